@@ -1,0 +1,1 @@
+"""Pure domain code: no file, clock or sheet access (stdlib only)."""

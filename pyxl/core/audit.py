@@ -1,0 +1,184 @@
+"""The audit chain: tamper evidence for issued documents and recorded payments.
+
+Each issuing action appends a journal row holding
+  * the document's fingerprint: SHA-256 over the *normalised values* of its immutable columns and
+    of its lines (Decimal to the cent, ISO dates, stripped text) — never raw XML, which Excel
+    rewrites on every save, and never columns that legitimately change (status, amount paid);
+  * the previous row's chain hash, and its own chain hash over all of the above.
+
+`verify` recomputes everything and names each issued row that was edited, back-dated, deleted or
+inserted, and each journal row that was edited, deleted or inserted. Pure code: no I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pyxl.core.issues import Issue
+from pyxl.core.money import to_cents
+
+GENESIS = "0" * 64
+
+
+def normalise(value: object) -> str:
+    """One canonical text per value, independent of how Excel stored it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, Decimal):
+        return str(to_cents(value)) if value == to_cents(value) else format(value.normalize(), "f")
+    if isinstance(value, int):
+        return str(to_cents(Decimal(value)))
+    if isinstance(value, float):
+        return normalise(Decimal(repr(value)))
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return " ".join(str(value).split())
+
+
+def document_hash(
+    table: str,
+    ref: str,
+    row: Mapping[str, object],
+    immutable: Sequence[str],
+    lines: Sequence[Mapping[str, object]] = (),
+    line_columns: Sequence[str] = (),
+) -> str:
+    """Fingerprint of one issued document. Lines are sorted, since users may sort a sheet."""
+    head = [normalise(row.get(k)) for k in immutable]
+    body = sorted([normalise(line.get(k)) for k in line_columns] for line in lines)
+    payload = json.dumps([table, ref, head, body], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One row of Journal d'audit."""
+
+    seq: int
+    timestamp: str
+    as_of: dt.date
+    action: str
+    table: str
+    ref: str
+    doc_hash: str
+    prev_hash: str
+    hash: str = ""
+    where: str = ""
+
+    def expected_hash(self) -> str:
+        payload = json.dumps(
+            [self.seq, self.timestamp, self.as_of.isoformat(), self.action, self.table, self.ref,
+             self.doc_hash, self.prev_hash],
+            ensure_ascii=False, separators=(",", ":"),
+        )
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def next_entry(
+    previous: Entry | None, timestamp: str, as_of: dt.date, action: str, table: str, ref: str, doc_hash: str
+) -> Entry:
+    seq = previous.seq + 1 if previous else 1
+    prev = previous.hash if previous else GENESIS
+    e = Entry(seq, timestamp, as_of, action, table, ref, doc_hash, prev)
+    return Entry(**{**e.__dict__, "hash": e.expected_hash()})
+
+
+def verify_chain(entries: Sequence[Entry]) -> list[Issue]:
+    """The journal itself: order, continuity and hashes."""
+    issues: list[Issue] = []
+    prev_hash = GENESIS
+    expected_seq = 1
+    for e in entries:
+        if e.seq != expected_seq:
+            kind = "supprimée" if e.seq > expected_seq else "insérée ou déplacée"
+            issues.append(Issue(
+                "audit.sequence",
+                f"Journal d'audit : la ligne n° {expected_seq} est attendue, n° {e.seq} trouvée "
+                f"(ligne du journal {kind}).",
+                e.where,
+            ))
+            expected_seq = e.seq
+        if e.prev_hash != prev_hash:
+            issues.append(Issue(
+                "audit.chain",
+                f"Journal d'audit n° {e.seq} : le chaînage est rompu (une ligne précédente a été "
+                "supprimée, insérée ou modifiée).",
+                e.where,
+            ))
+        if e.hash != e.expected_hash():
+            issues.append(Issue(
+                "audit.entry",
+                f"Journal d'audit n° {e.seq} ({e.ref}) : la ligne du journal a été modifiée.",
+                e.where,
+            ))
+        prev_hash = e.hash
+        expected_seq += 1
+    return issues
+
+
+@dataclass(frozen=True)
+class IssuedDoc:
+    """A row currently in an audited table, as the verifier sees it."""
+
+    table: str
+    ref: str
+    doc_hash: str
+    date: dt.date | None
+    where: str
+    issued: bool = True
+
+
+def latest_by_doc(entries: Sequence[Entry]) -> dict[tuple[str, str], Entry]:
+    out: dict[tuple[str, str], Entry] = {}
+    for e in entries:
+        out[(e.table, e.ref)] = e
+    return out
+
+
+def verify_documents(entries: Sequence[Entry], docs: Sequence[IssuedDoc], sheet_of: Mapping[str, str]) -> list[Issue]:
+    """Compare the documents in the tables with what the journal fingerprinted."""
+    issues: list[Issue] = []
+    latest = latest_by_doc(entries)
+    seen: set[tuple[str, str]] = set()
+    for d in docs:
+        key = (d.table, d.ref)
+        seen.add(key)
+        e = latest.get(key)
+        if e is None:
+            if d.issued:
+                issues.append(Issue(
+                    "audit.inserted",
+                    f"{d.where} : {d.ref} n'a jamais été émis par SYC Gestion (ligne insérée à la main). "
+                    "Supprimez-la ou restaurez une sauvegarde (syc sauvegardes restaurer).",
+                    d.where,
+                ))
+            continue
+        if d.doc_hash != e.doc_hash:
+            if d.date is not None and d.date != e.as_of:
+                what = f"antidaté ou postdaté (date {d.date:%d/%m/%Y}, émis le {e.as_of:%d/%m/%Y})"
+            else:
+                what = "modifié après émission"
+            issues.append(Issue(
+                "audit.edited",
+                f"{d.where} : {d.ref} a été {what}. Une pièce émise ne se modifie pas : "
+                "restaurez une sauvegarde (syc sauvegardes restaurer) puis établissez un avoir.",
+                d.where,
+            ))
+    for key, e in latest.items():
+        if key not in seen and e.table in sheet_of:
+            issues.append(Issue(
+                "audit.deleted",
+                f"{sheet_of[e.table]} : {e.ref} (émis le {e.as_of:%d/%m/%Y}, journal n° {e.seq}) a été "
+                "supprimé. Restaurez une sauvegarde (syc sauvegardes restaurer).",
+                sheet_of[e.table],
+            ))
+    return issues

@@ -1,0 +1,102 @@
+"""Rotating backups in `sauvegardes/` beside the workbook, taken before every write.
+
+Kept: the 30 most recent, then the last one of each day for 30 days, then the last one of each
+month for 24 months. A backup is copied under a temporary name and renamed, so a backup with its
+final name is always complete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+KEEP_RECENT = 30
+KEEP_DAILY_DAYS = 30
+KEEP_MONTHLY = 24
+DIRNAME = "sauvegardes"
+_STAMP = re.compile(r"_(\d{4}-\d{2}-\d{2})_(\d{6})_(\d{6})(\.[^.]+)$")
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    taken: dt.datetime
+    size: int
+
+
+def folder(book: Path) -> Path:
+    return book.parent / DIRNAME
+
+
+def backup(book: Path, now: dt.datetime | None = None) -> Path:
+    """Copy the workbook into sauvegardes/ and prune old copies. Returns the backup's path."""
+    now = now or dt.datetime.now()
+    d = folder(book)
+    d.mkdir(exist_ok=True)
+    name = f"{book.stem}_{now:%Y-%m-%d_%H%M%S_%f}{book.suffix}"
+    target = d / name
+    n = 1
+    while target.exists():  # two writes in the same microsecond (tests): keep both
+        target = d / f"{book.stem}_{now:%Y-%m-%d_%H%M%S}_{(now.microsecond + n) % 1_000_000:06d}{book.suffix}"
+        n += 1
+    fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=d)
+    try:
+        with os.fdopen(fd, "wb") as out, open(book, "rb") as src:
+            shutil.copyfileobj(src, out, 1 << 20)
+            out.flush()
+            os.fsync(out.fileno())
+        shutil.copystat(book, tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    prune(book)
+    return target
+
+
+def listing(book: Path) -> list[Backup]:
+    """Backups of this workbook, most recent first."""
+    d = folder(book)
+    if not d.is_dir():
+        return []
+    out = []
+    for p in d.iterdir():
+        if not p.name.startswith(book.stem + "_"):
+            continue
+        m = _STAMP.search(p.name)
+        if not m or p.name[: m.start()] != book.stem:
+            continue
+        taken = dt.datetime.strptime(m.group(1) + m.group(2) + m.group(3), "%Y-%m-%d%H%M%S%f")
+        out.append(Backup(p, taken, p.stat().st_size))
+    return sorted(out, key=lambda b: b.taken, reverse=True)
+
+
+def prune(book: Path) -> list[Path]:
+    items = listing(book)
+    keep: set[Path] = {b.path for b in items[:KEEP_RECENT]}
+    days: set[dt.date] = set()
+    months: set[tuple[int, int]] = set()
+    for b in items:
+        day = b.taken.date()
+        if day not in days and len(days) < KEEP_DAILY_DAYS:
+            days.add(day)
+            keep.add(b.path)
+        month = (b.taken.year, b.taken.month)
+        if month not in months and len(months) < KEEP_MONTHLY:
+            months.add(month)
+            keep.add(b.path)
+    removed = []
+    for b in items:
+        if b.path not in keep:
+            b.path.unlink(missing_ok=True)
+            removed.append(b.path)
+    # leftovers of a copy interrupted by a crash
+    for p in folder(book).glob(".*.tmp"):
+        p.unlink(missing_ok=True)
+    return removed

@@ -1,0 +1,141 @@
+"""Build SYC_Gestion.xlsm from the schema with XlsxWriter.
+
+The VBA project is the stock one of the pinned xlwings release (`quickstart_standalone.xlsm`):
+an `.xlsm` without a VBA project is refused by Excel. The Excel front end later patches its own
+module into it (see `../shared/research/workbook-build.md` §4.2).
+
+Run `python -m pyxl.workbook.builder` to rebuild the committed workbook and its packaged copy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from pyxl.workbook.schema import SCHEMA, VERSION_NAME, Column, Kind, Schema, Table
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+COMMITTED_BOOK = REPO_ROOT / "workbook" / "SYC_Gestion.xlsm"
+PACKAGED_BOOK = Path(__file__).resolve().parents[1] / "data" / "SYC_Gestion.xlsm"
+
+# Fixed document dates so that two builds of the same schema are identical byte for byte.
+BUILD_DATE = dt.datetime(2026, 1, 1, 0, 0, 0)
+LAST_ROW = 1_048_575  # zero-based index of Excel's last row: validations cover whole columns
+
+
+def xlwings_vba_project() -> bytes:
+    """The vbaProject.bin of the installed (pinned) xlwings' standalone quickstart workbook."""
+    import xlwings
+
+    template = Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
+    with zipfile.ZipFile(template) as z:
+        return z.read("xl/vbaProject.bin")
+
+
+def _cell_value(col: Column, value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if col.kind is Kind.DATE and isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    if col.kind in (Kind.MONEY, Kind.DECIMAL, Kind.RATE, Kind.INT) and not isinstance(value, (int, float)):
+        return float(value) if "." in str(value) else int(value)
+    return value
+
+
+def build(
+    out: Path | str | io.BytesIO,
+    schema: Schema = SCHEMA,
+    rows: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+    vba_project: bytes | None = None,
+) -> None:
+    """Write the workbook. `rows` maps table names to rows (dicts by column key) to pre-fill."""
+    import xlsxwriter
+
+    rows = dict(rows or {})
+    if "tParametres" not in rows and any(t.name == "tParametres" for t in schema.tables):
+        rows["tParametres"] = [
+            {"code": p.code, "label": p.label, "value": p.default, "help": p.help} for p in schema.parameters
+        ]
+    wb = xlsxwriter.Workbook(
+        out,
+        {
+            # user text is data: never turn '=…' into a formula or 'http…' into a link
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    wb.set_properties(
+        {"title": "SYC Gestion", "author": "SYC Gestion", "company": "SYC", "created": BUILD_DATE}
+    )
+    wb.set_custom_property("SYC_VersionSchema", str(schema.version))
+    wb.add_vba_project(io.BytesIO(vba_project or xlwings_vba_project()), is_stream=True)
+    wb.define_name(VERSION_NAME, f"={schema.version}")
+    header_fmt = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    formats: dict[str | None, Any] = {}
+
+    def fmt(num_format: str | None) -> Any:
+        if num_format not in formats:
+            formats[num_format] = wb.add_format({"num_format": num_format}) if num_format else None
+        return formats[num_format]
+
+    for table in schema.tables:
+        _add_table_sheet(wb, table, rows.get(table.name, ()), fmt, header_fmt)
+    wb.close()
+
+
+def _add_table_sheet(wb: Any, table: Table, data: Sequence[Mapping[str, Any]], fmt: Any, header_fmt: Any) -> None:
+    ws = wb.add_worksheet(table.sheet)
+    if table.tab_color:
+        ws.set_tab_color(table.tab_color)
+    columns = []
+    for col in table.columns:
+        spec: dict[str, Any] = {"header": col.header, "header_format": header_fmt}
+        if col.num_format:
+            spec["format"] = fmt(col.num_format)
+        columns.append(spec)
+    body = [[_cell_value(c, row.get(c.key)) for c in table.columns] for row in data]
+    last = max(len(body), 1)  # an Excel table needs at least one (possibly blank) data row
+    options: dict[str, Any] = {
+        "name": table.name,
+        "columns": columns,
+        "style": "Table Style Medium 2",
+        "autofilter": True,
+    }
+    if body:
+        options["data"] = body
+    ws.add_table(0, 0, last, len(table.columns) - 1, options)
+    for i, col in enumerate(table.columns):
+        ws.set_column(i, i, col.width, fmt(col.num_format))
+        if col.list_values:
+            ws.data_validation(
+                1, i, LAST_ROW, i,
+                {
+                    "validate": "list",
+                    "source": list(col.list_values),
+                    "error_title": col.header,
+                    "error_message": "Choisissez une valeur de la liste : " + ", ".join(col.list_values),
+                },
+            )
+    ws.set_row(0, 30)
+    ws.freeze_panes(1, 0)
+
+
+def build_reference() -> None:
+    """Rebuild the committed workbook and its copy inside the package."""
+    PACKAGED_BOOK.parent.mkdir(parents=True, exist_ok=True)
+    COMMITTED_BOOK.parent.mkdir(parents=True, exist_ok=True)
+    buf = io.BytesIO()
+    build(buf)
+    data = buf.getvalue()
+    COMMITTED_BOOK.write_bytes(data)
+    PACKAGED_BOOK.write_bytes(data)
+    print(f"écrit : {COMMITTED_BOOK} et {PACKAGED_BOOK} ({len(data)} octets)")
+
+
+if __name__ == "__main__":
+    build_reference()

@@ -1,0 +1,619 @@
+"""FileStore: the workbook file without Excel (Linux, scheduled jobs, CI, the `syc` command).
+
+Reads with python-calamine. Writes only the sheet and table XML parts concerned (see `ooxml`),
+through a temporary file, fsync and an atomic rename, after a backup in `sauvegardes/`.
+Refuses to write while Excel or LibreOffice holds the file, and serialises concurrent writers with
+an OS lock (they wait, up to a timeout). The audit chain is extended and checked here, so every
+writer (CLI today, the Excel front end later) goes through the same rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pyxl.core import audit
+from pyxl.core.issues import Issue, Refused
+from pyxl.core.money import AmountError, parse_decimal, to_cents
+from pyxl.workbook import backups, ooxml
+from pyxl.workbook.schema import NO, SCHEMA, VERSION_NAME, YES, Column, Kind, Schema, Table
+
+LOCK_TIMEOUT_S = float(os.environ.get("SYC_LOCK_TIMEOUT", "30"))
+# test hook: pause (seconds) right before the atomic rename, to kill a writer mid-write
+_PAUSE_BEFORE_RENAME = "SYC_TEST_PAUSE_BEFORE_RENAME"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row of a table: typed values by column key, and where it is (sheet row)."""
+
+    values: Mapping[str, Any]
+    row: int  # sheet row number, for messages and updates
+    sheet: str
+
+    @property
+    def where(self) -> str:
+        return f"{self.sheet}, ligne {self.row}"
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
+
+
+@dataclass
+class ChangeSet:
+    """What an action writes. Nothing is written until the store applies it whole."""
+
+    appends: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    updates: dict[str, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
+    issued: list[tuple[str, str, str]] = field(default_factory=list)  # (table, ref, action label)
+
+    def append(self, table: str, row: Mapping[str, Any]) -> None:
+        self.appends.setdefault(table, []).append(dict(row))
+
+    def update(self, table: str, row: int, values: Mapping[str, Any]) -> None:
+        self.updates.setdefault(table, []).append((row, dict(values)))
+
+    def issue(self, table: str, ref: str, action: str) -> None:
+        """Record an issuing action: the store fingerprints the document into the audit chain."""
+        self.issued.append((table, ref, action))
+
+    @property
+    def empty(self) -> bool:
+        return not (self.appends or self.updates or self.issued)
+
+
+# --------------------------------------------------------------------------- value conversion
+_DATE_FR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def parse_date(text: str) -> dt.date:
+    """'27/11/2026' or '2026-11-27' → date; ValueError with a French message otherwise."""
+    t = text.strip()
+    m = _DATE_FR.match(t)
+    try:
+        if m:
+            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        return dt.date.fromisoformat(t)
+    except ValueError:
+        raise ValueError(f"« {text} » n'est pas une date valide (JJ/MM/AAAA)") from None
+
+
+def from_cell(col: Column, raw: Any) -> Any:
+    """A calamine value → the schema's Python type (ValueError with a French message if it cannot)."""
+    if raw is None or raw == "":
+        return None
+    k = col.kind
+    if k in (Kind.MONEY, Kind.DECIMAL, Kind.RATE):
+        if isinstance(raw, (dt.date, dt.time, dt.timedelta)):
+            raise ValueError(f"« {raw} » n'est pas un nombre")
+        try:
+            value = parse_decimal(raw, max_places=None)
+        except AmountError as exc:
+            raise ValueError(str(exc)) from None
+        return to_cents(value) if k is Kind.MONEY else value.normalize()
+    if k is Kind.INT:
+        if isinstance(raw, float) and raw.is_integer():
+            return int(raw)
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            return raw
+        if isinstance(raw, str) and raw.strip().isdigit():
+            return int(raw.strip())
+        raise ValueError(f"« {raw} » n'est pas un nombre entier")
+    if k is Kind.DATE:
+        if isinstance(raw, dt.datetime):
+            return raw.date()
+        if isinstance(raw, dt.date):
+            return raw
+        if isinstance(raw, (int, float)):
+            return ooxml.date_from_serial(raw)
+        return parse_date(str(raw))
+    # text-like columns
+    if isinstance(raw, float):
+        return str(int(raw)) if raw.is_integer() else repr(raw)
+    if isinstance(raw, (dt.datetime, dt.date)):
+        return raw.isoformat()
+    return str(raw)
+
+
+def to_cell(col: Column, value: Any) -> ooxml.Cell:
+    if value is None or value == "":
+        return ooxml.BLANK
+    k = col.kind
+    if k is Kind.BOOL:
+        if isinstance(value, bool):
+            return ooxml.Cell("s", YES if value else NO)
+        return ooxml.Cell("s", str(value))
+    if k in (Kind.TEXT, Kind.CHOICE, Kind.TIMESTAMP):
+        return ooxml.Cell("s", str(value))
+    if k in (Kind.MONEY, Kind.DECIMAL, Kind.RATE):
+        return ooxml.Cell.of(value if isinstance(value, Decimal) else parse_decimal(value, max_places=None))
+    return ooxml.Cell.of(value)
+
+
+# --------------------------------------------------------------------------- locks
+def office_lock(book: Path) -> str | None:
+    """Name of the lock file Excel or LibreOffice keeps beside an open workbook, if any."""
+    name = book.name
+    candidates = [f"~${name}", f".~lock.{name}#"]
+    if len(name) > 2:
+        candidates.append(f"~${name[2:]}")
+    for c in candidates:
+        if (book.parent / c).exists():
+            return c
+    return None
+
+
+def lock_path(book: Path) -> Path:
+    return book.parent / f".{book.name}.syc-verrou"
+
+
+@contextmanager
+def write_lock(book: Path, timeout: float | None = None) -> Iterator[None]:
+    """The OS lock every writer (syc, the Excel macros) takes before touching the file."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(lock_path(book)))
+    try:
+        lock.acquire(timeout=LOCK_TIMEOUT_S if timeout is None else timeout)
+    except Timeout:
+        raise Refused(Issue(
+            "store.busy",
+            f"Le classeur {book.name} est en cours de modification par une autre commande SYC "
+            f"depuis plus de {int(LOCK_TIMEOUT_S if timeout is None else timeout)} s. "
+            "Réessayez dans un instant.",
+            book.name,
+        )) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+# --------------------------------------------------------------------------- the store
+class FileStore:
+    def __init__(self, path: str | Path, schema: Schema = SCHEMA):
+        self.path = Path(path)
+        self.schema = schema
+        self._cache: dict[str, list[Row]] = {}
+        self._pkg: ooxml.Package | None = None
+        self._calamine: Any = None
+        if not self.path.exists():
+            raise Refused(Issue(
+                "store.missing",
+                f"Le classeur « {self.path} » est introuvable. Créez-le avec « syc init --book {self.path} » "
+                "ou indiquez-le avec --book.",
+                str(self.path),
+            ))
+
+    # ---- reading
+    @property
+    def package(self) -> ooxml.Package:
+        if self._pkg is None:
+            try:
+                self._pkg = ooxml.Package(str(self.path))
+            except ooxml.PackageError as exc:
+                raise Refused(Issue("store.notbook", str(exc), str(self.path))) from None
+        return self._pkg
+
+    def close(self) -> None:
+        if self._pkg is not None:
+            self._pkg.close()
+            self._pkg = None
+        self._calamine = None
+        self._cache.clear()
+
+    def version(self) -> int:
+        raw = self.package.defined_names().get(VERSION_NAME, "").lstrip("=").strip()
+        return int(raw) if raw.isdigit() else 0
+
+    def check_version(self) -> None:
+        v = self.version()
+        if v < self.schema.version:
+            raise Refused(Issue(
+                "store.old",
+                f"Ce classeur est à la version {v} du schéma, SYC Gestion attend la version "
+                f"{self.schema.version}. Lancez « syc migrer » (une sauvegarde est faite avant).",
+                self.path.name,
+            ))
+        if v > self.schema.version:
+            raise Refused(Issue(
+                "store.new",
+                f"Ce classeur (schéma version {v}) vient d'une version plus récente de SYC Gestion. "
+                "Mettez SYC Gestion à jour avant de l'utiliser.",
+                self.path.name,
+            ))
+
+    def _columns(self, table: Table) -> tuple[ooxml.TableLoc, list[Column | None]]:
+        """The table's location and, for each of its columns in the file, the schema column."""
+        try:
+            loc = self.package.table(table.name)
+        except ooxml.PackageError:
+            raise Refused(Issue(
+                "store.table",
+                f"La table {table.name} (feuille « {table.sheet} ») est absente du classeur. "
+                "Lancez « syc migrer » ou restaurez une sauvegarde.",
+                table.sheet,
+            )) from None
+        by_header = {c.header.casefold(): c for c in table.columns}
+        cols = [by_header.get(h.strip().casefold()) for h in loc.headers]
+        missing = [c.header for c in table.columns if c not in cols]
+        if missing:
+            raise Refused(Issue(
+                "store.columns",
+                f"Feuille « {table.sheet} » : colonne(s) absente(s) ou renommée(s) : {', '.join(missing)}. "
+                "Rétablissez l'en-tête ou lancez « syc migrer ».",
+                table.sheet,
+            ))
+        return loc, cols
+
+    def rows(self, name: str) -> list[Row]:
+        """All non-blank data rows of a table, typed. Refuses, naming the cells, on bad values."""
+        if name in self._cache:
+            return self._cache[name]
+        table = self.schema.table(name)
+        loc, cols = self._columns(table)
+        if self._calamine is None:
+            import python_calamine
+
+            self._calamine = python_calamine.CalamineWorkbook.from_path(str(self.path))
+        grid = self._calamine.get_sheet_by_name(loc.sheet).to_python(skip_empty_area=False)
+        c1, r1, c2, r2 = loc.ref
+        out: list[Row] = []
+        problems: list[Issue] = []
+        for rownum in range(r1 + 1, r2 + 1):
+            if rownum - 1 >= len(grid):
+                break
+            raw = grid[rownum - 1][c1 - 1 : c2]
+            if all(v is None or v == "" for v in raw):
+                continue
+            values: dict[str, Any] = {}
+            for col, v in zip(cols, raw, strict=False):
+                if col is None:
+                    continue
+                try:
+                    values[col.key] = from_cell(col, v)
+                except ValueError as exc:
+                    problems.append(Issue(
+                        "store.value",
+                        f"{loc.sheet}, ligne {rownum}, colonne « {col.header} » : {exc}. Corrigez la cellule.",
+                        f"{loc.sheet}, ligne {rownum}",
+                    ))
+            for col in table.columns:
+                values.setdefault(col.key, None)
+            out.append(Row(values, rownum, loc.sheet))
+        if problems:
+            raise Refused(problems)
+        self._cache[name] = out
+        return out
+
+    def parameters(self) -> dict[str, str]:
+        out = {}
+        for r in self.rows("tParametres"):
+            v = r["value"]
+            if isinstance(v, dt.date):
+                v = v.strftime("%d/%m/%Y")
+            out[str(r["code"])] = "" if v is None else str(v)
+        return out
+
+    # ---- audit
+    def journal(self) -> list[audit.Entry]:
+        entries = []
+        for r in self.rows("tJournalAudit"):
+            entries.append(audit.Entry(
+                seq=int(r["seq"] or 0), timestamp=str(r["timestamp"] or ""), as_of=r["as_of"],
+                action=str(r["action"] or ""), table=str(r["table"] or ""), ref=str(r["ref"] or ""),
+                doc_hash=str(r["doc_hash"] or ""), prev_hash=str(r["prev_hash"] or ""),
+                hash=str(r["hash"] or ""), where=r.where,
+            ))
+        return entries
+
+    def _doc(self, table: Table, row: Mapping[str, Any], where: str, lines_by_ref: Mapping[str, list]) -> audit.IssuedDoc:
+        spec = table.audit
+        assert spec is not None
+        ref = str(row.get(spec.key) or "")
+        lines = lines_by_ref.get(ref, []) if spec.lines_table else []
+        issued = True
+        if spec.issued_column:
+            issued = str(row.get(spec.issued_column) or "") in spec.issued_values
+        return audit.IssuedDoc(
+            table=table.name,
+            ref=ref,
+            doc_hash=audit.document_hash(table.name, ref, row, spec.immutable, lines, spec.lines_immutable),
+            date=row.get(spec.date_column) if spec.date_column else None,
+            where=where,
+            issued=issued,
+        )
+
+    def _lines_by_ref(self, table: Table, extra: Sequence[Mapping[str, Any]] = ()) -> dict[str, list]:
+        spec = table.audit
+        if not spec or not spec.lines_table or not spec.lines_key:
+            return {}
+        out: dict[str, list] = {}
+        for r in [*(x.values for x in self.rows(spec.lines_table)), *extra]:
+            out.setdefault(str(r.get(spec.lines_key) or ""), []).append(r)
+        return out
+
+    def verify(self) -> list[Issue]:
+        """Everything `syc verifier` checks: the journal chain and every audited document."""
+        entries = self.journal()
+        issues = audit.verify_chain(entries)
+        docs = []
+        for table in self.schema.audited:
+            lines = self._lines_by_ref(table)
+            docs += [self._doc(table, r.values, r.where, lines) for r in self.rows(table.name)]
+        sheet_of = {t.name: t.sheet for t in self.schema.audited}
+        issues += audit.verify_documents(entries, docs, sheet_of)
+        issues += self._chronology(entries)
+        return issues
+
+    def _chronology(self, entries: Sequence[audit.Entry]) -> list[Issue]:
+        issues = []
+        last: dict[str, audit.Entry] = {}
+        for e in entries:
+            p = last.get(e.table)
+            if p is not None and e.as_of < p.as_of and e.action == p.action:
+                issues.append(Issue(
+                    "audit.order",
+                    f"Journal d'audit n° {e.seq} : {e.ref} est daté du {e.as_of:%d/%m/%Y}, avant {p.ref} "
+                    f"({p.as_of:%d/%m/%Y}) : la chronologie des pièces est rompue.",
+                    e.where,
+                ))
+            last[e.table] = e
+        return issues
+
+    # ---- writing
+    def apply(self, changes: ChangeSet, *, as_of: dt.date, now: dt.datetime | None = None) -> None:
+        """Write a change set atomically, or raise Refused leaving the file byte for byte as it was."""
+        if changes.empty:
+            return
+        with write_lock(self.path):
+            lock = office_lock(self.path)
+            if lock:
+                raise Refused(Issue(
+                    "store.open",
+                    f"Le classeur {self.path.name} est ouvert dans Excel ou LibreOffice ({lock}). "
+                    "Fermez-le, puis relancez la commande (ou utilisez les boutons du classeur).",
+                    self.path.name,
+                ))
+            # re-read under the lock: another writer may have just replaced the file
+            self.close()
+            self.check_version()
+            replacements = self._prepare(changes, as_of, now or dt.datetime.now())
+            self._commit(replacements)
+            self.close()
+
+    def _prepare(self, changes: ChangeSet, as_of: dt.date, now: dt.datetime) -> dict[str, bytes | None]:
+        pkg = self.package
+        changes = ChangeSet(
+            {k: [dict(r) for r in v] for k, v in changes.appends.items()},
+            {k: list(v) for k, v in changes.updates.items()},
+            list(changes.issued),
+        )
+        self._guard_issued_updates(changes)
+        if changes.issued:
+            self._extend_journal(changes, as_of, now)
+        per_sheet: dict[str, tuple[ooxml.TableLoc, list[ooxml.RowEdit], list[Column | None]]] = {}
+        table_parts: dict[str, bytes] = {}
+        dims: dict[str, tuple[int, int]] = {}
+        sheet_bytes: dict[str, bytes] = {}
+        for name in {*changes.appends, *changes.updates}:
+            table = self.schema.table(name)
+            loc, cols = self._columns(table)
+            data = sheet_bytes.setdefault(loc.sheet_part, pkg.read(loc.sheet_part))
+            edits: list[ooxml.RowEdit] = []
+            c1, r1, c2, r2 = loc.ref
+            index = {c.key: i for i, c in enumerate(cols) if c is not None}
+            for rownum, values in changes.updates.get(name, []):
+                if not (r1 < rownum <= r2):
+                    raise Refused(Issue("store.row", f"{loc.sheet}, ligne {rownum} : hors de la table.", loc.sheet))
+                cells = {c1 + index[k]: to_cell(table.column(k), v) for k, v in values.items()}
+                edits.append(ooxml.RowEdit(rownum, cells))
+            new_rows = changes.appends.get(name, [])
+            if new_rows:
+                if loc.totals:
+                    raise Refused(Issue(
+                        "store.totals",
+                        f"Feuille « {loc.sheet} » : la table {loc.name} a une ligne de total. "
+                        "Retirez-la (Création de tableau → Ligne des totaux) puis relancez.",
+                        loc.sheet,
+                    ))
+                sheet = ooxml.SheetText(data)
+                last = r1
+                last_xml = None
+                for num, xml in sheet.last_rows():
+                    has = ooxml.row_has_values(xml, c1, c2)
+                    if num > r2:
+                        if has:
+                            raise Refused(Issue(
+                                "store.below",
+                                f"Feuille « {loc.sheet} » : des cellules sont remplies sous la table "
+                                f"{loc.name} (ligne {num}). Déplacez-les pour que la table puisse s'agrandir.",
+                                f"{loc.sheet}, ligne {num}",
+                            ))
+                        continue
+                    if num <= r1:
+                        break
+                    if has:
+                        last, last_xml = num, xml
+                        break
+                styles = ooxml.column_styles(data)
+                styles.update(ooxml.row_styles(last_xml))
+                for k, values in enumerate(new_rows):
+                    rownum = last + 1 + k
+                    if rownum > ooxml.MAX_ROW:
+                        raise Refused(Issue("store.full", f"Feuille « {loc.sheet} » : plus de place.", loc.sheet))
+                    cells = {c1 + i: to_cell(col, values.get(col.key)) if col else ooxml.BLANK
+                             for i, col in enumerate(cols)}
+                    edits.append(ooxml.RowEdit(rownum, cells, {c: styles[c] for c in cells if c in styles}))
+                new_r2 = max(r2, last + len(new_rows))
+                if new_r2 != r2:
+                    table_parts[loc.table_part] = ooxml.set_table_ref(
+                        pkg.read(loc.table_part), ooxml.range_ref(c1, r1, c2, new_r2))
+                prev = dims.get(loc.sheet_part, (0, 0))
+                dims[loc.sheet_part] = (max(prev[0], c2), max(prev[1], new_r2))
+            entry = per_sheet.setdefault(loc.sheet_part, (loc, [], cols))
+            entry[1].extend(edits)
+        replacements: dict[str, bytes | None] = dict(table_parts)
+        formula_replaced = False
+        for part, (_loc, edits, _cols) in per_sheet.items():
+            new, f = ooxml.patch_sheet(sheet_bytes[part], edits, dims.get(part))
+            formula_replaced |= f
+            replacements[part] = new
+        if formula_replaced:
+            replacements.update(ooxml.drop_calc_chain(pkg))
+        return replacements
+
+    def _guard_issued_updates(self, changes: ChangeSet) -> None:
+        """Before touching an issued row: it must still match the chain, and stay immutable."""
+        updates = {n: u for n, u in changes.updates.items() if self.schema.table(n).audit}
+        if not updates:
+            return
+        latest = audit.latest_by_doc(self.journal())
+        for name, ups in updates.items():
+            table = self.schema.table(name)
+            spec = table.audit
+            assert spec is not None
+            rows = {r.row: r for r in self.rows(name)}
+            lines = self._lines_by_ref(table)
+            for rownum, values in ups:
+                r = rows.get(rownum)
+                if r is None:
+                    continue
+                ref = str(r.get(spec.key) or "")
+                e = latest.get((name, ref))
+                if e is None:
+                    continue
+                doc = self._doc(table, r.values, r.where, lines)
+                if doc.doc_hash != e.doc_hash:
+                    raise Refused(Issue(
+                        "audit.edited",
+                        f"{r.where} : {ref} a été modifié après son émission ; action refusée. "
+                        "Lancez « syc verifier » puis restaurez une sauvegarde (syc sauvegardes restaurer).",
+                        r.where,
+                    ))
+                touched = set(values) & set(spec.immutable)
+                if touched:
+                    raise Refused(Issue(
+                        "audit.immutable",
+                        f"{r.where} : {ref} est émis ; ses colonnes "
+                        f"{', '.join(table.column(k).header for k in sorted(touched))} ne se modifient plus. "
+                        "Établissez un avoir.",
+                        r.where,
+                    ))
+
+    def _extend_journal(self, changes: ChangeSet, as_of: dt.date, now: dt.datetime) -> None:
+        entries = self.journal()
+        broken = audit.verify_chain(entries)
+        if broken:
+            raise Refused([*broken, Issue(
+                "audit.refused",
+                "Le journal d'audit est altéré : aucune pièce ne peut être émise. Lancez « syc verifier » "
+                "et restaurez une sauvegarde (syc sauvegardes restaurer).",
+                "Journal d'audit",
+            )])
+        prev = entries[-1] if entries else None
+        stamp = now.replace(microsecond=0).isoformat()
+        for table_name, ref, action in changes.issued:
+            table = self.schema.table(table_name)
+            spec = table.audit
+            if spec is None:
+                raise ValueError(f"{table_name} is not audited")
+            row = self._row_after(changes, table, ref)
+            extra = [
+                r for r in changes.appends.get(spec.lines_table or "", [])
+                if str(r.get(spec.lines_key or "") or "") == ref
+            ]
+            lines = self._lines_by_ref(table, extra).get(ref, [])
+            h = audit.document_hash(table_name, ref, row, spec.immutable, lines, spec.lines_immutable)
+            doc_date = row.get(spec.date_column) if spec.date_column else None
+            entry = audit.next_entry(prev, stamp, doc_date or as_of, action, table_name, ref, h)
+            changes.append("tJournalAudit", {
+                "seq": entry.seq, "timestamp": entry.timestamp, "as_of": entry.as_of, "action": entry.action,
+                "table": entry.table, "ref": entry.ref, "doc_hash": entry.doc_hash,
+                "prev_hash": entry.prev_hash, "hash": entry.hash,
+            })
+            prev = entry
+
+    def _row_after(self, changes: ChangeSet, table: Table, ref: str) -> dict[str, Any]:
+        """The document's row as it will be once the change set is applied."""
+        assert table.audit is not None
+        key = table.audit.key
+        for r in changes.appends.get(table.name, []):
+            if str(r.get(key) or "") == ref:
+                return {c.key: r.get(c.key) for c in table.columns}
+        for r in self.rows(table.name):
+            if str(r.get(key) or "") == ref:
+                values = dict(r.values)
+                for rownum, upd in changes.updates.get(table.name, []):
+                    if rownum == r.row:
+                        values.update(upd)
+                return values
+        raise ValueError(f"{table.name}: {ref} not in the change set nor in the table")
+
+    def _commit(self, replacements: Mapping[str, bytes | None]) -> None:
+        """Temporary file, fsync, backup, atomic rename, directory fsync."""
+        pkg = self.package
+        directory = self.path.parent
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=directory)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                ooxml.rewrite(pkg.zip, f, replacements)
+                f.flush()
+                os.fsync(f.fileno())
+            backups.backup(self.path)
+            pause = os.environ.get(_PAUSE_BEFORE_RENAME)
+            if pause:
+                import time
+
+                time.sleep(float(pause))
+            self.close()
+            os.replace(tmp, self.path)
+            _fsync_dir(directory)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+
+
+def _fsync_dir(directory: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def replace_file(book: Path, new_bytes_path: Path) -> None:
+    """Atomically put a whole file in place of the workbook (restores, migrations), after a backup."""
+    with write_lock(book):
+        lock = office_lock(book)
+        if lock:
+            raise Refused(Issue("store.open", f"Le classeur {book.name} est ouvert ({lock}). Fermez-le.", book.name))
+        fd, tmp = tempfile.mkstemp(prefix=f".{book.name}.", suffix=".tmp", dir=book.parent)
+        try:
+            with os.fdopen(fd, "wb") as f, open(new_bytes_path, "rb") as src:
+                while chunk := src.read(1 << 20):
+                    f.write(chunk)
+                f.flush()
+                os.fsync(f.fileno())
+            if book.exists():
+                backups.backup(book)
+            os.replace(tmp, book)
+            _fsync_dir(book.parent)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise

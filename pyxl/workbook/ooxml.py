@@ -1,0 +1,588 @@
+"""Zip-level reading and patching of a SpreadsheetML package (.xlsm/.xlsx).
+
+Only the parts that must change are rewritten: the worksheet XML of the edited sheet (spliced as
+bytes, only the edited rows are parsed), its table XML and, for migrations, the workbook parts.
+Every other zip entry is copied raw (its compressed bytes untouched), so the VBA project, buttons,
+ribbon, styles, x14 validations and whatever Excel wrote survive byte for byte.
+
+This module knows OOXML, not the schema: it speaks of sheets, tables, rows and cells.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import posixpath
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import BinaryIO
+from xml.sax.saxutils import escape
+
+from lxml import etree
+
+NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS_PR = "http://schemas.openxmlformats.org/package/2006/relationships"
+NS_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+REL_TABLE = NS_R + "/table"
+REL_WORKSHEET = NS_R + "/worksheet"
+REL_CALCCHAIN = NS_R + "/calcChain"
+CT_CALCCHAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.calcChain+xml"
+
+MAX_ROW = 1_048_576
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+_CELL_RE = re.compile(r"([A-Z]{1,3})(\d+)$")
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XESC_RE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+
+
+class PackageError(Exception):
+    """The file is not a workbook we can patch safely (message in French, for the user)."""
+
+
+def q(tag: str) -> str:
+    return f"{{{NS_MAIN}}}{tag}"
+
+
+def col_letter(n: int) -> str:
+    s = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def col_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def split_cell(ref: str) -> tuple[int, int]:
+    m = _CELL_RE.match(ref.replace("$", ""))
+    if not m:
+        raise PackageError(f"référence de cellule invalide : {ref}")
+    return col_number(m.group(1)), int(m.group(2))
+
+
+def split_range(ref: str) -> tuple[int, int, int, int]:
+    a, _, b = ref.partition(":")
+    c1, r1 = split_cell(a)
+    c2, r2 = split_cell(b or a)
+    return c1, r1, c2, r2
+
+
+def range_ref(c1: int, r1: int, c2: int, r2: int) -> str:
+    return f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"
+
+
+def excel_serial(d: dt.date) -> int:
+    return (d - EXCEL_EPOCH).days
+
+
+def date_from_serial(x: float) -> dt.date:
+    return EXCEL_EPOCH + dt.timedelta(days=int(x))
+
+
+# --------------------------------------------------------------------------- cells to write
+@dataclass(frozen=True)
+class Cell:
+    """A value to write: kind 's' (text), 'n' (number) or '' (blank)."""
+
+    kind: str
+    value: str = ""
+
+    @staticmethod
+    def of(value: object) -> Cell:
+        if value is None or value == "":
+            return BLANK
+        if isinstance(value, bool):
+            raise TypeError("booleans are written as text (Oui/Non) by the store")
+        if isinstance(value, dt.datetime):
+            raise TypeError("timestamps are written as ISO text by the store")
+        if isinstance(value, dt.date):
+            return Cell("n", str(excel_serial(value)))
+        if isinstance(value, Decimal):
+            if not value.is_finite():
+                raise ValueError("non-finite number")
+            return Cell("n", format(value.normalize(), "f"))
+        if isinstance(value, int):
+            return Cell("n", str(value))
+        if isinstance(value, float):
+            raise TypeError("floats are not written: convert to Decimal first")
+        return Cell("s", str(value))
+
+
+BLANK = Cell("")
+
+
+def encode_text(text: str) -> str:
+    """Escape for a <t> element: XML specials, and Excel's _xHHHH_ convention.
+
+    A literal '_x0041_' typed by a user is stored as '_x005F_x0041_' so Excel (and calamine) read it
+    back unchanged; control characters, which XML cannot hold, become _xHHHH_ as Excel does.
+    """
+    text = _XESC_RE.sub(r"_x005F_\1", text)
+    text = _CONTROL_RE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    return escape(text)
+
+
+def cell_xml(ref: str, cell: Cell, style: str | None, prefix: str = "") -> str:
+    s = f' s="{style}"' if style and style != "0" else ""
+    p = prefix
+    if cell.kind == "n":
+        return f'<{p}c r="{ref}"{s}><{p}v>{cell.value}</{p}v></{p}c>'
+    if cell.kind == "s":
+        space = ' xml:space="preserve"' if cell.value != cell.value.strip() or "\n" in cell.value else ""
+        return (
+            f'<{p}c r="{ref}"{s} t="inlineStr"><{p}is><{p}t{space}>{encode_text(cell.value)}'
+            f"</{p}t></{p}is></{p}c>"
+        )
+    return f'<{p}c r="{ref}"{s}/>' if s else ""
+
+
+# --------------------------------------------------------------------------- package model
+@dataclass
+class TableLoc:
+    name: str
+    sheet: str
+    sheet_part: str
+    table_part: str
+    ref: tuple[int, int, int, int]
+    headers: tuple[str, ...]
+    totals: bool = False
+    header_row: bool = True
+
+
+def _rels_path(part: str) -> str:
+    d, b = posixpath.split(part)
+    return posixpath.join(d, "_rels", b + ".rels")
+
+
+def _resolve(base_part: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(base_part), target))
+
+
+def _xml(data: bytes) -> etree._Element:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    return etree.fromstring(data, parser)
+
+
+class Package:
+    """A read view of the zip: which sheets and tables it holds, where."""
+
+    def __init__(self, path: str, data: bytes | None = None):
+        self.path = path
+        try:
+            self.zip = zipfile.ZipFile(path if data is None else __import__("io").BytesIO(data))
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise PackageError(f"« {path} » n'est pas un classeur Excel lisible ({exc}).") from exc
+        self.names = set(self.zip.namelist())
+        if "xl/workbook.xml" not in self.names:
+            raise PackageError(f"« {path} » n'est pas un classeur Excel (xl/workbook.xml absent).")
+        self.workbook_part = "xl/workbook.xml"
+        self._sheets: dict[str, str] | None = None
+        self._tables: dict[str, TableLoc] | None = None
+
+    def close(self) -> None:
+        self.zip.close()
+
+    def read(self, part: str) -> bytes:
+        return self.zip.read(part)
+
+    def rels(self, part: str) -> dict[str, tuple[str, str]]:
+        """rId → (type, resolved target) for a part."""
+        p = _rels_path(part)
+        if p not in self.names:
+            return {}
+        out = {}
+        for r in _xml(self.read(p)).iter(f"{{{NS_PR}}}Relationship"):
+            if r.get("TargetMode") == "External":
+                continue
+            out[r.get("Id")] = (r.get("Type"), _resolve(part, r.get("Target")))
+        return out
+
+    @property
+    def sheets(self) -> dict[str, str]:
+        """Sheet name → worksheet part, in workbook order."""
+        if self._sheets is None:
+            wb = _xml(self.read(self.workbook_part))
+            rels = self.rels(self.workbook_part)
+            self._sheets = {}
+            for s in wb.iter(q("sheet")):
+                rid = s.get(f"{{{NS_R}}}id")
+                if rid in rels:
+                    self._sheets[s.get("name")] = rels[rid][1]
+        return self._sheets
+
+    @property
+    def tables(self) -> dict[str, TableLoc]:
+        """Table displayName (lower-cased) → location."""
+        if self._tables is None:
+            self._tables = {}
+            for sheet, part in self.sheets.items():
+                for typ, target in self.rels(part).values():
+                    if typ != REL_TABLE or target not in self.names:
+                        continue
+                    t = _xml(self.read(target))
+                    cols = t.find(q("tableColumns"))
+                    headers = tuple(
+                        _XESC_DECODE(c.get("name", "")) for c in (cols if cols is not None else [])
+                    )
+                    loc = TableLoc(
+                        name=t.get("displayName") or t.get("name"),
+                        sheet=sheet,
+                        sheet_part=part,
+                        table_part=target,
+                        ref=split_range(t.get("ref")),
+                        headers=headers,
+                        totals=int(t.get("totalsRowCount", "0") or 0) > 0,
+                        header_row=t.get("headerRowCount", "1") != "0",
+                    )
+                    self._tables[loc.name.lower()] = loc
+        return self._tables
+
+    def table(self, name: str) -> TableLoc:
+        try:
+            return self.tables[name.lower()]
+        except KeyError:
+            raise PackageError(f"la table « {name} » est absente du classeur") from None
+
+    def defined_names(self) -> dict[str, str]:
+        wb = _xml(self.read(self.workbook_part))
+        return {d.get("name"): (d.text or "") for d in wb.iter(q("definedName"))}
+
+
+def _XESC_DECODE(s: str) -> str:  # noqa: N802 - mirrors Excel's name
+    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), s)
+
+
+# --------------------------------------------------------------------------- sheet splicing
+_ROW_START = re.compile(rb'<(?:(\w+):)?row\b[^>]*?\sr="(\d+)"[^>]*?(/?)>')
+_ANY_ROW_START = re.compile(rb"<(?:\w+:)?row[\s/>]")
+
+
+@dataclass
+class RowEdit:
+    """Cells to set in one sheet row: column number (1-based) → Cell."""
+
+    row: int
+    cells: dict[int, Cell]
+    styles: dict[int, str] = field(default_factory=dict)  # column → style index to use if new
+
+
+@dataclass
+class SheetPatch:
+    sheet_part: str
+    edits: list[RowEdit]
+    dimension_to: tuple[int, int] | None = None  # (max col, max row) to cover
+
+
+class SheetText:
+    """The bytes of one worksheet part, with the row index computed once."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        m = re.search(rb"<(?:(\w+):)?sheetData\b[^>]*?(/?)>", data)
+        if not m:
+            raise PackageError("feuille sans <sheetData>")
+        self.prefix = (m.group(1).decode() + ":") if m.group(1) else ""
+        if m.group(2) == b"/":
+            self.content_start = self.content_end = m.start()
+            self.self_closing = (m.start(), m.end())
+        else:
+            self.self_closing = None
+            self.content_start = m.end()
+            close = data.find(f"</{self.prefix}sheetData>".encode(), self.content_start)
+            if close < 0:
+                raise PackageError("feuille mal formée (</sheetData> absent)")
+            self.content_end = close
+        self._rows: list[tuple[int, int, int]] | None = None
+
+    @property
+    def rows(self) -> list[tuple[int, int, int]]:
+        """(row number, start, end) of every <row>, in document order."""
+        if self._rows is None:
+            starts = []
+            region = self.data
+            for m in _ROW_START.finditer(region, self.content_start, self.content_end):
+                starts.append((int(m.group(2)), m.start(), m.end(), m.group(3) == b"/"))
+            n_any = len(_ANY_ROW_START.findall(region, self.content_start, self.content_end))
+            if n_any != len(starts):
+                raise PackageError("feuille dont des lignes n'ont pas de numéro (attribut r)")
+            rows = []
+            close_tag = f"</{self.prefix}row>".encode()
+            for r, s, e, selfclosed in starts:
+                if selfclosed:
+                    end = e
+                else:
+                    end = region.find(close_tag, e, self.content_end)
+                    if end < 0:
+                        raise PackageError("ligne mal formée dans la feuille")
+                    end += len(close_tag)
+                rows.append((r, s, end))
+            self._rows = rows
+        return self._rows
+
+    def row_bytes(self, r: int) -> bytes | None:
+        for num, s, e in self.rows:
+            if num == r:
+                return self.data[s:e]
+        return None
+
+    def last_rows(self) -> Iterable[tuple[int, bytes]]:
+        for num, s, e in reversed(self.rows):
+            yield num, self.data[s:e]
+
+
+_CELL_EL = re.compile(rb"<(?:\w+:)?c\b[^>]*?(?:/>|>.*?</(?:\w+:)?c>)", re.S)
+_CELL_R = re.compile(rb'\sr="([A-Z]{1,3})(\d+)"')
+_HAS_VALUE = re.compile(rb"<(?:\w+:)?(?:v|f|is)\b")
+
+
+def _cells(row_xml: bytes) -> tuple[bytes, list[tuple[int, bytes]], bytes]:
+    """Split a <row> element into (start tag, [(column, cell xml)], end tag) without parsing XML.
+
+    Cell elements never nest and their text is escaped, so a regular expression splits them safely.
+    """
+    tag_end = row_xml.index(b">") + 1
+    if row_xml[tag_end - 2:tag_end] == b"/>":
+        return row_xml[: tag_end - 2] + b">", [], b"</" + _row_tag(row_xml) + b">"
+    close = row_xml.rindex(b"</")
+    cells = []
+    for m in _CELL_EL.finditer(row_xml, tag_end, close):
+        head = row_xml[m.start(): row_xml.index(b">", m.start()) + 1]
+        r = _CELL_R.search(head)
+        if r is None:
+            raise PackageError("cellule sans référence (attribut r) dans la feuille")
+        cells.append((col_number(r.group(1).decode()), m.group(0)))
+    return row_xml[:tag_end], cells, row_xml[close:]
+
+
+def _row_tag(row_xml: bytes) -> bytes:
+    m = re.match(rb"<((?:\w+:)?row)\b", row_xml)
+    return m.group(1) if m else b"row"
+
+
+def row_has_values(row_xml: bytes, c1: int, c2: int) -> bool:
+    """True when the row holds a value or formula in columns c1..c2."""
+    _, cells, _ = _cells(row_xml)
+    return any(c1 <= col <= c2 and _HAS_VALUE.search(xml) for col, xml in cells)
+
+
+def _row_xml(edit: RowEdit, existing: bytes | None, prefix: str) -> tuple[bytes, bool]:
+    """The new XML of a row; True when a replaced cell held a formula (calcChain then goes)."""
+    p = prefix
+    if existing is None:
+        cells_txt = "".join(
+            cell_xml(f"{col_letter(c)}{edit.row}", edit.cells[c], edit.styles.get(c), p)
+            for c in sorted(edit.cells)
+        )
+        lo, hi = min(edit.cells), max(edit.cells)
+        return f'<{p}row r="{edit.row}" spans="{lo}:{hi}">{cells_txt}</{p}row>'.encode(), False
+    start, cells, end = _cells(existing)
+    by_col = dict(cells)
+    had_formula = False
+    for col, cell in edit.cells.items():
+        old = by_col.get(col)
+        style = None
+        if old is not None:
+            head = old[: old.index(b">") + 1]
+            sm = re.search(rb'\ss="(\d+)"', head)
+            style = sm.group(1).decode() if sm else None
+            had_formula |= re.search(rb"<(?:\w+:)?f\b", old) is not None
+        else:
+            style = edit.styles.get(col)
+        new = cell_xml(f"{col_letter(col)}{edit.row}", cell, style, p).encode()
+        if new:
+            by_col[col] = new
+        else:
+            by_col.pop(col, None)
+    if by_col:
+        start = re.sub(rb'\sspans="[^"]*"', f' spans="{min(by_col)}:{max(by_col)}"'.encode(), start, count=1)
+    return start + b"".join(by_col[c] for c in sorted(by_col)) + end, had_formula
+
+
+def patch_sheet(data: bytes, edits: list[RowEdit], dimension_to: tuple[int, int] | None) -> tuple[bytes, bool]:
+    """Apply row edits to a worksheet's bytes. Returns (new bytes, a formula cell was replaced)."""
+    sheet = SheetText(data)
+    existing = {num: (s, e) for num, s, e in sheet.rows} if edits else {}
+    pieces: list[tuple[int, int, bytes]] = []  # (start, end, replacement), sorted by start
+    inserts: dict[int, list[bytes]] = {}  # insertion offset → new rows
+    formula_replaced = False
+    row_starts = [(num, s) for num, s, _ in sheet.rows]
+    for edit in sorted(edits, key=lambda e: e.row):
+        if edit.row in existing:
+            s, e = existing[edit.row]
+            new, f = _row_xml(edit, data[s:e], sheet.prefix)
+            formula_replaced |= f
+            pieces.append((s, e, new))
+        else:
+            new, _ = _row_xml(edit, None, sheet.prefix)
+            # insertion point: before the first row with a larger number
+            pos = sheet.content_end
+            for num, s in row_starts:
+                if num > edit.row:
+                    pos = s
+                    break
+            inserts.setdefault(pos, []).append(new)
+    out = bytearray()
+    cursor = 0
+    events = sorted([(s, e, rep) for s, e, rep in pieces] + [(pos, pos, b"".join(v)) for pos, v in inserts.items()],
+                    key=lambda t: (t[0], t[1]))
+    if sheet.self_closing and inserts:
+        s, e = sheet.self_closing
+        tag = data[s:e].rstrip(b"/>").rstrip(b"/").rstrip()
+        body = b"".join(b"".join(v) for v in inserts.values())
+        out += data[:s] + tag + b">" + body + f"</{sheet.prefix}sheetData>".encode() + data[e:]
+        result = bytes(out)
+    else:
+        for s, e, rep in events:
+            out += data[cursor:s]
+            out += rep
+            cursor = e
+        out += data[cursor:]
+        result = bytes(out)
+    if dimension_to:
+        result = _extend_dimension(result, *dimension_to)
+    return result, formula_replaced
+
+
+def _extend_dimension(data: bytes, max_col: int, max_row: int) -> bytes:
+    m = re.search(rb'<(?:\w+:)?dimension\b[^>]*?\sref="([^"]*)"', data[:20000])
+    if not m:
+        return data
+    ref = m.group(1).decode()
+    try:
+        c1, r1, c2, r2 = split_range(ref)
+    except PackageError:
+        return data
+    c2, r2 = max(c2, max_col), max(r2, max_row)
+    new = range_ref(min(c1, 1) if ref else 1, min(r1, 1), c2, r2)
+    return data[: m.start(1)] + new.encode() + data[m.end(1):]
+
+
+def column_styles(data: bytes) -> dict[int, str]:
+    """Column number → style index from the <cols> of a worksheet."""
+    head_end = data.find(b"sheetData")
+    head = data[: head_end if head_end > 0 else 50000]
+    styles: dict[int, str] = {}
+    for m in re.finditer(rb"<(?:\w+:)?col\b([^>]*)/?>", head):
+        attrs = dict(re.findall(rb'(\w+)="([^"]*)"', m.group(1)))
+        if b"style" in attrs and b"min" in attrs and b"max" in attrs:
+            for c in range(int(attrs[b"min"]), min(int(attrs[b"max"]), 16384) + 1):
+                styles[c] = attrs[b"style"].decode()
+    return styles
+
+
+def row_styles(row_xml: bytes | None) -> dict[int, str]:
+    if not row_xml:
+        return {}
+    out = {}
+    for m in re.finditer(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]+)\d+"[^>]*?>|<(?:\w+:)?c\b[^>]*?/>', row_xml):
+        tag = m.group(0)
+        r = re.search(rb'\sr="([A-Z]+)\d+"', tag)
+        s = re.search(rb'\ss="(\d+)"', tag)
+        if r and s:
+            out[col_number(r.group(1).decode())] = s.group(1).decode()
+    return out
+
+
+def set_table_ref(table_xml: bytes, ref: str) -> bytes:
+    t = _xml(table_xml)
+    t.set("ref", ref)
+    af = t.find(q("autoFilter"))
+    if af is not None:
+        af.set("ref", ref)
+    return etree.tostring(t, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+# --------------------------------------------------------------------------- zip rewrite
+def _raw_copy(zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Copy one entry's compressed bytes unchanged (no decompress / recompress)."""
+    fp: BinaryIO = zin.fp  # type: ignore[assignment]
+    fp.seek(info.header_offset)
+    header = fp.read(30)
+    if header[:4] != b"PK\x03\x04":
+        raise PackageError("archive zip endommagée")
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    fp.seek(info.header_offset + 30 + name_len + extra_len)
+    raw = fp.read(info.compress_size)
+    zi = copy.copy(info)
+    zi.flag_bits &= ~0x08  # sizes go in the local header: no data descriptor after the data
+    zi.extra = b""
+    out: BinaryIO = zout.fp  # type: ignore[assignment]
+    zi.header_offset = out.tell()
+    out.write(zi.FileHeader(False))
+    out.write(raw)
+    zout.filelist.append(zi)
+    zout.NameToInfo[zi.filename] = zi
+    zout.start_dir = out.tell()  # type: ignore[attr-defined]
+    zout._didModify = True  # type: ignore[attr-defined]
+
+
+def _write_entry(zout: zipfile.ZipFile, info: zipfile.ZipInfo | None, name: str, data: bytes) -> None:
+    zi = zipfile.ZipInfo(name, date_time=info.date_time if info else (1980, 1, 1, 0, 0, 0))
+    zi.compress_type = zipfile.ZIP_DEFLATED
+    if info is not None:
+        zi.external_attr = info.external_attr
+        zi.create_system = info.create_system
+    # big parts are compressed fast: the user is waiting, the file size hardly matters
+    level = 1 if len(data) > 2_000_000 else 6
+    zout.writestr(zi, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=level)
+
+
+def rewrite(
+    src: zipfile.ZipFile,
+    dst: BinaryIO,
+    replace: Mapping[str, bytes | None],
+    add: Mapping[str, bytes] | None = None,
+) -> None:
+    """Write a new package: entries in `replace` get new bytes (None deletes), the rest is raw-copied."""
+    add = dict(add or {})
+    with zipfile.ZipFile(dst, "w") as zout:
+        for info in src.infolist():
+            if info.filename in replace:
+                new = replace[info.filename]
+                if new is not None:
+                    _write_entry(zout, info, info.filename, new)
+            else:
+                _raw_copy(src, zout, info)
+        for name, data in add.items():
+            _write_entry(zout, None, name, data)
+
+
+def check_crc(data: bytes, info: zipfile.ZipInfo) -> bool:
+    return zlib.crc32(data) & 0xFFFFFFFF == info.CRC
+
+
+def drop_calc_chain(pkg: Package) -> dict[str, bytes | None]:
+    """Replacements removing calcChain.xml (Excel rebuilds it) with its relationship and override."""
+    out: dict[str, bytes | None] = {}
+    rels_part = _rels_path(pkg.workbook_part)
+    target = None
+    if rels_part in pkg.names:
+        rels = _xml(pkg.read(rels_part))
+        for r in list(rels):
+            if r.get("Type") == REL_CALCCHAIN:
+                target = _resolve(pkg.workbook_part, r.get("Target"))
+                rels.remove(r)
+        if target:
+            out[rels_part] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8", standalone=True)
+    if target and target in pkg.names:
+        out[target] = None
+        ct = _xml(pkg.read("[Content_Types].xml"))
+        for o in list(ct):
+            if o.get("PartName") == "/" + target:
+                ct.remove(o)
+        out["[Content_Types].xml"] = etree.tostring(ct, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return out
