@@ -35,11 +35,16 @@ REL_CALCCHAIN = NS_R + "/calcChain"
 CT_CALCCHAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.calcChain+xml"
 
 MAX_ROW = 1_048_576
+MAX_TEXT = 32_767  # characters in one cell (Excel's limit; longer text makes Excel repair the file)
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 _CELL_RE = re.compile(r"([A-Z]{1,3})(\d+)$")
-_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_XESC_RE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+# characters XML cannot hold (and CR, which XML parsers turn into LF, and lone surrogates, which
+# UTF-8 cannot encode): written as Excel's _xHHHH_ escapes, as Excel does
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# an underscore that would start an _xHHHH_ escape; a lookahead, so that in "_x0041_x0042_" the
+# second escape (which starts on the first one's closing underscore) is protected too
+_XESC_RE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
 
 
 class PackageError(Exception):
@@ -129,9 +134,22 @@ def encode_text(text: str) -> str:
     A literal '_x0041_' typed by a user is stored as '_x005F_x0041_' so Excel (and calamine) read it
     back unchanged; control characters, which XML cannot hold, become _xHHHH_ as Excel does.
     """
-    text = _XESC_RE.sub(r"_x005F_\1", text)
-    text = _CONTROL_RE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
-    return escape(text)
+    return escape(_escape_x(text))
+
+
+def _escape_x(text: str) -> str:
+    text = _XESC_RE.sub("_x005F_", text)
+    return _CONTROL_RE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
+def check_text_length(ref: str, text: str) -> None:
+    """Refuse text longer than an Excel cell holds (counted as Excel does, in UTF-16 units, and as
+    stored, after _xHHHH_ escaping), before anything is written."""
+    n = max(len(text.encode("utf-16-le", "surrogatepass")) // 2, len(_escape_x(text)))
+    if n > MAX_TEXT:
+        raise PackageError(
+            f"cellule {ref} : texte de {n} caractères, une cellule Excel en contient au plus 32 767."
+        )
 
 
 def cell_xml(ref: str, cell: Cell, style: str | None, prefix: str = "") -> str:
@@ -140,6 +158,7 @@ def cell_xml(ref: str, cell: Cell, style: str | None, prefix: str = "") -> str:
     if cell.kind == "n":
         return f'<{p}c r="{ref}"{s}><{p}v>{cell.value}</{p}v></{p}c>'
     if cell.kind == "s":
+        check_text_length(ref, cell.value)
         space = ' xml:space="preserve"' if cell.value != cell.value.strip() or "\n" in cell.value else ""
         return (
             f'<{p}c r="{ref}"{s} t="inlineStr"><{p}is><{p}t{space}>{encode_text(cell.value)}'

@@ -1,0 +1,159 @@
+"""The `syc` command: the same actions as the workbook's buttons, without Excel.
+
+Contract (relied upon by users, scheduled jobs and every later issue):
+  * every subcommand accepts --book FICHIER (default $SYC_BOOK, else SYC_Gestion.xlsm here),
+    --au AAAA-MM-JJ (the day the action happens, default today) and --json;
+  * exit status 0 done, 1 refused (bad data, forbidden action, locked file), 2 usage error;
+  * --json prints {"ok": true, ...} or {"ok": false, "erreurs": [{"code", "message", "ou"}]},
+    amounts as strings with two decimals, ISO dates, warnings under "avertissements".
+The clock is read here and nowhere else (as_of is passed down).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pyxl.cli import french
+from pyxl.core.issues import Issue, Refused
+
+DEFAULT_BOOK = "SYC_Gestion.xlsm"
+
+
+@dataclass
+class Context:
+    """What every command receives: the book, the day of the action, the output mode."""
+
+    book: Path
+    as_of: dt.date
+    json: bool
+    args: argparse.Namespace
+
+    def store(self, schema: Any = None) -> Any:
+        from pyxl.workbook.filestore import FileStore
+
+        return FileStore(self.book) if schema is None else FileStore(self.book, schema)
+
+
+class UsageError(Exception):
+    """Bad command line: exit status 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        raise UsageError(f"{self.prog} : {message}")
+
+
+def _date(text: str) -> dt.date:
+    from pyxl.core import fields
+
+    try:
+        return fields.date(text, label="--au")
+    except fields.FieldError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument("--book", metavar="FICHIER", default=default,
+                        help=f"classeur à utiliser (défaut : $SYC_BOOK, sinon {DEFAULT_BOOK} du dossier courant)")
+    parser.add_argument("--au", metavar="AAAA-MM-JJ", type=_date, default=default,
+                        help="date de l'action (défaut : aujourd'hui)")
+    parser.add_argument("--json", action="store_true", default=False if top else argparse.SUPPRESS,
+                        help="réponse en JSON (pour les scripts)")
+
+
+Handler = Callable[[Context], int]
+
+
+def build_parser() -> Parser:
+    french.install()
+    parser = Parser(prog="syc", description="SYC Gestion : devis, factures et clients du classeur SYC_Gestion.xlsm.",
+                    epilog="Aide d'une commande : syc COMMANDE --help")
+    common_options(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMANDE", title="commandes", parser_class=Parser)
+    from pyxl.cli import commands
+
+    commands.register(sub, lambda p: common_options(p, top=False))
+    return parser
+
+
+# --------------------------------------------------------------------------- output
+def out(ctx: Context, message: str = "", data: dict[str, Any] | None = None,
+        warnings: Sequence[Issue] = ()) -> None:
+    if ctx.json:
+        payload = {"ok": True, **(data or {})}
+        if message:
+            payload.setdefault("message", message)
+        payload["avertissements"] = [{"code": w.code, "message": w.message, "ou": w.where} for w in warnings]
+        print(json.dumps(payload, ensure_ascii=False, indent=2, default=_json_default))
+        return
+    if message:
+        print(message)
+    for w in warnings:
+        print(f"Attention : {w.message}")
+
+
+def _json_default(value: Any) -> Any:
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(type(value))
+
+
+def fail(issues: Sequence[Issue], as_json: bool, status: int = 1) -> int:
+    if as_json:
+        print(json.dumps({"ok": False, "erreurs": [{"code": i.code, "message": i.message, "ou": i.where}
+                                                   for i in issues]}, ensure_ascii=False, indent=2))
+    else:
+        for i in issues:
+            print(f"Erreur : {i.message}", file=sys.stderr)
+    return status
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    as_json = "--json" in argv
+    try:
+        parser = build_parser()
+        if not argv or argv in (["-h"], ["--help"]):
+            parser.print_help()
+            return 0 if argv else 2
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        return fail([Issue("usage", str(exc))], as_json, status=2)
+    except SystemExit as exc:  # --help of a subcommand
+        return int(exc.code or 0)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        return fail([Issue("usage", "syc : précisez une action (voir syc " + (args.command or "") + " --help).")],
+                    as_json, status=2)
+    book = Path(args.book or os.environ.get("SYC_BOOK") or DEFAULT_BOOK)
+    ctx = Context(book=book, as_of=args.au or dt.date.today(), json=bool(args.json), args=args)
+    try:
+        return handler(ctx)
+    except Refused as exc:
+        return fail(exc.issues, ctx.json)
+    except UsageError as exc:
+        return fail([Issue("usage", str(exc))], ctx.json, status=2)
+    except KeyboardInterrupt:
+        return fail([Issue("interrompu", "Commande interrompue ; le classeur n'a pas été modifié.")], ctx.json)
+    except PermissionError as exc:
+        return fail([Issue("store.permission", f"Accès refusé à {exc.filename} : vérifiez les droits du dossier "
+                                               "ou fermez le fichier.", str(exc.filename))], ctx.json)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,408 @@
+"""Subcommands of `syc` for the store issue: init, parametres, secteur, client, article,
+verifier, sauvegardes, migrer. Each handler is thin: parse, call a service, apply, report."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pyxl.cli import Context, UsageError, out
+from pyxl.core.issues import Issue, Refused
+
+Common = Callable[[argparse.ArgumentParser], None]
+
+
+def _leaf(sub: Any, name: str, help_: str, common: Common, handler: Callable[[Context], int],
+          description: str = "") -> argparse.ArgumentParser:
+    p = sub.add_parser(name, help=help_, description=description or help_)
+    common(p)
+    p.set_defaults(handler=handler)
+    return p
+
+
+def _group(sub: Any, name: str, help_: str, common: Common) -> Any:
+    p = sub.add_parser(name, help=help_, description=help_)
+    common(p)
+    return p.add_subparsers(dest="action", metavar="ACTION", title="actions")
+
+
+def register(sub: Any, common: Common) -> None:
+    # init
+    p = _leaf(sub, "init", "créer un classeur neuf", common, cmd_init,
+              "Crée SYC_Gestion.xlsm (vierge, ou avec des données d'exemple avec --demo).")
+    p.add_argument("--demo", action="store_true", help="remplir avec des clients, articles et secteurs d'exemple")
+    p.add_argument("--force", action="store_true", help="remplacer un classeur existant (il est sauvegardé avant)")
+
+    # parametres
+    g = _group(sub, "parametres", "voir ou modifier les paramètres de l'entreprise", common)
+    _leaf(g, "voir", "afficher les paramètres", common, cmd_params_view)
+    p = _leaf(g, "modifier", "modifier un paramètre", common, cmd_params_modify,
+              "Modifie un paramètre : syc parametres modifier siret \"732 829 320 00074\"")
+    p.add_argument("cle", metavar="CLE", help="code du paramètre (voir syc parametres voir)")
+    p.add_argument("valeur", metavar="VALEUR", help="nouvelle valeur (vide : \"\")")
+
+    # secteur
+    g = _group(sub, "secteur", "secteurs géographiques (début de code postal → secteur)", common)
+    p = _leaf(g, "ajouter", "ajouter un secteur", common, cmd_sector_add)
+    p.add_argument("--prefixe", required=True, help="début de code postal, ex. 69 ou 6900")
+    p.add_argument("--nom", required=True, help="nom du secteur")
+    p.add_argument("--remarques", default="", help="remarque libre")
+    _leaf(g, "liste", "lister les secteurs", common, cmd_sector_list)
+
+    # client
+    g = _group(sub, "client", "fichier clients", common)
+    p = _leaf(g, "ajouter", "créer un client", common, cmd_client_add)
+    _client_options(p, required=True)
+    p = _leaf(g, "liste", "lister les clients", common, cmd_client_list)
+    p.add_argument("--recherche", default="", help="filtrer sur le code, le nom, la ville, l'e-mail…")
+    p = _leaf(g, "voir", "afficher un client", common, cmd_client_show)
+    p.add_argument("code", metavar="CODE")
+    p = _leaf(g, "modifier", "modifier un client", common, cmd_client_modify)
+    p.add_argument("code", metavar="CODE")
+    _client_options(p, required=False)
+
+    # article
+    g = _group(sub, "article", "catalogue des articles", common)
+    p = _leaf(g, "ajouter", "créer un article", common, cmd_article_add)
+    _article_options(p, required=True)
+    p = _leaf(g, "liste", "lister les articles", common, cmd_article_list)
+    p.add_argument("--recherche", default="", help="filtrer sur le code ou la désignation")
+    p = _leaf(g, "voir", "afficher un article", common, cmd_article_show)
+    p.add_argument("code", metavar="CODE")
+    p = _leaf(g, "modifier", "modifier un article", common, cmd_article_modify)
+    p.add_argument("code", metavar="CODE")
+    _article_options(p, required=False)
+
+    # verifier
+    _leaf(sub, "verifier", "vérifier l'intégrité du classeur (journal d'audit, pièces émises)", common, cmd_verify)
+
+    # sauvegardes
+    g = _group(sub, "sauvegardes", "lister ou restaurer les sauvegardes automatiques", common)
+    _leaf(g, "liste", "lister les sauvegardes (la plus récente en premier)", common, cmd_backups_list)
+    p = _leaf(g, "restaurer", "remplacer le classeur par une sauvegarde", common, cmd_backups_restore)
+    p.add_argument("sauvegarde", metavar="N_OU_FICHIER", help="numéro dans la liste (1 = la plus récente) ou fichier")
+    p.add_argument("--force", action="store_true",
+                   help="restaurer même si des pièces ont été émises depuis (leurs numéros ont pu être envoyés)")
+
+    # migrer
+    p = _leaf(sub, "migrer", "mettre le classeur à la version actuelle du schéma", common, cmd_migrate)
+    p.add_argument("--simuler", action="store_true", help="dire ce qui serait fait, sans rien écrire")
+
+
+def _client_options(p: argparse.ArgumentParser, *, required: bool) -> None:
+    p.add_argument("--nom", required=required, help="nom (particulier) ou raison sociale")
+    p.add_argument("--type", required=required, help="particulier | professionnel")
+    p.add_argument("--prenom")
+    p.add_argument("--adresse", required=required)
+    p.add_argument("--complement", help="complément d'adresse")
+    p.add_argument("--cp", required=required, help="code postal")
+    p.add_argument("--ville", required=required)
+    p.add_argument("--pays", help="défaut : France")
+    p.add_argument("--email")
+    p.add_argument("--tel")
+    p.add_argument("--siret", help="SIRET (14 chiffres) ou SIREN (9), obligatoire pour un professionnel")
+    p.add_argument("--tva-intra", help="n° de TVA intracommunautaire")
+    p.add_argument("--conditions", help="comptant | N jours nets | N jours fin de mois")
+    p.add_argument("--categorie", help="commercant-artisan | autre (professionnels)")
+    p.add_argument("--actif", help="oui | non")
+    p.add_argument("--remarques")
+
+
+def _article_options(p: argparse.ArgumentParser, *, required: bool) -> None:
+    if required:
+        p.add_argument("--code", required=True, help="code article, ex. CHG-25")
+    p.add_argument("--designation", required=required)
+    p.add_argument("--unite", required=required, help="u | h | forfait | m | ml")
+    p.add_argument("--pu-ht", required=required, help="prix unitaire HT, ex. 3221,29")
+    p.add_argument("--tva", required=required, help="taux par défaut : 20 | 10 | 5,5 | 2,1 | 0")
+    p.add_argument("--prix-achat", help="prix d'achat HT (pour les marges)")
+    p.add_argument("--famille", help="materiel | main-oeuvre | deplacement | service")
+    p.add_argument("--categorie", help="chaudiere-gaz | chaudiere-fioul | pac | biomasse | radiateur | piece | "
+                                       "regulation | ballon-ecs | autre")
+    p.add_argument("--actif", help="oui | non")
+
+
+# --------------------------------------------------------------------------- helpers
+def _apply(ctx: Context, store: Any, result: Any) -> int:
+    store.apply(result.changes, as_of=ctx.as_of)
+    out(ctx, result.message, result.data, result.warnings)
+    return 0
+
+
+def _table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    widths = [min(w, 40) for w in widths]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join((c if len(c) <= 40 else c[:39] + "…").ljust(w) for c, w in zip(cells, widths, strict=False))
+
+    return "\n".join(x.rstrip() for x in [line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)])
+
+
+def euros(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    from babel.numbers import format_currency
+
+    return str(format_currency(value, "EUR", locale="fr_FR"))
+
+
+def _rate(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return format(value.normalize(), "f").replace(".", ",") + " %"
+
+
+# --------------------------------------------------------------------------- init
+def cmd_init(ctx: Context) -> int:
+    from importlib import resources
+
+    from pyxl.workbook.filestore import replace_file
+
+    book = ctx.book
+    if book.suffix.lower() != ".xlsm":
+        raise Refused(Issue("init.suffix", f"« {book} » : le classeur doit avoir l'extension .xlsm.", str(book)))
+    if book.exists() and not ctx.args.force:
+        raise Refused(Issue("init.exists", f"Le classeur « {book} » existe déjà. Ajoutez --force pour le remplacer "
+                                           "(il sera d'abord sauvegardé dans sauvegardes/).", str(book)))
+    book.parent.mkdir(parents=True, exist_ok=True)
+    source = resources.files("pyxl") / "data" / "SYC_Gestion.xlsm"
+    with tempfile.TemporaryDirectory(dir=book.parent) as tmp:
+        staged = Path(tmp) / book.name
+        with source.open("rb") as src, open(staged, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+        if ctx.args.demo:
+            from pyxl import demo
+
+            demo.fill(staged, ctx.as_of)
+        replace_file(book, staged) if book.exists() else shutil.move(str(staged), book)
+    what = "avec des données d'exemple" if ctx.args.demo else "vierge"
+    out(ctx, f"Classeur {what} créé : {book}\nÉtape suivante : renseignez l'entreprise avec "
+             "« syc parametres modifier raison_sociale \"…\" » (syc parametres voir pour la liste).",
+        {"classeur": str(book), "demo": bool(ctx.args.demo)})
+    return 0
+
+
+# --------------------------------------------------------------------------- parametres
+def cmd_params_view(ctx: Context) -> int:
+    from pyxl.services.parameters import view_parameters
+
+    items = view_parameters(ctx.store())
+    if ctx.json:
+        out(ctx, data={"parametres": items})
+    else:
+        print(_table([[i["code"], i["parametre"], i["valeur"]] for i in items], ["Code", "Paramètre", "Valeur"]))
+    return 0
+
+
+def cmd_params_modify(ctx: Context) -> int:
+    from pyxl.services.parameters import modify_parameter
+
+    store = ctx.store()
+    return _apply(ctx, store, modify_parameter(store, ctx.args.cle, ctx.args.valeur))
+
+
+# --------------------------------------------------------------------------- secteur
+def cmd_sector_add(ctx: Context) -> int:
+    from pyxl.services.sectors import add_sector
+
+    store = ctx.store()
+    return _apply(ctx, store, add_sector(store, ctx.args.prefixe, ctx.args.nom, ctx.args.remarques))
+
+
+def cmd_sector_list(ctx: Context) -> int:
+    from pyxl.services.sectors import list_sectors
+
+    items = list_sectors(ctx.store())
+    if ctx.json:
+        out(ctx, data={"secteurs": items})
+    elif not items:
+        print("Aucun secteur. Ajoutez-en un : syc secteur ajouter --prefixe 69 --nom \"Lyon\"")
+    else:
+        print(_table([[i["prefixe"], i["secteur"], i["remarques"]] for i in items],
+                     ["Début CP", "Secteur", "Remarques"]))
+    return 0
+
+
+# --------------------------------------------------------------------------- client
+def _client_input(args: argparse.Namespace) -> Any:
+    from pyxl.services.clients import ClientInput
+
+    return ClientInput(name=args.nom, kind=args.type, first_name=args.prenom, address=args.adresse,
+                       address2=args.complement, postcode=args.cp, city=args.ville, country=args.pays,
+                       phone=args.tel, email=args.email, siret=args.siret, vat_number=args.tva_intra,
+                       category=args.categorie, terms=args.conditions, active=args.actif, notes=args.remarques)
+
+
+def cmd_client_add(ctx: Context) -> int:
+    from pyxl.services.clients import add_client
+
+    store = ctx.store()
+    return _apply(ctx, store, add_client(store, _client_input(ctx.args), ctx.as_of))
+
+
+def cmd_client_modify(ctx: Context) -> int:
+    from pyxl.services.clients import modify_client
+
+    store = ctx.store()
+    return _apply(ctx, store, modify_client(store, ctx.args.code, _client_input(ctx.args)))
+
+
+def cmd_client_list(ctx: Context) -> int:
+    from pyxl.services.clients import display_name, list_clients, to_json
+
+    rows = list_clients(ctx.store(), ctx.args.recherche)
+    if ctx.json:
+        out(ctx, data={"clients": [to_json(r.values) for r in rows]})
+    elif not rows:
+        print("Aucun client." + (" (recherche : " + ctx.args.recherche + ")" if ctx.args.recherche else ""))
+    else:
+        print(_table([[r["code"], display_name(r), r["kind"] or "", f"{r['postcode'] or ''} {r['city'] or ''}",
+                       r["phone"] or "", r["sector"] or ""] for r in rows],
+                     ["Code", "Nom", "Type", "Ville", "Téléphone", "Secteur"]))
+        print(f"{len(rows)} client(s).")
+    return 0
+
+
+def cmd_client_show(ctx: Context) -> int:
+    from pyxl.services.clients import get_client, to_json
+    from pyxl.workbook.schema import T_CLIENTS
+
+    row = get_client(ctx.store(), ctx.args.code)
+    if ctx.json:
+        out(ctx, data={"client": to_json(row.values), "ou": row.where})
+        return 0
+    for col in T_CLIENTS.columns:
+        v = row.get(col.key)
+        text = v.strftime("%d/%m/%Y") if hasattr(v, "strftime") else ("" if v is None else str(v))
+        print(f"{col.header:<28} {text}")
+    return 0
+
+
+# --------------------------------------------------------------------------- article
+def _article_input(args: argparse.Namespace) -> Any:
+    from pyxl.services.articles import ArticleInput
+
+    return ArticleInput(code=getattr(args, "code", None), designation=args.designation, unit=args.unite,
+                        unit_price=args.pu_ht, vat_rate=args.tva, purchase_price=args.prix_achat,
+                        family=args.famille, category=args.categorie, active=args.actif)
+
+
+def cmd_article_add(ctx: Context) -> int:
+    from pyxl.services.articles import add_article
+
+    store = ctx.store()
+    return _apply(ctx, store, add_article(store, _article_input(ctx.args), ctx.as_of))
+
+
+def cmd_article_modify(ctx: Context) -> int:
+    from pyxl.services.articles import modify_article
+
+    store = ctx.store()
+    given = _article_input(ctx.args)
+    given.code = None
+    return _apply(ctx, store, modify_article(store, ctx.args.code, given))
+
+
+def cmd_article_list(ctx: Context) -> int:
+    from pyxl.services.articles import list_articles, to_json
+
+    rows = list_articles(ctx.store(), ctx.args.recherche)
+    if ctx.json:
+        out(ctx, data={"articles": [to_json(r.values) for r in rows]})
+    elif not rows:
+        print("Aucun article.")
+    else:
+        print(_table([[r["code"], r["designation"] or "", r["unit"] or "", euros(r["unit_price"]),
+                       _rate(r["vat_rate"]), euros(r["purchase_price"]), r["family"] or ""] for r in rows],
+                     ["Code", "Désignation", "Unité", "PU HT", "TVA", "Achat HT", "Famille"]))
+        print(f"{len(rows)} article(s).")
+    return 0
+
+
+def cmd_article_show(ctx: Context) -> int:
+    from pyxl.services.articles import get_article, to_json
+    from pyxl.workbook.schema import T_ARTICLES, Kind
+
+    row = get_article(ctx.store(), ctx.args.code)
+    if ctx.json:
+        out(ctx, data={"article": to_json(row.values), "ou": row.where})
+        return 0
+    for col in T_ARTICLES.columns:
+        v = row.get(col.key)
+        text = euros(v) if col.kind is Kind.MONEY else _rate(v) if col.kind is Kind.RATE else ("" if v is None else str(v))
+        print(f"{col.header:<18} {text}")
+    return 0
+
+
+# --------------------------------------------------------------------------- verifier
+def cmd_verify(ctx: Context) -> int:
+    from pyxl.cli import fail
+
+    store = ctx.store()
+    store.check_version()
+    issues = []
+    for table in store.schema.tables:
+        try:
+            store.rows(table.name)
+        except Refused as exc:
+            issues += exc.issues
+    if not issues:
+        issues = store.verify()
+    journal = [] if issues and any(i.code.startswith("store.") for i in issues) else store.journal()
+    if issues:
+        return fail(issues, ctx.json)
+    docs = sum(len(store.rows(t.name)) for t in store.schema.audited)
+    out(ctx, f"Aucune anomalie : journal d'audit de {len(journal)} ligne(s) intact, {docs} pièce(s) vérifiée(s).",
+        {"journal": len(journal), "pieces": docs})
+    return 0
+
+
+# --------------------------------------------------------------------------- sauvegardes
+def cmd_backups_list(ctx: Context) -> int:
+    from pyxl.workbook import backups
+
+    items = backups.listing(ctx.book)
+    if ctx.json:
+        out(ctx, data={"sauvegardes": [{"n": i + 1, "fichier": str(b.path), "date": b.taken.isoformat(
+            timespec="seconds"), "octets": b.size} for i, b in enumerate(items)]})
+    elif not items:
+        print(f"Aucune sauvegarde dans {backups.folder(ctx.book)}.")
+    else:
+        print(_table([[str(i + 1), b.taken.strftime("%d/%m/%Y %H:%M:%S"), f"{b.size / 1024:.0f} Ko", b.path.name]
+                      for i, b in enumerate(items)], ["N°", "Prise le", "Taille", "Fichier"]))
+    return 0
+
+
+def cmd_backups_restore(ctx: Context) -> int:
+    from pyxl.services.maintenance import restore_backup
+
+    result = restore_backup(ctx.book, ctx.args.sauvegarde, force=ctx.args.force)
+    out(ctx, result.message, result.data, result.warnings)
+    return 0
+
+
+# --------------------------------------------------------------------------- migrer
+def cmd_migrate(ctx: Context) -> int:
+    from pyxl.workbook import migrate
+
+    if not ctx.book.exists():
+        raise Refused(Issue("store.missing", f"Le classeur « {ctx.book} » est introuvable.", str(ctx.book)))
+    if ctx.args.simuler:
+        steps = migrate.plan(ctx.book)
+        msg = "Rien à faire : le classeur est à jour." if not steps else "Serait fait :\n- " + "\n- ".join(steps)
+        out(ctx, msg, {"etapes": steps, "simulation": True})
+        return 0
+    steps = migrate.migrate(ctx.book)
+    msg = "Rien à faire : le classeur est à jour." if not steps else (
+        "Classeur mis à jour (sauvegarde faite avant) :\n- " + "\n- ".join(steps))
+    out(ctx, msg, {"etapes": steps})
+    return 0
+
+
+__all__ = ["UsageError", "register"]

@@ -1,0 +1,127 @@
+"""Catalogue of articles, labour and travel, with purchase prices for margins."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from pyxl.core import fields
+from pyxl.core.issues import Issue, Refused
+from pyxl.services.common import Collector, Result, find
+from pyxl.workbook.filestore import FileStore, Row
+from pyxl.workbook.schema import CATEGORIES, FAMILIES, NO, UNITS, YES, T_ARTICLES
+
+FAMILY_ALIASES = {"materiel": "Matériel", "main-doeuvre": "Main-d'œuvre", "main-d-oeuvre": "Main-d'œuvre",
+                  "mo": "Main-d'œuvre", "main-oeuvre": "Main-d'œuvre", "deplacement": "Déplacement", "service": "Service"}
+CATEGORY_ALIASES = {"chaudiere-gaz": "Chaudière gaz", "chaudiere-fioul": "Chaudière fioul", "pac": "PAC",
+                    "biomasse": "Biomasse", "radiateur": "Radiateur", "piece": "Pièce",
+                    "regulation": "Régulation", "ballon-ecs": "Ballon ECS", "autre": "Autre"}
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,19}$")
+
+
+@dataclass
+class ArticleInput:
+    code: str | None = None
+    designation: str | None = None
+    unit: str | None = None
+    unit_price: str | None = None
+    vat_rate: str | None = None
+    purchase_price: str | None = None
+    family: str | None = None
+    category: str | None = None
+    active: str | None = None
+
+
+def _validate(c: Collector, v: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    code = (v.get("code") or "").strip()
+    if not code:
+        c.error("article.code", "le code est obligatoire (ex. CHG-25).")
+    elif not _CODE.match(code):
+        c.error("article.code", f"le code « {code} » ne peut contenir que lettres, chiffres, . _ / - "
+                                "(20 caractères au plus, sans espace).")
+    out["code"] = code
+    out["designation"] = c.check("article.designation", lambda: fields.text(
+        v.get("designation"), label="La désignation", required=True, max_len=T_ARTICLES.column("designation").max_len))
+    out["unit"] = c.check("article.unit", lambda: fields.choice(v.get("unit"), UNITS, label="L'unité", required=True))
+    out["unit_price"] = c.check("article.price", lambda: fields.amount(v.get("unit_price"), label="Le prix unitaire HT",
+                                                                       required=True))
+    out["vat_rate"] = c.check("article.vat", lambda: fields.vat_rate(v.get("vat_rate")))
+    out["purchase_price"] = c.check("article.purchase", lambda: fields.amount(
+        v.get("purchase_price"), label="Le prix d'achat HT"))
+    out["family"] = c.check("article.family", lambda: fields.choice(v.get("family"), FAMILIES, label="La famille",
+                                                                    aliases=FAMILY_ALIASES))
+    out["category"] = c.check("article.category", lambda: fields.choice(
+        v.get("category"), CATEGORIES, label="La catégorie", aliases=CATEGORY_ALIASES))
+    active = v.get("active")
+    out["active"] = c.check("article.active", lambda: fields.choice(
+        active if active not in (None, "") else YES, (YES, NO), label="Actif"))
+    if out["family"] == "Main-d'œuvre" and out["unit"] not in ("h", "forfait"):
+        c.warn("article.unit", "la main-d'œuvre se compte d'habitude à l'heure (h) ou au forfait.")
+    up, pp = out.get("unit_price"), out.get("purchase_price")
+    if isinstance(up, Decimal) and isinstance(pp, Decimal) and pp > up:
+        c.warn("article.margin", f"le prix d'achat ({pp} €) dépasse le prix de vente ({up} €).")
+    return out
+
+
+def add_article(store: FileStore, given: ArticleInput, as_of: dt.date) -> Result:
+    c = Collector(f"Article « {(given.code or '').strip() or '?'} »")
+    rec = _validate(c, dict(given.__dict__))
+    if rec["code"] and find(store, "tArticles", "code", rec["code"]):
+        c.error("article.duplicate", f"le code {rec['code']} existe déjà (syc article voir {rec['code']}).")
+    warnings = c.raise_if_errors()
+    res = Result(warnings=warnings)
+    res.changes.append("tArticles", rec)
+    res.message = f"Article {rec['code']} créé : {rec['designation']}."
+    res.data = {"code": rec["code"], "article": to_json(rec)}
+    return res
+
+
+def modify_article(store: FileStore, code: str, given: ArticleInput) -> Result:
+    row = get_article(store, code)
+    c = Collector(f"Article {row['code']} ({row.where})")
+    changed = {k: v for k, v in given.__dict__.items() if v is not None and k != "code"}
+    if not changed:
+        raise Refused(Issue("article.nothing", f"Article {row['code']} : rien à modifier (ex. --pu-ht 120).",
+                            row.where))
+    merged = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in row.values.items()}
+    merged.update(changed)
+    rec = _validate(c, merged)
+    warnings = c.raise_if_errors()
+    updates = {k: v for k, v in rec.items() if k != "code" and (v if v != "" else None) != row.get(k)}
+    res = Result(warnings=warnings)
+    if updates:
+        res.changes.update("tArticles", row.row, updates)
+    res.message = (f"Article {row['code']} modifié : " + ", ".join(T_ARTICLES.column(k).header for k in updates)
+                   + ".") if updates else f"Article {row['code']} : aucune valeur n'a changé."
+    res.data = {"code": row["code"], "modifie": [T_ARTICLES.column(k).header for k in updates]}
+    return res
+
+
+def get_article(store: FileStore, code: str) -> Row:
+    row = find(store, "tArticles", "code", code or "")
+    if row is None:
+        raise Refused(Issue("article.unknown", f"Article « {code} » introuvable (syc article liste).", "Articles"))
+    return row
+
+
+def list_articles(store: FileStore, search: str = "") -> list[Row]:
+    rows = store.rows("tArticles")
+    if search:
+        s = search.casefold()
+        rows = [r for r in rows if s in str(r["code"]).casefold() or s in str(r["designation"] or "").casefold()]
+    return sorted(rows, key=lambda r: str(r["code"]))
+
+
+def to_json(rec: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for col in T_ARTICLES.columns:
+        v = rec.get(col.key)
+        if isinstance(v, Decimal):
+            out[col.key] = f"{v:.2f}" if col.key in ("unit_price", "purchase_price") else format(v.normalize(), "f")
+        else:
+            out[col.key] = "" if v is None else v
+    return out

@@ -1,0 +1,180 @@
+"""Client file: add, modify, list, show. Codes C00001, C00002… from Compteurs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from pyxl.core import fields
+from pyxl.core.issues import Issue, Refused, Severity
+from pyxl.services.common import Collector, Result, find, next_number, sector_for
+from pyxl.workbook.filestore import FileStore, Row
+from pyxl.workbook.schema import CLIENT_CATEGORIES, CLIENT_KINDS, NO, YES, T_CLIENTS
+
+SERIES = "Client"
+KIND_ALIASES = {"pro": "Professionnel", "part": "Particulier", "entreprise": "Professionnel"}
+CATEGORY_ALIASES = {"commercant-artisan": "Commerçant-artisan", "commercant": "Commerçant-artisan",
+                    "artisan": "Commerçant-artisan", "autre": "Autre"}
+
+
+@dataclass
+class ClientInput:
+    """What the user typed; None means 'not given' (modify keeps the current value)."""
+
+    name: str | None = None
+    kind: str | None = None
+    first_name: str | None = None
+    address: str | None = None
+    address2: str | None = None
+    postcode: str | None = None
+    city: str | None = None
+    country: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    siret: str | None = None
+    vat_number: str | None = None
+    category: str | None = None
+    terms: str | None = None
+    active: str | None = None
+    notes: str | None = None
+
+
+def _validate(c: Collector, values: dict[str, Any]) -> dict[str, Any]:
+    """Validate a complete client record (after merging with the current one for modify)."""
+    col = T_CLIENTS.column
+    out: dict[str, Any] = {}
+    out["kind"] = c.check("client.kind", lambda: fields.choice(values.get("kind"), CLIENT_KINDS,
+                                                               label="Le type", required=True, aliases={
+                                                                   k.lower(): v for k, v in KIND_ALIASES.items()}))
+    for key, label, required in (("name", "Le nom", True), ("first_name", "Le prénom", False),
+                                 ("address", "L'adresse", True), ("address2", "Le complément d'adresse", False),
+                                 ("city", "La ville", True), ("country", "Le pays", False)):
+        out[key] = c.check(f"client.{key}", lambda k=key, lb=label, rq=required: fields.text(
+            values.get(k), label=lb, required=rq, max_len=col(k).max_len))
+    out["notes"] = c.check("client.notes", lambda: fields.text(values.get("notes"), label="La remarque",
+                                                               max_len=col("notes").max_len, multiline=True))
+    country = out.get("country") or "France"
+    out["country"] = country
+    out["postcode"] = c.check("client.postcode", lambda: fields.postcode(values.get("postcode"), country=country))
+    out["phone"] = c.check("client.phone", lambda: fields.phone(values.get("phone")))
+    out["email"] = c.check("client.email", lambda: fields.email(values.get("email")))
+    is_business = out["kind"] == "Professionnel"
+    out["siret"] = c.check("client.siret", lambda: fields.siren_or_siret(
+        values.get("siret"), label="Le SIRET / SIREN", required=is_business))
+    out["vat_number"] = c.check("client.vat", lambda: fields.vat_number(values.get("vat_number"),
+                                                                       siren=out.get("siret") or ""))
+    out["category"] = c.check("client.category", lambda: fields.choice(
+        values.get("category"), CLIENT_CATEGORIES, label="La catégorie", aliases=CATEGORY_ALIASES))
+    if is_business and not out["category"]:
+        out["category"] = "Autre"
+    if not is_business and out.get("category"):
+        c.error("client.category", "la catégorie (commerçant-artisan / autre) ne concerne que les professionnels.")
+    out["terms"] = c.check("client.terms", lambda: fields.payment_terms(values.get("terms")))
+    if is_business and out.get("terms"):
+        cap = fields.business_terms_cap(out["terms"])
+        if cap:
+            c.error("client.terms_cap", cap)
+    active = values.get("active")
+    out["active"] = c.check("client.active", lambda: fields.choice(
+        active if active not in (None, "") else YES, (YES, NO), label="Actif"))
+    return out
+
+
+def _fold(s: str) -> str:
+    s = unicodedata.normalize("NFKD", s.casefold())
+    return re.sub(r"[^a-z0-9]", "", "".join(ch for ch in s if not unicodedata.combining(ch)))
+
+
+def _duplicates(c: Collector, store: FileStore, rec: dict[str, Any], own_code: str = "") -> None:
+    for r in store.rows("tClients"):
+        if r["code"] == own_code:
+            continue
+        same_name = _fold(str(r["name"] or "") + str(r["first_name"] or "")) == _fold(
+            str(rec.get("name") or "") + str(rec.get("first_name") or ""))
+        if same_name and str(r["postcode"] or "") == rec.get("postcode"):
+            c.warn("client.duplicate", f"un client du même nom existe déjà au même code postal : {r['code']} "
+                                       f"({r.where}). Vérifiez qu'il ne s'agit pas d'un doublon.")
+        elif rec.get("email") and str(r["email"] or "").casefold() == rec["email"].casefold():
+            c.warn("client.duplicate", f"l'e-mail {rec['email']} est déjà celui du client {r['code']} ({r.where}).")
+        if rec.get("siret") and str(r["siret"] or "") == rec["siret"]:
+            c.warn("client.duplicate", f"le SIRET {rec['siret']} est déjà celui du client {r['code']} ({r.where}).")
+
+
+def add_client(store: FileStore, given: ClientInput, as_of: dt.date) -> Result:
+    c = Collector(f"Client « {(given.name or '').strip() or '?'} »")
+    rec = _validate(c, dict(given.__dict__))
+    if not c.issues:
+        _duplicates(c, store, rec)
+    warnings = c.raise_if_errors()
+    res = Result(warnings=warnings)
+    existing = [int(m.group(1)) for r in store.rows("tClients")
+                if (m := re.fullmatch(r"C(\d+)", str(r["code"] or "")))]
+    n = next_number(store, res.changes, SERIES, None, existing)
+    code = f"C{n:05d}"
+    rec.update(code=code, created=as_of, sector=sector_for(store, rec["postcode"]))
+    res.changes.append("tClients", rec)
+    res.message = f"Client {code} créé : {display_name(rec)}."
+    if not rec["sector"]:
+        res.warnings.append(Issue("client.sector", f"Client {code} : aucun secteur pour le code postal "
+                                                    f"{rec['postcode']} (syc secteur ajouter).", code,
+                                  severity=Severity.WARNING))
+    res.data = {"code": code, "client": to_json(rec)}
+    return res
+
+
+def modify_client(store: FileStore, code: str, given: ClientInput) -> Result:
+    row = get_client(store, code)
+    c = Collector(f"Client {row['code']} ({row.where})")
+    merged = dict(row.values)
+    changed = {k: v for k, v in given.__dict__.items() if v is not None}
+    if not changed:
+        raise Refused(Issue("client.nothing", f"Client {row['code']} : rien à modifier (indiquez par exemple --tel).",
+                            row.where))
+    merged.update(changed)
+    rec = _validate(c, merged)
+    if not c.issues:
+        _duplicates(c, store, rec, own_code=row["code"])
+    warnings = c.raise_if_errors()
+    if rec["postcode"] != row["postcode"]:
+        rec["sector"] = sector_for(store, rec["postcode"])
+    updates = {k: v for k, v in rec.items() if (v or None) != (row.get(k) or None)}
+    res = Result(warnings=warnings)
+    if updates:
+        res.changes.update("tClients", row.row, updates)
+    res.message = (f"Client {row['code']} modifié : " + ", ".join(T_CLIENTS.column(k).header for k in updates)
+                   + ".") if updates else f"Client {row['code']} : aucune valeur n'a changé."
+    res.data = {"code": row["code"], "modifie": [T_CLIENTS.column(k).header for k in updates]}
+    return res
+
+
+def get_client(store: FileStore, code: str) -> Row:
+    row = find(store, "tClients", "code", code or "")
+    if row is None:
+        raise Refused(Issue("client.unknown", f"Client « {code} » introuvable. Voyez la liste avec « syc client liste ».",
+                            "Clients"))
+    return row
+
+
+def display_name(rec: Any) -> str:
+    first = rec.get("first_name") or ""
+    return f"{rec.get('name')} {first}".strip()
+
+
+def list_clients(store: FileStore, search: str = "") -> list[Row]:
+    rows = store.rows("tClients")
+    if search:
+        s = _fold(search)
+        rows = [r for r in rows if any(s in _fold(str(r.get(k) or "")) for k in
+                                       ("code", "name", "first_name", "city", "postcode", "email", "phone"))]
+    return sorted(rows, key=lambda r: str(r["code"]))
+
+
+def to_json(rec: Any) -> dict[str, Any]:
+    out = {}
+    for col in T_CLIENTS.columns:
+        v = rec.get(col.key)
+        out[col.key] = v.isoformat() if isinstance(v, dt.date) else ("" if v is None else v)
+    return out

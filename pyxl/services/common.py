@@ -1,0 +1,84 @@
+"""What every service returns, and helpers shared by the services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pyxl.core.fields import FieldError
+from pyxl.core.issues import Issue, Refused, Severity
+from pyxl.workbook.filestore import ChangeSet, FileStore, Row
+
+
+@dataclass
+class Result:
+    """A service's answer: what to write, what to tell the user, what to print as JSON."""
+
+    changes: ChangeSet = field(default_factory=ChangeSet)
+    message: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    warnings: list[Issue] = field(default_factory=list)
+
+
+class Collector:
+    """Runs field validations and gathers every error at once (style guide, rule 3)."""
+
+    def __init__(self, where: str):
+        self.where = where
+        self.issues: list[Issue] = []
+
+    def check(self, code: str, fn: Callable[[], Any], default: Any = None) -> Any:
+        try:
+            return fn()
+        except FieldError as exc:
+            self.issues.append(Issue(code, f"{self.where} : {exc}", self.where))
+            return default
+
+    def error(self, code: str, message: str) -> None:
+        self.issues.append(Issue(code, f"{self.where} : {message}", self.where))
+
+    def warn(self, code: str, message: str) -> None:
+        self.issues.append(Issue(code, f"{self.where} : {message}", self.where, Severity.WARNING))
+
+    def raise_if_errors(self) -> list[Issue]:
+        errors = [i for i in self.issues if i.blocking]
+        if errors:
+            raise Refused(errors)
+        return [i for i in self.issues if not i.blocking]
+
+
+def find(store: FileStore, table: str, key: str, value: str) -> Row | None:
+    folded = value.strip().casefold()
+    for r in store.rows(table):
+        if str(r.get(key) or "").strip().casefold() == folded:
+            return r
+    return None
+
+
+def next_number(store: FileStore, changes: ChangeSet, series: str, year: int | None,
+                existing: list[int] | None = None) -> int:
+    """Advance a counter of Compteurs (kept in the same change set as the numbered row)."""
+    current = None
+    for r in store.rows("tCompteurs"):
+        if r["series"] == series and (r["year"] or None) == year:
+            current = r
+    last = int(current["last"] or 0) if current else 0
+    if existing:
+        last = max(last, max(existing))  # a row typed by hand in Excel never makes a duplicate
+    n = last + 1
+    if current:
+        changes.update("tCompteurs", current.row, {"last": n})
+    else:
+        changes.append("tCompteurs", {"series": series, "year": year, "last": n})
+    return n
+
+
+def sector_for(store: FileStore, postcode: str) -> str:
+    """The sector whose postal-code prefix is the longest match, or ''."""
+    best, best_len = "", 0
+    for r in store.rows("tSecteurs"):
+        p = str(r["prefix"] or "").strip()
+        if p and postcode.startswith(p) and len(p) > best_len:
+            best, best_len = str(r["sector"] or ""), len(p)
+    return best

@@ -1,0 +1,73 @@
+"""Restoring a backup, with the one rule that protects numbering: no silent step back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pyxl.core.issues import Issue, Refused, Severity
+from pyxl.services.common import Result
+from pyxl.workbook import backups
+from pyxl.workbook.filestore import FileStore, replace_file
+
+
+def _high_marks(path: Path) -> tuple[int, dict[tuple[str, int | None], int]]:
+    """Last audit-journal number and last number of each counter series of a workbook."""
+    store = FileStore(path)
+    try:
+        journal = store.journal()
+        counters = {(str(r["series"]), r["year"]): int(r["last"] or 0) for r in store.rows("tCompteurs")}
+    finally:
+        store.close()
+    return (journal[-1].seq if journal else 0), counters
+
+
+def resolve(book: Path, which: str) -> Path:
+    items = backups.listing(book)
+    if which.isdigit() and len(which) < 6:
+        n = int(which)
+        if not 1 <= n <= len(items):
+            raise Refused(Issue("backup.unknown", f"Sauvegarde n° {which} introuvable : il y en a {len(items)} "
+                                                  "(syc sauvegardes liste).", "sauvegardes"))
+        return items[n - 1].path
+    p = Path(which)
+    if not p.exists():
+        p = backups.folder(book) / which
+    if not p.exists():
+        raise Refused(Issue("backup.unknown", f"Sauvegarde « {which} » introuvable (syc sauvegardes liste).",
+                            "sauvegardes"))
+    return p
+
+
+def restore_backup(book: Path, which: str, *, force: bool = False) -> Result:
+    source = resolve(book, which)
+    FileStore(source).close()  # refuses a file that is not a readable workbook
+    try:
+        src_seq, src_counters = _high_marks(source)
+    except Refused as exc:
+        raise Refused([Issue("backup.bad", f"La sauvegarde {source.name} est illisible : {exc}", source.name)]) from None
+    warnings: list[Issue] = []
+    if book.exists():
+        try:
+            cur_seq, cur_counters = _high_marks(book)
+        except Refused:
+            cur_seq, cur_counters = 0, {}
+            warnings.append(Issue("backup.current", "Le classeur actuel est illisible : il est remplacé "
+                                                    "(une copie est gardée dans sauvegardes/).", book.name,
+                                  Severity.WARNING))
+        lost = [f"{series} {year or ''}".strip() + f" (jusqu'au n° {n})"
+                for (series, year), n in cur_counters.items() if n > src_counters.get((series, year), 0)]
+        if cur_seq > src_seq:
+            lost.insert(0, f"{cur_seq - src_seq} ligne(s) du journal d'audit (pièces émises ou règlements)")
+        if lost and not force:
+            raise Refused(Issue(
+                "backup.older",
+                f"La sauvegarde {source.name} est antérieure à des numéros déjà attribués : {'; '.join(lost)}. "
+                "Ces numéros ont pu être envoyés aux clients : les réattribuer casserait la numérotation. "
+                "Ajoutez --force si vous êtes certain (par exemple pour annuler une erreur de saisie de "
+                "quelques minutes).", book.name))
+        if lost:
+            warnings.append(Issue("backup.forced", "Restauration forcée : numéros repris après "
+                                                   + "; ".join(lost) + ".", book.name, Severity.WARNING))
+    replace_file(book, source)
+    return Result(message=f"Classeur restauré depuis {source.name} (l'état précédent est sauvegardé).",
+                  data={"restaure_depuis": str(source)}, warnings=warnings)

@@ -1,0 +1,89 @@
+"""Company identity and settings (Paramètres): view and modify, each value checked by its kind."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pyxl.core import fields
+from pyxl.core.issues import Issue, Refused
+from pyxl.core.money import AmountError, parse_decimal
+from pyxl.services.common import Result
+from pyxl.workbook.filestore import FileStore
+from pyxl.workbook.schema import SCHEMA, Parameter
+
+
+def _rate(value: str) -> str:
+    v = value.strip().removesuffix("%").strip()
+    if not v:
+        return ""
+    try:
+        d = parse_decimal(v, max_places=2)
+    except AmountError as exc:
+        raise fields.FieldError(f"le taux {exc}") from None
+    if d < 0 or d > 50:
+        raise fields.FieldError(f"le taux « {value} » doit être compris entre 0 et 50 %.")
+    return format(d.normalize(), "f").replace(".", ",")
+
+
+def _capital(value: str) -> str:
+    d = fields.amount(value, label="Le capital")
+    return "" if d is None else format(d, "f").replace(".", ",")
+
+
+VALIDATORS: dict[str, Callable[[str], str]] = {
+    "texte": lambda v: fields.text(v, label="La valeur", max_len=500),
+    "siret": lambda v: fields.siret_only(v),
+    "tva": lambda v: fields.vat_number(v),
+    "iban": fields.iban,
+    "bic": fields.bic,
+    "email": lambda v: fields.email(v),
+    "tel": lambda v: fields.phone(v),
+    "cp": lambda v: fields.postcode(v, required=False),
+    "entier": lambda v: str(fields.integer(v, label="La valeur", minimum=0, maximum=3650)) if v.strip() else "",
+    "montant": _capital,
+    "conditions": lambda v: fields.payment_terms(v),
+    "jour-mois": lambda v: fields.day_month(v),
+    "taux-libre": _rate,
+}
+
+
+def parameter(code: str) -> Parameter:
+    for p in SCHEMA.parameters:
+        if p.code == code.strip().lower():
+            return p
+    codes = ", ".join(p.code for p in SCHEMA.parameters)
+    raise Refused(Issue("param.unknown", f"Paramètre « {code} » inconnu. Codes possibles : {codes}.", "Paramètres"))
+
+
+def check_value(p: Parameter, value: str) -> str:
+    if p.kind == "choix":
+        return fields.choice(value, p.choices, label=p.label, required=True)
+    return VALIDATORS.get(p.kind, VALIDATORS["texte"])(value)
+
+
+def modify_parameter(store: FileStore, code: str, value: str) -> Result:
+    p = parameter(code)
+    try:
+        clean = check_value(p, value)
+    except fields.FieldError as exc:
+        raise Refused(Issue("param.value", f"Paramètre {p.code} ({p.label}) : {exc}", "Paramètres")) from None
+    if p.code == "tva_intra" and clean:
+        siret = store.parameters().get("siret", "")
+        try:
+            fields.vat_number(clean, siren=siret)
+        except fields.FieldError as exc:
+            raise Refused(Issue("param.value", f"Paramètre {p.code} : {exc}", "Paramètres")) from None
+    res = Result()
+    row = next((r for r in store.rows("tParametres") if str(r["code"]) == p.code), None)
+    if row is None:
+        res.changes.append("tParametres", {"code": p.code, "label": p.label, "value": clean, "help": p.help})
+    elif str(row["value"] or "") != clean:
+        res.changes.update("tParametres", row.row, {"value": clean})
+    res.message = f"Paramètre « {p.label} » : {clean or '(vide)'}."
+    res.data = {"code": p.code, "valeur": clean}
+    return res
+
+
+def view_parameters(store: FileStore) -> list[dict[str, str]]:
+    values = store.parameters()
+    return [{"code": p.code, "parametre": p.label, "valeur": values.get(p.code, "")} for p in SCHEMA.parameters]

@@ -1,0 +1,32 @@
+"""Geographic sectors: postal-code prefixes → sector (used for planning by sector later)."""
+
+from __future__ import annotations
+
+import re
+
+from pyxl.core import fields
+from pyxl.services.common import Collector, Result, find
+from pyxl.workbook.filestore import FileStore
+
+
+def add_sector(store: FileStore, prefix: str, name: str, notes: str = "") -> Result:
+    c = Collector(f"Secteur {prefix}")
+    p = (prefix or "").strip()
+    if not re.fullmatch(r"\d{1,5}", p):
+        c.error("sector.prefix", "le début de code postal doit compter 1 à 5 chiffres (ex. 69 ou 6900).")
+    name = c.check("sector.name", lambda: fields.text(name, label="Le nom du secteur", required=True, max_len=60))
+    notes = c.check("sector.notes", lambda: fields.text(notes, label="La remarque", max_len=300))
+    if p and find(store, "tSecteurs", "prefix", p):
+        c.error("sector.duplicate", f"le début de code postal {p} est déjà affecté à un secteur.")
+    warnings = c.raise_if_errors()
+    res = Result(warnings=warnings)
+    res.changes.append("tSecteurs", {"prefix": p, "sector": name, "notes": notes})
+    res.message = f"Secteur « {name} » ajouté pour les codes postaux commençant par {p}."
+    res.data = {"prefixe": p, "secteur": name}
+    return res
+
+
+def list_sectors(store: FileStore) -> list[dict[str, str]]:
+    rows = sorted(store.rows("tSecteurs"), key=lambda r: str(r["prefix"]))
+    return [{"prefixe": str(r["prefix"]), "secteur": str(r["sector"] or ""), "remarques": str(r["notes"] or "")}
+            for r in rows]
