@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Set up SYC Gestion on a fresh Debian/Ubuntu machine: system packages, a virtualenv in .venv,
+# the project and its development tools. Safe to run again (it only installs what is missing).
+# Usage: bash scripts/setup.sh [--tests]   (--tests also installs what the test suite needs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WITH_TESTS=0
+[ "${1:-}" = "--tests" ] && WITH_TESTS=1
+
+PY=${PYTHON:-python3}
+if ! command -v "$PY" >/dev/null 2>&1; then
+  echo "Python 3.11 ou plus récent est nécessaire (commande $PY introuvable)." >&2
+  exit 1
+fi
+if ! "$PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)'; then
+  echo "Python 3.11 ou plus récent est nécessaire ($("$PY" --version))." >&2
+  exit 1
+fi
+
+# System packages (Debian/Ubuntu). LibreOffice headless is used by the tests to open the workbook.
+PKGS=()
+"$PY" -c 'import ensurepip, venv' >/dev/null 2>&1 || PKGS+=(python3-venv)
+if [ "$WITH_TESTS" = 1 ]; then
+  command -v soffice >/dev/null 2>&1 || PKGS+=(libreoffice-calc-nogui)
+  command -v pdftoppm >/dev/null 2>&1 || PKGS+=(poppler-utils)
+fi
+if [ "${#PKGS[@]}" -gt 0 ]; then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "Paquets système manquants : ${PKGS[*]} (installez-les avec le gestionnaire de paquets)." >&2
+    exit 1
+  fi
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  echo "Installation des paquets système : ${PKGS[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${PKGS[@]}" >/dev/null
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev]"
+echo "Environnement prêt : $(.venv/bin/python --version), syc dans .venv/bin/syc"
