@@ -128,8 +128,12 @@ def _article_options(p: argparse.ArgumentParser, *, required: bool) -> None:
 
 
 # --------------------------------------------------------------------------- helpers
-def _apply(ctx: Context, store: Any, result: Any) -> int:
-    store.apply(result.changes, as_of=ctx.as_of)
+def _apply(ctx: Context, service: Callable[[Any], Any]) -> int:
+    """Read, compute and write under one lock: concurrent `syc` commands never interleave."""
+    store = ctx.store()
+    with store.session():
+        result = service(store)
+        store.apply(result.changes, as_of=ctx.as_of)
     out(ctx, result.message, result.data, result.warnings)
     return 0
 
@@ -203,16 +207,14 @@ def cmd_params_view(ctx: Context) -> int:
 def cmd_params_modify(ctx: Context) -> int:
     from pyxl.services.parameters import modify_parameter
 
-    store = ctx.store()
-    return _apply(ctx, store, modify_parameter(store, ctx.args.cle, ctx.args.valeur))
+    return _apply(ctx, lambda store: modify_parameter(store, ctx.args.cle, ctx.args.valeur))
 
 
 # --------------------------------------------------------------------------- secteur
 def cmd_sector_add(ctx: Context) -> int:
     from pyxl.services.sectors import add_sector
 
-    store = ctx.store()
-    return _apply(ctx, store, add_sector(store, ctx.args.prefixe, ctx.args.nom, ctx.args.remarques))
+    return _apply(ctx, lambda store: add_sector(store, ctx.args.prefixe, ctx.args.nom, ctx.args.remarques))
 
 
 def cmd_sector_list(ctx: Context) -> int:
@@ -242,15 +244,13 @@ def _client_input(args: argparse.Namespace) -> Any:
 def cmd_client_add(ctx: Context) -> int:
     from pyxl.services.clients import add_client
 
-    store = ctx.store()
-    return _apply(ctx, store, add_client(store, _client_input(ctx.args), ctx.as_of))
+    return _apply(ctx, lambda store: add_client(store, _client_input(ctx.args), ctx.as_of))
 
 
 def cmd_client_modify(ctx: Context) -> int:
     from pyxl.services.clients import modify_client
 
-    store = ctx.store()
-    return _apply(ctx, store, modify_client(store, ctx.args.code, _client_input(ctx.args)))
+    return _apply(ctx, lambda store: modify_client(store, ctx.args.code, _client_input(ctx.args)))
 
 
 def cmd_client_list(ctx: Context) -> int:
@@ -296,17 +296,15 @@ def _article_input(args: argparse.Namespace) -> Any:
 def cmd_article_add(ctx: Context) -> int:
     from pyxl.services.articles import add_article
 
-    store = ctx.store()
-    return _apply(ctx, store, add_article(store, _article_input(ctx.args), ctx.as_of))
+    return _apply(ctx, lambda store: add_article(store, _article_input(ctx.args), ctx.as_of))
 
 
 def cmd_article_modify(ctx: Context) -> int:
     from pyxl.services.articles import modify_article
 
-    store = ctx.store()
     given = _article_input(ctx.args)
     given.code = None
-    return _apply(ctx, store, modify_article(store, ctx.args.code, given))
+    return _apply(ctx, lambda store: modify_article(store, ctx.args.code, given))
 
 
 def cmd_article_list(ctx: Context) -> int:
@@ -342,6 +340,7 @@ def cmd_article_show(ctx: Context) -> int:
 
 # --------------------------------------------------------------------------- verifier
 def cmd_verify(ctx: Context) -> int:
+    """Every table must read cleanly; then the audit chain and every issued document."""
     from pyxl.cli import fail
 
     store = ctx.store()
@@ -352,14 +351,13 @@ def cmd_verify(ctx: Context) -> int:
             store.rows(table.name)
         except Refused as exc:
             issues += exc.issues
-    if not issues:
-        issues = store.verify()
-    journal = [] if issues and any(i.code.startswith("store.") for i in issues) else store.journal()
+    issues = issues or store.verify()
     if issues:
         return fail(issues, ctx.json)
+    journal = len(store.journal())
     docs = sum(len(store.rows(t.name)) for t in store.schema.audited)
-    out(ctx, f"Aucune anomalie : journal d'audit de {len(journal)} ligne(s) intact, {docs} pièce(s) vérifiée(s).",
-        {"journal": len(journal), "pieces": docs})
+    out(ctx, f"Aucune anomalie : journal d'audit de {journal} ligne(s) intact, {docs} pièce(s) vérifiée(s).",
+        {"journal": journal, "pieces": docs})
     return 0
 
 

@@ -186,6 +186,7 @@ class FileStore:
         self.path = Path(path)
         self.schema = schema
         self._cache: dict[str, list[Row]] = {}
+        self._session = False
         self._pkg: ooxml.Package | None = None
         self._calamine: Any = None
         if not self.path.exists():
@@ -373,21 +374,43 @@ class FileStore:
         return issues
 
     # ---- writing
-    def apply(self, changes: ChangeSet, *, as_of: dt.date, now: dt.datetime | None = None) -> None:
-        """Write a change set atomically, or raise Refused leaving the file byte for byte as it was."""
-        if changes.empty:
+    @contextmanager
+    def session(self) -> Iterator[FileStore]:
+        """Hold the write lock from the first read to the write, so that what a service read
+        (row numbers, counters) is still true when its change set is applied."""
+        if self._session:
+            yield self
             return
         with write_lock(self.path):
-            lock = office_lock(self.path)
-            if lock:
-                raise Refused(Issue(
-                    "store.open",
-                    f"Le classeur {self.path.name} est ouvert dans Excel ou LibreOffice ({lock}). "
-                    "Fermez-le, puis relancez la commande (ou utilisez les boutons du classeur).",
-                    self.path.name,
-                ))
-            # re-read under the lock: another writer may have just replaced the file
-            self.close()
+            self._refuse_if_open()
+            self.close()  # what was read before the lock may be stale
+            self._session = True
+            try:
+                yield self
+            finally:
+                self._session = False
+                self.close()
+
+    def _refuse_if_open(self) -> None:
+        lock = office_lock(self.path)
+        if lock:
+            raise Refused(Issue(
+                "store.open",
+                f"Le classeur {self.path.name} est ouvert dans Excel ou LibreOffice ({lock}). "
+                "Fermez-le, puis relancez la commande (ou utilisez les boutons du classeur).",
+                self.path.name,
+            ))
+
+    def apply(self, changes: ChangeSet, *, as_of: dt.date, now: dt.datetime | None = None) -> None:
+        """Write a change set atomically, or raise Refused leaving the file byte for byte as it was.
+
+        Inside `session()` the rows read by the service are current; outside, the file is
+        re-read under the lock (appends are safe, row numbers of updates are the caller's risk).
+        """
+        if changes.empty:
+            return
+        with self.session():
+            self._refuse_if_open()
             self.check_version()
             replacements = self._prepare(changes, as_of, now or dt.datetime.now())
             self._commit(replacements)
@@ -552,11 +575,11 @@ class FileStore:
         for r in changes.appends.get(table.name, []):
             if str(r.get(key) or "") == ref:
                 return {c.key: r.get(c.key) for c in table.columns}
-        for r in self.rows(table.name):
-            if str(r.get(key) or "") == ref:
-                values = dict(r.values)
+        for row in self.rows(table.name):
+            if str(row.get(key) or "") == ref:
+                values = dict(row.values)
                 for rownum, upd in changes.updates.get(table.name, []):
-                    if rownum == r.row:
+                    if rownum == row.row:
                         values.update(upd)
                 return values
         raise ValueError(f"{table.name}: {ref} not in the change set nor in the table")
