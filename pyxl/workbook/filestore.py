@@ -138,6 +138,10 @@ def to_cell(col: Column, value: Any) -> ooxml.Cell:
         return ooxml.Cell("s", str(value))
     if k in (Kind.MONEY, Kind.DECIMAL, Kind.RATE):
         return ooxml.Cell.of(value if isinstance(value, Decimal) else parse_decimal(value, max_places=None))
+    if k is Kind.DATE and isinstance(value, str):
+        value = parse_date(value)  # a date column always holds an Excel date, never text
+    elif k is Kind.INT and not isinstance(value, int):
+        value = from_cell(col, value)
     return ooxml.Cell.of(value)
 
 
@@ -163,7 +167,9 @@ def write_lock(book: Path, timeout: float | None = None) -> Iterator[None]:
     """The OS lock every writer (syc, the Excel macros) takes before touching the file."""
     from filelock import FileLock, Timeout
 
-    lock = FileLock(str(lock_path(book)))
+    # one lock object per file in this process, re-entrant: a migration or a restore may call
+    # replace_file while already holding the lock
+    lock = FileLock(str(lock_path(book)), is_singleton=True)
     try:
         lock.acquire(timeout=LOCK_TIMEOUT_S if timeout is None else timeout)
     except Timeout:
@@ -215,7 +221,8 @@ class FileStore:
         self._cache.clear()
 
     def version(self) -> int:
-        raw = self.package.defined_names().get(VERSION_NAME, "").lstrip("=").strip()
+        names = {k.lower(): v for k, v in self.package.defined_names().items()}
+        raw = names.get(VERSION_NAME.lower(), "").lstrip("=").strip()
         return int(raw) if raw.isdigit() else 0
 
     def check_version(self) -> None:

@@ -1,0 +1,517 @@
+"""`syc migrer`: an old workbook gains what the schema adds, and nothing else changes.
+
+Every produced workbook goes through the Excel-invariant check of `ooxml_check.assert_valid`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from conftest import LIBREOFFICE_BOOK
+from lxml import etree
+from ooxml_check import assert_valid, raw_entries
+
+from pyxl.core.issues import Refused
+from pyxl.workbook import migrate as mig
+from pyxl.workbook import ooxml
+from pyxl.workbook.builder import build
+from pyxl.workbook.filestore import ChangeSet, FileStore
+from pyxl.workbook.schema import SCHEMA, T_CLIENTS, VERSION_NAME, Column, Kind, Schema, Table
+
+TODAY = dt.date(2026, 3, 2)
+NS = {"m": ooxml.NS_MAIN, "r": ooxml.NS_R,
+      "vt": "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
+      "ep": "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
+      "cp": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"}
+
+OLD_CLIENTS = dataclasses.replace(T_CLIENTS, columns=tuple(c for c in T_CLIENTS.columns if c.key != "category"))
+OLD_SCHEMA = dataclasses.replace(
+    SCHEMA,
+    version=0,
+    tables=tuple(OLD_CLIENTS if t.name == "tClients" else t for t in SCHEMA.tables if t.name != "tSecteurs"),
+)
+CLIENTS = [
+    {"code": "C001", "kind": "Particulier", "name": "Dupont", "address": "1 rue des Lilas", "postcode": "69001",
+     "city": "Lyon", "created": dt.date(2026, 1, 5), "active": "Oui"},
+    {"code": "C002", "kind": "Professionnel", "name": "Martin <SARL> & fils", "address": "2 av. Foch",
+     "postcode": "38000", "city": "Grenoble", "siret": "73282932000074", "active": "Non",
+     "notes": "  espaces gardés  "},
+]
+
+
+# --------------------------------------------------------------------------- helpers
+def read_part(path: Path, part: str) -> bytes:
+    with zipfile.ZipFile(path) as z:
+        return z.read(part)
+
+
+def xml(path: Path, part: str) -> etree._Element:
+    return etree.fromstring(read_part(path, part))
+
+
+def patch_parts(path: Path, edits: dict[str, Callable[[bytes], bytes]]) -> None:
+    """Rewrite some parts of a workbook in place (to simulate what a user or Excel did)."""
+    pkg = ooxml.Package(str(path))
+    buf = io.BytesIO()
+    ooxml.rewrite(pkg.zip, buf, {part: f(pkg.read(part)) for part, f in edits.items()})
+    pkg.close()
+    path.write_bytes(buf.getvalue())
+
+
+def sheet_part(path: Path, sheet: str) -> str:
+    pkg = ooxml.Package(str(path))
+    try:
+        return pkg.sheets[sheet]
+    finally:
+        pkg.close()
+
+
+def backups(path: Path) -> list[Path]:
+    d = path.parent / "sauvegardes"
+    return sorted(d.glob(f"{path.stem}_*")) if d.is_dir() else []
+
+
+@pytest.fixture
+def old_book(tmp_path: Path) -> Path:
+    """A version-0 workbook: no tSecteurs, no « Catégorie » in tClients, two clients in it."""
+    path = tmp_path / "SYC_Gestion.xlsm"
+    build(path, schema=OLD_SCHEMA)
+    changes = ChangeSet()
+    for c in CLIENTS:
+        changes.append("tClients", c)
+    FileStore(path, schema=OLD_SCHEMA).apply(changes, as_of=TODAY)
+    return path
+
+
+# --------------------------------------------------------------------------- the main path
+def test_plan_describes_and_writes_nothing(old_book: Path) -> None:
+    before, earlier_backups = old_book.read_bytes(), backups(old_book)
+    assert mig.plan(old_book) == [
+        "ajout de la colonne « Catégorie » à la table tClients",
+        "ajout de la feuille Secteurs (table tSecteurs)",
+        f"mise à jour de la version du schéma : 0 → {SCHEMA.version}",
+    ]
+    assert old_book.read_bytes() == before
+    assert backups(old_book) == earlier_backups
+
+
+def test_migrate_old_book(old_book: Path) -> None:
+    before_bytes = old_book.read_bytes()
+    before = raw_entries(old_book)
+    earlier_backups = backups(old_book)  # the fixture's own write
+    clients_part = sheet_part(old_book, "Clients")
+    old_rows = [dict(r.values) for r in FileStore(old_book, schema=OLD_SCHEMA).rows("tClients")]
+
+    done = mig.migrate(old_book)
+
+    assert done == [
+        "ajout de la colonne « Catégorie » à la table tClients",
+        "ajout de la feuille Secteurs (table tSecteurs)",
+        f"mise à jour de la version du schéma : 0 → {SCHEMA.version}",
+    ]
+    assert_valid(old_book)
+
+    store = FileStore(old_book)
+    assert store.version() == SCHEMA.version
+    store.check_version()
+    assert store.rows("tSecteurs") == []
+    rows = [dict(r.values) for r in store.rows("tClients")]
+    assert [{k: v for k, v in r.items() if k != "category"} for r in rows] == old_rows
+    assert [r["category"] for r in rows] == [None, None]
+    store.close()
+
+    # only the parts concerned changed; every other entry is the very same compressed bytes
+    after = raw_entries(old_book)
+    changed = {"[Content_Types].xml", "xl/_rels/workbook.xml.rels", "xl/workbook.xml", "docProps/app.xml",
+               "docProps/custom.xml", clients_part, "xl/tables/table3.xml"}
+    added = set(after) - set(before)
+    assert added == {"xl/worksheets/sheet6.xml", "xl/worksheets/_rels/sheet6.xml.rels", "xl/tables/table6.xml"}
+    assert set(before) <= set(after)
+    for name in set(before) - changed:
+        assert after[name] == before[name], name
+    assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
+    assert after["xl/styles.xml"] == before["xl/styles.xml"]  # the builder's formats are reused
+
+    # the backup is the file as it was
+    (backup,) = set(backups(old_book)) - set(earlier_backups)
+    assert backup.read_bytes() == before_bytes
+
+
+def test_migrated_structure(old_book: Path) -> None:
+    mig.migrate(old_book)
+    wb = xml(old_book, "xl/workbook.xml")
+    sheets = wb.findall("m:sheets/m:sheet", NS)
+    names = [s.get("name") for s in sheets]
+    # in schema order: after Articles, before the audit journal
+    assert names == ["Paramètres", "Compteurs", "Clients", "Articles", "Secteurs", "Journal d'audit"]
+    assert len({s.get("sheetId") for s in sheets}) == len(sheets)
+    assert wb.find(f"m:definedNames/m:definedName[@name='{VERSION_NAME}']", NS).text == str(SCHEMA.version)
+    # app.xml lists the same sheets, in the same order
+    app = xml(old_book, "docProps/app.xml")
+    assert [t.text for t in app.findall("ep:TitlesOfParts/vt:vector/vt:lpstr", NS)] == names
+    assert app.find("ep:HeadingPairs/vt:vector/vt:variant/vt:i4", NS).text == str(len(names))
+    assert app.find("ep:TitlesOfParts/vt:vector", NS).get("size") == str(len(names))
+    custom = xml(old_book, "docProps/custom.xml")
+    assert custom.find("cp:property[@name='SYC_VersionSchema']/vt:lpwstr", NS).text == str(SCHEMA.version)
+
+    new_sheet = read_part(old_book, "xl/worksheets/sheet6.xml")
+    code_names = [re.search(rb'codeName="([^"]+)"', read_part(old_book, f"xl/worksheets/sheet{i}.xml")).group(1)
+                  for i in range(1, 7)]
+    assert code_names[-1] == b"Sheet6" and len(set(code_names)) == 6
+    assert "Début du code postal".encode() in new_sheet and b't="inlineStr"' in new_sheet
+    table = xml(old_book, "xl/tables/table6.xml")
+    assert (table.get("name"), table.get("displayName"), table.get("ref")) == ("tSecteurs", "tSecteurs", "A1:C2")
+    with zipfile.ZipFile(old_book) as z:
+        ids = [etree.fromstring(z.read(n)).get("id") for n in z.namelist() if n.startswith("xl/tables/")]
+    assert len(set(ids)) == len(ids)
+
+    clients = xml(old_book, "xl/tables/table3.xml")
+    n = len(T_CLIENTS.columns)
+    assert clients.get("ref") == f"A1:{ooxml.col_letter(n)}3"
+    assert clients.find("m:autoFilter", NS).get("ref") == clients.get("ref")
+    cols = clients.findall("m:tableColumns/m:tableColumn", NS)
+    assert cols[-1].get("name") == "Catégorie" and len({c.get("id") for c in cols}) == n
+    assert clients.find("m:tableColumns", NS).get("count") == str(n)
+    sheet = read_part(old_book, sheet_part(old_book, "Clients"))
+    assert b'sqref="S2:S1048576"' in sheet and b"Commer\xc3\xa7ant-artisan,Autre" in sheet
+
+
+def test_new_table_and_column_take_writes(old_book: Path) -> None:
+    mig.migrate(old_book)
+    store = FileStore(old_book)
+    changes = ChangeSet()
+    changes.append("tSecteurs", {"prefix": "69", "sector": "Rhône"})
+    changes.append("tSecteurs", {"prefix": "38", "sector": "Isère", "notes": "via A48"})
+    changes.append("tClients", {"code": "C003", "kind": "Professionnel", "name": "Durand", "address": "3 rue",
+                                "postcode": "69002", "city": "Lyon", "category": "Commerçant-artisan",
+                                "created": dt.date(2026, 3, 1)})
+    first = store.rows("tClients")[0]
+    changes.update("tClients", first.row, {"category": "Autre"})
+    store.apply(changes, as_of=TODAY)
+    store = FileStore(old_book)
+    assert [(r["prefix"], r["sector"], r["notes"]) for r in store.rows("tSecteurs")] == [
+        ("69", "Rhône", None), ("38", "Isère", "via A48")]
+    clients = store.rows("tClients")
+    assert [(r["code"], r["category"]) for r in clients] == [
+        ("C001", "Autre"), ("C002", None), ("C003", "Commerçant-artisan")]
+    assert clients[2]["created"] == dt.date(2026, 3, 1)
+    assert_valid(old_book)
+    # the new column carries its number format (text), so appended cells get it too
+    sheet = read_part(old_book, sheet_part(old_book, "Clients"))
+    assert re.search(rb'<c r="S4" s="1" t="inlineStr">', sheet)
+
+
+# --------------------------------------------------------------------------- nothing to do / refused
+def test_current_book_is_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "SYC_Gestion.xlsm"
+    build(path)
+    before = path.read_bytes()
+    assert mig.plan(path) == []
+    assert mig.migrate(path) == []
+    assert path.read_bytes() == before
+    assert not (tmp_path / "sauvegardes").exists()
+
+
+def test_newer_book_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "SYC_Gestion.xlsm"
+    build(path, schema=dataclasses.replace(SCHEMA, version=SCHEMA.version + 1))
+    before = path.read_bytes()
+    for action in (mig.plan, mig.migrate):
+        with pytest.raises(Refused) as exc:
+            action(path)
+        assert exc.value.issues[0].code == "migrate.newer"
+        assert "plus récente" in exc.value.issues[0].message
+    assert path.read_bytes() == before
+    assert not (tmp_path / "sauvegardes").exists()
+
+
+def test_collision_right_of_the_table_is_refused(old_book: Path) -> None:
+    part = sheet_part(old_book, "Clients")
+    last = len(OLD_CLIENTS.columns)  # R: the new column would go in S
+    cell = ooxml.RowEdit(3, {last + 1: ooxml.Cell("s", "note à droite")})
+    patch_parts(old_book, {part: lambda b: ooxml.patch_sheet(b, [cell], (last + 1, 3))[0]})
+    before, earlier_backups = old_book.read_bytes(), backups(old_book)
+    with pytest.raises(Refused) as exc:
+        mig.migrate(old_book)
+    msg = exc.value.issues[0].message
+    assert exc.value.issues[0].code == "migrate.collision"
+    assert "« Catégorie »" in msg and "tClients" in msg and "S3" in msg and "Déplacez" in msg
+    assert old_book.read_bytes() == before
+    assert backups(old_book) == earlier_backups
+
+
+def test_sheet_without_its_table_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "SYC_Gestion.xlsm"
+    other = Table("tAutre", "Secteurs", (Column("a", "A"),))
+    build(path, schema=dataclasses.replace(OLD_SCHEMA, tables=(*OLD_SCHEMA.tables, other)))
+    before = path.read_bytes()
+    with pytest.raises(Refused) as exc:
+        mig.plan(path)
+    assert exc.value.issues[0].code == "migrate.sheet"
+    assert "« Secteurs »" in exc.value.issues[0].message
+    assert path.read_bytes() == before
+
+
+def test_not_a_workbook_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "x.xlsm"
+    path.write_bytes(b"not a zip")
+    with pytest.raises(Refused):
+        mig.migrate(path)
+    with pytest.raises(Refused):
+        mig.migrate(tmp_path / "absent.xlsm")
+
+
+# --------------------------------------------------------------------------- data steps
+def test_data_steps_run_in_order_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+
+    def step1(store: FileStore) -> ChangeSet:
+        calls.append(1)
+        assert store.version() == 2 and store.rows("tSecteurs") == []  # structure first, then data
+        changes = ChangeSet()
+        for c in store.rows("tClients"):
+            changes.update("tClients", c.row, {"category": "Autre"})
+        changes.append("tSecteurs", {"prefix": "69", "sector": "Rhône"})
+        return changes
+
+    def step2(store: FileStore) -> None:
+        calls.append(2)
+        assert [r["prefix"] for r in store.rows("tSecteurs")] == ["69"]
+
+    step1.label = "catégorie « Autre » par défaut"  # type: ignore[attr-defined]
+    monkeypatch.setitem(mig.STEPS, 1, step1)
+    monkeypatch.setitem(mig.STEPS, 2, step2)
+    monkeypatch.setitem(mig.STEPS, 3, lambda store: pytest.fail("beyond the target version"))
+    target = dataclasses.replace(SCHEMA, version=2)
+
+    path = tmp_path / "SYC_Gestion.xlsm"
+    build(path, schema=OLD_SCHEMA)
+    changes = ChangeSet()
+    changes.append("tClients", CLIENTS[0])
+    FileStore(path, schema=OLD_SCHEMA).apply(changes, as_of=TODAY)
+
+    planned = mig.plan(path, target)
+    assert planned[-2:] == ["étape de données de la version 1 : catégorie « Autre » par défaut",
+                            "étape de données de la version 2 : step2"]
+    assert calls == []
+    assert mig.migrate(path, target) == planned
+    assert calls == [1, 2]
+    store = FileStore(path, schema=target)
+    assert [r["category"] for r in store.rows("tClients")] == ["Autre"]
+    assert [r["sector"] for r in store.rows("tSecteurs")] == ["Rhône"]
+    store.close()
+    assert len(backups(path)) == 2  # the apply before, the migration; none from the steps
+    assert_valid(path)
+
+    # already at version 2: nothing runs
+    assert mig.migrate(path, target) == []
+    assert calls == [1, 2]
+
+
+def test_only_later_steps_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    monkeypatch.setitem(mig.STEPS, 1, lambda store: calls.append(1))
+    monkeypatch.setitem(mig.STEPS, 2, lambda store: calls.append(2))
+    path = tmp_path / "SYC_Gestion.xlsm"
+    build(path)  # version 1
+    assert mig.migrate(path, dataclasses.replace(SCHEMA, version=2)) == [
+        "mise à jour de la version du schéma : 1 → 2", "étape de données de la version 2 : <lambda>"]
+    assert calls == [2]
+    assert FileStore(path, schema=dataclasses.replace(SCHEMA, version=2)).version() == 2
+
+
+def test_failing_step_leaves_the_book_untouched(old_book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def bad(store: FileStore) -> ChangeSet:
+        changes = ChangeSet()
+        changes.append("tSecteurs", {"prefix": "69", "sector": "Rhône"})
+        changes.update("tClients", 999, {"category": "Autre"})  # not a row of the table
+        return changes
+
+    monkeypatch.setitem(mig.STEPS, SCHEMA.version, bad)
+    before, earlier_backups = old_book.read_bytes(), backups(old_book)
+    with pytest.raises(Refused) as exc:
+        mig.migrate(old_book)
+    assert exc.value.issues[0].code == "store.row"
+    assert old_book.read_bytes() == before
+    assert backups(old_book) == earlier_backups
+
+
+# --------------------------------------------------------------------------- markup of other producers
+def test_user_edited_book(old_book: Path) -> None:
+    """Sheet-local names, an active tab and a <col> range spreading right of the table."""
+    clients = sheet_part(old_book, "Clients")
+
+    def workbook(b: bytes) -> bytes:
+        b = b.replace(b"<workbookView ", b'<workbookView activeTab="4" firstSheet="1" ')
+        return b.replace(b"</definedNames>", b'<definedName name="_xlnm._FilterDatabase" localSheetId="4" '
+                         b"hidden=\"1\">'Journal d''audit'!$A$1:$I$2</definedName></definedNames>")
+
+    def cols(b: bytes) -> bytes:
+        return re.sub(rb'<col min="18" max="18"([^>]*)/>', rb'<col min="18" max="40"\1/>', b)
+
+    patch_parts(old_book, {"xl/workbook.xml": workbook, clients: cols})
+    assert_valid(old_book)
+    mig.migrate(old_book)
+    assert_valid(old_book)
+    wb = xml(old_book, "xl/workbook.xml")
+    view = wb.find("m:bookViews/m:workbookView", NS)
+    assert (view.get("activeTab"), view.get("firstSheet")) == ("5", "1")
+    local = wb.find("m:definedNames/m:definedName[@name='_xlnm._FilterDatabase']", NS)
+    assert local.get("localSheetId") == "5"  # still the audit journal, now 6th
+    ranges = [(c.get("min"), c.get("max"), c.get("width"))
+              for c in xml(old_book, clients).findall("m:cols/m:col", NS)]
+    assert ranges[-3:] == [("18", "18", "40.7109375"), ("19", "19", "18.7109375"), ("20", "40", "40.7109375")]
+
+
+def test_prefixed_sheet_and_totals_row(old_book: Path) -> None:
+    """A sheet written with an `x:` prefix (some .NET writers) and a table with a totals row."""
+    clients = sheet_part(old_book, "Clients")
+
+    def prefixed(b: bytes) -> bytes:
+        b = re.sub(rb"<(/?)([A-Za-z]\w*)([\s/>])", rb"<\1x:\2\3", b)
+        return b.replace(f'xmlns="{ooxml.NS_MAIN}"'.encode(), f'xmlns:x="{ooxml.NS_MAIN}"'.encode())
+
+    def totals(b: bytes) -> bytes:  # row 4 becomes the totals row; the autoFilter stays A1:R3
+        return b.replace(b'ref="A1:R3" totalsRowShown="0"', b'ref="A1:R4" totalsRowCount="1"')
+
+    patch_parts(old_book, {clients: prefixed, "xl/tables/table3.xml": totals})
+    assert_valid(old_book)
+    mig.migrate(old_book)
+    assert_valid(old_book)
+    table = xml(old_book, "xl/tables/table3.xml")
+    assert (table.get("ref"), table.find("m:autoFilter", NS).get("ref")) == ("A1:S4", "A1:S3")
+    sheet = read_part(old_book, clients)
+    assert b"<x:cols>" in sheet and b"<cols" not in sheet and b"xmlns=" not in sheet
+    assert [r["category"] for r in FileStore(old_book).rows("tClients")] == [None, None]
+
+
+def test_excel_saved_book(excel_fixture: Callable[[str], Path]) -> None:
+    """Excel's own markup: shared strings, several tables per sheet, no numFmts, no defined names."""
+    path = excel_fixture("table02.xlsx")
+    before = raw_entries(path)
+    existing = Table("Table1", "Sheet1", tuple(Column(f"c{i}", f"Column{i}") for i in range(1, 5)))
+    grown = dataclasses.replace(existing, columns=(*existing.columns, Column("amount", "Montant", Kind.MONEY)))
+    new = Table("tNouveau", "Nouveau", (
+        Column("when", "Date", Kind.DATE, width=12),
+        Column("what", "Choix", Kind.CHOICE, choices=("Oui", "Peut-être")),
+        Column("qty", "Quantité", Kind.DECIMAL),
+    ), tab_color="#375623")
+    schema = Schema(version=3, tables=(grown, new))
+    done = mig.migrate(path, schema)
+    assert done == ["ajout de la colonne « Montant » à la table Table1",
+                    "ajout de la feuille Nouveau (table tNouveau)",
+                    "mise à jour de la version du schéma : 0 → 3"]
+    assert_valid(path)
+    after = raw_entries(path)
+    for name in ("xl/sharedStrings.xml", "xl/worksheets/sheet2.xml", "xl/tables/table2.xml", "xl/theme/theme1.xml"):
+        assert after[name] == before[name]
+    wb = xml(path, "xl/workbook.xml")
+    assert [s.get("name") for s in wb.findall("m:sheets/m:sheet", NS)] == ["Sheet1", "Nouveau", "Sheet2"]
+    assert wb.find(f"m:definedNames/m:definedName[@name='{VERSION_NAME}']", NS).text == "3"
+    styles = read_part(path, "xl/styles.xml")
+    assert b'formatCode="dd/mm/yyyy"' in styles and b"numFmtId=\"164\"" in styles
+
+    store = FileStore(path, schema=schema)
+    assert store.version() == 3
+    assert store.rows("tNouveau") == []
+    assert [r["amount"] for r in store.rows("Table1")] == [None] * len(store.rows("Table1"))
+    changes = ChangeSet()
+    changes.append("tNouveau", {"when": dt.date(2026, 2, 1), "what": "Peut-être", "qty": Decimal("1.5")})
+    store.apply(changes, as_of=TODAY)
+    store = FileStore(path, schema=schema)
+    assert [dict(r.values) for r in store.rows("tNouveau")] == [
+        {"when": dt.date(2026, 2, 1), "what": "Peut-être", "qty": Decimal("1.5")}]
+    assert_valid(path)
+
+
+def test_excel_saved_book_collision_with_another_table(excel_fixture: Callable[[str], Path]) -> None:
+    path = excel_fixture("table02.xlsx")
+    before = path.read_bytes()
+    existing = Table("Table1", "Sheet1", tuple(Column(f"c{i}", f"Column{i}") for i in range(1, 9)))
+    with pytest.raises(Refused) as exc:
+        mig.migrate(path, Schema(version=1, tables=(existing,)))
+    assert exc.value.issues[0].code == "migrate.collision"
+    assert path.read_bytes() == before
+
+
+def test_excel_saved_macro_book(excel_fixture: Callable[[str], Path]) -> None:
+    path = excel_fixture("macro01.xlsm")
+    before = raw_entries(path)
+    schema = Schema(version=1, tables=(Table("tA", "Nouvelle", (Column("a", "A"), Column("b", "B", Kind.INT))),))
+    mig.migrate(path, schema)
+    assert_valid(path)
+    after = raw_entries(path)
+    assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
+    assert after["xl/worksheets/sheet1.xml"] == before["xl/worksheets/sheet1.xml"]
+    new = read_part(path, "xl/worksheets/sheet2.xml")
+    assert b'codeName="Sheet2"' in new
+    assert FileStore(path, schema=schema).rows("tA") == []
+
+
+def test_libreoffice_saved_book(tmp_path: Path) -> None:
+    """The committed LibreOffice-saved workbook (its markup: shared strings, verbose rows, no VBA)."""
+    path = tmp_path / LIBREOFFICE_BOOK.name
+    shutil.copy(LIBREOFFICE_BOOK, path)
+    before = raw_entries(path)
+    rows_before = [dict(r.values) for r in FileStore(path).rows("tClients")]
+    extra = Column("origin", "Origine du contact", Kind.CHOICE, choices=("Bouche-à-oreille", "Site web"))
+    clients = dataclasses.replace(T_CLIENTS, columns=(*T_CLIENTS.columns, extra))
+    visits = Table("tVisites", "Visites", (Column("date", "Date", Kind.DATE), Column("client", "Client"),
+                                           Column("amount", "Montant", Kind.MONEY)))
+    target = dataclasses.replace(
+        SCHEMA, version=SCHEMA.version + 1,
+        tables=(*(clients if t.name == "tClients" else t for t in SCHEMA.tables), visits))
+    assert mig.migrate(path, target) == [
+        "ajout de la colonne « Origine du contact » à la table tClients",
+        "ajout de la feuille Visites (table tVisites)",
+        f"mise à jour de la version du schéma : {SCHEMA.version} → {SCHEMA.version + 1}",
+    ]
+    assert_valid(path)
+    after = raw_entries(path)
+    assert after["xl/sharedStrings.xml"] == before["xl/sharedStrings.xml"]
+    store = FileStore(path, schema=target)
+    assert [{k: v for k, v in r.values.items() if k != "origin"} for r in store.rows("tClients")] == rows_before
+    assert store.rows("tVisites") == []
+    changes = ChangeSet()
+    changes.append("tVisites", {"date": dt.date(2026, 2, 3), "client": "C001", "amount": Decimal("80.00")})
+    changes.update("tClients", store.rows("tClients")[1].row, {"origin": "Site web"})
+    store.apply(changes, as_of=TODAY)
+    store = FileStore(path, schema=target)
+    assert [r["amount"] for r in store.rows("tVisites")] == [Decimal("80.00")]
+    assert [r["origin"] for r in store.rows("tClients")] == [None, "Site web"]
+    assert_valid(path)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice absent")
+def test_libreoffice_round_trip_of_an_old_macro_book(old_book: Path, tmp_path: Path) -> None:
+    """The old .xlsm saved again by LibreOffice (VBA kept, sheet code names lost)."""
+    out = tmp_path / "lo"
+    subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+         "--convert-to", "xlsm:Calc MS Excel 2007 VBA XML", "--outdir", str(out), str(old_book)],
+        check=True, capture_output=True, timeout=120,
+    )
+    path = out / old_book.name
+    assert mig.plan(path)[-1] == f"mise à jour de la version du schéma : 0 → {SCHEMA.version}"
+    before = raw_entries(path)
+    mig.migrate(path)
+    assert_valid(path)
+    assert raw_entries(path)["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
+    store = FileStore(path)
+    assert store.rows("tSecteurs") == []
+    assert [(r["code"], r["category"]) for r in store.rows("tClients")] == [("C001", None), ("C002", None)]
+    changes = ChangeSet()
+    changes.append("tSecteurs", {"prefix": "69", "sector": "Rhône"})
+    store.apply(changes, as_of=TODAY)
+    assert [r["sector"] for r in FileStore(path).rows("tSecteurs")] == ["Rhône"]
+    assert_valid(path)
