@@ -13,29 +13,54 @@ from decimal import Decimal
 from pyxl.core.money import AmountError, parse_decimal
 
 VAT_RATES = (Decimal("20"), Decimal("10"), Decimal("5.5"), Decimal("2.1"), Decimal("0"))
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters (C0 but tab/newlines, DEL, C1), the two code points XML cannot hold, and lone
+# surrogates (bytes that were not UTF-8, decoded by Python with surrogateescape).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 _DATE_FR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _TERMS = re.compile(r"^\s*(?:(comptant)|(\d{1,3})\s*jours?\s*(nets?|fin\s+de\s+mois))\s*$", re.I)
 
 
 class FieldError(ValueError):
-    """A value the user typed that cannot be accepted; str(e) is French."""
+    """A value the user typed that cannot be accepted; str(e) is French (and printable)."""
+
+    def __init__(self, message: str):
+        super().__init__(shown(message))
+
+
+def shown(value: object) -> str:
+    """A typed value as it can be printed back to the user: bytes that were not UTF-8 (lone
+    surrogates from the command line) become U+FFFD instead of breaking the output."""
+    return _SURROGATE.sub("\ufffd", "" if value is None else str(value))
 
 
 def text(value: str | None, *, label: str, required: bool = False, max_len: int = 120,
          multiline: bool = False) -> str:
-    """Free text is data: kept exactly (accents, & < > " ', '=…'), only control characters refused."""
+    """Free text is data: kept exactly (accents, & < > " ', '=…'), only control characters refused.
+
+    A multi-line text (remarks) keeps its line breaks and tabs; Windows line ends are stored as
+    '\\n' (XML would turn a stored '\\r\\n' into '\\n' anyway, so the value read back is the
+    value accepted). A one-line text refuses line breaks and tabs (a paste accident).
+    """
     v = "" if value is None else str(value)
+    if multiline:
+        v = v.replace("\r\n", "\n").replace("\r", "\n")
     if not v.strip():
         if required:
             raise FieldError(f"{label} est obligatoire.")
         return ""
+    if _SURROGATE.search(v):
+        raise FieldError(f"{label} contient des caractères illisibles (texte qui n'est pas en UTF-8) : "
+                         "retapez-le.")
     if len(v) > max_len:
-        raise FieldError(f"{label} est trop long ({len(v)} caractères, {max_len} au plus).")
-    bad = _CONTROL.search(v.replace("\n", "") if multiline else v)
-    if bad or (not multiline and ("\n" in v or "\r" in v)):
-        raise FieldError(f"{label} contient un caractère de contrôle (retour à la ligne, tabulation…) : retirez-le.")
+        raise FieldError(f"{label} dépasse la longueur permise : {len(v)} caractères, {max_len} au plus.")
+    bad = _CONTROL.search(v) or (None if multiline else re.search("[\t\n\r]", v))
+    if bad:
+        what = {"\n": "un retour à la ligne : retirez-le", "\r": "un retour à la ligne : retirez-le",
+                "\t": "une tabulation : retirez-la"}.get(
+            bad.group(), f"un caractère de contrôle invisible (U+{ord(bad.group()):04X}) : retirez-le")
+        raise FieldError(f"{label} contient {what}.")
     return v
 
 
@@ -70,6 +95,8 @@ def siren_or_siret(value: str | None, *, label: str = "Le SIRET", required: bool
         if required:
             raise FieldError(f"{label} est obligatoire pour un client professionnel (9 chiffres SIREN ou 14 SIRET).")
         return ""
+    if not v.isdigit() or not v.isascii():
+        raise FieldError(f"{label} « {value} » ne doit contenir que des chiffres (9 pour un SIREN, 14 pour un SIRET).")
     try:
         if len(v) == 14:
             return str(siret.validate(v))
@@ -77,7 +104,7 @@ def siren_or_siret(value: str | None, *, label: str = "Le SIRET", required: bool
             return str(siren.validate(v))
     except Exception:
         raise FieldError(f"{label} « {value} » est invalide (clé de contrôle fausse) : vérifiez-le sur l'avis de situation INSEE.") from None
-    raise FieldError(f"{label} « {value} » doit compter 9 chiffres (SIREN) ou 14 chiffres (SIRET).")
+    raise FieldError(f"{label} « {value} » doit compter 9 chiffres (SIREN) ou 14 chiffres (SIRET), pas {len(v)}.")
 
 
 def siret_only(value: str | None, *, label: str = "Le SIRET") -> str:
@@ -149,8 +176,12 @@ def phone(value: str | None, *, label: str = "Le téléphone") -> str:
     if not v:
         return ""
     digits = re.sub(r"[\s.\-()]", "", v)
-    if not re.fullmatch(r"\+?\d{6,15}", digits):
+    if not re.fullmatch(r"\+?\d{6,15}", digits) or not digits.isascii():
         raise FieldError(f"{label} « {value} » n'est pas un numéro valide (ex. 04 72 00 00 00).")
+    if digits.startswith("0033"):
+        digits = "+33" + digits[4:]
+    if digits.startswith("+330"):  # "+33 (0)4 72…", "+33 04 72…"
+        digits = "+33" + digits[4:]
     if digits.startswith("+33"):
         digits = "0" + digits[3:]
     if digits.startswith("0"):
@@ -194,10 +225,14 @@ def amount(value: str | Decimal | None, *, label: str, required: bool = False,
 def vat_rate(value: str | Decimal | None, *, label: str = "Le taux de TVA") -> Decimal:
     if value is None or str(value).strip() == "":
         raise FieldError(f"{label} est obligatoire (20, 10, 5,5, 2,1 ou 0).")
-    try:
-        d = parse_decimal(str(value).strip().removesuffix("%").strip(), max_places=2)
-    except AmountError:
-        d = None
+    d: Decimal | None
+    if isinstance(value, Decimal):
+        d = value if value.is_finite() else None
+    else:
+        try:
+            d = parse_decimal(str(value).strip().removesuffix("%").strip(), max_places=2)
+        except AmountError:
+            d = None
     if d is None or d not in VAT_RATES:
         raise FieldError(f"{label} « {value} » n'est pas un taux français : 20, 10, 5,5, 2,1 ou 0.")
     return d.normalize() if d != 0 else Decimal("0")
@@ -209,7 +244,7 @@ def integer(value: str | int | None, *, label: str, minimum: int = 0, maximum: i
     except (TypeError, ValueError):
         raise FieldError(f"{label} « {value} » doit être un nombre entier.") from None
     if not minimum <= n <= maximum:
-        raise FieldError(f"{label} doit être compris entre {minimum} et {maximum}.")
+        raise FieldError(f"{label} « {n} » est hors limites (de {minimum} à {maximum}).")
     return n
 
 
@@ -248,7 +283,8 @@ def payment_terms(value: str | None, *, label: str = "Les conditions de paiement
     m = _TERMS.match(v)
     if not m:
         raise FieldError(
-            f"{label} « {value} » non reconnues : écrivez « comptant », « 30 jours nets » ou « 30 jours fin de mois »."
+            f"{label} « {value} » ne sont pas reconnues : écrivez « comptant », « 30 jours nets » ou "
+            "« 30 jours fin de mois »."
         )
     if m.group(1):
         return "comptant"

@@ -12,7 +12,7 @@ from pyxl.core import fields
 from pyxl.core.issues import Issue, Refused
 from pyxl.services.common import Collector, Result, find
 from pyxl.workbook.filestore import FileStore, Row
-from pyxl.workbook.schema import CATEGORIES, FAMILIES, NO, UNITS, YES, T_ARTICLES
+from pyxl.workbook.schema import CATEGORIES, FAMILIES, NO, T_ARTICLES, UNITS, YES
 
 FAMILY_ALIASES = {"materiel": "Matériel", "main-doeuvre": "Main-d'œuvre", "main-d-oeuvre": "Main-d'œuvre",
                   "mo": "Main-d'œuvre", "main-oeuvre": "Main-d'œuvre", "deplacement": "Déplacement", "service": "Service"}
@@ -41,7 +41,7 @@ def _validate(c: Collector, v: dict[str, Any]) -> dict[str, Any]:
     if not code:
         c.error("article.code", "le code est obligatoire (ex. CHG-25).")
     elif not _CODE.match(code):
-        c.error("article.code", f"le code « {code} » ne peut contenir que lettres, chiffres, . _ / - "
+        c.error("article.code", f"le code « {fields.shown(code)} » ne peut contenir que lettres, chiffres, . _ / - "
                                 "(20 caractères au plus, sans espace).")
     out["code"] = code
     out["designation"] = c.check("article.designation", lambda: fields.text(
@@ -68,7 +68,7 @@ def _validate(c: Collector, v: dict[str, Any]) -> dict[str, Any]:
 
 
 def add_article(store: FileStore, given: ArticleInput, as_of: dt.date) -> Result:
-    c = Collector(f"Article « {(given.code or '').strip() or '?'} »")
+    c = Collector(f"Article « {fields.shown((given.code or '').strip()) or '?'} »")
     rec = _validate(c, dict(given.__dict__))
     if rec["code"] and find(store, "tArticles", "code", rec["code"]):
         c.error("article.duplicate", f"le code {rec['code']} existe déjà (syc article voir {rec['code']}).")
@@ -87,7 +87,8 @@ def modify_article(store: FileStore, code: str, given: ArticleInput) -> Result:
     if not changed:
         raise Refused(Issue("article.nothing", f"Article {row['code']} : rien à modifier (ex. --pu-ht 120).",
                             row.where))
-    merged = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in row.values.items()}
+    # format(…, 'f'), not str(): a rate read back as Decimal('2E+1') must stay '20'
+    merged = {k: (format(v, 'f') if isinstance(v, Decimal) else v) for k, v in row.values.items()}
     merged.update(changed)
     rec = _validate(c, merged)
     warnings = c.raise_if_errors()
@@ -104,7 +105,9 @@ def modify_article(store: FileStore, code: str, given: ArticleInput) -> Result:
 def get_article(store: FileStore, code: str) -> Row:
     row = find(store, "tArticles", "code", code or "")
     if row is None:
-        raise Refused(Issue("article.unknown", f"Article « {code} » introuvable (syc article liste).", "Articles"))
+        code = fields.shown(code)
+        raise Refused(Issue("article.unknown", f"Article « {code} » introuvable (syc article liste).",
+                            f"Articles, code {code}"))
     return row
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from pyxl.core import fields
 from pyxl.core.issues import Issue, Refused, Severity
 from pyxl.services.common import Collector, Result, find, next_number, sector_for
 from pyxl.workbook.filestore import FileStore, Row
-from pyxl.workbook.schema import CLIENT_CATEGORIES, CLIENT_KINDS, NO, YES, T_CLIENTS
+from pyxl.workbook.schema import CLIENT_CATEGORIES, CLIENT_KINDS, NO, T_CLIENTS, YES
 
 SERIES = "Client"
 KIND_ALIASES = {"pro": "Professionnel", "part": "Particulier", "entreprise": "Professionnel"}
@@ -52,8 +53,8 @@ def _validate(c: Collector, values: dict[str, Any]) -> dict[str, Any]:
     for key, label, required in (("name", "Le nom", True), ("first_name", "Le prénom", False),
                                  ("address", "L'adresse", True), ("address2", "Le complément d'adresse", False),
                                  ("city", "La ville", True), ("country", "Le pays", False)):
-        out[key] = c.check(f"client.{key}", lambda k=key, lb=label, rq=required: fields.text(
-            values.get(k), label=lb, required=rq, max_len=col(k).max_len))
+        out[key] = c.check(f"client.{key}", functools.partial(
+            fields.text, values.get(key), label=label, required=required, max_len=col(key).max_len))
     out["notes"] = c.check("client.notes", lambda: fields.text(values.get("notes"), label="La remarque",
                                                                max_len=col("notes").max_len, multiline=True))
     country = out.get("country") or "France"
@@ -71,7 +72,8 @@ def _validate(c: Collector, values: dict[str, Any]) -> dict[str, Any]:
     if is_business and not out["category"]:
         out["category"] = "Autre"
     if not is_business and out.get("category"):
-        c.error("client.category", "la catégorie (commerçant-artisan / autre) ne concerne que les professionnels.")
+        c.error("client.category", "la catégorie (commerçant-artisan / autre) ne concerne que les professionnels : "
+                                   "videz-la (--categorie \"\").")
     out["terms"] = c.check("client.terms", lambda: fields.payment_terms(values.get("terms")))
     if is_business and out.get("terms"):
         cap = fields.business_terms_cap(out["terms"])
@@ -99,12 +101,17 @@ def _duplicates(c: Collector, store: FileStore, rec: dict[str, Any], own_code: s
                                        f"({r.where}). Vérifiez qu'il ne s'agit pas d'un doublon.")
         elif rec.get("email") and str(r["email"] or "").casefold() == rec["email"].casefold():
             c.warn("client.duplicate", f"l'e-mail {rec['email']} est déjà celui du client {r['code']} ({r.where}).")
-        if rec.get("siret") and str(r["siret"] or "") == rec["siret"]:
+        theirs = str(r["siret"] or "")
+        if rec.get("siret") and theirs == rec["siret"]:
             c.warn("client.duplicate", f"le SIRET {rec['siret']} est déjà celui du client {r['code']} ({r.where}).")
+        elif rec.get("siret") and theirs[:9] == rec["siret"][:9]:
+            # a SIREN and a SIRET of the same company, or two of its establishments
+            c.warn("client.duplicate", f"le client {r['code']} ({r.where}) est la même entreprise "
+                                       f"(SIREN {rec['siret'][:9]}). Vérifiez qu'il ne s'agit pas d'un doublon.")
 
 
 def add_client(store: FileStore, given: ClientInput, as_of: dt.date) -> Result:
-    c = Collector(f"Client « {(given.name or '').strip() or '?'} »")
+    c = Collector(f"Client « {fields.shown((given.name or '').strip()) or '?'} »")
     rec = _validate(c, dict(given.__dict__))
     if not c.issues:
         _duplicates(c, store, rec)
@@ -153,8 +160,9 @@ def modify_client(store: FileStore, code: str, given: ClientInput) -> Result:
 def get_client(store: FileStore, code: str) -> Row:
     row = find(store, "tClients", "code", code or "")
     if row is None:
+        code = fields.shown(code)
         raise Refused(Issue("client.unknown", f"Client « {code} » introuvable. Voyez la liste avec « syc client liste ».",
-                            "Clients"))
+                            f"Clients, code {code}"))
     return row
 
 

@@ -52,7 +52,7 @@ def parameter(code: str) -> Parameter:
         if p.code == code.strip().lower():
             return p
     codes = ", ".join(p.code for p in SCHEMA.parameters)
-    raise Refused(Issue("param.unknown", f"Paramètre « {code} » inconnu. Codes possibles : {codes}.", "Paramètres"))
+    raise Refused(Issue("param.unknown", f"Paramètre « {fields.shown(code)} » inconnu. Codes possibles : {codes}.", "Paramètres"))
 
 
 def check_value(p: Parameter, value: str) -> str:
@@ -63,18 +63,19 @@ def check_value(p: Parameter, value: str) -> str:
 
 def modify_parameter(store: FileStore, code: str, value: str) -> Result:
     p = parameter(code)
+    row = next((r for r in store.rows("tParametres") if str(r["code"]) == p.code), None)
+    where = f"{row.where} ({p.code})" if row is not None else f"Paramètres ({p.code})"
     try:
         clean = check_value(p, value)
     except fields.FieldError as exc:
-        raise Refused(Issue("param.value", f"Paramètre {p.code} ({p.label}) : {exc}", "Paramètres")) from None
+        raise Refused(Issue("param.value", f"Paramètre {p.code} ({p.label}) : {exc}", where)) from None
     if p.code == "tva_intra" and clean:
         siret = store.parameters().get("siret", "")
         try:
             fields.vat_number(clean, siren=siret)
         except fields.FieldError as exc:
-            raise Refused(Issue("param.value", f"Paramètre {p.code} : {exc}", "Paramètres")) from None
+            raise Refused(Issue("param.value", f"Paramètre {p.code} ({p.label}) : {exc}", where)) from None
     res = Result()
-    row = next((r for r in store.rows("tParametres") if str(r["code"]) == p.code), None)
     if row is None:
         res.changes.append("tParametres", {"code": p.code, "label": p.label, "value": clean, "help": p.help})
     elif str(row["value"] or "") != clean:

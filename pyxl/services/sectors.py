@@ -10,9 +10,9 @@ from pyxl.workbook.filestore import FileStore
 
 
 def add_sector(store: FileStore, prefix: str, name: str, notes: str = "") -> Result:
-    c = Collector(f"Secteur {prefix}")
     p = (prefix or "").strip()
-    if not re.fullmatch(r"\d{1,5}", p):
+    c = Collector(f"Secteur {fields.shown(p) or '?'}")
+    if not re.fullmatch(r"[0-9]{1,5}", p):
         c.error("sector.prefix", "le début de code postal doit compter 1 à 5 chiffres (ex. 69 ou 6900).")
     name = c.check("sector.name", lambda: fields.text(name, label="Le nom du secteur", required=True, max_len=60))
     notes = c.check("sector.notes", lambda: fields.text(notes, label="La remarque", max_len=300))
