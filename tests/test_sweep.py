@@ -326,7 +326,7 @@ def _check_refusal(run: Run, case: Case, mode: str) -> None:
         err = data["erreurs"][0]
         assert set(err) == {"code", "message", "ou"}
         assert err["code"] == case.code, err
-        assert case.words in err["message"], err["message"]
+        assert _said(case.words, err["message"]), err["message"]
         assert case.ou in err["ou"], err
         if case.status == 1:
             assert err["ou"], err
@@ -335,9 +335,14 @@ def _check_refusal(run: Run, case: Case, mode: str) -> None:
     else:
         assert run.out == ""
         assert run.err.startswith("Erreur : ")
-        assert case.words in run.err, run.err
+        assert _said(case.words, run.err), run.err
         message = run.err
     assert not ENGLISH.search(message), message
+
+
+def _said(words: str, message: str) -> bool:
+    """The words appear in the message (a field message is lower-cased after « Client … : »)."""
+    return words in message or (words[:1].lower() + words[1:]) in message
 
 
 @pytest.mark.parametrize("mode", ["texte", "json"])
@@ -349,9 +354,6 @@ def test_refused_leaves_the_workbook_untouched(capsys, book, case, mode):
     assert snapshot(book) == before
 
 
-@pytest.mark.xfail(strict=True, reason="pyxl/cli/__init__.py Parser: argparse takes a value starting with '-' "
-                                       "for an option (only '-5' or '-0.5' pass); suggestion: "
-                                       "self._negative_number_matcher = re.compile(r'^-\\d') in Parser.__init__")
 @pytest.mark.parametrize("argv, words", [
     ((*client(ville=None), "--ville", "-2+3"), None),
     ((*article(pu_ht=None), "--pu-ht", "-5,50"), "ne peut pas être négatif"),
@@ -359,7 +361,7 @@ def test_refused_leaves_the_workbook_untouched(capsys, book, case, mode):
 def test_values_starting_with_a_dash_without_equal_sign(capsys, book, argv, words):
     run = syc(capsys, *argv, book=book)
     assert run.code == (0 if words is None else 1), run.err
-    assert words is None or words in run.err
+    assert words is None or _said(words, run.err)
 
 
 def test_all_errors_are_reported_at_once(capsys, book):
@@ -448,11 +450,11 @@ def test_refused_file(capsys, book, name, setup, argv, code, words, mode):
     assert run.code == 1, run.out + run.err
     if mode == "json":
         err = run.json["erreurs"][0]
-        assert run.json["ok"] is False and err["code"] == code and words in err["message"], err
+        assert run.json["ok"] is False and err["code"] == code and _said(words, err["message"]), err
         assert err["ou"] in (str(book), book.name), err
         message = err["message"]
     else:
-        assert run.out == "" and run.err.startswith("Erreur : ") and words in run.err, run.err
+        assert run.out == "" and run.err.startswith("Erreur : ") and _said(words, run.err), run.err
         message = run.err
     if code != "store.notbook":  # see test_not_a_workbook_message_is_all_french
         assert not ENGLISH.search(message), message

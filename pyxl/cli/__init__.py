@@ -15,6 +15,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from pyxl.cli import french
+from pyxl.core.fields import shown
 from pyxl.core.issues import Issue, Refused
 
 DEFAULT_BOOK = "SYC_Gestion.xlsm"
@@ -47,6 +49,11 @@ class UsageError(Exception):
 
 
 class Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # a value may start with '-' (« -2+3 », « -5,50 »): only '-' + letter is an option
+        self._negative_number_matcher = re.compile(r"^-[^a-zA-Z-]")
+
     def error(self, message: str) -> Any:
         raise UsageError(f"{self.prog} : {message}")
 
@@ -55,7 +62,7 @@ def _date(text: str) -> dt.date:
     from pyxl.core import fields
 
     try:
-        return fields.date(text, label="--au")
+        return fields.date(text, label="La date")
     except fields.FieldError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
@@ -92,13 +99,14 @@ def out(ctx: Context, message: str = "", data: dict[str, Any] | None = None,
         payload = {"ok": True, **(data or {})}
         if message:
             payload.setdefault("message", message)
-        payload["avertissements"] = [{"code": w.code, "message": w.message, "ou": w.where} for w in warnings]
+        payload["avertissements"] = [{"code": w.code, "message": shown(w.message), "ou": shown(w.where)}
+                                     for w in warnings]
         print(json.dumps(payload, ensure_ascii=False, indent=2, default=_json_default))
         return
     if message:
-        print(message)
+        print(shown(message))
     for w in warnings:
-        print(f"Attention : {w.message}")
+        print(f"Attention : {shown(w.message)}")
 
 
 def _json_default(value: Any) -> Any:
@@ -115,11 +123,12 @@ def _json_default(value: Any) -> Any:
 
 def fail(issues: Sequence[Issue], as_json: bool, status: int = 1) -> int:
     if as_json:
-        print(json.dumps({"ok": False, "erreurs": [{"code": i.code, "message": i.message, "ou": i.where}
-                                                   for i in issues]}, ensure_ascii=False, indent=2))
+        print(json.dumps({"ok": False, "erreurs": [{"code": i.code, "message": shown(i.message),
+                                                    "ou": shown(i.where)} for i in issues]},
+                         ensure_ascii=False, indent=2))
     else:
         for i in issues:
-            print(f"Erreur : {i.message}", file=sys.stderr)
+            print(f"Erreur : {shown(i.message)}", file=sys.stderr)
     return status
 
 

@@ -97,26 +97,26 @@ def register(sub: Any, common: Common) -> None:
 def _client_options(p: argparse.ArgumentParser, *, required: bool) -> None:
     p.add_argument("--nom", required=required, help="nom (particulier) ou raison sociale")
     p.add_argument("--type", required=required, help="particulier | professionnel")
-    p.add_argument("--prenom")
-    p.add_argument("--adresse", required=required)
-    p.add_argument("--complement", help="complément d'adresse")
+    p.add_argument("--prenom", help="prénom (particulier)")
+    p.add_argument("--adresse", required=required, help="numéro et rue")
+    p.add_argument("--complement", metavar="TEXTE", help="complément d'adresse (bâtiment, lieu-dit…)")
     p.add_argument("--cp", required=required, help="code postal")
-    p.add_argument("--ville", required=required)
+    p.add_argument("--ville", required=required, help="commune")
     p.add_argument("--pays", help="défaut : France")
-    p.add_argument("--email")
-    p.add_argument("--tel")
+    p.add_argument("--email", help="adresse e-mail (envoi des devis et factures)")
+    p.add_argument("--tel", help="téléphone, ex. 04 72 00 00 00")
     p.add_argument("--siret", help="SIRET (14 chiffres) ou SIREN (9), obligatoire pour un professionnel")
-    p.add_argument("--tva-intra", help="n° de TVA intracommunautaire")
+    p.add_argument("--tva-intra", metavar="NUMERO", help="n° de TVA intracommunautaire, ex. FR44732829320")
     p.add_argument("--conditions", help="comptant | N jours nets | N jours fin de mois")
     p.add_argument("--categorie", help="commercant-artisan | autre (professionnels)")
     p.add_argument("--actif", help="oui | non")
-    p.add_argument("--remarques")
+    p.add_argument("--remarques", help="remarque libre (accès, digicode…)")
 
 
 def _article_options(p: argparse.ArgumentParser, *, required: bool) -> None:
     if required:
         p.add_argument("--code", required=True, help="code article, ex. CHG-25")
-    p.add_argument("--designation", required=required)
+    p.add_argument("--designation", required=required, help="libellé imprimé sur les devis et factures")
     p.add_argument("--unite", required=required, help="u | h | forfait | m | ml")
     p.add_argument("--pu-ht", required=required, help="prix unitaire HT, ex. 3221,29")
     p.add_argument("--tva", required=required, help="taux par défaut : 20 | 10 | 5,5 | 2,1 | 0")
@@ -185,10 +185,13 @@ def cmd_init(ctx: Context) -> int:
 
             demo.fill(staged, ctx.as_of)
         replace_file(book, staged) if book.exists() else shutil.move(str(staged), book)
-    what = "avec des données d'exemple" if ctx.args.demo else "vierge"
-    out(ctx, f"Classeur {what} créé : {book}\nÉtape suivante : renseignez l'entreprise avec "
-             "« syc parametres modifier raison_sociale \"…\" » (syc parametres voir pour la liste).",
-        {"classeur": str(book), "demo": bool(ctx.args.demo)})
+    if ctx.args.demo:
+        msg = (f"Classeur avec des données d'exemple créé : {book}\n"
+               "Étape suivante : syc client liste, syc article liste, syc parametres voir.")
+    else:
+        msg = (f"Classeur vierge créé : {book}\nÉtape suivante : renseignez l'entreprise avec "
+               "« syc parametres modifier raison_sociale \"…\" » (syc parametres voir pour la liste).")
+    out(ctx, msg, {"classeur": str(book), "demo": bool(ctx.args.demo)})
     return 0
 
 

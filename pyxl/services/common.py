@@ -32,7 +32,9 @@ class Collector:
         try:
             return fn()
         except FieldError as exc:
-            self.issues.append(Issue(code, f"{self.where} : {exc}", self.where))
+            text = str(exc)
+            text = text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+            self.issues.append(Issue(code, f"{self.where} : {text}", self.where))
             return default
 
     def error(self, code: str, message: str) -> None:

@@ -225,7 +225,20 @@ class FileStore:
         raw = names.get(VERSION_NAME.lower(), "").lstrip("=").strip()
         return int(raw) if raw.isdigit() else 0
 
+    def _not_syc(self) -> Issue:
+        return Issue(
+            "store.notsyc",
+            f"« {self.path.name} » n'est pas un classeur SYC Gestion (il n'a pas été créé par "
+            "« syc init »). Vérifiez --book ou créez un classeur avec « syc init ».",
+            self.path.name,
+        )
+
+    def is_syc_book(self) -> bool:
+        return VERSION_NAME.lower() in {k.lower() for k in self.package.defined_names()}
+
     def check_version(self) -> None:
+        if not self.is_syc_book():
+            raise Refused(self._not_syc())
         v = self.version()
         if v < self.schema.version:
             raise Refused(Issue(
@@ -247,6 +260,8 @@ class FileStore:
         try:
             loc = self.package.table(table.name)
         except ooxml.PackageError:
+            if not self.is_syc_book():
+                raise Refused(self._not_syc()) from None
             raise Refused(Issue(
                 "store.table",
                 f"La table {table.name} (feuille « {table.sheet} ») est absente du classeur. "
