@@ -11,6 +11,7 @@ This module knows OOXML, not the schema: it speaks of sheets, tables, rows and c
 from __future__ import annotations
 
 import copy
+import io
 import datetime as dt
 import posixpath
 import re
@@ -41,10 +42,13 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 _CELL_RE = re.compile(r"([A-Z]{1,3})(\d+)$")
 # characters XML cannot hold (and CR, which XML parsers turn into LF, and lone surrogates, which
 # UTF-8 cannot encode): written as Excel's _xHHHH_ escapes, as Excel does
-_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-# an underscore that would start an _xHHHH_ escape; a lookahead, so that in "_x0041_x0042_" the
-# second escape (which starts on the first one's closing underscore) is protected too
-_XESC_RE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+_CONTROLS = "\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ud800-\udfff\ufffe\uffff"
+_CONTROL_RE = re.compile(f"[{_CONTROLS}]")
+# an underscore that would start an _xHHHH_ escape once written: followed by xHHHH and then by an
+# underscore or by a control character (whose own escape starts with one). A lookahead, so that in
+# "_x0041_x0042_" the second escape, which starts on the first one's closing underscore, is
+# protected too.
+_XESC_RE = re.compile(f"_(?=x[0-9A-Fa-f]{{4}}(?:_|[{_CONTROLS}]))")
 
 
 class PackageError(Exception):
@@ -193,7 +197,10 @@ def _resolve(base_part: str, target: str) -> str:
 
 def _xml(data: bytes) -> etree._Element:
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-    return etree.fromstring(data, parser)
+    try:
+        return etree.fromstring(data, parser)
+    except etree.XMLSyntaxError:
+        raise PackageError("le classeur est endommagé (une partie XML est illisible)") from None
 
 
 class Package:
@@ -202,9 +209,12 @@ class Package:
     def __init__(self, path: str, data: bytes | None = None):
         self.path = path
         try:
-            self.zip = zipfile.ZipFile(path if data is None else __import__("io").BytesIO(data))
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
-            raise PackageError(f"« {path} » n'est pas un classeur Excel lisible ({exc}).") from exc
+            self.zip = zipfile.ZipFile(path if data is None else io.BytesIO(data))
+        except IsADirectoryError:
+            raise PackageError(f"« {path} » est un dossier, pas un classeur Excel.") from None
+        except (zipfile.BadZipFile, OSError, ValueError):
+            raise PackageError(f"« {path} » n'est pas un classeur Excel lisible "
+                               "(fichier vide, tronqué ou d'un autre format).") from None
         self.names = set(self.zip.namelist())
         if "xl/workbook.xml" not in self.names:
             raise PackageError(f"« {path} » n'est pas un classeur Excel (xl/workbook.xml absent).")
@@ -216,7 +226,10 @@ class Package:
         self.zip.close()
 
     def read(self, part: str) -> bytes:
-        return self.zip.read(part)
+        try:
+            return self.zip.read(part)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+            raise PackageError(f"« {self.path} » est endommagé (partie {part} illisible).") from None
 
     def rels(self, part: str) -> dict[str, tuple[str, str]]:
         """rId → (type, resolved target) for a part."""
@@ -281,7 +294,7 @@ class Package:
         return {d.get("name"): (d.text or "") for d in wb.iter(q("definedName"))}
 
 
-def _XESC_DECODE(s: str) -> str:  # noqa: N802 - mirrors Excel's name
+def _XESC_DECODE(s: str) -> str:  # mirrors Excel's name
     return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), s)
 
 
@@ -315,6 +328,7 @@ class SheetText:
         if not m:
             raise PackageError("feuille sans <sheetData>")
         self.prefix = (m.group(1).decode() + ":") if m.group(1) else ""
+        self.self_closing: tuple[int, int] | None
         if m.group(2) == b"/":
             self.content_start = self.content_end = m.start()
             self.self_closing = (m.start(), m.end())
@@ -398,6 +412,81 @@ def row_has_values(row_xml: bytes, c1: int, c2: int) -> bool:
     return any(c1 <= col <= c2 and _HAS_VALUE.search(xml) for col, xml in cells)
 
 
+_F_TAG = re.compile(rb"<(?:\w+:)?f\b([^>]*)>")
+_ARRAY_F = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3}\d+)"[^>]*>\s*<(?:\w+:)?f\b([^>]*\bt="array"[^>]*)>')
+
+
+def _attr(attrs: bytes, name: bytes) -> bytes | None:
+    m = re.search(rb"(?:^|\s)" + name + rb'="([^"]*)"', attrs)
+    return m.group(1) if m else None
+
+
+def _check_formula_cell(ref: str, old: bytes) -> bool:
+    """True when the cell about to be replaced holds a formula. Refuses to replace the master cell
+    of a shared formula used by other cells: they would be left without their formula (Excel then
+    repairs the file, dropping formulas)."""
+    m = _F_TAG.search(old)
+    if m is None:
+        return False
+    attrs = m.group(1)
+    if _attr(attrs, b"t") == b"shared" and (shared := _attr(attrs, b"ref")):
+        c1, r1, c2, r2 = split_range(shared.decode())
+        if (c1, r1) != (c2, r2):
+            raise PackageError(
+                f"cellule {ref} : elle porte la formule partagée de {shared.decode()} ; "
+                "remplacez ces formules par des valeurs (ou effacez-les) dans Excel avant de relancer."
+            )
+    return True
+
+
+def _array_ranges(sheet: SheetText) -> list[tuple[str, tuple[int, int, int, int]]]:
+    """(master cell, range) of every multi-cell array formula of the sheet."""
+    out: list[tuple[str, tuple[int, int, int, int]]] = []
+    region = sheet.data[sheet.content_start: sheet.content_end]
+    if b"array" not in region:
+        return out
+    for m in _ARRAY_F.finditer(region):
+        ref = _attr(m.group(2), b"ref")
+        if ref:
+            rng = split_range(ref.decode())
+            if rng[:2] != rng[2:]:
+                out.append((m.group(1).decode(), rng))
+    return out
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\sref="([^"]+)"')
+
+
+def _merged_ranges(sheet: SheetText) -> list[tuple[int, int, int, int]]:
+    """Merged ranges of the sheet (the <mergeCells> after <sheetData>)."""
+    tail = sheet.data[sheet.content_end:]
+    if b"mergeCell" not in tail:
+        return []
+    out = []
+    for m in _MERGE.finditer(tail):
+        try:
+            out.append(split_range(m.group(1).decode()))
+        except PackageError:
+            continue
+    return out
+
+
+def _merge_edits(edits: Iterable[RowEdit]) -> list[RowEdit]:
+    """One edit per row, in row order: later edits of the same row win, cell by cell."""
+    by_row: dict[int, RowEdit] = {}
+    for e in edits:
+        if not 1 <= e.row <= MAX_ROW:
+            raise PackageError(f"ligne {e.row} hors de la feuille")
+        cur = by_row.get(e.row)
+        if cur is None:
+            by_row[e.row] = RowEdit(e.row, dict(e.cells), dict(e.styles))
+        else:
+            cur.cells.update(e.cells)
+            for c, st in e.styles.items():
+                cur.styles.setdefault(c, st)
+    return [by_row[r] for r in sorted(by_row)]
+
+
 def _row_xml(edit: RowEdit, existing: bytes | None, prefix: str) -> tuple[bytes, bool]:
     """The new XML of a row; True when a replaced cell held a formula (calcChain then goes)."""
     p = prefix
@@ -412,16 +501,17 @@ def _row_xml(edit: RowEdit, existing: bytes | None, prefix: str) -> tuple[bytes,
     by_col = dict(cells)
     had_formula = False
     for col, cell in edit.cells.items():
+        ref = f"{col_letter(col)}{edit.row}"
         old = by_col.get(col)
         style = None
         if old is not None:
             head = old[: old.index(b">") + 1]
             sm = re.search(rb'\ss="(\d+)"', head)
             style = sm.group(1).decode() if sm else None
-            had_formula |= re.search(rb"<(?:\w+:)?f\b", old) is not None
+            had_formula |= _check_formula_cell(ref, old)
         else:
             style = edit.styles.get(col)
-        new = cell_xml(f"{col_letter(col)}{edit.row}", cell, style, p).encode()
+        new = cell_xml(ref, cell, style, p).encode()
         if new:
             by_col[col] = new
         else:
@@ -432,20 +522,42 @@ def _row_xml(edit: RowEdit, existing: bytes | None, prefix: str) -> tuple[bytes,
 
 
 def patch_sheet(data: bytes, edits: list[RowEdit], dimension_to: tuple[int, int] | None) -> tuple[bytes, bool]:
-    """Apply row edits to a worksheet's bytes. Returns (new bytes, a formula cell was replaced)."""
+    """Apply row edits to a worksheet's bytes. Returns (new bytes, a formula cell was replaced).
+
+    Several edits of one row are merged (the later wins), so a row is never written twice. The
+    <dimension> is extended to cover `dimension_to` (max column, max row) and every edited cell.
+    """
     sheet = SheetText(data)
+    edits = _merge_edits(edits)
     existing = {num: (s, e) for num, s, e in sheet.rows} if edits else {}
-    pieces: list[tuple[int, int, bytes]] = []  # (start, end, replacement), sorted by start
+    arrays = _array_ranges(sheet) if edits else []
+    merged = _merged_ranges(sheet) if edits else []
+    pieces: list[tuple[int, int, bytes]] = []  # (start, end, replacement)
     inserts: dict[int, list[bytes]] = {}  # insertion offset → new rows
     formula_replaced = False
     row_starts = [(num, s) for num, s, _ in sheet.rows]
-    for edit in sorted(edits, key=lambda e: e.row):
+    box: list[int] = []  # c1, r1, c2, r2 of the edited cells
+    for edit in edits:
+        for master, (a1, b1, a2, b2) in arrays:
+            for col in edit.cells:
+                ref = f"{col_letter(col)}{edit.row}"
+                if a1 <= col <= a2 and b1 <= edit.row <= b2 and ref != master:
+                    raise PackageError(
+                        f"cellule {ref} : elle fait partie de la formule matricielle de "
+                        f"{range_ref(a1, b1, a2, b2)} ; modifiez ou supprimez cette formule dans Excel."
+                    )
+        for a1, b1, a2, b2 in merged:
+            if b1 <= edit.row <= b2 and any(a1 <= col <= a2 for col in edit.cells):
+                raise PackageError(
+                    f"ligne {edit.row} : les cellules fusionnées {range_ref(a1, b1, a2, b2)} sont sur le "
+                    "chemin de l'écriture ; annulez la fusion (ou déplacez-les) dans Excel."
+                )
         if edit.row in existing:
             s, e = existing[edit.row]
             new, f = _row_xml(edit, data[s:e], sheet.prefix)
             formula_replaced |= f
             pieces.append((s, e, new))
-        else:
+        elif edit.cells:
             new, _ = _row_xml(edit, None, sheet.prefix)
             # insertion point: before the first row with a larger number
             pos = sheet.content_end
@@ -454,6 +566,12 @@ def patch_sheet(data: bytes, edits: list[RowEdit], dimension_to: tuple[int, int]
                     pos = s
                     break
             inserts.setdefault(pos, []).append(new)
+        else:
+            continue
+        if edit.cells:
+            lo, hi = min(edit.cells), max(edit.cells)
+            box = [min(box[0], lo), min(box[1], edit.row), max(box[2], hi), max(box[3], edit.row)] if box \
+                else [lo, edit.row, hi, edit.row]
     out = bytearray()
     cursor = 0
     events = sorted([(s, e, rep) for s, e, rep in pieces] + [(pos, pos, b"".join(v)) for pos, v in inserts.items()],
@@ -472,21 +590,25 @@ def patch_sheet(data: bytes, edits: list[RowEdit], dimension_to: tuple[int, int]
         out += data[cursor:]
         result = bytes(out)
     if dimension_to:
-        result = _extend_dimension(result, *dimension_to)
+        c, r = dimension_to
+        box = [min(box[0], c), min(box[1], r), max(box[2], c), max(box[3], r)] if box else [c, r, c, r]
+    if box:
+        result = _extend_dimension(result, *box)
     return result, formula_replaced
 
 
-def _extend_dimension(data: bytes, max_col: int, max_row: int) -> bytes:
+def _extend_dimension(data: bytes, c1: int, r1: int, c2: int, r2: int) -> bytes:
+    """Make <dimension ref> cover the box c1,r1:c2,r2 too (unchanged bytes when it already does)."""
     m = re.search(rb'<(?:\w+:)?dimension\b[^>]*?\sref="([^"]*)"', data[:20000])
     if not m:
         return data
-    ref = m.group(1).decode()
     try:
-        c1, r1, c2, r2 = split_range(ref)
+        d1, e1, d2, e2 = split_range(m.group(1).decode())
     except PackageError:
         return data
-    c2, r2 = max(c2, max_col), max(r2, max_row)
-    new = range_ref(min(c1, 1) if ref else 1, min(r1, 1), c2, r2)
+    if d1 <= c1 and e1 <= r1 and c2 <= d2 and r2 <= e2:
+        return data
+    new = range_ref(min(c1, d1), min(r1, e1), max(c2, d2), max(r2, e2))
     return data[: m.start(1)] + new.encode() + data[m.end(1):]
 
 
@@ -517,11 +639,14 @@ def row_styles(row_xml: bytes | None) -> dict[int, str]:
 
 
 def set_table_ref(table_xml: bytes, ref: str) -> bytes:
+    """The table part with a new ref; its autoFilter covers the same range less the totals row."""
     t = _xml(table_xml)
     t.set("ref", ref)
     af = t.find(q("autoFilter"))
     if af is not None:
-        af.set("ref", ref)
+        c1, r1, c2, r2 = split_range(ref)
+        totals = int(t.get("totalsRowCount", "0") or 0)
+        af.set("ref", range_ref(c1, r1, c2, r2 - totals) if totals else ref)
     return etree.tostring(t, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
@@ -545,7 +670,7 @@ def _raw_copy(zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo
     out.write(raw)
     zout.filelist.append(zi)
     zout.NameToInfo[zi.filename] = zi
-    zout.start_dir = out.tell()  # type: ignore[attr-defined]
+    zout.start_dir = out.tell()
     zout._didModify = True  # type: ignore[attr-defined]
 
 
@@ -566,18 +691,27 @@ def rewrite(
     replace: Mapping[str, bytes | None],
     add: Mapping[str, bytes] | None = None,
 ) -> None:
-    """Write a new package: entries in `replace` get new bytes (None deletes), the rest is raw-copied."""
-    add = dict(add or {})
+    """Write a new package: entries in `replace` get new bytes (None deletes), the rest is raw-copied.
+
+    A name of `replace` or `add` that the package lacks is added at the end; a name of `add` that
+    it has is replaced in place: a part is never written twice (Excel refuses such a zip).
+    """
+    replace = {**replace, **(add or {})}
+    seen: set[str] = set()
     with zipfile.ZipFile(dst, "w") as zout:
         for info in src.infolist():
+            if info.filename in seen:
+                raise PackageError(f"l'archive contient deux fois la partie {info.filename}")
+            seen.add(info.filename)
             if info.filename in replace:
                 new = replace[info.filename]
                 if new is not None:
                     _write_entry(zout, info, info.filename, new)
             else:
                 _raw_copy(src, zout, info)
-        for name, data in add.items():
-            _write_entry(zout, None, name, data)
+        for name, data in replace.items():
+            if name not in seen and data is not None:
+                _write_entry(zout, None, name, data)
 
 
 def check_crc(data: bytes, info: zipfile.ZipInfo) -> bool:

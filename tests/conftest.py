@@ -1,0 +1,68 @@
+"""Shared fixtures: a freshly built workbook in tmp_path, and the committed test data."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pyxl.workbook.builder import build
+
+TESTS = Path(__file__).resolve().parent
+DATA = TESTS / "data"
+EXCEL_FIXTURES = DATA / "excel"
+LIBREOFFICE_BOOK = DATA / "libreoffice" / "SYC_Gestion_LibreOffice.xlsx"
+BOOK_NAME = "SYC_Gestion.xlsm"
+
+_built: dict[Any, bytes] = {}
+
+
+def built_bytes(rows: Mapping[str, Sequence[Mapping[str, Any]]] | None = None) -> bytes:
+    """The bytes of a workbook built from the schema (cached: a build is deterministic)."""
+    key = repr(sorted((k, [sorted(r.items()) for r in v]) for k, v in (rows or {}).items()))
+    if key not in _built:
+        buf = io.BytesIO()
+        build(buf, rows=rows)
+        _built[key] = buf.getvalue()
+    return _built[key]
+
+
+@pytest.fixture
+def make_book(tmp_path: Path) -> Callable[..., Path]:
+    """make_book(rows=None, name=BOOK_NAME) → path of a fresh built workbook in tmp_path."""
+
+    def make(rows: Mapping[str, Sequence[Mapping[str, Any]]] | None = None, name: str = BOOK_NAME) -> Path:
+        path = tmp_path / name
+        path.write_bytes(built_bytes(rows))
+        return path
+
+    return make
+
+
+@pytest.fixture
+def book(make_book: Callable[..., Path]) -> Path:
+    """A fresh workbook, built from the schema with no data rows, at tmp_path/SYC_Gestion.xlsm."""
+    return make_book()
+
+
+@pytest.fixture
+def excel_fixture(tmp_path: Path) -> Callable[[str], Path]:
+    """excel_fixture('table12.xlsx') → a writable copy of an Excel-saved fixture in tmp_path."""
+
+    def copy(name: str) -> Path:
+        dst = tmp_path / name
+        dst.write_bytes((EXCEL_FIXTURES / name).read_bytes())
+        return dst
+
+    return copy
+
+
+@pytest.fixture
+def libreoffice_book(tmp_path: Path) -> Path:
+    """A writable copy of the LibreOffice-saved workbook (schema version 1, .xlsx)."""
+    dst = tmp_path / "SYC_Gestion_LibreOffice.xlsx"
+    dst.write_bytes(LIBREOFFICE_BOOK.read_bytes())
+    return dst
