@@ -19,7 +19,7 @@ def test_parallel_client_creations_get_distinct_codes(tmp_path: Path):
     procs = [subprocess.Popen([*cmd, f"Client {i}"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
              for i in range(6)]
     for p in procs:
-        out, err = p.communicate(timeout=120)
+        _out, err = p.communicate(timeout=120)
         assert p.returncode == 0, err.decode()
     grid = CalamineWorkbook.from_path(str(book)).get_sheet_by_name("Clients").to_python()
     codes = [r[0] for r in grid[1:] if r[0]]

@@ -151,10 +151,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                     as_json, status=2)
     book = Path(args.book or os.environ.get("SYC_BOOK") or DEFAULT_BOOK)
     ctx = Context(book=book, as_of=args.au or dt.date.today(), json=bool(args.json), args=args)
+    from pyxl.workbook.ooxml import PackageError
+
     try:
         return handler(ctx)
     except Refused as exc:
         return fail(exc.issues, ctx.json)
+    except PackageError as exc:  # a damaged file found while reading: refused, never a traceback
+        return fail([Issue("store.notbook", f"{book.name} : {exc}. Restaurez une sauvegarde "
+                                            "(syc sauvegardes liste).", str(book))], ctx.json)
     except UsageError as exc:
         return fail([Issue("usage", str(exc))], ctx.json, status=2)
     except KeyboardInterrupt:

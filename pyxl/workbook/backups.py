@@ -73,7 +73,11 @@ def listing(book: Path) -> list[Backup]:
         if not m or p.name[: m.start()] != book.stem:
             continue
         taken = dt.datetime.strptime(m.group(1) + m.group(2) + m.group(3), "%Y-%m-%d%H%M%S%f")
-        out.append(Backup(p, taken, p.stat().st_size))
+        try:
+            size = p.stat().st_size
+        except FileNotFoundError:  # pruned by another writer while we list
+            continue
+        out.append(Backup(p, taken, size))
     return sorted(out, key=lambda b: b.taken, reverse=True)
 
 

@@ -10,11 +10,13 @@ writer (CLI today, the Excel front end later) goes through the same rules.
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -189,7 +191,8 @@ def write_lock(book: Path, timeout: float | None = None) -> Iterator[None]:
 # --------------------------------------------------------------------------- the store
 class FileStore:
     def __init__(self, path: str | Path, schema: Schema = SCHEMA):
-        self.path = Path(path)
+        # write through a symbolic link, never replace the link by a plain file
+        self.path = Path(os.path.realpath(path))
         self.schema = schema
         self._cache: dict[str, list[Row]] = {}
         self._session = False
@@ -268,6 +271,13 @@ class FileStore:
                 "Lancez « syc migrer » ou restaurez une sauvegarde.",
                 table.sheet,
             )) from None
+        if not loc.header_row:
+            raise Refused(Issue(
+                "store.header",
+                f"Feuille « {table.sheet} » : la ligne d'en-tête de la table {table.name} a été masquée. "
+                "Réaffichez-la (Création de tableau → Ligne d'en-tête) puis relancez.",
+                table.sheet,
+            ))
         by_header = {c.header.casefold(): c for c in table.columns}
         cols = [by_header.get(h.strip().casefold()) for h in loc.headers]
         missing = [c.header for c in table.columns if c not in cols]
@@ -405,6 +415,7 @@ class FileStore:
             return
         with write_lock(self.path):
             self._refuse_if_open()
+            remove_stale_temporaries(self.path)
             self.close()  # what was read before the lock may be stale
             self._session = True
             try:
@@ -434,7 +445,10 @@ class FileStore:
         with self.session():
             self._refuse_if_open()
             self.check_version()
-            replacements = self._prepare(changes, as_of, now or dt.datetime.now())
+            try:
+                replacements = self._prepare(changes, as_of, now or dt.datetime.now())
+            except ooxml.PackageError as exc:
+                raise Refused(Issue("store.patch", f"{self.path.name} : {exc}", self.path.name)) from None
             self._commit(replacements)
             self.close()
 
@@ -476,22 +490,28 @@ class FileStore:
                 sheet = ooxml.SheetText(data)
                 last = r1
                 last_xml = None
+                below: list[int] = []  # rows under the table holding values in its columns
                 for num, xml in sheet.last_rows():
+                    if num <= r1:
+                        break
                     has = ooxml.row_has_values(xml, c1, c2)
                     if num > r2:
                         if has:
-                            raise Refused(Issue(
-                                "store.below",
-                                f"Feuille « {loc.sheet} » : des cellules sont remplies sous la table "
-                                f"{loc.name} (ligne {num}). Déplacez-les pour que la table puisse s'agrandir.",
-                                f"{loc.sheet}, ligne {num}",
-                            ))
+                            below.append(num)
                         continue
-                    if num <= r1:
-                        break
                     if has:
                         last, last_xml = num, xml
                         break
+                # the grown table and the row right under it must be free
+                blocked = [n for n in below if n <= max(r2, last + len(new_rows)) + 1]
+                if blocked:
+                    num = min(blocked)
+                    raise Refused(Issue(
+                        "store.below",
+                        f"Feuille « {loc.sheet} » : des cellules sont remplies sous la table "
+                        f"{loc.name} (ligne {num}). Déplacez-les pour que la table puisse s'agrandir.",
+                        f"{loc.sheet}, ligne {num}",
+                    ))
                 styles = ooxml.column_styles(data)
                 styles.update(ooxml.row_styles(last_xml))
                 for k, values in enumerate(new_rows):
@@ -623,12 +643,21 @@ class FileStore:
 
                 time.sleep(float(pause))
             self.close()
+            shutil.copymode(self.path, tmp)  # mkstemp made it 0600: keep the workbook's permissions
             os.replace(tmp, self.path)
             _fsync_dir(directory)
         except BaseException:
             if os.path.exists(tmp):
                 os.unlink(tmp)
             raise
+
+
+def remove_stale_temporaries(book: Path) -> None:
+    """Temporary copies left by a writer killed before its rename (call with the lock held:
+    no other writer can be using them)."""
+    for p in book.parent.glob(f".{glob.escape(book.name)}.*.tmp"):
+        with suppress(OSError):
+            p.unlink()
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -647,6 +676,7 @@ def replace_file(book: Path, new_bytes_path: Path) -> None:
         lock = office_lock(book)
         if lock:
             raise Refused(Issue("store.open", f"Le classeur {book.name} est ouvert ({lock}). Fermez-le.", book.name))
+        remove_stale_temporaries(book)
         fd, tmp = tempfile.mkstemp(prefix=f".{book.name}.", suffix=".tmp", dir=book.parent)
         try:
             with os.fdopen(fd, "wb") as f, open(new_bytes_path, "rb") as src:
@@ -656,6 +686,7 @@ def replace_file(book: Path, new_bytes_path: Path) -> None:
                 os.fsync(f.fileno())
             if book.exists():
                 backups.backup(book)
+                shutil.copymode(book, tmp)
             os.replace(tmp, book)
             _fsync_dir(book.parent)
         except BaseException:
