@@ -32,6 +32,8 @@ def normalise(value: object) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, Decimal):
+        if value == 0:
+            return "0.00"  # -0.00 is 0 (Excel saves it back as 0)
         return str(to_cents(value)) if value == to_cents(value) else format(value.normalize(), "f")
     if isinstance(value, int):
         return str(to_cents(Decimal(value)))
@@ -65,7 +67,7 @@ class Entry:
 
     seq: int
     timestamp: str
-    as_of: dt.date
+    as_of: dt.date | None  # None only when someone cleared the cell
     action: str
     table: str
     ref: str
@@ -76,11 +78,15 @@ class Entry:
 
     def expected_hash(self) -> str:
         payload = json.dumps(
-            [self.seq, self.timestamp, self.as_of.isoformat(), self.action, self.table, self.ref,
+            [self.seq, self.timestamp, self.as_of.isoformat() if self.as_of else "", self.action, self.table, self.ref,
              self.doc_hash, self.prev_hash],
             ensure_ascii=False, separators=(",", ":"),
         )
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _day(d: dt.date | None) -> str:
+    return d.strftime("%d/%m/%Y") if d else "?"
 
 
 def next_entry(
@@ -148,10 +154,18 @@ def verify_documents(entries: Sequence[Entry], docs: Sequence[IssuedDoc], sheet_
     """Compare the documents in the tables with what the journal fingerprinted."""
     issues: list[Issue] = []
     latest = latest_by_doc(entries)
-    seen: set[tuple[str, str]] = set()
+    seen: dict[tuple[str, str], str] = {}
     for d in docs:
         key = (d.table, d.ref)
-        seen.add(key)
+        if key in seen and d.ref:
+            issues.append(Issue(
+                "audit.duplicate",
+                f"{d.where} : {d.ref} figure deux fois (déjà en {seen[key]}). Une pièce n'a qu'un numéro : "
+                "supprimez la copie ou restaurez une sauvegarde (syc sauvegardes restaurer).",
+                d.where,
+            ))
+            continue
+        seen[key] = d.where
         e = latest.get(key)
         if e is None:
             if d.issued:
@@ -163,7 +177,7 @@ def verify_documents(entries: Sequence[Entry], docs: Sequence[IssuedDoc], sheet_
                 ))
             continue
         if d.doc_hash != e.doc_hash:
-            if d.date is not None and d.date != e.as_of:
+            if d.date is not None and e.as_of is not None and d.date != e.as_of:
                 what = f"antidaté ou postdaté (date {d.date:%d/%m/%Y}, émis le {e.as_of:%d/%m/%Y})"
             else:
                 what = "modifié après émission"
@@ -177,7 +191,7 @@ def verify_documents(entries: Sequence[Entry], docs: Sequence[IssuedDoc], sheet_
         if key not in seen and e.table in sheet_of:
             issues.append(Issue(
                 "audit.deleted",
-                f"{sheet_of[e.table]} : {e.ref} (émis le {e.as_of:%d/%m/%Y}, journal n° {e.seq}) a été "
+                f"{sheet_of[e.table]} : {e.ref} (émis le {_day(e.as_of)}, journal n° {e.seq}) a été "
                 "supprimé. Restaurez une sauvegarde (syc sauvegardes restaurer).",
                 sheet_of[e.table],
             ))

@@ -147,6 +147,16 @@ def to_cell(col: Column, value: Any) -> ooxml.Cell:
     return ooxml.Cell.of(value)
 
 
+def canonical(col: Column, value: Any) -> Any:
+    """The value exactly as `from_cell` will read it back once written."""
+    cell = to_cell(col, value)
+    if cell.kind == "":
+        return None
+    if cell.kind == "n" and col.kind in (Kind.DATE, Kind.INT):
+        return from_cell(col, int(cell.value))
+    return from_cell(col, cell.value)
+
+
 # --------------------------------------------------------------------------- locks
 def office_lock(book: Path) -> str | None:
     """Name of the lock file Excel or LibreOffice keeps beside an open workbook, if any."""
@@ -201,9 +211,9 @@ class FileStore:
         if not self.path.exists():
             raise Refused(Issue(
                 "store.missing",
-                f"Le classeur « {self.path} » est introuvable. Créez-le avec « syc init --book {self.path} » "
+                f"Le classeur « {path} » est introuvable. Créez-le avec « syc init --book {path} » "
                 "ou indiquez-le avec --book.",
-                str(self.path),
+                str(path),
             ))
 
     # ---- reading
@@ -344,7 +354,7 @@ class FileStore:
         entries = []
         for r in self.rows("tJournalAudit"):
             entries.append(audit.Entry(
-                seq=int(r["seq"] or 0), timestamp=str(r["timestamp"] or ""), as_of=r["as_of"],
+                seq=int(r["seq"] or 0), timestamp=str(r["timestamp"] or ""), as_of=r["as_of"] or None,
                 action=str(r["action"] or ""), table=str(r["table"] or ""), ref=str(r["ref"] or ""),
                 doc_hash=str(r["doc_hash"] or ""), prev_hash=str(r["prev_hash"] or ""),
                 hash=str(r["hash"] or ""), where=r.where,
@@ -395,7 +405,11 @@ class FileStore:
         last: dict[str, audit.Entry] = {}
         for e in entries:
             p = last.get(e.table)
-            if p is not None and e.as_of < p.as_of and e.action == p.action:
+            if e.as_of is None:
+                issues.append(Issue("audit.entry", f"Journal d'audit n° {e.seq} ({e.ref}) : la date d'effet a été "
+                                                    "effacée.", e.where))
+                continue
+            if p is not None and p.as_of is not None and e.as_of < p.as_of and e.action == p.action:
                 issues.append(Issue(
                     "audit.order",
                     f"Journal d'audit n° {e.seq} : {e.ref} est daté du {e.as_of:%d/%m/%Y}, avant {p.ref} "
@@ -454,11 +468,7 @@ class FileStore:
 
     def _prepare(self, changes: ChangeSet, as_of: dt.date, now: dt.datetime) -> dict[str, bytes | None]:
         pkg = self.package
-        changes = ChangeSet(
-            {k: [dict(r) for r in v] for k, v in changes.appends.items()},
-            {k: list(v) for k, v in changes.updates.items()},
-            list(changes.issued),
-        )
+        changes = self._canonical(changes)
         self._guard_issued_updates(changes)
         if changes.issued:
             self._extend_journal(changes, as_of, now)
@@ -539,8 +549,32 @@ class FileStore:
             replacements.update(ooxml.drop_calc_chain(pkg))
         return replacements
 
+    def _canonical(self, changes: ChangeSet) -> ChangeSet:
+        """A copy of the change set holding each value as it will be read back from the file, so
+        that what is fingerprinted at issue is exactly what `verify` will recompute."""
+
+        def canon(table: Table, values: Mapping[str, Any]) -> dict[str, Any]:
+            out = {}
+            for k, v in values.items():
+                col = table.column(k)
+                try:
+                    out[k] = canonical(col, v)
+                except (ValueError, TypeError) as exc:
+                    raise Refused(Issue(
+                        "store.value", f"Feuille « {table.sheet} », colonne « {col.header} » : {exc}.", table.sheet,
+                    )) from None
+            return out
+
+        return ChangeSet(
+            {k: [canon(self.schema.table(k), r) for r in v] for k, v in changes.appends.items()},
+            {k: [(n, canon(self.schema.table(k), r)) for n, r in v] for k, v in changes.updates.items()},
+            list(changes.issued),
+        )
+
     def _guard_issued_updates(self, changes: ChangeSet) -> None:
-        """Before touching an issued row: it must still match the chain, and stay immutable."""
+        """Before touching an issued row or its lines: the document must still match the chain,
+        its immutable columns stay as they are, and no line is added to it."""
+        self._guard_issued_lines(changes)
         updates = {n: u for n, u in changes.updates.items() if self.schema.table(n).audit}
         if not updates:
             return
@@ -575,6 +609,39 @@ class FileStore:
                         f"{', '.join(table.column(k).header for k in sorted(touched))} ne se modifient plus. "
                         "Établissez un avoir.",
                         r.where,
+                    ))
+
+    def _guard_issued_lines(self, changes: ChangeSet) -> None:
+        parents = [t for t in self.schema.audited if t.audit and t.audit.lines_table
+                   and (t.audit.lines_table in changes.updates or t.audit.lines_table in changes.appends)]
+        if not parents:
+            return
+        latest = audit.latest_by_doc(self.journal())
+        for table in parents:
+            spec = table.audit
+            assert spec is not None and spec.lines_table and spec.lines_key
+            issued = {ref for (name, ref) in latest if name == table.name}
+            lines_table = self.schema.table(spec.lines_table)
+            for values in changes.appends.get(spec.lines_table, []):
+                ref = str(values.get(spec.lines_key) or "")
+                if ref in issued:
+                    raise Refused(Issue(
+                        "audit.immutable",
+                        f"{lines_table.sheet} : {ref} est émis ; on ne lui ajoute plus de ligne. Établissez un avoir "
+                        "ou une nouvelle pièce.", lines_table.sheet,
+                    ))
+            rows = {r.row: r for r in self.rows(spec.lines_table)} if changes.updates.get(spec.lines_table) else {}
+            for rownum, values in changes.updates.get(spec.lines_table, []):
+                r = rows.get(rownum)
+                if r is None:
+                    continue
+                refs = {str(r.get(spec.lines_key) or ""), str(values.get(spec.lines_key, r.get(spec.lines_key)) or "")}
+                touched = set(values) & {*spec.lines_immutable, spec.lines_key}
+                if refs & issued and touched:
+                    raise Refused(Issue(
+                        "audit.immutable",
+                        f"{r.where} : cette ligne appartient à {', '.join(sorted(refs & issued))}, qui est émis ; "
+                        "elle ne se modifie plus. Établissez un avoir.", r.where,
                     ))
 
     def _extend_journal(self, changes: ChangeSet, as_of: dt.date, now: dt.datetime) -> None:

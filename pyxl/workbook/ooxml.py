@@ -121,7 +121,7 @@ class Cell:
         if isinstance(value, Decimal):
             if not value.is_finite():
                 raise ValueError("non-finite number")
-            return Cell("n", format(value.normalize(), "f"))
+            return Cell("n", "0" if value == 0 else format(value.normalize(), "f"))
         if isinstance(value, int):
             return Cell("n", str(value))
         if isinstance(value, float):
