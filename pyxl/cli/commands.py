@@ -140,10 +140,12 @@ def _apply(ctx: Context, service: Callable[[Any], Any]) -> int:
 
 def _table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
-    widths = [min(w, 40) for w in widths]
+    # long texts are cut at 40 characters, except in the last column (file names, remarks)
+    widths = [min(w, 40) if i < len(widths) - 1 else w for i, w in enumerate(widths)]
 
     def line(cells: Sequence[str]) -> str:
-        return "  ".join((c if len(c) <= 40 else c[:39] + "…").ljust(w) for c, w in zip(cells, widths, strict=False))
+        return "  ".join((c if len(c) <= w else c[: w - 1] + "…").ljust(w)
+                         for c, w in zip(cells, widths, strict=False))
 
     return "\n".join(x.rstrip() for x in [line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)])
 
