@@ -123,6 +123,14 @@ def _add_table_sheet(wb: Any, table: Table, data: Sequence[Mapping[str, Any]], f
             )
     ws.set_row(0, 30)
     ws.freeze_panes(1, 0)
+    # printed as a list: landscape A4, header row on every page; one page wide unless the
+    # table is so wide that the text would become unreadable
+    ws.set_landscape()
+    ws.set_paper(9)
+    if sum(c.width for c in table.columns) <= 200:
+        ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+    ws.set_footer("&L&A&R&P / &N")
 
 
 def build_reference() -> None:
