@@ -413,14 +413,24 @@ def test_duplicated_draft_row_is_named_too(wb: Path) -> None:
     assert codes(verify(wb)) == ["audit.duplicate"]
 
 
-def test_issuing_out_of_order_is_named(wb: Path) -> None:
+def test_issuing_out_of_order_is_refused(wb: Path) -> None:
     head, _ = doc_rows("F2026-0001")
     head.update(number="F2026-0004", date=dt.date(2026, 3, 1))
     cs = ChangeSet()
     cs.append("tPiecesTest", head)
     cs.issue("tPiecesTest", "F2026-0004", "Émission facture")
-    apply(wb, cs)
-    issues = verify(wb)
+    issues = refused(wb, cs)
+    assert codes(issues) == ["audit.order"]
+    assert "F2026-0004" in issues[0].message and "F2026-0003" in issues[0].message
+
+
+def test_a_journal_out_of_order_is_named(wb: Path) -> None:
+    """Written by another tool (the store refuses it): verify still names it."""
+    store = FileStore(wb, schema)
+    entries = store.journal()
+    late = dataclasses.replace(entries[-1], seq=entries[-1].seq + 1, ref="F2026-0004", as_of=dt.date(2026, 1, 1),
+                               where="Journal d'audit, ligne 99")
+    issues = store._chronology([*entries, late])
     assert codes(issues) == ["audit.order"]
     assert "F2026-0004" in issues[0].message and "F2026-0003" in issues[0].message
 

@@ -128,6 +128,29 @@ def from_cell(col: Column, raw: Any) -> Any:
     return str(raw)
 
 
+def _text_of(raw: Any) -> str:
+    """A key cell as text, the way `from_cell` reads a text column."""
+    if raw is None:
+        return ""
+    if isinstance(raw, float):
+        return str(int(raw)) if raw.is_integer() else repr(raw)
+    return str(raw)
+
+
+def _converter(col: Column) -> Any:
+    """`from_cell` for one column, with the common cases (empty, plain text) short-circuited."""
+    if col.kind in (Kind.TEXT, Kind.CHOICE, Kind.BOOL, Kind.TIMESTAMP):
+        def text(v: Any) -> Any:
+            if v is None or v == "":
+                return None
+            return v if type(v) is str else from_cell(col, v)
+        return text
+
+    def other(v: Any) -> Any:
+        return None if v is None or v == "" else from_cell(col, v)
+    return other
+
+
 def to_cell(col: Column, value: Any) -> ooxml.Cell:
     if value is None or value == "":
         return ooxml.BLANK
@@ -142,6 +165,8 @@ def to_cell(col: Column, value: Any) -> ooxml.Cell:
         return ooxml.Cell.of(value if isinstance(value, Decimal) else parse_decimal(value, max_places=None))
     if k is Kind.DATE and isinstance(value, str):
         value = parse_date(value)  # a date column always holds an Excel date, never text
+    elif k is Kind.DATE and isinstance(value, dt.datetime):
+        value = value.date()
     elif k is Kind.INT and not isinstance(value, int):
         value = from_cell(col, value)
     return ooxml.Cell.of(value)
@@ -302,8 +327,18 @@ class FileStore:
 
     def rows(self, name: str) -> list[Row]:
         """All non-blank data rows of a table, typed. Refuses, naming the cells, on bad values."""
+        if name not in self._cache:
+            self._cache[name] = self._typed_rows(name)
+        return self._cache[name]
+
+    def rows_where(self, name: str, key: str, values: set[str]) -> list[Row]:
+        """The rows whose `key` column is one of `values`, typing only those (the lines of a few
+        documents among ten years of lines)."""
         if name in self._cache:
-            return self._cache[name]
+            return [r for r in self._cache[name] if str(r.get(key) or "") in values]
+        return self._typed_rows(name, (key, values))
+
+    def _typed_rows(self, name: str, where: tuple[str, set[str]] | None = None) -> list[Row]:
         table = self.schema.table(name)
         loc, cols = self._columns(table)
         if self._calamine is None:
@@ -312,32 +347,35 @@ class FileStore:
             self._calamine = python_calamine.CalamineWorkbook.from_path(str(self.path))
         grid = self._calamine.get_sheet_by_name(loc.sheet).to_python(skip_empty_area=False)
         c1, r1, c2, r2 = loc.ref
+        typed = [(i, col, _converter(col)) for i, col in enumerate(cols) if col is not None]
+        absent = [col.key for col in table.columns if col not in cols]
+        key_index = None
+        if where is not None:
+            key_index = next(i for i, col in enumerate(cols) if col is not None and col.key == where[0])
         out: list[Row] = []
         problems: list[Issue] = []
-        for rownum in range(r1 + 1, r2 + 1):
-            if rownum - 1 >= len(grid):
-                break
+        for rownum in range(r1 + 1, min(r2, len(grid)) + 1):
             raw = grid[rownum - 1][c1 - 1 : c2]
+            if key_index is not None and where is not None:
+                k = raw[key_index] if key_index < len(raw) else None
+                if _text_of(k) not in where[1]:
+                    continue
             if all(v is None or v == "" for v in raw):
                 continue
-            values: dict[str, Any] = {}
-            for col, v in zip(cols, raw, strict=False):
-                if col is None:
-                    continue
+            values: dict[str, Any] = dict.fromkeys(absent)
+            for i, col, convert in typed:
+                v = raw[i] if i < len(raw) else None
                 try:
-                    values[col.key] = from_cell(col, v)
+                    values[col.key] = convert(v)
                 except ValueError as exc:
                     problems.append(Issue(
                         "store.value",
                         f"{loc.sheet}, ligne {rownum}, colonne « {col.header} » : {exc}. Corrigez la cellule.",
                         f"{loc.sheet}, ligne {rownum}",
                     ))
-            for col in table.columns:
-                values.setdefault(col.key, None)
             out.append(Row(values, rownum, loc.sheet))
         if problems:
             raise Refused(problems)
-        self._cache[name] = out
         return out
 
     def parameters(self) -> dict[str, str]:
@@ -378,12 +416,16 @@ class FileStore:
             issued=issued,
         )
 
-    def _lines_by_ref(self, table: Table, extra: Sequence[Mapping[str, Any]] = ()) -> dict[str, list]:
+    def _lines_by_ref(self, table: Table, extra: Sequence[Mapping[str, Any]] = (),
+                      refs: set[str] | None = None) -> dict[str, list]:
+        """Lines of the table's documents by document reference (only those of `refs` if given)."""
         spec = table.audit
         if not spec or not spec.lines_table or not spec.lines_key:
             return {}
+        found = (self.rows(spec.lines_table) if refs is None
+                 else self.rows_where(spec.lines_table, spec.lines_key, refs))
         out: dict[str, list] = {}
-        for r in [*(x.values for x in self.rows(spec.lines_table)), *extra]:
+        for r in [*(x.values for x in found), *extra]:
             out.setdefault(str(r.get(spec.lines_key) or ""), []).append(r)
         return out
 
@@ -475,11 +517,14 @@ class FileStore:
         per_sheet: dict[str, tuple[ooxml.TableLoc, list[ooxml.RowEdit], list[Column | None]]] = {}
         table_parts: dict[str, bytes] = {}
         dims: dict[str, tuple[int, int]] = {}
-        sheet_bytes: dict[str, bytes] = {}
+        sheets: dict[str, ooxml.SheetText] = {}
         for name in {*changes.appends, *changes.updates}:
             table = self.schema.table(name)
             loc, cols = self._columns(table)
-            data = sheet_bytes.setdefault(loc.sheet_part, pkg.read(loc.sheet_part))
+            if loc.sheet_part not in sheets:
+                sheets[loc.sheet_part] = ooxml.SheetText(pkg.read(loc.sheet_part))
+            sheet = sheets[loc.sheet_part]
+            data = sheet.data
             edits: list[ooxml.RowEdit] = []
             c1, r1, c2, r2 = loc.ref
             index = {c.key: i for i, c in enumerate(cols) if c is not None}
@@ -497,7 +542,6 @@ class FileStore:
                         "Retirez-la (Création de tableau → Ligne des totaux) puis relancez.",
                         loc.sheet,
                     ))
-                sheet = ooxml.SheetText(data)
                 last = r1
                 last_xml = None
                 below: list[int] = []  # rows under the table holding values in its columns
@@ -542,7 +586,7 @@ class FileStore:
         replacements: dict[str, bytes | None] = dict(table_parts)
         formula_replaced = False
         for part, (_loc, edits, _cols) in per_sheet.items():
-            new, f = ooxml.patch_sheet(sheet_bytes[part], edits, dims.get(part))
+            new, f = ooxml.patch_sheet(sheets[part], edits, dims.get(part))
             formula_replaced |= f
             replacements[part] = new
         if formula_replaced:
@@ -584,7 +628,8 @@ class FileStore:
             spec = table.audit
             assert spec is not None
             rows = {r.row: r for r in self.rows(name)}
-            lines = self._lines_by_ref(table)
+            touched_refs = {str(rows[n].get(spec.key) or "") for n, _ in ups if n in rows}
+            lines = self._lines_by_ref(table, refs=touched_refs)
             for rownum, values in ups:
                 r = rows.get(rownum)
                 if r is None:
@@ -601,7 +646,9 @@ class FileStore:
                         "Lancez « syc verifier » puis restaurez une sauvegarde (syc sauvegardes restaurer).",
                         r.where,
                     ))
-                touched = set(values) & set(spec.immutable)
+                # rewriting an immutable column with the value it already has is harmless
+                touched = {k for k in set(values) & set(spec.immutable)
+                           if audit.normalise(values[k]) != audit.normalise(r.get(k))}
                 if touched:
                     raise Refused(Issue(
                         "audit.immutable",
@@ -666,10 +713,19 @@ class FileStore:
                 r for r in changes.appends.get(spec.lines_table or "", [])
                 if str(r.get(spec.lines_key or "") or "") == ref
             ]
-            lines = self._lines_by_ref(table, extra).get(ref, [])
+            lines = self._lines_by_ref(table, extra, refs={ref}).get(ref, [])
             h = audit.document_hash(table_name, ref, row, spec.immutable, lines, spec.lines_immutable)
             doc_date = row.get(spec.date_column) if spec.date_column else None
+            last_same = next((e for e in reversed(entries) if e.table == table_name and e.action == action), None)
+            if last_same is not None and last_same.as_of and (doc_date or as_of) < last_same.as_of:
+                raise Refused(Issue(
+                    "audit.order",
+                    f"{table.sheet} : {ref} serait daté du {(doc_date or as_of):%d/%m/%Y}, avant {last_same.ref} "
+                    f"({last_same.as_of:%d/%m/%Y}). Les pièces se suivent dans l'ordre chronologique : "
+                    "datez-la au plus tôt de ce jour-là.", table.sheet,
+                ))
             entry = audit.next_entry(prev, stamp, doc_date or as_of, action, table_name, ref, h)
+            entries.append(entry)
             changes.append("tJournalAudit", {
                 "seq": entry.seq, "timestamp": entry.timestamp, "as_of": entry.as_of, "action": entry.action,
                 "table": entry.table, "ref": entry.ref, "doc_hash": entry.doc_hash,

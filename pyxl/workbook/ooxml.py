@@ -300,7 +300,6 @@ def _XESC_DECODE(s: str) -> str:  # mirrors Excel's name
 
 # --------------------------------------------------------------------------- sheet splicing
 _ROW_START = re.compile(rb'<(?:(\w+):)?row\b[^>]*?\sr="(\d+)"[^>]*?(/?)>')
-_ANY_ROW_START = re.compile(rb"<(?:\w+:)?row[\s/>]")
 
 
 @dataclass
@@ -343,27 +342,19 @@ class SheetText:
 
     @property
     def rows(self) -> list[tuple[int, int, int]]:
-        """(row number, start, end) of every <row>, in document order."""
+        """(row number, start, end) of every <row>, in document order (built once, on demand).
+
+        Rows are contiguous inside <sheetData>, so a row ends where the next one starts."""
         if self._rows is None:
-            starts = []
             region = self.data
-            for m in _ROW_START.finditer(region, self.content_start, self.content_end):
-                starts.append((int(m.group(2)), m.start(), m.end(), m.group(3) == b"/"))
-            n_any = len(_ANY_ROW_START.findall(region, self.content_start, self.content_end))
+            starts = [(int(m.group(2)), m.start())
+                      for m in _ROW_START.finditer(region, self.content_start, self.content_end)]
+            tag = f"<{self.prefix}row".encode()
+            n_any = region.count(tag, self.content_start, self.content_end)
             if n_any != len(starts):
                 raise PackageError("feuille dont des lignes n'ont pas de numéro (attribut r)")
-            rows = []
-            close_tag = f"</{self.prefix}row>".encode()
-            for r, s, e, selfclosed in starts:
-                if selfclosed:
-                    end = e
-                else:
-                    end = region.find(close_tag, e, self.content_end)
-                    if end < 0:
-                        raise PackageError("ligne mal formée dans la feuille")
-                    end += len(close_tag)
-                rows.append((r, s, end))
-            self._rows = rows
+            ends = [s for _, s in starts[1:]] + [self.content_end] if starts else []
+            self._rows = [(r, s, e) for (r, s), e in zip(starts, ends, strict=True)]
         return self._rows
 
     def row_bytes(self, r: int) -> bytes | None:
@@ -373,10 +364,33 @@ class SheetText:
         return None
 
     def last_rows(self) -> Iterable[tuple[int, bytes]]:
-        for num, s, e in reversed(self.rows):
-            yield num, self.data[s:e]
+        """Rows from the bottom up, found backwards without indexing the whole sheet (appends
+        to a big table only look at its last rows)."""
+        if self._rows is not None:
+            for num, s, e in reversed(self._rows):
+                yield num, self.data[s:e]
+            return
+        tag = f"<{self.prefix}row".encode()
+        end = self.content_end
+        while True:
+            s = self.data.rfind(tag, self.content_start, end)
+            if s < 0:
+                return
+            if self.data[s + len(tag): s + len(tag) + 1] not in (b" ", b">", b"\t", b"\n", b"\r"):
+                end = s
+                continue
+            head_end = self.data.find(b">", s)
+            m = _R_ATTR.search(self.data, s, head_end)
+            if m is None:
+                raise PackageError("feuille dont des lignes n'ont pas de numéro (attribut r)")
+            yield int(m.group(1)), self.data[s:end]
+            end = s
+
+    def last_row_number(self) -> int:
+        return next((num for num, _ in self.last_rows()), 0)
 
 
+_R_ATTR = re.compile(rb'\sr="(\d+)"')
 _CELL_EL = re.compile(rb"<(?:\w+:)?c\b[^>]*?(?:/>|>.*?</(?:\w+:)?c>)", re.S)
 _CELL_R = re.compile(rb'\sr="([A-Z]{1,3})(\d+)"')
 _HAS_VALUE = re.compile(rb"<(?:\w+:)?(?:v|f|is)\b")
@@ -521,21 +535,25 @@ def _row_xml(edit: RowEdit, existing: bytes | None, prefix: str) -> tuple[bytes,
     return start + b"".join(by_col[c] for c in sorted(by_col)) + end, had_formula
 
 
-def patch_sheet(data: bytes, edits: list[RowEdit], dimension_to: tuple[int, int] | None) -> tuple[bytes, bool]:
+def patch_sheet(data: bytes | SheetText, edits: list[RowEdit],
+                dimension_to: tuple[int, int] | None) -> tuple[bytes, bool]:
     """Apply row edits to a worksheet's bytes. Returns (new bytes, a formula cell was replaced).
 
     Several edits of one row are merged (the later wins), so a row is never written twice. The
     <dimension> is extended to cover `dimension_to` (max column, max row) and every edited cell.
     """
-    sheet = SheetText(data)
+    sheet = data if isinstance(data, SheetText) else SheetText(data)
+    data = sheet.data
     edits = _merge_edits(edits)
-    existing = {num: (s, e) for num, s, e in sheet.rows} if edits else {}
+    # pure appends below the last row need no index of the (possibly huge) sheet
+    appending = bool(edits) and edits[0].row > sheet.last_row_number()
+    existing = {num: (s, e) for num, s, e in sheet.rows} if edits and not appending else {}
     arrays = _array_ranges(sheet) if edits else []
     merged = _merged_ranges(sheet) if edits else []
     pieces: list[tuple[int, int, bytes]] = []  # (start, end, replacement)
     inserts: dict[int, list[bytes]] = {}  # insertion offset → new rows
     formula_replaced = False
-    row_starts = [(num, s) for num, s, _ in sheet.rows]
+    row_starts = [] if appending else [(num, s) for num, s, _ in sheet.rows]
     box: list[int] = []  # c1, r1, c2, r2 of the edited cells
     for edit in edits:
         for master, (a1, b1, a2, b2) in arrays:
