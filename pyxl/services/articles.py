@@ -10,7 +10,7 @@ from typing import Any
 
 from pyxl.core import fields
 from pyxl.core.issues import Issue, Refused
-from pyxl.services.common import Collector, Result, find
+from pyxl.services.common import Collector, Result, find, record_update
 from pyxl.workbook.filestore import FileStore, Row
 from pyxl.workbook.schema import CATEGORIES, FAMILIES, NO, T_ARTICLES, UNITS, YES
 
@@ -94,11 +94,7 @@ def modify_article(store: FileStore, code: str, given: ArticleInput) -> Result:
     warnings = c.raise_if_errors()
     updates = {k: v for k, v in rec.items() if k != "code" and (v if v != "" else None) != row.get(k)}
     res = Result(warnings=warnings)
-    if updates:
-        res.changes.update("tArticles", row.row, updates)
-    res.message = (f"Article {row['code']} modifié : " + ", ".join(T_ARTICLES.column(k).header for k in updates)
-                   + ".") if updates else f"Article {row['code']} : aucune valeur n'a changé."
-    res.data = {"code": row["code"], "modifie": [T_ARTICLES.column(k).header for k in updates]}
+    record_update(res, T_ARTICLES, row, updates, f"Article {row['code']}")
     return res
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from pyxl.core import fields
 from pyxl.core.issues import Issue, Refused, Severity
-from pyxl.services.common import Collector, Result, find, next_number, sector_for
+from pyxl.services.common import Collector, Result, find, next_number, record_update, sector_for
 from pyxl.workbook.filestore import FileStore, Row
 from pyxl.workbook.schema import CLIENT_CATEGORIES, CLIENT_KINDS, NO, T_CLIENTS, YES
 
@@ -149,11 +149,7 @@ def modify_client(store: FileStore, code: str, given: ClientInput) -> Result:
         rec["sector"] = sector_for(store, rec["postcode"])
     updates = {k: v for k, v in rec.items() if (v or None) != (row.get(k) or None)}
     res = Result(warnings=warnings)
-    if updates:
-        res.changes.update("tClients", row.row, updates)
-    res.message = (f"Client {row['code']} modifié : " + ", ".join(T_CLIENTS.column(k).header for k in updates)
-                   + ".") if updates else f"Client {row['code']} : aucune valeur n'a changé."
-    res.data = {"code": row["code"], "modifie": [T_CLIENTS.column(k).header for k in updates]}
+    record_update(res, T_CLIENTS, row, updates, f"Client {row['code']}")
     return res
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from pyxl.core.fields import FieldError
 from pyxl.core.issues import Issue, Refused, Severity
 from pyxl.workbook.filestore import ChangeSet, FileStore, Row
+from pyxl.workbook.schema import Table
 
 
 @dataclass
@@ -48,6 +49,17 @@ class Collector:
         if errors:
             raise Refused(errors)
         return [i for i in self.issues if not i.blocking]
+
+
+def record_update(res: Result, table: Table, row: Row, updates: dict[str, Any], what: str) -> None:
+    """Put a record's changed columns in the change set and say which ones, in French."""
+    headers = [table.column(k).header for k in updates]
+    if updates:
+        res.changes.update(table.name, row.row, updates)
+        res.message = f"{what} modifié : {', '.join(headers)}."
+    else:
+        res.message = f"{what} : aucune valeur n'a changé."
+    res.data = {"code": row["code"], "modifie": headers}
 
 
 def find(store: FileStore, table: str, key: str, value: str) -> Row | None:

@@ -220,17 +220,6 @@ def _insert_after(parent: etree._Element, new: etree._Element, before: set[str])
     parent.insert(pos, new)
 
 
-def _rels_path(part: str) -> str:
-    d, b = posixpath.split(part)
-    return posixpath.join(d, "_rels", b + ".rels")
-
-
-def _resolve(base: str, target: str) -> str:
-    if target.startswith("/"):
-        return target.lstrip("/")
-    return posixpath.normpath(posixpath.join(posixpath.dirname(base), target))
-
-
 def _escape_name(text: str) -> str:
     """Excel's _xHHHH_ convention for a tableColumn name (the XML escaping is lxml's)."""
     text = re.sub(r"_(?=x[0-9A-Fa-f]{4}_)", "_x005F_", text)
@@ -298,13 +287,13 @@ class _Parts:
 
     def rels(self, part: str) -> list[tuple[str, str, str]]:
         """(Id, type, resolved target) of a part's internal relationships."""
-        p = _rels_path(part)
+        p = ooxml.rels_path(part)
         if p not in self.names():
             return []
         out = []
         for r in _parse(self.read(p)).iter(f"{{{NS_PR}}}Relationship"):
             if r.get("TargetMode") != "External":
-                out.append((r.get("Id", ""), r.get("Type", ""), _resolve(part, r.get("Target", ""))))
+                out.append((r.get("Id", ""), r.get("Type", ""), ooxml.resolve_target(part, r.get("Target", ""))))
         return out
 
     def target(self, part: str, rel_type: str) -> str | None:
@@ -318,7 +307,7 @@ class _Parts:
         n = 1
         while True:
             part = f"{directory}/{stem}{n}.xml"
-            if not self.exists(part) and not self.exists(_rels_path(part)):
+            if not self.exists(part) and not self.exists(ooxml.rels_path(part)):
                 return part
             n += 1
 
@@ -620,7 +609,7 @@ class _Migration:
         table_id = max([0, *_table_ids(parts)]) + 1
 
         # workbook.xml.rels
-        rels_part = _rels_path(wb_part)
+        rels_part = ooxml.rels_path(wb_part)
         rels = _parse(parts.read(rels_part))
         used = {r.get("Id") for r in rels}
         n = len(used) + 1
@@ -654,7 +643,7 @@ class _Migration:
         code_name = self._code_name()
         styles = [self.styles.xf(c.num_format) for c in table.columns]
         parts.add[sheet_part] = self._sheet_xml(table, code_name, styles, header_style)
-        parts.write(_rels_path(sheet_part), _dump(self._sheet_rels(sheet_part, table_part)))
+        parts.write(ooxml.rels_path(sheet_part), _dump(self._sheet_rels(sheet_part, table_part)))
         parts.write(table_part, _dump(self._table_xml(table, table_id)))
         ct = _parse(parts.read("[Content_Types].xml"))
         for part, ctype in ((sheet_part, CT_WORKSHEET), (table_part, CT_TABLE)):

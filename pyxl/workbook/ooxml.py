@@ -184,12 +184,14 @@ class TableLoc:
     header_row: bool = True
 
 
-def _rels_path(part: str) -> str:
+def rels_path(part: str) -> str:
+    """The relationships part of a part: xl/workbook.xml → xl/_rels/workbook.xml.rels."""
     d, b = posixpath.split(part)
     return posixpath.join(d, "_rels", b + ".rels")
 
 
-def _resolve(base_part: str, target: str) -> str:
+def resolve_target(base_part: str, target: str) -> str:
+    """A relationship target made absolute (without the leading slash)."""
     if target.startswith("/"):
         return target.lstrip("/")
     return posixpath.normpath(posixpath.join(posixpath.dirname(base_part), target))
@@ -233,14 +235,14 @@ class Package:
 
     def rels(self, part: str) -> dict[str, tuple[str, str]]:
         """rId → (type, resolved target) for a part."""
-        p = _rels_path(part)
+        p = rels_path(part)
         if p not in self.names:
             return {}
         out = {}
         for r in _xml(self.read(p)).iter(f"{{{NS_PR}}}Relationship"):
             if r.get("TargetMode") == "External":
                 continue
-            out[r.get("Id")] = (r.get("Type"), _resolve(part, r.get("Target")))
+            out[r.get("Id")] = (r.get("Type"), resolve_target(part, r.get("Target")))
         return out
 
     @property
@@ -739,13 +741,13 @@ def check_crc(data: bytes, info: zipfile.ZipInfo) -> bool:
 def drop_calc_chain(pkg: Package) -> dict[str, bytes | None]:
     """Replacements removing calcChain.xml (Excel rebuilds it) with its relationship and override."""
     out: dict[str, bytes | None] = {}
-    rels_part = _rels_path(pkg.workbook_part)
+    rels_part = rels_path(pkg.workbook_part)
     target = None
     if rels_part in pkg.names:
         rels = _xml(pkg.read(rels_part))
         for r in list(rels):
             if r.get("Type") == REL_CALCCHAIN:
-                target = _resolve(pkg.workbook_part, r.get("Target"))
+                target = resolve_target(pkg.workbook_part, r.get("Target"))
                 rels.remove(r)
         if target:
             out[rels_part] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8", standalone=True)
