@@ -91,7 +91,7 @@ def parse_date(text: str) -> dt.date:
         raise ValueError(f"« {text} » n'est pas une date valide (JJ/MM/AAAA)") from None
 
 
-def from_cell(col: Column, raw: Any) -> Any:
+def from_cell(col: Column, raw: Any, date1904: bool = False) -> Any:
     """A calamine value → the schema's Python type (ValueError with a French message if it cannot)."""
     if raw is None or raw == "":
         return None
@@ -118,7 +118,7 @@ def from_cell(col: Column, raw: Any) -> Any:
         if isinstance(raw, dt.date):
             return raw
         if isinstance(raw, (int, float)):
-            return ooxml.date_from_serial(raw)
+            return ooxml.date_from_serial(raw + (ooxml.DAYS_1904 if date1904 else 0))
         return parse_date(str(raw))
     # text-like columns
     if isinstance(raw, float):
@@ -137,7 +137,7 @@ def _text_of(raw: Any) -> str:
     return str(raw)
 
 
-def _converter(col: Column) -> Any:
+def _converter(col: Column, date1904: bool = False) -> Any:
     """`from_cell` for one column, with the common cases (empty, plain text) short-circuited."""
     if col.kind in (Kind.TEXT, Kind.CHOICE, Kind.BOOL, Kind.TIMESTAMP):
         def text(v: Any) -> Any:
@@ -147,11 +147,11 @@ def _converter(col: Column) -> Any:
         return text
 
     def other(v: Any) -> Any:
-        return None if v is None or v == "" else from_cell(col, v)
+        return None if v is None or v == "" else from_cell(col, v, date1904)
     return other
 
 
-def to_cell(col: Column, value: Any) -> ooxml.Cell:
+def to_cell(col: Column, value: Any, date1904: bool = False) -> ooxml.Cell:
     if value is None or value == "":
         return ooxml.BLANK
     k = col.kind
@@ -167,6 +167,8 @@ def to_cell(col: Column, value: Any) -> ooxml.Cell:
         value = parse_date(value)  # a date column always holds an Excel date, never text
     elif k is Kind.DATE and isinstance(value, dt.datetime):
         value = value.date()
+    if k is Kind.DATE and date1904 and isinstance(value, dt.date):
+        return ooxml.Cell("n", str(ooxml.excel_serial(value) - ooxml.DAYS_1904))
     elif k is Kind.INT and not isinstance(value, int):
         value = from_cell(col, value)
     return ooxml.Cell.of(value)
@@ -347,7 +349,8 @@ class FileStore:
             self._calamine = python_calamine.CalamineWorkbook.from_path(str(self.path))
         grid = self._calamine.get_sheet_by_name(loc.sheet).to_python(skip_empty_area=False)
         c1, r1, c2, r2 = loc.ref
-        typed = [(i, col, _converter(col)) for i, col in enumerate(cols) if col is not None]
+        date1904 = self.package.date1904
+        typed = [(i, col, _converter(col, date1904)) for i, col in enumerate(cols) if col is not None]
         absent = [col.key for col in table.columns if col not in cols]
         key_index = None
         if where is not None:
@@ -511,6 +514,7 @@ class FileStore:
     def _prepare(self, changes: ChangeSet, as_of: dt.date, now: dt.datetime) -> dict[str, bytes | None]:
         pkg = self.package
         changes = self._canonical(changes)
+        date1904 = pkg.date1904
         self._guard_issued_updates(changes)
         if changes.issued:
             self._extend_journal(changes, as_of, now)
@@ -531,7 +535,7 @@ class FileStore:
             for rownum, values in changes.updates.get(name, []):
                 if not (r1 < rownum <= r2):
                     raise Refused(Issue("store.row", f"{loc.sheet}, ligne {rownum} : hors de la table.", loc.sheet))
-                cells = {c1 + index[k]: to_cell(table.column(k), v) for k, v in values.items()}
+                cells = {c1 + index[k]: to_cell(table.column(k), v, date1904) for k, v in values.items()}
                 edits.append(ooxml.RowEdit(rownum, cells))
             new_rows = changes.appends.get(name, [])
             if new_rows:
@@ -572,7 +576,7 @@ class FileStore:
                     rownum = last + 1 + k
                     if rownum > ooxml.MAX_ROW:
                         raise Refused(Issue("store.full", f"Feuille « {loc.sheet} » : plus de place.", loc.sheet))
-                    cells = {c1 + i: to_cell(col, values.get(col.key)) if col else ooxml.BLANK
+                    cells = {c1 + i: to_cell(col, values.get(col.key), date1904) if col else ooxml.BLANK
                              for i, col in enumerate(cols)}
                     edits.append(ooxml.RowEdit(rownum, cells, {c: styles[c] for c in cells if c in styles}))
                 new_r2 = max(r2, last + len(new_rows))

@@ -38,6 +38,7 @@ CT_CALCCHAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.calc
 MAX_ROW = 1_048_576
 MAX_TEXT = 32_767  # characters in one cell (Excel's limit; longer text makes Excel repair the file)
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+DAYS_1904 = 1462  # serial 0 is 1904-01-01 in workbooks using the 1904 date system (old Mac Excel)
 
 _CELL_RE = re.compile(r"([A-Z]{1,3})(\d+)$")
 # characters XML cannot hold (and CR, which XML parsers turn into LF, and lone surrogates, which
@@ -290,6 +291,12 @@ class Package:
             return self.tables[name.lower()]
         except KeyError:
             raise PackageError(f"la table « {name} » est absente du classeur") from None
+
+    @property
+    def date1904(self) -> bool:
+        """True when the workbook counts dates from 1904 (workbookPr date1904)."""
+        pr = _xml(self.read(self.workbook_part)).find(q("workbookPr"))
+        return pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
 
     def defined_names(self) -> dict[str, str]:
         wb = _xml(self.read(self.workbook_part))
