@@ -572,13 +572,13 @@ def test_backups_rotate(book):
     leftover.write_bytes(b"half a copy")
     removed = backups.prune(book)
     kept = sorted((b.taken for b in backups.listing(book)), reverse=True)
-    # expected: the 30 most recent, then the latest of each of the 30 most recent days,
-    # then the latest of each of the 24 most recent months
+    # expected: the 30 most recent, then the first of each of the 30 most recent days (the state
+    # at the start of the day), then the first of each of the 24 most recent months
     ordered = sorted(made, reverse=True)
     expect = set(ordered[:30])
     days: dict[dt.date, dt.datetime] = {}
     months: dict[tuple[int, int], dt.datetime] = {}
-    for w in ordered:
+    for w in sorted(made):
         days.setdefault(w.date(), w)
         months.setdefault((w.year, w.month), w)
     expect |= set(sorted(days.values(), reverse=True)[:30])

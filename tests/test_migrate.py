@@ -398,9 +398,26 @@ def test_prefixed_sheet_and_totals_row(old_book: Path) -> None:
     assert [r["category"] for r in FileStore(old_book).rows("tClients")] == [None, None]
 
 
+def mark_as_syc_book(path: Path, version: int = 0) -> None:
+    """Give an Excel-made workbook the schema-version name of a SYC workbook of an old version
+    (migrate refuses a workbook that has none), editing only workbook.xml."""
+    with zipfile.ZipFile(path) as z:
+        wb = z.read("xl/workbook.xml")
+        name = f'<definedName name="{VERSION_NAME}">{version}</definedName>'.encode()
+        if b"<definedNames>" in wb:
+            wb = wb.replace(b"<definedNames>", b"<definedNames>" + name, 1)
+        else:
+            wb = re.sub(rb"(</sheets>)", rb"\1<definedNames>" + name + rb"</definedNames>", wb, count=1)
+        tmp = path.with_suffix(".tmp")
+        with open(tmp, "wb") as f:
+            ooxml.rewrite(z, f, {"xl/workbook.xml": wb})
+    tmp.replace(path)
+
+
 def test_excel_saved_book(excel_fixture: Callable[[str], Path]) -> None:
     """Excel's own markup: shared strings, several tables per sheet, no numFmts, no defined names."""
     path = excel_fixture("table02.xlsx")
+    mark_as_syc_book(path)
     before = raw_entries(path)
     existing = Table("Table1", "Sheet1", tuple(Column(f"c{i}", f"Column{i}") for i in range(1, 5)))
     grown = dataclasses.replace(existing, columns=(*existing.columns, Column("amount", "Montant", Kind.MONEY)))
@@ -439,6 +456,7 @@ def test_excel_saved_book(excel_fixture: Callable[[str], Path]) -> None:
 
 def test_excel_saved_book_collision_with_another_table(excel_fixture: Callable[[str], Path]) -> None:
     path = excel_fixture("table02.xlsx")
+    mark_as_syc_book(path)
     before = path.read_bytes()
     existing = Table("Table1", "Sheet1", tuple(Column(f"c{i}", f"Column{i}") for i in range(1, 9)))
     with pytest.raises(Refused) as exc:
@@ -449,6 +467,7 @@ def test_excel_saved_book_collision_with_another_table(excel_fixture: Callable[[
 
 def test_excel_saved_macro_book(excel_fixture: Callable[[str], Path]) -> None:
     path = excel_fixture("macro01.xlsm")
+    mark_as_syc_book(path)
     before = raw_entries(path)
     schema = Schema(version=1, tables=(Table("tA", "Nouvelle", (Column("a", "A"), Column("b", "B", Kind.INT))),))
     mig.migrate(path, schema)
@@ -518,3 +537,34 @@ def test_libreoffice_round_trip_of_an_old_macro_book(old_book: Path, tmp_path: P
     store.apply(changes, as_of=TODAY)
     assert [r["sector"] for r in FileStore(path).rows("tSecteurs")] == ["Rhône"]
     assert_valid(path)
+
+
+def test_a_workbook_that_is_not_syc_is_refused(excel_fixture: Callable[[str], Path]) -> None:
+    path = excel_fixture("macro01.xlsm")
+    before = path.read_bytes()
+    with pytest.raises(Refused) as exc:
+        mig.migrate(path)
+    assert exc.value.issues[0].code == "migrate.notsyc"
+    assert path.read_bytes() == before
+
+
+def test_a_renamed_column_of_a_current_book_is_not_replaced_by_an_empty_one(tmp_path: Path) -> None:
+    """At the current version a missing column was renamed by hand: adding an empty one would
+    hide the data of the renamed column, so the user is told to restore the header."""
+    path = tmp_path / "SYC_Gestion.xlsm"
+    build(path)
+    loc = ooxml.Package(str(path)).table("tClients")
+    with zipfile.ZipFile(path) as z:
+        table = z.read(loc.table_part).replace('name="Téléphone"'.encode(), 'name="Tél."'.encode())
+        sheet = z.read(loc.sheet_part)
+        sst = z.read("xl/sharedStrings.xml").replace("<t>Téléphone</t>".encode(), "<t>Tél.</t>".encode())
+        tmp = path.with_suffix(".tmp")
+        with open(tmp, "wb") as f:
+            ooxml.rewrite(z, f, {loc.table_part: table, loc.sheet_part: sheet, "xl/sharedStrings.xml": sst})
+    tmp.replace(path)
+    before = path.read_bytes()
+    with pytest.raises(Refused) as exc:
+        mig.migrate(path)
+    assert exc.value.issues[0].code == "migrate.renamed"
+    assert "Téléphone" in exc.value.issues[0].message
+    assert path.read_bytes() == before

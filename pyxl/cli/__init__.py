@@ -62,9 +62,12 @@ def _date(text: str) -> dt.date:
     from pyxl.core import fields
 
     try:
-        return fields.date(text, label="La date")
+        day = fields.date(text, label="La date")
     except fields.FieldError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+    if not dt.date(2000, 1, 1) <= day <= dt.date(2099, 12, 31):
+        raise argparse.ArgumentTypeError(f"la date {day:%d/%m/%Y} est hors de la période admise (2000 à 2099)")
+    return day
 
 
 def common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -82,8 +85,13 @@ Handler = Callable[[Context], int]
 
 def build_parser() -> Parser:
     french.install()
-    parser = Parser(prog="syc", description="SYC Gestion : devis, factures et clients du classeur SYC_Gestion.xlsm.",
+    parser = Parser(prog="syc", description="SYC Gestion : paramètres, clients et articles du classeur "
+                                            "SYC_Gestion.xlsm.",
                     epilog="Aide d'une commande : syc COMMANDE --help")
+    from pyxl import __version__
+
+    parser.add_argument("--version", action="version", version=f"SYC Gestion {__version__}",
+                        help="afficher la version et quitter")
     common_options(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE", title="commandes", parser_class=Parser)
     from pyxl.cli import commands

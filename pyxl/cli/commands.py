@@ -138,10 +138,15 @@ def _apply(ctx: Context, service: Callable[[Any], Any]) -> int:
     return 0
 
 
-def _table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
+def plural(n: int, word: str) -> str:
+    """« 1 client », « 3 clients », « 0 client » (French: singular below 2)."""
+    return f"{n} {word}" if n < 2 else f"{n} {word}s"
+
+
+def _table(rows: Sequence[Sequence[str]], headers: Sequence[str], cut: int = 40) -> str:
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
-    # long texts are cut at 40 characters, except in the last column (file names, remarks)
-    widths = [min(w, 40) if i < len(widths) - 1 else w for i, w in enumerate(widths)]
+    # long texts are cut, except in the last column (file names, values, remarks)
+    widths = [min(w, cut) if i < len(widths) - 1 else w for i, w in enumerate(widths)]
 
     def line(cells: Sequence[str]) -> str:
         return "  ".join((c if len(c) <= w else c[: w - 1] + "…").ljust(w)
@@ -205,7 +210,8 @@ def cmd_params_view(ctx: Context) -> int:
     if ctx.json:
         out(ctx, data={"parametres": items})
     else:
-        print(_table([[i["code"], i["parametre"], i["valeur"]] for i in items], ["Code", "Paramètre", "Valeur"]))
+        print(_table([[i["code"], i["parametre"], i["valeur"]] for i in items], ["Code", "Paramètre", "Valeur"],
+                     cut=60))
     return 0
 
 
@@ -265,12 +271,13 @@ def cmd_client_list(ctx: Context) -> int:
     if ctx.json:
         out(ctx, data={"clients": [to_json(r.values) for r in rows]})
     elif not rows:
-        print("Aucun client." + (" (recherche : " + ctx.args.recherche + ")" if ctx.args.recherche else ""))
+        print(f"Aucun client ne correspond à « {ctx.args.recherche} »." if ctx.args.recherche else
+              "Aucun client. Créez-en un : syc client ajouter --help")
     else:
-        print(_table([[r["code"], display_name(r), r["kind"] or "", f"{r['postcode'] or ''} {r['city'] or ''}",
-                       r["phone"] or "", r["sector"] or ""] for r in rows],
-                     ["Code", "Nom", "Type", "Ville", "Téléphone", "Secteur"]))
-        print(f"{len(rows)} client(s).")
+        print(_table([[r["code"] + ("" if r["active"] != "Non" else " (inactif)"), display_name(r), r["kind"] or "",
+                       r["postcode"] or "", r["city"] or "", r["phone"] or "", r["sector"] or ""] for r in rows],
+                     ["Code", "Nom", "Type", "CP", "Ville", "Téléphone", "Secteur"]))
+        print(plural(len(rows), "client") + ".")
     return 0
 
 
@@ -319,12 +326,14 @@ def cmd_article_list(ctx: Context) -> int:
     if ctx.json:
         out(ctx, data={"articles": [to_json(r.values) for r in rows]})
     elif not rows:
-        print("Aucun article.")
+        print(f"Aucun article ne correspond à « {ctx.args.recherche} »." if ctx.args.recherche else
+              "Aucun article. Créez-en un : syc article ajouter --help")
     else:
-        print(_table([[r["code"], r["designation"] or "", r["unit"] or "", euros(r["unit_price"]),
+        print(_table([[r["code"] + ("" if r["active"] != "Non" else " (inactif)"), r["designation"] or "",
+                       r["unit"] or "", euros(r["unit_price"]),
                        _rate(r["vat_rate"]), euros(r["purchase_price"]), r["family"] or ""] for r in rows],
                      ["Code", "Désignation", "Unité", "PU HT", "TVA", "Achat HT", "Famille"]))
-        print(f"{len(rows)} article(s).")
+        print(plural(len(rows), "article") + ".")
     return 0
 
 
@@ -339,7 +348,7 @@ def cmd_article_show(ctx: Context) -> int:
     for col in T_ARTICLES.columns:
         v = row.get(col.key)
         text = euros(v) if col.kind is Kind.MONEY else _rate(v) if col.kind is Kind.RATE else ("" if v is None else str(v))
-        print(f"{col.header:<18} {text}")
+        print(f"{col.header.removesuffix(' %'):<18} {text}")
     return 0
 
 
@@ -361,7 +370,8 @@ def cmd_verify(ctx: Context) -> int:
         return fail(issues, ctx.json)
     journal = len(store.journal())
     docs = sum(len(store.rows(t.name)) for t in store.schema.audited)
-    out(ctx, f"Aucune anomalie : journal d'audit de {journal} ligne(s) intact, {docs} pièce(s) vérifiée(s).",
+    out(ctx, f"Aucune anomalie : journal d'audit intact ({plural(journal, 'ligne')}), "
+             f"{plural(docs, 'pièce')} vérifiée{'s' if docs > 1 else ''}.",
         {"journal": journal, "pieces": docs})
     return 0
 
@@ -386,7 +396,8 @@ def cmd_backups_restore(ctx: Context) -> int:
     from pyxl.services.maintenance import restore_backup
 
     result = restore_backup(ctx.book, ctx.args.sauvegarde, force=ctx.args.force)
-    out(ctx, result.message, result.data, result.warnings)
+    out(ctx, result.message + " Pour revenir à l'état d'avant : « syc sauvegardes restaurer 1 ».",
+        result.data, result.warnings)
     return 0
 
 

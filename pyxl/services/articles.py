@@ -10,7 +10,7 @@ from typing import Any
 
 from pyxl.core import fields
 from pyxl.core.issues import Issue, Refused
-from pyxl.services.common import Collector, Result, find, record_update
+from pyxl.services.common import Collector, Result, find, record_update, search_key
 from pyxl.workbook.filestore import FileStore, Row
 from pyxl.workbook.schema import CATEGORIES, FAMILIES, NO, T_ARTICLES, UNITS, YES
 
@@ -110,8 +110,8 @@ def get_article(store: FileStore, code: str) -> Row:
 def list_articles(store: FileStore, search: str = "") -> list[Row]:
     rows = store.rows("tArticles")
     if search:
-        s = search.casefold()
-        rows = [r for r in rows if s in str(r["code"]).casefold() or s in str(r["designation"] or "").casefold()]
+        s = search_key(search)
+        rows = [r for r in rows if s in search_key(str(r["code"])) or s in search_key(str(r["designation"] or ""))]
     return sorted(rows, key=lambda r: str(r["code"]))
 
 

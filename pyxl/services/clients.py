@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from pyxl.core import fields
 from pyxl.core.issues import Issue, Refused, Severity
-from pyxl.services.common import Collector, Result, find, next_number, record_update, sector_for
+from pyxl.services.common import Collector, Result, find, next_number, record_update, search_key, sector_for
 from pyxl.workbook.filestore import FileStore, Row
 from pyxl.workbook.schema import CLIENT_CATEGORIES, CLIENT_KINDS, NO, T_CLIENTS, YES
 
@@ -85,16 +84,11 @@ def _validate(c: Collector, values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _fold(s: str) -> str:
-    s = unicodedata.normalize("NFKD", s.casefold())
-    return re.sub(r"[^a-z0-9]", "", "".join(ch for ch in s if not unicodedata.combining(ch)))
-
-
 def _duplicates(c: Collector, store: FileStore, rec: dict[str, Any], own_code: str = "") -> None:
     for r in store.rows("tClients"):
         if r["code"] == own_code:
             continue
-        same_name = _fold(str(r["name"] or "") + str(r["first_name"] or "")) == _fold(
+        same_name = search_key(str(r["name"] or "") + str(r["first_name"] or "")) == search_key(
             str(rec.get("name") or "") + str(rec.get("first_name") or ""))
         if same_name and str(r["postcode"] or "") == rec.get("postcode"):
             c.warn("client.duplicate", f"un client du même nom existe déjà au même code postal : {r['code']} "
@@ -142,7 +136,8 @@ def modify_client(store: FileStore, code: str, given: ClientInput) -> Result:
                             row.where))
     merged.update(changed)
     rec = _validate(c, merged)
-    if not c.issues:
+    # warn of a possible duplicate only when what identifies the client changes
+    if not c.issues and any(rec.get(k) != row.get(k) for k in ("name", "first_name", "postcode", "email", "siret")):
         _duplicates(c, store, rec, own_code=row["code"])
     warnings = c.raise_if_errors()
     if rec["postcode"] != row["postcode"]:
@@ -170,8 +165,8 @@ def display_name(rec: Any) -> str:
 def list_clients(store: FileStore, search: str = "") -> list[Row]:
     rows = store.rows("tClients")
     if search:
-        s = _fold(search)
-        rows = [r for r in rows if any(s in _fold(str(r.get(k) or "")) for k in
+        s = search_key(search)
+        rows = [r for r in rows if any(s in search_key(str(r.get(k) or "")) for k in
                                        ("code", "name", "first_name", "city", "postcode", "email", "phone"))]
     return sorted(rows, key=lambda r: str(r["code"]))
 

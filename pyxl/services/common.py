@@ -62,6 +62,15 @@ def record_update(res: Result, table: Table, row: Row, updates: dict[str, Any], 
     res.data = {"code": row["code"], "modifie": headers}
 
 
+def search_key(text: str) -> str:
+    """Text folded for searching: no case, accents, ligatures, spaces or punctuation."""
+    import re
+    import unicodedata
+
+    s = unicodedata.normalize("NFKD", text.casefold().replace("œ", "oe").replace("æ", "ae"))
+    return re.sub(r"[^a-z0-9]", "", "".join(ch for ch in s if not unicodedata.combining(ch)))
+
+
 def find(store: FileStore, table: str, key: str, value: str) -> Row | None:
     folded = value.strip().casefold()
     for r in store.rows(table):
@@ -88,11 +97,19 @@ def next_number(store: FileStore, changes: ChangeSet, series: str, year: int | N
     return n
 
 
-def sector_for(store: FileStore, postcode: str) -> str:
+def best_sector(sectors: list[tuple[str, str]], postcode: str) -> str:
     """The sector whose postal-code prefix is the longest match, or ''."""
     best, best_len = "", 0
-    for r in store.rows("tSecteurs"):
-        p = str(r["prefix"] or "").strip()
+    for prefix, name in sectors:
+        p = prefix.strip()
         if p and postcode.startswith(p) and len(p) > best_len:
-            best, best_len = str(r["sector"] or ""), len(p)
+            best, best_len = name, len(p)
     return best
+
+
+def sectors_of(store: FileStore) -> list[tuple[str, str]]:
+    return [(str(r["prefix"] or ""), str(r["sector"] or "")) for r in store.rows("tSecteurs")]
+
+
+def sector_for(store: FileStore, postcode: str) -> str:
+    return best_sector(sectors_of(store), postcode)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pyxl.core import fields
-from pyxl.core.issues import Issue, Refused
+from pyxl.core.issues import Issue, Refused, Severity
 from pyxl.core.money import AmountError, parse_decimal
 from pyxl.services.common import Result
 from pyxl.workbook.filestore import FileStore
@@ -76,6 +76,19 @@ def modify_parameter(store: FileStore, code: str, value: str) -> Result:
         except fields.FieldError as exc:
             raise Refused(Issue("param.value", f"Paramètre {p.code} ({p.label}) : {exc}", where)) from None
     res = Result()
+    if p.code == "conditions_paiement" and clean and (cap := fields.business_terms_cap(clean)):
+        res.warnings.append(Issue("param.terms_cap", f"{cap} Ces conditions par défaut seront refusées pour "
+                                                     "les clients professionnels : fixez-leur des conditions "
+                                                     "propres (syc client modifier … --conditions).", where,
+                                  Severity.WARNING))
+    if p.code == "siret" and clean:
+        tva = store.parameters().get("tva_intra", "")
+        try:
+            fields.vat_number(tva, siren=clean)
+        except fields.FieldError:
+            res.warnings.append(Issue("param.siren", f"Le n° de TVA intracommunautaire {tva} ne correspond pas à "
+                                                     f"ce SIRET : corrigez-le (syc parametres modifier tva_intra …).",
+                                      where, Severity.WARNING))
     if row is None:
         res.changes.append("tParametres", {"code": p.code, "label": p.label, "value": clean, "help": p.help})
     elif str(row["value"] or "") != clean:

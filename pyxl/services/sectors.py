@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from pyxl.core import fields
-from pyxl.services.common import Collector, Result, find
+from pyxl.services.common import Collector, Result, best_sector, find, sectors_of
 from pyxl.workbook.filestore import FileStore
 
 
@@ -21,8 +21,18 @@ def add_sector(store: FileStore, prefix: str, name: str, notes: str = "") -> Res
     warnings = c.raise_if_errors()
     res = Result(warnings=warnings)
     res.changes.append("tSecteurs", {"prefix": p, "sector": name, "notes": notes})
+    # clients whose postal code now falls in a better (longer) prefix move to it
+    sectors = [*sectors_of(store), (p, name)]
+    moved = 0
+    for r in store.rows("tClients"):
+        best = best_sector(sectors, str(r["postcode"] or ""))
+        if best != (r["sector"] or ""):
+            res.changes.update("tClients", r.row, {"sector": best})
+            moved += 1
     res.message = f"Secteur « {name} » ajouté pour les codes postaux commençant par {p}."
-    res.data = {"prefixe": p, "secteur": name}
+    if moved:
+        res.message += f" {moved} client{'s' if moved > 1 else ''} rattaché{'s' if moved > 1 else ''} à ce secteur."
+    res.data = {"prefixe": p, "secteur": name, "clients_rattaches": moved}
     return res
 
 

@@ -1,7 +1,7 @@
 """Rotating backups in `sauvegardes/` beside the workbook, taken before every write.
 
-Kept: the 30 most recent, then the last one of each day for 30 days, then the last one of each
-month for 24 months. A backup is copied under a temporary name and renamed, so a backup with its
+Kept: the 30 most recent, then the first one of each day for 30 days (the state at the start of
+that day), then the first one of each month for 24 months. A backup is copied under a temporary name and renamed, so a backup with its
 final name is always complete.
 """
 
@@ -84,17 +84,13 @@ def listing(book: Path) -> list[Backup]:
 def prune(book: Path) -> list[Path]:
     items = listing(book)
     keep: set[Path] = {b.path for b in items[:KEEP_RECENT]}
-    days: set[dt.date] = set()
-    months: set[tuple[int, int]] = set()
-    for b in items:
-        day = b.taken.date()
-        if day not in days and len(days) < KEEP_DAILY_DAYS:
-            days.add(day)
-            keep.add(b.path)
-        month = (b.taken.year, b.taken.month)
-        if month not in months and len(months) < KEEP_MONTHLY:
-            months.add(month)
-            keep.add(b.path)
+    first_of_day: dict[dt.date, Backup] = {}
+    first_of_month: dict[tuple[int, int], Backup] = {}
+    for b in items:  # newest first, so the last one seen is the day's (month's) first
+        first_of_day[b.taken.date()] = b
+        first_of_month[(b.taken.year, b.taken.month)] = b
+    keep |= {first_of_day[d].path for d in sorted(first_of_day, reverse=True)[:KEEP_DAILY_DAYS]}
+    keep |= {first_of_month[m].path for m in sorted(first_of_month, reverse=True)[:KEEP_MONTHLY]}
     removed = []
     for b in items:
         if b.path not in keep:

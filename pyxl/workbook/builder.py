@@ -129,6 +129,8 @@ def _add_table_sheet(wb: Any, table: Table, data: Sequence[Mapping[str, Any]], f
     ws.set_paper(9)
     if sum(c.width for c in table.columns) <= 200:
         ws.fit_to_pages(1, 0)
+    else:  # several pages wide: the code and the name are repeated on each
+        ws.repeat_columns(0, min(2, len(table.columns) - 1))
     ws.repeat_rows(0)
     ws.set_footer("&L&A&R&P / &N")
 

@@ -29,6 +29,9 @@ from pyxl.workbook import backups, ooxml
 from pyxl.workbook.schema import NO, SCHEMA, VERSION_NAME, YES, Column, Kind, Schema, Table
 
 LOCK_TIMEOUT_S = float(os.environ.get("SYC_LOCK_TIMEOUT", "30"))
+# Excel's calendar is wrong before 1900-03-01 (its phantom 29/02/1900): no date outside this span
+FIRST_DATE = dt.date(1900, 3, 1)
+LAST_DATE = dt.date(9999, 12, 31)
 # test hook: pause (seconds) right before the atomic rename, to kill a writer mid-write
 _PAUSE_BEFORE_RENAME = "SYC_TEST_PAUSE_BEFORE_RENAME"
 
@@ -167,6 +170,9 @@ def to_cell(col: Column, value: Any, date1904: bool = False) -> ooxml.Cell:
         value = parse_date(value)  # a date column always holds an Excel date, never text
     elif k is Kind.DATE and isinstance(value, dt.datetime):
         value = value.date()
+    if k is Kind.DATE and isinstance(value, dt.date) and not FIRST_DATE <= value <= LAST_DATE:
+        raise ValueError(f"la date {value:%d/%m/%Y} est hors de la période gérée "
+                         f"({FIRST_DATE:%d/%m/%Y} – {LAST_DATE:%d/%m/%Y})")
     if k is Kind.DATE and date1904 and isinstance(value, dt.date):
         return ooxml.Cell("n", str(ooxml.excel_serial(value) - ooxml.DAYS_1904))
     elif k is Kind.INT and not isinstance(value, int):
@@ -321,8 +327,11 @@ class FileStore:
         if missing:
             raise Refused(Issue(
                 "store.columns",
-                f"Feuille « {table.sheet} » : colonne(s) absente(s) ou renommée(s) : {', '.join(missing)}. "
-                "Rétablissez l'en-tête ou lancez « syc migrer ».",
+                f"Feuille « {table.sheet} » : " + (
+                    f"la colonne « {missing[0]} » est absente ou renommée. " if len(missing) == 1 else
+                    f"les colonnes {', '.join('« ' + m + ' »' for m in missing)} sont absentes ou renommées. ")
+                + "Rétablissez l'en-tête tel quel (un classeur d'une version antérieure se met à jour avec "
+                "« syc migrer »).",
                 table.sheet,
             ))
         return loc, cols
@@ -488,8 +497,9 @@ class FileStore:
         if lock:
             raise Refused(Issue(
                 "store.open",
-                f"Le classeur {self.path.name} est ouvert dans Excel ou LibreOffice ({lock}). "
-                "Fermez-le, puis relancez la commande (ou utilisez les boutons du classeur).",
+                f"Le classeur « {self.path.name} » est ouvert dans Excel ou LibreOffice. Fermez-le, puis "
+                f"relancez la commande. S'il n'est ouvert nulle part (après un plantage), supprimez le "
+                f"fichier « {lock} » à côté du classeur.",
                 self.path.name,
             ))
 
@@ -802,7 +812,11 @@ def replace_file(book: Path, new_bytes_path: Path) -> None:
     with write_lock(book):
         lock = office_lock(book)
         if lock:
-            raise Refused(Issue("store.open", f"Le classeur {book.name} est ouvert ({lock}). Fermez-le.", book.name))
+            raise Refused(Issue(
+                "store.open",
+                f"Le classeur « {book.name} » est ouvert dans Excel ou LibreOffice. Fermez-le, puis relancez la "
+                f"commande. S'il n'est ouvert nulle part (après un plantage), supprimez le fichier « {lock} ».",
+                book.name))
         remove_stale_temporaries(book)
         fd, tmp = tempfile.mkstemp(prefix=f".{book.name}.", suffix=".tmp", dir=book.parent)
         try:

@@ -500,6 +500,13 @@ class _Migration:
             raise Refused(Issue("migrate.package", f"Migration impossible : {exc}", self.pkg.path)) from None
 
     def _run(self) -> list[str]:
+        if VERSION_NAME.lower() not in {k.lower() for k in self.pkg.defined_names()}:
+            raise Refused(Issue(
+                "migrate.notsyc",
+                f"« {Path(self.pkg.path).name} » n'est pas un classeur SYC Gestion (il n'a pas de version de "
+                "schéma) : il n'est pas migré. Vérifiez --book, ou créez un classeur avec « syc init ».",
+                self.pkg.path,
+            ))
         version = workbook_version(self.pkg)
         if version > self.schema.version:
             raise Refused(Issue(
@@ -519,6 +526,17 @@ class _Migration:
                 continue
             have = {h.strip().casefold() for h in loc.headers}
             missing = [c for c in table.columns if c.header.strip().casefold() not in have]
+            if missing and version == self.schema.version:
+                # the workbook is current: a missing column was renamed or deleted by hand, and an
+                # empty new one would hide its data
+                names = ", ".join(f"« {c.header} »" for c in missing)
+                raise Refused(Issue(
+                    "migrate.renamed",
+                    f"Feuille « {loc.sheet} » : colonne(s) {names} absente(s) alors que le classeur est à jour : "
+                    "elle(s) a (ont) été renommée(s) ou supprimée(s). Rétablissez l'en-tête tel quel ; "
+                    "« syc migrer » n'ajoute pas de colonne vide à la place.",
+                    loc.sheet,
+                ))
             if missing:
                 self._add_columns(loc, table, missing)
         if version != self.schema.version:

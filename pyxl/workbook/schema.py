@@ -34,7 +34,7 @@ class Kind(Enum):
 FMT_MONEY = '#,##0.00\\ "€";\\-#,##0.00\\ "€"'
 FMT_DATE = "dd/mm/yyyy"
 FMT_DECIMAL = "#,##0.###"
-FMT_RATE = '0.0#" %"'
+FMT_RATE = 'General" %"'  # 20 %, 5,5 %, 2,1 % (a fixed decimal would print « 20,0 % »)
 FMT_TEXT = "@"
 
 FORMAT_OF_KIND = {
@@ -308,7 +308,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("conditions_paiement", "Conditions de paiement par défaut", "conditions",
               default="30 jours fin de mois",
               help="comptant, « N jours nets » ou « N jours fin de mois »"),
-    Parameter("methode_fin_de_mois", "Calcul « fin de mois »", "choix", default="A",
+    Parameter("methode_fin_de_mois", "Calcul fin de mois", "choix", default="A",
               choices=("A", "B"),
               help="A : date de facture + N jours, puis fin de ce mois ; B : fin du mois de facture, puis + N jours"),
     Parameter("validite_devis_jours", "Validité des devis (jours)", "entier", default="30"),
