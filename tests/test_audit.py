@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from pyxl.core import audit
 from pyxl.core.issues import Issue, Refused
 from pyxl.workbook import backups, builder, ooxml
-from pyxl.workbook.filestore import ChangeSet, FileStore, from_cell
+from pyxl.workbook.filestore import ChangeSet, FileStore, anchor_path, from_cell, read_anchor
 from pyxl.workbook.schema import SCHEMA, AuditSpec, Column, Kind, Table
 
 # --------------------------------------------------------------------------- the test schema
@@ -878,3 +878,35 @@ def test_document_hash_separates_table_ref_and_fields() -> None:
 def test_normalise_dates() -> None:
     assert audit.normalise(dt.date(2026, 1, 1)) == "2026-01-01"
     assert audit.normalise(dt.datetime(2026, 1, 1, 8, 5, 3, 999)) == "2026-01-01T08:05:03"
+
+
+# --------------------------------------------------------------------------- the anchor beside the workbook
+def test_deleting_the_last_document_with_its_journal_row_is_named_by_the_anchor(
+        wb: Path, _template: Path) -> None:
+    """Inside the workbook nothing shows it; the anchor written at issue time does."""
+    shutil.copyfile(anchor_path(_template), anchor_path(wb))
+    assert verify(wb) == []
+    pieces, journal = read(wb, "tPiecesTest"), read(wb, "tJournalAudit")
+    excel_rewrite(wb, "tPiecesTest", [p for p in pieces if p["number"] != "F2026-0003"])
+    excel_rewrite(wb, "tLignesTest", [x for x in read(wb, "tLignesTest") if x["number"] != "F2026-0003"])
+    excel_rewrite(wb, "tJournalAudit", journal[:-1])
+    issues = verify(wb)
+    assert codes(issues) == ["audit.truncated"]
+    assert "n° 2" in issues[0].message and "n° 3" in issues[0].message
+
+
+def test_a_rewritten_journal_tail_is_named_by_the_anchor(wb: Path, _template: Path) -> None:
+    shutil.copyfile(anchor_path(_template), anchor_path(wb))
+    j = FileStore(wb, schema).journal()
+    forged = dataclasses.replace(j[-1], timestamp="2026-03-09T08:00:00")
+    forged = dataclasses.replace(forged, hash=forged.expected_hash())
+    excel_edit(wb, "tJournalAudit", 4, timestamp=forged.timestamp, hash=forged.hash)
+    assert "audit.anchor" in codes(verify(wb))
+
+
+def test_issuing_moves_the_anchor(wb: Path) -> None:
+    assert read_anchor(wb) is None  # the copy has no anchor: nothing to compare, nothing flagged
+    assert issue_one(wb) == []
+    seq, hash_ = read_anchor(wb)
+    last = FileStore(wb, schema).journal()[-1]
+    assert (seq, hash_) == (last.seq, last.hash)

@@ -158,6 +158,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail([Issue("usage", "syc : précisez une action (voir syc " + (args.command or "") + " --help).")],
                     as_json, status=2)
     book = Path(args.book or os.environ.get("SYC_BOOK") or DEFAULT_BOOK)
+    if book.is_symlink():  # backups, locks and restores all act on the real file
+        book = Path(os.path.realpath(book))
     ctx = Context(book=book, as_of=args.au or dt.date.today(), json=bool(args.json), args=args)
     from pyxl.workbook.ooxml import PackageError
 
@@ -171,10 +173,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         return fail([Issue("usage", str(exc))], ctx.json, status=2)
     except KeyboardInterrupt:
-        return fail([Issue("interrompu", "Commande interrompue ; le classeur n'a pas été modifié.")], ctx.json)
+        return fail([Issue("interrompu", "Commande interrompue. Le classeur est soit dans son état d'avant, soit "
+                                         "entièrement modifié, jamais à moitié : vérifiez avec « syc verifier ».")],
+                    ctx.json)
     except PermissionError as exc:
         return fail([Issue("store.permission", f"Accès refusé à {exc.filename} : vérifiez les droits du dossier "
                                                "ou fermez le fichier.", str(exc.filename))], ctx.json)
+    except OSError as exc:  # disk full, network share gone…: the workbook was left as it was
+        return fail([Issue("store.io", f"Erreur d'écriture ou de lecture ({exc.strerror or exc}) : le classeur "
+                                       "n'a pas été modifié. Vérifiez la place disque et l'accès au dossier.",
+                           str(exc.filename or book))], ctx.json)
 
 
 if __name__ == "__main__":

@@ -173,7 +173,7 @@ def _rate(value: Decimal | None) -> str:
 def cmd_init(ctx: Context) -> int:
     from importlib import resources
 
-    from pyxl.workbook.filestore import replace_file
+    from pyxl.workbook.filestore import replace_file, write_anchor
 
     book = ctx.book
     if book.suffix.lower() != ".xlsm":
@@ -192,6 +192,7 @@ def cmd_init(ctx: Context) -> int:
 
             demo.fill(staged, ctx.as_of)
         replace_file(book, staged) if book.exists() else shutil.move(str(staged), book)
+    write_anchor(book, None)  # a new workbook starts a new audit journal
     if ctx.args.demo:
         msg = (f"Classeur avec des données d'exemple créé : {book}\n"
                "Étape suivante : syc client liste, syc article liste, syc parametres voir.")

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pyxl.core.audit import Entry
 from pyxl.core.issues import Issue, Refused, Severity
 from pyxl.services.common import Result
 from pyxl.workbook import backups
-from pyxl.workbook.filestore import FileStore, replace_file
+from pyxl.workbook.filestore import FileStore, refuse_if_open, replace_file, write_anchor, write_lock
 
 
-def _high_marks(path: Path) -> tuple[int, dict[tuple[str, int | None], int]]:
-    """Last audit-journal number and last number of each counter series of a workbook."""
+def _high_marks(path: Path) -> tuple[int, dict[tuple[str, int | None], int], Entry | None]:
+    """Last audit-journal number, last number of each counter series, and the journal's tail."""
     store = FileStore(path)
     try:
         journal = store.journal()
         counters = {(str(r["series"]), r["year"]): int(r["last"] or 0) for r in store.rows("tCompteurs")}
     finally:
         store.close()
-    return (journal[-1].seq if journal else 0), counters
+    return (journal[-1].seq if journal else 0), counters, (journal[-1] if journal else None)
 
 
 def resolve(book: Path, which: str) -> Path:
@@ -39,19 +40,32 @@ def resolve(book: Path, which: str) -> Path:
 
 
 def restore_backup(book: Path, which: str, *, force: bool = False) -> Result:
+    """Put a backup in place of the workbook. Everything happens under the write lock, so no
+    number can be given by another command between the check and the replacement."""
+    with write_lock(book):
+        refuse_if_open(book)
+        return _restore(book, which, force)
+
+
+def _restore(book: Path, which: str, force: bool) -> Result:
     source = resolve(book, which)
-    FileStore(source).close()  # refuses a file that is not a readable workbook
     try:
-        src_seq, src_counters = _high_marks(source)
+        src_seq, src_counters, src_tail = _high_marks(source)
     except Refused as exc:
         raise Refused([Issue("backup.bad", f"La sauvegarde {source.name} est illisible : {exc}", source.name)]) from None
     warnings: list[Issue] = []
     if book.exists():
         try:
-            cur_seq, cur_counters = _high_marks(book)
-        except Refused:
+            cur_seq, cur_counters, _ = _high_marks(book)
+        except Exception:  # damaged workbook: the numbers it gave cannot be compared
+            if not force:
+                raise Refused(Issue(
+                    "backup.unreadable",
+                    f"Le classeur actuel {book.name} est illisible : impossible de vérifier qu'aucun numéro déjà "
+                    "attribué ne serait repris. Si vous restaurez à cause de ce dommage, ajoutez --force "
+                    "(l'état actuel est gardé dans sauvegardes/).", book.name)) from None
             cur_seq, cur_counters = 0, {}
-            warnings.append(Issue("backup.current", "Le classeur actuel est illisible : il est remplacé "
+            warnings.append(Issue("backup.current", "Le classeur actuel était illisible : il a été remplacé "
                                                     "(une copie est gardée dans sauvegardes/).", book.name,
                                   Severity.WARNING))
         lost = [f"{series} {year or ''}".strip() + f" (jusqu'au n° {n})"
@@ -69,5 +83,6 @@ def restore_backup(book: Path, which: str, *, force: bool = False) -> Result:
             warnings.append(Issue("backup.forced", "Restauration forcée : numéros repris après "
                                                    + "; ".join(lost) + ".", book.name, Severity.WARNING))
     replace_file(book, source)
+    write_anchor(book, src_tail)  # the journal's tail is now the backup's
     return Result(message=f"Classeur restauré depuis {source.name} (l'état précédent est sauvegardé).",
                   data={"restaure_depuis": str(source)}, warnings=warnings)

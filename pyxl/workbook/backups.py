@@ -56,7 +56,7 @@ def backup(book: Path, now: dt.datetime | None = None) -> Path:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
-    prune(book)
+    prune(book, keep=target)
     return target
 
 
@@ -70,7 +70,8 @@ def listing(book: Path) -> list[Backup]:
         if not p.name.startswith(book.stem + "_"):
             continue
         m = _STAMP.search(p.name)
-        if not m or p.name[: m.start()] != book.stem:
+        # the same name with another extension (SYC.xlsx beside SYC.xlsm) is another workbook
+        if not m or p.name[: m.start()] != book.stem or m.group(4).lower() != book.suffix.lower():
             continue
         taken = dt.datetime.strptime(m.group(1) + m.group(2) + m.group(3), "%Y-%m-%d%H%M%S%f")
         try:
@@ -81,19 +82,23 @@ def listing(book: Path) -> list[Backup]:
     return sorted(out, key=lambda b: b.taken, reverse=True)
 
 
-def prune(book: Path) -> list[Path]:
+def prune(book: Path, keep: Path | None = None) -> list[Path]:
+    """Delete the backups the policy no longer keeps (never `keep`, the one just taken, even if
+    the clock was wrong when it was named)."""
     items = listing(book)
-    keep: set[Path] = {b.path for b in items[:KEEP_RECENT]}
+    kept: set[Path] = {b.path for b in items[:KEEP_RECENT]}
+    if keep is not None:
+        kept.add(keep)
     first_of_day: dict[dt.date, Backup] = {}
     first_of_month: dict[tuple[int, int], Backup] = {}
     for b in items:  # newest first, so the last one seen is the day's (month's) first
         first_of_day[b.taken.date()] = b
         first_of_month[(b.taken.year, b.taken.month)] = b
-    keep |= {first_of_day[d].path for d in sorted(first_of_day, reverse=True)[:KEEP_DAILY_DAYS]}
-    keep |= {first_of_month[m].path for m in sorted(first_of_month, reverse=True)[:KEEP_MONTHLY]}
+    kept |= {first_of_day[d].path for d in sorted(first_of_day, reverse=True)[:KEEP_DAILY_DAYS]}
+    kept |= {first_of_month[m].path for m in sorted(first_of_month, reverse=True)[:KEEP_MONTHLY]}
     removed = []
     for b in items:
-        if b.path not in keep:
+        if b.path not in kept:
             b.path.unlink(missing_ok=True)
             removed.append(b.path)
     # leftovers of a copy interrupted by a crash

@@ -29,8 +29,10 @@ from pyxl.workbook import backups, ooxml
 from pyxl.workbook.schema import NO, SCHEMA, VERSION_NAME, YES, Column, Kind, Schema, Table
 
 LOCK_TIMEOUT_S = float(os.environ.get("SYC_LOCK_TIMEOUT", "30"))
+MAX_NUMBER = Decimal("1e15")  # beyond, a cell is a typing accident, not an amount
 # Excel's calendar is wrong before 1900-03-01 (its phantom 29/02/1900): no date outside this span
 FIRST_DATE = dt.date(1900, 3, 1)
+FIRST_DATE_1904 = dt.date(1904, 1, 1)  # in workbooks using the 1904 date system
 LAST_DATE = dt.date(9999, 12, 31)
 # test hook: pause (seconds) right before the atomic rename, to kill a writer mid-write
 _PAUSE_BEFORE_RENAME = "SYC_TEST_PAUSE_BEFORE_RENAME"
@@ -106,6 +108,10 @@ def from_cell(col: Column, raw: Any, date1904: bool = False) -> Any:
             value = parse_decimal(raw, max_places=None)
         except AmountError as exc:
             raise ValueError(str(exc)) from None
+        if abs(value) >= MAX_NUMBER:
+            raise ValueError(f"« {raw} » est un nombre trop grand")
+        if value == 0:
+            return Decimal("0.00") if k is Kind.MONEY else Decimal(0)  # never « -0,00 € »
         return to_cents(value) if k is Kind.MONEY else value.normalize()
     if k is Kind.INT:
         if isinstance(raw, float) and raw.is_integer():
@@ -170,9 +176,10 @@ def to_cell(col: Column, value: Any, date1904: bool = False) -> ooxml.Cell:
         value = parse_date(value)  # a date column always holds an Excel date, never text
     elif k is Kind.DATE and isinstance(value, dt.datetime):
         value = value.date()
-    if k is Kind.DATE and isinstance(value, dt.date) and not FIRST_DATE <= value <= LAST_DATE:
+    first = FIRST_DATE_1904 if date1904 else FIRST_DATE
+    if k is Kind.DATE and isinstance(value, dt.date) and not first <= value <= LAST_DATE:
         raise ValueError(f"la date {value:%d/%m/%Y} est hors de la période gérée "
-                         f"({FIRST_DATE:%d/%m/%Y} – {LAST_DATE:%d/%m/%Y})")
+                         f"({first:%d/%m/%Y} – {LAST_DATE:%d/%m/%Y})")
     if k is Kind.DATE and date1904 and isinstance(value, dt.date):
         return ooxml.Cell("n", str(ooxml.excel_serial(value) - ooxml.DAYS_1904))
     elif k is Kind.INT and not isinstance(value, int):
@@ -239,6 +246,7 @@ class FileStore:
         self.schema = schema
         self._cache: dict[str, list[Row]] = {}
         self._session = False
+        self._new_tail: audit.Entry | None = None
         self._pkg: ooxml.Package | None = None
         self._calamine: Any = None
         if not self.path.exists():
@@ -352,12 +360,22 @@ class FileStore:
     def _typed_rows(self, name: str, where: tuple[str, set[str]] | None = None) -> list[Row]:
         table = self.schema.table(name)
         loc, cols = self._columns(table)
-        if self._calamine is None:
-            import python_calamine
+        import python_calamine
 
-            self._calamine = python_calamine.CalamineWorkbook.from_path(str(self.path))
-        grid = self._calamine.get_sheet_by_name(loc.sheet).to_python(skip_empty_area=False)
+        try:
+            if self._calamine is None:
+                self._calamine = python_calamine.CalamineWorkbook.from_path(str(self.path))
+            grid = self._calamine.get_sheet_by_name(loc.sheet).to_python(skip_empty_area=False)
+        except python_calamine.CalamineError as exc:
+            raise Refused(Issue(
+                "store.notbook",
+                f"La feuille « {loc.sheet} » du classeur {self.path.name} est illisible ({type(exc).__name__}) : "
+                "le fichier est endommagé. Restaurez une sauvegarde (syc sauvegardes liste).",
+                loc.sheet,
+            )) from None
         c1, r1, c2, r2 = loc.ref
+        if loc.totals:
+            r2 -= 1  # Excel's totals row is not a record
         date1904 = self.package.date1904
         typed = [(i, col, _converter(col, date1904)) for i, col in enumerate(cols) if col is not None]
         absent = [col.key for col in table.columns if col not in cols]
@@ -452,7 +470,33 @@ class FileStore:
         sheet_of = {t.name: t.sheet for t in self.schema.audited}
         issues += audit.verify_documents(entries, docs, sheet_of)
         issues += self._chronology(entries)
+        issues += self._check_anchor(entries)
         return issues
+
+    def _check_anchor(self, entries: Sequence[audit.Entry]) -> list[Issue]:
+        """The journal's tail against the anchor kept beside the workbook: deleting the last
+        document together with its last journal row leaves no gap inside the chain itself."""
+        anchor = read_anchor(self.path)
+        if anchor is None:
+            return []
+        seq, hash_ = anchor
+        last = entries[-1].seq if entries else 0
+        if seq > last:
+            return [Issue(
+                "audit.truncated",
+                f"Journal d'audit : il s'arrête au n° {last} alors que le n° {seq} a été enregistré "
+                "(lignes supprimées en fin de journal, avec leurs pièces ?). Restaurez une sauvegarde "
+                "(syc sauvegardes restaurer).", "Journal d'audit",
+            )]
+        at = next((e for e in entries if e.seq == seq), None)
+        if at is not None and at.hash != hash_:
+            return [Issue(
+                "audit.anchor",
+                f"Journal d'audit n° {seq} : son empreinte ne correspond plus à celle enregistrée à côté du "
+                "classeur (journal réécrit ?). Restaurez une sauvegarde (syc sauvegardes restaurer).",
+                at.where,
+            )]
+        return []
 
     def _chronology(self, entries: Sequence[audit.Entry]) -> list[Issue]:
         issues = []
@@ -493,15 +537,7 @@ class FileStore:
                 self.close()
 
     def _refuse_if_open(self) -> None:
-        lock = office_lock(self.path)
-        if lock:
-            raise Refused(Issue(
-                "store.open",
-                f"Le classeur « {self.path.name} » est ouvert dans Excel ou LibreOffice. Fermez-le, puis "
-                f"relancez la commande. S'il n'est ouvert nulle part (après un plantage), supprimez le "
-                f"fichier « {lock} » à côté du classeur.",
-                self.path.name,
-            ))
+        refuse_if_open(self.path)
 
     def apply(self, changes: ChangeSet, *, as_of: dt.date, now: dt.datetime | None = None) -> None:
         """Write a change set atomically, or raise Refused leaving the file byte for byte as it was.
@@ -523,6 +559,7 @@ class FileStore:
 
     def _prepare(self, changes: ChangeSet, as_of: dt.date, now: dt.datetime) -> dict[str, bytes | None]:
         pkg = self.package
+        self._new_tail = None
         changes = self._canonical(changes)
         date1904 = pkg.date1904
         self._guard_issued_updates(changes)
@@ -543,7 +580,7 @@ class FileStore:
             c1, r1, c2, r2 = loc.ref
             index = {c.key: i for i, c in enumerate(cols) if c is not None}
             for rownum, values in changes.updates.get(name, []):
-                if not (r1 < rownum <= r2):
+                if not (r1 < rownum <= r2 - (1 if loc.totals else 0)):
                     raise Refused(Issue("store.row", f"{loc.sheet}, ligne {rownum} : hors de la table.", loc.sheet))
                 cells = {c1 + index[k]: to_cell(table.column(k), v, date1904) for k, v in values.items()}
                 edits.append(ooxml.RowEdit(rownum, cells))
@@ -746,6 +783,7 @@ class FileStore:
                 "prev_hash": entry.prev_hash, "hash": entry.hash,
             })
             prev = entry
+        self._new_tail = prev
 
     def _row_after(self, changes: ChangeSet, table: Table, ref: str) -> dict[str, Any]:
         """The document's row as it will be once the change set is applied."""
@@ -783,10 +821,46 @@ class FileStore:
             shutil.copymode(self.path, tmp)  # mkstemp made it 0600: keep the workbook's permissions
             os.replace(tmp, self.path)
             _fsync_dir(directory)
+            if self._new_tail is not None:
+                write_anchor(self.path, self._new_tail)
+                self._new_tail = None
         except BaseException:
             if os.path.exists(tmp):
                 os.unlink(tmp)
             raise
+
+
+def refuse_if_open(book: Path) -> None:
+    lock = office_lock(book)
+    if lock:
+        raise Refused(Issue(
+            "store.open",
+            f"Le classeur « {book.name} » est ouvert dans Excel ou LibreOffice. Fermez-le, puis relancez la "
+            f"commande. S'il n'est ouvert nulle part (après un plantage), supprimez le fichier « {lock} ».",
+            book.name))
+
+
+def anchor_path(book: Path) -> Path:
+    return book.parent / f".{book.name}.syc-ancre"
+
+
+def write_anchor(book: Path, tail: audit.Entry | None) -> None:
+    """Remember the journal's last row beside the workbook (atomically); None removes it."""
+    path = anchor_path(book)
+    if tail is None:
+        path.unlink(missing_ok=True)
+        return
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(f"{tail.seq} {tail.hash}\n", encoding="ascii")
+    os.replace(tmp, path)
+
+
+def read_anchor(book: Path) -> tuple[int, str] | None:
+    try:
+        seq, hash_ = anchor_path(book).read_text(encoding="ascii").split()
+        return int(seq), hash_
+    except (OSError, ValueError):
+        return None
 
 
 def remove_stale_temporaries(book: Path) -> None:
@@ -810,13 +884,7 @@ def _fsync_dir(directory: Path) -> None:
 def replace_file(book: Path, new_bytes_path: Path) -> None:
     """Atomically put a whole file in place of the workbook (restores, migrations), after a backup."""
     with write_lock(book):
-        lock = office_lock(book)
-        if lock:
-            raise Refused(Issue(
-                "store.open",
-                f"Le classeur « {book.name} » est ouvert dans Excel ou LibreOffice. Fermez-le, puis relancez la "
-                f"commande. S'il n'est ouvert nulle part (après un plantage), supprimez le fichier « {lock} ».",
-                book.name))
+        refuse_if_open(book)
         remove_stale_temporaries(book)
         fd, tmp = tempfile.mkstemp(prefix=f".{book.name}.", suffix=".tmp", dir=book.parent)
         try:

@@ -308,7 +308,7 @@ def _XESC_DECODE(s: str) -> str:  # mirrors Excel's name
 
 
 # --------------------------------------------------------------------------- sheet splicing
-_ROW_START = re.compile(rb'<(?:(\w+):)?row\b[^>]*?\sr="(\d+)"[^>]*?(/?)>')
+_ROW_START = re.compile(rb'<(?:(\w+):)?row\b[^>]*?\sr=["\'](\d+)["\'][^>]*?(/?)>')
 
 
 @dataclass
@@ -399,9 +399,9 @@ class SheetText:
         return next((num for num, _ in self.last_rows()), 0)
 
 
-_R_ATTR = re.compile(rb'\sr="(\d+)"')
+_R_ATTR = re.compile(rb'\sr=["\'](\d+)["\']')
 _CELL_EL = re.compile(rb"<(?:\w+:)?c\b[^>]*?(?:/>|>.*?</(?:\w+:)?c>)", re.S)
-_CELL_R = re.compile(rb'\sr="([A-Z]{1,3})(\d+)"')
+_CELL_R = re.compile(rb'\sr=["\']([A-Z]{1,3})(\d+)["\']')
 _HAS_VALUE = re.compile(rb"<(?:\w+:)?(?:v|f|is)\b")
 
 
