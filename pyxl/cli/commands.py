@@ -163,6 +163,30 @@ def euros(value: Decimal | None) -> str:
     return str(format_currency(value, "EUR", locale="fr_FR"))
 
 
+def _show(ctx: Context, row: Any, table: Any, name: str, to_json: Callable[[Any], dict[str, Any]]) -> int:
+    """One record, a line per column (French formats), or as JSON."""
+    from pyxl.workbook.schema import Kind
+
+    if ctx.json:
+        out(ctx, data={name: to_json(row.values), "ou": row.where})
+        return 0
+    width = max(len(c.header) for c in table.columns) + 2
+    for col in table.columns:
+        v = row.get(col.key)
+        if v is None:
+            text = ""
+        elif col.kind is Kind.MONEY:
+            text = euros(v)
+        elif col.kind is Kind.RATE:
+            text = _rate(v)
+        elif col.kind is Kind.DATE:
+            text = v.strftime("%d/%m/%Y")
+        else:
+            text = str(v)
+        print(f"{col.header.removesuffix(' %'):<{width}}{text}".rstrip())
+    return 0
+
+
 def _rate(value: Decimal | None) -> str:
     if value is None:
         return ""
@@ -286,15 +310,7 @@ def cmd_client_show(ctx: Context) -> int:
     from pyxl.services.clients import get_client, to_json
     from pyxl.workbook.schema import T_CLIENTS
 
-    row = get_client(ctx.store(), ctx.args.code)
-    if ctx.json:
-        out(ctx, data={"client": to_json(row.values), "ou": row.where})
-        return 0
-    for col in T_CLIENTS.columns:
-        v = row.get(col.key)
-        text = v.strftime("%d/%m/%Y") if hasattr(v, "strftime") else ("" if v is None else str(v))
-        print(f"{col.header:<28} {text}")
-    return 0
+    return _show(ctx, get_client(ctx.store(), ctx.args.code), T_CLIENTS, "client", to_json)
 
 
 # --------------------------------------------------------------------------- article
@@ -340,17 +356,9 @@ def cmd_article_list(ctx: Context) -> int:
 
 def cmd_article_show(ctx: Context) -> int:
     from pyxl.services.articles import get_article, to_json
-    from pyxl.workbook.schema import T_ARTICLES, Kind
+    from pyxl.workbook.schema import T_ARTICLES
 
-    row = get_article(ctx.store(), ctx.args.code)
-    if ctx.json:
-        out(ctx, data={"article": to_json(row.values), "ou": row.where})
-        return 0
-    for col in T_ARTICLES.columns:
-        v = row.get(col.key)
-        text = euros(v) if col.kind is Kind.MONEY else _rate(v) if col.kind is Kind.RATE else ("" if v is None else str(v))
-        print(f"{col.header.removesuffix(' %'):<18} {text}")
-    return 0
+    return _show(ctx, get_article(ctx.store(), ctx.args.code), T_ARTICLES, "article", to_json)
 
 
 # --------------------------------------------------------------------------- verifier

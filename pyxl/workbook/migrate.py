@@ -27,7 +27,7 @@ from lxml import etree
 from pyxl.core.issues import Issue, Refused
 from pyxl.workbook import filestore, ooxml
 from pyxl.workbook.filestore import ChangeSet, FileStore
-from pyxl.workbook.ooxml import NS_MAIN, NS_PR, NS_R, q
+from pyxl.workbook.ooxml import NS_CT, NS_MAIN, NS_PR, NS_R, q
 from pyxl.workbook.schema import SCHEMA, VERSION_NAME, Column, Schema, Table
 
 # A data step receives a FileStore on the already restructured (and re-versioned) temporary copy
@@ -37,7 +37,6 @@ from pyxl.workbook.schema import SCHEMA, VERSION_NAME, Column, Schema, Table
 Step = Callable[[FileStore], ChangeSet | None]
 STEPS: dict[int, Step] = {}
 
-NS_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
 NS_VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 NS_CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 NS_APP = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
