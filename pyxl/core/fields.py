@@ -35,6 +35,12 @@ def shown(value: object) -> str:
     return _SURROGATE.sub("\ufffd", "" if value is None else str(value))
 
 
+def after_colon(message: str) -> str:
+    """« Le nom est obligatoire » placed after « Client X : » reads « le nom est obligatoire »
+    (acronyms such as « IBAN » keep their capitals)."""
+    return message[:1].lower() + message[1:] if message[:2] != message[:2].upper() else message
+
+
 def text(value: str | None, *, label: str, required: bool = False, max_len: int = 120,
          multiline: bool = False) -> str:
     """Free text is data: kept exactly (accents, & < > " ', '=…'), only control characters refused.
@@ -143,6 +149,9 @@ def iban(value: str | None) -> str:
     v = re.sub(r"\s", "", value or "").upper()
     if not v:
         return ""
+    if v.startswith("FR") and len(v) != 27:
+        raise FieldError(f"L'IBAN « {value} » n'a pas la bonne longueur : un IBAN français compte 27 caractères "
+                         f"(ici {len(v)}).")
     try:
         return str(std_iban.format(std_iban.validate(v)))
     except Exception:

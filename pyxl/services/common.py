@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pyxl.core.fields import FieldError
+from pyxl.core.fields import FieldError, after_colon
 from pyxl.core.issues import Issue, Refused, Severity
 from pyxl.workbook.filestore import ChangeSet, FileStore, Row
 from pyxl.workbook.schema import Table
@@ -33,9 +33,7 @@ class Collector:
         try:
             return fn()
         except FieldError as exc:
-            text = str(exc)
-            text = text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
-            self.issues.append(Issue(code, f"{self.where} : {text}", self.where))
+            self.issues.append(Issue(code, f"{self.where} : {after_colon(str(exc))}", self.where))
             return default
 
     def error(self, code: str, message: str) -> None:

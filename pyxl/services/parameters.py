@@ -25,6 +25,18 @@ def _rate(value: str) -> str:
     return format(d.normalize(), "f").replace(".", ",")
 
 
+def _ape(value: str) -> str:
+    """NAF code of INSEE: 2 digits, 2 digits, a letter (4322B, also typed 43.22B)."""
+    import re
+
+    v = value.strip().upper().replace(".", "")
+    if not v:
+        return ""
+    if not re.fullmatch(r"\d{4}[A-Z]", v):
+        raise fields.FieldError(f"le code APE « {value} » doit s'écrire 4 chiffres et une lettre (ex. 4322B).")
+    return v
+
+
 def _capital(value: str) -> str:
     d = fields.amount(value, label="Le capital")
     return "" if d is None else format(d, "f").replace(".", ",")
@@ -39,7 +51,8 @@ VALIDATORS: dict[str, Callable[[str], str]] = {
     "email": lambda v: fields.email(v),
     "tel": lambda v: fields.phone(v),
     "cp": lambda v: fields.postcode(v, required=False),
-    "entier": lambda v: str(fields.integer(v, label="La valeur", minimum=0, maximum=3650)) if v.strip() else "",
+    "entier": lambda v: str(fields.integer(v, label="La valeur", minimum=1, maximum=3650)) if v.strip() else "",
+    "ape": lambda v: _ape(v),
     "montant": _capital,
     "conditions": lambda v: fields.payment_terms(v),
     "jour-mois": lambda v: fields.day_month(v),
@@ -68,13 +81,14 @@ def modify_parameter(store: FileStore, code: str, value: str) -> Result:
     try:
         clean = check_value(p, value)
     except fields.FieldError as exc:
-        raise Refused(Issue("param.value", f"Paramètre {p.code} ({p.label}) : {exc}", where)) from None
+        raise Refused(Issue("param.value", f"Paramètre « {p.label} » ({p.code}) : {fields.after_colon(str(exc))}", where)) from None
     if p.code == "tva_intra" and clean:
         siret = store.parameters().get("siret", "")
         try:
             fields.vat_number(clean, siren=siret)
         except fields.FieldError as exc:
-            raise Refused(Issue("param.value", f"Paramètre {p.code} ({p.label}) : {exc}", where)) from None
+            raise Refused(Issue("param.value", f"Paramètre « {p.label} » ({p.code}) : {fields.after_colon(str(exc))}",
+                                where)) from None
     res = Result()
     if p.code == "conditions_paiement" and clean and (cap := fields.business_terms_cap(clean)):
         res.warnings.append(Issue("param.terms_cap", f"{cap} Ces conditions par défaut seront refusées pour "

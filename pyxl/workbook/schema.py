@@ -290,7 +290,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("siret", "SIRET", "siret"),
     Parameter("rcs_rm", "RCS ou RM", help="ex. « RCS Lyon 123 456 789 » ou « RM 69 »"),
     Parameter("tva_intra", "N° TVA intracommunautaire", "tva"),
-    Parameter("code_ape", "Code APE/NAF", help="ex. 4322B"),
+    Parameter("code_ape", "Code APE/NAF", "ape", help="ex. 4322B"),
     Parameter("adresse", "Adresse"),
     Parameter("adresse2", "Complément d'adresse"),
     Parameter("code_postal", "Code postal", "cp"),
