@@ -22,6 +22,14 @@ def _high_marks(path: Path) -> tuple[int, dict[tuple[str, int | None], int], Ent
     return (journal[-1].seq if journal else 0), counters, (journal[-1] if journal else None)
 
 
+def _label(book: Path, source: Path) -> str:
+    """« n° 3 du 27/11/2026 à 19:56 » for a listed backup, else its file name."""
+    for i, b in enumerate(backups.listing(book), 1):
+        if b.path == source:
+            return f"n° {i} du {b.taken:%d/%m/%Y à %H:%M}"
+    return f"« {source.name} »"
+
+
 def resolve(book: Path, which: str) -> Path:
     items = backups.listing(book)
     if which.isdigit() and len(which) < 6:
@@ -68,19 +76,24 @@ def _restore(book: Path, which: str, force: bool) -> Result:
             warnings.append(Issue("backup.current", "Le classeur actuel était illisible : il a été remplacé "
                                                     "(une copie est gardée dans sauvegardes/).", book.name,
                                   Severity.WARNING))
-        lost = [f"{series} {year or ''}".strip() + f" (jusqu'au n° {n})"
-                for (series, year), n in cur_counters.items() if n > src_counters.get((series, year), 0)]
+        lost = []
+        for (series, year), n in cur_counters.items():
+            first = src_counters.get((series, year), 0) + 1
+            if n >= first:
+                what = f"{series} {year}" if year else series
+                lost.append(f"{what} n° {first}" + (f" à {n}" if n > first else ""))
         if cur_seq > src_seq:
-            lost.insert(0, f"{cur_seq - src_seq} ligne(s) du journal d'audit (pièces émises ou règlements)")
+            k = cur_seq - src_seq
+            lost.insert(0, f"{k} ligne{'s' if k > 1 else ''} du journal d'audit (pièces émises ou règlements)")
         if lost and not force:
             raise Refused(Issue(
                 "backup.older",
-                f"La sauvegarde {source.name} est antérieure à des numéros déjà attribués : {'; '.join(lost)}. "
-                "Ces numéros ont pu être envoyés aux clients : les réattribuer casserait la numérotation. "
-                "Ajoutez --force si vous êtes certain (par exemple pour annuler une erreur de saisie de "
-                "quelques minutes).", book.name))
+                f"La sauvegarde {_label(book, source)} ne contient pas ce qui a été numéroté depuis : "
+                f"{'; '.join(lost)}. Ces numéros ont pu être envoyés aux clients : les réattribuer casserait "
+                "la numérotation. Ajoutez --force si vous en êtes certain (par exemple pour annuler une "
+                "erreur de saisie toute récente).", book.name))
         if lost:
-            warnings.append(Issue("backup.forced", "Restauration forcée : numéros repris après "
+            warnings.append(Issue("backup.forced", "Restauration forcée : ces numéros seront réattribués : "
                                                    + "; ".join(lost) + ".", book.name, Severity.WARNING))
     replace_file(book, source)
     write_anchor(book, src_tail)  # the journal's tail is now the backup's
