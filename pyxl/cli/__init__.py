@@ -140,7 +140,17 @@ def fail(issues: Sequence[Issue], as_json: bool, status: int = 1) -> int:
     return status
 
 
+def _safe_streams() -> None:
+    """A Windows console or pipe in cp1252 cannot print « → » or babel's narrow no-break space:
+    replace what cannot be encoded rather than crash after the work is done."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _safe_streams()
     argv = list(sys.argv[1:] if argv is None else argv)
     as_json = "--json" in argv
     try:
