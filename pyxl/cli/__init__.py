@@ -120,8 +120,10 @@ def out(ctx: Context, message: str = "", data: dict[str, Any] | None = None,
 def _json_default(value: Any) -> Any:
     from decimal import Decimal
 
+    from pyxl.core.money import json_amount
+
     if isinstance(value, Decimal):
-        return f"{value:.2f}"
+        return json_amount(value)
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, Path):

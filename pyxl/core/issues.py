@@ -25,14 +25,6 @@ class Issue:
         return self.severity is Severity.ERROR
 
 
-def errors(issues: list[Issue] | tuple[Issue, ...]) -> list[Issue]:
-    return [i for i in issues if i.blocking]
-
-
-def warnings(issues: list[Issue] | tuple[Issue, ...]) -> list[Issue]:
-    return [i for i in issues if not i.blocking]
-
-
 class Refused(Exception):
     """Raised by services/stores to stop an action; carries the user-facing issues.
 

@@ -22,7 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pyxl.core import audit
+from pyxl.core import audit, fields
 from pyxl.core.issues import Issue, Refused
 from pyxl.core.money import AmountError, parse_decimal, to_cents
 from pyxl.workbook import backups, ooxml
@@ -81,21 +81,6 @@ class ChangeSet:
 
 
 # --------------------------------------------------------------------------- value conversion
-_DATE_FR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-
-
-def parse_date(text: str) -> dt.date:
-    """'27/11/2026' or '2026-11-27' → date; ValueError with a French message otherwise."""
-    t = text.strip()
-    m = _DATE_FR.match(t)
-    try:
-        if m:
-            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        return dt.date.fromisoformat(t)
-    except ValueError:
-        raise ValueError(f"« {text} » n'est pas une date valide (JJ/MM/AAAA)") from None
-
-
 def from_cell(col: Column, raw: Any, date1904: bool = False) -> Any:
     """A calamine value → the schema's Python type (ValueError with a French message if it cannot)."""
     if raw is None or raw == "":
@@ -128,7 +113,7 @@ def from_cell(col: Column, raw: Any, date1904: bool = False) -> Any:
             return raw
         if isinstance(raw, (int, float)):
             return ooxml.date_from_serial(raw + (ooxml.DAYS_1904 if date1904 else 0))
-        return parse_date(str(raw))
+        return fields.date(str(raw), label="la valeur")
     # text-like columns
     if isinstance(raw, float):
         return str(int(raw)) if raw.is_integer() else repr(raw)
@@ -173,7 +158,7 @@ def to_cell(col: Column, value: Any, date1904: bool = False) -> ooxml.Cell:
     if k in (Kind.MONEY, Kind.DECIMAL, Kind.RATE):
         return ooxml.Cell.of(value if isinstance(value, Decimal) else parse_decimal(value, max_places=None))
     if k is Kind.DATE and isinstance(value, str):
-        value = parse_date(value)  # a date column always holds an Excel date, never text
+        value = fields.date(value, label="la valeur")  # a date column holds an Excel date, never text
     elif k is Kind.DATE and isinstance(value, dt.datetime):
         value = value.date()
     first = FIRST_DATE_1904 if date1904 else FIRST_DATE

@@ -320,13 +320,6 @@ class RowEdit:
     styles: dict[int, str] = field(default_factory=dict)  # column → style index to use if new
 
 
-@dataclass
-class SheetPatch:
-    sheet_part: str
-    edits: list[RowEdit]
-    dimension_to: tuple[int, int] | None = None  # (max col, max row) to cover
-
-
 class SheetText:
     """The bytes of one worksheet part, with the row index computed once."""
 
@@ -739,10 +732,6 @@ def rewrite(
         for name, data in replace.items():
             if name not in seen and data is not None:
                 _write_entry(zout, None, name, data)
-
-
-def check_crc(data: bytes, info: zipfile.ZipInfo) -> bool:
-    return zlib.crc32(data) & 0xFFFFFFFF == info.CRC
 
 
 def drop_calc_chain(pkg: Package) -> dict[str, bytes | None]:
