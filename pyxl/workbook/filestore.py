@@ -532,8 +532,7 @@ class FileStore:
         """
         if changes.empty:
             return
-        with self.session():
-            self._refuse_if_open()
+        with self.session():  # the session checked, under the lock, that no office program holds the file
             self.check_version()
             try:
                 replacements = self._prepare(changes, as_of, now or dt.datetime.now())
