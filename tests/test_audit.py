@@ -740,7 +740,7 @@ def journal_rows(n: int = 3) -> list[dict[str, Any]]:
     for i in range(1, n + 1):
         ref = f"F2026-{i:04d}"
         prev = audit.next_entry(prev, f"2026-03-{i:02d}T10:00:00", dt.date(2026, 3, i), "Émission facture",
-                                "tFactures", ref, audit.document_hash("tFactures", ref, {}, ()))
+                                "tEssai", ref, audit.document_hash("tEssai", ref, {}, ()))
         out.append({k: getattr(prev, k) for k in ("seq", "timestamp", "as_of", "action", "table", "ref",
                                                   "doc_hash", "prev_hash", "hash")})
     return out

@@ -89,6 +89,10 @@ def register(sub: Any, common: Common) -> None:
     p.add_argument("--force", action="store_true",
                    help="restaurer même si des pièces ont été émises depuis (leurs numéros ont pu être envoyés)")
 
+    from pyxl.cli import sales
+
+    sales.register(sub, common)
+
     # migrer
     p = _leaf(sub, "migrer", "mettre le classeur à la version actuelle du schéma", common, cmd_migrate)
     p.add_argument("--simuler", action="store_true", help="dire ce qui serait fait, sans rien écrire")
@@ -129,11 +133,29 @@ def _article_options(p: argparse.ArgumentParser, *, required: bool) -> None:
 
 # --------------------------------------------------------------------------- helpers
 def _apply(ctx: Context, service: Callable[[Any], Any]) -> int:
-    """Read, compute and write under one lock: concurrent `syc` commands never interleave."""
+    """Read, compute and write under one lock: concurrent `syc` commands never interleave.
+
+    Every writing action first closes the past days not yet closed (daily, monthly, yearly
+    closures chained into the audit journal, copied as text files beside the backups)."""
+    import datetime as dt
+
+    from pyxl.services import closures
+
     store = ctx.store()
+    now = dt.datetime.now()
     with store.session():
+        store.check_version()
         result = service(store)
-        store.apply(result.changes, as_of=ctx.as_of)
+        made = closures.pending(store, result.changes, ctx.as_of, now)
+        store.apply(result.changes, as_of=ctx.as_of, now=now)
+    if made:
+        closures.write_files(ctx.book, made)
+        days = [r for r in made if r["kind"] == closures.DAY]
+        first, last = days[0]["start"], days[-1]["end"]
+        result.message += ("\n" if result.message else "") + (
+            f"Clôture faite pour le {first:%d/%m/%Y}." if first == last else
+            f"Clôtures faites du {first:%d/%m/%Y} au {last:%d/%m/%Y}.")
+        result.data.setdefault("clotures", [r["ref"] for r in made])
     out(ctx, result.message, result.data, result.warnings)
     return 0
 

@@ -10,6 +10,7 @@ Run `python -m pyxl.workbook.builder` to rebuild the committed workbook and its 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 import io
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -41,9 +42,29 @@ def _cell_value(col: Column, value: Any) -> Any:
         return None
     if col.kind is Kind.DATE and isinstance(value, str):
         return dt.date.fromisoformat(value)
+    if col.kind in (Kind.MONEY, Kind.DECIMAL, Kind.RATE, Kind.INT) and isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
     if col.kind in (Kind.MONEY, Kind.DECIMAL, Kind.RATE, Kind.INT) and not isinstance(value, (int, float)):
         return float(value) if "." in str(value) else int(value)
     return value
+
+
+def default_rows(schema: Schema = SCHEMA) -> dict[str, list[dict[str, Any]]]:
+    """What a new workbook holds: the parameters with their defaults and the VAT rules of 2025+."""
+    from pyxl.core.vat import default_rules
+
+    names = {t.name for t in schema.tables}
+    out: dict[str, list[dict[str, Any]]] = {}
+    if "tParametres" in names:
+        out["tParametres"] = [
+            {"code": p.code, "label": p.label, "value": p.default, "help": p.help} for p in schema.parameters
+        ]
+    if "tReglesTVA" in names:
+        out["tReglesTVA"] = [
+            {"nature": r.nature, "category": r.category, "housing": r.housing, "rate": r.rate,
+             "valid_from": r.valid_from, "valid_to": r.valid_to, "basis": r.basis} for r in default_rules()
+        ]
+    return out
 
 
 def build(
@@ -56,10 +77,8 @@ def build(
     import xlsxwriter
 
     rows = dict(rows or {})
-    if "tParametres" not in rows and any(t.name == "tParametres" for t in schema.tables):
-        rows["tParametres"] = [
-            {"code": p.code, "label": p.label, "value": p.default, "help": p.help} for p in schema.parameters
-        ]
+    for name, default in default_rows(schema).items():
+        rows.setdefault(name, default)
     wb = xlsxwriter.Workbook(
         out,
         {

@@ -418,7 +418,7 @@ class FileStore:
         spec = table.audit
         assert spec is not None
         ref = str(row.get(spec.key) or "")
-        lines = lines_by_ref.get(ref, []) if spec.lines_table else []
+        lines = lines_by_ref.get(str(row.get(spec.parent) or ""), []) if spec.lines_table else []
         issued = True
         if spec.issued_column:
             issued = str(row.get(spec.issued_column) or "") in spec.issued_values
@@ -663,7 +663,7 @@ class FileStore:
             spec = table.audit
             assert spec is not None
             rows = {r.row: r for r in self.rows(name)}
-            touched_refs = {str(rows[n].get(spec.key) or "") for n, _ in ups if n in rows}
+            touched_refs = {str(rows[n].get(spec.parent) or "") for n, _ in ups if n in rows}
             lines = self._lines_by_ref(table, refs=touched_refs)
             for rownum, values in ups:
                 r = rows.get(rownum)
@@ -703,6 +703,9 @@ class FileStore:
             spec = table.audit
             assert spec is not None and spec.lines_table and spec.lines_key
             issued = {ref for (name, ref) in latest if name == table.name}
+            if spec.parent != spec.key:  # lines point to another column of the document (a draft's ref)
+                issued = {str(r.get(spec.parent) or "") for r in self.rows(table.name)
+                          if str(r.get(spec.key) or "") in issued}
             lines_table = self.schema.table(spec.lines_table)
             for values in changes.appends.get(spec.lines_table, []):
                 ref = str(values.get(spec.lines_key) or "")
@@ -744,11 +747,12 @@ class FileStore:
             if spec is None:
                 raise ValueError(f"{table_name} is not audited")
             row = self._row_after(changes, table, ref)
+            parent = str(row.get(spec.parent) or "")
             extra = [
                 r for r in changes.appends.get(spec.lines_table or "", [])
-                if str(r.get(spec.lines_key or "") or "") == ref
+                if str(r.get(spec.lines_key or "") or "") == parent
             ]
-            lines = self._lines_by_ref(table, extra, refs={ref}).get(ref, [])
+            lines = self._lines_by_ref(table, extra, refs={parent}).get(parent, [])
             h = audit.document_hash(table_name, ref, row, spec.immutable, lines, spec.lines_immutable)
             doc_date = row.get(spec.date_column) if spec.date_column else None
             last_same = next((e for e in reversed(entries) if e.table == table_name and e.action == action), None)
@@ -776,12 +780,12 @@ class FileStore:
         for r in changes.appends.get(table.name, []):
             if str(r.get(key) or "") == ref:
                 return {c.key: r.get(c.key) for c in table.columns}
+        updates: dict[int, dict[str, Any]] = {}
+        for rownum, upd in changes.updates.get(table.name, []):
+            updates.setdefault(rownum, {}).update(upd)
         for row in self.rows(table.name):
-            if str(row.get(key) or "") == ref:
-                values = dict(row.values)
-                for rownum, upd in changes.updates.get(table.name, []):
-                    if rownum == row.row:
-                        values.update(upd)
+            values = {**row.values, **updates.get(row.row, {})}  # a draft gets its number at issue
+            if str(values.get(key) or "") == ref:
                 return values
         raise ValueError(f"{table.name}: {ref} not in the change set nor in the table")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Hidden defined name that carries the schema version inside the workbook.
 VERSION_NAME = "_SYC_VersionSchema"
@@ -92,6 +92,11 @@ class AuditSpec:
     lines_table: str | None = None
     lines_key: str | None = None
     lines_immutable: tuple[str, ...] = ()
+    lines_parent: str | None = None  # the document column the lines point to (default: `key`)
+
+    @property
+    def parent(self) -> str:
+        return self.lines_parent or self.key
 
 
 @dataclass(frozen=True)
@@ -169,6 +174,7 @@ FAMILIES = ("Matériel", "Main-d'œuvre", "Déplacement", "Service")
 CATEGORIES = (
     "Chaudière gaz",
     "Chaudière fioul",
+    "Chaudière THPE",
     "PAC",
     "Biomasse",
     "Radiateur",
@@ -282,6 +288,244 @@ T_AUDIT = Table(
     ),
 )
 
+# --------------------------------------------------------------------------------------------
+# Sales chain (schema version 2): VAT rules, quotes, orders, invoices, payments, closures
+NATURES = ("Installation", "Remplacement", "Dépannage", "Entretien")
+QUOTE_STATES = ("Brouillon", "Envoyé", "Accepté", "Refusé", "Remplacé")  # « Expiré » is computed
+ORDER_STATES = ("Ouverte", "Planifiée", "Réalisée", "Facturée", "Annulée")
+INVOICE_STATES = ("Brouillon", "Émise", "Partiellement réglée", "Réglée", "Soldée par avoir")
+DOC_TYPES = ("Facture", "Facture d'acompte", "Avoir")
+PAYMENT_MODES = ("Espèces", "Chèque", "Virement", "CB")
+CLOSURE_KINDS = ("Jour", "Mois", "Année")
+ANY_NATURE = ("*", *NATURES)
+ANY_CATEGORY = ("*", *CATEGORIES)
+
+T_VAT_RULES = Table(
+    name="tReglesTVA",
+    sheet="Règles TVA",
+    title=("Taux de TVA selon la nature des travaux, la catégorie d'équipement et les locaux "
+           "(* = tous). La règle la plus précise l'emporte ; le taux de l'article ne sert qu'à défaut."),
+    tab_color="#7F6000",
+    columns=(
+        Column("nature", "Nature des travaux", Kind.CHOICE, required=True, width=18, choices=ANY_NATURE),
+        Column("category", "Catégorie d'équipement", Kind.CHOICE, required=True, width=20, choices=ANY_CATEGORY),
+        Column("housing", "Logement de plus de 2 ans", Kind.CHOICE, required=True, width=14,
+               choices=("*", YES, NO)),
+        Column("rate", "TVA %", Kind.RATE, required=True, width=8),
+        Column("valid_from", "Du", Kind.DATE, width=12),
+        Column("valid_to", "Au", Kind.DATE, width=12),
+        Column("basis", "Fondement", width=80, max_len=300),
+    ),
+)
+
+_LINE_COLUMNS = (
+    Column("pos", "N° ligne", Kind.INT, required=True, width=8),
+    Column("article", "Article", width=12, max_len=20),
+    Column("designation", "Désignation", required=True, width=44, max_len=300),
+    Column("unit", "Unité", width=9, max_len=10),
+    Column("qty", "Quantité", Kind.DECIMAL, required=True, width=10),
+    Column("unit_price", "PU HT", Kind.MONEY, required=True, width=13),
+    Column("discount_pct", "Remise %", Kind.DECIMAL, width=9),
+    Column("rate", "TVA %", Kind.RATE, required=True, width=8),
+    Column("rate_reason", "Motif du taux", width=30, max_len=200),
+    Column("net", "Montant HT", Kind.MONEY, required=True, width=14),
+    Column("purchase_price", "Prix d'achat HT", Kind.MONEY, width=14),
+    Column("category", "Catégorie", width=16, max_len=40),
+)
+
+T_QUOTES = Table(
+    name="tDevis",
+    sheet="Devis",
+    title="Devis : numérotés à la création ; un devis révisé prend un nouveau numéro.",
+    key="number",
+    tab_color="#2E75B6",
+    columns=(
+        Column("number", "Numéro", required=True, width=13, max_len=20),
+        Column("date", "Date", Kind.DATE, required=True, width=11),
+        Column("client", "Client", required=True, width=9, max_len=10),
+        Column("client_name", "Nom du client", width=28, max_len=170),
+        Column("object", "Objet", width=32, max_len=200),
+        Column("site", "Lieu d'intervention", width=30, max_len=200),
+        Column("client_ref", "Réf. client", width=14, max_len=60),
+        Column("nature", "Nature des travaux", Kind.CHOICE, required=True, width=14, choices=NATURES),
+        Column("housing_old", "Logement + 2 ans", Kind.BOOL, width=10),
+        Column("away", "Hors établissement", Kind.BOOL, width=11),
+        Column("reverse_charge", "Autoliquidation", Kind.BOOL, width=11),
+        Column("discount_pct", "Remise globale %", Kind.DECIMAL, width=10),
+        Column("validity_days", "Validité (jours)", Kind.INT, width=9),
+        Column("valid_until", "Valable jusqu'au", Kind.DATE, width=11),
+        Column("execution", "Exécution", width=18, max_len=60),
+        Column("status", "Statut", Kind.CHOICE, required=True, width=11, choices=QUOTE_STATES),
+        Column("total_ht", "Total HT", Kind.MONEY, width=13),
+        Column("total_vat", "TVA", Kind.MONEY, width=12),
+        Column("total_ttc", "Total TTC", Kind.MONEY, width=13),
+        Column("sent_on", "Envoyé le", Kind.DATE, width=11),
+        Column("followups", "Relances", Kind.INT, width=8),
+        Column("last_followup", "Dernière relance", Kind.DATE, width=11),
+        Column("followup_notes", "Suivi", width=40, max_len=2000),
+        Column("replaces", "Remplace", width=13, max_len=20),
+        Column("replaced_by", "Remplacé par", width=13, max_len=20),
+        Column("accepted_on", "Accepté le", Kind.DATE, width=11),
+        Column("urgent", "Dépannage urgent", Kind.BOOL, width=10),
+        Column("refusal_reason", "Motif du refus", width=30, max_len=300),
+        Column("order", "Commande", width=13, max_len=20),
+    ),
+)
+
+T_QUOTE_LINES = Table(
+    name="tLignesDevis",
+    sheet="Lignes devis",
+    title="Lignes des devis (la commande reprend les lignes de son devis accepté).",
+    tab_color="#2E75B6",
+    columns=(Column("quote", "Devis", required=True, width=13, max_len=20), *_LINE_COLUMNS),
+)
+
+T_ORDERS = Table(
+    name="tCommandes",
+    sheet="Commandes",
+    title="Bons de commande : un par devis accepté.",
+    key="number",
+    tab_color="#548235",
+    columns=(
+        Column("number", "Numéro", required=True, width=13, max_len=20),
+        Column("date", "Date", Kind.DATE, required=True, width=11),
+        Column("quote", "Devis", required=True, width=13, max_len=20),
+        Column("client", "Client", required=True, width=9, max_len=10),
+        Column("client_name", "Nom du client", width=28, max_len=170),
+        Column("object", "Objet", width=32, max_len=200),
+        Column("status", "Statut", Kind.CHOICE, required=True, width=11, choices=ORDER_STATES),
+        Column("total_ht", "Total HT", Kind.MONEY, width=13),
+        Column("total_ttc", "Total TTC", Kind.MONEY, width=13),
+        Column("deposit_pct", "Acomptes %", Kind.DECIMAL, width=10),
+        Column("done_on", "Réalisée le", Kind.DATE, width=11),
+        Column("invoice", "Facture", width=13, max_len=20),
+        Column("cancel_reason", "Motif d'annulation", width=30, max_len=300),
+    ),
+)
+
+_INVOICE_IMMUTABLE = (
+    "ref", "number", "doc_type", "date", "client", "client_name", "order", "quote", "origin", "object",
+    "client_ref", "nature", "housing_old", "reverse_charge", "deposit_pct", "discount_pct", "service_date",
+    "terms", "due_date", "total_ht", "total_vat", "total_ttc", "deducted_ttc", "reason",
+)
+
+T_INVOICES = Table(
+    name="tFactures",
+    sheet="Factures",
+    title=("Factures, factures d'acompte et avoirs : une seule série F + année, numérotée à l'émission. "
+           "Une pièce émise ne se modifie plus (avoir)."),
+    key="ref",
+    tab_color="#C00000",
+    audit=AuditSpec(
+        key="number",
+        immutable=_INVOICE_IMMUTABLE,
+        issued_column="status",
+        issued_values=INVOICE_STATES[1:],
+        date_column="date",
+        lines_table="tLignesFactures",
+        lines_key="doc",
+        lines_immutable=("doc", "pos", "article", "designation", "unit", "qty", "unit_price", "discount_pct",
+                         "rate", "rate_reason", "net", "fixed_vat", "source"),
+        lines_parent="ref",
+    ),
+    columns=(
+        Column("ref", "Réf. interne", required=True, width=14, max_len=20),
+        Column("number", "Numéro", width=13, max_len=20),
+        Column("doc_type", "Type", Kind.CHOICE, required=True, width=15, choices=DOC_TYPES),
+        Column("status", "Statut", Kind.CHOICE, required=True, width=15, choices=INVOICE_STATES),
+        Column("date", "Date", Kind.DATE, width=11),
+        Column("client", "Client", required=True, width=9, max_len=10),
+        Column("client_name", "Nom du client", width=28, max_len=170),
+        Column("order", "Commande", width=13, max_len=20),
+        Column("quote", "Devis", width=13, max_len=20),
+        Column("origin", "Facture d'origine", width=13, max_len=20),
+        Column("object", "Objet", width=32, max_len=200),
+        Column("client_ref", "Réf. client", width=14, max_len=60),
+        Column("nature", "Nature des travaux", Kind.CHOICE, width=14, choices=NATURES),
+        Column("housing_old", "Logement + 2 ans", Kind.BOOL, width=10),
+        Column("reverse_charge", "Autoliquidation", Kind.BOOL, width=11),
+        Column("deposit_pct", "Acompte %", Kind.DECIMAL, width=9),
+        Column("discount_pct", "Remise globale %", Kind.DECIMAL, width=10),
+        Column("service_date", "Date de réalisation", Kind.DATE, width=11),
+        Column("terms", "Conditions de paiement", width=20, max_len=40),
+        Column("due_date", "Échéance", Kind.DATE, width=11),
+        Column("total_ht", "Total HT", Kind.MONEY, width=13),
+        Column("total_vat", "TVA", Kind.MONEY, width=12),
+        Column("total_ttc", "Total TTC", Kind.MONEY, width=13),
+        Column("deducted_ttc", "Acomptes déduits TTC", Kind.MONEY, width=13),
+        Column("paid", "Réglé", Kind.MONEY, width=13),
+        Column("credited", "Avoirs", Kind.MONEY, width=13),
+        Column("reason", "Motif", width=30, max_len=300),
+        Column("created", "Créée le", Kind.DATE, width=11),
+    ),
+)
+
+T_INVOICE_LINES = Table(
+    name="tLignesFactures",
+    sheet="Lignes factures",
+    title="Lignes des factures, acomptes et avoirs (colonne Pièce = référence interne).",
+    tab_color="#C00000",
+    columns=(
+        Column("doc", "Pièce", required=True, width=14, max_len=20),
+        *_LINE_COLUMNS,
+        Column("fixed_vat", "TVA imposée", Kind.MONEY, width=12,
+               help="acompte déduit ou solde d'avoir : TVA reprise de la pièce d'origine"),
+        Column("source", "Pièce d'origine", width=13, max_len=20),
+    ),
+)
+
+T_PAYMENTS = Table(
+    name="tReglements",
+    sheet="Règlements",
+    title="Règlements reçus. Une erreur se corrige par une ligne opposée (syc reglement annuler), jamais en effaçant.",
+    key="id",
+    tab_color="#BF8F00",
+    audit=AuditSpec(key="id", immutable=("id", "date", "invoice", "client", "amount", "mode", "reference",
+                                         "cancels", "reason"), date_column="date"),
+    columns=(
+        Column("id", "N°", required=True, width=13, max_len=20),
+        Column("date", "Date", Kind.DATE, required=True, width=11),
+        Column("invoice", "Facture", required=True, width=13, max_len=20),
+        Column("client", "Client", required=True, width=9, max_len=10),
+        Column("amount", "Montant", Kind.MONEY, required=True, width=13),
+        Column("mode", "Mode", Kind.CHOICE, required=True, width=10, choices=PAYMENT_MODES),
+        Column("reference", "Référence", width=20, max_len=60, help="n° de chèque, libellé du virement…"),
+        Column("cancels", "Annule", width=13, max_len=20),
+        Column("reason", "Motif", width=30, max_len=300),
+    ),
+)
+
+T_CLOSURES = Table(
+    name="tClotures",
+    sheet="Clôtures",
+    title=("Clôtures journalières, mensuelles et annuelles : totaux de la période et cumuls perpétuels "
+           "(grand total), chaînées dans le journal d'audit et copiées dans sauvegardes/clotures/."),
+    key="ref",
+    tab_color="#404040",
+    audit=AuditSpec(key="ref", immutable=(
+        "ref", "kind", "start", "end", "sales_ht", "sales_vat", "sales_ttc", "receipts", "documents",
+        "payments", "cumul_sales_ttc", "cumul_receipts", "first_doc", "last_doc", "journal_hash"),
+        date_column="end"),
+    columns=(
+        Column("ref", "Clôture", required=True, width=13, max_len=20),
+        Column("kind", "Période", Kind.CHOICE, required=True, width=8, choices=CLOSURE_KINDS),
+        Column("start", "Du", Kind.DATE, required=True, width=11),
+        Column("end", "Au", Kind.DATE, required=True, width=11),
+        Column("sales_ht", "Ventes HT", Kind.MONEY, width=14),
+        Column("sales_vat", "TVA", Kind.MONEY, width=13),
+        Column("sales_ttc", "Ventes TTC", Kind.MONEY, width=14),
+        Column("receipts", "Encaissements", Kind.MONEY, width=14),
+        Column("documents", "Pièces", Kind.INT, width=8),
+        Column("payments", "Règlements", Kind.INT, width=10),
+        Column("cumul_sales_ttc", "Cumul ventes TTC", Kind.MONEY, width=16),
+        Column("cumul_receipts", "Cumul encaissements", Kind.MONEY, width=16),
+        Column("first_doc", "Première pièce", width=13, max_len=20),
+        Column("last_doc", "Dernière pièce", width=13, max_len=20),
+        Column("journal_hash", "Empreinte du journal", width=30, max_len=64),
+        Column("made_at", "Faite le", Kind.TIMESTAMP, width=20),
+    ),
+)
+
 PARAMETERS: tuple[Parameter, ...] = (
     Parameter("raison_sociale", "Raison sociale", help="Nom de l'entreprise tel qu'il figure au registre"),
     Parameter("nom_commercial", "Nom commercial"),
@@ -330,6 +574,7 @@ PARAMETERS: tuple[Parameter, ...] = (
 
 SCHEMA = Schema(
     version=SCHEMA_VERSION,
-    tables=(T_PARAMS, T_COUNTERS, T_CLIENTS, T_ARTICLES, T_SECTORS, T_AUDIT),
+    tables=(T_PARAMS, T_COUNTERS, T_CLIENTS, T_ARTICLES, T_SECTORS, T_VAT_RULES, T_QUOTES, T_QUOTE_LINES,
+            T_ORDERS, T_INVOICES, T_INVOICE_LINES, T_PAYMENTS, T_CLOSURES, T_AUDIT),
     parameters=PARAMETERS,
 )

@@ -1,0 +1,453 @@
+"""Subcommands of the sales chain: devis, commande, facture, avoir, reglement, demo."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from pyxl.cli import Context, out
+from pyxl.cli.commands import Common, _apply, _group, _leaf, _rate, _table, euros, plural
+
+
+def register(sub: Any, common: Common) -> None:
+    # devis
+    g = _group(sub, "devis", "devis : créer, envoyer, relancer, accepter, refuser", common)
+    p = _leaf(g, "creer", "créer un devis (brouillon numéroté)", common, cmd_quote_create,
+              "Crée un devis : syc devis creer --client C00001 --ligne CHG-25:1 --ligne MO-H:6 "
+              "--nature remplacement --logement-plus-2-ans oui")
+    p.add_argument("--client", required=True, metavar="CODE", help="code du client (syc client liste)")
+    p.add_argument("--ligne", action="append", default=[], metavar="ARTICLE:QTE[:PU_HT[:REMISE_%]]",
+                   help="une ligne par option, ex. MO-H:3,5 ou RAD-ACI:2:230:5")
+    p.add_argument("--nature", help="installation | remplacement | depannage | entretien (décide de la TVA)")
+    p.add_argument("--logement-plus-2-ans", metavar="oui|non",
+                   help="locaux d'habitation achevés depuis plus de deux ans (taux réduits) ; défaut : non")
+    p.add_argument("--hors-etablissement", action="store_true",
+                   help="contrat signé hors des locaux de l'entreprise (chez le client)")
+    p.add_argument("--autoliquidation", action="store_true",
+                   help="sous-traitance pour une entreprise du bâtiment : TVA autoliquidée (0 %)")
+    p.add_argument("--taux", action="append", default=[], metavar="N:TAUX:MOTIF",
+                   help="forcer le taux de la ligne N avec son motif (0 % : motif autoliquidation ou 293B)")
+    p.add_argument("--objet", default="", help="objet du devis")
+    p.add_argument("--lieu", default="", help="lieu d'intervention s'il diffère de l'adresse du client")
+    p.add_argument("--remise", metavar="POURCENT", help="remise globale en %%")
+    p.add_argument("--ref-client", default="", metavar="TEXTE", help="référence ou n° de commande du client")
+    p.add_argument("--validite", metavar="JOURS", help="durée de validité (défaut : Paramètres)")
+    p.add_argument("--execution", default="", metavar="DATE|TEXTE", help="date ou délai d'exécution")
+    p = _leaf(g, "envoyer", "noter un devis comme envoyé au client", common, cmd_quote_send)
+    p.add_argument("numero", metavar="NUM")
+    p = _leaf(g, "a-relancer", "devis envoyés sans réponse à relancer", common, cmd_quote_due)
+    p.add_argument("--delai", metavar="JOURS", type=_days, help="jours depuis l'envoi (défaut : Paramètres, 7)")
+    p = _leaf(g, "relancer", "noter l'appel de relance (et faire un devis révisé avec remise)", common,
+              cmd_quote_follow_up)
+    p.add_argument("numero", metavar="NUM")
+    p.add_argument("--resultat", required=True, metavar="TEXTE", help="résultat de l'appel")
+    p.add_argument("--remise", metavar="POURCENT", help="remise de 10 à 20 %% : crée un devis révisé")
+    p = _leaf(g, "accepter", "noter l'accord signé du client", common, cmd_quote_accept)
+    p.add_argument("numero", metavar="NUM")
+    p.add_argument("--urgent", action="store_true",
+                   help="dépannage urgent demandé par le client (lève le délai de 7 jours sans paiement)")
+    p = _leaf(g, "refuser", "noter le refus du client", common, cmd_quote_refuse)
+    p.add_argument("numero", metavar="NUM")
+    p.add_argument("--motif", required=True, metavar="TEXTE")
+    p = _leaf(g, "voir", "afficher un devis et ses lignes", common, cmd_quote_show)
+    p.add_argument("numero", metavar="NUM")
+    p = _leaf(g, "liste", "lister les devis", common, cmd_quote_list)
+    p.add_argument("--statut", help="brouillon | envoye | accepte | refuse | expire | remplace")
+
+    # commande
+    g = _group(sub, "commande", "bons de commande", common)
+    p = _leaf(g, "creer", "créer le bon de commande d'un devis accepté", common, cmd_order_create)
+    p.add_argument("--devis", required=True, metavar="NUM")
+    p = _leaf(g, "realiser", "noter les travaux réalisés", common, cmd_order_done)
+    p.add_argument("numero", metavar="NUM")
+    p.add_argument("--date", required=True, metavar="JJ/MM/AAAA", help="date de fin des travaux")
+    p = _leaf(g, "annuler", "annuler une commande (elle garde son numéro)", common, cmd_order_cancel)
+    p.add_argument("numero", metavar="NUM")
+    p.add_argument("--motif", required=True, metavar="TEXTE")
+    p = _leaf(g, "voir", "afficher une commande", common, cmd_order_show)
+    p.add_argument("numero", metavar="NUM")
+    p = _leaf(g, "liste", "lister les commandes", common, cmd_order_list)
+    p.add_argument("--statut", help="ouverte | planifiee | realisee | facturee | annulee")
+
+    # facture
+    g = _group(sub, "facture", "factures et factures d'acompte", common)
+    p = _leaf(g, "acompte", "préparer une facture d'acompte (pourcentage de la commande)", common, cmd_deposit)
+    p.add_argument("--commande", required=True, metavar="NUM")
+    p.add_argument("--pourcentage", required=True, metavar="P", help="ex. 30")
+    p.add_argument("--emettre", action="store_true", help="l'émettre aussitôt (numéro définitif)")
+    p = _leaf(g, "creer", "préparer la facture d'une commande réalisée (acomptes déduits)", common, cmd_invoice_create)
+    p.add_argument("--commande", required=True, metavar="NUM")
+    p.add_argument("--emettre", action="store_true", help="l'émettre aussitôt (numéro définitif)")
+    p = _leaf(g, "emettre", "émettre un brouillon (facture, acompte ou avoir) : numéro définitif", common, cmd_issue)
+    p.add_argument("reference", metavar="REF", help="référence du brouillon, ex. BROUILLON-12")
+    p = _leaf(g, "voir", "afficher une facture, ses lignes et ses règlements", common, cmd_doc_show)
+    p.add_argument("reference", metavar="NUM")
+    p = _leaf(g, "liste", "lister les factures et factures d'acompte", common, cmd_invoice_list)
+    p.add_argument("--statut", help="brouillon | emise | partielle | reglee | en-retard | soldee")
+
+    # avoir
+    g = _group(sub, "avoir", "avoirs (corriger ou annuler une facture émise)", common)
+    p = _leaf(g, "creer", "préparer un avoir, total ou partiel, sur une facture émise", common, cmd_credit_create)
+    p.add_argument("--facture", required=True, metavar="NUM")
+    p.add_argument("--motif", required=True, metavar="TEXTE")
+    p.add_argument("--ligne", action="append", default=[], metavar="ARTICLE:QTE[:PU_HT]",
+                   help="avoir partiel : articles de la facture à créditer (sans --ligne : tout le reste)")
+    p.add_argument("--emettre", action="store_true", help="l'émettre aussitôt (numéro définitif)")
+    p = _leaf(g, "voir", "afficher un avoir", common, cmd_doc_show)
+    p.add_argument("reference", metavar="NUM")
+    p = _leaf(g, "liste", "lister les avoirs", common, cmd_credit_list)
+
+    # reglement
+    g = _group(sub, "reglement", "règlements reçus", common)
+    p = _leaf(g, "saisir", "enregistrer un règlement (partiel ou total)", common, cmd_payment)
+    p.add_argument("--facture", required=True, metavar="NUM")
+    p.add_argument("--montant", required=True, metavar="M", help="ex. 1500 ou 1 234,56")
+    p.add_argument("--mode", required=True, help="especes | cheque | virement | cb")
+    p.add_argument("--reference", default="", metavar="TEXTE", help="n° de chèque, libellé du virement…")
+    p = _leaf(g, "annuler", "annuler un règlement par une écriture opposée (chèque impayé, erreur)", common,
+              cmd_payment_cancel)
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--motif", required=True, metavar="TEXTE")
+
+
+def _days(text: str) -> int:
+    if not text.strip().isdigit() or not 0 <= int(text) <= 365:
+        raise argparse.ArgumentTypeError(f"« {text} » : nombre de jours entre 0 et 365 attendu")
+    return int(text)
+
+
+# --------------------------------------------------------------------------- devis
+def cmd_quote_create(ctx: Context) -> int:
+    from pyxl.services.quotes import QuoteInput, create_quote
+
+    a = ctx.args
+    given = QuoteInput(client=a.client, lines=a.ligne, nature=a.nature, housing_old=a.logement_plus_2_ans,
+                       away=a.hors_etablissement, object=a.objet, site=a.lieu, discount=a.remise,
+                       client_ref=a.ref_client, validity=a.validite, execution=a.execution, rates=a.taux,
+                       reverse_charge=a.autoliquidation)
+    return _apply(ctx, lambda store: create_quote(store, given, ctx.as_of))
+
+
+def cmd_quote_send(ctx: Context) -> int:
+    from pyxl.services.quotes import send_quote
+
+    return _apply(ctx, lambda store: send_quote(store, ctx.args.numero, ctx.as_of))
+
+
+def cmd_quote_due(ctx: Context) -> int:
+    from pyxl.services.quotes import to_follow_up
+
+    store = ctx.store()
+    rows = to_follow_up(store, ctx.as_of, ctx.args.delai)
+    if ctx.json:
+        out(ctx, data={"devis": [_quote_json(r, ctx.as_of) for r in rows]})
+        return 0
+    if not rows:
+        print("Aucun devis à relancer.")
+        return 0
+    from pyxl.services.clients import get_client
+
+    table = []
+    for r in rows:
+        c = get_client(store, r["client"])
+        table.append([r["number"], _d(r["sent_on"]), str((ctx.as_of - r["sent_on"]).days), str(r["followups"] or 0),
+                      r["client_name"] or "", c["phone"] or "", euros(r["total_ttc"]),
+                      "expiré" if r["valid_until"] and ctx.as_of > r["valid_until"] else ""])
+    print(_table(table, ["Devis", "Envoyé le", "Jours", "Relances", "Client", "Téléphone", "Total TTC", ""]))
+    print(f"{plural(len(rows), 'devis')} à relancer. Notez l'appel : syc devis relancer NUM --resultat \"…\" "
+          "[--remise 10]")
+    return 0
+
+
+def cmd_quote_follow_up(ctx: Context) -> int:
+    from pyxl.services.quotes import follow_up
+
+    return _apply(ctx, lambda store: follow_up(store, ctx.args.numero, ctx.args.resultat, ctx.as_of, ctx.args.remise))
+
+
+def cmd_quote_accept(ctx: Context) -> int:
+    from pyxl.services.quotes import accept_quote
+
+    return _apply(ctx, lambda store: accept_quote(store, ctx.args.numero, ctx.as_of, ctx.args.urgent))
+
+
+def cmd_quote_refuse(ctx: Context) -> int:
+    from pyxl.services.quotes import refuse_quote
+
+    return _apply(ctx, lambda store: refuse_quote(store, ctx.args.numero, ctx.args.motif, ctx.as_of))
+
+
+def _d(day: dt.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def _jsonable(values: Any) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, dt.date) else ("" if v is None else v)) for k, v in dict(values).items()}
+
+
+def _quote_json(r: Any, as_of: dt.date) -> dict[str, Any]:
+    from pyxl.core.workflow import quote_state
+
+    return {**_jsonable(r.values), "statut_du_jour": quote_state(r["status"], r["valid_until"], as_of)}
+
+
+def _print_lines(lines: Sequence[Any]) -> None:
+    rows = []
+    for ln in lines:
+        rows.append([str(ln["pos"] or ""), ln["article"] or "", ln["designation"] or "",
+                     _qty(ln["qty"]) + (f" {ln['unit']}" if ln["unit"] else ""), euros(ln["unit_price"]),
+                     _pct(ln["discount_pct"]), _rate(ln["rate"]), euros(ln["net"])])
+    print(_table(rows, ["N°", "Article", "Désignation", "Qté", "PU HT", "Remise", "TVA", "Montant HT"], cut=46))
+
+
+def _qty(q: Decimal | None) -> str:
+    return "" if q is None else format(q.normalize(), "f").replace(".", ",")
+
+
+def _pct(p: Decimal | None) -> str:
+    return "" if not p else _rate(p)
+
+
+def _print_totals(t: Any) -> None:
+    if t.discount:
+        print(f"Remise globale : −{euros(t.discount)} (répartie sur les taux au prorata)")
+    for r in t.per_rate:
+        extra = f" (acomptes déduits : {euros(r.deducted_ht)} HT, {euros(r.deducted_vat)} TVA)" if r.deducted_ht else ""
+        print(f"TVA {_rate(r.rate):>6} : base {euros(r.base):>14}  TVA {euros(r.vat):>12}{extra}")
+    print(f"Total HT {euros(t.ht)}   TVA {euros(t.vat)}   Total TTC {euros(t.ttc)}")
+
+
+def cmd_quote_show(ctx: Context) -> int:
+    from pyxl.services.quotes import quote_detail
+    from pyxl.services.salesdocs import totals_json
+
+    d = quote_detail(ctx.store(), ctx.args.numero, ctx.as_of)
+    r = d["row"]
+    if ctx.json:
+        out(ctx, data={"devis": {**_jsonable(r.values), "statut_du_jour": d["state"]},
+                       "lignes": [_jsonable(x.values) for x in d["lines"]], **totals_json(d["totals"]),
+                       "ou": r.where}, warnings=[])
+        return 0
+    print(f"Devis {r['number']} du {_d(r['date'])} — {d['state']} ({r.where})")
+    print(f"Client : {r['client']} {r['client_name'] or ''}")
+    for label, key in (("Objet", "object"), ("Lieu", "site"), ("Réf. client", "client_ref"),
+                       ("Exécution", "execution")):
+        if r[key]:
+            print(f"{label} : {r[key]}")
+    print(f"Nature des travaux : {r['nature']} ; logement de plus de 2 ans : {r['housing_old'] or 'Non'}"
+          + (" ; hors établissement" if r["away"] == "Oui" else ""))
+    print(f"Valable jusqu'au {_d(r['valid_until'])}" + (f" ; envoyé le {_d(r['sent_on'])}" if r["sent_on"] else "")
+          + (f" ; accepté le {_d(r['accepted_on'])}" if r["accepted_on"] else ""))
+    for label, key in (("Remplace", "replaces"), ("Remplacé par", "replaced_by"), ("Commande", "order"),
+                       ("Motif du refus", "refusal_reason")):
+        if r[key]:
+            print(f"{label} : {r[key]}")
+    if r["followup_notes"]:
+        print("Suivi :\n  " + str(r["followup_notes"]).replace("\n", "\n  "))
+    _print_lines(d["lines"])
+    _print_totals(d["totals"])
+    if d["warning"]:
+        print(f"Attention : {d['warning']}")
+    return 0
+
+
+def cmd_quote_list(ctx: Context) -> int:
+    from pyxl.services.quotes import list_quotes
+
+    items = list_quotes(ctx.store(), ctx.as_of, ctx.args.statut or "")
+    if ctx.json:
+        out(ctx, data={"devis": [{**_jsonable(r.values), "statut_du_jour": s} for r, s in items]})
+        return 0
+    if not items:
+        print("Aucun devis." if not ctx.args.statut else f"Aucun devis « {ctx.args.statut} ».")
+        return 0
+    print(_table([[r["number"], _d(r["date"]), s, r["client"], r["client_name"] or "", r["object"] or "",
+                   euros(r["total_ttc"])] for r, s in items],
+                 ["Devis", "Date", "Statut", "Client", "Nom", "Objet", "Total TTC"]))
+    print(f"{plural(len(items), 'devis')}.")
+    return 0
+
+
+# --------------------------------------------------------------------------- commande
+def cmd_order_create(ctx: Context) -> int:
+    from pyxl.services.orders import create_order
+
+    return _apply(ctx, lambda store: create_order(store, ctx.args.devis, ctx.as_of))
+
+
+def cmd_order_done(ctx: Context) -> int:
+    from pyxl.core import fields
+    from pyxl.core.issues import Issue, Refused
+    from pyxl.services.orders import complete_order
+
+    try:
+        done = fields.date(ctx.args.date, label="La date de réalisation")
+    except fields.FieldError as exc:
+        raise Refused(Issue("commande.date", str(exc), "--date")) from None
+    return _apply(ctx, lambda store: complete_order(store, ctx.args.numero, done, ctx.as_of))
+
+
+def cmd_order_cancel(ctx: Context) -> int:
+    from pyxl.services.orders import cancel_order
+
+    return _apply(ctx, lambda store: cancel_order(store, ctx.args.numero, ctx.args.motif, ctx.as_of))
+
+
+def cmd_order_show(ctx: Context) -> int:
+    from pyxl.cli.commands import _show
+    from pyxl.services.orders import get_order, order_json
+    from pyxl.workbook.schema import T_ORDERS
+
+    return _show(ctx, get_order(ctx.store(), ctx.args.numero), T_ORDERS, "commande", order_json)
+
+
+def cmd_order_list(ctx: Context) -> int:
+    from pyxl.services.orders import list_orders
+
+    rows = list_orders(ctx.store(), ctx.args.statut or "")
+    if ctx.json:
+        out(ctx, data={"commandes": [_jsonable(r.values) for r in rows]})
+        return 0
+    if not rows:
+        print("Aucune commande.")
+        return 0
+    print(_table([[r["number"], _d(r["date"]), r["status"], r["quote"], r["client_name"] or "", euros(r["total_ttc"]),
+                   _pct(r["deposit_pct"]), _d(r["done_on"]), r["invoice"] or ""] for r in rows],
+                 ["Commande", "Date", "Statut", "Devis", "Client", "Total TTC", "Acomptes", "Réalisée", "Facture"]))
+    print(f"{plural(len(rows), 'commande')}.")
+    return 0
+
+
+# --------------------------------------------------------------------------- facture / avoir
+def _then_issue(ctx: Context, make: Any) -> int:
+    """Create a draft and, with --emettre, issue it in the same write (one lock, one number)."""
+    from pyxl.core.issues import Issue, Refused
+    from pyxl.services import invoices
+
+    def both(store: Any) -> Any:
+        res = make(store)
+        if not getattr(ctx.args, "emettre", False):
+            return res
+        # apply the draft in memory: issue reads it back from the change set
+        ref = res.data["reference"]
+        store.apply(res.changes, as_of=ctx.as_of)
+        try:
+            issued = invoices.issue(store, ref, ctx.as_of)
+        except Refused as exc:
+            raise Refused([*exc.issues, Issue("facture.brouillon", f"Le brouillon {ref} a été enregistré mais pas émis : "
+                                                                   f"corrigez puis « syc facture emettre {ref} ».", ref)]
+                          ) from None
+        issued.warnings = res.warnings + issued.warnings
+        issued.message = res.message.split("\n")[0] + "\n" + issued.message
+        return issued
+
+    return _apply(ctx, both)
+
+
+def cmd_deposit(ctx: Context) -> int:
+    from pyxl.services.invoices import create_deposit
+
+    return _then_issue(ctx, lambda store: create_deposit(store, ctx.args.commande, ctx.args.pourcentage, ctx.as_of))
+
+
+def cmd_invoice_create(ctx: Context) -> int:
+    from pyxl.services.invoices import create_invoice
+
+    return _then_issue(ctx, lambda store: create_invoice(store, ctx.args.commande, ctx.as_of))
+
+
+def cmd_credit_create(ctx: Context) -> int:
+    from pyxl.services.invoices import create_credit_note
+
+    return _then_issue(ctx, lambda store: create_credit_note(store, ctx.args.facture, ctx.args.motif, ctx.args.ligne,
+                                                             ctx.as_of))
+
+
+def cmd_issue(ctx: Context) -> int:
+    from pyxl.services.invoices import issue
+
+    return _apply(ctx, lambda store: issue(store, ctx.args.reference, ctx.as_of))
+
+
+def cmd_doc_show(ctx: Context) -> int:
+    from pyxl.services.invoices import balance, doc_detail, effective_status
+    from pyxl.services.salesdocs import totals_json
+
+    d = doc_detail(ctx.store(), ctx.args.reference)
+    r = d["row"]
+    state = effective_status(r, ctx.as_of)
+    if ctx.json:
+        out(ctx, data={"piece": {**_jsonable(r.values), "statut_du_jour": state, "reste_a_payer": balance(r)},
+                       "lignes": [_jsonable(x.values) for x in d["lines"]], **totals_json(d["totals"]),
+                       "reglements": [_jsonable(p.values) for p in d["payments"]], "ou": r.where})
+        return 0
+    title = r["doc_type"] or "Pièce"
+    print(f"{title} {r['number'] or r['ref'] + ' (brouillon, sans numéro)'}"
+          + (f" du {_d(r['date'])}" if r["date"] else "") + f" — {state} ({r.where})")
+    print(f"Client : {r['client']} {r['client_name'] or ''}")
+    for label, key in (("Commande", "order"), ("Devis", "quote"), ("Facture d'origine", "origin"), ("Motif", "reason"),
+                       ("Réf. client", "client_ref"), ("Conditions", "terms")):
+        if r[key]:
+            print(f"{label} : {r[key]}")
+    if r["service_date"]:
+        print(f"Travaux réalisés le {_d(r['service_date'])}")
+    if r["due_date"] and r["doc_type"] != "Avoir":
+        print(f"Échéance : {_d(r['due_date'])}")
+    _print_lines(d["lines"])
+    _print_totals(d["totals"])
+    if r["doc_type"] != "Avoir" and r["number"]:
+        print(f"Réglé {euros(r['paid'])}   Avoirs {euros(r['credited'])}   Reste à payer {euros(balance(r))}")
+        for p in d["payments"]:
+            print(f"  {p['id']}  {_d(p['date'])}  {p['mode']:<9} {euros(p['amount']):>14}"
+                  + (f"  annule {p['cancels']} : {p['reason']}" if p["cancels"] else ""))
+    return 0
+
+
+def _doc_list(ctx: Context, credit_notes: bool) -> int:
+    from pyxl.services.invoices import balance, effective_status, list_docs
+
+    rows = list_docs(ctx.store(), ctx.as_of, getattr(ctx.args, "statut", "") or "", credit_notes)
+    name = "avoirs" if credit_notes else "factures"
+    if ctx.json:
+        out(ctx, data={name: [{**_jsonable(r.values), "statut_du_jour": effective_status(r, ctx.as_of),
+                               "reste_a_payer": balance(r)} for r in rows]})
+        return 0
+    if not rows:
+        print("Aucun avoir." if credit_notes else "Aucune facture.")
+        return 0
+    if credit_notes:
+        print(_table([[r["number"] or r["ref"], _d(r["date"]), r["status"], r["origin"] or "", r["client_name"] or "",
+                       euros(r["total_ttc"]), r["reason"] or ""] for r in rows],
+                     ["Avoir", "Date", "Statut", "Facture", "Client", "Total TTC", "Motif"]))
+    else:
+        print(_table([[r["number"] or r["ref"], "Acompte" if r["doc_type"] == "Facture d'acompte" else "Facture",
+                       _d(r["date"]), effective_status(r, ctx.as_of), r["client_name"] or "", euros(r["total_ttc"]),
+                       _d(r["due_date"]), euros(balance(r)) if r["number"] else ""] for r in rows],
+                     ["Numéro", "Type", "Date", "Statut", "Client", "Total TTC", "Échéance", "Reste dû"]))
+    print(plural(len(rows), "avoir" if credit_notes else "pièce") + ".")
+    return 0
+
+
+def cmd_invoice_list(ctx: Context) -> int:
+    return _doc_list(ctx, False)
+
+
+def cmd_credit_list(ctx: Context) -> int:
+    return _doc_list(ctx, True)
+
+
+# --------------------------------------------------------------------------- reglement
+def cmd_payment(ctx: Context) -> int:
+    from pyxl.services.payments import record_payment
+
+    a = ctx.args
+    return _apply(ctx, lambda store: record_payment(store, a.facture, a.montant, a.mode, ctx.as_of, a.reference))
+
+
+def cmd_payment_cancel(ctx: Context) -> int:
+    from pyxl.services.payments import cancel_payment
+
+    return _apply(ctx, lambda store: cancel_payment(store, ctx.args.id, ctx.args.motif, ctx.as_of))

@@ -1,0 +1,107 @@
+"""VAT follows the job, not the article (domain.md §2).
+
+A quote declares the nature of the work and whether the premises are housing completed more than
+two years ago. Each line's rate comes from the rate-rule table (sheet « Règles TVA », seeded below):
+the most specific rule matching (nature, equipment category, premises) on the quote's date wins.
+Lines without an equipment category of their own (labour, travel, small parts) follow the job's main
+equipment — the works « indissociablement liés » follow its rate. The article's own rate is only a
+default, used when no rule matches. Pure code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+NATURES = ("Installation", "Remplacement", "Dépannage", "Entretien")
+ANY = "*"
+# Categories of articles that are equipment, which decide the rate of the whole job.
+EQUIPMENT = ("Chaudière gaz", "Chaudière fioul", "Chaudière THPE", "PAC", "Biomasse", "Radiateur",
+             "Régulation", "Ballon ECS")
+
+# Legal reasons a 0 % line must carry (domain.md §1.2)
+ZERO_REASONS = {
+    "autoliquidation": "Autoliquidation : TVA due par le preneur (art. 283-2 nonies du CGI)",
+    "293b": "TVA non applicable, art. 293 B du CGI",
+}
+
+# The client's certification that replaced the Cerfa 1300-SD/1301-SD attestations (domain.md §2.3).
+CERTIFICATION_10 = (
+    "Je soussigné(e) {client} certifie, en qualité de preneur de la prestation, que les travaux réalisés "
+    "concernent des locaux à usage d'habitation achevés depuis plus de deux ans et qu'ils n'ont pas eu pour "
+    "effet, sur une période de deux ans au plus, de concourir à la production d'un immeuble neuf au sens du "
+    "2° du 2 du I de l'article 257 du CGI, ni d'entraîner une augmentation de la surface de plancher des "
+    "locaux existants supérieure à 10 %.")
+CERTIFICATION_55 = CERTIFICATION_10[:-1] + " et qu'ils ont la nature de travaux de rénovation énergétique."
+
+
+@dataclass(frozen=True)
+class Rule:
+    nature: str  # one of NATURES or '*'
+    category: str  # an article category or '*'
+    housing: str  # 'Oui' (housing > 2 years), 'Non' or '*'
+    rate: Decimal
+    basis: str  # legal basis, printed in `syc devis voir` and kept for the documents
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    where: str = ""
+
+    def matches(self, nature: str, category: str, housing: str, day: dt.date) -> bool:
+        return (self.nature in (ANY, nature) and self.category in (ANY, category)
+                and self.housing in (ANY, housing)
+                and (self.valid_from is None or day >= self.valid_from)
+                and (self.valid_to is None or day <= self.valid_to))
+
+    @property
+    def specificity(self) -> int:
+        return (self.housing != ANY) * 4 + (self.nature != ANY) * 2 + (self.category != ANY)
+
+
+def pick(rules: Iterable[Rule], nature: str, category: str, housing: str, day: dt.date) -> Rule | None:
+    """The most specific matching rule; among equals, the first in the table."""
+    best: Rule | None = None
+    for r in rules:
+        if r.matches(nature, category, housing, day) and (best is None or r.specificity > best.specificity):
+            best = r
+    return best
+
+
+def job_category(lines: Sequence[tuple[str, Decimal]]) -> str:
+    """The job's main equipment: the category of the equipment line worth the most (or '')."""
+    best, amount = "", Decimal(-1)
+    for category, net in lines:
+        if category in EQUIPMENT and net > amount:
+            best, amount = category, net
+    return best
+
+
+_CAPEB = "https://capeb.fr/actualites/loi-de-finance-2025"
+_RENO = "art. 278-0 bis A du CGI, arrêté du 4 décembre 2024"
+_D = dt.date
+
+# (nature or '*', category or '*', housing, rate, basis, from, to)
+DEFAULT_RULES: tuple[tuple[str, str, str, str, str, dt.date | None, dt.date | None], ...] = (
+    ("*", "*", "Non", "20", "Taux normal (art. 278 du CGI) : locaux neufs, de moins de deux ans ou "
+                            "non affectés à l'habitation", None, None),
+    ("*", "*", "Oui", "10", "Travaux d'amélioration, de transformation et d'entretien de logements de plus "
+                            "de deux ans (art. 279-0 bis du CGI)", None, None),
+    *[(n, c, "Oui", "20", "Fourniture et pose de chaudières gaz ou fioul : taux normal depuis le 01/03/2025 "
+                          f"(loi de finances 2025, art. 32 ; {_CAPEB})", _D(2025, 3, 1), None)
+      for n in ("Installation", "Remplacement") for c in ("Chaudière gaz", "Chaudière fioul", "Chaudière THPE")],
+    *[(n, "Chaudière THPE", "Oui", "10", "Chaudière THPE : 10 % du 01/01/2025 au 28/02/2025 (loi de finances "
+                                          "2025, période transitoire)", _D(2025, 1, 1), _D(2025, 2, 28))
+      for n in ("Installation", "Remplacement")],
+    *[(n, "Chaudière THPE", "Oui", "5.5", f"Rénovation énergétique : chaudière à très haute performance "
+                                           f"énergétique ({_RENO.split(',')[0]}, régime antérieur à 2025)",
+       None, _D(2024, 12, 31)) for n in ("Installation", "Remplacement")],
+    *[(n, c, "Oui", "5.5", f"Rénovation énergétique ({_RENO})", None, None)
+      for n in ("Installation", "Remplacement") for c in ("PAC", "Biomasse", "Régulation")],
+    *[(n, c, "Oui", "5.5", f"Entretien et réparation de chaudières THPE ou biomasse ({_CAPEB})", None, None)
+      for n in ("Entretien", "Dépannage") for c in ("Chaudière THPE", "Biomasse")],
+)
+
+
+def default_rules() -> list[Rule]:
+    return [Rule(n, c, h, Decimal(r), b, f, t) for n, c, h, r, b, f, t in DEFAULT_RULES]

@@ -1,0 +1,226 @@
+"""Daily, monthly and yearly closures with cumulative totals (domain.md §6, the « grand total »).
+
+At the first writing action of a day, every past day not yet closed (from the first day with an
+issued document or a payment) gets its closure row: the day's sales (invoices and deposit invoices
+minus credit notes) and receipts, the perpetual cumulative totals, the journal's hash at that moment.
+A month is closed once its last day is, a year likewise. Each closure is chained into the audit
+journal like a document, and also written as a small text file in
+`sauvegardes/clotures/<classeur>/<année>/`, outside the workbook: a workbook rewritten afterwards
+cannot hide from the totals it published (`syc verifier` compares them).
+
+Once a day is closed, nothing can be issued or paid with that date any more.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pyxl.core import workflow as wf
+from pyxl.core.issues import Issue, Refused
+from pyxl.workbook import backups
+from pyxl.workbook.filestore import ChangeSet, FileStore
+
+ZERO = Decimal("0.00")
+DAY, MONTH, YEAR = "Jour", "Mois", "Année"
+ACTIONS = {DAY: "Clôture du jour", MONTH: "Clôture du mois", YEAR: "Clôture de l'année"}
+MONEY_KEYS = ("sales_ht", "sales_vat", "sales_ttc", "receipts", "cumul_sales_ttc", "cumul_receipts")
+
+
+def ref_of(kind: str, start: dt.date) -> str:
+    if kind == DAY:
+        return f"J{start.isoformat()}"
+    if kind == MONTH:
+        return f"M{start:%Y-%m}"
+    return f"A{start.year}"
+
+
+def last_closed_day(store: FileStore) -> dt.date | None:
+    days = [r["end"] for r in store.rows("tClotures") if r["kind"] == DAY and r["end"]]
+    return max(days) if days else None
+
+
+def check_open(store: FileStore, day: dt.date, where: str) -> None:
+    last = last_closed_day(store)
+    if last is not None and day <= last:
+        raise Refused(Issue("cloture.close", f"{where} : la journée du {day:%d/%m/%Y} est clôturée (clôtures "
+                                             f"faites jusqu'au {last:%d/%m/%Y}) ; rien ne peut plus y être daté. "
+                                             "Datez l'opération d'aujourd'hui.", where))
+
+
+@dataclass
+class _Period:
+    sales_ht: Decimal = ZERO
+    sales_vat: Decimal = ZERO
+    sales_ttc: Decimal = ZERO
+    receipts: Decimal = ZERO
+    documents: int = 0
+    payments: int = 0
+    docs: list[str] = field(default_factory=list)
+
+    def add(self, other: _Period) -> None:
+        self.sales_ht += other.sales_ht
+        self.sales_vat += other.sales_vat
+        self.sales_ttc += other.sales_ttc
+        self.receipts += other.receipts
+        self.documents += other.documents
+        self.payments += other.payments
+        self.docs += other.docs
+
+
+def _activity(store: FileStore, start: dt.date | None, end: dt.date) -> dict[dt.date, _Period]:
+    out: dict[dt.date, _Period] = {}
+    for r in store.rows("tFactures"):
+        d = r["date"]
+        if not r["number"] or r["status"] not in wf.ISSUED_STATES or d is None or d > end or (start and d < start):
+            continue
+        p = out.setdefault(d, _Period())
+        sign = -1 if r["doc_type"] == wf.T_CREDIT else 1
+        p.sales_ht += sign * (r["total_ht"] or ZERO)
+        p.sales_vat += sign * (r["total_vat"] or ZERO)
+        p.sales_ttc += sign * (r["total_ttc"] or ZERO)
+        p.documents += 1
+        p.docs.append(str(r["number"]))
+    for r in store.rows("tReglements"):
+        d = r["date"]
+        if d is None or d > end or (start and d < start):
+            continue
+        p = out.setdefault(d, _Period())
+        p.receipts += r["amount"] or ZERO
+        p.payments += 1
+    return out
+
+
+def pending(store: FileStore, changes: ChangeSet, as_of: dt.date, now: dt.datetime) -> list[dict[str, Any]]:
+    """Add to `changes` the closures of every past day (and month, year) not yet closed; return them."""
+    rows = store.rows("tClotures")
+    days = [r for r in rows if r["kind"] == DAY and r["end"]]
+    last = max((r["end"] for r in days), default=None)
+    end = as_of - dt.timedelta(days=1)
+    if last is not None and last >= end:
+        return []
+    activity = _activity(store, last + dt.timedelta(days=1) if last else None, end)
+    if last is None:
+        if not activity:
+            return []
+        start = min(activity)
+    else:
+        start = last + dt.timedelta(days=1)
+    prev = max(days, key=lambda r: r["end"]) if days else None
+    cumul_sales = prev["cumul_sales_ttc"] if prev else ZERO
+    cumul_receipts = prev["cumul_receipts"] if prev else ZERO
+    journal = store.journal()
+    journal_hash = journal[-1].hash if journal else ""
+    stamp = now.replace(microsecond=0).isoformat()
+    closed = {str(r["ref"]) for r in rows}
+    by_day = {r["end"]: r for r in days}
+    new: list[dict[str, Any]] = []
+
+    def row(kind: str, a: dt.date, b: dt.date, p: _Period) -> dict[str, Any]:
+        docs = sorted(p.docs)
+        return {"ref": ref_of(kind, a), "kind": kind, "start": a, "end": b, "sales_ht": p.sales_ht,
+                "sales_vat": p.sales_vat, "sales_ttc": p.sales_ttc, "receipts": p.receipts, "documents": p.documents,
+                "payments": p.payments, "cumul_sales_ttc": cumul_sales, "cumul_receipts": cumul_receipts,
+                "first_doc": docs[0] if docs else None, "last_doc": docs[-1] if docs else None,
+                "journal_hash": journal_hash, "made_at": stamp}
+
+    def period_of(a: dt.date, b: dt.date) -> _Period:
+        """Sum of the daily closures from a to b (already written or made now)."""
+        total = _Period()
+        made = {r["end"]: r for r in new if r["kind"] == DAY}
+        d = a
+        while d <= b:
+            r = made.get(d) or by_day.get(d)
+            if r is not None:
+                total.add(_Period(r["sales_ht"] or ZERO, r["sales_vat"] or ZERO, r["sales_ttc"] or ZERO,
+                                  r["receipts"] or ZERO, int(r["documents"] or 0), int(r["payments"] or 0),
+                                  [x for x in (r["first_doc"], r["last_doc"]) if x]))
+            d += dt.timedelta(days=1)
+        return total
+
+    d = start
+    while d <= end:
+        p = activity.get(d, _Period())
+        cumul_sales += p.sales_ttc
+        cumul_receipts += p.receipts
+        new.append(row(DAY, d, d, p))
+        tomorrow = d + dt.timedelta(days=1)
+        if tomorrow.month != d.month:
+            m0 = d.replace(day=1)
+            if ref_of(MONTH, m0) not in closed:
+                new.append(row(MONTH, m0, d, period_of(m0, d)))
+        if tomorrow.year != d.year:
+            y0 = d.replace(month=1, day=1)
+            if ref_of(YEAR, y0) not in closed:
+                new.append(row(YEAR, y0, d, period_of(y0, d)))
+        d = tomorrow
+    for r in new:
+        changes.append("tClotures", r)
+    changes.issued[:0] = [("tClotures", r["ref"], ACTIONS[r["kind"]]) for r in new]
+    return new
+
+
+# --------------------------------------------------------------------------- text files
+def folder(book: Path) -> Path:
+    return backups.folder(book) / "clotures" / book.stem
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, Decimal):
+        return f"{v:.2f}"
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return "" if v is None else str(v)
+
+
+LABELS = {"ref": "Clôture", "kind": "Période", "start": "Du", "end": "Au", "sales_ht": "Ventes HT",
+          "sales_vat": "TVA", "sales_ttc": "Ventes TTC", "receipts": "Encaissements", "documents": "Pièces",
+          "payments": "Règlements", "cumul_sales_ttc": "Cumul perpétuel des ventes TTC",
+          "cumul_receipts": "Cumul perpétuel des encaissements", "first_doc": "Première pièce",
+          "last_doc": "Dernière pièce", "journal_hash": "Empreinte du journal avant clôture",
+          "made_at": "Faite le"}
+
+
+def write_files(book: Path, rows: Sequence[dict[str, Any]]) -> None:
+    """One small text file per closure, never overwritten (a second write would be a rewrite)."""
+    for r in rows:
+        d = folder(book) / str(r["start"].year)
+        d.mkdir(parents=True, exist_ok=True)
+        path = d / f"{r['ref']}.txt"
+        if path.exists():
+            continue
+        text = f"SYC Gestion — {book.name}\n" + "".join(f"{LABELS[k]} : {_fmt(r.get(k))}\n" for k in LABELS)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+
+
+def verify_files(store: FileStore) -> list[Issue]:
+    """Each closure file against the workbook: a closure deleted or rewritten in the workbook shows."""
+    base = folder(store.path)
+    if not base.exists():
+        return []
+    rows = {str(r["ref"]): r for r in store.rows("tClotures")}
+    issues = []
+    for path in sorted(base.glob("*/*.txt")):
+        values = {}
+        for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+            k, _, v = line.partition(" : ")
+            values[k] = v
+        ref = values.get(LABELS["ref"], path.stem)
+        r = rows.get(ref)
+        where = f"sauvegardes/clotures/{path.parent.parent.name}/{path.parent.name}/{path.name}"
+        if r is None:
+            issues.append(Issue("cloture.absente", f"Clôture {ref} : enregistrée dans {where} mais absente du "
+                                                   "classeur (feuille « Clôtures »). Restaurez une sauvegarde.", where))
+            continue
+        diff = [LABELS[k] for k in (*MONEY_KEYS, "journal_hash", "documents", "payments")
+                if values.get(LABELS[k], "") != _fmt(r[k])]
+        if diff:
+            issues.append(Issue("cloture.modifiee", f"Clôture {ref} ({r.where}) : {', '.join(diff)} ne correspondent "
+                                                    f"plus au fichier {where}. Restaurez une sauvegarde.", r.where))
+    return issues

@@ -1,0 +1,395 @@
+"""Invoices, deposit invoices and credit notes: one gapless series per year, numbered at issue.
+
+A draft carries a provisional reference (BROUILLON-12) that stays its internal reference — its
+lines point to it, so issuing never rewrites the lines. At issue the document gets the next number
+of the year (F2026-00001), its date (never before the last issued one), its due date, and its
+fingerprint in the audit chain; from then on it never changes (credit note, opposite payment).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from pyxl.core import fields, pricing, terms
+from pyxl.core import workflow as wf
+from pyxl.core.issues import Issue, Refused
+from pyxl.services import salesdocs as sd
+from pyxl.services.common import Result, next_number
+from pyxl.services.orders import get_order
+from pyxl.services.quotes import cooling_off_end, get_quote
+from pyxl.workbook.filestore import ChangeSet, FileStore, Row
+
+ZERO = Decimal("0.00")
+ISSUE_ACTION = "Émission"  # one action for the three types: one chronological series
+
+
+def get_doc(store: FileStore, ref: str) -> Row:
+    """By number (F2026-00012) or by draft reference (BROUILLON-12)."""
+    folded = (ref or "").strip().casefold()
+    for r in store.rows("tFactures"):
+        if folded and folded in (str(r["number"] or "").casefold(), str(r["ref"] or "").casefold()):
+            return r
+    shown = fields.shown(ref)
+    raise Refused(Issue("facture.inconnue", f"Pièce « {shown} » introuvable. Voyez « syc facture liste » "
+                                            "ou « syc avoir liste ».", f"Factures {shown}"))
+
+
+def label(row: Row | dict[str, Any]) -> str:
+    return f"{row.get('doc_type') or 'Pièce'} {row.get('number') or row.get('ref')}"
+
+
+def _new_draft(store: FileStore, changes: ChangeSet, as_of: dt.date, row: dict[str, Any],
+               lines: list[dict[str, Any]]) -> tuple[str, pricing.Totals]:
+    n = next_number(store, changes, "Brouillon", None, [
+        int(str(r["ref"])[10:]) for r in store.rows("tFactures") if str(r["ref"] or "").startswith("BROUILLON-")
+        and str(r["ref"])[10:].isdigit()])
+    ref = f"BROUILLON-{n}"
+    totals = sd.totals_of(lines, row.get("discount_pct"))
+    changes.append("tFactures", {**row, "ref": ref, "status": wf.I_DRAFT, "total_ht": totals.ht,
+                                 "total_vat": totals.vat, "total_ttc": totals.ttc, "paid": ZERO, "credited": ZERO,
+                                 "created": as_of})
+    for i, ln in enumerate(lines, 1):
+        changes.append("tLignesFactures", {**ln, "doc": ref, "pos": i})
+    return ref, totals
+
+
+def _order_docs(store: FileStore, order: str) -> list[Row]:
+    return [r for r in store.rows("tFactures") if r["order"] == order]
+
+
+def _client_kind(store: FileStore, code: str) -> str:
+    from pyxl.services.clients import get_client
+
+    return str(get_client(store, code)["kind"])
+
+
+def _cooling_off(store: FileStore, order: Row, day: dt.date, what: str) -> None:
+    q = get_quote(store, order["quote"])
+    first = cooling_off_end(q, _client_kind(store, q["client"]))
+    if first and day < first:
+        raise sd.refuse("facture.7jours", f"Commande {order['number']} (devis {q['number']} signé hors établissement "
+                                          f"le {sd.day(q['accepted_on'])})",
+                        f"{what} est interdit avant le {sd.day(first)} : aucun paiement ni acompte dans les 7 jours "
+                        "qui suivent la signature (art. L221-10 C. conso), sauf dépannage urgent déclaré à "
+                        "l'acceptation (syc devis accepter … --urgent).")
+
+
+# --------------------------------------------------------------------------- deposit invoice
+def create_deposit(store: FileStore, order_number: str, pct_text: str, as_of: dt.date) -> Result:
+    order = get_order(store, order_number)
+    where = f"Commande {order['number']} ({order.where})"
+    if not wf.allowed("commande", "acompte", order["status"]):
+        raise sd.refuse("acompte.etat", where, f"elle est « {order['status']} » : plus d'acompte possible.")
+    pct = sd.percent(pct_text, where, "le pourcentage d'acompte", low=Decimal(0), high=Decimal(100), low_open=True)
+    docs = _order_docs(store, order["number"])
+    if any(d["doc_type"] == wf.T_INVOICE and d["status"] != wf.I_CREDITED for d in docs):
+        raise sd.refuse("acompte.facturee", where, "sa facture est déjà établie : plus d'acompte possible.")
+    taken = sum((d["deposit_pct"] or Decimal(0) for d in docs
+                 if d["doc_type"] == wf.T_DEPOSIT and d["status"] != wf.I_CREDITED), Decimal(0))
+    if taken + pct > 100:
+        raise sd.refuse("acompte.plafond", where, f"les acomptes atteindraient {sd.fmt_pct(taken + pct)} de la commande "
+                                                  f"(déjà {sd.fmt_pct(taken)}) : 100 % au plus.")
+    _cooling_off(store, order, as_of, "un acompte")
+    q = get_quote(store, order["quote"])
+    qlines = sd.lines_of(store, "tLignesDevis", "quote", {q["number"]}).get(q["number"], [])
+    order_totals = sd.totals_of([r.values for r in qlines], q["discount_pct"])
+    parts = pricing.deposit_parts(order_totals, pct)
+    if not parts:
+        raise sd.refuse("acompte.zero", where, "le montant de l'acompte serait nul.")
+    lines = []
+    for p in parts:
+        suffix = f" (part à {sd.fmt_pct(p.rate)})" if len(parts) > 1 else ""
+        lines.append({"designation": f"Acompte de {sd.fmt_pct(pct)} sur la commande {order['number']} "
+                                     f"(devis {q['number']}){suffix}",
+                      "unit": "forfait", "qty": Decimal(1), "unit_price": p.ht, "rate": p.rate, "net": p.ht,
+                      "rate_reason": _zero_reason(qlines, p.rate)})
+    res = Result()
+    row = _header(q, order, wf.T_DEPOSIT) | {"deposit_pct": pct, "terms": "comptant"}
+    ref, totals = _new_draft(store, res.changes, as_of, row, lines)
+    res.message = (f"Facture d'acompte {ref} ({sd.fmt_pct(pct)}) préparée : "
+                   f"{_euros(totals.ttc)} TTC.\nÉtape suivante : syc facture emettre {ref}")
+    res.data = {"reference": ref, **sd.totals_json(totals)}
+    return res
+
+
+def _zero_reason(lines: list[Row], rate: Decimal) -> str:
+    if rate != 0:
+        return ""
+    return next((str(r["rate_reason"]) for r in lines if r["rate"] == 0 and r["rate_reason"]), "")
+
+
+def _header(q: Row, order: Row, doc_type: str) -> dict[str, Any]:
+    return {"doc_type": doc_type, "client": q["client"], "client_name": q["client_name"], "order": order["number"],
+            "quote": q["number"], "object": q["object"], "client_ref": q["client_ref"], "nature": q["nature"],
+            "housing_old": q["housing_old"], "reverse_charge": q["reverse_charge"]}
+
+
+def _euros(v: Decimal) -> str:
+    from babel.numbers import format_currency
+
+    return str(format_currency(v, "EUR", locale="fr_FR"))
+
+
+# --------------------------------------------------------------------------- final invoice
+def create_invoice(store: FileStore, order_number: str, as_of: dt.date) -> Result:
+    from pyxl.services.clients import get_client
+
+    order = get_order(store, order_number)
+    where = f"Commande {order['number']} ({order.where})"
+    if order["status"] in (wf.O_OPEN, wf.O_PLANNED):
+        raise sd.refuse("facture.realisee", where, "les travaux ne sont pas notés réalisés : "
+                                                   f"syc commande realiser {order['number']} --date JJ/MM/AAAA.")
+    if order["status"] != wf.O_DONE:
+        raise sd.refuse("facture.etat", where, f"elle est « {order['status']} » : pas de facture.")
+    docs = _order_docs(store, order["number"])
+    for d in docs:
+        if d["doc_type"] == wf.T_INVOICE and d["status"] != wf.I_CREDITED:
+            raise sd.refuse("facture.existe", where, f"elle a déjà sa facture {d['number'] or d['ref']} "
+                                                     f"({d['status'].lower()}).")
+        if d["doc_type"] == wf.T_DEPOSIT and d["status"] == wf.I_DRAFT:
+            raise sd.refuse("facture.acompte", where, f"la facture d'acompte {d['ref']} est encore en brouillon : "
+                                                      f"émettez-la (syc facture emettre {d['ref']}) d'abord.")
+    q = get_quote(store, order["quote"])
+    client = get_client(store, q["client"])
+    qlines = sd.lines_of(store, "tLignesDevis", "quote", {q["number"]}).get(q["number"], [])
+    keep = ("article", "designation", "unit", "qty", "unit_price", "discount_pct", "rate", "rate_reason", "net",
+            "purchase_price", "category")
+    lines = [{k: ln[k] for k in keep} for ln in qlines]
+    deposits = [d for d in docs if d["doc_type"] == wf.T_DEPOSIT and d["number"]]
+    deducted = ZERO
+    for d in sorted(deposits, key=lambda d: str(d["number"])):
+        for p in _remaining(store, d):
+            if p.ht == 0 and p.vat == 0:
+                continue
+            lines.append({"designation": f"Acompte déduit : facture d'acompte {d['number']} du {sd.day(d['date'])}"
+                                         + (f" (part à {sd.fmt_pct(p.rate)})" if len(_remaining(store, d)) > 1 else ""),
+                          "unit": "forfait", "qty": Decimal(-1), "unit_price": p.ht, "rate": p.rate, "net": -p.ht,
+                          "fixed_vat": -p.vat, "source": d["number"], "rate_reason": _zero_reason(qlines, p.rate)})
+            deducted += p.ht + p.vat
+    params = store.parameters()
+    term = str(client["terms"] or params.get("conditions_paiement") or "30 jours fin de mois")
+    res = Result()
+    row = _header(q, order, wf.T_INVOICE) | {"discount_pct": q["discount_pct"], "service_date": order["done_on"],
+                                            "terms": term, "deducted_ttc": deducted or None}
+    ref, totals = _new_draft(store, res.changes, as_of, row, lines)
+    res.message = (f"Facture {ref} préparée pour la commande {order['number']} : {_euros(totals.ht)} HT, "
+                   f"{_euros(totals.ttc)} TTC" + (f" après {_euros(deducted)} d'acomptes déduits" if deducted else "")
+                   + f".\nÉtape suivante : syc facture emettre {ref}")
+    res.data = {"reference": ref, **sd.totals_json(totals)}
+    return res
+
+
+def _parts(store: FileStore, doc: Row) -> list[pricing.Part]:
+    lines = sd.lines_of(store, "tLignesFactures", "doc", {doc["ref"]}).get(doc["ref"], [])
+    return pricing.parts_of(sd.totals_of([r.values for r in lines], doc["discount_pct"]))
+
+
+def _credits(store: FileStore, doc: Row, *, drafts: bool) -> list[Row]:
+    return [r for r in store.rows("tFactures") if r["doc_type"] == wf.T_CREDIT and r["origin"] == doc["number"]
+            and (drafts or r["status"] != wf.I_DRAFT)]
+
+
+def _remaining(store: FileStore, doc: Row, *, drafts: bool = False) -> list[pricing.Part]:
+    """What is left to credit on `doc`, per rate (issued credit notes, and drafts if asked)."""
+    taken: list[pricing.Part] = []
+    for cr in _credits(store, doc, drafts=drafts):
+        taken += _parts(store, cr)
+    return pricing.subtract(_parts(store, doc), taken)
+
+
+# --------------------------------------------------------------------------- credit note
+def create_credit_note(store: FileStore, invoice: str, reason: str, line_specs: list[str], as_of: dt.date) -> Result:
+    origin = get_doc(store, invoice)
+    where = f"{label(origin)} ({origin.where})"
+    reason = fields.text(reason, label="Le motif", required=True, max_len=300)
+    if origin["doc_type"] == wf.T_CREDIT:
+        raise sd.refuse("avoir.origine", where, "un avoir ne se crédite pas ; indiquez la facture d'origine.")
+    if origin["status"] == wf.I_DRAFT:
+        raise sd.refuse("avoir.brouillon", where, "c'est un brouillon : il n'a pas de numéro et se corrige librement ; "
+                                                  "un avoir ne porte que sur une facture émise.")
+    remaining = _remaining(store, origin, drafts=True)
+    left_ttc = sum((p.ht + p.vat for p in remaining), ZERO)
+    if left_ttc <= 0:
+        raise sd.refuse("avoir.solde", where, "elle est déjà entièrement créditée (avoirs émis ou en brouillon).")
+    olines = sd.lines_of(store, "tLignesFactures", "doc", {origin["ref"]}).get(origin["ref"], [])
+    lines: list[dict[str, Any]] = []
+    discount = origin["discount_pct"]
+    if not line_specs:
+        if not _credits(store, origin, drafts=True):
+            keep = ("article", "designation", "unit", "qty", "unit_price", "discount_pct", "rate", "rate_reason",
+                    "net", "fixed_vat", "source", "purchase_price", "category")
+            lines = [{k: ln[k] for k in keep} for ln in olines]
+        else:
+            discount = None
+            for p in remaining:
+                if p.ht or p.vat:
+                    lines.append({"designation": f"Solde de la {label(origin).lower()} (part à {sd.fmt_pct(p.rate)})",
+                                  "unit": "forfait", "qty": Decimal(1), "unit_price": p.ht, "rate": p.rate,
+                                  "net": p.ht, "fixed_vat": p.vat, "source": origin["number"],
+                                  "rate_reason": _zero_reason(olines, p.rate)})
+    else:
+        for i, text in enumerate(line_specs, 1):
+            spec = sd.parse_line_spec(text, i, with_discount=False)
+            match = next((ln for ln in olines if str(ln["article"] or "").casefold() == spec.article.casefold()
+                          and ln["fixed_vat"] is None), None)
+            if match is None:
+                raise sd.refuse("avoir.article", f"{where}, ligne {i}",
+                                f"l'article « {fields.shown(spec.article)} » ne figure pas sur la facture.")
+            if spec.qty > match["qty"]:
+                raise sd.refuse("avoir.qte", f"{where}, ligne {i}",
+                                f"quantité {spec.qty} supérieure à la quantité facturée ({match['qty']}).")
+            price = spec.unit_price if spec.unit_price is not None else match["unit_price"]
+            dpct = match["discount_pct"] or Decimal(0)
+            lines.append({"article": match["article"], "designation": match["designation"], "unit": match["unit"],
+                          "qty": spec.qty, "unit_price": price, "discount_pct": dpct or None, "rate": match["rate"],
+                          "rate_reason": match["rate_reason"], "net": pricing.line_net(spec.qty, price, dpct),
+                          "purchase_price": match["purchase_price"], "category": match["category"]})
+    totals = sd.totals_of(lines, discount)
+    _check_credit(where, totals, remaining)
+    res = Result()
+    row = {"doc_type": wf.T_CREDIT, "client": origin["client"], "client_name": origin["client_name"],
+           "order": origin["order"], "quote": origin["quote"], "origin": origin["number"], "object": origin["object"],
+           "client_ref": origin["client_ref"], "nature": origin["nature"], "housing_old": origin["housing_old"],
+           "reverse_charge": origin["reverse_charge"], "discount_pct": discount, "reason": reason}
+    ref, totals = _new_draft(store, res.changes, as_of, row, lines)
+    res.message = (f"Avoir {ref} sur {label(origin)} préparé : {_euros(totals.ttc)} TTC.\n"
+                   f"Étape suivante : syc facture emettre {ref}")
+    res.data = {"reference": ref, "facture": origin["number"], **sd.totals_json(totals)}
+    return res
+
+
+def _check_credit(where: str, totals: pricing.Totals, remaining: list[pricing.Part]) -> None:
+    left = {p.rate: p for p in remaining}
+    for r in totals.per_rate:
+        p = left.get(r.rate)
+        if p is None or r.base > p.ht:
+            avail = _euros(p.ht) if p else _euros(ZERO)
+            raise sd.refuse("avoir.plafond", where, f"l'avoir dépasserait ce qui reste à créditer à "
+                                                    f"{sd.fmt_pct(r.rate)} ({_euros(r.base)} HT pour {avail} HT).")
+    left_ttc = sum((p.ht + p.vat for p in remaining), ZERO)
+    if totals.ttc > left_ttc:
+        raise sd.refuse("avoir.plafond", where, f"l'avoir ({_euros(totals.ttc)} TTC) dépasserait ce qui reste à créditer "
+                                                f"({_euros(left_ttc)} TTC).")
+    if totals.ttc <= 0:
+        raise sd.refuse("avoir.zero", where, "l'avoir serait nul.")
+
+
+# --------------------------------------------------------------------------- issue
+def issue(store: FileStore, ref: str, as_of: dt.date) -> Result:
+    from pyxl.services import closures
+    from pyxl.services.clients import get_client
+
+    doc = get_doc(store, ref)
+    where = f"{label(doc)} ({doc.where})"
+    if doc["status"] != wf.I_DRAFT or doc["number"]:
+        raise sd.refuse("facture.emise", where, f"elle est déjà émise ({doc['status'].lower()}) ; "
+                                                "elle ne se modifie plus (avoir).")
+    closures.check_open(store, as_of, where)
+    lines = sd.lines_of(store, "tLignesFactures", "doc", {doc["ref"]}).get(doc["ref"], [])
+    if not lines:
+        raise sd.refuse("facture.lignes", where, "elle n'a aucune ligne (feuille « Lignes factures »).")
+    sd.check_lines(lines, str(doc["ref"]))
+    totals = sd.totals_of([r.values for r in lines], doc["discount_pct"])
+    client = get_client(store, doc["client"])
+    res = Result()
+    updates: dict[str, Any] = {"date": as_of, "status": wf.I_ISSUED, "total_ht": totals.ht, "total_vat": totals.vat,
+                               "total_ttc": totals.ttc, "paid": ZERO, "credited": ZERO}
+    if totals.ttc < 0:
+        raise sd.refuse("facture.negative", where, "son total serait négatif : établissez un avoir.")
+    params = store.parameters()
+    method = "B" if params.get("methode_fin_de_mois") == "B" else "A"
+    if doc["doc_type"] == wf.T_INVOICE:
+        order = get_order(store, doc["order"])
+        if order["status"] != wf.O_DONE:
+            raise sd.refuse("facture.commande", where, f"la commande {order['number']} est « {order['status']} ».")
+        term_text = fields.payment_terms(str(doc["terms"] or "30 jours fin de mois"))
+        if client["kind"] == "Professionnel" and (cap := fields.business_terms_cap(term_text)):
+            raise sd.refuse("facture.plafond", where, cap + " Corrigez les conditions du client ou des Paramètres.")
+        updates["terms"] = term_text
+        updates["due_date"] = terms.due_date(as_of, terms.parse(term_text), method)
+    elif doc["doc_type"] == wf.T_DEPOSIT:
+        order = get_order(store, doc["order"])
+        if not wf.allowed("commande", "acompte", order["status"]):
+            raise sd.refuse("acompte.etat", where, f"la commande {order['number']} est « {order['status']} ».")
+        _cooling_off(store, order, as_of, "émettre une facture d'acompte")
+        updates["terms"] = "comptant"
+        updates["due_date"] = as_of
+        res.changes.update("tCommandes", order.row, {
+            "deposit_pct": (order["deposit_pct"] or Decimal(0)) + (doc["deposit_pct"] or Decimal(0))})
+    else:
+        origin = get_doc(store, doc["origin"])
+        _check_credit(where, totals, _remaining(store, origin))
+        credited = (origin["credited"] or ZERO) + totals.ttc
+        res.changes.update("tFactures", origin.row, {
+            "credited": credited,
+            "status": wf.invoice_state(origin["total_ttc"] or ZERO, origin["paid"] or ZERO, credited)})
+    if totals.ttc == 0 and doc["doc_type"] == wf.T_INVOICE:
+        updates["status"] = wf.I_PAID  # nothing left to pay once the deposits are deducted
+    series: list[int] = []
+    for r in store.rows("tFactures"):
+        existing = str(r["number"] or "")
+        if existing.startswith(f"F{as_of.year}-") and existing[6:].isdigit():
+            series.append(int(existing[6:]))
+    seq = next_number(store, res.changes, "Facture", as_of.year, series)
+    number = f"F{as_of.year}-{seq:05d}"
+    updates["number"] = number
+    if doc["doc_type"] == wf.T_INVOICE:
+        res.changes.update("tCommandes", get_order(store, doc["order"]).row, {"status": wf.O_INVOICED,
+                                                                             "invoice": number})
+    res.changes.update("tFactures", doc.row, updates)
+    res.changes.issue("tFactures", number, ISSUE_ACTION)
+    what = {wf.T_INVOICE: "Facture", wf.T_DEPOSIT: "Facture d'acompte", wf.T_CREDIT: "Avoir"}[doc["doc_type"]]
+    done = "émis" if doc["doc_type"] == wf.T_CREDIT else "émise"
+    msg = f"{what} {number} {done} le {sd.day(as_of)} : {_euros(totals.ht)} HT, {_euros(totals.ttc)} TTC"
+    if updates.get("due_date") and doc["doc_type"] != wf.T_CREDIT:
+        msg += f", à régler au plus tard le {sd.day(updates['due_date'])}"
+    res.message = msg + "."
+    res.data = {"numero": number, "reference": doc["ref"], "type": doc["doc_type"], "date": as_of,
+                "echeance": updates.get("due_date"), **sd.totals_json(totals)}
+    return res
+
+
+# --------------------------------------------------------------------------- lists
+STATUS_FILTERS = ("brouillon", "emise", "partielle", "reglee", "en-retard", "soldee")
+
+
+def balance(row: Row) -> Decimal:
+    return (row["total_ttc"] or ZERO) - (row["paid"] or ZERO) - (row["credited"] or ZERO)
+
+
+def effective_status(row: Row, as_of: dt.date) -> str:
+    state = str(row["status"] or "")
+    if wf.is_late(str(row["doc_type"]), state, row["due_date"], balance(row), as_of):
+        return "En retard"
+    return state
+
+
+def list_docs(store: FileStore, as_of: dt.date, status: str = "", credit_notes: bool = False) -> list[Row]:
+    want = ""
+    if status:
+        want = fields.choice(status, STATUS_FILTERS, label="Le statut",
+                             aliases={"émise": "emise", "réglée": "reglee", "retard": "en-retard",
+                                      "partiellement-reglee": "partielle"})
+    out = []
+    for r in store.rows("tFactures"):
+        if (r["doc_type"] == wf.T_CREDIT) != credit_notes:
+            continue
+        s = r["status"]
+        ok = {
+            "": True, "brouillon": s == wf.I_DRAFT, "emise": s == wf.I_ISSUED, "partielle": s == wf.I_PARTIAL,
+            "reglee": s == wf.I_PAID, "soldee": s == wf.I_CREDITED,
+            "en-retard": wf.is_late(str(r["doc_type"]), s, r["due_date"], balance(r), as_of),
+        }[want]
+        if ok:
+            out.append(r)
+    return sorted(out, key=lambda r: (r["number"] is None, str(r["number"] or ""), str(r["ref"])))
+
+
+def doc_detail(store: FileStore, ref: str) -> dict[str, Any]:
+    doc = get_doc(store, ref)
+    lines = sd.lines_of(store, "tLignesFactures", "doc", {doc["ref"]}).get(doc["ref"], [])
+    totals = sd.totals_of([r.values for r in lines], doc["discount_pct"])
+    payments = [r for r in store.rows("tReglements") if doc["number"] and r["invoice"] == doc["number"]]
+    return {"row": doc, "lines": lines, "totals": totals, "payments": payments}

@@ -1,0 +1,121 @@
+"""Orders (bons de commande): one per accepted quote, numbered BC2026-0001 at creation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pyxl.core import fields
+from pyxl.core import workflow as wf
+from pyxl.services import salesdocs as sd
+from pyxl.services.common import Result
+from pyxl.services.quotes import get_quote
+from pyxl.workbook.filestore import FileStore, Row
+
+
+def get_order(store: FileStore, number: str) -> Row:
+    return sd.get_row(store, "tCommandes", "number", number, "Commande", "Voyez la liste avec « syc commande liste ».")
+
+
+def create_order(store: FileStore, quote_number: str, as_of: dt.date) -> Result:
+    q = get_quote(store, quote_number)
+    where = f"Devis {q['number']} ({q.where})"
+    if q["status"] != wf.Q_ACCEPTED:
+        raise sd.refuse("commande.devis", where, f"il est « {wf.quote_state(q['status'], q['valid_until'], as_of)} » : "
+                                                 f"faites-le d'abord accepter (syc devis accepter {q['number']}).")
+    if q["order"]:
+        raise sd.refuse("commande.existe", where, f"il a déjà la commande {q['order']}.")
+    if q["accepted_on"] and as_of < q["accepted_on"]:
+        raise sd.refuse("commande.date", where, f"il a été accepté le {sd.day(q['accepted_on'])} : la commande ne peut "
+                                                "pas être datée d'avant.")
+    res = Result()
+    number = sd.next_ref(store, res.changes, "Commande", as_of.year, f"BC{as_of.year}-", 4, "tCommandes", "number")
+    row = {"number": number, "date": as_of, "quote": q["number"], "client": q["client"],
+           "client_name": q["client_name"], "object": q["object"], "status": wf.O_OPEN,
+           "total_ht": q["total_ht"], "total_ttc": q["total_ttc"]}
+    res.changes.append("tCommandes", row)
+    res.changes.update("tDevis", q.row, {"order": number})
+    res.message = (f"Commande {number} créée pour le devis {q['number']} ({q['client_name']}).\n"
+                   f"Étapes suivantes : syc facture acompte --commande {number} --pourcentage 30 (si acompte), "
+                   f"puis syc commande realiser {number} --date JJ/MM/AAAA")
+    res.data = {"numero": number, "devis": q["number"]}
+    return res
+
+
+def _check(row: Row, action: str) -> None:
+    if not wf.allowed("commande", action, row["status"]):
+        raise sd.refuse("commande.etat", f"Commande {row['number']} ({row.where})",
+                        f"elle est « {row['status']} », elle ne peut pas être {wf.VERBS[action]}.")
+
+
+def complete_order(store: FileStore, number: str, done: dt.date, as_of: dt.date) -> Result:
+    row = get_order(store, number)
+    _check(row, "realiser")
+    where = f"Commande {row['number']} ({row.where})"
+    if done > as_of:
+        raise sd.refuse("commande.date", where, f"la date de réalisation {sd.day(done)} est dans le futur.")
+    if done < row["date"]:
+        raise sd.refuse("commande.date", where, f"la date de réalisation {sd.day(done)} précède la commande "
+                                                f"({sd.day(row['date'])}).")
+    res = Result()
+    res.changes.update("tCommandes", row.row, {"status": wf.O_DONE, "done_on": done})
+    res.message = (f"Commande {row['number']} réalisée le {sd.day(done)}.\n"
+                   f"Étape suivante : syc facture creer --commande {row['number']} --emettre")
+    res.data = {"numero": row["number"], "statut": wf.O_DONE}
+    return res
+
+
+def cancel_order(store: FileStore, number: str, reason: str, as_of: dt.date) -> Result:
+    row = get_order(store, number)
+    _check(row, "annuler")
+    where = f"Commande {row['number']} ({row.where})"
+    reason = fields.text(reason, label="Le motif", required=True, max_len=300)
+    res = Result()
+    dropped = []
+    for inv in store.rows("tFactures"):
+        if inv["order"] != row["number"] or inv["doc_type"] == wf.T_CREDIT:
+            continue
+        if inv["status"] == wf.I_DRAFT:
+            dropped.append(inv)
+            continue
+        total, credited = inv["total_ttc"] or 0, inv["credited"] or 0
+        if credited < total:
+            raise sd.refuse("commande.facturee", where,
+                            f"{inv['doc_type'].lower()} {inv['number']} est émise : établissez d'abord un avoir "
+                            f"(syc avoir creer --facture {inv['number']} --motif …), puis annulez la commande.")
+    drop_drafts(store, dropped, res)
+    res.changes.update("tCommandes", row.row, {"status": wf.O_CANCELLED, "cancel_reason": reason})
+    res.message = f"Commande {row['number']} annulée (elle garde son numéro) : {reason}"
+    if dropped:
+        res.message += f"\nBrouillons supprimés : {', '.join(str(d['ref']) for d in dropped)}."
+    res.data = {"numero": row["number"], "statut": wf.O_CANCELLED, "brouillons_supprimes": [d["ref"] for d in dropped]}
+    return res
+
+
+def drop_drafts(store: FileStore, drafts: list[Row], res: Result) -> None:
+    """A draft has no number yet: it is blanked out (row and lines), which breaks no series."""
+    if not drafts:
+        return
+    from pyxl.workbook.schema import T_INVOICE_LINES, T_INVOICES
+
+    refs = {str(d["ref"]) for d in drafts}
+    blank_doc = dict.fromkeys(T_INVOICES.keys)
+    for d in drafts:
+        res.changes.update("tFactures", d.row, blank_doc)
+    blank_line = dict.fromkeys(T_INVOICE_LINES.keys)
+    for ln in store.rows_where("tLignesFactures", "doc", refs):
+        res.changes.update("tLignesFactures", ln.row, blank_line)
+
+
+def list_orders(store: FileStore, status: str = "") -> list[Row]:
+    rows = store.rows("tCommandes")
+    if status:
+        want = fields.choice(status, wf.ORDER_STATES, label="Le statut",
+                             aliases={"ouverte": wf.O_OPEN, "planifiee": wf.O_PLANNED, "realisee": wf.O_DONE,
+                                      "facturee": wf.O_INVOICED, "annulee": wf.O_CANCELLED})
+        rows = [r for r in rows if r["status"] == want]
+    return sorted(rows, key=lambda r: str(r["number"]))
+
+
+def order_json(row: Row) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, dt.date) else ("" if v is None else v)) for k, v in row.values.items()}

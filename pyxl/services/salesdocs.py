@@ -1,0 +1,207 @@
+"""What quotes, orders, invoices and credit notes share: line specs, VAT rules, totals, lookups."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from pyxl.core import fields, pricing, vat
+from pyxl.core.issues import Issue, Refused
+from pyxl.core.money import AmountError, parse_decimal
+from pyxl.workbook.filestore import FileStore, Row
+from pyxl.workbook.schema import NO, YES
+
+ZERO = Decimal("0.00")
+VAT_RATES = tuple(Decimal(r) for r in ("20", "10", "5.5", "2.1", "0"))
+
+
+def yes(value: Any) -> bool:
+    return str(value or "").strip().casefold() in ("oui", "o", "yes", "true", "1")
+
+
+def yes_no(flag: bool) -> str:
+    return YES if flag else NO
+
+
+def refuse(code: str, where: str, message: str) -> Refused:
+    return Refused(Issue(code, f"{where} : {message}", where))
+
+
+# --------------------------------------------------------------------------- line specs
+@dataclass(frozen=True)
+class LineSpec:
+    article: str
+    qty: Decimal
+    unit_price: Decimal | None
+    discount_pct: Decimal
+
+
+def parse_line_spec(text: str, n: int, *, with_discount: bool = True) -> LineSpec:
+    """« ARTICLE:QTE[:PU_HT[:REMISE_%]] » (decimal comma or point), checked; French message if not."""
+    where = f"Ligne {n} « {fields.shown(text)} »"
+    parts = str(text).split(":")
+    if not 2 <= len(parts) <= (4 if with_discount else 3) or not parts[0].strip():
+        form = "ARTICLE:QTE[:PU_HT[:REMISE_%]]" if with_discount else "ARTICLE:QTE[:PU_HT]"
+        raise refuse("ligne.format", where, f"écrivez {form}, par exemple CHG-25:1 ou MO-H:3,5:55.")
+    try:
+        qty = parse_decimal(parts[1], max_places=3)
+    except AmountError as exc:
+        raise refuse("ligne.qte", where, f"quantité : {exc}.") from None
+    if qty <= 0:
+        raise refuse("ligne.qte", where, "la quantité doit être positive (un avoir se fait avec « syc avoir creer »).")
+    if qty > 100_000:
+        raise refuse("ligne.qte", where, "quantité trop grande (100 000 au plus).")
+    price = None
+    if len(parts) > 2 and parts[2].strip():
+        try:
+            price = parse_decimal(parts[2], max_places=2)
+        except AmountError as exc:
+            raise refuse("ligne.pu", where, f"prix unitaire HT : {exc}.") from None
+        if price < 0:
+            raise refuse("ligne.pu", where, "le prix unitaire ne peut pas être négatif (utilisez une remise).")
+        if price >= 10_000_000:
+            raise refuse("ligne.pu", where, "prix unitaire trop grand.")
+    discount = Decimal(0)
+    if len(parts) > 3 and parts[3].strip():
+        discount = percent(parts[3], where, "la remise de ligne")
+    return LineSpec(parts[0].strip(), qty, price, discount)
+
+
+def percent(text: str | Decimal, where: str, label: str, *, low: Decimal = Decimal(0),
+            high: Decimal = Decimal(100), low_open: bool = False) -> Decimal:
+    raw = str(text).strip().removesuffix("%").strip()
+    try:
+        value = parse_decimal(raw, max_places=2)
+    except AmountError as exc:
+        raise refuse("pourcentage", where, f"{label} : {exc}.") from None
+    if value < low or value > high or (low_open and value == low):
+        bound = f"entre {fmt_pct(low)} (exclu) et {fmt_pct(high)}" if low_open else \
+            f"entre {fmt_pct(low)} et {fmt_pct(high)}"
+        raise refuse("pourcentage", where, f"{label} doit être comprise {bound}, pas {fmt_pct(value)}.")
+    return value
+
+
+def fmt_pct(value: Decimal) -> str:
+    return format(value.normalize(), "f").replace(".", ",") + " %"
+
+
+# --------------------------------------------------------------------------- VAT
+def rules(store: FileStore) -> list[vat.Rule]:
+    out = []
+    for r in store.rows("tReglesTVA"):
+        if r["rate"] is None:
+            continue
+        out.append(vat.Rule(str(r["nature"] or "*"), str(r["category"] or "*"), str(r["housing"] or "*"),
+                            r["rate"], str(r["basis"] or ""), r["valid_from"], r["valid_to"], r.where))
+    return out
+
+
+@dataclass(frozen=True)
+class RateOverride:
+    pos: int
+    rate: Decimal
+    reason: str
+
+
+def parse_rate_override(text: str) -> RateOverride:
+    """« N:TAUX:MOTIF » — a line's rate forced, with its reason (a 0 % rate needs a legal one)."""
+    where = f"Taux « {fields.shown(text)} »"
+    parts = str(text).split(":", 2)
+    if len(parts) != 3 or not parts[0].strip().isdigit():
+        raise refuse("taux.format", where, "écrivez N:TAUX:MOTIF, par exemple 2:10:\"pièces hors équipement\".")
+    try:
+        rate = fields.vat_rate(parts[1])
+    except fields.FieldError as exc:
+        raise refuse("taux.taux", where, fields.after_colon(str(exc))) from None
+    reason = parts[2].strip()
+    if rate == 0:
+        key = reason.casefold().replace(" ", "").replace(".", "")
+        key = {"293b": "293b", "art293b": "293b", "autoliquidation": "autoliquidation"}.get(key, "")
+        if not key:
+            raise refuse("taux.zero", where, "un taux de 0 % doit porter sa mention légale : motif « autoliquidation » "
+                                             "(sous-traitance du bâtiment) ou « 293B » (franchise en base).")
+        reason = vat.ZERO_REASONS[key]
+    if not reason:
+        raise refuse("taux.motif", where, "indiquez le motif du changement de taux (après le 2e « : »).")
+    reason = fields.text(reason, label="Le motif", max_len=200)
+    return RateOverride(int(parts[0]), rate, reason)
+
+
+# --------------------------------------------------------------------------- totals
+def to_line(r: Mapping[str, Any]) -> pricing.Line:
+    return pricing.Line(
+        qty=r.get("qty") or Decimal(0), unit_price=r.get("unit_price") or ZERO, rate=r.get("rate") or Decimal(0),
+        discount_pct=r.get("discount_pct") or Decimal(0), fixed_vat=r.get("fixed_vat"),
+    )
+
+
+def totals_of(lines: Iterable[Mapping[str, Any]], discount_pct: Decimal | None) -> pricing.Totals:
+    return pricing.compute([to_line(r) for r in lines], discount_pct or Decimal(0))
+
+
+def totals_json(t: pricing.Totals) -> dict[str, Any]:
+    return {
+        "total_ht": t.ht, "total_tva": t.vat, "total_ttc": t.ttc, "remise_globale": t.discount,
+        "acomptes_deduits_ht": -t.deducted_ht, "acomptes_deduits_tva": -t.deducted_vat,
+        "par_taux": [{"taux": str(r.rate.normalize()), "base_ht": r.base, "tva": r.vat, "ttc": r.ttc}
+                     for r in t.per_rate],
+    }
+
+
+def lines_of(store: FileStore, table: str, key: str, refs: set[str]) -> dict[str, list[Row]]:
+    out: dict[str, list[Row]] = {}
+    for r in store.rows_where(table, key, refs):
+        out.setdefault(str(r[key]), []).append(r)
+    for v in out.values():
+        v.sort(key=lambda r: r["pos"] or 0)
+    return out
+
+
+def check_lines(lines: Sequence[Row], what: str) -> None:
+    """Lines typed or edited in Excel: refuse what cannot be priced, naming the cell's row."""
+    problems = []
+    for r in lines:
+        if r["qty"] is None or r["unit_price"] is None or r["rate"] is None:
+            problems.append(Issue("ligne.vide", f"{r.where} ({what}) : quantité, PU HT et TVA % sont obligatoires.",
+                                  r.where))
+        elif r["rate"] not in VAT_RATES:
+            problems.append(Issue("ligne.taux", f"{r.where} ({what}) : le taux {fmt_pct(r['rate'])} n'existe pas "
+                                                "(20, 10, 5,5, 2,1 ou 0).", r.where))
+        elif r["rate"] == 0 and not r.get("rate_reason"):
+            problems.append(Issue("ligne.zero", f"{r.where} ({what}) : une ligne à 0 % doit porter sa mention légale "
+                                                "dans « Motif du taux ».", r.where))
+    if problems:
+        raise Refused(problems)
+
+
+# --------------------------------------------------------------------------- lookups
+def get_row(store: FileStore, table: str, key: str, value: str, label: str, hint: str) -> Row:
+    folded = (value or "").strip().casefold()
+    for r in store.rows(table):
+        if str(r.get(key) or "").casefold() == folded:
+            return r
+    shown = fields.shown(value)
+    raise Refused(Issue(f"{table}.inconnu", f"{label} « {shown} » introuvable. {hint}", f"{label} {shown}"))
+
+
+def client_name(row: Any) -> str:
+    return f"{row.get('name') or ''} {row.get('first_name') or ''}".strip()
+
+
+def next_ref(store: FileStore, changes: Any, series: str, year: int | None, prefix: str, width: int,
+             table: str, key: str) -> str:
+    """D2026-0001, BC2026-0001, R2026-00001…: counter of Compteurs, never below what the table holds."""
+    from pyxl.services.common import next_number
+
+    pat = re.compile(re.escape(prefix) + r"(\d+)$")
+    existing = [int(m.group(1)) for r in store.rows(table) if (m := pat.match(str(r.get(key) or "")))]
+    n = next_number(store, changes, series, year, existing)
+    return f"{prefix}{n:0{width}d}"
+
+
+def day(d: dt.date | None) -> str:
+    return d.strftime("%d/%m/%Y") if d else ""
