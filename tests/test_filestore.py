@@ -6,6 +6,7 @@ concerned may change; after every refusal the file is byte-identical and nothing
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -23,7 +24,7 @@ from ooxml_check import assert_only_changed, assert_valid, assert_zip_sound, zip
 from python_calamine import CalamineWorkbook
 
 from pyxl.core.issues import Refused
-from pyxl.workbook import backups, ooxml
+from pyxl.workbook import backups, migrate, ooxml
 from pyxl.workbook.builder import build
 from pyxl.workbook.filestore import ChangeSet, FileStore, lock_path, office_lock
 from pyxl.workbook.schema import SCHEMA, Column, Kind, Table
@@ -47,6 +48,10 @@ T_KINDS = Table(
     ),
 )
 KINDS_SCHEMA = SCHEMA.with_tables(T_KINDS)
+# The tables of schema version 1, the version of the LibreOffice-saved fixture (tests/data/libreoffice).
+V1_SCHEMA = dataclasses.replace(SCHEMA, version=1, tables=tuple(
+    t for t in SCHEMA.tables
+    if t.name in ("tParametres", "tCompteurs", "tClients", "tArticles", "tSecteurs", "tJournalAudit")))
 
 
 def apply(path: Path, changes: ChangeSet, schema=SCHEMA) -> None:
@@ -217,25 +222,33 @@ def test_empty_change_set_touches_nothing(book):
     assert not (book.parent / backups.DIRNAME).exists()
 
 
-def test_libreoffice_saved_workbook_is_written_in_place(libreoffice_book, tmp_path):
+@pytest.mark.parametrize("migrated", [False, True], ids=["as-saved-v1", "migrated"])
+def test_libreoffice_saved_workbook_is_written_in_place(libreoffice_book, tmp_path, migrated):
+    """The fixture is a version-1 workbook: written as it is with the schema of version 1, and once
+    migrated to the current schema (its LibreOffice sheets are kept as they are by the migration)."""
+    schema = V1_SCHEMA
+    if migrated:
+        assert migrate.migrate(libreoffice_book)
+        schema = SCHEMA
+    assert FileStore(libreoffice_book, schema).version() == schema.version
     before = tmp_path / "before.xlsx"
     before.write_bytes(libreoffice_book.read_bytes())
     cs = appended("tClients", {"code": "C003", "kind": "Particulier", "name": "L'Hôpital", "created": AS_OF,
                                "active": True})
     cs.append("tCompteurs", {"series": "FA", "year": 2026, "last": 1})
     cs.update("tClients", 2, {"notes": "vu"})
-    apply(libreoffice_book, cs)
+    apply(libreoffice_book, cs, schema)
     assert_valid(libreoffice_book)
     c_sheet, c_table = part_of(libreoffice_book, "tClients")
     k_sheet, _ = part_of(libreoffice_book, "tCompteurs")
     assert_only_changed(before, libreoffice_book, {c_sheet, c_table, k_sheet})
-    got = rows(libreoffice_book, "tClients")
+    got = rows(libreoffice_book, "tClients", schema)
     assert [(r["code"], r["notes"], r["created"], r["active"]) for r in got] == [
         ("C001", "vu", dt.date(2026, 1, 15), "Oui"),
         ("C002", None, dt.date(2026, 2, 1), "Non"),
         ("C003", None, AS_OF, "Oui"),
     ]
-    assert rows(libreoffice_book, "tCompteurs") == [{"series": "FA", "year": 2026, "last": 1}]
+    assert rows(libreoffice_book, "tCompteurs", schema) == [{"series": "FA", "year": 2026, "last": 1}]
 
 
 def test_columns_moved_by_the_user_are_followed(book):
@@ -314,7 +327,11 @@ def _rezip(path: Path, changes: dict[str, bytes]) -> None:
             z.writestr(info, changes.get(info.filename, data))
 
 
-@pytest.mark.parametrize(("version", "code"), [("2", "store.new"), ("0", "store.old")])
+@pytest.mark.parametrize(("version", "code"), [
+    (str(SCHEMA.version + 1), "store.new"),
+    (str(SCHEMA.version - 1), "store.old"),
+    ("0", "store.old"),
+])
 def test_wrong_schema_version_is_refused(book, version, code):
     wb = zip_parts(book)["xl/workbook.xml"]
     new = re.sub(rb'(name="_SYC_VersionSchema"[^>]*>)=?\d+<', rb"\g<1>=" + version.encode() + b"<", wb)

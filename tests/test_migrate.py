@@ -17,16 +17,28 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import LIBREOFFICE_BOOK
+from conftest import DATA, LIBREOFFICE_BOOK
 from lxml import etree
 from ooxml_check import assert_valid, raw_entries
 
+from pyxl.core import vat
 from pyxl.core.issues import Refused
+from pyxl.workbook import builder, ooxml
 from pyxl.workbook import migrate as mig
-from pyxl.workbook import ooxml
 from pyxl.workbook.builder import build
 from pyxl.workbook.filestore import ChangeSet, FileStore
-from pyxl.workbook.schema import SCHEMA, T_CLIENTS, VERSION_NAME, Column, Kind, Schema, Table
+from pyxl.workbook.schema import (
+    CATEGORIES,
+    SCHEMA,
+    T_ARTICLES,
+    T_CLIENTS,
+    T_VAT_RULES,
+    VERSION_NAME,
+    Column,
+    Kind,
+    Schema,
+    Table,
+)
 
 TODAY = dt.date(2026, 3, 2)
 NS = {"m": ooxml.NS_MAIN, "r": ooxml.NS_R,
@@ -34,12 +46,40 @@ NS = {"m": ooxml.NS_MAIN, "r": ooxml.NS_R,
       "ep": "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
       "cp": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"}
 
+# Schema version 1: without the sales-chain tables of version 2, nor its « Chaudière THPE » category.
+V2_TABLES = ("tReglesTVA", "tDevis", "tLignesDevis", "tCommandes", "tFactures", "tLignesFactures", "tReglements",
+             "tClotures")
+V1_ARTICLES = dataclasses.replace(T_ARTICLES, columns=tuple(
+    dataclasses.replace(c, choices=tuple(v for v in CATEGORIES if v != "Chaudière THPE")) if c.key == "category"
+    else c for c in T_ARTICLES.columns))
+V1_SCHEMA = dataclasses.replace(
+    SCHEMA,
+    version=1,
+    tables=tuple(V1_ARTICLES if t.name == "tArticles" else t for t in SCHEMA.tables if t.name not in V2_TABLES),
+)
+# Schema version 0: version 1 without tSecteurs nor the « Catégorie » of tClients.
 OLD_CLIENTS = dataclasses.replace(T_CLIENTS, columns=tuple(c for c in T_CLIENTS.columns if c.key != "category"))
 OLD_SCHEMA = dataclasses.replace(
-    SCHEMA,
+    V1_SCHEMA,
     version=0,
-    tables=tuple(OLD_CLIENTS if t.name == "tClients" else t for t in SCHEMA.tables if t.name != "tSecteurs"),
+    tables=tuple(OLD_CLIENTS if t.name == "tClients" else t for t in V1_SCHEMA.tables if t.name != "tSecteurs"),
 )
+NEW_IN_V2 = [t for t in SCHEMA.tables if t.name in V2_TABLES]
+V1_BOOK = DATA / "v1" / "syc_v1.xlsm"  # the committed version-1 workbook, with data (see its README)
+
+THPE_ADDED = "ajout de « Chaudière THPE » à la liste de choix de la colonne « Catégorie » (table tArticles)"
+V2_SHEETS_ADDED = [f"ajout de la feuille {t.sheet} (table {t.name})" for t in NEW_IN_V2]
+VAT_STEP = ("étape de données de la version 2 : règles de TVA par défaut dans la feuille « Règles TVA », "
+            "si elle est vide")
+# what migrating the version-0 book of `old_book` does
+OLD_BOOK_DONE = [
+    "ajout de la colonne « Catégorie » à la table tClients",
+    THPE_ADDED,
+    "ajout de la feuille Secteurs (table tSecteurs)",
+    *V2_SHEETS_ADDED,
+    f"mise à jour de la version du schéma : 0 → {SCHEMA.version}",
+    VAT_STEP,
+]
 CLIENTS = [
     {"code": "C001", "kind": "Particulier", "name": "Dupont", "address": "1 rue des Lilas", "postcode": "69001",
      "city": "Lyon", "created": dt.date(2026, 1, 5), "active": "Oui"},
@@ -81,9 +121,41 @@ def backups(path: Path) -> list[Path]:
     return sorted(d.glob(f"{path.stem}_*")) if d.is_dir() else []
 
 
+def assert_styles_only_extended(before: bytes, after: bytes) -> None:
+    """styles.xml keeps every format, style and dxf it had, at the same index: new ones are appended."""
+    old, new = etree.fromstring(before), etree.fromstring(after)
+    assert [c.tag for c in old] == [c.tag for c in new]
+    for o, n in zip(old, new, strict=True):
+        if etree.QName(o).localname in ("numFmts", "cellXfs", "dxfs"):
+            assert [etree.tostring(c) for c in o] == [etree.tostring(c) for c in n][: len(o)]
+            assert n.get("count") == str(len(n))
+        else:
+            assert etree.tostring(o) == etree.tostring(n)
+    codes = [f.get("formatCode") for f in new.iterfind("m:numFmts/m:numFmt", NS)]
+    assert len(set(codes)) == len(codes)
+
+
+def category_validation(articles: etree._Element) -> etree._Element:
+    """The list validation of the « Catégorie » column of the articles' sheet (there is one)."""
+    (dv,) = [d for d in articles.iterfind("m:dataValidations/m:dataValidation", NS)
+             if d.get("errorTitle") == "Catégorie"]
+    return dv
+
+
+def default_vat_rules(tmp_path: Path) -> list[dict]:
+    """The VAT rules of a new workbook, as the store reads them."""
+    path = tmp_path / "neuf" / "SYC_Gestion.xlsm"
+    path.parent.mkdir()
+    build(path)
+    rules = [dict(r.values) for r in FileStore(path).rows("tReglesTVA")]
+    assert len(rules) == len(builder.default_rows()["tReglesTVA"]) > 0
+    return rules
+
+
 @pytest.fixture
 def old_book(tmp_path: Path) -> Path:
-    """A version-0 workbook: no tSecteurs, no « Catégorie » in tClients, two clients in it."""
+    """A version-0 workbook: no tSecteurs, no « Catégorie » in tClients, none of the tables of version 2,
+    two clients in it."""
     path = tmp_path / "SYC_Gestion.xlsm"
     build(path, schema=OLD_SCHEMA)
     changes = ChangeSet()
@@ -96,11 +168,7 @@ def old_book(tmp_path: Path) -> Path:
 # --------------------------------------------------------------------------- the main path
 def test_plan_describes_and_writes_nothing(old_book: Path) -> None:
     before, earlier_backups = old_book.read_bytes(), backups(old_book)
-    assert mig.plan(old_book) == [
-        "ajout de la colonne « Catégorie » à la table tClients",
-        "ajout de la feuille Secteurs (table tSecteurs)",
-        f"mise à jour de la version du schéma : 0 → {SCHEMA.version}",
-    ]
+    assert mig.plan(old_book) == OLD_BOOK_DONE
     assert old_book.read_bytes() == before
     assert backups(old_book) == earlier_backups
 
@@ -109,22 +177,21 @@ def test_migrate_old_book(old_book: Path) -> None:
     before_bytes = old_book.read_bytes()
     before = raw_entries(old_book)
     earlier_backups = backups(old_book)  # the fixture's own write
-    clients_part = sheet_part(old_book, "Clients")
+    clients_part, articles_part = sheet_part(old_book, "Clients"), sheet_part(old_book, "Articles")
     old_rows = [dict(r.values) for r in FileStore(old_book, schema=OLD_SCHEMA).rows("tClients")]
+    old_styles = read_part(old_book, "xl/styles.xml")
 
     done = mig.migrate(old_book)
 
-    assert done == [
-        "ajout de la colonne « Catégorie » à la table tClients",
-        "ajout de la feuille Secteurs (table tSecteurs)",
-        f"mise à jour de la version du schéma : 0 → {SCHEMA.version}",
-    ]
+    assert done == OLD_BOOK_DONE
     assert_valid(old_book)
 
     store = FileStore(old_book)
     assert store.version() == SCHEMA.version
     store.check_version()
     assert store.rows("tSecteurs") == []
+    assert all(store.rows(t.name) == [] for t in NEW_IN_V2 if t.name != "tReglesTVA")
+    assert [dict(r.values) for r in store.rows("tReglesTVA")] == default_vat_rules(old_book.parent)
     rows = [dict(r.values) for r in store.rows("tClients")]
     assert [{k: v for k, v in r.items() if k != "category"} for r in rows] == old_rows
     assert [r["category"] for r in rows] == [None, None]
@@ -133,14 +200,18 @@ def test_migrate_old_book(old_book: Path) -> None:
     # only the parts concerned changed; every other entry is the very same compressed bytes
     after = raw_entries(old_book)
     changed = {"[Content_Types].xml", "xl/_rels/workbook.xml.rels", "xl/workbook.xml", "docProps/app.xml",
-               "docProps/custom.xml", clients_part, "xl/tables/table3.xml"}
+               "docProps/custom.xml", clients_part, "xl/tables/table3.xml", articles_part, "xl/styles.xml"}
     added = set(after) - set(before)
-    assert added == {"xl/worksheets/sheet6.xml", "xl/worksheets/_rels/sheet6.xml.rels", "xl/tables/table6.xml"}
+    # the new sheets and tables take the next free numbers: 6 for Secteurs, then the tables of version 2
+    new = range(6, 6 + 1 + len(NEW_IN_V2))
+    assert added == {*(f"xl/worksheets/sheet{i}.xml" for i in new), *(f"xl/tables/table{i}.xml" for i in new),
+                     *(f"xl/worksheets/_rels/sheet{i}.xml.rels" for i in new)}
     assert set(before) <= set(after)
     for name in set(before) - changed:
         assert after[name] == before[name], name
     assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
-    assert after["xl/styles.xml"] == before["xl/styles.xml"]  # the builder's formats are reused
+    # the builder's formats are reused; only those of the new columns are added
+    assert_styles_only_extended(old_styles, read_part(old_book, "xl/styles.xml"))
 
     # the backup is the file as it was
     (backup,) = set(backups(old_book)) - set(earlier_backups)
@@ -152,8 +223,10 @@ def test_migrated_structure(old_book: Path) -> None:
     wb = xml(old_book, "xl/workbook.xml")
     sheets = wb.findall("m:sheets/m:sheet", NS)
     names = [s.get("name") for s in sheets]
-    # in schema order: after Articles, before the audit journal
-    assert names == ["Paramètres", "Compteurs", "Clients", "Articles", "Secteurs", "Journal d'audit"]
+    # in schema order: Secteurs after Articles, the tables of version 2 after it, before the audit journal
+    assert names == ["Paramètres", "Compteurs", "Clients", "Articles", "Secteurs",
+                     *(t.sheet for t in NEW_IN_V2), "Journal d'audit"]
+    assert names == [t.sheet for t in SCHEMA.tables]
     assert len({s.get("sheetId") for s in sheets}) == len(sheets)
     assert wb.find(f"m:definedNames/m:definedName[@name='{VERSION_NAME}']", NS).text == str(SCHEMA.version)
     # app.xml lists the same sheets, in the same order
@@ -169,8 +242,8 @@ def test_migrated_structure(old_book: Path) -> None:
 
     new_sheet = read_part(old_book, "xl/worksheets/sheet6.xml")
     code_names = [re.search(rb'codeName="([^"]+)"', read_part(old_book, f"xl/worksheets/sheet{i}.xml")).group(1)
-                  for i in range(1, 7)]
-    assert code_names[-1] == b"Sheet6" and len(set(code_names)) == 6
+                  for i in range(1, len(names) + 1)]
+    assert code_names == [f"Sheet{i}".encode() for i in range(1, len(names) + 1)]
     assert "Début du code postal".encode() in new_sheet and b't="inlineStr"' in new_sheet
     table = xml(old_book, "xl/tables/table6.xml")
     assert (table.get("name"), table.get("displayName"), table.get("ref")) == ("tSecteurs", "tSecteurs", "A1:C2")
@@ -187,6 +260,115 @@ def test_migrated_structure(old_book: Path) -> None:
     assert clients.find("m:tableColumns", NS).get("count") == str(n)
     sheet = read_part(old_book, sheet_part(old_book, "Clients"))
     assert b'sqref="S2:S1048576"' in sheet and b"Commer\xc3\xa7ant-artisan,Autre" in sheet
+
+    # the drop-down of the articles' « Catégorie » offers the category added by version 2
+    articles = xml(old_book, sheet_part(old_book, "Articles"))
+    dv = category_validation(articles)
+    assert dv.get("sqref") == "H2:H1048576"
+    assert dv.findtext("m:formula1", namespaces=NS) == '"' + ",".join(CATEGORIES) + '"'
+    assert dv.get("error") == "Choisissez une valeur de la liste : " + ", ".join(CATEGORIES)
+    assert len(articles.findall("m:dataValidations/m:dataValidation", NS)) == int(
+        articles.find("m:dataValidations", NS).get("count"))
+
+
+def test_version_1_workbook(tmp_path: Path) -> None:
+    """A real workbook of version 1 (the committed one of that version, with a client, two articles
+    and a sector written by the code of that version) gains the tables of version 2 and its VAT rules;
+    its data and every other part are kept as they were."""
+    path = tmp_path / "SYC_Gestion.xlsm"
+    shutil.copy(V1_BOOK, path)
+    before, before_bytes = raw_entries(path), path.read_bytes()
+    pkg = ooxml.Package(str(path))
+    assert mig.workbook_version(pkg) == 1
+    assert {k.lower() for k in pkg.tables} == {t.name.lower() for t in V1_SCHEMA.tables}
+    for t in V1_SCHEMA.tables:  # V1_SCHEMA is the schema of this file
+        assert list(pkg.table(t.name).headers) == [c.header for c in t.columns]
+    articles_part = pkg.table("tArticles").sheet_part
+    pkg.close()
+    old_store = FileStore(path, schema=V1_SCHEMA)
+    old = {t.name: [dict(r.values) for r in old_store.rows(t.name)] for t in V1_SCHEMA.tables}
+    old_store.close()
+    assert [len(old[t]) for t in ("tClients", "tArticles", "tSecteurs")] == [1, 2, 1]
+    assert old["tArticles"][0]["category"] == "Chaudière gaz"
+    old_styles = read_part(path, "xl/styles.xml")
+
+    expected = [THPE_ADDED, *V2_SHEETS_ADDED, "mise à jour de la version du schéma : 1 → 2", VAT_STEP]
+    assert mig.plan(path) == expected
+    assert path.read_bytes() == before_bytes
+    assert mig.migrate(path) == expected
+    assert_valid(path)
+
+    # version 2, every table of the schema with its headers, the new ones in schema order
+    pkg = ooxml.Package(str(path))
+    assert mig.workbook_version(pkg) == 2 == SCHEMA.version
+    for t in SCHEMA.tables:
+        assert list(pkg.table(t.name).headers) == [c.header for c in t.columns], t.name
+    assert list(pkg.sheets) == [t.sheet for t in SCHEMA.tables]
+    pkg.close()
+    assert xml(path, "docProps/custom.xml").find(
+        "cp:property[@name='SYC_VersionSchema']/vt:lpwstr", NS).text == "2"
+
+    store = FileStore(path)
+    store.check_version()
+    # the VAT rules of a new workbook; the other new tables are empty
+    rules = [dict(r.values) for r in store.rows("tReglesTVA")]
+    assert rules == default_vat_rules(tmp_path)
+    assert [(r["nature"], r["category"], r["housing"], r["rate"]) for r in rules] == [
+        (r.nature, r.category, r.housing, r.rate) for r in vat.default_rules()]
+    assert all(store.rows(t.name) == [] for t in NEW_IN_V2 if t is not T_VAT_RULES)
+    # the data of version 1, unchanged
+    assert {t.name: [dict(r.values) for r in store.rows(t.name)] for t in V1_SCHEMA.tables} == old
+    store.close()
+
+    # the parts: the VBA project and all the others byte for byte, but those the migration edits
+    after = raw_entries(path)
+    changed = {"[Content_Types].xml", "xl/_rels/workbook.xml.rels", "xl/workbook.xml", "docProps/app.xml",
+               "docProps/custom.xml", "xl/styles.xml", articles_part}
+    assert {n for n in before if after.get(n) != before[n]} == changed
+    new = range(7, 7 + len(NEW_IN_V2))  # the six sheets and tables of version 1 keep their numbers
+    assert set(after) - set(before) == {
+        *(f"xl/worksheets/sheet{i}.xml" for i in new), *(f"xl/worksheets/_rels/sheet{i}.xml.rels" for i in new),
+        *(f"xl/tables/table{i}.xml" for i in new)}
+    assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
+    assert after["xl/sharedStrings.xml"] == before["xl/sharedStrings.xml"]
+    assert_styles_only_extended(old_styles, read_part(path, "xl/styles.xml"))
+    (backup,) = backups(path)
+    assert backup.read_bytes() == before_bytes
+
+    # the migrated workbook takes quotes and invoices
+    changes = ChangeSet()
+    changes.append("tDevis", {
+        "number": "D2026-0001", "date": TODAY, "client": "C001", "client_name": "Dupont & Fils",
+        "object": "Remplacement de chaudière", "nature": "Remplacement", "housing_old": True,
+        "status": "Brouillon", "validity_days": 30, "total_ht": Decimal("2450.50"), "total_vat": Decimal("490.10"),
+        "total_ttc": Decimal("2940.60")})
+    changes.append("tLignesDevis", {
+        "quote": "D2026-0001", "pos": 1, "article": "CH-GAZ", "designation": "Chaudière gaz à condensation 24 kW",
+        "unit": "u", "qty": Decimal(1), "unit_price": Decimal("2450.50"), "rate": Decimal(20),
+        "net": Decimal("2450.50"), "category": "Chaudière gaz"})
+    changes.append("tFactures", {
+        "ref": "BROUILLON-1", "doc_type": "Facture", "status": "Brouillon", "client": "C001",
+        "client_name": "Dupont & Fils", "quote": "D2026-0001", "nature": "Remplacement",
+        "total_ht": Decimal("2450.50"), "created": TODAY})
+    FileStore(path).apply(changes, as_of=TODAY)
+    assert_valid(path)
+    store = FileStore(path)
+    (quote,) = store.rows("tDevis")
+    assert (quote["number"], quote["date"], quote["housing_old"], quote["validity_days"], quote["total_ttc"]) == (
+        "D2026-0001", TODAY, "Oui", 30, Decimal("2940.60"))
+    assert [(r["quote"], r["qty"], r["rate"], r["net"]) for r in store.rows("tLignesDevis")] == [
+        ("D2026-0001", Decimal(1), Decimal(20), Decimal("2450.50"))]
+    (invoice,) = store.rows("tFactures")
+    assert (invoice["ref"], invoice["number"], invoice["status"], invoice["total_ht"], invoice["created"]) == (
+        "BROUILLON-1", None, "Brouillon", Decimal("2450.50"), TODAY)
+    assert {t.name: [dict(r.values) for r in store.rows(t.name)] for t in V1_SCHEMA.tables} == old
+    assert [dict(r.values) for r in store.rows("tReglesTVA")] == rules
+    store.close()
+
+    # migrated once: nothing more to do
+    current = path.read_bytes()
+    assert mig.plan(path) == [] and mig.migrate(path) == []
+    assert path.read_bytes() == current
 
 
 def test_new_table_and_column_take_writes(old_book: Path) -> None:
@@ -265,6 +447,41 @@ def test_sheet_without_its_table_is_refused(tmp_path: Path) -> None:
     assert path.read_bytes() == before
 
 
+OLD_CATEGORY_LIST = ",".join(c for c in CATEGORIES if c != "Chaudière THPE").encode()
+
+
+@pytest.mark.parametrize(("formula", "expected", "done"), [
+    # the user added a category of his own: kept, the new one goes after « Chaudière fioul »
+    (b'"' + OLD_CATEGORY_LIST + b',Po\xc3\xaale"', '"' + ",".join(CATEGORIES) + ',Poêle"', THPE_ADDED),
+    # a list read from cells: not ours to change
+    (b"Listes!$A$1:$A$20", "Listes!$A$1:$A$20", None),
+    # a list that no longer offers any category of the schema: the user's own, left alone
+    (b'"Gaz,Fioul"', '"Gaz,Fioul"', None),
+    # no room left under Excel's 255 characters: left as it is, and said
+    (b'"' + OLD_CATEGORY_LIST + b"," + b"x" * (254 - len(OLD_CATEGORY_LIST)) + b'"',
+     '"' + OLD_CATEGORY_LIST.decode() + "," + "x" * (254 - len(OLD_CATEGORY_LIST)) + '"',
+     "liste de choix de la colonne « Catégorie » (table tArticles) laissée telle quelle : avec « Chaudière THPE » "
+     "elle dépasserait les 255 caractères admis par Excel (la valeur reste acceptée par SYC Gestion)"),
+])
+def test_a_choice_list_edited_by_the_user(old_book: Path, formula: bytes, expected: str, done: str | None) -> None:
+    articles = sheet_part(old_book, "Articles")
+    old = b'<formula1>"' + OLD_CATEGORY_LIST + b'"</formula1>'
+
+    def edit(b: bytes) -> bytes:
+        assert b.count(old) == 1
+        return b.replace(old, b"<formula1>" + formula + b"</formula1>")
+
+    patch_parts(old_book, {articles: edit})
+    before = read_part(old_book, articles)
+    assert [d for d in mig.migrate(old_book) if "liste de choix" in d] == ([done] if done else [])
+    assert_valid(old_book)
+    sheet = xml(old_book, articles)
+    dv = category_validation(sheet)
+    assert dv.findtext("m:formula1", namespaces=NS) == expected
+    if done != THPE_ADDED:
+        assert read_part(old_book, articles) == before
+
+
 def test_not_a_workbook_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "x.xlsm"
     path.write_bytes(b"not a zip")
@@ -323,14 +540,16 @@ def test_data_steps_run_in_order_once(tmp_path: Path, monkeypatch: pytest.Monkey
 
 def test_only_later_steps_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
-    monkeypatch.setitem(mig.STEPS, 1, lambda store: calls.append(1))
-    monkeypatch.setitem(mig.STEPS, 2, lambda store: calls.append(2))
+    v = SCHEMA.version
+    for n in range(1, v + 2):
+        monkeypatch.setitem(mig.STEPS, n, lambda store, n=n: calls.append(n))
     path = tmp_path / "SYC_Gestion.xlsm"
-    build(path)  # version 1
-    assert mig.migrate(path, dataclasses.replace(SCHEMA, version=2)) == [
-        "mise à jour de la version du schéma : 1 → 2", "étape de données de la version 2 : <lambda>"]
-    assert calls == [2]
-    assert FileStore(path, schema=dataclasses.replace(SCHEMA, version=2)).version() == 2
+    build(path)  # the current version, v
+    target = dataclasses.replace(SCHEMA, version=v + 1)
+    assert mig.migrate(path, target) == [f"mise à jour de la version du schéma : {v} → {v + 1}",
+                                         f"étape de données de la version {v + 1} : <lambda>"]
+    assert calls == [v + 1]
+    assert FileStore(path, schema=target).version() == v + 1
 
 
 def test_failing_step_leaves_the_book_untouched(old_book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -368,9 +587,10 @@ def test_user_edited_book(old_book: Path) -> None:
     assert_valid(old_book)
     wb = xml(old_book, "xl/workbook.xml")
     view = wb.find("m:bookViews/m:workbookView", NS)
-    assert (view.get("activeTab"), view.get("firstSheet")) == ("5", "1")
+    audit = str(len(SCHEMA.tables) - 1)  # the 5th sheet, the audit journal, is the last one now
+    assert (view.get("activeTab"), view.get("firstSheet")) == (audit, "1")
     local = wb.find("m:definedNames/m:definedName[@name='_xlnm._FilterDatabase']", NS)
-    assert local.get("localSheetId") == "5"  # still the audit journal, now 6th
+    assert local.get("localSheetId") == audit  # still the audit journal
     ranges = [(c.get("min"), c.get("max"), c.get("width"))
               for c in xml(old_book, clients).findall("m:cols/m:col", NS)]
     assert ranges[-3:] == [("18", "18", "40.7109375"), ("19", "19", "18.7109375"), ("20", "40", "40.7109375")]
@@ -430,7 +650,8 @@ def test_excel_saved_book(excel_fixture: Callable[[str], Path]) -> None:
     done = mig.migrate(path, schema)
     assert done == ["ajout de la colonne « Montant » à la table Table1",
                     "ajout de la feuille Nouveau (table tNouveau)",
-                    "mise à jour de la version du schéma : 0 → 3"]
+                    "mise à jour de la version du schéma : 0 → 3",
+                    VAT_STEP]  # it runs (0 < 2 <= 3) and does nothing: this schema has no tReglesTVA
     assert_valid(path)
     after = raw_entries(path)
     for name in ("xl/sharedStrings.xml", "xl/worksheets/sheet2.xml", "xl/tables/table2.xml", "xl/theme/theme1.xml"):
@@ -481,11 +702,16 @@ def test_excel_saved_macro_book(excel_fixture: Callable[[str], Path]) -> None:
 
 
 def test_libreoffice_saved_book(tmp_path: Path) -> None:
-    """The committed LibreOffice-saved workbook (its markup: shared strings, verbose rows, no VBA)."""
+    """The committed LibreOffice-saved workbook (its markup: shared strings, verbose rows, no VBA), a
+    version-1 book, migrated past the current version: the tables of version 2, then one more."""
     path = tmp_path / LIBREOFFICE_BOOK.name
     shutil.copy(LIBREOFFICE_BOOK, path)
     before = raw_entries(path)
-    rows_before = [dict(r.values) for r in FileStore(path).rows("tClients")]
+    old = FileStore(path, schema=V1_SCHEMA)
+    assert old.version() == 1
+    rows_before = [dict(r.values) for r in old.rows("tClients")]
+    articles_before = [dict(r.values) for r in old.rows("tArticles")]
+    old.close()
     extra = Column("origin", "Origine du contact", Kind.CHOICE, choices=("Bouche-à-oreille", "Site web"))
     clients = dataclasses.replace(T_CLIENTS, columns=(*T_CLIENTS.columns, extra))
     visits = Table("tVisites", "Visites", (Column("date", "Date", Kind.DATE), Column("client", "Client"),
@@ -495,14 +721,24 @@ def test_libreoffice_saved_book(tmp_path: Path) -> None:
         tables=(*(clients if t.name == "tClients" else t for t in SCHEMA.tables), visits))
     assert mig.migrate(path, target) == [
         "ajout de la colonne « Origine du contact » à la table tClients",
+        THPE_ADDED,
+        *V2_SHEETS_ADDED,
         "ajout de la feuille Visites (table tVisites)",
-        f"mise à jour de la version du schéma : {SCHEMA.version} → {SCHEMA.version + 1}",
+        f"mise à jour de la version du schéma : 1 → {SCHEMA.version + 1}",
+        VAT_STEP,
     ]
     assert_valid(path)
     after = raw_entries(path)
     assert after["xl/sharedStrings.xml"] == before["xl/sharedStrings.xml"]
+    # LibreOffice's validation of the articles' « Catégorie » (H2:H1002) offers the new category
+    articles = xml(path, sheet_part(path, "Articles"))
+    dv = category_validation(articles)
+    assert dv.get("sqref") == "H2:H1002"
+    assert dv.findtext("m:formula1", namespaces=NS) == '"' + ",".join(CATEGORIES) + '"'
     store = FileStore(path, schema=target)
     assert [{k: v for k, v in r.values.items() if k != "origin"} for r in store.rows("tClients")] == rows_before
+    assert [dict(r.values) for r in store.rows("tArticles")] == articles_before
+    assert [dict(r.values) for r in store.rows("tReglesTVA")] == default_vat_rules(tmp_path)
     assert store.rows("tVisites") == []
     changes = ChangeSet()
     changes.append("tVisites", {"date": dt.date(2026, 2, 3), "client": "C001", "amount": Decimal("80.00")})
@@ -524,13 +760,14 @@ def test_libreoffice_round_trip_of_an_old_macro_book(old_book: Path, tmp_path: P
         check=True, capture_output=True, timeout=120,
     )
     path = out / old_book.name
-    assert mig.plan(path)[-1] == f"mise à jour de la version du schéma : 0 → {SCHEMA.version}"
+    assert mig.plan(path) == OLD_BOOK_DONE
     before = raw_entries(path)
-    mig.migrate(path)
+    assert mig.migrate(path) == OLD_BOOK_DONE
     assert_valid(path)
     assert raw_entries(path)["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
     store = FileStore(path)
     assert store.rows("tSecteurs") == []
+    assert [dict(r.values) for r in store.rows("tReglesTVA")] == default_vat_rules(tmp_path)
     assert [(r["code"], r["category"]) for r in store.rows("tClients")] == [("C001", None), ("C002", None)]
     changes = ChangeSet()
     changes.append("tSecteurs", {"prefix": "69", "sector": "Rhône"})

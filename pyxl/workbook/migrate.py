@@ -5,6 +5,8 @@ with its table, or columns at the right end of an existing table. It then sets t
 name (`VERSION_NAME`) and runs the optional data steps of `STEPS`. Only the parts concerned are
 rewritten (workbook.xml, its rels, [Content_Types].xml, styles.xml, the edited sheets and tables,
 docProps); every other zip entry, the VBA project first of all, is copied raw by `ooxml.rewrite`.
+When the schema offers more choices in an existing column (a new article category), the column's
+drop-down — a list validation written as a literal list — gets the new values too.
 Neither openpyxl nor LibreOffice ever saves the user's file: they would lose parts of it.
 
 The new package is built into a temporary file, re-opened and checked, then put in place by
@@ -25,10 +27,10 @@ from pathlib import Path
 from lxml import etree
 
 from pyxl.core.issues import Issue, Refused
-from pyxl.workbook import filestore, ooxml
+from pyxl.workbook import builder, filestore, ooxml
 from pyxl.workbook.filestore import ChangeSet, FileStore
 from pyxl.workbook.ooxml import NS_CT, NS_MAIN, NS_PR, NS_R, q
-from pyxl.workbook.schema import SCHEMA, VERSION_NAME, Column, Schema, Table
+from pyxl.workbook.schema import SCHEMA, T_VAT_RULES, VERSION_NAME, Column, Schema, Table
 
 # A data step receives a FileStore on the already restructured (and re-versioned) temporary copy
 # and returns the changes to write, or None. STEPS[v] runs when a workbook older than v is
@@ -49,6 +51,8 @@ CT_TABLE = "application/vnd.openxmlformats-officedocument.spreadsheetml.table+xm
 TABLE_STYLE = "TableStyleMedium2"  # what the builder uses ("Table Style Medium 2")
 HEADER_HEIGHT = "30"
 MAX_COL = 16_384
+MAX_LIST = 255  # Excel's limit on a list validation's source (the values and their commas)
+LIST_ERROR = "Choisissez une valeur de la liste : "  # the builder's error message, before the values
 
 # Excel's built-in number formats that may appear in the schema (ECMA-376 §18.8.30).
 _BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "@": 49}
@@ -254,6 +258,26 @@ def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool
 
 def _list_formula(values: Iterable[str]) -> str:
     return '"' + ",".join(v.replace('"', '""') for v in values) + '"'
+
+
+def _literal_list(formula: str | None) -> list[str] | None:
+    """The values of a literal list formula (`"a,b,c"`); None for any other formula (a range…)."""
+    f = (formula or "").strip()
+    if len(f) < 2 or f[0] != '"' or f[-1] != '"' or '"' in f[1:-1].replace('""', ""):
+        return None
+    return f[1:-1].replace('""', '"').split(",")
+
+
+def _merged_list(have: list[str], want: tuple[str, ...]) -> list[str]:
+    """`have` plus the values of `want` it lacks, each after the value that precedes it in `want`."""
+    out = list(have)
+    for i, v in enumerate(want):
+        if v in out:
+            continue
+        prev = next((out.index(p) + 1 for p in reversed(want[:i]) if p in out), None)
+        nxt = next((out.index(n) for n in want[i + 1:] if n in out), len(out))
+        out.insert(nxt if prev is None else prev, v)
+    return out
 
 
 # --------------------------------------------------------------------------- package edits
@@ -538,6 +562,8 @@ class _Migration:
                 ))
             if missing:
                 self._add_columns(loc, table, missing)
+            if version < self.schema.version:
+                self._extend_lists(loc, table)
         if version != self.schema.version:
             self._set_version(version)
         self.styles.save()
@@ -875,6 +901,93 @@ class _Migration:
         parts.write(loc.sheet_part, _edit_sheet_skeleton(data, edit))
         for c in missing:
             self.done.append(f"ajout de la colonne « {c.header} » à la table {loc.name}")
+
+    # ---- longer choice lists in existing columns
+    def _extend_lists(self, loc: ooxml.TableLoc, table: Table) -> None:
+        """Add the schema's new choices to the drop-down of the table's existing columns.
+
+        Only a list validation written as a literal list ("a,b,c"), on cells of that one column and
+        already offering one of the schema's values, is extended; the user's own values stay where
+        they are. A validation fed by a range, or shared with other columns, is left alone.
+        """
+        if not loc.header_row:
+            return
+        position = {h.strip().casefold(): i for i, h in enumerate(loc.headers)}
+        wanted: dict[int, Column] = {}
+        for column in table.columns:
+            i = position.get(column.header.strip().casefold())
+            if column.list_values and i is not None:
+                wanted[loc.ref[0] + i] = column
+        data = self.parts.read(loc.sheet_part)
+        if not wanted or not re.search(rb"<(?:[\w.-]+:)?dataValidation\b", data):
+            return
+        added: dict[int, list[str]] = {}
+        too_long: dict[int, list[str]] = {}
+
+        def edit(root: etree._Element) -> None:
+            for dv in root.iter(q("dataValidation")):
+                if dv.get("type") != "list":
+                    continue
+                ranges = _ranges(dv.get("sqref") or "")
+                cols = {r[0] for r in ranges} | {r[2] for r in ranges}
+                col = cols.pop() if len(cols) == 1 else None
+                if col not in wanted or not any(r[3] > loc.ref[1] for r in ranges):
+                    continue
+                column = wanted[col]
+                formula = dv.find(q("formula1"))
+                have = _literal_list(formula.text if formula is not None else None)
+                if formula is None or have is None or not set(have) & set(column.list_values):
+                    continue
+                new = _merged_list(have, column.list_values)
+                extra = [v for v in new if v not in have]
+                if not extra:
+                    continue
+                if len(",".join(new)) > MAX_LIST:
+                    too_long.setdefault(col, []).extend(v for v in extra if v not in too_long.get(col, []))
+                    continue
+                formula.text = _list_formula(new)
+                if dv.get("error") in (LIST_ERROR + ", ".join(have), (LIST_ERROR + ", ".join(have))[:255]):
+                    dv.set("error", (LIST_ERROR + ", ".join(new))[:255])
+                added.setdefault(col, []).extend(v for v in extra if v not in added.get(col, []))
+
+        new_data = _edit_sheet_skeleton(data, edit)
+        if added:
+            self.parts.write(loc.sheet_part, new_data)
+        for col, values in sorted(added.items()):
+            self.done.append(f"ajout de {_quoted(values)} à la liste de choix de la colonne "
+                             f"« {wanted[col].header} » (table {loc.name})")
+        for col, values in sorted(too_long.items()):
+            self.done.append(f"liste de choix de la colonne « {wanted[col].header} » (table {loc.name}) "
+                             f"laissée telle quelle : avec {_quoted(values)} elle dépasserait les {MAX_LIST} "
+                             "caractères admis par Excel (la valeur reste acceptée par SYC Gestion)")
+
+
+def _quoted(values: Iterable[str]) -> str:
+    return ", ".join(f"« {v} »" for v in values)
+
+
+# --------------------------------------------------------------------------- data steps
+def _data_step(version: int, label: str) -> Callable[[Step], Step]:
+    """Register `step` as STEPS[version], with its French label (shown by `plan` and `migrate`)."""
+
+    def register(step: Step) -> Step:
+        step.label = label  # type: ignore[attr-defined]
+        STEPS[version] = step
+        return step
+
+    return register
+
+
+@_data_step(2, f"règles de TVA par défaut dans la feuille « {T_VAT_RULES.sheet} », si elle est vide")
+def _seed_vat_rules(store: FileStore) -> ChangeSet | None:
+    """The VAT rules a new workbook starts with (`builder.default_rows`), in a workbook that has none."""
+    rules = builder.default_rows(store.schema).get(T_VAT_RULES.name)
+    if rules is None or store.rows(T_VAT_RULES.name):  # a schema without the table, or rules already there
+        return None
+    changes = ChangeSet()
+    for rule in rules:
+        changes.append(T_VAT_RULES.name, rule)
+    return changes
 
 
 __all__ = ["STEPS", "Step", "migrate", "plan", "workbook_version"]
