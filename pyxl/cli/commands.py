@@ -396,7 +396,10 @@ def cmd_verify(ctx: Context) -> int:
             store.rows(table.name)
         except Refused as exc:
             issues += exc.issues
-    issues = issues or store.verify()
+    if not issues:
+        from pyxl.services.closures import verify_files
+
+        issues = store.verify() + verify_files(store)
     if issues:
         return fail(issues, ctx.json)
     journal = len(store.journal())

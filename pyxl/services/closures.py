@@ -221,6 +221,7 @@ def verify_files(store: FileStore) -> list[Issue]:
         diff = [LABELS[k] for k in (*MONEY_KEYS, "journal_hash", "documents", "payments")
                 if values.get(LABELS[k], "") != _fmt(r[k])]
         if diff:
-            issues.append(Issue("cloture.modifiee", f"Clôture {ref} ({r.where}) : {', '.join(diff)} ne correspondent "
-                                                    f"plus au fichier {where}. Restaurez une sauvegarde.", r.where))
+            issues.append(Issue("cloture.modifiee", f"Clôture {ref} ({r.where}) : valeurs différentes de celles du "
+                                                    f"fichier {where} ({', '.join(diff)}). Restaurez une sauvegarde.",
+                                r.where))
     return issues

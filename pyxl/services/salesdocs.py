@@ -147,7 +147,7 @@ def totals_json(t: pricing.Totals) -> dict[str, Any]:
     return {
         "total_ht": t.ht, "total_tva": t.vat, "total_ttc": t.ttc, "remise_globale": t.discount,
         "acomptes_deduits_ht": -t.deducted_ht, "acomptes_deduits_tva": -t.deducted_vat,
-        "par_taux": [{"taux": str(r.rate.normalize()), "base_ht": r.base, "tva": r.vat, "ttc": r.ttc}
+        "par_taux": [{"taux": format(r.rate.normalize(), "f"), "base_ht": r.base, "tva": r.vat, "ttc": r.ttc}
                      for r in t.per_rate],
     }
 

@@ -234,6 +234,7 @@ class FileStore:
         self._new_tail: audit.Entry | None = None
         self._pkg: ooxml.Package | None = None
         self._calamine: Any = None
+        self._grids: dict[str, list[list[Any]]] = {}  # parsed sheets, shared by rows() and rows_where()
         if not self.path.exists():
             raise Refused(Issue(
                 "store.missing",
@@ -258,6 +259,7 @@ class FileStore:
             self._pkg = None
         self._calamine = None
         self._cache.clear()
+        self._grids.clear()
 
     def version(self) -> int:
         names = {k.lower(): v for k, v in self.package.defined_names().items()}
@@ -348,9 +350,11 @@ class FileStore:
         import python_calamine
 
         try:
-            if self._calamine is None:
-                self._calamine = python_calamine.CalamineWorkbook.from_path(str(self.path))
-            grid = self._calamine.get_sheet_by_name(loc.sheet).to_python(skip_empty_area=False)
+            if loc.sheet not in self._grids:
+                if self._calamine is None:
+                    self._calamine = python_calamine.CalamineWorkbook.from_path(str(self.path))
+                self._grids[loc.sheet] = self._calamine.get_sheet_by_name(loc.sheet).to_python(skip_empty_area=False)
+            grid = self._grids[loc.sheet]
         except python_calamine.CalamineError as exc:
             raise Refused(Issue(
                 "store.notbook",
@@ -741,6 +745,7 @@ class FileStore:
             )])
         prev = entries[-1] if entries else None
         stamp = now.replace(microsecond=0).isoformat()
+        latest_dates: dict[str, tuple[str, dt.date | None]] = {}
         for table_name, ref, action in changes.issued:
             table = self.schema.table(table_name)
             spec = table.audit
@@ -755,14 +760,17 @@ class FileStore:
             lines = self._lines_by_ref(table, extra, refs={parent}).get(parent, [])
             h = audit.document_hash(table_name, ref, row, spec.immutable, lines, spec.lines_immutable)
             doc_date = row.get(spec.date_column) if spec.date_column else None
-            last_same = next((e for e in reversed(entries) if e.table == table_name and e.action == action), None)
-            if last_same is not None and last_same.as_of and (doc_date or as_of) < last_same.as_of:
+            if table_name not in latest_dates:
+                latest_dates[table_name] = self._latest_issued(table)
+            last_ref, last_date = latest_dates[table_name]
+            if last_date is not None and (doc_date or as_of) < last_date:
                 raise Refused(Issue(
                     "audit.order",
-                    f"{table.sheet} : {ref} serait daté du {(doc_date or as_of):%d/%m/%Y}, avant {last_same.ref} "
-                    f"({last_same.as_of:%d/%m/%Y}). Les pièces se suivent dans l'ordre chronologique : "
+                    f"{table.sheet} : {ref} serait daté du {(doc_date or as_of):%d/%m/%Y}, avant {last_ref} "
+                    f"({last_date:%d/%m/%Y}). Les pièces se suivent dans l'ordre chronologique : "
                     "datez-la au plus tôt de ce jour-là.", table.sheet,
                 ))
+            latest_dates[table_name] = (ref, doc_date or as_of)
             entry = audit.next_entry(prev, stamp, doc_date or as_of, action, table_name, ref, h)
             entries.append(entry)
             changes.append("tJournalAudit", {
@@ -772,6 +780,21 @@ class FileStore:
             })
             prev = entry
         self._new_tail = prev
+
+    def _latest_issued(self, table: Table) -> tuple[str, dt.date | None]:
+        """The reference and date of the table's most recent issued row (chronology of a series)."""
+        spec = table.audit
+        assert spec is not None
+        if not spec.date_column:
+            return "", None
+        best: tuple[str, dt.date | None] = ("", None)
+        for r in self.rows(table.name):
+            if spec.issued_column and str(r.get(spec.issued_column) or "") not in spec.issued_values:
+                continue
+            d = r.get(spec.date_column)
+            if isinstance(d, dt.date) and (best[1] is None or d > best[1]):
+                best = (str(r.get(spec.key) or ""), d)
+        return best
 
     def _row_after(self, changes: ChangeSet, table: Table, ref: str) -> dict[str, Any]:
         """The document's row as it will be once the change set is applied."""
