@@ -126,7 +126,7 @@ def _article_options(p: argparse.ArgumentParser, *, required: bool) -> None:
     p.add_argument("--tva", required=required, help="taux par défaut : 20 | 10 | 5,5 | 2,1 | 0")
     p.add_argument("--prix-achat", help="prix d'achat HT (pour les marges)")
     p.add_argument("--famille", help="materiel | main-oeuvre | deplacement | service")
-    p.add_argument("--categorie", help="chaudiere-gaz | chaudiere-fioul | pac | biomasse | radiateur | piece | "
+    p.add_argument("--categorie", help="chaudiere-gaz | chaudiere-fioul | chaudiere-thpe | pac | biomasse | radiateur | piece | "
                                        "regulation | ballon-ecs | autre")
     p.add_argument("--actif", help="oui | non")
 
