@@ -177,6 +177,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         return handler(ctx)
+    except BrokenPipeError:  # `syc … | head`: the reader left; the work itself is done
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except Refused as exc:
         return fail(exc.issues, ctx.json)
     except PackageError as exc:  # a damaged file found while reading: refused, never a traceback

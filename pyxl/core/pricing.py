@@ -74,13 +74,30 @@ class Totals:
 
 
 def spread(amount: Decimal, bases: dict[Decimal, Decimal]) -> dict[Decimal, Decimal]:
-    """Split `amount` over keys pro rata of `bases`; the largest base takes the remainder."""
+    """Split `amount` over keys pro rata of `bases`; the largest base takes the remainder.
+
+    When `amount` is at most the total, no share ever exceeds its base: with many rates and a
+    discount close to 100 %, the remainder could, and its excess cents go to the other bases."""
     total = sum(bases.values(), ZERO)
     if not bases or total == 0:
         return dict.fromkeys(bases, ZERO)
     order = sorted(bases, key=lambda k: (bases[k], k))
     out = {k: to_cents(amount * bases[k] / total) for k in order[:-1]}
     out[order[-1]] = amount - sum(out.values(), ZERO)
+    if amount <= total:
+        for k in reversed(order):  # move any excess to the bases that still have room
+            excess = out[k] - bases[k]
+            if excess <= 0:
+                continue
+            out[k] = bases[k]
+            for other in reversed(order):
+                room = bases[other] - out[other]
+                if other != k and room > 0:
+                    take = min(room, excess)
+                    out[other] += take
+                    excess -= take
+                if excess == 0:
+                    break
     return out
 
 
@@ -124,13 +141,29 @@ class Part:
     vat: Decimal
 
 
-def deposit_parts(order: Totals, pct: Decimal) -> list[Part]:
-    """A deposit of `pct` % of the order, split per VAT rate (each rate's VAT rounded once)."""
+def deposit_parts(order: Totals, pct: Decimal, taken_pct: Decimal = Decimal(0),
+                  previous: Sequence[Part] = ()) -> list[Part]:
+    """A deposit of `pct` % of the order, split per VAT rate (each rate's VAT rounded once).
+
+    HT is computed on the cumulated percentage minus what the previous deposits (`previous`, per
+    rate) already took, so successive deposits never add up to more than the order. The deposit
+    that brings the total to 100 % takes exactly what is left, VAT included: the final invoice
+    then comes to zero, to the cent."""
+    before: dict[Decimal, Part] = {}
+    for p in previous:
+        b = before.get(p.rate, Part(p.rate, ZERO, ZERO))
+        before[p.rate] = Part(p.rate, b.ht + p.ht, b.vat + p.vat)
+    last = taken_pct + pct >= HUNDRED
     out = []
     for r in order.per_rate:
-        ht = to_cents(r.base * pct / HUNDRED)
-        if ht:
-            out.append(Part(r.rate, ht, to_cents(ht * r.rate / HUNDRED)))
+        b = before.get(r.rate, Part(r.rate, ZERO, ZERO))
+        if last:
+            ht, vat = r.base - b.ht, r.vat - b.vat
+        else:
+            ht = max(to_cents(r.base * (taken_pct + pct) / HUNDRED) - b.ht, ZERO)
+            vat = to_cents(ht * r.rate / HUNDRED)
+        if ht or vat:
+            out.append(Part(r.rate, ht, vat))
     return out
 
 

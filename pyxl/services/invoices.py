@@ -15,6 +15,7 @@ from typing import Any
 from pyxl.core import fields, pricing, terms
 from pyxl.core import workflow as wf
 from pyxl.core.issues import Issue, Refused
+from pyxl.core.money import to_cents
 from pyxl.services import salesdocs as sd
 from pyxl.services.common import Result, next_number
 from pyxl.services.orders import get_order
@@ -95,16 +96,21 @@ def create_deposit(store: FileStore, order_number: str, pct_text: str, as_of: dt
     q = get_quote(store, order["quote"])
     qlines = sd.lines_of(store, "tLignesDevis", "quote", {q["number"]}).get(q["number"], [])
     order_totals = sd.totals_of([r.values for r in qlines], q["discount_pct"])
-    parts = pricing.deposit_parts(order_totals, pct)
+    previous: list[pricing.Part] = []
+    for d in docs:
+        if d["doc_type"] == wf.T_DEPOSIT and d["status"] != wf.I_CREDITED:
+            previous += _remaining(store, d) if d["number"] else _parts(store, d)
+    parts = pricing.deposit_parts(order_totals, pct, taken, previous)
     if not parts:
         raise sd.refuse("acompte.zero", where, "le montant de l'acompte serait nul.")
     lines = []
     for p in parts:
         suffix = f" (part à {sd.fmt_pct(p.rate)})" if len(parts) > 1 else ""
+        exact = p.vat == to_cents(p.ht * p.rate / 100)
         lines.append({"designation": f"Acompte de {sd.fmt_pct(pct)} sur la commande {order['number']} "
                                      f"(devis {q['number']}){suffix}",
                       "unit": "forfait", "qty": Decimal(1), "unit_price": p.ht, "rate": p.rate, "net": p.ht,
-                      "rate_reason": _zero_reason(qlines, p.rate)})
+                      "fixed_vat": None if exact else p.vat, "rate_reason": _zero_reason(qlines, p.rate)})
     res = Result()
     row = _header(q, order, wf.T_DEPOSIT) | {"deposit_pct": pct, "terms": "comptant"}
     ref, totals = _new_draft(store, res.changes, as_of, row, lines)
@@ -209,6 +215,14 @@ def create_credit_note(store: FileStore, invoice: str, reason: str, line_specs: 
     if origin["status"] == wf.I_DRAFT:
         raise sd.refuse("avoir.brouillon", where, "c'est un brouillon : il n'a pas de numéro et se corrige librement ; "
                                                   "un avoir ne porte que sur une facture émise.")
+    if origin["doc_type"] == wf.T_DEPOSIT:
+        for f in store.rows("tFactures"):
+            if (f["doc_type"] == wf.T_INVOICE and f["number"] and f["status"] != wf.I_CREDITED
+                    and any(ln["source"] == origin["number"]
+                            for ln in sd.lines_of(store, "tLignesFactures", "doc", {f["ref"]}).get(f["ref"], []))):
+                raise sd.refuse("avoir.acompte_deduit", where,
+                                f"cet acompte est déjà déduit sur la facture {f['number']} : faites l'avoir sur "
+                                "cette facture.")
     remaining = _remaining(store, origin, drafts=True)
     left_ttc = sum((p.ht + p.vat for p in remaining), ZERO)
     if left_ttc <= 0:
@@ -237,9 +251,16 @@ def create_credit_note(store: FileStore, invoice: str, reason: str, line_specs: 
             if match is None:
                 raise sd.refuse("avoir.article", f"{where}, ligne {i}",
                                 f"l'article « {fields.shown(spec.article)} » ne figure pas sur la facture.")
-            if spec.qty > match["qty"]:
+            invoiced = sum((ln["qty"] or 0 for ln in olines if ln["article"] == match["article"]
+                            and ln["fixed_vat"] is None), Decimal(0))
+            credited = sum((ln["qty"] or 0 for cr in _credits(store, origin, drafts=True)
+                            for ln in sd.lines_of(store, "tLignesFactures", "doc", {cr["ref"]}).get(cr["ref"], [])
+                            if ln["article"] == match["article"] and ln["fixed_vat"] is None), Decimal(0))
+            credited += sum((x["qty"] for x in lines if x["article"] == match["article"]), Decimal(0))
+            if spec.qty > invoiced - credited:
                 raise sd.refuse("avoir.qte", f"{where}, ligne {i}",
-                                f"quantité {spec.qty} supérieure à la quantité facturée ({match['qty']}).")
+                                f"quantité {_num(spec.qty)} supérieure à ce qui reste à créditer pour "
+                                f"{match['article']} ({_num(invoiced - credited)} sur {_num(invoiced)} facturés).")
             price = spec.unit_price if spec.unit_price is not None else match["unit_price"]
             dpct = match["discount_pct"] or Decimal(0)
             lines.append({"article": match["article"], "designation": match["designation"], "unit": match["unit"],
@@ -258,6 +279,10 @@ def create_credit_note(store: FileStore, invoice: str, reason: str, line_specs: 
                    f"Étape suivante : syc facture emettre {ref}")
     res.data = {"reference": ref, "facture": origin["number"], **sd.totals_json(totals)}
     return res
+
+
+def _num(q: Any) -> str:
+    return format(Decimal(q).normalize(), "f").replace(".", ",")
 
 
 def _check_credit(where: str, totals: pricing.Totals, remaining: list[pricing.Part]) -> None:
@@ -322,9 +347,13 @@ def issue(store: FileStore, ref: str, as_of: dt.date) -> Result:
         origin = get_doc(store, doc["origin"])
         _check_credit(where, totals, _remaining(store, origin))
         credited = (origin["credited"] or ZERO) + totals.ttc
-        res.changes.update("tFactures", origin.row, {
-            "credited": credited,
-            "status": wf.invoice_state(origin["total_ttc"] or ZERO, origin["paid"] or ZERO, credited)})
+        state = wf.invoice_state(origin["total_ttc"] or ZERO, origin["paid"] or ZERO, credited)
+        res.changes.update("tFactures", origin.row, {"credited": credited, "status": state})
+        if origin["doc_type"] == wf.T_INVOICE and state == wf.I_CREDITED and origin["order"]:
+            # the job is still done: the order can be invoiced again (corrected invoice) or cancelled
+            order = get_order(store, origin["order"])
+            if order["status"] == wf.O_INVOICED:
+                res.changes.update("tCommandes", order.row, {"status": wf.O_DONE, "invoice": None})
     if totals.ttc == 0 and doc["doc_type"] == wf.T_INVOICE:
         updates["status"] = wf.I_PAID  # nothing left to pay once the deposits are deducted
     series: list[int] = []

@@ -117,5 +117,6 @@ def list_orders(store: FileStore, status: str = "") -> list[Row]:
     return sorted(rows, key=lambda r: str(r["number"]))
 
 
-def order_json(row: Row) -> dict[str, Any]:
-    return {k: (v.isoformat() if isinstance(v, dt.date) else ("" if v is None else v)) for k, v in row.values.items()}
+def order_json(values: Any) -> dict[str, Any]:
+    values = values.values if isinstance(values, Row) else values
+    return {k: (v.isoformat() if isinstance(v, dt.date) else ("" if v is None else v)) for k, v in dict(values).items()}

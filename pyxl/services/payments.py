@@ -49,6 +49,9 @@ def record_payment(store: FileStore, invoice: str, amount_text: str, mode_text: 
         raise sd.refuse("reglement.avoir", where, "un avoir ne se règle pas (remboursement : à venir).")
     if doc["status"] == wf.I_DRAFT:
         raise sd.refuse("reglement.brouillon", where, f"elle n'est pas émise : syc facture emettre {doc['ref']}.")
+    if doc["date"] and as_of < doc["date"]:
+        raise sd.refuse("reglement.date", where, f"elle est émise le {sd.day(doc['date'])} : un règlement ne peut pas "
+                                                 "être daté d'avant.")
     closures.check_open(store, as_of, where)
     left = balance(doc)
     if amount > left:

@@ -18,6 +18,7 @@ from pyxl.services import salesdocs as sd
 from pyxl.services.common import Collector, Result
 from pyxl.workbook.filestore import ChangeSet, FileStore, Row
 
+DEFAULT_REASON = "taux par défaut de l'article"
 NATURE_ALIASES = {"depannage": "Dépannage", "reparation": "Dépannage", "installation": "Installation",
                   "remplacement": "Remplacement", "entretien": "Entretien"}
 
@@ -87,7 +88,7 @@ def price_lines(store: FileStore, specs: list[sd.LineSpec], nature: str, housing
         category = str(a["category"] or "")
         job_cat = category if category in vat.EQUIPMENT else main
         rule = vat.pick(rules, nature, job_cat, housing, day)
-        rate, reason = (rule.rate, "") if rule else (a["vat_rate"], "taux par défaut de l'article")
+        rate, reason = (rule.rate, "") if rule else (a["vat_rate"], DEFAULT_REASON)
         if housing != "Oui":
             other = vat.pick(rules, nature, job_cat, "Oui", day)
             if other and other.rate < rate:
@@ -198,6 +199,10 @@ def get_quote(store: FileStore, number: str) -> Row:
 
 
 def _transition(row: Row, action: str, as_of: dt.date) -> None:
+    if row["date"] and as_of < row["date"]:
+        raise sd.refuse("devis.date", f"Devis {row['number']} ({row.where})",
+                        f"il est daté du {sd.day(row['date'])} : il ne peut pas être {wf.VERBS[action]} "
+                        f"le {sd.day(as_of)}.")
     state = wf.quote_state(row["status"], row["valid_until"], as_of)
     if not wf.allowed("devis", action, state):
         hint = ""
@@ -246,6 +251,9 @@ def follow_up(store: FileStore, number: str, outcome: str, as_of: dt.date, disco
     outcome = fields.text(outcome, label="Le résultat de l'appel", required=True, max_len=300)
     if row["status"] != wf.Q_SENT:
         raise sd.refuse("devis.etat", where, f"il est « {row['status']} » : seul un devis envoyé se relance.")
+    if row["sent_on"] and as_of < row["sent_on"]:
+        raise sd.refuse("devis.date", where, f"il a été envoyé le {sd.day(row['sent_on'])} : la relance ne peut pas "
+                                             "être datée d'avant.")
     notes = str(row["followup_notes"] or "")
     entry = f"{sd.day(as_of)} : {outcome}"
     res = Result()
@@ -258,7 +266,9 @@ def follow_up(store: FileStore, number: str, outcome: str, as_of: dt.date, disco
         if row["discount_pct"] and row["discount_pct"] >= pct:
             raise sd.refuse("devis.remise", where, f"il a déjà une remise globale de {sd.fmt_pct(row['discount_pct'])} : "
                                                    "la remise de relance doit être plus forte.")
-        new = _revise(store, row, pct, as_of, res.changes)
+        c = Collector(where)
+        new = _revise(store, row, pct, as_of, res.changes, c)
+        res.warnings += c.raise_if_errors()
         updates.update(status=wf.Q_REPLACED, replaced_by=new)
         res.message += (f"\nDevis révisé {new} créé avec une remise de {sd.fmt_pct(pct)} ; {row['number']} est remplacé."
                         f"\nÉtape suivante : syc devis envoyer {new}")
@@ -267,10 +277,24 @@ def follow_up(store: FileStore, number: str, outcome: str, as_of: dt.date, disco
     return res
 
 
-def _revise(store: FileStore, old: Row, pct: Decimal, as_of: dt.date, changes: ChangeSet) -> str:
+def _revise(store: FileStore, old: Row, pct: Decimal, as_of: dt.date, changes: ChangeSet, c: Collector) -> str:
+    """The revised quote: same lines, repriced with the VAT rules of its own date (a rate forced
+    with a reason stays forced), the follow-up discount as global discount."""
     number = sd.next_ref(store, changes, "Devis", as_of.year, f"D{as_of.year}-", 4, "tDevis", "number")
-    lines = sd.lines_of(store, "tLignesDevis", "quote", {old["number"]}).get(old["number"], [])
-    totals = sd.totals_of([r.values for r in lines], pct)
+    old_lines = sd.lines_of(store, "tLignesDevis", "quote", {old["number"]}).get(old["number"], [])
+    specs = [sd.LineSpec(str(ln["article"]), ln["qty"], ln["unit_price"], ln["discount_pct"] or Decimal(0))
+             for ln in old_lines]
+    zero_reason = ""
+    if sd.yes(old["reverse_charge"]):
+        zero_reason = vat.ZERO_REASONS["autoliquidation"]
+    elif store.parameters().get("franchise_tva") == "Oui":
+        zero_reason = vat.ZERO_REASONS["293b"]
+    overrides = [sd.RateOverride(i, ln["rate"], str(ln["rate_reason"]))
+                 for i, ln in enumerate(old_lines, 1)
+                 if ln["rate_reason"] and ln["rate_reason"] not in (DEFAULT_REASON, zero_reason)]
+    lines = price_lines(store, specs, str(old["nature"]), str(old["housing_old"] or "Non"), as_of, overrides,
+                        zero_reason, f"Devis révisé {number}", c)
+    totals = sd.totals_of(lines, pct)
     validity = int(old["validity_days"] or 30)
     copy = {k: old.get(k) for k in ("client", "client_name", "object", "site", "client_ref", "nature", "housing_old",
                                      "away", "reverse_charge", "validity_days", "execution")}
@@ -280,7 +304,7 @@ def _revise(store: FileStore, old: Row, pct: Decimal, as_of: dt.date, changes: C
         "followups": 0, "replaces": old["number"],
     })
     for ln in lines:
-        changes.append("tLignesDevis", {**ln.values, "quote": number})
+        changes.append("tLignesDevis", {"quote": number, **ln})
     return number
 
 
@@ -305,6 +329,9 @@ def accept_quote(store: FileStore, number: str, as_of: dt.date, urgent: bool = F
 def refuse_quote(store: FileStore, number: str, reason: str, as_of: dt.date) -> Result:
     row = get_quote(store, number)
     reason = fields.text(reason, label="Le motif", required=True, max_len=300)
+    if row["date"] and as_of < row["date"]:
+        raise sd.refuse("devis.date", f"Devis {row['number']} ({row.where})",
+                        f"il est daté du {sd.day(row['date'])} : il ne peut pas être refusé le {sd.day(as_of)}.")
     state = wf.quote_state(row["status"], row["valid_until"], as_of)
     if state not in (wf.Q_DRAFT, wf.Q_SENT, wf.Q_EXPIRED):
         raise sd.refuse("devis.etat", f"Devis {row['number']} ({row.where})",
