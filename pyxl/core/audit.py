@@ -98,11 +98,16 @@ def next_entry(
     return Entry(**{**e.__dict__, "hash": e.expected_hash()})
 
 
-def verify_chain(entries: Sequence[Entry]) -> list[Issue]:
-    """The journal itself: order, continuity and hashes."""
+def verify_chain(entries: Sequence[Entry], *, segment: bool = False) -> list[Issue]:
+    """The journal itself: order, continuity and hashes.
+
+    With `segment`, `entries` are the journal's last rows only: the first one is taken as the
+    starting point (its own hash is still checked) and the rest must follow from it."""
     issues: list[Issue] = []
     prev_hash = GENESIS
     expected_seq = 1
+    if segment and entries and entries[0].seq != 1:
+        prev_hash, expected_seq = entries[0].prev_hash, entries[0].seq
     for e in entries:
         if e.seq != expected_seq:
             kind = "supprimée" if e.seq > expected_seq else "insérée ou déplacée"

@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pyxl.core import audit
 from pyxl.core import workflow as wf
 from pyxl.core.issues import Issue, Refused
 from pyxl.workbook import backups
@@ -114,6 +115,12 @@ def pending(store: FileStore, changes: ChangeSet, as_of: dt.date, now: dt.dateti
     cumul_sales = prev["cumul_sales_ttc"] if prev else ZERO
     cumul_receipts = prev["cumul_receipts"] if prev else ZERO
     journal = store.journal()
+    broken = audit.verify_chain(journal)
+    if broken:  # the closure is where the whole chain is re-checked every day
+        raise Refused([*broken, Issue(
+            "cloture.journal", "Le journal d'audit est altéré : la clôture des jours passés est impossible, et "
+            "aucune action n'est enregistrée. Lancez « syc verifier » et restaurez une sauvegarde "
+            "(syc sauvegardes restaurer).", "Journal d'audit")])
     journal_hash = journal[-1].hash if journal else ""
     stamp = now.replace(microsecond=0).isoformat()
     closed = {str(r["ref"]) for r in rows}

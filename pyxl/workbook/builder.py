@@ -10,10 +10,10 @@ Run `python -m pyxl.workbook.builder` to rebuild the committed workbook and its 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 import io
 import zipfile
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -25,7 +24,7 @@ from typing import Any
 from pyxl.core import audit, fields
 from pyxl.core.issues import Issue, Refused
 from pyxl.core.money import AmountError, parse_decimal, to_cents
-from pyxl.workbook import backups, ooxml
+from pyxl.workbook import backups, fastread, ooxml
 from pyxl.workbook.schema import NO, SCHEMA, VERSION_NAME, YES, Column, Kind, Schema, Table
 
 LOCK_TIMEOUT_S = float(os.environ.get("SYC_LOCK_TIMEOUT", "30"))
@@ -347,6 +346,37 @@ class FileStore:
     def _typed_rows(self, name: str, where: tuple[str, set[str]] | None = None) -> list[Row]:
         table = self.schema.table(name)
         loc, cols = self._columns(table)
+        key_index = None
+        if where is not None:
+            key_index = next(i for i, col in enumerate(cols) if col is not None and col.key == where[0])
+        raws = self._raw_rows(loc, key_index, where[1] if where else None)
+        return self._typed(table, loc, cols, raws)
+
+    def _raw_rows(self, loc: ooxml.TableLoc, key_index: int | None, keys: set[str] | None) -> list[tuple[int, list[Any]]]:
+        """(row number, cells of the table's columns) of the data rows, all or those whose key is in `keys`.
+
+        A few keys among many rows are found by a byte search of the sheet (`fastread`) instead of
+        parsing it whole; anything unusual falls back to calamine, which parses everything."""
+        if key_index is not None and keys and "" not in keys and loc.sheet not in self._grids:
+            try:
+                return fastread.rows_with_key(self.package, loc, key_index, keys)
+            except ooxml.PackageError:
+                pass
+        grid = self._grid(loc)
+        c1, r1, c2, r2 = loc.ref
+        if loc.totals:
+            r2 -= 1  # Excel's totals row is not a record
+        out = []
+        for rownum in range(r1 + 1, min(r2, len(grid)) + 1):
+            raw = grid[rownum - 1][c1 - 1 : c2]
+            if key_index is not None and keys is not None:
+                k = raw[key_index] if key_index < len(raw) else None
+                if _text_of(k) not in keys:
+                    continue
+            out.append((rownum, raw))
+        return out
+
+    def _grid(self, loc: ooxml.TableLoc) -> list[list[Any]]:
         import python_calamine
 
         try:
@@ -354,7 +384,7 @@ class FileStore:
                 if self._calamine is None:
                     self._calamine = python_calamine.CalamineWorkbook.from_path(str(self.path))
                 self._grids[loc.sheet] = self._calamine.get_sheet_by_name(loc.sheet).to_python(skip_empty_area=False)
-            grid = self._grids[loc.sheet]
+            return self._grids[loc.sheet]
         except python_calamine.CalamineError as exc:
             raise Refused(Issue(
                 "store.notbook",
@@ -362,23 +392,27 @@ class FileStore:
                 "le fichier est endommagé. Restaurez une sauvegarde (syc sauvegardes liste).",
                 loc.sheet,
             )) from None
-        c1, r1, c2, r2 = loc.ref
-        if loc.totals:
-            r2 -= 1  # Excel's totals row is not a record
+
+    def tail(self, name: str, n: int = 1) -> list[Row]:
+        """The last `n` non-blank rows of a table, without parsing the whole sheet when possible."""
+        if name in self._cache:
+            return self._cache[name][-n:]
+        table = self.schema.table(name)
+        loc, cols = self._columns(table)
+        try:
+            raws = fastread.tail_rows(self.package, loc, n)
+        except ooxml.PackageError:
+            return self.rows(name)[-n:]
+        return self._typed(table, loc, cols, raws)
+
+    def _typed(self, table: Table, loc: ooxml.TableLoc, cols: list[Column | None],
+               raws: list[tuple[int, list[Any]]]) -> list[Row]:
         date1904 = self.package.date1904
         typed = [(i, col, _converter(col, date1904)) for i, col in enumerate(cols) if col is not None]
         absent = [col.key for col in table.columns if col not in cols]
-        key_index = None
-        if where is not None:
-            key_index = next(i for i, col in enumerate(cols) if col is not None and col.key == where[0])
         out: list[Row] = []
         problems: list[Issue] = []
-        for rownum in range(r1 + 1, min(r2, len(grid)) + 1):
-            raw = grid[rownum - 1][c1 - 1 : c2]
-            if key_index is not None and where is not None:
-                k = raw[key_index] if key_index < len(raw) else None
-                if _text_of(k) not in where[1]:
-                    continue
+        for rownum, raw in raws:
             if all(v is None or v == "" for v in raw):
                 continue
             values: dict[str, Any] = dict.fromkeys(absent)
@@ -408,15 +442,44 @@ class FileStore:
 
     # ---- audit
     def journal(self) -> list[audit.Entry]:
-        entries = []
-        for r in self.rows("tJournalAudit"):
-            entries.append(audit.Entry(
-                seq=int(r["seq"] or 0), timestamp=str(r["timestamp"] or ""), as_of=r["as_of"] or None,
-                action=str(r["action"] or ""), table=str(r["table"] or ""), ref=str(r["ref"] or ""),
-                doc_hash=str(r["doc_hash"] or ""), prev_hash=str(r["prev_hash"] or ""),
-                hash=str(r["hash"] or ""), where=r.where,
-            ))
-        return entries
+        return _entries(self.rows("tJournalAudit"))
+
+    def journal_for(self, refs: set[str]) -> list[audit.Entry]:
+        """The journal rows of these document references (any table), without reading the whole journal."""
+        refs = {r for r in refs if r}
+        return _entries(self.rows_where("tJournalAudit", "ref", refs)) if refs else []
+
+    def journal_tail(self, n: int = 1) -> list[audit.Entry]:
+        return _entries(self.tail("tJournalAudit", n))
+
+    def _check_tail(self, entries: Sequence[audit.Entry]) -> list[Issue]:
+        """What issuing needs of the journal: its last rows (JOURNAL_CHECKED) chained and intact, the
+        last one the same as the anchor file. The whole chain is checked by `verify` (syc verifier)
+        and before every daily closure: an older row edited is caught there."""
+        issues = audit.verify_chain(entries, segment=True)
+        tail = entries[-1] if entries else None
+        anchor = read_anchor(self.path)
+        if anchor is None or issues:
+            return issues
+        seq, hash_ = anchor
+        last = tail.seq if tail else 0
+        if seq > last:
+            return [Issue(
+                "audit.truncated",
+                f"Journal d'audit : il s'arrête au n° {last} alors que le n° {seq} a été enregistré "
+                "(lignes supprimées en fin de journal, avec leurs pièces ?). Restaurez une sauvegarde "
+                "(syc sauvegardes restaurer).", "Journal d'audit",
+            )]
+        at = tail if tail is not None and tail.seq == seq else next(
+            (e for e in _entries(self.rows_where("tJournalAudit", "seq", {str(seq)})) if e.seq == seq), None)
+        if at is not None and at.hash != hash_:
+            return [Issue(
+                "audit.anchor",
+                f"Journal d'audit n° {seq} : son empreinte ne correspond plus à celle enregistrée à côté du "
+                "classeur (journal réécrit ?). Restaurez une sauvegarde (syc sauvegardes restaurer).",
+                at.where,
+            )]
+        return []
 
     def _doc(self, table: Table, row: Mapping[str, Any], where: str, lines_by_ref: Mapping[str, list]) -> audit.IssuedDoc:
         spec = table.audit
@@ -661,7 +724,13 @@ class FileStore:
         updates = {n: u for n, u in changes.updates.items() if self.schema.table(n).audit}
         if not updates:
             return
-        latest = audit.latest_by_doc(self.journal())
+        keys: set[str] = set()
+        for name, ups in updates.items():
+            spec = self.schema.table(name).audit
+            assert spec is not None
+            rows = {r.row: r for r in self.rows(name)}
+            keys |= {str(rows[n].get(spec.key) or "") for n, _ in ups if n in rows}
+        latest = audit.latest_by_doc(self.journal_for(keys))
         for name, ups in updates.items():
             table = self.schema.table(name)
             spec = table.audit
@@ -702,14 +771,24 @@ class FileStore:
                    and (t.audit.lines_table in changes.updates or t.audit.lines_table in changes.appends)]
         if not parents:
             return
-        latest = audit.latest_by_doc(self.journal())
         for table in parents:
             spec = table.audit
             assert spec is not None and spec.lines_table and spec.lines_key
-            issued = {ref for (name, ref) in latest if name == table.name}
+            rows = {r.row: r for r in self.rows(spec.lines_table)} if changes.updates.get(spec.lines_table) else {}
+            refs = {str(v.get(spec.lines_key) or "") for v in changes.appends.get(spec.lines_table, [])}
+            for rownum, values in changes.updates.get(spec.lines_table, []):
+                if rownum in rows:
+                    refs |= {str(rows[rownum].get(spec.lines_key) or ""),
+                             str(values.get(spec.lines_key, rows[rownum].get(spec.lines_key)) or "")}
+            refs.discard("")
             if spec.parent != spec.key:  # lines point to another column of the document (a draft's ref)
-                issued = {str(r.get(spec.parent) or "") for r in self.rows(table.name)
-                          if str(r.get(spec.key) or "") in issued}
+                parents_rows = [r for r in self.rows(table.name) if str(r.get(spec.parent) or "") in refs]
+                journaled = {ref for (name, ref) in audit.latest_by_doc(self.journal_for(
+                    {str(r.get(spec.key) or "") for r in parents_rows})) if name == table.name}
+                issued = {str(r.get(spec.parent) or "") for r in parents_rows
+                          if str(r.get(spec.key) or "") in journaled}
+            else:
+                issued = {ref for (name, ref) in audit.latest_by_doc(self.journal_for(refs)) if name == table.name}
             lines_table = self.schema.table(spec.lines_table)
             for values in changes.appends.get(spec.lines_table, []):
                 ref = str(values.get(spec.lines_key) or "")
@@ -719,7 +798,6 @@ class FileStore:
                         f"{lines_table.sheet} : {ref} est émis ; on ne lui ajoute plus de ligne. Établissez un avoir "
                         "ou une nouvelle pièce.", lines_table.sheet,
                     ))
-            rows = {r.row: r for r in self.rows(spec.lines_table)} if changes.updates.get(spec.lines_table) else {}
             for rownum, values in changes.updates.get(spec.lines_table, []):
                 r = rows.get(rownum)
                 if r is None:
@@ -734,8 +812,9 @@ class FileStore:
                     ))
 
     def _extend_journal(self, changes: ChangeSet, as_of: dt.date, now: dt.datetime) -> None:
-        entries = self.journal()
-        broken = audit.verify_chain(entries)
+        recent = self.journal_tail(JOURNAL_CHECKED)
+        tail = recent[-1] if recent else None
+        broken = self._check_tail(recent)
         if broken:
             raise Refused([*broken, Issue(
                 "audit.refused",
@@ -743,7 +822,7 @@ class FileStore:
                 "et restaurez une sauvegarde (syc sauvegardes restaurer).",
                 "Journal d'audit",
             )])
-        prev = entries[-1] if entries else None
+        prev = tail
         stamp = now.replace(microsecond=0).isoformat()
         latest_dates: dict[str, tuple[str, dt.date | None]] = {}
         for table_name, ref, action in changes.issued:
@@ -772,7 +851,6 @@ class FileStore:
                 ))
             latest_dates[table_name] = (ref, doc_date or as_of)
             entry = audit.next_entry(prev, stamp, doc_date or as_of, action, table_name, ref, h)
-            entries.append(entry)
             changes.append("tJournalAudit", {
                 "seq": entry.seq, "timestamp": entry.timestamp, "as_of": entry.as_of, "action": entry.action,
                 "table": entry.table, "ref": entry.ref, "doc_hash": entry.doc_hash,
@@ -839,6 +917,18 @@ class FileStore:
             if os.path.exists(tmp):
                 os.unlink(tmp)
             raise
+
+
+JOURNAL_CHECKED = 1000  # journal rows whose chain every issue re-checks (the closure checks them all)
+
+
+def _entries(rows: Sequence[Row]) -> list[audit.Entry]:
+    return [audit.Entry(
+        seq=int(r["seq"] or 0), timestamp=str(r["timestamp"] or ""), as_of=r["as_of"] or None,
+        action=str(r["action"] or ""), table=str(r["table"] or ""), ref=str(r["ref"] or ""),
+        doc_hash=str(r["doc_hash"] or ""), prev_hash=str(r["prev_hash"] or ""),
+        hash=str(r["hash"] or ""), where=r.where,
+    ) for r in rows]
 
 
 def refuse_if_open(book: Path) -> None:

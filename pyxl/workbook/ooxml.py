@@ -11,8 +11,8 @@ This module knows OOXML, not the schema: it speaks of sheets, tables, rows and c
 from __future__ import annotations
 
 import copy
-import io
 import datetime as dt
+import io
 import posixpath
 import re
 import struct
