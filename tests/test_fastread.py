@@ -146,6 +146,14 @@ def check_book(path: Path, monkeypatch: pytest.MonkeyPatch, *, probes: tuple[str
             for n in (1, 2, 3, 7, len(oracle.rows) + 2):
                 assert_same(fastread.tail_rows(pkg, loc, n), oracle.tail(n), date1904, f"{path.name} {loc.name} tail {n}")
                 checks += 1
+            assert_same(fastread.all_rows(pkg, loc), oracle.tail(len(oracle.rows) + 1), date1904,
+                        f"{path.name} {loc.name} all rows")
+            # rows by number: some present, the header, one past the end, one inside but blank or absent
+            nums = {n for n, _ in oracle.rows}
+            asked = set(rnd.sample(sorted(nums), min(4, len(nums)))) | {loc.ref[1], loc.ref[3] + 1, loc.ref[3]}
+            expected_at = [(n, raw) for n, raw in oracle.tail(len(oracle.rows) + 1) if n in asked]
+            assert_same(fastread.rows_at(pkg, loc, asked), expected_at, date1904, f"{path.name} {loc.name} at {asked}")
+            checks += 1
     finally:
         pkg.close()
     return checks

@@ -178,11 +178,9 @@ def _table(rows: Sequence[Sequence[str]], headers: Sequence[str], cut: int = 40)
 
 
 def euros(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    from babel.numbers import format_currency
+    from pyxl.core.money import euros as fmt
 
-    return str(format_currency(value, "EUR", locale="fr_FR"))
+    return fmt(value)
 
 
 def _show(ctx: Context, row: Any, table: Any, name: str, to_json: Callable[[Any], dict[str, Any]]) -> int:
@@ -393,7 +391,7 @@ def cmd_verify(ctx: Context) -> int:
     issues = []
     for table in store.schema.tables:
         try:
-            store.rows(table.name)
+            issues += store.check_table(table.name)
         except Refused as exc:
             issues += exc.issues
     if not issues:

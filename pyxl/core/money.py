@@ -64,3 +64,12 @@ def from_cell(value: object) -> Decimal | None:
 def json_amount(value: Decimal) -> str:
     """Amounts in --json output: a string with two decimals, e.g. '1234.50'."""
     return str(to_cents(value))
+
+
+def euros(value: Decimal | None) -> str:
+    """« 3 221,29 € » as French users read it (babel's fr_FR format); '' for None."""
+    if value is None:
+        return ""
+    from babel.numbers import format_currency
+
+    return str(format_currency(value, "EUR", locale="fr_FR"))

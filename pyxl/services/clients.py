@@ -149,7 +149,9 @@ def modify_client(store: FileStore, code: str, given: ClientInput) -> Result:
 
 
 def get_client(store: FileStore, code: str) -> Row:
-    row = find(store, "tClients", "code", code or "")
+    typed = (code or "").strip()
+    found = store.rows_where("tClients", "code", {typed, typed.upper()}) if typed else []
+    row = found[0] if found else find(store, "tClients", "code", code or "")
     if row is None:
         code = fields.shown(code)
         raise Refused(Issue("client.unknown", f"Client « {code} » introuvable. Voyez la liste avec « syc client liste ».",

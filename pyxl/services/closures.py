@@ -41,6 +41,11 @@ def ref_of(kind: str, start: dt.date) -> str:
 
 
 def last_closed_day(store: FileStore) -> dt.date | None:
+    """The last day closed: found in the journal's recent rows (closures are chained daily), else
+    in the whole « Clôtures » sheet."""
+    recent = [e for e in store.recent_journal() if e.table == "tClotures" and e.action == ACTIONS[DAY]]
+    if recent and recent[-1].as_of:
+        return recent[-1].as_of
     days = [r["end"] for r in store.rows("tClotures") if r["kind"] == DAY and r["end"]]
     return max(days) if days else None
 
@@ -98,10 +103,13 @@ def _activity(store: FileStore, start: dt.date | None, end: dt.date) -> dict[dt.
 
 def pending(store: FileStore, changes: ChangeSet, as_of: dt.date, now: dt.datetime) -> list[dict[str, Any]]:
     """Add to `changes` the closures of every past day (and month, year) not yet closed; return them."""
+    end = as_of - dt.timedelta(days=1)
+    known = last_closed_day(store)
+    if known is not None and known >= end:
+        return []
     rows = store.rows("tClotures")
     days = [r for r in rows if r["kind"] == DAY and r["end"]]
     last = max((r["end"] for r in days), default=None)
-    end = as_of - dt.timedelta(days=1)
     if last is not None and last >= end:
         return []
     activity = _activity(store, last + dt.timedelta(days=1) if last else None, end)

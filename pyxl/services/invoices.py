@@ -15,9 +15,9 @@ from typing import Any
 from pyxl.core import fields, pricing, terms
 from pyxl.core import workflow as wf
 from pyxl.core.issues import Issue, Refused
-from pyxl.core.money import to_cents
+from pyxl.core.money import euros, to_cents
 from pyxl.services import salesdocs as sd
-from pyxl.services.common import Result, next_number
+from pyxl.services.common import Result
 from pyxl.services.orders import get_order
 from pyxl.services.quotes import cooling_off_end, get_quote
 from pyxl.workbook.filestore import ChangeSet, FileStore, Row
@@ -28,7 +28,12 @@ ISSUE_ACTION = "Émission"  # one action for the three types: one chronological 
 
 def get_doc(store: FileStore, ref: str) -> Row:
     """By number (F2026-00012) or by draft reference (BROUILLON-12)."""
-    folded = (ref or "").strip().casefold()
+    typed = (ref or "").strip()
+    for key in ("ref", "number"):  # key lookups first: no need to read the whole sheet
+        found = store.rows_where("tFactures", key, {typed, typed.upper()}) if typed else []
+        if found:
+            return found[0]
+    folded = typed.casefold()
     for r in store.rows("tFactures"):
         if folded and folded in (str(r["number"] or "").casefold(), str(r["ref"] or "").casefold()):
             return r
@@ -43,10 +48,7 @@ def label(row: Row | dict[str, Any]) -> str:
 
 def _new_draft(store: FileStore, changes: ChangeSet, as_of: dt.date, row: dict[str, Any],
                lines: list[dict[str, Any]]) -> tuple[str, pricing.Totals]:
-    n = next_number(store, changes, "Brouillon", None, [
-        int(str(r["ref"])[10:]) for r in store.rows("tFactures") if str(r["ref"] or "").startswith("BROUILLON-")
-        and str(r["ref"])[10:].isdigit()])
-    ref = f"BROUILLON-{n}"
+    ref = sd.next_ref(store, changes, "Brouillon", None, "BROUILLON-", 0, "tFactures", "ref")
     totals = sd.totals_of(lines, row.get("discount_pct"))
     changes.append("tFactures", {**row, "ref": ref, "status": wf.I_DRAFT, "total_ht": totals.ht,
                                  "total_vat": totals.vat, "total_ttc": totals.ttc, "paid": ZERO, "credited": ZERO,
@@ -57,7 +59,7 @@ def _new_draft(store: FileStore, changes: ChangeSet, as_of: dt.date, row: dict[s
 
 
 def _order_docs(store: FileStore, order: str) -> list[Row]:
-    return [r for r in store.rows("tFactures") if r["order"] == order]
+    return store.rows_where("tFactures", "order", {order})
 
 
 def _client_kind(store: FileStore, code: str) -> str:
@@ -115,7 +117,7 @@ def create_deposit(store: FileStore, order_number: str, pct_text: str, as_of: dt
     row = _header(q, order, wf.T_DEPOSIT) | {"deposit_pct": pct, "terms": "comptant"}
     ref, totals = _new_draft(store, res.changes, as_of, row, lines)
     res.message = (f"Facture d'acompte {ref} ({sd.fmt_pct(pct)}) préparée : "
-                   f"{_euros(totals.ttc)} TTC.\nÉtape suivante : syc facture emettre {ref}")
+                   f"{euros(totals.ttc)} TTC.\nÉtape suivante : syc facture emettre {ref}")
     res.data = {"reference": ref, **sd.totals_json(totals)}
     return res
 
@@ -131,11 +133,6 @@ def _header(q: Row, order: Row, doc_type: str) -> dict[str, Any]:
             "quote": q["number"], "object": q["object"], "client_ref": q["client_ref"], "nature": q["nature"],
             "housing_old": q["housing_old"], "reverse_charge": q["reverse_charge"]}
 
-
-def _euros(v: Decimal) -> str:
-    from babel.numbers import format_currency
-
-    return str(format_currency(v, "EUR", locale="fr_FR"))
 
 
 # --------------------------------------------------------------------------- final invoice
@@ -180,8 +177,8 @@ def create_invoice(store: FileStore, order_number: str, as_of: dt.date) -> Resul
     row = _header(q, order, wf.T_INVOICE) | {"discount_pct": q["discount_pct"], "service_date": order["done_on"],
                                             "terms": term, "deducted_ttc": deducted or None}
     ref, totals = _new_draft(store, res.changes, as_of, row, lines)
-    res.message = (f"Facture {ref} préparée pour la commande {order['number']} : {_euros(totals.ht)} HT, "
-                   f"{_euros(totals.ttc)} TTC" + (f" après {_euros(deducted)} d'acomptes déduits" if deducted else "")
+    res.message = (f"Facture {ref} préparée pour la commande {order['number']} : {euros(totals.ht)} HT, "
+                   f"{euros(totals.ttc)} TTC" + (f" après {euros(deducted)} d'acomptes déduits" if deducted else "")
                    + f".\nÉtape suivante : syc facture emettre {ref}")
     res.data = {"reference": ref, **sd.totals_json(totals)}
     return res
@@ -193,7 +190,9 @@ def _parts(store: FileStore, doc: Row) -> list[pricing.Part]:
 
 
 def _credits(store: FileStore, doc: Row, *, drafts: bool) -> list[Row]:
-    return [r for r in store.rows("tFactures") if r["doc_type"] == wf.T_CREDIT and r["origin"] == doc["number"]
+    if not doc["number"]:
+        return []
+    return [r for r in store.rows_where("tFactures", "origin", {doc["number"]}) if r["doc_type"] == wf.T_CREDIT
             and (drafts or r["status"] != wf.I_DRAFT)]
 
 
@@ -275,7 +274,7 @@ def create_credit_note(store: FileStore, invoice: str, reason: str, line_specs: 
            "client_ref": origin["client_ref"], "nature": origin["nature"], "housing_old": origin["housing_old"],
            "reverse_charge": origin["reverse_charge"], "discount_pct": discount, "reason": reason}
     ref, totals = _new_draft(store, res.changes, as_of, row, lines)
-    res.message = (f"Avoir {ref} sur {label(origin)} préparé : {_euros(totals.ttc)} TTC.\n"
+    res.message = (f"Avoir {ref} sur {label(origin)} préparé : {euros(totals.ttc)} TTC.\n"
                    f"Étape suivante : syc facture emettre {ref}")
     res.data = {"reference": ref, "facture": origin["number"], **sd.totals_json(totals)}
     return res
@@ -290,13 +289,13 @@ def _check_credit(where: str, totals: pricing.Totals, remaining: list[pricing.Pa
     for r in totals.per_rate:
         p = left.get(r.rate)
         if p is None or r.base > p.ht:
-            avail = _euros(p.ht) if p else _euros(ZERO)
+            avail = euros(p.ht) if p else euros(ZERO)
             raise sd.refuse("avoir.plafond", where, f"l'avoir dépasserait ce qui reste à créditer à "
-                                                    f"{sd.fmt_pct(r.rate)} ({_euros(r.base)} HT pour {avail} HT).")
+                                                    f"{sd.fmt_pct(r.rate)} ({euros(r.base)} HT pour {avail} HT).")
     left_ttc = sum((p.ht + p.vat for p in remaining), ZERO)
     if totals.ttc > left_ttc:
-        raise sd.refuse("avoir.plafond", where, f"l'avoir ({_euros(totals.ttc)} TTC) dépasserait ce qui reste à créditer "
-                                                f"({_euros(left_ttc)} TTC).")
+        raise sd.refuse("avoir.plafond", where, f"l'avoir ({euros(totals.ttc)} TTC) dépasserait ce qui reste à créditer "
+                                                f"({euros(left_ttc)} TTC).")
     if totals.ttc <= 0:
         raise sd.refuse("avoir.zero", where, "l'avoir serait nul.")
 
@@ -356,13 +355,7 @@ def issue(store: FileStore, ref: str, as_of: dt.date) -> Result:
                 res.changes.update("tCommandes", order.row, {"status": wf.O_DONE, "invoice": None})
     if totals.ttc == 0 and doc["doc_type"] == wf.T_INVOICE:
         updates["status"] = wf.I_PAID  # nothing left to pay once the deposits are deducted
-    series: list[int] = []
-    for r in store.rows("tFactures"):
-        existing = str(r["number"] or "")
-        if existing.startswith(f"F{as_of.year}-") and existing[6:].isdigit():
-            series.append(int(existing[6:]))
-    seq = next_number(store, res.changes, "Facture", as_of.year, series)
-    number = f"F{as_of.year}-{seq:05d}"
+    number = sd.next_ref(store, res.changes, "Facture", as_of.year, f"F{as_of.year}-", 5, "tFactures", "number")
     updates["number"] = number
     if doc["doc_type"] == wf.T_INVOICE:
         res.changes.update("tCommandes", get_order(store, doc["order"]).row, {"status": wf.O_INVOICED,
@@ -371,7 +364,7 @@ def issue(store: FileStore, ref: str, as_of: dt.date) -> Result:
     res.changes.issue("tFactures", number, ISSUE_ACTION)
     what = {wf.T_INVOICE: "Facture", wf.T_DEPOSIT: "Facture d'acompte", wf.T_CREDIT: "Avoir"}[doc["doc_type"]]
     done = "émis" if doc["doc_type"] == wf.T_CREDIT else "émise"
-    msg = f"{what} {number} {done} le {sd.day(as_of)} : {_euros(totals.ht)} HT, {_euros(totals.ttc)} TTC"
+    msg = f"{what} {number} {done} le {sd.day(as_of)} : {euros(totals.ht)} HT, {euros(totals.ttc)} TTC"
     if updates.get("due_date") and doc["doc_type"] != wf.T_CREDIT:
         msg += f", à régler au plus tard le {sd.day(updates['due_date'])}"
     res.message = msg + "."
@@ -420,5 +413,5 @@ def doc_detail(store: FileStore, ref: str) -> dict[str, Any]:
     doc = get_doc(store, ref)
     lines = sd.lines_of(store, "tLignesFactures", "doc", {doc["ref"]}).get(doc["ref"], [])
     totals = sd.totals_of([r.values for r in lines], doc["discount_pct"])
-    payments = [r for r in store.rows("tReglements") if doc["number"] and r["invoice"] == doc["number"]]
+    payments = store.rows_where("tReglements", "invoice", {doc["number"]}) if doc["number"] else []
     return {"row": doc, "lines": lines, "totals": totals, "payments": payments}

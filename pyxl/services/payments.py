@@ -12,6 +12,7 @@ from typing import Any
 
 from pyxl.core import fields, money
 from pyxl.core import workflow as wf
+from pyxl.core.money import euros
 from pyxl.services import salesdocs as sd
 from pyxl.services.common import Result
 from pyxl.services.invoices import _cooling_off, balance, get_doc, label
@@ -55,14 +56,14 @@ def record_payment(store: FileStore, invoice: str, amount_text: str, mode_text: 
     closures.check_open(store, as_of, where)
     left = balance(doc)
     if amount > left:
-        raise sd.refuse("reglement.trop", where, f"{_euros(amount)} dépasse le reste à payer ({_euros(left)}) : "
+        raise sd.refuse("reglement.trop", where, f"{euros(amount)} dépasse le reste à payer ({euros(left)}) : "
                                                  "un trop-perçu n'est pas enregistré ici.")
     order = get_order(store, doc["order"]) if doc["order"] else None
     if mode == "Espèces":
         debt = (order["total_ttc"] if order else None) or doc["total_ttc"] or ZERO
         if debt > CASH_LIMIT:
             raise sd.refuse("reglement.especes", where,
-                            f"paiement en espèces interdit : la dette (contrat de {_euros(debt)} TTC) dépasse 1 000 €, "
+                            f"paiement en espèces interdit : la dette (contrat de {euros(debt)} TTC) dépasse 1 000 €, "
                             "même réglée en plusieurs fois (art. D112-3 du Code monétaire et financier). "
                             "Demandez un chèque, un virement ou une carte.")
     if order is not None:
@@ -76,8 +77,8 @@ def record_payment(store: FileStore, invoice: str, amount_text: str, mode_text: 
     state = wf.invoice_state(doc["total_ttc"] or ZERO, paid, doc["credited"] or ZERO)
     res.changes.update("tFactures", doc.row, {"paid": paid, "status": state})
     rest = left - amount
-    res.message = (f"Règlement {pid} de {_euros(amount)} ({mode.lower()}) enregistré sur {label(doc)} : "
-                   + ("soldée." if rest == 0 else f"reste {_euros(rest)} à payer."))
+    res.message = (f"Règlement {pid} de {euros(amount)} ({mode.lower()}) enregistré sur {label(doc)} : "
+                   + ("soldée." if rest == 0 else f"reste {euros(rest)} à payer."))
     res.data = {"id": pid, "facture": doc["number"], "montant": amount, "reste": rest, "statut": state}
     return res
 
@@ -94,7 +95,7 @@ def cancel_payment(store: FileStore, pid: str, reason: str, as_of: dt.date) -> R
     reason = fields.text(reason, label="Le motif", required=True, max_len=300)
     if p["cancels"] or (p["amount"] or ZERO) <= 0:
         raise sd.refuse("reglement.annulation", where, "c'est déjà une annulation ; elle ne s'annule pas.")
-    done = [r for r in store.rows("tReglements") if r["cancels"] == p["id"]]
+    done = store.rows_where("tReglements", "cancels", {str(p["id"])})
     if done:
         raise sd.refuse("reglement.annule", where, f"il est déjà annulé par {done[0]['id']} ({done[0].where}).")
     if as_of < p["date"]:
@@ -110,16 +111,11 @@ def cancel_payment(store: FileStore, pid: str, reason: str, as_of: dt.date) -> R
     paid = (doc["paid"] or ZERO) - p["amount"]
     state = wf.invoice_state(doc["total_ttc"] or ZERO, paid, doc["credited"] or ZERO)
     res.changes.update("tFactures", doc.row, {"paid": paid, "status": state})
-    res.message = (f"Règlement {p['id']} annulé par l'écriture opposée {nid} ({_euros(-p['amount'])}) : {reason}. "
-                   f"{label(doc)} : reste {_euros(balance(doc) + p['amount'])} à payer.")
+    res.message = (f"Règlement {p['id']} annulé par l'écriture opposée {nid} ({euros(-p['amount'])}) : {reason}. "
+                   f"{label(doc)} : reste {euros(balance(doc) + p['amount'])} à payer.")
     res.data = {"id": nid, "annule": p["id"], "facture": p["invoice"], "statut": state}
     return res
 
-
-def _euros(v: Decimal) -> str:
-    from babel.numbers import format_currency
-
-    return str(format_currency(v, "EUR", locale="fr_FR"))
 
 
 def payment_json(r: Row) -> dict[str, Any]:

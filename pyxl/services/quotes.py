@@ -13,7 +13,7 @@ from typing import Any
 
 from pyxl.core import fields, pricing, vat
 from pyxl.core import workflow as wf
-from pyxl.core.money import to_cents
+from pyxl.core.money import euros, to_cents
 from pyxl.services import salesdocs as sd
 from pyxl.services.common import Collector, Result
 from pyxl.workbook.filestore import ChangeSet, FileStore, Row
@@ -174,8 +174,8 @@ def create_quote(store: FileStore, given: QuoteInput, as_of: dt.date) -> Result:
     res.changes.append("tDevis", row)
     for ln in lines:
         res.changes.append("tLignesDevis", {"quote": number, **ln})
-    res.message = (f"Devis {number} créé (brouillon) pour {row['client_name']} : {_money(totals.ht)} HT, "
-                   f"{_money(totals.ttc)} TTC, valable jusqu'au {sd.day(row['valid_until'])}.\n"
+    res.message = (f"Devis {number} créé (brouillon) pour {row['client_name']} : {euros(totals.ht)} HT, "
+                   f"{euros(totals.ttc)} TTC, valable jusqu'au {sd.day(row['valid_until'])}.\n"
                    f"Étape suivante : syc devis envoyer {number}")
     res.data = {"numero": number, "devis": _json(row), **sd.totals_json(totals)}
     return res
@@ -187,11 +187,6 @@ def _category(store: FileStore, code: str) -> str:
     a = find(store, "tArticles", "code", code)
     return str(a["category"] or "") if a else ""
 
-
-def _money(v: Decimal) -> str:
-    from babel.numbers import format_currency
-
-    return str(format_currency(v, "EUR", locale="fr_FR"))
 
 
 def get_quote(store: FileStore, number: str) -> Row:

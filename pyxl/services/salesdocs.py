@@ -180,7 +180,12 @@ def check_lines(lines: Sequence[Row], what: str) -> None:
 
 # --------------------------------------------------------------------------- lookups
 def get_row(store: FileStore, table: str, key: str, value: str, label: str, hint: str) -> Row:
-    folded = (value or "").strip().casefold()
+    typed = (value or "").strip()
+    if typed:  # as typed or in capitals (d2026-0001): found without reading the whole sheet
+        found = store.rows_where(table, key, {typed, typed.upper()})
+        if found:
+            return found[0]
+    folded = typed.casefold()
     for r in store.rows(table):
         if str(r.get(key) or "").casefold() == folded:
             return r
@@ -194,12 +199,21 @@ def client_name(row: Any) -> str:
 
 def next_ref(store: FileStore, changes: Any, series: str, year: int | None, prefix: str, width: int,
              table: str, key: str) -> str:
-    """D2026-0001, BC2026-0001, R2026-00001…: counter of Compteurs, never below what the table holds."""
-    from pyxl.services.common import next_number
-
-    pat = re.compile(re.escape(prefix) + r"(\d+)$")
-    existing = [int(m.group(1)) for r in store.rows(table) if (m := pat.match(str(r.get(key) or "")))]
-    n = next_number(store, changes, series, year, existing)
+    """D2026-0001, BC2026-0001, F2026-00001, R2026-00001…: the counter of Compteurs + 1, checked by
+    a key lookup (without reading the whole table); if the table already holds that number (a
+    row copied by hand in Excel, a counter reset), the number after the highest one it holds."""
+    current = None
+    for r in store.rows("tCompteurs"):
+        if r["series"] == series and (r["year"] or None) == year:
+            current = r
+    n = int(current["last"] or 0) + 1 if current else 1
+    if store.rows_where(table, key, {f"{prefix}{n:0{width}d}"}):
+        pat = re.compile(re.escape(prefix) + r"(\d+)$")
+        n = max([n, *(int(m.group(1)) for r in store.rows(table) if (m := pat.match(str(r.get(key) or ""))))]) + 1
+    if current:
+        changes.update("tCompteurs", current.row, {"last": n})
+    else:
+        changes.append("tCompteurs", {"series": series, "year": year, "last": n})
     return f"{prefix}{n:0{width}d}"
 
 

@@ -207,6 +207,7 @@ class _SharedStrings:
         self.tag = b"<" + (m.group(1) if m else b"") + b"si"
         self._starts: list[int] | None = None
         self._texts: dict[int, str] = {}
+        self._markers: list[int] | None = None
 
     @property
     def starts(self) -> list[int]:
@@ -246,7 +247,9 @@ class _SharedStrings:
         candidates: set[int] = set()
         for b in spellings:
             candidates.update(self.index_of(o) for o in _text_hits(data, 0, len(data), b, False))
-        candidates.update(self.index_of(o) for o in _markers(data, 0, len(data)))
+        if self._markers is None:
+            self._markers = list(_markers(data, 0, len(data)))
+        candidates.update(self.index_of(o) for o in self._markers)
         return {i for i in candidates if i >= 0 and self.text(i) in wanted}
 
 
@@ -269,16 +272,16 @@ def _shared_strings(pkg: ooxml.Package) -> _SharedStrings | None:
     return sst
 
 
-_SHEET_CACHE: weakref.WeakKeyDictionary[ooxml.Package, _Sheet] = weakref.WeakKeyDictionary()
+_SHEET_CACHE: weakref.WeakKeyDictionary[ooxml.Package, dict[str, _Sheet]] = weakref.WeakKeyDictionary()
 
 
 def _sheet(pkg: ooxml.Package, part: str) -> _Sheet:
-    """The worksheet part, decompressed once per package: the last one read is kept, so that
-    reading the tail of a table and then some of its rows costs one decompression."""
-    cached = _SHEET_CACHE.get(pkg)
-    if cached is None or cached.part != part:
-        cached = _SHEET_CACHE[pkg] = _Sheet(pkg.read(part), part)
-    return cached
+    """The worksheet part, decompressed and indexed once per package (several reads of the same
+    sheets in one action cost one decompression and one search for markers)."""
+    sheets = _SHEET_CACHE.setdefault(pkg, {})
+    if part not in sheets:
+        sheets[part] = _Sheet(pkg.read(part), part)
+    return sheets[part]
 
 
 class _NoStrings:
@@ -472,6 +475,14 @@ class _Sheet:
         self.row_tag = b"<" + (first_row.group(1) if first_row else b"") + b"row"
         first_cell = _FIRST_CELL.search(data, self.start, self.end)
         self.cell_tag = b"<" + (first_cell.group(1) if first_cell else b"") + b"c"
+        self._markers: list[int] | None = None
+
+    @property
+    def markers(self) -> list[int]:
+        """`_markers` of the whole <sheetData>, searched once."""
+        if self._markers is None:
+            self._markers = list(_markers(self.data, self.start, self.end))
+        return self._markers
 
     def _is_tag(self, pos: int, tag: bytes) -> bool:
         return self.data[pos + len(tag): pos + len(tag) + 1] in (b" ", b">", b"/", b"\t", b"\r", b"\n")
@@ -695,7 +706,7 @@ def rows_with_key(pkg: ooxml.Package, loc: ooxml.TableLoc, key_offset: int,
     if sst is not None:
         for idx in sorted(sst.find(texts, values)):
             found += _exact_hits(data, lo, hi, str(idx).encode())
-    found += _markers(data, lo, hi)
+    found += sheet.markers
     spans: dict[int, int] = {}
     for off in found:
         col = sheet.cell_column(off)
@@ -716,6 +727,47 @@ def rows_with_key(pkg: ooxml.Package, loc: ooxml.TableLoc, key_offset: int,
             out.append((num, raw))
     out.sort(key=lambda t: t[0])
     return out
+
+
+def rows_at(pkg: ooxml.Package, loc: ooxml.TableLoc, nums: set[int]) -> list[tuple[int, list[Any]]]:
+    """The data rows of the table at these sheet row numbers (blank or absent rows left out), as
+    `rows_with_key` gives them: one search of the sheet per row asked for."""
+    c1, r1, c2, last = _table_rows(loc)
+    sheet = _sheet(pkg, loc.sheet_part)
+    sst = _shared_strings(pkg)
+    strings = sst if sst is not None else _NoStrings()
+    out: list[tuple[int, list[Any]]] = []
+    for num in sorted(nums):
+        if not r1 < num <= last:
+            continue
+        needle = sheet.row_tag + f' r="{num}"'.encode()  # how Excel, LibreOffice and this code write it
+        first = sheet.data.find(needle, sheet.start, sheet.end)
+        if first >= 0 and sheet.data.find(needle, first + 1, sheet.end) < 0:
+            hits = [first]
+        else:
+            pattern = re.compile(re.escape(sheet.row_tag) + rb"""\b[^>]*?\sr\s*=\s*["']""" + str(num).encode()
+                                 + rb"""["']""")
+            hits = [m.start() for m in pattern.finditer(sheet.data, sheet.start, sheet.end)]
+        if len(hits) != 1:  # absent, or repeated (merged as calamine does): the sure path
+            out += [x for x in _scan(pkg, sheet, loc, None) if x[0] == num] if hits else []
+            continue
+        span = sheet.row_at(hits[0] + len(sheet.row_tag))
+        if span is None or sheet.row_number(span[0]) != num:
+            raise _bad(f"ligne {num} introuvable")
+        cells = _parse_row(sheet.data[span[0]: span[1]], c1, c2, strings)
+        raw = [cells.get(c, "") for c in range(c1, c2 + 1)]
+        if not _blank(raw):
+            out.append((num, raw))
+    return out
+
+
+def all_rows(pkg: ooxml.Package, loc: ooxml.TableLoc) -> list[tuple[int, list[Any]]]:
+    """Every non-blank data row of the table, as `rows_with_key` gives them (for small tables: no
+    need to open the workbook with calamine, which parses all the shared strings first)."""
+    _c1, r1, _c2, last = _table_rows(loc)
+    if last <= r1:
+        return []
+    return _scan(pkg, _sheet(pkg, loc.sheet_part), loc, None)
 
 
 def tail_rows(pkg: ooxml.Package, loc: ooxml.TableLoc, n: int) -> list[tuple[int, list[Any]]]:

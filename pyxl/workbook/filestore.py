@@ -37,6 +37,56 @@ LAST_DATE = dt.date(9999, 12, 31)
 _PAUSE_BEFORE_RENAME = "SYC_TEST_PAUSE_BEFORE_RENAME"
 
 
+class LazyValues(Mapping[str, Any]):
+    """A row's cells, converted to the schema's types only when read (most actions look at two or
+    three columns of thousands of rows). A cell that cannot be read raises Refused naming it."""
+
+    __slots__ = ("_cache", "_columns", "_raw", "_where")
+
+    def __init__(self, raw: Sequence[Any], columns: Mapping[str, tuple[int, Column, Any]],
+                 absent: Sequence[str], where: tuple[str, int]):
+        self._raw = raw
+        self._columns = columns
+        self._cache: dict[str, Any] = dict.fromkeys(absent)
+        self._where = where
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return self._cache[key]
+        except KeyError:
+            pass
+        i, col, convert = self._columns[key]  # KeyError for an unknown column, like a dict
+        v = self._raw[i] if i < len(self._raw) else None
+        try:
+            value = convert(v)
+        except ValueError as exc:
+            raise Refused(_bad_cell(self._where, col, exc)) from None
+        self._cache[key] = value
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._columns
+        yield from (k for k in self._cache if k not in self._columns)
+
+    def __len__(self) -> int:
+        return len(self._columns) + sum(1 for k in self._cache if k not in self._columns)
+
+    def problems(self) -> list[Issue]:
+        out = []
+        for key in self._columns:
+            try:
+                self[key]
+            except Refused as exc:
+                out += exc.issues
+        return out
+
+
+def _bad_cell(where: tuple[str, int], col: Column, exc: Exception) -> Issue:
+    sheet, rownum = where
+    return Issue("store.value", f"{sheet}, ligne {rownum}, colonne « {col.header} » : {exc}. Corrigez la cellule.",
+                 f"{sheet}, ligne {rownum}")
+
+
 @dataclass(frozen=True)
 class Row:
     """One data row of a table: typed values by column key, and where it is (sheet row)."""
@@ -234,6 +284,8 @@ class FileStore:
         self._pkg: ooxml.Package | None = None
         self._calamine: Any = None
         self._grids: dict[str, list[list[Any]]] = {}  # parsed sheets, shared by rows() and rows_where()
+        self._recent: list[audit.Entry] | None = None
+        self._found: dict[tuple[str, str, frozenset[str]], list[Row]] = {}  # rows_where() answers
         if not self.path.exists():
             raise Refused(Issue(
                 "store.missing",
@@ -259,6 +311,8 @@ class FileStore:
         self._calamine = None
         self._cache.clear()
         self._grids.clear()
+        self._recent = None
+        self._found.clear()
 
     def version(self) -> int:
         names = {k.lower(): v for k, v in self.package.defined_names().items()}
@@ -341,7 +395,10 @@ class FileStore:
         documents among ten years of lines)."""
         if name in self._cache:
             return [r for r in self._cache[name] if str(r.get(key) or "") in values]
-        return self._typed_rows(name, (key, values))
+        memo = (name, key, frozenset(values))
+        if memo not in self._found:
+            self._found[memo] = self._typed_rows(name, (key, values))
+        return self._found[memo]
 
     def _typed_rows(self, name: str, where: tuple[str, set[str]] | None = None) -> list[Row]:
         table = self.schema.table(name)
@@ -362,8 +419,13 @@ class FileStore:
                 return fastread.rows_with_key(self.package, loc, key_index, keys)
             except ooxml.PackageError:
                 pass
-        grid = self._grid(loc)
         c1, r1, c2, r2 = loc.ref
+        if keys is None and loc.sheet not in self._grids and r2 - r1 <= SMALL_TABLE:
+            try:  # a small table is parsed directly, without opening the workbook with calamine
+                return fastread.all_rows(self.package, loc)
+            except ooxml.PackageError:
+                pass
+        grid = self._grid(loc)
         if loc.totals:
             r2 -= 1  # Excel's totals row is not a record
         out = []
@@ -393,6 +455,25 @@ class FileStore:
                 loc.sheet,
             )) from None
 
+    def rows_at(self, name: str, nums: set[int]) -> dict[int, Row]:
+        """The rows at these sheet row numbers, without parsing the whole sheet when possible."""
+        if name in self._cache:
+            return {r.row: r for r in self._cache[name] if r.row in nums}
+        table = self.schema.table(name)
+        loc, cols = self._columns(table)
+        try:
+            raws = fastread.rows_at(self.package, loc, nums)
+        except ooxml.PackageError:
+            return {r.row: r for r in self.rows(name) if r.row in nums}
+        return {r.row: r for r in self._typed(table, loc, cols, raws)}
+
+    def recent_journal(self) -> list[audit.Entry]:
+        """The journal's last JOURNAL_CHECKED rows (read once per session): what issuing checks,
+        and where the latest dates of each series are found without reading whole tables."""
+        if self._recent is None:
+            self._recent = self.journal_tail(JOURNAL_CHECKED)
+        return self._recent
+
     def tail(self, name: str, n: int = 1) -> list[Row]:
         """The last `n` non-blank rows of a table, without parsing the whole sheet when possible."""
         if name in self._cache:
@@ -408,28 +489,22 @@ class FileStore:
     def _typed(self, table: Table, loc: ooxml.TableLoc, cols: list[Column | None],
                raws: list[tuple[int, list[Any]]]) -> list[Row]:
         date1904 = self.package.date1904
-        typed = [(i, col, _converter(col, date1904)) for i, col in enumerate(cols) if col is not None]
+        columns = {col.key: (i, col, _converter(col, date1904)) for i, col in enumerate(cols) if col is not None}
         absent = [col.key for col in table.columns if col not in cols]
         out: list[Row] = []
-        problems: list[Issue] = []
         for rownum, raw in raws:
             if all(v is None or v == "" for v in raw):
                 continue
-            values: dict[str, Any] = dict.fromkeys(absent)
-            for i, col, convert in typed:
-                v = raw[i] if i < len(raw) else None
-                try:
-                    values[col.key] = convert(v)
-                except ValueError as exc:
-                    problems.append(Issue(
-                        "store.value",
-                        f"{loc.sheet}, ligne {rownum}, colonne « {col.header} » : {exc}. Corrigez la cellule.",
-                        f"{loc.sheet}, ligne {rownum}",
-                    ))
-            out.append(Row(values, rownum, loc.sheet))
-        if problems:
-            raise Refused(problems)
+            out.append(Row(LazyValues(raw, columns, absent, (loc.sheet, rownum)), rownum, loc.sheet))
         return out
+
+    def check_table(self, name: str) -> list[Issue]:
+        """Every cell of a table that cannot be read, named (rows are otherwise read lazily)."""
+        problems: list[Issue] = []
+        for r in self.rows(name):
+            if isinstance(r.values, LazyValues):
+                problems += r.values.problems()
+        return problems
 
     def parameters(self) -> dict[str, str]:
         out = {}
@@ -725,17 +800,18 @@ class FileStore:
         if not updates:
             return
         keys: set[str] = set()
+        touched_rows: dict[str, dict[int, Row]] = {}
         for name, ups in updates.items():
             spec = self.schema.table(name).audit
             assert spec is not None
-            rows = {r.row: r for r in self.rows(name)}
+            rows = touched_rows[name] = self.rows_at(name, {n for n, _ in ups})
             keys |= {str(rows[n].get(spec.key) or "") for n, _ in ups if n in rows}
         latest = audit.latest_by_doc(self.journal_for(keys))
         for name, ups in updates.items():
             table = self.schema.table(name)
             spec = table.audit
             assert spec is not None
-            rows = {r.row: r for r in self.rows(name)}
+            rows = touched_rows[name]
             touched_refs = {str(rows[n].get(spec.parent) or "") for n, _ in ups if n in rows}
             lines = self._lines_by_ref(table, refs=touched_refs)
             for rownum, values in ups:
@@ -782,7 +858,7 @@ class FileStore:
                              str(values.get(spec.lines_key, rows[rownum].get(spec.lines_key)) or "")}
             refs.discard("")
             if spec.parent != spec.key:  # lines point to another column of the document (a draft's ref)
-                parents_rows = [r for r in self.rows(table.name) if str(r.get(spec.parent) or "") in refs]
+                parents_rows = self.rows_where(table.name, spec.parent, refs) if refs else []
                 journaled = {ref for (name, ref) in audit.latest_by_doc(self.journal_for(
                     {str(r.get(spec.key) or "") for r in parents_rows})) if name == table.name}
                 issued = {str(r.get(spec.parent) or "") for r in parents_rows
@@ -812,7 +888,7 @@ class FileStore:
                     ))
 
     def _extend_journal(self, changes: ChangeSet, as_of: dt.date, now: dt.datetime) -> None:
-        recent = self.journal_tail(JOURNAL_CHECKED)
+        recent = self.recent_journal()
         tail = recent[-1] if recent else None
         broken = self._check_tail(recent)
         if broken:
@@ -840,7 +916,8 @@ class FileStore:
             h = audit.document_hash(table_name, ref, row, spec.immutable, lines, spec.lines_immutable)
             doc_date = row.get(spec.date_column) if spec.date_column else None
             if table_name not in latest_dates:
-                latest_dates[table_name] = self._latest_issued(table)
+                last = next((e for e in reversed(recent) if e.table == table_name), None)
+                latest_dates[table_name] = (last.ref, last.as_of) if last else self._latest_issued(table)
             last_ref, last_date = latest_dates[table_name]
             if last_date is not None and (doc_date or as_of) < last_date:
                 raise Refused(Issue(
@@ -884,6 +961,10 @@ class FileStore:
         updates: dict[int, dict[str, Any]] = {}
         for rownum, upd in changes.updates.get(table.name, []):
             updates.setdefault(rownum, {}).update(upd)
+        for rownum, row in self.rows_at(table.name, set(updates)).items():  # a draft issued: its row is updated
+            values = {**row.values, **updates[rownum]}
+            if str(values.get(key) or "") == ref:
+                return values
         for row in self.rows(table.name):
             values = {**row.values, **updates.get(row.row, {})}  # a draft gets its number at issue
             if str(values.get(key) or "") == ref:
@@ -919,7 +1000,8 @@ class FileStore:
             raise
 
 
-JOURNAL_CHECKED = 1000  # journal rows whose chain every issue re-checks (the closure checks them all)
+SMALL_TABLE = 300  # rows: read by fastread rather than calamine (which first parses all shared strings)
+JOURNAL_CHECKED = 50  # journal rows whose chain every issue re-checks (the daily closure checks them all)
 
 
 def _entries(rows: Sequence[Row]) -> list[audit.Entry]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+import os
 import posixpath
 import re
 import struct
@@ -22,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import BinaryIO
-from xml.sax.saxutils import escape
+from html import escape as _html_escape
 
 from lxml import etree
 
@@ -139,7 +140,7 @@ def encode_text(text: str) -> str:
     A literal '_x0041_' typed by a user is stored as '_x005F_x0041_' so Excel (and calamine) read it
     back unchanged; control characters, which XML cannot hold, become _xHHHH_ as Excel does.
     """
-    return escape(_escape_x(text))
+    return _html_escape(_escape_x(text), quote=False)  # & < > only, like xml.sax.saxutils.escape
 
 
 def _escape_x(text: str) -> str:
@@ -224,15 +225,23 @@ class Package:
         self.workbook_part = "xl/workbook.xml"
         self._sheets: dict[str, str] | None = None
         self._tables: dict[str, TableLoc] | None = None
+        self._parts: dict[str, bytes] = {}
 
     def close(self) -> None:
+        self._parts.clear()
         self.zip.close()
 
     def read(self, part: str) -> bytes:
+        """A part's bytes, decompressed once per package (several readers look at the same sheets)."""
+        cached = self._parts.get(part)
+        if cached is not None:
+            return cached
         try:
-            return self.zip.read(part)
+            data = self.zip.read(part)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
             raise PackageError(f"« {self.path} » est endommagé (partie {part} illisible).") from None
+        self._parts[part] = data
+        return data
 
     def rels(self, part: str) -> dict[str, tuple[str, str]]:
         """rId → (type, resolved target) for a part."""
@@ -358,6 +367,33 @@ class SheetText:
             ends = [s for _, s in starts[1:]] + [self.content_end] if starts else []
             self._rows = [(r, s, e) for (r, s), e in zip(starts, ends, strict=True)]
         return self._rows
+
+    def locate(self, nums: set[int]) -> dict[int, tuple[int, int]]:
+        """(start, end) of the rows with these numbers, found by a direct search of ' r="N"' right
+        after the row tag (how Excel, LibreOffice and this code write them); the whole index is
+        built only when a row is written otherwise, absent or repeated."""
+        if self._rows is None:
+            tag = f"<{self.prefix}row".encode()
+            found: dict[int, tuple[int, int]] = {}
+            data, lo, hi = self.data, self.content_start, self.content_end
+            for num in nums:
+                needle = tag + f' r="{num}"'.encode()
+                s = data.find(needle, lo, hi)
+                if s < 0 or data.find(needle, s + 1, hi) >= 0:
+                    break
+                e = s + len(needle)
+                while True:
+                    e = data.find(tag, e, hi)
+                    if e < 0:
+                        e = hi
+                        break
+                    if data[e + len(tag): e + len(tag) + 1] in (b" ", b">", b"/", b"\t", b"\r", b"\n"):
+                        break
+                    e += 1
+                found[num] = (s, e)
+            else:
+                return found
+        return {num: (s, e) for num, s, e in self.rows if num in nums}
 
     def row_bytes(self, r: int) -> bytes | None:
         for num, s, e in self.rows:
@@ -549,13 +585,14 @@ def patch_sheet(data: bytes | SheetText, edits: list[RowEdit],
     edits = _merge_edits(edits)
     # pure appends below the last row need no index of the (possibly huge) sheet
     appending = bool(edits) and edits[0].row > sheet.last_row_number()
-    existing = {num: (s, e) for num, s, e in sheet.rows} if edits and not appending else {}
+    existing = sheet.locate({e.row for e in edits}) if edits and not appending else {}
     arrays = _array_ranges(sheet) if edits else []
     merged = _merged_ranges(sheet) if edits else []
     pieces: list[tuple[int, int, bytes]] = []  # (start, end, replacement)
     inserts: dict[int, list[bytes]] = {}  # insertion offset → new rows
     formula_replaced = False
-    row_starts = [] if appending else [(num, s) for num, s, _ in sheet.rows]
+    inserting = not appending and any(e.row not in existing and e.cells for e in edits)
+    row_starts = [(num, s) for num, s, _ in sheet.rows] if inserting else []
     box: list[int] = []  # c1, r1, c2, r2 of the edited cells
     for edit in edits:
         for master, (a1, b1, a2, b2) in arrays:
@@ -694,15 +731,35 @@ def _raw_copy(zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo
     zout._didModify = True  # type: ignore[attr-defined]
 
 
-def _write_entry(zout: zipfile.ZipFile, info: zipfile.ZipInfo | None, name: str, data: bytes) -> None:
+BIG_PART = 2_000_000  # bytes: compressed fast (level 1), in parallel threads
+
+
+def _deflate(data: bytes) -> tuple[bytes, int]:
+    """Raw deflate (as in a zip entry) and CRC-32; zlib releases the GIL, so big parts compress
+    side by side on several cores."""
+    c = zlib.compressobj(1 if len(data) > BIG_PART else 6, zlib.DEFLATED, -15)
+    return c.compress(data) + c.flush(), zlib.crc32(data)
+
+
+def _write_entry(zout: zipfile.ZipFile, info: zipfile.ZipInfo | None, name: str, data: bytes,
+                 deflated: tuple[bytes, int] | None = None) -> None:
     zi = zipfile.ZipInfo(name, date_time=info.date_time if info else (1980, 1, 1, 0, 0, 0))
     zi.compress_type = zipfile.ZIP_DEFLATED
     if info is not None:
         zi.external_attr = info.external_attr
         zi.create_system = info.create_system
-    # big parts are compressed fast: the user is waiting, the file size hardly matters
-    level = 1 if len(data) > 2_000_000 else 6
-    zout.writestr(zi, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=level)
+    raw, crc = deflated or _deflate(data)
+    zi.file_size, zi.compress_size, zi.CRC = len(data), len(raw), crc
+    if zi.file_size > zipfile.ZIP64_LIMIT or zi.compress_size > zipfile.ZIP64_LIMIT:
+        raise PackageError(f"partie {name} trop grande")
+    out: BinaryIO = zout.fp  # type: ignore[assignment]
+    zi.header_offset = out.tell()
+    out.write(zi.FileHeader(False))
+    out.write(raw)
+    zout.filelist.append(zi)
+    zout.NameToInfo[zi.filename] = zi
+    zout.start_dir = out.tell()
+    zout._didModify = True  # type: ignore[attr-defined]
 
 
 def rewrite(
@@ -717,6 +774,13 @@ def rewrite(
     it has is replaced in place: a part is never written twice (Excel refuses such a zip).
     """
     replace = {**replace, **(add or {})}
+    big = [n for n, d in replace.items() if d is not None and len(d) > BIG_PART]
+    deflated: dict[str, tuple[bytes, int]] = {}
+    if len(big) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(len(big), os.cpu_count() or 1)) as pool:
+            deflated = dict(zip(big, pool.map(_deflate, [replace[n] for n in big]), strict=True))
     seen: set[str] = set()
     with zipfile.ZipFile(dst, "w") as zout:
         for info in src.infolist():
@@ -726,12 +790,12 @@ def rewrite(
             if info.filename in replace:
                 new = replace[info.filename]
                 if new is not None:
-                    _write_entry(zout, info, info.filename, new)
+                    _write_entry(zout, info, info.filename, new, deflated.get(info.filename))
             else:
                 _raw_copy(src, zout, info)
         for name, data in replace.items():
             if name not in seen and data is not None:
-                _write_entry(zout, None, name, data)
+                _write_entry(zout, None, name, data, deflated.get(name))
 
 
 def drop_calc_chain(pkg: Package) -> dict[str, bytes | None]:
