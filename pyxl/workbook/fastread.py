@@ -421,7 +421,7 @@ def _parse_row(xml: bytes, c1: int, c2: int, strings: Any) -> dict[int, Any]:
         col += 1
 
 
-def _text_of(raw: Any) -> str:
+def text_of(raw: Any) -> str:
     """A key cell as text, the way the FileStore compares keys."""
     if raw is None:
         return ""
@@ -649,7 +649,7 @@ def _needles(key: str) -> _Needles | None:
         try:
             # the text of a number: "12.5" (written 12.5, 12.50, 1.25E1, 12.4999999999999999…), "inf",
             # "1e-05", an integer of more than 15 digits
-            if _text_of(float(key)) == key:
+            if text_of(float(key)) == key:
                 return None
         except ValueError:  # pragma: no cover - _FLOAT lets only floats through
             return None
@@ -723,7 +723,7 @@ def rows_with_key(pkg: ooxml.Package, loc: ooxml.TableLoc, key_offset: int,
             continue
         cells = _parse_row(data[s: spans[s]], c1, c2, strings)
         raw = [cells.get(c, "") for c in range(c1, c2 + 1)]
-        if _text_of(raw[key_offset]) in values and not _blank(raw):
+        if text_of(raw[key_offset]) in values and not _blank(raw):
             out.append((num, raw))
     out.sort(key=lambda t: t[0])
     return out
@@ -822,12 +822,12 @@ def _scan(pkg: ooxml.Package, sheet: _Sheet, loc: ooxml.TableLoc,
             value = sheet.key_cell(s, e, col, num, strings)
             if value is _UNKNOWN:
                 value = _parse_row(data[s:e], col, col, strings).get(col, "")
-            if _text_of(value) not in values:
+            if text_of(value) not in values:
                 continue
         cells: dict[int, Any] = {}
         for s, e in parts:
             cells.update(_parse_row(data[s:e], c1, c2, strings))
         raw = [cells.get(c, "") for c in range(c1, c2 + 1)]
-        if not _blank(raw) and (key is None or _text_of(raw[key[0] - c1]) in key[1]):
+        if not _blank(raw) and (key is None or text_of(raw[key[0] - c1]) in key[1]):
             out.append((num, raw))
     return out

@@ -171,13 +171,7 @@ def from_cell(col: Column, raw: Any, date1904: bool = False) -> Any:
     return str(raw)
 
 
-def _text_of(raw: Any) -> str:
-    """A key cell as text, the way `from_cell` reads a text column."""
-    if raw is None:
-        return ""
-    if isinstance(raw, float):
-        return str(int(raw)) if raw.is_integer() else repr(raw)
-    return str(raw)
+_text_of = fastread.text_of  # a key cell as text, the way `from_cell` reads a text column
 
 
 def _converter(col: Column, date1904: bool = False) -> Any:
@@ -532,29 +526,14 @@ class FileStore:
         last one the same as the anchor file. The whole chain is checked by `verify` (syc verifier)
         and before every daily closure: an older row edited is caught there."""
         issues = audit.verify_chain(entries, segment=True)
-        tail = entries[-1] if entries else None
-        anchor = read_anchor(self.path)
-        if anchor is None or issues:
+        if issues:
             return issues
-        seq, hash_ = anchor
-        last = tail.seq if tail else 0
-        if seq > last:
-            return [Issue(
-                "audit.truncated",
-                f"Journal d'audit : il s'arrête au n° {last} alors que le n° {seq} a été enregistré "
-                "(lignes supprimées en fin de journal, avec leurs pièces ?). Restaurez une sauvegarde "
-                "(syc sauvegardes restaurer).", "Journal d'audit",
-            )]
-        at = tail if tail is not None and tail.seq == seq else next(
-            (e for e in _entries(self.rows_where("tJournalAudit", "seq", {str(seq)})) if e.seq == seq), None)
-        if at is not None and at.hash != hash_:
-            return [Issue(
-                "audit.anchor",
-                f"Journal d'audit n° {seq} : son empreinte ne correspond plus à celle enregistrée à côté du "
-                "classeur (journal réécrit ?). Restaurez une sauvegarde (syc sauvegardes restaurer).",
-                at.where,
-            )]
-        return []
+
+        def entry(seq: int) -> audit.Entry | None:
+            found = _entries(self.rows_where("tJournalAudit", "seq", {str(seq)}))
+            return next((e for e in found if e.seq == seq), None)
+
+        return self._anchor_issues(entries[-1] if entries else None, entry)
 
     def _doc(self, table: Table, row: Mapping[str, Any], where: str, lines_by_ref: Mapping[str, list]) -> audit.IssuedDoc:
         spec = table.audit
@@ -603,11 +582,16 @@ class FileStore:
     def _check_anchor(self, entries: Sequence[audit.Entry]) -> list[Issue]:
         """The journal's tail against the anchor kept beside the workbook: deleting the last
         document together with its last journal row leaves no gap inside the chain itself."""
+        by_seq = {e.seq: e for e in entries}
+        return self._anchor_issues(entries[-1] if entries else None, by_seq.get)
+
+    def _anchor_issues(self, tail: audit.Entry | None, entry: Any) -> list[Issue]:
+        """`entry(seq)` gives the journal row of that number (or None)."""
         anchor = read_anchor(self.path)
         if anchor is None:
             return []
         seq, hash_ = anchor
-        last = entries[-1].seq if entries else 0
+        last = tail.seq if tail else 0
         if seq > last:
             return [Issue(
                 "audit.truncated",
@@ -615,7 +599,7 @@ class FileStore:
                 "(lignes supprimées en fin de journal, avec leurs pièces ?). Restaurez une sauvegarde "
                 "(syc sauvegardes restaurer).", "Journal d'audit",
             )]
-        at = next((e for e in entries if e.seq == seq), None)
+        at = tail if tail is not None and tail.seq == seq else entry(seq)
         if at is not None and at.hash != hash_:
             return [Issue(
                 "audit.anchor",

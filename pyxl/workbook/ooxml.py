@@ -721,6 +721,11 @@ def _raw_copy(zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo
     zi = copy.copy(info)
     zi.flag_bits &= ~0x08  # sizes go in the local header: no data descriptor after the data
     zi.extra = b""
+    _append_raw(zout, zi, raw)
+
+
+def _append_raw(zout: zipfile.ZipFile, zi: zipfile.ZipInfo, raw: bytes) -> None:
+    """Write an entry whose compressed bytes are already known (local header, then the data)."""
     out: BinaryIO = zout.fp  # type: ignore[assignment]
     zi.header_offset = out.tell()
     out.write(zi.FileHeader(False))
@@ -752,14 +757,7 @@ def _write_entry(zout: zipfile.ZipFile, info: zipfile.ZipInfo | None, name: str,
     zi.file_size, zi.compress_size, zi.CRC = len(data), len(raw), crc
     if zi.file_size > zipfile.ZIP64_LIMIT or zi.compress_size > zipfile.ZIP64_LIMIT:
         raise PackageError(f"partie {name} trop grande")
-    out: BinaryIO = zout.fp  # type: ignore[assignment]
-    zi.header_offset = out.tell()
-    out.write(zi.FileHeader(False))
-    out.write(raw)
-    zout.filelist.append(zi)
-    zout.NameToInfo[zi.filename] = zi
-    zout.start_dir = out.tell()
-    zout._didModify = True  # type: ignore[attr-defined]
+    _append_raw(zout, zi, raw)
 
 
 def rewrite(
