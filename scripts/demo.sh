@@ -19,25 +19,36 @@ show() {
 }
 step() { show "$@"; "$@"; }
 
-step syc init --demo --force
-step syc parametres voir
-step syc secteur liste
+# 1. four months of a heating business, run through the same actions as the commands below
+step syc demo --sortie demo --force
+step syc devis liste --au 2026-04-30
+step syc facture liste --au 2026-04-30
+step syc facture voir F2026-00001 --au 2026-04-30
+
+# 2. the seed's procedure by hand, on the same workbook (dates pinned after the sample period)
 step syc client ajouter --type particulier --nom "LEFÈVRE" --prenom "Anne" --adresse "8 chemin des Vignes" \
-     --cp 69390 --ville "Vourles" --tel "06 11 22 33 44" --email anne.lefevre@example.fr
-step syc client ajouter --type professionnel --nom "Boulangerie L'Épi d'Or" --adresse "2 place du Marché" \
-     --cp 38000 --ville Grenoble --siret "542 065 479 00017" --conditions "45 jours fin de mois" \
-     --categorie commercant-artisan
-step syc client modifier C00001 --tel "06 99 88 77 66"
-step syc client liste
-step syc article ajouter --code MO-URG --designation "Main-d'œuvre dépannage urgent (heure)" --unite h \
-     --pu-ht "68,50" --tva 10 --famille main-oeuvre
-step syc article liste
-step syc client voir C00002 --json
-printf '\n# Refus attendu : un SIRET faux (clé de contrôle), le classeur reste inchangé\n'
-REFUS=(syc client ajouter --type professionnel --nom "Test" --adresse "1 rue" --cp 69001 --ville Lyon
-       --siret 73282932000075)
+     --cp 69390 --ville "Vourles" --tel "06 11 22 33 44" --email anne.lefevre@example.fr --au 2026-05-04
+CLIENT=$(syc client liste --recherche lefevre --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["clients"][0]["code"])')
+step syc devis creer --client "$CLIENT" --nature remplacement --logement-plus-2-ans oui \
+     --ligne CHF-FRISQ25:1 --ligne MO-H:8 --ligne DEP:1 --objet "Remplacement de la chaudière" --au 2026-05-04
+DEVIS=$(syc devis liste --statut brouillon --json --au 2026-05-04 | python3 -c 'import json,sys; print(json.load(sys.stdin)["devis"][-1]["number"])')
+step syc devis envoyer "$DEVIS" --au 2026-05-04
+step syc devis a-relancer --au 2026-05-11
+step syc devis relancer "$DEVIS" --resultat "d'accord avec un geste commercial" --remise 10 --au 2026-05-11
+REVISE=$(syc devis voir "$DEVIS" --json --au 2026-05-11 | python3 -c 'import json,sys; print(json.load(sys.stdin)["devis"]["replaced_by"])')
+step syc devis envoyer "$REVISE" --au 2026-05-11
+step syc devis accepter "$REVISE" --au 2026-05-12
+step syc commande creer --devis "$REVISE" --au 2026-05-12
+COMMANDE=$(syc devis voir "$REVISE" --json --au 2026-05-12 | python3 -c 'import json,sys; print(json.load(sys.stdin)["devis"]["order"])')
+step syc facture acompte --commande "$COMMANDE" --pourcentage 30 --emettre --au 2026-05-12
+step syc commande realiser "$COMMANDE" --date 2026-05-20 --au 2026-05-20
+step syc facture creer --commande "$COMMANDE" --emettre --au 2026-05-20
+FACTURE=$(syc commande voir "$COMMANDE" --json --au 2026-05-20 | python3 -c 'import json,sys; print(json.load(sys.stdin)["commande"]["invoice"])')
+printf '\n# Refus attendu : des espèces pour un contrat de plus de 1 000 €, le classeur reste inchangé\n'
+REFUS=(syc reglement saisir --facture "$FACTURE" --montant 1500 --mode especes --au 2026-05-21)
 show "${REFUS[@]}"
 "${REFUS[@]}" || echo "(code de sortie $?)"
+step syc reglement saisir --facture "$FACTURE" --montant 1500 --mode cheque --reference "n° 1234567" --au 2026-05-21
+step syc facture voir "$FACTURE" --au 2026-05-21
 step syc verifier
-step syc sauvegardes liste
 printf '\nClasseur de démonstration : %s\n' "$SYC_BOOK"

@@ -89,9 +89,10 @@ def register(sub: Any, common: Common) -> None:
     p.add_argument("--force", action="store_true",
                    help="restaurer même si des pièces ont été émises depuis (leurs numéros ont pu être envoyés)")
 
-    from pyxl.cli import sales
+    from pyxl.cli import demo_cmd, sales
 
     sales.register(sub, common)
+    demo_cmd.register(sub, common)
 
     # migrer
     p = _leaf(sub, "migrer", "mettre le classeur à la version actuelle du schéma", common, cmd_migrate)
@@ -161,8 +162,9 @@ def _apply(ctx: Context, service: Callable[[Any], Any]) -> int:
 
 
 def plural(n: int, word: str) -> str:
-    """« 1 client », « 3 clients », « 0 client » (French: singular below 2)."""
-    return f"{n} {word}" if n < 2 else f"{n} {word}s"
+    """« 1 client », « 3 clients », « 0 client », « 14 devis » (French: singular below 2; words
+    ending in s, x or z do not change)."""
+    return f"{n} {word}" if n < 2 or word[-1:] in "sxz" else f"{n} {word}s"
 
 
 def _table(rows: Sequence[Sequence[str]], headers: Sequence[str], cut: int = 40) -> str:
@@ -237,12 +239,17 @@ def cmd_init(ctx: Context) -> int:
             demo.fill(staged, ctx.as_of)
         replace_file(book, staged) if book.exists() else shutil.move(str(staged), book)
     write_anchor(book, None)  # a new workbook starts a new audit journal
+    from pyxl.services.closures import set_aside
+
+    aside = set_aside(book)  # the replaced workbook's closures are records: kept, out of the way
     if ctx.args.demo:
         msg = (f"Classeur avec des données d'exemple créé : {book}\n"
                "Étape suivante : syc client liste, syc article liste, syc parametres voir.")
     else:
         msg = (f"Classeur vierge créé : {book}\nÉtape suivante : renseignez l'entreprise avec "
                "« syc parametres modifier raison_sociale \"…\" » (syc parametres voir pour la liste).")
+    if aside:
+        msg += f"\nLes clôtures du classeur remplacé sont conservées dans {aside}."
     out(ctx, msg, {"classeur": str(book), "demo": bool(ctx.args.demo)})
     return 0
 
@@ -425,11 +432,19 @@ def cmd_backups_list(ctx: Context) -> int:
 
 
 def cmd_backups_restore(ctx: Context) -> int:
+    from pyxl.services.closures import set_aside
     from pyxl.services.maintenance import restore_backup
 
     result = restore_backup(ctx.book, ctx.args.sauvegarde, force=ctx.args.force)
-    out(ctx, result.message + " Pour revenir à l'état d'avant : « syc sauvegardes restaurer 1 ».",
-        result.data, result.warnings)
+    message = result.message + " Pour revenir à l'état d'avant : « syc sauvegardes restaurer 1 »."
+    try:  # closures made after the backup was taken: kept aside, they will be made again
+        kept = {str(r["ref"]) for r in ctx.store().rows("tClotures")}
+    except Refused:
+        kept = None
+    aside = set_aside(ctx.book, kept) if kept is not None else None
+    if aside:
+        message += f"\nLes clôtures faites après cette sauvegarde sont conservées dans {aside}."
+    out(ctx, message, result.data, result.warnings)
     return 0
 
 

@@ -240,3 +240,24 @@ def verify_files(store: FileStore) -> list[Issue]:
                                                     f"fichier {where} ({', '.join(diff)}). Restaurez une sauvegarde.",
                                 r.where))
     return issues
+
+
+def set_aside(book: Path, keep: set[str] | None = None) -> Path | None:
+    """Move the closure files of `book` that the workbook no longer holds (all of them when
+    `keep` is None: a new workbook replaced it) into a dated folder beside them, out of the way of
+    `syc verifier`. They are records: never deleted. Returns the folder they went to, if any."""
+    base = folder(book)
+    files = [p for p in base.glob("*/*.txt") if keep is None or p.stem not in keep] if base.exists() else []
+    if not files:
+        return None
+    aside = base.with_name(f"{base.name}_remplace_{dt.datetime.now():%Y-%m-%d_%H%M%S}")
+    for p in files:
+        target = aside / p.parent.name / p.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        p.replace(target)
+    for d in sorted((x for x in base.rglob("*") if x.is_dir()), reverse=True):
+        if not any(d.iterdir()):
+            d.rmdir()
+    if not any(base.iterdir()):
+        base.rmdir()
+    return aside

@@ -1,0 +1,1062 @@
+"""Ten years of sales written directly into a workbook: `syc demo --annees 10` (volume tests).
+
+Going through the services would take tens of thousands of writes of a growing file; instead the
+rows are computed here, in one pass over the calendar, and the workbook is written once with
+`builder.build`. The rules are the services' own, taken from the same code where it is pure:
+  * amounts by `pricing` (line nets, global discount spread, VAT per rate, deposit parts,
+    deductions), VAT rates by `vat.pick` on the default rules at the quote's date (the 2025
+    changes apply), due dates by `terms.due_date`, invoice states by `workflow.invoice_state`;
+  * one gapless series per year for quotes (D), orders (BC), invoices/deposits/credit notes (F) and
+    payments (R), numbered in chronological order; counters in Compteurs to match;
+  * at the first action of each day, the closures of the past days as `closures.pending` makes
+    them (same rows, same cumulative totals, the journal's hash of that moment); `pending` itself
+    re-checks the whole journal at each closure, which over ten years of closures would take hours,
+    so the generator computes the rows itself — `check_closures=True` runs `pending` instead, and
+    the tests compare the two;
+  * the audit journal: every issued document, payment and closure fingerprinted with
+    `audit.document_hash` over its values as `FileStore` reads them back (`filestore.canonical`),
+    chained in chronological order, exactly as `FileStore._extend_journal` does;
+  * the legal rules the services enforce: no payment nor deposit within seven days of a contract
+    signed at a consumer's home (unless urgent repair), no cash above 1 000 €, credit notes never
+    above what is left to credit, no payment above what is left to pay.
+The dates are pinned (the period ends on 2026-06-30; the closures up to that day are made at
+the first action of 2026-07-01) and the randomness is seeded: the same call makes the same rows.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import heapq
+import random
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, cast
+
+from pyxl.core import audit, fields, pricing, terms, vat
+from pyxl.core import workflow as wf
+from pyxl.core.money import parse_decimal, to_cents
+from pyxl.workbook.filestore import FileStore, canonical
+from pyxl.workbook.schema import SCHEMA, Kind
+
+TEXT_KINDS = (Kind.TEXT, Kind.CHOICE, Kind.BOOL, Kind.TIMESTAMP)
+
+PERIOD_END = dt.date(2026, 6, 30)
+CLOSING_DAY = PERIOD_END + dt.timedelta(days=1)  # the day whose first action closes the period
+QUOTES_PER_YEAR = 2000  # at scale 1: about 1 500 invoice-type documents a year follow
+CLIENTS_PER_YEAR = 100
+MIN_UNINVOICED = 5  # realised orders left without invoice at the end (for `syc facture creer`)
+ZERO = Decimal("0.00")
+ONE = Decimal(1)
+CASH_LIMIT = Decimal(1000)
+DEFAULT_TERMS = "30 jours fin de mois"  # the Paramètres default, used for clients without terms
+ISSUE_ACTION = "Émission"  # invoices.ISSUE_ACTION
+PAYMENT_ACTION = "Règlement"  # payments.ACTION
+
+
+def period(years: int) -> tuple[dt.date, dt.date]:
+    """First and last day of `years` years of sales ending on PERIOD_END."""
+    return dt.date(PERIOD_END.year - years, 7, 1), PERIOD_END
+
+
+@dataclass
+class Stats:
+    """What was generated, and how long it took."""
+
+    years: int
+    scale: float
+    rows: dict[str, int] = field(default_factory=dict)
+    lines: int = 0
+    documents: dict[str, int] = field(default_factory=dict)
+    uninvoiced_orders: list[str] = field(default_factory=list)
+    seconds_rows: float = 0.0
+    seconds_build: float = 0.0
+    seconds_files: float = 0.0
+    size: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {"annees": self.years, "echelle": self.scale, "lignes_par_table": self.rows,
+                "lignes_de_pieces": self.lines, "pieces": self.documents,
+                "commandes_realisees_non_facturees": self.uninvoiced_orders,
+                "secondes_calcul": round(self.seconds_rows, 1), "secondes_ecriture": round(self.seconds_build, 1),
+                "secondes_fichiers_clotures": round(self.seconds_files, 1), "octets": self.size}
+
+
+def generate(book: Path, years: int = 10, scale: float = 1.0, seed: int = 2026) -> Stats:
+    """Write the workbook at `book` (replaced if it exists), its closure files and its anchor."""
+    from pyxl.services import closures
+    from pyxl.workbook import builder
+    from pyxl.workbook.filestore import write_anchor
+
+    stats = Stats(years, scale)
+    t0 = time.perf_counter()
+    gen = _Generator(years, scale, seed)
+    rows = gen.run()
+    stats.seconds_rows = time.perf_counter() - t0
+    stats.rows = {t.name: len(rows.get(t.name, ())) for t in SCHEMA.tables}
+    stats.lines = stats.rows["tLignesDevis"] + stats.rows["tLignesFactures"]
+    stats.documents = {t: sum(1 for r in rows["tFactures"] if r["doc_type"] == t) for t in wf.DOC_TYPES}
+    stats.uninvoiced_orders = [str(o["number"]) for o in rows["tCommandes"] if o["status"] == wf.O_DONE]
+    t0 = time.perf_counter()
+    builder.build(book, SCHEMA, rows)
+    stats.seconds_build = time.perf_counter() - t0
+    stats.size = book.stat().st_size
+    t0 = time.perf_counter()
+    write_anchor(book, gen.tail)
+    closures.write_files(book, gen.closures)
+    stats.seconds_files = time.perf_counter() - t0
+    return stats
+
+
+# --------------------------------------------------------------------------- reference data
+FIRST_NAMES = ("Marie", "Jean", "Pierre", "Michel", "Nathalie", "Isabelle", "Philippe", "Catherine", "Alain",
+               "Sylvie", "Patrick", "Christine", "Nicolas", "Sandrine", "Laurent", "Valérie", "Stéphane", "Céline",
+               "Éric", "Sophie", "Julien", "Aurélie", "François", "Hélène", "Thomas", "Camille", "Olivier", "Anne",
+               "Christophe", "Élodie", "Bernard", "Josiane", "Gérard", "Monique", "Yves", "Chloé", "Luc", "Léa")
+SURNAMES = ("MARTIN", "BERNARD", "THOMAS", "PETIT", "ROBERT", "RICHARD", "DURAND", "DUBOIS", "MOREAU", "LAURENT",
+            "SIMON", "MICHEL", "LEFEBVRE", "LEROY", "ROUX", "DAVID", "BERTRAND", "MOREL", "FOURNIER", "GIRARD",
+            "BONNET", "DUPONT", "LAMBERT", "FONTAINE", "ROUSSEAU", "VINCENT", "MULLER", "LEFÈVRE", "FAURE",
+            "ANDRÉ", "MERCIER", "BLANC", "GUÉRIN", "BOYER", "GARNIER", "CHEVALIER", "FRANÇOIS", "LEGRAND",
+            "GAUTHIER", "GARCIA", "PERRIN", "ROBIN", "CLÉMENT", "MORIN", "NICOLAS", "HENRY", "ROUSSEL", "MATHIEU",
+            "GAUTIER", "MASSON", "MARCHAND", "DUVAL", "DENIS", "DUMONT", "MARIE", "LEMAIRE", "NOËL", "MEYER",
+            "DUFOUR", "MEUNIER", "BRUN", "BLANCHARD", "GIRAUD", "JOLY", "RIVIÈRE", "LUCAS", "BRUNET", "GAILLARD")
+STREETS = ("rue de la République", "avenue Jean Jaurès", "rue Victor Hugo", "chemin des Vignes",
+           "rue du Général de Gaulle", "place de l'Église", "rue Pasteur", "allée des Tilleuls",
+           "boulevard des Belges", "route de Lyon", "impasse des Lilas", "montée de la Grande Côte",
+           "rue des Écoles", "avenue de la Gare", "rue du Stade", "chemin de la Croix", "rue Paul Bert",
+           "quai Saint-Vincent", "rue Garibaldi", "cours Gambetta", "rue des Acacias", "rue de la Poste")
+CITIES = (("69001", "Lyon"), ("69003", "Lyon"), ("69006", "Lyon"), ("69007", "Lyon"), ("69100", "Villeurbanne"),
+          ("69200", "Vénissieux"), ("69300", "Caluire-et-Cuire"), ("69500", "Bron"), ("69600", "Oullins"),
+          ("69140", "Rillieux-la-Pape"), ("69400", "Villefranche-sur-Saône"), ("69700", "Givors"),
+          ("38000", "Grenoble"), ("38200", "Vienne"), ("38300", "Bourgoin-Jallieu"), ("38090", "Villefontaine"),
+          ("01000", "Bourg-en-Bresse"), ("01600", "Trévoux"), ("01700", "Miribel"), ("01120", "Montluel"),
+          ("42000", "Saint-Étienne"), ("42100", "Saint-Étienne"), ("42400", "Saint-Chamond"), ("42300", "Roanne"),
+          ("73000", "Chambéry"), ("26000", "Valence"), ("71000", "Mâcon"))
+BUSINESSES = (("Boulangerie", "Commerçant-artisan"), ("Boucherie", "Commerçant-artisan"),
+              ("Restaurant", "Commerçant-artisan"), ("Garage", "Commerçant-artisan"),
+              ("Salon de coiffure", "Commerçant-artisan"), ("Pharmacie", "Autre"), ("Cabinet médical", "Autre"),
+              ("SCI", "Autre"), ("Hôtel", "Commerçant-artisan"), ("Fleuriste", "Commerçant-artisan"),
+              ("Cabinet d'avocats", "Autre"), ("Menuiserie", "Commerçant-artisan"), ("Syndic", "Autre"))
+BUSINESS_TERMS = ("30 jours fin de mois", "45 jours fin de mois", "30 jours nets", "60 jours nets", "comptant", "")
+CONTRACTOR = "Bâtiment"  # building firms that subcontract to SYC: reverse charge
+HOLIDAYS = ((1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25))
+SEASON = {1: 1.35, 2: 1.25, 3: 1.05, 4: 0.9, 5: 0.75, 6: 0.7, 7: 0.55, 8: 0.4, 9: 0.95, 10: 1.3, 11: 1.4, 12: 1.2}
+NATURES = (("Entretien", 30), ("Dépannage", 33), ("Remplacement", 24), ("Installation", 13))
+ACCEPT = {"Entretien": 0.85, "Dépannage": 0.82, "Remplacement": 0.46, "Installation": 0.42}
+REFUSALS = ("Trop cher", "A choisi un concurrent", "Projet reporté à l'an prochain", "Travaux finalement non "
+            "nécessaires", "Attend une aide de l'État, reporte", "Vend le logement", "Préfère réparer l'ancien appareil")
+CALLS = ("Client absent, message laissé", "Réfléchit encore, rappeler la semaine prochaine",
+         "Attend l'accord de son banquier", "Compare avec un autre devis")
+DISCOUNT_CALL = "Trouve le devis un peu cher ; accepte le principe avec une remise"
+SYMPTOMS = ("plus d'eau chaude", "chaudière en sécurité", "fuite au circulateur", "radiateurs froids",
+            "bruit anormal", "pression qui chute", "brûleur qui ne s'allume plus")
+PARTIAL_CREDITS = ("Heures de main-d'œuvre facturées en trop", "Pièce non utilisée, reprise",
+                   "Geste commercial : retard de chantier")
+FULL_CREDIT = "Erreur de facturation : facture annulée, remplacée par une facture rectifiée"
+DEPOSIT_CREDIT = "Commande annulée par le client avant travaux : acompte annulé"
+CANCELLATIONS = ("Client injoignable, chantier abandonné", "Le client a vendu le logement",
+                 "Annulation à la demande du client")
+BOUNCED = "Chèque impayé : rejet de la banque (provision insuffisante)"
+MISTYPED = "Erreur de saisie : montant mal enregistré"
+
+
+def _luhn(digits: str) -> str:
+    from stdnum import luhn
+
+    return str(luhn.calc_check_digit(digits))
+
+
+def _siret(n: int) -> tuple[str, str]:
+    """A valid SIRET (and its French VAT number) made from a number."""
+    base = f"{(40_000_000 + n * 7919) % 100_000_000:08d}"
+    siren = base + _luhn(base)
+    body = siren + "0001"[: 4 - len(str(n % 9 + 1))] + str(n % 9 + 1)
+    siret = body + _luhn(body)
+    return siret, f"FR{(12 + 3 * (int(siren) % 97)) % 97:02d}{siren}"
+
+
+# --------------------------------------------------------------------------- the job model
+@dataclass
+class _Job:
+    idx: int
+    day: dt.date
+    client: dict[str, Any]
+    nature: str
+    housing: str
+    away: bool
+    reverse: bool
+    specs: list[tuple[str, Decimal, Decimal, Decimal]]  # article, qty, unit price, line discount %
+    discount: Decimal
+    obj: str
+    client_ref: str = ""
+    quote: dict[str, Any] | None = None
+    lines: list[dict[str, Any]] = field(default_factory=list)
+    order: dict[str, Any] | None = None
+    deposits: list[dict[str, Any]] = field(default_factory=list)
+    invoice: dict[str, Any] | None = None
+    urgent: bool = False
+    payments: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def private(self) -> bool:
+        return bool(self.client["kind"] == "Particulier")
+
+
+# An event: (day, job index, step, kind, arguments)
+_Event = tuple[dt.date, int, int, str, tuple[Any, ...]]
+
+
+class _ClosureView:
+    """What `closures.pending` reads of a store (check_closures=True): the closures of the current
+    year, the documents and payments not yet closed, the whole journal."""
+
+    def __init__(self) -> None:
+        self.closures: list[dict[str, Any]] = []
+        self.docs: list[dict[str, Any]] = []
+        self.pays: list[dict[str, Any]] = []
+        self.entries: list[audit.Entry] = []
+
+    def rows(self, name: str) -> list[dict[str, Any]]:
+        return {"tClotures": self.closures, "tFactures": self.docs, "tReglements": self.pays}[name]
+
+    def journal(self) -> list[audit.Entry]:
+        return self.entries
+
+    def recent_journal(self) -> list[audit.Entry]:
+        from pyxl.workbook.filestore import JOURNAL_CHECKED
+
+        return self.entries[-JOURNAL_CHECKED:]
+
+    def closed_until(self, day: dt.date) -> None:
+        self.docs = [r for r in self.docs if r["date"] > day]
+        self.pays = [r for r in self.pays if r["date"] > day]
+        self.closures = [r for r in self.closures if r["end"].year >= day.year]
+
+
+@dataclass
+class _Sums:
+    """closures._Period: a day's (month's, year's) sales and receipts."""
+
+    sales_ht: Decimal = ZERO
+    sales_vat: Decimal = ZERO
+    sales_ttc: Decimal = ZERO
+    receipts: Decimal = ZERO
+    documents: int = 0
+    payments: int = 0
+    first_doc: str | None = None
+    last_doc: str | None = None
+
+    def doc(self, number: str) -> None:
+        self.first_doc = number if self.first_doc is None else min(self.first_doc, number)
+        self.last_doc = number if self.last_doc is None else max(self.last_doc, number)
+
+    def add(self, day: _Sums) -> None:
+        self.sales_ht += day.sales_ht
+        self.sales_vat += day.sales_vat
+        self.sales_ttc += day.sales_ttc
+        self.receipts += day.receipts
+        self.documents += day.documents
+        self.payments += day.payments
+        for number in (day.first_doc, day.last_doc):
+            if number:
+                self.doc(number)
+
+
+class _Generator:
+    def __init__(self, years: int, scale: float, seed: int, check_closures: bool = False):
+        from pyxl import demo
+        from pyxl.services import articles, parameters
+
+        self.rnd = random.Random(seed)
+        self.start, self.end = period(years)
+        self.years, self.scale = years, scale
+        self.rules = vat.default_rules()
+        self.tables = {t.name: t for t in SCHEMA.tables}
+        self.out: dict[str, list[dict[str, Any]]] = {t.name: [] for t in SCHEMA.tables}
+        self.counters: dict[tuple[str, int | None], int] = {}
+        self.check_closures = check_closures
+        self.view = _ClosureView()
+        self.activity: dict[dt.date, _Sums] = {}  # days not closed yet
+        self.last_closed: dt.date | None = None
+        self.cumul_sales = self.cumul_receipts = ZERO
+        self.month, self.year = _Sums(), _Sums()
+        self.tail: audit.Entry | None = None
+        self.closures: list[dict[str, Any]] = []
+        self.clock = dt.datetime.combine(self.start, dt.time(8, 0))
+        self.docs_by_number: dict[str, dict[str, Any]] = {}
+        self.events: list[_Event] = []
+        self.extra_steps = 0
+        self.lines_by_ref: dict[str, list[dict[str, Any]]] = {}
+        # the company and its catalogue, as the services would have written them
+        params = {p.code: p for p in SCHEMA.parameters}
+        self.out["tParametres"] = [{"code": p.code, "label": p.label, "value": p.default, "help": p.help}
+                                   for p in SCHEMA.parameters]
+        for row in self.out["tParametres"]:
+            if row["code"] in demo.COMPANY:
+                row["value"] = parameters.check_value(params[row["code"]], demo.COMPANY[row["code"]])
+        from pyxl.workbook.builder import default_rows
+
+        self.out["tReglesTVA"] = default_rows()["tReglesTVA"]
+        self.sectors = [(p, n) for p, n, _ in demo.SECTORS + demo.MORE_SECTORS]
+        self.out["tSecteurs"] = [{"prefix": p, "sector": n, "notes": x or None}
+                                 for p, n, x in demo.SECTORS + demo.MORE_SECTORS]
+        self.articles: dict[str, dict[str, Any]] = {}
+        for a in demo.ARTICLES + demo.MORE_ARTICLES:
+            row = {
+                "code": a["code"], "designation": a["designation"],
+                "unit": fields.choice(a["unit"], ("u", "h", "forfait", "m", "ml"), label="unité"),
+                "unit_price": to_cents(parse_decimal(a["unit_price"])),
+                "vat_rate": fields.vat_rate(a["vat_rate"]),
+                "purchase_price": to_cents(parse_decimal(a["purchase_price"])) if a.get("purchase_price") else None,
+                "family": fields.choice(a.get("family"), ("Matériel", "Main-d'œuvre", "Déplacement", "Service"),
+                                        label="famille", aliases=articles.FAMILY_ALIASES),
+                "category": fields.choice(a.get("category"), (*vat.EQUIPMENT, "Pièce", "Autre"),
+                                          label="catégorie", aliases=articles.CATEGORY_ALIASES) or None,
+                "active": "Oui",
+            }
+            self.articles[row["code"]] = row
+            self.out["tArticles"].append(row)
+
+    # ---------------------------------------------------------------- helpers
+    def next(self, series: str, year: int | None) -> int:
+        n = self.counters.get((series, year), 0) + 1
+        self.counters[(series, year)] = n
+        return n
+
+    def tick(self, day: dt.date) -> str:
+        """The journal's timestamp of the next action of `day` (pinned clock, seconds apart)."""
+        if self.clock.date() != day:
+            self.clock = dt.datetime.combine(day, dt.time(8, 0))
+        elif self.clock.hour < 19:
+            self.clock += dt.timedelta(seconds=self.rnd.randint(20, 300))
+        else:
+            self.clock += dt.timedelta(seconds=1)
+        return self.clock.isoformat()
+
+    def canon(self, table: str, values: dict[str, Any]) -> dict[str, Any]:
+        """Every column, each value as FileStore will read it back (`filestore.canonical`; a text
+        is read back as it is written, an empty cell as None)."""
+        out: dict[str, Any] = {}
+        for c in self.tables[table].columns:
+            v = values.get(c.key)
+            if v is None or v == "":
+                out[c.key] = None
+            elif type(v) is str and c.kind in TEXT_KINDS:
+                out[c.key] = v
+            else:
+                out[c.key] = canonical(c, v)
+        return out
+
+    def chain(self, table: str, ref: str, action: str, row: dict[str, Any], stamp: str) -> None:
+        """Fingerprint an issued row into the journal (FileStore._extend_journal)."""
+        t = self.tables[table]
+        spec = t.audit
+        assert spec is not None
+        lines: list[dict[str, Any]] = []
+        if spec.lines_table:
+            lines = self.lines_by_ref.get(str(row.get(spec.parent) or ""), [])
+        h = audit.document_hash(table, ref, row, spec.immutable, lines, spec.lines_immutable)
+        day = row.get(spec.date_column) if spec.date_column else None
+        assert isinstance(day, dt.date)
+        self.tail = audit.next_entry(self.tail, stamp, day, action, table, ref, h)
+        e = self.tail
+        self.out["tJournalAudit"].append({"seq": e.seq, "timestamp": e.timestamp, "as_of": e.as_of,
+                                          "action": e.action, "table": e.table, "ref": e.ref,
+                                          "doc_hash": e.doc_hash, "prev_hash": e.prev_hash, "hash": e.hash})
+        if self.check_closures:
+            self.view.entries.append(e)
+
+    def close_before(self, day: dt.date, stamp: str) -> None:
+        """The closures `syc` makes at the first action of `day`, chained into the journal."""
+        from pyxl.services import closures
+        from pyxl.workbook.filestore import ChangeSet
+
+        if self.check_closures:
+            made = closures.pending(cast(FileStore, self.view), ChangeSet(), day, dt.datetime.fromisoformat(stamp))
+        else:
+            made = self.pending(day, stamp)
+        for r in made:
+            row = self.canon("tClotures", r)
+            self.out["tClotures"].append(row)
+            self.closures.append(row)
+            self.view.closures.append(row)
+            self.chain("tClotures", row["ref"], closures.ACTIONS[row["kind"]], row, stamp)
+        if made:
+            self.view.closed_until(day - dt.timedelta(days=1))
+
+    def pending(self, as_of: dt.date, stamp: str) -> list[dict[str, Any]]:
+        """closures.pending over the generator's running totals (same rows, in the same order)."""
+        from pyxl.services.closures import DAY, MONTH, YEAR, ref_of
+
+        end = as_of - dt.timedelta(days=1)
+        last = self.last_closed
+        if last is not None and last >= end:
+            return []
+        if last is None:
+            active = [d for d in self.activity if d <= end]
+            if not active:
+                return []
+            start = min(active)
+        else:
+            start = last + dt.timedelta(days=1)
+        journal_hash = self.tail.hash if self.tail else ""
+        new: list[dict[str, Any]] = []
+
+        def row(kind: str, a: dt.date, b: dt.date, p: _Sums) -> dict[str, Any]:
+            return {"ref": ref_of(kind, a), "kind": kind, "start": a, "end": b, "sales_ht": p.sales_ht,
+                    "sales_vat": p.sales_vat, "sales_ttc": p.sales_ttc, "receipts": p.receipts,
+                    "documents": p.documents, "payments": p.payments, "cumul_sales_ttc": self.cumul_sales,
+                    "cumul_receipts": self.cumul_receipts, "first_doc": p.first_doc, "last_doc": p.last_doc,
+                    "journal_hash": journal_hash, "made_at": stamp}
+
+        d = start
+        while d <= end:
+            p = self.activity.pop(d, None) or _Sums()
+            self.cumul_sales += p.sales_ttc
+            self.cumul_receipts += p.receipts
+            new.append(row(DAY, d, d, p))
+            self.month.add(p)
+            self.year.add(p)
+            tomorrow = d + dt.timedelta(days=1)
+            if tomorrow.month != d.month:
+                new.append(row(MONTH, d.replace(day=1), d, self.month))
+                self.month = _Sums()
+            if tomorrow.year != d.year:
+                new.append(row(YEAR, d.replace(month=1, day=1), d, self.year))
+                self.year = _Sums()
+            d = tomorrow
+        self.last_closed = end
+        return new
+
+    def day_sums(self, day: dt.date) -> _Sums:
+        return self.activity.setdefault(day, _Sums())
+
+    # ---------------------------------------------------------------- clients
+    def make_clients(self) -> list[dict[str, Any]]:
+        from pyxl import demo
+        from pyxl.services.common import best_sector
+
+        rnd = self.rnd
+        n = max(30, round(CLIENTS_PER_YEAR * self.scale * self.years))
+        span = (self.end - self.start).days - 30
+        out: list[dict[str, Any]] = []
+        c: dict[str, Any]
+        for i in range(1, n + 1):
+            if i <= len(demo.CLIENTS) + len(demo.MORE_CLIENTS):
+                spec = (demo.CLIENTS + demo.MORE_CLIENTS)[i - 1]
+                kind = "Professionnel" if spec["kind"] == "professionnel" else "Particulier"
+                c = {"name": spec["name"], "first_name": spec.get("first_name"), "address": spec["address"],
+                     "postcode": spec["postcode"], "city": spec["city"], "phone": fields.phone(spec.get("phone")),
+                     "email": spec.get("email"), "siret": spec.get("siret"), "vat_number": spec.get("vat_number"),
+                     "category": fields.choice(spec.get("category"), ("Commerçant-artisan", "Autre"), label="c",
+                                               aliases={"commercant-artisan": "Commerçant-artisan"}) or None,
+                     "terms": spec.get("terms"), "notes": spec.get("notes")}
+                if "Bâtiment" in spec["name"]:
+                    c["contractor"] = True
+            else:
+                pro = rnd.random() < 0.2
+                kind = "Professionnel" if pro else "Particulier"
+                postcode, city = rnd.choice(CITIES)
+                surname = rnd.choice(SURNAMES)
+                first = rnd.choice(FIRST_NAMES)
+                c = {"address": f"{rnd.randint(1, 180)} {rnd.choice(STREETS)}", "postcode": postcode, "city": city}
+                if pro:
+                    contractor = rnd.random() < 0.08
+                    business, category = (CONTRACTOR, "Autre") if contractor else rnd.choice(BUSINESSES)
+                    siret, tva = _siret(i)
+                    c.update(name=f"{business} {surname.capitalize()}" + (" SAS" if contractor else ""),
+                             siret=siret, vat_number=tva, category=category,
+                             terms=rnd.choice(BUSINESS_TERMS) or None, contractor=contractor,
+                             phone=f"04 {rnd.randint(70, 79)} {rnd.randint(10, 99)} {rnd.randint(10, 99)} "
+                                   f"{rnd.randint(10, 99)}",
+                             email=f"contact{i}@{_ascii(business.split()[0])}.example")
+                else:
+                    c.update(name=surname, first_name=first,
+                             phone=f"0{rnd.choice('67')} {rnd.randint(10, 99)} {rnd.randint(10, 99)} "
+                                   f"{rnd.randint(10, 99)} {rnd.randint(10, 99)}",
+                             email=(f"{_ascii(first)}.{_ascii(surname)}{i}@example.fr"
+                                    if rnd.random() < 0.7 else None),
+                             terms="comptant" if rnd.random() < 0.1 else None)
+            created = self.start if i <= n * 0.35 else self.start + dt.timedelta(days=round(span * (i / n) ** 1.1))
+            c.update(code=f"C{i:05d}", kind=kind, country="France", created=created, active="Oui",
+                     sector=best_sector(self.sectors, str(c["postcode"])) or None)
+            out.append(c)
+        self.counters[("Client", None)] = n
+        self.out["tClients"] = [{k: v for k, v in c.items() if k != "contractor"} for c in out]
+        return out
+
+    # ---------------------------------------------------------------- planning the jobs
+    def job_days(self, count: int) -> list[dt.date]:
+        days, weights = [], []
+        d, total = self.start, (self.end - self.start).days
+        while d <= self.end:
+            w = 0.0 if d.weekday() == 6 or (d.month, d.day) in HOLIDAYS else (0.12 if d.weekday() == 5 else 1.0)
+            days.append(d)
+            weights.append(w * SEASON[d.month] * (0.85 + 0.3 * (d - self.start).days / total))
+            d += dt.timedelta(days=1)
+        return sorted(self.rnd.choices(days, weights, k=count))
+
+    def price(self, code: str, day: dt.date) -> tuple[Decimal, Decimal | None]:
+        """The article's price at the time (catalogue of 2026, 2.5 % a year of inflation before)."""
+        a = self.articles[code]
+        f = Decimal(str(round(1.025 ** ((day - dt.date(2026, 1, 1)).days / 365.25), 4)))
+        return to_cents(a["unit_price"] * f), (to_cents(a["purchase_price"] * f) if a["purchase_price"] else None)
+
+    def plan_lines(self, nature: str, pro: bool, day: dt.date) -> tuple[list[tuple[str, Decimal, Decimal]], str]:
+        rnd = self.rnd
+        out: list[tuple[str, Decimal, Decimal]] = []
+
+        def add(code: str, qty: float | int = 1, disc: float = 0) -> None:
+            out.append((code, Decimal(str(qty)), Decimal(str(disc))))
+
+        if nature == "Entretien":
+            code = rnd.choices(("ENT-CHG", "ENT-THPE", "ENT-PAC"), (5, 3, 2))[0]
+            add(code, rnd.choice((1, 1, 1, 2, 3, 4)) if pro else 1)
+            if rnd.random() < 0.35:
+                add(rnd.choice(("JOINTS", "VASE-8", "ROB-THERMO")))
+            if rnd.random() < 0.1:
+                add("DEP-Z2")
+            what = {"ENT-CHG": "de la chaudière gaz", "ENT-THPE": "de la chaudière à condensation",
+                    "ENT-PAC": "de la pompe à chaleur"}[code]
+            return out, f"Entretien annuel {what}"
+        if nature == "Dépannage":
+            k = rnd.choices((0, 1, 2), (15, 70, 15))[0]
+            for code in rnd.sample(("VASE-8", "CIRC-HE", "ROB-THERMO", "ELEC-ALLUM", "CARTE-CHG", "JOINTS"), k):
+                add(code, 1 if code != "ROB-THERMO" else rnd.randint(1, 4))
+            add("MO-URG" if rnd.random() < 0.15 else "MO-H", rnd.choice((1, 1, 1.5, 2, 2.5, 3)))
+            if rnd.random() < 0.8:
+                add(rnd.choices(("DEP", "DEP-Z2"), (4, 1))[0])
+            return out, f"Dépannage : {rnd.choice(SYMPTOMS)}"
+        big_disc = rnd.choice((3, 5, 8, 10)) if rnd.random() < 0.12 else 0
+        if nature == "Remplacement":
+            code = rnd.choices(("CHG-25", "CHF-FRISQ25", "CHF-FIOUL24", "CHB-GRAN20"), (50, 28, 14, 8))[0]
+            add(code, 1, big_disc)
+            if rnd.random() < 0.75:
+                add("DEPOSE")
+            add("MO-H", rnd.randint(6, 14))
+            extras = [c for c, p in (("KIT-RACC", 0.55), ("MES", 0.45), ("REG-THERM", 0.2), ("DEP", 0.3))
+                      if rnd.random() < p]
+            for c in extras:
+                add(c)
+            if rnd.random() < 0.1:
+                add(rnd.choice(("RAD-ACI", "RAD-ACI-15")), rnd.randint(1, 3))
+            what = {"CHG-25": "par une chaudière gaz à condensation", "CHF-FRISQ25": "par une chaudière Frisquet",
+                    "CHF-FIOUL24": "fioul", "CHB-GRAN20": "par une chaudière à granulés"}[code]
+            return out, f"Remplacement de la chaudière {what}"
+        code = rnd.choices(("PAC-8", "PAC-11", "BAL-THERMO", "CHF-FRISQ25", "CHB-GRAN20"), (35, 25, 20, 10, 10))[0]
+        add(code, 1, big_disc)
+        if rnd.random() < 0.45:
+            add(rnd.choice(("REG-SONDE", "REG-THERM")))
+        if rnd.random() < 0.35:
+            add(rnd.choice(("RAD-ACI", "RAD-ACI-15")), rnd.randint(2, 8))
+        add("MO-H", rnd.randint(8, 24))
+        if rnd.random() < 0.5:
+            add("MES")
+        if rnd.random() < 0.2:
+            add("DEP-Z2")
+        return out, f"Installation : {self.articles[code]['designation'].lower()}"
+
+    def plan(self, clients: list[dict[str, Any]]) -> tuple[list[_Job], list[_Event]]:
+        rnd = self.rnd
+        originals = round(QUOTES_PER_YEAR * self.scale * self.years / 1.055)
+        created = [c["created"] for c in clients]
+        contractors = [c for c in clients if c.get("contractor")]
+        jobs: list[_Job] = []
+        events: list[_Event] = []
+        natures = [n for n, _ in NATURES]
+        weights = [w for _, w in NATURES]
+        for idx, day in enumerate(self.job_days(originals)):
+            eligible = bisect.bisect_right(created, day)
+            client = clients[rnd.randrange(eligible)]
+            nature = rnd.choices(natures, weights)[0]
+            pro = client["kind"] == "Professionnel"
+            reverse = False
+            if contractors and rnd.random() < 0.03:
+                cands = [c for c in contractors if c["created"] <= day]
+                if cands:
+                    client, pro, reverse = rnd.choice(cands), True, True
+                    nature = rnd.choice(("Installation", "Remplacement"))
+            if client.get("contractor") and not reverse:
+                reverse = True
+                nature = rnd.choice(("Installation", "Remplacement"))
+            specs, obj = self.plan_lines(nature, pro, day)
+            priced = []
+            for code, qty, disc in specs:
+                unit_price, _ = self.price(code, day)
+                priced.append((code, qty, unit_price, disc))
+            housing = ("Oui" if rnd.random() < 0.1 else "Non") if pro else ("Oui" if rnd.random() < 0.85 else "Non")
+            away = not pro and rnd.random() < {"Dépannage": 0.6, "Entretien": 0.4}.get(nature, 0.35)
+            discount = Decimal(rnd.choice((2, 3, 5))) if nature in ("Remplacement", "Installation") and \
+                rnd.random() < 0.15 else Decimal(0)
+            job = _Job(idx, day, client, nature, housing, away, reverse, priced, discount, obj,
+                       client_ref=(f"Commande {rnd.randint(1000, 99999)}" if pro and rnd.random() < 0.3 else ""))
+            jobs.append(job)
+            events += self.plan_job(job)
+        self.force_uninvoiced(jobs, events)
+        return jobs, events
+
+    def plan_job(self, job: _Job) -> list[_Event]:
+        """The job's actions, with their days; those after the period are left out (not done yet)."""
+        rnd = self.rnd
+        big = job.nature in ("Remplacement", "Installation")
+        steps: list[tuple[dt.date, str, tuple[Any, ...]]] = []
+        day = job.day
+
+        def at(d: dt.date, kind: str, *args: Any) -> dt.date:
+            nonlocal day
+            day = max(day, d)
+            steps.append((day, kind, args))
+            return day
+
+        def later(days: int) -> dt.date:
+            d = day + dt.timedelta(days=days)
+            return d + dt.timedelta(days=1) if d.weekday() == 6 else d
+
+        at(day, "quote")
+        if rnd.random() < 0.015:
+            return self._events(job, steps)  # a draft never sent
+        at(later(rnd.randint(0, 2) if big else 0), "send")
+        sent = day
+        valid_until = job.day + dt.timedelta(days=30)
+        p = ACCEPT[job.nature]
+        answer = rnd.random()
+        if big and rnd.random() < 0.35:  # no answer within a week: the follow-up call
+            if rnd.random() < 0.4:  # with a discount: a revised quote, sent at once
+                at(sent + dt.timedelta(days=7), "follow_up", Decimal(rnd.choice((10, 10, 12, 15))))
+                at(day, "send")
+                valid_until = day + dt.timedelta(days=30)
+                p = 0.62
+            else:
+                at(sent + dt.timedelta(days=7), "follow_up", None)
+        if answer >= p:
+            if rnd.random() < 0.6:
+                at(later(rnd.randint(1, 40)), "refuse", rnd.choice(REFUSALS))
+            return self._events(job, steps)  # refused, or never answered (expires)
+        urgent = job.nature == "Dépannage" and job.away and rnd.random() < 0.5
+        reply = 0 if not big else rnd.randint(1, 20)
+        accepted = at(min(later(reply), valid_until), "accept", urgent)
+        at(later(rnd.choice((0, 0, 0, 1, 2))), "order")
+        cooling = job.away and job.private and not urgent
+        first_pay = accepted + dt.timedelta(days=8) if cooling else accepted
+        deposit = big and rnd.random() < 0.65
+        if rnd.random() < 0.015:  # the order is cancelled before the works
+            if deposit:
+                at(max(later(rnd.randint(0, 5)), first_pay), "deposit", Decimal(30))
+                at(later(rnd.randint(2, 15)), "credit_deposit")
+            at(later(rnd.randint(2, 20)), "cancel", rnd.choice(CANCELLATIONS))
+            return self._events(job, steps)
+        if deposit:
+            pct = Decimal(rnd.choices((30, 40, 50), (70, 20, 10))[0])
+            at(max(later(rnd.randint(0, 5)), first_pay), "deposit", pct)
+            if rnd.random() < 0.97:
+                self._pay_steps(at, later, rnd, first_pay, "deposit", on_spot=False)
+        works = {"Dépannage": (0, 3), "Entretien": (3, 45), "Remplacement": (7, 40), "Installation": (14, 60)}
+        lo, hi = works[job.nature]
+        at(later(0 if urgent else rnd.randint(lo, hi)), "done")
+        at(later(0 if rnd.random() < 0.7 else rnd.randint(1, 5)), "invoice")
+        credit = rnd.random()
+        if credit < 0.006:  # a wrong invoice: cancelled by a credit note, replaced by a corrected one
+            at(later(rnd.randint(5, 40)), "credit_full")
+            at(later(rnd.randint(0, 10)), "invoice")
+        elif credit < 0.06:
+            at(later(rnd.randint(1, 20)), "credit_partial", rnd.choice(PARTIAL_CREDITS))
+        on_spot = not big and job.private and rnd.random() < 0.5
+        self._pay_steps(at, later, rnd, first_pay, "invoice", on_spot=on_spot)
+        return self._events(job, steps)
+
+    @staticmethod
+    def _pay_steps(at: Any, later: Any, rnd: random.Random, first_pay: dt.date, doc: str, *, on_spot: bool) -> None:
+        """How a deposit or an invoice gets paid: at once, in two goes, late, partly, never."""
+        r = rnd.random()
+        if doc == "deposit":
+            mode = rnd.choices(("Chèque", "Virement", "CB"), (45, 40, 15))[0]
+            at(max(later(rnd.randint(0, 10)), first_pay), "pay", doc, ONE, mode)
+            return
+        if on_spot:
+            mode = rnd.choices(("CB", "Chèque", "Espèces"), (45, 30, 25))[0]
+            at(max(later(0), first_pay), "pay", doc, ONE, mode)
+            return
+        mode = rnd.choices(("Virement", "Chèque", "CB"), (55, 40, 5))[0]
+        if r < 0.015:
+            return  # never paid
+        if r < 0.03:  # partly paid, then nothing
+            at(max(later(rnd.randint(5, 40)), first_pay), "pay", doc, Decimal("0.4"), mode)
+            return
+        if r < 0.15:  # two payments
+            at(max(later(rnd.randint(3, 30)), first_pay), "pay", doc, Decimal(rnd.choice(("0.3", "0.5", "0.6"))), mode)
+            at(later(rnd.randint(10, 45)), "pay", doc, ONE, mode)
+            return
+        delay = rnd.randint(60, 150) if r < 0.22 else rnd.randint(1, 40)
+        at(max(later(delay), first_pay), "pay", doc, ONE, mode)
+
+    def _events(self, job: _Job, steps: list[tuple[dt.date, str, tuple[Any, ...]]]) -> list[_Event]:
+        return [(d, job.idx, i, kind, args) for i, (d, kind, args) in enumerate(steps) if d <= self.end]
+
+    def force_uninvoiced(self, jobs: list[_Job], events: list[_Event]) -> None:
+        """Leave the last few realised orders without their invoice (nor its payments), so that a
+        normal `syc facture creer` has something to invoice after the period."""
+        done: dict[int, dt.date] = {}
+        cut: dict[int, int] = {}
+        for d, idx, step, kind, _ in events:
+            if kind == "done":
+                done[idx] = d
+            elif kind == "invoice":
+                cut[idx] = step
+        last = sorted(done, key=lambda i: (done[i], i), reverse=True)
+        chosen = {i for i in last if done[i] > self.end - dt.timedelta(days=5)}
+        chosen |= set(last[:MIN_UNINVOICED])
+        events[:] = [e for e in events if not (e[1] in chosen and e[2] >= cut.get(e[1], 1 << 30))]
+
+    # ---------------------------------------------------------------- running the events
+    def run(self) -> dict[str, list[dict[str, Any]]]:
+        clients = self.make_clients()
+        jobs, events = self.plan(clients)
+        heapq.heapify(events)  # (day, job, step) is unique: the arguments are never compared
+        self.events = events
+        day: dt.date | None = None
+        while events:
+            d, idx, _step, kind, args = heapq.heappop(events)
+            stamp = self.tick(d)
+            if d != day:
+                day = d
+                self.close_before(d, stamp)
+            getattr(self, f"do_{kind}")(jobs[idx], d, stamp, *args)
+        self.close_before(CLOSING_DAY, dt.datetime.combine(CLOSING_DAY, dt.time(7, 30)).isoformat())
+        self.out["tCompteurs"] = [{"series": s, "year": y, "last": n} for (s, y), n in self.counters.items()]
+        return self.out
+
+    # quotes ------------------------------------------------------------------------------------
+    def do_quote(self, job: _Job, day: dt.date, stamp: str) -> None:
+        self.new_quote(job, day, self.priced(job, day), job.discount, {})
+
+    def priced(self, job: _Job, day: dt.date) -> list[dict[str, Any]]:
+        """quotes.price_lines: each line's rate from the job's rules on `day`."""
+        nets = [pricing.line_net(q, p, d) for _, q, p, d in job.specs]
+        main = vat.job_category([(str(self.articles[c]["category"] or ""), n)
+                                 for (c, *_), n in zip(job.specs, nets, strict=True)])
+        lines = []
+        for i, ((code, qty, unit_price, disc), net) in enumerate(zip(job.specs, nets, strict=True), 1):
+            a = self.articles[code]
+            category = str(a["category"] or "")
+            rule = vat.pick(self.rules, job.nature, category if category in vat.EQUIPMENT else main, job.housing, day)
+            rate, reason = (rule.rate, "") if rule else (a["vat_rate"], "taux par défaut de l'article")
+            if job.reverse:
+                rate, reason = Decimal(0), vat.ZERO_REASONS["autoliquidation"]
+            lines.append({"pos": i, "article": code, "designation": a["designation"], "unit": a["unit"], "qty": qty,
+                          "unit_price": unit_price, "discount_pct": disc or None, "rate": rate,
+                          "rate_reason": reason, "net": net, "purchase_price": self.price(code, day)[1],
+                          "category": category})
+        return lines
+
+    def new_quote(self, job: _Job, day: dt.date, lines: list[dict[str, Any]], discount: Decimal,
+                  extra: dict[str, Any]) -> None:
+        from pyxl.services.salesdocs import client_name
+
+        number = f"D{day.year}-{self.next('Devis', day.year):04d}"
+        totals = pricing.compute([_line(x) for x in lines], discount)
+        row = {"number": number, "date": day, "client": job.client["code"], "client_name": client_name(job.client),
+               "object": job.obj, "site": None, "client_ref": job.client_ref or None, "nature": job.nature,
+               "housing_old": job.housing, "away": "Oui" if job.away else "Non",
+               "reverse_charge": "Oui" if job.reverse else "Non", "discount_pct": discount or None,
+               "validity_days": 30, "valid_until": day + dt.timedelta(days=30), "execution": None,
+               "status": wf.Q_DRAFT, "total_ht": totals.ht, "total_vat": totals.vat, "total_ttc": totals.ttc,
+               "followups": 0, **extra}
+        self.out["tDevis"].append(row)
+        job.quote, job.lines = row, [{**x, "quote": number} for x in lines]
+        self.out["tLignesDevis"] += job.lines
+
+    def do_send(self, job: _Job, day: dt.date, stamp: str) -> None:
+        assert job.quote is not None
+        job.quote.update(status=wf.Q_SENT, sent_on=day)
+
+    def do_follow_up(self, job: _Job, day: dt.date, stamp: str, pct: Decimal | None) -> None:
+        """quotes.follow_up: the call noted; with a discount, a revised quote replaces this one."""
+        old = job.quote
+        assert old is not None
+        entry = f"{day:%d/%m/%Y} : {DISCOUNT_CALL if pct else self.rnd.choice(CALLS)}"
+        old.update(followups=old["followups"] + 1, last_followup=day,
+                   followup_notes=((old.get("followup_notes") or "") + "\n" + entry).strip())
+        if not pct:
+            return
+        if pct <= (old["discount_pct"] or ZERO):
+            pct = (old["discount_pct"] or ZERO) + 5
+        # quotes._revise: the same lines and prices, repriced with the VAT rules of its own date
+        self.new_quote(job, day, self.priced(job, day), pct, {"replaces": old["number"]})
+        old.update(status=wf.Q_REPLACED, replaced_by=job.quote["number"] if job.quote else None)
+
+    def do_accept(self, job: _Job, day: dt.date, stamp: str, urgent: bool) -> None:
+        assert job.quote is not None
+        job.urgent = urgent
+        job.quote.update(status=wf.Q_ACCEPTED, accepted_on=day, urgent="Oui" if urgent else "Non")
+
+    def do_refuse(self, job: _Job, day: dt.date, stamp: str, reason: str) -> None:
+        assert job.quote is not None
+        job.quote.update(status=wf.Q_REFUSED, refusal_reason=reason)
+
+    # orders ------------------------------------------------------------------------------------
+    def do_order(self, job: _Job, day: dt.date, stamp: str) -> None:
+        q = job.quote
+        assert q is not None
+        number = f"BC{day.year}-{self.next('Commande', day.year):04d}"
+        job.order = {"number": number, "date": day, "quote": q["number"], "client": q["client"],
+                     "client_name": q["client_name"], "object": q["object"], "status": wf.O_OPEN,
+                     "total_ht": q["total_ht"], "total_ttc": q["total_ttc"]}
+        self.out["tCommandes"].append(job.order)
+        q["order"] = number
+
+    def do_done(self, job: _Job, day: dt.date, stamp: str) -> None:
+        assert job.order is not None
+        job.order.update(status=wf.O_DONE, done_on=day)
+
+    def do_cancel(self, job: _Job, day: dt.date, stamp: str, reason: str) -> None:
+        assert job.order is not None
+        if any(d["credited"] < d["total_ttc"] for d in job.deposits):
+            return
+        job.order.update(status=wf.O_CANCELLED, cancel_reason=reason)
+
+    # invoice-type documents --------------------------------------------------------------------
+    def issue(self, job: _Job, day: dt.date, stamp: str, doc_type: str, row: dict[str, Any],
+              lines: list[dict[str, Any]]) -> dict[str, Any]:
+        """A draft made and issued the same day (syc … --emettre): numbered, dated, chained."""
+        ref = f"BROUILLON-{self.next('Brouillon', None)}"
+        number = f"F{day.year}-{self.next('Facture', day.year):05d}"
+        totals = pricing.compute([_line(x) for x in lines], row.get("discount_pct") or Decimal(0))
+        q = job.quote
+        assert q is not None
+        head = {"doc_type": doc_type, "client": q["client"], "client_name": q["client_name"],
+                "order": job.order["number"] if job.order else None, "quote": q["number"], "object": q["object"],
+                "client_ref": q["client_ref"], "nature": q["nature"], "housing_old": q["housing_old"],
+                "reverse_charge": q["reverse_charge"]}
+        doc = self.canon("tFactures", {**head, **row, "ref": ref, "number": number, "status": wf.I_ISSUED,
+                                       "date": day, "total_ht": totals.ht, "total_vat": totals.vat,
+                                       "total_ttc": totals.ttc, "paid": ZERO, "credited": ZERO, "created": day})
+        self.lines_by_ref[ref] = [self.canon("tLignesFactures", {**x, "doc": ref, "pos": i})
+                                  for i, x in enumerate(lines, 1)]
+        self.out["tFactures"].append(doc)
+        self.out["tLignesFactures"] += self.lines_by_ref[ref]
+        self.docs_by_number[number] = doc
+        self.view.docs.append(doc)
+        p = self.day_sums(day)
+        sign = -1 if doc_type == wf.T_CREDIT else 1
+        p.sales_ht += sign * doc["total_ht"]
+        p.sales_vat += sign * doc["total_vat"]
+        p.sales_ttc += sign * doc["total_ttc"]
+        p.documents += 1
+        p.doc(number)
+        self.chain("tFactures", number, ISSUE_ACTION, doc, stamp)
+        return doc
+
+    def do_deposit(self, job: _Job, day: dt.date, stamp: str, pct: Decimal) -> None:
+        from pyxl.services.salesdocs import fmt_pct
+
+        q, order = job.quote, job.order
+        assert q is not None and order is not None
+        parts = pricing.deposit_parts(pricing.compute([_line(x) for x in job.lines], q["discount_pct"] or ZERO), pct)
+        lines = []
+        for p in parts:
+            suffix = f" (part à {fmt_pct(p.rate)})" if len(parts) > 1 else ""
+            lines.append({"designation": f"Acompte de {fmt_pct(pct)} sur la commande {order['number']} "
+                                         f"(devis {q['number']}){suffix}",
+                          "unit": "forfait", "qty": ONE, "unit_price": p.ht, "rate": p.rate, "net": p.ht,
+                          "rate_reason": _zero_reason(job.lines, p.rate)})
+        doc = self.issue(job, day, stamp, wf.T_DEPOSIT, {"deposit_pct": pct, "terms": "comptant", "due_date": day},
+                         lines)
+        job.deposits.append(doc)
+        order["deposit_pct"] = (order.get("deposit_pct") or 0) + pct
+
+    def do_invoice(self, job: _Job, day: dt.date, stamp: str) -> None:
+        from pyxl.services.salesdocs import day as fmt_day
+        from pyxl.services.salesdocs import fmt_pct
+
+        q, order = job.quote, job.order
+        assert q is not None and order is not None
+        if order["status"] != wf.O_DONE:
+            return
+        keep = ("article", "designation", "unit", "qty", "unit_price", "discount_pct", "rate", "rate_reason", "net",
+                "purchase_price", "category")
+        lines = [{k: x[k] for k in keep} for x in job.lines]
+        deducted = ZERO
+        for d in sorted(job.deposits, key=lambda d: str(d["number"])):
+            parts = self.remaining(d)
+            for p in parts:
+                if p.ht == 0 and p.vat == 0:
+                    continue
+                lines.append({"designation": f"Acompte déduit : facture d'acompte {d['number']} du "
+                                             f"{fmt_day(d['date'])}" + (f" (part à {fmt_pct(p.rate)})"
+                                                                         if len(parts) > 1 else ""),
+                              "unit": "forfait", "qty": -ONE, "unit_price": p.ht, "rate": p.rate, "net": -p.ht,
+                              "fixed_vat": -p.vat, "source": d["number"], "rate_reason": _zero_reason(job.lines, p.rate)})
+                deducted += p.ht + p.vat
+        term = fields.payment_terms(job.client.get("terms") or DEFAULT_TERMS)
+        doc = self.issue(job, day, stamp, wf.T_INVOICE, {
+            "discount_pct": q["discount_pct"], "service_date": order["done_on"], "terms": term,
+            "due_date": terms.due_date(day, terms.parse(term), "A"), "deducted_ttc": deducted or None}, lines)
+        if doc["total_ttc"] == 0:
+            doc["status"] = wf.I_PAID
+        job.invoice = doc
+        order.update(status=wf.O_INVOICED, invoice=doc["number"])
+
+    def remaining(self, doc: dict[str, Any]) -> list[pricing.Part]:
+        """What is left to credit on `doc`, per rate (invoices._remaining)."""
+        taken: list[pricing.Part] = []
+        for cr in doc.get("_credits", []):
+            taken += pricing.parts_of(self.totals(cr))
+        return pricing.subtract(pricing.parts_of(self.totals(doc)), taken)
+
+    def totals(self, doc: dict[str, Any]) -> pricing.Totals:
+        return pricing.compute([_line(x) for x in self.lines_by_ref[doc["ref"]]], doc["discount_pct"] or ZERO)
+
+    def credit(self, job: _Job, day: dt.date, stamp: str, origin: dict[str, Any], lines: list[dict[str, Any]],
+               discount: Decimal | None, reason: str) -> bool:
+        """A credit note on `origin`, if it stays within what is left to credit and to pay."""
+        totals = pricing.compute([_line(x) for x in lines], discount or ZERO)
+        left = {p.rate: p for p in self.remaining(origin)}
+        if totals.ttc <= 0 or any(r.rate not in left or r.base > left[r.rate].ht for r in totals.per_rate):
+            return False
+        if totals.ttc > sum((p.ht + p.vat for p in left.values()), ZERO) or totals.ttc > _balance(origin):
+            return False
+        doc = self.issue(job, day, stamp, wf.T_CREDIT, {"origin": origin["number"], "discount_pct": discount,
+                                                        "reason": reason}, lines)
+        origin.setdefault("_credits", []).append(doc)
+        origin["credited"] += doc["total_ttc"]
+        origin["status"] = wf.invoice_state(origin["total_ttc"], origin["paid"], origin["credited"])
+        order = job.order
+        if origin["doc_type"] == wf.T_INVOICE and origin["status"] == wf.I_CREDITED and order is not None \
+                and order["status"] == wf.O_INVOICED:  # invoices.issue: the order can be invoiced again
+            order.update(status=wf.O_DONE, invoice=None)
+        return True
+
+    def do_credit_deposit(self, job: _Job, day: dt.date, stamp: str) -> None:
+        for d in job.deposits:
+            if d["paid"] == 0 and not d.get("_credits"):
+                self.credit(job, day, stamp, d, self.copy_lines(d), d["discount_pct"], DEPOSIT_CREDIT)
+
+    def do_credit_full(self, job: _Job, day: dt.date, stamp: str) -> None:
+        inv = job.invoice
+        if inv is not None and inv["paid"] == 0 and not inv.get("_credits"):
+            self.credit(job, day, stamp, inv, self.copy_lines(inv), inv["discount_pct"], FULL_CREDIT)
+
+    def copy_lines(self, doc: dict[str, Any]) -> list[dict[str, Any]]:
+        keep = ("article", "designation", "unit", "qty", "unit_price", "discount_pct", "rate", "rate_reason", "net",
+                "fixed_vat", "source", "purchase_price", "category")
+        return [{k: x[k] for k in keep} for x in self.lines_by_ref[doc["ref"]]]
+
+    def do_credit_partial(self, job: _Job, day: dt.date, stamp: str, reason: str) -> None:
+        inv = job.invoice
+        if inv is None:
+            return
+        ordinary = [x for x in self.lines_by_ref[inv["ref"]] if x["fixed_vat"] is None and x["article"]]
+        if reason == PARTIAL_CREDITS[0]:
+            ordinary = [x for x in ordinary if x["unit"] == "h"]
+        elif reason == PARTIAL_CREDITS[1]:  # a small part taken back
+            ordinary = [x for x in ordinary if x["category"] == "Pièce"]
+        if not ordinary:
+            return
+        m = self.rnd.choice(ordinary)
+        if reason == PARTIAL_CREDITS[2]:  # a gesture: part of the line's price
+            qty, price = ONE, to_cents(m["unit_price"] * Decimal(self.rnd.choice(("0.1", "0.15", "0.2"))))
+        else:
+            qty, price = min(m["qty"], ONE), m["unit_price"]
+        dpct = m["discount_pct"] or Decimal(0)
+        line = {"article": m["article"], "designation": m["designation"], "unit": m["unit"], "qty": qty,
+                "unit_price": price, "discount_pct": dpct or None, "rate": m["rate"], "rate_reason": m["rate_reason"],
+                "net": pricing.line_net(qty, price, dpct), "purchase_price": m["purchase_price"],
+                "category": m["category"]}
+        self.credit(job, day, stamp, inv, [line], inv["discount_pct"], reason)
+
+    # payments ----------------------------------------------------------------------------------
+    def do_pay(self, job: _Job, day: dt.date, stamp: str, which: str, share: Decimal, mode: str) -> None:
+        docs = [d for d in job.deposits if not d.get("_credits")] if which == "deposit" else [job.invoice]
+        doc = next((d for d in docs if d is not None and _balance(d) > 0), None)
+        if doc is None:
+            return
+        left = _balance(doc)
+        amount = left if share == ONE else max(to_cents(left * share), Decimal("0.01"))
+        if mode == "Espèces" and ((job.order or {}).get("total_ttc") or doc["total_ttc"]) > CASH_LIMIT:
+            mode = "Chèque"
+        p = self.payment(job, day, stamp, doc, amount, mode, self.reference(job, mode))
+        r = self.rnd.random()
+        if mode == "Chèque" and r < 0.015:  # the cheque bounces
+            self.later(_next_workday(day + dt.timedelta(days=self.rnd.randint(4, 12))), job, "cancel_pay", p, BOUNCED)
+        elif r < 0.004:
+            self.later(day, job, "cancel_pay", p, MISTYPED)
+
+    def later(self, day: dt.date, job: _Job, kind: str, *args: Any) -> None:
+        """An action decided on the way (a bounced cheque), within the period."""
+        if day <= self.end:
+            self.extra_steps += 1
+            heapq.heappush(self.events, (day, job.idx, 10_000 + self.extra_steps, kind, args))
+
+    def do_cancel_pay(self, job: _Job, day: dt.date, stamp: str, p: dict[str, Any], reason: str) -> None:
+        """payments.cancel_payment: the opposite row; then the payment made again."""
+        doc = self.docs_by_number[p["invoice"]]
+        self.payment(job, day, stamp, doc, -p["amount"], p["mode"], p["reference"], cancels=p, reason=reason)
+        if reason == MISTYPED:
+            self.later(day, job, "pay_again", doc, p["amount"], p["mode"])
+        else:
+            self.later(_next_workday(day + dt.timedelta(days=self.rnd.randint(2, 20))), job, "pay_again", doc,
+                       None, "Virement")
+
+    def do_pay_again(self, job: _Job, day: dt.date, stamp: str, doc: dict[str, Any], amount: Decimal | None,
+                     mode: str) -> None:
+        left = _balance(doc)
+        if left > 0:
+            self.payment(job, day, stamp, doc, min(amount or left, left), mode, self.reference(job, mode))
+
+    def reference(self, job: _Job, mode: str) -> str | None:
+        name = str(job.client["name"]).upper()[:24]
+        if mode == "Chèque":
+            return f"Chèque n° {self.rnd.randint(1_000_000, 9_999_999)}"
+        if mode == "Virement":
+            return f"VIR SEPA {name}"
+        if mode == "CB":
+            return "CB terminal"
+        return None
+
+    def payment(self, job: _Job, day: dt.date, stamp: str, doc: dict[str, Any], amount: Decimal, mode: str,
+                reference: str | None, cancels: dict[str, Any] | None = None, reason: str | None = None
+                ) -> dict[str, Any]:
+        pid = f"R{day.year}-{self.next('Règlement', day.year):05d}"
+        row = self.canon("tReglements", {"id": pid, "date": day, "invoice": doc["number"], "client": doc["client"],
+                                         "amount": amount, "mode": mode, "reference": reference,
+                                         "cancels": cancels["id"] if cancels else None, "reason": reason})
+        self.out["tReglements"].append(row)
+        self.view.pays.append(row)
+        p = self.day_sums(day)
+        p.receipts += row["amount"]
+        p.payments += 1
+        self.chain("tReglements", pid, PAYMENT_ACTION, row, stamp)
+        doc["paid"] += row["amount"]
+        doc["status"] = wf.invoice_state(doc["total_ttc"], doc["paid"], doc["credited"])
+        job.payments.append(row)
+        return row
+
+
+def _ascii(text: str) -> str:
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in folded if ch.isascii() and (ch.isalnum() or ch in "-"))
+
+
+def _next_workday(d: dt.date) -> dt.date:
+    return d + dt.timedelta(days=1) if d.weekday() == 6 else d
+
+
+def _balance(doc: dict[str, Any]) -> Decimal:
+    return Decimal(doc["total_ttc"]) - doc["paid"] - doc["credited"]
+
+
+def _line(x: dict[str, Any]) -> pricing.Line:
+    """salesdocs.to_line"""
+    return pricing.Line(qty=x.get("qty") or Decimal(0), unit_price=x.get("unit_price") or ZERO,
+                        rate=x.get("rate") or Decimal(0), discount_pct=x.get("discount_pct") or Decimal(0),
+                        fixed_vat=x.get("fixed_vat"))
+
+
+def _zero_reason(lines: list[dict[str, Any]], rate: Decimal) -> str:
+    if rate != 0:
+        return ""
+    return next((str(x["rate_reason"]) for x in lines if x["rate"] == 0 and x["rate_reason"]), "")

@@ -1,0 +1,252 @@
+"""The bulk generator (`syc demo --annees N`, pyxl/demo_bulk.py) on a small scale: the workbook it
+writes directly must be one the services could have written — verified audit chain, gapless
+chronological series, totals matching the lines, credits and payments within bounds, due dates,
+the seven-day and cash rules, closures of every day with their cumulative totals, counters — and a
+normal `syc facture creer/emettre` must work on it the day after the period."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pyxl import demo_bulk
+from pyxl.cli import main
+from pyxl.core import pricing, terms, vat
+from pyxl.core import workflow as wf
+from pyxl.services import closures
+from pyxl.services.quotes import cooling_off_end
+from pyxl.services.salesdocs import totals_of
+from pyxl.workbook.filestore import FileStore, Row
+
+YEARS, SCALE = 2, 0.1
+ZERO = Decimal("0.00")
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, demo_bulk.Stats]:
+    book = tmp_path_factory.mktemp("bulk") / "SYC_Gestion.xlsm"
+    stats = demo_bulk.generate(book, years=YEARS, scale=SCALE)
+    return book, stats
+
+
+@pytest.fixture(scope="module")
+def store(generated: tuple[Path, demo_bulk.Stats]) -> FileStore:
+    return FileStore(generated[0])
+
+
+def by(rows: list[Row], key: str) -> dict[str, list[Row]]:
+    out: dict[str, list[Row]] = defaultdict(list)
+    for r in rows:
+        out[str(r[key])].append(r)
+    return out
+
+
+def test_sizes_follow_the_scale(generated: tuple[Path, demo_bulk.Stats]) -> None:
+    _, stats = generated
+    quotes = stats.rows["tDevis"]
+    assert 0.85 * 2000 * YEARS * SCALE <= quotes <= 1.15 * 2000 * YEARS * SCALE
+    docs = sum(stats.documents.values())
+    assert 0.6 * quotes <= docs <= 0.95 * quotes
+    assert all(stats.documents[t] for t in wf.DOC_TYPES)
+    assert 2.5 * (quotes + docs) <= stats.lines <= 3.5 * (quotes + docs)
+    assert len(stats.uninvoiced_orders) >= demo_bulk.MIN_UNINVOICED
+
+
+def test_the_workbook_verifies(store: FileStore) -> None:
+    for t in store.schema.tables:
+        for r in store.rows(t.name):
+            dict(r.values)  # every cell reads back in its column's type
+    assert store.verify() == []
+    assert closures.verify_files(store) == []
+
+
+def test_series_are_gapless_and_chronological(store: FileStore) -> None:
+    for table, key, prefix, width in (("tDevis", "number", "D", 4), ("tCommandes", "number", "BC", 4),
+                                      ("tFactures", "number", "F", 5), ("tReglements", "id", "R", 5)):
+        rows = [r for r in store.rows(table) if r[key]]
+        per_year: dict[int, list[tuple[int, dt.date]]] = defaultdict(list)
+        for r in rows:
+            m = re.fullmatch(rf"{prefix}(\d{{4}})-(\d{{{width}}})", str(r[key]))
+            assert m, r[key]
+            year, n = int(m.group(1)), int(m.group(2))
+            assert r["date"].year == year
+            per_year[year].append((n, r["date"]))
+        assert per_year, table
+        counters = {(c["series"], c["year"]): c["last"] for c in store.rows("tCompteurs")}
+        series = {"D": "Devis", "BC": "Commande", "F": "Facture", "R": "Règlement"}[prefix]
+        for year, items in per_year.items():
+            items.sort()
+            assert [n for n, _ in items] == list(range(1, len(items) + 1)), (table, year)
+            days = [d for _, d in items]
+            assert days == sorted(days), (table, year)
+            assert counters[(series, year)] == len(items)
+    drafts = [int(str(r["ref"]).removeprefix("BROUILLON-")) for r in store.rows("tFactures")]
+    assert sorted(drafts) == list(range(1, len(drafts) + 1))
+    assert {(c["series"], c["year"]): c["last"] for c in store.rows("tCompteurs")}[("Brouillon", None)] == len(drafts)
+    assert {(c["series"], c["year"]): c["last"] for c in store.rows("tCompteurs")}[("Client", None)] == \
+        len(store.rows("tClients"))
+
+
+def test_totals_match_the_lines(store: FileStore) -> None:
+    qlines = by(store.rows("tLignesDevis"), "quote")
+    for q in store.rows("tDevis"):
+        lines = qlines[q["number"]]
+        t = totals_of([x.values for x in lines], q["discount_pct"])
+        assert (t.ht, t.vat, t.ttc) == (q["total_ht"], q["total_vat"], q["total_ttc"]), q["number"]
+        for x in lines:
+            assert x["net"] == pricing.line_net(x["qty"], x["unit_price"], x["discount_pct"] or 0)
+    flines = by(store.rows("tLignesFactures"), "doc")
+    for d in store.rows("tFactures"):
+        t = totals_of([x.values for x in flines[d["ref"]]], d["discount_pct"])
+        assert (t.ht, t.vat, t.ttc) == (d["total_ht"], d["total_vat"], d["total_ttc"]), d["number"]
+        assert d["total_ttc"] >= 0
+
+
+def test_vat_follows_the_job_and_the_date(store: FileStore) -> None:
+    """A condensing (THPE) boiler fitted in a home over two years old: 5,5 % until 2024,
+    10 % in January and February 2025, 20 % since 1 March 2025 (loi de finances 2025)."""
+    quotes = {q["number"]: q for q in store.rows("tDevis")}
+    rules = vat.default_rules()
+    seen = set()
+    for x in store.rows("tLignesDevis"):
+        q = quotes[x["quote"]]
+        if q["reverse_charge"] == "Oui":
+            assert x["rate"] == 0 and "Autoliquidation" in x["rate_reason"]
+            continue
+        if x["category"] == "Chaudière THPE" and q["nature"] in ("Remplacement", "Installation"):
+            rule = vat.pick(rules, q["nature"], "Chaudière THPE", q["housing_old"], q["date"])
+            assert rule is not None and x["rate"] == rule.rate
+            if q["housing_old"] == "Oui":
+                want = Decimal("5.5") if q["date"] < dt.date(2025, 1, 1) else (
+                    Decimal(10) if q["date"] < dt.date(2025, 3, 1) else Decimal(20))
+                assert x["rate"] == want, (q["number"], q["date"])
+                seen.add(want)
+    assert Decimal(20) in seen  # the period ends in 2026
+
+
+def test_payments_credits_and_states(store: FileStore) -> None:
+    docs = {d["number"]: d for d in store.rows("tFactures") if d["number"]}
+    orders = {o["number"]: o for o in store.rows("tCommandes")}
+    quotes = {q["number"]: q for q in store.rows("tDevis")}
+    clients = {c["code"]: c for c in store.rows("tClients")}
+    pays = by(store.rows("tReglements"), "invoice")
+    credits = by([d for d in docs.values() if d["doc_type"] == wf.T_CREDIT], "origin")
+    cancelled = {p["cancels"] for p in store.rows("tReglements") if p["cancels"]}
+    for number, d in docs.items():
+        assert d["status"] in wf.ISSUED_STATES and d["date"] is not None
+        if d["doc_type"] == wf.T_CREDIT:
+            origin = docs[d["origin"]]
+            assert origin["date"] <= d["date"] and origin["client"] == d["client"]
+            assert not pays.get(number)
+            continue
+        paid = sum((p["amount"] for p in pays.get(number, [])), ZERO)
+        credited = sum((c["total_ttc"] for c in credits.get(number, [])), ZERO)
+        assert d["paid"] == paid and d["credited"] == credited, number
+        assert credited <= d["total_ttc"] and paid + credited <= d["total_ttc"], number
+        assert d["status"] == wf.invoice_state(d["total_ttc"], paid, credited), number
+        assert d["due_date"] >= d["date"]
+        if d["doc_type"] == wf.T_INVOICE:
+            assert d["due_date"] == terms.due_date(d["date"], terms.parse(d["terms"]), "A")
+            assert d["service_date"] <= d["date"]
+            if d["status"] == wf.I_CREDITED:  # cancelled by a credit note, replaced by a corrected invoice
+                assert orders[d["order"]]["invoice"] != number
+            else:
+                assert orders[d["order"]]["invoice"] == number and orders[d["order"]]["status"] == wf.O_INVOICED
+        q = quotes[d["quote"]]
+        first = cooling_off_end(q.values, clients[d["client"]]["kind"])
+        for p in pays.get(number, []):
+            assert p["date"] >= d["date"] and p["client"] == d["client"]
+            if first:
+                assert p["date"] >= first, (number, p["id"])
+            if p["mode"] == "Espèces":
+                assert (orders[d["order"]]["total_ttc"] or d["total_ttc"]) <= 1000
+            if p["cancels"]:
+                assert p["amount"] < 0 and p["reason"]
+        if d["doc_type"] == wf.T_DEPOSIT and first:
+            assert d["date"] >= first
+    assert cancelled and any(credits.values())
+    for o in orders.values():
+        if o["status"] == wf.O_CANCELLED:
+            assert all(docs[n]["credited"] >= docs[n]["total_ttc"] for n, d in docs.items()
+                       if d["order"] == o["number"] and d["doc_type"] != wf.T_CREDIT)
+
+
+def test_closures_cover_every_day_with_cumulative_totals(store: FileStore) -> None:
+    rows = store.rows("tClotures")
+    days = sorted((r for r in rows if r["kind"] == closures.DAY), key=lambda r: r["end"])
+    docs = [d for d in store.rows("tFactures") if d["number"]]
+    first = min([d["date"] for d in docs] + [p["date"] for p in store.rows("tReglements")])
+    assert days[0]["end"] == first and days[-1]["end"] == demo_bulk.PERIOD_END
+    assert len(days) == (demo_bulk.PERIOD_END - first).days + 1
+    sales: dict[dt.date, Decimal] = defaultdict(lambda: ZERO)
+    for d in docs:
+        sales[d["date"]] += -d["total_ttc"] if d["doc_type"] == wf.T_CREDIT else d["total_ttc"]
+    receipts: dict[dt.date, Decimal] = defaultdict(lambda: ZERO)
+    for p in store.rows("tReglements"):
+        receipts[p["date"]] += p["amount"]
+    cumul_s = cumul_r = ZERO
+    for r in days:
+        cumul_s += sales[r["end"]]
+        cumul_r += receipts[r["end"]]
+        assert (r["sales_ttc"], r["receipts"]) == (sales[r["end"]], receipts[r["end"]]), r["ref"]
+        assert (r["cumul_sales_ttc"], r["cumul_receipts"]) == (cumul_s, cumul_r), r["ref"]
+    months = [r for r in rows if r["kind"] == closures.MONTH]
+    assert len(months) == 12 * YEARS and len([r for r in rows if r["kind"] == closures.YEAR]) == YEARS
+    for m in months:
+        assert m["sales_ttc"] == sum((r["sales_ttc"] for r in days if m["start"] <= r["end"] <= m["end"]), ZERO)
+
+
+def test_journal_is_in_chronological_order(store: FileStore) -> None:
+    entries = store.journal()
+    assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
+    assert [e.timestamp for e in entries] == sorted(e.timestamp for e in entries)
+    assert entries[-1].ref == f"M{demo_bulk.PERIOD_END:%Y-%m}"  # June closed on the morning of 1 July
+
+
+def test_closures_are_those_of_the_service() -> None:
+    """The generator computes the closures itself (closures.pending re-checks the whole journal at
+    each closure: quadratic over ten years); on a small scale, pending itself makes the same rows."""
+    fast = demo_bulk._Generator(2, 0.02, 11).run()
+    slow = demo_bulk._Generator(2, 0.02, 11, check_closures=True).run()
+    assert len(fast["tClotures"]) > 365 and {r["kind"] for r in fast["tClotures"]} == {"Jour", "Mois", "Année"}
+    assert fast["tClotures"] == slow["tClotures"] and fast["tJournalAudit"] == slow["tJournalAudit"]
+
+
+def test_deterministic() -> None:
+    one = demo_bulk._Generator(1, 0.02, 7).run()
+    two = demo_bulk._Generator(1, 0.02, 7).run()
+    assert one["tJournalAudit"] == two["tJournalAudit"] and one["tDevis"] == two["tDevis"]
+
+
+def test_a_normal_invoice_the_day_after(generated: tuple[Path, demo_bulk.Stats], tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    from pyxl.workbook.filestore import anchor_path
+
+    src, stats = generated
+    book = tmp_path / src.name
+    shutil.copyfile(src, book)
+    shutil.copyfile(anchor_path(src), anchor_path(book))
+    shutil.copytree(closures.folder(src), closures.folder(book))
+    order = stats.uninvoiced_orders[0]
+
+    def syc(*args: str) -> dict[str, Any]:
+        code = main([*args, "--book", str(book), "--au", "2026-07-01", "--json"])
+        out = capsys.readouterr().out
+        assert code == 0, out
+        return dict(json.loads(out))
+
+    draft = syc("facture", "creer", "--commande", order)
+    issued = syc("facture", "emettre", draft["reference"])
+    assert issued["numero"].startswith("F2026-") and "clotures" not in issued  # the period was closed already
+    last = max(int(d["number"][6:]) for d in FileStore(src).rows("tFactures") if str(d["number"]).startswith("F2026"))
+    assert issued["numero"] == f"F2026-{last + 1:05d}"
+    assert syc("verifier")["journal"] == len(FileStore(src).journal()) + 1
