@@ -221,6 +221,9 @@ class _ClosureView:
     def rows(self, name: str) -> list[dict[str, Any]]:
         return {"tClotures": self.closures, "tFactures": self.docs, "tReglements": self.pays}[name]
 
+    def rows_where(self, name: str, key: str, values: set[str]) -> list[dict[str, Any]]:
+        return [r for r in self.rows(name) if str(r.get(key) or "") in values]
+
     def journal(self) -> list[audit.Entry]:
         return self.entries
 

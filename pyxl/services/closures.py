@@ -78,11 +78,18 @@ class _Period:
         self.docs += other.docs
 
 
-def _activity(store: FileStore, start: dt.date | None, end: dt.date) -> dict[dt.date, _Period]:
+def _activity(store: FileStore, journal: Sequence[audit.Entry], start: dt.date | None,
+              end: dt.date) -> dict[dt.date, _Period]:
+    """Sales and receipts per day from `start` to `end`: the journal says which documents were
+    issued and which payments recorded on those days; only those rows are read."""
+    refs: dict[str, set[str]] = {"tFactures": set(), "tReglements": set()}
+    for e in journal:
+        if e.table in refs and e.as_of is not None and e.as_of <= end and (start is None or e.as_of >= start):
+            refs[e.table].add(e.ref)
     out: dict[dt.date, _Period] = {}
-    for r in store.rows("tFactures"):
+    for r in store.rows_where("tFactures", "number", refs["tFactures"]) if refs["tFactures"] else []:
         d = r["date"]
-        if not r["number"] or r["status"] not in wf.ISSUED_STATES or d is None or d > end or (start and d < start):
+        if r["status"] not in wf.ISSUED_STATES or d is None or d > end or (start and d < start):
             continue
         p = out.setdefault(d, _Period())
         sign = -1 if r["doc_type"] == wf.T_CREDIT else 1
@@ -91,7 +98,7 @@ def _activity(store: FileStore, start: dt.date | None, end: dt.date) -> dict[dt.
         p.sales_ttc += sign * (r["total_ttc"] or ZERO)
         p.documents += 1
         p.docs.append(str(r["number"]))
-    for r in store.rows("tReglements"):
+    for r in store.rows_where("tReglements", "id", refs["tReglements"]) if refs["tReglements"] else []:
         d = r["date"]
         if d is None or d > end or (start and d < start):
             continue
@@ -112,7 +119,14 @@ def pending(store: FileStore, changes: ChangeSet, as_of: dt.date, now: dt.dateti
     last = max((r["end"] for r in days), default=None)
     if last is not None and last >= end:
         return []
-    activity = _activity(store, last + dt.timedelta(days=1) if last else None, end)
+    journal = store.journal()
+    broken = audit.verify_chain(journal)
+    if broken:  # the closure is where the whole chain is re-checked every day
+        raise Refused([*broken, Issue(
+            "cloture.journal", "Le journal d'audit est altéré : la clôture des jours passés est impossible, et "
+            "aucune action n'est enregistrée. Lancez « syc verifier » et restaurez une sauvegarde "
+            "(syc sauvegardes restaurer).", "Journal d'audit")])
+    activity = _activity(store, journal, last + dt.timedelta(days=1) if last else None, end)
     if last is None:
         if not activity:
             return []
@@ -122,13 +136,6 @@ def pending(store: FileStore, changes: ChangeSet, as_of: dt.date, now: dt.dateti
     prev = max(days, key=lambda r: r["end"]) if days else None
     cumul_sales = prev["cumul_sales_ttc"] if prev else ZERO
     cumul_receipts = prev["cumul_receipts"] if prev else ZERO
-    journal = store.journal()
-    broken = audit.verify_chain(journal)
-    if broken:  # the closure is where the whole chain is re-checked every day
-        raise Refused([*broken, Issue(
-            "cloture.journal", "Le journal d'audit est altéré : la clôture des jours passés est impossible, et "
-            "aucune action n'est enregistrée. Lancez « syc verifier » et restaurez une sauvegarde "
-            "(syc sauvegardes restaurer).", "Journal d'audit")])
     journal_hash = journal[-1].hash if journal else ""
     stamp = now.replace(microsecond=0).isoformat()
     closed = {str(r["ref"]) for r in rows}

@@ -511,7 +511,34 @@ class FileStore:
 
     # ---- audit
     def journal(self) -> list[audit.Entry]:
-        return _entries(self.rows("tJournalAudit"))
+        """The whole audit journal. Read without the lazy rows (tens of thousands of entries, every
+        cell needed); a cell that cannot be read is refused, naming it."""
+        name = "tJournalAudit"
+        if name in self._cache:
+            return _entries(self._cache[name])
+        table = self.schema.table(name)
+        loc, cols = self._columns(table)
+        date1904 = self.package.date1904
+        index = {col.key: (i, col, _converter(col, date1904)) for i, col in enumerate(cols) if col is not None}
+        order = [index[k] for k in ("seq", "timestamp", "as_of", "action", "table", "ref", "doc_hash",
+                                     "prev_hash", "hash")]
+        out = []
+        for rownum, raw in self._raw_rows(loc, None, None):
+            if all(v is None or v == "" for v in raw):
+                continue
+            values = []
+            for i, col, convert in order:
+                try:
+                    values.append(convert(raw[i] if i < len(raw) else None))
+                except ValueError as exc:
+                    raise Refused(_bad_cell((loc.sheet, rownum), col, exc)) from None
+            seq, stamp, as_of, action, tbl, ref, doc_hash, prev_hash, hash_ = values
+            out.append(audit.Entry(
+                seq=int(seq or 0), timestamp=str(stamp or ""), as_of=as_of or None, action=str(action or ""),
+                table=str(tbl or ""), ref=str(ref or ""), doc_hash=str(doc_hash or ""),
+                prev_hash=str(prev_hash or ""), hash=str(hash_ or ""), where=f"{loc.sheet}, ligne {rownum}",
+            ))
+        return out
 
     def journal_for(self, refs: set[str]) -> list[audit.Entry]:
         """The journal rows of these document references (any table), without reading the whole journal."""
