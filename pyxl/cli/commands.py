@@ -151,14 +151,21 @@ def _apply(ctx: Context, service: Callable[[Any], Any]) -> int:
         store.apply(result.changes, as_of=ctx.as_of, now=now)
     if made:
         closures.write_files(ctx.book, made)
-        days = [r for r in made if r["kind"] == closures.DAY]
-        first, last = days[0]["start"], days[-1]["end"]
-        result.message += ("\n" if result.message else "") + (
-            f"Clôture faite pour le {first:%d/%m/%Y}." if first == last else
-            f"Clôtures faites du {first:%d/%m/%Y} au {last:%d/%m/%Y}.")
-        result.data.setdefault("clotures", [r["ref"] for r in made])
+        note_closures(result, made)
     out(ctx, result.message, result.data, result.warnings)
     return 0
+
+
+def note_closures(result: Any, made: Sequence[dict[str, Any]]) -> None:
+    """« Clôtures faites du … au … » after the action's own message."""
+    days = [r for r in made if r["kind"] == "Jour"]
+    if not days:
+        return
+    first, last = days[0]["start"], days[-1]["end"]
+    result.message += ("\n" if result.message else "") + (
+        f"Clôture faite pour le {first:%d/%m/%Y}." if first == last else
+        f"Clôtures faites du {first:%d/%m/%Y} au {last:%d/%m/%Y}.")
+    result.data.setdefault("clotures", [r["ref"] for r in made])
 
 
 def plural(n: int, word: str) -> str:
@@ -403,8 +410,9 @@ def cmd_verify(ctx: Context) -> int:
             issues += exc.issues
     if not issues:
         from pyxl.services.closures import verify_files
+        from pyxl.services.invoices import series_issues
 
-        issues = store.verify() + verify_files(store)
+        issues = store.verify() + verify_files(store) + series_issues(store)
     if issues:
         return fail(issues, ctx.json)
     journal = len(store.journal())

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from pyxl.cli import Context, out
-from pyxl.cli.commands import Common, _apply, _group, _leaf, _rate, _table, euros, plural
+from pyxl.cli.commands import Common, _apply, _group, _leaf, _rate, _table, euros, note_closures, plural
 
 
 def register(sub: Any, common: Common) -> None:
@@ -27,9 +27,9 @@ def register(sub: Any, common: Common) -> None:
     p.add_argument("--hors-etablissement", action="store_true",
                    help="contrat signé hors des locaux de l'entreprise (chez le client)")
     p.add_argument("--autoliquidation", action="store_true",
-                   help="sous-traitance pour une entreprise du bâtiment : TVA autoliquidée (0 %)")
+                   help="sous-traitance pour une entreprise du bâtiment : TVA autoliquidée (0 %%)")
     p.add_argument("--taux", action="append", default=[], metavar="N:TAUX:MOTIF",
-                   help="forcer le taux de la ligne N avec son motif (0 % : motif autoliquidation ou 293B)")
+                   help="forcer le taux de la ligne N avec son motif (0 %% : motif autoliquidation ou 293B)")
     p.add_argument("--objet", default="", help="objet du devis")
     p.add_argument("--lieu", default="", help="lieu d'intervention s'il diffère de l'adresse du client")
     p.add_argument("--remise", metavar="POURCENT", help="remise globale en %%")
@@ -82,6 +82,8 @@ def register(sub: Any, common: Common) -> None:
     p.add_argument("--commande", required=True, metavar="NUM")
     p.add_argument("--emettre", action="store_true", help="l'émettre aussitôt (numéro définitif)")
     p = _leaf(g, "emettre", "émettre un brouillon (facture, acompte ou avoir) : numéro définitif", common, cmd_issue)
+    p.add_argument("reference", metavar="REF", help="référence du brouillon, ex. BROUILLON-12")
+    p = _leaf(g, "supprimer", "supprimer un brouillon (facture, acompte ou avoir non émis)", common, cmd_delete_draft)
     p.add_argument("reference", metavar="REF", help="référence du brouillon, ex. BROUILLON-12")
     p = _leaf(g, "voir", "afficher une facture, ses lignes et ses règlements", common, cmd_doc_show)
     p.add_argument("reference", metavar="NUM")
@@ -325,15 +327,18 @@ def cmd_order_list(ctx: Context) -> int:
 def _then_issue(ctx: Context, make: Any) -> int:
     """Create a draft and, with --emettre, issue it in the same write (one lock, one number)."""
     from pyxl.core.issues import Issue, Refused
-    from pyxl.services import invoices
+    from pyxl.services import closures, invoices
 
     def both(store: Any) -> Any:
         res = make(store)
         if not getattr(ctx.args, "emettre", False):
             return res
-        # apply the draft in memory: issue reads it back from the change set
+        # the draft is written first (closures of the past days with it), then issued
         ref = res.data["reference"]
+        made = closures.pending(store, res.changes, ctx.as_of, dt.datetime.now())
         store.apply(res.changes, as_of=ctx.as_of)
+        if made:
+            closures.write_files(ctx.book, made)
         try:
             issued = invoices.issue(store, ref, ctx.as_of)
         except Refused as exc:
@@ -342,6 +347,8 @@ def _then_issue(ctx: Context, make: Any) -> int:
                           ) from None
         issued.warnings = res.warnings + issued.warnings
         issued.message = res.message.split("\n")[0] + "\n" + issued.message
+        if made:
+            note_closures(issued, made)
         return issued
 
     return _apply(ctx, both)
@@ -370,6 +377,12 @@ def cmd_issue(ctx: Context) -> int:
     from pyxl.services.invoices import issue
 
     return _apply(ctx, lambda store: issue(store, ctx.args.reference, ctx.as_of))
+
+
+def cmd_delete_draft(ctx: Context) -> int:
+    from pyxl.services.invoices import delete_draft
+
+    return _apply(ctx, lambda store: delete_draft(store, ctx.args.reference))
 
 
 def cmd_doc_show(ctx: Context) -> int:

@@ -215,13 +215,7 @@ def create_credit_note(store: FileStore, invoice: str, reason: str, line_specs: 
         raise sd.refuse("avoir.brouillon", where, "c'est un brouillon : il n'a pas de numéro et se corrige librement ; "
                                                   "un avoir ne porte que sur une facture émise.")
     if origin["doc_type"] == wf.T_DEPOSIT:
-        for f in store.rows("tFactures"):
-            if (f["doc_type"] == wf.T_INVOICE and f["number"] and f["status"] != wf.I_CREDITED
-                    and any(ln["source"] == origin["number"]
-                            for ln in sd.lines_of(store, "tLignesFactures", "doc", {f["ref"]}).get(f["ref"], []))):
-                raise sd.refuse("avoir.acompte_deduit", where,
-                                f"cet acompte est déjà déduit sur la facture {f['number']} : faites l'avoir sur "
-                                "cette facture.")
+        _refuse_if_deducted(store, origin, where)
     remaining = _remaining(store, origin, drafts=True)
     left_ttc = sum((p.ht + p.vat for p in remaining), ZERO)
     if left_ttc <= 0:
@@ -280,6 +274,57 @@ def create_credit_note(store: FileStore, invoice: str, reason: str, line_specs: 
     return res
 
 
+def _deducting(store: FileStore, deposit: Row) -> list[Row]:
+    """The final invoices (drafts included, fully credited ones excepted) that deduct this deposit."""
+    if not deposit["number"]:
+        return []
+    refs = {str(ln["doc"]) for ln in store.rows_where("tLignesFactures", "source", {deposit["number"]})}
+    return [f for f in (store.rows_where("tFactures", "ref", refs) if refs else [])
+            if f["doc_type"] == wf.T_INVOICE and f["status"] != wf.I_CREDITED]
+
+
+def _refuse_if_deducted(store: FileStore, deposit: Row, where: str) -> None:
+    for f in _deducting(store, deposit):
+        if f["number"]:
+            raise sd.refuse("avoir.acompte_deduit", where, f"cet acompte est déjà déduit sur la facture {f['number']} : "
+                                                           "faites l'avoir sur cette facture.")
+        raise sd.refuse("avoir.acompte_deduit", where,
+                        f"le brouillon de facture {f['ref']} déduit cet acompte : supprimez-le d'abord "
+                        f"(syc facture supprimer {f['ref']}), faites l'avoir, puis préparez à nouveau la facture.")
+
+
+def _check_deductions(store: FileStore, lines: list[Row], where: str) -> None:
+    """Each deposit deducted by a draft final invoice is still what it was when the draft was made."""
+    by_source: dict[str, dict[Decimal, pricing.Part]] = {}
+    for ln in lines:
+        if ln["fixed_vat"] is not None and ln["source"]:
+            parts = by_source.setdefault(str(ln["source"]), {})
+            p = parts.get(ln["rate"], pricing.Part(ln["rate"], ZERO, ZERO))
+            parts[ln["rate"]] = pricing.Part(ln["rate"], p.ht - (ln["net"] or ZERO), p.vat - (ln["fixed_vat"] or ZERO))
+    for source, parts in by_source.items():
+        deposit = get_doc(store, source)
+        now = {p.rate: p for p in _remaining(store, deposit) if p.ht or p.vat}
+        if now != parts:
+            raise sd.refuse("facture.acompte_modifie", where,
+                            f"l'acompte {source} a changé (avoir) depuis la préparation de ce brouillon : "
+                            f"supprimez le brouillon (syc facture supprimer …) et préparez à nouveau la facture.")
+
+
+def delete_draft(store: FileStore, ref: str) -> Result:
+    """A draft has no number: deleting it leaves no gap. Its row and its lines are emptied."""
+    from pyxl.services.orders import drop_drafts
+
+    doc = get_doc(store, ref)
+    if doc["status"] != wf.I_DRAFT or doc["number"]:
+        raise sd.refuse("facture.emise", f"{label(doc)} ({doc.where})",
+                        "elle est émise : elle ne se supprime pas (établissez un avoir).")
+    res = Result()
+    drop_drafts(store, [doc], res)
+    res.message = f"Brouillon {doc['ref']} ({str(doc['doc_type']).lower()}) supprimé."
+    res.data = {"reference": doc["ref"]}
+    return res
+
+
 def _num(q: Any) -> str:
     return format(Decimal(q).normalize(), "f").replace(".", ",")
 
@@ -325,6 +370,7 @@ def issue(store: FileStore, ref: str, as_of: dt.date) -> Result:
     params = store.parameters()
     method = "B" if params.get("methode_fin_de_mois") == "B" else "A"
     if doc["doc_type"] == wf.T_INVOICE:
+        _check_deductions(store, lines, where)
         order = get_order(store, doc["order"])
         if order["status"] != wf.O_DONE:
             raise sd.refuse("facture.commande", where, f"la commande {order['number']} est « {order['status']} ».")
@@ -344,6 +390,8 @@ def issue(store: FileStore, ref: str, as_of: dt.date) -> Result:
             "deposit_pct": (order["deposit_pct"] or Decimal(0)) + (doc["deposit_pct"] or Decimal(0))})
     else:
         origin = get_doc(store, doc["origin"])
+        if origin["doc_type"] == wf.T_DEPOSIT:
+            _refuse_if_deducted(store, origin, where)
         _check_credit(where, totals, _remaining(store, origin))
         credited = (origin["credited"] or ZERO) + totals.ttc
         state = wf.invoice_state(origin["total_ttc"] or ZERO, origin["paid"] or ZERO, credited)
@@ -355,7 +403,8 @@ def issue(store: FileStore, ref: str, as_of: dt.date) -> Result:
                 res.changes.update("tCommandes", order.row, {"status": wf.O_DONE, "invoice": None})
     if totals.ttc == 0 and doc["doc_type"] == wf.T_INVOICE:
         updates["status"] = wf.I_PAID  # nothing left to pay once the deposits are deducted
-    number = sd.next_ref(store, res.changes, "Facture", as_of.year, f"F{as_of.year}-", 5, "tFactures", "number")
+    number = sd.next_ref(store, res.changes, "Facture", as_of.year, f"F{as_of.year}-", 5, "tFactures", "number",
+                         gapless=True)
     updates["number"] = number
     if doc["doc_type"] == wf.T_INVOICE:
         res.changes.update("tCommandes", get_order(store, doc["order"]).row, {"status": wf.O_INVOICED,
@@ -415,3 +464,22 @@ def doc_detail(store: FileStore, ref: str) -> dict[str, Any]:
     totals = sd.totals_of([r.values for r in lines], doc["discount_pct"])
     payments = store.rows_where("tReglements", "invoice", {doc["number"]}) if doc["number"] else []
     return {"row": doc, "lines": lines, "totals": totals, "payments": payments}
+
+
+def series_issues(store: FileStore) -> list[Issue]:
+    """Each year's invoice series must run 1, 2, 3… without a gap (documents deleted, counter
+    pushed ahead in « Compteurs »)."""
+    by_year: dict[str, set[int]] = {}
+    for r in store.rows("tFactures"):
+        n = str(r["number"] or "")
+        if len(n) == 11 and n[0] == "F" and n[1:5].isdigit() and n[5] == "-" and n[6:].isdigit():
+            by_year.setdefault(n[1:5], set()).add(int(n[6:]))
+    out = []
+    for year, nums in sorted(by_year.items()):
+        missing = sorted(set(range(1, max(nums) + 1)) - nums)
+        if missing:
+            shown = ", ".join(f"F{year}-{m:05d}" for m in missing[:5]) + (" …" if len(missing) > 5 else "")
+            out.append(Issue("serie.trou", f"Factures {year} : la série a un trou ({len(missing)} numéro(s) absent(s) : "
+                                           f"{shown}). Restaurez une sauvegarde (syc sauvegardes restaurer).",
+                             "Factures"))
+    return out

@@ -198,7 +198,7 @@ def client_name(row: Any) -> str:
 
 
 def next_ref(store: FileStore, changes: Any, series: str, year: int | None, prefix: str, width: int,
-             table: str, key: str) -> str:
+             table: str, key: str, gapless: bool = False) -> str:
     """D2026-0001, BC2026-0001, F2026-00001, R2026-00001…: the counter of Compteurs + 1, checked by
     a key lookup (without reading the whole table); if the table already holds that number (a
     row copied by hand in Excel, a counter reset), the number after the highest one it holds."""
@@ -207,6 +207,12 @@ def next_ref(store: FileStore, changes: Any, series: str, year: int | None, pref
         if r["series"] == series and (r["year"] or None) == year:
             current = r
     n = int(current["last"] or 0) + 1 if current else 1
+    if gapless and n > 1 and not store.rows_where(table, key, {f"{prefix}{n - 1:0{width}d}"}):
+        where = current.where if current else "Compteurs"
+        raise refuse("serie.compteur", where,
+                     f"le dernier numéro de la série {series} {year or ''} est {n - 1}, mais {prefix}{n - 1:0{width}d} "
+                     f"n'existe pas : le numéro suivant ferait un trou dans une série continue. Remettez dans "
+                     f"« Compteurs » le numéro de la dernière pièce émise.")
     if store.rows_where(table, key, {f"{prefix}{n:0{width}d}"}):
         pat = re.compile(re.escape(prefix) + r"(\d+)$")
         n = max([n, *(int(m.group(1)) for r in store.rows(table) if (m := pat.match(str(r.get(key) or ""))))]) + 1
