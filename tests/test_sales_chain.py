@@ -140,11 +140,11 @@ def test_quote_transitions_allowed_and_refused(wb: Book) -> None:
                words=[where, "il est « Brouillon » : seul un devis envoyé se relance."])
     assert wb.ok("devis", "envoyer", q, au="2026-03-02")["statut"] == "Envoyé"
     wb.refused("devis", "envoyer", q, au="2026-03-03", code="devis.etat",
-               words=[f"{where} : il est « Envoyé », il ne peut pas être envoyé."])
+               words=[f"{where} : il est déjà envoyé."])
     assert wb.ok("devis", "accepter", q, au="2026-03-04")["statut"] == "Accepté"
-    for action, verb in (("accepter", "accepté"), ("envoyer", "envoyé")):
-        wb.refused("devis", action, q, au="2026-03-05", code="devis.etat",
-                   words=[f"{where} : il est « Accepté », il ne peut pas être {verb}."])
+    wb.refused("devis", "accepter", q, au="2026-03-05", code="devis.etat", words=[f"{where} : il est déjà accepté."])
+    wb.refused("devis", "envoyer", q, au="2026-03-05", code="devis.etat",
+               words=[f"{where} : il est « Accepté », il ne peut pas être envoyé."])
     wb.refused("devis", "refuser", q, "--motif", "trop cher", au="2026-03-05", code="devis.etat",
                words=[f"{where} : il est « Accepté », il ne peut pas être refusé."])
     wb.refused("devis", "relancer", q, "--resultat", "x", au="2026-03-05", code="devis.etat",
@@ -158,7 +158,7 @@ def test_refused_quote_is_final(wb: Book) -> None:
     wb.refused("devis", "accepter", q, au="2026-03-04", code="devis.etat",
                words=["Devis D2026-0001 (Devis, ligne 2) : il est « Refusé », il ne peut pas être accepté."])
     wb.refused("commande", "creer", "--devis", q, au="2026-03-04", code="commande.devis",
-               words=["Devis D2026-0001 (Devis, ligne 2) : il est « Refusé » : faites-le d'abord accepter"])
+               words=["Devis D2026-0001 (Devis, ligne 2) : le client l'a refusé : faites un nouveau devis."])
     assert wb.row("tDevis", "number", q)["refusal_reason"] == "trop cher"
 
 
@@ -200,7 +200,7 @@ def test_follow_up_discount_is_10_to_20_percent(wb: Book, pct: str, ok: bool) ->
         assert wb.ok(*args, au="2026-03-09")["devis_revise"] == "D2026-0002"
     else:
         wb.refused(*args, au="2026-03-09", code="pourcentage",
-                   words=["Devis D2026-0001 (Devis, ligne 2) : la remise de relance doit être comprise entre "
+                   words=["Devis D2026-0001 (Devis, ligne 2) : la remise de relance doit être entre "
                           "10 % et 20 %"])
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from pyxl.cli import french
-from pyxl.core.fields import shown
+from pyxl.core.fields import FieldError, shown
 from pyxl.core.issues import Issue, Refused
 
 DEFAULT_BOOK = "SYC_Gestion.xlsm"
@@ -85,8 +85,8 @@ Handler = Callable[[Context], int]
 
 def build_parser() -> Parser:
     french.install()
-    parser = Parser(prog="syc", description="SYC Gestion : paramètres, clients et articles du classeur "
-                                            "SYC_Gestion.xlsm.",
+    parser = Parser(prog="syc", description="SYC Gestion : clients, articles, devis, commandes, factures, avoirs, "
+                                            "règlements et clôtures du classeur SYC_Gestion.xlsm.",
                     epilog="Aide d'une commande : syc COMMANDE --help")
     from pyxl import __version__
 
@@ -183,6 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Refused as exc:
         return fail(exc.issues, ctx.json)
+    except FieldError as exc:  # a typed value checked outside a service's collector
+        return fail([Issue("champ", str(exc))], ctx.json)
     except PackageError as exc:  # a damaged file found while reading: refused, never a traceback
         return fail([Issue("store.notbook", f"{book.name} : {exc}. Restaurez une sauvegarde "
                                             "(syc sauvegardes liste).", str(book))], ctx.json)

@@ -208,6 +208,8 @@ def _show(ctx: Context, row: Any, table: Any, name: str, to_json: Callable[[Any]
             text = euros(v)
         elif col.kind is Kind.RATE:
             text = _rate(v)
+        elif col.kind is Kind.DECIMAL:
+            text = format(v.normalize(), "f").replace(".", ",") + (" %" if col.header.endswith("%") else "")
         elif col.kind is Kind.DATE:
             text = v.strftime("%d/%m/%Y")
         else:

@@ -93,8 +93,8 @@ def register(sub: Any, common: Common) -> None:
     # avoir
     g = _group(sub, "avoir", "avoirs (corriger ou annuler une facture émise)", common)
     p = _leaf(g, "creer", "préparer un avoir, total ou partiel, sur une facture émise", common, cmd_credit_create)
-    p.add_argument("--facture", required=True, metavar="NUM")
-    p.add_argument("--motif", required=True, metavar="TEXTE")
+    p.add_argument("--facture", required=True, metavar="NUM", help="facture (ou facture d'acompte) émise à créditer")
+    p.add_argument("--motif", required=True, metavar="TEXTE", help="raison de l'avoir, imprimée sur l'avoir")
     p.add_argument("--ligne", action="append", default=[], metavar="ARTICLE:QTE[:PU_HT]",
                    help="avoir partiel : articles de la facture à créditer (sans --ligne : tout le reste)")
     p.add_argument("--emettre", action="store_true", help="l'émettre aussitôt (numéro définitif)")
@@ -105,10 +105,12 @@ def register(sub: Any, common: Common) -> None:
     # reglement
     g = _group(sub, "reglement", "règlements reçus", common)
     p = _leaf(g, "saisir", "enregistrer un règlement (partiel ou total)", common, cmd_payment)
-    p.add_argument("--facture", required=True, metavar="NUM")
+    p.add_argument("--facture", required=True, metavar="NUM", help="facture ou facture d'acompte réglée")
     p.add_argument("--montant", required=True, metavar="M", help="ex. 1500 ou 1 234,56")
     p.add_argument("--mode", required=True, help="especes | cheque | virement | cb")
     p.add_argument("--reference", default="", metavar="TEXTE", help="n° de chèque, libellé du virement…")
+    p = _leaf(g, "liste", "lister les règlements (d'une facture, ou tous)", common, cmd_payment_list)
+    p.add_argument("--facture", metavar="NUM", help="seulement les règlements de cette facture")
     p = _leaf(g, "annuler", "annuler un règlement par une écriture opposée (chèque impayé, erreur)", common,
               cmd_payment_cancel)
     p.add_argument("id", metavar="ID")
@@ -413,9 +415,12 @@ def cmd_doc_show(ctx: Context) -> int:
     _print_totals(d["totals"])
     if r["doc_type"] != "Avoir" and r["number"]:
         print(f"Réglé {euros(r['paid'])}   Avoirs {euros(r['credited'])}   Reste à payer {euros(balance(r))}")
+        cancelled = {str(p["cancels"]): str(p["id"]) for p in d["payments"] if p["cancels"]}
         for p in d["payments"]:
-            print(f"  {p['id']}  {_d(p['date'])}  {p['mode']:<9} {euros(p['amount']):>14}"
-                  + (f"  annule {p['cancels']} : {p['reason']}" if p["cancels"] else ""))
+            note = (f"  annule {p['cancels']} : {p['reason']}" if p["cancels"] else
+                    f"  annulé par {cancelled[str(p['id'])]}" if str(p["id"]) in cancelled else
+                    f"  {p['reference']}" if p["reference"] else "")
+            print(f"  {p['id']}  {_d(p['date'])}  {p['mode']:<9} {euros(p['amount']):>14}{note}")
     return 0
 
 
@@ -464,3 +469,29 @@ def cmd_payment_cancel(ctx: Context) -> int:
     from pyxl.services.payments import cancel_payment
 
     return _apply(ctx, lambda store: cancel_payment(store, ctx.args.id, ctx.args.motif, ctx.as_of))
+
+
+def cmd_payment_list(ctx: Context) -> int:
+    from pyxl.services.invoices import get_doc
+
+    store = ctx.store()
+    if ctx.args.facture:
+        doc = get_doc(store, ctx.args.facture)
+        rows = store.rows_where("tReglements", "invoice", {str(doc["number"])}) if doc["number"] else []
+    else:
+        rows = store.rows("tReglements")
+    cancelled = {str(r["cancels"]): str(r["id"]) for r in rows if r["cancels"]}
+    if ctx.json:
+        out(ctx, data={"reglements": [{**_jsonable(r.values), "annule_par": cancelled.get(str(r["id"]), "")}
+                                      for r in rows]})
+        return 0
+    if not rows:
+        print("Aucun règlement.")
+        return 0
+    print(_table([[r["id"], _d(r["date"]), r["invoice"] or "", r["client"] or "", r["mode"] or "", euros(r["amount"]),
+                   (f"annule {r['cancels']} : {r['reason']}" if r["cancels"] else
+                    f"annulé par {cancelled[str(r['id'])]}" if str(r["id"]) in cancelled else r["reference"] or "")]
+                  for r in rows],
+                 ["N°", "Date", "Facture", "Client", "Mode", "Montant", "Référence / annulation"]))
+    print(plural(len(rows), "règlement") + ".")
+    return 0

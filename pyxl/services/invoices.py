@@ -14,7 +14,7 @@ from typing import Any
 
 from pyxl.core import fields, pricing, terms
 from pyxl.core import workflow as wf
-from pyxl.core.issues import Issue, Refused
+from pyxl.core.issues import Issue, Refused, Severity
 from pyxl.core.money import euros, to_cents
 from pyxl.services import salesdocs as sd
 from pyxl.services.common import Result
@@ -395,6 +395,12 @@ def issue(store: FileStore, ref: str, as_of: dt.date) -> Result:
         _check_credit(where, totals, _remaining(store, origin))
         credited = (origin["credited"] or ZERO) + totals.ttc
         state = wf.invoice_state(origin["total_ttc"] or ZERO, origin["paid"] or ZERO, credited)
+        refund = (origin["paid"] or ZERO) + credited - (origin["total_ttc"] or ZERO)
+        if refund > 0:
+            res.warnings.append(Issue("avoir.remboursement", f"{label(origin)} : le client a déjà réglé "
+                                                             f"{euros(origin['paid'] or ZERO)} ; avec cet avoir, "
+                                                             f"{euros(refund)} lui sont dus (remboursement à faire).",
+                                      origin.where, Severity.WARNING))
         res.changes.update("tFactures", origin.row, {"credited": credited, "status": state})
         if origin["doc_type"] == wf.T_INVOICE and state == wf.I_CREDITED and origin["order"]:
             # the job is still done: the order can be invoiced again (corrected invoice) or cancelled
@@ -432,6 +438,8 @@ def balance(row: Row) -> Decimal:
 
 def effective_status(row: Row, as_of: dt.date) -> str:
     state = str(row["status"] or "")
+    if row["doc_type"] == wf.T_CREDIT and state == wf.I_ISSUED:
+        return "Émis"  # un avoir
     if wf.is_late(str(row["doc_type"]), state, row["due_date"], balance(row), as_of):
         return "En retard"
     return state

@@ -20,6 +20,11 @@ def get_order(store: FileStore, number: str) -> Row:
 def create_order(store: FileStore, quote_number: str, as_of: dt.date) -> Result:
     q = get_quote(store, quote_number)
     where = f"Devis {q['number']} ({q.where})"
+    if q["status"] == wf.Q_REPLACED:
+        raise sd.refuse("commande.devis", where, f"il est remplacé par le devis {q['replaced_by']} : c'est celui-là "
+                                                 f"que le client accepte (syc devis accepter {q['replaced_by']}).")
+    if q["status"] == wf.Q_REFUSED:
+        raise sd.refuse("commande.devis", where, "le client l'a refusé : faites un nouveau devis.")
     if q["status"] != wf.Q_ACCEPTED:
         raise sd.refuse("commande.devis", where, f"il est « {wf.quote_state(q['status'], q['valid_until'], as_of)} » : "
                                                  f"faites-le d'abord accepter (syc devis accepter {q['number']}).")

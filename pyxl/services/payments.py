@@ -77,7 +77,8 @@ def record_payment(store: FileStore, invoice: str, amount_text: str, mode_text: 
     state = wf.invoice_state(doc["total_ttc"] or ZERO, paid, doc["credited"] or ZERO)
     res.changes.update("tFactures", doc.row, {"paid": paid, "status": state})
     rest = left - amount
-    res.message = (f"Règlement {pid} de {euros(amount)} ({mode.lower()}) enregistré sur {label(doc)} : "
+    res.message = (f"Règlement {pid} de {euros(amount)} ({mode if mode == 'CB' else mode.lower()}) enregistré sur "
+                   f"{label(doc)} : "
                    + ("soldée." if rest == 0 else f"reste {euros(rest)} à payer."))
     res.data = {"id": pid, "facture": doc["number"], "montant": amount, "reste": rest, "statut": state}
     return res

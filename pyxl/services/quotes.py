@@ -204,6 +204,8 @@ def _transition(row: Row, action: str, as_of: dt.date) -> None:
         if state == wf.Q_EXPIRED:
             hint = (f" Sa validité a pris fin le {sd.day(row['valid_until'])} : faites un devis révisé "
                     f"(syc devis relancer {row['number']} --resultat … --remise …) ou un nouveau devis.")
+        if state == wf.target("devis", action):
+            raise sd.refuse("devis.etat", f"Devis {row['number']} ({row.where})", f"il est déjà {state.lower()}.")
         raise sd.refuse("devis.etat", f"Devis {row['number']} ({row.where})",
                         f"il est « {state} », il ne peut pas être {wf.VERBS[action]}.{hint}")
 

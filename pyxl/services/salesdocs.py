@@ -81,7 +81,7 @@ def percent(text: str | Decimal, where: str, label: str, *, low: Decimal = Decim
     if value < low or value > high or (low_open and value == low):
         bound = f"entre {fmt_pct(low)} (exclu) et {fmt_pct(high)}" if low_open else \
             f"entre {fmt_pct(low)} et {fmt_pct(high)}"
-        raise refuse("pourcentage", where, f"{label} doit être comprise {bound}, pas {fmt_pct(value)}.")
+        raise refuse("pourcentage", where, f"{label} doit être {bound}, pas {fmt_pct(value)}.")
     return value
 
 

@@ -432,7 +432,7 @@ T_INVOICES = Table(
         Column("ref", "Réf. interne", required=True, width=14, max_len=20),
         Column("number", "Numéro", width=13, max_len=20),
         Column("doc_type", "Type", Kind.CHOICE, required=True, width=15, choices=DOC_TYPES),
-        Column("status", "Statut", Kind.CHOICE, required=True, width=15, choices=INVOICE_STATES),
+        Column("status", "Statut", Kind.CHOICE, required=True, width=20, choices=INVOICE_STATES),
         Column("date", "Date", Kind.DATE, width=11),
         Column("client", "Client", required=True, width=9, max_len=10),
         Column("client_name", "Nom du client", width=28, max_len=170),
