@@ -67,9 +67,20 @@ def json_amount(value: Decimal) -> str:
 
 
 def euros(value: Decimal | None) -> str:
-    """« 3 221,29 € » as French users read it (babel's fr_FR format); '' for None."""
+    """« 3 221,29 € » as French users read it: exactly babel's fr_FR currency format (a test checks
+    it against babel on many values), written out here because loading babel's locale data costs
+    60 ms in every command, a tenth of the time budget of `syc facture emettre`."""
     if value is None:
         return ""
-    from babel.numbers import format_currency
+    cents = to_cents(Decimal(value))
+    sign = "-" if cents < 0 else ""
+    whole, frac = f"{abs(cents):.2f}".split(".")
+    groups: list[str] = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    return f"{sign}{NNBSP.join(groups)},{frac}\xa0€"
 
-    return str(format_currency(value, "EUR", locale="fr_FR"))
+
+NNBSP = "\u202f"  # narrow no-break space: the French thousands separator (CLDR)

@@ -29,7 +29,8 @@ ISSUE_ACTION = "Émission"  # one action for the three types: one chronological 
 def get_doc(store: FileStore, ref: str) -> Row:
     """By number (F2026-00012) or by draft reference (BROUILLON-12)."""
     typed = (ref or "").strip()
-    for key in ("ref", "number"):  # key lookups first: no need to read the whole sheet
+    keys = ("ref", "number") if typed.upper().startswith("BROUILLON") else ("number", "ref")
+    for key in keys:  # key lookups first: no need to read the whole sheet
         found = store.rows_where("tFactures", key, {typed, typed.upper()}) if typed else []
         if found:
             return found[0]

@@ -207,13 +207,15 @@ def next_ref(store: FileStore, changes: Any, series: str, year: int | None, pref
         if r["series"] == series and (r["year"] or None) == year:
             current = r
     n = int(current["last"] or 0) + 1 if current else 1
-    if gapless and n > 1 and not store.rows_where(table, key, {f"{prefix}{n - 1:0{width}d}"}):
+    prev, this = f"{prefix}{n - 1:0{width}d}", f"{prefix}{n:0{width}d}"
+    found = {str(r.get(key)) for r in store.rows_where(table, key, {prev, this} if gapless and n > 1 else {this})}
+    if gapless and n > 1 and prev not in found:
         where = current.where if current else "Compteurs"
         raise refuse("serie.compteur", where,
                      f"le dernier numéro de la série {series} {year or ''} est {n - 1}, mais {prefix}{n - 1:0{width}d} "
                      f"n'existe pas : le numéro suivant ferait un trou dans une série continue. Remettez dans "
                      f"« Compteurs » le numéro de la dernière pièce émise.")
-    if store.rows_where(table, key, {f"{prefix}{n:0{width}d}"}):
+    if this in found:
         pat = re.compile(re.escape(prefix) + r"(\d+)$")
         n = max([n, *(int(m.group(1)) for r in store.rows(table) if (m := pat.match(str(r.get(key) or ""))))]) + 1
     if current:
