@@ -129,3 +129,16 @@ def test_every_help_text_prints(command: list[str]) -> None:
     with contextlib.redirect_stdout(buf):
         assert main([*command, "--help"]) == 0
     assert "usage" in buf.getvalue().lower() or "utilisation" in buf.getvalue().lower()
+
+
+def test_a_lost_closure_file_is_written_again_with_the_next_closures(wb: Book) -> None:
+    from pyxl.services import closures
+
+    wb.invoice("2026-03-02", "MO-H:1")
+    wb.ok("devis", "creer", "--client", "C00001", "--ligne", "MO-H:1", "--nature", "depannage", au="2026-03-03")
+    lost = closures.folder(wb.path) / "2026" / "J2026-03-02.txt"
+    text = lost.read_text(encoding="utf-8")
+    lost.unlink()  # as after a crash between the workbook's write and the file's
+    wb.ok("devis", "creer", "--client", "C00001", "--ligne", "MO-H:1", "--nature", "depannage", au="2026-03-05")
+    assert lost.read_text(encoding="utf-8") == text
+    assert wb.ok("verifier", au="2026-03-05")["ok"]

@@ -151,6 +151,7 @@ def _apply(ctx: Context, service: Callable[[Any], Any]) -> int:
         store.apply(result.changes, as_of=ctx.as_of, now=now)
     if made:
         closures.write_files(ctx.book, made)
+        closures.write_missing(ctx.store())
         note_closures(result, made)
     out(ctx, result.message, result.data, result.warnings)
     return 0

@@ -221,6 +221,15 @@ def write_files(book: Path, rows: Sequence[dict[str, Any]]) -> None:
         tmp.replace(path)
 
 
+def write_missing(store: FileStore) -> None:
+    """Closures whose text file was lost (a crash between the workbook's write and the file's):
+    written again from the workbook (run with each day's closures)."""
+    lost = [dict(r.values) for r in store.rows("tClotures") if r["ref"] and r["start"]
+            and not (folder(store.path) / str(r["start"].year) / f"{r['ref']}.txt").exists()]
+    if lost:
+        write_files(store.path, lost)
+
+
 def verify_files(store: FileStore) -> list[Issue]:
     """Each closure file against the workbook: a closure deleted or rewritten in the workbook shows."""
     base = folder(store.path)
