@@ -303,6 +303,10 @@ def _check_deductions(store: FileStore, lines: list[Row], where: str) -> None:
             p = parts.get(ln["rate"], pricing.Part(ln["rate"], ZERO, ZERO))
             parts[ln["rate"]] = pricing.Part(ln["rate"], p.ht - (ln["net"] or ZERO), p.vat - (ln["fixed_vat"] or ZERO))
     for source, parts in by_source.items():
+        credits = [r for r in store.rows_where("tFactures", "origin", {source})
+                   if r["doc_type"] == wf.T_CREDIT and r["status"] != wf.I_DRAFT]
+        if not credits:
+            continue  # an issued deposit never changes: only a credit note on it can make the draft stale
         deposit = get_doc(store, source)
         now = {p.rate: p for p in _remaining(store, deposit) if p.ht or p.vat}
         if now != parts:
