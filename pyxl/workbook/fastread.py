@@ -580,23 +580,34 @@ class _Sheet:
 def _text_hits(data: bytes, start: int, end: int, needle: bytes, number: bool) -> Iterator[int]:
     """Offsets where `needle` is the whole text of an element, give or take XML whitespace around
     it (a <t> is trimmed); with `number`, also its spellings as a number: signs and leading zeros
-    before, a decimal part after (12 → 012, +12, 12.0)."""
-    tail = rb"(?:\.[0-9]*)?" if number else b""
-    pat = re.compile(re.escape(needle) + tail + rb"[ \t\r\n]*<")
+    before, a decimal part after (12 → 012, +12, 12.0). Found with bytes.find (memchr speed)."""
     skip = (b" \t\r\n+-0." if needle == b"0" else b" \t\r\n+-0") if number else _WS  # 0: also ".0"
-    for m in pat.finditer(data, start, end):
-        j = m.start() - 1
-        while j >= start and data[j] in skip:
-            j -= 1
-        if j >= start and data[j] == 0x3E:  # '>'
-            yield m.start()
+    n = len(needle)
+    i = data.find(needle, start, end)
+    while i >= 0:
+        k = i + n
+        if number and k < end and data[k] == 0x2E:  # '.', then digits
+            k += 1
+            while k < end and 0x30 <= data[k] <= 0x39:
+                k += 1
+        while k < end and data[k] in b" \t\r\n":
+            k += 1
+        if k < end and data[k] == 0x3C:  # '<'
+            j = i - 1
+            while j >= start and data[j] in skip:
+                j -= 1
+            if j >= start and data[j] == 0x3E:  # '>'
+                yield i
+        i = data.find(needle, i + 1, end)
 
 
 def _exact_hits(data: bytes, start: int, end: int, needle: bytes) -> Iterator[int]:
     """Offsets of '>needle<' (a shared string index in a <v>)."""
-    pat = re.compile(b">" + re.escape(needle) + b"<")
-    for m in pat.finditer(data, start, end):
-        yield m.start() + 1
+    pattern = b">" + needle + b"<"
+    i = data.find(pattern, start, end)
+    while i >= 0:
+        yield i + 1
+        i = data.find(pattern, i + 1, end)
 
 
 def _markers(data: bytes, start: int, end: int) -> Iterator[int]:
