@@ -355,6 +355,7 @@ def issue(store: FileStore, ref: str, as_of: dt.date) -> Result:
     from pyxl.services import closures
     from pyxl.services.clients import get_client
 
+    store.prefetch(("tFactures", "tLignesFactures", "tCommandes", "tJournalAudit"))
     doc = get_doc(store, ref)
     where = f"{label(doc)} ({doc.where})"
     if doc["status"] != wf.I_DRAFT or doc["number"]:

@@ -449,6 +449,22 @@ class FileStore:
                 loc.sheet,
             )) from None
 
+    def prefetch(self, names: Sequence[str]) -> None:
+        """Decompress the sheets of these tables (and the shared strings) side by side, on several
+        cores: an action that will look into several big sheets starts with this."""
+        parts = []
+        for name in names:
+            try:
+                parts.append(self.package.table(self.schema.table(name).name).sheet_part)
+            except (ooxml.PackageError, KeyError):
+                return  # the action itself will say what is wrong
+        if "xl/sharedStrings.xml" in self.package.names:
+            parts.append("xl/sharedStrings.xml")
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(len(parts), os.cpu_count() or 1)) as pool:
+            list(pool.map(self.package.read, parts))
+
     def rows_at(self, name: str, nums: set[int]) -> dict[int, Row]:
         """The rows at these sheet row numbers, without parsing the whole sheet when possible."""
         if name in self._cache:
