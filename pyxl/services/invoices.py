@@ -164,11 +164,12 @@ def create_invoice(store: FileStore, order_number: str, as_of: dt.date) -> Resul
     deposits = [d for d in docs if d["doc_type"] == wf.T_DEPOSIT and d["number"]]
     deducted = ZERO
     for d in sorted(deposits, key=lambda d: str(d["number"])):
-        for p in _remaining(store, d):
+        left = _remaining(store, d)
+        for p in left:
             if p.ht == 0 and p.vat == 0:
                 continue
             lines.append({"designation": f"Acompte déduit : facture d'acompte {d['number']} du {sd.day(d['date'])}"
-                                         + (f" (part à {sd.fmt_pct(p.rate)})" if len(_remaining(store, d)) > 1 else ""),
+                                         + (f" (part à {sd.fmt_pct(p.rate)})" if len(left) > 1 else ""),
                           "unit": "forfait", "qty": Decimal(-1), "unit_price": p.ht, "rate": p.rate, "net": -p.ht,
                           "fixed_vat": -p.vat, "source": d["number"], "rate_reason": _zero_reason(qlines, p.rate)})
             deducted += p.ht + p.vat

@@ -494,17 +494,21 @@ class _Sheet:
             raise ooxml.PackageError("feuille dont des lignes n'ont pas de numéro (attribut r)")
         return int(m.group(1))
 
+    def _tag_before(self, tag: bytes, offset: int) -> int:
+        """Start of the last `tag` element (not a longer name sharing its prefix) before `offset`, or -1."""
+        hi = offset
+        while True:
+            s = self.data.rfind(tag, self.start, hi)
+            if s < 0 or self._is_tag(s, tag):
+                return s
+            hi = s
+
     def row_at(self, offset: int) -> tuple[int, int] | None:
         """(start, end) of the <row> holding `offset`; a row ends where the next one starts."""
         data, tag = self.data, self.row_tag
-        hi = offset
-        while True:
-            s = data.rfind(tag, self.start, hi)
-            if s < 0:
-                return None
-            if self._is_tag(s, tag):
-                break
-            hi = s
+        s = self._tag_before(tag, offset)
+        if s < 0:
+            return None
         lo = offset
         while True:
             e = data.find(tag, lo, self.end)
@@ -516,15 +520,10 @@ class _Sheet:
 
     def cell_column(self, offset: int) -> int | None:
         """The column of the cell holding `offset` if its r says so (None: unknown)."""
-        data, tag = self.data, self.cell_tag
-        hi = offset
-        while True:
-            s = data.rfind(tag, self.start, hi)
-            if s < 0:
-                return None
-            if self._is_tag(s, tag):
-                break
-            hi = s
+        data = self.data
+        s = self._tag_before(self.cell_tag, offset)
+        if s < 0:
+            return None
         head_end = data.find(b">", s, offset)
         m = _CELL_R.search(data, s, head_end if head_end > 0 else offset)
         return ooxml.col_number(m.group(1).decode().upper()) if m else None
