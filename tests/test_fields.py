@@ -284,3 +284,12 @@ def test_business_terms_caps(terms, over):
     assert (msg is not None) is over
     if over:
         assert "plafond légal" in msg and "L441-10" in msg
+
+
+def test_after_colon_lowers_an_elided_article() -> None:
+    from pyxl.core.fields import after_colon
+
+    assert after_colon("L'objet dépasse la longueur permise") == "l'objet dépasse la longueur permise"
+    assert after_colon("L'IBAN « X » est invalide") == "l'IBAN « X » est invalide"
+    assert after_colon("IBAN invalide") == "IBAN invalide"
+    assert after_colon("Le nom est obligatoire") == "le nom est obligatoire"

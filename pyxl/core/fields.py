@@ -37,7 +37,9 @@ def shown(value: object) -> str:
 
 def after_colon(message: str) -> str:
     """« Le nom est obligatoire » placed after « Client X : » reads « le nom est obligatoire »
-    (acronyms such as « IBAN » keep their capitals)."""
+    (acronyms such as « IBAN » keep their capitals; « L'objet », « L'IBAN » read « l'objet », « l'IBAN »)."""
+    if message[1:2] in ("'", "’"):
+        return message[:1].lower() + message[1:]
     return message[:1].lower() + message[1:] if message[:2] != message[:2].upper() else message
 
 
