@@ -313,7 +313,7 @@ T_VAT_RULES = Table(
                choices=("*", YES, NO)),
         Column("rate", "TVA %", Kind.RATE, required=True, width=8),
         Column("valid_from", "Du", Kind.DATE, width=12),
-        Column("valid_to", "Au", Kind.DATE, width=12),
+        Column("valid_to", "Au", Kind.DATE, width=14),
         Column("basis", "Fondement", width=80, max_len=300),
     ),
 )
