@@ -1,5 +1,165 @@
-"""xlwings entry points of the workbook's buttons (RunPython), one thin function per action.
+"""xlwings entry points of the workbook's buttons and ribbon (RunPython), one thin function per
+action of `pyxl.excel.registry`.
 
-The Excel front end (buttons, ribbon, ExcelStore) is a later issue; until it lands the workbook
-carries only the stock xlwings VBA project and no button calls into this module.
+Each is called by its VBA sub as `m.<function>('<sheet>', <row>, '<answer>'…)`: the sheet and the
+row where the user clicked, then the answers to the sub's questions, all text as `SycHex`
+(hexadecimal UTF-16). Each function gathers its input (the selected row or the entry form), calls
+the same service as `syc`, and answers with an `app.alert` (see `pyxl.excel.runner`). Nothing is
+kept at module level: `xw.Book.caller()` is called inside each function.
 """
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyxl.excel.runner import Ctx, decode, run, show
+
+
+# ---------------------------------------------------------------- devis
+def enregistrer_devis(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.excel import forms
+
+    ctx = Ctx("enregistrer_devis", sheet, row)
+    return forms.save_quote(ctx)
+
+
+def envoyer_devis(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.services.quotes import send_quote
+
+    ctx = Ctx("envoyer_devis", sheet, row)
+    return run(ctx, lambda store: send_quote(store, ctx.selected("tDevis", "de devis")["number"], ctx.as_of))
+
+
+def devis_a_relancer(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.excel import forms
+
+    ctx = Ctx("devis_a_relancer", sheet, row)
+    return show(ctx, lambda store: forms.follow_up_text(store, ctx.as_of))
+
+
+def relancer_devis(sheet: str, row: int, outcome: str, discount: str) -> dict[str, Any]:
+    from pyxl.services.quotes import follow_up
+
+    ctx = Ctx("relancer_devis", sheet, row)
+    return run(ctx, lambda store: follow_up(store, ctx.selected("tDevis", "de devis")["number"], decode(outcome),
+                                            ctx.as_of, decode(discount).strip() or None))
+
+
+def accepter_devis(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.services.quotes import accept_quote
+
+    ctx = Ctx("accepter_devis", sheet, row)
+    return run(ctx, lambda store: accept_quote(store, ctx.selected("tDevis", "de devis")["number"], ctx.as_of))
+
+
+def refuser_devis(sheet: str, row: int, reason: str) -> dict[str, Any]:
+    from pyxl.services.quotes import refuse_quote
+
+    ctx = Ctx("refuser_devis", sheet, row)
+    return run(ctx, lambda store: refuse_quote(store, ctx.selected("tDevis", "de devis")["number"], decode(reason),
+                                               ctx.as_of))
+
+
+# ---------------------------------------------------------------- commandes
+def passer_commande(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.services.orders import create_order
+
+    ctx = Ctx("passer_commande", sheet, row)
+    return run(ctx, lambda store: create_order(store, ctx.selected("tDevis", "de devis")["number"], ctx.as_of))
+
+
+def commande_realisee(sheet: str, row: int, done: str) -> dict[str, Any]:
+    from pyxl.core import fields
+    from pyxl.services.orders import complete_order
+
+    ctx = Ctx("commande_realisee", sheet, row)
+
+    def service(store: Any) -> Any:
+        number = ctx.selected("tCommandes", "de commande")["number"]
+        text = decode(done).strip()
+        day = fields.date(text, label="La date de fin des travaux") if text else ctx.as_of
+        return complete_order(store, number, day, ctx.as_of)
+
+    return run(ctx, service)
+
+
+def annuler_commande(sheet: str, row: int, reason: str) -> dict[str, Any]:
+    from pyxl.services.orders import cancel_order
+
+    ctx = Ctx("annuler_commande", sheet, row)
+    return run(ctx, lambda store: cancel_order(store, ctx.selected("tCommandes", "de commande")["number"],
+                                               decode(reason), ctx.as_of))
+
+
+# ---------------------------------------------------------------- factures
+def facture_acompte(sheet: str, row: int, pct: str) -> dict[str, Any]:
+    from pyxl.services.invoices import create_deposit
+
+    ctx = Ctx("facture_acompte", sheet, row)
+    return run(ctx, lambda store: create_deposit(store, ctx.selected("tCommandes", "de commande")["number"],
+                                                 decode(pct), ctx.as_of))
+
+
+def facturer(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.services.invoices import create_invoice
+
+    ctx = Ctx("facturer", sheet, row)
+    return run(ctx, lambda store: create_invoice(store, ctx.selected("tCommandes", "de commande")["number"],
+                                                 ctx.as_of))
+
+
+def _doc_ref(ctx: Ctx) -> str:
+    r = ctx.selected("tFactures", "de facture ou d'avoir")
+    return str(r["number"] or r["ref"])
+
+
+def emettre(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.services.invoices import issue
+
+    ctx = Ctx("emettre", sheet, row)
+    return run(ctx, lambda store: issue(store, _doc_ref(ctx), ctx.as_of))
+
+
+def faire_avoir(sheet: str, row: int, reason: str) -> dict[str, Any]:
+    from pyxl.services.invoices import create_credit_note
+
+    ctx = Ctx("faire_avoir", sheet, row)
+    return run(ctx, lambda store: create_credit_note(store, _doc_ref(ctx), decode(reason), [], ctx.as_of))
+
+
+def supprimer_brouillon(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.services.invoices import delete_draft
+
+    ctx = Ctx("supprimer_brouillon", sheet, row)
+    return run(ctx, lambda store: delete_draft(store, _doc_ref(ctx)))
+
+
+# ---------------------------------------------------------------- règlements
+def enregistrer_reglement(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.excel import forms
+
+    ctx = Ctx("enregistrer_reglement", sheet, row)
+    return forms.save_payment(ctx)
+
+
+def annuler_reglement(sheet: str, row: int, reason: str) -> dict[str, Any]:
+    from pyxl.services.payments import cancel_payment
+
+    ctx = Ctx("annuler_reglement", sheet, row)
+    return run(ctx, lambda store: cancel_payment(store, ctx.selected("tReglements", "de règlement")["id"],
+                                                 decode(reason), ctx.as_of))
+
+
+# ---------------------------------------------------------------- contrôle
+def verifier(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.excel import forms
+
+    ctx = Ctx("verifier", sheet, row)
+    return show(ctx, forms.verify_text)
+
+
+def diagnostic(sheet: str, row: int, vba_xlwings: str = "", vba_module: str = "", excel: str = "",
+               fullname: str = "") -> dict[str, Any]:
+    from pyxl.excel import diagnostics
+
+    return diagnostics.run(sheet, row, decode(vba_xlwings), decode(vba_module), decode(excel), decode(fullname))

@@ -24,6 +24,8 @@ PKGS=()
 if [ "$WITH_TESTS" = 1 ]; then
   command -v soffice >/dev/null 2>&1 || PKGS+=(libreoffice-calc-nogui)
   command -v pdftoppm >/dev/null 2>&1 || PKGS+=(poppler-utils)
+  # the VBA tests drive LibreOffice through UNO with the system python3
+  /usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || PKGS+=(python3-uno)
 fi
 if [ "${#PKGS[@]}" -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then

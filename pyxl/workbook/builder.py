@@ -1,8 +1,10 @@
 """Build SYC_Gestion.xlsm from the schema with XlsxWriter.
 
-The VBA project is the stock one of the pinned xlwings release (`quickstart_standalone.xlsm`):
-an `.xlsm` without a VBA project is refused by Excel. The Excel front end later patches its own
-module into it (see `../shared/research/workbook-build.md` §4.2).
+The VBA project is the one of the pinned xlwings release (`quickstart_standalone.xlsm`) with its
+`Module1` rewritten from the registry of actions (`pyxl.excel.registry`, `pyxl.excel.vba`; see
+`../shared/research/workbook-build.md` §4.2). The front-end sheets (Accueil, entry forms,
+xlwings.conf) come from `pyxl.excel.sheets`; the « SYC Gestion » ribbon tab is added to the zip
+after XlsxWriter (which has no customUI support).
 
 Run `python -m pyxl.workbook.builder` to rebuild the committed workbook and its packaged copy.
 """
@@ -30,11 +32,16 @@ LAST_ROW = 1_048_575  # zero-based index of Excel's last row: validations cover 
 
 def xlwings_vba_project() -> bytes:
     """The vbaProject.bin of the installed (pinned) xlwings' standalone quickstart workbook."""
-    import xlwings
+    from pyxl.excel.vba import template_project
 
-    template = Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
-    with zipfile.ZipFile(template) as z:
-        return z.read("xl/vbaProject.bin")
+    return template_project()
+
+
+def vba_project() -> bytes:
+    """The workbook's VBA project: the template with Module1 = the registry's module."""
+    from pyxl.excel.vba import project_with_macros
+
+    return project_with_macros()
 
 
 def _cell_value(col: Column, value: Any) -> Any:
@@ -76,11 +83,14 @@ def build(
     """Write the workbook. `rows` maps table names to rows (dicts by column key) to pre-fill."""
     import xlsxwriter
 
+    from pyxl.excel import sheets as front
+
     rows = dict(rows or {})
     for name, default in default_rows(schema).items():
         rows.setdefault(name, default)
+    buf = io.BytesIO()
     wb = xlsxwriter.Workbook(
-        out,
+        buf,
         {
             # user text is data: never turn '=…' into a formula or 'http…' into a link
             "strings_to_formulas": False,
@@ -92,7 +102,9 @@ def build(
         {"title": "SYC Gestion", "author": "SYC Gestion", "company": "SYC", "created": BUILD_DATE}
     )
     wb.set_custom_property("SYC_VersionSchema", str(schema.version))
-    wb.add_vba_project(io.BytesIO(vba_project or xlwings_vba_project()), is_stream=True)
+    with_vba = vba_project or (_cached_vba_project() if {"tClients", "tArticles", "tFactures"} <= {
+        t.name for t in schema.tables} else xlwings_vba_project())
+    wb.add_vba_project(io.BytesIO(with_vba), is_stream=True)
     wb.define_name(VERSION_NAME, f"={schema.version}")
     header_fmt = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     formats: dict[str | None, Any] = {}
@@ -102,12 +114,60 @@ def build(
             formats[num_format] = wb.add_format({"num_format": num_format}) if num_format else None
         return formats[num_format]
 
+    # the front end needs the sales tables (older schemas, kept by the migration tests, have none)
+    with_front = {"tClients", "tArticles", "tFactures"} <= {t.name for t in schema.tables}
+    front_formats = front.formats_for(wb)
+    if with_front:
+        front.add_home(wb, front_formats)
+        front.add_quote_form(wb, front_formats, schema)
+        front.add_payment_form(wb, front_formats, schema)
     for table in schema.tables:
-        _add_table_sheet(wb, table, rows.get(table.name, ()), fmt, header_fmt)
+        ws = _add_table_sheet(wb, table, rows.get(table.name, ()), fmt, header_fmt)
+        if with_front and table.name in front.PROTECTED_TABLES:
+            ws.protect("", front.PROTECTION)
+    if with_front:
+        front.add_conf_sheet(wb, front_formats)
     wb.close()
+    data = add_ribbon(buf.getvalue()) if with_front else buf.getvalue()
+    if isinstance(out, io.BytesIO):
+        out.write(data)
+    else:
+        Path(out).write_bytes(data)
 
 
-def _add_table_sheet(wb: Any, table: Table, data: Sequence[Mapping[str, Any]], fmt: Any, header_fmt: Any) -> None:
+_VBA_CACHE: dict[str, bytes] = {}
+
+
+def _cached_vba_project() -> bytes:
+    """Patched once per process (the bulk demo builds many workbooks)."""
+    if "p" not in _VBA_CACHE:
+        _VBA_CACHE["p"] = vba_project()
+    return _VBA_CACHE["p"]
+
+
+def add_ribbon(data: bytes) -> bytes:
+    """The workbook with the « SYC Gestion » ribbon tab (customUI14 part + its package relationship).
+    Entries keep XlsxWriter's fixed timestamps, so two builds stay identical byte for byte."""
+    from pyxl.excel.registry import CUSTOMUI_PART, CUSTOMUI_REL_TYPE, ribbon_xml
+
+    rel = (f'<Relationship Id="rIdSycRibbon" Type="{CUSTOMUI_REL_TYPE}" Target="{CUSTOMUI_PART}"/>').encode()
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        stamp = None
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "_rels/.rels":
+                body = body.replace(b"</Relationships>", rel + b"</Relationships>")
+            stamp = info.date_time
+            z.writestr(info, body)
+        ui = zipfile.ZipInfo(CUSTOMUI_PART, date_time=stamp or (1980, 1, 1, 0, 0, 0))
+        ui.compress_type = zipfile.ZIP_DEFLATED
+        z.writestr(ui, ribbon_xml().encode("utf-8"))
+    return out.getvalue()
+
+
+def _add_table_sheet(wb: Any, table: Table, data: Sequence[Mapping[str, Any]], fmt: Any, header_fmt: Any) -> Any:
     ws = wb.add_worksheet(table.sheet)
     if table.tab_color:
         ws.set_tab_color(table.tab_color)
@@ -152,6 +212,7 @@ def _add_table_sheet(wb: Any, table: Table, data: Sequence[Mapping[str, Any]], f
         ws.repeat_columns(0, min(2, len(table.columns) - 1))
     ws.repeat_rows(0)
     ws.set_footer("&L&A&R&P / &N")
+    return ws
 
 
 def build_reference() -> None:
@@ -163,6 +224,9 @@ def build_reference() -> None:
     data = buf.getvalue()
     COMMITTED_BOOK.write_bytes(data)
     PACKAGED_BOOK.write_bytes(data)
+    from pyxl.excel.vba import MACROS_BAS, write_macros_bas
+
+    write_macros_bas(MACROS_BAS)
     print(f"écrit : {COMMITTED_BOOK} et {PACKAGED_BOOK} ({len(data)} octets)")
 
 

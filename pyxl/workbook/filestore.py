@@ -710,14 +710,20 @@ class FileStore:
             self._commit(replacements)
             self.close()
 
-    def _prepare(self, changes: ChangeSet, as_of: dt.date, now: dt.datetime) -> dict[str, bytes | None]:
-        pkg = self.package
+    def _plan(self, changes: ChangeSet, as_of: dt.date, now: dt.datetime) -> ChangeSet:
+        """What will be written, checked: values as they will be read back, issued rows untouched,
+        the audit journal extended for the documents issued. Shared by every store."""
         self._new_tail = None
         changes = self._canonical(changes)
-        date1904 = pkg.date1904
         self._guard_issued_updates(changes)
         if changes.issued:
             self._extend_journal(changes, as_of, now)
+        return changes
+
+    def _prepare(self, changes: ChangeSet, as_of: dt.date, now: dt.datetime) -> dict[str, bytes | None]:
+        pkg = self.package
+        changes = self._plan(changes, as_of, now)
+        date1904 = pkg.date1904
         per_sheet: dict[str, tuple[ooxml.TableLoc, list[ooxml.RowEdit], list[Column | None]]] = {}
         table_parts: dict[str, bytes] = {}
         dims: dict[str, tuple[int, int]] = {}

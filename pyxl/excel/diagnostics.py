@@ -1,0 +1,96 @@
+"""The « Diagnostic » action: what a support call needs, in one message."""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def office_converters() -> dict[str, str]:
+    """LibreOffice and Word found on this machine (documents to PDF), with their paths."""
+    found: dict[str, str] = {}
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    candidates = [Path(os.environ.get(v, "")) / "LibreOffice" / "program" / "soffice.exe"
+                  for v in ("ProgramFiles", "ProgramFiles(x86)") if os.environ.get(v)]
+    candidates.append(Path("/Applications/LibreOffice.app/Contents/MacOS/soffice"))
+    soffice = soffice or next((str(p) for p in candidates if p.is_file()), None)
+    if soffice:
+        found["LibreOffice"] = soffice
+    words = [Path(os.environ.get(v, "")) / "Microsoft Office" / sub / "WINWORD.EXE"
+             for v in ("ProgramFiles", "ProgramFiles(x86)") if os.environ.get(v)
+             for sub in ("root/Office16", "Office16", "root/Office15")]
+    words.append(Path("/Applications/Microsoft Word.app"))
+    word = next((str(p) for p in words if p.exists()), None)
+    if word:
+        found["Word"] = word
+    return found
+
+
+def write_test(folder: Path) -> str:
+    """Can this user write beside the workbook (backups, documents, lock)?"""
+    try:
+        fd, name = tempfile.mkstemp(prefix=".syc-test-", dir=folder)
+        os.close(fd)
+        os.unlink(name)
+        return "oui"
+    except OSError as exc:
+        return f"NON ({exc.strerror or exc}) : les sauvegardes et le verrou ne pourront pas être écrits"
+
+
+def report(vba_xlwings: str, vba_module: str, excel: str, fullname: str) -> tuple[str, bool]:
+    """The French text of the diagnostic and whether everything is in order."""
+    import xlwings
+
+    import pyxl
+    from pyxl.excel.registry import module_version
+
+    ok = True
+    lines = [
+        f"Python {platform.python_version()} ({sys.executable})",
+        f"SYC Gestion {getattr(pyxl, '__version__', '?')} : {Path(pyxl.__file__).parent}",
+        f"xlwings (Python) {xlwings.__version__}",
+    ]
+    if vba_xlwings and vba_xlwings != xlwings.__version__:
+        ok = False
+        lines.append(f"⚠ Le module VBA xlwings du classeur est la version {vba_xlwings} : installez "
+                     f"« pip install xlwings=={vba_xlwings} » ou prenez un classeur de cette version.")
+    else:
+        lines.append(f"xlwings (VBA) {vba_xlwings or '?'} : identique")
+    expected = module_version()
+    if vba_module and vba_module != expected:
+        ok = False
+        lines.append("⚠ Les boutons de ce classeur viennent d'une autre version de SYC Gestion que celle installée "
+                     "(module VBA " + vba_module + ", attendu " + expected + ") : mettez à jour le classeur "
+                     "(syc migrer) ou SYC Gestion.")
+    else:
+        lines.append("Boutons et ruban : à jour")
+    if excel:
+        lines.append(f"Excel {excel}")
+    book = Path(fullname) if fullname else None
+    if book is not None:
+        lines.append(f"Classeur : {book}")
+        if book.parent.is_dir():
+            w = write_test(book.parent)
+            ok = ok and w == "oui"
+            lines.append(f"Écriture dans le dossier du classeur : {w}")
+    conv = office_converters()
+    if conv:
+        lines += [f"{k} : {v}" for k, v in conv.items()]
+    else:
+        lines.append("Ni LibreOffice ni Word trouvé : les documents PDF ne pourront pas être produits.")
+    lines.append("Tout est en ordre." if ok else "À corriger : voir les lignes marquées ⚠ ou NON.")
+    return "\n".join(lines), ok
+
+
+def run(sheet: str, row: int, vba_xlwings: str, vba_module: str, excel: str, fullname: str) -> dict[str, Any]:
+    from pyxl.excel.runner import alert, caller
+
+    book = caller()
+    text, ok = report(vba_xlwings, vba_module, excel, fullname or str(book.fullname))
+    alert(book, text, error=not ok)
+    return {"ok": ok, "message": text}

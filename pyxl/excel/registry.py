@@ -1,0 +1,256 @@
+"""The one registry of the workbook's actions.
+
+Every button of every sheet, every control of the « SYC Gestion » ribbon tab and every sub of the
+VBA module `workbook/vba/Macros.bas` is generated from `ACTIONS`; `pyxl.macros` has one function per
+action, named `Action.function`. A later issue adds its actions here, then rebuilds the workbook
+(`python -m pyxl.workbook.builder`).
+
+How an action reaches Python (xlwings RunPython, standalone module):
+  * the sub captures, at the click, the active sheet and row (on macOS RunPython returns at once
+    and the selection could move before Python reads it) and the answers to its questions
+    (`InputBox`), then calls `RunPython "import pyxl.macros as m; m.<function>('<sheet>', <row>, '<a1>'…)"`;
+  * text goes through `SycHex` (UTF-16 code units in hexadecimal): the command line of RunPython
+    cannot hold a double quote, and users' text (`&<>"'`, accents, `=…`) must arrive as typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MODULE_NAME = "Module1"  # the xlwings template's module that the builder rewrites (approach B)
+
+
+@dataclass(frozen=True)
+class Ask:
+    """A question asked by the sub before calling Python (VBA InputBox)."""
+
+    prompt: str
+    required: bool = True  # an empty answer (or Cancel) stops the action
+    default: str = ""
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str  # VBA sub name (ASCII, unique), e.g. 'SycEmettreFacture'
+    label: str  # French caption of the button and the ribbon control
+    group: str  # step of the procedure (Accueil block and ribbon group)
+    function: str  # function of pyxl.macros
+    sheet: str = ""  # sheet whose selected row the action works on ('' : none)
+    asks: tuple[Ask, ...] = ()
+    issuing: bool = False  # gives a definitive number or records money: the workbook is saved after it
+    image: str = "HappyFace"  # imageMso of the ribbon control
+    help: str = ""  # one French sentence: what it does (Accueil, screentip, docs)
+    on_home: bool = True  # a button on « Accueil »
+    passes: tuple[str, ...] = ()  # VBA expressions passed to Python as text, after the questions
+
+
+GROUPS = (
+    ("devis", "Devis"),
+    ("commandes", "Commandes"),
+    ("factures", "Factures"),
+    ("reglements", "Règlements"),
+    ("controle", "Contrôle"),
+)
+
+ACTIONS: tuple[Action, ...] = (
+    # ---- devis
+    Action("SycEnregistrerDevis", "Enregistrer le devis", "devis", "enregistrer_devis", sheet="Saisie devis",
+           image="FileSave", help="Enregistre le devis saisi sur la feuille « Saisie devis » (brouillon numéroté)."),
+    Action("SycEnvoyerDevis", "Envoyer le devis", "devis", "envoyer_devis", sheet="Devis", image="EnvelopesAndLabels",
+           help="Marque le devis de la ligne sélectionnée comme envoyé au client."),
+    Action("SycDevisARelancer", "Devis à relancer", "devis", "devis_a_relancer", image="ReviewPreviousComment",
+           help="Liste les devis envoyés sans réponse depuis le délai de relance."),
+    Action("SycRelancerDevis", "Relancer le devis", "devis", "relancer_devis", sheet="Devis",
+           asks=(Ask("Résultat de l'appel (ex. « rappeler lundi », « accord verbal ») :"),
+                 Ask("Remise commerciale accordée en % (10 à 20), ou laisser vide :", required=False)),
+           image="Call", help="Note la relance du devis sélectionné, avec une remise éventuelle (nouveau devis)."),
+    Action("SycAccepterDevis", "Accepter le devis", "devis", "accepter_devis", sheet="Devis", image="AcceptInvitation",
+           help="Le client a signé le devis de la ligne sélectionnée."),
+    Action("SycRefuserDevis", "Refuser le devis", "devis", "refuser_devis", sheet="Devis",
+           asks=(Ask("Motif du refus (prix, délai, concurrent…) :"),), image="DeclineInvitation",
+           help="Le client a refusé le devis sélectionné ; le motif sert aux statistiques."),
+    # ---- commandes
+    Action("SycPasserCommande", "Passer en commande", "commandes", "passer_commande", sheet="Devis",
+           image="CreateForm", help="Crée le bon de commande du devis accepté sélectionné."),
+    Action("SycCommandeRealisee", "Travaux réalisés", "commandes", "commande_realisee", sheet="Commandes",
+           asks=(Ask("Date de fin des travaux (JJ/MM/AAAA), vide pour aujourd'hui :", required=False),),
+           image="AcceptTask", help="Note la fin des travaux de la commande sélectionnée."),
+    Action("SycAnnulerCommande", "Annuler la commande", "commandes", "annuler_commande", sheet="Commandes",
+           asks=(Ask("Motif de l'annulation :"),), image="CancelRequest",
+           help="Annule la commande sélectionnée (ses brouillons de facture sont supprimés)."),
+    # ---- factures
+    Action("SycFactureAcompte", "Facture d'acompte", "factures", "facture_acompte", sheet="Commandes",
+           asks=(Ask("Acompte en % du total de la commande (ex. 30) :"),), image="CurrencyGallery",
+           help="Prépare une facture d'acompte (brouillon) pour la commande sélectionnée."),
+    Action("SycFacturer", "Facturer la commande", "factures", "facturer", sheet="Commandes", image="CreateReport",
+           help="Prépare la facture (brouillon) de la commande sélectionnée, acomptes déduits."),
+    Action("SycEmettreFacture", "Émettre", "factures", "emettre", sheet="Factures", issuing=True,
+           image="SignatureLineInsert",
+           help="Donne son numéro définitif au brouillon sélectionné (facture, acompte ou avoir) ; "
+                "le classeur est enregistré aussitôt."),
+    Action("SycAvoir", "Faire un avoir", "factures", "faire_avoir", sheet="Factures",
+           asks=(Ask("Motif de l'avoir :"),), image="Undo",
+           help="Prépare un avoir (brouillon) sur tout le reste de la facture sélectionnée."),
+    Action("SycSupprimerBrouillon", "Supprimer le brouillon", "factures", "supprimer_brouillon", sheet="Factures",
+           image="Delete", help="Supprime le brouillon sélectionné (une pièce émise ne se supprime jamais)."),
+    # ---- reglements
+    Action("SycEnregistrerReglement", "Enregistrer le règlement", "reglements", "enregistrer_reglement",
+           sheet="Saisie règlement", issuing=True, image="FileSave",
+           help="Enregistre le règlement saisi sur la feuille « Saisie règlement » ; le classeur est enregistré."),
+    Action("SycAnnulerReglement", "Annuler le règlement", "reglements", "annuler_reglement", sheet="Règlements",
+           asks=(Ask("Motif (chèque impayé, erreur de saisie…) :"),), issuing=True, image="CancelRequest",
+           help="Annule le règlement sélectionné par une écriture opposée ; le classeur est enregistré."),
+    # ---- controle
+    Action("SycVerifier", "Vérifier le classeur", "controle", "verifier", image="ReviewProtectWorkbook",
+           help="Vérifie le journal d'audit, les pièces émises et la numérotation."),
+    Action("SycDiagnostic", "Diagnostic", "controle", "diagnostic", image="Info",
+           passes=("XLWINGS_VERSION", "SYC_MODULE_VERSION", "Application.Version", "ThisWorkbook.FullName"),
+           help="Versions de Python et d'xlwings, chemins, LibreOffice ou Word, test d'écriture."),
+)
+
+
+def action(name: str) -> Action:
+    for a in ACTIONS:
+        if a.name == name:
+            return a
+    raise KeyError(name)
+
+
+def by_function(function: str) -> Action:
+    for a in ACTIONS:
+        if a.function == function:
+            return a
+    raise KeyError(function)
+
+
+def group_label(key: str) -> str:
+    return dict(GROUPS)[key]
+
+
+# --------------------------------------------------------------------------- VBA
+def _vba_string(text: str) -> str:
+    """A VBA string literal (the module is stored in cp1252: only characters it holds)."""
+    text.encode("cp1252")  # raises on a character VBA could not keep
+    return '"' + text.replace('"', '""') + '"'
+
+
+HELPERS = '''
+' ---- helpers (generated: do not edit here, see pyxl/excel/registry.py)
+
+' Text for the Python command line: UTF-16 code units in hexadecimal (no quote can break it).
+Function SycHex(ByVal s As String) As String
+    Dim i As Long, h As String, out As String
+    out = ""
+    For i = 1 To Len(s)
+        h = Hex(AscW(Mid(s, i, 1)) And &HFFFF&)
+        out = out & Right("000" & h, 4)
+    Next i
+    SycHex = out
+End Function
+
+' Where the user stands when clicking: sheet name and row (RunPython is asynchronous on macOS).
+Function SycHere() As String
+    Dim r As Long
+    r = 0
+    On Error Resume Next
+    r = ActiveCell.Row
+    On Error GoTo 0
+    SycHere = "'" & SycHex(ActiveSheet.Name) & "', " & r
+End Function
+
+' Sheets holding issued documents are protected (sorting and filtering allowed): the macros
+' unprotect them for their write and protect them again (called from Python by Book.macro).
+Function SycUnprotect(ByVal sheetName As String) As Boolean
+    Dim ws As Worksheet
+    Set ws = ThisWorkbook.Worksheets(sheetName)
+    SycUnprotect = ws.ProtectContents
+    If ws.ProtectContents Then ws.Unprotect
+End Function
+
+Sub SycProtect(ByVal sheetName As String)
+    ThisWorkbook.Worksheets(sheetName).Protect DrawingObjects:=False, Contents:=True, Scenarios:=False, _
+        AllowFormattingColumns:=True, AllowSorting:=True, AllowFiltering:=True
+End Sub
+
+Function SycAsk(ByVal prompt As String, ByVal default As String) As String
+    SycAsk = InputBox(prompt, "SYC Gestion", default)
+End Function
+'''
+
+
+def sub_source(a: Action) -> str:
+    lines = [f"' {a.label} : {a.help}".rstrip(), f"Sub {a.name}()"]
+    args = ["SycHere()"]
+    if a.asks:
+        lines.append("    Dim " + ", ".join(f"a{i} As String" for i in range(1, len(a.asks) + 1)))
+        for i, ask in enumerate(a.asks, 1):
+            lines.append(f"    a{i} = SycAsk({_vba_string(ask.prompt)}, {_vba_string(ask.default)})")
+            if ask.required:
+                lines.append(f'    If Trim(a{i}) = "" Then Exit Sub')
+            args.append(f"\"'\" & SycHex(a{i}) & \"'\"")
+    args += [f"\"'\" & SycHex({expr}) & \"'\"" for expr in a.passes]
+    call = ' & ", " & '.join(args)
+    lines.append(f'    RunPython "import pyxl.macros as m; m.{a.function}(" & {call} & ")"')
+    lines.append("End Sub")
+    lines.append("")
+    lines.append(f"Sub {a.name}_Ruban(control As IRibbonControl)")
+    lines.append(f"    {a.name}")
+    lines.append("End Sub")
+    return "\n".join(lines)
+
+
+def module_version(actions: tuple[Action, ...] = ACTIONS) -> str:
+    """A fingerprint of the registry: the Diagnostic action tells a workbook whose buttons come from
+    another version of SYC Gestion than the Python code installed."""
+    import hashlib
+
+    text = "\n".join(f"{a.name}|{a.function}|{a.sheet}|{len(a.asks)}|{a.passes}" for a in actions)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def vba_module(actions: tuple[Action, ...] = ACTIONS, xlwings_version: str | None = None) -> str:
+    """The text of `workbook/vba/Macros.bas` (LF line ends here; stored CRLF/cp1252 in the workbook)."""
+    if xlwings_version is None:
+        import xlwings
+
+        xlwings_version = xlwings.__version__
+    head = [
+        f'Attribute VB_Name = "{MODULE_NAME}"',
+        "Option Explicit",
+        "",
+        "' SYC Gestion : les boutons et le ruban appellent Python (pyxl.macros) par xlwings RunPython.",
+        "' Module généré par pyxl/excel/registry.py : ne pas le modifier à la main.",
+        f'Public Const SYC_XLWINGS_VERSION As String = "{xlwings_version}"',
+        f'Public Const SYC_MODULE_VERSION As String = "{module_version(actions)}"',
+        "",
+    ]
+    body = "\n\n".join(sub_source(a) for a in actions)
+    return "\n".join(head) + "\n" + body + "\n" + HELPERS
+
+
+# --------------------------------------------------------------------------- ribbon
+CUSTOMUI_PART = "customUI/customUI14.xml"
+CUSTOMUI_REL_TYPE = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
+
+
+def ribbon_xml(actions: tuple[Action, ...] = ACTIONS) -> str:
+    from xml.sax.saxutils import quoteattr
+
+    groups = []
+    for key, label in GROUPS:
+        members = [a for a in actions if a.group == key]
+        if not members:
+            continue
+        buttons = "".join(
+            f'\n        <button id="b{a.name}" label={quoteattr(a.label)} size="large" imageMso="{a.image}" '
+            f'screentip={quoteattr(a.label)} supertip={quoteattr(a.help)} onAction="{a.name}_Ruban"/>'
+            for a in members
+        )
+        groups.append(f'\n      <group id="g_{key}" label={quoteattr(label)}>{buttons}\n      </group>')
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<customUI xmlns="http://schemas.microsoft.com/office/2009/07/customui">\n'
+        '  <ribbon>\n    <tabs>\n      <tab id="tabSYC" label="SYC Gestion">'
+        + "".join(groups).replace("\n      ", "\n        ").replace("\n        </tab>", "\n      </tab>")
+        + "\n      </tab>\n    </tabs>\n  </ribbon>\n</customUI>\n"
+    )

@@ -1,0 +1,333 @@
+"""The sheets of the Excel front end, written by the builder with XlsxWriter: « Accueil » (buttons by
+step of the procedure), the entry forms « Saisie devis » and « Saisie règlement », and the
+`xlwings.conf` sheet. Their layout is declared here once (`QUOTE_FORM`, `PAYMENT_FORM`): the builder
+draws it and `pyxl.macros` reads it, so no cell address is written twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pyxl.excel.registry import ACTIONS, GROUPS, Action
+from pyxl.workbook.schema import NATURES, PAYMENT_MODES, SCHEMA, Schema
+
+HOME = "Accueil"
+QUOTE_SHEET = "Saisie devis"
+PAYMENT_SHEET = "Saisie règlement"
+CONF_SHEET = "xlwings.conf"
+# sheets whose rows are issued documents or money: protected (sorting and filtering allowed)
+PROTECTED_TABLES = ("tFactures", "tLignesFactures", "tReglements", "tClotures", "tJournalAudit")
+PROTECTION = {"sort": True, "autofilter": True, "format_columns": True, "select_locked_cells": True,
+              "select_unlocked_cells": True}
+
+
+def col_letter(n: int) -> str:
+    """1 → A, 27 → AA."""
+    s = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    row: int  # 1-based row of the form; the value is in column C
+    choices: tuple[str, ...] = ()
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class QuoteForm:
+    fields: tuple[Field, ...]
+    first_line: int  # first row of the lines block (1-based)
+    lines: int  # how many line rows
+    # columns of the lines block (1-based): inputs and formulas
+    article: int = 2
+    designation: int = 3
+    unit: int = 4
+    qty: int = 5
+    price: int = 6
+    discount: int = 7
+    rate: int = 8
+    total: int = 9
+
+    def field(self, key: str) -> Field:
+        return next(f for f in self.fields if f.key == key)
+
+    @property
+    def last_line(self) -> int:
+        return self.first_line + self.lines - 1
+
+
+QUOTE_FORM = QuoteForm(
+    fields=(
+        Field("client", "Client (code)", 4, help="choisissez dans la liste (feuille Clients)"),
+        Field("object", "Objet", 5, help="ex. Remplacement chaudière"),
+        Field("site", "Lieu d'intervention", 6, help="si différent de l'adresse du client"),
+        Field("nature", "Nature des travaux", 7, NATURES, help="décide du taux de TVA"),
+        Field("housing_old", "Logement de plus de 2 ans", 8, ("Oui", "Non"),
+              help="habitation achevée depuis plus de 2 ans : TVA réduite possible"),
+        Field("away", "Signé hors établissement", 9, ("Oui", "Non"),
+              help="chez le client (particulier) : délai de rétractation de 14 jours"),
+        Field("discount", "Remise globale %", 10),
+        Field("client_ref", "Réf. client", 11),
+        Field("validity", "Validité (jours)", 12, help="vide : la durée des Paramètres"),
+        Field("execution", "Exécution (date ou délai)", 13, help="ex. semaine 24, sous 3 semaines"),
+    ),
+    first_line=17,
+    lines=30,
+)
+
+
+@dataclass(frozen=True)
+class PaymentForm:
+    fields: tuple[Field, ...]
+
+    def field(self, key: str) -> Field:
+        return next(f for f in self.fields if f.key == key)
+
+
+PAYMENT_FORM = PaymentForm(fields=(
+    Field("invoice", "Facture (numéro)", 4, help="F2026-00012 : facture ou facture d'acompte"),
+    Field("date", "Date du règlement", 5, help="vide : aujourd'hui"),
+    Field("amount", "Montant reçu", 6, help="ex. 1 234,56"),
+    Field("mode", "Mode", 7, PAYMENT_MODES),
+    Field("reference", "Référence", 8, help="n° de chèque, libellé du virement…"),
+))
+
+
+def _column_of(schema: Schema, table: str, key: str) -> str:
+    t = schema.table(table)
+    return col_letter(t.keys.index(key) + 1)
+
+
+def _lookup(schema: Schema, table: str, key_col: str, value_col: str, cell: str) -> str:
+    """INDEX/MATCH on whole columns of a table's sheet (independent of the table's size)."""
+    sheet = schema.table(table).sheet.replace("'", "''")
+    k = _column_of(schema, table, key_col)
+    v = _column_of(schema, table, value_col)
+    return f"INDEX('{sheet}'!${v}:${v},MATCH({cell},'{sheet}'!${k}:${k},0))"
+
+
+# --------------------------------------------------------------------------- Accueil
+def add_home(wb: Any, formats: dict[str, Any], actions: tuple[Action, ...] = ACTIONS) -> Any:
+    ws = wb.add_worksheet(HOME)
+    ws.set_tab_color("#1F4E78")
+    ws.hide_gridlines(2)
+    ws.set_column(0, 0, 2)
+    ws.set_column(1, 1, 30)
+    ws.set_column(2, 2, 2)
+    ws.set_column(3, 3, 80)
+    ws.write(0, 1, "SYC Gestion", formats["title"])
+    ws.write(1, 1, "Du devis au règlement : un bouton par étape. Les boutons des lignes (envoyer, accepter, "
+                   "émettre…) agissent sur la ligne sélectionnée de la feuille indiquée.", formats["note"])
+    row = 3
+    for key, label in GROUPS:
+        members = [a for a in actions if a.group == key and a.on_home]
+        if not members:
+            continue
+        ws.write(row, 1, label, formats["section"])
+        row += 1
+        for a in members:
+            ws.set_row(row, 30)
+            ws.insert_button(row, 1, {"macro": a.name, "caption": a.label, "width": 200, "height": 34,
+                                      "x_offset": 2, "y_offset": 3})
+            where = f"Feuille « {a.sheet} » : " if a.sheet and a.sheet not in (QUOTE_SHEET, PAYMENT_SHEET) else ""
+            ws.write(row, 3, where + a.help, formats["wrap"])
+            row += 1
+        row += 1
+    ws.write(row, 1, "Le ruban « SYC Gestion » offre les mêmes boutons.", formats["note"])
+    ws.activate()
+    return ws
+
+
+def _form_buttons(ws: Any, sheet: str, row: int, col: int, actions: tuple[Action, ...]) -> None:
+    for i, a in enumerate(a for a in actions if a.sheet == sheet):
+        ws.insert_button(row, col + 2 * i, {"macro": a.name, "caption": a.label, "width": 190, "height": 30})
+
+
+# --------------------------------------------------------------------------- Saisie devis
+def add_quote_form(wb: Any, formats: dict[str, Any], schema: Schema = SCHEMA,
+                   actions: tuple[Action, ...] = ACTIONS) -> Any:
+    f = QUOTE_FORM
+    ws = wb.add_worksheet(QUOTE_SHEET)
+    ws.set_tab_color("#548235")
+    ws.set_column(0, 0, 2)
+    ws.set_column(1, 1, 28)
+    ws.set_column(2, 2, 44)
+    ws.set_column(3, 3, 8)
+    ws.set_column(4, 5, 11)
+    ws.set_column(6, 7, 10)
+    ws.set_column(8, 8, 14)
+    ws.set_column(9, 9, 4)
+    ws.set_column(10, 10, 48)
+    ws.write(0, 1, "Saisie d'un devis", formats["title"])
+    ws.write(1, 1, "Remplissez les cases blanches, puis « Enregistrer le devis ». Le devis est créé en brouillon "
+                   "(feuille Devis) et ce formulaire est vidé.", formats["note"])
+    _form_buttons(ws, QUOTE_SHEET, 1, 8, actions)
+    clients = schema.table("tClients").sheet.replace("'", "''")
+    code = _column_of(schema, "tClients", "code")
+    for fld in f.fields:
+        r = fld.row - 1
+        ws.write(r, 1, fld.label, formats["label"])
+        ws.write_blank(r, 2, None, formats["input"])
+        if fld.help:
+            ws.write(r, 3, fld.help, formats["note"])
+        if fld.choices:
+            ws.data_validation(r, 2, r, 2, {"validate": "list", "source": list(fld.choices)})
+        if fld.key == "client":
+            ws.data_validation(r, 2, r, 2, {
+                "validate": "list", "source": f"=OFFSET('{clients}'!${code}$2,0,0,MAX(1,COUNTA('{clients}'!${code}:${code})-1),1)",
+                "error_type": "warning", "error_title": "Client",
+                "error_message": "Ce code n'est pas dans la feuille Clients."})
+            name = _lookup(schema, "tClients", "code", "name", f"$C${fld.row}")
+            city = _lookup(schema, "tClients", "code", "city", f"$C${fld.row}")
+            ws.write_formula(r, 3, f'=IF($C${fld.row}="","",IFERROR({name}&" — "&{city},"code inconnu"))',
+                             formats["note"], "")
+    h = f.first_line - 2  # header row (0-based)
+    ws.write(h - 1, 1, "Lignes du devis", formats["section"])
+    headers = {f.article: "Article", f.designation: "Désignation", f.unit: "Unité", f.qty: "Quantité",
+               f.price: "PU HT", f.discount: "Remise %", f.rate: "TVA % (article)", f.total: "Total HT"}
+    for c, text in headers.items():
+        ws.write(h, c - 1, text, formats["header"])
+    articles = schema.table("tArticles").sheet.replace("'", "''")
+    acode = _column_of(schema, "tArticles", "code")
+    for r in range(f.first_line, f.last_line + 1):
+        i = r - 1
+        a = f"$B{r}"
+        ws.write_blank(i, f.article - 1, None, formats["input"])
+        ws.write_formula(i, f.designation - 1, f'=IF({a}="","",IFERROR({_lookup(schema, "tArticles", "code", "designation", a)},"article inconnu"))', formats["cell"], "")
+        ws.write_formula(i, f.unit - 1, f'=IF({a}="","",IFERROR({_lookup(schema, "tArticles", "code", "unit", a)},""))', formats["cell"], "")
+        ws.write_blank(i, f.qty - 1, None, formats["input_num"])
+        ws.write_formula(i, f.price - 1, f'=IF({a}="","",IFERROR({_lookup(schema, "tArticles", "code", "unit_price", a)},""))', formats["input_eur"], "")
+        ws.write_blank(i, f.discount - 1, None, formats["input_num"])
+        ws.write_formula(i, f.rate - 1, f'=IF({a}="","",IFERROR({_lookup(schema, "tArticles", "code", "vat_rate", a)},""))', formats["cell_num"], "")
+        ws.write_formula(i, f.total - 1, f'=IF(OR({a}="",$E{r}="",$F{r}=""),"",ROUND($E{r}*$F{r}*(1-N($G{r})/100),2))', formats["eur"], "")
+    ws.data_validation(f.first_line - 1, f.article - 1, f.last_line - 1, f.article - 1, {
+        "validate": "list", "source": f"=OFFSET('{articles}'!${acode}$2,0,0,MAX(1,COUNTA('{articles}'!${acode}:${acode})-1),1)",
+        "error_type": "warning", "error_title": "Article", "error_message": "Ce code n'est pas dans la feuille Articles."})
+    # live totals per VAT rate (the article's rate; the saved quote applies the job's rate)
+    t = f.last_line + 1  # 0-based row after the lines
+    rng = lambda c: f"${col_letter(c)}${f.first_line}:${col_letter(c)}${f.last_line}"  # noqa: E731
+    ws.write(t, 1, "Totaux (estimation)", formats["section"])
+    ws.write(t + 1, 1, "Taux de TVA", formats["header"])
+    ws.write(t + 1, 2, "Base HT", formats["header"])
+    ws.write(t + 1, 3, "TVA", formats["header"])
+    disc = f"(1-N($C${f.field('discount').row})/100)"
+    for k, rate in enumerate(("20", "10", "5.5", "2.1", "0")):
+        r = t + 2 + k
+        ws.write_number(r, 1, float(rate), formats["rate"])
+        ws.write_formula(r, 2, f"=ROUND(SUMIF({rng(f.rate)},$B{r + 1},{rng(f.total)})*{disc},2)", formats["eur"], 0)
+        ws.write_formula(r, 3, f"=ROUND($C{r + 1}*$B{r + 1}/100,2)", formats["eur"], 0)
+    last = t + 6
+    ws.write(last + 1, 1, "Total HT", formats["label"])
+    ws.write_formula(last + 1, 2, f"=SUM($C{t + 3}:$C{t + 7})", formats["eur_bold"], 0)
+    ws.write(last + 2, 1, "TVA", formats["label"])
+    ws.write_formula(last + 2, 2, f"=SUM($D{t + 3}:$D{t + 7})", formats["eur_bold"], 0)
+    ws.write(last + 3, 1, "Total TTC", formats["label"])
+    ws.write_formula(last + 3, 2, f"=C{last + 2}+C{last + 3}", formats["eur_bold"], 0)
+    ws.write(last + 4, 1, "Le taux définitif de chaque ligne suit la nature des travaux et l'équipement "
+                          "(feuille Règles TVA) : il est calculé à l'enregistrement et affiché dans la feuille Devis.",
+             formats["note"])
+    ws.freeze_panes(3, 0)
+    ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True, "format_columns": True})
+    return ws
+
+
+# --------------------------------------------------------------------------- Saisie règlement
+def add_payment_form(wb: Any, formats: dict[str, Any], schema: Schema = SCHEMA,
+                     actions: tuple[Action, ...] = ACTIONS) -> Any:
+    ws = wb.add_worksheet(PAYMENT_SHEET)
+    ws.set_tab_color("#548235")
+    ws.set_column(0, 0, 2)
+    ws.set_column(1, 1, 26)
+    ws.set_column(2, 2, 30)
+    ws.set_column(3, 3, 60)
+    ws.write(0, 1, "Saisie d'un règlement", formats["title"])
+    ws.write(1, 1, "Remplissez les cases blanches, puis « Enregistrer le règlement ». Le classeur est enregistré "
+                   "aussitôt.", formats["note"])
+    _form_buttons(ws, PAYMENT_SHEET, 1, 3, actions)
+    inv = schema.table("tFactures")
+    isheet = inv.sheet.replace("'", "''")
+    num = _column_of(schema, "tFactures", "number")
+    for fld in PAYMENT_FORM.fields:
+        r = fld.row - 1
+        ws.write(r, 1, fld.label, formats["label"])
+        fmt = {"date": formats["input_date"], "amount": formats["input_eur"]}.get(fld.key, formats["input"])
+        ws.write_blank(r, 2, None, fmt)
+        if fld.help:
+            ws.write(r, 3, fld.help, formats["note"])
+        if fld.choices:
+            ws.data_validation(r, 2, r, 2, {"validate": "list", "source": list(fld.choices)})
+        if fld.key == "invoice":
+            ws.data_validation(r, 2, r, 2, {
+                "validate": "list", "source": f"=OFFSET('{isheet}'!${num}$2,0,0,MAX(1,COUNTA('{isheet}'!${num}:${num})-1),1)",
+                "error_type": "warning", "error_title": "Facture",
+                "error_message": "Ce numéro n'est pas dans la feuille Factures."})
+    c = f"$C${PAYMENT_FORM.field('invoice').row}"
+    info = 10  # 0-based row of the invoice's summary
+    ws.write(info, 1, "Facture choisie", formats["section"])
+    for k, (label, key, fmt) in enumerate((("Client", "client_name", "cell"), ("Total TTC", "total_ttc", "eur"),
+                                           ("Déjà réglé", "paid", "eur"), ("Échéance", "due_date", "date"))):
+        ws.write(info + 1 + k, 1, label, formats["label"])
+        ws.write_formula(info + 1 + k, 2, f'=IF({c}="","",IFERROR({_lookup(schema, "tFactures", "number", key, c)},"facture inconnue"))',
+                         formats[fmt], "")
+    ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True, "format_columns": True})
+    return ws
+
+
+# --------------------------------------------------------------------------- xlwings.conf
+CONF_KEYS = ("Interpreter_Win", "Interpreter_Mac", "PYTHONPATH")
+
+
+def add_conf_sheet(wb: Any, formats: dict[str, Any]) -> Any:
+    """xlwings reads A1 downwards until the first empty cell: only keys that have a value may be
+    listed (an empty Interpreter_Win would hide the user's xlwings.conf file). `syc excel configurer`
+    adds the interpreter and PYTHONPATH."""
+    ws = wb.add_worksheet(CONF_SHEET)
+    ws.set_column(0, 0, 26)
+    ws.set_column(1, 1, 60)
+    ws.set_column(3, 3, 90)
+    ws.write_string(0, 0, "Show Console")
+    ws.write_string(0, 1, "False")
+    ws.write_string(1, 0, "Use UDF Server")
+    ws.write_string(1, 1, "False")
+    notes = [
+        "Réglages d'xlwings pour ce classeur (colonne A : clé, colonne B : valeur, sans ligne vide).",
+        "« syc excel configurer » y ajoute Interpreter_Win / Interpreter_Mac (python.exe à utiliser) et PYTHONPATH.",
+        "Sans ces clés, xlwings prend le fichier %USERPROFILE%\\.xlwings\\xlwings.conf (xlwings config create), "
+        "sinon « python ».",
+        "Voir docs/installation-windows.md.",
+    ]
+    for i, n in enumerate(notes):
+        ws.write_string(i, 3, n, formats["note"])
+    ws.hide()
+    return ws
+
+
+def formats_for(wb: Any) -> dict[str, Any]:
+    eur = '#,##0.00\\ "€";-#,##0.00\\ "€"'
+    white = {"bg_color": "#FFFFFF", "border": 1, "border_color": "#8EA9DB", "locked": False}
+    return {
+        "title": wb.add_format({"bold": True, "font_size": 18, "font_color": "#1F4E78"}),
+        "section": wb.add_format({"bold": True, "font_size": 12, "font_color": "#1F4E78", "bottom": 1}),
+        "note": wb.add_format({"italic": True, "font_color": "#595959"}),
+        "wrap": wb.add_format({"text_wrap": True, "valign": "vcenter"}),
+        "label": wb.add_format({"bold": True}),
+        "header": wb.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True}),
+        "input": wb.add_format({**white, "num_format": "@"}),
+        "input_num": wb.add_format({**white, "num_format": "#,##0.###"}),
+        "input_eur": wb.add_format({**white, "num_format": eur}),
+        "input_date": wb.add_format({**white, "num_format": "dd/mm/yyyy"}),
+        "cell": wb.add_format({"bg_color": "#F2F2F2", "border": 1, "border_color": "#BFBFBF"}),
+        "cell_num": wb.add_format({"bg_color": "#F2F2F2", "border": 1, "border_color": "#BFBFBF",
+                                   "num_format": "0.0#"}),
+        "eur": wb.add_format({"num_format": eur}),
+        "eur_bold": wb.add_format({"num_format": eur, "bold": True}),
+        "date": wb.add_format({"num_format": "dd/mm/yyyy"}),
+        "rate": wb.add_format({"num_format": '0.0#" %"'}),
+    }

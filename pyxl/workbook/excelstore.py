@@ -1,0 +1,364 @@
+"""ExcelStore: the workbook open in Excel, through xlwings (the macros of the buttons).
+
+Same rules as the FileStore (it is one: every check, the audit chain, the guards on issued rows and
+the change-set planning are inherited), different reads and writes:
+  * each table is read whole in one call (`Table.range.value`) and kept for the action;
+  * a change set is written in bulk: per table one block for the appended rows, one call per
+    updated row (never per cell, never per table row), then the table is resized;
+  * sheets protected by the builder are unprotected for the write and protected again;
+  * if a write fails halfway, the ranges already written are put back and nothing is saved;
+  * after an action that issued a document or recorded money the workbook is saved (`Book.save`),
+    a backup of the file as it was on disk being made first, then the audit anchor is written.
+The same OS lock as the FileStore serialises writers: two clicks (RunPython is asynchronous on
+macOS) or a `syc` command never write at the same time. The number of calls to Excel per action
+does not depend on the number of rows (see tests/test_excel_macros.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pyxl.core.issues import Issue, Refused
+from pyxl.workbook import backups
+from pyxl.workbook.filestore import ChangeSet, FileStore, Row, write_anchor, write_lock
+from pyxl.workbook.schema import NO, SCHEMA, VERSION_NAME, YES, Column, Kind, Schema, Table
+
+
+
+@dataclass
+class XlTable:
+    """A table as read from Excel (the attributes the FileStore's readers use)."""
+
+    name: str
+    sheet: str
+    ref: tuple[int, int, int, int]  # first column, header row, last column, last row (1-based)
+    headers: tuple[str, ...]
+    rows: list[list[Any]]  # data rows, as Excel gave them
+    totals: bool = False
+    header_row: bool = True
+    impl: Any = None  # the xlwings Table
+    sheet_obj: Any = None  # the xlwings Sheet
+
+
+class _NoPackage:
+    date1904 = False  # xlwings hands dates over as datetimes: the date system does not matter
+
+
+@dataclass
+class _Undo:
+    """What to put back if a write fails halfway."""
+
+    cells: list[tuple[Any, list[list[Any]]]] = field(default_factory=list)  # (range, old values)
+    sizes: list[tuple[Any, Any]] = field(default_factory=list)  # (table, old range)
+
+
+def excel_value(col: Column, value: Any) -> Any:
+    """A canonical value as written to Excel. Text always gets Excel's quote prefix, so that
+    `=…`, `+33…`, `00123`, `12/05` or `vrai` stay text exactly as typed."""
+    if value is None or value == "":
+        return None
+    k = col.kind
+    if k is Kind.BOOL:
+        return "'" + (YES if value is True else NO if value is False else str(value))
+    if k in (Kind.TEXT, Kind.CHOICE, Kind.TIMESTAMP):
+        return "'" + str(value)
+    if k in (Kind.MONEY, Kind.DECIMAL, Kind.RATE):
+        num = value if isinstance(value, Decimal) else Decimal(str(value))
+        return int(num) if num == num.to_integral_value() and abs(num) < 2**53 else float(num)
+    if k is Kind.INT:
+        return int(value)
+    if k is Kind.DATE:
+        d = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+        return dt.datetime(d.year, d.month, d.day)
+    return value
+
+
+class ExcelStore(FileStore):
+    def __init__(self, book: Any, schema: Schema = SCHEMA):
+        fullname = str(book.fullname)
+        if "://" in fullname or not Path(fullname).is_file():
+            raise Refused(Issue(
+                "excel.unsaved",
+                "Ce classeur n'est pas (encore) un fichier sur ce poste : enregistrez-le (Fichier → Enregistrer "
+                "sous, dans un dossier local, pas OneDrive ni SharePoint) puis cliquez de nouveau.",
+                fullname,
+            ))
+        super().__init__(fullname, schema)
+        self.book = book
+        self._xl: dict[str, XlTable] = {}
+        self.saved = False
+
+    # ---- reading
+    @property
+    def package(self) -> Any:
+        return _NoPackage()
+
+    def close(self) -> None:
+        super().close()
+        self._xl = {}
+
+    def version(self) -> int:
+        try:
+            raw = str(self.book.names[VERSION_NAME].refers_to).lstrip("=").strip()
+        except (KeyError, Exception):  # xlwings raises its own errors for a missing name
+            return 0
+        return int(float(raw)) if raw.replace(".", "", 1).isdigit() else 0
+
+    def is_syc_book(self) -> bool:
+        return self.version() > 0
+
+    def xl_table(self, name: str) -> XlTable:
+        """The table read from Excel in one call (4 calls: sheet, table, range, values)."""
+        if name in self._xl:
+            return self._xl[name]
+        table = self.schema.table(name)
+        try:
+            sheet = self.book.sheets[table.sheet]
+            t = sheet.tables[table.name]
+        except Exception:
+            if not self.is_syc_book():
+                raise Refused(self._not_syc()) from None
+            raise Refused(Issue(
+                "store.table",
+                f"La table {table.name} (feuille « {table.sheet} ») est absente du classeur. "
+                "Lancez « syc migrer » ou restaurez une sauvegarde.",
+                table.sheet,
+            )) from None
+        rng = t.range
+        values = rng.options(ndim=2).value
+        row, col = rng.row, rng.column
+        nrows, ncols = rng.shape
+        headers = tuple("" if h is None else str(h) for h in (values[0] if values else []))
+        xt = XlTable(table.name, table.sheet, (col, row, col + ncols - 1, row + nrows - 1), headers,
+                     [list(r) for r in values[1:]], impl=t, sheet_obj=sheet)
+        self._xl[name] = xt
+        return xt
+
+    def _columns(self, table: Table) -> tuple[Any, list[Column | None]]:
+        xt = self.xl_table(table.name)
+        by_header = {c.header.casefold(): c for c in table.columns}
+        cols = [by_header.get(h.strip().casefold()) for h in xt.headers]
+        missing = [c.header for c in table.columns if c not in cols]
+        if missing:
+            raise Refused(Issue(
+                "store.columns",
+                f"Feuille « {table.sheet} » : la colonne « {missing[0]} » est absente ou renommée. "
+                "Rétablissez l'en-tête tel quel.",
+                table.sheet,
+            ))
+        return xt, cols
+
+    def _raw_rows(self, loc: Any, key_index: int | None, keys: set[str] | None) -> list[tuple[int, list[Any]]]:
+        from pyxl.workbook.filestore import _text_of
+
+        first = loc.ref[1] + 1
+        out = []
+        for i, raw in enumerate(loc.rows):
+            if key_index is not None and keys is not None:
+                k = raw[key_index] if key_index < len(raw) else None
+                if _text_of(k) not in keys:
+                    continue
+            out.append((first + i, raw))
+        return out
+
+    def prefetch(self, names: Sequence[str]) -> None:
+        return None
+
+    def rows_at(self, name: str, nums: set[int]) -> dict[int, Row]:
+        return {r.row: r for r in self.rows(name) if r.row in nums}
+
+    def tail(self, name: str, n: int = 1) -> list[Row]:
+        return self.rows(name)[-n:]
+
+    def row_at(self, name: str, rownum: int) -> Row | None:
+        """The record on this sheet row (the row the user selected), or None."""
+        return next((r for r in self.rows(name) if r.row == rownum), None)
+
+    # ---- writing
+    def _plan(self, changes: ChangeSet, as_of: dt.date, now: dt.datetime) -> ChangeSet:
+        planned = super()._plan(changes, as_of, now)
+        self._guard_referenced(changes)
+        return planned
+
+    def _guard_referenced(self, changes: ChangeSet) -> None:
+        """In Excel a protected sheet can still be unprotected and typed over: every issued document
+        the action refers to (the invoice a credit note or a payment is for, a deducted deposit…)
+        must still match its fingerprint in the audit journal, or the action is refused."""
+        from pyxl.core import audit
+
+        values = {ref for _t, ref, _a in changes.issued}
+        for rows in changes.appends.values():
+            values |= {v for r in rows for v in r.values() if isinstance(v, str) and 0 < len(v) <= 40}
+        for ups in changes.updates.values():
+            values |= {v for _n, r in ups for v in r.values() if isinstance(v, str) and 0 < len(v) <= 40}
+        for table in self.schema.audited:
+            spec = table.audit
+            assert spec is not None
+            found = [r for r in self.rows(table.name) if str(r.get(spec.key) or "") in values]
+            if not found:
+                continue
+            latest = audit.latest_by_doc(self.journal_for({str(r.get(spec.key)) for r in found}))
+            lines = self._lines_by_ref(table, refs={str(r.get(spec.parent) or "") for r in found})
+            for r in found:
+                ref = str(r.get(spec.key) or "")
+                e = latest.get((table.name, ref))
+                if e is not None and self._doc(table, r.values, r.where, lines).doc_hash != e.doc_hash:
+                    raise Refused(Issue(
+                        "audit.edited",
+                        f"{r.where} : {ref} a été modifié après son émission ; action refusée. Fermez le classeur "
+                        "sans l'enregistrer, puis lancez « syc verifier » et restaurez une sauvegarde "
+                        "(syc sauvegardes restaurer).", r.where))
+
+    def _refuse_if_open(self) -> None:
+        """Excel holds the file: that is us."""
+
+    @contextmanager
+    def session(self) -> Iterator[ExcelStore]:
+        if self._session:
+            yield self
+            return
+        with write_lock(self.path):
+            self.close()
+            self._session = True
+            try:
+                yield self
+            finally:
+                self._session = False
+                self.close()
+
+    def apply(self, changes: ChangeSet, *, as_of: dt.date, now: dt.datetime | None = None,
+              save: bool = False) -> None:
+        """Write a change set to the open workbook, or raise Refused leaving it as it was.
+        Saved when a document was issued (or `save`)."""
+        if changes.empty:
+            return
+        with self.session():
+            self.check_version()
+            planned = self._plan(changes, as_of, now or dt.datetime.now())
+            undo = _Undo()
+            protected: list[Any] = []
+            try:
+                for name in [*dict.fromkeys([*planned.appends, *planned.updates])]:
+                    self._write_table(name, planned, undo, protected)
+            except Refused:
+                self._undo(undo)
+                raise
+            except Exception as exc:
+                self._undo(undo)
+                raise Refused(Issue(
+                    "excel.write",
+                    f"Excel a refusé l'écriture ({type(exc).__name__} : {exc}). Rien n'a été enregistré : "
+                    "fermez les boîtes de dialogue ouvertes et quittez le mode édition d'une cellule, puis "
+                    "cliquez de nouveau.", self.path.name)) from None
+            finally:
+                for sheet_name in protected:
+                    self.book.macro("SycProtect")(sheet_name)
+            if planned.issued or save:
+                self._save(undo)
+            self.close()
+
+    def _write_table(self, name: str, changes: ChangeSet, undo: _Undo, protected: list[Any]) -> None:
+        table = self.schema.table(name)
+        xt, cols = self._columns(table)
+        sheet = xt.sheet_obj
+        if xt.sheet not in protected and self._unprotect(xt.sheet):
+            protected.append(xt.sheet)
+        c1, r1, c2, r2 = xt.ref
+        index = {c.key: i for i, c in enumerate(cols) if c is not None}
+        for rownum, values in changes.updates.get(name, []):
+            if not (r1 < rownum <= r2):
+                raise Refused(Issue("store.row", f"{xt.sheet}, ligne {rownum} : hors de la table.", xt.sheet))
+            current = list(xt.rows[rownum - r1 - 1])
+            idx = sorted(index[k] for k in values)
+            lo, hi = idx[0], idx[-1]
+            new = []
+            for i in range(lo, hi + 1):
+                col = cols[i]
+                new.append(excel_value(col, values[col.key]) if col is not None and col.key in values
+                           else _same(current[i]))
+            rng = sheet.range((rownum, c1 + lo), (rownum, c1 + hi))
+            undo.cells.append((rng, [[_same(v) for v in current[lo: hi + 1]]]))
+            rng.value = [new]
+        new_rows = changes.appends.get(name, [])
+        if not new_rows:
+            return
+        # the table's last non-blank row; a table always has one (possibly blank) data row
+        last = r1
+        for i in range(len(xt.rows) - 1, -1, -1):
+            if any(v not in (None, "") for v in xt.rows[i]):
+                last = r1 + 1 + i
+                break
+        start = last + 1
+        end = start + len(new_rows) - 1
+        if end > r2:  # the rows under the table must be free (one read)
+            below = sheet.range((r2 + 1, c1), (end + 1, c2)).options(ndim=2).value
+            for k, row in enumerate(below):
+                if any(v not in (None, "") for v in row):
+                    num = r2 + 1 + k
+                    raise Refused(Issue(
+                        "store.below",
+                        f"Feuille « {xt.sheet} » : des cellules sont remplies sous la table {xt.name} (ligne {num}). "
+                        "Déplacez-les pour que la table puisse s'agrandir.", f"{xt.sheet}, ligne {num}"))
+        block = [[excel_value(col, values.get(col.key)) if col is not None else None for col in cols]
+                 for values in new_rows]
+        rng = sheet.range((start, c1), (end, c2))
+        undo.cells.append((rng, [[None] * (c2 - c1 + 1) for _ in new_rows]))
+        rng.value = block
+        if end > r2:
+            old = sheet.range((r1, c1), (r2, c2))
+            undo.sizes.append((xt.impl, old))
+            xt.impl.resize(sheet.range((r1, c1), (end, c2)))
+
+    def _unprotect(self, sheet_name: str) -> bool:
+        """Through the VBA module (`SycUnprotect`): the same code on Windows and macOS."""
+        return bool(self.book.macro("SycUnprotect")(sheet_name))
+
+    def _undo(self, undo: _Undo) -> None:
+        for table, rng in reversed(undo.sizes):
+            try:
+                table.resize(rng)
+            except Exception:  # noqa: BLE001 - best effort: put back what can be
+                pass
+        for rng, old in reversed(undo.cells):
+            try:
+                rng.value = old
+            except Exception:  # noqa: BLE001
+                pass
+
+    def _save(self, undo: _Undo) -> None:
+        try:
+            backups.backup(self.path)
+            self.book.save()
+        except Exception as exc:
+            self._undo(undo)
+            self._new_tail = None
+            raise Refused(Issue(
+                "excel.save",
+                f"Le classeur n'a pas pu être enregistré ({type(exc).__name__} : {exc}) ; l'action est annulée. "
+                "Vérifiez qu'il n'est pas en lecture seule et qu'il reste de la place sur le disque.",
+                self.path.name)) from None
+        self.saved = True
+        if self._new_tail is not None:
+            write_anchor(self.path, self._new_tail)
+            self._new_tail = None
+
+
+def _same(v: Any) -> Any:
+    """A value read from Excel, written back unchanged (text keeps being text)."""
+    return "'" + v if isinstance(v, str) and v else v
+
+
+def changes_rows(changes: ChangeSet) -> Mapping[str, int]:
+    """How many rows each table gets or changes (for reports)."""
+    out: dict[str, int] = {}
+    for k, v in changes.appends.items():
+        out[k] = out.get(k, 0) + len(v)
+    for k, u in changes.updates.items():
+        out[k] = out.get(k, 0) + len(u)
+    return out

@@ -1,0 +1,231 @@
+Attribute VB_Name = "Module1"
+Option Explicit
+
+' SYC Gestion : les boutons et le ruban appellent Python (pyxl.macros) par xlwings RunPython.
+' Module généré par pyxl/excel/registry.py : ne pas le modifier à la main.
+Public Const SYC_XLWINGS_VERSION As String = "0.37.8"
+Public Const SYC_MODULE_VERSION As String = "3cb65d7f281e"
+
+' Enregistrer le devis : Enregistre le devis saisi sur la feuille « Saisie devis » (brouillon numéroté).
+Sub SycEnregistrerDevis()
+    RunPython "import pyxl.macros as m; m.enregistrer_devis(" & SycHere() & ")"
+End Sub
+
+Sub SycEnregistrerDevis_Ruban(control As IRibbonControl)
+    SycEnregistrerDevis
+End Sub
+
+' Envoyer le devis : Marque le devis de la ligne sélectionnée comme envoyé au client.
+Sub SycEnvoyerDevis()
+    RunPython "import pyxl.macros as m; m.envoyer_devis(" & SycHere() & ")"
+End Sub
+
+Sub SycEnvoyerDevis_Ruban(control As IRibbonControl)
+    SycEnvoyerDevis
+End Sub
+
+' Devis à relancer : Liste les devis envoyés sans réponse depuis le délai de relance.
+Sub SycDevisARelancer()
+    RunPython "import pyxl.macros as m; m.devis_a_relancer(" & SycHere() & ")"
+End Sub
+
+Sub SycDevisARelancer_Ruban(control As IRibbonControl)
+    SycDevisARelancer
+End Sub
+
+' Relancer le devis : Note la relance du devis sélectionné, avec une remise éventuelle (nouveau devis).
+Sub SycRelancerDevis()
+    Dim a1 As String, a2 As String
+    a1 = SycAsk("Résultat de l'appel (ex. « rappeler lundi », « accord verbal ») :", "")
+    If Trim(a1) = "" Then Exit Sub
+    a2 = SycAsk("Remise commerciale accordée en % (10 à 20), ou laisser vide :", "")
+    RunPython "import pyxl.macros as m; m.relancer_devis(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ", " & "'" & SycHex(a2) & "'" & ")"
+End Sub
+
+Sub SycRelancerDevis_Ruban(control As IRibbonControl)
+    SycRelancerDevis
+End Sub
+
+' Accepter le devis : Le client a signé le devis de la ligne sélectionnée.
+Sub SycAccepterDevis()
+    RunPython "import pyxl.macros as m; m.accepter_devis(" & SycHere() & ")"
+End Sub
+
+Sub SycAccepterDevis_Ruban(control As IRibbonControl)
+    SycAccepterDevis
+End Sub
+
+' Refuser le devis : Le client a refusé le devis sélectionné ; le motif sert aux statistiques.
+Sub SycRefuserDevis()
+    Dim a1 As String
+    a1 = SycAsk("Motif du refus (prix, délai, concurrent…) :", "")
+    If Trim(a1) = "" Then Exit Sub
+    RunPython "import pyxl.macros as m; m.refuser_devis(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ")"
+End Sub
+
+Sub SycRefuserDevis_Ruban(control As IRibbonControl)
+    SycRefuserDevis
+End Sub
+
+' Passer en commande : Crée le bon de commande du devis accepté sélectionné.
+Sub SycPasserCommande()
+    RunPython "import pyxl.macros as m; m.passer_commande(" & SycHere() & ")"
+End Sub
+
+Sub SycPasserCommande_Ruban(control As IRibbonControl)
+    SycPasserCommande
+End Sub
+
+' Travaux réalisés : Note la fin des travaux de la commande sélectionnée.
+Sub SycCommandeRealisee()
+    Dim a1 As String
+    a1 = SycAsk("Date de fin des travaux (JJ/MM/AAAA), vide pour aujourd'hui :", "")
+    RunPython "import pyxl.macros as m; m.commande_realisee(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ")"
+End Sub
+
+Sub SycCommandeRealisee_Ruban(control As IRibbonControl)
+    SycCommandeRealisee
+End Sub
+
+' Annuler la commande : Annule la commande sélectionnée (ses brouillons de facture sont supprimés).
+Sub SycAnnulerCommande()
+    Dim a1 As String
+    a1 = SycAsk("Motif de l'annulation :", "")
+    If Trim(a1) = "" Then Exit Sub
+    RunPython "import pyxl.macros as m; m.annuler_commande(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ")"
+End Sub
+
+Sub SycAnnulerCommande_Ruban(control As IRibbonControl)
+    SycAnnulerCommande
+End Sub
+
+' Facture d'acompte : Prépare une facture d'acompte (brouillon) pour la commande sélectionnée.
+Sub SycFactureAcompte()
+    Dim a1 As String
+    a1 = SycAsk("Acompte en % du total de la commande (ex. 30) :", "")
+    If Trim(a1) = "" Then Exit Sub
+    RunPython "import pyxl.macros as m; m.facture_acompte(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ")"
+End Sub
+
+Sub SycFactureAcompte_Ruban(control As IRibbonControl)
+    SycFactureAcompte
+End Sub
+
+' Facturer la commande : Prépare la facture (brouillon) de la commande sélectionnée, acomptes déduits.
+Sub SycFacturer()
+    RunPython "import pyxl.macros as m; m.facturer(" & SycHere() & ")"
+End Sub
+
+Sub SycFacturer_Ruban(control As IRibbonControl)
+    SycFacturer
+End Sub
+
+' Émettre : Donne son numéro définitif au brouillon sélectionné (facture, acompte ou avoir) ; le classeur est enregistré aussitôt.
+Sub SycEmettreFacture()
+    RunPython "import pyxl.macros as m; m.emettre(" & SycHere() & ")"
+End Sub
+
+Sub SycEmettreFacture_Ruban(control As IRibbonControl)
+    SycEmettreFacture
+End Sub
+
+' Faire un avoir : Prépare un avoir (brouillon) sur tout le reste de la facture sélectionnée.
+Sub SycAvoir()
+    Dim a1 As String
+    a1 = SycAsk("Motif de l'avoir :", "")
+    If Trim(a1) = "" Then Exit Sub
+    RunPython "import pyxl.macros as m; m.faire_avoir(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ")"
+End Sub
+
+Sub SycAvoir_Ruban(control As IRibbonControl)
+    SycAvoir
+End Sub
+
+' Supprimer le brouillon : Supprime le brouillon sélectionné (une pièce émise ne se supprime jamais).
+Sub SycSupprimerBrouillon()
+    RunPython "import pyxl.macros as m; m.supprimer_brouillon(" & SycHere() & ")"
+End Sub
+
+Sub SycSupprimerBrouillon_Ruban(control As IRibbonControl)
+    SycSupprimerBrouillon
+End Sub
+
+' Enregistrer le règlement : Enregistre le règlement saisi sur la feuille « Saisie règlement » ; le classeur est enregistré.
+Sub SycEnregistrerReglement()
+    RunPython "import pyxl.macros as m; m.enregistrer_reglement(" & SycHere() & ")"
+End Sub
+
+Sub SycEnregistrerReglement_Ruban(control As IRibbonControl)
+    SycEnregistrerReglement
+End Sub
+
+' Annuler le règlement : Annule le règlement sélectionné par une écriture opposée ; le classeur est enregistré.
+Sub SycAnnulerReglement()
+    Dim a1 As String
+    a1 = SycAsk("Motif (chèque impayé, erreur de saisie…) :", "")
+    If Trim(a1) = "" Then Exit Sub
+    RunPython "import pyxl.macros as m; m.annuler_reglement(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ")"
+End Sub
+
+Sub SycAnnulerReglement_Ruban(control As IRibbonControl)
+    SycAnnulerReglement
+End Sub
+
+' Vérifier le classeur : Vérifie le journal d'audit, les pièces émises et la numérotation.
+Sub SycVerifier()
+    RunPython "import pyxl.macros as m; m.verifier(" & SycHere() & ")"
+End Sub
+
+Sub SycVerifier_Ruban(control As IRibbonControl)
+    SycVerifier
+End Sub
+
+' Diagnostic : Versions de Python et d'xlwings, chemins, LibreOffice ou Word, test d'écriture.
+Sub SycDiagnostic()
+    RunPython "import pyxl.macros as m; m.diagnostic(" & SycHere() & ", " & "'" & SycHex(XLWINGS_VERSION) & "'" & ", " & "'" & SycHex(SYC_MODULE_VERSION) & "'" & ", " & "'" & SycHex(Application.Version) & "'" & ", " & "'" & SycHex(ThisWorkbook.FullName) & "'" & ")"
+End Sub
+
+Sub SycDiagnostic_Ruban(control As IRibbonControl)
+    SycDiagnostic
+End Sub
+
+' ---- helpers (generated: do not edit here, see pyxl/excel/registry.py)
+
+' Text for the Python command line: UTF-16 code units in hexadecimal (no quote can break it).
+Function SycHex(ByVal s As String) As String
+    Dim i As Long, h As String, out As String
+    out = ""
+    For i = 1 To Len(s)
+        h = Hex(AscW(Mid(s, i, 1)) And &HFFFF&)
+        out = out & Right("000" & h, 4)
+    Next i
+    SycHex = out
+End Function
+
+' Where the user stands when clicking: sheet name and row (RunPython is asynchronous on macOS).
+Function SycHere() As String
+    Dim r As Long
+    r = 0
+    On Error Resume Next
+    r = ActiveCell.Row
+    On Error GoTo 0
+    SycHere = "'" & SycHex(ActiveSheet.Name) & "', " & r
+End Function
+
+' Sheets holding issued documents are protected (sorting and filtering allowed): the macros
+' unprotect them for their write and protect them again (called from Python by Book.macro).
+Function SycUnprotect(ByVal sheetName As String) As Boolean
+    Dim ws As Worksheet
+    Set ws = ThisWorkbook.Worksheets(sheetName)
+    SycUnprotect = ws.ProtectContents
+    If ws.ProtectContents Then ws.Unprotect
+End Function
+
+Sub SycProtect(ByVal sheetName As String)
+    ThisWorkbook.Worksheets(sheetName).Protect DrawingObjects:=False, Contents:=True, Scenarios:=False, _
+        AllowFormattingColumns:=True, AllowSorting:=True, AllowFiltering:=True
+End Sub
+
+Function SycAsk(ByVal prompt As String, ByVal default As String) As String
+    SycAsk = InputBox(prompt, "SYC Gestion", default)
+End Function
