@@ -163,3 +163,36 @@ def test_libreoffice_binds_every_button_and_runs_every_sub(tmp_path):
         assert command.startswith(f"import pyxl.macros as m; m.{a.function}({here}"), (a.name, command)
         if not a.passes:
             assert command == f"import pyxl.macros as m; m.{a.function}({', '.join(args)})", a.name
+
+
+def test_syc_excel_configurer_writes_only_the_conf_sheet(tmp_path):
+    import sys
+
+    from pyxl.cli.excel_cmd import conf_values
+    from pyxl.workbook.ooxml import Package
+
+    book = tmp_path / "SYC_Gestion.xlsm"
+    shutil.copy(BOOK, book)
+    part = Package(str(book)).sheets["xlwings.conf"]
+    before = _parts(book.read_bytes())
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "pyxl.cli", "excel", "configurer", "--book", str(book), *args],
+                              capture_output=True, text=True, check=False)
+
+    r = run("--systeme", "windows", "--interpreteur", r"C:\Users\Léa\AppData\Local\Programs\Python\python.exe",
+            "--pythonpath", r"C:\SYC & Fils")
+    assert r.returncode == 0, r.stderr
+    after = _parts(book.read_bytes())
+    assert sorted(after) == sorted(before)
+    assert [n for n in after if after[n] != before[n]] == [part]
+    assert conf_values(book) == {"Interpreter_Win": r"C:\Users\Léa\AppData\Local\Programs\Python\python.exe",
+                                 "PYTHONPATH": r"C:\SYC & Fils", "Show Console": "False", "Use UDF Server": "False"}
+    r = run("--systeme", "mac", "--interpreteur", "/opt/homebrew/bin/python3")
+    assert r.returncode == 0
+    assert conf_values(book)["Interpreter_Mac"] == "/opt/homebrew/bin/python3"
+    assert conf_values(book)["PYTHONPATH"] == r"C:\SYC & Fils"  # kept when not given
+    same = book.read_bytes()
+    r = run("--systeme", "mac", "--interpreteur", '/a"b')
+    assert r.returncode == 1 and "guillemet" in r.stderr + r.stdout
+    assert book.read_bytes() == same

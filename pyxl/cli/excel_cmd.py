@@ -1,0 +1,124 @@
+"""`syc excel configurer`: tell the workbook's buttons which Python to run.
+
+Writes Interpreter_Win (or Interpreter_Mac) and PYTHONPATH into the workbook's `xlwings.conf` sheet,
+at zip level (only that sheet's XML changes; VBA, buttons, ribbon and data stay byte for byte), with
+the same lock, backup and atomic replace as every other write."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from pyxl.cli import Context, out
+from pyxl.core.issues import Issue, Refused
+
+ORDER = ("Interpreter_Win", "Interpreter_Mac", "PYTHONPATH", "Show Console", "Use UDF Server")
+
+
+def register(sub: Any, common: Any) -> None:
+    from pyxl.cli.commands import _group, _leaf
+
+    g = _group(sub, "excel", "relier le classeur Excel à Python (boutons et ruban)", common)
+    p = _leaf(g, "configurer", "écrire l'interpréteur Python et le PYTHONPATH dans la feuille xlwings.conf", common,
+              cmd_configure,
+              "Écrit dans la feuille xlwings.conf du classeur le python.exe à lancer par les boutons "
+              "(par défaut celui qui exécute cette commande) et, si SYC Gestion n'est pas installé dans ce Python, "
+              "le dossier qui contient pyxl.")
+    p.add_argument("--interpreteur", metavar="CHEMIN", help="python.exe (Windows) ou python3 (macOS) à utiliser")
+    p.add_argument("--systeme", choices=("windows", "mac"), help="pour quel système (défaut : celui-ci)")
+    p.add_argument("--pythonpath", metavar="DOSSIER", help="dossier à ajouter au chemin de Python (défaut : aucun, "
+                                                            "ou le dossier du projet si pyxl n'est pas installé)")
+
+
+def _default_pythonpath() -> str:
+    import pyxl
+
+    root = Path(pyxl.__file__).resolve().parents[1]
+    site = [p for p in sys.path if p.endswith("site-packages")]
+    return "" if any(str(root).startswith(s) for s in site) else str(root)
+
+
+def conf_values(book: Path) -> dict[str, str]:
+    """The key/value pairs xlwings would read (A1 downwards until the first empty cell)."""
+    import python_calamine
+
+    from pyxl.excel.sheets import CONF_SHEET
+
+    wb = python_calamine.CalamineWorkbook.from_path(str(book))
+    if CONF_SHEET not in wb.sheet_names:
+        return {}
+    grid = wb.get_sheet_by_name(CONF_SHEET).to_python(skip_empty_area=False)
+    rows = [(n, list(r)) for n, r in enumerate(grid, 1)]
+    out_: dict[str, str] = {}
+    expected = 1
+    for num, (key, value) in ((n, [*r, None, None][:2]) for n, r in rows):
+        if num != expected or key in (None, ""):
+            break
+        out_[str(key)] = "" if value is None else str(value)
+        expected += 1
+    return out_
+
+
+def configure(book: Path, values: dict[str, str]) -> dict[str, str]:
+    """Write `values` (others kept) as the contiguous key/value list of the xlwings.conf sheet."""
+    from pyxl.excel.sheets import CONF_SHEET
+    from pyxl.workbook import ooxml
+    from pyxl.workbook.filestore import FileStore
+
+    store = FileStore(book)
+    with store.session():
+        store.check_version()
+        pkg = store.package
+        part = pkg.sheets.get(CONF_SHEET)
+        if part is None:
+            raise Refused(Issue(
+                "excel.conf", f"Le classeur {book.name} n'a pas de feuille « {CONF_SHEET} » (il date d'avant les "
+                "boutons Excel) : partez d'un classeur neuf (syc init) ou suivez docs/installation-windows.md.",
+                book.name))
+        current = conf_values(book)
+        merged = {**current, **values}
+        merged = {k: v for k, v in merged.items() if v != ""}  # an empty key would hide the user's own config
+        keys = sorted(merged, key=lambda k: (ORDER.index(k) if k in ORDER else len(ORDER), k))
+        n = max(len(keys), len(current))
+        edits = []
+        for i in range(n):
+            if i < len(keys):
+                cells = {1: ooxml.Cell("s", keys[i]), 2: ooxml.Cell("s", merged[keys[i]])}
+            else:
+                cells = {1: ooxml.BLANK, 2: ooxml.BLANK}
+            edits.append(ooxml.RowEdit(i + 1, cells))
+        new, _ = ooxml.patch_sheet(pkg.read(part), edits, (2, n))
+        store._commit({part: new})
+    return {k: merged[k] for k in keys}
+
+
+def cmd_configure(ctx: Context) -> int:
+    a: argparse.Namespace = ctx.args
+    system = a.systeme or ("windows" if os.name == "nt" else "mac" if sys.platform == "darwin" else "")
+    if not system:
+        raise Refused(Issue("excel.systeme", "Sur Linux, précisez pour quel poste : --systeme windows ou --systeme mac "
+                                             "(avec --interpreteur, le chemin de Python sur ce poste).", "--systeme"))
+    interpreter = a.interpreteur or sys.executable
+    if a.systeme and not a.interpreteur and system != ("windows" if os.name == "nt" else "mac"):
+        raise Refused(Issue("excel.interpreteur", "Indiquez --interpreteur : le chemin de Python sur le poste "
+                                                  f"{system}, pas celui de cette machine.", "--interpreteur"))
+    key = "Interpreter_Win" if system == "windows" else "Interpreter_Mac"
+    local = system == ("windows" if os.name == "nt" else "mac" if sys.platform == "darwin" else "")
+    values = {key: interpreter}
+    if a.pythonpath is not None:
+        values["PYTHONPATH"] = a.pythonpath  # "" removes it
+    elif local and _default_pythonpath():
+        values["PYTHONPATH"] = _default_pythonpath()
+    for name, value in values.items():
+        if '"' in value or any(ord(ch) < 32 for ch in value):
+            raise Refused(Issue("excel.chemin", f"{name} : un chemin ne peut contenir ni guillemet ni caractère de "
+                                                "contrôle (xlwings le met entre guillemets sur la ligne de commande).",
+                                name))
+    written = configure(ctx.book, values)
+    lines = [f"Feuille xlwings.conf de {ctx.book.name} :"] + [f"  {k} = {v}" for k, v in written.items()]
+    lines.append("Ouvrez le classeur dans Excel et cliquez « Diagnostic » (feuille Accueil) pour vérifier.")
+    out(ctx, "\n".join(lines), {"xlwings_conf": written})
+    return 0
