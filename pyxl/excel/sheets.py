@@ -123,8 +123,10 @@ def add_home(wb: Any, formats: dict[str, Any], actions: tuple[Action, ...] = ACT
     ws.set_column(2, 2, 2)
     ws.set_column(3, 3, 80)
     ws.write(0, 1, "SYC Gestion", formats["title"])
-    ws.write(1, 1, "Du devis au règlement : un bouton par étape. Les boutons des lignes (envoyer, accepter, "
-                   "émettre…) agissent sur la ligne sélectionnée de la feuille indiquée.", formats["note"])
+    ws.set_row(1, 32)
+    ws.merge_range(1, 1, 1, 3, "Du devis au règlement : un bouton par étape. Les boutons des lignes (envoyer, "
+                               "accepter, émettre…) agissent sur la ligne sélectionnée de la feuille indiquée.",
+                   formats["note_wrap"])
     row = 3
     for key, label in GROUPS:
         members = [a for a in actions if a.group == key and a.on_home]
@@ -141,13 +143,15 @@ def add_home(wb: Any, formats: dict[str, Any], actions: tuple[Action, ...] = ACT
             row += 1
         row += 1
     ws.write(row, 1, "Le ruban « SYC Gestion » offre les mêmes boutons.", formats["note"])
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
     ws.activate()
     return ws
 
 
 def _form_buttons(ws: Any, sheet: str, row: int, col: int, actions: tuple[Action, ...]) -> None:
     for i, a in enumerate(a for a in actions if a.sheet == sheet):
-        ws.insert_button(row, col + 2 * i, {"macro": a.name, "caption": a.label, "width": 190, "height": 30})
+        ws.insert_button(row, col + 2 * i, {"macro": a.name, "caption": a.label, "width": 200, "height": 38})
 
 
 # --------------------------------------------------------------------------- Saisie devis
@@ -166,9 +170,12 @@ def add_quote_form(wb: Any, formats: dict[str, Any], schema: Schema = SCHEMA,
     ws.set_column(9, 9, 4)
     ws.set_column(10, 10, 48)
     ws.write(0, 1, "Saisie d'un devis", formats["title"])
-    ws.write(1, 1, "Remplissez les cases blanches, puis « Enregistrer le devis ». Le devis est créé en brouillon "
-                   "(feuille Devis) et ce formulaire est vidé.", formats["note"])
-    _form_buttons(ws, QUOTE_SHEET, 1, 8, actions)
+    ws.set_row(1, 32)
+    ws.merge_range(1, 1, 1, 6, "Remplissez les cases blanches, puis « Enregistrer le devis ». Le devis est créé en "
+                               "brouillon (feuille Devis) et ce formulaire est vidé.", formats["note_wrap"])
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    _form_buttons(ws, QUOTE_SHEET, 3, 10, actions)
     clients = schema.table("tClients").sheet.replace("'", "''")
     code = _column_of(schema, "tClients", "code")
     for fld in f.fields:
@@ -248,9 +255,12 @@ def add_payment_form(wb: Any, formats: dict[str, Any], schema: Schema = SCHEMA,
     ws.set_column(2, 2, 30)
     ws.set_column(3, 3, 60)
     ws.write(0, 1, "Saisie d'un règlement", formats["title"])
-    ws.write(1, 1, "Remplissez les cases blanches, puis « Enregistrer le règlement ». Le classeur est enregistré "
-                   "aussitôt.", formats["note"])
-    _form_buttons(ws, PAYMENT_SHEET, 1, 3, actions)
+    ws.set_row(1, 32)
+    ws.merge_range(1, 1, 1, 2, "Remplissez les cases blanches, puis « Enregistrer le règlement ». Le classeur est "
+                               "enregistré aussitôt.", formats["note_wrap"])
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    _form_buttons(ws, PAYMENT_SHEET, 9, 2, actions)
     inv = schema.table("tFactures")
     isheet = inv.sheet.replace("'", "''")
     num = _column_of(schema, "tFactures", "number")
@@ -269,10 +279,10 @@ def add_payment_form(wb: Any, formats: dict[str, Any], schema: Schema = SCHEMA,
                 "error_type": "warning", "error_title": "Facture",
                 "error_message": "Ce numéro n'est pas dans la feuille Factures."})
     c = f"$C${PAYMENT_FORM.field('invoice').row}"
-    info = 10  # 0-based row of the invoice's summary
+    info = 13  # 0-based row of the invoice's summary (under the button)
     ws.write(info, 1, "Facture choisie", formats["section"])
-    for k, (label, key, fmt) in enumerate((("Client", "client_name", "cell"), ("Total TTC", "total_ttc", "eur"),
-                                           ("Déjà réglé", "paid", "eur"), ("Échéance", "due_date", "date"))):
+    for k, (label, key, fmt) in enumerate((("Client", "client_name", "cell"), ("Total TTC", "total_ttc", "cell_eur"),
+                                           ("Déjà réglé", "paid", "cell_eur"), ("Échéance", "due_date", "cell_date"))):
         ws.write(info + 1 + k, 1, label, formats["label"])
         ws.write_formula(info + 1 + k, 2, f'=IF({c}="","",IFERROR({_lookup(schema, "tFactures", "number", key, c)},"facture inconnue"))',
                          formats[fmt], "")
@@ -316,6 +326,7 @@ def formats_for(wb: Any) -> dict[str, Any]:
         "title": wb.add_format({"bold": True, "font_size": 18, "font_color": "#1F4E78"}),
         "section": wb.add_format({"bold": True, "font_size": 12, "font_color": "#1F4E78", "bottom": 1}),
         "note": wb.add_format({"italic": True, "font_color": "#595959"}),
+        "note_wrap": wb.add_format({"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"}),
         "wrap": wb.add_format({"text_wrap": True, "valign": "vcenter"}),
         "label": wb.add_format({"bold": True}),
         "header": wb.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True}),
@@ -326,6 +337,9 @@ def formats_for(wb: Any) -> dict[str, Any]:
         "cell": wb.add_format({"bg_color": "#F2F2F2", "border": 1, "border_color": "#BFBFBF"}),
         "cell_num": wb.add_format({"bg_color": "#F2F2F2", "border": 1, "border_color": "#BFBFBF",
                                    "num_format": "0.0#"}),
+        "cell_eur": wb.add_format({"bg_color": "#F2F2F2", "border": 1, "border_color": "#BFBFBF", "num_format": eur}),
+        "cell_date": wb.add_format({"bg_color": "#F2F2F2", "border": 1, "border_color": "#BFBFBF",
+                                    "num_format": "dd/mm/yyyy", "align": "left"}),
         "eur": wb.add_format({"num_format": eur}),
         "eur_bold": wb.add_format({"num_format": eur, "bold": True}),
         "date": wb.add_format({"num_format": "dd/mm/yyyy"}),
