@@ -126,6 +126,15 @@ def _stub_book(tmp_path: Path) -> Path:
     project = vba.patch_module(project, "Dictionary", "\n".join(head[:4]) + "\n" + attrs, check=False)
     module = registry.vba_module().replace(
         '    SycAsk = InputBox(prompt, "SYC Gestion", default)', f'    SycAsk = "{ANSWER}"')
+    # no dialog in a headless run: the row and form guards let the sub go on (their branches that
+    # open a sheet and ask for confirmation are for Excel, see docs/verification-excel.md)
+    module = module.replace("Function SycOnForm(ByVal sheetName As String) As Boolean\n",
+                            "Function SycOnForm(ByVal sheetName As String) As Boolean\n    SycOnForm = True\n"
+                            "    Exit Function\n")
+    module = module.replace("Function SycOnRow(ByVal sheetName As String, ByVal label As String) As Boolean\n",
+                            "Function SycOnRow(ByVal sheetName As String, ByVal label As String) As Boolean\n"
+                            "    SycOnRow = True\n    Exit Function\n")
+    assert module.count("Exit Function") >= 2
     project = vba.patch_module(project, "Module1", module)
     out = tmp_path / "stub.xlsm"
     with zipfile.ZipFile(BOOK) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:

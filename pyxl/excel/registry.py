@@ -42,6 +42,7 @@ class Action:
     help: str = ""  # one French sentence: what it does (Accueil, screentip, docs)
     on_home: bool = True  # a button on « Accueil »
     passes: tuple[str, ...] = ()  # VBA expressions passed to Python as text, after the questions
+    form: bool = False  # `sheet` is an entry form (the button elsewhere opens it; the one on it saves)
 
 
 GROUPS = (
@@ -55,7 +56,7 @@ GROUPS = (
 ACTIONS: tuple[Action, ...] = (
     # ---- devis
     Action("SycEnregistrerDevis", "Enregistrer le devis", "devis", "enregistrer_devis", sheet="Saisie devis",
-           image="FileSave", help="Enregistre le devis saisi sur la feuille « Saisie devis » (brouillon numéroté)."),
+           image="FileSave", form=True, help="Enregistre le devis saisi sur la feuille « Saisie devis » (brouillon numéroté)."),
     Action("SycEnvoyerDevis", "Envoyer le devis", "devis", "envoyer_devis", sheet="Devis", image="EnvelopesAndLabels",
            help="Marque le devis de la ligne sélectionnée comme envoyé au client."),
     Action("SycDevisARelancer", "Devis à relancer", "devis", "devis_a_relancer", image="ReviewPreviousComment",
@@ -95,7 +96,7 @@ ACTIONS: tuple[Action, ...] = (
            image="Delete", help="Supprime le brouillon sélectionné (une pièce émise ne se supprime jamais)."),
     # ---- reglements
     Action("SycEnregistrerReglement", "Enregistrer le règlement", "reglements", "enregistrer_reglement",
-           sheet="Saisie règlement", issuing=True, image="FileSave",
+           sheet="Saisie règlement", issuing=True, image="FileSave", form=True,
            help="Enregistre le règlement saisi sur la feuille « Saisie règlement » ; le classeur est enregistré."),
     Action("SycAnnulerReglement", "Annuler le règlement", "reglements", "annuler_reglement", sheet="Règlements",
            asks=(Ask("Motif (chèque impayé, erreur de saisie…) :"),), issuing=True, image="CancelRequest",
@@ -172,6 +173,38 @@ Sub SycProtect(ByVal sheetName As String)
         AllowFormattingColumns:=True, AllowSorting:=True, AllowFiltering:=True
 End Sub
 
+' A form button clicked elsewhere (Accueil, ribbon) opens its form; the button on the form saves it.
+Function SycOnForm(ByVal sheetName As String) As Boolean
+    SycOnForm = (ActiveSheet.Name = sheetName)
+    If Not SycOnForm Then ThisWorkbook.Worksheets(sheetName).Activate
+End Function
+
+' A row action clicked from another sheet (Accueil): show the action's sheet with its selected row
+' and ask for confirmation, naming the row by its first two cells.
+Function SycOnRow(ByVal sheetName As String, ByVal label As String) As Boolean
+    Dim ws As Worksheet, r As Long
+    SycOnRow = True
+    If ActiveSheet.Name = sheetName Then Exit Function
+    Set ws = ThisWorkbook.Worksheets(sheetName)
+    ws.Activate
+    r = 0
+    On Error Resume Next
+    r = ActiveCell.Row
+    On Error GoTo 0
+    If r < 2 Then
+        MsgBox "Cliquez dans la ligne voulue de la feuille « " & sheetName & " », puis de nouveau sur « " & label & _
+            " » (onglet SYC Gestion du ruban).", vbInformation, "SYC Gestion"
+        SycOnRow = False
+        Exit Function
+    End If
+    If MsgBox(label & " : ligne " & r & " (" & ws.Cells(r, 1).Text & " " & ws.Cells(r, 2).Text & ") ?", _
+              vbYesNo + vbQuestion, "SYC Gestion") <> vbYes Then
+        MsgBox "Cliquez dans la bonne ligne, puis de nouveau sur « " & label & " » (onglet SYC Gestion du ruban).", _
+            vbInformation, "SYC Gestion"
+        SycOnRow = False
+    End If
+End Function
+
 Function SycAsk(ByVal prompt As String, ByVal default As String) As String
     SycAsk = InputBox(prompt, "SYC Gestion", default)
 End Function
@@ -180,6 +213,10 @@ End Function
 
 def sub_source(a: Action) -> str:
     lines = [f"' {a.label} : {a.help}".rstrip(), f"Sub {a.name}()"]
+    if a.sheet and a.form:
+        lines.append(f"    If Not SycOnForm({_vba_string(a.sheet)}) Then Exit Sub")
+    elif a.sheet:
+        lines.append(f"    If Not SycOnRow({_vba_string(a.sheet)}, {_vba_string(a.label)}) Then Exit Sub")
     args = ["SycHere()"]
     if a.asks:
         lines.append("    Dim " + ", ".join(f"a{i} As String" for i in range(1, len(a.asks) + 1)))

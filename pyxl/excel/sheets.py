@@ -123,9 +123,10 @@ def add_home(wb: Any, formats: dict[str, Any], actions: tuple[Action, ...] = ACT
     ws.set_column(2, 2, 2)
     ws.set_column(3, 3, 80)
     ws.write(0, 1, "SYC Gestion", formats["title"])
-    ws.set_row(1, 32)
-    ws.merge_range(1, 1, 1, 3, "Du devis au règlement : un bouton par étape. Les boutons des lignes (envoyer, "
-                               "accepter, émettre…) agissent sur la ligne sélectionnée de la feuille indiquée.",
+    ws.set_row(1, 46)
+    ws.merge_range(1, 1, 1, 3, "Du devis au règlement : un bouton par étape. Un bouton de ligne (envoyer, "
+                               "accepter, émettre…) montre la feuille indiquée et demande confirmation pour sa ligne "
+                               "sélectionnée ; dans l'onglet SYC Gestion du ruban, il agit sur la ligne où vous êtes.",
                    formats["note_wrap"])
     row = 3
     for key, label in GROUPS:
@@ -142,7 +143,8 @@ def add_home(wb: Any, formats: dict[str, Any], actions: tuple[Action, ...] = ACT
             ws.write(row, 3, where + a.help, formats["wrap"])
             row += 1
         row += 1
-    ws.write(row, 1, "Le ruban « SYC Gestion » offre les mêmes boutons.", formats["note"])
+    ws.write(row, 1, "L'onglet « SYC Gestion » du ruban offre les mêmes boutons, sur toutes les feuilles.",
+             formats["note"])
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
     ws.activate()

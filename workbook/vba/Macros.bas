@@ -8,6 +8,7 @@ Public Const SYC_MODULE_VERSION As String = "3cb65d7f281e"
 
 ' Enregistrer le devis : Enregistre le devis saisi sur la feuille « Saisie devis » (brouillon numéroté).
 Sub SycEnregistrerDevis()
+    If Not SycOnForm("Saisie devis") Then Exit Sub
     RunPython "import pyxl.macros as m; m.enregistrer_devis(" & SycHere() & ")"
 End Sub
 
@@ -17,6 +18,7 @@ End Sub
 
 ' Envoyer le devis : Marque le devis de la ligne sélectionnée comme envoyé au client.
 Sub SycEnvoyerDevis()
+    If Not SycOnRow("Devis", "Envoyer le devis") Then Exit Sub
     RunPython "import pyxl.macros as m; m.envoyer_devis(" & SycHere() & ")"
 End Sub
 
@@ -35,6 +37,7 @@ End Sub
 
 ' Relancer le devis : Note la relance du devis sélectionné, avec une remise éventuelle (nouveau devis).
 Sub SycRelancerDevis()
+    If Not SycOnRow("Devis", "Relancer le devis") Then Exit Sub
     Dim a1 As String, a2 As String
     a1 = SycAsk("Résultat de l'appel (ex. « rappeler lundi », « accord verbal ») :", "")
     If Trim(a1) = "" Then Exit Sub
@@ -48,6 +51,7 @@ End Sub
 
 ' Accepter le devis : Le client a signé le devis de la ligne sélectionnée.
 Sub SycAccepterDevis()
+    If Not SycOnRow("Devis", "Accepter le devis") Then Exit Sub
     RunPython "import pyxl.macros as m; m.accepter_devis(" & SycHere() & ")"
 End Sub
 
@@ -57,6 +61,7 @@ End Sub
 
 ' Refuser le devis : Le client a refusé le devis sélectionné ; le motif sert aux statistiques.
 Sub SycRefuserDevis()
+    If Not SycOnRow("Devis", "Refuser le devis") Then Exit Sub
     Dim a1 As String
     a1 = SycAsk("Motif du refus (prix, délai, concurrent…) :", "")
     If Trim(a1) = "" Then Exit Sub
@@ -69,6 +74,7 @@ End Sub
 
 ' Passer en commande : Crée le bon de commande du devis accepté sélectionné.
 Sub SycPasserCommande()
+    If Not SycOnRow("Devis", "Passer en commande") Then Exit Sub
     RunPython "import pyxl.macros as m; m.passer_commande(" & SycHere() & ")"
 End Sub
 
@@ -78,6 +84,7 @@ End Sub
 
 ' Travaux réalisés : Note la fin des travaux de la commande sélectionnée.
 Sub SycCommandeRealisee()
+    If Not SycOnRow("Commandes", "Travaux réalisés") Then Exit Sub
     Dim a1 As String
     a1 = SycAsk("Date de fin des travaux (JJ/MM/AAAA), vide pour aujourd'hui :", "")
     RunPython "import pyxl.macros as m; m.commande_realisee(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ")"
@@ -89,6 +96,7 @@ End Sub
 
 ' Annuler la commande : Annule la commande sélectionnée (ses brouillons de facture sont supprimés).
 Sub SycAnnulerCommande()
+    If Not SycOnRow("Commandes", "Annuler la commande") Then Exit Sub
     Dim a1 As String
     a1 = SycAsk("Motif de l'annulation :", "")
     If Trim(a1) = "" Then Exit Sub
@@ -101,6 +109,7 @@ End Sub
 
 ' Facture d'acompte : Prépare une facture d'acompte (brouillon) pour la commande sélectionnée.
 Sub SycFactureAcompte()
+    If Not SycOnRow("Commandes", "Facture d'acompte") Then Exit Sub
     Dim a1 As String
     a1 = SycAsk("Acompte en % du total de la commande (ex. 30) :", "")
     If Trim(a1) = "" Then Exit Sub
@@ -113,6 +122,7 @@ End Sub
 
 ' Facturer la commande : Prépare la facture (brouillon) de la commande sélectionnée, acomptes déduits.
 Sub SycFacturer()
+    If Not SycOnRow("Commandes", "Facturer la commande") Then Exit Sub
     RunPython "import pyxl.macros as m; m.facturer(" & SycHere() & ")"
 End Sub
 
@@ -122,6 +132,7 @@ End Sub
 
 ' Émettre : Donne son numéro définitif au brouillon sélectionné (facture, acompte ou avoir) ; le classeur est enregistré aussitôt.
 Sub SycEmettreFacture()
+    If Not SycOnRow("Factures", "Émettre") Then Exit Sub
     RunPython "import pyxl.macros as m; m.emettre(" & SycHere() & ")"
 End Sub
 
@@ -131,6 +142,7 @@ End Sub
 
 ' Faire un avoir : Prépare un avoir (brouillon) sur tout le reste de la facture sélectionnée.
 Sub SycAvoir()
+    If Not SycOnRow("Factures", "Faire un avoir") Then Exit Sub
     Dim a1 As String
     a1 = SycAsk("Motif de l'avoir :", "")
     If Trim(a1) = "" Then Exit Sub
@@ -143,6 +155,7 @@ End Sub
 
 ' Supprimer le brouillon : Supprime le brouillon sélectionné (une pièce émise ne se supprime jamais).
 Sub SycSupprimerBrouillon()
+    If Not SycOnRow("Factures", "Supprimer le brouillon") Then Exit Sub
     RunPython "import pyxl.macros as m; m.supprimer_brouillon(" & SycHere() & ")"
 End Sub
 
@@ -152,6 +165,7 @@ End Sub
 
 ' Enregistrer le règlement : Enregistre le règlement saisi sur la feuille « Saisie règlement » ; le classeur est enregistré.
 Sub SycEnregistrerReglement()
+    If Not SycOnForm("Saisie règlement") Then Exit Sub
     RunPython "import pyxl.macros as m; m.enregistrer_reglement(" & SycHere() & ")"
 End Sub
 
@@ -161,6 +175,7 @@ End Sub
 
 ' Annuler le règlement : Annule le règlement sélectionné par une écriture opposée ; le classeur est enregistré.
 Sub SycAnnulerReglement()
+    If Not SycOnRow("Règlements", "Annuler le règlement") Then Exit Sub
     Dim a1 As String
     a1 = SycAsk("Motif (chèque impayé, erreur de saisie…) :", "")
     If Trim(a1) = "" Then Exit Sub
@@ -225,6 +240,38 @@ Sub SycProtect(ByVal sheetName As String)
     ThisWorkbook.Worksheets(sheetName).Protect DrawingObjects:=False, Contents:=True, Scenarios:=False, _
         AllowFormattingColumns:=True, AllowSorting:=True, AllowFiltering:=True
 End Sub
+
+' A form button clicked elsewhere (Accueil, ribbon) opens its form; the button on the form saves it.
+Function SycOnForm(ByVal sheetName As String) As Boolean
+    SycOnForm = (ActiveSheet.Name = sheetName)
+    If Not SycOnForm Then ThisWorkbook.Worksheets(sheetName).Activate
+End Function
+
+' A row action clicked from another sheet (Accueil): show the action's sheet with its selected row
+' and ask for confirmation, naming the row by its first two cells.
+Function SycOnRow(ByVal sheetName As String, ByVal label As String) As Boolean
+    Dim ws As Worksheet, r As Long
+    SycOnRow = True
+    If ActiveSheet.Name = sheetName Then Exit Function
+    Set ws = ThisWorkbook.Worksheets(sheetName)
+    ws.Activate
+    r = 0
+    On Error Resume Next
+    r = ActiveCell.Row
+    On Error GoTo 0
+    If r < 2 Then
+        MsgBox "Cliquez dans la ligne voulue de la feuille « " & sheetName & " », puis de nouveau sur « " & label & _
+            " » (onglet SYC Gestion du ruban).", vbInformation, "SYC Gestion"
+        SycOnRow = False
+        Exit Function
+    End If
+    If MsgBox(label & " : ligne " & r & " (" & ws.Cells(r, 1).Text & " " & ws.Cells(r, 2).Text & ") ?", _
+              vbYesNo + vbQuestion, "SYC Gestion") <> vbYes Then
+        MsgBox "Cliquez dans la bonne ligne, puis de nouveau sur « " & label & " » (onglet SYC Gestion du ruban).", _
+            vbInformation, "SYC Gestion"
+        SycOnRow = False
+    End If
+End Function
 
 Function SycAsk(ByVal prompt As String, ByVal default As String) As String
     SycAsk = InputBox(prompt, "SYC Gestion", default)
