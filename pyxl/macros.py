@@ -120,11 +120,12 @@ def emettre(sheet: str, row: int) -> dict[str, Any]:
     return run(ctx, lambda store: issue(store, _doc_ref(ctx), ctx.as_of))
 
 
-def faire_avoir(sheet: str, row: int, reason: str) -> dict[str, Any]:
+def faire_avoir(sheet: str, row: int, reason: str, lines: str = "") -> dict[str, Any]:
     from pyxl.services.invoices import create_credit_note
 
     ctx = Ctx("faire_avoir", sheet, row)
-    return run(ctx, lambda store: create_credit_note(store, _doc_ref(ctx), decode(reason), [], ctx.as_of))
+    specs = [x.strip() for x in decode(lines).split(";") if x.strip()]
+    return run(ctx, lambda store: create_credit_note(store, _doc_ref(ctx), decode(reason), specs, ctx.as_of))
 
 
 def supprimer_brouillon(sheet: str, row: int) -> dict[str, Any]:

@@ -147,8 +147,9 @@ def test_the_whole_chain_from_excel(book, tmp_path):
     assert click("annuler_reglement", "Règlements", prow, "chèque impayé")["ok"]
 
     irow = find_row(book, "Factures", "Numéro", invoice)
-    r = click("faire_avoir", "Factures", irow, "geste commercial")
+    r = click("faire_avoir", "Factures", irow, "geste commercial", "MO-H:2")
     assert r["ok"], r
+    assert abs(r["data"]["total_ht"]) == 110  # MO-H at 55 € HT, two hours credited, not the whole invoice
     crow = find_row(book, "Factures", "Réf. interne", r["data"]["reference"])
     assert click("supprimer_brouillon", "Factures", crow)["ok"]
     assert click("verifier", "Accueil", 2)["ok"], H.ALERTS[-1]

@@ -90,8 +90,11 @@ ACTIONS: tuple[Action, ...] = (
            help="Donne son numéro définitif au brouillon sélectionné (facture, acompte ou avoir) ; "
                 "le classeur est enregistré aussitôt."),
     Action("SycAvoir", "Faire un avoir", "factures", "faire_avoir", sheet="Factures",
-           asks=(Ask("Motif de l'avoir :"),), image="Undo",
-           help="Prépare un avoir (brouillon) sur tout le reste de la facture sélectionnée."),
+           asks=(Ask("Motif de l'avoir :"),
+                 Ask("Articles à créditer, ex. MO-H:2 ; RAD-ACI:1 (vide : tout ce qui reste de la facture) :",
+                     required=False)),
+           image="Undo", help="Prépare un avoir (brouillon), total ou sur quelques articles, de la facture "
+                              "sélectionnée."),
     Action("SycSupprimerBrouillon", "Supprimer le brouillon", "factures", "supprimer_brouillon", sheet="Factures",
            image="Delete", help="Supprime le brouillon sélectionné (une pièce émise ne se supprime jamais)."),
     # ---- reglements

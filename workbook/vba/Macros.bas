@@ -4,7 +4,7 @@ Option Explicit
 ' SYC Gestion : les boutons et le ruban appellent Python (pyxl.macros) par xlwings RunPython.
 ' Module généré par pyxl/excel/registry.py : ne pas le modifier à la main.
 Public Const SYC_XLWINGS_VERSION As String = "0.37.8"
-Public Const SYC_MODULE_VERSION As String = "3cb65d7f281e"
+Public Const SYC_MODULE_VERSION As String = "f3343ce3220b"
 
 ' Enregistrer le devis : Enregistre le devis saisi sur la feuille « Saisie devis » (brouillon numéroté).
 Sub SycEnregistrerDevis()
@@ -140,13 +140,14 @@ Sub SycEmettreFacture_Ruban(control As IRibbonControl)
     SycEmettreFacture
 End Sub
 
-' Faire un avoir : Prépare un avoir (brouillon) sur tout le reste de la facture sélectionnée.
+' Faire un avoir : Prépare un avoir (brouillon), total ou sur quelques articles, de la facture sélectionnée.
 Sub SycAvoir()
     If Not SycOnRow("Factures", "Faire un avoir") Then Exit Sub
-    Dim a1 As String
+    Dim a1 As String, a2 As String
     a1 = SycAsk("Motif de l'avoir :", "")
     If Trim(a1) = "" Then Exit Sub
-    RunPython "import pyxl.macros as m; m.faire_avoir(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ")"
+    a2 = SycAsk("Articles à créditer, ex. MO-H:2 ; RAD-ACI:1 (vide : tout ce qui reste de la facture) :", "")
+    RunPython "import pyxl.macros as m; m.faire_avoir(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ", " & "'" & SycHex(a2) & "'" & ")"
 End Sub
 
 Sub SycAvoir_Ruban(control As IRibbonControl)
