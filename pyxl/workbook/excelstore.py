@@ -17,6 +17,7 @@ does not depend on the number of rows (see tests/test_excel_macros.py).
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -258,7 +259,7 @@ class ExcelStore(FileStore):
                     "cliquez de nouveau.", self.path.name)) from None
             finally:
                 for sheet_name in protected:
-                    self.book.macro("SycProtect")(sheet_name)
+                    self._protect(sheet_name)
             if planned.issued or save:
                 self._save(undo)
             self.close()
@@ -316,8 +317,27 @@ class ExcelStore(FileStore):
             xt.impl.resize(sheet.range((r1, c1), (end, c2)))
 
     def _unprotect(self, sheet_name: str) -> bool:
-        """Through the VBA module (`SycUnprotect`): the same code on Windows and macOS."""
+        """Unprotect a sheet for the write; True if it was protected.
+
+        Windows: RunPython waits for Python with the calling VBA sub still running, so Python calls
+        the sheet's COM methods rather than another VBA sub (re-entrant `Application.Run`). macOS:
+        RunPython has returned, the VBA subs `SycUnprotect` / `SycProtect` do it (appscript has no
+        stable equivalent). The harness of the tests takes the second path."""
+        if sys.platform == "win32":
+            api = self.book.sheets[sheet_name].api
+            if not api.ProtectContents:
+                return False
+            api.Unprotect()
+            return True
         return bool(self.book.macro("SycUnprotect")(sheet_name))
+
+    def _protect(self, sheet_name: str) -> None:
+        if sys.platform == "win32":
+            self.book.sheets[sheet_name].api.Protect(
+                DrawingObjects=False, Contents=True, Scenarios=False, AllowFormattingColumns=True,
+                AllowSorting=True, AllowFiltering=True)
+            return
+        self.book.macro("SycProtect")(sheet_name)
 
     def _undo(self, undo: _Undo) -> None:
         for table, rng in reversed(undo.sizes):
