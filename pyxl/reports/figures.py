@@ -42,10 +42,10 @@ MAX_MONTHS = 36
 AGE_BUCKETS = (("Non échu", None, 0), ("1 à 30 jours de retard", 1, 30), ("31 à 60 jours de retard", 31, 60),
                ("61 à 90 jours de retard", 61, 90), ("Plus de 90 jours de retard", 91, None))
 NO_REMINDERS = ("Montants recouvrés après chaque niveau de relance — pas encore de données : les relances "
-                "d'impayés arrivent avec le ticket « Relances » ; ce chiffre s'affichera dès qu'elles existeront "
+                "d'impayés arrivent avec le ticket n° 6 (« être payé ») ; ce chiffre s'affichera dès qu'elles existeront "
                 "dans le classeur.")
 NO_TECHNICIANS = ("Chiffre d'affaires par technicien — pas encore de données : le planning des interventions "
-                  "arrive avec le ticket « Planning » ; ce chiffre s'affichera dès qu'il existera dans le classeur.")
+                  "(techniciens) n'existe pas encore dans le classeur ; ce chiffre s'affichera dès qu'il existera.")
 
 
 # --------------------------------------------------------------------------- period
