@@ -42,8 +42,17 @@ def whole_euros(x: float, _pos: Any = None) -> str:
     return text.replace(",00\xa0€", "\xa0€")
 
 
+def axis_euros(x: float, _pos: Any = None) -> str:
+    """An axis tick, short: « 400 k€ », « 1,2 M€ »."""
+    if abs(x) >= 1_000_000:
+        return f"{x / 1_000_000:.1f}".replace(".", ",").replace(",0", "") + "\xa0M€"
+    if abs(x) >= 1_000:
+        return f"{x / 1_000:.0f}" + "\xa0k€"
+    return f"{x:.0f}\xa0€"
+
+
 def _euro_axis(ax: Axes, axis: str = "y") -> None:
-    fmt = FuncFormatter(whole_euros)
+    fmt = FuncFormatter(axis_euros)
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_locator(MaxNLocator(5))
     ax.grid(axis=axis, color=LIGHT, linewidth=0.5)
@@ -71,8 +80,8 @@ def draw_monthly(report: Report, ax: Axes) -> None:
     ax.bar([x + w / 2 for x in xs], before, w, color=WHITE, edgecolor=DARK, hatch="////", linewidth=0.6,
            label="Un an avant")
     ax.set_xticks(list(xs))
-    ax.set_xticklabels([f"{SHORT_MONTHS[m - 1]}\n{y}" if (i == 0 or m == 1) else SHORT_MONTHS[m - 1]
-                        for i, (y, m) in enumerate(months)], fontsize=7)
+    ax.set_xticklabels([f"{SHORT_MONTHS[m - 1]} {y % 100:02d}" for y, m in months], fontsize=6.5, rotation=50,
+                       ha="right", rotation_mode="anchor")
     _euro_axis(ax)
     ax.set_title("Chiffre d'affaires HT par mois")
     ax.legend(frameon=False, fontsize=7, loc="upper left", ncols=2)
@@ -111,11 +120,17 @@ def draw_sector(report: Report, ax: Axes, top: int = 7) -> None:
     labels, values = list(df["Secteur"]), [_num(v) for v in df["CA HT"]]
     if len(labels) > top:
         labels, values = [*labels[: top - 1], "Autres secteurs"], [*values[: top - 1], sum(values[top - 1:])]
-    _hbars(ax, [_short(x, 22) for x in labels], values, "CA HT par secteur")
+    _hbars(ax, [_wrapped(x) for x in labels], values, "CA HT par secteur")
 
 
-def _short(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
+def _wrapped(text: str, width: int = 15, lines: int = 2) -> str:
+    """A long sector name on two lines at most, cut with « … » beyond."""
+    import textwrap
+
+    parts = textwrap.wrap(text, width, break_on_hyphens=True) or [""]
+    if len(parts) > lines:
+        parts = [*parts[: lines - 1], textwrap.shorten(" ".join(parts[lines - 1:]), width, placeholder="…")]
+    return "\n".join(parts)
 
 
 def draw_quotes(report: Report, ax: Axes) -> None:

@@ -181,8 +181,8 @@ def write_pdf(report: Report, path: Path) -> Path:
 
     with charts.plt.rc_context(charts.STYLE):
         fig = Figure(figsize=(8.27, 11.69))
-        gs = fig.add_gridspec(5, 2, height_ratios=[0.75, 2.3, 2.3, 2.3, 1.1], left=0.1, right=0.96, top=0.93,
-                              bottom=0.02, hspace=0.55, wspace=0.42)
+        gs = fig.add_gridspec(5, 2, height_ratios=[0.75, 2.3, 2.3, 2.3, 1.1], left=0.14, right=0.96, top=0.93,
+                              bottom=0.02, hspace=0.6, wspace=0.5)
         fig.text(0.05, 0.975, "Tableau de bord de la direction", fontsize=15, weight="bold", va="top")
         fig.text(0.05, 0.953, charts.subtitle(report), fontsize=9, va="top")
         tiles = fig.add_subplot(gs[0, :])
