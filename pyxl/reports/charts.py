@@ -10,19 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import matplotlib
 
 matplotlib.use("Agg")  # headless: no display, no GUI toolkit
 
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from pyxl.core.money import NNBSP, euros  # noqa: E402
-from pyxl.reports.figures import SHORT_MONTHS, long_day  # noqa: E402
+from pyxl.core.money import NNBSP, euros, to_cents
+from pyxl.reports.figures import SHORT_MONTHS, long_day
 
 if TYPE_CHECKING:
     from pyxl.reports import Report
@@ -30,28 +30,32 @@ if TYPE_CHECKING:
 DARK, MID, LIGHT, WHITE = "#303030", "#7a7a7a", "#c4c4c4", "#ffffff"
 HATCHES = ("", "///", "...", "xxx", "\\\\\\", "ooo", "---", "+++")
 FILLS = (DARK, LIGHT, WHITE, MID, WHITE, LIGHT, WHITE, MID)
-STYLE = {"font.family": "DejaVu Sans", "font.size": 8, "axes.titlesize": 9, "axes.titleweight": "bold",
+STYLE: dict[Any, Any] = {"font.family": "DejaVu Sans", "font.size": 8, "axes.titlesize": 9, "axes.titleweight": "bold",
          "axes.spines.top": False, "axes.spines.right": False, "hatch.linewidth": 0.6, "axes.axisbelow": True}
 
 
 def whole_euros(x: float, _pos: Any = None) -> str:
-    """An axis tick or a bar label: « 150 000 € », « 1,2 M€ » beyond ten million."""
+    """A bar label: « 907,50 € » below 10 000 €, whole euros above (« 150 000 € », half-up),
+    « 12,3 M€ » beyond ten million."""
     if abs(x) >= 10_000_000:
         return f"{x / 1_000_000:.1f}".replace(".", ",") + "\xa0M€"
-    text = euros(Decimal(int(round(x))))
-    return text.replace(",00\xa0€", "\xa0€")
+    value = Decimal(repr(float(x)))
+    if abs(x) < 10_000:
+        return euros(value)
+    whole = to_cents(value / 100) * 100  # the one rounding rule (half-up), to the euro
+    return euros(whole).replace(",00\xa0€", "\xa0€")
 
 
 def axis_euros(x: float, _pos: Any = None) -> str:
-    """An axis tick, short: « 400 k€ », « 1,2 M€ »."""
+    """An axis tick, short: « 800 € », « 2 500 € », « 400 k€ », « 1,2 M€ »."""
     if abs(x) >= 1_000_000:
         return f"{x / 1_000_000:.1f}".replace(".", ",").replace(",0", "") + "\xa0M€"
-    if abs(x) >= 1_000:
+    if abs(x) >= 10_000:
         return f"{x / 1_000:.0f}" + "\xa0k€"
-    return f"{x:.0f}\xa0€"
+    return whole_euros(x).replace(",00\xa0€", "\xa0€")
 
 
-def _euro_axis(ax: Axes, axis: str = "y") -> None:
+def _euro_axis(ax: Axes, axis: Literal["x", "y"] = "y") -> None:
     fmt = FuncFormatter(axis_euros)
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_locator(MaxNLocator(5))
