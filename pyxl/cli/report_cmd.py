@@ -68,10 +68,10 @@ def cmd_report(ctx: Context) -> int:
 
 
 def render(report: Any, files: dict[str, Path]) -> str:
-    from pyxl.reports import charts
+    from pyxl.reports.figures import subtitle
     from pyxl.reports.output import KEY_FIGURES, shown
 
-    lines = ["Rapport pour la direction — " + charts.subtitle(report).lower().replace("au ", "au ", 1)]
+    lines = ["Rapport pour la direction — " + subtitle(report.as_of, report.period).lower()]
     if len(report.sources) > 1:
         lines.append("Classeurs lus : " + ", ".join(report.sources))
     width = max(len(label) for _k, label, _kind in KEY_FIGURES)

@@ -16,13 +16,13 @@ import matplotlib
 
 matplotlib.use("Agg")  # headless: no display, no GUI toolkit
 
-import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from pyxl.core.money import NNBSP, euros, to_cents
-from pyxl.reports.figures import SHORT_MONTHS, long_day
+from pyxl.reports.figures import SHORT_MONTHS, percent
+from pyxl.reports.figures import subtitle as figures_subtitle
 
 if TYPE_CHECKING:
     from pyxl.reports import Report
@@ -195,12 +195,6 @@ def draw_cash_in(report: Report, ax: Axes) -> None:
             ha="right", va="top", fontsize=7)
 
 
-def percent(value: Decimal | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.1f}".replace(".", ",") + NNBSP + "%"
-
-
 CHARTS: dict[str, tuple[str, Callable[[Any, Axes], None]]] = {
     "ca-mensuel": ("Chiffre d'affaires par mois", draw_monthly),
     "ca-nature": ("CA par nature de travaux", draw_nature),
@@ -211,10 +205,10 @@ CHARTS: dict[str, tuple[str, Callable[[Any, Axes], None]]] = {
 }
 
 
-def render_all(report: Report, folder: Path, dpi: int = 150) -> dict[str, Path]:
+def render_all(report: Report, folder: Path, dpi: int = 120) -> dict[str, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     out = {}
-    with plt.rc_context(STYLE):
+    with matplotlib.rc_context(STYLE):
         for key, (_title, draw) in CHARTS.items():
             fig = Figure(figsize=(6.4, 3.6), layout="constrained")
             draw(report, fig.add_subplot())
@@ -225,4 +219,4 @@ def render_all(report: Report, folder: Path, dpi: int = 150) -> dict[str, Path]:
 
 
 def subtitle(report: Report) -> str:
-    return f"Au {long_day(report.as_of)} — période {report.period.label()}"
+    return figures_subtitle(report.as_of, report.period)

@@ -30,6 +30,7 @@ import pandas as pd
 
 from pyxl.core import money
 from pyxl.core.issues import Issue, Refused
+from pyxl.workbook.filestore import from_cell
 from pyxl.workbook.schema import SCHEMA, Column, Kind
 
 # The tables the reports read, with the columns they use.
@@ -94,7 +95,7 @@ def _read_table(store: Any, name: str) -> pd.DataFrame:
     index = {col.key: i for i, col in enumerate(cols) if col is not None}
     data = {key: [raw[index[key]] if index[key] < len(raw) else "" for _, raw in raws] for key in wanted}
     rows = [num for num, _ in raws]
-    return normalize(name, pd.DataFrame(data), rows=rows, date1904=store.package.date1904)
+    return _normalize(name, data, rows, store.package.date1904)
 
 
 def empty(name: str) -> pd.DataFrame:
@@ -103,20 +104,32 @@ def empty(name: str) -> pd.DataFrame:
 
 def normalize(name: str, raw: pd.DataFrame, *, rows: Sequence[int] | None = None,
               date1904: bool = False) -> pd.DataFrame:
-    """Typed columns (see the module docstring) from raw cell values; blank rows dropped.
-    Refuses, naming the sheet, the row and the column, on a value that cannot be read."""
+    """Typed columns (see the module docstring) from raw cell values (a DataFrame whose columns are
+    the schema keys, as xlwings or calamine give them); blank rows dropped. Refuses, naming the
+    sheet, the row and the column, on a value that cannot be read."""
+    n = len(raw)
+    rownums = list(rows) if rows is not None else [i + table_first_row() for i in range(n)]
+    columns = {}
+    for key in COLUMNS[name]:
+        values = raw[key].to_numpy(dtype=object).tolist() if key in raw else [None] * n
+        columns[key] = [None if (v is None or v == "" or v is pd.NaT or (isinstance(v, float) and v != v)) else v
+                        for v in values]
+    return _normalize(name, columns, rownums, date1904)
+
+
+def _normalize(name: str, columns: dict[str, list[Any]], rownums: list[int], date1904: bool) -> pd.DataFrame:
+    """`normalize` on plain lists, where an empty cell is None or ""."""
     table = SCHEMA.table(name)
-    raw = raw.reset_index(drop=True)
-    rownums = list(rows) if rows is not None else [i + table_first_row() for i in range(len(raw))]
-    blank = raw.map(lambda v: v is None or v == "" or (isinstance(v, float) and v != v)).all(axis=1)
-    keep = ~blank.to_numpy() if len(raw) else np.zeros(0, dtype=bool)
-    raw = raw[keep].reset_index(drop=True)
-    rownums = [n for n, k in zip(rownums, keep, strict=True) if k]
+    n = len(rownums)
+    keep = [False] * n
+    for values in columns.values():  # a row is kept when one of its cells is not empty
+        keep = [k or not (v is None or v == "") for k, v in zip(keep, values, strict=True)]
+    if not all(keep):
+        columns = {key: [v for v, k in zip(values, keep, strict=True) if k] for key, values in columns.items()}
+        rownums = [r for r, k in zip(rownums, keep, strict=True) if k]
     out: dict[str, Any] = {}
     for key in COLUMNS[name]:
-        col = table.column(key)
-        values = list(raw[key]) if key in raw else [""] * len(raw)
-        out[key] = _typed(col, values, table.sheet, rownums, date1904)
+        out[key] = _typed(table.column(key), columns[key], table.sheet, rownums, date1904)
     return pd.DataFrame(out)
 
 
@@ -135,9 +148,10 @@ def _typed(col: Column, values: list[Any], sheet: str, rownums: list[int], date1
         return _filled([None if _empty(v) else int(_convert(col, v, sheet, rownums[i], date1904))
                         for i, v in enumerate(values)])
     if k is Kind.DATE:
-        days = [None if _empty(v) else _convert(col, v, sheet, rownums[i], date1904) for i, v in enumerate(values)]
+        days = [v if type(v) is dt.date else None if _empty(v) else _convert(col, v, sheet, rownums[i], date1904)
+                for i, v in enumerate(values)]
         return pd.to_datetime(pd.Series(days, dtype=object), errors="raise") if days else pd.Series([], dtype="datetime64[ns]")
-    return pd.Series(["" if _empty(v) else (v if type(v) is str else str(_convert(col, v, sheet, rownums[i], date1904)))
+    return pd.Series([v if type(v) is str else "" if v is None else str(_convert(col, v, sheet, rownums[i], date1904))
                       for i, v in enumerate(values)], dtype=object)
 
 
@@ -152,8 +166,10 @@ def _filled(values: list[int | None]) -> pd.Series:
 def _scaled(col: Column, values: list[Any], scale: int, sheet: str, rownums: list[int]) -> list[int | None]:
     """Exact integers (cents, thousandths) from the cells: numbers in bulk, typed text one by one."""
     series = pd.Series(values, dtype=object)
-    numeric = pd.to_numeric(series.where(series.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))),
-                            errors="coerce").to_numpy(dtype=float)
+    # numbers in bulk; text (« 12,50 »), dates or booleans fall back to the one-by-one path below
+    numeric = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, copy=True)
+    odd = series.map(type).isin((bool, str, dt.date, dt.datetime)).to_numpy(dtype=bool)
+    numeric[odd] = np.nan
     scaled = np.rint(numeric * scale)
     out: list[int | None] = [None if np.isnan(x) else int(x) for x in scaled]
     for i, v in enumerate(values):
@@ -167,8 +183,6 @@ def _scaled(col: Column, values: list[Any], scale: int, sheet: str, rownums: lis
 
 
 def _convert(col: Column, v: Any, sheet: str, rownum: int, date1904: bool) -> Any:
-    from pyxl.workbook.filestore import from_cell
-
     try:
         return from_cell(col, v, date1904)
     except ValueError as exc:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from pyxl.core import workflow as wf
@@ -150,6 +151,17 @@ def _in(series: pd.Series, start: dt.date, end: dt.date) -> pd.Series:
     return (series >= _ts(start)) & (series <= _ts(end))
 
 
+def percent(value: Decimal | None) -> str:
+    """« 68,2 % » (one decimal, narrow no-break space), « — » without a value."""
+    if value is None:
+        return "—"
+    return f"{value:.1f}".replace(".", ",") + "\u202f%"
+
+
+def subtitle(as_of: dt.date, period: Period) -> str:
+    return f"Au {long_day(as_of)} — période {period.label()}"
+
+
 @dataclass(frozen=True)
 class Table:
     """One table of the report: a French title, a DataFrame, the format of each column."""
@@ -239,41 +251,34 @@ def turnover_by_sector(docs: pd.DataFrame, clients: pd.DataFrame, period: Period
 def quote_chains(quotes: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     """One row per proposal: its first version (date, number, HT) and its last (number, HT, state)."""
     q = quotes[(quotes["number"] != "") & quotes["date"].notna() & (quotes["date"] <= _ts(as_of))]
-    recs = q.to_dict("records")
-    by_number = {r["number"]: r for r in recs}
-    rows = []
-    for r in recs:
-        if r["replaces"] and r["replaces"] in by_number:
-            continue  # a revision: counted with the quote it replaces
-        chain = [r]
-        seen = {r["number"]}
-        while chain[-1]["replaced_by"] in by_number and chain[-1]["replaced_by"] not in seen:
-            nxt = by_number[chain[-1]["replaced_by"]]
-            seen.add(nxt["number"])
-            chain.append(nxt)
-        last = chain[-1]
-        rows.append({"number": r["number"], "last": last["number"], "date": r["date"], "client": r["client"],
-                     "first_ht": int(r["total_ht"]), "ht": int(last["total_ht"]), "revised": len(chain) > 1,
-                     "state": _outcome(last, as_of), "accepted_on": last["accepted_on"],
-                     "reason": str(last["refusal_reason"] or "")})
-    return pd.DataFrame(rows, columns=["number", "last", "date", "client", "first_ht", "ht", "revised", "state",
-                                       "accepted_on", "reason"])
+    known = set(q["number"])
+    root = ~q["replaces"].isin(known)  # a revision is counted with the quote it replaces
+    roots = q[root]
+    last = roots["number"].to_numpy(dtype=object).copy()
+    revised = roots["replaced_by"].isin(known).to_numpy(dtype=bool)
+    if revised.any():  # the few revised quotes: follow Remplacé par → … to the last version
+        nxt = dict(zip(q["number"], q["replaced_by"], strict=True))
+        for i in revised.nonzero()[0]:
+            seen = {last[i]}
+            while nxt.get(last[i], "") in known and nxt[last[i]] not in seen:
+                last[i] = nxt[last[i]]
+                seen.add(last[i])
+    final = q.set_index("number").loc[last]
+    out = pd.DataFrame({
+        "number": roots["number"].to_numpy(), "last": last, "date": roots["date"].to_numpy(),
+        "client": roots["client"].to_numpy(), "first_ht": roots["total_ht"].to_numpy(),
+        "ht": final["total_ht"].to_numpy(), "revised": revised, "accepted_on": final["accepted_on"].to_numpy(),
+        "reason": final["refusal_reason"].to_numpy()})
+    accepted = ((final["status"] == wf.Q_ACCEPTED) & final["accepted_on"].notna()
+                & (final["accepted_on"] <= _ts(as_of))).to_numpy(dtype=bool)
+    refused = (final["status"] == wf.Q_REFUSED).to_numpy(dtype=bool)
+    expired = (final["valid_until"].notna() & (final["valid_until"] < _ts(as_of))).to_numpy(dtype=bool)
+    state = np.where(accepted, ACCEPTED, np.where(refused, REFUSED, np.where(expired, EXPIRED, PENDING)))
+    out["state"] = state
+    return out
 
 
 ACCEPTED, REFUSED, EXPIRED, PENDING = "Accepté", "Refusé", "Expiré", "En cours"
-
-
-def _outcome(last: dict[str, Any], as_of: dt.date) -> str:
-    status = last["status"]
-    accepted = last["accepted_on"]
-    if status == wf.Q_ACCEPTED and accepted is not pd.NaT and pd.notna(accepted) and accepted <= _ts(as_of):
-        return ACCEPTED
-    if status == wf.Q_REFUSED:
-        return REFUSED
-    until = last["valid_until"]
-    if pd.notna(until) and until < _ts(as_of):
-        return EXPIRED
-    return PENDING
 
 
 def quotes_figures(quotes: pd.DataFrame, period: Period, as_of: dt.date, out: Figures) -> None:

@@ -14,14 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pyxl.core.money import NNBSP, euros
-from pyxl.reports import charts
-from pyxl.reports.figures import long_day
+from pyxl.reports.figures import long_day, percent
 from pyxl.workbook.schema import FMT_MONEY
 
 if TYPE_CHECKING:
     from pyxl.reports import Report
 
-# key figure → (French label, kind: money | pct | int | days)
+# key figure → (French label, kind: money | pct | int | days | later = its data does not exist yet)
 KEY_FIGURES: tuple[tuple[str, str, str], ...] = (
     ("ca_ht", "Chiffre d'affaires HT de la période", "money"),
     ("ca_ht_un_an_avant", "Mêmes mois un an avant", "money"),
@@ -38,8 +37,8 @@ KEY_FIGURES: tuple[tuple[str, str, str], ...] = (
     ("panier_moyen_ht", "Panier moyen HT (factures finales)", "money"),
     ("marge_brute_ht", "Marge brute HT", "money"),
     ("taux_marge_pct", "Taux de marge brute", "pct"),
-    ("recouvre_par_niveau_de_relance", "Recouvré après chaque niveau de relance", "money"),
-    ("ca_par_technicien", "Chiffre d'affaires par technicien", "money"),
+    ("recouvre_par_niveau_de_relance", "Recouvré après chaque niveau de relance", "later"),
+    ("ca_par_technicien", "Chiffre d'affaires par technicien", "later"),
 )
 NO_DATA = "pas encore de données"
 
@@ -47,11 +46,11 @@ NO_DATA = "pas encore de données"
 def shown(value: Any, kind: str) -> str:
     """A key figure as French text."""
     if value is None:
-        return NO_DATA if kind == "money" else "—"
+        return NO_DATA if kind == "later" else "—"  # « — » : nothing to divide by (no invoice, no quote…)
     if kind == "money":
         return euros(value)
     if kind == "pct":
-        return charts.percent(value)
+        return percent(value)
     if kind == "days":
         return f"{value:.1f}".replace(".", ",") + NNBSP + "j"
     return f"{value:,}".replace(",", NNBSP)
@@ -70,6 +69,7 @@ def write_all(report: Report, folder: Path) -> dict[str, Path]:
 # --------------------------------------------------------------------------- xlsx
 def write_xlsx(report: Report, path: Path, pngs: dict[str, Path]) -> Path:
     import xlsxwriter
+
 
     tmp = path.with_name(f".{path.name}.tmp")
     wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
@@ -129,6 +129,8 @@ def _cell(ws: Any, row: int, col: int, value: Any, kind: str, f: dict[str, Any])
 
 
 def _summary_sheet(wb: Any, f: dict[str, Any], report: Report, pngs: dict[str, Path]) -> None:
+    from pyxl.reports import charts
+
     ws = wb.add_worksheet("Synthèse")
     ws.set_column(0, 0, 46)
     ws.set_column(1, 1, 18)
@@ -146,7 +148,7 @@ def _summary_sheet(wb: Any, f: dict[str, Any], report: Report, pngs: dict[str, P
         ws.write_string(row, 0, label, f["text"])
         value = report.figures.get(key)
         if value is None:
-            ws.write_string(row, 1, NO_DATA if kind == "money" else "—", f["text"])
+            ws.write_string(row, 1, shown(None, kind), f["text"])
         else:
             _cell(ws, row, 1, value, kind, f)
         row += 1
@@ -177,9 +179,12 @@ PDF_TILES = (("ca_ht", "CA HT de la période", "money"), ("evolution_ca_pct", "s
 
 def write_pdf(report: Report, path: Path) -> Path:
     """One A4 portrait page: header, key figures, six charts, notes."""
+    import matplotlib
     from matplotlib.figure import Figure
 
-    with charts.plt.rc_context(charts.STYLE):
+    from pyxl.reports import charts
+
+    with matplotlib.rc_context(charts.STYLE):
         fig = Figure(figsize=(8.27, 11.69))
         gs = fig.add_gridspec(5, 2, height_ratios=[0.75, 2.3, 2.3, 2.3, 1.1], left=0.14, right=0.96, top=0.93,
                               bottom=0.02, hspace=0.6, wspace=0.5)
