@@ -151,6 +151,13 @@ def annuler_reglement(sheet: str, row: int, reason: str) -> dict[str, Any]:
                                                  decode(reason), ctx.as_of))
 
 
+# ---------------------------------------------------------------- direction
+def actualiser_tableau_de_bord(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.excel import dashboard
+
+    return dashboard.refresh(Ctx("actualiser_tableau_de_bord", sheet, row))
+
+
 # ---------------------------------------------------------------- contrôle
 def verifier(sheet: str, row: int) -> dict[str, Any]:
     from pyxl.excel import forms

@@ -286,3 +286,32 @@ def test_harness_parses_unquoted_text_like_excel(tmp_path):
     sh["A2"].value = "'00123"
     assert sh["A1"].value == 123.0 and sh["A2"].value == "00123"
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_dashboard_refresh_writes_tables_and_charts_and_replaces_them(book):
+    fill_quote(book, client="C00001")
+    r = click("enregistrer_devis", QUOTE_SHEET, 4)
+    row = find_row(book, "Devis", "Numéro", r["data"]["numero"])
+    click("envoyer_devis", "Devis", row)
+    click("accepter_devis", "Devis", row)
+    r = click("passer_commande", "Devis", row)
+    orow = find_row(book, "Commandes", "Numéro", r["data"]["numero"])
+    click("commande_realisee", "Commandes", orow, "")
+    r = click("facturer", "Commandes", orow)
+    assert click("emettre", "Factures", find_row(book, "Factures", "Réf. interne", r["data"]["reference"]))["ok"]
+    H.CALLS.clear()
+    r = click("actualiser_tableau_de_bord", "Accueil", 3)
+    assert r["ok"], r["message"]
+    assert H.CALLS["save"] == 0  # a report is not a change of the books
+    sheet = book.sheets["Tableau de bord"]
+    pics = list(sheet.pictures)
+    assert len(pics) >= 4 and all(p.name.startswith("syc_") for p in pics)
+    assert all(p.impl.png.startswith(b"\x89PNG") for p in pics)
+    texts = [c.value for row in sheet.api.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("Chiffre d'affaires" in t for t in texts)
+    # the invoice's turnover (HT) is on the sheet, as a number
+    numbers = [c.value for row in sheet.api.iter_rows() for c in row if isinstance(c.value, float)]
+    assert numbers
+    r = click("actualiser_tableau_de_bord", "Tableau de bord", 5)
+    assert r["ok"]
+    assert len(list(sheet.pictures)) == len(pics)  # replaced, not added again

@@ -266,6 +266,7 @@ class Sheet(base_classes.Sheet):
     book = property(lambda self: self._book)
     index = property(lambda self: self._book.wb.worksheets.index(self.ws) + 1)
     tables = property(lambda self: Tables(self))
+    pictures = property(lambda self: Pictures(self))
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sheet) and other.ws is self.ws
@@ -369,7 +370,22 @@ class Range(base_classes.Range):
         self.raw_value = data
 
     def clear_contents(self) -> None:
-        self.raw_value = None
+        count("write")
+        for row in self._cells():
+            for c in row:
+                c.value = None
+
+    @property
+    def number_format(self) -> Any:
+        count("read")
+        return self._cells()[0][0].number_format
+
+    @number_format.setter
+    def number_format(self, fmt: str) -> None:
+        count("format")
+        for row in self._cells():
+            for c in row:
+                c.number_format = fmt
 
     def end(self, direction: str) -> Any:
         ws = self.sheet.ws
@@ -452,6 +468,77 @@ class Table(base_classes.Table):
         self.t.ref = range.impl.address.replace("$", "")
         if self.t.autoFilter is not None:
             self.t.autoFilter.ref = self.t.ref
+
+
+PICTURES: dict[int, list[Any]] = {}  # sheet id → pictures (openpyxl keeps no names for images)
+
+
+class Pictures(base_classes.Pictures):
+    """Pictures are recorded (name, file, anchor cell), not embedded: the harness never shows them."""
+
+    def __init__(self, sheet: Sheet):
+        self.sheet = sheet
+        self._list = PICTURES.setdefault(id(sheet.ws), [])
+
+    parent = property(lambda self: self.sheet)
+    count = property(lambda self: len(self._list))
+
+    def __call__(self, key: Any) -> Any:
+        for p in self._list:
+            if p.name == key:
+                return p
+        raise KeyError(key)
+
+    def __len__(self) -> int:
+        return len(self._list)
+
+    def __iter__(self) -> Any:
+        return iter(list(self._list))
+
+    def __contains__(self, key: Any) -> bool:
+        return any(p.name == key for p in self._list)
+
+    def add(self, filename: str, link_to_file: bool, save_with_document: bool, left: Any, top: Any, width: Any,
+            height: Any, anchor: Any = None) -> Any:
+        count("picture")
+        if not os.path.isfile(filename):
+            raise FileNotFoundError(filename)
+        pic = Picture(self, filename, anchor.impl.address if anchor is not None else None, width, height)
+        self._list.append(pic)
+        if anchor is not None:  # embedded too, so that a saved copy can be looked at (LibreOffice → PNG)
+            import io
+
+            from openpyxl.drawing.image import Image
+
+            with open(filename, "rb") as f:
+                img = Image(io.BytesIO(f.read()))
+            if width and height:
+                img.width, img.height = width * 4 / 3, height * 4 / 3  # points → pixels
+            self.sheet.ws.add_image(img, anchor.impl.address.replace("$", ""))
+        return pic
+
+
+class Picture(base_classes.Picture):
+    def __init__(self, pictures: Pictures, filename: str, anchor: str | None, width: Any, height: Any):
+        self.pictures, self.filename, self.anchor, self.size = pictures, filename, anchor, (width, height)
+        self._name = f"Picture {len(pictures._list) + 1}"
+        with open(filename, "rb") as f:
+            self.png = f.read(8)  # the file is temporary: keep enough to check it was a PNG
+
+    parent = property(lambda self: self.pictures.sheet)
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @name.setter
+    def name(self, value: str) -> None:
+        count("picture.name")
+        self._name = value
+
+    def delete(self) -> None:
+        count("picture.delete")
+        self.pictures._list.remove(self)
 
 
 engine = Engine()

@@ -50,6 +50,7 @@ GROUPS = (
     ("commandes", "Commandes"),
     ("factures", "Factures"),
     ("reglements", "Règlements"),
+    ("direction", "Direction"),
     ("controle", "Contrôle"),
 )
 
@@ -104,6 +105,10 @@ ACTIONS: tuple[Action, ...] = (
     Action("SycAnnulerReglement", "Annuler le règlement", "reglements", "annuler_reglement", sheet="Règlements",
            asks=(Ask("Motif (chèque impayé, erreur de saisie…) :"),), issuing=True, image="CancelRequest",
            help="Annule le règlement sélectionné par une écriture opposée ; le classeur est enregistré."),
+    # ---- direction
+    Action("SycTableauDeBord", "Actualiser le tableau de bord", "direction", "actualiser_tableau_de_bord",
+           image="ChartInsert", help="Calcule les chiffres du directeur (12 derniers mois) et les graphiques, "
+                                     "sur la feuille « Tableau de bord »."),
     # ---- controle
     Action("SycVerifier", "Vérifier le classeur", "controle", "verifier", image="ReviewProtectWorkbook",
            help="Vérifie le journal d'audit, les pièces émises et la numérotation."),

@@ -16,6 +16,8 @@ HOME = "Accueil"
 QUOTE_SHEET = "Saisie devis"
 PAYMENT_SHEET = "Saisie règlement"
 CONF_SHEET = "xlwings.conf"
+DASHBOARD_SHEET = "Tableau de bord"
+DASHBOARD_FIRST_ROW = 4  # the report starts here (1-based); rows above: title, button
 # sheets whose rows are issued documents or money: protected (sorting and filtering allowed)
 PROTECTED_TABLES = ("tFactures", "tLignesFactures", "tReglements", "tClotures", "tJournalAudit")
 PROTECTION = {"sort": True, "autofilter": True, "format_columns": True, "select_locked_cells": True,
@@ -289,6 +291,26 @@ def add_payment_form(wb: Any, formats: dict[str, Any], schema: Schema = SCHEMA,
         ws.write_formula(info + 1 + k, 2, f'=IF({c}="","",IFERROR({_lookup(schema, "tFactures", "number", key, c)},"facture inconnue"))',
                          formats[fmt], "")
     ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True, "format_columns": True})
+    return ws
+
+
+# --------------------------------------------------------------------------- Tableau de bord
+def add_dashboard(wb: Any, formats: dict[str, Any], actions: tuple[Action, ...] = ACTIONS) -> Any:
+    ws = wb.add_worksheet(DASHBOARD_SHEET)
+    ws.set_tab_color("#7F6000")
+    ws.hide_gridlines(2)
+    ws.set_column(0, 0, 2)
+    ws.set_column(1, 1, 44)
+    ws.set_column(2, 8, 16)
+    ws.write(0, 1, "Tableau de bord", formats["title"])
+    ws.write(1, 1, "Cliquez « Actualiser le tableau de bord » : les graphiques puis les tableaux des 12 derniers "
+                   "mois s'affichent ici (le détail et le rapport PDF : syc rapport).", formats["note"])
+    for a in actions:
+        if a.function == "actualiser_tableau_de_bord":
+            ws.insert_button(0, 5, {"macro": a.name, "caption": a.label, "width": 220, "height": 34})
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
     return ws
 
 

@@ -58,15 +58,20 @@ def read_books(active: Path, archives: Sequence[Path] = ()) -> dict[str, pd.Data
         store = FileStore(path)
         try:
             store.check_version()
-            frames = {name: _read_table(store, name) for name in COLUMNS}
+            per_book.append(read_store(store, i))
         finally:
             store.close()
-        # draft references (BROUILLON-12) repeat from one workbook to the next: make them distinct
-        tag = f"{i}:"
-        frames["tFactures"]["ref"] = tag + frames["tFactures"]["ref"]
-        frames["tLignesFactures"]["doc"] = tag + frames["tLignesFactures"]["doc"]
-        per_book.append(frames)
     return combine(per_book)
+
+
+def read_store(store: Any, i: int = 0) -> dict[str, pd.DataFrame]:
+    """The report tables of one store (a FileStore, or the ExcelStore of the open workbook)."""
+    frames = {name: _read_table(store, name) for name in COLUMNS}
+    # draft references (BROUILLON-12) repeat from one workbook to the next: make them distinct
+    tag = f"{i}:"
+    frames["tFactures"]["ref"] = tag + frames["tFactures"]["ref"]
+    frames["tLignesFactures"]["doc"] = tag + frames["tLignesFactures"]["doc"]
+    return frames
 
 
 def combine(per_book: Sequence[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:

@@ -4,7 +4,7 @@ Option Explicit
 ' SYC Gestion : les boutons et le ruban appellent Python (pyxl.macros) par xlwings RunPython.
 ' Module généré par pyxl/excel/registry.py : ne pas le modifier à la main.
 Public Const SYC_XLWINGS_VERSION As String = "0.37.8"
-Public Const SYC_MODULE_VERSION As String = "f3343ce3220b"
+Public Const SYC_MODULE_VERSION As String = "1dfdbc4a801b"
 
 ' Enregistrer le devis : Enregistre le devis saisi sur la feuille « Saisie devis » (brouillon numéroté).
 Sub SycEnregistrerDevis()
@@ -185,6 +185,15 @@ End Sub
 
 Sub SycAnnulerReglement_Ruban(control As IRibbonControl)
     SycAnnulerReglement
+End Sub
+
+' Actualiser le tableau de bord : Calcule les chiffres du directeur (12 derniers mois) et les graphiques, sur la feuille « Tableau de bord ».
+Sub SycTableauDeBord()
+    RunPython "import pyxl.macros as m; m.actualiser_tableau_de_bord(" & SycHere() & ")"
+End Sub
+
+Sub SycTableauDeBord_Ruban(control As IRibbonControl)
+    SycTableauDeBord
 End Sub
 
 ' Vérifier le classeur : Vérifie le journal d'audit, les pièces émises et la numérotation.
