@@ -51,4 +51,5 @@ show "${REFUS[@]}"
 step syc reglement saisir --facture "$FACTURE" --montant 1500 --mode cheque --reference "n° 1234567" --au 2026-05-21
 step syc facture voir "$FACTURE" --au 2026-05-21
 step syc verifier
+step syc rapport --au 2026-05-21 --sortie "$(dirname "$SYC_BOOK")/rapport"
 printf '\nClasseur de démonstration : %s\n' "$SYC_BOOK"
