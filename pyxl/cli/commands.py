@@ -116,6 +116,8 @@ def _client_options(p: argparse.ArgumentParser, *, required: bool) -> None:
     p.add_argument("--categorie", help="commercant-artisan | autre (professionnels)")
     p.add_argument("--actif", help="oui | non")
     p.add_argument("--remarques", help="remarque libre (accès, digicode…)")
+    p.add_argument("--prospection", metavar="OUI_NON",
+                   help="accepte les courriers commerciaux (publipostage --commercial) : oui (défaut) | non")
 
 
 def _article_options(p: argparse.ArgumentParser, *, required: bool) -> None:
@@ -311,7 +313,8 @@ def _client_input(args: argparse.Namespace) -> Any:
     return ClientInput(name=args.nom, kind=args.type, first_name=args.prenom, address=args.adresse,
                        address2=args.complement, postcode=args.cp, city=args.ville, country=args.pays,
                        phone=args.tel, email=args.email, siret=args.siret, vat_number=args.tva_intra,
-                       category=args.categorie, terms=args.conditions, active=args.actif, notes=args.remarques)
+                       category=args.categorie, terms=args.conditions, active=args.actif, notes=args.remarques,
+                       marketing_mail=args.prospection)
 
 
 def cmd_client_add(ctx: Context) -> int:
