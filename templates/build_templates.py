@@ -248,9 +248,9 @@ def letterhead(d: object, title: bool = True) -> None:
     cell_text_add(left, "{%p if entreprise.nom_commercial %}")
     cell_text_add(left, "{{ entreprise.nom_commercial }}", size=9)
     cell_text_add(left, "{%p endif %}")
-    for i in range(3):
-        cell_text_add(left, f"{{{{ entreprise.adresse_lignes[{i}] if entreprise.adresse_lignes|length > {i} "
-                            f"else '' }}}}", size=9)
+    cell_text_add(left, "{%p for a in entreprise.adresse_lignes %}")
+    cell_text_add(left, "{{ a }}", size=9)
+    cell_text_add(left, "{%p endfor %}")
     cell_text_add(left, "{% if entreprise.telephone %}Tél. {{ entreprise.telephone }}{% endif %}"
                         "{% if entreprise.email %}   {{ entreprise.email }}{% endif %}", size=9)
     if title:
@@ -344,7 +344,7 @@ def totals(d: object, *, credit: bool = False) -> None:
     borders(vt, inside=False)
     widths(vt, (15, 24, 20, 25))
     right = WD_ALIGN_PARAGRAPH.RIGHT
-    for i, h in enumerate(("Taux TVA", "Base HT", "TVA", "Total TTC")):
+    for i, h in enumerate(("Taux", "Base HT", "TVA", "Total TTC")):
         shade(vt.rows[0].cells[i], GREY)
         cell_text(vt.rows[0].cells[i], h, bold=True, size=8.5, align=right if i else None)
     cell_text(vt.rows[1].cells[0], "{%tr for r in totaux.taux %}")
@@ -373,12 +373,13 @@ def totals(d: object, *, credit: bool = False) -> None:
             cell_text(r1[0], "{%tr endif %}")
 
     line("Remise globale", "−{{ totaux.remise }}", "totaux.remise")
-    line("Total HT", sign + "{{ totaux.ht }}", bold=True)
-    line("Total TVA", sign + "{{ totaux.tva }}")
-    line("Total TTC", sign + "{{ totaux.ttc }}", bold=True, fill=GREY)
     if not credit:
         line("Total des travaux TTC", "{{ total_travaux_ttc }}", "total_travaux_ttc")
         line("Acomptes déjà facturés TTC", "−{{ acomptes_ttc }}", "acomptes_ttc")
+    line("Total HT{% if acomptes_ttc %} après acomptes{% endif %}", sign + "{{ totaux.ht }}", bold=True)
+    line("Total TVA", sign + "{{ totaux.tva }}")
+    line("Total TTC", sign + "{{ totaux.ttc }}", bold=True, fill=GREY)
+    if not credit:
         line("Déjà réglé", "−{{ deja_regle }}", "deja_regle")
         line("Avoirs", "−{{ avoirs }}", "avoirs")
     # widths of the nested tables need their grid set once rows exist
@@ -464,7 +465,10 @@ def sales_document(kind: str) -> object:
     if kind in ("facture", "acquittee"):
         deposits_table(d)
     totals(d, credit=(kind == "avoir"))
-    if kind in ("facture", "acompte", "acquittee"):
+    if kind == "acquittee":
+        p = para(d, after=4)
+        run(p, "Reste à payer : {{ reste_du }}", bold=True, size=11)
+    if kind in ("facture", "acompte"):
         p = para(d, after=4)
         run(p, "Net à payer : ", bold=True, size=11)
         run(p, "{{ reste_du }}", bold=True, size=11)

@@ -368,7 +368,7 @@ def invoice_context(store: FileStore, ref: str, as_of: dt.date, *, paid_copy: bo
         pays = [p for p in pays if str(p["id"]) not in cancelled]
         last = max(pays, key=lambda p: (p["date"], str(p["id"]))) if pays else None
         acquitted = {"date": long_date(last["date"]) if last else "",
-                     "mode": _s(last["mode"]).lower() if last else "",
+                     "mode": PAYMENT_MODES_TEXT.get(_s(last["mode"]), _s(last["mode"]).lower()) if last else "",
                      "reglements": [{"date": long_date(p["date"]), "mode": _s(p["mode"]),
                                      "montant": euros(p["amount"]), "reference": _s(p["reference"])} for p in pays]}
     title = {"facture": "Facture", "acompte": "Facture d'acompte", "avoir": "Avoir"}[kind]
@@ -376,7 +376,7 @@ def invoice_context(store: FileStore, ref: str, as_of: dt.date, *, paid_copy: bo
         "titre": title, "type": "acquittee" if paid_copy else kind, "entreprise": company(params), "client": client,
         "doc": doc, "lignes": items,
         "acomptes": [{"libelle": x["designation"], "total_ht": x["total_ht"], "tva": x["tva"]} for x in deductions],
-        "acomptes_ttc": euros(-(r["deducted_ttc"] or ZERO)) if r["deducted_ttc"] else "",
+        "acomptes_ttc": euros(r["deducted_ttc"]) if r["deducted_ttc"] else "",
         "total_travaux_ttc": euros(t.ttc + (r["deducted_ttc"] or ZERO)) if r["deducted_ttc"] else "",
         "totaux": totals_block(t),
         "deja_regle": euros(paid) if paid else "", "avoirs": euros(r["credited"]) if r["credited"] else "",
