@@ -342,3 +342,16 @@ def test_issuing_produces_the_document_and_sans_document_skips_it(chain: dict[st
     ok(own_book, "devis", "accepter", q, au="2026-06-25")
     skipped = ok(own_book, "commande", "creer", "--devis", q, "--sans-document", au="2026-06-25")
     assert "documents" not in skipped
+
+
+@needs_soffice
+def test_document_email_writes_a_draft_with_the_pdf_attached(chain: dict[str, Any], own_book: Path) -> None:
+    import email
+
+    data = ok(own_book, "document", "facture", chain["inv2"], "--email", au="2026-06-25")
+    [sending] = data["envois"]
+    draft = Path(sending["brouillon"])
+    msg = email.message_from_bytes(draft.read_bytes())
+    assert msg["X-Unsent"] == "1"
+    [pdf] = [p for p in msg.walk() if p.get_content_type() == "application/pdf"]
+    assert pdf.get_payload(decode=True) == Path(data["documents"][0]).read_bytes()

@@ -31,6 +31,10 @@ def register(sub: Any, common: Common) -> None:
         p.add_argument("numero", metavar="NUM")
         p.add_argument("--pdf", action="store_true", help="le PDF (par défaut)")
         p.add_argument("--docx", action="store_true", help="le DOCX, modifiable dans Word")
+        p.add_argument("--email", action="store_true",
+                       help="préparer l'e-mail au client (brouillon .eml, PDF joint), noté au Journal des envois")
+        p.add_argument("--smtp", action="store_true",
+                       help="avec --email : l'envoyer par le serveur SMTP des Paramètres")
         p.set_defaults(doc_kind=kind)
 
 
@@ -41,13 +45,36 @@ def cmd_document(ctx: Context) -> int:
     store = ctx.store()
     planned = jobs.plan(store, ctx.book, a.doc_kind, a.numero, ctx.as_of)
     want_docx = bool(a.docx)
-    want_pdf = bool(a.pdf) or not want_docx
+    want_pdf = bool(a.pdf) or a.email or not want_docx
     done = jobs.produce(ctx.book, [planned], pdf=want_pdf, docx=want_docx)
     if done.warnings and not done.written and not done.kept:
         return fail([Issue(w.code, w.message.replace(" L'opération elle-même est faite ; relancez", " Relancez"),
                            w.where) for w in done.warnings], ctx.json)
-    out(ctx, "\n".join(done.lines(ctx.book.parent)), done.json(), done.warnings)
+    message = "\n".join(done.lines(ctx.book.parent))
+    data = done.json()
+    warnings = list(done.warnings)
+    if a.email or a.smtp:
+        message, data, warnings = _email(ctx, a.doc_kind, planned.number, done, message, data, warnings)
+    out(ctx, message, data, warnings)
     return 0
+
+
+def _email(ctx: Context, kind: str, number: str, done: Any, message: str, data: dict[str, Any],
+           warnings: list[Issue]) -> tuple[str, dict[str, Any], list[Issue]]:
+    """The document's e-mail (pyxl.documents.mail, issue 5 part B): an .eml draft beside the PDF,
+    sent by SMTP with --smtp, journaled either way. A failed sending is a warning."""
+    from pyxl.documents import mail
+
+    pdfs = [p for p in (*done.written, *done.kept) if p.suffix == ".pdf"]
+    doc = mail.outgoing_for(ctx.store(), kind, number, pdfs)
+    report = mail.send_documents(ctx.book, [doc], as_of=ctx.as_of, now=dt.datetime.now(), smtp=bool(ctx.args.smtp))
+    for s in report.sendings:
+        if s.draft is not None:
+            message += f"\nBrouillon d'e-mail : {s.draft.relative_to(ctx.book.parent)}"
+        if s.result == mail.SENT:
+            message += f"\nE-mail envoyé à {s.doc.to}."
+    data["envois"] = [s.to_json() for s in report.sendings]
+    return message, data, [*warnings, *report.warnings]
 
 
 # --------------------------------------------------------------------------- after an issuing action
