@@ -228,7 +228,7 @@ def footer(d: object) -> None:
             "{% if entreprise.email %} — {{ entreprise.email }}{% endif %}", size=7, color=RGBColor(0x55, 0x55, 0x55))
     p3 = f.add_paragraph()
     p3.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    run(p3, "{{ titre }} {{ doc.numero }} — Page ", size=7.5)
+    run(p3, "{{ titre }}{% if doc.numero %} {{ doc.numero }}{% endif %} — Page ", size=7.5)
     field(p3, "PAGE", "1")
     run(p3, " sur ", size=7.5)
     field(p3, "NUMPAGES", "1")

@@ -92,7 +92,7 @@ def documents_after(ctx: Context, wanted: Sequence[tuple[str, str]], result: Any
         for kind, number in wanted:
             planned.append(jobs.plan(store, ctx.book, kind, number, ctx.as_of))
         done = jobs.produce(ctx.book, planned)
-    except Exception as exc:  # noqa: BLE001 - the action is written: nothing here may turn it into a failure
+    except Exception as exc:  # the action is written: nothing here may turn it into a failure
         for kind, number in wanted:
             done.warnings.append(Issue("document.echec", f"Document {kind} {number} non produit ({type(exc).__name__} : "
                                                          f"{exc}). L'opération elle-même est faite ; relancez : "

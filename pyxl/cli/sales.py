@@ -159,9 +159,8 @@ def cmd_quote_create(ctx: Context) -> int:
 
 
 def cmd_quote_send(ctx: Context) -> int:
-    from pyxl.services.quotes import send_quote
-
     from pyxl.cli.document_cmd import apply_with_documents
+    from pyxl.services.quotes import send_quote
 
     return apply_with_documents(ctx, lambda store: send_quote(store, ctx.args.numero, ctx.as_of),
                                 lambda res: [("devis", str(res.data["numero"]))])
@@ -303,9 +302,8 @@ def cmd_quote_list(ctx: Context) -> int:
 
 # --------------------------------------------------------------------------- commande
 def cmd_order_create(ctx: Context) -> int:
-    from pyxl.services.orders import create_order
-
     from pyxl.cli.document_cmd import apply_with_documents
+    from pyxl.services.orders import create_order
 
     return apply_with_documents(ctx, lambda store: create_order(store, ctx.args.devis, ctx.as_of),
                                 lambda res: [("commande", str(res.data["numero"]))])
@@ -407,9 +405,8 @@ def cmd_credit_create(ctx: Context) -> int:
 
 
 def cmd_issue(ctx: Context) -> int:
-    from pyxl.services.invoices import issue
-
     from pyxl.cli.document_cmd import apply_with_documents
+    from pyxl.services.invoices import issue
 
     return apply_with_documents(ctx, lambda store: issue(store, ctx.args.reference, ctx.as_of), _issued_documents)
 

@@ -186,7 +186,8 @@ def client_block(client: Row | Mapping[str, Any] | None, fallback_name: str = ""
 # --------------------------------------------------------------------------- lines and totals
 def line_items(lines: Sequence[Row]) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     """(ordinary lines, deduction lines such as deposits already invoiced)."""
-    items, deductions = [], []
+    items: list[dict[str, str]] = []
+    deductions: list[dict[str, str]] = []
     for ln in lines:
         item = {"designation": _s(ln["designation"]), "quantite": qty(ln["qty"]), "unite": _s(ln["unit"]),
                 "pu_ht": euros(ln["unit_price"]), "remise": pct(ln["discount_pct"]) if ln["discount_pct"] else "",
@@ -297,7 +298,7 @@ def order_context(store: FileStore, number: str, as_of: dt.date) -> dict[str, An
 def _accepted(store: FileStore, quote: str) -> dt.date | None:
     from pyxl.services.quotes import get_quote
 
-    return get_quote(store, quote)["accepted_on"]  # type: ignore[no-any-return]
+    return get_quote(store, quote)["accepted_on"]
 
 
 # --------------------------------------------------------------------------- invoices

@@ -103,13 +103,13 @@ def plan(store: FileStore, book: Path, kind: str, number: str, as_of: dt.date) -
             kind = actual
             ctx = cx.invoice_context(store, number, as_of)
     ctx = cx.clean(ctx)
-    title, _, sub = cx.KINDS[kind]
+    sub = cx.KINDS[kind][2]
     params = store.parameters()
     number_shown = ctx["doc"]["numero"]
     stem = names.document_name(number_shown, ctx["client"]["nom"], "acquittée" if kind == "acquittee" else "",
                                ext="").removesuffix(".")
-    where = names.folder(book.parent, params.get("dossier_documents") or "Documents", int(ctx["annee"]), sub)
-    return Planned(kind, number_shown, ctx, where, stem)
+    place = names.folder(book.parent, params.get("dossier_documents") or "Documents", int(ctx["annee"]), sub)
+    return Planned(kind, number_shown, ctx, place, stem)
 
 
 def plan_letter(store: FileStore, book: Path, client: str, subject: str, paragraphs: Sequence[str],
@@ -151,7 +151,7 @@ def produce(book: Path, planned: Sequence[Planned], *, pdf: bool = True, docx: b
             try:
                 tpl = render.template_path(cx.KINDS[p.kind][1], book_dir)
                 render.render_docx(tpl, p.context, out, logo)
-            except Exception as exc:  # noqa: BLE001 - any failure of one document is reported, the others go on
+            except Exception as exc:  # any failure of one document is reported; the others go on
                 res.warnings.append(_failed(p, f"le modèle n'a pas pu être rempli ({type(exc).__name__} : {exc})"))
                 continue
             rendered.append((p, out, fpdf, fdocx))

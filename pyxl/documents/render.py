@@ -120,7 +120,7 @@ class Word:  # pragma: no cover - Windows only, untested here
 
     def convert(self, docx: Sequence[Path], outdir: Path) -> list[Path]:
         try:
-            import win32com.client  # type: ignore[import-not-found]
+            import win32com.client
         except ImportError as exc:
             raise ConversionError("ni LibreOffice ni Word (pywin32) ne sont disponibles pour faire les PDF") from exc
         word = win32com.client.DispatchEx("Word.Application")
