@@ -355,3 +355,33 @@ def test_document_email_writes_a_draft_with_the_pdf_attached(chain: dict[str, An
     assert msg["X-Unsent"] == "1"
     [pdf] = [p for p in msg.walk() if p.get_content_type() == "application/pdf"]
     assert pdf.get_payload(decode=True) == Path(data["documents"][0]).read_bytes()
+
+
+def _png(path: Path) -> Path:
+    """A 2×2 red PNG written with the standard library."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * 2 for _ in range(2))
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return path
+
+
+def test_logo_beside_the_workbook_is_printed_and_own_templates_win(chain: dict[str, Any], tmp_path: Path) -> None:
+    book = tmp_path / "SYC_Gestion.xlsm"
+    shutil.copyfile(chain["book"], book)
+    store = FileStore(book)
+    p = jobs.plan(store, book, "facture", chain["inv2"], dt.date(2026, 6, 25))
+    assert render.logo_path(tmp_path) is None
+    _png(tmp_path / "logo.png")
+    (tmp_path / "modeles").mkdir()
+    shutil.copyfile(render.TEMPLATES / "avoir.docx", tmp_path / "modeles" / "facture.docx")
+    done = jobs.produce(book, [p], pdf=False, docx=True)
+    [docx] = done.written
+    with zipfile.ZipFile(docx) as z:
+        assert any(n.startswith("word/media/") for n in z.namelist())
+    assert any(t.startswith("AVOIR") or "Montant de l'avoir" in t for t in _docx_paragraphs(docx))
