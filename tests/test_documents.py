@@ -90,7 +90,10 @@ def chain(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     inv2 = ok(book, "facture", "creer", "--commande", o2, "--emettre", au="2026-06-22")["numero"]
     cr = ok(book, "avoir", "creer", "--facture", inv2, "--motif", HOSTILE, "--ligne", "MO-H:1", "--emettre",
             au="2026-06-23")["numero"]
-    return {"book": book, "q1": q1, "o1": o1, "dep": dep, "inv1": inv1, "q2": q2, "inv2": inv2, "cr": cr}
+    many = [x for i in range(70) for x in ("--ligne", f"RAD-ACI:{i + 1}")]
+    q3 = ok(book, "devis", "creer", "--client", "C00003", "--nature", "installation", "--logement-plus-2-ans", "oui",
+            *many, au="2026-06-02")["numero"]
+    return {"book": book, "q1": q1, "o1": o1, "dep": dep, "inv1": inv1, "q2": q2, "inv2": inv2, "cr": cr, "q3": q3}
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +107,8 @@ def docs(chain: dict[str, Any]) -> dict[str, Path]:
     wanted = {"devis_conso": ("devis", chain["q1"]), "devis_pro": ("devis", chain["q2"]),
               "commande": ("commande", chain["o1"]), "acompte": ("facture", chain["dep"]),
               "facture_conso": ("facture", chain["inv1"]), "facture_pro": ("facture", chain["inv2"]),
-              "avoir": ("avoir", chain["cr"]), "acquittee": ("acquittee", chain["inv1"])}
+              "avoir": ("avoir", chain["cr"]), "acquittee": ("acquittee", chain["inv1"]),
+              "devis_long": ("devis", chain["q3"])}
     planned = {k: jobs.plan(store, book, kind, num, day) for k, (kind, num) in wanted.items()}
     calls: list[int] = []
     real = render.converter()
@@ -385,3 +389,18 @@ def test_logo_beside_the_workbook_is_printed_and_own_templates_win(chain: dict[s
     with zipfile.ZipFile(docx) as z:
         assert any(n.startswith("word/media/") for n in z.namelist())
     assert any(t.startswith("AVOIR") or "Montant de l'avoir" in t for t in _docx_paragraphs(docx))
+
+
+@needs_soffice
+def test_long_quote_repeats_the_table_header_and_numbers_its_pages(docs: dict[str, Path]) -> None:
+    pdf = docs["devis_long"]
+    n = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
+                                                          text=True).stdout).group(1))  # type: ignore[union-attr]
+    assert n >= 2
+    for page in range(1, n + 1):
+        raw = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-layout", str(pdf), "-"],
+                             capture_output=True, check=True).stdout.decode()
+        text = flat(raw)
+        assert f"Page {page} sur {n}" in text
+        if "Radiateur acier" in text:
+            assert "Désignation" in text and "Total HT" in text, f"page {page} sans en-tête de tableau"
