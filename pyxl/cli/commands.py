@@ -93,6 +93,9 @@ def register(sub: Any, common: Common) -> None:
 
     sales.register(sub, common)
     demo_cmd.register(sub, common)
+    from pyxl.cli import mail_cmd
+
+    mail_cmd.register(sub, common)
 
     # migrer
     p = _leaf(sub, "migrer", "mettre le classeur à la version actuelle du schéma", common, cmd_migrate)

@@ -85,7 +85,7 @@ def _validate(c: Collector, values: dict[str, Any]) -> dict[str, Any]:
     # postal prospecting is lawful unless the client objected (opt-out): blank means yes
     consent = values.get("marketing_mail")
     out["marketing_mail"] = c.check("client.marketing", lambda: fields.choice(
-        consent if consent not in (None, "") else YES, (YES, NO), label="Accepte la prospection"))
+        consent if consent not in (None, "") else YES, (YES, NO), label="La prospection (courriers commerciaux)"))
     return out
 
 
