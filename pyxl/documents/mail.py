@@ -473,9 +473,9 @@ def send_documents(book: Path, docs: Sequence[Outgoing], *, as_of: dt.date, now:
                     s.result = SENT
             except SendError as exc:
                 s.result, s.error = FAILED, str(exc)
-                warnings.append(Issue("envoi.echec", f"{where} : envoi impossible, {s.error} Le document reste "
-                                                     "émis ; relancez l'envoi une fois corrigé.", where,
-                                      Severity.WARNING))
+                warnings.append(Issue("envoi.echec", f"{where} : envoi impossible, {s.error} Rien n'est annulé "
+                                                     "(pièce et PDF restent) ; relancez l'envoi une fois corrigé.",
+                                      where, Severity.WARNING))
             except OSError as exc:
                 s.result, s.error = FAILED, f"fichier illisible ou non écrit ({exc.strerror or exc})"
                 warnings.append(Issue("envoi.echec", f"{where} : {s.error}.", where, Severity.WARNING))
