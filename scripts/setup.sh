@@ -19,8 +19,14 @@ if ! "$PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)'; t
 fi
 
 # System packages (Debian/Ubuntu). LibreOffice headless is used by the tests to open the workbook.
+# Documents: LibreOffice Writer turns the .docx into PDF; the templates use Calibri, for which
+# Carlito is metric-compatible (same line breaks as in Word), Liberation for the rest.
 PKGS=()
 "$PY" -c 'import ensurepip, venv' >/dev/null 2>&1 || PKGS+=(python3-venv)
+dpkg -s libreoffice-writer-nogui >/dev/null 2>&1 || dpkg -s libreoffice-writer >/dev/null 2>&1 \
+  || PKGS+=(libreoffice-writer-nogui)
+fc-list 2>/dev/null | grep -qi carlito || PKGS+=(fonts-crosextra-carlito)
+fc-list 2>/dev/null | grep -qi "liberation sans" || PKGS+=(fonts-liberation)
 if [ "$WITH_TESTS" = 1 ]; then
   command -v soffice >/dev/null 2>&1 || PKGS+=(libreoffice-calc-nogui)
   command -v pdftoppm >/dev/null 2>&1 || PKGS+=(poppler-utils)

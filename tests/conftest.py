@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,10 @@ from typing import Any
 import pytest
 
 from pyxl.workbook.builder import build
+
+# Issuing commands also produce their PDF through LibreOffice (about a second each): the suite
+# drives thousands of them, so documents are off unless a test turns them on (tests/test_documents*.py).
+os.environ.setdefault("SYC_SANS_DOCUMENT", "1")
 
 TESTS = Path(__file__).resolve().parent
 DATA = TESTS / "data"

@@ -49,8 +49,9 @@ T_KINDS = Table(
 )
 KINDS_SCHEMA = SCHEMA.with_tables(T_KINDS)
 # The tables of schema version 1, the version of the LibreOffice-saved fixture (tests/data/libreoffice).
+# (its clients lack the « Accepte la prospection » of version 3)
 V1_SCHEMA = dataclasses.replace(SCHEMA, version=1, tables=tuple(
-    t for t in SCHEMA.tables
+    dataclasses.replace(t, columns=tuple(c for c in t.columns if c.key != "marketing_mail")) for t in SCHEMA.tables
     if t.name in ("tParametres", "tCompteurs", "tClients", "tArticles", "tSecteurs", "tJournalAudit")))
 
 
@@ -146,7 +147,7 @@ def test_appends_change_only_the_sheet_and_table_parts(book, tmp_path):
     assert_zip_sound(book)
     assert [r["code"] for r in rows(book, "tClients")] == ["C001", "C002"]
     # the first row went into the placeholder row: the table grew by one row only
-    assert ooxml.Package(str(book)).table("tClients").ref == (1, 1, 19, 3)
+    assert ooxml.Package(str(book)).table("tClients").ref == (1, 1, len(SCHEMA.table("tClients").columns), 3)
 
 
 HOSTILE = [

@@ -46,6 +46,19 @@ NS = {"m": ooxml.NS_MAIN, "r": ooxml.NS_R,
       "ep": "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
       "cp": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"}
 
+# Schema version 2: without the « Journal des envois », the clients' « Accepte la prospection » and the
+# SMTP parameters of version 3.
+V3_TABLES = ("tEnvois",)
+V3_CLIENT_COLUMNS = ("marketing_mail",)
+V2_CLIENTS = dataclasses.replace(T_CLIENTS, columns=tuple(
+    c for c in T_CLIENTS.columns if c.key not in V3_CLIENT_COLUMNS))
+V2_SCHEMA = dataclasses.replace(
+    SCHEMA,
+    version=2,
+    tables=tuple(V2_CLIENTS if t.name == "tClients" else t for t in SCHEMA.tables if t.name not in V3_TABLES),
+    parameters=tuple(p for p in SCHEMA.parameters if not p.code.startswith("smtp_")),
+)
+NEW_IN_V3 = [t for t in SCHEMA.tables if t.name in V3_TABLES]
 # Schema version 1: without the sales-chain tables of version 2, nor its « Chaudière THPE » category.
 V2_TABLES = ("tReglesTVA", "tDevis", "tLignesDevis", "tCommandes", "tFactures", "tLignesFactures", "tReglements",
              "tClotures")
@@ -53,12 +66,12 @@ V1_ARTICLES = dataclasses.replace(T_ARTICLES, columns=tuple(
     dataclasses.replace(c, choices=tuple(v for v in CATEGORIES if v != "Chaudière THPE")) if c.key == "category"
     else c for c in T_ARTICLES.columns))
 V1_SCHEMA = dataclasses.replace(
-    SCHEMA,
+    V2_SCHEMA,
     version=1,
-    tables=tuple(V1_ARTICLES if t.name == "tArticles" else t for t in SCHEMA.tables if t.name not in V2_TABLES),
+    tables=tuple(V1_ARTICLES if t.name == "tArticles" else t for t in V2_SCHEMA.tables if t.name not in V2_TABLES),
 )
 # Schema version 0: version 1 without tSecteurs nor the « Catégorie » of tClients.
-OLD_CLIENTS = dataclasses.replace(T_CLIENTS, columns=tuple(c for c in T_CLIENTS.columns if c.key != "category"))
+OLD_CLIENTS = dataclasses.replace(V2_CLIENTS, columns=tuple(c for c in V2_CLIENTS.columns if c.key != "category"))
 OLD_SCHEMA = dataclasses.replace(
     V1_SCHEMA,
     version=0,
@@ -66,19 +79,28 @@ OLD_SCHEMA = dataclasses.replace(
 )
 NEW_IN_V2 = [t for t in SCHEMA.tables if t.name in V2_TABLES]
 V1_BOOK = DATA / "v1" / "syc_v1.xlsm"  # the committed version-1 workbook, with data (see its README)
+V2_BOOK = DATA / "v2" / "syc_v2.xlsm"  # the committed version-2 workbook, with data (see its README)
 
 THPE_ADDED = "ajout de « Chaudière THPE » à la liste de choix de la colonne « Catégorie » (table tArticles)"
 V2_SHEETS_ADDED = [f"ajout de la feuille {t.sheet} (table {t.name})" for t in NEW_IN_V2]
+V3_SHEETS_ADDED = [f"ajout de la feuille {t.sheet} (table {t.name})" for t in NEW_IN_V3]
+CONSENT_ADDED = "ajout de la colonne « Accepte la prospection » à la table tClients"
 VAT_STEP = ("étape de données de la version 2 : règles de TVA par défaut dans la feuille « Règles TVA », "
             "si elle est vide")
+V3_STEP = ("étape de données de la version 3 : paramètres d'envoi des e-mails (SMTP) ajoutés à la feuille "
+           "« Paramètres » ; « Accepte la prospection » à Oui pour les clients existants (prospection postale : "
+           "permise sauf opposition)")
 # what migrating the version-0 book of `old_book` does
 OLD_BOOK_DONE = [
     "ajout de la colonne « Catégorie » à la table tClients",
+    CONSENT_ADDED,
     THPE_ADDED,
     "ajout de la feuille Secteurs (table tSecteurs)",
     *V2_SHEETS_ADDED,
+    *V3_SHEETS_ADDED,
     f"mise à jour de la version du schéma : 0 → {SCHEMA.version}",
     VAT_STEP,
+    V3_STEP,
 ]
 CLIENTS = [
     {"code": "C001", "kind": "Particulier", "name": "Dupont", "address": "1 rue des Lilas", "postcode": "69001",
@@ -193,17 +215,22 @@ def test_migrate_old_book(old_book: Path) -> None:
     assert all(store.rows(t.name) == [] for t in NEW_IN_V2 if t.name != "tReglesTVA")
     assert [dict(r.values) for r in store.rows("tReglesTVA")] == default_vat_rules(old_book.parent)
     rows = [dict(r.values) for r in store.rows("tClients")]
-    assert [{k: v for k, v in r.items() if k != "category"} for r in rows] == old_rows
+    assert [{k: v for k, v in r.items() if k not in ("category", "marketing_mail")} for r in rows] == old_rows
     assert [r["category"] for r in rows] == [None, None]
+    assert [r["marketing_mail"] for r in rows] == ["Oui", "Oui"]  # postal prospecting: lawful unless refused
+    # the parameters of version 3 were added, with their defaults
+    params = {r["code"]: r["value"] for r in store.rows("tParametres")}
+    assert params["smtp_port"] == "587" and params["smtp_starttls"] == "Oui" and params["smtp_serveur"] is None
     store.close()
 
     # only the parts concerned changed; every other entry is the very same compressed bytes
     after = raw_entries(old_book)
     changed = {"[Content_Types].xml", "xl/_rels/workbook.xml.rels", "xl/workbook.xml", "docProps/app.xml",
-               "docProps/custom.xml", clients_part, "xl/tables/table3.xml", articles_part, "xl/styles.xml"}
+               "docProps/custom.xml", clients_part, "xl/tables/table3.xml", articles_part, "xl/styles.xml",
+               sheet_part(old_book, "Paramètres"), "xl/tables/table1.xml"}  # the parameters of version 3
     added = set(after) - set(before)
-    # the new sheets and tables take the next free numbers: 6 for Secteurs, then the tables of version 2
-    new = range(6, 6 + 1 + len(NEW_IN_V2))
+    # the new sheets and tables take the next free numbers: 6 for Secteurs, then the tables of versions 2 and 3
+    new = range(6, 6 + 1 + len(NEW_IN_V2) + len(NEW_IN_V3))
     assert added == {*(f"xl/worksheets/sheet{i}.xml" for i in new), *(f"xl/tables/table{i}.xml" for i in new),
                      *(f"xl/worksheets/_rels/sheet{i}.xml.rels" for i in new)}
     assert set(before) <= set(after)
@@ -225,7 +252,7 @@ def test_migrated_structure(old_book: Path) -> None:
     names = [s.get("name") for s in sheets]
     # in schema order: Secteurs after Articles, the tables of version 2 after it, before the audit journal
     assert names == ["Paramètres", "Compteurs", "Clients", "Articles", "Secteurs",
-                     *(t.sheet for t in NEW_IN_V2), "Journal d'audit"]
+                     *(t.sheet for t in NEW_IN_V2), *(t.sheet for t in NEW_IN_V3), "Journal d'audit"]
     assert names == [t.sheet for t in SCHEMA.tables]
     assert len({s.get("sheetId") for s in sheets}) == len(sheets)
     assert wb.find(f"m:definedNames/m:definedName[@name='{VERSION_NAME}']", NS).text == str(SCHEMA.version)
@@ -256,10 +283,12 @@ def test_migrated_structure(old_book: Path) -> None:
     assert clients.get("ref") == f"A1:{ooxml.col_letter(n)}3"
     assert clients.find("m:autoFilter", NS).get("ref") == clients.get("ref")
     cols = clients.findall("m:tableColumns/m:tableColumn", NS)
-    assert cols[-1].get("name") == "Catégorie" and len({c.get("id") for c in cols}) == n
+    assert [c.get("name") for c in cols[-2:]] == ["Catégorie", "Accepte la prospection"]
+    assert len({c.get("id") for c in cols}) == n
     assert clients.find("m:tableColumns", NS).get("count") == str(n)
     sheet = read_part(old_book, sheet_part(old_book, "Clients"))
     assert b'sqref="S2:S1048576"' in sheet and b"Commer\xc3\xa7ant-artisan,Autre" in sheet
+    assert b'sqref="T2:T1048576"' in sheet and b'"Oui,Non"' in sheet
 
     # the drop-down of the articles' « Catégorie » offers the category added by version 2
     articles = xml(old_book, sheet_part(old_book, "Articles"))
@@ -269,6 +298,14 @@ def test_migrated_structure(old_book: Path) -> None:
     assert dv.get("error") == "Choisissez une valeur de la liste : " + ", ".join(CATEGORIES)
     assert len(articles.findall("m:dataValidations/m:dataValidation", NS)) == int(
         articles.find("m:dataValidations", NS).get("count"))
+
+
+def v1_data(store: FileStore) -> dict[str, list[dict]]:
+    """The rows of the tables of version 1, without the columns and parameters version 3 adds."""
+    params = {p.code for p in SCHEMA.parameters} - {p.code for p in V1_SCHEMA.parameters}
+    return {t.name: [{k: v for k, v in r.values.items() if k not in V3_CLIENT_COLUMNS}
+                     for r in store.rows(t.name) if not (t.name == "tParametres" and r["code"] in params)]
+            for t in V1_SCHEMA.tables}
 
 
 def test_version_1_workbook(tmp_path: Path) -> None:
@@ -284,29 +321,32 @@ def test_version_1_workbook(tmp_path: Path) -> None:
     for t in V1_SCHEMA.tables:  # V1_SCHEMA is the schema of this file
         assert list(pkg.table(t.name).headers) == [c.header for c in t.columns]
     articles_part = pkg.table("tArticles").sheet_part
+    clients_parts = {pkg.table("tClients").sheet_part, pkg.table("tClients").table_part}
+    params_parts = {pkg.table("tParametres").sheet_part, pkg.table("tParametres").table_part}
     pkg.close()
     old_store = FileStore(path, schema=V1_SCHEMA)
-    old = {t.name: [dict(r.values) for r in old_store.rows(t.name)] for t in V1_SCHEMA.tables}
+    old = v1_data(old_store)
     old_store.close()
     assert [len(old[t]) for t in ("tClients", "tArticles", "tSecteurs")] == [1, 2, 1]
     assert old["tArticles"][0]["category"] == "Chaudière gaz"
     old_styles = read_part(path, "xl/styles.xml")
 
-    expected = [THPE_ADDED, *V2_SHEETS_ADDED, "mise à jour de la version du schéma : 1 → 2", VAT_STEP]
+    expected = [CONSENT_ADDED, THPE_ADDED, *V2_SHEETS_ADDED, *V3_SHEETS_ADDED,
+                f"mise à jour de la version du schéma : 1 → {SCHEMA.version}", VAT_STEP, V3_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
     assert_valid(path)
 
-    # version 2, every table of the schema with its headers, the new ones in schema order
+    # the current version, every table of the schema with its headers, the new ones in schema order
     pkg = ooxml.Package(str(path))
-    assert mig.workbook_version(pkg) == 2 == SCHEMA.version
+    assert mig.workbook_version(pkg) == 3 == SCHEMA.version
     for t in SCHEMA.tables:
         assert list(pkg.table(t.name).headers) == [c.header for c in t.columns], t.name
     assert list(pkg.sheets) == [t.sheet for t in SCHEMA.tables]
     pkg.close()
     assert xml(path, "docProps/custom.xml").find(
-        "cp:property[@name='SYC_VersionSchema']/vt:lpwstr", NS).text == "2"
+        "cp:property[@name='SYC_VersionSchema']/vt:lpwstr", NS).text == "3"
 
     store = FileStore(path)
     store.check_version()
@@ -315,17 +355,18 @@ def test_version_1_workbook(tmp_path: Path) -> None:
     assert rules == default_vat_rules(tmp_path)
     assert [(r["nature"], r["category"], r["housing"], r["rate"]) for r in rules] == [
         (r.nature, r.category, r.housing, r.rate) for r in vat.default_rules()]
-    assert all(store.rows(t.name) == [] for t in NEW_IN_V2 if t is not T_VAT_RULES)
-    # the data of version 1, unchanged
-    assert {t.name: [dict(r.values) for r in store.rows(t.name)] for t in V1_SCHEMA.tables} == old
+    assert all(store.rows(t.name) == [] for t in [*NEW_IN_V2, *NEW_IN_V3] if t is not T_VAT_RULES)
+    # the data of version 1, unchanged, but the rows version 3 adds to them
+    assert v1_data(store) == old
+    assert [r["marketing_mail"] for r in store.rows("tClients")] == ["Oui"]
     store.close()
 
     # the parts: the VBA project and all the others byte for byte, but those the migration edits
     after = raw_entries(path)
     changed = {"[Content_Types].xml", "xl/_rels/workbook.xml.rels", "xl/workbook.xml", "docProps/app.xml",
-               "docProps/custom.xml", "xl/styles.xml", articles_part}
+               "docProps/custom.xml", "xl/styles.xml", articles_part, *clients_parts, *params_parts}
     assert {n for n in before if after.get(n) != before[n]} == changed
-    new = range(7, 7 + len(NEW_IN_V2))  # the six sheets and tables of version 1 keep their numbers
+    new = range(7, 7 + len(NEW_IN_V2) + len(NEW_IN_V3))  # the six sheets and tables of version 1 keep their numbers
     assert set(after) - set(before) == {
         *(f"xl/worksheets/sheet{i}.xml" for i in new), *(f"xl/worksheets/_rels/sheet{i}.xml.rels" for i in new),
         *(f"xl/tables/table{i}.xml" for i in new)}
@@ -361,11 +402,87 @@ def test_version_1_workbook(tmp_path: Path) -> None:
     (invoice,) = store.rows("tFactures")
     assert (invoice["ref"], invoice["number"], invoice["status"], invoice["total_ht"], invoice["created"]) == (
         "BROUILLON-1", None, "Brouillon", Decimal("2450.50"), TODAY)
-    assert {t.name: [dict(r.values) for r in store.rows(t.name)] for t in V1_SCHEMA.tables} == old
+    assert v1_data(store) == old
     assert [dict(r.values) for r in store.rows("tReglesTVA")] == rules
     store.close()
 
     # migrated once: nothing more to do
+    current = path.read_bytes()
+    assert mig.plan(path) == [] and mig.migrate(path) == []
+    assert path.read_bytes() == current
+
+
+def test_version_2_workbook(tmp_path: Path) -> None:
+    """The committed workbook of version 2, with clients (one with hostile text), an article, a
+    sector and a draft quote written by the code of that version, gains the « Journal des envois »,
+    the clients' consent column and the SMTP parameters; everything else is kept byte for byte."""
+    path = tmp_path / "SYC_Gestion.xlsm"
+    shutil.copy(V2_BOOK, path)
+    before, before_bytes = raw_entries(path), path.read_bytes()
+    pkg = ooxml.Package(str(path))
+    assert mig.workbook_version(pkg) == 2
+    for t in V2_SCHEMA.tables:  # V2_SCHEMA is the schema of this file
+        assert list(pkg.table(t.name).headers) == [c.header for c in t.columns], t.name
+    clients_parts = {pkg.table("tClients").sheet_part, pkg.table("tClients").table_part}
+    params_parts = {pkg.table("tParametres").sheet_part, pkg.table("tParametres").table_part}
+    pkg.close()
+    old_store = FileStore(path, schema=V2_SCHEMA)
+    old = {t.name: [dict(r.values) for r in old_store.rows(t.name)] for t in V2_SCHEMA.tables}
+    old_store.close()
+    assert [len(old[t]) for t in ("tClients", "tArticles", "tSecteurs", "tDevis", "tLignesDevis")] == [2, 1, 1, 1, 1]
+    assert old["tClients"][0]["name"] == 'Dupont & Fils <SARL> "l\'Étang"'
+    assert not any(r["code"].startswith("smtp_") for r in old["tParametres"])
+
+    expected = [CONSENT_ADDED, *V3_SHEETS_ADDED, "mise à jour de la version du schéma : 2 → 3", V3_STEP]
+    assert mig.plan(path) == expected
+    assert path.read_bytes() == before_bytes
+    assert mig.migrate(path) == expected
+    assert_valid(path)
+
+    pkg = ooxml.Package(str(path))
+    assert mig.workbook_version(pkg) == 3 == SCHEMA.version
+    for t in SCHEMA.tables:
+        assert list(pkg.table(t.name).headers) == [c.header for c in t.columns], t.name
+    assert list(pkg.sheets) == [t.sheet for t in SCHEMA.tables]
+    pkg.close()
+
+    store = FileStore(path)
+    store.check_version()
+    new = {t.name: [dict(r.values) for r in store.rows(t.name)] for t in V2_SCHEMA.tables}
+    # the data of version 2, unchanged but for what version 3 adds: the consent column, set to Oui
+    # (postal prospecting is lawful unless the client objects), and the SMTP parameters
+    assert [{k: v for k, v in r.items() if k != "marketing_mail"} for r in new["tClients"]] == old["tClients"]
+    assert [r["marketing_mail"] for r in new["tClients"]] == ["Oui", "Oui"]
+    assert new["tParametres"][: len(old["tParametres"])] == old["tParametres"]
+    added = {r["code"]: r["value"] for r in new["tParametres"][len(old["tParametres"]):]}
+    assert added == {"smtp_serveur": None, "smtp_port": "587", "smtp_starttls": "Oui", "smtp_utilisateur": None,
+                     "smtp_expediteur": None}
+    assert {k: v for k, v in new.items() if k not in ("tClients", "tParametres")} == {
+        k: v for k, v in old.items() if k not in ("tClients", "tParametres")}
+    assert store.rows("tEnvois") == []
+    store.close()
+
+    after = raw_entries(path)
+    changed = {"[Content_Types].xml", "xl/_rels/workbook.xml.rels", "xl/workbook.xml", "docProps/app.xml",
+               "docProps/custom.xml", *clients_parts, *params_parts}
+    assert {n for n in before if after.get(n) != before[n]} == changed
+    n = len(V2_SCHEMA.tables) + 1
+    assert set(after) - set(before) == {f"xl/worksheets/sheet{n}.xml", f"xl/worksheets/_rels/sheet{n}.xml.rels",
+                                        f"xl/tables/table{n}.xml"}
+    assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
+    (backup,) = backups(path)
+    assert backup.read_bytes() == before_bytes
+
+    # the migrated workbook records sendings
+    changes = ChangeSet()
+    changes.append("tEnvois", {"at": "2026-03-02T10:00:00", "date": TODAY, "doc": "D2026-0001", "doc_type": "Devis",
+                               "client": "C00001", "client_name": old["tClients"][0]["name"],
+                               "channel": "E-mail brouillon", "recipient": "jean.dupont@example.fr",
+                               "subject": "Devis D2026-0001", "files": "a.pdf ; a.eml", "result": "Préparé"})
+    FileStore(path).apply(changes, as_of=TODAY)
+    assert_valid(path)
+    (sent,) = FileStore(path).rows("tEnvois")
+    assert (sent["client_name"], sent["result"], sent["date"]) == (old["tClients"][0]["name"], "Préparé", TODAY)
     current = path.read_bytes()
     assert mig.plan(path) == [] and mig.migrate(path) == []
     assert path.read_bytes() == current
@@ -593,7 +710,8 @@ def test_user_edited_book(old_book: Path) -> None:
     assert local.get("localSheetId") == audit  # still the audit journal
     ranges = [(c.get("min"), c.get("max"), c.get("width"))
               for c in xml(old_book, clients).findall("m:cols/m:col", NS)]
-    assert ranges[-3:] == [("18", "18", "40.7109375"), ("19", "19", "18.7109375"), ("20", "40", "40.7109375")]
+    assert ranges[-4:] == [("18", "18", "40.7109375"), ("19", "19", "18.7109375"), ("20", "20", "12.7109375"),
+                           ("21", "40", "40.7109375")]
 
 
 def test_prefixed_sheet_and_totals_row(old_book: Path) -> None:
@@ -612,7 +730,7 @@ def test_prefixed_sheet_and_totals_row(old_book: Path) -> None:
     mig.migrate(old_book)
     assert_valid(old_book)
     table = xml(old_book, "xl/tables/table3.xml")
-    assert (table.get("ref"), table.find("m:autoFilter", NS).get("ref")) == ("A1:S4", "A1:S3")
+    assert (table.get("ref"), table.find("m:autoFilter", NS).get("ref")) == ("A1:T4", "A1:T3")
     sheet = read_part(old_book, clients)
     assert b"<x:cols>" in sheet and b"<cols" not in sheet and b"xmlns=" not in sheet
     assert [r["category"] for r in FileStore(old_book).rows("tClients")] == [None, None]
@@ -651,7 +769,8 @@ def test_excel_saved_book(excel_fixture: Callable[[str], Path]) -> None:
     assert done == ["ajout de la colonne « Montant » à la table Table1",
                     "ajout de la feuille Nouveau (table tNouveau)",
                     "mise à jour de la version du schéma : 0 → 3",
-                    VAT_STEP]  # it runs (0 < 2 <= 3) and does nothing: this schema has no tReglesTVA
+                    VAT_STEP,  # it runs (0 < 2 <= 3) and does nothing: this schema has no tReglesTVA
+                    V3_STEP]  # nor tParametres nor tClients
     assert_valid(path)
     after = raw_entries(path)
     for name in ("xl/sharedStrings.xml", "xl/worksheets/sheet2.xml", "xl/tables/table2.xml", "xl/theme/theme1.xml"):
@@ -720,12 +839,15 @@ def test_libreoffice_saved_book(tmp_path: Path) -> None:
         SCHEMA, version=SCHEMA.version + 1,
         tables=(*(clients if t.name == "tClients" else t for t in SCHEMA.tables), visits))
     assert mig.migrate(path, target) == [
+        CONSENT_ADDED,
         "ajout de la colonne « Origine du contact » à la table tClients",
         THPE_ADDED,
         *V2_SHEETS_ADDED,
+        *V3_SHEETS_ADDED,
         "ajout de la feuille Visites (table tVisites)",
         f"mise à jour de la version du schéma : 1 → {SCHEMA.version + 1}",
         VAT_STEP,
+        V3_STEP,
     ]
     assert_valid(path)
     after = raw_entries(path)
@@ -736,7 +858,9 @@ def test_libreoffice_saved_book(tmp_path: Path) -> None:
     assert dv.get("sqref") == "H2:H1002"
     assert dv.findtext("m:formula1", namespaces=NS) == '"' + ",".join(CATEGORIES) + '"'
     store = FileStore(path, schema=target)
-    assert [{k: v for k, v in r.values.items() if k != "origin"} for r in store.rows("tClients")] == rows_before
+    assert [{k: v for k, v in r.values.items() if k not in ("origin", "marketing_mail")}
+            for r in store.rows("tClients")] == rows_before
+    assert {r["marketing_mail"] for r in store.rows("tClients")} == {"Oui"}
     assert [dict(r.values) for r in store.rows("tArticles")] == articles_before
     assert [dict(r.values) for r in store.rows("tReglesTVA")] == default_vat_rules(tmp_path)
     assert store.rows("tVisites") == []

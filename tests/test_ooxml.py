@@ -30,6 +30,7 @@ from python_calamine import CalamineWorkbook
 
 from pyxl.workbook import ooxml
 from pyxl.workbook.ooxml import BLANK, Cell, PackageError, RowEdit
+from pyxl.workbook.schema import SCHEMA
 
 NS = ooxml.NS_MAIN
 
@@ -350,8 +351,9 @@ def test_x14_validations_and_revision_uids_are_kept(book, tmp_path):
     t = ooxml._xml(parts[table_part])
     assert t.get(f"{{{XR}}}uid") == "{00000000-000C-0000-FFFF-FFFF00000000}"
     assert t.find(ooxml.q("autoFilter")).get(f"{{{XR}}}uid") == "{00000000-0009-0000-0100-000001000000}"
-    assert t.get("ref") == t.find(ooxml.q("autoFilter")).get("ref") == "A1:S3"
-    assert len(t.findall(f".//{ooxml.q('tableColumn')}")) == 19
+    last = ooxml.col_letter(len(SCHEMA.table("tClients").columns))
+    assert t.get("ref") == t.find(ooxml.q("autoFilter")).get("ref") == f"A1:{last}3"
+    assert len(t.findall(f".//{ooxml.q('tableColumn')}")) == len(SCHEMA.table("tClients").columns)
     assert calamine_cell(dst, "Clients", "C3") == "Durand"
 
 

@@ -89,12 +89,13 @@ def register(sub: Any, common: Common) -> None:
     p.add_argument("--force", action="store_true",
                    help="restaurer même si des pièces ont été émises depuis (leurs numéros ont pu être envoyés)")
 
-    from pyxl.cli import demo_cmd, excel_cmd, report_cmd, sales
+    from pyxl.cli import demo_cmd, excel_cmd, mail_cmd, report_cmd, sales
 
     sales.register(sub, common)
     demo_cmd.register(sub, common)
     excel_cmd.register(sub, common)
     report_cmd.register(sub, common)
+    mail_cmd.register(sub, common)
 
     # migrer
     p = _leaf(sub, "migrer", "mettre le classeur à la version actuelle du schéma", common, cmd_migrate)
@@ -118,6 +119,8 @@ def _client_options(p: argparse.ArgumentParser, *, required: bool) -> None:
     p.add_argument("--categorie", help="commercant-artisan | autre (professionnels)")
     p.add_argument("--actif", help="oui | non")
     p.add_argument("--remarques", help="remarque libre (accès, digicode…)")
+    p.add_argument("--prospection", metavar="OUI_NON",
+                   help="accepte les courriers commerciaux (publipostage --commercial) : oui (défaut) | non")
 
 
 def _article_options(p: argparse.ArgumentParser, *, required: bool) -> None:
@@ -313,7 +316,8 @@ def _client_input(args: argparse.Namespace) -> Any:
     return ClientInput(name=args.nom, kind=args.type, first_name=args.prenom, address=args.adresse,
                        address2=args.complement, postcode=args.cp, city=args.ville, country=args.pays,
                        phone=args.tel, email=args.email, siret=args.siret, vat_number=args.tva_intra,
-                       category=args.categorie, terms=args.conditions, active=args.actif, notes=args.remarques)
+                       category=args.categorie, terms=args.conditions, active=args.actif, notes=args.remarques,
+                       marketing_mail=args.prospection)
 
 
 def cmd_client_add(ctx: Context) -> int:

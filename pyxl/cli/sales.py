@@ -36,8 +36,9 @@ def register(sub: Any, common: Common) -> None:
     p.add_argument("--ref-client", default="", metavar="TEXTE", help="référence ou n° de commande du client")
     p.add_argument("--validite", metavar="JOURS", help="durée de validité (défaut : Paramètres)")
     p.add_argument("--execution", default="", metavar="DATE|TEXTE", help="date ou délai d'exécution")
-    p = _leaf(g, "envoyer", "noter un devis comme envoyé au client", common, cmd_quote_send)
+    p = _leaf(g, "envoyer", "noter un devis comme envoyé au client (et produire son PDF)", common, cmd_quote_send)
     p.add_argument("numero", metavar="NUM")
+    _no_document(p)
     p = _leaf(g, "a-relancer", "devis envoyés sans réponse à relancer", common, cmd_quote_due)
     p.add_argument("--delai", metavar="JOURS", type=_days, help="jours depuis l'envoi (défaut : Paramètres, 7)")
     p = _leaf(g, "relancer", "noter l'appel de relance (et faire un devis révisé avec remise)", common,
@@ -61,6 +62,7 @@ def register(sub: Any, common: Common) -> None:
     g = _group(sub, "commande", "bons de commande", common)
     p = _leaf(g, "creer", "créer le bon de commande d'un devis accepté", common, cmd_order_create)
     p.add_argument("--devis", required=True, metavar="NUM")
+    _no_document(p)
     p = _leaf(g, "realiser", "noter les travaux réalisés", common, cmd_order_done)
     p.add_argument("numero", metavar="NUM")
     p.add_argument("--date", required=True, metavar="JJ/MM/AAAA", help="date de fin des travaux")
@@ -78,11 +80,14 @@ def register(sub: Any, common: Common) -> None:
     p.add_argument("--commande", required=True, metavar="NUM")
     p.add_argument("--pourcentage", required=True, metavar="P", help="ex. 30")
     p.add_argument("--emettre", action="store_true", help="l'émettre aussitôt (numéro définitif)")
+    _no_document(p)
     p = _leaf(g, "creer", "préparer la facture d'une commande réalisée (acomptes déduits)", common, cmd_invoice_create)
     p.add_argument("--commande", required=True, metavar="NUM")
     p.add_argument("--emettre", action="store_true", help="l'émettre aussitôt (numéro définitif)")
+    _no_document(p)
     p = _leaf(g, "emettre", "émettre un brouillon (facture, acompte ou avoir) : numéro définitif", common, cmd_issue)
     p.add_argument("reference", metavar="REF", help="référence du brouillon, ex. BROUILLON-12")
+    _no_document(p)
     p = _leaf(g, "supprimer", "supprimer un brouillon (facture, acompte ou avoir non émis)", common, cmd_delete_draft)
     p.add_argument("reference", metavar="REF", help="référence du brouillon, ex. BROUILLON-12")
     p = _leaf(g, "voir", "afficher une facture, ses lignes et ses règlements", common, cmd_doc_show)
@@ -98,6 +103,7 @@ def register(sub: Any, common: Common) -> None:
     p.add_argument("--ligne", action="append", default=[], metavar="ARTICLE:QTE[:PU_HT]",
                    help="avoir partiel : articles de la facture à créditer (sans --ligne : tout le reste)")
     p.add_argument("--emettre", action="store_true", help="l'émettre aussitôt (numéro définitif)")
+    _no_document(p)
     p = _leaf(g, "voir", "afficher un avoir", common, cmd_doc_show)
     p.add_argument("reference", metavar="NUM")
     p = _leaf(g, "liste", "lister les avoirs", common, cmd_credit_list)
@@ -115,6 +121,23 @@ def register(sub: Any, common: Common) -> None:
               cmd_payment_cancel)
     p.add_argument("id", metavar="ID")
     p.add_argument("--motif", required=True, metavar="TEXTE")
+
+    from pyxl.cli import document_cmd
+
+    document_cmd.register(sub, common)
+
+
+def _no_document(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--sans-document", action="store_true",
+                   help="ne pas produire le PDF (à faire plus tard : syc document …)")
+
+
+def _issued_documents(result: Any) -> list[tuple[str, str]]:
+    """The document of an invoice, deposit invoice or credit note just issued (none for a draft)."""
+    number = result.data.get("numero")
+    if not number:
+        return []
+    return [("avoir" if result.data.get("type") == "Avoir" else "facture", str(number))]
 
 
 def _days(text: str) -> int:
@@ -136,9 +159,11 @@ def cmd_quote_create(ctx: Context) -> int:
 
 
 def cmd_quote_send(ctx: Context) -> int:
+    from pyxl.cli.document_cmd import apply_with_documents
     from pyxl.services.quotes import send_quote
 
-    return _apply(ctx, lambda store: send_quote(store, ctx.args.numero, ctx.as_of))
+    return apply_with_documents(ctx, lambda store: send_quote(store, ctx.args.numero, ctx.as_of),
+                                lambda res: [("devis", str(res.data["numero"]))])
 
 
 def cmd_quote_due(ctx: Context) -> int:
@@ -277,9 +302,11 @@ def cmd_quote_list(ctx: Context) -> int:
 
 # --------------------------------------------------------------------------- commande
 def cmd_order_create(ctx: Context) -> int:
+    from pyxl.cli.document_cmd import apply_with_documents
     from pyxl.services.orders import create_order
 
-    return _apply(ctx, lambda store: create_order(store, ctx.args.devis, ctx.as_of))
+    return apply_with_documents(ctx, lambda store: create_order(store, ctx.args.devis, ctx.as_of),
+                                lambda res: [("commande", str(res.data["numero"]))])
 
 
 def cmd_order_done(ctx: Context) -> int:
@@ -353,7 +380,9 @@ def _then_issue(ctx: Context, make: Any) -> int:
             note_closures(issued, made)
         return issued
 
-    return _apply(ctx, both)
+    from pyxl.cli.document_cmd import apply_with_documents
+
+    return apply_with_documents(ctx, both, _issued_documents)
 
 
 def cmd_deposit(ctx: Context) -> int:
@@ -376,9 +405,10 @@ def cmd_credit_create(ctx: Context) -> int:
 
 
 def cmd_issue(ctx: Context) -> int:
+    from pyxl.cli.document_cmd import apply_with_documents
     from pyxl.services.invoices import issue
 
-    return _apply(ctx, lambda store: issue(store, ctx.args.reference, ctx.as_of))
+    return apply_with_documents(ctx, lambda store: issue(store, ctx.args.reference, ctx.as_of), _issued_documents)
 
 
 def cmd_delete_draft(ctx: Context) -> int:

@@ -40,6 +40,7 @@ class ClientInput:
     terms: str | None = None
     active: str | None = None
     notes: str | None = None
+    marketing_mail: str | None = None
 
 
 def _validate(c: Collector, values: dict[str, Any]) -> dict[str, Any]:
@@ -81,6 +82,10 @@ def _validate(c: Collector, values: dict[str, Any]) -> dict[str, Any]:
     active = values.get("active")
     out["active"] = c.check("client.active", lambda: fields.choice(
         active if active not in (None, "") else YES, (YES, NO), label="Actif"))
+    # postal prospecting is lawful unless the client objected (opt-out): blank means yes
+    consent = values.get("marketing_mail")
+    out["marketing_mail"] = c.check("client.marketing", lambda: fields.choice(
+        consent if consent not in (None, "") else YES, (YES, NO), label="La prospection (courriers commerciaux)"))
     return out
 
 

@@ -57,6 +57,7 @@ VALIDATORS: dict[str, Callable[[str], str]] = {
     "conditions": lambda v: fields.payment_terms(v),
     "jour-mois": lambda v: fields.day_month(v),
     "taux-libre": _rate,
+    "port": lambda v: str(fields.integer(v, label="Le port", minimum=1, maximum=65535)) if v.strip() else "",
 }
 
 

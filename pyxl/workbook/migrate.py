@@ -30,7 +30,17 @@ from pyxl.core.issues import Issue, Refused
 from pyxl.workbook import builder, filestore, ooxml
 from pyxl.workbook.filestore import ChangeSet, FileStore
 from pyxl.workbook.ooxml import NS_CT, NS_MAIN, NS_PR, NS_R, q
-from pyxl.workbook.schema import SCHEMA, T_VAT_RULES, VERSION_NAME, Column, Schema, Table
+from pyxl.workbook.schema import (
+    SCHEMA,
+    T_CLIENTS,
+    T_PARAMS,
+    T_VAT_RULES,
+    VERSION_NAME,
+    YES,
+    Column,
+    Schema,
+    Table,
+)
 
 # A data step receives a FileStore on the already restructured (and re-versioned) temporary copy
 # and returns the changes to write, or None. STEPS[v] runs when a workbook older than v is
@@ -987,6 +997,26 @@ def _seed_vat_rules(store: FileStore) -> ChangeSet | None:
     changes = ChangeSet()
     for rule in rules:
         changes.append(T_VAT_RULES.name, rule)
+    return changes
+
+
+@_data_step(3, "paramètres d'envoi des e-mails (SMTP) ajoutés à la feuille « Paramètres » ; « Accepte la "
+               "prospection » à Oui pour les clients existants (prospection postale : permise "
+               "sauf opposition)")
+def _sending_settings(store: FileStore) -> ChangeSet | None:
+    """The parameters a version-3 workbook starts with, that an older one lacks; existing clients
+    accept marketing letters (postal prospecting is lawful unless the client objected)."""
+    changes = ChangeSet()
+    names = {t.name for t in store.schema.tables}
+    if T_PARAMS.name in names:
+        have = {str(r["code"] or "").strip().lower() for r in store.rows(T_PARAMS.name)}
+        for row in builder.default_rows(store.schema).get(T_PARAMS.name, []):
+            if row["code"] not in have:
+                changes.append(T_PARAMS.name, row)
+    if T_CLIENTS.name in names and "marketing_mail" in {c.key for c in store.schema.table(T_CLIENTS.name).columns}:
+        for r in store.rows(T_CLIENTS.name):
+            if r.get("marketing_mail") in (None, ""):
+                changes.update(T_CLIENTS.name, r.row, {"marketing_mail": YES})
     return changes
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Hidden defined name that carries the schema version inside the workbook.
 VERSION_NAME = "_SYC_VersionSchema"
@@ -248,6 +248,11 @@ T_CLIENTS = Table(
         Column("created", "Créé le", Kind.DATE, width=12),
         Column("active", "Actif", Kind.BOOL, width=8),
         Column("notes", "Remarques", width=40, max_len=1000),
+        # version 3, last so that a migrated table and a new one have the same columns
+        Column("marketing_mail", "Accepte la prospection", Kind.BOOL, width=12,
+               help=("courrier postal de prospection (publipostage --commercial) : permis sauf opposition "
+                     "du client (Non = il s'y oppose) ; vide = Oui. Ne vaut pas accord pour la "
+                     "prospection par e-mail.")),
     ),
 )
 
@@ -526,6 +531,37 @@ T_CLOSURES = Table(
     ),
 )
 
+# --------------------------------------------------------------------------------------------
+# Documents sent (schema version 3)
+SEND_DOC_TYPES = ("Devis", "Bon de commande", "Facture", "Facture d'acompte", "Avoir", "Facture acquittée",
+                  "Lettre")
+SEND_CHANNELS = ("E-mail brouillon", "E-mail SMTP", "Courrier", "Publipostage")
+SEND_RESULTS = ("Préparé", "Envoyé", "Échec")
+
+T_SENDINGS = Table(
+    name="tEnvois",
+    sheet="Journal des envois",
+    title=("Chaque envoi d'un document : brouillon d'e-mail (.eml), e-mail envoyé par le serveur SMTP, "
+           "courrier et publipostage, réussi ou non."),
+    tab_color="#7030A0",
+    columns=(
+        Column("at", "Date et heure", Kind.TIMESTAMP, required=True, width=20),
+        Column("date", "Date d'effet", Kind.DATE, required=True, width=12),
+        Column("doc", "Pièce", width=14, max_len=40),
+        Column("doc_type", "Type de document", Kind.CHOICE, required=True, width=18, choices=SEND_DOC_TYPES),
+        Column("client", "Client", width=10, max_len=10),
+        Column("client_name", "Nom du client", width=28, max_len=170),
+        Column("channel", "Canal", Kind.CHOICE, required=True, width=16, choices=SEND_CHANNELS),
+        Column("recipient", "Destinataire", width=30, max_len=300),
+        Column("subject", "Objet", width=40, max_len=300),
+        Column("files", "Fichiers", width=50, max_len=2000),
+        Column("result", "Résultat", Kind.CHOICE, required=True, width=10, choices=SEND_RESULTS),
+        Column("error", "Erreur", width=50, max_len=1000),
+    ),
+)
+
+PASSWORD_ENV = "SYC_SMTP_MOT_DE_PASSE"  # the SMTP password lives only in this environment variable
+
 PARAMETERS: tuple[Parameter, ...] = (
     Parameter("raison_sociale", "Raison sociale", help="Nom de l'entreprise tel qu'il figure au registre"),
     Parameter("nom_commercial", "Nom commercial"),
@@ -570,11 +606,24 @@ PARAMETERS: tuple[Parameter, ...] = (
               default="Non", choices=("Oui", "Non")),
     Parameter("dossier_documents", "Dossier des documents", default="Documents",
               help="relatif au dossier du classeur"),
+    # version 3: sending by e-mail. The password is never stored in the workbook.
+    Parameter("smtp_serveur", "Serveur SMTP (envoi des e-mails)",
+              help=("ex. smtp.orange.fr ; vide = pas d'envoi direct, seulement des brouillons .eml. "
+                    f"Le mot de passe ne se met jamais dans le classeur : variable d'environnement {PASSWORD_ENV}")),
+    Parameter("smtp_port", "Port SMTP", "port", default="587",
+              help="587 avec STARTTLS (le plus courant), 465 pour une connexion chiffrée d'emblée"),
+    Parameter("smtp_starttls", "SMTP : chiffrement STARTTLS", "choix", default="Oui", choices=("Oui", "Non"),
+              help="Oui sauf indication contraire du fournisseur (sans effet sur le port 465, toujours chiffré)"),
+    Parameter("smtp_utilisateur", "SMTP : identifiant",
+              help=(f"souvent l'adresse e-mail ; vide = pas d'authentification. Mot de passe : variable "
+                    f"d'environnement {PASSWORD_ENV}, jamais dans le classeur")),
+    Parameter("smtp_expediteur", "Adresse d'expédition des e-mails", "email",
+              help="vide = l'e-mail de l'entreprise ci-dessus"),
 )
 
 SCHEMA = Schema(
     version=SCHEMA_VERSION,
     tables=(T_PARAMS, T_COUNTERS, T_CLIENTS, T_ARTICLES, T_SECTORS, T_VAT_RULES, T_QUOTES, T_QUOTE_LINES,
-            T_ORDERS, T_INVOICES, T_INVOICE_LINES, T_PAYMENTS, T_CLOSURES, T_AUDIT),
+            T_ORDERS, T_INVOICES, T_INVOICE_LINES, T_PAYMENTS, T_CLOSURES, T_SENDINGS, T_AUDIT),
     parameters=PARAMETERS,
 )

@@ -1,0 +1,129 @@
+"""`syc document devis|commande|facture|avoir|acquittee NUM`: a record's document, again or for the
+first time, and the documents step of the issuing commands (`syc devis envoyer`, `syc facture
+emettre`, `--emettre`…). Reading only: the workbook is never written here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from pyxl.cli import Context, fail, out
+from pyxl.cli.commands import Common, _group, _leaf
+from pyxl.core.issues import Issue
+
+HELP = {
+    "devis": "le devis (PDF et/ou DOCX), avec ses mentions légales",
+    "commande": "le bon de commande (confirmation de commande)",
+    "facture": "la facture ou la facture d'acompte émise (jamais remplacée une fois produite)",
+    "avoir": "l'avoir émis (jamais remplacé une fois produit)",
+    "acquittee": "la copie acquittée d'une facture réglée (« Acquittée », date et mode de règlement)",
+}
+
+
+def register(sub: Any, common: Common) -> None:
+    g = _group(sub, "document", "produire les documents du client (PDF, DOCX) à côté du classeur", common)
+    for kind, help_ in HELP.items():
+        p = _leaf(g, kind, help_, common, cmd_document,
+                  f"Produit {help_} dans le dossier Documents à côté du classeur : "
+                  f"syc document {kind} NUM [--pdf] [--docx]")
+        p.add_argument("numero", metavar="NUM")
+        p.add_argument("--pdf", action="store_true", help="le PDF (par défaut)")
+        p.add_argument("--docx", action="store_true", help="le DOCX, modifiable dans Word")
+        p.add_argument("--email", action="store_true",
+                       help="préparer l'e-mail au client (brouillon .eml, PDF joint), noté au Journal des envois")
+        p.add_argument("--smtp", action="store_true",
+                       help="avec --email : l'envoyer par le serveur SMTP des Paramètres")
+        p.set_defaults(doc_kind=kind)
+
+
+def cmd_document(ctx: Context) -> int:
+    from pyxl.documents import jobs
+
+    a = ctx.args
+    store = ctx.store()
+    planned = jobs.plan(store, ctx.book, a.doc_kind, a.numero, ctx.as_of)
+    want_docx = bool(a.docx)
+    want_pdf = bool(a.pdf) or a.email or not want_docx
+    done = jobs.produce(ctx.book, [planned], pdf=want_pdf, docx=want_docx)
+    if done.warnings and not done.written and not done.kept:
+        return fail([Issue(w.code, w.message.replace(" L'opération elle-même est faite ; relancez", " Relancez"),
+                           w.where) for w in done.warnings], ctx.json)
+    message = "\n".join(done.lines(ctx.book.parent))
+    data = done.json()
+    warnings = list(done.warnings)
+    if a.email or a.smtp:
+        message, data, warnings = _email(ctx, a.doc_kind, planned.number, done, message, data, warnings)
+    out(ctx, message, data, warnings)
+    return 0
+
+
+def _email(ctx: Context, kind: str, number: str, done: Any, message: str, data: dict[str, Any],
+           warnings: list[Issue]) -> tuple[str, dict[str, Any], list[Issue]]:
+    """The document's e-mail (pyxl.documents.mail, issue 5 part B): an .eml draft beside the PDF,
+    sent by SMTP with --smtp, journaled either way. A failed sending is a warning."""
+    from pyxl.documents import mail
+
+    pdfs = [p for p in (*done.written, *done.kept) if p.suffix == ".pdf"]
+    doc = mail.outgoing_for(ctx.store(), kind, number, pdfs)
+    report = mail.send_documents(ctx.book, [doc], as_of=ctx.as_of, now=dt.datetime.now(), smtp=bool(ctx.args.smtp))
+    for s in report.sendings:
+        if s.draft is not None:
+            message += f"\nBrouillon d'e-mail : {s.draft.relative_to(ctx.book.parent)}"
+        if s.result == mail.SENT:
+            message += f"\nE-mail envoyé à {s.doc.to}."
+    data["envois"] = [s.to_json() for s in report.sendings]
+    return message, data, [*warnings, *report.warnings]
+
+
+# --------------------------------------------------------------------------- after an issuing action
+def documents_after(ctx: Context, wanted: Sequence[tuple[str, str]], result: Any) -> None:
+    """The documents of what an action has just written (the workbook is already saved): added to
+    the result's message and data; any failure becomes a warning, the action stays done."""
+    from pyxl.documents import jobs
+
+    if not wanted:
+        return
+    planned = []
+    done = jobs.Outcome()
+    try:
+        store = ctx.store()
+        for kind, number in wanted:
+            planned.append(jobs.plan(store, ctx.book, kind, number, ctx.as_of))
+        done = jobs.produce(ctx.book, planned)
+    except Exception as exc:  # the action is written: nothing here may turn it into a failure
+        for kind, number in wanted:
+            done.warnings.append(Issue("document.echec", f"Document {kind} {number} non produit ({type(exc).__name__} : "
+                                                         f"{exc}). L'opération elle-même est faite ; relancez : "
+                                                         f"{jobs.retry_command(kind, number)}.", number))
+    lines = done.lines(ctx.book.parent)
+    if lines:
+        result.message += ("\n" if result.message else "") + "\n".join(lines)
+    result.data.update(done.json())
+    result.warnings = [*result.warnings, *done.warnings]
+
+
+def apply_with_documents(ctx: Context, service: Callable[[Any], Any],
+                         documents: Callable[[Any], Sequence[tuple[str, str]]]) -> int:
+    """`commands._apply` (read, compute, write under one lock, closures), then the documents of the
+    result unless --sans-document (or SYC_SANS_DOCUMENT=1 in the environment: scheduled jobs, the
+    test suite), then the report. The workbook is written before any document."""
+    from pyxl.cli.commands import note_closures
+    from pyxl.services import closures
+
+    store = ctx.store()
+    now = dt.datetime.now()
+    with store.session():
+        store.check_version()
+        result = service(store)
+        made = closures.pending(store, result.changes, ctx.as_of, now)
+        store.apply(result.changes, as_of=ctx.as_of, now=now)
+    if made:
+        closures.write_files(ctx.book, made)
+        closures.write_missing(ctx.store())
+        note_closures(result, made)
+    if not (getattr(ctx.args, "sans_document", False) or os.environ.get("SYC_SANS_DOCUMENT", "") not in ("", "0")):
+        documents_after(ctx, documents(result), result)
+    out(ctx, result.message, result.data, result.warnings)
+    return 0

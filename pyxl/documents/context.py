@@ -1,0 +1,414 @@
+"""Document contexts: everything a template prints, computed and formatted (French) here.
+
+Templates never compute (style guide, rule 9): amounts come from the same services the CLI uses
+(`salesdocs.totals_of`, `invoices.doc_detail`, `quotes.quote_detail`), formatted by `money.euros`,
+dates by babel. The legal mentions are chosen here by document type and client type
+(`domain.md` §1, §2.3) and handed to the template as ready sentences. A mandatory mention whose
+data is missing from Paramètres is printed as an explicit « [à compléter dans Paramètres : …] »
+marker, never left out silently.
+
+Field names are French: the business edits the templates in Word (guide: docs/modeles-documents.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from pyxl.core import vat
+from pyxl.core.money import euros
+from pyxl.services import salesdocs as sd
+from pyxl.workbook.filestore import FileStore, Row
+
+ZERO = Decimal("0.00")
+
+# Kinds of documents: key → (title, template file, folder under Documents/YEAR)
+KINDS: dict[str, tuple[str, str, str]] = {
+    "devis": ("Devis", "devis.docx", "Devis"),
+    "commande": ("Bon de commande", "bon_de_commande.docx", "Commandes"),
+    "facture": ("Facture", "facture.docx", "Factures"),
+    "acompte": ("Facture d'acompte", "facture_acompte.docx", "Acomptes"),
+    "avoir": ("Avoir", "avoir.docx", "Avoirs"),
+    "acquittee": ("Facture acquittée", "facture_acquittee.docx", "Factures"),
+    "lettre": ("Lettre", "lettre.docx", "Courriers"),
+}
+# Invoice-type documents: legally archived, never overwritten, PDF/A-3b (Factur-X base)
+LEGAL = ("facture", "acompte", "avoir", "acquittee")
+
+PAYMENT_MODES_TEXT = {"Espèces": "en espèces", "Chèque": "par chèque", "Virement": "par virement",
+                      "CB": "par carte bancaire"}
+
+WITHDRAWAL_NOTICE = (
+    "Contrat conclu hors établissement : vous disposez d'un délai de quatorze jours à compter de la "
+    "signature du présent devis pour exercer votre droit de rétractation, sans avoir à motiver votre "
+    "décision ni à supporter d'autres coûts (art. L221-18 et suivants du Code de la consommation), "
+    "au moyen du formulaire ci-joint ou de toute autre déclaration dénuée d'ambiguïté. Aucun paiement "
+    "ni acompte ne peut être exigé avant l'expiration d'un délai de sept jours à compter de la signature "
+    "(art. L221-10), sauf travaux d'entretien ou de réparation urgents demandés par vous. Si vous "
+    "demandez que les travaux commencent avant la fin du délai de rétractation, vous le ferez par une "
+    "demande expresse et vous devrez payer les travaux déjà réalisés si vous vous rétractez.")
+WITHDRAWAL_FORM = (
+    "(Veuillez compléter et renvoyer le présent formulaire uniquement si vous souhaitez vous rétracter "
+    "du contrat.)",
+    "Je/Nous (*) vous notifie/notifions (*) par la présente ma/notre (*) rétractation du contrat portant "
+    "sur la vente du bien (*)/pour la prestation de services (*) ci-dessous :",
+    "Commandé le (*)/reçu le (*) : ……………………………………",
+    "Nom du (des) consommateur(s) : ……………………………………",
+    "Adresse du (des) consommateur(s) : ……………………………………",
+    "Signature du (des) consommateur(s) (uniquement en cas de notification du présent formulaire sur "
+    "papier) :",
+    "Date : ……………………",
+    "(*) Rayez la mention inutile.",
+)
+NO_DISCOUNT = "Pas d'escompte pour paiement anticipé."
+DEFAULT_LATE = ("En cas de retard de paiement, pénalités exigibles de plein droit au taux de refinancement de "
+                "la BCE majoré de 10 points, et indemnité forfaitaire pour frais de recouvrement de 40 € "
+                "(art. L441-10 et D441-5 du Code de commerce).")
+INDEMNITY = "Indemnité forfaitaire pour frais de recouvrement : 40 € (art. D441-5 du Code de commerce)."
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+# --------------------------------------------------------------------------- formatting
+def missing(what: str) -> str:
+    """The explicit marker of a mandatory mention whose data is not in Paramètres."""
+    return f"[à compléter dans Paramètres : {what}]"
+
+
+def long_date(day: dt.date | None) -> str:
+    """« 1er juin 2026 », « 27 novembre 2026 » (babel, fr_FR)."""
+    if day is None:
+        return ""
+    from babel.dates import format_date
+
+    text = format_date(day, "d MMMM y", locale="fr_FR")
+    return "1er" + text[1:] if day.day == 1 else text
+
+
+def pct(value: Decimal | None) -> str:
+    """« 20 % », « 5,5 % » (no-break space before %, as babel writes it)."""
+    if value is None:
+        return ""
+    return format(Decimal(value).normalize(), "f").replace(".", ",") + "\xa0%"
+
+
+def qty(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return format(Decimal(value).normalize(), "f").replace(".", ",")
+
+
+def clean(value: Any) -> Any:
+    """Every string of a context, recursively, without the characters XML 1.0 cannot hold
+    (control characters typed or pasted in a cell); line breaks become spaces."""
+    if isinstance(value, str):
+        return _CONTROL.sub("", value.replace("\r\n", " ").replace("\n", " ").replace("\r", " "))
+    if isinstance(value, Mapping):
+        return {k: clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean(v) for v in value]
+    return value
+
+
+def _s(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+# --------------------------------------------------------------------------- company, client
+def company(params: Mapping[str, str]) -> dict[str, Any]:
+    p = {k: _s(v) for k, v in params.items()}
+    name = p.get("raison_sociale") or missing("raison sociale")
+    form = p.get("forme_juridique", "")
+    siret = p.get("siret", "").replace(" ", "")
+    town = " ".join(x for x in (p.get("code_postal", ""), p.get("ville", "")) if x)
+    address = [x for x in (p.get("adresse", ""), p.get("adresse2", ""), town) if x] or [missing("adresse")]
+    legal = [name + (f" ({form})" if form and form.upper() in ("EI", "ENTREPRENEUR INDIVIDUEL") else "")]
+    if form and form.upper() not in ("EI", "ENTREPRENEUR INDIVIDUEL"):
+        legal.append(f"{form} au capital de {_capital(p['capital'])}" if p.get("capital") else form)
+    legal.append(f"SIRET {_group_siret(siret)}" if siret else missing("SIRET"))
+    legal.append(p.get("rcs_rm") or missing("RCS ou RM"))
+    if p.get("code_ape"):
+        legal.append(f"APE {p['code_ape']}")
+    if p.get("tva_intra"):
+        legal.append(f"TVA intracommunautaire {p['tva_intra']}")
+    insurer = p.get("assureur_decennale") or missing("assureur décennale")
+    policy = p.get("contrat_decennale")
+    cover = p.get("couverture_decennale") or missing("couverture géographique décennale")
+    insurance = (f"Assurance décennale : {insurer}" + (f", contrat n° {policy}" if policy else "")
+                 + f" ; couverture géographique : {cover}.")
+    iban = p.get("iban", "")
+    payment = p.get("modes_reglement") or (
+        (f"Règlement par virement (IBAN {iban}" + (f", BIC {p['bic']}" if p.get("bic") else "") + ")"
+         if iban else "Règlement par virement " + missing("IBAN"))
+        + f" ou par chèque à l'ordre de {name}.")
+    return {
+        "raison_sociale": name, "nom_commercial": p.get("nom_commercial", ""), "forme_juridique": form,
+        "capital": p.get("capital", ""), "siret": siret, "siren": siret[:9], "rcs_rm": p.get("rcs_rm", ""),
+        "tva_intra": p.get("tva_intra", ""), "ape": p.get("code_ape", ""), "adresse_lignes": address,
+        "adresse": ", ".join(address), "telephone": p.get("telephone", ""), "email": p.get("email", ""),
+        "site_web": p.get("site_web", ""), "iban": iban, "bic": p.get("bic", ""),
+        "identite": " — ".join(legal), "assurance": insurance, "reglement": payment,
+        "ville": p.get("ville", ""),
+    }
+
+
+def _capital(text: str) -> str:
+    from pyxl.core.money import AmountError, parse_decimal
+
+    try:
+        return euros(parse_decimal(text)).replace(",00\xa0€", "\xa0€")
+    except AmountError:
+        return f"{text} €"
+
+
+def _group_siret(siret: str) -> str:
+    return f"{siret[:3]} {siret[3:6]} {siret[6:9]} {siret[9:]}".strip() if siret.isdigit() else siret
+
+
+def client_block(client: Row | Mapping[str, Any] | None, fallback_name: str = "") -> dict[str, Any]:
+    c = dict(client.values) if isinstance(client, Row) else dict(client or {})
+    business = c.get("kind") == "Professionnel"
+    name = sd.client_name(c) or fallback_name
+    town = " ".join(x for x in (_s(c.get("postcode")), _s(c.get("city"))) if x)
+    country = _s(c.get("country"))
+    lines = [name, *(x for x in (_s(c.get("address")), _s(c.get("address2")), town) if x)]
+    if country and country.casefold() != "france":
+        lines.append(country.upper())
+    siret = _s(c.get("siret")).replace(" ", "")
+    return {"code": _s(c.get("code")), "nom": name, "est_professionnel": business,
+            "type": "professionnel" if business else "particulier", "adresse_lignes": lines,
+            "email": _s(c.get("email")), "telephone": _s(c.get("phone")),
+            "siren": siret[:9] if business else "", "tva_intra": _s(c.get("vat_number")) if business else ""}
+
+
+# --------------------------------------------------------------------------- lines and totals
+def line_items(lines: Sequence[Row]) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """(ordinary lines, deduction lines such as deposits already invoiced)."""
+    items: list[dict[str, str]] = []
+    deductions: list[dict[str, str]] = []
+    for ln in lines:
+        item = {"designation": _s(ln["designation"]), "quantite": qty(ln["qty"]), "unite": _s(ln["unit"]),
+                "pu_ht": euros(ln["unit_price"]), "remise": pct(ln["discount_pct"]) if ln["discount_pct"] else "",
+                "tva": pct(ln["rate"]), "total_ht": euros(ln["net"]), "motif_taux": _s(ln["rate_reason"])}
+        (deductions if ln.get("fixed_vat") is not None else items).append(item)
+    return items, deductions
+
+
+def totals_block(t: Any) -> dict[str, Any]:
+    return {
+        "taux": [{"taux": pct(r.rate), "base_ht": euros(r.base), "tva": euros(r.vat), "ttc": euros(r.ttc)}
+                 for r in t.per_rate],
+        "remise": euros(t.discount) if t.discount else "", "ht": euros(t.ht), "tva": euros(t.vat),
+        "ttc": euros(t.ttc), "lignes_ht": euros(t.lines_ht),
+    }
+
+
+def vat_mentions(lines: Sequence[Row], client_name: str, params: Mapping[str, str]) -> dict[str, Any]:
+    """Certification for 10 % / 5,5 % lines (official wording, §2.3) and the reason of 0 % lines."""
+    rates = {ln["rate"] for ln in lines if ln["rate"] is not None and ln.get("fixed_vat") is None}
+    who = client_name or "……………………"
+    cert = ""
+    if Decimal("5.5") in rates:
+        cert = vat.CERTIFICATION_55.format(client=who)
+    elif Decimal(10) in rates:
+        cert = vat.CERTIFICATION_10.format(client=who)
+    reasons = []
+    for ln in lines:
+        if ln["rate"] == 0:
+            reason = _s(ln["rate_reason"]) or missing("motif légal du taux de 0 %")
+            if reason not in reasons:
+                reasons.append(reason)
+    if _s(params.get("franchise_tva")) == "Oui" and vat.ZERO_REASONS["293b"] not in reasons:
+        reasons.append(vat.ZERO_REASONS["293b"])
+    return {"certification": cert, "motifs_tva": reasons}
+
+
+# --------------------------------------------------------------------------- quote
+def _travel_and_labour(store: FileStore, lines: Sequence[Row]) -> tuple[str, str]:
+    codes = {str(ln["article"]) for ln in lines if ln["article"]}
+    family = {str(a["code"]): a["family"] for a in store.rows_where("tArticles", "code", codes)} if codes else {}
+    travel = [ln for ln in lines if family.get(str(ln["article"])) == "Déplacement"]
+    labour = [ln for ln in lines if ln["unit"] == "h" or family.get(str(ln["article"])) == "Main-d'œuvre"]
+    travel_text = ("Frais de déplacement : " + " ; ".join(f"{_s(ln['designation'])}, {euros(ln['net'])} HT"
+                                                          for ln in travel) + "."
+                   if travel else "Frais de déplacement : aucun frais de déplacement n'est facturé.")
+    if labour:
+        parts = [f"{qty(ln['qty'])} {_s(ln['unit']) or 'h'} à {euros(ln['unit_price'])} HT" for ln in labour]
+        labour_text = "Main-d'œuvre : " + " ; ".join(parts) + "."
+    else:
+        labour_text = "Main-d'œuvre : aucune heure de main-d'œuvre facturée séparément."
+    return travel_text, labour_text
+
+
+def quote_context(store: FileStore, number: str, as_of: dt.date) -> dict[str, Any]:
+    from pyxl.services.clients import get_client
+    from pyxl.services.quotes import quote_detail
+
+    d = quote_detail(store, number, as_of)
+    q = d["row"]
+    params = store.parameters()
+    client = client_block(get_client(store, q["client"]), _s(q["client_name"]))
+    items, _ = line_items(d["lines"])
+    travel, labour = _travel_and_labour(store, d["lines"])
+    fee = _s(params.get("devis_tarif"))
+    mentions = [
+        f"Devis valable jusqu'au {long_date(q['valid_until'])}"
+        + (f" ({q['validity_days']} jours)." if q["validity_days"] else "."),
+        fee if fee else missing("devis gratuit ou payant (paramètre devis_tarif)"),
+        travel, labour,
+        "Date ou délai d'exécution : " + (_s(q["execution"]) or "[à compléter sur le devis : date ou délai "
+                                                                    "d'exécution (syc devis creer --execution)]"),
+    ]
+    away = sd.yes(q["away"]) and not client["est_professionnel"]
+    ctx = {
+        "titre": "Devis", "type": "devis", "entreprise": company(params), "client": client,
+        "doc": {"numero": _s(q["number"]), "date": long_date(q["date"]), "objet": _s(q["object"]),
+                "lieu": _s(q["site"]), "ref_client": _s(q["client_ref"]), "nature": _s(q["nature"]),
+                "validite": long_date(q["valid_until"]), "execution": _s(q["execution"]),
+                "devis": _s(q["number"]), "commande": "", "facture_origine": "", "motif": "",
+                "echeance": "", "conditions": "", "date_realisation": ""},
+        "lignes": items, "acomptes": [], "totaux": totals_block(d["totals"]),
+        "mentions": mentions, "mentions_paiement": [],
+        "retractation": WITHDRAWAL_NOTICE if away else "", "formulaire_retractation": list(WITHDRAWAL_FORM) if away else [],
+        "bon_pour_accord": True,
+        **vat_mentions(d["lines"], client["nom"], params),
+    }
+    ctx["annee"] = q["date"].year if q["date"] else as_of.year
+    return ctx
+
+
+def order_context(store: FileStore, number: str, as_of: dt.date) -> dict[str, Any]:
+    from pyxl.services.orders import get_order
+
+    o = get_order(store, number)
+    ctx = quote_context(store, str(o["quote"]), as_of)
+    ctx.update(titre="Bon de commande", type="commande", retractation="", formulaire_retractation=[])
+    ctx["doc"].update(numero=_s(o["number"]), date=long_date(o["date"]), commande=_s(o["number"]))
+    ctx["mentions"] = [
+        f"Commande passée sur la base du devis {o['quote']} accepté"
+        + (f" le {long_date(_accepted(store, str(o['quote'])))}" if _accepted(store, str(o["quote"])) else "") + ".",
+        *[m for m in ctx["mentions"] if m.startswith(("Date ou délai", "Frais de déplacement", "Main-d'œuvre"))],
+    ]
+    ctx["annee"] = o["date"].year if o["date"] else as_of.year
+    return ctx
+
+
+def _accepted(store: FileStore, quote: str) -> dt.date | None:
+    from pyxl.services.quotes import get_quote
+
+    return get_quote(store, quote)["accepted_on"]
+
+
+# --------------------------------------------------------------------------- invoices
+def _late_payment(params: Mapping[str, str]) -> list[str]:
+    """Business clients only (domain.md §1.5): penalty rate and the 40 € indemnity."""
+    rate = _s(params.get("taux_penalites_contractuel"))
+    clause = _s(params.get("clause_retard"))
+    if rate:
+        text = (f"En cas de retard de paiement, pénalités exigibles de plein droit au taux de {rate} % l'an "
+                "(art. L441-10 du Code de commerce).")
+        return [text, INDEMNITY]
+    if not clause or "BCE" not in clause:
+        clause = DEFAULT_LATE
+    clause = clause.replace(NO_DISCOUNT, "").strip()  # printed for every client, once
+    out = [clause]
+    if "indemnité forfaitaire" not in clause.casefold():
+        out.append(INDEMNITY)
+    return out
+
+
+def invoice_context(store: FileStore, ref: str, as_of: dt.date, *, paid_copy: bool = False) -> dict[str, Any]:
+    from pyxl.services.clients import get_client
+    from pyxl.services.invoices import balance, doc_detail, get_doc
+
+    d = doc_detail(store, ref)
+    r = d["row"]
+    params = store.parameters()
+    client = client_block(get_client(store, r["client"]), _s(r["client_name"]))
+    kind = {"Facture d'acompte": "acompte", "Avoir": "avoir"}.get(str(r["doc_type"]), "facture")
+    items, deductions = line_items(d["lines"])
+    t = d["totals"]
+    doc = {"numero": _s(r["number"]) or f"{_s(r['ref'])} (brouillon, sans valeur de facture)",
+           "date": long_date(r["date"]), "objet": _s(r["object"]), "lieu": "", "ref_client": _s(r["client_ref"]),
+           "nature": _s(r["nature"]), "validite": "", "execution": "", "devis": _s(r["quote"]),
+           "commande": _s(r["order"]), "facture_origine": _s(r["origin"]), "motif": _s(r["reason"]),
+           "echeance": long_date(r["due_date"]) if kind != "avoir" else "", "conditions": _s(r["terms"]),
+           "date_realisation": long_date(r["service_date"]), "acompte_pct": pct(r["deposit_pct"])}
+    mentions: list[str] = []
+    if kind == "avoir" and r["origin"]:
+        origin = get_doc(store, str(r["origin"]))
+        mentions.append(f"Avoir sur la {str(origin['doc_type']).lower()} {origin['number']} du "
+                        f"{long_date(origin['date'])}" + (f" ; motif : {_s(r['reason'])}" if r["reason"] else "") + ".")
+    if kind == "acompte":
+        mentions.append(f"Facture d'acompte de {pct(r['deposit_pct'])} sur la commande {_s(r['order'])} "
+                        f"(devis {_s(r['quote'])}).")
+    if r["client_ref"]:
+        mentions.append(f"Votre référence de commande : {_s(r['client_ref'])}.")
+    if client["est_professionnel"]:
+        mentions.append(f"SIREN du client : {client['siren']}." if client["siren"]
+                        else "SIREN du client : [à compléter dans la fiche client : SIRET ou SIREN].")
+    if _s(params.get("tva_sur_debits")) == "Oui":
+        mentions.append("Option pour le paiement de la taxe d'après les débits.")
+    payment: list[str] = []
+    if kind != "avoir":
+        if r["due_date"]:
+            payment.append(f"Date d'échéance : {long_date(r['due_date'])}"
+                           + (f" ({_s(r['terms'])})." if r["terms"] and r["terms"] != "comptant" else "."))
+        else:
+            payment.append("Date d'échéance : fixée à l'émission de la facture.")
+        payment.append(NO_DISCOUNT)
+        if client["est_professionnel"]:
+            payment += _late_payment(params)
+    paid = r["paid"] or ZERO
+    acquitted: dict[str, Any] = {}
+    if paid_copy:
+        pays = [p for p in d["payments"] if not p["cancels"]]
+        cancelled = {str(p["cancels"]) for p in d["payments"] if p["cancels"]}
+        pays = [p for p in pays if str(p["id"]) not in cancelled]
+        last = max(pays, key=lambda p: (p["date"], str(p["id"]))) if pays else None
+        acquitted = {"date": long_date(last["date"]) if last else "",
+                     "mode": PAYMENT_MODES_TEXT.get(_s(last["mode"]), _s(last["mode"]).lower()) if last else "",
+                     "reglements": [{"date": long_date(p["date"]), "mode": _s(p["mode"]),
+                                     "montant": euros(p["amount"]), "reference": _s(p["reference"])} for p in pays]}
+    title = {"facture": "Facture", "acompte": "Facture d'acompte", "avoir": "Avoir"}[kind]
+    ctx = {
+        "titre": title, "type": "acquittee" if paid_copy else kind, "entreprise": company(params), "client": client,
+        "doc": doc, "lignes": items,
+        "acomptes": [{"libelle": x["designation"], "total_ht": x["total_ht"], "tva": x["tva"]} for x in deductions],
+        "acomptes_ttc": euros(r["deducted_ttc"]) if r["deducted_ttc"] else "",
+        "total_travaux_ttc": euros(t.ttc + (r["deducted_ttc"] or ZERO)) if r["deducted_ttc"] else "",
+        "totaux": totals_block(t),
+        "deja_regle": euros(paid) if paid else "", "avoirs": euros(r["credited"]) if r["credited"] else "",
+        "reste_du": euros(balance(r)) if r["number"] and kind != "avoir" else euros(t.ttc),
+        "mentions": mentions, "mentions_paiement": payment, "retractation": "", "formulaire_retractation": [],
+        "bon_pour_accord": False, "acquittee": acquitted,
+        **vat_mentions(d["lines"], client["nom"], params),
+    }
+    if sd.yes(r["reverse_charge"]) and vat.ZERO_REASONS["autoliquidation"] not in ctx["motifs_tva"]:
+        ctx["motifs_tva"].append(vat.ZERO_REASONS["autoliquidation"])
+    ctx["annee"] = r["date"].year if r["date"] else as_of.year
+    return ctx
+
+
+# --------------------------------------------------------------------------- letter
+def letter_context(store: FileStore, client_code: str, subject: str, paragraphs: Sequence[str], as_of: dt.date,
+                   *, greeting: str = "", closing: str = "") -> dict[str, Any]:
+    """A generic letter to a client: the company's header, the window-envelope address, the
+    date (« Lyon, le 27 novembre 2026 »), the subject and the body's paragraphs."""
+    from pyxl.services.clients import get_client
+
+    params = store.parameters()
+    client = client_block(get_client(store, client_code))
+    firm = company(params)
+    return {
+        "titre": "Lettre", "type": "lettre", "entreprise": firm, "client": client,
+        "doc": {"numero": "", "date": long_date(as_of), "objet": subject},
+        "lieu_date": (f"{firm['ville']}, le " if firm["ville"] else "Le ") + long_date(as_of),
+        "formule_appel": greeting or "Madame, Monsieur,",
+        "paragraphes": list(paragraphs),
+        "formule_politesse": closing or ("Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos "
+                                         "salutations distinguées."),
+        "signataire": firm["raison_sociale"], "annee": as_of.year,
+    }

@@ -1,0 +1,201 @@
+"""A documents job: contexts → DOCX (docxtpl) → PDF (one converter call) → files beside the workbook.
+
+Order of effects (issue 5): the workbook is written first by the action; the documents come
+after, from what was written. A failed rendering never undoes the action: it comes back as a
+warning naming the command that retries it (`syc document facture F2026-00012`).
+
+An issued invoice's file (invoice, deposit invoice, credit note, paid copy) is never overwritten:
+the first PDF is the one the client received; asking again keeps it and says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pyxl.core.issues import Issue, Refused, Severity
+from pyxl.documents import context as cx
+from pyxl.documents import names, render
+from pyxl.workbook.filestore import FileStore
+
+# what the user types after « syc document » → what the document is
+COMMAND_KINDS = ("devis", "commande", "facture", "avoir", "acquittee")
+
+
+@dataclass
+class Planned:
+    """One document to produce: its kind (key of context.KINDS), number, context and place."""
+
+    kind: str
+    number: str
+    context: dict[str, Any]
+    folder: Path
+    stem: str
+
+    @property
+    def legal(self) -> bool:
+        return self.kind in cx.LEGAL
+
+
+@dataclass
+class Outcome:
+    written: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+
+    def lines(self, book_dir: Path) -> list[str]:
+        out = [f"Document écrit : {_rel(p, book_dir)}" for p in self.written]
+        out += [f"Document déjà émis, conservé tel quel (il n'est jamais remplacé) : {_rel(p, book_dir)}"
+                for p in self.kept]
+        return out
+
+    def json(self) -> dict[str, Any]:
+        return {"documents": [str(p) for p in self.written], "documents_conserves": [str(p) for p in self.kept]}
+
+
+def _rel(path: Path, base: Path) -> str:
+    try:
+        return str(path.relative_to(base))
+    except ValueError:
+        return str(path)
+
+
+def retry_command(kind: str, number: str) -> str:
+    word = {"acompte": "facture", "lettre": "facture"}.get(kind, kind)
+    return f"syc document {word} {number}"
+
+
+# --------------------------------------------------------------------------- planning
+def plan(store: FileStore, book: Path, kind: str, number: str, as_of: dt.date) -> Planned:
+    """The document `kind` (devis, commande, facture, avoir, acquittee) of record `number`.
+    Refused (French message) when the record cannot have that document."""
+    from pyxl.core import workflow as wf
+    from pyxl.services import salesdocs as sd
+    from pyxl.services.invoices import get_doc, label
+
+    if kind == "devis":
+        ctx = cx.quote_context(store, number, as_of)
+    elif kind == "commande":
+        ctx = cx.order_context(store, number, as_of)
+    else:
+        doc = get_doc(store, number)
+        where = f"{label(doc)} ({doc.where})"
+        if not doc["number"]:
+            raise sd.refuse("document.brouillon", where, f"c'est un brouillon : émettez-le d'abord "
+                                                         f"(syc facture emettre {doc['ref']}).")
+        actual = {wf.T_DEPOSIT: "acompte", wf.T_CREDIT: "avoir"}.get(str(doc["doc_type"]), "facture")
+        if kind == "avoir" and actual != "avoir":
+            raise sd.refuse("document.type", where, f"ce n'est pas un avoir : syc document facture {doc['number']}.")
+        if kind == "facture" and actual == "avoir":
+            raise sd.refuse("document.type", where, f"c'est un avoir : syc document avoir {doc['number']}.")
+        if kind == "acquittee":
+            if actual == "avoir" or doc["status"] != wf.I_PAID:
+                raise sd.refuse("document.acquittee", where,
+                                f"elle n'est pas entièrement réglée (« {doc['status']} ») : pas de copie acquittée.")
+            ctx = cx.invoice_context(store, number, as_of, paid_copy=True)
+        else:
+            kind = actual
+            ctx = cx.invoice_context(store, number, as_of)
+    ctx = cx.clean(ctx)
+    sub = cx.KINDS[kind][2]
+    params = store.parameters()
+    number_shown = ctx["doc"]["numero"]
+    stem = names.document_name(number_shown, ctx["client"]["nom"], "acquittée" if kind == "acquittee" else "",
+                               ext="").removesuffix(".")
+    place = names.folder(book.parent, params.get("dossier_documents") or "Documents", int(ctx["annee"]), sub)
+    return Planned(kind, number_shown, ctx, place, stem)
+
+
+def plan_letter(store: FileStore, book: Path, client: str, subject: str, paragraphs: Sequence[str],
+                as_of: dt.date, file_stem: str = "") -> Planned:
+    ctx = cx.clean(cx.letter_context(store, client, subject, paragraphs, as_of))
+    params = store.parameters()
+    stem = names.document_name(file_stem or f"{as_of:%Y-%m-%d} {subject}"[:60], ctx["client"]["nom"], ext="")
+    where = names.folder(book.parent, params.get("dossier_documents") or "Documents", as_of.year, "Courriers")
+    return Planned("lettre", ctx["client"]["code"], ctx, where, stem)
+
+
+# --------------------------------------------------------------------------- producing
+def produce(book: Path, planned: Sequence[Planned], *, pdf: bool = True, docx: bool = False,
+            converter: render.Converter | None = None) -> Outcome:
+    """Render every planned document, convert them all in one call, move the files in place."""
+    res = Outcome()
+    book_dir = book.parent
+    logo = render.logo_path(book_dir)
+    todo: list[tuple[Planned, Path | None, Path | None]] = []  # (doc, final pdf, final docx)
+    for p in planned:
+        final_pdf = p.folder / f"{p.stem}.pdf" if pdf else None
+        final_docx = p.folder / f"{p.stem}.docx" if docx else None
+        if p.legal:  # an issued document's file is never replaced
+            if final_pdf is not None and final_pdf.exists():
+                res.kept.append(final_pdf)
+                final_pdf = None
+            if final_docx is not None and final_docx.exists():
+                res.kept.append(final_docx)
+                final_docx = None
+        if final_pdf is not None or final_docx is not None:
+            todo.append((p, final_pdf, final_docx))
+    if not todo:
+        return res
+    with tempfile.TemporaryDirectory(prefix="syc-docs-") as tmp:
+        work = Path(tmp)
+        rendered: list[tuple[Planned, Path, Path | None, Path | None]] = []
+        for i, (p, fpdf, fdocx) in enumerate(todo):
+            out = work / f"d{i:05d}.docx"
+            try:
+                tpl = render.template_path(cx.KINDS[p.kind][1], book_dir)
+                render.render_docx(tpl, p.context, out, logo)
+            except Exception as exc:  # any failure of one document is reported; the others go on
+                res.warnings.append(_failed(p, f"le modèle n'a pas pu être rempli ({type(exc).__name__} : {exc})"))
+                continue
+            rendered.append((p, out, fpdf, fdocx))
+        pdfs: dict[Path, Path] = {}
+        wanted = [out for _, out, fpdf, _ in rendered if fpdf is not None]
+        if wanted:
+            try:
+                conv = converter or render.converter()
+                made = conv.convert(wanted, work)
+                pdfs = {work / (m.stem + ".docx"): m for m in made}
+            except render.ConversionError as exc:
+                for p, _, fpdf, _ in rendered:
+                    if fpdf is not None:
+                        res.warnings.append(_failed(p, str(exc)))
+                rendered = [(p, o, None, fd) for p, o, _, fd in rendered]
+        for p, out, fpdf, fdocx in rendered:
+            if fpdf is not None:
+                made_pdf = pdfs.get(out)
+                if made_pdf is None:
+                    res.warnings.append(_failed(p, "la conversion en PDF n'a rien produit"))
+                else:
+                    _place(made_pdf, fpdf, p.legal, res)
+            if fdocx is not None:
+                _place(out, fdocx, p.legal, res)
+    return res
+
+
+def _place(src: Path, dst: Path, keep_existing: bool, res: Outcome) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    if keep_existing and dst.exists():  # written meanwhile by another job: the first one stays
+        res.kept.append(dst)
+        return
+    tmp = dst.with_name(f".{dst.name}.tmp")
+    shutil.copyfile(src, tmp)
+    os.replace(tmp, dst)
+    res.written.append(dst)
+
+
+def _failed(p: Planned, why: str) -> Issue:
+    title = cx.KINDS[p.kind][0]
+    return Issue("document.echec", f"{title} {p.number} : document non produit — {why}. L'opération elle-même est "
+                                   f"faite ; relancez : {retry_command(p.kind, p.number)}.", p.number, Severity.WARNING)
+
+
+def refuse_kind(kind: str) -> Refused:
+    return Refused(Issue("document.type", f"Type de document « {kind} » inconnu : "
+                                          f"{', '.join(COMMAND_KINDS)}.", kind))
