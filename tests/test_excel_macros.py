@@ -315,3 +315,115 @@ def test_dashboard_refresh_writes_tables_and_charts_and_replaces_them(book):
     r = click("actualiser_tableau_de_bord", "Tableau de bord", 5)
     assert r["ok"]
     assert len(list(sheet.pictures)) == len(pics)  # replaced, not added again
+
+
+def _issue_one(book, client="C00001") -> tuple[int, dict]:
+    fill_quote(book, client=client)
+    r = click("enregistrer_devis", QUOTE_SHEET, 4)
+    row = find_row(book, "Devis", "Numéro", r["data"]["numero"])
+    click("envoyer_devis", "Devis", row)
+    click("accepter_devis", "Devis", row)
+    r = click("passer_commande", "Devis", row)
+    orow = find_row(book, "Commandes", "Numéro", r["data"]["numero"])
+    click("commande_realisee", "Commandes", orow, "")
+    r = click("facturer", "Commandes", orow)
+    frow = find_row(book, "Factures", "Réf. interne", r["data"]["reference"])
+    return frow, click("emettre", "Factures", frow)
+
+
+def test_the_save_happens_with_calculation_back_to_automatic(book):
+    H.SAVES.clear()
+    _frow, r = _issue_one(book)
+    assert r["ok"] and r["saved"]
+    assert H.SAVES and all(s["calculation"] == "automatic" for s in H.SAVES)
+
+
+def test_a_failed_save_puts_back_the_protected_sheets_too(book, monkeypatch):
+    fill_quote(book)
+    r = click("enregistrer_devis", QUOTE_SHEET, 4)
+    row = find_row(book, "Devis", "Numéro", r["data"]["numero"])
+    click("envoyer_devis", "Devis", row)
+    click("accepter_devis", "Devis", row)
+    r = click("passer_commande", "Devis", row)
+    orow = find_row(book, "Commandes", "Numéro", r["data"]["numero"])
+    r = click("facture_acompte", "Commandes", orow, "30")
+    frow = find_row(book, "Factures", "Réf. interne", r["data"]["reference"])
+    before = snapshot(book)
+
+    def refuse(self, path=None, password=None):
+        raise PermissionError("lecture seule")
+
+    monkeypatch.setattr(H.Book, "save", refuse)
+    monkeypatch.setitem(H.ENFORCE_PROTECTION, "on", True)
+    r = click("emettre", "Factures", frow)
+    assert not r["ok"] and "n'a pas pu être enregistré" in r["message"]
+    assert snapshot(book) == before  # the number, the journal row and the counter all put back
+    assert book.api["Factures"].protection.sheet and book.api["Journal d'audit"].protection.sheet
+
+
+def test_an_issued_total_typed_over_is_refused_by_the_next_days_closure(book, monkeypatch):
+    frow, r = _issue_one(book)
+    assert r["ok"]
+    ws = book.api["Factures"]
+    headers = [c.value for c in ws[1]]
+    ws.cell(frow, headers.index("Total TTC") + 1).value = 1.0
+    before = snapshot(book)
+    monkeypatch.setattr(runner, "today", lambda: DAY + dt.timedelta(days=1))
+    fill_quote(book)
+    r = click("enregistrer_devis", QUOTE_SHEET, 4)  # any action: it closes the day before first
+    assert not r["ok"]
+    assert f"Factures, ligne {frow}" in r["message"] and "syc sauvegardes restaurer" in r["message"]
+    after = snapshot(book)
+    assert {k: v for k, v in after.items() if k != QUOTE_SHEET} == {k: v for k, v in before.items() if k != QUOTE_SHEET}
+
+
+def test_a_failure_after_the_write_says_the_action_is_done(book, monkeypatch):
+    from pyxl.excel import forms
+
+    def broken(_sheet):
+        raise RuntimeError("Excel occupé")
+
+    monkeypatch.setattr(forms, "clear_quote", broken)
+    fill_quote(book)
+    r = click("enregistrer_devis", QUOTE_SHEET, 4)
+    assert r["ok"] and "le formulaire n'a pas pu être vidé" in r["message"]
+    assert "Rien n'a été modifié" not in r["message"]
+
+
+def test_quote_form_messages_name_the_sheet_row(book):
+    fill_quote(book, lines=(("CHG-25", 1, None), ("ZZZ", 1, None)))
+    r = click("enregistrer_devis", QUOTE_SHEET, 4)
+    assert not r["ok"] and f"ligne {QUOTE_FORM.first_line + 1}" in r["message"], r["message"]
+    assert "syc" not in r["message"]
+    fill_quote(book, lines=(("CHG-25", -2, None),))
+    r = click("enregistrer_devis", QUOTE_SHEET, 4)
+    assert not r["ok"] and f"Saisie devis », ligne {QUOTE_FORM.first_line} (CHG-25)" in r["message"], r["message"]
+    assert "syc" not in r["message"]
+
+
+def test_formula_noise_from_excel_is_read_as_excel_shows_it(book):
+    fill_quote(book, lines=(("MO-H", 1.1 * 3, None),))  # 3.3000000000000003, shown 3,3 by Excel
+    r = click("enregistrer_devis", QUOTE_SHEET, 4)
+    assert r["ok"], r["message"]
+
+
+def test_a_table_with_a_totals_row_is_refused_for_appends(book):
+    book.api["Devis"].tables["tDevis"].totalsRowCount = 1
+    fill_quote(book)
+    r = click("enregistrer_devis", QUOTE_SHEET, 4)
+    assert not r["ok"] and "ligne de total" in r["message"]
+
+
+def test_runs_of_adjacent_columns():
+    from pyxl.workbook.excelstore import _runs
+
+    assert _runs([1, 2, 3, 7, 8, 10]) == [[1, 2, 3], [7, 8], [10]]
+    assert _runs([]) == []
+
+
+def test_every_question_can_be_cancelled_in_the_vba():
+    text = registry.vba_module()
+    for a in registry.ACTIONS:
+        for i, _ask in enumerate(a.asks, 1):
+            assert f", a{i}) Then Exit Sub" in text, a.name
+    assert "Application.InputBox(prompt" in text and "VarType(v) = vbBoolean" in text

@@ -125,7 +125,8 @@ def _stub_book(tmp_path: Path) -> Path:
             'Attribute VB_PredeclaredId = False\nAttribute VB_Exposed = False\n'
     project = vba.patch_module(project, "Dictionary", "\n".join(head[:4]) + "\n" + attrs, check=False)
     module = registry.vba_module().replace(
-        '    SycAsk = InputBox(prompt, "SYC Gestion", default)', f'    SycAsk = "{ANSWER}"')
+        '    v = Application.InputBox(prompt, "SYC Gestion", default, Type:=2)', f'    v = "{ANSWER}"')
+    assert f'v = "{ANSWER}"' in module
     # no dialog in a headless run: the row and form guards let the sub go on (their branches that
     # open a sheet and ask for confirmation are for Excel, see docs/verification-excel.md)
     module = module.replace("Function SycOnForm(ByVal sheetName As String) As Boolean\n",

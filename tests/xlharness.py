@@ -33,6 +33,9 @@ MAX_ROWS, MAX_COLS = 1_048_576, 16_384
 CALLS: Counter[str] = Counter()
 ALERTS: list[tuple[str, str]] = []  # (title, prompt) of every app.alert
 PERSIST_SAVES = {"on": True}  # off: Book.save() is counted but not written (big books, call counts)
+# on: a write to a protected sheet raises, as in Excel (off by default: the harness ignores protection)
+ENFORCE_PROTECTION = {"on": False}
+SAVES: list[dict[str, Any]] = []  # the application's state at each save (calculation mode…)
 _NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
 
 
@@ -218,6 +221,7 @@ class Book(base_classes.Book):
 
     def save(self, path: str | None = None, password: str | None = None) -> None:
         count("save")
+        SAVES.append({"calculation": self.app.calculation, "screen_updating": self.app.screen_updating})
         if path:
             self.path = os.path.realpath(path)
         if PERSIST_SAVES["on"]:
@@ -346,6 +350,8 @@ class Range(base_classes.Range):
     @raw_value.setter
     def raw_value(self, data: Any) -> None:
         count("write")
+        if ENFORCE_PROTECTION["on"] and self.sheet.ws.protection.sheet:
+            raise OSError(f"La feuille « {self.sheet.name} » est protégée")
         rows = self._cells()
         if not isinstance(data, (list, tuple)):
             data = [[data] * self.shape[1]] * self.shape[0]

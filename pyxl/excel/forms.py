@@ -22,7 +22,8 @@ def _text(v: Any) -> str:
     if isinstance(v, float):
         if v.is_integer():
             return str(int(v))
-        return format(Decimal(repr(v)).normalize(), "f")
+        # Excel shows 15 significant digits: =1,1*3 is 3,3 there, not 3.3000000000000003
+        return format(Decimal(format(v, ".15g")).normalize(), "f")
     if isinstance(v, int):
         return str(v)
     if isinstance(v, dt.datetime):
@@ -46,14 +47,17 @@ def _clear_fields(sheet: Any, fields: Any) -> None:
 
 
 # --------------------------------------------------------------------------- devis
-def read_quote(sheet: Any) -> Any:
+def read_quote(sheet: Any) -> tuple[Any, list[int]]:
+    """The form as the service's input, and the sheet row of each line (for the messages)."""
+    from pyxl.services import salesdocs as sd
     from pyxl.services.quotes import QuoteInput
 
     f = QUOTE_FORM
     head = _fields(sheet, f.fields)
     block = sheet.range((f.first_line, f.article), (f.last_line, f.total)).options(ndim=2).value
     prices = sheet.range((f.first_line, f.price), (f.last_line, f.price)).options(ndim=2).formula
-    lines = []
+    lines: list[str] = []
+    rows: list[int] = []
     for k, row in enumerate(block):
         def cell(col: int, row: list[Any] = row) -> Any:
             return row[col - f.article]
@@ -61,14 +65,23 @@ def read_quote(sheet: Any) -> Any:
         if not article:
             continue
         n = f.first_line + k
+        where = f"Feuille « {QUOTE_SHEET} », ligne {n} ({article})"
+        if ":" in article:
+            raise Refused(Issue("devis.article", f"{where} : un code article ne contient pas « : » ; choisissez-le "
+                                                 "dans la liste.", where))
         qty = _text(cell(f.qty))
         if not qty:
-            raise Refused(Issue("devis.qte", f"Feuille « {QUOTE_SHEET} », ligne {n} ({article}) : indiquez la quantité.",
-                                f"{QUOTE_SHEET}, ligne {n}"))
+            raise Refused(Issue("devis.qte", f"{where} : indiquez la quantité.", where))
         typed = prices[k][0] if isinstance(prices[k], (list, tuple)) else prices[k]
         price = "" if str(typed or "").startswith("=") else _text(cell(f.price))
         discount = _text(cell(f.discount))
-        lines.append(":".join([article, qty, price, discount]).rstrip(":"))
+        spec = ":".join([article, qty, price, discount]).rstrip(":")
+        try:
+            sd.parse_line_spec(spec, len(lines) + 1)
+        except Refused as exc:  # the same checks as the service, named by the sheet row
+            raise Refused([Issue(i.code, f"{where} : {_after_spec(i.message)}", where) for i in exc.issues]) from None
+        lines.append(spec)
+        rows.append(n)
     housing = _text(head["housing_old"]).casefold()
     return QuoteInput(
         client=_text(head["client"]),
@@ -82,7 +95,30 @@ def read_quote(sheet: Any) -> Any:
         client_ref=_text(head["client_ref"]),
         validity=_text(head["validity"]) or None,
         execution=_text(head["execution"]),
-    )
+    ), rows
+
+
+def _after_spec(message: str) -> str:
+    """« Ligne 2 « MO-H:-2 » : la quantité… » → « la quantité… » (the form names the row itself)."""
+    import re
+
+    text = re.sub(r"^Ligne \d+ « [^»]*» : ", "", message)
+    return text.replace(" (un avoir se fait avec « syc avoir creer »)", " (un avoir se fait depuis la feuille Factures)")
+
+
+def relabel(exc: Refused, rows: list[int]) -> Refused:
+    """The service numbers the quote's lines 1, 2…; in Excel they are sheet rows."""
+    import re
+
+    def fix(text: str) -> str:
+        def sub(m: re.Match[str]) -> str:
+            k = int(m.group(2))
+            if 1 <= k <= len(rows):
+                return f"Feuille « {QUOTE_SHEET} », ligne {rows[k - 1]}"
+            return m.group(0)
+        return re.sub(r"\b([Ll]igne) (\d+)\b", sub, text, count=1)
+
+    return Refused([Issue(i.code, fix(i.message), i.where, i.severity) for i in exc.issues])
 
 
 def clear_quote(sheet: Any) -> None:
@@ -105,11 +141,18 @@ def save_quote(ctx: Ctx) -> dict[str, Any]:
     sheet = ctx.book.sheets[QUOTE_SHEET]
 
     def service(store: Any) -> Any:
-        given = read_quote(sheet)
+        given, rows = read_quote(sheet)
         if not given.client:
             raise Refused(Issue("devis.client", f"Feuille « {QUOTE_SHEET} » : choisissez le client (cellule C"
                                                 f"{QUOTE_FORM.field('client').row}).", QUOTE_SHEET))
-        return create_quote(store, given, ctx.as_of)
+        if not given.lines:
+            raise Refused(Issue("devis.lignes", f"Feuille « {QUOTE_SHEET} » : ajoutez au moins une ligne (un article "
+                                                f"et sa quantité, à partir de la ligne {QUOTE_FORM.first_line}).",
+                                QUOTE_SHEET))
+        try:
+            return create_quote(store, given, ctx.as_of)
+        except Refused as exc:
+            raise relabel(exc, rows) from None
 
     return run(ctx, service, after=lambda _res: clear_quote(sheet))
 
@@ -140,7 +183,12 @@ def save_payment(ctx: Ctx) -> dict[str, Any]:
     def service(store: Any) -> Any:
         invoice = _text(form["invoice"])
         if not invoice:
-            raise Refused(Issue("reglement.facture", f"{where} : indiquez le numéro de la facture réglée.", where))
+            raise Refused(Issue("reglement.facture", f"{where} : indiquez le numéro de la facture réglée (cellule "
+                                                     f"C{PAYMENT_FORM.field('invoice').row}).", where))
+        for key, label in (("amount", "le montant reçu"), ("mode", "le mode de règlement")):
+            if not _text(form[key]):
+                raise Refused(Issue("reglement.champ", f"{where} : indiquez {label} (cellule "
+                                                       f"C{PAYMENT_FORM.field(key).row}).", where))
         return record_payment(store, invoice, _text(form["amount"]), _text(form["mode"]), day,
                               _text(form["reference"]))
 

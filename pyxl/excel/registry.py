@@ -177,7 +177,7 @@ Function SycUnprotect(ByVal sheetName As String) As Boolean
 End Function
 
 Sub SycProtect(ByVal sheetName As String)
-    ThisWorkbook.Worksheets(sheetName).Protect DrawingObjects:=False, Contents:=True, Scenarios:=False, _
+    ThisWorkbook.Worksheets(sheetName).Protect DrawingObjects:=True, Contents:=True, Scenarios:=True, _
         AllowFormattingColumns:=True, AllowSorting:=True, AllowFiltering:=True
 End Sub
 
@@ -213,8 +213,17 @@ Function SycOnRow(ByVal sheetName As String, ByVal label As String) As Boolean
     End If
 End Function
 
-Function SycAsk(ByVal prompt As String, ByVal default As String) As String
-    SycAsk = InputBox(prompt, "SYC Gestion", default)
+' A question; False when the user cancels (Application.InputBox then returns False, where InputBox
+' would return "" and a cancelled action would go on).
+Function SycAsk(ByVal prompt As String, ByVal default As String, ByRef answer As String) As Boolean
+    Dim v As Variant
+    v = Application.InputBox(prompt, "SYC Gestion", default, Type:=2)
+    If VarType(v) = vbBoolean Then
+        SycAsk = False
+    Else
+        answer = CStr(v)
+        SycAsk = True
+    End If
 End Function
 '''
 
@@ -229,9 +238,13 @@ def sub_source(a: Action) -> str:
     if a.asks:
         lines.append("    Dim " + ", ".join(f"a{i} As String" for i in range(1, len(a.asks) + 1)))
         for i, ask in enumerate(a.asks, 1):
-            lines.append(f"    a{i} = SycAsk({_vba_string(ask.prompt)}, {_vba_string(ask.default)})")
+            lines.append(f"    If Not SycAsk({_vba_string(ask.prompt)}, {_vba_string(ask.default)}, a{i}) Then Exit Sub")
             if ask.required:
-                lines.append(f'    If Trim(a{i}) = "" Then Exit Sub')
+                lines.append(f'    If Trim(a{i}) = "" Then')
+                lines.append(f"        MsgBox {_vba_string('Réponse obligatoire : l’action « ' + a.label + ' » n’est pas faite.')}, "
+                             'vbInformation, "SYC Gestion"')
+                lines.append("        Exit Sub")
+                lines.append("    End If")
             args.append(f"\"'\" & SycHex(a{i}) & \"'\"")
     args += [f"\"'\" & SycHex({expr}) & \"'\"" for expr in a.passes]
     call = ' & ", " & '.join(args)

@@ -8,6 +8,8 @@ No module-level state: each click may run in a fresh interpreter (RunPython) or 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -46,7 +48,7 @@ def alert(book: Any, message: str, *, error: bool = False) -> None:
 def _issues_text(issues: list[Issue]) -> str:
     errors = [i for i in issues if i.blocking]
     shown = errors or issues
-    lines = [i.message for i in shown[:12]]
+    lines = [excel_message(i.message) for i in shown[:12]]
     if len(shown) > 12:
         lines.append(f"… et {len(shown) - 12} autres.")
     return "\n".join(lines)
@@ -79,9 +81,23 @@ def today() -> dt.date:
     return dt.date.today()
 
 
+_SYC_HINTS = (
+    re.compile(r"\s*\((?:voir |voyez |puis )?«?\s*syc [^()]*?»?\)"),  # « (syc article liste) »
+    re.compile(r"\s*Voyez « syc [^»]*»(?: ou « syc [^»]*»)?\.?"),
+    re.compile(r"\s*[;:,]?\s*(?:puis |avec |par |relancez : |faites )?« ?syc [^»]*»"),
+)
+
+
 def excel_message(text: str) -> str:
-    """A service's answer for Excel: its « Étape suivante : syc … » hints are for the terminal."""
-    return "\n".join(line for line in text.split("\n") if not line.startswith("Étape suivante : syc"))
+    """A service's answer for Excel: its terminal hints (« Étape suivante : syc … », « (syc …) »)
+    are for the command line."""
+    lines = [line for line in text.split("\n") if not line.startswith("Étape suivante : syc")]
+    out = []
+    for line in lines:
+        for pattern in _SYC_HINTS:
+            line = pattern.sub("", line)
+        out.append(line.replace(" .", ".").replace(" :.", ".").rstrip(" :;,"))
+    return "\n".join(out)
 
 
 class Ctx:
@@ -95,6 +111,7 @@ class Ctx:
         self.row = int(row)
         self.as_of = day or today()
         self._store: Any = None
+        self.written = False  # the action is in the workbook: a later failure must not say otherwise
 
     @property
     def store(self) -> Any:
@@ -126,25 +143,38 @@ class Ctx:
 
 
 def run(ctx: Ctx, service: Callable[[Any], Any], *, after: Callable[[Any], None] | None = None,
-        read_only: bool = False) -> dict[str, Any]:
-    """Run a writing service like `syc` does (closures of past days first), write, answer.
-    Returns what was shown (tests)."""
+        read_only: bool = False, documents: Callable[[Any], list[tuple[str, str]]] | None = None) -> dict[str, Any]:
+    """Run a writing service like `syc` does (closures of past days first), write, save if it
+    issued, then produce the documents of what was issued, and answer. Returns what was shown."""
     try:
-        return _run(ctx, service, after, read_only)
+        return _run(ctx, service, after, read_only, documents)
     except Refused as exc:
+        if ctx.written:
+            return _done_but(ctx, _issues_text(exc.issues))
         msg = _issues_text(exc.issues) + _audit_hint(exc.issues) + "\n\nRien n'a été modifié."
         alert(ctx.book, msg, error=True)
         return {"ok": False, "message": msg, "codes": [i.code for i in exc.issues]}
     except FieldError as exc:
-        msg = after_colon(str(exc)) + "\n\nRien n'a été modifié."
+        msg = excel_message(after_colon(str(exc))) + "\n\nRien n'a été modifié."
         alert(ctx.book, msg, error=True)
         return {"ok": False, "message": msg, "codes": ["champ"]}
-    except Exception as exc:
+    except Exception as exc:  # the user gets a French message, the log the traceback
         path = log_error(_book_path(ctx.book), exc)
-        msg = (f"Erreur inattendue ({type(exc).__name__}). Le classeur n'a pas été modifié par cette action."
-               + (f"\nDétails pour le support : {path}" if path else ""))
+        detail = f"\nDétails pour le support : {path}" if path else ""
+        if ctx.written:
+            return _done_but(ctx, f"erreur inattendue ({type(exc).__name__}){detail}")
+        msg = f"Erreur inattendue ({type(exc).__name__}). Le classeur n'a pas été modifié par cette action.{detail}"
         alert(ctx.book, msg, error=True)
         return {"ok": False, "message": msg, "codes": ["interne"]}
+
+
+def _done_but(ctx: Ctx, what: str) -> dict[str, Any]:
+    """A failure after the action was written: say it is done, never « nothing changed » (a retry
+    would do it twice)."""
+    msg = (f"L'action « {ctx.action.label} » est faite (voir la feuille concernée), mais la suite a échoué : "
+           f"{what}\nNe la relancez pas ; vérifiez la feuille puis enregistrez le classeur.")
+    alert(ctx.book, msg, error=True)
+    return {"ok": True, "message": msg, "codes": ["apres"], "data": {}, "saved": False}
 
 
 def _book_path(book: Any) -> Path | None:
@@ -155,32 +185,71 @@ def _book_path(book: Any) -> Path | None:
         return None
 
 
-def _run(ctx: Ctx, service: Callable[[Any], Any], after: Callable[[Any], None] | None,
-         read_only: bool) -> dict[str, Any]:
+def _run(ctx: Ctx, service: Callable[[Any], Any], after: Callable[[Any], None] | None, read_only: bool,
+         documents: Callable[[Any], list[tuple[str, str]]] | None) -> dict[str, Any]:
     from pyxl.cli.commands import note_closures
     from pyxl.services import closures
 
     store = ctx.store
     app = ctx.book.app
     now = dt.datetime.now()
-    with app.properties(screen_updating=False, calculation="manual"), store.session():
-        store.check_version()
-        result = service(store)
-        made = [] if read_only else closures.pending(store, result.changes, ctx.as_of, now)
-        store.apply(result.changes, as_of=ctx.as_of, now=now, save=ctx.action.issuing)
+    notes: list[str] = []
+    with store.session():
+        # screen updating and calculation off while writing; back on before the save (Excel stores
+        # the calculation mode in the file)
+        with app.properties(screen_updating=False, calculation="manual"):
+            store.check_version()
+            result = service(store)
+            made = [] if read_only else closures.pending(store, result.changes, ctx.as_of, now)
+            store.apply(result.changes, as_of=ctx.as_of, now=now, save=ctx.action.issuing)
+        store.finish()
+        ctx.written = not result.changes.empty
         if after is not None:
-            after(result)
+            try:
+                after(result)
+            except Exception as exc:  # the action is done; the form stays as it was
+                log_error(_book_path(ctx.book), exc)
+                notes.append("le formulaire n'a pas pu être vidé : videz-le avant la prochaine saisie.")
     if made:
         closures.write_files(store.path, made)
         note_closures(result, made)
+    if documents is not None and os.environ.get("SYC_SANS_DOCUMENT", "") in ("", "0"):
+        _documents(ctx, documents(result), result)
     msg = excel_message(result.message)
     warnings = [w for w in result.warnings if w.severity is Severity.WARNING]
-    if warnings:
-        msg += "\n\nÀ noter :\n" + "\n".join(f"• {w.message}" for w in warnings)
+    if warnings or notes:
+        msg += "\n\nÀ noter :\n" + "\n".join([*(f"• {excel_message(w.message)}" for w in warnings),
+                                                *(f"• {n}" for n in notes)])
     if store.saved:
         msg += "\n\nLe classeur a été enregistré."
     alert(ctx.book, msg)
     return {"ok": True, "message": msg, "data": result.data, "saved": store.saved}
+
+
+def _documents(ctx: Ctx, wanted: list[tuple[str, str]], result: Any) -> None:
+    """The documents of what was just written (read back from the open workbook), as `syc` makes
+    them after an issuing command; a failure is a warning, the action stays done."""
+    from pyxl.documents import jobs
+
+    if not wanted:
+        return
+    book = _book_path(ctx.book)
+    if book is None:
+        return
+    done = jobs.Outcome()
+    try:
+        store = ctx.store
+        planned = [jobs.plan(store, book, kind, number, ctx.as_of) for kind, number in wanted]
+        done = jobs.produce(book, planned)
+    except Exception as exc:
+        for kind, number in wanted:
+            done.warnings.append(Issue("document.echec", f"Document {kind} {number} non produit "
+                                                         f"({type(exc).__name__} : {exc}).", number, Severity.WARNING))
+    lines = done.lines(book.parent)
+    if lines:
+        result.message += "\n" + "\n".join(lines)
+    result.data.update(done.json())
+    result.warnings = [*result.warnings, *done.warnings]
 
 
 def show(ctx: Ctx, text: Callable[[Any], str]) -> dict[str, Any]:

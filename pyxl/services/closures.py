@@ -78,6 +78,27 @@ class _Period:
         self.docs += other.docs
 
 
+def _check_summed(store: FileStore, journal: Sequence[audit.Entry], name: str, rows: Sequence[Any]) -> None:
+    """Every document a closure sums must still be what was fingerprinted at its issue: a total typed
+    over in the sheet would otherwise be sealed into the closure."""
+    if not rows:
+        return
+    table = store.schema.table(name)
+    spec = table.audit
+    assert spec is not None
+    latest = audit.latest_by_doc(journal)
+    lines = store._lines_by_ref(table, refs={str(r.get(spec.parent) or "") for r in rows})
+    for r in rows:
+        ref = str(r.get(spec.key) or "")
+        e = latest.get((name, ref))
+        if e is not None and store._doc(table, r.values, r.where, lines).doc_hash != e.doc_hash:
+            raise Refused(Issue(
+                "audit.edited",
+                f"{r.where} : {ref} a été modifié après son émission ; la clôture des jours passés est impossible "
+                "et rien n'est enregistré. Lancez « syc verifier » puis restaurez une sauvegarde "
+                "(syc sauvegardes restaurer).", r.where))
+
+
 def _activity(store: FileStore, journal: Sequence[audit.Entry], start: dt.date | None,
               end: dt.date) -> dict[dt.date, _Period]:
     """Sales and receipts per day from `start` to `end`: the journal says which documents were
@@ -87,7 +108,11 @@ def _activity(store: FileStore, journal: Sequence[audit.Entry], start: dt.date |
         if e.table in refs and e.as_of is not None and e.as_of <= end and (start is None or e.as_of >= start):
             refs[e.table].add(e.ref)
     out: dict[dt.date, _Period] = {}
-    for r in store.rows_where("tFactures", "number", refs["tFactures"]) if refs["tFactures"] else []:
+    invoices = store.rows_where("tFactures", "number", refs["tFactures"]) if refs["tFactures"] else []
+    payments = store.rows_where("tReglements", "id", refs["tReglements"]) if refs["tReglements"] else []
+    _check_summed(store, journal, "tFactures", invoices)
+    _check_summed(store, journal, "tReglements", payments)
+    for r in invoices:
         d = r["date"]
         if r["status"] not in wf.ISSUED_STATES or d is None or d > end or (start and d < start):
             continue
@@ -98,7 +123,7 @@ def _activity(store: FileStore, journal: Sequence[audit.Entry], start: dt.date |
         p.sales_ttc += sign * (r["total_ttc"] or ZERO)
         p.documents += 1
         p.docs.append(str(r["number"]))
-    for r in store.rows_where("tReglements", "id", refs["tReglements"]) if refs["tReglements"] else []:
+    for r in payments:
         d = r["date"]
         if d is None or d > end or (start and d < start):
             continue

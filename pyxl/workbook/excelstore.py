@@ -93,6 +93,7 @@ class ExcelStore(FileStore):
         super().__init__(fullname, schema)
         self.book = book
         self._xl: dict[str, XlTable] = {}
+        self._pending: tuple[_Undo, list[str]] | None = None
         self.saved = False
 
     # ---- reading
@@ -133,11 +134,15 @@ class ExcelStore(FileStore):
             )) from None
         rng = t.range
         values = rng.options(ndim=2).value
+        totals = bool(t.show_totals)  # Excel's « Ligne des totaux » is not a record
         row, col = rng.row, rng.column
         nrows, ncols = rng.shape
         headers = tuple("" if h is None else str(h) for h in (values[0] if values else []))
+        body = [list(r) for r in values[1:]]
+        if totals and body:
+            body = body[:-1]
         xt = XlTable(table.name, table.sheet, (col, row, col + ncols - 1, row + nrows - 1), headers,
-                     [list(r) for r in values[1:]], impl=t, sheet_obj=sheet)
+                     body, totals=totals, impl=t, sheet_obj=sheet)
         self._xl[name] = xt
         return xt
 
@@ -236,14 +241,16 @@ class ExcelStore(FileStore):
     def apply(self, changes: ChangeSet, *, as_of: dt.date, now: dt.datetime | None = None,
               save: bool = False) -> None:
         """Write a change set to the open workbook, or raise Refused leaving it as it was.
-        Saved when a document was issued (or `save`)."""
+        When a document was issued (or `save`), `finish()` must then save the workbook: it is left
+        to the caller so that Excel's calculation mode is back to automatic before the save (the
+        mode is stored in the file)."""
         if changes.empty:
             return
         with self.session():
             self.check_version()
             planned = self._plan(changes, as_of, now or dt.datetime.now())
             undo = _Undo()
-            protected: list[Any] = []
+            protected: list[str] = []
             try:
                 for name in [*dict.fromkeys([*planned.appends, *planned.updates])]:
                     self._write_table(name, planned, undo, protected)
@@ -261,8 +268,16 @@ class ExcelStore(FileStore):
                 for sheet_name in protected:
                     self._protect(sheet_name)
             if planned.issued or save:
-                self._save(undo)
+                self._pending = (undo, protected)
             self.close()
+
+    def finish(self) -> None:
+        """Save the workbook if the last `apply` must be saved; on failure, put back what it wrote."""
+        if self._pending is None:
+            return
+        undo, protected = self._pending
+        self._pending = None
+        self._save(undo, protected)
 
     def _write_table(self, name: str, changes: ChangeSet, undo: _Undo, protected: list[Any]) -> None:
         table = self.schema.table(name)
@@ -272,23 +287,27 @@ class ExcelStore(FileStore):
             protected.append(xt.sheet)
         c1, r1, c2, r2 = xt.ref
         index = {c.key: i for i, c in enumerate(cols) if c is not None}
+        merged: dict[int, dict[str, Any]] = {}
         for rownum, values in changes.updates.get(name, []):
-            if not (r1 < rownum <= r2):
+            merged.setdefault(rownum, {}).update(values)  # later wins, as in the FileStore
+        last_record = r2 - (1 if xt.totals else 0)
+        for rownum, values in merged.items():
+            if not (r1 < rownum <= last_record):
                 raise Refused(Issue("store.row", f"{xt.sheet}, ligne {rownum} : hors de la table.", xt.sheet))
-            current = list(xt.rows[rownum - r1 - 1])
-            idx = sorted(index[k] for k in values)
-            lo, hi = idx[0], idx[-1]
-            new = []
-            for i in range(lo, hi + 1):
-                col = cols[i]
-                new.append(excel_value(col, values[col.key]) if col is not None and col.key in values
-                           else _same(current[i]))
-            rng = sheet.range((rownum, c1 + lo), (rownum, c1 + hi))
-            undo.cells.append((rng, [[_same(v) for v in current[lo: hi + 1]]]))
-            rng.value = [new]
+            current = xt.rows[rownum - r1 - 1]
+            idx = sorted(index[k] for k in values if k in index)
+            for run in _runs(idx):  # only the changed cells: a formula the user added stays
+                rng = sheet.range((rownum, c1 + run[0]), (rownum, c1 + run[-1]))
+                undo.cells.append((rng, [[_same(current[i]) if i < len(current) else None for i in run]]))
+                rng.value = [[excel_value(col, values[col.key]) for col in (cols[i] for i in run) if col is not None]]
         new_rows = changes.appends.get(name, [])
         if not new_rows:
             return
+        if xt.totals:
+            raise Refused(Issue(
+                "store.totals",
+                f"Feuille « {xt.sheet} » : la table {xt.name} a une ligne de total. Retirez-la (Création de "
+                "tableau → Ligne des totaux) puis cliquez de nouveau.", xt.sheet))
         # the table's last non-blank row; a table always has one (possibly blank) data row
         last = r1
         for i in range(len(xt.rows) - 1, -1, -1):
@@ -334,7 +353,7 @@ class ExcelStore(FileStore):
     def _protect(self, sheet_name: str) -> None:
         if sys.platform == "win32":
             self.book.sheets[sheet_name].api.Protect(
-                DrawingObjects=False, Contents=True, Scenarios=False, AllowFormattingColumns=True,
+                DrawingObjects=True, Contents=True, Scenarios=True, AllowFormattingColumns=True,
                 AllowSorting=True, AllowFiltering=True)
             return
         self.book.macro("SycProtect")(sheet_name)
@@ -343,20 +362,24 @@ class ExcelStore(FileStore):
         for table, rng in reversed(undo.sizes):
             try:
                 table.resize(rng)
-            except Exception:  # noqa: BLE001 - best effort: put back what can be
+            except Exception:  # best effort: put back what can be
                 pass
         for rng, old in reversed(undo.cells):
             try:
                 rng.value = old
-            except Exception:  # noqa: BLE001
+            except Exception:
                 pass
 
-    def _save(self, undo: _Undo) -> None:
+    def _save(self, undo: _Undo, protected: Sequence[str] = ()) -> None:
         try:
             backups.backup(self.path)
             self.book.save()
         except Exception as exc:
+            for sheet_name in protected:  # protected again after the write: open them to undo it
+                self._unprotect(sheet_name)
             self._undo(undo)
+            for sheet_name in protected:
+                self._protect(sheet_name)
             self._new_tail = None
             raise Refused(Issue(
                 "excel.save",
@@ -367,6 +390,17 @@ class ExcelStore(FileStore):
         if self._new_tail is not None:
             write_anchor(self.path, self._new_tail)
             self._new_tail = None
+
+
+def _runs(idx: Sequence[int]) -> list[list[int]]:
+    """[1, 2, 3, 7, 8] → [[1, 2, 3], [7, 8]]: adjacent columns written in one call."""
+    out: list[list[int]] = []
+    for i in idx:
+        if out and i == out[-1][-1] + 1:
+            out[-1].append(i)
+        else:
+            out.append([i])
+    return out
 
 
 def _same(v: Any) -> Any:

@@ -39,9 +39,12 @@ End Sub
 Sub SycRelancerDevis()
     If Not SycOnRow("Devis", "Relancer le devis") Then Exit Sub
     Dim a1 As String, a2 As String
-    a1 = SycAsk("Résultat de l'appel (ex. « rappeler lundi », « accord verbal ») :", "")
-    If Trim(a1) = "" Then Exit Sub
-    a2 = SycAsk("Remise commerciale accordée en % (10 à 20), ou laisser vide :", "")
+    If Not SycAsk("Résultat de l'appel (ex. « rappeler lundi », « accord verbal ») :", "", a1) Then Exit Sub
+    If Trim(a1) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Relancer le devis » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
+    If Not SycAsk("Remise commerciale accordée en % (10 à 20), ou laisser vide :", "", a2) Then Exit Sub
     RunPython "import pyxl.macros as m; m.relancer_devis(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ", " & "'" & SycHex(a2) & "'" & ")"
 End Sub
 
@@ -63,8 +66,11 @@ End Sub
 Sub SycRefuserDevis()
     If Not SycOnRow("Devis", "Refuser le devis") Then Exit Sub
     Dim a1 As String
-    a1 = SycAsk("Motif du refus (prix, délai, concurrent…) :", "")
-    If Trim(a1) = "" Then Exit Sub
+    If Not SycAsk("Motif du refus (prix, délai, concurrent…) :", "", a1) Then Exit Sub
+    If Trim(a1) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Refuser le devis » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
     RunPython "import pyxl.macros as m; m.refuser_devis(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ")"
 End Sub
 
@@ -86,7 +92,7 @@ End Sub
 Sub SycCommandeRealisee()
     If Not SycOnRow("Commandes", "Travaux réalisés") Then Exit Sub
     Dim a1 As String
-    a1 = SycAsk("Date de fin des travaux (JJ/MM/AAAA), vide pour aujourd'hui :", "")
+    If Not SycAsk("Date de fin des travaux (JJ/MM/AAAA), vide pour aujourd'hui :", "", a1) Then Exit Sub
     RunPython "import pyxl.macros as m; m.commande_realisee(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ")"
 End Sub
 
@@ -98,8 +104,11 @@ End Sub
 Sub SycAnnulerCommande()
     If Not SycOnRow("Commandes", "Annuler la commande") Then Exit Sub
     Dim a1 As String
-    a1 = SycAsk("Motif de l'annulation :", "")
-    If Trim(a1) = "" Then Exit Sub
+    If Not SycAsk("Motif de l'annulation :", "", a1) Then Exit Sub
+    If Trim(a1) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Annuler la commande » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
     RunPython "import pyxl.macros as m; m.annuler_commande(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ")"
 End Sub
 
@@ -111,8 +120,11 @@ End Sub
 Sub SycFactureAcompte()
     If Not SycOnRow("Commandes", "Facture d'acompte") Then Exit Sub
     Dim a1 As String
-    a1 = SycAsk("Acompte en % du total de la commande (ex. 30) :", "")
-    If Trim(a1) = "" Then Exit Sub
+    If Not SycAsk("Acompte en % du total de la commande (ex. 30) :", "", a1) Then Exit Sub
+    If Trim(a1) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Facture d'acompte » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
     RunPython "import pyxl.macros as m; m.facture_acompte(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ")"
 End Sub
 
@@ -144,9 +156,12 @@ End Sub
 Sub SycAvoir()
     If Not SycOnRow("Factures", "Faire un avoir") Then Exit Sub
     Dim a1 As String, a2 As String
-    a1 = SycAsk("Motif de l'avoir :", "")
-    If Trim(a1) = "" Then Exit Sub
-    a2 = SycAsk("Articles à créditer, ex. MO-H:2 ; RAD-ACI:1 (vide : tout ce qui reste de la facture) :", "")
+    If Not SycAsk("Motif de l'avoir :", "", a1) Then Exit Sub
+    If Trim(a1) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Faire un avoir » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
+    If Not SycAsk("Articles à créditer, ex. MO-H:2 ; RAD-ACI:1 (vide : tout ce qui reste de la facture) :", "", a2) Then Exit Sub
     RunPython "import pyxl.macros as m; m.faire_avoir(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ", " & "'" & SycHex(a2) & "'" & ")"
 End Sub
 
@@ -178,8 +193,11 @@ End Sub
 Sub SycAnnulerReglement()
     If Not SycOnRow("Règlements", "Annuler le règlement") Then Exit Sub
     Dim a1 As String
-    a1 = SycAsk("Motif (chèque impayé, erreur de saisie…) :", "")
-    If Trim(a1) = "" Then Exit Sub
+    If Not SycAsk("Motif (chèque impayé, erreur de saisie…) :", "", a1) Then Exit Sub
+    If Trim(a1) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Annuler le règlement » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
     RunPython "import pyxl.macros as m; m.annuler_reglement(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ")"
 End Sub
 
@@ -247,7 +265,7 @@ Function SycUnprotect(ByVal sheetName As String) As Boolean
 End Function
 
 Sub SycProtect(ByVal sheetName As String)
-    ThisWorkbook.Worksheets(sheetName).Protect DrawingObjects:=False, Contents:=True, Scenarios:=False, _
+    ThisWorkbook.Worksheets(sheetName).Protect DrawingObjects:=True, Contents:=True, Scenarios:=True, _
         AllowFormattingColumns:=True, AllowSorting:=True, AllowFiltering:=True
 End Sub
 
@@ -283,6 +301,15 @@ Function SycOnRow(ByVal sheetName As String, ByVal label As String) As Boolean
     End If
 End Function
 
-Function SycAsk(ByVal prompt As String, ByVal default As String) As String
-    SycAsk = InputBox(prompt, "SYC Gestion", default)
+' A question; False when the user cancels (Application.InputBox then returns False, where InputBox
+' would return "" and a cancelled action would go on).
+Function SycAsk(ByVal prompt As String, ByVal default As String, ByRef answer As String) As Boolean
+    Dim v As Variant
+    v = Application.InputBox(prompt, "SYC Gestion", default, Type:=2)
+    If VarType(v) = vbBoolean Then
+        SycAsk = False
+    Else
+        answer = CStr(v)
+        SycAsk = True
+    End If
 End Function
