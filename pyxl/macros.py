@@ -27,7 +27,8 @@ def envoyer_devis(sheet: str, row: int) -> dict[str, Any]:
     from pyxl.services.quotes import send_quote
 
     ctx = Ctx("envoyer_devis", sheet, row)
-    return run(ctx, lambda store: send_quote(store, ctx.selected("tDevis", "de devis")["number"], ctx.as_of))
+    return run(ctx, lambda store: send_quote(store, ctx.selected("tDevis", "de devis")["number"], ctx.as_of),
+               documents=lambda res: [("devis", str(res.data["numero"]))])
 
 
 def devis_a_relancer(sheet: str, row: int) -> dict[str, Any]:
@@ -65,7 +66,8 @@ def passer_commande(sheet: str, row: int) -> dict[str, Any]:
     from pyxl.services.orders import create_order
 
     ctx = Ctx("passer_commande", sheet, row)
-    return run(ctx, lambda store: create_order(store, ctx.selected("tDevis", "de devis")["number"], ctx.as_of))
+    return run(ctx, lambda store: create_order(store, ctx.selected("tDevis", "de devis")["number"], ctx.as_of),
+               documents=lambda res: [("commande", str(res.data["numero"]))])
 
 
 def commande_realisee(sheet: str, row: int, done: str) -> dict[str, Any]:
@@ -108,6 +110,11 @@ def facturer(sheet: str, row: int) -> dict[str, Any]:
                                                  ctx.as_of))
 
 
+def _issued_document(result: Any) -> list[tuple[str, str]]:
+    number = result.data.get("numero")
+    return [("avoir" if result.data.get("type") == "Avoir" else "facture", str(number))] if number else []
+
+
 def _doc_ref(ctx: Ctx) -> str:
     r = ctx.selected("tFactures", "de facture ou d'avoir")
     return str(r["number"] or r["ref"])
@@ -117,7 +124,7 @@ def emettre(sheet: str, row: int) -> dict[str, Any]:
     from pyxl.services.invoices import issue
 
     ctx = Ctx("emettre", sheet, row)
-    return run(ctx, lambda store: issue(store, _doc_ref(ctx), ctx.as_of))
+    return run(ctx, lambda store: issue(store, _doc_ref(ctx), ctx.as_of), documents=_issued_document)
 
 
 def faire_avoir(sheet: str, row: int, reason: str, lines: str = "") -> dict[str, Any]:
@@ -149,6 +156,37 @@ def annuler_reglement(sheet: str, row: int, reason: str) -> dict[str, Any]:
     ctx = Ctx("annuler_reglement", sheet, row)
     return run(ctx, lambda store: cancel_payment(store, ctx.selected("tReglements", "de règlement")["id"],
                                                  decode(reason), ctx.as_of))
+
+
+# ---------------------------------------------------------------- documents et courriers
+def document_pdf(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.excel import docs
+
+    return docs.document_pdf(Ctx("document_pdf", sheet, row))
+
+
+def preparer_email(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.excel import docs
+
+    return docs.preparer_email(Ctx("preparer_email", sheet, row))
+
+
+def copie_acquittee(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.excel import docs
+
+    return docs.copie_acquittee(Ctx("copie_acquittee", sheet, row))
+
+
+def publipostage(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.excel import docs
+
+    return docs.publipostage(Ctx("publipostage", sheet, row))
+
+
+def simuler_publipostage(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.excel import docs
+
+    return docs.publipostage(Ctx("simuler_publipostage", sheet, row), simulate=True)
 
 
 # ---------------------------------------------------------------- direction

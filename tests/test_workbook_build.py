@@ -69,7 +69,7 @@ def test_parameters_are_prefilled_and_lists_validated():
     codes = [r[0] for r in grid[1:]]
     assert codes == [p.code for p in SCHEMA.parameters]
     clients = _parts(builder.COMMITTED_BOOK.read_bytes())
-    sheet = next(v for k, v in clients.items() if k.startswith("xl/worksheets/sheet") and b"Particulier" in v)
+    sheet = clients[Package(str(builder.COMMITTED_BOOK)).sheets["Clients"]]
     assert b'sqref="B2:B1048576"' in sheet
 
 
@@ -96,9 +96,9 @@ def test_libreoffice_opens_the_workbook(tmp_path):
     )
     assert book.read_bytes() == before
     converted = CalamineWorkbook.from_path(str(tmp_path / "out" / "SYC_Gestion.xlsx"))
-    from pyxl.excel.sheets import CONF_SHEET, DASHBOARD_SHEET, HOME, PAYMENT_SHEET, QUOTE_SHEET
+    from pyxl.excel.sheets import CONF_SHEET, DASHBOARD_SHEET, HOME, MERGE_SHEET, PAYMENT_SHEET, QUOTE_SHEET
 
-    assert converted.sheet_names == [HOME, QUOTE_SHEET, PAYMENT_SHEET, DASHBOARD_SHEET, *(t.sheet for t in SCHEMA.tables),
-                                     CONF_SHEET]
+    assert converted.sheet_names == [HOME, QUOTE_SHEET, PAYMENT_SHEET, MERGE_SHEET, DASHBOARD_SHEET,
+                                     *(t.sheet for t in SCHEMA.tables), CONF_SHEET]
     header = converted.get_sheet_by_name("Clients").to_python()[0]
     assert tuple(header) == SCHEMA.table("tClients").headers

@@ -373,9 +373,11 @@ def journal_row(*, now: dt.datetime, as_of: dt.date, doc_type: str, channel: str
     return out
 
 
-def record(book: Path, rows: Sequence[Mapping[str, Any]], *, as_of: dt.date, now: dt.datetime) -> Issue | None:
+def record(book: Path, rows: Sequence[Mapping[str, Any]], *, as_of: dt.date, now: dt.datetime,
+           store: Any = None) -> Issue | None:
     """Append the rows to « Journal des envois » (one write). A failure to write (workbook locked,
-    older schema…) is returned as a warning: the sendings themselves are done."""
+    older schema…) is returned as a warning: the sendings themselves are done. `store`: the store
+    to write through (the Excel front end gives its ExcelStore), else the workbook file."""
     from pyxl.core.issues import Refused
 
     if not rows:
@@ -384,7 +386,7 @@ def record(book: Path, rows: Sequence[Mapping[str, Any]], *, as_of: dt.date, now
     for r in rows:
         changes.append(T_SENDINGS.name, r)
     try:
-        store = FileStore(book)
+        store = store if store is not None else FileStore(book)
         with store.session():
             store.check_version()
             store.apply(changes, as_of=as_of, now=now)
@@ -427,16 +429,21 @@ class Report:
 
 
 def send_documents(book: Path, docs: Sequence[Outgoing], *, as_of: dt.date, now: dt.datetime, smtp: bool = False,
-                   env: Mapping[str, str] | None = None, ssl_context: ssl.SSLContext | None = None) -> Report:
+                   env: Mapping[str, str] | None = None, ssl_context: ssl.SSLContext | None = None,
+                   store: Any = None) -> Report:
     """Write each document's .eml draft beside its first attachment, send it by SMTP when `smtp`,
-    and journal every sending. Never raises for a failed sending: each is a warning of the report."""
+    and journal every sending. Never raises for a failed sending: each is a warning of the report.
+    `store`: the open workbook's ExcelStore (Excel front end), else the workbook file."""
     from pyxl.core.issues import Refused
 
-    store = FileStore(book)
-    try:
+    if store is not None:
         params = store.parameters()
-    finally:
-        store.close()
+    else:
+        reader = FileStore(book)
+        try:
+            params = reader.parameters()
+        finally:
+            reader.close()
     company = {k: v for k, v in params.items()}
     sendings: list[Sending] = []
     warnings: list[Issue] = []
@@ -491,7 +498,7 @@ def send_documents(book: Path, docs: Sequence[Outgoing], *, as_of: dt.date, now:
         if server is not None:
             server.close()
     try:
-        problem = record(book, rows, as_of=as_of, now=now)
+        problem = record(book, rows, as_of=as_of, now=now, store=store)
     except Refused as exc:  # pragma: no cover - record() turns refusals into warnings
         problem = exc.issues[0]
     if problem is not None:

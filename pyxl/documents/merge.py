@@ -266,15 +266,19 @@ def _job_folder(book: Path, params: Mapping[str, str], as_of: dt.date, subject: 
 
 
 def run(book: Path, template: Path, filters: Filters, *, subject: str, paragraphs: Sequence[str], as_of: dt.date,
-        now: dt.datetime, converter: render.Converter | None = None, simulate: bool = False) -> MergeResult:
-    """Select, render every letter, convert them in one call, combine them, journal them."""
-    store = FileStore(book)
+        now: dt.datetime, converter: render.Converter | None = None, simulate: bool = False,
+        store: Any = None) -> MergeResult:
+    """Select, render every letter, convert them in one call, combine them, journal them.
+    `store`: the open workbook's ExcelStore (Excel front end), else the workbook file is read."""
+    given = store
+    store = given if given is not None else FileStore(book)
     try:
         store.check_version()
         params = store.parameters()
         sel = select(store, filters)
     finally:
-        store.close()
+        if given is None:
+            store.close()
     res = MergeResult(chosen=sel.chosen, refused_marketing=sel.refused_marketing)
     if not sel.chosen:
         n = len(sel.refused_marketing)
@@ -330,7 +334,7 @@ def run(book: Path, template: Path, filters: Filters, *, subject: str, paragraph
                              result=mail.PREPARED, client=str(c["code"]), client_name=cx.client_block(c)["nom"],
                              recipient=", ".join(postal_lines(c.values, "")), subject=subject or template.stem,
                              files=[p]) for c, p in placed]
-    problem = mail.record(book, rows, as_of=as_of, now=now)
+    problem = mail.record(book, rows, as_of=as_of, now=now, store=given)
     if problem is not None:
         res.warnings.append(problem)
     return res

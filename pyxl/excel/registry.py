@@ -50,6 +50,7 @@ GROUPS = (
     ("commandes", "Commandes"),
     ("factures", "Factures"),
     ("reglements", "Règlements"),
+    ("documents", "Documents et courriers"),
     ("direction", "Direction"),
     ("controle", "Contrôle"),
 )
@@ -105,6 +106,22 @@ ACTIONS: tuple[Action, ...] = (
     Action("SycAnnulerReglement", "Annuler le règlement", "reglements", "annuler_reglement", sheet="Règlements",
            asks=(Ask("Motif (chèque impayé, erreur de saisie…) :"),), issuing=True, image="CancelRequest",
            help="Annule le règlement sélectionné par une écriture opposée ; le classeur est enregistré."),
+    # ---- documents
+    Action("SycDocumentPDF", "PDF du document", "documents", "document_pdf", image="FileSaveAsPdfOrXps",
+           on_home=False, help="Produit (ou retrouve) le PDF du devis, de la commande, de la facture ou de l'avoir "
+                               "de la ligne où vous êtes, et l'ouvre."),
+    Action("SycPreparerEmail", "Préparer l'e-mail", "documents", "preparer_email", image="NewMailMessage",
+           on_home=False, help="PDF et brouillon d'e-mail au client (pièce jointe), noté au Journal des envois ; "
+                               "le brouillon s'ouvre dans la messagerie."),
+    Action("SycCopieAcquittee", "Copie acquittée", "documents", "copie_acquittee", sheet="Factures",
+           image="ApproveApprovalRequest", help="La facture réglée de la ligne sélectionnée, tamponnée « Acquittée » "
+                                                "avec la date et le mode de règlement."),
+    Action("SycPublipostage", "Lancer le publipostage", "documents", "publipostage", sheet="Publipostage",
+           form=True, image="MailMergeStartLetters",
+           help="Une lettre à chaque client choisi sur la feuille « Publipostage » (PDF par client et à imprimer)."),
+    Action("SycSimulerPublipostage", "Simuler", "documents", "simuler_publipostage", sheet="Publipostage",
+           form=True, on_home=False, image="MailMergeRecipientsEditList",
+           help="Liste les clients que le publipostage retiendrait, sans rien produire."),
     # ---- direction
     Action("SycTableauDeBord", "Actualiser le tableau de bord", "direction", "actualiser_tableau_de_bord",
            image="ChartInsert", help="Calcule les chiffres du directeur (12 derniers mois) et les graphiques, "

@@ -17,6 +17,7 @@ QUOTE_SHEET = "Saisie devis"
 PAYMENT_SHEET = "Saisie règlement"
 CONF_SHEET = "xlwings.conf"
 DASHBOARD_SHEET = "Tableau de bord"
+MERGE_SHEET = "Publipostage"
 DASHBOARD_FIRST_ROW = 4  # the report starts here (1-based); rows above: title, button
 # sheets whose rows are issued documents or money: protected (sorting and filtering allowed)
 PROTECTED_TABLES = ("tFactures", "tLignesFactures", "tReglements", "tClotures", "tJournalAudit")
@@ -294,6 +295,66 @@ def add_payment_form(wb: Any, formats: dict[str, Any], schema: Schema = SCHEMA,
     return ws
 
 
+@dataclass(frozen=True)
+class MergeForm:
+    fields: tuple[Field, ...]
+
+    def field(self, key: str) -> Field:
+        return next(f for f in self.fields if f.key == key)
+
+
+MERGE_FORM = MergeForm(fields=(
+    Field("template", "Modèle", 4, help="« lettre » (le modèle fourni) ou le chemin d'un .docx"),
+    Field("subject", "Objet", 5, help="ex. Entretien annuel de votre chaudière"),
+    Field("text", "Texte du courrier", 6, help="un paragraphe par ligne (Alt+Entrée pour aller à la ligne)"),
+    Field("kind", "Type de client", 8, ("Particulier", "Professionnel"), help="vide : tous"),
+    Field("towns", "Villes", 9, help="séparées par des points-virgules"),
+    Field("postcodes", "Débuts de code postal", 10, help="ex. 69 ; 38200"),
+    Field("sectors", "Secteurs", 11, help="séparés par des points-virgules"),
+    Field("codes", "Clients (codes)", 12, help="ex. C00012 ; C00040"),
+    Field("balance_due", "Solde dû seulement", 13, ("Oui", "Non")),
+    Field("no_job_since", "Sans intervention depuis le", 14, help="date : clients à relancer pour l'entretien"),
+    Field("no_invoice_since", "Sans facture depuis le", 15, help="date"),
+    Field("commercial", "Courrier commercial", 16, ("Oui", "Non"),
+          help="Oui : les clients opposés à la prospection sont exclus"),
+    Field("inactive_too", "Inclure les clients inactifs", 17, ("Oui", "Non")),
+))
+
+
+def add_merge_form(wb: Any, formats: dict[str, Any], actions: tuple[Action, ...] = ACTIONS) -> Any:
+    ws = wb.add_worksheet(MERGE_SHEET)
+    ws.set_tab_color("#548235")
+    ws.set_column(0, 0, 2)
+    ws.set_column(1, 1, 30)
+    ws.set_column(2, 2, 60)
+    ws.set_column(3, 3, 50)
+    ws.write(0, 1, "Publipostage", formats["title"])
+    ws.set_row(1, 32)
+    ws.merge_range(1, 1, 1, 2, "Une lettre à chaque client choisi : un PDF par client et un PDF à imprimer, "
+                               "adresses placées pour une enveloppe à fenêtre. « Simuler » liste les clients "
+                               "retenus sans rien produire.", formats["note_wrap"])
+    for fld in MERGE_FORM.fields:
+        r = fld.row - 1
+        ws.write(r, 1, fld.label, formats["label"])
+        fmt = formats["input_date"] if fld.key.startswith("no_") else formats["input"]
+        if fld.key == "text":
+            ws.set_row(r, 120)
+            fmt = formats["input_wrap"]
+        ws.write_blank(r, 2, None, fmt)
+        if fld.help:
+            ws.write(r, 3, fld.help, formats["note"])
+        if fld.choices:
+            ws.data_validation(r, 2, r, 2, {"validate": "list", "source": list(fld.choices)})
+    ws.write(6, 1, "Filtres (vides : tous les clients actifs)", formats["section"])
+    ws.write_string(MERGE_FORM.field("template").row - 1, 2, "lettre", formats["input"])
+    for i, a in enumerate(a for a in actions if a.sheet == MERGE_SHEET):
+        ws.insert_button(18, 1 + i, {"macro": a.name, "caption": a.label, "width": 200, "height": 34})
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True, "format_columns": True})
+    return ws
+
+
 # --------------------------------------------------------------------------- Tableau de bord
 def add_dashboard(wb: Any, formats: dict[str, Any], actions: tuple[Action, ...] = ACTIONS) -> Any:
     ws = wb.add_worksheet(DASHBOARD_SHEET)
@@ -356,6 +417,7 @@ def formats_for(wb: Any) -> dict[str, Any]:
         "header": wb.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True}),
         "input": wb.add_format({**white, "num_format": "@"}),
         "input_num": wb.add_format({**white, "num_format": "#,##0.###"}),
+        "input_wrap": wb.add_format({**white, "num_format": "@", "text_wrap": True, "valign": "top"}),
         "input_eur": wb.add_format({**white, "num_format": eur}),
         "input_date": wb.add_format({**white, "num_format": "dd/mm/yyyy"}),
         "cell": wb.add_format({"bg_color": "#F2F2F2", "border": 1, "border_color": "#BFBFBF"}),

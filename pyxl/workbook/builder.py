@@ -121,6 +121,7 @@ def build(
         front.add_home(wb, front_formats)
         front.add_quote_form(wb, front_formats, schema)
         front.add_payment_form(wb, front_formats, schema)
+        front.add_merge_form(wb, front_formats)
         front.add_dashboard(wb, front_formats)
     for table in schema.tables:
         ws = _add_table_sheet(wb, table, rows.get(table.name, ()), fmt, header_fmt)

@@ -4,7 +4,7 @@ Option Explicit
 ' SYC Gestion : les boutons et le ruban appellent Python (pyxl.macros) par xlwings RunPython.
 ' Module généré par pyxl/excel/registry.py : ne pas le modifier à la main.
 Public Const SYC_XLWINGS_VERSION As String = "0.37.8"
-Public Const SYC_MODULE_VERSION As String = "1dfdbc4a801b"
+Public Const SYC_MODULE_VERSION As String = "9b6050ca3e13"
 
 ' Enregistrer le devis : Enregistre le devis saisi sur la feuille « Saisie devis » (brouillon numéroté).
 Sub SycEnregistrerDevis()
@@ -203,6 +203,54 @@ End Sub
 
 Sub SycAnnulerReglement_Ruban(control As IRibbonControl)
     SycAnnulerReglement
+End Sub
+
+' PDF du document : Produit (ou retrouve) le PDF du devis, de la commande, de la facture ou de l'avoir de la ligne où vous êtes, et l'ouvre.
+Sub SycDocumentPDF()
+    RunPython "import pyxl.macros as m; m.document_pdf(" & SycHere() & ")"
+End Sub
+
+Sub SycDocumentPDF_Ruban(control As IRibbonControl)
+    SycDocumentPDF
+End Sub
+
+' Préparer l'e-mail : PDF et brouillon d'e-mail au client (pièce jointe), noté au Journal des envois ; le brouillon s'ouvre dans la messagerie.
+Sub SycPreparerEmail()
+    RunPython "import pyxl.macros as m; m.preparer_email(" & SycHere() & ")"
+End Sub
+
+Sub SycPreparerEmail_Ruban(control As IRibbonControl)
+    SycPreparerEmail
+End Sub
+
+' Copie acquittée : La facture réglée de la ligne sélectionnée, tamponnée « Acquittée » avec la date et le mode de règlement.
+Sub SycCopieAcquittee()
+    If Not SycOnRow("Factures", "Copie acquittée") Then Exit Sub
+    RunPython "import pyxl.macros as m; m.copie_acquittee(" & SycHere() & ")"
+End Sub
+
+Sub SycCopieAcquittee_Ruban(control As IRibbonControl)
+    SycCopieAcquittee
+End Sub
+
+' Lancer le publipostage : Une lettre à chaque client choisi sur la feuille « Publipostage » (PDF par client et à imprimer).
+Sub SycPublipostage()
+    If Not SycOnForm("Publipostage") Then Exit Sub
+    RunPython "import pyxl.macros as m; m.publipostage(" & SycHere() & ")"
+End Sub
+
+Sub SycPublipostage_Ruban(control As IRibbonControl)
+    SycPublipostage
+End Sub
+
+' Simuler : Liste les clients que le publipostage retiendrait, sans rien produire.
+Sub SycSimulerPublipostage()
+    If Not SycOnForm("Publipostage") Then Exit Sub
+    RunPython "import pyxl.macros as m; m.simuler_publipostage(" & SycHere() & ")"
+End Sub
+
+Sub SycSimulerPublipostage_Ruban(control As IRibbonControl)
+    SycSimulerPublipostage
 End Sub
 
 ' Actualiser le tableau de bord : Calcule les chiffres du directeur (12 derniers mois) et les graphiques, sur la feuille « Tableau de bord ».
