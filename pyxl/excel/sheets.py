@@ -145,6 +145,11 @@ def add_home(wb: Any, formats: dict[str, Any], actions: tuple[Action, ...] = ACT
             where = f"Feuille « {a.sheet} » : " if a.sheet and a.sheet not in (QUOTE_SHEET, PAYMENT_SHEET) else ""
             ws.write(row, 3, where + a.help, formats["wrap"])
             row += 1
+        ribbon_only = [a for a in actions if a.group == key and not a.on_home and not a.form]
+        if ribbon_only:
+            ws.write(row, 3, "Dans l'onglet SYC Gestion du ruban, sur la ligne où vous êtes : "
+                             + ", ".join(f"« {a.label} »" for a in ribbon_only) + ".", formats["note"])
+            row += 1
         row += 1
     ws.write(row, 1, "L'onglet « SYC Gestion » du ruban offre les mêmes boutons, sur toutes les feuilles.",
              formats["note"])
