@@ -209,7 +209,7 @@ def test_documents_folder_never_climbs_out_of_the_workbook_folder(tmp_path: Path
 @needs_soffice
 def test_quote_for_a_consumer_signed_away_carries_every_mandatory_mention(docs: dict[str, Path]) -> None:
     t = pdf_text(docs["devis_conso"])
-    for words in ("Devis valable jusqu'au", "[à compléter dans Paramètres : devis gratuit ou payant",
+    for words in ("Devis valable jusqu'au", "Devis gratuit.",
                   "Frais de déplacement : Déplacement, 35,00 € HT", "Main-d'œuvre : 8 h à 55,00 € HT",
                   "Date ou délai d'exécution : sous 3 semaines", "Assurance décennale : MAAF",
                   "couverture géographique : France métropolitaine",

@@ -52,11 +52,12 @@ V3_TABLES = ("tEnvois",)
 V3_CLIENT_COLUMNS = ("marketing_mail",)
 V2_CLIENTS = dataclasses.replace(T_CLIENTS, columns=tuple(
     c for c in T_CLIENTS.columns if c.key not in V3_CLIENT_COLUMNS))
+V3_PARAMETERS = {"devis_tarif"}  # the other parameters of version 3 are the smtp_* ones
 V2_SCHEMA = dataclasses.replace(
     SCHEMA,
     version=2,
     tables=tuple(V2_CLIENTS if t.name == "tClients" else t for t in SCHEMA.tables if t.name not in V3_TABLES),
-    parameters=tuple(p for p in SCHEMA.parameters if not p.code.startswith("smtp_")),
+    parameters=tuple(p for p in SCHEMA.parameters if not p.code.startswith("smtp_") and p.code not in V3_PARAMETERS),
 )
 NEW_IN_V3 = [t for t in SCHEMA.tables if t.name in V3_TABLES]
 # Schema version 1: without the sales-chain tables of version 2, nor its « Chaudière THPE » category.
@@ -455,8 +456,8 @@ def test_version_2_workbook(tmp_path: Path) -> None:
     assert [r["marketing_mail"] for r in new["tClients"]] == ["Oui", "Oui"]
     assert new["tParametres"][: len(old["tParametres"])] == old["tParametres"]
     added = {r["code"]: r["value"] for r in new["tParametres"][len(old["tParametres"]):]}
-    assert added == {"smtp_serveur": None, "smtp_port": "587", "smtp_starttls": "Oui", "smtp_utilisateur": None,
-                     "smtp_expediteur": None}
+    assert added == {"devis_tarif": "Devis gratuit.", "smtp_serveur": None, "smtp_port": "587", "smtp_starttls": "Oui",
+                     "smtp_utilisateur": None, "smtp_expediteur": None}
     assert {k: v for k, v in new.items() if k not in ("tClients", "tParametres")} == {
         k: v for k, v in old.items() if k not in ("tClients", "tParametres")}
     assert store.rows("tEnvois") == []

@@ -593,6 +593,9 @@ PARAMETERS: tuple[Parameter, ...] = (
               help="A : date de facture + N jours, puis fin de ce mois ; B : fin du mois de facture, puis + N jours"),
     Parameter("validite_devis_jours", "Validité des devis (jours)", "entier", default="30"),
     Parameter("relance_devis_jours", "Relance des devis sans réponse après (jours)", "entier", default="7"),
+    # version 3: printed on every quote (arrêté du 24 janvier 2017, travaux de dépannage et d'entretien)
+    Parameter("devis_tarif", "Devis gratuit ou payant (mention imprimée)", default="Devis gratuit.",
+              help="ex. « Devis gratuit. » ou « Devis payant : 50 € TTC, déduits en cas de commande. »"),
     Parameter("clause_retard", "Clause de retard imprimée sur les factures (professionnels)",
               default=("En cas de retard de paiement, pénalités au taux de refinancement de la BCE "
                        "majoré de 10 points, et indemnité forfaitaire pour frais de recouvrement de 40 €. "
