@@ -163,6 +163,13 @@ def test_libreoffice_binds_every_button_and_runs_every_sub(tmp_path):
     for a in registry.ACTIONS:
         if a.on_home:
             assert any(f"VBAProject.Module1.{a.name}?" in c for c in bound[a.label]), a.label
+    # every button of every sheet (forms, dashboard) is bound to a sub of the module
+    names = {a.name for a in registry.ACTIONS}
+    assert {sheet for sheet, _l, _c in got["buttons"]} >= {"Accueil", "Saisie devis", "Saisie règlement",
+                                                           "Publipostage", "Tableau de bord"}
+    for sheet, label, codes in got["buttons"]:
+        subs = [c.split("VBAProject.Module1.")[1].split("?")[0] for c in codes if "VBAProject.Module1." in c]
+        assert subs and set(subs) <= names, (sheet, label, codes)
     # a hidden document has no active cell in LibreOffice: SycHere falls back to row 0 (in Excel, the
     # clicked row; the macros refuse row 0 naming the sheet)
     here = f"'{encode('Accueil')}', 0"
