@@ -306,7 +306,7 @@ def test_missing_password_variable_names_it(shop: Path, tmp_path: Path,
     assert [r["result"] for r in journal(shop)] == ["Échec"]
 
 
-def test_without_starttls_the_server_refuses_authentication(
+def test_without_starttls_no_password_is_sent_in_clear(
         shop: Path, tmp_path: Path, smtp_server: tuple[Inbox, int, ssl.SSLContext, Path]) -> None:
     inbox, port, ctx, _ = smtp_server
     configure_smtp(shop, port, starttls="Non")
@@ -317,7 +317,7 @@ def test_without_starttls_the_server_refuses_authentication(
                                  ssl_context=ctx)
     (s,) = report.sendings
     assert s.result == "Échec" and inbox.messages == [] and inbox.logins == []
-    assert "activez STARTTLS" in s.error
+    assert "sans chiffrement" in s.error and "en clair" in s.error
 
 
 def test_untrusted_certificate_is_refused(shop: Path, tmp_path: Path,

@@ -48,7 +48,11 @@ def register(sub: Any, common: Common) -> None:
     f.add_argument("--sans-facture-depuis", metavar="AAAA-MM-JJ", type=_date,
                    help="sans facture depuis cette date (ou jamais)")
     f.add_argument("--commercial", action="store_true",
-                   help="lettre commerciale : exclut les clients opposés à la prospection")
+                   help="lettre commerciale (par défaut) : exclut les clients opposés à la prospection et rappelle "
+                        "le droit de s'y opposer")
+    f.add_argument("--information", action="store_true",
+                   help="courrier d'information, pas de la prospection (ex. obligation d'entretien, changement "
+                        "d'adresse) : envoyé aussi aux clients opposés à la prospection")
     f.add_argument("--inactifs-aussi", action="store_true", help="inclure les clients marqués inactifs")
     p.add_argument("--simuler", action="store_true", help="lister les clients retenus, sans rien produire")
 
@@ -84,7 +88,7 @@ def cmd_merge(ctx: Context) -> int:
     a = ctx.args
     filters = merge.parse_filters(
         kind=a.type, towns=a.ville, postcodes=a.cp, sectors=a.secteur, codes=a.client, balance_due=a.solde_du,
-        no_job_since=a.sans_intervention_depuis, no_invoice_since=a.sans_facture_depuis, commercial=a.commercial,
+        no_job_since=a.sans_intervention_depuis, no_invoice_since=a.sans_facture_depuis, commercial=not a.information,
         inactive_too=a.inactifs_aussi)
     paragraphs = merge.paragraphs_of(_read_text(a.texte)) if a.texte else []
     template = merge.template_file(a.modele, ctx.book.parent)

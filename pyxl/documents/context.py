@@ -41,9 +41,15 @@ LEGAL = ("facture", "acompte", "avoir", "acquittee")
 PAYMENT_MODES_TEXT = {"Espèces": "en espèces", "Chèque": "par chèque", "Virement": "par virement",
                       "CB": "par carte bancaire"}
 
+WITHDRAWAL_START = {
+    # art. L221-18 : services → from the conclusion of the contract; sale or supply and installation
+    # of goods → from their receipt (a wrong start extends the period by up to 12 months, L221-20)
+    "services": "à compter de la signature du présent devis (conclusion du contrat)",
+    "goods": "à compter de la réception du matériel fourni (contrat de fourniture et pose)",
+}
 WITHDRAWAL_NOTICE = (
-    "Contrat conclu hors établissement : vous disposez d'un délai de quatorze jours à compter de la "
-    "signature du présent devis pour exercer votre droit de rétractation, sans avoir à motiver votre "
+    "Contrat conclu hors établissement : vous disposez d'un délai de quatorze jours {start} pour exercer "
+    "votre droit de rétractation, sans avoir à motiver votre "
     "décision ni à supporter d'autres coûts (art. L221-18 et suivants du Code de la consommation), "
     "au moyen du formulaire ci-joint ou de toute autre déclaration dénuée d'ambiguïté. Aucun paiement "
     "ni acompte ne peut être exigé avant l'expiration d'un délai de sept jours à compter de la signature "
@@ -209,11 +215,14 @@ def vat_mentions(lines: Sequence[Row], client_name: str, params: Mapping[str, st
     """Certification for 10 % / 5,5 % lines (official wording, §2.3) and the reason of 0 % lines."""
     rates = {ln["rate"] for ln in lines if ln["rate"] is not None and ln.get("fixed_vat") is None}
     who = client_name or "……………………"
-    cert = ""
+    certs = []
+    if Decimal(10) in rates:
+        certs.append(vat.CERTIFICATION_10.format(client=who))
     if Decimal("5.5") in rates:
-        cert = vat.CERTIFICATION_55.format(client=who)
-    elif Decimal(10) in rates:
-        cert = vat.CERTIFICATION_10.format(client=who)
+        certs.append(vat.CERTIFICATION_55.format(client=who))
+    if len(certs) == 2:  # each certification covers the lines of its own rate
+        certs = [f"Pour les travaux au taux de 10 % : {certs[0]}", f"Pour les travaux au taux de 5,5 % : {certs[1]}"]
+    cert = " ".join(certs)
     reasons = []
     for ln in lines:
         if ln["rate"] == 0:
@@ -271,7 +280,9 @@ def quote_context(store: FileStore, number: str, as_of: dt.date) -> dict[str, An
                 "echeance": "", "conditions": "", "date_realisation": ""},
         "lignes": items, "acomptes": [], "totaux": totals_block(d["totals"]),
         "mentions": mentions, "mentions_paiement": [],
-        "retractation": WITHDRAWAL_NOTICE if away else "", "formulaire_retractation": list(WITHDRAWAL_FORM) if away else [],
+        "retractation": WITHDRAWAL_NOTICE.format(start=WITHDRAWAL_START[
+            "goods" if any(_s(ln["category"]) and _s(ln["category"]) != "Autre" for ln in d["lines"]) else "services"])
+        if away else "", "formulaire_retractation": list(WITHDRAWAL_FORM) if away else [],
         "bon_pour_accord": True,
         **vat_mentions(d["lines"], client["nom"], params),
     }
@@ -321,7 +332,7 @@ def _late_payment(params: Mapping[str, str]) -> list[str]:
 
 def invoice_context(store: FileStore, ref: str, as_of: dt.date, *, paid_copy: bool = False) -> dict[str, Any]:
     from pyxl.services.clients import get_client
-    from pyxl.services.invoices import balance, doc_detail, get_doc
+    from pyxl.services.invoices import doc_detail, get_doc
 
     d = doc_detail(store, ref)
     r = d["row"]
@@ -362,6 +373,12 @@ def invoice_context(store: FileStore, ref: str, as_of: dt.date, *, paid_copy: bo
         if client["est_professionnel"]:
             payment += _late_payment(params)
     paid = r["paid"] or ZERO
+    credited = r["credited"] or ZERO
+    if not paid_copy and kind != "avoir" and r["date"]:
+        # an issued invoice is the same whenever it is printed: only what was received by its date
+        live = [p for p in d["payments"] if isinstance(p["date"], dt.date) and p["date"] <= r["date"]]
+        paid = sum((p["amount"] or ZERO for p in live), ZERO)
+        credited = ZERO
     acquitted: dict[str, Any] = {}
     if paid_copy:
         pays = [p for p in d["payments"] if not p["cancels"]]
@@ -380,8 +397,9 @@ def invoice_context(store: FileStore, ref: str, as_of: dt.date, *, paid_copy: bo
         "acomptes_ttc": euros(r["deducted_ttc"]) if r["deducted_ttc"] else "",
         "total_travaux_ttc": euros(t.ttc + (r["deducted_ttc"] or ZERO)) if r["deducted_ttc"] else "",
         "totaux": totals_block(t),
-        "deja_regle": euros(paid) if paid else "", "avoirs": euros(r["credited"]) if r["credited"] else "",
-        "reste_du": euros(balance(r)) if r["number"] and kind != "avoir" else euros(t.ttc),
+        "deja_regle": euros(paid) if paid else "", "avoirs": euros(credited) if credited else "",
+        "reste_du": euros((r["total_ttc"] or ZERO) - paid - credited) if r["number"] and kind != "avoir"
+        else euros(t.ttc),
         "mentions": mentions, "mentions_paiement": payment, "retractation": "", "formulaire_retractation": [],
         "bon_pour_accord": False, "acquittee": acquitted,
         **vat_mentions(d["lines"], client["nom"], params),

@@ -11,6 +11,7 @@ the first PDF is the one the client received; asking again keeps it and says so.
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import os
 import shutil
 import tempfile
@@ -132,13 +133,17 @@ def produce(book: Path, planned: Sequence[Planned], *, pdf: bool = True, docx: b
     for p in planned:
         final_pdf = p.folder / f"{p.stem}.pdf" if pdf else None
         final_docx = p.folder / f"{p.stem}.docx" if docx else None
-        if p.legal:  # an issued document's file is never replaced
-            if final_pdf is not None and final_pdf.exists():
-                res.kept.append(final_pdf)
-                final_pdf = None
-            if final_docx is not None and final_docx.exists():
-                res.kept.append(final_docx)
-                final_docx = None
+        if p.legal:  # an issued document's file is never replaced, nor made again under another name
+            if final_pdf is not None:
+                existing = _issued_file(p, ".pdf")
+                if existing is not None:
+                    res.kept.append(existing)
+                    final_pdf = None
+            if final_docx is not None:
+                existing = _issued_file(p, ".docx")
+                if existing is not None:
+                    res.kept.append(existing)
+                    final_docx = None
         if final_pdf is not None or final_docx is not None:
             todo.append((p, final_pdf, final_docx))
     if not todo:
@@ -177,6 +182,22 @@ def produce(book: Path, planned: Sequence[Planned], *, pdf: bool = True, docx: b
             if fdocx is not None:
                 _place(out, fdocx, p.legal, res)
     return res
+
+
+def _issued_file(p: Planned, ext: str) -> Path | None:
+    """The file already made for this issued document, whatever client name it carries (the client
+    may have been renamed since): « F2026-00012 - DUPONT Jean.pdf » for F2026-00012."""
+    exact = p.folder / f"{p.stem}{ext}"
+    if exact.exists():
+        return exact
+    if not p.folder.is_dir():
+        return None
+    number = names.safe_name(p.number, 40)
+    paid = p.kind == "acquittee"
+    for f in sorted(p.folder.glob(f"{glob.escape(number)} - *{ext}")):
+        if f.name.endswith(f" - acquittée{ext}") == paid:
+            return f
+    return None
 
 
 def _place(src: Path, dst: Path, keep_existing: bool, res: Outcome) -> None:

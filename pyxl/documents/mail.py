@@ -291,6 +291,11 @@ class Smtp:
                     conn.starttls(context=self.context)
                     conn.ehlo()
             if s.user:
+                if s.port != 465 and not s.starttls:  # never a password in clear on the network
+                    conn.quit()
+                    raise SendError(f"le serveur SMTP {self._where()} serait contacté sans chiffrement : le mot de "
+                                    "passe passerait en clair. Réglez smtp_starttls sur Oui (port 587) ou le port "
+                                    "465, ou videz smtp_utilisateur pour un serveur sans identification.")
                 _login(conn, s.user, self.password)
         except smtplib.SMTPAuthenticationError:
             raise SendError(f"le serveur SMTP {self._where()} a refusé l'identifiant « {s.user} » ou le mot de "

@@ -46,6 +46,12 @@ SUBFOLDER = "Publipostage"
 
 
 # --------------------------------------------------------------------------- selection
+# RGPD art. 21(2)-(4): the right to object to prospecting, brought to the person's attention at the
+# latest at the first communication
+OBJECTION_NOTICE = ("Vous pouvez à tout moment vous opposer, sans frais, à recevoir nos offres commerciales : "
+                    "il suffit de nous le dire par téléphone, courrier ou e-mail (coordonnées ci-dessus).")
+
+
 @dataclass(frozen=True)
 class Filters:
     """Which clients receive the letter. Empty fields select everybody."""
@@ -298,7 +304,8 @@ def run(book: Path, template: Path, filters: Filters, *, subject: str, paragraph
         rendered: list[tuple[Row, Path]] = []
         for i, client in enumerate(sel.chosen):
             code = str(client["code"]).strip().upper()
-            ctx = letter_context(firm, client, sel.facts.get(code, ClientFacts()), subject, paragraphs, as_of)
+            ctx = letter_context(firm, client, sel.facts.get(code, ClientFacts()), subject,
+                                 [*paragraphs, OBJECTION_NOTICE] if filters.commercial else paragraphs, as_of)
             out = work / f"l{i:05d}.docx"
             try:
                 render.render_docx(template, ctx, out, logo)

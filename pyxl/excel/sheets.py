@@ -321,7 +321,7 @@ MERGE_FORM = MergeForm(fields=(
     Field("no_job_since", "Sans intervention depuis le", 14, help="date : clients à relancer pour l'entretien"),
     Field("no_invoice_since", "Sans facture depuis le", 15, help="date"),
     Field("commercial", "Courrier commercial", 16, ("Oui", "Non"),
-          help="Oui : les clients opposés à la prospection sont exclus"),
+          help="Oui : les clients opposés à la prospection sont exclus ; Non : courrier d'information"),
     Field("inactive_too", "Inclure les clients inactifs", 17, ("Oui", "Non")),
 ))
 
@@ -352,6 +352,7 @@ def add_merge_form(wb: Any, formats: dict[str, Any], actions: tuple[Action, ...]
             ws.data_validation(r, 2, r, 2, {"validate": "list", "source": list(fld.choices)})
     ws.write(6, 1, "Filtres (vides : tous les clients actifs)", formats["section"])
     ws.write_string(MERGE_FORM.field("template").row - 1, 2, "lettre", formats["input"])
+    ws.write_string(MERGE_FORM.field("commercial").row - 1, 2, "Oui", formats["input"])  # prospecting unless said
     for i, a in enumerate(a for a in actions if a.sheet == MERGE_SHEET):
         ws.insert_button(18, 1 + i, {"macro": a.name, "caption": a.label, "width": 200, "height": 34})
     ws.set_paper(9)

@@ -252,6 +252,8 @@ def quote_chains(quotes: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     """One row per proposal: its first version (date, number, HT) and its last (number, HT, state)."""
     q = quotes[(quotes["number"] != "") & quotes["date"].notna() & (quotes["date"] <= _ts(as_of))]
     known = set(q["number"])
+    # a quote never sent (still a draft) is not a proposal made to a client
+    q = q[q["status"] != "Brouillon"]
     root = ~q["replaces"].isin(known)  # a revision is counted with the quote it replaces
     roots = q[root]
     last = roots["number"].to_numpy(dtype=object).copy()

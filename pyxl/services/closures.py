@@ -81,22 +81,8 @@ class _Period:
 def _check_summed(store: FileStore, journal: Sequence[audit.Entry], name: str, rows: Sequence[Any]) -> None:
     """Every document a closure sums must still be what was fingerprinted at its issue: a total typed
     over in the sheet would otherwise be sealed into the closure."""
-    if not rows:
-        return
-    table = store.schema.table(name)
-    spec = table.audit
-    assert spec is not None
-    latest = audit.latest_by_doc(journal)
-    lines = store._lines_by_ref(table, refs={str(r.get(spec.parent) or "") for r in rows})
-    for r in rows:
-        ref = str(r.get(spec.key) or "")
-        e = latest.get((name, ref))
-        if e is not None and store._doc(table, r.values, r.where, lines).doc_hash != e.doc_hash:
-            raise Refused(Issue(
-                "audit.edited",
-                f"{r.where} : {ref} a été modifié après son émission ; la clôture des jours passés est impossible "
-                "et rien n'est enregistré. Lancez « syc verifier » puis restaurez une sauvegarde "
-                "(syc sauvegardes restaurer).", r.where))
+    if rows:
+        store.check_issued(name, rows, journal, "la clôture des jours passés est impossible et rien n'est enregistré")
 
 
 def _activity(store: FileStore, journal: Sequence[audit.Entry], start: dt.date | None,

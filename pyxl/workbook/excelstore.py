@@ -207,19 +207,9 @@ class ExcelStore(FileStore):
             spec = table.audit
             assert spec is not None
             found = [r for r in self.rows(table.name) if str(r.get(spec.key) or "") in values]
-            if not found:
-                continue
-            latest = audit.latest_by_doc(self.journal_for({str(r.get(spec.key)) for r in found}))
-            lines = self._lines_by_ref(table, refs={str(r.get(spec.parent) or "") for r in found})
-            for r in found:
-                ref = str(r.get(spec.key) or "")
-                e = latest.get((table.name, ref))
-                if e is not None and self._doc(table, r.values, r.where, lines).doc_hash != e.doc_hash:
-                    raise Refused(Issue(
-                        "audit.edited",
-                        f"{r.where} : {ref} a été modifié après son émission ; action refusée. Fermez le classeur "
-                        "sans l'enregistrer, puis lancez « syc verifier » et restaurez une sauvegarde "
-                        "(syc sauvegardes restaurer).", r.where))
+            if found:
+                self.check_issued(table.name, found, self.journal_for({str(r.get(spec.key)) for r in found}),
+                                  "action refusée. Fermez le classeur sans l'enregistrer")
 
     def _refuse_if_open(self) -> None:
         """Excel holds the file: that is us."""

@@ -595,6 +595,23 @@ class FileStore:
             issued=issued,
         )
 
+    def check_issued(self, name: str, rows: Sequence[Row], journal: Sequence[audit.Entry], consequence: str) -> None:
+        """Refuse, naming the row, if one of these issued rows no longer matches its fingerprint in
+        the journal (a value typed over in the sheet). `consequence`: what is refused, in French."""
+        table = self.schema.table(name)
+        spec = table.audit
+        assert spec is not None
+        latest = audit.latest_by_doc(journal)
+        lines = self._lines_by_ref(table, refs={str(r.get(spec.parent) or "") for r in rows})
+        for r in rows:
+            ref = str(r.get(spec.key) or "")
+            e = latest.get((name, ref))
+            if e is not None and self._doc(table, r.values, r.where, lines).doc_hash != e.doc_hash:
+                raise Refused(Issue(
+                    "audit.edited",
+                    f"{r.where} : {ref} a été modifié après son émission ; {consequence}. Lancez « syc verifier » "
+                    "puis restaurez une sauvegarde (syc sauvegardes restaurer).", r.where))
+
     def _lines_by_ref(self, table: Table, extra: Sequence[Mapping[str, Any]] = (),
                       refs: set[str] | None = None) -> dict[str, list]:
         """Lines of the table's documents by document reference (only those of `refs` if given)."""
