@@ -13,7 +13,7 @@ from pyxl.core.issues import Issue, Refused
 
 EPILOG = ("Exemples :\n"
           "  syc publipostage --modele lettre --objet \"Entretien annuel\" --texte entretien.txt "
-          "--cp 69 --sans-intervention-depuis 2025-01-01 --commercial\n"
+          "--cp 69 --sans-intervention-depuis 2025-01-01\n"
           "  syc publipostage --modele modeles/relance.docx --solde-du --type professionnel\n"
           "Les filtres se cumulent ; une même option répétée (--cp 69 --cp 38) vaut « l'un ou l'autre ».")
 
