@@ -151,4 +151,4 @@ def test_calls_per_action_do_not_grow_with_the_tables(tmp_path, monkeypatch):
     small.pop("(première action du jour)")
     big.pop("(première action du jour)")
     assert small == big
-    assert max(small.values()) < 80  # a handful of calls per table touched, whatever its size
+    assert max(small.values()) < 100  # a handful of calls per table touched, whatever its size
