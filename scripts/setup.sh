@@ -28,7 +28,9 @@ dpkg -s libreoffice-writer-nogui >/dev/null 2>&1 || dpkg -s libreoffice-writer >
 fc-list 2>/dev/null | grep -qi carlito || PKGS+=(fonts-crosextra-carlito)
 fc-list 2>/dev/null | grep -qi "liberation sans" || PKGS+=(fonts-liberation)
 if [ "$WITH_TESTS" = 1 ]; then
-  command -v soffice >/dev/null 2>&1 || PKGS+=(libreoffice-calc-nogui)
+  # Calc opens the workbook in the tests (Writer alone also provides soffice: check the package)
+  dpkg -s libreoffice-calc-nogui >/dev/null 2>&1 || dpkg -s libreoffice-calc >/dev/null 2>&1 \
+    || PKGS+=(libreoffice-calc-nogui)
   command -v pdftoppm >/dev/null 2>&1 || PKGS+=(poppler-utils)
   # the VBA tests drive LibreOffice through UNO with the system python3
   /usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || PKGS+=(python3-uno)
