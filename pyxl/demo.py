@@ -49,7 +49,7 @@ CLIENTS = [
     dict(name="DUPONT", first_name="Jean", kind="particulier", address="5 rue Victor Hugo", postcode="69002",
          city="Lyon", phone="0612345678", email="jean.dupont@example.fr"),
     dict(name='Dupont & Fils <SARL> "l\'Étang"', kind="professionnel", address="ZA de l'Étang", postcode="38200",
-         city="Vienne", siret="73282932000074", vat_number="FR44732829320", category="commercant-artisan",
+         city="Vienne", siret="81234567600017", vat_number="FR19812345676", category="commercant-artisan",
          terms="30 jours fin de mois", phone="04 74 00 00 00", email="compta@dupont-fils.example"),
     dict(name="MARTIN", first_name="Sophie", kind="particulier", address="Le Bourg", postcode="01600",
          city="Trévoux", phone="0478000001"),
@@ -234,8 +234,10 @@ def run_scenario(book: Path) -> Runner:
 
     def quote(day: dt.date, client: str, lines: list[str], nature: str, obj: str, *, housing: str = "oui",
               away: bool = False, discount: str | None = None, reverse: bool = False, send: bool = True) -> str:
+        execution = {"depannage": "sous 48 heures", "entretien": "dans le mois"}.get(
+            nature.casefold().replace("é", "e"), "sous 3 semaines")
         given = QuoteInput(client=client, lines=lines, nature=nature, housing_old=housing, away=away, object=obj,
-                           discount=discount, reverse_charge=reverse)
+                           discount=discount, reverse_charge=reverse, execution=execution)
         number = str(run(day, lambda s: quotes.create_quote(s, given, day)).data["numero"])
         if send:
             run(day, lambda s: quotes.send_quote(s, number, day))

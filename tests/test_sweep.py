@@ -20,7 +20,7 @@ import pytest
 from pyxl.cli import main
 
 DAY = "2026-11-27"
-SIRET = "73282932000074"  # the demo company, also client C00002
+SIRET = "73282932000074"  # the demo company
 OTHER_SIRET = "55210055400005"
 OTHER_VAT = "FR96552100554"
 
