@@ -241,7 +241,7 @@ def test_consumer_invoice_has_no_recovery_indemnity(docs: dict[str, Path]) -> No
 def test_business_invoice_has_late_payment_terms_siren_and_order_reference(docs: dict[str, Path]) -> None:
     t = pdf_text(docs["facture_pro"])
     for words in ("taux de refinancement de la BCE majoré de 10 points", "indemnité forfaitaire pour frais de "
-                  "recouvrement de 40 €", "Pas d'escompte pour paiement anticipé", "SIREN du client : 732829320",
+                  "recouvrement de 40 €", "Pas d'escompte pour paiement anticipé", "SIREN du client : 812345676",
                   f"Votre référence de commande : {HOSTILE}", "Date d'échéance : 31 juillet 2026", HOSTILE):
         assert flat(words) in t, words
     assert t.count("Pas d'escompte") == 1
