@@ -45,7 +45,7 @@ def penalty_rate_rows() -> list[dict[str, Any]]:
 # payment-order file.
 DEFAULT_LEVELS: tuple[dict[str, Any], ...] = (
     {"level": 1, "step": "appel", "label": "Appel téléphonique (créneau du vendredi et du lundi, 8 h–10 h)",
-     "days": 1, "counted_from": "Échéance", "channel": "Téléphone", "template": "", "deadline": 0,
+     "days": 1, "counted_from": "Échéance", "channel": "Téléphone", "template": None, "deadline": 0,
      "deadline_from": "Date de la relance",
      "notes": "un appel sans réponse compte comme fait dès qu'il est noté"},
     {"level": 1, "step": "lettre", "label": "Lettre de relance simple", "days": 7, "counted_from": "Échéance",
@@ -59,7 +59,7 @@ DEFAULT_LEVELS: tuple[dict[str, Any], ...] = (
      "deadline": 8, "deadline_from": "Accusé de réception",
      "notes": "fait courir les intérêts d'un client particulier à sa réception (art. 1231-6 C. civ.)"},
     {"level": 4, "step": "injonction", "label": "Dossier d'injonction de payer", "days": 0,
-     "counted_from": "Étape précédente", "channel": "Tribunal", "template": "", "deadline": 0,
+     "counted_from": "Étape précédente", "channel": "Tribunal", "template": None, "deadline": 0,
      "deadline_from": "Date de la relance", "notes": "Cerfa 12946 (tribunal de commerce) ou 12948 (tribunal judiciaire)"},
 )
 
