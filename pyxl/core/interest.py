@@ -21,6 +21,7 @@ interest of its days, with a French warning asking for the row: never a guess, n
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -181,7 +182,7 @@ def _late_days(claim: Claim, start: dt.date, as_of: dt.date) -> list[tuple[dt.da
                 cuts.add(d)
     edges = sorted(cuts)
     out = []
-    for a, b in zip(edges, edges[1:], strict=False):
+    for a, b in itertools.pairwise(edges):
         base = owed_on(claim, a - ONE_DAY)
         if base > 0:
             out.append((a, b - ONE_DAY, base))

@@ -21,7 +21,7 @@ TEN = Decimal(10)
 def _dec(v: Any) -> Decimal | None:
     if v is None or v == "":
         return None
-    return money.parse_decimal(v, max_places=None)  # type: ignore[arg-type]
+    return money.parse_decimal(v, max_places=None)
 
 
 def tables_from_rows(legal: Iterable[Mapping[str, Any]], penalty: Iterable[Mapping[str, Any]]) -> it.RateTables:
