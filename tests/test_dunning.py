@@ -8,6 +8,8 @@ import contextlib
 import datetime as dt
 import io
 import json
+import shutil
+import subprocess
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -302,3 +304,77 @@ def test_rate_add_and_refusals(dbook: Path) -> None:
     assert done is not None and not done.interest.held_back
     row = next(r for r in FileStore(dbook).rows("tTauxPenalites") if r["half"] == "2027-S1")
     assert "L441-10" in row["source"]
+
+
+# --------------------------------------------------------------------------- new quote for a late payer
+def test_new_quote_for_a_client_with_overdue_invoices_warns(dbook: Path) -> None:
+    fill_articles = syc(dbook, "article", "liste", au="2026-06-20")["articles"]
+    code = fill_articles[0]["code"]
+    data = syc(dbook, "devis", "creer", "--client", "PRO1", "--ligne", f"{code}:1", "--nature", "depannage",
+               au="2026-06-20")
+    assert any("F2026-00101" in w["message"] and "en retard" in w["message"] for w in data["avertissements"])
+    data = syc(dbook, "devis", "creer", "--client", "PRO1", "--ligne", f"{code}:1", "--nature", "depannage",
+               au="2026-06-15")  # not late yet on the due date
+    assert not any("en retard" in w["message"] for w in data["avertissements"])
+
+
+# --------------------------------------------------------------------------- one batch, with LibreOffice
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                                   reason="LibreOffice (soffice) et poppler-utils sont nécessaires")
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+
+
+@needs_soffice
+def test_execute_one_batch_through_to_the_payment_order_file(dbook: Path) -> None:
+    """Call, letter, registered letter, formal notice, payment-order file: each batch renders its
+    documents in one go, records them, and the recorded posting and receipt dates drive the next."""
+    syc(dbook, "relances", "noter", "PART1", "--appel", "sans-reponse", au="2026-06-19")
+    syc(dbook, "relances", "noter", "PRO1", "--appel", "message", au="2026-06-19")
+    first = syc(dbook, "relances", "executer", au="2026-06-22")
+    assert first["relances"] == 2 and len(first["documents"]) == 2 and len(first["brouillons"]) == 2
+    combined = Path(first["a_imprimer"])
+    assert combined.is_file() and "Relances à imprimer" in combined.name
+    part_letter = next(Path(p) for p in first["documents"] if "Dupont" in p)
+    pro_letter = next(Path(p) for p in first["documents"] if "Boulangerie" in p)
+    assert "indemnité forfaitaire" not in pdf_text(part_letter).lower()
+    assert "indemnité forfaitaire" in pdf_text(pro_letter).lower()
+    eml = part_letter.with_suffix(".eml").read_bytes()
+    assert b"X-Unsent: 1" in eml and b"part1@example.fr" in eml
+    rows = FileStore(dbook).rows("tRelances")
+    assert [(r["invoice"], r["step"], r["outcome"]) for r in rows if r["step"] == "lettre"] == [
+        ("F2026-00102", "lettre", "Lettre préparée"), ("F2026-00101", "lettre", "Lettre préparée")]
+    # nothing more is due until the posting date is recorded
+    assert syc(dbook, "relances", "executer", au="2026-07-20")["relances"] == 0
+    for inv in ("F2026-00101", "F2026-00102"):
+        syc(dbook, "relances", "noter", inv, "--poste", "2026-06-23", au="2026-06-23")
+    second = syc(dbook, "relances", "executer", au="2026-07-08")  # 23/06 + 15 days
+    assert second["relances"] == 2
+    for inv in ("F2026-00101", "F2026-00102"):
+        syc(dbook, "relances", "noter", inv, "--poste", "2026-07-08", "--recommande", f"1A {inv}", au="2026-07-08")
+        syc(dbook, "relances", "noter", inv, "--ar", "2026-07-10", au="2026-07-10")
+    third = syc(dbook, "relances", "executer", au="2026-07-13")  # 10/07 + 48 h
+    notice = next(Path(p) for p in third["documents"] if "Dupont" in p)
+    text = pdf_text(notice)
+    assert "MISE EN DEMEURE" in text.upper() and "1231-6" in text and "indemnité forfaitaire" not in text.lower()
+    for inv in ("F2026-00101", "F2026-00102"):
+        syc(dbook, "relances", "noter", inv, "--etape", "mise-en-demeure", "--poste", "2026-07-13", "--recommande",
+            f"2B {inv}", au="2026-07-13")
+        syc(dbook, "relances", "noter", inv, "--ar", "2026-07-15", au="2026-07-15")
+    # the consumer's interest runs from the day after the formal notice was received
+    part = case(dbook, "F2026-00102", dt.date(2026, 7, 25))
+    assert part is not None and part.interest.spans[0].start == dt.date(2026, 7, 16)
+    fourth = syc(dbook, "relances", "executer", au="2026-07-24")  # 15/07 + 8 days
+    assert fourth["brouillons"] == []  # the court file is not e-mailed
+    pro_file = next(Path(p) for p in fourth["documents"] if "Boulangerie" in p)
+    text = pdf_text(pro_file)
+    assert "Tribunal de commerce" in text and "12946" in text and "2B F2026-00101" in text and "1406" in text
+    part_file = next(Path(p) for p in fourth["documents"] if "Dupont" in p)
+    text = pdf_text(part_file)
+    assert "Tribunal judiciaire" in text and "12948" in text and "5 000 €" in text
+    assert "indemnité forfaitaire pour frais" not in text.lower()
+    assert {r["outcome"] for r in FileStore(dbook).rows("tRelances") if r["step"] == "injonction"} == {"Dossier préparé"}
+    assert syc(dbook, "relances", au="2026-07-24")["dossiers"] == []

@@ -152,7 +152,7 @@ def cmd_execute(ctx: Context) -> int:
         batch = dunning_docs.plan(store, ctx.book, ses)
         if ctx.args.simuler or not batch.planned:
             data = {"documents": [{"client": p.number, "type": p.kind, "fichier": str(p.folder / f"{p.stem}.pdf")}
-                                  for p in batch.planned]}
+                                  for p in batch.planned], "relances": 0, "simulation": bool(ctx.args.simuler)}
             msg = ("Aucune lettre ni aucun dossier à produire au " + f"{ctx.as_of:%d/%m/%Y}." if not batch.planned else
                    "Simulation : " + plural(len(batch.planned), "document") + " seraient produits :\n"
                    + "\n".join(f"  {p.folder.name}/{p.stem}.pdf" for p in batch.planned))

@@ -227,7 +227,7 @@ def payment_order_context(store: FileStore, cases: Sequence[dunning.Case], as_of
         notes.append("Client particulier : intérêts au taux légal (taux « autres cas », créancier professionnel) à "
                      "compter de la réception de la mise en demeure"
                      + (f" (reçue le {sd.day(min(received))})" if received else " — date de réception non notée : "
-                        "aucun intérêt n'est chiffré") + " ; pas d'indemnité forfaitaire (art. L111-8 CPCE). "
+                        "aucun intérêt n'est chiffré") + " ; aucun frais de recouvrement à sa charge (art. L111-8 CPCE). "
                      "Prescription de deux ans à compter de l'échéance (art. L218-2 du Code de la consommation).")
     notes += a.rate_warnings
     notes += [x for c in cases for x in c.alarms]
