@@ -247,8 +247,8 @@ def compute(claim: Claim, tables: RateTables, as_of: dt.date) -> Interest:
         exact = base * rate * days / 100 / YEAR_DAYS
         spans.append(Span(first, last, days, base, rate, kind, half, floor, exact))
     for h in held:
-        table = "« Taux BCE » (taux de référence des pénalités)" if claim.business else "« Taux légal »"
-        warnings.append(f"Taux du semestre {h.half} absent de la table {table} : les intérêts du "
+        table = "« Taux pénalités »" if claim.business else "« Taux légal »"
+        warnings.append(f"Taux du semestre {h.half} absent de la feuille {table} : les intérêts du "
                         f"{_day(h.start)} au {_day(h.end)} ({h.days} jour{'s' if h.days > 1 else ''}) ne sont pas "
                         f"comptés. Ajoutez la ligne dès la publication du taux : syc taux ajouter {h.half} …")
     interest = to_cents(sum((s.exact for s in spans), Decimal(0)))

@@ -327,7 +327,9 @@ def _stops(case: Case, plan: list[Row], as_of: dt.date) -> None:
         if isinstance(promised, dt.date) and promised >= as_of:
             case.stop = f"paiement promis pour le {sd.day(promised)}"
             return
-        if isinstance(promised, dt.date):
+        later_steps = [r for r in case.history if r.row != last.row and isinstance(r["date"], dt.date)
+                       and r["date"] > last["date"] and r["step"]]
+        if isinstance(promised, dt.date) and not later_steps:
             case.alarms.append(f"{case.number} : promesse de paiement pour le {sd.day(promised)} non tenue "
                                f"(reste {euros(case.owed)}).")
     if plan:
