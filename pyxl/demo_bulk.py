@@ -1080,7 +1080,8 @@ def dunning_history(rows: dict[str, list[dict[str, Any]]], rnd: random.Random) -
                 "owed": _balance(doc) if owed_now else Decimal(doc["total_ttc"]), "interest": None,
                 "document": None}
 
-        def add(day: dt.date, level: int, step: str, channel: str, outcome: str, **extra: Any) -> bool:
+        def add(day: dt.date, level: int, step: str, channel: str, outcome: str, *, end: dt.date = end,
+                base: dict[str, Any] = base, **extra: Any) -> bool:
             if day >= end or day > PERIOD_END:
                 return False
             events.append((day, {**base, "date": day, "level": level, "step": step, "channel": channel,

@@ -7,6 +7,7 @@ normal `syc facture creer/emettre` must work on it the day after the period."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import re
 from collections import defaultdict
@@ -243,7 +244,7 @@ def test_reminder_history_follows_the_procedure(store: FileStore) -> None:
         paid = [p["date"] for p in store.rows_where("tReglements", "invoice", {number})]
         if doc["status"] == wf.I_PAID and paid:
             assert all(s["date"] < max(paid) for s in steps)
-        for a, b in zip(steps, steps[1:], strict=False):
+        for a, b in itertools.pairwise(steps):
             if a["step"] == "lettre":
                 assert b["date"] >= a["posted_on"] + dt.timedelta(days=15)
             if a["step"] in ("lrar", "mise-en-demeure"):
