@@ -153,7 +153,9 @@ class Interest:
 
 
 def fmt_rate(rate: Decimal) -> str:
-    text = f"{rate.normalize():f}".replace(".", ",")
+    """« 14,50 % », « 2,75 % », « 10,00 % » (two decimals at least, as the arrêtés print them)."""
+    places = -int(rate.normalize().as_tuple().exponent)
+    text = f"{rate:.{max(places, 2)}f}".replace(".", ",")
     return f"{text}\xa0%"
 
 
