@@ -378,3 +378,17 @@ def test_execute_one_batch_through_to_the_payment_order_file(dbook: Path) -> Non
     assert "indemnité forfaitaire pour frais" not in text.lower()
     assert {r["outcome"] for r in FileStore(dbook).rows("tRelances") if r["step"] == "injonction"} == {"Dossier préparé"}
     assert syc(dbook, "relances", au="2026-07-24")["dossiers"] == []
+
+
+def test_rate_add_reads_the_ecb_rate_in_force_and_lists(dbook: Path) -> None:
+    """Without --bce, the ECB rate in force on the first day comes from « Taux BCE »."""
+    ecb = [r for r in FileStore(dbook).rows("tTauxBCE") if r["since"] <= dt.date(2027, 1, 1)]
+    latest = max(ecb, key=lambda r: r["since"])["rate"]
+    data = syc(dbook, "taux", "ajouter", "2027-S1", "--particuliers", "6,90", "--autres-cas", "2,80", "--source",
+               "arrêté", au="2027-01-02")
+    assert Decimal(data["taux_penalites"]) == latest + 10
+    assert any("Vérifiez" in w["message"] for w in data["avertissements"])
+    listed = syc(dbook, "taux", "liste", au="2027-01-02")["semestres"]
+    assert listed[0]["semestre"] == "2015-S1" and listed[-1] == {
+        "semestre": "2027-S1", "autres_cas": "2,80\xa0%", "particuliers": "6,90\xa0%",
+        "penalites": f"{latest + 10:.2f}".replace(".", ",") + "\xa0%", "plancher": "8,40\xa0%"}

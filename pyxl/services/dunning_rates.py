@@ -10,7 +10,7 @@ from typing import Any
 
 from pyxl.core import fields, money
 from pyxl.core import interest as it
-from pyxl.core.issues import Issue, Refused
+from pyxl.core.issues import Issue, Refused, Severity
 from pyxl.services.common import Result
 from pyxl.workbook import seeds
 from pyxl.workbook.filestore import FileStore
@@ -70,6 +70,10 @@ def _rate(text: str, label: str) -> Decimal:
     return value
 
 
+def fmt(rate: Decimal) -> str:
+    return it.fmt_rate(rate)
+
+
 def add_half(store: FileStore, half: str, private_text: str, other_text: str, source: str,
              ecb_text: str = "", ecb_source: str = "") -> Result:
     """Add one half-year: legal rates (arrêté) and the B2B reference derived from the ECB rate in
@@ -104,6 +108,10 @@ def add_half(store: FileStore, half: str, private_text: str, other_text: str, so
                                             "« Taux BCE » : donnez-le avec --bce TAUX --source-bce TEXTE.", half))
         ecb = found
         ecb_note = f"taux MRO en vigueur au {start:%d/%m/%Y} = {ecb} (feuille « Taux BCE »)"
+        res.warnings.append(Issue("taux.bce.verifier", f"{half} : taux BCE repris de la feuille « Taux BCE » "
+                                                       f"({fmt(ecb)} au {start:%d/%m/%Y}). Vérifiez qu'aucune décision "
+                                                       "de la BCE ne l'a changé depuis (sinon ajoutez-la avec --bce).",
+                                  half, Severity.WARNING))
     if half not in have_legal:
         res.changes.append("tTauxLegal", {"half": half, "start": start, "end": end, "private": private,
                                           "other": other, "source": source})
