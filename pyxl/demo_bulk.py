@@ -94,6 +94,10 @@ def generate(book: Path, years: int = 10, scale: float = 1.0, seed: int = 2026) 
     t0 = time.perf_counter()
     gen = _Generator(years, scale, seed)
     rows = gen.run()
+    for name, seeded in builder.default_rows().items():  # rate tables and reminder levels (issue 6)
+        if not rows.get(name):
+            rows[name] = seeded
+    dunning_history(rows, random.Random(seed + 6))
     stats.seconds_rows = time.perf_counter() - t0
     stats.rows = {t.name: len(rows.get(t.name, ())) for t in SCHEMA.tables}
     stats.lines = stats.rows["tLignesDevis"] + stats.rows["tLignesFactures"]
@@ -1038,6 +1042,94 @@ class _Generator:
         doc["status"] = wf.invoice_state(doc["total_ttc"], doc["paid"], doc["credited"])
         job.payments.append(row)
         return row
+
+
+# --------------------------------------------------------------------------- reminders (issue 6)
+PROMISES = ("Règlement promis par virement", "Le comptable paie en fin de mois", "Attend une rentrée d'argent")
+DISPUTES = ("Conteste la durée de main-d'œuvre facturée", "Radiateur toujours froid : demande un retour",
+            "Dit ne pas avoir reçu la facture")
+
+
+def dunning_history(rows: dict[str, list[dict[str, Any]]], rnd: random.Random) -> None:
+    """« Relances » rows as the default procedure (pyxl.workbook.seeds.DEFAULT_LEVELS) would have
+    made them, for every invoice paid late or still owed at the end of the period: the call the day
+    after the due date, the simple letter 7 days late (posted the next working day), the registered
+    letter 15 days after posting (acknowledged 2 to 4 days later), the formal notice after 48 hours,
+    the payment-order file 8 days after its receipt — each step only if the invoice was still owed
+    that day, stopping at random (promise, dispute) as real sessions do. Numbered RL + year in date
+    order, with their counter."""
+    paid_on: dict[str, dt.date] = {}
+    paid_total: dict[str, Decimal] = {}
+    for p in rows["tReglements"]:
+        n = str(p["invoice"])
+        paid_total[n] = paid_total.get(n, ZERO) + Decimal(p["amount"])
+        if paid_total[n] >= ZERO and isinstance(p["date"], dt.date):
+            paid_on[n] = p["date"]
+    clients = {str(c["code"]): c for c in rows["tClients"]}
+    events: list[tuple[dt.date, dict[str, Any]]] = []
+    for doc in rows["tFactures"]:
+        due = doc.get("due_date")
+        if doc["doc_type"] == wf.T_CREDIT or not isinstance(due, dt.date) or doc["status"] not in (
+                wf.I_ISSUED, wf.I_PARTIAL, wf.I_PAID) or doc.get("terms") == "comptant":
+            continue
+        number = str(doc["number"])
+        owed_now = _balance(doc) > 0
+        settled = paid_on.get(number) if not owed_now else None
+        if settled is not None and settled <= due + dt.timedelta(days=1):
+            continue  # paid on time
+        end = settled or PERIOD_END
+        client = clients.get(str(doc["client"]), {})
+        base = {"invoice": number, "client": doc["client"], "client_name": doc["client_name"],
+                "owed": _balance(doc) if owed_now else Decimal(doc["total_ttc"]), "interest": None,
+                "document": None}
+
+        def add(day: dt.date, level: int, step: str, channel: str, outcome: str, *, end: dt.date = end,
+                base: dict[str, Any] = base, **extra: Any) -> bool:
+            if day >= end or day > PERIOD_END:
+                return False
+            events.append((day, {**base, "date": day, "level": level, "step": step, "channel": channel,
+                                 "outcome": outcome, "posted_on": None, "lr_number": None, "ack_on": None,
+                                 "promise_on": None, "notes": None, **extra}))
+            return True
+
+        call = _next_workday(due + dt.timedelta(days=1))
+        r = rnd.random()
+        outcome = "Promesse de paiement" if r < 0.2 else ("Litige" if r < 0.23 else rnd.choice(
+            ("Appel sans réponse", "Message laissé", "Fait")))
+        extra: dict[str, Any] = {}
+        if outcome == "Promesse de paiement":
+            extra = {"promise_on": call + dt.timedelta(days=rnd.randint(3, 12)), "notes": rnd.choice(PROMISES)}
+        elif outcome == "Litige":
+            extra = {"notes": rnd.choice(DISPUTES)}
+        if not add(call, 1, "appel", "Téléphone", outcome, **extra) or outcome == "Litige":
+            continue
+        start = max(due + dt.timedelta(days=7), call + dt.timedelta(days=1),
+                    extra.get("promise_on", call) + dt.timedelta(days=1))
+        letter = _next_workday(start)
+        posted = _next_workday(letter + dt.timedelta(days=1))
+        if not add(letter, 1, "lettre", "Courrier", "Lettre postée", posted_on=posted):
+            continue
+        lrar = _next_workday(posted + dt.timedelta(days=15))
+        ack = lrar + dt.timedelta(days=rnd.randint(2, 4))
+        if not add(lrar, 2, "lrar", "Recommandé AR", "Accusé de réception", posted_on=lrar, ack_on=ack,
+                   lr_number=f"1A {rnd.randint(10**9, 10**10 - 1)} {rnd.randint(0, 9)}"):
+            continue
+        notice = _next_workday(ack + dt.timedelta(days=3))
+        ack2 = notice + dt.timedelta(days=rnd.randint(2, 5))
+        if not add(notice, 3, "mise-en-demeure", "Recommandé AR", "Accusé de réception", posted_on=notice,
+                   ack_on=ack2, lr_number=f"1A {rnd.randint(10**9, 10**10 - 1)} {rnd.randint(0, 9)}"):
+            continue
+        if client.get("kind") == "Professionnel" or rnd.random() < 0.7:
+            add(_next_workday(ack2 + dt.timedelta(days=9)), 4, "injonction", "Tribunal", "Dossier préparé")
+    events.sort(key=lambda e: (e[0], str(e[1]["invoice"]), e[1]["level"]))
+    counters: dict[int, int] = {}
+    out = []
+    for day, row in events:
+        counters[day.year] = counters.get(day.year, 0) + 1
+        out.append({"id": f"RL{day.year}-{counters[day.year]:05d}", **row})
+    rows["tRelances"] = out
+    rows["tCompteurs"] = [*rows["tCompteurs"], *({"series": "Relance", "year": y, "last": n}
+                                                 for y, n in sorted(counters.items()))]
 
 
 def _ascii(text: str) -> str:

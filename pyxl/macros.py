@@ -158,6 +158,30 @@ def annuler_reglement(sheet: str, row: int, reason: str) -> dict[str, Any]:
                                                  decode(reason), ctx.as_of))
 
 
+# ---------------------------------------------------------------- relances des impayés
+def relances_semaine(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.excel import forms
+
+    ctx = Ctx("relances_semaine", sheet, row)
+    return show(ctx, lambda store: forms.dunning_text(store, ctx.as_of))
+
+
+def noter_relance(sheet: str, row: int, outcome: str, detail: str, note: str) -> dict[str, Any]:
+    from pyxl.excel import forms
+
+    ctx = Ctx("noter_relance", sheet, row)
+    return run(ctx, lambda store: forms.note_call(store, ctx.selected("tFactures", "de facture")["number"],
+                                                  decode(outcome), decode(detail), decode(note), ctx.as_of))
+
+
+def noter_envoi_relance(sheet: str, row: int, posted: str, number: str, ack: str) -> dict[str, Any]:
+    from pyxl.excel import forms
+
+    ctx = Ctx("noter_envoi_relance", sheet, row)
+    return run(ctx, lambda store: forms.note_posting(store, ctx.selected("tFactures", "de facture")["number"],
+                                                     decode(posted), decode(number), decode(ack), ctx.as_of))
+
+
 # ---------------------------------------------------------------- documents et courriers
 def document_pdf(sheet: str, row: int) -> dict[str, Any]:
     from pyxl.excel import docs

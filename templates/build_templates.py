@@ -521,6 +521,130 @@ def letter() -> object:
     return d
 
 
+def loop_table(d: object, heads: Sequence[str], mm: Sequence[float], items: str, keys: Sequence[str],
+               right: Sequence[int] = (), size: float = 8.5) -> None:
+    """A table with a header row and one row per item of `items` (docxtpl {%tr %} loop)."""
+    n = len(heads)
+    t = d.add_table(rows=3, cols=n)  # type: ignore[attr-defined]
+    borders(t, inside=False)
+    widths(t, mm)
+    for i, h in enumerate(heads):
+        c = t.rows[0].cells[i]
+        shade(c, GREY)
+        cell_text(c, h, bold=True, size=size, align=WD_ALIGN_PARAGRAPH.RIGHT if i in right else None)
+    repeat_header(t)
+    cell_text(t.rows[1].cells[0], f"{{%tr for x in {items} %}}")
+    for i, k in enumerate(keys):
+        cell_text(t.rows[2].cells[i], f"{{{{ x.{k} }}}}", size=size,
+                  align=WD_ALIGN_PARAGRAPH.RIGHT if i in right else None)
+    cell_text(t.add_row().cells[0], "{%tr endfor %}")
+    cant_split(t)
+    para(d, "", after=4)
+
+
+def dunning_letter() -> object:
+    """Reminder letters (simple, registered 48 h, formal notice): the texts are computed in Python
+    (pyxl/documents/dunning_docs.py) — business and consumer wording differ by law."""
+    d = _new()
+    footer(d)
+    letterhead(d, title=False)
+    tag(d, "{%p if mention_envoi %}")
+    para(d, "{{ mention_envoi }}", bold=True, size=10, indent_mm=100 - LEFT, after=6)
+    tag(d, "{%p endif %}")
+    para(d, "{{ lieu_date }}", align=WD_ALIGN_PARAGRAPH.RIGHT, after=10)
+    tag(d, "{%p if en_tete %}")
+    para(d, "{{ en_tete }}", bold=True, size=14, color=ACCENT, align=WD_ALIGN_PARAGRAPH.CENTER, after=8)
+    tag(d, "{%p endif %}")
+    p = para(d, after=4)
+    run(p, "Objet : ", bold=True)
+    run(p, "{{ doc.objet }}")
+    p = para(d, after=10)
+    run(p, "Client n° ", bold=True)
+    run(p, "{{ client.code }}")
+    para(d, "{{ formule_appel }}", after=8, size=10.5)
+    tag(d, "{%p for texte in paragraphes %}")
+    para(d, "{{ texte }}", after=6, size=10.5, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    tag(d, "{%p endfor %}")
+    loop_table(d, ("Facture", "Date", "Échéance", "Montant TTC", "Reste dû", "Retard"), (30, 24, 24, 34, 34, 29),
+               "factures", ("numero", "date", "echeance", "ttc", "reste", "retard"), right=(3, 4, 5))
+    tag(d, "{%p for l in decompte %}")
+    p = para(d, after=1, size=10)
+    run(p, "{{ l.libelle }} : ", size=10)
+    run(p, "{{ l.montant }}", size=10, bold=True)
+    tag(d, "{%p endfor %}")
+    tag(d, "{%p if total_reclame %}")
+    p = para(d, after=8, before=2)
+    run(p, "Total réclamé au {{ doc.date }} : ", bold=True)
+    run(p, "{{ total_reclame }}", bold=True)
+    tag(d, "{%p endif %}")
+    tag(d, "{%p for texte in paragraphes_fin %}")
+    para(d, "{{ texte }}", after=6, size=10.5, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    tag(d, "{%p endfor %}")
+    tag(d, "{%p if detail_interets %}")
+    para(d, "Détail des intérêts de retard", bold=True, size=9, after=1, before=4, keep_next=True)
+    tag(d, "{%p endif %}")
+    tag(d, "{%p for l in detail_interets %}")
+    para(d, "{{ l }}", size=8.5, after=0)
+    tag(d, "{%p endfor %}")
+    para(d, "", after=6)
+    para(d, "{{ formule_politesse }}", after=24, size=10.5)
+    para(d, "{{ signataire }}", indent_mm=100 - LEFT, bold=True, size=10.5)
+    return d
+
+
+def payment_order_file() -> object:
+    """The injonction de payer file: everything the Cerfa form asks for, in one PDF per claim."""
+    d = _new()
+    footer(d)
+    para(d, "{{ titre|upper }}", bold=True, size=16, color=ACCENT, align=WD_ALIGN_PARAGRAPH.CENTER, after=2)
+    para(d, "Préparé le {{ doc.date }} — à joindre à la requête en injonction de payer", size=9,
+         align=WD_ALIGN_PARAGRAPH.CENTER, after=10)
+    para(d, "Juridiction et formulaire", bold=True, size=12, color=ACCENT, after=3)
+    p = para(d, after=2)
+    run(p, "Juridiction : ", bold=True)
+    run(p, "{{ tribunal }}")
+    p = para(d, after=2)
+    run(p, "Formulaire : ", bold=True)
+    run(p, "{{ cerfa }}")
+    para(d, "{{ motif_tribunal }}", size=9, after=2, italic=True)
+    para(d, "{{ note_competence }}", size=9, after=8, italic=True)
+    para(d, "Créancier (demandeur)", bold=True, size=12, color=ACCENT, after=3)
+    tag(d, "{%p for l in creancier %}")
+    para(d, "{{ l }}", size=10, after=0)
+    tag(d, "{%p endfor %}")
+    para(d, "", after=6)
+    para(d, "Débiteur", bold=True, size=12, color=ACCENT, after=3)
+    tag(d, "{%p for l in debiteur %}")
+    para(d, "{{ l }}", size=10, after=0)
+    tag(d, "{%p endfor %}")
+    para(d, "", after=6)
+    para(d, "Créance", bold=True, size=12, color=ACCENT, after=3)
+    loop_table(d, ("Facture", "Date", "Échéance", "Montant TTC", "Reste dû", "Retard"), (30, 24, 24, 34, 34, 29),
+               "factures", ("numero", "date", "echeance", "ttc", "reste", "retard"), right=(3, 4, 5))
+    tag(d, "{%p for l in decompte %}")
+    p = para(d, after=1, size=10)
+    run(p, "{{ l.libelle }} : ", size=10)
+    run(p, "{{ l.montant }}", size=10, bold=True)
+    tag(d, "{%p endfor %}")
+    tag(d, "{%p for l in detail_interets %}")
+    para(d, "{{ l }}", size=8.5, after=0)
+    tag(d, "{%p endfor %}")
+    para(d, "", after=6)
+    para(d, "Démarches amiables (preuves à joindre)", bold=True, size=12, color=ACCENT, after=3)
+    loop_table(d, ("Date", "Facture", "Étape", "Posté le", "N° de recommandé", "Accusé de réception", "Résultat"),
+               (20, 24, 34, 20, 30, 22, 25), "relances",
+               ("date", "facture", "etape", "poste", "recommande", "ar", "resultat"), size=8)
+    para(d, "Remarques", bold=True, size=12, color=ACCENT, after=3)
+    tag(d, "{%p for l in remarques %}")
+    para(d, "• {{ l }}", size=9.5, after=2, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    tag(d, "{%p endfor %}")
+    para(d, "Pièces à joindre", bold=True, size=12, color=ACCENT, after=3, before=6)
+    tag(d, "{%p for l in pieces %}")
+    para(d, "• {{ l }}", size=9.5, after=1)
+    tag(d, "{%p endfor %}")
+    return d
+
+
 BUILDERS: dict[str, Callable[[], object]] = {
     "devis.docx": lambda: sales_document("devis"),
     "bon_de_commande.docx": lambda: sales_document("commande"),
@@ -529,6 +653,10 @@ BUILDERS: dict[str, Callable[[], object]] = {
     "avoir.docx": lambda: sales_document("avoir"),
     "facture_acquittee.docx": lambda: sales_document("acquittee"),
     "lettre.docx": letter,
+    "relance_simple.docx": dunning_letter,
+    "relance_recommandee.docx": dunning_letter,
+    "mise_en_demeure.docx": dunning_letter,
+    "dossier_injonction.docx": payment_order_file,
 }
 
 

@@ -7,6 +7,7 @@ normal `syc facture creer/emettre` must work on it the day after the period."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import re
 from collections import defaultdict
@@ -217,6 +218,40 @@ def test_closures_are_those_of_the_service() -> None:
     slow = demo_bulk._Generator(2, 0.02, 11, check_closures=True).run()
     assert len(fast["tClotures"]) > 365 and {r["kind"] for r in fast["tClotures"]} == {"Jour", "Mois", "Année"}
     assert fast["tClotures"] == slow["tClotures"] and fast["tJournalAudit"] == slow["tJournalAudit"]
+
+
+def test_reminder_history_follows_the_procedure(store: FileStore) -> None:
+    """The « Relances » history: numbered in date order per year with its counter, steps in the
+    order of the default procedure, each after the due date and while the invoice was still owed,
+    the deadlines running from the posting and receipt dates; the session reads it."""
+    from pyxl.services import dunning
+
+    rows = store.rows("tRelances")
+    assert rows, "the generator makes reminder history"
+    docs = {str(r["number"]): r for r in store.rows("tFactures") if r["number"]}
+    order = ("appel", "lettre", "lrar", "mise-en-demeure", "injonction")
+    last_n: dict[int, int] = {}
+    for r in rows:
+        year, n = int(r["id"][2:6]), int(r["id"][7:])
+        assert r["date"].year == year and n == last_n.get(year, 0) + 1
+        last_n[year] = n
+    counters = {c["year"]: c["last"] for c in store.rows("tCompteurs") if c["series"] == "Relance"}
+    assert counters == last_n
+    for number, steps in by(rows, "invoice").items():
+        doc = docs[number]
+        assert [order.index(s["step"]) for s in steps] == list(range(len(steps)))
+        assert all(s["date"] > doc["due_date"] for s in steps)
+        paid = [p["date"] for p in store.rows_where("tReglements", "invoice", {number})]
+        if doc["status"] == wf.I_PAID and paid:
+            assert all(s["date"] < max(paid) for s in steps)
+        for a, b in itertools.pairwise(steps):
+            if a["step"] == "lettre":
+                assert b["date"] >= a["posted_on"] + dt.timedelta(days=15)
+            if a["step"] in ("lrar", "mise-en-demeure"):
+                assert b["date"] > a["ack_on"] + dt.timedelta(days=2 if a["step"] == "lrar" else 8)
+    ses = dunning.session(store, dt.date(2026, 7, 3))
+    assert ses.cases and not ses.warnings
+    assert any(c.done for c in ses.cases)
 
 
 def test_deterministic() -> None:

@@ -51,7 +51,9 @@ KINDS_SCHEMA = SCHEMA.with_tables(T_KINDS)
 # The tables of schema version 1, the version of the LibreOffice-saved fixture (tests/data/libreoffice).
 # (its clients lack the « Accepte la prospection » of version 3)
 V1_SCHEMA = dataclasses.replace(SCHEMA, version=1, tables=tuple(
-    dataclasses.replace(t, columns=tuple(c for c in t.columns if c.key != "marketing_mail")) for t in SCHEMA.tables
+    dataclasses.replace(t, columns=tuple(c for c in t.columns
+                                         if c.key not in ("marketing_mail", "dunning_blocked", "collective_since")))
+    for t in SCHEMA.tables
     if t.name in ("tParametres", "tCompteurs", "tClients", "tArticles", "tSecteurs", "tJournalAudit")))
 
 

@@ -46,17 +46,29 @@ NS = {"m": ooxml.NS_MAIN, "r": ooxml.NS_R,
       "ep": "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
       "cp": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"}
 
+# Schema version 3: without the rate tables, reminder levels, reminder history and payment plans of
+# version 4, nor the clients' stop columns.
+V4_TABLES = ("tRelances", "tEcheanciers", "tNiveauxRelance", "tTauxLegal", "tTauxBCE", "tTauxPenalites")
+V4_CLIENT_COLUMNS = ("dunning_blocked", "collective_since")
+V3_CLIENTS = dataclasses.replace(T_CLIENTS, columns=tuple(
+    c for c in T_CLIENTS.columns if c.key not in V4_CLIENT_COLUMNS))
+V3_SCHEMA = dataclasses.replace(
+    SCHEMA,
+    version=3,
+    tables=tuple(V3_CLIENTS if t.name == "tClients" else t for t in SCHEMA.tables if t.name not in V4_TABLES),
+)
+NEW_IN_V4 = [t for t in SCHEMA.tables if t.name in V4_TABLES]
 # Schema version 2: without the « Journal des envois », the clients' « Accepte la prospection » and the
 # SMTP parameters of version 3.
 V3_TABLES = ("tEnvois",)
 V3_CLIENT_COLUMNS = ("marketing_mail",)
-V2_CLIENTS = dataclasses.replace(T_CLIENTS, columns=tuple(
-    c for c in T_CLIENTS.columns if c.key not in V3_CLIENT_COLUMNS))
+V2_CLIENTS = dataclasses.replace(V3_CLIENTS, columns=tuple(
+    c for c in V3_CLIENTS.columns if c.key not in V3_CLIENT_COLUMNS))
 V3_PARAMETERS = {"devis_tarif"}  # the other parameters of version 3 are the smtp_* ones
 V2_SCHEMA = dataclasses.replace(
-    SCHEMA,
+    V3_SCHEMA,
     version=2,
-    tables=tuple(V2_CLIENTS if t.name == "tClients" else t for t in SCHEMA.tables if t.name not in V3_TABLES),
+    tables=tuple(V2_CLIENTS if t.name == "tClients" else t for t in V3_SCHEMA.tables if t.name not in V3_TABLES),
     parameters=tuple(p for p in SCHEMA.parameters if not p.code.startswith("smtp_") and p.code not in V3_PARAMETERS),
 )
 NEW_IN_V3 = [t for t in SCHEMA.tables if t.name in V3_TABLES]
@@ -81,11 +93,17 @@ OLD_SCHEMA = dataclasses.replace(
 NEW_IN_V2 = [t for t in SCHEMA.tables if t.name in V2_TABLES]
 V1_BOOK = DATA / "v1" / "syc_v1.xlsm"  # the committed version-1 workbook, with data (see its README)
 V2_BOOK = DATA / "v2" / "syc_v2.xlsm"  # the committed version-2 workbook, with data (see its README)
+V3_BOOK = DATA / "v3" / "syc_v3.xlsm"  # the committed version-3 workbook, with data (see its README)
 
 THPE_ADDED = "ajout de « Chaudière THPE » à la liste de choix de la colonne « Catégorie » (table tArticles)"
 V2_SHEETS_ADDED = [f"ajout de la feuille {t.sheet} (table {t.name})" for t in NEW_IN_V2]
 V3_SHEETS_ADDED = [f"ajout de la feuille {t.sheet} (table {t.name})" for t in NEW_IN_V3]
 CONSENT_ADDED = "ajout de la colonne « Accepte la prospection » à la table tClients"
+V4_SHEETS_ADDED = [f"ajout de la feuille {t.sheet} (table {t.name})" for t in NEW_IN_V4]
+STOPS_ADDED = ["ajout de la colonne « Relances bloquées » à la table tClients",
+               "ajout de la colonne « Procédure collective depuis » à la table tClients"]
+V4_STEP = ("étape de données de la version 4 : tables des taux (taux légal, taux BCE, pénalités, avec leurs sources) "
+           "et niveaux de relance par défaut, dans les feuilles encore vides")
 VAT_STEP = ("étape de données de la version 2 : règles de TVA par défaut dans la feuille « Règles TVA », "
             "si elle est vide")
 V3_STEP = ("étape de données de la version 3 : paramètres d'envoi des e-mails (SMTP) ajoutés à la feuille "
@@ -95,13 +113,16 @@ V3_STEP = ("étape de données de la version 3 : paramètres d'envoi des e-mails
 OLD_BOOK_DONE = [
     "ajout de la colonne « Catégorie » à la table tClients",
     CONSENT_ADDED,
+    *STOPS_ADDED,
     THPE_ADDED,
     "ajout de la feuille Secteurs (table tSecteurs)",
     *V2_SHEETS_ADDED,
     *V3_SHEETS_ADDED,
+    *V4_SHEETS_ADDED,
     f"mise à jour de la version du schéma : 0 → {SCHEMA.version}",
     VAT_STEP,
     V3_STEP,
+    V4_STEP,
 ]
 CLIENTS = [
     {"code": "C001", "kind": "Particulier", "name": "Dupont", "address": "1 rue des Lilas", "postcode": "69001",
@@ -175,6 +196,15 @@ def default_vat_rules(tmp_path: Path) -> list[dict]:
     return rules
 
 
+def assert_v4_seeded(store: FileStore) -> None:
+    """Version 4's rate tables hold the shipped rows with their sources; the procedure its defaults."""
+    seeded = builder.default_rows()
+    for name in ("tTauxLegal", "tTauxBCE", "tTauxPenalites", "tNiveauxRelance"):
+        assert [dict(r.values) for r in store.rows(name)] == seeded[name], name
+    assert all(r["source"] for r in store.rows("tTauxLegal"))
+    assert store.rows("tRelances") == [] and store.rows("tEcheanciers") == []
+
+
 @pytest.fixture
 def old_book(tmp_path: Path) -> Path:
     """A version-0 workbook: no tSecteurs, no « Catégorie » in tClients, none of the tables of version 2,
@@ -216,7 +246,7 @@ def test_migrate_old_book(old_book: Path) -> None:
     assert all(store.rows(t.name) == [] for t in NEW_IN_V2 if t.name != "tReglesTVA")
     assert [dict(r.values) for r in store.rows("tReglesTVA")] == default_vat_rules(old_book.parent)
     rows = [dict(r.values) for r in store.rows("tClients")]
-    assert [{k: v for k, v in r.items() if k not in ("category", "marketing_mail")} for r in rows] == old_rows
+    assert [{k: v for k, v in r.items() if k not in ("category", "marketing_mail", *V4_CLIENT_COLUMNS)} for r in rows] == old_rows
     assert [r["category"] for r in rows] == [None, None]
     assert [r["marketing_mail"] for r in rows] == ["Oui", "Oui"]  # postal prospecting: lawful unless refused
     # the parameters of version 3 were added, with their defaults
@@ -231,7 +261,7 @@ def test_migrate_old_book(old_book: Path) -> None:
                sheet_part(old_book, "Paramètres"), "xl/tables/table1.xml"}  # the parameters of version 3
     added = set(after) - set(before)
     # the new sheets and tables take the next free numbers: 6 for Secteurs, then the tables of versions 2 and 3
-    new = range(6, 6 + 1 + len(NEW_IN_V2) + len(NEW_IN_V3))
+    new = range(6, 6 + 1 + len(NEW_IN_V2) + len(NEW_IN_V3) + len(NEW_IN_V4))
     assert added == {*(f"xl/worksheets/sheet{i}.xml" for i in new), *(f"xl/tables/table{i}.xml" for i in new),
                      *(f"xl/worksheets/_rels/sheet{i}.xml.rels" for i in new)}
     assert set(before) <= set(after)
@@ -253,7 +283,8 @@ def test_migrated_structure(old_book: Path) -> None:
     names = [s.get("name") for s in sheets]
     # in schema order: Secteurs after Articles, the tables of version 2 after it, before the audit journal
     assert names == ["Paramètres", "Compteurs", "Clients", "Articles", "Secteurs",
-                     *(t.sheet for t in NEW_IN_V2), *(t.sheet for t in NEW_IN_V3), "Journal d'audit"]
+                     *(t.sheet for t in NEW_IN_V2), *(t.sheet for t in NEW_IN_V3), *(t.sheet for t in NEW_IN_V4),
+                     "Journal d'audit"]
     assert names == [t.sheet for t in SCHEMA.tables]
     assert len({s.get("sheetId") for s in sheets}) == len(sheets)
     assert wb.find(f"m:definedNames/m:definedName[@name='{VERSION_NAME}']", NS).text == str(SCHEMA.version)
@@ -284,12 +315,14 @@ def test_migrated_structure(old_book: Path) -> None:
     assert clients.get("ref") == f"A1:{ooxml.col_letter(n)}3"
     assert clients.find("m:autoFilter", NS).get("ref") == clients.get("ref")
     cols = clients.findall("m:tableColumns/m:tableColumn", NS)
-    assert [c.get("name") for c in cols[-2:]] == ["Catégorie", "Accepte la prospection"]
+    assert [c.get("name") for c in cols[-4:]] == ["Catégorie", "Accepte la prospection", "Relances bloquées",
+                                                  "Procédure collective depuis"]
     assert len({c.get("id") for c in cols}) == n
     assert clients.find("m:tableColumns", NS).get("count") == str(n)
     sheet = read_part(old_book, sheet_part(old_book, "Clients"))
     assert b'sqref="S2:S1048576"' in sheet and b"Commer\xc3\xa7ant-artisan,Autre" in sheet
     assert b'sqref="T2:T1048576"' in sheet and b'"Oui,Non"' in sheet
+    assert b'sqref="U2:U1048576"' in sheet  # « Relances bloquées »: Oui/Non too
 
     # the drop-down of the articles' « Catégorie » offers the category added by version 2
     articles = xml(old_book, sheet_part(old_book, "Articles"))
@@ -304,7 +337,7 @@ def test_migrated_structure(old_book: Path) -> None:
 def v1_data(store: FileStore) -> dict[str, list[dict]]:
     """The rows of the tables of version 1, without the columns and parameters version 3 adds."""
     params = {p.code for p in SCHEMA.parameters} - {p.code for p in V1_SCHEMA.parameters}
-    return {t.name: [{k: v for k, v in r.values.items() if k not in V3_CLIENT_COLUMNS}
+    return {t.name: [{k: v for k, v in r.values.items() if k not in (*V3_CLIENT_COLUMNS, *V4_CLIENT_COLUMNS)}
                      for r in store.rows(t.name) if not (t.name == "tParametres" and r["code"] in params)]
             for t in V1_SCHEMA.tables}
 
@@ -332,8 +365,8 @@ def test_version_1_workbook(tmp_path: Path) -> None:
     assert old["tArticles"][0]["category"] == "Chaudière gaz"
     old_styles = read_part(path, "xl/styles.xml")
 
-    expected = [CONSENT_ADDED, THPE_ADDED, *V2_SHEETS_ADDED, *V3_SHEETS_ADDED,
-                f"mise à jour de la version du schéma : 1 → {SCHEMA.version}", VAT_STEP, V3_STEP]
+    expected = [CONSENT_ADDED, *STOPS_ADDED, THPE_ADDED, *V2_SHEETS_ADDED, *V3_SHEETS_ADDED, *V4_SHEETS_ADDED,
+                f"mise à jour de la version du schéma : 1 → {SCHEMA.version}", VAT_STEP, V3_STEP, V4_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
@@ -341,13 +374,13 @@ def test_version_1_workbook(tmp_path: Path) -> None:
 
     # the current version, every table of the schema with its headers, the new ones in schema order
     pkg = ooxml.Package(str(path))
-    assert mig.workbook_version(pkg) == 3 == SCHEMA.version
+    assert mig.workbook_version(pkg) == 4 == SCHEMA.version
     for t in SCHEMA.tables:
         assert list(pkg.table(t.name).headers) == [c.header for c in t.columns], t.name
     assert list(pkg.sheets) == [t.sheet for t in SCHEMA.tables]
     pkg.close()
     assert xml(path, "docProps/custom.xml").find(
-        "cp:property[@name='SYC_VersionSchema']/vt:lpwstr", NS).text == "3"
+        "cp:property[@name='SYC_VersionSchema']/vt:lpwstr", NS).text == "4"
 
     store = FileStore(path)
     store.check_version()
@@ -357,6 +390,7 @@ def test_version_1_workbook(tmp_path: Path) -> None:
     assert [(r["nature"], r["category"], r["housing"], r["rate"]) for r in rules] == [
         (r.nature, r.category, r.housing, r.rate) for r in vat.default_rules()]
     assert all(store.rows(t.name) == [] for t in [*NEW_IN_V2, *NEW_IN_V3] if t is not T_VAT_RULES)
+    assert_v4_seeded(store)
     # the data of version 1, unchanged, but the rows version 3 adds to them
     assert v1_data(store) == old
     assert [r["marketing_mail"] for r in store.rows("tClients")] == ["Oui"]
@@ -367,7 +401,7 @@ def test_version_1_workbook(tmp_path: Path) -> None:
     changed = {"[Content_Types].xml", "xl/_rels/workbook.xml.rels", "xl/workbook.xml", "docProps/app.xml",
                "docProps/custom.xml", "xl/styles.xml", articles_part, *clients_parts, *params_parts}
     assert {n for n in before if after.get(n) != before[n]} == changed
-    new = range(7, 7 + len(NEW_IN_V2) + len(NEW_IN_V3))  # the six sheets and tables of version 1 keep their numbers
+    new = range(7, 7 + len(NEW_IN_V2) + len(NEW_IN_V3) + len(NEW_IN_V4))  # the six sheets and tables of version 1 keep their numbers
     assert set(after) - set(before) == {
         *(f"xl/worksheets/sheet{i}.xml" for i in new), *(f"xl/worksheets/_rels/sheet{i}.xml.rels" for i in new),
         *(f"xl/tables/table{i}.xml" for i in new)}
@@ -434,14 +468,15 @@ def test_version_2_workbook(tmp_path: Path) -> None:
     assert old["tClients"][0]["name"] == 'Dupont & Fils <SARL> "l\'Étang"'
     assert not any(r["code"].startswith("smtp_") for r in old["tParametres"])
 
-    expected = [CONSENT_ADDED, *V3_SHEETS_ADDED, "mise à jour de la version du schéma : 2 → 3", V3_STEP]
+    expected = [CONSENT_ADDED, *STOPS_ADDED, *V3_SHEETS_ADDED, *V4_SHEETS_ADDED,
+                "mise à jour de la version du schéma : 2 → 4", V3_STEP, V4_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
     assert_valid(path)
 
     pkg = ooxml.Package(str(path))
-    assert mig.workbook_version(pkg) == 3 == SCHEMA.version
+    assert mig.workbook_version(pkg) == 4 == SCHEMA.version
     for t in SCHEMA.tables:
         assert list(pkg.table(t.name).headers) == [c.header for c in t.columns], t.name
     assert list(pkg.sheets) == [t.sheet for t in SCHEMA.tables]
@@ -452,7 +487,8 @@ def test_version_2_workbook(tmp_path: Path) -> None:
     new = {t.name: [dict(r.values) for r in store.rows(t.name)] for t in V2_SCHEMA.tables}
     # the data of version 2, unchanged but for what version 3 adds: the consent column, set to Oui
     # (postal prospecting is lawful unless the client objects), and the SMTP parameters
-    assert [{k: v for k, v in r.items() if k != "marketing_mail"} for r in new["tClients"]] == old["tClients"]
+    assert [{k: v for k, v in r.items() if k not in ("marketing_mail", *V4_CLIENT_COLUMNS)}
+            for r in new["tClients"]] == old["tClients"]
     assert [r["marketing_mail"] for r in new["tClients"]] == ["Oui", "Oui"]
     assert new["tParametres"][: len(old["tParametres"])] == old["tParametres"]
     added = {r["code"]: r["value"] for r in new["tParametres"][len(old["tParametres"]):]}
@@ -467,9 +503,10 @@ def test_version_2_workbook(tmp_path: Path) -> None:
     changed = {"[Content_Types].xml", "xl/_rels/workbook.xml.rels", "xl/workbook.xml", "docProps/app.xml",
                "docProps/custom.xml", *clients_parts, *params_parts}
     assert {n for n in before if after.get(n) != before[n]} == changed
-    n = len(V2_SCHEMA.tables) + 1
-    assert set(after) - set(before) == {f"xl/worksheets/sheet{n}.xml", f"xl/worksheets/_rels/sheet{n}.xml.rels",
-                                        f"xl/tables/table{n}.xml"}
+    new_parts = range(len(V2_SCHEMA.tables) + 1, len(SCHEMA.tables) + 1)
+    assert set(after) - set(before) == {
+        *(f"xl/worksheets/sheet{n}.xml" for n in new_parts), *(f"xl/worksheets/_rels/sheet{n}.xml.rels" for n in new_parts),
+        *(f"xl/tables/table{n}.xml" for n in new_parts)}
     assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
     (backup,) = backups(path)
     assert backup.read_bytes() == before_bytes
@@ -487,6 +524,58 @@ def test_version_2_workbook(tmp_path: Path) -> None:
     current = path.read_bytes()
     assert mig.plan(path) == [] and mig.migrate(path) == []
     assert path.read_bytes() == current
+
+
+def test_version_3_workbook(tmp_path: Path) -> None:
+    """The committed workbook of version 3 (same data, written by the code of that version) gains
+    the getting-paid tables, seeded with the shipped rates and their sources, and the clients' stop
+    columns; every other part is kept byte for byte."""
+    path = tmp_path / "SYC_Gestion.xlsm"
+    shutil.copy(V3_BOOK, path)
+    before, before_bytes = raw_entries(path), path.read_bytes()
+    pkg = ooxml.Package(str(path))
+    assert mig.workbook_version(pkg) == 3
+    for t in V3_SCHEMA.tables:
+        assert list(pkg.table(t.name).headers) == [c.header for c in t.columns], t.name
+    clients_parts = {pkg.table("tClients").sheet_part, pkg.table("tClients").table_part}
+    pkg.close()
+    old_store = FileStore(path, schema=V3_SCHEMA)
+    old = {t.name: [dict(r.values) for r in old_store.rows(t.name)] for t in V3_SCHEMA.tables}
+    old_store.close()
+    assert old["tClients"][0]["notes"] == "=cmd|' /C calc'!A0"
+
+    expected = [*STOPS_ADDED, *V4_SHEETS_ADDED, "mise à jour de la version du schéma : 3 → 4", V4_STEP]
+    assert mig.plan(path) == expected
+    assert path.read_bytes() == before_bytes
+    assert mig.migrate(path) == expected
+    assert_valid(path)
+
+    store = FileStore(path)
+    store.check_version()
+    assert store.version() == 4
+    new = {t.name: [dict(r.values) for r in store.rows(t.name)] for t in V3_SCHEMA.tables}
+    assert [{k: v for k, v in r.items() if k not in V4_CLIENT_COLUMNS} for r in new["tClients"]] == old["tClients"]
+    assert {k: v for k, v in new.items() if k != "tClients"} == {k: v for k, v in old.items() if k != "tClients"}
+    assert_v4_seeded(store)
+    store.close()
+
+    after = raw_entries(path)
+    changed = {"[Content_Types].xml", "xl/_rels/workbook.xml.rels", "xl/workbook.xml", "docProps/app.xml",
+               "docProps/custom.xml", "xl/styles.xml", *clients_parts}
+    assert {n for n in before if after.get(n) != before[n]} <= changed
+    assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
+    (backup,) = backups(path)
+    assert backup.read_bytes() == before_bytes
+
+    # the migrated workbook records reminders
+    changes = ChangeSet()
+    changes.append("tRelances", {"id": "RL2026-00001", "date": TODAY, "invoice": "F2026-00001", "client": "C00002",
+                                 "level": 2, "step": "lrar", "channel": "Recommandé AR", "outcome": "Lettre postée",
+                                 "posted_on": TODAY, "lr_number": "1A 234 567 8901 2", "notes": "=1+1 & <b>"})
+    FileStore(path).apply(changes, as_of=TODAY)
+    assert_valid(path)
+    (row,) = FileStore(path).rows("tRelances")
+    assert (row["lr_number"], row["notes"], row["posted_on"]) == ("1A 234 567 8901 2", "=1+1 & <b>", TODAY)
 
 
 def test_new_table_and_column_take_writes(old_book: Path) -> None:
@@ -711,8 +800,8 @@ def test_user_edited_book(old_book: Path) -> None:
     assert local.get("localSheetId") == audit  # still the audit journal
     ranges = [(c.get("min"), c.get("max"), c.get("width"))
               for c in xml(old_book, clients).findall("m:cols/m:col", NS)]
-    assert ranges[-4:] == [("18", "18", "40.7109375"), ("19", "19", "18.7109375"), ("20", "20", "12.7109375"),
-                           ("21", "40", "40.7109375")]
+    assert ranges[-6:] == [("18", "18", "40.7109375"), ("19", "19", "18.7109375"), ("20", "20", "12.7109375"),
+                           ("21", "21", "11.7109375"), ("22", "22", "13.7109375"), ("23", "40", "40.7109375")]
 
 
 def test_prefixed_sheet_and_totals_row(old_book: Path) -> None:
@@ -731,7 +820,7 @@ def test_prefixed_sheet_and_totals_row(old_book: Path) -> None:
     mig.migrate(old_book)
     assert_valid(old_book)
     table = xml(old_book, "xl/tables/table3.xml")
-    assert (table.get("ref"), table.find("m:autoFilter", NS).get("ref")) == ("A1:T4", "A1:T3")
+    assert (table.get("ref"), table.find("m:autoFilter", NS).get("ref")) == ("A1:V4", "A1:V3")
     sheet = read_part(old_book, clients)
     assert b"<x:cols>" in sheet and b"<cols" not in sheet and b"xmlns=" not in sheet
     assert [r["category"] for r in FileStore(old_book).rows("tClients")] == [None, None]
@@ -841,14 +930,17 @@ def test_libreoffice_saved_book(tmp_path: Path) -> None:
         tables=(*(clients if t.name == "tClients" else t for t in SCHEMA.tables), visits))
     assert mig.migrate(path, target) == [
         CONSENT_ADDED,
+        *STOPS_ADDED,
         "ajout de la colonne « Origine du contact » à la table tClients",
         THPE_ADDED,
         *V2_SHEETS_ADDED,
         *V3_SHEETS_ADDED,
+        *V4_SHEETS_ADDED,
         "ajout de la feuille Visites (table tVisites)",
         f"mise à jour de la version du schéma : 1 → {SCHEMA.version + 1}",
         VAT_STEP,
         V3_STEP,
+        V4_STEP,
     ]
     assert_valid(path)
     after = raw_entries(path)
@@ -859,7 +951,7 @@ def test_libreoffice_saved_book(tmp_path: Path) -> None:
     assert dv.get("sqref") == "H2:H1002"
     assert dv.findtext("m:formula1", namespaces=NS) == '"' + ",".join(CATEGORIES) + '"'
     store = FileStore(path, schema=target)
-    assert [{k: v for k, v in r.values.items() if k not in ("origin", "marketing_mail")}
+    assert [{k: v for k, v in r.values.items() if k not in ("origin", "marketing_mail", *V4_CLIENT_COLUMNS)}
             for r in store.rows("tClients")] == rows_before
     assert {r["marketing_mail"] for r in store.rows("tClients")} == {"Oui"}
     assert [dict(r.values) for r in store.rows("tArticles")] == articles_before

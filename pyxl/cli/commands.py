@@ -89,9 +89,10 @@ def register(sub: Any, common: Common) -> None:
     p.add_argument("--force", action="store_true",
                    help="restaurer même si des pièces ont été émises depuis (leurs numéros ont pu être envoyés)")
 
-    from pyxl.cli import demo_cmd, excel_cmd, mail_cmd, report_cmd, sales
+    from pyxl.cli import demo_cmd, dunning_cmd, excel_cmd, mail_cmd, report_cmd, sales
 
     sales.register(sub, common)
+    dunning_cmd.register(sub, common)
     demo_cmd.register(sub, common)
     excel_cmd.register(sub, common)
     report_cmd.register(sub, common)

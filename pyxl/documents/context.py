@@ -34,6 +34,10 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "avoir": ("Avoir", "avoir.docx", "Avoirs"),
     "acquittee": ("Facture acquittée", "facture_acquittee.docx", "Factures"),
     "lettre": ("Lettre", "lettre.docx", "Courriers"),
+    "relance_simple": ("Lettre de relance", "relance_simple.docx", "Relances"),
+    "relance_lrar": ("Lettre recommandée de relance", "relance_recommandee.docx", "Relances"),
+    "mise_en_demeure": ("Mise en demeure", "mise_en_demeure.docx", "Relances"),
+    "injonction": ("Dossier d'injonction de payer", "dossier_injonction.docx", "Relances"),
 }
 # Invoice-type documents: legally archived, never overwritten, PDF/A-3b (Factur-X base)
 LEGAL = ("facture", "acompte", "avoir", "acquittee")

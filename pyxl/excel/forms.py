@@ -222,6 +222,65 @@ def follow_up_text(store: Any, as_of: dt.date) -> str:
     return "\n".join(lines)
 
 
+def dunning_text(store: Any, as_of: dt.date) -> str:
+    """The weekly reminder session, short enough for a message box (the full one: syc relances)."""
+    from pyxl.core.money import euros
+    from pyxl.services import dunning
+    from pyxl.services.salesdocs import client_name
+
+    ses = dunning.session(store, as_of)
+    calls = dunning.by_client(ses.calls)
+    lines = [f"Séance de relance du {as_of:%d/%m/%Y} : {len(ses.cases)} facture(s) en retard."]
+    lines.append(f"Appels ({len(calls)}) :")
+    for code, cs in list(calls.items())[:12]:
+        owed = sum((c.owed for c in cs), dunning.ZERO)
+        late = max((as_of - c.due_date).days for c in cs)
+        lines.append(f"• {code} {client_name(cs[0].client)} — tél. {cs[0].client['phone'] or '?'} — "
+                     f"{', '.join(c.number for c in cs)} — {euros(owed)}, {late} j de retard")
+        lines.append(f"  {dunning.what_to_say(cs, as_of)}")
+    if len(calls) > 12:
+        lines.append(f"… et {len(calls) - 12} autres clients (syc relances).")
+    due = [*ses.letters, *ses.files]
+    lines.append(f"Lettres et dossiers dus : {len(due)}" + (" — syc relances executer les produit." if due else "."))
+    for c in due[:10]:
+        lines.append(f"• {c.number} {c.client_code} — {c.next_level.label if c.next_level else ''}")
+    alarms = [a for c in ses.cases for a in c.alarms]
+    if alarms:
+        lines.append(f"Alarmes ({len(alarms)}) :")
+        lines += [f"! {a}" for a in alarms[:8]]
+    lines.append("Sélectionnez la facture (feuille Factures) puis « Noter un appel ».")
+    return "\n".join(lines)
+
+
+def note_call(store: Any, invoice: str, outcome: str, detail: str, note: str, as_of: dt.date) -> Any:
+    from pyxl.core import fields
+    from pyxl.services import reminders
+
+    key = outcome.strip().lower()
+    promise = None
+    plan = ""
+    if key.startswith("promesse") and detail.strip():
+        promise = fields.date(detail, label="La date promise")
+    elif key.startswith("echeancier") or key.startswith("échéancier"):
+        plan = detail
+    dispute = note if key == "litige" else ""
+    return reminders.note(store, invoice, as_of, call=outcome, promise=promise, plan=plan, dispute=dispute,
+                          notes="" if dispute else note)
+
+
+def note_posting(store: Any, invoice: str, posted: str, number: str, ack: str, as_of: dt.date) -> Any:
+    from pyxl.core import fields
+    from pyxl.services import reminders
+
+    if not (posted.strip() or number.strip() or ack.strip()):
+        raise Refused(Issue("relance.rien", f"Facture {invoice} : rien à noter. Donnez la date de dépôt à la poste, "
+                                            "le n° du recommandé ou la date de l'accusé de réception."))
+    return reminders.note(store, invoice, as_of,
+                          posted=fields.date(posted, label="La date de dépôt") if posted.strip() else None,
+                          lr_number=number.strip(),
+                          ack=fields.date(ack, label="La date de l'accusé de réception") if ack.strip() else None)
+
+
 def verify_text(store: Any) -> str:
     from pyxl.cli.commands import plural
     from pyxl.services.closures import verify_files

@@ -50,6 +50,7 @@ GROUPS = (
     ("commandes", "Commandes"),
     ("factures", "Factures"),
     ("reglements", "Règlements"),
+    ("relances", "Relances des impayés"),
     ("documents", "Documents et courriers"),
     ("direction", "Direction"),
     ("controle", "Contrôle"),
@@ -106,6 +107,23 @@ ACTIONS: tuple[Action, ...] = (
     Action("SycAnnulerReglement", "Annuler le règlement", "reglements", "annuler_reglement", sheet="Règlements",
            asks=(Ask("Motif (chèque impayé, erreur de saisie…) :"),), issuing=True, image="CancelRequest",
            help="Annule le règlement sélectionné par une écriture opposée ; le classeur est enregistré."),
+    # ---- relances des impayés (issue 6)
+    Action("SycRelancesSemaine", "Relances de la semaine", "relances", "relances_semaine", image="ReviewPreviousComment",
+           help="Séance du vendredi et du lundi : appels à passer, lettres et dossiers dus, arrêts et alarmes."),
+    Action("SycNoterRelance", "Noter un appel", "relances", "noter_relance", sheet="Factures",
+           asks=(Ask("Résultat de l'appel : sans-reponse, message, promesse, litige, echeancier, mauvais-numero "
+                     "ou fait :"),
+                 Ask("Promesse : date promise (JJ/MM/AAAA) ; échéancier : échéances DATE:MONTANT séparées par des "
+                     "virgules ; sinon laisser vide :", required=False),
+                 Ask("Ce qui a été dit (motif du litige…), ou laisser vide :", required=False)),
+           image="Call", help="Note le résultat de l'appel de relance de la facture sélectionnée."),
+    Action("SycNoterEnvoiRelance", "Noter dépôt ou accusé", "relances", "noter_envoi_relance", sheet="Factures",
+           asks=(Ask("Date de dépôt à la poste (JJ/MM/AAAA), ou laisser vide :", required=False),
+                 Ask("N° du recommandé, ou laisser vide :", required=False),
+                 Ask("Date de l'accusé de réception (JJ/MM/AAAA), ou laisser vide :", required=False)),
+           image="EnvelopesAndLabels",
+           help="Note le dépôt, le n° de recommandé ou l'accusé de réception de la dernière lettre de relance de la "
+                "facture sélectionnée : les délais courent de ces dates."),
     # ---- documents
     Action("SycDocumentPDF", "PDF du document", "documents", "document_pdf", image="FileSaveAsPdfOrXps",
            on_home=False, help="Produit (ou retrouve) le PDF du devis, de la commande, de la facture ou de l'avoir "

@@ -158,6 +158,7 @@ def create_quote(store: FileStore, given: QuoteInput, as_of: dt.date) -> Result:
                                "elle décide du taux de TVA.")
     if not housing:
         housing = "Non"
+    _overdue_warning(store, client, as_of, c)
     lines = price_lines(store, specs, nature, housing, as_of, overrides, zero_reason, where, c)
     warnings = c.raise_if_errors()
     res = Result(warnings=warnings)
@@ -179,6 +180,22 @@ def create_quote(store: FileStore, given: QuoteInput, as_of: dt.date) -> Result:
                    f"Étape suivante : syc devis envoyer {number}")
     res.data = {"numero": number, "devis": _json(row), **sd.totals_json(totals)}
     return res
+
+
+def _overdue_warning(store: FileStore, client: Row, as_of: dt.date, c: Collector) -> None:
+    """A new quote for a client who owes overdue invoices: said, not refused (issue 6)."""
+    late = [r for r in store.rows_where("tFactures", "client", {str(client["code"])})
+            if wf.is_late(str(r["doc_type"]), str(r["status"]), r["due_date"],
+                          (r["total_ttc"] or Decimal(0)) - (r["paid"] or Decimal(0)) - (r["credited"] or Decimal(0)),
+                          as_of)]
+    if late:
+        owed = sum(((r["total_ttc"] or Decimal(0)) - (r["paid"] or Decimal(0)) - (r["credited"] or Decimal(0))
+                    for r in late), Decimal(0))
+        oldest = min(r["due_date"] for r in late)
+        c.warn("devis.impayes", f"le client {client['code']} a {len(late)} facture{'s' if len(late) > 1 else ''} en retard "
+                                f"({', '.join(str(r['number']) for r in late[:5])}{' …' if len(late) > 5 else ''}) : "
+                                f"{euros(owed)} dus, la plus ancienne échue le {sd.day(oldest)}. Voyez « syc relances » "
+                                "avant de vous engager (acompte à la commande ?).")
 
 
 def _category(store: FileStore, code: str) -> str:

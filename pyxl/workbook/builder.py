@@ -71,6 +71,12 @@ def default_rows(schema: Schema = SCHEMA) -> dict[str, list[dict[str, Any]]]:
             {"nature": r.nature, "category": r.category, "housing": r.housing, "rate": r.rate,
              "valid_from": r.valid_from, "valid_to": r.valid_to, "basis": r.basis} for r in default_rules()
         ]
+    from pyxl.workbook import seeds
+
+    for table, rows in (("tTauxLegal", seeds.legal_rate_rows), ("tTauxBCE", seeds.ecb_rate_rows),
+                        ("tTauxPenalites", seeds.penalty_rate_rows), ("tNiveauxRelance", seeds.default_level_rows)):
+        if table in names:
+            out[table] = rows()
     return out
 
 

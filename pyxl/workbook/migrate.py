@@ -1020,4 +1020,21 @@ def _sending_settings(store: FileStore) -> ChangeSet | None:
     return changes
 
 
+_SEEDED_V4 = ("tTauxLegal", "tTauxBCE", "tTauxPenalites", "tNiveauxRelance")
+
+
+@_data_step(4, "tables des taux (taux légal, taux BCE, pénalités, avec leurs sources) et niveaux de relance "
+               "par défaut, dans les feuilles encore vides")
+def _dunning_tables(store: FileStore) -> ChangeSet | None:
+    """The rate tables and the firm's reminder procedure, in a workbook that has none yet."""
+    changes = ChangeSet()
+    names = {t.name for t in store.schema.tables}
+    seeds = builder.default_rows(store.schema)
+    for table in _SEEDED_V4:
+        if table in names and not store.rows(table):
+            for row in seeds.get(table, []):
+                changes.append(table, row)
+    return changes
+
+
 __all__ = ["STEPS", "Step", "migrate", "plan", "workbook_version"]

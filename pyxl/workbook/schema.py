@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Hidden defined name that carries the schema version inside the workbook.
 VERSION_NAME = "_SYC_VersionSchema"
@@ -253,6 +253,12 @@ T_CLIENTS = Table(
                help=("courrier postal de prospection (publipostage --commercial) : permis sauf opposition "
                      "du client (Non = il s'y oppose) ; vide = Oui. Ne vaut pas accord pour la "
                      "prospection par e-mail.")),
+        # version 4: stops of the reminder procedure
+        Column("dunning_blocked", "Relances bloquées", Kind.BOOL, width=11,
+               help="Oui = aucune relance ni lettre pour ce client (décision de la direction) ; vide = Non"),
+        Column("collective_since", "Procédure collective depuis", Kind.DATE, width=13,
+               help=("date du jugement d'ouverture (sauvegarde, redressement, liquidation) : plus de relance "
+                     "ni d'indemnité de 40 € ; la créance se déclare au mandataire judiciaire")),
     ),
 )
 
@@ -560,6 +566,129 @@ T_SENDINGS = Table(
     ),
 )
 
+# --------------------------------------------------------------------------------------------
+# Getting paid (schema version 4): rate tables, reminder levels, reminder history, payment plans
+DUNNING_STEPS = ("appel", "lettre", "lrar", "mise-en-demeure", "injonction")
+DUNNING_FROM = ("Échéance", "Étape précédente")
+DEADLINE_FROM = ("Date de la relance", "Dépôt à la poste", "Accusé de réception")
+DUNNING_CHANNELS = ("Téléphone", "Courrier", "E-mail", "Recommandé AR", "Tribunal")
+DUNNING_OUTCOMES = (
+    "Fait", "Lettre préparée", "Lettre postée", "Accusé de réception", "Pli non réclamé", "Appel sans réponse",
+    "Message laissé", "Promesse de paiement", "Litige", "Litige réglé", "Échéancier accordé", "Mauvais numéro",
+    "Dossier préparé", "Autre",
+)
+
+T_LEGAL_RATES = Table(
+    name="tTauxLegal",
+    sheet="Taux légal",
+    title=("Taux de l'intérêt légal par semestre (arrêté publié au Journal officiel fin juin et fin décembre). "
+           "Ajouter chaque semestre : syc taux ajouter."),
+    key="half",
+    tab_color="#806000",
+    columns=(
+        Column("half", "Semestre", required=True, width=10, max_len=7, help="AAAA-S1 ou AAAA-S2"),
+        Column("start", "Du", Kind.DATE, required=True, width=11),
+        Column("end", "Au", Kind.DATE, required=True, width=11),
+        Column("private", "Taux créancier particulier", Kind.RATE, required=True, width=13),
+        Column("other", "Taux autres cas", Kind.RATE, required=True, width=11,
+               help="celui de SYC (créancier professionnel), y compris envers un client particulier"),
+        Column("source", "Source", width=90, max_len=1000),
+    ),
+)
+
+T_ECB_RATES = Table(
+    name="tTauxBCE",
+    sheet="Taux BCE",
+    title="Taux des opérations principales de refinancement de la BCE : une ligne par changement.",
+    key="since",
+    tab_color="#806000",
+    columns=(
+        Column("since", "En vigueur depuis", Kind.DATE, required=True, width=13),
+        Column("rate", "Taux", Kind.RATE, required=True, width=9),
+        Column("source", "Source", width=90, max_len=1000),
+    ),
+)
+
+T_PENALTY_RATES = Table(
+    name="tTauxPenalites",
+    sheet="Taux pénalités",
+    title=("Pénalités de retard entre professionnels par semestre (art. L441-10 C. com.) : taux BCE au 1er janvier "
+           "ou au 1er juillet + 10 points ; plancher de 3 fois le taux légal pour un taux contractuel."),
+    key="half",
+    tab_color="#806000",
+    columns=(
+        Column("half", "Semestre", required=True, width=10, max_len=7),
+        Column("ecb", "Taux BCE de référence", Kind.RATE, required=True, width=12),
+        Column("default", "Taux des pénalités (BCE + 10)", Kind.RATE, required=True, width=14),
+        Column("floor", "Plancher (3 × taux légal)", Kind.RATE, required=True, width=13),
+        Column("source", "Source", width=90, max_len=1000),
+    ),
+)
+
+T_DUNNING_LEVELS = Table(
+    name="tNiveauxRelance",
+    sheet="Niveaux de relance",
+    title=("Procédure de relance des impayés, étape par étape : une étape est due quand son délai est passé ET que "
+           "l'étape précédente est faite et que le délai laissé au client est écoulé."),
+    key="step",
+    tab_color="#C55A11",
+    columns=(
+        Column("level", "Niveau", Kind.INT, required=True, width=8),
+        Column("step", "Étape", Kind.CHOICE, required=True, width=16, choices=DUNNING_STEPS),
+        Column("label", "Action", required=True, width=34, max_len=120),
+        Column("days", "Après (jours)", Kind.INT, required=True, width=10),
+        Column("counted_from", "Compté depuis", Kind.CHOICE, required=True, width=16, choices=DUNNING_FROM),
+        Column("channel", "Canal", Kind.CHOICE, required=True, width=14, choices=DUNNING_CHANNELS),
+        Column("template", "Modèle de lettre", width=24, max_len=120),
+        Column("deadline", "Délai laissé au client (jours)", Kind.INT, width=14),
+        Column("deadline_from", "Délai compté depuis", Kind.CHOICE, width=18, choices=DEADLINE_FROM),
+        Column("notes", "Remarques", width=50, max_len=500),
+    ),
+)
+
+T_DUNNING = Table(
+    name="tRelances",
+    sheet="Relances",
+    title=("Historique des relances d'impayés : appels, lettres, recommandés, mises en demeure, dossiers "
+           "d'injonction de payer, avec les dates de dépôt et d'accusé de réception."),
+    key="id",
+    tab_color="#C55A11",
+    columns=(
+        Column("id", "N°", required=True, width=14, max_len=20),
+        Column("date", "Date", Kind.DATE, required=True, width=11),
+        Column("invoice", "Facture", required=True, width=13, max_len=20),
+        Column("client", "Client", required=True, width=9, max_len=10),
+        Column("client_name", "Nom du client", width=26, max_len=170),
+        Column("level", "Niveau", Kind.INT, width=7),
+        Column("step", "Étape", Kind.CHOICE, width=15, choices=DUNNING_STEPS),
+        Column("channel", "Canal", Kind.CHOICE, width=13, choices=DUNNING_CHANNELS),
+        Column("outcome", "Résultat", Kind.CHOICE, required=True, width=18, choices=DUNNING_OUTCOMES),
+        Column("posted_on", "Posté le", Kind.DATE, width=11),
+        Column("lr_number", "N° de recommandé", width=16, max_len=40),
+        Column("ack_on", "Accusé de réception le", Kind.DATE, width=12),
+        Column("promise_on", "Paiement promis le", Kind.DATE, width=12),
+        Column("owed", "Reste dû TTC", Kind.MONEY, width=13),
+        Column("interest", "Intérêts à date", Kind.MONEY, width=12),
+        Column("document", "Document", width=30, max_len=300),
+        Column("notes", "Remarques", width=40, max_len=2000),
+    ),
+)
+
+T_PLANS = Table(
+    name="tEcheanciers",
+    sheet="Échéanciers",
+    title="Échéanciers de paiement accordés : une ligne par échéance (syc relances echeancier).",
+    tab_color="#C55A11",
+    columns=(
+        Column("plan", "Échéancier", required=True, width=14, max_len=20),
+        Column("invoice", "Facture", required=True, width=13, max_len=20),
+        Column("client", "Client", required=True, width=9, max_len=10),
+        Column("due", "Échéance", Kind.DATE, required=True, width=11),
+        Column("amount", "Montant", Kind.MONEY, required=True, width=13),
+        Column("notes", "Remarques", width=40, max_len=500),
+    ),
+)
+
 PASSWORD_ENV = "SYC_SMTP_MOT_DE_PASSE"  # the SMTP password lives only in this environment variable
 
 PARAMETERS: tuple[Parameter, ...] = (
@@ -602,7 +731,7 @@ PARAMETERS: tuple[Parameter, ...] = (
                        "Pas d'escompte pour paiement anticipé."),
               help="ne s'imprime que pour les clients professionnels"),
     Parameter("taux_penalites_contractuel", "Taux contractuel des pénalités (%)", "taux-libre",
-              help="vide = taux BCE + 10 points"),
+              help="vide = taux BCE + 10 points ; jamais moins de 3 fois le taux d'intérêt légal"),
     Parameter("franchise_tva", "Franchise en base de TVA (art. 293 B)", "choix", default="Non",
               choices=("Oui", "Non")),
     Parameter("tva_sur_debits", "Option pour le paiement de la TVA d'après les débits", "choix",
@@ -627,6 +756,7 @@ PARAMETERS: tuple[Parameter, ...] = (
 SCHEMA = Schema(
     version=SCHEMA_VERSION,
     tables=(T_PARAMS, T_COUNTERS, T_CLIENTS, T_ARTICLES, T_SECTORS, T_VAT_RULES, T_QUOTES, T_QUOTE_LINES,
-            T_ORDERS, T_INVOICES, T_INVOICE_LINES, T_PAYMENTS, T_CLOSURES, T_SENDINGS, T_AUDIT),
+            T_ORDERS, T_INVOICES, T_INVOICE_LINES, T_PAYMENTS, T_CLOSURES, T_SENDINGS, T_DUNNING, T_PLANS,
+            T_DUNNING_LEVELS, T_LEGAL_RATES, T_ECB_RATES, T_PENALTY_RATES, T_AUDIT),
     parameters=PARAMETERS,
 )

@@ -4,7 +4,7 @@ Option Explicit
 ' SYC Gestion : les boutons et le ruban appellent Python (pyxl.macros) par xlwings RunPython.
 ' Module généré par pyxl/excel/registry.py : ne pas le modifier à la main.
 Public Const SYC_XLWINGS_VERSION As String = "0.37.8"
-Public Const SYC_MODULE_VERSION As String = "9b6050ca3e13"
+Public Const SYC_MODULE_VERSION As String = "e2b7cb1e7ea2"
 
 ' Enregistrer le devis : Enregistre le devis saisi sur la feuille « Saisie devis » (brouillon numéroté).
 Sub SycEnregistrerDevis()
@@ -203,6 +203,47 @@ End Sub
 
 Sub SycAnnulerReglement_Ruban(control As IRibbonControl)
     SycAnnulerReglement
+End Sub
+
+' Relances de la semaine : Séance du vendredi et du lundi : appels à passer, lettres et dossiers dus, arrêts et alarmes.
+Sub SycRelancesSemaine()
+    RunPython "import pyxl.macros as m; m.relances_semaine(" & SycHere() & ")"
+End Sub
+
+Sub SycRelancesSemaine_Ruban(control As IRibbonControl)
+    SycRelancesSemaine
+End Sub
+
+' Noter un appel : Note le résultat de l'appel de relance de la facture sélectionnée.
+Sub SycNoterRelance()
+    If Not SycOnRow("Factures", "Noter un appel") Then Exit Sub
+    Dim a1 As String, a2 As String, a3 As String
+    If Not SycAsk("Résultat de l'appel : sans-reponse, message, promesse, litige, echeancier, mauvais-numero ou fait :", "", a1) Then Exit Sub
+    If Trim(a1) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Noter un appel » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
+    If Not SycAsk("Promesse : date promise (JJ/MM/AAAA) ; échéancier : échéances DATE:MONTANT séparées par des virgules ; sinon laisser vide :", "", a2) Then Exit Sub
+    If Not SycAsk("Ce qui a été dit (motif du litige…), ou laisser vide :", "", a3) Then Exit Sub
+    RunPython "import pyxl.macros as m; m.noter_relance(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ", " & "'" & SycHex(a2) & "'" & ", " & "'" & SycHex(a3) & "'" & ")"
+End Sub
+
+Sub SycNoterRelance_Ruban(control As IRibbonControl)
+    SycNoterRelance
+End Sub
+
+' Noter dépôt ou accusé : Note le dépôt, le n° de recommandé ou l'accusé de réception de la dernière lettre de relance de la facture sélectionnée : les délais courent de ces dates.
+Sub SycNoterEnvoiRelance()
+    If Not SycOnRow("Factures", "Noter dépôt ou accusé") Then Exit Sub
+    Dim a1 As String, a2 As String, a3 As String
+    If Not SycAsk("Date de dépôt à la poste (JJ/MM/AAAA), ou laisser vide :", "", a1) Then Exit Sub
+    If Not SycAsk("N° du recommandé, ou laisser vide :", "", a2) Then Exit Sub
+    If Not SycAsk("Date de l'accusé de réception (JJ/MM/AAAA), ou laisser vide :", "", a3) Then Exit Sub
+    RunPython "import pyxl.macros as m; m.noter_envoi_relance(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ", " & "'" & SycHex(a2) & "'" & ", " & "'" & SycHex(a3) & "'" & ")"
+End Sub
+
+Sub SycNoterEnvoiRelance_Ruban(control As IRibbonControl)
+    SycNoterEnvoiRelance
 End Sub
 
 ' PDF du document : Produit (ou retrouve) le PDF du devis, de la commande, de la facture ou de l'avoir de la ligne où vous êtes, et l'ouvre.

@@ -1,0 +1,228 @@
+"""`syc relances` (the weekly session, noter, executer, injonction) and `syc taux` (rate tables)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pyxl.cli import Context, _date, out
+from pyxl.cli.commands import Common, _apply, _group, _leaf, _table, euros, plural
+
+
+def register(sub: Any, common: Common) -> None:
+    p = sub.add_parser("relances", help="relances des impayés : séance de la semaine, noter, exécuter",
+                       description=("Sans action : la séance de relance au --au (appels du créneau du vendredi et du "
+                                    "lundi, 8 h–10 h, lettres et dossiers dus, arrêts et alarmes)."))
+    common(p)
+    p.set_defaults(handler=cmd_session)
+    g = p.add_subparsers(dest="action", metavar="ACTION", title="actions")
+    q = _leaf(g, "liste", "la séance de la semaine (comme « syc relances »)", common, cmd_session)
+    q = _leaf(g, "noter", "noter un appel ou une étape faite hors de l'outil (dépôt, recommandé, accusé de réception)",
+              common, cmd_note,
+              "Exemples : syc relances noter C00002 --appel sans-reponse ; syc relances noter F2026-00012 "
+              "--appel promesse --promesse 2026-12-04 ; syc relances noter F2026-00012 --etape lrar --poste 2026-11-30 "
+              "--recommande \"1A 123 456 7890 1\" ; syc relances noter F2026-00012 --ar 2026-12-02")
+    q.add_argument("cible", metavar="FACTURE|CLIENT", help="numéro de facture, ou code client (toutes ses factures en retard)")
+    q.add_argument("--appel", metavar="RESULTAT",
+                   help="sans-reponse | message | promesse | litige | echeancier | mauvais-numero | fait | autre")
+    q.add_argument("--etape", metavar="ETAPE", help="lettre | lrar | mise-en-demeure | injonction (défaut : la dernière)")
+    q.add_argument("--poste", metavar="DATE", type=_date, help="date de dépôt à la poste")
+    q.add_argument("--recommande", metavar="NUMERO", default="", help="n° du recommandé")
+    q.add_argument("--ar", metavar="DATE", type=_date, help="date de l'accusé de réception (signé par le client)")
+    q.add_argument("--non-reclame", metavar="DATE", type=_date, help="date du retour d'un pli non réclamé")
+    q.add_argument("--promesse", metavar="DATE", type=_date, help="date de paiement promise par le client")
+    q.add_argument("--litige", metavar="MOTIF", default="", help="le client conteste : relances suspendues")
+    q.add_argument("--litige-regle", action="store_true", help="le litige est réglé : les relances reprennent")
+    q.add_argument("--echeancier", metavar="DATE:MONTANT,…", default="",
+                   help="échéancier accordé, ex. 2026-12-15:500,2027-01-15:480,50 (total = reste dû)")
+    q.add_argument("--note", metavar="TEXTE", default="", help="ce qui a été dit")
+    q = _leaf(g, "executer", "produire toutes les lettres et dossiers dus (PDF à imprimer, .eml) et les noter",
+              common, cmd_execute)
+    q.add_argument("--simuler", action="store_true", help="montrer ce qui serait produit, sans rien écrire")
+
+    g = _group(sub, "taux", "taux d'intérêt légal et taux BCE (pénalités de retard)", common)
+    q = _leaf(g, "ajouter", "ajouter un semestre (taux légal publié au JO, taux BCE au 1er jour)", common, cmd_rate_add,
+              "Exemple : syc taux ajouter 2027-S1 --particuliers 6,90 --autres-cas 2,80 --source \"arrêté du …\" "
+              "--bce 2,40 --source-bce \"BCE, décision du …\"")
+    q.add_argument("semestre", metavar="AAAA-S1|AAAA-S2")
+    q.add_argument("--particuliers", required=True, metavar="TAUX", help="taux pour un créancier particulier (%%)")
+    q.add_argument("--autres-cas", required=True, metavar="TAUX", help="taux pour tous les autres cas (%%)")
+    q.add_argument("--source", required=True, metavar="TEXTE", help="arrêté et page où le taux a été lu")
+    q.add_argument("--bce", metavar="TAUX", default="", help="taux BCE au 1er jour du semestre (défaut : feuille « Taux BCE »)")
+    q.add_argument("--source-bce", metavar="TEXTE", default="", help="source du taux BCE")
+    _leaf(g, "liste", "lister les semestres connus", common, cmd_rate_list)
+
+
+# --------------------------------------------------------------------------- session
+def _session(ctx: Context) -> Any:
+    from pyxl.services import dunning
+
+    store = ctx.store()
+    store.check_version()
+    return store, dunning.session(store, ctx.as_of)
+
+
+def cmd_session(ctx: Context) -> int:
+    from pyxl.core.issues import Issue, Severity
+    from pyxl.services import dunning
+    from pyxl.services import salesdocs as sd
+
+    _, ses = _session(ctx)
+    calls = dunning.by_client(ses.calls)
+    letters = ses.letters
+    files = ses.files
+    stopped = [c for c in ses.cases if c.stop]
+    alarms = [a for c in ses.cases for a in c.alarms]
+    rate_warnings = sorted({w for c in ses.cases for w in c.interest.warnings})
+    warnings = [Issue("relances", w, "", Severity.WARNING) for w in [*ses.warnings, *rate_warnings]]
+    if ctx.json:
+        out(ctx, data={
+            "au": ctx.as_of,
+            "appels": [{"client": code, "nom": sd.client_name(cs[0].client), "telephone": str(cs[0].client["phone"] or ""),
+                        "factures": [dunning.case_json(c, ctx.as_of) for c in cs],
+                        "a_dire": dunning.what_to_say(cs, ctx.as_of)} for code, cs in calls.items()],
+            "lettres": [dunning.case_json(c, ctx.as_of) for c in letters],
+            "dossiers": [dunning.case_json(c, ctx.as_of) for c in files],
+            "arrets": [dunning.case_json(c, ctx.as_of) for c in stopped],
+            "en_attente": [dunning.case_json(c, ctx.as_of) for c in ses.cases if not c.stop and not c.due],
+            "alarmes": alarms}, warnings=warnings)
+        return 0
+    print(f"Séance de relance du {ctx.as_of:%d/%m/%Y} : {plural(len(ses.cases), 'facture')} en retard.")
+    print()
+    print(f"Appels (créneau du vendredi et du lundi, 8 h–10 h) : {plural(len(calls), 'client')}")
+    for code, cs in calls.items():
+        c0 = cs[0]
+        owed = sum((c.owed for c in cs), dunning.ZERO)
+        print(f"\n  {code} — {sd.client_name(c0.client)} — Tél. {c0.client['phone'] or 'non renseigné'}")
+        rows = [[c.number, sd.day(c.due_date), euros(c.owed), f"{(ctx.as_of - c.due_date).days} j"] for c in cs]
+        for line in _table(rows, ["Facture", "Échéance", "Reste dû", "Retard"]).splitlines():
+            print("    " + line)
+        print(f"    Total dû : {euros(owed)}")
+        last = next((c.last_call for c in reversed(cs) if c.last_call), "")
+        print(f"    Dernier appel : {last or 'aucun'}")
+        print(f"    À dire : {dunning.what_to_say(cs, ctx.as_of)}")
+    print()
+    print(f"Lettres et dossiers dus : {plural(len(letters) + len(files), 'facture')}")
+    if letters or files:
+        rows = [[c.number, c.client_code, sd.client_name(c.client), c.next_level.label if c.next_level else "",
+                 euros(c.owed), euros(c.interest.interest + c.interest.indemnity)] for c in [*letters, *files]]
+        print(_table(rows, ["Facture", "Client", "Nom", "Étape due", "Reste dû", "Pénalités/intérêts"]))
+        print("→ syc relances executer : les produit en un lot (PDF à imprimer, brouillons d'e-mail) et les note.")
+    waiting = [c for c in ses.cases if not c.stop and not c.due]
+    if waiting:
+        print()
+        print(f"En attente : {plural(len(waiting), 'facture')}")
+        print(_table([[c.number, c.client_code, c.waiting] for c in waiting], ["Facture", "Client", "Prochaine étape"],
+                     cut=20))
+    if stopped:
+        print()
+        print(f"Arrêtées : {plural(len(stopped), 'facture')}")
+        print(_table([[c.number, c.client_code, c.stop] for c in stopped], ["Facture", "Client", "Motif"]))
+    if alarms:
+        print()
+        print("Alarmes :")
+        for a in alarms:
+            print(f"  ! {a}")
+    out(ctx, warnings=warnings)
+    return 0
+
+
+# --------------------------------------------------------------------------- noter
+def cmd_note(ctx: Context) -> int:
+    from pyxl.services import reminders
+
+    a = ctx.args
+    return _apply(ctx, lambda store: reminders.note(
+        store, a.cible, ctx.as_of, call=a.appel or "", step=a.etape or "", posted=a.poste, lr_number=a.recommande,
+        ack=a.ar, unclaimed=a.non_reclame, promise=a.promesse, dispute=a.litige, dispute_settled=a.litige_regle,
+        plan=a.echeancier, notes=a.note))
+
+
+# --------------------------------------------------------------------------- executer
+def cmd_execute(ctx: Context) -> int:
+    from pyxl.cli.commands import note_closures
+    from pyxl.documents import dunning_docs, jobs, merge
+    from pyxl.services import closures, dunning, reminders
+
+    store = ctx.store()
+    now = dt.datetime.now()
+    with store.session():
+        store.check_version()
+        ses = dunning.session(store, ctx.as_of)
+        batch = dunning_docs.plan(store, ctx.book, ses)
+        if ctx.args.simuler or not batch.planned:
+            data = {"documents": [{"client": p.number, "type": p.kind, "fichier": str(p.folder / f"{p.stem}.pdf")}
+                                  for p in batch.planned], "relances": 0, "simulation": bool(ctx.args.simuler)}
+            msg = ("Aucune lettre ni aucun dossier à produire au " + f"{ctx.as_of:%d/%m/%Y}." if not batch.planned else
+                   "Simulation : " + plural(len(batch.planned), "document") + " seraient produits :\n"
+                   + "\n".join(f"  {p.folder.name}/{p.stem}.pdf" for p in batch.planned))
+            out(ctx, msg, data)
+            return 0
+        outcome = jobs.produce(ctx.book, batch.planned)
+        written = set(outcome.written)
+        produced = []
+        for step, cases, p in batch.groups:
+            pdf = p.folder / f"{p.stem}.pdf"
+            if pdf in written:
+                what = "Dossier préparé" if step == "injonction" else "Lettre préparée"
+                produced += [(c, step, what, str(pdf.relative_to(ctx.book.parent))) for c in cases]
+        res = reminders.record_produced(store, ctx.as_of, produced)
+        made = closures.pending(store, res.changes, ctx.as_of, now)
+        if not res.changes.empty:
+            store.apply(res.changes, as_of=ctx.as_of, now=now)
+        drafts, mail_warnings = dunning_docs.write_drafts(store, batch, outcome, ctx.book)
+    if made:
+        closures.write_files(ctx.book, made)
+        closures.write_missing(ctx.store())
+        note_closures(res, made)
+    pdfs = [p.folder / f"{p.stem}.pdf" for _, _, p in batch.groups if p.folder / f"{p.stem}.pdf" in written]
+    combined = None
+    if pdfs:
+        combined = merge.combine(pdfs, pdfs[0].parent / f"{ctx.as_of:%Y-%m-%d} Relances à imprimer.pdf")
+    lines = [f"{plural(len(pdfs), 'document')} produit{'s' if len(pdfs) > 1 else ''} ; "
+             f"{plural(len(produced), 'étape')} de relance notée{'s' if len(produced) > 1 else ''} dans « Relances »."]
+    if combined is not None:
+        lines.append(f"À imprimer en une fois : {combined.relative_to(ctx.book.parent)}")
+    lines += [f"Document : {p.relative_to(ctx.book.parent)}" for p in pdfs]
+    lines += [f"Brouillon d'e-mail : {d.relative_to(ctx.book.parent)}" for d in drafts]
+    if any(s in ("lrar", "mise-en-demeure") for s, _, _ in batch.groups):
+        lines.append("Après le dépôt des recommandés : syc relances noter FACTURE --poste DATE --recommande NUMERO ; "
+                     "au retour de l'avis : --ar DATE. Les délais courent de ces dates.")
+    out(ctx, "\n".join(lines), {"documents": [str(p) for p in pdfs], "a_imprimer": str(combined or ""),
+                                "brouillons": [str(d) for d in drafts], "relances": len(produced)},
+        [*outcome.warnings, *mail_warnings, *res.warnings])
+    return 0 if not outcome.warnings or pdfs else 1
+
+
+# --------------------------------------------------------------------------- taux
+def cmd_rate_add(ctx: Context) -> int:
+    from pyxl.services import dunning_rates
+
+    a = ctx.args
+    return _apply(ctx, lambda store: dunning_rates.add_half(store, a.semestre, a.particuliers, a.autres_cas, a.source,
+                                                            a.bce, a.source_bce))
+
+
+def cmd_rate_list(ctx: Context) -> int:
+    from pyxl.core.interest import fmt_rate
+    from pyxl.services import dunning_rates
+
+    store = ctx.store()
+    store.check_version()
+    t = dunning_rates.tables(store)
+    halves = sorted({r.half for r in t.legal_rates} | {r.half for r in t.penalty_rates})
+    rows = []
+    for h in halves:
+        lg, pn = t.legal(h), t.penalty(h)
+        rows.append([h, fmt_rate(lg.other) if lg else "manquant", fmt_rate(lg.private) if lg else "manquant",
+                     fmt_rate(pn.default) if pn else "manquant", fmt_rate(pn.floor) if pn else "manquant"])
+    if ctx.json:
+        out(ctx, data={"semestres": [dict(zip(("semestre", "autres_cas", "particuliers", "penalites", "plancher"), r,
+                                              strict=True)) for r in rows]})
+        return 0
+    print(_table(rows, ["Semestre", "Taux légal (autres cas)", "Taux légal (créancier particulier)",
+                        "Pénalités (BCE + 10)", "Plancher (3 × légal)"]).replace("\xa0", " "))
+    return 0
+
+
+__all__ = ["register"]

@@ -1,0 +1,285 @@
+"""Late-payment interest of one invoice, exactly as README-taux.md (data/README-taux.md) says.
+
+Business client (art. L441-10 II, D441-5 C. com.): from the day after the due date, every day
+late bears the rate of the half-year that contains it — the contractual rate when one is set,
+else the ECB rate at 1 January / 1 July + 10 points — on the amount still owed including VAT
+that day; plus the 40 € fixed recovery indemnity once per invoice (never under a collective
+procedure). The 3 × legal-rate floor is shown beside the applied rate whenever it is higher
+(for the default rate too: 2024), without choosing for the user; a contractual rate below it is
+reported as an anomaly, not corrected.
+
+Consumer (art. 1231-6 C. civ., L111-8 CPCE): never the 40 €; legal interest at the « autres
+cas » rate (the creditor is a business) only from the day after the formal notice was
+RECEIVED. Without that date, nothing is computed and the date is asked for.
+
+Day count: simple interest, Σ base_d × rate_d / 100 / 365 (365 even in leap years), rounded to
+the cent once, at the end. A payment or credit note dated D lowers the base from D + 1 (the day
+the funds arrive is still a day late). A half-year without its rate row holds back only the
+interest of its days, with a French warning asking for the row: never a guess, never a block.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from pyxl.core.money import euros, to_cents
+
+INDEMNITY = Decimal("40")
+YEAR_DAYS = Decimal(365)
+ZERO = Decimal("0.00")
+ONE_DAY = dt.timedelta(days=1)
+
+
+# --------------------------------------------------------------------------- rate tables
+def half_year(day: dt.date) -> str:
+    """« 2026-S1 » (1 January–30 June) or « 2026-S2 » (1 July–31 December)."""
+    return f"{day.year}-S{1 if day.month <= 6 else 2}"
+
+
+def half_bounds(half: str) -> tuple[dt.date, dt.date]:
+    year, part = int(half[:4]), half[-1]
+    if half[4:6] != "-S" or part not in "12" or len(half) != 7:
+        raise ValueError(f"semestre invalide : {half!r}")
+    return (dt.date(year, 1, 1), dt.date(year, 6, 30)) if part == "1" else (dt.date(year, 7, 1), dt.date(year, 12, 31))
+
+
+@dataclass(frozen=True)
+class LegalRate:
+    """Taux de l'intérêt légal of one half-year (arrêté published in the Journal officiel)."""
+
+    half: str
+    private: Decimal  # creditor is a private person
+    other: Decimal  # « tous les autres cas »: SYC is a business
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class PenaltyRate:
+    """B2B reference of one half-year: ECB rate at 1 Jan / 1 Jul, + 10 points, 3 × legal rate."""
+
+    half: str
+    ecb: Decimal
+    default: Decimal
+    floor: Decimal
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class RateTables:
+    legal_rates: tuple[LegalRate, ...] = ()
+    penalty_rates: tuple[PenaltyRate, ...] = ()
+    _legal: dict[str, LegalRate] = field(default_factory=dict, compare=False, repr=False)
+    _penalty: dict[str, PenaltyRate] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._legal.update({r.half: r for r in self.legal_rates})
+        self._penalty.update({r.half: r for r in self.penalty_rates})
+
+    def legal(self, half: str) -> LegalRate | None:
+        return self._legal.get(half)
+
+    def penalty(self, half: str) -> PenaltyRate | None:
+        return self._penalty.get(half)
+
+
+# --------------------------------------------------------------------------- claim and result
+@dataclass(frozen=True)
+class Movement:
+    """What lowers (positive) or raises again (negative: a reversed payment) the amount owed,
+    from the day after `day`: payments and issued credit notes."""
+
+    day: dt.date
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Claim:
+    due: dt.date
+    amount: Decimal  # TTC of the invoice (what the client had to pay by `due`)
+    business: bool
+    movements: tuple[Movement, ...] = ()
+    contractual_rate: Decimal | None = None  # business only; None = ECB + 10 points
+    notice_received: dt.date | None = None  # consumer: the day the formal notice was received
+    collective_procedure: bool = False
+
+
+@dataclass(frozen=True)
+class Span:
+    """Consecutive days with the same base and the same rate."""
+
+    start: dt.date
+    end: dt.date  # inclusive
+    days: int
+    base: Decimal
+    rate: Decimal
+    rate_kind: str  # « BCE + 10 points », « contractuel », « taux légal »
+    half: str
+    floor: Decimal | None  # 3 × legal rate, only when it is higher than `rate`
+    exact: Decimal  # unrounded interest of the span
+
+    @property
+    def interest(self) -> Decimal:
+        """Shown per span; the total is rounded once from the exact amounts."""
+        return to_cents(self.exact)
+
+
+@dataclass(frozen=True)
+class HeldBack:
+    """Days late whose half-year has no rate row: their interest is not counted."""
+
+    half: str
+    start: dt.date
+    end: dt.date
+    days: int
+
+
+@dataclass(frozen=True)
+class Interest:
+    spans: tuple[Span, ...]
+    held_back: tuple[HeldBack, ...]
+    interest: Decimal
+    indemnity: Decimal
+    days_late: int  # days from the day after the due date to the payment (or as_of)
+    owed: Decimal  # TTC still owed on as_of
+    warnings: tuple[str, ...]
+
+    @property
+    def total(self) -> Decimal:
+        return self.interest + self.indemnity
+
+
+def fmt_rate(rate: Decimal) -> str:
+    """« 14,50 % », « 2,75 % », « 10,00 % » (two decimals at least, as the arrêtés print them)."""
+    places = -int(rate.normalize().as_tuple().exponent)
+    text = f"{rate:.{max(places, 2)}f}".replace(".", ",")
+    return f"{text}\xa0%"
+
+
+def _day(d: dt.date) -> str:
+    return f"{d:%d/%m/%Y}"
+
+
+def owed_on(claim: Claim, day: dt.date) -> Decimal:
+    """TTC still owed at the end of `day` (movements dated `day` included)."""
+    return claim.amount - sum((m.amount for m in claim.movements if m.day <= day), ZERO)
+
+
+def _late_days(claim: Claim, start: dt.date, as_of: dt.date) -> list[tuple[dt.date, dt.date, Decimal]]:
+    """(first, last, base) pieces of the days from `start` to `as_of` with something owed; the
+    base changes the day after a movement, and pieces are cut at half-year boundaries."""
+    if start > as_of:
+        return []
+    cuts = {start, as_of + ONE_DAY}
+    for m in claim.movements:
+        if start <= m.day + ONE_DAY <= as_of:
+            cuts.add(m.day + ONE_DAY)
+    for year in range(start.year, as_of.year + 1):
+        for month in (1, 7):
+            d = dt.date(year, month, 1)
+            if start < d <= as_of:
+                cuts.add(d)
+    edges = sorted(cuts)
+    out = []
+    for a, b in itertools.pairwise(edges):
+        base = owed_on(claim, a - ONE_DAY)
+        if base > 0:
+            out.append((a, b - ONE_DAY, base))
+    return out
+
+
+def compute(claim: Claim, tables: RateTables, as_of: dt.date) -> Interest:
+    """Interest and indemnity of `claim` owed on `as_of` (payments after as_of are not known yet)."""
+    claim = Claim(claim.due, claim.amount, claim.business, tuple(m for m in claim.movements if m.day <= as_of),
+                  claim.contractual_rate, claim.notice_received, claim.collective_procedure)
+    warnings: list[str] = []
+    owed = owed_on(claim, as_of)
+    # days late: to the day the invoice was settled, or to as_of while something is owed
+    pieces_all = _late_days(claim, claim.due + ONE_DAY, as_of)
+    days_late = (pieces_all[-1][1] - claim.due).days if pieces_all else 0
+    if claim.business:
+        start = claim.due + ONE_DAY
+    elif claim.notice_received is None:
+        if days_late:
+            warnings.append("Client particulier : les intérêts au taux légal ne courent qu'à compter de la réception "
+                            "de la mise en demeure. Notez la date de réception de la mise en demeure (accusé de "
+                            "réception) pour qu'ils soient calculés.")
+        return Interest((), (), ZERO, Decimal(0), days_late, owed, tuple(warnings))
+    else:
+        start = max(claim.notice_received, claim.due) + ONE_DAY
+    spans: list[Span] = []
+    held: list[HeldBack] = []
+    floors_warned: set[str] = set()
+    for first, last, base in _late_days(claim, start, as_of):
+        half = half_year(first)
+        days = (last - first).days + 1
+        legal = tables.legal(half)
+        floor: Decimal | None = None
+        if claim.business:
+            penalty = tables.penalty(half)
+            if claim.contractual_rate is not None:
+                rate, kind = claim.contractual_rate, "contractuel"
+                floor = penalty.floor if penalty else (legal.other * 3 if legal else None)
+            elif penalty is None:
+                _hold(held, half, first, last, days)
+                continue
+            else:
+                rate, kind, floor = penalty.default, "BCE + 10 points", penalty.floor
+            if floor is not None and floor <= rate:
+                floor = None
+            if floor is not None and half not in floors_warned:
+                floors_warned.add(half)
+                if kind == "contractuel":
+                    warnings.append(f"{half} : le taux contractuel ({fmt_rate(rate)}) est inférieur au plancher de "
+                                    f"trois fois le taux d'intérêt légal ({fmt_rate(floor)}), ce que l'art. L441-10 "
+                                    "du Code de commerce interdit : il est appliqué tel quel, faites vérifier vos "
+                                    "conditions générales.")
+                else:
+                    warnings.append(f"{half} : trois fois le taux d'intérêt légal ({fmt_rate(floor)}) dépasse le taux "
+                                    f"BCE + 10 points appliqué ({fmt_rate(rate)}). Le texte ne prévoit le plancher "
+                                    "que pour un taux convenu : écart affiché, à faire trancher par votre conseil.")
+        else:
+            if legal is None:
+                _hold(held, half, first, last, days)
+                continue
+            rate, kind = legal.other, "taux légal"
+        exact = base * rate * days / 100 / YEAR_DAYS
+        spans.append(Span(first, last, days, base, rate, kind, half, floor, exact))
+    for h in held:
+        table = "« Taux pénalités »" if claim.business else "« Taux légal »"
+        warnings.append(f"Taux du semestre {h.half} absent de la feuille {table} : les intérêts du "
+                        f"{_day(h.start)} au {_day(h.end)} ({h.days} jour{'s' if h.days > 1 else ''}) ne sont pas "
+                        f"comptés. Ajoutez la ligne dès la publication du taux : syc taux ajouter {h.half} …")
+    interest = to_cents(sum((s.exact for s in spans), Decimal(0)))
+    indemnity = INDEMNITY if claim.business and days_late > 0 and not claim.collective_procedure else Decimal(0)
+    return Interest(tuple(spans), tuple(held), interest, indemnity, days_late, owed, tuple(warnings))
+
+
+def _hold(held: list[HeldBack], half: str, first: dt.date, last: dt.date, days: int) -> None:
+    if held and held[-1].half == half and held[-1].end + ONE_DAY == first:
+        prev = held.pop()
+        held.append(HeldBack(half, prev.start, last, prev.days + days))
+    else:
+        held.append(HeldBack(half, first, last, days))
+
+
+def describe(r: Interest) -> list[str]:
+    """One French line per span, for letters and the payment-order file (templates print, they
+    do not compute)."""
+    out = []
+    for s in r.spans:
+        line = (f"du {_day(s.start)} au {_day(s.end)} : {s.days} jour{'s' if s.days > 1 else ''} × "
+                f"{euros(s.base)} × {fmt_rate(s.rate)} ({s.rate_kind}) / 365 = {euros(s.interest)}")
+        if s.floor is not None:
+            line += f" — plancher 3 × taux légal : {fmt_rate(s.floor)}"
+        out.append(line)
+    return out
+
+
+def merge(results: Iterable[Interest]) -> tuple[Decimal, Decimal]:
+    """Total interest and indemnities of several invoices."""
+    rs = list(results)
+    return sum((r.interest for r in rs), ZERO), sum((r.indemnity for r in rs), Decimal(0))

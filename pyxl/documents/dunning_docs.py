@@ -1,0 +1,309 @@
+"""Reminder letters and injonction-de-payer files: contexts (texts computed here, templates only
+print), and `syc relances executer`: every letter and file due rendered in ONE batch, one
+combined PDF to print, one file per client and step, `.eml` drafts, each step recorded.
+
+Legal wording (see docs/conception-relances.md): a consumer's letter never mentions the fixed
+recovery indemnity nor late-payment penalties (L111-8 CPCE; D441-5 C. com. applies only to a
+professional debtor); its interest is the legal rate from the day after the formal notice was
+received (art. 1231-6 C. civ.). A business letter states the L441-10 penalties and the 40 € per
+invoice (none under a collective procedure: such clients get no letter anyway).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pyxl.core import interest as it
+from pyxl.core.issues import Issue, Severity
+from pyxl.core.money import euros
+from pyxl.documents import context as cx
+from pyxl.documents import jobs, names
+from pyxl.services import dunning
+from pyxl.services import salesdocs as sd
+from pyxl.workbook.filestore import FileStore
+
+ZERO = Decimal("0.00")
+KIND_OF_STEP = {"lettre": "relance_simple", "lrar": "relance_lrar", "mise-en-demeure": "mise_en_demeure",
+                "injonction": "injonction"}
+REGISTERED = "Lettre recommandée avec demande d'avis de réception"
+STEP_NAMES = {"appel": "Appel", "lettre": "Lettre de relance", "lrar": "Lettre recommandée (48 h)",
+              "mise-en-demeure": "Mise en demeure", "injonction": "Dossier d'injonction de payer"}
+
+
+def _n(value: int, word: str) -> str:
+    return f"{value} {word}{'s' if value > 1 else ''}"
+
+
+def _invoice_lines(cases: Sequence[dunning.Case], as_of: dt.date) -> list[dict[str, str]]:
+    return [{"numero": c.number, "date": sd.day(c.invoice["date"]), "echeance": sd.day(c.due_date),
+             "ttc": euros(c.invoice["total_ttc"]), "reste": euros(c.owed),
+             "retard": _n((as_of - c.due_date).days, "jour")} for c in cases]
+
+
+@dataclass
+class Amounts:
+    owed: Decimal
+    interest: Decimal
+    indemnity: Decimal
+    details: list[str] = field(default_factory=list)
+    rate_warnings: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return self.owed + self.interest + self.indemnity
+
+
+def amounts(cases: Sequence[dunning.Case]) -> Amounts:
+    a = Amounts(sum((c.owed for c in cases), ZERO), sum((c.interest.interest for c in cases), ZERO),
+                sum((c.interest.indemnity for c in cases), Decimal(0)))
+    for c in cases:
+        lines = it.describe(c.interest)
+        if lines:
+            a.details.append(f"Facture {c.number} :")
+            a.details += [f"  {x}" for x in lines]
+        a.rate_warnings += [f"{c.number} : {w}" for w in c.interest.warnings]
+    return a
+
+
+def _decompte(a: Amounts, business: bool, as_of: dt.date) -> list[dict[str, str]]:
+    out = [{"libelle": "Principal restant dû (TTC)", "montant": euros(a.owed)}]
+    if a.interest:
+        what = "Pénalités de retard (art. L441-10 du Code de commerce)" if business else \
+            "Intérêts au taux légal depuis la réception de la mise en demeure"
+        out.append({"libelle": f"{what}, au {sd.day(as_of)}", "montant": euros(a.interest)})
+    if business and a.indemnity:
+        out.append({"libelle": "Indemnité forfaitaire pour frais de recouvrement (40 € par facture, art. D441-5 "
+                               "du Code de commerce)", "montant": euros(a.indemnity)})
+    return out
+
+
+def letter_context(store: FileStore, step: str, cases: Sequence[dunning.Case], as_of: dt.date,
+                   previous: dict[str, dt.date | None]) -> dict[str, Any]:
+    """The context of one reminder letter to one client about `cases` (all at step `step`)."""
+    params = store.parameters()
+    firm = cx.company(params)
+    client = cx.client_block(cases[0].client)
+    business = cases[0].business
+    a = amounts(cases)
+    total = a.total if business else a.owed + a.interest
+    n = len(cases)
+    refs = ", ".join(c.number for c in cases)
+    fact = "la facture" if n == 1 else "les factures"
+    iban = params.get("iban") or ""
+    pay = (f" par virement (IBAN {iban})" if iban else "") + " ou par chèque à l'ordre de " + firm["raison_sociale"]
+    paras: list[str] = []
+    end: list[str] = []
+    if step == "lettre":
+        subject = f"Relance — {'facture' if n == 1 else 'factures'} {refs} impayée{'s' if n > 1 else ''}"
+        head = ""
+        paras.append(f"Sauf erreur ou omission de notre part, {fact} ci-dessous, arrivée{'s' if n > 1 else ''} à "
+                     f"échéance, {'reste' if n == 1 else 'restent'} impayée{'s' if n > 1 else ''} à ce jour. Il s'agit "
+                     "sans doute d'un oubli.")
+        end.append(f"Nous vous remercions de bien vouloir nous adresser votre règlement de {euros(a.owed)}{pay}, "
+                   "dans les huit jours suivant la réception de ce courrier.")
+        if business:
+            end.append("Nous vous rappelons que tout retard de paiement rend exigibles de plein droit, sans qu'un "
+                       "rappel soit nécessaire, des pénalités de retard et une indemnité forfaitaire pour frais de "
+                       "recouvrement de 40 € par facture (art. L441-10 et D441-5 du Code de commerce) ; leur montant "
+                       f"au {sd.day(as_of)} figure ci-dessus.")
+        end.append("Si votre règlement a croisé ce courrier, nous vous prions de ne pas en tenir compte.")
+    elif step == "lrar":
+        subject = f"Relance avant mise en demeure — {refs}"
+        head = "Dernière relance avant mise en demeure"
+        before = previous.get("lettre")
+        paras.append((f"Malgré notre relance du {sd.day(before)}, " if before else "Malgré nos relances, ")
+                     + f"{fact} ci-dessous {'reste' if n == 1 else 'restent'} impayée{'s' if n > 1 else ''}.")
+        end.append(f"Nous vous demandons de régler la somme de {euros(total)} sous 48 heures à compter de la réception "
+                   f"de la présente{pay}.")
+        end.append("À défaut, nous vous adresserons une mise en demeure, puis nous engagerons une procédure de "
+                   "recouvrement judiciaire.")
+        if business:
+            end.append("Cette somme comprend les pénalités de retard et l'indemnité forfaitaire pour frais de "
+                       "recouvrement dues de plein droit (art. L441-10 et D441-5 du Code de commerce).")
+    else:  # mise-en-demeure
+        subject = f"Mise en demeure de payer — {refs}"
+        head = "Mise en demeure"
+        dates = [d for d in (previous.get("lettre"), previous.get("lrar")) if d]
+        paras.append("Malgré nos relances" + (f" des {' et '.join(sd.day(d) for d in dates)}" if len(dates) > 1 else
+                                              (f" du {sd.day(dates[0])}" if dates else ""))
+                     + f", {fact} ci-dessous {'reste' if n == 1 else 'restent'} impayée{'s' if n > 1 else ''}.")
+        end.append(f"Par la présente, nous vous mettons en demeure de nous régler la somme de {euros(total)} dans un "
+                   f"délai de huit jours à compter de la réception de ce courrier{pay}.")
+        if business:
+            end.append("S'y ajoutent, jusqu'au paiement complet, les pénalités de retard au taux prévu par "
+                       "l'art. L441-10 du Code de commerce ; l'indemnité forfaitaire pour frais de recouvrement de "
+                       "40 € par facture (art. D441-5) est comprise dans la somme ci-dessus.")
+        else:
+            end.append("La présente mise en demeure fait courir, à compter de sa réception, les intérêts au taux "
+                       "légal sur la somme due (art. 1231-6 et 1344-1 du Code civil).")
+        end.append("À défaut de règlement dans ce délai, nous saisirons sans autre avis la juridiction compétente "
+                   "d'une requête en injonction de payer.")
+    ctx: dict[str, Any] = {
+        "titre": STEP_NAMES[step], "type": KIND_OF_STEP[step], "entreprise": firm, "client": client,
+        "doc": {"numero": "", "date": cx.long_date(as_of), "objet": subject},
+        "lieu_date": (f"{firm['ville']}, le " if firm["ville"] else "Le ") + cx.long_date(as_of),
+        "mention_envoi": REGISTERED if step in ("lrar", "mise-en-demeure") else "",
+        "en_tete": head, "formule_appel": "Madame, Monsieur,", "paragraphes": paras,
+        "factures": _invoice_lines(cases, as_of), "decompte": _decompte(a, business, as_of),
+        "total_reclame": euros(total) if (a.interest or (business and a.indemnity)) else "",
+        "paragraphes_fin": end, "detail_interets": a.details,
+        "formule_politesse": ("Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations "
+                              "distinguées."),
+        "signataire": firm["raison_sociale"], "annee": as_of.year,
+    }
+    return ctx
+
+
+# --------------------------------------------------------------------------- injonction de payer
+def court(client: Any) -> tuple[str, str, str]:
+    """(court, form, why) by debtor (domain.md §8.4): a trader or craftsman → tribunal de commerce,
+    Cerfa 12946 (L721-3 C. com.: disputes between craftsmen, or craftsman and trader, since 2022);
+    consumers and other debtors → tribunal judiciaire, Cerfa 12948."""
+    if client["kind"] == "Professionnel" and client["category"] == "Commerçant-artisan":
+        return ("Tribunal de commerce", "Cerfa n° 12946 (requête en injonction de payer devant le tribunal de "
+                "commerce)", "Débiteur commerçant ou artisan : litige entre artisans ou entre artisan et commerçant, "
+                "de la compétence du tribunal de commerce (art. L721-3 du Code de commerce).")
+    who = "particulier" if client["kind"] == "Particulier" else "professionnel non commerçant ni artisan"
+    return ("Tribunal judiciaire", "Cerfa n° 12948 (requête en injonction de payer devant le tribunal judiciaire)",
+            f"Débiteur {who} : créance civile, de la compétence du tribunal judiciaire. Si le client est en fait "
+            "commerçant ou artisan, corrigez sa catégorie dans « Clients » (tribunal de commerce, Cerfa 12946).")
+
+
+def payment_order_context(store: FileStore, cases: Sequence[dunning.Case], as_of: dt.date) -> dict[str, Any]:
+    params = store.parameters()
+    firm = cx.company(params)
+    c0 = cases[0]
+    client = c0.client
+    block = cx.client_block(client)
+    business = c0.business
+    a = amounts(cases)
+    total = a.total if business else a.owed + a.interest
+    tribunal, cerfa, why = court(client)
+    creditor = [firm["raison_sociale"] + (f" ({params.get('forme_juridique')})" if params.get("forme_juridique") else ""),
+                *firm["adresse_lignes"]]
+    if params.get("siret"):
+        creditor.append(f"SIRET : {params['siret']}")
+    if params.get("rcs_rm"):
+        creditor.append(str(params["rcs_rm"]))
+    if params.get("telephone") or params.get("email"):
+        creditor.append(" — ".join(x for x in (params.get("telephone"), params.get("email")) if x))
+    debtor = [*block["adresse_lignes"]]
+    debtor.append(f"Client n° {client['code']} — {client['kind'].lower()}"
+                  + (f", {str(client['category']).lower()}" if client["category"] else ""))
+    if client["siret"]:
+        debtor.append(f"SIRET / SIREN : {client['siret']}")
+    if client["phone"] or client["email"]:
+        debtor.append(" — ".join(str(x) for x in (client["phone"], client["email"]) if x))
+    steps = []
+    for c in cases:
+        for r in c.history:
+            steps.append({"date": sd.day(r["date"]), "facture": c.number,
+                          "etape": STEP_NAMES.get(str(r["step"] or ""), "Note"), "poste": sd.day(r["posted_on"]),
+                          "recommande": str(r["lr_number"] or ""), "ar": sd.day(r["ack_on"]),
+                          "resultat": str(r["outcome"] or "")})
+    notes = [
+        "Compétence territoriale : la requête se porte devant la juridiction du lieu où demeure le débiteur "
+        "(art. 1406 du Code de procédure civile). Vérifiez la juridiction de l'adresse ci-dessus et complétez-la "
+        "vous-même : SYC Gestion ne la choisit pas.",
+        "Après l'ordonnance : la faire signifier par un commissaire de justice dans les six mois ; le débiteur a un "
+        "mois pour former opposition ; demandez ensuite la formule exécutoire dans le mois (art. 1411 à 1423 CPC).",
+    ]
+    if total <= dunning.SMALL_CLAIMS_LIMIT:
+        notes.append(f"Créance de {euros(total)}, au plus 5 000 € : la procédure simplifiée de recouvrement des petites "
+                     "créances par un commissaire de justice est possible (art. L125-1 et R125-1 du Code des "
+                     "procédures civiles d'exécution) ; le débiteur a un mois pour l'accepter, les frais restent "
+                     "à la charge du créancier.")
+    if business:
+        notes.append("Pénalités de retard : taux BCE + 10 points (ou taux contractuel) du semestre de chaque jour de "
+                     "retard, sur le TTC restant dû, année de 365 jours ; indemnité forfaitaire de 40 € par facture.")
+    else:
+        med = [c.done.get("mise-en-demeure") for c in cases]
+        received = [m.ack_on for m in med if m is not None and m.ack_on]
+        notes.append("Client particulier : intérêts au taux légal (taux « autres cas », créancier professionnel) à "
+                     "compter de la réception de la mise en demeure"
+                     + (f" (reçue le {sd.day(min(received))})" if received else " — date de réception non notée : "
+                        "aucun intérêt n'est chiffré") + " ; aucun frais de recouvrement à sa charge (art. L111-8 CPCE). "
+                     "Prescription de deux ans à compter de l'échéance (art. L218-2 du Code de la consommation).")
+    notes += a.rate_warnings
+    notes += [x for c in cases for x in c.alarms]
+    pieces = ["Les factures " + ", ".join(c.number for c in cases) + " (copies)",
+              "Le devis signé ou le bon de commande (accord du client)",
+              "Les lettres de relance et la mise en demeure, avec les preuves de dépôt et les avis de réception",
+              "Un extrait K-bis du créancier de moins de trois mois (société)"]
+    return {
+        "titre": "Dossier d'injonction de payer", "type": "injonction", "entreprise": firm, "client": block,
+        "doc": {"numero": "", "date": cx.long_date(as_of), "objet": f"Injonction de payer — {client['code']}"},
+        "tribunal": tribunal, "cerfa": cerfa, "motif_tribunal": why, "note_competence": notes[0],
+        "creancier": creditor, "debiteur": debtor, "factures": _invoice_lines(cases, as_of),
+        "decompte": [*_decompte(a, business, as_of), {"libelle": "Total de la créance", "montant": euros(total)}],
+        "detail_interets": a.details, "relances": steps, "remarques": notes[1:], "pieces": pieces,
+        "annee": as_of.year, "total": total,
+    }
+
+
+# --------------------------------------------------------------------------- one batch
+@dataclass
+class Batch:
+    planned: list[jobs.Planned] = field(default_factory=list)
+    groups: list[tuple[str, list[dunning.Case], jobs.Planned]] = field(default_factory=list)  # (step, cases, doc)
+    warnings: list[Issue] = field(default_factory=list)
+
+
+def plan(store: FileStore, book: Path, ses: dunning.Session) -> Batch:
+    """One document per client and step due (letters, then payment-order files)."""
+    batch = Batch()
+    params = store.parameters()
+    folder = names.folder(book.parent, params.get("dossier_documents") or "Documents", ses.as_of.year, "Relances")
+    groups: dict[tuple[str, str], list[dunning.Case]] = {}
+    for c in [*ses.letters, *ses.files]:
+        assert c.next_level is not None
+        groups.setdefault((c.client_code, c.next_level.step), []).append(c)
+    order = {s: i for i, s in enumerate(("lettre", "lrar", "mise-en-demeure", "injonction"))}
+    for (code, step), cases in sorted(groups.items(), key=lambda kv: (order[kv[0][1]], kv[0][0])):
+        previous = {s: min((c.done[s].posted_on or c.done[s].first for c in cases if s in c.done), default=None)
+                    for s in ("lettre", "lrar")}
+        if step == "injonction":
+            ctx = payment_order_context(store, cases, ses.as_of)
+        else:
+            ctx = letter_context(store, step, cases, ses.as_of, previous)
+        ctx = cx.clean(ctx)
+        kind = KIND_OF_STEP[step]
+        stem = names.document_name(f"{ses.as_of:%Y-%m-%d} {STEP_NAMES[step]}", ctx["client"]["nom"], ext="")
+        p = jobs.Planned(kind, code, ctx, folder, stem)
+        batch.planned.append(p)
+        batch.groups.append((step, cases, p))
+    return batch
+
+
+def write_drafts(store: FileStore, batch: Batch, outcome: jobs.Outcome, book: Path) -> tuple[list[Path], list[Issue]]:
+    """An .eml draft beside each letter whose client has an e-mail address (never for the court file)."""
+    from pyxl.documents import mail
+
+    params = store.parameters()
+    firm = cx.company(params)
+    sender = params.get("smtp_expediteur") or params.get("email") or ""
+    written = set(outcome.written)
+    drafts: list[Path] = []
+    warnings: list[Issue] = []
+    for step, cases, p in batch.groups:
+        pdf = p.folder / f"{p.stem}.pdf"
+        to = str(cases[0].client["email"] or "")
+        if step == "injonction" or pdf not in written or not to:
+            continue
+        doc = mail.Outgoing(kind="lettre", number="", client_code=cases[0].client_code,
+                            client_name=sd.client_name(cases[0].client), to=to, attachments=(pdf,))
+        try:
+            msg = mail.build_message(doc, firm, sender, draft=True)
+        except mail.SendError as exc:
+            warnings.append(Issue("relance.eml", f"{cases[0].client_code} : brouillon d'e-mail non écrit ({exc}).",
+                                  cases[0].client_code, Severity.WARNING))
+            continue
+        del msg["Subject"]
+        msg["Subject"] = mail.one_line(f"{p.context['doc']['objet']} — {firm['raison_sociale']}")
+        drafts.append(mail.write_draft(msg, p.folder / f"{p.stem}.eml"))
+    return drafts, warnings

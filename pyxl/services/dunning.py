@@ -1,0 +1,402 @@
+"""Getting paid: where each overdue invoice stands in the reminder procedure, on `as_of`.
+
+The procedure is the « Niveaux de relance » table, step by step (call, simple letter, registered
+letter, formal notice, payment-order file). A step is due when its delay has passed AND the
+previous step was done AND the deadline that step gave the client has run out, counted from the
+date recorded for it (posted, acknowledgement of receipt), never from the day its PDF was made.
+An unanswered call counts as done once logged.
+
+An invoice leaves the process as soon as nothing is owed on it (paid, or credited). A stopped
+invoice or client gets nothing: dispute, promise of payment until its date, payment plan kept,
+blocked client, collective procedure (the claim is declared instead; no 40 €).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
+
+from pyxl.core import interest as it
+from pyxl.core import workflow as wf
+from pyxl.core.money import euros
+from pyxl.services import dunning_rates
+from pyxl.services import salesdocs as sd
+from pyxl.workbook.filestore import FileStore, Row
+from pyxl.workbook.schema import DUNNING_STEPS
+
+ZERO = Decimal("0.00")
+DAY = dt.timedelta(days=1)
+PRESCRIPTION_YEARS = {True: 5, False: 2}  # business: L110-4 C. com. ; consumer: L218-2 C. conso
+PRESCRIPTION_WARNING_DAYS = 90
+SMALL_CLAIMS_LIMIT = Decimal(5000)  # procédure simplifiée de recouvrement des petites créances (L125-1 CPCE)
+
+CALL_OUTCOMES = ("Fait", "Appel sans réponse", "Message laissé", "Promesse de paiement", "Litige",
+                 "Échéancier accordé", "Mauvais numéro", "Autre")
+STOP_OUTCOMES = ("Promesse de paiement", "Litige", "Litige réglé", "Échéancier accordé")
+
+
+@dataclass(frozen=True)
+class Level:
+    level: int
+    step: str
+    label: str
+    days: int
+    from_due: bool
+    channel: str
+    template: str
+    deadline: int
+    deadline_from: str
+    where: str = ""
+
+    @property
+    def is_letter(self) -> bool:
+        return self.step in ("lettre", "lrar", "mise-en-demeure")
+
+
+def levels(store: FileStore) -> list[Level]:
+    """The procedure of the workbook, in step order (a step not in the table is skipped)."""
+    out = []
+    for r in store.rows("tNiveauxRelance"):
+        step = str(r["step"] or "").strip()
+        if step not in DUNNING_STEPS:
+            continue
+        out.append(Level(int(r["level"] or 0), step, str(r["label"] or step), int(r["days"] or 0),
+                         str(r["counted_from"] or "") != "Étape précédente", str(r["channel"] or ""),
+                         str(r["template"] or ""), int(r["deadline"] or 0),
+                         str(r["deadline_from"] or "Date de la relance"), r.where))
+    return sorted(out, key=lambda lv: (lv.level, DUNNING_STEPS.index(lv.step)))
+
+
+@dataclass
+class StepDone:
+    """What the history says about one step of one invoice (several rows merge)."""
+
+    step: str
+    first: dt.date
+    posted_on: dt.date | None = None
+    ack_on: dt.date | None = None
+    lr_number: str = ""
+    outcomes: list[str] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+
+    def reference_date(self, level: Level) -> tuple[dt.date | None, str]:
+        """The date the client's deadline runs from, or None with what to record."""
+        if level.deadline_from == "Accusé de réception":
+            if self.ack_on:
+                return self.ack_on, ""
+            return None, "la date de l'accusé de réception (ou du retour du pli non réclamé)"
+        if level.deadline_from == "Dépôt à la poste":
+            if self.posted_on:
+                return self.posted_on, ""
+            return None, "la date de dépôt à la poste"
+        return self.first, ""
+
+
+@dataclass
+class Case:
+    """One overdue invoice on `as_of`."""
+
+    invoice: Row
+    client: Row
+    business: bool
+    owed: Decimal
+    interest: it.Interest
+    done: dict[str, StepDone]
+    history: list[Row]
+    next_level: Level | None = None
+    due: bool = False
+    waiting: str = ""  # why the next step is not due yet, in French
+    stop: str = ""  # why the invoice is out of the process, in French
+    alarms: list[str] = field(default_factory=list)
+    last_call: str = ""
+
+    @property
+    def number(self) -> str:
+        return str(self.invoice["number"])
+
+    @property
+    def client_code(self) -> str:
+        return str(self.client["code"])
+
+    @property
+    def due_date(self) -> dt.date:
+        return self.invoice["due_date"]
+
+
+@dataclass
+class Session:
+    as_of: dt.date
+    cases: list[Case]
+    levels: list[Level]
+    warnings: list[str]
+
+    def due(self, step: str) -> list[Case]:
+        return [c for c in self.cases if c.due and not c.stop and c.next_level is not None
+                and c.next_level.step == step]
+
+    @property
+    def calls(self) -> list[Case]:
+        """Invoices to call about: the call step is due, or a promise was not kept."""
+        return [c for c in self.cases if not c.stop and ((c.due and c.next_level is not None and c.next_level.step
+                                                          == "appel") or any("promesse" in a for a in c.alarms))]
+
+    @property
+    def letters(self) -> list[Case]:
+        return [c for c in self.cases if c.due and not c.stop and c.next_level is not None and c.next_level.is_letter]
+
+    @property
+    def files(self) -> list[Case]:
+        return self.due("injonction")
+
+
+# --------------------------------------------------------------------------- reading
+def _dec(v: Any) -> Decimal:
+    return v if isinstance(v, Decimal) else Decimal(str(v or 0))
+
+
+def movements(store: FileStore, numbers: set[str]) -> dict[str, list[it.Movement]]:
+    """Payments (cancellations are negative rows) and issued credit notes, per invoice number."""
+    out: dict[str, list[it.Movement]] = {n: [] for n in numbers}
+    for p in store.rows("tReglements"):
+        n = str(p["invoice"] or "")
+        if n in out and isinstance(p["date"], dt.date):
+            out[n].append(it.Movement(p["date"], _dec(p["amount"])))
+    for c in store.rows("tFactures"):
+        n = str(c["origin"] or "")
+        if n in out and c["doc_type"] == wf.T_CREDIT and c["status"] != wf.I_DRAFT and isinstance(c["date"], dt.date):
+            out[n].append(it.Movement(c["date"], _dec(c["total_ttc"])))
+    return out
+
+
+def contractual_rate(params: dict[str, str]) -> Decimal | None:
+    text = (params.get("taux_penalites_contractuel") or "").strip().replace(",", ".").removesuffix("%").strip()
+    if not text:
+        return None
+    try:
+        return Decimal(text)
+    except ArithmeticError:
+        return None
+
+
+def _history(store: FileStore) -> dict[str, list[Row]]:
+    out: dict[str, list[Row]] = {}
+    for r in store.rows("tRelances"):
+        out.setdefault(str(r["invoice"] or ""), []).append(r)
+    for rows in out.values():
+        rows.sort(key=lambda r: (r["date"] or dt.date.min, r.row))
+    return out
+
+
+def _steps_done(rows: Iterable[Row]) -> dict[str, StepDone]:
+    done: dict[str, StepDone] = {}
+    for r in rows:
+        step = str(r["step"] or "")
+        if step not in DUNNING_STEPS or not isinstance(r["date"], dt.date):
+            continue
+        s = done.setdefault(step, StepDone(step, r["date"]))
+        s.rows.append(r)
+        s.outcomes.append(str(r["outcome"] or ""))
+        if isinstance(r["posted_on"], dt.date):
+            s.posted_on = r["posted_on"]
+        if isinstance(r["ack_on"], dt.date):
+            s.ack_on = r["ack_on"]
+        if r["lr_number"]:
+            s.lr_number = str(r["lr_number"])
+    return done
+
+
+def overdue_invoices(store: FileStore, as_of: dt.date) -> list[Row]:
+    """Issued invoices and deposit invoices past their due date with something still owed."""
+    out = []
+    for r in store.rows("tFactures"):
+        if r["doc_type"] == wf.T_CREDIT or r["status"] not in (wf.I_ISSUED, wf.I_PARTIAL):
+            continue
+        due = r["due_date"]
+        if isinstance(due, dt.date) and due < as_of and _dec(r["total_ttc"]) - _dec(r["paid"]) - _dec(r["credited"]) > 0:
+            out.append(r)
+    return out
+
+
+def session(store: FileStore, as_of: dt.date, *, clients: set[str] | None = None) -> Session:
+    """Where every overdue invoice stands on `as_of` (nothing is written)."""
+    store.prefetch(("tFactures", "tReglements", "tClients", "tRelances", "tEcheanciers", "tNiveauxRelance",
+                    "tTauxLegal", "tTauxPenalites"))
+    lv = levels(store)
+    tables = dunning_rates.tables(store)
+    params = store.parameters()
+    rate = contractual_rate(params)
+    invoices = [r for r in overdue_invoices(store, as_of) if clients is None or str(r["client"]) in clients]
+    by_code = {str(c["code"]): c for c in store.rows("tClients")}
+    moves = movements(store, {str(r["number"]) for r in invoices})
+    hist = _history(store)
+    plans: dict[str, list[Row]] = {}
+    for p in store.rows("tEcheanciers"):
+        plans.setdefault(str(p["invoice"] or ""), []).append(p)
+    warnings: list[str] = []
+    if not lv:
+        warnings.append("La feuille « Niveaux de relance » est vide : aucune relance n'est proposée. "
+                        "Rétablissez la procédure (voir le guide, « Relances et impayés »).")
+    cases = []
+    for inv in sorted(invoices, key=lambda r: (str(r["client"]), r["due_date"], str(r["number"]))):
+        client = by_code.get(str(inv["client"]))
+        if client is None:
+            warnings.append(f"{inv['number']} ({inv.where}) : client {inv['client']} introuvable dans « Clients » : "
+                            "facture laissée hors des relances. Corrigez le code client.")
+            continue
+        business = client["kind"] == "Professionnel"
+        rows = hist.get(str(inv["number"]), [])
+        done = _steps_done(rows)
+        med = done.get("mise-en-demeure")
+        claim = it.Claim(due=inv["due_date"], amount=_dec(inv["total_ttc"]), business=business,
+                         movements=tuple(moves.get(str(inv["number"]), ())),
+                         contractual_rate=rate if business else None,
+                         notice_received=med.ack_on if med else None,
+                         collective_procedure=isinstance(client["collective_since"], dt.date))
+        res = it.compute(claim, tables, as_of)
+        if not business and med is None:  # the formal notice is not due yet: nothing to ask for
+            res = replace(res, warnings=tuple(w for w in res.warnings if "mise en demeure" not in w))
+        case = Case(inv, client, business, res.owed, res, done, rows)
+        if case.owed <= 0:
+            continue  # settled by a payment or a credit note dated on or before as_of
+        _place(case, lv, as_of)
+        _stops(case, plans.get(case.number, []), as_of)
+        _prescription(case, as_of)
+        calls = [r for r in rows if r["step"] == "appel"]
+        if calls:
+            last = calls[-1]
+            case.last_call = f"{sd.day(last['date'])} : {last['outcome']}" + (f" — {last['notes']}" if last["notes"] else "")
+        cases.append(case)
+    return Session(as_of, cases, lv, warnings)
+
+
+def _place(case: Case, lv: Sequence[Level], as_of: dt.date) -> None:
+    """The next step of the case, and whether it is due on `as_of`."""
+    prev: Level | None = None
+    for level in lv:
+        if level.step in case.done:
+            prev = level
+            continue
+        case.next_level = level
+        if prev is None:
+            start = case.due_date + dt.timedelta(days=level.days)
+            case.due = as_of >= start
+            if not case.due:
+                case.waiting = f"{level.label} à partir du {sd.day(start)}"
+            return
+        done = case.done[prev.step]
+        ref, missing = done.reference_date(prev)
+        if ref is None:
+            case.waiting = (f"{prev.label} faite le {sd.day(done.first)} : notez {missing} "
+                            f"(syc relances noter {case.number} --etape {prev.step} …)")
+            return
+        deadline_end = ref + dt.timedelta(days=prev.deadline)
+        start = case.due_date + dt.timedelta(days=level.days) if level.from_due else ref + dt.timedelta(days=level.days)
+        start = max(start, deadline_end + DAY)
+        case.due = as_of >= start
+        if not case.due:
+            case.waiting = f"{level.label} à partir du {sd.day(start)}"
+        return
+    case.next_level = None
+    case.waiting = "toutes les étapes sont faites"
+
+
+def _stops(case: Case, plan: list[Row], as_of: dt.date) -> None:
+    client = case.client
+    if isinstance(client["collective_since"], dt.date):
+        case.stop = f"procédure collective depuis le {sd.day(client['collective_since'])}"
+        case.alarms.append(f"{case.number} : client en procédure collective — ne relancez pas ; déclarez la créance "
+                           f"({euros(case.owed)}, sans indemnité de 40 €) au mandataire judiciaire dans les deux mois "
+                           "de la publication du jugement au BODACC.")
+        return
+    if sd.yes(client["dunning_blocked"]):
+        case.stop = "relances bloquées pour ce client"
+        return
+    # the latest stop-related outcome decides (a dispute settled, a new promise…)
+    last = None
+    for r in case.history:
+        if r["outcome"] in STOP_OUTCOMES:
+            last = r
+    if last is not None and last["outcome"] == "Litige":
+        case.stop = f"litige noté le {sd.day(last['date'])}" + (f" ({last['notes']})" if last["notes"] else "")
+        return
+    if last is not None and last["outcome"] == "Promesse de paiement":
+        promised = last["promise_on"]
+        if isinstance(promised, dt.date) and promised >= as_of:
+            case.stop = f"paiement promis pour le {sd.day(promised)}"
+            return
+        later_steps = [r for r in case.history if r.row != last.row and isinstance(r["date"], dt.date)
+                       and r["date"] > last["date"] and r["step"]]
+        if isinstance(promised, dt.date) and not later_steps:
+            case.alarms.append(f"{case.number} : promesse de paiement pour le {sd.day(promised)} non tenue "
+                               f"(reste {euros(case.owed)}).")
+    if plan:
+        scheduled = sorted((p for p in plan if isinstance(p["due"], dt.date)), key=lambda p: p["due"])
+        total = sum((_dec(p["amount"]) for p in scheduled), ZERO)
+        paid_under_plan = max(total - case.owed, ZERO)
+        expected = ZERO
+        missed = None
+        for p in scheduled:
+            if p["due"] < as_of:
+                expected += _dec(p["amount"])
+                if paid_under_plan < expected and missed is None:
+                    missed = p
+        if missed is None:
+            nxt = next((p for p in scheduled if p["due"] >= as_of), None)
+            case.stop = f"échéancier {scheduled[0]['plan']} respecté" + (
+                f" (prochaine échéance le {sd.day(nxt['due'])} : {euros(_dec(nxt['amount']))})" if nxt else "")
+            return
+        case.alarms.append(f"{case.number} : échéance du {sd.day(missed['due'])} ({euros(_dec(missed['amount']))}) de "
+                           f"l'échéancier {missed['plan']} non réglée — la procédure de relance reprend.")
+
+
+def _prescription(case: Case, as_of: dt.date) -> None:
+    years = PRESCRIPTION_YEARS[case.business]
+    due = case.due_date
+    try:
+        limit = due.replace(year=due.year + years)
+    except ValueError:  # 29 February
+        limit = due.replace(year=due.year + years, day=28)
+    who = "professionnel : 5 ans, art. L110-4 du Code de commerce" if case.business else \
+        "particulier : 2 ans, art. L218-2 du Code de la consommation"
+    if as_of >= limit:
+        case.alarms.append(f"{case.number} : créance prescrite depuis le {sd.day(limit)} ({who}) ; elle ne peut plus "
+                           "être réclamée en justice.")
+        case.stop = case.stop or "créance prescrite"
+    elif (limit - as_of).days <= PRESCRIPTION_WARNING_DAYS:
+        case.alarms.append(f"{case.number} : prescription le {sd.day(limit)} ({who}) — agissez avant "
+                           "(injonction de payer ou procédure simplifiée).")
+
+
+# --------------------------------------------------------------------------- what to say
+def what_to_say(cases: Sequence[Case], as_of: dt.date) -> str:
+    """The line the assistant reads before dialling, from where the client's invoices stand."""
+    late = max((as_of - c.due_date).days for c in cases)
+    owed = sum((c.owed for c in cases), ZERO)
+    if any("promesse" in a for c in cases for a in c.alarms):
+        return (f"Promesse non tenue : demander le règlement de {euros(owed)} sous 48 heures ; annoncer la lettre "
+                "recommandée.")
+    calls = [r for c in cases for r in c.history if r["step"] == "appel"]
+    if calls and calls[-1]["outcome"] in ("Appel sans réponse", "Message laissé", "Mauvais numéro"):
+        return (f"Nouvel essai : rappeler que {euros(owed)} sont en retard de {late} jours ; demander une date de "
+                "règlement précise.")
+    return (f"Appel courtois : vérifier que la facture a été reçue et qu'elle ne pose pas de problème ; "
+            f"{euros(owed)} échus depuis {late} jour{'s' if late > 1 else ''} ; demander la date de règlement.")
+
+
+def case_json(c: Case, as_of: dt.date) -> dict[str, Any]:
+    return {"facture": c.number, "client": c.client_code, "nom": sd.client_name(c.client),
+            "telephone": str(c.client["phone"] or ""), "echeance": c.due_date, "jours_retard": (as_of - c.due_date).days,
+            "reste_du": c.owed, "interets": c.interest.interest, "indemnite": c.interest.indemnity,
+            "etape": c.next_level.step if c.next_level else "", "due": c.due and not c.stop,
+            "attente": c.waiting, "arret": c.stop, "alarmes": list(c.alarms), "dernier_appel": c.last_call,
+            "avertissements_taux": list(c.interest.warnings)}
+
+
+def by_client(cases: Iterable[Case]) -> dict[str, list[Case]]:
+    out: dict[str, list[Case]] = {}
+    for c in cases:
+        out.setdefault(c.client_code, []).append(c)
+    return out

@@ -1,0 +1,68 @@
+"""What a new (or migrated to version 4) workbook holds in its getting-paid tables: the rate tables
+copied from the sourced CSV files shipped in `pyxl/data/taux/` (see README-taux.md there), each
+row with its source, and the firm's default reminder procedure.
+
+The CSV files are a copy of the research data; the project never reads them anywhere else.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "taux"
+
+
+def _csv(name: str) -> list[dict[str, str]]:
+    text = (DATA / name).read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+def legal_rate_rows() -> list[dict[str, Any]]:
+    return [{"half": r["semestre"], "start": dt.date.fromisoformat(r["date_debut"]),
+             "end": dt.date.fromisoformat(r["date_fin"]), "private": Decimal(r["taux_particuliers"]),
+             "other": Decimal(r["taux_autres_cas"]), "source": r["source"]}
+            for r in _csv("taux-interet-legal.csv")]
+
+
+def ecb_rate_rows() -> list[dict[str, Any]]:
+    return [{"since": dt.date.fromisoformat(r["date_effet"]), "rate": Decimal(r["taux"]), "source": r["source"]}
+            for r in _csv("taux-bce-historique.csv")]
+
+
+def penalty_rate_rows() -> list[dict[str, Any]]:
+    return [{"half": r["semestre"], "ecb": Decimal(r["taux_bce_reference"]),
+             "default": Decimal(r["taux_penalites_defaut"]), "floor": Decimal(r["plancher_3x_taux_legal"]),
+             "source": r["source"]}
+            for r in _csv("taux-bce-penalites.csv")]
+
+
+# The firm's procedure (issue 6): a call from the due date and a simple letter about 7 days late;
+# a registered letter giving 48 hours about 15 days later; a formal notice giving 8 days; then the
+# payment-order file.
+DEFAULT_LEVELS: tuple[dict[str, Any], ...] = (
+    {"level": 1, "step": "appel", "label": "Appel téléphonique (créneau du vendredi et du lundi, 8 h–10 h)",
+     "days": 1, "counted_from": "Échéance", "channel": "Téléphone", "template": None, "deadline": 0,
+     "deadline_from": "Date de la relance",
+     "notes": "un appel sans réponse compte comme fait dès qu'il est noté"},
+    {"level": 1, "step": "lettre", "label": "Lettre de relance simple", "days": 7, "counted_from": "Échéance",
+     "channel": "Courrier", "template": "relance_simple.docx", "deadline": 8,
+     "deadline_from": "Dépôt à la poste", "notes": "courtoise : un oubli est possible"},
+    {"level": 2, "step": "lrar", "label": "Lettre recommandée avec accusé de réception (48 heures)", "days": 15,
+     "counted_from": "Étape précédente", "channel": "Recommandé AR", "template": "relance_recommandee.docx",
+     "deadline": 2, "deadline_from": "Accusé de réception", "notes": "15 jours après la lettre simple"},
+    {"level": 3, "step": "mise-en-demeure", "label": "Mise en demeure (8 jours)", "days": 0,
+     "counted_from": "Étape précédente", "channel": "Recommandé AR", "template": "mise_en_demeure.docx",
+     "deadline": 8, "deadline_from": "Accusé de réception",
+     "notes": "fait courir les intérêts d'un client particulier à sa réception (art. 1231-6 C. civ.)"},
+    {"level": 4, "step": "injonction", "label": "Dossier d'injonction de payer", "days": 0,
+     "counted_from": "Étape précédente", "channel": "Tribunal", "template": None, "deadline": 0,
+     "deadline_from": "Date de la relance", "notes": "Cerfa 12946 (tribunal de commerce) ou 12948 (tribunal judiciaire)"},
+)
+
+
+def default_level_rows() -> list[dict[str, Any]]:
+    return [dict(r) for r in DEFAULT_LEVELS]

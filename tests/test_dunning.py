@@ -1,0 +1,394 @@
+"""The reminder procedure (syc relances): levels and their boundary days, recorded outside steps,
+stops and alarms, the letters (a consumer's never mention the fixed indemnity), the payment-order
+file, `syc taux ajouter`. Every date pinned."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import json
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pyxl.cli import main
+from pyxl.demo import fill
+from pyxl.documents import dunning_docs
+from pyxl.services import dunning
+from pyxl.workbook.filestore import ChangeSet, FileStore
+
+D = Decimal
+DUE = dt.date(2026, 6, 15)
+
+
+def client(code: str, kind: str, name: str, **extra: Any) -> dict[str, Any]:
+    return {"code": code, "kind": kind, "name": name, "address": "1 rue du Port", "postcode": "69001", "city": "Lyon",
+            "phone": "04 78 00 00 00", "email": f"{code.lower()}@example.fr", "created": dt.date(2026, 1, 2),
+            "active": "Oui", **extra}
+
+
+def invoice(number: str, code: str, ttc: str, due: dt.date = DUE, **extra: Any) -> dict[str, Any]:
+    return {"ref": number, "number": number, "doc_type": "Facture", "status": "Émise", "date": due - dt.timedelta(30),
+            "client": code, "client_name": code, "terms": "30 jours nets", "due_date": due, "total_ht": D(ttc),
+            "total_vat": D(0), "total_ttc": D(ttc), "paid": D(0), "credited": D(0), **extra}
+
+
+@pytest.fixture
+def dbook(book: Path) -> Path:
+    return fill_dunning(book)
+
+
+def fill_dunning(book: Path) -> Path:
+    """SYC's identity, and overdue invoices: a business (trader), a consumer, a blocked client, a
+    client in collective procedure, a paid invoice and a fully credited one."""
+    fill(book, dt.date(2026, 1, 2))
+    cs = ChangeSet()
+    cs.append("tClients", client("PRO1", "Professionnel", "Boulangerie <Martin> & Fils", category="Commerçant-artisan",
+                                 siret="73282932000074"))
+    cs.append("tClients", client("PART1", "Particulier", "Dupont", first_name="Jeanne", notes="=cmd|' /C calc'!A0"))
+    cs.append("tClients", client("BLOQ", "Professionnel", "Bloqué SA", dunning_blocked="Oui"))
+    cs.append("tClients", client("COLL", "Professionnel", "En Redressement SARL", collective_since=dt.date(2026, 5, 2)))
+    cs.append("tFactures", invoice("F2026-00101", "PRO1", "1000.00"))
+    cs.append("tFactures", invoice("F2026-00102", "PART1", "1000.00"))
+    cs.append("tFactures", invoice("F2026-00103", "BLOQ", "500.00"))
+    cs.append("tFactures", invoice("F2026-00104", "COLL", "800.00"))
+    cs.append("tFactures", invoice("F2026-00105", "PRO1", "300.00", status="Réglée", paid=D("300.00")))
+    cs.append("tReglements", {"id": "R2026-00900", "date": dt.date(2026, 6, 20), "invoice": "F2026-00105",
+                              "client": "PRO1", "amount": D("300.00"), "mode": "Virement"})
+    cs.append("tFactures", invoice("F2026-00106", "PART1", "200.00", status="Soldée par avoir", credited=D("200.00")))
+    cs.append("tFactures", {**invoice("F2026-00107", "PART1", "200.00"), "doc_type": "Avoir", "origin": "F2026-00106",
+                            "date": dt.date(2026, 6, 18), "due_date": None, "status": "Émise"})
+    FileStore(book).apply(cs, as_of=dt.date(2026, 6, 1))
+    return book
+
+
+def syc(book: Path, *args: str, au: str, ok: bool = True) -> dict[str, Any]:
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        code = main([*args, "--book", str(book), "--au", au, "--json"])
+    data = json.loads(buf.getvalue())
+    assert (code == 0) == ok, data
+    return data
+
+
+def case(book: Path, number: str, as_of: dt.date) -> dunning.Case | None:
+    ses = dunning.session(FileStore(book), as_of)
+    return next((c for c in ses.cases if c.number == number), None)
+
+
+# --------------------------------------------------------------------------- levels
+def test_call_is_due_from_the_day_after_the_due_date(dbook: Path) -> None:
+    assert case(dbook, "F2026-00101", DUE) is None  # not late on its due date
+    c = case(dbook, "F2026-00101", DUE + dt.timedelta(1))
+    assert c is not None and c.due and c.next_level is not None and c.next_level.step == "appel"
+
+
+def test_letter_waits_for_the_call_and_its_7_days(dbook: Path) -> None:
+    syc(dbook, "relances", "noter", "PRO1", "--appel", "sans-reponse", au="2026-06-19")
+    c = case(dbook, "F2026-00101", dt.date(2026, 6, 21))
+    assert c is not None and c.next_level is not None and c.next_level.step == "lettre" and not c.due
+    assert "22/06/2026" in c.waiting  # due date + 7 days
+    c = case(dbook, "F2026-00101", dt.date(2026, 6, 22))
+    assert c is not None and c.due
+
+
+def test_unanswered_call_counts_once_logged(dbook: Path) -> None:
+    before = case(dbook, "F2026-00101", dt.date(2026, 6, 25))
+    assert before is not None and before.next_level is not None and before.next_level.step == "appel"
+    syc(dbook, "relances", "noter", "F2026-00101", "--appel", "sans-reponse", au="2026-06-25")
+    after = case(dbook, "F2026-00101", dt.date(2026, 6, 26))
+    assert after is not None and after.next_level is not None and after.next_level.step == "lettre" and after.due
+
+
+def _through_letter(book: Path) -> None:
+    syc(book, "relances", "noter", "PRO1", "--appel", "message", au="2026-06-19")
+    done = syc(book, "relances", "executer", "--simuler", au="2026-06-22")
+    assert [(d["client"], d["type"]) for d in done["documents"]] == [("PRO1", "relance_simple")]
+    # the letter is recorded as prepared (the PDF itself is made by LibreOffice in the execute test)
+    cs = ChangeSet()
+    cs.append("tRelances", {"id": "RL2026-00900", "date": dt.date(2026, 6, 22), "invoice": "F2026-00101",
+                            "client": "PRO1", "level": 1, "step": "lettre", "outcome": "Lettre préparée"})
+    FileStore(book).apply(cs, as_of=dt.date(2026, 6, 22))
+
+
+def test_registered_letter_runs_from_the_posting_date(dbook: Path) -> None:
+    _through_letter(dbook)
+    c = case(dbook, "F2026-00101", dt.date(2026, 7, 30))
+    assert c is not None and not c.due and "dépôt à la poste" in c.waiting  # posting not recorded yet
+    syc(dbook, "relances", "noter", "F2026-00101", "--poste", "2026-06-24", au="2026-06-25")
+    # level 2: 15 days after the simple letter was POSTED (24/06), its 8-day deadline long passed
+    assert not case(dbook, "F2026-00101", dt.date(2026, 7, 8)).due  # type: ignore[union-attr]
+    c = case(dbook, "F2026-00101", dt.date(2026, 7, 9))
+    assert c is not None and c.due and c.next_level is not None and c.next_level.step == "lrar"
+
+
+def test_formal_notice_waits_48_hours_after_the_acknowledgement(dbook: Path) -> None:
+    _through_letter(dbook)
+    syc(dbook, "relances", "noter", "F2026-00101", "--poste", "2026-06-24", au="2026-06-25")
+    cs = ChangeSet()
+    cs.append("tRelances", {"id": "RL2026-00901", "date": dt.date(2026, 7, 9), "invoice": "F2026-00101",
+                            "client": "PRO1", "level": 2, "step": "lrar", "outcome": "Lettre préparée"})
+    FileStore(dbook).apply(cs, as_of=dt.date(2026, 7, 9))
+    syc(dbook, "relances", "noter", "F2026-00101", "--etape", "lrar", "--poste", "2026-07-09", "--recommande",
+        "1A 123 456 7890 1", au="2026-07-09")
+    c = case(dbook, "F2026-00101", dt.date(2026, 7, 20))
+    assert c is not None and not c.due and "accusé de réception" in c.waiting
+    syc(dbook, "relances", "noter", "F2026-00101", "--ar", "2026-07-11", au="2026-07-12")
+    assert not case(dbook, "F2026-00101", dt.date(2026, 7, 13)).due  # type: ignore[union-attr]  # 11/07 + 48 h
+    c = case(dbook, "F2026-00101", dt.date(2026, 7, 14))
+    assert c is not None and c.due and c.next_level is not None and c.next_level.step == "mise-en-demeure"
+    row = next(r for r in FileStore(dbook).rows("tRelances") if r["step"] == "lrar")
+    assert (row["lr_number"], row["posted_on"], row["ack_on"], row["outcome"]) == (
+        "1A 123 456 7890 1", dt.date(2026, 7, 9), dt.date(2026, 7, 11), "Accusé de réception")
+
+
+# --------------------------------------------------------------------------- leaving the process, stops
+def test_paid_or_credited_invoices_leave_at_once(dbook: Path) -> None:
+    ses = dunning.session(FileStore(dbook), dt.date(2026, 7, 1))
+    numbers = {c.number for c in ses.cases}
+    assert "F2026-00105" not in numbers and "F2026-00106" not in numbers
+    assert "F2026-00101" in numbers
+    cs = ChangeSet()
+    cs.append("tReglements", {"id": "R2026-00901", "date": dt.date(2026, 7, 2), "invoice": "F2026-00101",
+                              "client": "PRO1", "amount": D("1000.00"), "mode": "Virement"})
+    FileStore(dbook).apply(cs, as_of=dt.date(2026, 7, 2))
+    # the invoice row still says « Émise » (written by hand): the payment dated 02/07 takes it out
+    assert case(dbook, "F2026-00101", dt.date(2026, 7, 3)) is None
+
+
+def test_stopped_clients_get_nothing(dbook: Path) -> None:
+    ses = dunning.session(FileStore(dbook), dt.date(2026, 9, 1))
+    stopped = {c.number: c.stop for c in ses.cases if c.stop}
+    assert stopped["F2026-00103"] == "relances bloquées pour ce client"
+    assert stopped["F2026-00104"].startswith("procédure collective")
+    assert {c.client_code for c in [*ses.calls, *ses.letters, *ses.files]} <= {"PRO1", "PART1"}
+    coll = next(c for c in ses.cases if c.number == "F2026-00104")
+    assert coll.interest.indemnity == 0  # never the 40 € under a collective procedure
+    assert any("déclarez la créance" in a for a in coll.alarms)
+
+
+def test_dispute_then_settled(dbook: Path) -> None:
+    syc(dbook, "relances", "noter", "F2026-00101", "--litige", "radiateur défectueux", au="2026-06-20")
+    assert case(dbook, "F2026-00101", dt.date(2026, 6, 22)).stop.startswith("litige")  # type: ignore[union-attr]
+    syc(dbook, "relances", "noter", "F2026-00101", "--litige-regle", au="2026-06-25")
+    assert case(dbook, "F2026-00101", dt.date(2026, 6, 26)).stop == ""  # type: ignore[union-attr]
+
+
+def test_promise_stops_until_its_date_then_alarms(dbook: Path) -> None:
+    syc(dbook, "relances", "noter", "PRO1", "--appel", "promesse", "--promesse", "2026-06-30", au="2026-06-19")
+    assert case(dbook, "F2026-00101", dt.date(2026, 6, 30)).stop  # type: ignore[union-attr]
+    c = case(dbook, "F2026-00101", dt.date(2026, 7, 1))
+    assert c is not None and not c.stop and any("promesse" in a and "non tenue" in a for a in c.alarms)
+    ses = dunning.session(FileStore(dbook), dt.date(2026, 7, 1))
+    assert "F2026-00101" in {x.number for x in ses.calls}
+    assert "Promesse non tenue" in dunning.what_to_say([c], dt.date(2026, 7, 1))
+
+
+def test_payment_plan_and_missed_instalment(dbook: Path) -> None:
+    syc(dbook, "relances", "noter", "F2026-00101", "--appel", "echeancier", "--echeancier",
+        "2026-07-01:500,2026-08-01:500", au="2026-06-19")
+    assert case(dbook, "F2026-00101", dt.date(2026, 7, 1)).stop.startswith("échéancier")  # type: ignore[union-attr]
+    c = case(dbook, "F2026-00101", dt.date(2026, 7, 2))  # the 01/07 instalment is not paid
+    assert c is not None and not c.stop and any("non réglée" in a for a in c.alarms)
+    cs = ChangeSet()
+    cs.append("tReglements", {"id": "R2026-00902", "date": dt.date(2026, 7, 1), "invoice": "F2026-00101",
+                              "client": "PRO1", "amount": D("500.00"), "mode": "Virement"})
+    FileStore(dbook).apply(cs, as_of=dt.date(2026, 7, 1))
+    assert case(dbook, "F2026-00101", dt.date(2026, 7, 2)).stop.startswith("échéancier")  # type: ignore[union-attr]
+
+
+def test_plan_must_cover_what_is_owed_and_refusal_leaves_the_book_alone(dbook: Path) -> None:
+    before = dbook.read_bytes()
+    err = syc(dbook, "relances", "noter", "F2026-00101", "--appel", "echeancier", "--echeancier", "2026-07-01:400",
+              au="2026-06-19", ok=False)
+    assert "reste dû" in err["erreurs"][0]["message"]
+    err = syc(dbook, "relances", "noter", "F2026-00101", "--ar", "2026-06-18", au="2026-06-19", ok=False)
+    assert "rien à compléter" in err["erreurs"][0]["message"]
+    err = syc(dbook, "relances", "noter", "F2026-00105", "--appel", "message", au="2026-06-25", ok=False)
+    assert "pas en retard" in err["erreurs"][0]["message"]
+    assert dbook.read_bytes() == before
+
+
+def test_prescription_alarms(dbook: Path) -> None:
+    near = dunning.session(FileStore(dbook), dt.date(2028, 4, 1))
+    part = next(c for c in near.cases if c.number == "F2026-00102")
+    assert any("prescription le 15/06/2028" in a for a in part.alarms)  # consumer: 2 years
+    past = dunning.session(FileStore(dbook), dt.date(2028, 6, 15))
+    part = next(c for c in past.cases if c.number == "F2026-00102")
+    assert part.stop == "créance prescrite"
+    pro = next(c for c in past.cases if c.number == "F2026-00101")
+    assert not any("prescri" in a for a in pro.alarms)  # business: 5 years
+
+
+# --------------------------------------------------------------------------- interest in the session
+def test_interest_in_the_session_follows_the_readme(dbook: Path) -> None:
+    pro = case(dbook, "F2026-00101", dt.date(2026, 7, 15))
+    assert pro is not None and (pro.interest.interest, pro.interest.indemnity) == (D("10.09"), D("40"))
+    part = case(dbook, "F2026-00102", dt.date(2026, 7, 15))
+    assert part is not None and part.interest.interest == 0 and part.interest.indemnity == 0
+
+
+# --------------------------------------------------------------------------- letters and file
+def _cases(book: Path, client: str, as_of: dt.date) -> list[dunning.Case]:
+    return [c for c in dunning.session(FileStore(book), as_of).cases if c.client_code == client]
+
+
+@pytest.mark.parametrize("step", ["lettre", "lrar", "mise-en-demeure"])
+def test_consumer_letters_never_mention_the_indemnity(dbook: Path, step: str) -> None:
+    store = FileStore(dbook)
+    ctx = dunning_docs.letter_context(store, step, _cases(dbook, "PART1", dt.date(2026, 8, 1)), dt.date(2026, 8, 1), {})
+    text = json.dumps(ctx, ensure_ascii=False)
+    assert "indemnité forfaitaire" not in text.lower() and "40,00" not in text and "pénalités" not in text.lower()
+    pro = dunning_docs.letter_context(store, step, _cases(dbook, "PRO1", dt.date(2026, 8, 1)), dt.date(2026, 8, 1), {})
+    assert "indemnité forfaitaire" in json.dumps(pro, ensure_ascii=False)
+
+
+def test_consumer_formal_notice_states_the_interest_runs(dbook: Path) -> None:
+    ctx = dunning_docs.letter_context(FileStore(dbook), "mise-en-demeure", _cases(dbook, "PART1", dt.date(2026, 8, 1)),
+                                      dt.date(2026, 8, 1), {})
+    assert any("1231-6" in p for p in ctx["paragraphes_fin"])
+    assert ctx["mention_envoi"].startswith("Lettre recommandée")
+
+
+def test_payment_order_file_court_and_form(dbook: Path) -> None:
+    store = FileStore(dbook)
+    pro = dunning_docs.payment_order_context(store, _cases(dbook, "PRO1", dt.date(2026, 9, 1)), dt.date(2026, 9, 1))
+    assert pro["tribunal"] == "Tribunal de commerce" and "12946" in pro["cerfa"]
+    assert any("5 000 €" in n for n in pro["remarques"])  # 1 000 € + interest: small claims note
+    assert "1406" in pro["note_competence"]
+    part = dunning_docs.payment_order_context(store, _cases(dbook, "PART1", dt.date(2026, 9, 1)), dt.date(2026, 9, 1))
+    assert part["tribunal"] == "Tribunal judiciaire" and "12948" in part["cerfa"]
+    assert "Dupont" in " ".join(part["debiteur"])
+
+
+# --------------------------------------------------------------------------- the session on the CLI
+def test_session_json_lists_calls_and_what_to_say(dbook: Path) -> None:
+    data = syc(dbook, "relances", au="2026-06-19")
+    calls = {a["client"]: a for a in data["appels"]}
+    assert set(calls) == {"PRO1", "PART1"}
+    assert calls["PRO1"]["telephone"] == "04 78 00 00 00"
+    assert calls["PRO1"]["factures"][0]["reste_du"] == "1000.00" and calls["PRO1"]["factures"][0]["jours_retard"] == 4
+    assert "Appel courtois" in calls["PRO1"]["a_dire"]
+    assert {a["facture"] for a in data["arrets"]} == {"F2026-00103", "F2026-00104"}
+
+
+def test_session_text_is_french(dbook: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["relances", "--book", str(dbook), "--au", "2026-06-19"]) == 0
+    text = capsys.readouterr().out
+    assert "Appels (créneau du vendredi et du lundi, 8 h–10 h) : 2 clients" in text
+    assert "Boulangerie <Martin> & Fils" in text
+
+
+# --------------------------------------------------------------------------- taux
+def test_rate_add_and_refusals(dbook: Path) -> None:
+    before = dbook.read_bytes()
+    err = syc(dbook, "taux", "ajouter", "2027-S3", "--particuliers", "6,9", "--autres-cas", "2,8", "--source", "x",
+              au="2027-01-02", ok=False)
+    assert "AAAA-S1" in err["erreurs"][0]["message"]
+    err = syc(dbook, "taux", "ajouter", "2026-S2", "--particuliers", "6,84", "--autres-cas", "2,75", "--source", "x",
+              au="2027-01-02", ok=False)
+    assert "déjà" in err["erreurs"][0]["message"]
+    assert dbook.read_bytes() == before
+    # a session over the missing half-year works and warns
+    late = case(dbook, "F2026-00101", dt.date(2027, 1, 10))
+    assert late is not None and late.interest.held_back and any("2027-S1" in w for w in late.interest.warnings)
+    data = syc(dbook, "taux", "ajouter", "2027-S1", "--particuliers", "6,90", "--autres-cas", "2,80", "--source",
+               "arrêté du 20/12/2026 (JO)", "--bce", "2,40", "--source-bce", "BCE", au="2027-01-02")
+    assert (data["taux_penalites"], data["plancher"]) == ("12.40", "8.40")
+    done = case(dbook, "F2026-00101", dt.date(2027, 1, 10))
+    assert done is not None and not done.interest.held_back
+    row = next(r for r in FileStore(dbook).rows("tTauxPenalites") if r["half"] == "2027-S1")
+    assert "L441-10" in row["source"]
+
+
+# --------------------------------------------------------------------------- new quote for a late payer
+def test_new_quote_for_a_client_with_overdue_invoices_warns(dbook: Path) -> None:
+    fill_articles = syc(dbook, "article", "liste", au="2026-06-20")["articles"]
+    code = fill_articles[0]["code"]
+    data = syc(dbook, "devis", "creer", "--client", "PRO1", "--ligne", f"{code}:1", "--nature", "depannage",
+               au="2026-06-20")
+    assert any("F2026-00101" in w["message"] and "en retard" in w["message"] for w in data["avertissements"])
+    data = syc(dbook, "devis", "creer", "--client", "PRO1", "--ligne", f"{code}:1", "--nature", "depannage",
+               au="2026-06-15")  # not late yet on the due date
+    assert not any("en retard" in w["message"] for w in data["avertissements"])
+
+
+# --------------------------------------------------------------------------- one batch, with LibreOffice
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                                   reason="LibreOffice (soffice) et poppler-utils sont nécessaires")
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+
+
+@needs_soffice
+def test_execute_one_batch_through_to_the_payment_order_file(dbook: Path) -> None:
+    """Call, letter, registered letter, formal notice, payment-order file: each batch renders its
+    documents in one go, records them, and the recorded posting and receipt dates drive the next."""
+    syc(dbook, "relances", "noter", "PART1", "--appel", "sans-reponse", au="2026-06-19")
+    syc(dbook, "relances", "noter", "PRO1", "--appel", "message", au="2026-06-19")
+    first = syc(dbook, "relances", "executer", au="2026-06-22")
+    assert first["relances"] == 2 and len(first["documents"]) == 2 and len(first["brouillons"]) == 2
+    combined = Path(first["a_imprimer"])
+    assert combined.is_file() and "Relances à imprimer" in combined.name
+    part_letter = next(Path(p) for p in first["documents"] if "Dupont" in p)
+    pro_letter = next(Path(p) for p in first["documents"] if "Boulangerie" in p)
+    assert "indemnité forfaitaire" not in pdf_text(part_letter).lower()
+    assert "indemnité forfaitaire" in pdf_text(pro_letter).lower()
+    eml = part_letter.with_suffix(".eml").read_bytes()
+    assert b"X-Unsent: 1" in eml and b"part1@example.fr" in eml
+    rows = FileStore(dbook).rows("tRelances")
+    assert [(r["invoice"], r["step"], r["outcome"]) for r in rows if r["step"] == "lettre"] == [
+        ("F2026-00102", "lettre", "Lettre préparée"), ("F2026-00101", "lettre", "Lettre préparée")]
+    # nothing more is due until the posting date is recorded
+    assert syc(dbook, "relances", "executer", au="2026-07-20")["relances"] == 0
+    for inv in ("F2026-00101", "F2026-00102"):
+        syc(dbook, "relances", "noter", inv, "--poste", "2026-06-23", au="2026-06-23")
+    second = syc(dbook, "relances", "executer", au="2026-07-08")  # 23/06 + 15 days
+    assert second["relances"] == 2
+    for inv in ("F2026-00101", "F2026-00102"):
+        syc(dbook, "relances", "noter", inv, "--poste", "2026-07-08", "--recommande", f"1A {inv}", au="2026-07-08")
+        syc(dbook, "relances", "noter", inv, "--ar", "2026-07-10", au="2026-07-10")
+    third = syc(dbook, "relances", "executer", au="2026-07-13")  # 10/07 + 48 h
+    notice = next(Path(p) for p in third["documents"] if "Dupont" in p)
+    text = pdf_text(notice)
+    assert "MISE EN DEMEURE" in text.upper() and "1231-6" in text and "indemnité forfaitaire" not in text.lower()
+    for inv in ("F2026-00101", "F2026-00102"):
+        syc(dbook, "relances", "noter", inv, "--etape", "mise-en-demeure", "--poste", "2026-07-13", "--recommande",
+            f"2B {inv}", au="2026-07-13")
+        syc(dbook, "relances", "noter", inv, "--ar", "2026-07-15", au="2026-07-15")
+    # the consumer's interest runs from the day after the formal notice was received
+    part = case(dbook, "F2026-00102", dt.date(2026, 7, 25))
+    assert part is not None and part.interest.spans[0].start == dt.date(2026, 7, 16)
+    fourth = syc(dbook, "relances", "executer", au="2026-07-24")  # 15/07 + 8 days
+    assert fourth["brouillons"] == []  # the court file is not e-mailed
+    pro_file = next(Path(p) for p in fourth["documents"] if "Boulangerie" in p)
+    text = pdf_text(pro_file)
+    assert "Tribunal de commerce" in text and "12946" in text and "2B F2026-00101" in text and "1406" in text
+    part_file = next(Path(p) for p in fourth["documents"] if "Dupont" in p)
+    text = pdf_text(part_file)
+    assert "Tribunal judiciaire" in text and "12948" in text and "5 000 €" in text
+    assert "indemnité forfaitaire pour frais" not in text.lower()
+    assert {r["outcome"] for r in FileStore(dbook).rows("tRelances") if r["step"] == "injonction"} == {"Dossier préparé"}
+    assert syc(dbook, "relances", au="2026-07-24")["dossiers"] == []
+
+
+def test_rate_add_reads_the_ecb_rate_in_force_and_lists(dbook: Path) -> None:
+    """Without --bce, the ECB rate in force on the first day comes from « Taux BCE »."""
+    ecb = [r for r in FileStore(dbook).rows("tTauxBCE") if r["since"] <= dt.date(2027, 1, 1)]
+    latest = max(ecb, key=lambda r: r["since"])["rate"]
+    data = syc(dbook, "taux", "ajouter", "2027-S1", "--particuliers", "6,90", "--autres-cas", "2,80", "--source",
+               "arrêté", au="2027-01-02")
+    assert Decimal(data["taux_penalites"]) == latest + 10
+    assert any("Vérifiez" in w["message"] for w in data["avertissements"])
+    listed = syc(dbook, "taux", "liste", au="2027-01-02")["semestres"]
+    assert listed[0]["semestre"] == "2015-S1" and listed[-1] == {
+        "semestre": "2027-S1", "autres_cas": "2,80\xa0%", "particuliers": "6,90\xa0%",
+        "penalites": f"{latest + 10:.2f}".replace(".", ",") + "\xa0%", "plancher": "8,40\xa0%"}
