@@ -346,7 +346,8 @@ def test_build_report_from_frames_matches_the_command(wb: Book) -> None:
     rep = build_report(tables, dt.date(2026, 6, 30))
     assert rep.figures["ca_ht"] == D("3402.00")
     assert [t.key for t in rep.tables] == ["ca_mensuel", "ca_nature", "ca_secteur", "devis", "motifs_refus",
-                                           "remises_relance", "balance_agee", "retards", "encaissements", "marge"]
+                                           "remises_relance", "balance_agee", "retards", "recouvre_relances", "encaissements",
+                                           "marge"]
     assert all(isinstance(v, Decimal) for v in rep.table("ca_mensuel").frame["CA HT"])
 
 
@@ -382,3 +383,29 @@ def test_json_figures_are_strings_with_two_decimals(wb: Book) -> None:
     payload = json.loads(proc.stdout)
     assert payload["chiffres"]["ca_ht"] == "3402.00"
     assert payload["chiffres"]["marge_brute_ht"] == "2872.40"
+
+
+def test_recovered_after_each_reminder_level_by_hand() -> None:
+    """F1: level 1 on 10/03, level 2 on 25/03; paid 100,00 € on 20/03 (after level 1) and 250,00 € on
+    01/04 (after level 2). F2: level 1 on 15/03, paid 80,00 € on 15/03 (the same day: not after the
+    reminder, not counted) and 20,00 € on 16/03 (after level 1). F3: paid before any reminder.
+    By hand: level 1 → 100,00 + 20,00 = 120,00 € (F1, F2); level 2 → 250,00 € (F1); total 370,00 €."""
+    ts = pd.Timestamp
+    reminders = pd.DataFrame({"id": ["R1", "R2", "R3"], "date": [ts(2026, 3, 10), ts(2026, 3, 25), ts(2026, 3, 15)],
+                              "invoice": ["F1", "F1", "F2"], "level": [1, 2, 1], "step": ["appel", "lrar", "appel"],
+                              "outcome": ["Fait", "Lettre postée", "Fait"]})
+    payments = pd.DataFrame({"id": ["P1", "P2", "P3", "P4", "P5"],
+                             "date": [ts(2026, 3, 20), ts(2026, 4, 1), ts(2026, 3, 15), ts(2026, 3, 16), ts(2026, 3, 1)],
+                             "invoice": ["F1", "F1", "F2", "F2", "F3"], "client": ["C1"] * 5,
+                             "amount": [10000, 25000, 8000, 2000, 5000]})
+    out = figures.Figures()
+    figures.recovered_by_level(reminders, payments, figures.Period(dt.date(2026, 1, 1), dt.date(2026, 6, 30)),
+                               dt.date(2026, 6, 30), out)
+    t = out.tables[-1].frame
+    assert list(t["Montant recouvré TTC"]) == [D("120.00"), D("250.00"), D("370.00")]
+    assert list(t["Factures"]) == [2, 1, 2]
+    assert out.values["recouvre_par_niveau_de_relance"] == D("370.00")
+    empty = figures.Figures()
+    figures.recovered_by_level(reminders.iloc[0:0], payments, figures.Period(dt.date(2026, 1, 1), dt.date(2026, 6, 30)),
+                               dt.date(2026, 6, 30), empty)
+    assert empty.values["recouvre_par_niveau_de_relance"] is None and "pas encore de données" in empty.notes["relances"]

@@ -42,10 +42,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                "followups", "replaces", "replaced_by", "accepted_on", "refusal_reason", "discount_pct"),
     "tReglements": ("id", "date", "invoice", "client", "amount"),
     "tClients": ("code", "name", "first_name", "sector"),
+    "tRelances": ("id", "date", "invoice", "level", "step", "outcome"),
 }
 # Identifiers that are unique across years: an archive that overlaps the active workbook (a copy
 # carried over) must not count the same document twice — the active workbook's row wins.
-UNIQUE_KEY = {"tFactures": "number", "tDevis": "number", "tReglements": "id", "tClients": "code"}
+UNIQUE_KEY = {"tFactures": "number", "tDevis": "number", "tReglements": "id", "tClients": "code", "tRelances": "id"}
 MILLI = 1000
 
 

@@ -42,9 +42,13 @@ WEEKS = 8
 MAX_MONTHS = 36
 AGE_BUCKETS = (("Non échu", None, 0), ("1 à 30 jours de retard", 1, 30), ("31 à 60 jours de retard", 31, 60),
                ("61 à 90 jours de retard", 61, 90), ("Plus de 90 jours de retard", 91, None))
-NO_REMINDERS = ("Montants recouvrés après chaque niveau de relance — pas encore de données : les relances "
-                "d'impayés arrivent avec le ticket n° 6 (« être payé ») ; ce chiffre s'affichera dès qu'elles existeront "
-                "dans le classeur.")
+NO_REMINDERS = ("Montants recouvrés après chaque niveau de relance — pas encore de données : aucune relance "
+                "d'impayé n'est notée dans le classeur (feuille « Relances », syc relances) au jour du rapport.")
+RECOVERED = ("Recouvré après chaque niveau de relance : règlements de la période reçus après une relance de la "
+             "facture, rangés au plus haut niveau de relance atteint avant eux (un règlement reçu avant toute "
+             "relance n'y figure pas).")
+LEVEL_LABELS = {1: "Niveau 1 : appel et lettre simple", 2: "Niveau 2 : lettre recommandée (48 h)",
+                3: "Niveau 3 : mise en demeure", 4: "Niveau 4 : injonction de payer"}
 NO_TECHNICIANS = ("Chiffre d'affaires par technicien — pas encore de données : le planning des interventions "
                   "(techniciens) n'existe pas encore dans le classeur ; ce chiffre s'affichera dès qu'il existera.")
 
@@ -409,8 +413,45 @@ def late_payers(items: pd.DataFrame, out: Figures, top: int = 10) -> None:
                             {"Client": "text", "Nom": "text", "Montant échu TTC": "money", "Pièces": "int",
                              "Plus ancien retard (jours)": "int"},
                             "" if rows else "Aucune pièce en retard au jour du rapport."))
-    out.notes["relances"] = NO_REMINDERS
-    out.values["recouvre_par_niveau_de_relance"] = None
+
+
+def recovered_by_level(reminders: pd.DataFrame, payments: pd.DataFrame, period: Period, as_of: dt.date,
+                       out: Figures) -> None:
+    """Payments of the period received after a reminder of their invoice, by the highest level reached
+    before each payment (the reminders of issue 6, sheet « Relances »)."""
+    r = reminders[reminders["date"].notna() & (reminders["date"] <= _ts(as_of)) & (reminders["level"] > 0)]
+    columns = ["Niveau", "Montant recouvré TTC", "Factures"]
+    formats = {"Niveau": "text", "Montant recouvré TTC": "money", "Factures": "int"}
+    if r.empty:
+        out.notes["relances"] = NO_REMINDERS
+        out.values["recouvre_par_niveau_de_relance"] = None
+        out.tables.append(Table("recouvre_relances", "Recouvré après chaque niveau de relance",
+                                pd.DataFrame([], columns=columns), formats, NO_REMINDERS))
+        return
+    reached: dict[str, list[tuple[pd.Timestamp, int]]] = {}
+    for (invoice, level), day in r.groupby(["invoice", "level"])["date"].min().items():
+        reached.setdefault(str(invoice), []).append((day, int(level)))
+    pays = payments[_in(payments["date"], period.start, period.end) & (payments["date"] <= _ts(as_of))
+                    & payments["invoice"].isin(list(reached))]
+    cents_by_level: dict[int, int] = {}
+    invoices_by_level: dict[int, set[str]] = {}
+    for rec in pays.itertuples(index=False):
+        before = [lvl for day, lvl in reached[str(rec.invoice)] if day < rec.date]
+        if not before:
+            continue  # paid before any reminder of this invoice
+        lvl = max(before)
+        cents_by_level[lvl] = cents_by_level.get(lvl, 0) + int(rec.amount)
+        invoices_by_level.setdefault(lvl, set()).add(str(rec.invoice))
+    rows = [{"Niveau": LEVEL_LABELS.get(lvl, f"Niveau {lvl}"), "Montant recouvré TTC": cents(cents_by_level.get(lvl, 0)),
+             "Factures": len(invoices_by_level.get(lvl, set()))}
+            for lvl in sorted({lvl for v in reached.values() for _d, lvl in v})]
+    total = sum(cents_by_level.values())
+    rows.append({"Niveau": "Total", "Montant recouvré TTC": cents(total),
+                 "Factures": len(set().union(*invoices_by_level.values())) if invoices_by_level else 0})
+    out.tables.append(Table("recouvre_relances", "Recouvré après chaque niveau de relance",
+                            pd.DataFrame(rows, columns=columns), formats, RECOVERED))
+    out.notes["relances"] = RECOVERED
+    out.values["recouvre_par_niveau_de_relance"] = cents(total)
 
 
 def cash_in(items: pd.DataFrame, as_of: dt.date, out: Figures) -> None:
@@ -509,6 +550,7 @@ def compute(tables: dict[str, pd.DataFrame], as_of: dt.date, period: Period) -> 
     items = open_items(docs, tables["tReglements"], as_of)
     receivables(items, docs, as_of, out)
     late_payers(items, out)
+    recovered_by_level(tables["tRelances"], tables["tReglements"], period, as_of, out)
     cash_in(items, as_of, out)
     basket_and_margin(docs, tables["tLignesFactures"], period, out)
     return out

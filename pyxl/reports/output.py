@@ -37,7 +37,7 @@ KEY_FIGURES: tuple[tuple[str, str, str], ...] = (
     ("panier_moyen_ht", "Panier moyen HT (factures finales)", "money"),
     ("marge_brute_ht", "Marge brute HT", "money"),
     ("taux_marge_pct", "Taux de marge brute", "pct"),
-    ("recouvre_par_niveau_de_relance", "Recouvré après chaque niveau de relance", "later"),
+    ("recouvre_par_niveau_de_relance", "Recouvré après les relances (tous niveaux)", "money"),
     ("ca_par_technicien", "Chiffre d'affaires par technicien", "later"),
 )
 NO_DATA = "pas encore de données"
