@@ -166,6 +166,12 @@ def relances_semaine(sheet: str, row: int) -> dict[str, Any]:
     return show(ctx, lambda store: forms.dunning_text(store, ctx.as_of))
 
 
+def produire_relances(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.excel import docs
+
+    return docs.produce_reminders(Ctx("produire_relances", sheet, row))
+
+
 def noter_relance(sheet: str, row: int, outcome: str, detail: str, note: str) -> dict[str, Any]:
     from pyxl.excel import forms
 

@@ -95,3 +95,36 @@ def test_mail_merge_from_the_publipostage_sheet(book):
     sh.range((f.field("no_job_since").row, 3)).value = "'31/02/2026"
     r = click("publipostage", MERGE_SHEET, 19)
     assert not r["ok"] and "Sans intervention depuis le" in r["message"]
+
+
+def test_reminder_letters_from_excel(book, monkeypatch):
+    """« Produire les lettres de relance »: the letters due, one batch, steps noted in « Relances »."""
+    import datetime as dt
+
+    from pyxl.workbook.filestore import FileStore
+
+    monkeypatch.setenv("SYC_SANS_DOCUMENT", "1")  # the invoice's own PDF is not what this test is about
+    path = Path(book.fullname)
+    for args in (("devis", "creer", "--client", "C00002", "--ligne", "MO-H:2", "--nature", "depannage",
+                  "--au", "2026-05-04"),
+                 ("devis", "accepter", "D2026-0001", "--urgent", "--au", "2026-05-04"),
+                 ("commande", "creer", "--devis", "D2026-0001", "--au", "2026-05-04"),
+                 ("commande", "realiser", "BC2026-0001", "--date", "04/05/2026", "--au", "2026-05-04"),
+                 ("facture", "creer", "--commande", "BC2026-0001", "--emettre", "--au", "2026-05-04")):
+        r = base.syc(path, *args)
+        assert r.returncode == 0, r.stderr
+    monkeypatch.delenv("SYC_SANS_DOCUMENT")
+    book = H.open_caller(str(path))
+    due = next(r for r in FileStore(path).rows("tFactures") if r["number"])
+    monkeypatch.setattr(runner, "today", lambda: due["due_date"] + dt.timedelta(days=1))
+    frow = find_row(book, "Factures", "Numéro", due["number"])
+    assert click("noter_relance", "Factures", frow, "sans-reponse", "", "")["ok"]  # the level-1 call, logged
+    monkeypatch.setattr(runner, "today", lambda: due["due_date"] + dt.timedelta(days=10))
+    r = click("produire_relances", "Accueil", 3)
+    assert r["ok"], r["message"]
+    assert "document(s) produit(s)" in r["message"] and not r["message"].startswith("0 document"), r["message"]
+    ws = book.api["Relances"]
+    assert any(c.value == due["number"] for row in ws.iter_rows(min_row=2) for c in row)
+    assert list((path.parent / "Documents").rglob("*Relances à imprimer.pdf"))
+    r = click("produire_relances", "Accueil", 3)  # the same day again: nothing more is due
+    assert r["ok"] and "Aucune lettre" in r["message"], r["message"]

@@ -110,6 +110,10 @@ ACTIONS: tuple[Action, ...] = (
     # ---- relances des impayés (issue 6)
     Action("SycRelancesSemaine", "Relances de la semaine", "relances", "relances_semaine", image="ReviewPreviousComment",
            help="Séance du vendredi et du lundi : appels à passer, lettres et dossiers dus, arrêts et alarmes."),
+    Action("SycProduireRelances", "Produire les lettres de relance", "relances", "produire_relances",
+           image="MailMergeStartLetters",
+           help="Toutes les lettres et dossiers dus en un lot : un PDF par client, un PDF à imprimer, brouillons "
+                "d'e-mail ; chaque étape notée dans « Relances »."),
     Action("SycNoterRelance", "Noter un appel", "relances", "noter_relance", sheet="Factures",
            asks=(Ask("Résultat de l'appel : sans-reponse, message, promesse, litige, echeancier, mauvais-numero "
                      "ou fait :"),

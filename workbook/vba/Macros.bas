@@ -4,7 +4,7 @@ Option Explicit
 ' SYC Gestion : les boutons et le ruban appellent Python (pyxl.macros) par xlwings RunPython.
 ' Module généré par pyxl/excel/registry.py : ne pas le modifier à la main.
 Public Const SYC_XLWINGS_VERSION As String = "0.37.8"
-Public Const SYC_MODULE_VERSION As String = "e2b7cb1e7ea2"
+Public Const SYC_MODULE_VERSION As String = "817dab3e77f7"
 
 ' Enregistrer le devis : Enregistre le devis saisi sur la feuille « Saisie devis » (brouillon numéroté).
 Sub SycEnregistrerDevis()
@@ -212,6 +212,15 @@ End Sub
 
 Sub SycRelancesSemaine_Ruban(control As IRibbonControl)
     SycRelancesSemaine
+End Sub
+
+' Produire les lettres de relance : Toutes les lettres et dossiers dus en un lot : un PDF par client, un PDF à imprimer, brouillons d'e-mail ; chaque étape notée dans « Relances ».
+Sub SycProduireRelances()
+    RunPython "import pyxl.macros as m; m.produire_relances(" & SycHere() & ")"
+End Sub
+
+Sub SycProduireRelances_Ruban(control As IRibbonControl)
+    SycProduireRelances
 End Sub
 
 ' Noter un appel : Note le résultat de l'appel de relance de la facture sélectionnée.
