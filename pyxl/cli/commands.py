@@ -139,11 +139,13 @@ def _article_options(p: argparse.ArgumentParser, *, required: bool) -> None:
 
 
 # --------------------------------------------------------------------------- helpers
-def _apply(ctx: Context, service: Callable[[Any], Any]) -> int:
+def _apply(ctx: Context, service: Callable[[Any], Any],
+           after: Callable[[Any], None] | None = None) -> int:
     """Read, compute and write under one lock: concurrent `syc` commands never interleave.
 
     Every writing action first closes the past days not yet closed (daily, monthly, yearly
-    closures chained into the audit journal, copied as text files beside the backups)."""
+    closures chained into the audit journal, copied as text files beside the backups). `after`
+    runs once the workbook is written, before the report (the documents of an issuing command)."""
     import datetime as dt
 
     from pyxl.services import closures
@@ -159,6 +161,8 @@ def _apply(ctx: Context, service: Callable[[Any], Any]) -> int:
         closures.write_files(ctx.book, made)
         closures.write_missing(ctx.store())
         note_closures(result, made)
+    if after is not None:
+        after(result)
     out(ctx, result.message, result.data, result.warnings)
     return 0
 
@@ -409,24 +413,13 @@ def cmd_article_show(ctx: Context) -> int:
 def cmd_verify(ctx: Context) -> int:
     """Every table must read cleanly; then the audit chain and every issued document."""
     from pyxl.cli import fail
+    from pyxl.services.maintenance import check_everything
 
     store = ctx.store()
     store.check_version()
-    issues = []
-    for table in store.schema.tables:
-        try:
-            issues += store.check_table(table.name)
-        except Refused as exc:
-            issues += exc.issues
-    if not issues:
-        from pyxl.services.closures import verify_files
-        from pyxl.services.invoices import series_issues
-
-        issues = store.verify() + verify_files(store) + series_issues(store)
+    issues, journal, docs = check_everything(store)
     if issues:
         return fail(issues, ctx.json)
-    journal = len(store.journal())
-    docs = sum(len(store.rows(t.name)) for t in store.schema.audited)
     out(ctx, f"Aucune anomalie : journal d'audit intact ({plural(journal, 'ligne')}), "
              f"{plural(docs, 'pièce')} vérifiée{'s' if docs > 1 else ''}.",
         {"journal": journal, "pieces": docs})

@@ -109,21 +109,11 @@ def apply_with_documents(ctx: Context, service: Callable[[Any], Any],
     """`commands._apply` (read, compute, write under one lock, closures), then the documents of the
     result unless --sans-document (or SYC_SANS_DOCUMENT=1 in the environment: scheduled jobs, the
     test suite), then the report. The workbook is written before any document."""
-    from pyxl.cli.commands import note_closures
-    from pyxl.services import closures
+    from pyxl.cli.commands import _apply
 
-    store = ctx.store()
-    now = dt.datetime.now()
-    with store.session():
-        store.check_version()
-        result = service(store)
-        made = closures.pending(store, result.changes, ctx.as_of, now)
-        store.apply(result.changes, as_of=ctx.as_of, now=now)
-    if made:
-        closures.write_files(ctx.book, made)
-        closures.write_missing(ctx.store())
-        note_closures(result, made)
-    if not (getattr(ctx.args, "sans_document", False) or os.environ.get("SYC_SANS_DOCUMENT", "") not in ("", "0")):
-        documents_after(ctx, documents(result), result)
-    out(ctx, result.message, result.data, result.warnings)
-    return 0
+    def after(result: Any) -> None:
+        if not (getattr(ctx.args, "sans_document", False)
+                or os.environ.get("SYC_SANS_DOCUMENT", "") not in ("", "0")):
+            documents_after(ctx, documents(result), result)
+
+    return _apply(ctx, service, after)

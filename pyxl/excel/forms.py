@@ -283,20 +283,10 @@ def note_posting(store: Any, invoice: str, posted: str, number: str, ack: str, a
 
 def verify_text(store: Any) -> str:
     from pyxl.cli.commands import plural
-    from pyxl.services.closures import verify_files
-    from pyxl.services.invoices import series_issues
+    from pyxl.services.maintenance import check_everything
 
-    issues: list[Issue] = []
-    for table in store.schema.tables:
-        try:
-            issues += store.check_table(table.name)
-        except Refused as exc:
-            issues += exc.issues
-    if not issues:
-        issues = store.verify() + verify_files(store) + series_issues(store)
+    issues, journal, docs = check_everything(store)
     if issues:
         raise Refused(issues)
-    journal = len(store.journal())
-    docs = sum(len(store.rows(t.name)) for t in store.schema.audited)
     return (f"Aucune anomalie : journal d'audit intact ({plural(journal, 'ligne')}), "
             f"{plural(docs, 'pièce')} vérifiée{'s' if docs > 1 else ''}.")

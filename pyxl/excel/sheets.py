@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pyxl.excel.registry import ACTIONS, GROUPS, Action
+from pyxl.workbook.ooxml import col_letter
 from pyxl.workbook.schema import NATURES, PAYMENT_MODES, SCHEMA, Schema
 
 HOME = "Accueil"
@@ -25,13 +26,6 @@ PROTECTION = {"sort": True, "autofilter": True, "format_columns": True, "select_
               "select_unlocked_cells": True}
 
 
-def col_letter(n: int) -> str:
-    """1 → A, 27 → AA."""
-    s = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 @dataclass(frozen=True)

@@ -99,3 +99,22 @@ def _restore(book: Path, which: str, force: bool) -> Result:
     write_anchor(book, src_tail)  # the journal's tail is now the backup's
     return Result(message=f"Classeur restauré depuis {source.name} (l'état précédent est sauvegardé).",
                   data={"restaure_depuis": str(source)}, warnings=warnings)
+
+
+def check_everything(store: FileStore) -> tuple[list[Issue], int, int]:
+    """What `syc verifier` (and the Excel button « Vérifier le classeur ») checks: every table reads
+    cleanly; then the audit chain, every issued document, the closure files and the invoice series.
+    Returns (problems, journal rows, documents checked)."""
+    from pyxl.services.closures import verify_files
+    from pyxl.services.invoices import series_issues
+
+    issues: list[Issue] = []
+    for table in store.schema.tables:
+        try:
+            issues += store.check_table(table.name)
+        except Refused as exc:
+            issues += exc.issues
+    if issues:
+        return issues, 0, 0
+    issues = store.verify() + verify_files(store) + series_issues(store)
+    return issues, len(store.journal()), sum(len(store.rows(t.name)) for t in store.schema.audited)
