@@ -27,7 +27,7 @@ from typing import Any
 
 from pyxl.core.issues import Issue, Refused
 from pyxl.workbook import backups
-from pyxl.workbook.filestore import ChangeSet, FileStore, Row, write_anchor, write_lock
+from pyxl.workbook.filestore import ChangeSet, FileStore, Row, schema_columns, write_anchor, write_lock
 from pyxl.workbook.schema import NO, SCHEMA, VERSION_NAME, YES, Column, Kind, Schema, Table
 
 
@@ -148,17 +148,7 @@ class ExcelStore(FileStore):
 
     def _columns(self, table: Table) -> tuple[Any, list[Column | None]]:
         xt = self.xl_table(table.name)
-        by_header = {c.header.casefold(): c for c in table.columns}
-        cols = [by_header.get(h.strip().casefold()) for h in xt.headers]
-        missing = [c.header for c in table.columns if c not in cols]
-        if missing:
-            raise Refused(Issue(
-                "store.columns",
-                f"Feuille « {table.sheet} » : la colonne « {missing[0]} » est absente ou renommée. "
-                "Rétablissez l'en-tête tel quel.",
-                table.sheet,
-            ))
-        return xt, cols
+        return xt, schema_columns(table, xt.headers)
 
     def _raw_rows(self, loc: Any, key_index: int | None, keys: set[str] | None) -> list[tuple[int, list[Any]]]:
         from pyxl.workbook.filestore import _text_of

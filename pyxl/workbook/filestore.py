@@ -225,6 +225,25 @@ def canonical(col: Column, value: Any) -> Any:
     return from_cell(col, cell.value)
 
 
+def schema_columns(table: Table, headers: Sequence[str]) -> list[Column | None]:
+    """For each header of a table as found in the workbook, its schema column (None for a column the
+    user added). Refuses, naming them, when schema columns are missing or renamed."""
+    by_header = {c.header.casefold(): c for c in table.columns}
+    cols = [by_header.get(h.strip().casefold()) for h in headers]
+    missing = [c.header for c in table.columns if c not in cols]
+    if missing:
+        raise Refused(Issue(
+            "store.columns",
+            f"Feuille « {table.sheet} » : " + (
+                f"la colonne « {missing[0]} » est absente ou renommée. " if len(missing) == 1 else
+                f"les colonnes {', '.join('« ' + m + ' »' for m in missing)} sont absentes ou renommées. ")
+            + "Rétablissez l'en-tête tel quel (un classeur d'une version antérieure se met à jour avec "
+            "« syc migrer »).",
+            table.sheet,
+        ))
+    return cols
+
+
 # --------------------------------------------------------------------------- locks
 def office_lock(book: Path) -> str | None:
     """Name of the lock file Excel or LibreOffice keeps beside an open workbook, if any."""
@@ -363,20 +382,7 @@ class FileStore:
                 "Réaffichez-la (Création de tableau → Ligne d'en-tête) puis relancez.",
                 table.sheet,
             ))
-        by_header = {c.header.casefold(): c for c in table.columns}
-        cols = [by_header.get(h.strip().casefold()) for h in loc.headers]
-        missing = [c.header for c in table.columns if c not in cols]
-        if missing:
-            raise Refused(Issue(
-                "store.columns",
-                f"Feuille « {table.sheet} » : " + (
-                    f"la colonne « {missing[0]} » est absente ou renommée. " if len(missing) == 1 else
-                    f"les colonnes {', '.join('« ' + m + ' »' for m in missing)} sont absentes ou renommées. ")
-                + "Rétablissez l'en-tête tel quel (un classeur d'une version antérieure se met à jour avec "
-                "« syc migrer »).",
-                table.sheet,
-            ))
-        return loc, cols
+        return loc, schema_columns(table, loc.headers)
 
     def rows(self, name: str) -> list[Row]:
         """All non-blank data rows of a table, typed. Refuses, naming the cells, on bad values."""
