@@ -116,7 +116,7 @@ def add_home(wb: Any, formats: dict[str, Any], actions: tuple[Action, ...] = ACT
     ws.set_tab_color("#1F4E78")
     ws.hide_gridlines(2)
     ws.set_column(0, 0, 2)
-    ws.set_column(1, 1, 30)
+    ws.set_column(1, 1, 43)
     ws.set_column(2, 2, 2)
     ws.set_column(3, 3, 80)
     ws.write(0, 1, "SYC Gestion", formats["title"])
@@ -134,7 +134,7 @@ def add_home(wb: Any, formats: dict[str, Any], actions: tuple[Action, ...] = ACT
         row += 1
         for a in members:
             ws.set_row(row, 30)
-            ws.insert_button(row, 1, {"macro": a.name, "caption": a.label, "width": 200, "height": 34,
+            ws.insert_button(row, 1, {"macro": a.name, "caption": a.label, "width": 290, "height": 34,
                                       "x_offset": 2, "y_offset": 3})
             where = f"Feuille « {a.sheet} » : " if a.sheet and a.sheet not in (QUOTE_SHEET, PAYMENT_SHEET) else ""
             ws.write(row, 3, where + a.help, formats["wrap"])
@@ -155,7 +155,7 @@ def add_home(wb: Any, formats: dict[str, Any], actions: tuple[Action, ...] = ACT
 
 def _form_buttons(ws: Any, sheet: str, row: int, col: int, actions: tuple[Action, ...]) -> None:
     for i, a in enumerate(a for a in actions if a.sheet == sheet):
-        ws.insert_button(row, col + 2 * i, {"macro": a.name, "caption": a.label, "width": 200, "height": 38})
+        ws.insert_button(row, col + 2 * i, {"macro": a.name, "caption": a.label, "width": 240, "height": 38})
 
 
 # --------------------------------------------------------------------------- Saisie devis
