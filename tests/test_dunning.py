@@ -392,3 +392,25 @@ def test_rate_add_reads_the_ecb_rate_in_force_and_lists(dbook: Path) -> None:
     assert listed[0]["semestre"] == "2015-S1" and listed[-1] == {
         "semestre": "2027-S1", "autres_cas": "2,80\xa0%", "particuliers": "6,90\xa0%",
         "penalites": f"{latest + 10:.2f}".replace(".", ",") + "\xa0%", "plancher": "8,40\xa0%"}
+
+
+# --------------------------------------------------------------------------- review of issue 6
+def _pay(book: Path, pid: str, day: dt.date, number: str, amount: str, cancels: str | None = None) -> None:
+    cs = ChangeSet()
+    cs.append("tReglements", {"id": pid, "date": day, "invoice": number, "client": "PRO1", "amount": D(amount),
+                              "mode": "Chèque", "cancels": cancels, "reason": "chèque impayé" if cancels else None})
+    FileStore(book).apply(cs, as_of=day)
+
+
+def test_a_reversed_payment_never_paid_the_debt(dbook: Path) -> None:
+    """Review 1 (art. 1342 C. civ.): a bounced cheque never paid anything. 1 000 € due 15/06/2026,
+    cheque of 20/06 reversed on 10/07: on 15/07 the penalties run over the 30 days, as the README
+    example (10,09 €), not over the 10 days after the reversal."""
+    _pay(dbook, "R2026-00950", dt.date(2026, 6, 20), "F2026-00101", "1000.00")
+    _pay(dbook, "R2026-00951", dt.date(2026, 7, 10), "F2026-00101", "-1000.00", cancels="R2026-00950")
+    c = case(dbook, "F2026-00101", dt.date(2026, 7, 15))
+    assert c is not None and c.interest.interest == D("10.09") and c.interest.days_late == 30
+    assert [(s.start, s.base) for s in c.interest.spans][0] == (dt.date(2026, 6, 16), D("1000.00"))
+    # before the reversal was recorded, the payment was all the firm knew of
+    moves = dunning.movements(FileStore(dbook), {"F2026-00101"}, dt.date(2026, 7, 1))["F2026-00101"]
+    assert [(m.day, m.amount) for m in moves] == [(dt.date(2026, 6, 20), D("1000.00"))]

@@ -119,8 +119,10 @@ def test_credit_note_lowers_the_base_from_the_next_day(tables: it.RateTables) ->
     assert r.owed == D("600.00")
 
 
-def test_payment_reversal_raises_the_base_again(tables: it.RateTables) -> None:
-    """A bounced cheque is a negative movement: the base goes back up from the next day."""
+def test_refund_raises_the_base_again(tables: it.RateTables) -> None:
+    """A real refund (money given back to the client, not a reversed payment) is a dated negative
+    movement: the base goes back up from the next day. Reversed payments never reach the engine:
+    the service drops them together with their reversal (tests/test_dunning.py)."""
     r = it.compute(it.Claim(due=dt.date(2026, 7, 31), amount=D("1000.00"), business=True,
                             movements=(it.Movement(dt.date(2026, 8, 5), D("1000.00")),
                                        it.Movement(dt.date(2026, 8, 10), D("-1000.00")))),

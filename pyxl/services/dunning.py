@@ -157,13 +157,22 @@ def _dec(v: Any) -> Decimal:
     return v if isinstance(v, Decimal) else Decimal(str(v or 0))
 
 
-def movements(store: FileStore, numbers: set[str]) -> dict[str, list[it.Movement]]:
-    """Payments (cancellations are negative rows) and issued credit notes, per invoice number."""
+def movements(store: FileStore, numbers: set[str], as_of: dt.date | None = None) -> dict[str, list[it.Movement]]:
+    """Payments and issued credit notes, per invoice number.
+
+    A payment reversed by an opposite row (`cancels` = its id: bounced cheque, payment recorded by
+    mistake) never paid the debt (art. 1342 C. civ.): the pair is dropped, so the penalties run as
+    if it had never happened. A reversal dated after `as_of` is not known yet: the payment counts.
+    A negative row that reverses nothing is a real refund and stays a dated movement."""
     out: dict[str, list[it.Movement]] = {n: [] for n in numbers}
-    for p in store.rows("tReglements"):
-        n = str(p["invoice"] or "")
-        if n in out and isinstance(p["date"], dt.date):
-            out[n].append(it.Movement(p["date"], _dec(p["amount"])))
+    rows = [p for p in store.rows("tReglements") if str(p["invoice"] or "") in out and isinstance(p["date"], dt.date)]
+    ids = {str(p["id"]) for p in rows}
+    reversals = [p for p in rows if p["cancels"] and str(p["cancels"]) in ids]
+    reversed_ids = {str(p["cancels"]) for p in reversals if as_of is None or p["date"] <= as_of}
+    for p in rows:
+        if str(p["id"]) in reversed_ids or (p["cancels"] and str(p["cancels"]) in ids):
+            continue
+        out[str(p["invoice"])].append(it.Movement(p["date"], _dec(p["amount"])))
     for c in store.rows("tFactures"):
         n = str(c["origin"] or "")
         if n in out and c["doc_type"] == wf.T_CREDIT and c["status"] != wf.I_DRAFT and isinstance(c["date"], dt.date):
@@ -230,7 +239,7 @@ def session(store: FileStore, as_of: dt.date, *, clients: set[str] | None = None
     rate = contractual_rate(params)
     invoices = [r for r in overdue_invoices(store, as_of) if clients is None or str(r["client"]) in clients]
     by_code = {str(c["code"]): c for c in store.rows("tClients")}
-    moves = movements(store, {str(r["number"]) for r in invoices})
+    moves = movements(store, {str(r["number"]) for r in invoices}, as_of)
     hist = _history(store)
     plans: dict[str, list[Row]] = {}
     for p in store.rows("tEcheanciers"):
