@@ -108,7 +108,9 @@ def test_unanswered_call_counts_once_logged(dbook: Path) -> None:
 def _through_letter(book: Path) -> None:
     syc(book, "relances", "noter", "PRO1", "--appel", "message", au="2026-06-19")
     done = syc(book, "relances", "executer", "--simuler", au="2026-06-22")
-    assert [(d["client"], d["type"]) for d in done["documents"]] == [("PRO1", "relance_simple")]
+    # both clients' letters are due on their own delay; PART1's call was never logged (review 2)
+    assert [(d["client"], d["type"]) for d in done["documents"]] == [("PART1", "relance_simple"),
+                                                                      ("PRO1", "relance_simple")]
     # the letter is recorded as prepared (the PDF itself is made by LibreOffice in the execute test)
     cs = ChangeSet()
     cs.append("tRelances", {"id": "RL2026-00900", "date": dt.date(2026, 6, 22), "invoice": "F2026-00101",
@@ -414,3 +416,40 @@ def test_a_reversed_payment_never_paid_the_debt(dbook: Path) -> None:
     # before the reversal was recorded, the payment was all the firm knew of
     moves = dunning.movements(FileStore(dbook), {"F2026-00101"}, dt.date(2026, 7, 1))["F2026-00101"]
     assert [(m.day, m.amount) for m in moves] == [(dt.date(2026, 6, 20), D("1000.00"))]
+
+
+def test_the_letter_does_not_wait_for_the_call(dbook: Path) -> None:
+    """Review 2: the call and the simple letter are both level 1 — the letter runs on its own delay
+    (due date + 7 days) whether or not a call was logged; the call stays on the call list."""
+    ses = dunning.session(FileStore(dbook), dt.date(2026, 6, 22))
+    assert "F2026-00101" in {c.number for c in ses.letters}
+    assert "F2026-00101" in {c.number for c in ses.calls}  # still to call until logged
+    before = dunning.session(FileStore(dbook), dt.date(2026, 6, 21))
+    assert "F2026-00101" not in {c.number for c in before.letters}
+    # logging the call the same day does not push the letter to the next day
+    syc(dbook, "relances", "noter", "PRO1", "--appel", "sans-reponse", au="2026-06-22")
+    ses = dunning.session(FileStore(dbook), dt.date(2026, 6, 22))
+    assert "F2026-00101" in {c.number for c in ses.letters}
+    assert "F2026-00101" not in {c.number for c in ses.calls}
+
+
+def test_level_2_waits_for_the_letter_not_for_the_call(dbook: Path) -> None:
+    cs = ChangeSet()
+    cs.append("tRelances", {"id": "RL2026-00900", "date": dt.date(2026, 6, 22), "invoice": "F2026-00101",
+                            "client": "PRO1", "level": 1, "step": "lettre", "outcome": "Lettre préparée",
+                            "posted_on": dt.date(2026, 6, 24)})
+    FileStore(dbook).apply(cs, as_of=dt.date(2026, 6, 22))
+    assert "F2026-00101" not in {c.number for c in dunning.session(FileStore(dbook), dt.date(2026, 7, 8)).due("lrar")}
+    ses = dunning.session(FileStore(dbook), dt.date(2026, 7, 9))  # posted 24/06 + 15 days, no call ever logged
+    assert "F2026-00101" in {c.number for c in ses.due("lrar")}
+    assert "F2026-00101" in {c.number for c in ses.calls}
+
+
+def test_demo_letter_due_30_days_late_without_a_call(tmp_path: Path) -> None:
+    """The reviewer's reproduction: on the demo, F2026-00009 is 30 days late on 30/04/2026 and no
+    call was logged; its simple letter is due."""
+    from pyxl.cli import demo_cmd
+
+    demo_cmd.make(tmp_path / "demo")
+    ses = dunning.session(FileStore(tmp_path / "demo" / "SYC_Gestion.xlsm"), dt.date(2026, 4, 30))
+    assert [(c.number, [lv.step for lv in c.due_steps]) for c in ses.letters] == [("F2026-00009", ["appel", "lettre"])]

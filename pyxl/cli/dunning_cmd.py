@@ -102,10 +102,11 @@ def cmd_session(ctx: Context) -> int:
         print(f"    Dernier appel : {last or 'aucun'}")
         print(f"    À dire : {dunning.what_to_say(cs, ctx.as_of)}")
     print()
-    print(f"Lettres et dossiers dus : {plural(len(letters) + len(files), 'facture')}")
-    if letters or files:
-        rows = [[c.number, c.client_code, sd.client_name(c.client), c.next_level.label if c.next_level else "",
-                 euros(c.owed), euros(c.interest.interest + c.interest.indemnity)] for c in [*letters, *files]]
+    docs = ses.documents()
+    print(f"Lettres et dossiers dus : {plural(len(docs), 'facture')}")
+    if docs:
+        rows = [[c.number, c.client_code, sd.client_name(c.client), level.label,
+                 euros(c.owed), euros(c.interest.interest + c.interest.indemnity)] for c, level in docs]
         print(_table(rows, ["Facture", "Client", "Nom", "Étape due", "Reste dû", "Pénalités/intérêts"]))
         print("→ syc relances executer : les produit en un lot (PDF à imprimer, brouillons d'e-mail) et les note.")
     waiting = [c for c in ses.cases if not c.stop and not c.due]

@@ -260,9 +260,8 @@ def plan(store: FileStore, book: Path, ses: dunning.Session) -> Batch:
     params = store.parameters()
     folder = names.folder(book.parent, params.get("dossier_documents") or "Documents", ses.as_of.year, "Relances")
     groups: dict[tuple[str, str], list[dunning.Case]] = {}
-    for c in [*ses.letters, *ses.files]:
-        assert c.next_level is not None
-        groups.setdefault((c.client_code, c.next_level.step), []).append(c)
+    for c, level in ses.documents():
+        groups.setdefault((c.client_code, level.step), []).append(c)
     order = {s: i for i, s in enumerate(("lettre", "lrar", "mise-en-demeure", "injonction"))}
     for (code, step), cases in sorted(groups.items(), key=lambda kv: (order[kv[0][1]], kv[0][0])):
         previous = {s: min((c.done[s].posted_on or c.done[s].first for c in cases if s in c.done), default=None)

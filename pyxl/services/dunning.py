@@ -1,10 +1,12 @@
 """Getting paid: where each overdue invoice stands in the reminder procedure, on `as_of`.
 
-The procedure is the « Niveaux de relance » table, step by step (call, simple letter, registered
-letter, formal notice, payment-order file). A step is due when its delay has passed AND the
-previous step was done AND the deadline that step gave the client has run out, counted from the
-date recorded for it (posted, acknowledgement of receipt), never from the day its PDF was made.
-An unanswered call counts as done once logged.
+The procedure is the « Niveaux de relance » table, level by level (1: call and simple letter,
+2: registered letter, 3: formal notice, 4: payment-order file). A step is due when its delay has
+passed AND, from level 2 on, the last step of the previous level (the letter, not the call) was
+done AND the deadline it gave the client has run out, counted from the date recorded for it
+(posted, acknowledgement of receipt), never from the day its PDF was made. The steps of one
+level do not wait for each other: the letter goes out even when no call could be logged. An
+unanswered call counts as done once logged.
 
 An invoice leaves the process as soon as nothing is owed on it (paid, or credited). A stopped
 invoice or client gets nothing: dispute, promise of payment until its date, payment plan kept,
@@ -112,6 +114,7 @@ class Case:
     stop: str = ""  # why the invoice is out of the process, in French
     alarms: list[str] = field(default_factory=list)
     last_call: str = ""
+    due_steps: list[Level] = field(default_factory=list)  # every step due on as_of (the call and the letter…)
 
     @property
     def number(self) -> str:
@@ -134,22 +137,26 @@ class Session:
     warnings: list[str]
 
     def due(self, step: str) -> list[Case]:
-        return [c for c in self.cases if c.due and not c.stop and c.next_level is not None
-                and c.next_level.step == step]
+        return [c for c in self.cases if not c.stop and any(lv.step == step for lv in c.due_steps)]
 
     @property
     def calls(self) -> list[Case]:
-        """Invoices to call about: the call step is due, or a promise was not kept."""
-        return [c for c in self.cases if not c.stop and ((c.due and c.next_level is not None and c.next_level.step
-                                                          == "appel") or any("promesse" in a for a in c.alarms))]
+        """Invoices to call about: the call step is due (until it is logged), or a promise was not kept."""
+        return [c for c in self.cases if not c.stop and (any(lv.step == "appel" for lv in c.due_steps)
+                                                          or any("promesse" in a for a in c.alarms))]
 
     @property
     def letters(self) -> list[Case]:
-        return [c for c in self.cases if c.due and not c.stop and c.next_level is not None and c.next_level.is_letter]
+        return [c for c in self.cases if not c.stop and any(lv.is_letter for lv in c.due_steps)]
 
     @property
     def files(self) -> list[Case]:
         return self.due("injonction")
+
+    def documents(self) -> list[tuple[Case, Level]]:
+        """Every letter and payment-order file due: (case, step), letters first."""
+        out = [(c, lv) for c in self.cases if not c.stop for lv in c.due_steps if lv.is_letter]
+        return out + [(c, lv) for c in self.files for lv in c.due_steps if lv.step == "injonction"]
 
 
 # --------------------------------------------------------------------------- reading
@@ -282,34 +289,48 @@ def session(store: FileStore, as_of: dt.date, *, clients: set[str] | None = None
 
 
 def _place(case: Case, lv: Sequence[Level], as_of: dt.date) -> None:
-    """The next step of the case, and whether it is due on `as_of`."""
-    prev: Level | None = None
+    """The steps of the case due on `as_of`, and the next one.
+
+    Only a change of level gates: the steps of one level (the call and the simple letter) each run
+    on their own delay, from the due date or from the end of the previous level, whether or not
+    the others are done. Level L+1 waits for the LAST step of level L (the letter, not the call):
+    done, its reference date recorded, and the deadline it gave the client run out. A step not
+    done stays due until it is (the call stays on the call list until it is logged)."""
+    by_level: dict[int, list[Level]] = {}
     for level in lv:
-        if level.step in case.done:
-            prev = level
-            continue
-        case.next_level = level
-        if prev is None:
-            start = case.due_date + dt.timedelta(days=level.days)
-            case.due = as_of >= start
-            if not case.due:
-                case.waiting = f"{level.label} à partir du {sd.day(start)}"
-            return
-        done = case.done[prev.step]
-        ref, missing = done.reference_date(prev)
-        if ref is None:
-            case.waiting = (f"{prev.label} faite le {sd.day(done.first)} : notez {missing} "
-                            f"(syc relances noter {case.number} --etape {prev.step} …)")
-            return
-        deadline_end = ref + dt.timedelta(days=prev.deadline)
-        start = case.due_date + dt.timedelta(days=level.days) if level.from_due else ref + dt.timedelta(days=level.days)
-        start = max(start, deadline_end + DAY)
-        case.due = as_of >= start
-        if not case.due:
-            case.waiting = f"{level.label} à partir du {sd.day(start)}"
-        return
-    case.next_level = None
-    case.waiting = "toutes les étapes sont faites"
+        by_level.setdefault(level.level, []).append(level)
+    numbers = sorted(by_level)
+    pending: list[tuple[Level, dt.date | None, str]] = []  # (step, first day due or None, what to record)
+    for i, number in enumerate(numbers):
+        gate = by_level[numbers[i - 1]][-1] if i else None
+        for level in by_level[number]:
+            if level.step in case.done:
+                continue
+            if gate is None:
+                pending.append((level, case.due_date + dt.timedelta(days=level.days), ""))
+                continue
+            done = case.done.get(gate.step)
+            if done is None:
+                continue  # the previous level is not over: this one is not reached yet
+            ref, missing = done.reference_date(gate)
+            if ref is None:
+                pending.append((level, None, f"{gate.label} faite le {sd.day(done.first)} : notez {missing} "
+                                             f"(syc relances noter {case.number} --etape {gate.step} …)"))
+                continue
+            start = case.due_date + dt.timedelta(days=level.days) if level.from_due else ref + dt.timedelta(days=level.days)
+            pending.append((level, max(start, ref + dt.timedelta(days=gate.deadline) + DAY), ""))
+    case.due_steps = [level for level, start, _ in pending if start is not None and as_of >= start]
+    later = [(level, start, missing) for level, start, missing in pending if start is None or as_of < start]
+    if later:
+        level, start, missing = later[0]
+        case.waiting = missing or f"{level.label} à partir du {sd.day(start)}"  # type: ignore[arg-type]
+    if case.due_steps:
+        case.next_level, case.due = case.due_steps[0], True
+    elif later:
+        case.next_level = later[0][0]
+    else:
+        case.next_level = None
+        case.waiting = "toutes les étapes sont faites"
 
 
 def _stops(case: Case, plan: list[Row], as_of: dt.date) -> None:
@@ -400,6 +421,7 @@ def case_json(c: Case, as_of: dt.date) -> dict[str, Any]:
             "telephone": str(c.client["phone"] or ""), "echeance": c.due_date, "jours_retard": (as_of - c.due_date).days,
             "reste_du": c.owed, "interets": c.interest.interest, "indemnite": c.interest.indemnity,
             "etape": c.next_level.step if c.next_level else "", "due": c.due and not c.stop,
+            "etapes_dues": [] if c.stop else [lv.step for lv in c.due_steps],
             "attente": c.waiting, "arret": c.stop, "alarmes": list(c.alarms), "dernier_appel": c.last_call,
             "avertissements_taux": list(c.interest.warnings)}
 
