@@ -217,10 +217,14 @@ def test_plan_must_cover_what_is_owed_and_refusal_leaves_the_book_alone(dbook: P
 
 
 def test_prescription_alarms(dbook: Path) -> None:
+    """Consumer: 2 years from the end of the works (here the invoice date, 16/05/2026: no date of
+    completion recorded), not from the due date (review 3)."""
     near = dunning.session(FileStore(dbook), dt.date(2028, 4, 1))
     part = next(c for c in near.cases if c.number == "F2026-00102")
-    assert any("prescription le 15/06/2028" in a for a in part.alarms)  # consumer: 2 years
-    past = dunning.session(FileStore(dbook), dt.date(2028, 6, 15))
+    assert any("prescription le 16/05/2028" in a for a in part.alarms)  # consumer: 2 years
+    assert not next(c for c in dunning.session(FileStore(dbook), dt.date(2028, 5, 15)).cases
+                    if c.number == "F2026-00102").stop
+    past = dunning.session(FileStore(dbook), dt.date(2028, 5, 16))
     part = next(c for c in past.cases if c.number == "F2026-00102")
     assert part.stop == "créance prescrite"
     pro = next(c for c in past.cases if c.number == "F2026-00101")
@@ -453,3 +457,40 @@ def test_demo_letter_due_30_days_late_without_a_call(tmp_path: Path) -> None:
     demo_cmd.make(tmp_path / "demo")
     ses = dunning.session(FileStore(tmp_path / "demo" / "SYC_Gestion.xlsm"), dt.date(2026, 4, 30))
     assert [(c.number, [lv.step for lv in c.due_steps]) for c in ses.letters] == [("F2026-00009", ["appel", "lettre"])]
+
+
+def test_consumer_prescription_runs_from_the_end_of_the_works(dbook: Path) -> None:
+    """Review 3: L218-2 C. conso runs from the end of the works (Cass. 1re civ. 19/05/2021
+    n° 20-12.520; Cass. 3e civ. 01/03/2023 n° 21-23.176): the date of completion when recorded."""
+    store = FileStore(dbook)
+    row = next(r for r in store.rows("tFactures") if r["number"] == "F2026-00102")
+    cs = ChangeSet()
+    cs.update("tFactures", row.row, {"service_date": dt.date(2026, 5, 2)})
+    store.apply(cs, as_of=dt.date(2026, 6, 1))
+    c = case(dbook, "F2026-00102", dt.date(2028, 5, 2))
+    assert c is not None and c.stop == "créance prescrite" and any("02/05/2028" in a for a in c.alarms)
+    assert not case(dbook, "F2026-00102", dt.date(2028, 5, 1)).stop  # type: ignore[union-attr]
+    ctx = dunning_docs.payment_order_context(store, [c], dt.date(2028, 5, 2))
+    text = " ".join(ctx["remarques"])
+    assert "à compter de l'échéance" not in text and "fin des travaux" in text
+
+
+@pytest.mark.parametrize("kind", ["paiement", "promesse", "echeancier"])
+def test_an_acknowledgement_restarts_the_prescription(dbook: Path, kind: str) -> None:
+    """Review 3 (art. 2240 C. civ.): a partial payment, a promise or a payment plan acknowledges the
+    debt; the 2 years start again from it — the claim is live, not « créance prescrite »."""
+    day = dt.date(2026, 9, 1)
+    if kind == "paiement":
+        cs = ChangeSet()
+        cs.append("tReglements", {"id": "R2026-00960", "date": day, "invoice": "F2026-00102", "client": "PART1",
+                                  "amount": D("100.00"), "mode": "Chèque"})
+        FileStore(dbook).apply(cs, as_of=day)
+    elif kind == "promesse":
+        syc(dbook, "relances", "noter", "F2026-00102", "--appel", "promesse", "--promesse", "2026-09-30",
+            au="2026-09-01")
+    else:
+        syc(dbook, "relances", "noter", "F2026-00102", "--appel", "echeancier", "--echeancier",
+            "2026-09-30:500;2026-10-30:500", au="2026-09-01")
+    c = case(dbook, "F2026-00102", dt.date(2028, 6, 20))
+    assert c is not None and c.stop != "créance prescrite"
+    assert any("prescription le 01/09/2028" in a for a in c.alarms)

@@ -228,7 +228,11 @@ def payment_order_context(store: FileStore, cases: Sequence[dunning.Case], as_of
                      "compter de la réception de la mise en demeure"
                      + (f" (reçue le {sd.day(min(received))})" if received else " — date de réception non notée : "
                         "aucun intérêt n'est chiffré") + " ; aucun frais de recouvrement à sa charge (art. L111-8 CPCE). "
-                     "Prescription de deux ans à compter de l'échéance (art. L218-2 du Code de la consommation).")
+                     "Prescription de deux ans à compter de la fin des travaux (art. L218-2 du Code de la "
+                     "consommation ; Cass. 1re civ. 19/05/2021 n° 20-12.520), repartie à chaque règlement partiel, "
+                     "promesse ou échéancier, qui reconnaît la dette (art. 2240 du Code civil)"
+                     + (f" : prescription le {sd.day(min(ps))}." if (ps := [c.prescription for c in cases
+                                                                            if c.prescription]) else "."))
     notes += a.rate_warnings
     notes += [x for c in cases for x in c.alarms]
     pieces = ["Les factures " + ", ".join(c.number for c in cases) + " (copies)",

@@ -31,7 +31,7 @@ from pyxl.workbook.schema import DUNNING_STEPS
 
 ZERO = Decimal("0.00")
 DAY = dt.timedelta(days=1)
-PRESCRIPTION_YEARS = {True: 5, False: 2}  # business: L110-4 C. com. ; consumer: L218-2 C. conso
+PRESCRIPTION_YEARS = {True: 5, False: 2}  # business: L110-4 C. com. ; consumer: L218-2 C. conso (prescription_start)
 PRESCRIPTION_WARNING_DAYS = 90
 SMALL_CLAIMS_LIMIT = Decimal(5000)  # procédure simplifiée de recouvrement des petites créances (L125-1 CPCE)
 
@@ -115,6 +115,7 @@ class Case:
     alarms: list[str] = field(default_factory=list)
     last_call: str = ""
     due_steps: list[Level] = field(default_factory=list)  # every step due on as_of (the call and the letter…)
+    prescription: dt.date | None = None  # the day the claim is time-barred
 
     @property
     def number(self) -> str:
@@ -164,6 +165,17 @@ def _dec(v: Any) -> Decimal:
     return v if isinstance(v, Decimal) else Decimal(str(v or 0))
 
 
+def payments(store: FileStore, numbers: set[str], as_of: dt.date | None = None) -> list[Row]:
+    """The payment rows of these invoices that count: a payment reversed by an opposite row
+    (`cancels` = its id) is left out with its reversal, unless the reversal is dated after `as_of`
+    (not known yet); a negative row that reverses nothing (a real refund) stays."""
+    rows = [p for p in store.rows("tReglements") if str(p["invoice"] or "") in numbers and isinstance(p["date"], dt.date)]
+    ids = {str(p["id"]) for p in rows}
+    reversed_ids = {str(p["cancels"]) for p in rows if p["cancels"] and str(p["cancels"]) in ids
+                    and (as_of is None or p["date"] <= as_of)}
+    return [p for p in rows if str(p["id"]) not in reversed_ids and not (p["cancels"] and str(p["cancels"]) in ids)]
+
+
 def movements(store: FileStore, numbers: set[str], as_of: dt.date | None = None) -> dict[str, list[it.Movement]]:
     """Payments and issued credit notes, per invoice number.
 
@@ -172,13 +184,7 @@ def movements(store: FileStore, numbers: set[str], as_of: dt.date | None = None)
     if it had never happened. A reversal dated after `as_of` is not known yet: the payment counts.
     A negative row that reverses nothing is a real refund and stays a dated movement."""
     out: dict[str, list[it.Movement]] = {n: [] for n in numbers}
-    rows = [p for p in store.rows("tReglements") if str(p["invoice"] or "") in out and isinstance(p["date"], dt.date)]
-    ids = {str(p["id"]) for p in rows}
-    reversals = [p for p in rows if p["cancels"] and str(p["cancels"]) in ids]
-    reversed_ids = {str(p["cancels"]) for p in reversals if as_of is None or p["date"] <= as_of}
-    for p in rows:
-        if str(p["id"]) in reversed_ids or (p["cancels"] and str(p["cancels"]) in ids):
-            continue
+    for p in payments(store, numbers, as_of):
         out[str(p["invoice"])].append(it.Movement(p["date"], _dec(p["amount"])))
     for c in store.rows("tFactures"):
         n = str(c["origin"] or "")
@@ -246,7 +252,12 @@ def session(store: FileStore, as_of: dt.date, *, clients: set[str] | None = None
     rate = contractual_rate(params)
     invoices = [r for r in overdue_invoices(store, as_of) if clients is None or str(r["client"]) in clients]
     by_code = {str(c["code"]): c for c in store.rows("tClients")}
-    moves = movements(store, {str(r["number"]) for r in invoices}, as_of)
+    numbers = {str(r["number"]) for r in invoices}
+    moves = movements(store, numbers, as_of)
+    paid_on: dict[str, list[dt.date]] = {}
+    for p in payments(store, numbers, as_of):
+        if _dec(p["amount"]) > 0 and p["date"] <= as_of:
+            paid_on.setdefault(str(p["invoice"]), []).append(p["date"])
     hist = _history(store)
     plans: dict[str, list[Row]] = {}
     for p in store.rows("tEcheanciers"):
@@ -279,7 +290,7 @@ def session(store: FileStore, as_of: dt.date, *, clients: set[str] | None = None
             continue  # settled by a payment or a credit note dated on or before as_of
         _place(case, lv, as_of)
         _stops(case, plans.get(case.number, []), as_of)
-        _prescription(case, as_of)
+        _prescription(case, as_of, paid_on.get(case.number, []))
         calls = [r for r in rows if r["step"] == "appel"]
         if calls:
             last = calls[-1]
@@ -382,15 +393,44 @@ def _stops(case: Case, plan: list[Row], as_of: dt.date) -> None:
                            f"l'échéancier {missed['plan']} non réglée — la procédure de relance reprend.")
 
 
-def _prescription(case: Case, as_of: dt.date) -> None:
+ACKNOWLEDGING_OUTCOMES = ("Promesse de paiement", "Échéancier accordé")
+
+
+def prescription_start(case: Case, paid_on: Sequence[dt.date]) -> tuple[dt.date, str]:
+    """The day the prescription runs from, and why (in French).
+
+    Consumer (L218-2 C. conso): from the end of the works or service, not the due date (Cass. 1re
+    civ. 19/05/2021 n° 20-12.520; Cass. 3e civ. 01/03/2023 n° 21-23.176): the date of completion
+    when recorded, else the invoice date, never later than the due date. Business (L110-4 C. com.):
+    from the due date. Either way a partial payment, a promise or a payment plan acknowledges the
+    debt and starts the period again (art. 2240 C. civ.): the latest of them wins."""
+    inv = case.invoice
+    if case.business:
+        start, why = case.due_date, "l'échéance"
+    else:
+        candidates = [d for d in (inv["service_date"], inv["date"], case.due_date) if isinstance(d, dt.date)]
+        start = min(candidates)
+        why = ("la fin des travaux" if start == inv["service_date"] else
+               "la facture (fin des travaux non notée)" if start == inv["date"] else "l'échéance")
+    acks = [(d, "le règlement partiel du") for d in paid_on]
+    acks += [(r["date"], "la promesse du" if r["outcome"] == "Promesse de paiement" else "l'échéancier accordé le")
+             for r in case.history if r["outcome"] in ACKNOWLEDGING_OUTCOMES and isinstance(r["date"], dt.date)]
+    for day, what in sorted(acks):
+        if day > start:
+            start, why = day, f"{what} {sd.day(day)}, qui reconnaît la dette (art. 2240 du Code civil)"
+    return start, why
+
+
+def _prescription(case: Case, as_of: dt.date, paid_on: Sequence[dt.date]) -> None:
     years = PRESCRIPTION_YEARS[case.business]
-    due = case.due_date
+    start, why = prescription_start(case, paid_on)
     try:
-        limit = due.replace(year=due.year + years)
+        limit = start.replace(year=start.year + years)
     except ValueError:  # 29 February
-        limit = due.replace(year=due.year + years, day=28)
-    who = "professionnel : 5 ans, art. L110-4 du Code de commerce" if case.business else \
-        "particulier : 2 ans, art. L218-2 du Code de la consommation"
+        limit = start.replace(year=start.year + years, day=28)
+    case.prescription = limit
+    who = ("professionnel : 5 ans, art. L110-4 du Code de commerce" if case.business else
+           "particulier : 2 ans, art. L218-2 du Code de la consommation") + f", à compter de {why}"
     if as_of >= limit:
         case.alarms.append(f"{case.number} : créance prescrite depuis le {sd.day(limit)} ({who}) ; elle ne peut plus "
                            "être réclamée en justice.")
