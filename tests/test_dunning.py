@@ -52,7 +52,7 @@ def fill_dunning(book: Path) -> Path:
                                  siret="73282932000074"))
     cs.append("tClients", client("PART1", "Particulier", "Dupont", first_name="Jeanne", notes="=cmd|' /C calc'!A0"))
     cs.append("tClients", client("BLOQ", "Professionnel", "Bloqué SA", dunning_blocked="Oui"))
-    cs.append("tClients", client("COLL", "Professionnel", "En Redressement SARL", collective_since=dt.date(2026, 5, 2)))
+    cs.append("tClients", client("COLL", "Professionnel", "En Redressement SARL", collective_since=dt.date(2026, 6, 1)))
     cs.append("tFactures", invoice("F2026-00101", "PRO1", "1000.00"))
     cs.append("tFactures", invoice("F2026-00102", "PART1", "1000.00"))
     cs.append("tFactures", invoice("F2026-00103", "BLOQ", "500.00"))
@@ -494,3 +494,38 @@ def test_an_acknowledgement_restarts_the_prescription(dbook: Path, kind: str) ->
     c = case(dbook, "F2026-00102", dt.date(2028, 6, 20))
     assert c is not None and c.stop != "créance prescrite"
     assert any("prescription le 01/09/2028" in a for a in c.alarms)
+
+
+def _collective(book: Path, since: dt.date, service: dt.date | None = None) -> None:
+    store = FileStore(book)
+    cs = ChangeSet()
+    coll = next(r for r in store.rows("tClients") if r["code"] == "COLL")
+    cs.update("tClients", coll.row, {"collective_since": since})
+    if service is not None:
+        inv = next(r for r in store.rows("tFactures") if r["number"] == "F2026-00104")
+        cs.update("tFactures", inv.row, {"service_date": service})
+    store.apply(cs, as_of=dt.date(2026, 6, 1))
+
+
+def test_a_claim_born_after_the_judgment_follows_the_normal_procedure(dbook: Path) -> None:
+    """Review 4 (L622-17 C. com.): works done after the opening judgment are paid at their due date:
+    no stop, the 40 € is due, and an alarm says to inform the administrator."""
+    _collective(dbook, dt.date(2026, 5, 2))  # invoice of 16/05/2026, after the judgment
+    c = case(dbook, "F2026-00104", dt.date(2026, 7, 15))
+    assert c is not None and not c.stop and c.interest.indemnity == D("40") and c.interest.interest > 0
+    assert any("L622-17" in a and "administrateur" in a for a in c.alarms)
+    assert not any("déclarez" in a for a in c.alarms)
+
+
+def test_a_claim_from_before_the_judgment_is_declared_with_penalties_to_the_judgment(dbook: Path) -> None:
+    """Works of 02/05, due 15/06, judgment 01/07: penalties stop on 30/06, the 40 € stays (the
+    invoice was late before the judgment), and the claim to declare includes both."""
+    _collective(dbook, dt.date(2026, 7, 1), service=dt.date(2026, 5, 2))
+    c = case(dbook, "F2026-00104", dt.date(2026, 9, 1))
+    assert c is not None and c.stop.startswith("procédure collective")
+    assert c.interest.spans[-1].end == dt.date(2026, 6, 30) and c.interest.indemnity == D("40")
+    # 800 × 12,15 (2026-S1)… whatever the rate, the declared claim is principal + penalties + 40 €
+    total = c.owed + c.interest.interest + c.interest.indemnity
+    alarm = next(a for a in c.alarms if "déclarez" in a)
+    from pyxl.core.money import euros
+    assert euros(total) in alarm and "L622-28" in alarm

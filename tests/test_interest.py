@@ -147,10 +147,24 @@ def test_not_yet_due_and_boundary_day(tables: it.RateTables) -> None:
     assert (first.days_late, first.indemnity, first.interest) == (1, D("40"), D("0.33"))
 
 
-def test_collective_procedure_has_no_indemnity(tables: it.RateTables) -> None:
+def test_collective_procedure_stops_interest_at_the_judgment(tables: it.RateTables) -> None:
+    """Review 4 (L622-28 C. com.): the opening judgment stops the penalties from its day; the 40 €
+    stays due when the due date came before the judgment (the invoice was late already)."""
     r = it.compute(it.Claim(due=dt.date(2026, 6, 15), amount=D("1000.00"), business=True,
-                            collective_procedure=True), tables, as_of=dt.date(2026, 7, 15))
-    assert r.indemnity == D("0") and r.interest == D("10.09")
+                            collective_since=dt.date(2026, 7, 1)), tables, as_of=dt.date(2026, 7, 15))
+    assert [(s.start, s.end) for s in r.spans] == [(dt.date(2026, 6, 16), dt.date(2026, 6, 30))]
+    full = it.compute(it.Claim(due=dt.date(2026, 6, 15), amount=D("1000.00"), business=True),
+                      tables, as_of=dt.date(2026, 6, 30))
+    assert r.interest == full.interest and r.interest < D("10.09")
+    assert r.indemnity == D("40") and r.days_late == 30
+
+
+def test_collective_procedure_before_the_due_date_has_no_indemnity(tables: it.RateTables) -> None:
+    """Due after the judgment: the procedure forbids paying it at its due date — no day late
+    bears penalties and the 40 € is not due."""
+    r = it.compute(it.Claim(due=dt.date(2026, 6, 15), amount=D("1000.00"), business=True,
+                            collective_since=dt.date(2026, 6, 1)), tables, as_of=dt.date(2026, 7, 15))
+    assert (r.interest, r.indemnity, r.spans) == (D("0.00"), D("0"), ())
 
 
 def test_missing_row_holds_back_only_its_days(tables: it.RateTables) -> None:

@@ -6,7 +6,8 @@ Legal wording (see docs/conception-relances.md): a consumer's letter never menti
 recovery indemnity nor late-payment penalties (L111-8 CPCE; D441-5 C. com. applies only to a
 professional debtor); its interest is the legal rate from the day after the formal notice was
 received (art. 1231-6 C. civ.). A business letter states the L441-10 penalties and the 40 € per
-invoice (none under a collective procedure: such clients get no letter anyway).
+invoice (a claim born before a collective procedure gets no letter: it is declared; one born
+after the opening judgment follows the normal procedure, L622-17 C. com.).
 """
 
 from __future__ import annotations

@@ -10,7 +10,9 @@ unanswered call counts as done once logged.
 
 An invoice leaves the process as soon as nothing is owed on it (paid, or credited). A stopped
 invoice or client gets nothing: dispute, promise of payment until its date, payment plan kept,
-blocked client, collective procedure (the claim is declared instead; no 40 €).
+blocked client, collective procedure for a claim born before the opening judgment (the claim is
+declared instead, penalties stopped at the judgment; a claim born after it follows the normal
+procedure, L622-17 C. com., with an alarm to inform the administrator).
 """
 
 from __future__ import annotations
@@ -281,7 +283,7 @@ def session(store: FileStore, as_of: dt.date, *, clients: set[str] | None = None
                          movements=tuple(moves.get(str(inv["number"]), ())),
                          contractual_rate=rate if business else None,
                          notice_received=med.ack_on if med else None,
-                         collective_procedure=isinstance(client["collective_since"], dt.date))
+                         collective_since=judgment if (judgment := opening_judgment(inv, client)) else None)
         res = it.compute(claim, tables, as_of)
         if not business and med is None:  # the formal notice is not due yet: nothing to ask for
             res = replace(res, warnings=tuple(w for w in res.warnings if "mise en demeure" not in w))
@@ -344,14 +346,50 @@ def _place(case: Case, lv: Sequence[Level], as_of: dt.date) -> None:
         case.waiting = "toutes les étapes sont faites"
 
 
+def claim_born(invoice: Row) -> dt.date | None:
+    """The day the claim was born: the works were done (date of completion), else the invoice date."""
+    for d in (invoice["service_date"], invoice["date"]):
+        if isinstance(d, dt.date):
+            return d
+    return None
+
+
+def opening_judgment(invoice: Row, client: Row) -> dt.date | None:
+    """The opening judgment of the client's collective procedure when the claim was born BEFORE it
+    (to be declared, penalties stopped at the judgment: L622-24, L622-28 C. com.); None when there
+    is none or the claim was born on or after it (paid at its due date: L622-17 C. com.)."""
+    since = client["collective_since"]
+    born = claim_born(invoice)
+    if isinstance(since, dt.date) and (born is None or born < since):
+        return since
+    return None
+
+
 def _stops(case: Case, plan: list[Row], as_of: dt.date) -> None:
     client = case.client
-    if isinstance(client["collective_since"], dt.date):
-        case.stop = f"procédure collective depuis le {sd.day(client['collective_since'])}"
-        case.alarms.append(f"{case.number} : client en procédure collective — ne relancez pas ; déclarez la créance "
-                           f"({euros(case.owed)}, sans indemnité de 40 €) au mandataire judiciaire dans les deux mois "
-                           "de la publication du jugement au BODACC.")
+    since = client["collective_since"]
+    if isinstance(since, dt.date) and opening_judgment(case.invoice, client):
+        case.stop = f"procédure collective depuis le {sd.day(since)}"
+        r = case.interest
+        declared = case.owed + r.interest + r.indemnity
+        parts = [f"principal {euros(case.owed)}"]
+        if r.interest:
+            parts.append(f"pénalités arrêtées au jugement {euros(r.interest)} (art. L622-28 du Code de commerce)")
+        else:
+            parts.append("aucune pénalité : le jugement en arrête le cours (art. L622-28 du Code de commerce)")
+        parts.append(f"indemnité forfaitaire {euros(r.indemnity)}" if r.indemnity else
+                     "sans indemnité de 40 € (échéance postérieure au jugement)")
+        case.alarms.append(f"{case.number} : client en procédure collective depuis le {sd.day(since)}, créance née "
+                           f"avant le jugement — ne relancez pas ; déclarez la créance de {euros(declared)} ("
+                           + ", ".join(parts) + ") au mandataire judiciaire dans les deux mois de la publication "
+                           "du jugement au BODACC (art. L622-24 et R622-24 du Code de commerce).")
         return
+    if isinstance(since, dt.date):  # born on or after the judgment: paid at its due date, normal procedure
+        case.alarms.append(f"{case.number} : client en procédure collective depuis le {sd.day(since)} ; créance née "
+                           "après le jugement, payable à son échéance (art. L622-17 du Code de commerce) : la "
+                           "procédure de relance suit son cours. Informez de l'impayé l'administrateur judiciaire "
+                           "(à défaut le mandataire judiciaire), au plus tard un an après la fin de la période "
+                           "d'observation, pour garder son privilège (art. L622-17 IV).")
     if sd.yes(client["dunning_blocked"]):
         case.stop = "relances bloquées pour ce client"
         return
