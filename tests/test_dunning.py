@@ -529,3 +529,56 @@ def test_a_claim_from_before_the_judgment_is_declared_with_penalties_to_the_judg
     alarm = next(a for a in c.alarms if "déclarez" in a)
     from pyxl.core.money import euros
     assert euros(total) in alarm and "L622-28" in alarm
+
+
+# --------------------------------------------------------------------------- review 5: court by legal form
+@pytest.mark.parametrize(("name", "form"), [("Garnier Bâtiment SAS", "SAS"), ('Dupont & Fils <SARL> "l\'Étang"', "SARL"),
+                                            ("S.A.R.L. Chauffe", "SARL"), ("Martin EURL", "EURL"),
+                                            ("Transports Roux SNC", "SNC"), ("Holding SASU", "SASU"),
+                                            ("Banque Rhône SA", "SA")])
+def test_commercial_form_is_read_in_the_name(name: str, form: str) -> None:
+    from pyxl.core.fields import commercial_form
+
+    assert commercial_form(name) == form
+
+
+@pytest.mark.parametrize("name", ["SCI Les Tilleuls", "Sabine Dupont", "Cabinet Sasso", "Mairie de Saint-Sa", "Dupont"])
+def test_no_commercial_form_in_other_names(name: str) -> None:
+    from pyxl.core.fields import commercial_form
+
+    assert commercial_form(name) is None
+
+
+def test_a_company_with_category_autre_goes_to_the_commercial_court(dbook: Path) -> None:
+    """Review 5: an SAS is commercial by its form (L210-1 C. com.) whatever its category says:
+    tribunal de commerce (L721-3 2°), Cerfa 12946, and a warning that the category disagrees."""
+    store = FileStore(dbook)
+    cs = ChangeSet()
+    cs.append("tClients", client("SAS1", "Professionnel", "Garnier Bâtiment SAS", category="Autre",
+                                 siret="44556612800010"))
+    cs.append("tFactures", invoice("F2026-00120", "SAS1", "900.00"))
+    store.apply(cs, as_of=dt.date(2026, 6, 1))
+    cases = _cases(dbook, "SAS1", dt.date(2026, 9, 1))
+    ctx = dunning_docs.payment_order_context(FileStore(dbook), cases, dt.date(2026, 9, 1))
+    assert ctx["tribunal"] == "Tribunal de commerce" and "12946" in ctx["cerfa"] and "L210-1" in ctx["motif_tribunal"]
+    assert any("« Autre »" in n and "SAS" in n for n in ctx["remarques"])
+    sci = {"kind": "Professionnel", "category": "Autre", "name": "SCI Les Tilleuls"}
+    assert dunning_docs.court(sci)[0] == "Tribunal judiciaire"
+
+
+def test_a_new_company_client_gets_its_category_from_its_form(dbook: Path) -> None:
+    common = ["client", "ajouter", "--type", "professionnel", "--adresse", "1 rue du Port", "--cp", "69001",
+              "--ville", "Lyon"]
+    data = syc(dbook, *common, "--nom", "Chauffe Nord SARL", "--siret", "552 100 554", au="2026-06-02")
+    assert data["client"]["category"] == "Commerçant-artisan"
+    data = syc(dbook, *common, "--nom", "Chauffe Sud SAS", "--siret", "732 829 320", "--categorie", "autre",
+               au="2026-06-02")
+    assert data["client"]["category"] == "Autre"
+    assert any("SAS" in w["message"] and "L210-1" in w["message"] for w in data["avertissements"])
+
+
+def test_demo_company_clients_are_commercial() -> None:
+    from pyxl import demo
+
+    garnier = next(c for c in demo.MORE_CLIENTS if c["name"] == "Garnier Bâtiment SAS")
+    assert garnier["category"] == "commercant-artisan"

@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pyxl.core import fields
 from pyxl.core import interest as it
 from pyxl.core.issues import Issue, Severity
 from pyxl.core.money import euros
@@ -163,16 +164,34 @@ def letter_context(store: FileStore, step: str, cases: Sequence[dunning.Case], a
 # --------------------------------------------------------------------------- injonction de payer
 def court(client: Any) -> tuple[str, str, str]:
     """(court, form, why) by debtor (domain.md §8.4): a trader or craftsman → tribunal de commerce,
-    Cerfa 12946 (L721-3 C. com.: disputes between craftsmen, or craftsman and trader, since 2022);
-    consumers and other debtors → tribunal judiciaire, Cerfa 12948."""
-    if client["kind"] == "Professionnel" and client["category"] == "Commerçant-artisan":
-        return ("Tribunal de commerce", "Cerfa n° 12946 (requête en injonction de payer devant le tribunal de "
-                "commerce)", "Débiteur commerçant ou artisan : litige entre artisans ou entre artisan et commerçant, "
-                "de la compétence du tribunal de commerce (art. L721-3 du Code de commerce).")
+    Cerfa 12946 (L721-3 C. com.: disputes between craftsmen, or craftsman and trader, since 2022),
+    and so is a company commercial by its form (SARL, SAS, SASU, SA, SNC, EURL: L210-1 C. com.;
+    L721-3 2°) whatever its category says; consumers and other debtors → tribunal judiciaire,
+    Cerfa 12948."""
+    commercial = "Tribunal de commerce", "Cerfa n° 12946 (requête en injonction de payer devant le tribunal de commerce)"
+    if client["kind"] == "Professionnel":
+        form = fields.commercial_form(str(client["name"] or ""))
+        if form:
+            return (*commercial, f"Débiteur société commerciale par sa forme ({form}, art. L210-1 du Code de commerce) :"
+                                 " contestation relative à une société commerciale, de la compétence du tribunal de "
+                                 "commerce (art. L721-3 2° du Code de commerce).")
+        if client["category"] == "Commerçant-artisan":
+            return (*commercial, "Débiteur commerçant ou artisan : litige entre artisans ou entre artisan et commerçant, "
+                                 "de la compétence du tribunal de commerce (art. L721-3 du Code de commerce).")
     who = "particulier" if client["kind"] == "Particulier" else "professionnel non commerçant ni artisan"
     return ("Tribunal judiciaire", "Cerfa n° 12948 (requête en injonction de payer devant le tribunal judiciaire)",
             f"Débiteur {who} : créance civile, de la compétence du tribunal judiciaire. Si le client est en fait "
             "commerçant ou artisan, corrigez sa catégorie dans « Clients » (tribunal de commerce, Cerfa 12946).")
+
+
+def category_warning(client: Any) -> str:
+    """A business client whose category says « Autre » but whose name carries a commercial form."""
+    form = fields.commercial_form(str(client["name"] or "")) if client["kind"] == "Professionnel" else None
+    if form and client["category"] != "Commerçant-artisan":
+        return (f"Le client {client['code']} est classé « {client['category'] or 'sans catégorie'} » mais son nom porte "
+                f"la forme {form}, commerciale par sa forme (art. L210-1 du Code de commerce) : le tribunal de commerce "
+                "est retenu. Corrigez sa catégorie dans « Clients » (Commerçant-artisan) si la forme est exacte.")
+    return ""
 
 
 def payment_order_context(store: FileStore, cases: Sequence[dunning.Case], as_of: dt.date) -> dict[str, Any]:
@@ -234,6 +253,8 @@ def payment_order_context(store: FileStore, cases: Sequence[dunning.Case], as_of
                      "promesse ou échéancier, qui reconnaît la dette (art. 2240 du Code civil)"
                      + (f" : prescription le {sd.day(min(ps))}." if (ps := [c.prescription for c in cases
                                                                             if c.prescription]) else "."))
+    if warning := category_warning(client):
+        notes.append(warning)
     notes += a.rate_warnings
     notes += [x for c in cases for x in c.alarms]
     pieces = ["Les factures " + ", ".join(c.number for c in cases) + " (copies)",
