@@ -582,3 +582,14 @@ def test_demo_company_clients_are_commercial() -> None:
 
     garnier = next(c for c in demo.MORE_CLIENTS if c["name"] == "Garnier Bâtiment SAS")
     assert garnier["category"] == "commercant-artisan"
+
+
+# --------------------------------------------------------------------------- review 6, 7: payment plans
+@pytest.mark.parametrize("spec", ["2026-07-01:519,50,2026-08-01:480,50", "2026-07-01:519,50;2026-08-01:480,50",
+                                  "01/07/2026:519,50, 01/08/2026:480,50", "2026-07-01:519.50 ; 2026-08-01:480.50"])
+def test_payment_plan_amounts_with_a_decimal_comma(dbook: Path, spec: str) -> None:
+    """Review 6: the comma is both the decimal comma and a separator: a comma starts a new
+    instalment only when a date follows it (the help's own example must work)."""
+    syc(dbook, "relances", "noter", "F2026-00101", "--appel", "echeancier", "--echeancier", spec, au="2026-06-19")
+    rows = [(r["due"], r["amount"]) for r in FileStore(dbook).rows("tEcheanciers")]
+    assert rows == [(dt.date(2026, 7, 1), D("519.50")), (dt.date(2026, 8, 1), D("480.50"))]

@@ -34,7 +34,9 @@ def register(sub: Any, common: Common) -> None:
     q.add_argument("--litige", metavar="MOTIF", default="", help="le client conteste : relances suspendues")
     q.add_argument("--litige-regle", action="store_true", help="le litige est réglé : les relances reprennent")
     q.add_argument("--echeancier", metavar="DATE:MONTANT,…", default="",
-                   help="échéancier accordé, ex. 2026-12-15:500,2027-01-15:480,50 (total = reste dû)")
+                   help="échéancier accordé, ex. 2026-12-15:500,2027-01-15:480,50 : une virgule suivie d'une date "
+                        "sépare deux échéances, les autres sont des virgules décimales ; ou \"…;…\" entre "
+                        "guillemets (total = reste dû)")
     q.add_argument("--note", metavar="TEXTE", default="", help="ce qui a été dit")
     q = _leaf(g, "executer", "produire toutes les lettres et dossiers dus (PDF à imprimer, .eml) et les noter",
               common, cmd_execute)

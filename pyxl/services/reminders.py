@@ -6,6 +6,7 @@ produced by `syc relances executer`."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -24,6 +25,9 @@ CALL_RESULTS = {
     "litige": "Litige", "echeancier": "Échéancier accordé", "mauvais-numero": "Mauvais numéro", "fait": "Fait",
     "autre": "Autre",
 }
+# Instalments are separated by « ; », or by a « , » followed by a date: the comma is also the decimal
+# comma of the amounts (« 2026-12-15:500,2027-01-15:480,50 »).
+PLAN_SEPARATOR = re.compile(r"[;,]\s*(?=\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4})|;")
 STEP_ALIASES = {"recommande": "lrar", "lettre-recommandee": "lrar", "med": "mise-en-demeure",
                 "mise_en_demeure": "mise-en-demeure", "ip": "injonction", "injonction-de-payer": "injonction"}
 
@@ -86,14 +90,15 @@ def _base_row(c: dunning.Case, as_of: dt.date) -> dict[str, Any]:
 
 def _plan_spec(text: str, where: str, owed: Decimal, as_of: dt.date) -> list[tuple[dt.date, Decimal]]:
     out = []
-    for part in [p for p in text.replace(";", ",").split(",") if p.strip()]:
+    for part in [p for p in PLAN_SEPARATOR.split(text or "") if p.strip()]:
         day_text, _, amount_text = part.strip().partition(":")
         try:
             day = fields.date(day_text, label="La date de l'échéance")
             amount = money.parse_decimal(amount_text, max_places=2)
         except (fields.FieldError, money.AmountError) as exc:
             raise sd.refuse("relance.echeancier", where, f"échéance « {part.strip()} » illisible ({exc}) : écrivez "
-                                                         "DATE:MONTANT, séparées par des virgules, ex. "
+                                                         "DATE:MONTANT, séparées par des virgules (ou des "
+                                                         "points-virgules, entre guillemets), ex. "
                                                          "2026-12-15:500,2027-01-15:480,50.") from None
         if amount <= 0 or day < as_of:
             raise sd.refuse("relance.echeancier", where, f"échéance « {part.strip()} » : montant positif et date à "
@@ -145,7 +150,7 @@ def note(store: FileStore, target: str, as_of: dt.date, *, call: str = "", step:
         if outcome == "Promesse de paiement" and promise is None:
             raise sd.refuse("relance.promesse", where, "une promesse se note avec sa date : --promesse AAAA-MM-JJ.")
         if outcome == "Échéancier accordé" and not plan:
-            raise sd.refuse("relance.echeancier", where, "précisez les échéances : --echeancier 2026-12-15:500,….")
+            raise sd.refuse("relance.echeancier", where, "précisez les échéances : --echeancier 2026-12-15:500,2027-01-15:480,50.")
         if outcome == "Litige" and not (dispute or notes):
             raise sd.refuse("relance.litige", where, "précisez le motif du litige : --litige « … ».")
     elif promise is not None:
