@@ -593,3 +593,36 @@ def test_payment_plan_amounts_with_a_decimal_comma(dbook: Path, spec: str) -> No
     syc(dbook, "relances", "noter", "F2026-00101", "--appel", "echeancier", "--echeancier", spec, au="2026-06-19")
     rows = [(r["due"], r["amount"]) for r in FileStore(dbook).rows("tEcheanciers")]
     assert rows == [(dt.date(2026, 7, 1), D("519.50")), (dt.date(2026, 8, 1), D("480.50"))]
+
+
+def test_a_second_payment_plan_is_refused_while_the_first_is_kept(dbook: Path) -> None:
+    """Review 7: a duplicate plan used to be accepted and, doubling the scheduled total, hid a
+    missed instalment."""
+    plan = ["relances", "noter", "F2026-00101", "--appel", "echeancier", "--echeancier"]
+    syc(dbook, *plan, "2026-07-01:500,2026-08-01:500", au="2026-06-19")
+    before = dbook.read_bytes()
+    err = syc(dbook, *plan, "2026-07-01:500,2026-08-01:500", au="2026-06-20", ok=False)
+    assert "déjà" in err["erreurs"][0]["message"] and "ECH-F2026-00101-20260619" in err["erreurs"][0]["message"]
+    assert dbook.read_bytes() == before
+
+
+def test_only_the_latest_plan_is_evaluated(dbook: Path) -> None:
+    cs = ChangeSet()
+    for plan in ("ECH-F2026-00101-20260619", "ECH-F2026-00101-20260620"):
+        for day in (dt.date(2026, 7, 1), dt.date(2026, 8, 1)):
+            cs.append("tEcheanciers", {"plan": plan, "invoice": "F2026-00101", "client": "PRO1", "due": day,
+                                       "amount": D("500.00")})
+    FileStore(dbook).apply(cs, as_of=dt.date(2026, 6, 20))
+    c = case(dbook, "F2026-00101", dt.date(2026, 7, 2))  # nothing paid on 01/07
+    assert c is not None and not c.stop
+    assert any("ECH-F2026-00101-20260620" in a and "non réglée" in a for a in c.alarms)
+
+
+def test_a_broken_plan_can_be_replaced_by_a_new_one(dbook: Path) -> None:
+    plan = ["relances", "noter", "F2026-00101", "--appel", "echeancier", "--echeancier"]
+    syc(dbook, *plan, "2026-07-01:500,2026-08-01:500", au="2026-06-19")
+    syc(dbook, *plan, "2026-07-15:1000", au="2026-07-05")  # the 01/07 instalment was missed
+    c = case(dbook, "F2026-00101", dt.date(2026, 7, 10))
+    assert c is not None and c.stop.startswith("échéancier ECH-F2026-00101-20260705")
+    c = case(dbook, "F2026-00101", dt.date(2026, 7, 16))
+    assert c is not None and not c.stop and any("20260705" in a and "non réglée" in a for a in c.alarms)

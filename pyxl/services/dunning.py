@@ -205,6 +205,19 @@ def contractual_rate(params: dict[str, str]) -> Decimal | None:
         return None
 
 
+def latest_plans(store: FileStore) -> dict[str, list[Row]]:
+    """The instalments of the LATEST payment plan of each invoice (the one whose rows come last):
+    an earlier plan, broken and replaced, must not add its instalments to the total expected."""
+    by_plan: dict[tuple[str, str], list[Row]] = {}
+    latest: dict[str, tuple[int, str]] = {}
+    for p in store.rows("tEcheanciers"):
+        invoice, plan = str(p["invoice"] or ""), str(p["plan"] or "")
+        by_plan.setdefault((invoice, plan), []).append(p)
+        if p.row >= latest.get(invoice, (-1, ""))[0]:
+            latest[invoice] = (p.row, plan)
+    return {invoice: by_plan[(invoice, plan)] for invoice, (_, plan) in latest.items()}
+
+
 def _history(store: FileStore) -> dict[str, list[Row]]:
     out: dict[str, list[Row]] = {}
     for r in store.rows("tRelances"):
@@ -261,9 +274,7 @@ def session(store: FileStore, as_of: dt.date, *, clients: set[str] | None = None
         if _dec(p["amount"]) > 0 and p["date"] <= as_of:
             paid_on.setdefault(str(p["invoice"]), []).append(p["date"])
     hist = _history(store)
-    plans: dict[str, list[Row]] = {}
-    for p in store.rows("tEcheanciers"):
-        plans.setdefault(str(p["invoice"] or ""), []).append(p)
+    plans = latest_plans(store)
     warnings: list[str] = []
     if not lv:
         warnings.append("La feuille « Niveaux de relance » est vide : aucune relance n'est proposée. "

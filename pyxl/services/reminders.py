@@ -165,8 +165,18 @@ def note(store: FileStore, target: str, as_of: dt.date, *, call: str = "", step:
         if len(cases) != 1:
             raise sd.refuse("relance.echeancier", where, "un échéancier se note facture par facture : donnez le numéro "
                                                          "de la facture.")
+        current = dunning.latest_plans(store).get(cases[0].number)
+        if current and cases[0].stop.startswith("échéancier"):
+            raise sd.refuse("relance.echeancier", where, f"la facture a déjà l'échéancier {current[0]['plan']}, en "
+                                                         "cours et respecté : il reste la règle. Un nouvel échéancier "
+                                                         "ne se note que s'il n'est plus respecté (échéance manquée).")
         instalments = _plan_spec(plan, where, cases[0].owed, as_of)
-        plan_id = f"ECH-{cases[0].number}-{as_of:%Y%m%d}"
+        taken = {str(r["plan"] or "") for r in store.rows("tEcheanciers")}
+        plan_id = base_id = f"ECH-{cases[0].number}-{as_of:%Y%m%d}"
+        n = 1
+        while plan_id in taken:
+            n += 1
+            plan_id = f"{base_id}-{n}"
         for day, amount in instalments:
             res.changes.append("tEcheanciers", {"plan": plan_id, "invoice": cases[0].number,
                                                 "client": cases[0].client_code, "due": day, "amount": amount})
