@@ -626,3 +626,26 @@ def test_a_broken_plan_can_be_replaced_by_a_new_one(dbook: Path) -> None:
     assert c is not None and c.stop.startswith("échéancier ECH-F2026-00101-20260705")
     c = case(dbook, "F2026-00101", dt.date(2026, 7, 16))
     assert c is not None and not c.stop and any("20260705" in a and "non réglée" in a for a in c.alarms)
+
+
+# --------------------------------------------------------------------------- review 8, 9: letter wording
+def test_business_simple_letter_asks_for_the_total_it_states(dbook: Path) -> None:
+    """Review 8: the letter showed « Total réclamé » (principal + penalties + 40 €) but asked for
+    the principal alone. It asks for the total it states, and says what it is made of."""
+    ctx = dunning_docs.letter_context(FileStore(dbook), "lettre", _cases(dbook, "PRO1", dt.date(2026, 7, 15)),
+                                      dt.date(2026, 7, 15), {})
+    total = ctx["total_reclame"]
+    assert total == "1\u202f050,09\xa0€"
+    ask = next(p for p in ctx["paragraphes_fin"] if "règlement de" in p)
+    assert total in ask and "1\u202f000,00" not in ask.split("règlement de")[1].split("(")[0]
+    assert "10,09" in ask and "40,00" in ask
+
+
+def test_business_formal_notice_names_the_rate_and_how_penalties_run(dbook: Path) -> None:
+    """Review 9: the penalties keep running after the date of the notice until full payment, at
+    the named rate (BCE + 10 points)."""
+    ctx = dunning_docs.letter_context(FileStore(dbook), "mise-en-demeure",
+                                      _cases(dbook, "PRO1", dt.date(2026, 7, 15)), dt.date(2026, 7, 15), {})
+    text = " ".join(ctx["paragraphes_fin"])
+    assert "continuent de courir après le 15/07/2026 jusqu'au paiement complet" in text
+    assert "12,40\xa0%" in text and "BCE" in text and "10 points" in text

@@ -25,7 +25,7 @@ from pyxl.core.issues import Issue, Severity
 from pyxl.core.money import euros
 from pyxl.documents import context as cx
 from pyxl.documents import jobs, names
-from pyxl.services import dunning
+from pyxl.services import dunning, dunning_rates
 from pyxl.services import salesdocs as sd
 from pyxl.workbook.filestore import FileStore
 
@@ -106,13 +106,17 @@ def letter_context(store: FileStore, step: str, cases: Sequence[dunning.Case], a
         paras.append(f"Sauf erreur ou omission de notre part, {fact} ci-dessous, arrivée{'s' if n > 1 else ''} à "
                      f"échéance, {'reste' if n == 1 else 'restent'} impayée{'s' if n > 1 else ''} à ce jour. Il s'agit "
                      "sans doute d'un oubli.")
-        end.append(f"Nous vous remercions de bien vouloir nous adresser votre règlement de {euros(a.owed)}{pay}, "
-                   "dans les huit jours suivant la réception de ce courrier.")
+        made_of = ""
+        if business and total != a.owed:
+            made_of = (f" (principal {euros(a.owed)}, pénalités de retard {euros(a.interest)} et indemnité "
+                       f"forfaitaire {euros(a.indemnity)} au {sd.day(as_of)})")
+        end.append(f"Nous vous remercions de bien vouloir nous adresser votre règlement de {euros(total)}{made_of}"
+                   f"{pay}, dans les huit jours suivant la réception de ce courrier.")
         if business:
             end.append("Nous vous rappelons que tout retard de paiement rend exigibles de plein droit, sans qu'un "
                        "rappel soit nécessaire, des pénalités de retard et une indemnité forfaitaire pour frais de "
-                       "recouvrement de 40 € par facture (art. L441-10 et D441-5 du Code de commerce) ; leur montant "
-                       f"au {sd.day(as_of)} figure ci-dessus.")
+                       "recouvrement de 40 € par facture (art. L441-10 et D441-5 du Code de commerce) : elles sont "
+                       "comprises dans cette somme.")
         end.append("Si votre règlement a croisé ce courrier, nous vous prions de ne pas en tenir compte.")
     elif step == "lrar":
         subject = f"Relance avant mise en demeure — {refs}"
@@ -137,9 +141,10 @@ def letter_context(store: FileStore, step: str, cases: Sequence[dunning.Case], a
         end.append(f"Par la présente, nous vous mettons en demeure de nous régler la somme de {euros(total)} dans un "
                    f"délai de huit jours à compter de la réception de ce courrier{pay}.")
         if business:
-            end.append("S'y ajoutent, jusqu'au paiement complet, les pénalités de retard au taux prévu par "
-                       "l'art. L441-10 du Code de commerce ; l'indemnité forfaitaire pour frais de recouvrement de "
-                       "40 € par facture (art. D441-5) est comprise dans la somme ci-dessus.")
+            end.append(f"Cette somme comprend les pénalités de retard arrêtées au {sd.day(as_of)} et l'indemnité "
+                       "forfaitaire pour frais de recouvrement de 40 € par facture (art. D441-5 du Code de commerce). "
+                       f"Les pénalités de retard continuent de courir après le {sd.day(as_of)} jusqu'au paiement "
+                       f"complet, {penalty_rate_text(store, as_of)} (art. L441-10 du Code de commerce).")
         else:
             end.append("La présente mise en demeure fait courir, à compter de sa réception, les intérêts au taux "
                        "légal sur la somme due (art. 1231-6 et 1344-1 du Code civil).")
@@ -159,6 +164,20 @@ def letter_context(store: FileStore, step: str, cases: Sequence[dunning.Case], a
         "signataire": firm["raison_sociale"], "annee": as_of.year,
     }
     return ctx
+
+
+def penalty_rate_text(store: FileStore, as_of: dt.date) -> str:
+    """« au taux de 12,40 % l'an (taux BCE de 2,40 % + 10 points, …) »: the rate that applies from
+    as_of on, as the formal notice must name it."""
+    contractual = dunning.contractual_rate(store.parameters())
+    if contractual is not None:
+        return f"au taux contractuel de {it.fmt_rate(contractual)} l'an prévu par nos conditions générales"
+    half = it.half_year(as_of)
+    row = dunning_rates.tables(store).penalty(half)
+    if row is None:
+        return "au taux BCE + 10 points du semestre de chaque jour de retard"
+    return (f"au taux de {it.fmt_rate(row.default)} l'an pour le semestre {half} (taux de la BCE de "
+            f"{it.fmt_rate(row.ecb)} + 10 points), puis au taux BCE + 10 points de chaque semestre suivant")
 
 
 # --------------------------------------------------------------------------- injonction de payer
