@@ -649,3 +649,22 @@ def test_business_formal_notice_names_the_rate_and_how_penalties_run(dbook: Path
     text = " ".join(ctx["paragraphes_fin"])
     assert "continuent de courir après le 15/07/2026 jusqu'au paiement complet" in text
     assert "12,40\xa0%" in text and "BCE" in text and "10 points" in text
+
+
+# --------------------------------------------------------------------------- review 10: --au in the past
+def test_a_session_in_the_past_sees_invoices_settled_later(dbook: Path) -> None:
+    """Review 10: the session on 10/07 must list F2026-00101 even though it was paid on 20/07 (the
+    invoice row says « Réglée » today); the balance is rebuilt at as_of from the dated movements."""
+    store = FileStore(dbook)
+    inv = next(r for r in store.rows("tFactures") if r["number"] == "F2026-00101")
+    cs = ChangeSet()
+    cs.append("tReglements", {"id": "R2026-00970", "date": dt.date(2026, 7, 20), "invoice": "F2026-00101",
+                              "client": "PRO1", "amount": D("1000.00"), "mode": "Virement"})
+    cs.update("tFactures", inv.row, {"status": "Réglée", "paid": D("1000.00")})
+    store.apply(cs, as_of=dt.date(2026, 7, 20))
+    c = case(dbook, "F2026-00101", dt.date(2026, 7, 10))
+    assert c is not None and c.owed == D("1000.00")
+    assert case(dbook, "F2026-00101", dt.date(2026, 7, 21)) is None
+    # the fully credited F2026-00106 (credit note of 18/06, due 15/06) was owed on 17/06
+    assert case(dbook, "F2026-00106", dt.date(2026, 6, 17)) is not None
+    assert case(dbook, "F2026-00106", dt.date(2026, 6, 19)) is None

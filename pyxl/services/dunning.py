@@ -246,13 +246,28 @@ def _steps_done(rows: Iterable[Row]) -> dict[str, StepDone]:
 
 
 def overdue_invoices(store: FileStore, as_of: dt.date) -> list[Row]:
-    """Issued invoices and deposit invoices past their due date with something still owed."""
+    """Issued invoices and deposit invoices past their due date on `as_of` that may still have been
+    owed that day: open today, or settled by a payment or credit note dated after `as_of` (a session
+    in the past must see them; the session then rebuilds the balance at `as_of` from the dated
+    movements and drops those settled by then)."""
+    settled_after: set[str] = set()
+    for p in store.rows("tReglements"):
+        if isinstance(p["date"], dt.date) and p["date"] > as_of:
+            settled_after.add(str(p["invoice"] or ""))
+    for c in store.rows("tFactures"):
+        if c["doc_type"] == wf.T_CREDIT and isinstance(c["date"], dt.date) and c["date"] > as_of:
+            settled_after.add(str(c["origin"] or ""))
     out = []
     for r in store.rows("tFactures"):
-        if r["doc_type"] == wf.T_CREDIT or r["status"] not in (wf.I_ISSUED, wf.I_PARTIAL):
+        if r["doc_type"] == wf.T_CREDIT or r["status"] not in (wf.I_ISSUED, wf.I_PARTIAL, wf.I_PAID, wf.I_CREDITED):
             continue
         due = r["due_date"]
-        if isinstance(due, dt.date) and due < as_of and _dec(r["total_ttc"]) - _dec(r["paid"]) - _dec(r["credited"]) > 0:
+        if not isinstance(due, dt.date) or due >= as_of:
+            continue
+        if isinstance(r["date"], dt.date) and r["date"] > as_of:
+            continue  # not issued yet on as_of
+        open_today = _dec(r["total_ttc"]) - _dec(r["paid"]) - _dec(r["credited"]) > 0
+        if open_today or str(r["number"]) in settled_after:
             out.append(r)
     return out
 
