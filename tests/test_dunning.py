@@ -668,3 +668,35 @@ def test_a_session_in_the_past_sees_invoices_settled_later(dbook: Path) -> None:
     # the fully credited F2026-00106 (credit note of 18/06, due 15/06) was owed on 17/06
     assert case(dbook, "F2026-00106", dt.date(2026, 6, 17)) is not None
     assert case(dbook, "F2026-00106", dt.date(2026, 6, 19)) is None
+
+
+# --------------------------------------------------------------------------- review 11
+@pytest.mark.parametrize("text", ["3x", "3 x", "3 fois le taux légal", "3×"])
+def test_contractual_rate_three_times_the_legal_rate(dbook: Path, text: str) -> None:
+    data = syc(dbook, "parametres", "modifier", "taux_penalites_contractuel", text, au="2026-06-02")
+    assert "3" in json.dumps(data, ensure_ascii=False)
+    c = case(dbook, "F2026-00101", dt.date(2026, 7, 15))
+    assert c is not None and {s.rate_kind for s in c.interest.spans} == {"3 × taux légal (contractuel)"}
+    from pyxl.services import dunning_rates
+
+    tables = dunning_rates.tables(FileStore(dbook))
+    floors = {tables.penalty(h).floor for h in ("2026-S1", "2026-S2")}  # type: ignore[union-attr]
+    assert {s.rate for s in c.interest.spans} == floors
+
+
+def test_an_unreadable_contractual_rate_warns(dbook: Path) -> None:
+    """Typed straight into the sheet, an unreadable rate used to fall back to BCE + 10 silently."""
+    store = FileStore(dbook)
+    row = next(r for r in store.rows("tParametres") if r["code"] == "taux_penalites_contractuel")
+    cs = ChangeSet()
+    cs.update("tParametres", row.row, {"value": "douze"})
+    store.apply(cs, as_of=dt.date(2026, 6, 2))
+    ses = dunning.session(FileStore(dbook), dt.date(2026, 7, 15))
+    assert any("douze" in w and "BCE + 10 points" in w for w in ses.warnings)
+
+
+def test_three_times_legal_rate_is_printed_in_words() -> None:
+    from pyxl.documents import context
+
+    (clause, _) = context._late_payment({"taux_penalites_contractuel": "3x"})
+    assert "trois fois le taux d'intérêt légal" in clause and "3x" not in clause

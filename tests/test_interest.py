@@ -190,3 +190,12 @@ def test_rates_table_lookup(tables: it.RateTables) -> None:
     assert tables.penalty("2026-S2").default == D("12.40")
     assert tables.legal("2026-S1").other == D("2.62")
     assert tables.penalty("2031-S1") is None
+
+
+def test_contractual_three_times_the_legal_rate(tables: it.RateTables) -> None:
+    """Review 11 (README-taux step 2): a contractual rate written « 3 fois le taux d'intérêt légal »
+    is the floor column of each day's half-year (2024-S1: 15,21 %)."""
+    r = it.compute(it.Claim(due=dt.date(2024, 1, 31), amount=D("36500.00"), business=True,
+                            contractual_rate=it.THREE_TIMES_LEGAL), tables, as_of=dt.date(2024, 3, 1))
+    assert [(s.rate, s.rate_kind, s.floor) for s in r.spans] == [(D("15.21"), "3 × taux légal (contractuel)", None)]
+    assert r.interest == D("456.30")  # 36500 × 15,21 % × 30 / 365

@@ -30,6 +30,9 @@ from decimal import Decimal
 from pyxl.core.money import euros, to_cents
 
 INDEMNITY = Decimal("40")
+# A contractual rate written « 3 fois le taux d'intérêt légal » (README-taux, step 2): the floor
+# column of each day's half-year. A sentinel outside any real rate (rates are 0–100 %).
+THREE_TIMES_LEGAL = Decimal("-3")
 YEAR_DAYS = Decimal(365)
 ZERO = Decimal("0.00")
 ONE_DAY = dt.timedelta(days=1)
@@ -103,7 +106,7 @@ class Claim:
     amount: Decimal  # TTC of the invoice (what the client had to pay by `due`)
     business: bool
     movements: tuple[Movement, ...] = ()
-    contractual_rate: Decimal | None = None  # business only; None = ECB + 10 points
+    contractual_rate: Decimal | None = None  # business only; None = ECB + 10 points; THREE_TIMES_LEGAL
     notice_received: dt.date | None = None  # consumer: the day the formal notice was received
     # opening judgment of a collective procedure, for a claim born BEFORE it (the service decides):
     # it stops the penalties from its day (L622-28 C. com.; the judgment takes effect from the first
@@ -224,9 +227,16 @@ def compute(claim: Claim, tables: RateTables, as_of: dt.date) -> Interest:
         floor: Decimal | None = None
         if claim.business:
             penalty = tables.penalty(half)
-            if claim.contractual_rate is not None:
+            three = legal.other * 3 if legal else None
+            if claim.contractual_rate == THREE_TIMES_LEGAL:
+                agreed = penalty.floor if penalty else three
+                if agreed is None:
+                    _hold(held, half, first, last, days)
+                    continue
+                rate, kind = agreed, "3 × taux légal (contractuel)"
+            elif claim.contractual_rate is not None:
                 rate, kind = claim.contractual_rate, "contractuel"
-                floor = penalty.floor if penalty else (legal.other * 3 if legal else None)
+                floor = penalty.floor if penalty else three
             elif penalty is None:
                 _hold(held, half, first, last, days)
                 continue

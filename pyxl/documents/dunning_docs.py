@@ -170,6 +170,9 @@ def penalty_rate_text(store: FileStore, as_of: dt.date) -> str:
     """« au taux de 12,40 % l'an (taux BCE de 2,40 % + 10 points, …) »: the rate that applies from
     as_of on, as the formal notice must name it."""
     contractual = dunning.contractual_rate(store.parameters())
+    if contractual == it.THREE_TIMES_LEGAL:
+        return ("au taux contractuel de trois fois le taux d'intérêt légal de chaque semestre, prévu par nos "
+                "conditions générales")
     if contractual is not None:
         return f"au taux contractuel de {it.fmt_rate(contractual)} l'an prévu par nos conditions générales"
     half = it.half_year(as_of)

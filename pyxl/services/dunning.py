@@ -18,6 +18,7 @@ procedure, L622-17 C. com., with an alarm to inform the administrator).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -195,14 +196,31 @@ def movements(store: FileStore, numbers: set[str], as_of: dt.date | None = None)
     return out
 
 
-def contractual_rate(params: dict[str, str]) -> Decimal | None:
-    text = (params.get("taux_penalites_contractuel") or "").strip().replace(",", ".").removesuffix("%").strip()
-    if not text:
-        return None
+THREE_TIMES_RE = re.compile(r"^3\s*(x|×|fois)(\s+le)?(\s+taux)?(\s+d'int[ée]r[êe]t)?(\s+l[ée]gal)?$", re.IGNORECASE)
+
+
+def read_contractual_rate(text: str | None) -> tuple[Decimal | None, str]:
+    """The parameter « Taux contractuel des pénalités »: (rate, warning). Empty: (None, "") = ECB +
+    10 points. « 3x », « 3 fois le taux légal »: interest.THREE_TIMES_LEGAL. A percentage: itself.
+    Anything else (typed straight into the sheet): None with a French warning — never silent."""
+    raw = (text or "").strip()
+    if not raw:
+        return None, ""
+    if THREE_TIMES_RE.match(raw.replace("’", "'")):
+        return it.THREE_TIMES_LEGAL, ""
     try:
-        return Decimal(text)
+        value = Decimal(raw.replace(",", ".").removesuffix("%").strip())
     except ArithmeticError:
-        return None
+        value = None
+    if value is None or not value.is_finite() or not Decimal(0) <= value <= Decimal(100):
+        return None, (f"Le paramètre « Taux contractuel des pénalités » vaut « {raw} », illisible : le taux BCE + 10 "
+                      "points est appliqué. Corrigez-le (ex. 12,5 ou 3x pour trois fois le taux d'intérêt légal) : "
+                      "syc parametres modifier taux_penalites_contractuel …")
+    return value, ""
+
+
+def contractual_rate(params: dict[str, str]) -> Decimal | None:
+    return read_contractual_rate(params.get("taux_penalites_contractuel"))[0]
 
 
 def latest_plans(store: FileStore) -> dict[str, list[Row]]:
@@ -279,7 +297,7 @@ def session(store: FileStore, as_of: dt.date, *, clients: set[str] | None = None
     lv = levels(store)
     tables = dunning_rates.tables(store)
     params = store.parameters()
-    rate = contractual_rate(params)
+    rate, rate_warning = read_contractual_rate(params.get("taux_penalites_contractuel"))
     invoices = [r for r in overdue_invoices(store, as_of) if clients is None or str(r["client"]) in clients]
     by_code = {str(c["code"]): c for c in store.rows("tClients")}
     numbers = {str(r["number"]) for r in invoices}
@@ -290,7 +308,7 @@ def session(store: FileStore, as_of: dt.date, *, clients: set[str] | None = None
             paid_on.setdefault(str(p["invoice"]), []).append(p["date"])
     hist = _history(store)
     plans = latest_plans(store)
-    warnings: list[str] = []
+    warnings: list[str] = [rate_warning] if rate_warning else []
     if not lv:
         warnings.append("La feuille « Niveaux de relance » est vide : aucune relance n'est proposée. "
                         "Rétablissez la procédure (voir le guide, « Relances et impayés »).")
