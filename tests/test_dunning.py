@@ -700,3 +700,42 @@ def test_three_times_legal_rate_is_printed_in_words() -> None:
 
     (clause, _) = context._late_payment({"taux_penalites_contractuel": "3x"})
     assert "trois fois le taux d'intérêt légal" in clause and "3x" not in clause
+
+
+def test_small_claims_note_compares_principal_and_interest_without_the_40(dbook: Path) -> None:
+    """Review 11: the simplified procedure's 5 000 € ceiling is principal and interest (R125-1
+    CPCE, domain.md §8.3); the 40 € indemnity is not part of it."""
+    cs = ChangeSet()
+    cs.append("tFactures", invoice("F2026-00130", "PRO1", "4980.00"))
+    FileStore(dbook).apply(cs, as_of=dt.date(2026, 6, 1))
+    day = dt.date(2026, 6, 25)
+    cases = [c for c in _cases(dbook, "PRO1", day) if c.number == "F2026-00130"]
+    a = dunning_docs.amounts(cases)
+    assert a.owed + a.interest <= 5000 < a.total
+    ctx = dunning_docs.payment_order_context(FileStore(dbook), cases, day)
+    assert any("5 000 €" in n and "petites créances" in n for n in ctx["remarques"])
+
+
+def test_unclaimed_letter_is_not_shown_as_an_acknowledgement(dbook: Path) -> None:
+    _through_letter(dbook)
+    syc(dbook, "relances", "noter", "F2026-00101", "--poste", "2026-06-24", au="2026-06-25")
+    syc(dbook, "relances", "noter", "F2026-00101", "--non-reclame", "2026-07-10", au="2026-07-10")
+    ctx = dunning_docs.payment_order_context(FileStore(dbook), _cases(dbook, "PRO1", dt.date(2026, 7, 20)),
+                                             dt.date(2026, 7, 20))
+    step = next(s for s in ctx["relances"] if s["etape"] == "Lettre de relance")
+    assert step["ar"] == "pli non réclamé, revenu le 10/07/2026"  # not an acknowledgement date
+
+
+def test_empty_dispute_reason_is_asked_for(dbook: Path) -> None:
+    before = dbook.read_bytes()
+    err = syc(dbook, "relances", "noter", "F2026-00101", "--litige", "", au="2026-06-20", ok=False)
+    assert "motif du litige" in err["erreurs"][0]["message"]
+    assert dbook.read_bytes() == before
+
+
+def test_session_splits_penalties_and_indemnity(dbook: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["relances", "--book", str(dbook), "--au", "2026-07-15"]) == 0
+    text = capsys.readouterr().out
+    assert "Pénalités/intérêts" in text and "Indemnité" in text
+    line = next(x for x in text.splitlines() if x.startswith("F2026-00101"))
+    assert "10,09" in line and "40,00" in line

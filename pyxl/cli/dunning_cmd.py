@@ -31,7 +31,7 @@ def register(sub: Any, common: Common) -> None:
     q.add_argument("--ar", metavar="DATE", type=_date, help="date de l'accusé de réception (signé par le client)")
     q.add_argument("--non-reclame", metavar="DATE", type=_date, help="date du retour d'un pli non réclamé")
     q.add_argument("--promesse", metavar="DATE", type=_date, help="date de paiement promise par le client")
-    q.add_argument("--litige", metavar="MOTIF", default="", help="le client conteste : relances suspendues")
+    q.add_argument("--litige", metavar="MOTIF", default=None, help="le client conteste : relances suspendues")
     q.add_argument("--litige-regle", action="store_true", help="le litige est réglé : les relances reprennent")
     q.add_argument("--echeancier", metavar="DATE:MONTANT,…", default="",
                    help="échéancier accordé, ex. 2026-12-15:500,2027-01-15:480,50 : une virgule suivie d'une date "
@@ -107,9 +107,10 @@ def cmd_session(ctx: Context) -> int:
     docs = ses.documents()
     print(f"Lettres et dossiers dus : {plural(len(docs), 'facture')}")
     if docs:
-        rows = [[c.number, c.client_code, sd.client_name(c.client), level.label,
-                 euros(c.owed), euros(c.interest.interest + c.interest.indemnity)] for c, level in docs]
-        print(_table(rows, ["Facture", "Client", "Nom", "Étape due", "Reste dû", "Pénalités/intérêts"]))
+        rows = [[c.number, c.client_code, sd.client_name(c.client), level.label, euros(c.owed),
+                 euros(c.interest.interest), euros(c.interest.indemnity) if c.business else "—"] for c, level in docs]
+        print(_table(rows, ["Facture", "Client", "Nom", "Étape due", "Reste dû", "Pénalités/intérêts",
+                            "Indemnité 40 €"]))
         print("→ syc relances executer : les produit en un lot (PDF à imprimer, brouillons d'e-mail) et les note.")
     waiting = [c for c in ses.cases if not c.stop and not c.due]
     if waiting:

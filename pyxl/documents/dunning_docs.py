@@ -246,7 +246,9 @@ def payment_order_context(store: FileStore, cases: Sequence[dunning.Case], as_of
         for r in c.history:
             steps.append({"date": sd.day(r["date"]), "facture": c.number,
                           "etape": STEP_NAMES.get(str(r["step"] or ""), "Note"), "poste": sd.day(r["posted_on"]),
-                          "recommande": str(r["lr_number"] or ""), "ar": sd.day(r["ack_on"]),
+                          "recommande": str(r["lr_number"] or ""),
+                          "ar": (f"pli non réclamé, revenu le {sd.day(r['ack_on'])}"
+                                 if r["outcome"] == "Pli non réclamé" and r["ack_on"] else sd.day(r["ack_on"])),
                           "resultat": str(r["outcome"] or "")})
     notes = [
         "Compétence territoriale : la requête se porte devant la juridiction du lieu où demeure le débiteur "
@@ -255,8 +257,9 @@ def payment_order_context(store: FileStore, cases: Sequence[dunning.Case], as_of
         "Après l'ordonnance : la faire signifier par un commissaire de justice dans les six mois ; le débiteur a un "
         "mois pour former opposition ; demandez ensuite la formule exécutoire dans le mois (art. 1411 à 1423 CPC).",
     ]
-    if total <= dunning.SMALL_CLAIMS_LIMIT:
-        notes.append(f"Créance de {euros(total)}, au plus 5 000 € : la procédure simplifiée de recouvrement des petites "
+    if a.owed + a.interest <= dunning.SMALL_CLAIMS_LIMIT:  # principal and interest, not the 40 € (R125-1 CPCE)
+        notes.append(f"Créance de {euros(a.owed + a.interest)} en principal et intérêts, au plus 5 000 € : la "
+                     "procédure simplifiée de recouvrement des petites "
                      "créances par un commissaire de justice est possible (art. L125-1 et R125-1 du Code des "
                      "procédures civiles d'exécution) ; le débiteur a un mois pour l'accepter, les frais restent "
                      "à la charge du créancier.")

@@ -263,7 +263,7 @@ def note_call(store: Any, invoice: str, outcome: str, detail: str, note: str, as
         promise = fields.date(detail, label="La date promise")
     elif key.startswith("echeancier") or key.startswith("échéancier"):
         plan = detail
-    dispute = note if key == "litige" else ""
+    dispute = note if key == "litige" else None
     return reminders.note(store, invoice, as_of, call=outcome, promise=promise, plan=plan, dispute=dispute,
                           notes="" if dispute else note)
 

@@ -115,12 +115,15 @@ def _plan_spec(text: str, where: str, owed: Decimal, as_of: dt.date) -> list[tup
 
 def note(store: FileStore, target: str, as_of: dt.date, *, call: str = "", step: str = "",
          posted: dt.date | None = None, lr_number: str = "", ack: dt.date | None = None,
-         unclaimed: dt.date | None = None, promise: dt.date | None = None, dispute: str = "",
+         unclaimed: dt.date | None = None, promise: dt.date | None = None, dispute: str | None = None,
          dispute_settled: bool = False, plan: str = "", notes: str = "") -> Result:
     """`syc relances noter`: record one outside step or one call outcome."""
     where, cases, _ = _targets(store, target, as_of)
     notes = fields.text(notes, label="La remarque", max_len=2000)
-    dispute = fields.text(dispute, label="Le motif du litige", max_len=2000)
+    if dispute is not None and not dispute.strip():  # --litige "" : the reason is what makes it a dispute
+        raise sd.refuse("relance.litige", where, "précisez le motif du litige : --litige « radiateur toujours "
+                                                 "froid » (texte non vide).")
+    dispute = fields.text(dispute or "", label="Le motif du litige", max_len=2000)
     lr_number = fields.text(lr_number, label="Le n° de recommandé", max_len=40)
     res = Result()
     ids = Ids(store, res.changes, as_of.year)
