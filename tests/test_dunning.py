@@ -416,7 +416,7 @@ def test_a_reversed_payment_never_paid_the_debt(dbook: Path) -> None:
     _pay(dbook, "R2026-00951", dt.date(2026, 7, 10), "F2026-00101", "-1000.00", cancels="R2026-00950")
     c = case(dbook, "F2026-00101", dt.date(2026, 7, 15))
     assert c is not None and c.interest.interest == D("10.09") and c.interest.days_late == 30
-    assert [(s.start, s.base) for s in c.interest.spans][0] == (dt.date(2026, 6, 16), D("1000.00"))
+    assert (c.interest.spans[0].start, c.interest.spans[0].base) == (dt.date(2026, 6, 16), D("1000.00"))
     # before the reversal was recorded, the payment was all the firm knew of
     moves = dunning.movements(FileStore(dbook), {"F2026-00101"}, dt.date(2026, 7, 1))["F2026-00101"]
     assert [(m.day, m.amount) for m in moves] == [(dt.date(2026, 6, 20), D("1000.00"))]

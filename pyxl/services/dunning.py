@@ -376,11 +376,11 @@ def _place(case: Case, lv: Sequence[Level], as_of: dt.date) -> None:
                 continue
             start = case.due_date + dt.timedelta(days=level.days) if level.from_due else ref + dt.timedelta(days=level.days)
             pending.append((level, max(start, ref + dt.timedelta(days=gate.deadline) + DAY), ""))
-    case.due_steps = [level for level, start, _ in pending if start is not None and as_of >= start]
-    later = [(level, start, missing) for level, start, missing in pending if start is None or as_of < start]
+    case.due_steps = [lv_ for lv_, day, _ in pending if day is not None and as_of >= day]
+    later = [(lv_, day, what) for lv_, day, what in pending if day is None or as_of < day]
     if later:
-        level, start, missing = later[0]
-        case.waiting = missing or f"{level.label} à partir du {sd.day(start)}"  # type: ignore[arg-type]
+        first, day, what = later[0]
+        case.waiting = what or f"{first.label} à partir du {sd.day(day)}"
     if case.due_steps:
         case.next_level, case.due = case.due_steps[0], True
     elif later:
@@ -414,14 +414,14 @@ def _stops(case: Case, plan: list[Row], as_of: dt.date) -> None:
     since = client["collective_since"]
     if isinstance(since, dt.date) and opening_judgment(case.invoice, client):
         case.stop = f"procédure collective depuis le {sd.day(since)}"
-        r = case.interest
-        declared = case.owed + r.interest + r.indemnity
+        res = case.interest
+        declared = case.owed + res.interest + res.indemnity
         parts = [f"principal {euros(case.owed)}"]
-        if r.interest:
-            parts.append(f"pénalités arrêtées au jugement {euros(r.interest)} (art. L622-28 du Code de commerce)")
+        if res.interest:
+            parts.append(f"pénalités arrêtées au jugement {euros(res.interest)} (art. L622-28 du Code de commerce)")
         else:
             parts.append("aucune pénalité : le jugement en arrête le cours (art. L622-28 du Code de commerce)")
-        parts.append(f"indemnité forfaitaire {euros(r.indemnity)}" if r.indemnity else
+        parts.append(f"indemnité forfaitaire {euros(res.indemnity)}" if res.indemnity else
                      "sans indemnité de 40 € (échéance postérieure au jugement)")
         case.alarms.append(f"{case.number} : client en procédure collective depuis le {sd.day(since)}, créance née "
                            f"avant le jugement — ne relancez pas ; déclarez la créance de {euros(declared)} ("
