@@ -85,7 +85,7 @@ MORE_CLIENTS = [
     dict(name="LEFEBVRE", first_name="Marc", kind="particulier", address="3 impasse des Lilas", postcode="42100",
          city="Saint-Étienne", phone="0645678901"),
     dict(name="Garnier Bâtiment SAS", kind="professionnel", address="150 route de Lyon", postcode="01700",
-         city="Miribel", siret="44556612800010", vat_number="FR81445566128", category="autre",
+         city="Miribel", siret="44556612800010", vat_number="FR81445566128", category="commercant-artisan",
          terms="30 jours fin de mois", phone="0478000056", email="compta@garnier-batiment.example",
          notes="Entreprise générale du bâtiment : nous intervenons en sous-traitance (autoliquidation)."),
     dict(name="FAURE", first_name="Hélène", kind="particulier", address="9 montée du Gourguillon",

@@ -474,7 +474,8 @@ class _Generator:
                 c = {"address": f"{rnd.randint(1, 180)} {rnd.choice(STREETS)}", "postcode": postcode, "city": city}
                 if pro:
                     contractor = rnd.random() < 0.08
-                    business, category = (CONTRACTOR, "Autre") if contractor else rnd.choice(BUSINESSES)
+                    # an SAS is commercial by its form (L210-1 C. com.)
+                    business, category = (CONTRACTOR, "Commerçant-artisan") if contractor else rnd.choice(BUSINESSES)
                     siret, tva = _siret(i)
                     c.update(name=f"{business} {surname.capitalize()}" + (" SAS" if contractor else ""),
                              siret=siret, vat_number=tva, category=category,

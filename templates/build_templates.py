@@ -576,6 +576,8 @@ def dunning_letter() -> object:
     p = para(d, after=8, before=2)
     run(p, "Total réclamé au {{ doc.date }} : ", bold=True)
     run(p, "{{ total_reclame }}", bold=True)
+    tag(d, "{%p else %}")
+    para(d, "", after=6)  # the same space before the closing paragraphs when there is no total line
     tag(d, "{%p endif %}")
     tag(d, "{%p for texte in paragraphes_fin %}")
     para(d, "{{ texte }}", after=6, size=10.5, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
@@ -631,7 +633,7 @@ def payment_order_file() -> object:
     tag(d, "{%p endfor %}")
     para(d, "", after=6)
     para(d, "Démarches amiables (preuves à joindre)", bold=True, size=12, color=ACCENT, after=3)
-    loop_table(d, ("Date", "Facture", "Étape", "Posté le", "N° de recommandé", "Accusé de réception", "Résultat"),
+    loop_table(d, ("Date", "Facture", "Étape", "Posté le", "N° de recommandé", "Avis de réception ou retour", "Résultat"),
                (20, 24, 34, 20, 30, 22, 25), "relances",
                ("date", "facture", "etape", "poste", "recommande", "ar", "resultat"), size=8)
     para(d, "Remarques", bold=True, size=12, color=ACCENT, after=3)

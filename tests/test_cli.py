@@ -314,7 +314,8 @@ def test_business_client_needs_a_valid_siren_or_siret(capsys, book):
     assert r.code == 1 and r.json["erreurs"][0]["code"] == "client.siret"
     assert "obligatoire pour un client professionnel" in r.json["erreurs"][0]["message"]
     data = ok_json(capsys, *pro, "--siret", "552 100 554", book=book)
-    assert data["client"]["siret"] == "552100554" and data["client"]["category"] == "Autre"
+    # an SAS is commercial by its form (L210-1 C. com.): its category follows
+    assert data["client"]["siret"] == "552100554" and data["client"]["category"] == "Commerçant-artisan"
     data = ok_json(capsys, *pro[:3], "Autre SAS", *pro[4:], "--siret", OTHER_SIRET, "--tva-intra", "FR96552100554",
                    "--conditions", "60 jours nets", book=book)
     assert data["client"]["siret"] == OTHER_SIRET and data["client"]["vat_number"] == "FR96552100554"

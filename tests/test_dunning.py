@@ -52,7 +52,7 @@ def fill_dunning(book: Path) -> Path:
                                  siret="73282932000074"))
     cs.append("tClients", client("PART1", "Particulier", "Dupont", first_name="Jeanne", notes="=cmd|' /C calc'!A0"))
     cs.append("tClients", client("BLOQ", "Professionnel", "Bloqué SA", dunning_blocked="Oui"))
-    cs.append("tClients", client("COLL", "Professionnel", "En Redressement SARL", collective_since=dt.date(2026, 5, 2)))
+    cs.append("tClients", client("COLL", "Professionnel", "En Redressement SARL", collective_since=dt.date(2026, 6, 1)))
     cs.append("tFactures", invoice("F2026-00101", "PRO1", "1000.00"))
     cs.append("tFactures", invoice("F2026-00102", "PART1", "1000.00"))
     cs.append("tFactures", invoice("F2026-00103", "BLOQ", "500.00"))
@@ -108,7 +108,9 @@ def test_unanswered_call_counts_once_logged(dbook: Path) -> None:
 def _through_letter(book: Path) -> None:
     syc(book, "relances", "noter", "PRO1", "--appel", "message", au="2026-06-19")
     done = syc(book, "relances", "executer", "--simuler", au="2026-06-22")
-    assert [(d["client"], d["type"]) for d in done["documents"]] == [("PRO1", "relance_simple")]
+    # both clients' letters are due on their own delay; PART1's call was never logged (review 2)
+    assert [(d["client"], d["type"]) for d in done["documents"]] == [("PART1", "relance_simple"),
+                                                                      ("PRO1", "relance_simple")]
     # the letter is recorded as prepared (the PDF itself is made by LibreOffice in the execute test)
     cs = ChangeSet()
     cs.append("tRelances", {"id": "RL2026-00900", "date": dt.date(2026, 6, 22), "invoice": "F2026-00101",
@@ -215,10 +217,14 @@ def test_plan_must_cover_what_is_owed_and_refusal_leaves_the_book_alone(dbook: P
 
 
 def test_prescription_alarms(dbook: Path) -> None:
+    """Consumer: 2 years from the end of the works (here the invoice date, 16/05/2026: no date of
+    completion recorded), not from the due date (review 3)."""
     near = dunning.session(FileStore(dbook), dt.date(2028, 4, 1))
     part = next(c for c in near.cases if c.number == "F2026-00102")
-    assert any("prescription le 15/06/2028" in a for a in part.alarms)  # consumer: 2 years
-    past = dunning.session(FileStore(dbook), dt.date(2028, 6, 15))
+    assert any("prescription le 16/05/2028" in a for a in part.alarms)  # consumer: 2 years
+    assert not next(c for c in dunning.session(FileStore(dbook), dt.date(2028, 5, 15)).cases
+                    if c.number == "F2026-00102").stop
+    past = dunning.session(FileStore(dbook), dt.date(2028, 5, 16))
     part = next(c for c in past.cases if c.number == "F2026-00102")
     assert part.stop == "créance prescrite"
     pro = next(c for c in past.cases if c.number == "F2026-00101")
@@ -392,3 +398,344 @@ def test_rate_add_reads_the_ecb_rate_in_force_and_lists(dbook: Path) -> None:
     assert listed[0]["semestre"] == "2015-S1" and listed[-1] == {
         "semestre": "2027-S1", "autres_cas": "2,80\xa0%", "particuliers": "6,90\xa0%",
         "penalites": f"{latest + 10:.2f}".replace(".", ",") + "\xa0%", "plancher": "8,40\xa0%"}
+
+
+# --------------------------------------------------------------------------- review of issue 6
+def _pay(book: Path, pid: str, day: dt.date, number: str, amount: str, cancels: str | None = None) -> None:
+    cs = ChangeSet()
+    cs.append("tReglements", {"id": pid, "date": day, "invoice": number, "client": "PRO1", "amount": D(amount),
+                              "mode": "Chèque", "cancels": cancels, "reason": "chèque impayé" if cancels else None})
+    FileStore(book).apply(cs, as_of=day)
+
+
+def test_a_reversed_payment_never_paid_the_debt(dbook: Path) -> None:
+    """Review 1 (art. 1342 C. civ.): a bounced cheque never paid anything. 1 000 € due 15/06/2026,
+    cheque of 20/06 reversed on 10/07: on 15/07 the penalties run over the 30 days, as the README
+    example (10,09 €), not over the 10 days after the reversal."""
+    _pay(dbook, "R2026-00950", dt.date(2026, 6, 20), "F2026-00101", "1000.00")
+    _pay(dbook, "R2026-00951", dt.date(2026, 7, 10), "F2026-00101", "-1000.00", cancels="R2026-00950")
+    c = case(dbook, "F2026-00101", dt.date(2026, 7, 15))
+    assert c is not None and c.interest.interest == D("10.09") and c.interest.days_late == 30
+    assert (c.interest.spans[0].start, c.interest.spans[0].base) == (dt.date(2026, 6, 16), D("1000.00"))
+    # before the reversal was recorded, the payment was all the firm knew of
+    moves = dunning.movements(FileStore(dbook), {"F2026-00101"}, dt.date(2026, 7, 1))["F2026-00101"]
+    assert [(m.day, m.amount) for m in moves] == [(dt.date(2026, 6, 20), D("1000.00"))]
+
+
+def test_the_letter_does_not_wait_for_the_call(dbook: Path) -> None:
+    """Review 2: the call and the simple letter are both level 1 — the letter runs on its own delay
+    (due date + 7 days) whether or not a call was logged; the call stays on the call list."""
+    ses = dunning.session(FileStore(dbook), dt.date(2026, 6, 22))
+    assert "F2026-00101" in {c.number for c in ses.letters}
+    assert "F2026-00101" in {c.number for c in ses.calls}  # still to call until logged
+    before = dunning.session(FileStore(dbook), dt.date(2026, 6, 21))
+    assert "F2026-00101" not in {c.number for c in before.letters}
+    # logging the call the same day does not push the letter to the next day
+    syc(dbook, "relances", "noter", "PRO1", "--appel", "sans-reponse", au="2026-06-22")
+    ses = dunning.session(FileStore(dbook), dt.date(2026, 6, 22))
+    assert "F2026-00101" in {c.number for c in ses.letters}
+    assert "F2026-00101" not in {c.number for c in ses.calls}
+
+
+def test_level_2_waits_for_the_letter_not_for_the_call(dbook: Path) -> None:
+    cs = ChangeSet()
+    cs.append("tRelances", {"id": "RL2026-00900", "date": dt.date(2026, 6, 22), "invoice": "F2026-00101",
+                            "client": "PRO1", "level": 1, "step": "lettre", "outcome": "Lettre préparée",
+                            "posted_on": dt.date(2026, 6, 24)})
+    FileStore(dbook).apply(cs, as_of=dt.date(2026, 6, 22))
+    assert "F2026-00101" not in {c.number for c in dunning.session(FileStore(dbook), dt.date(2026, 7, 8)).due("lrar")}
+    ses = dunning.session(FileStore(dbook), dt.date(2026, 7, 9))  # posted 24/06 + 15 days, no call ever logged
+    assert "F2026-00101" in {c.number for c in ses.due("lrar")}
+    assert "F2026-00101" in {c.number for c in ses.calls}
+
+
+def test_demo_letter_due_30_days_late_without_a_call(tmp_path: Path) -> None:
+    """The reviewer's reproduction: on the demo, F2026-00009 is 30 days late on 30/04/2026 and no
+    call was logged; its simple letter is due."""
+    from pyxl.cli import demo_cmd
+
+    demo_cmd.make(tmp_path / "demo")
+    ses = dunning.session(FileStore(tmp_path / "demo" / "SYC_Gestion.xlsm"), dt.date(2026, 4, 30))
+    assert [(c.number, [lv.step for lv in c.due_steps]) for c in ses.letters] == [("F2026-00009", ["appel", "lettre"])]
+
+
+def test_consumer_prescription_runs_from_the_end_of_the_works(dbook: Path) -> None:
+    """Review 3: L218-2 C. conso runs from the end of the works (Cass. 1re civ. 19/05/2021
+    n° 20-12.520; Cass. 3e civ. 01/03/2023 n° 21-23.176): the date of completion when recorded."""
+    store = FileStore(dbook)
+    row = next(r for r in store.rows("tFactures") if r["number"] == "F2026-00102")
+    cs = ChangeSet()
+    cs.update("tFactures", row.row, {"service_date": dt.date(2026, 5, 2)})
+    store.apply(cs, as_of=dt.date(2026, 6, 1))
+    c = case(dbook, "F2026-00102", dt.date(2028, 5, 2))
+    assert c is not None and c.stop == "créance prescrite" and any("02/05/2028" in a for a in c.alarms)
+    assert not case(dbook, "F2026-00102", dt.date(2028, 5, 1)).stop  # type: ignore[union-attr]
+    ctx = dunning_docs.payment_order_context(store, [c], dt.date(2028, 5, 2))
+    text = " ".join(ctx["remarques"])
+    assert "à compter de l'échéance" not in text and "fin des travaux" in text
+
+
+@pytest.mark.parametrize("kind", ["paiement", "promesse", "echeancier"])
+def test_an_acknowledgement_restarts_the_prescription(dbook: Path, kind: str) -> None:
+    """Review 3 (art. 2240 C. civ.): a partial payment, a promise or a payment plan acknowledges the
+    debt; the 2 years start again from it — the claim is live, not « créance prescrite »."""
+    day = dt.date(2026, 9, 1)
+    if kind == "paiement":
+        cs = ChangeSet()
+        cs.append("tReglements", {"id": "R2026-00960", "date": day, "invoice": "F2026-00102", "client": "PART1",
+                                  "amount": D("100.00"), "mode": "Chèque"})
+        FileStore(dbook).apply(cs, as_of=day)
+    elif kind == "promesse":
+        syc(dbook, "relances", "noter", "F2026-00102", "--appel", "promesse", "--promesse", "2026-09-30",
+            au="2026-09-01")
+    else:
+        syc(dbook, "relances", "noter", "F2026-00102", "--appel", "echeancier", "--echeancier",
+            "2026-09-30:500;2026-10-30:500", au="2026-09-01")
+    c = case(dbook, "F2026-00102", dt.date(2028, 6, 20))
+    assert c is not None and c.stop != "créance prescrite"
+    assert any("prescription le 01/09/2028" in a for a in c.alarms)
+
+
+def _collective(book: Path, since: dt.date, service: dt.date | None = None) -> None:
+    store = FileStore(book)
+    cs = ChangeSet()
+    coll = next(r for r in store.rows("tClients") if r["code"] == "COLL")
+    cs.update("tClients", coll.row, {"collective_since": since})
+    if service is not None:
+        inv = next(r for r in store.rows("tFactures") if r["number"] == "F2026-00104")
+        cs.update("tFactures", inv.row, {"service_date": service})
+    store.apply(cs, as_of=dt.date(2026, 6, 1))
+
+
+def test_a_claim_born_after_the_judgment_follows_the_normal_procedure(dbook: Path) -> None:
+    """Review 4 (L622-17 C. com.): works done after the opening judgment are paid at their due date:
+    no stop, the 40 € is due, and an alarm says to inform the administrator."""
+    _collective(dbook, dt.date(2026, 5, 2))  # invoice of 16/05/2026, after the judgment
+    c = case(dbook, "F2026-00104", dt.date(2026, 7, 15))
+    assert c is not None and not c.stop and c.interest.indemnity == D("40") and c.interest.interest > 0
+    assert any("L622-17" in a and "administrateur" in a for a in c.alarms)
+    assert not any("déclarez" in a for a in c.alarms)
+
+
+def test_a_claim_from_before_the_judgment_is_declared_with_penalties_to_the_judgment(dbook: Path) -> None:
+    """Works of 02/05, due 15/06, judgment 01/07: penalties stop on 30/06, the 40 € stays (the
+    invoice was late before the judgment), and the claim to declare includes both."""
+    _collective(dbook, dt.date(2026, 7, 1), service=dt.date(2026, 5, 2))
+    c = case(dbook, "F2026-00104", dt.date(2026, 9, 1))
+    assert c is not None and c.stop.startswith("procédure collective")
+    assert c.interest.spans[-1].end == dt.date(2026, 6, 30) and c.interest.indemnity == D("40")
+    # 800 × 12,15 (2026-S1)… whatever the rate, the declared claim is principal + penalties + 40 €
+    total = c.owed + c.interest.interest + c.interest.indemnity
+    alarm = next(a for a in c.alarms if "déclarez" in a)
+    from pyxl.core.money import euros
+    assert euros(total) in alarm and "L622-28" in alarm
+
+
+# --------------------------------------------------------------------------- review 5: court by legal form
+@pytest.mark.parametrize(("name", "form"), [("Garnier Bâtiment SAS", "SAS"), ('Dupont & Fils <SARL> "l\'Étang"', "SARL"),
+                                            ("S.A.R.L. Chauffe", "SARL"), ("Martin EURL", "EURL"),
+                                            ("Transports Roux SNC", "SNC"), ("Holding SASU", "SASU"),
+                                            ("Banque Rhône SA", "SA")])
+def test_commercial_form_is_read_in_the_name(name: str, form: str) -> None:
+    from pyxl.core.fields import commercial_form
+
+    assert commercial_form(name) == form
+
+
+@pytest.mark.parametrize("name", ["SCI Les Tilleuls", "Sabine Dupont", "Cabinet Sasso", "Mairie de Saint-Sa", "Dupont"])
+def test_no_commercial_form_in_other_names(name: str) -> None:
+    from pyxl.core.fields import commercial_form
+
+    assert commercial_form(name) is None
+
+
+def test_a_company_with_category_autre_goes_to_the_commercial_court(dbook: Path) -> None:
+    """Review 5: an SAS is commercial by its form (L210-1 C. com.) whatever its category says:
+    tribunal de commerce (L721-3 2°), Cerfa 12946, and a warning that the category disagrees."""
+    store = FileStore(dbook)
+    cs = ChangeSet()
+    cs.append("tClients", client("SAS1", "Professionnel", "Garnier Bâtiment SAS", category="Autre",
+                                 siret="44556612800010"))
+    cs.append("tFactures", invoice("F2026-00120", "SAS1", "900.00"))
+    store.apply(cs, as_of=dt.date(2026, 6, 1))
+    cases = _cases(dbook, "SAS1", dt.date(2026, 9, 1))
+    ctx = dunning_docs.payment_order_context(FileStore(dbook), cases, dt.date(2026, 9, 1))
+    assert ctx["tribunal"] == "Tribunal de commerce" and "12946" in ctx["cerfa"] and "L210-1" in ctx["motif_tribunal"]
+    assert any("« Autre »" in n and "SAS" in n for n in ctx["remarques"])
+    sci = {"kind": "Professionnel", "category": "Autre", "name": "SCI Les Tilleuls"}
+    assert dunning_docs.court(sci)[0] == "Tribunal judiciaire"
+
+
+def test_a_new_company_client_gets_its_category_from_its_form(dbook: Path) -> None:
+    common = ["client", "ajouter", "--type", "professionnel", "--adresse", "1 rue du Port", "--cp", "69001",
+              "--ville", "Lyon"]
+    data = syc(dbook, *common, "--nom", "Chauffe Nord SARL", "--siret", "552 100 554", au="2026-06-02")
+    assert data["client"]["category"] == "Commerçant-artisan"
+    data = syc(dbook, *common, "--nom", "Chauffe Sud SAS", "--siret", "732 829 320", "--categorie", "autre",
+               au="2026-06-02")
+    assert data["client"]["category"] == "Autre"
+    assert any("SAS" in w["message"] and "L210-1" in w["message"] for w in data["avertissements"])
+
+
+def test_demo_company_clients_are_commercial() -> None:
+    from pyxl import demo
+
+    garnier = next(c for c in demo.MORE_CLIENTS if c["name"] == "Garnier Bâtiment SAS")
+    assert garnier["category"] == "commercant-artisan"
+
+
+# --------------------------------------------------------------------------- review 6, 7: payment plans
+@pytest.mark.parametrize("spec", ["2026-07-01:519,50,2026-08-01:480,50", "2026-07-01:519,50;2026-08-01:480,50",
+                                  "01/07/2026:519,50, 01/08/2026:480,50", "2026-07-01:519.50 ; 2026-08-01:480.50"])
+def test_payment_plan_amounts_with_a_decimal_comma(dbook: Path, spec: str) -> None:
+    """Review 6: the comma is both the decimal comma and a separator: a comma starts a new
+    instalment only when a date follows it (the help's own example must work)."""
+    syc(dbook, "relances", "noter", "F2026-00101", "--appel", "echeancier", "--echeancier", spec, au="2026-06-19")
+    rows = [(r["due"], r["amount"]) for r in FileStore(dbook).rows("tEcheanciers")]
+    assert rows == [(dt.date(2026, 7, 1), D("519.50")), (dt.date(2026, 8, 1), D("480.50"))]
+
+
+def test_a_second_payment_plan_is_refused_while_the_first_is_kept(dbook: Path) -> None:
+    """Review 7: a duplicate plan used to be accepted and, doubling the scheduled total, hid a
+    missed instalment."""
+    plan = ["relances", "noter", "F2026-00101", "--appel", "echeancier", "--echeancier"]
+    syc(dbook, *plan, "2026-07-01:500,2026-08-01:500", au="2026-06-19")
+    before = dbook.read_bytes()
+    err = syc(dbook, *plan, "2026-07-01:500,2026-08-01:500", au="2026-06-20", ok=False)
+    assert "déjà" in err["erreurs"][0]["message"] and "ECH-F2026-00101-20260619" in err["erreurs"][0]["message"]
+    assert dbook.read_bytes() == before
+
+
+def test_only_the_latest_plan_is_evaluated(dbook: Path) -> None:
+    cs = ChangeSet()
+    for plan in ("ECH-F2026-00101-20260619", "ECH-F2026-00101-20260620"):
+        for day in (dt.date(2026, 7, 1), dt.date(2026, 8, 1)):
+            cs.append("tEcheanciers", {"plan": plan, "invoice": "F2026-00101", "client": "PRO1", "due": day,
+                                       "amount": D("500.00")})
+    FileStore(dbook).apply(cs, as_of=dt.date(2026, 6, 20))
+    c = case(dbook, "F2026-00101", dt.date(2026, 7, 2))  # nothing paid on 01/07
+    assert c is not None and not c.stop
+    assert any("ECH-F2026-00101-20260620" in a and "non réglée" in a for a in c.alarms)
+
+
+def test_a_broken_plan_can_be_replaced_by_a_new_one(dbook: Path) -> None:
+    plan = ["relances", "noter", "F2026-00101", "--appel", "echeancier", "--echeancier"]
+    syc(dbook, *plan, "2026-07-01:500,2026-08-01:500", au="2026-06-19")
+    syc(dbook, *plan, "2026-07-15:1000", au="2026-07-05")  # the 01/07 instalment was missed
+    c = case(dbook, "F2026-00101", dt.date(2026, 7, 10))
+    assert c is not None and c.stop.startswith("échéancier ECH-F2026-00101-20260705")
+    c = case(dbook, "F2026-00101", dt.date(2026, 7, 16))
+    assert c is not None and not c.stop and any("20260705" in a and "non réglée" in a for a in c.alarms)
+
+
+# --------------------------------------------------------------------------- review 8, 9: letter wording
+def test_business_simple_letter_asks_for_the_total_it_states(dbook: Path) -> None:
+    """Review 8: the letter showed « Total réclamé » (principal + penalties + 40 €) but asked for
+    the principal alone. It asks for the total it states, and says what it is made of."""
+    ctx = dunning_docs.letter_context(FileStore(dbook), "lettre", _cases(dbook, "PRO1", dt.date(2026, 7, 15)),
+                                      dt.date(2026, 7, 15), {})
+    total = ctx["total_reclame"]
+    assert total == "1\u202f050,09\xa0€"
+    ask = next(p for p in ctx["paragraphes_fin"] if "règlement de" in p)
+    assert total in ask and "1\u202f000,00" not in ask.split("règlement de")[1].split("(")[0]
+    assert "10,09" in ask and "40,00" in ask
+
+
+def test_business_formal_notice_names_the_rate_and_how_penalties_run(dbook: Path) -> None:
+    """Review 9: the penalties keep running after the date of the notice until full payment, at
+    the named rate (BCE + 10 points)."""
+    ctx = dunning_docs.letter_context(FileStore(dbook), "mise-en-demeure",
+                                      _cases(dbook, "PRO1", dt.date(2026, 7, 15)), dt.date(2026, 7, 15), {})
+    text = " ".join(ctx["paragraphes_fin"])
+    assert "continuent de courir après le 15/07/2026 jusqu'au paiement complet" in text
+    assert "12,40\xa0%" in text and "BCE" in text and "10 points" in text
+
+
+# --------------------------------------------------------------------------- review 10: --au in the past
+def test_a_session_in_the_past_sees_invoices_settled_later(dbook: Path) -> None:
+    """Review 10: the session on 10/07 must list F2026-00101 even though it was paid on 20/07 (the
+    invoice row says « Réglée » today); the balance is rebuilt at as_of from the dated movements."""
+    store = FileStore(dbook)
+    inv = next(r for r in store.rows("tFactures") if r["number"] == "F2026-00101")
+    cs = ChangeSet()
+    cs.append("tReglements", {"id": "R2026-00970", "date": dt.date(2026, 7, 20), "invoice": "F2026-00101",
+                              "client": "PRO1", "amount": D("1000.00"), "mode": "Virement"})
+    cs.update("tFactures", inv.row, {"status": "Réglée", "paid": D("1000.00")})
+    store.apply(cs, as_of=dt.date(2026, 7, 20))
+    c = case(dbook, "F2026-00101", dt.date(2026, 7, 10))
+    assert c is not None and c.owed == D("1000.00")
+    assert case(dbook, "F2026-00101", dt.date(2026, 7, 21)) is None
+    # the fully credited F2026-00106 (credit note of 18/06, due 15/06) was owed on 17/06
+    assert case(dbook, "F2026-00106", dt.date(2026, 6, 17)) is not None
+    assert case(dbook, "F2026-00106", dt.date(2026, 6, 19)) is None
+
+
+# --------------------------------------------------------------------------- review 11
+@pytest.mark.parametrize("text", ["3x", "3 x", "3 fois le taux légal", "3×"])
+def test_contractual_rate_three_times_the_legal_rate(dbook: Path, text: str) -> None:
+    data = syc(dbook, "parametres", "modifier", "taux_penalites_contractuel", text, au="2026-06-02")
+    assert "3" in json.dumps(data, ensure_ascii=False)
+    c = case(dbook, "F2026-00101", dt.date(2026, 7, 15))
+    assert c is not None and {s.rate_kind for s in c.interest.spans} == {"3 × taux légal (contractuel)"}
+    from pyxl.services import dunning_rates
+
+    tables = dunning_rates.tables(FileStore(dbook))
+    floors = {tables.penalty(h).floor for h in ("2026-S1", "2026-S2")}  # type: ignore[union-attr]
+    assert {s.rate for s in c.interest.spans} == floors
+
+
+def test_an_unreadable_contractual_rate_warns(dbook: Path) -> None:
+    """Typed straight into the sheet, an unreadable rate used to fall back to BCE + 10 silently."""
+    store = FileStore(dbook)
+    row = next(r for r in store.rows("tParametres") if r["code"] == "taux_penalites_contractuel")
+    cs = ChangeSet()
+    cs.update("tParametres", row.row, {"value": "douze"})
+    store.apply(cs, as_of=dt.date(2026, 6, 2))
+    ses = dunning.session(FileStore(dbook), dt.date(2026, 7, 15))
+    assert any("douze" in w and "BCE + 10 points" in w for w in ses.warnings)
+
+
+def test_three_times_legal_rate_is_printed_in_words() -> None:
+    from pyxl.documents import context
+
+    (clause, _) = context._late_payment({"taux_penalites_contractuel": "3x"})
+    assert "trois fois le taux d'intérêt légal" in clause and "3x" not in clause
+
+
+def test_small_claims_note_compares_principal_and_interest_without_the_40(dbook: Path) -> None:
+    """Review 11: the simplified procedure's 5 000 € ceiling is principal and interest (R125-1
+    CPCE, domain.md §8.3); the 40 € indemnity is not part of it."""
+    cs = ChangeSet()
+    cs.append("tFactures", invoice("F2026-00130", "PRO1", "4980.00"))
+    FileStore(dbook).apply(cs, as_of=dt.date(2026, 6, 1))
+    day = dt.date(2026, 6, 25)
+    cases = [c for c in _cases(dbook, "PRO1", day) if c.number == "F2026-00130"]
+    a = dunning_docs.amounts(cases)
+    assert a.owed + a.interest <= 5000 < a.total
+    ctx = dunning_docs.payment_order_context(FileStore(dbook), cases, day)
+    assert any("5 000 €" in n and "petites créances" in n for n in ctx["remarques"])
+
+
+def test_unclaimed_letter_is_not_shown_as_an_acknowledgement(dbook: Path) -> None:
+    _through_letter(dbook)
+    syc(dbook, "relances", "noter", "F2026-00101", "--poste", "2026-06-24", au="2026-06-25")
+    syc(dbook, "relances", "noter", "F2026-00101", "--non-reclame", "2026-07-10", au="2026-07-10")
+    ctx = dunning_docs.payment_order_context(FileStore(dbook), _cases(dbook, "PRO1", dt.date(2026, 7, 20)),
+                                             dt.date(2026, 7, 20))
+    step = next(s for s in ctx["relances"] if s["etape"] == "Lettre de relance")
+    assert step["ar"] == "pli non réclamé, revenu le 10/07/2026"  # not an acknowledgement date
+
+
+def test_empty_dispute_reason_is_asked_for(dbook: Path) -> None:
+    before = dbook.read_bytes()
+    err = syc(dbook, "relances", "noter", "F2026-00101", "--litige", "", au="2026-06-20", ok=False)
+    assert "motif du litige" in err["erreurs"][0]["message"]
+    assert dbook.read_bytes() == before
+
+
+def test_session_splits_penalties_and_indemnity(dbook: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["relances", "--book", str(dbook), "--au", "2026-07-15"]) == 0
+    text = capsys.readouterr().out
+    assert "Pénalités/intérêts" in text and "Indemnité" in text
+    line = next(x for x in text.splitlines() if x.startswith("F2026-00101"))
+    assert "10,09" in line and "40,00" in line

@@ -119,8 +119,10 @@ def test_credit_note_lowers_the_base_from_the_next_day(tables: it.RateTables) ->
     assert r.owed == D("600.00")
 
 
-def test_payment_reversal_raises_the_base_again(tables: it.RateTables) -> None:
-    """A bounced cheque is a negative movement: the base goes back up from the next day."""
+def test_refund_raises_the_base_again(tables: it.RateTables) -> None:
+    """A real refund (money given back to the client, not a reversed payment) is a dated negative
+    movement: the base goes back up from the next day. Reversed payments never reach the engine:
+    the service drops them together with their reversal (tests/test_dunning.py)."""
     r = it.compute(it.Claim(due=dt.date(2026, 7, 31), amount=D("1000.00"), business=True,
                             movements=(it.Movement(dt.date(2026, 8, 5), D("1000.00")),
                                        it.Movement(dt.date(2026, 8, 10), D("-1000.00")))),
@@ -145,10 +147,24 @@ def test_not_yet_due_and_boundary_day(tables: it.RateTables) -> None:
     assert (first.days_late, first.indemnity, first.interest) == (1, D("40"), D("0.33"))
 
 
-def test_collective_procedure_has_no_indemnity(tables: it.RateTables) -> None:
+def test_collective_procedure_stops_interest_at_the_judgment(tables: it.RateTables) -> None:
+    """Review 4 (L622-28 C. com.): the opening judgment stops the penalties from its day; the 40 €
+    stays due when the due date came before the judgment (the invoice was late already)."""
     r = it.compute(it.Claim(due=dt.date(2026, 6, 15), amount=D("1000.00"), business=True,
-                            collective_procedure=True), tables, as_of=dt.date(2026, 7, 15))
-    assert r.indemnity == D("0") and r.interest == D("10.09")
+                            collective_since=dt.date(2026, 7, 1)), tables, as_of=dt.date(2026, 7, 15))
+    assert [(s.start, s.end) for s in r.spans] == [(dt.date(2026, 6, 16), dt.date(2026, 6, 30))]
+    full = it.compute(it.Claim(due=dt.date(2026, 6, 15), amount=D("1000.00"), business=True),
+                      tables, as_of=dt.date(2026, 6, 30))
+    assert r.interest == full.interest and r.interest < D("10.09")
+    assert r.indemnity == D("40") and r.days_late == 30
+
+
+def test_collective_procedure_before_the_due_date_has_no_indemnity(tables: it.RateTables) -> None:
+    """Due after the judgment: the procedure forbids paying it at its due date — no day late
+    bears penalties and the 40 € is not due."""
+    r = it.compute(it.Claim(due=dt.date(2026, 6, 15), amount=D("1000.00"), business=True,
+                            collective_since=dt.date(2026, 6, 1)), tables, as_of=dt.date(2026, 7, 15))
+    assert (r.interest, r.indemnity, r.spans) == (D("0.00"), D("0"), ())
 
 
 def test_missing_row_holds_back_only_its_days(tables: it.RateTables) -> None:
@@ -174,3 +190,12 @@ def test_rates_table_lookup(tables: it.RateTables) -> None:
     assert tables.penalty("2026-S2").default == D("12.40")
     assert tables.legal("2026-S1").other == D("2.62")
     assert tables.penalty("2031-S1") is None
+
+
+def test_contractual_three_times_the_legal_rate(tables: it.RateTables) -> None:
+    """Review 11 (README-taux step 2): a contractual rate written « 3 fois le taux d'intérêt légal »
+    is the floor column of each day's half-year (2024-S1: 15,21 %)."""
+    r = it.compute(it.Claim(due=dt.date(2024, 1, 31), amount=D("36500.00"), business=True,
+                            contractual_rate=it.THREE_TIMES_LEGAL), tables, as_of=dt.date(2024, 3, 1))
+    assert [(s.rate, s.rate_kind, s.floor) for s in r.spans] == [(D("15.21"), "3 × taux légal (contractuel)", None)]
+    assert r.interest == D("456.30")  # 36500 × 15,21 % × 30 / 365

@@ -31,10 +31,12 @@ def register(sub: Any, common: Common) -> None:
     q.add_argument("--ar", metavar="DATE", type=_date, help="date de l'accusé de réception (signé par le client)")
     q.add_argument("--non-reclame", metavar="DATE", type=_date, help="date du retour d'un pli non réclamé")
     q.add_argument("--promesse", metavar="DATE", type=_date, help="date de paiement promise par le client")
-    q.add_argument("--litige", metavar="MOTIF", default="", help="le client conteste : relances suspendues")
+    q.add_argument("--litige", metavar="MOTIF", default=None, help="le client conteste : relances suspendues")
     q.add_argument("--litige-regle", action="store_true", help="le litige est réglé : les relances reprennent")
     q.add_argument("--echeancier", metavar="DATE:MONTANT,…", default="",
-                   help="échéancier accordé, ex. 2026-12-15:500,2027-01-15:480,50 (total = reste dû)")
+                   help="échéancier accordé, ex. 2026-12-15:500,2027-01-15:480,50 : une virgule suivie d'une date "
+                        "sépare deux échéances, les autres sont des virgules décimales ; ou \"…;…\" entre "
+                        "guillemets (total = reste dû)")
     q.add_argument("--note", metavar="TEXTE", default="", help="ce qui a été dit")
     q = _leaf(g, "executer", "produire toutes les lettres et dossiers dus (PDF à imprimer, .eml) et les noter",
               common, cmd_execute)
@@ -102,11 +104,13 @@ def cmd_session(ctx: Context) -> int:
         print(f"    Dernier appel : {last or 'aucun'}")
         print(f"    À dire : {dunning.what_to_say(cs, ctx.as_of)}")
     print()
-    print(f"Lettres et dossiers dus : {plural(len(letters) + len(files), 'facture')}")
-    if letters or files:
-        rows = [[c.number, c.client_code, sd.client_name(c.client), c.next_level.label if c.next_level else "",
-                 euros(c.owed), euros(c.interest.interest + c.interest.indemnity)] for c in [*letters, *files]]
-        print(_table(rows, ["Facture", "Client", "Nom", "Étape due", "Reste dû", "Pénalités/intérêts"]))
+    docs = ses.documents()
+    print(f"Lettres et dossiers dus : {plural(len(docs), 'facture')}")
+    if docs:
+        rows = [[c.number, c.client_code, sd.client_name(c.client), level.label, euros(c.owed),
+                 euros(c.interest.interest), euros(c.interest.indemnity) if c.business else "—"] for c, level in docs]
+        print(_table(rows, ["Facture", "Client", "Nom", "Étape due", "Reste dû", "Pénalités/intérêts",
+                            "Indemnité 40 €"]))
         print("→ syc relances executer : les produit en un lot (PDF à imprimer, brouillons d'e-mail) et les note.")
     waiting = [c for c in ses.cases if not c.stop and not c.due]
     if waiting:

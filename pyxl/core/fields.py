@@ -95,6 +95,20 @@ def _fold(s: str) -> str:
     return "".join(ch for ch in s if not unicodedata.combining(ch)).replace("'", "").replace("’", "").replace(" ", "-")
 
 
+# Companies commercial by their form whatever their business (art. L210-1 C. com.; SAS and SASU:
+# L227-1; EURL: a one-member SARL): their disputes go to the tribunal de commerce (L721-3 2°).
+# Civil forms (SCI, SCP, SCM…) and liberal-profession SEL are not listed.
+COMMERCIAL_FORMS = ("SASU", "SARL", "EURL", "SAS", "SNC", "SCA", "SCS", "SA")
+_FORM_RE = re.compile(r"(?<![^\W\d_])(" + "|".join(r"\.?".join(f) for f in COMMERCIAL_FORMS) + r")\.?(?![^\W\d_])")
+
+
+def commercial_form(name: str | None) -> str | None:
+    """The commercial legal form written in a company name (« Garnier Bâtiment SAS » → « SAS »,
+    « S.A.R.L. Chauffe » → « SARL »), in capitals as the registers print it; None if there is none."""
+    m = _FORM_RE.search(name or "")
+    return m.group(1).replace(".", "") if m else None
+
+
 def siren_or_siret(value: str | None, *, label: str = "Le SIRET", required: bool = False) -> str:
     from stdnum.fr import siren, siret
 

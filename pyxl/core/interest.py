@@ -3,8 +3,9 @@
 Business client (art. L441-10 II, D441-5 C. com.): from the day after the due date, every day
 late bears the rate of the half-year that contains it — the contractual rate when one is set,
 else the ECB rate at 1 January / 1 July + 10 points — on the amount still owed including VAT
-that day; plus the 40 € fixed recovery indemnity once per invoice (never under a collective
-procedure). The 3 × legal-rate floor is shown beside the applied rate whenever it is higher
+that day; plus the 40 € fixed recovery indemnity once per invoice. Under a collective procedure,
+for a claim born before the opening judgment, the penalties stop on the judgment (L622-28 C. com.)
+and the 40 € is due only when the due date came before it (the procedure did not forbid paying then). The 3 × legal-rate floor is shown beside the applied rate whenever it is higher
 (for the default rate too: 2024), without choosing for the user; a contractual rate below it is
 reported as an anomaly, not corrected.
 
@@ -23,12 +24,15 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from pyxl.core.money import euros, to_cents
 
 INDEMNITY = Decimal("40")
+# A contractual rate written « 3 fois le taux d'intérêt légal » (README-taux, step 2): the floor
+# column of each day's half-year. A sentinel outside any real rate (rates are 0–100 %).
+THREE_TIMES_LEGAL = Decimal("-3")
 YEAR_DAYS = Decimal(365)
 ZERO = Decimal("0.00")
 ONE_DAY = dt.timedelta(days=1)
@@ -102,9 +106,12 @@ class Claim:
     amount: Decimal  # TTC of the invoice (what the client had to pay by `due`)
     business: bool
     movements: tuple[Movement, ...] = ()
-    contractual_rate: Decimal | None = None  # business only; None = ECB + 10 points
+    contractual_rate: Decimal | None = None  # business only; None = ECB + 10 points; THREE_TIMES_LEGAL
     notice_received: dt.date | None = None  # consumer: the day the formal notice was received
-    collective_procedure: bool = False
+    # opening judgment of a collective procedure, for a claim born BEFORE it (the service decides):
+    # it stops the penalties from its day (L622-28 C. com.; the judgment takes effect from the first
+    # hour of its day), and the 40 € is due only if the due date came before it
+    collective_since: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -193,8 +200,7 @@ def _late_days(claim: Claim, start: dt.date, as_of: dt.date) -> list[tuple[dt.da
 
 def compute(claim: Claim, tables: RateTables, as_of: dt.date) -> Interest:
     """Interest and indemnity of `claim` owed on `as_of` (payments after as_of are not known yet)."""
-    claim = Claim(claim.due, claim.amount, claim.business, tuple(m for m in claim.movements if m.day <= as_of),
-                  claim.contractual_rate, claim.notice_received, claim.collective_procedure)
+    claim = replace(claim, movements=tuple(m for m in claim.movements if m.day <= as_of))
     warnings: list[str] = []
     owed = owed_on(claim, as_of)
     # days late: to the day the invoice was settled, or to as_of while something is owed
@@ -213,16 +219,24 @@ def compute(claim: Claim, tables: RateTables, as_of: dt.date) -> Interest:
     spans: list[Span] = []
     held: list[HeldBack] = []
     floors_warned: set[str] = set()
-    for first, last, base in _late_days(claim, start, as_of):
+    stop = as_of if claim.collective_since is None else min(as_of, claim.collective_since - ONE_DAY)
+    for first, last, base in _late_days(claim, start, stop):
         half = half_year(first)
         days = (last - first).days + 1
         legal = tables.legal(half)
         floor: Decimal | None = None
         if claim.business:
             penalty = tables.penalty(half)
-            if claim.contractual_rate is not None:
+            three = legal.other * 3 if legal else None
+            if claim.contractual_rate == THREE_TIMES_LEGAL:
+                agreed = penalty.floor if penalty else three
+                if agreed is None:
+                    _hold(held, half, first, last, days)
+                    continue
+                rate, kind = agreed, "3 × taux légal (contractuel)"
+            elif claim.contractual_rate is not None:
                 rate, kind = claim.contractual_rate, "contractuel"
-                floor = penalty.floor if penalty else (legal.other * 3 if legal else None)
+                floor = penalty.floor if penalty else three
             elif penalty is None:
                 _hold(held, half, first, last, days)
                 continue
@@ -254,7 +268,8 @@ def compute(claim: Claim, tables: RateTables, as_of: dt.date) -> Interest:
                         f"{_day(h.start)} au {_day(h.end)} ({h.days} jour{'s' if h.days > 1 else ''}) ne sont pas "
                         f"comptés. Ajoutez la ligne dès la publication du taux : syc taux ajouter {h.half} …")
     interest = to_cents(sum((s.exact for s in spans), Decimal(0)))
-    indemnity = INDEMNITY if claim.business and days_late > 0 and not claim.collective_procedure else Decimal(0)
+    due_before_judgment = claim.collective_since is None or claim.due < claim.collective_since
+    indemnity = INDEMNITY if claim.business and days_late > 0 and due_before_judgment else Decimal(0)
     return Interest(tuple(spans), tuple(held), interest, indemnity, days_late, owed, tuple(warnings))
 
 

@@ -322,7 +322,8 @@ def _late_payment(params: Mapping[str, str]) -> list[str]:
     rate = _s(params.get("taux_penalites_contractuel"))
     clause = _s(params.get("clause_retard"))
     if rate:
-        text = (f"En cas de retard de paiement, pénalités exigibles de plein droit au taux de {rate} % l'an "
+        what = ("de trois fois le taux d'intérêt légal en vigueur" if rate.lower() == "3x" else f"de {rate} % l'an")
+        text = (f"En cas de retard de paiement, pénalités exigibles de plein droit au taux {what} "
                 "(art. L441-10 du Code de commerce).")
         return [text, INDEMNITY]
     if not clause or "BCE" not in clause:

@@ -6,7 +6,8 @@ Legal wording (see docs/conception-relances.md): a consumer's letter never menti
 recovery indemnity nor late-payment penalties (L111-8 CPCE; D441-5 C. com. applies only to a
 professional debtor); its interest is the legal rate from the day after the formal notice was
 received (art. 1231-6 C. civ.). A business letter states the L441-10 penalties and the 40 € per
-invoice (none under a collective procedure: such clients get no letter anyway).
+invoice (a claim born before a collective procedure gets no letter: it is declared; one born
+after the opening judgment follows the normal procedure, L622-17 C. com.).
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pyxl.core import fields
 from pyxl.core import interest as it
 from pyxl.core.issues import Issue, Severity
 from pyxl.core.money import euros
 from pyxl.documents import context as cx
 from pyxl.documents import jobs, names
-from pyxl.services import dunning
+from pyxl.services import dunning, dunning_rates
 from pyxl.services import salesdocs as sd
 from pyxl.workbook.filestore import FileStore
 
@@ -104,13 +106,17 @@ def letter_context(store: FileStore, step: str, cases: Sequence[dunning.Case], a
         paras.append(f"Sauf erreur ou omission de notre part, {fact} ci-dessous, arrivée{'s' if n > 1 else ''} à "
                      f"échéance, {'reste' if n == 1 else 'restent'} impayée{'s' if n > 1 else ''} à ce jour. Il s'agit "
                      "sans doute d'un oubli.")
-        end.append(f"Nous vous remercions de bien vouloir nous adresser votre règlement de {euros(a.owed)}{pay}, "
-                   "dans les huit jours suivant la réception de ce courrier.")
+        made_of = ""
+        if business and total != a.owed:
+            made_of = (f" (principal {euros(a.owed)}, pénalités de retard {euros(a.interest)} et indemnité "
+                       f"forfaitaire {euros(a.indemnity)} au {sd.day(as_of)})")
+        end.append(f"Nous vous remercions de bien vouloir nous adresser votre règlement de {euros(total)}{made_of}"
+                   f"{pay}, dans les huit jours suivant la réception de ce courrier.")
         if business:
             end.append("Nous vous rappelons que tout retard de paiement rend exigibles de plein droit, sans qu'un "
                        "rappel soit nécessaire, des pénalités de retard et une indemnité forfaitaire pour frais de "
-                       "recouvrement de 40 € par facture (art. L441-10 et D441-5 du Code de commerce) ; leur montant "
-                       f"au {sd.day(as_of)} figure ci-dessus.")
+                       "recouvrement de 40 € par facture (art. L441-10 et D441-5 du Code de commerce) : elles sont "
+                       "comprises dans cette somme.")
         end.append("Si votre règlement a croisé ce courrier, nous vous prions de ne pas en tenir compte.")
     elif step == "lrar":
         subject = f"Relance avant mise en demeure — {refs}"
@@ -135,9 +141,10 @@ def letter_context(store: FileStore, step: str, cases: Sequence[dunning.Case], a
         end.append(f"Par la présente, nous vous mettons en demeure de nous régler la somme de {euros(total)} dans un "
                    f"délai de huit jours à compter de la réception de ce courrier{pay}.")
         if business:
-            end.append("S'y ajoutent, jusqu'au paiement complet, les pénalités de retard au taux prévu par "
-                       "l'art. L441-10 du Code de commerce ; l'indemnité forfaitaire pour frais de recouvrement de "
-                       "40 € par facture (art. D441-5) est comprise dans la somme ci-dessus.")
+            end.append(f"Cette somme comprend les pénalités de retard arrêtées au {sd.day(as_of)} et l'indemnité "
+                       "forfaitaire pour frais de recouvrement de 40 € par facture (art. D441-5 du Code de commerce). "
+                       f"Les pénalités de retard continuent de courir après le {sd.day(as_of)} jusqu'au paiement "
+                       f"complet, {penalty_rate_text(store, as_of)} (art. L441-10 du Code de commerce).")
         else:
             end.append("La présente mise en demeure fait courir, à compter de sa réception, les intérêts au taux "
                        "légal sur la somme due (art. 1231-6 et 1344-1 du Code civil).")
@@ -159,19 +166,54 @@ def letter_context(store: FileStore, step: str, cases: Sequence[dunning.Case], a
     return ctx
 
 
+def penalty_rate_text(store: FileStore, as_of: dt.date) -> str:
+    """« au taux de 12,40 % l'an (taux BCE de 2,40 % + 10 points, …) »: the rate that applies from
+    as_of on, as the formal notice must name it."""
+    contractual = dunning.contractual_rate(store.parameters())
+    if contractual == it.THREE_TIMES_LEGAL:
+        return ("au taux contractuel de trois fois le taux d'intérêt légal de chaque semestre, prévu par nos "
+                "conditions générales")
+    if contractual is not None:
+        return f"au taux contractuel de {it.fmt_rate(contractual)} l'an prévu par nos conditions générales"
+    half = it.half_year(as_of)
+    row = dunning_rates.tables(store).penalty(half)
+    if row is None:
+        return "au taux BCE + 10 points du semestre de chaque jour de retard"
+    return (f"au taux de {it.fmt_rate(row.default)} l'an pour le semestre {half} (taux de la BCE de "
+            f"{it.fmt_rate(row.ecb)} + 10 points), puis au taux BCE + 10 points de chaque semestre suivant")
+
+
 # --------------------------------------------------------------------------- injonction de payer
 def court(client: Any) -> tuple[str, str, str]:
     """(court, form, why) by debtor (domain.md §8.4): a trader or craftsman → tribunal de commerce,
-    Cerfa 12946 (L721-3 C. com.: disputes between craftsmen, or craftsman and trader, since 2022);
-    consumers and other debtors → tribunal judiciaire, Cerfa 12948."""
-    if client["kind"] == "Professionnel" and client["category"] == "Commerçant-artisan":
-        return ("Tribunal de commerce", "Cerfa n° 12946 (requête en injonction de payer devant le tribunal de "
-                "commerce)", "Débiteur commerçant ou artisan : litige entre artisans ou entre artisan et commerçant, "
-                "de la compétence du tribunal de commerce (art. L721-3 du Code de commerce).")
+    Cerfa 12946 (L721-3 C. com.: disputes between craftsmen, or craftsman and trader, since 2022),
+    and so is a company commercial by its form (SARL, SAS, SASU, SA, SNC, EURL: L210-1 C. com.;
+    L721-3 2°) whatever its category says; consumers and other debtors → tribunal judiciaire,
+    Cerfa 12948."""
+    commercial = "Tribunal de commerce", "Cerfa n° 12946 (requête en injonction de payer devant le tribunal de commerce)"
+    if client["kind"] == "Professionnel":
+        form = fields.commercial_form(str(client["name"] or ""))
+        if form:
+            return (*commercial, f"Débiteur société commerciale par sa forme ({form}, art. L210-1 du Code de commerce) :"
+                                 " contestation relative à une société commerciale, de la compétence du tribunal de "
+                                 "commerce (art. L721-3 2° du Code de commerce).")
+        if client["category"] == "Commerçant-artisan":
+            return (*commercial, "Débiteur commerçant ou artisan : litige entre artisans ou entre artisan et commerçant, "
+                                 "de la compétence du tribunal de commerce (art. L721-3 du Code de commerce).")
     who = "particulier" if client["kind"] == "Particulier" else "professionnel non commerçant ni artisan"
     return ("Tribunal judiciaire", "Cerfa n° 12948 (requête en injonction de payer devant le tribunal judiciaire)",
             f"Débiteur {who} : créance civile, de la compétence du tribunal judiciaire. Si le client est en fait "
             "commerçant ou artisan, corrigez sa catégorie dans « Clients » (tribunal de commerce, Cerfa 12946).")
+
+
+def category_warning(client: Any) -> str:
+    """A business client whose category says « Autre » but whose name carries a commercial form."""
+    form = fields.commercial_form(str(client["name"] or "")) if client["kind"] == "Professionnel" else None
+    if form and client["category"] != "Commerçant-artisan":
+        return (f"Le client {client['code']} est classé « {client['category'] or 'sans catégorie'} » mais son nom porte "
+                f"la forme {form}, commerciale par sa forme (art. L210-1 du Code de commerce) : le tribunal de commerce "
+                "est retenu. Corrigez sa catégorie dans « Clients » (Commerçant-artisan) si la forme est exacte.")
+    return ""
 
 
 def payment_order_context(store: FileStore, cases: Sequence[dunning.Case], as_of: dt.date) -> dict[str, Any]:
@@ -204,7 +246,9 @@ def payment_order_context(store: FileStore, cases: Sequence[dunning.Case], as_of
         for r in c.history:
             steps.append({"date": sd.day(r["date"]), "facture": c.number,
                           "etape": STEP_NAMES.get(str(r["step"] or ""), "Note"), "poste": sd.day(r["posted_on"]),
-                          "recommande": str(r["lr_number"] or ""), "ar": sd.day(r["ack_on"]),
+                          "recommande": str(r["lr_number"] or ""),
+                          "ar": (f"pli non réclamé, revenu le {sd.day(r['ack_on'])}"
+                                 if r["outcome"] == "Pli non réclamé" and r["ack_on"] else sd.day(r["ack_on"])),
                           "resultat": str(r["outcome"] or "")})
     notes = [
         "Compétence territoriale : la requête se porte devant la juridiction du lieu où demeure le débiteur "
@@ -213,8 +257,9 @@ def payment_order_context(store: FileStore, cases: Sequence[dunning.Case], as_of
         "Après l'ordonnance : la faire signifier par un commissaire de justice dans les six mois ; le débiteur a un "
         "mois pour former opposition ; demandez ensuite la formule exécutoire dans le mois (art. 1411 à 1423 CPC).",
     ]
-    if total <= dunning.SMALL_CLAIMS_LIMIT:
-        notes.append(f"Créance de {euros(total)}, au plus 5 000 € : la procédure simplifiée de recouvrement des petites "
+    if a.owed + a.interest <= dunning.SMALL_CLAIMS_LIMIT:  # principal and interest, not the 40 € (R125-1 CPCE)
+        notes.append(f"Créance de {euros(a.owed + a.interest)} en principal et intérêts, au plus 5 000 € : la "
+                     "procédure simplifiée de recouvrement des petites "
                      "créances par un commissaire de justice est possible (art. L125-1 et R125-1 du Code des "
                      "procédures civiles d'exécution) ; le débiteur a un mois pour l'accepter, les frais restent "
                      "à la charge du créancier.")
@@ -228,7 +273,13 @@ def payment_order_context(store: FileStore, cases: Sequence[dunning.Case], as_of
                      "compter de la réception de la mise en demeure"
                      + (f" (reçue le {sd.day(min(received))})" if received else " — date de réception non notée : "
                         "aucun intérêt n'est chiffré") + " ; aucun frais de recouvrement à sa charge (art. L111-8 CPCE). "
-                     "Prescription de deux ans à compter de l'échéance (art. L218-2 du Code de la consommation).")
+                     "Prescription de deux ans à compter de la fin des travaux (art. L218-2 du Code de la "
+                     "consommation ; Cass. 1re civ. 19/05/2021 n° 20-12.520), repartie à chaque règlement partiel, "
+                     "promesse ou échéancier, qui reconnaît la dette (art. 2240 du Code civil)"
+                     + (f" : prescription le {sd.day(min(ps))}." if (ps := [c.prescription for c in cases
+                                                                            if c.prescription]) else "."))
+    if warning := category_warning(client):
+        notes.append(warning)
     notes += a.rate_warnings
     notes += [x for c in cases for x in c.alarms]
     pieces = ["Les factures " + ", ".join(c.number for c in cases) + " (copies)",
@@ -260,9 +311,8 @@ def plan(store: FileStore, book: Path, ses: dunning.Session) -> Batch:
     params = store.parameters()
     folder = names.folder(book.parent, params.get("dossier_documents") or "Documents", ses.as_of.year, "Relances")
     groups: dict[tuple[str, str], list[dunning.Case]] = {}
-    for c in [*ses.letters, *ses.files]:
-        assert c.next_level is not None
-        groups.setdefault((c.client_code, c.next_level.step), []).append(c)
+    for c, level in ses.documents():
+        groups.setdefault((c.client_code, level.step), []).append(c)
     order = {s: i for i, s in enumerate(("lettre", "lrar", "mise-en-demeure", "injonction"))}
     for (code, step), cases in sorted(groups.items(), key=lambda kv: (order[kv[0][1]], kv[0][0])):
         previous = {s: min((c.done[s].posted_on or c.done[s].first for c in cases if s in c.done), default=None)

@@ -240,10 +240,10 @@ def dunning_text(store: Any, as_of: dt.date) -> str:
         lines.append(f"  {dunning.what_to_say(cs, as_of)}")
     if len(calls) > 12:
         lines.append(f"… et {len(calls) - 12} autres clients (syc relances).")
-    due = [*ses.letters, *ses.files]
+    due = ses.documents()
     lines.append(f"Lettres et dossiers dus : {len(due)}" + (" — syc relances executer les produit." if due else "."))
-    for c in due[:10]:
-        lines.append(f"• {c.number} {c.client_code} — {c.next_level.label if c.next_level else ''}")
+    for c, level in due[:10]:
+        lines.append(f"• {c.number} {c.client_code} — {level.label}")
     alarms = [a for c in ses.cases for a in c.alarms]
     if alarms:
         lines.append(f"Alarmes ({len(alarms)}) :")
@@ -263,7 +263,7 @@ def note_call(store: Any, invoice: str, outcome: str, detail: str, note: str, as
         promise = fields.date(detail, label="La date promise")
     elif key.startswith("echeancier") or key.startswith("échéancier"):
         plan = detail
-    dispute = note if key == "litige" else ""
+    dispute = note if key == "litige" else None
     return reminders.note(store, invoice, as_of, call=outcome, promise=promise, plan=plan, dispute=dispute,
                           notes="" if dispute else note)
 

@@ -69,8 +69,13 @@ def _validate(c: Collector, values: dict[str, Any]) -> dict[str, Any]:
                                                                        siren=out.get("siret") or ""))
     out["category"] = c.check("client.category", lambda: fields.choice(
         values.get("category"), CLIENT_CATEGORIES, label="La catégorie", aliases=CATEGORY_ALIASES))
+    form = fields.commercial_form(out.get("name")) if is_business else None
     if is_business and not out["category"]:
-        out["category"] = "Autre"
+        out["category"] = "Commerçant-artisan" if form else "Autre"
+    elif form and out["category"] == "Autre":
+        c.warn("client.category.form", f"la catégorie « Autre » contredit la forme {form} du nom, commerciale par sa "
+                                       "forme (art. L210-1 du Code de commerce) : un litige irait devant le tribunal "
+                                       "de commerce. Choisissez --categorie commercant-artisan si la forme est exacte.")
     if not is_business and out.get("category"):
         c.error("client.category", "la catégorie (commerçant-artisan / autre) ne concerne que les professionnels : "
                                    "videz-la (--categorie \"\").")

@@ -1,19 +1,24 @@
 """Getting paid: where each overdue invoice stands in the reminder procedure, on `as_of`.
 
-The procedure is the « Niveaux de relance » table, step by step (call, simple letter, registered
-letter, formal notice, payment-order file). A step is due when its delay has passed AND the
-previous step was done AND the deadline that step gave the client has run out, counted from the
-date recorded for it (posted, acknowledgement of receipt), never from the day its PDF was made.
-An unanswered call counts as done once logged.
+The procedure is the « Niveaux de relance » table, level by level (1: call and simple letter,
+2: registered letter, 3: formal notice, 4: payment-order file). A step is due when its delay has
+passed AND, from level 2 on, the last step of the previous level (the letter, not the call) was
+done AND the deadline it gave the client has run out, counted from the date recorded for it
+(posted, acknowledgement of receipt), never from the day its PDF was made. The steps of one
+level do not wait for each other: the letter goes out even when no call could be logged. An
+unanswered call counts as done once logged.
 
 An invoice leaves the process as soon as nothing is owed on it (paid, or credited). A stopped
 invoice or client gets nothing: dispute, promise of payment until its date, payment plan kept,
-blocked client, collective procedure (the claim is declared instead; no 40 €).
+blocked client, collective procedure for a claim born before the opening judgment (the claim is
+declared instead, penalties stopped at the judgment; a claim born after it follows the normal
+procedure, L622-17 C. com., with an alarm to inform the administrator).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -29,7 +34,7 @@ from pyxl.workbook.schema import DUNNING_STEPS
 
 ZERO = Decimal("0.00")
 DAY = dt.timedelta(days=1)
-PRESCRIPTION_YEARS = {True: 5, False: 2}  # business: L110-4 C. com. ; consumer: L218-2 C. conso
+PRESCRIPTION_YEARS = {True: 5, False: 2}  # business: L110-4 C. com. ; consumer: L218-2 C. conso (prescription_start)
 PRESCRIPTION_WARNING_DAYS = 90
 SMALL_CLAIMS_LIMIT = Decimal(5000)  # procédure simplifiée de recouvrement des petites créances (L125-1 CPCE)
 
@@ -112,6 +117,8 @@ class Case:
     stop: str = ""  # why the invoice is out of the process, in French
     alarms: list[str] = field(default_factory=list)
     last_call: str = ""
+    due_steps: list[Level] = field(default_factory=list)  # every step due on as_of (the call and the letter…)
+    prescription: dt.date | None = None  # the day the claim is time-barred
 
     @property
     def number(self) -> str:
@@ -134,22 +141,26 @@ class Session:
     warnings: list[str]
 
     def due(self, step: str) -> list[Case]:
-        return [c for c in self.cases if c.due and not c.stop and c.next_level is not None
-                and c.next_level.step == step]
+        return [c for c in self.cases if not c.stop and any(lv.step == step for lv in c.due_steps)]
 
     @property
     def calls(self) -> list[Case]:
-        """Invoices to call about: the call step is due, or a promise was not kept."""
-        return [c for c in self.cases if not c.stop and ((c.due and c.next_level is not None and c.next_level.step
-                                                          == "appel") or any("promesse" in a for a in c.alarms))]
+        """Invoices to call about: the call step is due (until it is logged), or a promise was not kept."""
+        return [c for c in self.cases if not c.stop and (any(lv.step == "appel" for lv in c.due_steps)
+                                                          or any("promesse" in a for a in c.alarms))]
 
     @property
     def letters(self) -> list[Case]:
-        return [c for c in self.cases if c.due and not c.stop and c.next_level is not None and c.next_level.is_letter]
+        return [c for c in self.cases if not c.stop and any(lv.is_letter for lv in c.due_steps)]
 
     @property
     def files(self) -> list[Case]:
         return self.due("injonction")
+
+    def documents(self) -> list[tuple[Case, Level]]:
+        """Every letter and payment-order file due: (case, step), letters first."""
+        out = [(c, lv) for c in self.cases if not c.stop for lv in c.due_steps if lv.is_letter]
+        return out + [(c, lv) for c in self.files for lv in c.due_steps if lv.step == "injonction"]
 
 
 # --------------------------------------------------------------------------- reading
@@ -157,13 +168,27 @@ def _dec(v: Any) -> Decimal:
     return v if isinstance(v, Decimal) else Decimal(str(v or 0))
 
 
-def movements(store: FileStore, numbers: set[str]) -> dict[str, list[it.Movement]]:
-    """Payments (cancellations are negative rows) and issued credit notes, per invoice number."""
+def payments(store: FileStore, numbers: set[str], as_of: dt.date | None = None) -> list[Row]:
+    """The payment rows of these invoices that count: a payment reversed by an opposite row
+    (`cancels` = its id) is left out with its reversal, unless the reversal is dated after `as_of`
+    (not known yet); a negative row that reverses nothing (a real refund) stays."""
+    rows = [p for p in store.rows("tReglements") if str(p["invoice"] or "") in numbers and isinstance(p["date"], dt.date)]
+    ids = {str(p["id"]) for p in rows}
+    reversed_ids = {str(p["cancels"]) for p in rows if p["cancels"] and str(p["cancels"]) in ids
+                    and (as_of is None or p["date"] <= as_of)}
+    return [p for p in rows if str(p["id"]) not in reversed_ids and not (p["cancels"] and str(p["cancels"]) in ids)]
+
+
+def movements(store: FileStore, numbers: set[str], as_of: dt.date | None = None) -> dict[str, list[it.Movement]]:
+    """Payments and issued credit notes, per invoice number.
+
+    A payment reversed by an opposite row (`cancels` = its id: bounced cheque, payment recorded by
+    mistake) never paid the debt (art. 1342 C. civ.): the pair is dropped, so the penalties run as
+    if it had never happened. A reversal dated after `as_of` is not known yet: the payment counts.
+    A negative row that reverses nothing is a real refund and stays a dated movement."""
     out: dict[str, list[it.Movement]] = {n: [] for n in numbers}
-    for p in store.rows("tReglements"):
-        n = str(p["invoice"] or "")
-        if n in out and isinstance(p["date"], dt.date):
-            out[n].append(it.Movement(p["date"], _dec(p["amount"])))
+    for p in payments(store, numbers, as_of):
+        out[str(p["invoice"])].append(it.Movement(p["date"], _dec(p["amount"])))
     for c in store.rows("tFactures"):
         n = str(c["origin"] or "")
         if n in out and c["doc_type"] == wf.T_CREDIT and c["status"] != wf.I_DRAFT and isinstance(c["date"], dt.date):
@@ -171,14 +196,44 @@ def movements(store: FileStore, numbers: set[str]) -> dict[str, list[it.Movement
     return out
 
 
-def contractual_rate(params: dict[str, str]) -> Decimal | None:
-    text = (params.get("taux_penalites_contractuel") or "").strip().replace(",", ".").removesuffix("%").strip()
-    if not text:
-        return None
+THREE_TIMES_RE = re.compile(r"^3\s*(x|×|fois)(\s+le)?(\s+taux)?(\s+d'int[ée]r[êe]t)?(\s+l[ée]gal)?$", re.IGNORECASE)
+
+
+def read_contractual_rate(text: str | None) -> tuple[Decimal | None, str]:
+    """The parameter « Taux contractuel des pénalités »: (rate, warning). Empty: (None, "") = ECB +
+    10 points. « 3x », « 3 fois le taux légal »: interest.THREE_TIMES_LEGAL. A percentage: itself.
+    Anything else (typed straight into the sheet): None with a French warning — never silent."""
+    raw = (text or "").strip()
+    if not raw:
+        return None, ""
+    if THREE_TIMES_RE.match(raw.replace("’", "'")):
+        return it.THREE_TIMES_LEGAL, ""
     try:
-        return Decimal(text)
+        value = Decimal(raw.replace(",", ".").removesuffix("%").strip())
     except ArithmeticError:
-        return None
+        value = None
+    if value is None or not value.is_finite() or not Decimal(0) <= value <= Decimal(100):
+        return None, (f"Le paramètre « Taux contractuel des pénalités » vaut « {raw} », illisible : le taux BCE + 10 "
+                      "points est appliqué. Corrigez-le (ex. 12,5 ou 3x pour trois fois le taux d'intérêt légal) : "
+                      "syc parametres modifier taux_penalites_contractuel …")
+    return value, ""
+
+
+def contractual_rate(params: dict[str, str]) -> Decimal | None:
+    return read_contractual_rate(params.get("taux_penalites_contractuel"))[0]
+
+
+def latest_plans(store: FileStore) -> dict[str, list[Row]]:
+    """The instalments of the LATEST payment plan of each invoice (the one whose rows come last):
+    an earlier plan, broken and replaced, must not add its instalments to the total expected."""
+    by_plan: dict[tuple[str, str], list[Row]] = {}
+    latest: dict[str, tuple[int, str]] = {}
+    for p in store.rows("tEcheanciers"):
+        invoice, plan = str(p["invoice"] or ""), str(p["plan"] or "")
+        by_plan.setdefault((invoice, plan), []).append(p)
+        if p.row >= latest.get(invoice, (-1, ""))[0]:
+            latest[invoice] = (p.row, plan)
+    return {invoice: by_plan[(invoice, plan)] for invoice, (_, plan) in latest.items()}
 
 
 def _history(store: FileStore) -> dict[str, list[Row]]:
@@ -209,13 +264,28 @@ def _steps_done(rows: Iterable[Row]) -> dict[str, StepDone]:
 
 
 def overdue_invoices(store: FileStore, as_of: dt.date) -> list[Row]:
-    """Issued invoices and deposit invoices past their due date with something still owed."""
+    """Issued invoices and deposit invoices past their due date on `as_of` that may still have been
+    owed that day: open today, or settled by a payment or credit note dated after `as_of` (a session
+    in the past must see them; the session then rebuilds the balance at `as_of` from the dated
+    movements and drops those settled by then)."""
+    settled_after: set[str] = set()
+    for p in store.rows("tReglements"):
+        if isinstance(p["date"], dt.date) and p["date"] > as_of:
+            settled_after.add(str(p["invoice"] or ""))
+    for c in store.rows("tFactures"):
+        if c["doc_type"] == wf.T_CREDIT and isinstance(c["date"], dt.date) and c["date"] > as_of:
+            settled_after.add(str(c["origin"] or ""))
     out = []
     for r in store.rows("tFactures"):
-        if r["doc_type"] == wf.T_CREDIT or r["status"] not in (wf.I_ISSUED, wf.I_PARTIAL):
+        if r["doc_type"] == wf.T_CREDIT or r["status"] not in (wf.I_ISSUED, wf.I_PARTIAL, wf.I_PAID, wf.I_CREDITED):
             continue
         due = r["due_date"]
-        if isinstance(due, dt.date) and due < as_of and _dec(r["total_ttc"]) - _dec(r["paid"]) - _dec(r["credited"]) > 0:
+        if not isinstance(due, dt.date) or due >= as_of:
+            continue
+        if isinstance(r["date"], dt.date) and r["date"] > as_of:
+            continue  # not issued yet on as_of
+        open_today = _dec(r["total_ttc"]) - _dec(r["paid"]) - _dec(r["credited"]) > 0
+        if open_today or str(r["number"]) in settled_after:
             out.append(r)
     return out
 
@@ -227,15 +297,18 @@ def session(store: FileStore, as_of: dt.date, *, clients: set[str] | None = None
     lv = levels(store)
     tables = dunning_rates.tables(store)
     params = store.parameters()
-    rate = contractual_rate(params)
+    rate, rate_warning = read_contractual_rate(params.get("taux_penalites_contractuel"))
     invoices = [r for r in overdue_invoices(store, as_of) if clients is None or str(r["client"]) in clients]
     by_code = {str(c["code"]): c for c in store.rows("tClients")}
-    moves = movements(store, {str(r["number"]) for r in invoices})
+    numbers = {str(r["number"]) for r in invoices}
+    moves = movements(store, numbers, as_of)
+    paid_on: dict[str, list[dt.date]] = {}
+    for p in payments(store, numbers, as_of):
+        if _dec(p["amount"]) > 0 and p["date"] <= as_of:
+            paid_on.setdefault(str(p["invoice"]), []).append(p["date"])
     hist = _history(store)
-    plans: dict[str, list[Row]] = {}
-    for p in store.rows("tEcheanciers"):
-        plans.setdefault(str(p["invoice"] or ""), []).append(p)
-    warnings: list[str] = []
+    plans = latest_plans(store)
+    warnings: list[str] = [rate_warning] if rate_warning else []
     if not lv:
         warnings.append("La feuille « Niveaux de relance » est vide : aucune relance n'est proposée. "
                         "Rétablissez la procédure (voir le guide, « Relances et impayés »).")
@@ -254,7 +327,7 @@ def session(store: FileStore, as_of: dt.date, *, clients: set[str] | None = None
                          movements=tuple(moves.get(str(inv["number"]), ())),
                          contractual_rate=rate if business else None,
                          notice_received=med.ack_on if med else None,
-                         collective_procedure=isinstance(client["collective_since"], dt.date))
+                         collective_since=judgment if (judgment := opening_judgment(inv, client)) else None)
         res = it.compute(claim, tables, as_of)
         if not business and med is None:  # the formal notice is not due yet: nothing to ask for
             res = replace(res, warnings=tuple(w for w in res.warnings if "mise en demeure" not in w))
@@ -263,7 +336,7 @@ def session(store: FileStore, as_of: dt.date, *, clients: set[str] | None = None
             continue  # settled by a payment or a credit note dated on or before as_of
         _place(case, lv, as_of)
         _stops(case, plans.get(case.number, []), as_of)
-        _prescription(case, as_of)
+        _prescription(case, as_of, paid_on.get(case.number, []))
         calls = [r for r in rows if r["step"] == "appel"]
         if calls:
             last = calls[-1]
@@ -273,44 +346,94 @@ def session(store: FileStore, as_of: dt.date, *, clients: set[str] | None = None
 
 
 def _place(case: Case, lv: Sequence[Level], as_of: dt.date) -> None:
-    """The next step of the case, and whether it is due on `as_of`."""
-    prev: Level | None = None
+    """The steps of the case due on `as_of`, and the next one.
+
+    Only a change of level gates: the steps of one level (the call and the simple letter) each run
+    on their own delay, from the due date or from the end of the previous level, whether or not
+    the others are done. Level L+1 waits for the LAST step of level L (the letter, not the call):
+    done, its reference date recorded, and the deadline it gave the client run out. A step not
+    done stays due until it is (the call stays on the call list until it is logged)."""
+    by_level: dict[int, list[Level]] = {}
     for level in lv:
-        if level.step in case.done:
-            prev = level
-            continue
-        case.next_level = level
-        if prev is None:
-            start = case.due_date + dt.timedelta(days=level.days)
-            case.due = as_of >= start
-            if not case.due:
-                case.waiting = f"{level.label} à partir du {sd.day(start)}"
-            return
-        done = case.done[prev.step]
-        ref, missing = done.reference_date(prev)
-        if ref is None:
-            case.waiting = (f"{prev.label} faite le {sd.day(done.first)} : notez {missing} "
-                            f"(syc relances noter {case.number} --etape {prev.step} …)")
-            return
-        deadline_end = ref + dt.timedelta(days=prev.deadline)
-        start = case.due_date + dt.timedelta(days=level.days) if level.from_due else ref + dt.timedelta(days=level.days)
-        start = max(start, deadline_end + DAY)
-        case.due = as_of >= start
-        if not case.due:
-            case.waiting = f"{level.label} à partir du {sd.day(start)}"
-        return
-    case.next_level = None
-    case.waiting = "toutes les étapes sont faites"
+        by_level.setdefault(level.level, []).append(level)
+    numbers = sorted(by_level)
+    pending: list[tuple[Level, dt.date | None, str]] = []  # (step, first day due or None, what to record)
+    for i, number in enumerate(numbers):
+        gate = by_level[numbers[i - 1]][-1] if i else None
+        for level in by_level[number]:
+            if level.step in case.done:
+                continue
+            if gate is None:
+                pending.append((level, case.due_date + dt.timedelta(days=level.days), ""))
+                continue
+            done = case.done.get(gate.step)
+            if done is None:
+                continue  # the previous level is not over: this one is not reached yet
+            ref, missing = done.reference_date(gate)
+            if ref is None:
+                pending.append((level, None, f"{gate.label} faite le {sd.day(done.first)} : notez {missing} "
+                                             f"(syc relances noter {case.number} --etape {gate.step} …)"))
+                continue
+            start = case.due_date + dt.timedelta(days=level.days) if level.from_due else ref + dt.timedelta(days=level.days)
+            pending.append((level, max(start, ref + dt.timedelta(days=gate.deadline) + DAY), ""))
+    case.due_steps = [lv_ for lv_, day, _ in pending if day is not None and as_of >= day]
+    later = [(lv_, day, what) for lv_, day, what in pending if day is None or as_of < day]
+    if later:
+        first, day, what = later[0]
+        case.waiting = what or f"{first.label} à partir du {sd.day(day)}"
+    if case.due_steps:
+        case.next_level, case.due = case.due_steps[0], True
+    elif later:
+        case.next_level = later[0][0]
+    else:
+        case.next_level = None
+        case.waiting = "toutes les étapes sont faites"
+
+
+def claim_born(invoice: Row) -> dt.date | None:
+    """The day the claim was born: the works were done (date of completion), else the invoice date."""
+    for d in (invoice["service_date"], invoice["date"]):
+        if isinstance(d, dt.date):
+            return d
+    return None
+
+
+def opening_judgment(invoice: Row, client: Row) -> dt.date | None:
+    """The opening judgment of the client's collective procedure when the claim was born BEFORE it
+    (to be declared, penalties stopped at the judgment: L622-24, L622-28 C. com.); None when there
+    is none or the claim was born on or after it (paid at its due date: L622-17 C. com.)."""
+    since = client["collective_since"]
+    born = claim_born(invoice)
+    if isinstance(since, dt.date) and (born is None or born < since):
+        return since
+    return None
 
 
 def _stops(case: Case, plan: list[Row], as_of: dt.date) -> None:
     client = case.client
-    if isinstance(client["collective_since"], dt.date):
-        case.stop = f"procédure collective depuis le {sd.day(client['collective_since'])}"
-        case.alarms.append(f"{case.number} : client en procédure collective — ne relancez pas ; déclarez la créance "
-                           f"({euros(case.owed)}, sans indemnité de 40 €) au mandataire judiciaire dans les deux mois "
-                           "de la publication du jugement au BODACC.")
+    since = client["collective_since"]
+    if isinstance(since, dt.date) and opening_judgment(case.invoice, client):
+        case.stop = f"procédure collective depuis le {sd.day(since)}"
+        res = case.interest
+        declared = case.owed + res.interest + res.indemnity
+        parts = [f"principal {euros(case.owed)}"]
+        if res.interest:
+            parts.append(f"pénalités arrêtées au jugement {euros(res.interest)} (art. L622-28 du Code de commerce)")
+        else:
+            parts.append("aucune pénalité : le jugement en arrête le cours (art. L622-28 du Code de commerce)")
+        parts.append(f"indemnité forfaitaire {euros(res.indemnity)}" if res.indemnity else
+                     "sans indemnité de 40 € (échéance postérieure au jugement)")
+        case.alarms.append(f"{case.number} : client en procédure collective depuis le {sd.day(since)}, créance née "
+                           f"avant le jugement — ne relancez pas ; déclarez la créance de {euros(declared)} ("
+                           + ", ".join(parts) + ") au mandataire judiciaire dans les deux mois de la publication "
+                           "du jugement au BODACC (art. L622-24 et R622-24 du Code de commerce).")
         return
+    if isinstance(since, dt.date):  # born on or after the judgment: paid at its due date, normal procedure
+        case.alarms.append(f"{case.number} : client en procédure collective depuis le {sd.day(since)} ; créance née "
+                           "après le jugement, payable à son échéance (art. L622-17 du Code de commerce) : la "
+                           "procédure de relance suit son cours. Informez de l'impayé l'administrateur judiciaire "
+                           "(à défaut le mandataire judiciaire), au plus tard un an après la fin de la période "
+                           "d'observation, pour garder son privilège (art. L622-17 IV).")
     if sd.yes(client["dunning_blocked"]):
         case.stop = "relances bloquées pour ce client"
         return
@@ -352,15 +475,44 @@ def _stops(case: Case, plan: list[Row], as_of: dt.date) -> None:
                            f"l'échéancier {missed['plan']} non réglée — la procédure de relance reprend.")
 
 
-def _prescription(case: Case, as_of: dt.date) -> None:
+ACKNOWLEDGING_OUTCOMES = ("Promesse de paiement", "Échéancier accordé")
+
+
+def prescription_start(case: Case, paid_on: Sequence[dt.date]) -> tuple[dt.date, str]:
+    """The day the prescription runs from, and why (in French).
+
+    Consumer (L218-2 C. conso): from the end of the works or service, not the due date (Cass. 1re
+    civ. 19/05/2021 n° 20-12.520; Cass. 3e civ. 01/03/2023 n° 21-23.176): the date of completion
+    when recorded, else the invoice date, never later than the due date. Business (L110-4 C. com.):
+    from the due date. Either way a partial payment, a promise or a payment plan acknowledges the
+    debt and starts the period again (art. 2240 C. civ.): the latest of them wins."""
+    inv = case.invoice
+    if case.business:
+        start, why = case.due_date, "l'échéance"
+    else:
+        candidates = [d for d in (inv["service_date"], inv["date"], case.due_date) if isinstance(d, dt.date)]
+        start = min(candidates)
+        why = ("la fin des travaux" if start == inv["service_date"] else
+               "la facture (fin des travaux non notée)" if start == inv["date"] else "l'échéance")
+    acks = [(d, "le règlement partiel du") for d in paid_on]
+    acks += [(r["date"], "la promesse du" if r["outcome"] == "Promesse de paiement" else "l'échéancier accordé le")
+             for r in case.history if r["outcome"] in ACKNOWLEDGING_OUTCOMES and isinstance(r["date"], dt.date)]
+    for day, what in sorted(acks):
+        if day > start:
+            start, why = day, f"{what} {sd.day(day)}, qui reconnaît la dette (art. 2240 du Code civil)"
+    return start, why
+
+
+def _prescription(case: Case, as_of: dt.date, paid_on: Sequence[dt.date]) -> None:
     years = PRESCRIPTION_YEARS[case.business]
-    due = case.due_date
+    start, why = prescription_start(case, paid_on)
     try:
-        limit = due.replace(year=due.year + years)
+        limit = start.replace(year=start.year + years)
     except ValueError:  # 29 February
-        limit = due.replace(year=due.year + years, day=28)
-    who = "professionnel : 5 ans, art. L110-4 du Code de commerce" if case.business else \
-        "particulier : 2 ans, art. L218-2 du Code de la consommation"
+        limit = start.replace(year=start.year + years, day=28)
+    case.prescription = limit
+    who = ("professionnel : 5 ans, art. L110-4 du Code de commerce" if case.business else
+           "particulier : 2 ans, art. L218-2 du Code de la consommation") + f", à compter de {why}"
     if as_of >= limit:
         case.alarms.append(f"{case.number} : créance prescrite depuis le {sd.day(limit)} ({who}) ; elle ne peut plus "
                            "être réclamée en justice.")
@@ -391,6 +543,7 @@ def case_json(c: Case, as_of: dt.date) -> dict[str, Any]:
             "telephone": str(c.client["phone"] or ""), "echeance": c.due_date, "jours_retard": (as_of - c.due_date).days,
             "reste_du": c.owed, "interets": c.interest.interest, "indemnite": c.interest.indemnity,
             "etape": c.next_level.step if c.next_level else "", "due": c.due and not c.stop,
+            "etapes_dues": [] if c.stop else [lv.step for lv in c.due_steps],
             "attente": c.waiting, "arret": c.stop, "alarmes": list(c.alarms), "dernier_appel": c.last_call,
             "avertissements_taux": list(c.interest.warnings)}
 

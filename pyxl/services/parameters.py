@@ -13,9 +13,15 @@ from pyxl.workbook.schema import SCHEMA, Parameter
 
 
 def _rate(value: str) -> str:
+    """A percentage (« 12,5 »), or « 3x » = three times the legal interest rate of each half-year
+    (README-taux step 2)."""
+    from pyxl.services.dunning import THREE_TIMES_RE
+
     v = value.strip().removesuffix("%").strip()
     if not v:
         return ""
+    if THREE_TIMES_RE.match(v.replace("’", "'")):
+        return "3x"
     try:
         d = parse_decimal(v, max_places=2)
     except AmountError as exc:

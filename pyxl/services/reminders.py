@@ -6,6 +6,7 @@ produced by `syc relances executer`."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -24,6 +25,9 @@ CALL_RESULTS = {
     "litige": "Litige", "echeancier": "Échéancier accordé", "mauvais-numero": "Mauvais numéro", "fait": "Fait",
     "autre": "Autre",
 }
+# Instalments are separated by « ; », or by a « , » followed by a date: the comma is also the decimal
+# comma of the amounts (« 2026-12-15:500,2027-01-15:480,50 »).
+PLAN_SEPARATOR = re.compile(r"[;,]\s*(?=\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4})|;")
 STEP_ALIASES = {"recommande": "lrar", "lettre-recommandee": "lrar", "med": "mise-en-demeure",
                 "mise_en_demeure": "mise-en-demeure", "ip": "injonction", "injonction-de-payer": "injonction"}
 
@@ -86,14 +90,15 @@ def _base_row(c: dunning.Case, as_of: dt.date) -> dict[str, Any]:
 
 def _plan_spec(text: str, where: str, owed: Decimal, as_of: dt.date) -> list[tuple[dt.date, Decimal]]:
     out = []
-    for part in [p for p in text.replace(";", ",").split(",") if p.strip()]:
+    for part in [p for p in PLAN_SEPARATOR.split(text or "") if p.strip()]:
         day_text, _, amount_text = part.strip().partition(":")
         try:
             day = fields.date(day_text, label="La date de l'échéance")
             amount = money.parse_decimal(amount_text, max_places=2)
         except (fields.FieldError, money.AmountError) as exc:
             raise sd.refuse("relance.echeancier", where, f"échéance « {part.strip()} » illisible ({exc}) : écrivez "
-                                                         "DATE:MONTANT, séparées par des virgules, ex. "
+                                                         "DATE:MONTANT, séparées par des virgules (ou des "
+                                                         "points-virgules, entre guillemets), ex. "
                                                          "2026-12-15:500,2027-01-15:480,50.") from None
         if amount <= 0 or day < as_of:
             raise sd.refuse("relance.echeancier", where, f"échéance « {part.strip()} » : montant positif et date à "
@@ -110,12 +115,15 @@ def _plan_spec(text: str, where: str, owed: Decimal, as_of: dt.date) -> list[tup
 
 def note(store: FileStore, target: str, as_of: dt.date, *, call: str = "", step: str = "",
          posted: dt.date | None = None, lr_number: str = "", ack: dt.date | None = None,
-         unclaimed: dt.date | None = None, promise: dt.date | None = None, dispute: str = "",
+         unclaimed: dt.date | None = None, promise: dt.date | None = None, dispute: str | None = None,
          dispute_settled: bool = False, plan: str = "", notes: str = "") -> Result:
     """`syc relances noter`: record one outside step or one call outcome."""
     where, cases, _ = _targets(store, target, as_of)
     notes = fields.text(notes, label="La remarque", max_len=2000)
-    dispute = fields.text(dispute, label="Le motif du litige", max_len=2000)
+    if dispute is not None and not dispute.strip():  # --litige "" : the reason is what makes it a dispute
+        raise sd.refuse("relance.litige", where, "précisez le motif du litige : --litige « radiateur toujours "
+                                                 "froid » (texte non vide).")
+    dispute = fields.text(dispute or "", label="Le motif du litige", max_len=2000)
     lr_number = fields.text(lr_number, label="Le n° de recommandé", max_len=40)
     res = Result()
     ids = Ids(store, res.changes, as_of.year)
@@ -145,7 +153,7 @@ def note(store: FileStore, target: str, as_of: dt.date, *, call: str = "", step:
         if outcome == "Promesse de paiement" and promise is None:
             raise sd.refuse("relance.promesse", where, "une promesse se note avec sa date : --promesse AAAA-MM-JJ.")
         if outcome == "Échéancier accordé" and not plan:
-            raise sd.refuse("relance.echeancier", where, "précisez les échéances : --echeancier 2026-12-15:500,….")
+            raise sd.refuse("relance.echeancier", where, "précisez les échéances : --echeancier 2026-12-15:500,2027-01-15:480,50.")
         if outcome == "Litige" and not (dispute or notes):
             raise sd.refuse("relance.litige", where, "précisez le motif du litige : --litige « … ».")
     elif promise is not None:
@@ -160,8 +168,18 @@ def note(store: FileStore, target: str, as_of: dt.date, *, call: str = "", step:
         if len(cases) != 1:
             raise sd.refuse("relance.echeancier", where, "un échéancier se note facture par facture : donnez le numéro "
                                                          "de la facture.")
+        current = dunning.latest_plans(store).get(cases[0].number)
+        if current and cases[0].stop.startswith("échéancier"):
+            raise sd.refuse("relance.echeancier", where, f"la facture a déjà l'échéancier {current[0]['plan']}, en "
+                                                         "cours et respecté : il reste la règle. Un nouvel échéancier "
+                                                         "ne se note que s'il n'est plus respecté (échéance manquée).")
         instalments = _plan_spec(plan, where, cases[0].owed, as_of)
-        plan_id = f"ECH-{cases[0].number}-{as_of:%Y%m%d}"
+        taken = {str(r["plan"] or "") for r in store.rows("tEcheanciers")}
+        plan_id = base_id = f"ECH-{cases[0].number}-{as_of:%Y%m%d}"
+        n = 1
+        while plan_id in taken:
+            n += 1
+            plan_id = f"{base_id}-{n}"
         for day, amount in instalments:
             res.changes.append("tEcheanciers", {"plan": plan_id, "invoice": cases[0].number,
                                                 "client": cases[0].client_code, "due": day, "amount": amount})
