@@ -52,4 +52,9 @@ step syc reglement saisir --facture "$FACTURE" --montant 1500 --mode cheque --re
 step syc facture voir "$FACTURE" --au 2026-05-21
 step syc verifier
 step syc rapport --au 2026-05-21 --sortie "$(dirname "$SYC_BOOK")/rapport"
+
+# 3. five weeks later, the Friday reminder session: who to call, then every letter due in one batch
+step syc relances --au 2026-06-26
+step syc relances executer --au 2026-06-26
+step syc verifier
 printf '\nClasseur de démonstration : %s\n' "$SYC_BOOK"
