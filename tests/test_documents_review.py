@@ -122,3 +122,15 @@ def test_a_marketing_letter_carries_the_right_to_object(chain: dict[str, Any], b
 
     assert all("vous opposer, sans frais" in t for t in letters(True))
     assert not any("vous opposer, sans frais" in t for t in letters(False))
+
+
+def test_the_pdf_is_titled_with_the_document_and_the_firm(chain: dict[str, Any], book: Path, tmp_path: Path) -> None:  # noqa: F811
+    import zipfile
+
+    from pyxl.documents import render
+
+    store = FileStore(book)
+    planned = jobs.plan(store, book, "facture", chain["inv2"], DAY)
+    out = render.render_docx(render.template_path("facture.docx", book.parent), planned.context, tmp_path / "f.docx")
+    core = zipfile.ZipFile(out).read("docProps/core.xml").decode("utf-8")
+    assert f"<dc:title>Facture {chain['inv2']} — " in core and "<dc:creator>" in core

@@ -63,6 +63,13 @@ def render_docx(template: Path, context: Mapping[str, Any], out: Path, logo: Pat
     ctx = dict(context)
     ctx["logo"] = InlineImage(tpl, str(logo), height=Mm(16)) if logo is not None else ""
     tpl.render(ctx, autoescape=True)
+    # the PDF's title and author (LibreOffice and Word take them from the document's properties)
+    firm: Mapping[str, Any] = ctx["entreprise"] if isinstance(ctx.get("entreprise"), Mapping) else {}
+    doc: Mapping[str, Any] = ctx["doc"] if isinstance(ctx.get("doc"), Mapping) else {}
+    title = " ".join(str(x) for x in (ctx.get("titre") or "", doc.get("numero") or "") if x).strip()
+    props = tpl.docx.core_properties
+    props.title = (f"{title} — {firm.get('raison_sociale', '')}" if title and firm.get("raison_sociale") else title)[:250]
+    props.author = str(firm.get("raison_sociale") or "")[:250]
     tpl.save(str(out))
     return out
 
