@@ -83,25 +83,8 @@ def documents_after(ctx: Context, wanted: Sequence[tuple[str, str]], result: Any
     the result's message and data; any failure becomes a warning, the action stays done."""
     from pyxl.documents import jobs
 
-    if not wanted:
-        return
-    planned = []
-    done = jobs.Outcome()
-    try:
-        store = ctx.store()
-        for kind, number in wanted:
-            planned.append(jobs.plan(store, ctx.book, kind, number, ctx.as_of))
-        done = jobs.produce(ctx.book, planned)
-    except Exception as exc:  # the action is written: nothing here may turn it into a failure
-        for kind, number in wanted:
-            done.warnings.append(Issue("document.echec", f"Document {kind} {number} non produit ({type(exc).__name__} : "
-                                                         f"{exc}). L'opération elle-même est faite ; relancez : "
-                                                         f"{jobs.retry_command(kind, number)}.", number))
-    lines = done.lines(ctx.book.parent)
-    if lines:
-        result.message += ("\n" if result.message else "") + "\n".join(lines)
-    result.data.update(done.json())
-    result.warnings = [*result.warnings, *done.warnings]
+    if wanted:
+        jobs.report_into(result, jobs.after_action(ctx.store(), ctx.book, wanted, ctx.as_of), ctx.book.parent)
 
 
 def apply_with_documents(ctx: Context, service: Callable[[Any], Any],

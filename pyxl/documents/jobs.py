@@ -184,6 +184,32 @@ def produce(book: Path, planned: Sequence[Planned], *, pdf: bool = True, docx: b
     return res
 
 
+def after_action(store: FileStore, book: Path, wanted: Sequence[tuple[str, str]], as_of: dt.date) -> Outcome:
+    """The documents of what an action has just written (`syc` after an issuing command, the Excel
+    buttons after theirs). Never raises: the action is written, so any failure is a warning with
+    the command that makes the document again."""
+    done = Outcome()
+    if not wanted:
+        return done
+    try:
+        done = produce(book, [plan(store, book, kind, number, as_of) for kind, number in wanted])
+    except Exception as exc:
+        for kind, number in wanted:
+            done.warnings.append(Issue("document.echec", f"Document {kind} {number} non produit ({type(exc).__name__} : "
+                                                         f"{exc}). L'opération elle-même est faite ; relancez : "
+                                                         f"{retry_command(kind, number)}.", number, Severity.WARNING))
+    return done
+
+
+def report_into(result: Any, done: Outcome, book_dir: Path) -> None:
+    """An action's result told what its documents became: files in the message and data, failures as warnings."""
+    lines = done.lines(book_dir)
+    if lines:
+        result.message += ("\n" if result.message else "") + "\n".join(lines)
+    result.data.update(done.json())
+    result.warnings = [*result.warnings, *done.warnings]
+
+
 def _issued_file(p: Planned, ext: str) -> Path | None:
     """The file already made for this issued document, whatever client name it carries (the client
     may have been renamed since): « F2026-00012 - DUPONT Jean.pdf » for F2026-00012."""

@@ -88,12 +88,16 @@ _SYC_HINTS = (
 )
 
 
+_RETRY = re.compile(r" ?; relancez : syc document [^ ]+ [^ ]+\.")
+
+
 def excel_message(text: str) -> str:
     """A service's answer for Excel: its terminal hints (« Étape suivante : syc … », « (syc …) »)
     are for the command line."""
     lines = [line for line in text.split("\n") if not line.startswith("Étape suivante : syc")]
     out = []
     for line in lines:
+        line = _RETRY.sub(" ; refaites-le avec « PDF du document » (onglet SYC Gestion du ruban).", line)
         for pattern in _SYC_HINTS:
             line = pattern.sub("", line)
         out.append(line.replace(" .", ".").replace(" :.", ".").rstrip(" :;,"))
@@ -231,25 +235,9 @@ def _documents(ctx: Ctx, wanted: list[tuple[str, str]], result: Any) -> None:
     them after an issuing command; a failure is a warning, the action stays done."""
     from pyxl.documents import jobs
 
-    if not wanted:
-        return
     book = _book_path(ctx.book)
-    if book is None:
-        return
-    done = jobs.Outcome()
-    try:
-        store = ctx.store
-        planned = [jobs.plan(store, book, kind, number, ctx.as_of) for kind, number in wanted]
-        done = jobs.produce(book, planned)
-    except Exception as exc:
-        for kind, number in wanted:
-            done.warnings.append(Issue("document.echec", f"Document {kind} {number} non produit "
-                                                         f"({type(exc).__name__} : {exc}).", number, Severity.WARNING))
-    lines = done.lines(book.parent)
-    if lines:
-        result.message += "\n" + "\n".join(lines)
-    result.data.update(done.json())
-    result.warnings = [*result.warnings, *done.warnings]
+    if wanted and book is not None:
+        jobs.report_into(result, jobs.after_action(ctx.store, book, wanted, ctx.as_of), book.parent)
 
 
 def show(ctx: Ctx, text: Callable[[Any], str]) -> dict[str, Any]:
