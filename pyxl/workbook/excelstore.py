@@ -124,14 +124,7 @@ class ExcelStore(FileStore):
             sheet = self.book.sheets[table.sheet]
             t = sheet.tables[table.name]
         except Exception:
-            if not self.is_syc_book():
-                raise Refused(self._not_syc()) from None
-            raise Refused(Issue(
-                "store.table",
-                f"La table {table.name} (feuille « {table.sheet} ») est absente du classeur. "
-                "Lancez « syc migrer » ou restaurez une sauvegarde.",
-                table.sheet,
-            )) from None
+            raise self._table_missing(table) from None
         rng = t.range
         values = rng.options(ndim=2).value
         totals = bool(t.show_totals)  # Excel's « Ligne des totaux » is not a record

@@ -362,19 +362,23 @@ class FileStore:
                 self.path.name,
             ))
 
+    def _table_missing(self, table: Table) -> Refused:
+        """A table the workbook lacks: not a SYC workbook at all, or one to migrate or restore."""
+        if not self.is_syc_book():
+            return Refused(self._not_syc())
+        return Refused(Issue(
+            "store.table",
+            f"La table {table.name} (feuille « {table.sheet} ») est absente du classeur. "
+            "Lancez « syc migrer » ou restaurez une sauvegarde.",
+            table.sheet,
+        ))
+
     def _columns(self, table: Table) -> tuple[ooxml.TableLoc, list[Column | None]]:
         """The table's location and, for each of its columns in the file, the schema column."""
         try:
             loc = self.package.table(table.name)
         except ooxml.PackageError:
-            if not self.is_syc_book():
-                raise Refused(self._not_syc()) from None
-            raise Refused(Issue(
-                "store.table",
-                f"La table {table.name} (feuille « {table.sheet} ») est absente du classeur. "
-                "Lancez « syc migrer » ou restaurez une sauvegarde.",
-                table.sheet,
-            )) from None
+            raise self._table_missing(table) from None
         if not loc.header_row:
             raise Refused(Issue(
                 "store.header",
