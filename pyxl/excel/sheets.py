@@ -35,13 +35,23 @@ class Field:
     row: int  # 1-based row of the form; the value is in column C
     choices: tuple[str, ...] = ()
     help: str = ""
+    fmt: str = "input"  # key of the input cell's format (formats_for)
 
 
 @dataclass(frozen=True)
-class QuoteForm:
+class Form:
+    """An entry form: one field per row, label in B, value in C, help in D."""
+
     fields: tuple[Field, ...]
-    first_line: int  # first row of the lines block (1-based)
-    lines: int  # how many line rows
+
+    def field(self, key: str) -> Field:
+        return next(f for f in self.fields if f.key == key)
+
+
+@dataclass(frozen=True)
+class QuoteForm(Form):
+    first_line: int = 17  # first row of the lines block (1-based)
+    lines: int = 30  # how many line rows
     # columns of the lines block (1-based): inputs and formulas
     article: int = 2
     designation: int = 3
@@ -51,9 +61,6 @@ class QuoteForm:
     discount: int = 7
     rate: int = 8
     total: int = 9
-
-    def field(self, key: str) -> Field:
-        return next(f for f in self.fields if f.key == key)
 
     @property
     def last_line(self) -> int:
@@ -80,21 +87,25 @@ QUOTE_FORM = QuoteForm(
 )
 
 
-@dataclass(frozen=True)
-class PaymentForm:
-    fields: tuple[Field, ...]
-
-    def field(self, key: str) -> Field:
-        return next(f for f in self.fields if f.key == key)
-
-
-PAYMENT_FORM = PaymentForm(fields=(
+PAYMENT_FORM = Form(fields=(
     Field("invoice", "Facture (numéro)", 4, help="F2026-00012 : facture ou facture d'acompte"),
-    Field("date", "Date du règlement", 5, help="vide : aujourd'hui"),
-    Field("amount", "Montant reçu", 6, help="ex. 1 234,56"),
+    Field("date", "Date du règlement", 5, help="vide : aujourd'hui", fmt="input_date"),
+    Field("amount", "Montant reçu", 6, help="ex. 1 234,56", fmt="input_eur"),
     Field("mode", "Mode", 7, PAYMENT_MODES),
     Field("reference", "Référence", 8, help="n° de chèque, libellé du virement…"),
 ))
+
+
+def _draw_fields(ws: Any, form: Form, formats: dict[str, Any]) -> None:
+    """Label, input cell (unlocked, its format), help text and drop-down of each field of a form."""
+    for fld in form.fields:
+        r = fld.row - 1
+        ws.write(r, 1, fld.label, formats["label"])
+        ws.write_blank(r, 2, None, formats[fld.fmt])
+        if fld.help:
+            ws.write(r, 3, fld.help, formats["note"])
+        if fld.choices:
+            ws.data_validation(r, 2, r, 2, {"validate": "list", "source": list(fld.choices)})
 
 
 def _column_of(schema: Schema, table: str, key: str) -> str:
@@ -182,14 +193,9 @@ def add_quote_form(wb: Any, formats: dict[str, Any], schema: Schema = SCHEMA,
     _form_buttons(ws, QUOTE_SHEET, 3, 10, actions)
     clients = schema.table("tClients").sheet.replace("'", "''")
     code = _column_of(schema, "tClients", "code")
+    _draw_fields(ws, f, formats)
     for fld in f.fields:
         r = fld.row - 1
-        ws.write(r, 1, fld.label, formats["label"])
-        ws.write_blank(r, 2, None, formats["input"])
-        if fld.help:
-            ws.write(r, 3, fld.help, formats["note"])
-        if fld.choices:
-            ws.data_validation(r, 2, r, 2, {"validate": "list", "source": list(fld.choices)})
         if fld.key == "client":
             ws.data_validation(r, 2, r, 2, {
                 "validate": "list", "source": f"=OFFSET('{clients}'!${code}$2,0,0,MAX(1,COUNTA('{clients}'!${code}:${code})-1),1)",
@@ -268,15 +274,9 @@ def add_payment_form(wb: Any, formats: dict[str, Any], schema: Schema = SCHEMA,
     inv = schema.table("tFactures")
     isheet = inv.sheet.replace("'", "''")
     num = _column_of(schema, "tFactures", "number")
+    _draw_fields(ws, PAYMENT_FORM, formats)
     for fld in PAYMENT_FORM.fields:
         r = fld.row - 1
-        ws.write(r, 1, fld.label, formats["label"])
-        fmt = {"date": formats["input_date"], "amount": formats["input_eur"]}.get(fld.key, formats["input"])
-        ws.write_blank(r, 2, None, fmt)
-        if fld.help:
-            ws.write(r, 3, fld.help, formats["note"])
-        if fld.choices:
-            ws.data_validation(r, 2, r, 2, {"validate": "list", "source": list(fld.choices)})
         if fld.key == "invoice":
             ws.data_validation(r, 2, r, 2, {
                 "validate": "list", "source": f"=OFFSET('{isheet}'!${num}$2,0,0,MAX(1,COUNTA('{isheet}'!${num}:${num})-1),1)",
@@ -294,26 +294,20 @@ def add_payment_form(wb: Any, formats: dict[str, Any], schema: Schema = SCHEMA,
     return ws
 
 
-@dataclass(frozen=True)
-class MergeForm:
-    fields: tuple[Field, ...]
-
-    def field(self, key: str) -> Field:
-        return next(f for f in self.fields if f.key == key)
-
-
-MERGE_FORM = MergeForm(fields=(
+MERGE_FORM = Form(fields=(
     Field("template", "Modèle", 4, help="« lettre » (le modèle fourni) ou le chemin d'un .docx"),
     Field("subject", "Objet", 5, help="ex. Entretien annuel de votre chaudière"),
-    Field("text", "Texte du courrier", 6, help="un paragraphe par ligne (Alt+Entrée pour aller à la ligne)"),
+    Field("text", "Texte du courrier", 6, help="un paragraphe par ligne (Alt+Entrée pour aller à la ligne)",
+          fmt="input_wrap"),
     Field("kind", "Type de client", 8, ("Particulier", "Professionnel"), help="vide : tous"),
     Field("towns", "Villes", 9, help="séparées par des points-virgules"),
     Field("postcodes", "Débuts de code postal", 10, help="ex. 69 ; 38200"),
     Field("sectors", "Secteurs", 11, help="séparés par des points-virgules"),
     Field("codes", "Clients (codes)", 12, help="ex. C00012 ; C00040"),
     Field("balance_due", "Solde dû seulement", 13, ("Oui", "Non")),
-    Field("no_job_since", "Sans intervention depuis le", 14, help="date : clients à relancer pour l'entretien"),
-    Field("no_invoice_since", "Sans facture depuis le", 15, help="date"),
+    Field("no_job_since", "Sans intervention depuis le", 14, help="date : clients à relancer pour l'entretien",
+          fmt="input_date"),
+    Field("no_invoice_since", "Sans facture depuis le", 15, help="date", fmt="input_date"),
     Field("commercial", "Courrier commercial", 16, ("Oui", "Non"),
           help="Oui : les clients opposés à la prospection sont exclus ; Non : courrier d'information"),
     Field("inactive_too", "Inclure les clients inactifs", 17, ("Oui", "Non")),
@@ -332,18 +326,8 @@ def add_merge_form(wb: Any, formats: dict[str, Any], actions: tuple[Action, ...]
     ws.merge_range(1, 1, 1, 2, "Une lettre à chaque client choisi : un PDF par client et un PDF à imprimer, "
                                "adresses placées pour une enveloppe à fenêtre. « Simuler » liste les clients "
                                "retenus sans rien produire.", formats["note_wrap"])
-    for fld in MERGE_FORM.fields:
-        r = fld.row - 1
-        ws.write(r, 1, fld.label, formats["label"])
-        fmt = formats["input_date"] if fld.key.startswith("no_") else formats["input"]
-        if fld.key == "text":
-            ws.set_row(r, 120)
-            fmt = formats["input_wrap"]
-        ws.write_blank(r, 2, None, fmt)
-        if fld.help:
-            ws.write(r, 3, fld.help, formats["note"])
-        if fld.choices:
-            ws.data_validation(r, 2, r, 2, {"validate": "list", "source": list(fld.choices)})
+    ws.set_row(MERGE_FORM.field("text").row - 1, 120)
+    _draw_fields(ws, MERGE_FORM, formats)
     ws.write(6, 1, "Filtres (vides : tous les clients actifs)", formats["section"])
     ws.write_string(MERGE_FORM.field("template").row - 1, 2, "lettre", formats["input"])
     ws.write_string(MERGE_FORM.field("commercial").row - 1, 2, "Oui", formats["input"])  # prospecting unless said
