@@ -24,7 +24,6 @@ Not a test: prints a table of figures. See benchmarks/README.md.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import shutil
@@ -38,23 +37,16 @@ sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 sys.path.insert(0, str(HERE))
 
 import bench_store  # noqa: E402
-from bench_sales import BOOK, cache_folder, ensure_book  # noqa: E402
+from bench_sales import BOOK, book_options, cache_folder, ensure_book, sha256  # noqa: E402
 from bench_store import Measure, mib, run_child, table  # noqa: E402
 
 AS_OF = "2026-06-30"
 
 
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=5, help="cold runs of each measure (default 5)")
-    ap.add_argument("--years", type=int, default=10)
-    ap.add_argument("--scale", type=float, default=1.0)
-    default_cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "syc-gestion"
-    ap.add_argument("--cache", type=Path, default=default_cache, help=f"cache folder (default {default_cache})")
+    book_options(ap)
     ap.add_argument("--no-bytecode-cache", action="store_true",
                     help="keep the environment as is (with PYTHONDONTWRITEBYTECODE=1, every child recompiles)")
     args = ap.parse_args(argv)

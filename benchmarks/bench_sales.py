@@ -116,15 +116,24 @@ def sheet_names(book: Path) -> dict[str, str]:
     return {pkg.table(t.name).sheet_part: f"{t.sheet}, {t.name}" for t in SCHEMA.tables}
 
 
+def book_options(ap: argparse.ArgumentParser) -> None:
+    """--years, --scale, --cache: which generated workbook the benchmarks on ten years use."""
+    ap.add_argument("--years", type=int, default=10)
+    ap.add_argument("--scale", type=float, default=1.0)
+    default_cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "syc-gestion"
+    ap.add_argument("--cache", type=Path, default=default_cache, help=f"cache folder (default {default_cache})")
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=7, help="runs of (a), (b), (c) (default 7)")
     ap.add_argument("--runs-openpyxl", type=int, default=3, help="runs of (e), slow (default 3)")
     ap.add_argument("--runs-verify", type=int, default=3, help="runs of (d) (default 3)")
-    ap.add_argument("--years", type=int, default=10)
-    ap.add_argument("--scale", type=float, default=1.0)
-    default_cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "syc-gestion"
-    ap.add_argument("--cache", type=Path, default=default_cache, help=f"cache folder (default {default_cache})")
+    book_options(ap)
     ap.add_argument("--dir", type=Path, default=None, help="working folder (default: a temporary one)")
     ap.add_argument("--keep", action="store_true", help="keep the working folder")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
