@@ -145,8 +145,8 @@ def cmd_note(ctx: Context) -> int:
 # --------------------------------------------------------------------------- executer
 def cmd_execute(ctx: Context) -> int:
     from pyxl.cli.commands import note_closures
-    from pyxl.documents import dunning_docs, jobs, merge
-    from pyxl.services import closures, dunning, reminders
+    from pyxl.documents import dunning_docs
+    from pyxl.services import closures, dunning
 
     store = ctx.store()
     now = dt.datetime.now()
@@ -162,15 +162,8 @@ def cmd_execute(ctx: Context) -> int:
                    + "\n".join(f"  {p.folder.name}/{p.stem}.pdf" for p in batch.planned))
             out(ctx, msg, data)
             return 0
-        outcome = jobs.produce(ctx.book, batch.planned)
-        written = set(outcome.written)
-        produced = []
-        for step, cases, p in batch.groups:
-            pdf = p.folder / f"{p.stem}.pdf"
-            if pdf in written:
-                what = "Dossier préparé" if step == "injonction" else "Lettre préparée"
-                produced += [(c, step, what, str(pdf.relative_to(ctx.book.parent))) for c in cases]
-        res = reminders.record_produced(store, ctx.as_of, produced)
+        done = dunning_docs.produce_and_record(store, ctx.book, batch, ctx.as_of)
+        outcome, pdfs, res = done.outcome, done.pdfs, done.result
         made = closures.pending(store, res.changes, ctx.as_of, now)
         if not res.changes.empty:
             store.apply(res.changes, as_of=ctx.as_of, now=now)
@@ -179,12 +172,9 @@ def cmd_execute(ctx: Context) -> int:
         closures.write_files(ctx.book, made)
         closures.write_missing(ctx.store())
         note_closures(res, made)
-    pdfs = [p.folder / f"{p.stem}.pdf" for _, _, p in batch.groups if p.folder / f"{p.stem}.pdf" in written]
-    combined = None
-    if pdfs:
-        combined = merge.combine(pdfs, pdfs[0].parent / f"{ctx.as_of:%Y-%m-%d} Relances à imprimer.pdf")
+    combined = dunning_docs.print_file(pdfs, ctx.as_of)
     lines = [f"{plural(len(pdfs), 'document')} produit{'s' if len(pdfs) > 1 else ''} ; "
-             f"{plural(len(produced), 'étape')} de relance notée{'s' if len(produced) > 1 else ''} dans « Relances »."]
+             f"{plural(done.steps, 'étape')} de relance notée{'s' if done.steps > 1 else ''} dans « Relances »."]
     if combined is not None:
         lines.append(f"À imprimer en une fois : {combined.relative_to(ctx.book.parent)}")
     lines += [f"Document : {p.relative_to(ctx.book.parent)}" for p in pdfs]
@@ -193,7 +183,7 @@ def cmd_execute(ctx: Context) -> int:
         lines.append("Après le dépôt des recommandés : syc relances noter FACTURE --poste DATE --recommande NUMERO ; "
                      "au retour de l'avis : --ar DATE. Les délais courent de ces dates.")
     out(ctx, "\n".join(lines), {"documents": [str(p) for p in pdfs], "a_imprimer": str(combined or ""),
-                                "brouillons": [str(d) for d in drafts], "relances": len(produced)},
+                                "brouillons": [str(d) for d in drafts], "relances": done.steps},
         [*outcome.warnings, *mail_warnings, *res.warnings])
     return 0 if not outcome.warnings or pdfs else 1
 

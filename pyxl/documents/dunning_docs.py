@@ -357,3 +357,40 @@ def write_drafts(store: FileStore, batch: Batch, outcome: jobs.Outcome, book: Pa
         msg["Subject"] = mail.one_line(f"{p.context['doc']['objet']} — {firm['raison_sociale']}")
         drafts.append(mail.write_draft(msg, p.folder / f"{p.stem}.eml"))
     return drafts, warnings
+
+
+@dataclass
+class Produced:
+    """What a batch of reminder letters and files became: the files, the steps to record."""
+
+    outcome: jobs.Outcome
+    pdfs: list[Path]  # one per client and step, in the batch's order
+    steps: int  # invoices whose step is recorded
+    result: Any  # the « Relances » rows to write (pyxl.services.common.Result)
+
+
+def produce_and_record(store: FileStore, book: Path, batch: Batch, as_of: dt.date) -> Produced:
+    """Render the batch (one LibreOffice call), then the « Relances » rows of what was actually
+    produced — documents first, so a failed conversion records nothing. Nothing is written here."""
+    from pyxl.services import reminders
+
+    outcome = jobs.produce(book, batch.planned)
+    written = set(outcome.written)
+    produced = []
+    pdfs = []
+    for step, cases, p in batch.groups:
+        pdf = p.folder / f"{p.stem}.pdf"
+        if pdf in written:
+            what = "Dossier préparé" if step == "injonction" else "Lettre préparée"
+            produced += [(c, step, what, str(pdf.relative_to(book.parent))) for c in cases]
+            pdfs.append(pdf)
+    return Produced(outcome, pdfs, len(produced), reminders.record_produced(store, as_of, produced))
+
+
+def print_file(pdfs: Sequence[Path], as_of: dt.date) -> Path | None:
+    """All the letters and files of the batch in one PDF, to print in one go."""
+    from pyxl.documents import merge
+
+    if not pdfs:
+        return None
+    return merge.combine(pdfs, pdfs[0].parent / f"{as_of:%Y-%m-%d} Relances à imprimer.pdf")

@@ -198,8 +198,8 @@ def publipostage(ctx: Ctx, simulate: bool = False) -> dict[str, Any]:
 def produce_reminders(ctx: Ctx) -> dict[str, Any]:
     """`syc relances executer` from Excel: every letter and payment-order file due, in one batch;
     the steps recorded in « Relances » through the open workbook."""
-    from pyxl.documents import dunning_docs, jobs, merge
-    from pyxl.services import dunning, reminders
+    from pyxl.documents import dunning_docs
+    from pyxl.services import dunning
 
     to_open: list[Path] = []
 
@@ -211,21 +211,12 @@ def produce_reminders(ctx: Ctx) -> dict[str, Any]:
             from pyxl.services.common import Result
 
             return Result(message=f"Aucune lettre ni aucun dossier de relance à produire au {ctx.as_of:%d/%m/%Y}.")
-        outcome = jobs.produce(book, batch.planned)  # documents first: a failed conversion records nothing
-        written = set(outcome.written)
-        produced = []
-        pdfs = []
-        for step, cases, p in batch.groups:
-            pdf = p.folder / f"{p.stem}.pdf"
-            if pdf in written:
-                what = "Dossier préparé" if step == "injonction" else "Lettre préparée"
-                produced += [(c, step, what, str(pdf.relative_to(book.parent))) for c in cases]
-                pdfs.append(pdf)
-        res = reminders.record_produced(store, ctx.as_of, produced)
-        drafts, mail_warnings = dunning_docs.write_drafts(store, batch, outcome, book)
-        lines = [f"{len(pdfs)} document(s) produit(s) ; {len(produced)} étape(s) de relance notée(s) dans « Relances »."]
-        if pdfs:
-            combined = merge.combine(pdfs, pdfs[0].parent / f"{ctx.as_of:%Y-%m-%d} Relances à imprimer.pdf")
+        done = dunning_docs.produce_and_record(store, book, batch, ctx.as_of)
+        res = done.result
+        drafts, mail_warnings = dunning_docs.write_drafts(store, batch, done.outcome, book)
+        lines = [f"{len(done.pdfs)} document(s) produit(s) ; {done.steps} étape(s) de relance notée(s) dans « Relances »."]
+        combined = dunning_docs.print_file(done.pdfs, ctx.as_of)
+        if combined is not None:
             lines.append(f"À imprimer en une fois : {combined.name}")
             to_open.append(combined)
         lines += [f"Brouillon d'e-mail : {d.name}" for d in drafts]
@@ -233,7 +224,7 @@ def produce_reminders(ctx: Ctx) -> dict[str, Any]:
             lines.append("Après le dépôt des recommandés : « Noter dépôt ou accusé » sur la ligne de la facture "
                          "(date de dépôt, n° de recommandé, puis date de l'accusé) : les délais courent de ces dates.")
         res.message = "\n".join(lines)
-        res.warnings = [*res.warnings, *outcome.warnings, *mail_warnings]
+        res.warnings = [*res.warnings, *done.outcome.warnings, *mail_warnings]
         return res
 
     result = run(ctx, service)
