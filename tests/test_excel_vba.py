@@ -212,4 +212,6 @@ def test_syc_excel_configurer_writes_only_the_conf_sheet(tmp_path):
     same = book.read_bytes()
     r = run("--systeme", "mac", "--interpreteur", '/a"b')
     assert r.returncode == 1 and "guillemet" in r.stderr + r.stdout
+    r = run("--systeme", "mac", "--interpreteur", "/" + "a" * 1200)
+    assert r.returncode == 1 and "1201 caractères, 1000 au plus" in r.stderr + r.stdout
     assert book.read_bytes() == same

@@ -15,6 +15,7 @@ from typing import Any
 from pyxl.cli import Context, out
 from pyxl.core.issues import Issue, Refused
 
+MAX_PATH = 1000  # characters: a longer « path » is a pasting accident (and would not fit a command line)
 ORDER = ("Interpreter_Win", "Interpreter_Mac", "PYTHONPATH", "Show Console", "Use UDF Server")
 
 
@@ -113,6 +114,9 @@ def cmd_configure(ctx: Context) -> int:
     elif local and _default_pythonpath():
         values["PYTHONPATH"] = _default_pythonpath()
     for name, value in values.items():
+        if len(value) > MAX_PATH:
+            raise Refused(Issue("excel.chemin", f"{name} : chemin de {len(value)} caractères, {MAX_PATH} au plus : "
+                                                "vérifiez ce qui a été collé.", name))
         if '"' in value or any(ord(ch) < 32 for ch in value):
             raise Refused(Issue("excel.chemin", f"{name} : un chemin ne peut contenir ni guillemet ni caractère de "
                                                 "contrôle (xlwings le met entre guillemets sur la ligne de commande).",
