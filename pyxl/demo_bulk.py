@@ -15,7 +15,7 @@ rows are computed here, in one pass over the calendar, and the workbook is writt
     the tests compare the two;
   * the audit journal: every issued document, payment and closure fingerprinted with
     `audit.document_hash` over its values as `FileStore` reads them back (`filestore.canonical`),
-    chained in chronological order, exactly as `FileStore._extend_journal` does;
+    chained in chronological order, exactly as `AuditGuard.extend_journal` does;
   * the legal rules the services enforce: no payment nor deposit within seven days of a contract
     signed at a consumer's home (unless urgent repair), no cash above 1 000 €, credit notes never
     above what is left to credit, no payment above what is left to pay.
@@ -360,7 +360,7 @@ class _Generator:
         return out
 
     def chain(self, table: str, ref: str, action: str, row: dict[str, Any], stamp: str) -> None:
-        """Fingerprint an issued row into the journal (FileStore._extend_journal)."""
+        """Fingerprint an issued row into the journal (AuditGuard.extend_journal)."""
         t = self.tables[table]
         spec = t.audit
         assert spec is not None

@@ -227,10 +227,10 @@ def test_fixture_is_clean_and_chained(wb: Path) -> None:
 def test_journal_fingerprints_what_is_read_back(wb: Path) -> None:
     """The doc_hash written at issue time is the hash of the values as the verifier reads them."""
     store = FileStore(wb, schema)
-    lines = store._lines_by_ref(T_PIECES)
+    lines = store.guard.lines_by_ref(T_PIECES)
     latest = audit.latest_by_doc(store.journal())
     for r in store.rows("tPiecesTest"):
-        doc = store._doc(T_PIECES, r.values, r.where, lines)
+        doc = store.guard.doc(T_PIECES, r.values, r.where, lines)
         if doc.issued:
             assert doc.doc_hash == latest[("tPiecesTest", doc.ref)].doc_hash
 
@@ -430,7 +430,7 @@ def test_a_journal_out_of_order_is_named(wb: Path) -> None:
     entries = store.journal()
     late = dataclasses.replace(entries[-1], seq=entries[-1].seq + 1, ref="F2026-0004", as_of=dt.date(2026, 1, 1),
                                where="Journal d'audit, ligne 99")
-    issues = store._chronology([*entries, late])
+    issues = store.guard.chronology([*entries, late])
     assert codes(issues) == ["audit.order"]
     assert "F2026-0004" in issues[0].message and "F2026-0003" in issues[0].message
 
@@ -696,8 +696,8 @@ def test_negative_zero_written_by_another_tool_is_not_an_edit(wb: Path) -> None:
 def test_hashes_are_stable_across_re_reading(wb: Path) -> None:
     def hashes() -> dict[str, str]:
         store = FileStore(wb, schema)
-        lines = store._lines_by_ref(T_PIECES)
-        out = {r["number"]: store._doc(T_PIECES, r.values, r.where, lines).doc_hash
+        lines = store.guard.lines_by_ref(T_PIECES)
+        out = {r["number"]: store.guard.doc(T_PIECES, r.values, r.where, lines).doc_hash
                for r in store.rows("tPiecesTest")}
         store.close()
         return out

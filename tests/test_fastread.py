@@ -64,7 +64,7 @@ def assert_same(fast: list[tuple[int, list[Any]]], cal: list[tuple[int, list[Any
 
 
 def text_of(raw: Any) -> str:
-    """A key cell as text, as the FileStore reads it (filestore._text_of)."""
+    """A key cell as text, as the FileStore reads it (cells.text_of)."""
     if raw is None:
         return ""
     if isinstance(raw, float):

@@ -441,7 +441,7 @@ def test_file_mode_is_kept(book):
 @pytest.mark.parametrize("where", ["rewrite", "fsync", "backup", "replace"])
 def test_an_error_while_writing_leaves_the_old_workbook(book, monkeypatch, where):
     """Disk full, I/O error…: whatever step fails, the workbook is the old one and no temp file stays."""
-    from pyxl.workbook import filestore
+    from pyxl.workbook import commit, filestore
 
     before = book.read_bytes()
 
@@ -459,7 +459,7 @@ def test_an_error_while_writing_leaves_the_old_workbook(book, monkeypatch, where
     elif where == "fsync":
         monkeypatch.setattr(filestore.os, "fsync", boom)
     elif where == "backup":
-        monkeypatch.setattr(filestore.backups, "backup", boom)
+        monkeypatch.setattr(commit.backups, "backup", boom)
     else:
         monkeypatch.setattr(filestore.os, "replace", boom)
     with pytest.raises(OSError):

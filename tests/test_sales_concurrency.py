@@ -21,7 +21,7 @@ import pytest
 
 from pyxl.cli import main
 from pyxl.services import invoices
-from pyxl.workbook.filestore import _PAUSE_BEFORE_RENAME, FileStore, write_lock
+from pyxl.workbook.filestore import PAUSE_BEFORE_RENAME, FileStore, write_lock
 
 SETUP_DAY = "2026-01-05"
 DAY = "2026-01-06"
@@ -56,7 +56,7 @@ def book(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
 def together(book: Path, *commands: list[str]) -> list[tuple[int, dict[str, Any]]]:
     """Start `python -m pyxl.cli COMMAND --book … --au … --json` for each command while this
     process holds the write lock, make sure they all wait for it, then release it."""
-    env = {**os.environ, _PAUSE_BEFORE_RENAME: PAUSE_S}
+    env = {**os.environ, PAUSE_BEFORE_RENAME: PAUSE_S}
     with write_lock(book):
         procs = [subprocess.Popen([sys.executable, "-m", "pyxl.cli", *cmd, "--book", str(book), "--au", DAY, "--json"],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) for cmd in commands]

@@ -92,16 +92,14 @@ def combine(per_book: Sequence[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFra
 
 
 def _read_table(store: Any, name: str) -> pd.DataFrame:
-    # The FileStore's own readers: header checks with their French messages, the byte scanner for
+    # The store's own readers: header checks with their French messages, the byte scanner for
     # small tables, calamine for the big ones (read-only; the file is never opened for writing).
-    table = SCHEMA.table(name)
-    loc, cols = store._columns(table)
-    raws = store._raw_rows(loc, None, None)
+    cols, raws = store.raw_table(name)
     wanted = COLUMNS[name]
     index = {col.key: i for i, col in enumerate(cols) if col is not None}
     data = {key: [raw[index[key]] if index[key] < len(raw) else "" for _, raw in raws] for key in wanted}
     rows = [num for num, _ in raws]
-    return _normalize(name, data, rows, store.package.date1904)
+    return _normalize(name, data, rows, store.date1904)
 
 
 def empty(name: str) -> pd.DataFrame:

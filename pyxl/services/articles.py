@@ -11,8 +11,8 @@ from typing import Any
 from pyxl.core import fields
 from pyxl.core.issues import Issue, Refused
 from pyxl.services.common import Collector, Result, find, record_update, search_key
-from pyxl.workbook.filestore import FileStore, Row
 from pyxl.workbook.schema import CATEGORIES, FAMILIES, NO, T_ARTICLES, UNITS, YES
+from pyxl.workbook.store import Row, Store
 
 FAMILY_ALIASES = {"materiel": "Matériel", "main-doeuvre": "Main-d'œuvre", "main-d-oeuvre": "Main-d'œuvre",
                   "mo": "Main-d'œuvre", "main-oeuvre": "Main-d'œuvre", "deplacement": "Déplacement", "service": "Service"}
@@ -67,7 +67,7 @@ def _validate(c: Collector, v: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def add_article(store: FileStore, given: ArticleInput, as_of: dt.date) -> Result:
+def add_article(store: Store, given: ArticleInput, as_of: dt.date) -> Result:
     c = Collector(f"Article « {fields.shown((given.code or '').strip()) or '?'} »")
     rec = _validate(c, dict(given.__dict__))
     if rec["code"] and find(store, "tArticles", "code", rec["code"]):
@@ -80,7 +80,7 @@ def add_article(store: FileStore, given: ArticleInput, as_of: dt.date) -> Result
     return res
 
 
-def modify_article(store: FileStore, code: str, given: ArticleInput) -> Result:
+def modify_article(store: Store, code: str, given: ArticleInput) -> Result:
     row = get_article(store, code)
     c = Collector(f"Article {row['code']} ({row.where})")
     changed = {k: v for k, v in given.__dict__.items() if v is not None and k != "code"}
@@ -98,7 +98,7 @@ def modify_article(store: FileStore, code: str, given: ArticleInput) -> Result:
     return res
 
 
-def get_article(store: FileStore, code: str) -> Row:
+def get_article(store: Store, code: str) -> Row:
     row = find(store, "tArticles", "code", code or "")
     if row is None:
         code = fields.shown(code)
@@ -107,7 +107,7 @@ def get_article(store: FileStore, code: str) -> Row:
     return row
 
 
-def list_articles(store: FileStore, search: str = "") -> list[Row]:
+def list_articles(store: Store, search: str = "") -> list[Row]:
     rows = store.rows("tArticles")
     if search:
         s = search_key(search)

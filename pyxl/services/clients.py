@@ -11,8 +11,8 @@ from typing import Any
 from pyxl.core import fields
 from pyxl.core.issues import Issue, Refused, Severity
 from pyxl.services.common import Collector, Result, find, next_number, record_update, search_key, sector_for
-from pyxl.workbook.filestore import FileStore, Row
 from pyxl.workbook.schema import CLIENT_CATEGORIES, CLIENT_KINDS, NO, T_CLIENTS, YES
+from pyxl.workbook.store import Row, Store
 
 SERIES = "Client"
 KIND_ALIASES = {"pro": "Professionnel", "part": "Particulier", "entreprise": "Professionnel"}
@@ -94,7 +94,7 @@ def _validate(c: Collector, values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _duplicates(c: Collector, store: FileStore, rec: dict[str, Any], own_code: str = "") -> None:
+def _duplicates(c: Collector, store: Store, rec: dict[str, Any], own_code: str = "") -> None:
     for r in store.rows("tClients"):
         if r["code"] == own_code:
             continue
@@ -114,7 +114,7 @@ def _duplicates(c: Collector, store: FileStore, rec: dict[str, Any], own_code: s
                                        f"(SIREN {rec['siret'][:9]}). Vérifiez qu'il ne s'agit pas d'un doublon.")
 
 
-def add_client(store: FileStore, given: ClientInput, as_of: dt.date) -> Result:
+def add_client(store: Store, given: ClientInput, as_of: dt.date) -> Result:
     c = Collector(f"Client « {fields.shown((given.name or '').strip()) or '?'} »")
     rec = _validate(c, dict(given.__dict__))
     if not c.issues:
@@ -136,7 +136,7 @@ def add_client(store: FileStore, given: ClientInput, as_of: dt.date) -> Result:
     return res
 
 
-def modify_client(store: FileStore, code: str, given: ClientInput) -> Result:
+def modify_client(store: Store, code: str, given: ClientInput) -> Result:
     row = get_client(store, code)
     c = Collector(f"Client {row['code']} ({row.where})")
     merged = dict(row.values)
@@ -158,7 +158,7 @@ def modify_client(store: FileStore, code: str, given: ClientInput) -> Result:
     return res
 
 
-def get_client(store: FileStore, code: str) -> Row:
+def get_client(store: Store, code: str) -> Row:
     typed = (code or "").strip()
     found = store.rows_where("tClients", "code", {typed, typed.upper()}) if typed else []
     row = found[0] if found else find(store, "tClients", "code", code or "")
@@ -174,7 +174,7 @@ def display_name(rec: Any) -> str:
     return f"{rec.get('name')} {first}".strip()
 
 
-def list_clients(store: FileStore, search: str = "") -> list[Row]:
+def list_clients(store: Store, search: str = "") -> list[Row]:
     rows = store.rows("tClients")
     if search:
         s = search_key(search)

@@ -24,7 +24,7 @@ from pyxl.core import audit
 from pyxl.core import workflow as wf
 from pyxl.core.issues import Issue, Refused
 from pyxl.workbook import backups
-from pyxl.workbook.filestore import ChangeSet, FileStore
+from pyxl.workbook.store import ChangeSet, Store
 
 ZERO = Decimal("0.00")
 DAY, MONTH, YEAR = "Jour", "Mois", "Année"
@@ -40,7 +40,7 @@ def ref_of(kind: str, start: dt.date) -> str:
     return f"A{start.year}"
 
 
-def last_closed_day(store: FileStore) -> dt.date | None:
+def last_closed_day(store: Store) -> dt.date | None:
     """The last day closed: found in the journal's recent rows (closures are chained daily), else
     in the whole « Clôtures » sheet."""
     recent = [e for e in store.recent_journal() if e.table == "tClotures" and e.action == ACTIONS[DAY]]
@@ -50,7 +50,7 @@ def last_closed_day(store: FileStore) -> dt.date | None:
     return max(days) if days else None
 
 
-def check_open(store: FileStore, day: dt.date, where: str) -> None:
+def check_open(store: Store, day: dt.date, where: str) -> None:
     last = last_closed_day(store)
     if last is not None and day <= last:
         raise Refused(Issue("cloture.close", f"{where} : la journée du {day:%d/%m/%Y} est clôturée (clôtures "
@@ -78,14 +78,14 @@ class _Period:
         self.docs += other.docs
 
 
-def _check_summed(store: FileStore, journal: Sequence[audit.Entry], name: str, rows: Sequence[Any]) -> None:
+def _check_summed(store: Store, journal: Sequence[audit.Entry], name: str, rows: Sequence[Any]) -> None:
     """Every document a closure sums must still be what was fingerprinted at its issue: a total typed
     over in the sheet would otherwise be sealed into the closure."""
     if rows:
         store.check_issued(name, rows, journal, "la clôture des jours passés est impossible et rien n'est enregistré")
 
 
-def _activity(store: FileStore, journal: Sequence[audit.Entry], start: dt.date | None,
+def _activity(store: Store, journal: Sequence[audit.Entry], start: dt.date | None,
               end: dt.date) -> dict[dt.date, _Period]:
     """Sales and receipts per day from `start` to `end`: the journal says which documents were
     issued and which payments recorded on those days; only those rows are read."""
@@ -119,7 +119,7 @@ def _activity(store: FileStore, journal: Sequence[audit.Entry], start: dt.date |
     return out
 
 
-def pending(store: FileStore, changes: ChangeSet, as_of: dt.date, now: dt.datetime) -> list[dict[str, Any]]:
+def pending(store: Store, changes: ChangeSet, as_of: dt.date, now: dt.datetime) -> list[dict[str, Any]]:
     """Add to `changes` the closures of every past day (and month, year) not yet closed; return them."""
     end = as_of - dt.timedelta(days=1)
     known = last_closed_day(store)
@@ -232,7 +232,7 @@ def write_files(book: Path, rows: Sequence[dict[str, Any]]) -> None:
         tmp.replace(path)
 
 
-def write_missing(store: FileStore) -> None:
+def write_missing(store: Store) -> None:
     """Closures whose text file was lost (a crash between the workbook's write and the file's):
     written again from the workbook (run with each day's closures)."""
     lost = [dict(r.values) for r in store.rows("tClotures") if r["ref"] and r["start"]
@@ -241,7 +241,7 @@ def write_missing(store: FileStore) -> None:
         write_files(store.path, lost)
 
 
-def verify_files(store: FileStore) -> list[Issue]:
+def verify_files(store: Store) -> list[Issue]:
     """Each closure file against the workbook: a closure deleted or rewritten in the workbook shows."""
     base = folder(store.path)
     if not base.exists():

@@ -8,8 +8,8 @@ from typing import Any
 
 from pyxl.core.fields import FieldError, after_colon
 from pyxl.core.issues import Issue, Refused, Severity
-from pyxl.workbook.filestore import ChangeSet, FileStore, Row
 from pyxl.workbook.schema import Table
+from pyxl.workbook.store import ChangeSet, Row, Store
 
 
 @dataclass
@@ -53,7 +53,7 @@ def record_update(res: Result, table: Table, row: Row, updates: dict[str, Any], 
     """Put a record's changed columns in the change set and say which ones, in French."""
     headers = [table.column(k).header for k in updates]
     if updates:
-        res.changes.update(table.name, row.row, updates)
+        res.changes.update(table.name, row, updates)
         res.message = f"{what} modifié : {', '.join(headers)}."
     else:
         res.message = f"{what} : aucune valeur n'a changé."
@@ -69,7 +69,7 @@ def search_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", "".join(ch for ch in s if not unicodedata.combining(ch)))
 
 
-def find(store: FileStore, table: str, key: str, value: str) -> Row | None:
+def find(store: Store, table: str, key: str, value: str) -> Row | None:
     folded = value.strip().casefold()
     for r in store.rows(table):
         if str(r.get(key) or "").strip().casefold() == folded:
@@ -77,7 +77,7 @@ def find(store: FileStore, table: str, key: str, value: str) -> Row | None:
     return None
 
 
-def next_number(store: FileStore, changes: ChangeSet, series: str, year: int | None,
+def next_number(store: Store, changes: ChangeSet, series: str, year: int | None,
                 existing: list[int] | None = None) -> int:
     """Advance a counter of Compteurs (kept in the same change set as the numbered row)."""
     current = None
@@ -89,7 +89,7 @@ def next_number(store: FileStore, changes: ChangeSet, series: str, year: int | N
         last = max(last, max(existing))  # a row typed by hand in Excel never makes a duplicate
     n = last + 1
     if current:
-        changes.update("tCompteurs", current.row, {"last": n})
+        changes.update("tCompteurs", current, {"last": n})
     else:
         changes.append("tCompteurs", {"series": series, "year": year, "last": n})
     return n
@@ -105,9 +105,9 @@ def best_sector(sectors: list[tuple[str, str]], postcode: str) -> str:
     return best
 
 
-def sectors_of(store: FileStore) -> list[tuple[str, str]]:
+def sectors_of(store: Store) -> list[tuple[str, str]]:
     return [(str(r["prefix"] or ""), str(r["sector"] or "")) for r in store.rows("tSecteurs")]
 
 
-def sector_for(store: FileStore, postcode: str) -> str:
+def sector_for(store: Store, postcode: str) -> str:
     return best_sector(sectors_of(store), postcode)

@@ -29,8 +29,8 @@ from pyxl.core import workflow as wf
 from pyxl.core.money import euros
 from pyxl.services import dunning_rates
 from pyxl.services import salesdocs as sd
-from pyxl.workbook.filestore import FileStore, Row
 from pyxl.workbook.schema import DUNNING_STEPS
+from pyxl.workbook.store import Row, Store
 
 ZERO = Decimal("0.00")
 DAY = dt.timedelta(days=1)
@@ -61,7 +61,7 @@ class Level:
         return self.step in ("lettre", "lrar", "mise-en-demeure")
 
 
-def levels(store: FileStore) -> list[Level]:
+def levels(store: Store) -> list[Level]:
     """The procedure of the workbook, in step order (a step not in the table is skipped)."""
     out = []
     for r in store.rows("tNiveauxRelance"):
@@ -168,7 +168,7 @@ def _dec(v: Any) -> Decimal:
     return v if isinstance(v, Decimal) else Decimal(str(v or 0))
 
 
-def payments(store: FileStore, numbers: set[str], as_of: dt.date | None = None) -> list[Row]:
+def payments(store: Store, numbers: set[str], as_of: dt.date | None = None) -> list[Row]:
     """The payment rows of these invoices that count: a payment reversed by an opposite row
     (`cancels` = its id) is left out with its reversal, unless the reversal is dated after `as_of`
     (not known yet); a negative row that reverses nothing (a real refund) stays."""
@@ -179,7 +179,7 @@ def payments(store: FileStore, numbers: set[str], as_of: dt.date | None = None) 
     return [p for p in rows if str(p["id"]) not in reversed_ids and not (p["cancels"] and str(p["cancels"]) in ids)]
 
 
-def movements(store: FileStore, numbers: set[str], as_of: dt.date | None = None) -> dict[str, list[it.Movement]]:
+def movements(store: Store, numbers: set[str], as_of: dt.date | None = None) -> dict[str, list[it.Movement]]:
     """Payments and issued credit notes, per invoice number.
 
     A payment reversed by an opposite row (`cancels` = its id: bounced cheque, payment recorded by
@@ -223,7 +223,7 @@ def contractual_rate(params: dict[str, str]) -> Decimal | None:
     return read_contractual_rate(params.get("taux_penalites_contractuel"))[0]
 
 
-def latest_plans(store: FileStore) -> dict[str, list[Row]]:
+def latest_plans(store: Store) -> dict[str, list[Row]]:
     """The instalments of the LATEST payment plan of each invoice (the one whose rows come last):
     an earlier plan, broken and replaced, must not add its instalments to the total expected."""
     by_plan: dict[tuple[str, str], list[Row]] = {}
@@ -236,7 +236,7 @@ def latest_plans(store: FileStore) -> dict[str, list[Row]]:
     return {invoice: by_plan[(invoice, plan)] for invoice, (_, plan) in latest.items()}
 
 
-def _history(store: FileStore) -> dict[str, list[Row]]:
+def _history(store: Store) -> dict[str, list[Row]]:
     out: dict[str, list[Row]] = {}
     for r in store.rows("tRelances"):
         out.setdefault(str(r["invoice"] or ""), []).append(r)
@@ -263,7 +263,7 @@ def _steps_done(rows: Iterable[Row]) -> dict[str, StepDone]:
     return done
 
 
-def overdue_invoices(store: FileStore, as_of: dt.date) -> list[Row]:
+def overdue_invoices(store: Store, as_of: dt.date) -> list[Row]:
     """Issued invoices and deposit invoices past their due date on `as_of` that may still have been
     owed that day: open today, or settled by a payment or credit note dated after `as_of` (a session
     in the past must see them; the session then rebuilds the balance at `as_of` from the dated
@@ -290,7 +290,7 @@ def overdue_invoices(store: FileStore, as_of: dt.date) -> list[Row]:
     return out
 
 
-def session(store: FileStore, as_of: dt.date, *, clients: set[str] | None = None) -> Session:
+def session(store: Store, as_of: dt.date, *, clients: set[str] | None = None) -> Session:
     """Where every overdue invoice stands on `as_of` (nothing is written)."""
     store.prefetch(("tFactures", "tReglements", "tClients", "tRelances", "tEcheanciers", "tNiveauxRelance",
                     "tTauxLegal", "tTauxPenalites"))

@@ -13,7 +13,7 @@ from pyxl.core import interest as it
 from pyxl.core.issues import Issue, Refused, Severity
 from pyxl.services.common import Result
 from pyxl.workbook import seeds
-from pyxl.workbook.filestore import FileStore
+from pyxl.workbook.store import Store
 
 TEN = Decimal(10)
 
@@ -46,12 +46,12 @@ def shipped_tables() -> it.RateTables:
     return tables_from_rows(seeds.legal_rate_rows(), seeds.penalty_rate_rows())
 
 
-def tables(store: FileStore) -> it.RateTables:
+def tables(store: Store) -> it.RateTables:
     return tables_from_rows((r.values for r in store.rows("tTauxLegal")),
                             (r.values for r in store.rows("tTauxPenalites")))
 
 
-def ecb_rate_on(store: FileStore, day: dt.date) -> Decimal | None:
+def ecb_rate_on(store: Store, day: dt.date) -> Decimal | None:
     best: tuple[dt.date, Decimal] | None = None
     for r in store.rows("tTauxBCE"):
         since, rate = r["since"], _dec(r["rate"])
@@ -74,7 +74,7 @@ def fmt(rate: Decimal) -> str:
     return it.fmt_rate(rate)
 
 
-def add_half(store: FileStore, half: str, private_text: str, other_text: str, source: str,
+def add_half(store: Store, half: str, private_text: str, other_text: str, source: str,
              ecb_text: str = "", ecb_source: str = "") -> Result:
     """Add one half-year: legal rates (arrêté) and the B2B reference derived from the ECB rate in
     force on its first day (given, or read in « Taux BCE »)."""

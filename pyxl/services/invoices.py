@@ -20,13 +20,13 @@ from pyxl.services import salesdocs as sd
 from pyxl.services.common import Result
 from pyxl.services.orders import get_order
 from pyxl.services.quotes import cooling_off_end, get_quote
-from pyxl.workbook.filestore import ChangeSet, FileStore, Row
+from pyxl.workbook.store import ChangeSet, Row, Store
 
 ZERO = Decimal("0.00")
 ISSUE_ACTION = "Émission"  # one action for the three types: one chronological series
 
 
-def get_doc(store: FileStore, ref: str) -> Row:
+def get_doc(store: Store, ref: str) -> Row:
     """By number (F2026-00012) or by draft reference (BROUILLON-12)."""
     typed = (ref or "").strip()
     keys = ("ref", "number") if typed.upper().startswith("BROUILLON") else ("number", "ref")
@@ -47,7 +47,7 @@ def label(row: Row | dict[str, Any]) -> str:
     return f"{row.get('doc_type') or 'Pièce'} {row.get('number') or row.get('ref')}"
 
 
-def _new_draft(store: FileStore, changes: ChangeSet, as_of: dt.date, row: dict[str, Any],
+def _new_draft(store: Store, changes: ChangeSet, as_of: dt.date, row: dict[str, Any],
                lines: list[dict[str, Any]]) -> tuple[str, pricing.Totals]:
     ref = sd.next_ref(store, changes, "Brouillon", None, "BROUILLON-", 0, "tFactures", "ref")
     totals = sd.totals_of(lines, row.get("discount_pct"))
@@ -59,17 +59,17 @@ def _new_draft(store: FileStore, changes: ChangeSet, as_of: dt.date, row: dict[s
     return ref, totals
 
 
-def _order_docs(store: FileStore, order: str) -> list[Row]:
+def _order_docs(store: Store, order: str) -> list[Row]:
     return store.rows_where("tFactures", "order", {order})
 
 
-def _client_kind(store: FileStore, code: str) -> str:
+def _client_kind(store: Store, code: str) -> str:
     from pyxl.services.clients import get_client
 
     return str(get_client(store, code)["kind"])
 
 
-def _cooling_off(store: FileStore, order: Row, day: dt.date, what: str) -> None:
+def _cooling_off(store: Store, order: Row, day: dt.date, what: str) -> None:
     q = get_quote(store, order["quote"])
     first = cooling_off_end(q, _client_kind(store, q["client"]))
     if first and day < first:
@@ -81,7 +81,7 @@ def _cooling_off(store: FileStore, order: Row, day: dt.date, what: str) -> None:
 
 
 # --------------------------------------------------------------------------- deposit invoice
-def create_deposit(store: FileStore, order_number: str, pct_text: str, as_of: dt.date) -> Result:
+def create_deposit(store: Store, order_number: str, pct_text: str, as_of: dt.date) -> Result:
     order = get_order(store, order_number)
     where = f"Commande {order['number']} ({order.where})"
     if not wf.allowed("commande", "acompte", order["status"]):
@@ -137,7 +137,7 @@ def _header(q: Row, order: Row, doc_type: str) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- final invoice
-def create_invoice(store: FileStore, order_number: str, as_of: dt.date) -> Result:
+def create_invoice(store: Store, order_number: str, as_of: dt.date) -> Result:
     from pyxl.services.clients import get_client
 
     order = get_order(store, order_number)
@@ -186,19 +186,19 @@ def create_invoice(store: FileStore, order_number: str, as_of: dt.date) -> Resul
     return res
 
 
-def _parts(store: FileStore, doc: Row) -> list[pricing.Part]:
+def _parts(store: Store, doc: Row) -> list[pricing.Part]:
     lines = sd.lines_of(store, "tLignesFactures", "doc", {doc["ref"]}).get(doc["ref"], [])
     return pricing.parts_of(sd.totals_of([r.values for r in lines], doc["discount_pct"]))
 
 
-def _credits(store: FileStore, doc: Row, *, drafts: bool) -> list[Row]:
+def _credits(store: Store, doc: Row, *, drafts: bool) -> list[Row]:
     if not doc["number"]:
         return []
     return [r for r in store.rows_where("tFactures", "origin", {doc["number"]}) if r["doc_type"] == wf.T_CREDIT
             and (drafts or r["status"] != wf.I_DRAFT)]
 
 
-def _remaining(store: FileStore, doc: Row, *, drafts: bool = False) -> list[pricing.Part]:
+def _remaining(store: Store, doc: Row, *, drafts: bool = False) -> list[pricing.Part]:
     """What is left to credit on `doc`, per rate (issued credit notes, and drafts if asked)."""
     taken: list[pricing.Part] = []
     for cr in _credits(store, doc, drafts=drafts):
@@ -207,7 +207,7 @@ def _remaining(store: FileStore, doc: Row, *, drafts: bool = False) -> list[pric
 
 
 # --------------------------------------------------------------------------- credit note
-def create_credit_note(store: FileStore, invoice: str, reason: str, line_specs: list[str], as_of: dt.date) -> Result:
+def create_credit_note(store: Store, invoice: str, reason: str, line_specs: list[str], as_of: dt.date) -> Result:
     origin = get_doc(store, invoice)
     where = f"{label(origin)} ({origin.where})"
     reason = fields.text(reason, label="Le motif", required=True, max_len=300)
@@ -276,7 +276,7 @@ def create_credit_note(store: FileStore, invoice: str, reason: str, line_specs: 
     return res
 
 
-def _deducting(store: FileStore, deposit: Row) -> list[Row]:
+def _deducting(store: Store, deposit: Row) -> list[Row]:
     """The final invoices (drafts included, fully credited ones excepted) that deduct this deposit."""
     if not deposit["number"]:
         return []
@@ -285,7 +285,7 @@ def _deducting(store: FileStore, deposit: Row) -> list[Row]:
             if f["doc_type"] == wf.T_INVOICE and f["status"] != wf.I_CREDITED]
 
 
-def _refuse_if_deducted(store: FileStore, deposit: Row, where: str) -> None:
+def _refuse_if_deducted(store: Store, deposit: Row, where: str) -> None:
     for f in _deducting(store, deposit):
         if f["number"]:
             raise sd.refuse("avoir.acompte_deduit", where, f"cet acompte est déjà déduit sur la facture {f['number']} : "
@@ -295,7 +295,7 @@ def _refuse_if_deducted(store: FileStore, deposit: Row, where: str) -> None:
                         f"(syc facture supprimer {f['ref']}), faites l'avoir, puis préparez à nouveau la facture.")
 
 
-def _check_deductions(store: FileStore, lines: list[Row], where: str) -> None:
+def _check_deductions(store: Store, lines: list[Row], where: str) -> None:
     """Each deposit deducted by a draft final invoice is still what it was when the draft was made."""
     by_source: dict[str, dict[Decimal, pricing.Part]] = {}
     for ln in lines:
@@ -316,7 +316,7 @@ def _check_deductions(store: FileStore, lines: list[Row], where: str) -> None:
                             f"supprimez le brouillon (syc facture supprimer …) et préparez à nouveau la facture.")
 
 
-def delete_draft(store: FileStore, ref: str) -> Result:
+def delete_draft(store: Store, ref: str) -> Result:
     """A draft has no number: deleting it leaves no gap. Its row and its lines are emptied."""
     from pyxl.services.orders import drop_drafts
 
@@ -352,7 +352,7 @@ def _check_credit(where: str, totals: pricing.Totals, remaining: list[pricing.Pa
 
 
 # --------------------------------------------------------------------------- issue
-def issue(store: FileStore, ref: str, as_of: dt.date) -> Result:
+def issue(store: Store, ref: str, as_of: dt.date) -> Result:
     from pyxl.services import closures
     from pyxl.services.clients import get_client
 
@@ -393,7 +393,7 @@ def issue(store: FileStore, ref: str, as_of: dt.date) -> Result:
         _cooling_off(store, order, as_of, "émettre une facture d'acompte")
         updates["terms"] = "comptant"
         updates["due_date"] = as_of
-        res.changes.update("tCommandes", order.row, {
+        res.changes.update("tCommandes", order, {
             "deposit_pct": (order["deposit_pct"] or Decimal(0)) + (doc["deposit_pct"] or Decimal(0))})
     else:
         origin = get_doc(store, doc["origin"])
@@ -408,21 +408,21 @@ def issue(store: FileStore, ref: str, as_of: dt.date) -> Result:
                                                              f"{euros(origin['paid'] or ZERO)} ; avec cet avoir, "
                                                              f"{euros(refund)} lui sont dus (remboursement à faire).",
                                       origin.where, Severity.WARNING))
-        res.changes.update("tFactures", origin.row, {"credited": credited, "status": state})
+        res.changes.update("tFactures", origin, {"credited": credited, "status": state})
         if origin["doc_type"] == wf.T_INVOICE and state == wf.I_CREDITED and origin["order"]:
             # the job is still done: the order can be invoiced again (corrected invoice) or cancelled
             order = get_order(store, origin["order"])
             if order["status"] == wf.O_INVOICED:
-                res.changes.update("tCommandes", order.row, {"status": wf.O_DONE, "invoice": None})
+                res.changes.update("tCommandes", order, {"status": wf.O_DONE, "invoice": None})
     if totals.ttc == 0 and doc["doc_type"] == wf.T_INVOICE:
         updates["status"] = wf.I_PAID  # nothing left to pay once the deposits are deducted
     number = sd.next_ref(store, res.changes, "Facture", as_of.year, f"F{as_of.year}-", 5, "tFactures", "number",
                          gapless=True)
     updates["number"] = number
     if doc["doc_type"] == wf.T_INVOICE:
-        res.changes.update("tCommandes", get_order(store, doc["order"]).row, {"status": wf.O_INVOICED,
+        res.changes.update("tCommandes", get_order(store, doc["order"]), {"status": wf.O_INVOICED,
                                                                              "invoice": number})
-    res.changes.update("tFactures", doc.row, updates)
+    res.changes.update("tFactures", doc, updates)
     res.changes.issue("tFactures", number, ISSUE_ACTION)
     what = {wf.T_INVOICE: "Facture", wf.T_DEPOSIT: "Facture d'acompte", wf.T_CREDIT: "Avoir"}[doc["doc_type"]]
     done = "émis" if doc["doc_type"] == wf.T_CREDIT else "émise"
@@ -452,7 +452,7 @@ def effective_status(row: Row, as_of: dt.date) -> str:
     return state
 
 
-def list_docs(store: FileStore, as_of: dt.date, status: str = "", credit_notes: bool = False) -> list[Row]:
+def list_docs(store: Store, as_of: dt.date, status: str = "", credit_notes: bool = False) -> list[Row]:
     want = ""
     if status:
         want = fields.choice(status, STATUS_FILTERS, label="Le statut",
@@ -473,7 +473,7 @@ def list_docs(store: FileStore, as_of: dt.date, status: str = "", credit_notes: 
     return sorted(out, key=lambda r: (r["number"] is None, str(r["number"] or ""), str(r["ref"])))
 
 
-def doc_detail(store: FileStore, ref: str) -> dict[str, Any]:
+def doc_detail(store: Store, ref: str) -> dict[str, Any]:
     doc = get_doc(store, ref)
     lines = sd.lines_of(store, "tLignesFactures", "doc", {doc["ref"]}).get(doc["ref"], [])
     totals = sd.totals_of([r.values for r in lines], doc["discount_pct"])
@@ -481,7 +481,7 @@ def doc_detail(store: FileStore, ref: str) -> dict[str, Any]:
     return {"row": doc, "lines": lines, "totals": totals, "payments": payments}
 
 
-def series_issues(store: FileStore) -> list[Issue]:
+def series_issues(store: Store) -> list[Issue]:
     """Each year's invoice series must run 1, 2, 3… without a gap (documents deleted, counter
     pushed ahead in « Compteurs »)."""
     by_year: dict[str, set[int]] = {}

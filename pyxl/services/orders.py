@@ -10,14 +10,14 @@ from pyxl.core import workflow as wf
 from pyxl.services import salesdocs as sd
 from pyxl.services.common import Result
 from pyxl.services.quotes import get_quote
-from pyxl.workbook.filestore import FileStore, Row
+from pyxl.workbook.store import Row, Store
 
 
-def get_order(store: FileStore, number: str) -> Row:
+def get_order(store: Store, number: str) -> Row:
     return sd.get_row(store, "tCommandes", "number", number, "Commande", "Voyez la liste avec « syc commande liste ».")
 
 
-def create_order(store: FileStore, quote_number: str, as_of: dt.date) -> Result:
+def create_order(store: Store, quote_number: str, as_of: dt.date) -> Result:
     q = get_quote(store, quote_number)
     where = f"Devis {q['number']} ({q.where})"
     if q["status"] == wf.Q_REPLACED:
@@ -39,7 +39,7 @@ def create_order(store: FileStore, quote_number: str, as_of: dt.date) -> Result:
            "client_name": q["client_name"], "object": q["object"], "status": wf.O_OPEN,
            "total_ht": q["total_ht"], "total_ttc": q["total_ttc"]}
     res.changes.append("tCommandes", row)
-    res.changes.update("tDevis", q.row, {"order": number})
+    res.changes.update("tDevis", q, {"order": number})
     res.message = (f"Commande {number} créée pour le devis {q['number']} ({q['client_name']}).\n"
                    f"Étapes suivantes : syc facture acompte --commande {number} --pourcentage 30 (si acompte), "
                    f"puis syc commande realiser {number} --date JJ/MM/AAAA")
@@ -53,7 +53,7 @@ def _check(row: Row, action: str) -> None:
                         f"elle est « {row['status']} », elle ne peut pas être {wf.VERBS[action]}.")
 
 
-def complete_order(store: FileStore, number: str, done: dt.date, as_of: dt.date) -> Result:
+def complete_order(store: Store, number: str, done: dt.date, as_of: dt.date) -> Result:
     row = get_order(store, number)
     _check(row, "realiser")
     where = f"Commande {row['number']} ({row.where})"
@@ -63,14 +63,14 @@ def complete_order(store: FileStore, number: str, done: dt.date, as_of: dt.date)
         raise sd.refuse("commande.date", where, f"la date de réalisation {sd.day(done)} précède la commande "
                                                 f"({sd.day(row['date'])}).")
     res = Result()
-    res.changes.update("tCommandes", row.row, {"status": wf.O_DONE, "done_on": done})
+    res.changes.update("tCommandes", row, {"status": wf.O_DONE, "done_on": done})
     res.message = (f"Commande {row['number']} réalisée le {sd.day(done)}.\n"
                    f"Étape suivante : syc facture creer --commande {row['number']} --emettre")
     res.data = {"numero": row["number"], "statut": wf.O_DONE}
     return res
 
 
-def cancel_order(store: FileStore, number: str, reason: str, as_of: dt.date) -> Result:
+def cancel_order(store: Store, number: str, reason: str, as_of: dt.date) -> Result:
     row = get_order(store, number)
     _check(row, "annuler")
     where = f"Commande {row['number']} ({row.where})"
@@ -89,7 +89,7 @@ def cancel_order(store: FileStore, number: str, reason: str, as_of: dt.date) -> 
                             f"{inv['doc_type'].lower()} {inv['number']} est émise : établissez d'abord un avoir "
                             f"(syc avoir creer --facture {inv['number']} --motif …), puis annulez la commande.")
     drop_drafts(store, dropped, res)
-    res.changes.update("tCommandes", row.row, {"status": wf.O_CANCELLED, "cancel_reason": reason})
+    res.changes.update("tCommandes", row, {"status": wf.O_CANCELLED, "cancel_reason": reason})
     res.message = f"Commande {row['number']} annulée (elle garde son numéro) : {reason}"
     if dropped:
         res.message += f"\nBrouillons supprimés : {', '.join(str(d['ref']) for d in dropped)}."
@@ -97,7 +97,7 @@ def cancel_order(store: FileStore, number: str, reason: str, as_of: dt.date) -> 
     return res
 
 
-def drop_drafts(store: FileStore, drafts: list[Row], res: Result) -> None:
+def drop_drafts(store: Store, drafts: list[Row], res: Result) -> None:
     """A draft has no number yet: it is blanked out (row and lines), which breaks no series."""
     if not drafts:
         return
@@ -106,13 +106,13 @@ def drop_drafts(store: FileStore, drafts: list[Row], res: Result) -> None:
     refs = {str(d["ref"]) for d in drafts}
     blank_doc = dict.fromkeys(T_INVOICES.keys)
     for d in drafts:
-        res.changes.update("tFactures", d.row, blank_doc)
+        res.changes.update("tFactures", d, blank_doc)
     blank_line = dict.fromkeys(T_INVOICE_LINES.keys)
     for ln in store.rows_where("tLignesFactures", "doc", refs):
-        res.changes.update("tLignesFactures", ln.row, blank_line)
+        res.changes.update("tLignesFactures", ln, blank_line)
 
 
-def list_orders(store: FileStore, status: str = "") -> list[Row]:
+def list_orders(store: Store, status: str = "") -> list[Row]:
     rows = store.rows("tCommandes")
     if status:
         want = fields.choice(status, wf.ORDER_STATES, label="Le statut",

@@ -8,8 +8,8 @@ from pyxl.core import fields
 from pyxl.core.issues import Issue, Refused, Severity
 from pyxl.core.money import AmountError, parse_decimal
 from pyxl.services.common import Result
-from pyxl.workbook.filestore import FileStore
 from pyxl.workbook.schema import SCHEMA, Parameter
+from pyxl.workbook.store import Store
 
 
 def _rate(value: str) -> str:
@@ -81,7 +81,7 @@ def check_value(p: Parameter, value: str) -> str:
     return VALIDATORS.get(p.kind, VALIDATORS["texte"])(value)
 
 
-def modify_parameter(store: FileStore, code: str, value: str) -> Result:
+def modify_parameter(store: Store, code: str, value: str) -> Result:
     p = parameter(code)
     row = next((r for r in store.rows("tParametres") if str(r["code"]) == p.code), None)
     where = f"{row.where} ({p.code})" if row is not None else f"Paramètres ({p.code})"
@@ -113,12 +113,12 @@ def modify_parameter(store: FileStore, code: str, value: str) -> Result:
     if row is None:
         res.changes.append("tParametres", {"code": p.code, "label": p.label, "value": clean, "help": p.help})
     elif str(row["value"] or "") != clean:
-        res.changes.update("tParametres", row.row, {"value": clean})
+        res.changes.update("tParametres", row, {"value": clean})
     res.message = f"Paramètre « {p.label} » : {clean or '(vide)'}."
     res.data = {"code": p.code, "valeur": clean}
     return res
 
 
-def view_parameters(store: FileStore) -> list[dict[str, str]]:
+def view_parameters(store: Store) -> list[dict[str, str]]:
     values = store.parameters()
     return [{"code": p.code, "parametre": p.label, "valeur": values.get(p.code, "")} for p in SCHEMA.parameters]

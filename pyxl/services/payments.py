@@ -17,8 +17,8 @@ from pyxl.services import salesdocs as sd
 from pyxl.services.common import Result
 from pyxl.services.invoices import _cooling_off, balance, get_doc, label
 from pyxl.services.orders import get_order
-from pyxl.workbook.filestore import FileStore, Row
 from pyxl.workbook.schema import PAYMENT_MODES
+from pyxl.workbook.store import Row, Store
 
 ZERO = Decimal("0.00")
 CASH_LIMIT = Decimal(1000)  # D112-3 CMF: debtor domiciled in France or acting professionally
@@ -27,11 +27,11 @@ MODE_ALIASES = {"especes": "Espèces", "espece": "Espèces", "cheque": "Chèque"
                 "cb": "CB", "carte": "CB"}
 
 
-def _new_id(store: FileStore, res: Result, as_of: dt.date) -> str:
+def _new_id(store: Store, res: Result, as_of: dt.date) -> str:
     return sd.next_ref(store, res.changes, "Règlement", as_of.year, f"R{as_of.year}-", 5, "tReglements", "id")
 
 
-def record_payment(store: FileStore, invoice: str, amount_text: str, mode_text: str, as_of: dt.date,
+def record_payment(store: Store, invoice: str, amount_text: str, mode_text: str, as_of: dt.date,
                    reference: str = "") -> Result:
     from pyxl.services import closures
 
@@ -75,7 +75,7 @@ def record_payment(store: FileStore, invoice: str, amount_text: str, mode_text: 
     res.changes.issue("tReglements", pid, ACTION)
     paid = (doc["paid"] or ZERO) + amount
     state = wf.invoice_state(doc["total_ttc"] or ZERO, paid, doc["credited"] or ZERO)
-    res.changes.update("tFactures", doc.row, {"paid": paid, "status": state})
+    res.changes.update("tFactures", doc, {"paid": paid, "status": state})
     rest = left - amount
     res.message = (f"Règlement {pid} de {euros(amount)} ({mode if mode == 'CB' else mode.lower()}) enregistré sur "
                    f"{label(doc)} : "
@@ -84,11 +84,11 @@ def record_payment(store: FileStore, invoice: str, amount_text: str, mode_text: 
     return res
 
 
-def get_payment(store: FileStore, pid: str) -> Row:
+def get_payment(store: Store, pid: str) -> Row:
     return sd.get_row(store, "tReglements", "id", pid, "Règlement", "Voyez les règlements avec « syc facture voir NUM ».")
 
 
-def cancel_payment(store: FileStore, pid: str, reason: str, as_of: dt.date) -> Result:
+def cancel_payment(store: Store, pid: str, reason: str, as_of: dt.date) -> Result:
     from pyxl.services import closures
 
     p = get_payment(store, pid)
@@ -111,7 +111,7 @@ def cancel_payment(store: FileStore, pid: str, reason: str, as_of: dt.date) -> R
     res.changes.issue("tReglements", nid, ACTION)
     paid = (doc["paid"] or ZERO) - p["amount"]
     state = wf.invoice_state(doc["total_ttc"] or ZERO, paid, doc["credited"] or ZERO)
-    res.changes.update("tFactures", doc.row, {"paid": paid, "status": state})
+    res.changes.update("tFactures", doc, {"paid": paid, "status": state})
     res.message = (f"Règlement {p['id']} annulé par l'écriture opposée {nid} ({euros(-p['amount'])}) : {reason}. "
                    f"{label(doc)} : reste {euros(balance(doc) + p['amount'])} à payer.")
     res.data = {"id": nid, "annule": p["id"], "facture": p["invoice"], "statut": state}

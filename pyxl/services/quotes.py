@@ -16,7 +16,7 @@ from pyxl.core import workflow as wf
 from pyxl.core.money import euros, to_cents
 from pyxl.services import salesdocs as sd
 from pyxl.services.common import Collector, Result
-from pyxl.workbook.filestore import ChangeSet, FileStore, Row
+from pyxl.workbook.store import ChangeSet, Row, Store
 
 DEFAULT_REASON = "taux par défaut de l'article"
 NATURE_ALIASES = {"depannage": "Dépannage", "reparation": "Dépannage", "installation": "Installation",
@@ -58,7 +58,7 @@ def _execution(text: str) -> str:
         return t
 
 
-def price_lines(store: FileStore, specs: list[sd.LineSpec], nature: str, housing: str, day: dt.date,
+def price_lines(store: Store, specs: list[sd.LineSpec], nature: str, housing: str, day: dt.date,
                 overrides: list[sd.RateOverride], zero_reason: str, where: str, c: Collector) -> list[dict[str, Any]]:
     """Quote lines with their rate from the job (rules), the article's data at the time."""
     from pyxl.services.common import find
@@ -111,7 +111,7 @@ def price_lines(store: FileStore, specs: list[sd.LineSpec], nature: str, housing
     return out
 
 
-def create_quote(store: FileStore, given: QuoteInput, as_of: dt.date) -> Result:
+def create_quote(store: Store, given: QuoteInput, as_of: dt.date) -> Result:
     from pyxl.services.clients import get_client
 
     client = get_client(store, given.client)
@@ -182,7 +182,7 @@ def create_quote(store: FileStore, given: QuoteInput, as_of: dt.date) -> Result:
     return res
 
 
-def _overdue_warning(store: FileStore, client: Row, as_of: dt.date, c: Collector) -> None:
+def _overdue_warning(store: Store, client: Row, as_of: dt.date, c: Collector) -> None:
     """A new quote for a client who owes overdue invoices: said, not refused (issue 6)."""
     late = [r for r in store.rows_where("tFactures", "client", {str(client["code"])})
             if wf.is_late(str(r["doc_type"]), str(r["status"]), r["due_date"],
@@ -198,7 +198,7 @@ def _overdue_warning(store: FileStore, client: Row, as_of: dt.date, c: Collector
                                 "avant de vous engager (acompte à la commande ?).")
 
 
-def _category(store: FileStore, code: str) -> str:
+def _category(store: Store, code: str) -> str:
     from pyxl.services.common import find
 
     a = find(store, "tArticles", "code", code)
@@ -206,7 +206,7 @@ def _category(store: FileStore, code: str) -> str:
 
 
 
-def get_quote(store: FileStore, number: str) -> Row:
+def get_quote(store: Store, number: str) -> Row:
     return sd.get_row(store, "tDevis", "number", number, "Devis", "Voyez la liste avec « syc devis liste ».")
 
 
@@ -227,25 +227,25 @@ def _transition(row: Row, action: str, as_of: dt.date) -> None:
                         f"il est « {state} », il ne peut pas être {wf.VERBS[action]}.{hint}")
 
 
-def send_quote(store: FileStore, number: str, as_of: dt.date) -> Result:
+def send_quote(store: Store, number: str, as_of: dt.date) -> Result:
     row = get_quote(store, number)
     _transition(row, "envoyer", as_of)
     res = Result()
-    res.changes.update("tDevis", row.row, {"status": wf.Q_SENT, "sent_on": as_of})
+    res.changes.update("tDevis", row, {"status": wf.Q_SENT, "sent_on": as_of})
     res.message = (f"Devis {row['number']} envoyé le {sd.day(as_of)} ; à relancer à partir du "
                    f"{sd.day(as_of + dt.timedelta(days=_delay(store)))} sans réponse.")
     res.data = {"numero": row["number"], "statut": wf.Q_SENT}
     return res
 
 
-def _delay(store: FileStore) -> int:
+def _delay(store: Store) -> int:
     try:
         return int(store.parameters().get("relance_devis_jours") or 7)
     except ValueError:
         return 7
 
 
-def to_follow_up(store: FileStore, as_of: dt.date, delay: int | None = None) -> list[Row]:
+def to_follow_up(store: Store, as_of: dt.date, delay: int | None = None) -> list[Row]:
     """Quotes sent at least `delay` days ago (default: Paramètres), unanswered, not called back
     within the same delay; oldest first."""
     n = _delay(store) if delay is None else delay
@@ -259,7 +259,7 @@ def to_follow_up(store: FileStore, as_of: dt.date, delay: int | None = None) -> 
     return sorted(out, key=lambda r: (r["sent_on"], str(r["number"])))
 
 
-def follow_up(store: FileStore, number: str, outcome: str, as_of: dt.date, discount: str | None = None) -> Result:
+def follow_up(store: Store, number: str, outcome: str, as_of: dt.date, discount: str | None = None) -> Result:
     row = get_quote(store, number)
     where = f"Devis {row['number']} ({row.where})"
     outcome = fields.text(outcome, label="Le résultat de l'appel", required=True, max_len=300)
@@ -287,11 +287,11 @@ def follow_up(store: FileStore, number: str, outcome: str, as_of: dt.date, disco
         res.message += (f"\nDevis révisé {new} créé avec une remise de {sd.fmt_pct(pct)} ; {row['number']} est remplacé."
                         f"\nÉtape suivante : syc devis envoyer {new}")
         res.data["devis_revise"] = new
-    res.changes.update("tDevis", row.row, updates)
+    res.changes.update("tDevis", row, updates)
     return res
 
 
-def _revise(store: FileStore, old: Row, pct: Decimal, as_of: dt.date, changes: ChangeSet, c: Collector) -> str:
+def _revise(store: Store, old: Row, pct: Decimal, as_of: dt.date, changes: ChangeSet, c: Collector) -> str:
     """The revised quote: same lines, repriced with the VAT rules of its own date (a rate forced
     with a reason stays forced), the follow-up discount as global discount."""
     number = sd.next_ref(store, changes, "Devis", as_of.year, f"D{as_of.year}-", 4, "tDevis", "number")
@@ -322,13 +322,13 @@ def _revise(store: FileStore, old: Row, pct: Decimal, as_of: dt.date, changes: C
     return number
 
 
-def accept_quote(store: FileStore, number: str, as_of: dt.date, urgent: bool = False) -> Result:
+def accept_quote(store: Store, number: str, as_of: dt.date, urgent: bool = False) -> Result:
     from pyxl.services.clients import get_client
 
     row = get_quote(store, number)
     _transition(row, "accepter", as_of)
     res = Result()
-    res.changes.update("tDevis", row.row, {"status": wf.Q_ACCEPTED, "accepted_on": as_of, "urgent": sd.yes_no(urgent)})
+    res.changes.update("tDevis", row, {"status": wf.Q_ACCEPTED, "accepted_on": as_of, "urgent": sd.yes_no(urgent)})
     msg = f"Devis {row['number']} accepté le {sd.day(as_of)}."
     client = get_client(store, row["client"])
     after = cooling_off_end({**row.values, "accepted_on": as_of, "urgent": sd.yes_no(urgent)}, client["kind"])
@@ -340,7 +340,7 @@ def accept_quote(store: FileStore, number: str, as_of: dt.date, urgent: bool = F
     return res
 
 
-def refuse_quote(store: FileStore, number: str, reason: str, as_of: dt.date) -> Result:
+def refuse_quote(store: Store, number: str, reason: str, as_of: dt.date) -> Result:
     row = get_quote(store, number)
     reason = fields.text(reason, label="Le motif", required=True, max_len=300)
     if row["date"] and as_of < row["date"]:
@@ -351,7 +351,7 @@ def refuse_quote(store: FileStore, number: str, reason: str, as_of: dt.date) -> 
         raise sd.refuse("devis.etat", f"Devis {row['number']} ({row.where})",
                         f"il est « {state} », il ne peut pas être refusé.")
     res = Result()
-    res.changes.update("tDevis", row.row, {"status": wf.Q_REFUSED, "refusal_reason": reason})
+    res.changes.update("tDevis", row, {"status": wf.Q_REFUSED, "refusal_reason": reason})
     res.message = f"Devis {row['number']} refusé : {reason}"
     res.data = {"numero": row["number"], "statut": wf.Q_REFUSED}
     return res
@@ -361,7 +361,7 @@ STATUS_FILTERS = {"brouillon": wf.Q_DRAFT, "envoye": wf.Q_SENT, "accepte": wf.Q_
                   "expire": wf.Q_EXPIRED, "remplace": wf.Q_REPLACED}
 
 
-def list_quotes(store: FileStore, as_of: dt.date, status: str = "") -> list[tuple[Row, str]]:
+def list_quotes(store: Store, as_of: dt.date, status: str = "") -> list[tuple[Row, str]]:
     want = ""
     if status:
         key = fields.choice(status, tuple(STATUS_FILTERS), label="Le statut",
@@ -376,7 +376,7 @@ def list_quotes(store: FileStore, as_of: dt.date, status: str = "") -> list[tupl
     return sorted(out, key=lambda x: str(x[0]["number"]))
 
 
-def quote_detail(store: FileStore, number: str, as_of: dt.date) -> dict[str, Any]:
+def quote_detail(store: Store, number: str, as_of: dt.date) -> dict[str, Any]:
     row = get_quote(store, number)
     lines = sd.lines_of(store, "tLignesDevis", "quote", {row["number"]}).get(row["number"], [])
     totals = sd.totals_of([r.values for r in lines], row["discount_pct"])

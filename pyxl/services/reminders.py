@@ -17,8 +17,8 @@ from pyxl.core.money import euros
 from pyxl.services import dunning
 from pyxl.services import salesdocs as sd
 from pyxl.services.common import Result
-from pyxl.workbook.filestore import ChangeSet, FileStore, Row
 from pyxl.workbook.schema import DUNNING_STEPS
+from pyxl.workbook.store import ChangeSet, Row, Store
 
 CALL_RESULTS = {
     "sans-reponse": "Appel sans réponse", "message": "Message laissé", "promesse": "Promesse de paiement",
@@ -35,7 +35,7 @@ STEP_ALIASES = {"recommande": "lrar", "lettre-recommandee": "lrar", "med": "mise
 class Ids:
     """Consecutive « RL2026-00001 » numbers for several rows of one change set."""
 
-    def __init__(self, store: FileStore, changes: ChangeSet, year: int):
+    def __init__(self, store: Store, changes: ChangeSet, year: int):
         self.store, self.changes, self.year = store, changes, year
         self.n: int | None = None
 
@@ -57,7 +57,7 @@ class Ids:
         return f"{prefix}{self.n:05d}"
 
 
-def _targets(store: FileStore, target: str, as_of: dt.date) -> tuple[str, list[dunning.Case], dunning.Session]:
+def _targets(store: Store, target: str, as_of: dt.date) -> tuple[str, list[dunning.Case], dunning.Session]:
     """The overdue invoices a note is about: one invoice, or every overdue invoice of a client."""
     from pyxl.services.clients import get_client
     from pyxl.services.invoices import get_doc
@@ -113,7 +113,7 @@ def _plan_spec(text: str, where: str, owed: Decimal, as_of: dt.date) -> list[tup
     return sorted(out)
 
 
-def note(store: FileStore, target: str, as_of: dt.date, *, call: str = "", step: str = "",
+def note(store: Store, target: str, as_of: dt.date, *, call: str = "", step: str = "",
          posted: dt.date | None = None, lr_number: str = "", ack: dt.date | None = None,
          unclaimed: dt.date | None = None, promise: dt.date | None = None, dispute: str | None = None,
          dispute_settled: bool = False, plan: str = "", notes: str = "") -> Result:
@@ -205,14 +205,14 @@ def note(store: FileStore, target: str, as_of: dt.date, *, call: str = "", step:
     return res
 
 
-def _level_of(store: FileStore, step: str) -> int | None:
+def _level_of(store: Store, step: str) -> int | None:
     for lv in dunning.levels(store):
         if lv.step == step:
             return lv.level
     return None
 
 
-def _note_outside(store: FileStore, res: Result, where: str, cases: Sequence[dunning.Case], as_of: dt.date,
+def _note_outside(store: Store, res: Result, where: str, cases: Sequence[dunning.Case], as_of: dt.date,
                   step: str, posted: dt.date | None, lr_number: str, ack: dt.date | None, unclaimed: dt.date | None,
                   notes: str) -> Result:
     """Complete the rows of a letter already made: posted, registered-letter number, receipt."""
@@ -246,7 +246,7 @@ def _note_outside(store: FileStore, res: Result, where: str, cases: Sequence[dun
             updates["outcome"] = "Accusé de réception" if ack else "Pli non réclamé"
         if notes:
             updates["notes"] = f"{r['notes']} ; {notes}" if r["notes"] else notes
-        res.changes.update("tRelances", r.row, updates)
+        res.changes.update("tRelances", r, updates)
     done = []
     if posted:
         done.append(f"postée le {sd.day(posted)}")
@@ -262,7 +262,7 @@ def _note_outside(store: FileStore, res: Result, where: str, cases: Sequence[dun
     return res
 
 
-def record_produced(store: FileStore, as_of: dt.date, produced: Sequence[tuple[dunning.Case, str, str, str]]) -> Result:
+def record_produced(store: Store, as_of: dt.date, produced: Sequence[tuple[dunning.Case, str, str, str]]) -> Result:
     """One « Relances » row per invoice of each letter or file produced: (case, step, outcome, file)."""
     res = Result()
     ids = Ids(store, res.changes, as_of.year)

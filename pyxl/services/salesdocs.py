@@ -12,8 +12,8 @@ from typing import Any
 from pyxl.core import fields, pricing, vat
 from pyxl.core.issues import Issue, Refused
 from pyxl.core.money import AmountError, parse_decimal
-from pyxl.workbook.filestore import FileStore, Row
 from pyxl.workbook.schema import NO, YES
+from pyxl.workbook.store import Row, Store
 
 ZERO = Decimal("0.00")
 VAT_RATES = tuple(Decimal(r) for r in ("20", "10", "5.5", "2.1", "0"))
@@ -90,7 +90,7 @@ def fmt_pct(value: Decimal) -> str:
 
 
 # --------------------------------------------------------------------------- VAT
-def rules(store: FileStore) -> list[vat.Rule]:
+def rules(store: Store) -> list[vat.Rule]:
     out = []
     for r in store.rows("tReglesTVA"):
         if r["rate"] is None:
@@ -152,7 +152,7 @@ def totals_json(t: pricing.Totals) -> dict[str, Any]:
     }
 
 
-def lines_of(store: FileStore, table: str, key: str, refs: set[str]) -> dict[str, list[Row]]:
+def lines_of(store: Store, table: str, key: str, refs: set[str]) -> dict[str, list[Row]]:
     out: dict[str, list[Row]] = {}
     for r in store.rows_where(table, key, refs):
         out.setdefault(str(r[key]), []).append(r)
@@ -179,7 +179,7 @@ def check_lines(lines: Sequence[Row], what: str) -> None:
 
 
 # --------------------------------------------------------------------------- lookups
-def get_row(store: FileStore, table: str, key: str, value: str, label: str, hint: str) -> Row:
+def get_row(store: Store, table: str, key: str, value: str, label: str, hint: str) -> Row:
     typed = (value or "").strip()
     if typed:  # as typed or in capitals (d2026-0001): found without reading the whole sheet
         found = store.rows_where(table, key, {typed, typed.upper()})
@@ -197,7 +197,7 @@ def client_name(row: Any) -> str:
     return f"{row.get('name') or ''} {row.get('first_name') or ''}".strip()
 
 
-def next_ref(store: FileStore, changes: Any, series: str, year: int | None, prefix: str, width: int,
+def next_ref(store: Store, changes: Any, series: str, year: int | None, prefix: str, width: int,
              table: str, key: str, gapless: bool = False) -> str:
     """D2026-0001, BC2026-0001, F2026-00001, R2026-00001…: the counter of Compteurs + 1, checked by
     a key lookup (without reading the whole table); if the table already holds that number (a
@@ -219,7 +219,7 @@ def next_ref(store: FileStore, changes: Any, series: str, year: int | None, pref
         pat = re.compile(re.escape(prefix) + r"(\d+)$")
         n = max([n, *(int(m.group(1)) for r in store.rows(table) if (m := pat.match(str(r.get(key) or ""))))]) + 1
     if current:
-        changes.update("tCompteurs", current.row, {"last": n})
+        changes.update("tCompteurs", current, {"last": n})
     else:
         changes.append("tCompteurs", {"series": series, "year": year, "last": n})
     return f"{prefix}{n:0{width}d}"

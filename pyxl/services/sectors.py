@@ -6,10 +6,10 @@ import re
 
 from pyxl.core import fields
 from pyxl.services.common import Collector, Result, best_sector, find, sectors_of
-from pyxl.workbook.filestore import FileStore
+from pyxl.workbook.store import Store
 
 
-def add_sector(store: FileStore, prefix: str, name: str, notes: str = "") -> Result:
+def add_sector(store: Store, prefix: str, name: str, notes: str = "") -> Result:
     p = (prefix or "").strip()
     c = Collector(f"Secteur {fields.shown(p) or '?'}")
     if not re.fullmatch(r"[0-9]{1,5}", p):
@@ -27,7 +27,7 @@ def add_sector(store: FileStore, prefix: str, name: str, notes: str = "") -> Res
     for r in store.rows("tClients"):
         best = best_sector(sectors, str(r["postcode"] or ""))
         if best != (r["sector"] or ""):
-            res.changes.update("tClients", r.row, {"sector": best})
+            res.changes.update("tClients", r, {"sector": best})
             moved += 1
     res.message = f"Secteur « {name} » ajouté pour les codes postaux commençant par {p}."
     if moved:
@@ -36,7 +36,7 @@ def add_sector(store: FileStore, prefix: str, name: str, notes: str = "") -> Res
     return res
 
 
-def list_sectors(store: FileStore) -> list[dict[str, str]]:
+def list_sectors(store: Store) -> list[dict[str, str]]:
     rows = sorted(store.rows("tSecteurs"), key=lambda r: str(r["prefix"]))
     return [{"prefixe": str(r["prefix"]), "secteur": str(r["sector"] or ""), "remarques": str(r["notes"] or "")}
             for r in rows]

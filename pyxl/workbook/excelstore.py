@@ -1,7 +1,8 @@
 """ExcelStore: the workbook open in Excel, through xlwings (the macros of the buttons).
 
-Same rules as the FileStore (it is one: every check, the audit chain, the guards on issued rows and
-the change-set planning are inherited), different reads and writes:
+Same rules as the FileStore (the same audit guard: every check, the audit chain, the guards on
+issued rows and the change-set planning; the same typed reading of a table's cells), different
+reads and writes:
   * each table is read whole in one call (`Table.range.value`) and kept for the action;
   * a change set is written in bulk: per table one block for the appended rows, one call per
     updated row (never per cell, never per table row), then the table is resized;
@@ -17,9 +18,9 @@ does not depend on the number of rows (see tests/test_excel_macros.py).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -27,7 +28,10 @@ from typing import Any
 
 from pyxl.core.issues import Issue, Refused
 from pyxl.workbook import backups
-from pyxl.workbook.filestore import ChangeSet, FileStore, Row, schema_columns, write_anchor, write_lock
+from pyxl.workbook.cells import schema_columns, text_of
+from pyxl.workbook.commit import write_anchor
+from pyxl.workbook.sheetstore import SheetStore
+from pyxl.workbook.store import ChangeSet, Row
 from pyxl.workbook.schema import NO, SCHEMA, VERSION_NAME, YES, Column, Kind, Schema, Table
 
 
@@ -45,10 +49,6 @@ class XlTable:
     header_row: bool = True
     impl: Any = None  # the xlwings Table
     sheet_obj: Any = None  # the xlwings Sheet
-
-
-class _NoPackage:
-    date1904 = False  # xlwings hands dates over as datetimes: the date system does not matter
 
 
 @dataclass
@@ -80,7 +80,9 @@ def excel_value(col: Column, value: Any) -> Any:
     return value
 
 
-class ExcelStore(FileStore):
+class ExcelStore(SheetStore):
+    """The workbook open in Excel. xlwings hands dates over as datetimes: the date system does not matter."""
+
     def __init__(self, book: Any, schema: Schema = SCHEMA):
         fullname = str(book.fullname)
         if "://" in fullname or not Path(fullname).is_file():
@@ -90,17 +92,13 @@ class ExcelStore(FileStore):
                 "sous, dans un dossier local, pas OneDrive ni SharePoint) puis cliquez de nouveau.",
                 fullname,
             ))
-        super().__init__(fullname, schema)
+        super().__init__(Path(os.path.realpath(fullname)), schema)
         self.book = book
         self._xl: dict[str, XlTable] = {}
         self._pending: tuple[_Undo, list[str]] | None = None
         self.saved = False
 
     # ---- reading
-    @property
-    def package(self) -> Any:
-        return _NoPackage()
-
     def close(self) -> None:
         super().close()
         self._xl = {}
@@ -144,26 +142,15 @@ class ExcelStore(FileStore):
         return xt, schema_columns(table, xt.headers)
 
     def _raw_rows(self, loc: Any, key_index: int | None, keys: set[str] | None) -> list[tuple[int, list[Any]]]:
-        from pyxl.workbook.filestore import _text_of
-
         first = loc.ref[1] + 1
         out = []
         for i, raw in enumerate(loc.rows):
             if key_index is not None and keys is not None:
                 k = raw[key_index] if key_index < len(raw) else None
-                if _text_of(k) not in keys:
+                if text_of(k) not in keys:
                     continue
             out.append((first + i, raw))
         return out
-
-    def prefetch(self, names: Sequence[str]) -> None:
-        return None
-
-    def rows_at(self, name: str, nums: set[int]) -> dict[int, Row]:
-        return {r.row: r for r in self.rows(name) if r.row in nums}
-
-    def tail(self, name: str, n: int = 1) -> list[Row]:
-        return self.rows(name)[-n:]
 
     def row_at(self, name: str, rownum: int) -> Row | None:
         """The record on this sheet row (the row the user selected), or None."""
@@ -194,23 +181,7 @@ class ExcelStore(FileStore):
                 self.check_issued(table.name, found, self.journal_for({str(r.get(spec.key)) for r in found}),
                                   "action refusée. Fermez le classeur sans l'enregistrer")
 
-    def _refuse_if_open(self) -> None:
-        """Excel holds the file: that is us."""
-
-    @contextmanager
-    def session(self) -> Iterator[ExcelStore]:
-        if self._session:
-            yield self
-            return
-        with write_lock(self.path):
-            self.close()
-            self._session = True
-            try:
-                yield self
-            finally:
-                self._session = False
-                self.close()
-
+    # Excel holds the file (that is us): the session checks nothing more than the lock
     def apply(self, changes: ChangeSet, *, as_of: dt.date, now: dt.datetime | None = None,
               save: bool = False) -> None:
         """Write a change set to the open workbook, or raise Refused leaving it as it was.
@@ -353,16 +324,16 @@ class ExcelStore(FileStore):
             self._undo(undo)
             for sheet_name in protected:
                 self._protect(sheet_name)
-            self._new_tail = None
+            self.guard.new_tail = None
             raise Refused(Issue(
                 "excel.save",
                 f"Le classeur n'a pas pu être enregistré ({type(exc).__name__} : {exc}) ; l'action est annulée. "
                 "Vérifiez qu'il n'est pas en lecture seule et qu'il reste de la place sur le disque.",
                 self.path.name)) from None
         self.saved = True
-        if self._new_tail is not None:
-            write_anchor(self.path, self._new_tail)
-            self._new_tail = None
+        if self.guard.new_tail is not None:
+            write_anchor(self.path, self.guard.new_tail)
+            self.guard.new_tail = None
 
 
 def _runs(idx: Sequence[int]) -> list[list[int]]:

@@ -1016,7 +1016,7 @@ def _sending_settings(store: FileStore) -> ChangeSet | None:
     if T_CLIENTS.name in names and "marketing_mail" in {c.key for c in store.schema.table(T_CLIENTS.name).columns}:
         for r in store.rows(T_CLIENTS.name):
             if r.get("marketing_mail") in (None, ""):
-                changes.update(T_CLIENTS.name, r.row, {"marketing_mail": YES})
+                changes.update(T_CLIENTS.name, r, {"marketing_mail": YES})
     return changes
 
 

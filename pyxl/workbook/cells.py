@@ -1,0 +1,196 @@
+"""Cell values ↔ the schema's Python types, as a workbook holds them.
+
+Every store reads and writes values through these rules, so that a value fingerprinted at issue
+(`canonical`) is exactly the one `syc verifier` reads back later, whichever store wrote it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from pyxl.core import fields
+from pyxl.core.issues import Issue, Refused
+from pyxl.core.money import AmountError, parse_decimal, to_cents
+from pyxl.workbook import fastread, ooxml
+from pyxl.workbook.schema import NO, YES, Column, Kind, Table
+
+MAX_NUMBER = Decimal("1e15")  # beyond, a cell is a typing accident, not an amount
+# Excel's calendar is wrong before 1900-03-01 (its phantom 29/02/1900): no date outside this span
+FIRST_DATE = dt.date(1900, 3, 1)
+FIRST_DATE_1904 = dt.date(1904, 1, 1)  # in workbooks using the 1904 date system
+LAST_DATE = dt.date(9999, 12, 31)
+
+
+class LazyValues(Mapping[str, Any]):
+    """A row's cells, converted to the schema's types only when read (most actions look at two or
+    three columns of thousands of rows). A cell that cannot be read raises Refused naming it."""
+
+    __slots__ = ("_cache", "_columns", "_raw", "_where")
+
+    def __init__(self, raw: Sequence[Any], columns: Mapping[str, tuple[int, Column, Any]],
+                 absent: Sequence[str], where: tuple[str, int]):
+        self._raw = raw
+        self._columns = columns
+        self._cache: dict[str, Any] = dict.fromkeys(absent)
+        self._where = where
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return self._cache[key]
+        except KeyError:
+            pass
+        i, col, convert = self._columns[key]  # KeyError for an unknown column, like a dict
+        v = self._raw[i] if i < len(self._raw) else None
+        try:
+            value = convert(v)
+        except ValueError as exc:
+            raise Refused(bad_cell(self._where, col, exc)) from None
+        self._cache[key] = value
+        return value
+
+    @property
+    def raw(self) -> Sequence[Any]:
+        """The row's cells as stored (what a row's version is computed from)."""
+        return self._raw
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._columns
+        yield from (k for k in self._cache if k not in self._columns)
+
+    def __len__(self) -> int:
+        return len(self._columns) + sum(1 for k in self._cache if k not in self._columns)
+
+    def problems(self) -> list[Issue]:
+        out = []
+        for key in self._columns:
+            try:
+                self[key]
+            except Refused as exc:
+                out += exc.issues
+        return out
+
+
+def bad_cell(where: tuple[str, int], col: Column, exc: Exception) -> Issue:
+    sheet, rownum = where
+    return Issue("store.value", f"{sheet}, ligne {rownum}, colonne « {col.header} » : {exc}. Corrigez la cellule.",
+                 f"{sheet}, ligne {rownum}")
+
+
+
+# --------------------------------------------------------------------------- value conversion
+def from_cell(col: Column, raw: Any, date1904: bool = False) -> Any:
+    """A calamine value → the schema's Python type (ValueError with a French message if it cannot)."""
+    if raw is None or raw == "":
+        return None
+    k = col.kind
+    if k in (Kind.MONEY, Kind.DECIMAL, Kind.RATE):
+        if isinstance(raw, (dt.date, dt.time, dt.timedelta)):
+            raise ValueError(f"« {raw} » n'est pas un nombre")
+        try:
+            value = parse_decimal(raw, max_places=None)
+        except AmountError as exc:
+            raise ValueError(str(exc)) from None
+        if abs(value) >= MAX_NUMBER:
+            raise ValueError(f"« {raw} » est un nombre trop grand")
+        if value == 0:
+            return Decimal("0.00") if k is Kind.MONEY else Decimal(0)  # never « -0,00 € »
+        return to_cents(value) if k is Kind.MONEY else value.normalize()
+    if k is Kind.INT:
+        if isinstance(raw, float) and raw.is_integer():
+            return int(raw)
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            return raw
+        if isinstance(raw, str) and raw.strip().isdigit():
+            return int(raw.strip())
+        raise ValueError(f"« {raw} » n'est pas un nombre entier")
+    if k is Kind.DATE:
+        if isinstance(raw, dt.datetime):
+            return raw.date()
+        if isinstance(raw, dt.date):
+            return raw
+        if isinstance(raw, (int, float)):
+            return ooxml.date_from_serial(raw + (ooxml.DAYS_1904 if date1904 else 0))
+        return fields.date(str(raw), label="la valeur")
+    # text-like columns
+    if isinstance(raw, float):
+        return str(int(raw)) if raw.is_integer() else repr(raw)
+    if isinstance(raw, (dt.datetime, dt.date)):
+        return raw.isoformat()
+    return str(raw)
+
+
+text_of = fastread.text_of  # a key cell as text, the way `from_cell` reads a text column
+
+
+def converter(col: Column, date1904: bool = False) -> Any:
+    """`from_cell` for one column, with the common cases (empty, plain text) short-circuited."""
+    if col.kind in (Kind.TEXT, Kind.CHOICE, Kind.BOOL, Kind.TIMESTAMP):
+        def text(v: Any) -> Any:
+            if v is None or v == "":
+                return None
+            return v if type(v) is str else from_cell(col, v)
+        return text
+
+    def other(v: Any) -> Any:
+        return None if v is None or v == "" else from_cell(col, v, date1904)
+    return other
+
+
+def to_cell(col: Column, value: Any, date1904: bool = False) -> ooxml.Cell:
+    if value is None or value == "":
+        return ooxml.BLANK
+    k = col.kind
+    if k is Kind.BOOL:
+        if isinstance(value, bool):
+            return ooxml.Cell("s", YES if value else NO)
+        return ooxml.Cell("s", str(value))
+    if k in (Kind.TEXT, Kind.CHOICE, Kind.TIMESTAMP):
+        return ooxml.Cell("s", str(value))
+    if k in (Kind.MONEY, Kind.DECIMAL, Kind.RATE):
+        return ooxml.Cell.of(value if isinstance(value, Decimal) else parse_decimal(value, max_places=None))
+    if k is Kind.DATE and isinstance(value, str):
+        value = fields.date(value, label="la valeur")  # a date column holds an Excel date, never text
+    elif k is Kind.DATE and isinstance(value, dt.datetime):
+        value = value.date()
+    first = FIRST_DATE_1904 if date1904 else FIRST_DATE
+    if k is Kind.DATE and isinstance(value, dt.date) and not first <= value <= LAST_DATE:
+        raise ValueError(f"la date {value:%d/%m/%Y} est hors de la période gérée "
+                         f"({first:%d/%m/%Y} – {LAST_DATE:%d/%m/%Y})")
+    if k is Kind.DATE and date1904 and isinstance(value, dt.date):
+        return ooxml.Cell("n", str(ooxml.excel_serial(value) - ooxml.DAYS_1904))
+    elif k is Kind.INT and not isinstance(value, int):
+        value = from_cell(col, value)
+    return ooxml.Cell.of(value)
+
+
+def canonical(col: Column, value: Any) -> Any:
+    """The value exactly as `from_cell` will read it back once written."""
+    cell = to_cell(col, value)
+    if cell.kind == "":
+        return None
+    if cell.kind == "n" and col.kind in (Kind.DATE, Kind.INT):
+        return from_cell(col, int(cell.value))
+    return from_cell(col, cell.value)
+
+
+def schema_columns(table: Table, headers: Sequence[str]) -> list[Column | None]:
+    """For each header of a table as found in the workbook, its schema column (None for a column the
+    user added). Refuses, naming them, when schema columns are missing or renamed."""
+    by_header = {c.header.casefold(): c for c in table.columns}
+    cols = [by_header.get(h.strip().casefold()) for h in headers]
+    missing = [c.header for c in table.columns if c not in cols]
+    if missing:
+        raise Refused(Issue(
+            "store.columns",
+            f"Feuille « {table.sheet} » : " + (
+                f"la colonne « {missing[0]} » est absente ou renommée. " if len(missing) == 1 else
+                f"les colonnes {', '.join('« ' + m + ' »' for m in missing)} sont absentes ou renommées. ")
+            + "Rétablissez l'en-tête tel quel (un classeur d'une version antérieure se met à jour avec "
+            "« syc migrer »).",
+            table.sheet,
+        ))
+    return cols
+

@@ -1,0 +1,257 @@
+"""What the two workbook stores share: a table's rows typed from its cells, found by key, by row
+number or from its end; the journal and the parameters; the audit guard; the session and the
+write template. The `FileStore` reads cells from the zip parts, the `ExcelStore` from Excel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from pyxl.core import audit
+from pyxl.core.issues import Issue, Refused
+from pyxl.workbook import commit
+from pyxl.workbook.cells import LazyValues, bad_cell, converter
+from pyxl.workbook.guard import JOURNAL_CHECKED, AuditGuard
+from pyxl.workbook.schema import SCHEMA, Column, Schema, Table
+from pyxl.workbook.store import ChangeSet, Row, entries_of
+
+
+class SheetStore:
+    """A store whose tables are Excel tables: subclasses say how to find a table (`_columns`) and
+    read its cells (`_raw_rows`), and how to write a planned change set (`_write`)."""
+
+    date1904 = False
+
+    def __init__(self, path: str | Path, schema: Schema = SCHEMA):
+        self.path = Path(path)
+        self.schema = schema
+        self.guard = AuditGuard(self)
+        self._cache: dict[str, list[Row]] = {}
+        self._session = False
+        self._recent: list[audit.Entry] | None = None
+        self._found: dict[tuple[str, str, frozenset[str]], list[Row]] = {}  # rows_where() answers
+
+    def close(self) -> None:
+        self._cache.clear()
+        self._recent = None
+        self._found.clear()
+
+    # ---- what each store says
+    def version(self) -> int:
+        raise NotImplementedError
+
+    def is_syc_book(self) -> bool:
+        raise NotImplementedError
+
+    def _columns(self, table: Table) -> tuple[Any, list[Column | None]]:
+        """The table's location and, for each of its columns in the workbook, the schema column."""
+        raise NotImplementedError
+
+    def _raw_rows(self, loc: Any, key_index: int | None, keys: set[str] | None) -> list[tuple[int, list[Any]]]:
+        """(row number, cells of the table's columns) of the data rows, all or those whose key is in `keys`."""
+        raise NotImplementedError
+
+    def prefetch(self, names: Sequence[str]) -> None:
+        return None
+
+    def rows_at(self, name: str, nums: set[int]) -> dict[int, Row]:
+        return {r.row: r for r in self.rows(name) if r.row in nums}
+
+    def tail(self, name: str, n: int = 1) -> list[Row]:
+        return self.rows(name)[-n:]
+
+    def raw_table(self, name: str) -> tuple[list[Column | None], list[tuple[int, list[Any]]]]:
+        """A whole table as stored, untyped: for each column its schema column (None for a user's
+        own), and (row number, cells) per row. For bulk readers (the reports), which convert columns
+        themselves; `date1904` says how to read date serials."""
+        loc, cols = self._columns(self.schema.table(name))
+        return cols, self._raw_rows(loc, None, None)
+
+    def read_anchor(self) -> tuple[int, str] | None:
+        return commit.read_anchor(self.path)
+
+    # ---- reading
+    def _not_syc(self) -> Issue:
+        return Issue(
+            "store.notsyc",
+            f"« {self.path.name} » n'est pas un classeur SYC Gestion (il n'a pas été créé par "
+            "« syc init »). Vérifiez --book ou créez un classeur avec « syc init ».",
+            self.path.name,
+        )
+
+    def check_version(self) -> None:
+        if not self.is_syc_book():
+            raise Refused(self._not_syc())
+        v = self.version()
+        if v < self.schema.version:
+            raise Refused(Issue(
+                "store.old",
+                f"Ce classeur est à la version {v} du schéma, SYC Gestion attend la version "
+                f"{self.schema.version}. Lancez « syc migrer » (une sauvegarde est faite avant).",
+                self.path.name,
+            ))
+        if v > self.schema.version:
+            raise Refused(Issue(
+                "store.new",
+                f"Ce classeur (schéma version {v}) vient d'une version plus récente de SYC Gestion. "
+                "Mettez SYC Gestion à jour avant de l'utiliser.",
+                self.path.name,
+            ))
+
+    def _table_missing(self, table: Table) -> Refused:
+        """A table the workbook lacks: not a SYC workbook at all, or one to migrate or restore."""
+        if not self.is_syc_book():
+            return Refused(self._not_syc())
+        return Refused(Issue(
+            "store.table",
+            f"La table {table.name} (feuille « {table.sheet} ») est absente du classeur. "
+            "Lancez « syc migrer » ou restaurez une sauvegarde.",
+            table.sheet,
+        ))
+
+
+    def rows(self, name: str) -> list[Row]:
+        """All non-blank data rows of a table, typed. Refuses, naming the cells, on bad values."""
+        if name not in self._cache:
+            self._cache[name] = self._typed_rows(name)
+        return self._cache[name]
+
+    def rows_where(self, name: str, key: str, values: set[str]) -> list[Row]:
+        """The rows whose `key` column is one of `values`, typing only those (the lines of a few
+        documents among ten years of lines)."""
+        if name in self._cache:
+            return [r for r in self._cache[name] if str(r.get(key) or "") in values]
+        memo = (name, key, frozenset(values))
+        if memo not in self._found:
+            self._found[memo] = self._typed_rows(name, (key, values))
+        return self._found[memo]
+
+    def _typed_rows(self, name: str, where: tuple[str, set[str]] | None = None) -> list[Row]:
+        table = self.schema.table(name)
+        loc, cols = self._columns(table)
+        key_index = None
+        if where is not None:
+            key_index = next(i for i, col in enumerate(cols) if col is not None and col.key == where[0])
+        raws = self._raw_rows(loc, key_index, where[1] if where else None)
+        return self._typed(table, loc, cols, raws)
+
+
+    def recent_journal(self) -> list[audit.Entry]:
+        """The journal's last JOURNAL_CHECKED rows (read once per session): what issuing checks,
+        and where the latest dates of each series are found without reading whole tables."""
+        if self._recent is None:
+            self._recent = self.journal_tail(JOURNAL_CHECKED)
+        return self._recent
+
+
+    def _typed(self, table: Table, loc: Any, cols: list[Column | None],
+               raws: list[tuple[int, list[Any]]]) -> list[Row]:
+        date1904 = self.date1904
+        columns = {col.key: (i, col, converter(col, date1904)) for i, col in enumerate(cols) if col is not None}
+        absent = [col.key for col in table.columns if col not in cols]
+        out: list[Row] = []
+        for rownum, raw in raws:
+            if all(v is None or v == "" for v in raw):
+                continue
+            out.append(Row(LazyValues(raw, columns, absent, (loc.sheet, rownum)), rownum, loc.sheet))
+        return out
+
+    def check_table(self, name: str) -> list[Issue]:
+        """Every cell of a table that cannot be read, named (rows are otherwise read lazily)."""
+        problems: list[Issue] = []
+        for r in self.rows(name):
+            if isinstance(r.values, LazyValues):
+                problems += r.values.problems()
+        return problems
+
+    def parameters(self) -> dict[str, str]:
+        out = {}
+        for r in self.rows("tParametres"):
+            v = r["value"]
+            if isinstance(v, dt.date):
+                v = v.strftime("%d/%m/%Y")
+            out[str(r["code"])] = "" if v is None else str(v)
+        return out
+
+    # ---- audit
+    def journal(self) -> list[audit.Entry]:
+        """The whole audit journal. Read without the lazy rows (tens of thousands of entries, every
+        cell needed); a cell that cannot be read is refused, naming it."""
+        name = "tJournalAudit"
+        if name in self._cache:
+            return entries_of(self._cache[name])
+        table = self.schema.table(name)
+        loc, cols = self._columns(table)
+        date1904 = self.date1904
+        index = {col.key: (i, col, converter(col, date1904)) for i, col in enumerate(cols) if col is not None}
+        order = [index[k] for k in ("seq", "timestamp", "as_of", "action", "table", "ref", "doc_hash",
+                                     "prev_hash", "hash")]
+        out = []
+        for rownum, raw in self._raw_rows(loc, None, None):
+            if all(v is None or v == "" for v in raw):
+                continue
+            values = []
+            for i, col, convert in order:
+                try:
+                    values.append(convert(raw[i] if i < len(raw) else None))
+                except ValueError as exc:
+                    raise Refused(bad_cell((loc.sheet, rownum), col, exc)) from None
+            seq, stamp, as_of, action, tbl, ref, doc_hash, prev_hash, hash_ = values
+            out.append(audit.Entry(
+                seq=int(seq or 0), timestamp=str(stamp or ""), as_of=as_of or None, action=str(action or ""),
+                table=str(tbl or ""), ref=str(ref or ""), doc_hash=str(doc_hash or ""),
+                prev_hash=str(prev_hash or ""), hash=str(hash_ or ""), where=f"{loc.sheet}, ligne {rownum}",
+            ))
+        return out
+
+    def journal_for(self, refs: set[str]) -> list[audit.Entry]:
+        """The journal rows of these document references (any table), without reading the whole journal."""
+        refs = {r for r in refs if r}
+        return entries_of(self.rows_where("tJournalAudit", "ref", refs)) if refs else []
+
+    def journal_tail(self, n: int = 1) -> list[audit.Entry]:
+        return entries_of(self.tail("tJournalAudit", n))
+
+
+    # ---- audit (the shared guard)
+    def check_issued(self, name: str, rows: Sequence[Row], journal: Sequence[audit.Entry], consequence: str) -> None:
+        """Refuse, naming the row, if one of these issued rows no longer matches its fingerprint in
+        the journal (a value typed over in the sheet). `consequence`: what is refused, in French."""
+        self.guard.check_issued(name, rows, journal, consequence)
+
+    def verify(self) -> list[Issue]:
+        """Everything `syc verifier` checks: the journal chain and every audited document."""
+        return self.guard.verify()
+
+    # ---- writing
+    @contextmanager
+    def session(self) -> Iterator[Any]:
+        """Hold the write lock from the first read to the write, so that what a service read
+        (row numbers, counters) is still true when its change set is applied."""
+        if self._session:
+            yield self
+            return
+        with commit.write_lock(self.path):
+            self._enter_session()
+            self.close()  # what was read before the lock may be stale
+            self._session = True
+            try:
+                yield self
+            finally:
+                self._session = False
+                self.close()
+
+    def apply(self, changes: ChangeSet, *, as_of: dt.date, now: dt.datetime | None = None) -> None:
+        raise NotImplementedError
+
+    def _enter_session(self) -> None:
+        """Checks made once the lock is held, before anything is read."""
+
+    def _plan(self, changes: ChangeSet, as_of: dt.date, now: dt.datetime) -> ChangeSet:
+        """The change set checked by the audit guard (rows read still current, values canonical,
+        issued rows untouched, the journal extended)."""
+        return self.guard.plan(changes, as_of, now)
