@@ -21,6 +21,7 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -30,10 +31,9 @@ from pyxl.core.issues import Issue, Refused
 from pyxl.workbook import backups
 from pyxl.workbook.cells import schema_columns, text_of
 from pyxl.workbook.commit import write_anchor
+from pyxl.workbook.schema import NO, SCHEMA, VERSION_NAME, YES, Column, Kind, Schema, Table
 from pyxl.workbook.sheetstore import SheetStore
 from pyxl.workbook.store import ChangeSet, Row
-from pyxl.workbook.schema import NO, SCHEMA, VERSION_NAME, YES, Column, Kind, Schema, Table
-
 
 
 @dataclass
@@ -166,7 +166,6 @@ class ExcelStore(SheetStore):
         """In Excel a protected sheet can still be unprotected and typed over: every issued document
         the action refers to (the invoice a credit note or a payment is for, a deducted deposit…)
         must still match its fingerprint in the audit journal, or the action is refused."""
-        from pyxl.core import audit
 
         values = {ref for _t, ref, _a in changes.issued}
         for rows in changes.appends.values():
@@ -304,15 +303,11 @@ class ExcelStore(SheetStore):
 
     def _undo(self, undo: _Undo) -> None:
         for table, rng in reversed(undo.sizes):
-            try:
+            with suppress(Exception):  # best effort: put back what can be
                 table.resize(rng)
-            except Exception:  # best effort: put back what can be
-                pass
         for rng, old in reversed(undo.cells):
-            try:
+            with suppress(Exception):
                 rng.value = old
-            except Exception:
-                pass
 
     def _save(self, undo: _Undo, protected: Sequence[str] = ()) -> None:
         try:

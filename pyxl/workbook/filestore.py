@@ -47,7 +47,7 @@ from pyxl.workbook.commit import (  # noqa: F401
 from pyxl.workbook.guard import JOURNAL_CHECKED  # noqa: F401
 from pyxl.workbook.schema import SCHEMA, VERSION_NAME, Column, Schema, Table
 from pyxl.workbook.sheetstore import SheetStore
-from pyxl.workbook.store import ChangeSet, Row  # noqa: F401
+from pyxl.workbook.store import ChangeSet, Row
 
 SMALL_TABLE = 300  # rows: read by fastread rather than calamine (which first parses all shared strings)
 

@@ -22,8 +22,8 @@ import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import BinaryIO
 from html import escape as _html_escape
+from typing import BinaryIO
 
 from lxml import etree
 
