@@ -374,7 +374,8 @@ class _Generator:
         e = self.tail
         self.out["tJournalAudit"].append({"seq": e.seq, "timestamp": e.timestamp, "as_of": e.as_of,
                                           "action": e.action, "table": e.table, "ref": e.ref,
-                                          "doc_hash": e.doc_hash, "prev_hash": e.prev_hash, "hash": e.hash})
+                                          "doc_hash": e.doc_hash, "prev_hash": e.prev_hash, "hash": e.hash,
+                                          "spec": e.spec})
         if self.check_closures:
             self.view.entries.append(e)
 

@@ -46,6 +46,15 @@ NS = {"m": ooxml.NS_MAIN, "r": ooxml.NS_R,
       "ep": "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
       "cp": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"}
 
+# Schema version 4: without the journal's « Version de l'empreinte » of version 5.
+V5_JOURNAL_COLUMNS = ("spec",)
+T_JOURNAL = SCHEMA.table("tJournalAudit")
+V4_JOURNAL = dataclasses.replace(T_JOURNAL, columns=tuple(c for c in T_JOURNAL.columns if c.key not in V5_JOURNAL_COLUMNS))
+V4_SCHEMA = dataclasses.replace(
+    SCHEMA,
+    version=4,
+    tables=tuple(V4_JOURNAL if t.name == "tJournalAudit" else t for t in SCHEMA.tables),
+)
 # Schema version 3: without the rate tables, reminder levels, reminder history and payment plans of
 # version 4, nor the clients' stop columns.
 V4_TABLES = ("tRelances", "tEcheanciers", "tNiveauxRelance", "tTauxLegal", "tTauxBCE", "tTauxPenalites")
@@ -53,9 +62,9 @@ V4_CLIENT_COLUMNS = ("dunning_blocked", "collective_since")
 V3_CLIENTS = dataclasses.replace(T_CLIENTS, columns=tuple(
     c for c in T_CLIENTS.columns if c.key not in V4_CLIENT_COLUMNS))
 V3_SCHEMA = dataclasses.replace(
-    SCHEMA,
+    V4_SCHEMA,
     version=3,
-    tables=tuple(V3_CLIENTS if t.name == "tClients" else t for t in SCHEMA.tables if t.name not in V4_TABLES),
+    tables=tuple(V3_CLIENTS if t.name == "tClients" else t for t in V4_SCHEMA.tables if t.name not in V4_TABLES),
 )
 NEW_IN_V4 = [t for t in SCHEMA.tables if t.name in V4_TABLES]
 # Schema version 2: without the « Journal des envois », the clients' « Accepte la prospection » and the
@@ -102,6 +111,10 @@ CONSENT_ADDED = "ajout de la colonne « Accepte la prospection » à la table tC
 V4_SHEETS_ADDED = [f"ajout de la feuille {t.sheet} (table {t.name})" for t in NEW_IN_V4]
 STOPS_ADDED = ["ajout de la colonne « Relances bloquées » à la table tClients",
                "ajout de la colonne « Procédure collective depuis » à la table tClients"]
+SPEC_ADDED = "ajout de la colonne « Version de l'empreinte » à la table tJournalAudit"
+V5_STEP = ("étape de données de la version 5 : versions des règles d'empreinte : les lignes déjà au journal "
+           "d'audit gardent la version 1 (colonne vide), aucune empreinte n'est recalculée")
+V4_BOOK = DATA / "v4" / "syc_v4.xlsm"  # the version-4 workbook with issued documents (see its README)
 V4_STEP = ("étape de données de la version 4 : tables des taux (taux légal, taux BCE, pénalités, avec leurs sources) "
            "et niveaux de relance par défaut, dans les feuilles encore vides")
 VAT_STEP = ("étape de données de la version 2 : règles de TVA par défaut dans la feuille « Règles TVA », "
@@ -119,10 +132,12 @@ OLD_BOOK_DONE = [
     *V2_SHEETS_ADDED,
     *V3_SHEETS_ADDED,
     *V4_SHEETS_ADDED,
+    SPEC_ADDED,
     f"mise à jour de la version du schéma : 0 → {SCHEMA.version}",
     VAT_STEP,
     V3_STEP,
     V4_STEP,
+    V5_STEP,
 ]
 CLIENTS = [
     {"code": "C001", "kind": "Particulier", "name": "Dupont", "address": "1 rue des Lilas", "postcode": "69001",
@@ -156,6 +171,16 @@ def sheet_part(path: Path, sheet: str) -> str:
     pkg = ooxml.Package(str(path))
     try:
         return pkg.sheets[sheet]
+    finally:
+        pkg.close()
+
+
+def journal_parts(path: Path) -> set[str]:
+    """The sheet and table parts of the audit journal (version 5 adds a column to it)."""
+    pkg = ooxml.Package(str(path))
+    try:
+        loc = pkg.table("tJournalAudit")
+        return {loc.sheet_part, loc.table_part}
     finally:
         pkg.close()
 
@@ -231,6 +256,7 @@ def test_migrate_old_book(old_book: Path) -> None:
     before = raw_entries(old_book)
     earlier_backups = backups(old_book)  # the fixture's own write
     clients_part, articles_part = sheet_part(old_book, "Clients"), sheet_part(old_book, "Articles")
+    journal = journal_parts(old_book)
     old_rows = [dict(r.values) for r in FileStore(old_book, schema=OLD_SCHEMA).rows("tClients")]
     old_styles = read_part(old_book, "xl/styles.xml")
 
@@ -258,7 +284,8 @@ def test_migrate_old_book(old_book: Path) -> None:
     after = raw_entries(old_book)
     changed = {"[Content_Types].xml", "xl/_rels/workbook.xml.rels", "xl/workbook.xml", "docProps/app.xml",
                "docProps/custom.xml", clients_part, "xl/tables/table3.xml", articles_part, "xl/styles.xml",
-               sheet_part(old_book, "Paramètres"), "xl/tables/table1.xml"}  # the parameters of version 3
+               sheet_part(old_book, "Paramètres"), "xl/tables/table1.xml",  # the parameters of version 3
+               *journal}  # the journal's « Version de l'empreinte » of version 5
     added = set(after) - set(before)
     # the new sheets and tables take the next free numbers: 6 for Secteurs, then the tables of versions 2 and 3
     new = range(6, 6 + 1 + len(NEW_IN_V2) + len(NEW_IN_V3) + len(NEW_IN_V4))
@@ -357,6 +384,7 @@ def test_version_1_workbook(tmp_path: Path) -> None:
     articles_part = pkg.table("tArticles").sheet_part
     clients_parts = {pkg.table("tClients").sheet_part, pkg.table("tClients").table_part}
     params_parts = {pkg.table("tParametres").sheet_part, pkg.table("tParametres").table_part}
+    journal = {pkg.table("tJournalAudit").sheet_part, pkg.table("tJournalAudit").table_part}
     pkg.close()
     old_store = FileStore(path, schema=V1_SCHEMA)
     old = v1_data(old_store)
@@ -366,7 +394,8 @@ def test_version_1_workbook(tmp_path: Path) -> None:
     old_styles = read_part(path, "xl/styles.xml")
 
     expected = [CONSENT_ADDED, *STOPS_ADDED, THPE_ADDED, *V2_SHEETS_ADDED, *V3_SHEETS_ADDED, *V4_SHEETS_ADDED,
-                f"mise à jour de la version du schéma : 1 → {SCHEMA.version}", VAT_STEP, V3_STEP, V4_STEP]
+                SPEC_ADDED, f"mise à jour de la version du schéma : 1 → {SCHEMA.version}", VAT_STEP, V3_STEP, V4_STEP,
+                V5_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
@@ -374,13 +403,13 @@ def test_version_1_workbook(tmp_path: Path) -> None:
 
     # the current version, every table of the schema with its headers, the new ones in schema order
     pkg = ooxml.Package(str(path))
-    assert mig.workbook_version(pkg) == 4 == SCHEMA.version
+    assert mig.workbook_version(pkg) == 5 == SCHEMA.version
     for t in SCHEMA.tables:
         assert list(pkg.table(t.name).headers) == [c.header for c in t.columns], t.name
     assert list(pkg.sheets) == [t.sheet for t in SCHEMA.tables]
     pkg.close()
     assert xml(path, "docProps/custom.xml").find(
-        "cp:property[@name='SYC_VersionSchema']/vt:lpwstr", NS).text == "4"
+        "cp:property[@name='SYC_VersionSchema']/vt:lpwstr", NS).text == str(SCHEMA.version)
 
     store = FileStore(path)
     store.check_version()
@@ -399,7 +428,7 @@ def test_version_1_workbook(tmp_path: Path) -> None:
     # the parts: the VBA project and all the others byte for byte, but those the migration edits
     after = raw_entries(path)
     changed = {"[Content_Types].xml", "xl/_rels/workbook.xml.rels", "xl/workbook.xml", "docProps/app.xml",
-               "docProps/custom.xml", "xl/styles.xml", articles_part, *clients_parts, *params_parts}
+               "docProps/custom.xml", "xl/styles.xml", articles_part, *clients_parts, *params_parts, *journal}
     assert {n for n in before if after.get(n) != before[n]} == changed
     new = range(7, 7 + len(NEW_IN_V2) + len(NEW_IN_V3) + len(NEW_IN_V4))  # the six sheets and tables of version 1 keep their numbers
     assert set(after) - set(before) == {
@@ -459,6 +488,7 @@ def test_version_2_workbook(tmp_path: Path) -> None:
     for t in V2_SCHEMA.tables:  # V2_SCHEMA is the schema of this file
         assert list(pkg.table(t.name).headers) == [c.header for c in t.columns], t.name
     clients_parts = {pkg.table("tClients").sheet_part, pkg.table("tClients").table_part}
+    journal = {pkg.table("tJournalAudit").sheet_part, pkg.table("tJournalAudit").table_part}
     params_parts = {pkg.table("tParametres").sheet_part, pkg.table("tParametres").table_part}
     pkg.close()
     old_store = FileStore(path, schema=V2_SCHEMA)
@@ -468,15 +498,15 @@ def test_version_2_workbook(tmp_path: Path) -> None:
     assert old["tClients"][0]["name"] == 'Dupont & Fils <SARL> "l\'Étang"'
     assert not any(r["code"].startswith("smtp_") for r in old["tParametres"])
 
-    expected = [CONSENT_ADDED, *STOPS_ADDED, *V3_SHEETS_ADDED, *V4_SHEETS_ADDED,
-                "mise à jour de la version du schéma : 2 → 4", V3_STEP, V4_STEP]
+    expected = [CONSENT_ADDED, *STOPS_ADDED, *V3_SHEETS_ADDED, *V4_SHEETS_ADDED, SPEC_ADDED,
+                "mise à jour de la version du schéma : 2 → 5", V3_STEP, V4_STEP, V5_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
     assert_valid(path)
 
     pkg = ooxml.Package(str(path))
-    assert mig.workbook_version(pkg) == 4 == SCHEMA.version
+    assert mig.workbook_version(pkg) == 5 == SCHEMA.version
     for t in SCHEMA.tables:
         assert list(pkg.table(t.name).headers) == [c.header for c in t.columns], t.name
     assert list(pkg.sheets) == [t.sheet for t in SCHEMA.tables]
@@ -501,7 +531,7 @@ def test_version_2_workbook(tmp_path: Path) -> None:
 
     after = raw_entries(path)
     changed = {"[Content_Types].xml", "xl/_rels/workbook.xml.rels", "xl/workbook.xml", "docProps/app.xml",
-               "docProps/custom.xml", *clients_parts, *params_parts}
+               "docProps/custom.xml", *clients_parts, *params_parts, *journal}
     assert {n for n in before if after.get(n) != before[n]} == changed
     new_parts = range(len(V2_SCHEMA.tables) + 1, len(SCHEMA.tables) + 1)
     assert set(after) - set(before) == {
@@ -538,13 +568,15 @@ def test_version_3_workbook(tmp_path: Path) -> None:
     for t in V3_SCHEMA.tables:
         assert list(pkg.table(t.name).headers) == [c.header for c in t.columns], t.name
     clients_parts = {pkg.table("tClients").sheet_part, pkg.table("tClients").table_part}
+    journal = {pkg.table("tJournalAudit").sheet_part, pkg.table("tJournalAudit").table_part}
     pkg.close()
     old_store = FileStore(path, schema=V3_SCHEMA)
     old = {t.name: [dict(r.values) for r in old_store.rows(t.name)] for t in V3_SCHEMA.tables}
     old_store.close()
     assert old["tClients"][0]["notes"] == "=cmd|' /C calc'!A0"
 
-    expected = [*STOPS_ADDED, *V4_SHEETS_ADDED, "mise à jour de la version du schéma : 3 → 4", V4_STEP]
+    expected = [*STOPS_ADDED, *V4_SHEETS_ADDED, SPEC_ADDED, "mise à jour de la version du schéma : 3 → 5", V4_STEP,
+                V5_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
@@ -552,7 +584,7 @@ def test_version_3_workbook(tmp_path: Path) -> None:
 
     store = FileStore(path)
     store.check_version()
-    assert store.version() == 4
+    assert store.version() == 5
     new = {t.name: [dict(r.values) for r in store.rows(t.name)] for t in V3_SCHEMA.tables}
     assert [{k: v for k, v in r.items() if k not in V4_CLIENT_COLUMNS} for r in new["tClients"]] == old["tClients"]
     assert {k: v for k, v in new.items() if k != "tClients"} == {k: v for k, v in old.items() if k != "tClients"}
@@ -561,7 +593,7 @@ def test_version_3_workbook(tmp_path: Path) -> None:
 
     after = raw_entries(path)
     changed = {"[Content_Types].xml", "xl/_rels/workbook.xml.rels", "xl/workbook.xml", "docProps/app.xml",
-               "docProps/custom.xml", "xl/styles.xml", *clients_parts}
+               "docProps/custom.xml", "xl/styles.xml", *clients_parts, *journal}
     assert {n for n in before if after.get(n) != before[n]} <= changed
     assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
     (backup,) = backups(path)
@@ -936,11 +968,13 @@ def test_libreoffice_saved_book(tmp_path: Path) -> None:
         *V2_SHEETS_ADDED,
         *V3_SHEETS_ADDED,
         *V4_SHEETS_ADDED,
+        SPEC_ADDED,
         "ajout de la feuille Visites (table tVisites)",
         f"mise à jour de la version du schéma : 1 → {SCHEMA.version + 1}",
         VAT_STEP,
         V3_STEP,
         V4_STEP,
+        V5_STEP,
     ]
     assert_valid(path)
     after = raw_entries(path)

@@ -23,6 +23,7 @@ from pyxl.core.issues import Issue
 from pyxl.core.money import to_cents
 
 GENESIS = "0" * 64
+FIRST_SPEC = 1  # every audit spec's first version; a journal row without a version was made with it
 
 
 def normalise(value: object) -> str:
@@ -75,13 +76,14 @@ class Entry:
     prev_hash: str
     hash: str = ""
     where: str = ""
+    spec: int = FIRST_SPEC  # the version of the table's audit spec the fingerprint was made with
 
     def expected_hash(self) -> str:
-        payload = json.dumps(
-            [self.seq, self.timestamp, self.as_of.isoformat() if self.as_of else "", self.action, self.table, self.ref,
-             self.doc_hash, self.prev_hash],
-            ensure_ascii=False, separators=(",", ":"),
-        )
+        fields: list[object] = [self.seq, self.timestamp, self.as_of.isoformat() if self.as_of else "", self.action,
+                                self.table, self.ref, self.doc_hash, self.prev_hash]
+        if self.spec != FIRST_SPEC:  # rows made before spec versions existed keep their hash
+            fields.append(self.spec)
+        payload = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -90,11 +92,12 @@ def _day(d: dt.date | None) -> str:
 
 
 def next_entry(
-    previous: Entry | None, timestamp: str, as_of: dt.date, action: str, table: str, ref: str, doc_hash: str
+    previous: Entry | None, timestamp: str, as_of: dt.date, action: str, table: str, ref: str, doc_hash: str,
+    spec: int = FIRST_SPEC,
 ) -> Entry:
     seq = previous.seq + 1 if previous else 1
     prev = previous.hash if previous else GENESIS
-    e = Entry(seq, timestamp, as_of, action, table, ref, doc_hash, prev)
+    e = Entry(seq, timestamp, as_of, action, table, ref, doc_hash, prev, spec=spec)
     return Entry(**{**e.__dict__, "hash": e.expected_hash()})
 
 

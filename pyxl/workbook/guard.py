@@ -50,10 +50,18 @@ class AuditGuard:
 
         return self.anchor_issues(entries[-1] if entries else None, entry)
 
-    def doc(self, table: Table, row: Mapping[str, Any], where: str, lines_by_ref: Mapping[str, list]) -> audit.IssuedDoc:
+    def doc(self, table: Table, row: Mapping[str, Any], where: str, lines_by_ref: Mapping[str, list],
+            version: int | None = None) -> audit.IssuedDoc:
+        """The row as the verifier sees it, fingerprinted with the columns of its audit spec's
+        `version` (the one its journal row records; None: the current one). A version this code
+        does not know gives an empty fingerprint, which matches nothing."""
         spec = table.audit
         assert spec is not None
         ref = str(row.get(spec.key) or "")
+        try:
+            immutable, lines_immutable = spec.columns_of(version)
+        except KeyError:
+            immutable, lines_immutable = (), ()
         lines = lines_by_ref.get(str(row.get(spec.parent) or ""), []) if spec.lines_table else []
         issued = True
         if spec.issued_column:
@@ -61,7 +69,8 @@ class AuditGuard:
         return audit.IssuedDoc(
             table=table.name,
             ref=ref,
-            doc_hash=audit.document_hash(table.name, ref, row, spec.immutable, lines, spec.lines_immutable),
+            doc_hash=(audit.document_hash(table.name, ref, row, immutable, lines, lines_immutable)
+                      if immutable else ""),
             date=row.get(spec.date_column) if spec.date_column else None,
             where=where,
             issued=issued,
@@ -78,7 +87,7 @@ class AuditGuard:
         for r in rows:
             ref = str(r.get(spec.key) or "")
             e = latest.get((name, ref))
-            if e is not None and self.doc(table, r.values, r.where, lines).doc_hash != e.doc_hash:
+            if e is not None and self.doc(table, r.values, r.where, lines, e.spec).doc_hash != e.doc_hash:
                 raise Refused(Issue(
                     "audit.edited",
                     f"{r.where} : {ref} a été modifié après son émission ; {consequence}. Lancez « syc verifier » "
@@ -101,14 +110,40 @@ class AuditGuard:
         """Everything `syc verifier` checks: the journal chain and every audited document."""
         entries = self.store.journal()
         issues = audit.verify_chain(entries)
+        issues += self.unknown_specs(entries)
+        latest = audit.latest_by_doc(entries)
         docs = []
         for table in self.schema.audited:
+            spec = table.audit
+            assert spec is not None
             lines = self.lines_by_ref(table)
-            docs += [self.doc(table, r.values, r.where, lines) for r in self.store.rows(table.name)]
+            for r in self.store.rows(table.name):
+                e = latest.get((table.name, str(r.get(spec.key) or "")))
+                docs.append(self.doc(table, r.values, r.where, lines, e.spec if e else None))
         sheet_of = {t.name: t.sheet for t in self.schema.audited}
         issues += audit.verify_documents(entries, docs, sheet_of)
         issues += self.chronology(entries)
         issues += self.check_anchor(entries)
+        return issues
+
+    def unknown_specs(self, entries: Sequence[audit.Entry]) -> list[Issue]:
+        """Journal rows made with an audit spec version this code does not know (a newer SYC Gestion)."""
+        issues = []
+        for e in entries:
+            try:
+                spec = self.schema.table(e.table).audit
+            except KeyError:
+                continue
+            if spec is None:
+                continue
+            try:
+                spec.columns_of(e.spec)
+            except KeyError:
+                issues.append(Issue(
+                    "audit.spec",
+                    f"Journal d'audit n° {e.seq} ({e.ref}) : son empreinte a été faite selon la version {e.spec} "
+                    "des règles d'empreinte, que cette version de SYC Gestion ne connaît pas. Mettez SYC Gestion "
+                    "à jour avant de vérifier ce classeur.", e.where))
         return issues
 
     def check_anchor(self, entries: Sequence[audit.Entry]) -> list[Issue]:
@@ -226,7 +261,7 @@ class AuditGuard:
                 e = latest.get((name, ref))
                 if e is None:
                     continue
-                doc = self.doc(table, r.values, r.where, lines)
+                doc = self.doc(table, r.values, r.where, lines, e.spec)
                 if doc.doc_hash != e.doc_hash:
                     raise Refused(Issue(
                         "audit.edited",
@@ -235,7 +270,11 @@ class AuditGuard:
                         r.where,
                     ))
                 # rewriting an immutable column with the value it already has is harmless
-                touched = {k for k in set(values) & set(spec.immutable)
+                try:
+                    immutable = spec.columns_of(e.spec)[0]
+                except KeyError:
+                    immutable = spec.immutable
+                touched = {k for k in set(values) & set(immutable)
                            if audit.normalise(values[k]) != audit.normalise(r.get(k))}
                 if touched:
                     raise Refused(Issue(
@@ -317,7 +356,7 @@ class AuditGuard:
                 if str(r.get(spec.lines_key or "") or "") == parent
             ]
             lines = self.lines_by_ref(table, extra, refs={parent}).get(parent, [])
-            h = audit.document_hash(table_name, ref, row, spec.immutable, lines, spec.lines_immutable)
+            h = audit.document_hash(table_name, ref, row, spec.immutable, lines, spec.lines_immutable)  # current spec
             doc_date = row.get(spec.date_column) if spec.date_column else None
             if table_name not in latest_dates:
                 last = next((e for e in reversed(recent) if e.table == table_name), None)
@@ -331,11 +370,11 @@ class AuditGuard:
                     "datez-la au plus tôt de ce jour-là.", table.sheet,
                 ))
             latest_dates[table_name] = (ref, doc_date or as_of)
-            entry = audit.next_entry(prev, stamp, doc_date or as_of, action, table_name, ref, h)
+            entry = audit.next_entry(prev, stamp, doc_date or as_of, action, table_name, ref, h, spec.version)
             changes.append("tJournalAudit", {
                 "seq": entry.seq, "timestamp": entry.timestamp, "as_of": entry.as_of, "action": entry.action,
                 "table": entry.table, "ref": entry.ref, "doc_hash": entry.doc_hash,
-                "prev_hash": entry.prev_hash, "hash": entry.hash,
+                "prev_hash": entry.prev_hash, "hash": entry.hash, "spec": entry.spec,
             })
             prev = entry
         self.new_tail = prev

@@ -1037,4 +1037,12 @@ def _dunning_tables(store: FileStore) -> ChangeSet | None:
     return changes
 
 
+@_data_step(5, "versions des règles d'empreinte : les lignes déjà au journal d'audit gardent la version 1 "
+               "(colonne vide), aucune empreinte n'est recalculée")
+def _audit_spec_versions(store: FileStore) -> ChangeSet | None:
+    """Nothing to write: a journal row without a version was made with version 1 of its table's
+    audit spec, and its fingerprint and chain hash stay as they are (never re-hash history)."""
+    return None
+
+
 __all__ = ["STEPS", "Step", "migrate", "plan", "workbook_version"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Hidden defined name that carries the schema version inside the workbook.
 VERSION_NAME = "_SYC_VersionSchema"
@@ -93,10 +93,33 @@ class AuditSpec:
     lines_key: str | None = None
     lines_immutable: tuple[str, ...] = ()
     lines_parent: str | None = None  # the document column the lines point to (default: `key`)
+    # Versioned specs: a fingerprint is always recomputed with the columns it was made with.
+    # Adding or renaming a fingerprinted column makes a new version: the current columns above get
+    # `version` + 1 and the previous ones go to `history`, kept forever (never re-hash what was issued).
+    version: int = 1
+    history: tuple[SpecVersion, ...] = ()
 
     @property
     def parent(self) -> str:
         return self.lines_parent or self.key
+
+    def columns_of(self, version: int | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(immutable, lines_immutable) of a version of this spec (None: the current one)."""
+        if version is None or version == self.version:
+            return self.immutable, self.lines_immutable
+        for old in self.history:
+            if old.version == version:
+                return old.immutable, old.lines_immutable
+        raise KeyError(version)
+
+
+@dataclass(frozen=True)
+class SpecVersion:
+    """An earlier version of an audit spec: the columns its fingerprints were made with."""
+
+    version: int
+    immutable: tuple[str, ...]
+    lines_immutable: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -296,6 +319,8 @@ T_AUDIT = Table(
         Column("doc_hash", "Empreinte de la pièce", required=True, width=30, max_len=64),
         Column("prev_hash", "Empreinte précédente", required=True, width=30, max_len=64),
         Column("hash", "Empreinte", required=True, width=30, max_len=64),
+        # the audit spec version the fingerprint was made with (empty: version 1, before schema 5)
+        Column("spec", "Version de l'empreinte", Kind.INT, width=10),
     ),
 )
 

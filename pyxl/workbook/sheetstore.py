@@ -190,6 +190,8 @@ class SheetStore:
         index = {col.key: (i, col, converter(col, date1904)) for i, col in enumerate(cols) if col is not None}
         order = [index[k] for k in ("seq", "timestamp", "as_of", "action", "table", "ref", "doc_hash",
                                      "prev_hash", "hash")]
+        if "spec" in index:  # a schema before version 5 has none
+            order.append(index["spec"])
         out = []
         for rownum, raw in self._raw_rows(loc, None, None):
             if all(v is None or v == "" for v in raw):
@@ -200,11 +202,12 @@ class SheetStore:
                     values.append(convert(raw[i] if i < len(raw) else None))
                 except ValueError as exc:
                     raise Refused(bad_cell((loc.sheet, rownum), col, exc)) from None
-            seq, stamp, as_of, action, tbl, ref, doc_hash, prev_hash, hash_ = values
+            seq, stamp, as_of, action, tbl, ref, doc_hash, prev_hash, hash_, *spec = values
             out.append(audit.Entry(
                 seq=int(seq or 0), timestamp=str(stamp or ""), as_of=as_of or None, action=str(action or ""),
                 table=str(tbl or ""), ref=str(ref or ""), doc_hash=str(doc_hash or ""),
                 prev_hash=str(prev_hash or ""), hash=str(hash_ or ""), where=f"{loc.sheet}, ligne {rownum}",
+                spec=int((spec and spec[0]) or audit.FIRST_SPEC),
             ))
         return out
 

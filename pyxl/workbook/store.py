@@ -159,5 +159,5 @@ def entries_of(rows: Sequence[Row]) -> list[audit.Entry]:
         seq=int(r["seq"] or 0), timestamp=str(r["timestamp"] or ""), as_of=r["as_of"] or None,
         action=str(r["action"] or ""), table=str(r["table"] or ""), ref=str(r["ref"] or ""),
         doc_hash=str(r["doc_hash"] or ""), prev_hash=str(r["prev_hash"] or ""),
-        hash=str(r["hash"] or ""), where=r.where,
+        hash=str(r["hash"] or ""), where=r.where, spec=int(r.get("spec") or audit.FIRST_SPEC),
     ) for r in rows]
