@@ -27,6 +27,13 @@ from typing import BinaryIO
 
 from lxml import etree
 
+try:  # ISA-L's deflate: optional, a faster zlib for the big sheets
+    from isal import isal_zlib as _isal
+except ImportError:  # pragma: no cover - installed with SYC Gestion
+    _isal = None  # type: ignore[assignment]
+
+BIG_PART = 2_000_000  # bytes: compressed fast (level 1), in parallel threads
+
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_PR = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -237,8 +244,12 @@ class Package:
         if cached is not None:
             return cached
         try:
-            data = self.zip.read(part)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+            info = self.zip.getinfo(part)
+            if info.compress_type == zipfile.ZIP_DEFLATED and info.file_size > BIG_PART and _isal is not None:
+                data = _inflate(self.zip, info)
+            else:
+                data = self.zip.read(part)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError):
             raise PackageError(f"« {self.path} » est endommagé (partie {part} illisible).") from None
         self._parts[part] = data
         return data
@@ -708,16 +719,21 @@ def set_table_ref(table_xml: bytes, ref: str) -> bytes:
 
 
 # --------------------------------------------------------------------------- zip rewrite
-def _raw_copy(zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """Copy one entry's compressed bytes unchanged (no decompress / recompress)."""
-    fp: BinaryIO = zin.fp  # type: ignore[assignment]
+def _raw_bytes(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """An entry's compressed bytes, as stored after its local header."""
+    fp: BinaryIO = zf.fp  # type: ignore[assignment]
     fp.seek(info.header_offset)
     header = fp.read(30)
     if header[:4] != b"PK\x03\x04":
         raise PackageError("archive zip endommagée")
     name_len, extra_len = struct.unpack("<HH", header[26:30])
     fp.seek(info.header_offset + 30 + name_len + extra_len)
-    raw = fp.read(info.compress_size)
+    return fp.read(info.compress_size)
+
+
+def _raw_copy(zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Copy one entry's compressed bytes unchanged (no decompress / recompress)."""
+    raw = _raw_bytes(zin, info)
     zi = copy.copy(info)
     zi.flag_bits &= ~0x08  # sizes go in the local header: no data descriptor after the data
     zi.extra = b""
@@ -736,14 +752,27 @@ def _append_raw(zout: zipfile.ZipFile, zi: zipfile.ZipInfo, raw: bytes) -> None:
     zout._didModify = True  # type: ignore[attr-defined]
 
 
-BIG_PART = 2_000_000  # bytes: compressed fast (level 1), in parallel threads
-
-
 def _deflate(data: bytes) -> tuple[bytes, int]:
     """Raw deflate (as in a zip entry) and CRC-32; zlib releases the GIL, so big parts compress
-    side by side on several cores."""
+    side by side on several cores. Big parts go through ISA-L (isal) when it is installed: about
+    three times faster than zlib's level 1 for the same size."""
+    if len(data) > BIG_PART and _isal is not None:
+        fast = _isal.compressobj(1, _isal.DEFLATED, -15)
+        return fast.compress(data) + fast.flush(), zlib.crc32(data)
     c = zlib.compressobj(1 if len(data) > BIG_PART else 6, zlib.DEFLATED, -15)
     return c.compress(data) + c.flush(), zlib.crc32(data)
+
+
+def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """A big deflated entry through ISA-L (about twice zlib's speed), its CRC-32 checked as zipfile does."""
+    assert _isal is not None
+    try:
+        data = _isal.decompress(_raw_bytes(zf, info), -15)
+    except (PackageError, _isal.error):  # type: ignore[misc]
+        raise zipfile.BadZipFile(info.filename) from None
+    if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+        raise zipfile.BadZipFile(info.filename)
+    return data
 
 
 def _write_entry(zout: zipfile.ZipFile, info: zipfile.ZipInfo | None, name: str, data: bytes,
