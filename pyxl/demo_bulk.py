@@ -21,6 +21,11 @@ rows are computed here, in one pass over the calendar, and the workbook is writt
     above what is left to credit, no payment above what is left to pay.
 The dates are pinned (the period ends on 2026-06-30; the closures up to that day are made at
 the first action of 2026-07-01) and the randomness is seeded: the same call makes the same rows.
+
+`replay_with_services` runs the same plan through the real services on a `MemoryStore` (one
+action at a time, as `syc` does); a test checks, on one year, that both give the same rows in every
+table and the same journal. It is the reference; this fast path exists for volume only (see
+benchmarks/bench_house.py for the figures of both).
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from pyxl.core import workflow as wf
 from pyxl.core.money import parse_decimal, to_cents
 from pyxl.workbook.filestore import FileStore, canonical
 from pyxl.workbook.schema import SCHEMA, Kind
+from pyxl.workbook.store import ChangeSet
 
 TEXT_KINDS = (Kind.TEXT, Kind.CHOICE, Kind.BOOL, Kind.TIMESTAMP)
 
@@ -1160,3 +1166,288 @@ def _zero_reason(lines: list[dict[str, Any]], rate: Decimal) -> str:
     if rate != 0:
         return ""
     return next((str(x["rate_reason"]) for x in lines if x["rate"] == 0 and x["rate_reason"]), "")
+
+
+# --------------------------------------------------------------------------- the same plan, through the services
+@dataclass
+class ServicesRun:
+    """What `replay_with_services` did: the store, and the actions the services refused (with why)."""
+
+    store: Any
+    actions: int = 0
+    refused: dict[str, int] = field(default_factory=dict)
+    closures: list[dict[str, Any]] = field(default_factory=list)
+
+
+def replay_with_services(years: int = 1, scale: float = 0.1, seed: int = 2026) -> ServicesRun:
+    """The generator's plan (clients, jobs and their events, same seed) run through the real
+    services on a `MemoryStore`, as `syc` runs each action: the closures of the past days first,
+    then the change set, checked by the audit guard. Nothing is re-implemented here: amounts,
+    VAT, deposits, deductions, credit notes, states and the journal are the services' own.
+
+    It is slower than the fast path (each action reads the tables it needs through the store
+    interface), so the volume workbook keeps the fast path; the tests run this one on a year and
+    compare the two (see tests/test_demo_bulk.py)."""
+    from pyxl.services import closures
+    from pyxl.workbook.memstore import MemoryStore
+
+    gen = _Generator(years, scale, seed)
+    clients = gen.make_clients()
+    jobs, events = gen.plan(clients)
+    store = MemoryStore()
+    for name, rows in gen.out.items():
+        if rows:
+            store.load(name, [gen.canon(name, r) for r in rows])
+    from pyxl.workbook.builder import default_rows
+
+    for name, seeded in default_rows().items():
+        if not store.rows(name):
+            store.load(name, [gen.canon(name, r) for r in seeded])
+    store.load("tCompteurs", [{"series": s, "year": y, "last": n} for (s, y), n in gen.counters.items()])
+    run = ServicesRun(store)
+    replay = _Replay(gen, store, run)
+    heapq.heapify(events)
+    gen.events = events
+    while events:
+        d, idx, _step, kind, args = heapq.heappop(events)
+        replay.at(d, gen.tick(d))
+        getattr(replay, f"do_{kind}")(jobs[idx], d, *args)
+    stamp = dt.datetime.combine(CLOSING_DAY, dt.time(7, 30))
+    changes = ChangeSet()
+    made = closures.pending(store, changes, CLOSING_DAY, stamp)
+    store.apply(changes, as_of=CLOSING_DAY, now=stamp)
+    run.closures += made
+    return run
+
+
+class _Replay:
+    """Each kind of event of the plan as the service `syc` calls for it."""
+
+    def __init__(self, gen: _Generator, store: Any, run: ServicesRun):
+        self.gen, self.store, self.run = gen, store, run
+        self.stamp = dt.datetime.combine(gen.start, dt.time(8, 0))
+        self.quote: dict[int, str] = {}
+        self.order: dict[int, str] = {}
+        self.deposits: dict[int, list[str]] = {}
+        self.invoice: dict[int, str] = {}
+        self.payments: dict[str, tuple[str, Decimal, str]] = {}  # id → (document, amount, mode)
+        self.day: dt.date | None = None
+
+    def at(self, day: dt.date, stamp: str) -> None:
+        """The clock of the next action; on a new day, the past days are closed first (what the
+        first action of the day does in `syc`, whatever that action is)."""
+        from pyxl.services import closures
+
+        self.stamp = dt.datetime.fromisoformat(stamp)
+        if day != self.day:
+            self.day = day
+            with self.store.session():
+                changes = ChangeSet()
+                self.run.closures += closures.pending(self.store, changes, day, self.stamp)
+                self.store.apply(changes, as_of=day, now=self.stamp)
+
+    def act(self, kind: str, day: dt.date, service: Any) -> dict[str, Any] | None:
+        """Run one service as `syc` does (commands._apply); a refusal is counted, not raised."""
+        from pyxl.core.issues import Refused
+        from pyxl.services import closures
+
+        self.run.actions += 1
+        try:
+            with self.store.session():
+                result = service(self.store)
+                made = closures.pending(self.store, result.changes, day, self.stamp)
+                self.store.apply(result.changes, as_of=day, now=self.stamp)
+        except Refused as exc:
+            code = exc.issues[0].code if exc.issues else "?"
+            self.run.refused[f"{kind}: {code}"] = self.run.refused.get(f"{kind}: {code}", 0) + 1
+            return None
+        self.run.closures += made
+        return dict(result.data)
+
+    # quotes
+    def do_quote(self, job: _Job, day: dt.date) -> None:
+        from pyxl.services import quotes
+
+        lines = [f"{code}:{qty}:{price}" + (f":{disc}" if disc else "") for code, qty, price, disc in job.specs]
+        given = quotes.QuoteInput(
+            client=str(job.client["code"]), lines=lines, nature=job.nature, housing_old=job.housing.lower(),
+            away=job.away, object=job.obj, discount=str(job.discount) if job.discount else None,
+            client_ref=job.client_ref, reverse_charge=job.reverse)
+        data = self.act("devis creer", day, lambda s: quotes.create_quote(s, given, day))
+        if data:
+            self.quote[job.idx] = str(data["numero"])
+
+    def do_send(self, job: _Job, day: dt.date) -> None:
+        from pyxl.services import quotes
+
+        if job.idx in self.quote:
+            self.act("devis envoyer", day, lambda s: quotes.send_quote(s, self.quote[job.idx], day))
+
+    def do_follow_up(self, job: _Job, day: dt.date, pct: Decimal | None) -> None:
+        from pyxl.services import quotes
+
+        if job.idx not in self.quote:
+            return
+        outcome = DISCOUNT_CALL if pct else self.gen.rnd.choice(CALLS)
+        data = self.act("devis relancer", day, lambda s: quotes.follow_up(
+            s, self.quote[job.idx], outcome, day, str(pct) if pct else None))
+        if data and data.get("devis_revise"):
+            self.quote[job.idx] = str(data["devis_revise"])
+
+    def do_accept(self, job: _Job, day: dt.date, urgent: bool) -> None:
+        from pyxl.services import quotes
+
+        if job.idx in self.quote:
+            self.act("devis accepter", day, lambda s: quotes.accept_quote(s, self.quote[job.idx], day, urgent))
+
+    def do_refuse(self, job: _Job, day: dt.date, reason: str) -> None:
+        from pyxl.services import quotes
+
+        if job.idx in self.quote:
+            self.act("devis refuser", day, lambda s: quotes.refuse_quote(s, self.quote[job.idx], reason, day))
+
+    # orders
+    def do_order(self, job: _Job, day: dt.date) -> None:
+        from pyxl.services import orders
+
+        if job.idx not in self.quote:
+            return
+        data = self.act("commande creer", day, lambda s: orders.create_order(s, self.quote[job.idx], day))
+        if data:
+            self.order[job.idx] = str(data["numero"])
+
+    def do_done(self, job: _Job, day: dt.date) -> None:
+        from pyxl.services import orders
+
+        if job.idx in self.order:
+            self.act("commande realiser", day, lambda s: orders.complete_order(s, self.order[job.idx], day, day))
+
+    def do_cancel(self, job: _Job, day: dt.date, reason: str) -> None:
+        from pyxl.services import orders
+
+        if job.idx in self.order:
+            self.act("commande annuler", day, lambda s: orders.cancel_order(s, self.order[job.idx], reason, day))
+
+    # invoice-type documents
+    def issue(self, kind: str, day: dt.date, draft: dict[str, Any] | None) -> str | None:
+        from pyxl.services import invoices
+
+        if not draft:
+            return None
+        ref = str(draft["reference"])
+        data = self.act(f"{kind} emettre", day, lambda s: invoices.issue(s, ref, day))
+        return str(data["numero"]) if data else None
+
+    def do_deposit(self, job: _Job, day: dt.date, pct: Decimal) -> None:
+        from pyxl.services import invoices
+
+        if job.idx not in self.order:
+            return
+        draft = self.act("facture acompte", day, lambda s: invoices.create_deposit(s, self.order[job.idx], str(pct), day))
+        number = self.issue("acompte", day, draft)
+        if number:
+            self.deposits.setdefault(job.idx, []).append(number)
+
+    def do_invoice(self, job: _Job, day: dt.date) -> None:
+        from pyxl.services import invoices
+
+        if job.idx not in self.order:
+            return
+        draft = self.act("facture creer", day, lambda s: invoices.create_invoice(s, self.order[job.idx], day))
+        number = self.issue("facture", day, draft)
+        if number:
+            self.invoice[job.idx] = number
+
+    def credit(self, day: dt.date, origin: str, reason: str, specs: list[str]) -> None:
+        from pyxl.services import invoices
+
+        draft = self.act("avoir creer", day, lambda s: invoices.create_credit_note(s, origin, reason, specs, day))
+        self.issue("avoir", day, draft)
+
+    def do_credit_deposit(self, job: _Job, day: dt.date) -> None:
+        for number in self.deposits.get(job.idx, []):
+            if self.doc(number)["paid"] == 0:
+                self.credit(day, number, DEPOSIT_CREDIT, [])
+
+    def do_credit_full(self, job: _Job, day: dt.date) -> None:
+        number = self.invoice.get(job.idx)
+        if number and self.doc(number)["paid"] == 0:
+            self.credit(day, number, FULL_CREDIT, [])
+
+    def do_credit_partial(self, job: _Job, day: dt.date, reason: str) -> None:
+        number = self.invoice.get(job.idx)
+        if not number:
+            return
+        doc = self.doc(number)
+        lines = [r for r in self.store.rows_where("tLignesFactures", "doc", {str(doc["ref"])})
+                 if r["fixed_vat"] is None and r["article"]]
+        if reason == PARTIAL_CREDITS[0]:
+            lines = [r for r in lines if r["unit"] == "h"]
+        elif reason == PARTIAL_CREDITS[1]:
+            lines = [r for r in lines if r["category"] == "Pièce"]
+        if not lines:
+            return
+        m = self.gen.rnd.choice(lines)
+        if reason == PARTIAL_CREDITS[2]:  # a gesture: part of the line's price
+            spec = f"{m['article']}:1:{to_cents(m['unit_price'] * Decimal(self.gen.rnd.choice(('0.1', '0.15', '0.2'))))}"
+        else:
+            spec = f"{m['article']}:{min(m['qty'], ONE)}"
+        self.credit(day, number, reason, [spec])
+
+    # payments
+    def order_total(self, job: _Job) -> Decimal | None:
+        if job.idx not in self.order:
+            return None
+        (row,) = self.store.rows_where("tCommandes", "number", {self.order[job.idx]})
+        return row["total_ttc"]
+
+    def doc(self, number: str) -> Any:
+        (row,) = self.store.rows_where("tFactures", "number", {number})
+        return row
+
+    def pay(self, job: _Job, day: dt.date, number: str, amount: Decimal, mode: str) -> str | None:
+        from pyxl.services import payments
+
+        reference = self.gen.reference(job, mode) or ""
+        data = self.act("reglement saisir", day, lambda s: payments.record_payment(
+            s, number, str(amount), mode, day, reference))
+        if not data:
+            return None
+        self.payments[str(data["id"])] = (number, amount, mode)
+        return str(data["id"])
+
+    def do_pay(self, job: _Job, day: dt.date, which: str, share: Decimal, mode: str) -> None:
+        numbers = self.deposits.get(job.idx, []) if which == "deposit" else [self.invoice.get(job.idx, "")]
+        docs = [self.doc(n) for n in numbers if n]
+        doc = next((d for d in docs if d["total_ttc"] - d["paid"] - d["credited"] > 0), None)
+        if doc is None:
+            return
+        left = doc["total_ttc"] - doc["paid"] - doc["credited"]
+        amount = left if share == ONE else max(to_cents(left * share), Decimal("0.01"))
+        if mode == "Espèces" and (self.order_total(job) or doc["total_ttc"]) > CASH_LIMIT:
+            mode = "Chèque"  # what the assistant takes instead: cash is refused above 1 000 € (D112-3)
+        pid = self.pay(job, day, str(doc["number"]), amount, mode)
+        r = self.gen.rnd.random()
+        if pid and mode == "Chèque" and r < 0.015:  # the cheque bounces
+            self.gen.later(_next_workday(day + dt.timedelta(days=self.gen.rnd.randint(4, 12))), job, "cancel_pay",
+                           pid, BOUNCED)
+        elif pid and r < 0.004:
+            self.gen.later(day, job, "cancel_pay", pid, MISTYPED)
+
+    def do_cancel_pay(self, job: _Job, day: dt.date, pid: str, reason: str) -> None:
+        from pyxl.services import payments
+
+        if not self.act("reglement annuler", day, lambda s: payments.cancel_payment(s, pid, reason, day)):
+            return
+        number, amount, mode = self.payments[pid]
+        if reason == MISTYPED:
+            self.gen.later(day, job, "pay_again", number, amount, mode)
+        else:
+            self.gen.later(_next_workday(day + dt.timedelta(days=self.gen.rnd.randint(2, 20))), job, "pay_again",
+                           number, None, "Virement")
+
+    def do_pay_again(self, job: _Job, day: dt.date, number: str, amount: Decimal | None, mode: str) -> None:
+        doc = self.doc(number)
+        left = doc["total_ttc"] - doc["paid"] - doc["credited"]
+        if left > 0:
+            self.pay(job, day, number, min(amount or left, left), mode)

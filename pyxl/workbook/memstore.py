@@ -35,13 +35,16 @@ class MemoryStore:
         self._versions: dict[tuple[str, int], tuple[int, str | None]] = {}
         self._anchor: tuple[int, str] | None = None
         self._lock = threading.RLock()
+        # read caches, dropped for a table when it is written: its rows, and its rows by key value
+        self._rows: dict[str, list[Row]] = {}
+        self._index: dict[tuple[str, str], dict[str, list[Row]]] = {}
 
     @classmethod
     def copy_of(cls, store: Any, user: str | None = None) -> MemoryStore:
         """Every table of another store, as it reads them."""
         mem = cls(store.schema, store.path, user)
         for t in store.schema.tables:
-            mem._tables[t.name] = [{c.key: r.get(c.key) for c in t.columns} for r in store.rows(t.name)]
+            mem.load(t.name, [r.values for r in store.rows(t.name)])
         mem._anchor = store.read_anchor()
         return mem
 
@@ -59,23 +62,30 @@ class MemoryStore:
     def _row(self, name: str, i: int) -> Row:
         num = FIRST_ROW + i
         version, writer = self._versions.get((name, num), (0, None))
-        return Row(MappingProxyType(self._tables[name][i]), num, self.schema.table(name).sheet,
+        return Row(MappingProxyType(dict(self._tables[name][i])), num, self.schema.table(name).sheet,
                    stored_version=str(version), writer=writer)
 
     def rows(self, name: str) -> list[Row]:
-        self.schema.table(name)
-        return [self._row(name, i) for i in range(len(self._tables[name]))]
+        if name not in self._rows:
+            self.schema.table(name)
+            self._rows[name] = [self._row(name, i) for i in range(len(self._tables[name]))]
+        return self._rows[name]
 
     def rows_where(self, name: str, key: str, values: set[str]) -> list[Row]:
-        return [r for r in self.rows(name) if str(r.get(key) or "") in values]
+        index = self._index.get((name, key))
+        if index is None:
+            index = self._index[(name, key)] = {}
+            for r in self.rows(name):
+                index.setdefault(str(r.get(key) or ""), []).append(r)
+        found = [r for v in values for r in index.get(v, ())]
+        return sorted(found, key=lambda r: r.row) if len(values) > 1 else found
 
     def rows_at(self, name: str, nums: set[int]) -> dict[int, Row]:
-        n = len(self._tables[name])
-        return {num: self._row(name, num - FIRST_ROW) for num in nums if 0 <= num - FIRST_ROW < n}
+        rows = self.rows(name)
+        return {num: rows[num - FIRST_ROW] for num in nums if 0 <= num - FIRST_ROW < len(rows)}
 
     def tail(self, name: str, n: int = 1) -> list[Row]:
-        count = len(self._tables[name])
-        return [self._row(name, i) for i in range(max(0, count - n), count)]
+        return self.rows(name)[-n:] if n > 0 else []
 
     def prefetch(self, names: Sequence[str]) -> None:
         return None
@@ -148,8 +158,15 @@ class MemoryStore:
     def _touch(self, name: str, num: int) -> None:
         version, _writer = self._versions.get((name, num), (0, None))
         self._versions[(name, num)] = (version + 1, self.user)
+        self._forget(name)
+
+    def _forget(self, name: str) -> None:
+        self._rows.pop(name, None)
+        for k in [k for k in self._index if k[0] == name]:
+            del self._index[k]
 
     def load(self, name: str, rows: Sequence[Mapping[str, Any]]) -> None:
         """Put rows into a table as they are (seeding a new store; no audit)."""
         table = self.schema.table(name)
         self._tables[name].extend({c.key: r.get(c.key) for c in table.columns} for r in rows)
+        self._forget(name)
