@@ -374,9 +374,9 @@ def summarise(book: Path, as_of: dt.date, overdue_shown: int = 10,
         return out
 
     report = progress or (lambda _label, _step, _total: None)
-    report("lecture des devis", 1, 5)
+    report("relecture des devis", 1, 5)
     quotes_rows = store.rows("tDevis")
-    report("lecture des factures et avoirs", 2, 5)
+    report("relecture des factures et avoirs", 2, 5)
     quote_states = count([{"s": wf.quote_state(r["status"], r["valid_until"], as_of)} for r in quotes_rows], "s")
     docs = [r for r in store.rows("tFactures") if r["number"]]
     by_type = count(docs, "doc_type")
@@ -386,7 +386,7 @@ def summarise(book: Path, as_of: dt.date, overdue_shown: int = 10,
         ht += sign * (r["total_ht"] or zero)
         vat += sign * (r["total_vat"] or zero)
         ttc += sign * (r["total_ttc"] or zero)
-    report("lecture des règlements et des clôtures", 3, 5)
+    report("relecture des règlements et des clôtures", 3, 5)
     pays = store.rows("tReglements")
     receipts = sum((p["amount"] or zero for p in pays), zero)
     owed = [r for r in docs if r["doc_type"] != wf.T_CREDIT and balance(r) > 0]
@@ -394,9 +394,9 @@ def summarise(book: Path, as_of: dt.date, overdue_shown: int = 10,
                                                  as_of)), key=lambda r: (r["due_date"], str(r["number"])))
     clos = store.rows("tClotures")
     days = [r["end"] for r in clos if r["kind"] == closures.DAY]
-    report("journal d'audit et pièces émises", 4, 5)
+    report("vérification du journal d'audit et des pièces émises", 4, 5)
     issues = store.verify()
-    report("fichiers de clôture", 5, 5)
+    report("vérification des fichiers de clôture", 5, 5)
     issues += closures.verify_files(store)
     return {
         "classeur": book, "au": as_of,

@@ -55,6 +55,7 @@ class Bar:
         self._label = label
 
     def _draw(self, label: str, step: int, total: int, restart: bool) -> None:
+        desc = f"{self.title} — {label}"[:DESC_WIDTH].ljust(DESC_WIDTH)  # the bar stays in place
         if self._bar is None:
             import shutil
 
@@ -63,14 +64,13 @@ class Bar:
             # the size read once, with shutil's fallback: tqdm draws nothing on a terminal that
             # reports 0 columns or 0 lines (some pseudo-terminals do)
             size = shutil.get_terminal_size()
-            self._bar = tqdm(total=total, file=self.stream, leave=False, ncols=min(size.columns, 120),
+            self._bar = tqdm(total=total, desc=desc, file=self.stream, leave=False, ncols=min(size.columns, 120),
                              nrows=max(size.lines, 2),
                              bar_format="{desc} {percentage:3.0f} % |{bar}| {n_fmt}/{total_fmt} [{elapsed}]")
         elif restart:
             self._bar.reset(total=total)
         bar = self._bar
-        desc = f"{self.title} — {label}"
-        bar.set_description_str(desc[:DESC_WIDTH].ljust(DESC_WIDTH), refresh=False)  # the bar stays in place
+        bar.set_description_str(desc, refresh=False)
         bar.update(max(0, step - 1 - bar.n))
         bar.refresh()
 
