@@ -65,6 +65,15 @@ def test_every_module_a_masked_action_imports_loads_under_the_mask():
     assert json.loads(done.stdout) == []
 
 
+def test_the_diagnostic_tells_whether_the_click_was_masked():
+    code = "import pyxl.macros as m; from pyxl.excel.diagnostics import report; print(report('', '', '', '')[0])"
+    fast = _click(code, "-B")
+    assert fast.returncode == 0, fast.stderr
+    assert "Démarrage des clics : rapide (syc-python, sans pandas ni matplotlib)" in fast.stdout
+    plain = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert "Démarrage des clics : Python complet" in plain.stdout
+
+
 def test_the_dashboard_click_keeps_pandas_and_matplotlib():
     code = PREFIX + "import pyxl.macros as m; 0 and m.actualiser_tableau_de_bord('', 0); import pandas, matplotlib; " + REPORT
     done = _click(code, "-B")

@@ -34,6 +34,11 @@ def mask_heavy() -> None:
         sys.modules.setdefault(name, None)  # type: ignore[arg-type]  # an imported module is kept
 
 
+def masked() -> bool:
+    """Whether this process runs a click under the mask (the Diagnostic tells it)."""
+    return all(name in sys.modules and sys.modules[name] is None for name in HEAVY)
+
+
 def _split(argv: list[str]) -> tuple[list[str], str, list[str]] | None:
     """(interpreter options, code, arguments of the code) of `[opts…] -c CODE args…`, or None for a
     command line this launcher does not take itself (the options xlwings uses: -B, -u, -W)."""
