@@ -355,8 +355,10 @@ def build_sample(book: Path) -> Runner:
 
 
 # --------------------------------------------------------------------------- summary
-def summarise(book: Path, as_of: dt.date, overdue_shown: int = 10) -> dict[str, Any]:
-    """What a workbook holds, by type of document, with its totals: what `syc demo` prints."""
+def summarise(book: Path, as_of: dt.date, overdue_shown: int = 10,
+              progress: Callable[[str, int, int], None] | None = None) -> dict[str, Any]:
+    """What a workbook holds, by type of document, with its totals: what `syc demo` prints.
+    `progress(label, step, total)`: the tables read, then the checks."""
     from pyxl.core import workflow as wf
     from pyxl.services import closures
     from pyxl.services.invoices import balance
@@ -371,7 +373,10 @@ def summarise(book: Path, as_of: dt.date, overdue_shown: int = 10) -> dict[str, 
             out[k] = out.get(k, 0) + 1
         return out
 
+    report = progress or (lambda _label, _step, _total: None)
+    report("relecture des devis", 1, 5)
     quotes_rows = store.rows("tDevis")
+    report("relecture des factures et avoirs", 2, 5)
     quote_states = count([{"s": wf.quote_state(r["status"], r["valid_until"], as_of)} for r in quotes_rows], "s")
     docs = [r for r in store.rows("tFactures") if r["number"]]
     by_type = count(docs, "doc_type")
@@ -381,6 +386,7 @@ def summarise(book: Path, as_of: dt.date, overdue_shown: int = 10) -> dict[str, 
         ht += sign * (r["total_ht"] or zero)
         vat += sign * (r["total_vat"] or zero)
         ttc += sign * (r["total_ttc"] or zero)
+    report("relecture des règlements et des clôtures", 3, 5)
     pays = store.rows("tReglements")
     receipts = sum((p["amount"] or zero for p in pays), zero)
     owed = [r for r in docs if r["doc_type"] != wf.T_CREDIT and balance(r) > 0]
@@ -388,7 +394,10 @@ def summarise(book: Path, as_of: dt.date, overdue_shown: int = 10) -> dict[str, 
                                                  as_of)), key=lambda r: (r["due_date"], str(r["number"])))
     clos = store.rows("tClotures")
     days = [r["end"] for r in clos if r["kind"] == closures.DAY]
-    issues = store.verify() + closures.verify_files(store)
+    report("vérification du journal d'audit et des pièces émises", 4, 5)
+    issues = store.verify()
+    report("vérification des fichiers de clôture", 5, 5)
+    issues += closures.verify_files(store)
     return {
         "classeur": book, "au": as_of,
         "lignes": {t.name: len(store.rows(t.name)) for t in store.schema.tables},

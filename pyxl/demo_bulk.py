@@ -35,6 +35,7 @@ import datetime as dt
 import heapq
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -90,14 +91,19 @@ class Stats:
                 "secondes_fichiers_clotures": round(self.seconds_files, 1), "octets": self.size}
 
 
-def generate(book: Path, years: int = 10, scale: float = 1.0, seed: int = 2026) -> Stats:
-    """Write the workbook at `book` (replaced if it exists), its closure files and its anchor."""
+def generate(book: Path, years: int = 10, scale: float = 1.0, seed: int = 2026,
+             progress: Callable[[str, int, int], None] | None = None) -> Stats:
+    """Write the workbook at `book` (replaced if it exists), its closure files and its anchor.
+    `progress(label, step, total)`: the sales, the workbook's sheets (`builder.build`), the files."""
     from pyxl.services import closures
     from pyxl.workbook import builder
     from pyxl.workbook.filestore import write_anchor
 
+    report = progress or (lambda _label, _step, _total: None)
+    total = 1 + (len(SCHEMA.tables) + 2) + 1
     stats = Stats(years, scale)
     t0 = time.perf_counter()
+    report(f"calcul de {years} an{'s' if years > 1 else ''} de ventes", 1, total)
     gen = _Generator(years, scale, seed)
     rows = gen.run()
     for name, seeded in builder.default_rows().items():  # rate tables and reminder levels (issue 6)
@@ -110,10 +116,11 @@ def generate(book: Path, years: int = 10, scale: float = 1.0, seed: int = 2026) 
     stats.documents = {t: sum(1 for r in rows["tFactures"] if r["doc_type"] == t) for t in wf.DOC_TYPES}
     stats.uninvoiced_orders = [str(o["number"]) for o in rows["tCommandes"] if o["status"] == wf.O_DONE]
     t0 = time.perf_counter()
-    builder.build(book, SCHEMA, rows)
+    builder.build(book, SCHEMA, rows, progress=lambda label, step, _n: report(label, 1 + step, total))
     stats.seconds_build = time.perf_counter() - t0
     stats.size = book.stat().st_size
     t0 = time.perf_counter()
+    report("fichiers de clôture et ancre du journal", total, total)
     write_anchor(book, gen.tail)
     closures.write_files(book, gen.closures)
     stats.seconds_files = time.perf_counter() - t0

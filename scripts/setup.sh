@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
 # Set up SYC Gestion on a fresh Debian/Ubuntu machine: system packages, a virtualenv in .venv,
-# the project and its development tools. Safe to run again (it only installs what is missing).
-# Usage: bash scripts/setup.sh [--tests]   (--tests also installs what the test suite needs)
+# the project and its development tools. Safe to run again: it only installs what is missing
+# (no apt-get at all when every system package is there, no pip when pyproject.toml is unchanged).
+# Usage: bash scripts/setup.sh [--tests] [--verifier]
+#   --tests     also installs what the test suite needs
+#   --verifier  only reports the missing system packages (one line) and exits, installing nothing
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 WITH_TESTS=0
-[ "${1:-}" = "--tests" ] && WITH_TESTS=1
+CHECK_ONLY=0
+for arg in "$@"; do
+  case "$arg" in
+    --tests) WITH_TESTS=1 ;;
+    --verifier) CHECK_ONLY=1 ;;
+    *) echo "Option inconnue : $arg (options : --tests, --verifier)" >&2; exit 2 ;;
+  esac
+done
 
 PY=${PYTHON:-python3}
 if ! command -v "$PY" >/dev/null 2>&1; then
@@ -21,19 +31,35 @@ fi
 # System packages (Debian/Ubuntu). LibreOffice headless is used by the tests to open the workbook.
 # Documents: LibreOffice Writer turns the .docx into PDF; the templates use Calibri, for which
 # Carlito is metric-compatible (same line breaks as in Word), Liberation for the rest.
+# Every check below runs its command on its own and tests the captured output: no
+# "cmd | grep -q" under pipefail, where grep stopping at the first match kills cmd with SIGPIPE
+# and the pipeline "fails" although the package is there.
+deb_installed() {
+  [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" = installed ]
+}
+FONTS=$(fc-list : family 2>/dev/null || true)
+has_font() {
+  grep -qiF -- "$1" <<<"$FONTS"
+}
 PKGS=()
 "$PY" -c 'import ensurepip, venv' >/dev/null 2>&1 || PKGS+=(python3-venv)
-dpkg -s libreoffice-writer-nogui >/dev/null 2>&1 || dpkg -s libreoffice-writer >/dev/null 2>&1 \
-  || PKGS+=(libreoffice-writer-nogui)
-fc-list 2>/dev/null | grep -qi carlito || PKGS+=(fonts-crosextra-carlito)
-fc-list 2>/dev/null | grep -qi "liberation sans" || PKGS+=(fonts-liberation)
+deb_installed libreoffice-writer-nogui || deb_installed libreoffice-writer || PKGS+=(libreoffice-writer-nogui)
+has_font carlito || PKGS+=(fonts-crosextra-carlito)
+has_font "liberation sans" || PKGS+=(fonts-liberation)
 if [ "$WITH_TESTS" = 1 ]; then
   # Calc opens the workbook in the tests (Writer alone also provides soffice: check the package)
-  dpkg -s libreoffice-calc-nogui >/dev/null 2>&1 || dpkg -s libreoffice-calc >/dev/null 2>&1 \
-    || PKGS+=(libreoffice-calc-nogui)
+  deb_installed libreoffice-calc-nogui || deb_installed libreoffice-calc || PKGS+=(libreoffice-calc-nogui)
   command -v pdftoppm >/dev/null 2>&1 || PKGS+=(poppler-utils)
   # the VBA tests drive LibreOffice through UNO with the system python3
   /usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || PKGS+=(python3-uno)
+fi
+if [ "$CHECK_ONLY" = 1 ]; then
+  if [ "${#PKGS[@]}" -gt 0 ]; then
+    echo "Paquets système manquants : ${PKGS[*]}"
+  else
+    echo "Paquets système : rien à installer."
+  fi
+  exit 0
 fi
 if [ "${#PKGS[@]}" -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
@@ -50,6 +76,16 @@ fi
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
-.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev]"
+# pip runs only when pyproject.toml changed since the last successful install
+# and the project still imports from the virtualenv.
+STAMP=.venv/.syc-setup
+WANT="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+if [ "$(cat "$STAMP" 2>/dev/null || true)" = "$WANT" ] && .venv/bin/python -c 'import pyxl' >/dev/null 2>&1; then
+  echo "Paquets Python déjà à jour (pyproject.toml inchangé)."
+else
+  rm -f "$STAMP"
+  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev]"
+  echo "$WANT" >"$STAMP"
+fi
 echo "Environnement prêt : $(.venv/bin/python --version), syc dans .venv/bin/syc"

@@ -413,11 +413,13 @@ def cmd_article_show(ctx: Context) -> int:
 def cmd_verify(ctx: Context) -> int:
     """Every table must read cleanly; then the audit chain and every issued document."""
     from pyxl.cli import fail
+    from pyxl.cli.progress import Bar
     from pyxl.services.maintenance import check_everything
 
     store = ctx.store()
     store.check_version()
-    issues, journal, docs = check_everything(store)
+    with Bar("Vérification", quiet=ctx.json) as bar:
+        issues, journal, docs = check_everything(store, progress=bar)
     if issues:
         return fail(issues, ctx.json)
     out(ctx, f"Aucune anomalie : journal d'audit intact ({plural(journal, 'ligne')}), "

@@ -15,6 +15,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -103,8 +104,10 @@ def _same_files(old: Path, new: Path) -> bool:
     return True
 
 
-def make(folder: Path, *, force: bool = False, years: int | None = None, scale: float = 1.0) -> dict[str, Any]:
-    """Make folder/SYC_Gestion.xlsm and return its summary (`demo.summarise`), plus the time taken."""
+def make(folder: Path, *, force: bool = False, years: int | None = None, scale: float = 1.0,
+         progress: Callable[[str, int, int], None] | None = None) -> dict[str, Any]:
+    """Make folder/SYC_Gestion.xlsm and return its summary (`demo.summarise`), plus the time taken.
+    `progress`: the generation (`demo_bulk.generate`), then the checks (`demo.summarise`)."""
     from importlib import resources
 
     from pyxl import demo
@@ -121,7 +124,7 @@ def make(folder: Path, *, force: bool = False, years: int | None = None, scale: 
         if years:
             from pyxl import demo_bulk
 
-            stats = demo_bulk.generate(staged, years=years, scale=scale)
+            stats = demo_bulk.generate(staged, years=years, scale=scale, progress=progress)
             first, as_of = demo_bulk.period(years)
             extra: dict[str, Any] = {"generation": stats.as_json()}
         else:
@@ -133,7 +136,7 @@ def make(folder: Path, *, force: bool = False, years: int | None = None, scale: 
             extra = {"actions": runner.actions}
         note = _install(staged, book)
     made_s = time.perf_counter() - t0
-    summary = demo.summarise(book, as_of)
+    summary = demo.summarise(book, as_of, progress=progress)
     summary.update(extra, periode={"du": first, "au": as_of}, duree_s=round(made_s, 1),
                    duree_verification_s=round(time.perf_counter() - t0 - made_s, 1))
     if note:
@@ -144,7 +147,10 @@ def make(folder: Path, *, force: bool = False, years: int | None = None, scale: 
 # --------------------------------------------------------------------------- the command
 def cmd_demo(ctx: Context) -> int:
     a = ctx.args
-    s = make(Path(a.sortie), force=a.force, years=a.annees, scale=a.echelle)
+    from pyxl.cli.progress import Bar
+
+    with Bar("Démonstration", quiet=ctx.json) as bar:
+        s = make(Path(a.sortie), force=a.force, years=a.annees, scale=a.echelle, progress=bar)
     if s["anomalies"]:
         return fail([Issue("demo.verifier", f"Classeur de démonstration {s['classeur']} : {m}", str(s["classeur"]))
                      for m in s["anomalies"]], ctx.json)

@@ -145,6 +145,7 @@ def cmd_note(ctx: Context) -> int:
 # --------------------------------------------------------------------------- executer
 def cmd_execute(ctx: Context) -> int:
     from pyxl.cli.commands import note_closures
+    from pyxl.cli.progress import Bar
     from pyxl.documents import dunning_docs
     from pyxl.services import closures, dunning
 
@@ -162,7 +163,8 @@ def cmd_execute(ctx: Context) -> int:
                    + "\n".join(f"  {p.folder.name}/{p.stem}.pdf" for p in batch.planned))
             out(ctx, msg, data)
             return 0
-        done = dunning_docs.produce_and_record(store, ctx.book, batch, ctx.as_of)
+        with Bar("Relances", quiet=ctx.json) as bar:
+            done = dunning_docs.produce_and_record(store, ctx.book, batch, ctx.as_of, progress=bar)
         outcome, pdfs, res = done.outcome, done.pdfs, done.result
         made = closures.pending(store, res.changes, ctx.as_of, now)
         if not res.changes.empty:

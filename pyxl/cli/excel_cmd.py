@@ -25,13 +25,26 @@ def register(sub: Any, common: Any) -> None:
     g = _group(sub, "excel", "relier le classeur Excel à Python (boutons et ruban)", common)
     p = _leaf(g, "configurer", "écrire l'interpréteur Python et le PYTHONPATH dans la feuille xlwings.conf", common,
               cmd_configure,
-              "Écrit dans la feuille xlwings.conf du classeur le python.exe à lancer par les boutons "
-              "(par défaut celui qui exécute cette commande) et, si SYC Gestion n'est pas installé dans ce Python, "
+              "Écrit dans la feuille xlwings.conf du classeur le programme Python à lancer par les boutons "
+              "(par défaut syc-python, installé avec SYC Gestion dans le Python qui exécute cette commande : "
+              "un clic y démarre plus vite) et, si SYC Gestion n'est pas installé dans ce Python, "
               "le dossier qui contient pyxl.")
-    p.add_argument("--interpreteur", metavar="CHEMIN", help="python.exe (Windows) ou python3 (macOS) à utiliser")
+    p.add_argument("--interpreteur", metavar="CHEMIN",
+                   help="syc-python.exe ou python.exe (Windows), syc-python ou python3 (macOS) à utiliser")
     p.add_argument("--systeme", choices=("windows", "mac"), help="pour quel système (défaut : celui-ci)")
     p.add_argument("--pythonpath", metavar="DOSSIER", help="dossier à ajouter au chemin de Python (défaut : aucun, "
                                                             "ou le dossier du projet si pyxl n'est pas installé)")
+
+
+def click_interpreter() -> str:
+    """`syc-python` (see `pyxl.excel.click`) installed with this Python, else this Python itself."""
+    import sysconfig
+
+    name = "syc-python.exe" if os.name == "nt" else "syc-python"
+    for folder in (Path(sys.executable).parent, Path(sysconfig.get_path("scripts"))):
+        if (folder / name).is_file():
+            return str(folder / name)
+    return sys.executable
 
 
 def _default_pythonpath() -> str:
@@ -102,7 +115,7 @@ def cmd_configure(ctx: Context) -> int:
     if not system:
         raise Refused(Issue("excel.systeme", "Sur Linux, précisez pour quel poste : --systeme windows ou --systeme mac "
                                              "(avec --interpreteur, le chemin de Python sur ce poste).", "--systeme"))
-    interpreter = a.interpreteur or sys.executable
+    interpreter = a.interpreteur or click_interpreter()
     if a.systeme and not a.interpreteur and system != ("windows" if os.name == "nt" else "mac"):
         raise Refused(Issue("excel.interpreteur", "Indiquez --interpreteur : le chemin de Python sur le poste "
                                                   f"{system}, pas celui de cette machine.", "--interpreteur"))

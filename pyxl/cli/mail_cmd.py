@@ -82,6 +82,7 @@ def _rel(path: Path, base: Path) -> str:
 
 
 def cmd_merge(ctx: Context) -> int:
+    from pyxl.cli.progress import Bar
     from pyxl.documents import merge
     from pyxl.documents.render import ConversionError
 
@@ -93,8 +94,9 @@ def cmd_merge(ctx: Context) -> int:
     paragraphs = merge.paragraphs_of(_read_text(a.texte)) if a.texte else []
     template = merge.template_file(a.modele, ctx.book.parent)
     try:
-        res = merge.run(ctx.book, template, filters, subject=a.objet.strip(), paragraphs=paragraphs,
-                        as_of=ctx.as_of, now=dt.datetime.now(), simulate=a.simuler)
+        with Bar("Publipostage", quiet=ctx.json) as bar:
+            res = merge.run(ctx.book, template, filters, subject=a.objet.strip(), paragraphs=paragraphs,
+                            as_of=ctx.as_of, now=dt.datetime.now(), simulate=a.simuler, progress=bar)
     except ConversionError as exc:
         raise Refused(Issue("publipostage.pdf", f"{exc}. Rien n'a été produit.", "PDF")) from None
     base = ctx.book.parent

@@ -35,6 +35,7 @@ def register(sub: Any, common: Common) -> None:
 
 
 def cmd_report(ctx: Context) -> int:
+    from pyxl.cli.progress import Bar
     from pyxl.reports import build_report, data, figures
 
     a = ctx.args
@@ -51,13 +52,17 @@ def cmd_report(ctx: Context) -> int:
     if folder is not None and folder.exists() and not folder.is_dir():
         raise Refused(Issue("rapport.sortie", f"« {folder} » est un fichier, pas un dossier : choisissez un dossier "
                                               "avec --sortie.", str(folder)))
-    tables = data.read_books(ctx.book, archives)
-    report = build_report(tables, ctx.as_of, period, sources=[ctx.book.name, *(p.name for p in archives)])
+    steps = len(archives) + 2 + (folder is not None)
     files: dict[str, Path] = {}
-    if folder is not None:
-        from pyxl.reports import output
+    with Bar("Rapport", quiet=ctx.json) as bar:
+        tables = data.read_books(ctx.book, archives, progress=bar.within(1, steps))
+        bar("calcul des chiffres et des tableaux", len(archives) + 2, steps)
+        report = build_report(tables, ctx.as_of, period, sources=[ctx.book.name, *(p.name for p in archives)])
+        if folder is not None:
+            from pyxl.reports import output
 
-        files = output.write_all(report, folder)
+            bar("écriture du classeur, des graphiques et du PDF", steps, steps)
+            files = output.write_all(report, folder)
     payload = {"au": report.as_of, "periode": {"du": report.period.start, "au": report.period.end},
                "classeurs": report.sources, "chiffres": report.figures, "notes": report.notes,
                "tableaux": [{"cle": t.key, "titre": t.title, "lignes": t.frame.to_dict("records"),

@@ -13,7 +13,7 @@ after the opening judgment follows the normal procedure, L622-17 C. com.).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -369,12 +369,14 @@ class Produced:
     result: Any  # the « Relances » rows to write (pyxl.services.common.Result)
 
 
-def produce_and_record(store: FileStore, book: Path, batch: Batch, as_of: dt.date) -> Produced:
+def produce_and_record(store: FileStore, book: Path, batch: Batch, as_of: dt.date,
+                       progress: Callable[[str, int, int], None] | None = None) -> Produced:
     """Render the batch (one LibreOffice call), then the « Relances » rows of what was actually
-    produced — documents first, so a failed conversion records nothing. Nothing is written here."""
+    produced — documents first, so a failed conversion records nothing. Nothing is written here.
+    `progress`: see `jobs.produce`."""
     from pyxl.services import reminders
 
-    outcome = jobs.produce(book, batch.planned)
+    outcome = jobs.produce(book, batch.planned, progress=progress)
     written = set(outcome.written)
     produced = []
     pdfs = []

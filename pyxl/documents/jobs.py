@@ -15,7 +15,7 @@ import glob
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -124,8 +124,10 @@ def plan_letter(store: FileStore, book: Path, client: str, subject: str, paragra
 
 # --------------------------------------------------------------------------- producing
 def produce(book: Path, planned: Sequence[Planned], *, pdf: bool = True, docx: bool = False,
-            converter: render.Converter | None = None) -> Outcome:
-    """Render every planned document, convert them all in one call, move the files in place."""
+            converter: render.Converter | None = None,
+            progress: Callable[[str, int, int], None] | None = None) -> Outcome:
+    """Render every planned document, convert them all in one call, move the files in place.
+    `progress(label, step, total)`: each document filled, then the conversion."""
     res = Outcome()
     book_dir = book.parent
     logo = render.logo_path(book_dir)
@@ -151,7 +153,9 @@ def produce(book: Path, planned: Sequence[Planned], *, pdf: bool = True, docx: b
     with tempfile.TemporaryDirectory(prefix="syc-docs-") as tmp:
         work = Path(tmp)
         rendered: list[tuple[Planned, Path, Path | None, Path | None]] = []
+        report = progress or (lambda _label, _step, _total: None)
         for i, (p, fpdf, fdocx) in enumerate(todo):
+            report("remplissage des documents", i + 1, len(todo) + 1)
             out = work / f"d{i:05d}.docx"
             try:
                 tpl = render.template_path(cx.KINDS[p.kind][1], book_dir)
@@ -163,6 +167,7 @@ def produce(book: Path, planned: Sequence[Planned], *, pdf: bool = True, docx: b
         pdfs: dict[Path, Path] = {}
         wanted = [out for _, out, fpdf, _ in rendered if fpdf is not None]
         if wanted:
+            report("conversion en PDF (LibreOffice)", len(todo) + 1, len(todo) + 1)
             try:
                 conv = converter or render.converter()
                 made = conv.convert(wanted, work)

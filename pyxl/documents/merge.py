@@ -23,7 +23,7 @@ import datetime as dt
 import os
 import re
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -273,9 +273,10 @@ def _job_folder(book: Path, params: Mapping[str, str], as_of: dt.date, subject: 
 
 def run(book: Path, template: Path, filters: Filters, *, subject: str, paragraphs: Sequence[str], as_of: dt.date,
         now: dt.datetime, converter: render.Converter | None = None, simulate: bool = False,
-        store: Any = None) -> MergeResult:
+        store: Any = None, progress: Callable[[str, int, int], None] | None = None) -> MergeResult:
     """Select, render every letter, convert them in one call, combine them, journal them.
-    `store`: the open workbook's ExcelStore (Excel front end), else the workbook file is read."""
+    `store`: the open workbook's ExcelStore (Excel front end), else the workbook file is read.
+    `progress(label, step, total)`: each letter filled, the conversion, the PDF to print."""
     given = store
     store = given if given is not None else FileStore(book)
     try:
@@ -302,7 +303,10 @@ def run(book: Path, template: Path, filters: Filters, *, subject: str, paragraph
     with tempfile.TemporaryDirectory(prefix="syc-publipostage-") as tmp:
         work = Path(tmp)
         rendered: list[tuple[Row, Path]] = []
+        report = progress or (lambda _label, _step, _total: None)
+        total = len(sel.chosen) + 2
         for i, client in enumerate(sel.chosen):
+            report("remplissage des lettres", i + 1, total)
             code = str(client["code"]).strip().upper()
             ctx = letter_context(firm, client, sel.facts.get(code, ClientFacts()), subject,
                                  [*paragraphs, OBJECTION_NOTICE] if filters.commercial else paragraphs, as_of)
@@ -315,6 +319,7 @@ def run(book: Path, template: Path, filters: Filters, *, subject: str, paragraph
                                           Severity.WARNING))
                 continue
             rendered.append((client, out))
+        report("conversion en PDF (LibreOffice)", total - 1, total)
         made = {p.stem: p for p in conv.convert([o for _, o in rendered], work)} if rendered else {}
         folder.mkdir(parents=True, exist_ok=True)
         placed: list[tuple[Row, Path]] = []
@@ -336,6 +341,7 @@ def run(book: Path, template: Path, filters: Filters, *, subject: str, paragraph
         if folder.exists() and not any(folder.iterdir()):
             folder.rmdir()
         raise Refused(res.warnings or [Issue("publipostage.pdf", "Aucune lettre n'a pu être produite.", "")])
+    report("assemblage du PDF à imprimer", total, total)
     res.combined = combine([p for _, p in placed], folder.parent / f"{folder.name}.pdf")
     rows = [mail.journal_row(now=now, as_of=as_of, doc_type=mail.DOC_TYPE["lettre"], channel=mail.MERGE,
                              result=mail.PREPARED, client=str(c["code"]), client_name=cx.client_block(c)["nom"],

@@ -47,11 +47,14 @@ def report(vba_xlwings: str, vba_module: str, excel: str, fullname: str) -> tupl
     import xlwings
 
     import pyxl
+    from pyxl.excel.click import masked
     from pyxl.excel.registry import module_version
 
     ok = True
     lines = [
         f"Python {platform.python_version()} ({sys.executable})",
+        "Démarrage des clics : rapide (syc-python, sans pandas ni matplotlib)" if masked() else
+        "Démarrage des clics : Python complet (« syc excel configurer » écrit syc-python, plus rapide)",
         f"SYC Gestion {getattr(pyxl, '__version__', '?')} : {Path(pyxl.__file__).parent}",
         f"xlwings (Python) {xlwings.__version__}",
     ]

@@ -20,7 +20,7 @@ Typed columns:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -50,12 +50,17 @@ UNIQUE_KEY = {"tFactures": "number", "tDevis": "number", "tReglements": "id", "t
 MILLI = 1000
 
 
-def read_books(active: Path, archives: Sequence[Path] = ()) -> dict[str, pd.DataFrame]:
-    """The report tables of the active workbook followed by those of the archives, deduplicated."""
+def read_books(active: Path, archives: Sequence[Path] = (),
+               progress: Callable[[str, int, int], None] | None = None) -> dict[str, pd.DataFrame]:
+    """The report tables of the active workbook followed by those of the archives, deduplicated.
+    `progress(label, step, total)`: one step per workbook read."""
     from pyxl.workbook.filestore import FileStore
 
     per_book: list[dict[str, pd.DataFrame]] = []
-    for i, path in enumerate([active, *archives]):
+    books = [active, *archives]
+    for i, path in enumerate(books):
+        if progress is not None:
+            progress(f"lecture de {path.name}", i + 1, len(books))
         store = FileStore(path)
         try:
             store.check_version()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from pyxl.core.audit import Entry
@@ -101,20 +102,31 @@ def _restore(book: Path, which: str, force: bool) -> Result:
                   data={"restaure_depuis": str(source)}, warnings=warnings)
 
 
-def check_everything(store: FileStore) -> tuple[list[Issue], int, int]:
+def check_everything(store: FileStore, progress: Callable[[str, int, int], None] | None = None,
+                     ) -> tuple[list[Issue], int, int]:
     """What `syc verifier` (and the Excel button « Vérifier le classeur ») checks: every table reads
     cleanly; then the audit chain, every issued document, the closure files and the invoice series.
-    Returns (problems, journal rows, documents checked)."""
+    Returns (problems, journal rows, documents checked). `progress(label, step, total)` is told
+    when each step begins (one per table, then three)."""
     from pyxl.services.closures import verify_files
     from pyxl.services.invoices import series_issues
 
+    report = progress or (lambda _label, _step, _total: None)
+    tables = store.schema.tables
+    total = len(tables) + 3
     issues: list[Issue] = []
-    for table in store.schema.tables:
+    for step, table in enumerate(tables, 1):
+        report(f"lecture de « {table.sheet} »", step, total)
         try:
             issues += store.check_table(table.name)
         except Refused as exc:
             issues += exc.issues
     if issues:
         return issues, 0, 0
-    issues = store.verify() + verify_files(store) + series_issues(store)
+    report("journal d'audit et pièces émises", total - 2, total)
+    issues = store.verify()
+    report("fichiers de clôture", total - 1, total)
+    issues += verify_files(store)
+    report("numérotation des factures", total, total)
+    issues += series_issues(store)
     return issues, len(store.journal()), sum(len(store.rows(t.name)) for t in store.schema.audited)

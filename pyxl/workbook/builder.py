@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -85,8 +85,10 @@ def build(
     schema: Schema = SCHEMA,
     rows: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
     vba_project: bytes | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> None:
-    """Write the workbook. `rows` maps table names to rows (dicts by column key) to pre-fill."""
+    """Write the workbook. `rows` maps table names to rows (dicts by column key) to pre-fill.
+    `progress(label, step, total)`: the front sheets, each table, then the compression."""
     import xlsxwriter
 
     from pyxl.excel import sheets as front
@@ -123,18 +125,23 @@ def build(
     # the front end needs the sales tables (older schemas, kept by the migration tests, have none)
     with_front = {"tClients", "tArticles", "tFactures"} <= {t.name for t in schema.tables}
     front_formats = front.formats_for(wb)
+    report = progress or (lambda _label, _step, _total: None)
+    steps = len(schema.tables) + 2
+    report("accueil et formulaires", 1, steps)
     if with_front:
         front.add_home(wb, front_formats)
         front.add_quote_form(wb, front_formats, schema)
         front.add_payment_form(wb, front_formats, schema)
         front.add_merge_form(wb, front_formats)
         front.add_dashboard(wb, front_formats)
-    for table in schema.tables:
+    for step, table in enumerate(schema.tables, 2):
+        report(f"écriture de « {table.sheet} »", step, steps)
         ws = _add_table_sheet(wb, table, rows.get(table.name, ()), fmt, header_fmt)
         if with_front and table.name in front.PROTECTED_TABLES:
             ws.protect("", front.PROTECTION)
     if with_front:
         front.add_conf_sheet(wb, front_formats)
+    report("compression du classeur", steps, steps)
     wb.close()
     data = add_ribbon(buf.getvalue()) if with_front else buf.getvalue()
     if isinstance(out, io.BytesIO):
