@@ -2,7 +2,7 @@
 
 Going through the services would take tens of thousands of writes of a growing file; instead the
 rows are computed here, in one pass over the calendar, and the workbook is written once with
-`builder.build`. The rules are the services' own, taken from the same code where it is pure:
+`pyxl.excel.builder.build`. The rules are the services' own, taken from the same code where it is pure:
   * amounts by `pricing` (line nets, global discount spread, VAT per rate, deposit parts,
     deductions), VAT rates by `vat.pick` on the default rules at the quote's date (the 2025
     changes apply), due dates by `terms.due_date`, invoice states by `workflow.invoice_state`;
@@ -86,15 +86,16 @@ class Stats:
 
 def generate(book: Path, years: int = 10, scale: float = 1.0, seed: int = 2026) -> Stats:
     """Write the workbook at `book` (replaced if it exists), its closure files and its anchor."""
+    from pyxl.excel import builder
     from pyxl.services import closures
-    from pyxl.workbook import builder
     from pyxl.workbook.filestore import write_anchor
+    from pyxl.workbook.seeds import default_rows
 
     stats = Stats(years, scale)
     t0 = time.perf_counter()
     gen = _Generator(years, scale, seed)
     rows = gen.run()
-    for name, seeded in builder.default_rows().items():  # rate tables and reminder levels (issue 6)
+    for name, seeded in default_rows().items():  # rate tables and reminder levels (issue 6)
         if not rows.get(name):
             rows[name] = seeded
     dunning_history(rows, random.Random(seed + 6))
@@ -306,7 +307,7 @@ class _Generator:
         for row in self.out["tParametres"]:
             if row["code"] in demo.COMPANY:
                 row["value"] = parameters.check_value(params[row["code"]], demo.COMPANY[row["code"]])
-        from pyxl.workbook.builder import default_rows
+        from pyxl.workbook.seeds import default_rows
 
         self.out["tReglesTVA"] = default_rows()["tReglesTVA"]
         self.sectors = [(p, n) for p, n, _ in demo.SECTORS + demo.MORE_SECTORS]
