@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from pyxl.cli import Context, fail, out
-from pyxl.cli.commands import Common, _leaf, euros, plural
+from pyxl.cli.common import Common, euros, leaf, plural
 from pyxl.core.issues import Issue, Refused
 
 BOOK_NAME = "SYC_Gestion.xlsm"
@@ -28,12 +28,12 @@ MAX_YEARS = 10
 
 
 def register(sub: Any, common: Common) -> None:
-    p = _leaf(sub, "demo", "créer un classeur de démonstration avec des ventes d'exemple", common, cmd_demo,
-              "Crée DOSSIER/SYC_Gestion.xlsm (défaut : demo/) avec l'entreprise SYC Chauffage, ses clients, son "
-              "catalogue et quatre mois de ventes (janvier à avril 2026) passés par les mêmes règles que les "
-              "commandes syc : devis, relance, commandes, acomptes, factures, règlements, avoir, clôtures. "
-              "Avec --annees N : N années de ventes (jusqu'au 30/06/2026) écrites directement, pour les essais "
-              "de volume. Les dates sont fixes : --au et --book ne servent pas ici.")
+    p = leaf(sub, "demo", "créer un classeur de démonstration avec des ventes d'exemple", common, cmd_demo,
+             "Crée DOSSIER/SYC_Gestion.xlsm (défaut : demo/) avec l'entreprise SYC Chauffage, ses clients, son "
+             "catalogue et quatre mois de ventes (janvier à avril 2026) passés par les mêmes règles que les "
+             "commandes syc : devis, relance, commandes, acomptes, factures, règlements, avoir, clôtures. "
+             "Avec --annees N : N années de ventes (jusqu'au 30/06/2026) écrites directement, pour les essais "
+             "de volume. Les dates sont fixes : --au et --book ne servent pas ici.")
     p.add_argument("--sortie", metavar="DOSSIER", default=DEFAULT_FOLDER,
                    help=f"dossier du classeur (défaut : {DEFAULT_FOLDER})")
     p.add_argument("--force", action="store_true",

@@ -20,14 +20,14 @@ ORDER = ("Interpreter_Win", "Interpreter_Mac", "PYTHONPATH", "Show Console", "Us
 
 
 def register(sub: Any, common: Any) -> None:
-    from pyxl.cli.commands import _group, _leaf
+    from pyxl.cli.common import group, leaf
 
-    g = _group(sub, "excel", "relier le classeur Excel à Python (boutons et ruban)", common)
-    p = _leaf(g, "configurer", "écrire l'interpréteur Python et le PYTHONPATH dans la feuille xlwings.conf", common,
-              cmd_configure,
-              "Écrit dans la feuille xlwings.conf du classeur le python.exe à lancer par les boutons "
-              "(par défaut celui qui exécute cette commande) et, si SYC Gestion n'est pas installé dans ce Python, "
-              "le dossier qui contient pyxl.")
+    g = group(sub, "excel", "relier le classeur Excel à Python (boutons et ruban)", common)
+    p = leaf(g, "configurer", "écrire l'interpréteur Python et le PYTHONPATH dans la feuille xlwings.conf", common,
+             cmd_configure,
+             "Écrit dans la feuille xlwings.conf du classeur le python.exe à lancer par les boutons "
+             "(par défaut celui qui exécute cette commande) et, si SYC Gestion n'est pas installé dans ce Python, "
+             "le dossier qui contient pyxl.")
     p.add_argument("--interpreteur", metavar="CHEMIN", help="python.exe (Windows) ou python3 (macOS) à utiliser")
     p.add_argument("--systeme", choices=("windows", "mac"), help="pour quel système (défaut : celui-ci)")
     p.add_argument("--pythonpath", metavar="DOSSIER", help="dossier à ajouter au chemin de Python (défaut : aucun, "

@@ -282,7 +282,7 @@ def note_posting(store: Any, invoice: str, posted: str, number: str, ack: str, a
 
 
 def verify_text(store: Any) -> str:
-    from pyxl.cli.commands import plural
+    from pyxl.core.frformat import plural
     from pyxl.services.maintenance import check_everything
 
     issues, journal, docs = check_everything(store)

@@ -197,6 +197,18 @@ def pending(store: FileStore, changes: ChangeSet, as_of: dt.date, now: dt.dateti
     return new
 
 
+def note(result: Any, made: Sequence[dict[str, Any]]) -> None:
+    """« Clôtures faites du … au … » after the action's own message (the CLI and Excel both say it)."""
+    days = [r for r in made if r["kind"] == "Jour"]
+    if not days:
+        return
+    first, last = days[0]["start"], days[-1]["end"]
+    result.message += ("\n" if result.message else "") + (
+        f"Clôture faite pour le {first:%d/%m/%Y}." if first == last else
+        f"Clôtures faites du {first:%d/%m/%Y} au {last:%d/%m/%Y}.")
+    result.data.setdefault("clotures", [r["ref"] for r in made])
+
+
 # --------------------------------------------------------------------------- text files
 def folder(book: Path) -> Path:
     return backups.folder(book) / "clotures" / book.stem
