@@ -37,6 +37,7 @@ from typing import Any, cast
 
 from pyxl.core import audit, fields, pricing, terms, vat
 from pyxl.core import workflow as wf
+from pyxl.core.frformat import date_fr
 from pyxl.core.money import parse_decimal, to_cents
 from pyxl.workbook.filestore import FileStore, canonical
 from pyxl.workbook.schema import SCHEMA, Kind
@@ -787,7 +788,7 @@ class _Generator:
         """quotes.follow_up: the call noted; with a discount, a revised quote replaces this one."""
         old = job.quote
         assert old is not None
-        entry = f"{day:%d/%m/%Y} : {DISCOUNT_CALL if pct else self.rnd.choice(CALLS)}"
+        entry = f"{date_fr(day)} : {DISCOUNT_CALL if pct else self.rnd.choice(CALLS)}"
         old.update(followups=old["followups"] + 1, last_followup=day,
                    followup_notes=((old.get("followup_notes") or "") + "\n" + entry).strip())
         if not pct:
@@ -861,15 +862,15 @@ class _Generator:
         return doc
 
     def do_deposit(self, job: _Job, day: dt.date, stamp: str, pct: Decimal) -> None:
-        from pyxl.services.salesdocs import fmt_pct
+        from pyxl.core.frformat import SPACE, percent
 
         q, order = job.quote, job.order
         assert q is not None and order is not None
         parts = pricing.deposit_parts(pricing.compute([_line(x) for x in job.lines], q["discount_pct"] or ZERO), pct)
         lines = []
         for p in parts:
-            suffix = f" (part à {fmt_pct(p.rate)})" if len(parts) > 1 else ""
-            lines.append({"designation": f"Acompte de {fmt_pct(pct)} sur la commande {order['number']} "
+            suffix = f" (part à {percent(p.rate, sep=SPACE)})" if len(parts) > 1 else ""
+            lines.append({"designation": f"Acompte de {percent(pct, sep=SPACE)} sur la commande {order['number']} "
                                          f"(devis {q['number']}){suffix}",
                           "unit": "forfait", "qty": ONE, "unit_price": p.ht, "rate": p.rate, "net": p.ht,
                           "rate_reason": _zero_reason(job.lines, p.rate)})
@@ -879,8 +880,8 @@ class _Generator:
         order["deposit_pct"] = (order.get("deposit_pct") or 0) + pct
 
     def do_invoice(self, job: _Job, day: dt.date, stamp: str) -> None:
+        from pyxl.core.frformat import SPACE, percent
         from pyxl.services.salesdocs import day as fmt_day
-        from pyxl.services.salesdocs import fmt_pct
 
         q, order = job.quote, job.order
         assert q is not None and order is not None
@@ -896,7 +897,7 @@ class _Generator:
                 if p.ht == 0 and p.vat == 0:
                     continue
                 lines.append({"designation": f"Acompte déduit : facture d'acompte {d['number']} du "
-                                             f"{fmt_day(d['date'])}" + (f" (part à {fmt_pct(p.rate)})"
+                                             f"{fmt_day(d['date'])}" + (f" (part à {percent(p.rate, sep=SPACE)})"
                                                                          if len(parts) > 1 else ""),
                               "unit": "forfait", "qty": -ONE, "unit_price": p.ht, "rate": p.rate, "net": -p.ht,
                               "fixed_vat": -p.vat, "source": d["number"], "rate_reason": _zero_reason(job.lines, p.rate)})

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from pyxl.cli import Context, UsageError, out
-from pyxl.cli.common import Common, apply, euros, group, leaf, plural, rate, show_record, text_table
+from pyxl.cli.common import SPACE, Common, apply, euros, group, leaf, percent, plural, show_record, text_table
+from pyxl.core.frformat import date_fr
 from pyxl.core.issues import Issue, Refused
 
 
@@ -282,7 +283,7 @@ def cmd_article_list(ctx: Context) -> int:
     else:
         print(text_table([[r["code"] + ("" if r["active"] != "Non" else " (inactif)"), r["designation"] or "",
                        r["unit"] or "", euros(r["unit_price"]),
-                       rate(r["vat_rate"]), euros(r["purchase_price"]), r["family"] or ""] for r in rows],
+                       percent(r["vat_rate"], sep=SPACE), euros(r["purchase_price"]), r["family"] or ""] for r in rows],
                          ["Code", "Désignation", "Unité", "PU HT", "TVA", "Achat HT", "Famille"]))
         print(plural(len(rows), "article") + ".")
     return 0
@@ -323,7 +324,7 @@ def cmd_backups_list(ctx: Context) -> int:
     elif not items:
         print(f"Aucune sauvegarde dans {backups.folder(ctx.book)}.")
     else:
-        print(text_table([[str(i + 1), b.taken.strftime("%d/%m/%Y %H:%M:%S"), f"{b.size / 1024:.0f} Ko", b.path.name]
+        print(text_table([[str(i + 1), f"{date_fr(b.taken)} {b.taken:%H:%M:%S}", f"{b.size / 1024:.0f} Ko", b.path.name]
                       for i, b in enumerate(items)], ["N°", "Prise le", "Taille", "Fichier"]))
     return 0
 

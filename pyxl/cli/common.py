@@ -7,16 +7,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from collections.abc import Callable, Sequence
-from decimal import Decimal
 from typing import Any
 
 from pyxl.cli import Context, out
-from pyxl.core.frformat import plural
+from pyxl.core.frformat import SPACE, date_fr, percent, plural, quantity
 from pyxl.core.money import euros
 
 Common = Callable[[argparse.ArgumentParser], None]
 
-__all__ = ["Common", "apply", "date_arg", "euros", "group", "leaf", "plural", "rate", "show_record", "text_table"]
+__all__ = ["SPACE", "Common", "apply", "date_arg", "euros", "group", "leaf", "percent", "plural", "quantity",
+           "show_record", "text_table"]
 
 
 def date_arg(text: str) -> dt.date:
@@ -28,7 +28,7 @@ def date_arg(text: str) -> dt.date:
     except fields.FieldError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
     if not dt.date(2000, 1, 1) <= day <= dt.date(2099, 12, 31):
-        raise argparse.ArgumentTypeError(f"la date {day:%d/%m/%Y} est hors de la période admise (2000 à 2099)")
+        raise argparse.ArgumentTypeError(f"la date {date_fr(day)} est hors de la période admise (2000 à 2099)")
     return day
 
 
@@ -98,19 +98,13 @@ def show_record(ctx: Context, row: Any, table: Any, name: str, to_json: Callable
             text = ""
         elif col.kind is Kind.MONEY:
             text = euros(v)
-        elif col.kind is Kind.RATE:
-            text = rate(v)
+        elif col.kind is Kind.RATE or (col.kind is Kind.DECIMAL and col.header.endswith("%")):
+            text = percent(v, sep=SPACE)
         elif col.kind is Kind.DECIMAL:
-            text = format(v.normalize(), "f").replace(".", ",") + (" %" if col.header.endswith("%") else "")
+            text = quantity(v)
         elif col.kind is Kind.DATE:
-            text = v.strftime("%d/%m/%Y")
+            text = date_fr(v)
         else:
             text = str(v)
         print(f"{col.header.removesuffix(' %'):<{width}}{text}".rstrip())
     return 0
-
-
-def rate(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    return format(value.normalize(), "f").replace(".", ",") + " %"

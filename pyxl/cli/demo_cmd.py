@@ -20,6 +20,7 @@ from typing import Any
 
 from pyxl.cli import Context, fail, out
 from pyxl.cli.common import Common, euros, leaf, plural
+from pyxl.core.frformat import date_fr, decimal_fr
 from pyxl.core.issues import Issue, Refused
 
 BOOK_NAME = "SYC_Gestion.xlsm"
@@ -158,15 +159,15 @@ MODES = ("Chèque", "Virement", "CB", "Espèces")
 
 
 def _day(d: dt.date | None) -> str:
-    return d.strftime("%d/%m/%Y") if d else ""
+    return date_fr(d)
 
 
 def _mb(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} Mo".replace(".", ",")
+    return f"{decimal_fr(n / 1024 / 1024, 1)} Mo"
 
 
 def _secs(x: float) -> str:
-    return f"{x:.1f} s".replace(".", ",")
+    return f"{decimal_fr(x, 1)} s"
 
 
 def _states(counts: dict[str, int], order: tuple[str, ...]) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 from pyxl.cli import Context, out
 from pyxl.cli.common import Common, apply, date_arg, euros, group, leaf, plural, text_table
+from pyxl.core.frformat import date_fr
 
 
 def register(sub: Any, common: Common) -> None:
@@ -89,7 +90,7 @@ def cmd_session(ctx: Context) -> int:
             "en_attente": [dunning.case_json(c, ctx.as_of) for c in ses.cases if not c.stop and not c.due],
             "alarmes": alarms}, warnings=warnings)
         return 0
-    print(f"Séance de relance du {ctx.as_of:%d/%m/%Y} : {plural(len(ses.cases), 'facture')} en retard.")
+    print(f"Séance de relance du {date_fr(ctx.as_of)} : {plural(len(ses.cases), 'facture')} en retard.")
     print()
     print(f"Appels (créneau du vendredi et du lundi, 8 h–10 h) : {plural(len(calls), 'client')}")
     for code, cs in calls.items():
@@ -156,7 +157,7 @@ def cmd_execute(ctx: Context) -> int:
         if ctx.args.simuler or not batch.planned:
             data = {"documents": [{"client": p.number, "type": p.kind, "fichier": str(p.folder / f"{p.stem}.pdf")}
                                   for p in batch.planned], "relances": 0, "simulation": bool(ctx.args.simuler)}
-            msg = ("Aucune lettre ni aucun dossier à produire au " + f"{ctx.as_of:%d/%m/%Y}." if not batch.planned else
+            msg = ("Aucune lettre ni aucun dossier à produire au " + f"{date_fr(ctx.as_of)}." if not batch.planned else
                    "Simulation : " + plural(len(batch.planned), "document") + " seraient produits :\n"
                    + "\n".join(f"  {p.folder.name}/{p.stem}.pdf" for p in batch.planned))
             out(ctx, msg, data)
@@ -197,7 +198,7 @@ def cmd_rate_add(ctx: Context) -> int:
 
 
 def cmd_rate_list(ctx: Context) -> int:
-    from pyxl.core.interest import fmt_rate
+    from pyxl.core.frformat import interest_rate
     from pyxl.services import dunning_rates
 
     store = ctx.store()
@@ -207,8 +208,8 @@ def cmd_rate_list(ctx: Context) -> int:
     rows = []
     for h in halves:
         lg, pn = t.legal(h), t.penalty(h)
-        rows.append([h, fmt_rate(lg.other) if lg else "manquant", fmt_rate(lg.private) if lg else "manquant",
-                     fmt_rate(pn.default) if pn else "manquant", fmt_rate(pn.floor) if pn else "manquant"])
+        rows.append([h, interest_rate(lg.other) if lg else "manquant", interest_rate(lg.private) if lg else "manquant",
+                     interest_rate(pn.default) if pn else "manquant", interest_rate(pn.floor) if pn else "manquant"])
     if ctx.json:
         out(ctx, data={"semestres": [dict(zip(("semestre", "autres_cas", "particuliers", "penalites", "plancher"), r,
                                               strict=True)) for r in rows]})

@@ -9,7 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from pyxl.cli import Context, out
-from pyxl.cli.common import Common, apply, euros, group, leaf, plural, rate, text_table
+from pyxl.cli.common import SPACE, Common, apply, euros, group, leaf, percent, plural, quantity, text_table
+from pyxl.core.frformat import date_fr
 
 
 def register(sub: Any, common: Common) -> None:
@@ -210,7 +211,7 @@ def cmd_quote_refuse(ctx: Context) -> int:
 
 
 def _d(day: dt.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
+    return date_fr(day)
 
 
 def _jsonable(values: Any) -> dict[str, Any]:
@@ -227,17 +228,13 @@ def _print_lines(lines: Sequence[Any]) -> None:
     rows = []
     for ln in lines:
         rows.append([str(ln["pos"] or ""), ln["article"] or "", ln["designation"] or "",
-                     _qty(ln["qty"]) + (f" {ln['unit']}" if ln["unit"] else ""), euros(ln["unit_price"]),
-                     _pct(ln["discount_pct"]), rate(ln["rate"]), euros(ln["net"])])
+                     quantity(ln["qty"]) + (f" {ln['unit']}" if ln["unit"] else ""), euros(ln["unit_price"]),
+                     _pct(ln["discount_pct"]), percent(ln["rate"], sep=SPACE), euros(ln["net"])])
     print(text_table(rows, ["N°", "Article", "Désignation", "Qté", "PU HT", "Remise", "TVA", "Montant HT"], cut=46))
 
 
-def _qty(q: Decimal | None) -> str:
-    return "" if q is None else format(q.normalize(), "f").replace(".", ",")
-
-
 def _pct(p: Decimal | None) -> str:
-    return "" if not p else rate(p)
+    return "" if not p else percent(p, sep=SPACE)
 
 
 def _print_totals(t: Any) -> None:
@@ -245,7 +242,7 @@ def _print_totals(t: Any) -> None:
         print(f"Remise globale : −{euros(t.discount)} (répartie sur les taux au prorata)")
     for r in t.per_rate:
         extra = f" (acomptes déduits : {euros(r.deducted_ht)} HT, {euros(r.deducted_vat)} TVA)" if r.deducted_ht else ""
-        print(f"TVA {rate(r.rate):>6} : base {euros(r.base):>14}  TVA {euros(r.vat):>12}{extra}")
+        print(f"TVA {percent(r.rate, sep=SPACE):>6} : base {euros(r.base):>14}  TVA {euros(r.vat):>12}{extra}")
     print(f"Total HT {euros(t.ht)}   TVA {euros(t.vat)}   Total TTC {euros(t.ttc)}")
 
 

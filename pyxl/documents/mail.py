@@ -34,6 +34,7 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Any
 
+from pyxl.core.frformat import date_fr
 from pyxl.core.issues import Issue, Severity
 from pyxl.core.money import euros
 from pyxl.workbook.filestore import ChangeSet, FileStore
@@ -58,7 +59,7 @@ def one_line(text: Any) -> str:
 
 
 def _fr_date(day: dt.date | None) -> str:
-    return f"{day:%d/%m/%Y}" if isinstance(day, dt.date) else ""
+    return date_fr(day) if isinstance(day, dt.date) else ""
 
 
 # --------------------------------------------------------------------------- what is sent

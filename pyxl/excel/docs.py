@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from pyxl.core.frformat import date_fr
 from pyxl.core.issues import Issue, Refused, Severity
 from pyxl.excel.runner import Ctx, _book_path, run
 from pyxl.excel.sheets import MERGE_FORM, MERGE_SHEET
@@ -210,7 +211,7 @@ def produce_reminders(ctx: Ctx) -> dict[str, Any]:
         if not batch.planned:
             from pyxl.services.common import Result
 
-            return Result(message=f"Aucune lettre ni aucun dossier de relance à produire au {ctx.as_of:%d/%m/%Y}.")
+            return Result(message=f"Aucune lettre ni aucun dossier de relance à produire au {date_fr(ctx.as_of)}.")
         done = dunning_docs.produce_and_record(store, book, batch, ctx.as_of)
         res = done.result
         drafts, mail_warnings = dunning_docs.write_drafts(store, batch, done.outcome, book)

@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from pyxl.core.frformat import date_fr
 from pyxl.core.issues import Issue, Refused
 from pyxl.excel.runner import Ctx, run
 from pyxl.excel.sheets import PAYMENT_FORM, PAYMENT_SHEET, QUOTE_FORM, QUOTE_SHEET, col_letter
@@ -177,7 +178,7 @@ def save_payment(ctx: Ctx) -> dict[str, Any]:
         message = str(exc)
         return run(ctx, lambda store: _refuse(where, message))
     if day > ctx.as_of:
-        return run(ctx, lambda store: _refuse(where, f"la date du règlement ({day:%d/%m/%Y}) est dans le futur."))
+        return run(ctx, lambda store: _refuse(where, f"la date du règlement ({date_fr(day)}) est dans le futur."))
     ctx.as_of = day
 
     def service(store: Any) -> Any:
@@ -214,7 +215,7 @@ def follow_up_text(store: Any, as_of: dt.date) -> str:
     for r in due[:20]:
         c = clients.get(str(r["client"]))
         phone = f" — tél. {c['phone']}" if c is not None and c["phone"] else ""
-        lines.append(f"• {r['number']} — {r['client_name'] or r['client']} — envoyé le {r['sent_on']:%d/%m/%Y} — "
+        lines.append(f"• {r['number']} — {r['client_name'] or r['client']} — envoyé le {date_fr(r['sent_on'])} — "
                      f"{euros(r['total_ttc'])} TTC{phone}")
     if len(due) > 20:
         lines.append(f"… et {len(due) - 20} autres (feuille Devis, statut Envoyé).")
@@ -230,7 +231,7 @@ def dunning_text(store: Any, as_of: dt.date) -> str:
 
     ses = dunning.session(store, as_of)
     calls = dunning.by_client(ses.calls)
-    lines = [f"Séance de relance du {as_of:%d/%m/%Y} : {len(ses.cases)} facture(s) en retard."]
+    lines = [f"Séance de relance du {date_fr(as_of)} : {len(ses.cases)} facture(s) en retard."]
     lines.append(f"Appels ({len(calls)}) :")
     for code, cs in list(calls.items())[:12]:
         owed = sum((c.owed for c in cs), dunning.ZERO)

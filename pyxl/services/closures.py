@@ -22,6 +22,7 @@ from typing import Any
 
 from pyxl.core import audit
 from pyxl.core import workflow as wf
+from pyxl.core.frformat import date_fr
 from pyxl.core.issues import Issue, Refused
 from pyxl.workbook import backups
 from pyxl.workbook.filestore import ChangeSet, FileStore
@@ -53,8 +54,8 @@ def last_closed_day(store: FileStore) -> dt.date | None:
 def check_open(store: FileStore, day: dt.date, where: str) -> None:
     last = last_closed_day(store)
     if last is not None and day <= last:
-        raise Refused(Issue("cloture.close", f"{where} : la journée du {day:%d/%m/%Y} est clôturée (clôtures "
-                                             f"faites jusqu'au {last:%d/%m/%Y}) ; rien ne peut plus y être daté. "
+        raise Refused(Issue("cloture.close", f"{where} : la journée du {date_fr(day)} est clôturée (clôtures "
+                                             f"faites jusqu'au {date_fr(last)}) ; rien ne peut plus y être daté. "
                                              "Datez l'opération d'aujourd'hui.", where))
 
 
@@ -204,8 +205,8 @@ def note(result: Any, made: Sequence[dict[str, Any]]) -> None:
         return
     first, last = days[0]["start"], days[-1]["end"]
     result.message += ("\n" if result.message else "") + (
-        f"Clôture faite pour le {first:%d/%m/%Y}." if first == last else
-        f"Clôtures faites du {first:%d/%m/%Y} au {last:%d/%m/%Y}.")
+        f"Clôture faite pour le {date_fr(first)}." if first == last else
+        f"Clôtures faites du {date_fr(first)} au {date_fr(last)}.")
     result.data.setdefault("clotures", [r["ref"] for r in made])
 
 

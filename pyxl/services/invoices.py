@@ -14,6 +14,7 @@ from typing import Any
 
 from pyxl.core import fields, pricing, terms
 from pyxl.core import workflow as wf
+from pyxl.core.frformat import SPACE, percent, quantity
 from pyxl.core.issues import Issue, Refused, Severity
 from pyxl.core.money import euros, to_cents
 from pyxl.services import salesdocs as sd
@@ -93,8 +94,8 @@ def create_deposit(store: FileStore, order_number: str, pct_text: str, as_of: dt
     taken = sum((d["deposit_pct"] or Decimal(0) for d in docs
                  if d["doc_type"] == wf.T_DEPOSIT and d["status"] != wf.I_CREDITED), Decimal(0))
     if taken + pct > 100:
-        raise sd.refuse("acompte.plafond", where, f"les acomptes atteindraient {sd.fmt_pct(taken + pct)} de la commande "
-                                                  f"(déjà {sd.fmt_pct(taken)}) : 100 % au plus.")
+        raise sd.refuse("acompte.plafond", where, f"les acomptes atteindraient {percent(taken + pct, sep=SPACE)} de la commande "
+                                                  f"(déjà {percent(taken, sep=SPACE)}) : 100 % au plus.")
     _cooling_off(store, order, as_of, "un acompte")
     q = get_quote(store, order["quote"])
     qlines = sd.lines_of(store, "tLignesDevis", "quote", {q["number"]}).get(q["number"], [])
@@ -108,16 +109,16 @@ def create_deposit(store: FileStore, order_number: str, pct_text: str, as_of: dt
         raise sd.refuse("acompte.zero", where, "le montant de l'acompte serait nul.")
     lines = []
     for p in parts:
-        suffix = f" (part à {sd.fmt_pct(p.rate)})" if len(parts) > 1 else ""
+        suffix = f" (part à {percent(p.rate, sep=SPACE)})" if len(parts) > 1 else ""
         exact = p.vat == to_cents(p.ht * p.rate / 100)
-        lines.append({"designation": f"Acompte de {sd.fmt_pct(pct)} sur la commande {order['number']} "
+        lines.append({"designation": f"Acompte de {percent(pct, sep=SPACE)} sur la commande {order['number']} "
                                      f"(devis {q['number']}){suffix}",
                       "unit": "forfait", "qty": Decimal(1), "unit_price": p.ht, "rate": p.rate, "net": p.ht,
                       "fixed_vat": None if exact else p.vat, "rate_reason": _zero_reason(qlines, p.rate)})
     res = Result()
     row = _header(q, order, wf.T_DEPOSIT) | {"deposit_pct": pct, "terms": "comptant"}
     ref, totals = _new_draft(store, res.changes, as_of, row, lines)
-    res.message = (f"Facture d'acompte {ref} ({sd.fmt_pct(pct)}) préparée : "
+    res.message = (f"Facture d'acompte {ref} ({percent(pct, sep=SPACE)}) préparée : "
                    f"{euros(totals.ttc)} TTC.\nÉtape suivante : syc facture emettre {ref}")
     res.data = {"reference": ref, **sd.totals_json(totals)}
     return res
@@ -169,7 +170,7 @@ def create_invoice(store: FileStore, order_number: str, as_of: dt.date) -> Resul
             if p.ht == 0 and p.vat == 0:
                 continue
             lines.append({"designation": f"Acompte déduit : facture d'acompte {d['number']} du {sd.day(d['date'])}"
-                                         + (f" (part à {sd.fmt_pct(p.rate)})" if len(left) > 1 else ""),
+                                         + (f" (part à {percent(p.rate, sep=SPACE)})" if len(left) > 1 else ""),
                           "unit": "forfait", "qty": Decimal(-1), "unit_price": p.ht, "rate": p.rate, "net": -p.ht,
                           "fixed_vat": -p.vat, "source": d["number"], "rate_reason": _zero_reason(qlines, p.rate)})
             deducted += p.ht + p.vat
@@ -234,7 +235,7 @@ def create_credit_note(store: FileStore, invoice: str, reason: str, line_specs: 
             discount = None
             for p in remaining:
                 if p.ht or p.vat:
-                    lines.append({"designation": f"Solde de la {label(origin).lower()} (part à {sd.fmt_pct(p.rate)})",
+                    lines.append({"designation": f"Solde de la {label(origin).lower()} (part à {percent(p.rate, sep=SPACE)})",
                                   "unit": "forfait", "qty": Decimal(1), "unit_price": p.ht, "rate": p.rate,
                                   "net": p.ht, "fixed_vat": p.vat, "source": origin["number"],
                                   "rate_reason": _zero_reason(olines, p.rate)})
@@ -332,7 +333,7 @@ def delete_draft(store: FileStore, ref: str) -> Result:
 
 
 def _num(q: Any) -> str:
-    return format(Decimal(q).normalize(), "f").replace(".", ",")
+    return quantity(q)
 
 
 def _check_credit(where: str, totals: pricing.Totals, remaining: list[pricing.Part]) -> None:
@@ -342,7 +343,7 @@ def _check_credit(where: str, totals: pricing.Totals, remaining: list[pricing.Pa
         if p is None or r.base > p.ht:
             avail = euros(p.ht) if p else euros(ZERO)
             raise sd.refuse("avoir.plafond", where, f"l'avoir dépasserait ce qui reste à créditer à "
-                                                    f"{sd.fmt_pct(r.rate)} ({euros(r.base)} HT pour {avail} HT).")
+                                                    f"{percent(r.rate, sep=SPACE)} ({euros(r.base)} HT pour {avail} HT).")
     left_ttc = sum((p.ht + p.vat for p in remaining), ZERO)
     if totals.ttc > left_ttc:
         raise sd.refuse("avoir.plafond", where, f"l'avoir ({euros(totals.ttc)} TTC) dépasserait ce qui reste à créditer "
