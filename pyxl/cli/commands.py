@@ -13,6 +13,7 @@ from pyxl.cli import Context, UsageError, out
 from pyxl.cli.common import SPACE, Common, apply, euros, group, leaf, percent, plural, show_record, text_table
 from pyxl.core.frformat import date_fr
 from pyxl.core.issues import Issue, Refused
+from pyxl.core.messages import msg
 
 
 def register(sub: Any, common: Common) -> None:
@@ -150,14 +151,14 @@ def cmd_init(ctx: Context) -> int:
 
     aside = set_aside(book)  # the replaced workbook's closures are records: kept, out of the way
     if ctx.args.demo:
-        msg = (f"Classeur avec des données d'exemple créé : {book}\n"
+        text = (f"Classeur avec des données d'exemple créé : {book}\n"
                "Étape suivante : syc client liste, syc article liste, syc parametres voir.")
     else:
-        msg = (f"Classeur vierge créé : {book}\nÉtape suivante : renseignez l'entreprise avec "
+        text = (f"Classeur vierge créé : {book}\nÉtape suivante : renseignez l'entreprise avec "
                "« syc parametres modifier raison_sociale \"…\" » (syc parametres voir pour la liste).")
     if aside:
-        msg += f"\nLes clôtures du classeur remplacé sont conservées dans {aside}."
-    out(ctx, msg, {"classeur": str(book), "demo": bool(ctx.args.demo)})
+        text += "\n" + msg("init.clotures", folder=aside)
+    out(ctx, text, {"classeur": str(book), "demo": bool(ctx.args.demo)})
     return 0
 
 
@@ -307,8 +308,8 @@ def cmd_verify(ctx: Context) -> int:
     issues, journal, docs = check_everything(store)
     if issues:
         return fail(issues, ctx.json)
-    out(ctx, f"Aucune anomalie : journal d'audit intact ({plural(journal, 'ligne')}), "
-             f"{plural(docs, 'pièce')} vérifiée{'s' if docs > 1 else ''}.",
+    out(ctx, msg("verifier.ok", lines=plural(journal, "ligne"),
+                 documents=plural(docs, "pièce vérifiée", "pièces vérifiées")),
         {"journal": journal, "pieces": docs})
     return 0
 
@@ -354,13 +355,13 @@ def cmd_migrate(ctx: Context) -> int:
         raise Refused(Issue("store.missing", f"Le classeur « {ctx.book} » est introuvable.", str(ctx.book)))
     if ctx.args.simuler:
         steps = migrate.plan(ctx.book)
-        msg = "Rien à faire : le classeur est à jour." if not steps else "Serait fait :\n- " + "\n- ".join(steps)
-        out(ctx, msg, {"etapes": steps, "simulation": True})
+        text = msg("migrer.rien") if not steps else "Serait fait :\n- " + "\n- ".join(steps)
+        out(ctx, text, {"etapes": steps, "simulation": True})
         return 0
     steps = migrate.migrate(ctx.book)
-    msg = "Rien à faire : le classeur est à jour." if not steps else (
+    text = msg("migrer.rien") if not steps else (
         "Classeur mis à jour (sauvegarde faite avant) :\n- " + "\n- ".join(steps))
-    out(ctx, msg, {"etapes": steps})
+    out(ctx, text, {"etapes": steps})
     return 0
 
 

@@ -22,6 +22,7 @@ from pyxl.cli import Context, fail, out
 from pyxl.cli.common import Common, euros, leaf, plural
 from pyxl.core.frformat import date_fr, decimal_fr
 from pyxl.core.issues import Issue, Refused
+from pyxl.core.messages import msg
 
 BOOK_NAME = "SYC_Gestion.xlsm"
 DEFAULT_FOLDER = "demo"
@@ -83,7 +84,7 @@ def _install(staged: Path, book: Path) -> str:
         if _same_files(old_files, new_files):  # the same demo made again: nothing would be lost
             shutil.rmtree(old_files)
         elif aside := closures.set_aside(book):  # the replaced workbook's closures are records
-            note = f"Les clôtures du classeur remplacé sont conservées dans {aside}."
+            note = msg("init.clotures", folder=aside)
     if new_files.exists():
         old_files.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(new_files), str(old_files))

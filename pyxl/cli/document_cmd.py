@@ -12,6 +12,7 @@ from typing import Any
 from pyxl.cli import Context, fail, out
 from pyxl.cli.common import Common, group, leaf
 from pyxl.core.issues import Issue
+from pyxl.core.messages import msg
 
 HELP = {
     "devis": "le devis (PDF et/ou DOCX), avec ses mentions légales",
@@ -70,7 +71,7 @@ def _email(ctx: Context, kind: str, number: str, done: Any, message: str, data: 
     report = mail.send_documents(ctx.book, [doc], as_of=ctx.as_of, now=dt.datetime.now(), smtp=bool(ctx.args.smtp))
     for s in report.sendings:
         if s.draft is not None:
-            message += f"\nBrouillon d'e-mail : {s.draft.relative_to(ctx.book.parent)}"
+            message += "\n" + msg("envoi.brouillon", file=s.draft.relative_to(ctx.book.parent))
         if s.result == mail.SENT:
             message += f"\nE-mail envoyé à {s.doc.to}."
     data["envois"] = [s.to_json() for s in report.sendings]

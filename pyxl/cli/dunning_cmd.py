@@ -8,6 +8,7 @@ from typing import Any
 from pyxl.cli import Context, out
 from pyxl.cli.common import Common, apply, date_arg, euros, group, leaf, plural, text_table
 from pyxl.core.frformat import date_fr
+from pyxl.core.messages import msg
 
 
 def register(sub: Any, common: Common) -> None:
@@ -90,7 +91,7 @@ def cmd_session(ctx: Context) -> int:
             "en_attente": [dunning.case_json(c, ctx.as_of) for c in ses.cases if not c.stop and not c.due],
             "alarmes": alarms}, warnings=warnings)
         return 0
-    print(f"Séance de relance du {date_fr(ctx.as_of)} : {plural(len(ses.cases), 'facture')} en retard.")
+    print(msg("relances.seance", day=date_fr(ctx.as_of), invoices=plural(len(ses.cases), "facture")))
     print()
     print(f"Appels (créneau du vendredi et du lundi, 8 h–10 h) : {plural(len(calls), 'client')}")
     for code, cs in calls.items():
@@ -106,7 +107,7 @@ def cmd_session(ctx: Context) -> int:
         print(f"    À dire : {dunning.what_to_say(cs, ctx.as_of)}")
     print()
     docs = ses.documents()
-    print(f"Lettres et dossiers dus : {plural(len(docs), 'facture')}")
+    print(msg("relances.dus", count=plural(len(docs), "facture")))
     if docs:
         rows = [[c.number, c.client_code, sd.client_name(c.client), level.label, euros(c.owed),
                  euros(c.interest.interest), euros(c.interest.indemnity) if c.business else "—"] for c, level in docs]
@@ -157,10 +158,10 @@ def cmd_execute(ctx: Context) -> int:
         if ctx.args.simuler or not batch.planned:
             data = {"documents": [{"client": p.number, "type": p.kind, "fichier": str(p.folder / f"{p.stem}.pdf")}
                                   for p in batch.planned], "relances": 0, "simulation": bool(ctx.args.simuler)}
-            msg = ("Aucune lettre ni aucun dossier à produire au " + f"{date_fr(ctx.as_of)}." if not batch.planned else
+            text = (msg("relances.rien", day=date_fr(ctx.as_of)) if not batch.planned else
                    "Simulation : " + plural(len(batch.planned), "document") + " seraient produits :\n"
                    + "\n".join(f"  {p.folder.name}/{p.stem}.pdf" for p in batch.planned))
-            out(ctx, msg, data)
+            out(ctx, text, data)
             return 0
         done = dunning_docs.produce_and_record(store, ctx.book, batch, ctx.as_of)
         outcome, pdfs, res = done.outcome, done.pdfs, done.result
@@ -173,12 +174,12 @@ def cmd_execute(ctx: Context) -> int:
         closures.write_missing(ctx.store())
         closures.note(res, made)
     combined = dunning_docs.print_file(pdfs, ctx.as_of)
-    lines = [f"{plural(len(pdfs), 'document')} produit{'s' if len(pdfs) > 1 else ''} ; "
-             f"{plural(done.steps, 'étape')} de relance notée{'s' if done.steps > 1 else ''} dans « Relances »."]
+    lines = [msg("relances.produits", documents=plural(len(pdfs), "document produit", "documents produits"),
+                 steps=plural(done.steps, "étape de relance notée", "étapes de relance notées"))]
     if combined is not None:
-        lines.append(f"À imprimer en une fois : {combined.relative_to(ctx.book.parent)}")
+        lines.append(msg("relances.a_imprimer", file=combined.relative_to(ctx.book.parent)))
     lines += [f"Document : {p.relative_to(ctx.book.parent)}" for p in pdfs]
-    lines += [f"Brouillon d'e-mail : {d.relative_to(ctx.book.parent)}" for d in drafts]
+    lines += [msg("envoi.brouillon", file=d.relative_to(ctx.book.parent)) for d in drafts]
     if any(s in ("lrar", "mise-en-demeure") for s, _, _ in batch.groups):
         lines.append("Après le dépôt des recommandés : syc relances noter FACTURE --poste DATE --recommande NUMERO ; "
                      "au retour de l'avis : --ar DATE. Les délais courent de ces dates.")

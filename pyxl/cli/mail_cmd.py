@@ -10,6 +10,7 @@ from typing import Any
 from pyxl.cli import Context, out
 from pyxl.cli.common import Common, date_arg, group, leaf, plural, text_table
 from pyxl.core.issues import Issue, Refused
+from pyxl.core.messages import msg
 
 EPILOG = ("Exemples :\n"
           "  syc publipostage --modele lettre --objet \"Entretien annuel\" --texte entretien.txt "
@@ -96,7 +97,7 @@ def cmd_merge(ctx: Context) -> int:
         res = merge.run(ctx.book, template, filters, subject=a.objet.strip(), paragraphs=paragraphs,
                         as_of=ctx.as_of, now=dt.datetime.now(), simulate=a.simuler)
     except ConversionError as exc:
-        raise Refused(Issue("publipostage.pdf", f"{exc}. Rien n'a été produit.", "PDF")) from None
+        raise Refused(Issue("publipostage.pdf", msg("publipostage.pdf", error=exc), "PDF")) from None
     base = ctx.book.parent
     lines = []
     if a.simuler:

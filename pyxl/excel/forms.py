@@ -8,8 +8,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from pyxl.core.frformat import date_fr
+from pyxl.core.frformat import date_fr, plural
 from pyxl.core.issues import Issue, Refused
+from pyxl.core.messages import msg
 from pyxl.excel.runner import Ctx, run
 from pyxl.excel.sheets import PAYMENT_FORM, PAYMENT_SHEET, QUOTE_FORM, QUOTE_SHEET, col_letter
 
@@ -231,7 +232,7 @@ def dunning_text(store: Any, as_of: dt.date) -> str:
 
     ses = dunning.session(store, as_of)
     calls = dunning.by_client(ses.calls)
-    lines = [f"Séance de relance du {date_fr(as_of)} : {len(ses.cases)} facture(s) en retard."]
+    lines = [msg("relances.seance", day=date_fr(as_of), invoices=plural(len(ses.cases), "facture"))]
     lines.append(f"Appels ({len(calls)}) :")
     for code, cs in list(calls.items())[:12]:
         owed = sum((c.owed for c in cs), dunning.ZERO)
@@ -242,7 +243,7 @@ def dunning_text(store: Any, as_of: dt.date) -> str:
     if len(calls) > 12:
         lines.append(f"… et {len(calls) - 12} autres clients (syc relances).")
     due = ses.documents()
-    lines.append(f"Lettres et dossiers dus : {len(due)}" + (" — syc relances executer les produit." if due else "."))
+    lines.append(msg("relances.dus", count=len(due)) + (" — syc relances executer les produit." if due else "."))
     for c, level in due[:10]:
         lines.append(f"• {c.number} {c.client_code} — {level.label}")
     alarms = [a for c in ses.cases for a in c.alarms]
@@ -283,11 +284,9 @@ def note_posting(store: Any, invoice: str, posted: str, number: str, ack: str, a
 
 
 def verify_text(store: Any) -> str:
-    from pyxl.core.frformat import plural
     from pyxl.services.maintenance import check_everything
 
     issues, journal, docs = check_everything(store)
     if issues:
         raise Refused(issues)
-    return (f"Aucune anomalie : journal d'audit intact ({plural(journal, 'ligne')}), "
-            f"{plural(docs, 'pièce')} vérifiée{'s' if docs > 1 else ''}.")
+    return msg("verifier.ok", lines=plural(journal, "ligne"), documents=plural(docs, "pièce vérifiée", "pièces vérifiées"))

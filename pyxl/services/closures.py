@@ -24,6 +24,7 @@ from pyxl.core import audit
 from pyxl.core import workflow as wf
 from pyxl.core.frformat import date_fr
 from pyxl.core.issues import Issue, Refused
+from pyxl.core.messages import msg
 from pyxl.workbook import backups
 from pyxl.workbook.filestore import ChangeSet, FileStore
 
@@ -205,8 +206,8 @@ def note(result: Any, made: Sequence[dict[str, Any]]) -> None:
         return
     first, last = days[0]["start"], days[-1]["end"]
     result.message += ("\n" if result.message else "") + (
-        f"Clôture faite pour le {date_fr(first)}." if first == last else
-        f"Clôtures faites du {date_fr(first)} au {date_fr(last)}.")
+        msg("cloture.jour", day=date_fr(first)) if first == last else
+        msg("cloture.jours", first=date_fr(first), last=date_fr(last)))
     result.data.setdefault("clotures", [r["ref"] for r in made])
 
 

@@ -12,6 +12,7 @@ from pyxl.core import fields, money
 from pyxl.core import interest as it
 from pyxl.core.frformat import date_fr, interest_rate
 from pyxl.core.issues import Issue, Refused, Severity
+from pyxl.core.messages import msg
 from pyxl.services.common import Result
 from pyxl.workbook import seeds
 from pyxl.workbook.filestore import FileStore
@@ -101,14 +102,14 @@ def add_half(store: FileStore, half: str, private_text: str, other_text: str, so
         known = ecb_rate_on(store, start)
         if known != ecb:
             res.changes.append("tTauxBCE", {"since": start, "rate": ecb, "source": ecb_src})
-        ecb_note = f"taux MRO en vigueur au {date_fr(start)} = {ecb} (saisi : {ecb_src})"
+        ecb_note = msg("taux.bce.note", day=date_fr(start), rate=ecb, source=f"saisi : {ecb_src}")
     else:
         found = ecb_rate_on(store, start)
         if found is None:
             raise Refused(Issue("taux.bce", f"{half} : aucun taux BCE connu au {date_fr(start)} dans la feuille "
                                             "« Taux BCE » : donnez-le avec --bce TAUX --source-bce TEXTE.", half))
         ecb = found
-        ecb_note = f"taux MRO en vigueur au {date_fr(start)} = {ecb} (feuille « Taux BCE »)"
+        ecb_note = msg("taux.bce.note", day=date_fr(start), rate=ecb, source="feuille « Taux BCE »")
         res.warnings.append(Issue("taux.bce.verifier", f"{half} : taux BCE repris de la feuille « Taux BCE » "
                                                        f"({fmt(ecb)} au {date_fr(start)}). Vérifiez qu'aucune décision "
                                                        "de la BCE ne l'a changé depuis (sinon ajoutez-la avec --bce).",

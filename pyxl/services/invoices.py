@@ -16,6 +16,7 @@ from pyxl.core import fields, pricing, terms
 from pyxl.core import workflow as wf
 from pyxl.core.frformat import SPACE, percent, quantity
 from pyxl.core.issues import Issue, Refused, Severity
+from pyxl.core.messages import msg
 from pyxl.core.money import euros, to_cents
 from pyxl.services import salesdocs as sd
 from pyxl.services.common import Result
@@ -119,7 +120,7 @@ def create_deposit(store: FileStore, order_number: str, pct_text: str, as_of: dt
     row = _header(q, order, wf.T_DEPOSIT) | {"deposit_pct": pct, "terms": "comptant"}
     ref, totals = _new_draft(store, res.changes, as_of, row, lines)
     res.message = (f"Facture d'acompte {ref} ({percent(pct, sep=SPACE)}) préparée : "
-                   f"{euros(totals.ttc)} TTC.\nÉtape suivante : syc facture emettre {ref}")
+                   f"{euros(totals.ttc)} TTC.\n" + msg("facture.suivante", ref=ref))
     res.data = {"reference": ref, **sd.totals_json(totals)}
     return res
 
@@ -182,7 +183,7 @@ def create_invoice(store: FileStore, order_number: str, as_of: dt.date) -> Resul
     ref, totals = _new_draft(store, res.changes, as_of, row, lines)
     res.message = (f"Facture {ref} préparée pour la commande {order['number']} : {euros(totals.ht)} HT, "
                    f"{euros(totals.ttc)} TTC" + (f" après {euros(deducted)} d'acomptes déduits" if deducted else "")
-                   + f".\nÉtape suivante : syc facture emettre {ref}")
+                   + ".\n" + msg("facture.suivante", ref=ref))
     res.data = {"reference": ref, **sd.totals_json(totals)}
     return res
 
@@ -272,7 +273,7 @@ def create_credit_note(store: FileStore, invoice: str, reason: str, line_specs: 
            "reverse_charge": origin["reverse_charge"], "discount_pct": discount, "reason": reason}
     ref, totals = _new_draft(store, res.changes, as_of, row, lines)
     res.message = (f"Avoir {ref} sur {label(origin)} préparé : {euros(totals.ttc)} TTC.\n"
-                   f"Étape suivante : syc facture emettre {ref}")
+                   + msg("facture.suivante", ref=ref))
     res.data = {"reference": ref, "facture": origin["number"], **sd.totals_json(totals)}
     return res
 
@@ -427,10 +428,10 @@ def issue(store: FileStore, ref: str, as_of: dt.date) -> Result:
     res.changes.issue("tFactures", number, ISSUE_ACTION)
     what = {wf.T_INVOICE: "Facture", wf.T_DEPOSIT: "Facture d'acompte", wf.T_CREDIT: "Avoir"}[doc["doc_type"]]
     done = "émis" if doc["doc_type"] == wf.T_CREDIT else "émise"
-    msg = f"{what} {number} {done} le {sd.day(as_of)} : {euros(totals.ht)} HT, {euros(totals.ttc)} TTC"
+    text = f"{what} {number} {done} le {sd.day(as_of)} : {euros(totals.ht)} HT, {euros(totals.ttc)} TTC"
     if updates.get("due_date") and doc["doc_type"] != wf.T_CREDIT:
-        msg += f", à régler au plus tard le {sd.day(updates['due_date'])}"
-    res.message = msg + "."
+        text += f", à régler au plus tard le {sd.day(updates['due_date'])}"
+    res.message = text + "."
     res.data = {"numero": number, "reference": doc["ref"], "type": doc["doc_type"], "date": as_of,
                 "echeance": updates.get("due_date"), **sd.totals_json(totals)}
     return res
