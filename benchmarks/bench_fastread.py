@@ -5,7 +5,7 @@
     python benchmarks/bench_fastread.py              # 40 000 rows × 16 columns, 7 runs of each measure
     python benchmarks/bench_fastread.py --rows 100000 --runs 3 --keep
 
-Builds, with `pyxl.workbook.builder.build`, a workbook holding one 16-column table of invoice-like
+Builds, with `pyxl.excel.builder.build`, a workbook holding one 16-column table of invoice-like
 lines (XlsxWriter: every text a shared string), then a copy whose text cells are inline strings
 (as the FileStore writes them). For each, measures in this process (the zip in the OS cache):
 
@@ -43,8 +43,8 @@ sys.path.insert(0, str(HERE.parent))  # run from a checkout without installing
 from lxml import etree  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
 
+from pyxl.excel.builder import build  # noqa: E402
 from pyxl.workbook import fastread, ooxml  # noqa: E402
-from pyxl.workbook.builder import build  # noqa: E402
 from pyxl.workbook.schema import SCHEMA, Column, Kind, Table  # noqa: E402
 
 T_BIG = Table(

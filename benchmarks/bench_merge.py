@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pyxl.documents import merge, render  # noqa: E402
-from pyxl.workbook.builder import build  # noqa: E402
+from pyxl.excel.builder import build  # noqa: E402
 from pyxl.workbook.filestore import ChangeSet, FileStore  # noqa: E402
 
 DAY = dt.date(2026, 11, 27)

@@ -346,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     runs_openpyxl = args.runs_openpyxl or args.runs
 
-    from pyxl.workbook import builder
+    from pyxl.excel import builder
 
     work = args.dir or Path(tempfile.mkdtemp(prefix="syc-bench-"))
     work.mkdir(parents=True, exist_ok=True)

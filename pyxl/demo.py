@@ -10,7 +10,7 @@ Two uses:
     whatever the day it is made.
 
 Everything goes through the services (validation included); `Runner` writes each action the way
-`syc` does (`pyxl.cli.commands._apply`): closures of the past days first, in the same write.
+`syc` does (`pyxl.cli.common.apply`): closures of the past days first, in the same write.
 """
 
 from __future__ import annotations
@@ -180,7 +180,7 @@ def fill(book: Path, as_of: dt.date, *, full: bool = False) -> None:
 # --------------------------------------------------------------------------- the runner
 @dataclass
 class Runner:
-    """Runs a service the way `syc` does (`commands._apply`, `sales._then_issue`): under the write
+    """Runs a service the way `syc` does (`common.apply`, `sales._then_issue`): under the write
     lock, the closures of the past days made first in the same change set, then the closure files.
     The clock is pinned: the journal's timestamps are the action's day from 08:00, a few minutes
     apart, so that the same scenario always makes the same workbook."""

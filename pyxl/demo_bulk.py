@@ -2,7 +2,7 @@
 
 Going through the services would take tens of thousands of writes of a growing file; instead the
 rows are computed here, in one pass over the calendar, and the workbook is written once with
-`builder.build`. The rules are the services' own, taken from the same code where it is pure:
+`pyxl.excel.builder.build`. The rules are the services' own, taken from the same code where it is pure:
   * amounts by `pricing` (line nets, global discount spread, VAT per rate, deposit parts,
     deductions), VAT rates by `vat.pick` on the default rules at the quote's date (the 2025
     changes apply), due dates by `terms.due_date`, invoice states by `workflow.invoice_state`;
@@ -43,6 +43,7 @@ from typing import Any, cast
 
 from pyxl.core import audit, fields, pricing, terms, vat
 from pyxl.core import workflow as wf
+from pyxl.core.frformat import date_fr
 from pyxl.core.money import parse_decimal, to_cents
 from pyxl.workbook.filestore import FileStore, canonical
 from pyxl.workbook.schema import SCHEMA, Kind
@@ -95,9 +96,10 @@ def generate(book: Path, years: int = 10, scale: float = 1.0, seed: int = 2026,
              progress: Callable[[str, int, int], None] | None = None) -> Stats:
     """Write the workbook at `book` (replaced if it exists), its closure files and its anchor.
     `progress(label, step, total)`: the sales, the workbook's sheets (`builder.build`), the files."""
+    from pyxl.excel import builder
     from pyxl.services import closures
-    from pyxl.workbook import builder
     from pyxl.workbook.filestore import write_anchor
+    from pyxl.workbook.seeds import default_rows
 
     report = progress or (lambda _label, _step, _total: None)
     total = 1 + (len(SCHEMA.tables) + 2) + 1
@@ -106,7 +108,7 @@ def generate(book: Path, years: int = 10, scale: float = 1.0, seed: int = 2026,
     report(f"calcul de {years} an{'s' if years > 1 else ''} de ventes", 1, total)
     gen = _Generator(years, scale, seed)
     rows = gen.run()
-    for name, seeded in builder.default_rows().items():  # rate tables and reminder levels (issue 6)
+    for name, seeded in default_rows().items():  # rate tables and reminder levels (issue 6)
         if not rows.get(name):
             rows[name] = seeded
     dunning_history(rows, random.Random(seed + 6))
@@ -319,7 +321,7 @@ class _Generator:
         for row in self.out["tParametres"]:
             if row["code"] in demo.COMPANY:
                 row["value"] = parameters.check_value(params[row["code"]], demo.COMPANY[row["code"]])
-        from pyxl.workbook.builder import default_rows
+        from pyxl.workbook.seeds import default_rows
 
         self.out["tReglesTVA"] = default_rows()["tReglesTVA"]
         self.sectors = [(p, n) for p, n, _ in demo.SECTORS + demo.MORE_SECTORS]
@@ -800,7 +802,7 @@ class _Generator:
         """quotes.follow_up: the call noted; with a discount, a revised quote replaces this one."""
         old = job.quote
         assert old is not None
-        entry = f"{day:%d/%m/%Y} : {DISCOUNT_CALL if pct else self.rnd.choice(CALLS)}"
+        entry = f"{date_fr(day)} : {DISCOUNT_CALL if pct else self.rnd.choice(CALLS)}"
         old.update(followups=old["followups"] + 1, last_followup=day,
                    followup_notes=((old.get("followup_notes") or "") + "\n" + entry).strip())
         if not pct:
@@ -874,15 +876,15 @@ class _Generator:
         return doc
 
     def do_deposit(self, job: _Job, day: dt.date, stamp: str, pct: Decimal) -> None:
-        from pyxl.services.salesdocs import fmt_pct
+        from pyxl.core.frformat import SPACE, percent
 
         q, order = job.quote, job.order
         assert q is not None and order is not None
         parts = pricing.deposit_parts(pricing.compute([_line(x) for x in job.lines], q["discount_pct"] or ZERO), pct)
         lines = []
         for p in parts:
-            suffix = f" (part à {fmt_pct(p.rate)})" if len(parts) > 1 else ""
-            lines.append({"designation": f"Acompte de {fmt_pct(pct)} sur la commande {order['number']} "
+            suffix = f" (part à {percent(p.rate, sep=SPACE)})" if len(parts) > 1 else ""
+            lines.append({"designation": f"Acompte de {percent(pct, sep=SPACE)} sur la commande {order['number']} "
                                          f"(devis {q['number']}){suffix}",
                           "unit": "forfait", "qty": ONE, "unit_price": p.ht, "rate": p.rate, "net": p.ht,
                           "rate_reason": _zero_reason(job.lines, p.rate)})
@@ -892,8 +894,8 @@ class _Generator:
         order["deposit_pct"] = (order.get("deposit_pct") or 0) + pct
 
     def do_invoice(self, job: _Job, day: dt.date, stamp: str) -> None:
+        from pyxl.core.frformat import SPACE, percent
         from pyxl.services.salesdocs import day as fmt_day
-        from pyxl.services.salesdocs import fmt_pct
 
         q, order = job.quote, job.order
         assert q is not None and order is not None
@@ -909,7 +911,7 @@ class _Generator:
                 if p.ht == 0 and p.vat == 0:
                     continue
                 lines.append({"designation": f"Acompte déduit : facture d'acompte {d['number']} du "
-                                             f"{fmt_day(d['date'])}" + (f" (part à {fmt_pct(p.rate)})"
+                                             f"{fmt_day(d['date'])}" + (f" (part à {percent(p.rate, sep=SPACE)})"
                                                                          if len(parts) > 1 else ""),
                               "unit": "forfait", "qty": -ONE, "unit_price": p.ht, "rate": p.rate, "net": -p.ht,
                               "fixed_vat": -p.vat, "source": d["number"], "rate_reason": _zero_reason(job.lines, p.rate)})
@@ -1205,7 +1207,7 @@ def replay_with_services(years: int = 1, scale: float = 0.1, seed: int = 2026) -
     for name, rows in gen.out.items():
         if rows:
             store.load(name, [gen.canon(name, r) for r in rows])
-    from pyxl.workbook.builder import default_rows
+    from pyxl.workbook.seeds import default_rows
 
     for name, seeded in default_rows().items():
         if not store.rows(name):

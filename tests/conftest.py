@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from pyxl.workbook.builder import build
+from pyxl.excel.builder import build
 
 # Issuing commands also produce their PDF through LibreOffice (about a second each): the suite
 # drives thousands of them, so documents are off unless a test turns them on (tests/test_documents*.py).

@@ -28,7 +28,8 @@ from hypothesis import strategies as st
 
 from pyxl.core import audit
 from pyxl.core.issues import Issue, Refused
-from pyxl.workbook import backups, builder, ooxml
+from pyxl.excel import builder
+from pyxl.workbook import backups, ooxml
 from pyxl.workbook.filestore import ChangeSet, FileStore, anchor_path, from_cell, read_anchor
 from pyxl.workbook.schema import SCHEMA, AuditSpec, Column, Kind, Table
 

@@ -19,7 +19,7 @@ import pytest
 
 from pyxl.core import audit
 from pyxl.core.issues import Refused
-from pyxl.workbook import builder
+from pyxl.excel import builder
 from pyxl.workbook import migrate as mig
 from pyxl.workbook.filestore import ChangeSet, FileStore, anchor_path
 from pyxl.workbook.schema import SCHEMA, AuditSpec, Column, Kind, SpecVersion, Table

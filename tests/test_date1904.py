@@ -9,7 +9,8 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
-from pyxl.workbook import builder, ooxml
+from pyxl.excel import builder
+from pyxl.workbook import ooxml
 from pyxl.workbook.filestore import ChangeSet, FileStore
 
 

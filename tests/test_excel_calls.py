@@ -15,10 +15,9 @@ from typing import Any
 
 import pytest
 
-from pyxl.excel import runner
+from pyxl.excel import builder, runner
 from pyxl.excel.runner import encode
 from pyxl.excel.sheets import PAYMENT_SHEET, QUOTE_FORM, QUOTE_SHEET
-from pyxl.workbook import builder
 from pyxl.workbook.schema import SCHEMA
 
 sys.path.insert(0, str(Path(__file__).parent))

@@ -16,9 +16,8 @@ from pathlib import Path
 import pytest
 
 import pyxl.macros as macros
-from pyxl.excel import registry, vba
+from pyxl.excel import builder, registry, vba
 from pyxl.excel.runner import encode
-from pyxl.workbook import builder
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = builder.COMMITTED_BOOK
@@ -38,7 +37,7 @@ def _modules(data: bytes) -> dict[str, str]:
 
 def test_macros_bas_is_the_generation_and_the_workbook_holds_it():
     committed = vba.MACROS_BAS.read_bytes().decode("utf-8").replace("\r\n", "\n")
-    assert committed == registry.vba_module(), "regenerate: python -m pyxl.workbook.builder"
+    assert committed == registry.vba_module(), "regenerate: python -m pyxl.excel.builder"
     modules = _modules(BOOK.read_bytes())
     assert modules["Module1"].replace("\r\n", "\n").rstrip("\n") == registry.vba_module().rstrip("\n")
     template = _modules(vba.template_project_xlsm_bytes())

@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 from python_calamine import CalamineWorkbook
 
+from pyxl.excel.builder import build
 from pyxl.workbook import fastread, ooxml
-from pyxl.workbook.builder import build
 from pyxl.workbook.filestore import ChangeSet, FileStore
 from pyxl.workbook.schema import SCHEMA, Column, Kind, Table
 

@@ -24,8 +24,8 @@ from ooxml_check import assert_only_changed, assert_valid, assert_zip_sound, zip
 from python_calamine import CalamineWorkbook
 
 from pyxl.core.issues import Refused
+from pyxl.excel.builder import build
 from pyxl.workbook import backups, migrate, ooxml
-from pyxl.workbook.builder import build
 from pyxl.workbook.filestore import ChangeSet, FileStore, lock_path, office_lock
 from pyxl.workbook.schema import SCHEMA, Column, Kind, Table
 

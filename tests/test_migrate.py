@@ -23,9 +23,9 @@ from ooxml_check import assert_valid, raw_entries
 
 from pyxl.core import vat
 from pyxl.core.issues import Refused
-from pyxl.workbook import builder, ooxml
+from pyxl.excel.builder import build
 from pyxl.workbook import migrate as mig
-from pyxl.workbook.builder import build
+from pyxl.workbook import ooxml, seeds
 from pyxl.workbook.filestore import ChangeSet, FileStore
 from pyxl.workbook.schema import (
     CATEGORIES,
@@ -217,13 +217,13 @@ def default_vat_rules(tmp_path: Path) -> list[dict]:
     path.parent.mkdir()
     build(path)
     rules = [dict(r.values) for r in FileStore(path).rows("tReglesTVA")]
-    assert len(rules) == len(builder.default_rows()["tReglesTVA"]) > 0
+    assert len(rules) == len(seeds.default_rows()["tReglesTVA"]) > 0
     return rules
 
 
 def assert_v4_seeded(store: FileStore) -> None:
     """Version 4's rate tables hold the shipped rows with their sources; the procedure its defaults."""
-    seeded = builder.default_rows()
+    seeded = seeds.default_rows()
     for name in ("tTauxLegal", "tTauxBCE", "tTauxPenalites", "tNiveauxRelance"):
         assert [dict(r.values) for r in store.rows(name)] == seeded[name], name
     assert all(r["source"] for r in store.rows("tTauxLegal"))

@@ -96,7 +96,7 @@ def test_check_everything_reports_each_table_then_the_checks(book: Path):
 
 
 def test_the_builder_reports_every_sheet():
-    from pyxl.workbook import builder
+    from pyxl.excel import builder
 
     rec = Recorder()
     builder.build(io.BytesIO(), progress=rec)

@@ -1,7 +1,7 @@
 """The sales chain under random sequences of actions, refused ones included (hypothesis, stateful).
 
 A demo workbook is made once per run (`syc init --demo`) and copied for each example. Each step
-calls a service the way `syc` does (`pyxl.cli.commands._apply`: the service inside
+calls a service the way `syc` does (`pyxl.cli.common.apply`: the service inside
 `store.session()`, the closures of the past days made first, then `store.apply`), on a day that
 moves forward over a few simulated weeks and is sometimes set back. A model of the quotes, orders,
 documents and payments predicts whether each action is accepted or refused; after every step the
@@ -79,7 +79,7 @@ def demo_bytes() -> bytes:
 
 
 def run_action(book: Path, as_of: dt.date, service: Callable[[FileStore], Result]) -> Result | Refused:
-    """What `syc` does for a writing command (commands._apply), minus the printing.
+    """What `syc` does for a writing command (common.apply), minus the printing.
     A refused action must leave the workbook and its anchor exactly as they were."""
     before = book.read_bytes()
     anchor = anchor_path(book)
@@ -202,7 +202,7 @@ class Model:
         return self.closed_through is not None and day <= self.closed_through
 
     def after_write(self, day: dt.date) -> None:
-        """The closures `_apply` makes before any write: every past day since the first activity."""
+        """The closures `common.apply` makes before any write: every past day since the first activity."""
         end = day - dt.timedelta(days=1)
         if self.closed_through is not None:
             self.closed_through = max(self.closed_through, end)

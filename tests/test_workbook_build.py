@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
-from pyxl.workbook import builder
+from pyxl.excel import builder
 from pyxl.workbook.ooxml import Package
 from pyxl.workbook.schema import SCHEMA, VERSION_NAME
 
@@ -36,7 +36,7 @@ def test_committed_workbook_equals_a_fresh_build_part_by_part():
     fresh = _parts(_fresh())
     assert sorted(committed) == sorted(fresh)
     differing = [n for n in fresh if committed[n] != fresh[n]]
-    assert differing == [], "rebuild with: python -m pyxl.workbook.builder"
+    assert differing == [], "rebuild with: python -m pyxl.excel.builder"
 
 
 def test_packaged_copy_is_the_committed_workbook():

@@ -58,23 +58,13 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog} : {message}")
 
 
-def _date(text: str) -> dt.date:
-    from pyxl.core import fields
-
-    try:
-        day = fields.date(text, label="La date")
-    except fields.FieldError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-    if not dt.date(2000, 1, 1) <= day <= dt.date(2099, 12, 31):
-        raise argparse.ArgumentTypeError(f"la date {day:%d/%m/%Y} est hors de la période admise (2000 à 2099)")
-    return day
-
-
 def common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    from pyxl.cli.common import date_arg
+
     default = None if top else argparse.SUPPRESS
     parser.add_argument("--book", metavar="FICHIER", default=default,
                         help=f"classeur à utiliser (défaut : $SYC_BOOK, sinon {DEFAULT_BOOK} du dossier courant)")
-    parser.add_argument("--au", metavar="AAAA-MM-JJ", type=_date, default=default,
+    parser.add_argument("--au", metavar="AAAA-MM-JJ", type=date_arg, default=default,
                         help="date de l'action (défaut : aujourd'hui)")
     parser.add_argument("--json", action="store_true", default=False if top else argparse.SUPPRESS,
                         help="réponse en JSON (pour les scripts)")

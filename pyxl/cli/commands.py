@@ -6,85 +6,70 @@ from __future__ import annotations
 import argparse
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pyxl.cli import Context, UsageError, out
+from pyxl.cli.common import SPACE, Common, apply, euros, group, leaf, percent, plural, show_record, text_table
+from pyxl.core.frformat import date_fr
 from pyxl.core.issues import Issue, Refused
-
-Common = Callable[[argparse.ArgumentParser], None]
-
-
-def _leaf(sub: Any, name: str, help_: str, common: Common, handler: Callable[[Context], int],
-          description: str = "") -> argparse.ArgumentParser:
-    p = sub.add_parser(name, help=help_, description=description or help_)
-    common(p)
-    p.set_defaults(handler=handler)
-    return p
-
-
-def _group(sub: Any, name: str, help_: str, common: Common) -> Any:
-    p = sub.add_parser(name, help=help_, description=help_)
-    common(p)
-    return p.add_subparsers(dest="action", metavar="ACTION", title="actions")
+from pyxl.core.messages import msg
 
 
 def register(sub: Any, common: Common) -> None:
     # init
-    p = _leaf(sub, "init", "créer un classeur neuf", common, cmd_init,
-              "Crée SYC_Gestion.xlsm (vierge, ou avec des données d'exemple avec --demo).")
+    p = leaf(sub, "init", "créer un classeur neuf", common, cmd_init,
+             "Crée SYC_Gestion.xlsm (vierge, ou avec des données d'exemple avec --demo).")
     p.add_argument("--demo", action="store_true", help="remplir avec des clients, articles et secteurs d'exemple")
     p.add_argument("--force", action="store_true", help="remplacer un classeur existant (il est sauvegardé avant)")
 
     # parametres
-    g = _group(sub, "parametres", "voir ou modifier les paramètres de l'entreprise", common)
-    _leaf(g, "voir", "afficher les paramètres", common, cmd_params_view)
-    p = _leaf(g, "modifier", "modifier un paramètre", common, cmd_params_modify,
-              "Modifie un paramètre : syc parametres modifier siret \"732 829 320 00074\"")
+    g = group(sub, "parametres", "voir ou modifier les paramètres de l'entreprise", common)
+    leaf(g, "voir", "afficher les paramètres", common, cmd_params_view)
+    p = leaf(g, "modifier", "modifier un paramètre", common, cmd_params_modify,
+             "Modifie un paramètre : syc parametres modifier siret \"732 829 320 00074\"")
     p.add_argument("cle", metavar="CLE", help="code du paramètre (voir syc parametres voir)")
     p.add_argument("valeur", metavar="VALEUR", help="nouvelle valeur (vide : \"\")")
 
     # secteur
-    g = _group(sub, "secteur", "secteurs géographiques (début de code postal → secteur)", common)
-    p = _leaf(g, "ajouter", "ajouter un secteur", common, cmd_sector_add)
+    g = group(sub, "secteur", "secteurs géographiques (début de code postal → secteur)", common)
+    p = leaf(g, "ajouter", "ajouter un secteur", common, cmd_sector_add)
     p.add_argument("--prefixe", required=True, help="début de code postal, ex. 69 ou 6900")
     p.add_argument("--nom", required=True, help="nom du secteur")
     p.add_argument("--remarques", default="", help="remarque libre")
-    _leaf(g, "liste", "lister les secteurs", common, cmd_sector_list)
+    leaf(g, "liste", "lister les secteurs", common, cmd_sector_list)
 
     # client
-    g = _group(sub, "client", "fichier clients", common)
-    p = _leaf(g, "ajouter", "créer un client", common, cmd_client_add)
+    g = group(sub, "client", "fichier clients", common)
+    p = leaf(g, "ajouter", "créer un client", common, cmd_client_add)
     _client_options(p, required=True)
-    p = _leaf(g, "liste", "lister les clients", common, cmd_client_list)
+    p = leaf(g, "liste", "lister les clients", common, cmd_client_list)
     p.add_argument("--recherche", default="", help="filtrer sur le code, le nom, la ville, l'e-mail…")
-    p = _leaf(g, "voir", "afficher un client", common, cmd_client_show)
+    p = leaf(g, "voir", "afficher un client", common, cmd_client_show)
     p.add_argument("code", metavar="CODE")
-    p = _leaf(g, "modifier", "modifier un client", common, cmd_client_modify)
+    p = leaf(g, "modifier", "modifier un client", common, cmd_client_modify)
     p.add_argument("code", metavar="CODE")
     _client_options(p, required=False)
 
     # article
-    g = _group(sub, "article", "catalogue des articles", common)
-    p = _leaf(g, "ajouter", "créer un article", common, cmd_article_add)
+    g = group(sub, "article", "catalogue des articles", common)
+    p = leaf(g, "ajouter", "créer un article", common, cmd_article_add)
     _article_options(p, required=True)
-    p = _leaf(g, "liste", "lister les articles", common, cmd_article_list)
+    p = leaf(g, "liste", "lister les articles", common, cmd_article_list)
     p.add_argument("--recherche", default="", help="filtrer sur le code ou la désignation")
-    p = _leaf(g, "voir", "afficher un article", common, cmd_article_show)
+    p = leaf(g, "voir", "afficher un article", common, cmd_article_show)
     p.add_argument("code", metavar="CODE")
-    p = _leaf(g, "modifier", "modifier un article", common, cmd_article_modify)
+    p = leaf(g, "modifier", "modifier un article", common, cmd_article_modify)
     p.add_argument("code", metavar="CODE")
     _article_options(p, required=False)
 
     # verifier
-    _leaf(sub, "verifier", "vérifier l'intégrité du classeur (journal d'audit, pièces émises)", common, cmd_verify)
+    leaf(sub, "verifier", "vérifier l'intégrité du classeur (journal d'audit, pièces émises)", common, cmd_verify)
 
     # sauvegardes
-    g = _group(sub, "sauvegardes", "lister ou restaurer les sauvegardes automatiques", common)
-    _leaf(g, "liste", "lister les sauvegardes (la plus récente en premier)", common, cmd_backups_list)
-    p = _leaf(g, "restaurer", "remplacer le classeur par une sauvegarde", common, cmd_backups_restore)
+    g = group(sub, "sauvegardes", "lister ou restaurer les sauvegardes automatiques", common)
+    leaf(g, "liste", "lister les sauvegardes (la plus récente en premier)", common, cmd_backups_list)
+    p = leaf(g, "restaurer", "remplacer le classeur par une sauvegarde", common, cmd_backups_restore)
     p.add_argument("sauvegarde", metavar="N_OU_FICHIER", help="numéro dans la liste (1 = la plus récente) ou fichier")
     p.add_argument("--force", action="store_true",
                    help="restaurer même si des pièces ont été émises depuis (leurs numéros ont pu être envoyés)")
@@ -99,7 +84,7 @@ def register(sub: Any, common: Common) -> None:
     mail_cmd.register(sub, common)
 
     # migrer
-    p = _leaf(sub, "migrer", "mettre le classeur à la version actuelle du schéma", common, cmd_migrate)
+    p = leaf(sub, "migrer", "mettre le classeur à la version actuelle du schéma", common, cmd_migrate)
     p.add_argument("--simuler", action="store_true", help="dire ce qui serait fait, sans rien écrire")
 
 
@@ -138,103 +123,6 @@ def _article_options(p: argparse.ArgumentParser, *, required: bool) -> None:
     p.add_argument("--actif", help="oui | non")
 
 
-# --------------------------------------------------------------------------- helpers
-def _apply(ctx: Context, service: Callable[[Any], Any],
-           after: Callable[[Any], None] | None = None) -> int:
-    """Read, compute and write under one lock: concurrent `syc` commands never interleave.
-
-    Every writing action first closes the past days not yet closed (daily, monthly, yearly
-    closures chained into the audit journal, copied as text files beside the backups). `after`
-    runs once the workbook is written, before the report (the documents of an issuing command)."""
-    import datetime as dt
-
-    from pyxl.services import closures
-
-    store = ctx.store()
-    now = dt.datetime.now()
-    with store.session():
-        store.check_version()
-        result = service(store)
-        made = closures.pending(store, result.changes, ctx.as_of, now)
-        store.apply(result.changes, as_of=ctx.as_of, now=now)
-    if made:
-        closures.write_files(ctx.book, made)
-        closures.write_missing(ctx.store())
-        note_closures(result, made)
-    if after is not None:
-        after(result)
-    out(ctx, result.message, result.data, result.warnings)
-    return 0
-
-
-def note_closures(result: Any, made: Sequence[dict[str, Any]]) -> None:
-    """« Clôtures faites du … au … » after the action's own message."""
-    days = [r for r in made if r["kind"] == "Jour"]
-    if not days:
-        return
-    first, last = days[0]["start"], days[-1]["end"]
-    result.message += ("\n" if result.message else "") + (
-        f"Clôture faite pour le {first:%d/%m/%Y}." if first == last else
-        f"Clôtures faites du {first:%d/%m/%Y} au {last:%d/%m/%Y}.")
-    result.data.setdefault("clotures", [r["ref"] for r in made])
-
-
-def plural(n: int, word: str) -> str:
-    """« 1 client », « 3 clients », « 0 client », « 14 devis » (French: singular below 2; words
-    ending in s, x or z do not change)."""
-    return f"{n} {word}" if n < 2 or word[-1:] in "sxz" else f"{n} {word}s"
-
-
-def _table(rows: Sequence[Sequence[str]], headers: Sequence[str], cut: int = 40) -> str:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
-    # long texts are cut, except in the last column (file names, values, remarks)
-    widths = [min(w, cut) if i < len(widths) - 1 else w for i, w in enumerate(widths)]
-
-    def line(cells: Sequence[str]) -> str:
-        return "  ".join((c if len(c) <= w else c[: w - 1] + "…").ljust(w)
-                         for c, w in zip(cells, widths, strict=False))
-
-    return "\n".join(x.rstrip() for x in [line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)])
-
-
-def euros(value: Decimal | None) -> str:
-    from pyxl.core.money import euros as fmt
-
-    return fmt(value)
-
-
-def _show(ctx: Context, row: Any, table: Any, name: str, to_json: Callable[[Any], dict[str, Any]]) -> int:
-    """One record, a line per column (French formats), or as JSON."""
-    from pyxl.workbook.schema import Kind
-
-    if ctx.json:
-        out(ctx, data={name: to_json(row.values), "ou": row.where})
-        return 0
-    width = max(len(c.header) for c in table.columns) + 2
-    for col in table.columns:
-        v = row.get(col.key)
-        if v is None:
-            text = ""
-        elif col.kind is Kind.MONEY:
-            text = euros(v)
-        elif col.kind is Kind.RATE:
-            text = _rate(v)
-        elif col.kind is Kind.DECIMAL:
-            text = format(v.normalize(), "f").replace(".", ",") + (" %" if col.header.endswith("%") else "")
-        elif col.kind is Kind.DATE:
-            text = v.strftime("%d/%m/%Y")
-        else:
-            text = str(v)
-        print(f"{col.header.removesuffix(' %'):<{width}}{text}".rstrip())
-    return 0
-
-
-def _rate(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    return format(value.normalize(), "f").replace(".", ",") + " %"
-
-
 # --------------------------------------------------------------------------- init
 def cmd_init(ctx: Context) -> int:
     from importlib import resources
@@ -263,14 +151,14 @@ def cmd_init(ctx: Context) -> int:
 
     aside = set_aside(book)  # the replaced workbook's closures are records: kept, out of the way
     if ctx.args.demo:
-        msg = (f"Classeur avec des données d'exemple créé : {book}\n"
+        text = (f"Classeur avec des données d'exemple créé : {book}\n"
                "Étape suivante : syc client liste, syc article liste, syc parametres voir.")
     else:
-        msg = (f"Classeur vierge créé : {book}\nÉtape suivante : renseignez l'entreprise avec "
+        text = (f"Classeur vierge créé : {book}\nÉtape suivante : renseignez l'entreprise avec "
                "« syc parametres modifier raison_sociale \"…\" » (syc parametres voir pour la liste).")
     if aside:
-        msg += f"\nLes clôtures du classeur remplacé sont conservées dans {aside}."
-    out(ctx, msg, {"classeur": str(book), "demo": bool(ctx.args.demo)})
+        text += "\n" + msg("init.clotures", folder=aside)
+    out(ctx, text, {"classeur": str(book), "demo": bool(ctx.args.demo)})
     return 0
 
 
@@ -282,22 +170,22 @@ def cmd_params_view(ctx: Context) -> int:
     if ctx.json:
         out(ctx, data={"parametres": items})
     else:
-        print(_table([[i["code"], i["parametre"], i["valeur"]] for i in items], ["Code", "Paramètre", "Valeur"],
-                     cut=60))
+        print(text_table([[i["code"], i["parametre"], i["valeur"]] for i in items], ["Code", "Paramètre", "Valeur"],
+                         cut=60))
     return 0
 
 
 def cmd_params_modify(ctx: Context) -> int:
     from pyxl.services.parameters import modify_parameter
 
-    return _apply(ctx, lambda store: modify_parameter(store, ctx.args.cle, ctx.args.valeur))
+    return apply(ctx, lambda store: modify_parameter(store, ctx.args.cle, ctx.args.valeur))
 
 
 # --------------------------------------------------------------------------- secteur
 def cmd_sector_add(ctx: Context) -> int:
     from pyxl.services.sectors import add_sector
 
-    return _apply(ctx, lambda store: add_sector(store, ctx.args.prefixe, ctx.args.nom, ctx.args.remarques))
+    return apply(ctx, lambda store: add_sector(store, ctx.args.prefixe, ctx.args.nom, ctx.args.remarques))
 
 
 def cmd_sector_list(ctx: Context) -> int:
@@ -309,8 +197,8 @@ def cmd_sector_list(ctx: Context) -> int:
     elif not items:
         print("Aucun secteur. Ajoutez-en un : syc secteur ajouter --prefixe 69 --nom \"Lyon\"")
     else:
-        print(_table([[i["prefixe"], i["secteur"], i["remarques"]] for i in items],
-                     ["Début CP", "Secteur", "Remarques"]))
+        print(text_table([[i["prefixe"], i["secteur"], i["remarques"]] for i in items],
+                         ["Début CP", "Secteur", "Remarques"]))
     return 0
 
 
@@ -328,13 +216,13 @@ def _client_input(args: argparse.Namespace) -> Any:
 def cmd_client_add(ctx: Context) -> int:
     from pyxl.services.clients import add_client
 
-    return _apply(ctx, lambda store: add_client(store, _client_input(ctx.args), ctx.as_of))
+    return apply(ctx, lambda store: add_client(store, _client_input(ctx.args), ctx.as_of))
 
 
 def cmd_client_modify(ctx: Context) -> int:
     from pyxl.services.clients import modify_client
 
-    return _apply(ctx, lambda store: modify_client(store, ctx.args.code, _client_input(ctx.args)))
+    return apply(ctx, lambda store: modify_client(store, ctx.args.code, _client_input(ctx.args)))
 
 
 def cmd_client_list(ctx: Context) -> int:
@@ -347,9 +235,9 @@ def cmd_client_list(ctx: Context) -> int:
         print(f"Aucun client ne correspond à « {ctx.args.recherche} »." if ctx.args.recherche else
               "Aucun client. Créez-en un : syc client ajouter --help")
     else:
-        print(_table([[r["code"] + ("" if r["active"] != "Non" else " (inactif)"), display_name(r), r["kind"] or "",
+        print(text_table([[r["code"] + ("" if r["active"] != "Non" else " (inactif)"), display_name(r), r["kind"] or "",
                        r["postcode"] or "", r["city"] or "", r["phone"] or "", r["sector"] or ""] for r in rows],
-                     ["Code", "Nom", "Type", "CP", "Ville", "Téléphone", "Secteur"]))
+                         ["Code", "Nom", "Type", "CP", "Ville", "Téléphone", "Secteur"]))
         print(plural(len(rows), "client") + ".")
     return 0
 
@@ -358,7 +246,7 @@ def cmd_client_show(ctx: Context) -> int:
     from pyxl.services.clients import get_client, to_json
     from pyxl.workbook.schema import T_CLIENTS
 
-    return _show(ctx, get_client(ctx.store(), ctx.args.code), T_CLIENTS, "client", to_json)
+    return show_record(ctx, get_client(ctx.store(), ctx.args.code), T_CLIENTS, "client", to_json)
 
 
 # --------------------------------------------------------------------------- article
@@ -373,7 +261,7 @@ def _article_input(args: argparse.Namespace) -> Any:
 def cmd_article_add(ctx: Context) -> int:
     from pyxl.services.articles import add_article
 
-    return _apply(ctx, lambda store: add_article(store, _article_input(ctx.args), ctx.as_of))
+    return apply(ctx, lambda store: add_article(store, _article_input(ctx.args), ctx.as_of))
 
 
 def cmd_article_modify(ctx: Context) -> int:
@@ -381,7 +269,7 @@ def cmd_article_modify(ctx: Context) -> int:
 
     given = _article_input(ctx.args)
     given.code = None
-    return _apply(ctx, lambda store: modify_article(store, ctx.args.code, given))
+    return apply(ctx, lambda store: modify_article(store, ctx.args.code, given))
 
 
 def cmd_article_list(ctx: Context) -> int:
@@ -394,10 +282,10 @@ def cmd_article_list(ctx: Context) -> int:
         print(f"Aucun article ne correspond à « {ctx.args.recherche} »." if ctx.args.recherche else
               "Aucun article. Créez-en un : syc article ajouter --help")
     else:
-        print(_table([[r["code"] + ("" if r["active"] != "Non" else " (inactif)"), r["designation"] or "",
+        print(text_table([[r["code"] + ("" if r["active"] != "Non" else " (inactif)"), r["designation"] or "",
                        r["unit"] or "", euros(r["unit_price"]),
-                       _rate(r["vat_rate"]), euros(r["purchase_price"]), r["family"] or ""] for r in rows],
-                     ["Code", "Désignation", "Unité", "PU HT", "TVA", "Achat HT", "Famille"]))
+                       percent(r["vat_rate"], sep=SPACE), euros(r["purchase_price"]), r["family"] or ""] for r in rows],
+                         ["Code", "Désignation", "Unité", "PU HT", "TVA", "Achat HT", "Famille"]))
         print(plural(len(rows), "article") + ".")
     return 0
 
@@ -406,7 +294,7 @@ def cmd_article_show(ctx: Context) -> int:
     from pyxl.services.articles import get_article, to_json
     from pyxl.workbook.schema import T_ARTICLES
 
-    return _show(ctx, get_article(ctx.store(), ctx.args.code), T_ARTICLES, "article", to_json)
+    return show_record(ctx, get_article(ctx.store(), ctx.args.code), T_ARTICLES, "article", to_json)
 
 
 # --------------------------------------------------------------------------- verifier
@@ -422,8 +310,8 @@ def cmd_verify(ctx: Context) -> int:
         issues, journal, docs = check_everything(store, progress=bar)
     if issues:
         return fail(issues, ctx.json)
-    out(ctx, f"Aucune anomalie : journal d'audit intact ({plural(journal, 'ligne')}), "
-             f"{plural(docs, 'pièce')} vérifiée{'s' if docs > 1 else ''}.",
+    out(ctx, msg("verifier.ok", lines=plural(journal, "ligne"),
+                 documents=plural(docs, "pièce vérifiée", "pièces vérifiées")),
         {"journal": journal, "pieces": docs})
     return 0
 
@@ -439,7 +327,7 @@ def cmd_backups_list(ctx: Context) -> int:
     elif not items:
         print(f"Aucune sauvegarde dans {backups.folder(ctx.book)}.")
     else:
-        print(_table([[str(i + 1), b.taken.strftime("%d/%m/%Y %H:%M:%S"), f"{b.size / 1024:.0f} Ko", b.path.name]
+        print(text_table([[str(i + 1), f"{date_fr(b.taken)} {b.taken:%H:%M:%S}", f"{b.size / 1024:.0f} Ko", b.path.name]
                       for i, b in enumerate(items)], ["N°", "Prise le", "Taille", "Fichier"]))
     return 0
 
@@ -469,13 +357,13 @@ def cmd_migrate(ctx: Context) -> int:
         raise Refused(Issue("store.missing", f"Le classeur « {ctx.book} » est introuvable.", str(ctx.book)))
     if ctx.args.simuler:
         steps = migrate.plan(ctx.book)
-        msg = "Rien à faire : le classeur est à jour." if not steps else "Serait fait :\n- " + "\n- ".join(steps)
-        out(ctx, msg, {"etapes": steps, "simulation": True})
+        text = msg("migrer.rien") if not steps else "Serait fait :\n- " + "\n- ".join(steps)
+        out(ctx, text, {"etapes": steps, "simulation": True})
         return 0
     steps = migrate.migrate(ctx.book)
-    msg = "Rien à faire : le classeur est à jour." if not steps else (
+    text = msg("migrer.rien") if not steps else (
         "Classeur mis à jour (sauvegarde faite avant) :\n- " + "\n- ".join(steps))
-    out(ctx, msg, {"etapes": steps})
+    out(ctx, text, {"etapes": steps})
     return 0
 
 

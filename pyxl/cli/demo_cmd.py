@@ -20,8 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from pyxl.cli import Context, fail, out
-from pyxl.cli.commands import Common, _leaf, euros, plural
+from pyxl.cli.common import Common, euros, leaf, plural
+from pyxl.core.frformat import date_fr, decimal_fr
 from pyxl.core.issues import Issue, Refused
+from pyxl.core.messages import msg
 
 BOOK_NAME = "SYC_Gestion.xlsm"
 DEFAULT_FOLDER = "demo"
@@ -29,12 +31,12 @@ MAX_YEARS = 10
 
 
 def register(sub: Any, common: Common) -> None:
-    p = _leaf(sub, "demo", "créer un classeur de démonstration avec des ventes d'exemple", common, cmd_demo,
-              "Crée DOSSIER/SYC_Gestion.xlsm (défaut : demo/) avec l'entreprise SYC Chauffage, ses clients, son "
-              "catalogue et quatre mois de ventes (janvier à avril 2026) passés par les mêmes règles que les "
-              "commandes syc : devis, relance, commandes, acomptes, factures, règlements, avoir, clôtures. "
-              "Avec --annees N : N années de ventes (jusqu'au 30/06/2026) écrites directement, pour les essais "
-              "de volume. Les dates sont fixes : --au et --book ne servent pas ici.")
+    p = leaf(sub, "demo", "créer un classeur de démonstration avec des ventes d'exemple", common, cmd_demo,
+             "Crée DOSSIER/SYC_Gestion.xlsm (défaut : demo/) avec l'entreprise SYC Chauffage, ses clients, son "
+             "catalogue et quatre mois de ventes (janvier à avril 2026) passés par les mêmes règles que les "
+             "commandes syc : devis, relance, commandes, acomptes, factures, règlements, avoir, clôtures. "
+             "Avec --annees N : N années de ventes (jusqu'au 30/06/2026) écrites directement, pour les essais "
+             "de volume. Les dates sont fixes : --au et --book ne servent pas ici.")
     p.add_argument("--sortie", metavar="DOSSIER", default=DEFAULT_FOLDER,
                    help=f"dossier du classeur (défaut : {DEFAULT_FOLDER})")
     p.add_argument("--force", action="store_true",
@@ -83,7 +85,7 @@ def _install(staged: Path, book: Path) -> str:
         if _same_files(old_files, new_files):  # the same demo made again: nothing would be lost
             shutil.rmtree(old_files)
         elif aside := closures.set_aside(book):  # the replaced workbook's closures are records
-            note = f"Les clôtures du classeur remplacé sont conservées dans {aside}."
+            note = msg("init.clotures", folder=aside)
     if new_files.exists():
         old_files.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(new_files), str(old_files))
@@ -164,15 +166,15 @@ MODES = ("Chèque", "Virement", "CB", "Espèces")
 
 
 def _day(d: dt.date | None) -> str:
-    return d.strftime("%d/%m/%Y") if d else ""
+    return date_fr(d)
 
 
 def _mb(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} Mo".replace(".", ",")
+    return f"{decimal_fr(n / 1024 / 1024, 1)} Mo"
 
 
 def _secs(x: float) -> str:
-    return f"{x:.1f} s".replace(".", ",")
+    return f"{decimal_fr(x, 1)} s"
 
 
 def _states(counts: dict[str, int], order: tuple[str, ...]) -> str:

@@ -10,8 +10,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from pyxl.cli import Context, fail, out
-from pyxl.cli.commands import Common, _group, _leaf
+from pyxl.cli.common import Common, group, leaf
 from pyxl.core.issues import Issue
+from pyxl.core.messages import msg
 
 HELP = {
     "devis": "le devis (PDF et/ou DOCX), avec ses mentions légales",
@@ -23,11 +24,11 @@ HELP = {
 
 
 def register(sub: Any, common: Common) -> None:
-    g = _group(sub, "document", "produire les documents du client (PDF, DOCX) à côté du classeur", common)
+    g = group(sub, "document", "produire les documents du client (PDF, DOCX) à côté du classeur", common)
     for kind, help_ in HELP.items():
-        p = _leaf(g, kind, help_, common, cmd_document,
-                  f"Produit {help_} dans le dossier Documents à côté du classeur : "
-                  f"syc document {kind} NUM [--pdf] [--docx]")
+        p = leaf(g, kind, help_, common, cmd_document,
+                 f"Produit {help_} dans le dossier Documents à côté du classeur : "
+                 f"syc document {kind} NUM [--pdf] [--docx]")
         p.add_argument("numero", metavar="NUM")
         p.add_argument("--pdf", action="store_true", help="le PDF (par défaut)")
         p.add_argument("--docx", action="store_true", help="le DOCX, modifiable dans Word")
@@ -70,7 +71,7 @@ def _email(ctx: Context, kind: str, number: str, done: Any, message: str, data: 
     report = mail.send_documents(ctx.book, [doc], as_of=ctx.as_of, now=dt.datetime.now(), smtp=bool(ctx.args.smtp))
     for s in report.sendings:
         if s.draft is not None:
-            message += f"\nBrouillon d'e-mail : {s.draft.relative_to(ctx.book.parent)}"
+            message += "\n" + msg("envoi.brouillon", file=s.draft.relative_to(ctx.book.parent))
         if s.result == mail.SENT:
             message += f"\nE-mail envoyé à {s.doc.to}."
     data["envois"] = [s.to_json() for s in report.sendings]
@@ -89,14 +90,14 @@ def documents_after(ctx: Context, wanted: Sequence[tuple[str, str]], result: Any
 
 def apply_with_documents(ctx: Context, service: Callable[[Any], Any],
                          documents: Callable[[Any], Sequence[tuple[str, str]]]) -> int:
-    """`commands._apply` (read, compute, write under one lock, closures), then the documents of the
+    """`common.apply` (read, compute, write under one lock, closures), then the documents of the
     result unless --sans-document (or SYC_SANS_DOCUMENT=1 in the environment: scheduled jobs, the
     test suite), then the report. The workbook is written before any document."""
-    from pyxl.cli.commands import _apply
+    from pyxl.cli.common import apply
 
     def after(result: Any) -> None:
         if not (getattr(ctx.args, "sans_document", False)
                 or os.environ.get("SYC_SANS_DOCUMENT", "") not in ("", "0")):
             documents_after(ctx, documents(result), result)
 
-    return _apply(ctx, service, after)
+    return apply(ctx, service, after)

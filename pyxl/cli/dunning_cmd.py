@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pyxl.cli import Context, _date, out
-from pyxl.cli.commands import Common, _apply, _group, _leaf, _table, euros, plural
+from pyxl.cli import Context, out
+from pyxl.cli.common import Common, apply, date_arg, euros, group, leaf, plural, text_table
+from pyxl.core.frformat import date_fr
+from pyxl.core.messages import msg
 
 
 def register(sub: Any, common: Common) -> None:
@@ -16,21 +18,21 @@ def register(sub: Any, common: Common) -> None:
     common(p)
     p.set_defaults(handler=cmd_session)
     g = p.add_subparsers(dest="action", metavar="ACTION", title="actions")
-    q = _leaf(g, "liste", "la séance de la semaine (comme « syc relances »)", common, cmd_session)
-    q = _leaf(g, "noter", "noter un appel ou une étape faite hors de l'outil (dépôt, recommandé, accusé de réception)",
-              common, cmd_note,
-              "Exemples : syc relances noter C00002 --appel sans-reponse ; syc relances noter F2026-00012 "
-              "--appel promesse --promesse 2026-12-04 ; syc relances noter F2026-00012 --etape lrar --poste 2026-11-30 "
-              "--recommande \"1A 123 456 7890 1\" ; syc relances noter F2026-00012 --ar 2026-12-02")
+    q = leaf(g, "liste", "la séance de la semaine (comme « syc relances »)", common, cmd_session)
+    q = leaf(g, "noter", "noter un appel ou une étape faite hors de l'outil (dépôt, recommandé, accusé de réception)",
+             common, cmd_note,
+             "Exemples : syc relances noter C00002 --appel sans-reponse ; syc relances noter F2026-00012 "
+             "--appel promesse --promesse 2026-12-04 ; syc relances noter F2026-00012 --etape lrar --poste 2026-11-30 "
+             "--recommande \"1A 123 456 7890 1\" ; syc relances noter F2026-00012 --ar 2026-12-02")
     q.add_argument("cible", metavar="FACTURE|CLIENT", help="numéro de facture, ou code client (toutes ses factures en retard)")
     q.add_argument("--appel", metavar="RESULTAT",
                    help="sans-reponse | message | promesse | litige | echeancier | mauvais-numero | fait | autre")
     q.add_argument("--etape", metavar="ETAPE", help="lettre | lrar | mise-en-demeure | injonction (défaut : la dernière)")
-    q.add_argument("--poste", metavar="DATE", type=_date, help="date de dépôt à la poste")
+    q.add_argument("--poste", metavar="DATE", type=date_arg, help="date de dépôt à la poste")
     q.add_argument("--recommande", metavar="NUMERO", default="", help="n° du recommandé")
-    q.add_argument("--ar", metavar="DATE", type=_date, help="date de l'accusé de réception (signé par le client)")
-    q.add_argument("--non-reclame", metavar="DATE", type=_date, help="date du retour d'un pli non réclamé")
-    q.add_argument("--promesse", metavar="DATE", type=_date, help="date de paiement promise par le client")
+    q.add_argument("--ar", metavar="DATE", type=date_arg, help="date de l'accusé de réception (signé par le client)")
+    q.add_argument("--non-reclame", metavar="DATE", type=date_arg, help="date du retour d'un pli non réclamé")
+    q.add_argument("--promesse", metavar="DATE", type=date_arg, help="date de paiement promise par le client")
     q.add_argument("--litige", metavar="MOTIF", default=None, help="le client conteste : relances suspendues")
     q.add_argument("--litige-regle", action="store_true", help="le litige est réglé : les relances reprennent")
     q.add_argument("--echeancier", metavar="DATE:MONTANT,…", default="",
@@ -38,21 +40,21 @@ def register(sub: Any, common: Common) -> None:
                         "sépare deux échéances, les autres sont des virgules décimales ; ou \"…;…\" entre "
                         "guillemets (total = reste dû)")
     q.add_argument("--note", metavar="TEXTE", default="", help="ce qui a été dit")
-    q = _leaf(g, "executer", "produire toutes les lettres et dossiers dus (PDF à imprimer, .eml) et les noter",
-              common, cmd_execute)
+    q = leaf(g, "executer", "produire toutes les lettres et dossiers dus (PDF à imprimer, .eml) et les noter",
+             common, cmd_execute)
     q.add_argument("--simuler", action="store_true", help="montrer ce qui serait produit, sans rien écrire")
 
-    g = _group(sub, "taux", "taux d'intérêt légal et taux BCE (pénalités de retard)", common)
-    q = _leaf(g, "ajouter", "ajouter un semestre (taux légal publié au JO, taux BCE au 1er jour)", common, cmd_rate_add,
-              "Exemple : syc taux ajouter 2027-S1 --particuliers 6,90 --autres-cas 2,80 --source \"arrêté du …\" "
-              "--bce 2,40 --source-bce \"BCE, décision du …\"")
+    g = group(sub, "taux", "taux d'intérêt légal et taux BCE (pénalités de retard)", common)
+    q = leaf(g, "ajouter", "ajouter un semestre (taux légal publié au JO, taux BCE au 1er jour)", common, cmd_rate_add,
+             "Exemple : syc taux ajouter 2027-S1 --particuliers 6,90 --autres-cas 2,80 --source \"arrêté du …\" "
+             "--bce 2,40 --source-bce \"BCE, décision du …\"")
     q.add_argument("semestre", metavar="AAAA-S1|AAAA-S2")
     q.add_argument("--particuliers", required=True, metavar="TAUX", help="taux pour un créancier particulier (%%)")
     q.add_argument("--autres-cas", required=True, metavar="TAUX", help="taux pour tous les autres cas (%%)")
     q.add_argument("--source", required=True, metavar="TEXTE", help="arrêté et page où le taux a été lu")
     q.add_argument("--bce", metavar="TAUX", default="", help="taux BCE au 1er jour du semestre (défaut : feuille « Taux BCE »)")
     q.add_argument("--source-bce", metavar="TEXTE", default="", help="source du taux BCE")
-    _leaf(g, "liste", "lister les semestres connus", common, cmd_rate_list)
+    leaf(g, "liste", "lister les semestres connus", common, cmd_rate_list)
 
 
 # --------------------------------------------------------------------------- session
@@ -89,7 +91,7 @@ def cmd_session(ctx: Context) -> int:
             "en_attente": [dunning.case_json(c, ctx.as_of) for c in ses.cases if not c.stop and not c.due],
             "alarmes": alarms}, warnings=warnings)
         return 0
-    print(f"Séance de relance du {ctx.as_of:%d/%m/%Y} : {plural(len(ses.cases), 'facture')} en retard.")
+    print(msg("relances.seance", day=date_fr(ctx.as_of), invoices=plural(len(ses.cases), "facture")))
     print()
     print(f"Appels (créneau du vendredi et du lundi, 8 h–10 h) : {plural(len(calls), 'client')}")
     for code, cs in calls.items():
@@ -97,7 +99,7 @@ def cmd_session(ctx: Context) -> int:
         owed = sum((c.owed for c in cs), dunning.ZERO)
         print(f"\n  {code} — {sd.client_name(c0.client)} — Tél. {c0.client['phone'] or 'non renseigné'}")
         rows = [[c.number, sd.day(c.due_date), euros(c.owed), f"{(ctx.as_of - c.due_date).days} j"] for c in cs]
-        for line in _table(rows, ["Facture", "Échéance", "Reste dû", "Retard"]).splitlines():
+        for line in text_table(rows, ["Facture", "Échéance", "Reste dû", "Retard"]).splitlines():
             print("    " + line)
         print(f"    Total dû : {euros(owed)}")
         last = next((c.last_call for c in reversed(cs) if c.last_call), "")
@@ -105,23 +107,23 @@ def cmd_session(ctx: Context) -> int:
         print(f"    À dire : {dunning.what_to_say(cs, ctx.as_of)}")
     print()
     docs = ses.documents()
-    print(f"Lettres et dossiers dus : {plural(len(docs), 'facture')}")
+    print(msg("relances.dus", count=plural(len(docs), "facture")))
     if docs:
         rows = [[c.number, c.client_code, sd.client_name(c.client), level.label, euros(c.owed),
                  euros(c.interest.interest), euros(c.interest.indemnity) if c.business else "—"] for c, level in docs]
-        print(_table(rows, ["Facture", "Client", "Nom", "Étape due", "Reste dû", "Pénalités/intérêts",
+        print(text_table(rows, ["Facture", "Client", "Nom", "Étape due", "Reste dû", "Pénalités/intérêts",
                             "Indemnité 40 €"]))
         print("→ syc relances executer : les produit en un lot (PDF à imprimer, brouillons d'e-mail) et les note.")
     waiting = [c for c in ses.cases if not c.stop and not c.due]
     if waiting:
         print()
         print(f"En attente : {plural(len(waiting), 'facture')}")
-        print(_table([[c.number, c.client_code, c.waiting] for c in waiting], ["Facture", "Client", "Prochaine étape"],
-                     cut=20))
+        print(text_table([[c.number, c.client_code, c.waiting] for c in waiting], ["Facture", "Client", "Prochaine étape"],
+                         cut=20))
     if stopped:
         print()
         print(f"Arrêtées : {plural(len(stopped), 'facture')}")
-        print(_table([[c.number, c.client_code, c.stop] for c in stopped], ["Facture", "Client", "Motif"]))
+        print(text_table([[c.number, c.client_code, c.stop] for c in stopped], ["Facture", "Client", "Motif"]))
     if alarms:
         print()
         print("Alarmes :")
@@ -136,7 +138,7 @@ def cmd_note(ctx: Context) -> int:
     from pyxl.services import reminders
 
     a = ctx.args
-    return _apply(ctx, lambda store: reminders.note(
+    return apply(ctx, lambda store: reminders.note(
         store, a.cible, ctx.as_of, call=a.appel or "", step=a.etape or "", posted=a.poste, lr_number=a.recommande,
         ack=a.ar, unclaimed=a.non_reclame, promise=a.promesse, dispute=a.litige, dispute_settled=a.litige_regle,
         plan=a.echeancier, notes=a.note))
@@ -144,7 +146,6 @@ def cmd_note(ctx: Context) -> int:
 
 # --------------------------------------------------------------------------- executer
 def cmd_execute(ctx: Context) -> int:
-    from pyxl.cli.commands import note_closures
     from pyxl.cli.progress import Bar
     from pyxl.documents import dunning_docs
     from pyxl.services import closures, dunning
@@ -158,10 +159,10 @@ def cmd_execute(ctx: Context) -> int:
         if ctx.args.simuler or not batch.planned:
             data = {"documents": [{"client": p.number, "type": p.kind, "fichier": str(p.folder / f"{p.stem}.pdf")}
                                   for p in batch.planned], "relances": 0, "simulation": bool(ctx.args.simuler)}
-            msg = ("Aucune lettre ni aucun dossier à produire au " + f"{ctx.as_of:%d/%m/%Y}." if not batch.planned else
+            text = (msg("relances.rien", day=date_fr(ctx.as_of)) if not batch.planned else
                    "Simulation : " + plural(len(batch.planned), "document") + " seraient produits :\n"
                    + "\n".join(f"  {p.folder.name}/{p.stem}.pdf" for p in batch.planned))
-            out(ctx, msg, data)
+            out(ctx, text, data)
             return 0
         with Bar("Relances", quiet=ctx.json) as bar:
             done = dunning_docs.produce_and_record(store, ctx.book, batch, ctx.as_of, progress=bar)
@@ -173,14 +174,14 @@ def cmd_execute(ctx: Context) -> int:
     if made:
         closures.write_files(ctx.book, made)
         closures.write_missing(ctx.store())
-        note_closures(res, made)
+        closures.note(res, made)
     combined = dunning_docs.print_file(pdfs, ctx.as_of)
-    lines = [f"{plural(len(pdfs), 'document')} produit{'s' if len(pdfs) > 1 else ''} ; "
-             f"{plural(done.steps, 'étape')} de relance notée{'s' if done.steps > 1 else ''} dans « Relances »."]
+    lines = [msg("relances.produits", documents=plural(len(pdfs), "document produit", "documents produits"),
+                 steps=plural(done.steps, "étape de relance notée", "étapes de relance notées"))]
     if combined is not None:
-        lines.append(f"À imprimer en une fois : {combined.relative_to(ctx.book.parent)}")
+        lines.append(msg("relances.a_imprimer", file=combined.relative_to(ctx.book.parent)))
     lines += [f"Document : {p.relative_to(ctx.book.parent)}" for p in pdfs]
-    lines += [f"Brouillon d'e-mail : {d.relative_to(ctx.book.parent)}" for d in drafts]
+    lines += [msg("envoi.brouillon", file=d.relative_to(ctx.book.parent)) for d in drafts]
     if any(s in ("lrar", "mise-en-demeure") for s, _, _ in batch.groups):
         lines.append("Après le dépôt des recommandés : syc relances noter FACTURE --poste DATE --recommande NUMERO ; "
                      "au retour de l'avis : --ar DATE. Les délais courent de ces dates.")
@@ -195,12 +196,12 @@ def cmd_rate_add(ctx: Context) -> int:
     from pyxl.services import dunning_rates
 
     a = ctx.args
-    return _apply(ctx, lambda store: dunning_rates.add_half(store, a.semestre, a.particuliers, a.autres_cas, a.source,
+    return apply(ctx, lambda store: dunning_rates.add_half(store, a.semestre, a.particuliers, a.autres_cas, a.source,
                                                             a.bce, a.source_bce))
 
 
 def cmd_rate_list(ctx: Context) -> int:
-    from pyxl.core.interest import fmt_rate
+    from pyxl.core.frformat import interest_rate
     from pyxl.services import dunning_rates
 
     store = ctx.store()
@@ -210,13 +211,13 @@ def cmd_rate_list(ctx: Context) -> int:
     rows = []
     for h in halves:
         lg, pn = t.legal(h), t.penalty(h)
-        rows.append([h, fmt_rate(lg.other) if lg else "manquant", fmt_rate(lg.private) if lg else "manquant",
-                     fmt_rate(pn.default) if pn else "manquant", fmt_rate(pn.floor) if pn else "manquant"])
+        rows.append([h, interest_rate(lg.other) if lg else "manquant", interest_rate(lg.private) if lg else "manquant",
+                     interest_rate(pn.default) if pn else "manquant", interest_rate(pn.floor) if pn else "manquant"])
     if ctx.json:
         out(ctx, data={"semestres": [dict(zip(("semestre", "autres_cas", "particuliers", "penalites", "plancher"), r,
                                               strict=True)) for r in rows]})
         return 0
-    print(_table(rows, ["Semestre", "Taux légal (autres cas)", "Taux légal (créancier particulier)",
+    print(text_table(rows, ["Semestre", "Taux légal (autres cas)", "Taux légal (créancier particulier)",
                         "Pénalités (BCE + 10)", "Plancher (3 × légal)"]).replace("\xa0", " "))
     return 0
 

@@ -20,17 +20,17 @@ ORDER = ("Interpreter_Win", "Interpreter_Mac", "PYTHONPATH", "Show Console", "Us
 
 
 def register(sub: Any, common: Any) -> None:
-    from pyxl.cli.commands import _group, _leaf
+    from pyxl.cli.common import group, leaf
 
-    g = _group(sub, "excel", "relier le classeur Excel à Python (boutons et ruban)", common)
-    p = _leaf(g, "configurer", "écrire l'interpréteur Python et le PYTHONPATH dans la feuille xlwings.conf", common,
-              cmd_configure,
-              "Écrit dans la feuille xlwings.conf du classeur le programme Python à lancer par les boutons "
-              "(par défaut syc-python, installé avec SYC Gestion dans le Python qui exécute cette commande : "
-              "un clic y démarre plus vite) et, si SYC Gestion n'est pas installé dans ce Python, "
-              "le dossier qui contient pyxl.")
+    g = group(sub, "excel", "relier le classeur Excel à Python (boutons et ruban)", common)
+    p = leaf(g, "configurer", "écrire l'interpréteur Python et le PYTHONPATH dans la feuille xlwings.conf", common,
+             cmd_configure,
+             "Écrit dans la feuille xlwings.conf du classeur le programme Python à lancer par les boutons "
+             "(par défaut syc-python, installé avec SYC Gestion dans le Python qui exécute cette commande : "
+             "un clic y démarre plus vite) et, si SYC Gestion n'est pas installé dans ce Python, "
+             "le dossier qui contient pyxl.")
     p.add_argument("--interpreteur", metavar="CHEMIN",
-                   help="syc-python.exe ou python.exe (Windows), syc-python ou python3 (macOS) à utiliser")
+                  help="syc-python.exe ou python.exe (Windows), syc-python ou python3 (macOS) à utiliser")
     p.add_argument("--systeme", choices=("windows", "mac"), help="pour quel système (défaut : celui-ci)")
     p.add_argument("--pythonpath", metavar="DOSSIER", help="dossier à ajouter au chemin de Python (défaut : aucun, "
                                                             "ou le dossier du projet si pyxl n'est pas installé)")

@@ -7,9 +7,10 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from pyxl.cli import Context, _date, out
-from pyxl.cli.commands import Common, _group, _leaf, _table, plural
+from pyxl.cli import Context, out
+from pyxl.cli.common import Common, date_arg, group, leaf, plural, text_table
 from pyxl.core.issues import Issue, Refused
+from pyxl.core.messages import msg
 
 EPILOG = ("Exemples :\n"
           "  syc publipostage --modele lettre --objet \"Entretien annuel\" --texte entretien.txt "
@@ -43,9 +44,9 @@ def register(sub: Any, common: Common) -> None:
     f.add_argument("--secteur", action="append", default=[], help="secteur géographique (répétable)")
     f.add_argument("--client", action="append", default=[], metavar="CODE", help="un client précis (répétable)")
     f.add_argument("--solde-du", action="store_true", help="seulement les clients qui doivent encore de l'argent")
-    f.add_argument("--sans-intervention-depuis", metavar="AAAA-MM-JJ", type=_date,
+    f.add_argument("--sans-intervention-depuis", metavar="AAAA-MM-JJ", type=date_arg,
                    help="sans intervention réalisée depuis cette date (ou jamais)")
-    f.add_argument("--sans-facture-depuis", metavar="AAAA-MM-JJ", type=_date,
+    f.add_argument("--sans-facture-depuis", metavar="AAAA-MM-JJ", type=date_arg,
                    help="sans facture depuis cette date (ou jamais)")
     f.add_argument("--commercial", action="store_true",
                    help="lettre commerciale (par défaut) : exclut les clients opposés à la prospection et rappelle "
@@ -56,8 +57,8 @@ def register(sub: Any, common: Common) -> None:
     f.add_argument("--inactifs-aussi", action="store_true", help="inclure les clients marqués inactifs")
     p.add_argument("--simuler", action="store_true", help="lister les clients retenus, sans rien produire")
 
-    g = _group(sub, "envois", "journal des envois (e-mails, courriers, publipostages)", common)
-    p = _leaf(g, "liste", "lister les envois (les plus récents en dernier)", common, cmd_sendings_list)
+    g = group(sub, "envois", "journal des envois (e-mails, courriers, publipostages)", common)
+    p = leaf(g, "liste", "lister les envois (les plus récents en dernier)", common, cmd_sendings_list)
     p.add_argument("--client", default="", metavar="CODE", help="d'un client")
     p.add_argument("--piece", default="", metavar="NUM", help="d'une pièce (devis, facture…)")
     p.add_argument("--echecs", action="store_true", help="seulement les envois en échec")
@@ -98,7 +99,7 @@ def cmd_merge(ctx: Context) -> int:
             res = merge.run(ctx.book, template, filters, subject=a.objet.strip(), paragraphs=paragraphs,
                             as_of=ctx.as_of, now=dt.datetime.now(), simulate=a.simuler, progress=bar)
     except ConversionError as exc:
-        raise Refused(Issue("publipostage.pdf", f"{exc}. Rien n'a été produit.", "PDF")) from None
+        raise Refused(Issue("publipostage.pdf", msg("publipostage.pdf", error=exc), "PDF")) from None
     base = ctx.book.parent
     lines = []
     if a.simuler:
@@ -144,8 +145,8 @@ def cmd_sendings_list(ctx: Context) -> int:
     if not rows:
         print("Aucun envoi.")
         return 0
-    print(_table([[str(r["at"] or "").replace("T", " "), str(r["doc"] or ""), str(r["client"] or ""),
+    print(text_table([[str(r["at"] or "").replace("T", " "), str(r["doc"] or ""), str(r["client"] or ""),
                    str(r["channel"] or ""), str(r["result"] or ""), str(r["recipient"] or ""),
                    str(r["error"] or r["files"] or "")] for r in rows],
-                 ["Date et heure", "Pièce", "Client", "Canal", "Résultat", "Destinataire", "Fichiers / erreur"]))
+                     ["Date et heure", "Pièce", "Client", "Canal", "Résultat", "Destinataire", "Fichiers / erreur"]))
     return 0

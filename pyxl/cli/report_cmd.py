@@ -14,18 +14,18 @@ from pathlib import Path
 from typing import Any
 
 from pyxl.cli import Context, UsageError, out
-from pyxl.cli.commands import Common, _leaf
+from pyxl.cli.common import Common, leaf
 from pyxl.core.issues import Issue, Refused
 
 
 def register(sub: Any, common: Common) -> None:
-    p = _leaf(sub, "rapport", "rapport pour la direction : chiffre d'affaires, devis, créances, marges", common,
-              cmd_report,
-              "Calcule les chiffres de la direction au jour --au : chiffre d'affaires HT par mois (comparé à l'année "
-              "précédente), par nature de travaux et par secteur ; devis faits, taux de conversion, délai "
-              "d'acceptation, motifs de refus, effet des remises de relance ; balance âgée, DSO, plus gros retards, "
-              "encaissements attendus sur 8 semaines ; panier moyen et marge brute. Le classeur n'est que lu. "
-              "Avec --sortie, écrit aussi un classeur .xlsx, les graphiques (PNG) et une page PDF.")
+    p = leaf(sub, "rapport", "rapport pour la direction : chiffre d'affaires, devis, créances, marges", common,
+             cmd_report,
+             "Calcule les chiffres de la direction au jour --au : chiffre d'affaires HT par mois (comparé à l'année "
+             "précédente), par nature de travaux et par secteur ; devis faits, taux de conversion, délai "
+             "d'acceptation, motifs de refus, effet des remises de relance ; balance âgée, DSO, plus gros retards, "
+             "encaissements attendus sur 8 semaines ; panier moyen et marge brute. Le classeur n'est que lu. "
+             "Avec --sortie, écrit aussi un classeur .xlsx, les graphiques (PNG) et une page PDF.")
     p.add_argument("--periode", metavar="PERIODE",
                    help="année (2026), mois (2026-03) ou mois de début..fin (2026-01..2026-06) ; "
                         "défaut : les douze mois qui finissent au mois de --au")

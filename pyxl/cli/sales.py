@@ -9,15 +9,16 @@ from decimal import Decimal
 from typing import Any
 
 from pyxl.cli import Context, out
-from pyxl.cli.commands import Common, _apply, _group, _leaf, _rate, _table, euros, note_closures, plural
+from pyxl.cli.common import SPACE, Common, apply, euros, group, leaf, percent, plural, quantity, text_table
+from pyxl.core.frformat import date_fr
 
 
 def register(sub: Any, common: Common) -> None:
     # devis
-    g = _group(sub, "devis", "devis : créer, envoyer, relancer, accepter, refuser", common)
-    p = _leaf(g, "creer", "créer un devis (brouillon numéroté)", common, cmd_quote_create,
-              "Crée un devis : syc devis creer --client C00001 --ligne CHG-25:1 --ligne MO-H:6 "
-              "--nature remplacement --logement-plus-2-ans oui")
+    g = group(sub, "devis", "devis : créer, envoyer, relancer, accepter, refuser", common)
+    p = leaf(g, "creer", "créer un devis (brouillon numéroté)", common, cmd_quote_create,
+             "Crée un devis : syc devis creer --client C00001 --ligne CHG-25:1 --ligne MO-H:6 "
+             "--nature remplacement --logement-plus-2-ans oui")
     p.add_argument("--client", required=True, metavar="CODE", help="code du client (syc client liste)")
     p.add_argument("--ligne", action="append", default=[], metavar="ARTICLE:QTE[:PU_HT[:REMISE_%]]",
                    help="une ligne par option, ex. MO-H:3,5 ou RAD-ACI:2:230:5")
@@ -36,89 +37,89 @@ def register(sub: Any, common: Common) -> None:
     p.add_argument("--ref-client", default="", metavar="TEXTE", help="référence ou n° de commande du client")
     p.add_argument("--validite", metavar="JOURS", help="durée de validité (défaut : Paramètres)")
     p.add_argument("--execution", default="", metavar="DATE|TEXTE", help="date ou délai d'exécution")
-    p = _leaf(g, "envoyer", "noter un devis comme envoyé au client (et produire son PDF)", common, cmd_quote_send)
+    p = leaf(g, "envoyer", "noter un devis comme envoyé au client (et produire son PDF)", common, cmd_quote_send)
     p.add_argument("numero", metavar="NUM")
     _no_document(p)
-    p = _leaf(g, "a-relancer", "devis envoyés sans réponse à relancer", common, cmd_quote_due)
+    p = leaf(g, "a-relancer", "devis envoyés sans réponse à relancer", common, cmd_quote_due)
     p.add_argument("--delai", metavar="JOURS", type=_days, help="jours depuis l'envoi (défaut : Paramètres, 7)")
-    p = _leaf(g, "relancer", "noter l'appel de relance (et faire un devis révisé avec remise)", common,
-              cmd_quote_follow_up)
+    p = leaf(g, "relancer", "noter l'appel de relance (et faire un devis révisé avec remise)", common,
+             cmd_quote_follow_up)
     p.add_argument("numero", metavar="NUM")
     p.add_argument("--resultat", required=True, metavar="TEXTE", help="résultat de l'appel")
     p.add_argument("--remise", metavar="POURCENT", help="remise de 10 à 20 %% : crée un devis révisé")
-    p = _leaf(g, "accepter", "noter l'accord signé du client", common, cmd_quote_accept)
+    p = leaf(g, "accepter", "noter l'accord signé du client", common, cmd_quote_accept)
     p.add_argument("numero", metavar="NUM")
     p.add_argument("--urgent", action="store_true",
                    help="dépannage urgent demandé par le client (lève le délai de 7 jours sans paiement)")
-    p = _leaf(g, "refuser", "noter le refus du client", common, cmd_quote_refuse)
+    p = leaf(g, "refuser", "noter le refus du client", common, cmd_quote_refuse)
     p.add_argument("numero", metavar="NUM")
     p.add_argument("--motif", required=True, metavar="TEXTE")
-    p = _leaf(g, "voir", "afficher un devis et ses lignes", common, cmd_quote_show)
+    p = leaf(g, "voir", "afficher un devis et ses lignes", common, cmd_quote_show)
     p.add_argument("numero", metavar="NUM")
-    p = _leaf(g, "liste", "lister les devis", common, cmd_quote_list)
+    p = leaf(g, "liste", "lister les devis", common, cmd_quote_list)
     p.add_argument("--statut", help="brouillon | envoye | accepte | refuse | expire | remplace")
 
     # commande
-    g = _group(sub, "commande", "bons de commande", common)
-    p = _leaf(g, "creer", "créer le bon de commande d'un devis accepté", common, cmd_order_create)
+    g = group(sub, "commande", "bons de commande", common)
+    p = leaf(g, "creer", "créer le bon de commande d'un devis accepté", common, cmd_order_create)
     p.add_argument("--devis", required=True, metavar="NUM")
     _no_document(p)
-    p = _leaf(g, "realiser", "noter les travaux réalisés", common, cmd_order_done)
+    p = leaf(g, "realiser", "noter les travaux réalisés", common, cmd_order_done)
     p.add_argument("numero", metavar="NUM")
     p.add_argument("--date", required=True, metavar="JJ/MM/AAAA", help="date de fin des travaux")
-    p = _leaf(g, "annuler", "annuler une commande (elle garde son numéro)", common, cmd_order_cancel)
+    p = leaf(g, "annuler", "annuler une commande (elle garde son numéro)", common, cmd_order_cancel)
     p.add_argument("numero", metavar="NUM")
     p.add_argument("--motif", required=True, metavar="TEXTE")
-    p = _leaf(g, "voir", "afficher une commande", common, cmd_order_show)
+    p = leaf(g, "voir", "afficher une commande", common, cmd_order_show)
     p.add_argument("numero", metavar="NUM")
-    p = _leaf(g, "liste", "lister les commandes", common, cmd_order_list)
+    p = leaf(g, "liste", "lister les commandes", common, cmd_order_list)
     p.add_argument("--statut", help="ouverte | planifiee | realisee | facturee | annulee")
 
     # facture
-    g = _group(sub, "facture", "factures et factures d'acompte", common)
-    p = _leaf(g, "acompte", "préparer une facture d'acompte (pourcentage de la commande)", common, cmd_deposit)
+    g = group(sub, "facture", "factures et factures d'acompte", common)
+    p = leaf(g, "acompte", "préparer une facture d'acompte (pourcentage de la commande)", common, cmd_deposit)
     p.add_argument("--commande", required=True, metavar="NUM")
     p.add_argument("--pourcentage", required=True, metavar="P", help="ex. 30")
     p.add_argument("--emettre", action="store_true", help="l'émettre aussitôt (numéro définitif)")
     _no_document(p)
-    p = _leaf(g, "creer", "préparer la facture d'une commande réalisée (acomptes déduits)", common, cmd_invoice_create)
+    p = leaf(g, "creer", "préparer la facture d'une commande réalisée (acomptes déduits)", common, cmd_invoice_create)
     p.add_argument("--commande", required=True, metavar="NUM")
     p.add_argument("--emettre", action="store_true", help="l'émettre aussitôt (numéro définitif)")
     _no_document(p)
-    p = _leaf(g, "emettre", "émettre un brouillon (facture, acompte ou avoir) : numéro définitif", common, cmd_issue)
+    p = leaf(g, "emettre", "émettre un brouillon (facture, acompte ou avoir) : numéro définitif", common, cmd_issue)
     p.add_argument("reference", metavar="REF", help="référence du brouillon, ex. BROUILLON-12")
     _no_document(p)
-    p = _leaf(g, "supprimer", "supprimer un brouillon (facture, acompte ou avoir non émis)", common, cmd_delete_draft)
+    p = leaf(g, "supprimer", "supprimer un brouillon (facture, acompte ou avoir non émis)", common, cmd_delete_draft)
     p.add_argument("reference", metavar="REF", help="référence du brouillon, ex. BROUILLON-12")
-    p = _leaf(g, "voir", "afficher une facture, ses lignes et ses règlements", common, cmd_doc_show)
+    p = leaf(g, "voir", "afficher une facture, ses lignes et ses règlements", common, cmd_doc_show)
     p.add_argument("reference", metavar="NUM")
-    p = _leaf(g, "liste", "lister les factures et factures d'acompte", common, cmd_invoice_list)
+    p = leaf(g, "liste", "lister les factures et factures d'acompte", common, cmd_invoice_list)
     p.add_argument("--statut", help="brouillon | emise | partielle | reglee | en-retard | soldee")
 
     # avoir
-    g = _group(sub, "avoir", "avoirs (corriger ou annuler une facture émise)", common)
-    p = _leaf(g, "creer", "préparer un avoir, total ou partiel, sur une facture émise", common, cmd_credit_create)
+    g = group(sub, "avoir", "avoirs (corriger ou annuler une facture émise)", common)
+    p = leaf(g, "creer", "préparer un avoir, total ou partiel, sur une facture émise", common, cmd_credit_create)
     p.add_argument("--facture", required=True, metavar="NUM", help="facture (ou facture d'acompte) émise à créditer")
     p.add_argument("--motif", required=True, metavar="TEXTE", help="raison de l'avoir, imprimée sur l'avoir")
     p.add_argument("--ligne", action="append", default=[], metavar="ARTICLE:QTE[:PU_HT]",
                    help="avoir partiel : articles de la facture à créditer (sans --ligne : tout le reste)")
     p.add_argument("--emettre", action="store_true", help="l'émettre aussitôt (numéro définitif)")
     _no_document(p)
-    p = _leaf(g, "voir", "afficher un avoir", common, cmd_doc_show)
+    p = leaf(g, "voir", "afficher un avoir", common, cmd_doc_show)
     p.add_argument("reference", metavar="NUM")
-    p = _leaf(g, "liste", "lister les avoirs", common, cmd_credit_list)
+    p = leaf(g, "liste", "lister les avoirs", common, cmd_credit_list)
 
     # reglement
-    g = _group(sub, "reglement", "règlements reçus", common)
-    p = _leaf(g, "saisir", "enregistrer un règlement (partiel ou total)", common, cmd_payment)
+    g = group(sub, "reglement", "règlements reçus", common)
+    p = leaf(g, "saisir", "enregistrer un règlement (partiel ou total)", common, cmd_payment)
     p.add_argument("--facture", required=True, metavar="NUM", help="facture ou facture d'acompte réglée")
     p.add_argument("--montant", required=True, metavar="M", help="ex. 1500 ou 1 234,56")
     p.add_argument("--mode", required=True, help="especes | cheque | virement | cb")
     p.add_argument("--reference", default="", metavar="TEXTE", help="n° de chèque, libellé du virement…")
-    p = _leaf(g, "liste", "lister les règlements (d'une facture, ou tous)", common, cmd_payment_list)
+    p = leaf(g, "liste", "lister les règlements (d'une facture, ou tous)", common, cmd_payment_list)
     p.add_argument("--facture", metavar="NUM", help="seulement les règlements de cette facture")
-    p = _leaf(g, "annuler", "annuler un règlement par une écriture opposée (chèque impayé, erreur)", common,
-              cmd_payment_cancel)
+    p = leaf(g, "annuler", "annuler un règlement par une écriture opposée (chèque impayé, erreur)", common,
+             cmd_payment_cancel)
     p.add_argument("id", metavar="ID")
     p.add_argument("--motif", required=True, metavar="TEXTE")
 
@@ -155,7 +156,7 @@ def cmd_quote_create(ctx: Context) -> int:
                        away=a.hors_etablissement, object=a.objet, site=a.lieu, discount=a.remise,
                        client_ref=a.ref_client, validity=a.validite, execution=a.execution, rates=a.taux,
                        reverse_charge=a.autoliquidation)
-    return _apply(ctx, lambda store: create_quote(store, given, ctx.as_of))
+    return apply(ctx, lambda store: create_quote(store, given, ctx.as_of))
 
 
 def cmd_quote_send(ctx: Context) -> int:
@@ -185,7 +186,7 @@ def cmd_quote_due(ctx: Context) -> int:
         table.append([r["number"], _d(r["sent_on"]), str((ctx.as_of - r["sent_on"]).days), str(r["followups"] or 0),
                       r["client_name"] or "", c["phone"] or "", euros(r["total_ttc"]),
                       "expiré" if r["valid_until"] and ctx.as_of > r["valid_until"] else ""])
-    print(_table(table, ["Devis", "Envoyé le", "Jours", "Relances", "Client", "Téléphone", "Total TTC", ""]))
+    print(text_table(table, ["Devis", "Envoyé le", "Jours", "Relances", "Client", "Téléphone", "Total TTC", ""]))
     print(f"{plural(len(rows), 'devis')} à relancer. Notez l'appel : syc devis relancer NUM --resultat \"…\" "
           "[--remise 10]")
     return 0
@@ -194,23 +195,23 @@ def cmd_quote_due(ctx: Context) -> int:
 def cmd_quote_follow_up(ctx: Context) -> int:
     from pyxl.services.quotes import follow_up
 
-    return _apply(ctx, lambda store: follow_up(store, ctx.args.numero, ctx.args.resultat, ctx.as_of, ctx.args.remise))
+    return apply(ctx, lambda store: follow_up(store, ctx.args.numero, ctx.args.resultat, ctx.as_of, ctx.args.remise))
 
 
 def cmd_quote_accept(ctx: Context) -> int:
     from pyxl.services.quotes import accept_quote
 
-    return _apply(ctx, lambda store: accept_quote(store, ctx.args.numero, ctx.as_of, ctx.args.urgent))
+    return apply(ctx, lambda store: accept_quote(store, ctx.args.numero, ctx.as_of, ctx.args.urgent))
 
 
 def cmd_quote_refuse(ctx: Context) -> int:
     from pyxl.services.quotes import refuse_quote
 
-    return _apply(ctx, lambda store: refuse_quote(store, ctx.args.numero, ctx.args.motif, ctx.as_of))
+    return apply(ctx, lambda store: refuse_quote(store, ctx.args.numero, ctx.args.motif, ctx.as_of))
 
 
 def _d(day: dt.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
+    return date_fr(day)
 
 
 def _jsonable(values: Any) -> dict[str, Any]:
@@ -227,17 +228,13 @@ def _print_lines(lines: Sequence[Any]) -> None:
     rows = []
     for ln in lines:
         rows.append([str(ln["pos"] or ""), ln["article"] or "", ln["designation"] or "",
-                     _qty(ln["qty"]) + (f" {ln['unit']}" if ln["unit"] else ""), euros(ln["unit_price"]),
-                     _pct(ln["discount_pct"]), _rate(ln["rate"]), euros(ln["net"])])
-    print(_table(rows, ["N°", "Article", "Désignation", "Qté", "PU HT", "Remise", "TVA", "Montant HT"], cut=46))
-
-
-def _qty(q: Decimal | None) -> str:
-    return "" if q is None else format(q.normalize(), "f").replace(".", ",")
+                     quantity(ln["qty"]) + (f" {ln['unit']}" if ln["unit"] else ""), euros(ln["unit_price"]),
+                     _pct(ln["discount_pct"]), percent(ln["rate"], sep=SPACE), euros(ln["net"])])
+    print(text_table(rows, ["N°", "Article", "Désignation", "Qté", "PU HT", "Remise", "TVA", "Montant HT"], cut=46))
 
 
 def _pct(p: Decimal | None) -> str:
-    return "" if not p else _rate(p)
+    return "" if not p else percent(p, sep=SPACE)
 
 
 def _print_totals(t: Any) -> None:
@@ -245,7 +242,7 @@ def _print_totals(t: Any) -> None:
         print(f"Remise globale : −{euros(t.discount)} (répartie sur les taux au prorata)")
     for r in t.per_rate:
         extra = f" (acomptes déduits : {euros(r.deducted_ht)} HT, {euros(r.deducted_vat)} TVA)" if r.deducted_ht else ""
-        print(f"TVA {_rate(r.rate):>6} : base {euros(r.base):>14}  TVA {euros(r.vat):>12}{extra}")
+        print(f"TVA {percent(r.rate, sep=SPACE):>6} : base {euros(r.base):>14}  TVA {euros(r.vat):>12}{extra}")
     print(f"Total HT {euros(t.ht)}   TVA {euros(t.vat)}   Total TTC {euros(t.ttc)}")
 
 
@@ -293,9 +290,9 @@ def cmd_quote_list(ctx: Context) -> int:
     if not items:
         print("Aucun devis." if not ctx.args.statut else f"Aucun devis « {ctx.args.statut} ».")
         return 0
-    print(_table([[r["number"], _d(r["date"]), s, r["client"], r["client_name"] or "", r["object"] or "",
+    print(text_table([[r["number"], _d(r["date"]), s, r["client"], r["client_name"] or "", r["object"] or "",
                    euros(r["total_ttc"])] for r, s in items],
-                 ["Devis", "Date", "Statut", "Client", "Nom", "Objet", "Total TTC"]))
+                     ["Devis", "Date", "Statut", "Client", "Nom", "Objet", "Total TTC"]))
     print(f"{plural(len(items), 'devis')}.")
     return 0
 
@@ -318,21 +315,21 @@ def cmd_order_done(ctx: Context) -> int:
         done = fields.date(ctx.args.date, label="La date de réalisation")
     except fields.FieldError as exc:
         raise Refused(Issue("commande.date", str(exc), "--date")) from None
-    return _apply(ctx, lambda store: complete_order(store, ctx.args.numero, done, ctx.as_of))
+    return apply(ctx, lambda store: complete_order(store, ctx.args.numero, done, ctx.as_of))
 
 
 def cmd_order_cancel(ctx: Context) -> int:
     from pyxl.services.orders import cancel_order
 
-    return _apply(ctx, lambda store: cancel_order(store, ctx.args.numero, ctx.args.motif, ctx.as_of))
+    return apply(ctx, lambda store: cancel_order(store, ctx.args.numero, ctx.args.motif, ctx.as_of))
 
 
 def cmd_order_show(ctx: Context) -> int:
-    from pyxl.cli.commands import _show
+    from pyxl.cli.common import show_record
     from pyxl.services.orders import get_order, order_json
     from pyxl.workbook.schema import T_ORDERS
 
-    return _show(ctx, get_order(ctx.store(), ctx.args.numero), T_ORDERS, "commande", order_json)
+    return show_record(ctx, get_order(ctx.store(), ctx.args.numero), T_ORDERS, "commande", order_json)
 
 
 def cmd_order_list(ctx: Context) -> int:
@@ -345,9 +342,9 @@ def cmd_order_list(ctx: Context) -> int:
     if not rows:
         print("Aucune commande.")
         return 0
-    print(_table([[r["number"], _d(r["date"]), r["status"], r["quote"], r["client_name"] or "", euros(r["total_ttc"]),
+    print(text_table([[r["number"], _d(r["date"]), r["status"], r["quote"], r["client_name"] or "", euros(r["total_ttc"]),
                    _pct(r["deposit_pct"]), _d(r["done_on"]), r["invoice"] or ""] for r in rows],
-                 ["Commande", "Date", "Statut", "Devis", "Client", "Total TTC", "Acomptes", "Réalisée", "Facture"]))
+                     ["Commande", "Date", "Statut", "Devis", "Client", "Total TTC", "Acomptes", "Réalisée", "Facture"]))
     print(f"{plural(len(rows), 'commande')}.")
     return 0
 
@@ -377,7 +374,7 @@ def _then_issue(ctx: Context, make: Any) -> int:
         issued.warnings = res.warnings + issued.warnings
         issued.message = res.message.split("\n")[0] + "\n" + issued.message
         if made:
-            note_closures(issued, made)
+            closures.note(issued, made)
         return issued
 
     from pyxl.cli.document_cmd import apply_with_documents
@@ -414,7 +411,7 @@ def cmd_issue(ctx: Context) -> int:
 def cmd_delete_draft(ctx: Context) -> int:
     from pyxl.services.invoices import delete_draft
 
-    return _apply(ctx, lambda store: delete_draft(store, ctx.args.reference))
+    return apply(ctx, lambda store: delete_draft(store, ctx.args.reference))
 
 
 def cmd_doc_show(ctx: Context) -> int:
@@ -467,14 +464,14 @@ def _doc_list(ctx: Context, credit_notes: bool) -> int:
         print("Aucun avoir." if credit_notes else "Aucune facture.")
         return 0
     if credit_notes:
-        print(_table([[r["number"] or r["ref"], _d(r["date"]), r["status"], r["origin"] or "", r["client_name"] or "",
+        print(text_table([[r["number"] or r["ref"], _d(r["date"]), r["status"], r["origin"] or "", r["client_name"] or "",
                        euros(r["total_ttc"]), r["reason"] or ""] for r in rows],
-                     ["Avoir", "Date", "Statut", "Facture", "Client", "Total TTC", "Motif"]))
+                         ["Avoir", "Date", "Statut", "Facture", "Client", "Total TTC", "Motif"]))
     else:
-        print(_table([[r["number"] or r["ref"], "Acompte" if r["doc_type"] == "Facture d'acompte" else "Facture",
+        print(text_table([[r["number"] or r["ref"], "Acompte" if r["doc_type"] == "Facture d'acompte" else "Facture",
                        _d(r["date"]), effective_status(r, ctx.as_of), r["client_name"] or "", euros(r["total_ttc"]),
                        _d(r["due_date"]), euros(balance(r)) if r["number"] else ""] for r in rows],
-                     ["Numéro", "Type", "Date", "Statut", "Client", "Total TTC", "Échéance", "Reste dû"]))
+                         ["Numéro", "Type", "Date", "Statut", "Client", "Total TTC", "Échéance", "Reste dû"]))
     print(plural(len(rows), "avoir" if credit_notes else "pièce") + ".")
     return 0
 
@@ -492,13 +489,13 @@ def cmd_payment(ctx: Context) -> int:
     from pyxl.services.payments import record_payment
 
     a = ctx.args
-    return _apply(ctx, lambda store: record_payment(store, a.facture, a.montant, a.mode, ctx.as_of, a.reference))
+    return apply(ctx, lambda store: record_payment(store, a.facture, a.montant, a.mode, ctx.as_of, a.reference))
 
 
 def cmd_payment_cancel(ctx: Context) -> int:
     from pyxl.services.payments import cancel_payment
 
-    return _apply(ctx, lambda store: cancel_payment(store, ctx.args.id, ctx.args.motif, ctx.as_of))
+    return apply(ctx, lambda store: cancel_payment(store, ctx.args.id, ctx.args.motif, ctx.as_of))
 
 
 def cmd_payment_list(ctx: Context) -> int:
@@ -518,10 +515,10 @@ def cmd_payment_list(ctx: Context) -> int:
     if not rows:
         print("Aucun règlement.")
         return 0
-    print(_table([[r["id"], _d(r["date"]), r["invoice"] or "", r["client"] or "", r["mode"] or "", euros(r["amount"]),
+    print(text_table([[r["id"], _d(r["date"]), r["invoice"] or "", r["client"] or "", r["mode"] or "", euros(r["amount"]),
                    (f"annule {r['cancels']} : {r['reason']}" if r["cancels"] else
                     f"annulé par {cancelled[str(r['id'])]}" if str(r["id"]) in cancelled else r["reference"] or "")]
                   for r in rows],
-                 ["N°", "Date", "Facture", "Client", "Mode", "Montant", "Référence / annulation"]))
+                     ["N°", "Date", "Facture", "Client", "Mode", "Montant", "Référence / annulation"]))
     print(plural(len(rows), "règlement") + ".")
     return 0

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from pyxl.core.frformat import date_fr
 from pyxl.core.issues import Issue
 from pyxl.core.money import to_cents
 
@@ -88,7 +89,7 @@ class Entry:
 
 
 def _day(d: dt.date | None) -> str:
-    return d.strftime("%d/%m/%Y") if d else "?"
+    return date_fr(d, "?")
 
 
 def next_entry(
@@ -186,7 +187,7 @@ def verify_documents(entries: Sequence[Entry], docs: Sequence[IssuedDoc], sheet_
             continue
         if d.doc_hash != e.doc_hash:
             if d.date is not None and e.as_of is not None and d.date != e.as_of:
-                what = f"antidaté ou postdaté (date {d.date:%d/%m/%Y}, émis le {e.as_of:%d/%m/%Y})"
+                what = f"antidaté ou postdaté (date {date_fr(d.date)}, émis le {date_fr(e.as_of)})"
             else:
                 what = "modifié après émission"
             issues.append(Issue(

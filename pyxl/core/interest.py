@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from pyxl.core.frformat import date_fr, interest_rate
 from pyxl.core.money import euros, to_cents
 
 INDEMNITY = Decimal("40")
@@ -159,15 +160,8 @@ class Interest:
         return self.interest + self.indemnity
 
 
-def fmt_rate(rate: Decimal) -> str:
-    """« 14,50 % », « 2,75 % », « 10,00 % » (two decimals at least, as the arrêtés print them)."""
-    places = -int(rate.normalize().as_tuple().exponent)
-    text = f"{rate:.{max(places, 2)}f}".replace(".", ",")
-    return f"{text}\xa0%"
-
-
 def _day(d: dt.date) -> str:
-    return f"{d:%d/%m/%Y}"
+    return date_fr(d)
 
 
 def owed_on(claim: Claim, day: dt.date) -> Decimal:
@@ -247,13 +241,13 @@ def compute(claim: Claim, tables: RateTables, as_of: dt.date) -> Interest:
             if floor is not None and half not in floors_warned:
                 floors_warned.add(half)
                 if kind == "contractuel":
-                    warnings.append(f"{half} : le taux contractuel ({fmt_rate(rate)}) est inférieur au plancher de "
-                                    f"trois fois le taux d'intérêt légal ({fmt_rate(floor)}), ce que l'art. L441-10 "
+                    warnings.append(f"{half} : le taux contractuel ({interest_rate(rate)}) est inférieur au plancher de "
+                                    f"trois fois le taux d'intérêt légal ({interest_rate(floor)}), ce que l'art. L441-10 "
                                     "du Code de commerce interdit : il est appliqué tel quel, faites vérifier vos "
                                     "conditions générales.")
                 else:
-                    warnings.append(f"{half} : trois fois le taux d'intérêt légal ({fmt_rate(floor)}) dépasse le taux "
-                                    f"BCE + 10 points appliqué ({fmt_rate(rate)}). Le texte ne prévoit le plancher "
+                    warnings.append(f"{half} : trois fois le taux d'intérêt légal ({interest_rate(floor)}) dépasse le taux "
+                                    f"BCE + 10 points appliqué ({interest_rate(rate)}). Le texte ne prévoit le plancher "
                                     "que pour un taux convenu : écart affiché, à faire trancher par votre conseil.")
         else:
             if legal is None:
@@ -287,9 +281,9 @@ def describe(r: Interest) -> list[str]:
     out = []
     for s in r.spans:
         line = (f"du {_day(s.start)} au {_day(s.end)} : {s.days} jour{'s' if s.days > 1 else ''} × "
-                f"{euros(s.base)} × {fmt_rate(s.rate)} ({s.rate_kind}) / 365 = {euros(s.interest)}")
+                f"{euros(s.base)} × {interest_rate(s.rate)} ({s.rate_kind}) / 365 = {euros(s.interest)}")
         if s.floor is not None:
-            line += f" — plancher 3 × taux légal : {fmt_rate(s.floor)}"
+            line += f" — plancher 3 × taux légal : {interest_rate(s.floor)}"
         out.append(line)
     return out
 

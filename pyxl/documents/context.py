@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from pyxl.core import vat
+from pyxl.core.frformat import long_date, percent, quantity
 from pyxl.core.money import euros
 from pyxl.services import salesdocs as sd
 from pyxl.workbook.filestore import FileStore, Row
@@ -85,29 +86,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff
 def missing(what: str) -> str:
     """The explicit marker of a mandatory mention whose data is not in Paramètres."""
     return f"[à compléter dans Paramètres : {what}]"
-
-
-def long_date(day: dt.date | None) -> str:
-    """« 1er juin 2026 », « 27 novembre 2026 » (babel, fr_FR)."""
-    if day is None:
-        return ""
-    from babel.dates import format_date
-
-    text = format_date(day, "d MMMM y", locale="fr_FR")
-    return "1er" + text[1:] if day.day == 1 else text
-
-
-def pct(value: Decimal | None) -> str:
-    """« 20 % », « 5,5 % » (no-break space before %, as babel writes it)."""
-    if value is None:
-        return ""
-    return format(Decimal(value).normalize(), "f").replace(".", ",") + "\xa0%"
-
-
-def qty(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    return format(Decimal(value).normalize(), "f").replace(".", ",")
 
 
 def clean(value: Any) -> Any:
@@ -199,16 +177,16 @@ def line_items(lines: Sequence[Row]) -> tuple[list[dict[str, str]], list[dict[st
     items: list[dict[str, str]] = []
     deductions: list[dict[str, str]] = []
     for ln in lines:
-        item = {"designation": _s(ln["designation"]), "quantite": qty(ln["qty"]), "unite": _s(ln["unit"]),
-                "pu_ht": euros(ln["unit_price"]), "remise": pct(ln["discount_pct"]) if ln["discount_pct"] else "",
-                "tva": pct(ln["rate"]), "total_ht": euros(ln["net"]), "motif_taux": _s(ln["rate_reason"])}
+        item = {"designation": _s(ln["designation"]), "quantite": quantity(ln["qty"]), "unite": _s(ln["unit"]),
+                "pu_ht": euros(ln["unit_price"]), "remise": percent(ln["discount_pct"]) if ln["discount_pct"] else "",
+                "tva": percent(ln["rate"]), "total_ht": euros(ln["net"]), "motif_taux": _s(ln["rate_reason"])}
         (deductions if ln.get("fixed_vat") is not None else items).append(item)
     return items, deductions
 
 
 def totals_block(t: Any) -> dict[str, Any]:
     return {
-        "taux": [{"taux": pct(r.rate), "base_ht": euros(r.base), "tva": euros(r.vat), "ttc": euros(r.ttc)}
+        "taux": [{"taux": percent(r.rate), "base_ht": euros(r.base), "tva": euros(r.vat), "ttc": euros(r.ttc)}
                  for r in t.per_rate],
         "remise": euros(t.discount) if t.discount else "", "ht": euros(t.ht), "tva": euros(t.vat),
         "ttc": euros(t.ttc), "lignes_ht": euros(t.lines_ht),
@@ -248,7 +226,7 @@ def _travel_and_labour(store: FileStore, lines: Sequence[Row]) -> tuple[str, str
                                                           for ln in travel) + "."
                    if travel else "Frais de déplacement : aucun frais de déplacement n'est facturé.")
     if labour:
-        parts = [f"{qty(ln['qty'])} {_s(ln['unit']) or 'h'} à {euros(ln['unit_price'])} HT" for ln in labour]
+        parts = [f"{quantity(ln['qty'])} {_s(ln['unit']) or 'h'} à {euros(ln['unit_price'])} HT" for ln in labour]
         labour_text = "Main-d'œuvre : " + " ; ".join(parts) + "."
     else:
         labour_text = "Main-d'œuvre : aucune heure de main-d'œuvre facturée séparément."
@@ -351,14 +329,14 @@ def invoice_context(store: FileStore, ref: str, as_of: dt.date, *, paid_copy: bo
            "nature": _s(r["nature"]), "validite": "", "execution": "", "devis": _s(r["quote"]),
            "commande": _s(r["order"]), "facture_origine": _s(r["origin"]), "motif": _s(r["reason"]),
            "echeance": long_date(r["due_date"]) if kind != "avoir" else "", "conditions": _s(r["terms"]),
-           "date_realisation": long_date(r["service_date"]), "acompte_pct": pct(r["deposit_pct"])}
+           "date_realisation": long_date(r["service_date"]), "acompte_pct": percent(r["deposit_pct"])}
     mentions: list[str] = []
     if kind == "avoir" and r["origin"]:
         origin = get_doc(store, str(r["origin"]))
         mentions.append(f"Avoir sur la {str(origin['doc_type']).lower()} {origin['number']} du "
                         f"{long_date(origin['date'])}" + (f" ; motif : {_s(r['reason'])}" if r["reason"] else "") + ".")
     if kind == "acompte":
-        mentions.append(f"Facture d'acompte de {pct(r['deposit_pct'])} sur la commande {_s(r['order'])} "
+        mentions.append(f"Facture d'acompte de {percent(r['deposit_pct'])} sur la commande {_s(r['order'])} "
                         f"(devis {_s(r['quote'])}).")
     if r["client_ref"]:
         mentions.append(f"Votre référence de commande : {_s(r['client_ref'])}.")

@@ -21,6 +21,7 @@ from typing import Any
 
 from pyxl.core import fields
 from pyxl.core import interest as it
+from pyxl.core.frformat import interest_rate
 from pyxl.core.issues import Issue, Severity
 from pyxl.core.money import euros
 from pyxl.documents import context as cx
@@ -174,13 +175,13 @@ def penalty_rate_text(store: FileStore, as_of: dt.date) -> str:
         return ("au taux contractuel de trois fois le taux d'intérêt légal de chaque semestre, prévu par nos "
                 "conditions générales")
     if contractual is not None:
-        return f"au taux contractuel de {it.fmt_rate(contractual)} l'an prévu par nos conditions générales"
+        return f"au taux contractuel de {interest_rate(contractual)} l'an prévu par nos conditions générales"
     half = it.half_year(as_of)
     row = dunning_rates.tables(store).penalty(half)
     if row is None:
         return "au taux BCE + 10 points du semestre de chaque jour de retard"
-    return (f"au taux de {it.fmt_rate(row.default)} l'an pour le semestre {half} (taux de la BCE de "
-            f"{it.fmt_rate(row.ecb)} + 10 points), puis au taux BCE + 10 points de chaque semestre suivant")
+    return (f"au taux de {interest_rate(row.default)} l'an pour le semestre {half} (taux de la BCE de "
+            f"{interest_rate(row.ecb)} + 10 points), puis au taux BCE + 10 points de chaque semestre suivant")
 
 
 # --------------------------------------------------------------------------- injonction de payer

@@ -34,6 +34,8 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Any
 
+from pyxl.core import messages
+from pyxl.core.frformat import date_fr
 from pyxl.core.issues import Issue, Severity
 from pyxl.core.money import euros
 from pyxl.workbook.filestore import ChangeSet, FileStore
@@ -58,7 +60,7 @@ def one_line(text: Any) -> str:
 
 
 def _fr_date(day: dt.date | None) -> str:
-    return f"{day:%d/%m/%Y}" if isinstance(day, dt.date) else ""
+    return date_fr(day) if isinstance(day, dt.date) else ""
 
 
 # --------------------------------------------------------------------------- what is sent
@@ -397,11 +399,11 @@ def record(book: Path, rows: Sequence[Mapping[str, Any]], *, as_of: dt.date, now
             store.apply(changes, as_of=as_of, now=now)
     except Refused as exc:
         text = " ".join(i.message for i in exc.issues)
-        return Issue("envoi.journal", f"Les envois sont faits mais n'ont pas pu être notés dans « {T_SENDINGS.sheet} » "
-                                      f"({text})", T_SENDINGS.sheet, Severity.WARNING)
+        return Issue("envoi.journal", messages.msg("envoi.journal", sheet=T_SENDINGS.sheet, reason=text.rstrip(".")),
+                     T_SENDINGS.sheet, Severity.WARNING)
     except OSError as exc:
-        return Issue("envoi.journal", f"Les envois sont faits mais n'ont pas pu être notés dans « {T_SENDINGS.sheet} » "
-                                      f"({exc.strerror or exc}).", T_SENDINGS.sheet, Severity.WARNING)
+        return Issue("envoi.journal", messages.msg("envoi.journal", sheet=T_SENDINGS.sheet, reason=exc.strerror or exc),
+                     T_SENDINGS.sheet, Severity.WARNING)
     return None
 
 

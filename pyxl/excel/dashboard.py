@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pyxl.core.frformat import date_fr
 from pyxl.excel.runner import Ctx, run
 from pyxl.excel.sheets import DASHBOARD_FIRST_ROW, DASHBOARD_SHEET
 
@@ -65,7 +66,7 @@ def refresh(ctx: Ctx) -> dict[str, Any]:
         with tempfile.TemporaryDirectory(prefix="syc-tdb-") as tmp:
             pngs = report.render_charts(Path(tmp))
             _write(sheet, report, pngs)
-        return Result(message=f"Tableau de bord à jour au {ctx.as_of:%d/%m/%Y} ({len(pngs)} graphiques, "
+        return Result(message=f"Tableau de bord à jour au {date_fr(ctx.as_of)} ({len(pngs)} graphiques, "
                               f"{len(report.tables)} tableaux).")
 
     result = run(ctx, service, read_only=True)
@@ -87,7 +88,7 @@ def _write(sheet: Any, report: Any, pngs: dict[str, Path]) -> None:
         sheet.pictures.add(str(path), name=PICTURE_PREFIX + key, anchor=sheet.range((r, col)),
                            width=CHART_WIDTH, height=CHART_HEIGHT)
     row += ((len(pngs) + 1) // 2) * CHART_ROWS + 1
-    sheet.range((row, 2)).value = "'" + f"Chiffres au {report.as_of:%d/%m/%Y}"
+    sheet.range((row, 2)).value = "'" + f"Chiffres au {date_fr(report.as_of)}"
     row += 2
     for title, rows, formats in blocks(report):
         sheet.range((row, 2)).value = "'" + title

@@ -11,7 +11,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from pyxl.core.frformat import date_fr, plural
 from pyxl.core.issues import Issue, Refused, Severity
+from pyxl.core.messages import msg
 from pyxl.excel.runner import Ctx, _book_path, run
 from pyxl.excel.sheets import MERGE_FORM, MERGE_SHEET
 
@@ -108,7 +110,7 @@ def preparer_email(ctx: Ctx) -> dict[str, Any]:
         report = mail.send_documents(_book(ctx), [doc], as_of=ctx.as_of, now=dt.datetime.now(), store=store)
         for s in report.sendings:
             if s.draft is not None:
-                lines.append(f"Brouillon d'e-mail : {s.draft.name} (à côté du PDF)")
+                lines.append(msg("envoi.brouillon", file=s.draft.name) + " (à côté du PDF)")
                 drafts.append(s.draft)
         return _result(lines, [*warnings, *report.warnings])
 
@@ -171,7 +173,7 @@ def publipostage(ctx: Ctx, simulate: bool = False) -> dict[str, Any]:
             res = merge.run(book, template, filters, subject=subject, paragraphs=paragraphs, as_of=ctx.as_of,
                             now=dt.datetime.now(), simulate=simulate, store=store)
         except ConversionError as exc:
-            raise Refused(Issue("publipostage.pdf", f"{exc}. Rien n'a été produit.", "PDF")) from None
+            raise Refused(Issue("publipostage.pdf", msg("publipostage.pdf", error=exc), "PDF")) from None
         lines = []
         if simulate:
             lines.append(f"{len(res.chosen)} client(s) retenu(s) (simulation, rien n'a été produit) :")
@@ -210,16 +212,17 @@ def produce_reminders(ctx: Ctx) -> dict[str, Any]:
         if not batch.planned:
             from pyxl.services.common import Result
 
-            return Result(message=f"Aucune lettre ni aucun dossier de relance à produire au {ctx.as_of:%d/%m/%Y}.")
+            return Result(message=msg("relances.rien", day=date_fr(ctx.as_of)))
         done = dunning_docs.produce_and_record(store, book, batch, ctx.as_of)
         res = done.result
         drafts, mail_warnings = dunning_docs.write_drafts(store, batch, done.outcome, book)
-        lines = [f"{len(done.pdfs)} document(s) produit(s) ; {done.steps} étape(s) de relance notée(s) dans « Relances »."]
+        lines = [msg("relances.produits", documents=plural(len(done.pdfs), "document produit", "documents produits"),
+                     steps=plural(done.steps, "étape de relance notée", "étapes de relance notées"))]
         combined = dunning_docs.print_file(done.pdfs, ctx.as_of)
         if combined is not None:
-            lines.append(f"À imprimer en une fois : {combined.name}")
+            lines.append(msg("relances.a_imprimer", file=combined.name))
             to_open.append(combined)
-        lines += [f"Brouillon d'e-mail : {d.name}" for d in drafts]
+        lines += [msg("envoi.brouillon", file=d.name) for d in drafts]
         if any(s in ("lrar", "mise-en-demeure") for s, _, _ in batch.groups):
             lines.append("Après le dépôt des recommandés : « Noter dépôt ou accusé » sur la ligne de la facture "
                          "(date de dépôt, n° de recommandé, puis date de l'accusé) : les délais courent de ces dates.")

@@ -8,7 +8,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from pyxl.core.frformat import date_fr, plural
 from pyxl.core.issues import Issue, Refused
+from pyxl.core.messages import msg
 from pyxl.excel.runner import Ctx, run
 from pyxl.excel.sheets import PAYMENT_FORM, PAYMENT_SHEET, QUOTE_FORM, QUOTE_SHEET, col_letter
 
@@ -177,7 +179,7 @@ def save_payment(ctx: Ctx) -> dict[str, Any]:
         message = str(exc)
         return run(ctx, lambda store: _refuse(where, message))
     if day > ctx.as_of:
-        return run(ctx, lambda store: _refuse(where, f"la date du règlement ({day:%d/%m/%Y}) est dans le futur."))
+        return run(ctx, lambda store: _refuse(where, f"la date du règlement ({date_fr(day)}) est dans le futur."))
     ctx.as_of = day
 
     def service(store: Any) -> Any:
@@ -214,7 +216,7 @@ def follow_up_text(store: Any, as_of: dt.date) -> str:
     for r in due[:20]:
         c = clients.get(str(r["client"]))
         phone = f" — tél. {c['phone']}" if c is not None and c["phone"] else ""
-        lines.append(f"• {r['number']} — {r['client_name'] or r['client']} — envoyé le {r['sent_on']:%d/%m/%Y} — "
+        lines.append(f"• {r['number']} — {r['client_name'] or r['client']} — envoyé le {date_fr(r['sent_on'])} — "
                      f"{euros(r['total_ttc'])} TTC{phone}")
     if len(due) > 20:
         lines.append(f"… et {len(due) - 20} autres (feuille Devis, statut Envoyé).")
@@ -230,7 +232,7 @@ def dunning_text(store: Any, as_of: dt.date) -> str:
 
     ses = dunning.session(store, as_of)
     calls = dunning.by_client(ses.calls)
-    lines = [f"Séance de relance du {as_of:%d/%m/%Y} : {len(ses.cases)} facture(s) en retard."]
+    lines = [msg("relances.seance", day=date_fr(as_of), invoices=plural(len(ses.cases), "facture"))]
     lines.append(f"Appels ({len(calls)}) :")
     for code, cs in list(calls.items())[:12]:
         owed = sum((c.owed for c in cs), dunning.ZERO)
@@ -241,7 +243,7 @@ def dunning_text(store: Any, as_of: dt.date) -> str:
     if len(calls) > 12:
         lines.append(f"… et {len(calls) - 12} autres clients (syc relances).")
     due = ses.documents()
-    lines.append(f"Lettres et dossiers dus : {len(due)}" + (" — syc relances executer les produit." if due else "."))
+    lines.append(msg("relances.dus", count=len(due)) + (" — syc relances executer les produit." if due else "."))
     for c, level in due[:10]:
         lines.append(f"• {c.number} {c.client_code} — {level.label}")
     alarms = [a for c in ses.cases for a in c.alarms]
@@ -282,11 +284,9 @@ def note_posting(store: Any, invoice: str, posted: str, number: str, ack: str, a
 
 
 def verify_text(store: Any) -> str:
-    from pyxl.cli.commands import plural
     from pyxl.services.maintenance import check_everything
 
     issues, journal, docs = check_everything(store)
     if issues:
         raise Refused(issues)
-    return (f"Aucune anomalie : journal d'audit intact ({plural(journal, 'ligne')}), "
-            f"{plural(docs, 'pièce')} vérifiée{'s' if docs > 1 else ''}.")
+    return msg("verifier.ok", lines=plural(journal, "ligne"), documents=plural(docs, "pièce vérifiée", "pièces vérifiées"))

@@ -3,7 +3,7 @@
 Every button of every sheet, every control of the « SYC Gestion » ribbon tab and every sub of the
 VBA module `workbook/vba/Macros.bas` is generated from `ACTIONS`; `pyxl.macros` has one function per
 action, named `Action.function`. A later issue adds its actions here, then rebuilds the workbook
-(`python -m pyxl.workbook.builder`).
+(`python -m pyxl.excel.builder`).
 
 How an action reaches Python (xlwings RunPython, standalone module):
   * the sub captures, at the click, the active sheet and row (on macOS RunPython returns at once

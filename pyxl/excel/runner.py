@@ -191,7 +191,6 @@ def _book_path(book: Any) -> Path | None:
 
 def _run(ctx: Ctx, service: Callable[[Any], Any], after: Callable[[Any], None] | None, read_only: bool,
          documents: Callable[[Any], list[tuple[str, str]]] | None) -> dict[str, Any]:
-    from pyxl.cli.commands import note_closures
     from pyxl.services import closures
 
     store = ctx.store
@@ -216,7 +215,7 @@ def _run(ctx: Ctx, service: Callable[[Any], Any], after: Callable[[Any], None] |
                 notes.append("le formulaire n'a pas pu être vidé : videz-le avant la prochaine saisie.")
     if made:
         closures.write_files(store.path, made)
-        note_closures(result, made)
+        closures.note(result, made)
     if documents is not None and os.environ.get("SYC_SANS_DOCUMENT", "") in ("", "0"):
         _documents(ctx, documents(result), result)
     msg = excel_message(result.message)

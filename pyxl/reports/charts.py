@@ -20,6 +20,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from pyxl.core.frformat import date_fr, decimal_fr
 from pyxl.core.money import NNBSP, euros, to_cents
 from pyxl.reports.figures import SHORT_MONTHS, percent
 from pyxl.reports.figures import subtitle as figures_subtitle
@@ -38,7 +39,7 @@ def whole_euros(x: float, _pos: Any = None) -> str:
     """A bar label: « 907,50 € » below 10 000 €, whole euros above (« 150 000 € », half-up),
     « 12,3 M€ » beyond ten million."""
     if abs(x) >= 10_000_000:
-        return f"{x / 1_000_000:.1f}".replace(".", ",") + "\xa0M€"
+        return decimal_fr(x / 1_000_000, 1) + "\xa0M€"
     value = Decimal(repr(float(x)))
     if abs(x) < 10_000:
         return euros(value)
@@ -49,7 +50,7 @@ def whole_euros(x: float, _pos: Any = None) -> str:
 def axis_euros(x: float, _pos: Any = None) -> str:
     """An axis tick, short: « 800 € », « 2 500 € », « 400 k€ », « 1,2 M€ »."""
     if abs(x) >= 1_000_000:
-        return f"{x / 1_000_000:.1f}".replace(".", ",").replace(",0", "") + "\xa0M€"
+        return decimal_fr(x / 1_000_000, 1).replace(",0", "") + "\xa0M€"
     if abs(x) >= 10_000:
         return f"{x / 1_000:.0f}" + "\xa0k€"
     return whole_euros(x).replace(",00\xa0€", "\xa0€")
@@ -173,7 +174,7 @@ def draw_aged(report: Report, ax: Axes) -> None:
     ax.set_xticklabels(labels)
     _euro_axis(ax)
     ax.set_ylim(0, max([*values, 1.0]) * 1.18)
-    ax.set_title(f"Créances clients TTC par retard au {report.as_of:%d/%m/%Y}")
+    ax.set_title(f"Créances clients TTC par retard au {date_fr(report.as_of)}")
 
 
 def draw_cash_in(report: Report, ax: Axes) -> None:

@@ -29,7 +29,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pyxl.core import frformat
 from pyxl.core import workflow as wf
+from pyxl.core.frformat import date_fr, decimal_fr, long_date
 from pyxl.core.money import to_cents
 from pyxl.reports.data import cents
 from pyxl.workbook.schema import NATURES
@@ -70,7 +72,7 @@ class Period:
         return Period(self.start, min(self.end, as_of))
 
     def label(self) -> str:
-        return f"du {long_day(self.start)} au {long_day(self.end)}"
+        return f"du {long_date(self.start)} au {long_date(self.end)}"
 
 
 def month_end(y: int, m: int) -> dt.date:
@@ -118,7 +120,7 @@ def parse_period(text: str, as_of: dt.date) -> Period:
     if len(Period(start, end).months()) > MAX_MONTHS:
         raise PeriodError(f"« {raw} » : {MAX_MONTHS} mois au plus.")
     if start > as_of:
-        raise PeriodError(f"« {raw} » : la période commence après le {short_day(as_of)} (date du rapport, --au).")
+        raise PeriodError(f"« {raw} » : la période commence après le {date_fr(as_of)} (date du rapport, --au).")
     return Period(start, min(end, as_of))
 
 
@@ -128,14 +130,6 @@ def _period_help(raw: str) -> str:
 
 
 # --------------------------------------------------------------------------- small helpers
-def long_day(d: dt.date) -> str:
-    return f"{'1er' if d.day == 1 else d.day} {MONTHS[d.month - 1]} {d.year}"
-
-
-def short_day(d: dt.date) -> str:
-    return d.strftime("%d/%m/%Y")
-
-
 def month_label(y: int, m: int) -> str:
     return f"{SHORT_MONTHS[m - 1]} {y}"
 
@@ -157,13 +151,11 @@ def _in(series: pd.Series, start: dt.date, end: dt.date) -> pd.Series:
 
 def percent(value: Decimal | None) -> str:
     """« 68,2 % » (one decimal, narrow no-break space), « — » without a value."""
-    if value is None:
-        return "—"
-    return f"{value:.1f}".replace(".", ",") + "\u202f%"
+    return frformat.percent(value, places=1, sep=frformat.NNBSP, empty="—")
 
 
 def subtitle(as_of: dt.date, period: Period) -> str:
-    return f"Au {long_day(as_of)} — période {period.label()}"
+    return f"Au {long_date(as_of)} — période {period.label()}"
 
 
 @dataclass(frozen=True)
@@ -213,7 +205,7 @@ def turnover_by_month(docs: pd.DataFrame, period: Period, as_of: dt.date, out: F
     note = ("CA HT = factures + factures d'acompte − avoirs, chacun à sa date d'émission ; une facture finale "
             "déduit ses acomptes, si bien qu'un acompte compte une seule fois, le mois où il est facturé.")
     if as_of < month_end(y, m):
-        note += f" Le mois de {MONTHS[m - 1]} {y} est compté jusqu'au {short_day(as_of)} ; un an avant, en entier."
+        note += f" Le mois de {MONTHS[m - 1]} {y} est compté jusqu'au {date_fr(as_of)} ; un an avant, en entier."
     out.tables.append(Table("ca_mensuel", "Chiffre d'affaires HT par mois, comparé au même mois un an avant",
                             pd.DataFrame(rows), {"Mois": "text", "CA HT": "money", "Même mois un an avant": "money",
                                                  "Évolution": "pct"}, note))
@@ -372,7 +364,7 @@ def receivables(items: pd.DataFrame, docs: pd.DataFrame, as_of: dt.date, out: Fi
         rows.append({"Ancienneté": label, "Pièces": len(sel), "Montant TTC": cents(amount), "Part": pct(amount, total)})
     rows.append({"Ancienneté": "Total", "Pièces": len(items), "Montant TTC": cents(total), "Part": pct(total, total)})
     out.tables.append(Table(
-        "balance_agee", f"Balance âgée des créances clients au {short_day(as_of)}", pd.DataFrame(rows),
+        "balance_agee", f"Balance âgée des créances clients au {date_fr(as_of)}", pd.DataFrame(rows),
         {"Ancienneté": "text", "Pièces": "int", "Montant TTC": "money", "Part": "pct"},
         "Reste dû TTC de chaque facture et facture d'acompte (règlements et avoirs datés jusqu'au jour du rapport "
         "déduits), classé par jours de retard depuis l'échéance ; une pièce échue le jour même n'est pas en retard."))
@@ -387,14 +379,14 @@ def receivables(items: pd.DataFrame, docs: pd.DataFrame, as_of: dt.date, out: Fi
     from pyxl.core.money import euros
 
     if dso is None:
-        out.notes["dso"] = formula + f" : pas de chiffre d'affaires du {short_day(start)} au {short_day(as_of)}."
+        out.notes["dso"] = formula + f" : pas de chiffre d'affaires du {date_fr(start)} au {date_fr(as_of)}."
     else:
         out.notes["dso"] = (formula + f" = {euros(cents(total))} ÷ {euros(cents(sales))} × {DSO_DAYS} = "
-                            f"{_days(dso)} (du {short_day(start)} au {short_day(as_of)}).")
+                            f"{_days(dso)} (du {date_fr(start)} au {date_fr(as_of)}).")
 
 
 def _days(d: Decimal) -> str:
-    return f"{d:.1f}".replace(".", ",") + " jours"
+    return decimal_fr(d, 1) + " jours"
 
 
 def late_payers(items: pd.DataFrame, out: Figures, top: int = 10) -> None:
@@ -458,7 +450,7 @@ def cash_in(items: pd.DataFrame, as_of: dt.date, out: Figures) -> None:
     monday = as_of - dt.timedelta(days=as_of.weekday())
     rows = []
     overdue = items[items["due"] < _ts(as_of)]
-    rows.append({"Échéance": "Déjà échu (en retard)", "Du": "", "Au": short_day(as_of - dt.timedelta(days=1)),
+    rows.append({"Échéance": "Déjà échu (en retard)", "Du": "", "Au": date_fr(as_of - dt.timedelta(days=1)),
                  "Pièces": len(overdue), "Montant TTC": cents(int(overdue["balance"].sum()))})
     expected = 0
     for k in range(WEEKS):
@@ -467,10 +459,10 @@ def cash_in(items: pd.DataFrame, as_of: dt.date, out: Figures) -> None:
         sel = items[_in(items["due"], max(first, as_of), last)]
         amount = int(sel["balance"].sum())
         expected += amount
-        rows.append({"Échéance": f"Semaine {k + 1}", "Du": short_day(max(first, as_of)), "Au": short_day(last),
+        rows.append({"Échéance": f"Semaine {k + 1}", "Du": date_fr(max(first, as_of)), "Au": date_fr(last),
                      "Pièces": len(sel), "Montant TTC": cents(amount)})
     after = items[items["due"] > _ts(monday + dt.timedelta(days=7 * WEEKS - 1))]
-    rows.append({"Échéance": "Plus tard", "Du": short_day(monday + dt.timedelta(days=7 * WEEKS)), "Au": "",
+    rows.append({"Échéance": "Plus tard", "Du": date_fr(monday + dt.timedelta(days=7 * WEEKS)), "Au": "",
                  "Pièces": len(after), "Montant TTC": cents(int(after["balance"].sum()))})
     out.tables.append(Table(
         "encaissements", f"Encaissements attendus sur {WEEKS} semaines, d'après les échéances", pd.DataFrame(rows),

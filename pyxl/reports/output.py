@@ -13,8 +13,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pyxl.core.frformat import decimal_fr, long_date
 from pyxl.core.money import NNBSP, euros
-from pyxl.reports.figures import long_day, percent
+from pyxl.reports.figures import percent
 from pyxl.workbook.schema import FMT_MONEY
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ def shown(value: Any, kind: str) -> str:
     if kind == "pct":
         return percent(value)
     if kind == "days":
-        return f"{value:.1f}".replace(".", ",") + NNBSP + "j"
+        return decimal_fr(value, 1) + NNBSP + "j"
     return f"{value:,}".replace(",", NNBSP)
 
 
@@ -211,7 +212,7 @@ def write_pdf(report: Report, path: Path) -> Path:
             lines += textwrap.wrap(note, 150, initial_indent="• ", subsequent_indent="  ")
         notes.text(0, 1, "\n".join(lines[:12]), fontsize=6.5, va="top", transform=notes.transAxes,
                    linespacing=1.4)
-        fig.text(0.96, 0.008, f"SYC Gestion — rapport du {long_day(report.as_of)}", fontsize=6, ha="right")
+        fig.text(0.96, 0.008, f"SYC Gestion — rapport du {long_date(report.as_of)}", fontsize=6, ha="right")
         tmp = path.with_name(f".{path.name}.tmp")
         fig.savefig(tmp, format="pdf", metadata={"Creator": "SYC Gestion", "Producer": None,
                                                  "CreationDate": None})

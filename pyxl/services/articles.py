@@ -10,6 +10,7 @@ from typing import Any
 
 from pyxl.core import fields
 from pyxl.core.issues import Issue, Refused
+from pyxl.core.messages import msg
 from pyxl.services.common import Collector, Result, find, record_update, search_key
 from pyxl.workbook.schema import CATEGORIES, FAMILIES, NO, T_ARTICLES, UNITS, YES
 from pyxl.workbook.store import Row, Store
@@ -39,10 +40,9 @@ def _validate(c: Collector, v: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     code = (v.get("code") or "").strip()
     if not code:
-        c.error("article.code", "le code est obligatoire (ex. CHG-25).")
+        c.error("article.code", msg("article.code.required"))
     elif not _CODE.match(code):
-        c.error("article.code", f"le code « {fields.shown(code)} » ne peut contenir que lettres, chiffres, . _ / - "
-                                "(20 caractères au plus, sans espace).")
+        c.error("article.code", msg("article.code", code=fields.shown(code)))
     out["code"] = code
     out["designation"] = c.check("article.designation", lambda: fields.text(
         v.get("designation"), label="La désignation", required=True, max_len=T_ARTICLES.column("designation").max_len))
@@ -60,33 +60,32 @@ def _validate(c: Collector, v: dict[str, Any]) -> dict[str, Any]:
     out["active"] = c.check("article.active", lambda: fields.choice(
         active if active not in (None, "") else YES, (YES, NO), label="Actif"))
     if out["family"] == "Main-d'œuvre" and out["unit"] not in ("h", "forfait"):
-        c.warn("article.unit", "la main-d'œuvre se compte d'habitude à l'heure (h) ou au forfait.")
+        c.warn("article.unit", msg("article.unit"))
     up, pp = out.get("unit_price"), out.get("purchase_price")
     if isinstance(up, Decimal) and isinstance(pp, Decimal) and pp > up:
-        c.warn("article.margin", f"le prix d'achat ({pp} €) dépasse le prix de vente ({up} €).")
+        c.warn("article.margin", msg("article.margin", purchase=pp, price=up))
     return out
 
 
 def add_article(store: Store, given: ArticleInput, as_of: dt.date) -> Result:
-    c = Collector(f"Article « {fields.shown((given.code or '').strip()) or '?'} »")
+    c = Collector(msg("article.label.new", code=fields.shown((given.code or "").strip()) or "?"))
     rec = _validate(c, dict(given.__dict__))
     if rec["code"] and find(store, "tArticles", "code", rec["code"]):
-        c.error("article.duplicate", f"le code {rec['code']} existe déjà (syc article voir {rec['code']}).")
+        c.error("article.duplicate", msg("article.duplicate", code=rec["code"]))
     warnings = c.raise_if_errors()
     res = Result(warnings=warnings)
     res.changes.append("tArticles", rec)
-    res.message = f"Article {rec['code']} créé : {rec['designation']}."
+    res.message = msg("article.created", code=rec["code"], designation=rec["designation"])
     res.data = {"code": rec["code"], "article": to_json(rec)}
     return res
 
 
 def modify_article(store: Store, code: str, given: ArticleInput) -> Result:
     row = get_article(store, code)
-    c = Collector(f"Article {row['code']} ({row.where})")
+    c = Collector(msg("article.label.row", code=row["code"], where=row.where))
     changed = {k: v for k, v in given.__dict__.items() if v is not None and k != "code"}
     if not changed:
-        raise Refused(Issue("article.nothing", f"Article {row['code']} : rien à modifier (ex. --pu-ht 120).",
-                            row.where))
+        raise Refused(Issue("article.nothing", msg("article.nothing", code=row["code"]), row.where))
     # format(…, 'f'), not str(): a rate read back as Decimal('2E+1') must stay '20'
     merged = {k: (format(v, 'f') if isinstance(v, Decimal) else v) for k, v in row.values.items()}
     merged.update(changed)
@@ -94,7 +93,7 @@ def modify_article(store: Store, code: str, given: ArticleInput) -> Result:
     warnings = c.raise_if_errors()
     updates = {k: v for k, v in rec.items() if k != "code" and (v if v != "" else None) != row.get(k)}
     res = Result(warnings=warnings)
-    record_update(res, T_ARTICLES, row, updates, f"Article {row['code']}")
+    record_update(res, T_ARTICLES, row, updates, msg("article.label", code=row["code"]))
     return res
 
 
@@ -102,8 +101,7 @@ def get_article(store: Store, code: str) -> Row:
     row = find(store, "tArticles", "code", code or "")
     if row is None:
         code = fields.shown(code)
-        raise Refused(Issue("article.unknown", f"Article « {code} » introuvable (syc article liste).",
-                            f"Articles, code {code}"))
+        raise Refused(Issue("article.unknown", msg("article.unknown", code=code), msg("article.where", code=code)))
     return row
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from pyxl.core import fields
 from pyxl.core.issues import Issue, Refused, Severity
+from pyxl.core.messages import msg
 from pyxl.services.common import Collector, Result, find, next_number, record_update, search_key, sector_for
 from pyxl.workbook.schema import CLIENT_CATEGORIES, CLIENT_KINDS, NO, T_CLIENTS, YES
 from pyxl.workbook.store import Row, Store
@@ -73,12 +74,9 @@ def _validate(c: Collector, values: dict[str, Any]) -> dict[str, Any]:
     if is_business and not out["category"]:
         out["category"] = "Commerçant-artisan" if form else "Autre"
     elif form and out["category"] == "Autre":
-        c.warn("client.category.form", f"la catégorie « Autre » contredit la forme {form} du nom, commerciale par sa "
-                                       "forme (art. L210-1 du Code de commerce) : un litige irait devant le tribunal "
-                                       "de commerce. Choisissez --categorie commercant-artisan si la forme est exacte.")
+        c.warn("client.category.form", msg("client.category.form", form=form))
     if not is_business and out.get("category"):
-        c.error("client.category", "la catégorie (commerçant-artisan / autre) ne concerne que les professionnels : "
-                                   "videz-la (--categorie \"\").")
+        c.error("client.category", msg("client.category"))
     out["terms"] = c.check("client.terms", lambda: fields.payment_terms(values.get("terms")))
     if is_business and out.get("terms"):
         cap = fields.business_terms_cap(out["terms"])
@@ -95,27 +93,29 @@ def _validate(c: Collector, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _duplicates(c: Collector, store: Store, rec: dict[str, Any], own_code: str = "") -> None:
+    check = msg("client.duplicate.check")
     for r in store.rows("tClients"):
         if r["code"] == own_code:
             continue
         same_name = search_key(str(r["name"] or "") + str(r["first_name"] or "")) == search_key(
             str(rec.get("name") or "") + str(rec.get("first_name") or ""))
         if same_name and str(r["postcode"] or "") == rec.get("postcode"):
-            c.warn("client.duplicate", f"un client du même nom existe déjà au même code postal : {r['code']} "
-                                       f"({r.where}). Vérifiez qu'il ne s'agit pas d'un doublon.")
+            c.warn("client.duplicate", msg("client.duplicate.name", code=r["code"], where=r.where, check=check))
         elif rec.get("email") and str(r["email"] or "").casefold() == rec["email"].casefold():
-            c.warn("client.duplicate", f"l'e-mail {rec['email']} est déjà celui du client {r['code']} ({r.where}).")
+            c.warn("client.duplicate", msg("client.duplicate.value", what="l'e-mail", value=rec["email"],
+                                           code=r["code"], where=r.where))
         theirs = str(r["siret"] or "")
         if rec.get("siret") and theirs == rec["siret"]:
-            c.warn("client.duplicate", f"le SIRET {rec['siret']} est déjà celui du client {r['code']} ({r.where}).")
+            c.warn("client.duplicate", msg("client.duplicate.value", what="le SIRET", value=rec["siret"],
+                                           code=r["code"], where=r.where))
         elif rec.get("siret") and theirs[:9] == rec["siret"][:9]:
             # a SIREN and a SIRET of the same company, or two of its establishments
-            c.warn("client.duplicate", f"le client {r['code']} ({r.where}) est la même entreprise "
-                                       f"(SIREN {rec['siret'][:9]}). Vérifiez qu'il ne s'agit pas d'un doublon.")
+            c.warn("client.duplicate", msg("client.duplicate.siren", code=r["code"], where=r.where,
+                                           siren=rec["siret"][:9], check=check))
 
 
 def add_client(store: Store, given: ClientInput, as_of: dt.date) -> Result:
-    c = Collector(f"Client « {fields.shown((given.name or '').strip()) or '?'} »")
+    c = Collector(msg("client.label.new", name=fields.shown((given.name or "").strip()) or "?"))
     rec = _validate(c, dict(given.__dict__))
     if not c.issues:
         _duplicates(c, store, rec)
@@ -127,10 +127,9 @@ def add_client(store: Store, given: ClientInput, as_of: dt.date) -> Result:
     code = f"C{n:05d}"
     rec.update(code=code, created=as_of, sector=sector_for(store, rec["postcode"]))
     res.changes.append("tClients", rec)
-    res.message = f"Client {code} créé : {display_name(rec)}."
+    res.message = msg("client.created", code=code, name=display_name(rec))
     if not rec["sector"]:
-        res.warnings.append(Issue("client.sector", f"Client {code} : aucun secteur pour le code postal "
-                                                    f"{rec['postcode']} (syc secteur ajouter).", code,
+        res.warnings.append(Issue("client.sector", msg("client.sector", code=code, postcode=rec["postcode"]), code,
                                   severity=Severity.WARNING))
     res.data = {"code": code, "client": to_json(rec)}
     return res
@@ -138,12 +137,11 @@ def add_client(store: Store, given: ClientInput, as_of: dt.date) -> Result:
 
 def modify_client(store: Store, code: str, given: ClientInput) -> Result:
     row = get_client(store, code)
-    c = Collector(f"Client {row['code']} ({row.where})")
+    c = Collector(msg("client.label.row", code=row["code"], where=row.where))
     merged = dict(row.values)
     changed = {k: v for k, v in given.__dict__.items() if v is not None}
     if not changed:
-        raise Refused(Issue("client.nothing", f"Client {row['code']} : rien à modifier (indiquez par exemple --tel).",
-                            row.where))
+        raise Refused(Issue("client.nothing", msg("client.nothing", code=row["code"]), row.where))
     merged.update(changed)
     rec = _validate(c, merged)
     # warn of a possible duplicate only when what identifies the client changes
@@ -154,7 +152,7 @@ def modify_client(store: Store, code: str, given: ClientInput) -> Result:
         rec["sector"] = sector_for(store, rec["postcode"])
     updates = {k: v for k, v in rec.items() if (v or None) != (row.get(k) or None)}
     res = Result(warnings=warnings)
-    record_update(res, T_CLIENTS, row, updates, f"Client {row['code']}")
+    record_update(res, T_CLIENTS, row, updates, msg("client.label", code=row["code"]))
     return res
 
 
@@ -164,8 +162,7 @@ def get_client(store: Store, code: str) -> Row:
     row = found[0] if found else find(store, "tClients", "code", code or "")
     if row is None:
         code = fields.shown(code)
-        raise Refused(Issue("client.unknown", f"Client « {code} » introuvable. Voyez la liste avec « syc client liste ».",
-                            f"Clients, code {code}"))
+        raise Refused(Issue("client.unknown", msg("client.unknown", code=code), msg("client.where", code=code)))
     return row
 
 

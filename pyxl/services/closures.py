@@ -22,7 +22,9 @@ from typing import Any
 
 from pyxl.core import audit
 from pyxl.core import workflow as wf
+from pyxl.core.frformat import date_fr
 from pyxl.core.issues import Issue, Refused
+from pyxl.core.messages import msg
 from pyxl.workbook import backups
 from pyxl.workbook.store import ChangeSet, Store
 
@@ -53,8 +55,8 @@ def last_closed_day(store: Store) -> dt.date | None:
 def check_open(store: Store, day: dt.date, where: str) -> None:
     last = last_closed_day(store)
     if last is not None and day <= last:
-        raise Refused(Issue("cloture.close", f"{where} : la journée du {day:%d/%m/%Y} est clôturée (clôtures "
-                                             f"faites jusqu'au {last:%d/%m/%Y}) ; rien ne peut plus y être daté. "
+        raise Refused(Issue("cloture.close", f"{where} : la journée du {date_fr(day)} est clôturée (clôtures "
+                                             f"faites jusqu'au {date_fr(last)}) ; rien ne peut plus y être daté. "
                                              "Datez l'opération d'aujourd'hui.", where))
 
 
@@ -195,6 +197,18 @@ def pending(store: Store, changes: ChangeSet, as_of: dt.date, now: dt.datetime) 
         changes.append("tClotures", r)
     changes.issued[:0] = [("tClotures", r["ref"], ACTIONS[r["kind"]]) for r in new]
     return new
+
+
+def note(result: Any, made: Sequence[dict[str, Any]]) -> None:
+    """« Clôtures faites du … au … » after the action's own message (the CLI and Excel both say it)."""
+    days = [r for r in made if r["kind"] == "Jour"]
+    if not days:
+        return
+    first, last = days[0]["start"], days[-1]["end"]
+    result.message += ("\n" if result.message else "") + (
+        msg("cloture.jour", day=date_fr(first)) if first == last else
+        msg("cloture.jours", first=date_fr(first), last=date_fr(last)))
+    result.data.setdefault("clotures", [r["ref"] for r in made])
 
 
 # --------------------------------------------------------------------------- text files

@@ -8,6 +8,7 @@ from typing import Any
 
 from pyxl.core.fields import FieldError, after_colon
 from pyxl.core.issues import Issue, Refused, Severity
+from pyxl.core.messages import msg
 from pyxl.workbook.schema import Table
 from pyxl.workbook.store import ChangeSet, Row, Store
 
@@ -54,9 +55,9 @@ def record_update(res: Result, table: Table, row: Row, updates: dict[str, Any], 
     headers = [table.column(k).header for k in updates]
     if updates:
         res.changes.update(table.name, row, updates)
-        res.message = f"{what} modifié : {', '.join(headers)}."
+        res.message = msg("record.updated", what=what, columns=", ".join(headers))
     else:
-        res.message = f"{what} : aucune valeur n'a changé."
+        res.message = msg("record.unchanged", what=what)
     res.data = {"code": row["code"], "modifie": headers}
 
 

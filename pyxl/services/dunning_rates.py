@@ -10,7 +10,9 @@ from typing import Any
 
 from pyxl.core import fields, money
 from pyxl.core import interest as it
+from pyxl.core.frformat import date_fr, interest_rate
 from pyxl.core.issues import Issue, Refused, Severity
+from pyxl.core.messages import msg
 from pyxl.services.common import Result
 from pyxl.workbook import seeds
 from pyxl.workbook.store import Store
@@ -71,7 +73,7 @@ def _rate(text: str, label: str) -> Decimal:
 
 
 def fmt(rate: Decimal) -> str:
-    return it.fmt_rate(rate)
+    return interest_rate(rate)
 
 
 def add_half(store: Store, half: str, private_text: str, other_text: str, source: str,
@@ -95,21 +97,21 @@ def add_half(store: Store, half: str, private_text: str, other_text: str, source
                                            "« Taux pénalités » : corrigez la ligne dans le classeur si elle est fausse.",
                             half))
     if ecb_text:
-        ecb = _rate(ecb_text, f"{half} : le taux BCE au {start:%d/%m/%Y}")
+        ecb = _rate(ecb_text, f"{half} : le taux BCE au {date_fr(start)}")
         ecb_src = fields.text(ecb_source or source, label="La source du taux BCE", max_len=1000)
         known = ecb_rate_on(store, start)
         if known != ecb:
             res.changes.append("tTauxBCE", {"since": start, "rate": ecb, "source": ecb_src})
-        ecb_note = f"taux MRO en vigueur au {start:%d/%m/%Y} = {ecb} (saisi : {ecb_src})"
+        ecb_note = msg("taux.bce.note", day=date_fr(start), rate=ecb, source=f"saisi : {ecb_src}")
     else:
         found = ecb_rate_on(store, start)
         if found is None:
-            raise Refused(Issue("taux.bce", f"{half} : aucun taux BCE connu au {start:%d/%m/%Y} dans la feuille "
+            raise Refused(Issue("taux.bce", f"{half} : aucun taux BCE connu au {date_fr(start)} dans la feuille "
                                             "« Taux BCE » : donnez-le avec --bce TAUX --source-bce TEXTE.", half))
         ecb = found
-        ecb_note = f"taux MRO en vigueur au {start:%d/%m/%Y} = {ecb} (feuille « Taux BCE »)"
+        ecb_note = msg("taux.bce.note", day=date_fr(start), rate=ecb, source="feuille « Taux BCE »")
         res.warnings.append(Issue("taux.bce.verifier", f"{half} : taux BCE repris de la feuille « Taux BCE » "
-                                                       f"({fmt(ecb)} au {start:%d/%m/%Y}). Vérifiez qu'aucune décision "
+                                                       f"({fmt(ecb)} au {date_fr(start)}). Vérifiez qu'aucune décision "
                                                        "de la BCE ne l'a changé depuis (sinon ajoutez-la avec --bce).",
                                   half, Severity.WARNING))
     if half not in have_legal:
@@ -121,7 +123,7 @@ def add_half(store: Store, half: str, private_text: str, other_text: str, source
             "half": half, "ecb": ecb, "default": default, "floor": floor,
             "source": f"dérivé : {ecb_note} + 10 points ; plancher = 3 × {other} (taux légal autres cas {half}) ; "
                       "règle : art. L441-10 II C. com."})
-    pct = it.fmt_rate
+    pct = interest_rate
     res.message = (f"Semestre {half} ajouté : taux légal {pct(other)} (autres cas), {pct(private)} (créancier "
                    f"particulier) ; pénalités entre professionnels {pct(default)} (BCE {pct(ecb)} + 10 points), "
                    f"plancher 3 × taux légal {pct(floor)}.")

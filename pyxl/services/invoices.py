@@ -14,7 +14,9 @@ from typing import Any
 
 from pyxl.core import fields, pricing, terms
 from pyxl.core import workflow as wf
+from pyxl.core.frformat import SPACE, percent, quantity
 from pyxl.core.issues import Issue, Refused, Severity
+from pyxl.core.messages import msg
 from pyxl.core.money import euros, to_cents
 from pyxl.services import salesdocs as sd
 from pyxl.services.common import Result
@@ -93,8 +95,8 @@ def create_deposit(store: Store, order_number: str, pct_text: str, as_of: dt.dat
     taken = sum((d["deposit_pct"] or Decimal(0) for d in docs
                  if d["doc_type"] == wf.T_DEPOSIT and d["status"] != wf.I_CREDITED), Decimal(0))
     if taken + pct > 100:
-        raise sd.refuse("acompte.plafond", where, f"les acomptes atteindraient {sd.fmt_pct(taken + pct)} de la commande "
-                                                  f"(déjà {sd.fmt_pct(taken)}) : 100 % au plus.")
+        raise sd.refuse("acompte.plafond", where, f"les acomptes atteindraient {percent(taken + pct, sep=SPACE)} de la commande "
+                                                  f"(déjà {percent(taken, sep=SPACE)}) : 100 % au plus.")
     _cooling_off(store, order, as_of, "un acompte")
     q = get_quote(store, order["quote"])
     qlines = sd.lines_of(store, "tLignesDevis", "quote", {q["number"]}).get(q["number"], [])
@@ -108,17 +110,17 @@ def create_deposit(store: Store, order_number: str, pct_text: str, as_of: dt.dat
         raise sd.refuse("acompte.zero", where, "le montant de l'acompte serait nul.")
     lines = []
     for p in parts:
-        suffix = f" (part à {sd.fmt_pct(p.rate)})" if len(parts) > 1 else ""
+        suffix = f" (part à {percent(p.rate, sep=SPACE)})" if len(parts) > 1 else ""
         exact = p.vat == to_cents(p.ht * p.rate / 100)
-        lines.append({"designation": f"Acompte de {sd.fmt_pct(pct)} sur la commande {order['number']} "
+        lines.append({"designation": f"Acompte de {percent(pct, sep=SPACE)} sur la commande {order['number']} "
                                      f"(devis {q['number']}){suffix}",
                       "unit": "forfait", "qty": Decimal(1), "unit_price": p.ht, "rate": p.rate, "net": p.ht,
                       "fixed_vat": None if exact else p.vat, "rate_reason": _zero_reason(qlines, p.rate)})
     res = Result()
     row = _header(q, order, wf.T_DEPOSIT) | {"deposit_pct": pct, "terms": "comptant"}
     ref, totals = _new_draft(store, res.changes, as_of, row, lines)
-    res.message = (f"Facture d'acompte {ref} ({sd.fmt_pct(pct)}) préparée : "
-                   f"{euros(totals.ttc)} TTC.\nÉtape suivante : syc facture emettre {ref}")
+    res.message = (f"Facture d'acompte {ref} ({percent(pct, sep=SPACE)}) préparée : "
+                   f"{euros(totals.ttc)} TTC.\n" + msg("facture.suivante", ref=ref))
     res.data = {"reference": ref, **sd.totals_json(totals)}
     return res
 
@@ -169,7 +171,7 @@ def create_invoice(store: Store, order_number: str, as_of: dt.date) -> Result:
             if p.ht == 0 and p.vat == 0:
                 continue
             lines.append({"designation": f"Acompte déduit : facture d'acompte {d['number']} du {sd.day(d['date'])}"
-                                         + (f" (part à {sd.fmt_pct(p.rate)})" if len(left) > 1 else ""),
+                                         + (f" (part à {percent(p.rate, sep=SPACE)})" if len(left) > 1 else ""),
                           "unit": "forfait", "qty": Decimal(-1), "unit_price": p.ht, "rate": p.rate, "net": -p.ht,
                           "fixed_vat": -p.vat, "source": d["number"], "rate_reason": _zero_reason(qlines, p.rate)})
             deducted += p.ht + p.vat
@@ -181,7 +183,7 @@ def create_invoice(store: Store, order_number: str, as_of: dt.date) -> Result:
     ref, totals = _new_draft(store, res.changes, as_of, row, lines)
     res.message = (f"Facture {ref} préparée pour la commande {order['number']} : {euros(totals.ht)} HT, "
                    f"{euros(totals.ttc)} TTC" + (f" après {euros(deducted)} d'acomptes déduits" if deducted else "")
-                   + f".\nÉtape suivante : syc facture emettre {ref}")
+                   + ".\n" + msg("facture.suivante", ref=ref))
     res.data = {"reference": ref, **sd.totals_json(totals)}
     return res
 
@@ -234,7 +236,7 @@ def create_credit_note(store: Store, invoice: str, reason: str, line_specs: list
             discount = None
             for p in remaining:
                 if p.ht or p.vat:
-                    lines.append({"designation": f"Solde de la {label(origin).lower()} (part à {sd.fmt_pct(p.rate)})",
+                    lines.append({"designation": f"Solde de la {label(origin).lower()} (part à {percent(p.rate, sep=SPACE)})",
                                   "unit": "forfait", "qty": Decimal(1), "unit_price": p.ht, "rate": p.rate,
                                   "net": p.ht, "fixed_vat": p.vat, "source": origin["number"],
                                   "rate_reason": _zero_reason(olines, p.rate)})
@@ -271,7 +273,7 @@ def create_credit_note(store: Store, invoice: str, reason: str, line_specs: list
            "reverse_charge": origin["reverse_charge"], "discount_pct": discount, "reason": reason}
     ref, totals = _new_draft(store, res.changes, as_of, row, lines)
     res.message = (f"Avoir {ref} sur {label(origin)} préparé : {euros(totals.ttc)} TTC.\n"
-                   f"Étape suivante : syc facture emettre {ref}")
+                   + msg("facture.suivante", ref=ref))
     res.data = {"reference": ref, "facture": origin["number"], **sd.totals_json(totals)}
     return res
 
@@ -332,7 +334,7 @@ def delete_draft(store: Store, ref: str) -> Result:
 
 
 def _num(q: Any) -> str:
-    return format(Decimal(q).normalize(), "f").replace(".", ",")
+    return quantity(q)
 
 
 def _check_credit(where: str, totals: pricing.Totals, remaining: list[pricing.Part]) -> None:
@@ -342,7 +344,7 @@ def _check_credit(where: str, totals: pricing.Totals, remaining: list[pricing.Pa
         if p is None or r.base > p.ht:
             avail = euros(p.ht) if p else euros(ZERO)
             raise sd.refuse("avoir.plafond", where, f"l'avoir dépasserait ce qui reste à créditer à "
-                                                    f"{sd.fmt_pct(r.rate)} ({euros(r.base)} HT pour {avail} HT).")
+                                                    f"{percent(r.rate, sep=SPACE)} ({euros(r.base)} HT pour {avail} HT).")
     left_ttc = sum((p.ht + p.vat for p in remaining), ZERO)
     if totals.ttc > left_ttc:
         raise sd.refuse("avoir.plafond", where, f"l'avoir ({euros(totals.ttc)} TTC) dépasserait ce qui reste à créditer "
@@ -426,10 +428,10 @@ def issue(store: Store, ref: str, as_of: dt.date) -> Result:
     res.changes.issue("tFactures", number, ISSUE_ACTION)
     what = {wf.T_INVOICE: "Facture", wf.T_DEPOSIT: "Facture d'acompte", wf.T_CREDIT: "Avoir"}[doc["doc_type"]]
     done = "émis" if doc["doc_type"] == wf.T_CREDIT else "émise"
-    msg = f"{what} {number} {done} le {sd.day(as_of)} : {euros(totals.ht)} HT, {euros(totals.ttc)} TTC"
+    text = f"{what} {number} {done} le {sd.day(as_of)} : {euros(totals.ht)} HT, {euros(totals.ttc)} TTC"
     if updates.get("due_date") and doc["doc_type"] != wf.T_CREDIT:
-        msg += f", à régler au plus tard le {sd.day(updates['due_date'])}"
-    res.message = msg + "."
+        text += f", à régler au plus tard le {sd.day(updates['due_date'])}"
+    res.message = text + "."
     res.data = {"numero": number, "reference": doc["ref"], "type": doc["doc_type"], "date": as_of,
                 "echeance": updates.get("due_date"), **sd.totals_json(totals)}
     return res

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pyxl.core.audit import Entry
+from pyxl.core.frformat import date_fr
 from pyxl.core.issues import Issue, Refused, Severity
 from pyxl.services.common import Result
 from pyxl.workbook import backups
@@ -27,7 +28,7 @@ def _label(book: Path, source: Path) -> str:
     """« n° 3 du 27/11/2026 à 19:56 » for a listed backup, else its file name."""
     for i, b in enumerate(backups.listing(book), 1):
         if b.path == source:
-            return f"n° {i} du {b.taken:%d/%m/%Y à %H:%M}"
+            return f"n° {i} du {date_fr(b.taken)} à {b.taken:%H:%M}"
     return f"« {source.name} »"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pyxl.core import fields
+from pyxl.core.frformat import decimal_fr
 from pyxl.core.issues import Issue, Refused, Severity
 from pyxl.core.money import AmountError, parse_decimal
 from pyxl.services.common import Result
@@ -28,7 +29,7 @@ def _rate(value: str) -> str:
         raise fields.FieldError(f"le taux {exc}") from None
     if d < 0 or d > 50:
         raise fields.FieldError(f"le taux « {value} » doit être compris entre 0 et 50 %.")
-    return format(d.normalize(), "f").replace(".", ",")
+    return decimal_fr(d.normalize())
 
 
 def _ape(value: str) -> str:
@@ -45,7 +46,7 @@ def _ape(value: str) -> str:
 
 def _capital(value: str) -> str:
     d = fields.amount(value, label="Le capital")
-    return "" if d is None else format(d, "f").replace(".", ",")
+    return "" if d is None else decimal_fr(d)
 
 
 VALIDATORS: dict[str, Callable[[str], str]] = {

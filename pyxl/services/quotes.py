@@ -13,6 +13,7 @@ from typing import Any
 
 from pyxl.core import fields, pricing, vat
 from pyxl.core import workflow as wf
+from pyxl.core.frformat import SPACE, date_fr, percent
 from pyxl.core.money import euros, to_cents
 from pyxl.services import salesdocs as sd
 from pyxl.services.common import Collector, Result
@@ -53,7 +54,7 @@ def cooling_off_end(quote: Row | dict[str, Any], client_kind: str) -> dt.date | 
 def _execution(text: str) -> str:
     t = fields.text(text, label="L'exécution", max_len=60)
     try:
-        return fields.date(t, label="x").strftime("%d/%m/%Y") if t else ""
+        return date_fr(fields.date(t, label="x")) if t else ""
     except fields.FieldError:
         return t
 
@@ -104,7 +105,7 @@ def price_lines(store: Store, specs: list[sd.LineSpec], nature: str, housing: st
             "purchase_price": a["purchase_price"], "category": category,
         })
     if reduced_possible and not zero_reason:
-        best = sd.fmt_pct(min(reduced_possible))
+        best = percent(min(reduced_possible), sep=SPACE)
         c.warn("devis.tva_normale", f"TVA à 20 % : les locaux n'ont pas été déclarés « logement achevé depuis plus de "
                                     f"deux ans » (--logement-plus-2-ans oui). S'ils le sont, un taux réduit ({best}) "
                                     "s'applique, avec l'attestation du client sur le devis.")
@@ -278,13 +279,13 @@ def follow_up(store: Store, number: str, outcome: str, as_of: dt.date, discount:
     if discount not in (None, ""):
         pct = sd.percent(discount, where, "la remise de relance", low=Decimal(10), high=Decimal(20))
         if row["discount_pct"] and row["discount_pct"] >= pct:
-            raise sd.refuse("devis.remise", where, f"il a déjà une remise globale de {sd.fmt_pct(row['discount_pct'])} : "
+            raise sd.refuse("devis.remise", where, f"il a déjà une remise globale de {percent(row['discount_pct'], sep=SPACE)} : "
                                                    "la remise de relance doit être plus forte.")
         c = Collector(where)
         new = _revise(store, row, pct, as_of, res.changes, c)
         res.warnings += c.raise_if_errors()
         updates.update(status=wf.Q_REPLACED, replaced_by=new)
-        res.message += (f"\nDevis révisé {new} créé avec une remise de {sd.fmt_pct(pct)} ; {row['number']} est remplacé."
+        res.message += (f"\nDevis révisé {new} créé avec une remise de {percent(pct, sep=SPACE)} ; {row['number']} est remplacé."
                         f"\nÉtape suivante : syc devis envoyer {new}")
         res.data["devis_revise"] = new
     res.changes.update("tDevis", row, updates)

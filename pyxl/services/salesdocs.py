@@ -10,6 +10,8 @@ from decimal import Decimal
 from typing import Any
 
 from pyxl.core import fields, pricing, vat
+from pyxl.core.frformat import SPACE, date_fr
+from pyxl.core.frformat import percent as percent_fr
 from pyxl.core.issues import Issue, Refused
 from pyxl.core.money import AmountError, parse_decimal
 from pyxl.workbook.schema import NO, YES
@@ -79,14 +81,10 @@ def percent(text: str | Decimal, where: str, label: str, *, low: Decimal = Decim
     except AmountError as exc:
         raise refuse("pourcentage", where, f"{label} : {exc}.") from None
     if value < low or value > high or (low_open and value == low):
-        bound = f"entre {fmt_pct(low)} (exclu) et {fmt_pct(high)}" if low_open else \
-            f"entre {fmt_pct(low)} et {fmt_pct(high)}"
-        raise refuse("pourcentage", where, f"{label} doit être {bound}, pas {fmt_pct(value)}.")
+        bound = f"entre {percent_fr(low, sep=SPACE)} (exclu) et {percent_fr(high, sep=SPACE)}" if low_open else \
+            f"entre {percent_fr(low, sep=SPACE)} et {percent_fr(high, sep=SPACE)}"
+        raise refuse("pourcentage", where, f"{label} doit être {bound}, pas {percent_fr(value, sep=SPACE)}.")
     return value
-
-
-def fmt_pct(value: Decimal) -> str:
-    return format(value.normalize(), "f").replace(".", ",") + " %"
 
 
 # --------------------------------------------------------------------------- VAT
@@ -169,7 +167,7 @@ def check_lines(lines: Sequence[Row], what: str) -> None:
             problems.append(Issue("ligne.vide", f"{r.where} ({what}) : quantité, PU HT et TVA % sont obligatoires.",
                                   r.where))
         elif r["rate"] not in VAT_RATES:
-            problems.append(Issue("ligne.taux", f"{r.where} ({what}) : le taux {fmt_pct(r['rate'])} n'existe pas "
+            problems.append(Issue("ligne.taux", f"{r.where} ({what}) : le taux {percent_fr(r['rate'], sep=SPACE)} n'existe pas "
                                                 "(20, 10, 5,5, 2,1 ou 0).", r.where))
         elif r["rate"] == 0 and not r.get("rate_reason"):
             problems.append(Issue("ligne.zero", f"{r.where} ({what}) : une ligne à 0 % doit porter sa mention légale "
@@ -226,4 +224,4 @@ def next_ref(store: Store, changes: Any, series: str, year: int | None, prefix: 
 
 
 def day(d: dt.date | None) -> str:
-    return d.strftime("%d/%m/%Y") if d else ""
+    return date_fr(d)

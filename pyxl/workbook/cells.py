@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from pyxl.core import fields
+from pyxl.core.frformat import date_fr
 from pyxl.core.issues import Issue, Refused
 from pyxl.core.money import AmountError, parse_decimal, to_cents
 from pyxl.workbook import fastread, ooxml
@@ -157,8 +158,8 @@ def to_cell(col: Column, value: Any, date1904: bool = False) -> ooxml.Cell:
         value = value.date()
     first = FIRST_DATE_1904 if date1904 else FIRST_DATE
     if k is Kind.DATE and isinstance(value, dt.date) and not first <= value <= LAST_DATE:
-        raise ValueError(f"la date {value:%d/%m/%Y} est hors de la période gérée "
-                         f"({first:%d/%m/%Y} – {LAST_DATE:%d/%m/%Y})")
+        raise ValueError(f"la date {date_fr(value)} est hors de la période gérée "
+                         f"({date_fr(first)} – {date_fr(LAST_DATE)})")
     if k is Kind.DATE and date1904 and isinstance(value, dt.date):
         return ooxml.Cell("n", str(ooxml.excel_serial(value) - ooxml.DAYS_1904))
     elif k is Kind.INT and not isinstance(value, int):

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from pyxl.core import audit
+from pyxl.core.frformat import date_fr
 from pyxl.core.issues import Issue, Refused
 from pyxl.workbook.cells import canonical
 from pyxl.workbook.schema import Schema, Table
@@ -188,8 +189,8 @@ class AuditGuard:
             if p is not None and p.as_of is not None and e.as_of < p.as_of and e.action == p.action:
                 issues.append(Issue(
                     "audit.order",
-                    f"Journal d'audit n° {e.seq} : {e.ref} est daté du {e.as_of:%d/%m/%Y}, avant {p.ref} "
-                    f"({p.as_of:%d/%m/%Y}) : la chronologie des pièces est rompue.",
+                    f"Journal d'audit n° {e.seq} : {e.ref} est daté du {date_fr(e.as_of)}, avant {p.ref} "
+                    f"({date_fr(p.as_of)}) : la chronologie des pièces est rompue.",
                     e.where,
                 ))
             last[e.table] = e
@@ -365,8 +366,8 @@ class AuditGuard:
             if last_date is not None and (doc_date or as_of) < last_date:
                 raise Refused(Issue(
                     "audit.order",
-                    f"{table.sheet} : {ref} serait daté du {(doc_date or as_of):%d/%m/%Y}, avant {last_ref} "
-                    f"({last_date:%d/%m/%Y}). Les pièces se suivent dans l'ordre chronologique : "
+                    f"{table.sheet} : {ref} serait daté du {date_fr(doc_date or as_of)}, avant {last_ref} "
+                    f"({date_fr(last_date)}). Les pièces se suivent dans l'ordre chronologique : "
                     "datez-la au plus tôt de ce jour-là.", table.sheet,
                 ))
             latest_dates[table_name] = (ref, doc_date or as_of)

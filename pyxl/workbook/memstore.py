@@ -20,7 +20,7 @@ from pyxl.core import audit
 from pyxl.core.issues import Issue, Refused
 from pyxl.workbook.guard import JOURNAL_CHECKED, AuditGuard
 from pyxl.workbook.schema import SCHEMA, Schema
-from pyxl.workbook.store import ChangeSet, Row, entries_of
+from pyxl.workbook.store import ChangeSet, Row, entries_of, parameters_of
 
 FIRST_ROW = 2  # the first data row, under the header
 
@@ -91,13 +91,7 @@ class MemoryStore:
         return None
 
     def parameters(self) -> dict[str, str]:
-        out = {}
-        for r in self.rows("tParametres"):
-            v = r["value"]
-            if isinstance(v, dt.date):
-                v = v.strftime("%d/%m/%Y")
-            out[str(r["code"])] = "" if v is None else str(v)
-        return out
+        return parameters_of(self.rows("tParametres"))
 
     def check_table(self, name: str) -> list[Issue]:
         return []  # values are typed when written: nothing can be unreadable

@@ -27,7 +27,7 @@ from pathlib import Path
 from lxml import etree
 
 from pyxl.core.issues import Issue, Refused
-from pyxl.workbook import builder, filestore, ooxml
+from pyxl.workbook import filestore, ooxml
 from pyxl.workbook.filestore import ChangeSet, FileStore
 from pyxl.workbook.ooxml import NS_CT, NS_MAIN, NS_PR, NS_R, q
 from pyxl.workbook.schema import (
@@ -41,6 +41,7 @@ from pyxl.workbook.schema import (
     Schema,
     Table,
 )
+from pyxl.workbook.seeds import default_rows
 
 # A data step receives a FileStore on the already restructured (and re-versioned) temporary copy
 # and returns the changes to write, or None. STEPS[v] runs when a workbook older than v is
@@ -990,8 +991,8 @@ def _data_step(version: int, label: str) -> Callable[[Step], Step]:
 
 @_data_step(2, f"règles de TVA par défaut dans la feuille « {T_VAT_RULES.sheet} », si elle est vide")
 def _seed_vat_rules(store: FileStore) -> ChangeSet | None:
-    """The VAT rules a new workbook starts with (`builder.default_rows`), in a workbook that has none."""
-    rules = builder.default_rows(store.schema).get(T_VAT_RULES.name)
+    """The VAT rules a new workbook starts with (`seeds.default_rows`), in a workbook that has none."""
+    rules = default_rows(store.schema).get(T_VAT_RULES.name)
     if rules is None or store.rows(T_VAT_RULES.name):  # a schema without the table, or rules already there
         return None
     changes = ChangeSet()
@@ -1010,7 +1011,7 @@ def _sending_settings(store: FileStore) -> ChangeSet | None:
     names = {t.name for t in store.schema.tables}
     if T_PARAMS.name in names:
         have = {str(r["code"] or "").strip().lower() for r in store.rows(T_PARAMS.name)}
-        for row in builder.default_rows(store.schema).get(T_PARAMS.name, []):
+        for row in default_rows(store.schema).get(T_PARAMS.name, []):
             if row["code"] not in have:
                 changes.append(T_PARAMS.name, row)
     if T_CLIENTS.name in names and "marketing_mail" in {c.key for c in store.schema.table(T_CLIENTS.name).columns}:
@@ -1029,7 +1030,7 @@ def _dunning_tables(store: FileStore) -> ChangeSet | None:
     """The rate tables and the firm's reminder procedure, in a workbook that has none yet."""
     changes = ChangeSet()
     names = {t.name for t in store.schema.tables}
-    seeds = builder.default_rows(store.schema)
+    seeds = default_rows(store.schema)
     for table in _SEEDED_V4:
         if table in names and not store.rows(table):
             for row in seeds.get(table, []):

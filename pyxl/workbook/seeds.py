@@ -1,6 +1,8 @@
-"""What a new (or migrated to version 4) workbook holds in its getting-paid tables: the rate tables
-copied from the sourced CSV files shipped in `pyxl/data/taux/` (see README-taux.md there), each
-row with its source, and the firm's default reminder procedure.
+"""What a new (or migrated) workbook holds: the parameters with their defaults, the VAT rules of
+2025+, and in its getting-paid tables the rate tables copied from the sourced CSV files shipped in
+`pyxl/data/taux/` (see README-taux.md there), each row with its source, and the firm's default
+reminder procedure. The workbook builder (`pyxl.excel.builder`) and the migrations both read
+`default_rows`, so the store does not depend on the Excel front end.
 
 The CSV files are a copy of the research data; the project never reads them anywhere else.
 """
@@ -12,6 +14,9 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from pyxl.core.vat import default_rules
+from pyxl.workbook.schema import SCHEMA, Schema
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "taux"
 
@@ -66,3 +71,23 @@ DEFAULT_LEVELS: tuple[dict[str, Any], ...] = (
 
 def default_level_rows() -> list[dict[str, Any]]:
     return [dict(r) for r in DEFAULT_LEVELS]
+
+
+def default_rows(schema: Schema = SCHEMA) -> dict[str, list[dict[str, Any]]]:
+    """What a new workbook holds: the parameters with their defaults and the VAT rules of 2025+."""
+    names = {t.name for t in schema.tables}
+    out: dict[str, list[dict[str, Any]]] = {}
+    if "tParametres" in names:
+        out["tParametres"] = [
+            {"code": p.code, "label": p.label, "value": p.default, "help": p.help} for p in schema.parameters
+        ]
+    if "tReglesTVA" in names:
+        out["tReglesTVA"] = [
+            {"nature": r.nature, "category": r.category, "housing": r.housing, "rate": r.rate,
+             "valid_from": r.valid_from, "valid_to": r.valid_to, "basis": r.basis} for r in default_rules()
+        ]
+    for table, rows in (("tTauxLegal", legal_rate_rows), ("tTauxBCE", ecb_rate_rows),
+                        ("tTauxPenalites", penalty_rate_rows), ("tNiveauxRelance", default_level_rows)):
+        if table in names:
+            out[table] = rows()
+    return out

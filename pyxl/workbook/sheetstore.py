@@ -17,7 +17,7 @@ from pyxl.workbook import commit
 from pyxl.workbook.cells import LazyValues, bad_cell, converter
 from pyxl.workbook.guard import JOURNAL_CHECKED, AuditGuard
 from pyxl.workbook.schema import SCHEMA, Column, Schema, Table
-from pyxl.workbook.store import ChangeSet, Row, entries_of
+from pyxl.workbook.store import ChangeSet, Row, entries_of, parameters_of
 
 
 class SheetStore:
@@ -169,13 +169,7 @@ class SheetStore:
         return problems
 
     def parameters(self) -> dict[str, str]:
-        out = {}
-        for r in self.rows("tParametres"):
-            v = r["value"]
-            if isinstance(v, dt.date):
-                v = v.strftime("%d/%m/%Y")
-            out[str(r["code"])] = "" if v is None else str(v)
-        return out
+        return parameters_of(self.rows("tParametres"))
 
     # ---- audit
     def journal(self) -> list[audit.Entry]:

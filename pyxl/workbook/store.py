@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from pyxl.core import audit
+from pyxl.core.frformat import date_fr
 from pyxl.core.issues import Issue, Refused
 from pyxl.workbook.schema import Schema
 
@@ -151,6 +152,15 @@ def refuse_stale(store: Store, changes: ChangeSet) -> None:
     issues = stale_rows(store, changes)
     if issues:
         raise Refused(issues)
+
+
+def parameters_of(rows: Sequence[Row]) -> dict[str, str]:
+    """Paramètres as text by code (a date as « 05/12/2026 », as typed in the sheet)."""
+    out = {}
+    for r in rows:
+        v = r["value"]
+        out[str(r["code"])] = "" if v is None else date_fr(v) if isinstance(v, dt.date) else str(v)
+    return out
 
 
 def entries_of(rows: Sequence[Row]) -> list[audit.Entry]:

@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from pyxl.workbook.builder import build
+from pyxl.excel.builder import build
 
 ROWS = {
     "tClients": [

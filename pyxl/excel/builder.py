@@ -6,7 +6,7 @@ The VBA project is the one of the pinned xlwings release (`quickstart_standalone
 xlwings.conf) come from `pyxl.excel.sheets`; the « SYC Gestion » ribbon tab is added to the zip
 after XlsxWriter (which has no customUI support).
 
-Run `python -m pyxl.workbook.builder` to rebuild the committed workbook and its packaged copy.
+Run `python -m pyxl.excel.builder` to rebuild the committed workbook and its packaged copy.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from pyxl.workbook.schema import SCHEMA, VERSION_NAME, Column, Kind, Schema, Table
+from pyxl.workbook.seeds import default_rows
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 COMMITTED_BOOK = REPO_ROOT / "workbook" / "SYC_Gestion.xlsm"
@@ -54,30 +55,6 @@ def _cell_value(col: Column, value: Any) -> Any:
     if col.kind in (Kind.MONEY, Kind.DECIMAL, Kind.RATE, Kind.INT) and not isinstance(value, (int, float)):
         return float(value) if "." in str(value) else int(value)
     return value
-
-
-def default_rows(schema: Schema = SCHEMA) -> dict[str, list[dict[str, Any]]]:
-    """What a new workbook holds: the parameters with their defaults and the VAT rules of 2025+."""
-    from pyxl.core.vat import default_rules
-
-    names = {t.name for t in schema.tables}
-    out: dict[str, list[dict[str, Any]]] = {}
-    if "tParametres" in names:
-        out["tParametres"] = [
-            {"code": p.code, "label": p.label, "value": p.default, "help": p.help} for p in schema.parameters
-        ]
-    if "tReglesTVA" in names:
-        out["tReglesTVA"] = [
-            {"nature": r.nature, "category": r.category, "housing": r.housing, "rate": r.rate,
-             "valid_from": r.valid_from, "valid_to": r.valid_to, "basis": r.basis} for r in default_rules()
-        ]
-    from pyxl.workbook import seeds
-
-    for table, rows in (("tTauxLegal", seeds.legal_rate_rows), ("tTauxBCE", seeds.ecb_rate_rows),
-                        ("tTauxPenalites", seeds.penalty_rate_rows), ("tNiveauxRelance", seeds.default_level_rows)):
-        if table in names:
-            out[table] = rows()
-    return out
 
 
 def build(

@@ -1,0 +1,77 @@
+"""The catalogue of the sentences a user reads (style guide, rule 7; Tryton's message.xml): each
+written once, in French, keyed by the code of the problem it reports (`Issue.code`) or, for what is
+not a problem, by the action that says it. The CLI, the Excel buttons and the services all take
+their sentence from here, so a wording is changed in one place and the two front ends never drift.
+
+A key names one sentence; several sentences reported under one issue code get a suffix
+(`client.duplicate.name`, `client.duplicate.value`). Placeholders are `str.format` fields, filled
+with values already formatted (`pyxl.core.frformat`). `tests/test_messages.py` checks that every key
+is used and that no sentence of the catalogue is written again elsewhere.
+
+Not every message lives here yet: the sales chain, dunning, documents and the store still write
+most of theirs in place; they move here as they are touched.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    # ------------------------------------------------------------------ any record (services.common)
+    "record.updated": "{what} modifié : {columns}.",
+    "record.unchanged": "{what} : aucune valeur n'a changé.",
+    # ------------------------------------------------------------------ clients (services.clients)
+    "client.label": "Client {code}",
+    "client.label.new": "Client « {name} »",
+    "client.label.row": "Client {code} ({where})",
+    "client.where": "Clients, code {code}",
+    "client.created": "Client {code} créé : {name}.",
+    "client.unknown": "Client « {code} » introuvable. Voyez la liste avec « syc client liste ».",
+    "client.nothing": "Client {code} : rien à modifier (indiquez par exemple --tel).",
+    "client.sector": "Client {code} : aucun secteur pour le code postal {postcode} (syc secteur ajouter).",
+    "client.category": "la catégorie (commerçant-artisan / autre) ne concerne que les professionnels : "
+                       "videz-la (--categorie \"\").",
+    "client.category.form": "la catégorie « Autre » contredit la forme {form} du nom, commerciale par sa forme "
+                            "(art. L210-1 du Code de commerce) : un litige irait devant le tribunal de commerce. "
+                            "Choisissez --categorie commercant-artisan si la forme est exacte.",
+    "client.duplicate.name": "un client du même nom existe déjà au même code postal : {code} ({where}). {check}",
+    "client.duplicate.value": "{what} {value} est déjà celui du client {code} ({where}).",
+    "client.duplicate.siren": "le client {code} ({where}) est la même entreprise (SIREN {siren}). {check}",
+    "client.duplicate.check": "Vérifiez qu'il ne s'agit pas d'un doublon.",
+    # ------------------------------------------------------------------ articles (services.articles)
+    "article.label": "Article {code}",
+    "article.label.new": "Article « {code} »",
+    "article.label.row": "Article {code} ({where})",
+    "article.where": "Articles, code {code}",
+    "article.created": "Article {code} créé : {designation}.",
+    "article.unknown": "Article « {code} » introuvable (syc article liste).",
+    "article.nothing": "Article {code} : rien à modifier (ex. --pu-ht 120).",
+    "article.code.required": "le code est obligatoire (ex. CHG-25).",
+    "article.code": "le code « {code} » ne peut contenir que lettres, chiffres, . _ / - "
+                    "(20 caractères au plus, sans espace).",
+    "article.duplicate": "le code {code} existe déjà (syc article voir {code}).",
+    "article.unit": "la main-d'œuvre se compte d'habitude à l'heure (h) ou au forfait.",
+    "article.margin": "le prix d'achat ({purchase} €) dépasse le prix de vente ({price} €).",
+    # ------------------------------------------------------------------ the workbook, both front ends
+    "verifier.ok": "Aucune anomalie : journal d'audit intact ({lines}), {documents}.",
+    "migrer.rien": "Rien à faire : le classeur est à jour.",
+    "init.clotures": "Les clôtures du classeur remplacé sont conservées dans {folder}.",
+    "cloture.jour": "Clôture faite pour le {day}.",
+    "cloture.jours": "Clôtures faites du {first} au {last}.",
+    # ------------------------------------------------------------------ invoices
+    "facture.suivante": "Étape suivante : syc facture emettre {ref}",
+    # ------------------------------------------------------------------ reminders, both front ends
+    "relances.seance": "Séance de relance du {day} : {invoices} en retard.",
+    "relances.dus": "Lettres et dossiers dus : {count}",
+    "relances.rien": "Aucune lettre ni aucun dossier de relance à produire au {day}.",
+    "relances.produits": "{documents} ; {steps} dans « Relances ».",
+    "relances.a_imprimer": "À imprimer en une fois : {file}",
+    "taux.bce.note": "taux MRO en vigueur au {day} = {rate} ({source})",
+    # ------------------------------------------------------------------ documents and e-mails
+    "envoi.brouillon": "Brouillon d'e-mail : {file}",
+    "envoi.journal": "Les envois sont faits mais n'ont pas pu être notés dans « {sheet} » ({reason}).",
+    "publipostage.pdf": "{error}. Rien n'a été produit.",
+}
+
+
+def msg(key: str, /, **values: object) -> str:
+    """The sentence of `key` with its placeholders filled."""
+    return MESSAGES[key].format(**values)
