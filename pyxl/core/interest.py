@@ -154,6 +154,8 @@ class Interest:
     days_late: int  # days from the day after the due date to the payment (or as_of)
     owed: Decimal  # TTC still owed on as_of
     warnings: tuple[str, ...]
+    # a consumer's claim late but without the formal notice received: no interest runs yet
+    awaiting_notice: bool = False
 
     @property
     def total(self) -> Decimal:
@@ -207,7 +209,7 @@ def compute(claim: Claim, tables: RateTables, as_of: dt.date) -> Interest:
             warnings.append("Client particulier : les intérêts au taux légal ne courent qu'à compter de la réception "
                             "de la mise en demeure. Notez la date de réception de la mise en demeure (accusé de "
                             "réception) pour qu'ils soient calculés.")
-        return Interest((), (), ZERO, Decimal(0), days_late, owed, tuple(warnings))
+        return Interest((), (), ZERO, Decimal(0), days_late, owed, tuple(warnings), awaiting_notice=bool(days_late))
     else:
         start = max(claim.notice_received, claim.due) + ONE_DAY
     spans: list[Span] = []

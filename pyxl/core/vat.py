@@ -15,11 +15,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-NATURES = ("Installation", "Remplacement", "Dépannage", "Entretien")
+from pyxl.core import kinds
+from pyxl.core.kinds import Nature
+
+NATURES = tuple(n.value for n in Nature)
 ANY = "*"
-# Categories of articles that are equipment, which decide the rate of the whole job.
-EQUIPMENT = ("Chaudière gaz", "Chaudière fioul", "Chaudière THPE", "PAC", "Biomasse", "Radiateur",
-             "Régulation", "Ballon ECS")
+# Categories of articles that are equipment, which decide the rate of the whole job (declared in kinds).
+EQUIPMENT = tuple(c.value for c in kinds.EQUIPMENT)
 
 # Legal reasons a 0 % line must carry (domain.md §1.2)
 ZERO_REASONS = {

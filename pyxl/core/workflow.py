@@ -8,24 +8,57 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from enum import StrEnum
 
-# Quotes
+
+class QuoteState(StrEnum):
+    DRAFT = "Brouillon"
+    SENT = "Envoyé"
+    ACCEPTED = "Accepté"
+    REFUSED = "Refusé"
+    EXPIRED = "Expiré"  # computed from the validity date, never stored
+    REPLACED = "Remplacé"
+
+
+class OrderState(StrEnum):
+    OPEN = "Ouverte"
+    PLANNED = "Planifiée"
+    DONE = "Réalisée"
+    INVOICED = "Facturée"
+    CANCELLED = "Annulée"
+
+
+class InvoiceState(StrEnum):
+    """States of invoice-type documents (invoices, deposit invoices, credit notes)."""
+
+    DRAFT = "Brouillon"
+    ISSUED = "Émise"
+    PARTIAL = "Partiellement réglée"
+    PAID = "Réglée"
+    CREDITED = "Soldée par avoir"
+
+
+class DocType(StrEnum):
+    """The three types of the one invoice series."""
+
+    INVOICE = "Facture"
+    DEPOSIT = "Facture d'acompte"
+    CREDIT = "Avoir"
+
+
+# Short names, used throughout the services
 Q_DRAFT, Q_SENT, Q_ACCEPTED, Q_REFUSED, Q_EXPIRED, Q_REPLACED = (
-    "Brouillon", "Envoyé", "Accepté", "Refusé", "Expiré", "Remplacé")
-QUOTE_STATES = (Q_DRAFT, Q_SENT, Q_ACCEPTED, Q_REFUSED, Q_EXPIRED, Q_REPLACED)
-# Orders
-O_OPEN, O_PLANNED, O_DONE, O_INVOICED, O_CANCELLED = ("Ouverte", "Planifiée", "Réalisée", "Facturée", "Annulée")
-ORDER_STATES = (O_OPEN, O_PLANNED, O_DONE, O_INVOICED, O_CANCELLED)
-# Invoice-type documents (invoices, deposit invoices, credit notes)
-I_DRAFT, I_ISSUED, I_PARTIAL, I_PAID, I_CREDITED = (
-    "Brouillon", "Émise", "Partiellement réglée", "Réglée", "Soldée par avoir")
-INVOICE_STATES = (I_DRAFT, I_ISSUED, I_PARTIAL, I_PAID, I_CREDITED)
+    QuoteState.DRAFT, QuoteState.SENT, QuoteState.ACCEPTED, QuoteState.REFUSED, QuoteState.EXPIRED,
+    QuoteState.REPLACED)
+QUOTE_STATES = tuple(QuoteState)
+STORED_QUOTE_STATES = tuple(s for s in QuoteState if s is not QuoteState.EXPIRED)
+O_OPEN, O_PLANNED, O_DONE, O_INVOICED, O_CANCELLED = tuple(OrderState)
+ORDER_STATES = tuple(OrderState)
+I_DRAFT, I_ISSUED, I_PARTIAL, I_PAID, I_CREDITED = tuple(InvoiceState)
+INVOICE_STATES = tuple(InvoiceState)
 ISSUED_STATES = (I_ISSUED, I_PARTIAL, I_PAID, I_CREDITED)
-
-# Document types of the one invoice series, with their UNCL 1001 codes (domain.md §1.3)
-T_INVOICE, T_DEPOSIT, T_CREDIT = "Facture", "Facture d'acompte", "Avoir"
-DOC_TYPES = (T_INVOICE, T_DEPOSIT, T_CREDIT)
-TYPE_CODES = {T_INVOICE: "380", T_DEPOSIT: "386", T_CREDIT: "381"}
+T_INVOICE, T_DEPOSIT, T_CREDIT = tuple(DocType)
+DOC_TYPES = tuple(DocType)
 
 # (kind, action) → (states it may start from, state it leads to)
 TRANSITIONS: dict[tuple[str, str], tuple[tuple[str, ...], str]] = {
@@ -33,10 +66,11 @@ TRANSITIONS: dict[tuple[str, str], tuple[tuple[str, ...], str]] = {
     ("devis", "relancer"): ((Q_SENT,), Q_SENT),
     ("devis", "reviser"): ((Q_DRAFT, Q_SENT), Q_REPLACED),
     ("devis", "accepter"): ((Q_DRAFT, Q_SENT), Q_ACCEPTED),
-    ("devis", "refuser"): ((Q_DRAFT, Q_SENT), Q_REFUSED),
+    ("devis", "refuser"): ((Q_DRAFT, Q_SENT, Q_EXPIRED), Q_REFUSED),  # an expired quote can still be refused
     ("commande", "planifier"): ((O_OPEN,), O_PLANNED),
     ("commande", "realiser"): ((O_OPEN, O_PLANNED), O_DONE),
     ("commande", "facturer"): ((O_DONE,), O_INVOICED),
+    ("commande", "reouvrir"): ((O_INVOICED,), O_DONE),  # its invoice wholly credited: it can be invoiced again
     ("commande", "annuler"): ((O_OPEN, O_PLANNED, O_DONE), O_CANCELLED),
     ("commande", "acompte"): ((O_OPEN, O_PLANNED, O_DONE), O_OPEN),  # state unchanged (see allowed())
     ("facture", "emettre"): ((I_DRAFT,), I_ISSUED),
@@ -45,7 +79,7 @@ TRANSITIONS: dict[tuple[str, str], tuple[tuple[str, ...], str]] = {
 VERBS = {
     "envoyer": "envoyé", "relancer": "relancé", "reviser": "révisé", "accepter": "accepté",
     "refuser": "refusé", "planifier": "planifiée", "realiser": "réalisée", "facturer": "facturée",
-    "annuler": "annulée", "acompte": "l'objet d'un acompte", "emettre": "émise",
+    "annuler": "annulée", "acompte": "l'objet d'un acompte", "emettre": "émise", "reouvrir": "rouverte",
 }
 
 
@@ -55,6 +89,12 @@ def allowed(kind: str, action: str, state: str) -> bool:
 
 def target(kind: str, action: str) -> str:
     return TRANSITIONS[(kind, action)][1]
+
+
+def next_state(kind: str, action: str, state: str) -> str | None:
+    """The state `action` leads to from `state`, or None when the table does not allow it: every
+    stored state change of a quote, an order or an invoice goes through here."""
+    return target(kind, action) if allowed(kind, action, state) else None
 
 
 def quote_state(stored: str, valid_until: dt.date | None, as_of: dt.date) -> str:

@@ -90,7 +90,7 @@ def plan(store: FileStore, book: Path, kind: str, number: str, as_of: dt.date) -
         if not doc["number"]:
             raise sd.refuse("document.brouillon", where, f"c'est un brouillon : émettez-le d'abord "
                                                          f"(syc facture emettre {doc['ref']}).")
-        actual = {wf.T_DEPOSIT: "acompte", wf.T_CREDIT: "avoir"}.get(str(doc["doc_type"]), "facture")
+        actual = {wf.T_DEPOSIT.value: "acompte", wf.T_CREDIT.value: "avoir"}.get(str(doc["doc_type"]), "facture")
         if kind == "avoir" and actual != "avoir":
             raise sd.refuse("document.type", where, f"ce n'est pas un avoir : syc document facture {doc['number']}.")
         if kind == "facture" and actual == "avoir":

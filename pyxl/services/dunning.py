@@ -116,6 +116,7 @@ class Case:
     waiting: str = ""  # why the next step is not due yet, in French
     stop: str = ""  # why the invoice is out of the process, in French
     alarms: list[str] = field(default_factory=list)
+    broken_promise: bool = False  # a payment promised by phone was not made by its date
     last_call: str = ""
     due_steps: list[Level] = field(default_factory=list)  # every step due on as_of (the call and the letter…)
     prescription: dt.date | None = None  # the day the claim is time-barred
@@ -147,7 +148,7 @@ class Session:
     def calls(self) -> list[Case]:
         """Invoices to call about: the call step is due (until it is logged), or a promise was not kept."""
         return [c for c in self.cases if not c.stop and (any(lv.step == "appel" for lv in c.due_steps)
-                                                          or any("promesse" in a for a in c.alarms))]
+                                                          or c.broken_promise)]
 
     @property
     def letters(self) -> list[Case]:
@@ -329,8 +330,8 @@ def session(store: Store, as_of: dt.date, *, clients: set[str] | None = None) ->
                          notice_received=med.ack_on if med else None,
                          collective_since=judgment if (judgment := opening_judgment(inv, client)) else None)
         res = it.compute(claim, tables, as_of)
-        if not business and med is None:  # the formal notice is not due yet: nothing to ask for
-            res = replace(res, warnings=tuple(w for w in res.warnings if "mise en demeure" not in w))
+        if not business and med is None and res.awaiting_notice:  # the formal notice is not due yet
+            res = replace(res, warnings=())
         case = Case(inv, client, business, res.owed, res, done, rows)
         if case.owed <= 0:
             continue  # settled by a payment or a credit note dated on or before as_of
@@ -453,6 +454,7 @@ def _stops(case: Case, plan: list[Row], as_of: dt.date) -> None:
         later_steps = [r for r in case.history if r.row != last.row and isinstance(r["date"], dt.date)
                        and r["date"] > last["date"] and r["step"]]
         if isinstance(promised, dt.date) and not later_steps:
+            case.broken_promise = True
             case.alarms.append(f"{case.number} : promesse de paiement pour le {sd.day(promised)} non tenue "
                                f"(reste {euros(case.owed)}).")
     if plan:
@@ -527,7 +529,7 @@ def what_to_say(cases: Sequence[Case], as_of: dt.date) -> str:
     """The line the assistant reads before dialling, from where the client's invoices stand."""
     late = max((as_of - c.due_date).days for c in cases)
     owed = sum((c.owed for c in cases), ZERO)
-    if any("promesse" in a for c in cases for a in c.alarms):
+    if any(c.broken_promise for c in cases):
         return (f"Promesse non tenue : demander le règlement de {euros(owed)} sous 48 heures ; annoncer la lettre "
                 "recommandée.")
     calls = [r for c in cases for r in c.history if r["step"] == "appel"]

@@ -361,7 +361,8 @@ def issue(store: Store, ref: str, as_of: dt.date) -> Result:
     store.prefetch(("tFactures", "tLignesFactures", "tCommandes", "tJournalAudit"))
     doc = get_doc(store, ref)
     where = f"{label(doc)} ({doc.where})"
-    if doc["status"] != wf.I_DRAFT or doc["number"]:
+    issued = wf.next_state("facture", "emettre", doc["status"])
+    if issued is None or doc["number"]:
         raise sd.refuse("facture.emise", where, f"elle est déjà émise ({doc['status'].lower()}) ; "
                                                 "elle ne se modifie plus (avoir).")
     closures.check_open(store, as_of, where)
@@ -372,7 +373,7 @@ def issue(store: Store, ref: str, as_of: dt.date) -> Result:
     totals = sd.totals_of([r.values for r in lines], doc["discount_pct"])
     client = get_client(store, doc["client"])
     res = Result()
-    updates: dict[str, Any] = {"date": as_of, "status": wf.I_ISSUED, "total_ht": totals.ht, "total_vat": totals.vat,
+    updates: dict[str, Any] = {"date": as_of, "status": issued, "total_ht": totals.ht, "total_vat": totals.vat,
                                "total_ttc": totals.ttc, "paid": ZERO, "credited": ZERO}
     if totals.ttc < 0:
         raise sd.refuse("facture.negative", where, "son total serait négatif : établissez un avoir.")
@@ -381,7 +382,8 @@ def issue(store: Store, ref: str, as_of: dt.date) -> Result:
     if doc["doc_type"] == wf.T_INVOICE:
         _check_deductions(store, lines, where)
         order = get_order(store, doc["order"])
-        if order["status"] != wf.O_DONE:
+        invoiced = wf.next_state("commande", "facturer", order["status"])
+        if invoiced is None:
             raise sd.refuse("facture.commande", where, f"la commande {order['number']} est « {order['status']} ».")
         term_text = fields.payment_terms(str(doc["terms"] or "30 jours fin de mois"))
         if client["kind"] == "Professionnel" and (cap := fields.business_terms_cap(term_text)):
@@ -414,16 +416,16 @@ def issue(store: Store, ref: str, as_of: dt.date) -> Result:
         if origin["doc_type"] == wf.T_INVOICE and state == wf.I_CREDITED and origin["order"]:
             # the job is still done: the order can be invoiced again (corrected invoice) or cancelled
             order = get_order(store, origin["order"])
-            if order["status"] == wf.O_INVOICED:
-                res.changes.update("tCommandes", order, {"status": wf.O_DONE, "invoice": None})
+            reopened = wf.next_state("commande", "reouvrir", order["status"])
+            if reopened is not None:
+                res.changes.update("tCommandes", order, {"status": reopened, "invoice": None})
     if totals.ttc == 0 and doc["doc_type"] == wf.T_INVOICE:
-        updates["status"] = wf.I_PAID  # nothing left to pay once the deposits are deducted
+        updates["status"] = wf.invoice_state(ZERO, ZERO, ZERO)  # nothing left to pay once the deposits are deducted
     number = sd.next_ref(store, res.changes, "Facture", as_of.year, f"F{as_of.year}-", 5, "tFactures", "number",
                          gapless=True)
     updates["number"] = number
     if doc["doc_type"] == wf.T_INVOICE:
-        res.changes.update("tCommandes", get_order(store, doc["order"]), {"status": wf.O_INVOICED,
-                                                                             "invoice": number})
+        res.changes.update("tCommandes", order, {"status": invoiced, "invoice": number})
     res.changes.update("tFactures", doc, updates)
     res.changes.issue("tFactures", number, ISSUE_ACTION)
     what = {wf.T_INVOICE: "Facture", wf.T_DEPOSIT: "Facture d'acompte", wf.T_CREDIT: "Avoir"}[doc["doc_type"]]

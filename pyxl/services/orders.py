@@ -47,15 +47,18 @@ def create_order(store: Store, quote_number: str, as_of: dt.date) -> Result:
     return res
 
 
-def _check(row: Row, action: str) -> None:
-    if not wf.allowed("commande", action, row["status"]):
+def transition(row: Row, action: str) -> str:
+    """The order's new state by the one transition table, or a French refusal naming it."""
+    state = wf.next_state("commande", action, row["status"])
+    if state is None:
         raise sd.refuse("commande.etat", f"Commande {row['number']} ({row.where})",
                         f"elle est « {row['status']} », elle ne peut pas être {wf.VERBS[action]}.")
+    return state
 
 
 def complete_order(store: Store, number: str, done: dt.date, as_of: dt.date) -> Result:
     row = get_order(store, number)
-    _check(row, "realiser")
+    state = transition(row, "realiser")
     where = f"Commande {row['number']} ({row.where})"
     if done > as_of:
         raise sd.refuse("commande.date", where, f"la date de réalisation {sd.day(done)} est dans le futur.")
@@ -63,16 +66,16 @@ def complete_order(store: Store, number: str, done: dt.date, as_of: dt.date) -> 
         raise sd.refuse("commande.date", where, f"la date de réalisation {sd.day(done)} précède la commande "
                                                 f"({sd.day(row['date'])}).")
     res = Result()
-    res.changes.update("tCommandes", row, {"status": wf.O_DONE, "done_on": done})
+    res.changes.update("tCommandes", row, {"status": state, "done_on": done})
     res.message = (f"Commande {row['number']} réalisée le {sd.day(done)}.\n"
                    f"Étape suivante : syc facture creer --commande {row['number']} --emettre")
-    res.data = {"numero": row["number"], "statut": wf.O_DONE}
+    res.data = {"numero": row["number"], "statut": state}
     return res
 
 
 def cancel_order(store: Store, number: str, reason: str, as_of: dt.date) -> Result:
     row = get_order(store, number)
-    _check(row, "annuler")
+    state = transition(row, "annuler")
     where = f"Commande {row['number']} ({row.where})"
     reason = fields.text(reason, label="Le motif", required=True, max_len=300)
     res = Result()
@@ -89,11 +92,11 @@ def cancel_order(store: Store, number: str, reason: str, as_of: dt.date) -> Resu
                             f"{inv['doc_type'].lower()} {inv['number']} est émise : établissez d'abord un avoir "
                             f"(syc avoir creer --facture {inv['number']} --motif …), puis annulez la commande.")
     drop_drafts(store, dropped, res)
-    res.changes.update("tCommandes", row, {"status": wf.O_CANCELLED, "cancel_reason": reason})
+    res.changes.update("tCommandes", row, {"status": state, "cancel_reason": reason})
     res.message = f"Commande {row['number']} annulée (elle garde son numéro) : {reason}"
     if dropped:
         res.message += f"\nBrouillons supprimés : {', '.join(str(d['ref']) for d in dropped)}."
-    res.data = {"numero": row["number"], "statut": wf.O_CANCELLED, "brouillons_supprimes": [d["ref"] for d in dropped]}
+    res.data = {"numero": row["number"], "statut": state, "brouillons_supprimes": [d["ref"] for d in dropped]}
     return res
 
 

@@ -211,7 +211,8 @@ def get_quote(store: Store, number: str) -> Row:
     return sd.get_row(store, "tDevis", "number", number, "Devis", "Voyez la liste avec « syc devis liste ».")
 
 
-def _transition(row: Row, action: str, as_of: dt.date) -> None:
+def _transition(row: Row, action: str, as_of: dt.date) -> str:
+    """The quote's new state by the one transition table, or a French refusal naming it."""
     if row["date"] and as_of < row["date"]:
         raise sd.refuse("devis.date", f"Devis {row['number']} ({row.where})",
                         f"il est daté du {sd.day(row['date'])} : il ne peut pas être {wf.VERBS[action]} "
@@ -226,16 +227,17 @@ def _transition(row: Row, action: str, as_of: dt.date) -> None:
             raise sd.refuse("devis.etat", f"Devis {row['number']} ({row.where})", f"il est déjà {state.lower()}.")
         raise sd.refuse("devis.etat", f"Devis {row['number']} ({row.where})",
                         f"il est « {state} », il ne peut pas être {wf.VERBS[action]}.{hint}")
+    return wf.target("devis", action)
 
 
 def send_quote(store: Store, number: str, as_of: dt.date) -> Result:
     row = get_quote(store, number)
-    _transition(row, "envoyer", as_of)
+    state = _transition(row, "envoyer", as_of)
     res = Result()
-    res.changes.update("tDevis", row, {"status": wf.Q_SENT, "sent_on": as_of})
+    res.changes.update("tDevis", row, {"status": state, "sent_on": as_of})
     res.message = (f"Devis {row['number']} envoyé le {sd.day(as_of)} ; à relancer à partir du "
                    f"{sd.day(as_of + dt.timedelta(days=_delay(store)))} sans réponse.")
-    res.data = {"numero": row["number"], "statut": wf.Q_SENT}
+    res.data = {"numero": row["number"], "statut": state}
     return res
 
 
@@ -264,7 +266,7 @@ def follow_up(store: Store, number: str, outcome: str, as_of: dt.date, discount:
     row = get_quote(store, number)
     where = f"Devis {row['number']} ({row.where})"
     outcome = fields.text(outcome, label="Le résultat de l'appel", required=True, max_len=300)
-    if row["status"] != wf.Q_SENT:
+    if not wf.allowed("devis", "relancer", row["status"]):
         raise sd.refuse("devis.etat", where, f"il est « {row['status']} » : seul un devis envoyé se relance.")
     if row["sent_on"] and as_of < row["sent_on"]:
         raise sd.refuse("devis.date", where, f"il a été envoyé le {sd.day(row['sent_on'])} : la relance ne peut pas "
@@ -284,7 +286,7 @@ def follow_up(store: Store, number: str, outcome: str, as_of: dt.date, discount:
         c = Collector(where)
         new = _revise(store, row, pct, as_of, res.changes, c)
         res.warnings += c.raise_if_errors()
-        updates.update(status=wf.Q_REPLACED, replaced_by=new)
+        updates.update(status=wf.target("devis", "reviser"), replaced_by=new)
         res.message += (f"\nDevis révisé {new} créé avec une remise de {percent(pct, sep=SPACE)} ; {row['number']} est remplacé."
                         f"\nÉtape suivante : syc devis envoyer {new}")
         res.data["devis_revise"] = new
@@ -327,9 +329,9 @@ def accept_quote(store: Store, number: str, as_of: dt.date, urgent: bool = False
     from pyxl.services.clients import get_client
 
     row = get_quote(store, number)
-    _transition(row, "accepter", as_of)
+    state = _transition(row, "accepter", as_of)
     res = Result()
-    res.changes.update("tDevis", row, {"status": wf.Q_ACCEPTED, "accepted_on": as_of, "urgent": sd.yes_no(urgent)})
+    res.changes.update("tDevis", row, {"status": state, "accepted_on": as_of, "urgent": sd.yes_no(urgent)})
     msg = f"Devis {row['number']} accepté le {sd.day(as_of)}."
     client = get_client(store, row["client"])
     after = cooling_off_end({**row.values, "accepted_on": as_of, "urgent": sd.yes_no(urgent)}, client["kind"])
@@ -337,24 +339,18 @@ def accept_quote(store: Store, number: str, as_of: dt.date, urgent: bool = False
         msg += (f"\nContrat hors établissement avec un particulier : aucun paiement ni acompte avant le "
                 f"{sd.day(after)} (art. L221-10 C. conso) ; droit de rétractation de 14 jours.")
     res.message = msg + f"\nÉtape suivante : syc commande creer --devis {row['number']}"
-    res.data = {"numero": row["number"], "statut": wf.Q_ACCEPTED, "paiement_possible_le": after}
+    res.data = {"numero": row["number"], "statut": state, "paiement_possible_le": after}
     return res
 
 
 def refuse_quote(store: Store, number: str, reason: str, as_of: dt.date) -> Result:
     row = get_quote(store, number)
     reason = fields.text(reason, label="Le motif", required=True, max_len=300)
-    if row["date"] and as_of < row["date"]:
-        raise sd.refuse("devis.date", f"Devis {row['number']} ({row.where})",
-                        f"il est daté du {sd.day(row['date'])} : il ne peut pas être refusé le {sd.day(as_of)}.")
-    state = wf.quote_state(row["status"], row["valid_until"], as_of)
-    if state not in (wf.Q_DRAFT, wf.Q_SENT, wf.Q_EXPIRED):
-        raise sd.refuse("devis.etat", f"Devis {row['number']} ({row.where})",
-                        f"il est « {state} », il ne peut pas être refusé.")
+    state = _transition(row, "refuser", as_of)
     res = Result()
-    res.changes.update("tDevis", row, {"status": wf.Q_REFUSED, "refusal_reason": reason})
+    res.changes.update("tDevis", row, {"status": state, "refusal_reason": reason})
     res.message = f"Devis {row['number']} refusé : {reason}"
-    res.data = {"numero": row["number"], "statut": wf.Q_REFUSED}
+    res.data = {"numero": row["number"], "statut": state}
     return res
 
 

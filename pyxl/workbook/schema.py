@@ -12,6 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
+from pyxl.core.kinds import Category, ClientKind, Nature, PaymentMode
+from pyxl.core.workflow import STORED_QUOTE_STATES, DocType, InvoiceState, OrderState
+
 SCHEMA_VERSION = 5
 
 # Hidden defined name that carries the schema version inside the workbook.
@@ -190,22 +193,11 @@ class Schema:
 
 # --------------------------------------------------------------------------------------------
 # Lists shared by validation and the CLI
-CLIENT_KINDS = ("Particulier", "Professionnel")
+CLIENT_KINDS = tuple(k.value for k in ClientKind)
 CLIENT_CATEGORIES = ("Commerçant-artisan", "Autre")
 UNITS = ("u", "h", "forfait", "m", "ml")
 FAMILIES = ("Matériel", "Main-d'œuvre", "Déplacement", "Service")
-CATEGORIES = (
-    "Chaudière gaz",
-    "Chaudière fioul",
-    "Chaudière THPE",
-    "PAC",
-    "Biomasse",
-    "Radiateur",
-    "Pièce",
-    "Régulation",
-    "Ballon ECS",
-    "Autre",
-)
+CATEGORIES = tuple(c.value for c in Category)
 VAT_RATES = ("20", "10", "5.5", "2.1", "0")
 
 T_PARAMS = Table(
@@ -326,12 +318,12 @@ T_AUDIT = Table(
 
 # --------------------------------------------------------------------------------------------
 # Sales chain (schema version 2): VAT rules, quotes, orders, invoices, payments, closures
-NATURES = ("Installation", "Remplacement", "Dépannage", "Entretien")
-QUOTE_STATES = ("Brouillon", "Envoyé", "Accepté", "Refusé", "Remplacé")  # « Expiré » is computed
-ORDER_STATES = ("Ouverte", "Planifiée", "Réalisée", "Facturée", "Annulée")
-INVOICE_STATES = ("Brouillon", "Émise", "Partiellement réglée", "Réglée", "Soldée par avoir")
-DOC_TYPES = ("Facture", "Facture d'acompte", "Avoir")
-PAYMENT_MODES = ("Espèces", "Chèque", "Virement", "CB")
+NATURES = tuple(n.value for n in Nature)
+QUOTE_STATES = tuple(s.value for s in STORED_QUOTE_STATES)  # « Expiré » is computed
+ORDER_STATES = tuple(s.value for s in OrderState)
+INVOICE_STATES = tuple(s.value for s in InvoiceState)
+DOC_TYPES = tuple(t.value for t in DocType)
+PAYMENT_MODES = tuple(m.value for m in PaymentMode)
 CLOSURE_KINDS = ("Jour", "Mois", "Année")
 ANY_NATURE = ("*", *NATURES)
 ANY_CATEGORY = ("*", *CATEGORIES)
