@@ -92,7 +92,7 @@ def test_check_everything_reports_each_table_then_the_checks(book: Path):
     _increasing(rec.calls)
     assert rec.calls[0][0] == "lecture de « Paramètres »"
     assert [label for label, _, _ in rec.calls[-3:]] == [
-        "journal d'audit et pièces émises", "fichiers de clôture", "numérotation des factures"]
+        "numérotation des factures", "fichiers de clôture", "journal d'audit et pièces émises"]
 
 
 def test_the_builder_reports_every_sheet():
@@ -137,7 +137,7 @@ def test_syc_verifier_writes_plain_progress_lines_on_stderr(book: Path, capsys: 
     assert captured.out.startswith("Aucune anomalie")
     lines = captured.err.splitlines()
     assert lines[0] == f"Vérification : 1/{n} — lecture de « Paramètres »"
-    assert lines[-1] == f"Vérification : {n}/{n} — numérotation des factures"
+    assert lines[-1] == f"Vérification : {n}/{n} — journal d'audit et pièces émises"
     assert [int(x.split(" : ")[1].split("/")[0]) for x in lines] == list(range(1, n + 1))
 
 

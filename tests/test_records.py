@@ -41,3 +41,28 @@ def test_states_compare_with_the_enums() -> None:
     doc = Invoice.of({"status": "Émise", "doc_type": "Facture d'acompte"}, "Factures, ligne 3")
     assert doc.status == wf.InvoiceState.ISSUED and doc.doc_type == wf.DocType.DEPOSIT
     assert doc.where == "Factures, ligne 3" and doc.total_ttc is None
+
+
+def test_the_fast_number_readers_read_as_from_cell_does() -> None:
+    """The column readers' shortcut for floats (money, quantities, rates) gives exactly what
+    `from_cell` gives, to the digit: the fingerprints depend on it."""
+    import random
+
+    from pyxl.workbook.cells import converter, from_cell
+    from pyxl.workbook.schema import Column, Kind
+
+    rnd = random.Random(2026)
+    values = [0.0, -0.0, 1.0, 12.5, 1234.56, -3.1, 1e-5, 0.1 + 0.2, 2.675, 1.005, 99999999999999.9, 1e15, -1e15,
+              *(rnd.uniform(-1e6, 1e6) for _ in range(3000)), *(round(rnd.uniform(-1e4, 1e4), 2) for _ in range(3000))]
+    for kind in (Kind.MONEY, Kind.DECIMAL, Kind.RATE):
+        col = Column("x", "X", kind)
+        read = converter(col)
+        for v in values:
+            try:
+                expected = from_cell(col, v)
+            except ValueError as exc:
+                with pytest.raises(ValueError, match=str(exc)[:10]):
+                    read(v)
+                continue
+            got = read(v)
+            assert (got, str(got)) == (expected, str(expected)), (kind, v)

@@ -43,6 +43,8 @@ def parse_decimal(text: str | int | float | Decimal, *, max_places: int | None =
             raise AmountError(f"« {text} » n'est pas un nombre") from exc
     if not value.is_finite():
         raise AmountError("valeur numérique invalide")
+    if max_places is None:
+        return value
     exponent = value.normalize().as_tuple().exponent
     if max_places is not None and isinstance(exponent, int) and -exponent > max_places:
         raise AmountError(f"« {text} » a plus de {max_places} décimales")

@@ -115,6 +115,9 @@ def check_everything(store: FileStore, progress: Callable[[str, int, int], None]
     report = progress or (lambda _label, _step, _total: None)
     tables = store.schema.tables
     total = len(tables) + 3
+    # what the checks after the tables read: the audited tables, their lines, the journal
+    needed = {"tJournalAudit", *(t.name for t in store.schema.audited),
+              *(t.audit.lines_table for t in store.schema.audited if t.audit and t.audit.lines_table)}
     issues: list[Issue] = []
     for step, table in enumerate(tables, 1):
         report(f"lecture de « {table.sheet} »", step, total)
@@ -122,12 +125,16 @@ def check_everything(store: FileStore, progress: Callable[[str, int, int], None]
             issues += store.check_table(table.name)
         except Refused as exc:
             issues += exc.issues
+        if table.name not in needed:
+            store.release(table.name)  # only the tables still to be checked stay in memory
     if issues:
         return issues, 0, 0
-    report("journal d'audit et pièces émises", total - 2, total)
-    issues = store.verify()
+    # the series and the closure files first: the audit check then frees each table once checked
+    report("numérotation des factures", total - 2, total)
+    series = series_issues(store)
     report("fichiers de clôture", total - 1, total)
-    issues += verify_files(store)
-    report("numérotation des factures", total, total)
-    issues += series_issues(store)
-    return issues, len(store.journal()), sum(len(store.rows(t.name)) for t in store.schema.audited)
+    files = verify_files(store)
+    documents = sum(len(store.rows(t.name)) for t in store.schema.audited)
+    report("journal d'audit et pièces émises", total, total)
+    issues = store.verify() + files + series
+    return issues, len(store.journal()), documents

@@ -135,6 +135,27 @@ def converter(col: Column, date1904: bool = False) -> Any:
             return v if type(v) is str else from_cell(col, v)
         return text
 
+    if col.kind in (Kind.MONEY, Kind.DECIMAL, Kind.RATE):
+        money = col.kind is Kind.MONEY
+        zero = Decimal("0.00") if money else Decimal(0)
+
+        def number(v: Any) -> Any:
+            # the common case, a finite float from calamine, as from_cell reads it (repr, never binary maths)
+            if type(v) is float and -1e15 < v < 1e15:
+                d = Decimal(repr(v))
+                if not d:
+                    return zero  # never « -0,00 € »
+                return to_cents(d) if money else d.normalize()
+            return None if v is None or v == "" else from_cell(col, v, date1904)
+        return number
+
+    if col.kind is Kind.DATE and not date1904:
+        def day(v: Any) -> Any:
+            if type(v) is dt.date:
+                return v
+            return None if v is None or v == "" else from_cell(col, v, date1904)
+        return day
+
     def other(v: Any) -> Any:
         return None if v is None or v == "" else from_cell(col, v, date1904)
     return other

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,11 @@ class FileStore(SheetStore):
         self._calamine = None
         self._grids.clear()
         super().close()
+
+    def release(self, name: str) -> None:
+        super().release(name)
+        with suppress(ooxml.PackageError, KeyError):
+            self._grids.pop(self.package.table(self.schema.table(name).name).sheet, None)
 
     def version(self) -> int:
         names = {k.lower(): v for k, v in self.package.defined_names().items()}

@@ -121,6 +121,10 @@ class AuditGuard:
             for r in self.store.rows(table.name):
                 e = latest.get((table.name, str(r.get(spec.key) or "")))
                 docs.append(self.doc(table, r.values, r.where, lines, e.spec if e else None))
+            del lines
+            for name in (table.name, spec.lines_table):  # one document table in memory at a time
+                if name and name != "tJournalAudit":
+                    self.store.release(name)
         sheet_of = {t.name: t.sheet for t in self.schema.audited}
         issues += audit.verify_documents(entries, docs, sheet_of)
         issues += self.chronology(entries)

@@ -90,6 +90,9 @@ class MemoryStore:
     def prefetch(self, names: Sequence[str]) -> None:
         return None
 
+    def release(self, name: str) -> None:
+        self._forget(name)
+
     def parameters(self) -> dict[str, str]:
         return parameters_of(self.rows("tParametres"))
 

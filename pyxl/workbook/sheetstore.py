@@ -16,8 +16,10 @@ from pyxl.core.issues import Issue, Refused
 from pyxl.workbook import commit
 from pyxl.workbook.cells import LazyValues, bad_cell, converter
 from pyxl.workbook.guard import JOURNAL_CHECKED, AuditGuard
-from pyxl.workbook.schema import SCHEMA, Column, Schema, Table
+from pyxl.workbook.schema import SCHEMA, Column, Kind, Schema, Table
 from pyxl.workbook.store import ChangeSet, Row, entries_of, parameters_of
+
+TEXT_KINDS = (Kind.TEXT, Kind.CHOICE, Kind.BOOL, Kind.TIMESTAMP)  # their cells always read as text
 
 
 class SheetStore:
@@ -34,8 +36,10 @@ class SheetStore:
         self._session = False
         self._recent: list[audit.Entry] | None = None
         self._found: dict[tuple[str, str, frozenset[str]], list[Row]] = {}  # rows_where() answers
+        self._journal: list[audit.Entry] | None = None  # the whole journal, once read
 
     def close(self) -> None:
+        self._journal = None
         self._cache.clear()
         self._recent = None
         self._found.clear()
@@ -160,12 +164,38 @@ class SheetStore:
             out.append(Row(LazyValues(raw, columns, absent, (loc.sheet, rownum)), rownum, loc.sheet))
         return out
 
+    def release(self, name: str) -> None:
+        """The table will not be read again in this session: forget what was read of it (memory)."""
+        self._cache.pop(name, None)
+        for k in [k for k in self._found if k[0] == name]:
+            del self._found[k]
+
     def check_table(self, name: str) -> list[Issue]:
-        """Every cell of a table that cannot be read, named (rows are otherwise read lazily)."""
-        problems: list[Issue] = []
-        for r in self.rows(name):
-            if isinstance(r.values, LazyValues):
-                problems += r.values.problems()
+        """Every cell of a table that cannot be read, named (rows are otherwise read lazily).
+
+        One pass over the stored cells, column by column, without typing whole rows: only the
+        columns whose conversion can fail (numbers, dates) are converted, and nothing is kept."""
+        if name in self._cache:
+            problems: list[Issue] = []
+            for r in self._cache[name]:
+                if isinstance(r.values, LazyValues):
+                    problems += r.values.problems()
+            return problems
+        table = self.schema.table(name)
+        loc, cols = self._columns(table)
+        checked = [(i, col, converter(col, self.date1904)) for i, col in enumerate(cols)
+                   if col is not None and col.kind not in TEXT_KINDS]
+        problems = []
+        for rownum, raw in self._raw_rows(loc, None, None):
+            n = len(raw)
+            for i, col, convert in checked:
+                v = raw[i] if i < n else None
+                if v is None or v == "":
+                    continue
+                try:
+                    convert(v)
+                except ValueError as exc:
+                    problems.append(bad_cell((loc.sheet, rownum), col, exc))
         return problems
 
     def parameters(self) -> dict[str, str]:
@@ -178,6 +208,8 @@ class SheetStore:
         name = "tJournalAudit"
         if name in self._cache:
             return entries_of(self._cache[name])
+        if self._journal is not None:
+            return self._journal
         table = self.schema.table(name)
         loc, cols = self._columns(table)
         date1904 = self.date1904
@@ -203,6 +235,7 @@ class SheetStore:
                 prev_hash=str(prev_hash or ""), hash=str(hash_ or ""), where=f"{loc.sheet}, ligne {rownum}",
                 spec=int((spec and spec[0]) or audit.FIRST_SPEC),
             ))
+        self._journal = out
         return out
 
     def journal_for(self, refs: set[str]) -> list[audit.Entry]:
