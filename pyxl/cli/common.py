@@ -64,7 +64,7 @@ def apply(ctx: Context, service: Callable[[Any], Any],
         store.apply(result.changes, as_of=ctx.as_of, now=now)
     if made:
         closures.write_files(ctx.book, made)
-        closures.write_missing(ctx.store())
+        closures.write_missing(ctx.store(), made)
         closures.note(result, made)
     if after is not None:
         after(result)

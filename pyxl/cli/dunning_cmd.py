@@ -173,7 +173,7 @@ def cmd_execute(ctx: Context) -> int:
         drafts, mail_warnings = dunning_docs.write_drafts(store, batch, outcome, ctx.book)
     if made:
         closures.write_files(ctx.book, made)
-        closures.write_missing(ctx.store())
+        closures.write_missing(ctx.store(), made)
         closures.note(res, made)
     combined = dunning_docs.print_file(pdfs, ctx.as_of)
     lines = [msg("relances.produits", documents=plural(len(pdfs), "document produit", "documents produits"),

@@ -14,6 +14,7 @@ Once a day is closed, nothing can be issued or paid with that date any more.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -23,7 +24,7 @@ from typing import Any
 from pyxl.core import audit
 from pyxl.core import workflow as wf
 from pyxl.core.frformat import date_fr
-from pyxl.core.issues import Issue, Refused
+from pyxl.core.issues import Issue, Refused, Severity
 from pyxl.core.messages import msg
 from pyxl.workbook import backups
 from pyxl.workbook.store import ChangeSet, Store
@@ -246,11 +247,27 @@ def write_files(book: Path, rows: Sequence[dict[str, Any]]) -> None:
         tmp.replace(path)
 
 
-def write_missing(store: Store) -> None:
+RECENT_CLOSURES = 400  # a year of daily closures and its monthly and yearly ones
+
+
+def write_missing(store: Store, made: Sequence[dict[str, Any]] = ()) -> None:
     """Closures whose text file was lost (a crash between the workbook's write and the file's):
-    written again from the workbook (run with each day's closures)."""
-    lost = [dict(r.values) for r in store.rows("tClotures") if r["ref"] and r["start"]
-            and not (folder(store.path) / str(r["start"].year) / f"{r['ref']}.txt").exists()]
+    written again from the workbook. Run after each day's closures, on the last year of closures
+    (what a crash can lose), and on all of them when a monthly closure was just made; `syc
+    verifier` names any closure still without its file."""
+    everything = any(r.get("kind") != DAY for r in made)
+    rows = store.rows("tClotures") if everything else store.tail("tClotures", RECENT_CLOSURES)
+    base = folder(store.path)
+    present: dict[int, set[str]] = {}
+
+    def has_file(year: int, ref: str) -> bool:
+        if year not in present:
+            d = base / str(year)
+            present[year] = set(os.listdir(d)) if d.is_dir() else set()
+        return f"{ref}.txt" in present[year]
+
+    lost = [dict(r.values) for r in rows if r["ref"] and isinstance(r["start"], dt.date)
+            and not has_file(r["start"].year, str(r["ref"]))]
     if lost:
         write_files(store.path, lost)
 
@@ -262,6 +279,7 @@ def verify_files(store: Store) -> list[Issue]:
         return []
     rows = {str(r["ref"]): r for r in store.rows("tClotures")}
     issues = []
+    seen: set[str] = set()
     for path in sorted(base.glob("*/*.txt")):
         values = {}
         for line in path.read_text(encoding="utf-8").splitlines()[1:]:
@@ -274,12 +292,19 @@ def verify_files(store: Store) -> list[Issue]:
             issues.append(Issue("cloture.absente", f"Clôture {ref} : enregistrée dans {where} mais absente du "
                                                    "classeur (feuille « Clôtures »). Restaurez une sauvegarde.", where))
             continue
+        seen.add(ref)
         diff = [LABELS[k] for k in (*MONEY_KEYS, "journal_hash", "documents", "payments")
                 if values.get(LABELS[k], "") != _fmt(r[k])]
         if diff:
             issues.append(Issue("cloture.modifiee", f"Clôture {ref} ({r.where}) : valeurs différentes de celles du "
                                                     f"fichier {where} ({', '.join(diff)}). Restaurez une sauvegarde.",
                                 r.where))
+    for ref, r in rows.items():
+        if ref and ref not in seen and isinstance(r["start"], dt.date):
+            issues.append(Issue("cloture.fichier", f"Clôture {ref} ({r.where}) : son fichier texte manque dans "
+                                                   f"sauvegardes/clotures/{base.name}/{r['start'].year}/. Il sera "
+                                                   "réécrit depuis le classeur à la prochaine clôture mensuelle.",
+                                r.where, Severity.WARNING))
     return issues
 
 

@@ -218,22 +218,28 @@ class SheetStore:
                                      "prev_hash", "hash")]
         if "spec" in index:  # a schema before version 5 has none
             order.append(index["spec"])
+        width = max(i for i, _, _ in order) + 1
+        sheet = loc.sheet
         out = []
         for rownum, raw in self._raw_rows(loc, None, None):
-            if all(v is None or v == "" for v in raw):
-                continue
-            values = []
+            if len(raw) < width:
+                raw = [*raw, *([None] * (width - len(raw)))]
+            values: list[Any] = []
             for i, col, convert in order:
+                v = raw[i]
+                if type(v) is str and v and col.kind is not Kind.DATE and col.kind is not Kind.INT:
+                    values.append(v)  # the usual text cell, as `convert` would give it
+                    continue
                 try:
-                    values.append(convert(raw[i] if i < len(raw) else None))
+                    values.append(convert(v))
                 except ValueError as exc:
-                    raise Refused(bad_cell((loc.sheet, rownum), col, exc)) from None
+                    raise Refused(bad_cell((sheet, rownum), col, exc)) from None
+            if all(v is None for v in values):
+                continue
             seq, stamp, as_of, action, tbl, ref, doc_hash, prev_hash, hash_, *spec = values
             out.append(audit.Entry(
-                seq=int(seq or 0), timestamp=str(stamp or ""), as_of=as_of or None, action=str(action or ""),
-                table=str(tbl or ""), ref=str(ref or ""), doc_hash=str(doc_hash or ""),
-                prev_hash=str(prev_hash or ""), hash=str(hash_ or ""), where=f"{loc.sheet}, ligne {rownum}",
-                spec=int((spec and spec[0]) or audit.FIRST_SPEC),
+                int(seq or 0), stamp or "", as_of or None, action or "", tbl or "", ref or "", doc_hash or "",
+                prev_hash or "", hash_ or "", f"{sheet}, ligne {rownum}", int((spec and spec[0]) or audit.FIRST_SPEC),
             ))
         self._journal = out
         return out
