@@ -246,6 +246,12 @@ class _ClosureView:
     def journal(self) -> list[audit.Entry]:
         return self.entries
 
+    def journal_tail(self, n: int = 1) -> list[audit.Entry]:
+        return self.entries[-n:]
+
+    def tail(self, name: str, n: int = 1) -> list[dict[str, Any]]:
+        return self.rows(name)[-n:]
+
     def recent_journal(self) -> list[audit.Entry]:
         from pyxl.workbook.filestore import JOURNAL_CHECKED
 

@@ -9,6 +9,10 @@ journal like a document, and also written as a small text file in
 cannot hide from the totals it published (`syc verifier` compares them).
 
 Once a day is closed, nothing can be issued or paid with that date any more.
+
+The chain is re-checked where closures are made: a daily closure checks the journal from the
+previous closure's row on, a monthly closure (and the first closure ever) the whole journal; `syc
+verifier` checks everything at any time.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from pyxl.workbook.store import ChangeSet, Store
 
 ZERO = Decimal("0.00")
 DAY, MONTH, YEAR = "Jour", "Mois", "Année"
+RECENT_CLOSURES = 400  # rows of « Clôtures »: a year of daily closures and its monthly and yearly ones
 ACTIONS = {DAY: "Clôture du jour", MONTH: "Clôture du mois", YEAR: "Clôture de l'année"}
 MONEY_KEYS = ("sales_ht", "sales_vat", "sales_ttc", "receipts", "cumul_sales_ttc", "cumul_receipts")
 
@@ -49,7 +54,7 @@ def last_closed_day(store: Store) -> dt.date | None:
     recent = [e for e in store.recent_journal() if e.table == "tClotures" and e.action == ACTIONS[DAY]]
     if recent and recent[-1].as_of:
         return recent[-1].as_of
-    days = [r["end"] for r in store.rows("tClotures") if r["kind"] == DAY and r["end"]]
+    days = [r["end"] for r in store.tail("tClotures", RECENT_CLOSURES) if r["kind"] == DAY and r["end"]]
     return max(days) if days else None
 
 
@@ -86,6 +91,24 @@ def _check_summed(store: Store, journal: Sequence[audit.Entry], name: str, rows:
     over in the sheet would otherwise be sealed into the closure."""
     if rows:
         store.check_issued(name, rows, journal, "la clôture des jours passés est impossible et rien n'est enregistré")
+
+
+def _since_last_closure(store: Store) -> list[audit.Entry]:
+    """The journal from the last closure's row on (read backwards in growing steps): what a daily
+    closure checks and sums. The chain from that row on must hold, and that row is the one the
+    previous closure was chained with; the whole journal is checked at each monthly closure and by
+    `syc verifier`."""
+    entries = store.recent_journal()
+    n = max(len(entries), 1)
+    while entries:
+        at = next((i for i in range(len(entries) - 1, -1, -1) if entries[i].table == "tClotures"), None)
+        if at is not None:
+            return list(entries[at:])
+        if len(entries) < n:  # the whole journal was read: no closure yet
+            return list(entries)
+        n *= 8
+        entries = store.journal_tail(n)
+    return []
 
 
 def _activity(store: Store, journal: Sequence[audit.Entry], start: dt.date | None,
@@ -128,14 +151,17 @@ def pending(store: Store, changes: ChangeSet, as_of: dt.date, now: dt.datetime) 
     known = last_closed_day(store)
     if known is not None and known >= end:
         return []
-    rows = store.rows("tClotures")
+    # the closures of the last year are all a new one needs (the last day, the running totals, the
+    # daily closures a monthly or yearly one sums): the whole sheet is never read
+    rows = store.tail("tClotures", RECENT_CLOSURES)
     days = [r for r in rows if r["kind"] == DAY and r["end"]]
     last = max((r["end"] for r in days), default=None)
     if last is not None and last >= end:
         return []
-    journal = store.journal()
-    broken = audit.verify_chain(journal)
-    if broken:  # the closure is where the whole chain is re-checked every day
+    month_end = last is None or any((last + dt.timedelta(days=k + 2)).day == 1 for k in range((end - last).days))
+    journal = store.journal() if month_end else _since_last_closure(store)
+    broken = audit.verify_chain(journal, segment=not month_end)
+    if broken:  # the closures are where the chain is re-checked: since the last one every day, whole each month
         raise Refused([*broken, Issue(
             "cloture.journal", "Le journal d'audit est altéré : la clôture des jours passés est impossible, et "
             "aucune action n'est enregistrée. Lancez « syc verifier » et restaurez une sauvegarde "
@@ -245,9 +271,6 @@ def write_files(book: Path, rows: Sequence[dict[str, Any]]) -> None:
         tmp = path.with_suffix(".tmp")
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(path)
-
-
-RECENT_CLOSURES = 400  # a year of daily closures and its monthly and yearly ones
 
 
 def write_missing(store: Store, made: Sequence[dict[str, Any]] = ()) -> None:
