@@ -39,3 +39,23 @@ def test_a_damaged_big_part_is_refused(tmp_path: Path) -> None:
     path.write_bytes(bytes(raw))
     with pytest.raises(ooxml.PackageError, match="endommagé"):
         ooxml.Package(str(path)).read("xl/worksheets/sheet1.xml")
+
+
+def test_big_parts_read_side_by_side_in_threads_are_each_intact(tmp_path: Path) -> None:
+    """`FileStore.prefetch` reads several big parts of one package in threads: each read must see
+    its own bytes (the zip's file position is shared; found by a corrupted journal read)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = tmp_path / "b.xlsx"
+    parts = {f"xl/worksheets/sheet{i}.xml": os.urandom(8).hex().encode() * (300_000 + i) for i in range(1, 5)}
+    parts |= {f"xl/tables/table{i}.xml": os.urandom(8).hex().encode() * (2_000 + i) for i in range(1, 40)}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        for name, data in parts.items():
+            z.writestr(name, data)
+    for _ in range(8):
+        pkg = ooxml.Package(str(path))
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            got = dict(zip(parts, pool.map(pkg.read, parts), strict=True))
+        assert got == parts
+        pkg.close()

@@ -720,15 +720,17 @@ def set_table_ref(table_xml: bytes, ref: str) -> bytes:
 
 # --------------------------------------------------------------------------- zip rewrite
 def _raw_bytes(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    """An entry's compressed bytes, as stored after its local header."""
+    """An entry's compressed bytes, as stored after its local header. Under the zip's own lock:
+    several threads read parts of the same package side by side (`FileStore.prefetch`)."""
     fp: BinaryIO = zf.fp  # type: ignore[assignment]
-    fp.seek(info.header_offset)
-    header = fp.read(30)
-    if header[:4] != b"PK\x03\x04":
-        raise PackageError("archive zip endommagée")
-    name_len, extra_len = struct.unpack("<HH", header[26:30])
-    fp.seek(info.header_offset + 30 + name_len + extra_len)
-    return fp.read(info.compress_size)
+    with zf._lock:  # type: ignore[attr-defined]
+        fp.seek(info.header_offset)
+        header = fp.read(30)
+        if header[:4] != b"PK\x03\x04":
+            raise PackageError("archive zip endommagée")
+        name_len, extra_len = struct.unpack("<HH", header[26:30])
+        fp.seek(info.header_offset + 30 + name_len + extra_len)
+        return fp.read(info.compress_size)
 
 
 def _raw_copy(zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
