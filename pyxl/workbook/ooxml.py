@@ -505,10 +505,10 @@ def _check_formula_cell(ref: str, old: bytes) -> bool:
 def _array_ranges(sheet: SheetText) -> list[tuple[str, tuple[int, int, int, int]]]:
     """(master cell, range) of every multi-cell array formula of the sheet."""
     out: list[tuple[str, tuple[int, int, int, int]]] = []
-    region = sheet.data[sheet.content_start: sheet.content_end]
-    if b"array" not in region:
+    data, start, end = sheet.data, sheet.content_start, sheet.content_end
+    if data.find(b"array", start, end) < 0:  # searched in place: a big sheet is never copied
         return out
-    for m in _ARRAY_F.finditer(region):
+    for m in _ARRAY_F.finditer(data, start, end):
         ref = _attr(m.group(2), b"ref")
         if ref:
             rng = split_range(ref.decode())
@@ -522,11 +522,11 @@ _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\sref="([^"]+)"')
 
 def _merged_ranges(sheet: SheetText) -> list[tuple[int, int, int, int]]:
     """Merged ranges of the sheet (the <mergeCells> after <sheetData>)."""
-    tail = sheet.data[sheet.content_end:]
-    if b"mergeCell" not in tail:
+    data, end = sheet.data, sheet.content_end
+    if data.find(b"mergeCell", end) < 0:
         return []
     out = []
-    for m in _MERGE.finditer(tail):
+    for m in _MERGE.finditer(data, end):
         try:
             out.append(split_range(m.group(1).decode()))
         except PackageError:
