@@ -61,10 +61,11 @@ def apply(ctx: Context, service: Callable[[Any], Any],
         store.check_version()
         result = service(store)
         made = closures.pending(store, result.changes, ctx.as_of, now)
+        if made:  # closure files lost earlier, from what this action has read already
+            closures.write_missing(store, made)
         store.apply(result.changes, as_of=ctx.as_of, now=now)
     if made:
         closures.write_files(ctx.book, made)
-        closures.write_missing(ctx.store(), made)
         closures.note(result, made)
     if after is not None:
         after(result)

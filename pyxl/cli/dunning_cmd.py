@@ -168,12 +168,13 @@ def cmd_execute(ctx: Context) -> int:
             done = dunning_docs.produce_and_record(store, ctx.book, batch, ctx.as_of, progress=bar)
         outcome, pdfs, res = done.outcome, done.pdfs, done.result
         made = closures.pending(store, res.changes, ctx.as_of, now)
+        if made:  # closure files lost earlier, from what this action has read already
+            closures.write_missing(store, made)
         if not res.changes.empty:
             store.apply(res.changes, as_of=ctx.as_of, now=now)
         drafts, mail_warnings = dunning_docs.write_drafts(store, batch, outcome, ctx.book)
     if made:
         closures.write_files(ctx.book, made)
-        closures.write_missing(ctx.store(), made)
         closures.note(res, made)
     combined = dunning_docs.print_file(pdfs, ctx.as_of)
     lines = [msg("relances.produits", documents=plural(len(pdfs), "document produit", "documents produits"),

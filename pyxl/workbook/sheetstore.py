@@ -220,27 +220,35 @@ class SheetStore:
             order.append(index["spec"])
         width = max(i for i, _, _ in order) + 1
         sheet = loc.sheet
+        numbers = [order[0], *order[9:]]  # seq, spec: whole numbers
+        day_at = order[2]
+        texts_at = [order[1], *order[3:9]]  # timestamp, action, table, ref, doc_hash, prev_hash, hash
         out = []
         for rownum, raw in self._raw_rows(loc, None, None):
             if len(raw) < width:
                 raw = [*raw, *([None] * (width - len(raw)))]
-            values: list[Any] = []
-            for i, col, convert in order:
+            # the usual cells (a float number, a date, a text) taken as they are, as `from_cell` reads them
+            col = day_at[1]
+            try:
+                ints = []
+                for i, col, convert in numbers:  # noqa: B007 (col names the cell if it cannot be read)
+                    v = raw[i]
+                    ints.append(int(v) if type(v) is float and v.is_integer() else convert(v))
+                i, col, convert = day_at
                 v = raw[i]
-                if type(v) is str and v and col.kind is not Kind.DATE and col.kind is not Kind.INT:
-                    values.append(v)  # the usual text cell, as `convert` would give it
-                    continue
-                try:
-                    values.append(convert(v))
-                except ValueError as exc:
-                    raise Refused(bad_cell((sheet, rownum), col, exc)) from None
-            if all(v is None for v in values):
-                continue
-            seq, stamp, as_of, action, tbl, ref, doc_hash, prev_hash, hash_, *spec = values
-            out.append(audit.Entry(
-                int(seq or 0), stamp or "", as_of or None, action or "", tbl or "", ref or "", doc_hash or "",
-                prev_hash or "", hash_ or "", f"{sheet}, ligne {rownum}", int((spec and spec[0]) or audit.FIRST_SPEC),
-            ))
+                day = v if type(v) is dt.date else convert(v)
+                texts = []
+                for i, col, convert in texts_at:  # noqa: B007 (col names the cell if it cannot be read)
+                    v = raw[i]
+                    texts.append(v if type(v) is str else convert(v))
+            except ValueError as exc:
+                raise Refused(bad_cell((sheet, rownum), col, exc)) from None
+            if day is None and all(n is None for n in ints) and all(t is None or t == "" for t in texts):
+                continue  # a blank row
+            stamp, action, tbl, ref, doc_hash, prev_hash, hash_ = (t or "" for t in texts)
+            spec = ints[1] if len(ints) > 1 else None
+            out.append(audit.Entry(int(ints[0] or 0), stamp, day or None, action, tbl, ref, doc_hash, prev_hash,
+                                   hash_, f"{sheet}, ligne {rownum}", int(spec or audit.FIRST_SPEC)))
         self._journal = out
         return out
 
