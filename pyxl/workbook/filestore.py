@@ -60,6 +60,7 @@ class FileStore(SheetStore):
         self._pkg: ooxml.Package | None = None
         self._calamine: Any = None
         self._grids: dict[str, list[list[Any]]] = {}  # parsed sheets, shared by rows() and rows_where()
+        self._at: dict[str, dict[int, Row | None]] = {}  # rows_at() answers, by table and row number
         if not self.path.exists():
             raise Refused(Issue(
                 "store.missing",
@@ -88,10 +89,12 @@ class FileStore(SheetStore):
             self._pkg = None
         self._calamine = None
         self._grids.clear()
+        self._at.clear()
         super().close()
 
     def release(self, name: str) -> None:
         super().release(name)
+        self._at.pop(name, None)
         with suppress(ooxml.PackageError, KeyError):
             self._grids.pop(self.package.table(self.schema.table(name).name).sheet, None)
 
@@ -185,13 +188,18 @@ class FileStore(SheetStore):
         """The rows at these sheet row numbers, without parsing the whole sheet when possible."""
         if name in self._cache:
             return {r.row: r for r in self._cache[name] if r.row in nums}
-        table = self.schema.table(name)
-        loc, cols = self._columns(table)
-        try:
-            raws = fastread.rows_at(self.package, loc, nums)
-        except ooxml.PackageError:
-            return {r.row: r for r in self.rows(name) if r.row in nums}
-        return {r.row: r for r in self._typed(table, loc, cols, raws)}
+        known = self._at.setdefault(name, {})  # rows already read at their number (None: no record there)
+        wanted = {n for n in nums if n not in known}
+        if wanted:
+            table = self.schema.table(name)
+            loc, cols = self._columns(table)
+            try:
+                raws = fastread.rows_at(self.package, loc, wanted)
+            except ooxml.PackageError:
+                return {r.row: r for r in self.rows(name) if r.row in nums}
+            found = {r.row: r for r in self._typed(table, loc, cols, raws)}
+            known.update({n: found.get(n) for n in wanted})
+        return {n: r for n in nums if (r := known.get(n)) is not None}
 
 
     def tail(self, name: str, n: int = 1) -> list[Row]:
