@@ -35,6 +35,8 @@ def record_payment(store: Store, invoice: str, amount_text: str, mode_text: str,
                    reference: str = "") -> Result:
     from pyxl.services import closures
 
+    # the sheets this action reads (the invoice and its lines, its order and quote, the journal), side by side
+    store.prefetch(("tFactures", "tLignesFactures", "tCommandes", "tDevis", "tJournalAudit"))
     doc = get_doc(store, invoice)
     where = f"{label(doc)} ({doc.where})"
     mode = fields.choice(mode_text, PAYMENT_MODES, label="Le mode de règlement", required=True, aliases=MODE_ALIASES)
