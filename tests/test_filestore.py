@@ -567,6 +567,19 @@ def test_each_write_leaves_a_backup_of_the_previous_version(book):
     assert not list((book.parent / "sauvegardes").glob(".*"))
 
 
+def test_a_backup_is_the_previous_file_itself_never_the_workbook(book):
+    """The backup before a write is a hard link to the file about to be replaced (no copy), so it
+    must never be the workbook's own file: writing again leaves it as it was."""
+    before = book.read_bytes()
+    apply(book, appended("tSecteurs", {"prefix": "69"}))
+    (first,) = backups.listing(book)
+    assert not first.path.samefile(book)
+    assert first.path.read_bytes() == before
+    apply(book, appended("tSecteurs", {"prefix": "38"}))
+    assert first.path.read_bytes() == before
+    assert all(not b.path.samefile(book) for b in backups.listing(book))
+
+
 def test_listing_survives_a_backup_pruned_while_it_lists(book):
     apply(book, appended("tSecteurs", {"prefix": "1"}))
     # a name listed by iterdir() whose file is gone by the time it is stat()ed

@@ -33,8 +33,12 @@ def folder(book: Path) -> Path:
     return book.parent / DIRNAME
 
 
-def backup(book: Path, now: dt.datetime | None = None) -> Path:
-    """Copy the workbook into sauvegardes/ and prune old copies. Returns the backup's path."""
+def backup(book: Path, now: dt.datetime | None = None, *, replaced: bool = False) -> Path:
+    """Copy the workbook into sauvegardes/ and prune old copies. Returns the backup's path.
+
+    `replaced`: the caller is about to put a new file in the workbook's place (atomic rename), so
+    the file as it is now will never change again: the backup is a hard link to it, not a copy
+    (no 17 MB written and synced on every action of a big workbook); a copy where links fail."""
     now = now or dt.datetime.now()
     d = folder(book)
     d.mkdir(exist_ok=True)
@@ -44,6 +48,14 @@ def backup(book: Path, now: dt.datetime | None = None) -> Path:
     while target.exists():  # two writes in the same microsecond (tests): keep both
         target = d / f"{book.stem}_{now:%Y-%m-%d_%H%M%S}_{(now.microsecond + n) % 1_000_000:06d}{book.suffix}"
         n += 1
+    if replaced:
+        try:
+            os.link(book, target)
+        except OSError:
+            pass  # a file system without hard links: copy
+        else:
+            prune(book, keep=target)
+            return target
     fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=d)
     try:
         with os.fdopen(fd, "wb") as out, open(book, "rb") as src:

@@ -149,7 +149,7 @@ def atomic_write(book: Path, write: Callable[[BinaryIO], None], before_rename: C
             write(f)
             f.flush()
             os.fsync(f.fileno())
-        backups.backup(book)
+        backups.backup(book, replaced=True)  # the old file stays as it is: a link to it is its backup
         pause = os.environ.get(PAUSE_BEFORE_RENAME)
         if pause:
             import time
