@@ -22,10 +22,9 @@ I_DRAFT, I_ISSUED, I_PARTIAL, I_PAID, I_CREDITED = (
 INVOICE_STATES = (I_DRAFT, I_ISSUED, I_PARTIAL, I_PAID, I_CREDITED)
 ISSUED_STATES = (I_ISSUED, I_PARTIAL, I_PAID, I_CREDITED)
 
-# Document types of the one invoice series, with their UNCL 1001 codes (domain.md §1.3)
+# Document types of the one invoice series (domain.md §1.3)
 T_INVOICE, T_DEPOSIT, T_CREDIT = "Facture", "Facture d'acompte", "Avoir"
 DOC_TYPES = (T_INVOICE, T_DEPOSIT, T_CREDIT)
-TYPE_CODES = {T_INVOICE: "380", T_DEPOSIT: "386", T_CREDIT: "381"}
 
 # (kind, action) → (states it may start from, state it leads to)
 TRANSITIONS: dict[tuple[str, str], tuple[tuple[str, ...], str]] = {
