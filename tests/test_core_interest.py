@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 
 from pyxl.core import interest as it
+from pyxl.core.money import json_amount
 
 D = Decimal
 day = dt.date
@@ -249,6 +250,15 @@ def test_contractual_rate_below_the_floor_from_the_legal_row_alone() -> None:
         "faites vérifier vos conditions générales.",)
 
 
+def test_contractual_rate_below_the_floor_column_without_the_legal_row() -> None:
+    """The legal-rate row of 2026-S1 not entered yet, its penalty row there: the floor shown beside an
+    agreed 5 % is the penalty table's floor column, 7,86 %."""
+    r = it.compute(it.Claim(due=day(2026, 6, 15), amount=D("36500.00"), business=True, contractual_rate=D("5")),
+                   tables(no_legal=("2026-S1",)), day(2026, 6, 25))
+    assert [(s.rate, s.floor) for s in r.spans] == [(D("5"), D("7.86"))]
+    assert len(r.warnings) == 1 and "(7,86\xa0%)" in r.warnings[0]
+
+
 def test_contractual_rate_needs_no_row() -> None:
     """An agreed rate is known without any table: nothing is held back, no floor can be shown."""
     r = it.compute(it.Claim(due=day(2026, 6, 15), amount=D("36500.00"), business=True, contractual_rate=D("5")),
@@ -354,6 +364,10 @@ def test_describe_writes_each_span_in_french() -> None:
     assert it.describe(one) == [
         f"du 01/10/2024 au 01/10/2024 : 1 jour × 36{NNBSP}500,00{NBSP}€ × 14,25{NBSP}% (BCE + 10 points) / 365 "
         f"= 14,25{NBSP}€ — plancher 3 × taux légal : 14,76{NBSP}%"]
+    two = it.compute(it.Claim(due=day(2026, 6, 15), amount=D("36500.00"), business=True), FULL, day(2026, 6, 17))
+    assert it.describe(two) == [
+        f"du 16/06/2026 au 17/06/2026 : 2 jours × 36{NNBSP}500,00{NBSP}€ × 12,15{NBSP}% (BCE + 10 points) / 365 "
+        f"= 24,30{NBSP}€"]
     assert it.describe(it.compute(it.Claim(due=day(2026, 6, 15), amount=D("1.00"), business=True), FULL,
                                   day(2026, 6, 1))) == []
 
@@ -366,8 +380,14 @@ def test_merge_adds_interest_and_indemnities_of_several_invoices() -> None:
     assert (a.interest, b.interest) == (D("10.09"), D("0.13"))
     assert it.merge([a, b]) == (D("10.22"), D("80"))
     assert it.merge(iter([a])) == (D("10.09"), D("40"))
-    total, indemnities = it.merge([])
-    assert (str(total), str(indemnities)) == ("0.00", "0")
+    total, indemnities = it.merge([])  # a letter without late invoices: amounts, not integers
+    assert (json_amount(total), json_amount(indemnities)) == ("0.00", "0.00")
+
+
+def test_what_is_owed_is_an_amount_to_the_cent() -> None:
+    """A claim typed as a whole number of euros is still owed « 1000.00 » (letters print it as is)."""
+    r = it.compute(it.Claim(due=day(2026, 6, 15), amount=D("1000"), business=True), FULL, day(2026, 6, 10))
+    assert str(r.owed) == "1000.00"
 
 
 def test_owed_on_counts_movements_up_to_the_end_of_the_day() -> None:

@@ -156,7 +156,8 @@ def test_every_amount_is_written_with_its_cents_even_zero() -> None:
     assert written(compute([ln("1", "10.00", R20)]))[2:4] == ["0.00", "0.00"]
     only = compute([deduction(Part(R20, D("10.00"), D("2.00")))], D("5"))
     assert written(only) == ["0.00", "0.00", "-10.00", "-2.00", "-10.00", "-2.00", "-12.00"]
-    assert [str(x) for x in spread(D("5.00"), {R20: D("10.00")}).values()] == ["5.00"]
+    assert str(compute([ln("-1", "50.00", R20)]).discount) == "0.00"  # no discount: never « -0.00 »
+    assert [str(x) for x in spread(D("5"), {R20: D("10.00")}).values()] == ["5.00"]
 
 
 # --------------------------------------------------------------------------- global discount spread

@@ -92,6 +92,7 @@ def test_a_quote_expires_the_day_after_its_validity() -> None:
     ("1200.00", "700.00", "500.00", "Réglée"),  # paid and credited together cover it
     ("1200.00", "0.00", "1200.00", "Soldée par avoir"),
     ("1200.00", "200.00", "1200.00", "Soldée par avoir"),
+    ("0.50", "0.00", "0.50", "Soldée par avoir"),  # a fifty-cent invoice credited in full
     # a final invoice after 100 % of deposits comes to zero: nothing to pay, it is settled — it was
     # not cancelled by a credit note
     ("0.00", "0.00", "0.00", "Réglée"),
