@@ -100,7 +100,8 @@ def test_iban_french_length_message_and_blank() -> None:
 def test_bic_pasted_with_spaces_and_blank() -> None:
     assert fields.bic("AGRI FR PP") == "AGRIFRPP"
     assert fields.bic("AGRI\xa0FRPP") == "AGRIFRPP"
-    assert fields.bic("") == "" and fields.bic(None) == ""
+    assert fields.bic("AGRI\tFRPP") == "AGRIFRPP"  # a tab pasted from a spreadsheet cell
+    assert fields.bic("") == "" and fields.bic(None) == "" and fields.bic("  ") == ""
 
 
 # --------------------------------------------------------------------------- contact data
