@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 
 from pyxl.core import interest as it
+from pyxl.core.frformat import interest_rate
 from pyxl.core.money import json_amount
 
 D = Decimal
@@ -74,9 +75,9 @@ def test_half_bounds_refuses_what_is_not_a_half_year(text: str) -> None:
 def test_fmt_rate_prints_at_least_two_decimals_and_never_drops_one() -> None:
     """Rates are printed as the arrêtés print them: « 12,15 % », « 10,00 % », and an agreed
     « 2,125 % » is not rounded away."""
-    assert it.fmt_rate(D("12.15")) == f"12,15{NBSP}%"
-    assert it.fmt_rate(D("10")) == f"10,00{NBSP}%"
-    assert it.fmt_rate(D("2.125")) == f"2,125{NBSP}%"
+    assert interest_rate(D("12.15")) == f"12,15{NBSP}%"
+    assert interest_rate(D("10")) == f"10,00{NBSP}%"
+    assert interest_rate(D("2.125")) == f"2,125{NBSP}%"
 
 
 # --------------------------------------------------------------------------- days and base

@@ -38,7 +38,7 @@ def test_issued_states_are_every_invoice_state_but_the_draft() -> None:
     ("devis", "relancer", {"Envoyé"}, "Envoyé"),
     ("devis", "reviser", {"Brouillon", "Envoyé"}, "Remplacé"),
     ("devis", "accepter", {"Brouillon", "Envoyé"}, "Accepté"),
-    ("devis", "refuser", {"Brouillon", "Envoyé"}, "Refusé"),
+    ("devis", "refuser", {"Brouillon", "Envoyé", "Expiré"}, "Refusé"),  # an expired quote can still be refused
     ("commande", "planifier", {"Ouverte"}, "Planifiée"),
     ("commande", "realiser", {"Ouverte", "Planifiée"}, "Réalisée"),
     ("commande", "facturer", {"Réalisée"}, "Facturée"),
