@@ -346,8 +346,15 @@ def test_consumer_without_notice_is_asked_for_its_date() -> None:
         "Client particulier : les intérêts au taux légal ne courent qu'à compter de la réception de la mise en "
         "demeure. Notez la date de réception de la mise en demeure (accusé de réception) pour qu'ils soient "
         "calculés.",)
+    assert r.awaiting_notice is True  # what the reminder session reads, never the French text
     on_time = it.compute(it.Claim(due=day(2026, 6, 15), amount=D("1000.00"), business=False), FULL, day(2026, 6, 15))
     assert on_time.warnings == ()
+    assert on_time.awaiting_notice is False
+    business = it.compute(it.Claim(due=day(2026, 6, 15), amount=D("1000.00"), business=True), FULL, day(2026, 7, 15))
+    assert business.awaiting_notice is False
+    noticed = it.compute(it.Claim(due=day(2026, 6, 15), amount=D("1000.00"), business=False,
+                                  notice_received=day(2026, 7, 1)), FULL, day(2026, 7, 15))
+    assert noticed.awaiting_notice is False
 
 
 # --------------------------------------------------------------------------- wording and totals
