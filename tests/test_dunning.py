@@ -570,10 +570,10 @@ def test_a_new_company_client_gets_its_category_from_its_form(dbook: Path) -> No
     common = ["client", "ajouter", "--type", "professionnel", "--adresse", "1 rue du Port", "--cp", "69001",
               "--ville", "Lyon"]
     data = syc(dbook, *common, "--nom", "Chauffe Nord SARL", "--siret", "552 100 554", au="2026-06-02")
-    assert data["client"]["category"] == "Commerçant-artisan"
+    assert data["client"]["categorie"] == "Commerçant-artisan"
     data = syc(dbook, *common, "--nom", "Chauffe Sud SAS", "--siret", "732 829 320", "--categorie", "autre",
                au="2026-06-02")
-    assert data["client"]["category"] == "Autre"
+    assert data["client"]["categorie"] == "Autre"
     assert any("SAS" in w["message"] and "L210-1" in w["message"] for w in data["avertissements"])
 
 
