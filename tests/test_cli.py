@@ -217,7 +217,7 @@ def test_init_blank_then_refused_then_forced(capsys, tmp_path):
     book = tmp_path / "dossier" / "SYC_Gestion.xlsm"
     data = ok_json(capsys, "init", book=book)
     assert data == {"version": "1.0", "action": "init", "ok": True, "classeur": str(book), "demo": False,
-                    "message": data["message"], "avertissements": []}
+                    "message": data["message"], "avertissements": [], "fichiers_dans": str(book.parent)}
     assert "Classeur vierge créé" in data["message"]
     ooxml_valid(book)
     assert "Aucun client" in syc(capsys, "client", "liste", book=book).out

@@ -27,6 +27,7 @@ from typing import Any
 from pyxl.cli import french
 from pyxl.core.fields import FieldError, shown
 from pyxl.core.issues import Issue, Refused
+from pyxl.core.messages import msg
 
 DEFAULT_BOOK = "SYC_Gestion.xlsm"
 
@@ -115,15 +116,19 @@ def print_json(payload: dict[str, Any]) -> None:
 
 def out(ctx: Context, message: str = "", data: dict[str, Any] | None = None,
         warnings: Sequence[Issue] = ()) -> None:
-    if ctx.json:
-        from pyxl.cli.contract import answer
+    from pyxl.cli.contract import answer, files_folder
 
-        print_json(answer(_command[0] or "", data, message=message, warnings=warnings))
+    folder = files_folder(data)  # a command that writes files says where they are
+    if ctx.json:
+        print_json(answer(_command[0] or "", {**(data or {}), **({"fichiers_dans": folder} if folder else {})},
+                          message=message, warnings=warnings))
         return
     if message:
         print(shown(message))
     for w in warnings:
         print(f"Attention : {shown(w.message)}")
+    if folder:
+        print(msg("fichiers.dans", folder=folder))
 
 
 def fail(issues: Sequence[Issue], as_json: bool, status: int = 1) -> int:

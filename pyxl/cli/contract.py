@@ -111,6 +111,24 @@ def french(value: Any, name: str = "") -> Any:
     return value
 
 
+# keys of an answer that name files the command has just written (or the workbook it made)
+WRITTEN = ("classeur", "documents", "brouillons", "fichiers", "a_imprimer", "combine")
+
+
+def files_folder(data: Mapping[str, Any] | None) -> str | None:
+    """The folder of the files a command wrote (their closest common folder, absolute), or None."""
+    if not data or data.get("simulation"):
+        return None
+    paths: list[str] = []
+    for name in WRITTEN:
+        value = data.get(name)
+        items = value.values() if isinstance(value, Mapping) else value if isinstance(value, (list, tuple)) else [value]
+        paths += [os.path.abspath(str(p)) for p in items if isinstance(p, (str, Path)) and str(p)]
+    if not paths:
+        return None
+    return os.path.commonpath([os.path.dirname(p) for p in paths])
+
+
 def _field(name: str, value: Any) -> Any:
     new = key(name)
     if name in FIELDS and value == "":
