@@ -294,7 +294,7 @@ def test_simulation_lists_and_writes_nothing(clients: Path) -> None:
     before = clients.read_bytes()
     data = ok(clients, "publipostage", "--modele", "lettre", "--commercial", "--cp", "38", "--simuler")
     assert data["clients"] == ["C00005"] and data["exclus_prospection"] == ["C00002"] and data["simulation"]
-    assert data["fichiers"] == [] and data["combine"] == ""
+    assert data["fichiers"] == [] and data["combine"] is None
     assert clients.read_bytes() == before
 
 

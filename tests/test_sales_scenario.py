@@ -140,7 +140,7 @@ def test_from_the_paper_quote_to_the_paid_invoice(tmp_path: Path) -> None:
         "Acompte déduit : facture d'acompte F2026-00001 du 11/03/2026 (part à 5,5 %)"]
     orders = syc("commande", "liste", au="2026-03-23")["commandes"]
     assert [(o["numero"], o["statut"], o["facture"], o["acompte_pct"]) for o in orders] == [
-        (order, "Facturée", "F2026-00002", "30.00")]
+        (order, "Facturée", "F2026-00002", "30")]
 
     # 10 April: a first cheque of 1 500,00.
     cheque = syc("reglement", "saisir", "--facture", "F2026-00002", "--montant", "1500", "--mode", "cheque",

@@ -176,7 +176,7 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
               "fichiers_dans": PATH}),
     "excel configurer": ({"xlwings_conf": MAP}, {}),
     "rapport": ({"au": DATE, "periode": obj({"du": DATE, "au": DATE}), "classeurs": array(TEXT), "chiffres": MAP,
-                 "notes": {}, "tableaux": array(loose(cle=TEXT, titre=TEXT, lignes=array({"type": "object"}))),
+                 "remarques": {}, "tableaux": array(loose(cle=TEXT, titre=TEXT, lignes=array({"type": "object"}))),
                  "fichiers": {"type": "object", "additionalProperties": PATH}}, {"fichiers_dans": PATH}),
     "publipostage": ({"combine": NPATH, "fichiers": array(PATH), "clients": array(TEXT),
                       "exclus_prospection": array(TEXT)}, {**WRITING, "simulation": BOOL, "envois": {}}),
@@ -197,7 +197,7 @@ def command_schema(command: str) -> Schema:
     """The schema of a command's answer: its success, or a refusal."""
     own, optional = COMMANDS[command]
     success = obj({**envelope(command), "ok": {"const": True}, **own, "avertissements": array(ISSUE)},
-                  {**optional, "message": TEXT})
+                  {**optional, "message": TEXT, "fichiers_dans": PATH})
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": f"https://syc-gestion.fr/schemas/{contract.VERSION}/{file_name(command)}",
             "title": f"Réponse de « syc {command} --json » (contrat {contract.VERSION})",
