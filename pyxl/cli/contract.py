@@ -54,7 +54,7 @@ KEYS: dict[str, str] = {
     # payments
     "amount": "montant", "cancels": "annule",
     # sendings journal, sectors, parameters
-    "at": "date_heure", "channel": "canal", "recipient": "destinataire", "subject": "objet", "files": "fichiers",
+    "at": "date_heure", "channel": "canal", "recipient": "destinataire", "subject": "objet", "files": "noms_fichiers",
     "result": "resultat", "error": "erreur", "prefix": "prefixe", "label": "parametre", "value": "valeur",
     "help": "explication",
     # other answers

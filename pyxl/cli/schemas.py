@@ -180,7 +180,10 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
                  "fichiers": {"type": "object", "additionalProperties": PATH}}, {"fichiers_dans": PATH}),
     "publipostage": ({"combine": NPATH, "fichiers": array(PATH), "clients": array(TEXT),
                       "exclus_prospection": array(TEXT)}, {**WRITING, "simulation": BOOL, "envois": {}}),
-    "envois liste": ({"envois": array({"type": "object", "propertyNames": {"pattern": FRENCH_KEY}})}, {}),
+    "envois liste": ({"envois": array(obj({"date_heure": NTEXT, "date": NDATE, "piece": NTEXT, "type": NTEXT,
+                                           "client": NTEXT, "nom_client": NTEXT, "canal": NTEXT,
+                                           "destinataire": NTEXT, "objet": NTEXT, "noms_fichiers": NTEXT,
+                                           "resultat": NTEXT, "erreur": NTEXT, "ou": TEXT}))}, {}),
     "migrer": ({"etapes": array(TEXT)}, {"simulation": BOOL}),
 }
 
