@@ -15,7 +15,7 @@ show() {
       *) out+=" $a" ;;
     esac
   done
-  printf '\n\033[1m%s\033[0m\n' "$out"
+  if [ -t 1 ]; then printf '\n\033[1m%s\033[0m\n' "$out"; else printf '\n%s\n' "$out"; fi
 }
 step() { show "$@"; "$@"; }
 
@@ -31,19 +31,19 @@ step syc client ajouter --type particulier --nom "LEFÈVRE" --prenom "Anne" --ad
 CLIENT=$(syc client liste --recherche lefevre --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["clients"][0]["code"])')
 step syc devis creer --client "$CLIENT" --nature remplacement --logement-plus-2-ans oui \
      --ligne CHF-FRISQ25:1 --ligne MO-H:8 --ligne DEP:1 --objet "Remplacement de la chaudière" --au 2026-05-04
-DEVIS=$(syc devis liste --statut brouillon --json --au 2026-05-04 | python3 -c 'import json,sys; print(json.load(sys.stdin)["devis"][-1]["number"])')
+DEVIS=$(syc devis liste --statut brouillon --json --au 2026-05-04 | python3 -c 'import json,sys; print(json.load(sys.stdin)["devis"][-1]["numero"])')
 step syc devis envoyer "$DEVIS" --au 2026-05-04
 step syc devis a-relancer --au 2026-05-11
 step syc devis relancer "$DEVIS" --resultat "d'accord avec un geste commercial" --remise 10 --au 2026-05-11
-REVISE=$(syc devis voir "$DEVIS" --json --au 2026-05-11 | python3 -c 'import json,sys; print(json.load(sys.stdin)["devis"]["replaced_by"])')
+REVISE=$(syc devis voir "$DEVIS" --json --au 2026-05-11 | python3 -c 'import json,sys; print(json.load(sys.stdin)["devis"]["remplace_par"])')
 step syc devis envoyer "$REVISE" --au 2026-05-11
 step syc devis accepter "$REVISE" --au 2026-05-12
 step syc commande creer --devis "$REVISE" --au 2026-05-12
-COMMANDE=$(syc devis voir "$REVISE" --json --au 2026-05-12 | python3 -c 'import json,sys; print(json.load(sys.stdin)["devis"]["order"])')
+COMMANDE=$(syc devis voir "$REVISE" --json --au 2026-05-12 | python3 -c 'import json,sys; print(json.load(sys.stdin)["devis"]["commande"])')
 step syc facture acompte --commande "$COMMANDE" --pourcentage 30 --emettre --au 2026-05-12
 step syc commande realiser "$COMMANDE" --date 2026-05-20 --au 2026-05-20
 step syc facture creer --commande "$COMMANDE" --emettre --au 2026-05-20
-FACTURE=$(syc commande voir "$COMMANDE" --json --au 2026-05-20 | python3 -c 'import json,sys; print(json.load(sys.stdin)["commande"]["invoice"])')
+FACTURE=$(syc commande voir "$COMMANDE" --json --au 2026-05-20 | python3 -c 'import json,sys; print(json.load(sys.stdin)["commande"]["facture"])')
 printf '\n# Refus attendu : des espèces pour un contrat de plus de 1 000 €, le classeur reste inchangé\n'
 REFUS=(syc reglement saisir --facture "$FACTURE" --montant 1500 --mode especes --au 2026-05-21)
 show "${REFUS[@]}"
@@ -58,3 +58,4 @@ step syc relances --au 2026-06-26
 step syc relances executer --au 2026-06-26
 step syc verifier
 printf '\nClasseur de démonstration : %s\n' "$SYC_BOOK"
+printf 'Documents produits (PDF, brouillons d’e-mail, lettres) : %s\n' "$(dirname "$SYC_BOOK")/Documents"

@@ -61,6 +61,18 @@ if [ "$CHECK_ONLY" = 1 ]; then
   fi
   exit 0
 fi
+# What apt-get, venv and pip print (English, warnings included) goes to this log, named at the end;
+# the terminal only gets French progress lines.
+mkdir -p .venv
+LOG="$PWD/.venv/installation.log"
+: >"$LOG"
+logged() {  # run a build-tool command with its output in the log; on failure, say where to look
+  if ! "$@" >>"$LOG" 2>&1; then
+    echo "Échec de : $* — le détail est dans $LOG" >&2
+    exit 1
+  fi
+}
+
 if [ "${#PKGS[@]}" -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "Paquets système manquants : ${PKGS[*]} (installez-les avec le gestionnaire de paquets)." >&2
@@ -68,13 +80,14 @@ if [ "${#PKGS[@]}" -gt 0 ]; then
   fi
   SUDO=""
   [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  echo "Installation des paquets système : ${PKGS[*]}"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${PKGS[@]}" >/dev/null
+  echo "Installation des paquets système : ${PKGS[*]} (quelques minutes)…"
+  logged $SUDO apt-get update -qq
+  logged $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${PKGS[@]}"
 fi
 
 if [ ! -x .venv/bin/python ]; then
-  "$PY" -m venv .venv
+  echo "Création de l'environnement Python dans .venv…"
+  logged "$PY" -m venv .venv
 fi
 # pip runs only when pyproject.toml changed since the last successful install
 # and the project still imports from the virtualenv.
@@ -84,8 +97,12 @@ if [ "$(cat "$STAMP" 2>/dev/null || true)" = "$WANT" ] && .venv/bin/python -c 'i
   echo "Paquets Python déjà à jour (pyproject.toml inchangé)."
 else
   rm -f "$STAMP"
-  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev]"
+  echo "Installation des paquets Python (quelques minutes la première fois)…"
+  logged .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+  logged .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev]"
   echo "$WANT" >"$STAMP"
 fi
-echo "Environnement prêt : $(.venv/bin/python --version), syc dans .venv/bin/syc"
+echo "Environnement prêt : Python $(.venv/bin/python -c 'import platform; print(platform.python_version())'), commande syc dans .venv/bin/syc"
+if [ -s "$LOG" ]; then
+  echo "Messages des outils d'installation (avertissements compris) : $LOG"
+fi

@@ -4,9 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --tests
 export PATH="$PWD/.venv/bin:$PATH"
-echo "== ruff"
+echo "== Style du code (ruff)"
 ruff check pyxl tests benchmarks
-echo "== mypy"
+echo "== Types (mypy)"
 mypy
-echo "== pytest"
+echo "== Tests (pytest)"
 pytest "$@"

@@ -71,3 +71,50 @@ def libreoffice_book(tmp_path: Path) -> Path:
     dst = tmp_path / "SYC_Gestion_LibreOffice.xlsx"
     dst.write_bytes(LIBREOFFICE_BOOK.read_bytes())
     return dst
+
+
+# --------------------------------------------------------------------------- the --json contract
+# Every --json answer printed through pyxl.cli.main in the suite is validated against its command's
+# schema (pyxl/cli/schemas.py), refusals included. With SYC_EXEMPLES_JSON=1, the first successful
+# answer of each command is written to docs/json/ as the published example (paths made neutral).
+EXAMPLES = TESTS.parent / "docs" / "json"
+_examples: dict[str, dict[str, Any]] = {}
+
+
+def _validate(payload: dict[str, Any]) -> None:
+    import jsonschema
+
+    from pyxl.cli import schemas
+
+    schema = schemas.schema_for(payload)
+    success = schema["oneOf"][0 if payload.get("ok") else 1] if "oneOf" in schema else schema
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(success).iter_errors(payload))
+    if error is not None:
+        raise AssertionError(f"réponse --json hors contrat ({payload.get('action')}) : {error.message[:300]} "
+                             f"à {list(error.absolute_path)}")
+    action = payload.get("action")
+    if payload.get("ok") and isinstance(action, str) and action not in _examples:
+        _examples[action] = payload
+
+
+def _neutral(text: str) -> str:
+    """Temporary folders of the test run → a reader's folder."""
+    import re
+
+    return re.sub(r"/tmp/pytest-of-[^/]+/pytest-\d+/[^/\"]+", "/home/syc/gestion", text)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    import pyxl.cli
+
+    pyxl.cli.JSON_OBSERVERS.append(_validate)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    import json
+
+    if os.environ.get("SYC_EXEMPLES_JSON") and _examples:
+        EXAMPLES.mkdir(parents=True, exist_ok=True)
+        for action, payload in sorted(_examples.items()):
+            name = EXAMPLES / (action.replace(" ", "-") + ".json")
+            name.write_text(_neutral(json.dumps(payload, ensure_ascii=False, indent=2)) + "\n", encoding="utf-8")

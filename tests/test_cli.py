@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from pyxl.cli import main
+from pyxl.cli import contract, main
 
 DAY = "2026-11-27"
 SIRET = "73282932000074"
@@ -199,9 +199,9 @@ def test_book_from_environment_then_option(capsys, book, tmp_path, monkeypatch):
 
 def test_au_is_the_day_of_the_action(capsys, book):
     data = ok_json(capsys, *CLIENT, "--au", "2026-03-15", book=book)
-    assert data["client"]["created"] == "2026-03-15"
+    assert data["client"]["cree_le"] == "2026-03-15"
     data = ok_json(capsys, *client(nom="Martin"), "--au", "16/03/2026", book=book)
-    assert data["client"]["created"] == "2026-03-16"
+    assert data["client"]["cree_le"] == "2026-03-16"
 
 
 def test_every_subcommand_accepts_the_common_options(capsys, book):
@@ -216,8 +216,8 @@ def test_every_subcommand_accepts_the_common_options(capsys, book):
 def test_init_blank_then_refused_then_forced(capsys, tmp_path):
     book = tmp_path / "dossier" / "SYC_Gestion.xlsm"
     data = ok_json(capsys, "init", book=book)
-    assert data == {"ok": True, "classeur": str(book), "demo": False, "message": data["message"],
-                    "avertissements": []}
+    assert data == {"version": "1.0", "action": "init", "ok": True, "classeur": str(book), "demo": False,
+                    "message": data["message"], "avertissements": [], "fichiers_dans": str(book.parent)}
     assert "Classeur vierge créé" in data["message"]
     ooxml_valid(book)
     assert "Aucun client" in syc(capsys, "client", "liste", book=book).out
@@ -269,18 +269,18 @@ def test_parametres_voir_and_modifier(capsys, book):
 # --------------------------------------------------------------------------- secteurs
 def test_secteur_ajouter_liste_and_client_sector(capsys, book):
     assert ok_json(capsys, "secteur", "ajouter", "--prefixe", "6900", "--nom", "Lyon centre", book=book) == {
-        "ok": True, "prefixe": "6900", "secteur": "Lyon centre",
+        "version": "1.0", "action": "secteur ajouter", "ok": True, "prefixe": "6900", "secteur": "Lyon centre",
         "message": "Secteur « Lyon centre » ajouté pour les codes postaux commençant par 6900. "
                    "1 client rattaché à ce secteur.",
         "clients_rattaches": 1, "avertissements": []}
     # the demo's C00001 (69002 Lyon) moved from « Lyon et Rhône » to the longer prefix
-    assert ok_json(capsys, "client", "voir", "C00001", book=book)["client"]["sector"] == "Lyon centre"
+    assert ok_json(capsys, "client", "voir", "C00001", book=book)["client"]["secteur"] == "Lyon centre"
     sectors = ok_json(capsys, "secteur", "liste", book=book)["secteurs"]
     assert [s["prefixe"] for s in sectors] == ["01", "38", "42", "69", "6900"]
     # the longest prefix wins
-    assert ok_json(capsys, *CLIENT, book=book)["client"]["sector"] == "Lyon centre"
+    assert ok_json(capsys, *CLIENT, book=book)["client"]["secteur"] == "Lyon centre"
     data = ok_json(capsys, *client(nom="Ailleurs", cp="13001"), book=book)
-    assert data["client"]["sector"] == ""
+    assert data["client"]["secteur"] is None
     assert [w["code"] for w in data["avertissements"]] == ["client.sector"]
     r = syc(capsys, "secteur", "liste", book=book)
     assert r.out.splitlines()[0].split() == ["Début", "CP", "Secteur", "Remarques"]
@@ -315,11 +315,11 @@ def test_business_client_needs_a_valid_siren_or_siret(capsys, book):
     assert "obligatoire pour un client professionnel" in r.json["erreurs"][0]["message"]
     data = ok_json(capsys, *pro, "--siret", "552 100 554", book=book)
     # an SAS is commercial by its form (L210-1 C. com.): its category follows
-    assert data["client"]["siret"] == "552100554" and data["client"]["category"] == "Commerçant-artisan"
+    assert data["client"]["siret"] == "552100554" and data["client"]["categorie"] == "Commerçant-artisan"
     data = ok_json(capsys, *pro[:3], "Autre SAS", *pro[4:], "--siret", OTHER_SIRET, "--tva-intra", "FR96552100554",
                    "--conditions", "60 jours nets", book=book)
-    assert data["client"]["siret"] == OTHER_SIRET and data["client"]["vat_number"] == "FR96552100554"
-    assert data["client"]["terms"] == "60 jours nets"
+    assert data["client"]["siret"] == OTHER_SIRET and data["client"]["tva_intracommunautaire"] == "FR96552100554"
+    assert data["client"]["conditions_paiement"] == "60 jours nets"
     # the SIREN of the first one: the same company, a warning
     assert [w["code"] for w in data["avertissements"]] == ["client.duplicate"]
     assert "même entreprise (SIREN 552100554)" in data["avertissements"][0]["message"]
@@ -345,7 +345,7 @@ def test_business_terms_legal_caps(capsys, book, terms, accepted):
 
 
 def test_private_client_terms_are_not_capped(capsys, book):
-    assert ok_json(capsys, *CLIENT, "--conditions", "90 jours nets", book=book)["client"]["terms"] == "90 jours nets"
+    assert ok_json(capsys, *CLIENT, "--conditions", "90 jours nets", book=book)["client"]["conditions_paiement"] == "90 jours nets"
 
 
 def test_duplicates_are_warned_not_refused(capsys, book):
@@ -377,7 +377,7 @@ def test_client_liste_voir_modifier(capsys, book):
     assert data["modifie"] == ["Code postal", "Téléphone", "Secteur"]
     client = ok_json(capsys, "client", "voir", "C00001", book=book)
     assert client["ou"] == "Clients, ligne 2"
-    assert client["client"]["phone"] == "04 78 00 00 02" and client["client"]["sector"] == "Isère"
+    assert client["client"]["telephone"] == "04 78 00 00 02" and client["client"]["secteur"] == "Isère"
     r = syc(capsys, "client", "modifier", "C00001", "--tel", "04 78 00 00 02", book=book)
     assert r.code == 0 and "aucune valeur n'a changé" in r.out
     ooxml_valid(book)
@@ -388,16 +388,16 @@ def test_article_ajouter_with_decimal_comma_and_json_amounts(capsys, book):
     data = ok_json(capsys, "article", "ajouter", "--code", "CHG-30", "--designation", "Chaudière 30 kW",
                    "--unite", "u", "--pu-ht", "3 221,29", "--tva", "5,5", "--prix-achat", "2150,5",
                    "--famille", "materiel", book=book)
-    assert data["article"]["unit_price"] == "3221.29"
-    assert data["article"]["purchase_price"] == "2150.50"
-    assert data["article"]["vat_rate"] == "5.5"
+    assert data["article"]["prix_unitaire_ht"] == "3221.29"
+    assert data["article"]["prix_achat_ht"] == "2150.50"
+    assert data["article"]["taux_tva"] == "5.5"
     article = ok_json(capsys, "article", "voir", "chg-30", book=book)["article"]
-    assert article == {"code": "CHG-30", "designation": "Chaudière 30 kW", "unit": "u", "unit_price": "3221.29",
-                       "vat_rate": "5.5", "purchase_price": "2150.50", "family": "Matériel", "category": "",
-                       "active": "Oui"}
+    assert article == {"code": "CHG-30", "designation": "Chaudière 30 kW", "unite": "u",
+                       "prix_unitaire_ht": "3221.29", "taux_tva": "5.5", "prix_achat_ht": "2150.50",
+                       "famille": "Matériel", "categorie": None, "actif": "Oui"}
     for a in ok_json(capsys, "article", "liste", book=book)["articles"]:
-        assert re.fullmatch(r"\d+\.\d\d", a["unit_price"]), a
-        assert a["purchase_price"] == "" or re.fullmatch(r"\d+\.\d\d", a["purchase_price"]), a
+        assert re.fullmatch(r"\d+\.\d\d", a["prix_unitaire_ht"]), a
+        assert a["prix_achat_ht"] is None or re.fullmatch(r"\d+\.\d\d", a["prix_achat_ht"]), a
     r = syc(capsys, "article", "voir", "CHG-30", book=book)
     assert re.search(r"^PU HT\s+3\u202f221,29\xa0€$", r.out, re.M), r.out
     assert re.search(r"^TVA\s+5,5 %$", r.out, re.M)
@@ -411,7 +411,7 @@ def test_article_modifier_keeps_the_rate(capsys, book, code):
     data = ok_json(capsys, "article", "modifier", code, "--pu-ht", "1234,5", book=book)
     assert data["modifie"] == ["PU HT"]
     after = ok_json(capsys, "article", "voir", code, book=book)["article"]
-    assert after == {**before, "unit_price": "1234.50"}
+    assert after == {**before, "prix_unitaire_ht": "1234.50"}
     data = ok_json(capsys, "article", "modifier", code, "--tva", "2,1", "--actif", "non", book=book)
     assert data["modifie"] == ["TVA %", "Actif"]
     ooxml_valid(book)
@@ -443,7 +443,7 @@ def test_text_round_trips_exactly_and_stays_inert(capsys, book):
     code = ok_json(capsys, *argv, book=book)["code"]
     shown = ok_json(capsys, "client", "voir", code, book=book)
     for option, value in SPECIAL.items():
-        assert shown["client"][KEYS[option]] == value
+        assert shown["client"][contract.key(KEYS[option])] == value
     ooxml_valid(book)
 
     # read back by another reader of the file
@@ -558,7 +558,7 @@ def test_console_script_exit_codes(tmp_path):
     assert p.returncode == 0, p.stderr
     assert (tmp_path / "SYC_Gestion.xlsm").exists()
     p = _run(["client", "voir", "C00002", "--json"], tmp_path)
-    assert p.returncode == 0 and json.loads(p.stdout)["client"]["name"] == 'Dupont & Fils <SARL> "l\'Étang"'
+    assert p.returncode == 0 and json.loads(p.stdout)["client"]["nom"] == 'Dupont & Fils <SARL> "l\'Étang"'
     p = _run(["client", "voir", "C99999"], tmp_path)
     assert p.returncode == 1 and p.stdout == ""
     assert p.stderr.startswith("Erreur : Client « C99999 » introuvable")

@@ -294,13 +294,13 @@ def test_simulation_lists_and_writes_nothing(clients: Path) -> None:
     before = clients.read_bytes()
     data = ok(clients, "publipostage", "--modele", "lettre", "--commercial", "--cp", "38", "--simuler")
     assert data["clients"] == ["C00005"] and data["exclus_prospection"] == ["C00002"] and data["simulation"]
-    assert data["fichiers"] == [] and data["combine"] == ""
+    assert data["fichiers"] == [] and data["combine"] is None
     assert clients.read_bytes() == before
 
 
 def test_consent_option_of_the_client(clients: Path) -> None:
-    assert ok(clients, "client", "voir", "C00002")["client"]["marketing_mail"] == "Non"
-    assert ok(clients, "client", "voir", "C00001")["client"]["marketing_mail"] == "Oui"  # default: opt-out
+    assert ok(clients, "client", "voir", "C00002")["client"]["accepte_prospection"] == "Non"
+    assert ok(clients, "client", "voir", "C00001")["client"]["accepte_prospection"] == "Oui"  # default: opt-out
     ok(clients, "client", "modifier", "C00002", "--prospection", "oui")
     assert chosen(clients, commercial=True, kind="professionnel") == ["C00002", "C00006"]
     before = clients.read_bytes()
@@ -327,4 +327,4 @@ def test_cli_end_to_end_with_libreoffice(clients: Path, tmp_path: Path) -> None:
     assert flat.index("Dupont & Fils") < flat.index("Durand")  # the letters in client order
     assert len(PdfReader(combined).pages) == 2
     listed = ok(clients, "envois", "liste", "--client", "C00003")["envois"]
-    assert [(r["channel"], r["result"]) for r in listed] == [("Publipostage", "Préparé")]
+    assert [(r["canal"], r["resultat"]) for r in listed] == [("Publipostage", "Préparé")]

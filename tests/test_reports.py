@@ -133,7 +133,7 @@ def test_turnover_by_nature_and_sector(wb: Book) -> None:
     assert sector == [("Isère", "1422.00"), ("Lyon et Rhône", "1210.00"), ("Ain", "440.00"), ("Loire", "330.00"),
                       ("Total", "3402.00")]
     assert rep["chiffres"]["ca_par_technicien"] is None
-    assert "pas encore de données" in rep["notes"]["ca_technicien"]
+    assert "pas encore de données" in rep["remarques"]["ca_technicien"]
 
 
 def test_period_option_and_comparison_across_years(wb: Book) -> None:
@@ -210,7 +210,7 @@ def test_dso_and_late_payers(wb: Book) -> None:
     # TTC issued 02/04 … 30/06: C 181,50 + D 242 + E 302,50 + F 363 + G 423,50 + J 484 = 1 996,50
     assert c["ca_ttc_90_jours"] == "1996.50"
     assert c["dso_jours"] == "98.18"  # 2 178 × 90 / 1 996,50 = 98,181…
-    assert "÷" in rep["notes"]["dso"] and "× 90" in rep["notes"]["dso"]
+    assert "÷" in rep["remarques"]["dso"] and "× 90" in rep["remarques"]["dso"]
     payers = table(rep, "retards")
     assert [(p["Client"], p["Montant échu TTC"], p["Pièces"], p["Plus ancien retard (jours)"]) for p in payers] == [
         ("C00001", "907.50", 3, 60),  # D 242 + E 302,50 + F 363
@@ -218,7 +218,7 @@ def test_dso_and_late_payers(wb: Book) -> None:
     ]
     assert payers[1]["Nom"] == HOSTILE
     assert c["recouvre_par_niveau_de_relance"] is None
-    assert "pas encore de données" in rep["notes"]["relances"]
+    assert "pas encore de données" in rep["remarques"]["relances"]
 
 
 def test_cash_in_by_week(wb: Book) -> None:

@@ -227,8 +227,8 @@ def test_quote_expires_the_day_after_its_validity(wb: Book) -> None:
                words=["Devis D2026-0001 (Devis, ligne 2) : il est « Expiré », il ne peut pas être accepté.",
                       "Sa validité a pris fin le 12/03/2026"])
     listed = wb.ok("devis", "liste", "--statut", "expire", au="2026-03-13")["devis"]
-    assert [d["number"] for d in listed] == [q]
-    assert listed[0]["status"] == "Envoyé"  # « Expiré » is computed, never stored
+    assert [d["numero"] for d in listed] == [q]
+    assert listed[0]["statut"] == "Envoyé"  # « Expiré » is computed, never stored
     # an expired quote may still be followed up and revised
     assert wb.ok("devis", "relancer", q, "--resultat", "d'accord avec remise", "--remise", "10",
                  au="2026-03-13")["devis_revise"] == "D2026-0002"
@@ -236,7 +236,7 @@ def test_quote_expires_the_day_after_its_validity(wb: Book) -> None:
 
 # --------------------------------------------------------------------------- follow-up delay
 def _due(wb: Book, au: str, *extra: str) -> list[str]:
-    return [d["number"] for d in wb.ok("devis", "a-relancer", *extra, au=au)["devis"]]
+    return [d["numero"] for d in wb.ok("devis", "a-relancer", *extra, au=au)["devis"]]
 
 
 def test_follow_up_list_boundary_days(wb: Book) -> None:
@@ -293,7 +293,7 @@ def test_heat_pump_job_is_at_5_5_percent(wb: Book) -> None:
 def test_premises_not_declared_means_20_percent_with_a_warning(wb: Book) -> None:
     data = wb.ok("devis", "creer", "--client", "C00001", "--ligne", "ENT-CHG:1", "--nature", "entretien",
                  au="2026-03-02")
-    assert data["devis"]["housing_old"] == "Non"
+    assert data["devis"]["logement_plus_2_ans"] == "Non"
     assert [(p["base_ht"], p["tva"]) for p in data["par_taux"]] == [("120.00", "24.00")]
     warnings = {w["code"]: w["message"] for w in data["avertissements"]}
     assert "devis.tva_normale" in warnings
@@ -395,7 +395,7 @@ def test_order_transitions(wb: Book) -> None:
 
 def test_order_show_in_json(wb: Book) -> None:
     _, o = wb.order("2026-03-02", "MO-H:2")
-    assert wb.ok("commande", "voir", o, au="2026-03-02")["commande"]["status"] == "Ouverte"
+    assert wb.ok("commande", "voir", o, au="2026-03-02")["commande"]["statut"] == "Ouverte"
 
 
 def test_cancelling_an_order_drops_its_drafts_but_not_its_issued_documents(wb: Book) -> None:

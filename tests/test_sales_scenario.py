@@ -68,7 +68,7 @@ def test_from_the_paper_quote_to_the_paid_invoice(tmp_path: Path) -> None:
     assert quote["numero"] == "D2026-0001"
     assert per_rate(quote) == [("20", "3696.29", "739.26"), ("5.5", "249.00", "13.70")]
     assert (quote["total_ht"], quote["total_tva"], quote["total_ttc"]) == ("3945.29", "752.96", "4698.25")
-    assert quote["devis"]["valid_until"] == "2026-04-01"
+    assert quote["devis"]["valable_jusqu_au"] == "2026-04-01"
     assert quote["avertissements"] == []
 
     # Sent by e-mail and by post the same day.
@@ -78,7 +78,7 @@ def test_from_the_paper_quote_to_the_paid_invoice(tmp_path: Path) -> None:
     assert syc("devis", "a-relancer", au="2026-03-06")["devis"] == []
     # …on Monday 9 March the quote has waited 7 days without an answer.
     due = syc("devis", "a-relancer", au="2026-03-09")["devis"]
-    assert [(d["number"], d["client_name"], d["total_ttc"]) for d in due] == [("D2026-0001", "LEROY Anne", "4698.25")]
+    assert [(d["numero"], d["nom_client"], d["total_ttc"]) for d in due] == [("D2026-0001", "LEROY Anne", "4698.25")]
 
     # The call: the amount is too high; a 10 % discount makes a revised quote, the old one is replaced.
     #   discount 3 945,29 × 10 % = 394,529 → 394,53, spread pro rata of the bases:
@@ -91,13 +91,13 @@ def test_from_the_paper_quote_to_the_paid_invoice(tmp_path: Path) -> None:
                "--remise", "10", au="2026-03-09")
     assert (call["relances"], call["devis_revise"]) == (1, "D2026-0002")
     revised = syc("devis", "voir", "D2026-0002", au="2026-03-09")
-    assert revised["devis"]["replaces"] == "D2026-0001"
+    assert revised["devis"]["remplace"] == "D2026-0001"
     assert revised["remise_globale"] == "394.53"
     assert per_rate(revised) == [("20", "3326.66", "665.33"), ("5.5", "224.10", "12.33")]
     assert (revised["total_ht"], revised["total_tva"], revised["total_ttc"]) == ("3550.76", "677.66", "4228.42")
     old = syc("devis", "voir", "D2026-0001", au="2026-03-09")["devis"]
-    assert (old["statut_du_jour"], old["replaced_by"]) == ("Remplacé", "D2026-0002")
-    assert old["followup_notes"] == "09/03/2026 : Montant trop élevé : remise de 10 % accordée"
+    assert (old["statut_du_jour"], old["remplace_par"]) == ("Remplacé", "D2026-0002")
+    assert old["suivi"] == "09/03/2026 : Montant trop élevé : remise de 10 % accordée"
     syc("devis", "envoyer", "D2026-0002", au="2026-03-09")
 
     # Wednesday 11 March: the quote comes back signed; it becomes the order.
@@ -133,14 +133,14 @@ def test_from_the_paper_quote_to_the_paid_invoice(tmp_path: Path) -> None:
     assert (invoice["acomptes_deduits_ht"], invoice["acomptes_deduits_tva"]) == ("1065.23", "203.30")
     assert (invoice["total_ht"], invoice["total_tva"], invoice["total_ttc"]) == ("2485.53", "474.36", "2959.89")
     shown = syc("facture", "voir", "F2026-00002", au="2026-03-23")
-    assert (shown["piece"]["terms"], shown["piece"]["service_date"], shown["piece"]["deducted_ttc"]) == (
+    assert (shown["piece"]["conditions_paiement"], shown["piece"]["date_realisation"], shown["piece"]["acomptes_deduits_ttc"]) == (
         "30 jours fin de mois", "2026-03-20", "1268.53")
-    assert [ln["designation"] for ln in shown["lignes"] if ln["source"]] == [
+    assert [ln["designation"] for ln in shown["lignes"] if ln["piece_origine"]] == [
         "Acompte déduit : facture d'acompte F2026-00001 du 11/03/2026 (part à 20 %)",
         "Acompte déduit : facture d'acompte F2026-00001 du 11/03/2026 (part à 5,5 %)"]
     orders = syc("commande", "liste", au="2026-03-23")["commandes"]
-    assert [(o["number"], o["status"], o["invoice"], o["deposit_pct"]) for o in orders] == [
-        (order, "Facturée", "F2026-00002", "30.00")]
+    assert [(o["numero"], o["statut"], o["facture"], o["acompte_pct"]) for o in orders] == [
+        (order, "Facturée", "F2026-00002", "30")]
 
     # 10 April: a first cheque of 1 500,00.
     cheque = syc("reglement", "saisir", "--facture", "F2026-00002", "--montant", "1500", "--mode", "cheque",
@@ -153,19 +153,19 @@ def test_from_the_paper_quote_to_the_paid_invoice(tmp_path: Path) -> None:
     assert (bounced["id"], bounced["annule"], bounced["statut"]) == ("R2026-00003", "R2026-00002", "Émise")
     detail = syc("facture", "voir", "F2026-00002", au="2026-04-15")
     assert detail["piece"]["reste_a_payer"] == "2959.89"
-    assert [(p["id"], p["amount"], p["cancels"]) for p in detail["reglements"]] == [
+    assert [(p["id"], p["montant"], p["annule"]) for p in detail["reglements"]] == [
         ("R2026-00002", "1500.00", ""), ("R2026-00003", "-1500.00", "R2026-00002")]
     # left as it is, the invoice would be late after its due date (30 April)
-    assert [f["number"] for f in syc("facture", "liste", "--statut", "en-retard", au="2026-04-30")["factures"]] == []
+    assert [f["numero"] for f in syc("facture", "liste", "--statut", "en-retard", au="2026-04-30")["factures"]] == []
     late = syc("facture", "liste", "--statut", "en-retard", au="2026-05-01")["factures"]
-    assert [(f["number"], f["statut_du_jour"], f["reste_a_payer"]) for f in late] == [
+    assert [(f["numero"], f["statut_du_jour"], f["reste_a_payer"]) for f in late] == [
         ("F2026-00002", "En retard", "2959.89")]
 
     # 20 April: the client pays the whole invoice by transfer.
     transfer = syc("reglement", "saisir", "--facture", "F2026-00002", "--montant", "2959,89", "--mode", "virement",
                    "--reference", "VIR LEROY F2026-00002", au="2026-04-20")
     assert (transfer["id"], transfer["reste"], transfer["statut"]) == ("R2026-00004", "0.00", "Réglée")
-    listed = {f["number"]: f for f in syc("facture", "liste", au="2026-05-01")["factures"]}
+    listed = {f["numero"]: f for f in syc("facture", "liste", au="2026-05-01")["factures"]}
     assert {n: (f["statut_du_jour"], f["reste_a_payer"]) for n, f in listed.items()} == {
         "F2026-00001": ("Réglée", "0.00"), "F2026-00002": ("Réglée", "0.00")}
 

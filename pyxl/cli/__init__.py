@@ -4,8 +4,10 @@ Contract (relied upon by users, scheduled jobs and every later issue):
   * every subcommand accepts --book FICHIER (default $SYC_BOOK, else SYC_Gestion.xlsm here),
     --au AAAA-MM-JJ (the day the action happens, default today) and --json;
   * exit status 0 done, 1 refused (bad data, forbidden action, locked file), 2 usage error;
-  * --json prints {"ok": true, ...} or {"ok": false, "erreurs": [{"code", "message", "ou"}]},
-    amounts as strings with two decimals, ISO dates, warnings under "avertissements".
+  * --json prints {"version", "action", "ok": true, ...} or {…, "ok": false, "erreurs": [{"code",
+    "message", "ou"}]}: the contract of pyxl/cli/contract.py, its schemas in pyxl/data/schemas-json/,
+    documented in docs/contrat-json.md (French keys, amounts as strings with two decimals, ISO dates,
+    absolute paths, warnings under "avertissements").
 The clock is read here and nowhere else (as_of is passed down).
 """
 
@@ -25,6 +27,7 @@ from typing import Any
 from pyxl.cli import french
 from pyxl.core.fields import FieldError, shown
 from pyxl.core.issues import Issue, Refused
+from pyxl.core.messages import msg
 
 DEFAULT_BOOK = "SYC_Gestion.xlsm"
 
@@ -91,41 +94,48 @@ def build_parser() -> Parser:
 
 
 # --------------------------------------------------------------------------- output
+# Called with every --json answer before it is printed (the test suite validates them against
+# their schemas); empty in normal use.
+JSON_OBSERVERS: list[Callable[[dict[str, Any]], None]] = []
+_command: list[str | None] = [None]  # the running command's name (« facture liste »), set by main
+
+
+def command_name(args: argparse.Namespace) -> str | None:
+    """« client ajouter », « verifier », « relances »: the command as the schemas name it."""
+    words = [getattr(args, "command", None), getattr(args, "action", None)]
+    if words == ["relances", None]:  # « syc relances » is « syc relances liste »
+        words[1] = "liste"
+    return " ".join(w for w in words if w) or None
+
+
+def print_json(payload: dict[str, Any]) -> None:
+    for observe in JSON_OBSERVERS:
+        observe(payload)
+    print(json.dumps(payload, ensure_ascii=False, indent=2))
+
+
 def out(ctx: Context, message: str = "", data: dict[str, Any] | None = None,
         warnings: Sequence[Issue] = ()) -> None:
+    from pyxl.cli.contract import answer, files_folder
+
+    folder = files_folder(data)  # a command that writes files says where they are
     if ctx.json:
-        payload = {"ok": True, **(data or {})}
-        if message:
-            payload.setdefault("message", message)
-        payload["avertissements"] = [{"code": w.code, "message": shown(w.message), "ou": shown(w.where)}
-                                     for w in warnings]
-        print(json.dumps(payload, ensure_ascii=False, indent=2, default=_json_default))
+        print_json(answer(_command[0] or "", {**(data or {}), **({"fichiers_dans": folder} if folder else {})},
+                          message=message, warnings=warnings))
         return
     if message:
         print(shown(message))
     for w in warnings:
         print(f"Attention : {shown(w.message)}")
-
-
-def _json_default(value: Any) -> Any:
-    from decimal import Decimal
-
-    from pyxl.core.money import json_amount
-
-    if isinstance(value, Decimal):
-        return json_amount(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, Path):
-        return str(value)
-    raise TypeError(type(value))
+    if folder:
+        print(msg("fichiers.dans", folder=folder))
 
 
 def fail(issues: Sequence[Issue], as_json: bool, status: int = 1) -> int:
     if as_json:
-        print(json.dumps({"ok": False, "erreurs": [{"code": i.code, "message": shown(i.message),
-                                                    "ou": shown(i.where)} for i in issues]},
-                         ensure_ascii=False, indent=2))
+        from pyxl.cli.contract import refusal
+
+        print_json(refusal(_command[0], issues))
     else:
         for i in issues:
             print(f"Erreur : {shown(i.message)}", file=sys.stderr)
@@ -145,6 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _safe_streams()
     argv = list(sys.argv[1:] if argv is None else argv)
     as_json = "--json" in argv
+    _command[0] = None
     try:
         parser = build_parser()
         if not argv or argv in (["-h"], ["--help"]):
@@ -155,6 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail([Issue("usage", str(exc))], as_json, status=2)
     except SystemExit as exc:  # --help of a subcommand
         return int(exc.code or 0)
+    _command[0] = command_name(args)
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         return fail([Issue("usage", "syc : précisez une action (voir syc " + (args.command or "") + " --help).")],

@@ -121,6 +121,7 @@ def make(folder: Path, *, force: bool = False, years: int | None = None, scale: 
                                            "dossier avec --sortie.", str(book)))
     t0 = time.perf_counter()
     folder.mkdir(parents=True, exist_ok=True)
+    previous = _documents_aside(folder) if book.exists() else None
     with tempfile.TemporaryDirectory(dir=folder, prefix=".syc-demo-") as tmp:
         staged = Path(tmp) / BOOK_NAME
         if years:
@@ -141,9 +142,26 @@ def make(folder: Path, *, force: bool = False, years: int | None = None, scale: 
     summary = demo.summarise(book, as_of, progress=progress)
     summary.update(extra, periode={"du": first, "au": as_of}, duree_s=round(made_s, 1),
                    duree_verification_s=round(time.perf_counter() - t0 - made_s, 1))
+    if previous is not None:  # the new book starts with an empty documents folder
+        note = "\n".join(x for x in (note, msg("demo.documents", folder=previous.resolve())) if x)
+        summary["documents_precedents"] = previous
     if note:
         summary["remarque"] = note
     return summary
+
+
+def _documents_aside(folder: Path) -> Path | None:
+    """The replaced book's documents folder, renamed « Documents (avant le 2026-05-04 14h20) »: the
+    PDFs of another book would otherwise stand beside the new book's, as if issued by it."""
+    documents = folder / "Documents"
+    if not documents.is_dir() or not any(documents.iterdir()):
+        return None
+    stamp = dt.datetime.now().strftime("%Y-%m-%d %Hh%M")
+    aside, n = folder / f"Documents (avant le {stamp})", 2
+    while aside.exists():
+        aside, n = folder / f"Documents (avant le {stamp}, {n})", n + 1
+    documents.rename(aside)
+    return aside
 
 
 # --------------------------------------------------------------------------- the command

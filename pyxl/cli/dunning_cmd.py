@@ -214,9 +214,14 @@ def cmd_rate_list(ctx: Context) -> int:
         lg, pn = t.legal(h), t.penalty(h)
         rows.append([h, interest_rate(lg.other) if lg else "manquant", interest_rate(lg.private) if lg else "manquant",
                      interest_rate(pn.default) if pn else "manquant", interest_rate(pn.floor) if pn else "manquant"])
-    if ctx.json:
-        out(ctx, data={"semestres": [dict(zip(("semestre", "autres_cas", "particuliers", "penalites", "plancher"), r,
-                                              strict=True)) for r in rows]})
+    if ctx.json:  # the rates themselves (null when missing), not their French text
+        semesters = []
+        for h in halves:
+            lg, pn = t.legal(h), t.penalty(h)
+            semesters.append({"semestre": h, "autres_cas": lg.other if lg else None,
+                              "particuliers": lg.private if lg else None,
+                              "penalites": pn.default if pn else None, "plancher": pn.floor if pn else None})
+        out(ctx, data={"semestres": semesters})
         return 0
     print(text_table(rows, ["Semestre", "Taux légal (autres cas)", "Taux légal (créancier particulier)",
                         "Pénalités (BCE + 10)", "Plancher (3 × légal)"]).replace("\xa0", " "))

@@ -454,11 +454,21 @@ def cmd_doc_show(ctx: Context) -> int:
 def _doc_list(ctx: Context, credit_notes: bool) -> int:
     from pyxl.services.invoices import balance, effective_status, list_docs
 
-    rows = list_docs(ctx.store(), ctx.as_of, getattr(ctx.args, "statut", "") or "", credit_notes)
+    store = ctx.store()
+    rows = list_docs(store, ctx.as_of, getattr(ctx.args, "statut", "") or "", credit_notes)
     name = "avoirs" if credit_notes else "factures"
+    # invoices, deposit invoices and credit notes share one series: the list of invoices names the
+    # numbers it leaves out, so that F2026-00013 missing between 12 and 14 explains itself
+    credits = [] if credit_notes else [str(r["number"]) for r in list_docs(store, ctx.as_of, "", True) if r["number"]]
+    by_type: dict[str, int] = {}
+    for r in rows:
+        by_type[str(r["doc_type"])] = by_type.get(str(r["doc_type"]), 0) + 1
     if ctx.json:
-        out(ctx, data={name: [{**_jsonable(r.values), "statut_du_jour": effective_status(r, ctx.as_of),
-                               "reste_a_payer": balance(r)} for r in rows]})
+        data: dict[str, Any] = {name: [{**_jsonable(r.values), "statut_du_jour": effective_status(r, ctx.as_of),
+                                        "reste_a_payer": balance(r)} for r in rows]}
+        if not credit_notes:
+            data.update(avoirs_de_la_serie=credits, par_type=by_type)
+        out(ctx, data=data)
         return 0
     if not rows:
         print("Aucun avoir." if credit_notes else "Aucune facture.")
@@ -467,12 +477,24 @@ def _doc_list(ctx: Context, credit_notes: bool) -> int:
         print(text_table([[r["number"] or r["ref"], _d(r["date"]), r["status"], r["origin"] or "", r["client_name"] or "",
                        euros(r["total_ttc"]), r["reason"] or ""] for r in rows],
                          ["Avoir", "Date", "Statut", "Facture", "Client", "Total TTC", "Motif"]))
-    else:
-        print(text_table([[r["number"] or r["ref"], "Acompte" if r["doc_type"] == "Facture d'acompte" else "Facture",
-                       _d(r["date"]), effective_status(r, ctx.as_of), r["client_name"] or "", euros(r["total_ttc"]),
-                       _d(r["due_date"]), euros(balance(r)) if r["number"] else ""] for r in rows],
-                         ["Numéro", "Type", "Date", "Statut", "Client", "Total TTC", "Échéance", "Reste dû"]))
-    print(plural(len(rows), "avoir" if credit_notes else "pièce") + ".")
+        print(plural(len(rows), "avoir") + ".")
+        return 0
+    print(text_table([[r["number"] or r["ref"], "Acompte" if r["doc_type"] == "Facture d'acompte" else "Facture",
+                   _d(r["date"]), effective_status(r, ctx.as_of), r["client_name"] or "", euros(r["total_ttc"]),
+                   _d(r["due_date"]), euros(balance(r)) if r["number"] else ""] for r in rows],
+                     ["Numéro", "Type", "Date", "Statut", "Client", "Total TTC", "Échéance", "Reste dû"]))
+    drafts = sum(1 for r in rows if not r["number"])
+    kinds = [plural(by_type.get("Facture", 0), "facture"),
+             plural(by_type.get("Facture d'acompte", 0), "facture d'acompte", "factures d'acompte")]
+    kinds = [k for k, n in zip(kinds, (by_type.get("Facture", 0), by_type.get("Facture d'acompte", 0)), strict=True) if n]
+    line = f"{plural(len(rows), 'pièce')} : {', '.join(kinds)}"
+    if drafts:
+        line += f" (dont {plural(drafts, 'brouillon')})"
+    print(line + ".")
+    if credits:
+        shown = ", ".join(credits[:8]) + (" …" if len(credits) > 8 else "")
+        print(f"{plural(len(credits), 'numéro')} de la même série "
+              f"{'est un avoir' if len(credits) == 1 else 'sont des avoirs'} : {shown} (voir syc avoir liste).")
     return 0
 
 

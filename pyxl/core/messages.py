@@ -66,6 +66,9 @@ MESSAGES: dict[str, str] = {
     "relances.a_imprimer": "À imprimer en une fois : {file}",
     "taux.bce.note": "taux MRO en vigueur au {day} = {rate} ({source})",
     # ------------------------------------------------------------------ documents and e-mails
+    "fichiers.dans": "Fichiers écrits dans : {folder}",
+    "demo.documents": "Les documents du classeur remplacé ont été mis de côté dans {folder} ; "
+                      "le nouveau classeur part d'un dossier Documents vide.",
     "envoi.brouillon": "Brouillon d'e-mail : {file}",
     "envoi.journal": "Les envois sont faits mais n'ont pas pu être notés dans « {sheet} » ({reason}).",
     "publipostage.pdf": "{error}. Rien n'a été produit.",

@@ -1,0 +1,248 @@
+"""The JSON Schemas of `syc --json` answers (contract.VERSION), one per command.
+
+Declared here, written to pyxl/data/schemas-json/ (shipped with the package) and docs/json/schemas/
+by `python -m pyxl.cli.schemas`; a test keeps the written files equal to these declarations, and the
+test suite validates every --json answer it produces against its command's schema. The record
+objects (client, article, devis, commande, pièce, lignes, règlement) are derived from the typed
+records of core/records.py through the contract's vocabulary, so a renamed field changes them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from pyxl.cli import contract
+from pyxl.core import records as rec
+
+Schema = dict[str, Any]
+
+TEXT: Schema = {"type": "string"}
+NTEXT: Schema = {"type": ["string", "null"]}
+INT: Schema = {"type": "integer"}
+NINT: Schema = {"type": ["integer", "null"]}
+BOOL: Schema = {"type": "boolean"}
+MONEY: Schema = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "description": "montant, deux décimales"}
+NMONEY: Schema = {"type": ["string", "null"], "pattern": r"^-?\d+\.\d{2}$"}
+DECIMAL: Schema = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$", "description": "nombre décimal (taux, quantité)"}
+NDECIMAL: Schema = {"type": ["string", "null"], "pattern": r"^-?\d+(\.\d+)?$"}
+DATE: Schema = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "description": "date ISO 8601"}
+NDATE: Schema = {"type": ["string", "null"], "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+DATETIME: Schema = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}"}
+# an absolute path: /… (Linux, macOS) or C:\… and \\serveur\… (Windows)
+PATH: Schema = {"type": "string", "pattern": r"^(/|[A-Za-z]:[\\/]|\\\\)", "description": "chemin absolu"}
+NPATH: Schema = {"type": ["string", "null"], "pattern": r"^(/|[A-Za-z]:[\\/]|\\\\)"}
+FRENCH_KEY = r"^[a-z0-9_]+$"
+
+
+def array(items: Schema) -> Schema:
+    return {"type": "array", "items": items}
+
+
+def obj(props: dict[str, Schema], optional: dict[str, Schema] | None = None, *, closed: bool = True) -> Schema:
+    """An object with these keys (all required), and `optional` ones."""
+    schema: Schema = {"type": "object", "properties": {**(optional or {}), **props}, "required": sorted(props)}
+    if closed:
+        schema["additionalProperties"] = False
+    else:
+        schema["propertyNames"] = {"pattern": FRENCH_KEY}
+    return schema
+
+
+def loose(**props: Schema) -> Schema:
+    """An object whose listed keys are required, other French keys allowed (summaries, reports)."""
+    return obj(dict(props), closed=False)
+
+
+MAP: Schema = {"type": "object", "description": "dictionnaire dont les clés sont des données (statuts, modes, tables)"}
+
+
+def record_schema(cls: type[rec.Record], *, partial: bool = False, **extra: Schema) -> Schema:
+    """The JSON object of a typed record: every field under its French name, null when empty
+    (`partial`: only the fields just written, as `devis creer` answers)."""
+    props: dict[str, Schema] = {}
+    for f in dataclasses.fields(cls):
+        if f.name == "where":
+            continue
+        name = contract.key(f.name)
+        kind = str(f.type)
+        if "Decimal" in kind:
+            props[name] = NDECIMAL if name in contract.PLAIN_DECIMALS else NMONEY
+        elif "date" in kind:
+            props[name] = NDATE
+        elif "int" in kind:
+            props[name] = NINT
+        else:
+            props[name] = NTEXT
+    return obj({}, {**props, **extra}) if partial else obj({**props, **extra})
+
+
+ISSUE = obj({"code": TEXT, "message": TEXT, "ou": NTEXT})
+CLIENT = record_schema(rec.Client)
+ARTICLE = record_schema(rec.Article)
+QUOTE = record_schema(rec.Quote, statut_du_jour=TEXT)
+QUOTE_LINE = record_schema(rec.QuoteLine)
+ORDER = record_schema(rec.Order)
+DOC = record_schema(rec.Invoice, statut_du_jour=TEXT, reste_a_payer=MONEY)
+DOC_LINE = record_schema(rec.InvoiceLine)
+PAYMENT = record_schema(rec.Payment)
+PAYMENT_LISTED = record_schema(rec.Payment, annule_par=NTEXT)
+TOTALS = {"total_ht": MONEY, "total_tva": MONEY, "total_ttc": MONEY, "remise_globale": MONEY,
+          "acomptes_deduits_ht": MONEY, "acomptes_deduits_tva": MONEY,
+          "par_taux": array(obj({"taux": DECIMAL, "base_ht": MONEY, "tva": MONEY, "ttc": MONEY}))}
+# added to the answer of any writing command: closures made, documents written or kept
+WRITING = {"clotures": array(TEXT), "documents": array(PATH), "documents_conserves": array(PATH),
+           "fichiers_dans": PATH}
+SENDING = obj({"piece": TEXT, "type": TEXT, "client": TEXT, "destinataire": TEXT, "canal": TEXT, "resultat": TEXT,
+               "brouillon": NPATH, "erreur": TEXT, "fichiers": array(PATH)})
+CASE = obj({"facture": TEXT, "client": TEXT, "nom": TEXT, "telephone": TEXT, "echeance": DATE, "jours_retard": INT,
+            "reste_du": MONEY, "interets": MONEY, "indemnite": MONEY, "etape": TEXT, "etape_due": BOOL,
+            "etapes_dues": array(TEXT), "attente": NTEXT, "arret": NTEXT, "alarmes": array(TEXT),
+            "dernier_appel": NTEXT, "avertissements_taux": array(TEXT)})
+UPDATED = {"code": TEXT, "modifie": array(TEXT)}
+ISSUED = {"numero": TEXT, "reference": TEXT, "type": TEXT, "date": DATE, "echeance": NDATE, **TOTALS}
+
+# Each command's own keys (beside version, action, ok, message, avertissements); optional keys second.
+COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
+    "init": ({"classeur": PATH, "demo": BOOL}, {}),
+    "parametres voir": ({"parametres": array(obj({"code": TEXT, "parametre": TEXT, "valeur": NTEXT}))}, {}),
+    "parametres modifier": ({"code": TEXT, "valeur": NTEXT}, WRITING),
+    "secteur ajouter": ({"prefixe": TEXT, "secteur": TEXT, "clients_rattaches": INT}, WRITING),
+    "secteur liste": ({"secteurs": array(obj({"prefixe": TEXT, "secteur": TEXT, "remarques": NTEXT}))}, {}),
+    "client ajouter": ({"code": TEXT, "client": CLIENT}, WRITING),
+    "client liste": ({"clients": array(CLIENT)}, {}),
+    "client voir": ({"client": CLIENT, "ou": TEXT}, {}),
+    "client modifier": (UPDATED, WRITING),
+    "article ajouter": ({"code": TEXT, "article": ARTICLE}, WRITING),
+    "article liste": ({"articles": array(ARTICLE)}, {}),
+    "article voir": ({"article": ARTICLE, "ou": TEXT}, {}),
+    "article modifier": (UPDATED, WRITING),
+    "verifier": ({"journal": INT, "pieces": INT}, {}),
+    "sauvegardes liste": ({"sauvegardes": array(obj({"n": INT, "fichier": PATH, "date": DATETIME, "octets": INT}))},
+                          {}),
+    "sauvegardes restaurer": ({"restaure_depuis": PATH}, {}),
+    "devis creer": ({"numero": TEXT, "devis": record_schema(rec.Quote, partial=True), **TOTALS}, WRITING),
+    "devis envoyer": ({"numero": TEXT, "statut": TEXT}, WRITING),
+    "devis a-relancer": ({"devis": array(QUOTE)}, {}),
+    "devis relancer": ({"numero": TEXT, "relances": INT}, {**WRITING, "devis_revise": TEXT}),
+    "devis accepter": ({"numero": TEXT, "statut": TEXT, "paiement_possible_le": NDATE}, WRITING),
+    "devis refuser": ({"numero": TEXT, "statut": TEXT}, WRITING),
+    "devis voir": ({"devis": QUOTE, "lignes": array(QUOTE_LINE), **TOTALS, "ou": TEXT}, {}),
+    "devis liste": ({"devis": array(QUOTE)}, {}),
+    "commande creer": ({"numero": TEXT, "devis": TEXT}, WRITING),
+    "commande realiser": ({"numero": TEXT, "statut": TEXT}, WRITING),
+    "commande annuler": ({"numero": TEXT, "statut": TEXT, "brouillons_supprimes": array(TEXT)}, WRITING),
+    "commande voir": ({"commande": ORDER, "ou": TEXT}, {}),
+    "commande liste": ({"commandes": array(ORDER)}, {}),
+    "facture acompte": ({"reference": TEXT, **TOTALS}, {**WRITING, **ISSUED}),
+    "facture creer": ({"reference": TEXT, **TOTALS}, {**WRITING, **ISSUED}),
+    "facture emettre": (ISSUED, WRITING),
+    "facture supprimer": ({"reference": TEXT}, WRITING),
+    "facture voir": ({"piece": DOC, "lignes": array(DOC_LINE), **TOTALS, "reglements": array(PAYMENT), "ou": TEXT}, {}),
+    "facture liste": ({"factures": array(DOC), "avoirs_de_la_serie": array(TEXT),
+                       "par_type": {"type": "object", "additionalProperties": INT}}, {}),
+    "avoir creer": ({"reference": TEXT, **TOTALS}, {**WRITING, **ISSUED, "facture": TEXT}),
+    "avoir voir": ({"piece": DOC, "lignes": array(DOC_LINE), **TOTALS, "reglements": array(PAYMENT), "ou": TEXT}, {}),
+    "avoir liste": ({"avoirs": array(DOC)}, {}),
+    "reglement saisir": ({"id": TEXT, "facture": TEXT, "montant": MONEY, "reste": MONEY, "statut": TEXT}, WRITING),
+    "reglement annuler": ({"id": TEXT, "annule": TEXT, "facture": TEXT, "statut": TEXT}, WRITING),
+    "reglement liste": ({"reglements": array(PAYMENT_LISTED)}, {}),
+    **{f"document {kind}": ({"documents": array(PATH), "documents_conserves": array(PATH)},
+                            {"envois": array(SENDING), "fichiers_dans": PATH})
+       for kind in ("devis", "commande", "facture", "avoir", "acquittee")},
+    "relances liste": ({"au": DATE, "appels": array(obj({"client": TEXT, "nom": TEXT, "telephone": TEXT,
+                                                          "factures": array(CASE), "a_dire": TEXT})),
+                        "lettres": array(CASE), "dossiers": array(CASE), "arrets": array(CASE),
+                        "en_attente": array(CASE), "alarmes": array(TEXT)}, {}),
+    "relances noter": ({}, {**WRITING, "factures": array(TEXT), "resultat": NTEXT, "relances": array(TEXT)}),
+    "relances executer": ({"documents": {"type": "array", "items": {"anyOf": [PATH, obj(
+                               {"client": TEXT, "type": TEXT, "fichier": PATH})]}}, "relances": INT},
+                          {**WRITING, "simulation": BOOL, "a_imprimer": NPATH, "brouillons": array(PATH)}),
+    "taux ajouter": ({"semestre": TEXT, "taux_autres_cas": DECIMAL, "taux_particuliers": DECIMAL,
+                      "taux_bce": NDECIMAL, "taux_penalites": DECIMAL, "plancher": DECIMAL}, WRITING),
+    "taux liste": ({"semestres": array(obj({"semestre": TEXT, "autres_cas": NDECIMAL, "particuliers": NDECIMAL,
+                                            "penalites": NDECIMAL, "plancher": NDECIMAL}))}, {}),
+    "demo": ({"classeur": PATH, "au": DATE, "periode": obj({"du": DATE, "au": DATE}), "lignes": MAP,
+              "devis": loose(total=INT, par_statut=MAP), "commandes": loose(total=INT, par_statut=MAP),
+              "factures": INT, "factures_acompte": INT, "avoirs": INT, "brouillons": INT,
+              "ventes": obj({"ht": MONEY, "tva": MONEY, "ttc": MONEY}), "reglements": loose(total=INT),
+              "reste_du": MONEY, "en_retard": loose(nombre=INT, montant=MONEY), "clotures": loose(total=INT),
+              "journal": INT, "anomalies": array(TEXT), "duree_s": {"type": "number"},
+              "duree_verification_s": {"type": "number"}},
+             {"actions": {}, "generation": {"type": "object"}, "remarque": TEXT, "documents_precedents": PATH,
+              "fichiers_dans": PATH}),
+    "excel configurer": ({"xlwings_conf": MAP}, {}),
+    "rapport": ({"au": DATE, "periode": obj({"du": DATE, "au": DATE}), "classeurs": array(TEXT), "chiffres": MAP,
+                 "remarques": {}, "tableaux": array(loose(cle=TEXT, titre=TEXT, lignes=array({"type": "object"}))),
+                 "fichiers": {"type": "object", "additionalProperties": PATH}}, {"fichiers_dans": PATH}),
+    "publipostage": ({"combine": NPATH, "fichiers": array(PATH), "clients": array(TEXT),
+                      "exclus_prospection": array(TEXT)}, {**WRITING, "simulation": BOOL, "envois": {}}),
+    "envois liste": ({"envois": array(obj({"date_heure": NTEXT, "date": NDATE, "piece": NTEXT, "type": NTEXT,
+                                           "client": NTEXT, "nom_client": NTEXT, "canal": NTEXT,
+                                           "destinataire": NTEXT, "objet": NTEXT, "noms_fichiers": NTEXT,
+                                           "resultat": NTEXT, "erreur": NTEXT, "ou": TEXT}))}, {}),
+    "migrer": ({"etapes": array(TEXT)}, {"simulation": BOOL}),
+}
+
+
+def envelope(command: str | None) -> dict[str, Schema]:
+    return {"version": {"const": contract.VERSION}, "action": {"const": command} if command else NTEXT}
+
+
+def refusal_schema(command: str | None) -> Schema:
+    return obj({**envelope(command), "ok": {"const": False}, "erreurs": {**array(ISSUE), "minItems": 1}})
+
+
+def command_schema(command: str) -> Schema:
+    """The schema of a command's answer: its success, or a refusal."""
+    own, optional = COMMANDS[command]
+    success = obj({**envelope(command), "ok": {"const": True}, **own, "avertissements": array(ISSUE)},
+                  {**optional, "message": TEXT, "fichiers_dans": PATH})
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": f"https://syc-gestion.fr/schemas/{contract.VERSION}/{file_name(command)}",
+            "title": f"Réponse de « syc {command} --json » (contrat {contract.VERSION})",
+            "oneOf": [success, refusal_schema(command)]}
+
+
+def file_name(command: str) -> str:
+    return command.replace(" ", "-") + ".schema.json"
+
+
+def all_schemas() -> dict[str, Schema]:
+    """Every file of the schemas folder: one per command, and the refusal of an unreadable command line."""
+    files = {file_name(c): command_schema(c) for c in COMMANDS}
+    files["refus.schema.json"] = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+                                  "title": "Refus d'une ligne de commande illisible (contrat "
+                                           f"{contract.VERSION})", **refusal_schema(None)}
+    return files
+
+
+def text(schema: Schema) -> str:
+    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+
+
+def schema_for(payload: dict[str, Any]) -> Schema:
+    """The schema an answer must follow (by its `action`)."""
+    command = payload.get("action")
+    if command in COMMANDS:
+        return command_schema(command)
+    return refusal_schema(None)
+
+
+PACKAGE_FOLDER = Path(__file__).resolve().parent.parent / "data" / "schemas-json"
+
+
+def write(folders: list[Path]) -> None:
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*.schema.json"):
+            old.unlink()
+        for name, schema in all_schemas().items():
+            (folder / name).write_text(text(schema), encoding="utf-8")
+
+
+if __name__ == "__main__":  # python -m pyxl.cli.schemas [DOSSIER…]
+    write([Path(a) for a in sys.argv[1:]] or [PACKAGE_FOLDER])

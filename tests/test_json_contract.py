@@ -1,0 +1,118 @@
+"""The `syc --json` contract (pyxl/cli/contract.py, docs/contrat-json.md): every command has its
+schema, the shipped and published schema files are the declared ones, the published examples
+follow them, and the README's command table names every command of the parser.
+
+Every --json answer of the whole suite is validated against its schema by tests/conftest.py."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from pyxl.cli import build_parser, contract, schemas
+from pyxl.core.issues import Issue
+from pyxl.core.records import Client
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+
+
+def leaves(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from leaves(sub, (*prefix, name))
+            return
+    yield prefix
+
+
+COMMANDS = [" ".join(c) for c in leaves(build_parser())]
+
+
+def test_every_command_has_a_schema():
+    assert sorted(set(COMMANDS) - schemas.COMMANDS.keys()) == [], "a new command needs its schema (schemas.py)"
+    assert sorted(schemas.COMMANDS.keys() - set(COMMANDS)) == [], "a schema for a command that no longer exists"
+
+
+@pytest.mark.parametrize("folder", [schemas.PACKAGE_FOLDER, DOCS / "json" / "schemas"], ids=["paquet", "docs"])
+def test_schema_files_are_the_declared_schemas(folder: Path):
+    """python -m pyxl.cli.schemas pyxl/data/schemas-json docs/json/schemas writes them again."""
+    written = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.schema.json")}
+    assert written == {name: schemas.text(s) for name, s in schemas.all_schemas().items()}
+
+
+def test_schemas_are_valid_json_schemas():
+    for schema in schemas.all_schemas().values():
+        jsonschema.Draft202012Validator.check_schema(schema)
+
+
+def test_every_command_has_a_published_example_that_follows_its_schema():
+    """docs/json/*.json are answers recorded by the test suite (SYC_EXEMPLES_JSON=1 pytest)."""
+    missing = []
+    for command in COMMANDS:
+        path = DOCS / "json" / (command.replace(" ", "-") + ".json")
+        if not path.exists():
+            missing.append(command)
+            continue
+        example = json.loads(path.read_text(encoding="utf-8"))
+        assert example["action"] == command and example["version"] == contract.VERSION, path
+        jsonschema.validate(example, schemas.command_schema(command))
+    assert missing == []
+
+
+def test_contract_vocabulary_and_formats():
+    data = contract.answer("client voir", {
+        "client": Client(code="C00001", kind="Particulier", name="DUPONT", first_name="", created=dt.date(2026, 3, 2)),
+        "montant": Decimal("1234.5"), "taux": Decimal("5.50"), "documents": ["Documents/a.pdf"]})
+    client = data["client"]
+    assert (client["code"], client["type"], client["nom"], client["prenom"], client["cree_le"]) == (
+        "C00001", "Particulier", "DUPONT", None, "2026-03-02")
+    assert (data["montant"], data["taux"]) == ("1234.50", "5.5")
+    assert Path(data["documents"][0]).is_absolute()
+    assert (data["version"], data["action"], data["ok"]) == (contract.VERSION, "client voir", True)
+    refused = contract.refusal("client voir", [Issue("client.unknown", "Client « X » introuvable.")])
+    assert refused["erreurs"] == [{"code": "client.unknown", "message": "Client « X » introuvable.", "ou": None}]
+    jsonschema.validate(refused, schemas.command_schema("client voir"))
+
+
+def test_every_english_field_has_a_french_key():
+    from pyxl.services.records import RECORDS
+
+    for cls in RECORDS:
+        for name in cls.columns():
+            french = contract.key(name)
+            assert re.fullmatch(r"[a-z0-9_]+", french), (cls.__name__, name)
+            assert name in contract.FIELDS, f"{cls.__name__}.{name}: add it to contract.KEYS (or SAME)"
+
+
+def test_changelog_names_the_current_version():
+    text = (DOCS / "contrat-json.md").read_text(encoding="utf-8")
+    assert f"## Version {contract.VERSION}" in text
+
+
+# --------------------------------------------------------------------------- the README's table
+def test_readme_command_table_names_every_command():
+    """Each command of the parser, with each of its actions, appears in the README's table."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = [line for line in readme.splitlines() if line.startswith("| `syc ")]
+    named: set[str] = set()
+    for line in table:
+        cell = re.split(r"(?<!\\)\|", line)[1].replace("\\|", "|")
+        for code in re.findall(r"`syc ([^`]*)`", cell) + [f"{cell.split('`syc ')[1].split()[0]} {c}"
+                                                          for c in re.findall(r"/ `([a-z-]+)", cell)]:
+            words = code.split()
+            if not words:
+                continue
+            for action in words[1].split("|") if len(words) > 1 else [""]:
+                named.add(f"{words[0]} {action.strip('[]')}".strip())
+            named.add(words[0])
+    missing = [c for c in COMMANDS if c not in named]
+    assert missing == [], f"README.md : commandes absentes du tableau : {missing}"
