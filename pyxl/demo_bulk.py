@@ -801,6 +801,7 @@ class _Generator:
                "housing_old": job.housing, "away": "Oui" if job.away else "Non",
                "reverse_charge": "Oui" if job.reverse else "Non", "discount_pct": discount or None,
                "validity_days": 30, "valid_until": day + dt.timedelta(days=30), "execution": _execution(job.nature),
+               "outside_main_activity": "Non",
                "status": wf.Q_DRAFT, "total_ht": totals.ht, "total_vat": totals.vat, "total_ttc": totals.ttc,
                "followups": 0, **extra}
         self.out["tDevis"].append(row)
@@ -829,7 +830,9 @@ class _Generator:
     def do_accept(self, job: _Job, day: dt.date, stamp: str, urgent: bool) -> None:
         assert job.quote is not None
         job.urgent = urgent
-        job.quote.update(status=wf.Q_ACCEPTED, accepted_on=day, urgent="Oui" if urgent else "Non")
+        # a client signing at home asks in writing for the works to start within the 14 days (L221-25)
+        job.quote.update(status=wf.Q_ACCEPTED, accepted_on=day, urgent="Oui" if urgent else "Non",
+                         express_request="Oui" if job.away else "Non")
 
     def do_refuse(self, job: _Job, day: dt.date, stamp: str, reason: str) -> None:
         assert job.quote is not None
@@ -1323,7 +1326,8 @@ class _Replay:
         from pyxl.services import quotes
 
         if job.idx in self.quote:
-            self.act("devis accepter", day, lambda s: quotes.accept_quote(s, self.quote[job.idx], day, urgent))
+            self.act("devis accepter", day, lambda s: quotes.accept_quote(s, self.quote[job.idx], day, urgent,
+                                                                          express_request=job.away))
 
     def do_refuse(self, job: _Job, day: dt.date, reason: str) -> None:
         from pyxl.services import quotes

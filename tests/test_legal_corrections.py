@@ -478,3 +478,13 @@ def test_a_consumer_quote_is_not_sent_without_the_mediator(wb: Book) -> None:
     wb.refused("devis", "envoyer", q, au="2026-03-02", code="devis.mediateur",
                words=["art. L616-1 du Code de la consommation", "mediateur_consommation"])
     wb.ok("devis", "envoyer", wb.quote("2026-03-02", "MO-H:2", client="C00002"), au="2026-03-02")
+
+
+def test_the_formal_notice_names_the_clause_of_the_invoice_not_todays_parameter(wb: Book) -> None:
+    from pyxl.documents import dunning_docs
+
+    _, _, number = wb.invoice("2026-03-02", "MO-H:10", client="C00002")
+    wb.ok("parametres", "modifier", "taux_penalites_contractuel", "20", au="2026-06-01")
+    as_of = dt.date(2026, 7, 15)
+    text = dunning_docs.penalty_rate_text(FileStore(wb.path), as_of, [case_of(wb, number, as_of)])
+    assert "20,00" not in text and "12,40" in text.replace("\u202f", " ").replace("\xa0", " ")

@@ -146,7 +146,7 @@ def letter_context(store: FileStore, step: str, cases: Sequence[dunning.Case], a
             end.append(f"Cette somme comprend les pénalités de retard arrêtées au {sd.day(as_of)} et l'indemnité "
                        "forfaitaire pour frais de recouvrement de 40 € par facture (art. D441-5 du Code de commerce). "
                        f"Les pénalités de retard continuent de courir après le {sd.day(as_of)} jusqu'au paiement "
-                       f"complet, {penalty_rate_text(store, as_of)} (art. L441-10 du Code de commerce).")
+                       f"complet, {penalty_rate_text(store, as_of, cases)} (art. L441-10 du Code de commerce).")
         else:
             end.append("La présente mise en demeure fait courir, à compter de sa réception, les intérêts au taux "
                        "légal sur la somme due (art. 1231-6 et 1344-1 du Code civil).")
@@ -168,10 +168,15 @@ def letter_context(store: FileStore, step: str, cases: Sequence[dunning.Case], a
     return ctx
 
 
-def penalty_rate_text(store: FileStore, as_of: dt.date) -> str:
+def penalty_rate_text(store: FileStore, as_of: dt.date, cases: Sequence[dunning.Case] = ()) -> str:
     """« au taux de 12,40 % l'an (taux BCE de 2,40 % + 10 points, …) »: the rate that applies from
-    as_of on, as the formal notice must name it."""
-    contractual = dunning.contractual_rate(store.parameters())
+    as_of on, as the formal notice must name it — the clause of the invoices claimed (stored at their
+    issue), never today's parameter; several different clauses: each invoice's own."""
+    params = store.parameters()
+    clauses = {dunning.invoice_clause(c.invoice, params) for c in cases}
+    if len(clauses) > 1:
+        return "au taux prévu par la clause de pénalités de chaque facture, figurant sur celle-ci"
+    contractual = clauses.pop() if clauses else dunning.contractual_rate(params)
     if contractual == it.THREE_TIMES_LEGAL:
         return ("au taux contractuel de trois fois le taux d'intérêt légal de chaque semestre, prévu par nos "
                 "conditions générales")

@@ -394,7 +394,7 @@ def _revise(store: Store, old: Row, pct: Decimal, as_of: dt.date, changes: Chang
     totals = sd.totals_of(lines, pct)
     validity = int(old["validity_days"] or 30)
     copy = {k: old.get(k) for k in ("client", "client_name", "object", "site", "client_ref", "nature", "housing_old",
-                                     "away", "reverse_charge", "validity_days", "execution")}
+                                     "away", "reverse_charge", "validity_days", "execution", "outside_main_activity")}
     changes.append("tDevis", {
         **copy, "number": number, "date": as_of, "discount_pct": pct, "valid_until": as_of + dt.timedelta(days=validity),
         "status": wf.Q_DRAFT, "total_ht": totals.ht, "total_vat": totals.vat, "total_ttc": totals.ttc,
