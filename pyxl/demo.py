@@ -43,6 +43,7 @@ COMPANY = {
     "bic": "AGRIFRPP",
     "assureur_decennale": "MAAF Assurances, Chaban, 79180 Chauray",
     "contrat_decennale": "DEC-2026-001234",
+    "mediateur_consommation": "Médiateur de l'exemple, 1 rue de la Médiation, 75001 Paris, www.mediateur-exemple.fr",
 }
 SECTORS = [("69", "Lyon et Rhône", ""), ("38", "Isère", ""), ("01", "Ain", ""), ("42", "Loire", "")]
 CLIENTS = [
@@ -58,7 +59,7 @@ ARTICLES = [
     dict(code="CHG-25", designation="Chaudière gaz à condensation 25 kW", unit="u", unit_price="3221,29",
          vat_rate="20", purchase_price="2150", family="materiel", category="chaudiere-gaz"),
     dict(code="PAC-8", designation="Pompe à chaleur air/eau 8 kW", unit="u", unit_price="8900",
-         vat_rate="5,5", purchase_price="6100", family="materiel", category="pac"),
+         vat_rate="5,5", purchase_price="6100", family="materiel", category="pac-air-eau"),
     dict(code="ENT-CHG", designation="Entretien annuel chaudière gaz", unit="forfait", unit_price="120",
          vat_rate="10", family="service", category="chaudiere-gaz"),
     dict(code="MO-H", designation="Main-d'œuvre (heure)", unit="h", unit_price="55", vat_rate="10",
@@ -102,7 +103,7 @@ MORE_ARTICLES = [
     dict(code="CHB-GRAN20", designation="Chaudière à granulés de bois 20 kW", unit="u", unit_price="11900",
          vat_rate="5,5", purchase_price="8300", family="materiel", category="biomasse"),
     dict(code="PAC-11", designation="Pompe à chaleur air/eau 11 kW", unit="u", unit_price="10900", vat_rate="5,5",
-         purchase_price="7480", family="materiel", category="pac"),
+         purchase_price="7480", family="materiel", category="pac-air-eau"),
     dict(code="BAL-THERMO", designation="Ballon thermodynamique 200 L", unit="u", unit_price="2390",
          vat_rate="10", purchase_price="1620", family="materiel", category="ballon-ecs"),
     dict(code="REG-THERM", designation="Thermostat d'ambiance connecté", unit="u", unit_price="249", vat_rate="5,5",
@@ -138,7 +139,7 @@ MORE_ARTICLES = [
     dict(code="ENT-THPE", designation="Entretien annuel chaudière à condensation", unit="forfait",
          unit_price="145", vat_rate="5,5", family="service", category="chaudiere-thpe"),
     dict(code="ENT-PAC", designation="Entretien annuel pompe à chaleur", unit="forfait", unit_price="190",
-         vat_rate="5,5", family="service", category="pac"),
+         vat_rate="5,5", family="service", category="pac-air-eau"),
 ]
 
 SETUP_DAY = dt.date(2026, 1, 2)  # the client file and the catalogue of `syc demo`
@@ -331,7 +332,7 @@ def run_scenario(book: Path) -> Runner:
     bc_faure = accept(_d(11, 3), q_faure)
     f_faure = done_and_invoice(_d(16, 3), bc_faure)
     run(_d(18, 3), lambda s: inv.create_credit_note(s, f_faure, "Désembouage non réalisé : circuit en bon état",
-                                                    ["DESEMB:1"], _d(18, 3)), issue=True)
+                                                    ["DESEMB:1"], _d(18, 3), "erreur"), issue=True)
     pay(_d(20, 3), f_faure, balance(f_faure), "cheque", "Chèque n° 3321907 (Caisse d'Épargne)")
 
     # April: a small maintenance paid in cash, a partial payment, a quote waiting for an answer,

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from pyxl.core import audit, fields, pricing, terms, vat
+from pyxl.core import interest as it
 from pyxl.core import workflow as wf
 from pyxl.core.frformat import date_fr
 from pyxl.core.money import parse_decimal, to_cents
@@ -177,6 +178,18 @@ FULL_CREDIT = "Erreur de facturation : facture annulée, remplacée par une fact
 DEPOSIT_CREDIT = "Commande annulée par le client avant travaux : acompte annulé"
 CANCELLATIONS = ("Client injoignable, chantier abandonné", "Le client a vendu le logement",
                  "Annulation à la demande du client")
+
+
+def _execution(nature: str) -> str:
+    """The execution period printed on a quote (L111-1 3° C. conso: a consumer quote is not sent without it)."""
+    return {"Dépannage": "sous 48 heures", "Entretien": "dans le mois"}.get(nature, "sous 3 semaines")
+
+
+def _cause(reason: str) -> str:
+    """The cause of a credit note of the plan (« Cause de l'avoir »)."""
+    return "Geste commercial" if reason.startswith("Geste") else "Erreur"
+
+
 BOUNCED = "Chèque impayé : rejet de la banque (provision insuffisante)"
 MISTYPED = "Erreur de saisie : montant mal enregistré"
 
@@ -391,7 +404,7 @@ class _Generator:
         h = audit.document_hash(table, ref, row, spec.immutable, lines, spec.lines_immutable)
         day = row.get(spec.date_column) if spec.date_column else None
         assert isinstance(day, dt.date)
-        self.tail = audit.next_entry(self.tail, stamp, day, action, table, ref, h)
+        self.tail = audit.next_entry(self.tail, stamp, day, action, table, ref, h, spec.version)
         e = self.tail
         self.out["tJournalAudit"].append({"seq": e.seq, "timestamp": e.timestamp, "as_of": e.as_of,
                                           "action": e.action, "table": e.table, "ref": e.ref,
@@ -793,7 +806,8 @@ class _Generator:
                "object": job.obj, "site": None, "client_ref": job.client_ref or None, "nature": job.nature,
                "housing_old": job.housing, "away": "Oui" if job.away else "Non",
                "reverse_charge": "Oui" if job.reverse else "Non", "discount_pct": discount or None,
-               "validity_days": 30, "valid_until": day + dt.timedelta(days=30), "execution": None,
+               "validity_days": 30, "valid_until": day + dt.timedelta(days=30), "execution": _execution(job.nature),
+               "outside_main_activity": "Non",
                "status": wf.Q_DRAFT, "total_ht": totals.ht, "total_vat": totals.vat, "total_ttc": totals.ttc,
                "followups": 0, **extra}
         self.out["tDevis"].append(row)
@@ -822,7 +836,9 @@ class _Generator:
     def do_accept(self, job: _Job, day: dt.date, stamp: str, urgent: bool) -> None:
         assert job.quote is not None
         job.urgent = urgent
-        job.quote.update(status=wf.Q_ACCEPTED, accepted_on=day, urgent="Oui" if urgent else "Non")
+        # a client signing at home asks in writing for the works to start within the 14 days (L221-25)
+        job.quote.update(status=wf.Q_ACCEPTED, accepted_on=day, urgent="Oui" if urgent else "Non",
+                         express_request="Oui" if job.away else "Non")
 
     def do_refuse(self, job: _Job, day: dt.date, stamp: str, reason: str) -> None:
         assert job.quote is not None
@@ -862,6 +878,9 @@ class _Generator:
                 "order": job.order["number"] if job.order else None, "quote": q["number"], "object": q["object"],
                 "client_ref": q["client_ref"], "nature": q["nature"], "housing_old": q["housing_old"],
                 "reverse_charge": q["reverse_charge"]}
+        if doc_type != wf.T_CREDIT and job.client.get("kind") == "Professionnel":
+            head["penalty_clause"] = it.DEFAULT_CLAUSE  # the demo's parameter is empty: ECB + 10 points
+        head["operation"] = "Prestation de services"  # every nature of the plan is works (CGI 256 IV 1°)
         doc = self.canon("tFactures", {**head, **row, "ref": ref, "number": number, "status": wf.I_ISSUED,
                                        "date": day, "total_ht": totals.ht, "total_vat": totals.vat,
                                        "total_ttc": totals.ttc, "paid": ZERO, "credited": ZERO, "created": day})
@@ -951,7 +970,7 @@ class _Generator:
         if totals.ttc > sum((p.ht + p.vat for p in left.values()), ZERO) or totals.ttc > _balance(origin):
             return False
         doc = self.issue(job, day, stamp, wf.T_CREDIT, {"origin": origin["number"], "discount_pct": discount,
-                                                        "reason": reason}, lines)
+                                                        "reason": reason, "credit_cause": _cause(reason)}, lines)
         origin.setdefault("_credits", []).append(doc)
         origin["credited"] += doc["total_ttc"]
         origin["status"] = wf.invoice_state(origin["total_ttc"], origin["paid"], origin["credited"])
@@ -1287,7 +1306,7 @@ class _Replay:
         given = quotes.QuoteInput(
             client=str(job.client["code"]), lines=lines, nature=job.nature, housing_old=job.housing.lower(),
             away=job.away, object=job.obj, discount=str(job.discount) if job.discount else None,
-            client_ref=job.client_ref, reverse_charge=job.reverse)
+            client_ref=job.client_ref, reverse_charge=job.reverse, execution=_execution(job.nature))
         data = self.act("devis creer", day, lambda s: quotes.create_quote(s, given, day))
         if data:
             self.quote[job.idx] = str(data["numero"])
@@ -1313,7 +1332,8 @@ class _Replay:
         from pyxl.services import quotes
 
         if job.idx in self.quote:
-            self.act("devis accepter", day, lambda s: quotes.accept_quote(s, self.quote[job.idx], day, urgent))
+            self.act("devis accepter", day, lambda s: quotes.accept_quote(s, self.quote[job.idx], day, urgent,
+                                                                          express_request=job.away))
 
     def do_refuse(self, job: _Job, day: dt.date, reason: str) -> None:
         from pyxl.services import quotes
@@ -1376,7 +1396,8 @@ class _Replay:
     def credit(self, day: dt.date, origin: str, reason: str, specs: list[str]) -> None:
         from pyxl.services import invoices
 
-        draft = self.act("avoir creer", day, lambda s: invoices.create_credit_note(s, origin, reason, specs, day))
+        draft = self.act("avoir creer", day, lambda s: invoices.create_credit_note(s, origin, reason, specs, day,
+                                                                                       _cause(reason)))
         self.issue("avoir", day, draft)
 
     def do_credit_deposit(self, job: _Job, day: dt.date) -> None:

@@ -46,11 +46,13 @@ def relancer_devis(sheet: str, row: int, outcome: str, discount: str) -> dict[st
                                             ctx.as_of, decode(discount).strip() or None))
 
 
-def accepter_devis(sheet: str, row: int) -> dict[str, Any]:
+def accepter_devis(sheet: str, row: int, express: str = "") -> dict[str, Any]:
     from pyxl.services.quotes import accept_quote
 
     ctx = Ctx("accepter_devis", sheet, row)
-    return run(ctx, lambda store: accept_quote(store, ctx.selected("tDevis", "de devis")["number"], ctx.as_of))
+    asked = decode(express).strip().casefold() in ("oui", "o", "yes")
+    return run(ctx, lambda store: accept_quote(store, ctx.selected("tDevis", "de devis")["number"], ctx.as_of,
+                                               express_request=asked))
 
 
 def refuser_devis(sheet: str, row: int, reason: str) -> dict[str, Any]:
@@ -127,12 +129,13 @@ def emettre(sheet: str, row: int) -> dict[str, Any]:
     return run(ctx, lambda store: issue(store, _doc_ref(ctx), ctx.as_of), documents=_issued_document)
 
 
-def faire_avoir(sheet: str, row: int, reason: str, lines: str = "") -> dict[str, Any]:
+def faire_avoir(sheet: str, row: int, reason: str, cause: str, lines: str = "") -> dict[str, Any]:
     from pyxl.services.invoices import create_credit_note
 
     ctx = Ctx("faire_avoir", sheet, row)
     specs = [x.strip() for x in decode(lines).split(";") if x.strip()]
-    return run(ctx, lambda store: create_credit_note(store, _doc_ref(ctx), decode(reason), specs, ctx.as_of))
+    return run(ctx, lambda store: create_credit_note(store, _doc_ref(ctx), decode(reason), specs, ctx.as_of,
+                                                      decode(cause)))
 
 
 def supprimer_brouillon(sheet: str, row: int) -> dict[str, Any]:

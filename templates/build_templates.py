@@ -349,7 +349,9 @@ def totals(d: object, *, credit: bool = False) -> None:
         cell_text(vt.rows[0].cells[i], h, bold=True, size=8.5, align=right if i else None)
     cell_text(vt.rows[1].cells[0], "{%tr for r in totaux.taux %}")
     for i, k in enumerate(("taux", "base_ht", "tva", "ttc")):
-        cell_text(vt.rows[2].cells[i], f"{{{{ r.{k} }}}}", size=8.5, align=right if i else None)
+        # a credit note's VAT table has the sign of its totals (issue 13, item 16)
+        minus = "−" if credit and i else ""
+        cell_text(vt.rows[2].cells[i], f"{minus}{{{{ r.{k} }}}}", size=8.5, align=right if i else None)
     vt.add_row()
     cell_text(vt.rows[3].cells[0], "{%tr endfor %}")
 
@@ -437,7 +439,8 @@ def withdrawal(d: object) -> None:
     p.add_run().add_break(WD_BREAK.PAGE)
     para(d, "Formulaire de rétractation", bold=True, size=13, color=ACCENT, after=4)
     para(d, "À l'attention de {{ entreprise.raison_sociale }}, {{ entreprise.adresse }}"
-            "{% if entreprise.email %}, {{ entreprise.email }}{% endif %} — devis n° {{ doc.numero }} "
+            "{% if entreprise.email %}, {{ entreprise.email }}{% endif %} — {% if doc.commande %}bon de commande "
+            "n° {{ doc.commande }} (devis n° {{ doc.devis }}){% else %}devis n° {{ doc.numero }}{% endif %} "
             "du {{ doc.date }} :", after=4)
     tag(d, "{%p endif %}")
     tag(d, "{%p for ligne in formulaire_retractation %}")
@@ -466,6 +469,7 @@ def sales_document(kind: str) -> object:
         deposits_table(d)
     totals(d, credit=(kind == "avoir"))
     if kind == "acquittee":
+        settlements(d)
         p = para(d, after=4)
         run(p, "Reste à payer : {{ reste_du }}", bold=True, size=11)
     if kind in ("facture", "acompte"):
@@ -480,7 +484,7 @@ def sales_document(kind: str) -> object:
     certification(d)
     if kind in ("devis", "commande"):
         agreement(d)
-    if kind == "devis":
+    if kind in ("devis", "commande"):  # the order form carries it too (L221-5, L221-9 C. conso)
         withdrawal(d)
     return d
 
@@ -491,13 +495,22 @@ def stamp(d: object) -> None:
     widths(t, (90,))
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     c = t.rows[0].cells[0]
-    cell_text(c, "ACQUITTÉE", bold=True, size=20, align=WD_ALIGN_PARAGRAPH.CENTER, color=RGBColor(0xB0, 0, 0x20))
-    cell_text_add(c, "Réglée le {{ acquittee.date }}{% if acquittee.mode %} {{ acquittee.mode }}{% endif %}",
-                  bold=True, size=10, align=WD_ALIGN_PARAGRAPH.CENTER)
+    # the paid copy reproduces the invoice unchanged, marked as a duplicate (issue 13, item 14)
+    cell_text(c, "Duplicata — facture acquittée", bold=True, size=16, align=WD_ALIGN_PARAGRAPH.CENTER,
+              color=RGBColor(0xB0, 0, 0x20))
+    cell_text_add(c, "Acquittée le {{ acquittee.date }}", bold=True, size=10, align=WD_ALIGN_PARAGRAPH.CENTER)
     para(d, "", after=2)
+
+
+def settlements(d: object) -> None:
+    """Every settlement of the paid copy: payments by mode and date, credit notes."""
+    para(d, "Règlements et avoirs", bold=True, size=9, before=4, after=1, keep_next=True)
     tag(d, "{%p for p in acquittee.reglements %}")
     para(d, "Règlement du {{ p.date }} ({{ p.mode }}{% if p.reference %}, {{ p.reference }}{% endif %}) : "
             "{{ p.montant }}", size=8.5, after=1)
+    tag(d, "{%p endfor %}")
+    tag(d, "{%p for a in acquittee.avoirs %}")
+    para(d, "Avoir {{ a.numero }} du {{ a.date }} : {{ a.montant }}", size=8.5, after=1)
     tag(d, "{%p endfor %}")
     para(d, "", after=4)
 

@@ -88,7 +88,7 @@ def chain(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     o2 = ok(book, "commande", "creer", "--devis", q2, au="2026-06-02")["numero"]
     ok(book, "commande", "realiser", o2, "--date", "03/06/2026", au="2026-06-03")
     inv2 = ok(book, "facture", "creer", "--commande", o2, "--emettre", au="2026-06-22")["numero"]
-    cr = ok(book, "avoir", "creer", "--facture", inv2, "--motif", HOSTILE, "--ligne", "MO-H:1", "--emettre",
+    cr = ok(book, "avoir", "creer", "--facture", inv2, "--motif", HOSTILE, "--cause", "erreur", "--ligne", "MO-H:1", "--emettre",
             au="2026-06-23")["numero"]
     many = [x for i in range(70) for x in ("--ligne", f"RAD-ACI:{i + 1}")]
     q3 = ok(book, "devis", "creer", "--client", "C00003", "--nature", "installation", "--logement-plus-2-ans", "oui",
@@ -215,7 +215,10 @@ def test_quote_for_a_consumer_signed_away_carries_every_mandatory_mention(docs: 
                   "couverture géographique : France métropolitaine",
                   "qu'ils ont la nature de travaux de rénovation énergétique",  # certification 5,5 %
                   "délai de quatorze jours", "Formulaire de rétractation", "Rayez la mention inutile",
-                  "Bon pour accord", "Page 1 sur 2", HOSTILE):
+                  "Bon pour accord", "Page 1 sur 3", HOSTILE,
+                  # issue 13: payment terms, the guarantees of the nature of the works, the mediator
+                  "Conditions de paiement :", "art. L217-3 et suivants du Code de la consommation",
+                  "art. 1641 et suivants du Code civil", "médiateur de la consommation", "art. L616-1"):
         assert flat(words) in t, words
 
 
@@ -245,6 +248,11 @@ def test_business_invoice_has_late_payment_terms_siren_and_order_reference(docs:
                   f"Votre référence de commande : {HOSTILE}", "Date d'échéance : 31 juillet 2026", HOSTILE):
         assert flat(words) in t, words
     assert t.count("Pas d'escompte") == 1
+    # issue 13: the clause's rate as a figure, the category of the operation, the SIREN printed once
+    for words in ("l'an au 1er semestre 2026 (taux de la BCE de 2,15 % + 10 points), révisé chaque semestre",
+                  "Catégorie de l'opération : Prestation de services."):
+        assert flat(words) in t, words
+    assert t.count("SIREN du client") == 1
 
 
 @needs_soffice
@@ -257,7 +265,10 @@ def test_deposit_invoice_credit_note_order_and_paid_copy(docs: dict[str, Path]) 
     order = pdf_text(docs["commande"])
     assert "BON DE COMMANDE" in order and "Commande passée sur la base du devis" in order
     paid = pdf_text(docs["acquittee"])
-    assert "ACQUITTÉE" in paid and "Réglée le 22 juin 2026 par chèque" in paid and "Reste à payer : 0,00 €" in paid
+    # the paid copy reproduces the invoice, marked as a duplicate, with every settlement (issue 13, item 14)
+    assert "Duplicata — facture acquittée" in paid and "Acquittée le 22 juin 2026" in paid
+    assert "Règlements et avoirs" in paid and "Règlement du 22 juin 2026 (Chèque" in paid
+    assert "Reste à payer : 0,00 €" in paid
 
 
 @needs_soffice
@@ -339,7 +350,7 @@ def test_failed_rendering_keeps_the_issued_number_and_warns(chain: dict[str, Any
 @needs_soffice
 def test_issuing_produces_the_document_and_sans_document_skips_it(chain: dict[str, Any], own_book: Path) -> None:
     q = ok(own_book, "devis", "creer", "--client", "C00003", "--nature", "entretien", "--logement-plus-2-ans", "oui",
-           "--ligne", "ENT-CHG:1", au="2026-06-25")["numero"]
+           "--ligne", "ENT-CHG:1", "--execution", "dans le mois", au="2026-06-25")["numero"]
     sent = ok(own_book, "devis", "envoyer", q, au="2026-06-25")
     [pdf] = sent["documents"]
     assert Path(pdf).is_file() and "/Devis/" in pdf

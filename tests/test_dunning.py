@@ -264,7 +264,8 @@ def test_consumer_formal_notice_states_the_interest_runs(dbook: Path) -> None:
 def test_payment_order_file_court_and_form(dbook: Path) -> None:
     store = FileStore(dbook)
     pro = dunning_docs.payment_order_context(store, _cases(dbook, "PRO1", dt.date(2026, 9, 1)), dt.date(2026, 9, 1))
-    assert pro["tribunal"] == "Tribunal de commerce" and "12946" in pro["cerfa"]
+    # a debtor in the Rhône in 2026: the pilot tribunal des activités économiques (loi 2023-1059 art. 26)
+    assert pro["tribunal"] == "Tribunal des activités économiques de Lyon" and "12946" in pro["cerfa"]
     assert any("5 000 €" in n for n in pro["remarques"])  # 1 000 € + interest: small claims note
     assert "1406" in pro["note_competence"]
     part = dunning_docs.payment_order_context(store, _cases(dbook, "PART1", dt.date(2026, 9, 1)), dt.date(2026, 9, 1))
@@ -377,7 +378,8 @@ def test_execute_one_batch_through_to_the_payment_order_file(dbook: Path) -> Non
     assert fourth["brouillons"] == []  # the court file is not e-mailed
     pro_file = next(Path(p) for p in fourth["documents"] if "Boulangerie" in p)
     text = pdf_text(pro_file)
-    assert "Tribunal de commerce" in text and "12946" in text and "2B F2026-00101" in text and "1406" in text
+    assert "Tribunal des activités économiques de Lyon" in text and "12946" in text and "2B F2026-00101" in text
+    assert "1406" in text
     part_file = next(Path(p) for p in fourth["documents"] if "Dupont" in p)
     text = pdf_text(part_file)
     assert "Tribunal judiciaire" in text and "12948" in text and "5 000 €" in text
@@ -478,7 +480,8 @@ def test_consumer_prescription_runs_from_the_end_of_the_works(dbook: Path) -> No
 @pytest.mark.parametrize("kind", ["paiement", "promesse", "echeancier"])
 def test_an_acknowledgement_restarts_the_prescription(dbook: Path, kind: str) -> None:
     """Review 3 (art. 2240 C. civ.): a partial payment, a promise or a payment plan acknowledges the
-    debt; the 2 years start again from it — the claim is live, not « créance prescrite »."""
+    debt; the 2 years start again from it — the claim is live, not « créance prescrite ». A promise
+    or a plan counts only with its written proof (issue 13: --preuve)."""
     day = dt.date(2026, 9, 1)
     if kind == "paiement":
         cs = ChangeSet()
@@ -487,10 +490,10 @@ def test_an_acknowledgement_restarts_the_prescription(dbook: Path, kind: str) ->
         FileStore(dbook).apply(cs, as_of=day)
     elif kind == "promesse":
         syc(dbook, "relances", "noter", "F2026-00102", "--appel", "promesse", "--promesse", "2026-09-30",
-            au="2026-09-01")
+            "--preuve", "e-mail du débiteur du 01/09/2026", au="2026-09-01")
     else:
         syc(dbook, "relances", "noter", "F2026-00102", "--appel", "echeancier", "--echeancier",
-            "2026-09-30:500;2026-10-30:500", au="2026-09-01")
+            "2026-09-30:500;2026-10-30:500", "--preuve", "échéancier signé", au="2026-09-01")
     c = case(dbook, "F2026-00102", dt.date(2028, 6, 20))
     assert c is not None and c.stop != "créance prescrite"
     assert any("prescription le 01/09/2028" in a for a in c.alarms)
@@ -560,7 +563,10 @@ def test_a_company_with_category_autre_goes_to_the_commercial_court(dbook: Path)
     store.apply(cs, as_of=dt.date(2026, 6, 1))
     cases = _cases(dbook, "SAS1", dt.date(2026, 9, 1))
     ctx = dunning_docs.payment_order_context(FileStore(dbook), cases, dt.date(2026, 9, 1))
-    assert ctx["tribunal"] == "Tribunal de commerce" and "12946" in ctx["cerfa"] and "L210-1" in ctx["motif_tribunal"]
+    assert ctx["tribunal"] == "Tribunal des activités économiques de Lyon" and "12946" in ctx["cerfa"]
+    assert "L210-1" in ctx["motif_tribunal"]
+    assert dunning_docs.court(dict(FileStore(dbook).rows_where("tClients", "code", {"SAS1"})[0].values))[0] == \
+        "Tribunal de commerce"  # without a date: the rule of L721-3 alone
     assert any("« Autre »" in n and "SAS" in n for n in ctx["remarques"])
     sci = {"kind": "Professionnel", "category": "Autre", "name": "SCI Les Tilleuls"}
     assert dunning_docs.court(sci)[0] == "Tribunal judiciaire"

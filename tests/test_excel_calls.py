@@ -19,6 +19,7 @@ from pyxl.excel import builder, runner
 from pyxl.excel.runner import encode
 from pyxl.excel.sheets import PAYMENT_SHEET, QUOTE_FORM, QUOTE_SHEET
 from pyxl.workbook.schema import SCHEMA
+from pyxl.workbook.seeds import default_rows
 
 sys.path.insert(0, str(Path(__file__).parent))
 import xlharness as H
@@ -42,6 +43,9 @@ def filler(n: int) -> dict[str, list[dict[str, Any]]]:
                       {"code": "MO-H", "designation": "Main-d'œuvre", "unit": "h", "unit_price": 55, "vat_rate": 20,
                        "family": "Main-d'œuvre", "active": "Oui"}],
     }
+    # the consumer mediator (a consumer quote is not sent without it, art. L616-1 C. conso)
+    rows["tParametres"] = [{**r, "value": "Médiateur de l'exemple, 75001 Paris"} if r["code"] == "mediateur_consommation"
+                           else r for r in default_rows()["tParametres"]]
     for i in range(1, n):
         rows["tClients"].append({"code": f"X{i:05d}", "kind": "Particulier", "name": f"CLIENT {i}",
                                  "address": f"{i} rue Longue", "postcode": "69003", "city": "Lyon", "active": "Oui"})
@@ -103,6 +107,7 @@ def scenario(book: Any) -> dict[str, int]:
     q = click("(première action du jour)", "enregistrer_devis", QUOTE_SHEET, 4)
     sh.range((f.field("client").row, 3)).value = "'C00001"
     sh.range((f.field("nature").row, 3)).value = "'Remplacement"
+    sh.range((f.field("execution").row, 3)).value = "'sous 3 semaines"  # a consumer quote is sent with it
     sh.range((f.first_line, f.article)).value = "'CHG-25"
     sh.range((f.first_line, f.qty)).value = 1
     q = click("Enregistrer le devis", "enregistrer_devis", QUOTE_SHEET, 4)
@@ -126,7 +131,7 @@ def scenario(book: Any) -> dict[str, int]:
     click("Enregistrer le règlement", "enregistrer_reglement", PAYMENT_SHEET, 4)
     click("Annuler le règlement", "annuler_reglement", "Règlements",
           row_of("Règlements", "Facture", issued["data"]["numero"]), "erreur")
-    c = click("Faire un avoir", "faire_avoir", "Factures", frow, "geste", "")
+    c = click("Faire un avoir", "faire_avoir", "Factures", frow, "geste", "geste", "")
     click("Supprimer le brouillon", "supprimer_brouillon", "Factures",
           row_of("Factures", "Réf. interne", c["data"]["reference"]))
     # a brand-new draft to refuse, then a cancelled order

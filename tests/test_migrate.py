@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import DATA, LIBREOFFICE_BOOK
@@ -50,17 +51,32 @@ NS = {"m": ooxml.NS_MAIN, "r": ooxml.NS_R,
 V5_JOURNAL_COLUMNS = ("spec",)
 T_JOURNAL = SCHEMA.table("tJournalAudit")
 V4_JOURNAL = dataclasses.replace(T_JOURNAL, columns=tuple(c for c in T_JOURNAL.columns if c.key not in V5_JOURNAL_COLUMNS))
+# Schema version 5: without the invoices' penalty clause and credit-note cause, nor the reminders'
+# written proof, of version 6.
+V6_COLUMNS = {"tFactures": ("penalty_clause", "credit_cause", "penalty_clause_rebuilt", "site", "operation"),
+              "tRelances": ("proof",), "tClients": ("headcount",),
+              "tDevis": ("express_request", "outside_main_activity"),
+              "tReglesTVA": ("keeps_old",)}
+V6_TABLES = ("tGaranties",)
+V6_PARAMETERS = ("mediateur_consommation",)
+V5_SCHEMA = dataclasses.replace(SCHEMA, version=5, tables=tuple(
+    dataclasses.replace(t, columns=tuple(c for c in t.columns if c.key not in V6_COLUMNS.get(t.name, ())))
+    for t in SCHEMA.tables if t.name not in V6_TABLES),
+    parameters=tuple(p for p in SCHEMA.parameters if p.code not in V6_PARAMETERS))
+NEW_IN_V6 = [t for t in SCHEMA.tables if t.name in V6_TABLES]
+V6_SHEETS_ADDED = [f"ajout de la feuille {t.sheet} (table {t.name})" for t in NEW_IN_V6]
 V4_SCHEMA = dataclasses.replace(
-    SCHEMA,
+    V5_SCHEMA,
     version=4,
-    tables=tuple(V4_JOURNAL if t.name == "tJournalAudit" else t for t in SCHEMA.tables),
+    tables=tuple(V4_JOURNAL if t.name == "tJournalAudit" else t for t in V5_SCHEMA.tables),
 )
 # Schema version 3: without the rate tables, reminder levels, reminder history and payment plans of
 # version 4, nor the clients' stop columns.
 V4_TABLES = ("tRelances", "tEcheanciers", "tNiveauxRelance", "tTauxLegal", "tTauxBCE", "tTauxPenalites")
 V4_CLIENT_COLUMNS = ("dunning_blocked", "collective_since")
-V3_CLIENTS = dataclasses.replace(T_CLIENTS, columns=tuple(
-    c for c in T_CLIENTS.columns if c.key not in V4_CLIENT_COLUMNS))
+LATER_CLIENT_COLUMNS = (*V4_CLIENT_COLUMNS, "headcount")  # the clients' columns of versions 4 and 6
+V3_CLIENTS = dataclasses.replace(V5_SCHEMA.table("tClients"), columns=tuple(
+    c for c in V5_SCHEMA.table("tClients").columns if c.key not in V4_CLIENT_COLUMNS))
 V3_SCHEMA = dataclasses.replace(
     V4_SCHEMA,
     version=3,
@@ -78,7 +94,7 @@ V2_SCHEMA = dataclasses.replace(
     V3_SCHEMA,
     version=2,
     tables=tuple(V2_CLIENTS if t.name == "tClients" else t for t in V3_SCHEMA.tables if t.name not in V3_TABLES),
-    parameters=tuple(p for p in SCHEMA.parameters if not p.code.startswith("smtp_") and p.code not in V3_PARAMETERS),
+    parameters=tuple(p for p in V5_SCHEMA.parameters if not p.code.startswith("smtp_") and p.code not in V3_PARAMETERS),
 )
 NEW_IN_V3 = [t for t in SCHEMA.tables if t.name in V3_TABLES]
 # Schema version 1: without the sales-chain tables of version 2, nor its « Chaudière THPE » category.
@@ -114,6 +130,26 @@ STOPS_ADDED = ["ajout de la colonne « Relances bloquées » à la table tClient
 SPEC_ADDED = "ajout de la colonne « Version de l'empreinte » à la table tJournalAudit"
 V5_STEP = ("étape de données de la version 5 : versions des règles d'empreinte : les lignes déjà au journal "
            "d'audit gardent la version 1 (colonne vide), aucune empreinte n'est recalculée")
+V6_STEP = ("étape de données de la version 6 : clause de pénalités reconstituée (hors empreinte) sur les factures "
+           "déjà émises aux clients professionnels ; catégorie « PAC » des articles devenue « PAC à classer » ; "
+           "règles de TVA à 5,5 % des pompes à chaleur par type (PAC air/eau, eau/eau, géothermique, chauffe-eau "
+           "thermodynamique) ; « Ancien taux maintenu » sur les règles des chaudières de la loi de finances 2025 ; "
+           "garanties légales par nature de travaux ; paramètre « Médiateur de la consommation » (à remplir) ; "
+           "aucune pièce émise n'est modifiée")
+_PAC = ("« PAC air/eau », « PAC eau/eau », « PAC géothermique », « Chauffe-eau thermodynamique », « PAC air/air », "
+        "« PAC à classer »")
+PAC_ADDED = [f"ajout de {_PAC} à la liste de choix de la colonne « Catégorie » (table tArticles)",
+             f"ajout de {_PAC} à la liste de choix de la colonne « Catégorie d'équipement » (table tReglesTVA)"]
+VAT_COLUMN_ADDED = "ajout de la colonne « Ancien taux maintenu » à la table tReglesTVA"
+THPE_PAC_ADDED = f"ajout de « Chaudière THPE », {_PAC} à la liste de choix de la colonne « Catégorie » (table tArticles)"
+HEADCOUNT_ADDED = "ajout de la colonne « Effectif (salariés) » à la table tClients"
+V6_QUOTE_COLUMNS = ["ajout de la colonne « Demande expresse » à la table tDevis",
+                    "ajout de la colonne « Hors activité principale » à la table tDevis"]
+V6_INVOICE_COLUMNS = ["ajout de la colonne « Clause de pénalités » à la table tFactures",
+                      "ajout de la colonne « Cause de l'avoir » à la table tFactures",
+                      "ajout de la colonne « Clause de pénalités (reconstituée) » à la table tFactures",
+                      "ajout de la colonne « Lieu d'exécution » à la table tFactures",
+                      "ajout de la colonne « Catégorie de l'opération » à la table tFactures"]
 V4_BOOK = DATA / "v4" / "syc_v4.xlsm"  # the version-4 workbook with issued documents (see its README)
 V4_STEP = ("étape de données de la version 4 : tables des taux (taux légal, taux BCE, pénalités, avec leurs sources) "
            "et niveaux de relance par défaut, dans les feuilles encore vides")
@@ -127,17 +163,20 @@ OLD_BOOK_DONE = [
     "ajout de la colonne « Catégorie » à la table tClients",
     CONSENT_ADDED,
     *STOPS_ADDED,
+    HEADCOUNT_ADDED,
     THPE_ADDED,
     "ajout de la feuille Secteurs (table tSecteurs)",
     *V2_SHEETS_ADDED,
     *V3_SHEETS_ADDED,
     *V4_SHEETS_ADDED,
+    *V6_SHEETS_ADDED,
     SPEC_ADDED,
     f"mise à jour de la version du schéma : 0 → {SCHEMA.version}",
     VAT_STEP,
     V3_STEP,
     V4_STEP,
     V5_STEP,
+    V6_STEP,
 ]
 CLIENTS = [
     {"code": "C001", "kind": "Particulier", "name": "Dupont", "address": "1 rue des Lilas", "postcode": "69001",
@@ -149,6 +188,36 @@ CLIENTS = [
 
 
 # --------------------------------------------------------------------------- helpers
+def as_v6(old: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """What the data step of version 6 makes of older data: the clause in force reconstituted on
+    the invoices already issued to business clients (outside their fingerprint), « PAC » articles
+    to classify, the 5,5 % rules of « PAC » split by eligible kind of heat pump."""
+    out = {k: [dict(r) for r in v] for k, v in old.items()}
+    business = {r["code"] for r in old.get("tClients", []) if r["kind"] == "Professionnel"}
+    for r in out.get("tFactures", []):
+        r.update(penalty_clause=None, credit_cause=None, penalty_clause_rebuilt=None, site=None, operation=None)
+        if r["number"] and r["doc_type"] != "Avoir" and r["client"] in business:
+            r["penalty_clause_rebuilt"] = "BCE + 10 points (reconstitué)"
+    for r in out.get("tRelances", []):
+        r["proof"] = None
+    for r in out.get("tDevis", []):
+        r.update(express_request=None, outside_main_activity=None)
+    params = out.get("tParametres")
+    if params is not None and not any(r["code"] == "mediateur_consommation" for r in params):
+        p = next(p for p in SCHEMA.parameters if p.code == "mediateur_consommation")
+        params.append({"code": p.code, "label": p.label, "value": None, "help": p.help})
+    for r in out.get("tArticles", []):
+        if r["category"] == "PAC":
+            r["category"] = "PAC à classer"
+    rules = out.get("tReglesTVA", [])
+    for r in list(rules):
+        r["keeps_old"] = "Oui" if vat.keeps_old_rate(r["category"], r["valid_from"]) else "Non"
+        if r["category"] == "PAC":
+            r["category"] = "PAC air/eau"
+            rules += [{**r, "category": c} for c in ("PAC eau/eau", "PAC géothermique", "Chauffe-eau thermodynamique")]
+    return out
+
+
 def read_part(path: Path, part: str) -> bytes:
     with zipfile.ZipFile(path) as z:
         return z.read(part)
@@ -171,6 +240,18 @@ def sheet_part(path: Path, sheet: str) -> str:
     pkg = ooxml.Package(str(path))
     try:
         return pkg.sheets[sheet]
+    finally:
+        pkg.close()
+
+
+def v6_parts(path: Path) -> set[str]:
+    """The sheet and table parts version 6 changes in a workbook of version 2 to 5: the articles and
+    VAT rules (the heat pumps by kind) and the invoices (their new columns)."""
+    pkg = ooxml.Package(str(path))
+    try:
+        return {pkg.table("tArticles").sheet_part} | {
+            part for name in ("tReglesTVA", "tDevis", "tFactures")
+            for part in (pkg.table(name).sheet_part, pkg.table(name).table_part)}
     finally:
         pkg.close()
 
@@ -272,7 +353,7 @@ def test_migrate_old_book(old_book: Path) -> None:
     assert all(store.rows(t.name) == [] for t in NEW_IN_V2 if t.name != "tReglesTVA")
     assert [dict(r.values) for r in store.rows("tReglesTVA")] == default_vat_rules(old_book.parent)
     rows = [dict(r.values) for r in store.rows("tClients")]
-    assert [{k: v for k, v in r.items() if k not in ("category", "marketing_mail", *V4_CLIENT_COLUMNS)} for r in rows] == old_rows
+    assert [{k: v for k, v in r.items() if k not in ("category", "marketing_mail", *LATER_CLIENT_COLUMNS)} for r in rows] == old_rows
     assert [r["category"] for r in rows] == [None, None]
     assert [r["marketing_mail"] for r in rows] == ["Oui", "Oui"]  # postal prospecting: lawful unless refused
     # the parameters of version 3 were added, with their defaults
@@ -288,7 +369,7 @@ def test_migrate_old_book(old_book: Path) -> None:
                *journal}  # the journal's « Version de l'empreinte » of version 5
     added = set(after) - set(before)
     # the new sheets and tables take the next free numbers: 6 for Secteurs, then the tables of versions 2 and 3
-    new = range(6, 6 + 1 + len(NEW_IN_V2) + len(NEW_IN_V3) + len(NEW_IN_V4))
+    new = range(6, 6 + 1 + len(NEW_IN_V2) + len(NEW_IN_V3) + len(NEW_IN_V4) + len(NEW_IN_V6))
     assert added == {*(f"xl/worksheets/sheet{i}.xml" for i in new), *(f"xl/tables/table{i}.xml" for i in new),
                      *(f"xl/worksheets/_rels/sheet{i}.xml.rels" for i in new)}
     assert set(before) <= set(after)
@@ -311,6 +392,7 @@ def test_migrated_structure(old_book: Path) -> None:
     # in schema order: Secteurs after Articles, the tables of version 2 after it, before the audit journal
     assert names == ["Paramètres", "Compteurs", "Clients", "Articles", "Secteurs",
                      *(t.sheet for t in NEW_IN_V2), *(t.sheet for t in NEW_IN_V3), *(t.sheet for t in NEW_IN_V4),
+                     *(t.sheet for t in NEW_IN_V6),
                      "Journal d'audit"]
     assert names == [t.sheet for t in SCHEMA.tables]
     assert len({s.get("sheetId") for s in sheets}) == len(sheets)
@@ -342,8 +424,8 @@ def test_migrated_structure(old_book: Path) -> None:
     assert clients.get("ref") == f"A1:{ooxml.col_letter(n)}3"
     assert clients.find("m:autoFilter", NS).get("ref") == clients.get("ref")
     cols = clients.findall("m:tableColumns/m:tableColumn", NS)
-    assert [c.get("name") for c in cols[-4:]] == ["Catégorie", "Accepte la prospection", "Relances bloquées",
-                                                  "Procédure collective depuis"]
+    assert [c.get("name") for c in cols[-5:]] == ["Catégorie", "Accepte la prospection", "Relances bloquées",
+                                                  "Procédure collective depuis", "Effectif (salariés)"]
     assert len({c.get("id") for c in cols}) == n
     assert clients.find("m:tableColumns", NS).get("count") == str(n)
     sheet = read_part(old_book, sheet_part(old_book, "Clients"))
@@ -364,7 +446,7 @@ def test_migrated_structure(old_book: Path) -> None:
 def v1_data(store: FileStore) -> dict[str, list[dict]]:
     """The rows of the tables of version 1, without the columns and parameters version 3 adds."""
     params = {p.code for p in SCHEMA.parameters} - {p.code for p in V1_SCHEMA.parameters}
-    return {t.name: [{k: v for k, v in r.values.items() if k not in (*V3_CLIENT_COLUMNS, *V4_CLIENT_COLUMNS)}
+    return {t.name: [{k: v for k, v in r.values.items() if k not in (*V3_CLIENT_COLUMNS, *LATER_CLIENT_COLUMNS)}
                      for r in store.rows(t.name) if not (t.name == "tParametres" and r["code"] in params)]
             for t in V1_SCHEMA.tables}
 
@@ -393,9 +475,9 @@ def test_version_1_workbook(tmp_path: Path) -> None:
     assert old["tArticles"][0]["category"] == "Chaudière gaz"
     old_styles = read_part(path, "xl/styles.xml")
 
-    expected = [CONSENT_ADDED, *STOPS_ADDED, THPE_ADDED, *V2_SHEETS_ADDED, *V3_SHEETS_ADDED, *V4_SHEETS_ADDED,
-                SPEC_ADDED, f"mise à jour de la version du schéma : 1 → {SCHEMA.version}", VAT_STEP, V3_STEP, V4_STEP,
-                V5_STEP]
+    expected = [CONSENT_ADDED, *STOPS_ADDED, HEADCOUNT_ADDED, THPE_PAC_ADDED, *V2_SHEETS_ADDED, *V3_SHEETS_ADDED,
+                *V4_SHEETS_ADDED, *V6_SHEETS_ADDED, SPEC_ADDED, f"mise à jour de la version du schéma : 1 → {SCHEMA.version}", VAT_STEP, V3_STEP, V4_STEP,
+                V5_STEP, V6_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
@@ -403,7 +485,7 @@ def test_version_1_workbook(tmp_path: Path) -> None:
 
     # the current version, every table of the schema with its headers, the new ones in schema order
     pkg = ooxml.Package(str(path))
-    assert mig.workbook_version(pkg) == 5 == SCHEMA.version
+    assert mig.workbook_version(pkg) == 6 == SCHEMA.version
     for t in SCHEMA.tables:
         assert list(pkg.table(t.name).headers) == [c.header for c in t.columns], t.name
     assert list(pkg.sheets) == [t.sheet for t in SCHEMA.tables]
@@ -430,7 +512,7 @@ def test_version_1_workbook(tmp_path: Path) -> None:
     changed = {"[Content_Types].xml", "xl/_rels/workbook.xml.rels", "xl/workbook.xml", "docProps/app.xml",
                "docProps/custom.xml", "xl/styles.xml", articles_part, *clients_parts, *params_parts, *journal}
     assert {n for n in before if after.get(n) != before[n]} == changed
-    new = range(7, 7 + len(NEW_IN_V2) + len(NEW_IN_V3) + len(NEW_IN_V4))  # the six sheets and tables of version 1 keep their numbers
+    new = range(7, 7 + len(NEW_IN_V2) + len(NEW_IN_V3) + len(NEW_IN_V4) + len(NEW_IN_V6))  # the six sheets and tables of version 1 keep their numbers
     assert set(after) - set(before) == {
         *(f"xl/worksheets/sheet{i}.xml" for i in new), *(f"xl/worksheets/_rels/sheet{i}.xml.rels" for i in new),
         *(f"xl/tables/table{i}.xml" for i in new)}
@@ -498,15 +580,17 @@ def test_version_2_workbook(tmp_path: Path) -> None:
     assert old["tClients"][0]["name"] == 'Dupont & Fils <SARL> "l\'Étang"'
     assert not any(r["code"].startswith("smtp_") for r in old["tParametres"])
 
-    expected = [CONSENT_ADDED, *STOPS_ADDED, *V3_SHEETS_ADDED, *V4_SHEETS_ADDED, SPEC_ADDED,
-                "mise à jour de la version du schéma : 2 → 5", V3_STEP, V4_STEP, V5_STEP]
+    expected = [CONSENT_ADDED, *STOPS_ADDED, HEADCOUNT_ADDED, PAC_ADDED[0], VAT_COLUMN_ADDED, PAC_ADDED[1],
+                *V6_QUOTE_COLUMNS, *V6_INVOICE_COLUMNS, *V3_SHEETS_ADDED, *V4_SHEETS_ADDED, *V6_SHEETS_ADDED,
+                SPEC_ADDED, f"mise à jour de la version du schéma : 2 → {SCHEMA.version}", V3_STEP, V4_STEP, V5_STEP,
+                V6_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
     assert_valid(path)
 
     pkg = ooxml.Package(str(path))
-    assert mig.workbook_version(pkg) == 5 == SCHEMA.version
+    assert mig.workbook_version(pkg) == 6 == SCHEMA.version
     for t in SCHEMA.tables:
         assert list(pkg.table(t.name).headers) == [c.header for c in t.columns], t.name
     assert list(pkg.sheets) == [t.sheet for t in SCHEMA.tables]
@@ -517,21 +601,21 @@ def test_version_2_workbook(tmp_path: Path) -> None:
     new = {t.name: [dict(r.values) for r in store.rows(t.name)] for t in V2_SCHEMA.tables}
     # the data of version 2, unchanged but for what version 3 adds: the consent column, set to Oui
     # (postal prospecting is lawful unless the client objects), and the SMTP parameters
-    assert [{k: v for k, v in r.items() if k not in ("marketing_mail", *V4_CLIENT_COLUMNS)}
+    assert [{k: v for k, v in r.items() if k not in ("marketing_mail", *LATER_CLIENT_COLUMNS)}
             for r in new["tClients"]] == old["tClients"]
     assert [r["marketing_mail"] for r in new["tClients"]] == ["Oui", "Oui"]
     assert new["tParametres"][: len(old["tParametres"])] == old["tParametres"]
     added = {r["code"]: r["value"] for r in new["tParametres"][len(old["tParametres"]):]}
     assert added == {"devis_tarif": "Devis gratuit.", "smtp_serveur": None, "smtp_port": "587", "smtp_starttls": "Oui",
-                     "smtp_utilisateur": None, "smtp_expediteur": None}
+                     "smtp_utilisateur": None, "smtp_expediteur": None, "mediateur_consommation": None}
     assert {k: v for k, v in new.items() if k not in ("tClients", "tParametres")} == {
-        k: v for k, v in old.items() if k not in ("tClients", "tParametres")}
+        k: v for k, v in as_v6(old).items() if k not in ("tClients", "tParametres")}
     assert store.rows("tEnvois") == []
     store.close()
 
     after = raw_entries(path)
     changed = {"[Content_Types].xml", "xl/_rels/workbook.xml.rels", "xl/workbook.xml", "docProps/app.xml",
-               "docProps/custom.xml", *clients_parts, *params_parts, *journal}
+               "docProps/custom.xml", *clients_parts, *params_parts, *journal, *v6_parts(path)}
     assert {n for n in before if after.get(n) != before[n]} == changed
     new_parts = range(len(V2_SCHEMA.tables) + 1, len(SCHEMA.tables) + 1)
     assert set(after) - set(before) == {
@@ -569,14 +653,16 @@ def test_version_3_workbook(tmp_path: Path) -> None:
         assert list(pkg.table(t.name).headers) == [c.header for c in t.columns], t.name
     clients_parts = {pkg.table("tClients").sheet_part, pkg.table("tClients").table_part}
     journal = {pkg.table("tJournalAudit").sheet_part, pkg.table("tJournalAudit").table_part}
+    params_parts = {pkg.table("tParametres").sheet_part, pkg.table("tParametres").table_part}
     pkg.close()
     old_store = FileStore(path, schema=V3_SCHEMA)
     old = {t.name: [dict(r.values) for r in old_store.rows(t.name)] for t in V3_SCHEMA.tables}
     old_store.close()
     assert old["tClients"][0]["notes"] == "=cmd|' /C calc'!A0"
 
-    expected = [*STOPS_ADDED, *V4_SHEETS_ADDED, SPEC_ADDED, "mise à jour de la version du schéma : 3 → 5", V4_STEP,
-                V5_STEP]
+    expected = [*STOPS_ADDED, HEADCOUNT_ADDED, PAC_ADDED[0], VAT_COLUMN_ADDED, PAC_ADDED[1], *V6_QUOTE_COLUMNS,
+                *V6_INVOICE_COLUMNS, *V4_SHEETS_ADDED, *V6_SHEETS_ADDED, SPEC_ADDED,
+                f"mise à jour de la version du schéma : 3 → {SCHEMA.version}", V4_STEP, V5_STEP, V6_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
@@ -584,16 +670,17 @@ def test_version_3_workbook(tmp_path: Path) -> None:
 
     store = FileStore(path)
     store.check_version()
-    assert store.version() == 5
+    assert store.version() == SCHEMA.version
     new = {t.name: [dict(r.values) for r in store.rows(t.name)] for t in V3_SCHEMA.tables}
-    assert [{k: v for k, v in r.items() if k not in V4_CLIENT_COLUMNS} for r in new["tClients"]] == old["tClients"]
-    assert {k: v for k, v in new.items() if k != "tClients"} == {k: v for k, v in old.items() if k != "tClients"}
+    assert [{k: v for k, v in r.items() if k not in LATER_CLIENT_COLUMNS} for r in new["tClients"]] == old["tClients"]
+    assert {k: v for k, v in new.items() if k != "tClients"} == {k: v for k, v in as_v6(old).items() if k != "tClients"}
     assert_v4_seeded(store)
     store.close()
 
     after = raw_entries(path)
     changed = {"[Content_Types].xml", "xl/_rels/workbook.xml.rels", "xl/workbook.xml", "docProps/app.xml",
-               "docProps/custom.xml", "xl/styles.xml", *clients_parts, *journal}
+               "docProps/custom.xml", "xl/styles.xml", *clients_parts, *journal, *v6_parts(path),
+               *params_parts}  # version 6 adds the consumer mediator parameter
     assert {n for n in before if after.get(n) != before[n]} <= changed
     assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
     (backup,) = backups(path)
@@ -832,8 +919,9 @@ def test_user_edited_book(old_book: Path) -> None:
     assert local.get("localSheetId") == audit  # still the audit journal
     ranges = [(c.get("min"), c.get("max"), c.get("width"))
               for c in xml(old_book, clients).findall("m:cols/m:col", NS)]
-    assert ranges[-6:] == [("18", "18", "40.7109375"), ("19", "19", "18.7109375"), ("20", "20", "12.7109375"),
-                           ("21", "21", "11.7109375"), ("22", "22", "13.7109375"), ("23", "40", "40.7109375")]
+    assert ranges[-7:] == [("18", "18", "40.7109375"), ("19", "19", "18.7109375"), ("20", "20", "12.7109375"),
+                           ("21", "21", "11.7109375"), ("22", "22", "13.7109375"), ("23", "23", "10.7109375"),
+                           ("24", "40", "40.7109375")]
 
 
 def test_prefixed_sheet_and_totals_row(old_book: Path) -> None:
@@ -852,7 +940,7 @@ def test_prefixed_sheet_and_totals_row(old_book: Path) -> None:
     mig.migrate(old_book)
     assert_valid(old_book)
     table = xml(old_book, "xl/tables/table3.xml")
-    assert (table.get("ref"), table.find("m:autoFilter", NS).get("ref")) == ("A1:V4", "A1:V3")
+    assert (table.get("ref"), table.find("m:autoFilter", NS).get("ref")) == ("A1:W4", "A1:W3")
     sheet = read_part(old_book, clients)
     assert b"<x:cols>" in sheet and b"<cols" not in sheet and b"xmlns=" not in sheet
     assert [r["category"] for r in FileStore(old_book).rows("tClients")] == [None, None]
@@ -963,11 +1051,13 @@ def test_libreoffice_saved_book(tmp_path: Path) -> None:
     assert mig.migrate(path, target) == [
         CONSENT_ADDED,
         *STOPS_ADDED,
+        HEADCOUNT_ADDED,
         "ajout de la colonne « Origine du contact » à la table tClients",
-        THPE_ADDED,
+        THPE_PAC_ADDED,
         *V2_SHEETS_ADDED,
         *V3_SHEETS_ADDED,
         *V4_SHEETS_ADDED,
+        *V6_SHEETS_ADDED,
         SPEC_ADDED,
         "ajout de la feuille Visites (table tVisites)",
         f"mise à jour de la version du schéma : 1 → {SCHEMA.version + 1}",
@@ -975,6 +1065,7 @@ def test_libreoffice_saved_book(tmp_path: Path) -> None:
         V3_STEP,
         V4_STEP,
         V5_STEP,
+        V6_STEP,
     ]
     assert_valid(path)
     after = raw_entries(path)
@@ -983,9 +1074,11 @@ def test_libreoffice_saved_book(tmp_path: Path) -> None:
     articles = xml(path, sheet_part(path, "Articles"))
     dv = category_validation(articles)
     assert dv.get("sqref") == "H2:H1002"
-    assert dv.findtext("m:formula1", namespaces=NS) == '"' + ",".join(CATEGORIES) + '"'
+    # the old « PAC » stays offered beside the new kinds (the migration only adds to a list)
+    offered = (dv.findtext("m:formula1", namespaces=NS) or "").strip('"').split(",")
+    assert set(offered) == {*CATEGORIES, "PAC"} and len(offered) == len(CATEGORIES) + 1
     store = FileStore(path, schema=target)
-    assert [{k: v for k, v in r.values.items() if k not in ("origin", "marketing_mail", *V4_CLIENT_COLUMNS)}
+    assert [{k: v for k, v in r.values.items() if k not in ("origin", "marketing_mail", *LATER_CLIENT_COLUMNS)}
             for r in store.rows("tClients")] == rows_before
     assert {r["marketing_mail"] for r in store.rows("tClients")} == {"Oui"}
     assert [dict(r.values) for r in store.rows("tArticles")] == articles_before

@@ -69,7 +69,7 @@ def book_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     b.pay(dep["numero"], dep["total_ttc"].replace(".", ","), "2026-02-06")
     k2 = b.ok("devis", "relancer", k, "--resultat", "trop cher", "--remise", "10", au="2026-02-09")["devis_revise"]
     b.ok("devis", "envoyer", k2, au="2026-02-09")
-    b.ok("avoir", "creer", "--facture", h, "--motif", "2 h comptées en trop", "--ligne", "MO-H:2", "--emettre",
+    b.ok("avoir", "creer", "--facture", h, "--motif", "2 h comptées en trop", "--cause", "erreur", "--ligne", "MO-H:2", "--emettre",
          au="2026-02-10")
     b.pay(h, "484,00", "2026-02-10")
     b.ok("devis", "accepter", k2, au="2026-02-12")

@@ -95,11 +95,14 @@ class Book:
             args += ["--ligne", x]
         if away:
             args.append("--hors-etablissement")
+        if "--execution" not in extra:  # a consumer quote is not sent without it (L111-1 3° C. conso)
+            args += ["--execution", "sous 3 semaines"]
         return str(self.ok(*args, *extra, au=au)["numero"])
 
-    def order(self, au: str, *lines: str, urgent: bool = False, **kw: Any) -> tuple[str, str]:
+    def order(self, au: str, *lines: str, urgent: bool = False, express: bool = False, **kw: Any) -> tuple[str, str]:
         q = self.quote(au, *lines, **kw)
-        self.ok("devis", "accepter", q, *(["--urgent"] if urgent else []), au=au)
+        self.ok("devis", "accepter", q, *(["--urgent"] if urgent else []),
+                *(["--demande-expresse"] if express else []), au=au)
         return q, str(self.ok("commande", "creer", "--devis", q, au=au)["numero"])
 
     def invoice(self, au: str, *lines: str, **kw: Any) -> tuple[str, str, str]:
@@ -433,7 +436,7 @@ def test_invoice_series_is_numbered_at_issue_and_drafts_do_not_consume_numbers(w
                words=["Facture d'acompte F2026-00001 (Factures, ligne 3) : elle est déjà émise"])
     assert wb.ok("facture", "emettre", "BROUILLON-1", au="2026-03-03")["numero"] == "F2026-00002"
     # credit notes share the series
-    assert wb.ok("avoir", "creer", "--facture", "F2026-00001", "--motif", "erreur", "--emettre",
+    assert wb.ok("avoir", "creer", "--facture", "F2026-00001", "--motif", "erreur", "--cause", "erreur", "--emettre",
                  au="2026-03-03")["numero"] == "F2026-00003"
     assert [r["number"] for r in wb.rows("tFactures")] == ["F2026-00002", "F2026-00001", "F2026-00003"]
     counter = [r for r in wb.rows("tCompteurs") if r["series"] == "Facture"]
@@ -554,8 +557,9 @@ def test_accepting_an_away_quote_says_when_payment_is_allowed(wb: Book) -> None:
 
 
 def test_consumer_away_no_payment_before_signature_plus_8(wb: Book) -> None:
-    # work done and invoiced the next day (the invoice itself is allowed), paid on S+7: refused; S+8: allowed
-    _, o = wb.order("2026-03-02", "MO-H:2", **AWAY)
+    # work done (at the client's express request, L221-25) and invoiced the next day (the invoice itself
+    # is allowed), paid on S+7: refused; S+8: allowed
+    _, o = wb.order("2026-03-02", "MO-H:2", express=True, **AWAY)
     wb.ok("commande", "realiser", o, "--date", "2026-03-03", au="2026-03-03")
     inv = wb.ok("facture", "creer", "--commande", o, "--emettre", au="2026-03-03")["numero"]
     wb.refused("reglement", "saisir", "--facture", inv, "--montant", "10", "--mode", "cheque", au="2026-03-09",
@@ -641,7 +645,7 @@ def test_payment_refused_on_drafts_and_credit_notes(wb: Book) -> None:
     wb.refused("reglement", "saisir", "--facture", ref, "--montant", "1", "--mode", "cheque", au="2026-03-02",
                code="reglement.brouillon", words=[f"Facture d'acompte {ref} (Factures, ligne 2) : elle n'est pas émise"])
     num = wb.ok("facture", "emettre", ref, au="2026-03-02")["numero"]
-    avoir = wb.ok("avoir", "creer", "--facture", num, "--motif", "erreur", "--emettre", au="2026-03-02")["numero"]
+    avoir = wb.ok("avoir", "creer", "--facture", num, "--motif", "erreur", "--cause", "erreur", "--emettre", au="2026-03-02")["numero"]
     wb.refused("reglement", "saisir", "--facture", avoir, "--montant", "1", "--mode", "cheque", au="2026-03-02",
                code="reglement.avoir", words=[f"Avoir {avoir}", "un avoir ne se règle pas"])
 
@@ -676,38 +680,38 @@ JOB = ("CHG-25:1", "MO-H:6", "RAD-ACI:2")
 def test_full_credit_note_then_nothing_left(wb: Book) -> None:
     _, _, inv = wb.invoice("2026-03-02", *JOB, nature="installation")
     assert wb.doc(inv)["total_ttc"] == D("4801.65")
-    av = wb.ok("avoir", "creer", "--facture", inv, "--motif", "annulation", "--emettre", au="2026-03-03")
+    av = wb.ok("avoir", "creer", "--facture", inv, "--motif", "annulation", "--cause", "erreur", "--emettre", au="2026-03-03")
     assert (av["total_ht"], av["total_tva"], av["total_ttc"]) == ("4042.29", "759.36", "4801.65")
     assert wb.doc(av["numero"])["origin"] == inv
     assert (wb.doc(inv)["credited"], wb.doc(inv)["status"]) == (D("4801.65"), "Soldée par avoir")
-    wb.refused("avoir", "creer", "--facture", inv, "--motif", "encore", au="2026-03-03", code="avoir.solde",
+    wb.refused("avoir", "creer", "--facture", inv, "--motif", "encore", "--cause", "erreur", au="2026-03-03", code="avoir.solde",
                words=[f"Facture {inv} (Factures, ligne 2) : elle est déjà entièrement créditée"])
-    wb.refused("avoir", "creer", "--facture", inv, "--motif", "encore", "--ligne", "MO-H:1", au="2026-03-03",
+    wb.refused("avoir", "creer", "--facture", inv, "--motif", "encore", "--cause", "erreur", "--ligne", "MO-H:1", au="2026-03-03",
                code="avoir.solde")
-    wb.refused("avoir", "creer", "--facture", av["numero"], "--motif", "x", au="2026-03-03", code="avoir.origine",
+    wb.refused("avoir", "creer", "--facture", av["numero"], "--motif", "x", "--cause", "erreur", au="2026-03-03", code="avoir.origine",
                words=["un avoir ne se crédite pas"])
 
 
 def test_partial_credit_notes_are_capped_per_rate(wb: Book) -> None:
     _, _, inv = wb.invoice("2026-03-02", *JOB, nature="installation")
     where = f"Facture {inv} (Factures, ligne 2)"
-    wb.refused("avoir", "creer", "--facture", inv, "--motif", "x", "--ligne", "RAD-ACI:3", au="2026-03-03",
+    wb.refused("avoir", "creer", "--facture", inv, "--motif", "x", "--cause", "erreur", "--ligne", "RAD-ACI:3", au="2026-03-03",
                code="avoir.qte", words=[f"{where}, ligne 1", "quantité 3 supérieure à ce qui reste à créditer pour RAD-ACI (2 sur 2 facturés)"])
-    wb.refused("avoir", "creer", "--facture", inv, "--motif", "x", "--ligne", "PAC-8:1", au="2026-03-03",
+    wb.refused("avoir", "creer", "--facture", inv, "--motif", "x", "--cause", "erreur", "--ligne", "PAC-8:1", au="2026-03-03",
                code="avoir.article", words=["l'article « PAC-8 » ne figure pas sur la facture."])
     # the quantity is fine but the price typed is above what was invoiced at 10 %
-    wb.refused("avoir", "creer", "--facture", inv, "--motif", "x", "--ligne", "RAD-ACI:1:999", au="2026-03-03",
+    wb.refused("avoir", "creer", "--facture", inv, "--motif", "x", "--cause", "erreur", "--ligne", "RAD-ACI:1:999", au="2026-03-03",
                code="avoir.plafond", words=[f"{where} : l'avoir dépasserait ce qui reste à créditer à 10 %"])
     # the 10 % part credited in full: 491,00 + 49,10 = 540,10
-    av = wb.ok("avoir", "creer", "--facture", inv, "--motif", "radiateurs repris", "--ligne", "RAD-ACI:2",
+    av = wb.ok("avoir", "creer", "--facture", inv, "--motif", "radiateurs repris", "--cause", "erreur", "--ligne", "RAD-ACI:2",
                "--emettre", au="2026-03-03")
     assert av["total_ttc"] == "540.10"
     assert (wb.doc(inv)["credited"], wb.doc(inv)["status"]) == (D("540.10"), "Partiellement réglée")
     # nothing is left at 10 %, although 4 261,55 € TTC are left on the invoice
-    wb.refused("avoir", "creer", "--facture", inv, "--motif", "x", "--ligne", "RAD-ACI:1", au="2026-03-04",
+    wb.refused("avoir", "creer", "--facture", inv, "--motif", "x", "--cause", "erreur", "--ligne", "RAD-ACI:1", au="2026-03-04",
                code="avoir.qte", words=[f"{where}, ligne 1", "(0 sur 2 facturés)"])
     # the rest, without --ligne: exactly what is left, per rate, to the cent
-    rest = wb.ok("avoir", "creer", "--facture", inv, "--motif", "solde", "--emettre", au="2026-03-04")
+    rest = wb.ok("avoir", "creer", "--facture", inv, "--motif", "solde", "--cause", "erreur", "--emettre", au="2026-03-04")
     assert (rest["total_ht"], rest["total_tva"], rest["total_ttc"]) == ("3551.29", "710.26", "4261.55")
     assert (wb.doc(inv)["credited"], wb.doc(inv)["status"]) == (D("4801.65"), "Soldée par avoir")
     assert wb.ok("verifier", au="2026-03-05")["ok"]
@@ -715,23 +719,23 @@ def test_partial_credit_notes_are_capped_per_rate(wb: Book) -> None:
 
 def test_draft_credit_notes_count_in_what_is_left(wb: Book) -> None:
     _, _, inv = wb.invoice("2026-03-02", *JOB, nature="installation")
-    wb.ok("avoir", "creer", "--facture", inv, "--motif", "tout", au="2026-03-03")  # draft, full
-    wb.refused("avoir", "creer", "--facture", inv, "--motif", "encore", au="2026-03-03", code="avoir.solde",
+    wb.ok("avoir", "creer", "--facture", inv, "--motif", "tout", "--cause", "erreur", au="2026-03-03")  # draft, full
+    wb.refused("avoir", "creer", "--facture", inv, "--motif", "encore", "--cause", "erreur", au="2026-03-03", code="avoir.solde",
                words=["(avoirs émis ou en brouillon)"])
 
 
 def test_credit_note_on_a_draft_is_refused(wb: Book) -> None:
     _, o = wb.order("2026-03-02", "MO-H:2")
     ref = wb.ok("facture", "acompte", "--commande", o, "--pourcentage", "30", au="2026-03-02")["reference"]
-    wb.refused("avoir", "creer", "--facture", ref, "--motif", "x", au="2026-03-02", code="avoir.brouillon",
+    wb.refused("avoir", "creer", "--facture", ref, "--motif", "x", "--cause", "erreur", au="2026-03-02", code="avoir.brouillon",
                words=["c'est un brouillon : il n'a pas de numéro"])
 
 
 def test_partial_credit_notes_never_credit_more_hours_than_invoiced(wb: Book) -> None:
     _, _, inv = wb.invoice("2026-03-02", *JOB, nature="installation")
-    wb.ok("avoir", "creer", "--facture", inv, "--motif", "heures en trop", "--ligne", "MO-H:4", "--emettre",
+    wb.ok("avoir", "creer", "--facture", inv, "--motif", "heures en trop", "--cause", "erreur", "--ligne", "MO-H:4", "--emettre",
           au="2026-03-03")
-    wb.refused("avoir", "creer", "--facture", inv, "--motif", "heures en trop", "--ligne", "MO-H:4",
+    wb.refused("avoir", "creer", "--facture", inv, "--motif", "heures en trop", "--cause", "erreur", "--ligne", "MO-H:4",
                au="2026-03-03", code="avoir.qte")
 
 
@@ -788,13 +792,13 @@ def test_deposit_already_deducted_cannot_be_credited_again(wb: Book) -> None:
     dep = wb.ok("facture", "acompte", "--commande", o, "--pourcentage", "30", "--emettre", au="2026-03-02")
     wb.ok("commande", "realiser", o, "--date", "2026-03-02", au="2026-03-02")
     wb.ok("facture", "creer", "--commande", o, "--emettre", au="2026-03-02")
-    wb.refused("avoir", "creer", "--facture", dep["numero"], "--motif", "remboursement", au="2026-03-03",
+    wb.refused("avoir", "creer", "--facture", dep["numero"], "--motif", "remboursement", "--cause", "erreur", au="2026-03-03",
                code="avoir.acompte_deduit")
 
 
 def test_an_order_can_be_invoiced_again_after_a_full_credit_note(wb: Book) -> None:
     _, o, inv = wb.invoice("2026-03-02", "MO-H:2")
-    wb.ok("avoir", "creer", "--facture", inv, "--motif", "erreur de client", "--emettre", au="2026-03-03")
+    wb.ok("avoir", "creer", "--facture", inv, "--motif", "erreur de client", "--cause", "erreur", "--emettre", au="2026-03-03")
     assert wb.ok("facture", "creer", "--commande", o, "--emettre", au="2026-03-03")["numero"] == "F2026-00003"
 
 
@@ -837,7 +841,7 @@ def test_month_and_year_closures_on_their_boundaries_with_cumulative_totals(wb: 
     assert wb.pay(d1["numero"], "60,50", "2026-11-30")["clotures"] == ["J2026-11-27", "J2026-11-28", "J2026-11-29"]
     d2 = wb.ok("facture", "acompte", "--commande", o, "--pourcentage", "20", "--emettre", au="2026-12-01")  # 121,00
     assert d2["clotures"] == ["J2026-11-30", "M2026-11"]  # the month once its last day is closed
-    av = wb.ok("avoir", "creer", "--facture", d1["numero"], "--motif", "erreur", "--emettre", au="2026-12-31")
+    av = wb.ok("avoir", "creer", "--facture", d1["numero"], "--motif", "erreur", "--cause", "erreur", "--emettre", au="2026-12-31")
     assert av["clotures"] == [f"J2026-12-{n:02d}" for n in range(1, 31)]
     assert wb.pay(d2["numero"], "21", "2027-01-02")["clotures"] == ["J2026-12-31", "M2026-12", "A2026", "J2027-01-01"]
     made = [*(f"J2026-11-{n}" for n in range(27, 31)), "M2026-11", *(f"J2026-12-{n:02d}" for n in range(1, 32)),

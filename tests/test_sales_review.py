@@ -43,7 +43,7 @@ def _deposit_then_draft_final(wb: Book) -> tuple[str, str, str]:
 
 def test_a_deposit_deducted_by_a_draft_invoice_cannot_be_credited(wb: Book) -> None:
     _, dep, draft = _deposit_then_draft_final(wb)
-    wb.refused("avoir", "creer", "--facture", dep, "--motif", "remboursement", au="2026-03-02",
+    wb.refused("avoir", "creer", "--facture", dep, "--motif", "remboursement", "--cause", "erreur", au="2026-03-02",
                code="avoir.acompte_deduit", words=[f"le brouillon de facture {draft} déduit cet acompte",
                                                    f"syc facture supprimer {draft}"])
 
@@ -52,7 +52,7 @@ def test_a_draft_deducting_a_deposit_credited_since_cannot_be_issued(wb: Book) -
     o, dep, draft = _deposit_then_draft_final(wb)
     wb.ok("facture", "supprimer", draft, au="2026-03-02")
     assert not [r for r in wb.rows("tFactures") if r["ref"] == draft]
-    credit = str(wb.ok("avoir", "creer", "--facture", dep, "--motif", "remboursement", au="2026-03-02")["reference"])
+    credit = str(wb.ok("avoir", "creer", "--facture", dep, "--motif", "remboursement", "--cause", "erreur", au="2026-03-02")["reference"])
     # a final invoice prepared while the credit note is still a draft deducts the deposit in full…
     final = str(wb.ok("facture", "creer", "--commande", o, au="2026-03-02")["reference"])
     # …so the credit note can no longer be issued, and the other way round
@@ -73,7 +73,7 @@ def test_a_stale_deduction_is_refused_at_issue(wb: Book) -> None:
     row = next(r for r in store.rows("tLignesFactures") if r["source"] == dep)
     cs.update("tLignesFactures", row.row, {"source": None, "fixed_vat": None, "net": row["net"]})
     store.apply(cs, as_of=DAY)
-    wb.ok("avoir", "creer", "--facture", dep, "--motif", "remboursement", "--emettre", au="2026-03-02")
+    wb.ok("avoir", "creer", "--facture", dep, "--motif", "remboursement", "--cause", "erreur", "--emettre", au="2026-03-02")
     cs = ChangeSet()
     cs.update("tLignesFactures", row.row, {"source": dep, "fixed_vat": row["fixed_vat"]})
     FileStore(wb.path).apply(cs, as_of=DAY)

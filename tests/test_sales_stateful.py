@@ -666,7 +666,7 @@ class SalesChain(RuleBasedStateMachine):
                     specs, ok = ([f"{absent[0]}:1"], False) if absent else ([f"{ln['article']}:1"], None)
                 else:  # a unit price far above what is left to credit
                     specs, ok = [f"{ln['article']}:{min(ln['qty'], Decimal(1))}:9999999"], False
-        res = self.act("avoir creer", day, ok, lambda s: invoices.create_credit_note(s, target, "erreur", specs, day))
+        res = self.act("avoir creer", day, ok, lambda s: invoices.create_credit_note(s, target, "erreur", specs, day, "erreur"))
         if res is not None:
             assert d is not None
             self.new_draft(res, wf.T_CREDIT, d.order, origin=d.number)
@@ -911,7 +911,7 @@ def test_credit_note_on_a_paid_invoice_says_a_refund_is_due(book: Path) -> None:
     o = order_done(book, ["MO-H:2"])  # 110,00 HT, 132,00 TTC
     number = issue(book, done(book, lambda s: invoices.create_invoice(s, o, DAY))["reference"])
     done(book, lambda s: payments.record_payment(s, number, "121,00", "virement", DAY))
-    credit = run_action(book, DAY, lambda s: invoices.create_credit_note(s, number, "geste commercial", [], DAY))
+    credit = run_action(book, DAY, lambda s: invoices.create_credit_note(s, number, "geste commercial", [], DAY, "geste"))
     assert isinstance(credit, Result)
     issued = run_action(book, DAY, lambda s: invoices.issue(s, credit.data["reference"], DAY))
     assert isinstance(issued, Result)
@@ -934,7 +934,7 @@ def test_a_deposit_credited_after_the_final_invoice_draft_is_not_deducted_too(bo
     o = order_done(book, ["MO-H:10"])  # 550,00 HT, 660,00 TTC
     deposit = issue(book, done(book, lambda s: invoices.create_deposit(s, o, "30", DAY))["reference"])
     final = done(book, lambda s: invoices.create_invoice(s, o, DAY))["reference"]  # deducts 198,00
-    credit = run_action(book, DAY, lambda s: invoices.create_credit_note(s, deposit, "acompte annulé", [], DAY))
+    credit = run_action(book, DAY, lambda s: invoices.create_credit_note(s, deposit, "acompte annulé", [], DAY, "erreur"))
     if isinstance(credit, Result):
         run_action(book, DAY, lambda s: invoices.issue(s, credit.data["reference"], DAY))
     run_action(book, DAY, lambda s: invoices.issue(s, final, DAY))
@@ -947,7 +947,7 @@ def test_a_deposit_credit_note_drafted_before_the_final_invoice_is_not_issued_af
     final invoice had deducted the same deposit."""
     o = order_done(book, ["MO-H:10"])
     deposit = issue(book, done(book, lambda s: invoices.create_deposit(s, o, "30", DAY))["reference"])
-    credit = done(book, lambda s: invoices.create_credit_note(s, deposit, "acompte annulé", [], DAY))["reference"]
+    credit = done(book, lambda s: invoices.create_credit_note(s, deposit, "acompte annulé", [], DAY, "erreur"))["reference"]
     issue(book, done(book, lambda s: invoices.create_invoice(s, o, DAY))["reference"])  # deducts 198,00
     run_action(book, DAY, lambda s: invoices.issue(s, credit, DAY))
     assert billed(book, o) == Decimal("660.00")
@@ -966,7 +966,7 @@ def cli_book(book: Path) -> Path:
     ["reglement", "saisir", "--facture", "F2026-00001", "--montant", "10", "--mode", "cb", "--reference", "a\tb"],
     ["devis", "refuser", "D2026-0001", "--motif", " "],
     ["devis", "relancer", "D2026-0001", "--resultat", ""],
-    ["avoir", "creer", "--facture", "F2026-00001", "--motif", ""],
+    ["avoir", "creer", "--facture", "F2026-00001", "--motif", "", "--cause", "erreur"],
     ["devis", "liste", "--statut", "perdu"],
     ["facture", "liste", "--statut", "perdue"],
 ], ids=["mode", "reference", "motif-devis", "resultat-relance", "motif-avoir", "liste-devis", "liste-factures"])

@@ -170,8 +170,14 @@ def rate(nature: str, category: str, housing: str, on: dt.date) -> Decimal:
     ("Installation", "Chaudière THPE", day(2024, 12, 31), D("5.5")),
     ("Remplacement", "Chaudière THPE", day(2020, 5, 4), D("5.5")),
     # heat pumps, biomass, regulation: 5,5 % (energy renovation), any date
-    ("Installation", "PAC", day(2024, 6, 1), D("5.5")),
-    ("Remplacement", "PAC", day(2026, 6, 1), D("5.5")),
+    ("Installation", "PAC air/eau", day(2024, 6, 1), D("5.5")),
+    ("Remplacement", "PAC air/eau", day(2026, 6, 1), D("5.5")),
+    ("Installation", "PAC eau/eau", day(2026, 6, 1), D("5.5")),
+    ("Installation", "PAC géothermique", day(2026, 6, 1), D("5.5")),
+    ("Installation", "Chauffe-eau thermodynamique", day(2026, 6, 1), D("5.5")),
+    # air/air heat pumps are not in art. 278-0 bis A CGI / arrêté du 4 décembre 2024: 10 % in housing
+    ("Installation", "PAC air/air", day(2026, 6, 1), D("10")),
+    ("Remplacement", "PAC air/air", day(2025, 6, 1), D("10")),
     ("Installation", "Biomasse", day(2026, 6, 1), D("5.5")),
     ("Remplacement", "Régulation", day(2026, 6, 1), D("5.5")),
     # maintenance and repair of THPE (or biomass) boilers: 5,5 %; of other boilers: 10 %
@@ -190,7 +196,7 @@ def test_default_rules_in_housing_older_than_two_years(nature: str, category: st
 
 
 @pytest.mark.parametrize(("nature", "category"), [
-    ("Installation", "PAC"), ("Entretien", "Chaudière THPE"), ("Installation", "Chaudière THPE"),
+    ("Installation", "PAC air/eau"), ("Installation", "PAC air/air"), ("Entretien", "Chaudière THPE"), ("Installation", "Chaudière THPE"),
     ("Dépannage", ""), ("Installation", "Radiateur"),
 ])
 @pytest.mark.parametrize("on", [day(2024, 6, 1), day(2025, 1, 15), day(2026, 6, 1)])
@@ -204,7 +210,7 @@ def test_rules_carry_their_legal_basis() -> None:
     on = day(2026, 1, 1)
     assert "279-0 bis" in picked(RULES, "Dépannage", "", "Oui", on).basis
     assert "loi de finances 2025" in picked(RULES, "Remplacement", "Chaudière gaz", "Oui", on).basis
-    assert "278-0 bis A" in picked(RULES, "Installation", "PAC", "Oui", on).basis
+    assert "278-0 bis A" in picked(RULES, "Installation", "PAC air/eau", "Oui", on).basis
 
 
 def _r(nature: str, category: str, housing: str, rate_: str, basis: str, **kw: dt.date) -> vat.Rule:
@@ -244,7 +250,7 @@ def test_among_equally_specific_rules_the_first_wins_and_dates_filter() -> None:
 
 def test_job_category_is_the_equipment_worth_the_most() -> None:
     # labour and travel have no category: they follow the job's main equipment
-    assert vat.job_category([("", D("500")), ("Radiateur", D("491")), ("PAC", D("8900"))]) == "PAC"
+    assert vat.job_category([("", D("500")), ("Radiateur", D("491")), ("PAC air/eau", D("8900"))]) == "PAC air/eau"
     assert vat.job_category([("Chaudière gaz", D("3221.29")), ("Radiateur", D("245.50"))]) == "Chaudière gaz"
     assert vat.job_category([("Pièce", D("80")), ("", D("55"))]) == ""  # a spare part is not equipment
 

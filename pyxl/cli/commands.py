@@ -105,6 +105,9 @@ def _client_options(p: argparse.ArgumentParser, *, required: bool) -> None:
     p.add_argument("--categorie", help="commercant-artisan | autre (professionnels)")
     p.add_argument("--actif", help="oui | non")
     p.add_argument("--remarques", help="remarque libre (accès, digicode…)")
+    p.add_argument("--effectif", metavar="N",
+                   help="professionnel : nombre de salariés (cinq au plus : protégé hors établissement hors de son "
+                        "activité principale, art. L221-3 C. conso)")
     p.add_argument("--prospection", metavar="OUI_NON",
                    help="accepte les courriers commerciaux (publipostage --commercial) : oui (défaut) | non")
 
@@ -118,8 +121,9 @@ def _article_options(p: argparse.ArgumentParser, *, required: bool) -> None:
     p.add_argument("--tva", required=required, help="taux par défaut : 20 | 10 | 5,5 | 2,1 | 0")
     p.add_argument("--prix-achat", help="prix d'achat HT (pour les marges)")
     p.add_argument("--famille", help="materiel | main-oeuvre | deplacement | service")
-    p.add_argument("--categorie", help="chaudiere-gaz | chaudiere-fioul | chaudiere-thpe | pac | biomasse | radiateur | piece | "
-                                       "regulation | ballon-ecs | autre")
+    p.add_argument("--categorie", help="chaudiere-gaz | chaudiere-fioul | chaudiere-thpe | pac-air-eau | pac-eau-eau | "
+                                       "pac-geothermique | chauffe-eau-thermodynamique | pac-air-air | biomasse | "
+                                       "radiateur | piece | regulation | ballon-ecs | autre")
     p.add_argument("--actif", help="oui | non")
 
 
@@ -178,7 +182,7 @@ def cmd_params_view(ctx: Context) -> int:
 def cmd_params_modify(ctx: Context) -> int:
     from pyxl.services.parameters import modify_parameter
 
-    return apply(ctx, lambda store: modify_parameter(store, ctx.args.cle, ctx.args.valeur))
+    return apply(ctx, lambda store: modify_parameter(store, ctx.args.cle, ctx.args.valeur, ctx.as_of))
 
 
 # --------------------------------------------------------------------------- secteur
@@ -210,7 +214,7 @@ def _client_input(args: argparse.Namespace) -> Any:
                        address2=args.complement, postcode=args.cp, city=args.ville, country=args.pays,
                        phone=args.tel, email=args.email, siret=args.siret, vat_number=args.tva_intra,
                        category=args.categorie, terms=args.conditions, active=args.actif, notes=args.remarques,
-                       marketing_mail=args.prospection)
+                       marketing_mail=args.prospection, headcount=args.effectif)
 
 
 def cmd_client_add(ctx: Context) -> int:

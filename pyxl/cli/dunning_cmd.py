@@ -40,6 +40,9 @@ def register(sub: Any, common: Common) -> None:
                         "sépare deux échéances, les autres sont des virgules décimales ; ou \"…;…\" entre "
                         "guillemets (total = reste dû)")
     q.add_argument("--note", metavar="TEXTE", default="", help="ce qui a été dit")
+    q.add_argument("--preuve", metavar="TEXTE", default="",
+                   help="preuve écrite d'une promesse ou d'un échéancier (lettre, formulaire signé, e-mail du "
+                        "débiteur) : seule elle interrompt la prescription (art. 2240 du Code civil)")
     q = leaf(g, "executer", "produire toutes les lettres et dossiers dus (PDF à imprimer, .eml) et les noter",
              common, cmd_execute)
     q.add_argument("--simuler", action="store_true", help="montrer ce qui serait produit, sans rien écrire")
@@ -141,7 +144,7 @@ def cmd_note(ctx: Context) -> int:
     return apply(ctx, lambda store: reminders.note(
         store, a.cible, ctx.as_of, call=a.appel or "", step=a.etape or "", posted=a.poste, lr_number=a.recommande,
         ack=a.ar, unclaimed=a.non_reclame, promise=a.promesse, dispute=a.litige, dispute_settled=a.litige_regle,
-        plan=a.echeancier, notes=a.note))
+        plan=a.echeancier, notes=a.note, proof=a.preuve))
 
 
 # --------------------------------------------------------------------------- executer

@@ -27,6 +27,9 @@ def register(sub: Any, common: Common) -> None:
                    help="locaux d'habitation achevés depuis plus de deux ans (taux réduits) ; défaut : non")
     p.add_argument("--hors-etablissement", action="store_true",
                    help="contrat signé hors des locaux de l'entreprise (chez le client)")
+    p.add_argument("--hors-activite-principale", action="store_true",
+                   help="client professionnel : contrat hors du champ de son activité principale (art. L221-3 "
+                        "C. conso ; protégé s'il a cinq salariés au plus)")
     p.add_argument("--autoliquidation", action="store_true",
                    help="sous-traitance pour une entreprise du bâtiment : TVA autoliquidée (0 %%)")
     p.add_argument("--taux", action="append", default=[], metavar="N:TAUX:MOTIF",
@@ -51,6 +54,9 @@ def register(sub: Any, common: Common) -> None:
     p.add_argument("numero", metavar="NUM")
     p.add_argument("--urgent", action="store_true",
                    help="dépannage urgent demandé par le client (lève le délai de 7 jours sans paiement)")
+    p.add_argument("--demande-expresse", action="store_true",
+                   help="contrat hors établissement : le client demande par écrit que les travaux commencent avant "
+                        "la fin du délai de rétractation de 14 jours (art. L221-25 C. conso)")
     p = leaf(g, "refuser", "noter le refus du client", common, cmd_quote_refuse)
     p.add_argument("numero", metavar="NUM")
     p.add_argument("--motif", required=True, metavar="TEXTE")
@@ -101,6 +107,9 @@ def register(sub: Any, common: Common) -> None:
     p = leaf(g, "creer", "préparer un avoir, total ou partiel, sur une facture émise", common, cmd_credit_create)
     p.add_argument("--facture", required=True, metavar="NUM", help="facture (ou facture d'acompte) émise à créditer")
     p.add_argument("--motif", required=True, metavar="TEXTE", help="raison de l'avoir, imprimée sur l'avoir")
+    p.add_argument("--cause", required=True, choices=("erreur", "litige", "geste"),
+                   help="erreur ou litige justifié : la somme n'a jamais porté de pénalités ; geste commercial : "
+                        "elle baisse la base à sa date")
     p.add_argument("--ligne", action="append", default=[], metavar="ARTICLE:QTE[:PU_HT]",
                    help="avoir partiel : articles de la facture à créditer (sans --ligne : tout le reste)")
     p.add_argument("--emettre", action="store_true", help="l'émettre aussitôt (numéro définitif)")
@@ -154,6 +163,7 @@ def cmd_quote_create(ctx: Context) -> int:
     a = ctx.args
     given = QuoteInput(client=a.client, lines=a.ligne, nature=a.nature, housing_old=a.logement_plus_2_ans,
                        away=a.hors_etablissement, object=a.objet, site=a.lieu, discount=a.remise,
+                       outside_main_activity=a.hors_activite_principale,
                        client_ref=a.ref_client, validity=a.validite, execution=a.execution, rates=a.taux,
                        reverse_charge=a.autoliquidation)
     return apply(ctx, lambda store: create_quote(store, given, ctx.as_of))
@@ -201,7 +211,8 @@ def cmd_quote_follow_up(ctx: Context) -> int:
 def cmd_quote_accept(ctx: Context) -> int:
     from pyxl.services.quotes import accept_quote
 
-    return apply(ctx, lambda store: accept_quote(store, ctx.args.numero, ctx.as_of, ctx.args.urgent))
+    return apply(ctx, lambda store: accept_quote(store, ctx.args.numero, ctx.as_of, ctx.args.urgent,
+                                                 ctx.args.demande_expresse))
 
 
 def cmd_quote_refuse(ctx: Context) -> int:
@@ -398,7 +409,7 @@ def cmd_credit_create(ctx: Context) -> int:
     from pyxl.services.invoices import create_credit_note
 
     return _then_issue(ctx, lambda store: create_credit_note(store, ctx.args.facture, ctx.args.motif, ctx.args.ligne,
-                                                             ctx.as_of))
+                                                             ctx.as_of, ctx.args.cause))
 
 
 def cmd_issue(ctx: Context) -> int:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -89,6 +90,85 @@ class RateTables:
 
     def penalty(self, half: str) -> PenaltyRate | None:
         return self._penalty.get(half)
+
+
+# --------------------------------------------------------------------------- the penalty clause
+# The clause printed on a business invoice and stored with it at issue (L441-10 II C. com.): the
+# default (ECB rate + 10 points), three times the legal rate, or a contractual percentage. The
+# invoice's penalties are computed from ITS clause forever, whatever the parameter says later.
+DEFAULT_CLAUSE = "BCE + 10 points"
+THREE_TIMES_CLAUSE = "3 × taux légal"
+REBUILT = " (reconstitué)"
+
+
+THREE_TIMES_RE = re.compile(r"^3\s*(x|×|fois)(\s+le)?(\s+taux)?(\s+d'int[ée]r[êe]t)?(\s+l[ée]gal)?$", re.IGNORECASE)
+
+
+def read_contractual_rate(text: str | None) -> tuple[Decimal | None, str]:
+    """The parameter « Taux contractuel des pénalités »: (rate, warning). Empty: (None, "") = ECB +
+    10 points. « 3x », « 3 fois le taux légal »: interest.THREE_TIMES_LEGAL. A percentage: itself.
+    Anything else (typed straight into the sheet): None with a French warning — never silent."""
+    raw = (text or "").strip()
+    if not raw:
+        return None, ""
+    if THREE_TIMES_RE.match(raw.replace("’", "'")):
+        return THREE_TIMES_LEGAL, ""
+    try:
+        value = Decimal(raw.replace(",", ".").removesuffix("%").strip())
+    except ArithmeticError:
+        value = None
+    if value is None or not value.is_finite() or not Decimal(0) <= value <= Decimal(100):
+        return None, (f"Le paramètre « Taux contractuel des pénalités » vaut « {raw} », illisible : le taux BCE + 10 "
+                      "points est appliqué. Corrigez-le (ex. 12,5 ou 3x pour trois fois le taux d'intérêt légal) : "
+                      "syc parametres modifier taux_penalites_contractuel …")
+    return value, ""
+
+
+def clause_text(rate: Decimal | None) -> str:
+    """« BCE + 10 points », « 3 × taux légal » or « 12,50 % »."""
+    if rate is None:
+        return DEFAULT_CLAUSE
+    if rate == THREE_TIMES_LEGAL:
+        return THREE_TIMES_CLAUSE
+    return interest_rate(rate)
+
+
+def clause_rate(text: str) -> tuple[Decimal | None, bool]:
+    """(rate, readable) of a stored clause: the inverse of `clause_text` (« (reconstitué) » ignored)."""
+    raw = text.removesuffix(REBUILT).strip()
+    if raw == DEFAULT_CLAUSE:
+        return None, True
+    if raw == THREE_TIMES_CLAUSE:
+        return THREE_TIMES_LEGAL, True
+    try:
+        value = Decimal(raw.removesuffix("%").strip().replace("\u202f", "").replace("\xa0", "").replace(",", "."))
+    except ArithmeticError:
+        return None, False
+    if not value.is_finite() or not Decimal(0) <= value <= Decimal(100):
+        return None, False
+    return value, True
+
+
+def floor_of(tables: RateTables, half: str) -> Decimal | None:
+    """Three times the legal rate (« autres cas ») of a half-year: the lowest contractual rate
+    L441-10 II C. com. allows."""
+    penalty = tables.penalty(half)
+    if penalty is not None:
+        return penalty.floor
+    legal = tables.legal(half)
+    return legal.other * 3 if legal else None
+
+
+def later_floors_above(rate: Decimal, tables: RateTables, day: dt.date) -> list[tuple[str, Decimal]]:
+    """The half-years after `day`'s whose floor rises above a contractual `rate`."""
+    now = half_year(day)
+    halves = sorted({r.half for r in tables.penalty_rates} | {r.half for r in tables.legal_rates})
+    out = []
+    for half in halves:
+        floor = floor_of(tables, half)
+        if half > now and floor is not None and floor > rate:
+            out.append((half, floor))
+    return out
 
 
 # --------------------------------------------------------------------------- claim and result

@@ -29,7 +29,16 @@ class Category(StrEnum):
     GAS_BOILER = "Chaudière gaz"
     OIL_BOILER = "Chaudière fioul"
     THPE_BOILER = "Chaudière THPE"
-    HEAT_PUMP = "PAC"
+    # heat pumps by kind (schema 6): only those of art. 278-0 bis A CGI and the arrêté du 4 décembre
+    # 2024 take 5,5 % (air/water, water/water, ground-source, thermodynamic water heaters); air/air
+    # heat pumps are not eligible. « PAC à classer » is what `syc migrer` makes of the old « PAC »:
+    # a new quote refuses it until the article is classified.
+    HEAT_PUMP_AIR_WATER = "PAC air/eau"
+    HEAT_PUMP_WATER_WATER = "PAC eau/eau"
+    HEAT_PUMP_GROUND = "PAC géothermique"
+    THERMODYNAMIC_WATER_HEATER = "Chauffe-eau thermodynamique"
+    HEAT_PUMP_AIR_AIR = "PAC air/air"
+    HEAT_PUMP_UNCLASSIFIED = "PAC à classer"
     BIOMASS = "Biomasse"
     RADIATOR = "Radiateur"
     PART = "Pièce"
@@ -40,8 +49,16 @@ class Category(StrEnum):
 
 # the categories that are equipment: a job's main equipment gives its labour and travel their rate
 EQUIPMENT: tuple[Category, ...] = (
-    Category.GAS_BOILER, Category.OIL_BOILER, Category.THPE_BOILER, Category.HEAT_PUMP, Category.BIOMASS,
+    Category.GAS_BOILER, Category.OIL_BOILER, Category.THPE_BOILER, Category.HEAT_PUMP_AIR_WATER,
+    Category.HEAT_PUMP_WATER_WATER, Category.HEAT_PUMP_GROUND, Category.THERMODYNAMIC_WATER_HEATER,
+    Category.HEAT_PUMP_AIR_AIR, Category.HEAT_PUMP_UNCLASSIFIED, Category.BIOMASS,
     Category.RADIATOR, Category.CONTROLS, Category.HOT_WATER_TANK)
+# the heat pumps eligible to 5,5 % (art. 278-0 bis A CGI, arrêté du 4 décembre 2024)
+ELIGIBLE_HEAT_PUMPS: tuple[Category, ...] = (
+    Category.HEAT_PUMP_AIR_WATER, Category.HEAT_PUMP_WATER_WATER, Category.HEAT_PUMP_GROUND,
+    Category.THERMODYNAMIC_WATER_HEATER)
+# the category of heat pumps before schema 6
+OLD_HEAT_PUMP = "PAC"
 
 
 class PaymentMode(StrEnum):

@@ -67,6 +67,7 @@ class Client(Record):
     marketing_mail: str | None = None  # Accepte la prospection
     dunning_blocked: str | None = None  # Relances bloquées
     collective_since: dt.date | None = None  # Procédure collective depuis
+    headcount: int | None = None  # Effectif (salariés)
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,8 @@ class Quote(Record):
     urgent: str | None = None  # Dépannage urgent
     refusal_reason: str | None = None  # Motif du refus
     order: str | None = None  # Commande
+    express_request: str | None = None  # Demande expresse
+    outside_main_activity: str | None = None  # Hors activité principale
 
 
 @dataclass(frozen=True)
@@ -199,6 +202,11 @@ class Invoice(Record):
     credited: Decimal | None = None  # Avoirs
     reason: str | None = None  # Motif
     created: dt.date | None = None  # Créée le
+    penalty_clause: str | None = None  # Clause de pénalités
+    credit_cause: str | None = None  # Cause de l'avoir
+    penalty_clause_rebuilt: str | None = None  # Clause de pénalités (reconstituée)
+    site: str | None = None  # Lieu d'exécution
+    operation: str | None = None  # Catégorie de l'opération
 
 
 @dataclass(frozen=True)

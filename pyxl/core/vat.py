@@ -49,6 +49,9 @@ class Rule:
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
     where: str = ""
+    # transitional condition of a rate change (LF 2025 art. 32): the rate in force before
+    # `valid_from` is kept for a quote accepted AND a deposit actually received before that day
+    keeps_old: bool = False
 
     def matches(self, nature: str, category: str, housing: str, day: dt.date) -> bool:
         return (self.nature in (ANY, nature) and self.category in (ANY, category)
@@ -68,6 +71,35 @@ def pick(rules: Iterable[Rule], nature: str, category: str, housing: str, day: d
         if r.matches(nature, category, housing, day) and (best is None or r.specificity > best.specificity):
             best = r
     return best
+
+
+def rate_at_completion(rules: Sequence[Rule], nature: str, category: str, housing: str, quote_day: dt.date,
+                       done_day: dt.date, accepted_on: dt.date | None,
+                       deposit_received_on: dt.date | None) -> Rule | None:
+    """The rule of the completion date of the works (CGI 269-1-a: the chargeable event of works is
+    their completion), walking each change of rule between the quote and the completion: a change
+    whose rule keeps the old rate (`keeps_old`) is skipped when the quote was accepted and a deposit
+    received before it. Example (LF 2025 art. 32, THPE boilers): quote 10/12/2024 at 5,5 %,
+    accepted, no deposit, completed 10/04/2025 → 10 % on 1/1/2025, then 20 % on 1/3/2025."""
+    rule = pick(rules, nature, category, housing, quote_day)
+    if done_day <= quote_day:
+        return rule
+    steps: set[dt.date] = set()
+    for r in rules:
+        if r.valid_from is not None and quote_day < r.valid_from <= done_day:
+            steps.add(r.valid_from)
+        if r.valid_to is not None and quote_day <= r.valid_to < done_day:
+            steps.add(r.valid_to + dt.timedelta(days=1))
+    for step in sorted(steps):
+        new = pick(rules, nature, category, housing, step)
+        if new is None or (rule is not None and new.rate == rule.rate):
+            rule = new or rule
+            continue
+        kept = (new.keeps_old and accepted_on is not None and accepted_on < step
+                and deposit_received_on is not None and deposit_received_on < step)
+        if not kept:
+            rule = new
+    return rule
 
 
 def job_category(lines: Sequence[tuple[str, Decimal]]) -> str:
@@ -99,11 +131,22 @@ DEFAULT_RULES: tuple[tuple[str, str, str, str, str, dt.date | None, dt.date | No
                                            f"énergétique ({_RENO.split(',')[0]}, régime antérieur à 2025)",
        None, _D(2024, 12, 31)) for n in ("Installation", "Remplacement")],
     *[(n, c, "Oui", "5.5", f"Rénovation énergétique ({_RENO})", None, None)
-      for n in ("Installation", "Remplacement") for c in ("PAC", "Biomasse", "Régulation")],
+      for n in ("Installation", "Remplacement")
+      for c in (*(p.value for p in kinds.ELIGIBLE_HEAT_PUMPS), "Biomasse", "Régulation")],
     *[(n, c, "Oui", "5.5", f"Entretien et réparation de chaudières THPE ou biomasse ({_CAPEB})", None, None)
       for n in ("Entretien", "Dépannage") for c in ("Chaudière THPE", "Biomasse")],
 )
 
 
+# the two steps of LF 2025 art. 32 (1/1/2025: THPE 5,5 → 10 %; 1/3/2025: gas and oil boilers → 20 %)
+# keep the old rate for a quote accepted and a deposit received before the step (capeb.fr, domain.md §2.2)
+TRANSITIONAL_STEPS = (_D(2025, 1, 1), _D(2025, 3, 1))
+BOILERS = ("Chaudière gaz", "Chaudière fioul", "Chaudière THPE")
+
+
+def keeps_old_rate(category: str, valid_from: dt.date | None) -> bool:
+    return category in BOILERS and valid_from in TRANSITIONAL_STEPS
+
+
 def default_rules() -> list[Rule]:
-    return [Rule(n, c, h, Decimal(r), b, f, t) for n, c, h, r, b, f, t in DEFAULT_RULES]
+    return [Rule(n, c, h, Decimal(r), b, f, t, keeps_old=keeps_old_rate(c, f)) for n, c, h, r, b, f, t in DEFAULT_RULES]

@@ -18,8 +18,9 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from pyxl.core import interest as it
 from pyxl.core import vat
-from pyxl.core.frformat import long_date, percent, quantity
+from pyxl.core.frformat import interest_rate, long_date, percent, quantity
 from pyxl.core.money import euros
 from pyxl.services import salesdocs as sd
 from pyxl.workbook.filestore import FileStore, Row
@@ -50,7 +51,8 @@ WITHDRAWAL_START = {
     # art. L221-18 : services → from the conclusion of the contract; sale or supply and installation
     # of goods → from their receipt (a wrong start extends the period by up to 12 months, L221-20)
     "services": "à compter de la signature du présent devis (conclusion du contrat)",
-    "goods": "à compter de la réception du matériel fourni (contrat de fourniture et pose)",
+    "goods": ("à compter de la réception du matériel fourni (contrat de fourniture et pose ; vous pouvez "
+              "vous rétracter dès la signature du présent devis)"),
 }
 WITHDRAWAL_NOTICE = (
     "Contrat conclu hors établissement : vous disposez d'un délai de quatorze jours {start} pour exercer "
@@ -252,7 +254,13 @@ def quote_context(store: FileStore, number: str, as_of: dt.date) -> dict[str, An
         "Date ou délai d'exécution : " + (_s(q["execution"]) or "[à compléter sur le devis : date ou délai "
                                                                     "d'exécution (syc devis creer --execution)]"),
     ]
-    away = sd.yes(q["away"]) and not client["est_professionnel"]
+    if not client["est_professionnel"]:
+        mentions += consumer_mentions(store, params, q)
+    from pyxl.services.clients import get_client
+    from pyxl.services.quotes import off_premises_protected
+
+    # a consumer, or a professional of five employees or fewer outside its main activity (L221-3)
+    away = off_premises_protected(q, get_client(store, q["client"]))
     ctx = {
         "titre": "Devis", "type": "devis", "entreprise": company(params), "client": client,
         "doc": {"numero": _s(q["number"]), "date": long_date(q["date"]), "objet": _s(q["object"]),
@@ -262,9 +270,8 @@ def quote_context(store: FileStore, number: str, as_of: dt.date) -> dict[str, An
                 "echeance": "", "conditions": "", "date_realisation": ""},
         "lignes": items, "acomptes": [], "totaux": totals_block(d["totals"]),
         "mentions": mentions, "mentions_paiement": [],
-        "retractation": WITHDRAWAL_NOTICE.format(start=WITHDRAWAL_START[
-            "goods" if any(_s(ln["category"]) and _s(ln["category"]) != "Autre" for ln in d["lines"]) else "services"])
-        if away else "", "formulaire_retractation": list(WITHDRAWAL_FORM) if away else [],
+        "retractation": withdrawal_notice(d["lines"], "du présent devis") if away else "",
+        "formulaire_retractation": list(WITHDRAWAL_FORM) if away else [],
         "bon_pour_accord": True,
         **vat_mentions(d["lines"], client["nom"], params),
     }
@@ -277,15 +284,52 @@ def order_context(store: FileStore, number: str, as_of: dt.date) -> dict[str, An
 
     o = get_order(store, number)
     ctx = quote_context(store, str(o["quote"]), as_of)
-    ctx.update(titre="Bon de commande", type="commande", retractation="", formulaire_retractation=[])
+    # the order form carries the withdrawal information and form too (L221-5, L221-9 C. conso)
+    away = bool(ctx["retractation"])
+    ctx.update(titre="Bon de commande", type="commande",
+               retractation=withdrawal_notice(quote_lines(store, str(o["quote"])), f"du devis {o['quote']}")
+               if away else "")
     ctx["doc"].update(numero=_s(o["number"]), date=long_date(o["date"]), commande=_s(o["number"]))
     ctx["mentions"] = [
         f"Commande passée sur la base du devis {o['quote']} accepté"
         + (f" le {long_date(_accepted(store, str(o['quote'])))}" if _accepted(store, str(o["quote"])) else "") + ".",
-        *[m for m in ctx["mentions"] if m.startswith(("Date ou délai", "Frais de déplacement", "Main-d'œuvre"))],
+        *[m for m in ctx["mentions"] if m.startswith(("Date ou délai", "Frais de déplacement", "Main-d'œuvre",
+                                                       "Conditions de paiement", "Garantie", "Médiation"))],
     ]
     ctx["annee"] = o["date"].year if o["date"] else as_of.year
     return ctx
+
+
+def withdrawal_notice(lines: Sequence[Row], signed: str) -> str:
+    """The withdrawal notice of an off-premises contract; its period starts from the conclusion for
+    services only (maintenance, repair), from the receipt of the equipment for supply and
+    installation (L221-18 2°); withdrawal is possible from the conclusion."""
+    goods = any(_s(ln["category"]) and _s(ln["category"]) != "Autre" for ln in lines)
+    start = WITHDRAWAL_START["goods" if goods else "services"].replace("du présent devis", signed)
+    return WITHDRAWAL_NOTICE.format(start=start)
+
+
+def quote_lines(store: FileStore, quote: str) -> list[Row]:
+    return sd.lines_of(store, "tLignesDevis", "quote", {quote}).get(quote, [])
+
+
+def consumer_mentions(store: FileStore, params: Mapping[str, str], q: Row) -> list[str]:
+    """What a consumer quote or order adds (L111-1, R111-1, L616-1 C. conso; arrêté du 24 janvier
+    2017): the payment terms, the legal guarantees of the nature of the works (sheet « Garanties
+    légales ») and the consumer mediator. Never on a business document."""
+    from pyxl.services.clients import get_client
+
+    client = get_client(store, q["client"])
+    terms = _s(client["terms"]) or _s(params.get("conditions_paiement")) or "30 jours fin de mois"
+    out = [f"Conditions de paiement : {terms} à compter de la facture ; pas d'escompte pour paiement anticipé."]
+    nature = _s(q["nature"])
+    out += [_s(g["text"]) for g in store.rows("tGaranties") if _s(g["nature"]) == nature and _s(g["text"])]
+    mediator = _s(params.get("mediateur_consommation"))
+    out.append("Médiation de la consommation : en cas de litige non résolu avec nous, vous pouvez recourir "
+               f"gratuitement au médiateur de la consommation {mediator} (art. L616-1 et R616-1 du Code de la "
+               "consommation)." if mediator else missing("médiateur de la consommation (paramètre "
+                                                           "mediateur_consommation)"))
+    return out
 
 
 def _accepted(store: FileStore, quote: str) -> dt.date | None:
@@ -295,8 +339,43 @@ def _accepted(store: FileStore, quote: str) -> dt.date | None:
 
 
 # --------------------------------------------------------------------------- invoices
-def _late_payment(params: Mapping[str, str]) -> list[str]:
-    """Business clients only (domain.md §1.5): penalty rate and the 40 € indemnity."""
+def _site(r: Row, client: Mapping[str, Any]) -> str:
+    """The work site (the quote's « lieu »), printed when it differs from the client's address."""
+    site = _s(r.get("site"))
+    if not site:
+        return ""
+    address = " ".join(client.get("adresse_lignes", [])[1:]).casefold()
+    return "" if " ".join(site.split()).casefold() in " ".join(address.split()) else site
+
+
+def _half_label(half: str) -> str:
+    """« 2e semestre 2026 »."""
+    return f"{'1er' if half.endswith('1') else '2e'} semestre {half[:4]}"
+
+
+def _late_payment(params: Mapping[str, str], doc: Row | None = None, tables: it.RateTables | None = None) -> list[str]:
+    """Business clients only (domain.md §1.5): penalty rate and the 40 € indemnity. An issued
+    invoice prints ITS clause (« Clause de pénalités », stored at issue, or reconstituted for the
+    invoices issued before schema 6), never today's parameter; the default clause is also given
+    as a figure for the half-year of the invoice, from the rate tables."""
+    stored = ""
+    if doc is not None:
+        stored = _s(doc.get("penalty_clause")) or _s(doc.get("penalty_clause_rebuilt"))
+    if stored:
+        value, readable = it.clause_rate(stored)
+        if readable:
+            if value is None:
+                out = [DEFAULT_LATE]
+                day = doc["date"] if doc is not None and isinstance(doc["date"], dt.date) else None
+                row = tables.penalty(it.half_year(day)) if tables is not None and day is not None else None
+                if row is not None and day is not None:
+                    out.append(f"Soit {interest_rate(row.default)} l'an au {_half_label(it.half_year(day))} (taux de la "
+                               f"BCE de {interest_rate(row.ecb)} + 10 points), révisé chaque semestre.")
+                return out
+            what = ("de trois fois le taux d'intérêt légal en vigueur" if value == it.THREE_TIMES_LEGAL
+                    else f"de {interest_rate(value)} l'an")
+            return [f"En cas de retard de paiement, pénalités exigibles de plein droit au taux {what} "
+                    "(art. L441-10 du Code de commerce).", INDEMNITY]
     rate = _s(params.get("taux_penalites_contractuel"))
     clause = _s(params.get("clause_retard"))
     if rate:
@@ -325,7 +404,8 @@ def invoice_context(store: FileStore, ref: str, as_of: dt.date, *, paid_copy: bo
     items, deductions = line_items(d["lines"])
     t = d["totals"]
     doc = {"numero": _s(r["number"]) or f"{_s(r['ref'])} (brouillon, sans valeur de facture)",
-           "date": long_date(r["date"]), "objet": _s(r["object"]), "lieu": "", "ref_client": _s(r["client_ref"]),
+           "date": long_date(r["date"]), "objet": _s(r["object"]), "lieu": _site(r, client),
+           "ref_client": _s(r["client_ref"]),
            "nature": _s(r["nature"]), "validite": "", "execution": "", "devis": _s(r["quote"]),
            "commande": _s(r["order"]), "facture_origine": _s(r["origin"]), "motif": _s(r["reason"]),
            "echeance": long_date(r["due_date"]) if kind != "avoir" else "", "conditions": _s(r["terms"]),
@@ -340,9 +420,10 @@ def invoice_context(store: FileStore, ref: str, as_of: dt.date, *, paid_copy: bo
                         f"(devis {_s(r['quote'])}).")
     if r["client_ref"]:
         mentions.append(f"Votre référence de commande : {_s(r['client_ref'])}.")
-    if client["est_professionnel"]:
-        mentions.append(f"SIREN du client : {client['siren']}." if client["siren"]
-                        else "SIREN du client : [à compléter dans la fiche client : SIRET ou SIREN].")
+    if client["est_professionnel"] and not client["siren"]:  # when known it is printed once, under the references
+        mentions.append("SIREN du client : [à compléter dans la fiche client : SIRET ou SIREN].")
+    if r.get("operation"):
+        mentions.append(f"Catégorie de l'opération : {_s(r['operation'])}.")
     if _s(params.get("tva_sur_debits")) == "Oui":
         mentions.append("Option pour le paiement de la taxe d'après les débits.")
     payment: list[str] = []
@@ -354,7 +435,9 @@ def invoice_context(store: FileStore, ref: str, as_of: dt.date, *, paid_copy: bo
             payment.append("Date d'échéance : fixée à l'émission de la facture.")
         payment.append(NO_DISCOUNT)
         if client["est_professionnel"]:
-            payment += _late_payment(params)
+            from pyxl.services import dunning_rates
+
+            payment += _late_payment(params, r, dunning_rates.tables(store))
     paid = r["paid"] or ZERO
     credited = r["credited"] or ZERO
     if not paid_copy and kind != "avoir" and r["date"]:
@@ -368,7 +451,11 @@ def invoice_context(store: FileStore, ref: str, as_of: dt.date, *, paid_copy: bo
         cancelled = {str(p["cancels"]) for p in d["payments"] if p["cancels"]}
         pays = [p for p in pays if str(p["id"]) not in cancelled]
         last = max(pays, key=lambda p: (p["date"], str(p["id"]))) if pays else None
-        acquitted = {"date": long_date(last["date"]) if last else "",
+        credits = [c for c in store.rows_where("tFactures", "origin", {str(r["number"])})
+                   if c["doc_type"] == "Avoir" and c["number"]]
+        acquitted = {"avoirs": [{"numero": _s(c["number"]), "date": long_date(c["date"]),
+                                 "montant": euros(c["total_ttc"])} for c in credits],
+                     "date": long_date(last["date"]) if last else "",
                      "mode": PAYMENT_MODES_TEXT.get(_s(last["mode"]), _s(last["mode"]).lower()) if last else "",
                      "reglements": [{"date": long_date(p["date"]), "mode": _s(p["mode"]),
                                      "montant": euros(p["amount"]), "reference": _s(p["reference"])} for p in pays]}

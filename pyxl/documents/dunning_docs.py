@@ -21,6 +21,7 @@ from typing import Any
 
 from pyxl.core import fields
 from pyxl.core import interest as it
+from pyxl.core.courts import SOURCE, pilot_court_for
 from pyxl.core.frformat import interest_rate
 from pyxl.core.issues import Issue, Severity
 from pyxl.core.money import euros
@@ -145,7 +146,7 @@ def letter_context(store: FileStore, step: str, cases: Sequence[dunning.Case], a
             end.append(f"Cette somme comprend les pénalités de retard arrêtées au {sd.day(as_of)} et l'indemnité "
                        "forfaitaire pour frais de recouvrement de 40 € par facture (art. D441-5 du Code de commerce). "
                        f"Les pénalités de retard continuent de courir après le {sd.day(as_of)} jusqu'au paiement "
-                       f"complet, {penalty_rate_text(store, as_of)} (art. L441-10 du Code de commerce).")
+                       f"complet, {penalty_rate_text(store, as_of, cases)} (art. L441-10 du Code de commerce).")
         else:
             end.append("La présente mise en demeure fait courir, à compter de sa réception, les intérêts au taux "
                        "légal sur la somme due (art. 1231-6 et 1344-1 du Code civil).")
@@ -167,10 +168,15 @@ def letter_context(store: FileStore, step: str, cases: Sequence[dunning.Case], a
     return ctx
 
 
-def penalty_rate_text(store: FileStore, as_of: dt.date) -> str:
+def penalty_rate_text(store: FileStore, as_of: dt.date, cases: Sequence[dunning.Case] = ()) -> str:
     """« au taux de 12,40 % l'an (taux BCE de 2,40 % + 10 points, …) »: the rate that applies from
-    as_of on, as the formal notice must name it."""
-    contractual = dunning.contractual_rate(store.parameters())
+    as_of on, as the formal notice must name it — the clause of the invoices claimed (stored at their
+    issue), never today's parameter; several different clauses: each invoice's own."""
+    params = store.parameters()
+    clauses = {dunning.invoice_clause(c.invoice, params) for c in cases}
+    if len(clauses) > 1:
+        return "au taux prévu par la clause de pénalités de chaque facture, figurant sur celle-ci"
+    contractual = clauses.pop() if clauses else dunning.contractual_rate(params)
     if contractual == it.THREE_TIMES_LEGAL:
         return ("au taux contractuel de trois fois le taux d'intérêt légal de chaque semestre, prévu par nos "
                 "conditions générales")
@@ -185,7 +191,24 @@ def penalty_rate_text(store: FileStore, as_of: dt.date) -> str:
 
 
 # --------------------------------------------------------------------------- injonction de payer
-def court(client: Any) -> tuple[str, str, str]:
+def court(client: Any, day: dt.date | None = None) -> tuple[str, str, str]:
+    """The court by debtor, then the pilot « tribunal des activités économiques » of its département
+    when the experiment runs on `day` (loi 2023-1059 art. 26): it replaces the tribunal de commerce,
+    and also hears non-trading professionals; consumers stay before the tribunal judiciaire."""
+    name, form, why = _court(client)
+    pilot = pilot_court_for(str(client.get("postcode") or ""), day) if day is not None else None
+    if pilot is None or client["kind"] != "Professionnel":
+        return name, form, why
+    commercial = name == "Tribunal de commerce"
+    return (pilot.name, "Cerfa n° 12946 (requête en injonction de payer devant le tribunal de commerce, "
+                        "déposée au tribunal des activités économiques)",
+            (why if commercial else "Débiteur professionnel non commerçant ni artisan.")
+            + f" Le {pilot.name} remplace le tribunal de commerce à titre expérimental et connaît aussi des "
+              f"litiges des professionnels non commerçants ({SOURCE}) : vérifiez que l'adresse du débiteur est "
+              "dans son ressort.")
+
+
+def _court(client: Any) -> tuple[str, str, str]:
     """(court, form, why) by debtor (domain.md §8.4): a trader or craftsman → tribunal de commerce,
     Cerfa 12946 (L721-3 C. com.: disputes between craftsmen, or craftsman and trader, since 2022),
     and so is a company commercial by its form (SARL, SAS, SASU, SA, SNC, EURL: L210-1 C. com.;
@@ -200,7 +223,7 @@ def court(client: Any) -> tuple[str, str, str]:
                                  "commerce (art. L721-3 2° du Code de commerce).")
         if client["category"] == "Commerçant-artisan":
             return (*commercial, "Débiteur commerçant ou artisan : litige entre artisans ou entre artisan et commerçant, "
-                                 "de la compétence du tribunal de commerce (art. L721-3 du Code de commerce).")
+                                 "de la compétence du tribunal de commerce (art. L721-3 1° du Code de commerce).")
     who = "particulier" if client["kind"] == "Particulier" else "professionnel non commerçant ni artisan"
     return ("Tribunal judiciaire", "Cerfa n° 12948 (requête en injonction de payer devant le tribunal judiciaire)",
             f"Débiteur {who} : créance civile, de la compétence du tribunal judiciaire. Si le client est en fait "
@@ -226,7 +249,7 @@ def payment_order_context(store: FileStore, cases: Sequence[dunning.Case], as_of
     business = c0.business
     a = amounts(cases)
     total = a.total if business else a.owed + a.interest
-    tribunal, cerfa, why = court(client)
+    tribunal, cerfa, why = court(client, as_of)
     creditor = [firm["raison_sociale"] + (f" ({params.get('forme_juridique')})" if params.get("forme_juridique") else ""),
                 *firm["adresse_lignes"]]
     if params.get("siret"):

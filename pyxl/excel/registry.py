@@ -69,6 +69,8 @@ ACTIONS: tuple[Action, ...] = (
                  Ask("Remise commerciale accordée en % (10 à 20), ou laisser vide :", required=False)),
            image="Call", help="Note la relance du devis sélectionné, avec une remise éventuelle (nouveau devis)."),
     Action("SycAccepterDevis", "Accepter le devis", "devis", "accepter_devis", sheet="Devis", image="AcceptInvitation",
+           asks=(Ask("Contrat hors établissement : le client demande-t-il par écrit que les travaux commencent avant "
+                     "la fin du délai de rétractation de 14 jours ? (oui / non)", required=False, default="non"),),
            help="Le client a signé le devis de la ligne sélectionnée."),
     Action("SycRefuserDevis", "Refuser le devis", "devis", "refuser_devis", sheet="Devis",
            asks=(Ask("Motif du refus (prix, délai, concurrent…) :"),), image="DeclineInvitation",
@@ -94,6 +96,7 @@ ACTIONS: tuple[Action, ...] = (
                 "le classeur est enregistré aussitôt."),
     Action("SycAvoir", "Faire un avoir", "factures", "faire_avoir", sheet="Factures",
            asks=(Ask("Motif de l'avoir :"),
+                 Ask("Cause de l'avoir : erreur, litige ou geste (geste commercial) :"),
                  Ask("Articles à créditer, ex. MO-H:2 ; RAD-ACI:1 (vide : tout ce qui reste de la facture) :",
                      required=False)),
            image="Undo", help="Prépare un avoir (brouillon), total ou sur quelques articles, de la facture "

@@ -17,7 +17,10 @@ from pyxl.workbook.store import Row, Store
 
 FAMILY_ALIASES = {"materiel": "Matériel", "main-doeuvre": "Main-d'œuvre", "main-d-oeuvre": "Main-d'œuvre",
                   "mo": "Main-d'œuvre", "main-oeuvre": "Main-d'œuvre", "deplacement": "Déplacement", "service": "Service"}
-CATEGORY_ALIASES = {"chaudiere-gaz": "Chaudière gaz", "chaudiere-fioul": "Chaudière fioul", "pac": "PAC",
+CATEGORY_ALIASES = {"chaudiere-gaz": "Chaudière gaz", "chaudiere-fioul": "Chaudière fioul", "pac-air-eau": "PAC air/eau",
+                    "pac-eau-eau": "PAC eau/eau", "pac-geothermique": "PAC géothermique",
+                    "chauffe-eau-thermodynamique": "Chauffe-eau thermodynamique", "pac-air-air": "PAC air/air",
+                    "pac-a-classer": "PAC à classer",
                     "biomasse": "Biomasse", "radiateur": "Radiateur", "piece": "Pièce",
                     "regulation": "Régulation", "ballon-ecs": "Ballon ECS", "autre": "Autre"}
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,19}$")

@@ -42,6 +42,7 @@ class ClientInput:
     active: str | None = None
     notes: str | None = None
     marketing_mail: str | None = None
+    headcount: str | None = None  # employees of a professional (L221-3 C. conso)
 
 
 def _validate(c: Collector, values: dict[str, Any]) -> dict[str, Any]:
@@ -85,6 +86,14 @@ def _validate(c: Collector, values: dict[str, Any]) -> dict[str, Any]:
     active = values.get("active")
     out["active"] = c.check("client.active", lambda: fields.choice(
         active if active not in (None, "") else YES, (YES, NO), label="Actif"))
+    headcount = values.get("headcount")
+    out["headcount"] = None
+    if headcount not in (None, ""):
+        out["headcount"] = c.check("client.headcount", lambda: fields.integer(
+            str(headcount), label="L'effectif", minimum=0, maximum=1_000_000))
+        if not is_business:
+            c.error("client.headcount", "l'effectif ne se note que pour un client professionnel (art. L221-3 du Code "
+                                        "de la consommation : professionnel de cinq salariés au plus).")
     # postal prospecting is lawful unless the client objected (opt-out): blank means yes
     consent = values.get("marketing_mail")
     out["marketing_mail"] = c.check("client.marketing", lambda: fields.choice(

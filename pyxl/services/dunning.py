@@ -18,7 +18,6 @@ procedure, L622-17 C. com., with an alarm to inform the administrator).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -26,6 +25,7 @@ from typing import Any
 
 from pyxl.core import interest as it
 from pyxl.core import workflow as wf
+from pyxl.core.frformat import date_fr, interest_rate
 from pyxl.core.money import euros
 from pyxl.services import dunning_rates
 from pyxl.services import salesdocs as sd
@@ -186,42 +186,86 @@ def movements(store: Store, numbers: set[str], as_of: dt.date | None = None) -> 
     A payment reversed by an opposite row (`cancels` = its id: bounced cheque, payment recorded by
     mistake) never paid the debt (art. 1342 C. civ.): the pair is dropped, so the penalties run as
     if it had never happened. A reversal dated after `as_of` is not known yet: the payment counts.
-    A negative row that reverses nothing is a real refund and stays a dated movement."""
+    A negative row that reverses nothing is a real refund and stays a dated movement.
+
+    A credit note for an error or a justified dispute (« Cause de l'avoir ») says the sum was never
+    owed: it lowers the base from the first day late (dated on the due date), so it never bore
+    penalties; a commercial gesture waives a sum that was owed, from its own date. A credit note
+    issued after `as_of` is not known yet. Credit notes issued before schema 6 have no cause: they
+    count from their date, as they always did."""
     out: dict[str, list[it.Movement]] = {n: [] for n in numbers}
     for p in payments(store, numbers, as_of):
         out[str(p["invoice"])].append(it.Movement(p["date"], _dec(p["amount"])))
+    due: dict[str, dt.date] = {}
+    for c in store.rows("tFactures"):
+        if str(c["number"] or "") in out and isinstance(c["due_date"], dt.date):
+            due[str(c["number"])] = c["due_date"]
     for c in store.rows("tFactures"):
         n = str(c["origin"] or "")
         if n in out and c["doc_type"] == wf.T_CREDIT and c["status"] != wf.I_DRAFT and isinstance(c["date"], dt.date):
-            out[n].append(it.Movement(c["date"], _dec(c["total_ttc"])))
+            if as_of is not None and c["date"] > as_of:
+                continue
+            day = c["date"]
+            if c.get("credit_cause") in NEVER_OWED and n in due:
+                day = min(day, due[n])
+            out[n].append(it.Movement(day, _dec(c["total_ttc"])))
     return out
 
 
-THREE_TIMES_RE = re.compile(r"^3\s*(x|×|fois)(\s+le)?(\s+taux)?(\s+d'int[ée]r[êe]t)?(\s+l[ée]gal)?$", re.IGNORECASE)
+# credit-note causes that mean the credited sum was never owed (no penalties on it, ever)
+NEVER_OWED = ("Erreur", "Litige")
 
 
-def read_contractual_rate(text: str | None) -> tuple[Decimal | None, str]:
-    """The parameter « Taux contractuel des pénalités »: (rate, warning). Empty: (None, "") = ECB +
-    10 points. « 3x », « 3 fois le taux légal »: interest.THREE_TIMES_LEGAL. A percentage: itself.
-    Anything else (typed straight into the sheet): None with a French warning — never silent."""
-    raw = (text or "").strip()
-    if not raw:
-        return None, ""
-    if THREE_TIMES_RE.match(raw.replace("’", "'")):
-        return it.THREE_TIMES_LEGAL, ""
-    try:
-        value = Decimal(raw.replace(",", ".").removesuffix("%").strip())
-    except ArithmeticError:
-        value = None
-    if value is None or not value.is_finite() or not Decimal(0) <= value <= Decimal(100):
-        return None, (f"Le paramètre « Taux contractuel des pénalités » vaut « {raw} », illisible : le taux BCE + 10 "
-                      "points est appliqué. Corrigez-le (ex. 12,5 ou 3x pour trois fois le taux d'intérêt légal) : "
-                      "syc parametres modifier taux_penalites_contractuel …")
-    return value, ""
+# the parameter « Taux contractuel des pénalités » is read in core (the migrations read it too)
+THREE_TIMES_RE = it.THREE_TIMES_RE
+read_contractual_rate = it.read_contractual_rate
 
 
 def contractual_rate(params: dict[str, str]) -> Decimal | None:
     return read_contractual_rate(params.get("taux_penalites_contractuel"))[0]
+
+
+def floor_refusal(rate: Decimal | None, tables: it.RateTables, as_of: dt.date) -> str:
+    """Why a contractual rate is illegal on `as_of` (L441-10 II C. com.: never below three times the
+    legal interest rate), or "". « 3x » and the default (ECB + 10 points) are never below."""
+    if rate is None or rate == it.THREE_TIMES_LEGAL:
+        return ""
+    half = it.half_year(as_of)
+    floor = it.floor_of(tables, half)
+    if floor is None or rate >= floor:
+        return ""
+    return (f"le taux contractuel des pénalités ({interest_rate(rate)}) est inférieur au plancher légal de trois fois "
+            f"le taux d'intérêt légal, {interest_rate(floor)} au {half_label(half)} (art. L441-10 II du Code de "
+            f"commerce). Fixez un taux d'au moins {interest_rate(floor)}, « 3x » (trois fois le taux légal de chaque "
+            "semestre) ou laissez-le vide (taux BCE + 10 points) : paramètre « Taux contractuel des pénalités » "
+            "(taux_penalites_contractuel).")
+
+
+def floor_warnings(rate: Decimal | None, tables: it.RateTables, as_of: dt.date) -> list[str]:
+    """A later half-year whose floor rises above the contractual rate (the rate then becomes illegal)."""
+    if rate is None or rate == it.THREE_TIMES_LEGAL:
+        return []
+    return [f"Au {half_label(half)}, le plancher de trois fois le taux d'intérêt légal ({interest_rate(floor)}) "
+            f"dépasse le taux contractuel des pénalités ({interest_rate(rate)}) : relevez-le avant le "
+            f"{date_fr(it.half_bounds(half)[0])} (art. L441-10 II du Code de commerce)."
+            for half, floor in it.later_floors_above(rate, tables, as_of)]
+
+
+def half_label(half: str) -> str:
+    """« 2e semestre 2026 »."""
+    return f"{'1er' if half.endswith('1') else '2e'} semestre {half[:4]}"
+
+
+def invoice_clause(invoice: Row, params: dict[str, str]) -> Decimal | None:
+    """The penalty clause of an invoice: stored at issue (« Clause de pénalités »), else the one
+    reconstituted by the migration for invoices issued before, else today's parameter."""
+    for key in ("penalty_clause", "penalty_clause_rebuilt"):
+        text = str(invoice.get(key) or "").strip()
+        if text:
+            rate, readable = it.clause_rate(text)
+            if readable:
+                return rate
+    return contractual_rate(params)
 
 
 def latest_plans(store: Store) -> dict[str, list[Row]]:
@@ -298,7 +342,7 @@ def session(store: Store, as_of: dt.date, *, clients: set[str] | None = None) ->
     lv = levels(store)
     tables = dunning_rates.tables(store)
     params = store.parameters()
-    rate, rate_warning = read_contractual_rate(params.get("taux_penalites_contractuel"))
+    _, rate_warning = read_contractual_rate(params.get("taux_penalites_contractuel"))
     invoices = [r for r in overdue_invoices(store, as_of) if clients is None or str(r["client"]) in clients]
     by_code = {str(c["code"]): c for c in store.rows("tClients")}
     numbers = {str(r["number"]) for r in invoices}
@@ -326,7 +370,7 @@ def session(store: Store, as_of: dt.date, *, clients: set[str] | None = None) ->
         med = done.get("mise-en-demeure")
         claim = it.Claim(due=inv["due_date"], amount=_dec(inv["total_ttc"]), business=business,
                          movements=tuple(moves.get(str(inv["number"]), ())),
-                         contractual_rate=rate if business else None,
+                         contractual_rate=invoice_clause(inv, params) if business else None,
                          notice_received=med.ack_on if med else None,
                          collective_since=judgment if (judgment := opening_judgment(inv, client)) else None)
         res = it.compute(claim, tables, as_of)
@@ -486,8 +530,10 @@ def prescription_start(case: Case, paid_on: Sequence[dt.date]) -> tuple[dt.date,
     Consumer (L218-2 C. conso): from the end of the works or service, not the due date (Cass. 1re
     civ. 19/05/2021 n° 20-12.520; Cass. 3e civ. 01/03/2023 n° 21-23.176): the date of completion
     when recorded, else the invoice date, never later than the due date. Business (L110-4 C. com.):
-    from the due date. Either way a partial payment, a promise or a payment plan acknowledges the
-    debt and starts the period again (art. 2240 C. civ.): the latest of them wins."""
+    from the due date. Either way a partial payment acknowledges the debt and starts the period again
+    in full (art. 2240, 2231 C. civ.), and so do a promise or a payment plan the firm can prove in
+    writing (« Preuve écrite »: a letter, a signed form, the debtor's e-mail); a promise noted after
+    a phone call proves nothing and restarts nothing (the alarm stays conservative). The latest wins."""
     inv = case.invoice
     if case.business:
         start, why = case.due_date, "l'échéance"
@@ -498,10 +544,11 @@ def prescription_start(case: Case, paid_on: Sequence[dt.date]) -> tuple[dt.date,
                "la facture (fin des travaux non notée)" if start == inv["date"] else "l'échéance")
     acks = [(d, "le règlement partiel du") for d in paid_on]
     acks += [(r["date"], "la promesse du" if r["outcome"] == "Promesse de paiement" else "l'échéancier accordé le")
-             for r in case.history if r["outcome"] in ACKNOWLEDGING_OUTCOMES and isinstance(r["date"], dt.date)]
+             for r in case.history if r["outcome"] in ACKNOWLEDGING_OUTCOMES and isinstance(r["date"], dt.date)
+             and str(r.get("proof") or "").strip()]
     for day, what in sorted(acks):
         if day > start:
-            start, why = day, f"{what} {sd.day(day)}, qui reconnaît la dette (art. 2240 du Code civil)"
+            start, why = day, f"{what} {sd.day(day)}, qui reconnaît la dette (art. 2240 et 2231 du Code civil)"
     return start, why
 
 
@@ -532,6 +579,11 @@ def what_to_say(cases: Sequence[Case], as_of: dt.date) -> str:
     if any(c.broken_promise for c in cases):
         return (f"Promesse non tenue : demander le règlement de {euros(owed)} sous 48 heures ; annoncer la lettre "
                 "recommandée.")
+    notice = [c.done["mise-en-demeure"].first for c in cases if "mise-en-demeure" in c.done]
+    if notice:  # past the formal notice, the tone is no longer the courteous first call
+        return (f"Après la mise en demeure du {sd.day(min(notice))} : rappeler que {euros(owed)} restent dus depuis "
+                f"{late} jour{'s' if late > 1 else ''} et que, sans règlement, une procédure (injonction de payer) "
+                "sera engagée ; demander un règlement immédiat ou une proposition écrite.")
     calls = [r for c in cases for r in c.history if r["step"] == "appel"]
     if calls and calls[-1]["outcome"] in ("Appel sans réponse", "Message laissé", "Mauvais numéro"):
         return (f"Nouvel essai : rappeler que {euros(owed)} sont en retard de {late} jours ; demander une date de "

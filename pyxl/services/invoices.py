@@ -12,7 +12,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from pyxl.core import fields, pricing, terms
+from pyxl.core import fields, pricing, terms, vat
+from pyxl.core import interest as it
 from pyxl.core import workflow as wf
 from pyxl.core.frformat import SPACE, percent, quantity
 from pyxl.core.issues import Issue, Refused, Severity
@@ -22,6 +23,7 @@ from pyxl.services import salesdocs as sd
 from pyxl.services.common import Result
 from pyxl.services.orders import get_order
 from pyxl.services.quotes import cooling_off_end, get_quote
+from pyxl.workbook.schema import CREDIT_CAUSES
 from pyxl.workbook.store import ChangeSet, Row, Store
 
 ZERO = Decimal("0.00")
@@ -73,7 +75,9 @@ def _client_kind(store: Store, code: str) -> str:
 
 def _cooling_off(store: Store, order: Row, day: dt.date, what: str) -> None:
     q = get_quote(store, order["quote"])
-    first = cooling_off_end(q, _client_kind(store, q["client"]))
+    from pyxl.services.clients import get_client
+
+    first = cooling_off_end(q, get_client(store, q["client"]))
     if first and day < first:
         raise sd.refuse("facture.7jours", f"Commande {order['number']} (devis {q['number']} signé hors établissement "
                                           f"le {sd.day(q['accepted_on'])})",
@@ -134,7 +138,14 @@ def _zero_reason(lines: list[Row], rate: Decimal) -> str:
 def _header(q: Row, order: Row, doc_type: str) -> dict[str, Any]:
     return {"doc_type": doc_type, "client": q["client"], "client_name": q["client_name"], "order": order["number"],
             "quote": q["number"], "object": q["object"], "client_ref": q["client_ref"], "nature": q["nature"],
-            "housing_old": q["housing_old"], "reverse_charge": q["reverse_charge"]}
+            "housing_old": q["housing_old"], "reverse_charge": q["reverse_charge"], "site": q["site"]}
+
+
+# the nature of the works decides the category of the operation, not the lines: works, supply and
+# installation included, are services (CGI 256 IV 1°); « Livraison de biens » would be parts sold
+# without fitting, which no nature of SYC Gestion describes yet (« Mixte »: one invoice with both)
+OPERATION_OF_NATURE = {"Installation": "Prestation de services", "Remplacement": "Prestation de services",
+                       "Dépannage": "Prestation de services", "Entretien": "Prestation de services"}
 
 
 
@@ -164,6 +175,8 @@ def create_invoice(store: Store, order_number: str, as_of: dt.date) -> Result:
             "purchase_price", "category")
     lines = [{k: ln[k] for k in keep} for ln in qlines]
     deposits = [d for d in docs if d["doc_type"] == wf.T_DEPOSIT and d["number"]]
+    res = Result()
+    _rates_at_completion(store, q, order, lines, deposits, res)
     deducted = ZERO
     for d in sorted(deposits, key=lambda d: str(d["number"])):
         left = _remaining(store, d)
@@ -177,7 +190,6 @@ def create_invoice(store: Store, order_number: str, as_of: dt.date) -> Result:
             deducted += p.ht + p.vat
     params = store.parameters()
     term = str(client["terms"] or params.get("conditions_paiement") or "30 jours fin de mois")
-    res = Result()
     row = _header(q, order, wf.T_INVOICE) | {"discount_pct": q["discount_pct"], "service_date": order["done_on"],
                                             "terms": term, "deducted_ttc": deducted or None}
     ref, totals = _new_draft(store, res.changes, as_of, row, lines)
@@ -186,6 +198,49 @@ def create_invoice(store: Store, order_number: str, as_of: dt.date) -> Result:
                    + ".\n" + msg("facture.suivante", ref=ref))
     res.data = {"reference": ref, **sd.totals_json(totals)}
     return res
+
+
+def _rates_at_completion(store: Store, q: Row, order: Row, lines: list[dict[str, Any]], deposits: list[Row],
+                         res: Result) -> None:
+    """The VAT of the final invoice is the rate in force on the completion date of the works (the
+    order's « Date de réalisation », CGI 269-1-a), unless the change's transitional rule keeps the
+    old one (quote accepted and a deposit actually received — a payment, not a deposit invoice —
+    before the change: LF 2025 art. 32). Only lines whose rate came from the rules move; forced and
+    0 % lines keep theirs. The quote is untouched; the warning gives both rates and both totals."""
+    from pyxl.services import dunning
+
+    done, quoted = order["done_on"], q["date"]
+    if not isinstance(done, dt.date) or not isinstance(quoted, dt.date) or done <= quoted:
+        return
+    numbers = {str(d["number"]) for d in deposits}
+    received = [p["date"] for p in dunning.payments(store, numbers, done) if (p["amount"] or ZERO) > 0
+                and isinstance(p["date"], dt.date)]
+    deposit_on = min(received) if received else None
+    rules = sd.rules(store)
+    main = vat.job_category([(str(ln["category"] or ""), ln["net"] or ZERO) for ln in lines])
+    nature, housing = str(q["nature"] or ""), str(q["housing_old"] or "Non")
+    changed: list[tuple[Decimal, Decimal]] = []
+    before = sd.totals_of(lines, q["discount_pct"])
+    for ln in lines:
+        if ln["rate_reason"]:  # forced, 0 % with its mention, or the article's default: as quoted
+            continue
+        category = str(ln["category"] or "")
+        job_cat = category if category in vat.EQUIPMENT else main
+        rule = vat.rate_at_completion(rules, nature, job_cat, housing, quoted, done, q["accepted_on"], deposit_on)
+        if rule is not None and rule.rate != ln["rate"]:
+            changed.append((ln["rate"], rule.rate))
+            ln["rate"] = rule.rate
+    if changed:
+        after = sd.totals_of(lines, q["discount_pct"])
+        olds = ", ".join(sorted({percent(a, sep=SPACE) for a, _ in changed}))
+        news = ", ".join(sorted({percent(b, sep=SPACE) for _, b in changed}))
+        res.warnings.append(Issue(
+            "facture.tva_realisation",
+            f"Le devis {q['number']} a été signé à {olds} de TVA ; le taux en vigueur à la date de réalisation des "
+            f"travaux ({sd.day(done)}) est {news} (art. 269-1-a du CGI"
+            + ("" if deposit_on else " ; aucun acompte encaissé avant le changement de taux")
+            + f") : TTC du devis {euros(before.ttc)}, TTC facturé {euros(after.ttc)}. Prévenez le client, "
+            "qui a signé le premier montant.", f"Devis {q['number']} ({q.where})", Severity.WARNING))
 
 
 def _parts(store: Store, doc: Row) -> list[pricing.Part]:
@@ -209,10 +264,26 @@ def _remaining(store: Store, doc: Row, *, drafts: bool = False) -> list[pricing.
 
 
 # --------------------------------------------------------------------------- credit note
-def create_credit_note(store: Store, invoice: str, reason: str, line_specs: list[str], as_of: dt.date) -> Result:
+CAUSE_ALIASES = {"erreur": "Erreur", "litige": "Litige", "geste": "Geste commercial",
+                 "geste-commercial": "Geste commercial"}
+
+
+def credit_cause(text: str, where: str) -> str:
+    """The cause of a credit note, which decides its effect on the penalties (see dunning.movements)."""
+    try:
+        return fields.choice(text, CREDIT_CAUSES, label="La cause de l'avoir", required=True, aliases=CAUSE_ALIASES)
+    except fields.FieldError:
+        raise sd.refuse("avoir.cause", where, f"cause de l'avoir « {fields.shown(text)} » : indiquez erreur (facture "
+                                              "erronée), litige (contestation justifiée) ou geste (geste commercial) ; "
+                                              "elle décide si la somme créditée a porté des pénalités.") from None
+
+
+def create_credit_note(store: Store, invoice: str, reason: str, line_specs: list[str], as_of: dt.date,
+                       cause: str) -> Result:
     origin = get_doc(store, invoice)
     where = f"{label(origin)} ({origin.where})"
     reason = fields.text(reason, label="Le motif", required=True, max_len=300)
+    cause = credit_cause(cause, where)
     if origin["doc_type"] == wf.T_CREDIT:
         raise sd.refuse("avoir.origine", where, "un avoir ne se crédite pas ; indiquez la facture d'origine.")
     if origin["status"] == wf.I_DRAFT:
@@ -270,7 +341,9 @@ def create_credit_note(store: Store, invoice: str, reason: str, line_specs: list
     row = {"doc_type": wf.T_CREDIT, "client": origin["client"], "client_name": origin["client_name"],
            "order": origin["order"], "quote": origin["quote"], "origin": origin["number"], "object": origin["object"],
            "client_ref": origin["client_ref"], "nature": origin["nature"], "housing_old": origin["housing_old"],
-           "reverse_charge": origin["reverse_charge"], "discount_pct": discount, "reason": reason}
+           "reverse_charge": origin["reverse_charge"], "discount_pct": discount, "reason": reason,
+           "site": origin.get("site"),
+           "credit_cause": cause}
     ref, totals = _new_draft(store, res.changes, as_of, row, lines)
     res.message = (f"Avoir {ref} sur {label(origin)} préparé : {euros(totals.ttc)} TTC.\n"
                    + msg("facture.suivante", ref=ref))
@@ -354,6 +427,22 @@ def _check_credit(where: str, totals: pricing.Totals, remaining: list[pricing.Pa
 
 
 # --------------------------------------------------------------------------- issue
+def _penalty_clause(store: Store, params: dict[str, str], as_of: dt.date, where: str, res: Result) -> str:
+    """The clause the invoice carries forever (L441-10 II C. com.): refused below the floor of the
+    half-year of issue, with a warning when a later half-year's floor rises above it."""
+    from pyxl.services import dunning, dunning_rates
+
+    rate, unreadable = dunning.read_contractual_rate(params.get("taux_penalites_contractuel"))
+    if unreadable:
+        raise sd.refuse("facture.clause", where, unreadable)
+    tables = dunning_rates.tables(store)
+    if refusal := dunning.floor_refusal(rate, tables, as_of):
+        raise sd.refuse("facture.plancher", where, refusal)
+    res.warnings.extend(Issue("facture.plancher.futur", w, where, Severity.WARNING)
+                        for w in dunning.floor_warnings(rate, tables, as_of))
+    return it.clause_text(rate)
+
+
 def issue(store: Store, ref: str, as_of: dt.date) -> Result:
     from pyxl.services import closures
     from pyxl.services.clients import get_client
@@ -379,6 +468,9 @@ def issue(store: Store, ref: str, as_of: dt.date) -> Result:
         raise sd.refuse("facture.negative", where, "son total serait négatif : établissez un avoir.")
     params = store.parameters()
     method = "B" if params.get("methode_fin_de_mois") == "B" else "A"
+    if doc["doc_type"] != wf.T_CREDIT and client["kind"] == "Professionnel":
+        updates["penalty_clause"] = _penalty_clause(store, params, as_of, where, res)
+    updates["operation"] = OPERATION_OF_NATURE.get(str(doc["nature"] or ""), "Prestation de services")
     if doc["doc_type"] == wf.T_INVOICE:
         _check_deductions(store, lines, where)
         order = get_order(store, doc["order"])

@@ -65,12 +65,31 @@ def complete_order(store: Store, number: str, done: dt.date, as_of: dt.date) -> 
     if done < row["date"]:
         raise sd.refuse("commande.date", where, f"la date de réalisation {sd.day(done)} précède la commande "
                                                 f"({sd.day(row['date'])}).")
+    _early_start(store, row, done, where)
     res = Result()
     res.changes.update("tCommandes", row, {"status": state, "done_on": done})
     res.message = (f"Commande {row['number']} réalisée le {sd.day(done)}.\n"
                    f"Étape suivante : syc facture creer --commande {row['number']} --emettre")
     res.data = {"numero": row["number"], "statut": state}
     return res
+
+
+def _early_start(store: Store, order: Row, done: dt.date, where: str) -> None:
+    """Works done inside the withdrawal period of a protected off-premises contract need the client's
+    express request recorded at acceptance, or the urgent-repair flag (L221-25 C. conso)."""
+    from pyxl.services.clients import get_client
+    from pyxl.services.quotes import withdrawal_end
+
+    q = get_quote(store, order["quote"])
+    end = withdrawal_end(q, get_client(store, q["client"]))
+    if end is None or done > end or sd.yes(q["express_request"]) or sd.yes(q["urgent"]):
+        return
+    raise sd.refuse("commande.retractation", where,
+                    f"le devis {q['number']}, signé hors établissement le {sd.day(q['accepted_on'])}, est encore dans "
+                    f"le délai de rétractation de 14 jours (jusqu'au {sd.day(end)}) : des travaux réalisés le "
+                    f"{sd.day(done)} exigent la demande expresse du client, notée à l'acceptation (syc devis accepter "
+                    f"{q['number']} --demande-expresse), ou un dépannage urgent (--urgent) (art. L221-25 du Code de "
+                    "la consommation). Sans elle, attendez la fin du délai.")
 
 
 def cancel_order(store: Store, number: str, reason: str, as_of: dt.date) -> Result:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from pyxl.core import fields
@@ -82,7 +83,7 @@ def check_value(p: Parameter, value: str) -> str:
     return VALIDATORS.get(p.kind, VALIDATORS["texte"])(value)
 
 
-def modify_parameter(store: Store, code: str, value: str) -> Result:
+def modify_parameter(store: Store, code: str, value: str, as_of: dt.date | None = None) -> Result:
     p = parameter(code)
     row = next((r for r in store.rows("tParametres") if str(r["code"]) == p.code), None)
     where = f"{row.where} ({p.code})" if row is not None else f"Paramètres ({p.code})"
@@ -98,6 +99,15 @@ def modify_parameter(store: Store, code: str, value: str) -> Result:
             raise Refused(Issue("param.value", f"Paramètre « {p.label} » ({p.code}) : {fields.after_colon(str(exc))}",
                                 where)) from None
     res = Result()
+    if p.code == "taux_penalites_contractuel" and clean and as_of is not None:
+        from pyxl.services import dunning, dunning_rates
+
+        rate = dunning.read_contractual_rate(clean)[0]
+        tables = dunning_rates.tables(store)
+        if refusal := dunning.floor_refusal(rate, tables, as_of):
+            raise Refused(Issue("param.plancher", f"Paramètre « {p.label} » ({p.code}) : {refusal}", where))
+        res.warnings.extend(Issue("param.plancher.futur", w, where, Severity.WARNING)
+                            for w in dunning.floor_warnings(rate, tables, as_of))
     if p.code == "conditions_paiement" and clean and (cap := fields.business_terms_cap(clean)):
         res.warnings.append(Issue("param.terms_cap", f"{cap} Ces conditions par défaut seront refusées pour "
                                                      "les clients professionnels : fixez-leur des conditions "

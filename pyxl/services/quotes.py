@@ -7,13 +7,15 @@ nature of the work × equipment × premises, through the rules of the « Règles
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from pyxl.core import fields, pricing, vat
+from pyxl.core import fields, kinds, pricing, vat
 from pyxl.core import workflow as wf
 from pyxl.core.frformat import SPACE, date_fr, percent
+from pyxl.core.kinds import ClientKind
 from pyxl.core.money import euros, to_cents
 from pyxl.services import salesdocs as sd
 from pyxl.services.common import Collector, Result
@@ -39,16 +41,48 @@ class QuoteInput:
     execution: str = ""
     rates: list[str] = field(default_factory=list)
     reverse_charge: bool = False
+    outside_main_activity: bool = False  # a professional client: outside its main activity (L221-3)
 
 
-def cooling_off_end(quote: Row | dict[str, Any], client_kind: str) -> dt.date | None:
-    """First day a payment may be received for a consumer's contract signed away from the firm's
-    premises (L221-10 C. conso: none before seven days from the signature have passed; the day of
-    signature does not count), or None when the rule does not apply (urgent repair, other cases)."""
+SMALL_BUSINESS_HEADCOUNT = 5
+
+
+def off_premises_protected(quote: Row | Mapping[str, Any], client: Row | Mapping[str, Any] | str) -> bool:
+    """A contract signed away from the firm's premises with a consumer, or with a professional of five
+    employees or fewer when it is outside its main activity (L221-3 C. conso): sections 2, 3 and 6 of
+    the chapter apply (pre-contract information, off-premises formalities with the 7-day payment ban,
+    withdrawal) — and nothing else (the 40 €, the L441-10 rate, the 5-year prescription stay)."""
+    if not sd.yes(quote.get("away")):
+        return False
+    kind = client if isinstance(client, str) else str(client.get("kind") or "")
+    if kind == ClientKind.PRIVATE:
+        return True
+    if isinstance(client, str) or not sd.yes(quote.get("outside_main_activity")):
+        return False
+    headcount = client.get("headcount")
+    return isinstance(headcount, int) and headcount <= SMALL_BUSINESS_HEADCOUNT
+
+
+def cooling_off_end(quote: Row | Mapping[str, Any], client: Row | Mapping[str, Any] | str) -> dt.date | None:
+    """First day a payment may be received for a contract signed away from the firm's premises with
+    a protected client (L221-10 C. conso: none before seven days from the signature have passed; the
+    day of signature does not count), or None when the rule does not apply (urgent repair, other cases)."""
     signed = quote.get("accepted_on")
-    if not signed or not sd.yes(quote.get("away")) or sd.yes(quote.get("urgent")) or client_kind != "Particulier":
+    if not signed or sd.yes(quote.get("urgent")) or not off_premises_protected(quote, client):
         return None
     return signed + dt.timedelta(days=8)
+
+
+WITHDRAWAL_DAYS = 14
+
+
+def withdrawal_end(quote: Row | Mapping[str, Any], client: Row | Mapping[str, Any] | str) -> dt.date | None:
+    """Last day of the 14-day withdrawal period counted from the conclusion (L221-18), for a protected
+    off-premises contract; None otherwise."""
+    signed = quote.get("accepted_on")
+    if not signed or not off_premises_protected(quote, client):
+        return None
+    return signed + dt.timedelta(days=WITHDRAWAL_DAYS)
 
 
 def _execution(text: str) -> str:
@@ -74,6 +108,14 @@ def price_lines(store: Store, specs: list[sd.LineSpec], nature: str, housing: st
         if a["active"] == "Non":
             raise sd.refuse("ligne.inactif", f"{where}, ligne {i}",
                             f"l'article {a['code']} est désactivé ({a.where}) : réactivez-le ou choisissez-en un autre.")
+        if a["category"] == kinds.Category.HEAT_PUMP_UNCLASSIFIED:
+            raise sd.refuse("ligne.pac", f"{where}, ligne {i}",
+                            f"l'article {a['code']} est une pompe à chaleur « à classer » ({a.where}) : le taux de TVA "
+                            "dépend de son type (5,5 % pour une PAC air/eau, eau/eau, géothermique ou un chauffe-eau "
+                            "thermodynamique répondant aux critères de l'arrêté du 4 décembre 2024, art. 278-0 bis A "
+                            "du CGI ; une PAC air/air n'y a pas droit). Classez-le : syc article modifier "
+                            f"{a['code']} --categorie pac-air-eau|pac-eau-eau|pac-geothermique|"
+                            "chauffe-eau-thermodynamique|pac-air-air.")
         arts.append(a)
     nets = [pricing.line_net(s.qty, s.unit_price if s.unit_price is not None else a["unit_price"], s.discount_pct)
             for s, a in zip(specs, arts, strict=True)]
@@ -149,9 +191,16 @@ def create_quote(store: Store, given: QuoteInput, as_of: dt.date) -> Result:
         zero_reason = vat.ZERO_REASONS["autoliquidation"]
     elif params.get("franchise_tva") == "Oui":
         zero_reason = vat.ZERO_REASONS["293b"]
-    if given.away and client["kind"] != "Particulier":
-        c.warn("devis.hors_etab", "contrat hors établissement noté ; le délai de 7 jours sans paiement ne s'applique "
-                                  "qu'aux particuliers.")
+    if given.outside_main_activity and client["kind"] == "Particulier":
+        c.error("devis.hors_activite", "« hors activité principale » ne vaut que pour un client professionnel "
+                                       "(art. L221-3 du Code de la consommation).")
+    protected = off_premises_protected({"away": sd.yes_no(given.away),
+                                        "outside_main_activity": sd.yes_no(given.outside_main_activity)}, client)
+    if given.away and client["kind"] != "Particulier" and not protected:
+        c.warn("devis.hors_etab", "contrat hors établissement noté ; le délai de 7 jours sans paiement et la "
+                                  "rétractation ne s'appliquent qu'aux particuliers et aux professionnels de cinq "
+                                  "salariés au plus qui contractent hors de leur activité principale (art. L221-3 "
+                                  "C. conso : --hors-activite-principale, colonne « Effectif » du client).")
     c.raise_if_errors()
     if not nature:
         nature = "Installation" if any(_category(store, s.article) in vat.EQUIPMENT for s in specs) else "Dépannage"
@@ -169,6 +218,7 @@ def create_quote(store: Store, given: QuoteInput, as_of: dt.date) -> Result:
         "number": number, "date": as_of, "client": client["code"], "client_name": sd.client_name(client),
         "object": obj, "site": site, "client_ref": ref, "nature": nature, "housing_old": housing,
         "away": sd.yes_no(given.away), "reverse_charge": sd.yes_no(given.reverse_charge),
+        "outside_main_activity": sd.yes_no(given.outside_main_activity),
         "discount_pct": discount or None, "validity_days": validity,
         "valid_until": as_of + dt.timedelta(days=validity), "execution": execution, "status": wf.Q_DRAFT,
         "total_ht": totals.ht, "total_vat": totals.vat, "total_ttc": totals.ttc, "followups": 0,
@@ -233,12 +283,42 @@ def _transition(row: Row, action: str, as_of: dt.date) -> str:
 def send_quote(store: Store, number: str, as_of: dt.date) -> Result:
     row = get_quote(store, number)
     state = _transition(row, "envoyer", as_of)
+    if not str(row["execution"] or "").strip() and _needs_pre_contract_info(store, row):
+        # L111-1 3° C. conso: the date or period of execution is part of the pre-contract information
+        raise sd.refuse("devis.execution", f"Devis {row['number']} ({row.where})",
+                        "un devis à un particulier doit indiquer la date ou le délai d'exécution des travaux "
+                        "(art. L111-1 3° du Code de la consommation). Renseignez la colonne « Exécution » du devis "
+                        "(option --execution de syc devis creer : une date, un délai comme « sous 3 semaines », "
+                        "ou « exécution immédiate ») puis envoyez-le.")
+    if not str(store.parameters().get("mediateur_consommation") or "").strip() and _is_consumer(store, row):
+        raise sd.refuse("devis.mediateur", f"Devis {row['number']} ({row.where})",
+                        "un devis à un particulier doit nommer le médiateur de la consommation auquel l'entreprise "
+                        "adhère (art. L616-1 du Code de la consommation). Renseignez le paramètre « Médiateur de la "
+                        "consommation » (nom, adresse et site : syc parametres modifier mediateur_consommation "
+                        "« … », ou la feuille Paramètres) puis envoyez-le.")
     res = Result()
     res.changes.update("tDevis", row, {"status": state, "sent_on": as_of})
     res.message = (f"Devis {row['number']} envoyé le {sd.day(as_of)} ; à relancer à partir du "
                    f"{sd.day(as_of + dt.timedelta(days=_delay(store)))} sans réponse.")
     res.data = {"numero": row["number"], "statut": state}
     return res
+
+
+def _is_consumer(store: Store, quote: Row) -> bool:
+    from pyxl.services.common import find
+
+    client = find(store, "tClients", "code", str(quote["client"] or ""))
+    return client is not None and client["kind"] == ClientKind.PRIVATE
+
+
+def _needs_pre_contract_info(store: Store, quote: Row) -> bool:
+    """A consumer, or a small professional protected by L221-3 for an off-premises contract."""
+    from pyxl.services.common import find
+
+    client = find(store, "tClients", "code", str(quote["client"] or ""))
+    if client is None:
+        return False
+    return client["kind"] == ClientKind.PRIVATE or off_premises_protected(quote, client)
 
 
 def _delay(store: Store) -> int:
@@ -314,7 +394,7 @@ def _revise(store: Store, old: Row, pct: Decimal, as_of: dt.date, changes: Chang
     totals = sd.totals_of(lines, pct)
     validity = int(old["validity_days"] or 30)
     copy = {k: old.get(k) for k in ("client", "client_name", "object", "site", "client_ref", "nature", "housing_old",
-                                     "away", "reverse_charge", "validity_days", "execution")}
+                                     "away", "reverse_charge", "validity_days", "execution", "outside_main_activity")}
     changes.append("tDevis", {
         **copy, "number": number, "date": as_of, "discount_pct": pct, "valid_until": as_of + dt.timedelta(days=validity),
         "status": wf.Q_DRAFT, "total_ht": totals.ht, "total_vat": totals.vat, "total_ttc": totals.ttc,
@@ -325,16 +405,18 @@ def _revise(store: Store, old: Row, pct: Decimal, as_of: dt.date, changes: Chang
     return number
 
 
-def accept_quote(store: Store, number: str, as_of: dt.date, urgent: bool = False) -> Result:
+def accept_quote(store: Store, number: str, as_of: dt.date, urgent: bool = False,
+                 express_request: bool = False) -> Result:
     from pyxl.services.clients import get_client
 
     row = get_quote(store, number)
     state = _transition(row, "accepter", as_of)
     res = Result()
-    res.changes.update("tDevis", row, {"status": state, "accepted_on": as_of, "urgent": sd.yes_no(urgent)})
+    res.changes.update("tDevis", row, {"status": state, "accepted_on": as_of, "urgent": sd.yes_no(urgent),
+                                       "express_request": sd.yes_no(express_request)})
     msg = f"Devis {row['number']} accepté le {sd.day(as_of)}."
     client = get_client(store, row["client"])
-    after = cooling_off_end({**row.values, "accepted_on": as_of, "urgent": sd.yes_no(urgent)}, client["kind"])
+    after = cooling_off_end({**row.values, "accepted_on": as_of, "urgent": sd.yes_no(urgent)}, client)
     if after:
         msg += (f"\nContrat hors établissement avec un particulier : aucun paiement ni acompte avant le "
                 f"{sd.day(after)} (art. L221-10 C. conso) ; droit de rétractation de 14 jours.")

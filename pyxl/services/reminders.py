@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from pyxl.core import fields, money
-from pyxl.core.issues import Issue, Refused
+from pyxl.core.issues import Issue, Refused, Severity
 from pyxl.core.money import euros
 from pyxl.services import dunning
 from pyxl.services import salesdocs as sd
@@ -116,10 +116,11 @@ def _plan_spec(text: str, where: str, owed: Decimal, as_of: dt.date) -> list[tup
 def note(store: Store, target: str, as_of: dt.date, *, call: str = "", step: str = "",
          posted: dt.date | None = None, lr_number: str = "", ack: dt.date | None = None,
          unclaimed: dt.date | None = None, promise: dt.date | None = None, dispute: str | None = None,
-         dispute_settled: bool = False, plan: str = "", notes: str = "") -> Result:
+         dispute_settled: bool = False, plan: str = "", notes: str = "", proof: str = "") -> Result:
     """`syc relances noter`: record one outside step or one call outcome."""
     where, cases, _ = _targets(store, target, as_of)
     notes = fields.text(notes, label="La remarque", max_len=2000)
+    proof = fields.text(proof, label="La preuve écrite", max_len=300)
     if dispute is not None and not dispute.strip():  # --litige "" : the reason is what makes it a dispute
         raise sd.refuse("relance.litige", where, "précisez le motif du litige : --litige « radiateur toujours "
                                                  "froid » (texte non vide).")
@@ -193,6 +194,8 @@ def note(store: Store, target: str, as_of: dt.date, *, call: str = "", step: str
                "promise_on": promise if outcome == "Promesse de paiement" else None}
         if call:
             row.update({"step": "appel", "channel": "Téléphone", "level": _level_of(store, "appel")})
+        if proof and outcome in dunning.ACKNOWLEDGING_OUTCOMES:
+            row["proof"] = proof
         row["id"] = ids.next()
         res.changes.append("tRelances", row)
     what = {"Promesse de paiement": f"promesse de paiement pour le {sd.day(promise)}",
@@ -201,6 +204,12 @@ def note(store: Store, target: str, as_of: dt.date, *, call: str = "", step: str
         outcome, f"appel : {outcome.lower()}")
     numbers = ", ".join(c.number for c in cases)
     res.message = f"{where} : {what} (noté pour {numbers})."
+    if outcome in dunning.ACKNOWLEDGING_OUTCOMES and not proof:
+        res.warnings.append(Issue("relance.preuve", "Sans preuve écrite (lettre, formulaire signé, e-mail du débiteur), "
+                                                    "cette reconnaissance de dette n'interrompt pas la prescription "
+                                                    "(art. 2240 du Code civil) : si vous l'obtenez, notez-la avec "
+                                                    "--preuve « e-mail du 12/03/2027 » ou dans la colonne « Preuve "
+                                                    "écrite » de la feuille Relances.", where, Severity.WARNING))
     res.data = {"factures": [c.number for c in cases], "resultat": outcome}
     return res
 

@@ -94,7 +94,8 @@ def rules(store: Store) -> list[vat.Rule]:
         if r["rate"] is None:
             continue
         out.append(vat.Rule(str(r["nature"] or "*"), str(r["category"] or "*"), str(r["housing"] or "*"),
-                            r["rate"], str(r["basis"] or ""), r["valid_from"], r["valid_to"], r.where))
+                            r["rate"], str(r["basis"] or ""), r["valid_from"], r["valid_to"], r.where,
+                            keeps_old=yes(r.get("keeps_old"))))
     return out
 
 

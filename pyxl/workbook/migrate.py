@@ -22,6 +22,7 @@ import posixpath
 import re
 import tempfile
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from pathlib import Path
 
 from lxml import etree
@@ -1044,6 +1045,67 @@ def _audit_spec_versions(store: FileStore) -> ChangeSet | None:
     """Nothing to write: a journal row without a version was made with version 1 of its table's
     audit spec, and its fingerprint and chain hash stay as they are (never re-hash history)."""
     return None
+
+
+@_data_step(6, "clause de pénalités reconstituée (hors empreinte) sur les factures déjà émises aux clients "
+               "professionnels ; catégorie « PAC » des articles devenue « PAC à classer » ; règles de TVA à 5,5 % "
+               "des pompes à chaleur par type (PAC air/eau, eau/eau, géothermique, chauffe-eau thermodynamique) ; "
+               "« Ancien taux maintenu » sur les règles des chaudières de la loi de finances 2025 ; garanties "
+               "légales par nature de travaux ; paramètre « Médiateur de la consommation » (à remplir) ; "
+               "aucune pièce émise n'est modifiée")
+def _legal_corrections(store: FileStore) -> ChangeSet | None:
+    """Issue 13. An invoice issued before carries the clause in force at migration, in the column
+    « Clause de pénalités (reconstituée) », outside its fingerprint (never re-hash what was issued).
+    The old « PAC » category is split by kind: articles must be classified (a new quote refuses
+    « PAC à classer »); the 5,5 % rules of « PAC » go to the eligible kinds (air/air falls to the
+    general rules). Quote and invoice lines keep their category text as issued."""
+    from pyxl.core import interest, kinds, vat
+
+    changes = ChangeSet()
+    names = {t.name for t in store.schema.tables}
+    seeds = default_rows(store.schema)
+    if T_PARAMS.name in names:  # the consumer mediator (empty: to fill in)
+        have = {str(r["code"] or "").strip().lower() for r in store.rows(T_PARAMS.name)}
+        for row in seeds.get(T_PARAMS.name, []):
+            if row["code"] not in have:
+                changes.append(T_PARAMS.name, row)
+    if "tGaranties" in names and not store.rows("tGaranties"):
+        for row in seeds.get("tGaranties", []):
+            changes.append("tGaranties", row)
+    if "tFactures" in names:
+        rate = _contractual(store.parameters().get("taux_penalites_contractuel", ""))
+        rebuilt = interest.clause_text(rate) + interest.REBUILT
+        business = {str(c["code"]) for c in store.rows("tClients") if c["kind"] == kinds.ClientKind.BUSINESS}
+        for r in store.rows("tFactures"):
+            if (r["number"] and r["doc_type"] != "Avoir" and str(r["client"]) in business
+                    and not r.get("penalty_clause") and not r.get("penalty_clause_rebuilt")):
+                changes.update("tFactures", r.row, {"penalty_clause_rebuilt": rebuilt})
+    old = kinds.OLD_HEAT_PUMP
+    if "tArticles" in names:
+        for r in store.rows("tArticles"):
+            if r["category"] == old:
+                changes.update("tArticles", r.row, {"category": kinds.Category.HEAT_PUMP_UNCLASSIFIED.value})
+    if T_VAT_RULES.name in names:
+        for r in store.rows(T_VAT_RULES.name):
+            values: dict[str, object] = {}
+            if r.get("keeps_old") in (None, ""):
+                keeps = vat.keeps_old_rate(str(r["category"] or ""), r["valid_from"])
+                values["keeps_old"] = YES if keeps else "Non"
+            if r["category"] == old:
+                first, *others = kinds.ELIGIBLE_HEAT_PUMPS
+                values["category"] = first.value
+                for kind in others:
+                    changes.append(T_VAT_RULES.name, {**r.values, **values, "category": kind.value})
+            if values:
+                changes.update(T_VAT_RULES.name, r.row, values)
+    return changes
+
+
+def _contractual(text: str) -> Decimal | None:
+    """The parameter as the dunning service reads it (an unreadable value: the default clause)."""
+    from pyxl.core.interest import read_contractual_rate
+
+    return read_contractual_rate(text)[0]
 
 
 __all__ = ["STEPS", "Step", "migrate", "plan", "workbook_version"]

@@ -15,7 +15,7 @@ from enum import Enum
 from pyxl.core.kinds import Category, ClientKind, Nature, PaymentMode
 from pyxl.core.workflow import STORED_QUOTE_STATES, DocType, InvoiceState, OrderState
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Hidden defined name that carries the schema version inside the workbook.
 VERSION_NAME = "_SYC_VersionSchema"
@@ -274,6 +274,10 @@ T_CLIENTS = Table(
         Column("collective_since", "Procédure collective depuis", Kind.DATE, width=13,
                help=("date du jugement d'ouverture (sauvegarde, redressement, liquidation) : plus de relance "
                      "ni d'indemnité de 40 € ; la créance se déclare au mandataire judiciaire")),
+        # schema 6
+        Column("headcount", "Effectif (salariés)", Kind.INT, width=10,
+               help=("professionnel de 5 salariés au plus, contrat hors établissement hors de son activité "
+                     "principale : protégé comme un consommateur (art. L221-3 C. conso)")),
     ),
 )
 
@@ -343,6 +347,25 @@ T_VAT_RULES = Table(
         Column("valid_from", "Du", Kind.DATE, width=12),
         Column("valid_to", "Au", Kind.DATE, width=14),
         Column("basis", "Fondement", width=80, max_len=300),
+        # schema 6: the transitional condition of a rate change (LF 2025 art. 32)
+        Column("keeps_old", "Ancien taux maintenu", Kind.BOOL, width=12,
+               help=("Oui : le taux d'avant « Du » reste dû pour un devis accepté et un acompte encaissé "
+                     "avant cette date")),
+    ),
+)
+
+# schema 6: the legal guarantees printed on consumer quotes and orders, by nature of the works
+# (L111-1 C. conso), adjustable by the firm's counsel
+T_GUARANTEES = Table(
+    name="tGaranties",
+    sheet="Garanties légales",
+    title=("Garanties légales imprimées sur les devis et bons de commande des particuliers, selon la nature des "
+           "travaux (art. L111-1 du Code de la consommation) : à faire valider par le conseil de l'entreprise."),
+    tab_color="#7F6000",
+    columns=(
+        Column("nature", "Nature des travaux", Kind.CHOICE, required=True, width=16, choices=NATURES),
+        Column("guarantee", "Garantie", required=True, width=30, max_len=120),
+        Column("text", "Texte imprimé", required=True, width=90, max_len=1000),
     ),
 )
 
@@ -397,6 +420,11 @@ T_QUOTES = Table(
         Column("urgent", "Dépannage urgent", Kind.BOOL, width=10),
         Column("refusal_reason", "Motif du refus", width=30, max_len=300),
         Column("order", "Commande", width=13, max_len=20),
+        # schema 6: off-premises contracts (L221-25 and L221-3 C. conso)
+        Column("express_request", "Demande expresse", Kind.BOOL, width=10,
+               help="le client a demandé que les travaux commencent avant la fin du délai de rétractation"),
+        Column("outside_main_activity", "Hors activité principale", Kind.BOOL, width=11,
+               help="client professionnel : contrat hors du champ de son activité principale (art. L221-3)"),
     ),
 )
 
@@ -436,6 +464,13 @@ _INVOICE_IMMUTABLE = (
     "client_ref", "nature", "housing_old", "reverse_charge", "deposit_pct", "discount_pct", "service_date",
     "terms", "due_date", "total_ht", "total_vat", "total_ttc", "deducted_ttc", "reason",
 )
+# version 2 (schema 6): the penalty clause printed on a business invoice and the cause of a credit
+# note are part of the document (legal issue, items 2 and 11)
+# and the two mentions of the e-invoicing reform still missing (CGI ann. II art. 242 nonies A, décret
+# 2022-1299 and décret 2024-266): the work site, the category of the operation (items 9)
+_INVOICE_IMMUTABLE_V2 = (*_INVOICE_IMMUTABLE, "penalty_clause", "credit_cause", "site", "operation")
+CREDIT_CAUSES = ("Erreur", "Litige", "Geste commercial")
+OPERATIONS = ("Prestation de services", "Livraison de biens", "Mixte")
 
 T_INVOICES = Table(
     name="tFactures",
@@ -446,7 +481,7 @@ T_INVOICES = Table(
     tab_color="#C00000",
     audit=AuditSpec(
         key="number",
-        immutable=_INVOICE_IMMUTABLE,
+        immutable=_INVOICE_IMMUTABLE_V2,
         issued_column="status",
         issued_values=INVOICE_STATES[1:],
         date_column="date",
@@ -455,6 +490,10 @@ T_INVOICES = Table(
         lines_immutable=("doc", "pos", "article", "designation", "unit", "qty", "unit_price", "discount_pct",
                          "rate", "rate_reason", "net", "fixed_vat", "source"),
         lines_parent="ref",
+        version=2,
+        history=(SpecVersion(1, _INVOICE_IMMUTABLE, (
+            "doc", "pos", "article", "designation", "unit", "qty", "unit_price", "discount_pct", "rate",
+            "rate_reason", "net", "fixed_vat", "source")),),
     ),
     columns=(
         Column("ref", "Réf. interne", required=True, width=14, max_len=20),
@@ -485,6 +524,15 @@ T_INVOICES = Table(
         Column("credited", "Avoirs", Kind.MONEY, width=13),
         Column("reason", "Motif", width=30, max_len=300),
         Column("created", "Créée le", Kind.DATE, width=11),
+        # schema 6
+        Column("penalty_clause", "Clause de pénalités", width=18, max_len=40,
+               help="taux des pénalités de retard convenu à l'émission (clients professionnels)"),
+        Column("credit_cause", "Cause de l'avoir", Kind.CHOICE, width=16, choices=CREDIT_CAUSES),
+        Column("penalty_clause_rebuilt", "Clause de pénalités (reconstituée)", width=22, max_len=60,
+               help="pièces émises avant la version 6 : clause en vigueur lors de la migration, hors empreinte"),
+        Column("site", "Lieu d'exécution", width=30, max_len=200,
+               help="adresse du chantier, imprimée quand elle diffère de celle du client"),
+        Column("operation", "Catégorie de l'opération", Kind.CHOICE, width=20, choices=OPERATIONS),
     ),
 )
 
@@ -688,6 +736,9 @@ T_DUNNING = Table(
         Column("interest", "Intérêts à date", Kind.MONEY, width=12),
         Column("document", "Document", width=30, max_len=300),
         Column("notes", "Remarques", width=40, max_len=2000),
+        # schema 6: a written acknowledgement or payment plan interrupts the prescription (C. civ. 2240)
+        Column("proof", "Preuve écrite", width=30, max_len=300,
+               help="lettre, formulaire signé, e-mail du débiteur : seule une preuve écrite interrompt la prescription"),
     ),
 )
 
@@ -729,6 +780,10 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("assureur_decennale", "Assureur décennale", help="nom et adresse de l'assureur"),
     Parameter("contrat_decennale", "N° de contrat décennale"),
     Parameter("couverture_decennale", "Couverture géographique décennale", default="France métropolitaine"),
+    # schema 6: printed on consumer quotes and orders (art. L616-1 and R616-1 C. conso)
+    Parameter("mediateur_consommation", "Médiateur de la consommation",
+              help="nom, adresse et site du médiateur auquel l'entreprise adhère ; sans lui, aucun devis n'est "
+                   "envoyé à un particulier"),
     Parameter("cloture_exercice", "Date de clôture de l'exercice", "jour-mois", default="31/12",
               help="jour/mois, ex. 31/12"),
     Parameter("conditions_paiement", "Conditions de paiement par défaut", "conditions",
@@ -774,6 +829,6 @@ SCHEMA = Schema(
     version=SCHEMA_VERSION,
     tables=(T_PARAMS, T_COUNTERS, T_CLIENTS, T_ARTICLES, T_SECTORS, T_VAT_RULES, T_QUOTES, T_QUOTE_LINES,
             T_ORDERS, T_INVOICES, T_INVOICE_LINES, T_PAYMENTS, T_CLOSURES, T_SENDINGS, T_DUNNING, T_PLANS,
-            T_DUNNING_LEVELS, T_LEGAL_RATES, T_ECB_RATES, T_PENALTY_RATES, T_AUDIT),
+            T_DUNNING_LEVELS, T_LEGAL_RATES, T_ECB_RATES, T_PENALTY_RATES, T_GUARANTEES, T_AUDIT),
     parameters=PARAMETERS,
 )

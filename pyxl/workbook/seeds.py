@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pyxl.core.guarantees import DEFAULT_GUARANTEES
 from pyxl.core.vat import default_rules
 from pyxl.workbook.schema import SCHEMA, Schema
 
@@ -82,10 +83,14 @@ def default_rows(schema: Schema = SCHEMA) -> dict[str, list[dict[str, Any]]]:
             {"code": p.code, "label": p.label, "value": p.default, "help": p.help} for p in schema.parameters
         ]
     if "tReglesTVA" in names:
+        transitional = "keeps_old" in schema.table("tReglesTVA").keys  # schema 6
         out["tReglesTVA"] = [
             {"nature": r.nature, "category": r.category, "housing": r.housing, "rate": r.rate,
-             "valid_from": r.valid_from, "valid_to": r.valid_to, "basis": r.basis} for r in default_rules()
+             "valid_from": r.valid_from, "valid_to": r.valid_to, "basis": r.basis,
+             **({"keeps_old": "Oui" if r.keeps_old else "Non"} if transitional else {})} for r in default_rules()
         ]
+    if "tGaranties" in names:
+        out["tGaranties"] = [{"nature": n, "guarantee": g, "text": t} for n, g, t in DEFAULT_GUARANTEES]
     for table, rows in (("tTauxLegal", legal_rate_rows), ("tTauxBCE", ecb_rate_rows),
                         ("tTauxPenalites", penalty_rate_rows), ("tNiveauxRelance", default_level_rows)):
         if table in names:

@@ -4,7 +4,7 @@ Option Explicit
 ' SYC Gestion : les boutons et le ruban appellent Python (pyxl.macros) par xlwings RunPython.
 ' Module généré par pyxl/excel/registry.py : ne pas le modifier à la main.
 Public Const SYC_XLWINGS_VERSION As String = "0.37.8"
-Public Const SYC_MODULE_VERSION As String = "817dab3e77f7"
+Public Const SYC_MODULE_VERSION As String = "76d3962137b1"
 
 ' Enregistrer le devis : Enregistre le devis saisi sur la feuille « Saisie devis » (brouillon numéroté).
 Sub SycEnregistrerDevis()
@@ -55,7 +55,9 @@ End Sub
 ' Accepter le devis : Le client a signé le devis de la ligne sélectionnée.
 Sub SycAccepterDevis()
     If Not SycOnRow("Devis", "Accepter le devis") Then Exit Sub
-    RunPython "import pyxl.macros as m; m.accepter_devis(" & SycHere() & ")"
+    Dim a1 As String
+    If Not SycAsk("Contrat hors établissement : le client demande-t-il par écrit que les travaux commencent avant la fin du délai de rétractation de 14 jours ? (oui / non)", "non", a1) Then Exit Sub
+    RunPython "import pyxl.macros as m; m.accepter_devis(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ")"
 End Sub
 
 Sub SycAccepterDevis_Ruban(control As IRibbonControl)
@@ -155,14 +157,19 @@ End Sub
 ' Faire un avoir : Prépare un avoir (brouillon), total ou sur quelques articles, de la facture sélectionnée.
 Sub SycAvoir()
     If Not SycOnRow("Factures", "Faire un avoir") Then Exit Sub
-    Dim a1 As String, a2 As String
+    Dim a1 As String, a2 As String, a3 As String
     If Not SycAsk("Motif de l'avoir :", "", a1) Then Exit Sub
     If Trim(a1) = "" Then
         MsgBox "Réponse obligatoire : l’action « Faire un avoir » n’est pas faite.", vbInformation, "SYC Gestion"
         Exit Sub
     End If
-    If Not SycAsk("Articles à créditer, ex. MO-H:2 ; RAD-ACI:1 (vide : tout ce qui reste de la facture) :", "", a2) Then Exit Sub
-    RunPython "import pyxl.macros as m; m.faire_avoir(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ", " & "'" & SycHex(a2) & "'" & ")"
+    If Not SycAsk("Cause de l'avoir : erreur, litige ou geste (geste commercial) :", "", a2) Then Exit Sub
+    If Trim(a2) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Faire un avoir » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
+    If Not SycAsk("Articles à créditer, ex. MO-H:2 ; RAD-ACI:1 (vide : tout ce qui reste de la facture) :", "", a3) Then Exit Sub
+    RunPython "import pyxl.macros as m; m.faire_avoir(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ", " & "'" & SycHex(a2) & "'" & ", " & "'" & SycHex(a3) & "'" & ")"
 End Sub
 
 Sub SycAvoir_Ruban(control As IRibbonControl)
