@@ -116,3 +116,35 @@ def test_readme_command_table_names_every_command():
             named.add(words[0])
     missing = [c for c in COMMANDS if c not in named]
     assert missing == [], f"README.md : commandes absentes du tableau : {missing}"
+
+
+# --------------------------------------------------------------------------- commands the other tests drive without --json
+@pytest.fixture(scope="module")
+def demo_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from pyxl.cli.demo_cmd import make
+
+    folder = tmp_path_factory.mktemp("contrat")
+    make(folder)
+    return folder / "SYC_Gestion.xlsm"
+
+
+@pytest.mark.parametrize("argv", [
+    ["facture", "liste"], ["avoir", "liste"], ["avoir", "voir", "F2026-00013"], ["reglement", "liste"],
+    ["reglement", "liste", "--facture", "F2026-00002"],
+    ["excel", "configurer", "--systeme", "windows", "--interpreteur", "C:\\SYC\\syc-python.exe"],
+    ["document", "devis", "D2026-0001"], ["document", "commande", "BC2026-0001"],
+    ["document", "avoir", "F2026-00013"], ["document", "acquittee", "F2026-00002"],
+], ids=" ".join)
+def test_answers_of_the_demo_book_follow_their_schemas(capsys, demo_book: Path, argv: list[str]):
+    """Run through pyxl.cli.main, the answer is validated by conftest.py; here: it is a success."""
+    from pyxl.cli import main
+
+    code = main([*argv, "--json", "--au", "2026-04-30", "--book", str(demo_book)])
+    answer = json.loads(capsys.readouterr().out)
+    assert code == 0 and answer["ok"] is True, answer
+    if argv[0] == "document":
+        assert all(Path(p).is_absolute() for p in answer["documents"] + answer["documents_conserves"])
+        assert Path(answer["fichiers_dans"]).is_dir()
+    if argv == ["facture", "liste"]:
+        assert answer["avoirs_de_la_serie"] == ["F2026-00013"]
+        assert sum(answer["par_type"].values()) == len(answer["factures"])

@@ -154,7 +154,7 @@ def test_from_the_paper_quote_to_the_paid_invoice(tmp_path: Path) -> None:
     detail = syc("facture", "voir", "F2026-00002", au="2026-04-15")
     assert detail["piece"]["reste_a_payer"] == "2959.89"
     assert [(p["id"], p["montant"], p["annule"]) for p in detail["reglements"]] == [
-        ("R2026-00002", "1500.00", ""), ("R2026-00003", "-1500.00", "R2026-00002")]
+        ("R2026-00002", "1500.00", None), ("R2026-00003", "-1500.00", "R2026-00002")]
     # left as it is, the invoice would be late after its due date (30 April)
     assert [f["numero"] for f in syc("facture", "liste", "--statut", "en-retard", au="2026-04-30")["factures"]] == []
     late = syc("facture", "liste", "--statut", "en-retard", au="2026-05-01")["factures"]
