@@ -93,6 +93,14 @@ def test_every_english_field_has_a_french_key():
             assert name in contract.FIELDS, f"{cls.__name__}.{name}: add it to contract.KEYS (or SAME)"
 
 
+def test_a_changed_schema_is_a_new_contract_version():
+    assert schemas.FINGERPRINTS.get(contract.VERSION) == schemas.fingerprint(), (
+        "Les schémas ont changé : nouvelle version du contrat (contract.VERSION : mineure pour un ajout, "
+        "majeure pour ce qui peut casser un script), une ligne au journal de docs/contrat-json.md, puis "
+        "l'empreinte de cette version dans schemas.FINGERPRINTS et les fichiers réécrits "
+        "(python -m pyxl.cli.schemas pyxl/data/schemas-json docs/json/schemas).")
+
+
 def test_changelog_names_the_current_version():
     text = (DOCS / "contrat-json.md").read_text(encoding="utf-8")
     assert f"## Version {contract.VERSION}" in text

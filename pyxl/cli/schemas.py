@@ -224,6 +224,20 @@ def text(schema: Schema) -> str:
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
 
 
+# The fingerprint of every schema of each contract version: a schema changed without a new version
+# (contract.VERSION) and a changelog line (docs/contrat-json.md) fails tests/test_json_contract.py.
+FINGERPRINTS = {
+    "1.0": "5e3999c546373295aa54de178f08643e2964527f757843a4d1997c5abb212d37",
+}
+
+
+def fingerprint() -> str:
+    import hashlib
+
+    blob = "".join(name + text(s) for name, s in sorted(all_schemas().items()))
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
 def schema_for(payload: dict[str, Any]) -> Schema:
     """The schema an answer must follow (by its `action`)."""
     command = payload.get("action")
