@@ -156,3 +156,26 @@ def test_answers_of_the_demo_book_follow_their_schemas(capsys, demo_book: Path, 
     if argv == ["facture", "liste"]:
         assert answer["avoirs_de_la_serie"] == ["F2026-00013"]
         assert sum(answer["par_type"].values()) == len(answer["factures"])
+
+
+def test_human_output_of_a_writing_command_ends_with_where_the_files_are(capsys, demo_book: Path):
+    from pyxl.cli import main
+
+    assert main(["document", "commande", "BC2026-0002", "--book", str(demo_book)]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert last == f"Fichiers écrits dans : {demo_book.parent / 'Documents' / '2026' / 'Commandes'}"
+
+
+def test_demo_force_starts_from_an_empty_documents_folder(tmp_path: Path):
+    from pyxl.cli.demo_cmd import make
+
+    make(tmp_path)
+    old = tmp_path / "Documents" / "2026" / "Factures" / "F2026-00001 - DUPONT Jean.pdf"
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"%PDF-1.7 ancien")
+    summary = make(tmp_path, force=True)
+    assert not (tmp_path / "Documents").exists()
+    aside = Path(summary["documents_precedents"])
+    assert aside.parent == tmp_path and aside.name.startswith("Documents (avant le ")
+    assert (aside / "2026" / "Factures" / old.name).read_bytes() == b"%PDF-1.7 ancien"
+    assert str(aside.resolve()) in summary["remarque"]
