@@ -137,10 +137,12 @@ def demo_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("argv", [
+    ["client", "voir", "C00001"], ["article", "voir", "MO-H"], ["devis", "voir", "D2026-0001"],
+    ["commande", "voir", "BC2026-0001"], ["facture", "voir", "F2026-00011"], ["relances", "liste"],
     ["facture", "liste"], ["avoir", "liste"], ["avoir", "voir", "F2026-00013"], ["reglement", "liste"],
     ["reglement", "liste", "--facture", "F2026-00002"],
     ["excel", "configurer", "--systeme", "windows", "--interpreteur", "C:\\SYC\\syc-python.exe"],
-    ["document", "devis", "D2026-0001"], ["document", "commande", "BC2026-0001"],
+    ["document", "devis", "D2026-0001"], ["document", "commande", "BC2026-0001"], ["document", "facture", "F2026-00004"],
     ["document", "avoir", "F2026-00013"], ["document", "acquittee", "F2026-00002"],
 ], ids=" ".join)
 def test_answers_of_the_demo_book_follow_their_schemas(capsys, demo_book: Path, argv: list[str]):
