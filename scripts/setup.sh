@@ -65,8 +65,12 @@ fi
 # the terminal only gets French progress lines.
 mkdir -p .venv
 LOG="$PWD/.venv/installation.log"
-: >"$LOG"
+LOGGED=0
 logged() {  # run a build-tool command with its output in the log; on failure, say where to look
+  if [ "$LOGGED" = 0 ]; then
+    : >"$LOG"  # this run's log only
+    LOGGED=1
+  fi
   if ! "$@" >>"$LOG" 2>&1; then
     echo "Échec de : $* — le détail est dans $LOG" >&2
     exit 1
@@ -103,6 +107,6 @@ else
   echo "$WANT" >"$STAMP"
 fi
 echo "Environnement prêt : Python $(.venv/bin/python -c 'import platform; print(platform.python_version())'), commande syc dans .venv/bin/syc"
-if [ -s "$LOG" ]; then
+if [ "$LOGGED" = 1 ]; then
   echo "Messages des outils d'installation (avertissements compris) : $LOG"
 fi

@@ -93,8 +93,16 @@ def _validate(payload: dict[str, Any]) -> None:
         raise AssertionError(f"réponse --json hors contrat ({payload.get('action')}) : {error.message[:300]} "
                              f"à {list(error.absolute_path)}")
     action = payload.get("action")
-    if payload.get("ok") and isinstance(action, str) and action not in _examples:
+    # the example: the demo book's answer where test_json_contract makes one, else the first
+    if payload.get("ok") and isinstance(action, str) and (action not in _examples or _current[0] == "contract"):
         _examples[action] = payload
+
+
+_current = [""]
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    _current[0] = "contract" if item.path.name == "test_json_contract.py" else ""
 
 
 def _neutral(text: str) -> str:

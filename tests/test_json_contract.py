@@ -93,6 +93,14 @@ def test_every_english_field_has_a_french_key():
             assert name in contract.FIELDS, f"{cls.__name__}.{name}: add it to contract.KEYS (or SAME)"
 
 
+def test_a_changed_schema_is_a_new_contract_version():
+    assert schemas.FINGERPRINTS.get(contract.VERSION) == schemas.fingerprint(), (
+        "Les schémas ont changé : nouvelle version du contrat (contract.VERSION : mineure pour un ajout, "
+        "majeure pour ce qui peut casser un script), une ligne au journal de docs/contrat-json.md, puis "
+        "l'empreinte de cette version dans schemas.FINGERPRINTS et les fichiers réécrits "
+        "(python -m pyxl.cli.schemas pyxl/data/schemas-json docs/json/schemas).")
+
+
 def test_changelog_names_the_current_version():
     text = (DOCS / "contrat-json.md").read_text(encoding="utf-8")
     assert f"## Version {contract.VERSION}" in text
@@ -116,3 +124,60 @@ def test_readme_command_table_names_every_command():
             named.add(words[0])
     missing = [c for c in COMMANDS if c not in named]
     assert missing == [], f"README.md : commandes absentes du tableau : {missing}"
+
+
+# --------------------------------------------------------------------------- commands the other tests drive without --json
+@pytest.fixture(scope="module")
+def demo_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from pyxl.cli.demo_cmd import make
+
+    folder = tmp_path_factory.mktemp("contrat")
+    make(folder)
+    return folder / "SYC_Gestion.xlsm"
+
+
+@pytest.mark.parametrize("argv", [
+    ["client", "voir", "C00001"], ["article", "voir", "MO-H"], ["devis", "voir", "D2026-0001"],
+    ["commande", "voir", "BC2026-0001"], ["facture", "voir", "F2026-00011"], ["relances", "liste"],
+    ["facture", "liste"], ["avoir", "liste"], ["avoir", "voir", "F2026-00013"], ["reglement", "liste"],
+    ["reglement", "liste", "--facture", "F2026-00002"],
+    ["excel", "configurer", "--systeme", "windows", "--interpreteur", "C:\\SYC\\syc-python.exe"],
+    ["document", "devis", "D2026-0001"], ["document", "commande", "BC2026-0001"], ["document", "facture", "F2026-00004"],
+    ["document", "avoir", "F2026-00013"], ["document", "acquittee", "F2026-00002"],
+], ids=" ".join)
+def test_answers_of_the_demo_book_follow_their_schemas(capsys, demo_book: Path, argv: list[str]):
+    """Run through pyxl.cli.main, the answer is validated by conftest.py; here: it is a success."""
+    from pyxl.cli import main
+
+    code = main([*argv, "--json", "--au", "2026-04-30", "--book", str(demo_book)])
+    answer = json.loads(capsys.readouterr().out)
+    assert code == 0 and answer["ok"] is True, answer
+    if argv[0] == "document":
+        assert all(Path(p).is_absolute() for p in answer["documents"] + answer["documents_conserves"])
+        assert Path(answer["fichiers_dans"]).is_dir()
+    if argv == ["facture", "liste"]:
+        assert answer["avoirs_de_la_serie"] == ["F2026-00013"]
+        assert sum(answer["par_type"].values()) == len(answer["factures"])
+
+
+def test_human_output_of_a_writing_command_ends_with_where_the_files_are(capsys, demo_book: Path):
+    from pyxl.cli import main
+
+    assert main(["document", "commande", "BC2026-0002", "--book", str(demo_book)]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert last == f"Fichiers écrits dans : {demo_book.parent / 'Documents' / '2026' / 'Commandes'}"
+
+
+def test_demo_force_starts_from_an_empty_documents_folder(tmp_path: Path):
+    from pyxl.cli.demo_cmd import make
+
+    make(tmp_path)
+    old = tmp_path / "Documents" / "2026" / "Factures" / "F2026-00001 - DUPONT Jean.pdf"
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"%PDF-1.7 ancien")
+    summary = make(tmp_path, force=True)
+    assert not (tmp_path / "Documents").exists()
+    aside = Path(summary["documents_precedents"])
+    assert aside.parent == tmp_path and aside.name.startswith("Documents (avant le ")
+    assert (aside / "2026" / "Factures" / old.name).read_bytes() == b"%PDF-1.7 ancien"
+    assert str(aside.resolve()) in summary["remarque"]

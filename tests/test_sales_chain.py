@@ -564,7 +564,7 @@ def test_consumer_away_no_payment_before_signature_plus_8(wb: Book) -> None:
     inv = wb.ok("facture", "creer", "--commande", o, "--emettre", au="2026-03-03")["numero"]
     wb.refused("reglement", "saisir", "--facture", inv, "--montant", "10", "--mode", "cheque", au="2026-03-09",
                code="facture.7jours", words=["un paiement est interdit avant le 10/03/2026"])
-    assert wb.pay(inv, "10", "2026-03-10", "cheque")["reste"] == "111.00"  # 2 h × 55 = 110 + 10 % = 121,00
+    assert wb.pay(inv, "10", "2026-03-10", "cheque")["reste_a_payer"] == "111.00"  # 2 h × 55 = 110 + 10 % = 121,00
 
 
 def test_urgent_repair_is_exempt(wb: Book) -> None:
@@ -623,7 +623,7 @@ def test_partial_payments_and_over_payment(wb: Book) -> None:
     wb.refused("reglement", "saisir", "--facture", inv, "--montant", "100,01", "--mode", "cheque", au="2026-03-02",
                code="reglement.trop", words=["dépasse le reste à payer (100,00\xa0€)"])
     data = wb.pay(inv, "100", "2026-03-03")
-    assert (data["reste"], data["statut"]) == ("0.00", "Réglée")
+    assert (data["reste_a_payer"], data["statut"]) == ("0.00", "Réglée")
     wb.refused("reglement", "saisir", "--facture", inv, "--montant", "0,01", "--mode", "cheque", au="2026-03-03",
                code="reglement.trop")
     for amount in ("0", "-5"):

@@ -126,7 +126,7 @@ def test_two_concurrent_payments_above_the_balance_one_is_refused(book: Path,
     paid = Decimal(ok["montant"])
     store = FileStore(book)
     doc = invoices.get_doc(store, number)
-    assert doc["paid"] == paid and doc["total_ttc"] - doc["paid"] == Decimal(ok["reste"])
+    assert doc["paid"] == paid and doc["total_ttc"] - doc["paid"] == Decimal(ok["reste_a_payer"])
     assert [(r["invoice"], r["amount"]) for r in store.rows("tReglements")] == [(number, paid)]
     verified(book, capsys)
 

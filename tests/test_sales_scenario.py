@@ -116,7 +116,7 @@ def test_from_the_paper_quote_to_the_paid_invoice(tmp_path: Path) -> None:
     assert (deposit["total_ht"], deposit["total_tva"], deposit["total_ttc"]) == ("1065.23", "203.30", "1268.53")
     paid = syc("reglement", "saisir", "--facture", "F2026-00001", "--montant", "1268,53", "--mode", "virement",
                "--reference", "VIR LEROY ACOMPTE", au="2026-03-13")
-    assert (paid["id"], paid["reste"], paid["statut"]) == ("R2026-00001", "0.00", "Réglée")
+    assert (paid["id"], paid["reste_a_payer"], paid["statut"]) == ("R2026-00001", "0.00", "Réglée")
 
     # The work is done on Friday 20 March.
     syc("commande", "realiser", order, "--date", "20/03/2026", au="2026-03-20")
@@ -145,7 +145,7 @@ def test_from_the_paper_quote_to_the_paid_invoice(tmp_path: Path) -> None:
     # 10 April: a first cheque of 1 500,00.
     cheque = syc("reglement", "saisir", "--facture", "F2026-00002", "--montant", "1500", "--mode", "cheque",
                  "--reference", "Chèque n° 4417", au="2026-04-10")
-    assert (cheque["id"], cheque["reste"], cheque["statut"]) == ("R2026-00002", "1459.89", "Partiellement réglée")
+    assert (cheque["id"], cheque["reste_a_payer"], cheque["statut"]) == ("R2026-00002", "1459.89", "Partiellement réglée")
 
     # 15 April: the bank returns the cheque unpaid; the payment is cancelled by an opposite row.
     bounced = syc("reglement", "annuler", "R2026-00002", "--motif", "Chèque impayé (rejet de la banque)",
@@ -154,7 +154,7 @@ def test_from_the_paper_quote_to_the_paid_invoice(tmp_path: Path) -> None:
     detail = syc("facture", "voir", "F2026-00002", au="2026-04-15")
     assert detail["piece"]["reste_a_payer"] == "2959.89"
     assert [(p["id"], p["montant"], p["annule"]) for p in detail["reglements"]] == [
-        ("R2026-00002", "1500.00", ""), ("R2026-00003", "-1500.00", "R2026-00002")]
+        ("R2026-00002", "1500.00", None), ("R2026-00003", "-1500.00", "R2026-00002")]
     # left as it is, the invoice would be late after its due date (30 April)
     assert [f["numero"] for f in syc("facture", "liste", "--statut", "en-retard", au="2026-04-30")["factures"]] == []
     late = syc("facture", "liste", "--statut", "en-retard", au="2026-05-01")["factures"]
@@ -164,7 +164,7 @@ def test_from_the_paper_quote_to_the_paid_invoice(tmp_path: Path) -> None:
     # 20 April: the client pays the whole invoice by transfer.
     transfer = syc("reglement", "saisir", "--facture", "F2026-00002", "--montant", "2959,89", "--mode", "virement",
                    "--reference", "VIR LEROY F2026-00002", au="2026-04-20")
-    assert (transfer["id"], transfer["reste"], transfer["statut"]) == ("R2026-00004", "0.00", "Réglée")
+    assert (transfer["id"], transfer["reste_a_payer"], transfer["statut"]) == ("R2026-00004", "0.00", "Réglée")
     listed = {f["numero"]: f for f in syc("facture", "liste", au="2026-05-01")["factures"]}
     assert {n: (f["statut_du_jour"], f["reste_a_payer"]) for n, f in listed.items()} == {
         "F2026-00001": ("Réglée", "0.00"), "F2026-00002": ("Réglée", "0.00")}

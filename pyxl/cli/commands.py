@@ -224,9 +224,13 @@ def cmd_client_add(ctx: Context) -> int:
 
 
 def cmd_client_modify(ctx: Context) -> int:
-    from pyxl.services.clients import modify_client
+    from pyxl.services.clients import get_client, modify_client, to_json
 
-    return apply(ctx, lambda store: modify_client(store, ctx.args.code, _client_input(ctx.args)))
+    def record(result: Any) -> None:  # the client as it now is: the same object as client ajouter/voir
+        result.data["client"] = to_json(get_client(ctx.store(), str(result.data["code"])).values)
+
+    return apply(ctx, lambda store: modify_client(store, ctx.args.code, _client_input(ctx.args)),
+                 record if ctx.json else None)
 
 
 def cmd_client_list(ctx: Context) -> int:
@@ -269,11 +273,15 @@ def cmd_article_add(ctx: Context) -> int:
 
 
 def cmd_article_modify(ctx: Context) -> int:
-    from pyxl.services.articles import modify_article
+    from pyxl.services.articles import get_article, modify_article, to_json
 
     given = _article_input(ctx.args)
     given.code = None
-    return apply(ctx, lambda store: modify_article(store, ctx.args.code, given))
+
+    def record(result: Any) -> None:  # the article as it now is: the same object as article ajouter/voir
+        result.data["article"] = to_json(get_article(ctx.store(), str(result.data["code"])).values)
+
+    return apply(ctx, lambda store: modify_article(store, ctx.args.code, given), record if ctx.json else None)
 
 
 def cmd_article_list(ctx: Context) -> int:

@@ -57,8 +57,8 @@ KEYS: dict[str, str] = {
     "at": "date_heure", "channel": "canal", "recipient": "destinataire", "subject": "objet", "files": "noms_fichiers",
     "result": "resultat", "error": "erreur", "prefix": "prefixe", "label": "parametre", "value": "valeur",
     "help": "explication",
-    # other answers
-    "due": "etape_due",
+    # other answers: an invoice's balance has one name everywhere (facture voir, reglement saisir, demo)
+    "due": "etape_due", "reste": "reste_a_payer",
 }
 # record fields whose name is the same in both languages
 SAME = {"code", "email", "siret", "designation", "article", "date", "client", "nature", "execution", "total_ht",

@@ -86,8 +86,8 @@ def render(report: Any, files: dict[str, Path]) -> str:
     lines += [f"  • {note}" for note in report.notes.values()]
     if files:
         pngs = [p for k, p in files.items() if k.startswith("png:")]
-        folder = files["xlsx"].parent
-        lines.append(f"Fichiers écrits dans {folder} : {files['xlsx'].name}, {files['pdf'].name} et "
+        # the folder is said by the last line, as after every command that writes files
+        lines.append(f"Rapport : {files['xlsx'].name}, {files['pdf'].name} et "
                      f"{len(pngs)} graphiques PNG ({', '.join(p.name for p in pngs)}).")
     else:
         lines.append("Tableaux, graphiques et page PDF : ajoutez --sortie DOSSIER.")

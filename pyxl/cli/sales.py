@@ -166,7 +166,13 @@ def cmd_quote_create(ctx: Context) -> int:
                        outside_main_activity=a.hors_activite_principale,
                        client_ref=a.ref_client, validity=a.validite, execution=a.execution, rates=a.taux,
                        reverse_charge=a.autoliquidation)
-    return apply(ctx, lambda store: create_quote(store, given, ctx.as_of))
+
+    def record(result: Any) -> None:  # the quote as written: the same object as devis voir and liste
+        from pyxl.services.quotes import get_quote
+
+        result.data["devis"] = _quote_json(get_quote(ctx.store(), str(result.data["numero"])), ctx.as_of)
+
+    return apply(ctx, lambda store: create_quote(store, given, ctx.as_of), record if ctx.json else None)
 
 
 def cmd_quote_send(ctx: Context) -> int:

@@ -60,9 +60,8 @@ def loose(**props: Schema) -> Schema:
 MAP: Schema = {"type": "object", "description": "dictionnaire dont les clés sont des données (statuts, modes, tables)"}
 
 
-def record_schema(cls: type[rec.Record], *, partial: bool = False, **extra: Schema) -> Schema:
-    """The JSON object of a typed record: every field under its French name, null when empty
-    (`partial`: only the fields just written, as `devis creer` answers)."""
+def record_schema(cls: type[rec.Record], **extra: Schema) -> Schema:
+    """The JSON object of a typed record: every field under its French name, null when empty."""
     props: dict[str, Schema] = {}
     for f in dataclasses.fields(cls):
         if f.name == "where":
@@ -77,7 +76,7 @@ def record_schema(cls: type[rec.Record], *, partial: bool = False, **extra: Sche
             props[name] = NINT
         else:
             props[name] = NTEXT
-    return obj({}, {**props, **extra}) if partial else obj({**props, **extra})
+    return obj({**props, **extra})
 
 
 ISSUE = obj({"code": TEXT, "message": TEXT, "ou": NTEXT})
@@ -115,16 +114,16 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
     "client ajouter": ({"code": TEXT, "client": CLIENT}, WRITING),
     "client liste": ({"clients": array(CLIENT)}, {}),
     "client voir": ({"client": CLIENT, "ou": TEXT}, {}),
-    "client modifier": (UPDATED, WRITING),
+    "client modifier": ({**UPDATED, "client": CLIENT}, WRITING),
     "article ajouter": ({"code": TEXT, "article": ARTICLE}, WRITING),
     "article liste": ({"articles": array(ARTICLE)}, {}),
     "article voir": ({"article": ARTICLE, "ou": TEXT}, {}),
-    "article modifier": (UPDATED, WRITING),
+    "article modifier": ({**UPDATED, "article": ARTICLE}, WRITING),
     "verifier": ({"journal": INT, "pieces": INT}, {}),
     "sauvegardes liste": ({"sauvegardes": array(obj({"n": INT, "fichier": PATH, "date": DATETIME, "octets": INT}))},
                           {}),
     "sauvegardes restaurer": ({"restaure_depuis": PATH}, {}),
-    "devis creer": ({"numero": TEXT, "devis": record_schema(rec.Quote, partial=True), **TOTALS}, WRITING),
+    "devis creer": ({"numero": TEXT, "devis": QUOTE, **TOTALS}, WRITING),
     "devis envoyer": ({"numero": TEXT, "statut": TEXT}, WRITING),
     "devis a-relancer": ({"devis": array(QUOTE)}, {}),
     "devis relancer": ({"numero": TEXT, "relances": INT}, {**WRITING, "devis_revise": TEXT}),
@@ -147,7 +146,7 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
     "avoir creer": ({"reference": TEXT, **TOTALS}, {**WRITING, **ISSUED, "facture": TEXT}),
     "avoir voir": ({"piece": DOC, "lignes": array(DOC_LINE), **TOTALS, "reglements": array(PAYMENT), "ou": TEXT}, {}),
     "avoir liste": ({"avoirs": array(DOC)}, {}),
-    "reglement saisir": ({"id": TEXT, "facture": TEXT, "montant": MONEY, "reste": MONEY, "statut": TEXT}, WRITING),
+    "reglement saisir": ({"id": TEXT, "facture": TEXT, "montant": MONEY, "reste_a_payer": MONEY, "statut": TEXT}, WRITING),
     "reglement annuler": ({"id": TEXT, "annule": TEXT, "facture": TEXT, "statut": TEXT}, WRITING),
     "reglement liste": ({"reglements": array(PAYMENT_LISTED)}, {}),
     **{f"document {kind}": ({"documents": array(PATH), "documents_conserves": array(PATH)},
@@ -222,6 +221,20 @@ def all_schemas() -> dict[str, Schema]:
 
 def text(schema: Schema) -> str:
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+
+
+# The fingerprint of every schema of each contract version: a schema changed without a new version
+# (contract.VERSION) and a changelog line (docs/contrat-json.md) fails tests/test_json_contract.py.
+FINGERPRINTS = {
+    "1.0": "8c58c861e93bfeab8db4d34f4502b89aa4621fa6fc700fec0259d89d40fc5075",
+}
+
+
+def fingerprint() -> str:
+    import hashlib
+
+    blob = "".join(name + text(s) for name, s in sorted(all_schemas().items()))
+    return hashlib.sha256(blob.encode()).hexdigest()
 
 
 def schema_for(payload: dict[str, Any]) -> Schema:
