@@ -258,7 +258,7 @@ def test_parametres_voir_and_modifier(capsys, book):
     data = ok_json(capsys, "parametres", "modifier", "capital", "20 000,50", book=book)
     assert data["valeur"] == "20000,50"
     data = ok_json(capsys, "parametres", "modifier", "nom_commercial", "", book=book)
-    assert data["valeur"] == ""
+    assert data["valeur"] is None
     r = syc(capsys, "parametres", "modifier", "NOM_COMMERCIAL", "Chauffage & Fils", book=book)
     assert r.code == 0 and r.out.startswith("Paramètre « Nom commercial » : Chauffage & Fils")
     r = syc(capsys, "parametres", "voir", book=book)
@@ -515,7 +515,7 @@ def test_restaurer_without_step_back_needs_no_force(capsys, book):
     data = ok_json(capsys, "sauvegardes", "restaurer", "1", book=book)
     assert data["avertissements"] == [] and "restauré" in data["message"]
     items = {i["code"]: i["valeur"] for i in ok_json(capsys, "parametres", "voir", book=book)["parametres"]}
-    assert items["site_web"] == ""
+    assert items["site_web"] is None
 
 
 # --------------------------------------------------------------------------- migrer

@@ -64,6 +64,9 @@ KEYS: dict[str, str] = {
 SAME = {"code", "email", "siret", "designation", "article", "date", "client", "nature", "execution", "total_ht",
         "total_ttc", "id", "mode", "reference"}
 FIELDS = set(KEYS) | SAME
+# JSON keys whose empty text is written null: every record field's name, and a few answers' own
+NULLABLE = set(KEYS.values()) | SAME | {"attente", "arret", "dernier_appel", "etape", "brouillon", "a_imprimer", "annule_par",
+                                         "combine"}
 
 # keys whose values are quantities or rates, written as decimal strings without forced rounding
 PLAIN_DECIMALS = {"quantite", "taux", "taux_tva", "remise_pct", "acompte_pct", "pourcentage", "autres_cas",
@@ -131,7 +134,7 @@ def files_folder(data: Mapping[str, Any] | None) -> str | None:
 
 def _field(name: str, value: Any) -> Any:
     new = key(name)
-    if name in FIELDS and value == "":
+    if value == "" and (name in FIELDS or new in NULLABLE):
         return None  # an empty cell
     return french(value, new)
 

