@@ -19,8 +19,9 @@ day = dt.date
 
 def test_equipment_categories() -> None:
     """Equipment decides the rate of the whole job (domain.md §2): the list is part of the rule."""
-    assert vat.EQUIPMENT == ("Chaudière gaz", "Chaudière fioul", "Chaudière THPE", "PAC", "Biomasse", "Radiateur",
-                             "Régulation", "Ballon ECS")
+    assert vat.EQUIPMENT == ("Chaudière gaz", "Chaudière fioul", "Chaudière THPE", "PAC air/eau", "PAC eau/eau",
+                             "PAC géothermique", "Chauffe-eau thermodynamique", "PAC air/air", "PAC à classer",
+                             "Biomasse", "Radiateur", "Régulation", "Ballon ECS")
     assert vat.NATURES == ("Installation", "Remplacement", "Dépannage", "Entretien")
 
 
@@ -30,15 +31,15 @@ def test_each_equipment_category_is_the_jobs_main_equipment(category: str) -> No
 
 
 def test_job_category_is_the_equipment_worth_the_most_the_first_on_a_tie() -> None:
-    assert vat.job_category([("Radiateur", D("500.00")), ("PAC", D("8000.00"))]) == "PAC"
-    assert vat.job_category([("PAC", D("500.00")), ("Chaudière gaz", D("500.00"))]) == "PAC"
+    assert vat.job_category([("Radiateur", D("500.00")), ("PAC air/eau", D("8000.00"))]) == "PAC air/eau"
+    assert vat.job_category([("PAC air/eau", D("500.00")), ("Chaudière gaz", D("500.00"))]) == "PAC air/eau"
     assert vat.job_category([("Pièce", D("50.00")), ("Main d'œuvre", D("900.00"))]) == ""
 
 
 def test_equipment_supplied_free_still_decides_the_rate() -> None:
     """A heat pump supplied at 0,00 € (e.g. under warranty) with paid labour is still a heat-pump job."""
-    assert vat.job_category([("Main d'œuvre", D("400.00")), ("PAC", D("0.00"))]) == "PAC"
-    assert vat.job_category([("PAC", D("0.50"))]) == "PAC"
+    assert vat.job_category([("Main d'œuvre", D("400.00")), ("PAC air/eau", D("0.00"))]) == "PAC air/eau"
+    assert vat.job_category([("PAC air/eau", D("0.50"))]) == "PAC air/eau"
 
 
 def test_zero_rate_reasons_cite_the_cgi() -> None:
@@ -55,7 +56,8 @@ def test_zero_rate_reasons_cite_the_cgi() -> None:
     ("Installation", "Chaudière THPE", "Oui", day(2025, 2, 28), "10", day(2025, 1, 1), day(2025, 2, 28)),
     ("Remplacement", "Chaudière THPE", "Oui", day(2025, 3, 1), "20", day(2025, 3, 1), None),
     ("Installation", "Chaudière fioul", "Oui", day(2025, 3, 1), "20", day(2025, 3, 1), None),
-    ("Installation", "PAC", "Oui", day(2026, 6, 1), "5.5", None, None),
+    ("Installation", "PAC air/eau", "Oui", day(2026, 6, 1), "5.5", None, None),
+    ("Installation", "PAC air/air", "Oui", day(2026, 6, 1), "10", None, None),  # not eligible to 5,5 %
     ("Dépannage", "Radiateur", "Oui", day(2026, 6, 1), "10", None, None),
     ("Dépannage", "Radiateur", "Non", day(2026, 6, 1), "20", None, None),
 ])

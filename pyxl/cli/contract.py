@@ -57,6 +57,12 @@ KEYS: dict[str, str] = {
     "at": "date_heure", "channel": "canal", "recipient": "destinataire", "subject": "objet", "files": "noms_fichiers",
     "result": "resultat", "error": "erreur", "prefix": "prefixe", "label": "parametre", "value": "valeur",
     "help": "explication",
+    # schema 6 (the legal corrections): the client's headcount, the consumer formalities of a quote, the
+    # penalty clause, the credit note's cause and the operation's category of an invoice, written proofs
+    "headcount": "effectif", "express_request": "demande_expresse", "outside_main_activity": "hors_activite_principale",
+    "penalty_clause": "clause_penalites", "penalty_clause_rebuilt": "clause_penalites_reconstituee",
+    "credit_cause": "cause_avoir", "operation": "categorie_operation", "proof": "preuve_ecrite",
+    "keeps_old": "ancien_taux_maintenu", "guarantee": "garantie", "text": "texte",
     # other answers: an invoice's balance has one name everywhere (facture voir, reglement saisir, demo)
     "due": "etape_due", "reste": "reste_a_payer",
 }
