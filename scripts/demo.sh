@@ -30,7 +30,8 @@ step syc client ajouter --type particulier --nom "LEFÈVRE" --prenom "Anne" --ad
      --cp 69390 --ville "Vourles" --tel "06 11 22 33 44" --email anne.lefevre@example.fr --au 2026-05-04
 CLIENT=$(syc client liste --recherche lefevre --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["clients"][0]["code"])')
 step syc devis creer --client "$CLIENT" --nature remplacement --logement-plus-2-ans oui \
-     --ligne CHF-FRISQ25:1 --ligne MO-H:8 --ligne DEP:1 --objet "Remplacement de la chaudière" --au 2026-05-04
+     --ligne CHF-FRISQ25:1 --ligne MO-H:8 --ligne DEP:1 --objet "Remplacement de la chaudière" \
+     --execution "sous 3 semaines" --au 2026-05-04
 DEVIS=$(syc devis liste --statut brouillon --json --au 2026-05-04 | python3 -c 'import json,sys; print(json.load(sys.stdin)["devis"][-1]["numero"])')
 step syc devis envoyer "$DEVIS" --au 2026-05-04
 step syc devis a-relancer --au 2026-05-11
