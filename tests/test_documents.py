@@ -262,6 +262,8 @@ def test_deposit_invoice_credit_note_order_and_paid_copy(docs: dict[str, Path]) 
     cr = pdf_text(docs["avoir"])
     assert "AVOIR" in cr and "Avoir sur la facture" in cr and f"motif : {HOSTILE}" in cr
     assert "Pas d'escompte" not in cr
+    # the VAT table of a credit note has the sign of its totals (issue 13, item 16)
+    assert re.search(r"\d %\s+−[\d ,]+ €\s+−[\d ,]+ €\s+−[\d ,]+ €", flat(cr)), cr
     order = pdf_text(docs["commande"])
     assert "BON DE COMMANDE" in order and "Commande passée sur la base du devis" in order
     paid = pdf_text(docs["acquittee"])

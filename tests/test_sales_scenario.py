@@ -64,7 +64,7 @@ def test_from_the_paper_quote_to_the_paid_invoice(tmp_path: Path) -> None:
     quote = syc("devis", "creer", "--client", client, "--ligne", "CHF-FRISQ25:1", "--ligne", "MO-H:8",
                 "--ligne", "DEP:1", "--ligne", "REG-THERM:1", "--nature", "remplacement",
                 "--logement-plus-2-ans", "oui", "--objet", "Remplacement de la chaudière gaz",
-                "--lieu", "18 rue de Marseille, 69007 Lyon", au="2026-03-02")
+                "--lieu", "18 rue de Marseille, 69007 Lyon", "--execution", "sous 3 semaines", au="2026-03-02")
     assert quote["numero"] == "D2026-0001"
     assert per_rate(quote) == [("20", "3696.29", "739.26"), ("5.5", "249.00", "13.70")]
     assert (quote["total_ht"], quote["total_tva"], quote["total_ttc"]) == ("3945.29", "752.96", "4698.25")

@@ -453,7 +453,7 @@ class SalesChain(RuleBasedStateMachine):
         given = quotes.QuoteInput(client=args["client"], lines=args["lines"], nature=args["nature"],
                                   housing_old=args["housing"], away=away, discount=args["discount"],
                                   validity=args["validity"], rates=args["rates"], reverse_charge=args["reverse"],
-                                  object="Travaux")
+                                  object="Travaux", execution="sous 3 semaines")
         res = self.act("devis creer", day, flaw is None, lambda s: quotes.create_quote(s, given, day))
         if res is None:
             return
@@ -500,7 +500,9 @@ class SalesChain(RuleBasedStateMachine):
         q = self.choose(list(self.m.quotes.values()), self.quotes_where(lambda q: self.can_accept(q, day)), n)
         number = q.number if q else "D2026-9999"
         if self.act("devis accepter", day, q is not None and self.can_accept(q, day),
-                    lambda s: quotes.accept_quote(s, number, day, urgent)):
+                    # a client signing at home asks in writing for the works to start within the 14 days
+                    # (L221-25 C. conso), as the volume generator does
+                    lambda s: quotes.accept_quote(s, number, day, urgent, express_request=bool(q and q.away))):
             q.status, q.accepted_on, q.urgent = wf.Q_ACCEPTED, day, urgent
 
     @action(1, lambda self: len(self.quotes_where(lambda q: self.can_refuse(q, self.m.today))) >= 3,
