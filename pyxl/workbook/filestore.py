@@ -51,6 +51,9 @@ from pyxl.workbook.sheetstore import SheetStore
 from pyxl.workbook.store import ChangeSet, Row
 
 SMALL_TABLE = 300  # rows: read by fastread rather than calamine (which first parses all shared strings)
+# keys: beyond this many, one byte search per key costs more than parsing the sheet once (the
+# migration of schema 6 touches thousands of issued invoices: 131 s of searches for their lines)
+MANY_KEYS = 200
 
 
 class FileStore(SheetStore):
@@ -127,7 +130,8 @@ class FileStore(SheetStore):
 
         A few keys among many rows are found by a byte search of the sheet (`fastread`) instead of
         parsing it whole; anything unusual falls back to calamine, which parses everything."""
-        if key_index is not None and keys and "" not in keys and loc.sheet not in self._grids:
+        if (key_index is not None and keys and "" not in keys and loc.sheet not in self._grids
+                and len(keys) <= MANY_KEYS):
             try:
                 return fastread.rows_with_key(self.package, loc, key_index, keys)
             except ooxml.PackageError:
