@@ -134,3 +134,12 @@ def test_the_pdf_is_titled_with_the_document_and_the_firm(chain: dict[str, Any],
     out = render.render_docx(render.template_path("facture.docx", book.parent), planned.context, tmp_path / "f.docx")
     core = zipfile.ZipFile(out).read("docProps/core.xml").decode("utf-8")
     assert f"<dc:title>Facture {chain['inv2']} — " in core and "<dc:creator>" in core
+
+
+def test_a_paid_copy_names_the_mode_of_a_settlement_once() -> None:
+    from pyxl.documents.context import settlement_reference
+
+    assert settlement_reference("Chèque", "Chèque n° 1187654 (LCL)") == "n° 1187654 (LCL)"
+    assert settlement_reference("Virement", "VIR SEPA DUPONT") == "VIR SEPA DUPONT"
+    assert settlement_reference("CB", "") == ""
+    assert settlement_reference("", "Chèque n° 12") == "Chèque n° 12"

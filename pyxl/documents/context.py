@@ -338,6 +338,14 @@ def _accepted(store: FileStore, quote: str) -> dt.date | None:
     return get_quote(store, quote)["accepted_on"]
 
 
+def settlement_reference(mode: str, reference: str) -> str:
+    """A payment's reference as printed after its mode: « Chèque, n° 1187654 (LCL) », never
+    « Chèque, Chèque n° 1187654 (LCL) » when the reference already starts with the mode."""
+    if mode and reference.casefold().startswith(mode.casefold()):
+        return reference[len(mode):].lstrip(" ,:-")
+    return reference
+
+
 # --------------------------------------------------------------------------- invoices
 def _site(r: Row, client: Mapping[str, Any]) -> str:
     """The work site (the quote's « lieu »), printed when it differs from the client's address."""
@@ -458,7 +466,9 @@ def invoice_context(store: FileStore, ref: str, as_of: dt.date, *, paid_copy: bo
                      "date": long_date(last["date"]) if last else "",
                      "mode": PAYMENT_MODES_TEXT.get(_s(last["mode"]), _s(last["mode"]).lower()) if last else "",
                      "reglements": [{"date": long_date(p["date"]), "mode": _s(p["mode"]),
-                                     "montant": euros(p["amount"]), "reference": _s(p["reference"])} for p in pays]}
+                                     "montant": euros(p["amount"]),
+                                     "reference": settlement_reference(_s(p["mode"]), _s(p["reference"]))}
+                                    for p in pays]}
     title = {"facture": "Facture", "acompte": "Facture d'acompte", "avoir": "Avoir"}[kind]
     ctx = {
         "titre": title, "type": "acquittee" if paid_copy else kind, "entreprise": company(params), "client": client,
