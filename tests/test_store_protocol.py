@@ -156,3 +156,17 @@ def test_a_row_version_follows_its_content(book: Path) -> None:
     changes.update("tClients", mem.rows("tClients")[0], {"phone": "0478000002"})
     mem.apply(changes, as_of=DAY, now=NOW)
     assert mem.rows("tClients")[0].version != before
+
+
+def test_a_rows_version_does_not_depend_on_the_reader(book: Path) -> None:
+    """calamine hands a date cell over as a date, the byte search as its serial number: the same
+    row read both ways has the same version (a spurious « store.stale » otherwise)."""
+    store = FileStore(book)
+    table = store.schema.table("tClients")
+    loc, cols = store._columns(table)
+    by_bytes = store.rows_at("tClients", {2})[2]
+    grid = store._grid(loc)
+    c1, _r1, c2, _r2 = loc.ref
+    by_calamine = store._typed(table, loc, cols, [(2, grid[1][c1 - 1:c2])])[0]
+    assert by_bytes["created"] == by_calamine["created"] is not None
+    assert by_bytes.version == by_calamine.version

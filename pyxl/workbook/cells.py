@@ -52,11 +52,6 @@ class LazyValues(Mapping[str, Any]):
         self._cache[key] = value
         return value
 
-    @property
-    def raw(self) -> Sequence[Any]:
-        """The row's cells as stored (what a row's version is computed from)."""
-        return self._raw
-
     def __iter__(self) -> Iterator[str]:
         yield from self._columns
         yield from (k for k in self._cache if k not in self._columns)

@@ -46,12 +46,12 @@ class Row:
 
     @property
     def version(self) -> str:
+        """The store's own version, else a fingerprint of the row's typed values (the same whichever
+        reader typed them: a byte search and calamine hand dates over differently, not their values)."""
         if self.stored_version is not None:
             return self.stored_version
-        raw = getattr(self.values, "raw", None)
-        if raw is None:
-            raw = [self.values.get(k) for k in sorted(self.values)]
-        return hashlib.blake2b(repr(list(raw)).encode("utf-8"), digest_size=8).hexdigest()
+        typed = [(k, self.values.get(k)) for k in sorted(self.values)]
+        return hashlib.blake2b(repr(typed).encode("utf-8"), digest_size=8).hexdigest()
 
     def __getitem__(self, key: str) -> Any:
         return self.values[key]
