@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from test_pricing import R0, R10, R20, R21, R55, D, deduction, ln  # the quote's lines, written once
+
 from pyxl.core.pricing import (
-    Line,
     Part,
     RateTotal,
     Totals,
@@ -20,19 +21,6 @@ from pyxl.core.pricing import (
     spread,
     subtract,
 )
-
-D = Decimal
-R20, R10, R55, R21, R0 = D("20"), D("10"), D("5.5"), D("2.1"), D("0")
-
-
-def ln(qty: str, price: str, rate: Decimal, discount: str = "0") -> Line:
-    return Line(D(qty), D(price), rate, D(discount))
-
-
-def deduction(part: Part) -> Line:
-    """A deposit deducted on the final invoice, as the invoice service writes it (qty −1, VAT copied)."""
-    return Line(D(-1), part.ht, part.rate, fixed_vat=-part.vat)
-
 
 QUOTE_LINES = [
     ln("1", "3221.29", R20), ln("3.5", "55.00", R20, "5"),
