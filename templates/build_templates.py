@@ -660,6 +660,35 @@ def payment_order_file() -> object:
     return d
 
 
+def penalty_note() -> object:
+    """The note de pénalités: per invoice the period, the rate, the penalties and the 40 €; no VAT."""
+    d = _new()
+    footer(d)
+    letterhead(d)
+    references(d)
+    para(d, "{{ introduction }}", size=10, after=6, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    loop_table(d, ("Facture", "Échéance", "Principal dû", "Période", "Jours", "Taux", "Pénalités", "Indemnité"),
+               (22, 19, 22, 38, 11, 30, 20, 20), "lignes",
+               ("facture", "echeance", "principal", "periode", "jours", "taux", "interets", "indemnite"),
+               right=(2, 4, 6, 7), size=8)
+    tag(d, "{%p for l in totaux %}")
+    p = para(d, after=1, size=10, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    run(p, "{{ l.libelle }} : ", size=10)
+    run(p, "{{ l.montant }}", size=10, bold=True)
+    tag(d, "{%p endfor %}")
+    para(d, "", after=4)
+    tag(d, "{%p for texte in mentions %}")
+    para(d, "{{ texte }}", size=9, after=3, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    tag(d, "{%p endfor %}")
+    tag(d, "{%p if detail_interets %}")
+    para(d, "Détail du calcul", bold=True, size=9, after=1, before=4, keep_next=True)
+    tag(d, "{%p endif %}")
+    tag(d, "{%p for l in detail_interets %}")
+    para(d, "{{ l }}", size=8, after=0)
+    tag(d, "{%p endfor %}")
+    return d
+
+
 BUILDERS: dict[str, Callable[[], object]] = {
     "devis.docx": lambda: sales_document("devis"),
     "bon_de_commande.docx": lambda: sales_document("commande"),
@@ -672,6 +701,7 @@ BUILDERS: dict[str, Callable[[], object]] = {
     "relance_recommandee.docx": dunning_letter,
     "mise_en_demeure.docx": dunning_letter,
     "dossier_injonction.docx": payment_order_file,
+    "note_penalites.docx": penalty_note,
 }
 
 

@@ -51,11 +51,16 @@ SCHEMA_V2 = dataclasses.replace(SCHEMA.with_tables(T_V2), version=SCHEMA.version
 # the columns each schema version added to tables that existed before (to open an older fixture)
 ADDED_COLUMNS = {5: {"tJournalAudit": {"spec"}},
                  6: {"tFactures": {"penalty_clause", "credit_cause", "penalty_clause_rebuilt", "site", "operation"},
-                     "tRelances": {"proof"}, "tReglesTVA": {"keeps_old"}}}
+                     "tRelances": {"proof"}, "tReglesTVA": {"keeps_old"}},
+                 7: {"tReglements": {"applies_to", "group"}}}
+
+
+ADDED_TABLES = {7: {"tNotesPenalites", "tLignesNotes"}}
 
 
 def schema_at(version: int) -> Schema:
-    """SCHEMA as it was at `version` (its tables without the columns added later)."""
+    """SCHEMA as it was at `version` (its tables without the columns and audited tables added later)."""
+    gone = {n for v, names in ADDED_TABLES.items() if v > version for n in names}
     later: dict[str, set[str]] = {}
     for v, tables in ADDED_COLUMNS.items():
         if v > version:
@@ -63,7 +68,7 @@ def schema_at(version: int) -> Schema:
                 later.setdefault(name, set()).update(keys)
     return dataclasses.replace(SCHEMA, version=version, tables=tuple(
         dataclasses.replace(t, columns=tuple(c for c in t.columns if c.key not in later.get(t.name, set())))
-        for t in SCHEMA.tables))
+        for t in SCHEMA.tables if t.name not in gone))
 
 
 def issue(store: FileStore, number: str, day: dt.date, **extra: object) -> None:

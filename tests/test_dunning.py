@@ -367,6 +367,16 @@ def test_execute_one_batch_through_to_the_payment_order_file(dbook: Path) -> Non
     notice = next(Path(p) for p in third["documents"] if "Dupont" in p)
     text = pdf_text(notice)
     assert "MISE EN DEMEURE" in text.upper() and "1231-6" in text and "indemnité forfaitaire" not in text.lower()
+    # the business client's formal notice comes with its penalty note (issue 13, item 4); the consumer's does not
+    (note,) = FileStore(dbook).rows("tNotesPenalites")
+    assert (note["number"], note["client"], note["origin"]) == ("NP2026-0001", "PRO1", "Mise en demeure")
+    assert note["indemnity"] == D("40.00") and note["interest"] > 0
+    pro_notice = next(Path(p) for p in third["documents"] if "Boulangerie" in p and "NP2026" not in p)
+    assert "NP2026-0001" in pdf_text(pro_notice) and "1343-1" in pdf_text(pro_notice)
+    note_pdf = next(Path(p) for p in third["documents"] if "NP2026-0001" in Path(p).name)
+    note_text = pdf_text(note_pdf)
+    assert "NOTE DE PÉNALITÉS" in note_text.upper() and "F2026-00101" in note_text and "40,00" in note_text
+    assert "1343-1" in note_text and "TVA" in note_text
     for inv in ("F2026-00101", "F2026-00102"):
         syc(dbook, "relances", "noter", inv, "--etape", "mise-en-demeure", "--poste", "2026-07-13", "--recommande",
             f"2B {inv}", au="2026-07-13")

@@ -53,15 +53,28 @@ T_JOURNAL = SCHEMA.table("tJournalAudit")
 V4_JOURNAL = dataclasses.replace(T_JOURNAL, columns=tuple(c for c in T_JOURNAL.columns if c.key not in V5_JOURNAL_COLUMNS))
 # Schema version 5: without the invoices' penalty clause and credit-note cause, nor the reminders'
 # written proof, of version 6.
+# Schema version 6: without the penalty notes and the payments' imputation columns of version 7.
+V7_COLUMNS = {"tReglements": ("applies_to", "group")}
+V7_TABLES = ("tNotesPenalites", "tLignesNotes")
+V6_SCHEMA = dataclasses.replace(SCHEMA, version=6, tables=tuple(
+    dataclasses.replace(t, columns=tuple(c for c in t.columns if c.key not in V7_COLUMNS.get(t.name, ())))
+    for t in SCHEMA.tables if t.name not in V7_TABLES))
+NEW_IN_V7 = [t for t in SCHEMA.tables if t.name in V7_TABLES]
+V7_SHEETS_ADDED = [f"ajout de la feuille {t.sheet} (table {t.name})" for t in NEW_IN_V7]
+V7_PAYMENT_COLUMNS = ["ajout de la colonne « Au titre de » à la table tReglements",
+                      "ajout de la colonne « Paiement » à la table tReglements"]
+V7_STEP = ("étape de données de la version 7 : notes de pénalités (feuilles « Notes de pénalités » et « Lignes notes "
+           "pénalités », série NP) ; colonnes « Au titre de » et « Paiement » des règlements (imputation de l'art. "
+           "1343-1 du Code civil) ; les règlements déjà au journal gardent leur empreinte (version 1)")
 V6_COLUMNS = {"tFactures": ("penalty_clause", "credit_cause", "penalty_clause_rebuilt", "site", "operation"),
               "tRelances": ("proof",), "tClients": ("headcount",),
               "tDevis": ("express_request", "outside_main_activity"),
               "tReglesTVA": ("keeps_old",)}
 V6_TABLES = ("tGaranties",)
 V6_PARAMETERS = ("mediateur_consommation",)
-V5_SCHEMA = dataclasses.replace(SCHEMA, version=5, tables=tuple(
+V5_SCHEMA = dataclasses.replace(V6_SCHEMA, version=5, tables=tuple(
     dataclasses.replace(t, columns=tuple(c for c in t.columns if c.key not in V6_COLUMNS.get(t.name, ())))
-    for t in SCHEMA.tables if t.name not in V6_TABLES),
+    for t in V6_SCHEMA.tables if t.name not in V6_TABLES),
     parameters=tuple(p for p in SCHEMA.parameters if p.code not in V6_PARAMETERS))
 NEW_IN_V6 = [t for t in SCHEMA.tables if t.name in V6_TABLES]
 V6_SHEETS_ADDED = [f"ajout de la feuille {t.sheet} (table {t.name})" for t in NEW_IN_V6]
@@ -120,6 +133,14 @@ V1_BOOK = DATA / "v1" / "syc_v1.xlsm"  # the committed version-1 workbook, with 
 V2_BOOK = DATA / "v2" / "syc_v2.xlsm"  # the committed version-2 workbook, with data (see its README)
 V3_BOOK = DATA / "v3" / "syc_v3.xlsm"  # the committed version-3 workbook, with data (see its README)
 
+
+
+def sheets_added(*groups: tuple[str, ...]) -> list[str]:
+    """The sheets a migration adds, in the schema's order (whatever version brought them)."""
+    names = {n for g in groups for n in g}
+    return [f"ajout de la feuille {t.sheet} (table {t.name})" for t in SCHEMA.tables if t.name in names]
+
+
 THPE_ADDED = "ajout de « Chaudière THPE » à la liste de choix de la colonne « Catégorie » (table tArticles)"
 V2_SHEETS_ADDED = [f"ajout de la feuille {t.sheet} (table {t.name})" for t in NEW_IN_V2]
 V3_SHEETS_ADDED = [f"ajout de la feuille {t.sheet} (table {t.name})" for t in NEW_IN_V3]
@@ -166,10 +187,7 @@ OLD_BOOK_DONE = [
     HEADCOUNT_ADDED,
     THPE_ADDED,
     "ajout de la feuille Secteurs (table tSecteurs)",
-    *V2_SHEETS_ADDED,
-    *V3_SHEETS_ADDED,
-    *V4_SHEETS_ADDED,
-    *V6_SHEETS_ADDED,
+    *sheets_added(V2_TABLES, V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES),
     SPEC_ADDED,
     f"mise à jour de la version du schéma : 0 → {SCHEMA.version}",
     VAT_STEP,
@@ -177,6 +195,7 @@ OLD_BOOK_DONE = [
     V4_STEP,
     V5_STEP,
     V6_STEP,
+    V7_STEP,
 ]
 CLIENTS = [
     {"code": "C001", "kind": "Particulier", "name": "Dupont", "address": "1 rue des Lilas", "postcode": "69001",
@@ -245,12 +264,13 @@ def sheet_part(path: Path, sheet: str) -> str:
 
 
 def v6_parts(path: Path) -> set[str]:
-    """The sheet and table parts version 6 changes in a workbook of version 2 to 5: the articles and
-    VAT rules (the heat pumps by kind) and the invoices (their new columns)."""
+    """The sheet and table parts versions 6 and 7 change in a workbook of version 2 to 5: the articles
+    and VAT rules (the heat pumps by kind), the invoices (their new columns) and the payments (their
+    imputation columns, version 7)."""
     pkg = ooxml.Package(str(path))
     try:
         return {pkg.table("tArticles").sheet_part} | {
-            part for name in ("tReglesTVA", "tDevis", "tFactures")
+            part for name in ("tReglesTVA", "tDevis", "tFactures", "tReglements")
             for part in (pkg.table(name).sheet_part, pkg.table(name).table_part)}
     finally:
         pkg.close()
@@ -369,7 +389,7 @@ def test_migrate_old_book(old_book: Path) -> None:
                *journal}  # the journal's « Version de l'empreinte » of version 5
     added = set(after) - set(before)
     # the new sheets and tables take the next free numbers: 6 for Secteurs, then the tables of versions 2 and 3
-    new = range(6, 6 + 1 + len(NEW_IN_V2) + len(NEW_IN_V3) + len(NEW_IN_V4) + len(NEW_IN_V6))
+    new = range(6, 6 + 1 + len(NEW_IN_V2) + len(NEW_IN_V3) + len(NEW_IN_V4) + len(NEW_IN_V6) + len(NEW_IN_V7))
     assert added == {*(f"xl/worksheets/sheet{i}.xml" for i in new), *(f"xl/tables/table{i}.xml" for i in new),
                      *(f"xl/worksheets/_rels/sheet{i}.xml.rels" for i in new)}
     assert set(before) <= set(after)
@@ -391,8 +411,8 @@ def test_migrated_structure(old_book: Path) -> None:
     names = [s.get("name") for s in sheets]
     # in schema order: Secteurs after Articles, the tables of version 2 after it, before the audit journal
     assert names == ["Paramètres", "Compteurs", "Clients", "Articles", "Secteurs",
-                     *(t.sheet for t in NEW_IN_V2), *(t.sheet for t in NEW_IN_V3), *(t.sheet for t in NEW_IN_V4),
-                     *(t.sheet for t in NEW_IN_V6),
+                     *(t.sheet for t in SCHEMA.tables
+                       if t.name in {*V2_TABLES, *V3_TABLES, *V4_TABLES, *V6_TABLES, *V7_TABLES}),
                      "Journal d'audit"]
     assert names == [t.sheet for t in SCHEMA.tables]
     assert len({s.get("sheetId") for s in sheets}) == len(sheets)
@@ -475,9 +495,9 @@ def test_version_1_workbook(tmp_path: Path) -> None:
     assert old["tArticles"][0]["category"] == "Chaudière gaz"
     old_styles = read_part(path, "xl/styles.xml")
 
-    expected = [CONSENT_ADDED, *STOPS_ADDED, HEADCOUNT_ADDED, THPE_PAC_ADDED, *V2_SHEETS_ADDED, *V3_SHEETS_ADDED,
-                *V4_SHEETS_ADDED, *V6_SHEETS_ADDED, SPEC_ADDED, f"mise à jour de la version du schéma : 1 → {SCHEMA.version}", VAT_STEP, V3_STEP, V4_STEP,
-                V5_STEP, V6_STEP]
+    expected = [CONSENT_ADDED, *STOPS_ADDED, HEADCOUNT_ADDED, THPE_PAC_ADDED, *sheets_added(V2_TABLES, V3_TABLES,
+                V4_TABLES, V6_TABLES, V7_TABLES), SPEC_ADDED, f"mise à jour de la version du schéma : 1 → {SCHEMA.version}", VAT_STEP, V3_STEP, V4_STEP,
+                V5_STEP, V6_STEP, V7_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
@@ -485,7 +505,7 @@ def test_version_1_workbook(tmp_path: Path) -> None:
 
     # the current version, every table of the schema with its headers, the new ones in schema order
     pkg = ooxml.Package(str(path))
-    assert mig.workbook_version(pkg) == 6 == SCHEMA.version
+    assert mig.workbook_version(pkg) == 7 == SCHEMA.version
     for t in SCHEMA.tables:
         assert list(pkg.table(t.name).headers) == [c.header for c in t.columns], t.name
     assert list(pkg.sheets) == [t.sheet for t in SCHEMA.tables]
@@ -512,7 +532,7 @@ def test_version_1_workbook(tmp_path: Path) -> None:
     changed = {"[Content_Types].xml", "xl/_rels/workbook.xml.rels", "xl/workbook.xml", "docProps/app.xml",
                "docProps/custom.xml", "xl/styles.xml", articles_part, *clients_parts, *params_parts, *journal}
     assert {n for n in before if after.get(n) != before[n]} == changed
-    new = range(7, 7 + len(NEW_IN_V2) + len(NEW_IN_V3) + len(NEW_IN_V4) + len(NEW_IN_V6))  # the six sheets and tables of version 1 keep their numbers
+    new = range(7, 7 + len(NEW_IN_V2) + len(NEW_IN_V3) + len(NEW_IN_V4) + len(NEW_IN_V6) + len(NEW_IN_V7))  # the six sheets and tables of version 1 keep their numbers
     assert set(after) - set(before) == {
         *(f"xl/worksheets/sheet{i}.xml" for i in new), *(f"xl/worksheets/_rels/sheet{i}.xml.rels" for i in new),
         *(f"xl/tables/table{i}.xml" for i in new)}
@@ -581,16 +601,17 @@ def test_version_2_workbook(tmp_path: Path) -> None:
     assert not any(r["code"].startswith("smtp_") for r in old["tParametres"])
 
     expected = [CONSENT_ADDED, *STOPS_ADDED, HEADCOUNT_ADDED, PAC_ADDED[0], VAT_COLUMN_ADDED, PAC_ADDED[1],
-                *V6_QUOTE_COLUMNS, *V6_INVOICE_COLUMNS, *V3_SHEETS_ADDED, *V4_SHEETS_ADDED, *V6_SHEETS_ADDED,
+                *V6_QUOTE_COLUMNS, *V6_INVOICE_COLUMNS, *V7_PAYMENT_COLUMNS,
+                *sheets_added(V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES),
                 SPEC_ADDED, f"mise à jour de la version du schéma : 2 → {SCHEMA.version}", V3_STEP, V4_STEP, V5_STEP,
-                V6_STEP]
+                V6_STEP, V7_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
     assert_valid(path)
 
     pkg = ooxml.Package(str(path))
-    assert mig.workbook_version(pkg) == 6 == SCHEMA.version
+    assert mig.workbook_version(pkg) == 7 == SCHEMA.version
     for t in SCHEMA.tables:
         assert list(pkg.table(t.name).headers) == [c.header for c in t.columns], t.name
     assert list(pkg.sheets) == [t.sheet for t in SCHEMA.tables]
@@ -661,8 +682,9 @@ def test_version_3_workbook(tmp_path: Path) -> None:
     assert old["tClients"][0]["notes"] == "=cmd|' /C calc'!A0"
 
     expected = [*STOPS_ADDED, HEADCOUNT_ADDED, PAC_ADDED[0], VAT_COLUMN_ADDED, PAC_ADDED[1], *V6_QUOTE_COLUMNS,
-                *V6_INVOICE_COLUMNS, *V4_SHEETS_ADDED, *V6_SHEETS_ADDED, SPEC_ADDED,
-                f"mise à jour de la version du schéma : 3 → {SCHEMA.version}", V4_STEP, V5_STEP, V6_STEP]
+                *V6_INVOICE_COLUMNS, *V7_PAYMENT_COLUMNS,
+                *sheets_added(V4_TABLES, V6_TABLES, V7_TABLES), SPEC_ADDED,
+                f"mise à jour de la version du schéma : 3 → {SCHEMA.version}", V4_STEP, V5_STEP, V6_STEP, V7_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
@@ -1054,10 +1076,7 @@ def test_libreoffice_saved_book(tmp_path: Path) -> None:
         HEADCOUNT_ADDED,
         "ajout de la colonne « Origine du contact » à la table tClients",
         THPE_PAC_ADDED,
-        *V2_SHEETS_ADDED,
-        *V3_SHEETS_ADDED,
-        *V4_SHEETS_ADDED,
-        *V6_SHEETS_ADDED,
+        *sheets_added(V2_TABLES, V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES),
         SPEC_ADDED,
         "ajout de la feuille Visites (table tVisites)",
         f"mise à jour de la version du schéma : 1 → {SCHEMA.version + 1}",
@@ -1066,6 +1085,7 @@ def test_libreoffice_saved_book(tmp_path: Path) -> None:
         V4_STEP,
         V5_STEP,
         V6_STEP,
+        V7_STEP,
     ]
     assert_valid(path)
     after = raw_entries(path)

@@ -21,7 +21,7 @@ from pyxl.core import records as rec
 from pyxl.core.fields import shown
 from pyxl.core.issues import Issue
 
-VERSION = "1.0"
+VERSION = "1.1"
 
 # Record fields (core/records.py, the store's column keys) → their JSON names: the sheets' French
 # headers, without accents. A key absent here is already French (or a record field with the same
@@ -53,6 +53,8 @@ KEYS: dict[str, str] = {
     "net": "montant_ht", "fixed_vat": "tva_imposee", "source": "piece_origine",
     # payments
     "amount": "montant", "cancels": "annule",
+    # schema 7: a payment imputed in several parts (penalty notes first, art. 1343-1 C. civ.)
+    "applies_to": "au_titre_de", "group": "paiement",
     # sendings journal, sectors, parameters
     "at": "date_heure", "channel": "canal", "recipient": "destinataire", "subject": "objet", "files": "noms_fichiers",
     "result": "resultat", "error": "erreur", "prefix": "prefixe", "label": "parametre", "value": "valeur",

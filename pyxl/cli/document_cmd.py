@@ -20,6 +20,7 @@ HELP = {
     "facture": "la facture ou la facture d'acompte émise (jamais remplacée une fois produite)",
     "avoir": "l'avoir émis (jamais remplacé une fois produit)",
     "acquittee": "la copie acquittée d'une facture réglée (« Acquittée », date et mode de règlement)",
+    "penalites": "la note de pénalités émise (jamais remplacée une fois produite)",
 }
 
 

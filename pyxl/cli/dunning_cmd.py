@@ -47,6 +47,20 @@ def register(sub: Any, common: Common) -> None:
              common, cmd_execute)
     q.add_argument("--simuler", action="store_true", help="montrer ce qui serait produit, sans rien écrire")
 
+    g = group(sub, "penalites", "notes de pénalités : pénalités de retard et indemnités réclamées (série NP)", common)
+    q = leaf(g, "creer", "émettre une note de pénalités pour un client (factures en retard, depuis la note précédente)",
+             common, cmd_penalty_create,
+             "Exemples : syc penalites creer --client C00012 ; syc penalites creer --client C00012 --facture "
+             "F2026-00042. Un paiement partiel s'impute ensuite d'abord sur la note (art. 1343-1 du Code civil).")
+    q.add_argument("--client", metavar="CODE", required=True, help="code du client")
+    q.add_argument("--facture", metavar="NUM", action="append", default=[],
+                   help="seulement ces factures (répétable) ; défaut : toutes ses factures en retard")
+    q.add_argument("--sans-document", action="store_true", help="ne pas produire le PDF")
+    q = leaf(g, "liste", "les notes de pénalités, avec ce qui reste dû", common, cmd_penalty_list)
+    q.add_argument("--client", metavar="CODE", default="", help="seulement ce client")
+    q = leaf(g, "voir", "une note de pénalités et ses lignes", common, cmd_penalty_show)
+    q.add_argument("numero", metavar="NUM")
+
     g = group(sub, "taux", "taux d'intérêt légal et taux BCE (pénalités de retard)", common)
     q = leaf(g, "ajouter", "ajouter un semestre (taux légal publié au JO, taux BCE au 1er jour)", common, cmd_rate_add,
              "Exemple : syc taux ajouter 2027-S1 --particuliers 6,90 --autres-cas 2,80 --source \"arrêté du …\" "
@@ -193,6 +207,57 @@ def cmd_execute(ctx: Context) -> int:
                                 "brouillons": [str(d) for d in drafts], "relances": done.steps},
         [*outcome.warnings, *mail_warnings, *res.warnings])
     return 0 if not outcome.warnings or pdfs else 1
+
+
+# --------------------------------------------------------------------------- penalites
+def cmd_penalty_create(ctx: Context) -> int:
+    from pyxl.cli.document_cmd import apply_with_documents
+    from pyxl.services import penalties
+
+    a = ctx.args
+    return apply_with_documents(ctx, lambda store: penalties.create(store, a.client, ctx.as_of, a.facture),
+                                lambda res: [("penalites", res.data["numero"])])
+
+
+def cmd_penalty_list(ctx: Context) -> int:
+    from pyxl.services import penalties
+
+    store = ctx.store()
+    rows = store.rows("tNotesPenalites")
+    if ctx.args.client:
+        rows = [r for r in rows if str(r["client"]).upper() == ctx.args.client.strip().upper()]
+    data = [penalties.note_json(r) for r in rows]
+    if ctx.json:
+        out(ctx, data={"notes_penalites": data})
+        return 0
+    if not rows:
+        out(ctx, "Aucune note de pénalités.")
+        return 0
+    table = [[str(d["numero"]), date_fr(d["date"]), str(d["client"]), str(d["nom"]), euros(d["total"]),
+              euros(d["reste_du"]), str(d["statut"])] for d in data]
+    out(ctx, text_table(table, ["Numéro", "Date", "Client", "Nom", "Total", "Reste dû", "Statut"]))
+    return 0
+
+
+def cmd_penalty_show(ctx: Context) -> int:
+    from pyxl.services import penalties
+
+    store = ctx.store()
+    note = penalties.get_note(store, ctx.args.numero)
+    lines = penalties.lines_of(store, {str(note["number"])})
+    data = penalties.note_json(note, lines)
+    if ctx.json:
+        out(ctx, data={"note": data, "ou": note.where})
+        return 0
+    head = (f"Note de pénalités {data['numero']} du {date_fr(data['date'])} — {data['nom']} ({data['client']}), "
+            f"{data['origine']}\nTotal {euros(data['total'])} (pénalités {euros(data['interets'])}, indemnités "
+            f"{euros(data['indemnite'])}), réglé {euros(data['regle'])}, reste dû {euros(data['reste_du'])} : "
+            f"{data['statut']}.")
+    table = [[str(x["facture"]), date_fr(x["echeance"]), date_fr(x["du"]), date_fr(x["au"]), str(x["jours"]),
+              str(x["taux_applique"]), euros(x["interets"]), euros(x["indemnite"]), euros(x["regle"])] for x in data["lignes"]]
+    out(ctx, head + "\n" + text_table(table, ["Facture", "Échéance", "Du", "Au", "Jours", "Taux", "Pénalités",
+                                              "Indemnité", "Réglé"]))
+    return 0
 
 
 # --------------------------------------------------------------------------- taux

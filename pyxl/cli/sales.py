@@ -121,7 +121,9 @@ def register(sub: Any, common: Common) -> None:
     # reglement
     g = group(sub, "reglement", "règlements reçus", common)
     p = leaf(g, "saisir", "enregistrer un règlement (partiel ou total)", common, cmd_payment)
-    p.add_argument("--facture", required=True, metavar="NUM", help="facture ou facture d'acompte réglée")
+    p.add_argument("--facture", required=True, metavar="NUM",
+                   help="facture, facture d'acompte ou note de pénalités (NP…) réglée ; sur une facture dont une note "
+                        "réclame les pénalités, le paiement s'impute d'abord sur la note (art. 1343-1 du Code civil)")
     p.add_argument("--montant", required=True, metavar="M", help="ex. 1500 ou 1 234,56")
     p.add_argument("--mode", required=True, help="especes | cheque | virement | cb")
     p.add_argument("--reference", default="", metavar="TEXTE", help="n° de chèque, libellé du virement…")
@@ -538,10 +540,14 @@ def cmd_payment_cancel(ctx: Context) -> int:
 
 
 def cmd_payment_list(ctx: Context) -> int:
+    from pyxl.services import penalties
     from pyxl.services.invoices import get_doc
 
     store = ctx.store()
-    if ctx.args.facture:
+    if ctx.args.facture and penalties.is_note_number(ctx.args.facture):
+        note = penalties.get_note(store, ctx.args.facture)
+        rows = store.rows_where("tReglements", "invoice", {str(note["number"])})
+    elif ctx.args.facture:
         doc = get_doc(store, ctx.args.facture)
         rows = store.rows_where("tReglements", "invoice", {str(doc["number"])}) if doc["number"] else []
     else:

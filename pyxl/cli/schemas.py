@@ -101,6 +101,13 @@ CASE = obj({"facture": TEXT, "client": TEXT, "nom": NTEXT, "telephone": NTEXT, "
             "reste_du": MONEY, "interets": MONEY, "indemnite": MONEY, "etape": NTEXT, "etape_due": BOOL,
             "etapes_dues": array(TEXT), "attente": NTEXT, "arret": NTEXT, "alarmes": array(TEXT),
             "dernier_appel": NTEXT, "avertissements_taux": array(TEXT)})
+IMPUTATION = obj({"id": TEXT, "piece": TEXT, "montant": MONEY, "au_titre_de": NTEXT})
+_NOTE_LINE = {"facture": TEXT, "echeance": DATE, "du": NDATE, "au": NDATE, "jours": INT, "reste_du": MONEY,
+              "taux_applique": TEXT, "interets": MONEY, "indemnite": MONEY}
+NOTE_LINE = obj(_NOTE_LINE)
+NOTE_LINE_PAID = obj({**_NOTE_LINE, "regle": MONEY})
+NOTE = obj({"numero": TEXT, "date": DATE, "client": TEXT, "nom": TEXT, "origine": TEXT, "interets": MONEY,
+            "indemnite": MONEY, "total": MONEY, "regle": MONEY, "reste_du": MONEY, "statut": TEXT})
 UPDATED = {"code": TEXT, "modifie": array(TEXT)}
 ISSUED = {"numero": TEXT, "reference": TEXT, "type": TEXT, "date": DATE, "echeance": NDATE, **TOTALS}
 
@@ -146,12 +153,20 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
     "avoir creer": ({"reference": TEXT, **TOTALS}, {**WRITING, **ISSUED, "facture": TEXT}),
     "avoir voir": ({"piece": DOC, "lignes": array(DOC_LINE), **TOTALS, "reglements": array(PAYMENT), "ou": TEXT}, {}),
     "avoir liste": ({"avoirs": array(DOC)}, {}),
-    "reglement saisir": ({"id": TEXT, "facture": TEXT, "montant": MONEY, "reste_a_payer": MONEY, "statut": TEXT}, WRITING),
-    "reglement annuler": ({"id": TEXT, "annule": TEXT, "facture": TEXT, "statut": TEXT}, WRITING),
+    "reglement saisir": ({"id": TEXT, "facture": TEXT, "montant": MONEY, "reste_a_payer": MONEY, "statut": TEXT,
+                          "imputations": array(IMPUTATION)}, WRITING),
+    "reglement annuler": ({"id": TEXT, "annule": TEXT, "facture": TEXT, "statut": TEXT,
+                           "lignes": array(obj({"id": TEXT, "annule": TEXT, "piece": TEXT, "montant": MONEY}))},
+                          WRITING),
+    "penalites creer": ({"numero": TEXT, "client": TEXT, "date": DATE, "interets": MONEY, "indemnite": MONEY,
+                         "total": MONEY, "lignes": array(NOTE_LINE), "ignorees": array(TEXT)}, WRITING),
+    "penalites liste": ({"notes_penalites": array(NOTE)}, {}),
+    "penalites voir": ({"note": {**NOTE, "properties": {**NOTE["properties"], "lignes": array(NOTE_LINE_PAID)},
+                                 "required": sorted([*NOTE["required"], "lignes"])}, "ou": TEXT}, {}),
     "reglement liste": ({"reglements": array(PAYMENT_LISTED)}, {}),
     **{f"document {kind}": ({"documents": array(PATH), "documents_conserves": array(PATH)},
                             {"envois": array(SENDING), "fichiers_dans": PATH})
-       for kind in ("devis", "commande", "facture", "avoir", "acquittee")},
+       for kind in ("devis", "commande", "facture", "avoir", "acquittee", "penalites")},
     "relances liste": ({"au": DATE, "appels": array(obj({"client": TEXT, "nom": NTEXT, "telephone": NTEXT,
                                                           "factures": array(CASE), "a_dire": TEXT})),
                         "lettres": array(CASE), "dossiers": array(CASE), "arrets": array(CASE),
@@ -227,6 +242,7 @@ def text(schema: Schema) -> str:
 # (contract.VERSION) and a changelog line (docs/contrat-json.md) fails tests/test_json_contract.py.
 FINGERPRINTS = {
     "1.0": "de2d77b6ecfb04411341810dd0881d9cb07878ac3b185cb23f9abbb58e70afa1",  # 1.0 is first published with this wave, schema-6 fields included
+    "1.1": "8212229bd108ae81adca321df0ea46f51b479a8599c23789ce06f209e09c3199",  # penalty notes, payments imputed in parts
 }
 
 

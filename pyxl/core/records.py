@@ -247,3 +247,5 @@ class Payment(Record):
     reference: str | None = None  # Référence
     cancels: str | None = None  # Annule
     reason: str | None = None  # Motif
+    applies_to: str | None = None  # Au titre de (schema 7: a part paid on a penalty note)
+    group: str | None = None  # Paiement (schema 7: the first row of a payment imputed in parts)

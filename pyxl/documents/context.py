@@ -40,9 +40,12 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "relance_lrar": ("Lettre recommandée de relance", "relance_recommandee.docx", "Relances"),
     "mise_en_demeure": ("Mise en demeure", "mise_en_demeure.docx", "Relances"),
     "injonction": ("Dossier d'injonction de payer", "dossier_injonction.docx", "Relances"),
+    "penalites": ("Note de pénalités", "note_penalites.docx", "Notes de pénalités"),
 }
 # Invoice-type documents: legally archived, never overwritten, PDF/A-3b (Factur-X base)
 LEGAL = ("facture", "acompte", "avoir", "acquittee")
+# Numbered documents that are never overwritten once produced (their own series, not invoices)
+NUMBERED = (*LEGAL, "penalites")
 
 PAYMENT_MODES_TEXT = {"Espèces": "en espèces", "Chèque": "par chèque", "Virement": "par virement",
                       "CB": "par carte bancaire"}
@@ -509,4 +512,66 @@ def letter_context(store: FileStore, client_code: str, subject: str, paragraphs:
         "formule_politesse": closing or ("Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos "
                                          "salutations distinguées."),
         "signataire": firm["raison_sociale"], "annee": as_of.year,
+    }
+
+
+def penalty_note_context(store: FileStore, number: str, as_of: dt.date) -> dict[str, Any]:
+    """The note de pénalités: its lines as stored (the note never changes once issued)."""
+    from pyxl.services import penalties
+    from pyxl.services.clients import get_client
+
+    note = penalties.get_note(store, number)
+    return penalty_note_of(store, dict(note.values), [dict(r.values) for r in penalties.lines_of(store, {str(note["number"])})],
+                           get_client(store, str(note["client"])))
+
+
+def penalty_note_of(store: FileStore, note: Mapping[str, Any], lines: Sequence[Mapping[str, Any]],
+                    client_row: Row) -> dict[str, Any]:
+    """The note's document from its row and lines (stored, or about to be with a formal notice)."""
+    from pyxl.core.frformat import date_fr
+
+    lines = sorted(lines, key=lambda r: (r["due_date"], str(r["invoice"])))
+    client = client_block(client_row, str(note["client_name"] or ""))
+    business = client_row["kind"] == "Professionnel"
+    rows = []
+    detail: list[str] = []
+    for ln in lines:
+        period = (f"du {date_fr(ln['start'])} au {date_fr(ln['end'])}" if ln["start"] else "")
+        rows.append({"facture": ln["invoice"], "echeance": date_fr(ln["due_date"]), "principal": euros(ln["base"]),
+                     "periode": period, "jours": str(ln["days"] or ""), "taux": ln["clause"] or "",
+                     "interets": euros(ln["interest"]), "indemnite": euros(ln["indemnity"]) if ln["indemnity"] else "—"})
+        if ln["detail"]:
+            detail.append(f"Facture {ln['invoice']} :")
+            detail += [f"  {x}" for x in str(ln["detail"]).splitlines()]
+    totals = [{"libelle": "Pénalités de retard" if business else "Intérêts au taux légal",
+               "montant": euros(note["interest"])}]
+    if business:
+        totals.append({"libelle": "Indemnités forfaitaires pour frais de recouvrement (40 € par facture)",
+                       "montant": euros(note["indemnity"])})
+    totals.append({"libelle": "Total à payer (sans TVA)", "montant": euros(note["total"])})
+    if business:
+        intro = ("Le retard de paiement des factures ci-dessous rend exigibles de plein droit des pénalités de retard, "
+                 "au taux convenu sur chaque facture (art. L441-10 du Code de commerce), et une indemnité forfaitaire "
+                 "pour frais de recouvrement de 40 € par facture (art. D441-5 du Code de commerce). Nous vous en "
+                 "adressons le décompte, arrêté au " + date_fr(note["date"]) + ".")
+    else:
+        intro = ("Les sommes ci-dessous restant dues après notre mise en demeure, elles portent intérêts au taux "
+                 "légal à compter de sa réception (art. 1231-6 et 1344-1 du Code civil). Nous vous en adressons le "
+                 "décompte, arrêté au " + date_fr(note["date"]) + ".")
+    mentions = [
+        "Sommes hors du champ de la TVA : pénalités et indemnités réparent un retard, elles ne sont la contrepartie "
+        "d'aucune livraison ni prestation (BOI-TVA-BASE-10-10-10).",
+        "Payable à réception. Tout paiement partiel s'impute d'abord sur ces pénalités, puis sur le principal "
+        "(art. 1343-1 du Code civil).",
+    ]
+    if business:
+        mentions.append("Les pénalités continuent de courir jusqu'au paiement complet ; elles feront l'objet d'une "
+                        "note complémentaire.")
+    params = store.parameters()
+    return {
+        "titre": "Note de pénalités", "type": "penalites", "entreprise": company(params), "client": client,
+        "doc": {"numero": note["number"], "date": date_fr(note["date"]),
+                "objet": "Pénalités de retard et indemnités" if business else "Intérêts de retard"},
+        "introduction": intro, "lignes": rows, "totaux": totals, "mentions": mentions, "detail_interets": detail,
+        "annee": note["date"].year,
     }

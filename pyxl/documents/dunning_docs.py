@@ -30,6 +30,7 @@ from pyxl.documents import jobs, names
 from pyxl.services import dunning, dunning_rates
 from pyxl.services import salesdocs as sd
 from pyxl.workbook.filestore import FileStore
+from pyxl.workbook.store import ChangeSet
 
 ZERO = Decimal("0.00")
 KIND_OF_STEP = {"lettre": "relance_simple", "lrar": "relance_lrar", "mise-en-demeure": "mise_en_demeure",
@@ -56,15 +57,17 @@ class Amounts:
     indemnity: Decimal
     details: list[str] = field(default_factory=list)
     rate_warnings: list[str] = field(default_factory=list)
+    recovered: Decimal = ZERO  # already paid on penalty notes (imputed first, art. 1343-1 C. civ.)
 
     @property
     def total(self) -> Decimal:
-        return self.owed + self.interest + self.indemnity
+        return self.owed + self.interest + self.indemnity - self.recovered
 
 
 def amounts(cases: Sequence[dunning.Case]) -> Amounts:
     a = Amounts(sum((c.owed for c in cases), ZERO), sum((c.interest.interest for c in cases), ZERO),
-                sum((c.interest.indemnity for c in cases), Decimal(0)))
+                sum((c.interest.indemnity for c in cases), Decimal(0)),
+                recovered=sum((c.penalties_paid for c in cases), ZERO))
     for c in cases:
         lines = it.describe(c.interest)
         if lines:
@@ -83,18 +86,53 @@ def _decompte(a: Amounts, business: bool, as_of: dt.date) -> list[dict[str, str]
     if business and a.indemnity:
         out.append({"libelle": "Indemnité forfaitaire pour frais de recouvrement (40 € par facture, art. D441-5 "
                                "du Code de commerce)", "montant": euros(a.indemnity)})
+    if a.recovered:
+        out.append({"libelle": "Déjà réglé sur les notes de pénalités", "montant": euros(-a.recovered)})
     return out
 
 
+def imputations(store: FileStore, cases: Sequence[dunning.Case], as_of: dt.date) -> list[str]:
+    """How each payment received on these invoices was imputed (art. 1343-1 C. civ.: the penalties
+    claimed by a note first, then the principal), one French sentence per payment; reversed
+    payments are left out, as they never paid anything."""
+    from pyxl.services import penalties
+
+    numbers = {c.number for c in cases}
+    rows = [r for r in dunning.payments(store, numbers | {str(n["note"]) for n in _note_lines(store, numbers)}, as_of)
+            if (r["amount"] or ZERO) > 0 and r["date"] <= as_of
+            and (str(r["invoice"]) in numbers or str(r.get("applies_to") or "") in numbers)]
+    groups: dict[str, list[Any]] = {}
+    for r in rows:
+        groups.setdefault(str(r.get("group") or r["id"]), []).append(r)
+    out = []
+    for parts in groups.values():
+        first = parts[0]
+        total = sum((r["amount"] for r in parts), ZERO)
+        targets = [f"la note de pénalités {r['invoice']} (pénalités de la facture {r['applies_to']})"
+                   if penalties.is_note_number(str(r["invoice"])) else f"la facture {r['invoice']}" for r in parts]
+        if len(parts) == 1:
+            how = f"imputé sur {targets[0]}"
+        else:
+            how = ("imputé " + ", puis ".join(f"{euros(r['amount'])} sur {t}" for r, t in zip(parts, targets, strict=True))
+                   + " (art. 1343-1 du Code civil : les pénalités d'abord)")
+        out.append(f"règlement du {sd.day(first['date'])} de {euros(total)}, {how}.")
+    return out
+
+
+def _note_lines(store: FileStore, numbers: set[str]) -> list[Any]:
+    return store.rows_where("tLignesNotes", "invoice", numbers) if numbers else []
+
+
 def letter_context(store: FileStore, step: str, cases: Sequence[dunning.Case], as_of: dt.date,
-                   previous: dict[str, dt.date | None]) -> dict[str, Any]:
-    """The context of one reminder letter to one client about `cases` (all at step `step`)."""
+                   previous: dict[str, dt.date | None], note: str = "") -> dict[str, Any]:
+    """The context of one reminder letter to one client about `cases` (all at step `step`); `note`:
+    the penalty note issued with a formal notice."""
     params = store.parameters()
     firm = cx.company(params)
     client = cx.client_block(cases[0].client)
     business = cases[0].business
     a = amounts(cases)
-    total = a.total if business else a.owed + a.interest
+    total = a.total if business else a.owed + a.interest - a.recovered
     n = len(cases)
     refs = ", ".join(c.number for c in cases)
     fact = "la facture" if n == 1 else "les factures"
@@ -111,7 +149,9 @@ def letter_context(store: FileStore, step: str, cases: Sequence[dunning.Case], a
         made_of = ""
         if business and total != a.owed:
             made_of = (f" (principal {euros(a.owed)}, pénalités de retard {euros(a.interest)} et indemnité "
-                       f"forfaitaire {euros(a.indemnity)} au {sd.day(as_of)})")
+                       f"forfaitaire {euros(a.indemnity)} au {sd.day(as_of)}"
+                       + (f", moins {euros(a.recovered)} déjà réglés sur les notes de pénalités" if a.recovered else "")
+                       + ")")
         end.append(f"Nous vous remercions de bien vouloir nous adresser votre règlement de {euros(total)}{made_of}"
                    f"{pay}, dans les huit jours suivant la réception de ce courrier.")
         if business:
@@ -152,6 +192,13 @@ def letter_context(store: FileStore, step: str, cases: Sequence[dunning.Case], a
                        "légal sur la somme due (art. 1231-6 et 1344-1 du Code civil).")
         end.append("À défaut de règlement dans ce délai, nous saisirons sans autre avis la juridiction compétente "
                    "d'une requête en injonction de payer.")
+    received = imputations(store, cases, as_of)
+    if received:
+        paras.append("Nous avons bien reçu : " + " ; ".join(x.removesuffix(".") for x in received) + ".")
+    if note:
+        end.insert(1, f"Le décompte des pénalités et de l'indemnité figure sur la note de pénalités n° {note} jointe. "
+                      "Tout paiement partiel s'imputera d'abord sur elle, puis sur le principal (art. 1343-1 du Code "
+                      "civil).")
     ctx: dict[str, Any] = {
         "titre": STEP_NAMES[step], "type": KIND_OF_STEP[step], "entreprise": firm, "client": client,
         "doc": {"numero": "", "date": cx.long_date(as_of), "objet": subject},
@@ -248,7 +295,7 @@ def payment_order_context(store: FileStore, cases: Sequence[dunning.Case], as_of
     block = cx.client_block(client)
     business = c0.business
     a = amounts(cases)
-    total = a.total if business else a.owed + a.interest
+    total = a.total if business else a.owed + a.interest - a.recovered
     tribunal, cerfa, why = court(client, as_of)
     creditor = [firm["raison_sociale"] + (f" ({params.get('forme_juridique')})" if params.get("forme_juridique") else ""),
                 *firm["adresse_lignes"]]
@@ -327,6 +374,10 @@ class Batch:
     planned: list[jobs.Planned] = field(default_factory=list)
     groups: list[tuple[str, list[dunning.Case], jobs.Planned]] = field(default_factory=list)  # (step, cases, doc)
     warnings: list[Issue] = field(default_factory=list)
+    # the penalty notes issued with the formal notices to business clients: written with the
+    # « Relances » rows, only if the letters were produced
+    note_changes: ChangeSet = field(default_factory=ChangeSet)
+    notes: dict[str, jobs.Planned] = field(default_factory=dict)  # client code → the note's document
 
 
 def plan(store: FileStore, book: Path, ses: dunning.Session) -> Batch:
@@ -338,20 +389,55 @@ def plan(store: FileStore, book: Path, ses: dunning.Session) -> Batch:
     for c, level in ses.documents():
         groups.setdefault((c.client_code, level.step), []).append(c)
     order = {s: i for i, s in enumerate(("lettre", "lrar", "mise-en-demeure", "injonction"))}
+    note_of = _notes_with_notices(store, book, ses, groups, batch)
     for (code, step), cases in sorted(groups.items(), key=lambda kv: (order[kv[0][1]], kv[0][0])):
         previous = {s: min((c.done[s].posted_on or c.done[s].first for c in cases if s in c.done), default=None)
                     for s in ("lettre", "lrar")}
         if step == "injonction":
             ctx = payment_order_context(store, cases, ses.as_of)
         else:
-            ctx = letter_context(store, step, cases, ses.as_of, previous)
+            ctx = letter_context(store, step, cases, ses.as_of, previous,
+                                 note_of.get(code, "") if step == "mise-en-demeure" else "")
         ctx = cx.clean(ctx)
         kind = KIND_OF_STEP[step]
         stem = names.document_name(f"{ses.as_of:%Y-%m-%d} {STEP_NAMES[step]}", ctx["client"]["nom"], ext="")
         p = jobs.Planned(kind, code, ctx, folder, stem)
         batch.planned.append(p)
         batch.groups.append((step, cases, p))
+        if step == "mise-en-demeure" and code in batch.notes:
+            batch.planned.append(batch.notes[code])
     return batch
+
+
+def _notes_with_notices(store: FileStore, book: Path, ses: dunning.Session,
+                        groups: dict[tuple[str, str], list[dunning.Case]], batch: Batch) -> dict[str, str]:
+    """A penalty note for each business client getting a formal notice, when it has something to
+    claim (issue 13: penalties become a receivable through the note). Consumers get none: their
+    legal interest only runs from the notice's receipt."""
+    from pyxl.services import penalties
+    from pyxl.services.clients import get_client
+
+    drafts = []
+    for (code, step), cases in sorted(groups.items()):
+        if step == "mise-en-demeure" and cases[0].business:
+            d = penalties.draft(store, code, ses.as_of, cases=cases)
+            if d.lines:
+                drafts.append((code, d))
+    if not drafts:
+        return {}
+    params = store.parameters()
+    folder = names.folder(book.parent, params.get("dossier_documents") or "Documents", ses.as_of.year,
+                          cx.KINDS["penalites"][2])
+    out = {}
+    for (code, d), number in zip(drafts, penalties.numbers(store, batch.note_changes, ses.as_of, len(drafts)),
+                                 strict=True):
+        penalties.issue(store, d, batch.note_changes, penalties.WITH_NOTICE, number)
+        note, lines = penalties.rows_of(d, number, penalties.WITH_NOTICE)
+        ctx = cx.clean(cx.penalty_note_of(store, note, lines, get_client(store, code)))
+        stem = names.document_name(number, ctx["client"]["nom"], ext="").removesuffix(".")
+        batch.notes[code] = jobs.Planned("penalites", number, ctx, folder, stem)
+        out[code] = number
+    return out
 
 
 def write_drafts(store: FileStore, batch: Batch, outcome: jobs.Outcome, book: Path) -> tuple[list[Path], list[Issue]]:
@@ -410,7 +496,13 @@ def produce_and_record(store: FileStore, book: Path, batch: Batch, as_of: dt.dat
             what = "Dossier préparé" if step == "injonction" else "Lettre préparée"
             produced += [(c, step, what, str(pdf.relative_to(book.parent))) for c in cases]
             pdfs.append(pdf)
-    return Produced(outcome, pdfs, len(produced), reminders.record_produced(store, as_of, produced))
+            note = batch.notes.get(cases[0].client_code) if step == "mise-en-demeure" else None
+            if note is not None and (note.folder / f"{note.stem}.pdf") in written:
+                pdfs.append(note.folder / f"{note.stem}.pdf")  # printed and sent with its letter
+    res = reminders.record_produced(store, as_of, produced)
+    if produced and not batch.note_changes.empty:  # the notes are issued with the letters, or not at all
+        res.changes.extend(batch.note_changes)
+    return Produced(outcome, pdfs, len(produced), res)
 
 
 def print_file(pdfs: Sequence[Path], as_of: dt.date) -> Path | None:

@@ -26,7 +26,7 @@ from pyxl.documents import names, render
 from pyxl.workbook.filestore import FileStore
 
 # what the user types after « syc document » → what the document is
-COMMAND_KINDS = ("devis", "commande", "facture", "avoir", "acquittee")
+COMMAND_KINDS = ("devis", "commande", "facture", "avoir", "acquittee", "penalites")
 
 
 @dataclass
@@ -41,7 +41,7 @@ class Planned:
 
     @property
     def legal(self) -> bool:
-        return self.kind in cx.LEGAL
+        return self.kind in cx.NUMBERED
 
 
 @dataclass
@@ -84,6 +84,8 @@ def plan(store: FileStore, book: Path, kind: str, number: str, as_of: dt.date) -
         ctx = cx.quote_context(store, number, as_of)
     elif kind == "commande":
         ctx = cx.order_context(store, number, as_of)
+    elif kind == "penalites":
+        ctx = cx.penalty_note_context(store, number, as_of)
     else:
         doc = get_doc(store, number)
         where = f"{label(doc)} ({doc.where})"

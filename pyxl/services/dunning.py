@@ -120,6 +120,7 @@ class Case:
     last_call: str = ""
     due_steps: list[Level] = field(default_factory=list)  # every step due on as_of (the call and the letter…)
     prescription: dt.date | None = None  # the day the claim is time-barred
+    penalties_paid: Decimal = ZERO  # paid on the penalty notes' lines of this invoice (art. 1343-1 C. civ.)
 
     @property
     def number(self) -> str:
@@ -387,6 +388,12 @@ def session(store: Store, as_of: dt.date, *, clients: set[str] | None = None) ->
             last = calls[-1]
             case.last_call = f"{sd.day(last['date'])} : {last['outcome']}" + (f" — {last['notes']}" if last["notes"] else "")
         cases.append(case)
+    if cases and "tLignesNotes" in {t.name for t in store.schema.tables}:
+        from pyxl.services.penalties import penalties_paid
+
+        recovered = penalties_paid(store, {c.number for c in cases})
+        for c in cases:
+            c.penalties_paid = recovered.get(c.number, ZERO)
     return Session(as_of, cases, lv, warnings)
 
 

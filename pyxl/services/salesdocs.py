@@ -196,8 +196,16 @@ def client_name(row: Any) -> str:
     return f"{row.get('name') or ''} {row.get('first_name') or ''}".strip()
 
 
+def next_refs(store: Store, changes: Any, series: str, year: int | None, prefix: str, width: int,
+              table: str, key: str, count: int) -> list[str]:
+    """`count` consecutive numbers of a series in one action (the counter is written once)."""
+    first = next_ref(store, changes, series, year, prefix, width, table, key, reserve=count)
+    n = int(first.removeprefix(prefix))
+    return [f"{prefix}{i:0{width}d}" for i in range(n, n + count)]
+
+
 def next_ref(store: Store, changes: Any, series: str, year: int | None, prefix: str, width: int,
-             table: str, key: str, gapless: bool = False) -> str:
+             table: str, key: str, gapless: bool = False, reserve: int = 1) -> str:
     """D2026-0001, BC2026-0001, F2026-00001, R2026-00001…: the counter of Compteurs + 1, checked by
     a key lookup (without reading the whole table); if the table already holds that number (a
     row copied by hand in Excel, a counter reset), the number after the highest one it holds."""
@@ -217,10 +225,16 @@ def next_ref(store: Store, changes: Any, series: str, year: int | None, prefix: 
     if this in found:
         pat = re.compile(re.escape(prefix) + r"(\d+)$")
         n = max([n, *(int(m.group(1)) for r in store.rows(table) if (m := pat.match(str(r.get(key) or ""))))]) + 1
+    if reserve > 1:  # the numbers after this one must be free too
+        wanted = {f"{prefix}{i:0{width}d}" for i in range(n + 1, n + reserve)}
+        if store.rows_where(table, key, wanted):
+            pat = re.compile(re.escape(prefix) + r"(\d+)$")
+            n = max([n, *(int(m.group(1)) for r in store.rows(table) if (m := pat.match(str(r.get(key) or ""))))]) + 1
+    last = n + reserve - 1
     if current:
-        changes.update("tCompteurs", current, {"last": n})
+        changes.update("tCompteurs", current, {"last": last})
     else:
-        changes.append("tCompteurs", {"series": series, "year": year, "last": n})
+        changes.append("tCompteurs", {"series": series, "year": year, "last": last})
     return f"{prefix}{n:0{width}d}"
 
 

@@ -1101,6 +1101,15 @@ def _legal_corrections(store: FileStore) -> ChangeSet | None:
     return changes
 
 
+@_data_step(7, "notes de pénalités (feuilles « Notes de pénalités » et « Lignes notes pénalités », série NP) ; "
+               "colonnes « Au titre de » et « Paiement » des règlements (imputation de l'art. 1343-1 du Code "
+               "civil) ; les règlements déjà au journal gardent leur empreinte (version 1)")
+def _penalty_notes(store: FileStore) -> ChangeSet | None:
+    """Nothing to fill: no note existed before, and an older payment row was imputed to its invoice
+    alone; its fingerprint stays the version-1 one (never re-hash what was issued)."""
+    return None
+
+
 def _contractual(text: str) -> Decimal | None:
     """The parameter as the dunning service reads it (an unreadable value: the default clause)."""
     from pyxl.core.interest import read_contractual_rate

@@ -15,7 +15,7 @@ from enum import Enum
 from pyxl.core.kinds import Category, ClientKind, Nature, PaymentMode
 from pyxl.core.workflow import STORED_QUOTE_STATES, DocType, InvoiceState, OrderState
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # Hidden defined name that carries the schema version inside the workbook.
 VERSION_NAME = "_SYC_VersionSchema"
@@ -550,14 +550,16 @@ T_INVOICE_LINES = Table(
     ),
 )
 
+_PAYMENT_IMMUTABLE = ("id", "date", "invoice", "client", "amount", "mode", "reference", "cancels", "reason")
+
 T_PAYMENTS = Table(
     name="tReglements",
     sheet="Règlements",
     title="Règlements reçus. Une erreur se corrige par une ligne opposée (syc reglement annuler), jamais en effaçant.",
     key="id",
     tab_color="#BF8F00",
-    audit=AuditSpec(key="id", immutable=("id", "date", "invoice", "client", "amount", "mode", "reference",
-                                         "cancels", "reason"), date_column="date"),
+    audit=AuditSpec(key="id", immutable=(*_PAYMENT_IMMUTABLE, "applies_to", "group"), date_column="date",
+                    version=2, history=(SpecVersion(1, _PAYMENT_IMMUTABLE),)),
     columns=(
         Column("id", "N°", required=True, width=13, max_len=20),
         Column("date", "Date", Kind.DATE, required=True, width=11),
@@ -568,6 +570,61 @@ T_PAYMENTS = Table(
         Column("reference", "Référence", width=20, max_len=60, help="n° de chèque, libellé du virement…"),
         Column("cancels", "Annule", width=13, max_len=20),
         Column("reason", "Motif", width=30, max_len=300),
+        # schema 7: a payment on an invoice is imputed first to the penalty notes claiming its
+        # interest (art. 1343-1 C. civ.): one row per part, all sharing the id of the first one
+        Column("applies_to", "Au titre de", width=13, max_len=20,
+               help="ligne imputée sur une note de pénalités : la facture dont elle paie les pénalités"),
+        Column("group", "Paiement", width=13, max_len=20,
+               help="un paiement imputé en plusieurs parts : le n° de sa première ligne"),
+    ),
+)
+
+NOTE_STATES = ("Émise", "Partiellement réglée", "Réglée")
+
+T_PENALTY_NOTES = Table(
+    name="tNotesPenalites",
+    sheet="Notes de pénalités",
+    title=("Notes de pénalités : pénalités de retard et indemnités forfaitaires réclamées, série NP + année, "
+           "sans TVA. Un paiement partiel s'impute d'abord sur elles (art. 1343-1 du Code civil)."),
+    key="number",
+    tab_color="#C55A11",
+    audit=AuditSpec(key="number", immutable=("number", "date", "client", "origin", "interest", "indemnity",
+                                             "total"),
+                    date_column="date", lines_table="tLignesNotes", lines_key="note",
+                    lines_immutable=("note", "invoice", "due_date", "start", "end", "days", "base", "clause",
+                                     "interest", "indemnity", "detail")),
+    columns=(
+        Column("number", "Numéro", required=True, width=13, max_len=20),
+        Column("date", "Date", Kind.DATE, required=True, width=11),
+        Column("client", "Client", required=True, width=9, max_len=10),
+        Column("client_name", "Nom du client", width=28, max_len=170),
+        Column("origin", "Origine", width=18, max_len=40, help="mise en demeure ou à la demande"),
+        Column("interest", "Pénalités / intérêts", Kind.MONEY, required=True, width=13),
+        Column("indemnity", "Indemnités forfaitaires", Kind.MONEY, required=True, width=13),
+        Column("total", "Total", Kind.MONEY, required=True, width=13),
+        Column("paid", "Réglé", Kind.MONEY, width=13),
+        Column("status", "Statut", Kind.CHOICE, required=True, width=18, choices=NOTE_STATES),
+    ),
+)
+
+T_PENALTY_LINES = Table(
+    name="tLignesNotes",
+    sheet="Lignes notes pénalités",
+    title="Une ligne par facture réclamée sur une note de pénalités.",
+    tab_color="#C55A11",
+    columns=(
+        Column("note", "Note", required=True, width=13, max_len=20),
+        Column("invoice", "Facture", required=True, width=13, max_len=20),
+        Column("due_date", "Échéance", Kind.DATE, required=True, width=11),
+        Column("start", "Du", Kind.DATE, width=11),
+        Column("end", "Au", Kind.DATE, width=11),
+        Column("days", "Jours", Kind.INT, width=7),
+        Column("base", "Principal dû", Kind.MONEY, width=13),
+        Column("clause", "Taux appliqué", width=30, max_len=120),
+        Column("interest", "Pénalités / intérêts", Kind.MONEY, required=True, width=13),
+        Column("indemnity", "Indemnité forfaitaire", Kind.MONEY, required=True, width=13),
+        Column("paid", "Réglé", Kind.MONEY, width=13),
+        Column("detail", "Détail du calcul", width=60, max_len=2000),
     ),
 )
 
@@ -828,7 +885,7 @@ PARAMETERS: tuple[Parameter, ...] = (
 SCHEMA = Schema(
     version=SCHEMA_VERSION,
     tables=(T_PARAMS, T_COUNTERS, T_CLIENTS, T_ARTICLES, T_SECTORS, T_VAT_RULES, T_QUOTES, T_QUOTE_LINES,
-            T_ORDERS, T_INVOICES, T_INVOICE_LINES, T_PAYMENTS, T_CLOSURES, T_SENDINGS, T_DUNNING, T_PLANS,
+            T_ORDERS, T_INVOICES, T_INVOICE_LINES, T_PAYMENTS, T_PENALTY_NOTES, T_PENALTY_LINES, T_CLOSURES, T_SENDINGS, T_DUNNING, T_PLANS,
             T_DUNNING_LEVELS, T_LEGAL_RATES, T_ECB_RATES, T_PENALTY_RATES, T_GUARANTEES, T_AUDIT),
     parameters=PARAMETERS,
 )

@@ -85,6 +85,16 @@ class ChangeSet:
         """Record an issuing action: the store fingerprints the document into the audit chain."""
         self.issued.append((table, ref, action))
 
+    def extend(self, other: ChangeSet) -> None:
+        """Add another action's changes to this one (written together, or not at all)."""
+        for table, rows in other.appends.items():
+            self.appends.setdefault(table, []).extend(rows)
+        for table, ups in other.updates.items():
+            self.updates.setdefault(table, []).extend(ups)
+        self.issued.extend(other.issued)
+        for k, v in other.read_versions.items():
+            self.read_versions.setdefault(k, v)
+
     @property
     def empty(self) -> bool:
         return not (self.appends or self.updates or self.issued)
