@@ -22,7 +22,8 @@ def test_equipment_categories() -> None:
     assert vat.EQUIPMENT == ("Chaudière gaz", "Chaudière fioul", "Chaudière THPE", "PAC air/eau", "PAC eau/eau",
                              "PAC géothermique", "Chauffe-eau thermodynamique", "PAC air/air", "PAC à classer",
                              "Biomasse", "Radiateur", "Régulation", "Ballon ECS")
-    assert vat.NATURES == ("Installation", "Remplacement", "Dépannage", "Entretien")
+    assert vat.NATURES == ("Installation", "Remplacement", "Dépannage", "Entretien", "Vente sans pose",
+                           "Construction (ouvrage)")
 
 
 @pytest.mark.parametrize("category", vat.EQUIPMENT)

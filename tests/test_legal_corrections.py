@@ -488,3 +488,44 @@ def test_the_formal_notice_names_the_clause_of_the_invoice_not_todays_parameter(
     as_of = dt.date(2026, 7, 15)
     text = dunning_docs.penalty_rate_text(FileStore(wb.path), as_of, [case_of(wb, number, as_of)])
     assert "20,00" not in text and "12,40" in text.replace("\u202f", " ").replace("\xa0", " ")
+
+
+# --------------------------------------------------------------------------- 5 and 9: the natures the law distinguishes
+def test_a_sale_without_fitting_is_a_supply_of_goods_at_the_normal_rate_and_mixed_with_hours(wb: Book) -> None:
+    """Parts sold without fitting: no reduced rate even in housing over two years (the reduced rates
+    are for equipment supplied and fitted), the category « Livraison de biens » (CGI 256 I), and
+    « Mixte » when the same invoice bills hours of work; a sale's guarantees are those of a sale."""
+    from pyxl.documents.context import quote_context
+
+    _, _, sold = wb.invoice("2026-03-02", "RAD-ACI:1", client="C00002", nature="vente")
+    doc = wb.doc(sold)
+    assert doc["nature"] == "Vente sans pose" and doc["operation"] == "Livraison de biens"
+    assert {r["rate"] for r in wb.rows("tLignesFactures") if r["doc"] == doc["ref"]} == {D(20)}
+    _, _, mixed = wb.invoice("2026-03-02", "RAD-ACI:1", "MO-H:1", client="C00002", nature="vente")
+    assert wb.doc(mixed)["operation"] == "Mixte"
+    q = wb.quote("2026-03-02", "RAD-ACI:1", nature="vente")
+    text = "\n".join(quote_context(FileStore(wb.path), q, dt.date(2026, 3, 2))["mentions"])
+    assert "L217-3" in text and "1641" in text and "1792" not in text
+
+
+def test_works_that_are_an_ouvrage_name_the_builders_guarantees_and_are_at_the_normal_rate(wb: Book) -> None:
+    """C. civ. 1792-6, 1792-3, 1792 for an ouvrage (new building, construction works); equipment fitted
+    on an existing building is not one (Cass. 3e civ. 21 mars 2024 n° 22-18.694) and gets none of them."""
+    from pyxl.documents.context import quote_context
+
+    built = wb.quote("2026-03-02", "CHG-25:1", "MO-H:6", nature="construction")
+    fitted = wb.quote("2026-03-02", "CHG-25:1", "MO-H:6", nature="remplacement")
+    store = FileStore(wb.path)
+    text = "\n".join(quote_context(store, built, dt.date(2026, 3, 2))["mentions"])
+    for article in ("1792-6", "1792-3", "art. 1792 "):
+        assert article in text, article
+    assert "L217-3" not in text
+    assert "1792" not in "\n".join(quote_context(store, fitted, dt.date(2026, 3, 2))["mentions"])
+    assert {r["rate"] for r in wb.rows("tLignesDevis") if r["quote"] == built} == {D(20)}
+
+
+def test_a_consumer_quote_or_order_is_not_e_mailed_without_the_mediator(wb: Book) -> None:
+    q = wb.quote("2026-03-02", "MO-H:2")
+    set_parameter_in_sheet(wb, "mediateur_consommation", "")
+    wb.refused("document", "devis", q, "--email", au="2026-03-02", code="devis.mediateur",
+               words=["art. L616-1 du Code de la consommation"])

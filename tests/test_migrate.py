@@ -63,9 +63,12 @@ NEW_IN_V7 = [t for t in SCHEMA.tables if t.name in V7_TABLES]
 V7_SHEETS_ADDED = [f"ajout de la feuille {t.sheet} (table {t.name})" for t in NEW_IN_V7]
 V7_PAYMENT_COLUMNS = ["ajout de la colonne « Au titre de » à la table tReglements",
                       "ajout de la colonne « Paiement » à la table tReglements"]
+V7_NATURES = {t: f"ajout de « Vente sans pose », « Construction (ouvrage) » à la liste de choix de la colonne « Nature "
+                 f"des travaux » (table {t})" for t in ("tReglesTVA", "tDevis", "tFactures")}
 V7_STEP = ("étape de données de la version 7 : notes de pénalités (feuilles « Notes de pénalités » et « Lignes notes "
            "pénalités », série NP) ; colonnes « Au titre de » et « Paiement » des règlements (imputation de l'art. "
-           "1343-1 du Code civil) ; les règlements déjà au journal gardent leur empreinte (version 1)")
+           "1343-1 du Code civil) ; natures « Vente sans pose » et « Construction (ouvrage) » avec leurs règles de "
+           "TVA et leurs garanties légales ; les règlements déjà au journal gardent leur empreinte (version 1)")
 V6_COLUMNS = {"tFactures": ("penalty_clause", "credit_cause", "penalty_clause_rebuilt", "site", "operation"),
               "tRelances": ("proof",), "tClients": ("headcount",),
               "tDevis": ("express_request", "outside_main_activity"),
@@ -234,6 +237,15 @@ def as_v6(old: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]
         if r["category"] == "PAC":
             r["category"] = "PAC air/eau"
             rules += [{**r, "category": c} for c in ("PAC eau/eau", "PAC géothermique", "Chauffe-eau thermodynamique")]
+    # version 7: the rules of the two new natures (and their guarantees, in a sheet these books lack)
+    if "tReglesTVA" in out:
+        from pyxl.workbook.seeds import default_rows
+
+        columns = [c.key for c in SCHEMA.table("tReglesTVA").columns]
+        rules += [{k: r.get(k) for k in columns} for r in default_rows(SCHEMA)["tReglesTVA"]
+                  if r["nature"] in ("Vente sans pose", "Construction (ouvrage)")]
+    for r in out.get("tReglements", []):
+        r.update(applies_to=None, group=None)
     return out
 
 
@@ -600,8 +612,9 @@ def test_version_2_workbook(tmp_path: Path) -> None:
     assert old["tClients"][0]["name"] == 'Dupont & Fils <SARL> "l\'Étang"'
     assert not any(r["code"].startswith("smtp_") for r in old["tParametres"])
 
-    expected = [CONSENT_ADDED, *STOPS_ADDED, HEADCOUNT_ADDED, PAC_ADDED[0], VAT_COLUMN_ADDED, PAC_ADDED[1],
-                *V6_QUOTE_COLUMNS, *V6_INVOICE_COLUMNS, *V7_PAYMENT_COLUMNS,
+    expected = [CONSENT_ADDED, *STOPS_ADDED, HEADCOUNT_ADDED, PAC_ADDED[0], VAT_COLUMN_ADDED, V7_NATURES["tReglesTVA"],
+                PAC_ADDED[1], *V6_QUOTE_COLUMNS, V7_NATURES["tDevis"], *V6_INVOICE_COLUMNS, V7_NATURES["tFactures"],
+                *V7_PAYMENT_COLUMNS,
                 *sheets_added(V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES),
                 SPEC_ADDED, f"mise à jour de la version du schéma : 2 → {SCHEMA.version}", V3_STEP, V4_STEP, V5_STEP,
                 V6_STEP, V7_STEP]
@@ -681,8 +694,9 @@ def test_version_3_workbook(tmp_path: Path) -> None:
     old_store.close()
     assert old["tClients"][0]["notes"] == "=cmd|' /C calc'!A0"
 
-    expected = [*STOPS_ADDED, HEADCOUNT_ADDED, PAC_ADDED[0], VAT_COLUMN_ADDED, PAC_ADDED[1], *V6_QUOTE_COLUMNS,
-                *V6_INVOICE_COLUMNS, *V7_PAYMENT_COLUMNS,
+    expected = [*STOPS_ADDED, HEADCOUNT_ADDED, PAC_ADDED[0], VAT_COLUMN_ADDED, V7_NATURES["tReglesTVA"], PAC_ADDED[1],
+                *V6_QUOTE_COLUMNS, V7_NATURES["tDevis"], *V6_INVOICE_COLUMNS, V7_NATURES["tFactures"],
+                *V7_PAYMENT_COLUMNS,
                 *sheets_added(V4_TABLES, V6_TABLES, V7_TABLES), SPEC_ADDED,
                 f"mise à jour de la version du schéma : 3 → {SCHEMA.version}", V4_STEP, V5_STEP, V6_STEP, V7_STEP]
     assert mig.plan(path) == expected

@@ -22,7 +22,8 @@ def register(sub: Any, common: Common) -> None:
     p.add_argument("--client", required=True, metavar="CODE", help="code du client (syc client liste)")
     p.add_argument("--ligne", action="append", default=[], metavar="ARTICLE:QTE[:PU_HT[:REMISE_%]]",
                    help="une ligne par option, ex. MO-H:3,5 ou RAD-ACI:2:230:5")
-    p.add_argument("--nature", help="installation | remplacement | depannage | entretien (décide de la TVA)")
+    p.add_argument("--nature", help="installation | remplacement | depannage | entretien | vente (matériel sans pose) "
+                                    "| construction (ouvrage neuf, agrandissement) : décide de la TVA et des garanties")
     p.add_argument("--logement-plus-2-ans", metavar="oui|non",
                    help="locaux d'habitation achevés depuis plus de deux ans (taux réduits) ; défaut : non")
     p.add_argument("--hors-etablissement", action="store_true",

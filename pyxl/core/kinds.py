@@ -21,6 +21,10 @@ class Nature(StrEnum):
     REPLACEMENT = "Remplacement"
     REPAIR = "Dépannage"
     MAINTENANCE = "Entretien"
+    # schema 7: equipment or parts sold without fitting (a supply of goods, CGI 256 I), and works that
+    # are an « ouvrage » — a new building or construction works (C. civ. 1792 and following)
+    SALE = "Vente sans pose"
+    CONSTRUCTION = "Construction (ouvrage)"
 
 
 class Category(StrEnum):

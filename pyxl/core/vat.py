@@ -115,6 +115,16 @@ _CAPEB = "https://capeb.fr/actualites/loi-de-finance-2025"
 _RENO = "art. 278-0 bis A du CGI, arrêté du 4 décembre 2024"
 _D = dt.date
 
+# schema 7: the two natures whose work is never at a reduced rate, whatever the premises
+SALE_BASIS = ("Vente de matériel sans pose : taux normal (art. 278 du CGI) ; les taux réduits des art. 279-0 bis "
+              "et 278-0 bis A ne valent que pour le matériel fourni et posé par l'entreprise")
+CONSTRUCTION_BASIS = ("Travaux concourant à la production d'un immeuble neuf ou agrandissant la surface de plancher "
+                      "de plus de 10 % : taux normal (art. 278 du CGI ; exclus des art. 279-0 bis et 278-0 bis A)")
+NEW_NATURE_RULES: tuple[tuple[str, str, str, str, str, dt.date | None, dt.date | None], ...] = tuple(
+    (nature, "*", housing, "20", basis, None, None)
+    for nature, basis in ((Nature.SALE.value, SALE_BASIS), (Nature.CONSTRUCTION.value, CONSTRUCTION_BASIS))
+    for housing in ("Oui", "Non"))
+
 # (nature or '*', category or '*', housing, rate, basis, from, to)
 DEFAULT_RULES: tuple[tuple[str, str, str, str, str, dt.date | None, dt.date | None], ...] = (
     ("*", "*", "Non", "20", "Taux normal (art. 278 du CGI) : locaux neufs, de moins de deux ans ou "
@@ -135,6 +145,7 @@ DEFAULT_RULES: tuple[tuple[str, str, str, str, str, dt.date | None, dt.date | No
       for c in (*(p.value for p in kinds.ELIGIBLE_HEAT_PUMPS), "Biomasse", "Régulation")],
     *[(n, c, "Oui", "5.5", f"Entretien et réparation de chaudières THPE ou biomasse ({_CAPEB})", None, None)
       for n in ("Entretien", "Dépannage") for c in ("Chaudière THPE", "Biomasse")],
+    *NEW_NATURE_RULES,
 )
 
 

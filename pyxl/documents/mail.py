@@ -92,14 +92,17 @@ def outgoing_for(store: FileStore, kind: str, number: str, attachments: Sequence
         raise ValueError(kind)
     facts: dict[str, str] = {}
     if kind == "devis":
-        from pyxl.services.quotes import get_quote
+        from pyxl.services.quotes import check_mediator, get_quote
 
         row: Any = get_quote(store, number)
+        check_mediator(store, row, f"Devis {row['number']} ({row.where})", "un devis")
         facts["valable"] = _fr_date(row["valid_until"])
     elif kind == "commande":
         from pyxl.services.orders import get_order
+        from pyxl.services.quotes import check_mediator
 
         row = get_order(store, number)
+        check_mediator(store, row, f"Commande {row['number']} ({row.where})", "un bon de commande")
     elif kind == "lettre":
         row = {"number": number, "client": number}
     else:

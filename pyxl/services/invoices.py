@@ -9,6 +9,7 @@ fingerprint in the audit chain; from then on it never changes (credit note, oppo
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -142,10 +143,20 @@ def _header(q: Row, order: Row, doc_type: str) -> dict[str, Any]:
 
 
 # the nature of the works decides the category of the operation, not the lines: works, supply and
-# installation included, are services (CGI 256 IV 1°); « Livraison de biens » would be parts sold
-# without fitting, which no nature of SYC Gestion describes yet (« Mixte »: one invoice with both)
+# installation included, are services (CGI 256 IV 1°); parts sold without fitting (« Vente sans
+# pose ») are a supply of goods (CGI 256 I), « Mixte » when that invoice also bills hours of work
 OPERATION_OF_NATURE = {"Installation": "Prestation de services", "Remplacement": "Prestation de services",
-                       "Dépannage": "Prestation de services", "Entretien": "Prestation de services"}
+                       "Dépannage": "Prestation de services", "Entretien": "Prestation de services",
+                       "Construction (ouvrage)": "Prestation de services", "Vente sans pose": "Livraison de biens"}
+
+
+def operation_of(nature: str, lines: Sequence[Row]) -> str:
+    """The category of the operation printed on the invoice (CGI ann. II art. 242 nonies A)."""
+    operation = OPERATION_OF_NATURE.get(nature, "Prestation de services")
+    if operation == "Livraison de biens" and any(str(ln["unit"] or "").strip().lower() in ("h", "heure", "heures")
+                                                 for ln in lines):
+        return "Mixte"
+    return operation
 
 
 
@@ -470,7 +481,7 @@ def issue(store: Store, ref: str, as_of: dt.date) -> Result:
     method = "B" if params.get("methode_fin_de_mois") == "B" else "A"
     if doc["doc_type"] != wf.T_CREDIT and client["kind"] == "Professionnel":
         updates["penalty_clause"] = _penalty_clause(store, params, as_of, where, res)
-    updates["operation"] = OPERATION_OF_NATURE.get(str(doc["nature"] or ""), "Prestation de services")
+    updates["operation"] = operation_of(str(doc["nature"] or ""), lines)
     if doc["doc_type"] == wf.T_INVOICE:
         _check_deductions(store, lines, where)
         order = get_order(store, doc["order"])

@@ -23,7 +23,9 @@ from pyxl.workbook.store import ChangeSet, Row, Store
 
 DEFAULT_REASON = "taux par défaut de l'article"
 NATURE_ALIASES = {"depannage": "Dépannage", "reparation": "Dépannage", "installation": "Installation",
-                  "remplacement": "Remplacement", "entretien": "Entretien"}
+                  "remplacement": "Remplacement", "entretien": "Entretien", "vente": "Vente sans pose",
+                  "vente-sans-pose": "Vente sans pose", "construction": "Construction (ouvrage)",
+                  "ouvrage": "Construction (ouvrage)"}
 
 
 @dataclass
@@ -290,18 +292,24 @@ def send_quote(store: Store, number: str, as_of: dt.date) -> Result:
                         "(art. L111-1 3° du Code de la consommation). Renseignez la colonne « Exécution » du devis "
                         "(option --execution de syc devis creer : une date, un délai comme « sous 3 semaines », "
                         "ou « exécution immédiate ») puis envoyez-le.")
-    if not str(store.parameters().get("mediateur_consommation") or "").strip() and _is_consumer(store, row):
-        raise sd.refuse("devis.mediateur", f"Devis {row['number']} ({row.where})",
-                        "un devis à un particulier doit nommer le médiateur de la consommation auquel l'entreprise "
-                        "adhère (art. L616-1 du Code de la consommation). Renseignez le paramètre « Médiateur de la "
-                        "consommation » (nom, adresse et site : syc parametres modifier mediateur_consommation "
-                        "« … », ou la feuille Paramètres) puis envoyez-le.")
+    check_mediator(store, row, f"Devis {row['number']} ({row.where})", "un devis")
     res = Result()
     res.changes.update("tDevis", row, {"status": state, "sent_on": as_of})
     res.message = (f"Devis {row['number']} envoyé le {sd.day(as_of)} ; à relancer à partir du "
                    f"{sd.day(as_of + dt.timedelta(days=_delay(store)))} sans réponse.")
     res.data = {"numero": row["number"], "statut": state}
     return res
+
+
+def check_mediator(store: Store, row: Row, where: str, what: str) -> None:
+    """A consumer's quote or order is never sent without the mediator the firm belongs to (art.
+    L616-1 C. conso): by `devis envoyer`, and by e-mail from any command."""
+    if not str(store.parameters().get("mediateur_consommation") or "").strip() and _is_consumer(store, row):
+        raise sd.refuse("devis.mediateur", where,
+                        f"{what} à un particulier doit nommer le médiateur de la consommation auquel l'entreprise "
+                        "adhère (art. L616-1 du Code de la consommation). Renseignez le paramètre « Médiateur de la "
+                        "consommation » (nom, adresse et site : syc parametres modifier mediateur_consommation "
+                        "« … », ou la feuille Paramètres) puis envoyez-le.")
 
 
 def _is_consumer(store: Store, quote: Row) -> bool:

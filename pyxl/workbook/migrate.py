@@ -1103,11 +1103,22 @@ def _legal_corrections(store: FileStore) -> ChangeSet | None:
 
 @_data_step(7, "notes de pénalités (feuilles « Notes de pénalités » et « Lignes notes pénalités », série NP) ; "
                "colonnes « Au titre de » et « Paiement » des règlements (imputation de l'art. 1343-1 du Code "
-               "civil) ; les règlements déjà au journal gardent leur empreinte (version 1)")
+               "civil) ; natures « Vente sans pose » et « Construction (ouvrage) » avec leurs règles de TVA et "
+               "leurs garanties légales ; les règlements déjà au journal gardent leur empreinte (version 1)")
 def _penalty_notes(store: FileStore) -> ChangeSet | None:
-    """Nothing to fill: no note existed before, and an older payment row was imputed to its invoice
-    alone; its fingerprint stays the version-1 one (never re-hash what was issued)."""
-    return None
+    """No note existed before, and an older payment row was imputed to its invoice alone: its
+    fingerprint stays the version-1 one (never re-hash what was issued). The two new natures get
+    their VAT rules and guarantees, unless the firm already wrote rules for them."""
+    changes = ChangeSet()
+    names = {t.name for t in store.schema.tables}
+    seeds = default_rows(store.schema)
+    new = {"Vente sans pose", "Construction (ouvrage)"}
+    for table in (T_VAT_RULES.name, "tGaranties"):
+        if table in names and not any(r["nature"] in new for r in store.rows(table)):
+            for row in seeds.get(table, []):
+                if row["nature"] in new:
+                    changes.append(table, row)
+    return changes
 
 
 def _contractual(text: str) -> Decimal | None:
