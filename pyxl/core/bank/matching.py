@@ -7,7 +7,7 @@ label or reference (35; 25 when only « 2026-0042 » is written, without the pre
 IBAN (35), the client's name in the label, accents and case ignored (20), a booking date within
 the window around the due date (5); a slip or a batch counts its kind's words in the label
 (« REMISE CHQ », « CB ») as its number, and a batch credited less than its total within the
-commission rate as 40 instead of 50. A line is an EXACT match when one candidate alone reaches
+commission rate as 40 instead of 50. Without the amount a pair scores at most 60. A line is an EXACT match when one candidate alone reaches
 85 (an exact amount and a number, IBAN or slip word), and no other line claims the same item at
 that score; candidates that tie at the top are AMBIGUOUS (two invoices of the same amount for one
 client); everything else above the floor is PROPOSED with its score, a line naming several
@@ -94,6 +94,7 @@ class MatchResult:
 
 
 EXACT = 85
+_WITHOUT_AMOUNT = 60
 _AMOUNT, _FEE, _NUMBER, _BARE, _IBAN, _NAME, _DATE = 50, 40, 35, 25, 35, 20, 5
 _NUM = re.compile(r"(?<![A-Z])([A-Z]{1,4})?[ _/-]?(20\d{2})[ _/-]?(\d{1,6})(?!\d)")
 _STOP = frozenset(["M", "MR", "MME", "MLE", "MLLE", "MELLE", "MONSIEUR", "MADAME", "ET", "DE", "DU", "DES", "LA", "LE", "LES", "SARL", "SAS", "SASU", "EURL", "SA", "SCI", "STE", "SOCIETE", "ETS", "ENTREPRISE", "CIE"])
@@ -202,6 +203,7 @@ def _candidates(line: StatementLine, ix: _Index) -> list[Candidate]:
         for j in range(low, high):
             signals[ix.batch_ids[j]].setdefault("amount", _FEE)
     out = []
+    kept: dict[int, dict[str, object]] = {}
     for i, sig in signals.items():
         item = ix.items[i]
         if item.kind is ItemKind.DEPOSIT_SLIP and words & _SLIP_WORDS:
@@ -213,11 +215,14 @@ def _candidates(line: StatementLine, ix: _Index) -> list[Candidate]:
         if item.due_date and (item.due_date - timedelta(days=opts.days_before_due) <= line.booking_date
                               <= item.due_date + timedelta(days=opts.days_after_due)):
             sig["date"] = _DATE
+        kept[i] = sig
         out.append(_candidate(line, (item,), sig))
     group = sorted(named_full, key=lambda i: ix.items[i].number)
     if 2 <= len(group) <= 12 and sum(ix.items[i].amount for i in group) == line.amount:
-        sig = {"amount": _AMOUNT, "number": _NUMBER}
-        out.append(_candidate(line, tuple(ix.items[i] for i in group), sig))
+        shared: dict[str, object] = {"amount": _AMOUNT, "number": _NUMBER}
+        shared.update({k: v for k, v in kept[group[0]].items()
+                       if k in ("iban", "name", "date") and all(k in kept.get(i, {}) for i in group)})
+        out.append(_candidate(line, tuple(ix.items[i] for i in group), shared))
     out = [c for c in out if c.score >= opts.floor]
     out.sort(key=lambda c: (-c.score, len(c.items), c.items[0].number))
     return out[: opts.max_candidates]
@@ -245,6 +250,8 @@ def _candidate(line: StatementLine, items: tuple[ExpectedItem, ...], sig: dict[s
     if "date" in sig:
         reasons.append(msg("rapprochement.date"))
     score = min(100, sum(int(v) for v in sig.values()))  # type: ignore[call-overload]
+    if "amount" not in sig:
+        score = min(score, _WITHOUT_AMOUNT)  # a part payment, or another document of the client
     if len(items) > 1:
         score = min(score, EXACT - 1)  # a split is proposed: the allocation confirms it
     return Candidate(items, score, tuple(reasons), line.amount - total)
