@@ -272,3 +272,8 @@ def test_a_file_not_what_it_claims():
     with pytest.raises(Refused, match="« qif » inconnu"):
         parse(b"x", "a.qif", fmt="qif")
     assert "caractères de contrôle" in refusal(b"Date;Libelle;Montant\n01/01/2026;a\x01b;1\n", "x.csv")
+
+
+def test_a_csv_cut_inside_its_last_record():
+    data = read("bnp.csv")
+    assert "tronqué" in refusal(data[: data.rindex(b";-42,90")], "bnp.csv")

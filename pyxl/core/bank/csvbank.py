@@ -173,7 +173,11 @@ def parse_csv(data: bytes, source: str, mapping: Mapping | Profile | str | None 
           for role in ("date", "amount", "debit", "credit", "value_date", "currency")}
     labels = [i for c in chosen.label if (i := _index(header, c)) is not None]
     lines: list[StatementLine] = []
-    for line, row in records[body_from:]:
+    body = records[body_from:]
+    blank = next((k for k, (_, row) in enumerate(body) if not any(c.strip() for c in row)), len(body))
+    if header and blank == len(body) and body and len(body[-1][1]) < len(header):
+        raise refuse("releve.tronque", source, body[-1][0])  # the file ends inside its last record
+    for line, row in body:
         if not any(c.strip() for c in row):
             if lines or chosen.has_header:
                 break  # the end of the account's table (a card section may follow)

@@ -4,8 +4,12 @@ one entry point that reads any of them."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from pyxl.core.bank.model import Format, Statement, refuse
+
+if TYPE_CHECKING:
+    from pyxl.core.bank.csvbank import Mapping, Profile
 
 _CFONB_RECORD = re.compile(rb"^0[1457][0-9 ]{5}")
 
@@ -32,13 +36,13 @@ def detect(data: bytes, name: str = "") -> Format:
     raise refuse("releve.format", name, 1)
 
 
-def parse(data: bytes, name: str, fmt: Format | str | None = None, profile: str | None = None,
+def parse(data: bytes, name: str, fmt: Format | str | None = None, profile: str | Mapping | Profile | None = None,
           account: str | None = None) -> tuple[Statement, ...]:
     """Every statement of a file, whole or refused (`Refused`, French message naming the line).
 
     `fmt`: forced format (`--format`), else detected; a file that is not in the forced format is
     refused by that format's reader. `profile` (CSV only): a profile key or None to recognise the
-    header line. `account` (CSV only): the account the file is of, when the file does not say."""
+    header line, or a user's `Mapping` (see `propose_mapping`). `account` (CSV only): the account the file is of, when the file does not say."""
     from pyxl.core.bank.camt import parse_camt
     from pyxl.core.bank.cfonb import parse_cfonb
     from pyxl.core.bank.csvbank import parse_csv
