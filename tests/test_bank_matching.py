@@ -189,3 +189,15 @@ def test_floor_and_candidate_count():
     assert len(r.ambiguous[0].candidates) == 5 and len(r.unmatched_items) == 24  # not proposed: not seen
     r = match([line("VIR", "100.00")], many, MatchOptions(floor=60))
     assert r.ambiguous == () and len(r.unmatched_items) == 29
+
+
+def test_the_project_numbering_and_digits_that_are_not_numbers():
+    inv = ExpectedItem(ItemKind.INVOICE, "F2026-00042", D("310.00"), "C1", "Bœuf Frédéric")
+    quote = ExpectedItem(ItemKind.QUOTE, "D2026-0042", D("900.00"), "C1", "Bœuf Frédéric")
+    r = match([line("VIR FREDERIC BOEUF FACT F2026-42", "310.00")], [inv, quote])
+    assert r.exact[0].candidates[0].items == (inv,)
+    assert "nom du client dans le libellé" in r.exact[0].candidates[0].reasons  # « Bœuf » written BOEUF
+    r = match([line("PAIEMENT CB GIR1202600042 PAYWEB", "5.00")], [inv, quote])  # digits inside a reference
+    assert r.unmatched_items == (inv, quote)
+    r = match([line("VIR FREDERIC BOEUF 2026-0042", "5.00")], [inv, quote])  # bare: both prefixes
+    assert {c.items[0].number for c in r.ambiguous[0].candidates} == {"F2026-00042", "D2026-0042"}

@@ -26,7 +26,7 @@ Column = str | int  # a header name, or a 0-based position for files without a h
 
 def norm(text: str) -> str:
     """'Date de l'opération' → 'date de l operation': no accents, lower case, words only."""
-    text = unicodedata.normalize("NFKD", text)
+    text = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae"))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return " ".join(re.sub(r"[^0-9a-z]+", " ", text.lower()).split())
 

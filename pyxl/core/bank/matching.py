@@ -96,14 +96,14 @@ class MatchResult:
 EXACT = 85
 _WITHOUT_AMOUNT = 60
 _AMOUNT, _FEE, _NUMBER, _BARE, _IBAN, _NAME, _DATE = 50, 40, 35, 25, 35, 20, 5
-_NUM = re.compile(r"(?<![A-Z])([A-Z]{1,4})?[ _/-]?(20\d{2})[ _/-]?(\d{1,6})(?!\d)")
+_NUM = re.compile(r"(?<![A-Z0-9])([A-Z]{1,4})?[ _/-]?(?<!\d)(20\d{2})[ _/-]?(\d{1,6})(?!\d)")
 _STOP = frozenset(["M", "MR", "MME", "MLE", "MLLE", "MELLE", "MONSIEUR", "MADAME", "ET", "DE", "DU", "DES", "LA", "LE", "LES", "SARL", "SAS", "SASU", "EURL", "SA", "SCI", "STE", "SOCIETE", "ETS", "ENTREPRISE", "CIE"])
 _SLIP_WORDS = frozenset(["REMISE", "REM", "CHQ", "CHQS", "CHEQUE", "CHEQUES"])
 _CARD_WORDS = frozenset(["CB", "CARTE", "CARTES", "TPE", "REMISE"])
 
 
 def _plain(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.upper())
+    text = unicodedata.normalize("NFKD", text.upper().replace("Œ", "OE").replace("Æ", "AE"))
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
