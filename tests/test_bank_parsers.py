@@ -159,6 +159,7 @@ def test_cfonb_decimals_field():
     three = [ln[:19] + "3" + ln[20:] if ln[:2] in ("01", "04", "07") else ln for ln in lines]  # amounts in thousandths
     (stmt,) = parse("\r\n".join(three).encode("cp1252"), "x.txt")
     assert stmt.lines[0].amount == Decimal("125.00") and stmt.closing_balance == Decimal("1192.71")
+    assert str(stmt.lines[0].amount) == "125.00"  # to the cent, as every other reader gives it
 
 
 def test_cfonb_refusals():
@@ -211,6 +212,8 @@ def test_crédit_mutuel_sample_iso_8859_15_negative_debits():
 ])
 def test_other_banks_profiles(name, profile, first):
     (stmt,) = parse(read(name), name, profile=profile)
+    assert stmt.profile == {"bnp.csv": "bnp", "sg_1252.csv": "societe-generale", "lbp_1252.csv": "banque-postale",
+                            "bpce.csv": "bpce", "lcl_1252.csv": "lcl"}[name]
     assert stmt.lines[0].label == first and stmt.lines[0].booking_date.year == 2026
     assert all(ln.source_format is Format.CSV for ln in stmt.lines) and len(stmt.lines) >= 2
 
@@ -230,6 +233,7 @@ def test_proposed_mapping_reads_the_file():
                               debit="debit", credit="credit")
     data = (header + "\n02/02/2026;03/02/2026;Virement Mme Bœuf;X1;;99,90\n").encode("cp1252")
     (stmt,) = parse_csv(data, "perso.csv", mapping)
+    assert stmt.profile == ""
     assert stmt.lines[0].amount == Decimal("99.90") and stmt.lines[0].label == "Virement Mme Bœuf"
     assert propose_mapping(["Date", "Description", "Montant"]).amount == "montant"
     with pytest.raises(Refused, match="Indiquez les colonnes"):

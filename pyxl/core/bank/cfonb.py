@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from pyxl.core.bank.model import Format, Statement, StatementLine, refuse
 from pyxl.core.bank.text import decode, make_date
+from pyxl.core.money import to_cents
 
 RECORD = 120
 _POSITIVE = {ch: (i, 1) for i, ch in enumerate("{ABCDEFGHI")}
@@ -31,8 +32,10 @@ def _amount(rec: str, source: str, line: int) -> Decimal:
     if not decimals.isdigit() or not digits.isdigit() or last not in _OVERPUNCH:
         raise refuse("releve.montant", source, line, text=raw.strip())
     digit, sign = _OVERPUNCH[last]
-    cents = int(digits + str(digit))
-    return sign * Decimal(cents).scaleb(-int(decimals))
+    value = sign * Decimal(int(digits + str(digit))).scaleb(-int(decimals))
+    if to_cents(value) != value:
+        raise refuse("releve.montant", source, line, text=raw.strip())
+    return to_cents(value)
 
 
 def _date(rec: str, first: int, source: str, line: int, required: bool = True) -> date | None:

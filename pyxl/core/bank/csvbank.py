@@ -215,7 +215,8 @@ def parse_csv(data: bytes, source: str, mapping: Mapping | Profile | str | None 
     dates = [ln.booking_date for ln in lines]
     return (Statement(account=account, currency=lines[0].currency if lines else "EUR", lines=tuple(lines),
                       source_format=Format.CSV, period_start=min(dates, default=None),
-                      period_end=max(dates, default=None), source=source),)
+                      period_end=max(dates, default=None), source=source,
+                      profile=next((p.key for p in PROFILES if p.mapping is chosen), "")),)
 
 
 _ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (

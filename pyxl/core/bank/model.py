@@ -60,6 +60,7 @@ class Statement:
     opening_balance: Decimal | None = None
     closing_balance: Decimal | None = None
     source: str = ""
+    profile: str = ""  # CSV: the key of the bank profile used, "" for a user's mapping
 
 
 def refuse(code: str, source: str, line: int | None, /, **values: object) -> Refused:
