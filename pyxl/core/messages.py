@@ -50,6 +50,50 @@ MESSAGES: dict[str, str] = {
     "article.duplicate": "le code {code} existe déjà (syc article voir {code}).",
     "article.unit": "la main-d'œuvre se compte d'habitude à l'heure (h) ou au forfait.",
     "article.margin": "le prix d'achat ({purchase} €) dépasse le prix de vente ({price} €).",
+    # ------------------------------------------------------------------ bank statements (core.bank)
+    "releve.refus": "Relevé refusé, {where} : {text} Rien n'a été importé.",
+    "releve.ou": "fichier « {name} »",
+    "releve.ou.ligne": "fichier « {name} », ligne {line}",
+    "releve.vide": "le fichier est vide.",
+    "releve.encodage": "le texte n'est ni en UTF-8 ni en Windows-1252 (encodage inconnu). "
+                       "Exportez de nouveau le relevé depuis le site de la banque.",
+    "releve.binaire": "le fichier contient des caractères de contrôle : ce n'est pas un relevé en texte.",
+    "releve.montant": "le montant « {text} » n'est pas un montant lisible.",
+    "releve.date": "la date « {text} » n'existe pas ou n'est pas lisible.",
+    "releve.tronque": "le fichier s'arrête avant la fin du relevé (fichier tronqué). "
+                      "Téléchargez-le de nouveau.",
+    "releve.format": "ce fichier n'est ni un relevé CAMT.053, ni OFX, ni CFONB 120, ni CSV.",
+    "releve.format.inconnu": "format « {fmt} » inconnu (formats : {formats}).",
+    "releve.xml": "le XML est mal formé ou incomplet ({error}).",
+    "releve.camt.pas053": "ce n'est pas un relevé camt.053 (document {found}).",
+    "releve.camt.version": "la version {version} n'est pas lue (versions lues : camt.053.001.02 à .001.08).",
+    "releve.camt.champ": "l'élément obligatoire {field} manque ou est vide.",
+    "releve.ofx.pas_ofx": "aucune balise <OFX> : ce n'est pas un relevé OFX.",
+    "releve.ofx.syntaxe": "balisage OFX illisible près de « {text} ».",
+    "releve.ofx.champ": "l'élément OFX obligatoire {field} manque ou est vide.",
+    "releve.cfonb.longueur": "un enregistrement CFONB fait 120 caractères, celui-ci {length}.",
+    "releve.cfonb.code": "code d'enregistrement « {code} » inconnu (attendus : 01, 04, 05, 07).",
+    "releve.cfonb.ordre": "enregistrement hors de sa place (un relevé va de 01 à 07, "
+                          "les 04 et 05 du même compte entre les deux).",
+    "releve.cfonb.solde": "l'ancien solde et les mouvements ne donnent pas le nouveau solde : "
+                          "des mouvements manquent (fichier incomplet).",
+    "releve.csv.sans_montant": "ni débit ni crédit sur cette ligne.",
+    "releve.csv.entete": "la ligne d'en-tête attendue par ce profil est introuvable. "
+                         "Choisissez un autre profil ou faites proposer une correspondance des colonnes.",
+    "releve.csv.format": "aucun profil de banque ne reconnaît l'en-tête de ce CSV. "
+                         "Indiquez le profil (--profil) ou faites proposer une correspondance des colonnes.",
+    "releve.csv.profil_inconnu": "profil CSV « {key} » inconnu (profils : {keys}).",
+    "releve.csv.proposition": "impossible de reconnaître la date, le montant et le libellé dans l'en-tête "
+                              "« {header} ». Indiquez les colonnes une par une.",
+    "rapprochement.montant": "montant exact",
+    "rapprochement.somme": "montant égal au total de {count} pièces",
+    "rapprochement.commission": "commission de {fee} retenue par la banque",
+    "rapprochement.numero": "n° {number} dans le libellé",
+    "rapprochement.remise": "libellé de remise de chèques",
+    "rapprochement.carte": "libellé de remise carte",
+    "rapprochement.iban": "IBAN du client",
+    "rapprochement.nom": "nom du client dans le libellé",
+    "rapprochement.date": "date proche de l'échéance",
     # ------------------------------------------------------------------ the workbook, both front ends
     "verifier.ok": "Aucune anomalie : journal d'audit intact ({lines}), {documents}.",
     "migrer.rien": "Rien à faire : le classeur est à jour.",
