@@ -102,6 +102,7 @@ CASE = obj({"facture": TEXT, "client": TEXT, "nom": NTEXT, "telephone": NTEXT, "
             "etapes_dues": array(TEXT), "attente": NTEXT, "arret": NTEXT, "alarmes": array(TEXT),
             "dernier_appel": NTEXT, "avertissements_taux": array(TEXT)})
 UPDATED = {"code": TEXT, "modifie": array(TEXT)}
+FEC_LEVEL: Schema = {"enum": ["erreur", "avertissement", "information"]}
 ISSUED = {"numero": TEXT, "reference": TEXT, "type": TEXT, "date": DATE, "echeance": NDATE, **TOTALS}
 
 # Each command's own keys (beside version, action, ok, message, avertissements); optional keys second.
@@ -184,6 +185,15 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
                                            "destinataire": NTEXT, "objet": NTEXT, "noms_fichiers": NTEXT,
                                            "resultat": NTEXT, "erreur": NTEXT, "ou": TEXT}))}, {}),
     "migrer": ({"etapes": array(TEXT)}, {"simulation": BOOL}),
+    "compta verifier-fec": ({"fichier": PATH, "conforme": BOOL, "encodage": TEXT, "separateur": TEXT,
+                             "fins_de_ligne": TEXT, "variante": TEXT, "zones": INT, "lignes": INT, "ecritures": INT,
+                             "total_debit": MONEY, "total_credit": MONEY, "exercice": obj({"du": NDATE, "au": NDATE}),
+                             "nombres": obj({"erreur": INT, "avertissement": INT, "information": INT}),
+                             "par_regle": array(obj({"code": TEXT, "niveau": FEC_LEVEL, "fondement": TEXT,
+                                                     "regle": TEXT, "nombre": INT})),
+                             "constats": array(obj({"ligne": NINT, "code": TEXT, "niveau": FEC_LEVEL,
+                                                    "fondement": TEXT, "zone": NTEXT, "message": TEXT})),
+                             "constats_omis": INT}, {}),
 }
 
 
@@ -226,7 +236,7 @@ def text(schema: Schema) -> str:
 # The fingerprint of every schema of each contract version: a schema changed without a new version
 # (contract.VERSION) and a changelog line (docs/contrat-json.md) fails tests/test_json_contract.py.
 FINGERPRINTS = {
-    "1.0": "de2d77b6ecfb04411341810dd0881d9cb07878ac3b185cb23f9abbb58e70afa1",  # 1.0 is first published with this wave, schema-6 fields included
+    "1.0": "6064c361e216b7b9a039074d2339bf9e5d6df071919edbed12ca545a9a77a3e8",  # 1.0 is first published with this wave, schema-6 fields included
 }
 
 
