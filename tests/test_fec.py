@@ -9,6 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pyxl.core.fec import RULES, Entry, EntryLine, Level, check_fec, fec_name, fec_text, read_fec, write_fec
 from pyxl.core.issues import Refused
@@ -366,3 +368,48 @@ def test_command_shows_twenty_breaches_per_rule_unless_told(capsys, tmp_path: Pa
 def test_command_refuses_a_missing_file(capsys, tmp_path: Path):
     code, _, err = _syc(capsys, "compta", "verifier-fec", str(tmp_path / "absent.txt"))
     assert code == 1 and "introuvable" in err
+
+
+def test_a_file_that_is_not_a_fec_is_said_so_once(tmp_path: Path):
+    path = tmp_path / "clients.csv"
+    path.write_text("code;nom;ville\nC1;DUPONT;Lyon\nC2;MARTIN;Paris\n", encoding="utf-8")
+    report = check_fec(path)
+    assert not report.conforming and not report.readable
+    assert report.counts == {"fec.nom-fichier": 1, "fec.separateur": 1, "fec.entete-colonnes": 1}
+
+
+# --------------------------------------------------------------------------- robustness
+_ZONES = st.one_of(st.sampled_from(["", "VE", "20260105", "2026-01-05", "411000", "1234,50", "0,00", "-1,00", "1.5",
+                                    "  ", "A", "D", "C", "é", "|", "\r", "x" * 40]), st.text(max_size=12))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(_ZONES, min_size=0, max_size=24), max_size=12),
+       sep=st.sampled_from(["\t", "|"]), eol=st.sampled_from(["\n", "\r\n", "\r"]),
+       encoding=st.sampled_from(["utf-8", "iso-8859-15", "utf-8-sig"]), header=st.booleans())
+def test_junk_never_breaks_the_checker(tmp_path: Path, rows: list[list[str]], sep: str, eol: str, encoding: str,
+                                       header: bool):
+    lines = ([HEADER.replace("\t", sep)] if header else []) + [sep.join(r) for r in rows]
+    path = tmp_path / "junk.txt"
+    path.write_bytes(eol.join(lines).encode(encoding, "replace"))
+    report = check_fec(path)
+    assert all(b.code in RULES and b.line >= 0 for b in report.breaches)
+    assert sum(report.counts.values()) == len(report.breaches)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=st.binary(max_size=400), header=st.booleans())
+def test_random_bytes_never_break_the_checker(tmp_path: Path, raw: bytes, header: bool):
+    path = tmp_path / "bytes.txt"
+    path.write_bytes((HEADER.encode() + b"\n" if header else b"") + raw)
+    report = check_fec(path)
+    assert all(b.code in RULES for b in report.breaches)
+
+
+def test_a_trailing_separator_on_the_lines_or_the_header_only(tmp_path: Path):
+    lines = [_line("VE", "1", "20260105", "411000", "10,00", "0,00"), _line("VE", "1", "20260105", "706000", "0,00", "10,00")]
+    on_lines = _check(tmp_path, [x + "\t" for x in lines])
+    assert on_lines.codes(*BLOCKING) == set() and on_lines.counts["fec.separateur-final"] == 1
+    path = tmp_path / "h.txt"
+    path.write_text("\n".join([HEADER + "\t", *lines]), encoding="utf-8")
+    assert check_fec(path).codes(*BLOCKING) == set()

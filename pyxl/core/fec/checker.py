@@ -254,6 +254,7 @@ class _Layout:
     pick_cash: Callable[[list[str]], Any] | None
     montant_sens: bool
     cash_basis: str  # "", "BA", "BNC"
+    trailing: bool  # the header ends with a separator
 
 
 def _header(line: str, add: _Sink) -> _Layout | None:
@@ -286,6 +287,11 @@ def _header(line: str, add: _Sink) -> _Layout | None:
     want = [c.lower() for c in canon]
     missing = [c for c, w in zip(canon, want, strict=True) if w not in lower]
     unknown = [n for n in names[: len(canon)] if n.lower() not in want]
+    if len(missing) > len(canon) // 2:
+        add(1, "fec.entete-colonnes", f"La première ligne ne nomme que {len(canon) - len(missing)} des {len(canon)} "
+                                      "zones du FEC (JournalCode, JournalLib, EcritureNum…) : ce fichier n'est pas un "
+                                      "FEC, ou son en-tête manque ; ses lignes ne sont pas vérifiées.")
+        return None
     if missing:
         what = "Zones absentes de l'en-tête : " + ", ".join(missing)
         if unknown:
@@ -308,7 +314,7 @@ def _header(line: str, add: _Sink) -> _Layout | None:
                 + " (lus sans tenir compte de la casse).")
     return _Layout(sep=sep, count=count, also=also, pick=operator.itemgetter(*positions[:18]),
                    pick_cash=operator.itemgetter(*positions[18:]) if cash else None,
-                   montant_sens=montant_sens, cash_basis=cash)
+                   montant_sens=montant_sens, cash_basis=cash, trailing=count > len(names))
 
 
 def _name_rule(path: Path, fiscal_end: dt.date | None, add: _Sink) -> None:
@@ -453,6 +459,7 @@ class _Check:
         optional_jc = False
         pad = False
         empty_pending: list[int] = []
+        trail_told = False
 
         for number, block in self._split_lines(blocks):
             for i, line in enumerate(block):
@@ -482,6 +489,13 @@ class _Check:
                         f = line.split(alt)
                     elif len(f) in also:
                         pass
+                    elif len(f) == count + 1 and not f[-1].strip():  # a separator at the end of this line
+                        if not trail_told:
+                            trail_told = True
+                            add(no, "fec.separateur-final", "Des lignes finissent par un séparateur (une zone vide "
+                                                            "de plus que l'en-tête) : toléré.")
+                    elif len(f) == count - 1 and layout.trailing:  # the header alone ends with a separator
+                        f.append("")
                     else:
                         n_needed = 16 + (2 if layout.cash_basis else 0)  # through ValidDate
                         add(no, "fec.nombre-champs", f"{len(f)} zones au lieu de {count} "
