@@ -204,6 +204,8 @@ def test_encodings_and_line_ends(tmp_path: Path):
     assert bom.encoding == "UTF-8 avec BOM" and bom.codes(*BLOCKING) == set() and "fec.bom" in bom.codes()
     mixed = _check(tmp_path, [], text.encode() + lines[0].replace("Réparation", "Dépannage").encode("iso-8859-15"))
     assert "fec.encodage" in mixed.codes()
+    windows = _check(tmp_path, [], text.replace("Réparation", "Réparation l’été 100 €").encode("cp1252"))
+    assert windows.codes(*BLOCKING) == {"fec.encodage"} and windows.breaches[-1].line == 2
     utf16 = _check(tmp_path, [], text.encode("utf-16"))
     assert not utf16.readable and utf16.codes() >= {"fec.encodage"}
     crlf = _check(tmp_path, [], text.replace("\n", "\r\n").encode())

@@ -42,6 +42,7 @@ _TRAILING_INT_RE = re.compile(r"(\d+)\s*$")
 _OPENING_CODES = frozenset({"AN", "RAN", "ANO", "ANX", "OUV", "OUVERTURE", "NOUV"})
 _OPENING_LABEL_RE = re.compile(r"nouveau|ouverture|initial|report", re.IGNORECASE)
 KEEP_GAPS = 10_000
+_C1_RE = re.compile("[\x80-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,7 @@ class _Reader:
                 self.add(1, "fec.bom", "Le fichier commence par une marque d'ordre des octets UTF-8 (BOM) : "
                                        "tolérée, mais un FEC s'écrit de préférence sans.")
             ascii_so_far = True
+            c1_told = False
             pending = rest
             line_base = 1  # line number of the first line of the next block
             while True:
@@ -232,6 +234,12 @@ class _Reader:
                         ascii_so_far = False
                 else:
                     text = last.decode(codec)
+                if codec != "utf-8" and not c1_told and (c1 := _C1_RE.search(text)):
+                    c1_told = True  # bytes 0x80–0x9F: Windows-1252 (’ € …), not ISO 8859-15
+                    self.add(line_base + text.count("\n", 0, c1.start()), "fec.encodage",
+                             f"Octet 0x{ord(c1.group(0)):02X}, caractère de contrôle en ISO 8859-15 : le fichier est "
+                             "sans doute en Windows-1252 (apostrophe courbe, symbole euro…), jeu de caractères non "
+                             "admis ; réenregistrez-le en UTF-8 ou en ISO 8859-15.")
                 line_base += last.count(b"\n") or last.count(b"\r")
                 yield text
                 if not chunk:
