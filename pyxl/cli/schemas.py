@@ -109,6 +109,7 @@ NOTE_LINE_PAID = obj({**_NOTE_LINE, "regle": MONEY})
 NOTE = obj({"numero": TEXT, "date": DATE, "client": TEXT, "nom": TEXT, "origine": TEXT, "interets": MONEY,
             "indemnite": MONEY, "total": MONEY, "regle": MONEY, "reste_du": MONEY, "statut": TEXT})
 UPDATED = {"code": TEXT, "modifie": array(TEXT)}
+FEC_LEVEL: Schema = {"enum": ["erreur", "avertissement", "information"]}
 ISSUED = {"numero": TEXT, "reference": TEXT, "type": TEXT, "date": DATE, "echeance": NDATE, **TOTALS}
 
 # Each command's own keys (beside version, action, ok, message, avertissements); optional keys second.
@@ -199,6 +200,15 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
                                            "destinataire": NTEXT, "objet": NTEXT, "noms_fichiers": NTEXT,
                                            "resultat": NTEXT, "erreur": NTEXT, "ou": TEXT}))}, {}),
     "migrer": ({"etapes": array(TEXT)}, {"simulation": BOOL}),
+    "compta verifier-fec": ({"fichier": PATH, "conforme": BOOL, "encodage": TEXT, "separateur": TEXT,
+                             "fins_de_ligne": TEXT, "variante": TEXT, "zones": INT, "lignes": INT, "ecritures": INT,
+                             "total_debit": MONEY, "total_credit": MONEY, "exercice": obj({"du": NDATE, "au": NDATE}),
+                             "nombres": obj({"erreur": INT, "avertissement": INT, "information": INT}),
+                             "par_regle": array(obj({"code": TEXT, "niveau": FEC_LEVEL, "fondement": TEXT,
+                                                     "regle": TEXT, "nombre": INT})),
+                             "constats": array(obj({"ligne": NINT, "code": TEXT, "niveau": FEC_LEVEL,
+                                                    "fondement": TEXT, "zone": NTEXT, "message": TEXT})),
+                             "constats_omis": INT}, {}),
 }
 
 
@@ -242,7 +252,7 @@ def text(schema: Schema) -> str:
 # (contract.VERSION) and a changelog line (docs/contrat-json.md) fails tests/test_json_contract.py.
 FINGERPRINTS = {
     "1.0": "de2d77b6ecfb04411341810dd0881d9cb07878ac3b185cb23f9abbb58e70afa1",  # 1.0 is first published with this wave, schema-6 fields included
-    "1.1": "8212229bd108ae81adca321df0ea46f51b479a8599c23789ce06f209e09c3199",  # penalty notes, payments imputed in parts
+    "1.1": "bb2b974bfb2003d96160e5088f705d28a6271204844391fc4b29d07c6810e0af",  # penalty notes, payments imputed in parts
 }
 
 

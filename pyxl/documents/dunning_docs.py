@@ -29,8 +29,7 @@ from pyxl.documents import context as cx
 from pyxl.documents import jobs, names
 from pyxl.services import dunning, dunning_rates
 from pyxl.services import salesdocs as sd
-from pyxl.workbook.filestore import FileStore
-from pyxl.workbook.store import ChangeSet
+from pyxl.workbook.filestore import ChangeSet, FileStore
 
 ZERO = Decimal("0.00")
 KIND_OF_STEP = {"lettre": "relance_simple", "lrar": "relance_lrar", "mise-en-demeure": "mise_en_demeure",
