@@ -52,10 +52,11 @@ SCHEMA_V2 = dataclasses.replace(SCHEMA.with_tables(T_V2), version=SCHEMA.version
 ADDED_COLUMNS = {5: {"tJournalAudit": {"spec"}},
                  6: {"tFactures": {"penalty_clause", "credit_cause", "penalty_clause_rebuilt", "site", "operation"},
                      "tRelances": {"proof"}, "tReglesTVA": {"keeps_old"}},
-                 7: {"tReglements": {"applies_to", "group"}}}
+                 7: {"tReglements": {"applies_to", "group", "kind", "bank", "drawer", "bounced", "charges", "slip",
+                                     "bank_line"}}}
 
 
-ADDED_TABLES = {7: {"tNotesPenalites", "tLignesNotes"}}
+ADDED_TABLES = {7: {"tNotesPenalites", "tLignesNotes", "tBordereaux", "tReleves"}}
 
 
 def schema_at(version: int) -> Schema:

@@ -54,21 +54,26 @@ V4_JOURNAL = dataclasses.replace(T_JOURNAL, columns=tuple(c for c in T_JOURNAL.c
 # Schema version 5: without the invoices' penalty clause and credit-note cause, nor the reminders'
 # written proof, of version 6.
 # Schema version 6: without the penalty notes and the payments' imputation columns of version 7.
-V7_COLUMNS = {"tReglements": ("applies_to", "group")}
-V7_TABLES = ("tNotesPenalites", "tLignesNotes")
+V7_PAYMENT_KEYS = ("applies_to", "group", "kind", "bank", "drawer", "bounced", "charges", "slip", "bank_line")
+V7_COLUMNS = {"tReglements": V7_PAYMENT_KEYS}
+V7_TABLES = ("tNotesPenalites", "tLignesNotes", "tBordereaux", "tReleves")
+V7_PARAMETERS = ("banque_remise", "tolerance_commission_cb")
 V6_SCHEMA = dataclasses.replace(SCHEMA, version=6, tables=tuple(
     dataclasses.replace(t, columns=tuple(c for c in t.columns if c.key not in V7_COLUMNS.get(t.name, ())))
-    for t in SCHEMA.tables if t.name not in V7_TABLES))
+    for t in SCHEMA.tables if t.name not in V7_TABLES),
+    parameters=tuple(p for p in SCHEMA.parameters if p.code not in V7_PARAMETERS))
 NEW_IN_V7 = [t for t in SCHEMA.tables if t.name in V7_TABLES]
 V7_SHEETS_ADDED = [f"ajout de la feuille {t.sheet} (table {t.name})" for t in NEW_IN_V7]
-V7_PAYMENT_COLUMNS = ["ajout de la colonne « Au titre de » à la table tReglements",
-                      "ajout de la colonne « Paiement » à la table tReglements"]
+V7_PAYMENT_COLUMNS = [f"ajout de la colonne « {SCHEMA.table('tReglements').column(k).header} » à la table tReglements"
+                      for k in V7_PAYMENT_KEYS]
 V7_NATURES = {t: f"ajout de « Vente sans pose », « Construction (ouvrage) » à la liste de choix de la colonne « Nature "
                  f"des travaux » (table {t})" for t in ("tReglesTVA", "tDevis", "tFactures")}
+V7_MODE_ADDED = "ajout de « Compensation » à la liste de choix de la colonne « Mode » (table tReglements)"
 V7_STEP = ("étape de données de la version 7 : notes de pénalités (feuilles « Notes de pénalités » et « Lignes notes "
            "pénalités », série NP) ; colonnes « Au titre de » et « Paiement » des règlements (imputation de l'art. "
            "1343-1 du Code civil) ; natures « Vente sans pose » et « Construction (ouvrage) » avec leurs règles de "
-           "TVA et leurs garanties légales ; les règlements déjà au journal gardent leur empreinte (version 1)")
+           "TVA et leurs garanties légales ; bordereaux de remise, relevés bancaires et leurs paramètres ; chaque "
+           "règlement existant reste une imputation sur sa facture, son empreinte inchangée (version 1)")
 V6_COLUMNS = {"tFactures": ("penalty_clause", "credit_cause", "penalty_clause_rebuilt", "site", "operation"),
               "tRelances": ("proof",), "tClients": ("headcount",),
               "tDevis": ("express_request", "outside_main_activity"),
@@ -78,7 +83,7 @@ V6_PARAMETERS = ("mediateur_consommation",)
 V5_SCHEMA = dataclasses.replace(V6_SCHEMA, version=5, tables=tuple(
     dataclasses.replace(t, columns=tuple(c for c in t.columns if c.key not in V6_COLUMNS.get(t.name, ())))
     for t in V6_SCHEMA.tables if t.name not in V6_TABLES),
-    parameters=tuple(p for p in SCHEMA.parameters if p.code not in V6_PARAMETERS))
+    parameters=tuple(p for p in V6_SCHEMA.parameters if p.code not in V6_PARAMETERS))
 NEW_IN_V6 = [t for t in SCHEMA.tables if t.name in V6_TABLES]
 V6_SHEETS_ADDED = [f"ajout de la feuille {t.sheet} (table {t.name})" for t in NEW_IN_V6]
 V4_SCHEMA = dataclasses.replace(
@@ -225,9 +230,10 @@ def as_v6(old: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]
     for r in out.get("tDevis", []):
         r.update(express_request=None, outside_main_activity=None)
     params = out.get("tParametres")
-    if params is not None and not any(r["code"] == "mediateur_consommation" for r in params):
-        p = next(p for p in SCHEMA.parameters if p.code == "mediateur_consommation")
-        params.append({"code": p.code, "label": p.label, "value": None, "help": p.help})
+    for code in ("mediateur_consommation", *V7_PARAMETERS):  # versions 6 and 7
+        if params is not None and not any(r["code"] == code for r in params):
+            p = next(p for p in SCHEMA.parameters if p.code == code)
+            params.append({"code": p.code, "label": p.label, "value": p.default or None, "help": p.help})
     for r in out.get("tArticles", []):
         if r["category"] == "PAC":
             r["category"] = "PAC à classer"
@@ -614,7 +620,7 @@ def test_version_2_workbook(tmp_path: Path) -> None:
 
     expected = [CONSENT_ADDED, *STOPS_ADDED, HEADCOUNT_ADDED, PAC_ADDED[0], VAT_COLUMN_ADDED, V7_NATURES["tReglesTVA"],
                 PAC_ADDED[1], *V6_QUOTE_COLUMNS, V7_NATURES["tDevis"], *V6_INVOICE_COLUMNS, V7_NATURES["tFactures"],
-                *V7_PAYMENT_COLUMNS,
+                *V7_PAYMENT_COLUMNS, V7_MODE_ADDED,
                 *sheets_added(V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES),
                 SPEC_ADDED, f"mise à jour de la version du schéma : 2 → {SCHEMA.version}", V3_STEP, V4_STEP, V5_STEP,
                 V6_STEP, V7_STEP]
@@ -641,7 +647,8 @@ def test_version_2_workbook(tmp_path: Path) -> None:
     assert new["tParametres"][: len(old["tParametres"])] == old["tParametres"]
     added = {r["code"]: r["value"] for r in new["tParametres"][len(old["tParametres"]):]}
     assert added == {"devis_tarif": "Devis gratuit.", "smtp_serveur": None, "smtp_port": "587", "smtp_starttls": "Oui",
-                     "smtp_utilisateur": None, "smtp_expediteur": None, "mediateur_consommation": None}
+                     "smtp_utilisateur": None, "smtp_expediteur": None, "mediateur_consommation": None,
+                     "banque_remise": None, "tolerance_commission_cb": "3"}
     assert {k: v for k, v in new.items() if k not in ("tClients", "tParametres")} == {
         k: v for k, v in as_v6(old).items() if k not in ("tClients", "tParametres")}
     assert store.rows("tEnvois") == []
@@ -696,7 +703,7 @@ def test_version_3_workbook(tmp_path: Path) -> None:
 
     expected = [*STOPS_ADDED, HEADCOUNT_ADDED, PAC_ADDED[0], VAT_COLUMN_ADDED, V7_NATURES["tReglesTVA"], PAC_ADDED[1],
                 *V6_QUOTE_COLUMNS, V7_NATURES["tDevis"], *V6_INVOICE_COLUMNS, V7_NATURES["tFactures"],
-                *V7_PAYMENT_COLUMNS,
+                *V7_PAYMENT_COLUMNS, V7_MODE_ADDED,
                 *sheets_added(V4_TABLES, V6_TABLES, V7_TABLES), SPEC_ADDED,
                 f"mise à jour de la version du schéma : 3 → {SCHEMA.version}", V4_STEP, V5_STEP, V6_STEP, V7_STEP]
     assert mig.plan(path) == expected

@@ -54,7 +54,8 @@ KEYS: dict[str, str] = {
     # payments
     "amount": "montant", "cancels": "annule",
     # schema 7: a payment imputed in several parts (penalty notes first, art. 1343-1 C. civ.)
-    "applies_to": "au_titre_de", "group": "paiement",
+    "applies_to": "au_titre_de", "group": "paiement", "bank": "banque", "drawer": "tireur", "bounced": "impaye",
+    "charges": "frais_bancaires", "slip": "bordereau", "bank_line": "ligne_releve",
     # sendings journal, sectors, parameters
     "at": "date_heure", "channel": "canal", "recipient": "destinataire", "subject": "objet", "files": "noms_fichiers",
     "result": "resultat", "error": "erreur", "prefix": "prefixe", "label": "parametre", "value": "valeur",

@@ -70,3 +70,16 @@ class PaymentMode(StrEnum):
     CHEQUE = "Chèque"
     TRANSFER = "Virement"
     CARD = "CB"
+    # schema 7: no money moves — a client's credit applied to a document, or a credit note's excess
+    # over what was owed turned into credit (a pair of rows that nets to zero)
+    OFFSET = "Compensation"
+
+
+class PaymentKind(StrEnum):
+    """What a « Règlements » row records (schema 7). Each row is one allocation: money received on a
+    document (« Facture » filled) or left as the client's credit (« Facture » empty)."""
+
+    RECEIPT = "Encaissement"
+    CREDIT_USE = "Imputation de crédit"
+    CREDIT_NOTE = "Avoir en crédit"
+    REFUND = "Remboursement"

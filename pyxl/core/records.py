@@ -249,3 +249,10 @@ class Payment(Record):
     reason: str | None = None  # Motif
     applies_to: str | None = None  # Au titre de (schema 7: a part paid on a penalty note)
     group: str | None = None  # Paiement (schema 7: the first row of a payment imputed in parts)
+    kind: str | None = None  # Nature (schema 7: Encaissement, Imputation de crédit, Avoir en crédit, Remboursement)
+    bank: str | None = None  # Banque
+    drawer: str | None = None  # Tireur
+    bounced: str | None = None  # Impayé
+    charges: Decimal | None = None  # Frais bancaires
+    slip: str | None = None  # Bordereau
+    bank_line: str | None = None  # Ligne de relevé

@@ -1104,7 +1104,8 @@ def _legal_corrections(store: FileStore) -> ChangeSet | None:
 @_data_step(7, "notes de pénalités (feuilles « Notes de pénalités » et « Lignes notes pénalités », série NP) ; "
                "colonnes « Au titre de » et « Paiement » des règlements (imputation de l'art. 1343-1 du Code "
                "civil) ; natures « Vente sans pose » et « Construction (ouvrage) » avec leurs règles de TVA et "
-               "leurs garanties légales ; les règlements déjà au journal gardent leur empreinte (version 1)")
+               "leurs garanties légales ; bordereaux de remise, relevés bancaires et leurs paramètres ; chaque "
+               "règlement existant reste une imputation sur sa facture, son empreinte inchangée (version 1)")
 def _penalty_notes(store: FileStore) -> ChangeSet | None:
     """No note existed before, and an older payment row was imputed to its invoice alone: its
     fingerprint stays the version-1 one (never re-hash what was issued). The two new natures get
@@ -1112,6 +1113,11 @@ def _penalty_notes(store: FileStore) -> ChangeSet | None:
     changes = ChangeSet()
     names = {t.name for t in store.schema.tables}
     seeds = default_rows(store.schema)
+    if T_PARAMS.name in names:  # the parameters of the payments and bank statements
+        have = {str(r["code"] or "").strip().lower() for r in store.rows(T_PARAMS.name)}
+        for row in seeds.get(T_PARAMS.name, []):
+            if row["code"] not in have:
+                changes.append(T_PARAMS.name, row)
     new = {"Vente sans pose", "Construction (ouvrage)"}
     for table in (T_VAT_RULES.name, "tGaranties"):
         if table in names and not any(r["nature"] in new for r in store.rows(table)):

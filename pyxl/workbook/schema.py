@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
-from pyxl.core.kinds import Category, ClientKind, Nature, PaymentMode
+from pyxl.core.kinds import Category, ClientKind, Nature, PaymentKind, PaymentMode
 from pyxl.core.workflow import STORED_QUOTE_STATES, DocType, InvoiceState, OrderState
 
 SCHEMA_VERSION = 7
@@ -551,22 +551,26 @@ T_INVOICE_LINES = Table(
 )
 
 _PAYMENT_IMMUTABLE = ("id", "date", "invoice", "client", "amount", "mode", "reference", "cancels", "reason")
+PAYMENT_KINDS = tuple(k.value for k in PaymentKind)
 
 T_PAYMENTS = Table(
     name="tReglements",
     sheet="Règlements",
-    title="Règlements reçus. Une erreur se corrige par une ligne opposée (syc reglement annuler), jamais en effaçant.",
+    title=("Règlements : une ligne par imputation (une pièce, ou le crédit du client quand « Facture » est vide). "
+           "Une erreur se corrige par une ligne opposée (syc reglement annuler), jamais en effaçant."),
     key="id",
     tab_color="#BF8F00",
-    audit=AuditSpec(key="id", immutable=(*_PAYMENT_IMMUTABLE, "applies_to", "group"), date_column="date",
+    audit=AuditSpec(key="id", immutable=(*_PAYMENT_IMMUTABLE, "applies_to", "group", "kind", "bank", "drawer",
+                                         "bounced", "charges"), date_column="date",
                     version=2, history=(SpecVersion(1, _PAYMENT_IMMUTABLE),)),
     columns=(
         Column("id", "N°", required=True, width=13, max_len=20),
         Column("date", "Date", Kind.DATE, required=True, width=11),
-        Column("invoice", "Facture", required=True, width=13, max_len=20),
+        Column("invoice", "Facture", width=13, max_len=20,
+               help="la pièce (facture, acompte, note de pénalités) ; vide : crédit du client"),
         Column("client", "Client", required=True, width=9, max_len=10),
         Column("amount", "Montant", Kind.MONEY, required=True, width=13),
-        Column("mode", "Mode", Kind.CHOICE, required=True, width=10, choices=PAYMENT_MODES),
+        Column("mode", "Mode", Kind.CHOICE, required=True, width=13, choices=PAYMENT_MODES),
         Column("reference", "Référence", width=20, max_len=60, help="n° de chèque, libellé du virement…"),
         Column("cancels", "Annule", width=13, max_len=20),
         Column("reason", "Motif", width=30, max_len=300),
@@ -576,6 +580,67 @@ T_PAYMENTS = Table(
                help="ligne imputée sur une note de pénalités : la facture dont elle paie les pénalités"),
         Column("group", "Paiement", width=13, max_len=20,
                help="un paiement imputé en plusieurs parts : le n° de sa première ligne"),
+        Column("kind", "Nature", Kind.CHOICE, width=18, choices=PAYMENT_KINDS,
+               help="vide sur les lignes d'avant la version 7 : encaissement"),
+        Column("bank", "Banque", width=16, max_len=60, help="banque du chèque"),
+        Column("drawer", "Tireur", width=20, max_len=100, help="titulaire du compte qui a émis le chèque"),
+        Column("bounced", "Impayé", Kind.BOOL, width=8, help="annulation : chèque ou prélèvement revenu impayé"),
+        Column("charges", "Frais bancaires", Kind.MONEY, width=12,
+               help="annulation d'un impayé : frais prélevés par la banque (non refacturés d'office)"),
+        # state columns, outside the fingerprint
+        Column("slip", "Bordereau", width=13, max_len=20, help="bordereau de remise (chèques, lots de carte)"),
+        Column("bank_line", "Ligne de relevé", width=14, max_len=20, help="ligne du relevé bancaire rapprochée"),
+    ),
+)
+
+SLIP_STATES = ("Remis", "Crédité")
+
+T_SLIPS = Table(
+    name="tBordereaux",
+    sheet="Bordereaux",
+    title=("Bordereaux de remise : chèques remis en banque, lots de cartes bancaires ; « Crédité » quand la ligne "
+           "du relevé est rapprochée."),
+    key="number",
+    tab_color="#BF8F00",
+    audit=AuditSpec(key="number", immutable=("number", "date", "mode", "bank", "count", "total"), date_column="date"),
+    columns=(
+        Column("number", "Numéro", required=True, width=13, max_len=20),
+        Column("date", "Date", Kind.DATE, required=True, width=11),
+        Column("mode", "Mode", Kind.CHOICE, required=True, width=10, choices=("Chèque", "CB")),
+        Column("bank", "Banque de remise", width=20, max_len=60),
+        Column("count", "Nombre", Kind.INT, required=True, width=8),
+        Column("total", "Total", Kind.MONEY, required=True, width=13),
+        Column("status", "Statut", Kind.CHOICE, required=True, width=10, choices=SLIP_STATES),
+        Column("credited_on", "Crédité le", Kind.DATE, width=11),
+        Column("fee", "Commission", Kind.MONEY, width=12, help="lots de carte : commission retenue par la banque"),
+        Column("bank_line", "Ligne de relevé", width=14, max_len=20),
+    ),
+)
+
+STATEMENT_STATES = ("À rapprocher", "Rapprochée", "Ignorée")
+
+T_STATEMENT_LINES = Table(
+    name="tReleves",
+    sheet="Relevés",
+    title=("Lignes des relevés bancaires importés (CAMT.053, OFX, CFONB 120, CSV) ; une ligne n'est jamais importée "
+           "deux fois (colonne Identité)."),
+    key="id",
+    tab_color="#BF8F00",
+    columns=(
+        Column("id", "N°", required=True, width=13, max_len=20),
+        Column("account", "Compte", width=28, max_len=40),
+        Column("date", "Date", Kind.DATE, required=True, width=11),
+        Column("value_date", "Date de valeur", Kind.DATE, width=11),
+        Column("amount", "Montant", Kind.MONEY, required=True, width=13),
+        Column("label", "Libellé", width=40, max_len=500),
+        Column("counterparty", "Contrepartie", width=24, max_len=140),
+        Column("counterparty_iban", "IBAN de la contrepartie", width=20, max_len=40),
+        Column("bank_ref", "Référence banque", width=18, max_len=80),
+        Column("identity", "Identité", required=True, width=18, max_len=40),
+        Column("source", "Fichier", width=24, max_len=200),
+        Column("imported", "Importée le", Kind.DATE, width=11),
+        Column("status", "Statut", Kind.CHOICE, required=True, width=13, choices=STATEMENT_STATES),
+        Column("matched", "Rapprochée avec", width=20, max_len=200, help="règlement, bordereau ou lot de carte"),
     ),
 )
 
@@ -865,6 +930,12 @@ PARAMETERS: tuple[Parameter, ...] = (
               choices=("Oui", "Non")),
     Parameter("tva_sur_debits", "Option pour le paiement de la TVA d'après les débits", "choix",
               default="Non", choices=("Oui", "Non")),
+    # schema 7: payments and bank statements
+    Parameter("banque_remise", "Banque de remise des chèques", help="ex. « LCL Lyon Brotteaux » : imprimée sur les "
+                                                                     "bordereaux de remise"),
+    Parameter("tolerance_commission_cb", "Commission maximale des lots de carte (%)", "taux-libre", default="3",
+              help="un lot de carte crédité net d'une commission jusqu'à ce pourcentage est rapproché, la "
+                   "commission notée en frais bancaires"),
     Parameter("dossier_documents", "Dossier des documents", default="Documents",
               help="relatif au dossier du classeur"),
     # version 3: sending by e-mail. The password is never stored in the workbook.
@@ -885,7 +956,7 @@ PARAMETERS: tuple[Parameter, ...] = (
 SCHEMA = Schema(
     version=SCHEMA_VERSION,
     tables=(T_PARAMS, T_COUNTERS, T_CLIENTS, T_ARTICLES, T_SECTORS, T_VAT_RULES, T_QUOTES, T_QUOTE_LINES,
-            T_ORDERS, T_INVOICES, T_INVOICE_LINES, T_PAYMENTS, T_PENALTY_NOTES, T_PENALTY_LINES, T_CLOSURES, T_SENDINGS, T_DUNNING, T_PLANS,
+            T_ORDERS, T_INVOICES, T_INVOICE_LINES, T_PAYMENTS, T_PENALTY_NOTES, T_PENALTY_LINES, T_SLIPS, T_STATEMENT_LINES, T_CLOSURES, T_SENDINGS, T_DUNNING, T_PLANS,
             T_DUNNING_LEVELS, T_LEGAL_RATES, T_ECB_RATES, T_PENALTY_RATES, T_GUARANTEES, T_AUDIT),
     parameters=PARAMETERS,
 )
