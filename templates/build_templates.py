@@ -689,6 +689,32 @@ def penalty_note() -> object:
     return d
 
 
+def deposit_slip() -> object:
+    """The bordereau de remise: the firm's account and bank, one row per cheque (bank, drawer, cheque
+    number, amount, client), the count and the total; the same layout for a card batch."""
+    d = _new()
+    footer(d)
+    letterhead(d, title=False)
+    para(d, "{{ titre|upper }}", bold=True, size=16, color=ACCENT, after=2)
+    p = para(d, after=6, size=10.5)
+    run(p, "N° {{ doc.numero }}", bold=True, size=10.5)
+    run(p, " — remis le {{ doc.date }}", size=10.5)
+    for label, key in (("Banque de remise", "banque"), ("Compte crédité", "compte"), ("Titulaire", "titulaire")):
+        p = para(d, after=1)
+        run(p, f"{label} : ", bold=True)
+        run(p, f"{{{{ {key} }}}}")
+    para(d, "", after=4)
+    loop_table(d, ("N°", "Date", "Banque", "Tireur", "N° de chèque", "Client", "Montant"),
+               (9, 19, 28, 35, 24, 38, 22), "lignes",
+               ("n", "date", "banque", "tireur", "numero", "client", "montant"), right=(0, 6), size=8.5)
+    p = para(d, after=1, size=11, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    run(p, "{{ nombre }} — Total de la remise : ", size=11)
+    run(p, "{{ total }}", size=11, bold=True)
+    para(d, "", after=14)
+    para(d, "Date et signature du remettant :", size=9.5, indent_mm=100 - LEFT, after=30)
+    return d
+
+
 BUILDERS: dict[str, Callable[[], object]] = {
     "devis.docx": lambda: sales_document("devis"),
     "bon_de_commande.docx": lambda: sales_document("commande"),
@@ -702,6 +728,7 @@ BUILDERS: dict[str, Callable[[], object]] = {
     "mise_en_demeure.docx": dunning_letter,
     "dossier_injonction.docx": payment_order_file,
     "note_penalites.docx": penalty_note,
+    "bordereau_remise.docx": deposit_slip,
 }
 
 

@@ -108,6 +108,16 @@ NOTE_LINE = obj(_NOTE_LINE)
 NOTE_LINE_PAID = obj({**_NOTE_LINE, "regle": MONEY})
 NOTE = obj({"numero": TEXT, "date": DATE, "client": TEXT, "nom": TEXT, "origine": TEXT, "interets": MONEY,
             "indemnite": MONEY, "total": MONEY, "regle": MONEY, "reste_du": MONEY, "statut": TEXT})
+SLIP = {"numero": TEXT, "date": DATE, "mode": TEXT, "banque": NTEXT, "nombre": INT, "total": MONEY, "statut": TEXT,
+        "credite_le": NDATE, "commission": NMONEY, "ligne_releve": NTEXT}
+SLIP_CHEQUE = obj({"paiement": TEXT, "date": DATE, "client": TEXT, "nom": NTEXT, "montant": MONEY,
+                   "numero_cheque": TEXT, "banque": NTEXT, "tireur": NTEXT, "reglements": array(TEXT)})
+STATEMENT_LINE = {"id": TEXT, "compte": TEXT, "date": DATE, "date_valeur": NDATE, "montant": MONEY, "libelle": TEXT,
+                  "contrepartie": NTEXT, "statut": TEXT, "rapprochee_avec": NTEXT}
+CANDIDATE = obj({"pieces": array(TEXT), "types": array(TEXT), "score": INT, "raisons": array(TEXT), "ecart": MONEY,
+                 "client": NTEXT, "nom": NTEXT})
+LINE_MATCH = obj({**STATEMENT_LINE, "candidats": array(CANDIDATE)})
+EXPECTED = obj({"type": TEXT, "numero": TEXT, "montant": MONEY, "client": NTEXT, "nom": NTEXT, "echeance": NDATE})
 UPDATED = {"code": TEXT, "modifie": array(TEXT)}
 FEC_LEVEL: Schema = {"enum": ["erreur", "avertissement", "information"]}
 ISSUED = {"numero": TEXT, "reference": TEXT, "type": TEXT, "date": DATE, "echeance": NDATE, **TOTALS}
@@ -165,6 +175,19 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
     "penalites voir": ({"note": {**NOTE, "properties": {**NOTE["properties"], "lignes": array(NOTE_LINE_PAID)},
                                  "required": sorted([*NOTE["required"], "lignes"])}, "ou": TEXT}, {}),
     "reglement liste": ({"reglements": array(PAYMENT_LISTED)}, {}),
+    "bordereau creer": ({**SLIP, "cheques": array(SLIP_CHEQUE)}, WRITING),
+    "bordereau voir": ({"bordereau": obj({**SLIP, "cheques": array(SLIP_CHEQUE)}), "ou": TEXT}, {}),
+    "bordereau liste": ({"bordereaux": array(obj(SLIP))}, {}),
+    "bordereau imprimer": ({"documents": array(PATH), "documents_conserves": array(PATH)}, {"fichiers_dans": PATH}),
+    "banque importer": ({"fichier": PATH, "format": TEXT, "profil": NTEXT, "comptes": array(TEXT), "lignes_lues": INT,
+                         "lignes_importees": INT, "deja_importees": INT, "ids": array(TEXT), "credits": MONEY,
+                         "debits": MONEY}, WRITING),
+    "banque liste": ({"lignes": array(obj(STATEMENT_LINE))}, {}),
+    "banque rapprocher": ({"a_rapprocher": INT, "exactes": array(LINE_MATCH), "proposees": array(LINE_MATCH),
+                           "ambigues": array(LINE_MATCH), "lignes_non_rapprochees": array(obj(STATEMENT_LINE)),
+                           "attendus_non_rapproches": array(EXPECTED),
+                           "confirmees": array(obj({"ligne": TEXT, "pieces": array(TEXT), "type": TEXT,
+                                                    "reglement": NTEXT}))}, WRITING),
     **{f"document {kind}": ({"documents": array(PATH), "documents_conserves": array(PATH)},
                             {"envois": array(SENDING), "fichiers_dans": PATH})
        for kind in ("devis", "commande", "facture", "avoir", "acquittee", "penalites")},
@@ -252,7 +275,7 @@ def text(schema: Schema) -> str:
 # (contract.VERSION) and a changelog line (docs/contrat-json.md) fails tests/test_json_contract.py.
 FINGERPRINTS = {
     "1.0": "de2d77b6ecfb04411341810dd0881d9cb07878ac3b185cb23f9abbb58e70afa1",  # 1.0 is first published with this wave, schema-6 fields included
-    "1.1": "bbc400b1bffbda784f51a091cf576c5527bb0da6339759de9aaf0d2b15f61d86",  # penalty notes, payments imputed in parts
+    "1.1": "bc48b2413a24639335e87316ea7e06038cefb689936a50bf241bf2a9b21e8c4a",  # penalty notes, payments imputed in parts, slips, statements
 }
 
 

@@ -41,11 +41,12 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "mise_en_demeure": ("Mise en demeure", "mise_en_demeure.docx", "Relances"),
     "injonction": ("Dossier d'injonction de payer", "dossier_injonction.docx", "Relances"),
     "penalites": ("Note de pénalités", "note_penalites.docx", "Notes de pénalités"),
+    "bordereau": ("Bordereau de remise", "bordereau_remise.docx", "Bordereaux de remise"),
 }
 # Invoice-type documents: legally archived, never overwritten, PDF/A-3b (Factur-X base)
 LEGAL = ("facture", "acompte", "avoir", "acquittee")
 # Numbered documents that are never overwritten once produced (their own series, not invoices)
-NUMBERED = (*LEGAL, "penalites")
+NUMBERED = (*LEGAL, "penalites", "bordereau")
 
 PAYMENT_MODES_TEXT = {"Espèces": "en espèces", "Chèque": "par chèque", "Virement": "par virement",
                       "CB": "par carte bancaire"}
@@ -574,4 +575,35 @@ def penalty_note_of(store: FileStore, note: Mapping[str, Any], lines: Sequence[M
                 "objet": "Pénalités de retard et indemnités" if business else "Intérêts de retard"},
         "introduction": intro, "lignes": rows, "totaux": totals, "mentions": mentions, "detail_interets": detail,
         "annee": note["date"].year,
+    }
+
+
+def slip_context(store: FileStore, number: str, as_of: dt.date) -> dict[str, Any]:
+    """The deposit slip (bordereau de remise) as the bank receives it: per cheque its bank, drawer,
+    number and amount, the client it pays; the count, the total, the date and the firm's bank."""
+    from pyxl.core.frformat import date_fr
+    from pyxl.services import slips
+
+    slip = slips.get_slip(store, number)
+    cheques = slips.cheques_of(store, str(slip["number"]))
+    names = {str(c["code"]): sd.client_name(c)
+             for c in store.rows_where("tClients", "code", {c.client for c in cheques})} if cheques else {}
+    params = store.parameters()
+    firm = company(params)
+    card = slip["mode"] == "CB"
+    rows = [{"n": str(i), "date": date_fr(c.date), "banque": c.bank or "—",
+             "tireur": c.drawer or names.get(c.client, "") or c.client, "numero": c.reference or "—",
+             "client": f"{names.get(c.client, '')} ({c.client})".strip(), "montant": euros(c.amount)}
+            for i, c in enumerate(cheques, 1)]
+    count = int(slip["count"] or 0)
+    what = "paiement par carte" if card else "chèque"
+    return {
+        "titre": "Bordereau de remise de cartes bancaires" if card else "Bordereau de remise de chèques",
+        "type": "bordereau", "entreprise": firm,
+        "client": {"code": "", "nom": "", "adresse_lignes": []},
+        "doc": {"numero": slip["number"], "date": long_date(slip["date"]), "objet": ""},
+        "banque": str(slip["bank"] or "") or missing("Banque de remise des chèques"),
+        "compte": firm["iban"] or missing("IBAN"), "titulaire": firm["raison_sociale"],
+        "lignes": rows, "nombre": f"{count} {what}{'s' if count > 1 else ''}", "total": euros(slip["total"] or ZERO),
+        "carte": card, "annee": slip["date"].year,
     }

@@ -68,6 +68,8 @@ def _rel(path: Path, base: Path) -> str:
 
 
 def retry_command(kind: str, number: str) -> str:
+    if kind == "bordereau":
+        return f"syc bordereau imprimer {number}"
     word = {"acompte": "facture", "lettre": "facture"}.get(kind, kind)
     return f"syc document {word} {number}"
 
@@ -86,6 +88,8 @@ def plan(store: FileStore, book: Path, kind: str, number: str, as_of: dt.date) -
         ctx = cx.order_context(store, number, as_of)
     elif kind == "penalites":
         ctx = cx.penalty_note_context(store, number, as_of)
+    elif kind == "bordereau":
+        ctx = cx.slip_context(store, number, as_of)
     else:
         doc = get_doc(store, number)
         where = f"{label(doc)} ({doc.where})"

@@ -1,0 +1,345 @@
+"""Bank statements in the workbook: import (« Relevés »), and reconciliation with what the business
+expects to receive — open invoices and penalty notes, deposit slips, card batches.
+
+Import: the file is read whole by `pyxl.core.bank.parse` (refused whole, nothing written, when a
+line is wrong); only the lines whose identity is not already in « Relevés » are written
+(`new_lines`), numbered L2026-000001…, status « À rapprocher ». Importing the same file or an
+overlapping period again adds nothing; two identical cheques of one day stay two.
+
+Reconciliation: `pyxl.core.bank.match` pairs each line to be reconciled with the expected items.
+Without confirmation nothing is written: the exact matches, the proposals with their score, the
+ambiguous lines and what is left on both sides are shown. A confirmed line pays what it matched:
+a slip or a card batch becomes « Crédité » (the batch's commission noted when within the tolerance
+of Paramètres) and its payments carry the line; an invoice or a penalty note gets a transfer
+received (`payments.receive`, allocated as the label says, the rest left as credit). The payment is
+dated the day of the line when that day is still open, else the day of the reconciliation (the
+closures forbid dating anything in a closed day; the line keeps the bank's date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from pyxl.core import bank as bk
+from pyxl.core import workflow as wf
+from pyxl.core.issues import Issue, Refused
+from pyxl.core.money import euros
+from pyxl.services import salesdocs as sd
+from pyxl.services.common import Result
+from pyxl.workbook.schema import STATEMENT_STATES
+from pyxl.workbook.store import ChangeSet, Row, Store
+
+ZERO = Decimal("0.00")
+TO_MATCH, MATCHED, IGNORED = STATEMENT_STATES
+SERIES = "Ligne de relevé"
+WIDTH = 6
+
+
+def _dec(v: Any) -> Decimal:
+    return v if isinstance(v, Decimal) else Decimal(str(v or 0))
+
+
+# --------------------------------------------------------------------------- import
+def import_statement(store: Store, data: bytes, name: str, as_of: dt.date, fmt: str | None = None,
+                     profile: str | None = None, account: str | None = None) -> Result:
+    """`syc banque importer`: the new lines of a statement file, or a refusal of the whole file."""
+    statements = bk.parse(data, name, fmt or None, profile or None, account or None)
+    lines = bk.all_lines(statements)
+    known = {str(r["identity"]) for r in store.rows("tReleves")}
+    new = bk.new_lines(lines, known)
+    res = Result()
+    ids = sd.next_refs(store, res.changes, SERIES, as_of.year, f"L{as_of.year}-", WIDTH, "tReleves", "id",
+                       len(new)) if new else []
+    for lid, (ident, line) in zip(ids, new, strict=True):
+        res.changes.append("tReleves", {
+            "id": lid, "account": line.account[:40], "date": line.booking_date, "value_date": line.value_date,
+            "amount": line.amount, "label": line.label[:500], "counterparty": (line.counterparty_name or "")[:140],
+            "counterparty_iban": (line.counterparty_iban or "")[:40],
+            "bank_ref": (line.bank_id or line.reference or "")[:80], "identity": ident, "source": name[:200],
+            "imported": as_of, "status": TO_MATCH, "matched": ""})
+    fmt_word = statements[0].source_format.value if statements else (fmt or "")
+    credits = sum((ln.amount for _, ln in new if ln.amount > 0), ZERO)
+    debits = sum((ln.amount for _, ln in new if ln.amount < 0), ZERO)
+    already = len(lines) - len(new)
+    if new:
+        res.message = (f"Relevé « {name} » ({fmt_word.upper()}) : {len(new)} ligne{'s' if len(new) > 1 else ''} "
+                       f"importée{'s' if len(new) > 1 else ''} ({ids[0]} à {ids[-1]}), crédits {euros(credits)}, "
+                       f"débits {euros(-debits)}"
+                       + (f" ; {already} déjà importée{'s' if already > 1 else ''}, ignorée{'s' if already > 1 else ''}"
+                          if already else "") + ". Étape suivante : syc banque rapprocher")
+    else:
+        res.message = (f"Relevé « {name} » : aucune ligne nouvelle ({len(lines)} déjà importée"
+                       f"{'s' if len(lines) > 1 else ''}).")
+    res.data = {"fichier": name, "format": fmt_word, "profil": statements[0].profile if statements else "",
+                "comptes": sorted({s.account for s in statements}), "lignes_lues": len(lines),
+                "lignes_importees": len(new), "deja_importees": already, "ids": ids,
+                "credits": credits, "debits": -debits}
+    return res
+
+
+# --------------------------------------------------------------------------- reading
+def line_of(r: Row) -> bk.StatementLine:
+    return bk.StatementLine(str(r["account"] or ""), r["date"], _dec(r["amount"]), str(r["label"] or ""),
+                            value_date=r["value_date"] or None, bank_id=str(r["bank_ref"] or "") or None,
+                            counterparty_name=str(r["counterparty"] or "") or None,
+                            counterparty_iban=str(r["counterparty_iban"] or "") or None)
+
+
+def line_json(r: Row) -> dict[str, Any]:
+    return {"id": str(r["id"]), "compte": str(r["account"] or ""), "date": r["date"],
+            "date_valeur": r["value_date"] or None, "montant": _dec(r["amount"]), "libelle": str(r["label"] or ""),
+            "contrepartie": str(r["counterparty"] or "") or None, "statut": str(r["status"] or ""),
+            "rapprochee_avec": str(r["matched"] or "") or None}
+
+
+def item_json(item: bk.ExpectedItem) -> dict[str, Any]:
+    return {"type": item.kind.value, "numero": item.number, "montant": item.amount,
+            "client": item.client_code or None, "nom": item.client_name or None, "echeance": item.due_date}
+
+
+def expected_items(store: Store) -> list[bk.ExpectedItem]:
+    """What the business still expects on its account: each issued invoice and deposit invoice
+    with what it still owes (total − paid − credited), each penalty note's balance, each slip
+    deposited and each card batch not yet credited (their totals)."""
+    from pyxl.services.invoices import balance
+
+    docs = [d for d in store.rows("tFactures")
+            if d["number"] and d["status"] != wf.I_DRAFT and d["doc_type"] != wf.T_CREDIT and balance(d) > 0]
+    notes = [n for n in store.rows("tNotesPenalites") if _dec(n["total"]) - _dec(n["paid"]) > 0]
+    codes = {str(d["client"]) for d in docs} | {str(n["client"]) for n in notes}
+    names = {str(c["code"]): sd.client_name(c) for c in store.rows_where("tClients", "code", codes)} if codes else {}
+    out = [bk.ExpectedItem(bk.ItemKind.INVOICE, str(d["number"]), balance(d), str(d["client"]),
+                           names.get(str(d["client"]), str(d["client_name"] or "")), None, d["due_date"] or None)
+           for d in docs]
+    out += [bk.ExpectedItem(bk.ItemKind.PENALTY_NOTE, str(n["number"]), _dec(n["total"]) - _dec(n["paid"]),
+                            str(n["client"]), names.get(str(n["client"]), str(n["client_name"] or "")), None, n["date"])
+            for n in notes]
+    for s in store.rows("tBordereaux"):
+        if s["status"] == "Remis":
+            kind = bk.ItemKind.CARD_BATCH if s["mode"] == "CB" else bk.ItemKind.DEPOSIT_SLIP
+            out.append(bk.ExpectedItem(kind, str(s["number"]), _dec(s["total"]), due_date=s["date"]))
+    return out
+
+
+def fee_rate(store: Store) -> Decimal:
+    text = str(store.parameters().get("tolerance_commission_cb") or "3").replace(",", ".").removesuffix("%").strip()
+    try:
+        return Decimal(text or "3") / 100
+    except ArithmeticError:
+        return Decimal("0.03")
+
+
+# --------------------------------------------------------------------------- reconciliation
+@dataclass(frozen=True)
+class Transfer:
+    """A line confirmed against invoices or penalty notes: a transfer received, recorded after the
+    slips' part (each transfer is one payment of `payments.receive`)."""
+
+    line_id: str
+    line_date: dt.date
+    amount: Decimal
+    label: str
+    client: str
+    documents: tuple[str, ...]
+
+
+@dataclass
+class Reconciliation:
+    result: Result  # the report, and the slips' and batches' part of the confirmation (one change set)
+    transfers: list[Transfer] = field(default_factory=list)
+
+
+def _candidate_json(c: bk.Candidate) -> dict[str, Any]:
+    return {"pieces": [i.number for i in c.items], "types": [i.kind.value for i in c.items], "score": c.score,
+            "raisons": list(c.reasons), "ecart": c.difference,
+            "client": c.items[0].client_code or None, "nom": c.items[0].client_name or None}
+
+
+def _refuse(code: str, where: str, text: str) -> Refused:
+    return Refused(Issue(code, f"{where} : {text}", where))
+
+
+def _wanted(confirm: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """« L2026-000004 » or « L2026-000004=F2026-00012,NP2026-0001 » → {line: documents named}."""
+    out: dict[str, tuple[str, ...]] = {}
+    for text in confirm:
+        for part in str(text).split():
+            line, _, docs = part.partition("=")
+            out[line.strip().upper()] = tuple(d.strip().upper() for d in docs.replace("+", ",").split(",") if d.strip())
+    return out
+
+
+def reconcile(store: Store, as_of: dt.date, confirm: Sequence[str] = (), all_exact: bool = False) -> Reconciliation:
+    """`syc banque rapprocher`: the matches; with `confirm` (line ids, optionally « =PIÈCE,… ») or
+    `all_exact`, what those confirmations write (checked whole before anything is written)."""
+    store.prefetch(("tReleves", "tFactures", "tNotesPenalites", "tBordereaux", "tClients", "tReglements"))
+    rows = [r for r in store.rows("tReleves") if r["status"] == TO_MATCH]
+    lines = [line_of(r) for r in rows]
+    row_of = {id(ln): r for ln, r in zip(lines, rows, strict=True)}
+    items = expected_items(store)
+    rate = fee_rate(store)
+    result = bk.match(lines, items, bk.MatchOptions(card_fee_rate=rate))
+    by_line: dict[str, bk.LineMatch] = {str(row_of[id(m.line)]["id"]): m
+                                        for m in (*result.exact, *result.proposed, *result.ambiguous)}
+
+    def listed(ms: Sequence[bk.LineMatch]) -> list[dict[str, Any]]:
+        return [{**line_json(row_of[id(m.line)]), "candidats": [_candidate_json(c) for c in m.candidates]} for m in ms]
+
+    rec = Reconciliation(Result())
+    res = rec.result
+    chosen: list[tuple[Row, tuple[bk.ExpectedItem, ...]]] = []
+    wanted = _wanted(confirm)
+    if all_exact:
+        for em in result.exact:
+            lid = str(row_of[id(em.line)]["id"])
+            if lid not in wanted:
+                chosen.append((row_of[id(em.line)], em.candidates[0].items))
+    by_number = {i.number: i for i in items}
+    for lid, docs in wanted.items():
+        found = store.rows_where("tReleves", "id", {lid})
+        if not found:
+            raise _refuse("banque.ligne", f"Ligne de relevé {lid}", "introuvable ; voyez « syc banque liste ».")
+        row = found[0]
+        where = f"Ligne de relevé {lid} ({row.where})"
+        if row["status"] != TO_MATCH:
+            raise _refuse("banque.deja", where, f"elle est déjà « {row['status']} »"
+                          + (f" (avec {row['matched']})." if row["matched"] else "."))
+        m = by_line.get(lid)
+        if docs:
+            pick = next((c.items for c in (m.candidates if m else ()) if {i.number for i in c.items} == set(docs)), None)
+            if pick is None:
+                unknown = [d for d in docs if d not in by_number]
+                if unknown:
+                    raise _refuse("banque.piece", where, f"{', '.join(unknown)} n'attend aucun paiement (pièce soldée, "
+                                                        "inconnue, ou bordereau déjà crédité).")
+                pick = tuple(by_number[d] for d in docs)
+        elif m is None:
+            raise _refuse("banque.sans_candidat", where, "aucune pièce ne lui correspond : indiquez-la, par exemple "
+                                                        f"--confirmer {lid}=F2026-00012.")
+        elif m.status is bk.Status.AMBIGUOUS:
+            options = " ou ".join(f"{lid}={','.join(i.number for i in c.items)}" for c in m.candidates[:3])
+            raise _refuse("banque.ambigu", where, f"plusieurs pièces lui correspondent à égalité : précisez, par "
+                                                  f"exemple --confirmer {options}.")
+        else:
+            pick = m.candidates[0].items
+        chosen.append((row, pick))
+    _confirm(store, rec, chosen, rate, as_of)
+
+    data = res.data
+    data["exactes"] = listed(result.exact)
+    data["proposees"] = listed(result.proposed)
+    data["ambigues"] = listed(result.ambiguous)
+    data["lignes_non_rapprochees"] = [line_json(row_of[id(ln)]) for ln in result.unmatched_lines]
+    data["attendus_non_rapproches"] = [item_json(i) for i in result.unmatched_items]
+    data["a_rapprocher"] = len(rows)
+    res.message = _summary(result, len(rows), data.get("confirmees", []))
+    return rec
+
+
+def _confirm(store: Store, rec: Reconciliation, chosen: list[tuple[Row, tuple[bk.ExpectedItem, ...]]],
+             rate: Decimal, as_of: dt.date) -> None:
+    changes: ChangeSet = rec.result.changes
+    used: dict[str, str] = {}
+    confirmed = []
+    for row, picked in chosen:
+        lid = str(row["id"])
+        where = f"Ligne de relevé {lid} ({row.where})"
+        amount = _dec(row["amount"])
+        if amount <= 0:
+            raise _refuse("banque.debit", where, "c'est un débit : seuls les crédits se rapprochent des pièces.")
+        for i in picked:
+            if i.number in used:
+                raise _refuse("banque.double", where, f"{i.number} est déjà rapprochée de la ligne {used[i.number]} "
+                                                      "dans cette même confirmation.")
+            used[i.number] = lid
+        kinds = {i.kind for i in picked}
+        if kinds & {bk.ItemKind.DEPOSIT_SLIP, bk.ItemKind.CARD_BATCH}:
+            if len(picked) != 1:
+                raise _refuse("banque.bordereau", where, "une ligne crédite un seul bordereau, ou un seul lot de carte.")
+            _credit_slip(store, changes, row, picked[0], rate, where)
+            confirmed.append({"ligne": lid, "pieces": [picked[0].number], "type": picked[0].kind.value,
+                              "reglement": None})
+            continue
+        clients = {i.client_code for i in picked}
+        if len(clients) != 1:
+            raise _refuse("banque.clients", where, "les pièces indiquées sont de plusieurs clients : un virement "
+                                                   "paie les pièces d'un seul client.")
+        rec.transfers.append(Transfer(lid, row["date"], amount, str(row["label"] or ""), clients.pop(),
+                                      tuple(i.number for i in picked)))
+        confirmed.append({"ligne": lid, "pieces": [i.number for i in picked], "type": picked[0].kind.value,
+                          "reglement": None})
+    if chosen:
+        from pyxl.services import closures
+
+        if rec.result.changes.appends or rec.result.changes.updates:
+            closures.check_open(store, as_of, "Rapprochement")
+    rec.result.data["confirmees"] = confirmed
+
+
+def _credit_slip(store: Store, changes: ChangeSet, row: Row, item: bk.ExpectedItem, rate: Decimal, where: str) -> None:
+    from pyxl.services import slips
+
+    slip = slips.get_slip(store, item.number)
+    total, amount = _dec(slip["total"]), _dec(row["amount"])
+    updates: dict[str, Any] = {"status": slips.CREDITED, "credited_on": row["date"], "bank_line": str(row["id"])}
+    if slip["mode"] == "CB":
+        fee = total - amount
+        if fee < 0 or fee > total * rate:
+            from pyxl.core.frformat import percent
+
+            why = (f"la commission de {euros(fee)} dépasserait la tolérance de Paramètres ({percent(rate * 100)})"
+                   if fee >= 0 else "c'est plus que son total")
+            raise _refuse("banque.commission", where, f"le lot de carte {slip['number']} ({euros(total)}) ne peut pas "
+                                                      f"être crédité de {euros(amount)} : {why}.")
+        updates["fee"] = fee
+    elif amount != total:
+        raise _refuse("banque.montant", where, f"le bordereau {slip['number']} totalise {euros(total)}, la ligne "
+                                               f"{euros(amount)} : un bordereau est crédité de son total exact.")
+    changes.update("tBordereaux", slip, updates)
+    for p in store.rows_where("tReglements", "slip", {str(slip["number"])}):
+        changes.update("tReglements", p, {"bank_line": str(row["id"])})
+    changes.update("tReleves", row, {"status": MATCHED, "matched": str(slip["number"])})
+
+
+def record_transfer(store: Store, t: Transfer, as_of: dt.date) -> Result:
+    """One confirmed transfer: the payment received (`payments.receive`) and the line reconciled,
+    in one change set. Dated the line's day when it is still open, else `as_of`."""
+    from pyxl.services import closures, payments
+
+    receive = getattr(payments, "receive", None)
+    where = f"Ligne de relevé {t.line_id}"
+    if receive is None:
+        raise _refuse("banque.virement", where, "l'enregistrement d'un virement sur plusieurs pièces n'est pas encore "
+                                                "disponible dans cette version ; saisissez-le avec « syc reglement "
+                                                "saisir ».")
+    last = closures.last_closed_day(store)
+    day = t.line_date if (last is None or t.line_date > last) and t.line_date <= as_of else as_of
+    res: Result = receive(store, str(t.amount), "virement", day, client=t.client, documents=list(t.documents),
+                          reference=t.label[:60], bank_line=t.line_id)
+    rows = store.rows_where("tReleves", "id", {t.line_id})
+    pid = str(res.data.get("id") or "")
+    res.changes.update("tReleves", rows[0], {"status": MATCHED, "matched": (pid or ", ".join(t.documents))[:200]})
+    return res
+
+
+def _summary(result: bk.MatchResult, total: int, confirmed: Sequence[dict[str, Any]]) -> str:
+    def n(count: int, one: str, many: str) -> str:
+        return f"{count} {one if count <= 1 else many}"
+
+    head = (f"{n(total, 'ligne à rapprocher', 'lignes à rapprocher')} : {n(len(result.exact), 'exacte', 'exactes')}, "
+            f"{n(len(result.proposed), 'proposée', 'proposées')}, {n(len(result.ambiguous), 'ambiguë', 'ambiguës')}, "
+            f"{n(len(result.unmatched_lines), 'sans correspondance', 'sans correspondance')} ; "
+            f"{n(len(result.unmatched_items), 'pièce attendue', 'pièces attendues')} sans ligne.")
+    if confirmed:
+        head += " " + n(len(confirmed), "ligne confirmée", "lignes confirmées") + "."
+    elif result.exact:
+        head += " Confirmez les exactes avec « syc banque rapprocher --tout-exact »."
+    return head
+
+
+def list_lines(store: Store, unmatched_only: bool = False) -> list[dict[str, Any]]:
+    return [line_json(r) for r in store.rows("tReleves") if not unmatched_only or r["status"] == TO_MATCH]

@@ -1,0 +1,192 @@
+"""Bank statements in the workbook (issue 14, item 5): `syc banque importer` keeps only the new
+lines (L2026-000001…), a bad file is refused whole; `syc banque rapprocher` matches the lines to
+the open invoices, penalty notes, deposit slips and card batches, and confirms on demand.
+
+Demo book of `test_sales_chain` (C00001 DUPONT Jean, particulier; C00002 Dupont & Fils,
+professionnel). 10 h × 55,00 at 10 % = 605,00 TTC; 2 h × 55,00 at 10 % = 121,00 TTC.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from test_sales_chain import DEMO_DAY, Book
+
+from pyxl.cli import main
+from pyxl.core.bank import all_lines, parse
+
+D = Decimal
+DATA = Path(__file__).parent / "data" / "bank"
+
+
+@pytest.fixture(scope="module")
+def demo_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    path = tmp_path_factory.mktemp("demo") / "SYC_Gestion.xlsm"
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["init", "--demo", "--book", str(path), "--au", DEMO_DAY]) == 0
+    return path.read_bytes()
+
+
+@pytest.fixture
+def wb(demo_bytes: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Book:
+    monkeypatch.setenv("SYC_SANS_DOCUMENT", "1")
+    path = tmp_path / "SYC_Gestion.xlsm"
+    path.write_bytes(demo_bytes)
+    return Book(path)
+
+
+def camt(tmp: Path, entries: list[tuple[str, str, str]], name: str = "releve.xml") -> Path:
+    """A camt.053.001.08 statement: (booking date, signed amount, label) per entry."""
+    body = []
+    for k, (day, amount, label) in enumerate(entries):
+        value = D(amount)
+        body.append(
+            f"<Ntry><NtryRef>{k}</NtryRef><Amt Ccy=\"EUR\">{abs(value)}</Amt>"
+            f"<CdtDbtInd>{'CRDT' if value > 0 else 'DBIT'}</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>"
+            f"<BookgDt><Dt>{day}</Dt></BookgDt><ValDt><Dt>{day}</Dt></ValDt><AcctSvcrRef>{name}-{k}</AcctSvcrRef>"
+            f"<NtryDtls><TxDtls><RmtInf><Ustrd>{label}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>\n")
+    path = tmp / name
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>'
+        "<GrpHdr><MsgId>T</MsgId><CreDtTm>2026-12-31T20:00:00</CreDtTm></GrpHdr><Stmt><Id>S</Id>"
+        "<Acct><Id><IBAN>FR7630004000031234567890143</IBAN></Id><Ccy>EUR</Ccy></Acct>\n"
+        + "".join(body) + "</Stmt></BkToCstmrStmt></Document>\n", encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- import
+@pytest.mark.parametrize("name", ["camt053_v02.xml", "camt053_v04.xml", "camt053_v08.xml", "ofx1_lbp_1252.ofx",
+                                  "ofx1_cep_utf8.ofx", "ofx1_cic_deuxcomptes.ofx", "ofx2_bnp.ofx", "cfonb120.txt",
+                                  "ca_1252.csv", "cm_vrischmann.csv", "bnp.csv", "sg_1252.csv"])
+def test_each_format_is_imported_once_and_a_second_import_adds_nothing(wb: Book, name: str) -> None:
+    path = DATA / name
+    expected = all_lines(parse(path.read_bytes(), name))
+    d = wb.ok("banque", "importer", str(path), au="2026-12-01")
+    assert d["lignes_importees"] == d["lignes_lues"] == len(expected) > 0
+    assert d["ids"][0] == "L2026-000001" and d["ids"][-1] == f"L2026-{len(expected):06d}"
+    rows = wb.rows("tReleves")
+    assert [(r["date"], r["amount"]) for r in rows] == [(ln.booking_date, ln.amount) for ln in expected]
+    assert {r["status"] for r in rows} == {"À rapprocher"} and {r["source"] for r in rows} == {name}
+    assert len({r["identity"] for r in rows}) == len(rows)
+    again = wb.ok("banque", "importer", str(path), au="2026-12-02")
+    assert (again["lignes_importees"], again["deja_importees"], again["ids"]) == (0, len(expected), [])
+    assert len(wb.rows("tReleves")) == len(expected)
+    listed = wb.ok("banque", "liste", "--non-rapproche", au="2026-12-02")["lignes"]
+    assert [x["id"] for x in listed] == [r["id"] for r in rows]
+
+
+def test_two_identical_cheques_of_a_day_stay_two_and_an_overlapping_file_adds_only_the_new_day(
+        wb: Book, tmp_path: Path) -> None:
+    same = ("2026-11-03", "120.00", "REMISE CHEQUE 0001234")
+    first = camt(tmp_path, [same, same, ("2026-11-04", "-35.10", "PRLV SEPA ÉLECTRICITÉ")], "a.xml")
+    d = wb.ok("banque", "importer", str(first), "--format", "camt", au="2026-12-01")
+    assert d["lignes_importees"] == 3
+    # the bank's ids differ in the second file: content identity is the CSV's case, tested with the fixture
+    csv = DATA / "ca_1252.csv"
+    n = wb.ok("banque", "importer", str(csv), "--profil", "credit-agricole", au="2026-12-01")["lignes_importees"]
+    cheques = [r for r in wb.rows("tReleves") if r["source"] == "ca_1252.csv" and r["label"].startswith("CHEQUE")]
+    assert n > 0 and len(cheques) >= 2 and len({(r["date"], r["amount"], r["label"]) for r in cheques}) < len(cheques)
+    assert wb.ok("banque", "importer", str(csv), au="2026-12-02")["lignes_importees"] == 0
+
+
+@pytest.mark.parametrize(("content", "words"), [
+    (b"%PDF-1.4 not a statement", ["ni un relevé CAMT.053"]),
+    ((DATA / "camt053_v08.xml").read_bytes()[:-200], ["tronqué", "mal formé"]),
+    ((DATA / "ca_budgetcategorizer.csv").read_bytes(), ["ligne 17"]),
+    ((DATA / "camt053_v08.xml").read_bytes().replace(b"2026-01-15", b"2026-02-30"), ["2026-02-30"]),
+])
+def test_a_bad_file_is_refused_whole_and_the_workbook_is_byte_for_byte_unchanged(
+        wb: Book, tmp_path: Path, content: bytes, words: list[str]) -> None:
+    wb.ok("banque", "importer", str(DATA / "cfonb120.txt"), au="2026-12-01")
+    bad = tmp_path / "mauvais.dat"
+    bad.write_bytes(content)
+    message = wb.refused("banque", "importer", str(bad), au="2026-12-02", code=_code_of(content),
+                         words=["mauvais.dat", "Rien n'a été importé"])
+    assert any(w in message for w in words), message
+
+
+def _code_of(content: bytes) -> str:
+    if content.startswith(b"%PDF"):
+        return "releve.format"
+    if b"2026-02-30" in content:
+        return "releve.date"
+    if b"camt.053" in content:
+        return "releve.xml"
+    return "releve.montant"
+
+
+def test_an_unreadable_file_name_is_refused(wb: Book, tmp_path: Path) -> None:
+    wb.refused("banque", "importer", str(tmp_path / "absent.xml"), au="2026-12-01", code="releve.fichier")
+    wb.refused("banque", "importer", str(DATA / "ca_1252.csv"), "--profil", "inconnue", au="2026-12-01",
+               code="releve.csv.profil_inconnu")
+
+
+# --------------------------------------------------------------------------- reconciliation
+def slip_of_two_cheques(wb: Book) -> tuple[str, str]:
+    _, _, f1 = wb.invoice("2026-03-02", "MO-H:10", client="C00002")
+    _, _, f2 = wb.invoice("2026-03-02", "MO-H:2", client="C00001")
+    for inv, amount, number in ((f1, "605", "1234567"), (f2, "121", "9876543")):
+        wb.ok("reglement", "saisir", "--facture", inv, "--montant", amount, "--mode", "cheque", "--reference", number,
+              au="2026-03-05")
+    assert wb.ok("bordereau", "creer", "--banque", "LCL", au="2026-03-06")["numero"] == "BR2026-0001"
+    return f1, f2
+
+
+def test_a_slip_paid_as_one_line_is_credited_with_its_cheques(wb: Book, tmp_path: Path) -> None:
+    slip_of_two_cheques(wb)
+    wb.ok("banque", "importer", str(camt(tmp_path, [("2026-03-09", "726.00", "REMISE CHEQUES N 0000012"),
+                                                     ("2026-03-09", "-12.00", "FRAIS TENUE DE COMPTE")])),
+          au="2026-03-10")
+    d = wb.ok("banque", "rapprocher", au="2026-03-10")
+    assert [(m["id"], m["candidats"][0]["pieces"]) for m in d["exactes"]] == [("L2026-000001", ["BR2026-0001"])]
+    assert [x["id"] for x in d["lignes_non_rapprochees"]] == ["L2026-000002"]
+    assert wb.row("tBordereaux", "number", "BR2026-0001")["status"] == "Remis"  # nothing written without confirming
+    c = wb.ok("banque", "rapprocher", "--tout-exact", au="2026-03-10")
+    assert c["confirmees"] == [{"ligne": "L2026-000001", "pieces": ["BR2026-0001"], "type": "bordereau",
+                                "reglement": None}]
+    slip = wb.row("tBordereaux", "number", "BR2026-0001")
+    assert (slip["status"], str(slip["credited_on"]), slip["bank_line"]) == ("Crédité", "2026-03-09", "L2026-000001")
+    assert {r["bank_line"] for r in wb.rows("tReglements")} == {"L2026-000001"}
+    line = wb.row("tReleves", "id", "L2026-000001")
+    assert (line["status"], line["matched"]) == ("Rapprochée", "BR2026-0001")
+    again = wb.ok("banque", "rapprocher", au="2026-03-11")
+    assert again["a_rapprocher"] == 1 and again["exactes"] == []
+    assert wb.ok("verifier", au="2026-03-11")["ok"]
+    wb.refused("banque", "rapprocher", "--confirmer", "L2026-000001", au="2026-03-11", code="banque.deja")
+
+
+def test_a_card_batch_credited_net_of_the_commission_within_the_tolerance(wb: Book, tmp_path: Path) -> None:
+    _, _, f1 = wb.invoice("2026-03-02", "MO-H:10", client="C00002")
+    wb.ok("reglement", "saisir", "--facture", f1, "--montant", "605", "--mode", "cb", au="2026-03-05")
+    wb.ok("bordereau", "creer", "--mode", "cb", au="2026-03-05")
+    wb.ok("banque", "importer", str(camt(tmp_path, [("2026-03-07", "596.53", "REMISE CB 0012345 TPE")])),
+          au="2026-03-09")
+    d = wb.ok("banque", "rapprocher", "--confirmer", "L2026-000001", au="2026-03-09")
+    assert d["confirmees"][0]["pieces"] == ["BR2026-0001"]
+    slip = wb.row("tBordereaux", "number", "BR2026-0001")
+    assert (slip["status"], slip["fee"]) == ("Crédité", D("8.47"))
+
+
+def test_unmatched_lines_and_expected_items_are_listed_on_both_sides_and_an_ambiguous_line_is_not_confirmed(
+        wb: Book, tmp_path: Path) -> None:
+    _, _, f1 = wb.invoice("2026-03-02", "MO-H:2", client="C00001")
+    _, _, f2 = wb.invoice("2026-03-02", "MO-H:2", client="C00001")
+    _, _, f3 = wb.invoice("2026-03-02", "MO-H:10", client="C00002")
+    wb.ok("banque", "importer", str(camt(tmp_path, [("2026-03-20", "121.00", "VIR SEPA DUPONT JEAN"),
+                                                     ("2026-03-21", "55.00", "VIR RECU DIVERS")])), au="2026-03-23")
+    d = wb.ok("banque", "rapprocher", "--tout-exact", au="2026-03-23")
+    assert d["confirmees"] == [] and d["exactes"] == []
+    (amb,) = d["ambigues"]
+    assert amb["id"] == "L2026-000001" and {tuple(c["pieces"]) for c in amb["candidats"]} == {(f1,), (f2,)}
+    assert [x["id"] for x in d["lignes_non_rapprochees"]] == ["L2026-000002"]
+    assert [x["numero"] for x in d["attendus_non_rapproches"]] == [f3]
+    assert wb.row("tReleves", "id", "L2026-000001")["status"] == "À rapprocher"
+    wb.refused("banque", "rapprocher", "--confirmer", "L2026-000001", au="2026-03-23", code="banque.ambigu",
+               words=[f"L2026-000001={f1}"])
+    wb.refused("banque", "rapprocher", "--confirmer", "L2026-000002", au="2026-03-23", code="banque.sans_candidat")
+    wb.refused("banque", "rapprocher", "--confirmer", "L2026-000009", au="2026-03-23", code="banque.ligne")
