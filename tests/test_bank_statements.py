@@ -190,3 +190,67 @@ def test_unmatched_lines_and_expected_items_are_listed_on_both_sides_and_an_ambi
                words=[f"L2026-000001={f1}"])
     wb.refused("banque", "rapprocher", "--confirmer", "L2026-000002", au="2026-03-23", code="banque.sans_candidat")
     wb.refused("banque", "rapprocher", "--confirmer", "L2026-000009", au="2026-03-23", code="banque.ligne")
+
+
+@pytest.mark.skipif(not hasattr(__import__("pyxl.services.payments").services.payments, "receive"),
+                    reason="payments.receive (allocation sur plusieurs pièces) n'est pas encore sur cette branche")
+def test_an_exact_transfer_is_recorded_as_a_payment_by_transfer_and_the_line_reconciled(wb: Book, tmp_path: Path) -> None:
+    _, _, f1 = wb.invoice("2026-03-02", "MO-H:2", client="C00001")
+    _, _, f2 = wb.invoice("2026-03-02", "MO-H:10", client="C00002")
+    wb.ok("banque", "importer", str(camt(tmp_path, [("2026-03-20", "121.00", f"VIR SEPA DUPONT JEAN FACTURE {f1}"),
+                                                     ("2026-03-20", "600.00", "VIR DUPONT ET FILS")])),
+          au="2026-03-23")
+    d = wb.ok("banque", "rapprocher", "--tout-exact", au="2026-03-23")
+    (done,) = d["confirmees"]
+    assert (done["ligne"], done["pieces"]) == ("L2026-000001", [f1]) and done["reglement"]
+    (pay,) = [r for r in wb.rows("tReglements") if r["invoice"] == f1]
+    assert (pay["amount"], pay["mode"], pay["bank_line"], pay["client"]) == (D("121.00"), "Virement", "L2026-000001",
+                                                                             "C00001")
+    assert wb.doc(f1)["status"] == "Réglée" and wb.doc(f2)["paid"] == D("0.00")
+    line = wb.row("tReleves", "id", "L2026-000001")
+    assert (line["status"], line["matched"]) == ("Rapprochée", done["reglement"])
+    # the 600,00 is proposed (the client's name, not the amount): confirmed by hand, a partial payment
+    (prop,) = wb.ok("banque", "rapprocher", au="2026-03-23")["proposees"]
+    assert prop["id"] == "L2026-000002" and prop["candidats"][0]["pieces"] == [f2]
+    wb.ok("banque", "rapprocher", "--confirmer", "L2026-000002", au="2026-03-23")
+    assert wb.doc(f2)["paid"] == D("600.00")
+    assert wb.ok("verifier", au="2026-03-23")["ok"]
+
+
+def test_a_confirmed_transfer_is_handed_to_payments_receive_with_the_line(wb: Book, tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The wiring, whatever the allocation does: `payments.receive` gets the line's amount, the day,
+    the client, the documents, the label and the line's id, in the change set that reconciles it."""
+    from pyxl.services import payments
+
+    calls = []
+
+    def receive(store, amount_text, mode_text, as_of, *, client="", documents=(), reference="", bank="", drawer="",
+                bank_line="", deposit=False):
+        calls.append((amount_text, mode_text, as_of, client, tuple(documents), reference, bank_line))
+        res = payments.record_payment(store, documents[0], amount_text, mode_text, as_of, reference)
+        for r in res.changes.appends["tReglements"]:
+            r["bank_line"] = bank_line
+        return res
+
+    monkeypatch.setattr(payments, "receive", receive, raising=False)
+    _, _, f1 = wb.invoice("2026-03-02", "MO-H:2", client="C00001")
+    _, _, f2 = wb.invoice("2026-03-02", "MO-H:2", client="C00001")
+    wb.ok("banque", "importer", str(camt(tmp_path, [("2026-03-20", "121.00", f"VIR SEPA DUPONT JEAN FACTURE {f1}"),
+                                                     ("2026-03-21", "121.00", f"VIR SEPA DUPONT JEAN {f2}")])),
+          au="2026-03-23")
+    d = wb.ok("banque", "rapprocher", "--tout-exact", au="2026-03-23")
+    assert [c["ligne"] for c in d["confirmees"]] == ["L2026-000001", "L2026-000002"]
+    import datetime as dt
+
+    # the lines' days are closed by the action itself (closures up to the day before): dated the 23rd
+    assert calls == [("121.00", "virement", dt.date(2026, 3, 23), "C00001", (f1,), f"VIR SEPA DUPONT JEAN FACTURE {f1}",
+                      "L2026-000001"),
+                     ("121.00", "virement", dt.date(2026, 3, 23), "C00001", (f2,), f"VIR SEPA DUPONT JEAN {f2}",
+                      "L2026-000002")]
+    pays = {r["invoice"]: r for r in wb.rows("tReglements")}
+    assert (pays[f1]["bank_line"], pays[f2]["bank_line"]) == ("L2026-000001", "L2026-000002")
+    assert [c["reglement"] for c in d["confirmees"]] == [pays[f1]["id"], pays[f2]["id"]]
+    assert {r["status"] for r in wb.rows("tReleves")} == {"Rapprochée"}
+    assert wb.doc(f1)["status"] == wb.doc(f2)["status"] == "Réglée"
+    assert wb.ok("verifier", au="2026-03-23")["ok"]
