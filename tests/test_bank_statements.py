@@ -60,20 +60,29 @@ def camt(tmp: Path, entries: list[tuple[str, str, str]], name: str = "releve.xml
 
 
 # --------------------------------------------------------------------------- import
-@pytest.mark.parametrize("name", ["camt053_v02.xml", "camt053_v04.xml", "camt053_v08.xml", "ofx1_lbp_1252.ofx",
-                                  "ofx1_cep_utf8.ofx", "ofx1_cic_deuxcomptes.ofx", "ofx2_bnp.ofx", "cfonb120.txt",
-                                  "ca_1252.csv", "cm_vrischmann.csv", "bnp.csv", "sg_1252.csv"])
-def test_each_format_is_imported_once_and_a_second_import_adds_nothing(wb: Book, name: str) -> None:
+@pytest.mark.parametrize(("name", "options"), [
+    ("camt053_v02.xml", ()), ("camt053_v04.xml", ()), ("camt053_v08.xml", ("--format", "camt")),
+    ("ofx1_lbp_1252.ofx", ()), ("ofx1_cep_utf8.ofx", ()), ("ofx1_ca_sansentete.ofx", ("--format", "ofx")),
+    ("ofx1_cic_deuxcomptes.ofx", ()), ("ofx2_bnp.ofx", ()), ("cfonb120.txt", ()),
+    ("cfonb120_sans_fin_de_ligne.txt", ("--format", "cfonb")), ("ca_1252.csv", ()), ("cm_vrischmann.csv", ()),
+    ("bnp.csv", ()), ("sg_1252.csv", ()), ("bpce.csv", ()), ("lbp_1252.csv", ()),
+    ("lcl_1252.csv", ("--profil", "lcl", "--compte", "FR7630002005500000157845Z02")),
+])
+def test_each_format_is_imported_once_and_a_second_import_adds_nothing(wb: Book, name: str,
+                                                                       options: tuple[str, ...]) -> None:
     path = DATA / name
-    expected = all_lines(parse(path.read_bytes(), name))
-    d = wb.ok("banque", "importer", str(path), au="2026-12-01")
+    profile = options[1] if options[:1] == ("--profil",) else None
+    account = options[3] if len(options) > 3 else None
+    expected = all_lines(parse(path.read_bytes(), name, profile=profile, account=account))
+    d = wb.ok("banque", "importer", str(path), *options, au="2026-12-01")
     assert d["lignes_importees"] == d["lignes_lues"] == len(expected) > 0
     assert d["ids"][0] == "L2026-000001" and d["ids"][-1] == f"L2026-{len(expected):06d}"
     rows = wb.rows("tReleves")
     assert [(r["date"], r["amount"]) for r in rows] == [(ln.booking_date, ln.amount) for ln in expected]
     assert {r["status"] for r in rows} == {"À rapprocher"} and {r["source"] for r in rows} == {name}
     assert len({r["identity"] for r in rows}) == len(rows)
-    again = wb.ok("banque", "importer", str(path), au="2026-12-02")
+    assert {r["account"] or "" for r in rows} == {ln.account for ln in expected}
+    again = wb.ok("banque", "importer", str(path), *options, au="2026-12-02")
     assert (again["lignes_importees"], again["deja_importees"], again["ids"]) == (0, len(expected), [])
     assert len(wb.rows("tReleves")) == len(expected)
     listed = wb.ok("banque", "liste", "--non-rapproche", au="2026-12-02")["lignes"]
@@ -118,6 +127,13 @@ def _code_of(content: bytes) -> str:
     if b"camt.053" in content:
         return "releve.xml"
     return "releve.montant"
+
+
+def test_an_empty_statement_writes_nothing(wb: Book) -> None:
+    before = wb.snapshot()
+    d = wb.ok("banque", "importer", str(DATA / "ofx1_vide.ofx"), au="2026-12-01")
+    assert (d["lignes_lues"], d["lignes_importees"]) == (0, 0) and "aucune opération" in d["message"]
+    assert wb.snapshot()[0] == before[0]
 
 
 def test_an_unreadable_file_name_is_refused(wb: Book, tmp_path: Path) -> None:

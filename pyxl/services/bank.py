@@ -71,6 +71,8 @@ def import_statement(store: Store, data: bytes, name: str, as_of: dt.date, fmt: 
                        f"débits {euros(-debits)}"
                        + (f" ; {already} déjà importée{'s' if already > 1 else ''}, ignorée{'s' if already > 1 else ''}"
                           if already else "") + ". Étape suivante : syc banque rapprocher")
+    elif not lines:
+        res.message = f"Relevé « {name} » : il ne contient aucune opération ; rien n'a été importé."
     else:
         res.message = (f"Relevé « {name} » : aucune ligne nouvelle ({len(lines)} déjà importée"
                        f"{'s' if len(lines) > 1 else ''}).")
