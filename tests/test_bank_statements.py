@@ -156,11 +156,15 @@ def slip_of_two_cheques(wb: Book) -> tuple[str, str]:
 def test_a_slip_paid_as_one_line_is_credited_with_its_cheques(wb: Book, tmp_path: Path) -> None:
     slip_of_two_cheques(wb)
     wb.ok("banque", "importer", str(camt(tmp_path, [("2026-03-09", "726.00", "REMISE CHEQUES N 0000012"),
-                                                     ("2026-03-09", "-12.00", "FRAIS TENUE DE COMPTE")])),
+                                                     ("2026-03-09", "-12.00", "FRAIS TENUE DE COMPTE"),
+                                                     ("2026-03-09", "700.00", "REMISE CHEQUES N 0000013")])),
           au="2026-03-10")
     d = wb.ok("banque", "rapprocher", au="2026-03-10")
     assert [(m["id"], m["candidats"][0]["pieces"]) for m in d["exactes"]] == [("L2026-000001", ["BR2026-0001"])]
-    assert [x["id"] for x in d["lignes_non_rapprochees"]] == ["L2026-000002"]
+    assert [x["id"] for x in d["lignes_non_rapprochees"]] == ["L2026-000002", "L2026-000003"]
+    wb.refused("banque", "rapprocher", "--confirmer", "L2026-000003=BR2026-0001", au="2026-03-10",
+               code="banque.montant", words=["726,00", "700,00"])
+    wb.refused("banque", "rapprocher", "--confirmer", "L2026-000002=BR2026-0001", au="2026-03-10", code="banque.debit")
     assert wb.row("tBordereaux", "number", "BR2026-0001")["status"] == "Remis"  # nothing written without confirming
     c = wb.ok("banque", "rapprocher", "--tout-exact", au="2026-03-10")
     assert c["confirmees"] == [{"ligne": "L2026-000001", "pieces": ["BR2026-0001"], "type": "bordereau",
@@ -171,7 +175,7 @@ def test_a_slip_paid_as_one_line_is_credited_with_its_cheques(wb: Book, tmp_path
     line = wb.row("tReleves", "id", "L2026-000001")
     assert (line["status"], line["matched"]) == ("Rapprochée", "BR2026-0001")
     again = wb.ok("banque", "rapprocher", au="2026-03-11")
-    assert again["a_rapprocher"] == 1 and again["exactes"] == []
+    assert again["a_rapprocher"] == 2 and again["exactes"] == []
     assert wb.ok("verifier", au="2026-03-11")["ok"]
     wb.refused("banque", "rapprocher", "--confirmer", "L2026-000001", au="2026-03-11", code="banque.deja")
 
@@ -182,6 +186,14 @@ def test_a_card_batch_credited_net_of_the_commission_within_the_tolerance(wb: Bo
     wb.ok("bordereau", "creer", "--mode", "cb", au="2026-03-05")
     wb.ok("banque", "importer", str(camt(tmp_path, [("2026-03-07", "596.53", "REMISE CB 0012345 TPE")])),
           au="2026-03-09")
+    wb.ok("banque", "importer", str(camt(tmp_path, [("2026-03-07", "580.00", "REMISE CB 0012346 TPE"),
+                                                     ("2026-03-07", "600.00", "REMISE CHQ 77")], "b.xml")),
+          au="2026-03-09")
+    # 25,00 of commission is above 3 % of 605,00 (18,15); a slip is never credited with another amount
+    wb.refused("banque", "rapprocher", "--confirmer", "L2026-000002=BR2026-0001", au="2026-03-09",
+               code="banque.commission", words=["BR2026-0001", "3\xa0%"])
+    wb.refused("banque", "rapprocher", "--confirmer", "L2026-000001", "L2026-000002=BR2026-0001", au="2026-03-09",
+               code="banque.double")
     d = wb.ok("banque", "rapprocher", "--confirmer", "L2026-000001", au="2026-03-09")
     assert d["confirmees"][0]["pieces"] == ["BR2026-0001"]
     slip = wb.row("tBordereaux", "number", "BR2026-0001")
