@@ -101,7 +101,7 @@ CASE = obj({"facture": TEXT, "client": TEXT, "nom": NTEXT, "telephone": NTEXT, "
             "reste_du": MONEY, "interets": MONEY, "indemnite": MONEY, "etape": NTEXT, "etape_due": BOOL,
             "etapes_dues": array(TEXT), "attente": NTEXT, "arret": NTEXT, "alarmes": array(TEXT),
             "dernier_appel": NTEXT, "avertissements_taux": array(TEXT)})
-IMPUTATION = obj({"id": TEXT, "piece": TEXT, "montant": MONEY, "au_titre_de": NTEXT})
+IMPUTATION = obj({"id": TEXT, "piece": NTEXT, "montant": MONEY, "au_titre_de": NTEXT})  # piece null: the credit
 _NOTE_LINE = {"facture": TEXT, "echeance": DATE, "du": NDATE, "au": NDATE, "jours": INT, "reste_du": MONEY,
               "taux_applique": TEXT, "interets": MONEY, "indemnite": MONEY}
 NOTE_LINE = obj(_NOTE_LINE)
@@ -155,9 +155,13 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
     "avoir voir": ({"piece": DOC, "lignes": array(DOC_LINE), **TOTALS, "reglements": array(PAYMENT), "ou": TEXT}, {}),
     "avoir liste": ({"avoirs": array(DOC)}, {}),
     "reglement saisir": ({"id": TEXT, "facture": TEXT, "montant": MONEY, "reste_a_payer": MONEY, "statut": TEXT,
-                          "imputations": array(IMPUTATION)}, WRITING),
+                          "client": TEXT, "credit": MONEY, "imputations": array(IMPUTATION)}, WRITING),
+    "credit liste": ({"credits": array(obj({"client": TEXT, "nom": TEXT, "credit": MONEY}))}, {}),
+    "credit imputer": ({"id": TEXT, "client": TEXT, "montant": MONEY, "credit_restant": MONEY,
+                        "imputations": array(IMPUTATION)}, WRITING),
+    "remboursement creer": ({"id": TEXT, "client": TEXT, "montant": MONEY, "credit_restant": MONEY}, WRITING),
     "reglement annuler": ({"id": TEXT, "annule": TEXT, "facture": TEXT, "statut": TEXT,
-                           "lignes": array(obj({"id": TEXT, "annule": TEXT, "piece": TEXT, "montant": MONEY}))},
+                           "lignes": array(obj({"id": TEXT, "annule": TEXT, "piece": NTEXT, "montant": MONEY}))},
                           WRITING),
     "penalites creer": ({"numero": TEXT, "client": TEXT, "date": DATE, "interets": MONEY, "indemnite": MONEY,
                          "total": MONEY, "lignes": array(NOTE_LINE), "ignorees": array(TEXT)}, WRITING),
@@ -252,7 +256,7 @@ def text(schema: Schema) -> str:
 # (contract.VERSION) and a changelog line (docs/contrat-json.md) fails tests/test_json_contract.py.
 FINGERPRINTS = {
     "1.0": "de2d77b6ecfb04411341810dd0881d9cb07878ac3b185cb23f9abbb58e70afa1",  # 1.0 is first published with this wave, schema-6 fields included
-    "1.1": "bbc400b1bffbda784f51a091cf576c5527bb0da6339759de9aaf0d2b15f61d86",  # penalty notes, payments imputed in parts
+    "1.1": "cec871f9984e90680241e27e3175496346676e436f2bd47fd62b34e96a8af90f",  # penalty notes, payments imputed in parts
 }
 
 
