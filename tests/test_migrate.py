@@ -57,7 +57,9 @@ V6_COLUMNS = {"tFactures": ("penalty_clause", "credit_cause", "penalty_clause_re
               "tRelances": ("proof",), "tClients": ("headcount",),
               "tDevis": ("express_request", "outside_main_activity"),
               "tReglesTVA": ("keeps_old",)}
-V6_TABLES = ("tGaranties",)
+V6_TABLES = ("tGaranties",
+             # and the planning sheets of version 9, added in the same pass after them
+             "tTechniciens", "tAbsences", "tTrajets", "tInterventions", "tContrats")
 V6_PARAMETERS = ("mediateur_consommation",)
 V5_SCHEMA = dataclasses.replace(SCHEMA, version=5, tables=tuple(
     dataclasses.replace(t, columns=tuple(c for c in t.columns if c.key not in V6_COLUMNS.get(t.name, ())))
@@ -136,6 +138,9 @@ V6_STEP = ("étape de données de la version 6 : clause de pénalités reconstit
            "thermodynamique) ; « Ancien taux maintenu » sur les règles des chaudières de la loi de finances 2025 ; "
            "garanties légales par nature de travaux ; paramètre « Médiateur de la consommation » (à remplir) ; "
            "aucune pièce émise n'est modifiée")
+V9_STEP = ("étape de données de la version 9 : planning et contrats d'entretien : feuilles Techniciens, Absences, "
+           "Interventions, Contrats d'entretien ; temps de trajet par défaut (20 min dans un secteur, 45 min d'un "
+           "secteur à l'autre)")
 _PAC = ("« PAC air/eau », « PAC eau/eau », « PAC géothermique », « Chauffe-eau thermodynamique », « PAC air/air », "
         "« PAC à classer »")
 PAC_ADDED = [f"ajout de {_PAC} à la liste de choix de la colonne « Catégorie » (table tArticles)",
@@ -177,6 +182,7 @@ OLD_BOOK_DONE = [
     V4_STEP,
     V5_STEP,
     V6_STEP,
+    V9_STEP,
 ]
 CLIENTS = [
     {"code": "C001", "kind": "Particulier", "name": "Dupont", "address": "1 rue des Lilas", "postcode": "69001",
@@ -477,7 +483,7 @@ def test_version_1_workbook(tmp_path: Path) -> None:
 
     expected = [CONSENT_ADDED, *STOPS_ADDED, HEADCOUNT_ADDED, THPE_PAC_ADDED, *V2_SHEETS_ADDED, *V3_SHEETS_ADDED,
                 *V4_SHEETS_ADDED, *V6_SHEETS_ADDED, SPEC_ADDED, f"mise à jour de la version du schéma : 1 → {SCHEMA.version}", VAT_STEP, V3_STEP, V4_STEP,
-                V5_STEP, V6_STEP]
+                V5_STEP, V6_STEP, V9_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
@@ -485,7 +491,7 @@ def test_version_1_workbook(tmp_path: Path) -> None:
 
     # the current version, every table of the schema with its headers, the new ones in schema order
     pkg = ooxml.Package(str(path))
-    assert mig.workbook_version(pkg) == 6 == SCHEMA.version
+    assert mig.workbook_version(pkg) == 9 == SCHEMA.version
     for t in SCHEMA.tables:
         assert list(pkg.table(t.name).headers) == [c.header for c in t.columns], t.name
     assert list(pkg.sheets) == [t.sheet for t in SCHEMA.tables]
@@ -583,14 +589,14 @@ def test_version_2_workbook(tmp_path: Path) -> None:
     expected = [CONSENT_ADDED, *STOPS_ADDED, HEADCOUNT_ADDED, PAC_ADDED[0], VAT_COLUMN_ADDED, PAC_ADDED[1],
                 *V6_QUOTE_COLUMNS, *V6_INVOICE_COLUMNS, *V3_SHEETS_ADDED, *V4_SHEETS_ADDED, *V6_SHEETS_ADDED,
                 SPEC_ADDED, f"mise à jour de la version du schéma : 2 → {SCHEMA.version}", V3_STEP, V4_STEP, V5_STEP,
-                V6_STEP]
+                V6_STEP, V9_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
     assert_valid(path)
 
     pkg = ooxml.Package(str(path))
-    assert mig.workbook_version(pkg) == 6 == SCHEMA.version
+    assert mig.workbook_version(pkg) == 9 == SCHEMA.version
     for t in SCHEMA.tables:
         assert list(pkg.table(t.name).headers) == [c.header for c in t.columns], t.name
     assert list(pkg.sheets) == [t.sheet for t in SCHEMA.tables]
@@ -662,7 +668,7 @@ def test_version_3_workbook(tmp_path: Path) -> None:
 
     expected = [*STOPS_ADDED, HEADCOUNT_ADDED, PAC_ADDED[0], VAT_COLUMN_ADDED, PAC_ADDED[1], *V6_QUOTE_COLUMNS,
                 *V6_INVOICE_COLUMNS, *V4_SHEETS_ADDED, *V6_SHEETS_ADDED, SPEC_ADDED,
-                f"mise à jour de la version du schéma : 3 → {SCHEMA.version}", V4_STEP, V5_STEP, V6_STEP]
+                f"mise à jour de la version du schéma : 3 → {SCHEMA.version}", V4_STEP, V5_STEP, V6_STEP, V9_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
@@ -1066,6 +1072,7 @@ def test_libreoffice_saved_book(tmp_path: Path) -> None:
         V4_STEP,
         V5_STEP,
         V6_STEP,
+        V9_STEP,
     ]
     assert_valid(path)
     after = raw_entries(path)

@@ -1,0 +1,155 @@
+"""Calendar outputs of the planning (icalendar): one .ics file per technician, for a shared folder his
+phone subscribes to, and for each booking, move or cancellation an iTIP e-mail (.eml draft,
+METHOD:REQUEST or CANCEL) so the phone updates the event instead of adding a second one. The UID of
+an intervention never changes (« I00012@syc-gestion »); its SEQUENCE grows with each change."""
+
+from __future__ import annotations
+
+import datetime as dt
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import icalendar
+
+from pyxl.core import planning as pl
+from pyxl.core import workflow as wf
+from pyxl.documents import names
+
+PARIS = ZoneInfo("Europe/Paris")
+PRODID = "-//SYC Gestion//Planning//FR"
+UID_DOMAIN = "syc-gestion"
+# Europe/Paris by its rules (RFC 5545 §3.6.5), short and valid past 2038
+PARIS_VTIMEZONE = """BEGIN:VTIMEZONE\r
+TZID:Europe/Paris\r
+BEGIN:DAYLIGHT\r
+TZOFFSETFROM:+0100\r
+TZOFFSETTO:+0200\r
+TZNAME:CEST\r
+DTSTART:19700329T020000\r
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r
+END:DAYLIGHT\r
+BEGIN:STANDARD\r
+TZOFFSETFROM:+0200\r
+TZOFFSETTO:+0100\r
+TZNAME:CET\r
+DTSTART:19701025T030000\r
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r
+END:STANDARD\r
+END:VTIMEZONE\r
+"""
+
+
+def uid(job_id: str) -> str:
+    return f"{job_id}@{UID_DOMAIN}"
+
+
+def _event(job: Any, tech: Any, firm_email: str, stamp: dt.datetime, cancelled: bool = False) -> icalendar.Event:
+    start_min = pl.minutes_of(str(job["start"]))
+    start = dt.datetime.combine(job["date"], dt.time(start_min // 60, start_min % 60), PARIS)
+    ev = icalendar.Event()
+    ev.add("uid", uid(str(job["id"])))
+    ev.add("sequence", int(job["sequence"] or 0))
+    ev.add("dtstamp", stamp.astimezone(dt.UTC))
+    ev.add("dtstart", start)
+    ev.add("dtend", start + dt.timedelta(minutes=int(job["duration"] or 0)))
+    ev.add("summary", f"{job['id']} — {job['client_name'] or job['client']} ({pl.SKILL_LABEL.get(str(job['skill']), '')})")
+    if job["site"]:
+        ev.add("location", str(job["site"]))
+    desc = [str(job["work"] or "")]
+    if job["order"]:
+        desc.append(f"Commande {job['order']}")
+    if job["contract"]:
+        desc.append(f"Contrat d'entretien {job['contract']}")
+    ev.add("description", "\n".join(d for d in desc if d))
+    ev.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    if firm_email:
+        ev.add("organizer", f"mailto:{firm_email}")
+    if tech["email"]:
+        attendee = icalendar.vCalAddress(f"mailto:{tech['email']}")
+        attendee.params["cn"] = icalendar.vText(str(tech["name"]))
+        attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
+        ev.add("attendee", attendee, encode=False)
+    return ev
+
+
+def _calendar(method: str | None = None) -> icalendar.Calendar:
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    if method:
+        cal.add("method", method)
+    cal.add_component(icalendar.Timezone.from_ical(PARIS_VTIMEZONE))
+    return cal
+
+
+def technician_calendar(tech: Any, jobs: list[Any], firm_email: str, stamp: dt.datetime) -> bytes:
+    """All the technician's booked or done interventions, as one calendar (no METHOD: a feed)."""
+    cal = _calendar()
+    cal.add("x-wr-calname", f"Interventions {tech['code']} — {tech['name']}")
+    for job in sorted(jobs, key=lambda j: (j["date"], str(j["start"]))):
+        cal.add_component(_event(job, tech, firm_email, stamp))
+    return bytes(cal.to_ical())
+
+
+def invitation(job: Any, tech: Any, method: str, firm: dict[str, str], stamp: dt.datetime) -> EmailMessage:
+    """The iTIP message (RFC 6047): text for a person, text/calendar with METHOD for the phone."""
+    cal = _calendar(method)
+    cal.add_component(_event(job, tech, firm.get("email", ""), stamp, cancelled=method == "CANCEL"))
+    msg = EmailMessage()
+    sender = firm.get("smtp_expediteur") or firm.get("email") or "planning@syc-gestion.invalid"
+    msg["From"] = sender
+    msg["To"] = str(tech["email"] or "")
+    when = f"{job['date']:%d/%m/%Y} à {job['start']}"
+    verb = "Annulé" if method == "CANCEL" else "Intervention"
+    msg["Subject"] = f"{verb} : {job['id']} — {job['client_name'] or job['client']}, le {when}"
+    msg["Date"] = format_datetime(stamp.astimezone(PARIS))
+    msg["Message-ID"] = make_msgid(domain=UID_DOMAIN)
+    msg["X-Unsent"] = "1"
+    body = (f"Bonjour {tech['name']},\n\n"
+            + (f"L'intervention {job['id']} du {when} est annulée.\n" if method == "CANCEL" else
+               f"Intervention {job['id']} le {when} ({job['duration']} min) chez {job['client_name']}, "
+               f"{job['site']}.\nTravaux : {job['work'] or '—'}\n")
+            + "\nCe message met à jour votre agenda.\n")
+    msg.set_content(body)
+    msg.add_alternative(cal.to_ical(), maintype="text", subtype="calendar",
+                        params={"method": method, "charset": "utf-8"})
+    return msg
+
+
+def planning_folder(book: Path, params: dict[str, str], year: int) -> Path:
+    return names.folder(book.parent, params.get("dossier_documents") or "Documents", year, "Planning")
+
+
+def write_invitations(book: Path, store: Any, invitations: list[dict[str, Any]], stamp: dt.datetime) -> list[Path]:
+    """The .eml drafts of a booking, move or cancellation (after the workbook is written)."""
+    from pyxl.services.planning import get_job, get_technician
+
+    params = store.parameters()
+    out = []
+    for inv in invitations:
+        job: Any = get_job(store, str(inv["intervention"]))
+        tech = get_technician(store, str(inv["technicien"]))
+        if inv["methode"] == "CANCEL" and job["technician"] != tech["code"]:
+            job = {**job.values, "technician": tech["code"]}  # moved to another technician: cancel his copy
+        msg = invitation(job, tech, str(inv["methode"]), params, stamp)
+        folder = planning_folder(book, params, job["date"].year if job["date"] else stamp.year) / "Invitations"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{job['id']} - {tech['code']} - {inv['methode']} - v{int(job['sequence'] or 0)}.eml"
+        path.write_bytes(msg.as_bytes())
+        out.append(path)
+    return out
+
+
+def write_calendars(book: Path, store: Any, folder: Path, tech_code: str, stamp: dt.datetime) -> Path:
+    from pyxl.services.planning import get_technician
+
+    tech = get_technician(store, tech_code)
+    jobs = [j for j in store.rows_where("tInterventions", "technician", {str(tech["code"])})
+            if j["status"] in (*wf.BOOKED_JOB_STATES, wf.J_DONE) and j["date"] and j["start"]]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{names.safe_name(str(tech['code']) + ' - ' + str(tech['name']), 80)}.ics"
+    path.write_bytes(technician_calendar(tech, jobs, store.parameters().get("email", ""), stamp))
+    return path
