@@ -12,6 +12,8 @@ import datetime as dt
 import email
 import email.policy
 import io
+import shutil
+import subprocess
 from decimal import Decimal
 from email.message import EmailMessage
 from pathlib import Path
@@ -182,7 +184,7 @@ def test_renewal_notice_window_on_its_boundary_days(wb: Book, au: str, listed: b
 def test_notice_sent_with_its_date_in_a_box_then_no_alarm(wb: Book) -> None:
     data = wb.ok("contrat", "avis", "--envoyer", au="2026-08-03")
     assert [n["contrat"] for n in data["avis"]] == ["CE2025-0001", "CE2025-0002"]
-    path = Path(next(p for p in data["documents"] if "CE2025-0001" in p))
+    path = Path(next(p for p in data["documents"] if "CE2025-0001" in p and p.endswith(".eml")))
     msg = email.message_from_bytes(path.read_bytes(), _class=EmailMessage, policy=email.policy.default)
     text = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "│ Vous pouvez refuser la reconduction jusqu'au 21 octobre 2026 │" in text
@@ -200,3 +202,43 @@ def test_without_the_notice_the_client_may_end_at_any_time_with_a_refund(wb: Boo
     assert data["remboursement_ht"] == "75.21" and data["statut"] == "Résilié"
     wb.refused("contrat", "modifier", "CE2025-0001", "--prix-ht", "1", au="2027-05-21", code="contrat.etat",
                words=["Contrat CE2025-0001", "résilié depuis le 21/05/2027"])
+
+
+# --------------------------------------------------------------------------- documents (PDF text)
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                                   reason="LibreOffice (soffice) et poppler-utils sont nécessaires")
+
+
+def pdf_text(path: Path) -> str:
+    raw = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True).stdout
+    return " ".join(raw.decode("utf-8").replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+@needs_soffice
+def test_attestation_pdf_of_a_heat_pump_visit(wb: Book) -> None:
+    pump = next(v for v in wb.ok("contrat", "visites", "--mois", "2025-12", au="2025-11-28")["visites"]
+                if v["contrat"] == "CE2025-0002")
+    wb.ok("planning", "planifier", "--visite", pump["visite"], "--technicien", "T02", "--debut", "2025-12-02 08:45",
+          au="2025-11-28")
+    wb.ok("intervention", "realiser", pump["visite"], "--date", "2025-12-02", "--rapport", "Filtre nettoyé & <OK>",
+          au="2025-12-02")
+    data = wb.ok("contrat", "attestation", pump["visite"], au="2025-12-05")
+    (path,) = (Path(p) for p in data["documents"])
+    text = pdf_text(path)
+    for words in ("ATTESTATION D'ENTRETIEN", f"N° {pump['visite']}", "MARTIN Sophie", "décret n° 2020-912",
+                  "Vérification de l'étanchéité du circuit frigorifique (absence de fuite de fluide) Fait",
+                  "Puissance 8 kW", "Filtre nettoyé & <OK>", "Visite du 2 décembre 2025 par Léa Morel",
+                  "au plus tard le 17 décembre 2025, dans les 15 jours suivant la visite"):
+        assert words in text, words
+    assert "monoxyde de carbone" not in text  # the boiler's checks are not a heat pump's
+
+
+@needs_soffice
+def test_renewal_notice_pdf_with_its_deadline_in_a_box(wb: Book) -> None:
+    data = wb.ok("contrat", "avis", "--envoyer", au="2026-08-03")
+    path = Path(next(p for p in data["documents"] if p.endswith(".pdf") and "CE2025-0001" in p))
+    text = pdf_text(path)
+    for words in ("DUPONT Jean", "Lyon, le 3 août 2026", "Objet : Reconduction de votre contrat d'entretien CE2025-0001",
+                  "il sera reconduit le 20 novembre 2026", "Vous pouvez refuser la reconduction jusqu'au 21 octobre 2026",
+                  "article L215-1 du Code de la consommation", "Avis de reconduction — Page 1 sur 1"):
+        assert words in text, words

@@ -295,3 +295,21 @@ def test_version_5_workbook_gets_the_planning_sheets_and_travel_defaults(tmp_pat
         ("=", "=", 20), ("*", "*", 45)]
     assert store.rows("tTechniciens") == [] and store.rows("tInterventions") == [] and store.rows("tContrats") == []
     assert mig.migrate(path) == []
+
+
+def test_day_sheet_lists_the_visits_in_route_order(wb: Book) -> None:
+    import shutil
+    import subprocess
+
+    if shutil.which("soffice") is None or shutil.which("pdftotext") is None:
+        pytest.skip("LibreOffice (soffice) et poppler-utils sont nécessaires")
+    late, early = order(wb), order(wb, "C00003", "RAD-ACI:2", "MO-H:1")
+    wb.ok("planning", "planifier", "--commande", late, "--technicien", "T01", "--debut", "2026-11-10 14:00", au=DAY)
+    wb.ok("planning", "planifier", "--commande", early, "--technicien", "T01", "--debut", "2026-11-10 08:30", au=DAY)
+    (path,) = wb.ok("planning", "feuille", "--technicien", "T01", "--jour", "2026-11-10", au=DAY)["documents"]
+    raw = subprocess.run(["pdftotext", path, "-"], capture_output=True, check=True).stdout.decode()
+    text = " ".join(raw.replace("\u00a0", " ").replace("\u202f", " ").split())
+    assert "FEUILLE DE JOURNÉE" in text and "T01 — Paul Girard — 10 novembre 2026" in text
+    assert text.index("MARTIN Sophie") < text.index("DUPONT Jean")  # 08:30 before 14:00
+    assert "2 × Radiateur acier" in text and "04 78 00 00 01" in text
+    assert "2 intervention(s), 3 h 00 sur place" in text

@@ -35,7 +35,8 @@ def register(sub: Any, common: Common) -> None:
     p = leaf(g, "avis", "avis de reconduction à envoyer (art. L215-1 C. conso) et alarmes", common, cmd_notices)
     p.add_argument("--mois", default="", metavar="AAAA-MM", help="avis dont la période d'envoi touche ce mois")
     p.add_argument("--envoyer", action="store_true", help="préparer les avis (.eml) et noter leur envoi aujourd'hui")
-    p = leaf(g, "attestation", "noter la remise de l'attestation d'entretien d'une visite", common, cmd_attestation)
+    p = leaf(g, "attestation", "attestation d'entretien d'une visite (PDF) et sa date de remise", common,
+             cmd_attestation)
     p.add_argument("id", metavar="ID", help="intervention de la visite")
     p.add_argument("--remise", type=date_arg, metavar="AAAA-MM-JJ", help="date de remise (défaut : --au)")
 
@@ -137,9 +138,11 @@ def cmd_notices(ctx: Context) -> int:
         return 0
 
     def after(result: Any) -> None:
-        from pyxl.documents.contract_docs import write_notices
+        from pyxl.documents.contract_docs import notice_documents, write_notices
 
-        paths = write_notices(ctx.book, ctx.store(), result.data["avis"], dt.datetime.now().astimezone())
+        store = ctx.store()
+        paths = notice_documents(ctx.book, store, result.data["avis"], ctx.as_of)
+        paths += write_notices(ctx.book, store, result.data["avis"], dt.datetime.now().astimezone())
         result.data["documents"] = [str(p) for p in paths]
 
     return apply(ctx, lambda store: notices(store, ctx.as_of, ctx.args.mois, send=True), after)
@@ -148,4 +151,12 @@ def cmd_notices(ctx: Context) -> int:
 def cmd_attestation(ctx: Context) -> int:
     from pyxl.services.contracts import record_attestation
 
-    return apply(ctx, lambda store: record_attestation(store, ctx.args.id, ctx.args.remise or ctx.as_of, ctx.as_of))
+    def after(result: Any) -> None:
+        from pyxl.documents.contract_docs import attestation_document
+
+        paths = attestation_document(ctx.book, ctx.store(), str(result.data["id"]))
+        result.data["documents"] = [str(p) for p in paths]
+        result.message += "\n" + "\n".join(f"Attestation : {p}" for p in paths)
+
+    return apply(ctx, lambda store: record_attestation(store, ctx.args.id, ctx.args.remise or ctx.as_of, ctx.as_of),
+                 after)

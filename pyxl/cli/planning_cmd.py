@@ -71,6 +71,10 @@ def register(sub: Any, common: Common) -> None:
     p = leaf(g, "ics", "écrire le fichier d'agenda (.ics) d'un technicien", common, cmd_ics)
     p.add_argument("--technicien", required=True, metavar="CODE")
     p.add_argument("--sortie", required=True, metavar="DOSSIER")
+    p = leaf(g, "feuille", "feuille de journée d'un technicien (PDF), visites dans l'ordre de la tournée", common,
+             cmd_day_sheet)
+    p.add_argument("--technicien", required=True, metavar="CODE")
+    p.add_argument("--jour", required=True, type=date_arg, metavar="AAAA-MM-JJ")
 
 
 def _target(p: argparse.ArgumentParser) -> None:
@@ -248,4 +252,17 @@ def cmd_ics(ctx: Context) -> int:
     store.check_version()
     path = write_calendars(ctx.book, store, Path(ctx.args.sortie), ctx.args.technicien, dt.datetime.now().astimezone())
     out(ctx, f"Agenda écrit : {path}", {"fichier": str(path), "technicien": ctx.args.technicien.upper()})
+    return 0
+
+
+def cmd_day_sheet(ctx: Context) -> int:
+    from pyxl.documents.planning_docs import day_sheet_document
+    from pyxl.services.planning import get_technician
+
+    store = ctx.store()
+    store.check_version()
+    code = str(get_technician(store, ctx.args.technicien)["code"])
+    paths = day_sheet_document(ctx.book, store, code, ctx.args.jour)
+    out(ctx, "\n".join(f"Feuille de journée : {p}" for p in paths),
+        {"documents": [str(p) for p in paths], "technicien": code, "jour": ctx.args.jour})
     return 0

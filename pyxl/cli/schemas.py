@@ -222,6 +222,7 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
                                {"id": TEXT, "debut": NTEXT, "duree_min": NINT, "client": NTEXT, "nom_client": NTEXT,
                                 "secteur": NTEXT, "statut": NTEXT, "travaux": NTEXT}))}))}))}, {}),
     "planning ics": ({"fichier": PATH, "technicien": TEXT}, {}),
+    "planning feuille": ({"documents": array(PATH), "technicien": TEXT, "jour": DATE}, {}),
     "contrat creer": ({"numero": TEXT, "contrat": CONTRACT, "periodicite_mois": INT}, WRITING),
     "contrat liste": ({"contrats": array(CONTRACT)}, {}),
     "contrat voir": ({"contrat": CONTRACT, "ou": TEXT}, {}),
@@ -277,7 +278,7 @@ def text(schema: Schema) -> str:
 # (contract.VERSION) and a changelog line (docs/contrat-json.md) fails tests/test_json_contract.py.
 FINGERPRINTS = {
     "1.0": "de2d77b6ecfb04411341810dd0881d9cb07878ac3b185cb23f9abbb58e70afa1",  # 1.0 is first published with this wave, schema-6 fields included
-    "1.1": "6cb3d6bf1d20ac42819e89bc8c8827cbaf63b46dd9c140f110bf81281a2f21e0",  # planning and maintenance contracts
+    "1.1": "f52781e356569c94d63e13b02c44dd3c64922dcb825746496618e29ed28853d1",  # planning and maintenance contracts
 }
 
 

@@ -153,3 +153,60 @@ def write_calendars(book: Path, store: Any, folder: Path, tech_code: str, stamp:
     path = folder / f"{names.safe_name(str(tech['code']) + ' - ' + str(tech['name']), 80)}.ics"
     path.write_bytes(technician_calendar(tech, jobs, store.parameters().get("email", ""), stamp))
     return path
+
+
+# --------------------------------------------------------------------------- day sheet
+def day_sheet_context(store: Any, tech_code: str, day: dt.date) -> dict[str, Any]:
+    """The technician's visits of the day in route order, with the client's phone, the site, the
+    work, the parts of the order's quote (articles of the family « Matériel ») and access notes."""
+    from pyxl.core.frformat import long_date, quantity
+    from pyxl.documents import context as cx
+    from pyxl.services.clients import get_client
+    from pyxl.services.planning import get_technician
+
+    tech = get_technician(store, tech_code)
+    visits = sorted((j for j in store.rows_where("tInterventions", "technician", {str(tech["code"])})
+                     if j["date"] == day and j["status"] in (*wf.BOOKED_JOB_STATES, wf.J_DONE)),
+                    key=lambda j: str(j["start"]))
+    families = {str(a["code"]): str(a["family"] or "") for a in store.rows("tArticles")}
+    orders = {str(o["number"]): o for o in store.rows_where("tCommandes", "number", {str(j["order"]) for j in visits
+                                                                                     if j["order"]})}
+    quotes = {str(o["quote"]) for o in orders.values()}
+    lines: dict[str, list[str]] = {}
+    for ln in store.rows_where("tLignesDevis", "quote", quotes):
+        if families.get(str(ln["article"] or "")) == "Matériel":
+            lines.setdefault(str(ln["quote"]), []).append(f"{quantity(ln['qty'])} × {ln['designation']}")
+    items = []
+    for j in visits:
+        client = get_client(store, str(j["client"]))
+        order = orders.get(str(j["order"] or ""))
+        end = pl.minutes_of(str(j["start"])) + int(j["duration"] or 0)
+        items.append({"heure": f"{j['start']}-{pl.hhmm(end)}",
+                      "client": f"{j['client_name']} {client['phone'] or ''}".strip(),
+                      "adresse": str(j["site"] or ""), "travaux": str(j["work"] or "") + (f" ({j['id']})"),
+                      "pieces": ", ".join(lines.get(str(order["quote"]), [])) if order else "",
+                      "acces": str(client["notes"] or j["wishes"] or "")})
+    minutes = sum(int(j["duration"] or 0) for j in visits)
+    firm = cx.company(store.parameters())
+    return dict(cx.clean({
+        "titre": "Feuille de journée", "type": "feuille", "entreprise": firm,
+        "client": {"code": tech["code"], "nom": str(tech["name"]), "adresse_lignes": []},
+        "doc": {"numero": f"{tech['code']} {day:%d/%m/%Y}", "date": long_date(day)},
+        "technicien": f"{tech['code']} — {tech['name']}", "jour": long_date(day), "visites": items,
+        "resume": f"{len(items)} intervention(s), {minutes // 60} h {minutes % 60:02d} sur place, dans l'ordre de la "
+                  "tournée.", "annee": day.year,
+    }))
+
+
+def day_sheet_document(book: Path, store: Any, tech_code: str, day: dt.date) -> list[Path]:
+    from pyxl.core.issues import Refused
+    from pyxl.documents import jobs
+
+    ctx = day_sheet_context(store, tech_code, day)
+    params = store.parameters()
+    folder = planning_folder(book, params, day.year) / "Feuilles de journée"
+    done = jobs.produce(book, [jobs.Planned("feuille", ctx["client"]["code"], ctx, folder,
+                                            names.safe_name(f"{day:%Y-%m-%d} {ctx['client']['code']}"))])
+    if done.warnings:
+        raise Refused(done.warnings)
+    return done.written
