@@ -313,3 +313,23 @@ def test_day_sheet_lists_the_visits_in_route_order(wb: Book) -> None:
     assert text.index("MARTIN Sophie") < text.index("DUPONT Jean")  # 08:30 before 14:00
     assert "2 × Radiateur acier" in text and "04 78 00 00 01" in text
     assert "2 intervention(s), 3 h 00 sur place" in text
+
+
+def test_confirmation_to_the_client_gives_the_day_and_the_half_day(wb: Book) -> None:
+    o = order(wb)
+    jid = wb.ok("intervention", "creer", "--commande", o, "--souhaits", "après-midi", au=DAY)["id"]
+    booked = wb.ok("planning", "planifier", "--intervention", jid, "--technicien", "T01", "--debut", "2026-11-10 09:00",
+                   au=DAY)
+    assert [w["code"] for w in booked["avertissements"]] == ["planning.souhaits"]
+    data = wb.ok("planning", "confirmer", "--intervention", jid, au=DAY)
+    assert data["statut"] == "Confirmée au client"
+    assert "le mardi 10 novembre 2026, le matin (entre 08:00 et 12:00)" in data["texte"]
+    assert "09:00" not in data["texte"]
+    eml = Path(next(p for p in data["documents"] if p.endswith(".eml")))
+    msg = email.message_from_bytes(eml.read_bytes())
+    assert "@" in str(msg["To"]) and "le matin (entre 08:00 et 12:00)" in msg.get_payload(decode=True).decode()
+    wb.refused("planning", "confirmer", "--intervention", jid, au=DAY, code="planning.etat",
+               words=["seule une intervention planifiée se confirme"])
+    # a confirmed booking still moves (and must be confirmed again)
+    moved = wb.ok("planning", "deplacer", "--intervention", jid, "--debut", "2026-11-12 14:00", au=DAY)
+    assert moved["intervention"]["statut"] == "Planifiée"

@@ -65,6 +65,9 @@ def register(sub: Any, common: Common) -> None:
     p.add_argument("--intervention", required=True, metavar="ID")
     p.add_argument("--motif", required=True)
     p.add_argument("--definitif", action="store_true", help="l'intervention n'aura pas lieu (statut « Annulée »)")
+    p = leaf(g, "confirmer", "confirmer au client le jour et la demi-journée (lettre PDF et brouillon d'e-mail)",
+             common, cmd_confirm)
+    p.add_argument("--intervention", required=True, metavar="ID")
     p = leaf(g, "voir", "semaine des techniciens et commandes à planifier", common, cmd_week)
     p.add_argument("--technicien", default="", metavar="CODE")
     p.add_argument("--semaine", default="", metavar="AAAA-Wnn", help="ex. 2026-W51 (défaut : la semaine de --au)")
@@ -266,3 +269,17 @@ def cmd_day_sheet(ctx: Context) -> int:
     out(ctx, "\n".join(f"Feuille de journée : {p}" for p in paths),
         {"documents": [str(p) for p in paths], "technicien": code, "jour": ctx.args.jour})
     return 0
+
+
+def cmd_confirm(ctx: Context) -> int:
+    from pyxl.services.planning import confirm
+
+    def after(result: Any) -> None:
+        from pyxl.documents.planning_docs import confirmation_documents
+
+        paths = confirmation_documents(ctx.book, ctx.store(), str(result.data["id"]), str(result.data["texte"]),
+                                       ctx.as_of)
+        result.data["documents"] = [str(p) for p in paths]
+        result.message += "\n" + "\n".join(f"Confirmation : {p}" for p in paths)
+
+    return apply(ctx, lambda store: confirm(store, ctx.args.intervention, ctx.as_of), after)

@@ -216,6 +216,7 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
     "planning planifier": BOOKED,
     "planning deplacer": BOOKED,
     "planning annuler": ({"id": TEXT, "statut": TEXT, "invitations": array(INVITATION)}, WRITING),
+    "planning confirmer": ({"id": TEXT, "statut": TEXT, "client": TEXT, "texte": TEXT}, WRITING),
     "planning voir": ({"semaine": TEXT, "du": DATE, "au": DATE, "commandes_a_planifier": array(TEXT),
                        "techniciens": array(obj({"technicien": TEXT, "nom": NTEXT, "jours": array(obj(
                            {"jour": DATE, "indisponible": NTEXT, "interventions": array(obj(
@@ -278,7 +279,7 @@ def text(schema: Schema) -> str:
 # (contract.VERSION) and a changelog line (docs/contrat-json.md) fails tests/test_json_contract.py.
 FINGERPRINTS = {
     "1.0": "de2d77b6ecfb04411341810dd0881d9cb07878ac3b185cb23f9abbb58e70afa1",  # 1.0 is first published with this wave, schema-6 fields included
-    "1.1": "f52781e356569c94d63e13b02c44dd3c64922dcb825746496618e29ed28853d1",  # planning and maintenance contracts
+    "1.1": "48fc64ade1c4a7557e18c330be55413f23440378008adbf804ba385ec06be915",  # planning and maintenance contracts
 }
 
 

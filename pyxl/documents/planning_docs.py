@@ -210,3 +210,40 @@ def day_sheet_document(book: Path, store: Any, tech_code: str, day: dt.date) -> 
     if done.warnings:
         raise Refused(done.warnings)
     return done.written
+
+
+# --------------------------------------------------------------------------- confirmation to the client
+def confirmation_documents(book: Path, store: Any, job_id: str, text: str, as_of: dt.date) -> list[Path]:
+    """The letter (PDF) confirming the visit, and an e-mail draft (.eml) with the same words when
+    the client has an e-mail address."""
+    from pyxl.core.issues import Refused
+    from pyxl.documents import jobs
+    from pyxl.services.clients import get_client
+    from pyxl.services.planning import get_job
+
+    job = get_job(store, job_id)
+    client = get_client(store, str(job["client"]))
+    subject = f"Confirmation de notre intervention {job['id']}"
+    closing = "Si ce créneau ne vous convient plus, merci de nous prévenir au plus tôt."
+    planned = jobs.plan_letter(store, book, str(client["code"]), subject, [text, closing], as_of,
+                               file_stem=f"{job['id']} confirmation")
+    done = jobs.produce(book, [planned])
+    if done.warnings:
+        raise Refused(done.warnings)
+    paths = list(done.written)
+    if client["email"]:
+        params = store.parameters()
+        msg = EmailMessage()
+        msg["From"] = params.get("smtp_expediteur") or params.get("email") or "contact@syc-gestion.invalid"
+        msg["To"] = str(client["email"])
+        msg["Subject"] = subject
+        msg["Date"] = format_datetime(dt.datetime.combine(as_of, dt.time(12), PARIS))
+        msg["Message-ID"] = make_msgid(domain=UID_DOMAIN)
+        msg["X-Unsent"] = "1"
+        msg.set_content(f"Madame, Monsieur,\n\n{text}\n\n{closing}\n\n"
+                        f"{params.get('raison_sociale') or ''}\n")
+        eml = planned.folder / f"{planned.stem}.eml"
+        eml.parent.mkdir(parents=True, exist_ok=True)
+        eml.write_bytes(msg.as_bytes())
+        paths.append(eml)
+    return paths

@@ -439,6 +439,19 @@ def _check_booking(store: Store, job: Row | dict[str, Any], tech_code: str, day:
     return tech_row
 
 
+def _wishes_warning(res: Result, job: Row | dict[str, Any], day: dt.date, start: int, where: str) -> None:
+    """A booking outside the client's recorded wishes is allowed (the client agreed on the phone),
+    with a warning naming them."""
+    text = str(job.get("wishes") or "")
+    try:
+        wishes = pl.parse_wishes(text)
+    except pl.PlanningError:
+        return
+    if text and not wishes.accepts(day, start):
+        res.warnings.append(Issue("planning.souhaits", f"{where} : le {sd.day(day)} à {pl.hhmm(start)} sort des "
+                                                       f"souhaits du client (« {text} »).", where, Severity.WARNING))
+
+
 def book(store: Store, *, job_id: str = "", order_number: str = "", tech_code: str, start_text: str,
          duration_text: str = "", as_of: dt.date) -> Result:
     res = Result()
@@ -473,6 +486,7 @@ def book(store: Store, *, job_id: str = "", order_number: str = "", tech_code: s
               "status": wf.target("intervention", "planifier"), "reason": "",
               # a job booked before (then postponed) was in the technician's calendar: a new version
               "sequence": int(job.get("sequence") or 0) + (1 if job.get("technician") else 0)}
+    _wishes_warning(res, job, day, start, where)
     if fresh is not None:
         fresh.update(values)
         res.changes.append("tInterventions", fresh)
@@ -522,6 +536,7 @@ def move(store: Store, job_id: str, *, tech_code: str = "", start_text: str, dur
     assert duration is not None
     tech = _check_booking(store, row, tech_code or str(row["technician"]), day, start, duration, where, as_of)
     res = Result()
+    _wishes_warning(res, row, day, start, where)
     seq = int(row["sequence"] or 0) + 1
     state = wf.next_state("intervention", "planifier", str(row["status"]))
     res.changes.update("tInterventions", row, {
@@ -537,6 +552,38 @@ def move(store: Store, job_id: str, *, tech_code: str = "", start_text: str, dur
                                                           "start": pl.hhmm(start), "duration": duration,
                                                           "sequence": seq, "status": state}),
                 "invitations": invitations}
+    return res
+
+
+def half_day(tech: pl.Technician, day: dt.date, start: int) -> str:
+    """« le matin (entre 08:00 et 12:00) »: the working period of the technician holding `start`."""
+    for a, b in tech.hours.get(day.weekday(), ()):
+        if a <= start < b:
+            half = "le matin" if start < pl.NOON else "l'après-midi"
+            return f"{half} (entre {pl.hhmm(a)} et {pl.hhmm(b)})"
+    return "le matin" if start < pl.NOON else "l'après-midi"
+
+
+def confirm(store: Store, job_id: str, as_of: dt.date) -> Result:
+    """The booking is confirmed to the client: a letter (and an e-mail draft when he has an address)
+    giving the day and the half-day, not the exact time."""
+    from pyxl.core.frformat import long_date
+
+    row = get_job(store, job_id)
+    where = f"Intervention {row['id']} ({row.where})"
+    state = wf.next_state("intervention", "confirmer", str(row["status"]))
+    if state is None:
+        raise refuse("planning.etat", where, f"elle est « {row['status']} » : seule une intervention planifiée se "
+                                             "confirme au client.")
+    tech = technician_of(get_technician(store, str(row["technician"])))
+    start = pl.minutes_of(str(row["start"]))
+    slot = half_day(tech, row["date"], start)
+    text = (f"Nous vous confirmons notre intervention ({row['work'] or 'travaux prévus'}) le "
+            f"{pl.DAY_NAMES[row['date'].weekday()]} {long_date(row['date'])}, {slot}, à l'adresse : {row['site']}.")
+    res = Result()
+    res.changes.update("tInterventions", row, {"status": state})
+    res.message = f"Intervention {row['id']} confirmée au client {row['client_name']} : {text}"
+    res.data = {"id": row["id"], "statut": state, "client": row["client"], "texte": text}
     return res
 
 
