@@ -110,6 +110,26 @@ NOTE = obj({"numero": TEXT, "date": DATE, "client": TEXT, "nom": TEXT, "origine"
             "indemnite": MONEY, "total": MONEY, "regle": MONEY, "reste_du": MONEY, "statut": TEXT})
 UPDATED = {"code": TEXT, "modifie": array(TEXT)}
 FEC_LEVEL: Schema = {"enum": ["erreur", "avertissement", "information"]}
+# contract 1.1: technicians, interventions, maintenance contracts (their sheets' columns)
+TECHNICIAN = obj({"code": TEXT, "nom": NTEXT, "telephone": NTEXT, "email": NTEXT, "competences": NTEXT,
+                  "secteur": NTEXT, "horaires": NTEXT, "capacite_jour": NINT, "certificats": NTEXT, "actif": NTEXT,
+                  "remarques": NTEXT})
+JOB = obj({"id": TEXT, "commande": NTEXT, "contrat": NTEXT, "client": NTEXT, "nom_client": NTEXT,
+           "lieu_intervention": NTEXT, "secteur": NTEXT, "travaux": NTEXT, "competence": NTEXT, "duree_min": NINT,
+           "technicien": NTEXT, "date": NDATE, "debut": NTEXT, "statut": NTEXT, "motif": NTEXT, "souhaits": NTEXT,
+           "visite_due_le": NDATE, "sequence": NINT, "realisee_le": NDATE, "rapport": NTEXT,
+           "attestation_remise_le": NDATE})
+INVITATION = obj({"methode": {"enum": ["REQUEST", "CANCEL"]}, "technicien": TEXT, "intervention": TEXT})
+PROPOSAL = obj({"technicien": TEXT, "debut": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$"},
+                "duree": TEXT, "duree_min": INT, "trajet_ajoute_min": INT, "raison": TEXT})
+CONTRACT = obj({"numero": TEXT, "client": NTEXT, "nom_client": NTEXT, "categorie": NTEXT, "marque": NTEXT,
+                "modele": NTEXT, "puissance_kw": NDECIMAL, "mise_en_service": NDATE, "formule": NTEXT, "prix_ht": NMONEY,
+                "facturation": NTEXT, "debut": NDATE, "premiere_reconduction": NDATE, "reconduction_tacite": NTEXT,
+                "preavis_jours": NINT, "client_protege": NTEXT, "statut": NTEXT, "resilie_le": NDATE,
+                "motif_resiliation": NTEXT, "avis_envoye_le": NDATE, "remarques": NTEXT})
+NOTICE = obj({"contrat": TEXT, "client": TEXT, "nom_client": NTEXT, "reconduction": DATE, "refus_jusqu_au": DATE,
+              "envoi_du": DATE, "envoi_au": DATE})
+BOOKED = ({"id": TEXT, "intervention": JOB, "invitations": array(INVITATION)}, WRITING)
 ISSUED = {"numero": TEXT, "reference": TEXT, "type": TEXT, "date": DATE, "echeance": NDATE, **TOTALS}
 
 # Each command's own keys (beside version, action, ok, message, avertissements); optional keys second.
@@ -213,6 +233,38 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
                              "constats": array(obj({"ligne": NINT, "code": TEXT, "niveau": FEC_LEVEL,
                                                     "fondement": TEXT, "zone": NTEXT, "message": TEXT})),
                              "constats_omis": INT}, {}),
+    "technicien ajouter": ({"code": TEXT, "technicien": TECHNICIAN}, WRITING),
+    "technicien liste": ({"techniciens": array(TECHNICIAN)}, {}),
+    "technicien voir": ({"technicien": TECHNICIAN, "ou": TEXT}, {}),
+    "technicien modifier": ({**UPDATED, "technicien": TECHNICIAN}, WRITING),
+    "technicien absence": ({"technicien": TEXT, "du": DATE, "au": DATE, "motif": TEXT,
+                            "interventions_a_deplacer": array(TEXT)}, WRITING),
+    "intervention creer": ({"id": TEXT, "intervention": JOB}, WRITING),
+    "intervention realiser": ({"id": TEXT, "statut": TEXT, "commande": NTEXT, "commande_realisee": BOOL}, WRITING),
+    "planning proposer": ({"intervention": NTEXT, "propositions": array(PROPOSAL)}, {}),
+    "planning planifier": BOOKED,
+    "planning deplacer": BOOKED,
+    "planning annuler": ({"id": TEXT, "statut": TEXT, "invitations": array(INVITATION)}, WRITING),
+    "planning confirmer": ({"id": TEXT, "statut": TEXT, "client": TEXT, "texte": TEXT}, WRITING),
+    "planning voir": ({"semaine": TEXT, "du": DATE, "au": DATE, "commandes_a_planifier": array(TEXT),
+                       "techniciens": array(obj({"technicien": TEXT, "nom": NTEXT, "jours": array(obj(
+                           {"jour": DATE, "indisponible": NTEXT, "interventions": array(obj(
+                               {"id": TEXT, "debut": NTEXT, "duree_min": NINT, "client": NTEXT, "nom_client": NTEXT,
+                                "secteur": NTEXT, "statut": NTEXT, "travaux": NTEXT}))}))}))}, {}),
+    "planning ics": ({"fichier": PATH, "technicien": TEXT}, {}),
+    "planning feuille": ({"documents": array(PATH), "technicien": TEXT, "jour": DATE}, {}),
+    "contrat creer": ({"numero": TEXT, "contrat": CONTRACT, "periodicite_mois": INT}, WRITING),
+    "contrat liste": ({"contrats": array(CONTRACT)}, {}),
+    "contrat voir": ({"contrat": CONTRACT, "ou": TEXT}, {}),
+    "contrat modifier": ({"numero": TEXT, "modifie": array(TEXT), "contrat": CONTRACT}, WRITING),
+    "contrat resilier": ({"numero": TEXT, "statut": TEXT, "visites_annulees": array(TEXT),
+                         "remboursement_ht": NMONEY}, WRITING),
+    "contrat visites": ({"mois": TEXT, "creees": INT, "visites": array(obj(
+        {"visite": TEXT, "contrat": TEXT, "client": TEXT, "nom_client": NTEXT, "due_le": DATE, "en_retard": BOOL,
+         "motif": TEXT, "statut": TEXT, "propositions": array(obj(
+             {"technicien": TEXT, "debut": TEXT, "duree_min": INT, "raison": TEXT}))}))}, WRITING),
+    "contrat avis": ({"avis": array(NOTICE), "alarmes": array(TEXT), "envoyes": BOOL}, WRITING),
+    "contrat attestation": ({"id": TEXT, "remise_le": DATE, "limite": DATE, "hors_delai": BOOL}, WRITING),
 }
 
 
@@ -256,7 +308,7 @@ def text(schema: Schema) -> str:
 # (contract.VERSION) and a changelog line (docs/contrat-json.md) fails tests/test_json_contract.py.
 FINGERPRINTS = {
     "1.0": "de2d77b6ecfb04411341810dd0881d9cb07878ac3b185cb23f9abbb58e70afa1",  # 1.0 is first published with this wave, schema-6 fields included
-    "1.1": "cec871f9984e90680241e27e3175496346676e436f2bd47fd62b34e96a8af90f",  # penalty notes, payments imputed in parts
+    "1.1": "2427871bae4c8c2a00cca10a8c105796b5192f2a340756a72f3aea615a8fa3a4",  # penalty notes, payments as money arrives, FEC checker, planning and maintenance contracts
 }
 
 
