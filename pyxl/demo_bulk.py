@@ -113,6 +113,7 @@ def generate(book: Path, years: int = 10, scale: float = 1.0, seed: int = 2026,
         if not rows.get(name):
             rows[name] = seeded
     dunning_history(rows, random.Random(seed + 6))
+    planning_history(rows, random.Random(seed + 16), PERIOD_END)
     stats.seconds_rows = time.perf_counter() - t0
     stats.rows = {t.name: len(rows.get(t.name, ())) for t in SCHEMA.tables}
     stats.lines = stats.rows["tLignesDevis"] + stats.rows["tLignesFactures"]
@@ -1172,6 +1173,117 @@ def dunning_history(rows: dict[str, list[dict[str, Any]]], rnd: random.Random) -
     rows["tRelances"] = out
     rows["tCompteurs"] = [*rows["tCompteurs"], *({"series": "Relance", "year": y, "last": n}
                                                  for y, n in sorted(counters.items()))]
+
+
+# --------------------------------------------------------------------------- planning (schema 9)
+DEMO_TECHNICIANS = (("Paul GIRARD", "gaz, fioul"), ("Léa MOREL", "gaz, pac"), ("Karim BENALI", "gaz, pac, climatisation"),
+                    ("Julie FAURE", "gaz, biomasse"), ("Marc ROUX", "gaz, fioul, ramonage"), ("Sonia PERRIN", "pac, solaire"))
+DEMO_STARTS = ((8, 30), (10, 45), (14, 0), (16, 0))  # four visits a day at most, in route order
+CONTRACT_KINDS = (("Chaudière gaz", 60), ("PAC air/eau", 25), ("Chaudière fioul", 10), ("Biomasse", 5))
+
+
+def planning_history(rows: dict[str, list[dict[str, Any]]], rnd: random.Random, end: dt.date,
+                     contracts: int = 300) -> None:
+    """Technicians, a year of interventions (the last year's orders, done where the order is done,
+    planned in the weeks after `end` for the open ones) and `contracts` maintenance contracts with
+    their visits of the last year, written without double booking."""
+    sectors = sorted({str(r["sector"]) for r in rows.get("tSecteurs", [])}) or ["Lyon"]
+    techs: list[dict[str, Any]] = []
+    for i, (name, skills) in enumerate(DEMO_TECHNICIANS, 1):
+        certs = f"fluides {end.year + 1 + i % 2}-06-30" if "pac" in skills or "climatisation" in skills else ""
+        techs.append({"code": f"T{i:02d}", "name": name, "phone": f"06 {10 + i} 20 30 4{i}", "email": None,
+                      "skills": skills, "sector": sectors[i % len(sectors)], "hours": "lun-ven 08:00-12:00 13:30-17:30",
+                      "capacity": 4, "certificates": certs, "active": "Oui", "notes": None})
+    rows["tTechniciens"] = techs
+    rows["tAbsences"] = [{"technician": t["code"], "start": dt.date(end.year - 1, 8, 3 + 7 * (i % 3)),
+                          "end": dt.date(end.year - 1, 8, 14 + 7 * (i % 3)), "reason": "Congés", "notes": None}
+                         for i, t in enumerate(techs)]
+    busy: set[tuple[str, dt.date, int]] = set()
+    client_of = {str(c["code"]): c for c in rows["tClients"]}
+    cats: dict[str, set[str]] = {}
+    since = end - dt.timedelta(days=365)
+    recent = [o for o in rows["tCommandes"] if o["date"] >= since]
+    wanted = {str(o["quote"]) for o in recent}
+    for ln in rows["tLignesDevis"]:
+        if ln["quote"] in wanted:
+            cats.setdefault(str(ln["quote"]), set()).add(str(ln.get("category") or ""))
+    jobs: list[dict[str, Any]] = []
+
+    def book(skill: str, near: dt.date, forward: bool = True) -> tuple[str, dt.date, str] | None:
+        able = [t for t in techs if skill in t["skills"]]
+        day = near
+        for _ in range(60):
+            if day.weekday() < 5 and (day.month, day.day) not in HOLIDAYS:
+                for t in rnd.sample(able, len(able)):
+                    for k, (h, m) in enumerate(DEMO_STARTS):
+                        if (t["code"], day, k) not in busy:
+                            busy.add((t["code"], day, k))
+                            return str(t["code"]), day, f"{h:02d}:{m:02d}"
+            day += dt.timedelta(days=1 if forward else -1)
+        return None
+
+    def job(client: dict[str, Any], **values: Any) -> dict[str, Any]:
+        site = ", ".join(str(x) for x in (client["address"], f"{client['postcode']} {client['city']}") if x)
+        row = {"id": f"I{len(jobs) + 1:05d}", "order": None, "contract": None, "client": client["code"],
+               "client_name": f"{client['name']} {client.get('first_name') or ''}".strip(), "site": site,
+               "sector": client.get("sector"), "work": None, "skill": "gaz", "duration": 120, "technician": None,
+               "date": None, "start": None, "status": wf.J_TO_PLAN, "reason": None, "wishes": None, "visit_due": None,
+               "sequence": 0, "done_on": None, "report": None, "attestation_on": None, **values}
+        jobs.append(row)
+        return row
+
+    for o in recent:
+        c = cats.get(str(o["quote"]), set())
+        skill = "pac" if any(x.startswith("PAC") for x in c) else "fioul" if "Chaudière fioul" in c else "gaz"
+        client = client_of[str(o["client"])]
+        if o["status"] in (wf.O_DONE, wf.O_INVOICED) and o.get("done_on"):
+            slot = book(skill, o["done_on"], forward=False)
+            if slot:
+                job(client, order=o["number"], work=o.get("object"), skill=skill, technician=slot[0], date=slot[1],
+                    start=slot[2], status=wf.J_DONE, done_on=slot[1])
+        elif o["status"] in (wf.O_OPEN, wf.O_PLANNED):
+            slot = book(skill, end + dt.timedelta(days=rnd.randint(1, 30)))
+            if o["status"] == wf.O_PLANNED and slot:
+                job(client, order=o["number"], work=o.get("object"), skill=skill, technician=slot[0], date=slot[1],
+                    start=slot[2], status=wf.J_PLANNED)
+            else:
+                job(client, order=o["number"], work=o.get("object"), skill=skill)
+    privates = [c for c in rows["tClients"] if c["kind"] == "Particulier"]
+    chosen = rnd.sample(privates, min(contracts, len(privates)))
+    kinds = [k for k, w in CONTRACT_KINDS for _ in range(w)]
+    out: list[dict[str, Any]] = []
+    counters: dict[int, int] = {}
+    for client in chosen:
+        start = end - dt.timedelta(days=rnd.randint(30, 3000))
+        counters[start.year] = counters.get(start.year, 0) + 1
+        number = f"CE{start.year}-{counters[start.year]:04d}"
+        cat = rnd.choice(kinds)
+        power = Decimal(rnd.choice((6, 8, 11, 14))) if cat.startswith("PAC") else Decimal(rnd.choice((18, 24, 28)))
+        anniversary = dt.date(start.year + 1, start.month, min(start.day, 28))
+        out.append({"number": number, "client": client["code"],
+                    "client_name": f"{client['name']} {client.get('first_name') or ''}".strip(), "category": cat,
+                    "brand": rnd.choice(("Saunier Duval", "Atlantic", "De Dietrich", "Viessmann", "Daikin")),
+                    "model": None, "power_kw": power, "installed_on": start - dt.timedelta(days=rnd.randint(0, 900)),
+                    "formula": rnd.choice(("Essentiel", "Confort", "Sérénité")), "price_ht": Decimal(
+                        rnd.choice(("129.00", "159.00", "189.00", "249.00"))), "billing": "Annuelle", "start": start,
+                    "anniversary": anniversary, "tacit": "Oui", "notice_days": 30, "protected": "Oui",
+                    "status": "Actif", "ended_on": None, "end_reason": None,
+                    "notice_sent_on": None, "notes": None})
+        months = 24 if cat.startswith("PAC") else 12
+        due = start + dt.timedelta(days=rnd.randint(20, 300))
+        while due <= end:
+            if due >= since:
+                skill = ("pac" if cat.startswith("PAC") else "fioul" if cat == "Chaudière fioul" else
+                         "biomasse" if cat == "Biomasse" else "gaz")
+                slot = book(skill, due)
+                if slot and slot[1] <= end:
+                    job(client, contract=number, work=f"Entretien {cat}", skill=skill, duration=60, technician=slot[0], date=slot[1], start=slot[2], status=wf.J_DONE,
+                        visit_due=due, done_on=slot[1], attestation_on=slot[1] + dt.timedelta(days=rnd.randint(0, 10)))
+            due = due + dt.timedelta(days=months * 365 // 12)
+    rows["tInterventions"] = jobs
+    rows["tContrats"] = out
+    rows["tCompteurs"] = [*rows["tCompteurs"], {"series": "Intervention", "year": None, "last": len(jobs)},
+                          *({"series": "Contrat", "year": y, "last": n} for y, n in sorted(counters.items()))]
 
 
 def _ascii(text: str) -> str:

@@ -715,6 +715,75 @@ def deposit_slip() -> object:
     return d
 
 
+# --------------------------------------------------------------------------- planning and contracts (issue 16)
+def attestation() -> object:
+    """The attestation d'entretien of a boiler (arrêté du 15 septembre 2009) or of a heat pump
+    (arrêté du 24 juillet 2020): the checks made and their results, handed within 15 days."""
+    d = _new()
+    footer(d)
+    letterhead(d)
+    para(d, "{{ reference }}", size=9, italic=True, after=6)
+    para(d, "Équipement entretenu", bold=True, size=12, color=ACCENT, after=3)
+    loop_table(d, ("Élément", "Valeur"), (60, 115), "equipement", ("libelle", "valeur"), size=9.5)
+    para(d, "Contrôles effectués", bold=True, size=12, color=ACCENT, after=3)
+    loop_table(d, ("Contrôle", "Résultat"), (110, 65), "controles", ("libelle", "resultat"), size=9.5)
+    para(d, "Observations et conseils", bold=True, size=12, color=ACCENT, after=3)
+    tag(d, "{%p for l in observations %}")
+    para(d, "{{ l }}", size=9.5, after=2, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    tag(d, "{%p endfor %}")
+    p = para(d, before=8, after=2)
+    run(p, "Visite du {{ visite_le }} par {{ technicien }}", bold=True)
+    for m in ("{{ mention_delai }}", "{{ mention_conservation }}"):
+        para(d, m, size=8.5, after=1)
+    para(d, "Signature du technicien : ………………………………………", size=9.5, before=10)
+    return d
+
+
+def renewal_notice() -> object:
+    """The renewal notice of a tacitly renewed contract (art. L215-1 C. conso): a letter whose date
+    until which the client may refuse stands in a framed box."""
+    d = _new()
+    footer(d)
+    letterhead(d, title=False)
+    para(d, "{{ lieu_date }}", align=WD_ALIGN_PARAGRAPH.RIGHT, after=12)
+    p = para(d, after=12)
+    run(p, "Objet : ", bold=True)
+    run(p, "{{ doc.objet }}")
+    para(d, "{{ formule_appel }}", after=8, size=10.5)
+    tag(d, "{%p for texte in paragraphes %}")
+    para(d, "{{ texte }}", after=8, size=10.5, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    tag(d, "{%p endfor %}")
+    t = d.add_table(rows=1, cols=1)  # type: ignore[attr-defined]
+    borders(t, color="C00000")
+    widths(t, (BODY_W,))
+    c = t.rows[0].cells[0]
+    shade(c, "FBE5E5")
+    cell_text(c, "{{ encadre }}", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
+    para(d, "", after=8)
+    tag(d, "{%p for texte in paragraphes_fin %}")
+    para(d, "{{ texte }}", after=8, size=10.5, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    tag(d, "{%p endfor %}")
+    para(d, "{{ formule_politesse }}", after=24, size=10.5)
+    para(d, "{{ signataire }}", indent_mm=100 - LEFT, bold=True, size=10.5)
+    return d
+
+
+def day_sheet() -> object:
+    """A technician's day: the visits in route order with what he needs on site."""
+    d = _new()
+    footer(d)
+    letterhead(d, title=False)
+    para(d, "{{ titre|upper }}", bold=True, size=18, color=ACCENT, after=4)
+    p = para(d, after=6)
+    run(p, "{{ technicien }}", bold=True, size=12)
+    run(p, " — {{ jour }}", size=12)
+    loop_table(d, ("Heure", "Client et téléphone", "Adresse", "Travaux", "Pièces", "Accès, remarques"),
+               (14, 33, 38, 36, 28, 26), "visites", ("heure", "client", "adresse", "travaux", "pieces", "acces"),
+               size=8.5)
+    para(d, "{{ resume }}", size=9, italic=True)
+    return d
+
+
 BUILDERS: dict[str, Callable[[], object]] = {
     "devis.docx": lambda: sales_document("devis"),
     "bon_de_commande.docx": lambda: sales_document("commande"),
@@ -729,13 +798,20 @@ BUILDERS: dict[str, Callable[[], object]] = {
     "dossier_injonction.docx": payment_order_file,
     "note_penalites.docx": penalty_note,
     "bordereau_remise.docx": deposit_slip,
+    "attestation_entretien.docx": attestation,
+    "avis_reconduction.docx": renewal_notice,
+    "feuille_de_journee.docx": day_sheet,
 }
 
 
 def main(argv: Sequence[str] = ()) -> int:
+    """python templates/build_templates.py [DOSSIER [MODELE.docx…]]: every template, or those named."""
     out = Path(argv[0]) if argv else HERE
     out.mkdir(parents=True, exist_ok=True)
+    only = set(argv[1:])
     for name, make in BUILDERS.items():
+        if only and name not in only:
+            continue
         doc = make()
         core = doc.core_properties  # type: ignore[attr-defined]
         core.author, core.title = "SYC Gestion", name.removesuffix(".docx")

@@ -56,7 +56,8 @@ ADDED_COLUMNS = {5: {"tJournalAudit": {"spec"}},
                                      "bank_line"}}}
 
 
-ADDED_TABLES = {7: {"tNotesPenalites", "tLignesNotes", "tBordereaux", "tReleves"}}
+ADDED_TABLES = {7: {"tNotesPenalites", "tLignesNotes", "tBordereaux", "tReleves"},
+                9: {"tTechniciens", "tAbsences", "tTrajets", "tInterventions", "tContrats"}}
 
 
 def schema_at(version: int) -> Schema:

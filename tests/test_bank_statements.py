@@ -220,8 +220,6 @@ def test_unmatched_lines_and_expected_items_are_listed_on_both_sides_and_an_ambi
     wb.refused("banque", "rapprocher", "--confirmer", "L2026-000009", au="2026-03-23", code="banque.ligne")
 
 
-@pytest.mark.skipif(not hasattr(__import__("pyxl.services.payments").services.payments, "receive"),
-                    reason="payments.receive (allocation sur plusieurs pièces) n'est pas encore sur cette branche")
 def test_an_exact_transfer_is_recorded_as_a_payment_by_transfer_and_the_line_reconciled(wb: Book, tmp_path: Path) -> None:
     _, _, f1 = wb.invoice("2026-03-02", "MO-H:2", client="C00001")
     _, _, f2 = wb.invoice("2026-03-02", "MO-H:10", client="C00002")
@@ -237,31 +235,31 @@ def test_an_exact_transfer_is_recorded_as_a_payment_by_transfer_and_the_line_rec
     assert wb.doc(f1)["status"] == "Réglée" and wb.doc(f2)["paid"] == D("0.00")
     line = wb.row("tReleves", "id", "L2026-000001")
     assert (line["status"], line["matched"]) == ("Rapprochée", done["reglement"])
-    # the 600,00 is proposed (the client's name, not the amount): confirmed by hand, a partial payment
-    (prop,) = wb.ok("banque", "rapprocher", au="2026-03-23")["proposees"]
-    assert prop["id"] == "L2026-000002" and prop["candidats"][0]["pieces"] == [f2]
-    wb.ok("banque", "rapprocher", "--confirmer", "L2026-000002", au="2026-03-23")
-    assert wb.doc(f2)["paid"] == D("600.00")
+    # the 600,00 matches nothing (neither the amount nor the whole name): the user names the invoice
+    left = wb.ok("banque", "rapprocher", au="2026-03-23")
+    assert [x["id"] for x in left["lignes_non_rapprochees"]] == ["L2026-000002"]
+    assert [x["numero"] for x in left["attendus_non_rapproches"]] == [f2]
+    d = wb.ok("banque", "rapprocher", "--confirmer", f"L2026-000002={f2}", au="2026-03-23")
+    assert d["confirmees"][0]["pieces"] == [f2]
+    assert (wb.doc(f2)["paid"], wb.doc(f2)["status"]) == (D("600.00"), "Partiellement réglée")
     assert wb.ok("verifier", au="2026-03-23")["ok"]
 
 
 def test_a_confirmed_transfer_is_handed_to_payments_receive_with_the_line(wb: Book, tmp_path: Path,
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    """The wiring, whatever the allocation does: `payments.receive` gets the line's amount, the day,
-    the client, the documents, the label and the line's id, in the change set that reconciles it."""
+    """The wiring: `payments.receive` gets the line's amount, the day, the client, the documents,
+    the label and the line's id, in the change set that reconciles the line."""
     from pyxl.services import payments
 
     calls = []
+    real = payments.receive
 
-    def receive(store, amount_text, mode_text, as_of, *, client="", documents=(), reference="", bank="", drawer="",
-                bank_line="", deposit=False):
-        calls.append((amount_text, mode_text, as_of, client, tuple(documents), reference, bank_line))
-        res = payments.record_payment(store, documents[0], amount_text, mode_text, as_of, reference)
-        for r in res.changes.appends["tReglements"]:
-            r["bank_line"] = bank_line
-        return res
+    def receive(store, amount_text, mode_text, as_of, **kw):
+        calls.append((amount_text, mode_text, as_of, kw["client"], tuple(kw["documents"]), kw["reference"],
+                      kw["bank_line"]))
+        return real(store, amount_text, mode_text, as_of, **kw)
 
-    monkeypatch.setattr(payments, "receive", receive, raising=False)
+    monkeypatch.setattr(payments, "receive", receive)
     _, _, f1 = wb.invoice("2026-03-02", "MO-H:2", client="C00001")
     _, _, f2 = wb.invoice("2026-03-02", "MO-H:2", client="C00001")
     wb.ok("banque", "importer", str(camt(tmp_path, [("2026-03-20", "121.00", f"VIR SEPA DUPONT JEAN FACTURE {f1}"),

@@ -216,7 +216,7 @@ def test_every_subcommand_accepts_the_common_options(capsys, book):
 def test_init_blank_then_refused_then_forced(capsys, tmp_path):
     book = tmp_path / "dossier" / "SYC_Gestion.xlsm"
     data = ok_json(capsys, "init", book=book)
-    assert data == {"version": "1.0", "action": "init", "ok": True, "classeur": str(book), "demo": False,
+    assert data == {"version": contract.VERSION, "action": "init", "ok": True, "classeur": str(book), "demo": False,
                     "message": data["message"], "avertissements": [], "fichiers_dans": str(book.parent)}
     assert "Classeur vierge créé" in data["message"]
     ooxml_valid(book)
@@ -269,7 +269,7 @@ def test_parametres_voir_and_modifier(capsys, book):
 # --------------------------------------------------------------------------- secteurs
 def test_secteur_ajouter_liste_and_client_sector(capsys, book):
     assert ok_json(capsys, "secteur", "ajouter", "--prefixe", "6900", "--nom", "Lyon centre", book=book) == {
-        "version": "1.0", "action": "secteur ajouter", "ok": True, "prefixe": "6900", "secteur": "Lyon centre",
+        "version": contract.VERSION, "action": "secteur ajouter", "ok": True, "prefixe": "6900", "secteur": "Lyon centre",
         "message": "Secteur « Lyon centre » ajouté pour les codes postaux commençant par 6900. "
                    "1 client rattaché à ce secteur.",
         "clients_rattaches": 1, "avertissements": []}

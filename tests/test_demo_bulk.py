@@ -303,7 +303,7 @@ def test_the_fast_path_makes_what_the_services_make() -> None:
     compared = 0
     for t in store.schema.tables:
         if not fast.get(t.name) and t.name in ("tTauxLegal", "tTauxBCE", "tTauxPenalites", "tNiveauxRelance",
-                                               "tGaranties"):
+                                               "tGaranties", "tTrajets"):
             continue  # seeded by generate() after the run
         services = [{k: v for k, v in r.values.items() if k != "purchase_price"} for r in store.rows(t.name)]
         ours = [{k: v for k, v in gen.canon(t.name, r).items() if k != "purchase_price"} for r in fast.get(t.name, [])]
@@ -312,3 +312,24 @@ def test_the_fast_path_makes_what_the_services_make() -> None:
     assert compared > 2500  # rows compared, all tables
     assert store.journal()[-1].hash == gen.tail.hash
     assert store.verify() == []
+
+
+def test_planning_data_has_no_double_booking_and_its_counters(store: FileStore) -> None:
+    """Technicians, a year of interventions and maintenance contracts (issue 16): no technician in two
+    places at once, an intervention's skill among its technician's, done orders' jobs done, the
+    counters at the last numbers given."""
+    techs = {str(t["code"]): t for t in store.rows("tTechniciens")}
+    jobs = store.rows("tInterventions")
+    contracts = store.rows("tContrats")
+    assert len(techs) == len(demo_bulk.DEMO_TECHNICIANS) and jobs and contracts
+    slots = [(j["technician"], j["date"], j["start"]) for j in jobs if j["technician"]]
+    assert len(slots) == len(set(slots))
+    assert all(str(j["skill"]) in str(techs[str(j["technician"])]["skills"]) for j in jobs if j["technician"])
+    orders = {str(o["number"]): o for o in store.rows("tCommandes")}
+    assert all(orders[str(j["order"])]["status"] in (wf.O_DONE, wf.O_INVOICED) for j in jobs
+               if j["order"] and j["status"] == wf.J_DONE)
+    assert {str(j["contract"]) for j in jobs if j["contract"]} <= {str(c["number"]) for c in contracts}
+    counters = {(str(r["series"]), r["year"]): r["last"] for r in store.rows("tCompteurs")}
+    assert counters[("Intervention", None)] == len(jobs) == int(str(jobs[-1]["id"])[1:])
+    for year in {c["start"].year for c in contracts}:
+        assert counters[("Contrat", year)] == sum(1 for c in contracts if c["start"].year == year)

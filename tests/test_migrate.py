@@ -57,10 +57,13 @@ V4_JOURNAL = dataclasses.replace(T_JOURNAL, columns=tuple(c for c in T_JOURNAL.c
 V7_PAYMENT_KEYS = ("applies_to", "group", "kind", "bank", "drawer", "bounced", "charges", "slip", "bank_line")
 V7_COLUMNS = {"tReglements": V7_PAYMENT_KEYS}
 V7_TABLES = ("tNotesPenalites", "tLignesNotes", "tBordereaux", "tReleves")
+# Schema version 9 (8: the books, in another branch): the planning and maintenance-contract sheets
+V9_TABLES = ("tTechniciens", "tAbsences", "tTrajets", "tInterventions", "tContrats")
+NEW_IN_V9 = [t for t in SCHEMA.tables if t.name in V9_TABLES]
 V7_PARAMETERS = ("banque_remise", "tolerance_commission_cb")
 V6_SCHEMA = dataclasses.replace(SCHEMA, version=6, tables=tuple(
     dataclasses.replace(t, columns=tuple(c for c in t.columns if c.key not in V7_COLUMNS.get(t.name, ())))
-    for t in SCHEMA.tables if t.name not in V7_TABLES),
+    for t in SCHEMA.tables if t.name not in (*V7_TABLES, *V9_TABLES)),
     parameters=tuple(p for p in SCHEMA.parameters if p.code not in V7_PARAMETERS))
 NEW_IN_V7 = [t for t in SCHEMA.tables if t.name in V7_TABLES]
 V7_SHEETS_ADDED = [f"ajout de la feuille {t.sheet} (table {t.name})" for t in NEW_IN_V7]
@@ -165,6 +168,9 @@ V6_STEP = ("étape de données de la version 6 : clause de pénalités reconstit
            "thermodynamique) ; « Ancien taux maintenu » sur les règles des chaudières de la loi de finances 2025 ; "
            "garanties légales par nature de travaux ; paramètre « Médiateur de la consommation » (à remplir) ; "
            "aucune pièce émise n'est modifiée")
+V9_STEP = ("étape de données de la version 9 : planning et contrats d'entretien : feuilles Techniciens, Absences, "
+           "Interventions, Contrats d'entretien ; temps de trajet par défaut (20 min dans un secteur, 45 min d'un "
+           "secteur à l'autre)")
 _PAC = ("« PAC air/eau », « PAC eau/eau », « PAC géothermique », « Chauffe-eau thermodynamique », « PAC air/air », "
         "« PAC à classer »")
 PAC_ADDED = [f"ajout de {_PAC} à la liste de choix de la colonne « Catégorie » (table tArticles)",
@@ -195,7 +201,7 @@ OLD_BOOK_DONE = [
     HEADCOUNT_ADDED,
     THPE_ADDED,
     "ajout de la feuille Secteurs (table tSecteurs)",
-    *sheets_added(V2_TABLES, V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES),
+    *sheets_added(V2_TABLES, V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES, V9_TABLES),
     SPEC_ADDED,
     f"mise à jour de la version du schéma : 0 → {SCHEMA.version}",
     VAT_STEP,
@@ -204,6 +210,7 @@ OLD_BOOK_DONE = [
     V5_STEP,
     V6_STEP,
     V7_STEP,
+    V9_STEP,
 ]
 CLIENTS = [
     {"code": "C001", "kind": "Particulier", "name": "Dupont", "address": "1 rue des Lilas", "postcode": "69001",
@@ -407,7 +414,7 @@ def test_migrate_old_book(old_book: Path) -> None:
                *journal}  # the journal's « Version de l'empreinte » of version 5
     added = set(after) - set(before)
     # the new sheets and tables take the next free numbers: 6 for Secteurs, then the tables of versions 2 and 3
-    new = range(6, 6 + 1 + len(NEW_IN_V2) + len(NEW_IN_V3) + len(NEW_IN_V4) + len(NEW_IN_V6) + len(NEW_IN_V7))
+    new = range(6, 6 + 1 + len(NEW_IN_V2) + len(NEW_IN_V3) + len(NEW_IN_V4) + len(NEW_IN_V6) + len(NEW_IN_V7) + len(NEW_IN_V9))
     assert added == {*(f"xl/worksheets/sheet{i}.xml" for i in new), *(f"xl/tables/table{i}.xml" for i in new),
                      *(f"xl/worksheets/_rels/sheet{i}.xml.rels" for i in new)}
     assert set(before) <= set(after)
@@ -430,7 +437,7 @@ def test_migrated_structure(old_book: Path) -> None:
     # in schema order: Secteurs after Articles, the tables of version 2 after it, before the audit journal
     assert names == ["Paramètres", "Compteurs", "Clients", "Articles", "Secteurs",
                      *(t.sheet for t in SCHEMA.tables
-                       if t.name in {*V2_TABLES, *V3_TABLES, *V4_TABLES, *V6_TABLES, *V7_TABLES}),
+                       if t.name in {*V2_TABLES, *V3_TABLES, *V4_TABLES, *V6_TABLES, *V7_TABLES, *V9_TABLES}),
                      "Journal d'audit"]
     assert names == [t.sheet for t in SCHEMA.tables]
     assert len({s.get("sheetId") for s in sheets}) == len(sheets)
@@ -514,8 +521,8 @@ def test_version_1_workbook(tmp_path: Path) -> None:
     old_styles = read_part(path, "xl/styles.xml")
 
     expected = [CONSENT_ADDED, *STOPS_ADDED, HEADCOUNT_ADDED, THPE_PAC_ADDED, *sheets_added(V2_TABLES, V3_TABLES,
-                V4_TABLES, V6_TABLES, V7_TABLES), SPEC_ADDED, f"mise à jour de la version du schéma : 1 → {SCHEMA.version}", VAT_STEP, V3_STEP, V4_STEP,
-                V5_STEP, V6_STEP, V7_STEP]
+                V4_TABLES, V6_TABLES, V7_TABLES, V9_TABLES), SPEC_ADDED, f"mise à jour de la version du schéma : 1 → {SCHEMA.version}", VAT_STEP, V3_STEP, V4_STEP,
+                V5_STEP, V6_STEP, V7_STEP, V9_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
@@ -523,7 +530,7 @@ def test_version_1_workbook(tmp_path: Path) -> None:
 
     # the current version, every table of the schema with its headers, the new ones in schema order
     pkg = ooxml.Package(str(path))
-    assert mig.workbook_version(pkg) == 7 == SCHEMA.version
+    assert mig.workbook_version(pkg) == 9 == SCHEMA.version
     for t in SCHEMA.tables:
         assert list(pkg.table(t.name).headers) == [c.header for c in t.columns], t.name
     assert list(pkg.sheets) == [t.sheet for t in SCHEMA.tables]
@@ -550,7 +557,7 @@ def test_version_1_workbook(tmp_path: Path) -> None:
     changed = {"[Content_Types].xml", "xl/_rels/workbook.xml.rels", "xl/workbook.xml", "docProps/app.xml",
                "docProps/custom.xml", "xl/styles.xml", articles_part, *clients_parts, *params_parts, *journal}
     assert {n for n in before if after.get(n) != before[n]} == changed
-    new = range(7, 7 + len(NEW_IN_V2) + len(NEW_IN_V3) + len(NEW_IN_V4) + len(NEW_IN_V6) + len(NEW_IN_V7))  # the six sheets and tables of version 1 keep their numbers
+    new = range(7, 7 + len(NEW_IN_V2) + len(NEW_IN_V3) + len(NEW_IN_V4) + len(NEW_IN_V6) + len(NEW_IN_V7) + len(NEW_IN_V9))  # the six sheets and tables of version 1 keep their numbers
     assert set(after) - set(before) == {
         *(f"xl/worksheets/sheet{i}.xml" for i in new), *(f"xl/worksheets/_rels/sheet{i}.xml.rels" for i in new),
         *(f"xl/tables/table{i}.xml" for i in new)}
@@ -621,16 +628,16 @@ def test_version_2_workbook(tmp_path: Path) -> None:
     expected = [CONSENT_ADDED, *STOPS_ADDED, HEADCOUNT_ADDED, PAC_ADDED[0], VAT_COLUMN_ADDED, V7_NATURES["tReglesTVA"],
                 PAC_ADDED[1], *V6_QUOTE_COLUMNS, V7_NATURES["tDevis"], *V6_INVOICE_COLUMNS, V7_NATURES["tFactures"],
                 *V7_PAYMENT_COLUMNS, V7_MODE_ADDED,
-                *sheets_added(V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES),
+                *sheets_added(V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES, V9_TABLES),
                 SPEC_ADDED, f"mise à jour de la version du schéma : 2 → {SCHEMA.version}", V3_STEP, V4_STEP, V5_STEP,
-                V6_STEP, V7_STEP]
+                V6_STEP, V7_STEP, V9_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
     assert_valid(path)
 
     pkg = ooxml.Package(str(path))
-    assert mig.workbook_version(pkg) == 7 == SCHEMA.version
+    assert mig.workbook_version(pkg) == 9 == SCHEMA.version
     for t in SCHEMA.tables:
         assert list(pkg.table(t.name).headers) == [c.header for c in t.columns], t.name
     assert list(pkg.sheets) == [t.sheet for t in SCHEMA.tables]
@@ -704,8 +711,8 @@ def test_version_3_workbook(tmp_path: Path) -> None:
     expected = [*STOPS_ADDED, HEADCOUNT_ADDED, PAC_ADDED[0], VAT_COLUMN_ADDED, V7_NATURES["tReglesTVA"], PAC_ADDED[1],
                 *V6_QUOTE_COLUMNS, V7_NATURES["tDevis"], *V6_INVOICE_COLUMNS, V7_NATURES["tFactures"],
                 *V7_PAYMENT_COLUMNS, V7_MODE_ADDED,
-                *sheets_added(V4_TABLES, V6_TABLES, V7_TABLES), SPEC_ADDED,
-                f"mise à jour de la version du schéma : 3 → {SCHEMA.version}", V4_STEP, V5_STEP, V6_STEP, V7_STEP]
+                *sheets_added(V4_TABLES, V6_TABLES, V7_TABLES, V9_TABLES), SPEC_ADDED,
+                f"mise à jour de la version du schéma : 3 → {SCHEMA.version}", V4_STEP, V5_STEP, V6_STEP, V7_STEP, V9_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
@@ -1097,7 +1104,7 @@ def test_libreoffice_saved_book(tmp_path: Path) -> None:
         HEADCOUNT_ADDED,
         "ajout de la colonne « Origine du contact » à la table tClients",
         THPE_PAC_ADDED,
-        *sheets_added(V2_TABLES, V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES),
+        *sheets_added(V2_TABLES, V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES, V9_TABLES),
         SPEC_ADDED,
         "ajout de la feuille Visites (table tVisites)",
         f"mise à jour de la version du schéma : 1 → {SCHEMA.version + 1}",
@@ -1107,6 +1114,7 @@ def test_libreoffice_saved_book(tmp_path: Path) -> None:
         V5_STEP,
         V6_STEP,
         V7_STEP,
+        V9_STEP,
     ]
     assert_valid(path)
     after = raw_entries(path)

@@ -614,21 +614,21 @@ def test_cash_refused_above_1000_euros_and_splitting_does_not_help(wb: Book) -> 
 
 
 # --------------------------------------------------------------------------- payments
-def test_partial_payments_and_over_payment(wb: Book) -> None:
+def test_partial_payments_and_an_over_payment_left_as_credit(wb: Book) -> None:
+    """A cheque a few cents too much: the invoice is paid, the rest is the client's credit (issue 14)."""
     _, _, inv = wb.invoice("2026-03-02", "MO-H:2")  # 110,00 + 11,00 = 121,00
     where = f"Facture {inv} (Factures, ligne 2)"
-    wb.refused("reglement", "saisir", "--facture", inv, "--montant", "121,01", "--mode", "cheque", au="2026-03-02",
-               code="reglement.trop", words=[f"{where} : 121,01\xa0€ dépasse le reste à payer (121,00\xa0€)"])
-    assert wb.pay(inv, "21", "2026-03-02")["statut"] == "Partiellement réglée"
-    wb.refused("reglement", "saisir", "--facture", inv, "--montant", "100,01", "--mode", "cheque", au="2026-03-02",
-               code="reglement.trop", words=["dépasse le reste à payer (100,00\xa0€)"])
-    data = wb.pay(inv, "100", "2026-03-03")
-    assert (data["reste_a_payer"], data["statut"]) == ("0.00", "Réglée")
-    wb.refused("reglement", "saisir", "--facture", inv, "--montant", "0,01", "--mode", "cheque", au="2026-03-03",
-               code="reglement.trop")
     for amount in ("0", "-5"):
-        wb.refused("reglement", "saisir", "--facture", inv, "--montant", amount, "--mode", "cheque", au="2026-03-03",
-                   code="reglement.montant", words=["le montant doit être positif"])
+        wb.refused("reglement", "saisir", "--facture", inv, "--montant", amount, "--mode", "cheque", au="2026-03-02",
+                   code="reglement.montant", words=[f"{where} : le montant doit être positif"])
+    assert wb.pay(inv, "21", "2026-03-02")["statut"] == "Partiellement réglée"
+    data = wb.pay(inv, "100,01", "2026-03-03")
+    assert (data["reste_a_payer"], data["statut"], data["credit"]) == ("0.00", "Réglée", "0.01")
+    assert [(x["piece"], x["montant"]) for x in data["imputations"]] == [(inv, "100.00"), (None, "0.01")]
+    assert wb.ok("credit", "liste", au="2026-03-03")["credits"] == [
+        {"client": "C00001", "nom": "DUPONT Jean", "credit": "0.01"}]
+    wb.refused("reglement", "saisir", "--facture", inv, "--montant", "0,01", "--mode", "cheque", au="2026-03-03",
+               code="reglement.solde", words=[f"{where} : elle ne doit plus rien"])
 
 
 def test_payment_dated_before_its_invoice_is_refused(wb: Book) -> None:
@@ -890,8 +890,8 @@ def test_nothing_can_be_issued_or_paid_in_a_closed_day(wb: Book) -> None:
 def test_a_refused_action_makes_no_closure(wb: Book) -> None:
     _, _, inv = wb.invoice("2026-03-02", "MO-H:2")
     # four days later: an accepted action would close 2 to 5 March; a refused one writes nothing at all
-    wb.refused("reglement", "saisir", "--facture", inv, "--montant", "500", "--mode", "cheque", au="2026-03-06",
-               code="reglement.trop")
+    wb.refused("reglement", "saisir", "--facture", inv, "--montant", "0", "--mode", "cheque", au="2026-03-06",
+               code="reglement.montant")
     assert wb.rows("tClotures") == [] and not closures.folder(wb.path).exists()
     assert wb.pay(inv, "121", "2026-03-06")["clotures"] == [f"J2026-03-0{n}" for n in range(2, 6)]
 

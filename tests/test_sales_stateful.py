@@ -14,9 +14,11 @@ workbook is read back and checked against the model and against the rules of the
 * a refused action leaves the workbook (and its audit anchor) byte for byte as it was;
 * `FileStore.verify()` finds nothing, and the closures' perpetual totals add up day after day.
 
-The bugs it found are kept at the end as minimal regression tests. A credit note on what was
-already paid leaves a refund due (recorded by a later issue): the model flags that situation
-(`Doc.overcredited`) and checks the warning instead of "paid ≤ total − credited".
+The bugs it found are kept at the end as minimal regression tests. Since issue 14 a payment above
+what a document owes leaves the rest as the client's credit, a credit note on what was already paid
+turns the excess into credit (a pair of « Compensation » rows), and a reversal takes back from the
+document what is still on it, the rest from the credit: the model does the same, and checks that
+every client's credit stays ≥ 0 and every compensation nets to zero.
 
 About 1 000 actions by default, in under a minute; `SYC_STATEFUL_STEPS=20000` runs more
 (same steps per example, more examples). `pytest -s` prints how many of each were done or refused.
@@ -145,7 +147,6 @@ class Doc:
     credited: Decimal = ZERO
     deposit_pct: Decimal | None = None
     deducts: dict[str, Decimal] = field(default_factory=dict)  # a final invoice: deposit → TTC left when made
-    overcredited: bool = False  # a credit note issued on what was already paid: a refund is due (later issue)
 
     @property
     def issued(self) -> bool:
@@ -158,12 +159,17 @@ class Doc:
 
 @dataclass
 class Payment:
+    """One « Règlements » row: an allocation on a document, or on the client's credit (invoice "")."""
+
     id: str
     invoice: str
     amount: Decimal
     date: dt.date
     cancels: str | None = None
     cancelled: bool = False
+    group: str = ""
+    client: str = ""
+    from_credit_note: bool = False  # the pair a credit note makes: never reversed alone
 
 
 @dataclass
@@ -384,7 +390,8 @@ class SalesChain(RuleBasedStateMachine):
         return d.issued and d.doc_type != wf.T_CREDIT and d.balance > 0
 
     def can_pay(self, d: Doc, amount: Decimal | None, mode: str, day: dt.date) -> bool:
-        if not self.payable(d) or amount is None or not 0 < amount <= d.balance or self.m.closed(day):
+        # more than the balance is accepted since issue 14: the rest is the client's credit
+        if not self.payable(d) or amount is None or amount <= 0 or self.m.closed(day):
             return False
         if d.date and day < d.date:
             return False
@@ -394,8 +401,47 @@ class SalesChain(RuleBasedStateMachine):
         return not self.m.cooling_off(o, day) and not (mode == "especes" and (o.total_ttc or d.total_ttc) > CASH_LIMIT)
 
     def can_cancel_payment(self, p: Payment, day: dt.date) -> bool:
-        return (not p.cancels and not p.cancelled and day >= p.date and not self.m.closed(day)
-                and not (self.m.last_payment and day < self.m.last_payment))
+        group = self.group_of(p)
+        if p.cancels or p.from_credit_note or any(x.cancelled for x in group) or day < p.date or self.m.closed(day):
+            return False
+        if self.m.last_payment and day < self.m.last_payment:
+            return False
+        credit_back = sum((a for _, t, a in self.reversal_of(group) if not t), ZERO)
+        return credit_back <= 0 or credit_back <= self.credit(p.client)
+
+    def group_of(self, p: Payment) -> list[Payment]:
+        if not p.group:
+            return [p]
+        return sorted((x for x in self.m.payments.values() if x.group == p.group and not x.cancels), key=lambda x: x.id)
+
+    def reversal_of(self, group: list[Payment]) -> list[tuple[Payment, str, Decimal]]:
+        """What `payments.cancel_payment` takes back: from the document what is still on it, the rest
+        (a credit note turned it into credit) from the client's credit."""
+        out: list[tuple[Payment, str, Decimal]] = []
+        running: dict[str, Decimal] = {}
+        for x in group:
+            d = self.m.by_number(x.invoice) if x.invoice else None
+            if d is not None and x.amount > 0:
+                left = running.setdefault(x.invoice, d.paid)
+                take = min(x.amount, max(left, ZERO))
+                running[x.invoice] = left - take
+                if take:
+                    out.append((x, x.invoice, take))
+                if x.amount - take:
+                    out.append((x, "", x.amount - take))
+            else:
+                out.append((x, x.invoice, x.amount))
+        return out
+
+    def credit(self, client: str) -> Decimal:
+        return sum((x.amount for x in self.m.payments.values() if not x.invoice and x.client == client), ZERO)
+
+    def client_of(self, d: Doc) -> str:
+        if d.order is None:
+            origin = self.m.by_number(d.origin or "")
+            assert origin is not None
+            return self.client_of(origin)
+        return self.m.quotes[self.m.orders[d.order].quote].client
 
     def quotes_where(self, test: Callable[[Quote], bool]) -> list[Quote]:
         return [q for q in self.m.quotes.values() if test(q)]
@@ -620,12 +666,20 @@ class SalesChain(RuleBasedStateMachine):
         else:
             origin = self.m.by_number(d.origin)  # type: ignore[arg-type]
             assert origin is not None
+            owed_after = origin.total_ttc - origin.credited - d.total_ttc
+            excess = min(origin.paid, origin.paid - owed_after) if origin.paid > owed_after else ZERO
+            if excess > 0:  # what was paid beyond what is owed becomes the client's credit (issue 14)
+                first = f"R{day.year}-{self.m.take('Règlement', day.year):05d}"
+                second = f"R{day.year}-{self.m.take('Règlement', day.year):05d}"
+                client = self.client_of(origin)
+                self.m.payments[first] = Payment(first, origin.number or "", -excess, day, group=first, client=client,
+                                                 from_credit_note=True)
+                self.m.payments[second] = Payment(second, "", excess, day, group=first, client=client,
+                                                  from_credit_note=True)
+                origin.paid -= excess
+                assert "avoir.remboursement" in [w.code for w in res.warnings], number
             origin.credited += d.total_ttc
             origin.status = wf.invoice_state(origin.total_ttc, origin.paid, origin.credited)
-            refund = origin.paid + origin.credited - origin.total_ttc
-            if refund > 0:  # the refund due is said (recorded by a later issue)
-                origin.overcredited = True
-                assert "avoir.remboursement" in [w.code for w in res.warnings], number
             order = self.m.orders[origin.order] if origin.order else None
             if origin.doc_type == wf.T_INVOICE and origin.status == wf.I_CREDITED and order \
                     and order.status == wf.O_INVOICED:
@@ -693,9 +747,15 @@ class SalesChain(RuleBasedStateMachine):
             return
         pid = f"R{day.year}-{self.m.take('Règlement', day.year):05d}"
         assert res.data["id"] == pid
-        self.m.payments[pid] = Payment(pid, target, amount, day)
+        take, extra = min(amount, left), amount - min(amount, left)
+        client = self.client_of(d)
+        self.m.payments[pid] = Payment(pid, target, take, day, group=pid if extra else "", client=client)
+        if extra:  # the rest is the client's credit
+            rest = f"R{day.year}-{self.m.take('Règlement', day.year):05d}"
+            self.m.payments[rest] = Payment(rest, "", extra, day, group=pid, client=client)
+            event("trop-perçu en crédit")
         self.m.last_payment = day
-        d.paid += amount
+        d.paid += take
         d.status = wf.invoice_state(d.total_ttc, d.paid, d.credited)
 
     @action(2, lambda self: any(not p.cancels and not p.cancelled for p in self.m.payments.values()),
@@ -709,15 +769,20 @@ class SalesChain(RuleBasedStateMachine):
                        lambda s: payments.cancel_payment(s, pid, "chèque impayé", day))
         if res is None or p is None:
             return
-        nid = f"R{day.year}-{self.m.take('Règlement', day.year):05d}"
-        assert res.data["id"] == nid
-        p.cancelled = True
-        self.m.payments[nid] = Payment(nid, p.invoice, -p.amount, day, cancels=p.id)
+        group = self.group_of(p)
+        parts = self.reversal_of(group)
+        ids = [f"R{day.year}-{self.m.take('Règlement', day.year):05d}" for _ in parts]
+        assert res.data["id"] == ids[0]
+        for x in group:
+            x.cancelled = True
+        for nid, (x, target, amount) in zip(ids, parts, strict=True):
+            self.m.payments[nid] = Payment(nid, target, -amount, day, cancels=x.id,
+                                           group=ids[0] if len(ids) > 1 else "", client=x.client)
+            d = self.m.by_number(target) if target else None
+            if d is not None:
+                d.paid -= amount
+                d.status = wf.invoice_state(d.total_ttc, d.paid, d.credited)
         self.m.last_payment = day
-        d = self.m.by_number(p.invoice)
-        assert d is not None
-        d.paid -= p.amount
-        d.status = wf.invoice_state(d.total_ttc, d.paid, d.credited)
 
     # ---- what must hold after every step
     @invariant()
@@ -728,7 +793,7 @@ class SalesChain(RuleBasedStateMachine):
         docs = store.rows("tFactures")
         pays = store.rows("tReglements")
         check_invoice_series(docs)
-        check_amounts(docs, pays, {d.number for d in self.m.docs.values() if d.overcredited})
+        check_amounts(docs, pays)
         check_numbering(store.rows("tDevis"), "number", "D", 4)
         check_numbering(store.rows("tCommandes"), "number", "BC", 4)
         check_numbering(pays, "id", "R", 5)
@@ -753,7 +818,8 @@ class SalesChain(RuleBasedStateMachine):
             r = got_docs[d.ref]
             assert (r["number"], r["status"], r["doc_type"]) == (d.number, d.status, d.doc_type), d.ref
             assert (r["total_ttc"], r["paid"], r["credited"]) == (d.total_ttc, d.paid, d.credited), d.ref
-        assert {r["id"]: r["amount"] for r in pays} == {p.id: p.amount for p in m.payments.values()}
+        assert {r["id"]: (r["amount"], r["invoice"] or "") for r in pays} == {
+            p.id: (p.amount, p.invoice) for p in m.payments.values()}
         last = closures.last_closed_day(store)
         assert last == m.closed_through
 
@@ -780,16 +846,26 @@ def check_invoice_series(docs: list[Any]) -> None:
             assert r["status"] == wf.I_DRAFT and r["date"] is None, r["ref"]
 
 
-def check_amounts(docs: list[Any], pays: list[Any], overcredited: set[str | None]) -> None:
+def check_amounts(docs: list[Any], pays: list[Any]) -> None:
     by_number = {r["number"]: r for r in docs if r["number"]}
     credited: dict[str, Decimal] = {}
     for r in docs:
         if r["doc_type"] == wf.T_CREDIT and r["number"]:
             credited[r["origin"]] = credited.get(r["origin"], ZERO) + r["total_ttc"]
     paid: dict[str, Decimal] = {}
+    credit: dict[str, Decimal] = {}
+    offsets: dict[str, Decimal] = {}
     for p in pays:
-        assert p["invoice"] in by_number, p["id"]
-        paid[p["invoice"]] = paid.get(p["invoice"], ZERO) + p["amount"]
+        if not p["invoice"]:  # the client's credit
+            credit[p["client"]] = credit.get(p["client"], ZERO) + p["amount"]
+        else:
+            assert p["invoice"] in by_number, p["id"]
+            paid[p["invoice"]] = paid.get(p["invoice"], ZERO) + p["amount"]
+        if p["mode"] == "Compensation":
+            offsets[p["group"]] = offsets.get(p["group"], ZERO) + p["amount"]
+    # per client: rows on documents + credit = money received − refunds (a compensation moves none)
+    assert all(v == 0 for v in offsets.values()), offsets
+    assert all(v >= 0 for v in credit.values()), credit
     for number, r in by_number.items():
         total = r["total_ttc"]
         if r["doc_type"] == wf.T_CREDIT:
@@ -801,9 +877,7 @@ def check_amounts(docs: list[Any], pays: list[Any], overcredited: set[str | None
         assert r["paid"] == paid.get(number, ZERO), number
         assert r["credited"] <= total, f"{number}: avoirs {r['credited']} > total {total}"
         assert ZERO <= r["paid"] <= total, number
-        if number not in overcredited:  # refund due: test_credit_note_on_a_paid_invoice_says_a_refund_is_due
-            assert r["paid"] <= total - r["credited"], f"{number}: réglé {r['paid']}, total {total}, " \
-                                                       f"avoirs {r['credited']}"
+        assert r["paid"] <= total - r["credited"], f"{number}: réglé {r['paid']}, total {total}, avoirs {r['credited']}"
         assert r["status"] == wf.invoice_state(total, r["paid"], r["credited"]), number
 
 
@@ -907,9 +981,9 @@ def row(book: Path, ref: str) -> dict[str, Any]:
 
 
 def test_credit_note_on_a_paid_invoice_says_a_refund_is_due(book: Path) -> None:
-    """A credit note on what was already paid is legal (a commercial gesture after payment): the
-    client is then owed a refund. Refunds are recorded by a later issue; until then the credit note
-    is issued with a warning naming the amount due, and the invoice shows a negative balance."""
+    """A credit note on what was already paid is legal (a commercial gesture after payment): what the
+    client paid beyond what it owes becomes its credit (issue 14), to refund or use; the warning says
+    so, and the invoice keeps no negative balance."""
     o = order_done(book, ["MO-H:2"])  # 110,00 HT, 132,00 TTC
     number = issue(book, done(book, lambda s: invoices.create_invoice(s, o, DAY))["reference"])
     done(book, lambda s: payments.record_payment(s, number, "121,00", "virement", DAY))
@@ -918,9 +992,10 @@ def test_credit_note_on_a_paid_invoice_says_a_refund_is_due(book: Path) -> None:
     issued = run_action(book, DAY, lambda s: invoices.issue(s, credit.data["reference"], DAY))
     assert isinstance(issued, Result)
     assert [w.code for w in issued.warnings] == ["avoir.remboursement"]
-    assert "121,00\xa0€ lui sont dus" in issued.warnings[0].message
+    assert "121,00\xa0€ deviennent son crédit" in issued.warnings[0].message
     inv = row(book, number)
-    assert inv["paid"] + inv["credited"] - inv["total_ttc"] == Decimal("121.00")
+    assert (inv["paid"], inv["credited"], inv["status"]) == (ZERO, Decimal("132.00"), wf.I_CREDITED)
+    assert payments.credit_of(FileStore(book), str(inv["client"])) == Decimal("121.00")
 
 
 def billed(book: Path, order: str) -> Decimal:

@@ -39,16 +39,19 @@ def wb(demo_bytes: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Bo
     return Book(path)
 
 
-def cheque(wb: Book, invoice: str, amount: str, au: str, number: str, mode: str = "cheque") -> str:
+def cheque(wb: Book, invoice: str, amount: str, au: str, number: str, mode: str = "cheque", bank: str = "",
+           drawer: str = "") -> str:
+    extra = [*(("--banque", bank) if bank else ()), *(("--tireur", drawer) if drawer else ())]
     return str(wb.ok("reglement", "saisir", "--facture", invoice, "--montant", amount, "--mode", mode,
-                     "--reference", number, au=au)["id"])
+                     "--reference", number, *extra, au=au)["id"])
 
 
 def three_cheques(wb: Book) -> tuple[str, str, list[str]]:
     """Two invoices; three cheques (one partial, then its rest, one whole) and a transfer."""
     _, _, f1 = wb.invoice("2026-03-02", "MO-H:10", client="C00002")
     _, _, f2 = wb.invoice("2026-03-02", "MO-H:2", client="C00001")
-    ids = [cheque(wb, f1, "300", "2026-03-05", "1234567"), cheque(wb, f1, "305", "2026-03-06", "1234568"),
+    ids = [cheque(wb, f1, "300", "2026-03-05", "1234567", bank="Crédit Mutuel", drawer="SARL Dupont & Fils"),
+           cheque(wb, f1, "305", "2026-03-06", "1234568"),
            cheque(wb, f2, "121", "2026-03-06", "9876543")]
     return f1, f2, ids
 
@@ -60,6 +63,7 @@ def test_a_slip_gathers_every_cheque_not_yet_deposited_numbered_and_fingerprinte
     assert (d["numero"], d["mode"], d["nombre"], D(d["total"]), d["statut"]) == ("BR2026-0001", "Chèque", 3,
                                                                                  D("726.00"), "Remis")
     assert d["banque"] == "LCL Lyon Brotteaux"
+    assert (d["cheques"][0]["banque"], d["cheques"][0]["tireur"]) == ("Crédit Mutuel", "SARL Dupont & Fils")
     assert [(c["numero_cheque"], D(c["montant"]), c["client"]) for c in d["cheques"]] == [
         ("1234567", D("300.00"), "C00002"), ("1234568", D("305.00"), "C00002"), ("9876543", D("121.00"), "C00001")]
     slip = wb.row("tBordereaux", "number", "BR2026-0001")
@@ -119,7 +123,7 @@ def test_the_slip_pdf_lists_bank_drawer_number_amount_and_the_total(wb: Book, mo
     assert pdf.name == "BR2026-0001.pdf" and pdf.parent.name == "Bordereaux de remise"
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     for words in ("BORDEREAU DE REMISE DE CHÈQUES", "BR2026-0001", "9 mars 2026", "LCL Lyon Brotteaux", "1234567",
-                  "1234568", "9876543", "300,00", "305,00", "121,00", "3 chèques", "726,00", "DUPONT Jean",
+                  "1234568", "9876543", "300,00", "305,00", "121,00", "3 chèques", "726,00", "DUPONT Jean", "Crédit Mutuel", "SARL Dupont & Fils",
                   "Dupont & Fils"):
         assert words in text.replace("\u202f", " ").replace("\xa0", " "), words
     again = wb.ok("bordereau", "imprimer", "BR2026-0001", au="2026-03-10")

@@ -11,7 +11,7 @@ from pathlib import Path
 from pyxl.core import workflow as wf
 
 SERVICES = Path(__file__).resolve().parents[1] / "pyxl" / "services"
-FIRST_STATES = {"Q_DRAFT", "O_OPEN", "I_DRAFT"}  # a new quote, order or draft document
+FIRST_STATES = {"Q_DRAFT", "O_OPEN", "I_DRAFT", "J_TO_PLAN"}  # a new quote, order, draft document or job
 
 
 def test_no_service_writes_a_state_by_hand() -> None:

@@ -74,7 +74,18 @@ def register(sub: Any, common: Common) -> None:
     p.add_argument("--force", action="store_true",
                    help="restaurer même si des pièces ont été émises depuis (leurs numéros ont pu être envoyés)")
 
-    from pyxl.cli import bank_cmd, compta_cmd, demo_cmd, dunning_cmd, excel_cmd, mail_cmd, report_cmd, sales
+    from pyxl.cli import (
+        bank_cmd,
+        compta_cmd,
+        contract_cmd,
+        demo_cmd,
+        dunning_cmd,
+        excel_cmd,
+        mail_cmd,
+        planning_cmd,
+        report_cmd,
+        sales,
+    )
 
     sales.register(sub, common)
     dunning_cmd.register(sub, common)
@@ -84,6 +95,8 @@ def register(sub: Any, common: Common) -> None:
     mail_cmd.register(sub, common)
     compta_cmd.register(sub, common)
     bank_cmd.register(sub, common)
+    planning_cmd.register(sub, common)
+    contract_cmd.register(sub, common)
 
     # migrer
     p = leaf(sub, "migrer", "mettre le classeur à la version actuelle du schéma", common, cmd_migrate)

@@ -68,17 +68,26 @@ KEYS: dict[str, str] = {
     "keeps_old": "ancien_taux_maintenu", "guarantee": "garantie", "text": "texte",
     # other answers: an invoice's balance has one name everywhere (facture voir, reglement saisir, demo)
     "due": "etape_due", "reste": "reste_a_payer",
+    # contract 1.1 (schema 9): technicians, interventions, maintenance contracts
+    "skills": "competences", "hours": "horaires", "capacity": "capacite_jour", "certificates": "certificats",
+    "contract": "contrat", "work": "travaux", "skill": "competence", "duration": "duree_min",
+    "technician": "technicien", "start": "debut", "wishes": "souhaits", "visit_due": "visite_due_le",
+    "report": "rapport", "attestation_on": "attestation_remise_le", "brand": "marque", "model": "modele",
+    "power_kw": "puissance_kw", "installed_on": "mise_en_service", "formula": "formule", "price_ht": "prix_ht",
+    "billing": "facturation", "tacit": "reconduction_tacite", "notice_days": "preavis_jours",
+    "protected": "client_protege", "ended_on": "resilie_le", "end_reason": "motif_resiliation",
+    "notice_sent_on": "avis_envoye_le", "anniversary": "premiere_reconduction",
 }
 # record fields whose name is the same in both languages
 SAME = {"code", "email", "siret", "designation", "article", "date", "client", "nature", "execution", "total_ht",
-        "total_ttc", "id", "mode", "reference"}
+        "total_ttc", "id", "mode", "reference", "sequence"}
 FIELDS = set(KEYS) | SAME
 # JSON keys whose empty text is written null: every record field's name, and a few answers' own
 NULLABLE = set(KEYS.values()) | SAME | {"attente", "arret", "dernier_appel", "etape", "brouillon", "a_imprimer", "annule_par",
                                          "combine"}
 
 # keys whose values are quantities or rates, written as decimal strings without forced rounding
-PLAIN_DECIMALS = {"quantite", "taux", "taux_tva", "remise_pct", "acompte_pct", "pourcentage", "autres_cas",
+PLAIN_DECIMALS = {"puissance_kw", "quantite", "taux", "taux_tva", "remise_pct", "acompte_pct", "pourcentage", "autres_cas",
                   "particuliers", "penalites", "plancher", "taux_autres_cas", "taux_particuliers", "taux_bce",
                   "taux_penalites"}
 # keys whose values are file or folder paths (a string or a list of strings): made absolute

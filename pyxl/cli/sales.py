@@ -121,18 +121,49 @@ def register(sub: Any, common: Common) -> None:
 
     # reglement
     g = group(sub, "reglement", "règlements reçus", common)
-    p = leaf(g, "saisir", "enregistrer un règlement (partiel ou total)", common, cmd_payment)
-    p.add_argument("--facture", required=True, metavar="NUM",
-                   help="facture, facture d'acompte ou note de pénalités (NP…) réglée ; sur une facture dont une note "
-                        "réclame les pénalités, le paiement s'impute d'abord sur la note (art. 1343-1 du Code civil)")
+    p = leaf(g, "saisir", "enregistrer un règlement : une ou plusieurs pièces, le reste en crédit du client", common,
+             cmd_payment,
+             "Sans --facture, le paiement va aux pièces dont le libellé (--reference) donne le numéro, sinon dans "
+             "l'ordre de l'art. 1342-10 du Code civil (échues d'abord, celles qui portent des pénalités, puis les plus "
+             "anciennes) ; une note de pénalités passe avant le principal de sa facture (art. 1343-1). Exemple : syc "
+             "reglement saisir --client C00002 --montant 1500 --mode virement --reference \"VIR F2026-00012 "
+             "F2026-00015\"")
+    p.add_argument("--client", default="", metavar="CODE", help="le client qui paie (sinon celui de --facture)")
+    p.add_argument("--facture", action="append", default=[], metavar="NUM",
+                   help="pièce réglée (facture, facture d'acompte, note de pénalités NP…), répétable, dans l'ordre "
+                        "voulu par le client")
     p.add_argument("--montant", required=True, metavar="M", help="ex. 1500 ou 1 234,56")
     p.add_argument("--mode", required=True, help="especes | cheque | virement | cb")
     p.add_argument("--reference", default="", metavar="TEXTE", help="n° de chèque, libellé du virement…")
-    p = leaf(g, "liste", "lister les règlements (d'une facture, ou tous)", common, cmd_payment_list)
-    p.add_argument("--facture", metavar="NUM", help="seulement les règlements de cette facture")
-    p = leaf(g, "annuler", "annuler un règlement par une écriture opposée (chèque impayé, erreur)", common,
+    p.add_argument("--banque", default="", metavar="TEXTE", help="chèque : sa banque (pour le bordereau de remise)")
+    p.add_argument("--tireur", default="", metavar="NOM", help="chèque : son tireur, s'il n'est pas le client")
+    p = leaf(g, "liste", "lister les règlements (d'une facture, d'un client, ou tous)", common, cmd_payment_list)
+    p.add_argument("--facture", metavar="NUM", help="seulement les règlements de cette pièce")
+    p.add_argument("--client", metavar="CODE", help="seulement les règlements de ce client")
+    p.add_argument("--non-remis", action="store_true", help="seulement les chèques et cartes pas encore remis en banque")
+    p = leaf(g, "annuler", "annuler un règlement par des écritures opposées (chèque impayé, erreur)", common,
              cmd_payment_cancel)
     p.add_argument("id", metavar="ID")
+    p.add_argument("--motif", required=True, metavar="TEXTE")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--impaye", action="store_true", help="le chèque (ou le virement) est revenu impayé")
+    how.add_argument("--erreur", action="store_true", help="c'était une erreur de saisie")
+    p.add_argument("--frais", default="", metavar="M", help="avec --impaye : frais prélevés par la banque")
+
+    g = group(sub, "credit", "crédits des clients (trop-perçus, avoirs sur factures réglées)", common)
+    p = leaf(g, "liste", "les clients qui ont un crédit", common, cmd_credit_balance_list)
+    p = leaf(g, "imputer", "imputer le crédit d'un client sur ses pièces (nommées, sinon l'ordre légal)", common,
+             cmd_credit_use)
+    p.add_argument("--client", required=True, metavar="CODE")
+    p.add_argument("--facture", action="append", default=[], metavar="NUM", help="pièce à régler (répétable)")
+    p.add_argument("--montant", default="", metavar="M", help="défaut : autant que possible")
+
+    g = group(sub, "remboursement", "rembourser le crédit d'un client", common)
+    p = leaf(g, "creer", "rembourser tout ou partie du crédit d'un client (virement ou chèque)", common,
+             cmd_refund)
+    p.add_argument("--client", required=True, metavar="CODE")
+    p.add_argument("--montant", required=True, metavar="M")
+    p.add_argument("--mode", required=True, help="virement | cheque")
     p.add_argument("--motif", required=True, metavar="TEXTE")
 
     from pyxl.cli import document_cmd
@@ -528,16 +559,54 @@ def cmd_credit_list(ctx: Context) -> int:
 
 # --------------------------------------------------------------------------- reglement
 def cmd_payment(ctx: Context) -> int:
-    from pyxl.services.payments import record_payment
+    from pyxl.services.payments import receive
 
     a = ctx.args
-    return apply(ctx, lambda store: record_payment(store, a.facture, a.montant, a.mode, ctx.as_of, a.reference))
+    return apply(ctx, lambda store: receive(store, a.montant, a.mode, ctx.as_of, client=a.client, documents=a.facture,
+                                            reference=a.reference, bank=a.banque, drawer=a.tireur))
 
 
 def cmd_payment_cancel(ctx: Context) -> int:
     from pyxl.services.payments import cancel_payment
 
-    return apply(ctx, lambda store: cancel_payment(store, ctx.args.id, ctx.args.motif, ctx.as_of))
+    a = ctx.args
+    bounced = True if a.impaye else (False if a.erreur else None)
+    return apply(ctx, lambda store: cancel_payment(store, a.id, a.motif, ctx.as_of, bounced=bounced,
+                                                   charges_text=a.frais))
+
+
+def cmd_credit_balance_list(ctx: Context) -> int:
+    from pyxl.services import payments
+    from pyxl.services.salesdocs import client_name
+
+    store = ctx.store()
+    names = {str(c["code"]): client_name(c) for c in store.rows("tClients")}
+    found = sorted(payments.credits(store).items())
+    data: list[dict[str, Any]] = [{"client": code, "nom": names.get(code, ""), "credit": amount}
+                                  for code, amount in found]
+    if ctx.json:
+        out(ctx, data={"credits": data})
+        return 0
+    if not data:
+        out(ctx, "Aucun client n'a de crédit.")
+        return 0
+    out(ctx, text_table([[d["client"], d["nom"], euros(d["credit"])] for d in data], ["Client", "Nom", "Crédit"])
+        + f"\n{plural(len(data), 'client')} ; total {euros(sum((d['credit'] for d in data), Decimal(0)))}.")
+    return 0
+
+
+def cmd_credit_use(ctx: Context) -> int:
+    from pyxl.services.payments import use_credit
+
+    a = ctx.args
+    return apply(ctx, lambda store: use_credit(store, a.client, a.facture, ctx.as_of, a.montant))
+
+
+def cmd_refund(ctx: Context) -> int:
+    from pyxl.services.payments import refund
+
+    a = ctx.args
+    return apply(ctx, lambda store: refund(store, a.client, a.montant, a.mode, a.motif, ctx.as_of))
 
 
 def cmd_payment_list(ctx: Context) -> int:
@@ -553,6 +622,13 @@ def cmd_payment_list(ctx: Context) -> int:
         rows = store.rows_where("tReglements", "invoice", {str(doc["number"])}) if doc["number"] else []
     else:
         rows = store.rows("tReglements")
+    if ctx.args.client:
+        rows = [r for r in rows if str(r["client"]).upper() == ctx.args.client.strip().upper()]
+    if ctx.args.non_remis:
+        reversed_ids = {str(r["cancels"]) for r in store.rows("tReglements") if r["cancels"]}
+        rows = [r for r in rows if r["mode"] in ("Chèque", "CB") and not r["cancels"] and (r["amount"] or 0) > 0
+                and not r.get("slip") and str(r["id"]) not in reversed_ids
+                and (r.get("kind") or "Encaissement") == "Encaissement"]
     cancelled = {str(r["cancels"]): str(r["id"]) for r in rows if r["cancels"]}
     if ctx.json:
         out(ctx, data={"reglements": [{**_jsonable(r.values), "annule_par": cancelled.get(str(r["id"]), "")}

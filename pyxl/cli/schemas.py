@@ -101,7 +101,7 @@ CASE = obj({"facture": TEXT, "client": TEXT, "nom": NTEXT, "telephone": NTEXT, "
             "reste_du": MONEY, "interets": MONEY, "indemnite": MONEY, "etape": NTEXT, "etape_due": BOOL,
             "etapes_dues": array(TEXT), "attente": NTEXT, "arret": NTEXT, "alarmes": array(TEXT),
             "dernier_appel": NTEXT, "avertissements_taux": array(TEXT)})
-IMPUTATION = obj({"id": TEXT, "piece": TEXT, "montant": MONEY, "au_titre_de": NTEXT})
+IMPUTATION = obj({"id": TEXT, "piece": NTEXT, "montant": MONEY, "au_titre_de": NTEXT})  # piece null: the credit
 _NOTE_LINE = {"facture": TEXT, "echeance": DATE, "du": NDATE, "au": NDATE, "jours": INT, "reste_du": MONEY,
               "taux_applique": TEXT, "interets": MONEY, "indemnite": MONEY}
 NOTE_LINE = obj(_NOTE_LINE)
@@ -120,6 +120,26 @@ LINE_MATCH = obj({**STATEMENT_LINE, "candidats": array(CANDIDATE)})
 EXPECTED = obj({"type": TEXT, "numero": TEXT, "montant": MONEY, "client": NTEXT, "nom": NTEXT, "echeance": NDATE})
 UPDATED = {"code": TEXT, "modifie": array(TEXT)}
 FEC_LEVEL: Schema = {"enum": ["erreur", "avertissement", "information"]}
+# contract 1.1: technicians, interventions, maintenance contracts (their sheets' columns)
+TECHNICIAN = obj({"code": TEXT, "nom": NTEXT, "telephone": NTEXT, "email": NTEXT, "competences": NTEXT,
+                  "secteur": NTEXT, "horaires": NTEXT, "capacite_jour": NINT, "certificats": NTEXT, "actif": NTEXT,
+                  "remarques": NTEXT})
+JOB = obj({"id": TEXT, "commande": NTEXT, "contrat": NTEXT, "client": NTEXT, "nom_client": NTEXT,
+           "lieu_intervention": NTEXT, "secteur": NTEXT, "travaux": NTEXT, "competence": NTEXT, "duree_min": NINT,
+           "technicien": NTEXT, "date": NDATE, "debut": NTEXT, "statut": NTEXT, "motif": NTEXT, "souhaits": NTEXT,
+           "visite_due_le": NDATE, "sequence": NINT, "realisee_le": NDATE, "rapport": NTEXT,
+           "attestation_remise_le": NDATE})
+INVITATION = obj({"methode": {"enum": ["REQUEST", "CANCEL"]}, "technicien": TEXT, "intervention": TEXT})
+PROPOSAL = obj({"technicien": TEXT, "debut": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$"},
+                "duree": TEXT, "duree_min": INT, "trajet_ajoute_min": INT, "raison": TEXT})
+CONTRACT = obj({"numero": TEXT, "client": NTEXT, "nom_client": NTEXT, "categorie": NTEXT, "marque": NTEXT,
+                "modele": NTEXT, "puissance_kw": NDECIMAL, "mise_en_service": NDATE, "formule": NTEXT, "prix_ht": NMONEY,
+                "facturation": NTEXT, "debut": NDATE, "premiere_reconduction": NDATE, "reconduction_tacite": NTEXT,
+                "preavis_jours": NINT, "client_protege": NTEXT, "statut": NTEXT, "resilie_le": NDATE,
+                "motif_resiliation": NTEXT, "avis_envoye_le": NDATE, "remarques": NTEXT})
+NOTICE = obj({"contrat": TEXT, "client": TEXT, "nom_client": NTEXT, "reconduction": DATE, "refus_jusqu_au": DATE,
+              "envoi_du": DATE, "envoi_au": DATE})
+BOOKED = ({"id": TEXT, "intervention": JOB, "invitations": array(INVITATION)}, WRITING)
 ISSUED = {"numero": TEXT, "reference": TEXT, "type": TEXT, "date": DATE, "echeance": NDATE, **TOTALS}
 
 # Each command's own keys (beside version, action, ok, message, avertissements); optional keys second.
@@ -165,9 +185,13 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
     "avoir voir": ({"piece": DOC, "lignes": array(DOC_LINE), **TOTALS, "reglements": array(PAYMENT), "ou": TEXT}, {}),
     "avoir liste": ({"avoirs": array(DOC)}, {}),
     "reglement saisir": ({"id": TEXT, "facture": TEXT, "montant": MONEY, "reste_a_payer": MONEY, "statut": TEXT,
-                          "imputations": array(IMPUTATION)}, WRITING),
+                          "client": TEXT, "credit": MONEY, "imputations": array(IMPUTATION)}, WRITING),
+    "credit liste": ({"credits": array(obj({"client": TEXT, "nom": TEXT, "credit": MONEY}))}, {}),
+    "credit imputer": ({"id": TEXT, "client": TEXT, "montant": MONEY, "credit_restant": MONEY,
+                        "imputations": array(IMPUTATION)}, WRITING),
+    "remboursement creer": ({"id": TEXT, "client": TEXT, "montant": MONEY, "credit_restant": MONEY}, WRITING),
     "reglement annuler": ({"id": TEXT, "annule": TEXT, "facture": TEXT, "statut": TEXT,
-                           "lignes": array(obj({"id": TEXT, "annule": TEXT, "piece": TEXT, "montant": MONEY}))},
+                           "lignes": array(obj({"id": TEXT, "annule": TEXT, "piece": NTEXT, "montant": MONEY}))},
                           WRITING),
     "penalites creer": ({"numero": TEXT, "client": TEXT, "date": DATE, "interets": MONEY, "indemnite": MONEY,
                          "total": MONEY, "lignes": array(NOTE_LINE), "ignorees": array(TEXT)}, WRITING),
@@ -232,6 +256,38 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
                              "constats": array(obj({"ligne": NINT, "code": TEXT, "niveau": FEC_LEVEL,
                                                     "fondement": TEXT, "zone": NTEXT, "message": TEXT})),
                              "constats_omis": INT}, {}),
+    "technicien ajouter": ({"code": TEXT, "technicien": TECHNICIAN}, WRITING),
+    "technicien liste": ({"techniciens": array(TECHNICIAN)}, {}),
+    "technicien voir": ({"technicien": TECHNICIAN, "ou": TEXT}, {}),
+    "technicien modifier": ({**UPDATED, "technicien": TECHNICIAN}, WRITING),
+    "technicien absence": ({"technicien": TEXT, "du": DATE, "au": DATE, "motif": TEXT,
+                            "interventions_a_deplacer": array(TEXT)}, WRITING),
+    "intervention creer": ({"id": TEXT, "intervention": JOB}, WRITING),
+    "intervention realiser": ({"id": TEXT, "statut": TEXT, "commande": NTEXT, "commande_realisee": BOOL}, WRITING),
+    "planning proposer": ({"intervention": NTEXT, "propositions": array(PROPOSAL)}, {}),
+    "planning planifier": BOOKED,
+    "planning deplacer": BOOKED,
+    "planning annuler": ({"id": TEXT, "statut": TEXT, "invitations": array(INVITATION)}, WRITING),
+    "planning confirmer": ({"id": TEXT, "statut": TEXT, "client": TEXT, "texte": TEXT}, WRITING),
+    "planning voir": ({"semaine": TEXT, "du": DATE, "au": DATE, "commandes_a_planifier": array(TEXT),
+                       "techniciens": array(obj({"technicien": TEXT, "nom": NTEXT, "jours": array(obj(
+                           {"jour": DATE, "indisponible": NTEXT, "interventions": array(obj(
+                               {"id": TEXT, "debut": NTEXT, "duree_min": NINT, "client": NTEXT, "nom_client": NTEXT,
+                                "secteur": NTEXT, "statut": NTEXT, "travaux": NTEXT}))}))}))}, {}),
+    "planning ics": ({"fichier": PATH, "technicien": TEXT}, {}),
+    "planning feuille": ({"documents": array(PATH), "technicien": TEXT, "jour": DATE}, {}),
+    "contrat creer": ({"numero": TEXT, "contrat": CONTRACT, "periodicite_mois": INT}, WRITING),
+    "contrat liste": ({"contrats": array(CONTRACT)}, {}),
+    "contrat voir": ({"contrat": CONTRACT, "ou": TEXT}, {}),
+    "contrat modifier": ({"numero": TEXT, "modifie": array(TEXT), "contrat": CONTRACT}, WRITING),
+    "contrat resilier": ({"numero": TEXT, "statut": TEXT, "visites_annulees": array(TEXT),
+                         "remboursement_ht": NMONEY}, WRITING),
+    "contrat visites": ({"mois": TEXT, "creees": INT, "visites": array(obj(
+        {"visite": TEXT, "contrat": TEXT, "client": TEXT, "nom_client": NTEXT, "due_le": DATE, "en_retard": BOOL,
+         "motif": TEXT, "statut": TEXT, "propositions": array(obj(
+             {"technicien": TEXT, "debut": TEXT, "duree_min": INT, "raison": TEXT}))}))}, WRITING),
+    "contrat avis": ({"avis": array(NOTICE), "alarmes": array(TEXT), "envoyes": BOOL}, WRITING),
+    "contrat attestation": ({"id": TEXT, "remise_le": DATE, "limite": DATE, "hors_delai": BOOL}, WRITING),
 }
 
 
@@ -275,7 +331,7 @@ def text(schema: Schema) -> str:
 # (contract.VERSION) and a changelog line (docs/contrat-json.md) fails tests/test_json_contract.py.
 FINGERPRINTS = {
     "1.0": "de2d77b6ecfb04411341810dd0881d9cb07878ac3b185cb23f9abbb58e70afa1",  # 1.0 is first published with this wave, schema-6 fields included
-    "1.1": "bc48b2413a24639335e87316ea7e06038cefb689936a50bf241bf2a9b21e8c4a",  # penalty notes, payments imputed in parts, slips, statements
+    "1.1": "b833d278a5483803994d2af8fb5985212b803376ce7322dfd49bf984317007d6",  # penalty notes, payments as money arrives, FEC checker, planning and maintenance contracts, slips, statements
 }
 
 

@@ -38,6 +38,17 @@ class InvoiceState(StrEnum):
     CREDITED = "Soldée par avoir"
 
 
+class JobState(StrEnum):
+    """States of an intervention (a job of an order, or a maintenance visit)."""
+
+    TO_PLAN = "À planifier"
+    PLANNED = "Planifiée"
+    CONFIRMED = "Confirmée au client"
+    DONE = "Réalisée"
+    POSTPONED = "Reportée"
+    CANCELLED = "Annulée"
+
+
 class DocType(StrEnum):
     """The three types of the one invoice series."""
 
@@ -58,6 +69,9 @@ I_DRAFT, I_ISSUED, I_PARTIAL, I_PAID, I_CREDITED = tuple(InvoiceState)
 INVOICE_STATES = tuple(InvoiceState)
 ISSUED_STATES = (I_ISSUED, I_PARTIAL, I_PAID, I_CREDITED)
 T_INVOICE, T_DEPOSIT, T_CREDIT = tuple(DocType)
+J_TO_PLAN, J_PLANNED, J_CONFIRMED, J_DONE, J_POSTPONED, J_CANCELLED = tuple(JobState)
+JOB_STATES = tuple(JobState)
+BOOKED_JOB_STATES = (J_PLANNED, J_CONFIRMED)
 DOC_TYPES = tuple(DocType)
 
 # (kind, action) → (states it may start from, state it leads to)
@@ -69,17 +83,24 @@ TRANSITIONS: dict[tuple[str, str], tuple[tuple[str, ...], str]] = {
     ("devis", "refuser"): ((Q_DRAFT, Q_SENT, Q_EXPIRED), Q_REFUSED),  # an expired quote can still be refused
     ("commande", "planifier"): ((O_OPEN,), O_PLANNED),
     ("commande", "realiser"): ((O_OPEN, O_PLANNED), O_DONE),
+    ("commande", "deplanifier"): ((O_PLANNED,), O_OPEN),  # one of its interventions is to plan again
     ("commande", "facturer"): ((O_DONE,), O_INVOICED),
     ("commande", "reouvrir"): ((O_INVOICED,), O_DONE),  # its invoice wholly credited: it can be invoiced again
     ("commande", "annuler"): ((O_OPEN, O_PLANNED, O_DONE), O_CANCELLED),
     ("commande", "acompte"): ((O_OPEN, O_PLANNED, O_DONE), O_OPEN),  # state unchanged (see allowed())
     ("facture", "emettre"): ((I_DRAFT,), I_ISSUED),
+    ("intervention", "planifier"): ((J_TO_PLAN, J_POSTPONED, J_PLANNED, J_CONFIRMED), J_PLANNED),
+    ("intervention", "confirmer"): ((J_PLANNED,), J_CONFIRMED),
+    ("intervention", "reporter"): ((J_PLANNED, J_CONFIRMED), J_POSTPONED),
+    ("intervention", "annuler"): ((J_TO_PLAN, J_PLANNED, J_CONFIRMED, J_POSTPONED), J_CANCELLED),
+    ("intervention", "realiser"): ((J_PLANNED, J_CONFIRMED), J_DONE),
 }
 
 VERBS = {
     "envoyer": "envoyé", "relancer": "relancé", "reviser": "révisé", "accepter": "accepté",
     "refuser": "refusé", "planifier": "planifiée", "realiser": "réalisée", "facturer": "facturée",
     "annuler": "annulée", "acompte": "l'objet d'un acompte", "emettre": "émise", "reouvrir": "rouverte",
+    "deplanifier": "remise à planifier", "confirmer": "confirmée", "reporter": "reportée",
 }
 
 

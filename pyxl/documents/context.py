@@ -42,6 +42,9 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "injonction": ("Dossier d'injonction de payer", "dossier_injonction.docx", "Relances"),
     "penalites": ("Note de pénalités", "note_penalites.docx", "Notes de pénalités"),
     "bordereau": ("Bordereau de remise", "bordereau_remise.docx", "Bordereaux de remise"),
+    "attestation": ("Attestation d'entretien", "attestation_entretien.docx", "Contrats d'entretien"),
+    "avis_reconduction": ("Avis de reconduction", "avis_reconduction.docx", "Contrats d'entretien"),
+    "feuille": ("Feuille de journée", "feuille_de_journee.docx", "Planning"),
 }
 # Invoice-type documents: legally archived, never overwritten, PDF/A-3b (Factur-X base)
 LEGAL = ("facture", "acompte", "avoir", "acquittee")

@@ -25,10 +25,10 @@ from decimal import Decimal
 from typing import Any
 
 from pyxl.core import bank as bk
-from pyxl.core import workflow as wf
 from pyxl.core.issues import Issue, Refused
 from pyxl.core.money import euros
 from pyxl.services import salesdocs as sd
+from pyxl.services import slips
 from pyxl.services.common import Result
 from pyxl.workbook.schema import STATEMENT_STATES
 from pyxl.workbook.store import ChangeSet, Row, Store
@@ -104,24 +104,19 @@ def item_json(item: bk.ExpectedItem) -> dict[str, Any]:
 
 
 def expected_items(store: Store) -> list[bk.ExpectedItem]:
-    """What the business still expects on its account: each issued invoice and deposit invoice
-    with what it still owes (total − paid − credited), each penalty note's balance, each slip
-    deposited and each card batch not yet credited (their totals)."""
-    from pyxl.services.invoices import balance
+    """What the business still expects on its account: each issued invoice, deposit invoice and
+    penalty note with what it still owes (`payments.open_items`), each slip deposited and each card
+    batch not yet credited (their totals)."""
+    from pyxl.services.payments import open_items
 
-    docs = [d for d in store.rows("tFactures")
-            if d["number"] and d["status"] != wf.I_DRAFT and d["doc_type"] != wf.T_CREDIT and balance(d) > 0]
-    notes = [n for n in store.rows("tNotesPenalites") if _dec(n["total"]) - _dec(n["paid"]) > 0]
-    codes = {str(d["client"]) for d in docs} | {str(n["client"]) for n in notes}
+    owed = open_items(store)
+    codes = {i.client for i in owed}
     names = {str(c["code"]): sd.client_name(c) for c in store.rows_where("tClients", "code", codes)} if codes else {}
-    out = [bk.ExpectedItem(bk.ItemKind.INVOICE, str(d["number"]), balance(d), str(d["client"]),
-                           names.get(str(d["client"]), str(d["client_name"] or "")), None, d["due_date"] or None)
-           for d in docs]
-    out += [bk.ExpectedItem(bk.ItemKind.PENALTY_NOTE, str(n["number"]), _dec(n["total"]) - _dec(n["paid"]),
-                            str(n["client"]), names.get(str(n["client"]), str(n["client_name"] or "")), None, n["date"])
-            for n in notes]
+    out = [bk.ExpectedItem(bk.ItemKind.PENALTY_NOTE if i.is_note else bk.ItemKind.INVOICE, i.number, i.owed, i.client,
+                           names.get(i.client, str(i.row.get("client_name") or "")), None, i.due_date)
+           for i in owed]
     for s in store.rows("tBordereaux"):
-        if s["status"] == "Remis":
+        if s["status"] == slips.DEPOSITED:
             kind = bk.ItemKind.CARD_BATCH if s["mode"] == "CB" else bk.ItemKind.DEPOSIT_SLIP
             out.append(bk.ExpectedItem(kind, str(s["number"]), _dec(s["total"]), due_date=s["date"]))
     return out
@@ -283,8 +278,6 @@ def _confirm(store: Store, rec: Reconciliation, chosen: list[tuple[Row, tuple[bk
 
 
 def _credit_slip(store: Store, changes: ChangeSet, row: Row, item: bk.ExpectedItem, rate: Decimal, where: str) -> None:
-    from pyxl.services import slips
-
     slip = slips.get_slip(store, item.number)
     total, amount = _dec(slip["total"]), _dec(row["amount"])
     updates: dict[str, Any] = {"status": slips.CREDITED, "credited_on": row["date"], "bank_line": str(row["id"])}

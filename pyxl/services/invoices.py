@@ -507,15 +507,21 @@ def issue(store: Store, ref: str, as_of: dt.date) -> Result:
         if origin["doc_type"] == wf.T_DEPOSIT:
             _refuse_if_deducted(store, origin, where)
         _check_credit(where, totals, _remaining(store, origin))
+        from pyxl.services.payments import credit_note_excess
+
         credited = (origin["credited"] or ZERO) + totals.ttc
-        state = wf.invoice_state(origin["total_ttc"] or ZERO, origin["paid"] or ZERO, credited)
-        refund = (origin["paid"] or ZERO) + credited - (origin["total_ttc"] or ZERO)
-        if refund > 0:
+        # what was paid beyond what is still owed becomes the client's credit (issue 14)
+        excess = credit_note_excess(store, res, origin, totals.ttc, as_of)
+        paid = (origin["paid"] or ZERO) - excess
+        state = wf.invoice_state(origin["total_ttc"] or ZERO, paid, credited)
+        if excess > 0:
             res.warnings.append(Issue("avoir.remboursement", f"{label(origin)} : le client a déjà réglé "
                                                              f"{euros(origin['paid'] or ZERO)} ; avec cet avoir, "
-                                                             f"{euros(refund)} lui sont dus (remboursement à faire).",
+                                                             f"{euros(excess)} deviennent son crédit, à lui rembourser "
+                                                             "(syc remboursement creer) ou à imputer sur une autre de "
+                                                             "ses pièces (syc credit imputer).",
                                       origin.where, Severity.WARNING))
-        res.changes.update("tFactures", origin, {"credited": credited, "status": state})
+        res.changes.update("tFactures", origin, {"credited": credited, "status": state, "paid": paid})
         if origin["doc_type"] == wf.T_INVOICE and state == wf.I_CREDITED and origin["order"]:
             # the job is still done: the order can be invoiced again (corrected invoice) or cancelled
             order = get_order(store, origin["order"])

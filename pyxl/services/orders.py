@@ -56,7 +56,9 @@ def transition(row: Row, action: str) -> str:
     return state
 
 
-def complete_order(store: Store, number: str, done: dt.date, as_of: dt.date) -> Result:
+def complete_order(store: Store, number: str, done: dt.date, as_of: dt.date, by_job: str = "") -> Result:
+    """The order is done. With interventions planned, only its last intervention realises it
+    (`by_job`, from `syc intervention realiser`): its date is the order's « Réalisée le »."""
     row = get_order(store, number)
     state = transition(row, "realiser")
     where = f"Commande {row['number']} ({row.where})"
@@ -65,6 +67,15 @@ def complete_order(store: Store, number: str, done: dt.date, as_of: dt.date) -> 
     if done < row["date"]:
         raise sd.refuse("commande.date", where, f"la date de réalisation {sd.day(done)} précède la commande "
                                                 f"({sd.day(row['date'])}).")
+    pending = [j for j in store.rows_where("tInterventions", "order", {str(row["number"])})
+               if j["id"] != by_job and j["status"] not in (wf.J_DONE, wf.J_CANCELLED)]
+    if pending:
+        first = pending[0]
+        ids = ", ".join(f"{j['id']} ({str(j['status']).lower()})" for j in pending)
+        raise sd.refuse("commande.interventions", where,
+                        f"intervention non réalisée : {ids}. La commande est réalisée par sa dernière intervention "
+                        f"(syc intervention realiser {first['id']} --date AAAA-MM-JJ) ; si elle n'aura pas lieu, "
+                        f"annulez-la d'abord (syc planning annuler --intervention {first['id']} --motif … --definitif).")
     _early_start(store, row, done, where)
     res = Result()
     res.changes.update("tCommandes", row, {"status": state, "done_on": done})
@@ -112,6 +123,10 @@ def cancel_order(store: Store, number: str, reason: str, as_of: dt.date) -> Resu
                             f"(syc avoir creer --facture {inv['number']} --motif …), puis annulez la commande.")
     drop_drafts(store, dropped, res)
     res.changes.update("tCommandes", row, {"status": state, "cancel_reason": reason})
+    for job in store.rows_where("tInterventions", "order", {str(row["number"])}):  # its visits will not happen
+        job_state = wf.next_state("intervention", "annuler", str(job["status"]))
+        if job_state is not None:
+            res.changes.update("tInterventions", job, {"status": job_state, "reason": f"commande annulée : {reason}"})
     res.message = f"Commande {row['number']} annulée (elle garde son numéro) : {reason}"
     if dropped:
         res.message += f"\nBrouillons supprimés : {', '.join(str(d['ref']) for d in dropped)}."

@@ -1,24 +1,39 @@
-"""Payments received (règlements): partial payments, cancellation by an opposite row.
+"""Payments received (règlements) as money really arrives: one payment on several documents, the
+client's credit, refunds, corrections by opposite rows.
 
-Later work adds several invoices per payment, refunds and bank statements; here a payment settles
-one invoice or deposit invoice, never more than what is left to pay.
+Each « Règlements » row is one allocation: part of a payment put on one document (an invoice, a
+deposit invoice, a penalty note), or left as the client's credit (« Facture » empty). The rows of
+one payment share `group` (the id of the first). Allocation follows the debtor's indication (the
+documents named, or their numbers found in the transfer's label), else art. 1342-10 C. civ.: debts
+due before debts not yet due, among them those bearing penalties first, then the oldest; and on
+each invoice art. 1343-1 C. civ.: the penalty note claiming its penalties before the principal.
+What is left becomes credit, used later on a document of the same client (`use_credit`, a pair of
+« Compensation » rows: no money moves) or refunded (`refund`, a negative row on the credit).
+
+Nothing is ever erased: a bounced cheque or a mistyped payment is reversed by opposite rows, one
+per row of the payment, dated the day of the correction; the documents go back to their exact
+previous balances and states, and the dunning resumes where it stood. The cached « Réglé » of
+invoices and notes always equals the sum of their rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from pyxl.core import fields, money
 from pyxl.core import workflow as wf
+from pyxl.core.kinds import ClientKind, PaymentKind, PaymentMode
 from pyxl.core.money import euros
 from pyxl.services import penalties
 from pyxl.services import salesdocs as sd
 from pyxl.services.common import Result
 from pyxl.services.invoices import _cooling_off, balance, get_doc, label
 from pyxl.services.orders import get_order
-from pyxl.workbook.schema import PAYMENT_MODES
 from pyxl.workbook.store import Row, Store
 
 ZERO = Decimal("0.00")
@@ -26,12 +41,94 @@ CASH_LIMIT = Decimal(1000)  # D112-3 CMF: debtor domiciled in France or acting p
 ACTION = "Règlement"
 MODE_ALIASES = {"especes": "Espèces", "espece": "Espèces", "cheque": "Chèque", "virement": "Virement",
                 "cb": "CB", "carte": "CB"}
+MONEY_MODES = (PaymentMode.CASH.value, PaymentMode.CHEQUE.value, PaymentMode.TRANSFER.value, PaymentMode.CARD.value)
+REFUND_MODES = (PaymentMode.TRANSFER.value, PaymentMode.CHEQUE.value)
+OFFSET = PaymentMode.OFFSET.value
+RECEIPT, CREDIT_USE, CREDIT_NOTE, REFUND = (k.value for k in PaymentKind)
+# the numbers a payer writes in a transfer's label: invoices F2026-00012, penalty notes NP2026-0001
+NUMBER_RE = re.compile(r"\b(NP\d{4}-\d{4}|F\d{4}-\d{5})\b", re.IGNORECASE)
 
 
 def _new_ids(store: Store, res: Result, as_of: dt.date, count: int) -> list[str]:
     return sd.next_refs(store, res.changes, "Règlement", as_of.year, f"R{as_of.year}-", 5, "tReglements", "id", count)
 
 
+def _dec(v: Any) -> Decimal:
+    return v if isinstance(v, Decimal) else Decimal(str(v or 0))
+
+
+# --------------------------------------------------------------------------- what is owed
+@dataclass
+class OpenItem:
+    """A document of a client with what it still owes."""
+
+    row: Row
+    table: str  # tFactures or tNotesPenalites
+    number: str
+    client: str
+    date: dt.date
+    due_date: dt.date
+    owed: Decimal
+    bears_penalties: bool
+
+    @property
+    def is_note(self) -> bool:
+        return self.table == "tNotesPenalites"
+
+    @property
+    def label(self) -> str:
+        return f"note de pénalités {self.number}" if self.is_note else label(self.row).replace("Facture", "facture", 1)
+
+
+def open_items(store: Store, client: str | None = None) -> list[OpenItem]:
+    """The issued invoices, deposit invoices and penalty notes still owing something (of one client)."""
+    clients = {str(c["code"]): c for c in (store.rows_where("tClients", "code", {client}) if client
+                                           else store.rows("tClients"))}
+    docs = store.rows_where("tFactures", "client", {client}) if client else store.rows("tFactures")
+    out = []
+    for d in docs:
+        if not d["number"] or d["doc_type"] == wf.T_CREDIT or d["status"] == wf.I_DRAFT:
+            continue
+        owed = balance(d)
+        if owed > 0:
+            c = clients.get(str(d["client"]))
+            out.append(OpenItem(d, "tFactures", str(d["number"]), str(d["client"]), d["date"],
+                                d["due_date"] or d["date"], owed, c is not None and c["kind"] == ClientKind.BUSINESS))
+    notes = store.rows_where("tNotesPenalites", "client", {client}) if client else store.rows("tNotesPenalites")
+    for n in notes:
+        owed = _dec(n["total"]) - _dec(n["paid"])
+        if owed > 0:
+            out.append(OpenItem(n, "tNotesPenalites", str(n["number"]), str(n["client"]), n["date"], n["date"], owed,
+                                False))
+    return out
+
+
+def legal_order(items: Sequence[OpenItem], as_of: dt.date) -> list[OpenItem]:
+    """Art. 1342-10 C. civ., without the debtor's indication: debts due before those not yet due;
+    among them, the one the debtor has most interest in paying (one bearing penalties); then the
+    oldest. A penalty note comes with its invoice (art. 1343-1: its lines are paid first)."""
+    return sorted(items, key=lambda i: (i.due_date > as_of, not i.bears_penalties, i.due_date, i.date, i.number))
+
+
+def credit_rows(store: Store, client: str) -> list[Row]:
+    return [r for r in store.rows_where("tReglements", "client", {client}) if not str(r["invoice"] or "").strip()]
+
+
+def credit_of(store: Store, client: str) -> Decimal:
+    """The client's credit: what it paid and that is on no document, less what was refunded."""
+    return sum((_dec(r["amount"]) for r in credit_rows(store, client)), ZERO)
+
+
+def credits(store: Store) -> dict[str, Decimal]:
+    """Every client with a credit (« Crédits clients »)."""
+    out: dict[str, Decimal] = {}
+    for r in store.rows("tReglements"):
+        if not str(r["invoice"] or "").strip():
+            out[str(r["client"])] = out.get(str(r["client"]), ZERO) + _dec(r["amount"])
+    return {k: v for k, v in out.items() if v != 0}
+
+
+# --------------------------------------------------------------------------- reading the input
 def _parse_amount(amount_text: str, where: str) -> Decimal:
     try:
         amount = money.parse_decimal(amount_text, max_places=2)
@@ -43,177 +140,435 @@ def _parse_amount(amount_text: str, where: str) -> Decimal:
     return amount
 
 
-def _cash_check(mode: str, debt: Decimal, where: str) -> None:
-    if mode == "Espèces" and debt > CASH_LIMIT:
-        raise sd.refuse("reglement.especes", where,
-                        f"paiement en espèces interdit : la dette (contrat de {euros(debt)} TTC) dépasse 1 000 €, "
-                        "même réglée en plusieurs fois (art. D112-3 du Code monétaire et financier). "
-                        "Demandez un chèque, un virement ou une carte.")
+def _mode(text: str, allowed: tuple[str, ...] = MONEY_MODES) -> str:
+    return fields.choice(text, allowed, label="Le mode de règlement", required=True, aliases=MODE_ALIASES)
 
 
-def _append_parts(store: Store, res: Result, parts: list[penalties.Part], client: str, mode: str, reference: str,
-                  as_of: dt.date) -> list[str]:
-    """One payment row per part; several parts share the id of the first (`group`)."""
+def _item_of(store: Store, number: str, items: dict[str, OpenItem], client: str, where: str) -> OpenItem:
+    """A document named by the payer, checked: issued, of this client, still owing."""
+    if penalties.is_note_number(number):
+        row = penalties.get_note(store, number)
+        name = f"La note de pénalités {row['number']}"
+    else:
+        row = get_doc(store, number)
+        name = label(row)
+        if row["doc_type"] == wf.T_CREDIT:
+            raise sd.refuse("reglement.avoir", f"{name} ({row.where})",
+                            "un avoir ne se règle pas : il diminue ce que doit le client (son excédent devient un "
+                            "crédit, remboursable par « syc remboursement creer »).")
+        if row["status"] == wf.I_DRAFT:
+            raise sd.refuse("reglement.brouillon", f"{name} ({row.where})",
+                            f"elle n'est pas émise : syc facture emettre {row['ref']}.")
+    if client and str(row["client"]) != client:
+        raise sd.refuse("reglement.client", where, f"{name} est au client {row['client']}, pas à {client} : un "
+                                                   "paiement s'impute sur les pièces de son seul client.")
+    found = items.get(str(row["number"]))
+    if found is None:
+        raise sd.refuse("reglement.solde", f"{name} ({row.where})", "elle ne doit plus rien : rien à y imputer.")
+    return found
+
+
+def _cash_check(mode: str, targets: Sequence[OpenItem], store: Store, where: str) -> None:
+    """Cash over 1 000 € is refused on the debt (the contract), whatever the split (D112-3 CMF)."""
+    if mode != PaymentMode.CASH:
+        return
+    for t in targets:
+        if t.is_note:
+            debt = _dec(t.row["total"])
+        else:
+            order = get_order(store, t.row["order"]) if t.row["order"] else None
+            debt = (order["total_ttc"] if order else None) or t.row["total_ttc"] or ZERO
+        if debt > CASH_LIMIT:
+            raise sd.refuse("reglement.especes", where,
+                            f"paiement en espèces interdit : la dette ({t.label}, contrat de {euros(debt)} TTC) dépasse "
+                            "1 000 €, même réglée en plusieurs fois (art. D112-3 du Code monétaire et financier). "
+                            "Demandez un chèque, un virement ou une carte.")
+
+
+# --------------------------------------------------------------------------- allocating
+@dataclass
+class Part:
+    target: str  # a document number, "" for the client's credit
+    amount: Decimal
+    applies_to: str = ""
+    item: OpenItem | None = None
+    part: penalties.Part | None = None  # a note's line
+
+
+def allocate(store: Store, targets: Sequence[OpenItem], amount: Decimal) -> list[Part]:
+    """`amount` on the targets in order, each invoice's penalty notes first (art. 1343-1); the
+    rest (if any) on the client's credit."""
+    parts: list[Part] = []
+    left = amount
+    taken: dict[int, Decimal] = {}  # note line (row number) → taken by this allocation
+
+    def on_lines(lines: Sequence[tuple[Row, Row, Decimal]]) -> None:
+        nonlocal left
+        for note, line, owed in lines:
+            take = min(owed - taken.get(line.row, ZERO), left)
+            if take <= 0:
+                continue
+            taken[line.row] = taken.get(line.row, ZERO) + take
+            number, invoice = str(note["number"]), str(line["invoice"])
+            parts.append(Part(number, take, invoice, part=penalties.Part(number, take, invoice, note, line)))
+            left -= take
+
+    for t in targets:
+        if left <= 0:
+            break
+        if t.is_note:
+            lines = sorted(penalties.lines_of(store, {t.number}), key=lambda r: (r["due_date"], str(r["invoice"])))
+            on_lines([(t.row, ln, _dec(ln["interest"]) + _dec(ln["indemnity"]) - _dec(ln["paid"])) for ln in lines])
+        else:
+            on_lines(penalties.open_lines(store, t.number))
+            if left > 0:
+                take = min(t.owed, left)
+                parts.append(Part(t.number, take, item=t))
+                left -= take
+    if left > 0:
+        parts.append(Part("", left))
+    return parts
+
+
+def _write(store: Store, res: Result, parts: Sequence[Part], client: str, mode: str, kind: str, as_of: dt.date,
+           **common: Any) -> list[str]:
+    """One row per part, sharing `group`; the cached « Réglé » and states of invoices and notes."""
     ids = _new_ids(store, res, as_of, len(parts))
     group = ids[0] if len(parts) > 1 else ""
-    for pid, part in zip(ids, parts, strict=True):
-        res.changes.append("tReglements", {"id": pid, "date": as_of, "invoice": part.target, "client": client,
-                                           "amount": part.amount, "mode": mode, "reference": reference,
-                                           "applies_to": part.applies_to, "group": group})
+    for pid, p in zip(ids, parts, strict=True):
+        res.changes.append("tReglements", {"id": pid, "date": as_of, "invoice": p.target, "client": client,
+                                           "amount": p.amount, "mode": mode, "applies_to": p.applies_to,
+                                           "group": group, "kind": kind, **common})
         res.changes.issue("tReglements", pid, ACTION)
-    penalties.apply_parts(res.changes, parts)
+    penalties.apply_parts(res.changes, [p.part for p in parts if p.part is not None])
+    _update_invoices(store, res, {p.target: p.amount for p in parts if p.item is not None and not p.item.is_note})
     return ids
 
 
-def _imputation_text(parts: list[penalties.Part]) -> str:
-    notes = [p for p in parts if p.note is not None]
-    if not notes:
-        return ""
-    return (" Imputé d'abord sur les pénalités (art. 1343-1 du Code civil) : "
-            + ", ".join(f"{euros(p.amount)} sur la note {p.target} (facture {p.applies_to})" for p in notes) + ".")
+def _update_invoices(store: Store, res: Result, deltas: dict[str, Decimal]) -> None:
+    for number, delta in deltas.items():
+        if not delta:
+            continue
+        doc = get_doc(store, number)
+        paid = (doc["paid"] or ZERO) + delta
+        state = wf.invoice_state(doc["total_ttc"] or ZERO, paid, doc["credited"] or ZERO)
+        res.changes.update("tFactures", doc, {"paid": paid, "status": state})
+
+
+def _said(parts: Sequence[Part]) -> str:
+    out = []
+    for p in parts:
+        if not p.target:
+            out.append(f"{euros(p.amount)} en crédit du client")
+        elif p.part is not None:
+            out.append(f"{euros(p.amount)} sur la note de pénalités {p.target} (pénalités de {p.applies_to}, art. "
+                       "1343-1 du Code civil)")
+        else:
+            assert p.item is not None
+            rest = p.item.owed - p.amount
+            out.append(f"{euros(p.amount)} sur {p.item.label}" + (" (soldée)" if rest == 0 else
+                                                                  f" (reste {euros(rest)})"))
+    return " ; ".join(out)
+
+
+def _parts_json(ids: Sequence[str], parts: Sequence[Part]) -> list[dict[str, Any]]:
+    return [{"id": i, "piece": p.target, "montant": p.amount, "au_titre_de": p.applies_to}
+            for i, p in zip(ids, parts, strict=True)]
+
+
+# --------------------------------------------------------------------------- receiving money
+def receive(store: Store, amount_text: str, mode_text: str, as_of: dt.date, *, client: str = "",
+            documents: Sequence[str] = (), reference: str = "", bank: str = "", drawer: str = "",
+            bank_line: str = "") -> Result:
+    """One payment from one client, allocated as the debtor indicates, else by art. 1342-10."""
+    from pyxl.services import closures
+    from pyxl.services.clients import get_client
+
+    store.prefetch(("tFactures", "tLignesFactures", "tCommandes", "tDevis", "tClients", "tReglements",
+                    "tNotesPenalites", "tLignesNotes", "tJournalAudit"))
+    documents = [d.strip() for d in documents if d and d.strip()]
+    if not client and not documents:
+        raise sd.refuse("reglement.client", "Règlement", "dites de quel client il vient (--client CODE) ou quelle "
+                                                         "pièce il règle (--facture NUM).")
+    if not client:
+        first = documents[0]
+        client = str((penalties.get_note(store, first) if penalties.is_note_number(first)
+                      else get_doc(store, first))["client"])
+    crow = get_client(store, client)
+    client = str(crow["code"])
+    where = f"Règlement de {sd.client_name(crow)} ({client})"
+    mode = _mode(mode_text)
+    reference = fields.text(reference, label="La référence", max_len=60)
+    bank = fields.text(bank, label="La banque", max_len=60)
+    drawer = fields.text(drawer, label="Le tireur", max_len=100)
+    items = {i.number: i for i in open_items(store, client)}
+    named = [_item_of(store, n, items, client, where) for n in documents]
+    if len(named) == 1:  # one document named: the messages name it, as they always did
+        one = named[0]
+        where = (f"Note de pénalités {one.number}" if one.is_note else label(one.row)) + f" ({one.row.where})"
+    amount = _parse_amount(amount_text, where)
+    closures.check_open(store, as_of, where)
+    if not named:  # the numbers the payer wrote in the label
+        found = {m.upper() for m in NUMBER_RE.findall(reference)}
+        named = [items[n] for n in sorted(found) if n in items]
+        indicated = "le libellé" if named else ""
+    else:
+        indicated = "le payeur"
+    for t in named:
+        if t.date and as_of < t.date:
+            raise sd.refuse("reglement.date", where, f"{t.label} est émise le {sd.day(t.date)} : un règlement ne peut "
+                                                     "pas être daté d'avant.")
+    targets = named or legal_order([i for i in items.values() if i.date <= as_of], as_of)
+    if not targets:
+        _deposit_instead(store, client, where)
+    _cash_check(mode, targets, store, where)
+    parts = allocate(store, targets, amount)
+    for p in parts:
+        if p.item is not None and p.item.row.get("order"):
+            _cooling_off(store, get_order(store, p.item.row["order"]), as_of, "un paiement")
+    res = Result()
+    ids = _write(store, res, parts, client, mode, RECEIPT, as_of, reference=reference, bank=bank, drawer=drawer,
+                 bank_line=bank_line)
+    how = f"imputé comme l'indique {indicated}" if indicated else "imputé selon l'art. 1342-10 du Code civil"
+    shown = mode if mode == "CB" else mode.lower()
+    res.message = f"Règlement {ids[0]} de {euros(amount)} ({shown}) de {sd.client_name(crow)}, {how} : {_said(parts)}."
+    on_docs = [p for p in parts if p.item is not None]
+    first_doc = on_docs[0].item if on_docs else None
+    if len(named) == 1 and not named[0].is_note:  # the document named: what it still owes
+        first_doc = named[0]
+        on_docs = [p for p in parts if p.item is first_doc] or [Part(first_doc.number, ZERO, item=first_doc)]
+    rest = (first_doc.owed - on_docs[0].amount) if first_doc is not None else ZERO
+    state = "Crédit"
+    if first_doc is not None and not first_doc.is_note:
+        state = wf.invoice_state(first_doc.row["total_ttc"] or ZERO, (first_doc.row["paid"] or ZERO) + on_docs[0].amount,
+                                 first_doc.row["credited"] or ZERO)
+    elif parts[0].part is not None:
+        note = parts[0].part.note
+        assert note is not None
+        state = penalties.NOTE_PAID if _dec(note["paid"]) + sum(
+            (p.amount for p in parts if p.target == parts[0].target), ZERO) >= _dec(note["total"]) else \
+            penalties.NOTE_PARTLY_PAID
+    rest = rest if first_doc is not None else (
+        _dec(parts[0].part.note["total"]) - _dec(parts[0].part.note["paid"]) - sum(
+            (p.amount for p in parts if p.target == parts[0].target), ZERO)
+        if parts[0].part is not None and parts[0].part.note is not None else ZERO)
+    res.data = {"id": ids[0], "facture": first_doc.number if first_doc else parts[0].target, "montant": amount,
+                "reste": rest,
+                "statut": state, "client": client, "credit": sum((p.amount for p in parts if not p.target), ZERO),
+                "imputations": _parts_json(ids, parts)}
+    return res
+
+
+def _deposit_instead(store: Store, client: str, where: str) -> None:
+    """Money before the invoice on an accepted quote or an open order is a deposit (CGI 289 I-1-c:
+    a deposit invoice is due on its receipt): propose it rather than recording a credit."""
+    orders = [o for o in store.rows_where("tCommandes", "client", {client})
+              if wf.allowed("commande", "acompte", str(o["status"]))]
+    ordered = {str(o["quote"]) for o in store.rows_where("tCommandes", "client", {client})}
+    quotes = [q for q in store.rows_where("tDevis", "client", {client})
+              if q["status"] == wf.Q_ACCEPTED and str(q["number"]) not in ordered]
+    if orders:
+        o = orders[-1]
+        raise sd.refuse("reglement.acompte", where,
+                        f"le client n'a aucune pièce à régler, mais la commande {o['number']} est ouverte : un paiement "
+                        "avant la facture est un acompte, qui appelle une facture d'acompte (art. 289 I-1-c du CGI). "
+                        f"Établissez-la (syc facture acompte --commande {o['number']} --pourcentage P, puis syc facture "
+                        "emettre), puis enregistrez le paiement sur elle.")
+    if quotes:
+        q = quotes[-1]
+        raise sd.refuse("reglement.acompte", where,
+                        f"le client n'a aucune pièce à régler, mais le devis {q['number']} est accepté : un paiement "
+                        "avant la facture est un acompte (art. 289 I-1-c du CGI). Passez-le en commande (syc commande "
+                        f"creer --devis {q['number']}), établissez la facture d'acompte, puis enregistrez le paiement "
+                        "sur elle.")
 
 
 def record_payment(store: Store, invoice: str, amount_text: str, mode_text: str, as_of: dt.date,
                    reference: str = "") -> Result:
-    from pyxl.services import closures
+    """One document named (the command of earlier versions): `receive` with that document."""
+    return receive(store, amount_text, mode_text, as_of, documents=[invoice], reference=reference)
 
-    # the sheets this action reads (the invoice and its lines, its order and quote, the journal), side by side
-    store.prefetch(("tFactures", "tLignesFactures", "tCommandes", "tDevis", "tJournalAudit"))
-    if penalties.is_note_number(invoice):
-        return _record_on_note(store, invoice, amount_text, mode_text, as_of, reference)
-    doc = get_doc(store, invoice)
-    where = f"{label(doc)} ({doc.where})"
-    mode = fields.choice(mode_text, PAYMENT_MODES, label="Le mode de règlement", required=True, aliases=MODE_ALIASES)
-    reference = fields.text(reference, label="La référence", max_len=60)
-    amount = _parse_amount(amount_text, where)
-    if doc["doc_type"] == wf.T_CREDIT:
-        raise sd.refuse("reglement.avoir", where, "un avoir ne se règle pas (remboursement : à venir).")
-    if doc["status"] == wf.I_DRAFT:
-        raise sd.refuse("reglement.brouillon", where, f"elle n'est pas émise : syc facture emettre {doc['ref']}.")
-    if doc["date"] and as_of < doc["date"]:
-        raise sd.refuse("reglement.date", where, f"elle est émise le {sd.day(doc['date'])} : un règlement ne peut pas "
-                                                 "être daté d'avant.")
+
+# --------------------------------------------------------------------------- credit
+def use_credit(store: Store, client: str, documents: Sequence[str], as_of: dt.date, amount_text: str = "") -> Result:
+    """The client's credit on its documents (named, else art. 1342-10): a pair of « Compensation »
+    rows, the credit down and the documents paid, dated today; no money moves."""
+    from pyxl.services import closures
+    from pyxl.services.clients import get_client
+
+    crow = get_client(store, client)
+    client = str(crow["code"])
+    where = f"Crédit de {sd.client_name(crow)} ({client})"
+    available = credit_of(store, client)
+    if available <= 0:
+        raise sd.refuse("credit.vide", where, "ce client n'a aucun crédit.")
     closures.check_open(store, as_of, where)
-    left = balance(doc)
-    parts, rest_for_invoice = penalties.impute(store, str(doc["number"]), amount)
-    on_notes = amount - rest_for_invoice
-    if rest_for_invoice > left:
-        owed = (f"{euros(left)} sur la facture et {euros(on_notes)} de pénalités réclamées" if on_notes
-                else euros(left))
-        raise sd.refuse("reglement.trop", where, f"{euros(amount)} dépasse le reste à payer ({owed}) : "
-                                                 "un trop-perçu n'est pas enregistré ici.")
-    order = get_order(store, doc["order"]) if doc["order"] else None
-    _cash_check(mode, (order["total_ttc"] if order else None) or doc["total_ttc"] or ZERO, where)
-    if order is not None:
-        _cooling_off(store, order, as_of, "un paiement")
+    items = {i.number: i for i in open_items(store, client)}
+    targets = [_item_of(store, n, items, client, where) for n in documents if n.strip()] or legal_order(
+        [i for i in items.values() if i.date <= as_of], as_of)
+    owed = sum((t.owed for t in targets), ZERO) + sum(
+        (ln_owed for t in targets if not t.is_note for _, _, ln_owed in penalties.open_lines(store, t.number)), ZERO)
+    if owed <= 0:
+        raise sd.refuse("credit.rien", where, "aucune pièce de ce client ne doit plus rien.")
+    amount = min(available, owed) if not amount_text else _parse_amount(amount_text, where)
+    if amount > available:
+        raise sd.refuse("credit.trop", where, f"{euros(amount)} dépasse le crédit du client ({euros(available)}).")
+    parts = [p for p in allocate(store, targets, amount) if p.target]
+    used = sum((p.amount for p in parts), ZERO)
     res = Result()
-    if rest_for_invoice > 0:
-        parts.append(penalties.Part(str(doc["number"]), rest_for_invoice))
-    ids = _append_parts(store, res, parts, str(doc["client"]), mode, reference, as_of)
-    paid = (doc["paid"] or ZERO) + rest_for_invoice
-    state = wf.invoice_state(doc["total_ttc"] or ZERO, paid, doc["credited"] or ZERO)
-    if rest_for_invoice > 0:
-        res.changes.update("tFactures", doc, {"paid": paid, "status": state})
-    rest = left - rest_for_invoice
-    pid = ids[0]
-    res.message = (f"Règlement {pid} de {euros(amount)} ({mode if mode == 'CB' else mode.lower()}) enregistré sur "
-                   f"{label(doc)} : "
-                   + ("soldée." if rest == 0 else f"reste {euros(rest)} à payer.") + _imputation_text(parts))
-    res.data = {"id": pid, "facture": doc["number"], "montant": amount, "reste": rest, "statut": state,
-                "imputations": [{"id": i, "piece": p.target, "montant": p.amount, "au_titre_de": p.applies_to}
-                                for i, p in zip(ids, parts, strict=True)]}
+    ids = _write(store, res, [Part("", -used), *parts], client, OFFSET, CREDIT_USE, as_of)
+    res.message = (f"Crédit de {sd.client_name(crow)} imputé ({ids[0]}) : {_said(parts)}. Crédit restant : "
+                   f"{euros(available - used)}.")
+    res.data = {"id": ids[0], "client": client, "montant": used, "credit_restant": available - used,
+                "imputations": _parts_json(ids[1:], parts)}
     return res
 
 
-def _record_on_note(store: Store, number: str, amount_text: str, mode_text: str, as_of: dt.date,
-                    reference: str) -> Result:
-    from pyxl.services import closures
+def credit_note_excess(store: Store, res: Result, invoice: Row, credited_now: Decimal, as_of: dt.date) -> Decimal:
+    """A credit note on a (partly) paid invoice: what was paid beyond what is still owed becomes the
+    client's credit (a pair of « Compensation » rows). Returns that excess (0 if none)."""
+    paid = invoice["paid"] or ZERO
+    owed_after = (invoice["total_ttc"] or ZERO) - (invoice["credited"] or ZERO) - credited_now
+    excess = min(paid, paid - owed_after) if paid > owed_after else ZERO
+    if excess <= 0:
+        return ZERO
+    ids = _new_ids(store, res, as_of, 2)
+    for pid, target, amount in ((ids[0], str(invoice["number"]), -excess), (ids[1], "", excess)):
+        res.changes.append("tReglements", {"id": pid, "date": as_of, "invoice": target, "client": invoice["client"],
+                                           "amount": amount, "mode": OFFSET, "kind": CREDIT_NOTE, "group": ids[0],
+                                           "reason": f"avoir sur {invoice['number']} : trop-payé en crédit"})
+        res.changes.issue("tReglements", pid, ACTION)
+    return excess
 
-    note = penalties.get_note(store, number)
-    where = f"Note de pénalités {note['number']} ({note.where})"
-    mode = fields.choice(mode_text, PAYMENT_MODES, label="Le mode de règlement", required=True, aliases=MODE_ALIASES)
-    reference = fields.text(reference, label="La référence", max_len=60)
+
+def refund(store: Store, client: str, amount_text: str, mode_text: str, reason: str, as_of: dt.date) -> Result:
+    """Pay back the client's credit (a credit note on a paid invoice, an overpayment): a negative
+    row on the credit, never more than the credit."""
+    from pyxl.services import closures
+    from pyxl.services.clients import get_client
+
+    crow = get_client(store, client)
+    client = str(crow["code"])
+    where = f"Remboursement à {sd.client_name(crow)} ({client})"
+    mode = _mode(mode_text, REFUND_MODES)
+    reason = fields.text(reason, label="Le motif", required=True, max_len=300)
     amount = _parse_amount(amount_text, where)
-    if as_of < note["date"]:
-        raise sd.refuse("reglement.date", where, f"elle est émise le {sd.day(note['date'])} : un règlement ne peut pas "
-                                                 "être daté d'avant.")
+    available = credit_of(store, client)
+    if amount > available:
+        raise sd.refuse("remboursement.trop", where, f"{euros(amount)} dépasse le crédit du client "
+                                                     f"({euros(available)}) : on ne rembourse que ce qu'il a payé en "
+                                                     "trop ou ce qu'un avoir lui rend.")
     closures.check_open(store, as_of, where)
-    left = penalties.note_balance(store, note)
-    if amount > left:
-        raise sd.refuse("reglement.trop", where, f"{euros(amount)} dépasse le reste à payer ({euros(left)}) : "
-                                                 "un trop-perçu n'est pas enregistré ici.")
-    _cash_check(mode, note["total"] or ZERO, where)
-    parts = penalties.impute_on_note(store, note, amount)
     res = Result()
-    ids = _append_parts(store, res, parts, str(note["client"]), mode, reference, as_of)
-    rest = left - amount
-    res.message = (f"Règlement {ids[0]} de {euros(amount)} ({mode if mode == 'CB' else mode.lower()}) enregistré sur "
-                   f"la note de pénalités {note['number']} : "
-                   + ("soldée." if rest == 0 else f"reste {euros(rest)} à payer."))
-    state = penalties.NOTE_PAID if rest == 0 else penalties.NOTE_PARTLY_PAID
-    res.data = {"id": ids[0], "facture": note["number"], "montant": amount, "reste": rest, "statut": state,
-                "imputations": [{"id": i, "piece": p.target, "montant": p.amount, "au_titre_de": p.applies_to}
-                                for i, p in zip(ids, parts, strict=True)]}
+    (rid,) = _write(store, res, [Part("", -amount)], client, mode, REFUND, as_of, reason=reason)
+    res.message = (f"Remboursement {rid} de {euros(amount)} ({mode.lower()}) à {sd.client_name(crow)} : {reason}. "
+                   f"Crédit restant : {euros(available - amount)}.")
+    res.data = {"id": rid, "client": client, "montant": amount, "credit_restant": available - amount}
     return res
 
 
+# --------------------------------------------------------------------------- corrections
 def get_payment(store: Store, pid: str) -> Row:
-    return sd.get_row(store, "tReglements", "id", pid, "Règlement", "Voyez les règlements avec « syc facture voir NUM ».")
+    return sd.get_row(store, "tReglements", "id", pid, "Règlement", "Voyez les règlements avec « syc reglement liste ».")
 
 
-def cancel_payment(store: Store, pid: str, reason: str, as_of: dt.date) -> Result:
-    """The opposite rows of a payment — of every part of it when it was imputed in several parts."""
+def cancel_payment(store: Store, pid: str, reason: str, as_of: dt.date, *, bounced: bool | None = None,
+                   charges_text: str = "") -> Result:
+    """The opposite rows of a payment — of every part of it — dated `as_of`. A cheque already on a
+    deposit slip is only reversed when the user says whether it bounced. Refused when the credit the
+    payment left has been used or refunded since (undo that first)."""
     from pyxl.services import closures
 
     p = get_payment(store, pid)
     where = f"Règlement {p['id']} ({p.where})"
     reason = fields.text(reason, label="Le motif", required=True, max_len=300)
-    if p["cancels"] or (p["amount"] or ZERO) <= 0:
+    if p["cancels"]:
         raise sd.refuse("reglement.annulation", where, "c'est déjà une annulation ; elle ne s'annule pas.")
+    if p.get("kind") == CREDIT_NOTE:
+        raise sd.refuse("reglement.avoir", where, "cette ligne met en crédit le trop-payé d'une facture créditée par "
+                                                  "un avoir : elle suit l'avoir et ne s'annule pas seule.")
     group = str(p.get("group") or "")
-    rows = [p] if not group else sorted(store.rows_where("tReglements", "group", {group}), key=lambda r: str(r["id"]))
-    rows = [r for r in rows if not r["cancels"] and (r["amount"] or ZERO) > 0]
+    rows = sorted(store.rows_where("tReglements", "group", {group}), key=lambda r: str(r["id"])) if group else [p]
+    rows = [r for r in rows if not r["cancels"]]
     done = store.rows_where("tReglements", "cancels", {str(r["id"]) for r in rows})
     if done:
         raise sd.refuse("reglement.annule", where, f"il est déjà annulé par {done[0]['id']} ({done[0].where}).")
     if as_of < p["date"]:
         raise sd.refuse("reglement.date", where, f"il date du {sd.day(p['date'])} : l'annulation ne peut pas être antérieure.")
+    if any(r.get("slip") for r in rows) and bounced is None:
+        raise sd.refuse("reglement.bordereau", where,
+                        f"ce chèque est remis en banque (bordereau {next(r['slip'] for r in rows if r.get('slip'))}) : "
+                        "dites s'il est revenu impayé (--impaye) ou si c'est une erreur de saisie (--erreur).")
+    charges = ZERO
+    if charges_text:
+        if not bounced:
+            raise sd.refuse("reglement.frais", where, "des frais bancaires ne se notent que sur un impayé (--impaye).")
+        charges = _parse_amount(charges_text, where)
+    # what each row put on an invoice is taken back from it — unless a credit note has since turned
+    # that payment into the client's credit (« Avoir en crédit »): then it is taken from the credit
+    reversals: list[tuple[Row, str, Decimal]] = []  # (row reversed, target, amount taken back)
+    on_doc: dict[str, Decimal] = {}
+    for r in rows:
+        target, amount = str(r["invoice"] or ""), _dec(r["amount"])
+        if target and not penalties.is_note_number(target) and amount > 0:
+            left = on_doc.setdefault(target, get_doc(store, target)["paid"] or ZERO)
+            take = min(amount, max(left, ZERO))
+            on_doc[target] = left - take
+            if take:
+                reversals.append((r, target, take))
+            if amount - take:
+                reversals.append((r, "", amount - take))
+        else:
+            reversals.append((r, target, amount))
+    credit_back = sum((a for _, t, a in reversals if not t), ZERO)
+    if credit_back > 0 and credit_back > credit_of(store, str(p["client"])):
+        raise sd.refuse("reglement.credit_utilise", where,
+                        f"il a laissé {euros(credit_back)} de crédit au client, qui a servi depuis (imputation ou "
+                        "remboursement) : annulez d'abord cette opération, puis ce règlement.")
     closures.check_open(store, as_of, where)
     res = Result()
-    nids = _new_ids(store, res, as_of, len(rows))
-    new_group = nids[0] if len(rows) > 1 else ""
-    parts: list[penalties.Part] = []
+    nids = _new_ids(store, res, as_of, len(reversals))
+    new_group = nids[0] if len(reversals) > 1 else ""
+    note_parts: list[penalties.Part] = []
+    deltas: dict[str, Decimal] = {}
     said: list[str] = []
-    state = ""
-    for nid, r in zip(nids, rows, strict=True):
-        res.changes.append("tReglements", {"id": nid, "date": as_of, "invoice": r["invoice"], "client": r["client"],
-                                           "amount": -r["amount"], "mode": r["mode"], "reference": r["reference"],
-                                           "cancels": r["id"], "reason": reason, "applies_to": r.get("applies_to") or "",
-                                           "group": new_group})
+    for i, (nid, (r, target, amount)) in enumerate(zip(nids, reversals, strict=True)):
+        res.changes.append("tReglements", {
+            "id": nid, "date": as_of, "invoice": target, "client": r["client"], "amount": -amount,
+            "mode": r["mode"], "reference": r["reference"], "cancels": r["id"], "reason": reason,
+            "applies_to": r.get("applies_to") or "", "group": new_group, "kind": r.get("kind") or RECEIPT,
+            "bank": r.get("bank") or "", "drawer": r.get("drawer") or "",
+            "bounced": ("Oui" if bounced else "Non") if bounced is not None else None,
+            "charges": charges if i == 0 and charges else None})
         res.changes.issue("tReglements", nid, ACTION)
-        if penalties.is_note_number(str(r["invoice"])):
-            note = penalties.get_note(store, str(r["invoice"]))
+        if not target:
+            said.append(f"crédit du client : {euros(-amount)}")
+        elif penalties.is_note_number(target):
+            note = penalties.get_note(store, target)
             line = next((ln for ln in penalties.lines_of(store, {str(note["number"])})
                          if str(ln["invoice"]) == str(r.get("applies_to") or "")), None)
-            if line is None:  # a payment on a note's line that is not there: never happens unless edited by hand
+            if line is None:
                 raise sd.refuse("reglement.note", where, f"la ligne de la note {note['number']} pour la facture "
                                                          f"{r.get('applies_to')} est introuvable ; vérifiez le classeur "
                                                          "(syc verifier).")
-            parts.append(penalties.Part(str(note["number"]), r["amount"], str(line["invoice"]), note, line))
-            said.append(f"note de pénalités {note['number']} : {euros(-r['amount'])}")
+            note_parts.append(penalties.Part(str(note["number"]), amount, str(line["invoice"]), note, line))
+            said.append(f"note de pénalités {note['number']} : {euros(-amount)}")
         else:
-            doc = get_doc(store, r["invoice"])
-            paid = (doc["paid"] or ZERO) - r["amount"]
-            state = wf.invoice_state(doc["total_ttc"] or ZERO, paid, doc["credited"] or ZERO)
-            res.changes.update("tFactures", doc, {"paid": paid, "status": state})
-            said.append(f"{label(doc)} : reste {euros(balance(doc) + r['amount'])} à payer")
-    penalties.apply_parts(res.changes, parts, sign=-1)
-    total = sum((r["amount"] for r in rows), ZERO)
-    res.message = (f"Règlement {p['id']} annulé par l'écriture opposée {', '.join(nids)} ({euros(-total)}) : {reason}. "
-                   + " ; ".join(said) + ".")
-    res.data = {"id": nids[0], "annule": p["id"], "facture": p["invoice"], "statut": state,
-                "lignes": [{"id": n, "annule": str(r["id"]), "piece": r["invoice"], "montant": -r["amount"]}
-                           for n, r in zip(nids, rows, strict=True)]}
+            deltas[target] = deltas.get(target, ZERO) - amount
+    penalties.apply_parts(res.changes, note_parts, sign=-1)
+    _update_invoices(store, res, deltas)
+    state = ""
+    for number, delta in deltas.items():
+        doc = get_doc(store, number)
+        state = wf.invoice_state(doc["total_ttc"] or ZERO, (doc["paid"] or ZERO) + delta, doc["credited"] or ZERO)
+        said.append(f"{label(doc)} : reste {euros(balance(doc) - delta)} à payer")
+    total = sum((_dec(r["amount"]) for r in rows), ZERO)
+    what = "revenu impayé" if bounced else "annulé"
+    res.message = (f"Règlement {p['id']} {what}, écriture opposée {', '.join(nids)} ({euros(-total)}) : {reason}. "
+                   + " ; ".join(said) + "." + (f" Frais bancaires notés : {euros(charges)}." if charges else ""))
+    res.data = {"id": nids[0], "annule": p["id"], "facture": p["invoice"] or "", "statut": state,
+                "lignes": [{"id": n, "annule": str(r["id"]), "piece": t, "montant": -a}
+                           for n, (r, t, a) in zip(nids, reversals, strict=True)]}
     return res
 
 

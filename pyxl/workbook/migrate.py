@@ -1127,6 +1127,18 @@ def _penalty_notes(store: FileStore) -> ChangeSet | None:
     return changes
 
 
+@_data_step(9, "planning et contrats d'entretien : feuilles Techniciens, Absences, Interventions, Contrats "
+               "d'entretien ; temps de trajet par défaut (20 min dans un secteur, 45 min d'un secteur à l'autre)")
+def _planning_tables(store: FileStore) -> ChangeSet | None:
+    """The editable travel-time defaults, in a workbook whose travel table is still empty."""
+    if "tTrajets" not in {t.name for t in store.schema.tables} or store.rows("tTrajets"):
+        return None
+    changes = ChangeSet()
+    for row in default_rows(store.schema).get("tTrajets", []):
+        changes.append("tTrajets", row)
+    return changes
+
+
 def _contractual(text: str) -> Decimal | None:
     """The parameter as the dunning service reads it (an unreadable value: the default clause)."""
     from pyxl.core.interest import read_contractual_rate

@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
-from pyxl.core.kinds import Category, ClientKind, Nature, PaymentKind, PaymentMode
-from pyxl.core.workflow import STORED_QUOTE_STATES, DocType, InvoiceState, OrderState
+from pyxl.core.kinds import EQUIPMENT, Category, ClientKind, Nature, PaymentKind, PaymentMode
+from pyxl.core.workflow import STORED_QUOTE_STATES, DocType, InvoiceState, JobState, OrderState
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 9
 
 # Hidden defined name that carries the schema version inside the workbook.
 VERSION_NAME = "_SYC_VersionSchema"
@@ -879,6 +879,137 @@ T_PLANS = Table(
     ),
 )
 
+# --------------------------------------------------------------------------------------------
+# Planning and maintenance contracts (schema 9): technicians, absences, travel times, interventions,
+# maintenance contracts
+SKILLS = ("gaz", "fioul", "pac", "biomasse", "solaire", "ramonage", "climatisation")
+ABSENCE_REASONS = ("Congés", "Formation", "Maladie", "Autre")
+JOB_STATES = tuple(s.value for s in JobState)
+EQUIPMENT_CATEGORIES = tuple(c.value for c in EQUIPMENT)
+CONTRACT_STATES = ("Actif", "Résilié")
+CONTRACT_BILLING = ("Annuelle", "Mensuelle")
+
+T_TECHNICIANS = Table(
+    name="tTechniciens",
+    sheet="Techniciens",
+    title="Techniciens : compétences, certificats et leur échéance, secteur de départ, horaires, capacité.",
+    key="code",
+    tab_color="#2F5597",
+    columns=(
+        Column("code", "Code", required=True, width=8, max_len=10),
+        Column("name", "Nom", required=True, width=24, max_len=100),
+        Column("phone", "Téléphone", width=16, max_len=30),
+        Column("email", "E-mail", width=28, max_len=120),
+        Column("skills", "Compétences", required=True, width=24, max_len=200,
+               help="liste séparée par des virgules : " + ", ".join(SKILLS)),
+        Column("sector", "Secteur de départ", width=18, max_len=60),
+        Column("hours", "Horaires", width=36, max_len=300,
+               help="ex. « lun-ven 08:00-12:00 13:30-17:30 ; sam 08:00-12:00 »"),
+        Column("capacity", "Interventions par jour (max)", Kind.INT, width=10),
+        Column("certificates", "Certificats", width=40, max_len=500,
+               help=("« fluides 2027-06-30 ; qualigaz 2026-12-31 » : « fluides » est l'attestation de capacité "
+                     "à manipuler les fluides frigorigènes (art. R543-99 C. env.), exigée pour une PAC")),
+        Column("active", "Actif", Kind.BOOL, width=8),
+        Column("notes", "Remarques", width=30, max_len=500),
+    ),
+)
+
+T_ABSENCES = Table(
+    name="tAbsences",
+    sheet="Absences",
+    title="Absences des techniciens (congés, formation, maladie), jours compris.",
+    tab_color="#2F5597",
+    columns=(
+        Column("technician", "Technicien", required=True, width=10, max_len=10),
+        Column("start", "Du", Kind.DATE, required=True, width=11),
+        Column("end", "Au", Kind.DATE, required=True, width=11),
+        Column("reason", "Motif", Kind.CHOICE, required=True, width=12, choices=ABSENCE_REASONS),
+        Column("notes", "Remarques", width=30, max_len=300),
+    ),
+)
+
+T_TRAVEL = Table(
+    name="tTrajets",
+    sheet="Temps de trajet",
+    title=("Temps de trajet entre secteurs, en minutes (« = » : dans le même secteur ; « * » : tout autre "
+           "trajet). Le couple le plus précis l'emporte, dans un sens ou dans l'autre."),
+    tab_color="#2F5597",
+    columns=(
+        Column("from_sector", "De (secteur)", required=True, width=22, max_len=60),
+        Column("to_sector", "Vers (secteur)", required=True, width=22, max_len=60),
+        Column("minutes", "Minutes", Kind.INT, required=True, width=9),
+        Column("notes", "Remarques", width=30, max_len=300),
+    ),
+)
+
+T_JOBS = Table(
+    name="tInterventions",
+    sheet="Interventions",
+    title=("Interventions : une par commande (ou plusieurs pour un long chantier) et une par visite "
+           "d'entretien ; le technicien, le jour, l'heure et le statut."),
+    key="id",
+    tab_color="#2F5597",
+    columns=(
+        Column("id", "N°", required=True, width=9, max_len=12),
+        Column("order", "Commande", width=13, max_len=20),
+        Column("contract", "Contrat", width=13, max_len=20),
+        Column("client", "Client", required=True, width=9, max_len=10),
+        Column("client_name", "Nom du client", width=24, max_len=170),
+        Column("site", "Adresse d'intervention", width=34, max_len=250),
+        Column("sector", "Secteur", width=16, max_len=60),
+        Column("work", "Travaux", width=30, max_len=300),
+        Column("skill", "Compétence", Kind.CHOICE, required=True, width=11, choices=SKILLS),
+        Column("duration", "Durée (min)", Kind.INT, required=True, width=9),
+        Column("technician", "Technicien", width=10, max_len=10),
+        Column("date", "Date", Kind.DATE, width=11),
+        Column("start", "Début", width=7, max_len=5, help="HH:MM"),
+        Column("status", "Statut", Kind.CHOICE, required=True, width=14, choices=JOB_STATES),
+        Column("reason", "Motif du changement", width=30, max_len=300),
+        Column("wishes", "Souhaits du client", width=30, max_len=300,
+               help="« matin », « après-midi », « jours lun,mar », « éviter 2026-12-24 », « au plus tôt »"),
+        Column("visit_due", "Visite due le", Kind.DATE, width=11),
+        Column("sequence", "Version (agenda)", Kind.INT, width=8,
+               help="SEQUENCE de l'invitation envoyée au technicien, + 1 à chaque changement"),
+        Column("done_on", "Réalisée le", Kind.DATE, width=11),
+        Column("report", "Rapport", width=40, max_len=2000),
+        Column("attestation_on", "Attestation remise le", Kind.DATE, width=11),
+    ),
+)
+
+T_CONTRACTS = Table(
+    name="tContrats",
+    sheet="Contrats d'entretien",
+    title=("Contrats d'entretien : équipement, formule, prix, reconduction tacite, avis de reconduction "
+           "(art. L215-1 du Code de la consommation)."),
+    key="number",
+    tab_color="#2F5597",
+    columns=(
+        Column("number", "Numéro", required=True, width=13, max_len=20),
+        Column("client", "Client", required=True, width=9, max_len=10),
+        Column("client_name", "Nom du client", width=24, max_len=170),
+        Column("category", "Équipement", Kind.CHOICE, required=True, width=18, choices=EQUIPMENT_CATEGORIES),
+        Column("brand", "Marque", width=14, max_len=60),
+        Column("model", "Modèle", width=16, max_len=60),
+        Column("power_kw", "Puissance (kW)", Kind.DECIMAL, width=10),
+        Column("installed_on", "Mise en service", Kind.DATE, width=11),
+        Column("formula", "Formule", required=True, width=20, max_len=120),
+        Column("price_ht", "Prix annuel HT", Kind.MONEY, required=True, width=12),
+        Column("billing", "Facturation", Kind.CHOICE, width=11, choices=CONTRACT_BILLING),
+        Column("start", "Début", Kind.DATE, required=True, width=11),
+        Column("anniversary", "Première reconduction", Kind.DATE, required=True, width=12,
+               help="date de la première reconduction (un an après le début, sauf accord) ; puis chaque année"),
+        Column("tacit", "Reconduction tacite", Kind.BOOL, width=10),
+        Column("notice_days", "Préavis de non-reconduction (jours)", Kind.INT, width=12),
+        Column("protected", "Client protégé (L215-1)", Kind.BOOL, width=12,
+               help="Oui : avis de reconduction obligatoire (art. L215-1 et L215-3 C. conso)"),
+        Column("status", "Statut", Kind.CHOICE, required=True, width=9, choices=CONTRACT_STATES),
+        Column("ended_on", "Résilié le", Kind.DATE, width=11),
+        Column("end_reason", "Motif de résiliation", width=30, max_len=300),
+        Column("notice_sent_on", "Avis de reconduction envoyé le", Kind.DATE, width=12),
+        Column("notes", "Remarques", width=30, max_len=500),
+    ),
+)
+
 PASSWORD_ENV = "SYC_SMTP_MOT_DE_PASSE"  # the SMTP password lives only in this environment variable
 
 PARAMETERS: tuple[Parameter, ...] = (
@@ -956,7 +1087,9 @@ PARAMETERS: tuple[Parameter, ...] = (
 SCHEMA = Schema(
     version=SCHEMA_VERSION,
     tables=(T_PARAMS, T_COUNTERS, T_CLIENTS, T_ARTICLES, T_SECTORS, T_VAT_RULES, T_QUOTES, T_QUOTE_LINES,
-            T_ORDERS, T_INVOICES, T_INVOICE_LINES, T_PAYMENTS, T_PENALTY_NOTES, T_PENALTY_LINES, T_SLIPS, T_STATEMENT_LINES, T_CLOSURES, T_SENDINGS, T_DUNNING, T_PLANS,
-            T_DUNNING_LEVELS, T_LEGAL_RATES, T_ECB_RATES, T_PENALTY_RATES, T_GUARANTEES, T_AUDIT),
+            T_ORDERS, T_INVOICES, T_INVOICE_LINES, T_PAYMENTS, T_PENALTY_NOTES, T_PENALTY_LINES, T_SLIPS,
+            T_STATEMENT_LINES, T_CLOSURES, T_SENDINGS, T_DUNNING, T_PLANS, T_DUNNING_LEVELS, T_LEGAL_RATES,
+            T_ECB_RATES, T_PENALTY_RATES, T_GUARANTEES, T_TECHNICIANS, T_ABSENCES, T_TRAVEL, T_JOBS, T_CONTRACTS,
+            T_AUDIT),
     parameters=PARAMETERS,
 )

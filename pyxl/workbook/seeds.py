@@ -74,6 +74,20 @@ def default_level_rows() -> list[dict[str, Any]]:
     return [dict(r) for r in DEFAULT_LEVELS]
 
 
+# Travel times between sectors (planning, schema 9): editable defaults, never a network service.
+SAME_SECTOR, ANY_SECTOR = "=", "*"
+DEFAULT_TRAVEL: tuple[dict[str, Any], ...] = (
+    {"from_sector": SAME_SECTOR, "to_sector": SAME_SECTOR, "minutes": 20,
+     "notes": "dans le même secteur (valeur par défaut, à ajuster)"},
+    {"from_sector": ANY_SECTOR, "to_sector": ANY_SECTOR, "minutes": 45,
+     "notes": "d'un secteur à un autre (valeur par défaut ; ajoutez les couples de secteurs voisins)"},
+)
+
+
+def default_travel_rows() -> list[dict[str, Any]]:
+    return [dict(r) for r in DEFAULT_TRAVEL]
+
+
 def default_rows(schema: Schema = SCHEMA) -> dict[str, list[dict[str, Any]]]:
     """What a new workbook holds: the parameters with their defaults and the VAT rules of 2025+."""
     names = {t.name for t in schema.tables}
@@ -92,7 +106,8 @@ def default_rows(schema: Schema = SCHEMA) -> dict[str, list[dict[str, Any]]]:
     if "tGaranties" in names:
         out["tGaranties"] = [{"nature": n, "guarantee": g, "text": t} for n, g, t in DEFAULT_GUARANTEES]
     for table, rows in (("tTauxLegal", legal_rate_rows), ("tTauxBCE", ecb_rate_rows),
-                        ("tTauxPenalites", penalty_rate_rows), ("tNiveauxRelance", default_level_rows)):
+                        ("tTauxPenalites", penalty_rate_rows), ("tNiveauxRelance", default_level_rows),
+                        ("tTrajets", default_travel_rows)):
         if table in names:
             out[table] = rows()
     return out
