@@ -280,3 +280,27 @@ def test_a_confirmed_transfer_is_handed_to_payments_receive_with_the_line(wb: Bo
     assert {r["status"] for r in wb.rows("tReleves")} == {"Rapprochée"}
     assert wb.doc(f1)["status"] == wb.doc(f2)["status"] == "Réglée"
     assert wb.ok("verifier", au="2026-03-23")["ok"]
+
+
+def test_several_transfers_of_one_confirmation_are_numbered_in_sequence_and_written_once(wb: Book,
+                                                                                          tmp_path: Path) -> None:
+    _, _, f1 = wb.invoice("2026-03-02", "MO-H:2", client="C00001")
+    _, _, f2 = wb.invoice("2026-03-02", "MO-H:2", client="C00001")
+    wb.ok("banque", "importer", str(camt(tmp_path, [("2026-03-20", "121.00", f"VIR SEPA DUPONT JEAN {f1}"),
+                                                     ("2026-03-21", "150.00", "VIR SEPA M DUPONT")])), au="2026-03-23")
+    backups_before = len(wb.snapshot()[1])
+    d = wb.ok("banque", "rapprocher", "--tout-exact", "--confirmer", f"L2026-000002={f2}", au="2026-03-23")
+    assert sorted((c["ligne"], c["pieces"][0]) for c in d["confirmees"]) == [("L2026-000001", f1),
+                                                                            ("L2026-000002", f2)]
+    pays = wb.rows("tReglements")
+    # 121,00 on f1; 150,00 = 121,00 on f2 + 29,00 left as the client's credit, one payment in two rows
+    assert [(r["id"], r["invoice"] or "", r["amount"], r["group"] or "", r["bank_line"]) for r in pays] == [
+        ("R2026-00001", f1, D("121.00"), "", "L2026-000001"),
+        ("R2026-00002", f2, D("121.00"), "R2026-00002", "L2026-000002"),
+        ("R2026-00003", "", D("29.00"), "R2026-00002", "L2026-000002")]
+    assert wb.doc(f1)["status"] == wb.doc(f2)["status"] == "Réglée"
+    assert {r["status"] for r in wb.rows("tReleves")} == {"Rapprochée"}
+    # one write: one backup more (taken before it), not one per payment
+    assert len(wb.snapshot()[1]) - backups_before <= 2
+    assert wb.ok("verifier", au="2026-03-23")["ok"]
+    assert [(c["client"], c["credit"]) for c in wb.ok("credit", "liste", au="2026-03-23")["credits"]] == [("C00001", "29.00")]

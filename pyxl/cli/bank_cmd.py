@@ -149,39 +149,25 @@ def cmd_bank_list(ctx: Context) -> int:
 
 
 def cmd_bank_reconcile(ctx: Context) -> int:
-    """Read, match; with a confirmation, write under one lock: first the slips' and batches' part
-    (with the closures due), then each transfer as its own payment."""
+    """Read, match; with a confirmation, one change set under one lock: the slips and batches
+    credited, each transfer recorded as a payment, the lines reconciled, the closures due."""
     from pyxl.services import bank, closures
 
     a = ctx.args
     store = ctx.store()
     now = dt.datetime.now()
     made: list[dict[str, Any]] = []
-    warnings: list[Issue] = []
+    recorded: list[str] = []
     with store.session():
         store.check_version()
         rec = bank.reconcile(store, ctx.as_of, a.confirmer, a.tout_exact)
         res = rec.result
-        if rec.transfers or not res.changes.empty:
+        recorded = bank.record_transfers(store, rec, ctx.as_of)
+        if not res.changes.empty:
             made = closures.pending(store, res.changes, ctx.as_of, now)
             if made:
                 closures.write_missing(store, made)
             store.apply(res.changes, as_of=ctx.as_of, now=now)
-        done = {c["ligne"]: c for c in res.data.get("confirmees", [])}
-        recorded = []
-        for t in rec.transfers:
-            try:
-                r = bank.record_transfer(store, t, ctx.as_of)
-                store.apply(r.changes, as_of=ctx.as_of, now=now)
-            except Refused as exc:  # the lines before stay reconciled; this one stays to reconcile
-                warnings += [Issue(i.code, f"Ligne {t.line_id} non rapprochée : {i.message}", i.where, i.severity)
-                             for i in exc.issues]
-                done.pop(t.line_id, None)
-                continue
-            done[t.line_id]["reglement"] = str(r.data.get("id") or "") or None
-            recorded.append(r.message)
-            warnings += r.warnings
-        res.data["confirmees"] = list(done.values())
     if made:
         closures.write_files(ctx.book, made)
         closures.note(res, made)
@@ -190,7 +176,7 @@ def cmd_bank_reconcile(ctx: Context) -> int:
         text += "\n" + _report(res.data)
         if recorded:
             text += "\n" + "\n".join(recorded)
-    out(ctx, text, res.data, [*res.warnings, *warnings])
+    out(ctx, text, res.data, res.warnings)
     return 0
 
 

@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from pyxl.core import bank as bk
 from pyxl.core.issues import Issue, Refused
@@ -300,25 +300,33 @@ def _credit_slip(store: Store, changes: ChangeSet, row: Row, item: bk.ExpectedIt
     changes.update("tReleves", row, {"status": MATCHED, "matched": str(slip["number"])})
 
 
-def record_transfer(store: Store, t: Transfer, as_of: dt.date) -> Result:
-    """One confirmed transfer: the payment received (`payments.receive`) and the line reconciled,
-    in one change set. Dated the line's day when it is still open, else `as_of`."""
-    from pyxl.services import closures, payments
+def record_transfers(store: Store, rec: Reconciliation, as_of: dt.date) -> list[str]:
+    """Each confirmed transfer as a payment received (`payments.receive`: allocated to the documents
+    matched, the rest left as the client's credit) with its line reconciled, all into the
+    reconciliation's change set (one write for the whole confirmation). Dated `as_of`: the action
+    closes every past day before it writes, so no payment can be dated the line's own day, which
+    the line keeps. A transfer `receive` refuses refuses the whole confirmation, naming the line.
+    Returns the payments' messages."""
+    from pyxl.services import payments
 
-    receive = getattr(payments, "receive", None)
-    where = f"Ligne de relevé {t.line_id}"
-    if receive is None:
-        raise _refuse("banque.virement", where, "l'enregistrement d'un virement sur plusieurs pièces n'est pas encore "
-                                                "disponible dans cette version ; saisissez-le avec « syc reglement "
-                                                "saisir ».")
-    last = closures.last_closed_day(store)
-    day = t.line_date if (last is None or t.line_date > last) and t.line_date <= as_of else as_of
-    res: Result = receive(store, str(t.amount), "virement", day, client=t.client, documents=list(t.documents),
-                          reference=t.label[:60], bank_line=t.line_id)
-    rows = store.rows_where("tReleves", "id", {t.line_id})
-    pid = str(res.data.get("id") or "")
-    res.changes.update("tReleves", rows[0], {"status": MATCHED, "matched": (pid or ", ".join(t.documents))[:200]})
-    return res
+    view = Pending(store, rec.result.changes)
+    said = []
+    confirmed = {c["ligne"]: c for c in rec.result.data.get("confirmees", [])}
+    for t in rec.transfers:
+        try:
+            res: Result = payments.receive(cast(Store, view), str(t.amount), "virement", as_of, client=t.client,
+                                           documents=list(t.documents), reference=t.label[:60], bank_line=t.line_id)
+        except Refused as exc:
+            raise Refused([Issue(i.code, f"Ligne de relevé {t.line_id} : {i.message}", i.where, i.severity)
+                           for i in exc.issues]) from None
+        pid = str(res.data.get("id") or "")
+        line = view.rows_where("tReleves", "id", {t.line_id})[0]
+        res.changes.update("tReleves", line, {"status": MATCHED, "matched": (pid or ", ".join(t.documents))[:200]})
+        view.add(res.changes)
+        rec.result.warnings += res.warnings
+        confirmed[t.line_id]["reglement"] = pid or None
+        said.append(res.message)
+    return said
 
 
 def _summary(result: bk.MatchResult, total: int, confirmed: Sequence[dict[str, Any]]) -> str:
@@ -338,3 +346,76 @@ def _summary(result: bk.MatchResult, total: int, confirmed: Sequence[dict[str, A
 
 def list_lines(store: Store, unmatched_only: bool = False) -> list[dict[str, Any]]:
     return [line_json(r) for r in store.rows("tReleves") if not unmatched_only or r["status"] == TO_MATCH]
+
+
+# --------------------------------------------------------------------------- several payments, one change set
+FAKE_ROW = 10_000_000  # row numbers of the rows appended by an earlier payment of the same action
+
+
+class Pending:
+    """The store as it will be once `changes` is written: what each transfer of a confirmation
+    reads (counters, invoices' paid amounts, the payments just added) includes the transfers
+    before it, so that all of them go into one change set, written together or not at all.
+    Only reading is overlaid; everything else is the store's."""
+
+    def __init__(self, store: Store, changes: ChangeSet):
+        self._store = store
+        self.changes = changes
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def _touched(self, name: str) -> bool:
+        return bool(self.changes.appends.get(name) or self.changes.updates.get(name))
+
+    def _patch(self, name: str, rows: Sequence[Row]) -> list[Row]:
+        ups: dict[int, dict[str, Any]] = {}
+        for num, values in self.changes.updates.get(name, []):
+            ups.setdefault(num, {}).update(values)
+        out = [Row({**r.values, **ups[r.row]}, r.row, r.sheet, r.version, r.writer) if r.row in ups else r
+               for r in rows]
+        return out
+
+    def _added(self, name: str) -> list[Row]:
+        table = self._store.schema.table(name)
+        keys = [c.key for c in table.columns]
+        return [Row({**dict.fromkeys(keys), **values}, FAKE_ROW + i, table.sheet)
+                for i, values in enumerate(self.changes.appends.get(name, []))]
+
+    def rows(self, name: str) -> list[Row]:
+        rows = self._store.rows(name)
+        return [*self._patch(name, rows), *self._added(name)] if self._touched(name) else rows
+
+    def rows_where(self, name: str, key: str, values: set[str]) -> list[Row]:
+        if not self._touched(name):
+            return self._store.rows_where(name, key, values)
+        return [r for r in self.rows(name) if str(r.get(key) or "") in values]
+
+    def rows_at(self, name: str, nums: set[int]) -> dict[int, Row]:
+        if not self._touched(name):
+            return self._store.rows_at(name, nums)
+        return {r.row: r for r in self.rows(name) if r.row in nums}
+
+    def tail(self, name: str, n: int = 1) -> list[Row]:
+        return self.rows(name)[-n:] if self._touched(name) else self._store.tail(name, n)
+
+    def add(self, other: ChangeSet) -> None:
+        """`other` (computed on this view) into the action's change set: rows appended by earlier
+        payments are updated in place, two updates of one row become one."""
+        for table, rows in other.appends.items():
+            self.changes.appends.setdefault(table, []).extend(rows)
+        for table, ups in other.updates.items():
+            mine = self.changes.updates.setdefault(table, [])
+            for num, values in ups:
+                if num >= FAKE_ROW:
+                    self.changes.appends[table][num - FAKE_ROW].update(values)
+                    continue
+                same = next((v for n, v in mine if n == num), None)
+                if same is None:
+                    mine.append((num, dict(values)))
+                else:
+                    same.update(values)
+        self.changes.issued.extend(other.issued)
+        for k, v in other.read_versions.items():
+            if k[1] < FAKE_ROW:
+                self.changes.read_versions.setdefault(k, v)
