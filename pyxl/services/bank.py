@@ -389,7 +389,11 @@ class Pending:
     def rows_where(self, name: str, key: str, values: set[str]) -> list[Row]:
         if not self._touched(name):
             return self._store.rows_where(name, key, values)
-        return [r for r in self.rows(name) if str(r.get(key) or "") in values]
+        found = {r.row: r for r in self._store.rows_where(name, key, values)}
+        moved = {n for n, v in self.changes.updates.get(name, []) if key in v and n < FAKE_ROW}
+        found.update(self._store.rows_at(name, moved - set(found)) if moved - set(found) else {})
+        rows = sorted(found.values(), key=lambda r: r.row)
+        return [r for r in (*self._patch(name, rows), *self._added(name)) if str(r.get(key) or "") in values]
 
     def rows_at(self, name: str, nums: set[int]) -> dict[int, Row]:
         if not self._touched(name):
