@@ -18,6 +18,8 @@ process; wall time and the process's own peak memory, median, min and max over t
   (i) syc banque importer FILE   — read, de-duplicate against « Relevés », write 2 000 lines
   (m) syc banque rapprocher      — read the 2 000 lines and the open items, match, report
   (i+m) their sum: the « import and match » of the target
+  (c) syc banque rapprocher --tout-exact — for information: every exact line confirmed, each a
+      payment by transfer (`payments.receive`), all written in one change set
 
 Target (issue 14): import and matching ≤ 5 s per file, writing included.
 Not a test: prints a table of figures.
@@ -101,30 +103,32 @@ def main(argv: list[str] | None = None) -> int:
           f"charge avant : {load()}", flush=True)
     rows = []
     for name, path in files.items():
-        imp, mat, tot, rss = [], [], [], []
+        imp, mat, tot, rss, conf = [], [], [], [], []
         out = ""
         for _ in range(args.runs):
             book = bench_sales.fresh_copy(cache, work / "run")
             base = ["--book", str(book), "--au", DAY]
             t1, r1, _ = run_child([syc, "banque", "importer", str(path), *base], work)
             t2, r2, out = run_child([syc, "banque", "rapprocher", *base, "--json"], work)
+            t3, r3, _ = run_child([syc, "banque", "rapprocher", "--tout-exact", *base], work)
+            conf.append(t3)
             imp.append(t1)
             mat.append(t2)
             tot.append(t1 + t2)
-            rss.append(max(r1, r2))
+            rss.append(max(r1, r2, r3))
         import json
 
         data = json.loads(out)
         counts = (len(data["exactes"]), len(data["proposees"]), len(data["ambigues"]),
                   len(data["lignes_non_rapprochees"]))
         med = statistics.median
-        rows.append((name, med(imp), med(mat), med(tot), min(tot), max(tot), max(rss) / 1024, counts))
+        rows.append((name, med(imp), med(mat), med(tot), min(tot), max(tot), max(rss) / 1024, counts, med(conf)))
     print(f"\n{'relevé':22} {'(i) importer':>13} {'(m) rapprocher':>15} {'(i+m) médiane':>14} {'min':>6} {'max':>6} "
-          f"{'mémoire':>9}  cible ≤ {TARGET:g} s   exactes/proposées/ambiguës/sans")
-    for name, i, m, t, lo, hi, mem, counts in rows:
+          f"{'mémoire':>9}  cible ≤ {TARGET:g} s   exactes/proposées/ambiguës/sans   (c) --tout-exact")
+    for name, i, m, t, lo, hi, mem, counts, c in rows:
         ok = "oui" if t <= TARGET else "NON"
         print(f"{name:22} {i:12.2f}s {m:14.2f}s {t:13.2f}s {lo:5.2f}s {hi:5.2f}s {mem:7.0f} Mo  {ok:>9}        "
-              + "/".join(str(c) for c in counts))
+              + f"{'/'.join(str(x) for x in counts):>32}   {c:.2f}s")
     print(f"charge après : {load()}")
     shutil.rmtree(work, ignore_errors=True)
     return 0

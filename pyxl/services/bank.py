@@ -309,8 +309,13 @@ def record_transfers(store: Store, rec: Reconciliation, as_of: dt.date) -> list[
     Returns the payments' messages."""
     from pyxl.services import payments
 
-    view = Pending(store, rec.result.changes)
-    said = []
+    tables: tuple[str, ...] = ()
+    if len(rec.transfers) > 3:  # many payments: each table read whole once and indexed, not searched per payment
+        tables = ("tFactures", "tCommandes", "tDevis", "tClients", "tReglements", "tNotesPenalites", "tLignesNotes",
+                  "tReleves")
+        store.prefetch(tables)
+    view = Pending(store, rec.result.changes, tables)
+    said: list[str] = []
     confirmed = {c["ligne"]: c for c in rec.result.data.get("confirmees", [])}
     for t in rec.transfers:
         try:
@@ -358,9 +363,21 @@ class Pending:
     before it, so that all of them go into one change set, written together or not at all.
     Only reading is overlaid; everything else is the store's."""
 
-    def __init__(self, store: Store, changes: ChangeSet):
+    def __init__(self, store: Store, changes: ChangeSet, indexed: Sequence[str] = ()):
         self._store = store
         self.changes = changes
+        self._indexed = set(indexed)  # tables read whole: searched through an index of their rows
+        self._index: dict[tuple[str, str], dict[str, list[Row]]] = {}
+
+    def _base_where(self, name: str, key: str, values: set[str]) -> list[Row]:
+        if name not in self._indexed:
+            return self._store.rows_where(name, key, values)
+        index = self._index.get((name, key))
+        if index is None:
+            index = self._index[(name, key)] = {}
+            for r in self._store.rows(name):
+                index.setdefault(str(r.get(key) or ""), []).append(r)
+        return sorted((r for v in values for r in index.get(v, ())), key=lambda r: r.row)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)
@@ -388,8 +405,8 @@ class Pending:
 
     def rows_where(self, name: str, key: str, values: set[str]) -> list[Row]:
         if not self._touched(name):
-            return self._store.rows_where(name, key, values)
-        found = {r.row: r for r in self._store.rows_where(name, key, values)}
+            return self._base_where(name, key, values)
+        found = {r.row: r for r in self._base_where(name, key, values)}
         moved = {n for n, v in self.changes.updates.get(name, []) if key in v and n < FAKE_ROW}
         found.update(self._store.rows_at(name, moved - set(found)) if moved - set(found) else {})
         rows = sorted(found.values(), key=lambda r: r.row)
