@@ -304,3 +304,19 @@ def test_several_transfers_of_one_confirmation_are_numbered_in_sequence_and_writ
     assert len(wb.snapshot()[1]) - backups_before <= 2
     assert wb.ok("verifier", au="2026-03-23")["ok"]
     assert [(c["client"], c["credit"]) for c in wb.ok("credit", "liste", au="2026-03-23")["credits"]] == [("C00001", "29.00")]
+
+
+def test_many_transfers_at_once_read_through_the_indexed_view(wb: Book, tmp_path: Path) -> None:
+    """More than three transfers: the tables are read whole once and indexed (bank.Pending)."""
+    numbers = [wb.invoice("2026-03-02", f"MO-H:{q}", client="C00001" if q % 2 else "C00002")[2] for q in range(1, 6)]
+    totals = [wb.doc(n)["total_ttc"] for n in numbers]
+    wb.ok("banque", "importer", str(camt(tmp_path, [("2026-03-20", str(t), f"VIREMENT FACTURE {n}")
+                                                     for n, t in zip(numbers, totals, strict=True)])), au="2026-03-23")
+    d = wb.ok("banque", "rapprocher", "--tout-exact", au="2026-03-23")
+    assert len(d["confirmees"]) == 5
+    pays = wb.rows("tReglements")
+    assert [r["id"] for r in pays] == [f"R2026-{k:05d}" for k in range(1, 6)]
+    assert [(r["invoice"], r["amount"], r["bank_line"]) for r in pays] == [
+        (n, t, f"L2026-{k:06d}") for k, (n, t) in enumerate(zip(numbers, totals, strict=True), 1)]
+    assert {wb.doc(n)["status"] for n in numbers} == {"Réglée"}
+    assert wb.ok("verifier", au="2026-03-23")["ok"]
