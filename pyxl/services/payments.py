@@ -27,6 +27,7 @@ from typing import Any
 
 from pyxl.core import fields, money
 from pyxl.core import workflow as wf
+from pyxl.core.issues import Issue
 from pyxl.core.kinds import ClientKind, PaymentKind, PaymentMode
 from pyxl.core.money import euros
 from pyxl.services import penalties
@@ -140,8 +141,11 @@ def _parse_amount(amount_text: str, where: str) -> Decimal:
     return amount
 
 
-def _mode(text: str, allowed: tuple[str, ...] = MONEY_MODES) -> str:
-    return fields.choice(text, allowed, label="Le mode de règlement", required=True, aliases=MODE_ALIASES)
+def _mode(text: str, where: str, allowed: tuple[str, ...] = MONEY_MODES) -> str:
+    try:
+        return fields.choice(text, allowed, label="le mode de règlement", required=True, aliases=MODE_ALIASES)
+    except fields.FieldError as exc:
+        raise sd.refuse("reglement.mode", where, str(exc)) from None
 
 
 def _item_of(store: Store, number: str, items: dict[str, OpenItem], client: str, where: str) -> OpenItem:
@@ -277,10 +281,22 @@ def _parts_json(ids: Sequence[str], parts: Sequence[Part]) -> list[dict[str, Any
 
 
 # --------------------------------------------------------------------------- receiving money
-def receive(store: Store, amount_text: str, mode_text: str, as_of: dt.date, *, client: str = "",
-            documents: Sequence[str] = (), reference: str = "", bank: str = "", drawer: str = "",
-            bank_line: str = "") -> Result:
-    """One payment from one client, allocated as the debtor indicates, else by art. 1342-10."""
+@dataclass
+class Plan:
+    """Where a payment would go (nothing written): `receive` writes it, the Excel form previews it."""
+
+    client: Row
+    where: str
+    mode: str
+    amount: Decimal
+    parts: list[Part]
+    named: list[OpenItem]
+    indicated: str  # "le payeur", "le libellé" or "" (art. 1342-10)
+
+
+def plan(store: Store, amount_text: str, mode_text: str, as_of: dt.date, *, client: str = "",
+         documents: Sequence[str] = (), reference: str = "") -> Plan:
+    """The checks of a payment and its allocation, as `receive` would write them."""
     from pyxl.services import closures
     from pyxl.services.clients import get_client
 
@@ -297,10 +313,8 @@ def receive(store: Store, amount_text: str, mode_text: str, as_of: dt.date, *, c
     crow = get_client(store, client)
     client = str(crow["code"])
     where = f"Règlement de {sd.client_name(crow)} ({client})"
-    mode = _mode(mode_text)
+    mode = _mode(mode_text, where)
     reference = fields.text(reference, label="La référence", max_len=60)
-    bank = fields.text(bank, label="La banque", max_len=60)
-    drawer = fields.text(drawer, label="Le tireur", max_len=100)
     items = {i.number: i for i in open_items(store, client)}
     named = [_item_of(store, n, items, client, where) for n in documents]
     if len(named) == 1:  # one document named: the messages name it, as they always did
@@ -326,6 +340,19 @@ def receive(store: Store, amount_text: str, mode_text: str, as_of: dt.date, *, c
     for p in parts:
         if p.item is not None and p.item.row.get("order"):
             _cooling_off(store, get_order(store, p.item.row["order"]), as_of, "un paiement")
+    return Plan(crow, where, mode, amount, parts, named, indicated)
+
+
+def receive(store: Store, amount_text: str, mode_text: str, as_of: dt.date, *, client: str = "",
+            documents: Sequence[str] = (), reference: str = "", bank: str = "", drawer: str = "",
+            bank_line: str = "") -> Result:
+    """One payment from one client, allocated as the debtor indicates, else by art. 1342-10."""
+    bank = fields.text(bank, label="La banque", max_len=60)
+    drawer = fields.text(drawer, label="Le tireur", max_len=100)
+    reference = fields.text(reference, label="La référence", max_len=60)
+    pl = plan(store, amount_text, mode_text, as_of, client=client, documents=documents, reference=reference)
+    crow, mode, amount, parts, named, indicated = pl.client, pl.mode, pl.amount, pl.parts, pl.named, pl.indicated
+    client = str(crow["code"])
     res = Result()
     ids = _write(store, res, parts, client, mode, RECEIPT, as_of, reference=reference, bank=bank, drawer=drawer,
                  bank_line=bank_line)
@@ -450,7 +477,7 @@ def refund(store: Store, client: str, amount_text: str, mode_text: str, reason: 
     crow = get_client(store, client)
     client = str(crow["code"])
     where = f"Remboursement à {sd.client_name(crow)} ({client})"
-    mode = _mode(mode_text, REFUND_MODES)
+    mode = _mode(mode_text, where, REFUND_MODES)
     reason = fields.text(reason, label="Le motif", required=True, max_len=300)
     amount = _parse_amount(amount_text, where)
     available = credit_of(store, client)
@@ -570,6 +597,45 @@ def cancel_payment(store: Store, pid: str, reason: str, as_of: dt.date, *, bounc
                 "lignes": [{"id": n, "annule": str(r["id"]), "piece": t, "montant": -a}
                            for n, (r, t, a) in zip(nids, reversals, strict=True)]}
     return res
+
+
+def consistency_issues(store: Store) -> list[Issue]:
+    """What `syc verifier` checks of the payments: each document's « Réglé » is the sum of its rows
+    (nothing stored that does not follow from the allocations), no client's credit below zero,
+    every compensation nets to zero."""
+    issues: list[Issue] = []
+    sums: dict[str, Decimal] = {}
+    credit: dict[str, Decimal] = {}
+    offsets: dict[str, Decimal] = {}
+    for r in store.rows("tReglements"):
+        target = str(r["invoice"] or "").strip()
+        if target:
+            sums[target] = sums.get(target, ZERO) + _dec(r["amount"])
+        else:
+            credit[str(r["client"])] = credit.get(str(r["client"]), ZERO) + _dec(r["amount"])
+        if r["mode"] == OFFSET:
+            key = str(r.get("group") or r["id"])
+            offsets[key] = offsets.get(key, ZERO) + _dec(r["amount"])
+    docs = [(d, "tFactures", "paid") for d in store.rows("tFactures") if d["number"] and d["doc_type"] != wf.T_CREDIT]
+    if "tNotesPenalites" in {t.name for t in store.schema.tables}:
+        docs += [(n, "tNotesPenalites", "paid") for n in store.rows("tNotesPenalites")]
+    for d, _table, column in docs:
+        number = str(d["number"])
+        if _dec(d[column]) != sums.get(number, ZERO):
+            issues.append(Issue("reglement.somme", f"{number} ({d.where}) : « Réglé » vaut {euros(_dec(d[column]))} "
+                                                   f"mais ses règlements font {euros(sums.get(number, ZERO))}. La "
+                                                   "cellule a été modifiée à la main : restaurez une sauvegarde (syc "
+                                                   "sauvegardes restaurer).", d.where))
+    for client, amount in sorted(credit.items()):
+        if amount < 0:
+            issues.append(Issue("reglement.credit", f"Client {client} : son crédit est négatif ({euros(amount)}) : "
+                                                    "un remboursement ou une imputation dépasse ce qu'il avait.",
+                                f"Règlements, client {client}"))
+    for group, amount in sorted(offsets.items()):
+        if amount != 0:
+            issues.append(Issue("reglement.compensation", f"Règlement {group} : la compensation ne s'équilibre pas "
+                                                          f"({euros(amount)}).", f"Règlements, {group}"))
+    return issues
 
 
 def payment_json(r: Row) -> dict[str, Any]:
