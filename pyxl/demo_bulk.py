@@ -1074,7 +1074,8 @@ class _Generator:
         pid = f"R{day.year}-{self.next('Règlement', day.year):05d}"
         row = self.canon("tReglements", {"id": pid, "date": day, "invoice": doc["number"], "client": doc["client"],
                                          "amount": amount, "mode": mode, "reference": reference,
-                                         "cancels": cancels["id"] if cancels else None, "reason": reason})
+                                         "cancels": cancels["id"] if cancels else None, "reason": reason,
+                                         "kind": "Encaissement"})
         self.out["tReglements"].append(row)
         self.view.pays.append(row)
         p = self.day_sums(day)
