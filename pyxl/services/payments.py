@@ -467,6 +467,9 @@ def use_credit(store: Store, client: str, documents: Sequence[str], as_of: dt.da
     amount = min(available, owed) if not amount_text else _parse_amount(amount_text, where)
     if amount > available:
         raise sd.refuse("credit.trop", where, f"{euros(amount)} dépasse le crédit du client ({euros(available)}).")
+    if amount > owed:
+        raise sd.refuse("credit.plus_que_du", where, f"{euros(amount)} dépasse ce que doivent ces pièces "
+                                                     f"({euros(owed)}) : une imputation ne dépasse jamais le solde.")
     parts = [p for p in allocate(store, targets, amount) if p.target]
     used = sum((p.amount for p in parts), ZERO)
     res = Result()
