@@ -565,10 +565,12 @@ def cancel_payment(store: Store, pid: str, reason: str, as_of: dt.date, *, bounc
     # that payment into the client's credit (« Avoir en crédit »): then it is taken from the credit
     reversals: list[tuple[Row, str, Decimal]] = []  # (row reversed, target, amount taken back)
     on_doc: dict[str, Decimal] = {}
+    docs: dict[str, Row] = {}
     for r in rows:
         target, amount = str(r["invoice"] or ""), _dec(r["amount"])
         if target and not penalties.is_note_number(target) and amount > 0:
-            left = on_doc.setdefault(target, get_doc(store, target)["paid"] or ZERO)
+            doc = docs.setdefault(target, get_doc(store, target))
+            left = on_doc.setdefault(target, doc["paid"] or ZERO)
             take = min(amount, max(left, ZERO))
             on_doc[target] = left - take
             if take:
@@ -613,10 +615,12 @@ def cancel_payment(store: Store, pid: str, reason: str, as_of: dt.date, *, bounc
         else:
             deltas[target] = deltas.get(target, ZERO) - amount
     penalties.apply_parts(res.changes, note_parts, sign=-1)
-    _update_invoices(store, res, deltas)
+    for number in deltas:
+        docs.setdefault(number, get_doc(store, number))
+    _update_invoices(store, res, deltas, docs)
     state = ""
     for number, delta in deltas.items():
-        doc = get_doc(store, number)
+        doc = docs[number]
         state = wf.invoice_state(doc["total_ttc"] or ZERO, (doc["paid"] or ZERO) + delta, doc["credited"] or ZERO)
         said.append(f"{label(doc)} : reste {euros(balance(doc) - delta)} à payer")
     total = sum((_dec(r["amount"]) for r in rows), ZERO)
