@@ -153,6 +153,18 @@ def enregistrer_reglement(sheet: str, row: int) -> dict[str, Any]:
     return forms.save_payment(ctx)
 
 
+def pieces_dues(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.excel import forms
+
+    return forms.load_open_items(Ctx("pieces_dues", sheet, row))
+
+
+def apercu_reglement(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.excel import forms
+
+    return forms.preview_payment(Ctx("apercu_reglement", sheet, row))
+
+
 def annuler_reglement(sheet: str, row: int, reason: str) -> dict[str, Any]:
     from pyxl.services.payments import cancel_payment
 

@@ -83,7 +83,7 @@ def choice(value: str | None, options: tuple[str, ...], *, label: str, required:
     for o in options:
         if _fold(o) == folded:
             return o
-    if aliases and folded in aliases:
+    if aliases and aliases.get(folded) in options:
         return aliases[folded]
     raise FieldError(f"{label} : « {v} » ne fait pas partie de la liste ({', '.join(options)}).")
 

@@ -12,7 +12,7 @@ from pyxl.core.frformat import date_fr, plural
 from pyxl.core.issues import Issue, Refused
 from pyxl.core.messages import msg
 from pyxl.excel.runner import Ctx, run
-from pyxl.excel.sheets import PAYMENT_FORM, PAYMENT_SHEET, QUOTE_FORM, QUOTE_SHEET, col_letter
+from pyxl.excel.sheets import PAYMENT_FORM, PAYMENT_LIST, PAYMENT_SHEET, QUOTE_FORM, QUOTE_SHEET, col_letter
 
 
 def _text(v: Any) -> str:
@@ -160,41 +160,155 @@ def save_quote(ctx: Ctx) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- règlement
-def save_payment(ctx: Ctx) -> dict[str, Any]:
+def _payment_day(form: dict[str, Any], ctx: Ctx) -> dt.date:
     from pyxl.core import fields
-    from pyxl.services.payments import record_payment
+
+    raw = form["date"]
+    if isinstance(raw, (dt.date, dt.datetime)):
+        day = raw.date() if isinstance(raw, dt.datetime) else raw
+    elif _text(raw):
+        day = fields.date(_text(raw), label="La date du règlement")
+    else:
+        day = ctx.as_of
+    if day > ctx.as_of:
+        raise fields.FieldError(f"la date du règlement ({date_fr(day)}) est dans le futur.")
+    return day
+
+
+def _ticked(sheet: Any) -> list[str]:
+    """The documents ticked in the list, in its order."""
+    lst = PAYMENT_LIST
+    block = sheet.range((lst.first, lst.tick), (lst.last, lst.number)).options(ndim=2).value
+    return [_text(row[lst.number - lst.tick]) for row in block if _text(row[0]) and _text(row[lst.number - lst.tick])]
+
+
+def _documents(form: dict[str, Any], sheet: Any) -> list[str]:
+    typed = [x.strip() for x in _text(form["invoice"]).replace(",", ";").split(";") if x.strip()]
+    return typed or _ticked(sheet)
+
+
+def _client_of(store: Any, form: dict[str, Any], documents: list[str], where: str) -> str:
+    from pyxl.services import penalties
+    from pyxl.services.invoices import get_doc
+
+    client = _text(form["client"])
+    if client or not documents:
+        if not client:
+            raise Refused(Issue("reglement.client", f"{where} : indiquez le client (cellule "
+                                                    f"C{PAYMENT_FORM.field('client').row}) ou la pièce réglée (cellule "
+                                                    f"C{PAYMENT_FORM.field('invoice').row}).", where))
+        return client
+    first = documents[0]
+    return str((penalties.get_note(store, first) if penalties.is_note_number(first) else get_doc(store, first))["client"])
+
+
+def load_open_items(ctx: Ctx) -> dict[str, Any]:
+    """« Pièces dues du client »: the client's documents still owing, oldest due first (the legal
+    order), in the list under the form; the amount pre-filled with what the named documents owe,
+    else with everything the client owes."""
+    from pyxl.core.money import euros
+    from pyxl.services import payments
 
     sheet = ctx.book.sheets[PAYMENT_SHEET]
     form = _fields(sheet, PAYMENT_FORM.fields)
     where = f"Feuille « {PAYMENT_SHEET} »"
-    raw_date = form["date"]
+    lst = PAYMENT_LIST
+
+    def text(store: Any) -> str:
+        named = [x.strip() for x in _text(form["invoice"]).replace(",", ";").split(";") if x.strip()]
+        client = _client_of(store, form, named, where)
+        items = payments.legal_order(payments.open_items(store, client.strip().upper()), ctx.as_of)
+        shown = items[: lst.rows]
+        rows = [[None, i.number, i.date, i.due_date, float(i.owed), None] for i in shown]
+        rows += [[None] * 6 for _ in range(lst.rows - len(rows))]
+        sheet.range((lst.first, lst.tick), (lst.last, lst.after)).value = rows
+        credit = payments.credit_of(store, client.strip().upper())
+        sheet.range((lst.credit_row, lst.after)).value = float(credit)
+        wanted = [i for i in items if i.number in {n.upper() for n in named}] or items
+        total = sum((i.owed for i in wanted), Decimal(0))
+        if not _text(form["amount"]) and total:
+            sheet.range((PAYMENT_FORM.field("amount").row, 3)).value = float(total)
+        if not items:
+            return f"Le client {client} ne doit rien" + (f" (crédit : {euros(credit)})." if credit else ".")
+        more = f" (les {lst.rows} premières affichées)" if len(items) > lst.rows else ""
+        return (f"{plural(len(items), 'pièce due', 'pièces dues')}{more}, {euros(total)} au total"
+                + (f" ; crédit du client : {euros(credit)}" if credit else "")
+                + ". Cochez d'un x celles que le client règle (sinon : l'ordre légal), puis « Aperçu du règlement ».")
+
+    from pyxl.excel.runner import show
+
+    return show(ctx, text)
+
+
+def preview_payment(ctx: Ctx) -> dict[str, Any]:
+    """« Aperçu du règlement »: what each listed document would still owe after this payment, and
+    the client's credit, before anything is recorded."""
+    from pyxl.core.money import euros
+    from pyxl.excel.runner import show
+    from pyxl.services import payments
+
+    sheet = ctx.book.sheets[PAYMENT_SHEET]
+    form = _fields(sheet, PAYMENT_FORM.fields)
+    where = f"Feuille « {PAYMENT_SHEET} »"
+    lst = PAYMENT_LIST
+
+    def text(store: Any) -> str:
+        day = _payment_day(form, ctx)
+        documents = _documents(form, sheet)
+        client = _client_of(store, form, documents, where)
+        pl = payments.plan(store, _text(form["amount"]), _text(form["mode"]) or "Virement", day, client=client,
+                           documents=documents, reference=_text(form["reference"]))
+        taken: dict[str, Decimal] = {}
+        for p in pl.parts:
+            taken[p.target] = taken.get(p.target, Decimal(0)) + p.amount
+        numbers = sheet.range((lst.first, lst.number), (lst.last, lst.number + 3)).options(ndim=2).value
+        after = [[float(Decimal(str(row[3])) - taken.get(_text(row[0]), Decimal(0))) if _text(row[0]) else None]
+                 for row in numbers]
+        sheet.range((lst.first, lst.after), (lst.last, lst.after)).value = after
+        credit = payments.credit_of(store, str(pl.client["code"])) + taken.get("", Decimal(0))
+        sheet.range((lst.credit_row, lst.after)).value = float(credit)
+        said = "; ".join(f"{euros(p.amount)} sur {p.target or 'le crédit du client'}" for p in pl.parts)
+        return f"Aperçu (rien n'est enregistré) : {euros(pl.amount)} — {said}."
+
+    return show(ctx, text)
+
+
+def save_payment(ctx: Ctx) -> dict[str, Any]:
+    from pyxl.core import fields
+    from pyxl.services.payments import receive
+
+    sheet = ctx.book.sheets[PAYMENT_SHEET]
+    form = _fields(sheet, PAYMENT_FORM.fields)
+    where = f"Feuille « {PAYMENT_SHEET} »"
     try:
-        if isinstance(raw_date, (dt.date, dt.datetime)):
-            day = raw_date.date() if isinstance(raw_date, dt.datetime) else raw_date
-        elif _text(raw_date):
-            day = fields.date(_text(raw_date), label="La date du règlement")
-        else:
-            day = ctx.as_of
+        day = _payment_day(form, ctx)
     except fields.FieldError as exc:
         message = str(exc)
         return run(ctx, lambda store: _refuse(where, message))
-    if day > ctx.as_of:
-        return run(ctx, lambda store: _refuse(where, f"la date du règlement ({date_fr(day)}) est dans le futur."))
     ctx.as_of = day
 
     def service(store: Any) -> Any:
-        invoice = _text(form["invoice"])
-        if not invoice:
-            raise Refused(Issue("reglement.facture", f"{where} : indiquez le numéro de la facture réglée (cellule "
-                                                     f"C{PAYMENT_FORM.field('invoice').row}).", where))
+        documents = _documents(form, sheet)
+        if not documents and not _text(form["client"]):
+            raise Refused(Issue("reglement.facture", f"{where} : indiquez la pièce réglée (cellule "
+                                                     f"C{PAYMENT_FORM.field('invoice').row}), cochez-la dans la liste "
+                                                     f"ou indiquez le client (cellule "
+                                                     f"C{PAYMENT_FORM.field('client').row}).", where))
         for key, label in (("amount", "le montant reçu"), ("mode", "le mode de règlement")):
             if not _text(form[key]):
                 raise Refused(Issue("reglement.champ", f"{where} : indiquez {label} (cellule "
                                                        f"C{PAYMENT_FORM.field(key).row}).", where))
-        return record_payment(store, invoice, _text(form["amount"]), _text(form["mode"]), day,
-                              _text(form["reference"]))
+        return receive(store, _text(form["amount"]), _text(form["mode"]), day, client=_text(form["client"]),
+                       documents=documents, reference=_text(form["reference"]), bank=_text(form["bank"]),
+                       drawer=_text(form["drawer"]))
 
-    return run(ctx, service, after=lambda _res: _clear_fields(sheet, PAYMENT_FORM.fields))
+    def clear(_res: Any) -> None:
+        _clear_fields(sheet, PAYMENT_FORM.fields)
+        lst = PAYMENT_LIST
+        sheet.range((lst.first, lst.tick), (lst.last, lst.after)).value = [[None] * 6 for _ in range(lst.rows)]
+        sheet.range((lst.credit_row, lst.after)).value = None
+
+    return run(ctx, service, after=clear)
 
 
 def _refuse(where: str, message: str) -> Any:

@@ -104,9 +104,18 @@ ACTIONS: tuple[Action, ...] = (
     Action("SycSupprimerBrouillon", "Supprimer le brouillon", "factures", "supprimer_brouillon", sheet="Factures",
            image="Delete", help="Supprime le brouillon sélectionné (une pièce émise ne se supprime jamais)."),
     # ---- reglements
+    Action("SycPiecesDues", "Pièces dues du client", "reglements", "pieces_dues", sheet="Saisie règlement",
+           image="ListMacros", form=True, on_home=False,
+           help="Liste sous le formulaire les pièces que le client doit encore (factures, acomptes, notes de "
+                "pénalités) et remplit le montant."),
+    Action("SycApercuReglement", "Aperçu du règlement", "reglements", "apercu_reglement", sheet="Saisie règlement",
+           image="PrintPreviewClose", form=True, on_home=False,
+           help="Montre ce que chaque pièce devra encore après ce règlement, et le crédit du client, sans rien "
+                "enregistrer."),
     Action("SycEnregistrerReglement", "Enregistrer le règlement", "reglements", "enregistrer_reglement",
            sheet="Saisie règlement", issuing=True, image="FileSave", form=True,
-           help="Enregistre le règlement saisi sur la feuille « Saisie règlement » ; le classeur est enregistré."),
+           help="Enregistre le règlement saisi sur la feuille « Saisie règlement » (une ou plusieurs pièces, le reste "
+                "en crédit du client) ; le classeur est enregistré."),
     Action("SycAnnulerReglement", "Annuler le règlement", "reglements", "annuler_reglement", sheet="Règlements",
            asks=(Ask("Motif (chèque impayé, erreur de saisie…) :"),), issuing=True, image="CancelRequest",
            help="Annule le règlement sélectionné par une écriture opposée ; le classeur est enregistré."),

@@ -88,12 +88,45 @@ QUOTE_FORM = QuoteForm(
 
 
 PAYMENT_FORM = Form(fields=(
-    Field("invoice", "Facture (numéro)", 4, help="F2026-00012 : facture ou facture d'acompte"),
+    Field("invoice", "Pièce(s) réglée(s)", 4,
+          help="F2026-00012, ou plusieurs séparées par « ; » dans l'ordre voulu par le client ; vide : les pièces "
+               "cochées plus bas, sinon l'ordre légal"),
     Field("date", "Date du règlement", 5, help="vide : aujourd'hui", fmt="input_date"),
-    Field("amount", "Montant reçu", 6, help="ex. 1 234,56", fmt="input_eur"),
-    Field("mode", "Mode", 7, PAYMENT_MODES),
+    Field("amount", "Montant reçu", 6, help="ex. 1 234,56 ; vide : « Pièces dues du client » le remplit",
+          fmt="input_eur"),
+    Field("mode", "Mode", 7, tuple(m for m in PAYMENT_MODES if m != "Compensation")),
     Field("reference", "Référence", 8, help="n° de chèque, libellé du virement…"),
+    Field("client", "Client (code)", 9, help="vide : le client de la pièce"),
+    Field("bank", "Banque du chèque", 10, help="pour le bordereau de remise"),
+    Field("drawer", "Tireur du chèque", 11, help="s'il n'est pas le client"),
 ))
+
+
+@dataclass(frozen=True)
+class PaymentList:
+    """The client's documents still owing, under the form: a tick column and what each owes."""
+
+    header: int = 16  # 1-based row of the headers
+    rows: int = 30
+    tick: int = 2  # columns (1-based): B « Régler (x) », C document, D date, E due date, F owed, G after
+    number: int = 3
+    after: int = 7
+    headers: tuple[str, ...] = ("Régler (x)", "Pièce", "Date", "Échéance", "Reste dû", "Après le règlement")
+
+    @property
+    def first(self) -> int:
+        return self.header + 1
+
+    @property
+    def last(self) -> int:
+        return self.first + self.rows - 1
+
+    @property
+    def credit_row(self) -> int:
+        return self.last + 2
+
+
+PAYMENT_LIST = PaymentList()
 
 
 def _draw_fields(ws: Any, form: Form, formats: dict[str, Any]) -> None:
@@ -270,26 +303,23 @@ def add_payment_form(wb: Any, formats: dict[str, Any], schema: Schema = SCHEMA,
                                "enregistré aussitôt.", formats["note_wrap"])
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
-    _form_buttons(ws, PAYMENT_SHEET, 9, 2, actions)
-    inv = schema.table("tFactures")
-    isheet = inv.sheet.replace("'", "''")
-    num = _column_of(schema, "tFactures", "number")
+    _form_buttons(ws, PAYMENT_SHEET, 12, 1, actions)
+    clients = schema.table("tClients").sheet.replace("'", "''")
+    code = _column_of(schema, "tClients", "code")
     _draw_fields(ws, PAYMENT_FORM, formats)
-    for fld in PAYMENT_FORM.fields:
-        r = fld.row - 1
-        if fld.key == "invoice":
-            ws.data_validation(r, 2, r, 2, {
-                "validate": "list", "source": f"=OFFSET('{isheet}'!${num}$2,0,0,MAX(1,COUNTA('{isheet}'!${num}:${num})-1),1)",
-                "error_type": "warning", "error_title": "Facture",
-                "error_message": "Ce numéro n'est pas dans la feuille Factures."})
-    c = f"$C${PAYMENT_FORM.field('invoice').row}"
-    info = 13  # 0-based row of the invoice's summary (under the button)
-    ws.write(info, 1, "Facture choisie", formats["section"])
-    for k, (label, key, fmt) in enumerate((("Client", "client_name", "cell"), ("Total TTC", "total_ttc", "cell_eur"),
-                                           ("Déjà réglé", "paid", "cell_eur"), ("Échéance", "due_date", "cell_date"))):
-        ws.write(info + 1 + k, 1, label, formats["label"])
-        ws.write_formula(info + 1 + k, 2, f'=IF({c}="","",IFERROR({_lookup(schema, "tFactures", "number", key, c)},"facture inconnue"))',
-                         formats[fmt], "")
+    r = PAYMENT_FORM.field("client").row - 1
+    ws.data_validation(r, 2, r, 2, {
+        "validate": "list", "source": f"=OFFSET('{clients}'!${code}$2,0,0,MAX(1,COUNTA('{clients}'!${code}:${code})-1),1)",
+        "error_type": "warning", "error_title": "Client", "error_message": "Ce code n'est pas dans la feuille Clients."})
+    lst = PAYMENT_LIST
+    ws.write(lst.header - 2, 1, "Pièces dues du client (remplies par le bouton ; cochez d'un x celles qu'il règle)",
+             formats["section"])
+    for k, head in enumerate(lst.headers):
+        ws.write(lst.header - 1, lst.tick - 1 + k, head, formats["label"])
+    for r in range(lst.first - 1, lst.last):
+        ws.write_blank(r, lst.tick - 1, None, formats["input"])
+    ws.set_column(4, 6, 16)
+    ws.write(lst.credit_row - 1, 1, "Crédit du client après le règlement", formats["label"])
     ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True, "format_columns": True})
     return ws
 

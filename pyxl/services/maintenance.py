@@ -132,6 +132,10 @@ def check_everything(store: FileStore, progress: Callable[[str, int, int], None]
     # the series and the closure files first: the audit check then frees each table once checked
     report("numérotation des factures", total - 2, total)
     series = series_issues(store)
+    if "tReglements" in {t.name for t in store.schema.tables}:
+        from pyxl.services.payments import consistency_issues
+
+        series += consistency_issues(store)
     report("fichiers de clôture", total - 1, total)
     files = verify_files(store)
     documents = sum(len(store.rows(t.name)) for t in store.schema.audited)

@@ -27,6 +27,7 @@ from typing import Any
 
 from pyxl.core import fields, money
 from pyxl.core import workflow as wf
+from pyxl.core.issues import Issue, Refused
 from pyxl.core.kinds import ClientKind, PaymentKind, PaymentMode
 from pyxl.core.money import euros
 from pyxl.services import penalties
@@ -140,12 +141,16 @@ def _parse_amount(amount_text: str, where: str) -> Decimal:
     return amount
 
 
-def _mode(text: str, allowed: tuple[str, ...] = MONEY_MODES) -> str:
-    return fields.choice(text, allowed, label="Le mode de règlement", required=True, aliases=MODE_ALIASES)
+def _mode(text: str, where: str, allowed: tuple[str, ...] = MONEY_MODES) -> str:
+    try:
+        return fields.choice(text, allowed, label="le mode de règlement", required=True, aliases=MODE_ALIASES)
+    except fields.FieldError as exc:
+        raise sd.refuse("reglement.mode", where, str(exc)) from None
 
 
-def _item_of(store: Store, number: str, items: dict[str, OpenItem], client: str, where: str) -> OpenItem:
-    """A document named by the payer, checked: issued, of this client, still owing."""
+def _item_of(store: Store, number: str, client: Row, where: str) -> OpenItem:
+    """A document named by the payer, checked: issued, of this client, still owing (read by its
+    number: no need to read all the client's documents)."""
     if penalties.is_note_number(number):
         row = penalties.get_note(store, number)
         name = f"La note de pénalités {row['number']}"
@@ -159,13 +164,19 @@ def _item_of(store: Store, number: str, items: dict[str, OpenItem], client: str,
         if row["status"] == wf.I_DRAFT:
             raise sd.refuse("reglement.brouillon", f"{name} ({row.where})",
                             f"elle n'est pas émise : syc facture emettre {row['ref']}.")
-    if client and str(row["client"]) != client:
-        raise sd.refuse("reglement.client", where, f"{name} est au client {row['client']}, pas à {client} : un "
+    code = str(client["code"])
+    if str(row["client"]) != code:
+        raise sd.refuse("reglement.client", where, f"{name} est au client {row['client']}, pas à {code} : un "
                                                    "paiement s'impute sur les pièces de son seul client.")
-    found = items.get(str(row["number"]))
-    if found is None:
+    if penalties.is_note_number(number):
+        item = OpenItem(row, "tNotesPenalites", str(row["number"]), code, row["date"], row["date"],
+                        _dec(row["total"]) - _dec(row["paid"]), False)
+    else:
+        item = OpenItem(row, "tFactures", str(row["number"]), code, row["date"], row["due_date"] or row["date"],
+                        balance(row), client["kind"] == ClientKind.BUSINESS)
+    if item.owed <= 0:
         raise sd.refuse("reglement.solde", f"{name} ({row.where})", "elle ne doit plus rien : rien à y imputer.")
-    return found
+    return item
 
 
 def _cash_check(mode: str, targets: Sequence[OpenItem], store: Store, where: str) -> None:
@@ -241,15 +252,19 @@ def _write(store: Store, res: Result, parts: Sequence[Part], client: str, mode: 
                                            "group": group, "kind": kind, **common})
         res.changes.issue("tReglements", pid, ACTION)
     penalties.apply_parts(res.changes, [p.part for p in parts if p.part is not None])
-    _update_invoices(store, res, {p.target: p.amount for p in parts if p.item is not None and not p.item.is_note})
+    on_invoices = [p for p in parts if p.item is not None and not p.item.is_note]
+    deltas: dict[str, Decimal] = {}
+    for p in on_invoices:
+        deltas[p.target] = deltas.get(p.target, ZERO) + p.amount
+    _update_invoices(store, res, deltas, {p.target: p.item.row for p in on_invoices if p.item is not None})
     return ids
 
 
-def _update_invoices(store: Store, res: Result, deltas: dict[str, Decimal]) -> None:
+def _update_invoices(store: Store, res: Result, deltas: dict[str, Decimal], rows: dict[str, Row] | None = None) -> None:
     for number, delta in deltas.items():
         if not delta:
             continue
-        doc = get_doc(store, number)
+        doc = (rows or {}).get(number) or get_doc(store, number)
         paid = (doc["paid"] or ZERO) + delta
         state = wf.invoice_state(doc["total_ttc"] or ZERO, paid, doc["credited"] or ZERO)
         res.changes.update("tFactures", doc, {"paid": paid, "status": state})
@@ -277,15 +292,27 @@ def _parts_json(ids: Sequence[str], parts: Sequence[Part]) -> list[dict[str, Any
 
 
 # --------------------------------------------------------------------------- receiving money
-def receive(store: Store, amount_text: str, mode_text: str, as_of: dt.date, *, client: str = "",
-            documents: Sequence[str] = (), reference: str = "", bank: str = "", drawer: str = "",
-            bank_line: str = "") -> Result:
-    """One payment from one client, allocated as the debtor indicates, else by art. 1342-10."""
+@dataclass
+class Plan:
+    """Where a payment would go (nothing written): `receive` writes it, the Excel form previews it."""
+
+    client: Row
+    where: str
+    mode: str
+    amount: Decimal
+    parts: list[Part]
+    named: list[OpenItem]
+    indicated: str  # "le payeur", "le libellé" or "" (art. 1342-10)
+
+
+def plan(store: Store, amount_text: str, mode_text: str, as_of: dt.date, *, client: str = "",
+         documents: Sequence[str] = (), reference: str = "") -> Plan:
+    """The checks of a payment and its allocation, as `receive` would write them."""
     from pyxl.services import closures
     from pyxl.services.clients import get_client
 
-    store.prefetch(("tFactures", "tLignesFactures", "tCommandes", "tDevis", "tClients", "tReglements",
-                    "tNotesPenalites", "tLignesNotes", "tJournalAudit"))
+    # what this action reads, side by side (the invoices' lines: the guard checks what it updates)
+    store.prefetch(("tFactures", "tLignesFactures", "tCommandes", "tDevis", "tClients", "tJournalAudit"))
     documents = [d.strip() for d in documents if d and d.strip()]
     if not client and not documents:
         raise sd.refuse("reglement.client", "Règlement", "dites de quel client il vient (--client CODE) ou quelle "
@@ -297,20 +324,21 @@ def receive(store: Store, amount_text: str, mode_text: str, as_of: dt.date, *, c
     crow = get_client(store, client)
     client = str(crow["code"])
     where = f"Règlement de {sd.client_name(crow)} ({client})"
-    mode = _mode(mode_text)
+    mode = _mode(mode_text, where)
     reference = fields.text(reference, label="La référence", max_len=60)
-    bank = fields.text(bank, label="La banque", max_len=60)
-    drawer = fields.text(drawer, label="Le tireur", max_len=100)
-    items = {i.number: i for i in open_items(store, client)}
-    named = [_item_of(store, n, items, client, where) for n in documents]
+    named = [_item_of(store, n, crow, where) for n in documents]
     if len(named) == 1:  # one document named: the messages name it, as they always did
         one = named[0]
         where = (f"Note de pénalités {one.number}" if one.is_note else label(one.row)) + f" ({one.row.where})"
     amount = _parse_amount(amount_text, where)
     closures.check_open(store, as_of, where)
-    if not named:  # the numbers the payer wrote in the label
-        found = {m.upper() for m in NUMBER_RE.findall(reference)}
-        named = [items[n] for n in sorted(found) if n in items]
+    if not named:  # the numbers the payer wrote in the label: those of this client still owing
+        named = []
+        for n in sorted({m.upper() for m in NUMBER_RE.findall(reference)}):
+            try:
+                named.append(_item_of(store, n, crow, where))
+            except Refused:
+                continue  # another client's, paid, or unknown: not an indication
         indicated = "le libellé" if named else ""
     else:
         indicated = "le payeur"
@@ -318,14 +346,41 @@ def receive(store: Store, amount_text: str, mode_text: str, as_of: dt.date, *, c
         if t.date and as_of < t.date:
             raise sd.refuse("reglement.date", where, f"{t.label} est émise le {sd.day(t.date)} : un règlement ne peut "
                                                      "pas être daté d'avant.")
-    targets = named or legal_order([i for i in items.values() if i.date <= as_of], as_of)
+    targets = named or legal_order([i for i in open_items(store, client) if i.date <= as_of], as_of)
     if not targets:
         _deposit_instead(store, client, where)
     _cash_check(mode, targets, store, where)
     parts = allocate(store, targets, amount)
-    for p in parts:
-        if p.item is not None and p.item.row.get("order"):
-            _cooling_off(store, get_order(store, p.item.row["order"]), as_of, "un paiement")
+    _cooling_off_all(store, [p.item.row for p in parts if p.item is not None and p.item.row.get("order")], crow, as_of)
+    return Plan(crow, where, mode, amount, parts, named, indicated)
+
+
+def _cooling_off_all(store: Store, docs: Sequence[Row], client: Row, as_of: dt.date) -> None:
+    """No payment within 7 days of an off-premises signature (L221-10 C. conso): the orders and
+    quotes of all the documents read in two lookups."""
+    from pyxl.services.quotes import cooling_off_end
+
+    numbers = {str(d["order"]) for d in docs}
+    if not numbers:
+        return
+    orders = store.rows_where("tCommandes", "number", numbers)
+    quotes = {str(q["number"]): q for q in store.rows_where("tDevis", "number", {str(o["quote"]) for o in orders})}
+    for o in orders:
+        q = quotes.get(str(o["quote"]))
+        if q is not None and (first := cooling_off_end(q, client)) and as_of < first:
+            _cooling_off(store, o, as_of, "un paiement")  # says why, with the dates
+
+
+def receive(store: Store, amount_text: str, mode_text: str, as_of: dt.date, *, client: str = "",
+            documents: Sequence[str] = (), reference: str = "", bank: str = "", drawer: str = "",
+            bank_line: str = "") -> Result:
+    """One payment from one client, allocated as the debtor indicates, else by art. 1342-10."""
+    bank = fields.text(bank, label="La banque", max_len=60)
+    drawer = fields.text(drawer, label="Le tireur", max_len=100)
+    reference = fields.text(reference, label="La référence", max_len=60)
+    pl = plan(store, amount_text, mode_text, as_of, client=client, documents=documents, reference=reference)
+    crow, mode, amount, parts, named, indicated = pl.client, pl.mode, pl.amount, pl.parts, pl.named, pl.indicated
+    client = str(crow["code"])
     res = Result()
     ids = _write(store, res, parts, client, mode, RECEIPT, as_of, reference=reference, bank=bank, drawer=drawer,
                  bank_line=bank_line)
@@ -403,9 +458,8 @@ def use_credit(store: Store, client: str, documents: Sequence[str], as_of: dt.da
     if available <= 0:
         raise sd.refuse("credit.vide", where, "ce client n'a aucun crédit.")
     closures.check_open(store, as_of, where)
-    items = {i.number: i for i in open_items(store, client)}
-    targets = [_item_of(store, n, items, client, where) for n in documents if n.strip()] or legal_order(
-        [i for i in items.values() if i.date <= as_of], as_of)
+    targets = [_item_of(store, n, crow, where) for n in documents if n.strip()] or legal_order(
+        [i for i in open_items(store, client) if i.date <= as_of], as_of)
     owed = sum((t.owed for t in targets), ZERO) + sum(
         (ln_owed for t in targets if not t.is_note for _, _, ln_owed in penalties.open_lines(store, t.number)), ZERO)
     if owed <= 0:
@@ -413,6 +467,9 @@ def use_credit(store: Store, client: str, documents: Sequence[str], as_of: dt.da
     amount = min(available, owed) if not amount_text else _parse_amount(amount_text, where)
     if amount > available:
         raise sd.refuse("credit.trop", where, f"{euros(amount)} dépasse le crédit du client ({euros(available)}).")
+    if amount > owed:
+        raise sd.refuse("credit.plus_que_du", where, f"{euros(amount)} dépasse ce que doivent ces pièces "
+                                                     f"({euros(owed)}) : une imputation ne dépasse jamais le solde.")
     parts = [p for p in allocate(store, targets, amount) if p.target]
     used = sum((p.amount for p in parts), ZERO)
     res = Result()
@@ -450,7 +507,7 @@ def refund(store: Store, client: str, amount_text: str, mode_text: str, reason: 
     crow = get_client(store, client)
     client = str(crow["code"])
     where = f"Remboursement à {sd.client_name(crow)} ({client})"
-    mode = _mode(mode_text, REFUND_MODES)
+    mode = _mode(mode_text, where, REFUND_MODES)
     reason = fields.text(reason, label="Le motif", required=True, max_len=300)
     amount = _parse_amount(amount_text, where)
     available = credit_of(store, client)
@@ -508,10 +565,12 @@ def cancel_payment(store: Store, pid: str, reason: str, as_of: dt.date, *, bounc
     # that payment into the client's credit (« Avoir en crédit »): then it is taken from the credit
     reversals: list[tuple[Row, str, Decimal]] = []  # (row reversed, target, amount taken back)
     on_doc: dict[str, Decimal] = {}
+    docs: dict[str, Row] = {}
     for r in rows:
         target, amount = str(r["invoice"] or ""), _dec(r["amount"])
         if target and not penalties.is_note_number(target) and amount > 0:
-            left = on_doc.setdefault(target, get_doc(store, target)["paid"] or ZERO)
+            doc = docs.setdefault(target, get_doc(store, target))
+            left = on_doc.setdefault(target, doc["paid"] or ZERO)
             take = min(amount, max(left, ZERO))
             on_doc[target] = left - take
             if take:
@@ -556,10 +615,12 @@ def cancel_payment(store: Store, pid: str, reason: str, as_of: dt.date, *, bounc
         else:
             deltas[target] = deltas.get(target, ZERO) - amount
     penalties.apply_parts(res.changes, note_parts, sign=-1)
-    _update_invoices(store, res, deltas)
+    for number in deltas:
+        docs.setdefault(number, get_doc(store, number))
+    _update_invoices(store, res, deltas, docs)
     state = ""
     for number, delta in deltas.items():
-        doc = get_doc(store, number)
+        doc = docs[number]
         state = wf.invoice_state(doc["total_ttc"] or ZERO, (doc["paid"] or ZERO) + delta, doc["credited"] or ZERO)
         said.append(f"{label(doc)} : reste {euros(balance(doc) - delta)} à payer")
     total = sum((_dec(r["amount"]) for r in rows), ZERO)
@@ -570,6 +631,45 @@ def cancel_payment(store: Store, pid: str, reason: str, as_of: dt.date, *, bounc
                 "lignes": [{"id": n, "annule": str(r["id"]), "piece": t, "montant": -a}
                            for n, (r, t, a) in zip(nids, reversals, strict=True)]}
     return res
+
+
+def consistency_issues(store: Store) -> list[Issue]:
+    """What `syc verifier` checks of the payments: each document's « Réglé » is the sum of its rows
+    (nothing stored that does not follow from the allocations), no client's credit below zero,
+    every compensation nets to zero."""
+    issues: list[Issue] = []
+    sums: dict[str, Decimal] = {}
+    credit: dict[str, Decimal] = {}
+    offsets: dict[str, Decimal] = {}
+    for r in store.rows("tReglements"):
+        target = str(r["invoice"] or "").strip()
+        if target:
+            sums[target] = sums.get(target, ZERO) + _dec(r["amount"])
+        else:
+            credit[str(r["client"])] = credit.get(str(r["client"]), ZERO) + _dec(r["amount"])
+        if r["mode"] == OFFSET:
+            key = str(r.get("group") or r["id"])
+            offsets[key] = offsets.get(key, ZERO) + _dec(r["amount"])
+    docs = [(d, "tFactures", "paid") for d in store.rows("tFactures") if d["number"] and d["doc_type"] != wf.T_CREDIT]
+    if "tNotesPenalites" in {t.name for t in store.schema.tables}:
+        docs += [(n, "tNotesPenalites", "paid") for n in store.rows("tNotesPenalites")]
+    for d, _table, column in docs:
+        number = str(d["number"])
+        if _dec(d[column]) != sums.get(number, ZERO):
+            issues.append(Issue("reglement.somme", f"{number} ({d.where}) : « Réglé » vaut {euros(_dec(d[column]))} "
+                                                   f"mais ses règlements font {euros(sums.get(number, ZERO))}. La "
+                                                   "cellule a été modifiée à la main : restaurez une sauvegarde (syc "
+                                                   "sauvegardes restaurer).", d.where))
+    for client, amount in sorted(credit.items()):
+        if amount < 0:
+            issues.append(Issue("reglement.credit", f"Client {client} : son crédit est négatif ({euros(amount)}) : "
+                                                    "un remboursement ou une imputation dépasse ce qu'il avait.",
+                                f"Règlements, client {client}"))
+    for group, amount in sorted(offsets.items()):
+        if amount != 0:
+            issues.append(Issue("reglement.compensation", f"Règlement {group} : la compensation ne s'équilibre pas "
+                                                          f"({euros(amount)}).", f"Règlements, {group}"))
+    return issues
 
 
 def payment_json(r: Row) -> dict[str, Any]:

@@ -4,7 +4,7 @@ Option Explicit
 ' SYC Gestion : les boutons et le ruban appellent Python (pyxl.macros) par xlwings RunPython.
 ' Module généré par pyxl/excel/registry.py : ne pas le modifier à la main.
 Public Const SYC_XLWINGS_VERSION As String = "0.37.8"
-Public Const SYC_MODULE_VERSION As String = "76d3962137b1"
+Public Const SYC_MODULE_VERSION As String = "0bab43bbda77"
 
 ' Enregistrer le devis : Enregistre le devis saisi sur la feuille « Saisie devis » (brouillon numéroté).
 Sub SycEnregistrerDevis()
@@ -186,7 +186,27 @@ Sub SycSupprimerBrouillon_Ruban(control As IRibbonControl)
     SycSupprimerBrouillon
 End Sub
 
-' Enregistrer le règlement : Enregistre le règlement saisi sur la feuille « Saisie règlement » ; le classeur est enregistré.
+' Pièces dues du client : Liste sous le formulaire les pièces que le client doit encore (factures, acomptes, notes de pénalités) et remplit le montant.
+Sub SycPiecesDues()
+    If Not SycOnForm("Saisie règlement") Then Exit Sub
+    RunPython "import pyxl.macros as m; m.pieces_dues(" & SycHere() & ")"
+End Sub
+
+Sub SycPiecesDues_Ruban(control As IRibbonControl)
+    SycPiecesDues
+End Sub
+
+' Aperçu du règlement : Montre ce que chaque pièce devra encore après ce règlement, et le crédit du client, sans rien enregistrer.
+Sub SycApercuReglement()
+    If Not SycOnForm("Saisie règlement") Then Exit Sub
+    RunPython "import pyxl.macros as m; m.apercu_reglement(" & SycHere() & ")"
+End Sub
+
+Sub SycApercuReglement_Ruban(control As IRibbonControl)
+    SycApercuReglement
+End Sub
+
+' Enregistrer le règlement : Enregistre le règlement saisi sur la feuille « Saisie règlement » (une ou plusieurs pièces, le reste en crédit du client) ; le classeur est enregistré.
 Sub SycEnregistrerReglement()
     If Not SycOnForm("Saisie règlement") Then Exit Sub
     RunPython "import pyxl.macros as m; m.enregistrer_reglement(" & SycHere() & ")"

@@ -1,0 +1,93 @@
+"""The « Saisie règlement » form (issue 14): the client's documents still owing listed under the
+form, several ticked, the amount pre-filled, the balances after the payment shown before it is
+recorded — through the xlwings harness of `tests/xlharness.py` (not Excel)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from test_excel_macros import click, syc
+
+from pyxl.excel import runner
+from pyxl.excel.sheets import PAYMENT_FORM, PAYMENT_LIST, PAYMENT_SHEET
+from pyxl.workbook.filestore import FileStore
+
+sys.path.insert(0, str(Path(__file__).parent))
+import xlharness as H
+
+DAY = dt.date(2026, 6, 15)
+
+
+@pytest.fixture
+def book(tmp_path, monkeypatch):
+    """C00002 (professionnel) owes 605,00 (due 30/04), 121,00 (due 31/05) and 605,00 (due 30/06)."""
+    path = tmp_path / "SYC_Gestion.xlsm"
+    monkeypatch.setenv("SYC_SANS_DOCUMENT", "1")
+    assert syc(path, "init", "--demo", "--au", "2026-01-05").returncode == 0
+    for day, hours in (("2026-03-02", 10), ("2026-04-01", 2), ("2026-05-04", 10)):
+        for args in (("devis", "creer", "--client", "C00002", "--nature", "depannage", "--ligne", f"MO-H:{hours}",
+                      "--logement-plus-2-ans", "oui"),):
+            r = syc(path, *args, "--au", day, "--json")
+            assert r.returncode == 0, r.stdout
+            quote = json.loads(r.stdout)["numero"]
+        for args in (("devis", "accepter", quote), ("commande", "creer", "--devis", quote)):
+            r = syc(path, *args, "--au", day, "--json")
+            assert r.returncode == 0, r.stdout
+        order = json.loads(r.stdout)["numero"]
+        assert syc(path, "commande", "realiser", order, "--date", day, "--au", day).returncode == 0
+        assert syc(path, "facture", "creer", "--commande", order, "--emettre", "--au", day).returncode == 0
+    monkeypatch.setattr(runner, "today", lambda: DAY)
+    H.CALLS.clear()
+    H.ALERTS.clear()
+    return H.open_caller(str(path))
+
+
+def listed(ws) -> list[list]:
+    lst = PAYMENT_LIST
+    rows = ws.range((lst.first, lst.tick), (lst.last, lst.after)).options(ndim=2).value
+    return [r for r in rows if r[1]]
+
+
+def test_list_tick_preview_and_save_several_invoices(book) -> None:
+    ps = book.sheets[PAYMENT_SHEET]
+    ps.range((PAYMENT_FORM.field("client").row, 3)).value = "'C00002"
+    r = click("pieces_dues", PAYMENT_SHEET, 4)
+    assert r["ok"], r
+    assert "3 pièces dues" in r["message"] and "1\u202f331,00" in r["message"].replace("\xa0", "\u202f")
+    rows = listed(ps)
+    assert [(x[1], x[4]) for x in rows] == [("F2026-00001", 605.0), ("F2026-00002", 121.0), ("F2026-00003", 605.0)]
+    assert ps.range((PAYMENT_FORM.field("amount").row, 3)).value == 1331.0  # pre-filled: everything owed
+    # the client pays the two last ones, and a little more
+    lst = PAYMENT_LIST
+    ps.range((lst.first + 1, lst.tick)).value = "x"
+    ps.range((lst.first + 2, lst.tick)).value = "x"
+    ps.range((PAYMENT_FORM.field("amount").row, 3)).value = 730
+    ps.range((PAYMENT_FORM.field("mode").row, 3)).value = "'Virement"
+    r = click("apercu_reglement", PAYMENT_SHEET, 4)
+    assert r["ok"] and "rien n'est enregistré" in r["message"], r
+    assert [x[5] for x in listed(ps)] == [605.0, 0.0, 0.0]
+    assert ps.range((lst.credit_row, lst.after)).value == 4.0
+    assert FileStore(Path(book.fullname)).rows("tReglements") == []  # a preview writes nothing
+    r = click("enregistrer_reglement", PAYMENT_SHEET, 4)
+    assert r["ok"] and r["saved"], r
+    assert [(x["piece"], x["montant"]) for x in r["data"]["imputations"]] == [
+        ("F2026-00002", 121), ("F2026-00003", 605), ("", 4)]
+    assert listed(ps) == [] and ps.range((PAYMENT_FORM.field("client").row, 3)).value is None
+
+
+def test_without_a_tick_the_legal_order_and_a_client_is_needed(book) -> None:
+    ps = book.sheets[PAYMENT_SHEET]
+    ps.range((PAYMENT_FORM.field("amount").row, 3)).value = 100
+    ps.range((PAYMENT_FORM.field("mode").row, 3)).value = "'Chèque"
+    r = click("enregistrer_reglement", PAYMENT_SHEET, 4)
+    assert not r["ok"] and "indiquez la pièce réglée" in r["message"] and "Rien n'a été modifié" in r["message"]
+    ps.range((PAYMENT_FORM.field("client").row, 3)).value = "'C00002"
+    ps.range((PAYMENT_FORM.field("bank").row, 3)).value = "'LCL"
+    r = click("enregistrer_reglement", PAYMENT_SHEET, 4)
+    assert r["ok"], r
+    (row,) = FileStore(Path(book.fullname)).rows("tReglements")
+    assert (row["invoice"], row["amount"], row["bank"]) == ("F2026-00001", 100, "LCL")
