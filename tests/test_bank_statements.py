@@ -8,27 +8,16 @@ professionnel). 10 h × 55,00 at 10 % = 605,00 TTC; 2 h × 55,00 at 10 % = 121,0
 
 from __future__ import annotations
 
-import contextlib
-import io
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from test_sales_chain import DEMO_DAY, Book
+from test_sales_chain import Book
 
-from pyxl.cli import main
 from pyxl.core.bank import all_lines, parse
 
 D = Decimal
 DATA = Path(__file__).parent / "data" / "bank"
-
-
-@pytest.fixture(scope="module")
-def demo_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    path = tmp_path_factory.mktemp("demo") / "SYC_Gestion.xlsm"
-    with contextlib.redirect_stdout(io.StringIO()):
-        assert main(["init", "--demo", "--book", str(path), "--au", DEMO_DAY]) == 0
-    return path.read_bytes()
 
 
 @pytest.fixture
