@@ -1,0 +1,267 @@
+"""The books: the expected entries of the worked examples (issue 15, domain.md §5.1), written before
+the code, then the same scenarios driven through `syc` on a demo book.
+
+Part 1 feeds hand-made documents and payment rows to the pure core (`pyxl.core.books.build`) and
+compares every line of every entry with a table written by hand (journal, account, client, debit,
+credit). Part 2 builds the same stories with the commands on main (quote → order → invoice →
+payment) and checks the entries read from the workbook, the lettrage, the VAT figures and the FEC
+(which our checker must accept). Slips, refunds and the « Avoir en crédit » pair have no command
+on main yet: those rows are written directly through a `ChangeSet`, as the payments model says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from pyxl.core import books
+from pyxl.core.books import Doc, DocLine, Note, Payment, Slip
+from pyxl.core.fec import Entry
+from pyxl.core.pricing import Line
+
+D = Decimal
+C1, C1_NAME = "C00001", "DUPONT Jean"
+C2, C2_NAME = "C00002", "Dupont & Fils"
+NAMES = {C1: C1_NAME, C2: C2_NAME}
+
+
+def day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def ln(ht: str, rate: str, unit: str = "u", fixed_vat: str | None = None) -> DocLine:
+    amount = D(ht)
+    qty = D(-1) if fixed_vat is not None and amount < 0 else D(1)
+    return DocLine(Line(qty=qty, unit_price=abs(amount) if qty < 0 else amount, rate=D(rate),
+                        fixed_vat=None if fixed_vat is None else D(fixed_vat)), unit)
+
+
+def doc(number: str, date: str, kind: str, *lines: DocLine, client: str = C1, nature: str = "Installation",
+        operation: str = "Prestation de services", origin: str = "", cause: str = "") -> Doc:
+    return Doc(number=number, doc_type=kind, date=day(date), client=client, client_name=NAMES[client],
+               nature=nature, operation=operation, origin=origin, credit_cause=cause, lines=tuple(lines))
+
+
+def pay(pid: str, date: str, invoice: str, amount: str, mode: str, *, client: str = C1, kind: str = "",
+        cancels: str = "", group: str = "", charges: str = "", slip: str = "", bounced: bool = False) -> Payment:
+    return Payment(id=pid, date=day(date), invoice=invoice, client=client, amount=D(amount), mode=mode, kind=kind,
+                   cancels=cancels, group=group, charges=D(charges) if charges else None, slip=slip,
+                   bounced=bounced)
+
+
+Row = tuple[str, str, str, str, str]  # journal, account, client (CompAuxNum), debit, credit
+
+
+def table(result: books.Books, ref: str) -> list[Row]:
+    """Every line of the entries whose PieceRef is `ref`, in order, amounts as text ('' for zero)."""
+    def txt(x: Decimal) -> str:
+        return "" if x == 0 else f"{x:.2f}"
+    return [(e.journal, x.account, x.aux_account, txt(x.debit), txt(x.credit))
+            for e in result.entries if e.ref == ref for x in e.lines]
+
+
+def balanced(entries: tuple[Entry, ...]) -> None:
+    for e in entries:
+        assert sum(x.debit for x in e.lines) == sum(x.credit for x in e.lines), e
+        assert e.ref and e.label
+
+
+def account_balance(result: books.Books, account: str) -> Decimal:
+    return sum((x.debit - x.credit for e in result.entries for x in e.lines if x.account == account), D(0))
+
+
+# =========================================================================== part 1: the table
+# A consumer's boiler installation (works: 704, VAT on receipts): 5 000,00 HT at 10 %, a 30 %
+# deposit invoice paid by transfer, the final invoice deducting it, the balance paid by cheque put
+# on a slip, the slip credited by the bank three days later.
+DEPOSIT = doc("F2026-00001", "2026-03-02", "Facture d'acompte", ln("1500.00", "10"))
+FINAL = doc("F2026-00002", "2026-04-10", "Facture", ln("5000.00", "10"), ln("-1500.00", "10", "forfait", "-150.00"))
+BOILER_PAYMENTS = (pay("R2026-00001", "2026-03-05", "F2026-00001", "1650.00", "Virement"),
+                   pay("R2026-00002", "2026-04-20", "F2026-00002", "3850.00", "Chèque", slip="BR2026-0001"))
+BOILER_SLIP = Slip(number="BR2026-0001", date=day("2026-04-21"), mode="Chèque", total=D("3850.00"),
+                   status="Crédité", credited_on=day("2026-04-23"))
+
+BOILER_EXPECTED: dict[str, list[Row]] = {
+    # deposit invoice: D 411 / C 4191 HT / C 44574 VAT
+    "F2026-00001": [("VE", "411", C1, "1650.00", ""), ("VE", "4191", "", "", "1500.00"),
+                    ("VE", "44574", "", "", "150.00")],
+    # its receipt: D 512 / C 411, and D 44574 / C 44571 for its VAT
+    "R2026-00001": [("BQ", "512", "", "1650.00", ""), ("BQ", "411", C1, "", "1650.00"),
+                    ("BQ", "44574", "", "150.00", ""), ("BQ", "44571", "", "", "150.00")],
+    # final invoice: D 411 full TTC / C 704 full HT / C 44574 full VAT, then D 4191 deposit HT +
+    # D 44574 deposit VAT / C 411 deposit TTC
+    "F2026-00002": [("VE", "411", C1, "5500.00", ""), ("VE", "704", "", "", "5000.00"),
+                    ("VE", "44574", "", "", "500.00"), ("VE", "4191", "", "1500.00", ""),
+                    ("VE", "44574", "", "150.00", ""), ("VE", "411", C1, "", "1650.00")],
+    # the balance by cheque: 5112 until the slip is credited; its VAT is due on receipt of the cheque
+    "R2026-00002": [("BQ", "5112", "", "3850.00", ""), ("BQ", "411", C1, "", "3850.00"),
+                    ("BQ", "44574", "", "350.00", ""), ("BQ", "44571", "", "", "350.00")],
+    # the slip credited: 512 / 5112 on the day the bank credits it
+    "BR2026-0001": [("BQ", "512", "", "3850.00", ""), ("BQ", "5112", "", "", "3850.00")],
+}
+
+
+def test_boiler_installation_with_deposit_and_cheque_on_a_slip() -> None:
+    result = books.build([DEPOSIT, FINAL], [], BOILER_PAYMENTS, [BOILER_SLIP], NAMES)
+    for ref, rows in BOILER_EXPECTED.items():
+        assert table(result, ref) == rows, ref
+    assert [e.ref for e in result.entries] == list(BOILER_EXPECTED)  # chronological
+    assert [e.date for e in result.entries] == [day(x) for x in ("2026-03-02", "2026-03-05", "2026-04-10",
+                                                                 "2026-04-20", "2026-04-23")]
+    balanced(result.entries)
+    for account in ("411", "4191", "44574", "5112"):
+        assert account_balance(result, account) == 0, account
+    assert account_balance(result, "44571") == D("-500.00")
+    assert account_balance(result, "512") == D("5500.00")
+    # lettrage: the deposit with its receipt (AA, on the receipt's day), the final invoice with the
+    # deposit deducted and the cheque (AB)
+    lettered = {(e.ref, x.credit or x.debit): (x.matching, x.matched_on) for e in result.entries
+                for x in e.lines if x.account == "411"}
+    assert lettered[("F2026-00001", D("1650.00"))] == ("AA", day("2026-03-05"))
+    assert lettered[("R2026-00001", D("1650.00"))] == ("AA", day("2026-03-05"))
+    assert {v for (ref, _), v in lettered.items() if ref in ("F2026-00002", "R2026-00002")} == {
+        ("AB", day("2026-04-20"))}
+
+
+def test_before_the_slip_is_credited_the_cheque_stays_in_5112() -> None:
+    remis = Slip(number="BR2026-0001", date=day("2026-04-21"), mode="Chèque", total=D("3850.00"), status="Remis")
+    result = books.build([DEPOSIT, FINAL], [], BOILER_PAYMENTS, [remis], NAMES)
+    assert table(result, "BR2026-0001") == []
+    assert account_balance(result, "5112") == D("3850.00")
+    # the VAT was due on the cheque's receipt all the same
+    assert account_balance(result, "44571") == D("-500.00")
+
+
+def test_a_receipt_on_a_multi_rate_invoice_moves_vat_pro_rata_to_ttc_per_rate() -> None:
+    inv = doc("F2026-00010", "2026-05-04", "Facture", ln("1000.00", "20"), ln("1000.00", "10"))
+    half = pay("R2026-00010", "2026-05-10", "F2026-00010", "1150.00", "Virement")
+    rest = pay("R2026-00011", "2026-05-20", "F2026-00010", "1150.00", "Virement")
+    result = books.build([inv], [], [half, rest], [], NAMES)
+    assert table(result, "F2026-00010") == [("VE", "411", C1, "2300.00", ""), ("VE", "704", "", "", "2000.00"),
+                                           ("VE", "44574", "", "", "300.00")]
+    assert table(result, "R2026-00010") == [("BQ", "512", "", "1150.00", ""), ("BQ", "411", C1, "", "1150.00"),
+                                           ("BQ", "44574", "", "150.00", ""), ("BQ", "44571", "", "", "150.00")]
+    may = books.vat_figures(result, day("2026-05-01"), day("2026-05-31"))
+    assert {(r.rate, r.base, r.vat) for r in may} == {(D(20), D("1000.00"), D("200.00")),
+                                                     (D(10), D("1000.00"), D("100.00"))}
+    first = books.vat_figures(result, day("2026-05-01"), day("2026-05-15"))
+    assert {(r.rate, r.base, r.vat) for r in first} == {(D(20), D("500.00"), D("100.00")),
+                                                       (D(10), D("500.00"), D("50.00"))}
+
+
+def test_small_repair_paid_partly_in_cash() -> None:
+    # a repair (706, services) of 300,00 HT at 10 %: 110,00 in cash (cash journal, 530), the rest by card
+    inv = doc("F2026-00020", "2026-06-01", "Facture", ln("300.00", "10", "h"), nature="Dépannage")
+    cash = pay("R2026-00020", "2026-06-01", "F2026-00020", "110.00", "Espèces")
+    card = pay("R2026-00021", "2026-06-03", "F2026-00020", "220.00", "CB")
+    result = books.build([inv], [], [cash, card], [], NAMES)
+    assert table(result, "F2026-00020") == [("VE", "411", C1, "330.00", ""), ("VE", "706", "", "", "300.00"),
+                                           ("VE", "44574", "", "", "30.00")]
+    assert table(result, "R2026-00020") == [("CA", "530", "", "110.00", ""), ("CA", "411", C1, "", "110.00"),
+                                           ("CA", "44574", "", "10.00", ""), ("CA", "44571", "", "", "10.00")]
+    assert table(result, "R2026-00021") == [("BQ", "512", "", "220.00", ""), ("BQ", "411", C1, "", "220.00"),
+                                           ("BQ", "44574", "", "20.00", ""), ("BQ", "44571", "", "", "20.00")]
+
+
+def test_partial_credit_note_and_its_refund() -> None:
+    # a paid service invoice 1 000,00 HT at 10 %; a credit note of 200,00 HT (error); the excess put
+    # on the client's credit (a Compensation pair, no money) and refunded by transfer
+    inv = doc("F2026-00030", "2026-06-10", "Facture", ln("1000.00", "10"), nature="Entretien")
+    credit = doc("F2026-00031", "2026-06-20", "Avoir", ln("200.00", "10"), nature="Entretien",
+                 origin="F2026-00030", cause="Erreur")
+    rows = (pay("R2026-00030", "2026-06-12", "F2026-00030", "1100.00", "Virement"),
+            pay("R2026-00031", "2026-06-20", "F2026-00030", "-220.00", "Compensation", kind="Avoir en crédit",
+                group="R2026-00031"),
+            pay("R2026-00032", "2026-06-20", "", "220.00", "Compensation", kind="Avoir en crédit",
+                group="R2026-00031"),
+            pay("R2026-00033", "2026-06-25", "", "-220.00", "Virement", kind="Remboursement"))
+    result = books.build([inv, credit], [], rows, [], NAMES)
+    # the credit note reverses income and VAT; the VAT already collected on the credited part goes
+    # back from 44571 (the invoice was paid): it is no longer owed
+    assert table(result, "F2026-00031") == [("VE", "706", "", "200.00", ""), ("VE", "44571", "", "20.00", ""),
+                                           ("VE", "411", C1, "", "220.00")]
+    assert table(result, "R2026-00031") == []  # compensation: lettrage only
+    assert table(result, "R2026-00033") == [("BQ", "411", C1, "220.00", ""), ("BQ", "512", "", "", "220.00")]
+    balanced(result.entries)
+    assert account_balance(result, "44574") == 0
+    assert account_balance(result, "44571") == D("-80.00")
+    assert account_balance(result, "411") == 0
+    codes = {x.matching for e in result.entries for x in e.lines if x.account == "411"}
+    assert codes == {"AA"}  # invoice, credit note, payment and refund lettered together
+
+
+def test_bounced_cheque_reversed_with_bank_charges() -> None:
+    inv = doc("F2026-00040", "2026-07-01", "Facture", ln("300.00", "10"), nature="Dépannage")
+    cheque = pay("R2026-00040", "2026-07-02", "F2026-00040", "330.00", "Chèque", slip="BR2026-0002")
+    bounced = pay("R2026-00041", "2026-07-10", "F2026-00040", "-330.00", "Chèque", cancels="R2026-00040",
+                  charges="15.00", bounced=True)
+    slip = Slip(number="BR2026-0002", date=day("2026-07-03"), mode="Chèque", total=D("330.00"), status="Crédité",
+                credited_on=day("2026-07-06"))
+    result = books.build([inv], [], [cheque, bounced], [slip], NAMES)
+    assert table(result, "R2026-00041") == [("BQ", "411", C1, "330.00", ""), ("BQ", "512", "", "", "330.00"),
+                                           ("BQ", "627", "", "15.00", ""), ("BQ", "512", "", "", "15.00"),
+                                           ("BQ", "44571", "", "30.00", ""), ("BQ", "44574", "", "", "30.00")]
+    balanced(result.entries)
+    assert account_balance(result, "411") == D("330.00")  # owed again
+    assert account_balance(result, "44574") == D("-30.00")  # the VAT waits for the next payment
+    assert not any(x.matching for e in result.entries for x in e.lines)
+
+
+def test_business_client_with_a_penalty_note() -> None:
+    inv = doc("F2026-00050", "2026-01-15", "Facture", ln("1000.00", "20"), client=C2, nature="Dépannage")
+    note = Note(number="NP2026-0001", date=day("2026-04-01"), client=C2, client_name=C2_NAME,
+                interest=D("34.56"), indemnity=D("40.00"))
+    rows = (pay("R2026-00050", "2026-04-15", "NP2026-0001", "74.56", "Virement", client=C2, group="R2026-00050"),
+            pay("R2026-00051", "2026-04-15", "F2026-00050", "1200.00", "Virement", client=C2, group="R2026-00050"))
+    result = books.build([inv], [note], rows, [], NAMES)
+    assert table(result, "NP2026-0001") == [("VE", "411", C2, "74.56", ""), ("VE", "7631", "", "", "34.56"),
+                                           ("VE", "7588", "", "", "40.00")]
+    assert table(result, "R2026-00050") == [("BQ", "512", "", "1274.56", ""), ("BQ", "411", C2, "", "74.56"),
+                                           ("BQ", "411", C2, "", "1200.00"), ("BQ", "44574", "", "200.00", ""),
+                                           ("BQ", "44571", "", "", "200.00")]
+    codes = {(e.ref, x.debit or x.credit): x.matching for e in result.entries for x in e.lines if x.account == "411"}
+    assert codes[("NP2026-0001", D("74.56"))] == codes[("R2026-00050", D("74.56"))] == "AB"
+    assert codes[("F2026-00050", D("1200.00"))] == codes[("R2026-00050", D("1200.00"))] == "AA"
+
+
+def test_goods_take_vat_at_invoicing_and_deposits_on_goods_on_receipt() -> None:
+    dep = doc("F2026-00060", "2026-02-02", "Facture d'acompte", ln("100.00", "20"), nature="Vente sans pose",
+              operation="Livraison de biens")
+    inv = doc("F2026-00061", "2026-02-20", "Facture", ln("400.00", "20"), ln("-100.00", "20", "forfait", "-20.00"),
+              nature="Vente sans pose", operation="Livraison de biens")
+    rows = (pay("R2026-00060", "2026-02-03", "F2026-00060", "120.00", "Virement"),
+            pay("R2026-00061", "2026-02-25", "F2026-00061", "360.00", "Virement"))
+    result = books.build([dep, inv], [], rows, [], NAMES)
+    assert table(result, "F2026-00060") == [("VE", "411", C1, "120.00", ""), ("VE", "4191", "", "", "100.00"),
+                                           ("VE", "44574", "", "", "20.00")]
+    assert table(result, "F2026-00061") == [("VE", "411", C1, "480.00", ""), ("VE", "707", "", "", "400.00"),
+                                           ("VE", "44571", "", "", "80.00"), ("VE", "4191", "", "100.00", ""),
+                                           ("VE", "44571", "", "20.00", ""), ("VE", "411", C1, "", "120.00")]
+    assert table(result, "R2026-00061") == [("BQ", "512", "", "360.00", ""), ("BQ", "411", C1, "", "360.00")]
+    assert account_balance(result, "44571") == D("-80.00")
+    assert account_balance(result, "44574") == 0
+
+
+def test_debits_option_puts_services_vat_in_44571_at_invoicing() -> None:
+    inv = doc("F2026-00070", "2026-03-01", "Facture", ln("100.00", "10"), nature="Entretien")
+    result = books.build([inv], [], [pay("R2026-00070", "2026-03-09", "F2026-00070", "110.00", "Virement")], [],
+                         NAMES, books.Options(vat_on_debits=True))
+    assert table(result, "F2026-00070") == [("VE", "411", C1, "110.00", ""), ("VE", "706", "", "", "100.00"),
+                                           ("VE", "44571", "", "", "10.00")]
+    assert table(result, "R2026-00070") == [("BQ", "512", "", "110.00", ""), ("BQ", "411", C1, "", "110.00")]
+
+
+def test_the_chart_of_accounts_is_the_accountants() -> None:
+    chart = dict(books.DEFAULT_CHART) | {"caisse": ("531", "Caisse siège"), "services": ("7061", "Dépannages")}
+    inv = doc("F2026-00020", "2026-06-01", "Facture", ln("300.00", "10", "h"), nature="Dépannage")
+    cash = pay("R2026-00020", "2026-06-01", "F2026-00020", "330.00", "Espèces")
+    result = books.build([inv], [], [cash], [], NAMES, books.Options(chart=chart))
+    assert [r[1] for r in table(result, "F2026-00020")] == ["411", "7061", "44574"]
+    assert table(result, "R2026-00020")[0] == ("CA", "531", "", "330.00", "")
+    assert {x.account_label for e in result.entries for x in e.lines if x.account == "531"} == {"Caisse siège"}
+
+
+def test_entries_are_a_function_of_the_documents() -> None:
+    a = books.build([DEPOSIT, FINAL], [], BOILER_PAYMENTS, [BOILER_SLIP], NAMES)
+    b = books.build([FINAL, DEPOSIT], [], tuple(reversed(BOILER_PAYMENTS)), [BOILER_SLIP], NAMES)
+    assert a.entries == b.entries
