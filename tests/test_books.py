@@ -11,13 +11,22 @@ on main yet: those rows are written directly through a `ChangeSet`, as the payme
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
+import pytest
+from test_sales_chain import DEMO_DAY, Book
+
+from pyxl.cli import main
 from pyxl.core import books
 from pyxl.core.books import Doc, DocLine, Note, Payment, Slip
-from pyxl.core.fec import Entry
+from pyxl.core.fec import Entry, check_fec
 from pyxl.core.pricing import Line
+from pyxl.workbook.filestore import ChangeSet, FileStore
 
 D = Decimal
 C1, C1_NAME = "C00001", "DUPONT Jean"
@@ -265,3 +274,237 @@ def test_entries_are_a_function_of_the_documents() -> None:
     a = books.build([DEPOSIT, FINAL], [], BOILER_PAYMENTS, [BOILER_SLIP], NAMES)
     b = books.build([FINAL, DEPOSIT], [], tuple(reversed(BOILER_PAYMENTS)), [BOILER_SLIP], NAMES)
     assert a.entries == b.entries
+
+
+# =========================================================================== part 2: through `syc`
+@pytest.fixture(scope="module")
+def demo_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    path = tmp_path_factory.mktemp("demo") / "SYC_Gestion.xlsm"
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["init", "--demo", "--book", str(path), "--au", DEMO_DAY]) == 0
+    return path.read_bytes()
+
+
+@pytest.fixture
+def wb(demo_bytes: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Book:
+    """A copy of the demo book (C00001 DUPONT Jean, consumer; C00002 Dupont & Fils, business)."""
+    monkeypatch.setenv("SYC_SANS_DOCUMENT", "1")
+    path = tmp_path / "SYC_Gestion.xlsm"
+    path.write_bytes(demo_bytes)
+    return Book(path)
+
+
+
+def money(x: Any) -> Decimal:
+    return D(str(x)) if x is not None else D(0)
+
+
+def entries_of(wb: Book, au: str, *extra: str) -> list[dict[str, Any]]:
+    return list(wb.ok("compta", "ecritures", *extra, au=au)["ecritures"])
+
+
+def lines_of(entries: list[dict[str, Any]], ref: str) -> list[Row]:
+    def txt(x: str) -> str:
+        return "" if D(x) == 0 else f"{D(x):.2f}"
+    return [(e["journal"], x["compte"], x["compte_auxiliaire"] or "", txt(x["debit"]), txt(x["credit"]))
+            for e in entries if e["piece"] == ref for x in e["lignes"]]
+
+
+def amount(d: Decimal) -> str:
+    return f"{d:.2f}"
+
+
+def write_rows(wb: Book, au: str, rows: dict[str, list[dict[str, Any]]], updates: tuple[tuple[str, str, str, dict[str, Any]], ...] = (),
+               issue: tuple[tuple[str, str], ...] = ()) -> None:
+    """Rows that no command on main writes yet (slips, refunds, the « Avoir en crédit » pair), through a
+    ChangeSet as the payments model describes them."""
+    store = FileStore(wb.path)
+    with store.session():
+        changes = ChangeSet()
+        for table, new in rows.items():
+            for r in new:
+                changes.append(table, r)
+        for table, key, value, values in updates:
+            (row,) = [r for r in store.rows(table) if r[key] == value]
+            changes.update(table, row, values)
+        for table, ref in issue:
+            changes.issue(table, ref, "Saisie")
+        store.apply(changes, as_of=day(au))
+
+
+def test_syc_boiler_installation_deposit_by_transfer_balance_by_cheque_through_a_slip(wb: Book, tmp_path: Path) -> None:
+    _q, o = wb.order("2026-03-02", "CHG-25:1", "MO-H:8", nature="installation")
+    dep = str(wb.ok("facture", "acompte", "--commande", o, "--pourcentage", "30", "--emettre", "--sans-document",
+                    au="2026-03-02")["numero"])
+    d = wb.doc(dep)
+    pay1 = wb.pay(dep, str(d["total_ttc"]), "2026-03-04")["id"]
+    wb.ok("commande", "realiser", o, "--date", "2026-04-08", au="2026-04-08")
+    final = str(wb.ok("facture", "creer", "--commande", o, "--emettre", "--sans-document", au="2026-04-10")["numero"])
+    f = wb.doc(final)
+    pay2 = wb.pay(final, str(f["total_ttc"]), "2026-04-20", mode="cheque")["id"]
+    write_rows(wb, "2026-04-23", {"tBordereaux": [{
+        "number": "BR2026-0001", "date": day("2026-04-21"), "mode": "Chèque", "bank": "LCL", "count": 1,
+        "total": f["total_ttc"], "status": "Crédité", "credited_on": day("2026-04-23")}]},
+        updates=(("tReglements", "id", pay2, {"slip": "BR2026-0001"}),), issue=(("tBordereaux", "BR2026-0001"),))
+    entries = entries_of(wb, "2026-04-30")
+    dep_ht, dep_vat, dep_ttc = money(d["total_ht"]), money(d["total_vat"]), money(d["total_ttc"])
+    net_vat, net_ttc = money(f["total_vat"]), money(f["total_ttc"])
+    assert money(f["deducted_ttc"]) == dep_ttc
+    assert lines_of(entries, dep) == [("VE", "411", "C00001", amount(dep_ttc), ""),
+                                      ("VE", "4191", "", "", amount(dep_ht)), ("VE", "44574", "", "", amount(dep_vat))]
+    assert lines_of(entries, pay1) == [("BQ", "512", "", amount(dep_ttc), ""), ("BQ", "411", "C00001", "", amount(dep_ttc)),
+                                       ("BQ", "44574", "", amount(dep_vat), ""), ("BQ", "44571", "", "", amount(dep_vat))]
+    full_ht = money(f["total_ht"]) + dep_ht
+    assert lines_of(entries, final) == [
+        ("VE", "411", "C00001", amount(net_ttc + dep_ttc), ""), ("VE", "704", "", "", amount(full_ht)),
+        ("VE", "44574", "", "", amount(net_vat + dep_vat)), ("VE", "4191", "", amount(dep_ht), ""),
+        ("VE", "44574", "", amount(dep_vat), ""), ("VE", "411", "C00001", "", amount(dep_ttc))]
+    assert lines_of(entries, pay2) == [("BQ", "5112", "", amount(net_ttc), ""),
+                                       ("BQ", "411", "C00001", "", amount(net_ttc)),
+                                       ("BQ", "44574", "", amount(net_vat), ""), ("BQ", "44571", "", "", amount(net_vat))]
+    assert lines_of(entries, "BR2026-0001") == [("BQ", "512", "", amount(net_ttc), ""),
+                                                ("BQ", "5112", "", "", amount(net_ttc))]
+    # the lettrage: the deposit with its transfer, the final invoice with the deposit deducted and the cheque
+    ledger = wb.ok("compta", "grand-livre", "--client", "C00001", au="2026-04-30")
+    mine = [x for x in ledger["lignes"] if x["piece"] in (dep, pay1, final, pay2)]
+    assert {x["lettrage"] for x in mine if x["piece"] in (dep, pay1)} == {"AA"}
+    assert {(x["lettrage"], x["date_lettrage"]) for x in mine if x["piece"] in (final, pay2)} == {("AB", "2026-04-20")}
+    assert ledger["solde"] == "0.00"
+    # the VAT of March is the deposit's, due on its receipt; April's the balance's
+    march = wb.ok("compta", "tva", "--periode", "2026-03", au="2026-04-30")
+    assert money(march["total_tva"]) == dep_vat
+    april = wb.ok("compta", "tva", "--periode", "2026-04", au="2026-04-30")
+    assert money(april["total_tva"]) == net_vat
+    assert {x["ligne"] for x in april["taux"]} <= {"08", "9B", "09"}
+    # the trial balance of the year balances; 4191, 44574 and 5112 are settled
+    bal = wb.ok("compta", "balance", "--exercice", "2026", au="2026-04-30")
+    assert bal["total_debit"] == bal["total_credit"]
+    solde = {c["compte"]: money(c["solde"]) for c in bal["comptes"]}
+    assert solde["4191"] == solde["44574"] == solde["5112"] == 0
+    # our FEC passes our checker
+    fec = wb.ok("compta", "fec", "--exercice", "2026", "--sortie", str(tmp_path / "fec"), au="2026-04-30")
+    assert Path(fec["fichier"]).name == "732829320FEC20261231.txt"
+    assert fec["conforme"] is True
+    report = check_fec(Path(fec["fichier"]), fiscal_start=day("2026-01-01"), fiscal_end=day("2026-12-31"))
+    assert report.conforming, [b.message for b in report.breaches]
+    assert report.entries == fec["ecritures"] and report.total_debit == report.total_credit
+
+
+def test_syc_small_repair_paid_partly_in_cash(wb: Book) -> None:
+    _q, _o, inv = wb.invoice("2026-05-04", "MO-H:2", "DEP:1")
+    i = wb.doc(inv)
+    assert money(i["total_ttc"]) < 1000
+    cash = wb.pay(inv, "50", "2026-05-04", mode="especes")["id"]
+    card = wb.pay(inv, str(money(i["total_ttc"]) - 50), "2026-05-06", mode="cb")["id"]
+    entries = entries_of(wb, "2026-05-31")
+    assert lines_of(entries, inv)[:2] == [("VE", "411", "C00001", amount(money(i["total_ttc"])), ""),
+                                          ("VE", "706", "", "", amount(money(i["total_ht"])))]
+    cash_lines = lines_of(entries, cash)
+    assert cash_lines[:2] == [("CA", "530", "", "50.00", ""), ("CA", "411", "C00001", "", "50.00")]
+    card_lines = lines_of(entries, card)
+    assert card_lines[0][:2] == ("BQ", "512")
+    moved = sum((D(x[3] or 0) for x in cash_lines + card_lines if x[1] == "44574"), D(0))
+    assert moved == money(i["total_vat"])  # all the invoice's VAT is due once it is paid
+    cash_journal = entries_of(wb, "2026-05-31", "--journal", "CA")
+    assert [e["piece"] for e in cash_journal] == [cash]
+
+
+def test_syc_partial_credit_note_and_its_refund(wb: Book) -> None:
+    _q, _o, inv = wb.invoice("2026-05-04", "MO-H:4", nature="entretien")
+    i = wb.doc(inv)
+    paid = wb.pay(inv, str(i["total_ttc"]), "2026-05-05")["id"]
+    credit = str(wb.ok("avoir", "creer", "--facture", inv, "--motif", "Heure comptée deux fois", "--cause", "erreur",
+                       "--ligne", "MO-H:1", "--emettre", "--sans-document", au="2026-05-12")["numero"])
+    c = wb.doc(credit)
+    excess = money(c["total_ttc"])
+    # the payments model: the credit note's excess over what was owed on the paid invoice becomes the
+    # client's credit (a Compensation pair), then is refunded by transfer
+    write_rows(wb, "2026-05-15", {"tReglements": [
+        {"id": "R2026-00900", "date": day("2026-05-12"), "invoice": inv, "client": "C00001", "amount": -excess,
+         "mode": "Compensation", "kind": "Avoir en crédit", "group": "R2026-00900", "reason": f"Avoir {credit}"},
+        {"id": "R2026-00901", "date": day("2026-05-12"), "invoice": None, "client": "C00001", "amount": excess,
+         "mode": "Compensation", "kind": "Avoir en crédit", "group": "R2026-00900", "reason": f"Avoir {credit}"},
+        {"id": "R2026-00902", "date": day("2026-05-15"), "invoice": None, "client": "C00001", "amount": -excess,
+         "mode": "Virement", "kind": "Remboursement", "reason": "Remboursement de l'avoir"}]})
+    entries = entries_of(wb, "2026-05-31")
+    assert lines_of(entries, credit) == [("VE", "706", "", amount(money(c["total_ht"])), ""),
+                                         ("VE", "44571", "", amount(money(c["total_vat"])), ""),
+                                         ("VE", "411", "C00001", "", amount(excess))]
+    assert lines_of(entries, "R2026-00900") == []
+    assert lines_of(entries, "R2026-00902") == [("BQ", "411", "C00001", amount(excess), ""),
+                                               ("BQ", "512", "", "", amount(excess))]
+    ledger = wb.ok("compta", "grand-livre", "--client", "C00001", au="2026-05-31")
+    mine = [x for x in ledger["lignes"] if x["piece"] in (inv, paid, credit, "R2026-00902")]
+    assert len(mine) == 4 and len({x["lettrage"] for x in mine}) == 1 and mine[0]["lettrage"]
+    assert {x["date_lettrage"] for x in mine} == {"2026-05-15"}
+
+
+def test_syc_bounced_cheque(wb: Book) -> None:
+    _q, _o, inv = wb.invoice("2026-05-04", "MO-H:3")
+    i = wb.doc(inv)
+    pid = wb.pay(inv, str(i["total_ttc"]), "2026-05-05", mode="cheque")["id"]
+    write_rows(wb, "2026-05-07", {"tBordereaux": [{
+        "number": "BR2026-0001", "date": day("2026-05-06"), "mode": "Chèque", "bank": "LCL", "count": 1,
+        "total": i["total_ttc"], "status": "Crédité", "credited_on": day("2026-05-07")}]},
+        updates=(("tReglements", "id", pid, {"slip": "BR2026-0001"}),), issue=(("tBordereaux", "BR2026-0001"),))
+    undo = wb.ok("reglement", "annuler", pid, "--motif", "chèque impayé", au="2026-05-12")
+    reversal = str(undo["id"])
+    entries = entries_of(wb, "2026-05-31")
+    ttc, vat = amount(money(i["total_ttc"])), amount(money(i["total_vat"]))
+    # the bank credited the slip, then took the unpaid cheque back: 512, and the VAT waits again
+    assert lines_of(entries, reversal) == [("BQ", "411", "C00001", ttc, ""), ("BQ", "512", "", "", ttc),
+                                           ("BQ", "44571", "", vat, ""), ("BQ", "44574", "", "", vat)]
+    ledger = wb.ok("compta", "grand-livre", "--client", "C00001", au="2026-05-31")
+    assert ledger["solde"] == ttc
+    assert not any(x["lettrage"] for x in ledger["lignes"] if x["piece"] in (inv, pid, reversal))
+
+
+def test_syc_business_client_with_a_penalty_note(wb: Book) -> None:
+    _q, _o, inv = wb.invoice("2026-03-02", "MO-H:10", client="C00002")
+    note = wb.ok("penalites", "creer", "--client", "C00002", au="2026-06-30")
+    n = wb.row("tNotesPenalites", "number", note["numero"])
+    total = money(wb.doc(inv)["total_ttc"]) + money(n["total"])
+    paid = wb.pay(inv, str(total), "2026-07-06")
+    entries = entries_of(wb, "2026-07-31")
+    assert lines_of(entries, note["numero"]) == [("VE", "411", "C00002", amount(money(n["total"])), ""),
+                                                 ("VE", "7631", "", "", amount(money(n["interest"]))),
+                                                 ("VE", "7588", "", "", "40.00")]
+    group = paid["id"]
+    rows = lines_of(entries, group)
+    assert rows[0] == ("BQ", "512", "", amount(total), "")
+    assert sorted(r[4] for r in rows if r[1] == "411") == sorted([amount(money(n["total"])),
+                                                                  amount(money(wb.doc(inv)["total_ttc"]))])
+    accounts = wb.ok("compta", "lettrer", "--client", "C00002", au="2026-07-31")["comptes"]
+    assert accounts[0]["lignes_ouvertes"] == 0 and len(accounts[0]["lettres"]) == 2
+    assert all(x["date_lettrage"] == "2026-07-06" for x in accounts[0]["lettres"])
+
+
+def test_syc_refusals(wb: Book) -> None:
+    wb.refused("compta", "tva", "--periode", "2026-13", au="2026-05-31", code="compta.periode", words=["AAAA-MM"])
+    wb.refused("compta", "grand-livre", "--client", "C09999", au="2026-05-31", code="client.unknown")
+
+
+def test_migration_of_a_v6_book_seeds_the_chart(tmp_path: Path) -> None:
+    import shutil
+
+    from pyxl.workbook import migrate as mig
+    from pyxl.workbook.filestore import anchor_path
+    from pyxl.workbook.schema import SCHEMA
+
+    data = Path(__file__).resolve().parent / "data" / "v6"
+    path = tmp_path / "SYC_Gestion.xlsm"
+    shutil.copy(data / "syc_v6.xlsm", path)
+    shutil.copy(data / "syc_v6.syc-ancre", anchor_path(path))
+    done = mig.migrate(path)
+    assert "ajout de la feuille Plan comptable (table tPlanComptable)" in done
+    assert any(x.startswith("étape de données de la version 8") for x in done)
+    store = FileStore(path)
+    assert store.version() == SCHEMA.version == 8
+    chart = {r["role"]: r["account"] for r in store.rows("tPlanComptable")}
+    assert chart == {k: v[0] for k, v in books.DEFAULT_CHART.items()}
+    assert store.parameters()["regime_tva"] == "CA3 mensuelle"
+    assert store.verify() == []
+    # the old documents and payments have their entries, and the books of the migrated file balance
+    entries = entries_of(Book(path), "2026-12-31")
+    assert entries and all(sum(D(x["debit"]) for x in e["lignes"]) == sum(D(x["credit"]) for x in e["lignes"])
+                           for e in entries)

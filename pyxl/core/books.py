@@ -216,7 +216,10 @@ def _rates(d: Doc, role_doc: Doc) -> list[_Rate]:
             else:
                 dep_ht -= x.line.net
                 dep_vat -= x.line.fixed_vat
-        if weights:
+        if len(weights) == 1:
+            (role,) = weights
+            income[role] = income.get(role, ZERO) + r.gross - r.discount
+        elif weights:
             roles = sorted(weights)
             shares = pricing.spread(r.gross - r.discount, {Decimal(i): weights[k] for i, k in enumerate(roles)})
             for i, role in enumerate(roles):
@@ -275,7 +278,9 @@ class _Builder:
         self.by_id = {p.id: p for p in payments}
         self.slips = {s.number: s for s in slips}
         self.entries: list[Entry] = []
-        self.keys: list[tuple[int, int, str, str]] = []  # (entry, line, client, key) of every 411 line
+        # (entry, line, client, key, date, debit − credit) of every 411 line; entry −1 before `since`
+        self.keys: list[tuple[int, int, str, str, dt.date, Decimal]] = []
+        self.since: dt.date | None = None
         self.links: list[tuple[str, set[str]]] = []  # (client, keys) joined by a compensation
         self.vat: list[VatMove] = []
 
@@ -284,6 +289,11 @@ class _Builder:
         lines = [x for x in lines if x.debit or x.credit]
         if not lines:
             return
+        if self.since is not None and date < self.since:  # before the period: only what lettrage needs
+            for x in lines:
+                if x.key is not None:
+                    self.keys.append((-1, -1, x.client, x.key, date, x.debit - x.credit))
+            return
         out: list[EntryLine] = []
         for x in lines:
             net = x.debit - x.credit  # a negative amount goes to the other side
@@ -291,7 +301,7 @@ class _Builder:
             account, account_label = self.chart[x.role]
             aux = x.client if x.role == "clients" else ""
             if x.key is not None:
-                self.keys.append((len(self.entries), len(out), x.client, x.key))
+                self.keys.append((len(self.entries), len(out), x.client, x.key, date, x.debit - x.credit))
             out.append(EntryLine(account=account, account_label=account_label, debit=x.debit, credit=x.credit,
                                  aux_account=aux, aux_label=self.names.get(aux, aux) if aux else "", label=x.label))
         self.entries.append(Entry(journal=journal, journal_label=JOURNALS[journal], date=date, ref=ref,
@@ -301,7 +311,7 @@ class _Builder:
         return "tva_encaissements" if self._on_receipts(d) else "tva_collectee"
 
     def _on_receipts(self, d: Doc) -> bool:
-        goods = _income_role(replace(d, doc_type=INVOICE), "") == "marchandises" or d.operation == MIXED
+        goods = d.operation in (GOODS, MIXED) or (not d.operation and d.nature == "Vente sans pose")
         if d.doc_type == DEPOSIT:
             return goods or not self.debits  # deposits on goods: on receipt (CGI 269-2-a)
         return not goods and not self.debits
@@ -479,23 +489,27 @@ class _Builder:
             ks = sorted(keys)
             for k in ks[1:]:
                 parent[find((client, k))] = find((client, ks[0]))
-        groups: dict[tuple[str, str], list[tuple[int, int]]] = {}
-        for ei, li, client, key in self.keys:
-            groups.setdefault(find((client, key)), []).append((ei, li))
-        closed: dict[str, list[tuple[dt.date, str, list[tuple[int, int]]]]] = {}
+        groups: dict[tuple[str, str], list[tuple[int, int, dt.date, Decimal]]] = {}
+        for ei, li, client, key, date, amount in self.keys:
+            groups.setdefault(find((client, key)), []).append((ei, li, date, amount))
+        closed: dict[str, list[tuple[dt.date, str, list[tuple[int, int, dt.date, Decimal]]]]] = {}
         for (client, key), where in groups.items():
-            lines = [self.entries[ei].lines[li] for ei, li in where]
-            if len(where) < 2 or sum((x.debit - x.credit for x in lines), ZERO) != 0:
+            if len(where) < 2 or sum((w[3] for w in where), ZERO) != 0:
                 continue
-            last = max(self.entries[ei].date for ei, _ in where)
-            closed.setdefault(client, []).append((last, key, where))
-        entries = [list(e.lines) for e in self.entries]
+            closed.setdefault(client, []).append((max(w[2] for w in where), key, where))
+        changed: dict[int, dict[int, tuple[str, dt.date]]] = {}
         for groups_of_client in closed.values():
             for n, (last, _key, where) in enumerate(sorted(groups_of_client, key=lambda g: (g[0], g[1]))):
                 code = letter_code(n)
-                for ei, li in where:
-                    entries[ei][li] = replace(entries[ei][li], matching=code, matched_on=last)
-        return tuple(replace(e, lines=tuple(lines)) for e, lines in zip(self.entries, entries, strict=True))
+                for ei, li, _d, _a in where:
+                    if ei >= 0:
+                        changed.setdefault(ei, {})[li] = (code, last)
+        out = list(self.entries)
+        for ei, marks in changed.items():
+            e = out[ei]
+            out[ei] = replace(e, lines=tuple(replace(x, matching=marks[li][0], matched_on=marks[li][1])
+                                             if li in marks else x for li, x in enumerate(e.lines)))
+        return tuple(out)
 
 
 def letter_code(n: int) -> str:
@@ -513,11 +527,14 @@ def letter_code(n: int) -> str:
 
 
 def build(docs: Iterable[Doc], notes: Iterable[Note], payments: Iterable[Payment], slips: Iterable[Slip],
-          names: Mapping[str, str], options: Options | None = None, until: dt.date | None = None) -> Books:
-    """All entries, in chronological order, of the documents and payments dated up to `until`."""
+          names: Mapping[str, str], options: Options | None = None, until: dt.date | None = None,
+          since: dt.date | None = None) -> Books:
+    """All entries, in chronological order, of the documents and payments dated up to `until`; with
+    `since`, the earlier ones are computed (VAT waiting, lettrage) but not returned."""
     payments = list(payments)
     slips = list(slips)
     b = _Builder(options or Options(), names, payments, slips)
+    b.since = since
     events: list[tuple[dt.date, int, str, object]] = []
     for d in docs:
         events.append((d.date, 0, d.number, d))
