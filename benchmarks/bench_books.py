@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         t1 = time.perf_counter()
         start, end = books.fiscal_year(store.parameters(), args.exercice)
         result = core.build(src.docs, src.notes, src.payments, src.slips, src.names, src.options,
-                            until=min(end, dt.date.fromisoformat(args.au)))
+                            until=min(end, dt.date.fromisoformat(args.au)), since=start)
         chosen = core.in_period(result.entries, start, end)
         t2 = time.perf_counter()
         fec_text(chosen, start, end)
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Classeur : {args.years} ans, {size / 1e6:.1f} Mo ; {len(src.docs)} pièces, {len(src.payments)} lignes de "
           f"règlement, {len(src.slips)} bordereaux, {len(src.notes)} notes de pénalités (toutes années)")
     print(f"FEC de l'exercice {args.exercice} : {len(chosen)} écritures, {lines} lignes "
-          f"({len(result.entries)} écritures calculées jusqu'à la clôture, toutes années)")
+          "(les écritures des années précédentes calculées pour la TVA en attente et le lettrage)")
     print(f"syc compta fec (processus neuf, vérification du fichier comprise), {args.runs} essais : médiane "
           f"{median:.2f} s, min {min(times):.2f} s, max {max(times):.2f} s — cible ≤ {TARGET:.0f} s : "
           + ("tenue" if median <= TARGET else "MANQUÉE"))

@@ -388,6 +388,8 @@ def test_syc_boiler_installation_deposit_by_transfer_balance_by_cheque_through_a
     report = check_fec(Path(fec["fichier"]), fiscal_start=day("2026-01-01"), fiscal_end=day("2026-12-31"))
     assert report.conforming, [b.message for b in report.breaches]
     assert report.entries == fec["ecritures"] and report.total_debit == report.total_credit
+    # syc verifier checks the entries against the documents
+    assert wb.ok("verifier", au="2026-04-30")["ok"]
 
 
 def test_syc_small_repair_paid_partly_in_cash(wb: Book) -> None:
@@ -477,6 +479,15 @@ def test_syc_business_client_with_a_penalty_note(wb: Book) -> None:
     accounts = wb.ok("compta", "lettrer", "--client", "C00002", au="2026-07-31")["comptes"]
     assert accounts[0]["lignes_ouvertes"] == 0 and len(accounts[0]["lettres"]) == 2
     assert all(x["date_lettrage"] == "2026-07-06" for x in accounts[0]["lettres"])
+
+
+def test_verifier_finds_a_cache_that_no_longer_matches_the_payments(wb: Book) -> None:
+    _q, _o, inv = wb.invoice("2026-05-04", "MO-H:3")
+    wb.pay(inv, "100", "2026-05-05")
+    assert wb.ok("verifier", au="2026-05-06")["ok"]
+    # « Réglé » is a cache (outside the fingerprint): typed over by hand, the books see it
+    write_rows(wb, "2026-05-06", {}, updates=(("tFactures", "number", inv, {"paid": D("150.00")}),))
+    wb.refused("verifier", au="2026-05-06", code="compta.client", words=["C00001", "Réglé"])
 
 
 def test_syc_refusals(wb: Book) -> None:

@@ -173,6 +173,8 @@ class VatRate:
 class Books:
     entries: tuple[Entry, ...]
     vat: tuple[VatMove, ...]
+    unbalanced: tuple[str, ...] = ()  # every entry balances: a ref here is a bug or a broken row
+    owed: Mapping[str, Decimal] = field(default_factory=dict)  # client → balance of his 411 account
 
 
 # --------------------------------------------------------------------------- documents, per rate
@@ -281,6 +283,8 @@ class _Builder:
         # (entry, line, client, key, date, debit − credit) of every 411 line; entry −1 before `since`
         self.keys: list[tuple[int, int, str, str, dt.date, Decimal]] = []
         self.since: dt.date | None = None
+        self.unbalanced: list[str] = []  # refs of entries that do not balance (a bug, or a broken row)
+        self.owed: dict[str, Decimal] = {}  # client → balance of his 411 account
         self.links: list[tuple[str, set[str]]] = []  # (client, keys) joined by a compensation
         self.vat: list[VatMove] = []
 
@@ -289,6 +293,11 @@ class _Builder:
         lines = [x for x in lines if x.debit or x.credit]
         if not lines:
             return
+        if sum((x.debit - x.credit for x in lines), ZERO) != 0:
+            self.unbalanced.append(ref)
+        for x in lines:
+            if x.role == "clients":
+                self.owed[x.client] = self.owed.get(x.client, ZERO) + x.debit - x.credit
         if self.since is not None and date < self.since:  # before the period: only what lettrage needs
             for x in lines:
                 if x.key is not None:
@@ -562,7 +571,22 @@ def build(docs: Iterable[Doc], notes: Iterable[Note], payments: Iterable[Payment
         else:
             assert isinstance(ev, list)
             b.payment(key, ev)
-    return Books(b.letter(), tuple(b.vat))
+    return Books(b.letter(), tuple(b.vat), tuple(b.unbalanced), dict(b.owed))
+
+
+def document_entries(docs: Iterable[Doc], all_docs: Iterable[Doc], names: Mapping[str, str],
+                     options: Options | None = None) -> dict[str, tuple[Decimal, bool]]:
+    """For each of `docs`: (what its entry puts on the client's account, whether it balances) —
+    `syc verifier` compares the first with the document's « Total TTC »."""
+    b = _Builder(options or Options(), names, [], [])
+    b.since = dt.date.max
+    b.docs = {d.number: d for d in all_docs}  # the origins of the credit notes
+    out = {}
+    for d in docs:
+        owed, broken = b.owed.get(d.client, ZERO), len(b.unbalanced)
+        b.doc(d)
+        out[d.number] = (b.owed.get(d.client, ZERO) - owed, len(b.unbalanced) == broken)
+    return out
 
 
 # --------------------------------------------------------------------------- reports

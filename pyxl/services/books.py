@@ -61,7 +61,9 @@ class Source:
     options: books.Options
 
 
-def read(store: Store) -> Source:
+def read(store: Store, lines_since: dt.date | None = None) -> Source:
+    """The documents, notes, payments and slips as the core takes them; with `lines_since`, only the
+    documents dated from that day get their lines (what `syc verifier` checks)."""
     store.prefetch(TABLES)
     params = store.parameters()
     names = {_text(c["code"]): " ".join(x for x in (_text(c["name"]), _text(c["first_name"])) if x)
@@ -71,7 +73,7 @@ def read(store: Store) -> Source:
         v = r.values
         if _text(v["number"]) and _text(v["status"]) != "Brouillon":
             issued.append(v)
-    refs = {_text(v["ref"]) for v in issued}
+    refs = {_text(v["ref"]) for v in issued if lines_since is None or v["date"] >= lines_since}
     found: list[tuple[str, Any, books.DocLine]] = []
     for ln in store.rows("tLignesFactures"):
         v = ln.values
@@ -298,3 +300,55 @@ def vat_return(store: Store, period: str, as_of: dt.date) -> VatReturn:
         line, label = (found[-1][1], found[-1][2]) if found else ("", f"Taux {percent(r.rate, sep=' ')}")
         out.append(VatLine(r.rate, r.base, r.vat, line, label))
     return VatReturn(start, end, regime, out, sum((x.vat for x in out), ZERO), warnings)
+
+
+# --------------------------------------------------------------------------- syc verifier
+def check(store: Store, as_of: dt.date) -> list[Issue]:
+    """The entries against the documents. Each client's account (411) is what his documents still
+    owe (« Total TTC » − « Réglé » − « Avoirs » of his invoices and deposit invoices, « Total » −
+    « Réglé » of his penalty notes) less his credit (payment rows without a document): a difference
+    is a cache that no longer matches its payment rows, or a row erased or typed by hand. And the
+    entry of each document of the open fiscal year balances and puts its « Total TTC » on the
+    client's account (its lines give the amounts)."""
+    start = fiscal_year_of(store.parameters(), as_of)[0]
+    s = read(store, lines_since=start)
+    issues: list[Issue] = []
+    books_side: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    docs_side: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    stored: dict[str, Decimal] = {}
+    for r in store.rows("tFactures"):
+        v = r.values
+        if not _text(v["number"]) or _text(v["status"]) == "Brouillon":
+            continue
+        client, ttc = _text(v["client"]), _dec(v["total_ttc"])
+        stored[_text(v["number"])] = -ttc if _text(v["doc_type"]) == "Avoir" else ttc
+        books_side[client] += stored[_text(v["number"])]
+        if _text(v["doc_type"]) != "Avoir":
+            docs_side[client] += ttc - _dec(v["paid"]) - _dec(v["credited"])
+    for r in store.rows("tNotesPenalites"):
+        v = r.values
+        if _text(v["number"]):
+            books_side[_text(v["client"])] += _dec(v["total"])
+            docs_side[_text(v["client"])] += _dec(v["total"]) - _dec(v["paid"])
+    for p in s.payments:
+        if p.mode != "Compensation":
+            books_side[p.client] -= p.amount
+        if not p.invoice:  # the client's credit
+            docs_side[p.client] -= p.amount
+    for client in sorted(set(books_side) | set(docs_side)):
+        if books_side[client] != docs_side[client]:
+            issues.append(Issue("compta.client", f"Compte du client {client} (411) : les écritures donnent un solde de "
+                                                 f"{books_side[client]:.2f} €, ses pièces ouvertes et son crédit "
+                                                 f"{docs_side[client]:.2f} € : une colonne « Réglé » ou « Avoirs » ne "
+                                                 "correspond plus aux lignes de « Règlements », ou une ligne a été "
+                                                 "effacée ou saisie à la main. Voyez syc compta grand-livre --client "
+                                                 f"{client}.", client))
+    recent = [d for d in s.docs if d.date >= start]
+    for number, (owed, balanced) in books.document_entries(recent, s.docs, s.names, s.options).items():
+        if not balanced or owed != stored[number]:
+            issues.append(Issue("compta.piece", f"Pièce {number} : son écriture met {owed:.2f} € au compte du client "
+                                                f"pour un total TTC de {stored[number]:.2f} € "
+                                                + ("" if balanced else "et ne s'équilibre pas ")
+                                                + ": ses lignes (feuille « Lignes factures ») ne donnent plus son "
+                                                  "total.", number))
+    return issues
