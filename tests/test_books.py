@@ -519,3 +519,101 @@ def test_migration_of_a_v6_book_seeds_the_chart(tmp_path: Path) -> None:
     entries = entries_of(Book(path), "2026-12-31")
     assert entries and all(sum(D(x["debit"]) for x in e["lignes"]) == sum(D(x["credit"]) for x in e["lignes"])
                            for e in entries)
+
+
+# =========================================================================== part 3: properties
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+NATURES = (("Installation", "Prestation de services"), ("Dépannage", "Prestation de services"),
+           ("Entretien", "Prestation de services"), ("Vente sans pose", "Livraison de biens"))
+MODES = ("Virement", "Chèque", "Espèces", "CB")
+
+
+@st.composite
+def histories(draw: Any) -> tuple[list[Doc], list[Payment], dict[str, Decimal], Decimal]:
+    """Invoices (1 to 3 rates), some partly credited, paid in parts, some payments reversed: the
+    documents, the payment rows, what each client still owes, and the VAT of all documents."""
+    docs: list[Doc] = []
+    rows: list[Payment] = []
+    owed: dict[str, Decimal] = {C1: D(0), C2: D(0)}
+    vat_total = D(0)
+    n_pay = 0
+    day0 = dt.date(2026, 1, 5)
+    for i in range(draw(st.integers(1, 5))):
+        client = draw(st.sampled_from((C1, C2)))
+        nature, operation = draw(st.sampled_from(NATURES))
+        rates = draw(st.lists(st.sampled_from(("20", "10", "5.5")), min_size=1, max_size=3, unique=True))
+        lines = [ln(f"{draw(st.integers(1, 500000)) / 100:.2f}", r, draw(st.sampled_from(("u", "h")))) for r in rates]
+        number = f"F2026-{2 * i + 1:05d}"
+        date = day0 + dt.timedelta(days=3 * i)
+        inv = Doc(number=number, doc_type="Facture", date=date, client=client, client_name=NAMES[client],
+                  nature=nature, operation=operation, lines=tuple(lines))
+        docs.append(inv)
+        t = books._rates(inv, inv)
+        ttc = sum((r.net_ht + r.net_vat for r in t), D(0))
+        vat_total += sum((r.net_vat for r in t), D(0))
+        if draw(st.booleans()):  # a partial credit note on its first line
+            first = lines[0].line
+            part = (first.net * D(draw(st.integers(1, 100))) / 100).quantize(D("0.01"))
+            if part > 0:
+                credit = Doc(number=f"F2026-{2 * i + 2:05d}", doc_type="Avoir", date=date + dt.timedelta(days=1),
+                             client=client, client_name=NAMES[client], nature=nature, operation=operation,
+                             origin=number, lines=(ln(f"{part:.2f}", str(first.rate)),))
+                docs.append(credit)
+                c = books._rates(credit, inv)
+                ttc -= sum((r.net_ht + r.net_vat for r in c), D(0))
+                vat_total -= sum((r.net_vat for r in c), D(0))
+        paid = D(0)
+        for k in range(draw(st.integers(0, 3))):
+            left = ttc - paid
+            if left <= 0:
+                break
+            amount = left if draw(st.booleans()) else (left * D(draw(st.integers(1, 99))) / 100).quantize(D("0.01"))
+            if amount <= 0:
+                continue
+            n_pay += 1
+            pid = f"R2026-{n_pay:05d}"
+            mode = draw(st.sampled_from(MODES))
+            pday = date + dt.timedelta(days=2 + k)
+            rows.append(Payment(id=pid, date=pday, invoice=number, client=client, amount=amount, mode=mode))
+            paid += amount
+            if draw(st.integers(0, 4)) == 0:  # reversed (bounced or mistyped)
+                n_pay += 1
+                rows.append(Payment(id=f"R2026-{n_pay:05d}", date=pday, invoice=number, client=client,
+                                    amount=-amount, mode=mode, cancels=pid, bounced=True))
+                paid -= amount
+        owed[client] += ttc - paid
+    return docs, rows, owed, vat_total
+
+
+@settings(max_examples=150, deadline=None)
+@given(histories(), st.booleans())
+def test_every_history_balances_and_the_accounts_say_what_the_documents_say(
+        history: tuple[list[Doc], list[Payment], dict[str, Decimal], Decimal], debits: bool) -> None:
+    docs, rows, owed, vat_total = history
+    result = books.build(docs, [], rows, [], NAMES, books.Options(vat_on_debits=debits))
+    balanced(result.entries)
+    for e in result.entries:
+        for x in e.lines:
+            assert (x.debit > 0) != (x.credit > 0) and min(x.debit, x.credit) == 0, e
+    for client, amount in owed.items():
+        assert sum((x.debit - x.credit for e in result.entries for x in e.lines
+                    if x.account == "411" and x.aux_account == client), D(0)) == amount
+    # the VAT only moves between 44574 and 44571: together they hold the VAT of every document
+    assert account_balance(result, "44571") + account_balance(result, "44574") == -vat_total
+    assert sum((m.vat for m in result.vat), D(0)) == -account_balance(result, "44571")
+    if all(v == 0 for v in owed.values()):
+        assert account_balance(result, "44574") == 0  # all paid: all due
+    # a FEC of these entries is one our writer writes and our checker accepts
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path, _ = books_fec(tmp, result)
+        assert check_fec(path, fiscal_start=dt.date(2026, 1, 1), fiscal_end=dt.date(2026, 12, 31)).conforming
+
+
+def books_fec(folder: str, result: books.Books) -> tuple[Path, Path]:
+    from pyxl.core.fec import write_fec
+
+    return write_fec(folder, "732829320", dt.date(2026, 1, 1), dt.date(2026, 12, 31), result.entries)
