@@ -172,7 +172,8 @@ def export_fec(store: Store, year: int, folder: str | Path, as_of: dt.date) -> t
                                                "commencé : pas de FEC."))
     chosen = books.in_period(compute(store, min(end, as_of), start).entries, start, end)
     company = _text(params.get("raison_sociale"))
-    path, notice = write_fec(folder, _text(params.get("siret"))[:9], start, end, chosen, company)
+    siren = re.sub(r"\D", "", _text(params.get("siret")))[:9]  # « 732 829 320 00074 » → 732829320
+    path, notice = write_fec(folder, siren, start, end, chosen, company)
     return path, notice, chosen
 
 
