@@ -216,6 +216,33 @@ def test_bounced_cheque_reversed_with_bank_charges() -> None:
     assert not any(x.matching for e in result.entries for x in e.lines)
 
 
+def test_a_reversal_puts_back_on_the_credit_what_a_credit_note_moved_there() -> None:
+    # the payments model: a cheque of 1 100,00 paid the invoice; a credit note of 220,00 turned that
+    # much into credit; the cheque bounces: 880,00 come back on the invoice, 220,00 on the credit
+    inv = doc("F2026-00045", "2026-07-01", "Facture", ln("1000.00", "10"), nature="Entretien")
+    credit = doc("F2026-00046", "2026-07-08", "Avoir", ln("200.00", "10"), nature="Entretien",
+                 origin="F2026-00045", cause="Erreur")
+    rows = (pay("R2026-00045", "2026-07-02", "F2026-00045", "1100.00", "Chèque", slip="BR2026-0003"),
+            pay("R2026-00046", "2026-07-08", "F2026-00045", "-220.00", "Compensation", kind="Avoir en crédit",
+                group="R2026-00046"),
+            pay("R2026-00047", "2026-07-08", "", "220.00", "Compensation", kind="Avoir en crédit",
+                group="R2026-00046"),
+            pay("R2026-00048", "2026-07-10", "F2026-00045", "-880.00", "Chèque", cancels="R2026-00045",
+                group="R2026-00048", bounced=True),
+            pay("R2026-00049", "2026-07-10", "", "-220.00", "Chèque", cancels="R2026-00045",
+                group="R2026-00048", bounced=True))
+    slip = Slip(number="BR2026-0003", date=day("2026-07-03"), mode="Chèque", total=D("1100.00"), status="Crédité",
+                credited_on=day("2026-07-06"))
+    result = books.build([inv, credit], [], rows, [slip], NAMES)
+    assert table(result, "R2026-00048") == [("BQ", "411", C1, "880.00", ""), ("BQ", "411", C1, "220.00", ""),
+                                           ("BQ", "512", "", "", "1100.00"), ("BQ", "44571", "", "80.00", ""),
+                                           ("BQ", "44574", "", "", "80.00")]
+    balanced(result.entries)
+    assert account_balance(result, "411") == D("880.00")  # the invoice less its credit note is owed again
+    assert account_balance(result, "44574") == D("-80.00")
+    assert account_balance(result, "44571") == 0
+
+
 def test_business_client_with_a_penalty_note() -> None:
     inv = doc("F2026-00050", "2026-01-15", "Facture", ln("1000.00", "20"), client=C2, nature="Dépannage")
     note = Note(number="NP2026-0001", date=day("2026-04-01"), client=C2, client_name=C2_NAME,

@@ -455,12 +455,11 @@ class _Builder:
         journal = "CA" if "caisse" in treasury else ("BQ" if money else "OD")
         self.emit(journal, first.date, gid, first.date, f"{self._what(first)} {name}", lines)
 
-    def _key(self, r: Payment) -> str:
-        if r.invoice:
-            return r.invoice
-        if r.cancels and r.cancels in self.by_id:
-            return self.by_id[r.cancels].invoice
-        return ""
+    @staticmethod
+    def _key(r: Payment) -> str:
+        """The document a row is on ('' the client's credit): a reversal row carries its own (the part
+        of a reversed payment that a credit note had turned into credit goes back on the credit)."""
+        return r.invoice
 
     @staticmethod
     def _what(r: Payment) -> str:
