@@ -297,6 +297,15 @@ def test_the_chart_of_accounts_is_the_accountants() -> None:
     assert {x.account_label for e in result.entries for x in e.lines if x.account == "531"} == {"Caisse siège"}
 
 
+def test_travel_apart_only_when_the_chart_gives_its_account() -> None:
+    inv = doc("F2026-00080", "2026-06-01", "Facture", ln("300.00", "10", "h"),
+              DocLine(Line(qty=D(1), unit_price=D("35.00"), rate=D(10)), "forfait", travel=True), nature="Dépannage")
+    assert table(books.build([inv], [], [], [], NAMES), "F2026-00080")[1] == ("VE", "706", "", "", "335.00")
+    chart = dict(books.DEFAULT_CHART) | {"deplacements": ("7085", "Ports et frais accessoires facturés")}
+    result = books.build([inv], [], [], [], NAMES, books.Options(chart=chart))
+    assert table(result, "F2026-00080")[1:3] == [("VE", "706", "", "", "300.00"), ("VE", "7085", "", "", "35.00")]
+
+
 def test_entries_are_a_function_of_the_documents() -> None:
     a = books.build([DEPOSIT, FINAL], [], BOILER_PAYMENTS, [BOILER_SLIP], NAMES)
     b = books.build([FINAL, DEPOSIT], [], tuple(reversed(BOILER_PAYMENTS)), [BOILER_SLIP], NAMES)
@@ -538,7 +547,7 @@ def test_migration_of_a_v6_book_seeds_the_chart(tmp_path: Path) -> None:
     assert any(x.startswith("étape de données de la version 8") for x in done)
     store = FileStore(path)
     assert store.version() == SCHEMA.version == 8
-    chart = {r["role"]: r["account"] for r in store.rows("tPlanComptable")}
+    chart = {r["role"]: r["account"] or "" for r in store.rows("tPlanComptable")}
     assert chart == {k: v[0] for k, v in books.DEFAULT_CHART.items()}
     assert store.parameters()["regime_tva"] == "CA3 mensuelle"
     assert store.verify() == []

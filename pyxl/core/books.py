@@ -51,6 +51,7 @@ DEFAULT_CHART: dict[str, tuple[str, str]] = {
     "rabais": ("709", "Rabais, remises et ristournes accordés par l'entreprise"),
     "penalites": ("7631", "Revenus des créances commerciales"),
     "indemnites": ("7588", "Produits divers de gestion courante"),
+    "deplacements": ("", "Ports et frais accessoires facturés"),
     "frais_bancaires": ("627", "Services bancaires et assimilés"),
     "pertes": ("654", "Pertes sur créances irrécouvrables"),
 }
@@ -69,6 +70,8 @@ ROLE_LABELS: dict[str, str] = {
     "rabais": "Avoirs consentis à titre de geste commercial",
     "penalites": "Pénalités de retard facturées",
     "indemnites": "Indemnités forfaitaires de recouvrement (40 €)",
+    "deplacements": ("Déplacements facturés (articles de la famille « Déplacement ») : vide, ils vont avec les "
+                     "travaux ou la prestation ; 7085 pour les suivre à part"),
     "frais_bancaires": "Frais bancaires des impayés et commissions",
     "pertes": "Créances irrécouvrables",
 }
@@ -84,6 +87,7 @@ HOURS = ("h", "heure", "heures")
 class DocLine:
     line: pricing.Line
     unit: str = ""
+    travel: bool = False  # an article of the family « Déplacement »
 
 
 @dataclass(frozen=True)
@@ -189,7 +193,7 @@ class _Rate:
     net_vat: Decimal
 
 
-def _income_role(d: Doc, unit: str) -> str:
+def _income_role(d: Doc, unit: str, travel: bool = False) -> str:
     if d.doc_type == DEPOSIT:
         return "acomptes"
     operation = d.operation or (GOODS if d.nature == "Vente sans pose" else "")
@@ -197,10 +201,13 @@ def _income_role(d: Doc, unit: str) -> str:
         return "marchandises"
     if operation == MIXED:
         return "services" if unit.strip().lower() in HOURS else "marchandises"
+    if travel:
+        return "deplacements"
     return "services" if d.nature in SERVICE_NATURES else "travaux"
 
 
-def _rates(d: Doc, role_doc: Doc) -> list[_Rate]:
+def _rates(d: Doc, role_doc: Doc, travel: bool = False) -> list[_Rate]:
+    """Per rate: income by role, VAT, deposits deducted, net amounts; `travel`: travel lines apart."""
     totals = pricing.compute([x.line for x in d.lines], d.discount_pct or Decimal(0))
     out = []
     for r in totals.per_rate:
@@ -209,7 +216,7 @@ def _rates(d: Doc, role_doc: Doc) -> list[_Rate]:
         income: dict[str, Decimal] = {}
         pos_vat = dep_ht = dep_vat = ZERO
         for x in here:
-            role = _income_role(role_doc, x.unit)
+            role = _income_role(role_doc, x.unit, travel and x.travel)
             if x.line.fixed_vat is None:
                 weights[role] = weights.get(role, ZERO) + x.line.net
             elif x.line.net >= 0:
@@ -273,6 +280,7 @@ class _Builder:
     def __init__(self, options: Options, names: Mapping[str, str], payments: Sequence[Payment],
                  slips: Sequence[Slip]) -> None:
         self.chart = {**DEFAULT_CHART, **options.chart}
+        self.travel = bool(self.chart["deplacements"][0])  # travel apart only when the chart gives its account
         self.debits = options.vat_on_debits
         self.names = names
         self.docs: dict[str, Doc] = {}
@@ -343,7 +351,7 @@ class _Builder:
         if d.doc_type == CREDIT:
             self.credit_note(d, name)
             return
-        rates = _rates(d, d)
+        rates = _rates(d, d, self.travel)
         vat_role = self._vat_role(d)
         full_ttc = sum((sum(r.income.values(), ZERO) + r.vat for r in rates), ZERO)
         dep_ttc = sum((r.dep_ht + r.dep_vat for r in rates), ZERO)
@@ -367,13 +375,13 @@ class _Builder:
             for role, amount in r.income.items():
                 role = "rabais" if rebate and role != "acomptes" else role
                 income[role] = income.get(role, ZERO) + amount
-        order = ("acomptes", "travaux", "services", "marchandises", "rabais")
+        order = ("acomptes", "travaux", "services", "marchandises", "deplacements", "rabais")
         return [_Line(role, credit=a) if credit else _Line(role, debit=a)
                 for role, a in sorted(income.items(), key=lambda kv: order.index(kv[0]))]
 
     def credit_note(self, d: Doc, name: str) -> None:
         origin = self.docs.get(d.origin) or replace(d, doc_type=INVOICE)
-        rates = _rates(d, origin)
+        rates = _rates(d, origin, self.travel)
         vat_role = self._vat_role(origin)
         lines = self._income_lines(rates, credit=False, rebate=d.credit_cause == "Geste commercial")
         vat = {vat_role: sum((r.vat for r in rates), ZERO) - sum((r.dep_vat for r in rates), ZERO)}

@@ -23,7 +23,7 @@ from pyxl.workbook.store import Store
 
 ZERO = Decimal("0.00")
 TABLES = ("tFactures", "tLignesFactures", "tNotesPenalites", "tReglements", "tBordereaux", "tClients",
-          "tPlanComptable")
+          "tPlanComptable", "tArticles")
 
 
 # --------------------------------------------------------------------------- reading
@@ -43,6 +43,10 @@ def chart(store: Store) -> dict[str, tuple[str, str]]:
         if role not in out:
             continue
         account = _text(r["account"])
+        if not account:  # an optional account (travel): not used; any other: the PCG default
+            if role == "deplacements":
+                out[role] = ("", out[role][1])
+            continue
         if not (len(account) >= 3 and account[:3].isdigit() and account.isascii() and account.isalnum()):
             raise Refused(Issue("compta.compte", f"Plan comptable ({r.where}) : compte « {account} » du rôle « {role} » "
                                                  "invalide ; un numéro de compte commence par trois chiffres du plan "
@@ -73,12 +77,14 @@ def read(store: Store) -> Source:
         if _text(v["number"]) and _text(v["status"]) != "Brouillon":
             issued.append(v)
     refs = {_text(v["ref"]) for v in issued}
+    travel = {_text(a["code"]) for a in store.rows("tArticles") if _text(a["family"]) == "Déplacement"}
     found: list[tuple[str, Any, books.DocLine]] = []
     for ln in store.rows("tLignesFactures"):
         v = ln.values
         doc = _text(v["doc"])
         if doc in refs:
-            found.append((doc, v["pos"] or 0, books.DocLine(sd.to_line(v), _text(v["unit"]))))
+            found.append((doc, v["pos"] or 0, books.DocLine(sd.to_line(v), _text(v["unit"]),
+                                                            _text(v["article"]) in travel)))
     found.sort(key=lambda x: (x[0], x[1]))
     lines: dict[str, list[books.DocLine]] = defaultdict(list)
     for doc, _pos, line in found:

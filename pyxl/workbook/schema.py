@@ -704,8 +704,9 @@ T_CHART = Table(
     tab_color="#7030A0",
     columns=(
         Column("role", "Rôle", required=True, width=20, max_len=30),
-        Column("account", "Compte", required=True, width=12, max_len=20,
-               help="numéro du compte : trois chiffres du plan comptable au moins (ex. 411, 44571, 5112)"),
+        Column("account", "Compte", width=12, max_len=20,
+               help=("numéro du compte : trois chiffres du plan comptable au moins (ex. 411, 44571, 5112) ; vide : "
+                     "le compte du PCG par défaut (déplacements : pas de compte à part)")),
         Column("label", "Libellé du compte", required=True, width=44, max_len=120),
         Column("use", "Usage", width=60, max_len=300),
     ),

@@ -78,7 +78,7 @@ def chart_rows() -> list[dict[str, Any]]:
     """The chart of accounts of the books: the PCG defaults (domain.md §5.1), one row per role."""
     from pyxl.core.books import DEFAULT_CHART, ROLE_LABELS
 
-    return [{"role": role, "account": account, "label": label, "use": ROLE_LABELS[role]}
+    return [{"role": role, "account": account or None, "label": label, "use": ROLE_LABELS[role]}
             for role, (account, label) in DEFAULT_CHART.items()]
 
 
