@@ -517,6 +517,37 @@ def test_syc_business_client_with_a_penalty_note(wb: Book) -> None:
     assert all(x["date_lettrage"] == "2026-07-06" for x in accounts[0]["lettres"])
 
 
+def test_a_period_reads_only_the_lines_it_needs_and_finds_the_same_entries(wb: Book) -> None:
+    """From a later day, the documents settled before it and untouched since come without their lines
+    (their « Total TTC » stands for them): the entries and VAT figures of the period are the same."""
+    from pyxl.services import books as service
+
+    _q, _o, a = wb.invoice("2026-02-02", "MO-H:3")  # paid in February: settled
+    _q, _o, b = wb.invoice("2026-02-03", "MO-H:2", "DEP:1")  # half paid before, half after
+    _q, _o, c = wb.invoice("2026-02-04", "MO-H:4", nature="entretien")  # paid before, credited after
+    _q, _o, d = wb.invoice("2026-02-05", "MO-H:1")  # paid before, the payment reversed after
+    wb.pay(a, str(wb.doc(a)["total_ttc"]), "2026-02-10")
+    wb.pay(b, "50", "2026-02-11")
+    pc = wb.pay(c, str(wb.doc(c)["total_ttc"]), "2026-02-12")["id"]
+    pd = wb.pay(d, str(wb.doc(d)["total_ttc"]), "2026-02-13", mode="cheque")["id"]
+    wb.pay(b, str(money(wb.doc(b)["total_ttc"]) - 50), "2026-04-02")
+    wb.ok("avoir", "creer", "--facture", c, "--motif", "Erreur d'heures", "--cause", "erreur", "--ligne", "MO-H:1",
+          "--emettre", "--sans-document", au="2026-04-03")
+    wb.ok("reglement", "annuler", pd, "--motif", "chèque impayé", au="2026-04-04")
+    store = FileStore(wb.path)
+    s = service.read(store)
+    until = day("2026-06-30")
+    full = books.build(s.docs, s.notes, s.payments, s.slips, s.names, s.options, until=until)
+    for since in ("2026-03-01", "2026-04-03", "2026-05-01"):
+        start = day(since)
+        light = service.compute(FileStore(wb.path), until, start)
+        assert light.entries == tuple(books.in_period(full.entries, start, until)), since
+        assert books.vat_figures(light, start, until) == books.vat_figures(full, start, until), since
+    summary = {d.number for d in service.read(FileStore(wb.path), day("2026-03-01")).docs if d.total is not None}
+    assert summary == {a}  # b not settled, c credited after, d's payment reversed after
+    assert pc and wb.ok("verifier", au="2026-06-30")["ok"]
+
+
 def test_verifier_finds_a_cache_that_no_longer_matches_the_payments(wb: Book) -> None:
     _q, _o, inv = wb.invoice("2026-05-04", "MO-H:3")
     wb.pay(inv, "100", "2026-05-05")

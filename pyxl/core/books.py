@@ -105,6 +105,9 @@ class Doc:
     origin: str = ""
     credit_cause: str = ""
     discount_pct: Decimal = Decimal(0)
+    # a document settled before the period asked for and untouched since: its stored « Total TTC »
+    # stands for its lines (only its client's account and lettrage need it; see `build(since=…)`)
+    total: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -347,6 +350,13 @@ class _Builder:
     # ---- documents
     def doc(self, d: Doc) -> None:
         self.docs[d.number] = d
+        if d.total is not None and not d.lines:
+            if self.since is None or d.date >= self.since:
+                raise ValueError(f"{d.number}: a document without its lines only before the period asked for")
+            key, amount = (d.origin, -d.total) if d.doc_type == CREDIT else (d.number, d.total)
+            self.keys.append((-1, -1, d.client, key, d.date, amount))
+            self.owed[d.client] = self.owed.get(d.client, ZERO) + amount
+            return
         name = d.client_name or self.names.get(d.client, d.client)
         if d.doc_type == CREDIT:
             self.credit_note(d, name)

@@ -65,8 +65,11 @@ class Source:
     options: books.Options
 
 
-def read(store: Store) -> Source:
-    """The documents, notes, payments and slips as the core takes them."""
+def read(store: Store, since: dt.date | None = None) -> Source:
+    """The documents, notes, payments and slips as the core takes them. With `since`, a document
+    dated before it, settled before it (paid what it owes net of its credit notes) and untouched
+    from it (no payment row, no credit note) comes without its lines, its « Total TTC » standing for
+    them: the entries from `since` are the same, ten years of lines are not read."""
     store.prefetch(TABLES)
     params = store.parameters()
     names = {_text(c["code"]): " ".join(x for x in (_text(c["name"]), _text(c["first_name"])) if x)
@@ -77,6 +80,10 @@ def read(store: Store) -> Source:
         if _text(v["number"]) and _text(v["status"]) != "Brouillon":
             issued.append(v)
     refs = {_text(v["ref"]) for v in issued}
+    summary: set[str] = set()  # refs whose lines are not needed
+    if since is not None:
+        summary = _settled_before(store, issued, since)
+        refs -= summary
     travel = {_text(a["code"]) for a in store.rows("tArticles") if _text(a["family"]) == "Déplacement"}
     found: list[tuple[str, Any, books.DocLine]] = []
     for ln in store.rows("tLignesFactures"):
@@ -92,6 +99,12 @@ def read(store: Store) -> Source:
     docs = []
     for v in issued:
         client = _text(v["client"])
+        ref = _text(v["ref"])
+        if ref in summary:
+            docs.append(books.Doc(number=_text(v["number"]), doc_type=_text(v["doc_type"]), date=v["date"],
+                                  client=client, client_name="", lines=(), origin=_text(v["origin"]),
+                                  total=_dec(v["total_ttc"])))
+            continue
         docs.append(books.Doc(number=_text(v["number"]), doc_type=_text(v["doc_type"]), date=v["date"], client=client,
                               client_name=_text(v["client_name"]) or names.get(client, ""),
                               lines=tuple(lines[_text(v["ref"])]), nature=_text(v["nature"]),
@@ -121,10 +134,46 @@ def read(store: Store) -> Source:
     return Source(docs, notes, payments, slips, names, options)
 
 
+def _settled_before(store: Store, issued: list[Any], since: dt.date) -> set[str]:
+    """The refs of the documents dated before `since`, settled before it and untouched from it."""
+    paid: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    touched: set[str] = set()
+    for r in store.rows("tReglements"):
+        v = r.values
+        target = _text(v["invoice"])
+        if not target:
+            continue
+        if v["date"] >= since:
+            touched.add(target)
+        else:
+            paid[target] += _dec(v["amount"])
+    owed: dict[str, Decimal] = {}
+    for v in issued:
+        number = _text(v["number"])
+        if _text(v["doc_type"]) == "Avoir":
+            origin = _text(v["origin"])
+            if v["date"] >= since:
+                touched.add(origin)
+            else:
+                owed[origin] = owed.get(origin, ZERO) - _dec(v["total_ttc"])
+        else:
+            owed[number] = owed.get(number, ZERO) + _dec(v["total_ttc"])
+    settled = {n for n, o in owed.items() if n not in touched and paid[n] == o}
+    out = set()
+    for v in issued:
+        number = _text(v["number"])
+        if v["date"] >= since:
+            continue
+        key = _text(v["origin"]) if _text(v["doc_type"]) == "Avoir" else number
+        if key in settled:
+            out.add(_text(v["ref"]))
+    return out
+
+
 def compute(store: Store, until: dt.date | None, since: dt.date | None = None) -> books.Books:
     """Every entry dated up to `until` (lettered as of that day); from `since` only, if given (the
     earlier ones are computed all the same: VAT waiting for its payment, lettrage)."""
-    s = read(store)
+    s = read(store, since)
     return books.build(s.docs, s.notes, s.payments, s.slips, s.names, s.options, until=until, since=since)
 
 
