@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
 
         t0 = time.perf_counter()
         store = FileStore(book)
-        src = books.read(store)
+        src = books.read(store, books.fiscal_year(store.parameters(), args.exercice)[0])
         t1 = time.perf_counter()
         start, end = books.fiscal_year(store.parameters(), args.exercice)
         result = core.build(src.docs, src.notes, src.payments, src.slips, src.names, src.options,
