@@ -281,7 +281,7 @@ def verifier(sheet: str, row: int) -> dict[str, Any]:
     from pyxl.excel import forms
 
     ctx = Ctx("verifier", sheet, row)
-    return show(ctx, forms.verify_text)
+    return show(ctx, lambda store: forms.verify_text(store, ctx.as_of))
 
 
 def diagnostic(sheet: str, row: int, vba_xlwings: str = "", vba_module: str = "", excel: str = "",

@@ -306,7 +306,7 @@ def test_the_fast_path_makes_what_the_services_make() -> None:
     compared = 0
     for t in store.schema.tables:
         if not fast.get(t.name) and t.name in ("tTauxLegal", "tTauxBCE", "tTauxPenalites", "tNiveauxRelance",
-                                               "tGaranties", "tTrajets"):
+                                               "tGaranties", "tTrajets", "tPlanComptable"):
             continue  # seeded by generate() after the run
         services = [{k: v for k, v in r.values.items() if k != "purchase_price"} for r in store.rows(t.name)]
         ours = [{k: v for k, v in gen.canon(t.name, r).items() if k != "purchase_price"} for r in fast.get(t.name, [])]

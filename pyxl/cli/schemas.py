@@ -132,6 +132,12 @@ NOTICE = obj({"contrat": TEXT, "client": TEXT, "nom_client": NTEXT, "reconductio
 BOOKED = ({"id": TEXT, "intervention": JOB, "invitations": array(INVITATION)}, WRITING)
 ISSUED = {"numero": TEXT, "reference": TEXT, "type": TEXT, "date": DATE, "echeance": NDATE, **TOTALS}
 
+# an entry of the books (syc compta ecritures): its lines with their account, client and lettrage
+ENTRY_LINE: Schema = obj({"compte": TEXT, "libelle_compte": TEXT, "compte_auxiliaire": NTEXT, "libelle": TEXT,
+                          "debit": MONEY, "credit": MONEY, "lettrage": NTEXT, "date_lettrage": NDATE})
+ENTRY: Schema = obj({"numero": INT, "journal": TEXT, "date": DATE, "piece": TEXT, "date_piece": DATE, "libelle": TEXT,
+                     "lignes": array(ENTRY_LINE)})
+
 # Each command's own keys (beside version, action, ok, message, avertissements); optional keys second.
 COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
     "init": ({"classeur": PATH, "demo": BOOL}, {}),
@@ -224,6 +230,26 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
                                            "destinataire": NTEXT, "objet": NTEXT, "noms_fichiers": NTEXT,
                                            "resultat": NTEXT, "erreur": NTEXT, "ou": TEXT}))}, {}),
     "migrer": ({"etapes": array(TEXT)}, {"simulation": BOOL}),
+    "compta ecritures": ({"ecritures": array(ENTRY), "total_debit": MONEY, "total_credit": MONEY,
+                          "avertissement": TEXT}, {}),
+    "compta fec": ({"fichier": PATH, "description": PATH, "exercice": obj({"du": DATE, "au": DATE}),
+                    "ecritures": INT, "lignes": INT, "total_debit": MONEY, "conforme": BOOL, "sortie": PATH}, {}),
+    "compta balance": ({"exercice": obj({"du": DATE, "au": DATE}),
+                        "comptes": array(obj({"compte": TEXT, "libelle_compte": TEXT, "debit": MONEY,
+                                              "credit": MONEY, "solde": MONEY})),
+                        "total_debit": MONEY, "total_credit": MONEY, "avertissement": TEXT}, {}),
+    "compta grand-livre": ({"client": TEXT, "solde": MONEY,
+                            "lignes": array(obj({"date": DATE, "journal": TEXT, "piece": TEXT, "libelle": TEXT,
+                                                 "debit": MONEY, "credit": MONEY, "solde": MONEY,
+                                                 "lettrage": NTEXT, "date_lettrage": NDATE}))}, {}),
+    "compta lettrer": ({"comptes": array(obj({"client": TEXT, "nom_client": NTEXT, "lignes_lettrees": INT,
+                                              "lignes_ouvertes": INT, "solde": MONEY,
+                                              "lettres": array(obj({"lettrage": TEXT, "date_lettrage": DATE,
+                                                                    "montant": MONEY}))}))}, {}),
+    "compta tva": ({"periode": obj({"du": DATE, "au": DATE}), "regime": TEXT,
+                    "taux": array(obj({"taux": DECIMAL, "base_ht": MONEY, "tva": MONEY, "ligne": NTEXT,
+                                       "libelle": TEXT})),
+                    "total_tva": MONEY, "ligne_total": NTEXT}, {}),
     "compta verifier-fec": ({"fichier": PATH, "conforme": BOOL, "encodage": TEXT, "separateur": TEXT,
                              "fins_de_ligne": TEXT, "variante": TEXT, "zones": INT, "lignes": INT, "ecritures": INT,
                              "total_debit": MONEY, "total_credit": MONEY, "exercice": obj({"du": NDATE, "au": NDATE}),
@@ -308,7 +334,7 @@ def text(schema: Schema) -> str:
 # (contract.VERSION) and a changelog line (docs/contrat-json.md) fails tests/test_json_contract.py.
 FINGERPRINTS = {
     "1.0": "de2d77b6ecfb04411341810dd0881d9cb07878ac3b185cb23f9abbb58e70afa1",  # 1.0 is first published with this wave, schema-6 fields included
-    "1.1": "2427871bae4c8c2a00cca10a8c105796b5192f2a340756a72f3aea615a8fa3a4",  # penalty notes, payments as money arrives, FEC checker, planning and maintenance contracts
+    "1.1": "b4db1c6612a6c81461df61dcbadc91dc64b8312ee3cd83506fe31ccb766bd2cf",  # penalty notes, payments as money arrives, FEC checker and the books, planning and maintenance contracts
 }
 
 
