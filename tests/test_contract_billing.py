@@ -98,6 +98,7 @@ def test_month_invoices_amounts_rates_and_the_whole_chain(wb: Book) -> None:
     inv = wb.row("tFactures", "number", got["CE2026-0002"]["facture"])
     assert (inv["status"], inv["nature"], inv["client_ref"], inv["date"]) == (
         "Émise", "Entretien", "CE2026-0002", dt.date(2026, 1, 12))
+    assert inv["service_date"] is None  # billed in advance: no date of completion printed, the period is in the line
     q = wb.row("tDevis", "number", got["CE2026-0002"]["devis"])
     o = wb.row("tCommandes", "number", got["CE2026-0002"]["commande"])
     assert (q["status"], q["order"], o["status"], o["invoice"], o["quote"]) == (

@@ -133,6 +133,16 @@ def test_week_day_sheet_visits_notices_and_contract_invoicing(book):
     week = click("planning_semaine", "Accueil", 3, "")
     assert week["ok"] and week["message"].startswith("Semaine 2026-W19 (du 04/05/2026 au 10/05/2026)")
     assert "T01 — Paul Girard" in week["message"] and "DUPONT Jean" in week["message"]
+    ws = book.sheets["Planning"]
+    assert ws.range((2, 1), (2, 8)).value == ["Technicien", "lun 04/05", "mar 05/05", "mer 06/05", "jeu 07/05",
+                                              "ven 08/05", "sam 09/05", "dim 10/05"]
+    assert ws.range((3, 1)).value == "T01 — Paul Girard"
+    assert ws.range((3, 3)).value.endswith("DUPONT Jean (Planifiée)") and ws.range((3, 3)).color == (189, 215, 238)
+    assert "Fête de la Victoire" in ws.range((3, 6)).value and ws.range((3, 6)).color == (242, 242, 242)
+    assert ws.range((3, 2)).value is None and ws.range((3, 2)).color is None
+    assert ws.range((5, 1)).value == "Commandes à planifier : BC2026-0001"
+    assert click("planning_semaine", "Accueil", 3, "2026-W20")["ok"]
+    assert ws.range((3, 3)).value is None and ws.range((3, 3)).color is None  # the sheet is refilled
     trow = find_row(book, "Techniciens", "Code", "T01")
     sheet = click("feuille_journee", "Techniciens", trow, "05/05/2026")
     assert sheet["ok"] and "Feuille de journée de T01 (Paul Girard) du 05/05/2026 : 1 intervention(s)." in \
@@ -148,3 +158,6 @@ def test_week_day_sheet_visits_notices_and_contract_invoicing(book):
     again = click("facturer_contrats", "Accueil", 3, "2026-05")
     assert not again["ok"] and "CE2026-0001" in again["message"] and "deux fois" in again["message"]
     assert click("verifier", "Accueil", 2)["ok"], H.ALERTS[-1]
+    book.save()  # the workbook with its « Planning » sheet: the command line reads it as before
+    syc(Path(book.fullname), "verifier")
+    syc(Path(book.fullname), "contrat", "liste")

@@ -151,9 +151,55 @@ def week_text(ctx: Ctx, week: str) -> dict[str, Any]:
                           for j in d["interventions"]]
         left = view["commandes_a_planifier"]
         lines.append(f"\nCommandes à planifier : {', '.join(left) if left else 'aucune'}")
+        _fill_planning_sheet(ctx, view)
+        lines.append(f"\nLa semaine est aussi sur la feuille « {PLANNING_SHEET} ».")
         return Result(message="\n".join(lines), data=view)
 
     return run(ctx, service, read_only=True)
+
+
+PLANNING_SHEET = "Planning"
+PLANNING_ROWS, PLANNING_COLS = 120, 8
+# fill of a day's cell by the state of its visits (the first one that applies), or unavailable
+STATUS_COLOURS = (("Réalisée", (217, 217, 217)), ("Confirmée au client", (198, 239, 206)),
+                  ("Planifiée", (189, 215, 238)))
+UNAVAILABLE = (242, 242, 242)
+
+
+def _fill_planning_sheet(ctx: Ctx, view: dict[str, Any]) -> None:
+    """The « Planning » sheet (made the first time): one row per technician, one column per day,
+    each day's visits in order, coloured by status; the orders still to plan below."""
+    book = ctx.book
+    names = [s.name for s in book.sheets]
+    sheet = book.sheets[PLANNING_SHEET] if PLANNING_SHEET in names else book.sheets.add(
+        name=PLANNING_SHEET, after=book.sheets[names[0]])
+    area = sheet.range((1, 1), (PLANNING_ROWS, PLANNING_COLS))
+    area.clear_contents()
+    area.color = None
+    days = [d["jour"] for d in view["techniciens"][0]["jours"]] if view["techniciens"] else []
+    rows: list[list[Any]] = [
+        ["'" + f"Planning de la semaine {view['semaine']} (du {date_fr(view['du'])} au {date_fr(view['au'])})"]
+        + [None] * (PLANNING_COLS - 1),
+        ["'Technicien", *["'" + f"{WEEKDAYS[d.weekday()]} {d:%d/%m}" for d in days][:PLANNING_COLS - 1]]]
+    colours: list[tuple[int, int, tuple[int, int, int]]] = []
+    for i, t in enumerate(view["techniciens"][:PLANNING_ROWS - 6]):
+        row: list[Any] = ["'" + f"{t['technicien']} — {t['nom']}"]
+        for k, d in enumerate(t["jours"][:PLANNING_COLS - 1]):
+            visits = d["interventions"]
+            text = "\n".join(f"{j['debut']} {j['id']} {j['nom_client']} ({j['statut']})" for j in visits)
+            row.append("'" + text if text else ("'" + str(d["indisponible"]) if d["indisponible"] else None))
+            states = {str(j["statut"]) for j in visits}
+            colour = next((c for s, c in STATUS_COLOURS if s in states), None) if visits else (
+                UNAVAILABLE if d["indisponible"] else None)
+            if colour is not None:
+                colours.append((3 + i, 2 + k, colour))
+        rows.append(row + [None] * (PLANNING_COLS - len(row)))
+    left = view["commandes_a_planifier"]
+    rows.append([None] * PLANNING_COLS)
+    rows.append(["'" + f"Commandes à planifier : {', '.join(left) if left else 'aucune'}"] + [None] * (PLANNING_COLS - 1))
+    sheet.range((1, 1), (len(rows), PLANNING_COLS)).value = rows
+    for r, c, colour in colours:
+        sheet.range((r, c)).color = colour
 
 
 def day_sheet(ctx: Ctx, day: str) -> dict[str, Any]:

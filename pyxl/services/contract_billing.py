@@ -218,7 +218,9 @@ def invoice_contracts(store: Store, month: str, as_of: dt.date, only: str = "") 
             **common, "ref": ref, "number": number, "doc_type": wf.T_INVOICE, "status": wf.I_ISSUED, "date": as_of,
             "order": on, "quote": qn, "client_ref": c["number"], "nature": NATURE,
             "housing_old": YES if c["housing_old"] == YES else "Non", "reverse_charge": "Non",
-            "service_date": left[0].start, "terms": term_text,
+            # billed in advance: no « date of completion » (the period is in the lines and the object),
+            # so the claim is dated by the invoice (dunning.claim_born)
+            "service_date": None, "terms": term_text,
             "due_date": terms.due_date(as_of, terms.parse(term_text), method),
             "total_ht": totals.ht, "total_vat": totals.vat, "total_ttc": totals.ttc, "paid": ZERO, "credited": ZERO,
             "created": as_of, "operation": operation_of(NATURE, [])}
