@@ -8,6 +8,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import json
+import os
+import subprocess
+import sys
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,6 +21,7 @@ from test_sales_chain import Book
 
 from pyxl.cli import main
 from pyxl.services.contract_billing import periods
+from pyxl.workbook.filestore import PAUSE_BEFORE_RENAME, FileStore, write_lock
 
 D = Decimal
 
@@ -146,3 +152,25 @@ def test_nothing_due_and_bad_month(wb: Book) -> None:
     wb.refused("contrat", "facturer", "--mois", "2026-13", au="2026-01-12", code="contrat.mois", words=["2026-13"])
     wb.refused("contrat", "facturer", "--mois", "2026-01", "--contrat", "CE2026-0004", au="2026-01-12",
                code="contrat.facturer", words=["Contrat CE2026-0004", "commence le 01/03/2026"])
+
+
+def test_two_concurrent_runs_bill_once(wb: Book) -> None:
+    """Two `syc contrat facturer` started together: the second reads the first one's « Facturé
+    jusqu'au » under the lock and is refused; each contract has one invoice."""
+    env = {**os.environ, PAUSE_BEFORE_RENAME: "0.5", "SYC_SANS_DOCUMENT": "1"}
+    with write_lock(wb.path):
+        procs = [subprocess.Popen([sys.executable, "-m", "pyxl.cli", "contrat", "facturer", "--mois", "2026-01",
+                                   "--book", str(wb.path), "--au", "2026-01-12", "--json"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) for _ in range(2)]
+        time.sleep(1.5)
+        assert all(p.poll() is None for p in procs), "a process did not wait for the lock"
+    answers = []
+    for p in procs:
+        stdout, stderr = p.communicate(timeout=120)
+        assert not stderr.strip(), stderr.decode()
+        answers.append((p.returncode, json.loads(stdout)))
+    assert sorted(code for code, _ in answers) == [0, 1]
+    refused = next(a for code, a in answers if code == 1)
+    assert refused["erreurs"][0]["code"] == "contrat.deja_facture"
+    invoices = [r for r in FileStore(wb.path).rows("tFactures") if r["number"]]
+    assert sorted(str(r["client_ref"]) for r in invoices) == ["CE2026-0001", "CE2026-0002", "CE2026-0003"]
