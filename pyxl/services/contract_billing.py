@@ -109,6 +109,21 @@ def _rate(rules: list[vat.Rule], c: Row, franchise: bool, day: dt.date) -> tuple
     return rule.rate, "", rule.basis
 
 
+def _through(kind: str, state: str, *actions: str) -> str:
+    """The state a new record reaches by the moves of the one transition table."""
+    for action in actions:
+        nxt = wf.next_state(kind, action, state)
+        assert nxt is not None, (kind, action, state)
+        state = nxt
+    return state
+
+
+# each billing's chain: a quote accepted, its order realised then invoiced, the invoice issued
+QUOTE_STATE = _through("devis", wf.Q_DRAFT, "accepter")
+ORDER_STATE = _through("commande", wf.O_OPEN, "realiser", "facturer")
+INVOICE_STATE = _through("facture", wf.I_DRAFT, "emettre")
+
+
 def invoice_contracts(store: Store, month: str, as_of: dt.date, only: str = "") -> Result:
     """Bill every contract due in `month` (or the one named by `only`) in one change set."""
     from pyxl.services import closures
@@ -202,12 +217,12 @@ def invoice_contracts(store: Store, month: str, as_of: dt.date, only: str = "") 
             **common, "number": qn, "date": as_of, "site": None, "client_ref": c["number"], "nature": NATURE,
             "housing_old": YES if c["housing_old"] == YES else "Non", "away": "Non", "reverse_charge": "Non",
             "outside_main_activity": "Non", "validity_days": 30, "valid_until": as_of + dt.timedelta(days=30),
-            "status": wf.Q_ACCEPTED, "accepted_on": as_of, "urgent": "Non", "express_request": "Non", "order": on,
+            "status": QUOTE_STATE, "accepted_on": as_of, "urgent": "Non", "express_request": "Non", "order": on,
             "total_ht": totals.ht, "total_vat": totals.vat, "total_ttc": totals.ttc, "followups": 0})
         for ln in lines:
             res.changes.append("tLignesDevis", {"quote": qn, **ln})
         res.changes.append("tCommandes", {
-            **common, "number": on, "date": as_of, "quote": qn, "status": wf.O_INVOICED, "done_on": as_of,
+            **common, "number": on, "date": as_of, "quote": qn, "status": ORDER_STATE, "done_on": as_of,
             "invoice": number, "total_ht": totals.ht, "total_ttc": totals.ttc})
         term_text = str(client["terms"] or params.get("conditions_paiement") or "30 jours fin de mois")
         try:
@@ -215,7 +230,7 @@ def invoice_contracts(store: Store, month: str, as_of: dt.date, only: str = "") 
         except fields.FieldError as exc:
             raise sd.refuse("facture.conditions", f"Client {client['code']} ({client.where})", str(exc)) from None
         invoice: dict[str, Any] = {
-            **common, "ref": ref, "number": number, "doc_type": wf.T_INVOICE, "status": wf.I_ISSUED, "date": as_of,
+            **common, "ref": ref, "number": number, "doc_type": wf.T_INVOICE, "status": INVOICE_STATE, "date": as_of,
             "order": on, "quote": qn, "client_ref": c["number"], "nature": NATURE,
             "housing_old": YES if c["housing_old"] == YES else "Non", "reverse_charge": "Non",
             # billed in advance: no « date of completion » (the period is in the lines and the object),
