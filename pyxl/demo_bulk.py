@@ -193,6 +193,16 @@ def _cause(reason: str) -> str:
 
 BOUNCED = "Chèque impayé : rejet de la banque (provision insuffisante)"
 MISTYPED = "Erreur de saisie : montant mal enregistré"
+REFUNDED = "Trop-perçu du chèque remboursé au client"
+
+
+def _overpaid(rnd: random.Random, which: str, share: Decimal, mode: str) -> tuple[Decimal, int]:
+    """A private client's cheque a few euros too much (issue 14): (the excess, days until its refund).
+    Both paths draw the same numbers in the same order."""
+    x = rnd.random()
+    if which == "invoice" and share == ONE and mode == "Chèque" and x < 0.03:
+        return Decimal(rnd.randint(1, 30)), rnd.randint(7, 20)
+    return ZERO, 0
 
 
 def _luhn(digits: str) -> str:
@@ -1029,9 +1039,12 @@ class _Generator:
         amount = left if share == ONE else max(to_cents(left * share), Decimal("0.01"))
         if mode == "Espèces" and ((job.order or {}).get("total_ttc") or doc["total_ttc"]) > CASH_LIMIT:
             mode = "Chèque"
-        p = self.payment(job, day, stamp, doc, amount, mode, self.reference(job, mode))
+        extra, after = _overpaid(self.rnd, which, share, mode)
+        p = self.payment(job, day, stamp, doc, amount, mode, self.reference(job, mode), credit=extra)
         r = self.rnd.random()
-        if mode == "Chèque" and r < 0.015:  # the cheque bounces
+        if extra:  # the excess is the client's credit, refunded by transfer a few days later
+            self.later(_next_workday(day + dt.timedelta(days=after)), job, "refund", extra)
+        elif mode == "Chèque" and r < 0.015:  # the cheque bounces
             self.later(_next_workday(day + dt.timedelta(days=self.rnd.randint(4, 12))), job, "cancel_pay", p, BOUNCED)
         elif r < 0.004:
             self.later(day, job, "cancel_pay", p, MISTYPED)
@@ -1069,22 +1082,40 @@ class _Generator:
         return None
 
     def payment(self, job: _Job, day: dt.date, stamp: str, doc: dict[str, Any], amount: Decimal, mode: str,
-                reference: str | None, cancels: dict[str, Any] | None = None, reason: str | None = None
-                ) -> dict[str, Any]:
+                reference: str | None, cancels: dict[str, Any] | None = None, reason: str | None = None,
+                credit: Decimal = ZERO) -> dict[str, Any]:
+        """payments.receive on one document (`credit`: what was paid beyond it, a second row on the
+        client's credit, the two sharing « Paiement »), or the opposite row of a reversal."""
         pid = f"R{day.year}-{self.next('Règlement', day.year):05d}"
         row = self.canon("tReglements", {"id": pid, "date": day, "invoice": doc["number"], "client": doc["client"],
                                          "amount": amount, "mode": mode, "reference": reference,
-                                         "cancels": cancels["id"] if cancels else None, "reason": reason})
+                                         "cancels": cancels["id"] if cancels else None, "reason": reason,
+                                         "kind": "Encaissement", "group": pid if credit else None})
+        self._pay_row(row, day, stamp)
+        if credit:
+            cid = f"R{day.year}-{self.next('Règlement', day.year):05d}"
+            self._pay_row(self.canon("tReglements", {
+                "id": cid, "date": day, "invoice": None, "client": doc["client"], "amount": credit, "mode": mode,
+                "reference": reference, "kind": "Encaissement", "group": pid}), day, stamp)
+        doc["paid"] += row["amount"]
+        doc["status"] = wf.invoice_state(doc["total_ttc"], doc["paid"], doc["credited"])
+        job.payments.append(row)
+        return row
+
+    def _pay_row(self, row: dict[str, Any], day: dt.date, stamp: str) -> None:
         self.out["tReglements"].append(row)
         self.view.pays.append(row)
         p = self.day_sums(day)
         p.receipts += row["amount"]
         p.payments += 1
-        self.chain("tReglements", pid, PAYMENT_ACTION, row, stamp)
-        doc["paid"] += row["amount"]
-        doc["status"] = wf.invoice_state(doc["total_ttc"], doc["paid"], doc["credited"])
-        job.payments.append(row)
-        return row
+        self.chain("tReglements", str(row["id"]), PAYMENT_ACTION, row, stamp)
+
+    def do_refund(self, job: _Job, day: dt.date, stamp: str, amount: Decimal) -> None:
+        """payments.refund: the client's credit paid back by transfer (a negative row on the credit)."""
+        rid = f"R{day.year}-{self.next('Règlement', day.year):05d}"
+        self._pay_row(self.canon("tReglements", {
+            "id": rid, "date": day, "invoice": None, "client": job.client["code"], "amount": -amount,
+            "mode": "Virement", "reason": REFUNDED, "kind": "Remboursement"}), day, stamp)
 
 
 # --------------------------------------------------------------------------- reminders (issue 6)
@@ -1578,9 +1609,12 @@ class _Replay:
         amount = left if share == ONE else max(to_cents(left * share), Decimal("0.01"))
         if mode == "Espèces" and (self.order_total(job) or doc["total_ttc"]) > CASH_LIMIT:
             mode = "Chèque"  # what the assistant takes instead: cash is refused above 1 000 € (D112-3)
-        pid = self.pay(job, day, str(doc["number"]), amount, mode)
+        extra, after = _overpaid(self.gen.rnd, which, share, mode)
+        pid = self.pay(job, day, str(doc["number"]), amount + extra, mode)
         r = self.gen.rnd.random()
-        if pid and mode == "Chèque" and r < 0.015:  # the cheque bounces
+        if pid and extra:
+            self.gen.later(_next_workday(day + dt.timedelta(days=after)), job, "refund", extra)
+        elif pid and mode == "Chèque" and r < 0.015:  # the cheque bounces
             self.gen.later(_next_workday(day + dt.timedelta(days=self.gen.rnd.randint(4, 12))), job, "cancel_pay",
                            pid, BOUNCED)
         elif pid and r < 0.004:
@@ -1597,6 +1631,12 @@ class _Replay:
         else:
             self.gen.later(_next_workday(day + dt.timedelta(days=self.gen.rnd.randint(2, 20))), job, "pay_again",
                            number, None, "Virement")
+
+    def do_refund(self, job: _Job, day: dt.date, amount: Decimal) -> None:
+        from pyxl.services import payments
+
+        self.act("remboursement creer", day, lambda s: payments.refund(s, str(job.client["code"]), str(amount),
+                                                                      "virement", REFUNDED, day))
 
     def do_pay_again(self, job: _Job, day: dt.date, number: str, amount: Decimal | None, mode: str) -> None:
         doc = self.doc(number)

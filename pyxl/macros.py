@@ -165,12 +165,47 @@ def apercu_reglement(sheet: str, row: int) -> dict[str, Any]:
     return forms.preview_payment(Ctx("apercu_reglement", sheet, row))
 
 
-def annuler_reglement(sheet: str, row: int, reason: str) -> dict[str, Any]:
+def imputer_credit(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.services.payments import use_credit
+
+    ctx = Ctx("imputer_credit", sheet, row)
+
+    def service(store: Any) -> Any:
+        doc = ctx.selected("tFactures", "de facture")
+        return use_credit(store, str(doc["client"]), [str(doc["number"] or doc["ref"])], ctx.as_of)
+
+    return run(ctx, service)
+
+
+def rembourser(sheet: str, row: int, amount: str, mode: str, reason: str) -> dict[str, Any]:
+    from pyxl.services.payments import refund
+
+    ctx = Ctx("rembourser", sheet, row)
+    return run(ctx, lambda store: refund(store, str(ctx.selected("tClients", "de client")["code"]), decode(amount),
+                                         decode(mode), decode(reason), ctx.as_of))
+
+
+def note_penalites(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.services import penalties
+
+    ctx = Ctx("note_penalites", sheet, row)
+
+    def service(store: Any) -> Any:
+        doc = ctx.selected("tFactures", "de facture")
+        return penalties.create(store, str(doc["client"]), ctx.as_of, [str(doc["number"] or doc["ref"])])
+
+    return run(ctx, service, documents=lambda res: [("penalites", str(res.data["numero"]))])
+
+
+def annuler_reglement(sheet: str, row: int, reason: str, bounced: str = "", charges: str = "") -> dict[str, Any]:
     from pyxl.services.payments import cancel_payment
 
     ctx = Ctx("annuler_reglement", sheet, row)
+    said = decode(bounced).strip().lower()
+    flag = True if said in ("oui", "o", "impaye", "impayé") else (False if said in ("non", "n", "erreur") else None)
     return run(ctx, lambda store: cancel_payment(store, ctx.selected("tReglements", "de règlement")["id"],
-                                                 decode(reason), ctx.as_of))
+                                                 decode(reason), ctx.as_of, bounced=flag,
+                                                 charges_text=decode(charges).strip()))
 
 
 # ---------------------------------------------------------------- relances des impayés

@@ -126,3 +126,20 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         for action, payload in sorted(_examples.items()):
             name = EXAMPLES / (action.replace(" ", "-") + ".json")
             name.write_text(_neutral(json.dumps(payload, ensure_ascii=False, indent=2)) + "\n", encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- the demo book
+DEMO_DAY = "2025-01-06"  # the day `syc init --demo` is made, in the sales-chain tests
+
+
+@pytest.fixture(scope="module")
+def demo_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """`syc init --demo` once per test module (its clients C00001–C00003 and the six articles)."""
+    import contextlib
+
+    from pyxl.cli import main
+
+    path = tmp_path_factory.mktemp("demo") / "SYC_Gestion.xlsm"
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["init", "--demo", "--book", str(path), "--au", DEMO_DAY]) == 0
+    return path.read_bytes()

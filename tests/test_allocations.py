@@ -7,28 +7,17 @@ Demo book of `test_sales_chain`: C00001 DUPONT Jean (particulier, comptant), C00
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import io
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from test_sales_chain import DEMO_DAY, Book
+from test_sales_chain import Book
 
-from pyxl.cli import main
 from pyxl.services import dunning, payments
 from pyxl.workbook.filestore import FileStore
 
 D = Decimal
-
-
-@pytest.fixture(scope="module")
-def demo_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    path = tmp_path_factory.mktemp("demo") / "SYC_Gestion.xlsm"
-    with contextlib.redirect_stdout(io.StringIO()):
-        assert main(["init", "--demo", "--book", str(path), "--au", DEMO_DAY]) == 0
-    return path.read_bytes()
 
 
 @pytest.fixture
@@ -92,6 +81,8 @@ def test_the_rest_becomes_credit_used_later_on_another_invoice(wb: Book) -> None
     assert parts(d) == [(a, D("121.00")), (None, D("29.00"))] and D(d["credit"]) == D("29.00")
     assert payments.credit_of(FileStore(wb.path), "C00002") == D("29.00")
     b = wb.invoice("2026-04-01", "MO-H:2", client="C00002")[2]
+    wb.refused("credit", "imputer", "--client", "C00002", "--montant", "30", au="2026-04-02", code="credit.trop",
+               words=["29,00"])
     used = wb.ok("credit", "imputer", "--client", "C00002", au="2026-04-02")
     assert (parts(used), D(used["credit_restant"])) == ([(b, D("29.00"))], D("0.00"))
     assert paid(wb, b) == (D("29.00"), "Partiellement réglée")
@@ -221,3 +212,14 @@ def test_verifier_finds_a_paid_amount_that_does_not_follow_from_the_payments(wb:
     store.apply(cs, as_of=dt.date(2026, 3, 10))
     rc, data = wb.run("verifier", au="2026-03-10")
     assert rc == 1 and "reglement.somme" in [e["code"] for e in data["erreurs"]], data
+
+
+def test_an_imputation_of_credit_above_what_the_documents_owe_is_refused(wb: Book) -> None:
+    a = wb.invoice("2026-03-02", "MO-H:2", client="C00002")[2]
+    wb.pay(a, "400", "2026-03-10")  # 279,00 of credit
+    b = wb.invoice("2026-04-01", "MO-H:2", client="C00002")[2]
+    wb.refused("credit", "imputer", "--client", "C00002", "--facture", b, "--montant", "121,01", au="2026-04-02",
+               code="credit.plus_que_du", words=["121,00"])
+    wb.ok("credit", "imputer", "--client", "C00002", "--facture", b, "--montant", "121", au="2026-04-02")
+    assert paid(wb, b) == (D("121.00"), "Réglée")
+    assert payments.credit_of(FileStore(wb.path), "C00002") == D("158.00")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from test_audit_specs import NOW, schema_at
-from test_sales_chain import DEMO_DAY, Book
+from test_sales_chain import Book
 
 from pyxl.cli import main
 from pyxl.core import interest as it
@@ -33,14 +33,6 @@ P = interest_rate  # « 8,25 % » with its non-breaking space
 DATA = Path(__file__).resolve().parent / "data"
 V5_BOOK = DATA / "v5" / "syc_v5.xlsm"
 V5_ANCHOR = DATA / "v5" / "syc_v5.syc-ancre"
-
-
-@pytest.fixture(scope="module")
-def demo_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    path = tmp_path_factory.mktemp("demo") / "SYC_Gestion.xlsm"
-    with contextlib.redirect_stdout(io.StringIO()):
-        assert main(["init", "--demo", "--book", str(path), "--au", DEMO_DAY]) == 0
-    return path.read_bytes()
 
 
 @pytest.fixture

@@ -53,7 +53,8 @@ def ok(book: Path, *args: str) -> dict[str, Any]:
 def shop(book: Path) -> Path:
     """A workbook with the company's identity, two clients (one with hostile text) and a quote."""
     for key, value in (("raison_sociale", "SYC Chauffage"), ("email", "contact@syc-chauffage.fr"),
-                       ("telephone", "04 72 00 00 00"), ("ville", "Lyon")):
+                       ("telephone", "04 72 00 00 00"), ("ville", "Lyon"),
+                       ("mediateur_consommation", "Médiateur de l'exemple, 1 rue de la Médiation, 75001 Paris")):
         ok(book, "parametres", "modifier", key, value)
     ok(book, "client", "ajouter", "--nom", HOSTILE, "--type", "particulier", "--prenom", "Jean",
        "--adresse", "1 rue de l'Église", "--cp", "69001", "--ville", "Lyon", "--email", "jean.dupont@exemple.fr")

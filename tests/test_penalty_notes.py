@@ -8,30 +8,19 @@ due 30 April 2026; rate 2026-S1: ECB 2,15 % + 10 = 12,15 %, 2026-S2: 12,40 %.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import io
 import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from test_sales_chain import DEMO_DAY, Book
+from test_sales_chain import Book
 
-from pyxl.cli import main
 from pyxl.core.issues import Refused
 from pyxl.services import penalties
 from pyxl.workbook.filestore import FileStore
 
 D = Decimal
-
-
-@pytest.fixture(scope="module")
-def demo_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    path = tmp_path_factory.mktemp("demo") / "SYC_Gestion.xlsm"
-    with contextlib.redirect_stdout(io.StringIO()):
-        assert main(["init", "--demo", "--book", str(path), "--au", DEMO_DAY]) == 0
-    return path.read_bytes()
 
 
 @pytest.fixture

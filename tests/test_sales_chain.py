@@ -115,14 +115,6 @@ class Book:
         return self.ok("reglement", "saisir", "--facture", invoice, "--montant", amount, "--mode", mode, au=au)
 
 
-@pytest.fixture(scope="module")
-def demo_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    path = tmp_path_factory.mktemp("demo") / "SYC_Gestion.xlsm"
-    with contextlib.redirect_stdout(io.StringIO()):
-        assert main(["init", "--demo", "--book", str(path), "--au", DEMO_DAY]) == 0
-    return path.read_bytes()
-
-
 @pytest.fixture
 def wb(demo_bytes: bytes, tmp_path: Path) -> Book:
     path = tmp_path / "SYC_Gestion.xlsm"

@@ -9,21 +9,13 @@ import io
 from pathlib import Path
 
 import pytest
-from test_sales_chain import DEMO_DAY, Book
+from test_sales_chain import Book
 
 from pyxl.cli import main
 from pyxl.services.invoices import series_issues
 from pyxl.workbook.filestore import ChangeSet, FileStore
 
 DAY = dt.date(2026, 3, 2)
-
-
-@pytest.fixture(scope="module")
-def demo_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    path = tmp_path_factory.mktemp("demo") / "SYC_Gestion.xlsm"
-    with contextlib.redirect_stdout(io.StringIO()):
-        assert main(["init", "--demo", "--book", str(path), "--au", DEMO_DAY]) == 0
-    return path.read_bytes()
 
 
 @pytest.fixture

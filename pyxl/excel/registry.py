@@ -119,9 +119,28 @@ ACTIONS: tuple[Action, ...] = (
            help="Enregistre le règlement saisi sur la feuille « Saisie règlement » (une ou plusieurs pièces, le reste "
                 "en crédit du client) ; le classeur est enregistré."),
     Action("SycAnnulerReglement", "Annuler le règlement", "reglements", "annuler_reglement", sheet="Règlements",
-           asks=(Ask("Motif (chèque impayé, erreur de saisie…) :"),), issuing=True, image="CancelRequest",
-           help="Annule le règlement sélectionné par une écriture opposée ; le classeur est enregistré."),
+           asks=(Ask("Motif (chèque impayé, erreur de saisie…) :"),
+                 Ask("Revenu impayé de la banque ? oui (impayé) ou non (erreur de saisie) ; vide si le chèque n'est "
+                     "pas encore remis :", required=False),
+                 Ask("Frais prélevés par la banque pour l'impayé (ex. 12,50), ou laisser vide :", required=False)),
+           issuing=True, image="CancelRequest",
+           help="Annule toutes les parts du règlement sélectionné par des écritures opposées ; le classeur est "
+                "enregistré."),
+    Action("SycImputerCredit", "Imputer le crédit du client", "reglements", "imputer_credit", sheet="Factures",
+           issuing=True, image="MoneyCurrency",
+           help="Règle la facture sélectionnée avec le crédit de son client (trop-perçu, avoir), sans mouvement "
+                "d'argent ; le classeur est enregistré."),
+    Action("SycRembourser", "Rembourser le crédit", "reglements", "rembourser", sheet="Clients",
+           asks=(Ask("Montant à rembourser (au plus le crédit du client) :"),
+                 Ask("Mode : virement ou cheque :", default="virement"),
+                 Ask("Motif (avoir, trop-perçu…) :")),
+           issuing=True, image="Undo",
+           help="Rembourse au client sélectionné tout ou partie de son crédit ; le classeur est enregistré."),
     # ---- relances des impayés (issue 6)
+    Action("SycNotePenalites", "Note de pénalités", "relances", "note_penalites", sheet="Factures",
+           issuing=True, image="PercentStyle",
+           help="Émet la note de pénalités de la facture en retard sélectionnée (pénalités et indemnité de 40 €, "
+                "sans TVA) et son PDF ; le classeur est enregistré."),
     Action("SycRelancesSemaine", "Relances de la semaine", "relances", "relances_semaine", image="ReviewPreviousComment",
            help="Séance du vendredi et du lundi : appels à passer, lettres et dossiers dus, arrêts et alarmes."),
     Action("SycProduireRelances", "Produire les lettres de relance", "relances", "produire_relances",

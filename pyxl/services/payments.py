@@ -27,7 +27,7 @@ from typing import Any
 
 from pyxl.core import fields, money
 from pyxl.core import workflow as wf
-from pyxl.core.issues import Issue
+from pyxl.core.issues import Issue, Refused
 from pyxl.core.kinds import ClientKind, PaymentKind, PaymentMode
 from pyxl.core.money import euros
 from pyxl.services import penalties
@@ -148,8 +148,9 @@ def _mode(text: str, where: str, allowed: tuple[str, ...] = MONEY_MODES) -> str:
         raise sd.refuse("reglement.mode", where, str(exc)) from None
 
 
-def _item_of(store: Store, number: str, items: dict[str, OpenItem], client: str, where: str) -> OpenItem:
-    """A document named by the payer, checked: issued, of this client, still owing."""
+def _item_of(store: Store, number: str, client: Row, where: str) -> OpenItem:
+    """A document named by the payer, checked: issued, of this client, still owing (read by its
+    number: no need to read all the client's documents)."""
     if penalties.is_note_number(number):
         row = penalties.get_note(store, number)
         name = f"La note de pénalités {row['number']}"
@@ -163,13 +164,19 @@ def _item_of(store: Store, number: str, items: dict[str, OpenItem], client: str,
         if row["status"] == wf.I_DRAFT:
             raise sd.refuse("reglement.brouillon", f"{name} ({row.where})",
                             f"elle n'est pas émise : syc facture emettre {row['ref']}.")
-    if client and str(row["client"]) != client:
-        raise sd.refuse("reglement.client", where, f"{name} est au client {row['client']}, pas à {client} : un "
+    code = str(client["code"])
+    if str(row["client"]) != code:
+        raise sd.refuse("reglement.client", where, f"{name} est au client {row['client']}, pas à {code} : un "
                                                    "paiement s'impute sur les pièces de son seul client.")
-    found = items.get(str(row["number"]))
-    if found is None:
+    if penalties.is_note_number(number):
+        item = OpenItem(row, "tNotesPenalites", str(row["number"]), code, row["date"], row["date"],
+                        _dec(row["total"]) - _dec(row["paid"]), False)
+    else:
+        item = OpenItem(row, "tFactures", str(row["number"]), code, row["date"], row["due_date"] or row["date"],
+                        balance(row), client["kind"] == ClientKind.BUSINESS)
+    if item.owed <= 0:
         raise sd.refuse("reglement.solde", f"{name} ({row.where})", "elle ne doit plus rien : rien à y imputer.")
-    return found
+    return item
 
 
 def _cash_check(mode: str, targets: Sequence[OpenItem], store: Store, where: str) -> None:
@@ -245,15 +252,19 @@ def _write(store: Store, res: Result, parts: Sequence[Part], client: str, mode: 
                                            "group": group, "kind": kind, **common})
         res.changes.issue("tReglements", pid, ACTION)
     penalties.apply_parts(res.changes, [p.part for p in parts if p.part is not None])
-    _update_invoices(store, res, {p.target: p.amount for p in parts if p.item is not None and not p.item.is_note})
+    on_invoices = [p for p in parts if p.item is not None and not p.item.is_note]
+    deltas: dict[str, Decimal] = {}
+    for p in on_invoices:
+        deltas[p.target] = deltas.get(p.target, ZERO) + p.amount
+    _update_invoices(store, res, deltas, {p.target: p.item.row for p in on_invoices if p.item is not None})
     return ids
 
 
-def _update_invoices(store: Store, res: Result, deltas: dict[str, Decimal]) -> None:
+def _update_invoices(store: Store, res: Result, deltas: dict[str, Decimal], rows: dict[str, Row] | None = None) -> None:
     for number, delta in deltas.items():
         if not delta:
             continue
-        doc = get_doc(store, number)
+        doc = (rows or {}).get(number) or get_doc(store, number)
         paid = (doc["paid"] or ZERO) + delta
         state = wf.invoice_state(doc["total_ttc"] or ZERO, paid, doc["credited"] or ZERO)
         res.changes.update("tFactures", doc, {"paid": paid, "status": state})
@@ -300,8 +311,8 @@ def plan(store: Store, amount_text: str, mode_text: str, as_of: dt.date, *, clie
     from pyxl.services import closures
     from pyxl.services.clients import get_client
 
-    store.prefetch(("tFactures", "tLignesFactures", "tCommandes", "tDevis", "tClients", "tReglements",
-                    "tNotesPenalites", "tLignesNotes", "tJournalAudit"))
+    # what this action reads, side by side (the invoices' lines: the guard checks what it updates)
+    store.prefetch(("tFactures", "tLignesFactures", "tCommandes", "tDevis", "tClients", "tJournalAudit"))
     documents = [d.strip() for d in documents if d and d.strip()]
     if not client and not documents:
         raise sd.refuse("reglement.client", "Règlement", "dites de quel client il vient (--client CODE) ou quelle "
@@ -315,16 +326,19 @@ def plan(store: Store, amount_text: str, mode_text: str, as_of: dt.date, *, clie
     where = f"Règlement de {sd.client_name(crow)} ({client})"
     mode = _mode(mode_text, where)
     reference = fields.text(reference, label="La référence", max_len=60)
-    items = {i.number: i for i in open_items(store, client)}
-    named = [_item_of(store, n, items, client, where) for n in documents]
+    named = [_item_of(store, n, crow, where) for n in documents]
     if len(named) == 1:  # one document named: the messages name it, as they always did
         one = named[0]
         where = (f"Note de pénalités {one.number}" if one.is_note else label(one.row)) + f" ({one.row.where})"
     amount = _parse_amount(amount_text, where)
     closures.check_open(store, as_of, where)
-    if not named:  # the numbers the payer wrote in the label
-        found = {m.upper() for m in NUMBER_RE.findall(reference)}
-        named = [items[n] for n in sorted(found) if n in items]
+    if not named:  # the numbers the payer wrote in the label: those of this client still owing
+        named = []
+        for n in sorted({m.upper() for m in NUMBER_RE.findall(reference)}):
+            try:
+                named.append(_item_of(store, n, crow, where))
+            except Refused:
+                continue  # another client's, paid, or unknown: not an indication
         indicated = "le libellé" if named else ""
     else:
         indicated = "le payeur"
@@ -332,15 +346,29 @@ def plan(store: Store, amount_text: str, mode_text: str, as_of: dt.date, *, clie
         if t.date and as_of < t.date:
             raise sd.refuse("reglement.date", where, f"{t.label} est émise le {sd.day(t.date)} : un règlement ne peut "
                                                      "pas être daté d'avant.")
-    targets = named or legal_order([i for i in items.values() if i.date <= as_of], as_of)
+    targets = named or legal_order([i for i in open_items(store, client) if i.date <= as_of], as_of)
     if not targets:
         _deposit_instead(store, client, where)
     _cash_check(mode, targets, store, where)
     parts = allocate(store, targets, amount)
-    for p in parts:
-        if p.item is not None and p.item.row.get("order"):
-            _cooling_off(store, get_order(store, p.item.row["order"]), as_of, "un paiement")
+    _cooling_off_all(store, [p.item.row for p in parts if p.item is not None and p.item.row.get("order")], crow, as_of)
     return Plan(crow, where, mode, amount, parts, named, indicated)
+
+
+def _cooling_off_all(store: Store, docs: Sequence[Row], client: Row, as_of: dt.date) -> None:
+    """No payment within 7 days of an off-premises signature (L221-10 C. conso): the orders and
+    quotes of all the documents read in two lookups."""
+    from pyxl.services.quotes import cooling_off_end
+
+    numbers = {str(d["order"]) for d in docs}
+    if not numbers:
+        return
+    orders = store.rows_where("tCommandes", "number", numbers)
+    quotes = {str(q["number"]): q for q in store.rows_where("tDevis", "number", {str(o["quote"]) for o in orders})}
+    for o in orders:
+        q = quotes.get(str(o["quote"]))
+        if q is not None and (first := cooling_off_end(q, client)) and as_of < first:
+            _cooling_off(store, o, as_of, "un paiement")  # says why, with the dates
 
 
 def receive(store: Store, amount_text: str, mode_text: str, as_of: dt.date, *, client: str = "",
@@ -430,9 +458,8 @@ def use_credit(store: Store, client: str, documents: Sequence[str], as_of: dt.da
     if available <= 0:
         raise sd.refuse("credit.vide", where, "ce client n'a aucun crédit.")
     closures.check_open(store, as_of, where)
-    items = {i.number: i for i in open_items(store, client)}
-    targets = [_item_of(store, n, items, client, where) for n in documents if n.strip()] or legal_order(
-        [i for i in items.values() if i.date <= as_of], as_of)
+    targets = [_item_of(store, n, crow, where) for n in documents if n.strip()] or legal_order(
+        [i for i in open_items(store, client) if i.date <= as_of], as_of)
     owed = sum((t.owed for t in targets), ZERO) + sum(
         (ln_owed for t in targets if not t.is_note for _, _, ln_owed in penalties.open_lines(store, t.number)), ZERO)
     if owed <= 0:
@@ -440,6 +467,9 @@ def use_credit(store: Store, client: str, documents: Sequence[str], as_of: dt.da
     amount = min(available, owed) if not amount_text else _parse_amount(amount_text, where)
     if amount > available:
         raise sd.refuse("credit.trop", where, f"{euros(amount)} dépasse le crédit du client ({euros(available)}).")
+    if amount > owed:
+        raise sd.refuse("credit.plus_que_du", where, f"{euros(amount)} dépasse ce que doivent ces pièces "
+                                                     f"({euros(owed)}) : une imputation ne dépasse jamais le solde.")
     parts = [p for p in allocate(store, targets, amount) if p.target]
     used = sum((p.amount for p in parts), ZERO)
     res = Result()
@@ -535,10 +565,12 @@ def cancel_payment(store: Store, pid: str, reason: str, as_of: dt.date, *, bounc
     # that payment into the client's credit (« Avoir en crédit »): then it is taken from the credit
     reversals: list[tuple[Row, str, Decimal]] = []  # (row reversed, target, amount taken back)
     on_doc: dict[str, Decimal] = {}
+    docs: dict[str, Row] = {}
     for r in rows:
         target, amount = str(r["invoice"] or ""), _dec(r["amount"])
         if target and not penalties.is_note_number(target) and amount > 0:
-            left = on_doc.setdefault(target, get_doc(store, target)["paid"] or ZERO)
+            doc = docs.setdefault(target, get_doc(store, target))
+            left = on_doc.setdefault(target, doc["paid"] or ZERO)
             take = min(amount, max(left, ZERO))
             on_doc[target] = left - take
             if take:
@@ -583,10 +615,12 @@ def cancel_payment(store: Store, pid: str, reason: str, as_of: dt.date, *, bounc
         else:
             deltas[target] = deltas.get(target, ZERO) - amount
     penalties.apply_parts(res.changes, note_parts, sign=-1)
-    _update_invoices(store, res, deltas)
+    for number in deltas:
+        docs.setdefault(number, get_doc(store, number))
+    _update_invoices(store, res, deltas, docs)
     state = ""
     for number, delta in deltas.items():
-        doc = get_doc(store, number)
+        doc = docs[number]
         state = wf.invoice_state(doc["total_ttc"] or ZERO, (doc["paid"] or ZERO) + delta, doc["credited"] or ZERO)
         said.append(f"{label(doc)} : reste {euros(balance(doc) - delta)} à payer")
     total = sum((_dec(r["amount"]) for r in rows), ZERO)

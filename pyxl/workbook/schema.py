@@ -612,7 +612,7 @@ T_SLIPS = Table(
         Column("total", "Total", Kind.MONEY, required=True, width=13),
         Column("status", "Statut", Kind.CHOICE, required=True, width=10, choices=SLIP_STATES),
         Column("credited_on", "Crédité le", Kind.DATE, width=11),
-        Column("fee", "Commission", Kind.MONEY, width=12, help="lots de carte : commission retenue par la banque"),
+        Column("fee", "Commission", Kind.MONEY, width=12, help="lots de carte : ce que la banque a gardé sur le lot"),
         Column("bank_line", "Ligne de relevé", width=14, max_len=20),
     ),
 )

@@ -4,7 +4,7 @@ Option Explicit
 ' SYC Gestion : les boutons et le ruban appellent Python (pyxl.macros) par xlwings RunPython.
 ' Module généré par pyxl/excel/registry.py : ne pas le modifier à la main.
 Public Const SYC_XLWINGS_VERSION As String = "0.37.8"
-Public Const SYC_MODULE_VERSION As String = "a2b839d2d532"
+Public Const SYC_MODULE_VERSION As String = "b0d35b3ce529"
 
 ' Enregistrer le devis : Enregistre le devis saisi sur la feuille « Saisie devis » (brouillon numéroté).
 Sub SycEnregistrerDevis()
@@ -216,20 +216,68 @@ Sub SycEnregistrerReglement_Ruban(control As IRibbonControl)
     SycEnregistrerReglement
 End Sub
 
-' Annuler le règlement : Annule le règlement sélectionné par une écriture opposée ; le classeur est enregistré.
+' Annuler le règlement : Annule toutes les parts du règlement sélectionné par des écritures opposées ; le classeur est enregistré.
 Sub SycAnnulerReglement()
     If Not SycOnRow("Règlements", "Annuler le règlement") Then Exit Sub
-    Dim a1 As String
+    Dim a1 As String, a2 As String, a3 As String
     If Not SycAsk("Motif (chèque impayé, erreur de saisie…) :", "", a1) Then Exit Sub
     If Trim(a1) = "" Then
         MsgBox "Réponse obligatoire : l’action « Annuler le règlement » n’est pas faite.", vbInformation, "SYC Gestion"
         Exit Sub
     End If
-    RunPython "import pyxl.macros as m; m.annuler_reglement(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ")"
+    If Not SycAsk("Revenu impayé de la banque ? oui (impayé) ou non (erreur de saisie) ; vide si le chèque n'est pas encore remis :", "", a2) Then Exit Sub
+    If Not SycAsk("Frais prélevés par la banque pour l'impayé (ex. 12,50), ou laisser vide :", "", a3) Then Exit Sub
+    RunPython "import pyxl.macros as m; m.annuler_reglement(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ", " & "'" & SycHex(a2) & "'" & ", " & "'" & SycHex(a3) & "'" & ")"
 End Sub
 
 Sub SycAnnulerReglement_Ruban(control As IRibbonControl)
     SycAnnulerReglement
+End Sub
+
+' Imputer le crédit du client : Règle la facture sélectionnée avec le crédit de son client (trop-perçu, avoir), sans mouvement d'argent ; le classeur est enregistré.
+Sub SycImputerCredit()
+    If Not SycOnRow("Factures", "Imputer le crédit du client") Then Exit Sub
+    RunPython "import pyxl.macros as m; m.imputer_credit(" & SycHere() & ")"
+End Sub
+
+Sub SycImputerCredit_Ruban(control As IRibbonControl)
+    SycImputerCredit
+End Sub
+
+' Rembourser le crédit : Rembourse au client sélectionné tout ou partie de son crédit ; le classeur est enregistré.
+Sub SycRembourser()
+    If Not SycOnRow("Clients", "Rembourser le crédit") Then Exit Sub
+    Dim a1 As String, a2 As String, a3 As String
+    If Not SycAsk("Montant à rembourser (au plus le crédit du client) :", "", a1) Then Exit Sub
+    If Trim(a1) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Rembourser le crédit » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
+    If Not SycAsk("Mode : virement ou cheque :", "virement", a2) Then Exit Sub
+    If Trim(a2) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Rembourser le crédit » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
+    If Not SycAsk("Motif (avoir, trop-perçu…) :", "", a3) Then Exit Sub
+    If Trim(a3) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Rembourser le crédit » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
+    RunPython "import pyxl.macros as m; m.rembourser(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ", " & "'" & SycHex(a2) & "'" & ", " & "'" & SycHex(a3) & "'" & ")"
+End Sub
+
+Sub SycRembourser_Ruban(control As IRibbonControl)
+    SycRembourser
+End Sub
+
+' Note de pénalités : Émet la note de pénalités de la facture en retard sélectionnée (pénalités et indemnité de 40 €, sans TVA) et son PDF ; le classeur est enregistré.
+Sub SycNotePenalites()
+    If Not SycOnRow("Factures", "Note de pénalités") Then Exit Sub
+    RunPython "import pyxl.macros as m; m.note_penalites(" & SycHere() & ")"
+End Sub
+
+Sub SycNotePenalites_Ruban(control As IRibbonControl)
+    SycNotePenalites
 End Sub
 
 ' Relances de la semaine : Séance du vendredi et du lundi : appels à passer, lettres et dossiers dus, arrêts et alarmes.
