@@ -323,6 +323,12 @@ def intervention_realisee(sheet: str, row: int, day: str, report: str) -> dict[s
     return planning_actions.realise_job(Ctx("intervention_realisee", sheet, row), decode(day), decode(report))
 
 
+def confirmer_intervention(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.excel import planning_actions
+
+    return planning_actions.confirm_job(Ctx("confirmer_intervention", sheet, row))
+
+
 def planning_semaine(sheet: str, row: int, week: str) -> dict[str, Any]:
     from pyxl.excel import planning_actions
 
@@ -340,6 +346,12 @@ def visites_du_mois(sheet: str, row: int, month: str) -> dict[str, Any]:
     from pyxl.excel import planning_actions
 
     return planning_actions.visits_of_month(Ctx("visites_du_mois", sheet, row), decode(month))
+
+
+def attestation_entretien(sheet: str, row: int, day: str) -> dict[str, Any]:
+    from pyxl.excel import planning_actions
+
+    return planning_actions.attestation(Ctx("attestation_entretien", sheet, row), decode(day))
 
 
 def avis_reconduction(sheet: str, row: int, send: str) -> dict[str, Any]:

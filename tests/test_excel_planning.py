@@ -73,9 +73,9 @@ def test_the_planning_and_contract_actions_are_in_their_own_groups():
     groups = {a.function: a.group for a in registry.ACTIONS}
     assert [f for f, g in groups.items() if g == "planning"] == [
         "proposer_creneaux", "planifier", "deplacer_intervention", "annuler_intervention", "intervention_realisee",
-        "planning_semaine", "feuille_journee"]
+        "confirmer_intervention", "planning_semaine", "feuille_journee"]
     assert [f for f, g in groups.items() if g == "contrats"] == [
-        "visites_du_mois", "avis_reconduction", "facturer_contrats"]
+        "visites_du_mois", "attestation_entretien", "avis_reconduction", "facturer_contrats"]
     assert registry.action("SycFacturerContrats").issuing
     assert 'label="Planning"' in registry.ribbon_xml() and "SycFacturerContrats_Ruban" in registry.vba_module(xlwings_version="0.0")
 
@@ -130,6 +130,10 @@ def test_week_day_sheet_visits_notices_and_contract_invoicing(book):
     assert visits["ok"] and [v["contrat"] for v in visits["data"]["visites"]] == ["CE2026-0001"]
     jrow = _job_row(book, visits["data"]["visites"][0]["visite"])
     assert click("planifier", "Interventions", jrow, "1", "")["ok"]
+    confirmed = click("confirmer_intervention", "Interventions", jrow)
+    assert confirmed["ok"] and cell(book, "Interventions", jrow, "Statut") == "Confirmée au client"
+    early = click("attestation_entretien", "Interventions", jrow, "")
+    assert not early["ok"] and "réalisez-la d'abord" in early["message"]
     week = click("planning_semaine", "Accueil", 3, "")
     assert week["ok"] and week["message"].startswith("Semaine 2026-W19 (du 04/05/2026 au 10/05/2026)")
     assert "T01 — Paul Girard" in week["message"] and "DUPONT Jean" in week["message"]
@@ -137,7 +141,8 @@ def test_week_day_sheet_visits_notices_and_contract_invoicing(book):
     assert ws.range((2, 1), (2, 8)).value == ["Technicien", "lun 04/05", "mar 05/05", "mer 06/05", "jeu 07/05",
                                               "ven 08/05", "sam 09/05", "dim 10/05"]
     assert ws.range((3, 1)).value == "T01 — Paul Girard"
-    assert ws.range((3, 3)).value.endswith("DUPONT Jean (Planifiée)") and ws.range((3, 3)).color == (189, 215, 238)
+    assert ws.range((3, 3)).value.endswith("DUPONT Jean (Confirmée au client)")
+    assert ws.range((3, 3)).color == (198, 239, 206)
     assert "Fête de la Victoire" in ws.range((3, 6)).value and ws.range((3, 6)).color == (242, 242, 242)
     assert ws.range((3, 2)).value is None and ws.range((3, 2)).color is None
     assert ws.range((5, 1)).value == "Commandes à planifier : BC2026-0001"
@@ -147,6 +152,9 @@ def test_week_day_sheet_visits_notices_and_contract_invoicing(book):
     sheet = click("feuille_journee", "Techniciens", trow, "05/05/2026")
     assert sheet["ok"] and "Feuille de journée de T01 (Paul Girard) du 05/05/2026 : 1 intervention(s)." in \
         sheet["message"]
+    assert click("intervention_realisee", "Interventions", jrow, "04/05/2026", "")["ok"]
+    given = click("attestation_entretien", "Interventions", jrow, "04/05/2026")
+    assert given["ok"] and cell(book, "Interventions", jrow, "Attestation remise le") is not None
     notices = click("avis_reconduction", "Accueil", 3, "non")
     assert notices["ok"] and notices["data"]["avis"] == []
 

@@ -132,6 +132,22 @@ def realise_job(ctx: Ctx, day: str, report: str) -> dict[str, Any]:
     return run(ctx, service)
 
 
+def confirm_job(ctx: Ctx) -> dict[str, Any]:
+    from pyxl.services.planning import confirm
+
+    def after(result: Any) -> None:
+        book = _book_path(ctx.book)
+        if book is None or not _documents_wanted():
+            return
+        from pyxl.documents.planning_docs import confirmation_documents
+
+        paths = confirmation_documents(book, ctx.store, str(result.data["id"]), str(result.data["texte"]), ctx.as_of)
+        result.message += "".join(f"\nDocument : {p}" for p in paths)
+
+    return run(ctx, lambda store: confirm(store, str(ctx.selected("tInterventions", "d'intervention")["id"]),
+                                          ctx.as_of), after=after)
+
+
 def week_text(ctx: Ctx, week: str) -> dict[str, Any]:
     from pyxl.services.planning import week_view
 
@@ -230,6 +246,25 @@ def visits_of_month(ctx: Ctx, month: str) -> dict[str, Any]:
     from pyxl.services.contracts import visits_due
 
     return run(ctx, lambda store: visits_due(store, _month(month, ctx.as_of), ctx.as_of))
+
+
+def attestation(ctx: Ctx, day: str) -> dict[str, Any]:
+    from pyxl.services.contracts import record_attestation
+
+    def service(store: Any) -> Any:
+        job = ctx.selected("tInterventions", "d'intervention")
+        return record_attestation(store, str(job["id"]), _day(day, "La date de remise", ctx.as_of), ctx.as_of)
+
+    def after(result: Any) -> None:
+        book = _book_path(ctx.book)
+        if book is None or not _documents_wanted():
+            return
+        from pyxl.documents.contract_docs import attestation_document
+
+        paths = attestation_document(book, ctx.store, str(result.data["id"]))
+        result.message += "".join(f"\nAttestation : {p}" for p in paths)
+
+    return run(ctx, service, after=after)
 
 
 def renewal_notices(ctx: Ctx, send: str) -> dict[str, Any]:

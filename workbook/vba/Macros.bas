@@ -4,7 +4,7 @@ Option Explicit
 ' SYC Gestion : les boutons et le ruban appellent Python (pyxl.macros) par xlwings RunPython.
 ' Module généré par pyxl/excel/registry.py : ne pas le modifier à la main.
 Public Const SYC_XLWINGS_VERSION As String = "0.37.8"
-Public Const SYC_MODULE_VERSION As String = "b0d35b3ce529"
+Public Const SYC_MODULE_VERSION As String = "77f953a6f20c"
 
 ' Enregistrer le devis : Enregistre le devis saisi sur la feuille « Saisie devis » (brouillon numéroté).
 Sub SycEnregistrerDevis()
@@ -478,6 +478,16 @@ Sub SycInterventionRealisee_Ruban(control As IRibbonControl)
     SycInterventionRealisee
 End Sub
 
+' Confirmer au client : Lettre et brouillon d'e-mail au client de l'intervention sélectionnée : le jour et la demi-journée.
+Sub SycConfirmerIntervention()
+    If Not SycOnRow("Interventions", "Confirmer au client") Then Exit Sub
+    RunPython "import pyxl.macros as m; m.confirmer_intervention(" & SycHere() & ")"
+End Sub
+
+Sub SycConfirmerIntervention_Ruban(control As IRibbonControl)
+    SycConfirmerIntervention
+End Sub
+
 ' Planning de la semaine : La semaine de chaque technicien (interventions, absences, jours fériés) et les commandes à planifier.
 Sub SycPlanningSemaine()
     Dim a1 As String
@@ -510,6 +520,18 @@ End Sub
 
 Sub SycVisitesDuMois_Ruban(control As IRibbonControl)
     SycVisitesDuMois
+End Sub
+
+' Attestation d'entretien : L'attestation d'entretien (PDF) de la visite réalisée sélectionnée, à remettre sous 15 jours ; sa date de remise est notée.
+Sub SycAttestationEntretien()
+    If Not SycOnRow("Interventions", "Attestation d'entretien") Then Exit Sub
+    Dim a1 As String
+    If Not SycAsk("Date de remise au client (JJ/MM/AAAA), vide pour aujourd'hui :", "", a1) Then Exit Sub
+    RunPython "import pyxl.macros as m; m.attestation_entretien(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ")"
+End Sub
+
+Sub SycAttestationEntretien_Ruban(control As IRibbonControl)
+    SycAttestationEntretien
 End Sub
 
 ' Avis de reconduction : Les avis de reconduction à envoyer (art. L215-1 du Code de la consommation) et les alarmes ; avec « oui », les lettres et e-mails sont préparés et l'envoi noté.
