@@ -336,3 +336,9 @@ def test_planning_data_has_no_double_booking_and_its_counters(store: FileStore) 
     assert counters[("Intervention", None)] == len(jobs) == int(str(jobs[-1]["id"])[1:])
     for year in {c["start"].year for c in contracts}:
         assert counters[("Contrat", year)] == sum(1 for c in contracts if c["start"].year == year)
+    # billed before the tool up to the end of the contract year running at the end of the history
+    from pyxl.services.contract_billing import unbilled
+
+    end = demo_bulk.PERIOD_END
+    assert all(unbilled(c, end) == [] and end <= c["billed_to"] < end + dt.timedelta(days=366) for c in contracts)
+    assert all(c["housing_old"] == "Oui" for c in contracts)

@@ -126,7 +126,8 @@ CONTRACT = obj({"numero": TEXT, "client": NTEXT, "nom_client": NTEXT, "categorie
                 "modele": NTEXT, "puissance_kw": NDECIMAL, "mise_en_service": NDATE, "formule": NTEXT, "prix_ht": NMONEY,
                 "facturation": NTEXT, "debut": NDATE, "premiere_reconduction": NDATE, "reconduction_tacite": NTEXT,
                 "preavis_jours": NINT, "client_protege": NTEXT, "statut": NTEXT, "resilie_le": NDATE,
-                "motif_resiliation": NTEXT, "avis_envoye_le": NDATE, "remarques": NTEXT})
+                "motif_resiliation": NTEXT, "avis_envoye_le": NDATE, "logement_plus_2_ans": NTEXT,
+                "facture_jusqu_au": NDATE, "derniere_facture": NTEXT, "remarques": NTEXT})
 NOTICE = obj({"contrat": TEXT, "client": TEXT, "nom_client": NTEXT, "reconduction": DATE, "refus_jusqu_au": DATE,
               "envoi_du": DATE, "envoi_au": DATE})
 BOOKED = ({"id": TEXT, "intervention": JOB, "invitations": array(INVITATION)}, WRITING)
@@ -289,6 +290,11 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
         {"visite": TEXT, "contrat": TEXT, "client": TEXT, "nom_client": NTEXT, "due_le": DATE, "en_retard": BOOL,
          "motif": TEXT, "statut": TEXT, "propositions": array(obj(
              {"technicien": TEXT, "debut": TEXT, "duree_min": INT, "raison": TEXT}))}))}, WRITING),
+    "contrat facturer": ({"mois": TEXT, "factures": array(obj(
+        {"contrat": TEXT, "client": TEXT, "nom_client": NTEXT, "facture": TEXT, "devis": TEXT, "commande": TEXT,
+         "du": DATE, "au": DATE, "periodes": INT, "taux_tva": TEXT, "motif_taux": NTEXT, "total_ht": MONEY,
+         "total_ttc": MONEY, "echeance": DATE})), "deja_facturees": array(TEXT), "total_ht": MONEY,
+        "total_ttc": MONEY}, WRITING),
     "contrat avis": ({"avis": array(NOTICE), "alarmes": array(TEXT), "envoyes": BOOL}, WRITING),
     "contrat attestation": ({"id": TEXT, "remise_le": DATE, "limite": DATE, "hors_delai": BOOL}, WRITING),
 }
@@ -334,7 +340,7 @@ def text(schema: Schema) -> str:
 # (contract.VERSION) and a changelog line (docs/contrat-json.md) fails tests/test_json_contract.py.
 FINGERPRINTS = {
     "1.0": "de2d77b6ecfb04411341810dd0881d9cb07878ac3b185cb23f9abbb58e70afa1",  # 1.0 is first published with this wave, schema-6 fields included
-    "1.1": "b4db1c6612a6c81461df61dcbadc91dc64b8312ee3cd83506fe31ccb766bd2cf",  # penalty notes, payments as money arrives, FEC checker and the books, planning and maintenance contracts
+    "1.1": "010a506cbcd7dc7d962c015f8aa47afb4d32217b73b9077aabad6b9d098a4845",  # penalty notes, payments as money arrives, FEC checker and the books, planning and maintenance contracts
 }
 
 

@@ -1025,6 +1025,12 @@ T_CONTRACTS = Table(
         Column("ended_on", "Résilié le", Kind.DATE, width=11),
         Column("end_reason", "Motif de résiliation", width=30, max_len=300),
         Column("notice_sent_on", "Avis de reconduction envoyé le", Kind.DATE, width=12),
+        Column("housing_old", "Logement + 2 ans", Kind.BOOL, width=10,
+               help="Oui : locaux d'habitation achevés depuis plus de deux ans (TVA réduite des factures du contrat, "
+                    "attestation du client)"),
+        Column("billed_to", "Facturé jusqu'au", Kind.DATE, width=11,
+               help="fin de la dernière période facturée ; à remplir pour un contrat facturé hors de l'outil"),
+        Column("last_invoice", "Dernière facture", width=13, max_len=20),
         Column("notes", "Remarques", width=30, max_len=500),
     ),
 )
