@@ -11,6 +11,8 @@ orders, done or planned — and 300 maintenance contracts with their visits of t
 
   (p) syc planning proposer --intervention ID --nombre 5 (an order's job still to plan), on 30/06/2026
   (v) syc contrat visites --mois 2026-07 (visits due created, one proposal each, chained), on a fresh copy
+  (f) syc contrat facturer --mois 2026-07 (the contracts whose year starts in July: one quote, order and
+      invoice issued each, in one write), on a fresh copy, without the PDFs (SYC_SANS_DOCUMENT=1)
   (s) python -c "import pyxl.cli": the start-up every command pays
 
 Targets: (p) ≤ 1 s, (v) ≤ 5 s. Not a test: prints a table of figures.
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -46,7 +49,8 @@ def timed(cmd: list[str], runs: int, before: object = None) -> tuple[list[float]
         if callable(before):
             before()
         t = time.perf_counter()
-        done = subprocess.run(cmd, capture_output=True, text=True, cwd=HERE.parent)
+        done = subprocess.run(cmd, capture_output=True, text=True, cwd=HERE.parent,
+                              env={**os.environ, "SYC_SANS_DOCUMENT": "1"})
         out.append(time.perf_counter() - t)
         if done.returncode != 0:
             raise SystemExit(f"échec : {' '.join(cmd)}\n{done.stdout}\n{done.stderr}")
@@ -87,13 +91,18 @@ def main() -> None:
         visits, answer = timed(syc("contrat", "visites", "--mois", "2026-07", "--book", book, "--au", AS_OF,
                                    "--json"), args.runs, before=fresh)
         month = json.loads(answer)
+        billing, answer = timed(syc("contrat", "facturer", "--mois", "2026-07", "--book", book, "--au", "2026-07-01",
+                                    "--json"), args.runs, before=fresh)
+        billed = json.loads(answer)
         start, _ = timed([sys.executable, "-c", "import pyxl.cli"], args.runs)
     print(f"Classeur : {args.years} ans, {gen.get('octets', 0) / 1e6:.1f} Mo ; {json.dumps(counts, ensure_ascii=False)}")
     print(f"(p) première proposition : {first['technicien']} {first['debut']} — {first['raison']}")
     print(f"(v) {len(month['visites'])} visites dues en 07/2026, {month['creees']} créées")
+    print(f"(f) {len(billed['factures'])} factures de contrats émises pour 07/2026, {billed['total_ht']} € HT")
     print(f"{'mesure':<48} {'médiane':>8} {'min':>8} {'max':>8}  cible")
     for label, values, target in (("(p) syc planning proposer (à froid)", propose, "≤ 1 s"),
                                   ("(v) syc contrat visites --mois (à froid)", visits, "≤ 5 s"),
+                                  ("(f) syc contrat facturer --mois (à froid)", billing, ""),
                                   ("(s) import pyxl.cli", start, "")):
         print(f"{label:<48} {fmt(statistics.median(values)):>8} {fmt(min(values)):>8} {fmt(max(values)):>8}  {target}")
 

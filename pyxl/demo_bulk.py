@@ -1218,6 +1218,8 @@ def planning_history(rows: dict[str, list[dict[str, Any]]], rnd: random.Random, 
     """Technicians, a year of interventions (the last year's orders, done where the order is done,
     planned in the weeks after `end` for the open ones) and `contracts` maintenance contracts with
     their visits of the last year, written without double booking."""
+    from pyxl.services.contract_billing import periods as contract_periods
+
     sectors = sorted({str(r["sector"]) for r in rows.get("tSecteurs", [])}) or ["Lyon"]
     techs: list[dict[str, Any]] = []
     for i, (name, skills) in enumerate(DEMO_TECHNICIANS, 1):
@@ -1299,7 +1301,9 @@ def planning_history(rows: dict[str, list[dict[str, Any]]], rnd: random.Random, 
                         rnd.choice(("129.00", "159.00", "189.00", "249.00"))), "billing": "Annuelle", "start": start,
                     "anniversary": anniversary, "tacit": "Oui", "notice_days": 30, "protected": "Oui",
                     "status": "Actif", "ended_on": None, "end_reason": None,
-                    "notice_sent_on": None, "notes": None})
+                    "notice_sent_on": None, "housing_old": "Oui", "last_invoice": None, "notes": None})
+        # billed before the tool up to the end of the contract year running at `end` (« Facturé jusqu'au »)
+        out[-1]["billed_to"] = contract_periods(out[-1], end)[-1].end
         months = 24 if cat.startswith("PAC") else 12
         due = start + dt.timedelta(days=rnd.randint(20, 300))
         while due <= end:

@@ -165,12 +165,47 @@ def apercu_reglement(sheet: str, row: int) -> dict[str, Any]:
     return forms.preview_payment(Ctx("apercu_reglement", sheet, row))
 
 
-def annuler_reglement(sheet: str, row: int, reason: str) -> dict[str, Any]:
+def imputer_credit(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.services.payments import use_credit
+
+    ctx = Ctx("imputer_credit", sheet, row)
+
+    def service(store: Any) -> Any:
+        doc = ctx.selected("tFactures", "de facture")
+        return use_credit(store, str(doc["client"]), [str(doc["number"] or doc["ref"])], ctx.as_of)
+
+    return run(ctx, service)
+
+
+def rembourser(sheet: str, row: int, amount: str, mode: str, reason: str) -> dict[str, Any]:
+    from pyxl.services.payments import refund
+
+    ctx = Ctx("rembourser", sheet, row)
+    return run(ctx, lambda store: refund(store, str(ctx.selected("tClients", "de client")["code"]), decode(amount),
+                                         decode(mode), decode(reason), ctx.as_of))
+
+
+def note_penalites(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.services import penalties
+
+    ctx = Ctx("note_penalites", sheet, row)
+
+    def service(store: Any) -> Any:
+        doc = ctx.selected("tFactures", "de facture")
+        return penalties.create(store, str(doc["client"]), ctx.as_of, [str(doc["number"] or doc["ref"])])
+
+    return run(ctx, service, documents=lambda res: [("penalites", str(res.data["numero"]))])
+
+
+def annuler_reglement(sheet: str, row: int, reason: str, bounced: str = "", charges: str = "") -> dict[str, Any]:
     from pyxl.services.payments import cancel_payment
 
     ctx = Ctx("annuler_reglement", sheet, row)
+    said = decode(bounced).strip().lower()
+    flag = True if said in ("oui", "o", "impaye", "impayé") else (False if said in ("non", "n", "erreur") else None)
     return run(ctx, lambda store: cancel_payment(store, ctx.selected("tReglements", "de règlement")["id"],
-                                                 decode(reason), ctx.as_of))
+                                                 decode(reason), ctx.as_of, bounced=flag,
+                                                 charges_text=decode(charges).strip()))
 
 
 # ---------------------------------------------------------------- relances des impayés
@@ -246,7 +281,7 @@ def verifier(sheet: str, row: int) -> dict[str, Any]:
     from pyxl.excel import forms
 
     ctx = Ctx("verifier", sheet, row)
-    return show(ctx, forms.verify_text)
+    return show(ctx, lambda store: forms.verify_text(store, ctx.as_of))
 
 
 def diagnostic(sheet: str, row: int, vba_xlwings: str = "", vba_module: str = "", excel: str = "",
@@ -254,3 +289,78 @@ def diagnostic(sheet: str, row: int, vba_xlwings: str = "", vba_module: str = ""
     from pyxl.excel import diagnostics
 
     return diagnostics.run(sheet, row, decode(vba_xlwings), decode(vba_module), decode(excel), decode(fullname))
+
+
+# ---------------------------------------------------------------- planning
+def proposer_creneaux(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.excel import planning_actions
+
+    return planning_actions.propose_slots(Ctx("proposer_creneaux", sheet, row))
+
+
+def planifier(sheet: str, row: int, choice: str, duration: str = "") -> dict[str, Any]:
+    from pyxl.excel import planning_actions
+
+    return planning_actions.book_slot(Ctx("planifier", sheet, row), decode(choice), decode(duration))
+
+
+def deplacer_intervention(sheet: str, row: int, start: str, tech: str, reason: str) -> dict[str, Any]:
+    from pyxl.excel import planning_actions
+
+    return planning_actions.move_job(Ctx("deplacer_intervention", sheet, row), decode(start), decode(tech),
+                                     decode(reason))
+
+
+def annuler_intervention(sheet: str, row: int, reason: str, final: str) -> dict[str, Any]:
+    from pyxl.excel import planning_actions
+
+    return planning_actions.cancel_job(Ctx("annuler_intervention", sheet, row), decode(reason), decode(final))
+
+
+def intervention_realisee(sheet: str, row: int, day: str, report: str) -> dict[str, Any]:
+    from pyxl.excel import planning_actions
+
+    return planning_actions.realise_job(Ctx("intervention_realisee", sheet, row), decode(day), decode(report))
+
+
+def confirmer_intervention(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.excel import planning_actions
+
+    return planning_actions.confirm_job(Ctx("confirmer_intervention", sheet, row))
+
+
+def planning_semaine(sheet: str, row: int, week: str) -> dict[str, Any]:
+    from pyxl.excel import planning_actions
+
+    return planning_actions.week_text(Ctx("planning_semaine", sheet, row), decode(week))
+
+
+def feuille_journee(sheet: str, row: int, day: str) -> dict[str, Any]:
+    from pyxl.excel import planning_actions
+
+    return planning_actions.day_sheet(Ctx("feuille_journee", sheet, row), decode(day))
+
+
+# ---------------------------------------------------------------- contrats d'entretien
+def visites_du_mois(sheet: str, row: int, month: str) -> dict[str, Any]:
+    from pyxl.excel import planning_actions
+
+    return planning_actions.visits_of_month(Ctx("visites_du_mois", sheet, row), decode(month))
+
+
+def attestation_entretien(sheet: str, row: int, day: str) -> dict[str, Any]:
+    from pyxl.excel import planning_actions
+
+    return planning_actions.attestation(Ctx("attestation_entretien", sheet, row), decode(day))
+
+
+def avis_reconduction(sheet: str, row: int, send: str) -> dict[str, Any]:
+    from pyxl.excel import planning_actions
+
+    return planning_actions.renewal_notices(Ctx("avis_reconduction", sheet, row), decode(send))
+
+
+def facturer_contrats(sheet: str, row: int, month: str) -> dict[str, Any]:
+    from pyxl.excel import planning_actions
+
+    return planning_actions.invoice_month(Ctx("facturer_contrats", sheet, row), decode(month))

@@ -56,7 +56,7 @@ ADDED_COLUMNS = {5: {"tJournalAudit": {"spec"}},
                                      "bank_line"}}}
 
 
-ADDED_TABLES = {7: {"tNotesPenalites", "tLignesNotes", "tBordereaux", "tReleves"},
+ADDED_TABLES = {7: {"tNotesPenalites", "tLignesNotes", "tBordereaux", "tReleves"}, 8: {"tPlanComptable"},
                 9: {"tTechniciens", "tAbsences", "tTrajets", "tInterventions", "tContrats"}}
 
 

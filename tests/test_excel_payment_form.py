@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,34 @@ def test_without_a_tick_the_legal_order_and_a_client_is_needed(book) -> None:
     assert r["ok"], r
     (row,) = FileStore(Path(book.fullname)).rows("tReglements")
     assert (row["invoice"], row["amount"], row["bank"]) == ("F2026-00001", 100, "LCL")
+
+
+def find(book, sheet: str, header: str, value: str) -> int:
+    ws = book.sheets[sheet].api
+    col = [c.value for c in ws[1]].index(header) + 1
+    return next(r for r in range(2, ws.max_row + 1) if ws.cell(r, col).value == value)
+
+
+def test_penalty_note_credit_refund_and_a_bounced_payment_from_their_buttons(book) -> None:
+    """The everyday payment actions of issues 13 and 14 have their buttons; no message names a command."""
+    path = Path(book.fullname)
+    r = click("note_penalites", "Factures", find(book, "Factures", "Numéro", "F2026-00001"))
+    assert r["ok"] and "NP2026-0001" in r["message"], r
+    ps = book.sheets[PAYMENT_SHEET]
+    for key, value in (("invoice", "'F2026-00002"), ("amount", 200), ("mode", "'Chèque")):
+        ps.range((PAYMENT_FORM.field(key).row, 3)).value = value
+    assert click("enregistrer_reglement", PAYMENT_SHEET, 4)["ok"]
+    r = click("rembourser", "Clients", find(book, "Clients", "Code", "C00002"), "80", "virement", "trop-perçu")
+    assert not r["ok"] and "79,00" in r["message"] and "syc" not in r["message"], r
+    r = click("imputer_credit", "Factures", find(book, "Factures", "Numéro", "F2026-00003"))
+    assert r["ok"] and "Crédit restant : 0,00" in r["message"].replace("\xa0", " ").replace("\u202f", " "), r
+    for key, value in (("invoice", "'F2026-00003"), ("amount", 100), ("mode", "'Chèque")):
+        ps.range((PAYMENT_FORM.field(key).row, 3)).value = value
+    paid = click("enregistrer_reglement", PAYMENT_SHEET, 4)
+    assert paid["ok"], paid
+    row = find(book, "Règlements", "N°", paid["data"]["id"])
+    r = click("annuler_reglement", "Règlements", row, "chèque revenu impayé", "oui", "12,50")
+    assert r["ok"] and "revenu impayé" in r["message"] and "12,50" in r["message"], r
+    rows = FileStore(path).rows("tReglements")
+    reversal = [x for x in rows if x["cancels"] == paid["data"]["id"]]
+    assert [(x["bounced"], x["charges"]) for x in reversal] == [("Oui", Decimal("12.50"))]

@@ -61,10 +61,16 @@ V7_TABLES = ("tNotesPenalites", "tLignesNotes", "tBordereaux", "tReleves")
 V9_TABLES = ("tTechniciens", "tAbsences", "tTrajets", "tInterventions", "tContrats")
 NEW_IN_V9 = [t for t in SCHEMA.tables if t.name in V9_TABLES]
 V7_PARAMETERS = ("banque_remise", "tolerance_commission_cb")
+V8_TABLES = ("tPlanComptable",)
+V8_PARAMETERS = ("regime_tva",)
+V8_STEP = ("étape de données de la version 8 : plan comptable des écritures (feuille « Plan comptable », comptes du "
+           "PCG par défaut) et paramètre « Régime de TVA » (CA3 mensuelle par défaut) ; aucune pièce ni aucun "
+           "règlement modifié")
+NEW_IN_V8 = [t for t in SCHEMA.tables if t.name in V8_TABLES]
 V6_SCHEMA = dataclasses.replace(SCHEMA, version=6, tables=tuple(
     dataclasses.replace(t, columns=tuple(c for c in t.columns if c.key not in V7_COLUMNS.get(t.name, ())))
-    for t in SCHEMA.tables if t.name not in (*V7_TABLES, *V9_TABLES)),
-    parameters=tuple(p for p in SCHEMA.parameters if p.code not in V7_PARAMETERS))
+    for t in SCHEMA.tables if t.name not in (*V7_TABLES, *V8_TABLES, *V9_TABLES)),
+    parameters=tuple(p for p in SCHEMA.parameters if p.code not in (*V7_PARAMETERS, *V8_PARAMETERS)))
 NEW_IN_V7 = [t for t in SCHEMA.tables if t.name in V7_TABLES]
 V7_SHEETS_ADDED = [f"ajout de la feuille {t.sheet} (table {t.name})" for t in NEW_IN_V7]
 V7_PAYMENT_COLUMNS = [f"ajout de la colonne « {SCHEMA.table('tReglements').column(k).header} » à la table tReglements"
@@ -201,7 +207,7 @@ OLD_BOOK_DONE = [
     HEADCOUNT_ADDED,
     THPE_ADDED,
     "ajout de la feuille Secteurs (table tSecteurs)",
-    *sheets_added(V2_TABLES, V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES, V9_TABLES),
+    *sheets_added(V2_TABLES, V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES),
     SPEC_ADDED,
     f"mise à jour de la version du schéma : 0 → {SCHEMA.version}",
     VAT_STEP,
@@ -210,6 +216,7 @@ OLD_BOOK_DONE = [
     V5_STEP,
     V6_STEP,
     V7_STEP,
+    V8_STEP,
     V9_STEP,
 ]
 CLIENTS = [
@@ -237,7 +244,7 @@ def as_v6(old: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]
     for r in out.get("tDevis", []):
         r.update(express_request=None, outside_main_activity=None)
     params = out.get("tParametres")
-    for code in ("mediateur_consommation", *V7_PARAMETERS):  # versions 6 and 7
+    for code in ("mediateur_consommation", *V7_PARAMETERS, *V8_PARAMETERS):  # versions 6 and 7
         if params is not None and not any(r["code"] == code for r in params):
             p = next(p for p in SCHEMA.parameters if p.code == code)
             params.append({"code": p.code, "label": p.label, "value": p.default or None, "help": p.help})
@@ -414,7 +421,7 @@ def test_migrate_old_book(old_book: Path) -> None:
                *journal}  # the journal's « Version de l'empreinte » of version 5
     added = set(after) - set(before)
     # the new sheets and tables take the next free numbers: 6 for Secteurs, then the tables of versions 2 and 3
-    new = range(6, 6 + 1 + len(NEW_IN_V2) + len(NEW_IN_V3) + len(NEW_IN_V4) + len(NEW_IN_V6) + len(NEW_IN_V7) + len(NEW_IN_V9))
+    new = range(6, 6 + 1 + len(NEW_IN_V2) + len(NEW_IN_V3) + len(NEW_IN_V4) + len(NEW_IN_V6) + len(NEW_IN_V7) + len(NEW_IN_V8) + len(NEW_IN_V9))
     assert added == {*(f"xl/worksheets/sheet{i}.xml" for i in new), *(f"xl/tables/table{i}.xml" for i in new),
                      *(f"xl/worksheets/_rels/sheet{i}.xml.rels" for i in new)}
     assert set(before) <= set(after)
@@ -437,7 +444,7 @@ def test_migrated_structure(old_book: Path) -> None:
     # in schema order: Secteurs after Articles, the tables of version 2 after it, before the audit journal
     assert names == ["Paramètres", "Compteurs", "Clients", "Articles", "Secteurs",
                      *(t.sheet for t in SCHEMA.tables
-                       if t.name in {*V2_TABLES, *V3_TABLES, *V4_TABLES, *V6_TABLES, *V7_TABLES, *V9_TABLES}),
+                       if t.name in {*V2_TABLES, *V3_TABLES, *V4_TABLES, *V6_TABLES, *V7_TABLES, *V8_TABLES, *V9_TABLES}),
                      "Journal d'audit"]
     assert names == [t.sheet for t in SCHEMA.tables]
     assert len({s.get("sheetId") for s in sheets}) == len(sheets)
@@ -521,8 +528,8 @@ def test_version_1_workbook(tmp_path: Path) -> None:
     old_styles = read_part(path, "xl/styles.xml")
 
     expected = [CONSENT_ADDED, *STOPS_ADDED, HEADCOUNT_ADDED, THPE_PAC_ADDED, *sheets_added(V2_TABLES, V3_TABLES,
-                V4_TABLES, V6_TABLES, V7_TABLES, V9_TABLES), SPEC_ADDED, f"mise à jour de la version du schéma : 1 → {SCHEMA.version}", VAT_STEP, V3_STEP, V4_STEP,
-                V5_STEP, V6_STEP, V7_STEP, V9_STEP]
+                V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES), SPEC_ADDED, f"mise à jour de la version du schéma : 1 → {SCHEMA.version}", VAT_STEP, V3_STEP, V4_STEP,
+                V5_STEP, V6_STEP, V7_STEP, V8_STEP, V9_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
@@ -557,7 +564,7 @@ def test_version_1_workbook(tmp_path: Path) -> None:
     changed = {"[Content_Types].xml", "xl/_rels/workbook.xml.rels", "xl/workbook.xml", "docProps/app.xml",
                "docProps/custom.xml", "xl/styles.xml", articles_part, *clients_parts, *params_parts, *journal}
     assert {n for n in before if after.get(n) != before[n]} == changed
-    new = range(7, 7 + len(NEW_IN_V2) + len(NEW_IN_V3) + len(NEW_IN_V4) + len(NEW_IN_V6) + len(NEW_IN_V7) + len(NEW_IN_V9))  # the six sheets and tables of version 1 keep their numbers
+    new = range(7, 7 + len(NEW_IN_V2) + len(NEW_IN_V3) + len(NEW_IN_V4) + len(NEW_IN_V6) + len(NEW_IN_V7) + len(NEW_IN_V8) + len(NEW_IN_V9))  # the six sheets and tables of version 1 keep their numbers
     assert set(after) - set(before) == {
         *(f"xl/worksheets/sheet{i}.xml" for i in new), *(f"xl/worksheets/_rels/sheet{i}.xml.rels" for i in new),
         *(f"xl/tables/table{i}.xml" for i in new)}
@@ -628,9 +635,9 @@ def test_version_2_workbook(tmp_path: Path) -> None:
     expected = [CONSENT_ADDED, *STOPS_ADDED, HEADCOUNT_ADDED, PAC_ADDED[0], VAT_COLUMN_ADDED, V7_NATURES["tReglesTVA"],
                 PAC_ADDED[1], *V6_QUOTE_COLUMNS, V7_NATURES["tDevis"], *V6_INVOICE_COLUMNS, V7_NATURES["tFactures"],
                 *V7_PAYMENT_COLUMNS, V7_MODE_ADDED,
-                *sheets_added(V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES, V9_TABLES),
+                *sheets_added(V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES),
                 SPEC_ADDED, f"mise à jour de la version du schéma : 2 → {SCHEMA.version}", V3_STEP, V4_STEP, V5_STEP,
-                V6_STEP, V7_STEP, V9_STEP]
+                V6_STEP, V7_STEP, V8_STEP, V9_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
@@ -655,7 +662,7 @@ def test_version_2_workbook(tmp_path: Path) -> None:
     added = {r["code"]: r["value"] for r in new["tParametres"][len(old["tParametres"]):]}
     assert added == {"devis_tarif": "Devis gratuit.", "smtp_serveur": None, "smtp_port": "587", "smtp_starttls": "Oui",
                      "smtp_utilisateur": None, "smtp_expediteur": None, "mediateur_consommation": None,
-                     "banque_remise": None, "tolerance_commission_cb": "3"}
+                     "banque_remise": None, "tolerance_commission_cb": "3", "regime_tva": "CA3 mensuelle"}
     assert {k: v for k, v in new.items() if k not in ("tClients", "tParametres")} == {
         k: v for k, v in as_v6(old).items() if k not in ("tClients", "tParametres")}
     assert store.rows("tEnvois") == []
@@ -711,8 +718,8 @@ def test_version_3_workbook(tmp_path: Path) -> None:
     expected = [*STOPS_ADDED, HEADCOUNT_ADDED, PAC_ADDED[0], VAT_COLUMN_ADDED, V7_NATURES["tReglesTVA"], PAC_ADDED[1],
                 *V6_QUOTE_COLUMNS, V7_NATURES["tDevis"], *V6_INVOICE_COLUMNS, V7_NATURES["tFactures"],
                 *V7_PAYMENT_COLUMNS, V7_MODE_ADDED,
-                *sheets_added(V4_TABLES, V6_TABLES, V7_TABLES, V9_TABLES), SPEC_ADDED,
-                f"mise à jour de la version du schéma : 3 → {SCHEMA.version}", V4_STEP, V5_STEP, V6_STEP, V7_STEP, V9_STEP]
+                *sheets_added(V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES), SPEC_ADDED,
+                f"mise à jour de la version du schéma : 3 → {SCHEMA.version}", V4_STEP, V5_STEP, V6_STEP, V7_STEP, V8_STEP, V9_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
@@ -1104,7 +1111,7 @@ def test_libreoffice_saved_book(tmp_path: Path) -> None:
         HEADCOUNT_ADDED,
         "ajout de la colonne « Origine du contact » à la table tClients",
         THPE_PAC_ADDED,
-        *sheets_added(V2_TABLES, V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES, V9_TABLES),
+        *sheets_added(V2_TABLES, V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES),
         SPEC_ADDED,
         "ajout de la feuille Visites (table tVisites)",
         f"mise à jour de la version du schéma : 1 → {SCHEMA.version + 1}",
@@ -1114,6 +1121,7 @@ def test_libreoffice_saved_book(tmp_path: Path) -> None:
         V5_STEP,
         V6_STEP,
         V7_STEP,
+        V8_STEP,
         V9_STEP,
     ]
     assert_valid(path)

@@ -87,7 +87,7 @@ def test_check_everything_reports_each_table_then_the_checks(book: Path):
     from pyxl.workbook.filestore import FileStore
 
     rec = Recorder()
-    issues, _journal, _docs = check_everything(FileStore(book), progress=rec)
+    issues, _journal, _docs = check_everything(FileStore(book), dt.date(2026, 6, 30), progress=rec)
     assert issues == []
     _increasing(rec.calls)
     assert rec.calls[0][0] == "lecture de « Paramètres »"

@@ -393,6 +393,22 @@ class Range(base_classes.Range):
             for c in row:
                 c.number_format = fmt
 
+    @property
+    def color(self) -> Any:
+        fill = self._cells()[0][0].fill
+        rgb = fill.fgColor.rgb if fill is not None and fill.fill_type == "solid" else None
+        return tuple(int(rgb[i:i + 2], 16) for i in (2, 4, 6)) if isinstance(rgb, str) else None
+
+    @color.setter
+    def color(self, rgb: Any) -> None:
+        from openpyxl.styles import PatternFill
+
+        count("format")
+        fill = PatternFill() if rgb is None else PatternFill("solid", fgColor="FF" + "".join(f"{v:02X}" for v in rgb))
+        for row in self._cells():
+            for c in row:
+                c.fill = fill
+
     def end(self, direction: str) -> Any:
         ws = self.sheet.ws
 

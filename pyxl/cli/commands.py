@@ -334,7 +334,7 @@ def cmd_verify(ctx: Context) -> int:
     store = ctx.store()
     store.check_version()
     with Bar("Vérification", quiet=ctx.json) as bar:
-        issues, journal, docs = check_everything(store, progress=bar)
+        issues, journal, docs = check_everything(store, progress=bar, as_of=ctx.as_of)
     if issues:
         return fail(issues, ctx.json)
     out(ctx, msg("verifier.ok", lines=plural(journal, "ligne"),

@@ -77,6 +77,7 @@ KEYS: dict[str, str] = {
     "billing": "facturation", "tacit": "reconduction_tacite", "notice_days": "preavis_jours",
     "protected": "client_protege", "ended_on": "resilie_le", "end_reason": "motif_resiliation",
     "notice_sent_on": "avis_envoye_le", "anniversary": "premiere_reconduction",
+    "billed_to": "facture_jusqu_au", "last_invoice": "derniere_facture",
 }
 # record fields whose name is the same in both languages
 SAME = {"code", "email", "siret", "designation", "article", "date", "client", "nature", "execution", "total_ht",

@@ -32,6 +32,11 @@ def register(sub: Any, common: Common) -> None:
     p = leaf(g, "visites", "visites dues dans le mois, avec des créneaux proposés", common, cmd_visits)
     p.add_argument("--mois", required=True, metavar="AAAA-MM")
     p.add_argument("--nombre", type=int, default=1, metavar="N", help="créneaux proposés par visite (défaut : 1)")
+    p = leaf(g, "facturer", "factures des contrats dont la période commence dans le mois (devis accepté, commande "
+                            "et facture émise)", common, cmd_invoice)
+    p.add_argument("--mois", required=True, metavar="AAAA-MM")
+    p.add_argument("--contrat", default="", metavar="NUMERO", help="ce contrat seulement")
+    p.add_argument("--sans-document", action="store_true", help="ne pas produire les PDF des factures")
     p = leaf(g, "avis", "avis de reconduction à envoyer (art. L215-1 C. conso) et alarmes", common, cmd_notices)
     p.add_argument("--mois", default="", metavar="AAAA-MM", help="avis dont la période d'envoi touche ce mois")
     p.add_argument("--envoyer", action="store_true", help="préparer les avis (.eml) et noter leur envoi aujourd'hui")
@@ -57,6 +62,8 @@ def _options(p: argparse.ArgumentParser, *, required: bool) -> None:
     p.add_argument("--protege", metavar="OUI_NON",
                    help="avis de reconduction obligatoire (défaut : oui pour un particulier ; oui aussi pour un "
                         "syndicat de copropriété ou une association, art. L215-3)")
+    p.add_argument("--logement-plus-2-ans", metavar="OUI_NON",
+                   help="locaux d'habitation achevés depuis plus de deux ans : TVA réduite des factures du contrat")
     p.add_argument("--remarques")
 
 
@@ -67,7 +74,8 @@ def _input(args: argparse.Namespace) -> Any:
                          model=args.modele, power_kw=args.puissance, installed_on=args.mise_en_service,
                          formula=args.formule, price_ht=args.prix_ht, billing=args.facturation,
                          start=getattr(args, "debut", None), anniversary=getattr(args, "reconduction", None),
-                         tacit=args.tacite, notice_days=args.preavis, protected=args.protege, notes=args.remarques)
+                         tacit=args.tacite, notice_days=args.preavis, protected=args.protege, notes=args.remarques,
+                         housing=args.logement_plus_2_ans)
 
 
 def cmd_create(ctx: Context) -> int:
@@ -125,6 +133,17 @@ def cmd_visits(ctx: Context) -> int:
 
         raise UsageError("syc contrat visites : --nombre entre 1 et 10")
     return apply(ctx, lambda store: visits_due(store, ctx.args.mois, ctx.as_of, ctx.args.nombre))
+
+
+def cmd_invoice(ctx: Context) -> int:
+    from pyxl.cli.document_cmd import apply_with_documents
+    from pyxl.services.contract_billing import invoice_contracts
+
+    def documents(result: Any) -> list[tuple[str, str]]:
+        return [("facture", str(f["facture"])) for f in result.data.get("factures", [])]
+
+    return apply_with_documents(ctx, lambda store: invoice_contracts(store, ctx.args.mois, ctx.as_of, ctx.args.contrat),
+                                documents)
 
 
 def cmd_notices(ctx: Context) -> int:

@@ -136,11 +136,18 @@ CONTRACT = obj({"numero": TEXT, "client": NTEXT, "nom_client": NTEXT, "categorie
                 "modele": NTEXT, "puissance_kw": NDECIMAL, "mise_en_service": NDATE, "formule": NTEXT, "prix_ht": NMONEY,
                 "facturation": NTEXT, "debut": NDATE, "premiere_reconduction": NDATE, "reconduction_tacite": NTEXT,
                 "preavis_jours": NINT, "client_protege": NTEXT, "statut": NTEXT, "resilie_le": NDATE,
-                "motif_resiliation": NTEXT, "avis_envoye_le": NDATE, "remarques": NTEXT})
+                "motif_resiliation": NTEXT, "avis_envoye_le": NDATE, "logement_plus_2_ans": NTEXT,
+                "facture_jusqu_au": NDATE, "derniere_facture": NTEXT, "remarques": NTEXT})
 NOTICE = obj({"contrat": TEXT, "client": TEXT, "nom_client": NTEXT, "reconduction": DATE, "refus_jusqu_au": DATE,
               "envoi_du": DATE, "envoi_au": DATE})
 BOOKED = ({"id": TEXT, "intervention": JOB, "invitations": array(INVITATION)}, WRITING)
 ISSUED = {"numero": TEXT, "reference": TEXT, "type": TEXT, "date": DATE, "echeance": NDATE, **TOTALS}
+
+# an entry of the books (syc compta ecritures): its lines with their account, client and lettrage
+ENTRY_LINE: Schema = obj({"compte": TEXT, "libelle_compte": TEXT, "compte_auxiliaire": NTEXT, "libelle": TEXT,
+                          "debit": MONEY, "credit": MONEY, "lettrage": NTEXT, "date_lettrage": NDATE})
+ENTRY: Schema = obj({"numero": INT, "journal": TEXT, "date": DATE, "piece": TEXT, "date_piece": DATE, "libelle": TEXT,
+                     "lignes": array(ENTRY_LINE)})
 
 # Each command's own keys (beside version, action, ok, message, avertissements); optional keys second.
 COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
@@ -247,6 +254,26 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
                                            "destinataire": NTEXT, "objet": NTEXT, "noms_fichiers": NTEXT,
                                            "resultat": NTEXT, "erreur": NTEXT, "ou": TEXT}))}, {}),
     "migrer": ({"etapes": array(TEXT)}, {"simulation": BOOL}),
+    "compta ecritures": ({"ecritures": array(ENTRY), "total_debit": MONEY, "total_credit": MONEY,
+                          "avertissement": TEXT}, {}),
+    "compta fec": ({"fichier": PATH, "description": PATH, "exercice": obj({"du": DATE, "au": DATE}),
+                    "ecritures": INT, "lignes": INT, "total_debit": MONEY, "conforme": BOOL, "sortie": PATH}, {}),
+    "compta balance": ({"exercice": obj({"du": DATE, "au": DATE}),
+                        "comptes": array(obj({"compte": TEXT, "libelle_compte": TEXT, "debit": MONEY,
+                                              "credit": MONEY, "solde": MONEY})),
+                        "total_debit": MONEY, "total_credit": MONEY, "avertissement": TEXT}, {}),
+    "compta grand-livre": ({"client": TEXT, "solde": MONEY,
+                            "lignes": array(obj({"date": DATE, "journal": TEXT, "piece": TEXT, "libelle": TEXT,
+                                                 "debit": MONEY, "credit": MONEY, "solde": MONEY,
+                                                 "lettrage": NTEXT, "date_lettrage": NDATE}))}, {}),
+    "compta lettrer": ({"comptes": array(obj({"client": TEXT, "nom_client": NTEXT, "lignes_lettrees": INT,
+                                              "lignes_ouvertes": INT, "solde": MONEY,
+                                              "lettres": array(obj({"lettrage": TEXT, "date_lettrage": DATE,
+                                                                    "montant": MONEY}))}))}, {}),
+    "compta tva": ({"periode": obj({"du": DATE, "au": DATE}), "regime": TEXT,
+                    "taux": array(obj({"taux": DECIMAL, "base_ht": MONEY, "tva": MONEY, "ligne": NTEXT,
+                                       "libelle": TEXT})),
+                    "total_tva": MONEY, "ligne_total": NTEXT}, {}),
     "compta verifier-fec": ({"fichier": PATH, "conforme": BOOL, "encodage": TEXT, "separateur": TEXT,
                              "fins_de_ligne": TEXT, "variante": TEXT, "zones": INT, "lignes": INT, "ecritures": INT,
                              "total_debit": MONEY, "total_credit": MONEY, "exercice": obj({"du": NDATE, "au": NDATE}),
@@ -286,6 +313,11 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
         {"visite": TEXT, "contrat": TEXT, "client": TEXT, "nom_client": NTEXT, "due_le": DATE, "en_retard": BOOL,
          "motif": TEXT, "statut": TEXT, "propositions": array(obj(
              {"technicien": TEXT, "debut": TEXT, "duree_min": INT, "raison": TEXT}))}))}, WRITING),
+    "contrat facturer": ({"mois": TEXT, "factures": array(obj(
+        {"contrat": TEXT, "client": TEXT, "nom_client": NTEXT, "facture": TEXT, "devis": TEXT, "commande": TEXT,
+         "du": DATE, "au": DATE, "periodes": INT, "taux_tva": TEXT, "motif_taux": NTEXT, "total_ht": MONEY,
+         "total_ttc": MONEY, "echeance": DATE})), "deja_facturees": array(TEXT), "total_ht": MONEY,
+        "total_ttc": MONEY}, WRITING),
     "contrat avis": ({"avis": array(NOTICE), "alarmes": array(TEXT), "envoyes": BOOL}, WRITING),
     "contrat attestation": ({"id": TEXT, "remise_le": DATE, "limite": DATE, "hors_delai": BOOL}, WRITING),
 }
@@ -331,7 +363,7 @@ def text(schema: Schema) -> str:
 # (contract.VERSION) and a changelog line (docs/contrat-json.md) fails tests/test_json_contract.py.
 FINGERPRINTS = {
     "1.0": "de2d77b6ecfb04411341810dd0881d9cb07878ac3b185cb23f9abbb58e70afa1",  # 1.0 is first published with this wave, schema-6 fields included
-    "1.1": "b833d278a5483803994d2af8fb5985212b803376ce7322dfd49bf984317007d6",  # penalty notes, payments as money arrives, FEC checker, planning and maintenance contracts, slips, statements
+    "1.1": "ca0c22d55de82d498f0f7bf329d74d4eac2f7d48a36ddc243bcf9d9a5fa7eba1",  # penalty notes, payments as money arrives, FEC checker and the books, planning and maintenance contracts, slips, statements
 }
 
 

@@ -397,10 +397,10 @@ def note_posting(store: Any, invoice: str, posted: str, number: str, ack: str, a
                           ack=fields.date(ack, label="La date de l'accusé de réception") if ack.strip() else None)
 
 
-def verify_text(store: Any) -> str:
+def verify_text(store: Any, as_of: dt.date) -> str:
     from pyxl.services.maintenance import check_everything
 
-    issues, journal, docs = check_everything(store)
+    issues, journal, docs = check_everything(store, as_of=as_of)
     if issues:
         raise Refused(issues)
     return msg("verifier.ok", lines=plural(journal, "ligne"), documents=plural(docs, "pièce vérifiée", "pièces vérifiées"))

@@ -54,6 +54,8 @@ GROUPS = (
     ("documents", "Documents et courriers"),
     ("direction", "Direction"),
     ("controle", "Contrôle"),
+    ("planning", "Planning"),
+    ("contrats", "Contrats d'entretien"),
 )
 
 ACTIONS: tuple[Action, ...] = (
@@ -117,9 +119,28 @@ ACTIONS: tuple[Action, ...] = (
            help="Enregistre le règlement saisi sur la feuille « Saisie règlement » (une ou plusieurs pièces, le reste "
                 "en crédit du client) ; le classeur est enregistré."),
     Action("SycAnnulerReglement", "Annuler le règlement", "reglements", "annuler_reglement", sheet="Règlements",
-           asks=(Ask("Motif (chèque impayé, erreur de saisie…) :"),), issuing=True, image="CancelRequest",
-           help="Annule le règlement sélectionné par une écriture opposée ; le classeur est enregistré."),
+           asks=(Ask("Motif (chèque impayé, erreur de saisie…) :"),
+                 Ask("Revenu impayé de la banque ? oui (impayé) ou non (erreur de saisie) ; vide si le chèque n'est "
+                     "pas encore remis :", required=False),
+                 Ask("Frais prélevés par la banque pour l'impayé (ex. 12,50), ou laisser vide :", required=False)),
+           issuing=True, image="CancelRequest",
+           help="Annule toutes les parts du règlement sélectionné par des écritures opposées ; le classeur est "
+                "enregistré."),
+    Action("SycImputerCredit", "Imputer le crédit du client", "reglements", "imputer_credit", sheet="Factures",
+           issuing=True, image="MoneyCurrency",
+           help="Règle la facture sélectionnée avec le crédit de son client (trop-perçu, avoir), sans mouvement "
+                "d'argent ; le classeur est enregistré."),
+    Action("SycRembourser", "Rembourser le crédit", "reglements", "rembourser", sheet="Clients",
+           asks=(Ask("Montant à rembourser (au plus le crédit du client) :"),
+                 Ask("Mode : virement ou cheque :", default="virement"),
+                 Ask("Motif (avoir, trop-perçu…) :")),
+           issuing=True, image="Undo",
+           help="Rembourse au client sélectionné tout ou partie de son crédit ; le classeur est enregistré."),
     # ---- relances des impayés (issue 6)
+    Action("SycNotePenalites", "Note de pénalités", "relances", "note_penalites", sheet="Factures",
+           issuing=True, image="PercentStyle",
+           help="Émet la note de pénalités de la facture en retard sélectionnée (pénalités et indemnité de 40 €, "
+                "sans TVA) et son PDF ; le classeur est enregistré."),
     Action("SycRelancesSemaine", "Relances de la semaine", "relances", "relances_semaine", image="ReviewPreviousComment",
            help="Séance du vendredi et du lundi : appels à passer, lettres et dossiers dus, arrêts et alarmes."),
     Action("SycProduireRelances", "Produire les lettres de relance", "relances", "produire_relances",
@@ -166,6 +187,62 @@ ACTIONS: tuple[Action, ...] = (
     Action("SycDiagnostic", "Diagnostic", "controle", "diagnostic", image="Info",
            passes=("XLWINGS_VERSION", "SYC_MODULE_VERSION", "Application.Version", "ThisWorkbook.FullName"),
            help="Versions de Python et d'xlwings, chemins, LibreOffice ou Word, test d'écriture."),
+    # ---- planning (issue 16)
+    Action("SycProposerCreneaux", "Proposer des créneaux", "planning", "proposer_creneaux", image="ListMacros",
+           help="Les premiers créneaux libres pour la commande ou l'intervention de la ligne sélectionnée "
+                "(compétence, horaires, absences, jours fériés, souhaits du client, secteur), chacun avec sa raison."),
+    Action("SycPlanifier", "Planifier", "planning", "planifier", image="AcceptInvitation",
+           asks=(Ask("Créneau : numéro du créneau proposé (1 = le premier), ou technicien et début, "
+                     "ex. « T01 2026-12-14 08:30 » :", default="1"),
+                 Ask("Durée (ex. 2h30), vide pour la durée prévue :", required=False)),
+           help="Réserve le créneau choisi pour la commande ou l'intervention de la ligne sélectionnée ; "
+                "l'invitation d'agenda du technicien est préparée."),
+    Action("SycDeplacerIntervention", "Déplacer l'intervention", "planning", "deplacer_intervention",
+           sheet="Interventions", image="CreateForm",
+           asks=(Ask("Nouveau début (AAAA-MM-JJ HH:MM) :"),
+                 Ask("Autre technicien (code, ex. T02), vide pour le même :", required=False),
+                 Ask("Motif du déplacement :", required=False)),
+           help="Déplace l'intervention sélectionnée (autre jour, heure ou technicien) ; les agendas sont mis à jour."),
+    Action("SycAnnulerIntervention", "Annuler l'intervention", "planning", "annuler_intervention",
+           sheet="Interventions", image="CancelRequest",
+           asks=(Ask("Motif :"),
+                 Ask("Annulation définitive ? (oui : annulée ; non : à replanifier)", required=False, default="non")),
+           help="Reporte (à replanifier) ou annule l'intervention sélectionnée ; l'agenda du technicien est prévenu."),
+    Action("SycInterventionRealisee", "Intervention réalisée", "planning", "intervention_realisee",
+           sheet="Interventions", image="AcceptTask",
+           asks=(Ask("Date de l'intervention (JJ/MM/AAAA), vide pour aujourd'hui :", required=False),
+                 Ask("Rapport du technicien, ou laisser vide :", required=False)),
+           help="Note l'intervention sélectionnée réalisée ; la dernière d'une commande réalise la commande."),
+    Action("SycConfirmerIntervention", "Confirmer au client", "planning", "confirmer_intervention",
+           sheet="Interventions", image="EnvelopesAndLabels",
+           help="Lettre et brouillon d'e-mail au client de l'intervention sélectionnée : le jour et la demi-journée."),
+    Action("SycPlanningSemaine", "Planning de la semaine", "planning", "planning_semaine", image="ReviewPreviousComment",
+           asks=(Ask("Semaine (AAAA-Wnn, ex. 2026-W51), vide pour la semaine en cours :", required=False),),
+           help="La semaine de chaque technicien (interventions, absences, jours fériés) et les commandes à planifier."),
+    Action("SycFeuilleJournee", "Feuille de journée", "planning", "feuille_journee", sheet="Techniciens",
+           image="FileSaveAsPdfOrXps",
+           asks=(Ask("Jour (JJ/MM/AAAA), vide pour demain :", required=False),),
+           help="La feuille de journée du technicien sélectionné : ses visites dans l'ordre de la tournée (PDF)."),
+    # ---- contrats d'entretien (issue 16)
+    Action("SycVisitesDuMois", "Visites d'entretien du mois", "contrats", "visites_du_mois", image="ListMacros",
+           asks=(Ask("Mois (AAAA-MM), vide pour le mois en cours :", required=False),),
+           help="Les visites d'entretien dues d'ici la fin du mois, créées à planifier, avec un créneau proposé."),
+    Action("SycAttestationEntretien", "Attestation d'entretien", "contrats", "attestation_entretien",
+           sheet="Interventions", image="ApproveApprovalRequest",
+           asks=(Ask("Date de remise au client (JJ/MM/AAAA), vide pour aujourd'hui :", required=False),),
+           help="L'attestation d'entretien (PDF) de la visite réalisée sélectionnée, à remettre sous 15 jours ; "
+                "sa date de remise est notée."),
+    Action("SycAvisReconduction", "Avis de reconduction", "contrats", "avis_reconduction",
+           image="MailMergeStartLetters",
+           asks=(Ask("Préparer les avis et noter leur envoi aujourd'hui ? (oui / non : la liste seulement)",
+                     required=False, default="non"),),
+           help="Les avis de reconduction à envoyer (art. L215-1 du Code de la consommation) et les alarmes ; "
+                "avec « oui », les lettres et e-mails sont préparés et l'envoi noté."),
+    Action("SycFacturerContrats", "Facturer les contrats du mois", "contrats", "facturer_contrats", issuing=True,
+           image="CreateReport",
+           asks=(Ask("Mois (AAAA-MM), vide pour le mois en cours :", required=False),),
+           help="Émet les factures des contrats dont la période commence dans le mois (jamais deux fois la même "
+                "période) ; le classeur est enregistré."),
 )
 
 

@@ -85,6 +85,7 @@ _SYC_HINTS = (
     re.compile(r"\s*\((?:voir |voyez |puis )?«?\s*syc [^()]*?»?\)"),  # « (syc article liste) »
     re.compile(r"\s*Voyez « syc [^»]*»(?: ou « syc [^»]*»)?\.?"),
     re.compile(r"\s*[;:,]?\s*(?:puis |avec |par |relancez : |faites )?« ?syc [^»]*»"),
+    re.compile(r"\s*\(--[a-z][a-z-]*(?: [A-Z]+)?\)"),  # « (--impaye) », « (--montant M) »: the command's options
 )
 
 

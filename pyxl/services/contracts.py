@@ -61,6 +61,7 @@ class ContractInput:
     notice_days: str | None = None
     protected: str | None = None
     notes: str | None = None
+    housing: str | None = None  # premises: housing finished more than two years ago (Oui/Non)
 
 
 def _date(c: Collector, code: str, text: str | None, label: str) -> dt.date | None:
@@ -105,6 +106,9 @@ def _values(c: Collector, given: ContractInput, *, new: bool) -> dict[str, Any]:
     if new or given.notice_days is not None:
         out["notice_days"] = c.check("contrat.preavis", lambda: fields.integer(
             given.notice_days or str(DEFAULT_NOTICE_DAYS), label="Le préavis (jours)", minimum=0, maximum=180))
+    if new or given.housing is not None:
+        out["housing_old"] = c.check("contrat.logement", lambda: fields.choice(
+            given.housing or NO, (YES, NO), label="Logement de plus de 2 ans"))
     if given.protected is not None:
         out["protected"] = c.check("contrat.protege", lambda: fields.choice(given.protected, (YES, NO),
                                                                             label="Client protégé"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
@@ -103,12 +104,13 @@ def _restore(book: Path, which: str, force: bool) -> Result:
                   data={"restaure_depuis": str(source)}, warnings=warnings)
 
 
-def check_everything(store: FileStore, progress: Callable[[str, int, int], None] | None = None,
+def check_everything(store: FileStore, as_of: dt.date, progress: Callable[[str, int, int], None] | None = None,
                      ) -> tuple[list[Issue], int, int]:
     """What `syc verifier` (and the Excel button « Vérifier le classeur ») checks: every table reads
     cleanly; then the audit chain, every issued document, the closure files and the invoice series.
     Returns (problems, journal rows, documents checked). `progress(label, step, total)` is told
     when each step begins (one per table, then three)."""
+    from pyxl.services.books import check as books_check
     from pyxl.services.closures import verify_files
     from pyxl.services.invoices import series_issues
 
@@ -139,6 +141,7 @@ def check_everything(store: FileStore, progress: Callable[[str, int, int], None]
     report("fichiers de clôture", total - 1, total)
     files = verify_files(store)
     documents = sum(len(store.rows(t.name)) for t in store.schema.audited)
+    entries = books_check(store, as_of)  # before the audit check, which frees each table once checked
     report("journal d'audit et pièces émises", total, total)
-    issues = store.verify() + files + series
+    issues = store.verify() + files + series + entries
     return issues, len(store.journal()), documents

@@ -1139,6 +1139,25 @@ def _planning_tables(store: FileStore) -> ChangeSet | None:
     return changes
 
 
+@_data_step(8, "plan comptable des écritures (feuille « Plan comptable », comptes du PCG par défaut) et "
+               "paramètre « Régime de TVA » (CA3 mensuelle par défaut) ; aucune pièce ni aucun règlement modifié")
+def _books(store: FileStore) -> ChangeSet | None:
+    """Issue 15: the chart of accounts with its PCG defaults, in a workbook that has none yet, and the
+    VAT regime parameter. The entries themselves are computed from the documents: nothing to write."""
+    changes = ChangeSet()
+    names = {t.name for t in store.schema.tables}
+    seeds = default_rows(store.schema)
+    if T_PARAMS.name in names:
+        have = {str(r["code"] or "").strip().lower() for r in store.rows(T_PARAMS.name)}
+        for row in seeds.get(T_PARAMS.name, []):
+            if row["code"] not in have:
+                changes.append(T_PARAMS.name, row)
+    if "tPlanComptable" in names and not store.rows("tPlanComptable"):
+        for row in seeds.get("tPlanComptable", []):
+            changes.append("tPlanComptable", row)
+    return changes
+
+
 def _contractual(text: str) -> Decimal | None:
     """The parameter as the dunning service reads it (an unreadable value: the default clause)."""
     from pyxl.core.interest import read_contractual_rate

@@ -693,6 +693,25 @@ T_PENALTY_LINES = Table(
     ),
 )
 
+# schema 8: the chart of accounts of the books (issue 15): one row per role, the PCG default
+# account that the accountant may change
+T_CHART = Table(
+    name="tPlanComptable",
+    sheet="Plan comptable",
+    title=("Plan comptable des écritures de ventes et d'encaissements : un compte par rôle, numéros du PCG par "
+           "défaut ; l'expert-comptable peut changer le numéro et le libellé, jamais le rôle."),
+    key="role",
+    tab_color="#7030A0",
+    columns=(
+        Column("role", "Rôle", required=True, width=20, max_len=30),
+        Column("account", "Compte", width=12, max_len=20,
+               help=("numéro du compte : trois chiffres du plan comptable au moins (ex. 411, 44571, 5112) ; vide : "
+                     "le compte du PCG par défaut (déplacements : pas de compte à part)")),
+        Column("label", "Libellé du compte", required=True, width=44, max_len=120),
+        Column("use", "Usage", width=60, max_len=300),
+    ),
+)
+
 T_CLOSURES = Table(
     name="tClotures",
     sheet="Clôtures",
@@ -1006,6 +1025,12 @@ T_CONTRACTS = Table(
         Column("ended_on", "Résilié le", Kind.DATE, width=11),
         Column("end_reason", "Motif de résiliation", width=30, max_len=300),
         Column("notice_sent_on", "Avis de reconduction envoyé le", Kind.DATE, width=12),
+        Column("housing_old", "Logement + 2 ans", Kind.BOOL, width=10,
+               help="Oui : locaux d'habitation achevés depuis plus de deux ans (TVA réduite des factures du contrat, "
+                    "attestation du client)"),
+        Column("billed_to", "Facturé jusqu'au", Kind.DATE, width=11,
+               help="fin de la dernière période facturée ; à remplir pour un contrat facturé hors de l'outil"),
+        Column("last_invoice", "Dernière facture", width=13, max_len=20),
         Column("notes", "Remarques", width=30, max_len=500),
     ),
 )
@@ -1067,6 +1092,11 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("tolerance_commission_cb", "Commission maximale des lots de carte (%)", "taux-libre", default="3",
               help="un lot de carte crédité net d'une commission jusqu'à ce pourcentage est rapproché, la "
                    "commission notée en frais bancaires"),
+    # schema 8: the VAT return whose figures `syc compta tva` gives
+    Parameter("regime_tva", "Régime de TVA (déclarations)", "choix", default="CA3 mensuelle",
+              choices=("CA3 mensuelle", "CA3 trimestrielle", "CA12 annuelle"),
+              help=("CA3 mensuelle ; CA3 trimestrielle si la TVA due de l'année est inférieure à 4 000 € ; CA12 "
+                    "annuelle au régime simplifié (acomptes de juillet et décembre)")),
     Parameter("dossier_documents", "Dossier des documents", default="Documents",
               help="relatif au dossier du classeur"),
     # version 3: sending by e-mail. The password is never stored in the workbook.
@@ -1088,7 +1118,7 @@ SCHEMA = Schema(
     version=SCHEMA_VERSION,
     tables=(T_PARAMS, T_COUNTERS, T_CLIENTS, T_ARTICLES, T_SECTORS, T_VAT_RULES, T_QUOTES, T_QUOTE_LINES,
             T_ORDERS, T_INVOICES, T_INVOICE_LINES, T_PAYMENTS, T_PENALTY_NOTES, T_PENALTY_LINES, T_SLIPS,
-            T_STATEMENT_LINES, T_CLOSURES, T_SENDINGS, T_DUNNING, T_PLANS, T_DUNNING_LEVELS, T_LEGAL_RATES,
+            T_STATEMENT_LINES, T_CHART, T_CLOSURES, T_SENDINGS, T_DUNNING, T_PLANS, T_DUNNING_LEVELS, T_LEGAL_RATES,
             T_ECB_RATES, T_PENALTY_RATES, T_GUARANTEES, T_TECHNICIANS, T_ABSENCES, T_TRAVEL, T_JOBS, T_CONTRACTS,
             T_AUDIT),
     parameters=PARAMETERS,

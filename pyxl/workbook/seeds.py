@@ -88,6 +88,14 @@ def default_travel_rows() -> list[dict[str, Any]]:
     return [dict(r) for r in DEFAULT_TRAVEL]
 
 
+def chart_rows() -> list[dict[str, Any]]:
+    """The chart of accounts of the books: the PCG defaults (domain.md §5.1), one row per role."""
+    from pyxl.core.books import DEFAULT_CHART, ROLE_LABELS
+
+    return [{"role": role, "account": account or None, "label": label, "use": ROLE_LABELS[role]}
+            for role, (account, label) in DEFAULT_CHART.items()]
+
+
 def default_rows(schema: Schema = SCHEMA) -> dict[str, list[dict[str, Any]]]:
     """What a new workbook holds: the parameters with their defaults and the VAT rules of 2025+."""
     names = {t.name for t in schema.tables}
@@ -105,6 +113,8 @@ def default_rows(schema: Schema = SCHEMA) -> dict[str, list[dict[str, Any]]]:
         ]
     if "tGaranties" in names:
         out["tGaranties"] = [{"nature": n, "guarantee": g, "text": t} for n, g, t in DEFAULT_GUARANTEES]
+    if "tPlanComptable" in names:
+        out["tPlanComptable"] = chart_rows()
     for table, rows in (("tTauxLegal", legal_rate_rows), ("tTauxBCE", ecb_rate_rows),
                         ("tTauxPenalites", penalty_rate_rows), ("tNiveauxRelance", default_level_rows),
                         ("tTrajets", default_travel_rows)):

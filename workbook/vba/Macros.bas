@@ -4,7 +4,7 @@ Option Explicit
 ' SYC Gestion : les boutons et le ruban appellent Python (pyxl.macros) par xlwings RunPython.
 ' Module généré par pyxl/excel/registry.py : ne pas le modifier à la main.
 Public Const SYC_XLWINGS_VERSION As String = "0.37.8"
-Public Const SYC_MODULE_VERSION As String = "0bab43bbda77"
+Public Const SYC_MODULE_VERSION As String = "77f953a6f20c"
 
 ' Enregistrer le devis : Enregistre le devis saisi sur la feuille « Saisie devis » (brouillon numéroté).
 Sub SycEnregistrerDevis()
@@ -216,20 +216,68 @@ Sub SycEnregistrerReglement_Ruban(control As IRibbonControl)
     SycEnregistrerReglement
 End Sub
 
-' Annuler le règlement : Annule le règlement sélectionné par une écriture opposée ; le classeur est enregistré.
+' Annuler le règlement : Annule toutes les parts du règlement sélectionné par des écritures opposées ; le classeur est enregistré.
 Sub SycAnnulerReglement()
     If Not SycOnRow("Règlements", "Annuler le règlement") Then Exit Sub
-    Dim a1 As String
+    Dim a1 As String, a2 As String, a3 As String
     If Not SycAsk("Motif (chèque impayé, erreur de saisie…) :", "", a1) Then Exit Sub
     If Trim(a1) = "" Then
         MsgBox "Réponse obligatoire : l’action « Annuler le règlement » n’est pas faite.", vbInformation, "SYC Gestion"
         Exit Sub
     End If
-    RunPython "import pyxl.macros as m; m.annuler_reglement(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ")"
+    If Not SycAsk("Revenu impayé de la banque ? oui (impayé) ou non (erreur de saisie) ; vide si le chèque n'est pas encore remis :", "", a2) Then Exit Sub
+    If Not SycAsk("Frais prélevés par la banque pour l'impayé (ex. 12,50), ou laisser vide :", "", a3) Then Exit Sub
+    RunPython "import pyxl.macros as m; m.annuler_reglement(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ", " & "'" & SycHex(a2) & "'" & ", " & "'" & SycHex(a3) & "'" & ")"
 End Sub
 
 Sub SycAnnulerReglement_Ruban(control As IRibbonControl)
     SycAnnulerReglement
+End Sub
+
+' Imputer le crédit du client : Règle la facture sélectionnée avec le crédit de son client (trop-perçu, avoir), sans mouvement d'argent ; le classeur est enregistré.
+Sub SycImputerCredit()
+    If Not SycOnRow("Factures", "Imputer le crédit du client") Then Exit Sub
+    RunPython "import pyxl.macros as m; m.imputer_credit(" & SycHere() & ")"
+End Sub
+
+Sub SycImputerCredit_Ruban(control As IRibbonControl)
+    SycImputerCredit
+End Sub
+
+' Rembourser le crédit : Rembourse au client sélectionné tout ou partie de son crédit ; le classeur est enregistré.
+Sub SycRembourser()
+    If Not SycOnRow("Clients", "Rembourser le crédit") Then Exit Sub
+    Dim a1 As String, a2 As String, a3 As String
+    If Not SycAsk("Montant à rembourser (au plus le crédit du client) :", "", a1) Then Exit Sub
+    If Trim(a1) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Rembourser le crédit » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
+    If Not SycAsk("Mode : virement ou cheque :", "virement", a2) Then Exit Sub
+    If Trim(a2) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Rembourser le crédit » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
+    If Not SycAsk("Motif (avoir, trop-perçu…) :", "", a3) Then Exit Sub
+    If Trim(a3) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Rembourser le crédit » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
+    RunPython "import pyxl.macros as m; m.rembourser(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ", " & "'" & SycHex(a2) & "'" & ", " & "'" & SycHex(a3) & "'" & ")"
+End Sub
+
+Sub SycRembourser_Ruban(control As IRibbonControl)
+    SycRembourser
+End Sub
+
+' Note de pénalités : Émet la note de pénalités de la facture en retard sélectionnée (pénalités et indemnité de 40 €, sans TVA) et son PDF ; le classeur est enregistré.
+Sub SycNotePenalites()
+    If Not SycOnRow("Factures", "Note de pénalités") Then Exit Sub
+    RunPython "import pyxl.macros as m; m.note_penalites(" & SycHere() & ")"
+End Sub
+
+Sub SycNotePenalites_Ruban(control As IRibbonControl)
+    SycNotePenalites
 End Sub
 
 ' Relances de la semaine : Séance du vendredi et du lundi : appels à passer, lettres et dossiers dus, arrêts et alarmes.
@@ -355,6 +403,157 @@ End Sub
 
 Sub SycDiagnostic_Ruban(control As IRibbonControl)
     SycDiagnostic
+End Sub
+
+' Proposer des créneaux : Les premiers créneaux libres pour la commande ou l'intervention de la ligne sélectionnée (compétence, horaires, absences, jours fériés, souhaits du client, secteur), chacun avec sa raison.
+Sub SycProposerCreneaux()
+    RunPython "import pyxl.macros as m; m.proposer_creneaux(" & SycHere() & ")"
+End Sub
+
+Sub SycProposerCreneaux_Ruban(control As IRibbonControl)
+    SycProposerCreneaux
+End Sub
+
+' Planifier : Réserve le créneau choisi pour la commande ou l'intervention de la ligne sélectionnée ; l'invitation d'agenda du technicien est préparée.
+Sub SycPlanifier()
+    Dim a1 As String, a2 As String
+    If Not SycAsk("Créneau : numéro du créneau proposé (1 = le premier), ou technicien et début, ex. « T01 2026-12-14 08:30 » :", "1", a1) Then Exit Sub
+    If Trim(a1) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Planifier » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
+    If Not SycAsk("Durée (ex. 2h30), vide pour la durée prévue :", "", a2) Then Exit Sub
+    RunPython "import pyxl.macros as m; m.planifier(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ", " & "'" & SycHex(a2) & "'" & ")"
+End Sub
+
+Sub SycPlanifier_Ruban(control As IRibbonControl)
+    SycPlanifier
+End Sub
+
+' Déplacer l'intervention : Déplace l'intervention sélectionnée (autre jour, heure ou technicien) ; les agendas sont mis à jour.
+Sub SycDeplacerIntervention()
+    If Not SycOnRow("Interventions", "Déplacer l'intervention") Then Exit Sub
+    Dim a1 As String, a2 As String, a3 As String
+    If Not SycAsk("Nouveau début (AAAA-MM-JJ HH:MM) :", "", a1) Then Exit Sub
+    If Trim(a1) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Déplacer l'intervention » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
+    If Not SycAsk("Autre technicien (code, ex. T02), vide pour le même :", "", a2) Then Exit Sub
+    If Not SycAsk("Motif du déplacement :", "", a3) Then Exit Sub
+    RunPython "import pyxl.macros as m; m.deplacer_intervention(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ", " & "'" & SycHex(a2) & "'" & ", " & "'" & SycHex(a3) & "'" & ")"
+End Sub
+
+Sub SycDeplacerIntervention_Ruban(control As IRibbonControl)
+    SycDeplacerIntervention
+End Sub
+
+' Annuler l'intervention : Reporte (à replanifier) ou annule l'intervention sélectionnée ; l'agenda du technicien est prévenu.
+Sub SycAnnulerIntervention()
+    If Not SycOnRow("Interventions", "Annuler l'intervention") Then Exit Sub
+    Dim a1 As String, a2 As String
+    If Not SycAsk("Motif :", "", a1) Then Exit Sub
+    If Trim(a1) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Annuler l'intervention » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
+    If Not SycAsk("Annulation définitive ? (oui : annulée ; non : à replanifier)", "non", a2) Then Exit Sub
+    RunPython "import pyxl.macros as m; m.annuler_intervention(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ", " & "'" & SycHex(a2) & "'" & ")"
+End Sub
+
+Sub SycAnnulerIntervention_Ruban(control As IRibbonControl)
+    SycAnnulerIntervention
+End Sub
+
+' Intervention réalisée : Note l'intervention sélectionnée réalisée ; la dernière d'une commande réalise la commande.
+Sub SycInterventionRealisee()
+    If Not SycOnRow("Interventions", "Intervention réalisée") Then Exit Sub
+    Dim a1 As String, a2 As String
+    If Not SycAsk("Date de l'intervention (JJ/MM/AAAA), vide pour aujourd'hui :", "", a1) Then Exit Sub
+    If Not SycAsk("Rapport du technicien, ou laisser vide :", "", a2) Then Exit Sub
+    RunPython "import pyxl.macros as m; m.intervention_realisee(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ", " & "'" & SycHex(a2) & "'" & ")"
+End Sub
+
+Sub SycInterventionRealisee_Ruban(control As IRibbonControl)
+    SycInterventionRealisee
+End Sub
+
+' Confirmer au client : Lettre et brouillon d'e-mail au client de l'intervention sélectionnée : le jour et la demi-journée.
+Sub SycConfirmerIntervention()
+    If Not SycOnRow("Interventions", "Confirmer au client") Then Exit Sub
+    RunPython "import pyxl.macros as m; m.confirmer_intervention(" & SycHere() & ")"
+End Sub
+
+Sub SycConfirmerIntervention_Ruban(control As IRibbonControl)
+    SycConfirmerIntervention
+End Sub
+
+' Planning de la semaine : La semaine de chaque technicien (interventions, absences, jours fériés) et les commandes à planifier.
+Sub SycPlanningSemaine()
+    Dim a1 As String
+    If Not SycAsk("Semaine (AAAA-Wnn, ex. 2026-W51), vide pour la semaine en cours :", "", a1) Then Exit Sub
+    RunPython "import pyxl.macros as m; m.planning_semaine(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ")"
+End Sub
+
+Sub SycPlanningSemaine_Ruban(control As IRibbonControl)
+    SycPlanningSemaine
+End Sub
+
+' Feuille de journée : La feuille de journée du technicien sélectionné : ses visites dans l'ordre de la tournée (PDF).
+Sub SycFeuilleJournee()
+    If Not SycOnRow("Techniciens", "Feuille de journée") Then Exit Sub
+    Dim a1 As String
+    If Not SycAsk("Jour (JJ/MM/AAAA), vide pour demain :", "", a1) Then Exit Sub
+    RunPython "import pyxl.macros as m; m.feuille_journee(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ")"
+End Sub
+
+Sub SycFeuilleJournee_Ruban(control As IRibbonControl)
+    SycFeuilleJournee
+End Sub
+
+' Visites d'entretien du mois : Les visites d'entretien dues d'ici la fin du mois, créées à planifier, avec un créneau proposé.
+Sub SycVisitesDuMois()
+    Dim a1 As String
+    If Not SycAsk("Mois (AAAA-MM), vide pour le mois en cours :", "", a1) Then Exit Sub
+    RunPython "import pyxl.macros as m; m.visites_du_mois(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ")"
+End Sub
+
+Sub SycVisitesDuMois_Ruban(control As IRibbonControl)
+    SycVisitesDuMois
+End Sub
+
+' Attestation d'entretien : L'attestation d'entretien (PDF) de la visite réalisée sélectionnée, à remettre sous 15 jours ; sa date de remise est notée.
+Sub SycAttestationEntretien()
+    If Not SycOnRow("Interventions", "Attestation d'entretien") Then Exit Sub
+    Dim a1 As String
+    If Not SycAsk("Date de remise au client (JJ/MM/AAAA), vide pour aujourd'hui :", "", a1) Then Exit Sub
+    RunPython "import pyxl.macros as m; m.attestation_entretien(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ")"
+End Sub
+
+Sub SycAttestationEntretien_Ruban(control As IRibbonControl)
+    SycAttestationEntretien
+End Sub
+
+' Avis de reconduction : Les avis de reconduction à envoyer (art. L215-1 du Code de la consommation) et les alarmes ; avec « oui », les lettres et e-mails sont préparés et l'envoi noté.
+Sub SycAvisReconduction()
+    Dim a1 As String
+    If Not SycAsk("Préparer les avis et noter leur envoi aujourd'hui ? (oui / non : la liste seulement)", "non", a1) Then Exit Sub
+    RunPython "import pyxl.macros as m; m.avis_reconduction(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ")"
+End Sub
+
+Sub SycAvisReconduction_Ruban(control As IRibbonControl)
+    SycAvisReconduction
+End Sub
+
+' Facturer les contrats du mois : Émet les factures des contrats dont la période commence dans le mois (jamais deux fois la même période) ; le classeur est enregistré.
+Sub SycFacturerContrats()
+    Dim a1 As String
+    If Not SycAsk("Mois (AAAA-MM), vide pour le mois en cours :", "", a1) Then Exit Sub
+    RunPython "import pyxl.macros as m; m.facturer_contrats(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ")"
+End Sub
+
+Sub SycFacturerContrats_Ruban(control As IRibbonControl)
+    SycFacturerContrats
 End Sub
 
 ' ---- helpers (generated: do not edit here, see pyxl/excel/registry.py)

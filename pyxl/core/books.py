@@ -1,0 +1,673 @@
+"""The books: journal entries as a deterministic function of the issued documents and the payment
+rows, never typed (issue 15; domain.md §5.1).
+
+Sales journal (VE): an invoice D 411 (the client's auxiliary account) / C 704, 706 or 707 by the
+category of its operation / C VAT; a deposit invoice D 411 / C 4191 HT / C VAT; a final invoice
+then takes its deposits back: D 4191 HT + D VAT of the deposit / C 411 deposit TTC; a credit note
+is the opposite of what it credits; a penalty note D 411 / C 7631 (interest) and 7588 (the 40 €
+indemnities), without VAT.
+VAT: works and services are taxed on receipts: their VAT waits in 44574 and moves to 44571 as they
+are paid, pro rata to the TTC of each rate (a cheque's VAT is due on its receipt, not when the
+slip reaches the bank); deposits too, even on goods (CGI 269-2-a since 2023); goods delivered take
+44571 at invoicing, and services too under the debits option.
+Bank journal (BQ): transfers and cards 512, cheques 5112 until their slip is credited (then
+512 / 5112 on that day); cash journal (CA): 530. Refunds and reversals are opposite entries (bank
+charges of a bounced payment 627). A compensation pair (credit used, credit note's excess) moves
+no money: no 411 line, lettrage only (and the VAT it makes due, in OD).
+
+Each entry balances and carries its document's number. Lettrage: on each client's account, the
+lines of one document (its credit notes, payments, reversals; the client's credit joined by the
+compensations that used it) get a code when they net to zero, dated by their last line.
+These are the firm's sales-and-receipts entries for its accountant, not its validated books.
+Pure code: no store, no clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from pyxl.core import pricing
+from pyxl.core.fec.writer import Entry, EntryLine
+from pyxl.core.money import to_cents
+
+ZERO = Decimal("0.00")
+
+# role → (account, label): the PCG defaults, which the accountant changes in « Plan comptable »
+DEFAULT_CHART: dict[str, tuple[str, str]] = {
+    "clients": ("411", "Clients"),
+    "acomptes": ("4191", "Clients - avances et acomptes reçus sur commandes"),
+    "douteux": ("416", "Clients douteux ou litigieux"),
+    "tva_collectee": ("44571", "TVA collectée"),
+    "tva_encaissements": ("44574", "TVA collectée sur encaissements (en attente)"),
+    "banque": ("512", "Banque"),
+    "cheques": ("5112", "Chèques à encaisser"),
+    "caisse": ("530", "Caisse"),
+    "travaux": ("704", "Travaux"),
+    "services": ("706", "Prestations de services"),
+    "marchandises": ("707", "Ventes de marchandises"),
+    "rabais": ("709", "Rabais, remises et ristournes accordés par l'entreprise"),
+    "penalites": ("7631", "Revenus des créances commerciales"),
+    "indemnites": ("7588", "Produits divers de gestion courante"),
+    "deplacements": ("", "Ports et frais accessoires facturés"),
+    "frais_bancaires": ("627", "Services bancaires et assimilés"),
+    "pertes": ("654", "Pertes sur créances irrécouvrables"),
+}
+ROLE_LABELS: dict[str, str] = {
+    "clients": "Clients (un compte auxiliaire par client)",
+    "acomptes": "Acomptes reçus sur commandes (factures d'acompte)",
+    "douteux": "Clients douteux ou litigieux",
+    "tva_collectee": "TVA collectée (exigible)",
+    "tva_encaissements": "TVA sur encaissements, en attente du paiement",
+    "banque": "Banque (virements, cartes, chèques crédités)",
+    "cheques": "Chèques reçus, pas encore crédités par la banque",
+    "caisse": "Caisse (espèces)",
+    "travaux": "Ventes : travaux (installation, remplacement, ouvrage)",
+    "services": "Ventes : prestations de services (entretien, dépannage)",
+    "marchandises": "Ventes : marchandises vendues sans pose",
+    "rabais": "Avoirs consentis à titre de geste commercial",
+    "penalites": "Pénalités de retard facturées",
+    "indemnites": "Indemnités forfaitaires de recouvrement (40 €)",
+    "deplacements": ("Déplacements facturés (articles de la famille « Déplacement ») : vide, ils vont avec les "
+                     "travaux ou la prestation ; 7085 pour les suivre à part"),
+    "frais_bancaires": "Frais bancaires des impayés et commissions",
+    "pertes": "Créances irrécouvrables",
+}
+JOURNALS = {"VE": "Ventes", "BQ": "Banque", "CA": "Caisse", "OD": "Opérations diverses"}
+
+INVOICE, DEPOSIT, CREDIT = "Facture", "Facture d'acompte", "Avoir"
+GOODS, MIXED = "Livraison de biens", "Mixte"
+SERVICE_NATURES = ("Dépannage", "Entretien")
+HOURS = ("h", "heure", "heures")
+
+
+@dataclass(frozen=True)
+class DocLine:
+    line: pricing.Line
+    unit: str = ""
+    travel: bool = False  # an article of the family « Déplacement »
+
+
+@dataclass(frozen=True)
+class Doc:
+    """An issued invoice, deposit invoice or credit note."""
+
+    number: str
+    doc_type: str
+    date: dt.date
+    client: str
+    client_name: str
+    lines: tuple[DocLine, ...]
+    nature: str = ""
+    operation: str = ""
+    origin: str = ""
+    credit_cause: str = ""
+    discount_pct: Decimal = Decimal(0)
+    # a document settled before the period asked for and untouched since: its stored « Total TTC »
+    # stands for its lines (only its client's account and lettrage need it; see `build(since=…)`)
+    total: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Note:
+    """An issued penalty note."""
+
+    number: str
+    date: dt.date
+    client: str
+    client_name: str
+    interest: Decimal
+    indemnity: Decimal
+
+
+@dataclass(frozen=True)
+class Payment:
+    """One « Règlements » row (an allocation)."""
+
+    id: str
+    date: dt.date
+    invoice: str
+    client: str
+    amount: Decimal
+    mode: str
+    kind: str = ""
+    cancels: str = ""
+    group: str = ""
+    charges: Decimal | None = None
+    slip: str = ""
+    bounced: bool = False
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class Slip:
+    number: str
+    date: dt.date
+    mode: str
+    total: Decimal
+    status: str = "Remis"
+    credited_on: dt.date | None = None
+    fee: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Options:
+    vat_on_debits: bool = False
+    chart: Mapping[str, tuple[str, str]] = field(default_factory=lambda: dict(DEFAULT_CHART))
+
+
+@dataclass(frozen=True)
+class VatMove:
+    """A change of the VAT due (44571): at invoicing, or on a payment of a document taxed on receipts."""
+
+    date: dt.date
+    ref: str
+    rate: Decimal
+    base: Decimal
+    vat: Decimal
+
+
+@dataclass(frozen=True)
+class VatRate:
+    rate: Decimal
+    base: Decimal
+    vat: Decimal
+
+
+@dataclass(frozen=True)
+class Books:
+    entries: tuple[Entry, ...]
+    vat: tuple[VatMove, ...]
+    unbalanced: tuple[str, ...] = ()  # every entry balances: a ref here is a bug or a broken row
+    owed: Mapping[str, Decimal] = field(default_factory=dict)  # client → balance of his 411 account
+
+
+# --------------------------------------------------------------------------- documents, per rate
+@dataclass
+class _Rate:
+    rate: Decimal
+    income: dict[str, Decimal]  # role → HT
+    vat: Decimal
+    dep_ht: Decimal  # deposits deducted (positive on a final invoice)
+    dep_vat: Decimal
+    net_ht: Decimal
+    net_vat: Decimal
+
+
+def _income_role(d: Doc, unit: str, travel: bool = False) -> str:
+    if d.doc_type == DEPOSIT:
+        return "acomptes"
+    operation = d.operation or (GOODS if d.nature == "Vente sans pose" else "")
+    if operation == GOODS:
+        return "marchandises"
+    if operation == MIXED:
+        return "services" if unit.strip().lower() in HOURS else "marchandises"
+    if travel:
+        return "deplacements"
+    return "services" if d.nature in SERVICE_NATURES else "travaux"
+
+
+def _rates(d: Doc, role_doc: Doc, travel: bool = False) -> list[_Rate]:
+    """Per rate: income by role, VAT, deposits deducted, net amounts; `travel`: travel lines apart."""
+    totals = pricing.compute([x.line for x in d.lines], d.discount_pct or Decimal(0))
+    out = []
+    for r in totals.per_rate:
+        here = [x for x in d.lines if x.line.rate == r.rate]
+        weights: dict[str, Decimal] = {}
+        income: dict[str, Decimal] = {}
+        pos_vat = dep_ht = dep_vat = ZERO
+        for x in here:
+            role = _income_role(role_doc, x.unit, travel and x.travel)
+            if x.line.fixed_vat is None:
+                weights[role] = weights.get(role, ZERO) + x.line.net
+            elif x.line.net >= 0:
+                income[role] = income.get(role, ZERO) + x.line.net
+                pos_vat += x.line.fixed_vat
+            else:
+                dep_ht -= x.line.net
+                dep_vat -= x.line.fixed_vat
+        if len(weights) == 1:
+            (role,) = weights
+            income[role] = income.get(role, ZERO) + r.gross - r.discount
+        elif weights:
+            roles = sorted(weights)
+            shares = pricing.spread(r.gross - r.discount, {Decimal(i): weights[k] for i, k in enumerate(roles)})
+            for i, role in enumerate(roles):
+                income[role] = income.get(role, ZERO) + shares[Decimal(i)]
+        out.append(_Rate(r.rate, income, r.vat - r.deducted_vat + pos_vat, dep_ht, dep_vat,
+                         r.base, r.vat))
+    return out
+
+
+@dataclass
+class _Pending:
+    """A document taxed on receipts: what its VAT is, what was paid, what was moved to 44571."""
+
+    net_ht: dict[Decimal, Decimal]
+    net_vat: dict[Decimal, Decimal]
+    paid: Decimal = ZERO
+    moved_ht: dict[Decimal, Decimal] = field(default_factory=dict)
+    moved_vat: dict[Decimal, Decimal] = field(default_factory=dict)
+
+    def retarget(self) -> list[tuple[Decimal, Decimal, Decimal]]:
+        """(rate, base, VAT) to move so that what was moved is the paid share of each rate's VAT."""
+        ttc = sum(self.net_ht.values(), ZERO) + sum(self.net_vat.values(), ZERO)
+        ratio = Decimal(1) if ttc <= 0 or self.paid >= ttc else max(self.paid, ZERO) / ttc
+        moves = []
+        for rate in sorted(set(self.net_ht) | set(self.net_vat) | set(self.moved_vat), reverse=True):
+            t_ht = to_cents(self.net_ht.get(rate, ZERO) * ratio)
+            t_vat = to_cents(self.net_vat.get(rate, ZERO) * ratio)
+            d_ht = t_ht - self.moved_ht.get(rate, ZERO)
+            d_vat = t_vat - self.moved_vat.get(rate, ZERO)
+            if d_ht or d_vat:
+                self.moved_ht[rate] = t_ht
+                self.moved_vat[rate] = t_vat
+                moves.append((rate, d_ht, d_vat))
+        return moves
+
+
+# --------------------------------------------------------------------------- the builder
+@dataclass
+class _Line:
+    role: str
+    debit: Decimal = ZERO
+    credit: Decimal = ZERO
+    client: str = ""
+    key: str | None = None  # lettrage key on a 411 line
+    label: str = ""
+
+
+class _Builder:
+    def __init__(self, options: Options, names: Mapping[str, str], payments: Sequence[Payment],
+                 slips: Sequence[Slip]) -> None:
+        self.chart = {**DEFAULT_CHART, **options.chart}
+        self.travel = bool(self.chart["deplacements"][0])  # travel apart only when the chart gives its account
+        self.debits = options.vat_on_debits
+        self.names = names
+        self.docs: dict[str, Doc] = {}
+        self.pending: dict[str, _Pending] = {}
+        self.by_id = {p.id: p for p in payments}
+        self.slips = {s.number: s for s in slips}
+        self.entries: list[Entry] = []
+        # (entry, line, client, key, date, debit − credit) of every 411 line; entry −1 before `since`
+        self.keys: list[tuple[int, int, str, str, dt.date, Decimal]] = []
+        self.since: dt.date | None = None
+        self.unbalanced: list[str] = []  # refs of entries that do not balance (a bug, or a broken row)
+        self.owed: dict[str, Decimal] = {}  # client → balance of his 411 account
+        self.links: list[tuple[str, set[str]]] = []  # (client, keys) joined by a compensation
+        self.vat: list[VatMove] = []
+
+    # ---- output
+    def emit(self, journal: str, date: dt.date, ref: str, ref_date: dt.date, label: str, lines: list[_Line]) -> None:
+        lines = [x for x in lines if x.debit or x.credit]
+        if not lines:
+            return
+        if sum((x.debit - x.credit for x in lines), ZERO) != 0:
+            self.unbalanced.append(ref)
+        for x in lines:
+            if x.role == "clients":
+                self.owed[x.client] = self.owed.get(x.client, ZERO) + x.debit - x.credit
+        if self.since is not None and date < self.since:  # before the period: only what lettrage needs
+            for x in lines:
+                if x.key is not None:
+                    self.keys.append((-1, -1, x.client, x.key, date, x.debit - x.credit))
+            return
+        out: list[EntryLine] = []
+        for x in lines:
+            net = x.debit - x.credit  # a negative amount goes to the other side
+            x = replace(x, debit=max(net, ZERO), credit=max(-net, ZERO))
+            account, account_label = self.chart[x.role]
+            aux = x.client if x.role == "clients" else ""
+            if x.key is not None:
+                self.keys.append((len(self.entries), len(out), x.client, x.key, date, x.debit - x.credit))
+            out.append(EntryLine(account=account, account_label=account_label, debit=x.debit, credit=x.credit,
+                                 aux_account=aux, aux_label=self.names.get(aux, aux) if aux else "", label=x.label))
+        self.entries.append(Entry(journal=journal, journal_label=JOURNALS[journal], date=date, ref=ref,
+                                  ref_date=ref_date, label=label, validated_on=date, lines=tuple(out)))
+
+    def _vat_role(self, d: Doc) -> str:
+        return "tva_encaissements" if self._on_receipts(d) else "tva_collectee"
+
+    def _on_receipts(self, d: Doc) -> bool:
+        goods = d.operation in (GOODS, MIXED) or (not d.operation and d.nature == "Vente sans pose")
+        if d.doc_type == DEPOSIT:
+            return goods or not self.debits  # deposits on goods: on receipt (CGI 269-2-a)
+        return not goods and not self.debits
+
+    def _moves(self, number: str, date: dt.date, ref: str) -> Decimal:
+        """Move the VAT of a document taxed on receipts to its paid share; the VAT moved (signed)."""
+        st = self.pending.get(number)
+        if st is None:
+            return ZERO
+        total = ZERO
+        for rate, base, vat in st.retarget():
+            self.vat.append(VatMove(date, ref, rate, base, vat))
+            total += vat
+        return total
+
+    # ---- documents
+    def doc(self, d: Doc) -> None:
+        self.docs[d.number] = d
+        if d.total is not None and not d.lines:
+            if self.since is None or d.date >= self.since:
+                raise ValueError(f"{d.number}: a document without its lines only before the period asked for")
+            key, amount = (d.origin, -d.total) if d.doc_type == CREDIT else (d.number, d.total)
+            self.keys.append((-1, -1, d.client, key, d.date, amount))
+            self.owed[d.client] = self.owed.get(d.client, ZERO) + amount
+            return
+        name = d.client_name or self.names.get(d.client, d.client)
+        if d.doc_type == CREDIT:
+            self.credit_note(d, name)
+            return
+        rates = _rates(d, d, self.travel)
+        vat_role = self._vat_role(d)
+        full_ttc = sum((sum(r.income.values(), ZERO) + r.vat for r in rates), ZERO)
+        dep_ttc = sum((r.dep_ht + r.dep_vat for r in rates), ZERO)
+        lines = [_Line("clients", debit=full_ttc, client=d.client, key=d.number)]
+        lines += self._income_lines(rates, credit=True)
+        lines.append(_Line(vat_role, credit=sum((r.vat for r in rates), ZERO)))
+        if dep_ttc:
+            lines.append(_Line("acomptes", debit=sum((r.dep_ht for r in rates), ZERO)))
+            lines.append(_Line(vat_role, debit=sum((r.dep_vat for r in rates), ZERO)))
+            lines.append(_Line("clients", credit=dep_ttc, client=d.client, key=d.number, label="Acomptes déduits"))
+        what = "Facture d'acompte" if d.doc_type == DEPOSIT else "Facture"
+        self.emit("VE", d.date, d.number, d.date, f"{what} {d.number} {name}", lines)
+        if vat_role == "tva_encaissements":
+            self.pending[d.number] = _Pending({r.rate: r.net_ht for r in rates}, {r.rate: r.net_vat for r in rates})
+        else:
+            self.vat += [VatMove(d.date, d.number, r.rate, r.net_ht, r.net_vat) for r in rates]
+
+    def _income_lines(self, rates: list[_Rate], credit: bool, rebate: bool = False) -> list[_Line]:
+        income: dict[str, Decimal] = {}
+        for r in rates:
+            for role, amount in r.income.items():
+                role = "rabais" if rebate and role != "acomptes" else role
+                income[role] = income.get(role, ZERO) + amount
+        order = ("acomptes", "travaux", "services", "marchandises", "deplacements", "rabais")
+        return [_Line(role, credit=a) if credit else _Line(role, debit=a)
+                for role, a in sorted(income.items(), key=lambda kv: order.index(kv[0]))]
+
+    def credit_note(self, d: Doc, name: str) -> None:
+        origin = self.docs.get(d.origin) or replace(d, doc_type=INVOICE)
+        rates = _rates(d, origin, self.travel)
+        vat_role = self._vat_role(origin)
+        lines = self._income_lines(rates, credit=False, rebate=d.credit_cause == "Geste commercial")
+        vat = {vat_role: sum((r.vat for r in rates), ZERO) - sum((r.dep_vat for r in rates), ZERO)}
+        st = self.pending.get(origin.number)
+        if st is not None:
+            for r in rates:
+                st.net_ht[r.rate] = st.net_ht.get(r.rate, ZERO) - r.net_ht
+                st.net_vat[r.rate] = st.net_vat.get(r.rate, ZERO) - r.net_vat
+            moved = self._moves(origin.number, d.date, d.number)
+            vat["tva_encaissements"] = vat.get("tva_encaissements", ZERO) + moved
+            vat["tva_collectee"] = vat.get("tva_collectee", ZERO) - moved
+        else:
+            self.vat += [VatMove(d.date, d.number, r.rate, -r.net_ht, -r.net_vat) for r in rates]
+        for role in ("tva_encaissements", "tva_collectee"):
+            if vat.get(role):
+                lines.append(_Line(role, debit=vat[role]))
+        full_ttc = sum((sum(r.income.values(), ZERO) + r.vat for r in rates), ZERO)
+        dep_ht = sum((r.dep_ht for r in rates), ZERO)
+        lines.append(_Line("clients", credit=full_ttc, client=d.client, key=origin.number))
+        if dep_ht:
+            lines.append(_Line("acomptes", credit=dep_ht))
+            lines.append(_Line("clients", debit=dep_ht + sum((r.dep_vat for r in rates), ZERO), client=d.client,
+                               key=origin.number, label="Acomptes repris"))
+        self.emit("VE", d.date, d.number, d.date, f"Avoir {d.number} sur {d.origin} {name}", lines)
+
+    def note(self, n: Note) -> None:
+        name = n.client_name or self.names.get(n.client, n.client)
+        self.emit("VE", n.date, n.number, n.date, f"Note de pénalités {n.number} {name}",
+                  [_Line("clients", debit=n.interest + n.indemnity, client=n.client, key=n.number),
+                   _Line("penalites", credit=n.interest), _Line("indemnites", credit=n.indemnity)])
+
+    # ---- payments
+    def _treasury(self, p: Payment) -> str:
+        if p.cancels and p.cancels in self.by_id:
+            original = self.by_id[p.cancels]
+            if original.mode == "Chèque":
+                slip = self.slips.get(original.slip)
+                return "banque" if slip is not None and slip.status == "Crédité" else "cheques"
+            return self._treasury(original)
+        if p.mode == "Espèces":
+            return "caisse"
+        if p.mode == "Chèque" and p.amount > 0:
+            return "cheques"
+        return "banque"
+
+    def payment(self, gid: str, rows: list[Payment]) -> None:
+        first = rows[0]
+        name = self.names.get(first.client, first.client)
+        money = [r for r in rows if r.mode != "Compensation"]
+        lines: list[_Line] = []
+        treasury: dict[str, Decimal] = {}
+        for r in money:
+            role = self._treasury(r)
+            treasury[role] = treasury.get(role, ZERO) + r.amount
+        total = sum((r.amount for r in money), ZERO)
+        clients = [_Line("clients", credit=r.amount, client=r.client, key=self._key(r),
+                         label=f"{self._what(r)} {self._key(r)}".strip()) for r in money]
+        cash = [_Line(role, debit=amount) for role, amount in treasury.items()]
+        lines = cash + clients if total >= 0 else clients + cash
+        for r in money:
+            if r.charges:
+                lines += [_Line("frais_bancaires", debit=r.charges, label="Frais bancaires de l'impayé"),
+                          _Line("banque", credit=r.charges, label="Frais bancaires de l'impayé")]
+        touched: list[str] = []
+        for r in rows:
+            key = self._key(r)
+            if key in self.pending:
+                self.pending[key].paid += r.amount
+                if key not in touched:
+                    touched.append(key)
+        moved = sum((self._moves(k, first.date, gid) for k in touched), ZERO)
+        if moved > 0:
+            lines += [_Line("tva_encaissements", debit=moved), _Line("tva_collectee", credit=moved)]
+        elif moved < 0:
+            lines += [_Line("tva_collectee", debit=-moved), _Line("tva_encaissements", credit=-moved)]
+        if not money:
+            compensated = {self._key(r) for r in rows}
+            self.links.append((first.client, compensated))
+        journal = "CA" if "caisse" in treasury else ("BQ" if money else "OD")
+        self.emit(journal, first.date, gid, first.date, f"{self._what(first)} {name}", lines)
+
+    @staticmethod
+    def _key(r: Payment) -> str:
+        """The document a row is on ('' the client's credit): a reversal row carries its own (the part
+        of a reversed payment that a credit note had turned into credit goes back on the credit)."""
+        return r.invoice
+
+    @staticmethod
+    def _what(r: Payment) -> str:
+        if r.cancels:
+            return f"Annulation de {r.cancels}" + (" (impayé)" if r.bounced else "")
+        if r.kind == "Remboursement":
+            return "Remboursement"
+        if r.mode == "Compensation":
+            return r.kind or "Compensation"
+        return f"Règlement ({r.mode.lower()})"
+
+    def slip(self, s: Slip) -> None:
+        assert s.credited_on is not None
+        lines: list[_Line] = []
+        if s.mode == "Chèque":
+            lines += [_Line("banque", debit=s.total), _Line("cheques", credit=s.total)]
+        if s.fee:
+            lines += [_Line("frais_bancaires", debit=s.fee, label="Commission"),
+                      _Line("banque", credit=s.fee, label="Commission")]
+        what = "Remise de chèques" if s.mode == "Chèque" else "Lot de cartes"
+        self.emit("BQ", s.credited_on, s.number, s.date, f"{what} {s.number} créditée", lines)
+
+    # ---- lettrage
+    def letter(self) -> tuple[Entry, ...]:
+        parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+        def find(k: tuple[str, str]) -> tuple[str, str]:
+            parent.setdefault(k, k)
+            while parent[k] != k:
+                parent[k] = parent[parent[k]]
+                k = parent[k]
+            return k
+
+        for client, keys in self.links:
+            ks = sorted(keys)
+            for k in ks[1:]:
+                parent[find((client, k))] = find((client, ks[0]))
+        groups: dict[tuple[str, str], list[tuple[int, int, dt.date, Decimal]]] = {}
+        for ei, li, client, key, date, amount in self.keys:
+            groups.setdefault(find((client, key)), []).append((ei, li, date, amount))
+        closed: dict[str, list[tuple[dt.date, str, list[tuple[int, int, dt.date, Decimal]]]]] = {}
+        for (client, key), where in groups.items():
+            if len(where) < 2 or sum((w[3] for w in where), ZERO) != 0:
+                continue
+            closed.setdefault(client, []).append((max(w[2] for w in where), key, where))
+        changed: dict[int, dict[int, tuple[str, dt.date]]] = {}
+        for groups_of_client in closed.values():
+            for n, (last, _key, where) in enumerate(sorted(groups_of_client, key=lambda g: (g[0], g[1]))):
+                code = letter_code(n)
+                for ei, li, _d, _a in where:
+                    if ei >= 0:
+                        changed.setdefault(ei, {})[li] = (code, last)
+        out = list(self.entries)
+        for ei, marks in changed.items():
+            e = out[ei]
+            out[ei] = replace(e, lines=tuple(replace(x, matching=marks[li][0], matched_on=marks[li][1])
+                                             if li in marks else x for li, x in enumerate(e.lines)))
+        return tuple(out)
+
+
+def letter_code(n: int) -> str:
+    """AA, AB, … ZZ, AAA, …: the n-th lettrage code of an account."""
+    width, start = 2, 0
+    while n - start >= 26 ** width:
+        start += 26 ** width
+        width += 1
+    n -= start
+    out = ""
+    for _ in range(width):
+        out = chr(ord("A") + n % 26) + out
+        n //= 26
+    return out
+
+
+def build(docs: Iterable[Doc], notes: Iterable[Note], payments: Iterable[Payment], slips: Iterable[Slip],
+          names: Mapping[str, str], options: Options | None = None, until: dt.date | None = None,
+          since: dt.date | None = None) -> Books:
+    """All entries, in chronological order, of the documents and payments dated up to `until`; with
+    `since`, the earlier ones are computed (VAT waiting, lettrage) but not returned."""
+    payments = list(payments)
+    slips = list(slips)
+    b = _Builder(options or Options(), names, payments, slips)
+    b.since = since
+    events: list[tuple[dt.date, int, str, object]] = []
+    for d in docs:
+        events.append((d.date, 0, d.number, d))
+    for n in notes:
+        events.append((n.date, 0, n.number, n))
+    groups: dict[str, list[Payment]] = {}
+    for p in payments:
+        groups.setdefault(p.group or p.id, []).append(p)
+    for gid, rows in groups.items():
+        rows.sort(key=lambda p: p.id)
+        events.append((min(p.date for p in rows), 1, gid, rows))
+    for s in slips:
+        if s.status == "Crédité" and s.credited_on is not None:
+            events.append((s.credited_on, 2, s.number, s))
+    events.sort(key=lambda e: (e[0], e[1], e[2]))
+    for date, _order, key, ev in events:
+        if until is not None and date > until:
+            break
+        if isinstance(ev, Doc):
+            b.doc(ev)
+        elif isinstance(ev, Note):
+            b.note(ev)
+        elif isinstance(ev, Slip):
+            b.slip(ev)
+        else:
+            assert isinstance(ev, list)
+            b.payment(key, ev)
+    return Books(b.letter(), tuple(b.vat), tuple(b.unbalanced), dict(b.owed))
+
+
+def document_entries(docs: Iterable[Doc], all_docs: Iterable[Doc], names: Mapping[str, str],
+                     options: Options | None = None) -> dict[str, tuple[Decimal, bool]]:
+    """For each of `docs`: (what its entry puts on the client's account, whether it balances) —
+    `syc verifier` compares the first with the document's « Total TTC »."""
+    b = _Builder(options or Options(), names, [], [])
+    b.since = dt.date.max
+    b.docs = {d.number: d for d in all_docs}  # the origins of the credit notes
+    out = {}
+    for d in docs:
+        owed, broken = b.owed.get(d.client, ZERO), len(b.unbalanced)
+        b.doc(d)
+        out[d.number] = (b.owed.get(d.client, ZERO) - owed, len(b.unbalanced) == broken)
+    return out
+
+
+# --------------------------------------------------------------------------- reports
+def in_period(entries: Iterable[Entry], start: dt.date | None, end: dt.date | None,
+              journal: str = "") -> list[Entry]:
+    return [e for e in entries if (start is None or e.date >= start) and (end is None or e.date <= end)
+            and (not journal or e.journal == journal)]
+
+
+@dataclass(frozen=True)
+class BalanceRow:
+    account: str
+    label: str
+    debit: Decimal
+    credit: Decimal
+
+    @property
+    def balance(self) -> Decimal:
+        return self.debit - self.credit
+
+
+def trial_balance(entries: Iterable[Entry]) -> list[BalanceRow]:
+    totals: dict[str, list[Decimal]] = {}
+    labels: dict[str, str] = {}
+    for e in entries:
+        for x in e.lines:
+            t = totals.setdefault(x.account, [ZERO, ZERO])
+            t[0] += x.debit
+            t[1] += x.credit
+            labels.setdefault(x.account, x.account_label)
+    return [BalanceRow(a, labels[a], d, c) for a, (d, c) in sorted(totals.items())]
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    date: dt.date
+    journal: str
+    ref: str
+    label: str
+    debit: Decimal
+    credit: Decimal
+    balance: Decimal
+    matching: str
+    matched_on: dt.date | None
+
+
+def client_ledger(entries: Iterable[Entry], client: str, clients_account: str = "411") -> list[LedgerLine]:
+    out = []
+    running = ZERO
+    for e in entries:
+        for x in e.lines:
+            if x.account == clients_account and x.aux_account == client:
+                running += x.debit - x.credit
+                out.append(LedgerLine(e.date, e.journal, e.ref, x.label or e.label, x.debit, x.credit, running,
+                                      x.matching, x.matched_on))
+    return out
+
+
+def vat_figures(books: Books, start: dt.date, end: dt.date) -> list[VatRate]:
+    """The VAT due (collected only) of a period, per rate: base HT and VAT."""
+    base: dict[Decimal, Decimal] = {}
+    vat: dict[Decimal, Decimal] = {}
+    for m in books.vat:
+        if start <= m.date <= end:
+            base[m.rate] = base.get(m.rate, ZERO) + m.base
+            vat[m.rate] = vat.get(m.rate, ZERO) + m.vat
+    return [VatRate(r, base[r], vat[r]) for r in sorted(base, reverse=True) if base[r] or vat[r]]

@@ -1,0 +1,433 @@
+"""The books read from the workbook: the entries (`pyxl.core.books`) of the issued documents and the
+payment rows, the FEC of a fiscal year, the trial balance, a client's ledger and lettrage, the VAT
+figures of a period. Nothing here writes to the workbook: the entries are computed on demand, the
+same every time from the same documents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pyxl.core import books
+from pyxl.core.fec.writer import Entry, write_fec
+from pyxl.core.frformat import percent
+from pyxl.core.issues import Issue, Refused
+from pyxl.services import salesdocs as sd
+from pyxl.workbook.store import Store
+
+ZERO = Decimal("0.00")
+TABLES = ("tFactures", "tLignesFactures", "tNotesPenalites", "tReglements", "tBordereaux", "tClients",
+          "tPlanComptable", "tArticles")
+
+
+# --------------------------------------------------------------------------- reading
+def _dec(v: Any) -> Decimal:
+    return v if isinstance(v, Decimal) else Decimal(str(v or 0))
+
+
+def _text(v: Any) -> str:
+    return str(v or "").strip()
+
+
+def chart(store: Store) -> dict[str, tuple[str, str]]:
+    """The chart of « Plan comptable » over the PCG defaults; a wrong account number is refused."""
+    out = dict(books.DEFAULT_CHART)
+    for r in store.rows("tPlanComptable"):
+        role = _text(r["role"])
+        if role not in out:
+            continue
+        account = _text(r["account"])
+        if not account:  # an optional account (travel): not used; any other: the PCG default
+            if role == "deplacements":
+                out[role] = ("", out[role][1])
+            continue
+        if not (len(account) >= 3 and account[:3].isdigit() and account.isascii() and account.isalnum()):
+            raise Refused(Issue("compta.compte", f"Plan comptable ({r.where}) : compte « {account} » du rôle « {role} » "
+                                                 "invalide ; un numéro de compte commence par trois chiffres du plan "
+                                                 "comptable (ex. 411, 44571) et n'a ni espace ni signe.", r.where))
+        out[role] = (account, _text(r["label"]) or out[role][1])
+    return out
+
+
+@dataclass(frozen=True)
+class Source:
+    docs: list[books.Doc]
+    notes: list[books.Note]
+    payments: list[books.Payment]
+    slips: list[books.Slip]
+    names: dict[str, str]
+    options: books.Options
+
+
+def read(store: Store, since: dt.date | None = None) -> Source:
+    """The documents, notes, payments and slips as the core takes them. With `since`, a document
+    dated before it, settled before it (paid what it owes net of its credit notes) and untouched
+    from it (no payment row, no credit note) comes without its lines, its « Total TTC » standing for
+    them: the entries from `since` are the same, ten years of lines are not read."""
+    store.prefetch(TABLES)
+    params = store.parameters()
+    names = {_text(c["code"]): " ".join(x for x in (_text(c["name"]), _text(c["first_name"])) if x)
+             for c in store.rows("tClients")}
+    issued = []
+    for r in store.rows("tFactures"):
+        v = r.values
+        if _text(v["number"]) and _text(v["status"]) != "Brouillon":
+            issued.append(v)
+    refs = {_text(v["ref"]) for v in issued}
+    summary: set[str] = set()  # refs whose lines are not needed
+    if since is not None:
+        summary = _settled_before(store, issued, since)
+        refs -= summary
+    travel = {_text(a["code"]) for a in store.rows("tArticles") if _text(a["family"]) == "Déplacement"}
+    found: list[tuple[str, Any, books.DocLine]] = []
+    for ln in store.rows("tLignesFactures"):
+        v = ln.values
+        doc = _text(v["doc"])
+        if doc in refs:
+            found.append((doc, v["pos"] or 0, books.DocLine(sd.to_line(v), _text(v["unit"]),
+                                                            _text(v["article"]) in travel)))
+    found.sort(key=lambda x: (x[0], x[1]))
+    lines: dict[str, list[books.DocLine]] = defaultdict(list)
+    for doc, _pos, line in found:
+        lines[doc].append(line)
+    docs = []
+    for v in issued:
+        client = _text(v["client"])
+        ref = _text(v["ref"])
+        if ref in summary:
+            docs.append(books.Doc(number=_text(v["number"]), doc_type=_text(v["doc_type"]), date=v["date"],
+                                  client=client, client_name="", lines=(), origin=_text(v["origin"]),
+                                  total=_dec(v["total_ttc"])))
+            continue
+        docs.append(books.Doc(number=_text(v["number"]), doc_type=_text(v["doc_type"]), date=v["date"], client=client,
+                              client_name=_text(v["client_name"]) or names.get(client, ""),
+                              lines=tuple(lines[_text(v["ref"])]), nature=_text(v["nature"]),
+                              operation=_text(v["operation"]), origin=_text(v["origin"]),
+                              credit_cause=_text(v["credit_cause"]), discount_pct=_dec(v["discount_pct"])))
+    notes = [books.Note(number=_text(r["number"]), date=r["date"], client=_text(r["client"]),
+                        client_name=_text(r["client_name"]) or names.get(_text(r["client"]), ""),
+                        interest=_dec(r["interest"]), indemnity=_dec(r["indemnity"]))
+             for r in store.rows("tNotesPenalites") if _text(r["number"])]
+    payments = []
+    for r in store.rows("tReglements"):
+        v = r.values
+        pid, date = _text(v["id"]), v["date"]
+        if not pid or not date:
+            continue
+        charges = v["charges"]
+        payments.append(books.Payment(id=pid, date=date, invoice=_text(v["invoice"]), client=_text(v["client"]),
+                                      amount=_dec(v["amount"]), mode=_text(v["mode"]), kind=_text(v["kind"]),
+                                      cancels=_text(v["cancels"]), group=_text(v["group"]),
+                                      charges=_dec(charges) if charges else None, slip=_text(v["slip"]),
+                                      bounced=_text(v["bounced"]) == "Oui"))
+    slips = [books.Slip(number=_text(r["number"]), date=r["date"], mode=_text(r["mode"]), total=_dec(r["total"]),
+                        status=_text(r["status"]), credited_on=r["credited_on"],
+                        fee=_dec(r["fee"]) if r["fee"] else None)
+             for r in store.rows("tBordereaux") if _text(r["number"])]
+    options = books.Options(vat_on_debits=_text(params.get("tva_sur_debits")) == "Oui", chart=chart(store))
+    return Source(docs, notes, payments, slips, names, options)
+
+
+def _settled_before(store: Store, issued: list[Any], since: dt.date) -> set[str]:
+    """The refs of the documents dated before `since`, settled before it and untouched from it."""
+    paid: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    touched: set[str] = set()
+    for r in store.rows("tReglements"):
+        v = r.values
+        target = _text(v["invoice"])
+        if not target:
+            continue
+        if v["date"] >= since:
+            touched.add(target)
+        else:
+            paid[target] += _dec(v["amount"])
+    owed: dict[str, Decimal] = {}
+    for v in issued:
+        number = _text(v["number"])
+        if _text(v["doc_type"]) == "Avoir":
+            origin = _text(v["origin"])
+            if v["date"] >= since:
+                touched.add(origin)
+            else:
+                owed[origin] = owed.get(origin, ZERO) - _dec(v["total_ttc"])
+        else:
+            owed[number] = owed.get(number, ZERO) + _dec(v["total_ttc"])
+    settled = {n for n, o in owed.items() if n not in touched and paid[n] == o}
+    out = set()
+    for v in issued:
+        number = _text(v["number"])
+        if v["date"] >= since:
+            continue
+        key = _text(v["origin"]) if _text(v["doc_type"]) == "Avoir" else number
+        if key in settled:
+            out.add(_text(v["ref"]))
+    return out
+
+
+def compute(store: Store, until: dt.date | None, since: dt.date | None = None) -> books.Books:
+    """Every entry dated up to `until` (lettered as of that day); from `since` only, if given (the
+    earlier ones are computed all the same: VAT waiting for its payment, lettrage)."""
+    s = read(store, since)
+    return books.build(s.docs, s.notes, s.payments, s.slips, s.names, s.options, until=until, since=since)
+
+
+# --------------------------------------------------------------------------- fiscal years
+def closing_day(params: dict[str, str]) -> tuple[int, int]:
+    text = _text(params.get("cloture_exercice")) or "31/12"
+    m = re.fullmatch(r"(\d{1,2})\s*/\s*(\d{1,2})", text)
+    if m and 1 <= int(m[2]) <= 12 and 1 <= int(m[1]) <= 31:
+        return int(m[1]), int(m[2])
+    raise Refused(Issue("compta.cloture", f"Paramètre « Date de clôture de l'exercice » : « {text} » illisible ; "
+                                          "écrivez le jour et le mois, ex. 31/12.", "cloture_exercice"))
+
+
+def _end_of(year: int, day: int, month: int) -> dt.date:
+    while True:
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            day -= 1
+
+
+def fiscal_year(params: dict[str, str], year: int) -> tuple[dt.date, dt.date]:
+    """The fiscal year that closes in `year`: (first day, closing day)."""
+    day, month = closing_day(params)
+    end = _end_of(year, day, month)
+    return _end_of(year - 1, day, month) + dt.timedelta(days=1), end
+
+
+def fiscal_year_of(params: dict[str, str], day: dt.date) -> tuple[dt.date, dt.date]:
+    start, end = fiscal_year(params, day.year)
+    return (start, end) if day <= end else fiscal_year(params, day.year + 1)
+
+
+# --------------------------------------------------------------------------- what the commands show
+def entries(store: Store, as_of: dt.date, journal: str = "", start: dt.date | None = None,
+            end: dt.date | None = None) -> list[Entry]:
+    if journal and journal not in books.JOURNALS:
+        raise Refused(Issue("compta.journal", f"Journal « {journal} » inconnu : "
+                            + ", ".join(f"{k} ({v})" for k, v in books.JOURNALS.items()) + "."))
+    until = min(end, as_of) if end else as_of
+    return books.in_period(compute(store, until, start).entries, start, end, journal)
+
+
+def export_fec(store: Store, year: int, folder: str | Path, as_of: dt.date) -> tuple[Path, Path, list[Entry]]:
+    """`SirenFECAAAAMMJJ.txt` of the fiscal year closing in `year` and its description."""
+    params = store.parameters()
+    start, end = fiscal_year(params, year)
+    if start > as_of:
+        raise Refused(Issue("compta.exercice", f"L'exercice {year} (du {start:%d/%m/%Y} au {end:%d/%m/%Y}) n'a pas "
+                                               "commencé : pas de FEC."))
+    chosen = books.in_period(compute(store, min(end, as_of), start).entries, start, end)
+    company = _text(params.get("raison_sociale"))
+    siren = re.sub(r"\D", "", _text(params.get("siret")))[:9]  # « 732 829 320 00074 » → 732829320
+    path, notice = write_fec(folder, siren, start, end, chosen, company)
+    return path, notice, chosen
+
+
+def trial_balance(store: Store, year: int, as_of: dt.date) -> tuple[dt.date, dt.date, list[books.BalanceRow]]:
+    start, end = fiscal_year(store.parameters(), year)
+    return start, end, books.trial_balance(books.in_period(compute(store, min(end, as_of), start).entries, start, end))
+
+
+def client_ledger(store: Store, client: str, as_of: dt.date) -> list[books.LedgerLine]:
+    from pyxl.services.clients import get_client
+
+    code = _text(get_client(store, client)["code"])
+    s = chart(store)
+    return books.client_ledger(compute(store, as_of).entries, code, s["clients"][0])
+
+
+@dataclass(frozen=True)
+class AccountLettrage:
+    client: str
+    name: str
+    lettered: int  # 411 lines lettered
+    open_lines: int
+    balance: Decimal
+    codes: list[tuple[str, dt.date, Decimal]]  # code, date, total debit of the group
+
+
+def lettrage(store: Store, as_of: dt.date, client: str = "") -> list[AccountLettrage]:
+    """The lettrage of each client account (or one): codes, dates, what remains open."""
+    code = ""
+    if client:
+        from pyxl.services.clients import get_client
+
+        code = _text(get_client(store, client)["code"])
+    s = read(store)
+    clients_account = s.options.chart.get("clients", books.DEFAULT_CHART["clients"])[0]
+    result = books.build(s.docs, s.notes, s.payments, s.slips, s.names, s.options, until=as_of)
+    per: dict[str, dict[str, Any]] = {}
+    for e in result.entries:
+        for x in e.lines:
+            if x.account != clients_account or (code and x.aux_account != code):
+                continue
+            a = per.setdefault(x.aux_account, {"lettered": 0, "open": 0, "balance": ZERO, "codes": {}})
+            a["balance"] += x.debit - x.credit
+            if x.matching:
+                a["lettered"] += 1
+                date, total = a["codes"].get(x.matching, (x.matched_on, ZERO))
+                a["codes"][x.matching] = (date, total + x.debit)
+            else:
+                a["open"] += 1
+    return [AccountLettrage(c, s.names.get(c, c), a["lettered"], a["open"], a["balance"],
+                            sorted(((k, d, t) for k, (d, t) in a["codes"].items()), key=lambda x: (x[1], x[0])))
+            for c, a in sorted(per.items())]
+
+
+# --------------------------------------------------------------------------- VAT
+REGIMES = ("CA3 mensuelle", "CA3 trimestrielle", "CA12 annuelle")
+
+# Lines of the CA3 (formulaire n° 3310-CA3-SD, cadre B « Décompte de la TVA à payer ») for the
+# operations taxed at each rate, as dated data: (rate, line, label, valid from, source)
+CA3_LINES: tuple[tuple[Decimal, str, str, dt.date, str], ...] = (
+    (Decimal(20), "08", "Taux normal 20 %", dt.date(2014, 1, 1), "3310-CA3-SD, cadre B"),
+    (Decimal(10), "9B", "Taux réduit 10 %", dt.date(2014, 1, 1), "3310-CA3-SD, cadre B"),
+    (Decimal("5.5"), "09", "Taux réduit 5,5 %", dt.date(2014, 1, 1), "3310-CA3-SD, cadre B"),
+)
+CA3_TOTAL_LINE = ("16", "Total de la TVA brute due")
+
+
+def parse_period(text: str) -> tuple[dt.date, dt.date, str]:
+    """AAAA-MM (a month), AAAA-Tn (a quarter), AAAA (a year): (first day, last day, kind)."""
+    t = text.strip().upper()
+    if m := re.fullmatch(r"(20\d\d)-(0[1-9]|1[0-2])", t):
+        y, mo = int(m[1]), int(m[2])
+        nxt = dt.date(y + (mo == 12), mo % 12 + 1, 1)
+        return dt.date(y, mo, 1), nxt - dt.timedelta(days=1), "mois"
+    if m := re.fullmatch(r"(20\d\d)-T([1-4])", t):
+        y, q = int(m[1]), int(m[2])
+        first = dt.date(y, 3 * q - 2, 1)
+        nxt = dt.date(y + (q == 4), (3 * q) % 12 + 1, 1)
+        return first, nxt - dt.timedelta(days=1), "trimestre"
+    if m := re.fullmatch(r"20\d\d", t):
+        y = int(t)
+        return dt.date(y, 1, 1), dt.date(y, 12, 31), "année"
+    raise Refused(Issue("compta.periode", f"Période « {text} » illisible : AAAA-MM (un mois, ex. 2026-03), AAAA-Tn "
+                                          "(un trimestre, ex. 2026-T1) ou AAAA (une année, déclaration CA12)."))
+
+
+@dataclass(frozen=True)
+class VatLine:
+    rate: Decimal
+    base: Decimal
+    vat: Decimal
+    line: str  # the CA3 line, '' when there is none (CA12, or a rate without one here)
+    label: str
+
+
+@dataclass(frozen=True)
+class VatReturn:
+    start: dt.date
+    end: dt.date
+    regime: str
+    lines: list[VatLine]
+    total: Decimal
+    warnings: list[Issue]
+
+
+def vat_return(store: Store, period: str, as_of: dt.date) -> VatReturn:
+    from pyxl.core.issues import Severity
+
+    start, end, kind = parse_period(period)
+    params = store.parameters()
+    regime = _text(params.get("regime_tva")) or REGIMES[0]
+    warnings: list[Issue] = []
+    expected = {"CA3 mensuelle": "mois", "CA3 trimestrielle": "trimestre", "CA12 annuelle": "année"}.get(regime)
+    if expected and expected != kind:
+        warnings.append(Issue("compta.regime", f"Le régime des Paramètres est « {regime} » : la période demandée "
+                                               f"est un(e) {kind}, pas un(e) {expected}.", "regime_tva",
+                              Severity.WARNING))
+    if end > as_of:
+        warnings.append(Issue("compta.periode", f"La période finit le {end:%d/%m/%Y}, après le {as_of:%d/%m/%Y} : "
+                                                "chiffres provisoires.", "", Severity.WARNING))
+    result = compute(store, min(end, as_of), start)
+    out = []
+    for r in books.vat_figures(result, start, end):
+        found = [x for x in CA3_LINES if x[0] == r.rate and x[3] <= end] if regime.startswith("CA3") else []
+        line, label = (found[-1][1], found[-1][2]) if found else ("", f"Taux {percent(r.rate, sep=' ')}")
+        out.append(VatLine(r.rate, r.base, r.vat, line, label))
+    return VatReturn(start, end, regime, out, sum((x.vat for x in out), ZERO), warnings)
+
+
+# --------------------------------------------------------------------------- syc verifier
+def check(store: Store, as_of: dt.date) -> list[Issue]:
+    """The entries against the documents. Each client's account (411) is what his documents still
+    owe (« Total TTC » − « Réglé » − « Avoirs » of his invoices and deposit invoices, « Total » −
+    « Réglé » of his penalty notes) less his credit (payment rows without a document): a difference
+    is a cache that no longer matches its payment rows, or a row erased or typed by hand. And the
+    entry of each document of the open fiscal year balances and puts its « Total TTC » on the
+    client's account (its lines give the amounts). Reads only the columns it needs (`syc verifier`
+    on ten years of documents)."""
+    start = fiscal_year_of(store.parameters(), as_of)[0]
+    issues: list[Issue] = []
+    books_side: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    docs_side: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    stored: dict[str, Decimal] = {}
+    recent: dict[str, Any] = {}  # ref → values of the documents of the open fiscal year
+    by_number: dict[str, Any] = {}
+    for r in store.rows("tFactures"):
+        v = r.values
+        number = _text(v["number"])
+        if not number or _text(v["status"]) == "Brouillon":
+            continue
+        by_number[number] = v
+        client, ttc, credit_note = _text(v["client"]), _dec(v["total_ttc"]), _text(v["doc_type"]) == "Avoir"
+        stored[number] = -ttc if credit_note else ttc
+        books_side[client] += stored[number]
+        if not credit_note:
+            docs_side[client] += ttc - _dec(v["paid"]) - _dec(v["credited"])
+        if v["date"] >= start:
+            recent[_text(v["ref"])] = v
+    for r in store.rows("tNotesPenalites"):
+        v = r.values
+        if _text(v["number"]):
+            books_side[_text(v["client"])] += _dec(v["total"])
+            docs_side[_text(v["client"])] += _dec(v["total"]) - _dec(v["paid"])
+    for r in store.rows("tReglements"):
+        v = r.values
+        client, amount = _text(v["client"]), _dec(v["amount"])
+        if _text(v["mode"]) != "Compensation":
+            books_side[client] -= amount
+        if not _text(v["invoice"]):  # the client's credit
+            docs_side[client] -= amount
+    for client in sorted(set(books_side) | set(docs_side)):
+        if books_side[client] != docs_side[client]:
+            issues.append(Issue("compta.client", f"Compte du client {client} (411) : les écritures donnent un solde de "
+                                                 f"{books_side[client]:.2f} €, ses pièces ouvertes et son crédit "
+                                                 f"{docs_side[client]:.2f} € : une colonne « Réglé » ou « Avoirs » ne "
+                                                 "correspond plus aux lignes de « Règlements », ou une ligne a été "
+                                                 "effacée ou saisie à la main. Voyez syc compta grand-livre --client "
+                                                 f"{client}.", client))
+    found: dict[str, list[tuple[Any, books.DocLine]]] = defaultdict(list)
+    for ln in store.rows("tLignesFactures"):
+        v = ln.values
+        doc = _text(v["doc"])
+        if doc in recent:
+            found[doc].append((v["pos"] or 0, books.DocLine(sd.to_line(v), _text(v["unit"]))))
+
+    def doc_of(v: Any, with_lines: bool) -> books.Doc:
+        lines = tuple(x for _, x in sorted(found[_text(v["ref"])], key=lambda x: x[0])) if with_lines else ()
+        return books.Doc(number=_text(v["number"]), doc_type=_text(v["doc_type"]), date=v["date"],
+                         client=_text(v["client"]), client_name="", lines=lines, nature=_text(v["nature"]),
+                         operation=_text(v["operation"]), origin=_text(v["origin"]),
+                         credit_cause=_text(v["credit_cause"]), discount_pct=_dec(v["discount_pct"]))
+
+    docs = [doc_of(v, True) for v in recent.values()]
+    origins = [doc_of(by_number[d.origin], False) for d in docs if d.origin in by_number]
+    options = books.Options(vat_on_debits=_text(store.parameters().get("tva_sur_debits")) == "Oui", chart=chart(store))
+    for number, (owed, balanced) in books.document_entries(docs, origins, {}, options).items():
+        if not balanced or owed != stored[number]:
+            issues.append(Issue("compta.piece", f"Pièce {number} : son écriture met {owed:.2f} € au compte du client "
+                                                f"pour un total TTC de {stored[number]:.2f} € "
+                                                + ("" if balanced else "et ne s'équilibre pas ")
+                                                + ": ses lignes (feuille « Lignes factures ») ne donnent plus son "
+                                                  "total.", number))
+    return issues
