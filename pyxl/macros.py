@@ -165,6 +165,57 @@ def apercu_reglement(sheet: str, row: int) -> dict[str, Any]:
     return forms.preview_payment(Ctx("apercu_reglement", sheet, row))
 
 
+def bordereau_cheques(sheet: str, row: int, bank: str = "") -> dict[str, Any]:
+    from pyxl.services import slips
+
+    ctx = Ctx("bordereau_cheques", sheet, row)
+    return run(ctx, lambda store: slips.create(store, ctx.as_of, "cheque", decode(bank).strip()),
+               documents=lambda res: [("bordereau", str(res.data["numero"]))])
+
+
+def bordereau_cartes(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.services import slips
+
+    ctx = Ctx("bordereau_cartes", sheet, row)
+    return run(ctx, lambda store: slips.create(store, ctx.as_of, "cb"),
+               documents=lambda res: [("bordereau", str(res.data["numero"]))])
+
+
+def importer_releve(sheet: str, row: int, path: str) -> dict[str, Any]:
+    from pathlib import Path
+
+    from pyxl.core.issues import Issue, Refused
+    from pyxl.services import bank
+
+    ctx = Ctx("importer_releve", sheet, row)
+    file = Path(decode(path).strip().strip('"'))
+
+    def service(store: Any) -> Any:
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise Refused(Issue("releve.fichier", f"Relevé « {file} » illisible ({exc.strerror or exc}) : rien n'a "
+                                                  "été importé.", str(file))) from None
+        return bank.import_statement(store, data, file.name, ctx.as_of)
+
+    return run(ctx, service)
+
+
+def rapprocher(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.services import bank
+
+    ctx = Ctx("rapprocher", sheet, row)
+
+    def service(store: Any) -> Any:
+        rec = bank.reconcile(store, ctx.as_of, (), True)
+        said = bank.record_transfers(store, rec, ctx.as_of)
+        if said:
+            rec.result.message += "\n" + "\n".join(said)
+        return rec.result
+
+    return run(ctx, service)
+
+
 def imputer_credit(sheet: str, row: int) -> dict[str, Any]:
     from pyxl.services.payments import use_credit
 

@@ -123,3 +123,28 @@ def test_penalty_note_credit_refund_and_a_bounced_payment_from_their_buttons(boo
     rows = FileStore(path).rows("tReglements")
     reversal = [x for x in rows if x["cancels"] == paid["data"]["id"]]
     assert [(x["bounced"], x["charges"]) for x in reversal] == [("Oui", Decimal("12.50"))]
+
+
+def test_slip_statement_import_and_reconciliation_from_their_buttons(book) -> None:
+    """Issue 14's slips and statements have their buttons (harness): a cheque deposited on a slip, a
+    CAMT.053 statement imported once, then reconciled; no message names a command."""
+    path = Path(book.fullname)
+    ps = book.sheets[PAYMENT_SHEET]
+    for key, value in (("invoice", "'F2026-00001"), ("amount", 100), ("mode", "'Chèque"), ("reference", "'n° 1187654"),
+                       ("bank", "'LCL")):
+        ps.range((PAYMENT_FORM.field(key).row, 3)).value = value
+    assert click("enregistrer_reglement", PAYMENT_SHEET, 4)["ok"]
+    r = click("bordereau_cheques", "Accueil", 2, "")
+    assert r["ok"] and "BR2026-0001" in r["message"], r
+    assert [x["slip"] for x in FileStore(path).rows("tReglements")] == ["BR2026-0001"]
+    r = click("bordereau_cheques", "Accueil", 2, "")
+    assert not r["ok"] and "Rien n'a été modifié" in r["message"] and "syc " not in r["message"], r
+    statement = str(Path(__file__).parent / "data" / "bank" / "camt053_v08.xml")
+    r = click("importer_releve", "Accueil", 2, statement)
+    assert r["ok"], r
+    lines = len(FileStore(path).rows("tReleves"))
+    assert lines > 0
+    again = click("importer_releve", "Accueil", 2, statement)
+    assert len(FileStore(path).rows("tReleves")) == lines and "syc " not in again["message"]
+    r = click("rapprocher", "Accueil", 2)
+    assert r["ok"] and "syc " not in r["message"], r

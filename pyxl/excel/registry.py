@@ -126,6 +126,22 @@ ACTIONS: tuple[Action, ...] = (
            issuing=True, image="CancelRequest",
            help="Annule toutes les parts du règlement sélectionné par des écritures opposées ; le classeur est "
                 "enregistré."),
+    Action("SycBordereauCheques", "Bordereau de remise des chèques", "reglements", "bordereau_cheques",
+           asks=(Ask("Banque de remise (laisser vide : celle des Paramètres) :", required=False),),
+           issuing=True, image="FileSave",
+           help="Rassemble les chèques reçus et pas encore remis sur un bordereau numéroté, et produit son PDF ; "
+                "le classeur est enregistré."),
+    Action("SycBordereauCartes", "Remise des paiements par carte", "reglements", "bordereau_cartes", issuing=True,
+           image="FileSave", help="Rassemble les paiements par carte pas encore remis en un lot numéroté (PDF) ; le "
+                                  "classeur est enregistré."),
+    Action("SycImporterReleve", "Importer un relevé bancaire", "reglements", "importer_releve",
+           asks=(Ask("Chemin complet du fichier du relevé (CAMT.053, OFX, CFONB 120 ou CSV de la banque) :"),),
+           issuing=True, image="ImportTextFile",
+           help="Ajoute les lignes nouvelles du relevé à la feuille « Relevés » (une ligne déjà importée ne l'est "
+                "jamais deux fois) ; le classeur est enregistré."),
+    Action("SycRapprocher", "Rapprocher le relevé", "reglements", "rapprocher", issuing=True, image="RecordsRefresh",
+           help="Confirme les correspondances exactes du relevé (virements, bordereaux, lots de carte) et montre "
+                "les autres avec leur score ; le classeur est enregistré."),
     Action("SycImputerCredit", "Imputer le crédit du client", "reglements", "imputer_credit", sheet="Factures",
            issuing=True, image="MoneyCurrency",
            help="Règle la facture sélectionnée avec le crédit de son client (trop-perçu, avoir), sans mouvement "

@@ -4,7 +4,7 @@ Option Explicit
 ' SYC Gestion : les boutons et le ruban appellent Python (pyxl.macros) par xlwings RunPython.
 ' Module généré par pyxl/excel/registry.py : ne pas le modifier à la main.
 Public Const SYC_XLWINGS_VERSION As String = "0.37.8"
-Public Const SYC_MODULE_VERSION As String = "77f953a6f20c"
+Public Const SYC_MODULE_VERSION As String = "d81ee36ca935"
 
 ' Enregistrer le devis : Enregistre le devis saisi sur la feuille « Saisie devis » (brouillon numéroté).
 Sub SycEnregistrerDevis()
@@ -232,6 +232,50 @@ End Sub
 
 Sub SycAnnulerReglement_Ruban(control As IRibbonControl)
     SycAnnulerReglement
+End Sub
+
+' Bordereau de remise des chèques : Rassemble les chèques reçus et pas encore remis sur un bordereau numéroté, et produit son PDF ; le classeur est enregistré.
+Sub SycBordereauCheques()
+    Dim a1 As String
+    If Not SycAsk("Banque de remise (laisser vide : celle des Paramètres) :", "", a1) Then Exit Sub
+    RunPython "import pyxl.macros as m; m.bordereau_cheques(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ")"
+End Sub
+
+Sub SycBordereauCheques_Ruban(control As IRibbonControl)
+    SycBordereauCheques
+End Sub
+
+' Remise des paiements par carte : Rassemble les paiements par carte pas encore remis en un lot numéroté (PDF) ; le classeur est enregistré.
+Sub SycBordereauCartes()
+    RunPython "import pyxl.macros as m; m.bordereau_cartes(" & SycHere() & ")"
+End Sub
+
+Sub SycBordereauCartes_Ruban(control As IRibbonControl)
+    SycBordereauCartes
+End Sub
+
+' Importer un relevé bancaire : Ajoute les lignes nouvelles du relevé à la feuille « Relevés » (une ligne déjà importée ne l'est jamais deux fois) ; le classeur est enregistré.
+Sub SycImporterReleve()
+    Dim a1 As String
+    If Not SycAsk("Chemin complet du fichier du relevé (CAMT.053, OFX, CFONB 120 ou CSV de la banque) :", "", a1) Then Exit Sub
+    If Trim(a1) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Importer un relevé bancaire » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
+    RunPython "import pyxl.macros as m; m.importer_releve(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ")"
+End Sub
+
+Sub SycImporterReleve_Ruban(control As IRibbonControl)
+    SycImporterReleve
+End Sub
+
+' Rapprocher le relevé : Confirme les correspondances exactes du relevé (virements, bordereaux, lots de carte) et montre les autres avec leur score ; le classeur est enregistré.
+Sub SycRapprocher()
+    RunPython "import pyxl.macros as m; m.rapprocher(" & SycHere() & ")"
+End Sub
+
+Sub SycRapprocher_Ruban(control As IRibbonControl)
+    SycRapprocher
 End Sub
 
 ' Imputer le crédit du client : Règle la facture sélectionnée avec le crédit de son client (trop-perçu, avoir), sans mouvement d'argent ; le classeur est enregistré.
