@@ -151,6 +151,8 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
     "sauvegardes liste": ({"sauvegardes": array(obj({"n": INT, "fichier": PATH, "date": DATETIME, "octets": INT}))},
                           {}),
     "sauvegardes restaurer": ({"restaure_depuis": PATH}, {}),
+    "exercice archiver": ({"archive": PATH, "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "fin": DATE,
+                           "avant_archivage": PATH, "factures": INT, "reglements": INT, "lignes": INT}, {}),
     "devis creer": ({"numero": TEXT, "devis": QUOTE, **TOTALS}, WRITING),
     "devis envoyer": ({"numero": TEXT, "statut": TEXT}, WRITING),
     "devis a-relancer": ({"devis": array(QUOTE)}, {}),
@@ -308,7 +310,7 @@ def text(schema: Schema) -> str:
 # (contract.VERSION) and a changelog line (docs/contrat-json.md) fails tests/test_json_contract.py.
 FINGERPRINTS = {
     "1.0": "de2d77b6ecfb04411341810dd0881d9cb07878ac3b185cb23f9abbb58e70afa1",  # 1.0 is first published with this wave, schema-6 fields included
-    "1.1": "2427871bae4c8c2a00cca10a8c105796b5192f2a340756a72f3aea615a8fa3a4",  # penalty notes, payments as money arrives, FEC checker, planning and maintenance contracts
+    "1.1": "dbb706ff24817fba91a16da4af7bffeeccda2c092e074296dbdd9cc1758fd821",  # penalty notes, payments as money arrives, FEC checker, planning and maintenance contracts, fiscal-year archives
 }
 
 
