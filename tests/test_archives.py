@@ -191,6 +191,21 @@ def test_a_crash_at_each_step_leaves_the_old_or_the_new_workbook(book: Path, ste
         assert list((book.parent / "Archives").glob("*.interrompu-*"))
 
 
+@pytest.mark.parametrize("step", ["archive-temporaire", "nouveau-classeur"])
+def test_a_killed_process_leaves_the_old_workbook_and_the_next_run_cleans_up(book: Path, step: str) -> None:
+    old = book.read_bytes()
+    env = {**os.environ, archives.CRASH_AFTER: step, archives.KILL: "1"}
+    res = subprocess.run([sys.executable, "-m", "pyxl.cli", "exercice", "archiver", "--fin", "2024-12-31", "--book",
+                          str(book), "--au", "2026-07-01"], env=env, capture_output=True)
+    assert res.returncode == -9
+    assert book.read_bytes() == old
+    leftovers = [*(book.parent / "Archives").glob(".*.tmp"), *book.parent.glob(archives.WORK_PREFIX + "*")]
+    assert leftovers  # what the killed process left behind
+    archives.archive(book, END, AS_OF)
+    assert not [p for p in leftovers if p.exists()]
+    assert verify(book) == []
+
+
 def test_a_failed_rename_of_the_workbook_leaves_it_whole(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     old = book.read_bytes()
     real = os.replace

@@ -33,6 +33,7 @@ import hashlib
 import os
 import re
 import shutil
+import signal
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -53,12 +54,19 @@ GENESIS_TABLE = "Archives"
 # tables whose rows may leave the active workbook, in the order they are read
 ARCHIVED = ("tFactures", "tLignesFactures", "tReglements", "tBordereaux", "tNotesPenalites", "tLignesNotes",
             "tRelances", "tClotures", "tJournalAudit")
+# what an archive keeps whole besides its own rows: the reference tables its documents need to be
+# read (clients, articles, rates…); the other tables (quotes, orders, statements, planning…) are
+# emptied there: they stay in the active workbook
+REFERENCE = ("tParametres", "tCompteurs", "tClients", "tArticles", "tSecteurs", "tReglesTVA", "tGaranties",
+             "tNiveauxRelance", "tTauxLegal", "tTauxBCE", "tTauxPenalites", "tTechniciens")
 CLOSED_INVOICE = {wf.InvoiceState.PAID.value, wf.InvoiceState.CREDITED.value}
 _CELL_REF = re.compile(rb'(<(?:\w+:)?c\b[^>]*?\sr=")([A-Z]{1,3})\d+(")')
 _ROW_REF = re.compile(rb'^(<(?:\w+:)?row\b[^>]*?\sr=")\d+(")')
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 # test hook: name of a step; the archiving raises SystemExit right after it (a crash there)
 CRASH_AFTER = "SYC_TEST_ARCHIVE_CRASH"
+KILL = "SYC_TEST_ARCHIVE_KILL"  # with CRASH_AFTER: the process kills itself (SIGKILL) instead
+WORK_PREFIX = ".syc-archivage-"  # the folder beside the workbook where the new one is built
 
 
 def folder(book: Path) -> Path:
@@ -88,7 +96,17 @@ def sha256_of(path: Path) -> str:
 
 def _crash_point(step: str) -> None:
     if os.environ.get(CRASH_AFTER) == step:
+        if os.environ.get(KILL):  # a real crash: no cleanup, no finally
+            os.kill(os.getpid(), signal.SIGKILL)
         raise SystemExit(f"arrêt simulé après l'étape {step}")
+
+
+def remove_leftovers(book: Path) -> None:
+    """Temporary files of a run killed midway (call with the write lock held)."""
+    for p in folder(book).glob(".*.tmp") if folder(book).is_dir() else ():
+        p.unlink(missing_ok=True)
+    for d in book.parent.glob(f"{WORK_PREFIX}*"):
+        shutil.rmtree(d, ignore_errors=True)
 
 
 def genesis_rows(entries: Sequence[audit.Entry]) -> list[audit.Entry]:
@@ -371,6 +389,7 @@ def archive(book: Path, end: dt.date, as_of: dt.date, now: dt.datetime | None = 
     book = Path(os.path.realpath(book))
     with commit.write_lock(book):
         commit.refuse_if_open(book)
+        remove_leftovers(book)
         store = FileStore(book)
         try:
             store.check_version()
@@ -404,7 +423,9 @@ def archive(book: Path, end: dt.date, as_of: dt.date, now: dt.datetime | None = 
             aside = _set_aside_orphan(target, entries)
             pkg = store.package
             # 3. the archive: the active workbook with only the removed rows (and the whole journal)
-            _write_new(target, book, filter_package(pkg, dict(sel.rows)), "archive")
+            emptied: dict[str, set[int] | None] = {t.name: set() for t in store.schema.tables
+                                                   if t.name not in REFERENCE and t.name not in sel.rows}
+            _write_new(target, book, filter_package(pkg, {**emptied, **sel.rows}), "archive")
             _crash_point("archive")
             _check_archive(target, store, sel)
             digest = sha256_of(target)
@@ -416,7 +437,7 @@ def archive(book: Path, end: dt.date, as_of: dt.date, now: dt.datetime | None = 
             kept = {name: {r.row for r in store.rows(name)} - nums for name, nums in sel.rows.items()}
             changes = _carry_over(store, sel, kept, entries, end, digest, label_of(end), now)
             counts = {name: len(nums) for name, nums in sel.rows.items()}
-            with tempfile.TemporaryDirectory(prefix="syc-archivage-", dir=book.parent) as d:
+            with tempfile.TemporaryDirectory(prefix=WORK_PREFIX, dir=book.parent) as d:
                 tmp = Path(d) / book.name
                 with open(tmp, "wb") as f:
                     ooxml.rewrite(pkg.zip, f, filter_package(pkg, kept))
