@@ -64,7 +64,15 @@ def invoices_of(path: Path) -> dict[str, dict]:
         store.close()
 
 
+def strings(path: Path) -> int:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return z.read("xl/sharedStrings.xml").count(b"<si")
+
+
 def test_a_fiscal_year_leaves_for_a_verified_archive(book: Path) -> None:
+    strings_before = strings(book)
     before = invoices_of(book)
     open_2024 = {n for n, r in before.items() if r["date"] <= END and r["status"] not in archives.CLOSED_INVOICE
                  and r["doc_type"] != "Avoir"}
@@ -80,6 +88,7 @@ def test_a_fiscal_year_leaves_for_a_verified_archive(book: Path) -> None:
     assert all(r["date"] <= END and (r["status"] in archives.CLOSED_INVOICE or r["doc_type"] == "Avoir")
                for r in archived.values())
     assert open_2024 <= set(after)  # an unpaid invoice stays, with what is linked to it
+    assert strings(book) < strings_before  # the strings only archived rows used are gone
     store = FileStore(book)
     try:
         pays = store.rows("tReglements")

@@ -282,6 +282,59 @@ def filter_package(pkg: ooxml.Package, keep: Mapping[str, set[int] | None]) -> d
     return out
 
 
+_SI = re.compile(rb"<(?:\w+:)?si\b[^>]*?/>|<(?:\w+:)?si\b.*?</(?:\w+:)?si>", re.S)
+_S_CELL = re.compile(rb'(<(?:\w+:)?c\b[^>]*?\st="s"[^>]*>\s*<(?:\w+:)?v>)(\d+)(</(?:\w+:)?v>)')
+_SST_COUNTS = re.compile(rb'\s(?:count|uniqueCount)="\d+"')
+
+
+def compact_strings(pkg: ooxml.Package, replacements: dict[str, bytes]) -> dict[str, bytes]:
+    """The shared strings no cell uses any more (those of the rows archived) dropped, every sheet's
+    string indexes renumbered: without it the strings of archived rows would stay in the workbook
+    forever. `replacements`: the parts already rewritten (their new bytes are used)."""
+
+    part = next((target for typ, target in pkg.rels(pkg.workbook_part).values()
+                 if typ == ooxml.NS_R + "/sharedStrings" and target in pkg.names), None)
+    if part is None:
+        return replacements
+    sheets = {p: replacements.get(p) or pkg.read(p) for p in pkg.sheets.values() if p in pkg.names}
+    used: set[int] = set()
+    for data in sheets.values():
+        used.update(int(m.group(2)) for m in _S_CELL.finditer(data))
+    sst = pkg.read(part)
+    items = list(_SI.finditer(sst))
+    if used and max(used) >= len(items):
+        return replacements  # an index beyond the strings: leave the package as it is (the check will tell)
+    keep = sorted(used)
+    if len(keep) == len(items):
+        return replacements
+    new_index = {old: new for new, old in enumerate(keep)}
+    out = dict(replacements)
+    for p, data in sheets.items():
+        if b't="s"' in data:
+            out[p] = _S_CELL.sub(lambda m: m.group(1) + str(new_index[int(m.group(2))]).encode() + m.group(3), data)
+    start, end = items[0].start(), items[-1].end()
+    head = _SST_COUNTS.sub(b"", sst[:start], count=2)
+    head = re.sub(rb"(<(?:\w+:)?sst\b)", rb'\1 count="%d" uniqueCount="%d"' % (len(keep), len(keep)), head, count=1)
+    out[part] = head + b"".join(items[i].group(0) for i in keep) + sst[end:]
+    return out
+
+
+def _same_rows(old: FileStore, new: FileStore, kept: Mapping[str, set[int]]) -> list[str]:
+    """Every table of the new workbook holds the rows kept, with the same typed values."""
+    problems = []
+    for table in old.schema.tables:
+        nums = kept.get(table.name)
+        have = [r.version for r in old.rows(table.name) if nums is None or r.row in nums]
+        got = [r.version for r in new.rows(table.name)]
+        if table.name == "tJournalAudit":
+            got = got[:len(have)]
+        if have != got:
+            problems.append(f"table {table.name}")
+        old.release(table.name)
+        new.release(table.name)
+    return problems
+
+
 def _write_new(path: Path, src: Path, replacements: Mapping[str, bytes], step: str) -> None:
     """`src` rewritten with `replacements` into `path` (which must not exist) through a temporary
     file in the same folder: fsync, rename, folder fsync."""
@@ -440,14 +493,20 @@ def archive(book: Path, end: dt.date, as_of: dt.date, now: dt.datetime | None = 
             with tempfile.TemporaryDirectory(prefix=WORK_PREFIX, dir=book.parent) as d:
                 tmp = Path(d) / book.name
                 with open(tmp, "wb") as f:
-                    ooxml.rewrite(pkg.zip, f, filter_package(pkg, kept))
-                store.close()
+                    ooxml.rewrite(pkg.zip, f, compact_strings(pkg, filter_package(pkg, kept)))
                 fresh = FileStore(tmp)
                 try:
+                    problems = _same_rows(store, fresh, kept)
+                    if problems:
+                        raise Refused(Issue("archive.verification", "Le nouveau classeur ne garde pas les lignes "
+                                            f"attendues ({', '.join(problems)}) : rien n'a été retiré du classeur. "
+                                            "Signalez ce problème.", book.name))
+                    fresh.close()
                     fresh.apply(changes, as_of=as_of, now=now)
                     tail = fresh.journal_tail(1)
                 finally:
                     fresh.close()
+                store.close()
                 migrate._check(tmp, store.schema)
                 _crash_point("nouveau-classeur")
                 commit.replace_file(book, tmp)
