@@ -7,9 +7,11 @@ what makes a crash harmless:
 
 1. under the write lock, the active workbook is verified whole (`syc verifier`'s checks);
 2. the rows to archive are chosen: invoices closed (paid or credited) dated up to the end of the
-   fiscal year, with every row linked to them (lines, deposits and final invoices of one order,
-   credit notes, payments and their reversals, slips, penalty notes, reminders) — a group holding
-   anything still open (an unpaid invoice, a client's credit) stays whole in the active workbook;
+   fiscal year, with every row linked to them (lines, their order and quote, deposits and final
+   invoices of one order, credit notes, payments and their reversals, slips, penalty notes,
+   reminders), and quotes and orders ended otherwise (refused, replaced, expired, cancelled) — a
+   group holding anything still open (an unpaid invoice, an order not invoiced, an intervention, a
+   client's credit) stays whole in the active workbook;
    closures up to the last 31 December of the fiscal year, the last daily closure always staying;
 3. the archive is written to a temporary file, fsynced, renamed (never over an existing file),
    re-opened and verified row by row: each removed row is found there with the same values, each
@@ -52,13 +54,15 @@ from pyxl.workbook.store import ChangeSet
 FOLDER = "Archives"
 GENESIS_TABLE = "Archives"
 # tables whose rows may leave the active workbook, in the order they are read
-ARCHIVED = ("tFactures", "tLignesFactures", "tReglements", "tBordereaux", "tNotesPenalites", "tLignesNotes",
+ARCHIVED = ("tDevis", "tLignesDevis", "tCommandes", "tFactures", "tLignesFactures", "tReglements", "tBordereaux", "tNotesPenalites", "tLignesNotes",
             "tRelances", "tClotures", "tJournalAudit")
 # what an archive keeps whole besides its own rows: the reference tables its documents need to be
 # read (clients, articles, rates…); the other tables (quotes, orders, statements, planning…) are
 # emptied there: they stay in the active workbook
 REFERENCE = ("tParametres", "tCompteurs", "tClients", "tArticles", "tSecteurs", "tReglesTVA", "tGaranties",
              "tNiveauxRelance", "tTauxLegal", "tTauxBCE", "tTauxPenalites", "tTechniciens")
+CLOSED_QUOTE = {wf.QuoteState.ACCEPTED.value, wf.QuoteState.REFUSED.value, wf.QuoteState.REPLACED.value}
+CLOSED_ORDER = {wf.OrderState.INVOICED.value, wf.OrderState.CANCELLED.value}
 CLOSED_INVOICE = {wf.InvoiceState.PAID.value, wf.InvoiceState.CREDITED.value}
 _CELL_REF = re.compile(rb'(<(?:\w+:)?c\b[^>]*?\sr=")([A-Z]{1,3})\d+(")')
 _ROW_REF = re.compile(rb'^(<(?:\w+:)?row\b[^>]*?\sr=")\d+(")')
@@ -126,6 +130,11 @@ class Selection:
     def count(self) -> int:
         return sum(len(v) for k, v in self.rows.items() if k != "tJournalAudit")
 
+    @property
+    def documents(self) -> int:
+        """Rows of the sales chain leaving (quotes, orders, invoices, payments…), journal and closures aside."""
+        return sum(len(v) for k, v in self.rows.items() if k not in ("tJournalAudit", "tClotures"))
+
 
 class _Union:
     def __init__(self) -> None:
@@ -163,18 +172,33 @@ def select(store: FileStore, end: dt.date) -> Selection:
         d = _date(v)
         return d is not None and d <= end
 
+    quotes = store.rows("tDevis")
+    for r in quotes:
+        key = node(f"D:{r['number']}", upto(r["date"]) and (
+            r["status"] in CLOSED_QUOTE or (r["status"] == wf.QuoteState.SENT and upto(r["valid_until"]))))
+        for col in ("replaces", "replaced_by"):
+            if r[col]:
+                u.join(key, node(f"D:{r[col]}", True))
+        if r["order"]:
+            u.join(key, node(f"O:{r['order']}", True))
+    orders = store.rows("tCommandes")
+    for r in orders:
+        key = node(f"O:{r['number']}", upto(r["date"]) and r["status"] in CLOSED_ORDER)
+        if r["quote"]:
+            u.join(key, node(f"D:{r['quote']}", True))
+    for r in store.rows("tInterventions"):  # planning stays whole: so does an order it names
+        if r["order"]:
+            u.join(node(f"J:{r['id']}", False), node(f"O:{r['order']}", True))
     invoices = store.rows("tFactures")
-    by_order: dict[str, str] = {}
     for r in invoices:
         num = str(r["number"] or "")
         key = node(f"I:{r['ref']}", bool(num) and upto(r["date"]) and (
             r["status"] in CLOSED_INVOICE or r["doc_type"] == wf.T_CREDIT))
         if num:
             u.join(key, node(f"N:{num}", True))
-        if r["origin"]:
-            u.join(key, node(f"N:{r['origin']}", True))
-        if r["order"]:
-            u.join(key, by_order.setdefault(str(r["order"]), key))
+        for col, kind in (("origin", "N"), ("order", "O"), ("quote", "D")):
+            if r[col]:
+                u.join(key, node(f"{kind}:{r[col]}", True))
     payments = store.rows("tReglements")
     for r in payments:
         key = node(f"P:{r['id']}", upto(r["date"]) and bool(str(r["invoice"] or "").strip()))
@@ -205,15 +229,16 @@ def select(store: FileStore, end: dt.date) -> Selection:
     for key, ok in closed.items():
         root = u.find(key)
         ok_root[root] = ok_root.get(root, True) and ok
-    # a number no row holds (an invoice already archived, a typo) keeps nothing back; a group must
-    # hold at least one invoice to leave
-    has_invoice: set[str] = {u.find(f"I:{r['ref']}") for r in invoices}
+    # a number no row holds (a document already archived, a typo) keeps nothing back
 
     def leaves(key: str) -> bool:
-        root = u.find(key)
-        return ok_root.get(root, False) and root in has_invoice
+        return ok_root.get(u.find(key), False)
 
     sel = Selection()
+    sel.rows["tDevis"] = {r.row for r in quotes if leaves(f"D:{r['number']}")}
+    gone_quotes = {str(r["number"]) for r in quotes if r.row in sel.rows["tDevis"]}
+    sel.rows["tLignesDevis"] = {r.row for r in store.rows("tLignesDevis") if str(r["quote"] or "") in gone_quotes}
+    sel.rows["tCommandes"] = {r.row for r in orders if leaves(f"O:{r['number']}")}
     sel.rows["tFactures"] = {r.row for r in invoices if leaves(f"I:{r['ref']}")}
     refs = {str(r["ref"]) for r in invoices if r.row in sel.rows["tFactures"]}
     sel.invoices = {str(r["number"]) for r in invoices if r.row in sel.rows["tFactures"]}
@@ -469,7 +494,7 @@ def archive(book: Path, end: dt.date, as_of: dt.date, now: dt.datetime | None = 
                 raise Refused([*issues, Issue("archive.verifier", "Le classeur a des anomalies : il n'est pas archivé. "
                                               "Lancez « syc verifier » et corrigez-les d'abord.", book.name)])
             sel = select(store, end)
-            if not sel.count():
+            if not sel.documents:
                 raise Refused(Issue("archive.vide", f"Rien à archiver jusqu'au {date_fr(end)} : aucune facture "
                                     "réglée ni soldée de cet exercice.", "--fin"))
             folder(book).mkdir(exist_ok=True)
