@@ -93,12 +93,19 @@ def test_a_fiscal_year_leaves_for_a_verified_archive(book: Path) -> None:
     try:
         pays = store.rows("tReglements")
         assert all(str(p["invoice"] or "") not in archived for p in pays)
+        # a kept invoice keeps its quote and order; a kept order its quote
+        quotes = {str(r["number"]) for r in store.rows("tDevis")}
+        orders = {str(r["number"]): r for r in store.rows("tCommandes")}
+        assert all(r["quote"] in quotes for r in after.values() if r["quote"])
+        assert all(r["order"] in orders for r in after.values() if r["order"])
+        assert all(r["quote"] in quotes for r in orders.values() if r["quote"])
         genesis = store.journal()[0]
         assert genesis.action == audit.ARCHIVE_ACTION and genesis.doc_hash == sha(target) == result.data["sha256"]
     finally:
         store.close()
     arch = FileStore(target)
     try:
+        assert arch.rows("tDevis") and arch.rows("tCommandes") and not arch.rows("tInterventions")
         old = arch.journal()
         assert not audit.verify_chain(old) and old[-1].hash == genesis.prev_hash and old[-1].seq == genesis.seq - 1
     finally:
