@@ -10,7 +10,19 @@ from pathlib import Path
 from typing import Any
 
 from pyxl.cli import Context, UsageError, out
-from pyxl.cli.common import SPACE, Common, apply, euros, group, leaf, percent, plural, show_record, text_table
+from pyxl.cli.common import (
+    SPACE,
+    Common,
+    apply,
+    date_arg,
+    euros,
+    group,
+    leaf,
+    percent,
+    plural,
+    show_record,
+    text_table,
+)
 from pyxl.core.frformat import date_fr
 from pyxl.core.issues import Issue, Refused
 from pyxl.core.messages import msg
@@ -65,6 +77,13 @@ def register(sub: Any, common: Common) -> None:
 
     # verifier
     leaf(sub, "verifier", "vérifier l'intégrité du classeur (journal d'audit, pièces émises)", common, cmd_verify)
+
+    # exercice
+    g = group(sub, "exercice", "exercices comptables : archivage d'un exercice clos", common)
+    p = leaf(g, "archiver", "archiver un exercice clos : ses pièces soldées quittent le classeur pour "
+             "Archives/, vérifiées avant", common, cmd_fiscal_archive)
+    p.add_argument("--fin", metavar="AAAA-MM-JJ", type=date_arg, required=True,
+                   help="dernier jour de l'exercice (un exercice n'est pas forcément une année civile)")
 
     # sauvegardes
     g = group(sub, "sauvegardes", "lister ou restaurer les sauvegardes automatiques", common)
@@ -373,6 +392,15 @@ def cmd_backups_restore(ctx: Context) -> int:
     if aside:
         message += f"\nLes clôtures faites après cette sauvegarde sont conservées dans {aside}."
     out(ctx, message, result.data, result.warnings)
+    return 0
+
+
+# --------------------------------------------------------------------------- exercice
+def cmd_fiscal_archive(ctx: Context) -> int:
+    from pyxl.services.archives import archive
+
+    result = archive(ctx.book, ctx.args.fin, ctx.as_of)
+    out(ctx, result.message, result.data, result.warnings)
     return 0
 
 

@@ -93,7 +93,7 @@ PLAIN_DECIMALS = {"puissance_kw", "quantite", "taux", "taux_tva", "remise_pct", 
                   "taux_penalites"}
 # keys whose values are file or folder paths (a string or a list of strings): made absolute
 PATHS = {"classeur", "documents", "documents_conserves", "brouillon", "fichiers", "fichier", "a_imprimer",
-         "dossier", "sortie", "ancien_dossier", "combine", "restaure_depuis", "documents_precedents"}
+         "dossier", "sortie", "ancien_dossier", "combine", "restaure_depuis", "documents_precedents", "archive", "avant_archivage"}
 
 
 def key(name: str) -> str:

@@ -168,6 +168,8 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
     "sauvegardes liste": ({"sauvegardes": array(obj({"n": INT, "fichier": PATH, "date": DATETIME, "octets": INT}))},
                           {}),
     "sauvegardes restaurer": ({"restaure_depuis": PATH}, {}),
+    "exercice archiver": ({"archive": PATH, "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "fin": DATE,
+                           "avant_archivage": PATH, "factures": INT, "reglements": INT, "lignes": INT}, {}),
     "devis creer": ({"numero": TEXT, "devis": QUOTE, **TOTALS}, WRITING),
     "devis envoyer": ({"numero": TEXT, "statut": TEXT}, WRITING),
     "devis a-relancer": ({"devis": array(QUOTE)}, {}),
@@ -363,7 +365,7 @@ def text(schema: Schema) -> str:
 # (contract.VERSION) and a changelog line (docs/contrat-json.md) fails tests/test_json_contract.py.
 FINGERPRINTS = {
     "1.0": "de2d77b6ecfb04411341810dd0881d9cb07878ac3b185cb23f9abbb58e70afa1",  # 1.0 is first published with this wave, schema-6 fields included
-    "1.1": "ca0c22d55de82d498f0f7bf329d74d4eac2f7d48a36ddc243bcf9d9a5fa7eba1",  # penalty notes, payments as money arrives, FEC checker and the books, planning and maintenance contracts, slips, statements
+    "1.1": "a5d2d8b34a1c236b7b984fdf31f4bf979c421afdb740f71bfffa1aaed22fc561",  # penalty notes, payments as money arrives, FEC checker and the books, planning and maintenance contracts, slips, statements
 }
 
 

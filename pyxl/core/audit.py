@@ -26,6 +26,12 @@ from pyxl.core.money import to_cents
 GENESIS = "0" * 64
 _json_string = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) writes for a str
 FIRST_SPEC = 1  # every audit spec's first version; a journal row without a version was made with it
+# Fiscal-year archives (pyxl.services.archives): the journal of the active workbook then begins with
+# a genesis row (its fingerprint is the archive file's SHA-256, its previous hash the archived
+# journal's last one), followed by a carry-over row for each document that stayed, repeating the
+# fingerprint (and spec version) of that document's last journal row: nothing is re-hashed.
+ARCHIVE_ACTION = "Archivage de l'exercice"
+CARRY_ACTION = "Report après archivage"
 
 
 def normalise(value: object) -> str:
@@ -110,11 +116,13 @@ def verify_chain(entries: Sequence[Entry], *, segment: bool = False) -> list[Iss
     """The journal itself: order, continuity and hashes.
 
     With `segment`, `entries` are the journal's last rows only: the first one is taken as the
-    starting point (its own hash is still checked) and the rest must follow from it."""
+    starting point (its own hash is still checked) and the rest must follow from it. A journal
+    whose first row is an archive's genesis row starts there likewise (the rows before it are in
+    the archive, which `syc verifier` checks)."""
     issues: list[Issue] = []
     prev_hash = GENESIS
     expected_seq = 1
-    if segment and entries and entries[0].seq != 1:
+    if entries and entries[0].seq != 1 and (segment or entries[0].action == ARCHIVE_ACTION):
         prev_hash, expected_seq = entries[0].prev_hash, entries[0].seq
     for e in entries:
         if e.seq != expected_seq:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -295,8 +295,9 @@ def write_missing(store: Store, made: Sequence[dict[str, Any]] = ()) -> None:
         write_files(store.path, lost)
 
 
-def verify_files(store: Store) -> list[Issue]:
-    """Each closure file against the workbook: a closure deleted or rewritten in the workbook shows."""
+def verify_files(store: Store, archived: Collection[str] = ()) -> list[Issue]:
+    """Each closure file against the workbook: a closure deleted or rewritten in the workbook shows.
+    `archived`: the closures a fiscal-year archive holds (checked there, with its SHA-256)."""
     base = folder(store.path)
     if not base.exists():
         return []
@@ -311,6 +312,8 @@ def verify_files(store: Store) -> list[Issue]:
         ref = values.get(LABELS["ref"], path.stem)
         r = rows.get(ref)
         where = f"sauvegardes/clotures/{path.parent.parent.name}/{path.parent.name}/{path.name}"
+        if r is None and ref in archived:
+            continue
         if r is None:
             issues.append(Issue("cloture.absente", f"Clôture {ref} : enregistrée dans {where} mais absente du "
                                                    "classeur (feuille « Clôtures »). Restaurez une sauvegarde.", where))

@@ -9,7 +9,7 @@ fingerprint in the audit chain; from then on it never changes (credit note, oppo
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -594,12 +594,11 @@ def doc_detail(store: Store, ref: str) -> dict[str, Any]:
     return {"row": doc, "lines": lines, "totals": totals, "payments": payments}
 
 
-def series_issues(store: Store) -> list[Issue]:
+def series_issues(store: Store, also: Iterable[str] = ()) -> list[Issue]:
     """Each year's invoice series must run 1, 2, 3… without a gap (documents deleted, counter
-    pushed ahead in « Compteurs »)."""
+    pushed ahead in « Compteurs »); `also`: the numbers held by the fiscal-year archives."""
     by_year: dict[str, set[int]] = {}
-    for r in store.rows("tFactures"):
-        n = str(r["number"] or "")
+    for n in [*(str(r["number"] or "") for r in store.rows("tFactures")), *also]:
         if len(n) == 11 and n[0] == "F" and n[1:5].isdigit() and n[5] == "-" and n[6:].isdigit():
             by_year.setdefault(n[1:5], set()).add(int(n[6:]))
     out = []

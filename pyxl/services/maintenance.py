@@ -133,13 +133,18 @@ def check_everything(store: FileStore, as_of: dt.date, progress: Callable[[str, 
         return issues, 0, 0
     # the series and the closure files first: the audit check then frees each table once checked
     report("numérotation des factures", total - 2, total)
-    series = series_issues(store)
+    from pyxl.services import archives
+
+    found = archives.verify(store.path, store.journal())  # each fiscal-year archive, then the series across them
+    actives = [str(r["number"]) for r in store.rows("tFactures") if r["number"]]
+    series = found.issues + series_issues(store, also=found.invoices)
+    series += archives.duplicate_issues(actives, found.invoices)
     if "tReglements" in {t.name for t in store.schema.tables}:
         from pyxl.services.payments import consistency_issues
 
         series += consistency_issues(store)
     report("fichiers de clôture", total - 1, total)
-    files = verify_files(store)
+    files = verify_files(store, archived=found.closures)
     documents = sum(len(store.rows(t.name)) for t in store.schema.audited)
     entries = books_check(store, as_of)  # before the audit check, which frees each table once checked
     report("journal d'audit et pièces émises", total, total)

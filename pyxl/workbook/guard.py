@@ -185,6 +185,8 @@ class AuditGuard:
         issues = []
         last: dict[str, audit.Entry] = {}
         for e in entries:
+            if e.action == audit.CARRY_ACTION:  # repeats a row now archived, in its original order
+                continue
             p = last.get(e.table)
             if e.as_of is None:
                 issues.append(Issue("audit.entry", f"Journal d'audit n° {e.seq} ({e.ref}) : la date d'effet a été "
