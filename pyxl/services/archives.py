@@ -489,7 +489,7 @@ def archive(book: Path, end: dt.date, as_of: dt.date, now: dt.datetime | None = 
             if target.exists() and any(e.doc_hash == sha256_of(target) for e in genesis_rows(entries)):
                 raise Refused(Issue("archive.existe", f"{target} existe déjà : une archive n'est jamais remplacée.",
                                     str(target)))
-            issues = [i for i in check_everything(store)[0] if i.severity is Severity.ERROR]
+            issues = [i for i in check_everything(store, as_of)[0] if i.severity is Severity.ERROR]
             if issues:
                 raise Refused([*issues, Issue("archive.verifier", "Le classeur a des anomalies : il n'est pas archivé. "
                                               "Lancez « syc verifier » et corrigez-les d'abord.", book.name)])
