@@ -392,6 +392,67 @@ def feuille_journee(sheet: str, row: int, day: str) -> dict[str, Any]:
     return planning_actions.day_sheet(Ctx("feuille_journee", sheet, row), decode(day))
 
 
+def ajouter_technicien(sheet: str, row: int, name: str, skills: str, sector: str, phone: str, hours: str,
+                       certificates: str) -> dict[str, Any]:
+    from pyxl.services.planning import TechnicianInput, add_technician
+
+    ctx = Ctx("ajouter_technicien", sheet, row)
+    given = TechnicianInput(name=decode(name), skills=decode(skills), sector=decode(sector) or None,
+                            phone=decode(phone) or None, hours=decode(hours) or None,
+                            certificates=decode(certificates) or None)
+    return run(ctx, lambda store: add_technician(store, given, ctx.as_of))
+
+
+def absence_technicien(sheet: str, row: int, start: str, end: str, reason: str) -> dict[str, Any]:
+    from pyxl.core import fields
+    from pyxl.services.planning import add_absence
+
+    ctx = Ctx("absence_technicien", sheet, row)
+
+    def service(store: Any) -> Any:
+        code = str(ctx.selected("tTechniciens", "de technicien")["code"])
+        first = fields.date(decode(start), label="Le premier jour d'absence")
+        last = fields.date(decode(end), label="Le dernier jour d'absence")
+        return add_absence(store, code, first, last, decode(reason))
+
+    return run(ctx, service)
+
+
+def agenda_technicien(sheet: str, row: int) -> dict[str, Any]:
+    import datetime as dt
+    from pathlib import Path
+
+    from pyxl.documents.planning_docs import write_calendars
+
+    ctx = Ctx("agenda_technicien", sheet, row)
+
+    def text(store: Any) -> str:
+        code = str(ctx.selected("tTechniciens", "de technicien")["code"])
+        book = Path(str(ctx.book.fullname))
+        path = write_calendars(book, store, book.parent / "Agendas", code, dt.datetime.now().astimezone())
+        return f"Agenda du technicien {code} écrit : {path}"
+
+    return show(ctx, text)
+
+
+def nouveau_contrat(sheet: str, row: int, category: str, formula: str, price: str, start: str, housing: str,
+                    equipment: str) -> dict[str, Any]:
+    from pyxl.services.contracts import ContractInput, create_contract
+
+    ctx = Ctx("nouveau_contrat", sheet, row)
+    brand, model, power = ([*(x.strip() for x in decode(equipment).split(";")), "", "", ""])[:3]
+
+    def service(store: Any) -> Any:
+        client = str(ctx.selected("tClients", "de client")["code"])
+        given = ContractInput(client=client, category=decode(category), formula=decode(formula),
+                              price_ht=decode(price), start=decode(start) or ctx.as_of.isoformat(),
+                              housing=decode(housing) or None, brand=brand or None, model=model or None,
+                              power_kw=power or None)
+        return create_contract(store, given, ctx.as_of)
+
+    return run(ctx, service)
+
+
 # ---------------------------------------------------------------- contrats d'entretien
 def visites_du_mois(sheet: str, row: int, month: str) -> dict[str, Any]:
     from pyxl.excel import planning_actions

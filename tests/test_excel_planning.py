@@ -73,9 +73,10 @@ def test_the_planning_and_contract_actions_are_in_their_own_groups():
     groups = {a.function: a.group for a in registry.ACTIONS}
     assert [f for f, g in groups.items() if g == "planning"] == [
         "proposer_creneaux", "planifier", "deplacer_intervention", "annuler_intervention", "intervention_realisee",
-        "confirmer_intervention", "planning_semaine", "feuille_journee"]
+        "confirmer_intervention", "planning_semaine", "feuille_journee", "ajouter_technicien", "absence_technicien",
+        "agenda_technicien"]
     assert [f for f, g in groups.items() if g == "contrats"] == [
-        "visites_du_mois", "attestation_entretien", "avis_reconduction", "facturer_contrats"]
+        "nouveau_contrat", "visites_du_mois", "attestation_entretien", "avis_reconduction", "facturer_contrats"]
     assert registry.action("SycFacturerContrats").issuing
     assert 'label="Planning"' in registry.ribbon_xml() and "SycFacturerContrats_Ruban" in registry.vba_module(xlwings_version="0.0")
 
@@ -169,3 +170,25 @@ def test_week_day_sheet_visits_notices_and_contract_invoicing(book):
     book.save()  # the workbook with its « Planning » sheet: the command line reads it as before
     syc(Path(book.fullname), "verifier")
     syc(Path(book.fullname), "contrat", "liste")
+
+
+def test_technician_absence_calendar_and_a_new_contract_from_their_buttons(book) -> None:
+    """The records of issue 16 are kept from Excel too: a technician, an absence, the calendar file,
+    a maintenance contract for the selected client — refused in French when a value is wrong."""
+    path = Path(book.fullname)
+    r = click("ajouter_technicien", "Accueil", 2, "Léa Martin", "gaz,pac", "Lyon et Rhône", "06 12 34 56 78", "",
+              "fluides 2027-06-30")
+    assert r["ok"] and "T02" in r["message"], r
+    r = click("ajouter_technicien", "Accueil", 2, "Sans Compétence", "plomberie", "", "", "", "")
+    assert not r["ok"] and "Rien n'a été modifié" in r["message"], r
+    book2 = H.open_caller(str(path))
+    row = find_row(book2, "Techniciens", "Code", "T02")
+    r = click("absence_technicien", "Techniciens", row, "21/12/2026", "01/01/2027", "conges")
+    assert r["ok"], r
+    r = click("agenda_technicien", "Techniciens", row)
+    assert r["ok"] and ".ics" in r["message"], r
+    crow = find_row(book2, "Clients", "Code", "C00002")
+    r = click("nouveau_contrat", "Clients", crow, "Chaudière gaz", "Entretien annuel", "180", "", "oui", "")
+    assert r["ok"], r
+    r = click("nouveau_contrat", "Clients", crow, "PAC air/eau", "Entretien", "250", "", "oui", "Atlantic ; Alfea")
+    assert not r["ok"] and "puissance" in r["message"].lower(), r

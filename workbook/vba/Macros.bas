@@ -4,7 +4,7 @@ Option Explicit
 ' SYC Gestion : les boutons et le ruban appellent Python (pyxl.macros) par xlwings RunPython.
 ' Module généré par pyxl/excel/registry.py : ne pas le modifier à la main.
 Public Const SYC_XLWINGS_VERSION As String = "0.37.8"
-Public Const SYC_MODULE_VERSION As String = "d81ee36ca935"
+Public Const SYC_MODULE_VERSION As String = "7e12926648e7"
 
 ' Enregistrer le devis : Enregistre le devis saisi sur la feuille « Saisie devis » (brouillon numéroté).
 Sub SycEnregistrerDevis()
@@ -553,6 +553,99 @@ End Sub
 
 Sub SycFeuilleJournee_Ruban(control As IRibbonControl)
     SycFeuilleJournee
+End Sub
+
+' Ajouter un technicien : Ajoute un technicien (code T01, T02…) avec ses compétences, horaires et certificats ; le classeur est enregistré.
+Sub SycAjouterTechnicien()
+    Dim a1 As String, a2 As String, a3 As String, a4 As String, a5 As String, a6 As String
+    If Not SycAsk("Nom du technicien :", "", a1) Then Exit Sub
+    If Trim(a1) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Ajouter un technicien » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
+    If Not SycAsk("Compétences, séparées par des virgules (gaz, fioul, pac, biomasse, solaire, ramonage, climatisation) :", "", a2) Then Exit Sub
+    If Trim(a2) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Ajouter un technicien » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
+    If Not SycAsk("Secteur de départ (nom d'un secteur de la feuille Secteurs) :", "", a3) Then Exit Sub
+    If Not SycAsk("Téléphone :", "", a4) Then Exit Sub
+    If Not SycAsk("Horaires, ex. lun-ven 08:00-12:00 13:30-17:30 (vide : ceux-là) :", "", a5) Then Exit Sub
+    If Not SycAsk("Certificats et leur échéance, ex. fluides 2027-06-30 (vide : aucun) :", "", a6) Then Exit Sub
+    RunPython "import pyxl.macros as m; m.ajouter_technicien(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ", " & "'" & SycHex(a2) & "'" & ", " & "'" & SycHex(a3) & "'" & ", " & "'" & SycHex(a4) & "'" & ", " & "'" & SycHex(a5) & "'" & ", " & "'" & SycHex(a6) & "'" & ")"
+End Sub
+
+Sub SycAjouterTechnicien_Ruban(control As IRibbonControl)
+    SycAjouterTechnicien
+End Sub
+
+' Absence du technicien : Note une absence du technicien sélectionné ; ses interventions à déplacer sont nommées.
+Sub SycAbsenceTechnicien()
+    If Not SycOnRow("Techniciens", "Absence du technicien") Then Exit Sub
+    Dim a1 As String, a2 As String, a3 As String
+    If Not SycAsk("Premier jour d'absence (JJ/MM/AAAA) :", "", a1) Then Exit Sub
+    If Trim(a1) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Absence du technicien » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
+    If Not SycAsk("Dernier jour d'absence (JJ/MM/AAAA) :", "", a2) Then Exit Sub
+    If Trim(a2) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Absence du technicien » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
+    If Not SycAsk("Motif : conges, formation, maladie ou autre :", "conges", a3) Then Exit Sub
+    If Trim(a3) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Absence du technicien » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
+    RunPython "import pyxl.macros as m; m.absence_technicien(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ", " & "'" & SycHex(a2) & "'" & ", " & "'" & SycHex(a3) & "'" & ")"
+End Sub
+
+Sub SycAbsenceTechnicien_Ruban(control As IRibbonControl)
+    SycAbsenceTechnicien
+End Sub
+
+' Agenda du technicien (.ics) : Écrit le fichier d'agenda du technicien sélectionné (toutes ses interventions planifiées), à placer dans le dossier partagé auquel son téléphone est abonné.
+Sub SycAgendaTechnicien()
+    If Not SycOnRow("Techniciens", "Agenda du technicien (.ics)") Then Exit Sub
+    RunPython "import pyxl.macros as m; m.agenda_technicien(" & SycHere() & ")"
+End Sub
+
+Sub SycAgendaTechnicien_Ruban(control As IRibbonControl)
+    SycAgendaTechnicien
+End Sub
+
+' Nouveau contrat d'entretien : Crée un contrat d'entretien pour le client sélectionné ; les visites et factures en découlent ; le classeur est enregistré.
+Sub SycNouveauContrat()
+    If Not SycOnRow("Clients", "Nouveau contrat d'entretien") Then Exit Sub
+    Dim a1 As String, a2 As String, a3 As String, a4 As String, a5 As String, a6 As String
+    If Not SycAsk("Équipement (catégorie d'article, ex. Chaudière gaz, PAC air/eau) :", "", a1) Then Exit Sub
+    If Trim(a1) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Nouveau contrat d'entretien » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
+    If Not SycAsk("Formule (ex. Entretien annuel) :", "Entretien annuel", a2) Then Exit Sub
+    If Trim(a2) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Nouveau contrat d'entretien » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
+    If Not SycAsk("Prix annuel HT :", "", a3) Then Exit Sub
+    If Trim(a3) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Nouveau contrat d'entretien » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
+    If Not SycAsk("Début du contrat (JJ/MM/AAAA), vide : aujourd'hui :", "", a4) Then Exit Sub
+    If Not SycAsk("Logement achevé depuis plus de 2 ans ? oui ou non :", "oui", a5) Then Exit Sub
+    If Trim(a5) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Nouveau contrat d'entretien » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
+    If Not SycAsk("Marque, modèle et puissance en kW séparés par « ; » (la puissance est exigée pour une PAC), ou vide :", "", a6) Then Exit Sub
+    RunPython "import pyxl.macros as m; m.nouveau_contrat(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ", " & "'" & SycHex(a2) & "'" & ", " & "'" & SycHex(a3) & "'" & ", " & "'" & SycHex(a4) & "'" & ", " & "'" & SycHex(a5) & "'" & ", " & "'" & SycHex(a6) & "'" & ")"
+End Sub
+
+Sub SycNouveauContrat_Ruban(control As IRibbonControl)
+    SycNouveauContrat
 End Sub
 
 ' Visites d'entretien du mois : Les visites d'entretien dues d'ici la fin du mois, créées à planifier, avec un créneau proposé.
