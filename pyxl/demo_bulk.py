@@ -35,7 +35,7 @@ import datetime as dt
 import heapq
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -196,11 +196,27 @@ MISTYPED = "Erreur de saisie : montant mal enregistré"
 REFUNDED = "Trop-perçu du chèque remboursé au client"
 
 
+def _together(rnd: random.Random, job: Any, which: str, share: Decimal, mode: str) -> bool:
+    """A business client paying this invoice and another one still owed with one transfer that
+    names both (issue 14: one payment, several documents). Both paths draw the same numbers."""
+    if which != "invoice" or share != ONE or mode != "Virement" or job.private:
+        return False
+    return rnd.random() < 0.25
+
+
+def _partner(invoices: Iterable[Any], doc: Any, day: dt.date) -> Any | None:
+    """The client's oldest other invoice still owing on `day` (the one a transfer would name too)."""
+    others = [d for d in invoices if d["client"] == doc["client"] and d["number"] and d["number"] != doc["number"]
+              and d["doc_type"] == "Facture" and d["date"] is not None and d["date"] <= day
+              and d["total_ttc"] - d["paid"] - d["credited"] > 0]
+    return min(others, key=lambda d: (d["due_date"], str(d["number"])), default=None)
+
+
 def _overpaid(rnd: random.Random, which: str, share: Decimal, mode: str) -> tuple[Decimal, int]:
     """A private client's cheque a few euros too much (issue 14): (the excess, days until its refund).
     Both paths draw the same numbers in the same order."""
     x = rnd.random()
-    if which == "invoice" and share == ONE and mode == "Chèque" and x < 0.03:
+    if which == "invoice" and share == ONE and mode == "Chèque" and x < 0.05:
         return Decimal(rnd.randint(1, 30)), rnd.randint(7, 20)
     return ZERO, 0
 
@@ -1039,6 +1055,11 @@ class _Generator:
         amount = left if share == ONE else max(to_cents(left * share), Decimal("0.01"))
         if mode == "Espèces" and ((job.order or {}).get("total_ttc") or doc["total_ttc"]) > CASH_LIMIT:
             mode = "Chèque"
+        if _together(self.rnd, job, which, share, mode):
+            other = _partner(self.out["tFactures"], doc, day)
+            if other is not None:
+                self.pay_together(job, day, stamp, [doc, other], mode)
+                return
         extra, after = _overpaid(self.rnd, which, share, mode)
         p = self.payment(job, day, stamp, doc, amount, mode, self.reference(job, mode), credit=extra)
         r = self.rnd.random()
@@ -1101,6 +1122,21 @@ class _Generator:
         doc["status"] = wf.invoice_state(doc["total_ttc"], doc["paid"], doc["credited"])
         job.payments.append(row)
         return row
+
+    def pay_together(self, job: _Job, day: dt.date, stamp: str, docs: list[dict[str, Any]], mode: str) -> None:
+        """payments.receive with the documents named: one row each, sharing « Paiement »."""
+        reference = f"{self.reference(job, mode)} {' '.join(str(d['number']) for d in docs)}"[:60]
+        first = f"R{day.year}-{self.next('Règlement', day.year):05d}"
+        for i, doc in enumerate(docs):
+            pid = first if i == 0 else f"R{day.year}-{self.next('Règlement', day.year):05d}"
+            amount = _balance(doc)
+            row = self.canon("tReglements", {"id": pid, "date": day, "invoice": doc["number"], "client": doc["client"],
+                                             "amount": amount, "mode": mode, "reference": reference,
+                                             "kind": "Encaissement", "group": first})
+            self._pay_row(row, day, stamp)
+            doc["paid"] += amount
+            doc["status"] = wf.invoice_state(doc["total_ttc"], doc["paid"], doc["credited"])
+            job.payments.append(row)
 
     def _pay_row(self, row: dict[str, Any], day: dt.date, stamp: str) -> None:
         self.out["tReglements"].append(row)
@@ -1609,6 +1645,18 @@ class _Replay:
         amount = left if share == ONE else max(to_cents(left * share), Decimal("0.01"))
         if mode == "Espèces" and (self.order_total(job) or doc["total_ttc"]) > CASH_LIMIT:
             mode = "Chèque"  # what the assistant takes instead: cash is refused above 1 000 € (D112-3)
+        if _together(self.gen.rnd, job, which, share, mode):
+            other = _partner(self.store.rows_where("tFactures", "client", {str(doc["client"])}), doc, day)
+            if other is not None:
+                from pyxl.services import payments
+
+                numbers = [str(doc["number"]), str(other["number"])]
+                total = (doc["total_ttc"] - doc["paid"] - doc["credited"]
+                         + other["total_ttc"] - other["paid"] - other["credited"])
+                reference = f"{self.gen.reference(job, mode)} {' '.join(numbers)}"[:60]
+                self.act("reglement saisir", day, lambda s: payments.receive(
+                    s, str(total), mode, day, documents=numbers, reference=reference))
+                return
         extra, after = _overpaid(self.gen.rnd, which, share, mode)
         pid = self.pay(job, day, str(doc["number"]), amount + extra, mode)
         r = self.gen.rnd.random()

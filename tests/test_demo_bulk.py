@@ -302,6 +302,12 @@ def test_the_fast_path_makes_what_the_services_make() -> None:
     # the year holds money as it arrives (issue 14): a cheque paid beyond its invoice, credit, refund
     assert any(r["kind"] == "Remboursement" for r in fast["tReglements"])
     assert any(r["invoice"] is None and r["amount"] > 0 for r in fast["tReglements"])
+    # and a business client's transfer paying two invoices at once (the numbers in its label)
+    groups: dict[str, list[str]] = {}
+    for r in fast["tReglements"]:
+        if r.get("group") and r["invoice"]:
+            groups.setdefault(str(r["group"]), []).append(str(r["invoice"]))
+    assert any(len(set(g)) > 1 for g in groups.values())
     store = run.store
     compared = 0
     for t in store.schema.tables:
