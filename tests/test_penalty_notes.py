@@ -17,7 +17,7 @@ import pytest
 from test_sales_chain import Book
 
 from pyxl.core.issues import Refused
-from pyxl.services import penalties
+from pyxl.services import payments
 from pyxl.workbook.filestore import FileStore
 
 D = Decimal
@@ -190,9 +190,11 @@ def test_imputation_helpers_are_oldest_note_first(wb: Book) -> None:
     number = late_business_invoice(wb)
     wb.ok("penalites", "creer", "--client", "C00002", au="2026-06-30")
     wb.ok("penalites", "creer", "--client", "C00002", au="2026-07-31")
-    parts, rest = penalties.impute(FileStore(wb.path), number, D("60"))
-    assert [(p.target, p.amount) for p in parts] == [("NP2026-0001", D("52.28")), ("NP2026-0002", D("6.38"))]
-    assert rest == D("1.34")
+    store = FileStore(wb.path)
+    (item,) = [i for i in payments.open_items(store, "C00002") if i.number == number]
+    parts = payments.allocate(store, [item], D("60"))
+    assert [(p.target, p.amount) for p in parts] == [("NP2026-0001", D("52.28")), ("NP2026-0002", D("6.38")),
+                                                      (number, D("1.34"))]
 
 
 # --------------------------------------------------------------------------- migration from version 6

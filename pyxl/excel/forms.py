@@ -182,9 +182,13 @@ def _ticked(sheet: Any) -> list[str]:
     return [_text(row[lst.number - lst.tick]) for row in block if _text(row[0]) and _text(row[lst.number - lst.tick])]
 
 
+def _typed_documents(form: dict[str, Any]) -> list[str]:
+    """The documents typed in « Pièce(s) réglée(s) », separated by « ; » (or « , »)."""
+    return [x.strip() for x in _text(form["invoice"]).replace(",", ";").split(";") if x.strip()]
+
+
 def _documents(form: dict[str, Any], sheet: Any) -> list[str]:
-    typed = [x.strip() for x in _text(form["invoice"]).replace(",", ";").split(";") if x.strip()]
-    return typed or _ticked(sheet)
+    return _typed_documents(form) or _ticked(sheet)
 
 
 def _client_of(store: Any, form: dict[str, Any], documents: list[str], where: str) -> str:
@@ -215,7 +219,7 @@ def load_open_items(ctx: Ctx) -> dict[str, Any]:
     lst = PAYMENT_LIST
 
     def text(store: Any) -> str:
-        named = [x.strip() for x in _text(form["invoice"]).replace(",", ";").split(";") if x.strip()]
+        named = _typed_documents(form)
         client = _client_of(store, form, named, where)
         items = payments.legal_order(payments.open_items(store, client.strip().upper()), ctx.as_of)
         shown = items[: lst.rows]

@@ -81,27 +81,29 @@ class OpenItem:
         return f"note de pénalités {self.number}" if self.is_note else label(self.row).replace("Facture", "facture", 1)
 
 
+def _invoice_item(d: Row, business: bool) -> OpenItem:
+    return OpenItem(d, "tFactures", str(d["number"]), str(d["client"]), d["date"], d["due_date"] or d["date"],
+                    balance(d), business)
+
+
+def _note_item(n: Row) -> OpenItem:
+    return OpenItem(n, "tNotesPenalites", str(n["number"]), str(n["client"]), n["date"], n["date"],
+                    _dec(n["total"]) - _dec(n["paid"]), False)
+
+
 def open_items(store: Store, client: str | None = None) -> list[OpenItem]:
     """The issued invoices, deposit invoices and penalty notes still owing something (of one client)."""
     clients = {str(c["code"]): c for c in (store.rows_where("tClients", "code", {client}) if client
                                            else store.rows("tClients"))}
     docs = store.rows_where("tFactures", "client", {client}) if client else store.rows("tFactures")
-    out = []
+    items = []
     for d in docs:
-        if not d["number"] or d["doc_type"] == wf.T_CREDIT or d["status"] == wf.I_DRAFT:
-            continue
-        owed = balance(d)
-        if owed > 0:
+        if d["number"] and d["doc_type"] != wf.T_CREDIT and d["status"] != wf.I_DRAFT:
             c = clients.get(str(d["client"]))
-            out.append(OpenItem(d, "tFactures", str(d["number"]), str(d["client"]), d["date"],
-                                d["due_date"] or d["date"], owed, c is not None and c["kind"] == ClientKind.BUSINESS))
+            items.append(_invoice_item(d, c is not None and c["kind"] == ClientKind.BUSINESS))
     notes = store.rows_where("tNotesPenalites", "client", {client}) if client else store.rows("tNotesPenalites")
-    for n in notes:
-        owed = _dec(n["total"]) - _dec(n["paid"])
-        if owed > 0:
-            out.append(OpenItem(n, "tNotesPenalites", str(n["number"]), str(n["client"]), n["date"], n["date"], owed,
-                                False))
-    return out
+    items += [_note_item(n) for n in notes]
+    return [i for i in items if i.owed > 0]
 
 
 def legal_order(items: Sequence[OpenItem], as_of: dt.date) -> list[OpenItem]:
@@ -168,12 +170,8 @@ def _item_of(store: Store, number: str, client: Row, where: str) -> OpenItem:
     if str(row["client"]) != code:
         raise sd.refuse("reglement.client", where, f"{name} est au client {row['client']}, pas à {code} : un "
                                                    "paiement s'impute sur les pièces de son seul client.")
-    if penalties.is_note_number(number):
-        item = OpenItem(row, "tNotesPenalites", str(row["number"]), code, row["date"], row["date"],
-                        _dec(row["total"]) - _dec(row["paid"]), False)
-    else:
-        item = OpenItem(row, "tFactures", str(row["number"]), code, row["date"], row["due_date"] or row["date"],
-                        balance(row), client["kind"] == ClientKind.BUSINESS)
+    item = _note_item(row) if penalties.is_note_number(number) else _invoice_item(
+        row, client["kind"] == ClientKind.BUSINESS)
     if item.owed <= 0:
         raise sd.refuse("reglement.solde", f"{name} ({row.where})", "elle ne doit plus rien : rien à y imputer.")
     return item
@@ -387,31 +385,31 @@ def receive(store: Store, amount_text: str, mode_text: str, as_of: dt.date, *, c
     how = f"imputé comme l'indique {indicated}" if indicated else "imputé selon l'art. 1342-10 du Code civil"
     shown = mode if mode == "CB" else mode.lower()
     res.message = f"Règlement {ids[0]} de {euros(amount)} ({shown}) de {sd.client_name(crow)}, {how} : {_said(parts)}."
-    on_docs = [p for p in parts if p.item is not None]
-    first_doc = on_docs[0].item if on_docs else None
-    if len(named) == 1 and not named[0].is_note:  # the document named: what it still owes
-        first_doc = named[0]
-        on_docs = [p for p in parts if p.item is first_doc] or [Part(first_doc.number, ZERO, item=first_doc)]
-    rest = (first_doc.owed - on_docs[0].amount) if first_doc is not None else ZERO
-    state = "Crédit"
-    if first_doc is not None and not first_doc.is_note:
-        state = wf.invoice_state(first_doc.row["total_ttc"] or ZERO, (first_doc.row["paid"] or ZERO) + on_docs[0].amount,
-                                 first_doc.row["credited"] or ZERO)
-    elif parts[0].part is not None:
-        note = parts[0].part.note
-        assert note is not None
-        state = penalties.NOTE_PAID if _dec(note["paid"]) + sum(
-            (p.amount for p in parts if p.target == parts[0].target), ZERO) >= _dec(note["total"]) else \
-            penalties.NOTE_PARTLY_PAID
-    rest = rest if first_doc is not None else (
-        _dec(parts[0].part.note["total"]) - _dec(parts[0].part.note["paid"]) - sum(
-            (p.amount for p in parts if p.target == parts[0].target), ZERO)
-        if parts[0].part is not None and parts[0].part.note is not None else ZERO)
-    res.data = {"id": ids[0], "facture": first_doc.number if first_doc else parts[0].target, "montant": amount,
-                "reste": rest,
-                "statut": state, "client": client, "credit": sum((p.amount for p in parts if not p.target), ZERO),
+    number, rest, state = _reported(named, parts)
+    res.data = {"id": ids[0], "facture": number, "montant": amount, "reste": rest, "statut": state, "client": client,
+                "credit": sum((p.amount for p in parts if not p.target), ZERO),
                 "imputations": _parts_json(ids, parts)}
     return res
+
+
+def _reported(named: Sequence[OpenItem], parts: Sequence[Part]) -> tuple[str, Decimal, str]:
+    """The document the answer reports on — the invoice named if there is one, else the first
+    invoice paid, else the note paid — with what it still owes and its state after the payment;
+    ("", 0, « Crédit ») when all went to the client's credit."""
+    item = named[0] if len(named) == 1 and not named[0].is_note else next(
+        (p.item for p in parts if p.item is not None), None)
+    if item is not None:
+        got = sum((p.amount for p in parts if p.item is item), ZERO)
+        row = item.row
+        return item.number, item.owed - got, wf.invoice_state(row["total_ttc"] or ZERO, (row["paid"] or ZERO) + got,
+                                                               row["credited"] or ZERO)
+    first = parts[0]
+    if first.part is not None and first.part.note is not None:
+        note = first.part.note
+        got = sum((p.amount for p in parts if p.target == first.target), ZERO)
+        rest = _dec(note["total"]) - _dec(note["paid"]) - got
+        return first.target, rest, penalties.NOTE_PAID if rest <= 0 else penalties.NOTE_PARTLY_PAID
+    return "", ZERO, "Crédit"
 
 
 def _deposit_instead(store: Store, client: str, where: str) -> None:

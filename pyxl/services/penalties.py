@@ -267,40 +267,6 @@ class Part:
     line: Row | None = None
 
 
-def impute(store: Store, invoice: str, amount: Decimal) -> tuple[list[Part], Decimal]:
-    """Art. 1343-1 C. civ.: the note lines claiming `invoice`'s penalties first (oldest first),
-    then the principal. Returns the parts on notes and what is left for the invoice."""
-    parts = []
-    left = amount
-    for note, line, owed in open_lines(store, invoice):
-        if left <= 0:
-            break
-        take = min(owed, left)
-        parts.append(Part(str(note["number"]), take, invoice, note, line))
-        left -= take
-    return parts, left
-
-
-def impute_on_note(store: Store, note: Row, amount: Decimal) -> list[Part]:
-    """A payment made on the note itself: its lines in order (oldest due date first)."""
-    parts = []
-    left = amount
-    lines = sorted(lines_of(store, {str(note["number"])}), key=lambda r: (r["due_date"], str(r["invoice"])))
-    for line in lines:
-        owed = _dec(line["interest"]) + _dec(line["indemnity"]) - _dec(line["paid"])
-        if left <= 0:
-            break
-        if owed > 0:
-            take = min(owed, left)
-            parts.append(Part(str(note["number"]), take, str(line["invoice"]), note, line))
-            left -= take
-    return parts
-
-
-def note_balance(store: Store, note: Row) -> Decimal:
-    return _dec(note["total"]) - _dec(note["paid"])
-
-
 def apply_parts(changes: ChangeSet, parts: Sequence[Part], sign: int = 1) -> None:
     """The paid amounts and states of the notes and lines the parts touch (sign -1: a reversal)."""
     notes: dict[str, tuple[Row, Decimal]] = {}
