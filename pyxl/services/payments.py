@@ -309,8 +309,9 @@ def plan(store: Store, amount_text: str, mode_text: str, as_of: dt.date, *, clie
     from pyxl.services import closures
     from pyxl.services.clients import get_client
 
-    # what this action reads, side by side (the invoices' lines: the guard checks what it updates)
-    store.prefetch(("tFactures", "tLignesFactures", "tCommandes", "tDevis", "tClients", "tJournalAudit"))
+    # what this action reads, side by side (the invoices' lines and the journal: the guard checks
+    # what it updates; the quotes are read only for an order of the last days, see _cooling_off_all)
+    store.prefetch(("tFactures", "tLignesFactures", "tCommandes", "tClients", "tJournalAudit"))
     documents = [d.strip() for d in documents if d and d.strip()]
     if not client and not documents:
         raise sd.refuse("reglement.client", "Règlement", "dites de quel client il vient (--client CODE) ou quelle "
@@ -354,14 +355,19 @@ def plan(store: Store, amount_text: str, mode_text: str, as_of: dt.date, *, clie
 
 
 def _cooling_off_all(store: Store, docs: Sequence[Row], client: Row, as_of: dt.date) -> None:
-    """No payment within 7 days of an off-premises signature (L221-10 C. conso): the orders and
-    quotes of all the documents read in two lookups."""
-    from pyxl.services.quotes import cooling_off_end
+    """No payment within 7 days of an off-premises signature (L221-10 C. conso): the orders of all
+    the documents read in one lookup, and the quotes of the recent ones in another. An order is
+    never dated before its quote's acceptance (`orders.create_order` refuses it), so an order
+    dated COOLING_OFF_DAYS or more before `as_of` cannot be in its 7 days: its quote is not read."""
+    from pyxl.services.quotes import COOLING_OFF_DAYS, cooling_off_end
 
     numbers = {str(d["order"]) for d in docs}
     if not numbers:
         return
-    orders = store.rows_where("tCommandes", "number", numbers)
+    orders = [o for o in store.rows_where("tCommandes", "number", numbers)
+              if not o["date"] or as_of < o["date"] + dt.timedelta(days=COOLING_OFF_DAYS)]
+    if not orders:
+        return
     quotes = {str(q["number"]): q for q in store.rows_where("tDevis", "number", {str(o["quote"]) for o in orders})}
     for o in orders:
         q = quotes.get(str(o["quote"]))

@@ -21,17 +21,19 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyxl.core import fields
 from pyxl.core import interest as it
 from pyxl.core.issues import Issue, Severity
 from pyxl.core.money import euros
-from pyxl.services import dunning
 from pyxl.services import salesdocs as sd
 from pyxl.services.common import Result
 from pyxl.workbook.schema import NOTE_STATES
 from pyxl.workbook.store import ChangeSet, Row, Store
+
+if TYPE_CHECKING:  # imported where a note is drafted: a payment needs not load the dunning
+    from pyxl.services import dunning
 
 ZERO = Decimal("0.00")
 SERIES = "Note de pénalités"
@@ -156,6 +158,8 @@ def draft(store: Store, client_code: str, as_of: dt.date, invoices: Sequence[str
     client = get_client(store, client_code)
     code = str(client["code"])
     if cases is None:
+        from pyxl.services import dunning
+
         cases = dunning.session(store, as_of, clients={code}).cases
     wanted = {fields.text(n, label="Le numéro de facture", max_len=20).upper() for n in invoices if n.strip()}
     chosen = [c for c in cases if c.client_code == code and (not wanted or c.number in wanted)]

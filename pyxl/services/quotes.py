@@ -65,6 +65,9 @@ def off_premises_protected(quote: Row | Mapping[str, Any], client: Row | Mapping
     return isinstance(headcount, int) and headcount <= SMALL_BUSINESS_HEADCOUNT
 
 
+COOLING_OFF_DAYS = 8  # the first day a payment may be received, counted from the signature (L221-10)
+
+
 def cooling_off_end(quote: Row | Mapping[str, Any], client: Row | Mapping[str, Any] | str) -> dt.date | None:
     """First day a payment may be received for a contract signed away from the firm's premises with
     a protected client (L221-10 C. conso: none before seven days from the signature have passed; the
@@ -72,7 +75,7 @@ def cooling_off_end(quote: Row | Mapping[str, Any], client: Row | Mapping[str, A
     signed = quote.get("accepted_on")
     if not signed or sd.yes(quote.get("urgent")) or not off_premises_protected(quote, client):
         return None
-    return signed + dt.timedelta(days=8)
+    return signed + dt.timedelta(days=COOLING_OFF_DAYS)
 
 
 WITHDRAWAL_DAYS = 14

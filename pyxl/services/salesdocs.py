@@ -215,21 +215,19 @@ def next_ref(store: Store, changes: Any, series: str, year: int | None, prefix: 
             current = r
     n = int(current["last"] or 0) + 1 if current else 1
     prev, this = f"{prefix}{n - 1:0{width}d}", f"{prefix}{n:0{width}d}"
-    found = {str(r.get(key)) for r in store.rows_where(table, key, {prev, this} if gapless and n > 1 else {this})}
+    # the numbers after this one must be free too: asked in the same search
+    after = {f"{prefix}{i:0{width}d}" for i in range(n + 1, n + reserve)}
+    asked = ({prev, this} if gapless and n > 1 else {this}) | after
+    found = {str(r.get(key)) for r in store.rows_where(table, key, asked)}
     if gapless and n > 1 and prev not in found:
         where = current.where if current else "Compteurs"
         raise refuse("serie.compteur", where,
                      f"le dernier numéro de la série {series} {year or ''} est {n - 1}, mais {prefix}{n - 1:0{width}d} "
                      f"n'existe pas : le numéro suivant ferait un trou dans une série continue. Remettez dans "
                      f"« Compteurs » le numéro de la dernière pièce émise.")
-    if this in found:
+    if this in found or found & after:  # after the highest number held: those after it are free
         pat = re.compile(re.escape(prefix) + r"(\d+)$")
         n = max([n, *(int(m.group(1)) for r in store.rows(table) if (m := pat.match(str(r.get(key) or ""))))]) + 1
-    if reserve > 1:  # the numbers after this one must be free too
-        wanted = {f"{prefix}{i:0{width}d}" for i in range(n + 1, n + reserve)}
-        if store.rows_where(table, key, wanted):
-            pat = re.compile(re.escape(prefix) + r"(\d+)$")
-            n = max([n, *(int(m.group(1)) for r in store.rows(table) if (m := pat.match(str(r.get(key) or ""))))]) + 1
     last = n + reserve - 1
     if current:
         changes.update("tCompteurs", current, {"last": last})

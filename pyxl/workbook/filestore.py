@@ -193,6 +193,10 @@ class FileStore(SheetStore):
         if name in self._cache:
             return {r.row: r for r in self._cache[name] if r.row in nums}
         known = self._at.setdefault(name, {})  # rows already read at their number (None: no record there)
+        for (table_name, _key, _values), rows in self._found.items():  # and those found by their key
+            if table_name == name:
+                for found_row in rows:
+                    known.setdefault(found_row.row, found_row)
         wanted = {n for n in nums if n not in known}
         if wanted:
             table = self.schema.table(name)

@@ -127,6 +127,8 @@ class SheetStore:
     def rows_where(self, name: str, key: str, values: set[str]) -> list[Row]:
         """The rows whose `key` column is one of `values`, typing only those (the lines of a few
         documents among ten years of lines)."""
+        if not values:  # nothing asked: nothing to read (not the whole sheet)
+            return []
         if name in self._cache:
             return [r for r in self._cache[name] if str(r.get(key) or "") in values]
         memo = (name, key, frozenset(values))
