@@ -216,6 +216,21 @@ def rapprocher(sheet: str, row: int) -> dict[str, Any]:
     return run(ctx, service)
 
 
+def ignorer_ligne(sheet: str, row: int, reason: str) -> dict[str, Any]:
+    from pyxl.services import bank
+
+    ctx = Ctx("ignorer_ligne", sheet, row)
+    return run(ctx, lambda store: bank.set_aside(store, str(ctx.selected("tReleves", "de relevé")["id"]),
+                                                 decode(reason), ctx.as_of))
+
+
+def reprendre_ligne(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.services import bank
+
+    ctx = Ctx("reprendre_ligne", sheet, row)
+    return run(ctx, lambda store: bank.take_back(store, str(ctx.selected("tReleves", "de relevé")["id"]), ctx.as_of))
+
+
 def imputer_credit(sheet: str, row: int) -> dict[str, Any]:
     from pyxl.services.payments import use_credit
 

@@ -309,3 +309,80 @@ def test_many_transfers_at_once_read_through_the_indexed_view(wb: Book, tmp_path
         (n, t, f"L2026-{k:06d}") for k, (n, t) in enumerate(zip(numbers, totals, strict=True), 1)]
     assert {wb.doc(n)["status"] for n in numbers} == {"Réglée"}
     assert wb.ok("verifier", au="2026-03-23")["ok"]
+
+
+# --------------------------------------------------------------------------- lines set aside (« Ignorée »)
+def test_a_line_set_aside_with_its_reason_leaves_the_lines_to_reconcile_and_can_be_taken_back(
+        wb: Book, tmp_path: Path) -> None:
+    _, _, f1 = wb.invoice("2026-03-02", "MO-H:2", client="C00001")
+    wb.ok("banque", "importer", str(camt(tmp_path, [("2026-03-20", "-12.40", "FRAIS TENUE DE COMPTE"),
+                                                     ("2026-03-21", "55.00", "VIR RECU DIVERS")])), au="2026-03-23")
+    d = wb.ok("banque", "ignorer", "L2026-000001", "--motif", "Frais bancaires du mois", au="2026-03-23")
+    assert (d["id"], d["statut"], d["motif"]) == ("L2026-000001", "Ignorée", "Frais bancaires du mois")
+    line = wb.row("tReleves", "id", "L2026-000001")
+    assert (line["status"], line["reason"], line["matched"]) == ("Ignorée", "Frais bancaires du mois", None)
+    d = wb.ok("banque", "rapprocher", au="2026-03-23")
+    assert [x["id"] for x in d["lignes_non_rapprochees"]] == ["L2026-000002"]
+    assert d["a_rapprocher"] == 1 and [x["numero"] for x in d["attendus_non_rapproches"]] == [f1]
+    listed = wb.ok("banque", "liste", "--non-rapproche", au="2026-03-23")["lignes"]
+    assert [x["id"] for x in listed] == ["L2026-000002"]
+    every = {x["id"]: x for x in wb.ok("banque", "liste", au="2026-03-23")["lignes"]}
+    assert every["L2026-000001"]["motif"] == "Frais bancaires du mois" and every["L2026-000002"]["motif"] is None
+    # set aside twice, without a reason, or a line that does not exist: refused, nothing written
+    wb.refused("banque", "ignorer", "L2026-000001", "--motif", "encore", au="2026-03-23", code="banque.deja",
+               words=["Ignorée"])
+    wb.refused("banque", "ignorer", "L2026-000002", "--motif", "  ", au="2026-03-23", code="banque.motif")
+    wb.refused("banque", "ignorer", "L2026-000009", "--motif", "x", au="2026-03-23", code="banque.ligne")
+    wb.refused("banque", "reprendre", "L2026-000002", au="2026-03-23", code="banque.pas_ignoree",
+               words=["À rapprocher"])
+    d = wb.ok("banque", "reprendre", "L2026-000001", au="2026-03-24")
+    assert (d["statut"], d["motif"]) == ("À rapprocher", None) and "Frais bancaires du mois" in d["message"]
+    line = wb.row("tReleves", "id", "L2026-000001")
+    assert (line["status"], line["reason"]) == ("À rapprocher", None)
+    assert wb.ok("banque", "rapprocher", au="2026-03-24")["a_rapprocher"] == 2
+
+
+def test_a_reconciled_line_cannot_be_set_aside(wb: Book, tmp_path: Path) -> None:
+    _, _, f1 = wb.invoice("2026-03-02", "MO-H:2", client="C00001")
+    wb.ok("banque", "importer", str(camt(tmp_path, [("2026-03-20", "121.00", f"VIR SEPA DUPONT JEAN {f1}")])),
+          au="2026-03-23")
+    wb.ok("banque", "rapprocher", "--tout-exact", au="2026-03-23")
+    wb.refused("banque", "ignorer", "L2026-000001", "--motif", "erreur", au="2026-03-24", code="banque.deja",
+               words=["Rapprochée", "annulez d'abord"])
+
+
+# --------------------------------------------------------------------------- deposits expected (CGI 289 I-1-c)
+def test_money_on_an_open_order_is_matched_as_a_deposit_and_its_deposit_invoice_proposed(
+        wb: Book, tmp_path: Path) -> None:
+    _, order = wb.order("2026-03-02", "MO-H:10", client="C00002")  # 605,00 TTC
+    quote = wb.quote("2026-03-02", "MO-H:2", client="C00002")  # accepted, not ordered yet: 121,00 TTC
+    wb.ok("devis", "accepter", quote, au="2026-03-02")
+    wb.ok("banque", "importer", str(camt(tmp_path, [("2026-03-05", "181.50", f"VIR DUPONT ET FILS ACOMPTE {order}"),
+                                                     ("2026-03-06", "121.00", f"VIR DUPONT ET FILS DEVIS {quote}")])),
+          au="2026-03-09")
+    d = wb.ok("banque", "rapprocher", "--tout-exact", au="2026-03-09")
+    assert d["confirmees"] == []
+    expected = {x["numero"] for x in d["attendus_non_rapproches"]}
+    found = {m["id"]: m["candidats"][0] for m in (*d["exactes"], *d["proposees"])}
+    assert (found["L2026-000001"]["pieces"], found["L2026-000001"]["types"]) == ([order], ["devis"])
+    assert found["L2026-000002"]["pieces"] == [quote] and quote not in expected and order not in expected
+    # the exact full payment of the quote is not confirmed by --tout-exact: a warning says what to do
+    assert [m["id"] for m in d["exactes"]] == ["L2026-000002"]
+    assert any(w["code"] == "banque.acompte" and quote in w["message"] for w in d["avertissements"])
+    # confirming a deposit: refused, the deposit invoice proposed with its share, no credit recorded
+    message = wb.refused("banque", "rapprocher", "--confirmer", "L2026-000001", au="2026-03-09",
+                         code="banque.acompte", words=[order, "289", "--pourcentage 30", "facture d'acompte"])
+    assert "crédit" in message
+    message = wb.refused("banque", "rapprocher", "--confirmer", "L2026-000002", au="2026-03-09",
+                         code="banque.acompte", words=[quote, f"syc commande creer --devis {quote}"])
+    assert wb.ok("credit", "liste", au="2026-03-09")["credits"] == []
+    # once the deposit invoice is issued, the line pays it
+    deposit = wb.ok("facture", "acompte", "--commande", order, "--pourcentage", "30", "--emettre",
+                    au="2026-03-09")["numero"]
+    d = wb.ok("banque", "rapprocher", "--confirmer", "L2026-000001", au="2026-03-09")
+    assert d["confirmees"][0]["pieces"] == [deposit]
+    assert wb.doc(deposit)["status"] == "Réglée"
+    # what the order still awaits is what its deposit invoice does not ask
+    d = wb.ok("banque", "rapprocher", au="2026-03-09")
+    left = {x["numero"]: D(x["montant"]) for x in d["attendus_non_rapproches"]}
+    assert left[order] == D("423.50")

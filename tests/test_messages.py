@@ -14,7 +14,8 @@ from pyxl.core.messages import MESSAGES, msg
 PKG = Path(__file__).resolve().parents[1] / "pyxl"
 CATALOGUE = PKG / "core" / "messages.py"
 MIN_FRAGMENT = 15  # shorter fixed parts (« : », « en retard. ») are common French, not a sentence
-GENERIC = {"dans « Relances »."}  # the end of relances.produits, also the end of a button's help
+GENERIC = {"dans « Relances ».",  # the end of relances.produits, also the end of a button's help
+           "Ligne de relevé"}  # the name of a record (a column header of Bordereaux and Règlements too)
 
 
 def _literals() -> dict[str, list[str]]:

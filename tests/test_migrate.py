@@ -537,7 +537,7 @@ def test_version_1_workbook(tmp_path: Path) -> None:
 
     # the current version, every table of the schema with its headers, the new ones in schema order
     pkg = ooxml.Package(str(path))
-    assert mig.workbook_version(pkg) == 9 == SCHEMA.version
+    assert mig.workbook_version(pkg) == 11 == SCHEMA.version
     for t in SCHEMA.tables:
         assert list(pkg.table(t.name).headers) == [c.header for c in t.columns], t.name
     assert list(pkg.sheets) == [t.sheet for t in SCHEMA.tables]
@@ -644,7 +644,7 @@ def test_version_2_workbook(tmp_path: Path) -> None:
     assert_valid(path)
 
     pkg = ooxml.Package(str(path))
-    assert mig.workbook_version(pkg) == 9 == SCHEMA.version
+    assert mig.workbook_version(pkg) == 11 == SCHEMA.version
     for t in SCHEMA.tables:
         assert list(pkg.table(t.name).headers) == [c.header for c in t.columns], t.name
     assert list(pkg.sheets) == [t.sheet for t in SCHEMA.tables]

@@ -44,6 +44,14 @@ def register(sub: Any, common: Common) -> None:
     p.add_argument("--compte", metavar="IBAN", default="", help="CSV : le compte du relevé, quand le fichier ne le dit pas")
     p = leaf(g, "liste", "les lignes de relevé importées", common, cmd_bank_list)
     p.add_argument("--non-rapproche", action="store_true", help="seulement les lignes à rapprocher")
+    p = leaf(g, "ignorer", "mettre de côté une ligne qui n'est pas le paiement d'un client (frais bancaires, "
+                           "prélèvement d'un fournisseur…), avec son motif", common, cmd_bank_set_aside,
+             "Exemple : syc banque ignorer L2026-000007 --motif \"Frais de tenue de compte\". La ligne quitte les "
+             "lignes à rapprocher ; « syc banque reprendre ID » l'y remet.")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--motif", metavar="TEXTE", required=True, help="pourquoi la ligne est mise de côté")
+    p = leaf(g, "reprendre", "remettre parmi les lignes à rapprocher une ligne ignorée", common, cmd_bank_take_back)
+    p.add_argument("id", metavar="ID")
     p = leaf(g, "rapprocher", "rapprocher les lignes des factures, notes de pénalités, bordereaux et lots de carte",
              common, cmd_bank_reconcile,
              "Sans option : les correspondances exactes, proposées (avec leur score) et ambiguës, et ce qui reste "
@@ -141,11 +149,25 @@ def cmd_bank_list(ctx: Context) -> int:
     if not data:
         out(ctx, "Aucune ligne de relevé" + (" à rapprocher." if ctx.args.non_rapproche else "."))
         return 0
-    rows = [[d["id"], date_fr(d["date"]), euros(d["montant"]), d["statut"], d["rapprochee_avec"] or "", d["libelle"]]
-            for d in data]
-    out(ctx, text_table(rows, ["N°", "Date", "Montant", "Statut", "Rapprochée avec", "Libellé"]) + "\n"
+    rows = [[d["id"], date_fr(d["date"]), euros(d["montant"]), d["statut"], d["rapprochee_avec"] or d["motif"] or "",
+             d["libelle"]] for d in data]
+    out(ctx, text_table(rows, ["N°", "Date", "Montant", "Statut", "Rapprochée avec / motif", "Libellé"]) + "\n"
         + plural(len(data), "ligne") + ".")
     return 0
+
+
+def cmd_bank_set_aside(ctx: Context) -> int:
+    from pyxl.cli.common import apply
+    from pyxl.services import bank
+
+    return apply(ctx, lambda store: bank.set_aside(store, ctx.args.id, ctx.args.motif, ctx.as_of))
+
+
+def cmd_bank_take_back(ctx: Context) -> int:
+    from pyxl.cli.common import apply
+    from pyxl.services import bank
+
+    return apply(ctx, lambda store: bank.take_back(store, ctx.args.id, ctx.as_of))
 
 
 def cmd_bank_reconcile(ctx: Context) -> int:

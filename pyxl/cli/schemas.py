@@ -113,7 +113,8 @@ SLIP = {"numero": TEXT, "date": DATE, "mode": TEXT, "banque": NTEXT, "nombre": I
 SLIP_CHEQUE = obj({"paiement": TEXT, "date": DATE, "client": TEXT, "nom": NTEXT, "montant": MONEY,
                    "numero_cheque": TEXT, "banque": NTEXT, "tireur": NTEXT, "reglements": array(TEXT)})
 STATEMENT_LINE = {"id": TEXT, "compte": TEXT, "date": DATE, "date_valeur": NDATE, "montant": MONEY, "libelle": TEXT,
-                  "contrepartie": NTEXT, "statut": TEXT, "rapprochee_avec": NTEXT}
+                  "contrepartie": NTEXT, "statut": TEXT, "rapprochee_avec": NTEXT,
+                  "motif": NTEXT}  # contract 1.2: why a line was set aside (« Ignorée »)
 CANDIDATE = obj({"pieces": array(TEXT), "types": array(TEXT), "score": INT, "raisons": array(TEXT), "ecart": MONEY,
                  "client": NTEXT, "nom": NTEXT})
 LINE_MATCH = obj({**STATEMENT_LINE, "candidats": array(CANDIDATE)})
@@ -216,6 +217,8 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
                          "lignes_importees": INT, "deja_importees": INT, "ids": array(TEXT), "credits": MONEY,
                          "debits": MONEY}, WRITING),
     "banque liste": ({"lignes": array(obj(STATEMENT_LINE))}, {}),
+    "banque ignorer": (STATEMENT_LINE, WRITING),  # contract 1.2
+    "banque reprendre": (STATEMENT_LINE, WRITING),
     "banque rapprocher": ({"a_rapprocher": INT, "exactes": array(LINE_MATCH), "proposees": array(LINE_MATCH),
                            "ambigues": array(LINE_MATCH), "lignes_non_rapprochees": array(obj(STATEMENT_LINE)),
                            "attendus_non_rapproches": array(EXPECTED),
@@ -366,6 +369,7 @@ def text(schema: Schema) -> str:
 FINGERPRINTS = {
     "1.0": "de2d77b6ecfb04411341810dd0881d9cb07878ac3b185cb23f9abbb58e70afa1",  # 1.0 is first published with this wave, schema-6 fields included
     "1.1": "a5d2d8b34a1c236b7b984fdf31f4bf979c421afdb740f71bfffa1aaed22fc561",  # penalty notes, payments as money arrives, FEC checker and the books, planning and maintenance contracts, slips, statements
+    "1.2": "ecba01ef6ca4ed4db18918e1e64681bcacf8ed7890e4cde71f31c5a1b9e25fb4",  # statement lines set aside (motif)
 }
 
 

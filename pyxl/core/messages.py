@@ -94,6 +94,85 @@ MESSAGES: dict[str, str] = {
     "rapprochement.iban": "IBAN du client",
     "rapprochement.nom": "nom du client dans le libellé",
     "rapprochement.date": "date proche de l'échéance",
+    # ------------------------------------------------------------------ payments (services.payments)
+    "reglement.montant.negatif": "le montant doit être positif (une erreur se corrige par « syc reglement annuler ID "
+                                 "--motif … »).",
+    "reglement.avoir": "un avoir ne se règle pas : il diminue ce que doit le client (son excédent devient un crédit, "
+                       "remboursable par « syc remboursement creer »).",
+    "reglement.client.autre": "{name} est au client {other}, pas à {client} : un paiement s'impute sur les pièces de "
+                              "son seul client.",
+    "reglement.solde": "elle ne doit plus rien : rien à y imputer.",
+    "reglement.especes": "paiement en espèces interdit : la dette ({what}, contrat de {debt} TTC) dépasse 1 000 €, "
+                         "même réglée en plusieurs fois (art. D112-3 du Code monétaire et financier). Demandez un "
+                         "chèque, un virement ou une carte.",
+    "reglement.client.qui": "dites de quel client il vient (--client CODE) ou quelle pièce il règle (--facture NUM).",
+    "reglement.date": "{what} est émise le {day} : un règlement ne peut pas être daté d'avant.",
+    "credit.vide": "ce client n'a aucun crédit.",
+    "credit.rien": "aucune pièce de ce client ne doit plus rien.",
+    "credit.trop": "{amount} dépasse le crédit du client ({available}).",
+    "credit.plus_que_du": "{amount} dépasse ce que doivent ces pièces ({owed}) : une imputation ne dépasse jamais le "
+                          "solde.",
+    "remboursement.trop": "{amount} dépasse le crédit du client ({available}) : on ne rembourse que ce qu'il a payé "
+                          "en trop ou ce qu'un avoir lui rend.",
+    "reglement.annulation": "c'est déjà une annulation ; elle ne s'annule pas.",
+    "reglement.avoir.credit": "cette ligne met en crédit le trop-payé d'une facture créditée par un avoir : elle suit"
+                              " l'avoir et ne s'annule pas seule.",
+    "reglement.annule": "il est déjà annulé par {id} ({where}).",
+    "reglement.date.annulation": "il date du {day} : l'annulation ne peut pas être antérieure.",
+    "reglement.bordereau": "ce chèque est remis en banque (bordereau {slip}) : dites s'il est revenu impayé "
+                           "(--impaye) ou si c'est une erreur de saisie (--erreur).",
+    "reglement.frais": "des frais bancaires ne se notent que sur un impayé (--impaye).",
+    "reglement.credit_utilise": "il a laissé {amount} de crédit au client, qui a servi depuis (imputation ou "
+                                "remboursement) : annulez d'abord cette opération, puis ce règlement.",
+    # ------------------------------------------------------------------ deposit slips (services.slips)
+    "bordereau.mode": "mode « {mode} » inconnu : cheque ou cb.",
+    "bordereau.rien": "aucun {one} à remettre au {day} : tous les {many} reçus sont déjà sur un bordereau "
+                      "(syc bordereau liste), ou annulés.",
+    "bordereau.fait": "Bordereau {number} du {day} : {count} {what}, total {total}, à remettre à {bank}.",
+    "bordereau.fait.sans_banque": "Bordereau {number} du {day} : {count} {what}, total {total}.",
+    "bordereau.banque": "Bordereau {number} : la banque de remise n'est pas indiquée (--banque, ou « banque_remise » "
+                        "dans Paramètres : syc parametres modifier banque_remise \"…\").",
+    "bordereau.inconnu": "Voyez les bordereaux avec « syc bordereau liste ».",
+    # ------------------------------------------------------------------ deposits (services.payments, services.bank)
+    "acompte.pourquoi": "un paiement avant la facture est un acompte, qui appelle une facture d'acompte (art. 289 "
+                        "I-1-c du CGI), pas un crédit.",
+    "acompte.commande": "Établissez-la (syc facture acompte --commande {order} --pourcentage {pct}, puis syc facture "
+                        "emettre)",
+    "acompte.devis": "Passez le devis en commande (syc commande creer --devis {quote}), établissez la facture "
+                     "d'acompte",
+    "acompte.reglement.commande": "le client n'a aucune pièce à régler, mais la commande {order} est ouverte : "
+                                  "{deposit}, puis enregistrez le paiement sur elle.",
+    "acompte.reglement.devis": "le client n'a aucune pièce à régler, mais le devis {quote} est accepté : {deposit}, "
+                               "puis enregistrez le paiement sur elle.",
+    "acompte.releve": "elle paie un acompte sur {what} {number} ({amount} de la ligne, {total} attendus) : "
+                      "{deposit} ; le rapprochement la proposera alors au montant exact.",
+    "acompte.releve.a_faire": "Ligne {line} : acompte sur {what} {number} ; établissez la facture d'acompte "
+                              "(syc banque rapprocher --confirmer {line}={number} dit comment), puis rapprochez.",
+    # ------------------------------------------------------------------ reconciliation (services.bank)
+    "banque.deja": "elle est déjà « {status} ».",
+    "banque.deja.avec": "elle est déjà « {status} » (avec {matched}).",
+    "banque.piece": "{numbers} n'attend aucun paiement (pièce soldée, inconnue, ou bordereau déjà crédité).",
+    "banque.sans_candidat": "aucune pièce ne lui correspond : indiquez-la, par exemple --confirmer {id}=F2026-00012.",
+    "banque.ambigu": "plusieurs pièces lui correspondent à égalité : précisez, par exemple --confirmer {options}.",
+    "banque.debit": "c'est un débit : seuls les crédits se rapprochent des pièces.",
+    "banque.double": "{number} est déjà rapprochée de la ligne {line} dans cette même confirmation.",
+    "banque.bordereau": "une ligne crédite un seul bordereau, ou un seul lot de carte.",
+    "banque.clients": "les pièces indiquées sont de plusieurs clients : un virement paie les pièces d'un seul client.",
+    "banque.commission": "le lot de carte {number} ({total}) ne peut pas être crédité de {amount} : {why}.",
+    "banque.commission.trop": "la commission de {fee} dépasserait la tolérance de Paramètres ({rate})",
+    "banque.commission.plus": "c'est plus que son total",
+    "banque.montant": "le bordereau {number} totalise {total}, la ligne {amount} : un bordereau est crédité de son "
+                      "total exact.",
+    # ------------------------------------------------------------------ statement lines set aside (services.bank)
+    "banque.ligne.qui": "Ligne de relevé {id}",
+    "banque.ligne.ou": "Ligne de relevé {id} ({where})",
+    "banque.ligne.inconnue": "introuvable ; voyez « syc banque liste ».",
+    "banque.ignorer.etat": "elle est « {status} » : seule une ligne à rapprocher peut être ignorée (annulez d'abord "
+                           "le règlement qu'elle a enregistré, s'il y a lieu).",
+    "banque.reprendre.etat": "elle est « {status} », pas « Ignorée » : rien à reprendre.",
+    "banque.ignoree": "Ligne de relevé {id} ({amount}) ignorée : {reason}. Elle ne sera plus proposée au "
+                      "rapprochement (syc banque reprendre {id} pour l'y remettre).",
+    "banque.reprise": "Ligne de relevé {id} reprise : elle est de nouveau à rapprocher (motif retiré : {reason}).",
     # ------------------------------------------------------------------ the workbook, both front ends
     "verifier.ok": "Aucune anomalie : journal d'audit intact ({lines}), {documents}.",
     "migrer.rien": "Rien à faire : le classeur est à jour.",

@@ -142,6 +142,15 @@ ACTIONS: tuple[Action, ...] = (
     Action("SycRapprocher", "Rapprocher le relevé", "reglements", "rapprocher", issuing=True, image="RecordsRefresh",
            help="Confirme les correspondances exactes du relevé (virements, bordereaux, lots de carte) et montre "
                 "les autres avec leur score ; le classeur est enregistré."),
+    Action("SycIgnorerLigne", "Ignorer la ligne de relevé", "reglements", "ignorer_ligne", sheet="Relevés",
+           asks=(Ask("Motif (frais bancaires, prélèvement d'un fournisseur, virement entre comptes…) :"),),
+           issuing=True, image="DeclineInvitation", on_home=False,
+           help="Met de côté la ligne de relevé sélectionnée, qui n'est pas le paiement d'un client, avec son motif : "
+                "elle n'est plus proposée au rapprochement ; le classeur est enregistré."),
+    Action("SycReprendreLigne", "Reprendre la ligne ignorée", "reglements", "reprendre_ligne", sheet="Relevés",
+           issuing=True, image="AcceptInvitation", on_home=False,
+           help="Remet la ligne de relevé ignorée sélectionnée parmi les lignes à rapprocher ; le classeur est "
+                "enregistré."),
     Action("SycImputerCredit", "Imputer le crédit du client", "reglements", "imputer_credit", sheet="Factures",
            issuing=True, image="MoneyCurrency",
            help="Règle la facture sélectionnée avec le crédit de son client (trop-perçu, avoir), sans mouvement "

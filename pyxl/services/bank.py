@@ -25,7 +25,8 @@ from decimal import Decimal
 from typing import Any, cast
 
 from pyxl.core import bank as bk
-from pyxl.core.issues import Issue, Refused
+from pyxl.core.issues import Issue, Refused, Severity
+from pyxl.core.messages import msg
 from pyxl.core.money import euros
 from pyxl.services import salesdocs as sd
 from pyxl.services import slips
@@ -95,7 +96,7 @@ def line_json(r: Row) -> dict[str, Any]:
     return {"id": str(r["id"]), "compte": str(r["account"] or ""), "date": r["date"],
             "date_valeur": r["value_date"] or None, "montant": _dec(r["amount"]), "libelle": str(r["label"] or ""),
             "contrepartie": str(r["counterparty"] or "") or None, "statut": str(r["status"] or ""),
-            "rapprochee_avec": str(r["matched"] or "") or None}
+            "rapprochee_avec": str(r["matched"] or "") or None, "motif": str(r.get("reason") or "") or None}
 
 
 def item_json(item: bk.ExpectedItem) -> dict[str, Any]:
@@ -119,7 +120,57 @@ def expected_items(store: Store) -> list[bk.ExpectedItem]:
         if s["status"] == slips.DEPOSITED:
             kind = bk.ItemKind.CARD_BATCH if s["mode"] == "CB" else bk.ItemKind.DEPOSIT_SLIP
             out.append(bk.ExpectedItem(kind, str(s["number"]), _dec(s["total"]), due_date=s["date"]))
+    return out + expected_deposits(store)
+
+
+def expected_deposits(store: Store) -> list[bk.ExpectedItem]:
+    """Money the business may receive before any invoice: on each open order, what its deposit
+    invoices do not already ask; on each accepted quote not yet ordered, its total. A line matched
+    to one of them is a deposit (CGI 289 I-1-c), never the client's credit: its confirmation says
+    which deposit invoice to issue (`_deposit_refusal`). Kind QUOTE, numbered by the order (or the
+    quote), due from the order's date (or the acceptance)."""
+    from pyxl.core import workflow as wf
+
+    asked: dict[str, Decimal] = {}
+    for d in store.rows("tFactures"):
+        if d["doc_type"] == wf.T_DEPOSIT and d["status"] != wf.I_CREDITED and d["order"]:
+            asked[str(d["order"])] = asked.get(str(d["order"]), ZERO) + _dec(d["total_ttc"])
+    out = []
+    ordered: set[str] = set()
+    for o in store.rows("tCommandes"):
+        ordered.add(str(o["quote"]))
+        if not wf.allowed("commande", "acompte", str(o["status"])) or o["invoice"]:
+            continue
+        rest = _dec(o["total_ttc"]) - asked.get(str(o["number"]), ZERO)
+        if rest > 0:
+            out.append(bk.ExpectedItem(bk.ItemKind.QUOTE, str(o["number"]), rest, str(o["client"]),
+                                       str(o["client_name"] or ""), None, o["date"]))
+    for q in store.rows("tDevis"):
+        if q["status"] == wf.Q_ACCEPTED and not q["order"] and str(q["number"]) not in ordered \
+                and _dec(q["total_ttc"]) > 0:
+            out.append(bk.ExpectedItem(bk.ItemKind.QUOTE, str(q["number"]), _dec(q["total_ttc"]), str(q["client"]),
+                                       str(q["client_name"] or ""), None, q["accepted_on"] or q["date"]))
     return out
+
+
+def _deposit_refusal(store: Store, item: bk.ExpectedItem, amount: Decimal, where: str) -> Refused:
+    """A line confirmed against an open order or an accepted quote: the deposit invoice to issue
+    (with the share of the order the line pays), not a credit."""
+    from pyxl.core.frformat import percent
+
+    if item.number.upper().startswith("BC"):
+        from pyxl.services.orders import get_order
+
+        total = _dec(get_order(store, item.number)["total_ttc"])
+        share = (amount * 100 / total).quantize(Decimal("0.01")) if total else Decimal(0)
+        deposit = msg("acompte.pourquoi") + " " + msg("acompte.commande", order=item.number,
+                      pct=percent(share, sep="").removesuffix("%"))
+        what = "la commande"
+    else:
+        deposit = msg("acompte.pourquoi") + " " + msg("acompte.devis", quote=item.number)
+        what = "le devis"
+    return _refuse("banque.acompte", where, msg("acompte.releve", what=what, number=item.number,
+                                                amount=euros(amount), total=euros(item.amount), deposit=deposit))
 
 
 def fee_rate(store: Store) -> Decimal:
@@ -193,34 +244,35 @@ def reconcile(store: Store, as_of: dt.date, confirm: Sequence[str] = (), all_exa
     if all_exact:
         for em in result.exact:
             lid = str(row_of[id(em.line)]["id"])
-            if lid not in wanted:
-                chosen.append((row_of[id(em.line)], em.candidates[0].items))
+            if lid in wanted:
+                continue
+            if any(i.kind is bk.ItemKind.QUOTE for i in em.candidates[0].items):  # a deposit: its invoice first
+                i = em.candidates[0].items[0]
+                res.warnings.append(Issue("banque.acompte", msg(
+                    "acompte.releve.a_faire", line=lid, number=i.number,
+                    what="le devis" if i.number.upper().startswith("D") else "la commande"), lid, Severity.WARNING))
+                continue
+            chosen.append((row_of[id(em.line)], em.candidates[0].items))
     by_number = {i.number: i for i in items}
     for lid, docs in wanted.items():
-        found = store.rows_where("tReleves", "id", {lid})
-        if not found:
-            raise _refuse("banque.ligne", f"Ligne de relevé {lid}", "introuvable ; voyez « syc banque liste ».")
-        row = found[0]
-        where = f"Ligne de relevé {lid} ({row.where})"
+        row = get_line(store, lid)
+        where = msg("banque.ligne.ou", id=lid, where=row.where)
         if row["status"] != TO_MATCH:
-            raise _refuse("banque.deja", where, f"elle est déjà « {row['status']} »"
-                          + (f" (avec {row['matched']})." if row["matched"] else "."))
+            raise _refuse("banque.deja", where, msg("banque.deja.avec", status=row["status"], matched=row["matched"])
+                          if row["matched"] else msg("banque.deja", status=row["status"]))
         m = by_line.get(lid)
         if docs:
             pick = next((c.items for c in (m.candidates if m else ()) if {i.number for i in c.items} == set(docs)), None)
             if pick is None:
                 unknown = [d for d in docs if d not in by_number]
                 if unknown:
-                    raise _refuse("banque.piece", where, f"{', '.join(unknown)} n'attend aucun paiement (pièce soldée, "
-                                                        "inconnue, ou bordereau déjà crédité).")
+                    raise _refuse("banque.piece", where, msg("banque.piece", numbers=", ".join(unknown)))
                 pick = tuple(by_number[d] for d in docs)
         elif m is None:
-            raise _refuse("banque.sans_candidat", where, "aucune pièce ne lui correspond : indiquez-la, par exemple "
-                                                        f"--confirmer {lid}=F2026-00012.")
+            raise _refuse("banque.sans_candidat", where, msg("banque.sans_candidat", id=lid))
         elif m.status is bk.Status.AMBIGUOUS:
             options = " ou ".join(f"{lid}={','.join(i.number for i in c.items)}" for c in m.candidates[:3])
-            raise _refuse("banque.ambigu", where, f"plusieurs pièces lui correspondent à égalité : précisez, par "
-                                                  f"exemple --confirmer {options}.")
+            raise _refuse("banque.ambigu", where, msg("banque.ambigu", options=options))
         else:
             pick = m.candidates[0].items
         chosen.append((row, pick))
@@ -244,27 +296,27 @@ def _confirm(store: Store, rec: Reconciliation, chosen: list[tuple[Row, tuple[bk
     confirmed = []
     for row, picked in chosen:
         lid = str(row["id"])
-        where = f"Ligne de relevé {lid} ({row.where})"
+        where = msg("banque.ligne.ou", id=lid, where=row.where)
         amount = _dec(row["amount"])
         if amount <= 0:
-            raise _refuse("banque.debit", where, "c'est un débit : seuls les crédits se rapprochent des pièces.")
+            raise _refuse("banque.debit", where, msg("banque.debit"))
         for i in picked:
             if i.number in used:
-                raise _refuse("banque.double", where, f"{i.number} est déjà rapprochée de la ligne {used[i.number]} "
-                                                      "dans cette même confirmation.")
+                raise _refuse("banque.double", where, msg("banque.double", number=i.number, line=used[i.number]))
             used[i.number] = lid
         kinds = {i.kind for i in picked}
+        if bk.ItemKind.QUOTE in kinds:
+            raise _deposit_refusal(store, next(i for i in picked if i.kind is bk.ItemKind.QUOTE), amount, where)
         if kinds & {bk.ItemKind.DEPOSIT_SLIP, bk.ItemKind.CARD_BATCH}:
             if len(picked) != 1:
-                raise _refuse("banque.bordereau", where, "une ligne crédite un seul bordereau, ou un seul lot de carte.")
+                raise _refuse("banque.bordereau", where, msg("banque.bordereau"))
             _credit_slip(store, changes, row, picked[0], rate, where)
             confirmed.append({"ligne": lid, "pieces": [picked[0].number], "type": picked[0].kind.value,
                               "reglement": None})
             continue
         clients = {i.client_code for i in picked}
         if len(clients) != 1:
-            raise _refuse("banque.clients", where, "les pièces indiquées sont de plusieurs clients : un virement "
-                                                   "paie les pièces d'un seul client.")
+            raise _refuse("banque.clients", where, msg("banque.clients"))
         rec.transfers.append(Transfer(lid, row["date"], amount, str(row["label"] or ""), clients.pop(),
                                       tuple(i.number for i in picked)))
         confirmed.append({"ligne": lid, "pieces": [i.number for i in picked], "type": picked[0].kind.value,
@@ -286,14 +338,14 @@ def _credit_slip(store: Store, changes: ChangeSet, row: Row, item: bk.ExpectedIt
         if fee < 0 or fee > total * rate:
             from pyxl.core.frformat import percent
 
-            why = (f"la commission de {euros(fee)} dépasserait la tolérance de Paramètres ({percent(rate * 100)})"
-                   if fee >= 0 else "c'est plus que son total")
-            raise _refuse("banque.commission", where, f"le lot de carte {slip['number']} ({euros(total)}) ne peut pas "
-                                                      f"être crédité de {euros(amount)} : {why}.")
+            why = (msg("banque.commission.trop", fee=euros(fee), rate=percent(rate * 100)) if fee >= 0
+                   else msg("banque.commission.plus"))
+            raise _refuse("banque.commission", where, msg("banque.commission", number=slip["number"],
+                                                          total=euros(total), amount=euros(amount), why=why))
         updates["fee"] = fee
     elif amount != total:
-        raise _refuse("banque.montant", where, f"le bordereau {slip['number']} totalise {euros(total)}, la ligne "
-                                               f"{euros(amount)} : un bordereau est crédité de son total exact.")
+        raise _refuse("banque.montant", where, msg("banque.montant", number=slip["number"], total=euros(total),
+                                                   amount=euros(amount)))
     changes.update("tBordereaux", slip, updates)
     for p in store.rows_where("tReglements", "slip", {str(slip["number"])}):
         changes.update("tReglements", p, {"bank_line": str(row["id"])})
@@ -347,6 +399,50 @@ def _summary(result: bk.MatchResult, total: int, confirmed: Sequence[dict[str, A
     elif result.exact:
         head += " Confirmez les exactes avec « syc banque rapprocher --tout-exact »."
     return head
+
+
+# --------------------------------------------------------------------------- lines set aside
+def get_line(store: Store, line_id: str) -> Row:
+    lid = str(line_id or "").strip().upper()
+    found = store.rows_where("tReleves", "id", {lid}) if lid else []
+    if not found:
+        raise _refuse("banque.ligne", msg("banque.ligne.qui", id=lid or "?"), msg("banque.ligne.inconnue"))
+    return found[0]
+
+
+def set_aside(store: Store, line_id: str, reason: str, as_of: dt.date) -> Result:
+    """`syc banque ignorer`: a statement line that is no client's payment (bank fees, a supplier's
+    debit, a transfer between accounts) leaves the lines to reconcile, with its reason; nothing
+    else is written (no payment, no document)."""
+    from pyxl.core import fields
+
+    row = get_line(store, line_id)
+    where = msg("banque.ligne.ou", id=row["id"], where=row.where)
+    try:
+        reason = fields.text(reason, label="Le motif", required=True, max_len=300)
+    except fields.FieldError as exc:
+        raise _refuse("banque.motif", where, str(exc)) from None
+    if row["status"] != TO_MATCH:
+        raise _refuse("banque.deja", where, msg("banque.ignorer.etat", status=row["status"]))
+    res = Result()
+    res.changes.update("tReleves", row, {"status": IGNORED, "reason": reason})
+    res.message = msg("banque.ignoree", id=row["id"], amount=euros(_dec(row["amount"])), reason=reason)
+    res.data = {**line_json(row), "statut": IGNORED, "motif": reason}
+    return res
+
+
+def take_back(store: Store, line_id: str, as_of: dt.date) -> Result:
+    """`syc banque reprendre`: an ignored line goes back among the lines to reconcile (its reason
+    is cleared: the line says again only what the bank said)."""
+    row = get_line(store, line_id)
+    where = msg("banque.ligne.ou", id=row["id"], where=row.where)
+    if row["status"] != IGNORED:
+        raise _refuse("banque.pas_ignoree", where, msg("banque.reprendre.etat", status=row["status"]))
+    res = Result()
+    res.changes.update("tReleves", row, {"status": TO_MATCH, "reason": ""})
+    res.message = msg("banque.reprise", id=row["id"], reason=str(row["reason"] or "—"))
+    res.data = {**line_json(row), "statut": TO_MATCH, "motif": None}
+    return res
 
 
 def list_lines(store: Store, unmatched_only: bool = False) -> list[dict[str, Any]]:

@@ -29,6 +29,7 @@ from pyxl.core import fields, money
 from pyxl.core import workflow as wf
 from pyxl.core.issues import Issue, Refused
 from pyxl.core.kinds import ClientKind, PaymentKind, PaymentMode
+from pyxl.core.messages import msg
 from pyxl.core.money import euros
 from pyxl.services import penalties
 from pyxl.services import salesdocs as sd
@@ -138,8 +139,7 @@ def _parse_amount(amount_text: str, where: str) -> Decimal:
     except money.AmountError as exc:
         raise sd.refuse("reglement.montant", where, f"montant : {exc}.") from None
     if amount <= 0:
-        raise sd.refuse("reglement.montant", where, "le montant doit être positif (une erreur se corrige par "
-                                                    "« syc reglement annuler ID --motif … »).")
+        raise sd.refuse("reglement.montant", where, msg("reglement.montant.negatif"))
     return amount
 
 
@@ -160,20 +160,18 @@ def _item_of(store: Store, number: str, client: Row, where: str) -> OpenItem:
         row = get_doc(store, number)
         name = label(row)
         if row["doc_type"] == wf.T_CREDIT:
-            raise sd.refuse("reglement.avoir", f"{name} ({row.where})",
-                            "un avoir ne se règle pas : il diminue ce que doit le client (son excédent devient un "
-                            "crédit, remboursable par « syc remboursement creer »).")
+            raise sd.refuse("reglement.avoir", f"{name} ({row.where})", msg("reglement.avoir"))
         if row["status"] == wf.I_DRAFT:
             raise sd.refuse("reglement.brouillon", f"{name} ({row.where})",
                             f"elle n'est pas émise : syc facture emettre {row['ref']}.")
     code = str(client["code"])
     if str(row["client"]) != code:
-        raise sd.refuse("reglement.client", where, f"{name} est au client {row['client']}, pas à {code} : un "
-                                                   "paiement s'impute sur les pièces de son seul client.")
+        raise sd.refuse("reglement.client", where, msg("reglement.client.autre", name=name, other=row["client"],
+                                                       client=code))
     item = _note_item(row) if penalties.is_note_number(number) else _invoice_item(
         row, client["kind"] == ClientKind.BUSINESS)
     if item.owed <= 0:
-        raise sd.refuse("reglement.solde", f"{name} ({row.where})", "elle ne doit plus rien : rien à y imputer.")
+        raise sd.refuse("reglement.solde", f"{name} ({row.where})", msg("reglement.solde"))
     return item
 
 
@@ -188,10 +186,7 @@ def _cash_check(mode: str, targets: Sequence[OpenItem], store: Store, where: str
             order = get_order(store, t.row["order"]) if t.row["order"] else None
             debt = (order["total_ttc"] if order else None) or t.row["total_ttc"] or ZERO
         if debt > CASH_LIMIT:
-            raise sd.refuse("reglement.especes", where,
-                            f"paiement en espèces interdit : la dette ({t.label}, contrat de {euros(debt)} TTC) dépasse "
-                            "1 000 €, même réglée en plusieurs fois (art. D112-3 du Code monétaire et financier). "
-                            "Demandez un chèque, un virement ou une carte.")
+            raise sd.refuse("reglement.especes", where, msg("reglement.especes", what=t.label, debt=euros(debt)))
 
 
 # --------------------------------------------------------------------------- allocating
@@ -314,8 +309,7 @@ def plan(store: Store, amount_text: str, mode_text: str, as_of: dt.date, *, clie
     store.prefetch(("tFactures", "tLignesFactures", "tCommandes", "tClients", "tJournalAudit"))
     documents = [d.strip() for d in documents if d and d.strip()]
     if not client and not documents:
-        raise sd.refuse("reglement.client", "Règlement", "dites de quel client il vient (--client CODE) ou quelle "
-                                                         "pièce il règle (--facture NUM).")
+        raise sd.refuse("reglement.client", "Règlement", msg("reglement.client.qui"))
     if not client:
         first = documents[0]
         client = str((penalties.get_note(store, first) if penalties.is_note_number(first)
@@ -343,8 +337,7 @@ def plan(store: Store, amount_text: str, mode_text: str, as_of: dt.date, *, clie
         indicated = "le payeur"
     for t in named:
         if t.date and as_of < t.date:
-            raise sd.refuse("reglement.date", where, f"{t.label} est émise le {sd.day(t.date)} : un règlement ne peut "
-                                                     "pas être daté d'avant.")
+            raise sd.refuse("reglement.date", where, msg("reglement.date", what=t.label, day=sd.day(t.date)))
     targets = named or legal_order([i for i in open_items(store, client) if i.date <= as_of], as_of)
     if not targets:
         _deposit_instead(store, client, where)
@@ -428,18 +421,13 @@ def _deposit_instead(store: Store, client: str, where: str) -> None:
               if q["status"] == wf.Q_ACCEPTED and str(q["number"]) not in ordered]
     if orders:
         o = orders[-1]
-        raise sd.refuse("reglement.acompte", where,
-                        f"le client n'a aucune pièce à régler, mais la commande {o['number']} est ouverte : un paiement "
-                        "avant la facture est un acompte, qui appelle une facture d'acompte (art. 289 I-1-c du CGI). "
-                        f"Établissez-la (syc facture acompte --commande {o['number']} --pourcentage P, puis syc facture "
-                        "emettre), puis enregistrez le paiement sur elle.")
+        deposit = msg("acompte.pourquoi") + " " + msg("acompte.commande", order=o["number"], pct="P")
+        raise sd.refuse("reglement.acompte", where, msg("acompte.reglement.commande", order=o["number"],
+                                                        deposit=deposit))
     if quotes:
         q = quotes[-1]
-        raise sd.refuse("reglement.acompte", where,
-                        f"le client n'a aucune pièce à régler, mais le devis {q['number']} est accepté : un paiement "
-                        "avant la facture est un acompte (art. 289 I-1-c du CGI). Passez-le en commande (syc commande "
-                        f"creer --devis {q['number']}), établissez la facture d'acompte, puis enregistrez le paiement "
-                        "sur elle.")
+        deposit = msg("acompte.pourquoi") + " " + msg("acompte.devis", quote=q["number"])
+        raise sd.refuse("reglement.acompte", where, msg("acompte.reglement.devis", quote=q["number"], deposit=deposit))
 
 
 def record_payment(store: Store, invoice: str, amount_text: str, mode_text: str, as_of: dt.date,
@@ -460,20 +448,19 @@ def use_credit(store: Store, client: str, documents: Sequence[str], as_of: dt.da
     where = f"Crédit de {sd.client_name(crow)} ({client})"
     available = credit_of(store, client)
     if available <= 0:
-        raise sd.refuse("credit.vide", where, "ce client n'a aucun crédit.")
+        raise sd.refuse("credit.vide", where, msg("credit.vide"))
     closures.check_open(store, as_of, where)
     targets = [_item_of(store, n, crow, where) for n in documents if n.strip()] or legal_order(
         [i for i in open_items(store, client) if i.date <= as_of], as_of)
     owed = sum((t.owed for t in targets), ZERO) + sum(
         (ln_owed for t in targets if not t.is_note for _, _, ln_owed in penalties.open_lines(store, t.number)), ZERO)
     if owed <= 0:
-        raise sd.refuse("credit.rien", where, "aucune pièce de ce client ne doit plus rien.")
+        raise sd.refuse("credit.rien", where, msg("credit.rien"))
     amount = min(available, owed) if not amount_text else _parse_amount(amount_text, where)
     if amount > available:
-        raise sd.refuse("credit.trop", where, f"{euros(amount)} dépasse le crédit du client ({euros(available)}).")
+        raise sd.refuse("credit.trop", where, msg("credit.trop", amount=euros(amount), available=euros(available)))
     if amount > owed:
-        raise sd.refuse("credit.plus_que_du", where, f"{euros(amount)} dépasse ce que doivent ces pièces "
-                                                     f"({euros(owed)}) : une imputation ne dépasse jamais le solde.")
+        raise sd.refuse("credit.plus_que_du", where, msg("credit.plus_que_du", amount=euros(amount), owed=euros(owed)))
     parts = [p for p in allocate(store, targets, amount) if p.target]
     used = sum((p.amount for p in parts), ZERO)
     res = Result()
@@ -516,9 +503,8 @@ def refund(store: Store, client: str, amount_text: str, mode_text: str, reason: 
     amount = _parse_amount(amount_text, where)
     available = credit_of(store, client)
     if amount > available:
-        raise sd.refuse("remboursement.trop", where, f"{euros(amount)} dépasse le crédit du client "
-                                                     f"({euros(available)}) : on ne rembourse que ce qu'il a payé en "
-                                                     "trop ou ce qu'un avoir lui rend.")
+        raise sd.refuse("remboursement.trop", where, msg("remboursement.trop", amount=euros(amount),
+                                                         available=euros(available)))
     closures.check_open(store, as_of, where)
     res = Result()
     (rid,) = _write(store, res, [Part("", -amount)], client, mode, REFUND, as_of, reason=reason)
@@ -544,26 +530,24 @@ def cancel_payment(store: Store, pid: str, reason: str, as_of: dt.date, *, bounc
     where = f"Règlement {p['id']} ({p.where})"
     reason = fields.text(reason, label="Le motif", required=True, max_len=300)
     if p["cancels"]:
-        raise sd.refuse("reglement.annulation", where, "c'est déjà une annulation ; elle ne s'annule pas.")
+        raise sd.refuse("reglement.annulation", where, msg("reglement.annulation"))
     if p.get("kind") == CREDIT_NOTE:
-        raise sd.refuse("reglement.avoir", where, "cette ligne met en crédit le trop-payé d'une facture créditée par "
-                                                  "un avoir : elle suit l'avoir et ne s'annule pas seule.")
+        raise sd.refuse("reglement.avoir", where, msg("reglement.avoir.credit"))
     group = str(p.get("group") or "")
     rows = sorted(store.rows_where("tReglements", "group", {group}), key=lambda r: str(r["id"])) if group else [p]
     rows = [r for r in rows if not r["cancels"]]
     done = store.rows_where("tReglements", "cancels", {str(r["id"]) for r in rows})
     if done:
-        raise sd.refuse("reglement.annule", where, f"il est déjà annulé par {done[0]['id']} ({done[0].where}).")
+        raise sd.refuse("reglement.annule", where, msg("reglement.annule", id=done[0]["id"], where=done[0].where))
     if as_of < p["date"]:
-        raise sd.refuse("reglement.date", where, f"il date du {sd.day(p['date'])} : l'annulation ne peut pas être antérieure.")
+        raise sd.refuse("reglement.date", where, msg("reglement.date.annulation", day=sd.day(p["date"])))
     if any(r.get("slip") for r in rows) and bounced is None:
         raise sd.refuse("reglement.bordereau", where,
-                        f"ce chèque est remis en banque (bordereau {next(r['slip'] for r in rows if r.get('slip'))}) : "
-                        "dites s'il est revenu impayé (--impaye) ou si c'est une erreur de saisie (--erreur).")
+                        msg("reglement.bordereau", slip=next(r["slip"] for r in rows if r.get("slip"))))
     charges = ZERO
     if charges_text:
         if not bounced:
-            raise sd.refuse("reglement.frais", where, "des frais bancaires ne se notent que sur un impayé (--impaye).")
+            raise sd.refuse("reglement.frais", where, msg("reglement.frais"))
         charges = _parse_amount(charges_text, where)
     # what each row put on an invoice is taken back from it — unless a credit note has since turned
     # that payment into the client's credit (« Avoir en crédit »): then it is taken from the credit
@@ -585,9 +569,7 @@ def cancel_payment(store: Store, pid: str, reason: str, as_of: dt.date, *, bounc
             reversals.append((r, target, amount))
     credit_back = sum((a for _, t, a in reversals if not t), ZERO)
     if credit_back > 0 and credit_back > credit_of(store, str(p["client"])):
-        raise sd.refuse("reglement.credit_utilise", where,
-                        f"il a laissé {euros(credit_back)} de crédit au client, qui a servi depuis (imputation ou "
-                        "remboursement) : annulez d'abord cette opération, puis ce règlement.")
+        raise sd.refuse("reglement.credit_utilise", where, msg("reglement.credit_utilise", amount=euros(credit_back)))
     closures.check_open(store, as_of, where)
     res = Result()
     nids = _new_ids(store, res, as_of, len(reversals))

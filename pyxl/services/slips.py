@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from pyxl.core.kinds import PaymentKind
+from pyxl.core.messages import msg
 from pyxl.core.money import euros
 from pyxl.services import salesdocs as sd
 from pyxl.services.common import Result
@@ -57,7 +58,7 @@ class Cheque:
 def parse_mode(text: str) -> str:
     key = (text or "cheque").strip().casefold()
     if key not in MODES:
-        raise sd.refuse("bordereau.mode", "Bordereau", f"mode « {text} » inconnu : cheque ou cb.")
+        raise sd.refuse("bordereau.mode", "Bordereau", msg("bordereau.mode", mode=text))
     return MODES[key]
 
 
@@ -102,9 +103,7 @@ def create(store: Store, as_of: dt.date, mode_text: str = "cheque", bank: str = 
     cheques = pending(store, mode, as_of)
     if not cheques:
         one, many = WHAT[mode]
-        raise sd.refuse("bordereau.rien", "Bordereau",
-                        f"aucun {one} à remettre au {sd.day(as_of)} : tous les {many} reçus sont déjà sur un "
-                        "bordereau (syc bordereau liste), ou annulés.")
+        raise sd.refuse("bordereau.rien", "Bordereau", msg("bordereau.rien", one=one, many=many, day=sd.day(as_of)))
     closures.check_open(store, as_of, "Bordereau")
     params = store.parameters()
     bank = bank.strip() or str(params.get("banque_remise") or "").strip()
@@ -119,14 +118,13 @@ def create(store: Store, as_of: dt.date, mode_text: str = "cheque", bank: str = 
         for r in c.rows:
             res.changes.update("tReglements", r, {"slip": number})
     one, many = WHAT[mode]
-    res.message = (f"Bordereau {number} du {sd.day(as_of)} : {len(cheques)} {one if len(cheques) == 1 else many}, "
-                   f"total {euros(total)}" + (f", à remettre à {bank}." if bank else "."))
+    res.message = msg("bordereau.fait" if bank else "bordereau.fait.sans_banque", number=number, day=sd.day(as_of),
+                      count=len(cheques), what=one if len(cheques) == 1 else many, total=euros(total), bank=bank)
     if not bank:
         from pyxl.core.issues import Issue, Severity
 
-        res.warnings.append(Issue("bordereau.banque", f"Bordereau {number} : la banque de remise n'est pas indiquée "
-                                  "(--banque, ou « banque_remise » dans Paramètres : syc parametres modifier "
-                                  "banque_remise \"…\").", number, Severity.WARNING))
+        res.warnings.append(Issue("bordereau.banque", msg("bordereau.banque", number=number), number,
+                                  Severity.WARNING))
     names = _names(store, {c.client for c in cheques})
     res.data = {**slip_json({"number": number, "date": as_of, "mode": mode, "bank": bank, "count": len(cheques),
                              "total": total, "status": DEPOSITED, "credited_on": None, "fee": None, "bank_line": ""}),
@@ -137,7 +135,7 @@ def create(store: Store, as_of: dt.date, mode_text: str = "cheque", bank: str = 
 # --------------------------------------------------------------------------- reading
 def get_slip(store: Store, number: str) -> Row:
     return sd.get_row(store, "tBordereaux", "number", (number or "").strip().upper(), "Bordereau",
-                      "Voyez les bordereaux avec « syc bordereau liste ».")
+                      msg("bordereau.inconnu"))
 
 
 def cheques_of(store: Store, number: str) -> list[Cheque]:

@@ -15,7 +15,7 @@ from enum import Enum
 from pyxl.core.kinds import EQUIPMENT, Category, ClientKind, Nature, PaymentKind, PaymentMode
 from pyxl.core.workflow import STORED_QUOTE_STATES, DocType, InvoiceState, JobState, OrderState
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 11
 
 # Hidden defined name that carries the schema version inside the workbook.
 VERSION_NAME = "_SYC_VersionSchema"
@@ -641,6 +641,9 @@ T_STATEMENT_LINES = Table(
         Column("imported", "Importée le", Kind.DATE, width=11),
         Column("status", "Statut", Kind.CHOICE, required=True, width=13, choices=STATEMENT_STATES),
         Column("matched", "Rapprochée avec", width=20, max_len=200, help="règlement, bordereau ou lot de carte"),
+        Column("reason", "Motif", width=30, max_len=300,
+               help="ligne ignorée : pourquoi elle n'est pas le paiement d'un client (frais bancaires, prélèvement "
+                    "d'un fournisseur…)"),
     ),
 )
 

@@ -4,7 +4,7 @@ Option Explicit
 ' SYC Gestion : les boutons et le ruban appellent Python (pyxl.macros) par xlwings RunPython.
 ' Module généré par pyxl/excel/registry.py : ne pas le modifier à la main.
 Public Const SYC_XLWINGS_VERSION As String = "0.37.8"
-Public Const SYC_MODULE_VERSION As String = "7e12926648e7"
+Public Const SYC_MODULE_VERSION As String = "fb40738fa8ef"
 
 ' Enregistrer le devis : Enregistre le devis saisi sur la feuille « Saisie devis » (brouillon numéroté).
 Sub SycEnregistrerDevis()
@@ -276,6 +276,32 @@ End Sub
 
 Sub SycRapprocher_Ruban(control As IRibbonControl)
     SycRapprocher
+End Sub
+
+' Ignorer la ligne de relevé : Met de côté la ligne de relevé sélectionnée, qui n'est pas le paiement d'un client, avec son motif : elle n'est plus proposée au rapprochement ; le classeur est enregistré.
+Sub SycIgnorerLigne()
+    If Not SycOnRow("Relevés", "Ignorer la ligne de relevé") Then Exit Sub
+    Dim a1 As String
+    If Not SycAsk("Motif (frais bancaires, prélèvement d'un fournisseur, virement entre comptes…) :", "", a1) Then Exit Sub
+    If Trim(a1) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Ignorer la ligne de relevé » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
+    RunPython "import pyxl.macros as m; m.ignorer_ligne(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ")"
+End Sub
+
+Sub SycIgnorerLigne_Ruban(control As IRibbonControl)
+    SycIgnorerLigne
+End Sub
+
+' Reprendre la ligne ignorée : Remet la ligne de relevé ignorée sélectionnée parmi les lignes à rapprocher ; le classeur est enregistré.
+Sub SycReprendreLigne()
+    If Not SycOnRow("Relevés", "Reprendre la ligne ignorée") Then Exit Sub
+    RunPython "import pyxl.macros as m; m.reprendre_ligne(" & SycHere() & ")"
+End Sub
+
+Sub SycReprendreLigne_Ruban(control As IRibbonControl)
+    SycReprendreLigne
 End Sub
 
 ' Imputer le crédit du client : Règle la facture sélectionnée avec le crédit de son client (trop-perçu, avoir), sans mouvement d'argent ; le classeur est enregistré.
