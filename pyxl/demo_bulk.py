@@ -191,6 +191,12 @@ def _cause(reason: str) -> str:
     return "Geste commercial" if reason.startswith("Geste") else "Erreur"
 
 
+SLIPS = 1 << 30  # the « job » of the weekly deposit slips: after every job's action of the day
+SLIP_MODES = (("Chèque", "cheque"), ("CB", "cb"))  # slips.create's modes: cheques, then card payments
+SLIP_WEEKDAY = 4  # Friday: the week's cheques and card payments taken to the bank
+BANK_IBAN = "FR7630004000031234567890143"  # the business's account, on its statements
+CARD_FEE = Decimal("0.012")  # what the bank keeps of a card batch (within Paramètres' tolerance, 3 %)
+SLIP_CREDIT_DAYS = 3  # a slip deposited on Friday is on the statement of Monday
 BOUNCED = "Chèque impayé : rejet de la banque (provision insuffisante)"
 MISTYPED = "Erreur de saisie : montant mal enregistré"
 REFUNDED = "Trop-perçu du chèque remboursé au client"
@@ -360,6 +366,13 @@ class _Generator:
         self.events: list[_Event] = []
         self.extra_steps = 0
         self.lines_by_ref: dict[str, list[dict[str, Any]]] = {}
+        # payments not yet on a deposit slip, by mode, grouped as slips.pending groups them
+        self.to_deposit: dict[str, dict[str, list[dict[str, Any]]]] = {m: {} for m, _ in SLIP_MODES}
+        # the last year comes with its bank statements (issue 14): each transfer arrives as a line
+        # imported and reconciled the day it is booked, each slip and card batch is credited
+        self.bank_from = max(self.start, PERIOD_END.replace(year=PERIOD_END.year - 1) + dt.timedelta(days=1))
+        self.bank_seq = 0
+        self.slips: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {}  # number → (slip, its payments)
         # the company and its catalogue, as the services would have written them
         params = {p.code: p for p in SCHEMA.parameters}
         self.out["tParametres"] = [{"code": p.code, "label": p.label, "value": p.default, "help": p.help}
@@ -668,7 +681,15 @@ class _Generator:
             jobs.append(job)
             events += self.plan_job(job)
         self.force_uninvoiced(jobs, events)
+        events += self.slip_days()
         return jobs, events
+
+    def slip_days(self) -> list[_Event]:
+        """Every Friday, the cheques then the card payments received and not yet deposited go to the
+        bank on a numbered slip (`syc bordereau creer`, then `--mode cb`), after the day's other actions."""
+        first = self.start + dt.timedelta(days=(SLIP_WEEKDAY - self.start.weekday()) % 7)
+        days = [first + dt.timedelta(weeks=k) for k in range((self.end - first).days // 7 + 1)]
+        return [(d, SLIPS, k, "slip", (mode,)) for d in days for k, (mode, _) in enumerate(SLIP_MODES)]
 
     def plan_job(self, job: _Job) -> list[_Event]:
         """The job's actions, with their days; those after the period are left out (not done yet)."""
@@ -795,7 +816,7 @@ class _Generator:
             if d != day:
                 day = d
                 self.close_before(d, stamp)
-            getattr(self, f"do_{kind}")(jobs[idx], d, stamp, *args)
+            getattr(self, f"do_{kind}")(jobs[idx] if idx < len(jobs) else None, d, stamp, *args)
         self.close_before(CLOSING_DAY, dt.datetime.combine(CLOSING_DAY, dt.time(7, 30)).isoformat())
         self.out["tCompteurs"] = [{"series": s, "year": y, "last": n} for (s, y), n in self.counters.items()]
         return self.out
@@ -1079,7 +1100,9 @@ class _Generator:
     def do_cancel_pay(self, job: _Job, day: dt.date, stamp: str, p: dict[str, Any], reason: str) -> None:
         """payments.cancel_payment: the opposite row; then the payment made again."""
         doc = self.docs_by_number[p["invoice"]]
-        self.payment(job, day, stamp, doc, -p["amount"], p["mode"], p["reference"], cancels=p, reason=reason)
+        bounced = (("Oui" if reason == BOUNCED else "Non") if p.get("slip") else None)  # cancel_payment's rule
+        self.payment(job, day, stamp, doc, -p["amount"], p["mode"], p["reference"], cancels=p, reason=reason,
+                     bounced=bounced)
         if reason == MISTYPED:
             self.later(day, job, "pay_again", doc, p["amount"], p["mode"])
         else:
@@ -1104,20 +1127,27 @@ class _Generator:
 
     def payment(self, job: _Job, day: dt.date, stamp: str, doc: dict[str, Any], amount: Decimal, mode: str,
                 reference: str | None, cancels: dict[str, Any] | None = None, reason: str | None = None,
-                credit: Decimal = ZERO) -> dict[str, Any]:
+                credit: Decimal = ZERO, bounced: str | None = None) -> dict[str, Any]:
         """payments.receive on one document (`credit`: what was paid beyond it, a second row on the
         client's credit, the two sharing « Paiement »), or the opposite row of a reversal."""
+        line = self.statement_line(day, amount + credit, str(reference)) if not cancels and self.by_bank(day, mode) \
+            else None
         pid = f"R{day.year}-{self.next('Règlement', day.year):05d}"
         row = self.canon("tReglements", {"id": pid, "date": day, "invoice": doc["number"], "client": doc["client"],
                                          "amount": amount, "mode": mode, "reference": reference,
+                                         "bank_line": line["id"] if line else None,
                                          "cancels": cancels["id"] if cancels else None, "reason": reason,
-                                         "kind": "Encaissement", "group": pid if credit else None})
+                                         "kind": "Encaissement", "group": pid if credit else None,
+                                         "bounced": bounced})
         self._pay_row(row, day, stamp)
         if credit:
             cid = f"R{day.year}-{self.next('Règlement', day.year):05d}"
             self._pay_row(self.canon("tReglements", {
                 "id": cid, "date": day, "invoice": None, "client": doc["client"], "amount": credit, "mode": mode,
-                "reference": reference, "kind": "Encaissement", "group": pid}), day, stamp)
+                "reference": reference, "kind": "Encaissement", "group": pid,
+                "bank_line": line["id"] if line else None}), day, stamp)
+        if line:
+            line.update(status="Rapprochée", matched=pid)
         doc["paid"] += row["amount"]
         doc["status"] = wf.invoice_state(doc["total_ttc"], doc["paid"], doc["credited"])
         job.payments.append(row)
@@ -1126,20 +1156,35 @@ class _Generator:
     def pay_together(self, job: _Job, day: dt.date, stamp: str, docs: list[dict[str, Any]], mode: str) -> None:
         """payments.receive with the documents named: one row each, sharing « Paiement »."""
         reference = f"{self.reference(job, mode)} {' '.join(str(d['number']) for d in docs)}"[:60]
+        line = self.statement_line(day, sum((_balance(d) for d in docs), ZERO), reference) \
+            if self.by_bank(day, mode) else None
+        if line:  # reconciled, the line's candidate names its documents in their numbers' order
+            docs = sorted(docs, key=lambda d: str(d["number"]))
         first = f"R{day.year}-{self.next('Règlement', day.year):05d}"
         for i, doc in enumerate(docs):
             pid = first if i == 0 else f"R{day.year}-{self.next('Règlement', day.year):05d}"
             amount = _balance(doc)
             row = self.canon("tReglements", {"id": pid, "date": day, "invoice": doc["number"], "client": doc["client"],
                                              "amount": amount, "mode": mode, "reference": reference,
-                                             "kind": "Encaissement", "group": first})
+                                             "kind": "Encaissement", "group": first,
+                                             "bank_line": line["id"] if line else None})
             self._pay_row(row, day, stamp)
             doc["paid"] += amount
             doc["status"] = wf.invoice_state(doc["total_ttc"], doc["paid"], doc["credited"])
             job.payments.append(row)
+        if line:
+            line.update(status="Rapprochée", matched=first)
 
     def _pay_row(self, row: dict[str, Any], day: dt.date, stamp: str) -> None:
         self.out["tReglements"].append(row)
+        waiting = self.to_deposit.get(str(row["mode"]))
+        if waiting is not None:  # slips.pending: receipts not reversed, grouped by payment
+            if row["cancels"]:
+                for key, rows in list(waiting.items()):
+                    if any(r["id"] == row["cancels"] for r in rows):
+                        del waiting[key]
+            elif row["kind"] == "Encaissement" and row["amount"] > 0:
+                waiting.setdefault(str(row.get("group") or "") or str(row["id"]), []).append(row)
         self.view.pays.append(row)
         p = self.day_sums(day)
         p.receipts += row["amount"]
@@ -1152,6 +1197,67 @@ class _Generator:
         self._pay_row(self.canon("tReglements", {
             "id": rid, "date": day, "invoice": None, "client": job.client["code"], "amount": -amount,
             "mode": "Virement", "reason": REFUNDED, "kind": "Remboursement"}), day, stamp)
+
+    # bank statements ---------------------------------------------------------------------------
+    def statement_line(self, day: dt.date, amount: Decimal, label: str) -> dict[str, Any]:
+        """bank.import_statement of the one-line statement `statement_file` makes: the line as
+        « Relevés » keeps it, to be reconciled at once."""
+        from pyxl.core.bank import StatementLine, identities
+
+        self.bank_seq += 1
+        name, ref = statement_name(day, self.bank_seq)
+        lid = f"L{day.year}-{self.next('Ligne de relevé', day.year):06d}"
+        ident = identities([StatementLine(BANK_IBAN, day, amount, label, bank_id=ref)])[0]
+        row = self.canon("tReleves", {"id": lid, "account": BANK_IBAN, "date": day, "value_date": day,
+                                      "amount": amount, "label": label, "bank_ref": ref, "identity": ident,
+                                      "source": name, "imported": day, "status": "À rapprocher"})
+        self.out["tReleves"].append(row)
+        return row
+
+    def by_bank(self, day: dt.date, mode: str) -> bool:
+        return mode == "Virement" and day >= self.bank_from
+
+    def do_credit_slip(self, _job: None, day: dt.date, stamp: str, number: str) -> None:
+        """The slip (or the card batch, net of the bank's commission) on the statement, reconciled:
+        bank.reconcile --confirmer LINE=SLIP (`_credit_slip`)."""
+        slip, paid = self.slips[number]
+        fee = to_cents(slip["total"] * CARD_FEE) if slip["mode"] == "CB" else ZERO
+        line = self.statement_line(day, slip["total"] - fee, slip_label(slip))
+        slip.update(self.canon("tBordereaux", {**slip, "status": "Crédité", "credited_on": day,
+                                               "bank_line": line["id"], "fee": fee if slip["mode"] == "CB" else None}))
+        for r in paid:
+            r["bank_line"] = line["id"]
+        line.update(status="Rapprochée", matched=number)
+
+    # deposit slips -----------------------------------------------------------------------------
+    def do_slip(self, _job: None, day: dt.date, stamp: str, mode: str) -> None:
+        """slips.create: the payments of `mode` not yet deposited on one numbered slip (nothing when
+        there is none: the service refuses an empty slip)."""
+        from pyxl.services import slips
+
+        waiting = self.to_deposit[mode]
+        if not waiting:
+            return
+        number = f"{slips.PREFIX}{day.year}-{self.next(slips.SERIES, day.year):04d}"
+        bank = next((str(r["value"] or "") for r in self.out["tParametres"] if r["code"] == "banque_remise"), "")
+        total = sum((r["amount"] for rows in waiting.values() for r in rows), ZERO)
+        row = self.canon("tBordereaux", {"number": number, "date": day, "mode": mode, "bank": bank.strip(),
+                                         "count": len(waiting), "total": total, "status": slips.DEPOSITED})
+        self.out["tBordereaux"].append(row)
+        self.chain("tBordereaux", number, slips.ACTION, row, stamp)
+        self.slips[number] = (row, [r for rows in waiting.values() for r in rows])
+        for rows in waiting.values():
+            for r in rows:
+                r["slip"] = number
+        waiting.clear()
+        self.credit_later(day, mode, number)
+
+    def credit_later(self, day: dt.date, mode: str, number: str) -> None:
+        """The bank credits a slip of the statements' year on the Monday after (its own event)."""
+        credited = day + dt.timedelta(days=SLIP_CREDIT_DAYS)
+        if day >= self.bank_from and credited <= self.end:
+            step = 2 + [m for m, _ in SLIP_MODES].index(mode)
+            heapq.heappush(self.events, (credited, SLIPS, step, "credit_slip", (number,)))
 
 
 # --------------------------------------------------------------------------- reminders (issue 6)
@@ -1357,6 +1463,35 @@ def planning_history(rows: dict[str, list[dict[str, Any]]], rnd: random.Random, 
                           *({"series": "Contrat", "year": y, "last": n} for y, n in sorted(counters.items()))]
 
 
+def statement_name(day: dt.date, seq: int) -> tuple[str, str]:
+    """(file name, bank reference of its one line) of the generator's `seq`-th statement line."""
+    return f"releve-{day:%Y%m%d}-{seq:05d}.xml", f"SYC{seq:07d}"
+
+
+def statement_file(day: dt.date, seq: int, amount: Decimal, label: str) -> tuple[str, bytes]:
+    """A camt.053.001.08 statement of one credit booked on `day` (the bank's AcctSvcrRef makes
+    the line's identity), as a bank would deliver it: (file name, bytes)."""
+    from xml.sax.saxutils import escape
+
+    name, ref = statement_name(day, seq)
+    text = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>'
+        f"<GrpHdr><MsgId>{ref}</MsgId><CreDtTm>{day.isoformat()}T20:00:00</CreDtTm></GrpHdr><Stmt><Id>{ref}</Id>"
+        f"<Acct><Id><IBAN>{BANK_IBAN}</IBAN></Id><Ccy>EUR</Ccy></Acct>"
+        f'<Ntry><NtryRef>1</NtryRef><Amt Ccy="EUR">{amount:.2f}</Amt><CdtDbtInd>CRDT</CdtDbtInd>'
+        f"<Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>{day.isoformat()}</Dt></BookgDt><ValDt><Dt>{day.isoformat()}</Dt>"
+        f"</ValDt><AcctSvcrRef>{ref}</AcctSvcrRef><NtryDtls><TxDtls><RmtInf><Ustrd>{escape(label)}</Ustrd>"
+        "</RmtInf></TxDtls></NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>\n")
+    return name, text.encode("utf-8")
+
+
+def slip_label(slip: dict[str, Any]) -> str:
+    if slip["mode"] == "CB":
+        return f"REMISE CB {slip['number']} DU {slip['date']:%d%m%y}"
+    return f"REMISE CHEQUES {slip['number']} {slip['count']} CHQ"
+
+
 def _ascii(text: str) -> str:
     import unicodedata
 
@@ -1428,7 +1563,7 @@ def replay_with_services(years: int = 1, scale: float = 0.1, seed: int = 2026) -
     while events:
         d, idx, _step, kind, args = heapq.heappop(events)
         replay.at(d, gen.tick(d))
-        getattr(replay, f"do_{kind}")(jobs[idx], d, *args)
+        getattr(replay, f"do_{kind}")(jobs[idx] if idx < len(jobs) else None, d, *args)
     stamp = dt.datetime.combine(CLOSING_DAY, dt.time(7, 30))
     changes = ChangeSet()
     made = closures.pending(store, changes, CLOSING_DAY, stamp)
@@ -1624,10 +1759,36 @@ class _Replay:
         (row,) = self.store.rows_where("tFactures", "number", {number})
         return row
 
+    def through_bank(self, day: dt.date, amount: Decimal, label: str, confirm: str) -> dict[str, Any] | None:
+        """The money as the bank's statement brings it: `syc banque importer` of the day's one-line
+        CAMT.053, then `syc banque rapprocher --confirmer LINE=confirm` (a transfer becomes the
+        payment of the documents named, a slip or a card batch is credited)."""
+        from pyxl.services import bank
+
+        self.gen.bank_seq += 1
+        name, data = statement_file(day, self.gen.bank_seq, amount, label)
+        got = self.act("banque importer", day, lambda s: bank.import_statement(s, data, name, day))
+        if not got or not got["ids"]:
+            return None
+        line = str(got["ids"][0])
+
+        def reconcile(s: Any) -> Any:
+            rec = bank.reconcile(s, day, [f"{line}={confirm}"])
+            bank.record_transfers(s, rec, day)
+            return rec.result
+
+        return self.act("banque rapprocher", day, reconcile)
+
     def pay(self, job: _Job, day: dt.date, number: str, amount: Decimal, mode: str) -> str | None:
         from pyxl.services import payments
 
         reference = self.gen.reference(job, mode) or ""
+        if self.gen.by_bank(day, mode):
+            done = self.through_bank(day, amount, reference, number)
+            pid = str(done["confirmees"][0]["reglement"]) if done else ""
+            if pid:
+                self.payments[pid] = (number, amount, mode)
+            return pid or None
         data = self.act("reglement saisir", day, lambda s: payments.record_payment(
             s, number, str(amount), mode, day, reference))
         if not data:
@@ -1654,6 +1815,9 @@ class _Replay:
                 total = (doc["total_ttc"] - doc["paid"] - doc["credited"]
                          + other["total_ttc"] - other["paid"] - other["credited"])
                 reference = f"{self.gen.reference(job, mode)} {' '.join(numbers)}"[:60]
+                if self.gen.by_bank(day, mode):
+                    self.through_bank(day, total, reference, ",".join(numbers))
+                    return
                 self.act("reglement saisir", day, lambda s: payments.receive(
                     s, str(total), mode, day, documents=numbers, reference=reference))
                 return
@@ -1671,7 +1835,10 @@ class _Replay:
     def do_cancel_pay(self, job: _Job, day: dt.date, pid: str, reason: str) -> None:
         from pyxl.services import payments
 
-        if not self.act("reglement annuler", day, lambda s: payments.cancel_payment(s, pid, reason, day)):
+        (row,) = self.store.rows_where("tReglements", "id", {pid})
+        bounced = (reason == BOUNCED) if row.get("slip") else None  # a cheque on a slip: bounced or mistyped
+        if not self.act("reglement annuler", day, lambda s: payments.cancel_payment(s, pid, reason, day,
+                                                                                    bounced=bounced)):
             return
         number, amount, mode = self.payments[pid]
         if reason == MISTYPED:
@@ -1685,6 +1852,19 @@ class _Replay:
 
         self.act("remboursement creer", day, lambda s: payments.refund(s, str(job.client["code"]), str(amount),
                                                                       "virement", REFUNDED, day))
+
+    def do_slip(self, _job: None, day: dt.date, mode: str) -> None:
+        from pyxl.services import slips
+
+        if slips.pending(self.store, mode, day):  # an empty slip is refused: the assistant makes none
+            done = self.act("bordereau creer", day, lambda s: slips.create(s, day, dict(SLIP_MODES)[mode]))
+            if done:
+                self.gen.credit_later(day, mode, str(done["numero"]))
+
+    def do_credit_slip(self, _job: None, day: dt.date, number: str) -> None:
+        (slip,) = self.store.rows_where("tBordereaux", "number", {number})
+        fee = to_cents(slip["total"] * CARD_FEE) if slip["mode"] == "CB" else ZERO
+        self.through_bank(day, slip["total"] - fee, slip_label(slip.values), number)
 
     def do_pay_again(self, job: _Job, day: dt.date, number: str, amount: Decimal | None, mode: str) -> None:
         doc = self.doc(number)

@@ -308,6 +308,24 @@ def test_the_fast_path_makes_what_the_services_make() -> None:
         if r.get("group") and r["invoice"]:
             groups.setdefault(str(r["group"]), []).append(str(r["invoice"]))
     assert any(len(set(g)) > 1 for g in groups.values())
+    # and the week's cheques and card payments deposited on Fridays, each on one slip of its mode
+    slips = {r["number"]: r for r in fast["tBordereaux"]}
+    assert {r["mode"] for r in slips.values()} == {"Chèque", "CB"}
+    assert all(r["date"].weekday() == 4 and r["status"] in ("Remis", "Crédité") for r in slips.values())
+    # the year's statements: the transfers, the slips' totals and the card batches net of their
+    # commission, imported and reconciled through the services (the replay runs `banque importer`
+    # and `banque rapprocher` for each)
+    lines = fast["tReleves"]
+    assert lines and all(r["status"] == "Rapprochée" for r in lines)
+    paid = {str(r["bank_line"]) for r in fast["tReglements"] if r["bank_line"] and r["mode"] == "Virement"}
+    credited = {r["bank_line"]: r for r in slips.values() if r["status"] == "Crédité"}
+    assert paid and credited and paid | set(credited) == {r["id"] for r in lines}
+    batch = next(r for r in credited.values() if r["mode"] == "CB")
+    line = next(r for r in lines if r["id"] == batch["bank_line"])
+    assert batch["fee"] > 0 and line["amount"] == batch["total"] - batch["fee"] and line["matched"] == batch["number"]
+    on_slip = [r for r in fast["tReglements"] if r["slip"]]
+    assert on_slip and all(slips[r["slip"]]["mode"] == r["mode"] for r in on_slip)
+    assert all(sum(r["amount"] for r in on_slip if r["slip"] == n) == s["total"] for n, s in slips.items())
     store = run.store
     compared = 0
     for t in store.schema.tables:
