@@ -148,3 +148,23 @@ def test_slip_statement_import_and_reconciliation_from_their_buttons(book) -> No
     assert len(FileStore(path).rows("tReleves")) == lines and "syc " not in again["message"]
     r = click("rapprocher", "Accueil", 2)
     assert r["ok"] and "syc " not in r["message"], r
+
+
+def test_a_statement_line_set_aside_and_taken_back_from_its_buttons(book) -> None:
+    """The « Ignorer » and « Reprendre » buttons act on the selected row of « Relevés » (harness)."""
+    path = Path(book.fullname)
+    statement = str(Path(__file__).parent / "data" / "bank" / "camt053_v08.xml")
+    assert click("importer_releve", "Accueil", 2, statement)["ok"]
+    first = FileStore(path).rows("tReleves")[0]
+    r = click("ignorer_ligne", "Relevés", first.row, "Frais de tenue de compte")
+    assert r["ok"] and "syc " not in r["message"], r
+    line = FileStore(path).rows("tReleves")[0]
+    assert (line["status"], line["reason"]) == ("Ignorée", "Frais de tenue de compte")
+    r = click("ignorer_ligne", "Relevés", first.row, "encore")
+    assert not r["ok"] and "Ignorée" in r["message"], r
+    r = click("reprendre_ligne", "Relevés", first.row)
+    assert r["ok"], r
+    line = FileStore(path).rows("tReleves")[0]
+    assert (line["status"], line["reason"]) == ("À rapprocher", None)
+    r = click("reprendre_ligne", "Clients", 2)
+    assert not r["ok"], r
