@@ -50,10 +50,27 @@ TARGET = 5.0
 
 
 def open_items(book: Path) -> list:
+    """The expected items, less the invoices no payment may reach yet on DAY (an order signed at a
+    consumer's home in the last 7 days: L221-10 C. conso) — a statement cannot pay them, and the
+    confirmation of all exact lines would be refused whole."""
+    import datetime as dt
+
     from pyxl.services import bank
+    from pyxl.services.quotes import cooling_off_end
     from pyxl.workbook.filestore import FileStore
 
-    return [i for i in bank.expected_items(FileStore(book)) if i.number]
+    store = FileStore(book)
+    day = dt.date.fromisoformat(DAY)
+    clients = {str(c["code"]): c for c in store.rows("tClients")}
+    quotes = {str(q["number"]): q for q in store.rows("tDevis")}
+    waiting = set()
+    for o in store.rows("tCommandes"):
+        q = quotes.get(str(o["quote"]))
+        first = cooling_off_end(q, clients.get(str(q["client"]), "")) if q is not None else None
+        if first and day < first:
+            waiting.add(str(o["number"]))
+    blocked = {str(d["number"]) for d in store.rows("tFactures") if str(d["order"] or "") in waiting}
+    return [i for i in bank.expected_items(store) if i.number and i.number not in blocked | waiting]
 
 
 def specs_for(items: list, n: int) -> list:
