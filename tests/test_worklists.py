@@ -235,3 +235,26 @@ def test_new_workbook_shows_the_working_columns_first() -> None:
     home = wb[HOME]
     labels = [home.cell(HOME_COUNTS.row_of(i), HOME_COUNTS.label).value for i in range(len(wk.WORKLISTS))]
     assert labels == [w.label for w in wk.WORKLISTS]
+
+
+def test_a_migrated_workbook_gets_its_worklists_at_the_first_recount(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from pyxl.workbook import migrate as mig
+
+    monkeypatch.setenv("SYC_SANS_DOCUMENT", "1")
+    path = tmp_path / "SYC_Gestion.xlsm"
+    shutil.copy(DATA / "v6" / "syc_v6.xlsm", path)
+    shutil.copy(DATA / "v6" / "syc_v6.syc-ancre", anchor_path(path))
+    mig.migrate(path)
+    monkeypatch.setattr(runner, "today", lambda: DAY)
+    book = H.open_caller(str(path))
+    assert wk.worklist("retards").sheet not in [s.name for s in book.sheets]
+    r = click("actualiser_listes", HOME, 5)
+    assert r["ok"] and "Feuilles ajoutées" in r["message"], r
+    store = FileStore(path)
+    late = sorted(str(x["number"]) for x in dunning.overdue_invoices(store, DAY))
+    assert late and sorted(x[0] for x in sheet_rows(book, "retards")) == late
+    assert home_counts(book)["retards"] == len(late)
+    home = book.sheets[HOME]
+    assert home.range((HOME_COUNTS.first, HOME_COUNTS.label)).value == wk.WORKLISTS[0].label
+    assert "Feuilles ajoutées" not in click("actualiser_listes", HOME, 5)["message"]  # once

@@ -43,7 +43,7 @@ def _sheet(book: Any, name: str) -> Any | None:
 
 def write(book: Any, lists: dict[str, list[wk.Item]]) -> list[str]:
     """Rewrite the given lists and their counts; returns the keys written (a workbook built before
-    the worklists has no sheet for them: those are left out, the full recount says so). Each list
+    the worklists has no sheet for them until the full recount adds it: left out). Each list
     is one block write over its whole area (the old rows blanked in the same call)."""
     home = _sheet(book, HOME)
     lay = WORKLIST
@@ -62,6 +62,30 @@ def write(book: Any, lists: dict[str, list[wk.Item]]) -> list[str]:
     return done
 
 
+def add_missing(book: Any, lists: dict[str, list[wk.Item]]) -> list[str]:
+    """A workbook migrated from before the worklists: their sheets added at the end (title, note
+    and headers; freezing and colours come only with a new workbook), and the « À faire » labels
+    written on Accueil. Returns the sheets added."""
+    lay = WORKLIST
+    added = []
+    for key in lists:
+        wl = wk.worklist(key)
+        if _sheet(book, wl.sheet) is not None:
+            continue
+        ws = book.sheets.add(name=wl.sheet, after=book.sheets[len(book.sheets) - 1])
+        ws.range((1, 1), (2, 1)).value = [["'" + wl.label], ["'" + f"Liste tenue à jour par les boutons (ne pas la "
+                                                                   f"modifier). « Échéance » : {wl.due_label.lower()}."]]
+        ws.range((lay.header, 1), (lay.header, lay.width)).value = [["'" + h for h in lay.headers]]
+        added.append(wl.sheet)
+    home = _sheet(book, HOME)
+    if added and home is not None:
+        h = HOME_COUNTS
+        home.range((h.stamp_row - 1, h.label)).value = "'À faire"
+        home.range((h.first, h.label), (h.first + len(wk.WORKLISTS) - 1, h.label)).value = [
+            ["'" + w.label] for w in wk.WORKLISTS]
+    return added
+
+
 def after_action(book: Any, store: Any, changes: Any, as_of: dt.date) -> list[str]:
     """The lists an action changed, recomputed and rewritten (the others are left as they are)."""
     lists = wk.touched(changes, wk.available(store))
@@ -76,15 +100,15 @@ def recount(ctx: Ctx) -> dict[str, Any]:
         from pyxl.services.common import Result
 
         lists = wk.compute(store, ctx.as_of)
+        added = add_missing(ctx.book, lists)
         done = write(ctx.book, lists)
         home = _sheet(ctx.book, HOME)
         if home is not None:
             home.range((HOME_COUNTS.stamp_row, HOME_COUNTS.label)).value = (
                 "'" + f"Recomptées le {date_fr(ctx.as_of)} (et par chaque action)")
-        missing = [wk.worklist(k).sheet for k in lists if k not in done]
         said = "\n".join(f"• {wk.worklist(k).label} : {len(lists[k])}" for k in done)
-        note = (f"\n\nFeuilles absentes de ce classeur (créé avant les listes de travail) : {', '.join(missing)}. "
-                "Créez un classeur neuf (syc init) pour les avoir." if missing else "")
+        note = (f"\n\nFeuilles ajoutées à ce classeur (créé avant les listes de travail) : {', '.join(added)}. "
+                "Un classeur neuf (syc init) les a avec leurs couleurs et leurs colonnes figées." if added else "")
         return Result(message=f"Listes de travail au {date_fr(ctx.as_of)} :\n{said}{note}",
                       data={"listes": {k: len(v) for k, v in lists.items()}})
 
@@ -100,7 +124,9 @@ def recount_quietly(book: Any, as_of: dt.date) -> None:
     try:
         store = ExcelStore(book)
         with store.session():
-            write(book, wk.compute(store, as_of))
+            lists = wk.compute(store, as_of)
+            add_missing(book, lists)
+            write(book, lists)
         home = _sheet(book, HOME)
         if home is not None:
             home.range((HOME_COUNTS.stamp_row, HOME_COUNTS.label)).value = (
@@ -109,4 +135,4 @@ def recount_quietly(book: Any, as_of: dt.date) -> None:
         log_error(_book_path(book), exc)
 
 
-__all__ = ["after_action", "cells", "recount", "recount_quietly", "write"]
+__all__ = ["add_missing", "after_action", "cells", "recount", "recount_quietly", "write"]
