@@ -258,3 +258,29 @@ def test_a_migrated_workbook_gets_its_worklists_at_the_first_recount(tmp_path: P
     home = book.sheets[HOME]
     assert home.range((HOME_COUNTS.first, HOME_COUNTS.label)).value == wk.WORKLISTS[0].label
     assert "Feuilles ajoutées" not in click("actualiser_listes", HOME, 5)["message"]  # once
+
+
+def test_owed_follows_payment_reversal_and_credit_note_through_syc(book) -> None:
+    """« Reste dû » written by every action that changes it, whichever adapter runs it (`syc` here)."""
+    path = Path(book.fullname)
+
+    def owed(number: str) -> Decimal:
+        return next(r["owed"] for r in FileStore(path).rows("tFactures") if r["number"] == number)
+
+    r = syc(path, "reglement", "saisir", "--facture", "F2026-00002", "--montant", "100", "--mode", "virement",
+            "--au", "2026-06-15", "--json")
+    assert r.returncode == 0, r.stdout
+    assert owed("F2026-00002") == Decimal("21.00")
+    pid = json.loads(r.stdout)["imputations"][0]["id"]
+    r = syc(path, "reglement", "annuler", pid, "--motif", "erreur de saisie", "--erreur", "--au", "2026-06-15")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert owed("F2026-00002") == Decimal("121.00")
+    r = syc(path, "avoir", "creer", "--facture", "F2026-00003", "--motif", "travaux non faits", "--cause", "erreur",
+            "--emettre", "--sans-document", "--au", "2026-06-15", "--json")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert owed("F2026-00003") == Decimal("0.00")
+    credit = next(x for x in FileStore(path).rows("tFactures") if x["doc_type"] == "Avoir")
+    assert credit["owed"] is None  # nothing is owed on a credit note
+    store = FileStore(path)
+    assert store.verify() == []
+    assert all(x["owed"] == derived.invoice_owed(x.values) for x in store.rows("tFactures"))
