@@ -366,6 +366,7 @@ def text(schema: Schema) -> str:
 FINGERPRINTS = {
     "1.0": "de2d77b6ecfb04411341810dd0881d9cb07878ac3b185cb23f9abbb58e70afa1",  # 1.0 is first published with this wave, schema-6 fields included
     "1.1": "a5d2d8b34a1c236b7b984fdf31f4bf979c421afdb740f71bfffa1aaed22fc561",  # penalty notes, payments as money arrives, FEC checker and the books, planning and maintenance contracts, slips, statements
+    "1.2": "eab59e18c9b31017cc9f0c725c2c826f5f6453213a2532e290a3e9c526e55c85",  # issue 17: « reste_du » stored on each invoice
 }
 
 
