@@ -46,6 +46,7 @@ from pyxl.core import interest as it
 from pyxl.core import workflow as wf
 from pyxl.core.frformat import date_fr
 from pyxl.core.money import parse_decimal, to_cents
+from pyxl.workbook import derived
 from pyxl.workbook.filestore import FileStore, canonical
 from pyxl.workbook.schema import SCHEMA, Kind
 from pyxl.workbook.store import ChangeSet
@@ -423,6 +424,9 @@ class _Generator:
         """Every column, each value as FileStore will read it back (`filestore.canonical`; a text
         is read back as it is written, an empty cell as None)."""
         out: dict[str, Any] = {}
+        for d in derived.DERIVED:  # « Reste dû »: as the store sets it on every write
+            if d.table == table and d.column in self.tables[table].keys:
+                values = {**values, d.column: d.rule(values)}
         for c in self.tables[table].columns:
             v = values.get(c.key)
             if v is None or v == "":

@@ -165,6 +165,12 @@ def apercu_reglement(sheet: str, row: int) -> dict[str, Any]:
     return forms.preview_payment(Ctx("apercu_reglement", sheet, row))
 
 
+def regler_facture(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.excel import prefill
+
+    return prefill.settle_selected(Ctx("regler_facture", sheet, row))
+
+
 def bordereau_cheques(sheet: str, row: int, bank: str = "") -> dict[str, Any]:
     from pyxl.services import slips
 
@@ -348,6 +354,20 @@ def verifier(sheet: str, row: int) -> dict[str, Any]:
 
     ctx = Ctx("verifier", sheet, row)
     return show(ctx, lambda store: forms.verify_text(store, ctx.as_of))
+
+
+def actualiser_listes(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.excel import worklists
+
+    return worklists.recount(Ctx("actualiser_listes", sheet, row))
+
+
+def ouverture_listes(sheet: str, row: int) -> None:
+    """`Auto_Open`: the worklists recounted at the opening, without a message."""
+    from pyxl.excel import worklists
+    from pyxl.excel.runner import caller, today
+
+    worklists.recount_quietly(caller(), today())
 
 
 def diagnostic(sheet: str, row: int, vba_xlwings: str = "", vba_module: str = "", excel: str = "",

@@ -54,6 +54,7 @@ ADDED_COLUMNS = {5: {"tJournalAudit": {"spec"}},
                      "tRelances": {"proof"}, "tReglesTVA": {"keeps_old"}},
                  7: {"tReglements": {"applies_to", "group", "kind", "bank", "drawer", "bounced", "charges", "slip",
                                      "bank_line"}},
+                 10: {"tFactures": {"owed"}},
                  11: {"tReleves": {"reason"}}}
 
 

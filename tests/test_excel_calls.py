@@ -155,4 +155,7 @@ def test_calls_per_action_do_not_grow_with_the_tables(tmp_path, monkeypatch):
     small.pop("(première action du jour)")
     big.pop("(première action du jour)")
     assert small == big
-    assert max(small.values()) < 100  # a handful of calls per table touched, whatever its size
+    # a handful of calls per table touched, whatever its size; since issue 17 an action also rewrites
+    # the worklists it changed: their tables read (4 calls each, the letters of the week read the
+    # dunning's 8), one block write per list and one per count
+    assert max(small.values()) < 130

@@ -56,6 +56,8 @@ V4_JOURNAL = dataclasses.replace(T_JOURNAL, columns=tuple(c for c in T_JOURNAL.c
 # Schema version 6: without the penalty notes and the payments' imputation columns of version 7.
 V7_PAYMENT_KEYS = ("applies_to", "group", "kind", "bank", "drawer", "bounced", "charges", "slip", "bank_line")
 V7_COLUMNS = {"tReglements": V7_PAYMENT_KEYS}
+# Schema version 10 (issue 17): « Reste dû » of the invoices, derived by the store, outside the fingerprint
+V10_COLUMNS = {"tFactures": ("owed",)}
 V7_TABLES = ("tNotesPenalites", "tLignesNotes", "tBordereaux", "tReleves")
 # Schema version 9 (8: the books, in another branch): the planning and maintenance-contract sheets
 V9_TABLES = ("tTechniciens", "tAbsences", "tTrajets", "tInterventions", "tContrats")
@@ -68,7 +70,8 @@ V8_STEP = ("étape de données de la version 8 : plan comptable des écritures (
            "règlement modifié")
 NEW_IN_V8 = [t for t in SCHEMA.tables if t.name in V8_TABLES]
 V6_SCHEMA = dataclasses.replace(SCHEMA, version=6, tables=tuple(
-    dataclasses.replace(t, columns=tuple(c for c in t.columns if c.key not in V7_COLUMNS.get(t.name, ())))
+    dataclasses.replace(t, columns=tuple(c for c in t.columns
+                                         if c.key not in (*V7_COLUMNS.get(t.name, ()), *V10_COLUMNS.get(t.name, ()))))
     for t in SCHEMA.tables if t.name not in (*V7_TABLES, *V8_TABLES, *V9_TABLES)),
     parameters=tuple(p for p in SCHEMA.parameters if p.code not in (*V7_PARAMETERS, *V8_PARAMETERS)))
 NEW_IN_V7 = [t for t in SCHEMA.tables if t.name in V7_TABLES]
@@ -177,6 +180,9 @@ V6_STEP = ("étape de données de la version 6 : clause de pénalités reconstit
 V9_STEP = ("étape de données de la version 9 : planning et contrats d'entretien : feuilles Techniciens, Absences, "
            "Interventions, Contrats d'entretien ; temps de trajet par défaut (20 min dans un secteur, 45 min d'un "
            "secteur à l'autre)")
+V10_STEP = ("étape de données de la version 10 : colonne « Reste dû » des factures remplie d'après le total TTC, le "
+            "réglé et les avoirs (hors empreinte, aucune pièce émise modifiée)")
+V10_INVOICE_COLUMN = "ajout de la colonne « Reste dû » à la table tFactures"
 _PAC = ("« PAC air/eau », « PAC eau/eau », « PAC géothermique », « Chauffe-eau thermodynamique », « PAC air/air », "
         "« PAC à classer »")
 PAC_ADDED = [f"ajout de {_PAC} à la liste de choix de la colonne « Catégorie » (table tArticles)",
@@ -190,7 +196,8 @@ V6_INVOICE_COLUMNS = ["ajout de la colonne « Clause de pénalités » à la tab
                       "ajout de la colonne « Cause de l'avoir » à la table tFactures",
                       "ajout de la colonne « Clause de pénalités (reconstituée) » à la table tFactures",
                       "ajout de la colonne « Lieu d'exécution » à la table tFactures",
-                      "ajout de la colonne « Catégorie de l'opération » à la table tFactures"]
+                      "ajout de la colonne « Catégorie de l'opération » à la table tFactures",
+                      V10_INVOICE_COLUMN]
 V4_BOOK = DATA / "v4" / "syc_v4.xlsm"  # the version-4 workbook with issued documents (see its README)
 V4_STEP = ("étape de données de la version 4 : tables des taux (taux légal, taux BCE, pénalités, avec leurs sources) "
            "et niveaux de relance par défaut, dans les feuilles encore vides")
@@ -218,6 +225,7 @@ OLD_BOOK_DONE = [
     V7_STEP,
     V8_STEP,
     V9_STEP,
+    V10_STEP,
 ]
 CLIENTS = [
     {"code": "C001", "kind": "Particulier", "name": "Dupont", "address": "1 rue des Lilas", "postcode": "69001",
@@ -529,7 +537,7 @@ def test_version_1_workbook(tmp_path: Path) -> None:
 
     expected = [CONSENT_ADDED, *STOPS_ADDED, HEADCOUNT_ADDED, THPE_PAC_ADDED, *sheets_added(V2_TABLES, V3_TABLES,
                 V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES), SPEC_ADDED, f"mise à jour de la version du schéma : 1 → {SCHEMA.version}", VAT_STEP, V3_STEP, V4_STEP,
-                V5_STEP, V6_STEP, V7_STEP, V8_STEP, V9_STEP]
+                V5_STEP, V6_STEP, V7_STEP, V8_STEP, V9_STEP, V10_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
@@ -637,7 +645,7 @@ def test_version_2_workbook(tmp_path: Path) -> None:
                 *V7_PAYMENT_COLUMNS, V7_MODE_ADDED,
                 *sheets_added(V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES),
                 SPEC_ADDED, f"mise à jour de la version du schéma : 2 → {SCHEMA.version}", V3_STEP, V4_STEP, V5_STEP,
-                V6_STEP, V7_STEP, V8_STEP, V9_STEP]
+                V6_STEP, V7_STEP, V8_STEP, V9_STEP, V10_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
@@ -719,7 +727,7 @@ def test_version_3_workbook(tmp_path: Path) -> None:
                 *V6_QUOTE_COLUMNS, V7_NATURES["tDevis"], *V6_INVOICE_COLUMNS, V7_NATURES["tFactures"],
                 *V7_PAYMENT_COLUMNS, V7_MODE_ADDED,
                 *sheets_added(V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES), SPEC_ADDED,
-                f"mise à jour de la version du schéma : 3 → {SCHEMA.version}", V4_STEP, V5_STEP, V6_STEP, V7_STEP, V8_STEP, V9_STEP]
+                f"mise à jour de la version du schéma : 3 → {SCHEMA.version}", V4_STEP, V5_STEP, V6_STEP, V7_STEP, V8_STEP, V9_STEP, V10_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
@@ -1123,6 +1131,7 @@ def test_libreoffice_saved_book(tmp_path: Path) -> None:
         V7_STEP,
         V8_STEP,
         V9_STEP,
+        V10_STEP,
     ]
     assert_valid(path)
     after = raw_entries(path)

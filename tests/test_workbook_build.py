@@ -14,6 +14,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from pyxl.excel import builder
+from pyxl.excel.sheets import record_order
 from pyxl.workbook.ooxml import Package
 from pyxl.workbook.schema import SCHEMA, VERSION_NAME
 
@@ -55,7 +56,9 @@ def test_every_schema_table_is_in_the_workbook_with_its_headers():
     for table in SCHEMA.tables:
         loc = pkg.table(table.name)
         assert loc.sheet == table.sheet
-        assert loc.headers == table.headers
+        # in schema order, but the tables of record show their working columns first (issue 17)
+        assert loc.headers == tuple(table.column(k).header for k in record_order(SCHEMA, table.name))
+        assert sorted(loc.headers) == sorted(table.headers)
         assert loc.ref[:2] == (1, 1), "one table per sheet, from A1"
     assert pkg.defined_names()[VERSION_NAME] == str(SCHEMA.version)
     # one appendable table per sheet
@@ -97,8 +100,9 @@ def test_libreoffice_opens_the_workbook(tmp_path):
     assert book.read_bytes() == before
     converted = CalamineWorkbook.from_path(str(tmp_path / "out" / "SYC_Gestion.xlsx"))
     from pyxl.excel.sheets import CONF_SHEET, DASHBOARD_SHEET, HOME, MERGE_SHEET, PAYMENT_SHEET, QUOTE_SHEET
+    from pyxl.services.worklists import WORKLISTS
 
     assert converted.sheet_names == [HOME, QUOTE_SHEET, PAYMENT_SHEET, MERGE_SHEET, DASHBOARD_SHEET,
-                                     *(t.sheet for t in SCHEMA.tables), CONF_SHEET]
+                                     *(w.sheet for w in WORKLISTS), *(t.sheet for t in SCHEMA.tables), CONF_SHEET]
     header = converted.get_sheet_by_name("Clients").to_python()[0]
     assert tuple(header) == SCHEMA.table("tClients").headers

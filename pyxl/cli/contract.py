@@ -68,6 +68,8 @@ KEYS: dict[str, str] = {
     "keeps_old": "ancien_taux_maintenu", "guarantee": "garantie", "text": "texte",
     # other answers: an invoice's balance has one name everywhere (facture voir, reglement saisir, demo)
     "due": "etape_due", "reste": "reste_a_payer",
+    # contract 1.2 (schema 10): « Reste dû » stored on each invoice (empty on drafts and credit notes)
+    "owed": "reste_du",
     # contract 1.1 (schema 9): technicians, interventions, maintenance contracts
     "skills": "competences", "hours": "horaires", "capacity": "capacite_jour", "certificates": "certificats",
     "contract": "contrat", "work": "travaux", "skill": "competence", "duration": "duree_min",

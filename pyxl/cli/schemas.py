@@ -369,7 +369,7 @@ def text(schema: Schema) -> str:
 FINGERPRINTS = {
     "1.0": "de2d77b6ecfb04411341810dd0881d9cb07878ac3b185cb23f9abbb58e70afa1",  # 1.0 is first published with this wave, schema-6 fields included
     "1.1": "a5d2d8b34a1c236b7b984fdf31f4bf979c421afdb740f71bfffa1aaed22fc561",  # penalty notes, payments as money arrives, FEC checker and the books, planning and maintenance contracts, slips, statements
-    "1.2": "ecba01ef6ca4ed4db18918e1e64681bcacf8ed7890e4cde71f31c5a1b9e25fb4",  # statement lines set aside (motif)
+    "1.2": "0f751693ec1b66c0db464cb5346562f3ba809666337f369f8a1ae0b12848fd1b",  # statement lines set aside (motif); « reste_du » stored on each invoice
 }
 
 

@@ -207,6 +207,7 @@ class Invoice(Record):
     penalty_clause_rebuilt: str | None = None  # Clause de pénalités (reconstituée)
     site: str | None = None  # Lieu d'exécution
     operation: str | None = None  # Catégorie de l'opération
+    owed: Decimal | None = None  # Reste dû (derived by the store, schema 10)
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,12 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pyxl.workbook import derived
 from pyxl.workbook.schema import SCHEMA, VERSION_NAME, Column, Kind, Schema, Table
 from pyxl.workbook.seeds import default_rows
 
@@ -73,6 +75,9 @@ def build(
     rows = dict(rows or {})
     for name, default in default_rows(schema).items():
         rows.setdefault(name, default)
+    for d in derived.active(schema):  # « Reste dû »…: as every store write sets them
+        if rows.get(d.table):
+            rows[d.table] = [{**r, d.column: d.rule(r)} for r in rows[d.table]]
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(
         buf,
@@ -106,14 +111,16 @@ def build(
     steps = len(schema.tables) + 2
     report("accueil et formulaires", 1, steps)
     if with_front:
-        front.add_home(wb, front_formats)
+        home = front.add_home(wb, front_formats)
         front.add_quote_form(wb, front_formats, schema)
         front.add_payment_form(wb, front_formats, schema)
         front.add_merge_form(wb, front_formats)
         front.add_dashboard(wb, front_formats)
+        _add_worklists(wb, front_formats, home, schema)
     for step, table in enumerate(schema.tables, 2):
         report(f"écriture de « {table.sheet} »", step, steps)
-        ws = _add_table_sheet(wb, table, rows.get(table.name, ()), fmt, header_fmt)
+        ws = _add_table_sheet(wb, table, rows.get(table.name, ()), fmt, header_fmt,
+                              front.RECORD_LAYOUTS.get(table.name) if with_front else None, front_formats)
         if with_front and table.name in front.PROTECTED_TABLES:
             ws.protect("", front.PROTECTION)
     if with_front:
@@ -159,10 +166,27 @@ def add_ribbon(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _add_table_sheet(wb: Any, table: Table, data: Sequence[Mapping[str, Any]], fmt: Any, header_fmt: Any) -> Any:
+def _add_worklists(wb: Any, formats: dict[str, Any], home: Any, schema: Schema) -> None:
+    """The worklist sheets (issue 17) the schema can hold, and their counts on Accueil."""
+    from pyxl.excel import sheets as front
+    from pyxl.services.worklists import NEEDS, WORKLISTS
+
+    names = {t.name for t in schema.tables}
+    front.add_home_counts(home, formats)
+    for wl in WORKLISTS:
+        if all(t in names for t in NEEDS.get(wl.key, ())):
+            front.add_worklist(wb, formats, wl.key)
+
+
+def _add_table_sheet(wb: Any, table: Table, data: Sequence[Mapping[str, Any]], fmt: Any, header_fmt: Any,
+                     layout: Any = None, front_formats: dict[str, Any] | None = None) -> Any:
     ws = wb.add_worksheet(table.sheet)
     if table.tab_color:
         ws.set_tab_color(table.tab_color)
+    if layout is not None:  # a table of record: its working columns first (pyxl.excel.sheets.RECORD_LAYOUTS)
+        order = [k for k in layout.first if k in table.keys]
+        table = replace(table, columns=tuple(table.column(k) for k in order)
+                        + tuple(c for c in table.columns if c.key not in order))
     columns = []
     for col in table.columns:
         spec: dict[str, Any] = {"header": col.header, "header_format": header_fmt}
@@ -181,7 +205,10 @@ def _add_table_sheet(wb: Any, table: Table, data: Sequence[Mapping[str, Any]], f
         options["data"] = body
     ws.add_table(0, 0, last, len(table.columns) - 1, options)
     for i, col in enumerate(table.columns):
-        ws.set_column(i, i, col.width, fmt(col.num_format))
+        if layout is not None and col.key in layout.technical:  # grouped out of sight (outline level 1)
+            ws.set_column(i, i, col.width, fmt(col.num_format), {"level": 1, "hidden": True})
+        else:
+            ws.set_column(i, i, col.width, fmt(col.num_format))
         if col.list_values:
             ws.data_validation(
                 1, i, LAST_ROW, i,
@@ -193,7 +220,15 @@ def _add_table_sheet(wb: Any, table: Table, data: Sequence[Mapping[str, Any]], f
                 },
             )
     ws.set_row(0, 30)
-    ws.freeze_panes(1, 0)
+    ws.freeze_panes(1, layout.frozen if layout is not None else 0)
+    if layout is not None and front_formats is not None and {"due_date", "owed"} <= set(table.keys):
+        from pyxl.workbook.ooxml import col_letter
+
+        due = col_letter(table.keys.index("due_date") + 1)
+        owed = col_letter(table.keys.index("owed") + 1)
+        ws.conditional_format(1, 0, LAST_ROW, len(table.columns) - 1, {
+            "type": "formula", "criteria": f'=AND(ISNUMBER(${due}2),${due}2<TODAY(),N(${owed}2)>0)',
+            "format": front_formats["late_row"]})
     # printed as a list: landscape A4, header row on every page; one page wide unless the
     # table is so wide that the text would become unreadable
     ws.set_landscape()

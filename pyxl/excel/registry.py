@@ -151,6 +151,10 @@ ACTIONS: tuple[Action, ...] = (
            issuing=True, image="AcceptInvitation", on_home=False,
            help="Remet la ligne de relevé ignorée sélectionnée parmi les lignes à rapprocher ; le classeur est "
                 "enregistré."),
+    Action("SycReglerFacture", "Régler la facture", "reglements", "regler_facture", image="MoneyCurrency",
+           on_home=False,
+           help="Ouvre « Saisie règlement » pour la facture de la ligne où vous êtes (feuille Factures ou une liste "
+                "de travail) : pièce, client et reste dû déjà remplis, solde après le règlement affiché."),
     Action("SycImputerCredit", "Imputer le crédit du client", "reglements", "imputer_credit", sheet="Factures",
            issuing=True, image="MoneyCurrency",
            help="Règle la facture sélectionnée avec le crédit de son client (trop-perçu, avoir), sans mouvement "
@@ -209,6 +213,9 @@ ACTIONS: tuple[Action, ...] = (
     # ---- controle
     Action("SycVerifier", "Vérifier le classeur", "controle", "verifier", image="ReviewProtectWorkbook",
            help="Vérifie le journal d'audit, les pièces émises et la numérotation."),
+    Action("SycActualiserListes", "Actualiser les listes", "controle", "actualiser_listes", image="RecordsRefresh",
+           help="Recompte toutes les listes de travail (devis à relancer, factures en retard, chèques à remettre…) "
+                "et leurs nombres sur « Accueil » ; fait aussi à l'ouverture du classeur."),
     Action("SycDiagnostic", "Diagnostic", "controle", "diagnostic", image="Info",
            passes=("XLWINGS_VERSION", "SYC_MODULE_VERSION", "Application.Version", "ThisWorkbook.FullName"),
            help="Versions de Python et d'xlwings, chemins, LibreOffice ou Word, test d'écriture."),
@@ -397,6 +404,13 @@ Function SycOnRow(ByVal sheetName As String, ByVal label As String) As Boolean
         SycOnRow = False
     End If
 End Function
+
+' At the opening: the worklists recounted, without a message (the date alone makes quotes due and
+' invoices late). Nothing happens if Python cannot be reached; the button « Actualiser les listes » says why.
+Sub Auto_Open()
+    On Error Resume Next
+    RunPython "import pyxl.macros as m; m.ouverture_listes(" & SycHere() & ")"
+End Sub
 
 ' A question; False when the user cancels (Application.InputBox then returns False, where InputBox
 ' would return "" and a cancelled action would go on).

@@ -208,6 +208,9 @@ def _run(ctx: Ctx, service: Callable[[Any], Any], after: Callable[[Any], None] |
             store.apply(result.changes, as_of=ctx.as_of, now=now, save=ctx.action.issuing)
         store.finish()
         ctx.written = not result.changes.empty
+        if not read_only and ctx.written:  # after the save: a failed save leaves the lists as they were
+            with app.properties(screen_updating=False):
+                _worklists(ctx, result.changes, notes)
         if after is not None:
             try:
                 after(result)
@@ -228,6 +231,18 @@ def _run(ctx: Ctx, service: Callable[[Any], Any], after: Callable[[Any], None] |
         msg += "\n\nLe classeur a été enregistré."
     alert(ctx.book, msg)
     return {"ok": True, "message": msg, "data": result.data, "saved": store.saved}
+
+
+def _worklists(ctx: Ctx, changes: Any, notes: list[str]) -> None:
+    """The worklists the action changed, and their counts on Accueil (issue 17); a failure leaves
+    the action done and says how to recount."""
+    from pyxl.excel import worklists
+
+    try:
+        worklists.after_action(ctx.book, ctx.store, changes, ctx.as_of)
+    except Exception as exc:
+        log_error(_book_path(ctx.book), exc)
+        notes.append("les listes de travail n'ont pas pu être mises à jour : cliquez « Actualiser les listes ».")
 
 
 def _documents(ctx: Ctx, wanted: list[tuple[str, str]], result: Any) -> None:

@@ -444,4 +444,143 @@ def formats_for(wb: Any) -> dict[str, Any]:
         "eur_bold": wb.add_format({"num_format": eur, "bold": True}),
         "date": wb.add_format({"num_format": "dd/mm/yyyy"}),
         "rate": wb.add_format({"num_format": '0.0#" %"'}),
+        "link": wb.add_format({"font_color": "#0563C1", "underline": 1}),
+        "count": wb.add_format({"bold": True, "align": "center", "num_format": "0"}),
+        "count_due": wb.add_format({"bg_color": "#FCE4D6", "font_color": "#C00000"}),
+        "late_row": wb.add_format({"bg_color": "#FCE4D6", "font_color": "#9C0006"}),
+        "days": wb.add_format({"num_format": "0"}),
     }
+
+
+# --------------------------------------------------------------------------- worklists (issue 17)
+@dataclass(frozen=True)
+class WorklistLayout:
+    """A worklist sheet: title, note, header row, then one row per item (unlocked, rewritten by the
+    actions); the working columns first, the number and client frozen, late rows coloured."""
+
+    header: int = 3  # 1-based row of the headers
+    rows: int = 500  # rows written at most (the count on Accueil says how many there are)
+    headers: tuple[str, ...] = ("Numéro", "Client", "Statut", "Total TTC", "Reste dû", "Échéance", "Retard (jours)",
+                                "À faire", "Code client")
+    widths: tuple[float, ...] = (14, 30, 20, 13, 13, 12, 10, 60, 10)
+    late: int = 7  # column (1-based) of « Retard (jours) »: the conditional format reads it
+
+    @property
+    def first(self) -> int:
+        return self.header + 1
+
+    @property
+    def last(self) -> int:
+        return self.first + self.rows - 1
+
+    @property
+    def width(self) -> int:
+        return len(self.headers)
+
+
+WORKLIST = WorklistLayout()
+
+
+@dataclass(frozen=True)
+class HomeCounts:
+    """The « À faire » block of Accueil: one line per worklist, its label (a link to its sheet) and
+    its count, written by the actions (only the counts an action changed) and by the full recount."""
+
+    first: int = 5  # 1-based row of the first worklist
+    label: int = 6  # columns (1-based): F label, G count
+    count: int = 7
+    stamp_row: int = 4  # « Compté le … » (the day of the last full recount)
+
+    def row_of(self, index: int) -> int:
+        return self.first + index
+
+
+HOME_COUNTS = HomeCounts()
+
+
+def add_home_counts(ws: Any, formats: dict[str, Any], actions: tuple[Action, ...] = ACTIONS) -> None:
+    """The « À faire » block beside the buttons of Accueil."""
+    from pyxl.services.worklists import WORKLISTS
+
+    h = HOME_COUNTS
+    ws.set_column(h.label - 2, h.label - 2, 2)
+    ws.set_column(h.label - 1, h.label - 1, 40)
+    ws.set_column(h.count - 1, h.count - 1, 9)
+    ws.write(h.stamp_row - 2, h.label - 1, "À faire", formats["section"])
+    ws.write(h.stamp_row - 2, h.count - 1, "", formats["section"])
+    ws.write(h.stamp_row - 1, h.label - 1, "Recomptées à l'ouverture et par « Actualiser les listes ».",
+             formats["note"])
+    for i, wl in enumerate(WORKLISTS):
+        r = h.row_of(i) - 1
+        sheet = wl.sheet.replace("'", "''")
+        ws.write_url(r, h.label - 1, f"internal:'{sheet}'!A1", formats["link"], string=wl.label,
+                     tip=f"Ouvrir la feuille « {wl.sheet} »")
+        ws.write_blank(r, h.count - 1, None, formats["count"])
+    ws.conditional_format(h.first - 1, h.count - 1, h.first - 2 + len(WORKLISTS), h.count - 1,
+                          {"type": "cell", "criteria": ">", "value": 0, "format": formats["count_due"]})
+    for a in actions:
+        if a.function == "actualiser_listes":
+            ws.insert_button(h.first - 1 + len(WORKLISTS) + 1, h.label - 1,
+                             {"macro": a.name, "caption": a.label, "width": 290, "height": 30})
+
+
+def add_worklist(wb: Any, formats: dict[str, Any], key: str) -> Any:
+    from pyxl.services.worklists import worklist
+
+    wl = worklist(key)
+    lay = WORKLIST
+    ws = wb.add_worksheet(wl.sheet)
+    ws.set_tab_color("#ED7D31")
+    ws.write(0, 0, wl.label, formats["title"])
+    ws.write(1, 0, f"Liste tenue à jour par les boutons (ne pas la modifier : elle est réécrite). « Échéance » : "
+                   f"{wl.due_label.lower()}. Cliquez dans une ligne, puis sur l'action voulue du ruban.",
+             formats["note"])
+    ws.set_row(lay.header - 1, 30)
+    typed = {3: formats["eur"], 4: formats["eur"], 5: formats["date"], 6: formats["days"]}
+    for c, (head, width) in enumerate(zip(lay.headers, lay.widths, strict=True)):
+        ws.write(lay.header - 1, c, head, formats["header"])
+        ws.set_column(c, c, width, typed.get(c))
+    for r in range(lay.first - 1, lay.last):  # the cells carry their format (a value written keeps it)
+        for c, fmt in typed.items():
+            ws.write_blank(r, c, None, fmt)
+    ws.conditional_format(lay.first - 1, 0, lay.last - 1, lay.width - 1, {
+        "type": "formula", "criteria": f"=${col_letter(lay.late)}{lay.first}>0", "format": formats["late_row"]})
+    ws.freeze_panes(lay.header, 2)
+    ws.autofilter(lay.header - 1, 0, lay.last - 1, lay.width - 1)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(lay.header - 1)
+    return ws
+
+
+# --------------------------------------------------------------------------- tables of record (issue 17)
+@dataclass(frozen=True)
+class RecordLayout:
+    """How a table of record is shown in a new workbook: its working columns first (the issued
+    number, then the client), those two frozen, the technical columns grouped and hidden (outline
+    level 1: the « + » above the columns shows them). Columns are still found by their header."""
+
+    first: tuple[str, ...]
+    technical: tuple[str, ...]
+    frozen: int = 2
+
+
+RECORD_LAYOUTS = {
+    "tFactures": RecordLayout(
+        first=("number", "client_name", "status", "doc_type", "date", "total_ttc", "owed", "due_date", "paid",
+               "credited", "deducted_ttc", "object"),
+        technical=("ref", "client", "order", "quote", "origin", "client_ref", "nature", "housing_old",
+                   "reverse_charge", "deposit_pct", "discount_pct", "service_date", "terms", "total_ht", "total_vat",
+                   "created", "penalty_clause", "credit_cause", "penalty_clause_rebuilt", "site", "operation")),
+}
+
+
+def record_order(schema: Schema, table: str) -> list[str]:
+    """The column keys of a table in the order a new workbook shows them."""
+    keys = list(schema.table(table).keys)
+    lay = RECORD_LAYOUTS.get(table)
+    if lay is None:
+        return keys
+    first = [k for k in lay.first if k in keys]
+    return first + [k for k in keys if k not in first]

@@ -212,7 +212,16 @@ class ExcelStore(SheetStore):
                     self._protect(sheet_name)
             if planned.issued or save:
                 self._pending = (undo, protected)
-            self.close()
+            self._forget_written([*planned.appends, *planned.updates, *( ["tJournalAudit"] if planned.issued else [])])
+
+    def _forget_written(self, names: list[str]) -> None:
+        """What was read of the tables just written is forgotten; the other tables, unchanged under
+        the lock, stay read (the worklists recomputed after the action read them again otherwise)."""
+        for name in set(names):
+            self.release(name)
+            self._xl.pop(name, None)
+        self._journal = None
+        self._recent = None
 
     def finish(self) -> None:
         """Save the workbook if the last `apply` must be saved; on failure, put back what it wrote."""

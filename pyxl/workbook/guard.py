@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from pyxl.core import audit
 from pyxl.core.frformat import date_fr
 from pyxl.core.issues import Issue, Refused
+from pyxl.workbook import derived
 from pyxl.workbook.cells import canonical
 from pyxl.workbook.schema import Schema, Table
 from pyxl.workbook.store import ChangeSet, Row, Store, entries_of, refuse_stale
@@ -208,7 +209,7 @@ class AuditGuard:
         the audit journal extended for the documents issued. Shared by every store."""
         self.new_tail = None
         refuse_stale(self.store, changes)
-        changes = self.canonical_changes(changes)
+        changes = derived.complete(self.store, self.canonical_changes(changes))
         self.guard_issued_updates(changes)
         if changes.issued:
             self.extend_journal(changes, as_of, now)

@@ -1158,6 +1158,23 @@ def _books(store: FileStore) -> ChangeSet | None:
     return changes
 
 
+@_data_step(10, "colonne « Reste dû » des factures remplie d'après le total TTC, le réglé et les avoirs (hors "
+                "empreinte, aucune pièce émise modifiée)")
+def _owed(store: FileStore) -> ChangeSet | None:
+    """Issue 17: « Reste dû » of every issued invoice; from now on the store writes it with each
+    change of the row (`pyxl.workbook.derived`). Not fingerprinted: nothing is re-hashed."""
+    from pyxl.workbook.derived import invoice_owed
+
+    if "owed" not in store.schema.table("tFactures").keys:
+        return None
+    changes = ChangeSet()
+    for r in store.rows("tFactures"):
+        value = invoice_owed(r.values)
+        if value != r["owed"]:
+            changes.update("tFactures", r, {"owed": value})
+    return changes if not changes.empty else None
+
+
 def _contractual(text: str) -> Decimal | None:
     """The parameter as the dunning service reads it (an unreadable value: the default clause)."""
     from pyxl.core.interest import read_contractual_rate

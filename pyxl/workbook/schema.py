@@ -533,6 +533,9 @@ T_INVOICES = Table(
         Column("site", "Lieu d'exécution", width=30, max_len=200,
                help="adresse du chantier, imprimée quand elle diffère de celle du client"),
         Column("operation", "Catégorie de l'opération", Kind.CHOICE, width=20, choices=OPERATIONS),
+        # schema 10: derived by the store from the row (pyxl.workbook.derived), outside the fingerprint
+        Column("owed", "Reste dû", Kind.MONEY, width=13,
+               help="total TTC moins le réglé et les avoirs ; écrit par chaque action, jamais à saisir"),
     ),
 )
 

@@ -4,7 +4,7 @@ Option Explicit
 ' SYC Gestion : les boutons et le ruban appellent Python (pyxl.macros) par xlwings RunPython.
 ' Module généré par pyxl/excel/registry.py : ne pas le modifier à la main.
 Public Const SYC_XLWINGS_VERSION As String = "0.37.8"
-Public Const SYC_MODULE_VERSION As String = "fb40738fa8ef"
+Public Const SYC_MODULE_VERSION As String = "bf60ad2ded4a"
 
 ' Enregistrer le devis : Enregistre le devis saisi sur la feuille « Saisie devis » (brouillon numéroté).
 Sub SycEnregistrerDevis()
@@ -304,6 +304,15 @@ Sub SycReprendreLigne_Ruban(control As IRibbonControl)
     SycReprendreLigne
 End Sub
 
+' Régler la facture : Ouvre « Saisie règlement » pour la facture de la ligne où vous êtes (feuille Factures ou une liste de travail) : pièce, client et reste dû déjà remplis, solde après le règlement affiché.
+Sub SycReglerFacture()
+    RunPython "import pyxl.macros as m; m.regler_facture(" & SycHere() & ")"
+End Sub
+
+Sub SycReglerFacture_Ruban(control As IRibbonControl)
+    SycReglerFacture
+End Sub
+
 ' Imputer le crédit du client : Règle la facture sélectionnée avec le crédit de son client (trop-perçu, avoir), sans mouvement d'argent ; le classeur est enregistré.
 Sub SycImputerCredit()
     If Not SycOnRow("Factures", "Imputer le crédit du client") Then Exit Sub
@@ -464,6 +473,15 @@ End Sub
 
 Sub SycVerifier_Ruban(control As IRibbonControl)
     SycVerifier
+End Sub
+
+' Actualiser les listes : Recompte toutes les listes de travail (devis à relancer, factures en retard, chèques à remettre…) et leurs nombres sur « Accueil » ; fait aussi à l'ouverture du classeur.
+Sub SycActualiserListes()
+    RunPython "import pyxl.macros as m; m.actualiser_listes(" & SycHere() & ")"
+End Sub
+
+Sub SycActualiserListes_Ruban(control As IRibbonControl)
+    SycActualiserListes
 End Sub
 
 ' Diagnostic : Versions de Python et d'xlwings, chemins, LibreOffice ou Word, test d'écriture.
@@ -787,6 +805,13 @@ Function SycOnRow(ByVal sheetName As String, ByVal label As String) As Boolean
         SycOnRow = False
     End If
 End Function
+
+' At the opening: the worklists recounted, without a message (the date alone makes quotes due and
+' invoices late). Nothing happens if Python cannot be reached; the button « Actualiser les listes » says why.
+Sub Auto_Open()
+    On Error Resume Next
+    RunPython "import pyxl.macros as m; m.ouverture_listes(" & SycHere() & ")"
+End Sub
 
 ' A question; False when the user cancels (Application.InputBox then returns False, where InputBox
 ' would return "" and a cancelled action would go on).
