@@ -53,7 +53,8 @@ ADDED_COLUMNS = {5: {"tJournalAudit": {"spec"}},
                  6: {"tFactures": {"penalty_clause", "credit_cause", "penalty_clause_rebuilt", "site", "operation"},
                      "tRelances": {"proof"}, "tReglesTVA": {"keeps_old"}},
                  7: {"tReglements": {"applies_to", "group", "kind", "bank", "drawer", "bounced", "charges", "slip",
-                                     "bank_line"}}}
+                                     "bank_line"}},
+                 12: {"tClotures": {"journals"}}}
 
 
 ADDED_TABLES = {7: {"tNotesPenalites", "tLignesNotes", "tBordereaux", "tReleves"}, 8: {"tPlanComptable"},

@@ -290,7 +290,7 @@ def test_version_5_workbook_gets_the_planning_sheets_and_travel_defaults(tmp_pat
     done = mig.migrate(path)
     assert any(step.startswith("étape de données de la version 9 : planning et contrats d'entretien") for step in done)
     store = FileStore(path)
-    assert store.version() == SCHEMA.version == 9
+    assert store.version() == SCHEMA.version == 12
     assert [(r["from_sector"], r["to_sector"], r["minutes"]) for r in store.rows("tTrajets")] == [
         ("=", "=", 20), ("*", "*", 45)]
     assert store.rows("tTechniciens") == [] and store.rows("tInterventions") == [] and store.rows("tContrats") == []

@@ -671,3 +671,60 @@ def vat_figures(books: Books, start: dt.date, end: dt.date) -> list[VatRate]:
             base[m.rate] = base.get(m.rate, ZERO) + m.base
             vat[m.rate] = vat.get(m.rate, ZERO) + m.vat
     return [VatRate(r, base[r], vat[r]) for r in sorted(base, reverse=True) if base[r] or vat[r]]
+
+
+# --------------------------------------------------------------------------- totals per journal (closures)
+Totals = dict[str, tuple[Decimal, Decimal]]  # journal code → (debits, credits)
+
+
+def journal_totals(entries: Iterable[Entry]) -> Totals:
+    """Debit and credit totals of each journal over `entries` (equal when every entry balances)."""
+    out: dict[str, list[Decimal]] = {}
+    for e in entries:
+        t = out.setdefault(e.journal, [ZERO, ZERO])
+        for x in e.lines:
+            t[0] += x.debit
+            t[1] += x.credit
+    return {j: (d, c) for j, (d, c) in out.items()}
+
+
+def totals_by_day(entries: Iterable[Entry]) -> dict[dt.date, Totals]:
+    days: dict[dt.date, list[Entry]] = {}
+    for e in entries:
+        days.setdefault(e.date, []).append(e)
+    return {d: journal_totals(es) for d, es in days.items()}
+
+
+def add_totals(*many: Totals) -> Totals:
+    out: dict[str, tuple[Decimal, Decimal]] = {}
+    for totals in many:
+        for j, (d, c) in totals.items():
+            d0, c0 = out.get(j, (ZERO, ZERO))
+            out[j] = (d0 + d, c0 + c)
+    return out
+
+
+def _cents(amount: Decimal) -> str:
+    return f"{to_cents(amount):.2f}".replace(".", ",")
+
+
+def format_totals(totals: Totals) -> str:
+    """« VE D 1234,50 C 1234,50 ; BQ D 800,00 C 800,00 »: the journals in the order of JOURNALS
+    (then any other), those without a movement left out; '' when there is none. One canonical text,
+    since a closure fingerprints it."""
+    order = list(JOURNALS) + sorted(set(totals) - set(JOURNALS))
+    return " ; ".join(f"{j} D {_cents(totals[j][0])} C {_cents(totals[j][1])}"
+                      for j in order if j in totals and (totals[j][0] or totals[j][1]))
+
+
+def parse_totals(text: str | None) -> Totals:
+    """The inverse of `format_totals`; ValueError on a text it did not write."""
+    out: dict[str, tuple[Decimal, Decimal]] = {}
+    for part in (text or "").split(";"):
+        if not part.strip():
+            continue
+        words = part.split()
+        if len(words) != 5 or words[1] != "D" or words[3] != "C":
+            raise ValueError(part)
+        out[words[0]] = (Decimal(words[2].replace(",", ".")), Decimal(words[4].replace(",", ".")))
+    return out

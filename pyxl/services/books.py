@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -431,3 +432,87 @@ def check(store: Store, as_of: dt.date) -> list[Issue]:
                                                 + ": ses lignes (feuille « Lignes factures ») ne donnent plus son "
                                                   "total.", number))
     return issues
+
+
+# --------------------------------------------------------------------------- closures
+def _doc(v: Any, lines: list[books.DocLine]) -> books.Doc:
+    return books.Doc(number=_text(v["number"]), doc_type=_text(v["doc_type"]), date=v["date"],
+                     client=_text(v["client"]), client_name="", lines=tuple(lines), nature=_text(v["nature"]),
+                     operation=_text(v["operation"]), origin=_text(v["origin"]),
+                     credit_cause=_text(v["credit_cause"]), discount_pct=_dec(v["discount_pct"]))
+
+
+def _payment(v: Any) -> books.Payment:
+    charges = v["charges"]
+    return books.Payment(id=_text(v["id"]), date=v["date"], invoice=_text(v["invoice"]), client=_text(v["client"]),
+                         amount=_dec(v["amount"]), mode=_text(v["mode"]), kind=_text(v["kind"]),
+                         cancels=_text(v["cancels"]), group=_text(v["group"]),
+                         charges=_dec(charges) if charges else None, slip=_text(v["slip"]),
+                         bounced=_text(v["bounced"]) == "Oui")
+
+
+def closure_totals(store: Store, documents: set[str], notes: set[str], payments: set[str], start: dt.date,
+                   end: dt.date) -> dict[dt.date, books.Totals]:
+    """Per day from `start` to `end`, the debit and credit totals per journal of the entries of the
+    given documents (numbers), penalty notes (numbers) and payment rows (ids) — those the audit
+    journal says were issued or recorded on those days. Only the rows these entries depend on are
+    read: the documents, their lines, their credit notes, every payment row on them (the VAT still
+    waiting for its payment), the other rows of the same payment groups and the payments they
+    reverse. A slip's crediting by the bank (512 / 5112, its commission) is left out: the bank
+    gives its date, which may fall in a day already closed. The totals per journal do not depend on
+    the accounts (nor on the chart): an entry's amounts are the same whatever it names."""
+    period = [r.values for r in store.rows_where("tReglements", "id", payments)] if payments else []
+    groups = {_text(v["group"]) for v in period} - {""}
+    rows = {_text(v["id"]): v for v in period}
+    if groups:
+        rows.update((_text(r["id"]), r.values) for r in store.rows_where("tReglements", "group", groups))
+    cancelled = {_text(v["cancels"]) for v in rows.values()} - {""} - set(rows)
+    if cancelled:
+        rows.update((_text(r["id"]), r.values) for r in store.rows_where("tReglements", "id", cancelled))
+    issued = [r.values for r in store.rows_where("tFactures", "number", documents)] if documents else []
+    keys = {_text(v["invoice"]) for v in rows.values()} | {
+        _text(v["origin"]) if _text(v["doc_type"]) == books.CREDIT else _text(v["number"]) for v in issued}
+    keys -= {""}
+    found: dict[str, Any] = {_text(v["number"]): v for v in issued}
+    if keys:
+        found.update((_text(r["number"]), r.values) for r in store.rows_where("tFactures", "number", keys))
+        found.update((_text(r["number"]), r.values) for r in store.rows_where("tFactures", "origin", keys))
+        rows.update((_text(r["id"]), r.values) for r in store.rows_where("tReglements", "invoice", keys))
+    docs = {n: v for n, v in found.items() if n and _text(v["status"]) != "Brouillon" and v["date"] is not None}
+    refs = {_text(v["ref"]): n for n, v in docs.items()}
+    lines: dict[str, list[tuple[Any, books.DocLine]]] = defaultdict(list)
+    if refs:
+        for ln in store.rows_where("tLignesFactures", "doc", set(refs)):
+            v = ln.values
+            lines[refs[_text(v["doc"])]].append((v["pos"] or 0, books.DocLine(sd.to_line(v), _text(v["unit"]))))
+    doc_list = [_doc(v, [x for _, x in sorted(lines[n], key=lambda t: t[0])]) for n, v in docs.items()]
+    note_list = [books.Note(number=_text(r["number"]), date=r["date"], client=_text(r["client"]), client_name="",
+                            interest=_dec(r["interest"]), indemnity=_dec(r["indemnity"]))
+                 for r in (store.rows_where("tNotesPenalites", "number", notes) if notes else [])
+                 if _text(r["number"]) and r["date"] is not None]
+    pay_list = [_payment(v) for v in rows.values() if _text(v["id"]) and v["date"] is not None]
+    slips = _slips(store) if any(p.cancels for p in pay_list) else []
+    options = books.Options(vat_on_debits=_text(store.parameters().get("tva_sur_debits")) == "Oui")
+    result = books.build(doc_list, note_list, pay_list, slips, {}, options, until=end, since=start)
+    return _by_day(result.entries, {s.number for s in slips}, start, end)
+
+
+def _slips(store: Store) -> list[books.Slip]:
+    return [books.Slip(number=_text(r["number"]), date=r["date"], mode=_text(r["mode"]), total=_dec(r["total"]),
+                       status=_text(r["status"]), credited_on=r["credited_on"],
+                       fee=_dec(r["fee"]) if r["fee"] else None)
+            for r in store.rows("tBordereaux") if _text(r["number"])]
+
+
+def _by_day(entries: Sequence[Entry], slips: set[str], start: dt.date | None,
+            end: dt.date) -> dict[dt.date, books.Totals]:
+    chosen = [e for e in entries if e.ref not in slips and (start is None or e.date >= start) and e.date <= end]
+    return books.totals_by_day(chosen)
+
+
+def closed_totals(store: Store, start: dt.date, end: dt.date) -> dict[dt.date, books.Totals]:
+    """What `closure_totals` gives for each day from `start` to `end`, from every document and
+    payment row of the workbook (`syc verifier`)."""
+    s = read(store, start)
+    result = books.build(s.docs, s.notes, s.payments, s.slips, s.names, s.options, until=end, since=start)
+    return _by_day(result.entries, {x.number for x in s.slips}, start, end)

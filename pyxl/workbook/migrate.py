@@ -1158,6 +1158,14 @@ def _books(store: FileStore) -> ChangeSet | None:
     return changes
 
 
+@_data_step(12, "clôtures avec leurs totaux par journal (colonne « Totaux par journal ») ; les clôtures déjà "
+                "faites gardent leur empreinte (version 1, colonne vide), aucune n'est recalculée")
+def _closure_journals(store: FileStore) -> ChangeSet | None:
+    """Nothing to write: a closure made before keeps its row and its fingerprint (version 1 of the
+    closures' audit spec); the closures made from now on carry their totals per journal."""
+    return None
+
+
 def _contractual(text: str) -> Decimal | None:
     """The parameter as the dunning service reads it (an unreadable value: the default clause)."""
     from pyxl.core.interest import read_contractual_rate

@@ -15,7 +15,7 @@ from enum import Enum
 from pyxl.core.kinds import EQUIPMENT, Category, ClientKind, Nature, PaymentKind, PaymentMode
 from pyxl.core.workflow import STORED_QUOTE_STATES, DocType, InvoiceState, JobState, OrderState
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 12
 
 # Hidden defined name that carries the schema version inside the workbook.
 VERSION_NAME = "_SYC_VersionSchema"
@@ -712,6 +712,9 @@ T_CHART = Table(
     ),
 )
 
+_CLOSURE_IMMUTABLE = ("ref", "kind", "start", "end", "sales_ht", "sales_vat", "sales_ttc", "receipts", "documents",
+                      "payments", "cumul_sales_ttc", "cumul_receipts", "first_doc", "last_doc", "journal_hash")
+
 T_CLOSURES = Table(
     name="tClotures",
     sheet="Clôtures",
@@ -719,10 +722,9 @@ T_CLOSURES = Table(
            "(grand total), chaînées dans le journal d'audit et copiées dans sauvegardes/clotures/."),
     key="ref",
     tab_color="#404040",
-    audit=AuditSpec(key="ref", immutable=(
-        "ref", "kind", "start", "end", "sales_ht", "sales_vat", "sales_ttc", "receipts", "documents",
-        "payments", "cumul_sales_ttc", "cumul_receipts", "first_doc", "last_doc", "journal_hash"),
-        date_column="end"),
+    # version 2 (schema 12): the totals per journal of the period's entries
+    audit=AuditSpec(key="ref", immutable=(*_CLOSURE_IMMUTABLE, "journals"), date_column="end", version=2,
+                    history=(SpecVersion(1, _CLOSURE_IMMUTABLE),)),
     columns=(
         Column("ref", "Clôture", required=True, width=13, max_len=20),
         Column("kind", "Période", Kind.CHOICE, required=True, width=8, choices=CLOSURE_KINDS),
@@ -740,6 +742,9 @@ T_CLOSURES = Table(
         Column("last_doc", "Dernière pièce", width=13, max_len=20),
         Column("journal_hash", "Empreinte du journal", width=30, max_len=64),
         Column("made_at", "Faite le", Kind.TIMESTAMP, width=20),
+        Column("journals", "Totaux par journal", width=60, max_len=300,
+               help="débits (D) et crédits (C) des écritures de la période par journal : VE ventes, BQ banque, "
+                    "CA caisse, OD opérations diverses ; vide sur les clôtures d'avant la version 12"),
     ),
 )
 
