@@ -275,7 +275,10 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
     "compta tva": ({"periode": obj({"du": DATE, "au": DATE}), "regime": TEXT,
                     "taux": array(obj({"taux": DECIMAL, "base_ht": MONEY, "tva": MONEY, "ligne": NTEXT,
                                        "libelle": TEXT})),
-                    "total_tva": MONEY, "ligne_total": NTEXT}, {}),
+                    "total_tva": MONEY, "ligne_total": NTEXT,
+                    # contract 1.2: the CA12's instalments (a year under that regime; null / [] otherwise)
+                    "base_acomptes": NMONEY, "acomptes": array(obj({"mois": INT, "libelle": TEXT, "montant": MONEY})),
+                    "solde": NMONEY}, {}),
     "compta verifier-fec": ({"fichier": PATH, "conforme": BOOL, "encodage": TEXT, "separateur": TEXT,
                              "fins_de_ligne": TEXT, "variante": TEXT, "zones": INT, "lignes": INT, "ecritures": INT,
                              "total_debit": MONEY, "total_credit": MONEY, "exercice": obj({"du": NDATE, "au": NDATE}),
@@ -366,6 +369,7 @@ def text(schema: Schema) -> str:
 FINGERPRINTS = {
     "1.0": "de2d77b6ecfb04411341810dd0881d9cb07878ac3b185cb23f9abbb58e70afa1",  # 1.0 is first published with this wave, schema-6 fields included
     "1.1": "a5d2d8b34a1c236b7b984fdf31f4bf979c421afdb740f71bfffa1aaed22fc561",  # penalty notes, payments as money arrives, FEC checker and the books, planning and maintenance contracts, slips, statements
+    "1.2": "1cd3565af2e1770e83dc9682044372814f8c2b8b4b5f77bb997061e87ec05e20",  # the CA12's instalments in compta tva
 }
 
 

@@ -19,6 +19,7 @@ from pyxl.core import books
 from pyxl.core.fec.writer import Entry, write_fec
 from pyxl.core.frformat import percent
 from pyxl.core.issues import Issue, Refused
+from pyxl.core.money import to_cents
 from pyxl.services import salesdocs as sd
 from pyxl.workbook.store import Store
 
@@ -295,6 +296,16 @@ CA3_LINES: tuple[tuple[Decimal, str, str, dt.date, str], ...] = (
 )
 CA3_TOTAL_LINE = ("16", "Total de la TVA brute due")
 
+# The CA12 (régime simplifié d'imposition, CGI art. 287-3 ; BOI-TVA-DECLA-20-20-20): two instalments,
+# in July 55 % and in December 40 % of the tax due for the previous year (before the deduction of
+# the VAT on fixed assets), none when that tax is under 1 000 €; the annual return settles the
+# balance. As dated data: (month, share, label, valid from, source).
+CA12_INSTALMENTS: tuple[tuple[int, Decimal, str, dt.date, str], ...] = (
+    (7, Decimal("0.55"), "Acompte de juillet (55 %)", dt.date(2015, 1, 1), "CGI art. 287-3 ; BOI-TVA-DECLA-20-20-20"),
+    (12, Decimal("0.40"), "Acompte de décembre (40 %)", dt.date(2015, 1, 1), "CGI art. 287-3 ; BOI-TVA-DECLA-20-20-20"),
+)
+CA12_NO_INSTALMENT_UNDER = Decimal("1000.00")
+
 
 def parse_period(text: str) -> tuple[dt.date, dt.date, str]:
     """AAAA-MM (a month), AAAA-Tn (a quarter), AAAA (a year): (first day, last day, kind)."""
@@ -325,6 +336,13 @@ class VatLine:
 
 
 @dataclass(frozen=True)
+class Instalment:
+    month: int
+    label: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
 class VatReturn:
     start: dt.date
     end: dt.date
@@ -332,9 +350,27 @@ class VatReturn:
     lines: list[VatLine]
     total: Decimal
     warnings: list[Issue]
+    # CA12, a year asked for: the previous year's tax the instalments are reckoned on, the
+    # instalments of the year (none under 1 000 €) and what the annual return leaves to pay (or, if
+    # negative, to claim back) on the collected VAT
+    instalment_base: Decimal | None = None
+    instalments: tuple[Instalment, ...] = ()
+    balance: Decimal | None = None
 
 
-def vat_return(store: Store, period: str, as_of: dt.date) -> VatReturn:
+def ca12_instalments(previous: Decimal, year: int) -> tuple[Instalment, ...]:
+    """The July and December instalments of `year` on the previous year's tax `previous`."""
+    if previous < CA12_NO_INSTALMENT_UNDER:
+        return ()
+    day = dt.date(year, 1, 1)
+    return tuple(Instalment(month, label, to_cents(previous * share))
+                 for month, share, label, since, _ in CA12_INSTALMENTS if since <= day)
+
+
+def vat_return(store: Store, period: str, as_of: dt.date, previous_tax: Decimal | None = None) -> VatReturn:
+    """The collected VAT of a period; under the CA12, for a year, its instalments too: on
+    `previous_tax` (the previous year's tax due, net of deductions, which the accountant knows) or,
+    without it, on the VAT collected the previous year by these entries, with a warning."""
     from pyxl.core.issues import Severity
 
     start, end, kind = parse_period(period)
@@ -355,7 +391,22 @@ def vat_return(store: Store, period: str, as_of: dt.date) -> VatReturn:
         found = [x for x in CA3_LINES if x[0] == r.rate and x[3] <= end] if regime.startswith("CA3") else []
         line, label = (found[-1][1], found[-1][2]) if found else ("", f"Taux {percent(r.rate, sep=' ')}")
         out.append(VatLine(r.rate, r.base, r.vat, line, label))
-    return VatReturn(start, end, regime, out, sum((x.vat for x in out), ZERO), warnings)
+    total = sum((x.vat for x in out), ZERO)
+    if not (regime.startswith("CA12") and kind == "année"):
+        return VatReturn(start, end, regime, out, total, warnings)
+    if previous_tax is None:
+        before = compute(store, min(start - dt.timedelta(days=1), as_of), dt.date(start.year - 1, 1, 1))
+        previous_tax = sum((r.vat for r in books.vat_figures(before, dt.date(start.year - 1, 1, 1),
+                                                                start - dt.timedelta(days=1))), ZERO)
+        warnings.append(Issue("compta.acomptes", f"Acomptes de la CA12 calculés sur la TVA collectée en "
+                                                 f"{start.year - 1} selon ces écritures ({previous_tax:.2f} €) : la "
+                                                 "base légale est la TVA due de l'année précédente, après déduction "
+                                                 "de la TVA déductible (hors immobilisations) ; donnez-la avec "
+                                                 "--tva-annee-precedente.", "--tva-annee-precedente",
+                              Severity.WARNING))
+    instalments = ca12_instalments(previous_tax, start.year)
+    return VatReturn(start, end, regime, out, total, warnings, previous_tax, instalments,
+                     total - sum((i.amount for i in instalments), ZERO))
 
 
 # --------------------------------------------------------------------------- syc verifier
