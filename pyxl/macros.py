@@ -327,6 +327,30 @@ def actualiser_tableau_de_bord(sheet: str, row: int) -> dict[str, Any]:
     return dashboard.refresh(Ctx("actualiser_tableau_de_bord", sheet, row))
 
 
+# ---------------------------------------------------------------- comptabilité (issue 15)
+def export_fec(sheet: str, row: int, year: str) -> dict[str, Any]:
+    from pathlib import Path
+
+    from pyxl.excel import compta
+
+    ctx = Ctx("export_fec", sheet, row)
+    return show(ctx, lambda store: compta.fec_text(store, Path(str(ctx.book.fullname)), decode(year), ctx.as_of))
+
+
+def chiffres_tva(sheet: str, row: int, period: str, previous: str = "") -> dict[str, Any]:
+    from pyxl.excel import compta
+
+    ctx = Ctx("chiffres_tva", sheet, row)
+    return show(ctx, lambda store: compta.vat_text(store, decode(period), decode(previous), ctx.as_of))
+
+
+def balance_comptable(sheet: str, row: int, year: str = "") -> dict[str, Any]:
+    from pyxl.excel import compta
+
+    ctx = Ctx("balance_comptable", sheet, row)
+    return show(ctx, lambda store: compta.balance_text(store, decode(year), ctx.as_of))
+
+
 # ---------------------------------------------------------------- contrôle
 def verifier(sheet: str, row: int) -> dict[str, Any]:
     from pyxl.excel import forms
