@@ -282,7 +282,10 @@ class _BooksIndex:
     invoice."""
 
     KEYS: ClassVar[dict[str, tuple[str, ...]]] = {
-        "tFactures": ("number", "origin"), "tLignesFactures": ("doc",), "tReglements": ("id", "group", "invoice")}
+        "tFactures": ("number", "origin"), "tLignesFactures": ("doc",), "tReglements": ("id", "group", "invoice"),
+        "tCreances": ("id", "invoice")}  # the generator writes no doubtful debt
+
+    schema = SCHEMA
 
     def __init__(self, params: dict[str, str]) -> None:
         self.params = params
@@ -309,6 +312,8 @@ class _ClosureView:
     """What `closures.pending` reads of a store (check_closures=True): the closures of the current
     year, the documents and payments not yet closed, the whole journal; the rows the entries of the
     period depend on from the generator's index."""
+
+    schema = SCHEMA
 
     def __init__(self, books_index: _BooksIndex) -> None:
         self.books = books_index

@@ -248,6 +248,26 @@ def note_penalites(sheet: str, row: int) -> dict[str, Any]:
     return run(ctx, service, documents=lambda res: [("penalites", str(res.data["numero"]))])
 
 
+def _loss(function: str, kind: str, sheet: str, row: int, reason: str) -> dict[str, Any]:
+    from pyxl.services import losses
+
+    ctx = Ctx(function, sheet, row)
+
+    def service(store: Any) -> Any:
+        doc = ctx.selected("tFactures", "de facture")
+        return losses.declare(store, str(doc["number"] or doc["ref"]), kind, decode(reason), ctx.as_of)
+
+    return run(ctx, service)
+
+
+def creance_douteuse(sheet: str, row: int, reason: str) -> dict[str, Any]:
+    return _loss("creance_douteuse", "Douteuse", sheet, row, reason)
+
+
+def passer_en_perte(sheet: str, row: int, reason: str) -> dict[str, Any]:
+    return _loss("passer_en_perte", "Irrécouvrable", sheet, row, reason)
+
+
 def annuler_reglement(sheet: str, row: int, reason: str, bounced: str = "", charges: str = "") -> dict[str, Any]:
     from pyxl.services.payments import cancel_payment
 

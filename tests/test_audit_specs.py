@@ -58,7 +58,7 @@ ADDED_COLUMNS = {5: {"tJournalAudit": {"spec"}},
 
 
 ADDED_TABLES = {7: {"tNotesPenalites", "tLignesNotes", "tBordereaux", "tReleves"}, 8: {"tPlanComptable"},
-                9: {"tTechniciens", "tAbsences", "tTrajets", "tInterventions", "tContrats"}}
+                9: {"tTechniciens", "tAbsences", "tTrajets", "tInterventions", "tContrats"}, 12: {"tCreances"}}
 
 
 def schema_at(version: int) -> Schema:

@@ -12,6 +12,7 @@ with its reason, in the OD journal; an opposite row (cancels) undoes it with the
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 from test_books import C1, NAMES, account_balance, balanced, day, doc, ln, pay, table
 
@@ -102,3 +103,81 @@ def test_an_opposite_row_undoes_a_write_off_and_its_vat() -> None:
                                        loss("CD2026-00009", "2026-05-20", books.CANCELLED, cancels="CD2026-00008")])
     assert [(m.ref, m.vat) for m in later.vat] == [("R2026-00103", D("200.00"))]
     assert account_balance(later, "44574") == 0
+
+
+# =========================================================================== through `syc`
+import pytest  # noqa: E402
+from test_sales_chain import Book  # noqa: E402
+
+from pyxl.workbook.filestore import FileStore  # noqa: E402
+
+
+@pytest.fixture
+def wb(demo_bytes: bytes, tmp_path, monkeypatch: pytest.MonkeyPatch) -> Book:
+    monkeypatch.setenv("SYC_SANS_DOCUMENT", "1")
+    path = tmp_path / "SYC_Gestion.xlsm"
+    path.write_bytes(demo_bytes)
+    return Book(path)
+
+
+def _entries(wb: Book, au: str) -> list[dict]:
+    return wb.ok("compta", "ecritures", au=au)["ecritures"]
+
+
+def test_a_business_clients_invoice_declared_doubtful_then_written_off(wb: Book, tmp_path) -> None:
+    _, _, inv = wb.invoice("2026-03-02", "MO-H:10", client="C00002")  # 550,00 + 55,00 (10 %) = 605,00
+    wb.pay(inv, "160", "2026-03-10")
+    d = wb.ok("facture", "douteuse", inv, "--motif", "redressement judiciaire", au="2026-06-01")
+    assert (d["id"], d["decision"], d["reste_du"], d["facture"]) == ("CD2026-00001", "Douteuse", "445.00", inv)
+    row = wb.row("tCreances", "id", "CD2026-00001")
+    assert (row["kind"], row["amount"], row["reason"], row["date"]) == (
+        "Douteuse", D("445.00"), "redressement judiciaire", day("2026-06-01"))
+    assert wb.doc(inv)["paid"] == D("160.00")  # the invoice itself is not edited
+    wb.refused("facture", "douteuse", inv, "--motif", "encore", au="2026-06-02", code="creance.douteuse",
+               words=["CD2026-00001"])
+    # no longer dunned
+    assert inv not in {r["number"] for r in _overdue(wb, "2026-06-02")}
+    w = wb.ok("facture", "perte", inv, "--motif", "liquidation clôturée pour insuffisance d'actif", au="2026-09-30")
+    assert (w["id"], w["decision"], w["reste_du"]) == ("CD2026-00002", "Irrécouvrable", "445.00")
+    wb.refused("facture", "perte", inv, "--motif", "x", au="2026-10-01", code="creance.perte")
+    wb.refused("facture", "annuler-creance", "CD2026-00001", "--motif", "x", au="2026-10-01", code="creance.ordre")
+    entries = {e["piece"]: e for e in _entries(wb, "2026-10-01")}
+    assert [(x["compte"], x["debit"], x["credit"]) for x in entries["CD2026-00001"]["lignes"]] == [
+        ("416", "445.00", "0.00"), ("411", "0.00", "445.00")]
+    # 445,00 still owed: its VAT still waiting in 44574 (55,00 − 55,00 × 160 / 605 = 40,45) leaves with it
+    assert [(x["compte"], x["debit"], x["credit"]) for x in entries["CD2026-00002"]["lignes"]] == [
+        ("654", "404.55", "0.00"), ("44574", "40.45", "0.00"), ("416", "0.00", "445.00")]
+    assert {entries[k]["journal"] for k in ("CD2026-00001", "CD2026-00002")} == {"OD"}
+    # the verifier and the FEC include them (and the closures, in OD: below)
+    assert wb.ok("verifier", au="2026-10-01")["ok"]
+    fec = wb.ok("compta", "fec", "--exercice", "2026", "--sortie", str(tmp_path / "fec"), au="2026-10-01")
+    assert fec["conforme"] is True
+    assert "CD2026-00002" in Path(fec["fichier"]).read_text(encoding="utf-8")
+    # undone by an opposite row, the write-off first
+    u = wb.ok("facture", "annuler-creance", "CD2026-00002", "--motif", "erreur de dossier", au="2026-10-02")
+    assert (u["id"], u["annule"], u["decision"]) == ("CD2026-00003", "CD2026-00002", "Annulation")
+    wb.refused("facture", "annuler-creance", "CD2026-00002", "--motif", "x", au="2026-10-02", code="creance.annulee")
+    wb.refused("facture", "annuler-creance", "CD2026-00003", "--motif", "x", au="2026-10-02",
+               code="creance.annulation")
+    assert wb.ok("verifier", au="2026-10-03")["ok"]
+    closures = {r["ref"]: r for r in wb.rows("tClotures")}
+    assert closures["J2026-09-30"]["journals"] == "OD D 445,00 C 445,00"
+    journal = {e.ref: e.action for e in FileStore(wb.path).journal() if e.table == "tCreances"}
+    assert journal == {"CD2026-00001": "Créance douteuse", "CD2026-00002": "Créance irrécouvrable",
+                       "CD2026-00003": "Annulation d'une créance"}
+
+
+def test_refusals_name_the_invoice(wb: Book) -> None:
+    _, _, inv = wb.invoice("2026-03-02", "MO-H:2")
+    wb.pay(inv, "132", "2026-03-03")  # paid in full
+    wb.refused("facture", "perte", inv, "--motif", "x", au="2026-03-04", code="creance.soldee",
+               words=[f"Facture {inv}", "ne doit plus rien"])
+    wb.refused("facture", "douteuse", inv, "--motif", " ", au="2026-03-04", code="champ")
+    wb.refused("facture", "annuler-creance", "CD2026-00099", "--motif", "x", au="2026-03-04",
+               code="creance.inconnue")
+
+
+def _overdue(wb: Book, au: str) -> list:
+    from pyxl.services.dunning import overdue_invoices
+
+    return overdue_invoices(FileStore(wb.path), day(au))

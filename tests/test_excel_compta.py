@@ -56,3 +56,21 @@ def test_vat_figures_and_balance_are_shown(book) -> None:  # noqa: F811
     assert "Balance de l'exercice du 01/01/2026 au 31/12/2026" in text and "(équilibrée)." in text
     assert re.search(r"^411 Clients : débit", text, re.M)
     _no_command(text)
+
+
+def test_doubtful_and_written_off_from_the_selected_invoice(book) -> None:  # noqa: F811
+    from pyxl.workbook.filestore import FileStore
+
+    frow, _ = _issue_one(book)
+    r = click("creance_douteuse", "Factures", frow, "redressement judiciaire")
+    assert r["ok"], H.ALERTS[-1][1]
+    assert "passent au compte 416" in H.ALERTS[-1][1]
+    _no_command(H.ALERTS[-1][1])
+    r = click("passer_en_perte", "Factures", frow, "liquidation clôturée")
+    assert r["ok"], H.ALERTS[-1][1]
+    assert "passée en perte" in H.ALERTS[-1][1]
+    r = click("passer_en_perte", "Factures", frow, "encore")
+    assert not r["ok"] and "déjà passée en perte" in H.ALERTS[-1][1]
+    rows = FileStore(Path(book.fullname)).rows("tCreances")
+    assert [(x["kind"], x["reason"]) for x in rows] == [("Douteuse", "redressement judiciaire"),
+                                                        ("Irrécouvrable", "liquidation clôturée")]

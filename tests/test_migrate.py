@@ -61,7 +61,8 @@ V12_COLUMNS = {"tClotures": ("journals",)}
 V12_COLUMN_ADDED = "ajout de la colonne « Totaux par journal » à la table tClotures"
 V12_STEP = ("étape de données de la version 12 : clôtures avec leurs totaux par journal (colonne « Totaux par "
             "journal ») ; les clôtures déjà faites gardent leur empreinte (version 1, colonne vide), aucune n'est "
-            "recalculée")
+            "recalculée ; feuille « Créances douteuses » (créances douteuses et irrécouvrables), vide")
+V12_TABLES = ("tCreances",)
 V7_TABLES = ("tNotesPenalites", "tLignesNotes", "tBordereaux", "tReleves")
 # Schema version 9 (8: the books, in another branch): the planning and maintenance-contract sheets
 V9_TABLES = ("tTechniciens", "tAbsences", "tTrajets", "tInterventions", "tContrats")
@@ -76,7 +77,7 @@ NEW_IN_V8 = [t for t in SCHEMA.tables if t.name in V8_TABLES]
 V6_SCHEMA = dataclasses.replace(SCHEMA, version=6, tables=tuple(
     dataclasses.replace(t, columns=tuple(c for c in t.columns if c.key not in (
         *V7_COLUMNS.get(t.name, ()), *V12_COLUMNS.get(t.name, ()))))
-    for t in SCHEMA.tables if t.name not in (*V7_TABLES, *V8_TABLES, *V9_TABLES)),
+    for t in SCHEMA.tables if t.name not in (*V7_TABLES, *V8_TABLES, *V9_TABLES, *V12_TABLES)),
     parameters=tuple(p for p in SCHEMA.parameters if p.code not in (*V7_PARAMETERS, *V8_PARAMETERS)))
 NEW_IN_V7 = [t for t in SCHEMA.tables if t.name in V7_TABLES]
 V7_SHEETS_ADDED = [f"ajout de la feuille {t.sheet} (table {t.name})" for t in NEW_IN_V7]
@@ -226,7 +227,7 @@ OLD_BOOK_DONE = [
     HEADCOUNT_ADDED,
     THPE_ADDED,
     "ajout de la feuille Secteurs (table tSecteurs)",
-    *sheets_added(V2_TABLES, V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES),
+    *sheets_added(V2_TABLES, V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES, V12_TABLES),
     SPEC_ADDED,
     f"mise à jour de la version du schéma : 0 → {SCHEMA.version}",
     VAT_STEP,
@@ -441,7 +442,7 @@ def test_migrate_old_book(old_book: Path) -> None:
                *journal}  # the journal's « Version de l'empreinte » of version 5
     added = set(after) - set(before)
     # the new sheets and tables take the next free numbers: 6 for Secteurs, then the tables of versions 2 and 3
-    new = range(6, 6 + 1 + len(NEW_IN_V2) + len(NEW_IN_V3) + len(NEW_IN_V4) + len(NEW_IN_V6) + len(NEW_IN_V7) + len(NEW_IN_V8) + len(NEW_IN_V9))
+    new = range(6, 6 + 1 + len(NEW_IN_V2) + len(NEW_IN_V3) + len(NEW_IN_V4) + len(NEW_IN_V6) + len(NEW_IN_V7) + len(NEW_IN_V8) + len(NEW_IN_V9) + len(V12_TABLES))
     assert added == {*(f"xl/worksheets/sheet{i}.xml" for i in new), *(f"xl/tables/table{i}.xml" for i in new),
                      *(f"xl/worksheets/_rels/sheet{i}.xml.rels" for i in new)}
     assert set(before) <= set(after)
@@ -464,7 +465,7 @@ def test_migrated_structure(old_book: Path) -> None:
     # in schema order: Secteurs after Articles, the tables of version 2 after it, before the audit journal
     assert names == ["Paramètres", "Compteurs", "Clients", "Articles", "Secteurs",
                      *(t.sheet for t in SCHEMA.tables
-                       if t.name in {*V2_TABLES, *V3_TABLES, *V4_TABLES, *V6_TABLES, *V7_TABLES, *V8_TABLES, *V9_TABLES}),
+                       if t.name in {*V2_TABLES, *V3_TABLES, *V4_TABLES, *V6_TABLES, *V7_TABLES, *V8_TABLES, *V9_TABLES, *V12_TABLES}),
                      "Journal d'audit"]
     assert names == [t.sheet for t in SCHEMA.tables]
     assert len({s.get("sheetId") for s in sheets}) == len(sheets)
@@ -548,7 +549,7 @@ def test_version_1_workbook(tmp_path: Path) -> None:
     old_styles = read_part(path, "xl/styles.xml")
 
     expected = [CONSENT_ADDED, *STOPS_ADDED, HEADCOUNT_ADDED, THPE_PAC_ADDED, *sheets_added(V2_TABLES, V3_TABLES,
-                V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES), SPEC_ADDED, f"mise à jour de la version du schéma : 1 → {SCHEMA.version}", VAT_STEP, V3_STEP, V4_STEP,
+                V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES, V12_TABLES), SPEC_ADDED, f"mise à jour de la version du schéma : 1 → {SCHEMA.version}", VAT_STEP, V3_STEP, V4_STEP,
                 V5_STEP, V6_STEP, V7_STEP, V8_STEP, V9_STEP, V12_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
@@ -584,7 +585,7 @@ def test_version_1_workbook(tmp_path: Path) -> None:
     changed = {"[Content_Types].xml", "xl/_rels/workbook.xml.rels", "xl/workbook.xml", "docProps/app.xml",
                "docProps/custom.xml", "xl/styles.xml", articles_part, *clients_parts, *params_parts, *journal}
     assert {n for n in before if after.get(n) != before[n]} == changed
-    new = range(7, 7 + len(NEW_IN_V2) + len(NEW_IN_V3) + len(NEW_IN_V4) + len(NEW_IN_V6) + len(NEW_IN_V7) + len(NEW_IN_V8) + len(NEW_IN_V9))  # the six sheets and tables of version 1 keep their numbers
+    new = range(7, 7 + len(NEW_IN_V2) + len(NEW_IN_V3) + len(NEW_IN_V4) + len(NEW_IN_V6) + len(NEW_IN_V7) + len(NEW_IN_V8) + len(NEW_IN_V9) + len(V12_TABLES))  # the six sheets and tables of version 1 keep their numbers
     assert set(after) - set(before) == {
         *(f"xl/worksheets/sheet{i}.xml" for i in new), *(f"xl/worksheets/_rels/sheet{i}.xml.rels" for i in new),
         *(f"xl/tables/table{i}.xml" for i in new)}
@@ -655,7 +656,7 @@ def test_version_2_workbook(tmp_path: Path) -> None:
     expected = [CONSENT_ADDED, *STOPS_ADDED, HEADCOUNT_ADDED, PAC_ADDED[0], VAT_COLUMN_ADDED, V7_NATURES["tReglesTVA"],
                 PAC_ADDED[1], *V6_QUOTE_COLUMNS, V7_NATURES["tDevis"], *V6_INVOICE_COLUMNS, V7_NATURES["tFactures"],
                 *V7_PAYMENT_COLUMNS, V7_MODE_ADDED,
-                *with_closure_column(V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES),
+                *with_closure_column(V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES, V12_TABLES),
                 SPEC_ADDED, f"mise à jour de la version du schéma : 2 → {SCHEMA.version}", V3_STEP, V4_STEP, V5_STEP,
                 V6_STEP, V7_STEP, V8_STEP, V9_STEP, V12_STEP]
     assert mig.plan(path) == expected
@@ -738,7 +739,7 @@ def test_version_3_workbook(tmp_path: Path) -> None:
     expected = [*STOPS_ADDED, HEADCOUNT_ADDED, PAC_ADDED[0], VAT_COLUMN_ADDED, V7_NATURES["tReglesTVA"], PAC_ADDED[1],
                 *V6_QUOTE_COLUMNS, V7_NATURES["tDevis"], *V6_INVOICE_COLUMNS, V7_NATURES["tFactures"],
                 *V7_PAYMENT_COLUMNS, V7_MODE_ADDED,
-                *with_closure_column(V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES), SPEC_ADDED,
+                *with_closure_column(V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES, V12_TABLES), SPEC_ADDED,
                 f"mise à jour de la version du schéma : 3 → {SCHEMA.version}", V4_STEP, V5_STEP, V6_STEP, V7_STEP, V8_STEP, V9_STEP, V12_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
@@ -1131,7 +1132,7 @@ def test_libreoffice_saved_book(tmp_path: Path) -> None:
         HEADCOUNT_ADDED,
         "ajout de la colonne « Origine du contact » à la table tClients",
         THPE_PAC_ADDED,
-        *sheets_added(V2_TABLES, V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES),
+        *sheets_added(V2_TABLES, V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES, V12_TABLES),
         SPEC_ADDED,
         "ajout de la feuille Visites (table tVisites)",
         f"mise à jour de la version du schéma : 1 → {SCHEMA.version + 1}",

@@ -93,6 +93,7 @@ TOTALS = {"total_ht": MONEY, "total_tva": MONEY, "total_ttc": MONEY, "remise_glo
           "acomptes_deduits_ht": MONEY, "acomptes_deduits_tva": MONEY,
           "par_taux": array(obj({"taux": DECIMAL, "base_ht": MONEY, "tva": MONEY, "ttc": MONEY}))}
 # added to the answer of any writing command: closures made, documents written or kept
+LOSS = {"id": TEXT, "facture": TEXT, "client": TEXT, "decision": TEXT, "reste_du": MONEY, "motif": TEXT}
 WRITING = {"clotures": array(TEXT), "documents": array(PATH), "documents_conserves": array(PATH),
            "fichiers_dans": PATH}
 SENDING = obj({"piece": TEXT, "type": NTEXT, "client": NTEXT, "destinataire": NTEXT, "canal": TEXT,
@@ -199,6 +200,10 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
     "credit imputer": ({"id": TEXT, "client": TEXT, "montant": MONEY, "credit_restant": MONEY,
                         "imputations": array(IMPUTATION)}, WRITING),
     "remboursement creer": ({"id": TEXT, "client": TEXT, "montant": MONEY, "credit_restant": MONEY}, WRITING),
+    # contract 1.2: doubtful debts and write-offs (rows of « Créances douteuses »)
+    "facture douteuse": (LOSS, WRITING),
+    "facture perte": (LOSS, WRITING),
+    "facture annuler-creance": ({**LOSS, "annule": TEXT}, WRITING),
     "reglement annuler": ({"id": TEXT, "annule": TEXT, "facture": TEXT, "statut": TEXT,
                            "lignes": array(obj({"id": TEXT, "annule": TEXT, "piece": NTEXT, "montant": MONEY}))},
                           WRITING),
@@ -369,7 +374,7 @@ def text(schema: Schema) -> str:
 FINGERPRINTS = {
     "1.0": "de2d77b6ecfb04411341810dd0881d9cb07878ac3b185cb23f9abbb58e70afa1",  # 1.0 is first published with this wave, schema-6 fields included
     "1.1": "a5d2d8b34a1c236b7b984fdf31f4bf979c421afdb740f71bfffa1aaed22fc561",  # penalty notes, payments as money arrives, FEC checker and the books, planning and maintenance contracts, slips, statements
-    "1.2": "1cd3565af2e1770e83dc9682044372814f8c2b8b4b5f77bb997061e87ec05e20",  # the CA12's instalments in compta tva
+    "1.2": "832b25ef51416de47e0d0d354b81ae3ca326744cc6036d108e2818e54a7ac701",  # the CA12's instalments in compta tva; doubtful debts and write-offs
 }
 
 

@@ -158,6 +158,14 @@ ACTIONS: tuple[Action, ...] = (
            issuing=True, image="PercentStyle",
            help="Émet la note de pénalités de la facture en retard sélectionnée (pénalités et indemnité de 40 €, "
                 "sans TVA) et son PDF ; le classeur est enregistré."),
+    Action("SycCreanceDouteuse", "Créance douteuse", "relances", "creance_douteuse", sheet="Factures",
+           issuing=True, image="Risks", asks=(Ask("Motif (ex. « redressement judiciaire du 12/03/2026 ») :"),),
+           help="Déclare douteuse la facture sélectionnée : ce qui reste dû passe au compte 416, elle n'est plus "
+                "relancée ; le classeur est enregistré."),
+    Action("SycPassePerte", "Passer en perte", "relances", "passer_en_perte", sheet="Factures", issuing=True,
+           image="Delete", asks=(Ask("Motif (ex. « liquidation clôturée pour insuffisance d'actif ») :"),),
+           help="Passe en perte la facture sélectionnée, irrécouvrable : compte 654, TVA reprise ; elle n'est plus "
+                "due ni relancée ; le classeur est enregistré."),
     Action("SycRelancesSemaine", "Relances de la semaine", "relances", "relances_semaine", image="ReviewPreviousComment",
            help="Séance du vendredi et du lundi : appels à passer, lettres et dossiers dus, arrêts et alarmes."),
     Action("SycProduireRelances", "Produire les lettres de relance", "relances", "produire_relances",

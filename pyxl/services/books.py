@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -25,7 +25,7 @@ from pyxl.workbook.store import Store
 
 ZERO = Decimal("0.00")
 TABLES = ("tFactures", "tLignesFactures", "tNotesPenalites", "tReglements", "tBordereaux", "tClients",
-          "tPlanComptable", "tArticles")
+          "tPlanComptable", "tArticles", "tCreances")
 
 
 # --------------------------------------------------------------------------- reading
@@ -65,6 +65,7 @@ class Source:
     slips: list[books.Slip]
     names: dict[str, str]
     options: books.Options
+    losses: list[books.Loss]
 
 
 def read(store: Store, since: dt.date | None = None) -> Source:
@@ -133,7 +134,13 @@ def read(store: Store, since: dt.date | None = None) -> Source:
                         fee=_dec(r["fee"]) if r["fee"] else None)
              for r in store.rows("tBordereaux") if _text(r["number"])]
     options = books.Options(vat_on_debits=_text(params.get("tva_sur_debits")) == "Oui", chart=chart(store))
-    return Source(docs, notes, payments, slips, names, options)
+    return Source(docs, notes, payments, slips, names, options, _losses(store.rows("tCreances")))
+
+
+def _losses(rows: Sequence[Any]) -> list[books.Loss]:
+    return [books.Loss(id=_text(r["id"]), date=r["date"], invoice=_text(r["invoice"]), client=_text(r["client"]),
+                       kind=_text(r["kind"]), reason=_text(r["reason"]), cancels=_text(r["cancels"]))
+            for r in rows if _text(r["id"]) and r["date"] is not None]
 
 
 def _settled_before(store: Store, issued: list[Any], since: dt.date) -> set[str]:
@@ -176,7 +183,8 @@ def compute(store: Store, until: dt.date | None, since: dt.date | None = None) -
     """Every entry dated up to `until` (lettered as of that day); from `since` only, if given (the
     earlier ones are computed all the same: VAT waiting for its payment, lettrage)."""
     s = read(store, since)
-    return books.build(s.docs, s.notes, s.payments, s.slips, s.names, s.options, until=until, since=since)
+    return books.build(s.docs, s.notes, s.payments, s.slips, s.names, s.options, until=until, since=since,
+                       losses=s.losses)
 
 
 # --------------------------------------------------------------------------- fiscal years
@@ -265,7 +273,7 @@ def lettrage(store: Store, as_of: dt.date, client: str = "") -> list[AccountLett
         code = _text(get_client(store, client)["code"])
     s = read(store)
     clients_account = s.options.chart.get("clients", books.DEFAULT_CHART["clients"])[0]
-    result = books.build(s.docs, s.notes, s.payments, s.slips, s.names, s.options, until=as_of)
+    result = books.build(s.docs, s.notes, s.payments, s.slips, s.names, s.options, until=as_of, losses=s.losses)
     per: dict[str, dict[str, Any]] = {}
     for e in result.entries:
         for x in e.lines:
@@ -503,7 +511,7 @@ def _payment(v: Any) -> books.Payment:
 
 
 def closure_totals(store: Store, documents: set[str], notes: set[str], payments: set[str], start: dt.date,
-                   end: dt.date) -> dict[dt.date, books.Totals]:
+                   end: dt.date, losses: Collection[str] = ()) -> dict[dt.date, books.Totals]:
     """Per day from `start` to `end`, the debit and credit totals per journal of the entries of the
     given documents (numbers), penalty notes (numbers) and payment rows (ids) — those the audit
     journal says were issued or recorded on those days. Only the rows these entries depend on are
@@ -521,7 +529,9 @@ def closure_totals(store: Store, documents: set[str], notes: set[str], payments:
     if cancelled:
         rows.update((_text(r["id"]), r.values) for r in store.rows_where("tReglements", "id", cancelled))
     issued = [r.values for r in store.rows_where("tFactures", "number", documents)] if documents else []
-    keys = {_text(v["invoice"]) for v in rows.values()} | {
+    with_losses = "tCreances" in {t.name for t in store.schema.tables}
+    loss_rows = {_text(r["id"]): r for r in store.rows_where("tCreances", "id", set(losses))} if losses else {}
+    keys = {_text(r["invoice"]) for r in loss_rows.values()} | {_text(v["invoice"]) for v in rows.values()} | {
         _text(v["origin"]) if _text(v["doc_type"]) == books.CREDIT else _text(v["number"]) for v in issued}
     keys -= {""}
     found: dict[str, Any] = {_text(v["number"]): v for v in issued}
@@ -529,6 +539,8 @@ def closure_totals(store: Store, documents: set[str], notes: set[str], payments:
         found.update((_text(r["number"]), r.values) for r in store.rows_where("tFactures", "number", keys))
         found.update((_text(r["number"]), r.values) for r in store.rows_where("tFactures", "origin", keys))
         rows.update((_text(r["id"]), r.values) for r in store.rows_where("tReglements", "invoice", keys))
+        if with_losses:
+            loss_rows.update((_text(r["id"]), r) for r in store.rows_where("tCreances", "invoice", keys))
     docs = {n: v for n, v in found.items() if n and _text(v["status"]) != "Brouillon" and v["date"] is not None}
     refs = {_text(v["ref"]): n for n, v in docs.items()}
     lines: dict[str, list[tuple[Any, books.DocLine]]] = defaultdict(list)
@@ -544,7 +556,8 @@ def closure_totals(store: Store, documents: set[str], notes: set[str], payments:
     pay_list = [_payment(v) for v in rows.values() if _text(v["id"]) and v["date"] is not None]
     slips = _slips(store) if any(p.cancels for p in pay_list) else []
     options = books.Options(vat_on_debits=_text(store.parameters().get("tva_sur_debits")) == "Oui")
-    result = books.build(doc_list, note_list, pay_list, slips, {}, options, until=end, since=start)
+    result = books.build(doc_list, note_list, pay_list, slips, {}, options, until=end, since=start,
+                         losses=_losses(list(loss_rows.values())))
     return _by_day(result.entries, {s.number for s in slips}, start, end)
 
 
@@ -565,5 +578,6 @@ def closed_totals(store: Store, start: dt.date, end: dt.date) -> dict[dt.date, b
     """What `closure_totals` gives for each day from `start` to `end`, from every document and
     payment row of the workbook (`syc verifier`)."""
     s = read(store, start)
-    result = books.build(s.docs, s.notes, s.payments, s.slips, s.names, s.options, until=end, since=start)
+    result = books.build(s.docs, s.notes, s.payments, s.slips, s.names, s.options, until=end, since=start,
+                         losses=s.losses)
     return _by_day(result.entries, {x.number for x in s.slips}, start, end)

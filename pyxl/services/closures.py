@@ -121,7 +121,7 @@ def _since_last_closure(store: Store) -> list[audit.Entry]:
 
 def _refs(journal: Sequence[audit.Entry], start: dt.date | None, end: dt.date) -> dict[str, set[str]]:
     """The documents, penalty notes and payment rows the journal says were issued from `start` to `end`."""
-    refs: dict[str, set[str]] = {"tFactures": set(), "tReglements": set(), "tNotesPenalites": set()}
+    refs: dict[str, set[str]] = {"tFactures": set(), "tReglements": set(), "tNotesPenalites": set(), "tCreances": set()}
     for e in journal:
         if e.table in refs and e.as_of is not None and e.as_of <= end and (start is None or e.as_of >= start):
             refs[e.table].add(e.ref)
@@ -134,7 +134,7 @@ def _journal_totals(store: Store, journal: Sequence[audit.Entry], start: dt.date
     if not any(refs.values()):
         return {}
     return books_service.closure_totals(store, refs["tFactures"], refs["tNotesPenalites"], refs["tReglements"],
-                                        start, end)
+                                        start, end, refs["tCreances"])
 
 
 def _activity(store: Store, journal: Sequence[audit.Entry], start: dt.date | None,

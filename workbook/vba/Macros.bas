@@ -4,7 +4,7 @@ Option Explicit
 ' SYC Gestion : les boutons et le ruban appellent Python (pyxl.macros) par xlwings RunPython.
 ' Module généré par pyxl/excel/registry.py : ne pas le modifier à la main.
 Public Const SYC_XLWINGS_VERSION As String = "0.37.8"
-Public Const SYC_MODULE_VERSION As String = "42fa274d7b5d"
+Public Const SYC_MODULE_VERSION As String = "0af79122c2af"
 
 ' Enregistrer le devis : Enregistre le devis saisi sur la feuille « Saisie devis » (brouillon numéroté).
 Sub SycEnregistrerDevis()
@@ -322,6 +322,38 @@ End Sub
 
 Sub SycNotePenalites_Ruban(control As IRibbonControl)
     SycNotePenalites
+End Sub
+
+' Créance douteuse : Déclare douteuse la facture sélectionnée : ce qui reste dû passe au compte 416, elle n'est plus relancée ; le classeur est enregistré.
+Sub SycCreanceDouteuse()
+    If Not SycOnRow("Factures", "Créance douteuse") Then Exit Sub
+    Dim a1 As String
+    If Not SycAsk("Motif (ex. « redressement judiciaire du 12/03/2026 ») :", "", a1) Then Exit Sub
+    If Trim(a1) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Créance douteuse » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
+    RunPython "import pyxl.macros as m; m.creance_douteuse(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ")"
+End Sub
+
+Sub SycCreanceDouteuse_Ruban(control As IRibbonControl)
+    SycCreanceDouteuse
+End Sub
+
+' Passer en perte : Passe en perte la facture sélectionnée, irrécouvrable : compte 654, TVA reprise ; elle n'est plus due ni relancée ; le classeur est enregistré.
+Sub SycPassePerte()
+    If Not SycOnRow("Factures", "Passer en perte") Then Exit Sub
+    Dim a1 As String
+    If Not SycAsk("Motif (ex. « liquidation clôturée pour insuffisance d'actif ») :", "", a1) Then Exit Sub
+    If Trim(a1) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Passer en perte » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
+    RunPython "import pyxl.macros as m; m.passer_en_perte(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ")"
+End Sub
+
+Sub SycPassePerte_Ruban(control As IRibbonControl)
+    SycPassePerte
 End Sub
 
 ' Relances de la semaine : Séance du vendredi et du lundi : appels à passer, lettres et dossiers dus, arrêts et alarmes.
