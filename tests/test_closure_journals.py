@@ -142,3 +142,22 @@ def test_closures_of_a_version_6_workbook_keep_their_hash_and_new_ones_carry_tot
     # April's first 29 days were closed with their totals too (none had an entry): the month sums them
     assert c["M2026-04"]["journals"] == c["J2026-04-30"]["journals"]
     assert wb.ok("verifier", au="2026-05-02")["ok"]
+
+
+def test_daily_totals_are_the_sums_of_the_entries_without_keeping_them() -> None:
+    from test_books import NAMES, doc, ln, pay
+
+    inv = doc("F2026-00200", "2026-03-02", "Facture", ln("1000.00", "10", "h"), nature="Dépannage")
+    rows = [pay("R2026-00200", "2026-03-02", "F2026-00200", "300.00", "Chèque", slip="BR2026-0001"),
+            pay("R2026-00201", "2026-03-04", "F2026-00200", "100.00", "Espèces"),
+            pay("R2026-00202", "2026-03-05", "F2026-00200", "-300.00", "Chèque", cancels="R2026-00200",
+                bounced=True, charges="12.50")]
+    slip = books.Slip("BR2026-0001", dt.date(2026, 3, 3), "Chèque", D("300.00"), "Crédité", dt.date(2026, 3, 4))
+    full = books.build([inv], [], rows, [slip], NAMES)
+    expected = books.totals_by_day(e for e in full.entries if e.ref != "BR2026-0001")
+    got = books.daily_totals([inv], [], rows, [slip], leave_out={"BR2026-0001"})
+    assert got == expected and set(got) == {dt.date(2026, 3, 2), dt.date(2026, 3, 4), dt.date(2026, 3, 5)}
+    assert got[dt.date(2026, 3, 4)]["CA"][0] > 0 and "BQ" not in got[dt.date(2026, 3, 4)]  # the slip left out
+    since = books.daily_totals([inv], [], rows, [slip], since=dt.date(2026, 3, 4), until=dt.date(2026, 3, 4),
+                               leave_out={"BR2026-0001"})
+    assert since == {dt.date(2026, 3, 4): expected[dt.date(2026, 3, 4)]}

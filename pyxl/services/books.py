@@ -556,9 +556,8 @@ def closure_totals(store: Store, documents: set[str], notes: set[str], payments:
     pay_list = [_payment(v) for v in rows.values() if _text(v["id"]) and v["date"] is not None]
     slips = _slips(store) if any(p.cancels for p in pay_list) else []
     options = books.Options(vat_on_debits=_text(store.parameters().get("tva_sur_debits")) == "Oui")
-    result = books.build(doc_list, note_list, pay_list, slips, {}, options, until=end, since=start,
-                         losses=_losses(list(loss_rows.values())))
-    return _by_day(result.entries, {s.number for s in slips}, start, end)
+    return books.daily_totals(doc_list, note_list, pay_list, slips, options, until=end, since=start,
+                              losses=_losses(list(loss_rows.values())), leave_out={s.number for s in slips})
 
 
 def _slips(store: Store) -> list[books.Slip]:
@@ -568,16 +567,9 @@ def _slips(store: Store) -> list[books.Slip]:
             for r in store.rows("tBordereaux") if _text(r["number"])]
 
 
-def _by_day(entries: Sequence[Entry], slips: set[str], start: dt.date | None,
-            end: dt.date) -> dict[dt.date, books.Totals]:
-    chosen = [e for e in entries if e.ref not in slips and (start is None or e.date >= start) and e.date <= end]
-    return books.totals_by_day(chosen)
-
-
 def closed_totals(store: Store, start: dt.date, end: dt.date) -> dict[dt.date, books.Totals]:
     """What `closure_totals` gives for each day from `start` to `end`, from every document and
     payment row of the workbook (`syc verifier`)."""
     s = read(store, start)
-    result = books.build(s.docs, s.notes, s.payments, s.slips, s.names, s.options, until=end, since=start,
-                         losses=s.losses)
-    return _by_day(result.entries, {x.number for x in s.slips}, start, end)
+    return books.daily_totals(s.docs, s.notes, s.payments, s.slips, s.options, until=end, since=start,
+                              losses=s.losses, leave_out={x.number for x in s.slips})
