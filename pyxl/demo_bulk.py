@@ -11,8 +11,9 @@ rows are computed here, in one pass over the calendar, and the workbook is writt
   * at the first action of each day, the closures of the past days as `closures.pending` makes
     them (same rows, same cumulative totals, the journal's hash of that moment); `pending` itself
     re-checks the whole journal at each closure, which over ten years of closures would take hours,
-    so the generator computes the rows itself — `check_closures=True` runs `pending` instead, and
-    the tests compare the two;
+    so the generator computes the rows itself (their totals per journal through
+    `books.closure_totals`, over an index of the rows generated) — `check_closures=True` runs
+    `pending` instead, and the tests compare the two;
   * the audit journal: every issued document, payment and closure fingerprinted with
     `audit.document_hash` over its values as `FileStore` reads them back (`filestore.canonical`),
     chained in chronological order, exactly as `AuditGuard.extend_journal` does;
@@ -39,9 +40,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
-from pyxl.core import audit, fields, pricing, terms, vat
+from pyxl.core import audit, books, fields, pricing, terms, vat
 from pyxl.core import interest as it
 from pyxl.core import workflow as wf
 from pyxl.core.frformat import date_fr
@@ -274,21 +275,72 @@ class _Job:
 _Event = tuple[dt.date, int, int, str, tuple[Any, ...]]
 
 
+class _Row(dict[str, Any]):
+    """A generated row as `pyxl.services.books` reads a store's rows (`row.values`)."""
+
+    @property
+    def values(self) -> dict[str, Any]:  # type: ignore[override]
+        return self
+
+
+class _BooksIndex:
+    """The rows the entries of a closed period depend on (`books.closure_totals`), indexed as they
+    are generated: documents by number and origin, lines by document, payments by id, group and
+    invoice."""
+
+    KEYS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "tFactures": ("number", "origin"), "tLignesFactures": ("doc",), "tReglements": ("id", "group", "invoice"),
+        "tCreances": ("id", "invoice")}  # the generator writes no doubtful debt
+
+    schema = SCHEMA
+
+    def __init__(self, params: dict[str, str]) -> None:
+        self.params = params
+        self.index: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = {
+            (t, k): {} for t, keys in self.KEYS.items() for k in keys}
+
+    def add(self, table: str, row: dict[str, Any]) -> None:
+        for k in self.KEYS[table]:
+            self.index[(table, k)].setdefault(str(row.get(k) or ""), []).append(row)
+
+    def rows_where(self, name: str, key: str, values: set[str]) -> list[_Row]:
+        found = self.index[(name, key)]
+        return [_Row(r) for v in values for r in found.get(v, ())]
+
+    def rows(self, name: str) -> list[Any]:
+        assert name in ("tBordereaux", "tNotesPenalites"), name  # the generator makes neither
+        return []
+
+    def parameters(self) -> dict[str, str]:
+        return self.params
+
+
 class _ClosureView:
     """What `closures.pending` reads of a store (check_closures=True): the closures of the current
-    year, the documents and payments not yet closed, the whole journal."""
+    year, the documents and payments not yet closed, the whole journal; the rows the entries of the
+    period depend on from the generator's index."""
 
-    def __init__(self) -> None:
+    schema = SCHEMA
+
+    def __init__(self, books_index: _BooksIndex) -> None:
+        self.books = books_index
         self.closures: list[dict[str, Any]] = []
         self.docs: list[dict[str, Any]] = []
         self.pays: list[dict[str, Any]] = []
         self.entries: list[audit.Entry] = []
 
     def rows(self, name: str) -> list[dict[str, Any]]:
+        if name in ("tBordereaux", "tNotesPenalites"):
+            return self.books.rows(name)
         return {"tClotures": self.closures, "tFactures": self.docs, "tReglements": self.pays}[name]
 
-    def rows_where(self, name: str, key: str, values: set[str]) -> list[dict[str, Any]]:
+    def rows_where(self, name: str, key: str, values: set[str]) -> list[Any]:
+        if (name, key) in self.books.index:
+            return self.books.rows_where(name, key, values)
         return [r for r in self.rows(name) if str(r.get(key) or "") in values]
+
+    def parameters(self) -> dict[str, str]:
+        return self.books.parameters()
 
     def journal(self) -> list[audit.Entry]:
         return self.entries
@@ -325,6 +377,9 @@ class _Sums:
     payments: int = 0
     first_doc: str | None = None
     last_doc: str | None = None
+    journals: dict[str, tuple[Decimal, Decimal]] = field(default_factory=dict)  # closures: totals per journal
+    numbers: set[str] = field(default_factory=set)  # a day's documents and payment rows (its entries)
+    payment_ids: set[str] = field(default_factory=set)
 
     def doc(self, number: str) -> None:
         self.first_doc = number if self.first_doc is None else min(self.first_doc, number)
@@ -337,6 +392,7 @@ class _Sums:
         self.receipts += day.receipts
         self.documents += day.documents
         self.payments += day.payments
+        self.journals = books.add_totals(self.journals, day.journals)
         for number in (day.first_doc, day.last_doc):
             if number:
                 self.doc(number)
@@ -355,7 +411,8 @@ class _Generator:
         self.out: dict[str, list[dict[str, Any]]] = {t.name: [] for t in SCHEMA.tables}
         self.counters: dict[tuple[str, int | None], int] = {}
         self.check_closures = check_closures
-        self.view = _ClosureView()
+        self.books = _BooksIndex({})
+        self.view = _ClosureView(self.books)
         self.activity: dict[dt.date, _Sums] = {}  # days not closed yet
         self.last_closed: dt.date | None = None
         self.cumul_sales = self.cumul_receipts = ZERO
@@ -498,8 +555,17 @@ class _Generator:
                     "sales_vat": p.sales_vat, "sales_ttc": p.sales_ttc, "receipts": p.receipts,
                     "documents": p.documents, "payments": p.payments, "cumul_sales_ttc": self.cumul_sales,
                     "cumul_receipts": self.cumul_receipts, "first_doc": p.first_doc, "last_doc": p.last_doc,
-                    "journal_hash": journal_hash, "made_at": stamp}
+                    "journal_hash": journal_hash, "made_at": stamp, "journals": books.format_totals(p.journals)}
 
+        from pyxl.services import books as books_service
+
+        days = [p for d, p in self.activity.items() if start <= d <= end]
+        numbers = {n for p in days for n in p.numbers}
+        ids = {n for p in days for n in p.payment_ids}
+        if numbers or ids:
+            for d, totals in books_service.closure_totals(cast(FileStore, self.books), numbers, set(), ids, start,
+                                                          end).items():
+                self.activity[d].journals = totals
         d = start
         while d <= end:
             p = self.activity.pop(d, None) or _Sums()
@@ -940,9 +1006,13 @@ class _Generator:
                                   for i, x in enumerate(lines, 1)]
         self.out["tFactures"].append(doc)
         self.out["tLignesFactures"] += self.lines_by_ref[ref]
+        self.books.add("tFactures", doc)
+        for x in self.lines_by_ref[ref]:
+            self.books.add("tLignesFactures", x)
         self.docs_by_number[number] = doc
         self.view.docs.append(doc)
         p = self.day_sums(day)
+        p.numbers.add(number)
         sign = -1 if doc_type == wf.T_CREDIT else 1
         p.sales_ht += sign * doc["total_ht"]
         p.sales_vat += sign * doc["total_vat"]
@@ -1189,8 +1259,10 @@ class _Generator:
                         del waiting[key]
             elif row["kind"] == "Encaissement" and row["amount"] > 0:
                 waiting.setdefault(str(row.get("group") or "") or str(row["id"]), []).append(row)
+        self.books.add("tReglements", row)
         self.view.pays.append(row)
         p = self.day_sums(day)
+        p.payment_ids.add(str(row["id"]))
         p.receipts += row["amount"]
         p.payments += 1
         self.chain("tReglements", str(row["id"]), PAYMENT_ACTION, row, stamp)

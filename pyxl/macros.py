@@ -269,6 +269,26 @@ def note_penalites(sheet: str, row: int) -> dict[str, Any]:
     return run(ctx, service, documents=lambda res: [("penalites", str(res.data["numero"]))])
 
 
+def _loss(function: str, kind: str, sheet: str, row: int, reason: str) -> dict[str, Any]:
+    from pyxl.services import losses
+
+    ctx = Ctx(function, sheet, row)
+
+    def service(store: Any) -> Any:
+        doc = ctx.selected("tFactures", "de facture")
+        return losses.declare(store, str(doc["number"] or doc["ref"]), kind, decode(reason), ctx.as_of)
+
+    return run(ctx, service)
+
+
+def creance_douteuse(sheet: str, row: int, reason: str) -> dict[str, Any]:
+    return _loss("creance_douteuse", "Douteuse", sheet, row, reason)
+
+
+def passer_en_perte(sheet: str, row: int, reason: str) -> dict[str, Any]:
+    return _loss("passer_en_perte", "Irrécouvrable", sheet, row, reason)
+
+
 def annuler_reglement(sheet: str, row: int, reason: str, bounced: str = "", charges: str = "") -> dict[str, Any]:
     from pyxl.services.payments import cancel_payment
 
@@ -346,6 +366,30 @@ def actualiser_tableau_de_bord(sheet: str, row: int) -> dict[str, Any]:
     from pyxl.excel import dashboard
 
     return dashboard.refresh(Ctx("actualiser_tableau_de_bord", sheet, row))
+
+
+# ---------------------------------------------------------------- comptabilité (issue 15)
+def export_fec(sheet: str, row: int, year: str) -> dict[str, Any]:
+    from pathlib import Path
+
+    from pyxl.excel import compta
+
+    ctx = Ctx("export_fec", sheet, row)
+    return show(ctx, lambda store: compta.fec_text(store, Path(str(ctx.book.fullname)), decode(year), ctx.as_of))
+
+
+def chiffres_tva(sheet: str, row: int, period: str, previous: str = "") -> dict[str, Any]:
+    from pyxl.excel import compta
+
+    ctx = Ctx("chiffres_tva", sheet, row)
+    return show(ctx, lambda store: compta.vat_text(store, decode(period), decode(previous), ctx.as_of))
+
+
+def balance_comptable(sheet: str, row: int, year: str = "") -> dict[str, Any]:
+    from pyxl.excel import compta
+
+    ctx = Ctx("balance_comptable", sheet, row)
+    return show(ctx, lambda store: compta.balance_text(store, decode(year), ctx.as_of))
 
 
 # ---------------------------------------------------------------- contrôle

@@ -55,11 +55,12 @@ ADDED_COLUMNS = {5: {"tJournalAudit": {"spec"}},
                  7: {"tReglements": {"applies_to", "group", "kind", "bank", "drawer", "bounced", "charges", "slip",
                                      "bank_line"}},
                  10: {"tFactures": {"owed"}},
-                 11: {"tReleves": {"reason"}}}
+                 11: {"tReleves": {"reason"}},
+                 12: {"tClotures": {"journals"}}}
 
 
 ADDED_TABLES = {7: {"tNotesPenalites", "tLignesNotes", "tBordereaux", "tReleves"}, 8: {"tPlanComptable"},
-                9: {"tTechniciens", "tAbsences", "tTrajets", "tInterventions", "tContrats"}}
+                9: {"tTechniciens", "tAbsences", "tTrajets", "tInterventions", "tContrats"}, 12: {"tCreances"}}
 
 
 def schema_at(version: int) -> Schema:

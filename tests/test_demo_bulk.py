@@ -204,6 +204,16 @@ def test_closures_cover_every_day_with_cumulative_totals(store: FileStore) -> No
         assert m["sales_ttc"] == sum((r["sales_ttc"] for r in days if m["start"] <= r["end"] <= m["end"]), ZERO)
 
 
+def test_closures_carry_the_totals_per_journal_the_whole_books_give(store: FileStore) -> None:
+    """The generator's totals per journal (the entries of each day's documents and payments, computed
+    from those rows and the ones they depend on) are what `syc verifier` recomputes from every row
+    of the workbook; a month sums its days."""
+    rows = store.rows("tClotures")
+    assert sum(1 for r in rows if r["journals"] and "BQ D" in r["journals"]) > 100
+    assert any(r["journals"] and "CA D" in r["journals"] for r in rows)
+    assert closures.verify_journals(store) == []
+
+
 def test_journal_is_in_chronological_order(store: FileStore) -> None:
     entries = store.journal()
     assert [e.seq for e in entries] == list(range(1, len(entries) + 1))

@@ -58,6 +58,13 @@ V7_PAYMENT_KEYS = ("applies_to", "group", "kind", "bank", "drawer", "bounced", "
 V7_COLUMNS = {"tReglements": V7_PAYMENT_KEYS}
 # Schema version 10 (issue 17): « Reste dû » of the invoices, derived by the store, outside the fingerprint
 V10_COLUMNS = {"tFactures": ("owed",)}
+# Schema version 12 (10 and 11 in other branches): the closures' totals per journal
+V12_COLUMNS = {"tClotures": ("journals",)}
+V12_COLUMN_ADDED = "ajout de la colonne « Totaux par journal » à la table tClotures"
+V12_STEP = ("étape de données de la version 12 : clôtures avec leurs totaux par journal (colonne « Totaux par "
+            "journal ») ; les clôtures déjà faites gardent leur empreinte (version 1, colonne vide), aucune n'est "
+            "recalculée ; feuille « Créances douteuses » (créances douteuses et irrécouvrables), vide")
+V12_TABLES = ("tCreances",)
 V7_TABLES = ("tNotesPenalites", "tLignesNotes", "tBordereaux", "tReleves")
 # Schema version 9 (8: the books, in another branch): the planning and maintenance-contract sheets
 V9_TABLES = ("tTechniciens", "tAbsences", "tTrajets", "tInterventions", "tContrats")
@@ -70,9 +77,9 @@ V8_STEP = ("étape de données de la version 8 : plan comptable des écritures (
            "règlement modifié")
 NEW_IN_V8 = [t for t in SCHEMA.tables if t.name in V8_TABLES]
 V6_SCHEMA = dataclasses.replace(SCHEMA, version=6, tables=tuple(
-    dataclasses.replace(t, columns=tuple(c for c in t.columns
-                                         if c.key not in (*V7_COLUMNS.get(t.name, ()), *V10_COLUMNS.get(t.name, ()))))
-    for t in SCHEMA.tables if t.name not in (*V7_TABLES, *V8_TABLES, *V9_TABLES)),
+    dataclasses.replace(t, columns=tuple(c for c in t.columns if c.key not in (
+        *V7_COLUMNS.get(t.name, ()), *V10_COLUMNS.get(t.name, ()), *V12_COLUMNS.get(t.name, ()))))
+    for t in SCHEMA.tables if t.name not in (*V7_TABLES, *V8_TABLES, *V9_TABLES, *V12_TABLES)),
     parameters=tuple(p for p in SCHEMA.parameters if p.code not in (*V7_PARAMETERS, *V8_PARAMETERS)))
 NEW_IN_V7 = [t for t in SCHEMA.tables if t.name in V7_TABLES]
 V7_SHEETS_ADDED = [f"ajout de la feuille {t.sheet} (table {t.name})" for t in NEW_IN_V7]
@@ -161,6 +168,18 @@ def sheets_added(*groups: tuple[str, ...]) -> list[str]:
     return [f"ajout de la feuille {t.sheet} (table {t.name})" for t in SCHEMA.tables if t.name in names]
 
 
+def with_closure_column(*groups: tuple[str, ...]) -> list[str]:
+    """`sheets_added`, with the closures' column of version 12 at its place in the schema's order."""
+    names = {n for g in groups for n in g}
+    out = []
+    for t in SCHEMA.tables:
+        if t.name in names:
+            out.append(f"ajout de la feuille {t.sheet} (table {t.name})")
+        if t.name == "tClotures":
+            out.append(V12_COLUMN_ADDED)
+    return out
+
+
 THPE_ADDED = "ajout de « Chaudière THPE » à la liste de choix de la colonne « Catégorie » (table tArticles)"
 V2_SHEETS_ADDED = [f"ajout de la feuille {t.sheet} (table {t.name})" for t in NEW_IN_V2]
 V3_SHEETS_ADDED = [f"ajout de la feuille {t.sheet} (table {t.name})" for t in NEW_IN_V3]
@@ -214,7 +233,7 @@ OLD_BOOK_DONE = [
     HEADCOUNT_ADDED,
     THPE_ADDED,
     "ajout de la feuille Secteurs (table tSecteurs)",
-    *sheets_added(V2_TABLES, V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES),
+    *sheets_added(V2_TABLES, V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES, V12_TABLES),
     SPEC_ADDED,
     f"mise à jour de la version du schéma : 0 → {SCHEMA.version}",
     VAT_STEP,
@@ -226,6 +245,7 @@ OLD_BOOK_DONE = [
     V8_STEP,
     V9_STEP,
     V10_STEP,
+    V12_STEP,
 ]
 CLIENTS = [
     {"code": "C001", "kind": "Particulier", "name": "Dupont", "address": "1 rue des Lilas", "postcode": "69001",
@@ -306,11 +326,11 @@ def sheet_part(path: Path, sheet: str) -> str:
 def v6_parts(path: Path) -> set[str]:
     """The sheet and table parts versions 6 and 7 change in a workbook of version 2 to 5: the articles
     and VAT rules (the heat pumps by kind), the invoices (their new columns) and the payments (their
-    imputation columns, version 7)."""
+    imputation columns, version 7), and the closures (their totals per journal, version 12)."""
     pkg = ooxml.Package(str(path))
     try:
         return {pkg.table("tArticles").sheet_part} | {
-            part for name in ("tReglesTVA", "tDevis", "tFactures", "tReglements")
+            part for name in ("tReglesTVA", "tDevis", "tFactures", "tReglements", "tClotures")
             for part in (pkg.table(name).sheet_part, pkg.table(name).table_part)}
     finally:
         pkg.close()
@@ -429,7 +449,7 @@ def test_migrate_old_book(old_book: Path) -> None:
                *journal}  # the journal's « Version de l'empreinte » of version 5
     added = set(after) - set(before)
     # the new sheets and tables take the next free numbers: 6 for Secteurs, then the tables of versions 2 and 3
-    new = range(6, 6 + 1 + len(NEW_IN_V2) + len(NEW_IN_V3) + len(NEW_IN_V4) + len(NEW_IN_V6) + len(NEW_IN_V7) + len(NEW_IN_V8) + len(NEW_IN_V9))
+    new = range(6, 6 + 1 + len(NEW_IN_V2) + len(NEW_IN_V3) + len(NEW_IN_V4) + len(NEW_IN_V6) + len(NEW_IN_V7) + len(NEW_IN_V8) + len(NEW_IN_V9) + len(V12_TABLES))
     assert added == {*(f"xl/worksheets/sheet{i}.xml" for i in new), *(f"xl/tables/table{i}.xml" for i in new),
                      *(f"xl/worksheets/_rels/sheet{i}.xml.rels" for i in new)}
     assert set(before) <= set(after)
@@ -452,7 +472,7 @@ def test_migrated_structure(old_book: Path) -> None:
     # in schema order: Secteurs after Articles, the tables of version 2 after it, before the audit journal
     assert names == ["Paramètres", "Compteurs", "Clients", "Articles", "Secteurs",
                      *(t.sheet for t in SCHEMA.tables
-                       if t.name in {*V2_TABLES, *V3_TABLES, *V4_TABLES, *V6_TABLES, *V7_TABLES, *V8_TABLES, *V9_TABLES}),
+                       if t.name in {*V2_TABLES, *V3_TABLES, *V4_TABLES, *V6_TABLES, *V7_TABLES, *V8_TABLES, *V9_TABLES, *V12_TABLES}),
                      "Journal d'audit"]
     assert names == [t.sheet for t in SCHEMA.tables]
     assert len({s.get("sheetId") for s in sheets}) == len(sheets)
@@ -536,8 +556,8 @@ def test_version_1_workbook(tmp_path: Path) -> None:
     old_styles = read_part(path, "xl/styles.xml")
 
     expected = [CONSENT_ADDED, *STOPS_ADDED, HEADCOUNT_ADDED, THPE_PAC_ADDED, *sheets_added(V2_TABLES, V3_TABLES,
-                V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES), SPEC_ADDED, f"mise à jour de la version du schéma : 1 → {SCHEMA.version}", VAT_STEP, V3_STEP, V4_STEP,
-                V5_STEP, V6_STEP, V7_STEP, V8_STEP, V9_STEP, V10_STEP]
+                V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES, V12_TABLES), SPEC_ADDED, f"mise à jour de la version du schéma : 1 → {SCHEMA.version}", VAT_STEP, V3_STEP, V4_STEP,
+                V5_STEP, V6_STEP, V7_STEP, V8_STEP, V9_STEP, V10_STEP, V12_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
@@ -545,7 +565,7 @@ def test_version_1_workbook(tmp_path: Path) -> None:
 
     # the current version, every table of the schema with its headers, the new ones in schema order
     pkg = ooxml.Package(str(path))
-    assert mig.workbook_version(pkg) == 11 == SCHEMA.version
+    assert mig.workbook_version(pkg) == 12 == SCHEMA.version
     for t in SCHEMA.tables:
         assert list(pkg.table(t.name).headers) == [c.header for c in t.columns], t.name
     assert list(pkg.sheets) == [t.sheet for t in SCHEMA.tables]
@@ -572,7 +592,7 @@ def test_version_1_workbook(tmp_path: Path) -> None:
     changed = {"[Content_Types].xml", "xl/_rels/workbook.xml.rels", "xl/workbook.xml", "docProps/app.xml",
                "docProps/custom.xml", "xl/styles.xml", articles_part, *clients_parts, *params_parts, *journal}
     assert {n for n in before if after.get(n) != before[n]} == changed
-    new = range(7, 7 + len(NEW_IN_V2) + len(NEW_IN_V3) + len(NEW_IN_V4) + len(NEW_IN_V6) + len(NEW_IN_V7) + len(NEW_IN_V8) + len(NEW_IN_V9))  # the six sheets and tables of version 1 keep their numbers
+    new = range(7, 7 + len(NEW_IN_V2) + len(NEW_IN_V3) + len(NEW_IN_V4) + len(NEW_IN_V6) + len(NEW_IN_V7) + len(NEW_IN_V8) + len(NEW_IN_V9) + len(V12_TABLES))  # the six sheets and tables of version 1 keep their numbers
     assert set(after) - set(before) == {
         *(f"xl/worksheets/sheet{i}.xml" for i in new), *(f"xl/worksheets/_rels/sheet{i}.xml.rels" for i in new),
         *(f"xl/tables/table{i}.xml" for i in new)}
@@ -643,16 +663,16 @@ def test_version_2_workbook(tmp_path: Path) -> None:
     expected = [CONSENT_ADDED, *STOPS_ADDED, HEADCOUNT_ADDED, PAC_ADDED[0], VAT_COLUMN_ADDED, V7_NATURES["tReglesTVA"],
                 PAC_ADDED[1], *V6_QUOTE_COLUMNS, V7_NATURES["tDevis"], *V6_INVOICE_COLUMNS, V7_NATURES["tFactures"],
                 *V7_PAYMENT_COLUMNS, V7_MODE_ADDED,
-                *sheets_added(V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES),
+                *with_closure_column(V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES, V12_TABLES),
                 SPEC_ADDED, f"mise à jour de la version du schéma : 2 → {SCHEMA.version}", V3_STEP, V4_STEP, V5_STEP,
-                V6_STEP, V7_STEP, V8_STEP, V9_STEP, V10_STEP]
+                V6_STEP, V7_STEP, V8_STEP, V9_STEP, V10_STEP, V12_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
     assert_valid(path)
 
     pkg = ooxml.Package(str(path))
-    assert mig.workbook_version(pkg) == 11 == SCHEMA.version
+    assert mig.workbook_version(pkg) == 12 == SCHEMA.version
     for t in SCHEMA.tables:
         assert list(pkg.table(t.name).headers) == [c.header for c in t.columns], t.name
     assert list(pkg.sheets) == [t.sheet for t in SCHEMA.tables]
@@ -726,8 +746,8 @@ def test_version_3_workbook(tmp_path: Path) -> None:
     expected = [*STOPS_ADDED, HEADCOUNT_ADDED, PAC_ADDED[0], VAT_COLUMN_ADDED, V7_NATURES["tReglesTVA"], PAC_ADDED[1],
                 *V6_QUOTE_COLUMNS, V7_NATURES["tDevis"], *V6_INVOICE_COLUMNS, V7_NATURES["tFactures"],
                 *V7_PAYMENT_COLUMNS, V7_MODE_ADDED,
-                *sheets_added(V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES), SPEC_ADDED,
-                f"mise à jour de la version du schéma : 3 → {SCHEMA.version}", V4_STEP, V5_STEP, V6_STEP, V7_STEP, V8_STEP, V9_STEP, V10_STEP]
+                *with_closure_column(V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES, V12_TABLES), SPEC_ADDED,
+                f"mise à jour de la version du schéma : 3 → {SCHEMA.version}", V4_STEP, V5_STEP, V6_STEP, V7_STEP, V8_STEP, V9_STEP, V10_STEP, V12_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
@@ -1119,7 +1139,7 @@ def test_libreoffice_saved_book(tmp_path: Path) -> None:
         HEADCOUNT_ADDED,
         "ajout de la colonne « Origine du contact » à la table tClients",
         THPE_PAC_ADDED,
-        *sheets_added(V2_TABLES, V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES),
+        *sheets_added(V2_TABLES, V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES, V12_TABLES),
         SPEC_ADDED,
         "ajout de la feuille Visites (table tVisites)",
         f"mise à jour de la version du schéma : 1 → {SCHEMA.version + 1}",
@@ -1132,6 +1152,7 @@ def test_libreoffice_saved_book(tmp_path: Path) -> None:
         V8_STEP,
         V9_STEP,
         V10_STEP,
+        V12_STEP,
     ]
     assert_valid(path)
     after = raw_entries(path)

@@ -28,6 +28,7 @@ from pyxl.cli import Context, UsageError, out
 from pyxl.cli.common import Common, date_arg, euros, group, leaf, plural, text_table
 from pyxl.core.frformat import date_fr
 from pyxl.core.issues import Issue, Refused
+from pyxl.core.money import AmountError, parse_decimal
 
 SHOWN_PER_RULE = 20  # breaches printed per rule without --tout
 
@@ -157,6 +158,10 @@ def _register_books(g: Any, common: Common) -> None:
              "non comprise : elle est chez l'expert-comptable.")
     p.add_argument("--periode", required=True, metavar="AAAA-MM|AAAA-Tn|AAAA",
                    help="un mois (2026-03), un trimestre (2026-T1) ou une année (2026)")
+    p.add_argument("--tva-annee-precedente", metavar="MONTANT",
+                   help="CA12 : TVA due de l'année précédente (après déductions, hors immobilisations), base des "
+                        "acomptes de juillet (55 %%) et de décembre (40 %%) ; défaut : la TVA collectée de "
+                        "l'année précédente selon les écritures")
 
 
 def _entry_json(number: int, e: Any) -> dict[str, Any]:
@@ -271,12 +276,21 @@ def cmd_lettrage(ctx: Context) -> int:
 def cmd_vat(ctx: Context) -> int:
     from pyxl.services import books
 
-    r = books.vat_return(ctx.store(), ctx.args.periode, ctx.as_of)
+    previous = None
+    if ctx.args.tva_annee_precedente is not None:
+        try:
+            previous = parse_decimal(ctx.args.tva_annee_precedente, max_places=2)
+        except AmountError as exc:
+            raise Refused(Issue("compta.acomptes", f"--tva-annee-precedente : {exc}.", "--tva-annee-precedente")) from None
+    r = books.vat_return(ctx.store(), ctx.args.periode, ctx.as_of, previous)
     if ctx.json:
         out(ctx, data={"periode": {"du": r.start, "au": r.end}, "regime": r.regime,
                        "taux": [{"taux": x.rate, "base_ht": x.base, "tva": x.vat, "ligne": x.line or None,
                                  "libelle": x.label} for x in r.lines],
-                       "total_tva": r.total, "ligne_total": books.CA3_TOTAL_LINE[0] if r.regime.startswith("CA3") else None},
+                       "total_tva": r.total, "ligne_total": books.CA3_TOTAL_LINE[0] if r.regime.startswith("CA3") else None,
+                       "base_acomptes": r.instalment_base,
+                       "acomptes": [{"mois": i.month, "libelle": i.label, "montant": i.amount} for i in r.instalments],
+                       "solde": r.balance},
             warnings=r.warnings)
         return 0
     print(f"TVA collectée du {date_fr(r.start)} au {date_fr(r.end)} — régime : {r.regime}")
@@ -284,6 +298,16 @@ def cmd_vat(ctx: Context) -> int:
     total_line = books.CA3_TOTAL_LINE[0] if r.regime.startswith("CA3") else ""
     rows.append([total_line, "Total de la TVA collectée", "", euros(r.total)])
     print(text_table(rows, ["Ligne", "Opérations", "Base HT", "TVA"]))
+    if r.instalment_base is not None:
+        if r.instalments:
+            print(f"Acomptes de l'année (sur {euros(r.instalment_base)} de TVA de l'année précédente) : "
+                  + " ; ".join(f"{i.label} {euros(i.amount)}" for i in r.instalments) + ".")
+        else:
+            print(f"Pas d'acompte cette année : la TVA de l'année précédente ({euros(r.instalment_base)}) est "
+                  "inférieure à 1 000 €.")
+        assert r.balance is not None
+        print(("Reste à payer avec la déclaration annuelle : " if r.balance >= 0 else "Excédent des acomptes : ")
+              + euros(abs(r.balance)) + ".")
     print("TVA déductible non comprise (achats : chez l'expert-comptable).")
     for w in r.warnings:
         print(f"Attention : {w.message}")

@@ -102,6 +102,21 @@ def register(sub: Any, common: Common) -> None:
     p.add_argument("reference", metavar="NUM")
     p = leaf(g, "liste", "lister les factures et factures d'acompte", common, cmd_invoice_list)
     p.add_argument("--statut", help="brouillon | emise | partielle | reglee | en-retard | soldee")
+    # issue 15: doubtful debts (416) and write-offs (654), dated rows of « Créances douteuses »
+    p = leaf(g, "douteuse", "déclarer douteuse une facture que le client risque de ne pas payer (compte 416)",
+             common, cmd_doubtful, "Ce qui reste dû passe au compte 416 du client ; la facture n'est plus relancée. "
+                                   "Se défait par « syc facture annuler-creance ID --motif … ».")
+    p.add_argument("reference", metavar="NUM")
+    p.add_argument("--motif", required=True, help="ex. « redressement judiciaire du 12/03/2026 »")
+    p = leaf(g, "perte", "passer en perte une facture irrécouvrable (compte 654, TVA reprise)", common, cmd_write_off,
+             "Ce qui reste dû devient une perte : la TVA en attente du paiement est annulée, celle déclarée à la "
+             "facture récupérée (CGI art. 272-1) ; la facture n'est plus due ni relancée.")
+    p.add_argument("reference", metavar="NUM")
+    p.add_argument("--motif", required=True, help="ex. « liquidation judiciaire clôturée pour insuffisance d'actif »")
+    p = leaf(g, "annuler-creance", "annuler une déclaration de créance douteuse ou de perte (ligne opposée)", common,
+             cmd_cancel_loss)
+    p.add_argument("id", metavar="ID", help="n° de la ligne de « Créances douteuses », ex. CD2026-00001")
+    p.add_argument("--motif", required=True)
 
     # avoir
     g = group(sub, "avoir", "avoirs (corriger ou annuler une facture émise)", common)
@@ -457,6 +472,26 @@ def cmd_issue(ctx: Context) -> int:
     from pyxl.services.invoices import issue
 
     return apply_with_documents(ctx, lambda store: issue(store, ctx.args.reference, ctx.as_of), _issued_documents)
+
+
+def cmd_doubtful(ctx: Context) -> int:
+    from pyxl.core.books import DOUBTFUL
+    from pyxl.services.losses import declare
+
+    return apply(ctx, lambda store: declare(store, ctx.args.reference, DOUBTFUL, ctx.args.motif, ctx.as_of))
+
+
+def cmd_write_off(ctx: Context) -> int:
+    from pyxl.core.books import WRITTEN_OFF
+    from pyxl.services.losses import declare
+
+    return apply(ctx, lambda store: declare(store, ctx.args.reference, WRITTEN_OFF, ctx.args.motif, ctx.as_of))
+
+
+def cmd_cancel_loss(ctx: Context) -> int:
+    from pyxl.services.losses import cancel
+
+    return apply(ctx, lambda store: cancel(store, ctx.args.id, ctx.args.motif, ctx.as_of))
 
 
 def cmd_delete_draft(ctx: Context) -> int:

@@ -93,6 +93,7 @@ TOTALS = {"total_ht": MONEY, "total_tva": MONEY, "total_ttc": MONEY, "remise_glo
           "acomptes_deduits_ht": MONEY, "acomptes_deduits_tva": MONEY,
           "par_taux": array(obj({"taux": DECIMAL, "base_ht": MONEY, "tva": MONEY, "ttc": MONEY}))}
 # added to the answer of any writing command: closures made, documents written or kept
+LOSS = {"id": TEXT, "facture": TEXT, "client": TEXT, "decision": TEXT, "reste_du": MONEY, "motif": TEXT}
 WRITING = {"clotures": array(TEXT), "documents": array(PATH), "documents_conserves": array(PATH),
            "fichiers_dans": PATH}
 SENDING = obj({"piece": TEXT, "type": NTEXT, "client": NTEXT, "destinataire": NTEXT, "canal": TEXT,
@@ -200,6 +201,10 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
     "credit imputer": ({"id": TEXT, "client": TEXT, "montant": MONEY, "credit_restant": MONEY,
                         "imputations": array(IMPUTATION)}, WRITING),
     "remboursement creer": ({"id": TEXT, "client": TEXT, "montant": MONEY, "credit_restant": MONEY}, WRITING),
+    # contract 1.2: doubtful debts and write-offs (rows of « Créances douteuses »)
+    "facture douteuse": (LOSS, WRITING),
+    "facture perte": (LOSS, WRITING),
+    "facture annuler-creance": ({**LOSS, "annule": TEXT}, WRITING),
     "reglement annuler": ({"id": TEXT, "annule": TEXT, "facture": TEXT, "statut": TEXT,
                            "lignes": array(obj({"id": TEXT, "annule": TEXT, "piece": NTEXT, "montant": MONEY}))},
                           WRITING),
@@ -278,7 +283,10 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
     "compta tva": ({"periode": obj({"du": DATE, "au": DATE}), "regime": TEXT,
                     "taux": array(obj({"taux": DECIMAL, "base_ht": MONEY, "tva": MONEY, "ligne": NTEXT,
                                        "libelle": TEXT})),
-                    "total_tva": MONEY, "ligne_total": NTEXT}, {}),
+                    "total_tva": MONEY, "ligne_total": NTEXT,
+                    # contract 1.2: the CA12's instalments (a year under that regime; null / [] otherwise)
+                    "base_acomptes": NMONEY, "acomptes": array(obj({"mois": INT, "libelle": TEXT, "montant": MONEY})),
+                    "solde": NMONEY}, {}),
     "compta verifier-fec": ({"fichier": PATH, "conforme": BOOL, "encodage": TEXT, "separateur": TEXT,
                              "fins_de_ligne": TEXT, "variante": TEXT, "zones": INT, "lignes": INT, "ecritures": INT,
                              "total_debit": MONEY, "total_credit": MONEY, "exercice": obj({"du": NDATE, "au": NDATE}),
@@ -369,7 +377,7 @@ def text(schema: Schema) -> str:
 FINGERPRINTS = {
     "1.0": "de2d77b6ecfb04411341810dd0881d9cb07878ac3b185cb23f9abbb58e70afa1",  # 1.0 is first published with this wave, schema-6 fields included
     "1.1": "a5d2d8b34a1c236b7b984fdf31f4bf979c421afdb740f71bfffa1aaed22fc561",  # penalty notes, payments as money arrives, FEC checker and the books, planning and maintenance contracts, slips, statements
-    "1.2": "0f751693ec1b66c0db464cb5346562f3ba809666337f369f8a1ae0b12848fd1b",  # statement lines set aside (motif); « reste_du » stored on each invoice
+    "1.2": "b51b56d9e7555e45cd86304d9bfef69633c7ee93465fc00fd46a319fad930371",  # statement lines set aside (motif); « reste_du » stored on each invoice; CA12 instalments, doubtful debts and write-offs
 }
 
 

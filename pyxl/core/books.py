@@ -25,7 +25,7 @@ Pure code: no store, no clock.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -139,6 +139,23 @@ class Payment:
     slip: str = ""
     bounced: bool = False
     reference: str = ""
+
+
+DOUBTFUL, WRITTEN_OFF, CANCELLED = "Douteuse", "Irrécouvrable", "Annulation"
+
+
+@dataclass(frozen=True)
+class Loss:
+    """A dated row on an invoice the client may never pay: declared doubtful (411 → 416), written
+    off as irrecoverable (654, its VAT reversed), or the opposite of such a row (`cancels`)."""
+
+    id: str
+    date: dt.date
+    invoice: str
+    client: str
+    kind: str
+    reason: str = ""
+    cancels: str = ""
 
 
 @dataclass(frozen=True)
@@ -277,6 +294,7 @@ class _Line:
     client: str = ""
     key: str | None = None  # lettrage key on a 411 line
     label: str = ""
+    owes: str | None = None  # on 411 or 416: the document whose open balance it moves (default: key)
 
 
 class _Builder:
@@ -298,6 +316,14 @@ class _Builder:
         self.owed: dict[str, Decimal] = {}  # client → balance of his 411 account
         self.links: list[tuple[str, set[str]]] = []  # (client, keys) joined by a compensation
         self.vat: list[VatMove] = []
+        self.open: dict[str, Decimal] = {}  # document → what the client still owes on it (411 or 416)
+        self.doubtful: set[str] = set()  # documents moved to 416
+        self.basis: dict[str, tuple[dict[Decimal, Decimal], dict[Decimal, Decimal]]] = {}  # net HT, VAT per rate
+        # loss id → (its lines, what it took from the VAT waiting for payment, its VAT moves)
+        self.losses: dict[str, tuple[list[_Line], _Pending | None, list[VatMove]]] = {}
+        # totals per day and journal instead of the entries (`daily_totals`), those of `leave_out` apart
+        self.totals: dict[dt.date, dict[str, list[Decimal]]] | None = None
+        self.leave_out: set[str] = set()
 
     # ---- output
     def emit(self, journal: str, date: dt.date, ref: str, ref_date: dt.date, label: str, lines: list[_Line]) -> None:
@@ -307,8 +333,19 @@ class _Builder:
         if sum((x.debit - x.credit for x in lines), ZERO) != 0:
             self.unbalanced.append(ref)
         for x in lines:
-            if x.role == "clients":
+            if x.role in ("clients", "douteux"):
                 self.owed[x.client] = self.owed.get(x.client, ZERO) + x.debit - x.credit
+                owes = x.owes if x.owes is not None else x.key
+                if owes:
+                    self.open[owes] = self.open.get(owes, ZERO) + x.debit - x.credit
+        if self.totals is not None:
+            if (self.since is None or date >= self.since) and ref not in self.leave_out:
+                t = self.totals.setdefault(date, {}).setdefault(journal, [ZERO, ZERO])
+                for x in lines:
+                    net = x.debit - x.credit
+                    t[0] += max(net, ZERO)
+                    t[1] += max(-net, ZERO)
+            return
         if self.since is not None and date < self.since:  # before the period: only what lettrage needs
             for x in lines:
                 if x.key is not None:
@@ -319,7 +356,7 @@ class _Builder:
             net = x.debit - x.credit  # a negative amount goes to the other side
             x = replace(x, debit=max(net, ZERO), credit=max(-net, ZERO))
             account, account_label = self.chart[x.role]
-            aux = x.client if x.role == "clients" else ""
+            aux = x.client if x.role in ("clients", "douteux") else ""
             if x.key is not None:
                 self.keys.append((len(self.entries), len(out), x.client, x.key, date, x.debit - x.credit))
             out.append(EntryLine(account=account, account_label=account_label, debit=x.debit, credit=x.credit,
@@ -374,6 +411,7 @@ class _Builder:
             lines.append(_Line("clients", credit=dep_ttc, client=d.client, key=d.number, label="Acomptes déduits"))
         what = "Facture d'acompte" if d.doc_type == DEPOSIT else "Facture"
         self.emit("VE", d.date, d.number, d.date, f"{what} {d.number} {name}", lines)
+        self.basis[d.number] = ({r.rate: r.net_ht for r in rates}, {r.rate: r.net_vat for r in rates})
         if vat_role == "tva_encaissements":
             self.pending[d.number] = _Pending({r.rate: r.net_ht for r in rates}, {r.rate: r.net_vat for r in rates})
         else:
@@ -395,6 +433,11 @@ class _Builder:
         vat_role = self._vat_role(origin)
         lines = self._income_lines(rates, credit=False, rebate=d.credit_cause == "Geste commercial")
         vat = {vat_role: sum((r.vat for r in rates), ZERO) - sum((r.dep_vat for r in rates), ZERO)}
+        basis = self.basis.get(origin.number)
+        if basis is not None:
+            for r in rates:
+                basis[0][r.rate] = basis[0].get(r.rate, ZERO) - r.net_ht
+                basis[1][r.rate] = basis[1].get(r.rate, ZERO) - r.net_vat
         st = self.pending.get(origin.number)
         if st is not None:
             for r in rates:
@@ -447,8 +490,7 @@ class _Builder:
             role = self._treasury(r)
             treasury[role] = treasury.get(role, ZERO) + r.amount
         total = sum((r.amount for r in money), ZERO)
-        clients = [_Line("clients", credit=r.amount, client=r.client, key=self._key(r),
-                         label=f"{self._what(r)} {self._key(r)}".strip()) for r in money]
+        clients = [self._client_line(r) for r in money]
         cash = [_Line(role, debit=amount) for role, amount in treasury.items()]
         lines = cash + clients if total >= 0 else clients + cash
         for r in money:
@@ -472,6 +514,75 @@ class _Builder:
             self.links.append((first.client, compensated))
         journal = "CA" if "caisse" in treasury else ("BQ" if money else "OD")
         self.emit(journal, first.date, gid, first.date, f"{self._what(first)} {name}", lines)
+
+    def _client_line(self, r: Payment) -> _Line:
+        """The payment on the client's account: 411, or 416 once its document was declared doubtful."""
+        key = self._key(r)
+        label = f"{self._what(r)} {key}".strip()
+        if key in self.doubtful:
+            return _Line("douteux", credit=r.amount, client=r.client, owes=key, label=label)
+        return _Line("clients", credit=r.amount, client=r.client, key=key, label=label)
+
+    # ---- doubtful debts and write-offs
+    def loss(self, x: Loss) -> None:
+        name = self.names.get(x.client, x.client)
+        if x.kind == CANCELLED:
+            self._undo(x, name)
+            return
+        amount = self.open.get(x.invoice, ZERO)
+        account = "douteux" if x.invoice in self.doubtful else "clients"
+        owed = _Line(account, credit=amount, client=x.client, key=x.invoice if account == "clients" else None,
+                     owes=x.invoice)
+        taken: _Pending | None = None
+        moves: list[VatMove] = []
+        if x.kind == DOUBTFUL:
+            lines = [_Line("douteux", debit=amount, client=x.client, owes=x.invoice), owed]
+            self.doubtful.add(x.invoice)
+            what = "Créance douteuse"
+        else:
+            st = self.pending.pop(x.invoice, None)
+            if st is not None:  # VAT on receipts: what still waits for the payment never becomes due
+                taken = st
+                vat = sum(st.net_vat.values(), ZERO) - sum(st.moved_vat.values(), ZERO)
+                vat_lines = [_Line("tva_encaissements", debit=vat)]
+            else:  # VAT due at invoicing: recovered (CGI art. 272-1), in the VAT figures of the day
+                ht, vats = self.basis.get(x.invoice, ({}, {}))
+                ttc = sum(ht.values(), ZERO) + sum(vats.values(), ZERO)
+                for rate in sorted(set(ht) | set(vats), reverse=True):
+                    if ttc:
+                        moves.append(VatMove(x.date, x.id, rate, -to_cents(amount * ht.get(rate, ZERO) / ttc),
+                                             -to_cents(amount * vats.get(rate, ZERO) / ttc)))
+                vat = -sum((m.vat for m in moves), ZERO)
+                vat_lines = [_Line("tva_collectee", debit=vat)]
+                self.vat += moves
+            lines = [_Line("pertes", debit=amount - vat), *vat_lines, owed]
+            self.doubtful.discard(x.invoice)
+            what = "Créance irrécouvrable"
+        self.losses[x.id] = (lines, taken, moves)
+        self.emit("OD", x.date, x.id, x.date, f"{what} {x.invoice} {name}" + (f" : {x.reason}" if x.reason else ""),
+                  lines)
+
+    def _undo(self, x: Loss, name: str) -> None:
+        """The opposite entry of the row `x` cancels (a transfer to 416 gives back what 416 still holds)."""
+        found = self.losses.pop(x.cancels, None)
+        if found is None:
+            return
+        lines, taken, moves = found
+        if any(y.role == "pertes" for y in lines):
+            if taken is not None:
+                self.pending[x.invoice] = taken
+            else:
+                self.vat += [VatMove(x.date, x.id, m.rate, -m.base, -m.vat) for m in moves]
+            if any(y.role == "douteux" for y in lines):
+                self.doubtful.add(x.invoice)
+            back = [replace(y, debit=y.credit, credit=y.debit) for y in reversed(lines)]
+        else:
+            amount = self.open.get(x.invoice, ZERO) if x.invoice in self.doubtful else ZERO
+            self.doubtful.discard(x.invoice)
+            back = [_Line("clients", debit=amount, client=x.client, key=x.invoice),
+                    _Line("douteux", credit=amount, client=x.client, owes=x.invoice)]
+        self.emit("OD", x.date, x.id, x.date, f"Annulation de {x.cancels} sur {x.invoice} {name}"
+                  + (f" : {x.reason}" if x.reason else ""), back)
 
     @staticmethod
     def _key(r: Payment) -> str:
@@ -554,13 +665,35 @@ def letter_code(n: int) -> str:
 
 def build(docs: Iterable[Doc], notes: Iterable[Note], payments: Iterable[Payment], slips: Iterable[Slip],
           names: Mapping[str, str], options: Options | None = None, until: dt.date | None = None,
-          since: dt.date | None = None) -> Books:
+          since: dt.date | None = None, losses: Iterable[Loss] = ()) -> Books:
     """All entries, in chronological order, of the documents and payments dated up to `until`; with
     `since`, the earlier ones are computed (VAT waiting, lettrage) but not returned."""
     payments = list(payments)
     slips = list(slips)
     b = _Builder(options or Options(), names, payments, slips)
     b.since = since
+    _run(b, docs, notes, payments, slips, until, losses)
+    return Books(b.letter(), tuple(b.vat), tuple(b.unbalanced), dict(b.owed))
+
+
+def daily_totals(docs: Iterable[Doc], notes: Iterable[Note], payments: Iterable[Payment], slips: Iterable[Slip],
+                 options: Options | None = None, until: dt.date | None = None, since: dt.date | None = None,
+                 losses: Iterable[Loss] = (), leave_out: Collection[str] = ()) -> dict[dt.date, Totals]:
+    """What `totals_by_day(build(…).entries)` gives, the entries whose ref is in `leave_out` left
+    out, without keeping the entries: the memory of ten years of them is not needed for their sums
+    (`syc verifier`, the closures' totals)."""
+    payments = list(payments)
+    slips = list(slips)
+    b = _Builder(options or Options(), {}, payments, slips)
+    b.since = since
+    b.totals = {}
+    b.leave_out = set(leave_out)
+    _run(b, docs, notes, payments, slips, until, losses)
+    return {d: {j: (t[0], t[1]) for j, t in day.items()} for d, day in b.totals.items()}
+
+
+def _run(b: _Builder, docs: Iterable[Doc], notes: Iterable[Note], payments: list[Payment], slips: list[Slip],
+         until: dt.date | None, losses: Iterable[Loss]) -> None:
     events: list[tuple[dt.date, int, str, object]] = []
     for d in docs:
         events.append((d.date, 0, d.number, d))
@@ -575,6 +708,8 @@ def build(docs: Iterable[Doc], notes: Iterable[Note], payments: Iterable[Payment
     for s in slips:
         if s.status == "Crédité" and s.credited_on is not None:
             events.append((s.credited_on, 2, s.number, s))
+    for x in losses:
+        events.append((x.date, 3, x.id, x))
     events.sort(key=lambda e: (e[0], e[1], e[2]))
     for date, _order, key, ev in events:
         if until is not None and date > until:
@@ -585,10 +720,11 @@ def build(docs: Iterable[Doc], notes: Iterable[Note], payments: Iterable[Payment
             b.note(ev)
         elif isinstance(ev, Slip):
             b.slip(ev)
+        elif isinstance(ev, Loss):
+            b.loss(ev)
         else:
             assert isinstance(ev, list)
             b.payment(key, ev)
-    return Books(b.letter(), tuple(b.vat), tuple(b.unbalanced), dict(b.owed))
 
 
 def document_entries(docs: Iterable[Doc], all_docs: Iterable[Doc], names: Mapping[str, str],
@@ -671,3 +807,60 @@ def vat_figures(books: Books, start: dt.date, end: dt.date) -> list[VatRate]:
             base[m.rate] = base.get(m.rate, ZERO) + m.base
             vat[m.rate] = vat.get(m.rate, ZERO) + m.vat
     return [VatRate(r, base[r], vat[r]) for r in sorted(base, reverse=True) if base[r] or vat[r]]
+
+
+# --------------------------------------------------------------------------- totals per journal (closures)
+Totals = dict[str, tuple[Decimal, Decimal]]  # journal code → (debits, credits)
+
+
+def journal_totals(entries: Iterable[Entry]) -> Totals:
+    """Debit and credit totals of each journal over `entries` (equal when every entry balances)."""
+    out: dict[str, list[Decimal]] = {}
+    for e in entries:
+        t = out.setdefault(e.journal, [ZERO, ZERO])
+        for x in e.lines:
+            t[0] += x.debit
+            t[1] += x.credit
+    return {j: (d, c) for j, (d, c) in out.items()}
+
+
+def totals_by_day(entries: Iterable[Entry]) -> dict[dt.date, Totals]:
+    days: dict[dt.date, list[Entry]] = {}
+    for e in entries:
+        days.setdefault(e.date, []).append(e)
+    return {d: journal_totals(es) for d, es in days.items()}
+
+
+def add_totals(*many: Totals) -> Totals:
+    out: dict[str, tuple[Decimal, Decimal]] = {}
+    for totals in many:
+        for j, (d, c) in totals.items():
+            d0, c0 = out.get(j, (ZERO, ZERO))
+            out[j] = (d0 + d, c0 + c)
+    return out
+
+
+def _cents(amount: Decimal) -> str:
+    return f"{to_cents(amount):.2f}".replace(".", ",")
+
+
+def format_totals(totals: Totals) -> str:
+    """« VE D 1234,50 C 1234,50 ; BQ D 800,00 C 800,00 »: the journals in the order of JOURNALS
+    (then any other), those without a movement left out; '' when there is none. One canonical text,
+    since a closure fingerprints it."""
+    order = list(JOURNALS) + sorted(set(totals) - set(JOURNALS))
+    return " ; ".join(f"{j} D {_cents(totals[j][0])} C {_cents(totals[j][1])}"
+                      for j in order if j in totals and (totals[j][0] or totals[j][1]))
+
+
+def parse_totals(text: str | None) -> Totals:
+    """The inverse of `format_totals`; ValueError on a text it did not write."""
+    out: dict[str, tuple[Decimal, Decimal]] = {}
+    for part in (text or "").split(";"):
+        if not part.strip():
+            continue
+        words = part.split()
+        if len(words) != 5 or words[1] != "D" or words[3] != "C":
+            raise ValueError(part)
+        out[words[0]] = (Decimal(words[2].replace(",", ".")), Decimal(words[4].replace(",", ".")))
+    return out

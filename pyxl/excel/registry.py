@@ -53,6 +53,7 @@ GROUPS = (
     ("relances", "Relances des impayés"),
     ("documents", "Documents et courriers"),
     ("direction", "Direction"),
+    ("comptabilite", "Comptabilité"),
     ("controle", "Contrôle"),
     ("planning", "Planning"),
     ("contrats", "Contrats d'entretien"),
@@ -170,6 +171,14 @@ ACTIONS: tuple[Action, ...] = (
            issuing=True, image="PercentStyle",
            help="Émet la note de pénalités de la facture en retard sélectionnée (pénalités et indemnité de 40 €, "
                 "sans TVA) et son PDF ; le classeur est enregistré."),
+    Action("SycCreanceDouteuse", "Créance douteuse", "relances", "creance_douteuse", sheet="Factures",
+           issuing=True, image="Risks", asks=(Ask("Motif (ex. « redressement judiciaire du 12/03/2026 ») :"),),
+           help="Déclare douteuse la facture sélectionnée : ce qui reste dû passe au compte 416, elle n'est plus "
+                "relancée ; le classeur est enregistré."),
+    Action("SycPassePerte", "Passer en perte", "relances", "passer_en_perte", sheet="Factures", issuing=True,
+           image="Delete", asks=(Ask("Motif (ex. « liquidation clôturée pour insuffisance d'actif ») :"),),
+           help="Passe en perte la facture sélectionnée, irrécouvrable : compte 654, TVA reprise ; elle n'est plus "
+                "due ni relancée ; le classeur est enregistré."),
     Action("SycRelancesSemaine", "Relances de la semaine", "relances", "relances_semaine", image="ReviewPreviousComment",
            help="Séance du vendredi et du lundi : appels à passer, lettres et dossiers dus, arrêts et alarmes."),
     Action("SycProduireRelances", "Produire les lettres de relance", "relances", "produire_relances",
@@ -210,6 +219,19 @@ ACTIONS: tuple[Action, ...] = (
     Action("SycTableauDeBord", "Actualiser le tableau de bord", "direction", "actualiser_tableau_de_bord",
            image="ChartInsert", help="Calcule les chiffres du directeur (12 derniers mois) et les graphiques, "
                                      "sur la feuille « Tableau de bord »."),
+    # ---- comptabilité (issue 15): what the accountant gets, computed from the documents and payments
+    Action("SycExportFEC", "Export FEC pour le comptable", "comptabilite", "export_fec", image="ExportTextFile",
+           asks=(Ask("Année de clôture de l'exercice (ex. 2026) :"),),
+           help="Écrit le fichier des écritures (FEC) de l'exercice, ventes et encaissements, dans le dossier "
+                "« FEC » à côté du classeur, avec sa description."),
+    Action("SycChiffresTVA", "Chiffres de TVA", "comptabilite", "chiffres_tva", image="Calculator",
+           asks=(Ask("Période : un mois (2026-03), un trimestre (2026-T1) ou une année (2026) :"),
+                 Ask("CA12 seulement : TVA due de l'année précédente, après déductions (laisser vide : TVA "
+                     "collectée selon les écritures) :", required=False)),
+           help="TVA collectée de la période par taux, avec les lignes de la CA3 ou les acomptes de la CA12."),
+    Action("SycBalance", "Balance des comptes", "comptabilite", "balance_comptable", image="AccountingFormat",
+           asks=(Ask("Année de clôture de l'exercice (laisser vide : l'exercice en cours) :", required=False),),
+           help="Débits, crédits et soldes de chaque compte des écritures de l'exercice."),
     # ---- controle
     Action("SycVerifier", "Vérifier le classeur", "controle", "verifier", image="ReviewProtectWorkbook",
            help="Vérifie le journal d'audit, les pièces émises et la numérotation."),

@@ -21,7 +21,7 @@ DASHBOARD_SHEET = "Tableau de bord"
 MERGE_SHEET = "Publipostage"
 DASHBOARD_FIRST_ROW = 4  # the report starts here (1-based); rows above: title, button
 # sheets whose rows are issued documents or money: protected (sorting and filtering allowed)
-PROTECTED_TABLES = ("tFactures", "tLignesFactures", "tReglements", "tClotures", "tJournalAudit")
+PROTECTED_TABLES = ("tFactures", "tLignesFactures", "tReglements", "tCreances", "tClotures", "tJournalAudit")
 PROTECTION = {"sort": True, "autofilter": True, "format_columns": True, "select_locked_cells": True,
               "select_unlocked_cells": True}
 

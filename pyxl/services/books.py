@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -18,12 +19,13 @@ from pyxl.core import books
 from pyxl.core.fec.writer import Entry, write_fec
 from pyxl.core.frformat import percent
 from pyxl.core.issues import Issue, Refused
+from pyxl.core.money import to_cents
 from pyxl.services import salesdocs as sd
 from pyxl.workbook.store import Store
 
 ZERO = Decimal("0.00")
 TABLES = ("tFactures", "tLignesFactures", "tNotesPenalites", "tReglements", "tBordereaux", "tClients",
-          "tPlanComptable", "tArticles")
+          "tPlanComptable", "tArticles", "tCreances")
 
 
 # --------------------------------------------------------------------------- reading
@@ -63,6 +65,7 @@ class Source:
     slips: list[books.Slip]
     names: dict[str, str]
     options: books.Options
+    losses: list[books.Loss]
 
 
 def read(store: Store, since: dt.date | None = None) -> Source:
@@ -131,7 +134,13 @@ def read(store: Store, since: dt.date | None = None) -> Source:
                         fee=_dec(r["fee"]) if r["fee"] else None)
              for r in store.rows("tBordereaux") if _text(r["number"])]
     options = books.Options(vat_on_debits=_text(params.get("tva_sur_debits")) == "Oui", chart=chart(store))
-    return Source(docs, notes, payments, slips, names, options)
+    return Source(docs, notes, payments, slips, names, options, _losses(store.rows("tCreances")))
+
+
+def _losses(rows: Sequence[Any]) -> list[books.Loss]:
+    return [books.Loss(id=_text(r["id"]), date=r["date"], invoice=_text(r["invoice"]), client=_text(r["client"]),
+                       kind=_text(r["kind"]), reason=_text(r["reason"]), cancels=_text(r["cancels"]))
+            for r in rows if _text(r["id"]) and r["date"] is not None]
 
 
 def _settled_before(store: Store, issued: list[Any], since: dt.date) -> set[str]:
@@ -174,7 +183,8 @@ def compute(store: Store, until: dt.date | None, since: dt.date | None = None) -
     """Every entry dated up to `until` (lettered as of that day); from `since` only, if given (the
     earlier ones are computed all the same: VAT waiting for its payment, lettrage)."""
     s = read(store, since)
-    return books.build(s.docs, s.notes, s.payments, s.slips, s.names, s.options, until=until, since=since)
+    return books.build(s.docs, s.notes, s.payments, s.slips, s.names, s.options, until=until, since=since,
+                       losses=s.losses)
 
 
 # --------------------------------------------------------------------------- fiscal years
@@ -263,7 +273,7 @@ def lettrage(store: Store, as_of: dt.date, client: str = "") -> list[AccountLett
         code = _text(get_client(store, client)["code"])
     s = read(store)
     clients_account = s.options.chart.get("clients", books.DEFAULT_CHART["clients"])[0]
-    result = books.build(s.docs, s.notes, s.payments, s.slips, s.names, s.options, until=as_of)
+    result = books.build(s.docs, s.notes, s.payments, s.slips, s.names, s.options, until=as_of, losses=s.losses)
     per: dict[str, dict[str, Any]] = {}
     for e in result.entries:
         for x in e.lines:
@@ -293,6 +303,16 @@ CA3_LINES: tuple[tuple[Decimal, str, str, dt.date, str], ...] = (
     (Decimal("5.5"), "09", "Taux réduit 5,5 %", dt.date(2014, 1, 1), "3310-CA3-SD, cadre B"),
 )
 CA3_TOTAL_LINE = ("16", "Total de la TVA brute due")
+
+# The CA12 (régime simplifié d'imposition, CGI art. 287-3 ; BOI-TVA-DECLA-20-20-20): two instalments,
+# in July 55 % and in December 40 % of the tax due for the previous year (before the deduction of
+# the VAT on fixed assets), none when that tax is under 1 000 €; the annual return settles the
+# balance. As dated data: (month, share, label, valid from, source).
+CA12_INSTALMENTS: tuple[tuple[int, Decimal, str, dt.date, str], ...] = (
+    (7, Decimal("0.55"), "Acompte de juillet (55 %)", dt.date(2015, 1, 1), "CGI art. 287-3 ; BOI-TVA-DECLA-20-20-20"),
+    (12, Decimal("0.40"), "Acompte de décembre (40 %)", dt.date(2015, 1, 1), "CGI art. 287-3 ; BOI-TVA-DECLA-20-20-20"),
+)
+CA12_NO_INSTALMENT_UNDER = Decimal("1000.00")
 
 
 def parse_period(text: str) -> tuple[dt.date, dt.date, str]:
@@ -324,6 +344,13 @@ class VatLine:
 
 
 @dataclass(frozen=True)
+class Instalment:
+    month: int
+    label: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
 class VatReturn:
     start: dt.date
     end: dt.date
@@ -331,9 +358,27 @@ class VatReturn:
     lines: list[VatLine]
     total: Decimal
     warnings: list[Issue]
+    # CA12, a year asked for: the previous year's tax the instalments are reckoned on, the
+    # instalments of the year (none under 1 000 €) and what the annual return leaves to pay (or, if
+    # negative, to claim back) on the collected VAT
+    instalment_base: Decimal | None = None
+    instalments: tuple[Instalment, ...] = ()
+    balance: Decimal | None = None
 
 
-def vat_return(store: Store, period: str, as_of: dt.date) -> VatReturn:
+def ca12_instalments(previous: Decimal, year: int) -> tuple[Instalment, ...]:
+    """The July and December instalments of `year` on the previous year's tax `previous`."""
+    if previous < CA12_NO_INSTALMENT_UNDER:
+        return ()
+    day = dt.date(year, 1, 1)
+    return tuple(Instalment(month, label, to_cents(previous * share))
+                 for month, share, label, since, _ in CA12_INSTALMENTS if since <= day)
+
+
+def vat_return(store: Store, period: str, as_of: dt.date, previous_tax: Decimal | None = None) -> VatReturn:
+    """The collected VAT of a period; under the CA12, for a year, its instalments too: on
+    `previous_tax` (the previous year's tax due, net of deductions, which the accountant knows) or,
+    without it, on the VAT collected the previous year by these entries, with a warning."""
     from pyxl.core.issues import Severity
 
     start, end, kind = parse_period(period)
@@ -354,7 +399,22 @@ def vat_return(store: Store, period: str, as_of: dt.date) -> VatReturn:
         found = [x for x in CA3_LINES if x[0] == r.rate and x[3] <= end] if regime.startswith("CA3") else []
         line, label = (found[-1][1], found[-1][2]) if found else ("", f"Taux {percent(r.rate, sep=' ')}")
         out.append(VatLine(r.rate, r.base, r.vat, line, label))
-    return VatReturn(start, end, regime, out, sum((x.vat for x in out), ZERO), warnings)
+    total = sum((x.vat for x in out), ZERO)
+    if not (regime.startswith("CA12") and kind == "année"):
+        return VatReturn(start, end, regime, out, total, warnings)
+    if previous_tax is None:
+        before = compute(store, min(start - dt.timedelta(days=1), as_of), dt.date(start.year - 1, 1, 1))
+        previous_tax = sum((r.vat for r in books.vat_figures(before, dt.date(start.year - 1, 1, 1),
+                                                                start - dt.timedelta(days=1))), ZERO)
+        warnings.append(Issue("compta.acomptes", f"Acomptes de la CA12 calculés sur la TVA collectée en "
+                                                 f"{start.year - 1} selon ces écritures ({previous_tax:.2f} €) : la "
+                                                 "base légale est la TVA due de l'année précédente, après déduction "
+                                                 "de la TVA déductible (hors immobilisations) ; donnez-la avec "
+                                                 "--tva-annee-precedente.", "--tva-annee-precedente",
+                              Severity.WARNING))
+    instalments = ca12_instalments(previous_tax, start.year)
+    return VatReturn(start, end, regime, out, total, warnings, previous_tax, instalments,
+                     total - sum((i.amount for i in instalments), ZERO))
 
 
 # --------------------------------------------------------------------------- syc verifier
@@ -431,3 +491,85 @@ def check(store: Store, as_of: dt.date) -> list[Issue]:
                                                 + ": ses lignes (feuille « Lignes factures ») ne donnent plus son "
                                                   "total.", number))
     return issues
+
+
+# --------------------------------------------------------------------------- closures
+def _doc(v: Any, lines: list[books.DocLine]) -> books.Doc:
+    return books.Doc(number=_text(v["number"]), doc_type=_text(v["doc_type"]), date=v["date"],
+                     client=_text(v["client"]), client_name="", lines=tuple(lines), nature=_text(v["nature"]),
+                     operation=_text(v["operation"]), origin=_text(v["origin"]),
+                     credit_cause=_text(v["credit_cause"]), discount_pct=_dec(v["discount_pct"]))
+
+
+def _payment(v: Any) -> books.Payment:
+    charges = v["charges"]
+    return books.Payment(id=_text(v["id"]), date=v["date"], invoice=_text(v["invoice"]), client=_text(v["client"]),
+                         amount=_dec(v["amount"]), mode=_text(v["mode"]), kind=_text(v["kind"]),
+                         cancels=_text(v["cancels"]), group=_text(v["group"]),
+                         charges=_dec(charges) if charges else None, slip=_text(v["slip"]),
+                         bounced=_text(v["bounced"]) == "Oui")
+
+
+def closure_totals(store: Store, documents: set[str], notes: set[str], payments: set[str], start: dt.date,
+                   end: dt.date, losses: Collection[str] = ()) -> dict[dt.date, books.Totals]:
+    """Per day from `start` to `end`, the debit and credit totals per journal of the entries of the
+    given documents (numbers), penalty notes (numbers) and payment rows (ids) — those the audit
+    journal says were issued or recorded on those days. Only the rows these entries depend on are
+    read: the documents, their lines, their credit notes, every payment row on them (the VAT still
+    waiting for its payment), the other rows of the same payment groups and the payments they
+    reverse. A slip's crediting by the bank (512 / 5112, its commission) is left out: the bank
+    gives its date, which may fall in a day already closed. The totals per journal do not depend on
+    the accounts (nor on the chart): an entry's amounts are the same whatever it names."""
+    period = [r.values for r in store.rows_where("tReglements", "id", payments)] if payments else []
+    groups = {_text(v["group"]) for v in period} - {""}
+    rows = {_text(v["id"]): v for v in period}
+    if groups:
+        rows.update((_text(r["id"]), r.values) for r in store.rows_where("tReglements", "group", groups))
+    cancelled = {_text(v["cancels"]) for v in rows.values()} - {""} - set(rows)
+    if cancelled:
+        rows.update((_text(r["id"]), r.values) for r in store.rows_where("tReglements", "id", cancelled))
+    issued = [r.values for r in store.rows_where("tFactures", "number", documents)] if documents else []
+    with_losses = "tCreances" in {t.name for t in store.schema.tables}
+    loss_rows = {_text(r["id"]): r for r in store.rows_where("tCreances", "id", set(losses))} if losses else {}
+    keys = {_text(r["invoice"]) for r in loss_rows.values()} | {_text(v["invoice"]) for v in rows.values()} | {
+        _text(v["origin"]) if _text(v["doc_type"]) == books.CREDIT else _text(v["number"]) for v in issued}
+    keys -= {""}
+    found: dict[str, Any] = {_text(v["number"]): v for v in issued}
+    if keys:
+        found.update((_text(r["number"]), r.values) for r in store.rows_where("tFactures", "number", keys))
+        found.update((_text(r["number"]), r.values) for r in store.rows_where("tFactures", "origin", keys))
+        rows.update((_text(r["id"]), r.values) for r in store.rows_where("tReglements", "invoice", keys))
+        if with_losses:
+            loss_rows.update((_text(r["id"]), r) for r in store.rows_where("tCreances", "invoice", keys))
+    docs = {n: v for n, v in found.items() if n and _text(v["status"]) != "Brouillon" and v["date"] is not None}
+    refs = {_text(v["ref"]): n for n, v in docs.items()}
+    lines: dict[str, list[tuple[Any, books.DocLine]]] = defaultdict(list)
+    if refs:
+        for ln in store.rows_where("tLignesFactures", "doc", set(refs)):
+            v = ln.values
+            lines[refs[_text(v["doc"])]].append((v["pos"] or 0, books.DocLine(sd.to_line(v), _text(v["unit"]))))
+    doc_list = [_doc(v, [x for _, x in sorted(lines[n], key=lambda t: t[0])]) for n, v in docs.items()]
+    note_list = [books.Note(number=_text(r["number"]), date=r["date"], client=_text(r["client"]), client_name="",
+                            interest=_dec(r["interest"]), indemnity=_dec(r["indemnity"]))
+                 for r in (store.rows_where("tNotesPenalites", "number", notes) if notes else [])
+                 if _text(r["number"]) and r["date"] is not None]
+    pay_list = [_payment(v) for v in rows.values() if _text(v["id"]) and v["date"] is not None]
+    slips = _slips(store) if any(p.cancels for p in pay_list) else []
+    options = books.Options(vat_on_debits=_text(store.parameters().get("tva_sur_debits")) == "Oui")
+    return books.daily_totals(doc_list, note_list, pay_list, slips, options, until=end, since=start,
+                              losses=_losses(list(loss_rows.values())), leave_out={s.number for s in slips})
+
+
+def _slips(store: Store) -> list[books.Slip]:
+    return [books.Slip(number=_text(r["number"]), date=r["date"], mode=_text(r["mode"]), total=_dec(r["total"]),
+                       status=_text(r["status"]), credited_on=r["credited_on"],
+                       fee=_dec(r["fee"]) if r["fee"] else None)
+            for r in store.rows("tBordereaux") if _text(r["number"])]
+
+
+def closed_totals(store: Store, start: dt.date, end: dt.date) -> dict[dt.date, books.Totals]:
+    """What `closure_totals` gives for each day from `start` to `end`, from every document and
+    payment row of the workbook (`syc verifier`)."""
+    s = read(store, start)
+    return books.daily_totals(s.docs, s.notes, s.payments, s.slips, s.options, until=end, since=start,
+                              losses=s.losses, leave_out={x.number for x in s.slips})

@@ -25,11 +25,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pyxl.core import audit
+from pyxl.core import audit, books
 from pyxl.core import workflow as wf
 from pyxl.core.frformat import date_fr
 from pyxl.core.issues import Issue, Refused, Severity
 from pyxl.core.messages import msg
+from pyxl.services import books as books_service
 from pyxl.workbook import backups
 from pyxl.workbook.store import ChangeSet, Store
 
@@ -38,6 +39,11 @@ DAY, MONTH, YEAR = "Jour", "Mois", "Année"
 RECENT_CLOSURES = 400  # rows of « Clôtures »: a year of daily closures and its monthly and yearly ones
 ACTIONS = {DAY: "Clôture du jour", MONTH: "Clôture du mois", YEAR: "Clôture de l'année"}
 MONEY_KEYS = ("sales_ht", "sales_vat", "sales_ttc", "receipts", "cumul_sales_ttc", "cumul_receipts")
+# Version 2 of the closures' audit spec (schema 12) adds « Totaux par journal »: the debit and credit
+# totals per journal (VE, BQ, CA, OD) of the entries of the period's documents, penalty notes and
+# payment rows. Closures made before keep version 1 and their hash; `syc verifier` recomputes the
+# totals of the others from the documents and payments.
+JOURNALS_SPEC = 2
 
 
 def ref_of(kind: str, start: dt.date) -> str:
@@ -75,8 +81,10 @@ class _Period:
     documents: int = 0
     payments: int = 0
     docs: list[str] = field(default_factory=list)
+    journals: books.Totals = field(default_factory=dict)
 
     def add(self, other: _Period) -> None:
+        self.journals = books.add_totals(self.journals, other.journals)
         self.sales_ht += other.sales_ht
         self.sales_vat += other.sales_vat
         self.sales_ttc += other.sales_ttc
@@ -111,14 +119,29 @@ def _since_last_closure(store: Store) -> list[audit.Entry]:
     return []
 
 
+def _refs(journal: Sequence[audit.Entry], start: dt.date | None, end: dt.date) -> dict[str, set[str]]:
+    """The documents, penalty notes and payment rows the journal says were issued from `start` to `end`."""
+    refs: dict[str, set[str]] = {"tFactures": set(), "tReglements": set(), "tNotesPenalites": set(), "tCreances": set()}
+    for e in journal:
+        if e.table in refs and e.as_of is not None and e.as_of <= end and (start is None or e.as_of >= start):
+            refs[e.table].add(e.ref)
+    return refs
+
+
+def _journal_totals(store: Store, journal: Sequence[audit.Entry], start: dt.date,
+                    end: dt.date) -> dict[dt.date, books.Totals]:
+    refs = _refs(journal, start, end)
+    if not any(refs.values()):
+        return {}
+    return books_service.closure_totals(store, refs["tFactures"], refs["tNotesPenalites"], refs["tReglements"],
+                                        start, end, refs["tCreances"])
+
+
 def _activity(store: Store, journal: Sequence[audit.Entry], start: dt.date | None,
               end: dt.date) -> dict[dt.date, _Period]:
     """Sales and receipts per day from `start` to `end`: the journal says which documents were
     issued and which payments recorded on those days; only those rows are read."""
-    refs: dict[str, set[str]] = {"tFactures": set(), "tReglements": set()}
-    for e in journal:
-        if e.table in refs and e.as_of is not None and e.as_of <= end and (start is None or e.as_of >= start):
-            refs[e.table].add(e.ref)
+    refs = _refs(journal, start, end)
     out: dict[dt.date, _Period] = {}
     invoices = store.rows_where("tFactures", "number", refs["tFactures"]) if refs["tFactures"] else []
     payments = store.rows_where("tReglements", "id", refs["tReglements"]) if refs["tReglements"] else []
@@ -145,8 +168,11 @@ def _activity(store: Store, journal: Sequence[audit.Entry], start: dt.date | Non
     return out
 
 
-def pending(store: Store, changes: ChangeSet, as_of: dt.date, now: dt.datetime) -> list[dict[str, Any]]:
-    """Add to `changes` the closures of every past day (and month, year) not yet closed; return them."""
+def pending(store: Store, changes: ChangeSet, as_of: dt.date, now: dt.datetime,
+            with_journals: bool = True) -> list[dict[str, Any]]:
+    """Add to `changes` the closures of every past day (and month, year) not yet closed; return them.
+    `with_journals=False`: without their totals per journal, as before schema 12 (the ten-year
+    demo's history, `pyxl.demo_bulk`)."""
     end = as_of - dt.timedelta(days=1)
     known = last_closed_day(store)
     if known is not None and known >= end:
@@ -173,6 +199,9 @@ def pending(store: Store, changes: ChangeSet, as_of: dt.date, now: dt.datetime) 
         start = min(activity)
     else:
         start = last + dt.timedelta(days=1)
+    totals = _journal_totals(store, journal, start, end) if with_journals else {}
+    for day, t in totals.items():
+        activity.setdefault(day, _Period()).journals = t
     prev = max(days, key=lambda r: r["end"]) if days else None
     cumul_sales = prev["cumul_sales_ttc"] if prev else ZERO
     cumul_receipts = prev["cumul_receipts"] if prev else ZERO
@@ -188,7 +217,8 @@ def pending(store: Store, changes: ChangeSet, as_of: dt.date, now: dt.datetime) 
                 "sales_vat": p.sales_vat, "sales_ttc": p.sales_ttc, "receipts": p.receipts, "documents": p.documents,
                 "payments": p.payments, "cumul_sales_ttc": cumul_sales, "cumul_receipts": cumul_receipts,
                 "first_doc": docs[0] if docs else None, "last_doc": docs[-1] if docs else None,
-                "journal_hash": journal_hash, "made_at": stamp}
+                "journal_hash": journal_hash, "made_at": stamp,
+                **({"journals": books.format_totals(p.journals)} if with_journals else {})}
 
     def period_of(a: dt.date, b: dt.date) -> _Period:
         """Sum of the daily closures from a to b (already written or made now)."""
@@ -200,7 +230,8 @@ def pending(store: Store, changes: ChangeSet, as_of: dt.date, now: dt.datetime) 
             if r is not None:
                 total.add(_Period(r["sales_ht"] or ZERO, r["sales_vat"] or ZERO, r["sales_ttc"] or ZERO,
                                   r["receipts"] or ZERO, int(r["documents"] or 0), int(r["payments"] or 0),
-                                  [x for x in (r["first_doc"], r["last_doc"]) if x]))
+                                  [x for x in (r["first_doc"], r["last_doc"]) if x],
+                                  books.parse_totals(r.get("journals"))))
             d += dt.timedelta(days=1)
         return total
 
@@ -256,7 +287,7 @@ LABELS = {"ref": "Clôture", "kind": "Période", "start": "Du", "end": "Au", "sa
           "payments": "Règlements", "cumul_sales_ttc": "Cumul perpétuel des ventes TTC",
           "cumul_receipts": "Cumul perpétuel des encaissements", "first_doc": "Première pièce",
           "last_doc": "Dernière pièce", "journal_hash": "Empreinte du journal avant clôture",
-          "made_at": "Faite le"}
+          "made_at": "Faite le", "journals": "Totaux par journal"}
 
 
 def write_files(book: Path, rows: Sequence[dict[str, Any]]) -> None:
@@ -319,7 +350,7 @@ def verify_files(store: Store, archived: Collection[str] = ()) -> list[Issue]:
                                                    "classeur (feuille « Clôtures »). Restaurez une sauvegarde.", where))
             continue
         seen.add(ref)
-        diff = [LABELS[k] for k in (*MONEY_KEYS, "journal_hash", "documents", "payments")
+        diff = [LABELS[k] for k in (*MONEY_KEYS, "journal_hash", "documents", "payments", "journals")
                 if values.get(LABELS[k], "") != _fmt(r[k])]
         if diff:
             issues.append(Issue("cloture.modifiee", f"Clôture {ref} ({r.where}) : valeurs différentes de celles du "
@@ -353,3 +384,44 @@ def set_aside(book: Path, keep: set[str] | None = None) -> Path | None:
     if not any(base.iterdir()):
         base.rmdir()
     return aside
+
+
+def verify_journals(store: Store) -> list[Issue]:
+    """`syc verifier`: the totals per journal of each closure made with them (version 2 of the
+    closures' audit spec), against the entries recomputed now from the documents, penalty notes and
+    payment rows. A monthly or yearly closure sums the days closed with their totals (after the
+    migration to schema 12, its first month sums the days closed since). A difference means that a
+    document or a payment of a closed period was changed, added or removed since its closure. The
+    periods that begin before the end of an archived fiscal year are not recomputed: their
+    documents are in the archive, whose SHA-256 `syc verifier` checks."""
+    journal = store.journal()
+    latest = audit.latest_by_doc([e for e in journal if e.table == "tClotures"])
+    # the documents of an archived fiscal year left the workbook (its archive is checked by its SHA-256):
+    # only the periods that begin after the last one are recomputed
+    archived = max((e.as_of for e in journal if e.action == audit.ARCHIVE_ACTION and e.as_of), default=None)
+    rows = [r for r in store.rows("tClotures") if r["ref"] and isinstance(r["start"], dt.date)
+            and isinstance(r["end"], dt.date) and (e := latest.get(("tClotures", str(r["ref"])))) is not None
+            and e.spec >= JOURNALS_SPEC and (archived is None or r["start"] > archived)]
+    if not rows:
+        return []
+    recomputed = books_service.closed_totals(store, min(r["start"] for r in rows), max(r["end"] for r in rows))
+    days = {r["end"] for r in rows if r["kind"] == DAY}
+    issues: list[Issue] = []
+    for r in rows:
+        try:
+            written = books.parse_totals(r["journals"])
+        except ValueError:
+            written = {}
+        d, expected = r["start"], books.add_totals()
+        while d <= r["end"]:
+            if d in days:
+                expected = books.add_totals(expected, recomputed.get(d, {}))
+            d += dt.timedelta(days=1)
+        if books.format_totals(written) != books.format_totals(expected) or (r["journals"] or "") != books.format_totals(written):
+            issues.append(Issue(
+                "cloture.journaux",
+                f"Clôture {r['ref']} ({r.where}) : totaux par journal « {r['journals'] or 'aucun'} », mais les "
+                f"écritures recalculées des pièces et règlements de la période donnent « "
+                f"{books.format_totals(expected) or 'aucun'} ». Une pièce ou un règlement d'une période clôturée "
+                "a été modifié, ajouté ou supprimé : restaurez une sauvegarde.", r.where))
+    return issues

@@ -333,7 +333,11 @@ def overdue_invoices(store: Store, as_of: dt.date) -> list[Row]:
         open_today = _dec(r["total_ttc"]) - _dec(r["paid"]) - _dec(r["credited"]) > 0
         if open_today or str(r["number"]) in settled_after:
             out.append(r)
-    return out
+    from pyxl.services import losses
+
+    # a debt declared doubtful or written off is no longer dunned (its rows in « Créances douteuses »)
+    stopped = losses.stopped(store, {str(r["number"]) for r in out})
+    return [r for r in out if str(r["number"]) not in stopped]
 
 
 def session(store: Store, as_of: dt.date, *, clients: set[str] | None = None) -> Session:

@@ -111,7 +111,7 @@ def check_everything(store: FileStore, as_of: dt.date, progress: Callable[[str, 
     Returns (problems, journal rows, documents checked). `progress(label, step, total)` is told
     when each step begins (one per table, then three)."""
     from pyxl.services.books import check as books_check
-    from pyxl.services.closures import verify_files
+    from pyxl.services.closures import verify_files, verify_journals
     from pyxl.services.invoices import series_issues
 
     report = progress or (lambda _label, _step, _total: None)
@@ -147,6 +147,7 @@ def check_everything(store: FileStore, as_of: dt.date, progress: Callable[[str, 
     files = verify_files(store, archived=found.closures)
     documents = sum(len(store.rows(t.name)) for t in store.schema.audited)
     entries = books_check(store, as_of)  # before the audit check, which frees each table once checked
+    entries += verify_journals(store)
     report("journal d'audit et pièces émises", total, total)
     issues = store.verify() + files + series + entries
     return issues, len(store.journal()), documents

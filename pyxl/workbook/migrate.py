@@ -1173,6 +1173,13 @@ def _owed(store: FileStore) -> ChangeSet | None:
         if value != r["owed"]:
             changes.update("tFactures", r, {"owed": value})
     return changes if not changes.empty else None
+@_data_step(12, "clôtures avec leurs totaux par journal (colonne « Totaux par journal ») ; les clôtures déjà "
+                "faites gardent leur empreinte (version 1, colonne vide), aucune n'est recalculée ; feuille "
+                "« Créances douteuses » (créances douteuses et irrécouvrables), vide")
+def _closure_journals(store: FileStore) -> ChangeSet | None:
+    """Nothing to write: a closure made before keeps its row and its fingerprint (version 1 of the
+    closures' audit spec); the closures made from now on carry their totals per journal."""
+    return None
 
 
 def _contractual(text: str) -> Decimal | None:

@@ -15,7 +15,7 @@ from enum import Enum
 from pyxl.core.kinds import EQUIPMENT, Category, ClientKind, Nature, PaymentKind, PaymentMode
 from pyxl.core.workflow import STORED_QUOTE_STATES, DocType, InvoiceState, JobState, OrderState
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 # Hidden defined name that carries the schema version inside the workbook.
 VERSION_NAME = "_SYC_VersionSchema"
@@ -596,6 +596,32 @@ T_PAYMENTS = Table(
     ),
 )
 
+# Schema 12: doubtful debts (411 → 416) and write-offs (654), dated rows undone only by an opposite row
+LOSS_KINDS = ("Douteuse", "Irrécouvrable", "Annulation")
+
+T_LOSSES = Table(
+    name="tCreances",
+    sheet="Créances douteuses",
+    title=("Créances douteuses et irrécouvrables : une ligne datée par décision, avec son motif ; une erreur se "
+           "corrige par une ligne « Annulation », jamais en effaçant."),
+    key="id",
+    tab_color="#C00000",
+    audit=AuditSpec(key="id", immutable=("id", "date", "invoice", "client", "kind", "amount", "reason", "cancels"),
+                    date_column="date"),
+    columns=(
+        Column("id", "N°", required=True, width=13, max_len=20),
+        Column("date", "Date", Kind.DATE, required=True, width=11),
+        Column("invoice", "Facture", required=True, width=13, max_len=20),
+        Column("client", "Client", required=True, width=9, max_len=10),
+        Column("kind", "Décision", Kind.CHOICE, required=True, width=14, choices=LOSS_KINDS,
+               help="Douteuse : compte 416 ; Irrécouvrable : perte (654) et TVA reprise ; Annulation : d'une ligne"),
+        Column("amount", "Reste dû", Kind.MONEY, width=13, help="ce que le client devait encore sur la facture (TTC)"),
+        Column("reason", "Motif", required=True, width=40, max_len=300,
+               help="ex. « liquidation judiciaire du 12/03/2026 », « certificat d'irrécouvrabilité »"),
+        Column("cancels", "Annule", width=13, max_len=20),
+    ),
+)
+
 SLIP_STATES = ("Remis", "Crédité")
 
 T_SLIPS = Table(
@@ -718,6 +744,9 @@ T_CHART = Table(
     ),
 )
 
+_CLOSURE_IMMUTABLE = ("ref", "kind", "start", "end", "sales_ht", "sales_vat", "sales_ttc", "receipts", "documents",
+                      "payments", "cumul_sales_ttc", "cumul_receipts", "first_doc", "last_doc", "journal_hash")
+
 T_CLOSURES = Table(
     name="tClotures",
     sheet="Clôtures",
@@ -725,10 +754,9 @@ T_CLOSURES = Table(
            "(grand total), chaînées dans le journal d'audit et copiées dans sauvegardes/clotures/."),
     key="ref",
     tab_color="#404040",
-    audit=AuditSpec(key="ref", immutable=(
-        "ref", "kind", "start", "end", "sales_ht", "sales_vat", "sales_ttc", "receipts", "documents",
-        "payments", "cumul_sales_ttc", "cumul_receipts", "first_doc", "last_doc", "journal_hash"),
-        date_column="end"),
+    # version 2 (schema 12): the totals per journal of the period's entries
+    audit=AuditSpec(key="ref", immutable=(*_CLOSURE_IMMUTABLE, "journals"), date_column="end", version=2,
+                    history=(SpecVersion(1, _CLOSURE_IMMUTABLE),)),
     columns=(
         Column("ref", "Clôture", required=True, width=13, max_len=20),
         Column("kind", "Période", Kind.CHOICE, required=True, width=8, choices=CLOSURE_KINDS),
@@ -746,6 +774,9 @@ T_CLOSURES = Table(
         Column("last_doc", "Dernière pièce", width=13, max_len=20),
         Column("journal_hash", "Empreinte du journal", width=30, max_len=64),
         Column("made_at", "Faite le", Kind.TIMESTAMP, width=20),
+        Column("journals", "Totaux par journal", width=60, max_len=300,
+               help="débits (D) et crédits (C) des écritures de la période par journal : VE ventes, BQ banque, "
+                    "CA caisse, OD opérations diverses ; vide sur les clôtures d'avant la version 12"),
     ),
 )
 
@@ -1123,7 +1154,7 @@ PARAMETERS: tuple[Parameter, ...] = (
 SCHEMA = Schema(
     version=SCHEMA_VERSION,
     tables=(T_PARAMS, T_COUNTERS, T_CLIENTS, T_ARTICLES, T_SECTORS, T_VAT_RULES, T_QUOTES, T_QUOTE_LINES,
-            T_ORDERS, T_INVOICES, T_INVOICE_LINES, T_PAYMENTS, T_PENALTY_NOTES, T_PENALTY_LINES, T_SLIPS,
+            T_ORDERS, T_INVOICES, T_INVOICE_LINES, T_PAYMENTS, T_LOSSES, T_PENALTY_NOTES, T_PENALTY_LINES, T_SLIPS,
             T_STATEMENT_LINES, T_CHART, T_CLOSURES, T_SENDINGS, T_DUNNING, T_PLANS, T_DUNNING_LEVELS, T_LEGAL_RATES,
             T_ECB_RATES, T_PENALTY_RATES, T_GUARANTEES, T_TECHNICIANS, T_ABSENCES, T_TRAVEL, T_JOBS, T_CONTRACTS,
             T_AUDIT),

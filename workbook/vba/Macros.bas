@@ -4,7 +4,7 @@ Option Explicit
 ' SYC Gestion : les boutons et le ruban appellent Python (pyxl.macros) par xlwings RunPython.
 ' Module généré par pyxl/excel/registry.py : ne pas le modifier à la main.
 Public Const SYC_XLWINGS_VERSION As String = "0.37.8"
-Public Const SYC_MODULE_VERSION As String = "bf60ad2ded4a"
+Public Const SYC_MODULE_VERSION As String = "b774e42c5f1e"
 
 ' Enregistrer le devis : Enregistre le devis saisi sur la feuille « Saisie devis » (brouillon numéroté).
 Sub SycEnregistrerDevis()
@@ -359,6 +359,38 @@ Sub SycNotePenalites_Ruban(control As IRibbonControl)
     SycNotePenalites
 End Sub
 
+' Créance douteuse : Déclare douteuse la facture sélectionnée : ce qui reste dû passe au compte 416, elle n'est plus relancée ; le classeur est enregistré.
+Sub SycCreanceDouteuse()
+    If Not SycOnRow("Factures", "Créance douteuse") Then Exit Sub
+    Dim a1 As String
+    If Not SycAsk("Motif (ex. « redressement judiciaire du 12/03/2026 ») :", "", a1) Then Exit Sub
+    If Trim(a1) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Créance douteuse » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
+    RunPython "import pyxl.macros as m; m.creance_douteuse(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ")"
+End Sub
+
+Sub SycCreanceDouteuse_Ruban(control As IRibbonControl)
+    SycCreanceDouteuse
+End Sub
+
+' Passer en perte : Passe en perte la facture sélectionnée, irrécouvrable : compte 654, TVA reprise ; elle n'est plus due ni relancée ; le classeur est enregistré.
+Sub SycPassePerte()
+    If Not SycOnRow("Factures", "Passer en perte") Then Exit Sub
+    Dim a1 As String
+    If Not SycAsk("Motif (ex. « liquidation clôturée pour insuffisance d'actif ») :", "", a1) Then Exit Sub
+    If Trim(a1) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Passer en perte » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
+    RunPython "import pyxl.macros as m; m.passer_en_perte(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ")"
+End Sub
+
+Sub SycPassePerte_Ruban(control As IRibbonControl)
+    SycPassePerte
+End Sub
+
 ' Relances de la semaine : Séance du vendredi et du lundi : appels à passer, lettres et dossiers dus, arrêts et alarmes.
 Sub SycRelancesSemaine()
     RunPython "import pyxl.macros as m; m.relances_semaine(" & SycHere() & ")"
@@ -464,6 +496,48 @@ End Sub
 
 Sub SycTableauDeBord_Ruban(control As IRibbonControl)
     SycTableauDeBord
+End Sub
+
+' Export FEC pour le comptable : Écrit le fichier des écritures (FEC) de l'exercice, ventes et encaissements, dans le dossier « FEC » à côté du classeur, avec sa description.
+Sub SycExportFEC()
+    Dim a1 As String
+    If Not SycAsk("Année de clôture de l'exercice (ex. 2026) :", "", a1) Then Exit Sub
+    If Trim(a1) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Export FEC pour le comptable » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
+    RunPython "import pyxl.macros as m; m.export_fec(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ")"
+End Sub
+
+Sub SycExportFEC_Ruban(control As IRibbonControl)
+    SycExportFEC
+End Sub
+
+' Chiffres de TVA : TVA collectée de la période par taux, avec les lignes de la CA3 ou les acomptes de la CA12.
+Sub SycChiffresTVA()
+    Dim a1 As String, a2 As String
+    If Not SycAsk("Période : un mois (2026-03), un trimestre (2026-T1) ou une année (2026) :", "", a1) Then Exit Sub
+    If Trim(a1) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Chiffres de TVA » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
+    If Not SycAsk("CA12 seulement : TVA due de l'année précédente, après déductions (laisser vide : TVA collectée selon les écritures) :", "", a2) Then Exit Sub
+    RunPython "import pyxl.macros as m; m.chiffres_tva(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ", " & "'" & SycHex(a2) & "'" & ")"
+End Sub
+
+Sub SycChiffresTVA_Ruban(control As IRibbonControl)
+    SycChiffresTVA
+End Sub
+
+' Balance des comptes : Débits, crédits et soldes de chaque compte des écritures de l'exercice.
+Sub SycBalance()
+    Dim a1 As String
+    If Not SycAsk("Année de clôture de l'exercice (laisser vide : l'exercice en cours) :", "", a1) Then Exit Sub
+    RunPython "import pyxl.macros as m; m.balance_comptable(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ")"
+End Sub
+
+Sub SycBalance_Ruban(control As IRibbonControl)
+    SycBalance
 End Sub
 
 ' Vérifier le classeur : Vérifie le journal d'audit, les pièces émises et la numérotation.

@@ -1,0 +1,76 @@
+"""The books' buttons (issue 15) through the real `pyxl.macros` functions on the openpyxl-backed
+xlwings test harness (`xlharness`: a test harness, not Excel): the FEC export beside the workbook,
+the VAT figures, the trial balance — French messages that never name a command line."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import xlharness as H
+from test_excel_macros import _issue_one, book, click  # noqa: F401  (the fixture)
+
+from pyxl.excel import registry
+
+
+def _no_command(text: str) -> None:
+    assert "syc " not in text and not re.search(r"(^|\s)--[a-z]", text), text
+
+
+def test_the_books_buttons_are_in_their_group_and_ask_their_questions() -> None:
+    mine = {a.function: a for a in registry.ACTIONS if a.group == "comptabilite"}
+    assert set(mine) == {"export_fec", "chiffres_tva", "balance_comptable"}
+    assert mine["export_fec"].asks[0].required and not mine["chiffres_tva"].asks[1].required
+    for a in mine.values():
+        _no_command(a.help + " ".join(q.prompt for q in a.asks))
+
+
+def test_fec_export_writes_the_folder_beside_the_workbook_and_says_where(book) -> None:  # noqa: F811
+    _issue_one(book)
+    r = click("export_fec", "Accueil", 2, "2026")
+    assert r["ok"], H.ALERTS[-1][1]
+    text = H.ALERTS[-1][1]
+    folder = Path(book.fullname).parent / "FEC"
+    (fec,) = folder.glob("*FEC20261231.txt")
+    assert str(fec) in text and "Contrôle du fichier : conforme." in text
+    assert "partie ventes et encaissements du FEC" in text
+    _no_command(text)
+    # a year that is not one is refused in French, and nothing else is written
+    r = click("export_fec", "Accueil", 2, "l'an dernier")
+    assert not r["ok"] and "n'est pas une année" in H.ALERTS[-1][1]
+    _no_command(H.ALERTS[-1][1])
+
+
+def test_vat_figures_and_balance_are_shown(book) -> None:  # noqa: F811
+    _issue_one(book)
+    r = click("chiffres_tva", "Accueil", 2, "2026-05", "")
+    assert r["ok"], H.ALERTS[-1][1]
+    text = H.ALERTS[-1][1]
+    assert "TVA collectée du 01/05/2026 au 31/05/2026" in text and "Total de la TVA collectée (ligne 16)" in text
+    _no_command(text)
+    r = click("chiffres_tva", "Accueil", 2, "mai", "")
+    assert not r["ok"] and "AAAA-MM" in H.ALERTS[-1][1]
+    r = click("balance_comptable", "Accueil", 2, "")
+    assert r["ok"], H.ALERTS[-1][1]
+    text = H.ALERTS[-1][1]
+    assert "Balance de l'exercice du 01/01/2026 au 31/12/2026" in text and "(équilibrée)." in text
+    assert re.search(r"^411 Clients : débit", text, re.M)
+    _no_command(text)
+
+
+def test_doubtful_and_written_off_from_the_selected_invoice(book) -> None:  # noqa: F811
+    from pyxl.workbook.filestore import FileStore
+
+    frow, _ = _issue_one(book)
+    r = click("creance_douteuse", "Factures", frow, "redressement judiciaire")
+    assert r["ok"], H.ALERTS[-1][1]
+    assert "passent au compte 416" in H.ALERTS[-1][1]
+    _no_command(H.ALERTS[-1][1])
+    r = click("passer_en_perte", "Factures", frow, "liquidation clôturée")
+    assert r["ok"], H.ALERTS[-1][1]
+    assert "passée en perte" in H.ALERTS[-1][1]
+    r = click("passer_en_perte", "Factures", frow, "encore")
+    assert not r["ok"] and "déjà passée en perte" in H.ALERTS[-1][1]
+    rows = FileStore(Path(book.fullname)).rows("tCreances")
+    assert [(x["kind"], x["reason"]) for x in rows] == [("Douteuse", "redressement judiciaire"),
+                                                        ("Irrécouvrable", "liquidation clôturée")]
