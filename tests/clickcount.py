@@ -19,6 +19,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+import xlharness as H
+
 import pyxl.macros as macros
 from pyxl.excel import registry
 from pyxl.excel.runner import encode
@@ -48,7 +50,9 @@ class Assistant:
         return Counter(k for k, _ in self.steps)
 
     def typed_twice(self) -> list[str]:
-        seen = Counter(t.strip().casefold() for t in self.typed)
+        """Values typed more than once; small whole numbers (a quantity of 1 on two lines, a 10 %)
+        are not information retyped."""
+        seen = Counter(t.strip().casefold() for t in self.typed if not (t.strip().isdigit() and len(t.strip()) < 4))
         return sorted(t for t, n in seen.items() if n > 1)
 
     # ------------------------------------------------------------------ what she does
@@ -81,11 +85,13 @@ class Assistant:
     def confirm(self, what: str) -> None:
         self.count("confirmation", what)
 
-    def button(self, function: str, *answers: str | None, from_home: bool = False, confirmations: int = 0,
-               alert: bool = True) -> dict[str, Any]:
+    def button(self, function: str, *answers: str | None, from_home: bool = False,
+               confirmations: int = 0) -> dict[str, Any]:
         """Click the action's button (on the current sheet or in the ribbon; `from_home`: on Accueil)
         and answer its questions: a string is typed, None keeps the question's default.
-        `confirmations`: the Oui/Non questions of the sub before Python runs."""
+        `confirmations`: the Oui/Non questions of the sub before Python runs; every message box
+        Python shows (an answer to read, a warning, a refusal, a Oui/Non) is one more confirmation.
+        Afterwards she is where the macro left her: the sheet it showed, the row it selected."""
         a = registry.by_function(function)
         if from_home:
             self.goto("Accueil")
@@ -107,8 +113,13 @@ class Assistant:
                 self.typed.append(answer)
                 given.append(answer)
         fn = getattr(macros, function)
+        shown = len(H.ALERTS)
+        selected = dict(H.SELECTED)
         result: dict[str, Any] = fn(encode(self.sheet), self.rows.get(self.sheet, 1), *(encode(x) for x in given))
         self.answers.append(result)
-        if alert:
-            self.confirm(f"message de « {a.label} »")
+        for _title, text in H.ALERTS[shown:]:
+            self.confirm(f"message de « {a.label} » : {text[:60]}")
+        self.sheet = str(self.book.api.active.title)
+        if selected != H.SELECTED:
+            self.rows[str(H.SELECTED["sheet"])] = int(H.SELECTED["row"])
         return result

@@ -148,5 +148,7 @@ def check_everything(store: FileStore, as_of: dt.date, progress: Callable[[str, 
     documents = sum(len(store.rows(t.name)) for t in store.schema.audited)
     entries = books_check(store, as_of)  # before the audit check, which frees each table once checked
     report("journal d'audit et pièces émises", total, total)
-    issues = store.verify() + files + series + entries
+    from pyxl.services.salesdocs import state_issues
+
+    issues = store.verify() + files + series + entries + state_issues(store)
     return issues, len(store.journal()), documents
