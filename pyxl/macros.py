@@ -26,9 +26,10 @@ def _new_row(ctx: Ctx, result: dict[str, Any], table: str, key: str, data_key: s
     return result
 
 
-def _and_email(ctx: Ctx, result: dict[str, Any], wanted: bool) -> dict[str, Any]:
+def _and_email(ctx: Ctx, result: dict[str, Any], wanted: bool, made: tuple[str, str] = ("", "")) -> dict[str, Any]:
     """« par e-mail ? » answered oui: the e-mail draft of the document just sent or issued, in the
-    same click (the PDF is already made)."""
+    same click (the PDF is already made). `made`: (table, number) of a document made from the
+    selected row (the order of a quote), else the selected row's own."""
     if not (wanted and result.get("ok")):
         return result
     from pyxl.excel import docs
@@ -36,16 +37,19 @@ def _and_email(ctx: Ctx, result: dict[str, Any], wanted: bool) -> dict[str, Any]
     from pyxl.workbook.excelstore import ExcelStore
 
     store = ExcelStore(ctx.book)
-    table = {"Devis": "tDevis", "Commandes": "tCommandes", "Factures": "tFactures"}.get(ctx.sheet, "")
-    row = store.row_at(table, ctx.row) if table else None
+    sheet, at = ctx.sheet, ctx.row
+    if made[0]:
+        found = store.rows_where(made[0], "number", {made[1]})
+        sheet, at = (found[0].sheet, found[0].row) if found else ("", 0)
+    table = {"Devis": "tDevis", "Commandes": "tCommandes", "Factures": "tFactures"}.get(sheet, "")
+    row = store.row_at(table, at) if table else None
     client = store.rows_where("tClients", "code", {str(row["client"])}) if row is not None else []
     if not (client and str(client[0]["email"] or "").strip()):
         status(ctx, f"{result['message']} — pas d'e-mail : le client n'a pas d'adresse (« Modifier le client »).")
         result["email"] = {"ok": False, "message": "pas d'adresse e-mail", "codes": ["email"]}
         return result
 
-    mailed = docs.preparer_email(Ctx("preparer_email", encode(ctx.sheet), ctx.row, book=ctx.book, day=ctx.as_of),
-                                 quiet=True)
+    mailed = docs.preparer_email(Ctx("preparer_email", encode(sheet), at, book=ctx.book, day=ctx.as_of), quiet=True)
     result["email"] = mailed
     return result
 
@@ -145,12 +149,14 @@ def refuser_devis(sheet: str, row: int, reason: str) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- commandes
-def passer_commande(sheet: str, row: int) -> dict[str, Any]:
+def passer_commande(sheet: str, row: int, email: str = "") -> dict[str, Any]:
     from pyxl.services.orders import create_order
 
     ctx = Ctx("passer_commande", sheet, row)
     done = run(ctx, lambda store: create_order(store, ctx.selected("tDevis", "de devis")["number"], ctx.as_of),
                documents=lambda res: [("commande", str(res.data["numero"]))])
+    if done.get("ok"):
+        _and_email(ctx, done, _yes(email), ("tCommandes", str(done["data"]["numero"])))
     return _new_row(ctx, done, "tCommandes", "number", "numero")
 
 

@@ -411,3 +411,45 @@ def test_by_email_for_a_client_without_address_the_action_is_done_and_says_so(bo
     assert r["ok"] and not r["email"]["ok"]
     assert cell(book, "Devis", row, "Statut") == "Envoyé"
     assert H.ALERTS == [] and "pas d'e-mail" in H.STATUS[-1]
+
+
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice is needed for the PDF")
+def test_the_order_by_email_in_the_same_click(book, monkeypatch):
+    monkeypatch.delenv("SYC_SANS_DOCUMENT", raising=False)
+    monkeypatch.setenv("SYC_SANS_OUVRIR", "1")
+    row = _sent_quote(book)
+    assert click("accepter_devis", "Devis", row)["ok"]
+    r = click("passer_commande", "Devis", row, "oui")
+    assert r["ok"] and r["email"]["ok"], r
+    order = r["data"]["numero"]
+    folder = Path(book.fullname).parent / "Documents"
+    assert [p for p in folder.rglob("*.eml") if order in p.name]
+    assert H.SELECTED["sheet"] == "Commandes"
+
+
+def test_no_service_message_reaches_excel_with_a_syc_command():
+    """Every text a service can answer (its string literals and f-strings, docstrings aside) passes
+    through `runner.excel_message` on its way to Excel: no `syc …` is left."""
+    from pyxl.excel.runner import excel_message
+
+    files = [*sorted((ROOT / "pyxl" / "services").glob("*.py")), *sorted((ROOT / "pyxl" / "documents").glob("*.py")),
+             ROOT / "pyxl" / "core" / "messages.py", ROOT / "pyxl" / "core" / "fields.py"]
+    left, seen = [], 0
+    for path in files:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                      if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef)) and n.body
+                      and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.JoinedStr):
+                text = "".join(v.value if isinstance(v, ast.Constant) else "X" for v in node.values)
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+                text = node.value
+            else:
+                continue
+            if SYC.search(text):
+                seen += 1
+                if SYC.search(excel_message(text)):
+                    left.append((path.name, text))
+    assert seen > 30  # the services do name commands for the terminal
+    assert left == []

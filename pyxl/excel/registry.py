@@ -103,7 +103,10 @@ ACTIONS: tuple[Action, ...] = (
            help="Le client a refusé le devis sélectionné ; le motif sert aux statistiques."),
     # ---- commandes
     Action("SycPasserCommande", "Passer en commande", "commandes", "passer_commande", sheet="Devis",
-           image="CreateForm", help="Crée le bon de commande du devis accepté sélectionné."),
+           image="CreateForm",
+           asks=(Ask("Envoyer aussi le bon de commande par e-mail au client (PDF en pièce jointe) ? oui / non",
+                     required=False, default="non"),),
+           help="Crée le bon de commande du devis accepté sélectionné ; par e-mail, prépare le message."),
     Action("SycCommandeRealisee", "Travaux réalisés", "commandes", "commande_realisee", sheet="Commandes",
            asks=(Ask("Date de fin des travaux (JJ/MM/AAAA), vide pour aujourd'hui :", required=False),),
            image="AcceptTask", help="Note la fin des travaux de la commande sélectionnée."),

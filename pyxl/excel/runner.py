@@ -118,6 +118,11 @@ _SYC_HINTS = (
     re.compile(r"\s*\(--[a-z][a-z-]*(?: [A-Z]+)?\)"),  # « (--impaye) », « (--montant M) »: the command's options
     re.compile(r"\s*—\s*syc [^.]*"),  # « — syc relances executer les produit »
     re.compile(r" avec --[a-z][a-z-]* « [^»]*» ou"),  # « notez-la avec --preuve « … » ou dans la colonne »
+    # what is left of a command anywhere (issue 17: no Excel message names a `syc` command)
+    re.compile(r"\s*\([^()]*\bsyc [a-z][^()]*(?:\([^()]*\)[^()]*)*\)"),  # « (… syc … ) »
+    re.compile(r",?\s*puis\s+«?\s*syc [a-z][^.;)»]*»?"),  # « , puis syc facture emettre »
+    re.compile(r"\s*:\s*«?\s*syc [a-z][^.;)»]*»?"),  # « elle n'est pas émise : syc facture emettre X »
+    re.compile(r"\s*«?\s*\bsyc [a-z][^.;)»]*»?"),  # any other
 )
 
 

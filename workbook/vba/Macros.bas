@@ -4,7 +4,7 @@ Option Explicit
 ' SYC Gestion : les boutons et le ruban appellent Python (pyxl.macros) par xlwings RunPython.
 ' Module généré par pyxl/excel/registry.py : ne pas le modifier à la main.
 Public Const SYC_XLWINGS_VERSION As String = "0.37.8"
-Public Const SYC_MODULE_VERSION As String = "074f6a740b6e"
+Public Const SYC_MODULE_VERSION As String = "193c58642188"
 
 ' Enregistrer le client : Crée (ou modifie) le client saisi sur la feuille « Saisie client » : contrôles, code et secteur donnés, doublons signalés.
 Sub SycEnregistrerClient()
@@ -154,11 +154,13 @@ Sub SycRefuserDevis_Ruban(control As IRibbonControl)
     SycRefuserDevis
 End Sub
 
-' Passer en commande : Crée le bon de commande du devis accepté sélectionné.
+' Passer en commande : Crée le bon de commande du devis accepté sélectionné ; par e-mail, prépare le message.
 Sub SycPasserCommande()
     If Not SycOnRow("Devis", "Passer en commande", True) Then Exit Sub
+    Dim a1 As String
+    If Not SycAsk("Envoyer aussi le bon de commande par e-mail au client (PDF en pièce jointe) ? oui / non", "non", a1) Then Exit Sub
     SycBusy "Passer en commande", True
-    RunPython "import pyxl.macros as m; m.passer_commande(" & SycHere() & ")"
+    RunPython "import pyxl.macros as m; m.passer_commande(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ")"
     SycBusy "Passer en commande", False
 End Sub
 
