@@ -12,7 +12,80 @@ from __future__ import annotations
 
 from typing import Any
 
-from pyxl.excel.runner import Ctx, decode, run, show
+from pyxl.excel.runner import Ctx, decode, goto_row, run, show
+
+
+def _yes(answer: str) -> bool:
+    return decode(answer).strip().casefold() in ("oui", "o", "yes")
+
+
+def _new_row(ctx: Ctx, result: dict[str, Any], table: str, key: str, data_key: str) -> dict[str, Any]:
+    """After an action that made a record: that record, selected on its sheet."""
+    if result.get("ok") and result.get("data") and result["data"].get(data_key):
+        goto_row(ctx, table, key, result["data"][data_key])
+    return result
+
+
+def _and_email(ctx: Ctx, result: dict[str, Any], wanted: bool, made: tuple[str, str] = ("", "")) -> dict[str, Any]:
+    """« par e-mail ? » answered oui: the e-mail draft of the document just sent or issued, in the
+    same click (the PDF is already made). `made`: (table, number) of a document made from the
+    selected row (the order of a quote), else the selected row's own."""
+    if not (wanted and result.get("ok")):
+        return result
+    from pyxl.excel import docs
+    from pyxl.excel.runner import encode, status
+    from pyxl.workbook.excelstore import ExcelStore
+
+    store = ExcelStore(ctx.book)
+    sheet, at = ctx.sheet, ctx.row
+    if made[0]:
+        found = store.rows_where(made[0], "number", {made[1]})
+        sheet, at = (found[0].sheet, found[0].row) if found else ("", 0)
+    table = {"Devis": "tDevis", "Commandes": "tCommandes", "Factures": "tFactures"}.get(sheet, "")
+    row = store.row_at(table, at) if table else None
+    client = store.rows_where("tClients", "code", {str(row["client"])}) if row is not None else []
+    if not (client and str(client[0]["email"] or "").strip()):
+        status(ctx, f"{result['message']} — pas d'e-mail : le client n'a pas d'adresse (« Modifier le client »).")
+        result["email"] = {"ok": False, "message": "pas d'adresse e-mail", "codes": ["email"]}
+        return result
+
+    mailed = docs.preparer_email(Ctx("preparer_email", encode(sheet), at, book=ctx.book, day=ctx.as_of), quiet=True)
+    result["email"] = mailed
+    return result
+
+
+# ---------------------------------------------------------------- clients et articles
+def enregistrer_client(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.excel import forms
+
+    return forms.save_client(Ctx("enregistrer_client", sheet, row))
+
+
+def nouveau_client(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.excel import forms
+
+    return forms.new_client(Ctx("nouveau_client", sheet, row))
+
+
+def modifier_client(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.excel import forms
+    from pyxl.excel.sheets import CLIENT_FORM, CLIENT_SHEET
+
+    return forms.edit_record(Ctx("modifier_client", sheet, row), "tClients", "de client", CLIENT_SHEET, CLIENT_FORM)
+
+
+def enregistrer_article(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.excel import forms
+
+    return forms.save_article(Ctx("enregistrer_article", sheet, row))
+
+
+def modifier_article(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.excel import forms
+    from pyxl.excel.sheets import ARTICLE_FORM, ARTICLE_SHEET
+
+    return forms.edit_record(Ctx("modifier_article", sheet, row), "tArticles", "d'article", ARTICLE_SHEET,
+                             ARTICLE_FORM)
 
 
 # ---------------------------------------------------------------- devis
@@ -20,39 +93,51 @@ def enregistrer_devis(sheet: str, row: int) -> dict[str, Any]:
     from pyxl.excel import forms
 
     ctx = Ctx("enregistrer_devis", sheet, row)
-    return forms.save_quote(ctx)
+    return _new_row(ctx, forms.save_quote(ctx), "tDevis", "number", "numero")
 
 
-def envoyer_devis(sheet: str, row: int) -> dict[str, Any]:
+def envoyer_devis(sheet: str, row: int, email: str = "") -> dict[str, Any]:
     from pyxl.services.quotes import send_quote
 
     ctx = Ctx("envoyer_devis", sheet, row)
-    return run(ctx, lambda store: send_quote(store, ctx.selected("tDevis", "de devis")["number"], ctx.as_of),
+    done = run(ctx, lambda store: send_quote(store, ctx.selected("tDevis", "de devis")["number"], ctx.as_of),
                documents=lambda res: [("devis", str(res.data["numero"]))])
+    return _and_email(ctx, done, _yes(email))
 
 
 def devis_a_relancer(sheet: str, row: int) -> dict[str, Any]:
     from pyxl.excel import forms
 
     ctx = Ctx("devis_a_relancer", sheet, row)
-    return show(ctx, lambda store: forms.follow_up_text(store, ctx.as_of))
+    first: list[str] = []
+
+    def text(store: Any) -> str:
+        from pyxl.services.quotes import to_follow_up
+
+        first.extend(str(r["number"]) for r in to_follow_up(store, ctx.as_of)[:1])
+        return forms.follow_up_text(store, ctx.as_of)
+
+    done = show(ctx, text)
+    if first:  # the first quote to call, selected on « Devis »: « Relancer le devis » works on it
+        goto_row(ctx, "tDevis", "number", first[0])
+    return done
 
 
 def relancer_devis(sheet: str, row: int, outcome: str, discount: str) -> dict[str, Any]:
     from pyxl.services.quotes import follow_up
 
     ctx = Ctx("relancer_devis", sheet, row)
-    return run(ctx, lambda store: follow_up(store, ctx.selected("tDevis", "de devis")["number"], decode(outcome),
+    done = run(ctx, lambda store: follow_up(store, ctx.selected("tDevis", "de devis")["number"], decode(outcome),
                                             ctx.as_of, decode(discount).strip() or None))
+    return _new_row(ctx, done, "tDevis", "number", "devis_revise")
 
 
-def accepter_devis(sheet: str, row: int, express: str = "") -> dict[str, Any]:
+def accepter_devis(sheet: str, row: int, express: str = "", urgent: str = "") -> dict[str, Any]:
     from pyxl.services.quotes import accept_quote
 
     ctx = Ctx("accepter_devis", sheet, row)
-    asked = decode(express).strip().casefold() in ("oui", "o", "yes")
     return run(ctx, lambda store: accept_quote(store, ctx.selected("tDevis", "de devis")["number"], ctx.as_of,
-                                               express_request=asked))
+                                               urgent=_yes(urgent), express_request=_yes(express)))
 
 
 def refuser_devis(sheet: str, row: int, reason: str) -> dict[str, Any]:
@@ -64,12 +149,15 @@ def refuser_devis(sheet: str, row: int, reason: str) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- commandes
-def passer_commande(sheet: str, row: int) -> dict[str, Any]:
+def passer_commande(sheet: str, row: int, email: str = "") -> dict[str, Any]:
     from pyxl.services.orders import create_order
 
     ctx = Ctx("passer_commande", sheet, row)
-    return run(ctx, lambda store: create_order(store, ctx.selected("tDevis", "de devis")["number"], ctx.as_of),
+    done = run(ctx, lambda store: create_order(store, ctx.selected("tDevis", "de devis")["number"], ctx.as_of),
                documents=lambda res: [("commande", str(res.data["numero"]))])
+    if done.get("ok"):
+        _and_email(ctx, done, _yes(email), ("tCommandes", str(done["data"]["numero"])))
+    return _new_row(ctx, done, "tCommandes", "number", "numero")
 
 
 def commande_realisee(sheet: str, row: int, done: str) -> dict[str, Any]:
@@ -91,8 +179,14 @@ def annuler_commande(sheet: str, row: int, reason: str) -> dict[str, Any]:
     from pyxl.services.orders import cancel_order
 
     ctx = Ctx("annuler_commande", sheet, row)
-    return run(ctx, lambda store: cancel_order(store, ctx.selected("tCommandes", "de commande")["number"],
-                                               decode(reason), ctx.as_of))
+
+    def service(store: Any) -> Any:
+        order = ctx.selected("tCommandes", "de commande")
+        ctx.confirm_document(order, "la commande", "Ses brouillons de facture seront supprimés ; une commande "
+                                                   "annulée ne se rouvre pas.")
+        return cancel_order(store, order["number"], decode(reason), ctx.as_of)
+
+    return run(ctx, service)
 
 
 # ---------------------------------------------------------------- factures
@@ -100,16 +194,18 @@ def facture_acompte(sheet: str, row: int, pct: str) -> dict[str, Any]:
     from pyxl.services.invoices import create_deposit
 
     ctx = Ctx("facture_acompte", sheet, row)
-    return run(ctx, lambda store: create_deposit(store, ctx.selected("tCommandes", "de commande")["number"],
+    done = run(ctx, lambda store: create_deposit(store, ctx.selected("tCommandes", "de commande")["number"],
                                                  decode(pct), ctx.as_of))
+    return _new_row(ctx, done, "tFactures", "ref", "reference")
 
 
 def facturer(sheet: str, row: int) -> dict[str, Any]:
     from pyxl.services.invoices import create_invoice
 
     ctx = Ctx("facturer", sheet, row)
-    return run(ctx, lambda store: create_invoice(store, ctx.selected("tCommandes", "de commande")["number"],
+    done = run(ctx, lambda store: create_invoice(store, ctx.selected("tCommandes", "de commande")["number"],
                                                  ctx.as_of))
+    return _new_row(ctx, done, "tFactures", "ref", "reference")
 
 
 def _issued_document(result: Any) -> list[tuple[str, str]]:
@@ -122,11 +218,25 @@ def _doc_ref(ctx: Ctx) -> str:
     return str(r["number"] or r["ref"])
 
 
-def emettre(sheet: str, row: int) -> dict[str, Any]:
+def _doc_word(doc: Any) -> str:
+    return {"Facture d'acompte": "la facture d'acompte", "Avoir": "l'avoir"}.get(str(doc.get("doc_type")),
+                                                                                 "la facture")
+
+
+def emettre(sheet: str, row: int, email: str = "") -> dict[str, Any]:
     from pyxl.services.invoices import issue
 
     ctx = Ctx("emettre", sheet, row)
-    return run(ctx, lambda store: issue(store, _doc_ref(ctx), ctx.as_of), documents=_issued_document)
+
+    def service(store: Any) -> Any:
+        doc = ctx.selected("tFactures", "de facture ou d'avoir")
+        if not doc["number"]:  # an issued one is refused by the service, with its reason
+            ctx.confirm_document(doc, _doc_word(doc), "Son numéro sera définitif : une pièce émise ne se modifie "
+                                                      "plus (seul un avoir la corrige).")
+        return issue(store, str(doc["number"] or doc["ref"]), ctx.as_of)
+
+    done = run(ctx, service, documents=_issued_document)
+    return _and_email(ctx, done, _yes(email))
 
 
 def faire_avoir(sheet: str, row: int, reason: str, cause: str, lines: str = "") -> dict[str, Any]:
@@ -134,15 +244,31 @@ def faire_avoir(sheet: str, row: int, reason: str, cause: str, lines: str = "") 
 
     ctx = Ctx("faire_avoir", sheet, row)
     specs = [x.strip() for x in decode(lines).split(";") if x.strip()]
-    return run(ctx, lambda store: create_credit_note(store, _doc_ref(ctx), decode(reason), specs, ctx.as_of,
-                                                      decode(cause)))
+
+    def service(store: Any) -> Any:
+        doc = ctx.selected("tFactures", "de facture ou d'avoir")
+        ctx.confirm_document(doc, "avoir sur " + _doc_word(doc), "L'avoir est préparé en brouillon, à émettre "
+                                                                 "ensuite.")
+        return create_credit_note(store, str(doc["number"] or doc["ref"]), decode(reason), specs, ctx.as_of,
+                                  decode(cause))
+
+    done = run(ctx, service)
+    return _new_row(ctx, done, "tFactures", "ref", "reference")
 
 
 def supprimer_brouillon(sheet: str, row: int) -> dict[str, Any]:
     from pyxl.services.invoices import delete_draft
 
     ctx = Ctx("supprimer_brouillon", sheet, row)
-    return run(ctx, lambda store: delete_draft(store, _doc_ref(ctx)))
+
+    def service(store: Any) -> Any:
+        doc = ctx.selected("tFactures", "de facture ou d'avoir")
+        if not doc["number"]:
+            ctx.confirm_document(doc, "le brouillon de " + _doc_word(doc), "Le brouillon et ses lignes seront "
+                                                                           "supprimés.")
+        return delete_draft(store, str(doc["number"] or doc["ref"]))
+
+    return run(ctx, service)
 
 
 # ---------------------------------------------------------------- règlements
@@ -295,9 +421,20 @@ def annuler_reglement(sheet: str, row: int, reason: str, bounced: str = "", char
     ctx = Ctx("annuler_reglement", sheet, row)
     said = decode(bounced).strip().lower()
     flag = True if said in ("oui", "o", "impaye", "impayé") else (False if said in ("non", "n", "erreur") else None)
-    return run(ctx, lambda store: cancel_payment(store, ctx.selected("tReglements", "de règlement")["id"],
-                                                 decode(reason), ctx.as_of, bounced=flag,
-                                                 charges_text=decode(charges).strip()))
+
+    def service(store: Any) -> Any:
+        pay = ctx.selected("tReglements", "de règlement")
+        client = store.rows_where("tClients", "code", {str(pay["client"])})
+        name = f"{client[0]['name']} {client[0]['first_name'] or ''}".strip() if client else ""
+        from pyxl.excel.runner import money_fr
+
+        ctx.confirm(f"{ctx.action.label} : règlement {pay['id']} de {money_fr(pay['amount'])} — {name} "
+                    f"({pay['client']}) — {pay['mode']} ?\n\nToutes ses parts seront annulées par des écritures "
+                    "opposées.")
+        return cancel_payment(store, pay["id"], decode(reason), ctx.as_of, bounced=flag,
+                              charges_text=decode(charges).strip())
+
+    return run(ctx, service)
 
 
 # ---------------------------------------------------------------- relances des impayés
@@ -305,7 +442,19 @@ def relances_semaine(sheet: str, row: int) -> dict[str, Any]:
     from pyxl.excel import forms
 
     ctx = Ctx("relances_semaine", sheet, row)
-    return show(ctx, lambda store: forms.dunning_text(store, ctx.as_of))
+    first: list[str] = []
+
+    def text(store: Any) -> str:
+        from pyxl.services import dunning
+
+        calls = dunning.by_client(dunning.session(store, ctx.as_of).calls)
+        first.extend(cs[0].number for cs in list(calls.values())[:1])
+        return forms.dunning_text(store, ctx.as_of)
+
+    done = show(ctx, text)
+    if first:  # the first invoice to call about, selected on « Factures »: « Noter un appel » works on it
+        goto_row(ctx, "tFactures", "number", first[0])
+    return done
 
 
 def produire_relances(sheet: str, row: int) -> dict[str, Any]:

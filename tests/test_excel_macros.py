@@ -215,7 +215,7 @@ def test_an_edit_of_an_issued_invoice_is_caught_by_the_next_action(book):
     ws.cell(frow, headers.index("Total TTC") + 1).value = 1.0
     r = click("faire_avoir", "Factures", frow, "erreur", "erreur")
     assert not r["ok"]
-    assert f"Factures, ligne {frow}" in r["message"] and "syc sauvegardes restaurer" in r["message"]
+    assert f"Factures, ligne {frow}" in r["message"] and "sauvegarde" in r["message"]
 
 
 def test_a_write_that_fails_halfway_is_put_back_and_not_saved(book, monkeypatch):
@@ -373,7 +373,7 @@ def test_an_issued_total_typed_over_is_refused_by_the_next_days_closure(book, mo
     fill_quote(book)
     r = click("enregistrer_devis", QUOTE_SHEET, 4)  # any action: it closes the day before first
     assert not r["ok"]
-    assert f"Factures, ligne {frow}" in r["message"] and "syc sauvegardes restaurer" in r["message"]
+    assert f"Factures, ligne {frow}" in r["message"] and "sauvegarde" in r["message"]
     after = snapshot(book)
     assert {k: v for k, v in after.items() if k != QUOTE_SHEET} == {k: v for k, v in before.items() if k != QUOTE_SHEET}
 

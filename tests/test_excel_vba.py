@@ -131,10 +131,16 @@ def _stub_book(tmp_path: Path) -> Path:
     module = module.replace("Function SycOnForm(ByVal sheetName As String) As Boolean\n",
                             "Function SycOnForm(ByVal sheetName As String) As Boolean\n    SycOnForm = True\n"
                             "    Exit Function\n")
-    module = module.replace("Function SycOnRow(ByVal sheetName As String, ByVal label As String) As Boolean\n",
-                            "Function SycOnRow(ByVal sheetName As String, ByVal label As String) As Boolean\n"
+    module = module.replace("Function SycOnRow(ByVal sheetName As String, ByVal label As String, ByVal ask As Boolean) "
+                            "As Boolean\n",
+                            "Function SycOnRow(ByVal sheetName As String, ByVal label As String, ByVal ask As Boolean) "
+                            "As Boolean\n"
                             "    SycOnRow = True\n    Exit Function\n")
     assert module.count("Exit Function") >= 2
+    # headless LibreOffice has no status bar (setting it ends the process); the cursor stays
+    busy = '        Application.StatusBar = "SYC Gestion : « " & label & " » en cours…"\n'
+    assert busy in module
+    module = module.replace(busy, "")
     project = vba.patch_module(project, "Module1", module)
     out = tmp_path / "stub.xlsm"
     with zipfile.ZipFile(BOOK) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:

@@ -99,10 +99,21 @@ def test_libreoffice_opens_the_workbook(tmp_path):
     )
     assert book.read_bytes() == before
     converted = CalamineWorkbook.from_path(str(tmp_path / "out" / "SYC_Gestion.xlsx"))
-    from pyxl.excel.sheets import CONF_SHEET, DASHBOARD_SHEET, HOME, MERGE_SHEET, PAYMENT_SHEET, QUOTE_SHEET
+    from pyxl.excel.sheets import (
+        ARTICLE_SHEET,
+        CLIENT_SHEET,
+        CONF_SHEET,
+        DASHBOARD_SHEET,
+        HOME,
+        LISTS_SHEET,
+        MERGE_SHEET,
+        PAYMENT_SHEET,
+        QUOTE_SHEET,
+    )
     from pyxl.services.worklists import WORKLISTS
 
-    assert converted.sheet_names == [HOME, QUOTE_SHEET, PAYMENT_SHEET, MERGE_SHEET, DASHBOARD_SHEET,
-                                     *(w.sheet for w in WORKLISTS), *(t.sheet for t in SCHEMA.tables), CONF_SHEET]
+    assert converted.sheet_names == [HOME, CLIENT_SHEET, ARTICLE_SHEET, QUOTE_SHEET, PAYMENT_SHEET, MERGE_SHEET,
+                                     DASHBOARD_SHEET,
+                                     *(w.sheet for w in WORKLISTS), *(t.sheet for t in SCHEMA.tables), LISTS_SHEET, CONF_SHEET]
     header = converted.get_sheet_by_name("Clients").to_python()[0]
     assert tuple(header) == SCHEMA.table("tClients").headers

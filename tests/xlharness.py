@@ -32,6 +32,9 @@ from xlwings import base_classes, utils
 MAX_ROWS, MAX_COLS = 1_048_576, 16_384
 CALLS: Counter[str] = Counter()
 ALERTS: list[tuple[str, str]] = []  # (title, prompt) of every app.alert
+ANSWERS: list[str] = []  # the answers of the next yes/no alerts ("yes" when empty)
+STATUS: list[Any] = []  # every text written to the status bar
+SELECTED: dict[str, Any] = {}  # the last cell selected by a macro: {"sheet": …, "row": …, "column": …}
 PERSIST_SAVES = {"on": True}  # off: Book.save() is counted but not written (big books, call counts)
 # on: a write to a protected sheet raises, as in Excel (off by default: the harness ignores protection)
 ENFORCE_PROTECTION = {"on": False}
@@ -141,7 +144,14 @@ class App(base_classes.App):
     def alert(self, prompt: str, title: str, buttons: str, mode: str, callback: Any) -> str:
         count("alert")
         ALERTS.append((title or "", prompt))
+        if buttons in ("yes_no", "yes_no_cancel"):
+            return ANSWERS.pop(0) if ANSWERS else "yes"
         return "ok"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "status_bar" and value is not False:
+            STATUS.append(value)
+        object.__setattr__(self, name, value)
 
     def run(self, macro: str, args: Any) -> Any:
         """The VBA subs that Python calls (Book.macro), played in Python."""
@@ -374,6 +384,11 @@ class Range(base_classes.Range):
     @formula.setter
     def formula(self, data: Any) -> None:
         self.raw_value = data
+
+    def select(self) -> None:
+        count("select")
+        self.sheet.activate()
+        SELECTED.update(sheet=self.sheet.name, row=self.row, column=self.column)
 
     def clear_contents(self) -> None:
         count("write")

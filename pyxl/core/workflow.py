@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 
 class QuoteState(StrEnum):
@@ -139,3 +140,42 @@ def invoice_state(total: Decimal, paid: Decimal, credited: Decimal) -> str:
 def is_late(doc_type: str, state: str, due: dt.date | None, balance: Decimal, as_of: dt.date) -> bool:
     return (doc_type != T_CREDIT and state in ISSUED_STATES and due is not None and as_of > due
             and balance > 0)
+
+
+# What each stored state says happened, by the column the action that set it writes (issue 17: a
+# status typed by hand in the table contradicts the record; `syc verifier` reports it and the next
+# action on the row refuses it). (kind, state) → ((column, French name of the fact), …)
+EVIDENCE: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
+    ("devis", Q_SENT): (("sent_on", "date d'envoi"),),
+    ("devis", Q_ACCEPTED): (("accepted_on", "date d'acceptation"),),
+    ("devis", Q_REFUSED): (("refusal_reason", "motif de refus"),),
+    ("devis", Q_REPLACED): (("replaced_by", "devis de remplacement"),),
+    ("commande", O_DONE): (("done_on", "date de réalisation"),),
+    ("commande", O_INVOICED): (("done_on", "date de réalisation"), ("invoice", "facture")),
+    ("commande", O_CANCELLED): (("cancel_reason", "motif d'annulation"),),
+    ("facture", I_ISSUED): (("number", "numéro"), ("date", "date d'émission")),
+    ("facture", I_PARTIAL): (("number", "numéro"), ("date", "date d'émission")),
+    ("facture", I_PAID): (("number", "numéro"), ("date", "date d'émission")),
+    ("facture", I_CREDITED): (("number", "numéro"), ("date", "date d'émission")),
+}
+# and what a state excludes: a draft invoice has no number, an open quote no acceptance
+EXCLUDES: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
+    ("devis", Q_DRAFT): (("sent_on", "date d'envoi"), ("accepted_on", "date d'acceptation")),
+    ("devis", Q_SENT): (("accepted_on", "date d'acceptation"),),
+    ("commande", O_OPEN): (("done_on", "date de réalisation"), ("invoice", "facture")),
+    ("facture", I_DRAFT): (("number", "numéro"),),
+}
+
+
+def contradiction(kind: str, row: Any) -> str:
+    """'' when the stored state of `row` (a mapping with `get`) agrees with the columns its
+    actions write; else a French clause saying what contradicts it, e.g.
+    « il est « Accepté » sans date d'acceptation »."""
+    get = row.get
+    state = str(get("status") or "")
+    missing = [name for col, name in EVIDENCE.get((kind, state), ()) if get(col) in (None, "")]
+    extra = [name for col, name in EXCLUDES.get((kind, state), ()) if get(col) not in (None, "")]
+    parts = [f"sans {name}" for name in missing] + [f"avec {name} noté(e)" for name in extra]
+    if not parts:
+        return ""
+    return f"son statut « {state} » contredit son suivi ({', '.join(parts)})"

@@ -112,6 +112,8 @@ def build(
     report("accueil et formulaires", 1, steps)
     if with_front:
         home = front.add_home(wb, front_formats)
+        front.add_client_form(wb, front_formats)
+        front.add_article_form(wb, front_formats)
         front.add_quote_form(wb, front_formats, schema)
         front.add_payment_form(wb, front_formats, schema)
         front.add_merge_form(wb, front_formats)
@@ -124,6 +126,7 @@ def build(
         if with_front and table.name in front.PROTECTED_TABLES:
             ws.protect("", front.PROTECTION)
     if with_front:
+        front.add_lists_sheet(wb, schema)
         front.add_conf_sheet(wb, front_formats)
     report("compression du classeur", steps, steps)
     wb.close()
@@ -180,6 +183,8 @@ def _add_worklists(wb: Any, formats: dict[str, Any], home: Any, schema: Schema) 
 
 def _add_table_sheet(wb: Any, table: Table, data: Sequence[Mapping[str, Any]], fmt: Any, header_fmt: Any,
                      layout: Any = None, front_formats: dict[str, Any] | None = None) -> Any:
+    from pyxl.excel import sheets as front
+
     ws = wb.add_worksheet(table.sheet)
     if table.tab_color:
         ws.set_tab_color(table.tab_color)
@@ -209,7 +214,7 @@ def _add_table_sheet(wb: Any, table: Table, data: Sequence[Mapping[str, Any]], f
             ws.set_column(i, i, col.width, fmt(col.num_format), {"level": 1, "hidden": True})
         else:
             ws.set_column(i, i, col.width, fmt(col.num_format))
-        if col.list_values:
+        if col.list_values and col.key not in front.NO_LIST_COLUMNS:
             ws.data_validation(
                 1, i, LAST_ROW, i,
                 {

@@ -31,6 +31,25 @@ def office_converters() -> dict[str, str]:
     return found
 
 
+def synced_folder(fullname: str, environ: dict[str, str] | None = None) -> str:
+    """The cloud service whose folder holds the workbook ('' when none): OneDrive (personal or
+    professional, `%OneDrive%`, `%OneDriveCommercial%`…), or a workbook opened from its web address.
+    A synced folder rewrites the file behind Excel's back and keeps copies on conflicts: the backups,
+    the lock and the documents beside the workbook are not safe there."""
+    env = dict(os.environ if environ is None else environ)
+    text = fullname.replace("\\", "/")
+    low = text.casefold()
+    if low.startswith(("http://", "https://")) or "d.docs.live.net" in low or "sharepoint.com" in low:
+        return "OneDrive (classeur ouvert depuis internet)"
+    for var in ("OneDrive", "OneDriveCommercial", "OneDriveConsumer"):
+        root = env.get(var, "").replace("\\", "/").rstrip("/").casefold()
+        if root and (low == root or low.startswith(root + "/")):
+            return "OneDrive"
+    if "/onedrive/" in low or "/onedrive - " in low:
+        return "OneDrive"
+    return ""
+
+
 def write_test(folder: Path) -> str:
     """Can this user write beside the workbook (backups, documents, lock)?"""
     try:
@@ -54,7 +73,8 @@ def report(vba_xlwings: str, vba_module: str, excel: str, fullname: str) -> tupl
     lines = [
         f"Python {platform.python_version()} ({sys.executable})",
         "Démarrage des clics : rapide (syc-python, sans pandas ni matplotlib)" if masked() else
-        "Démarrage des clics : Python complet (« syc excel configurer » écrit syc-python, plus rapide)",
+        "Démarrage des clics : Python complet (syc-python est plus rapide : voir « Configurer le classeur » dans "
+        "docs/installation-windows.md)",
         f"SYC Gestion {getattr(pyxl, '__version__', '?')} : {Path(pyxl.__file__).parent}",
         f"xlwings (Python) {xlwings.__version__}",
     ]
@@ -69,7 +89,7 @@ def report(vba_xlwings: str, vba_module: str, excel: str, fullname: str) -> tupl
         ok = False
         lines.append("⚠ Les boutons de ce classeur viennent d'une autre version de SYC Gestion que celle installée "
                      "(module VBA " + vba_module + ", attendu " + expected + ") : mettez à jour le classeur "
-                     "(syc migrer) ou SYC Gestion.")
+                     "(« Mettre à jour » dans docs/installation-windows.md) ou SYC Gestion.")
     else:
         lines.append("Boutons et ruban : à jour")
     if excel:
@@ -77,6 +97,14 @@ def report(vba_xlwings: str, vba_module: str, excel: str, fullname: str) -> tupl
     book = Path(fullname) if fullname else None
     if book is not None:
         lines.append(f"Classeur : {book}")
+        cloud = synced_folder(str(book))
+        if cloud:
+            ok = False
+            lines.append(f"⚠ Le classeur est dans un dossier synchronisé ({cloud}) : la synchronisation peut "
+                         "remplacer le fichier pendant qu'Excel l'utilise, et les sauvegardes, le verrou et les "
+                         "documents écrits à côté ne sont pas sûrs. Fermez Excel, déplacez le dossier SYC dans un "
+                         "dossier local (ex. C:\\SYC), rouvrez le classeur depuis là ; sauvegardez ensuite ce "
+                         "dossier (copie vers OneDrive ou une clé, classeur fermé). Voir docs/installation-windows.md.")
         if book.parent.is_dir():
             w = write_test(book.parent)
             ok = ok and w == "oui"

@@ -85,7 +85,7 @@ def document_pdf(ctx: Ctx, kind: str | None = None) -> dict[str, Any]:
         opened.extend(pdfs[:1])
         return _result(lines, warnings)
 
-    result = run(ctx, service, read_only=True)
+    result = run(ctx, service, read_only=True, quiet=True)  # the PDF opens: the status bar says where
     for p in opened:
         open_file(p)
     return result
@@ -96,7 +96,9 @@ def copie_acquittee(ctx: Ctx) -> dict[str, Any]:
     return document_pdf(ctx, "acquittee")
 
 
-def preparer_email(ctx: Ctx) -> dict[str, Any]:
+def preparer_email(ctx: Ctx, quiet: bool = False) -> dict[str, Any]:
+    """The PDF and the e-mail draft of the selected document; `quiet` (after « Envoyer » or « Émettre »
+    answered « par e-mail : oui »): said in the status bar unless something needs reading."""
     from pyxl.documents import mail
 
     drafts: list[Path] = []
@@ -114,7 +116,7 @@ def preparer_email(ctx: Ctx) -> dict[str, Any]:
                 drafts.append(s.draft)
         return _result(lines, [*warnings, *report.warnings])
 
-    result = run(ctx, service, read_only=True)
+    result = run(ctx, service, read_only=not quiet, quiet=quiet)
     for d in drafts:
         open_file(d)
     return result

@@ -12,7 +12,21 @@ from pyxl.core.frformat import date_fr, plural
 from pyxl.core.issues import Issue, Refused
 from pyxl.core.messages import msg
 from pyxl.excel.runner import Ctx, run
-from pyxl.excel.sheets import PAYMENT_FORM, PAYMENT_LIST, PAYMENT_SHEET, QUOTE_FORM, QUOTE_SHEET, col_letter
+from pyxl.excel.sheets import (
+    ARTICLE_DEFAULTS,
+    ARTICLE_FORM,
+    ARTICLE_SHEET,
+    CLIENT_DEFAULTS,
+    CLIENT_FORM,
+    CLIENT_SHEET,
+    PAYMENT_FORM,
+    PAYMENT_LIST,
+    PAYMENT_SHEET,
+    QUOTE_FORM,
+    QUOTE_SHEET,
+    Form,
+    col_letter,
+)
 
 
 def _text(v: Any) -> str:
@@ -48,6 +62,144 @@ def _clear_fields(sheet: Any, fields: Any) -> None:
     sheet.range((first, 3), (last, 3)).value = [[None] for _ in range(first, last + 1)]
 
 
+def _cell_text(v: Any) -> Any:
+    """What to write in a form cell: text quote-prefixed (Excel keeps « 01234 » and « =… » as typed)."""
+    if v is None or v == "":
+        return None
+    if isinstance(v, Decimal):
+        return float(v)
+    if isinstance(v, str):
+        return "'" + v
+    return v
+
+
+def _set_fields(sheet: Any, form: Form, values: dict[str, Any]) -> None:
+    """Write every field of a form in one call (absent keys: emptied)."""
+    first = min(f.row for f in form.fields)
+    last = max(f.row for f in form.fields)
+    by_row = {f.row: _cell_text(values.get(f.key)) for f in form.fields}
+    sheet.range((first, 3), (last, 3)).value = [[by_row.get(r)] for r in range(first, last + 1)]
+
+
+def code_of(text: str) -> str:
+    """« MARTIN Lucie (C00031) » → « C00031 »; a bare code stays as it is (the drop-downs show labels)."""
+    import re
+
+    m = re.search(r"\(([^()]+)\)\s*$", text)
+    return m.group(1).strip() if m else text.strip()
+
+
+def client_label(rec: Any) -> str:
+    """The drop-down's label of a client: « NOM Prénom (C00012) »."""
+    name = str(rec.get("name") or "").upper()
+    first = str(rec.get("first_name") or "")
+    return f"{name} {first}".strip() + f" ({rec.get('code')})"
+
+
+# --------------------------------------------------------------------------- clients, articles
+def _client_input(form: dict[str, Any]) -> Any:
+    from pyxl.services.clients import ClientInput
+
+    keys = [k for k in ClientInput.__dataclass_fields__ if k in form]
+    return ClientInput(**{k: _text(form[k]) for k in keys})
+
+
+def new_client(ctx: Ctx) -> dict[str, Any]:
+    """« Nouveau client »: the form, emptied, remembering the form to come back to."""
+    from pyxl.excel.runner import status
+
+    sheet = ctx.book.sheets[CLIENT_SHEET]
+    _set_fields(sheet, CLIENT_FORM, {**CLIENT_DEFAULTS, "back": ctx.sheet if ctx.sheet == QUOTE_SHEET else ""})
+    sheet.activate()
+    status(ctx, "Saisissez le client, puis « Enregistrer le client ».")
+    return {"ok": True, "message": "", "data": {}}
+
+
+def save_client(ctx: Ctx) -> dict[str, Any]:
+    from pyxl.services.clients import add_client, modify_client
+
+    sheet = ctx.book.sheets[CLIENT_SHEET]
+    form = _fields(sheet, CLIENT_FORM.fields)
+    editing = _text(form["editing"])
+    back = _text(form["back"])
+
+    def service(store: Any) -> Any:
+        given = _client_input(form)
+        if editing:
+            return modify_client(store, editing, given)
+        if not given.kind:
+            given.kind = CLIENT_DEFAULTS["kind"]
+        return add_client(store, given, ctx.as_of)
+
+    def after(res: Any) -> None:
+        _set_fields(sheet, CLIENT_FORM, dict(CLIENT_DEFAULTS))
+        code = res.data.get("code") if isinstance(res.data, dict) else None
+        if back == QUOTE_SHEET and code:
+            quote = ctx.book.sheets[QUOTE_SHEET]
+            quote.range((QUOTE_FORM.field("client").row, 3)).value = "'" + client_label(res.data["client"])
+            quote.activate()
+            quote.range((QUOTE_FORM.field("object").row, 3)).select()
+
+    return run(ctx, service, after=after)
+
+
+def edit_record(ctx: Ctx, table: str, what: str, sheet_name: str, form: Form) -> dict[str, Any]:
+    """« Modifier… »: the selected record into its form, to be changed there and saved."""
+    from pyxl.excel.runner import status
+
+    def text(store: Any) -> str:
+        row = ctx.selected(table, what)
+        values = {f.key: _shown(row.get(f.key)) for f in form.fields if f.key not in ("editing", "back")}
+        values["editing"] = row["code"]
+        sheet = ctx.book.sheets[sheet_name]
+        _set_fields(sheet, form, values)
+        sheet.activate()
+        return f"{row['code']} repris dans « {sheet_name} » : modifiez-le puis enregistrez."
+
+    try:
+        message = text(ctx.store)
+    except Refused as exc:
+        from pyxl.excel.runner import alert
+
+        message = "\n".join(i.message for i in exc.issues)
+        alert(ctx.book, message, error=True)
+        return {"ok": False, "message": message, "codes": [i.code for i in exc.issues]}
+    status(ctx, message)
+    return {"ok": True, "message": message, "data": {}}
+
+
+def _shown(v: Any) -> Any:
+    if isinstance(v, Decimal):
+        return format(v.normalize(), "f") if v == v.to_integral_value() else format(v, "f")
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v
+    return v
+
+
+def save_article(ctx: Ctx) -> dict[str, Any]:
+    from pyxl.services.articles import ArticleInput, add_article, modify_article
+
+    sheet = ctx.book.sheets[ARTICLE_SHEET]
+    form = _fields(sheet, ARTICLE_FORM.fields)
+    editing = _text(form["editing"])
+
+    def service(store: Any) -> Any:
+        given = ArticleInput(**{k: _text(form[k]) for k in ArticleInput.__dataclass_fields__})
+        if editing:
+            if given.code and given.code != editing:
+                raise Refused(Issue("article.code", f"Article {editing} : son code ne se change pas (les devis et "
+                                                    "factures le citent) ; créez un nouvel article et rendez "
+                                                    "celui-ci inactif.", ARTICLE_SHEET))
+            given.code = None
+            return modify_article(store, editing, given)
+        for key, value in ARTICLE_DEFAULTS.items():
+            if not getattr(given, key):
+                setattr(given, key, value)
+        return add_article(store, given, ctx.as_of)
+
+    return run(ctx, service, after=lambda _res: _set_fields(sheet, ARTICLE_FORM, dict(ARTICLE_DEFAULTS)))
+
+
 # --------------------------------------------------------------------------- devis
 def read_quote(sheet: Any) -> tuple[Any, list[int]]:
     """The form as the service's input, and the sheet row of each line (for the messages)."""
@@ -63,7 +215,7 @@ def read_quote(sheet: Any) -> tuple[Any, list[int]]:
     for k, row in enumerate(block):
         def cell(col: int, row: list[Any] = row) -> Any:
             return row[col - f.article]
-        article = _text(cell(f.article))
+        article = code_of(_text(cell(f.article)))
         if not article:
             continue
         n = f.first_line + k
@@ -85,8 +237,19 @@ def read_quote(sheet: Any) -> tuple[Any, list[int]]:
         lines.append(spec)
         rows.append(n)
     housing = _text(head["housing_old"]).casefold()
+    rates = []
+    for spec in (x.strip() for x in _text(head["rates"]).split(";")):
+        if not spec:
+            continue
+        parts = [p.strip() for p in spec.split(":", 2)]
+        if len(parts) < 3 or not parts[0].isdigit() or not parts[2]:
+            where = f"Feuille « {QUOTE_SHEET} », cellule C{QUOTE_FORM.field('rates').row}"
+            raise Refused(Issue("devis.taux", f"{where} : « {spec} » : écrivez le numéro de la ligne (1 = la première "
+                                              "du devis), le taux et son motif, ex. « 2 : 10 : logement de plus de 2 "
+                                              "ans attesté ».", where))
+        rates.append(":".join(parts))
     return QuoteInput(
-        client=_text(head["client"]),
+        client=code_of(_text(head["client"])),
         lines=lines,
         nature=_text(head["nature"]) or None,
         housing_old={"oui": "oui", "non": "non"}.get(housing),
@@ -97,6 +260,9 @@ def read_quote(sheet: Any) -> tuple[Any, list[int]]:
         client_ref=_text(head["client_ref"]),
         validity=_text(head["validity"]) or None,
         execution=_text(head["execution"]),
+        rates=rates,
+        reverse_charge=_text(head["reverse_charge"]).casefold() == "oui",
+        outside_main_activity=_text(head["outside_main_activity"]).casefold() == "oui",
     ), rows
 
 
@@ -129,11 +295,11 @@ def clear_quote(sheet: Any) -> None:
     blank = [[None] for _ in range(f.lines)]
     for col in (f.article, f.qty, f.discount):
         sheet.range((f.first_line, col), (f.last_line, col)).value = blank
-    from pyxl.excel.sheets import SCHEMA, _lookup  # the builder's own formula
+    from pyxl.excel.sheets import SCHEMA, _pick  # the builder's own formula
 
     a = col_letter(f.article)
     sheet.range((f.first_line, f.price), (f.last_line, f.price)).formula = [
-        [f'=IF(${a}{r}="","",IFERROR({_lookup(SCHEMA, "tArticles", "code", "unit_price", f"${a}{r}")},""))']
+        [f'=IF(${a}{r}="","",IFERROR({_pick(SCHEMA, "tArticles", "unit_price", f"${a}{r}")},""))']
         for r in range(f.first_line, f.last_line + 1)]
 
 
@@ -151,12 +317,36 @@ def save_quote(ctx: Ctx) -> dict[str, Any]:
             raise Refused(Issue("devis.lignes", f"Feuille « {QUOTE_SHEET} » : ajoutez au moins une ligne (un article "
                                                 f"et sa quantité, à partir de la ligne {QUOTE_FORM.first_line}).",
                                 QUOTE_SHEET))
+        said = _defaults_from_last_quote(store, given)
         try:
-            return create_quote(store, given, ctx.as_of)
+            res = create_quote(store, given, ctx.as_of)
         except Refused as exc:
             raise relabel(exc, rows) from None
+        if said:
+            res.message += "\n" + said
+        return res
 
     return run(ctx, service, after=lambda _res: clear_quote(sheet))
+
+
+def _defaults_from_last_quote(store: Any, given: Any) -> str:
+    """The nature of the works and « logement de plus de 2 ans » left empty: those of the client's last
+    quote (the same site; the client still certifies them when signing the quote)."""
+    if given.nature and given.housing_old:
+        return ""
+    mine = [r for r in store.rows_where("tDevis", "client", {given.client, given.client.upper()})
+            if r["nature"] or r["housing_old"]]
+    if not mine:
+        return ""
+    last = max(mine, key=lambda r: (r["date"] or dt.date.min, str(r["number"])))
+    taken = []
+    if not given.nature and last["nature"]:
+        given.nature = str(last["nature"])
+        taken.append(f"nature des travaux « {given.nature} »")
+    if not given.housing_old and last["housing_old"] in ("Oui", "Non"):
+        given.housing_old = str(last["housing_old"]).lower()
+        taken.append(f"logement de plus de 2 ans : {last['housing_old']}")
+    return f"Repris du devis {last['number']} : {', '.join(taken)}." if taken else ""
 
 
 # --------------------------------------------------------------------------- règlement
@@ -195,7 +385,7 @@ def _client_of(store: Any, form: dict[str, Any], documents: list[str], where: st
     from pyxl.services import penalties
     from pyxl.services.invoices import get_doc
 
-    client = _text(form["client"])
+    client = code_of(_text(form["client"]))
     if client or not documents:
         if not client:
             raise Refused(Issue("reglement.client", f"{where} : indiquez le client (cellule "
@@ -302,7 +492,7 @@ def save_payment(ctx: Ctx) -> dict[str, Any]:
             if not _text(form[key]):
                 raise Refused(Issue("reglement.champ", f"{where} : indiquez {label} (cellule "
                                                        f"C{PAYMENT_FORM.field(key).row}).", where))
-        return receive(store, _text(form["amount"]), _text(form["mode"]), day, client=_text(form["client"]),
+        return receive(store, _text(form["amount"]), _text(form["mode"]), day, client=code_of(_text(form["client"])),
                        documents=documents, reference=_text(form["reference"]), bank=_text(form["bank"]),
                        drawer=_text(form["drawer"]))
 
@@ -338,7 +528,7 @@ def follow_up_text(store: Any, as_of: dt.date) -> str:
                      f"{euros(r['total_ttc'])} TTC{phone}")
     if len(due) > 20:
         lines.append(f"… et {len(due) - 20} autres (feuille Devis, statut Envoyé).")
-    lines.append("Sélectionnez la ligne du devis (feuille Devis) puis « Relancer le devis ».")
+    lines.append("Le premier est sélectionné sur la feuille Devis : après l'appel, « Relancer le devis ».")
     return "\n".join(lines)
 
 
@@ -359,16 +549,19 @@ def dunning_text(store: Any, as_of: dt.date) -> str:
                      f"{', '.join(c.number for c in cs)} — {euros(owed)}, {late} j de retard")
         lines.append(f"  {dunning.what_to_say(cs, as_of)}")
     if len(calls) > 12:
-        lines.append(f"… et {len(calls) - 12} autres clients (syc relances).")
+        lines.append(f"… et {len(calls) - 12} autres clients (feuille Factures, colonne Échéance).")
     due = ses.documents()
-    lines.append(msg("relances.dus", count=len(due)) + (" — syc relances executer les produit." if due else "."))
+    lines.append(msg("relances.dus", count=len(due)) + (" — « Produire les lettres de relance » les produit."
+                                                         if due else "."))
     for c, level in due[:10]:
         lines.append(f"• {c.number} {c.client_code} — {level.label}")
     alarms = [a for c in ses.cases for a in c.alarms]
     if alarms:
         lines.append(f"Alarmes ({len(alarms)}) :")
         lines += [f"! {a}" for a in alarms[:8]]
-    lines.append("Sélectionnez la facture (feuille Factures) puis « Noter un appel ».")
+    if calls:
+        lines.append("La facture du premier appel est sélectionnée sur la feuille Factures : après l'appel, « Noter "
+                     "un appel ».")
     return "\n".join(lines)
 
 

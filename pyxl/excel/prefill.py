@@ -88,4 +88,4 @@ def settle_selected(ctx: Ctx) -> dict[str, Any]:
                 f"{euros(owed)}, il restera {euros(after)}.{more}\nChoisissez le mode (et le n° du chèque), changez "
                 "le montant s'il diffère, puis « Enregistrer le règlement ».")
 
-    return show(ctx, text)
+    return show(ctx, text, quiet=True)  # the form shows it all: no box to close

@@ -43,9 +43,13 @@ class Action:
     on_home: bool = True  # a button on « Accueil »
     passes: tuple[str, ...] = ()  # VBA expressions passed to Python as text, after the questions
     form: bool = False  # `sheet` is an entry form (the button elsewhere opens it; the one on it saves)
+    # irreversible (a final number, a credit note, a cancellation): Python asks Oui/Non naming the client,
+    # the document and its TTC amount, from every button; the sub does not ask its own row question
+    confirm: bool = False
 
 
 GROUPS = (
+    ("clients", "Clients et articles"),
     ("devis", "Devis"),
     ("commandes", "Commandes"),
     ("factures", "Factures"),
@@ -60,11 +64,29 @@ GROUPS = (
 )
 
 ACTIONS: tuple[Action, ...] = (
+    # ---- clients et articles (issue 17): forms, never typing in the tables
+    Action("SycEnregistrerClient", "Enregistrer le client", "clients", "enregistrer_client", sheet="Saisie client",
+           image="FileSave", form=True,
+           help="Crée (ou modifie) le client saisi sur la feuille « Saisie client » : contrôles, code et secteur "
+                "donnés, doublons signalés."),
+    Action("SycNouveauClient", "Nouveau client", "clients", "nouveau_client", image="AddressBook", on_home=False,
+           help="Ouvre la feuille « Saisie client » ; depuis « Saisie devis », le client enregistré y revient "
+                "tout choisi."),
+    Action("SycModifierClient", "Modifier le client", "clients", "modifier_client", sheet="Clients",
+           image="AddressBook", help="Reprend le client de la ligne sélectionnée dans « Saisie client » pour le "
+                                     "modifier."),
+    Action("SycEnregistrerArticle", "Enregistrer l'article", "clients", "enregistrer_article", sheet="Saisie article",
+           image="FileSave", form=True,
+           help="Crée (ou modifie) l'article saisi sur la feuille « Saisie article »."),
+    Action("SycModifierArticle", "Modifier l'article", "clients", "modifier_article", sheet="Articles",
+           image="CreateForm", help="Reprend l'article de la ligne sélectionnée dans « Saisie article » pour le "
+                                    "modifier."),
     # ---- devis
     Action("SycEnregistrerDevis", "Enregistrer le devis", "devis", "enregistrer_devis", sheet="Saisie devis",
            image="FileSave", form=True, help="Enregistre le devis saisi sur la feuille « Saisie devis » (brouillon numéroté)."),
     Action("SycEnvoyerDevis", "Envoyer le devis", "devis", "envoyer_devis", sheet="Devis", image="EnvelopesAndLabels",
-           help="Marque le devis de la ligne sélectionnée comme envoyé au client."),
+           asks=(Ask("Envoyer aussi par e-mail au client (PDF en pièce jointe) ? oui / non", required=False, default="oui"),),
+           help="Marque le devis sélectionné comme envoyé ; par e-mail, prépare le message avec son PDF."),
     Action("SycDevisARelancer", "Devis à relancer", "devis", "devis_a_relancer", image="ReviewPreviousComment",
            help="Liste les devis envoyés sans réponse depuis le délai de relance."),
     Action("SycRelancerDevis", "Relancer le devis", "devis", "relancer_devis", sheet="Devis",
@@ -73,18 +95,24 @@ ACTIONS: tuple[Action, ...] = (
            image="Call", help="Note la relance du devis sélectionné, avec une remise éventuelle (nouveau devis)."),
     Action("SycAccepterDevis", "Accepter le devis", "devis", "accepter_devis", sheet="Devis", image="AcceptInvitation",
            asks=(Ask("Contrat hors établissement : le client demande-t-il par écrit que les travaux commencent avant "
-                     "la fin du délai de rétractation de 14 jours ? (oui / non)", required=False, default="non"),),
+                     "la fin du délai de rétractation de 14 jours ? (oui / non)", required=False, default="non"),
+                 Ask("Dépannage urgent demandé par le client (art. L221-28 8°) ? oui / non", required=False,
+                     default="non")),
            help="Le client a signé le devis de la ligne sélectionnée."),
     Action("SycRefuserDevis", "Refuser le devis", "devis", "refuser_devis", sheet="Devis",
            asks=(Ask("Motif du refus (prix, délai, concurrent…) :"),), image="DeclineInvitation",
            help="Le client a refusé le devis sélectionné ; le motif sert aux statistiques."),
     # ---- commandes
     Action("SycPasserCommande", "Passer en commande", "commandes", "passer_commande", sheet="Devis",
-           image="CreateForm", help="Crée le bon de commande du devis accepté sélectionné."),
+           image="CreateForm",
+           asks=(Ask("Envoyer aussi le bon de commande par e-mail au client (PDF en pièce jointe) ? oui / non",
+                     required=False, default="non"),),
+           help="Crée le bon de commande du devis accepté sélectionné ; par e-mail, prépare le message."),
     Action("SycCommandeRealisee", "Travaux réalisés", "commandes", "commande_realisee", sheet="Commandes",
            asks=(Ask("Date de fin des travaux (JJ/MM/AAAA), vide pour aujourd'hui :", required=False),),
            image="AcceptTask", help="Note la fin des travaux de la commande sélectionnée."),
     Action("SycAnnulerCommande", "Annuler la commande", "commandes", "annuler_commande", sheet="Commandes",
+           confirm=True,
            asks=(Ask("Motif de l'annulation :"),), image="CancelRequest",
            help="Annule la commande sélectionnée (ses brouillons de facture sont supprimés)."),
     # ---- factures
@@ -94,10 +122,11 @@ ACTIONS: tuple[Action, ...] = (
     Action("SycFacturer", "Facturer la commande", "factures", "facturer", sheet="Commandes", image="CreateReport",
            help="Prépare la facture (brouillon) de la commande sélectionnée, acomptes déduits."),
     Action("SycEmettreFacture", "Émettre", "factures", "emettre", sheet="Factures", issuing=True,
-           image="SignatureLineInsert",
-           help="Donne son numéro définitif au brouillon sélectionné (facture, acompte ou avoir) ; "
-                "le classeur est enregistré aussitôt."),
-    Action("SycAvoir", "Faire un avoir", "factures", "faire_avoir", sheet="Factures",
+           image="SignatureLineInsert", confirm=True,
+           asks=(Ask("Envoyer aussi par e-mail au client (PDF en pièce jointe) ? oui / non", required=False, default="oui"),),
+           help="Numéro définitif du brouillon sélectionné, après confirmation ; classeur enregistré ; e-mail "
+                "préparé si demandé."),
+    Action("SycAvoir", "Faire un avoir", "factures", "faire_avoir", sheet="Factures", confirm=True,
            asks=(Ask("Motif de l'avoir :"),
                  Ask("Cause de l'avoir : erreur, litige ou geste (geste commercial) :"),
                  Ask("Articles à créditer, ex. MO-H:2 ; RAD-ACI:1 (vide : tout ce qui reste de la facture) :",
@@ -105,6 +134,7 @@ ACTIONS: tuple[Action, ...] = (
            image="Undo", help="Prépare un avoir (brouillon), total ou sur quelques articles, de la facture "
                               "sélectionnée."),
     Action("SycSupprimerBrouillon", "Supprimer le brouillon", "factures", "supprimer_brouillon", sheet="Factures",
+           confirm=True,
            image="Delete", help="Supprime le brouillon sélectionné (une pièce émise ne se supprime jamais)."),
     # ---- reglements
     Action("SycPiecesDues", "Pièces dues du client", "reglements", "pieces_dues", sheet="Saisie règlement",
@@ -120,6 +150,7 @@ ACTIONS: tuple[Action, ...] = (
            help="Enregistre le règlement saisi sur la feuille « Saisie règlement » (une ou plusieurs pièces, le reste "
                 "en crédit du client) ; le classeur est enregistré."),
     Action("SycAnnulerReglement", "Annuler le règlement", "reglements", "annuler_reglement", sheet="Règlements",
+           confirm=True,
            asks=(Ask("Motif (chèque impayé, erreur de saisie…) :"),
                  Ask("Revenu impayé de la banque ? oui (impayé) ou non (erreur de saisie) ; vide si le chèque n'est "
                      "pas encore remis :", required=False),
@@ -381,7 +412,7 @@ Function SycHere() As String
     SycHere = "'" & SycHex(ActiveSheet.Name) & "', " & r
 End Function
 
-' Sheets holding issued documents are protected (sorting and filtering allowed): the macros
+' The tables of record are protected (filtering allowed, no password): the macros
 ' unprotect them for their write and protect them again (called from Python by Book.macro).
 Function SycUnprotect(ByVal sheetName As String) As Boolean
     Dim ws As Worksheet
@@ -392,7 +423,7 @@ End Function
 
 Sub SycProtect(ByVal sheetName As String)
     ThisWorkbook.Worksheets(sheetName).Protect DrawingObjects:=True, Contents:=True, Scenarios:=True, _
-        AllowFormattingColumns:=True, AllowSorting:=True, AllowFiltering:=True
+        AllowFormattingColumns:=True, AllowFiltering:=True
 End Sub
 
 ' A form button clicked elsewhere (Accueil, ribbon) opens its form; the button on the form saves it.
@@ -401,9 +432,33 @@ Function SycOnForm(ByVal sheetName As String) As Boolean
     If Not SycOnForm Then ThisWorkbook.Worksheets(sheetName).Activate
 End Function
 
+' What names a row in a question: its number (else its internal reference), the client and the TTC amount.
+Function SycRowLabel(ByVal ws As Worksheet, ByVal r As Long) As String
+    Dim heads As Variant, h As Variant, c As Variant, s As String, t As String, numbered As Boolean
+    heads = Array("Numéro", "Réf. interne", "Code", "Nom du client", "Nom / raison sociale", "Prénom", "Désignation", _
+                  "Total TTC", "Montant")
+    s = ""
+    numbered = False
+    On Error Resume Next
+    For Each h In heads
+        c = Application.Match(h, ws.Rows(1), 0)
+        If Not IsError(c) Then
+            t = ws.Cells(r, c).Text
+            If t <> "" And Not (h = "Réf. interne" And numbered) Then
+                If s <> "" Then s = s & " — "
+                s = s & t
+                If h = "Numéro" Then numbered = True
+            End If
+        End If
+    Next h
+    On Error GoTo 0
+    SycRowLabel = s
+End Function
+
 ' A row action clicked from another sheet (Accueil): show the action's sheet with its selected row
-' and ask for confirmation, naming the row by its first two cells.
-Function SycOnRow(ByVal sheetName As String, ByVal label As String) As Boolean
+' and, unless Python confirms it itself (`ask` False: irreversible actions), ask for confirmation
+' naming the row (number, client, TTC amount).
+Function SycOnRow(ByVal sheetName As String, ByVal label As String, ByVal ask As Boolean) As Boolean
     Dim ws As Worksheet, r As Long
     SycOnRow = True
     If ActiveSheet.Name = sheetName Then Exit Function
@@ -419,7 +474,8 @@ Function SycOnRow(ByVal sheetName As String, ByVal label As String) As Boolean
         SycOnRow = False
         Exit Function
     End If
-    If MsgBox(label & " : ligne " & r & " (" & ws.Cells(r, 1).Text & " " & ws.Cells(r, 2).Text & ") ?", _
+    If Not ask Then Exit Function
+    If MsgBox(label & " : " & SycRowLabel(ws, r) & " (ligne " & r & ") ?", _
               vbYesNo + vbQuestion, "SYC Gestion") <> vbYes Then
         MsgBox "Cliquez dans la bonne ligne, puis de nouveau sur « " & label & " » (onglet SYC Gestion du ruban).", _
             vbInformation, "SYC Gestion"
@@ -432,6 +488,18 @@ End Function
 Sub Auto_Open()
     On Error Resume Next
     RunPython "import pyxl.macros as m; m.ouverture_listes(" & SycHere() & ")"
+End Sub
+
+' Signs of life: the status bar says what runs and the cursor waits (Python then writes the outcome
+' in the status bar; on macOS RunPython returns at once and Python keeps the status bar up to date).
+Sub SycBusy(ByVal label As String, ByVal busy As Boolean)
+    On Error Resume Next
+    If busy Then
+        Application.StatusBar = "SYC Gestion : « " & label & " » en cours…"
+        Application.Cursor = xlWait
+    Else
+        Application.Cursor = xlDefault
+    End If
 End Sub
 
 ' A question; False when the user cancels (Application.InputBox then returns False, where InputBox
@@ -454,7 +522,8 @@ def sub_source(a: Action) -> str:
     if a.sheet and a.form:
         lines.append(f"    If Not SycOnForm({_vba_string(a.sheet)}) Then Exit Sub")
     elif a.sheet:
-        lines.append(f"    If Not SycOnRow({_vba_string(a.sheet)}, {_vba_string(a.label)}) Then Exit Sub")
+        own = "False" if a.confirm else "True"
+        lines.append(f"    If Not SycOnRow({_vba_string(a.sheet)}, {_vba_string(a.label)}, {own}) Then Exit Sub")
     args = ["SycHere()"]
     if a.asks:
         lines.append("    Dim " + ", ".join(f"a{i} As String" for i in range(1, len(a.asks) + 1)))
@@ -469,7 +538,9 @@ def sub_source(a: Action) -> str:
             args.append(f"\"'\" & SycHex(a{i}) & \"'\"")
     args += [f"\"'\" & SycHex({expr}) & \"'\"" for expr in a.passes]
     call = ' & ", " & '.join(args)
+    lines.append(f"    SycBusy {_vba_string(a.label)}, True")
     lines.append(f'    RunPython "import pyxl.macros as m; m.{a.function}(" & {call} & ")"')
+    lines.append(f"    SycBusy {_vba_string(a.label)}, False")
     lines.append("End Sub")
     lines.append("")
     lines.append(f"Sub {a.name}_Ruban(control As IRibbonControl)")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -45,6 +46,35 @@ def alert(book: Any, message: str, *, error: bool = False) -> None:
     book.app.alert(message, title=TITLE, buttons="ok", mode="critical" if error else "info")
 
 
+def ask_yes_no(book: Any, message: str) -> bool:
+    """A confirmation in Excel (Oui / Non)."""
+    return str(book.app.alert(message, title=TITLE, buttons="yes_no", mode="info")).lower() == "yes"
+
+
+def status(ctx: Any, text: str | bool) -> None:
+    """Excel's status bar: what is running, then what was done (False gives it back to Excel)."""
+    from contextlib import suppress
+
+    with suppress(Exception):  # a status bar is no reason to fail an action
+        ctx.book.app.status_bar = text if text is False else f"{TITLE} : " + " — ".join(
+            line for line in str(text).split("\n") if line.strip())[:250]
+
+
+def goto_row(ctx: Any, table: str, key: str, value: Any) -> None:
+    """Show the record an action just made, selected on its sheet (the next action works on it)."""
+    try:
+        from pyxl.workbook.excelstore import ExcelStore
+
+        row = next((r for r in ExcelStore(ctx.book).rows(table) if r.get(key) == value), None)
+        if row is None:
+            return
+        sheet = ctx.book.sheets[row.sheet]
+        sheet.activate()
+        sheet.range((row.row, 1)).select()
+    except Exception as exc:  # the action is done; only the selection did not move
+        log_error(_book_path(ctx.book), exc)
+
+
 def _issues_text(issues: list[Issue]) -> str:
     errors = [i for i in issues if i.blocking]
     shown = errors or issues
@@ -57,8 +87,8 @@ def _issues_text(issues: list[Issue]) -> str:
 def _audit_hint(issues: list[Issue]) -> str:
     if any(i.code.startswith("audit.") for i in issues):
         return ("\n\nLe journal d'audit ne correspond plus aux pièces : une cellule a été modifiée à la main. "
-                "Fermez le classeur sans l'enregistrer, puis, dans un terminal : « syc verifier » et "
-                "« syc sauvegardes restaurer ».")
+                "Fermez le classeur sans l'enregistrer et appelez la personne qui assure le support : la "
+                "sauvegarde d'avant la modification se restaure (guide, « Contrôle, sauvegardes, mise à jour »).")
     return ""
 
 
@@ -86,6 +116,13 @@ _SYC_HINTS = (
     re.compile(r"\s*Voyez « syc [^»]*»(?: ou « syc [^»]*»)?\.?"),
     re.compile(r"\s*[;:,]?\s*(?:puis |avec |par |relancez : |faites )?« ?syc [^»]*»"),
     re.compile(r"\s*\(--[a-z][a-z-]*(?: [A-Z]+)?\)"),  # « (--impaye) », « (--montant M) »: the command's options
+    re.compile(r"\s*—\s*syc [^.]*"),  # « — syc relances executer les produit »
+    re.compile(r" avec --[a-z][a-z-]* « [^»]*» ou"),  # « notez-la avec --preuve « … » ou dans la colonne »
+    # what is left of a command anywhere (issue 17: no Excel message names a `syc` command)
+    re.compile(r"\s*\([^()]*\bsyc [a-z][^()]*(?:\([^()]*\)[^()]*)*\)"),  # « (… syc … ) »
+    re.compile(r",?\s*puis\s+«?\s*syc [a-z][^.;)»]*»?"),  # « , puis syc facture emettre »
+    re.compile(r"\s*:\s*«?\s*syc [a-z][^.;)»]*»?"),  # « elle n'est pas émise : syc facture emettre X »
+    re.compile(r"\s*«?\s*\bsyc [a-z][^.;)»]*»?"),  # any other
 )
 
 
@@ -95,7 +132,8 @@ _RETRY = re.compile(r" ?; relancez : syc document [^ ]+ [^ ]+\.")
 def excel_message(text: str) -> str:
     """A service's answer for Excel: its terminal hints (« Étape suivante : syc … », « (syc …) »)
     are for the command line."""
-    lines = [line for line in text.split("\n") if not line.startswith("Étape suivante : syc")]
+    lines = [line for line in text.split("\n") if not line.startswith(("Étape suivante : syc",
+                                                                         "Étapes suivantes : syc"))]
     out = []
     for line in lines:
         line = _RETRY.sub(" ; refaites-le avec « PDF du document » (onglet SYC Gestion du ruban).", line)
@@ -103,6 +141,21 @@ def excel_message(text: str) -> str:
             line = pattern.sub("", line)
         out.append(line.replace(" .", ".").replace(" :.", ".").rstrip(" :;,"))
     return "\n".join(out)
+
+
+class Declined(Exception):
+    """The user answered « Non » to a confirmation: nothing is done, nothing to report."""
+
+
+def money_fr(v: Any) -> str:
+    from decimal import Decimal
+
+    from pyxl.core.money import euros
+
+    try:
+        return euros(Decimal(str(v or 0)))
+    except Exception:
+        return str(v)
 
 
 class Ctx:
@@ -146,13 +199,34 @@ class Ctx:
                 f"{self.sheet}, ligne {self.row}"))
         return row
 
+    def confirm(self, question: str) -> None:
+        """Ask before an irreversible action (a final number, a credit note, a cancellation); « Non »
+        stops it with nothing written."""
+        if not ask_yes_no(self.book, question):
+            raise Declined()
+
+    def confirm_document(self, row: Any, what: str, consequence: str) -> None:
+        """« Émettre la facture BROUILLON-12 — MARTIN Lucie (C00031) — 1 234,56 € TTC ? » : the client's
+        name, the document and its TTC amount, whichever button (Accueil, ribbon, sheet) was used."""
+        number = row.get("number") or row.get("ref") or ""
+        client = f"{row.get('client_name') or ''} ({row.get('client') or ''})".strip()
+        total = row.get("total_ttc")
+        amount = f" — {money_fr(total)} TTC" if total not in (None, "") else ""
+        self.confirm(f"{self.action.label} : {what} {number} — {client}{amount} ?\n\n{consequence}")
+
 
 def run(ctx: Ctx, service: Callable[[Any], Any], *, after: Callable[[Any], None] | None = None,
-        read_only: bool = False, documents: Callable[[Any], list[tuple[str, str]]] | None = None) -> dict[str, Any]:
+        read_only: bool = False, documents: Callable[[Any], list[tuple[str, str]]] | None = None,
+        quiet: bool = False) -> dict[str, Any]:
     """Run a writing service like `syc` does (closures of past days first), write, save if it
     issued, then produce the documents of what was issued, and answer. Returns what was shown."""
+    status(ctx, f"« {ctx.action.label} » en cours…")
+    _wait_cursor(ctx, True)
     try:
-        return _run(ctx, service, after, read_only, documents)
+        return _run(ctx, service, after, read_only or quiet, documents, shown=read_only and not quiet)
+    except Declined:
+        status(ctx, f"« {ctx.action.label} » abandonné : rien n'a été modifié.")
+        return {"ok": False, "message": "", "codes": ["abandon"]}
     except Refused as exc:
         if ctx.written:
             return _done_but(ctx, _issues_text(exc.issues))
@@ -171,6 +245,17 @@ def run(ctx: Ctx, service: Callable[[Any], Any], *, after: Callable[[Any], None]
         msg = f"Erreur inattendue ({type(exc).__name__}). Le classeur n'a pas été modifié par cette action.{detail}"
         alert(ctx.book, msg, error=True)
         return {"ok": False, "message": msg, "codes": ["interne"]}
+    finally:
+        _wait_cursor(ctx, False)
+
+
+def _wait_cursor(ctx: Ctx, on: bool) -> None:
+    """The hourglass while Python works (Windows: the calling sub waits; the VBA sets it too)."""
+    from contextlib import suppress
+
+    with suppress(Exception):
+        if sys.platform == "win32":
+            ctx.book.app.api.Cursor = 2 if on else -4143  # xlWait, xlDefault
 
 
 def _done_but(ctx: Ctx, what: str) -> dict[str, Any]:
@@ -191,7 +276,7 @@ def _book_path(book: Any) -> Path | None:
 
 
 def _run(ctx: Ctx, service: Callable[[Any], Any], after: Callable[[Any], None] | None, read_only: bool,
-         documents: Callable[[Any], list[tuple[str, str]]] | None) -> dict[str, Any]:
+         documents: Callable[[Any], list[tuple[str, str]]] | None, shown: bool = True) -> dict[str, Any]:
     from pyxl.services import closures
 
     store = ctx.store
@@ -229,8 +314,15 @@ def _run(ctx: Ctx, service: Callable[[Any], Any], after: Callable[[Any], None] |
                                                 *(f"• {n}" for n in notes)])
     if store.saved:
         msg += "\n\nLe classeur a été enregistré."
-    alert(ctx.book, msg)
-    return {"ok": True, "message": msg, "data": result.data, "saved": store.saved}
+    # an answer to read (a list), a warning or a note: a message box; a plain « fait » goes to the
+    # status bar, the record made selected on its sheet (no OK to click after every action)
+    alerted = bool(shown or warnings or notes)
+    if alerted:
+        alert(ctx.book, msg)
+        status(ctx, False)
+    else:
+        status(ctx, msg)
+    return {"ok": True, "message": msg, "data": result.data, "saved": store.saved, "alerted": alerted}
 
 
 def _worklists(ctx: Ctx, changes: Any, notes: list[str]) -> None:
@@ -255,12 +347,13 @@ def _documents(ctx: Ctx, wanted: list[tuple[str, str]], result: Any) -> None:
         jobs.report_into(result, jobs.after_action(ctx.store, book, wanted, ctx.as_of), book.parent)
 
 
-def show(ctx: Ctx, text: Callable[[Any], str]) -> dict[str, Any]:
+def show(ctx: Ctx, text: Callable[[Any], str], *, quiet: bool = False) -> dict[str, Any]:
     """A read-only action: compute a French text from the store and show it (nothing is written,
-    not even the closures of past days)."""
+    not even the closures of past days); `quiet`: in the status bar only, where what the action
+    did is on screen already (a form it filled)."""
     def service(store: Any) -> Any:
         from pyxl.services.common import Result
 
         return Result(message=text(store))
 
-    return run(ctx, service, read_only=True)
+    return run(ctx, service, read_only=True, quiet=quiet)

@@ -11,19 +11,39 @@ from typing import Any
 
 from pyxl.excel.registry import ACTIONS, GROUPS, Action
 from pyxl.workbook.ooxml import col_letter
-from pyxl.workbook.schema import NATURES, PAYMENT_MODES, SCHEMA, Schema
+from pyxl.workbook.schema import (
+    CATEGORIES,
+    CLIENT_CATEGORIES,
+    CLIENT_KINDS,
+    FAMILIES,
+    NATURES,
+    PAYMENT_MODES,
+    SCHEMA,
+    UNITS,
+    Schema,
+)
 
 HOME = "Accueil"
 QUOTE_SHEET = "Saisie devis"
+CLIENT_SHEET = "Saisie client"
+ARTICLE_SHEET = "Saisie article"
+LISTS_SHEET = "Listes"  # hidden: the labels of the drop-downs, « NOM Prénom (C00012) », « Désignation (code) »
+LIST_ROWS = 3000  # rows of labels (formulas) on « Listes »: clients and articles beyond are chosen by code
 PAYMENT_SHEET = "Saisie règlement"
 CONF_SHEET = "xlwings.conf"
 DASHBOARD_SHEET = "Tableau de bord"
 MERGE_SHEET = "Publipostage"
 DASHBOARD_FIRST_ROW = 4  # the report starts here (1-based); rows above: title, button
-# sheets whose rows are issued documents or money: protected (sorting and filtering allowed)
-PROTECTED_TABLES = ("tFactures", "tLignesFactures", "tReglements", "tCreances", "tClotures", "tJournalAudit")
-PROTECTION = {"sort": True, "autofilter": True, "format_columns": True, "select_locked_cells": True,
+# the tables of record: protected without password, filtering allowed (Excel never sorts locked cells on
+# a protected sheet, so sorting is not offered); their rows change only through the actions and the
+# forms (issue 17)
+PROTECTED_TABLES = ("tClients", "tArticles", "tDevis", "tLignesDevis", "tCommandes", "tFactures", "tLignesFactures",
+                    "tReglements", "tCreances", "tBordereaux", "tNotesPenalites", "tLignesNotes", "tClotures", "tJournalAudit",
+                    "tInterventions", "tContrats")
+PROTECTION = {"autofilter": True, "format_columns": True, "select_locked_cells": True,
               "select_unlocked_cells": True}
+# no drop-down on a status: statuses are set by the actions only
+NO_LIST_COLUMNS = ("status",)
 
 
 
@@ -50,7 +70,7 @@ class Form:
 
 @dataclass(frozen=True)
 class QuoteForm(Form):
-    first_line: int = 17  # first row of the lines block (1-based)
+    first_line: int = 19  # first row of the lines block (1-based)
     lines: int = 30  # how many line rows
     # columns of the lines block (1-based): inputs and formulas
     article: int = 2
@@ -69,7 +89,7 @@ class QuoteForm(Form):
 
 QUOTE_FORM = QuoteForm(
     fields=(
-        Field("client", "Client (code)", 4, help="choisissez dans la liste (feuille Clients)"),
+        Field("client", "Client", 4, help="choisissez dans la liste (NOM Prénom (code)) ; absent : « Nouveau client »"),
         Field("object", "Objet", 5, help="ex. Remplacement chaudière"),
         Field("site", "Lieu d'intervention", 6, help="si différent de l'adresse du client"),
         Field("nature", "Nature des travaux", 7, NATURES, help="décide du taux de TVA"),
@@ -81,10 +101,58 @@ QUOTE_FORM = QuoteForm(
         Field("client_ref", "Réf. client", 11),
         Field("validity", "Validité (jours)", 12, help="vide : la durée des Paramètres"),
         Field("execution", "Exécution (date ou délai)", 13, help="ex. semaine 24, sous 3 semaines"),
+        Field("reverse_charge", "Autoliquidation de la TVA", 14, ("Oui", "Non"),
+              help="sous-traitance pour une entreprise du bâtiment : TVA due par le client (0 %, mention imprimée)"),
+        Field("rates", "Taux forcés (ligne : taux : motif)", 15,
+              help="ex. 2 : 10 : logement de plus de 2 ans attesté ; plusieurs séparés par « ; »"),
+        Field("outside_main_activity", "Hors activité principale", 16, ("Oui", "Non"),
+              help="client professionnel : contrat hors de son activité principale (art. L221-3)"),
     ),
-    first_line=17,
+    first_line=19,
     lines=30,
 )
+
+
+# Saisie client / Saisie article: a record's form (issue 17). « editing » holds the code of the record
+# loaded by « Modifier… » (empty: a new record); « back » the form to return to after saving.
+CLIENT_FORM = Form(fields=(
+    Field("editing", "Client modifié", 4, help="rempli par « Modifier le client » (feuille Clients) ; vide : nouveau "
+                                                "client"),
+    Field("kind", "Type", 5, CLIENT_KINDS, help="Particulier ou Professionnel"),
+    Field("name", "Nom / raison sociale", 6),
+    Field("first_name", "Prénom", 7),
+    Field("address", "Adresse", 8),
+    Field("address2", "Complément d'adresse", 9),
+    Field("postcode", "Code postal", 10, help="le secteur en est déduit"),
+    Field("city", "Ville", 11),
+    Field("phone", "Téléphone", 12),
+    Field("email", "E-mail", 13),
+    Field("siret", "SIRET / SIREN", 14, help="obligatoire pour un professionnel"),
+    Field("vat_number", "N° TVA intracommunautaire", 15),
+    Field("category", "Catégorie (professionnel)", 16, CLIENT_CATEGORIES),
+    Field("terms", "Conditions de paiement", 17, help="vide : celles des Paramètres ; ex. 30 jours fin de mois"),
+    Field("headcount", "Effectif (salariés)", 18, help="professionnel : 5 salariés au plus, protégé hors "
+                                                        "établissement"),
+    Field("marketing_mail", "Accepte la prospection", 19, ("Oui", "Non"), help="courriers commerciaux ; vide : Oui"),
+    Field("notes", "Remarques", 20),
+    Field("back", "Retour après l'enregistrement", 21, help="rempli par « Nouveau client » de la feuille Saisie devis"),
+))
+CLIENT_DEFAULTS = {"kind": "Particulier"}
+
+ARTICLE_FORM = Form(fields=(
+    Field("editing", "Article modifié", 4, help="rempli par « Modifier l'article » (feuille Articles) ; vide : "
+                                                 "nouvel article"),
+    Field("code", "Code", 5, help="ex. CHG-30 (lettres, chiffres, tiret)"),
+    Field("designation", "Désignation", 6),
+    Field("unit", "Unité", 7, UNITS),
+    Field("unit_price", "PU HT", 8, fmt="input_eur"),
+    Field("vat_rate", "TVA % par défaut", 9, help="le taux du devis suit la nature des travaux"),
+    Field("purchase_price", "Prix d'achat HT", 10, fmt="input_eur"),
+    Field("family", "Famille", 11, FAMILIES),
+    Field("category", "Catégorie d'équipement", 12, CATEGORIES),
+    Field("active", "Actif", 13, ("Oui", "Non"), help="vide : Oui"),
+))
+ARTICLE_DEFAULTS = {"unit": "u", "vat_rate": "20", "family": "Matériel"}
 
 
 PAYMENT_FORM = Form(fields=(
@@ -152,6 +220,48 @@ def _lookup(schema: Schema, table: str, key_col: str, value_col: str, cell: str)
     k = _column_of(schema, table, key_col)
     v = _column_of(schema, table, value_col)
     return f"INDEX('{sheet}'!${v}:${v},MATCH({cell},'{sheet}'!${k}:${k},0))"
+
+
+LIST_COLUMNS = {"tClients": "A", "tArticles": "B"}  # column of « Listes » holding each table's labels
+
+
+def _pick(schema: Schema, table: str, value_col: str, cell: str) -> str:
+    """A column of the client or article chosen in `cell`, whether it holds the code (typed) or the
+    label of the drop-down (« NOM Prénom (C00012) »: the same row on « Listes » as on the table)."""
+    sheet = schema.table(table).sheet.replace("'", "''")
+    v = _column_of(schema, table, value_col)
+    lst = LIST_COLUMNS[table]
+    return (f"IFERROR({_lookup(schema, table, 'code', value_col, cell)},"
+            f"INDEX('{sheet}'!${v}:${v},MATCH({cell},'{LISTS_SHEET}'!${lst}:${lst},0)))")
+
+
+def list_source(schema: Schema, table: str) -> str:
+    """The drop-down of a client or an article: the labels on « Listes », as many as the table has rows."""
+    sheet = schema.table(table).sheet.replace("'", "''")
+    code = _column_of(schema, table, "code")
+    lst = LIST_COLUMNS[table]
+    return f"=OFFSET('{LISTS_SHEET}'!${lst}$2,0,0,MAX(1,COUNTA('{sheet}'!${code}:${code})-1),1)"
+
+
+def add_lists_sheet(wb: Any, schema: Schema = SCHEMA) -> Any:
+    """« Listes » (hidden): the labels of the drop-downs, computed by Excel from the tables (the file
+    store writes none of these cells)."""
+    ws = wb.add_worksheet(LISTS_SHEET)
+    c = {k: _column_of(schema, "tClients", k) for k in ("code", "name", "first_name")}
+    a = {k: _column_of(schema, "tArticles", k) for k in ("code", "designation")}
+    cs = schema.table("tClients").sheet.replace("'", "''")
+    as_ = schema.table("tArticles").sheet.replace("'", "''")
+    ws.write_string(0, 0, "Clients (libellé des listes)")
+    ws.write_string(0, 1, "Articles (libellé des listes)")
+    for r in range(2, LIST_ROWS + 2):
+        ws.write_formula(r - 1, 0, f"=IF('{cs}'!${c['code']}{r}=\"\",\"\",UPPER('{cs}'!${c['name']}{r})&IF('{cs}'!"
+                                   f"${c['first_name']}{r}=\"\",\"\",\" \"&'{cs}'!${c['first_name']}{r})&\" (\"&"
+                                   f"'{cs}'!${c['code']}{r}&\")\")", None, "")
+        ws.write_formula(r - 1, 1, f"=IF('{as_}'!${a['code']}{r}=\"\",\"\",'{as_}'!${a['designation']}{r}&\" (\"&"
+                                   f"'{as_}'!${a['code']}{r}&\")\")", None, "")
+    ws.set_column(0, 1, 40)
+    ws.hide()
+    return ws
 
 
 # --------------------------------------------------------------------------- Accueil
@@ -224,18 +334,19 @@ def add_quote_form(wb: Any, formats: dict[str, Any], schema: Schema = SCHEMA,
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
     _form_buttons(ws, QUOTE_SHEET, 3, 10, actions)
-    clients = schema.table("tClients").sheet.replace("'", "''")
-    code = _column_of(schema, "tClients", "code")
+    for act in actions:  # a client not yet in the file: its form, then back here with the client chosen
+        if act.function == "nouveau_client":
+            ws.insert_button(5, 10, {"macro": act.name, "caption": act.label, "width": 240, "height": 30})
     _draw_fields(ws, f, formats)
     for fld in f.fields:
         r = fld.row - 1
         if fld.key == "client":
             ws.data_validation(r, 2, r, 2, {
-                "validate": "list", "source": f"=OFFSET('{clients}'!${code}$2,0,0,MAX(1,COUNTA('{clients}'!${code}:${code})-1),1)",
+                "validate": "list", "source": list_source(schema, "tClients"),
                 "error_type": "warning", "error_title": "Client",
-                "error_message": "Ce code n'est pas dans la feuille Clients."})
-            name = _lookup(schema, "tClients", "code", "name", f"$C${fld.row}")
-            city = _lookup(schema, "tClients", "code", "city", f"$C${fld.row}")
+                "error_message": "Ce client n'est pas dans la feuille Clients."})
+            name = _pick(schema, "tClients", "name", f"$C${fld.row}")
+            city = _pick(schema, "tClients", "city", f"$C${fld.row}")
             ws.write_formula(r, 3, f'=IF($C${fld.row}="","",IFERROR({name}&" — "&{city},"code inconnu"))',
                              formats["note"], "")
     h = f.first_line - 2  # header row (0-based)
@@ -244,22 +355,20 @@ def add_quote_form(wb: Any, formats: dict[str, Any], schema: Schema = SCHEMA,
                f.price: "PU HT", f.discount: "Remise %", f.rate: "TVA % (article)", f.total: "Total HT"}
     for c, text in headers.items():
         ws.write(h, c - 1, text, formats["header"])
-    articles = schema.table("tArticles").sheet.replace("'", "''")
-    acode = _column_of(schema, "tArticles", "code")
     for r in range(f.first_line, f.last_line + 1):
         i = r - 1
         a = f"$B{r}"
         ws.write_blank(i, f.article - 1, None, formats["input"])
-        ws.write_formula(i, f.designation - 1, f'=IF({a}="","",IFERROR({_lookup(schema, "tArticles", "code", "designation", a)},"article inconnu"))', formats["cell"], "")
-        ws.write_formula(i, f.unit - 1, f'=IF({a}="","",IFERROR({_lookup(schema, "tArticles", "code", "unit", a)},""))', formats["cell"], "")
+        ws.write_formula(i, f.designation - 1, f'=IF({a}="","",IFERROR({_pick(schema, "tArticles", "designation", a)},"article inconnu"))', formats["cell"], "")
+        ws.write_formula(i, f.unit - 1, f'=IF({a}="","",IFERROR({_pick(schema, "tArticles", "unit", a)},""))', formats["cell"], "")
         ws.write_blank(i, f.qty - 1, None, formats["input_num"])
-        ws.write_formula(i, f.price - 1, f'=IF({a}="","",IFERROR({_lookup(schema, "tArticles", "code", "unit_price", a)},""))', formats["input_eur"], "")
+        ws.write_formula(i, f.price - 1, f'=IF({a}="","",IFERROR({_pick(schema, "tArticles", "unit_price", a)},""))', formats["input_eur"], "")
         ws.write_blank(i, f.discount - 1, None, formats["input_num"])
-        ws.write_formula(i, f.rate - 1, f'=IF({a}="","",IFERROR({_lookup(schema, "tArticles", "code", "vat_rate", a)},""))', formats["cell_num"], "")
+        ws.write_formula(i, f.rate - 1, f'=IF({a}="","",IFERROR({_pick(schema, "tArticles", "vat_rate", a)},""))', formats["cell_num"], "")
         ws.write_formula(i, f.total - 1, f'=IF(OR({a}="",$E{r}="",$F{r}=""),"",ROUND($E{r}*$F{r}*(1-N($G{r})/100),2))', formats["eur"], "")
     ws.data_validation(f.first_line - 1, f.article - 1, f.last_line - 1, f.article - 1, {
-        "validate": "list", "source": f"=OFFSET('{articles}'!${acode}$2,0,0,MAX(1,COUNTA('{articles}'!${acode}:${acode})-1),1)",
-        "error_type": "warning", "error_title": "Article", "error_message": "Ce code n'est pas dans la feuille Articles."})
+        "validate": "list", "source": list_source(schema, "tArticles"),
+        "error_type": "warning", "error_title": "Article", "error_message": "Cet article n'est pas dans la feuille Articles."})
     # live totals per VAT rate (the article's rate; the saved quote applies the job's rate)
     t = f.last_line + 1  # 0-based row after the lines
     rng = lambda c: f"${col_letter(c)}${f.first_line}:${col_letter(c)}${f.last_line}"  # noqa: E731
@@ -288,6 +397,45 @@ def add_quote_form(wb: Any, formats: dict[str, Any], schema: Schema = SCHEMA,
     return ws
 
 
+# --------------------------------------------------------------------------- Saisie client, Saisie article
+def add_record_form(wb: Any, formats: dict[str, Any], sheet: str, title: str, intro: str, form: Form,
+                    defaults: dict[str, str], actions: tuple[Action, ...] = ACTIONS) -> Any:
+    ws = wb.add_worksheet(sheet)
+    ws.set_tab_color("#548235")
+    ws.set_column(0, 0, 2)
+    ws.set_column(1, 1, 30)
+    ws.set_column(2, 2, 40)
+    ws.set_column(3, 3, 62)
+    ws.write(0, 1, title, formats["title"])
+    ws.set_row(1, 32)
+    ws.merge_range(1, 1, 1, 3, intro, formats["note_wrap"])
+    _draw_fields(ws, form, formats)
+    for key, value in defaults.items():
+        ws.write_string(form.field(key).row - 1, 2, value, formats["input"])
+    last = max(f.row for f in form.fields)
+    _form_buttons(ws, sheet, last + 1, 1, actions)
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True, "format_columns": True})
+    return ws
+
+
+def add_client_form(wb: Any, formats: dict[str, Any], actions: tuple[Action, ...] = ACTIONS) -> Any:
+    return add_record_form(
+        wb, formats, CLIENT_SHEET, "Saisie d'un client",
+        "Remplissez les cases blanches, puis « Enregistrer le client » : mêmes contrôles que partout (SIRET, code "
+        "postal, e-mail, doublons signalés), code C….. donné et secteur déduit du code postal. Pour modifier un "
+        "client : feuille Clients, cliquez dans sa ligne puis « Modifier le client ».", CLIENT_FORM, CLIENT_DEFAULTS,
+        actions)
+
+
+def add_article_form(wb: Any, formats: dict[str, Any], actions: tuple[Action, ...] = ACTIONS) -> Any:
+    return add_record_form(
+        wb, formats, ARTICLE_SHEET, "Saisie d'un article",
+        "Remplissez les cases blanches, puis « Enregistrer l'article ». Pour modifier un article : feuille Articles, "
+        "cliquez dans sa ligne puis « Modifier l'article ».", ARTICLE_FORM, ARTICLE_DEFAULTS, actions)
+
+
 # --------------------------------------------------------------------------- Saisie règlement
 def add_payment_form(wb: Any, formats: dict[str, Any], schema: Schema = SCHEMA,
                      actions: tuple[Action, ...] = ACTIONS) -> Any:
@@ -304,13 +452,11 @@ def add_payment_form(wb: Any, formats: dict[str, Any], schema: Schema = SCHEMA,
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
     _form_buttons(ws, PAYMENT_SHEET, 12, 1, actions)
-    clients = schema.table("tClients").sheet.replace("'", "''")
-    code = _column_of(schema, "tClients", "code")
     _draw_fields(ws, PAYMENT_FORM, formats)
     r = PAYMENT_FORM.field("client").row - 1
     ws.data_validation(r, 2, r, 2, {
-        "validate": "list", "source": f"=OFFSET('{clients}'!${code}$2,0,0,MAX(1,COUNTA('{clients}'!${code}:${code})-1),1)",
-        "error_type": "warning", "error_title": "Client", "error_message": "Ce code n'est pas dans la feuille Clients."})
+        "validate": "list", "source": list_source(schema, "tClients"),
+        "error_type": "warning", "error_title": "Client", "error_message": "Ce client n'est pas dans la feuille Clients."})
     lst = PAYMENT_LIST
     ws.write(lst.header - 2, 1, "Pièces dues du client (remplies par le bouton ; cochez d'un x celles qu'il règle)",
              formats["section"])
@@ -379,7 +525,7 @@ def add_dashboard(wb: Any, formats: dict[str, Any], actions: tuple[Action, ...] 
     ws.set_column(2, 8, 16)
     ws.write(0, 1, "Tableau de bord", formats["title"])
     ws.write(1, 1, "Cliquez « Actualiser le tableau de bord » : les graphiques puis les tableaux des 12 derniers "
-                   "mois s'affichent ici (le détail et le rapport PDF : syc rapport).", formats["note"])
+                   "mois s'affichent ici (le détail et le rapport PDF : guide, « Rapport pour la direction »).", formats["note"])
     for a in actions:
         if a.function == "actualiser_tableau_de_bord":
             ws.insert_button(0, 5, {"macro": a.name, "caption": a.label, "width": 220, "height": 34})
@@ -407,7 +553,8 @@ def add_conf_sheet(wb: Any, formats: dict[str, Any]) -> Any:
     ws.write_string(1, 1, "False")
     notes = [
         "Réglages d'xlwings pour ce classeur (colonne A : clé, colonne B : valeur, sans ligne vide).",
-        "« syc excel configurer » y ajoute Interpreter_Win / Interpreter_Mac (python.exe à utiliser) et PYTHONPATH.",
+        "La configuration du classeur (docs/installation-windows.md) y ajoute Interpreter_Win / Interpreter_Mac "
+        "(python.exe à utiliser) et PYTHONPATH.",
         "Sans ces clés, xlwings prend le fichier %USERPROFILE%\\.xlwings\\xlwings.conf (xlwings config create), "
         "sinon « python ».",
         "Voir docs/installation-windows.md.",

@@ -108,7 +108,7 @@ def recount(ctx: Ctx) -> dict[str, Any]:
                 "'" + f"Recomptées le {date_fr(ctx.as_of)} (et par chaque action)")
         said = "\n".join(f"• {wk.worklist(k).label} : {len(lists[k])}" for k in done)
         note = (f"\n\nFeuilles ajoutées à ce classeur (créé avant les listes de travail) : {', '.join(added)}. "
-                "Un classeur neuf (syc init) les a avec leurs couleurs et leurs colonnes figées." if added else "")
+                "Un classeur neuf, créé par l’installation, les a avec leurs couleurs et leurs colonnes figées." if added else "")
         return Result(message=f"Listes de travail au {date_fr(ctx.as_of)} :\n{said}{note}",
                       data={"listes": {k: len(v) for k, v in lists.items()}})
 

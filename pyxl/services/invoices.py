@@ -90,6 +90,7 @@ def _cooling_off(store: Store, order: Row, day: dt.date, what: str) -> None:
 # --------------------------------------------------------------------------- deposit invoice
 def create_deposit(store: Store, order_number: str, pct_text: str, as_of: dt.date) -> Result:
     order = get_order(store, order_number)
+    sd.check_state("commande", order, f"Commande {order['number']}")
     where = f"Commande {order['number']} ({order.where})"
     if not wf.allowed("commande", "acompte", order["status"]):
         raise sd.refuse("acompte.etat", where, f"elle est « {order['status']} » : plus d'acompte possible.")
@@ -165,6 +166,7 @@ def create_invoice(store: Store, order_number: str, as_of: dt.date) -> Result:
     from pyxl.services.clients import get_client
 
     order = get_order(store, order_number)
+    sd.check_state("commande", order, f"Commande {order['number']}")
     where = f"Commande {order['number']} ({order.where})"
     if order["status"] in (wf.O_OPEN, wf.O_PLANNED):
         raise sd.refuse("facture.realisee", where, "les travaux ne sont pas notés réalisés : "

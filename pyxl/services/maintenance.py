@@ -149,5 +149,7 @@ def check_everything(store: FileStore, as_of: dt.date, progress: Callable[[str, 
     entries = books_check(store, as_of)  # before the audit check, which frees each table once checked
     entries += verify_journals(store)
     report("journal d'audit et pièces émises", total, total)
-    issues = store.verify() + files + series + entries
+    from pyxl.services.salesdocs import state_issues
+
+    issues = store.verify() + files + series + entries + state_issues(store)
     return issues, len(store.journal()), documents

@@ -20,6 +20,7 @@ def get_order(store: Store, number: str) -> Row:
 def create_order(store: Store, quote_number: str, as_of: dt.date) -> Result:
     q = get_quote(store, quote_number)
     where = f"Devis {q['number']} ({q.where})"
+    sd.check_state("devis", q, f"Devis {q['number']}")
     if q["status"] == wf.Q_REPLACED:
         raise sd.refuse("commande.devis", where, f"il est remplacé par le devis {q['replaced_by']} : c'est celui-là "
                                                  f"que le client accepte (syc devis accepter {q['replaced_by']}).")
@@ -49,6 +50,7 @@ def create_order(store: Store, quote_number: str, as_of: dt.date) -> Result:
 
 def transition(row: Row, action: str) -> str:
     """The order's new state by the one transition table, or a French refusal naming it."""
+    sd.check_state("commande", row, f"Commande {row['number']}")
     state = wf.next_state("commande", action, row["status"])
     if state is None:
         raise sd.refuse("commande.etat", f"Commande {row['number']} ({row.where})",

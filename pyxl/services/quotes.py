@@ -268,6 +268,7 @@ def get_quote(store: Store, number: str) -> Row:
 
 def _transition(row: Row, action: str, as_of: dt.date) -> str:
     """The quote's new state by the one transition table, or a French refusal naming it."""
+    sd.check_state("devis", row, f"Devis {row['number']}")
     if row["date"] and as_of < row["date"]:
         raise sd.refuse("devis.date", f"Devis {row['number']} ({row.where})",
                         f"il est daté du {sd.day(row['date'])} : il ne peut pas être {wf.VERBS[action]} "
@@ -357,6 +358,7 @@ def follow_up(store: Store, number: str, outcome: str, as_of: dt.date, discount:
     row = get_quote(store, number)
     where = f"Devis {row['number']} ({row.where})"
     outcome = fields.text(outcome, label="Le résultat de l'appel", required=True, max_len=300)
+    sd.check_state("devis", row, f"Devis {row['number']}")
     if not wf.allowed("devis", "relancer", row["status"]):
         raise sd.refuse("devis.etat", where, f"il est « {row['status']} » : seul un devis envoyé se relance.")
     if row["sent_on"] and as_of < row["sent_on"]:

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from pyxl.core import fields, pricing, vat
+from pyxl.core import workflow as wf
 from pyxl.core.frformat import SPACE, date_fr
 from pyxl.core.frformat import percent as percent_fr
 from pyxl.core.issues import Issue, Refused
@@ -31,6 +32,34 @@ def yes_no(flag: bool) -> str:
 
 def refuse(code: str, where: str, message: str) -> Refused:
     return Refused(Issue(code, f"{where} : {message}", where))
+
+
+STATE_FIX = ("remettez dans la cellule le statut que l'action a écrit (Ctrl+Z, ou « Vérifier le classeur » pour "
+             "voir la ligne), puis refaites l'action par son bouton : un statut ne se change que par les actions.")
+
+
+def check_state(kind: str, row: Row, what: str) -> None:
+    """Refuse to act on a row whose status was typed by hand (issue 17): the status must agree with
+    the dates and references its actions wrote."""
+    bad = wf.contradiction(kind, row)
+    if bad:
+        raise refuse(f"{kind}.statut", f"{what} ({row.where})", f"{bad} : {STATE_FIX}")
+
+
+def state_issues(store: Store) -> list[Issue]:
+    """Every quote, order and invoice whose status contradicts what its actions wrote (`syc verifier`)."""
+    out = []
+    for table, kind, label, key in (("tDevis", "devis", "Devis", "number"), ("tCommandes", "commande", "Commande",
+                                                                             "number"),
+                                    ("tFactures", "facture", "Pièce", "ref")):
+        if table not in {t.name for t in store.schema.tables}:
+            continue
+        for r in store.rows(table):
+            bad = wf.contradiction(kind, r)
+            if bad:
+                name = r["number"] or r[key] if kind == "facture" else r[key]
+                out.append(Issue(f"{kind}.statut", f"{label} {name} ({r.where}) : {bad} : {STATE_FIX}", r.where))
+    return out
 
 
 # --------------------------------------------------------------------------- line specs

@@ -306,7 +306,7 @@ class ExcelStore(SheetStore):
         if sys.platform == "win32":
             self.book.sheets[sheet_name].api.Protect(
                 DrawingObjects=True, Contents=True, Scenarios=True, AllowFormattingColumns=True,
-                AllowSorting=True, AllowFiltering=True)
+                AllowFiltering=True)
             return
         self.book.macro("SycProtect")(sheet_name)
 
