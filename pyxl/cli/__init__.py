@@ -40,8 +40,13 @@ class Context:
     as_of: dt.date
     json: bool
     args: argparse.Namespace
+    base: str | None = None  # --base URL / $SYC_BASE: the PostgreSQL database instead of the workbook
 
     def store(self, schema: Any = None) -> Any:
+        if self.base:
+            from pyxl.workbook.pgstore import PostgresStore
+
+            return PostgresStore(self.base) if schema is None else PostgresStore(self.base, schema)
         from pyxl.workbook.filestore import FileStore
 
         return FileStore(self.book) if schema is None else FileStore(self.book, schema)
@@ -67,6 +72,10 @@ def common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     default = None if top else argparse.SUPPRESS
     parser.add_argument("--book", metavar="FICHIER", default=default,
                         help=f"classeur à utiliser (défaut : $SYC_BOOK, sinon {DEFAULT_BOOK} du dossier courant)")
+    parser.add_argument("--base", metavar="URL", default=default,
+                        help="base PostgreSQL à utiliser au lieu du classeur, par exemple "
+                             "postgresql://marie@serveur/syc (défaut : $SYC_BASE ; le mot de passe vient du "
+                             "fichier .pgpass, jamais de l'URL)")
     parser.add_argument("--au", metavar="AAAA-MM-JJ", type=date_arg, default=default,
                         help="date de l'action (défaut : aujourd'hui)")
     parser.add_argument("--json", action="store_true", default=False if top else argparse.SUPPRESS,
@@ -174,7 +183,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     book = Path(args.book or os.environ.get("SYC_BOOK") or DEFAULT_BOOK)
     if book.is_symlink():  # backups, locks and restores all act on the real file
         book = Path(os.path.realpath(book))
-    ctx = Context(book=book, as_of=args.au or dt.date.today(), json=bool(args.json), args=args)
+    base = getattr(args, "base", None) or os.environ.get("SYC_BASE") or None
+    if args.book and not getattr(args, "base", None):
+        base = None  # --book given on the command line wins over $SYC_BASE
+    ctx = Context(book=book, as_of=args.au or dt.date.today(), json=bool(args.json), args=args, base=base)
     from pyxl.workbook.ooxml import PackageError
 
     try:

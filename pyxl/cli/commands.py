@@ -95,6 +95,7 @@ def register(sub: Any, common: Common) -> None:
 
     from pyxl.cli import (
         bank_cmd,
+        base_cmd,
         compta_cmd,
         contract_cmd,
         demo_cmd,
@@ -116,6 +117,7 @@ def register(sub: Any, common: Common) -> None:
     bank_cmd.register(sub, common)
     planning_cmd.register(sub, common)
     contract_cmd.register(sub, common)
+    base_cmd.register(sub, common)
 
     # migrer
     p = leaf(sub, "migrer", "mettre le classeur à la version actuelle du schéma", common, cmd_migrate)

@@ -256,6 +256,11 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
                                            "destinataire": NTEXT, "objet": NTEXT, "noms_fichiers": NTEXT,
                                            "resultat": NTEXT, "erreur": NTEXT, "ou": TEXT}))}, {}),
     "migrer": ({"etapes": array(TEXT)}, {"simulation": BOOL}),
+    # contract 1.2: the PostgreSQL base (issue 18)
+    "base creer": ({"base": TEXT, "dossier": PATH}, {}),
+    "base importer": ({"base": TEXT, "classeur": PATH, "lignes": MAP}, {"fichiers_dans": PATH}),
+    "base exporter": ({"base": TEXT, "classeur": PATH, "lignes": MAP}, {"fichiers_dans": PATH}),
+    "base verifier": ({"journal": INT, "pieces": INT}, {}),
     "compta ecritures": ({"ecritures": array(ENTRY), "total_debit": MONEY, "total_credit": MONEY,
                           "avertissement": TEXT}, {}),
     "compta fec": ({"fichier": PATH, "description": PATH, "exercice": obj({"du": DATE, "au": DATE}),
@@ -366,6 +371,7 @@ def text(schema: Schema) -> str:
 FINGERPRINTS = {
     "1.0": "de2d77b6ecfb04411341810dd0881d9cb07878ac3b185cb23f9abbb58e70afa1",  # 1.0 is first published with this wave, schema-6 fields included
     "1.1": "a5d2d8b34a1c236b7b984fdf31f4bf979c421afdb740f71bfffa1aaed22fc561",  # penalty notes, payments as money arrives, FEC checker and the books, planning and maintenance contracts, slips, statements
+    "1.2": "1f425481161339b996d42285d24aff7720fdb799ec064692184d735e9c2be5d7",  # the PostgreSQL base (syc base …)
 }
 
 

@@ -20,10 +20,9 @@ from typing import Any
 
 from pyxl.core.issues import Issue, Refused
 from pyxl.workbook import commit, pgschema
+from pyxl.workbook.filestore import MOVED_TO_BASE as MOVED
 from pyxl.workbook.pgstore import PostgresStore, shown_url, unreachable
 from pyxl.workbook.schema import SCHEMA, Schema
-
-MOVED = "base_deplacee"  # tParametres code marking a workbook moved to a base (value: the URL shown)
 
 
 def connect(url: str) -> Any:
