@@ -166,6 +166,8 @@ class PostgresStore:
             values = {}
             for (key, norm), v in zip(cols, rec[4:], strict=True):
                 values[key] = norm(v) if norm is not None and v is not None else v
+            if all(v is None for v in values.values()):
+                continue  # a row emptied (a draft dropped), as a blank row of a sheet is no record
             when = rec[3]
             writer = f"{rec[2]}, le {date_fr(when.date())} à {when:%H:%M}" if when is not None else rec[2]
             out.append(Row(MappingProxyType(values), rec[0], sheet, stored_version=str(rec[1]), writer=writer))
