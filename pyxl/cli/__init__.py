@@ -190,6 +190,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from pyxl.workbook.ooxml import PackageError
 
     try:
+        if ctx.base and args.command != "base":  # the legal files of a base live in its shared folder
+            shared = ctx.store()
+            ctx.book = shared.path
+            shared.close()
         return handler(ctx)
     except BrokenPipeError:  # `syc … | head`: the reader left; the work itself is done
         devnull = os.open(os.devnull, os.O_WRONLY)

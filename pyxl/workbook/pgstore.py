@@ -38,7 +38,9 @@ from pyxl.workbook.store import ChangeSet, Row, entries_of, parameters_of
 WRITERS_LOCK = 0x5359_4347  # « SYCG »: the advisory lock every writing action holds until it commits
 LOCK_TIMEOUT = "30s"  # a writer waits at most this long for another one to finish
 CONNECT_TIMEOUT_S = 5
-BOOK_NAME = "SYC_Gestion.base"  # the store's `path` inside the shared folder (its files are beside it)
+BOOK_NAME = "SYC_Gestion.base"
+# test hook (the kill -9 test): seconds to wait inside the transaction, the change set written, before committing
+PAUSE_BEFORE_COMMIT = "SYC_PAUSE_AVANT_VALIDATION"  # the store's `path` inside the shared folder (its files are beside it)
 
 
 def unreachable(url: str, exc: Exception) -> Refused:
@@ -303,6 +305,7 @@ class PostgresStore:
         self._check_folder()
         conn = self.conn
         self._forget_all()  # what was read before the lock may be stale
+        self.new_anchor = None
         t0 = time.perf_counter()
         try:
             with conn.transaction():
@@ -318,6 +321,9 @@ class PostgresStore:
                 self._session = 1
                 try:
                     yield self
+                    pause = float(os.environ.get(PAUSE_BEFORE_COMMIT) or 0)
+                    if pause:
+                        time.sleep(pause)
                 finally:
                     self._session = 0
                     self._forget_all()
