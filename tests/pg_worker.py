@@ -74,7 +74,7 @@ def main(argv: list[str]) -> int:
                 done[kind].append(str(act(store, pay, day).data.get("id") or "?"))
             else:
                 given = quotes.QuoteInput(client="C00002", lines=["MO-H:1"], nature="depannage")
-                done[kind].append(str(act(store, lambda s: quotes.create_quote(s, given, day), day).data["numero"]))
+                done[kind].append(str(act(store, lambda s, g=given: quotes.create_quote(s, g, day), day).data["numero"]))
         except Refused as exc:
             code = exc.issues[0].code if exc.issues else "rien"
             refused[code] = refused.get(code, 0) + 1
