@@ -92,6 +92,45 @@ def test_create_import_work_export_and_verify_through_syc(empty_db: Callable[[],
     assert "base_deplacee" not in FileStore(out).parameters()
 
 
+@pytest.fixture(scope="module")
+def years_of_sales(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two years of generated sales (small scale): what `syc demo --annees 2` writes."""
+    from pyxl import demo_bulk
+
+    book = tmp_path_factory.mktemp("bulk") / "SYC_Gestion.xlsm"
+    demo_bulk.generate(book, years=2, scale=0.1)
+    return book
+
+
+def test_import_then_export_gives_back_the_same_tables_and_a_workbook_verifier_accepts(
+        years_of_sales: Path, empty_db: Callable[[], str], tmp_path: Path) -> None:
+    import shutil
+
+    from pyxl.services import closures
+    from pyxl.workbook import commit, pgbase
+    from pyxl.workbook.schema import SCHEMA
+
+    src = tmp_path / "classeur" / "SYC_Gestion.xlsm"
+    shutil.copytree(years_of_sales.parent, src.parent)
+    original = {t.name: [dict(r.values) for r in FileStore(src).rows(t.name)] for t in SCHEMA.tables}
+    assert len(original["tFactures"]) > 100 and len(original["tJournalAudit"]) > 100
+    owner = empty_db()
+    shared = tmp_path / "partage"
+    shared.mkdir()
+    pgbase.create(owner, shared)
+    pgbase.import_book(owner, src)
+    out = tmp_path / "export" / "SYC_Gestion.xlsm"
+    out.parent.mkdir()
+    pgbase.export_book(owner.replace(f"{SUPERUSER}@", "syc_directrice@"), out)  # the reader may export
+    exported = FileStore(out)
+    for t in SCHEMA.tables:
+        assert [dict(r.values) for r in exported.rows(t.name)] == original[t.name], t.name
+    assert commit.read_anchor(out) == commit.read_anchor(years_of_sales)
+    assert sorted(p.name for p in closures.folder(out).rglob("*.txt")) == sorted(
+        p.name for p in closures.folder(years_of_sales).rglob("*.txt"))
+    assert ok("verifier", "--book", str(out), "--au", "2026-07-01")["pieces"] > 100
+
+
 def test_a_second_import_and_a_second_creation_are_refused(empty_db: Callable[[], str], tmp_path: Path) -> None:
     owner = empty_db()
     book = tmp_path / "SYC_Gestion.xlsm"
@@ -130,6 +169,25 @@ def test_the_shared_folder_unreachable_refuses_an_action(base: Any, demo_bytes: 
     code, refused = run("client", "modifier", "C00001", "--tel", "0478000009", "--base", db.url(), "--au", DAY)
     assert code == 1 and refused["erreurs"][0]["code"] == "base.dossier", refused
     assert db.state() == before
+
+
+def test_backups_in_each_mode(base: Any, demo_bytes: bytes, tmp_path: Path) -> None:
+    """`syc sauvegardes faire`: a copy of the workbook; in base mode pg_dump into the shared folder,
+    listed by `syc sauvegardes liste`; a base is not restored over itself."""
+    book = tmp_path / "classeur" / "SYC_Gestion.xlsm"
+    book.parent.mkdir()
+    book.write_bytes(demo_bytes)
+    copy = ok("sauvegardes", "faire", "--book", str(book), "--au", DAY)
+    assert copy["mode"] == "classeur" and Path(copy["fichier"]).read_bytes() == demo_bytes
+    db = base(demo_bytes)
+    dumped = ok("sauvegardes", "faire", "--base", db.url("syc_directrice"), "--au", DAY)
+    assert dumped["mode"] == "base"
+    path = Path(dumped["fichier"])
+    assert path.parent == db.folder / "sauvegardes" and path.read_bytes()[:5] == b"PGDMP"  # pg_dump's custom format
+    listed = ok("sauvegardes", "liste", "--base", db.url(), "--au", DAY)["sauvegardes"]
+    assert [b["fichier"] for b in listed] == [str(path)]
+    code, refused = run("sauvegardes", "restaurer", "1", "--base", db.url(), "--au", DAY)
+    assert code == 1 and refused["erreurs"][0]["code"] == "base.restaurer"
 
 
 # --------------------------------------------------------------------------- the database's own protections

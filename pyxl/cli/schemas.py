@@ -168,6 +168,7 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
     "sauvegardes liste": ({"sauvegardes": array(obj({"n": INT, "fichier": PATH, "date": DATETIME, "octets": INT}))},
                           {}),
     "sauvegardes restaurer": ({"restaure_depuis": PATH}, {}),
+    "sauvegardes faire": ({"fichier": PATH, "mode": {"enum": ["classeur", "base"]}}, {}),  # contract 1.2
     "exercice archiver": ({"archive": PATH, "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "fin": DATE,
                            "avant_archivage": PATH, "factures": INT, "reglements": INT, "lignes": INT}, {}),
     "devis creer": ({"numero": TEXT, "devis": QUOTE, **TOTALS}, WRITING),
@@ -371,7 +372,7 @@ def text(schema: Schema) -> str:
 FINGERPRINTS = {
     "1.0": "de2d77b6ecfb04411341810dd0881d9cb07878ac3b185cb23f9abbb58e70afa1",  # 1.0 is first published with this wave, schema-6 fields included
     "1.1": "a5d2d8b34a1c236b7b984fdf31f4bf979c421afdb740f71bfffa1aaed22fc561",  # penalty notes, payments as money arrives, FEC checker and the books, planning and maintenance contracts, slips, statements
-    "1.2": "1f425481161339b996d42285d24aff7720fdb799ec064692184d735e9c2be5d7",  # the PostgreSQL base (syc base …)
+    "1.2": "8e44c8603a05714130e482c7cea8340e84010f746e9f9a7289719aa08e83419c",  # the PostgreSQL base (syc base …), syc sauvegardes faire
 }
 
 

@@ -149,6 +149,7 @@ def export_book(url: str, out: Path, schema: Schema = SCHEMA) -> dict[str, int]:
         store.release(table.name)
     rows["tParametres"] = [r for r in rows["tParametres"] if r.get("code") != MOVED]
     anchor = store.read_anchor()
+    shared = store.path
     store.close()
     out = Path(out)
     tmp = out.with_name(out.name + ".tmp")
@@ -156,4 +157,37 @@ def export_book(url: str, out: Path, schema: Schema = SCHEMA) -> dict[str, int]:
     tmp.replace(out)
     if anchor is not None:
         commit.write_anchor(out, _entry(anchor))
+    from pyxl.services import closures
+
+    src, dst = closures.folder(shared), closures.folder(out)  # the closure files go with it
+    if src.exists() and src.resolve() != dst.resolve():
+        shutil.copytree(src, dst, dirs_exist_ok=True)
     return {k: len(v) for k, v in rows.items()}
+
+
+def dump(url: str, book: Path, now: dt.datetime | None = None) -> Path:
+    """A backup of the whole base with pg_dump (custom format, for pg_restore), in the shared
+    folder's sauvegardes/, named as the workbook backups so `syc sauvegardes liste` lists it."""
+    import os
+    import subprocess
+
+    from pyxl.workbook import backups, pgcluster
+
+    exe = shutil.which("pg_dump") or str((pgcluster.bin_dir() or Path("/usr/bin")) / "pg_dump")
+    if not Path(exe).exists() and not shutil.which(exe):
+        raise Refused(Issue("base.pg_dump", "pg_dump est introuvable sur ce poste : installez les outils clients de "
+                                            "PostgreSQL (paquet postgresql-client, ou l'installeur Windows).", "pg_dump"))
+    now = now or dt.datetime.now()
+    folder = backups.folder(book)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{book.stem}_{now:%Y-%m-%d_%H%M%S_%f}{book.suffix}"
+    tmp = target.with_name(target.name + ".tmp")
+    done = subprocess.run([exe, "--format=custom", "--no-password", "--file", str(tmp), "--dbname", url],
+                          capture_output=True, text=True, env=dict(os.environ), check=False)
+    if done.returncode != 0:
+        tmp.unlink(missing_ok=True)
+        detail = (done.stderr.strip().splitlines() or ["erreur inconnue"])[-1]
+        raise Refused(Issue("base.pg_dump", f"pg_dump a échoué ({detail}) : aucune sauvegarde n'a été écrite.",
+                            shown_url(url)))
+    tmp.replace(target)
+    return target
