@@ -41,12 +41,17 @@ class Context:
     json: bool
     args: argparse.Namespace
     base: str | None = None  # --base URL / $SYC_BASE: the PostgreSQL database instead of the workbook
+    _base_store: Any = None  # one connection per command (each one costs an authentication)
 
     def store(self, schema: Any = None) -> Any:
         if self.base:
             from pyxl.workbook.pgstore import PostgresStore
 
-            return PostgresStore(self.base) if schema is None else PostgresStore(self.base, schema)
+            if schema is not None:
+                return PostgresStore(self.base, schema)
+            if self._base_store is None:
+                self._base_store = PostgresStore(self.base)
+            return self._base_store
         from pyxl.workbook.filestore import FileStore
 
         return FileStore(self.book) if schema is None else FileStore(self.book, schema)
@@ -191,9 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         if ctx.base and args.command != "base":  # the legal files of a base live in its shared folder
-            shared = ctx.store()
-            ctx.book = shared.path
-            shared.close()
+            ctx.book = ctx.store().path
         return handler(ctx)
     except BrokenPipeError:  # `syc … | head`: the reader left; the work itself is done
         devnull = os.open(os.devnull, os.O_WRONLY)

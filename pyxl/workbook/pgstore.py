@@ -79,6 +79,12 @@ class PostgresStore:
         self._cache: dict[str, list[Row]] = {}
         self._found: dict[tuple[str, str, frozenset[str]], list[Row]] = {}
         self._cols: dict[str, list[tuple[str, Any]]] = {}
+        self._meta: dict[str, str] | None = None
+        self._selects: dict[str, str] = {}
+        self._writers: dict[tuple[str, Any], str] = {}
+        # rows_at() and tail() answers, by table (dropped with the table's other reads when it is written)
+        self._at: dict[tuple[str, frozenset[int]], dict[int, Row]] = {}
+        self._tails: dict[tuple[str, int], list[Row]] = {}
         self.lock_wait = 0.0  # seconds waited for the writers' lock, and held, summed (benchmarks)
         self.lock_held = 0.0
         self.new_anchor: tuple[int, str] | None = None
@@ -106,6 +112,12 @@ class PostgresStore:
         return str(self.conn.execute("SELECT session_user").fetchone()[0])
 
     def meta(self) -> dict[str, str]:
+        """The base's settings (schema version, shared folder), read once per store."""
+        if self._meta is None:
+            self._meta = self._read_meta()
+        return self._meta
+
+    def _read_meta(self) -> dict[str, str]:
         try:
             return {k: v for k, v in self.conn.execute(f"SELECT cle, valeur FROM {META}").fetchall()}
         except Exception as exc:
@@ -157,8 +169,20 @@ class PostgresStore:
         return self._cols[name]
 
     def _select(self, table: Table) -> str:
-        cols = ", ".join(q(c.key) for c in table.columns)
-        return f"SELECT _row, _version, _writer, _written_at, {cols} FROM {q(table.name)}"
+        sql = self._selects.get(table.name)
+        if sql is None:
+            cols = ", ".join(q(c.key) for c in table.columns)
+            sql = self._selects[table.name] = f"SELECT _row, _version, _writer, _written_at, {cols} FROM {q(table.name)}"
+        return sql
+
+    def _writer(self, login: str, when: Any) -> str:
+        """« marie, le 05/12/2026 à 10:42 »: who wrote a row and when (for a stale row's refusal)."""
+        key = (login, when)
+        text = self._writers.get(key)
+        if text is None:
+            text = self._writers[key] = (f"{login}, le {date_fr(when.date())} à {when:%H:%M}"
+                                         if when is not None else login)
+        return text
 
     def _rows_of(self, table: Table, records: Sequence[tuple[Any, ...]]) -> list[Row]:
         cols = self._columns(table.name)
@@ -170,9 +194,8 @@ class PostgresStore:
                 values[key] = norm(v) if norm is not None and v is not None else v
             if all(v is None for v in values.values()):
                 continue  # a row emptied (a draft dropped), as a blank row of a sheet is no record
-            when = rec[3]
-            writer = f"{rec[2]}, le {date_fr(when.date())} à {when:%H:%M}" if when is not None else rec[2]
-            out.append(Row(MappingProxyType(values), rec[0], sheet, stored_version=str(rec[1]), writer=writer))
+            out.append(Row(MappingProxyType(values), rec[0], sheet, stored_version=str(rec[1]),
+                           writer=self._writer(rec[2], rec[3])))
         return out
 
     def _query(self, table: Table, where: str = "", params: Sequence[Any] = (), tail: str = "ORDER BY _row") -> list[Row]:
@@ -212,16 +235,22 @@ class PostgresStore:
     def rows_at(self, name: str, nums: set[int]) -> dict[int, Row]:
         if name in self._cache:
             return {r.row: r for r in self._cache[name] if r.row in nums}
-        rows = self._query(self.schema.table(name), "_row = ANY(%s)", (sorted(nums),))
-        return {r.row: r for r in rows}
+        memo = (name, frozenset(nums))
+        if memo not in self._at:
+            rows = self._query(self.schema.table(name), "_row = ANY(%s)", (sorted(nums),))
+            self._at[memo] = {r.row: r for r in rows}
+        return self._at[memo]
 
     def tail(self, name: str, n: int = 1) -> list[Row]:
         if n <= 0:
             return []
         if name in self._cache:
             return self._cache[name][-n:]
-        rows = self._query(self.schema.table(name), tail=f"ORDER BY _row DESC LIMIT {int(n)}")
-        return rows[::-1]
+        memo = (name, n)
+        if memo not in self._tails:
+            rows = self._query(self.schema.table(name), tail=f"ORDER BY _row DESC LIMIT {int(n)}")
+            self._tails[memo] = rows[::-1]
+        return self._tails[memo]
 
     def prefetch(self, names: Sequence[str]) -> None:
         return None
@@ -358,7 +387,8 @@ class PostgresStore:
                         "SET seq = EXCLUDED.seq, hash = EXCLUDED.hash, _writer = session_user, _written_at = now()",
                         (tail.seq, tail.hash))
                     self.new_anchor = (tail.seq, tail.hash)
-            self._forget_all()
+            for name in {*planned.appends, *planned.updates}:  # what was not written is still current
+                self._forget(name)
 
     def _write(self, planned: ChangeSet) -> None:
         import psycopg
@@ -405,7 +435,13 @@ class PostgresStore:
         self._cache.pop(name, None)
         for k in [k for k in self._found if k[0] == name]:
             del self._found[k]
+        for a in [k for k in self._at if k[0] == name]:
+            del self._at[a]
+        for t in [k for k in self._tails if k[0] == name]:
+            del self._tails[t]
 
     def _forget_all(self) -> None:
         self._cache.clear()
         self._found.clear()
+        self._at.clear()
+        self._tails.clear()
