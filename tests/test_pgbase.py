@@ -259,3 +259,42 @@ def test_verify_names_a_protection_dropped_by_a_superuser(base: Any, demo_bytes:
     assert code == 1
     assert [e["code"] for e in refused["erreurs"]] == ["base.protection"]
     assert refused["erreurs"][0]["message"].startswith("Table tFactures : la protection « syc_protect »")
+
+
+# --------------------------------------------------------------------------- a workbook as a view of the base
+def test_a_view_is_refreshed_with_only_the_rows_changed_in_the_touched_sheets(
+        base: Any, demo_bytes: bytes, tmp_path: Path) -> None:
+    import zipfile
+
+    from pyxl.workbook.filestore import FileStore as FS
+    from pyxl.workbook.schema import SCHEMA
+
+    db = base(demo_bytes)
+    view = tmp_path / "vue" / "SYC_Gestion.xlsm"
+    view.parent.mkdir()
+    ok("base", "vue", "--sortie", str(view), "--base", db.url("syc_directrice"), "--au", DAY)
+    assert ok("base", "rafraichir", "--book", str(view), "--au", DAY)["lignes"] == {}  # the base's URL kept beside it
+
+    def parts() -> dict[str, bytes]:
+        with zipfile.ZipFile(view) as z:
+            return {n: z.read(n) for n in z.namelist()}
+
+    before = parts()
+    number = sales(["--base", db.url()])  # another user works in the base
+    written = ok("base", "rafraichir", "--book", str(view), "--au", DAY)["lignes"]
+    assert {"tDevis", "tCommandes", "tFactures", "tLignesFactures", "tReglements", "tJournalAudit"} <= set(written)
+    assert written["tFactures"] == 1 and "tClients" not in written and "tArticles" not in written
+    after = parts()
+    pkg = FS(view).package
+    untouched = [pkg.table(t.name).sheet_part for t in SCHEMA.tables if t.name not in written]
+    assert untouched and all(after[p] == before[p] for p in untouched)  # other sheets byte for byte
+    # the view holds what the base holds, each row at its place
+    store = db.store()
+    for t in SCHEMA.tables:
+        assert [(r.row, dict(r.values)) for r in FS(view).rows(t.name)] == [
+            (r.row, dict(r.values)) for r in store.rows(t.name)], t.name
+    assert FS(view).rows("tFactures")[0]["number"] == number
+    # a view is read-only: actions go to the base
+    code, refused = run("client", "modifier", "C00001", "--tel", "0478000009", "--book", str(view), "--au", DAY)
+    assert code == 1 and refused["erreurs"][0]["code"] == "store.vue"
+    assert ok("base", "rafraichir", "--book", str(view), "--au", DAY)["lignes"] == {}

@@ -35,6 +35,13 @@ def register(sub: Any, common: Any) -> None:
              "Pour le comptable ou pour revenir au classeur seul : un classeur complet, que « syc verifier » accepte.")
     p.add_argument("--sortie", metavar="FICHIER", required=True, help="classeur à écrire (.xlsm)")
     leaf(g, "verifier", "vérifier la base : journal d'audit, pièces émises et protections", common, cmd_verify)
+    p = leaf(g, "vue", "écrire un classeur qui montre la base (en lecture seule, à rafraîchir)", common, cmd_view,
+             "Un classeur de toutes les tables de la base, chaque ligne à sa place ; « syc base rafraichir » y "
+             "écrit ensuite seulement ce qui a changé dans la base.")
+    p.add_argument("--sortie", metavar="FICHIER", required=True, help="classeur à écrire (.xlsm)")
+    leaf(g, "rafraichir", "mettre à jour une vue (--book) avec ce qui a changé dans la base depuis", common,
+         cmd_refresh, "N'écrit que les lignes modifiées ou ajoutées dans la base depuis le dernier rafraîchissement, "
+                      "dans les seules feuilles concernées.")
 
 
 def _url(ctx: Context) -> str:
@@ -93,3 +100,31 @@ def cmd_verify(ctx: Context) -> int:
 
 
 __all__ = ["register"]
+
+
+def cmd_view(ctx: Context) -> int:
+    from pyxl.workbook import pgview
+    from pyxl.workbook.pgstore import shown_url
+
+    url = _url(ctx)
+    target = Path(ctx.args.sortie).resolve()
+    counts = pgview.make_view(url, target)
+    out(ctx, f"Vue de la base « {shown_url(url)} » écrite dans {target} ({plural(sum(counts.values()), 'ligne')}), "
+             f"en lecture seule. Mettez-la à jour avec : syc base rafraichir --book {target.name} --base URL.",
+        {"base": shown_url(url), "classeur": str(target), "lignes": counts})
+    return 0
+
+
+def cmd_refresh(ctx: Context) -> int:
+    from pyxl.workbook import pgview
+    from pyxl.workbook.pgstore import shown_url
+
+    mark = pgview.read_sidecar(ctx.book)
+    url = ctx.base or (str(mark["base"]) if mark else "")
+    if not url:
+        raise Refused(Issue("base.url", "Indiquez la base : --base URL.", "--base"))
+    counts = pgview.refresh(ctx.book, url)
+    text = (f"{ctx.book.name} est à jour." if not counts else
+            f"{ctx.book.name} mis à jour : " + ", ".join(f"{k} {plural(v, 'ligne')}" for k, v in counts.items()) + ".")
+    out(ctx, text, {"base": shown_url(url), "classeur": str(ctx.book.resolve()), "lignes": counts})
+    return 0

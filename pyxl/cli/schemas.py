@@ -262,6 +262,8 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
     "base importer": ({"base": TEXT, "classeur": PATH, "lignes": MAP}, {"fichiers_dans": PATH}),
     "base exporter": ({"base": TEXT, "classeur": PATH, "lignes": MAP}, {"fichiers_dans": PATH}),
     "base verifier": ({"journal": INT, "pieces": INT}, {}),
+    "base vue": ({"base": TEXT, "classeur": PATH, "lignes": MAP}, {"fichiers_dans": PATH}),
+    "base rafraichir": ({"base": TEXT, "classeur": PATH, "lignes": MAP}, {"fichiers_dans": PATH}),
     "compta ecritures": ({"ecritures": array(ENTRY), "total_debit": MONEY, "total_credit": MONEY,
                           "avertissement": TEXT}, {}),
     "compta fec": ({"fichier": PATH, "description": PATH, "exercice": obj({"du": DATE, "au": DATE}),
@@ -372,7 +374,7 @@ def text(schema: Schema) -> str:
 FINGERPRINTS = {
     "1.0": "de2d77b6ecfb04411341810dd0881d9cb07878ac3b185cb23f9abbb58e70afa1",  # 1.0 is first published with this wave, schema-6 fields included
     "1.1": "a5d2d8b34a1c236b7b984fdf31f4bf979c421afdb740f71bfffa1aaed22fc561",  # penalty notes, payments as money arrives, FEC checker and the books, planning and maintenance contracts, slips, statements
-    "1.2": "8e44c8603a05714130e482c7cea8340e84010f746e9f9a7289719aa08e83419c",  # the PostgreSQL base (syc base …), syc sauvegardes faire
+    "1.2": "6db359c96995875cb8edb98a70a3eb0f6ad7950332d3e1c308b60a0625736569",  # the PostgreSQL base (syc base …), syc sauvegardes faire
 }
 
 

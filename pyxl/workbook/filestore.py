@@ -249,6 +249,11 @@ class FileStore(SheetStore):
 
     def refuse_if_moved(self) -> None:
         """A workbook imported into a PostgreSQL base (syc base importer) is no longer written."""
+        if (self.path.parent / f".{self.path.name}.syc-vue").exists():  # pyxl.workbook.pgview
+            raise Refused(Issue(
+                "store.vue",
+                f"{self.path.name} est une vue de la base PostgreSQL, en lecture seule : les actions se font sur "
+                "la base (syc --base URL), puis « syc base rafraichir » met la vue à jour.", self.path.name))
         moved = self.parameters().get(MOVED_TO_BASE)
         if moved:
             raise Refused(Issue(

@@ -2,9 +2,10 @@
 
 Generated from `pyxl.workbook.schema` (one declaration for every store): a table per Excel table,
 its columns under their English keys (money and quantities `numeric`, dates `date`, codes and texts
-`text`), plus four columns a workbook does not have — `_row` (the row's number, as the sheet row
+`text`), plus five columns a workbook does not have — `_row` (the row's number, as the sheet row
 under its header), `_version` (bumped by the database at each write), `_writer` (the database login
-that wrote it last) and `_written_at`.
+that wrote it last), `_written_at`, and `_change` (a stamp from one sequence at each write: what a
+view workbook has not seen yet is `_change` above its last refresh's stamp, pyxl.workbook.pgview).
 
 The database protects the legal records itself, whatever program connects:
 - the application's roles have no DELETE and no TRUNCATE; a trigger refuses any DELETE anyway;
@@ -30,7 +31,7 @@ READER_ROLE = "syc_lecture"
 META = "syc_meta"  # key → value: schema version, shared folder
 ANCHOR = "syc_ancre"  # the journal's last (seq, hash), as the anchor file beside a workbook
 JOURNAL = "tJournalAudit"
-BOOKKEEPING = ("_row", "_version", "_writer", "_written_at")
+BOOKKEEPING = ("_row", "_version", "_writer", "_written_at", "_change")
 
 # columns the services look rows up by (rows_where): indexed besides each table's key
 LOOKUPS = {
@@ -64,7 +65,7 @@ def create_table(table: Table) -> list[str]:
     cols = ",\n  ".join(f"{q(c.key)} {sql_type(c)}" for c in table.columns)
     out = [f"CREATE TABLE {q(table.name)} (\n  _row integer PRIMARY KEY,\n  {cols},\n"
            "  _version integer NOT NULL DEFAULT 1,\n  _writer text NOT NULL DEFAULT session_user,\n"
-           "  _written_at timestamptz NOT NULL DEFAULT now()\n)"]
+           "  _written_at timestamptz NOT NULL DEFAULT now(),\n  _change bigint NOT NULL DEFAULT 0\n)"]
     indexed = {c for c in (table.key, *(LOOKUPS.get(table.name, ())),
                            *((table.audit.key, table.audit.parent) if table.audit else ())) if c}
     for t in SCHEMA.tables:  # the lines of a document are found by their document's reference
@@ -72,6 +73,7 @@ def create_table(table: Table) -> list[str]:
             indexed.add(t.audit.lines_key)
     for c in sorted(indexed):
         out.append(f"CREATE INDEX ON {q(table.name)} ({q(c)})")
+    out.append(f"CREATE INDEX ON {q(table.name)} (_change)")  # the rows written since a view's refresh
     out.append(f"CREATE TRIGGER syc_stamp BEFORE INSERT OR UPDATE ON {q(table.name)} "
                "FOR EACH ROW EXECUTE FUNCTION syc_stamp()")
     out.append(f"CREATE TRIGGER syc_no_delete BEFORE DELETE ON {q(table.name)} "
@@ -92,6 +94,7 @@ BEGIN
   END IF;
   NEW._writer := session_user;
   NEW._written_at := now();
+  NEW._change := nextval('syc_changes');
   RETURN NEW;
 END $$""",
     """CREATE FUNCTION syc_no_delete() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -172,7 +175,7 @@ END $$""",
 
 def statements(schema: Schema = SCHEMA) -> list[str]:
     """Everything `syc base creer` runs in an empty database (one transaction)."""
-    out = list(COMMON_FUNCTIONS)
+    out = ["CREATE SEQUENCE syc_changes", *COMMON_FUNCTIONS]
     out.append(f"CREATE TABLE {META} (cle text PRIMARY KEY, valeur text NOT NULL)")
     out.append(f"CREATE TABLE {ANCHOR} (id integer PRIMARY KEY CHECK (id = 1), seq integer NOT NULL, "
                "hash text NOT NULL, _writer text NOT NULL DEFAULT session_user, "
@@ -198,6 +201,8 @@ def grants(schema: Schema = SCHEMA) -> list[str]:
         f"GRANT INSERT, UPDATE ON {data} TO {WRITER_ROLE}",
         f"GRANT INSERT ON {q(JOURNAL)} TO {WRITER_ROLE}",
         f"GRANT INSERT, UPDATE ON {ANCHOR} TO {WRITER_ROLE}",
+        f"GRANT USAGE ON SEQUENCE syc_changes TO {WRITER_ROLE}",
+        f"GRANT SELECT ON SEQUENCE syc_changes TO {WRITER_ROLE}, {READER_ROLE}",
     ]
 
 
