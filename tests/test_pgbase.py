@@ -298,3 +298,14 @@ def test_a_view_is_refreshed_with_only_the_rows_changed_in_the_touched_sheets(
     code, refused = run("client", "modifier", "C00001", "--tel", "0478000009", "--book", str(view), "--au", DAY)
     assert code == 1 and refused["erreurs"][0]["code"] == "store.vue"
     assert ok("base", "rafraichir", "--book", str(view), "--au", DAY)["lignes"] == {}
+
+
+def test_migrer_on_a_base_at_the_current_schema_has_nothing_to_do(base: Any, demo_bytes: bytes) -> None:
+    db = base(demo_bytes)
+    assert ok("migrer", "--base", db.url(), "--au", DAY)["etapes"] == []
+    with psycopg.connect(db.owner_url, autocommit=True) as conn:
+        conn.execute("UPDATE syc_meta SET valeur = '8' WHERE cle = 'schema_version'")
+    code, refused = run("migrer", "--base", db.url(), "--au", DAY)
+    assert code == 1 and refused["erreurs"][0]["code"] == "base.migrer"
+    code, refused = run("client", "liste", "--base", db.url(), "--au", DAY)  # an old base is refused, not read
+    assert code == 1 and refused["erreurs"][0]["code"] == "store.old", refused

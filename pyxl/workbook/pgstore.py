@@ -81,6 +81,7 @@ class PostgresStore:
         self._cols: dict[str, list[tuple[str, Any]]] = {}
         self._meta: dict[str, str] | None = None
         self._selects: dict[str, str] = {}
+        self._version_checked = False
         self._writers: dict[tuple[str, Any], str] = {}
         # rows_at() and tail() answers, by table (dropped with the table's other reads when it is written)
         self._at: dict[tuple[str, frozenset[int]], dict[int, Row]] = {}
@@ -201,6 +202,9 @@ class PostgresStore:
     def _query(self, table: Table, where: str = "", params: Sequence[Any] = (), tail: str = "ORDER BY _row") -> list[Row]:
         import psycopg
 
+        if not self._version_checked:  # a base of another schema version is refused, never misread
+            self.check_version()
+            self._version_checked = True
         sql = self._select(table) + (f" WHERE {where}" if where else "") + " " + tail
         try:
             records = self.conn.execute(sql, params).fetchall()
