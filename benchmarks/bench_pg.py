@@ -62,6 +62,17 @@ def timed(cmd: list[str], cwd: Path) -> tuple[float, str]:
     return wall, out
 
 
+def timed_cpu(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """(wall seconds, CPU seconds user + system) of one cold child: on a loaded machine the wall
+    time waits for the cores, the CPU time is what the action costs."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall, _rss, _out = run_child(cmd, cwd)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -119,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             orders.append(syc_json(["commande", "creer", "--devis", q, "--base", writer, "--au", DAY], work)["numero"])
         rows = []
         actions: dict[str, list[float]] = {}
+        cpus: dict[str, list[float]] = {}
         for i in range(args.runs):
             cases = {
                 "devis creer (4 lignes)": ["devis", "creer", "--client", "C00002", "--nature", "depannage",
@@ -135,14 +147,18 @@ def main(argv: list[str] | None = None) -> int:
             cases["reglement saisir"] = ["reglement", "saisir", "--facture", issued, "--montant", "10,00", "--mode",
                                          "virement"]
             for label, cmd in cases.items():
-                wall, _ = timed([exe, *cmd, "--base", writer, "--au", DAY, "--sans-document"]
-                                if label.startswith("facture") else [exe, *cmd, "--base", writer, "--au", DAY], work)
+                wall, cpu = timed_cpu([exe, *cmd, "--base", writer, "--au", DAY, "--sans-document"]
+                                      if label.startswith("facture") else [exe, *cmd, "--base", writer, "--au", DAY],
+                                      work)
                 actions.setdefault(label, []).append(wall)
+                cpus.setdefault(label, []).append(cpu)
         for label, walls in actions.items():
-            rows.append([f"(a) {label}", f"{statistics.median(walls):.3f}", f"{min(walls):.3f}", f"{max(walls):.3f}"])
+            rows.append([f"(a) {label}", f"{statistics.median(walls):.3f}", f"{min(walls):.3f}", f"{max(walls):.3f}",
+                         f"{statistics.median(cpus[label]):.3f}"])
         figures["actions_s"] = {k: {"mediane": round(statistics.median(v), 3), "min": round(min(v), 3),
-                                    "max": round(max(v), 3)} for k, v in actions.items()}
-        print(table(rows, ["mesure", "médiane s", "min s", "max s"]), flush=True)
+                                    "max": round(max(v), 3), "cpu_mediane": round(statistics.median(cpus[k]), 3)}
+                                for k, v in actions.items()}
+        print(table(rows, ["mesure", "médiane s", "min s", "max s", "CPU client s"]), flush=True)
 
         # three writers issuing invoices
         urls = [cluster.url(login, "syc") for login in ("syc_assistante", "syc_gestion", "syc_assistante")]
