@@ -22,7 +22,8 @@ from typing import Any
 
 import pytest
 
-from pyxl.workbook import pgbase, pgcluster
+from pyxl import pgbase
+from pyxl.workbook import pgcluster
 from pyxl.workbook.filestore import FileStore
 from pyxl.workbook.pgstore import PostgresStore
 

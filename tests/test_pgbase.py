@@ -106,8 +106,9 @@ def test_import_then_export_gives_back_the_same_tables_and_a_workbook_verifier_a
         years_of_sales: Path, empty_db: Callable[[], str], tmp_path: Path) -> None:
     import shutil
 
+    from pyxl import pgbase
     from pyxl.services import closures
-    from pyxl.workbook import commit, pgbase
+    from pyxl.workbook import commit
     from pyxl.workbook.schema import SCHEMA
 
     src = tmp_path / "classeur" / "SYC_Gestion.xlsm"

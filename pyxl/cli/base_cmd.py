@@ -53,7 +53,7 @@ def _url(ctx: Context) -> str:
 
 
 def cmd_create(ctx: Context) -> int:
-    from pyxl.workbook import pgbase
+    from pyxl import pgbase
     from pyxl.workbook.pgstore import shown_url
 
     url = _url(ctx)
@@ -66,7 +66,7 @@ def cmd_create(ctx: Context) -> int:
 
 
 def cmd_import(ctx: Context) -> int:
-    from pyxl.workbook import pgbase
+    from pyxl import pgbase
     from pyxl.workbook.pgstore import shown_url
 
     url = _url(ctx)
@@ -80,7 +80,7 @@ def cmd_import(ctx: Context) -> int:
 
 
 def cmd_export(ctx: Context) -> int:
-    from pyxl.workbook import pgbase
+    from pyxl import pgbase
     from pyxl.workbook.pgstore import shown_url
 
     url = _url(ctx)
@@ -103,7 +103,7 @@ __all__ = ["register"]
 
 
 def cmd_view(ctx: Context) -> int:
-    from pyxl.workbook import pgview
+    from pyxl import pgview
     from pyxl.workbook.pgstore import shown_url
 
     url = _url(ctx)
@@ -116,7 +116,7 @@ def cmd_view(ctx: Context) -> int:
 
 
 def cmd_refresh(ctx: Context) -> int:
-    from pyxl.workbook import pgview
+    from pyxl import pgview
     from pyxl.workbook.pgstore import shown_url
 
     mark = pgview.read_sidecar(ctx.book)

@@ -388,7 +388,7 @@ def cmd_backups_make(ctx: Context) -> int:
     from pyxl.workbook import backups
 
     if ctx.base:
-        from pyxl.workbook import pgbase
+        from pyxl import pgbase
 
         path = pgbase.dump(ctx.base, ctx.book)
         what = "Sauvegarde de la base (pg_dump, format personnalisé, à restaurer avec pg_restore)"

@@ -50,7 +50,7 @@ from pyxl.workbook.schema import SCHEMA, VERSION_NAME, Column, Schema, Table
 from pyxl.workbook.sheetstore import SheetStore
 from pyxl.workbook.store import ChangeSet, Row
 
-MOVED_TO_BASE = "base_deplacee"  # tParametres code of a workbook moved to a PostgreSQL base (pyxl.workbook.pgbase)
+MOVED_TO_BASE = "base_deplacee"  # tParametres code of a workbook moved to a PostgreSQL base (pyxl.pgbase)
 SMALL_TABLE = 300  # rows: read by fastread rather than calamine (which first parses all shared strings)
 # keys: beyond this many, one byte search per key costs more than parsing the sheet once (the
 # migration of schema 6 touches thousands of issued invoices: 131 s of searches for their lines)
@@ -249,7 +249,7 @@ class FileStore(SheetStore):
 
     def refuse_if_moved(self) -> None:
         """A workbook imported into a PostgreSQL base (syc base importer) is no longer written."""
-        if (self.path.parent / f".{self.path.name}.syc-vue").exists():  # pyxl.workbook.pgview
+        if (self.path.parent / f".{self.path.name}.syc-vue").exists():  # pyxl.pgview
             raise Refused(Issue(
                 "store.vue",
                 f"{self.path.name} est une vue de la base PostgreSQL, en lecture seule : les actions se font sur "

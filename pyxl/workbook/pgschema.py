@@ -5,7 +5,7 @@ its columns under their English keys (money and quantities `numeric`, dates `dat
 `text`), plus five columns a workbook does not have — `_row` (the row's number, as the sheet row
 under its header), `_version` (bumped by the database at each write), `_writer` (the database login
 that wrote it last), `_written_at`, and `_change` (a stamp from one sequence at each write: what a
-view workbook has not seen yet is `_change` above its last refresh's stamp, pyxl.workbook.pgview).
+view workbook has not seen yet is `_change` above its last refresh's stamp, pyxl.pgview).
 
 The database protects the legal records itself, whatever program connects:
 - the application's roles have no DELETE and no TRUNCATE; a trigger refuses any DELETE anyway;

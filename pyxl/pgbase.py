@@ -64,6 +64,7 @@ def import_book(url: str, book: Path, progress: Callable[[str], None] | None = N
     from pyxl.workbook.filestore import FileStore
 
     src = FileStore(book)
+    commit.refuse_if_open(src.path)  # it must be marked moved once imported: not while Excel holds it
     src.check_version()
     issues = src.verify()
     if issues:
