@@ -254,6 +254,8 @@ class FileStore(SheetStore):
                 "store.vue",
                 f"{self.path.name} est une vue de la base PostgreSQL, en lecture seule : les actions se font sur "
                 "la base (syc --base URL), puis « syc base rafraichir » met la vue à jour.", self.path.name))
+        if "tParametres" not in {t.name for t in self.schema.tables}:
+            return  # a partial schema (tests, migrations): no parameters to look at
         moved = self.parameters().get(MOVED_TO_BASE)
         if moved:
             raise Refused(Issue(
