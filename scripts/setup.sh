@@ -52,6 +52,10 @@ if [ "$WITH_TESTS" = 1 ]; then
   command -v pdftoppm >/dev/null 2>&1 || PKGS+=(poppler-utils)
   # the VBA tests drive LibreOffice through UNO with the system python3
   /usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || PKGS+=(python3-uno)
+  # the PostgreSQL base's tests (issue 18): the server's binaries only; scripts/test.sh starts a
+  # throwaway cluster of its own (never the package's default cluster, see below)
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null 2>&1 \
+    || PKGS+=(postgresql)
 fi
 if [ "$CHECK_ONLY" = 1 ]; then
   if [ "${#PKGS[@]}" -gt 0 ]; then
@@ -85,6 +89,18 @@ if [ "${#PKGS[@]}" -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   echo "Installation des paquets système : ${PKGS[*]} (quelques minutes)…"
+  if [[ " ${PKGS[*]} " == *" postgresql "* ]]; then
+    # written BEFORE installing: the package must not create nor start its « main » cluster on 5432
+    $SUDO mkdir -p /etc/postgresql-common
+    if [ -f /etc/postgresql-common/createcluster.conf ]; then
+      $SUDO sed -i -E 's/^#?[[:space:]]*create_main_cluster.*/create_main_cluster = false/' \
+        /etc/postgresql-common/createcluster.conf
+      grep -q '^create_main_cluster = false' /etc/postgresql-common/createcluster.conf \
+        || echo 'create_main_cluster = false' | $SUDO tee -a /etc/postgresql-common/createcluster.conf >/dev/null
+    else
+      echo 'create_main_cluster = false' | $SUDO tee /etc/postgresql-common/createcluster.conf >/dev/null
+    fi
+  fi
   logged $SUDO apt-get update -qq
   logged $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${PKGS[@]}"
 fi

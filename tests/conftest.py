@@ -143,3 +143,10 @@ def demo_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     with contextlib.redirect_stdout(io.StringIO()):
         assert main(["init", "--demo", "--book", str(path), "--au", DEMO_DAY]) == 0
     return path.read_bytes()
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+# scripts/test.sh starts a throwaway cluster and exports SYC_PG_DIR (its folder, with the .pgpass
+# file) and SYC_PG_REQUIRED=1: without PostgreSQL the PostgreSQL tests then fail instead of skipping.
+# Run by hand (no SYC_PG_DIR), the session starts its own cluster in a temporary folder.
+from pgfixtures import base, pg_cluster, stores  # noqa: E402, F401

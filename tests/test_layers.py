@@ -31,8 +31,11 @@ ALLOWED: dict[str, frozenset[str]] = {
     # the demo data is written through the services, then built by the Excel front end's builder
     "demo": frozenset({"pyxl.core", "pyxl.workbook", "pyxl.services"}),
     "demo_bulk": frozenset({"pyxl.core", "pyxl.workbook", "pyxl.services", "pyxl.demo", "pyxl.excel.builder"}),
+    # moving a workbook into a PostgreSQL base and out of it, and the view workbook: they build workbooks
+    "pgbase": frozenset({"pyxl.core", "pyxl.workbook", "pyxl.services.closures", "pyxl.excel.builder"}),
+    "pgview": frozenset({"pyxl.core", "pyxl.workbook", "pyxl.excel.builder"}),
     "cli": frozenset({"pyxl", "pyxl.core", "pyxl.workbook", "pyxl.services", "pyxl.documents", "pyxl.reports",
-                      "pyxl.demo", "pyxl.demo_bulk"}),
+                      "pyxl.demo", "pyxl.demo_bulk", "pyxl.pgbase", "pyxl.pgview"}),
 }
 
 # Debt: documents and reports modules that still read the store (FileStore, its rows and cell

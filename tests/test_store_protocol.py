@@ -96,43 +96,51 @@ def test_the_same_services_give_the_same_rows_and_fingerprints_in_memory_and_in_
     assert mem.read_anchor() == (journal[-1].seq, journal[-1].hash)
 
 
-@pytest.mark.parametrize("kind", ["file", "memory"])
-def test_an_issued_row_cannot_be_rewritten_in_any_store(book: Path, kind: str) -> None:
-    store: Any = FileStore(book) if kind == "file" else MemoryStore.copy_of(FileStore(book))
+@pytest.mark.parametrize("kind", ["file", "memory", "base"])
+def test_an_issued_row_cannot_be_rewritten_in_any_store(book: Path, kind: str, base: Any, demo_bytes: bytes) -> None:
+    db = base(demo_bytes) if kind == "base" else None
+    store: Any = (FileStore(book) if kind == "file" else db.store() if db else MemoryStore.copy_of(FileStore(book)))
     chain(store)
     if kind == "file":
         store = FileStore(book)
     issued = next(r for r in store.rows("tFactures") if r["number"])
     changes = ChangeSet()
     changes.update("tFactures", issued, {"total_ttc": issued["total_ttc"] + 1})
-    before = book.read_bytes()
+    before = db.state() if db else book.read_bytes()
     with pytest.raises(Refused) as exc:
         store.apply(changes, as_of=DAY, now=NOW)
     assert exc.value.issues[0].code == "audit.immutable"
     assert "Établissez un avoir" in exc.value.issues[0].message
-    assert book.read_bytes() == before
+    assert (db.state() if db else book.read_bytes()) == before
 
 
-@pytest.mark.parametrize("kind", ["file", "memory"])
-def test_a_change_based_on_a_row_changed_meanwhile_is_refused_and_nothing_is_written(book: Path, kind: str) -> None:
+@pytest.mark.parametrize("kind", ["file", "memory", "base"])
+def test_a_change_based_on_a_row_changed_meanwhile_is_refused_and_nothing_is_written(
+        book: Path, kind: str, base: Any, demo_bytes: bytes) -> None:
     """Two people on the same client: the second change was computed from the row before the
-    first one was written. It is refused, naming the row, and nothing is written."""
-    first: Any = FileStore(book) if kind == "file" else MemoryStore.copy_of(FileStore(book), user="assistante")
-    second: Any = FileStore(book) if kind == "file" else first
+    first one was written. It is refused, naming the row (and, where the store knows, who changed
+    it and when), and nothing is written."""
+    db = base(demo_bytes) if kind == "base" else None
+    first: Any = (FileStore(book) if kind == "file" else db.store("syc_gestion") if db
+                  else MemoryStore.copy_of(FileStore(book), user="assistante"))
+    second: Any = FileStore(book) if kind == "file" else db.store() if db else first
     client = next(r for r in second.rows("tClients") if r["code"] == "C00001")  # read by the second person
     one = ChangeSet()
     one.update("tClients", next(r for r in first.rows("tClients") if r["code"] == "C00001"), {"phone": "0478000001"})
     first.apply(one, as_of=DAY, now=NOW)
     stale = ChangeSet()
     stale.update("tClients", client, {"email": "j.dupont.nouveau@example.org"})
-    before = book.read_bytes()
+    before = db.state() if db else book.read_bytes()
     with pytest.raises(Refused) as exc:
         second.apply(stale, as_of=DAY, now=NOW)
     issue = exc.value.issues[0]
     assert issue.code == "store.stale"
     assert issue.message.startswith(f"Clients, ligne {client.row} : la ligne a été modifiée")
     assert "Relancez l'action" in issue.message
-    if kind == "memory":
+    if kind == "base":
+        assert "par syc_gestion, le " in issue.message  # the database stamped who wrote the row, and when
+        assert db.state() == before
+    elif kind == "memory":
         assert "par assistante" in issue.message  # the memory store knows who wrote the row
         assert next(r for r in first.rows("tClients") if r["code"] == "C00001")["email"] != "j.dupont.nouveau@example.org"
     else:
@@ -143,6 +151,25 @@ def test_a_change_based_on_a_row_changed_meanwhile_is_refused_and_nothing_is_wri
     again.update("tClients", fresh, {"email": "j.dupont.nouveau@example.org"})
     second.apply(again, as_of=DAY, now=NOW)
     assert next(r for r in second.rows("tClients") if r["code"] == "C00001")["email"] == "j.dupont.nouveau@example.org"
+
+
+def test_the_same_services_give_the_same_rows_and_fingerprints_in_the_file_and_in_the_base(
+        book: Path, base: Any, demo_bytes: bytes) -> None:
+    db = base(demo_bytes)
+    chain(FileStore(book))
+    chain(db.store())
+    file_rows = snapshot(FileStore(book))
+    base_rows = snapshot(db.store("syc_directrice"))
+    for name in file_rows:
+        assert base_rows[name] == file_rows[name], name
+    journal = FileStore(book).journal()
+    in_base = db.store().journal()
+    assert [(e.ref, e.doc_hash, e.hash) for e in in_base] == [(e.ref, e.doc_hash, e.hash) for e in journal]
+    assert len(journal) >= 3
+    assert db.store().verify() == []
+    assert db.store().read_anchor() == FileStore(book).read_anchor()
+    # the database stamped the writer's login on the rows it wrote
+    assert {r.writer.split(",")[0] for r in db.store().rows("tFactures")} == {"syc_assistante"}
 
 
 def test_a_row_version_follows_its_content(book: Path) -> None:

@@ -40,8 +40,18 @@ class Context:
     as_of: dt.date
     json: bool
     args: argparse.Namespace
+    base: str | None = None  # --base URL / $SYC_BASE: the PostgreSQL database instead of the workbook
+    _base_store: Any = None  # one connection per command (each one costs an authentication)
 
     def store(self, schema: Any = None) -> Any:
+        if self.base:
+            from pyxl.workbook.pgstore import PostgresStore
+
+            if schema is not None:
+                return PostgresStore(self.base, schema)
+            if self._base_store is None:
+                self._base_store = PostgresStore(self.base)
+            return self._base_store
         from pyxl.workbook.filestore import FileStore
 
         return FileStore(self.book) if schema is None else FileStore(self.book, schema)
@@ -67,6 +77,10 @@ def common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     default = None if top else argparse.SUPPRESS
     parser.add_argument("--book", metavar="FICHIER", default=default,
                         help=f"classeur à utiliser (défaut : $SYC_BOOK, sinon {DEFAULT_BOOK} du dossier courant)")
+    parser.add_argument("--base", metavar="URL", default=default,
+                        help="base PostgreSQL à utiliser au lieu du classeur, par exemple "
+                             "postgresql://marie@serveur/syc (défaut : $SYC_BASE ; le mot de passe vient du "
+                             "fichier .pgpass, jamais de l'URL)")
     parser.add_argument("--au", metavar="AAAA-MM-JJ", type=date_arg, default=default,
                         help="date de l'action (défaut : aujourd'hui)")
     parser.add_argument("--json", action="store_true", default=False if top else argparse.SUPPRESS,
@@ -174,10 +188,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     book = Path(args.book or os.environ.get("SYC_BOOK") or DEFAULT_BOOK)
     if book.is_symlink():  # backups, locks and restores all act on the real file
         book = Path(os.path.realpath(book))
-    ctx = Context(book=book, as_of=args.au or dt.date.today(), json=bool(args.json), args=args)
+    base = getattr(args, "base", None) or os.environ.get("SYC_BASE") or None
+    if args.book and not getattr(args, "base", None):
+        base = None  # --book given on the command line wins over $SYC_BASE
+    ctx = Context(book=book, as_of=args.au or dt.date.today(), json=bool(args.json), args=args, base=base)
     from pyxl.workbook.ooxml import PackageError
 
     try:
+        if ctx.base and args.command != "base":  # the legal files of a base live in its shared folder
+            ctx.book = ctx.store().path
         return handler(ctx)
     except BrokenPipeError:  # `syc … | head`: the reader left; the work itself is done
         devnull = os.open(os.devnull, os.O_WRONLY)

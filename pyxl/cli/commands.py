@@ -88,6 +88,10 @@ def register(sub: Any, common: Common) -> None:
     # sauvegardes
     g = group(sub, "sauvegardes", "lister ou restaurer les sauvegardes automatiques", common)
     leaf(g, "liste", "lister les sauvegardes (la plus récente en premier)", common, cmd_backups_list)
+    leaf(g, "faire", "faire une sauvegarde maintenant (classeur : une copie ; base : pg_dump)", common, cmd_backups_make,
+         "Classeur : une copie datée dans sauvegardes/ (chaque écriture en fait déjà une). Base PostgreSQL "
+         "(--base) : pg_dump de toute la base dans sauvegardes/ du dossier partagé, à restaurer avec pg_restore "
+         "dans une base neuve (docs/postgresql.md).")
     p = leaf(g, "restaurer", "remplacer le classeur par une sauvegarde", common, cmd_backups_restore)
     p.add_argument("sauvegarde", metavar="N_OU_FICHIER", help="numéro dans la liste (1 = la plus récente) ou fichier")
     p.add_argument("--force", action="store_true",
@@ -95,6 +99,7 @@ def register(sub: Any, common: Common) -> None:
 
     from pyxl.cli import (
         bank_cmd,
+        base_cmd,
         compta_cmd,
         contract_cmd,
         demo_cmd,
@@ -116,6 +121,7 @@ def register(sub: Any, common: Common) -> None:
     bank_cmd.register(sub, common)
     planning_cmd.register(sub, common)
     contract_cmd.register(sub, common)
+    base_cmd.register(sub, common)
 
     # migrer
     p = leaf(sub, "migrer", "mettre le classeur à la version actuelle du schéma", common, cmd_migrate)
@@ -378,9 +384,31 @@ def cmd_backups_list(ctx: Context) -> int:
     return 0
 
 
+def cmd_backups_make(ctx: Context) -> int:
+    from pyxl.workbook import backups
+
+    if ctx.base:
+        from pyxl import pgbase
+
+        path = pgbase.dump(ctx.base, ctx.book)
+        what = "Sauvegarde de la base (pg_dump, format personnalisé, à restaurer avec pg_restore)"
+    else:
+        ctx.store().check_version()
+        path = backups.backup(ctx.book)
+        what = "Copie du classeur"
+    out(ctx, f"{what} : {path}", {"fichier": str(path), "mode": "base" if ctx.base else "classeur"})
+    return 0
+
+
 def cmd_backups_restore(ctx: Context) -> int:
     from pyxl.services.closures import set_aside
     from pyxl.services.maintenance import restore_backup
+
+    if ctx.base:
+        raise Refused(Issue(
+            "base.restaurer", "Une base PostgreSQL ne se restaure pas par-dessus elle-même : le rôle de migration "
+            "restaure la sauvegarde dans une base neuve (createdb puis pg_restore --dbname, voir docs/postgresql.md), "
+            "vérifie avec « syc base verifier », puis chaque poste change son URL.", "--base"))
 
     result = restore_backup(ctx.book, ctx.args.sauvegarde, force=ctx.args.force)
     message = result.message + " Pour revenir à l'état d'avant : « syc sauvegardes restaurer 1 »."
@@ -408,6 +436,17 @@ def cmd_fiscal_archive(ctx: Context) -> int:
 def cmd_migrate(ctx: Context) -> int:
     from pyxl.workbook import migrate
 
+    if ctx.base:  # a base is made at the current schema; its own migrations are not written yet
+        store = ctx.store()
+        version = store.version()
+        if version == store.schema.version:
+            out(ctx, msg("migrer.rien"), {"etapes": [], **({"simulation": True} if ctx.args.simuler else {})})
+            return 0
+        raise Refused(Issue(
+            "base.migrer", f"La base est à la version {version} du schéma, SYC Gestion attend la version "
+            f"{store.schema.version} ; la mise à jour d'une base n'est pas encore prise en charge. Exportez-la "
+            "(syc base exporter), migrez le classeur (syc migrer --book), puis importez-le dans une base neuve.",
+            "--base"))
     if not ctx.book.exists():
         raise Refused(Issue("store.missing", f"Le classeur « {ctx.book} » est introuvable.", str(ctx.book)))
     if ctx.args.simuler:

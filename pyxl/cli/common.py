@@ -65,7 +65,7 @@ def apply(ctx: Context, service: Callable[[Any], Any],
             closures.write_missing(store, made)
         store.apply(result.changes, as_of=ctx.as_of, now=now)
     if made:
-        closures.write_files(ctx.book, made)
+        closures.write_files(store.path, made)
         closures.note(result, made)
     if after is not None:
         after(result)

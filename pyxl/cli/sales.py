@@ -430,7 +430,7 @@ def _then_issue(ctx: Context, make: Any) -> int:
         made = closures.pending(store, res.changes, ctx.as_of, dt.datetime.now())
         store.apply(res.changes, as_of=ctx.as_of)
         if made:
-            closures.write_files(ctx.book, made)
+            closures.write_files(store.path, made)
         try:
             issued = invoices.issue(store, ref, ctx.as_of)
         except Refused as exc:

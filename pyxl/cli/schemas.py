@@ -170,6 +170,7 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
     "sauvegardes liste": ({"sauvegardes": array(obj({"n": INT, "fichier": PATH, "date": DATETIME, "octets": INT}))},
                           {}),
     "sauvegardes restaurer": ({"restaure_depuis": PATH}, {}),
+    "sauvegardes faire": ({"fichier": PATH, "mode": {"enum": ["classeur", "base"]}}, {}),  # contract 1.2
     "exercice archiver": ({"archive": PATH, "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "fin": DATE,
                            "avant_archivage": PATH, "factures": INT, "reglements": INT, "lignes": INT}, {}),
     "devis creer": ({"numero": TEXT, "devis": QUOTE, **TOTALS}, WRITING),
@@ -264,6 +265,13 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
                                            "destinataire": NTEXT, "objet": NTEXT, "noms_fichiers": NTEXT,
                                            "resultat": NTEXT, "erreur": NTEXT, "ou": TEXT}))}, {}),
     "migrer": ({"etapes": array(TEXT)}, {"simulation": BOOL}),
+    # contract 1.2: the PostgreSQL base (issue 18)
+    "base creer": ({"base": TEXT, "dossier": PATH}, {}),
+    "base importer": ({"base": TEXT, "classeur": PATH, "lignes": MAP}, {"fichiers_dans": PATH}),
+    "base exporter": ({"base": TEXT, "classeur": PATH, "lignes": MAP}, {"fichiers_dans": PATH}),
+    "base verifier": ({"journal": INT, "pieces": INT}, {}),
+    "base vue": ({"base": TEXT, "classeur": PATH, "lignes": MAP}, {"fichiers_dans": PATH}),
+    "base rafraichir": ({"base": TEXT, "classeur": PATH, "lignes": MAP}, {"fichiers_dans": PATH}),
     "compta ecritures": ({"ecritures": array(ENTRY), "total_debit": MONEY, "total_credit": MONEY,
                           "avertissement": TEXT}, {}),
     "compta fec": ({"fichier": PATH, "description": PATH, "exercice": obj({"du": DATE, "au": DATE}),
@@ -377,7 +385,7 @@ def text(schema: Schema) -> str:
 FINGERPRINTS = {
     "1.0": "de2d77b6ecfb04411341810dd0881d9cb07878ac3b185cb23f9abbb58e70afa1",  # 1.0 is first published with this wave, schema-6 fields included
     "1.1": "a5d2d8b34a1c236b7b984fdf31f4bf979c421afdb740f71bfffa1aaed22fc561",  # penalty notes, payments as money arrives, FEC checker and the books, planning and maintenance contracts, slips, statements
-    "1.2": "b51b56d9e7555e45cd86304d9bfef69633c7ee93465fc00fd46a319fad930371",  # statement lines set aside (motif); « reste_du » stored on each invoice; CA12 instalments, doubtful debts and write-offs
+    "1.2": "9c224e668934e1f13c1536d18b176233b5574fc9afeddd9b9f04835f28b94c1e",  # statement lines set aside (motif); « reste_du » stored on each invoice; CA12 instalments, doubtful debts and write-offs; the PostgreSQL base (base creer|importer|exporter|verifier|vue|rafraichir, sauvegardes faire)
 }
 
 

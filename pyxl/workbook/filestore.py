@@ -50,6 +50,7 @@ from pyxl.workbook.schema import SCHEMA, VERSION_NAME, Column, Schema, Table
 from pyxl.workbook.sheetstore import SheetStore
 from pyxl.workbook.store import ChangeSet, Row
 
+MOVED_TO_BASE = "base_deplacee"  # tParametres code of a workbook moved to a PostgreSQL base (pyxl.pgbase)
 SMALL_TABLE = 300  # rows: read by fastread rather than calamine (which first parses all shared strings)
 # keys: beyond this many, one byte search per key costs more than parsing the sheet once (the
 # migration of schema 6 touches thousands of issued invoices: 131 s of searches for their lines)
@@ -242,12 +243,30 @@ class FileStore(SheetStore):
             return
         with self.session():  # the session checked, under the lock, that no office program holds the file
             self.check_version()
+            self.refuse_if_moved()
             try:
                 replacements = self._prepare(changes, as_of, now or dt.datetime.now())
             except ooxml.PackageError as exc:
                 raise Refused(Issue("store.patch", f"{self.path.name} : {exc}", self.path.name)) from None
             self._commit(replacements)
             self.close()
+
+    def refuse_if_moved(self) -> None:
+        """A workbook imported into a PostgreSQL base (syc base importer) is no longer written."""
+        if (self.path.parent / f".{self.path.name}.syc-vue").exists():  # pyxl.pgview
+            raise Refused(Issue(
+                "store.vue",
+                f"{self.path.name} est une vue de la base PostgreSQL, en lecture seule : les actions se font sur "
+                "la base (syc --base URL), puis « syc base rafraichir » met la vue à jour.", self.path.name))
+        if "tParametres" not in {t.name for t in self.schema.tables}:
+            return  # a partial schema (tests, migrations): no parameters to look at
+        moved = self.parameters().get(MOVED_TO_BASE)
+        if moved:
+            raise Refused(Issue(
+                "store.deplace",
+                f"{self.path.name} a été déplacé vers la base « {moved} » : il n'est plus modifié. Travaillez "
+                "sur la base (syc --base URL, ou le classeur configuré par « syc excel configurer --base »).",
+                self.path.name))
 
     def _prepare(self, changes: ChangeSet, as_of: dt.date, now: dt.datetime) -> dict[str, bytes | None]:
         pkg = self.package

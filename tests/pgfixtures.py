@@ -1,0 +1,181 @@
+"""PostgreSQL in the tests: one throwaway cluster per session, one database per test.
+
+`pg_cluster`: the cluster scripts/test.sh started (SYC_PG_DIR), else one started here in a
+temporary folder (pyxl.workbook.pgcluster). Without PostgreSQL the tests that need it are skipped,
+unless SYC_PG_REQUIRED=1 (CI): then they fail.
+`base`: make(book_bytes) → a database made by `syc base creer` and filled by `syc base importer`
+from that workbook (cloned from a template database made once per distinct workbook).
+`stores`: the same test on the FileStore and on the PostgresStore (params « fichier », « base »).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pyxl import pgbase
+from pyxl.workbook import pgcluster
+from pyxl.workbook.filestore import FileStore
+from pyxl.workbook.pgstore import PostgresStore
+
+WRITER = "syc_assistante"
+READER = "syc_directrice"
+
+
+@pytest.fixture(scope="session")
+def pg_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[pgcluster.Cluster]:
+    given = os.environ.get("SYC_PG_DIR")
+    started = False
+    if given:
+        folder = Path(given)
+        password = (folder / "pgpass").read_text().splitlines()[0].rsplit(":", 1)[1]
+        cluster = pgcluster.Cluster(folder, password)
+    else:
+        try:
+            cluster = pgcluster.start()
+            pgcluster.make_logins(cluster)
+            started = True
+        except (RuntimeError, subprocess.CalledProcessError, OSError) as exc:
+            if os.environ.get("SYC_PG_REQUIRED"):
+                pytest.fail(f"PostgreSQL est requis (SYC_PG_REQUIRED) mais ne démarre pas : {exc}")
+            pytest.skip(f"PostgreSQL absent : {exc}")
+    os.environ["PGPASSFILE"] = str(cluster.pgpass)
+    yield cluster
+    if started:
+        pgcluster.stop(cluster.folder)
+        shutil.rmtree(cluster.folder, ignore_errors=True)
+
+
+@dataclass
+class Base:
+    """One test's database: URLs of the owner (migration role), a writer and the reader."""
+
+    cluster: pgcluster.Cluster
+    name: str
+    folder: Path
+
+    def url(self, user: str = WRITER) -> str:
+        return self.cluster.url(user, self.name)
+
+    @property
+    def owner_url(self) -> str:
+        return self.cluster.url(pgcluster.SUPERUSER, self.name)
+
+    def store(self, user: str = WRITER) -> PostgresStore:
+        return PostgresStore(self.url(user))
+
+    def state(self) -> Any:
+        """Every row of every table with its bookkeeping, and the anchor: equal before and after
+        a refused action."""
+        import psycopg
+
+        from pyxl.workbook.schema import SCHEMA
+
+        with psycopg.connect(self.owner_url) as conn:
+            tables = {t.name: conn.execute(f'SELECT * FROM "{t.name}" ORDER BY _row').fetchall()
+                      for t in SCHEMA.tables}
+            anchor = conn.execute("SELECT seq, hash FROM syc_ancre").fetchall()
+        files = sorted((str(p), p.read_bytes()) for p in self.folder.rglob("*") if p.is_file())
+        return tables, anchor, files
+
+
+_templates: dict[str, tuple[str, Path]] = {}
+_counter = itertools.count(1)
+
+
+def _admin(cluster: pgcluster.Cluster, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(cluster.url(), autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def new_base(cluster: pgcluster.Cluster, book_bytes: bytes, folder: Path, scratch: Path) -> Base:
+    import psycopg
+
+    key = hashlib.sha1(book_bytes).hexdigest()[:12]
+    if key not in _templates:
+        tmpl = f"tmpl_{key}"
+        tfolder = scratch / f"tmpl_{key}"
+        tfolder.mkdir(parents=True, exist_ok=True)
+        _admin(cluster, f"CREATE DATABASE {tmpl}")
+        url = cluster.url(dbname=tmpl)
+        pgbase.create(url, tfolder)
+        src = tfolder / "source" / "SYC_Gestion.xlsm"
+        src.parent.mkdir()
+        src.write_bytes(book_bytes)
+        pgbase.import_book(url, src)
+        shutil.rmtree(src.parent)
+        _templates[key] = (tmpl, tfolder)
+    tmpl, tfolder = _templates[key]
+    name = f"t{os.getpid()}_{next(_counter)}"
+    _admin(cluster, f"CREATE DATABASE {name} TEMPLATE {tmpl}")
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(tfolder, folder, dirs_exist_ok=True)
+    with psycopg.connect(cluster.url(dbname=name), autocommit=True) as conn:
+        conn.execute("UPDATE syc_meta SET valeur = %s WHERE cle = 'dossier'", (str(folder.resolve()),))
+    return Base(cluster, name, folder.resolve())
+
+
+@pytest.fixture
+def base(pg_cluster: pgcluster.Cluster, tmp_path: Path,
+         tmp_path_factory: pytest.TempPathFactory) -> Callable[[bytes], Base]:
+    """make(book_bytes) → a fresh database holding that workbook's tables."""
+    scratch = tmp_path_factory.getbasetemp() / "pg-templates"
+
+    def make(book_bytes: bytes, folder: str = "partage") -> Base:
+        return new_base(pg_cluster, book_bytes, tmp_path / folder, scratch)
+
+    return make
+
+
+@dataclass
+class Backend:
+    """One test's store, on a workbook file or in a database, opened as many times as needed."""
+
+    kind: str
+    path: Path | None = None
+    db: Base | None = None
+
+    def open(self, user: str = WRITER) -> Any:
+        if self.db is not None:
+            return self.db.store(user)
+        assert self.path is not None
+        return FileStore(self.path)
+
+    def state(self) -> Any:
+        if self.db is not None:
+            return self.db.state()
+        assert self.path is not None
+        return self.path.read_bytes()
+
+    @property
+    def option(self) -> list[str]:
+        """The `syc` option naming this store."""
+        if self.db is not None:
+            return ["--base", self.db.url()]
+        return ["--book", str(self.path)]
+
+
+@pytest.fixture(params=["fichier", "base"])
+def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[bytes], Backend]:
+    """make(book_bytes) → the same data in a workbook file (« fichier ») or in a database (« base »)."""
+
+    def make(book_bytes: bytes) -> Backend:
+        if request.param == "fichier":
+            path = tmp_path / "SYC_Gestion.xlsm"
+            path.write_bytes(book_bytes)
+            return Backend("fichier", path=path)
+        maker = request.getfixturevalue("base")
+        return Backend("base", db=maker(book_bytes))
+
+    return make
