@@ -106,9 +106,12 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 def _neutral(text: str) -> str:
-    """Temporary folders of the test run → a reader's folder."""
+    """Temporary folders of the test run → a reader's folder; the throwaway cluster's URL → an
+    office's server."""
     import re
 
+    text = re.sub(r"postgresql://[^@\"\s]*@[^/\"\s]*/[^\"\s»]*\?host=/tmp/[^\"\s»]*",
+                  "postgresql://marie@serveur-syc/syc", text)
     return re.sub(r"/tmp/pytest-of-[^/]+/pytest-\d+/[^/\"]+", "/home/syc/gestion", text)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from pyxl.cli import Context, out
-from pyxl.core.frformat import plural
+from pyxl.core.frformat import decimal_fr, plural
 from pyxl.core.issues import Issue, Refused
 
 
@@ -74,7 +74,7 @@ def cmd_import(ctx: Context) -> int:
     counts = pgbase.import_book(url, ctx.book)
     rows = sum(counts.values())
     out(ctx, f"{ctx.book.name} importé dans la base « {shown_url(url)} » : {plural(rows, 'ligne')} en "
-             f"{time.perf_counter() - t0:.1f} s. Le classeur est marqué « déplacé vers la base » et n'est plus modifié.",
+             f"{decimal_fr(round(time.perf_counter() - t0, 1), 1)} s. Le classeur est marqué « déplacé vers la base » et n'est plus modifié.",
         {"base": shown_url(url), "classeur": str(ctx.book.resolve()), "lignes": counts})
     return 0
 

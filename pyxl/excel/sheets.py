@@ -424,7 +424,7 @@ def add_client_form(wb: Any, formats: dict[str, Any], actions: tuple[Action, ...
     return add_record_form(
         wb, formats, CLIENT_SHEET, "Saisie d'un client",
         "Remplissez les cases blanches, puis « Enregistrer le client » : mêmes contrôles que partout (SIRET, code "
-        "postal, e-mail, doublons signalés), code C….. donné et secteur déduit du code postal. Pour modifier un "
+        "postal, e-mail, doublons signalés), code client (C00001…) attribué et secteur déduit du code postal. Pour modifier un "
         "client : feuille Clients, cliquez dans sa ligne puis « Modifier le client ».", CLIENT_FORM, CLIENT_DEFAULTS,
         actions)
 

@@ -111,7 +111,7 @@ def cancel(store: Store, lid: str, reason: str, as_of: dt.date) -> Result:
     where = f"Créance {row['id']} ({row.where})"
     reason = fields.text(reason, label="Le motif", required=True, max_len=300)
     if row["kind"] == CANCELLED:
-        raise sd.refuse("creance.annulation", where, "c'est déjà une annulation ; elle ne s'annule pas.")
+        raise sd.refuse("creance.annulation", where, "cette ligne annule déjà une décision ; on ne l'annule pas à son tour.")
     rows = store.rows_where(TABLE, "invoice", {str(row["invoice"])})
     if any(r["kind"] == CANCELLED and str(r["cancels"]) == str(row["id"]) for r in rows):
         raise sd.refuse("creance.annulee", where, "elle est déjà annulée.")
