@@ -101,8 +101,10 @@ if [ "${#PKGS[@]}" -gt 0 ]; then
       echo 'create_main_cluster = false' | $SUDO tee /etc/postgresql-common/createcluster.conf >/dev/null
     fi
   fi
+  # --force-confold: keep the createcluster.conf written above when the package brings its own
   logged $SUDO apt-get update -qq
-  logged $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${PKGS[@]}"
+  logged $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${PKGS[@]}"
 fi
 
 if [ ! -x .venv/bin/python ]; then
