@@ -156,3 +156,30 @@ def test_a_stale_action_is_refused_with_who_and_when(view: Any) -> None:
         "syc_gestion", "")
     assert db.state() == before  # nothing applied over it
     assert cell(book, "tFactures", row, "number") in (None, "")  # the sheet as it was
+
+
+def test_the_opening_refreshes_and_the_diagnostic_tells_the_mode(view: Any) -> None:
+    db, book, _ref = view
+    other = draft(db.url("syc_gestion"))
+    store = db.store()
+    row = next(r.row for r in store.rows("tFactures") if r.get("ref") == other)
+    store.close()
+    assert cell(book, "tFactures", row, "ref") in (None, "")
+    macros.ouverture_listes(encode("Accueil"), 1)  # Auto_Open
+    assert cell(book, "tFactures", row, "ref") == other
+    H.ALERTS.clear()
+    done = macros.diagnostic(encode("Accueil"), 1)
+    text = done["message"]
+    assert "Mode : base PostgreSQL" in text and "Base joignable : oui (identifiant syc_assistante" in text
+
+
+def test_a_workbook_alone_says_so_and_has_nothing_to_refresh(tmp_path: Path, demo_bytes: bytes,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "SYC_Gestion.xlsm"
+    path.write_bytes(demo_bytes)
+    monkeypatch.setattr(runner, "today", lambda: DAY)
+    book = H.open_caller(str(path))
+    assert baseview.base_url(book) == ""
+    done = click("actualiser", "Accueil", 1)
+    assert not done["ok"] and done["codes"] == ["base.aucune"]
+    assert "Mode : classeur seul" in macros.diagnostic(encode("Accueil"), 1)["message"]
