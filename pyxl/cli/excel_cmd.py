@@ -28,7 +28,8 @@ def register(sub: Any, common: Any) -> None:
              "Écrit dans la feuille xlwings.conf du classeur le programme Python à lancer par les boutons "
              "(par défaut syc-python, installé avec SYC Gestion dans le Python qui exécute cette commande : "
              "un clic y démarre plus vite) et, si SYC Gestion n'est pas installé dans ce Python, "
-             "le dossier qui contient pyxl.")
+             "le dossier qui contient pyxl. Avec --base URL (une vue faite par « syc base vue ») : l'adresse de la "
+             "base, sans mot de passe, pour que les boutons écrivent dans la base (docs/postgresql.md).")
     p.add_argument("--interpreteur", metavar="CHEMIN",
                   help="syc-python.exe ou python.exe (Windows), syc-python ou python3 (macOS) à utiliser")
     p.add_argument("--systeme", choices=("windows", "mac"), help="pour quel système (défaut : celui-ci)")

@@ -282,6 +282,13 @@ def _done_but(ctx: Ctx, what: str) -> dict[str, Any]:
     return {"ok": True, "message": msg, "codes": ["apres"], "data": {}, "saved": False}
 
 
+def files_path(ctx: Ctx) -> Path | None:
+    """Where an action's files go (documents, invitations): beside the workbook, or in base mode the
+    base's shared folder (as with `syc --base`)."""
+    store = ctx.store
+    return Path(store.path) if ctx.base else _book_path(ctx.book)
+
+
 def _book_path(book: Any) -> Path | None:
     try:
         p = Path(str(book.fullname))
@@ -372,7 +379,8 @@ def _documents(ctx: Ctx, wanted: list[tuple[str, str]], result: Any) -> None:
     them after an issuing command; a failure is a warning, the action stays done."""
     from pyxl.documents import jobs
 
-    book = _book_path(ctx.book)
+    # base mode: the legal files go to the base's shared folder, as with `syc --base`
+    book = files_path(ctx)
     if wanted and book is not None:
         jobs.report_into(result, jobs.after_action(ctx.store, book, wanted, ctx.as_of), book.parent)
 
