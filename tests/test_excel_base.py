@@ -17,6 +17,7 @@ import pytest
 
 import pyxl.macros as macros
 from pyxl.cli import main
+from pyxl.core.issues import Refused
 from pyxl.excel import baseview, runner
 from pyxl.excel.runner import encode
 from pyxl.workbook.schema import SCHEMA
@@ -183,3 +184,25 @@ def test_a_workbook_alone_says_so_and_has_nothing_to_refresh(tmp_path: Path, dem
     done = click("actualiser", "Accueil", 1)
     assert not done["ok"] and done["codes"] == ["base.aucune"]
     assert "Mode : classeur seul" in macros.diagnostic(encode("Accueil"), 1)["message"]
+
+
+def test_a_row_changed_between_the_click_and_the_write_is_refused_under_the_lock(view: Any) -> None:
+    """The clicked row is checked again when the change set is written (the PostgresStore's stale
+    refusal through the change set's read versions, under the writers' lock)."""
+    from pyxl.workbook.store import ChangeSet
+
+    db, book, ref = view
+    row = row_of(db, "tFactures", "ref", ref)
+    store = baseview.ViewStore(db.url(), baseview.read_marks(book))
+    seen = store.row_at("tFactures", row)  # fresh at the click
+    assert seen is not None
+    ok("facture", "emettre", ref, "--base", db.url("syc_gestion"))  # then someone else issues it
+    before = db.state()
+    changes = ChangeSet()
+    changes.update("tFactures", row, {"object": "Objet changé"})  # a bare row number: no read version of its own
+    with pytest.raises(Refused) as caught, store.session():
+        store.apply(changes, as_of=DAY)
+    store.close()
+    issues = caught.value.issues
+    assert [i.code for i in issues] == ["store.stale"] and "syc_gestion, le " in issues[0].message
+    assert db.state() == before
