@@ -262,6 +262,11 @@ def run(ctx: Ctx, service: Callable[[Any], Any], *, after: Callable[[Any], None]
         return {"ok": False, "message": msg, "codes": ["interne"]}
     finally:
         _wait_cursor(ctx, False)
+        if ctx.base and ctx._store is not None:  # one connection per click (a later read reconnects)
+            from contextlib import suppress
+
+            with suppress(Exception):
+                ctx._store.close()
 
 
 def _wait_cursor(ctx: Ctx, on: bool) -> None:
