@@ -555,12 +555,21 @@ def actualiser_listes(sheet: str, row: int) -> dict[str, Any]:
     return worklists.recount(Ctx("actualiser_listes", sheet, row))
 
 
+def actualiser(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.excel import base_actions
+
+    return base_actions.refresh_all(Ctx("actualiser", sheet, row))
+
+
 def ouverture_listes(sheet: str, row: int) -> None:
-    """`Auto_Open`: the worklists recounted at the opening, without a message."""
-    from pyxl.excel import worklists
+    """`Auto_Open`: in base mode the sheets brought up to date from the base first, then the
+    worklists recounted at the opening, without a message."""
+    from pyxl.excel import base_actions, worklists
     from pyxl.excel.runner import caller, today
 
-    worklists.recount_quietly(caller(), today())
+    book = caller()
+    base_actions.refresh_quietly(book)
+    worklists.recount_quietly(book, today())
 
 
 def diagnostic(sheet: str, row: int, vba_xlwings: str = "", vba_module: str = "", excel: str = "",

@@ -31,6 +31,7 @@ from xlwings import base_classes, utils
 
 MAX_ROWS, MAX_COLS = 1_048_576, 16_384
 CALLS: Counter[str] = Counter()
+ROWS_WRITTEN: Counter[str] = Counter()  # sheet name → rows written through ranges (refresh from a base)
 ALERTS: list[tuple[str, str]] = []  # (title, prompt) of every app.alert
 ANSWERS: list[str] = []  # the answers of the next yes/no alerts ("yes" when empty)
 STATUS: list[Any] = []  # every text written to the status bar
@@ -367,6 +368,7 @@ class Range(base_classes.Range):
             data = [[data] * self.shape[1]] * self.shape[0]
         elif data and not isinstance(data[0], (list, tuple)):
             data = [data]
+        ROWS_WRITTEN[self.sheet.name] += len(data)
         for i, row in enumerate(data):
             for j, v in enumerate(row):
                 cell = rows[i][j]

@@ -195,7 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from pyxl.workbook.ooxml import PackageError
 
     try:
-        if ctx.base and args.command != "base":  # the legal files of a base live in its shared folder
+        # the legal files of a base live in its shared folder (`syc excel configurer --base` writes the workbook)
+        if ctx.base and args.command not in ("base", "excel"):
             ctx.book = ctx.store().path
         return handler(ctx)
     except BrokenPipeError:  # `syc … | head`: the reader left; the work itself is done

@@ -28,7 +28,8 @@ def register(sub: Any, common: Any) -> None:
              "Écrit dans la feuille xlwings.conf du classeur le programme Python à lancer par les boutons "
              "(par défaut syc-python, installé avec SYC Gestion dans le Python qui exécute cette commande : "
              "un clic y démarre plus vite) et, si SYC Gestion n'est pas installé dans ce Python, "
-             "le dossier qui contient pyxl.")
+             "le dossier qui contient pyxl. Avec --base URL (une vue faite par « syc base vue ») : l'adresse de la "
+             "base, sans mot de passe, pour que les boutons écrivent dans la base (docs/postgresql.md).")
     p.add_argument("--interpreteur", metavar="CHEMIN",
                   help="syc-python.exe ou python.exe (Windows), syc-python ou python3 (macOS) à utiliser")
     p.add_argument("--systeme", choices=("windows", "mac"), help="pour quel système (défaut : celui-ci)")
@@ -93,6 +94,7 @@ def configure(book: Path, values: dict[str, str]) -> dict[str, str]:
                 "boutons Excel) : partez d'un classeur neuf (syc init) ou suivez docs/installation-windows.md.",
                 book.name))
         current = conf_values(book)
+        marks = values.pop(MARKS, None)
         merged = {**current, **values}
         merged = {k: v for k, v in merged.items() if v != ""}  # an empty key would hide the user's own config
         keys = sorted(merged, key=lambda k: (ORDER.index(k) if k in ORDER else len(ORDER), k))
@@ -103,14 +105,66 @@ def configure(book: Path, values: dict[str, str]) -> dict[str, str]:
                 cells = {1: ooxml.Cell("s", keys[i]), 2: ooxml.Cell("s", merged[keys[i]])}
             else:
                 cells = {1: ooxml.BLANK, 2: ooxml.BLANK}
+            if i == 0 and marks is not None:  # base mode: the view's marks beside the list (pyxl.excel.baseview)
+                from pyxl.excel.baseview import MARKS_LABEL
+
+                cells.update({4: ooxml.Cell("s", MARKS_LABEL), 5: ooxml.Cell("s", marks)})
             edits.append(ooxml.RowEdit(i + 1, cells))
-        new, _ = ooxml.patch_sheet(pkg.read(part), edits, (2, n))
+        new, _ = ooxml.patch_sheet(pkg.read(part), edits, (5 if marks is not None else 2, n))
         store._commit({part: new})
     return {k: merged[k] for k in keys}
 
 
+def base_values(book: Path, url: str) -> dict[str, str]:
+    """`--base URL`: the URL checked (no password: the .pgpass file holds it; the workbook a view of
+    that base, made by `syc base vue`), and the marks of the view for the refreshes in Excel."""
+    import psycopg
+
+    from pyxl import pgview
+    from pyxl.excel import baseview
+    from pyxl.workbook.pgstore import shown_url
+
+    try:
+        params = psycopg.conninfo.conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        raise Refused(Issue("base.url", f"« {shown_url(url)} » n'est pas une adresse de base PostgreSQL "
+                                        "(ex. postgresql://marie@serveur/syc).", "--base")) from None
+    if params.get("password"):
+        raise Refused(Issue(
+            "base.motdepasse", "L'adresse de la base contient un mot de passe : il ne doit jamais être écrit dans le "
+            "classeur. Retirez-le de l'adresse (postgresql://identifiant@serveur/base) et mettez-le dans le fichier "
+            ".pgpass de ce poste (%APPDATA%\\postgresql\\pgpass.conf sous Windows), voir docs/postgresql.md.", "--base"))
+    mark = pgview.read_sidecar(book)
+    if mark is None:
+        raise Refused(Issue(
+            "base.vue", f"{book.name} n'est pas une vue de la base : créez le classeur de ce poste avec « syc base vue "
+            "--base URL --sortie FICHIER », puis configurez ce fichier-là.", book.name))
+    if str(mark.get("base")) != shown_url(url):
+        raise Refused(Issue(
+            "base.autre", f"{book.name} est une vue de la base « {mark.get('base')} », pas de « {shown_url(url)} » : "
+            "créez une vue de cette base avec « syc base vue --base URL --sortie FICHIER ».", book.name))
+    from pyxl.workbook.schema import SCHEMA
+
+    stamp = int(mark.get("marque") or 0)
+    return {baseview.BASE_KEY: url, MARKS: baseview.marks_text({t.name: stamp for t in SCHEMA.tables})}
+
+
+MARKS = "\x00marks"  # not a key of the list: the view's marks, written beside it (baseview.MARKS_CELL)
+
+
 def cmd_configure(ctx: Context) -> int:
     a: argparse.Namespace = ctx.args
+    base = getattr(a, "base", None)  # given on this command line ($SYC_BASE is for syc's own commands)
+    if base and a.interpreteur is None and a.systeme is None and a.pythonpath is None:
+        values = base_values(ctx.book, base)
+        written = configure(ctx.book, values)
+        lines = [f"Feuille xlwings.conf de {ctx.book.name} :"] + [f"  {k} = {v}" for k, v in written.items()]
+        lines.append("Les boutons de ce classeur écrivent maintenant dans la base et l'actualisent à chaque action "
+                     "et à l'ouverture (bouton « Actualiser » sur Accueil). Le mot de passe reste dans le fichier "
+                     ".pgpass de ce poste.")
+        out(ctx, "\n".join(lines), {"xlwings_conf": written})
+        return 0
+    values_base = base_values(ctx.book, base) if base else {}
     system = a.systeme or ("windows" if os.name == "nt" else "mac" if sys.platform == "darwin" else "")
     if not system:
         raise Refused(Issue("excel.systeme", "Sur Linux, précisez pour quel poste : --systeme windows ou --systeme mac "
@@ -134,6 +188,7 @@ def cmd_configure(ctx: Context) -> int:
             raise Refused(Issue("excel.chemin", f"{name} : un chemin ne peut contenir ni guillemet ni caractère de "
                                                 "contrôle (xlwings le met entre guillemets sur la ligne de commande).",
                                 name))
+    values.update(values_base)
     written = configure(ctx.book, values)
     lines = [f"Feuille xlwings.conf de {ctx.book.name} :"] + [f"  {k} = {v}" for k, v in written.items()]
     lines.append("Ouvrez le classeur dans Excel et cliquez « Diagnostic » (feuille Accueil) pour vérifier.")

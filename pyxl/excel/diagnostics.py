@@ -61,7 +61,31 @@ def write_test(folder: Path) -> str:
         return f"NON ({exc.strerror or exc}) : les sauvegardes et le verrou ne pourront pas être écrits"
 
 
-def report(vba_xlwings: str, vba_module: str, excel: str, fullname: str) -> tuple[str, bool]:
+def base_lines(url: str) -> tuple[list[str], bool]:
+    """The mode of the workbook (issue 18): alone, or a view of a PostgreSQL base (reachable or not)."""
+    if not url:
+        return ["Mode : classeur seul (les données sont dans ce classeur)"], True
+    from pyxl.core.issues import Refused
+    from pyxl.workbook.pgstore import PostgresStore, shown_url
+
+    lines = [f"Mode : base PostgreSQL « {shown_url(url)} » (les actions écrivent dans la base, le classeur "
+             "l'affiche ; bouton « Actualiser »)"]
+    store = PostgresStore(url)
+    try:
+        store.check_version()
+        lines.append(f"Base joignable : oui (identifiant {store.user()}, schéma version {store.version()})")
+        return lines, True
+    except Refused as exc:
+        lines.append("⚠ Base : " + " ".join(i.message for i in exc.issues))
+        return lines, False
+    except Exception as exc:
+        lines.append(f"⚠ Base : NON ({type(exc).__name__})")
+        return lines, False
+    finally:
+        store.close()
+
+
+def report(vba_xlwings: str, vba_module: str, excel: str, fullname: str, base: str = "") -> tuple[str, bool]:
     """The French text of the diagnostic and whether everything is in order."""
     import xlwings
 
@@ -109,6 +133,9 @@ def report(vba_xlwings: str, vba_module: str, excel: str, fullname: str) -> tupl
             w = write_test(book.parent)
             ok = ok and w == "oui"
             lines.append(f"Écriture dans le dossier du classeur : {w}")
+    mode, fine = base_lines(base)
+    ok = ok and fine
+    lines += mode
     conv = office_converters()
     if conv:
         lines += [f"{k} : {v}" for k, v in conv.items()]
@@ -119,9 +146,10 @@ def report(vba_xlwings: str, vba_module: str, excel: str, fullname: str) -> tupl
 
 
 def run(sheet: str, row: int, vba_xlwings: str, vba_module: str, excel: str, fullname: str) -> dict[str, Any]:
+    from pyxl.excel.baseview import base_url
     from pyxl.excel.runner import alert, caller
 
     book = caller()
-    text, ok = report(vba_xlwings, vba_module, excel, fullname or str(book.fullname))
+    text, ok = report(vba_xlwings, vba_module, excel, fullname or str(book.fullname), base_url(book))
     alert(book, text, error=not ok)
     return {"ok": ok, "message": text}

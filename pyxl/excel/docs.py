@@ -14,7 +14,7 @@ from typing import Any
 from pyxl.core.frformat import date_fr, plural
 from pyxl.core.issues import Issue, Refused, Severity
 from pyxl.core.messages import msg
-from pyxl.excel.runner import Ctx, _book_path, run
+from pyxl.excel.runner import Ctx, files_path, run
 from pyxl.excel.sheets import MERGE_FORM, MERGE_SHEET
 
 SHEET_KIND = {"Devis": ("tDevis", "devis"), "Commandes": ("tCommandes", "commande"), "Factures": ("tFactures", "")}
@@ -34,7 +34,7 @@ def open_file(path: Path) -> None:
 
 
 def _book(ctx: Ctx) -> Path:
-    book = _book_path(ctx.book)
+    book = files_path(ctx)
     if book is None:
         raise Refused(Issue("excel.unsaved", "Enregistrez d'abord le classeur dans un dossier local.", "classeur"))
     return book

@@ -13,7 +13,7 @@ from typing import Any
 from pyxl.core import fields
 from pyxl.core.frformat import date_fr
 from pyxl.core.issues import Issue, Refused
-from pyxl.excel.runner import Ctx, _book_path, run
+from pyxl.excel.runner import Ctx, files_path, run
 from pyxl.services.common import Result
 
 ORDERS_SHEET, JOBS_SHEET, TECHS_SHEET = "Commandes", "Interventions", "Techniciens"
@@ -44,7 +44,7 @@ def _day(text: str, label: str, default: dt.date) -> dt.date:
 def _with_invitations(ctx: Ctx, result: Any) -> None:
     """The technicians' iTIP e-mails (.eml drafts) of a booking, move or cancellation, once written."""
     invitations = result.data.get("invitations") or []
-    book = _book_path(ctx.book)
+    book = files_path(ctx)
     if not invitations or book is None or not _documents_wanted():
         return
     from pyxl.documents.planning_docs import write_invitations
@@ -136,7 +136,7 @@ def confirm_job(ctx: Ctx) -> dict[str, Any]:
     from pyxl.services.planning import confirm
 
     def after(result: Any) -> None:
-        book = _book_path(ctx.book)
+        book = files_path(ctx)
         if book is None or not _documents_wanted():
             return
         from pyxl.documents.planning_docs import confirmation_documents
@@ -225,7 +225,7 @@ def day_sheet(ctx: Ctx, day: str) -> dict[str, Any]:
         tech = ctx.selected("tTechniciens", "de technicien")
         when = _day(day, "Le jour", ctx.as_of + dt.timedelta(days=1))
         visits = day_sheet_context(store, str(tech["code"]), when)["visites"]
-        book = _book_path(ctx.book)
+        book = files_path(ctx)
         paths = day_sheet_document(book, store, str(tech["code"]), when) if book and _documents_wanted() else []
         text = (f"Feuille de journée de {tech['code']} ({tech['name']}) du {date_fr(when)} : "
                 f"{len(visits)} intervention(s).")
@@ -256,7 +256,7 @@ def attestation(ctx: Ctx, day: str) -> dict[str, Any]:
         return record_attestation(store, str(job["id"]), _day(day, "La date de remise", ctx.as_of), ctx.as_of)
 
     def after(result: Any) -> None:
-        book = _book_path(ctx.book)
+        book = files_path(ctx)
         if book is None or not _documents_wanted():
             return
         from pyxl.documents.contract_docs import attestation_document
@@ -273,7 +273,7 @@ def renewal_notices(ctx: Ctx, send: str) -> dict[str, Any]:
     sending = send.strip().casefold() in ("oui", "o", "yes")
 
     def after(result: Any) -> None:
-        book = _book_path(ctx.book)
+        book = files_path(ctx)
         if not sending or not result.data["avis"] or book is None or not _documents_wanted():
             return
         from pyxl.documents.contract_docs import notice_documents, write_notices

@@ -269,6 +269,9 @@ ACTIONS: tuple[Action, ...] = (
     Action("SycActualiserListes", "Actualiser les listes", "controle", "actualiser_listes", image="RecordsRefresh",
            help="Recompte toutes les listes de travail (devis à relancer, factures en retard, chèques à remettre…) "
                 "et leurs nombres sur « Accueil » ; fait aussi à l'ouverture du classeur."),
+    Action("SycActualiser", "Actualiser", "controle", "actualiser", image="Refresh",
+           help="Classeur relié à une base PostgreSQL : affiche les lignes ajoutées ou modifiées dans la base "
+                "depuis le dernier affichage (par vous ou un autre poste) ; fait aussi à l'ouverture du classeur."),
     Action("SycDiagnostic", "Diagnostic", "controle", "diagnostic", image="Info",
            passes=("XLWINGS_VERSION", "SYC_MODULE_VERSION", "Application.Version", "ThisWorkbook.FullName"),
            help="Versions de Python et d'xlwings, chemins, LibreOffice ou Word, test d'écriture."),

@@ -92,6 +92,14 @@ def _audit_hint(issues: list[Issue]) -> str:
     return ""
 
 
+def _stale_hint(ctx: Any, issues: list[Issue]) -> str:
+    if ctx.base and any(i.code == "store.stale" for i in issues):
+        return ("\n\nUne autre personne a modifié ces lignes dans la base depuis le dernier affichage de ce classeur. "
+                "Cliquez « Actualiser » (feuille Accueil) pour voir les lignes à jour, vérifiez-les, puis relancez "
+                "l'action.")
+    return ""
+
+
 def log_error(book_path: Path | None, exc: BaseException) -> Path | None:
     """The traceback, for whoever maintains the tool, beside the workbook."""
     if book_path is None:
@@ -169,14 +177,21 @@ class Ctx:
         self.row = int(row)
         self.as_of = day or today()
         self._store: Any = None
+        self.base = ""  # the base's URL in base mode (the workbook a view of it), else ''
         self.written = False  # the action is in the workbook: a later failure must not say otherwise
 
     @property
     def store(self) -> Any:
         if self._store is None:
-            from pyxl.workbook.excelstore import ExcelStore
+            from pyxl.excel import baseview
 
-            self._store = ExcelStore(self.book)
+            self.base = baseview.base_url(self.book)
+            if self.base:
+                self._store = baseview.ViewStore(self.base, baseview.read_marks(self.book))
+            else:
+                from pyxl.workbook.excelstore import ExcelStore
+
+                self._store = ExcelStore(self.book)
         return self._store
 
     def require_sheet(self) -> None:
@@ -230,7 +245,7 @@ def run(ctx: Ctx, service: Callable[[Any], Any], *, after: Callable[[Any], None]
     except Refused as exc:
         if ctx.written:
             return _done_but(ctx, _issues_text(exc.issues))
-        msg = _issues_text(exc.issues) + _audit_hint(exc.issues) + "\n\nRien n'a été modifié."
+        msg = _issues_text(exc.issues) + _audit_hint(exc.issues) + _stale_hint(ctx, exc.issues) + "\n\nRien n'a été modifié."
         alert(ctx.book, msg, error=True)
         return {"ok": False, "message": msg, "codes": [i.code for i in exc.issues]}
     except FieldError as exc:
@@ -247,6 +262,11 @@ def run(ctx: Ctx, service: Callable[[Any], Any], *, after: Callable[[Any], None]
         return {"ok": False, "message": msg, "codes": ["interne"]}
     finally:
         _wait_cursor(ctx, False)
+        if ctx.base and ctx._store is not None:  # one connection per click (a later read reconnects)
+            from contextlib import suppress
+
+            with suppress(Exception):
+                ctx._store.close()
 
 
 def _wait_cursor(ctx: Ctx, on: bool) -> None:
@@ -265,6 +285,13 @@ def _done_but(ctx: Ctx, what: str) -> dict[str, Any]:
            f"{what}\nNe la relancez pas ; vérifiez la feuille puis enregistrez le classeur.")
     alert(ctx.book, msg, error=True)
     return {"ok": True, "message": msg, "codes": ["apres"], "data": {}, "saved": False}
+
+
+def files_path(ctx: Ctx) -> Path | None:
+    """Where an action's files go (documents, invitations): beside the workbook, or in base mode the
+    base's shared folder (as with `syc --base`)."""
+    store = ctx.store
+    return Path(store.path) if ctx.base else _book_path(ctx.book)
 
 
 def _book_path(book: Any) -> Path | None:
@@ -302,6 +329,8 @@ def _run(ctx: Ctx, service: Callable[[Any], Any], after: Callable[[Any], None] |
             except Exception as exc:  # the action is done; the form stays as it was
                 log_error(_book_path(ctx.book), exc)
                 notes.append("le formulaire n'a pas pu être vidé : videz-le avant la prochaine saisie.")
+    if ctx.base and ctx.written:  # committed: the sheets the action wrote, from the base
+        _refresh(ctx, notes)
     if made:
         closures.write_files(store.path, made)
         closures.note(result, made)
@@ -325,6 +354,19 @@ def _run(ctx: Ctx, service: Callable[[Any], Any], after: Callable[[Any], None] |
     return {"ok": True, "message": msg, "data": result.data, "saved": store.saved, "alerted": alerted}
 
 
+def _refresh(ctx: Ctx, notes: list[str]) -> None:
+    """Base mode: the rows the action (and anyone else) changed in the tables it wrote, into the
+    open workbook; a failure leaves the action done and says how to catch up."""
+    from pyxl.excel import baseview
+
+    try:
+        with ctx.book.app.properties(screen_updating=False):
+            baseview.refresh(ctx.book, ctx.store, sorted(ctx.store.written_tables))
+    except Exception as exc:
+        log_error(_book_path(ctx.book), exc)
+        notes.append("les feuilles n'ont pas pu être mises à jour depuis la base : cliquez « Actualiser ».")
+
+
 def _worklists(ctx: Ctx, changes: Any, notes: list[str]) -> None:
     """The worklists the action changed, and their counts on Accueil (issue 17); a failure leaves
     the action done and says how to recount."""
@@ -342,7 +384,8 @@ def _documents(ctx: Ctx, wanted: list[tuple[str, str]], result: Any) -> None:
     them after an issuing command; a failure is a warning, the action stays done."""
     from pyxl.documents import jobs
 
-    book = _book_path(ctx.book)
+    # base mode: the legal files go to the base's shared folder, as with `syc --base`
+    book = files_path(ctx)
     if wanted and book is not None:
         jobs.report_into(result, jobs.after_action(ctx.store, book, wanted, ctx.as_of), book.parent)
 

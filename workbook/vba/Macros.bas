@@ -4,7 +4,7 @@ Option Explicit
 ' SYC Gestion : les boutons et le ruban appellent Python (pyxl.macros) par xlwings RunPython.
 ' Module généré par pyxl/excel/registry.py : ne pas le modifier à la main.
 Public Const SYC_XLWINGS_VERSION As String = "0.37.8"
-Public Const SYC_MODULE_VERSION As String = "4d6f51f374ab"
+Public Const SYC_MODULE_VERSION As String = "3251d8c8e028"
 
 ' Enregistrer le client : Crée (ou modifie) le client saisi sur la feuille « Saisie client » : contrôles, code et secteur donnés, doublons signalés.
 Sub SycEnregistrerClient()
@@ -712,6 +712,17 @@ End Sub
 
 Sub SycActualiserListes_Ruban(control As IRibbonControl)
     SycActualiserListes
+End Sub
+
+' Actualiser : Classeur relié à une base PostgreSQL : affiche les lignes ajoutées ou modifiées dans la base depuis le dernier affichage (par vous ou un autre poste) ; fait aussi à l'ouverture du classeur.
+Sub SycActualiser()
+    SycBusy "Actualiser", True
+    RunPython "import pyxl.macros as m; m.actualiser(" & SycHere() & ")"
+    SycBusy "Actualiser", False
+End Sub
+
+Sub SycActualiser_Ruban(control As IRibbonControl)
+    SycActualiser
 End Sub
 
 ' Diagnostic : Versions de Python et d'xlwings, chemins, LibreOffice ou Word, test d'écriture.
