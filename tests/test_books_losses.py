@@ -244,7 +244,8 @@ def test_a_written_off_invoice_owes_nothing_more_and_a_later_payment_is_a_recove
     assert inv not in {i.number for i in invoices_overdue(FileStore(wb.path), day("2026-10-01"))}
     assert inv not in {r["number"] for r in _overdue(wb, "2026-10-01")}
     # a later payment is accepted and booked as a recovery, its VAT (10 %) collected again
-    wb.pay(inv, "110", "2026-10-05")
+    got = wb.pay(inv, "110", "2026-10-05")
+    assert got["reste_a_payer"] == "0.00" and "recouvrement (compte 7714)" in got["message"]
     row = wb.doc(inv)
     assert (row["paid"], row["written_off"], row["owed"]) == (D("215.00"), D("500.00"), D("0.00"))
     entries = [e for e in _entries(wb, "2026-10-06") if e["date"] == "2026-10-05"]

@@ -1188,14 +1188,15 @@ def _closure_journals(store: FileStore) -> ChangeSet | None:
 def _written_off(store: FileStore) -> ChangeSet | None:
     """Issue 15: an invoice passed as a loss shows it (« Passé en perte ») and owes nothing more
     (« Reste dû » nil, derived by the store); a payment received later is a recovery (7714)."""
-    from pyxl.core.books import DEFAULT_CHART, ROLE_LABELS
-    from pyxl.services import losses
+    from pyxl.core.books import CANCELLED, DEFAULT_CHART, ROLE_LABELS, WRITTEN_OFF
 
     changes = ChangeSet()
     invoices = store.schema.table("tFactures")
-    if "written_off" in invoices.keys and losses.TABLE in {t.name for t in store.schema.tables}:
-        numbers = {str(r["number"]) for r in store.rows("tFactures") if r["number"]}
-        lost = losses.written_off(store, numbers)
+    if "written_off" in invoices.keys and "tCreances" in {t.name for t in store.schema.tables}:
+        rows = store.rows("tCreances")  # a write-off in force: not cancelled by an « Annulation » row
+        cancelled = {str(r["cancels"]) for r in rows if r["kind"] == CANCELLED}
+        lost = {str(r["invoice"]): r["amount"] for r in rows
+                if r["kind"] == WRITTEN_OFF and str(r["id"]) not in cancelled}
         for r in store.rows("tFactures"):
             value = lost.get(str(r["number"] or ""))
             if value != r["written_off"]:
