@@ -56,7 +56,8 @@ ADDED_COLUMNS = {5: {"tJournalAudit": {"spec"}},
                                      "bank_line"}},
                  10: {"tFactures": {"owed"}},
                  11: {"tReleves": {"reason"}},
-                 12: {"tClotures": {"journals"}}}
+                 12: {"tClotures": {"journals"}},
+                 13: {"tFactures": {"written_off"}}}
 
 
 ADDED_TABLES = {7: {"tNotesPenalites", "tLignesNotes", "tBordereaux", "tReleves"}, 8: {"tPlanComptable"},

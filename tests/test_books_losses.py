@@ -105,6 +105,50 @@ def test_an_opposite_row_undoes_a_write_off_and_its_vat() -> None:
     assert account_balance(later, "44574") == 0
 
 
+def test_a_payment_after_a_write_off_is_a_recovery_7714_with_its_vat_collected_again() -> None:
+    """Under VAT on receipts: the write-off took the VAT waiting (200,00) out of 44574; a later
+    receipt of 600,00 is not on 411 any more (it was closed by the write-off): D 512 / C 7714 for its
+    HT share, C 44571 for its VAT share, pro rata to the invoice's TTC per rate, and due that day."""
+    rows = [pay("R2026-00104", "2026-10-05", "F2026-00100", "600.00", "Virement")]
+    result = books.build([INV], [], rows, [], NAMES, losses=[loss("CD2026-00010", "2026-09-30", books.WRITTEN_OFF)])
+    balanced(result.entries)
+    assert table(result, "R2026-00104") == [("BQ", "512", "", "600.00", ""), ("BQ", "7714", "", "", "500.00"),
+                                           ("BQ", "44571", "", "", "100.00")]
+    assert [(m.ref, m.base, m.vat) for m in result.vat] == [("R2026-00104", D("500.00"), D("100.00"))]
+    for account in ("411", "416", "44574"):
+        assert account_balance(result, account) == 0, account
+    assert account_balance(result, "7714") == D("-500.00")
+    assert result.owed[C1] == 0
+
+
+def test_a_recovery_under_the_debits_option_and_its_bounced_cheque() -> None:
+    """VAT declared at invoicing and recovered by the write-off: the recovery collects it again; a
+    bounced recovery cheque is the opposite entry, the VAT taken back too."""
+    inv = doc("F2026-00100", "2026-02-02", "Facture", ln("1000.00", "20", "h"), nature="Dépannage")
+    cheque = pay("R2026-00105", "2026-10-05", "F2026-00100", "120.00", "Chèque")
+    bounced = pay("R2026-00106", "2026-10-12", "F2026-00100", "-120.00", "Chèque", cancels="R2026-00105",
+                  bounced=True)
+    result = books.build([inv], [], [cheque, bounced], [], NAMES, books.Options(vat_on_debits=True),
+                         losses=[loss("CD2026-00011", "2026-09-30", books.WRITTEN_OFF)])
+    balanced(result.entries)
+    assert table(result, "R2026-00105") == [("BQ", "5112", "", "120.00", ""), ("BQ", "7714", "", "", "100.00"),
+                                           ("BQ", "44571", "", "", "20.00")]
+    assert table(result, "R2026-00106") == [("BQ", "7714", "", "100.00", ""), ("BQ", "44571", "", "20.00", ""),
+                                           ("BQ", "5112", "", "", "120.00")]
+    oct_ = books.vat_figures(result, day("2026-10-01"), day("2026-10-31"))
+    assert oct_ == []  # collected then taken back in the same month
+    assert account_balance(result, "7714") == account_balance(result, "411") == 0
+
+
+def test_a_payment_after_a_cancelled_write_off_is_on_411_again() -> None:
+    rows = [pay("R2026-00107", "2026-10-05", "F2026-00100", "1200.00", "Virement")]
+    result = books.build([INV], [], rows, [], NAMES, losses=[
+        loss("CD2026-00012", "2026-09-01", books.WRITTEN_OFF),
+        loss("CD2026-00013", "2026-09-02", books.CANCELLED, cancels="CD2026-00012")])
+    assert table(result, "R2026-00107")[:2] == [("BQ", "512", "", "1200.00", ""), ("BQ", "411", C1, "", "1200.00")]
+    assert account_balance(result, "7714") == 0
+
+
 # =========================================================================== through `syc`
 import pytest  # noqa: E402
 from test_sales_chain import Book  # noqa: E402
@@ -181,3 +225,92 @@ def _overdue(wb: Book, au: str) -> list:
     from pyxl.services.dunning import overdue_invoices
 
     return overdue_invoices(FileStore(wb.path), day(au))
+
+
+def test_a_written_off_invoice_owes_nothing_more_and_a_later_payment_is_a_recovery(wb: Book) -> None:
+    from pyxl.services.worklists import invoices_overdue
+
+    _, _, inv = wb.invoice("2026-03-02", "MO-H:10", client="C00002")  # 605,00 TTC, due in April
+    wb.pay(inv, "105", "2026-03-10")
+    assert wb.doc(inv)["owed"] == D("500.00")
+    wb.ok("facture", "perte", inv, "--motif", "liquidation clôturée pour insuffisance d'actif", au="2026-09-30")
+    row = wb.doc(inv)
+    # state columns only: « Réglé » and « Statut » say what was paid; « Passé en perte » what was lost
+    assert (row["paid"], row["status"], row["written_off"], row["owed"]) == (
+        D("105.00"), "Partiellement réglée", D("500.00"), D("0.00"))
+    shown = wb.ok("facture", "voir", inv, au="2026-10-01")["piece"]
+    assert (shown["statut_du_jour"], shown["reste_a_payer"], shown["passe_en_perte"]) == (
+        "Passée en perte", "0.00", "500.00")
+    assert inv not in {i.number for i in invoices_overdue(FileStore(wb.path), day("2026-10-01"))}
+    assert inv not in {r["number"] for r in _overdue(wb, "2026-10-01")}
+    # a later payment is accepted and booked as a recovery, its VAT (10 %) collected again
+    got = wb.pay(inv, "110", "2026-10-05")
+    assert got["reste_a_payer"] == "0.00" and "recouvrement (compte 7714)" in got["message"]
+    row = wb.doc(inv)
+    assert (row["paid"], row["written_off"], row["owed"]) == (D("215.00"), D("500.00"), D("0.00"))
+    entries = [e for e in _entries(wb, "2026-10-06") if e["date"] == "2026-10-05"]
+    assert [(x["compte"], x["debit"], x["credit"]) for e in entries for x in e["lignes"]] == [
+        ("512", "110.00", "0.00"), ("7714", "0.00", "100.00"), ("44571", "0.00", "10.00")]
+    assert wb.ok("verifier", au="2026-10-06")["ok"]
+    # the write-off is no longer undone once something was recovered
+    wb.refused("facture", "annuler-creance", "CD2026-00001", "--motif", "x", au="2026-10-06",
+               code="creance.recouvree", words=[inv])
+
+
+def test_cancelling_a_write_off_makes_the_invoice_owed_again(wb: Book) -> None:
+    _, _, inv = wb.invoice("2026-03-02", "MO-H:10", client="C00002")
+    wb.ok("facture", "perte", inv, "--motif", "liquidation", au="2026-09-30")
+    assert wb.doc(inv)["owed"] == D("0.00")
+    wb.ok("facture", "annuler-creance", "CD2026-00001", "--motif", "erreur de dossier", au="2026-10-01")
+    row = wb.doc(inv)
+    assert (row["written_off"], row["owed"]) == (None, D("605.00"))
+    assert wb.ok("facture", "voir", inv, au="2026-10-02")["piece"]["statut_du_jour"] == "En retard"
+
+
+def test_migration_13_fills_passe_en_perte_from_the_write_offs_of_a_version_12_book(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The version-6 fixture migrated to 12, an invoice written off there (no « Passé en perte » column
+    yet), then migrated to 13: the column is filled from the write-off in force, « Reste dû » nil,
+    the chart gains 7714, and no fingerprint nor chain hash moves."""
+    import datetime as dt
+    import shutil
+
+    from test_audit_specs import schema_at
+
+    from pyxl.services import closures, losses
+    from pyxl.workbook import migrate as mig
+    from pyxl.workbook.filestore import anchor_path
+    from pyxl.workbook.schema import SCHEMA
+
+    monkeypatch.setenv("SYC_SANS_DOCUMENT", "1")
+    data = Path(__file__).resolve().parent / "data" / "v6"
+    path = tmp_path / "SYC_Gestion.xlsm"
+    shutil.copy(data / "syc_v6.xlsm", path)
+    shutil.copy(data / "syc_v6.syc-ancre", anchor_path(path))
+    v12 = schema_at(12)
+    mig.migrate(path, v12)
+    store = FileStore(path, v12)
+    (invoice,) = [r for r in store.rows("tFactures") if r["doc_type"] == "Facture"]
+    number, left = str(invoice["number"]), invoice["owed"]
+    assert left > 0
+    day_ = dt.date(2026, 5, 4)
+    with store.session():
+        res = losses.declare(store, number, books.WRITTEN_OFF, "liquidation judiciaire", day_)
+        closures.pending(store, res.changes, day_, dt.datetime(2026, 5, 4, 18))
+        store.apply(res.changes, as_of=day_)
+    assert FileStore(path, v12).verify() == []
+    before = FileStore(path, v12).journal()
+    done = mig.migrate(path)
+    assert "ajout de la colonne « Passé en perte » à la table tFactures" in done
+    assert any(x.startswith("étape de données de la version 13") for x in done)
+    store = FileStore(path)
+    assert store.version() == SCHEMA.version == 13
+    row = store.rows_where("tFactures", "number", {number})[0]
+    assert (row["written_off"], row["owed"]) == (left, D("0.00"))
+    others = [r for r in store.rows("tFactures") if r["number"] != number]
+    assert others and all(r["written_off"] is None for r in others)
+    assert {str(r["role"]): str(r["account"]) for r in store.rows("tPlanComptable")}["recouvrements"] == "7714"
+    assert [(e.seq, e.doc_hash, e.hash, e.spec) for e in store.journal()] == [
+        (e.seq, e.doc_hash, e.hash, e.spec) for e in before]
+    assert store.verify() == []
+    assert mig.migrate(path) == []  # once only

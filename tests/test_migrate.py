@@ -65,6 +65,12 @@ V12_STEP = ("étape de données de la version 12 : clôtures avec leurs totaux p
             "journal ») ; les clôtures déjà faites gardent leur empreinte (version 1, colonne vide), aucune n'est "
             "recalculée ; feuille « Créances douteuses » (créances douteuses et irrécouvrables), vide")
 V12_TABLES = ("tCreances",)
+# Schema version 13 (issue 15 leftovers): « Passé en perte » of the invoices, a state column outside the fingerprint
+V13_COLUMNS = {"tFactures": ("written_off",)}
+V13_INVOICE_COLUMN = "ajout de la colonne « Passé en perte » à la table tFactures"
+V13_STEP = ("étape de données de la version 13 : colonne « Passé en perte » des factures remplie d'après les pertes "
+            "en vigueur de « Créances douteuses » (hors empreinte, aucune pièce émise modifiée) ; rôle « recouvrements "
+            "» (7714) ajouté au plan comptable")
 V7_TABLES = ("tNotesPenalites", "tLignesNotes", "tBordereaux", "tReleves")
 # Schema version 9 (8: the books, in another branch): the planning and maintenance-contract sheets
 V9_TABLES = ("tTechniciens", "tAbsences", "tTrajets", "tInterventions", "tContrats")
@@ -78,7 +84,8 @@ V8_STEP = ("étape de données de la version 8 : plan comptable des écritures (
 NEW_IN_V8 = [t for t in SCHEMA.tables if t.name in V8_TABLES]
 V6_SCHEMA = dataclasses.replace(SCHEMA, version=6, tables=tuple(
     dataclasses.replace(t, columns=tuple(c for c in t.columns if c.key not in (
-        *V7_COLUMNS.get(t.name, ()), *V10_COLUMNS.get(t.name, ()), *V12_COLUMNS.get(t.name, ()))))
+        *V7_COLUMNS.get(t.name, ()), *V10_COLUMNS.get(t.name, ()), *V12_COLUMNS.get(t.name, ()),
+        *V13_COLUMNS.get(t.name, ()))))
     for t in SCHEMA.tables if t.name not in (*V7_TABLES, *V8_TABLES, *V9_TABLES, *V12_TABLES)),
     parameters=tuple(p for p in SCHEMA.parameters if p.code not in (*V7_PARAMETERS, *V8_PARAMETERS)))
 NEW_IN_V7 = [t for t in SCHEMA.tables if t.name in V7_TABLES]
@@ -216,7 +223,7 @@ V6_INVOICE_COLUMNS = ["ajout de la colonne « Clause de pénalités » à la tab
                       "ajout de la colonne « Clause de pénalités (reconstituée) » à la table tFactures",
                       "ajout de la colonne « Lieu d'exécution » à la table tFactures",
                       "ajout de la colonne « Catégorie de l'opération » à la table tFactures",
-                      V10_INVOICE_COLUMN]
+                      V10_INVOICE_COLUMN, V13_INVOICE_COLUMN]
 V4_BOOK = DATA / "v4" / "syc_v4.xlsm"  # the version-4 workbook with issued documents (see its README)
 V4_STEP = ("étape de données de la version 4 : tables des taux (taux légal, taux BCE, pénalités, avec leurs sources) "
            "et niveaux de relance par défaut, dans les feuilles encore vides")
@@ -246,6 +253,7 @@ OLD_BOOK_DONE = [
     V9_STEP,
     V10_STEP,
     V12_STEP,
+    V13_STEP,
 ]
 CLIENTS = [
     {"code": "C001", "kind": "Particulier", "name": "Dupont", "address": "1 rue des Lilas", "postcode": "69001",
@@ -557,7 +565,7 @@ def test_version_1_workbook(tmp_path: Path) -> None:
 
     expected = [CONSENT_ADDED, *STOPS_ADDED, HEADCOUNT_ADDED, THPE_PAC_ADDED, *sheets_added(V2_TABLES, V3_TABLES,
                 V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES, V12_TABLES), SPEC_ADDED, f"mise à jour de la version du schéma : 1 → {SCHEMA.version}", VAT_STEP, V3_STEP, V4_STEP,
-                V5_STEP, V6_STEP, V7_STEP, V8_STEP, V9_STEP, V10_STEP, V12_STEP]
+                V5_STEP, V6_STEP, V7_STEP, V8_STEP, V9_STEP, V10_STEP, V12_STEP, V13_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
@@ -565,7 +573,7 @@ def test_version_1_workbook(tmp_path: Path) -> None:
 
     # the current version, every table of the schema with its headers, the new ones in schema order
     pkg = ooxml.Package(str(path))
-    assert mig.workbook_version(pkg) == 12 == SCHEMA.version
+    assert mig.workbook_version(pkg) == 13 == SCHEMA.version
     for t in SCHEMA.tables:
         assert list(pkg.table(t.name).headers) == [c.header for c in t.columns], t.name
     assert list(pkg.sheets) == [t.sheet for t in SCHEMA.tables]
@@ -665,14 +673,14 @@ def test_version_2_workbook(tmp_path: Path) -> None:
                 *V7_PAYMENT_COLUMNS, V7_MODE_ADDED,
                 *with_closure_column(V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES, V12_TABLES),
                 SPEC_ADDED, f"mise à jour de la version du schéma : 2 → {SCHEMA.version}", V3_STEP, V4_STEP, V5_STEP,
-                V6_STEP, V7_STEP, V8_STEP, V9_STEP, V10_STEP, V12_STEP]
+                V6_STEP, V7_STEP, V8_STEP, V9_STEP, V10_STEP, V12_STEP, V13_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
     assert_valid(path)
 
     pkg = ooxml.Package(str(path))
-    assert mig.workbook_version(pkg) == 12 == SCHEMA.version
+    assert mig.workbook_version(pkg) == 13 == SCHEMA.version
     for t in SCHEMA.tables:
         assert list(pkg.table(t.name).headers) == [c.header for c in t.columns], t.name
     assert list(pkg.sheets) == [t.sheet for t in SCHEMA.tables]
@@ -747,7 +755,7 @@ def test_version_3_workbook(tmp_path: Path) -> None:
                 *V6_QUOTE_COLUMNS, V7_NATURES["tDevis"], *V6_INVOICE_COLUMNS, V7_NATURES["tFactures"],
                 *V7_PAYMENT_COLUMNS, V7_MODE_ADDED,
                 *with_closure_column(V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES, V12_TABLES), SPEC_ADDED,
-                f"mise à jour de la version du schéma : 3 → {SCHEMA.version}", V4_STEP, V5_STEP, V6_STEP, V7_STEP, V8_STEP, V9_STEP, V10_STEP, V12_STEP]
+                f"mise à jour de la version du schéma : 3 → {SCHEMA.version}", V4_STEP, V5_STEP, V6_STEP, V7_STEP, V8_STEP, V9_STEP, V10_STEP, V12_STEP, V13_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
@@ -1153,6 +1161,7 @@ def test_libreoffice_saved_book(tmp_path: Path) -> None:
         V9_STEP,
         V10_STEP,
         V12_STEP,
+        V13_STEP,
     ]
     assert_valid(path)
     after = raw_entries(path)

@@ -142,6 +142,9 @@ def _register_books(g: Any, common: Common) -> None:
              "encaissements du FEC de l'entreprise, à importer par l'expert-comptable, pas son FEC légal complet.")
     p.add_argument("--exercice", required=True, type=int, metavar="AAAA", help="année de clôture de l'exercice")
     p.add_argument("--sortie", required=True, metavar="DOSSIER", help="dossier où écrire le fichier")
+    p.add_argument("--archives", metavar="FICHIER", nargs="+", default=[],
+                   help="archives d'exercices (dossier Archives) lues en plus du classeur actif : le FEC d'un "
+                        "exercice archivé")
     p = leaf(g, "balance", "balance des comptes d'un exercice", common, cmd_balance)
     p.add_argument("--exercice", type=int, metavar="AAAA", help="année de clôture de l'exercice (défaut : celui de --au)")
     p = leaf(g, "grand-livre", "grand livre d'un client (compte 411 et son compte auxiliaire)", common, cmd_ledger)
@@ -199,7 +202,8 @@ def cmd_fec(ctx: Context) -> int:
     from pyxl.services import books
 
     a = ctx.args
-    path, notice, chosen = books.export_fec(ctx.store(), a.exercice, a.sortie, ctx.as_of)
+    path, notice, chosen = books.export_fec(ctx.store(), a.exercice, a.sortie, ctx.as_of,
+                                            [Path(x) for x in a.archives])
     start, end = books.fiscal_year(ctx.store().parameters(), a.exercice)
     report = check_fec(path, fiscal_start=start, fiscal_end=end)
     lines = sum(len(e.lines) for e in chosen)

@@ -70,6 +70,8 @@ KEYS: dict[str, str] = {
     "due": "etape_due", "reste": "reste_a_payer",
     # contract 1.2 (schema 10): « Reste dû » stored on each invoice (empty on drafts and credit notes)
     "owed": "reste_du",
+    # contract 1.2 (schema 13): what a write-off took off an invoice's « Reste dû »
+    "written_off": "passe_en_perte",
     # contract 1.1 (schema 9): technicians, interventions, maintenance contracts
     "skills": "competences", "hours": "horaires", "capacity": "capacite_jour", "certificates": "certificats",
     "contract": "contrat", "work": "travaux", "skill": "competence", "duration": "duree_min",

@@ -501,14 +501,14 @@ def cmd_delete_draft(ctx: Context) -> int:
 
 
 def cmd_doc_show(ctx: Context) -> int:
-    from pyxl.services.invoices import balance, doc_detail, effective_status
+    from pyxl.services.invoices import doc_detail, effective_status, owed
     from pyxl.services.salesdocs import totals_json
 
     d = doc_detail(ctx.store(), ctx.args.reference)
     r = d["row"]
     state = effective_status(r, ctx.as_of)
     if ctx.json:
-        out(ctx, data={"piece": {**_jsonable(r.values), "statut_du_jour": state, "reste_a_payer": balance(r)},
+        out(ctx, data={"piece": {**_jsonable(r.values), "statut_du_jour": state, "reste_a_payer": owed(r)},
                        "lignes": [_jsonable(x.values) for x in d["lines"]], **totals_json(d["totals"]),
                        "reglements": [_jsonable(p.values) for p in d["payments"]], "ou": r.where})
         return 0
@@ -527,7 +527,11 @@ def cmd_doc_show(ctx: Context) -> int:
     _print_lines(d["lines"])
     _print_totals(d["totals"])
     if r["doc_type"] != "Avoir" and r["number"]:
-        print(f"Réglé {euros(r['paid'])}   Avoirs {euros(r['credited'])}   Reste à payer {euros(balance(r))}")
+        lost = f"   Passé en perte {euros(r['written_off'])}" if r.get("written_off") is not None else ""
+        print(f"Réglé {euros(r['paid'])}   Avoirs {euros(r['credited'])}{lost}   Reste à payer {euros(owed(r))}")
+        if lost:
+            print("  Facture passée en perte (feuille « Créances douteuses ») : elle n'est plus relancée ; un "
+                  "règlement reçu reste accepté (recouvrement, compte 7714).")
         cancelled = {str(p["cancels"]): str(p["id"]) for p in d["payments"] if p["cancels"]}
         for p in d["payments"]:
             note = (f"  annule {p['cancels']} : {p['reason']}" if p["cancels"] else
@@ -538,7 +542,7 @@ def cmd_doc_show(ctx: Context) -> int:
 
 
 def _doc_list(ctx: Context, credit_notes: bool) -> int:
-    from pyxl.services.invoices import balance, effective_status, list_docs
+    from pyxl.services.invoices import effective_status, list_docs, owed
 
     store = ctx.store()
     rows = list_docs(store, ctx.as_of, getattr(ctx.args, "statut", "") or "", credit_notes)
@@ -551,7 +555,7 @@ def _doc_list(ctx: Context, credit_notes: bool) -> int:
         by_type[str(r["doc_type"])] = by_type.get(str(r["doc_type"]), 0) + 1
     if ctx.json:
         data: dict[str, Any] = {name: [{**_jsonable(r.values), "statut_du_jour": effective_status(r, ctx.as_of),
-                                        "reste_a_payer": balance(r)} for r in rows]}
+                                        "reste_a_payer": owed(r)} for r in rows]}
         if not credit_notes:
             data.update(avoirs_de_la_serie=credits, par_type=by_type)
         out(ctx, data=data)
@@ -567,7 +571,7 @@ def _doc_list(ctx: Context, credit_notes: bool) -> int:
         return 0
     print(text_table([[r["number"] or r["ref"], "Acompte" if r["doc_type"] == "Facture d'acompte" else "Facture",
                    _d(r["date"]), effective_status(r, ctx.as_of), r["client_name"] or "", euros(r["total_ttc"]),
-                   _d(r["due_date"]), euros(balance(r)) if r["number"] else ""] for r in rows],
+                   _d(r["due_date"]), euros(owed(r)) if r["number"] else ""] for r in rows],
                      ["Numéro", "Type", "Date", "Statut", "Client", "Total TTC", "Échéance", "Reste dû"]))
     drafts = sum(1 for r in rows if not r["number"])
     kinds = [plural(by_type.get("Facture", 0), "facture"),

@@ -385,7 +385,7 @@ def text(schema: Schema) -> str:
 FINGERPRINTS = {
     "1.0": "de2d77b6ecfb04411341810dd0881d9cb07878ac3b185cb23f9abbb58e70afa1",  # 1.0 is first published with this wave, schema-6 fields included
     "1.1": "a5d2d8b34a1c236b7b984fdf31f4bf979c421afdb740f71bfffa1aaed22fc561",  # penalty notes, payments as money arrives, FEC checker and the books, planning and maintenance contracts, slips, statements
-    "1.2": "9c224e668934e1f13c1536d18b176233b5574fc9afeddd9b9f04835f28b94c1e",  # statement lines set aside (motif); « reste_du » stored on each invoice; CA12 instalments, doubtful debts and write-offs; the PostgreSQL base (base creer|importer|exporter|verifier|vue|rafraichir, sauvegardes faire)
+    "1.2": "2285988862b6a2ed40e15170df03a4e056b627490b6beff71ba3775cdf56da0f",  # statement lines set aside (motif); « reste_du » stored on each invoice; CA12 instalments, doubtful debts and write-offs (« passe_en_perte » on each invoice); the PostgreSQL base (base creer|importer|exporter|verifier|vue|rafraichir, sauvegardes faire)
 }
 
 

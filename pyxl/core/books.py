@@ -54,6 +54,7 @@ DEFAULT_CHART: dict[str, tuple[str, str]] = {
     "deplacements": ("", "Ports et frais accessoires facturés"),
     "frais_bancaires": ("627", "Services bancaires et assimilés"),
     "pertes": ("654", "Pertes sur créances irrécouvrables"),
+    "recouvrements": ("7714", "Recouvrements sur créances amorties"),
 }
 ROLE_LABELS: dict[str, str] = {
     "clients": "Clients (un compte auxiliaire par client)",
@@ -74,6 +75,7 @@ ROLE_LABELS: dict[str, str] = {
                      "travaux ou la prestation ; 7085 pour les suivre à part"),
     "frais_bancaires": "Frais bancaires des impayés et commissions",
     "pertes": "Créances irrécouvrables",
+    "recouvrements": "Règlements reçus sur une facture passée en perte",
 }
 JOURNALS = {"VE": "Ventes", "BQ": "Banque", "CA": "Caisse", "OD": "Opérations diverses"}
 
@@ -321,6 +323,8 @@ class _Builder:
         self.basis: dict[str, tuple[dict[Decimal, Decimal], dict[Decimal, Decimal]]] = {}  # net HT, VAT per rate
         # loss id → (its lines, what it took from the VAT waiting for payment, its VAT moves)
         self.losses: dict[str, tuple[list[_Line], _Pending | None, list[VatMove]]] = {}
+        # invoice written off → its net HT and VAT per rate: what is paid on it later is a recovery (7714)
+        self.lost: dict[str, tuple[dict[Decimal, Decimal], dict[Decimal, Decimal]]] = {}
         # totals per day and journal instead of the entries (`daily_totals`), those of `leave_out` apart
         self.totals: dict[dt.date, dict[str, list[Decimal]]] | None = None
         self.leave_out: set[str] = set()
@@ -490,7 +494,7 @@ class _Builder:
             role = self._treasury(r)
             treasury[role] = treasury.get(role, ZERO) + r.amount
         total = sum((r.amount for r in money), ZERO)
-        clients = [self._client_line(r) for r in money]
+        clients = [y for r in money for y in self._client_lines(r, gid)]
         cash = [_Line(role, debit=amount) for role, amount in treasury.items()]
         lines = cash + clients if total >= 0 else clients + cash
         for r in money:
@@ -515,13 +519,26 @@ class _Builder:
         journal = "CA" if "caisse" in treasury else ("BQ" if money else "OD")
         self.emit(journal, first.date, gid, first.date, f"{self._what(first)} {name}", lines)
 
-    def _client_line(self, r: Payment) -> _Line:
-        """The payment on the client's account: 411, or 416 once its document was declared doubtful."""
+    def _client_lines(self, r: Payment, gid: str) -> list[_Line]:
+        """The payment on the client's account: 411, or 416 once its document was declared doubtful;
+        on an invoice written off, a recovery: 7714 for its HT share and its VAT collected again
+        (44571, due that day), pro rata to the invoice's TTC per rate, since the write-off took it back."""
         key = self._key(r)
         label = f"{self._what(r)} {key}".strip()
+        if key in self.lost:
+            ht, vats = self.lost[key]
+            ttc = sum(ht.values(), ZERO) + sum(vats.values(), ZERO)
+            moves = [VatMove(r.date, gid, rate, to_cents(r.amount * ht.get(rate, ZERO) / ttc),
+                             to_cents(r.amount * vats.get(rate, ZERO) / ttc))
+                     for rate in sorted(set(ht) | set(vats), reverse=True) if ttc]
+            moves = [m for m in moves if m.base or m.vat]
+            self.vat += moves
+            vat = sum((m.vat for m in moves), ZERO)
+            return [_Line("recouvrements", credit=r.amount - vat, label=label),
+                    _Line("tva_collectee", credit=vat, label=label)]
         if key in self.doubtful:
-            return _Line("douteux", credit=r.amount, client=r.client, owes=key, label=label)
-        return _Line("clients", credit=r.amount, client=r.client, key=key, label=label)
+            return [_Line("douteux", credit=r.amount, client=r.client, owes=key, label=label)]
+        return [_Line("clients", credit=r.amount, client=r.client, key=key, label=label)]
 
     # ---- doubtful debts and write-offs
     def loss(self, x: Loss) -> None:
@@ -557,6 +574,8 @@ class _Builder:
                 self.vat += moves
             lines = [_Line("pertes", debit=amount - vat), *vat_lines, owed]
             self.doubtful.discard(x.invoice)
+            basis = self.basis.get(x.invoice, ({}, {}))
+            self.lost[x.invoice] = (dict(basis[0]), dict(basis[1]))
             what = "Créance irrécouvrable"
         self.losses[x.id] = (lines, taken, moves)
         self.emit("OD", x.date, x.id, x.date, f"{what} {x.invoice} {name}" + (f" : {x.reason}" if x.reason else ""),
@@ -569,6 +588,7 @@ class _Builder:
             return
         lines, taken, moves = found
         if any(y.role == "pertes" for y in lines):
+            self.lost.pop(x.invoice, None)
             if taken is not None:
                 self.pending[x.invoice] = taken
             else:

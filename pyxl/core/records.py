@@ -208,6 +208,7 @@ class Invoice(Record):
     site: str | None = None  # Lieu d'exécution
     operation: str | None = None  # Catégorie de l'opération
     owed: Decimal | None = None  # Reste dû (derived by the store, schema 10)
+    written_off: Decimal | None = None  # Passé en perte (state column, schema 13)
 
 
 @dataclass(frozen=True)

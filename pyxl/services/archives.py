@@ -55,7 +55,7 @@ FOLDER = "Archives"
 GENESIS_TABLE = "Archives"
 # tables whose rows may leave the active workbook, in the order they are read
 ARCHIVED = ("tDevis", "tLignesDevis", "tCommandes", "tFactures", "tLignesFactures", "tReglements", "tBordereaux", "tNotesPenalites", "tLignesNotes",
-            "tRelances", "tClotures", "tJournalAudit")
+            "tRelances", "tCreances", "tClotures", "tJournalAudit")
 # what an archive keeps whole besides its own rows: the reference tables its documents need to be
 # read (clients, articles, rates…); the other tables (quotes, orders, statements, planning…) are
 # emptied there: they stay in the active workbook
@@ -192,8 +192,9 @@ def select(store: FileStore, end: dt.date) -> Selection:
     invoices = store.rows("tFactures")
     for r in invoices:
         num = str(r["number"] or "")
+        # written off (« Passé en perte », its row of « Créances douteuses » joined below): closed too
         key = node(f"I:{r['ref']}", bool(num) and upto(r["date"]) and (
-            r["status"] in CLOSED_INVOICE or r["doc_type"] == wf.T_CREDIT))
+            r["status"] in CLOSED_INVOICE or r["doc_type"] == wf.T_CREDIT or r.get("written_off") is not None))
         if num:
             u.join(key, node(f"N:{num}", True))
         for col, kind in (("origin", "N"), ("order", "O"), ("quote", "D")):
@@ -225,6 +226,9 @@ def select(store: FileStore, end: dt.date) -> Selection:
         key = node(f"R:{r['id']}", upto(r["date"]))
         if r["invoice"]:
             u.join(key, node(f"N:{r['invoice']}", True))
+    losses = store.rows("tCreances") if "tCreances" in {t.name for t in store.schema.tables} else []
+    for r in losses:  # a decision leaves with its invoice, once dated in the year (so does its cancellation)
+        u.join(node(f"C:{r['id']}", upto(r["date"])), node(f"N:{r['invoice']}", True))
     ok_root: dict[str, bool] = {}
     for key, ok in closed.items():
         root = u.find(key)
@@ -249,6 +253,8 @@ def select(store: FileStore, end: dt.date) -> Selection:
     gone_notes = {str(r["number"]) for r in notes if r.row in sel.rows["tNotesPenalites"]}
     sel.rows["tLignesNotes"] = {r.row for r in note_lines if str(r["note"] or "") in gone_notes}
     sel.rows["tRelances"] = {r.row for r in reminders if leaves(f"R:{r['id']}")}
+    if losses:
+        sel.rows["tCreances"] = {r.row for r in losses if leaves(f"C:{r['id']}")}
     # closures: whole calendar years only (a later yearly closure sums its daily ones), the last
     # daily closure always staying (it says which days are closed and carries the running totals)
     cutoff = dt.date(end.year if (end.month, end.day) == (12, 31) else end.year - 1, 12, 31)

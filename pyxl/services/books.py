@@ -179,12 +179,46 @@ def _settled_before(store: Store, issued: list[Any], since: dt.date) -> set[str]
     return out
 
 
-def compute(store: Store, until: dt.date | None, since: dt.date | None = None) -> books.Books:
+def compute(store: Store, until: dt.date | None, since: dt.date | None = None,
+            archived: Sequence[Source] = ()) -> books.Books:
     """Every entry dated up to `until` (lettered as of that day); from `since` only, if given (the
-    earlier ones are computed all the same: VAT waiting for its payment, lettrage)."""
-    s = read(store, since)
+    earlier ones are computed all the same: VAT waiting for its payment, lettrage). `archived`: what
+    the fiscal-year archives hold, read with `read_archives`, joined to the active workbook's."""
+    s = merge(read(store, since), *archived)
     return books.build(s.docs, s.notes, s.payments, s.slips, s.names, s.options, until=until, since=since,
                        losses=s.losses)
+
+
+def merge(active: Source, *archived: Source) -> Source:
+    """The active workbook's source with the rows of archives joined (a row is in one file only: the
+    archiving checks it); its clients' names and its chart and options win."""
+    if not archived:
+        return active
+    names: dict[str, str] = {}
+    for s in (*archived, active):
+        names.update(s.names)
+    return Source([d for s in (*archived, active) for d in s.docs], [n for s in (*archived, active) for n in s.notes],
+                  [p for s in (*archived, active) for p in s.payments], [x for s in (*archived, active) for x in s.slips],
+                  names, active.options, [x for s in (*archived, active) for x in s.losses])
+
+
+def read_archives(paths: Sequence[Path], since: dt.date | None = None) -> list[Source]:
+    """What fiscal-year archives (`syc exercice archiver`) hold, as the core takes it; an archive
+    that is missing or of another schema version is refused, naming it."""
+    from pyxl.workbook.filestore import FileStore
+
+    out = []
+    for path in paths:
+        if not Path(path).is_file():
+            raise Refused(Issue("compta.archive", f"Archive « {path} » introuvable : indiquez le chemin d'un classeur "
+                                                  "d'exercice archivé (dossier Archives, --archives).", str(path)))
+        store = FileStore(Path(path))
+        try:
+            store.check_version()
+            out.append(read(store, since))
+        finally:
+            store.close()
+    return out
 
 
 # --------------------------------------------------------------------------- fiscal years
@@ -227,14 +261,17 @@ def entries(store: Store, as_of: dt.date, journal: str = "", start: dt.date | No
     return books.in_period(compute(store, until, start).entries, start, end, journal)
 
 
-def export_fec(store: Store, year: int, folder: str | Path, as_of: dt.date) -> tuple[Path, Path, list[Entry]]:
-    """`SirenFECAAAAMMJJ.txt` of the fiscal year closing in `year` and its description."""
+def export_fec(store: Store, year: int, folder: str | Path, as_of: dt.date,
+               archives: Sequence[Path] = ()) -> tuple[Path, Path, list[Entry]]:
+    """`SirenFECAAAAMMJJ.txt` of the fiscal year closing in `year` and its description; `archives`:
+    the fiscal-year archives to read too (an archived year's FEC needs its archive)."""
     params = store.parameters()
     start, end = fiscal_year(params, year)
     if start > as_of:
         raise Refused(Issue("compta.exercice", f"L'exercice {year} (du {start:%d/%m/%Y} au {end:%d/%m/%Y}) n'a pas "
                                                "commencé : pas de FEC."))
-    chosen = books.in_period(compute(store, min(end, as_of), start).entries, start, end)
+    archived = read_archives(archives, start)
+    chosen = books.in_period(compute(store, min(end, as_of), start, archived).entries, start, end)
     company = _text(params.get("raison_sociale"))
     siren = re.sub(r"\D", "", _text(params.get("siret")))[:9]  # « 732 829 320 00074 » → 732829320
     path, notice = write_fec(folder, siren, start, end, chosen, company)

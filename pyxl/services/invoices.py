@@ -558,11 +558,22 @@ def balance(row: Row) -> Decimal:
     return (row["total_ttc"] or ZERO) - (row["paid"] or ZERO) - (row["credited"] or ZERO)
 
 
+WRITTEN_OFF = "Passée en perte"
+
+
+def owed(row: Row) -> Decimal:
+    """What the firm still expects on an issued invoice (« Reste dû », what dunning and the worklists
+    see): its balance, nil once it was passed as a loss (a payment received since stays accepted)."""
+    return ZERO if row.get("written_off") is not None else balance(row)
+
+
 def effective_status(row: Row, as_of: dt.date) -> str:
     state = str(row["status"] or "")
     if row["doc_type"] == wf.T_CREDIT and state == wf.I_ISSUED:
         return "Émis"  # un avoir
-    if wf.is_late(str(row["doc_type"]), state, row["due_date"], balance(row), as_of):
+    if row.get("written_off") is not None and state != wf.I_PAID:
+        return WRITTEN_OFF  # shown, not stored: « Statut » keeps what was paid and credited
+    if wf.is_late(str(row["doc_type"]), state, row["due_date"], owed(row), as_of):
         return "En retard"
     return state
 
@@ -581,7 +592,7 @@ def list_docs(store: Store, as_of: dt.date, status: str = "", credit_notes: bool
         ok = {
             "": True, "brouillon": s == wf.I_DRAFT, "emise": s == wf.I_ISSUED, "partielle": s == wf.I_PARTIAL,
             "reglee": s == wf.I_PAID, "soldee": s == wf.I_CREDITED,
-            "en-retard": wf.is_late(str(r["doc_type"]), s, r["due_date"], balance(r), as_of),
+            "en-retard": wf.is_late(str(r["doc_type"]), s, r["due_date"], owed(r), as_of),
         }[want]
         if ok:
             out.append(r)

@@ -89,6 +89,9 @@ def declare(store: Store, invoice: str, kind: str, reason: str, as_of: dt.date) 
     res.changes.append(TABLE, {"id": lid, "date": as_of, "invoice": number, "client": doc["client"], "kind": kind,
                                "amount": owed, "reason": reason, "cancels": None})
     res.changes.issue(TABLE, lid, ACTIONS[kind])
+    if kind == WRITTEN_OFF and "written_off" in store.schema.table("tFactures").keys:
+        # a state column, outside the invoice's fingerprint: « Reste dû » becomes nil (pyxl.workbook.derived)
+        res.changes.update("tFactures", doc, {"written_off": owed})
     if kind == DOUBTFUL:
         res.message = (f"Facture {number} déclarée douteuse ({lid}) : {euros(owed)} passent au compte 416 du client "
                        f"{doc['client']} ; elle n'est plus relancée.")
@@ -121,12 +124,21 @@ def cancel(store: Store, lid: str, reason: str, as_of: dt.date) -> Result:
                                                 "annulez d'abord la perte.")
     if as_of < row["date"]:
         raise sd.refuse("creance.date", where, f"elle date du {sd.day(row['date'])}.")
+    invoice = get_doc(store, str(row["invoice"])) if row["kind"] == WRITTEN_OFF else None
+    if invoice is not None:
+        left = _dec(invoice["total_ttc"]) - _dec(invoice["paid"]) - _dec(invoice["credited"])
+        if left != _dec(row["amount"]):
+            raise sd.refuse("creance.recouvree", where, f"la facture {row['invoice']} a reçu un règlement ou un avoir "
+                                                        f"depuis la perte (reste {euros(left)} au lieu de "
+                                                        f"{euros(_dec(row['amount']))}) : annulez-le d'abord.")
     closures.check_open(store, as_of, where)
     res = Result()
     (nid,) = sd.next_refs(store, res.changes, "Créance", as_of.year, f"CD{as_of.year}-", 5, TABLE, "id", 1)
     res.changes.append(TABLE, {"id": nid, "date": as_of, "invoice": row["invoice"], "client": row["client"],
                                "kind": CANCELLED, "amount": row["amount"], "reason": reason, "cancels": row["id"]})
     res.changes.issue(TABLE, nid, ACTIONS[CANCELLED])
+    if invoice is not None and "written_off" in store.schema.table("tFactures").keys:
+        res.changes.update("tFactures", invoice, {"written_off": None})
     res.message = (f"{row['id']} ({str(row['kind']).lower()}, facture {row['invoice']}) annulée par {nid} : l'écriture "
                    "opposée la défait.")
     res.data = {"id": nid, "facture": row["invoice"], "client": row["client"], "decision": CANCELLED,

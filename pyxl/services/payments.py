@@ -274,6 +274,9 @@ def _said(parts: Sequence[Part]) -> str:
         else:
             assert p.item is not None
             rest = p.item.owed - p.amount
+            if p.item.row.get("written_off") is not None:
+                out.append(f"{euros(p.amount)} sur {p.item.label}, passée en perte : recouvrement (compte 7714)")
+                continue
             out.append(f"{euros(p.amount)} sur {p.item.label}" + (" (soldée)" if rest == 0 else
                                                                   f" (reste {euros(rest)})"))
     return " ; ".join(out)
@@ -400,7 +403,8 @@ def _reported(named: Sequence[OpenItem], parts: Sequence[Part]) -> tuple[str, De
     if item is not None:
         got = sum((p.amount for p in parts if p.item is item), ZERO)
         row = item.row
-        return item.number, item.owed - got, wf.invoice_state(row["total_ttc"] or ZERO, (row["paid"] or ZERO) + got,
+        left = ZERO if row.get("written_off") is not None else item.owed - got  # a recovery: nothing owed
+        return item.number, left, wf.invoice_state(row["total_ttc"] or ZERO, (row["paid"] or ZERO) + got,
                                                                row["credited"] or ZERO)
     first = parts[0]
     if first.part is not None and first.part.note is not None:
@@ -608,7 +612,8 @@ def cancel_payment(store: Store, pid: str, reason: str, as_of: dt.date, *, bounc
     for number, delta in deltas.items():
         doc = docs[number]
         state = wf.invoice_state(doc["total_ttc"] or ZERO, (doc["paid"] or ZERO) + delta, doc["credited"] or ZERO)
-        said.append(f"{label(doc)} : reste {euros(balance(doc) - delta)} à payer")
+        said.append(f"{label(doc)} : passée en perte, recouvrement annulé" if doc.get("written_off") is not None
+                    else f"{label(doc)} : reste {euros(balance(doc) - delta)} à payer")
     total = sum((_dec(r["amount"]) for r in rows), ZERO)
     what = "revenu impayé" if bounced else "annulé"
     res.message = (f"Règlement {p['id']} {what}, écriture opposée {', '.join(nids)} ({euros(-total)}) : {reason}. "

@@ -125,11 +125,11 @@ def drafts_to_issue(store: Store, as_of: dt.date) -> list[Item]:
 
 
 def invoices_overdue(store: Store, as_of: dt.date) -> list[Item]:
-    from pyxl.services.invoices import balance
+    from pyxl.services.invoices import owed as remaining
 
     out = []
     for d in store.rows("tFactures"):
-        owed = balance(d)
+        owed = remaining(d)
         if wf.is_late(str(d["doc_type"]), str(d["status"]), d["due_date"], owed, as_of):
             out.append(Item(str(d["number"]), str(d["client_name"] or ""), str(d["status"]), _dec(d["total_ttc"]),
                             owed, d["due_date"], _late(d["due_date"], as_of), "relancer (séance du vendredi)",

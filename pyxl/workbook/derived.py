@@ -30,9 +30,12 @@ def _dec(v: Any) -> Decimal:
 def invoice_owed(row: Mapping[str, Any]) -> Decimal | None:
     """« Reste dû » of an invoice or a deposit invoice once issued: its total (deposits already
     deducted) less what was paid and what credit notes took back. Empty for a draft and for a
-    credit note (nothing is owed on it)."""
+    credit note (nothing is owed on it). An invoice passed as a loss (« Passé en perte ») is no longer
+    owed: nil, whatever is paid on it afterwards (a recovery)."""
     if row.get("doc_type") == wf.T_CREDIT or row.get("status") in (None, "", wf.I_DRAFT) or not row.get("number"):
         return None
+    if row.get("written_off") is not None:
+        return ZERO
     return _dec(row.get("total_ttc")) - _dec(row.get("paid")) - _dec(row.get("credited"))
 
 

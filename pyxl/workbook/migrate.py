@@ -1182,6 +1182,34 @@ def _closure_journals(store: FileStore) -> ChangeSet | None:
     return None
 
 
+@_data_step(13, "colonne « Passé en perte » des factures remplie d'après les pertes en vigueur de « Créances "
+                "douteuses » (hors empreinte, aucune pièce émise modifiée) ; rôle « recouvrements » (7714) ajouté "
+                "au plan comptable")
+def _written_off(store: FileStore) -> ChangeSet | None:
+    """Issue 15: an invoice passed as a loss shows it (« Passé en perte ») and owes nothing more
+    (« Reste dû » nil, derived by the store); a payment received later is a recovery (7714)."""
+    from pyxl.core.books import CANCELLED, DEFAULT_CHART, ROLE_LABELS, WRITTEN_OFF
+
+    changes = ChangeSet()
+    invoices = store.schema.table("tFactures")
+    if "written_off" in invoices.keys and "tCreances" in {t.name for t in store.schema.tables}:
+        rows = store.rows("tCreances")  # a write-off in force: not cancelled by an « Annulation » row
+        cancelled = {str(r["cancels"]) for r in rows if r["kind"] == CANCELLED}
+        lost = {str(r["invoice"]): r["amount"] for r in rows
+                if r["kind"] == WRITTEN_OFF and str(r["id"]) not in cancelled}
+        for r in store.rows("tFactures"):
+            value = lost.get(str(r["number"] or ""))
+            if value != r["written_off"]:
+                changes.update("tFactures", r, {"written_off": value})
+    if "tPlanComptable" in {t.name for t in store.schema.tables}:
+        roles = {str(r["role"]) for r in store.rows("tPlanComptable")}
+        if "recouvrements" not in roles:
+            account, label = DEFAULT_CHART["recouvrements"]
+            changes.append("tPlanComptable", {"role": "recouvrements", "account": account, "label": label,
+                                              "use": ROLE_LABELS["recouvrements"]})
+    return changes if not changes.empty else None
+
+
 def _contractual(text: str) -> Decimal | None:
     """The parameter as the dunning service reads it (an unreadable value: the default clause)."""
     from pyxl.core.interest import read_contractual_rate

@@ -15,7 +15,7 @@ from enum import Enum
 from pyxl.core.kinds import EQUIPMENT, Category, ClientKind, Nature, PaymentKind, PaymentMode
 from pyxl.core.workflow import STORED_QUOTE_STATES, DocType, InvoiceState, JobState, OrderState
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 # Hidden defined name that carries the schema version inside the workbook.
 VERSION_NAME = "_SYC_VersionSchema"
@@ -536,6 +536,10 @@ T_INVOICES = Table(
         # schema 10: derived by the store from the row (pyxl.workbook.derived), outside the fingerprint
         Column("owed", "Reste dû", Kind.MONEY, width=13,
                help="total TTC moins le réglé et les avoirs ; écrit par chaque action, jamais à saisir"),
+        # schema 13: state column, outside the fingerprint, written by « Passer en perte » and its cancellation
+        Column("written_off", "Passé en perte", Kind.MONEY, width=13,
+               help="ce qui restait dû quand la facture a été passée en perte (compte 654) ; « Reste dû » est "
+                    "alors nul, un règlement reçu ensuite reste accepté (compte 7714)"),
     ),
 )
 
