@@ -1,0 +1,65 @@
+"""The house budget after the closures' totals (issue 12's figures kept): what `syc verifier` lets
+go of on the way gives the same answers, and the letters worklist updated for the paying client
+only equals the full recount. Memory and time are measured by benchmarks/bench_house.py, not here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from decimal import Decimal as D
+from pathlib import Path
+
+from pyxl.core import books
+from pyxl.workbook.filestore import FileStore
+
+
+def test_daily_totals_keep_only_the_origins_of_credit_notes_and_give_the_same_sums() -> None:
+    from test_books import NAMES, doc, ln, pay
+
+    inv = doc("F2026-00030", "2026-06-10", "Facture", ln("1000.00", "10"), nature="Entretien")
+    other = doc("F2026-00032", "2026-06-11", "Facture", ln("500.00", "20"), nature="Dépannage")
+    credit = doc("F2026-00031", "2026-06-20", "Avoir", ln("200.00", "10"), nature="Entretien",
+                 origin="F2026-00030", cause="Erreur")
+    rows = [pay("R2026-00030", "2026-06-12", "F2026-00030", "1100.00", "Virement"),
+            pay("R2026-00034", "2026-06-21", "F2026-00032", "600.00", "Chèque")]
+    expected = books.totals_by_day(books.build([inv, other, credit], [], rows, [], NAMES).entries)
+    handed: list[books.Doc] = []
+
+    def one_by_one() -> Iterator[books.Doc]:  # a generator, as `closed_totals` hands them over
+        for d in (inv, other, credit):
+            handed.append(d)
+            yield d
+
+    got = books.daily_totals(one_by_one(), [], rows, [])
+    assert handed == [inv, other, credit]
+    assert got == expected and dt.date(2026, 6, 20) in got
+    # the credit note's entry took its origin's lines: reversing 200,00 HT at 10 % (220,00 TTC)
+    assert got[dt.date(2026, 6, 20)]["VE"] == (D("220.00"), D("220.00"))
+
+
+def test_closed_totals_empty_the_documents_they_sum() -> None:
+    from pyxl.services import books as books_service
+
+    docs = [books.Doc(number=f"F{i}", doc_type="Facture", date=dt.date(2026, 1, i), client="C1", client_name="",
+                      lines=()) for i in (1, 2, 3)]
+    drained = books_service._drain(docs)
+    assert [d.number for d in drained] == ["F1", "F2", "F3"] and docs == []
+
+
+def test_a_table_read_whole_lets_go_of_its_parsed_sheet(make_book: Callable[..., Path]) -> None:
+    from pyxl.workbook.filestore import SMALL_TABLE
+
+    n = SMALL_TABLE + 20  # a big table: parsed whole (calamine), not by the small tables' reader
+    path = make_book({"tClients": [{"code": f"C{i:05d}", "name": f"Client {i}"} for i in range(1, n + 1)]})
+    store = FileStore(path)
+    loc = store.package.table("tClients")
+    rows = store.rows("tClients")
+    assert len(rows) == n and loc.sheet not in store._grids
+    # later reads take the typed rows, the same objects
+    assert store.rows("tClients") is rows
+    assert store.rows_where("tClients", "code", {"C00042"}) == [rows[41]]
+    # a prefetch asks nothing more of the file for a table already typed
+    store.prefetch(["tClients"])
+    assert loc.sheet_part not in store.package._parts
+    store.release("tClients")
+    assert [r["code"] for r in store.rows("tClients")] == [r["code"] for r in rows]
