@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from decimal import Decimal as D
 from pathlib import Path
+from typing import Any
 
 from pyxl.core import books
 from pyxl.workbook.filestore import FileStore
@@ -63,3 +64,73 @@ def test_a_table_read_whole_lets_go_of_its_parsed_sheet(make_book: Callable[...,
     assert loc.sheet_part not in store.package._parts
     store.release("tClients")
     assert [r["code"] for r in store.rows("tClients")] == [r["code"] for r in rows]
+
+
+# --------------------------------------------------------------------------- the letters, per client
+LETTERS_DAY = dt.date(2026, 7, 1)  # the day after the generated book's last closure
+
+
+def _pay(store: Any, number: str, amount: str, day: dt.date) -> Any:
+    from pyxl.services import payments
+
+    now = dt.datetime.combine(day, dt.time(9, 0))
+    with store.session():
+        res = payments.record_payment(store, number, amount, "virement", day)
+        store.apply(res.changes, as_of=day, now=now)
+    return res.changes
+
+
+def test_the_letters_after_a_payment_are_those_of_the_full_recount(tmp_path: Path) -> None:
+    from pyxl import demo_bulk
+    from pyxl.services import worklists as wk
+    from pyxl.workbook.memstore import MemoryStore
+
+    book = tmp_path / "SYC_Gestion.xlsm"
+    demo_bulk.generate(book, years=2, scale=0.05)  # letters due for several clients in July 2026
+    store = MemoryStore.copy_of(FileStore(book))
+    letters = wk.worklist("lettres")
+    before = wk.compute(store, LETTERS_DAY)
+    items = before["lettres"]
+    from pyxl.services.invoices import balance
+
+    owed = {str(r["number"]): balance(r) for r in store.rows("tFactures") if r["number"]}
+    by_client: dict[str, list[str]] = {}
+    for i in items:
+        by_client.setdefault(i.client, []).append(i.number)
+    # a client with a letter on an invoice still owed today: he pays it
+    payer, paid = next((c, n) for c, ns in by_client.items() for n in ns if owed[n] > 0)
+    others = [i for i in items if i.client != payer]
+    assert others, by_client
+    changes = _pay(store, paid, f"{owed[paid]}".replace(".", ","), LETTERS_DAY)
+    assert wk.clients_written(store, changes, letters.tables) == {payer}
+    after = wk.update(store, LETTERS_DAY, changes, before)
+    full = wk.compute(store, LETTERS_DAY)
+    assert "lettres" in after and after["lettres"] == full["lettres"]
+    assert paid not in [i.number for i in after["lettres"]] and after["lettres"] != items
+    assert [i for i in after["lettres"] if i.client != payer] == others  # the others' items kept as they were
+    # every list the payment touched is what the full recount gives
+    assert {k: v for k, v in full.items() if k in after} == after
+    # a partial payment by another client: his letter stays, with what is still owed
+    second = next(i for i in others if owed[i.number] > 1)
+    changes = _pay(store, second.number, "1,00", LETTERS_DAY)
+    again = wk.update(store, LETTERS_DAY, changes, after)["lettres"]
+    assert again == wk.compute(store, LETTERS_DAY)["lettres"]
+    assert next(i.owed for i in again if i.number == second.number) == second.owed - D("1.00")
+
+
+def test_a_write_that_is_no_clients_recounts_every_letter() -> None:
+    from pyxl.services import worklists as wk
+    from pyxl.workbook.store import ChangeSet
+
+    letters = wk.worklist("lettres").tables
+    level = ChangeSet()
+    level.update("tNiveauxRelance", 3, {"days": 20})
+    assert wk.clients_written(None, level, letters) is None  # type: ignore[arg-type]
+    note = ChangeSet()
+    note.append("tNotesPenalites", {"number": "NP2026-0001", "client": "C00002"})
+    note.append("tLignesNotes", {"note": "NP2026-0001", "invoice": "F2026-00001"})
+    assert wk.clients_written(None, note, letters) is None  # type: ignore[arg-type]
+    pay = ChangeSet()
+    pay.append("tReglements", {"id": "R1", "client": "C00002"})
+    pay.append("tDevis", {"number": "D1", "client": "C00009"})  # not a table of the letters
+    assert wk.clients_written(None, pay, letters) == {"C00002"}  # type: ignore[arg-type]
