@@ -134,3 +134,22 @@ def test_a_write_that_is_no_clients_recounts_every_letter() -> None:
     pay.append("tReglements", {"id": "R1", "client": "C00002"})
     pay.append("tDevis", {"number": "D1", "client": "C00009"})  # not a table of the letters
     assert wk.clients_written(None, pay, letters) == {"C00002"}  # type: ignore[arg-type]
+
+
+def test_the_letters_shown_on_their_sheet_read_back_as_written(make_book: Callable[..., Path]) -> None:
+    import xlharness as H
+
+    from pyxl.excel import worklists as xw_lists
+    from pyxl.excel.sheets import WORKLIST
+    from pyxl.services import worklists as wk
+
+    book = H.open_caller(str(make_book()))
+    items = [wk.Item("F2026-00011", "Dupont Jean", "Émise", D("3033.34"), D("1033.30"), dt.date(2026, 4, 30), 62,
+                     "lettre simple", "C00012"),
+             wk.Item("F2026-00031", "SARL Chaleur", "Partiellement réglée", D("13312.47"), D("0.10"),
+                     dt.date(2026, 6, 1), None, "mise en demeure ; lettre recommandée", "C00021")]
+    assert xw_lists.write(book, {"lettres": items}) == ["lettres"]
+    assert xw_lists.shown(book, "lettres") == items
+    # a count that does not match the rows (a list longer than its sheet, a row erased): recomputed whole
+    assert xw_lists.write(book, {"lettres": [items[0]] * (WORKLIST.rows + 1)}) == ["lettres"]
+    assert xw_lists.shown(book, "lettres") is None
