@@ -150,6 +150,6 @@ def test_the_letters_shown_on_their_sheet_read_back_as_written(make_book: Callab
                      dt.date(2026, 6, 1), None, "mise en demeure ; lettre recommandée", "C00021")]
     assert xw_lists.write(book, {"lettres": items}) == ["lettres"]
     assert xw_lists.shown(book, "lettres") == items
-    # a count that does not match the rows (a list longer than its sheet, a row erased): recomputed whole
+    # a list longer than its sheet shows: recomputed whole
     assert xw_lists.write(book, {"lettres": [items[0]] * (WORKLIST.rows + 1)}) == ["lettres"]
     assert xw_lists.shown(book, "lettres") is None

@@ -6,8 +6,8 @@ action wrote are recomputed and rewritten, with their counts (`pyxl.services.wor
 also catches what only the date changed.
 
 Calls to Excel: per list rewritten, one clear and one block write of its sheet, and one write of its
-count; the full recount adds the day of the count; the letters updated for one client add one read
-of their sheet and of their count. None grows with the tables.
+count; the full recount adds the day of the count; the letters updated after a payment add one read
+of their sheet. None grows with the tables.
 """
 
 from __future__ import annotations
@@ -89,17 +89,14 @@ def add_missing(book: Any, lists: dict[str, list[wk.Item]]) -> list[str]:
 
 
 def shown(book: Any, key: str) -> list[wk.Item] | None:
-    """A list as its sheet shows it (one read of the sheet, one of its count on Accueil), or None
-    when the sheet is missing, or the list did not fit in it or does not match its count (then the
-    list is recomputed whole)."""
-    ws, home = _sheet(book, wk.worklist(key).sheet), _sheet(book, HOME)
-    if ws is None or home is None:
+    """A list as its sheet shows it (one read of the sheet), or None when the sheet is missing or
+    the list filled it (longer than the sheet shows: then the list is recomputed whole)."""
+    ws = _sheet(book, wk.worklist(key).sheet)
+    if ws is None:
         return None
     lay = WORKLIST
-    index = next(i for i, w in enumerate(wk.WORKLISTS) if w.key == key)
-    count = home.range((HOME_COUNTS.row_of(index), HOME_COUNTS.count)).value
     rows = [r for r in ws.range((lay.first, 1), (lay.last, lay.width)).options(ndim=2).value if r and r[0]]
-    if not isinstance(count, (int, float)) or int(count) != len(rows) or len(rows) >= lay.rows:
+    if len(rows) >= lay.rows:
         return None
 
     def text(v: Any) -> str:
@@ -120,15 +117,18 @@ def shown(book: Any, key: str) -> list[wk.Item] | None:
 
 def after_action(book: Any, store: Any, changes: Any, as_of: dt.date) -> list[str]:
     """The lists an action changed, recomputed and rewritten (the others are left as they are).
-    The letters of the week are recomputed for the clients whose rows the action wrote only (a
-    payment: the paying client's), the other clients' rows kept from the sheet
+    After a payment, the letters of the week are recomputed for the clients whose rows it wrote
+    only (the paying client's), the other clients' rows kept from the sheet
     (`pyxl.services.worklists.update`)."""
     lists = wk.touched(changes, wk.available(store))
     if not lists:
         return []
     previous: dict[str, list[wk.Item]] = {}
     letters = next((w for w in lists if w.key == "lettres"), None)
-    if letters is not None and wk.clients_written(store, changes, letters.tables) is not None:
+    # after a payment (the everyday action that changes them): one read of the sheet saves the other
+    # clients' dunning; any other action recomputes the letters whole (no call added to it)
+    if (letters is not None and "tReglements" in changes.appends
+            and wk.clients_written(store, changes, letters.tables) is not None):
         items = shown(book, "lettres")
         if items is not None:
             previous["lettres"] = items
