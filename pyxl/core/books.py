@@ -28,6 +28,7 @@ import datetime as dt
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import Any
 
 from pyxl.core import pricing
 from pyxl.core.fec.writer import Entry, EntryLine
@@ -328,6 +329,8 @@ class _Builder:
         # totals per day and journal instead of the entries (`daily_totals`), those of `leave_out` apart
         self.totals: dict[dt.date, dict[str, list[Decimal]]] | None = None
         self.leave_out: set[str] = set()
+        # with `daily_totals`: the only documents kept once processed (the origins of credit notes)
+        self.keep: set[str] | None = None
 
     # ---- output
     def emit(self, journal: str, date: dt.date, ref: str, ref_date: dt.date, label: str, lines: list[_Line]) -> None:
@@ -390,7 +393,8 @@ class _Builder:
 
     # ---- documents
     def doc(self, d: Doc) -> None:
-        self.docs[d.number] = d
+        if self.keep is None or d.number in self.keep:
+            self.docs[d.number] = d
         if d.total is not None and not d.lines:
             if self.since is None or d.date >= self.since:
                 raise ValueError(f"{d.number}: a document without its lines only before the period asked for")
@@ -708,13 +712,29 @@ def daily_totals(docs: Iterable[Doc], notes: Iterable[Note], payments: Iterable[
     b.since = since
     b.totals = {}
     b.leave_out = set(leave_out)
-    _run(b, docs, notes, payments, slips, until, losses)
+    events = _events(docs, notes, payments, slips, losses)
+    b.keep = {str(ev.origin) for _d, _o, _k, ev in events if isinstance(ev, Doc) and ev.doc_type == CREDIT}
+    events.reverse()
+    while events:  # each event let go once processed: its document (and lines) can be freed
+        date, _order, key, ev = events.pop()
+        if until is not None and date > until:
+            break
+        _step(b, key, ev)
     return {d: {j: (t[0], t[1]) for j, t in day.items()} for d, day in b.totals.items()}
 
 
 def _run(b: _Builder, docs: Iterable[Doc], notes: Iterable[Note], payments: list[Payment], slips: list[Slip],
          until: dt.date | None, losses: Iterable[Loss]) -> None:
-    events: list[tuple[dt.date, int, str, object]] = []
+    for date, _order, key, ev in _events(docs, notes, payments, slips, losses):
+        if until is not None and date > until:
+            break
+        _step(b, key, ev)
+
+
+def _events(docs: Iterable[Doc], notes: Iterable[Note], payments: list[Payment], slips: list[Slip],
+            losses: Iterable[Loss]) -> list[tuple[dt.date, int, str, Any]]:
+    """What the books record, in the order they record it: (date, kind order, key, event)."""
+    events: list[tuple[dt.date, int, str, Any]] = []
     for d in docs:
         events.append((d.date, 0, d.number, d))
     for n in notes:
@@ -731,20 +751,21 @@ def _run(b: _Builder, docs: Iterable[Doc], notes: Iterable[Note], payments: list
     for x in losses:
         events.append((x.date, 3, x.id, x))
     events.sort(key=lambda e: (e[0], e[1], e[2]))
-    for date, _order, key, ev in events:
-        if until is not None and date > until:
-            break
-        if isinstance(ev, Doc):
-            b.doc(ev)
-        elif isinstance(ev, Note):
-            b.note(ev)
-        elif isinstance(ev, Slip):
-            b.slip(ev)
-        elif isinstance(ev, Loss):
-            b.loss(ev)
-        else:
-            assert isinstance(ev, list)
-            b.payment(key, ev)
+    return events
+
+
+def _step(b: _Builder, key: str, ev: object) -> None:
+    if isinstance(ev, Doc):
+        b.doc(ev)
+    elif isinstance(ev, Note):
+        b.note(ev)
+    elif isinstance(ev, Slip):
+        b.slip(ev)
+    elif isinstance(ev, Loss):
+        b.loss(ev)
+    else:
+        assert isinstance(ev, list)
+        b.payment(key, ev)
 
 
 def document_entries(docs: Iterable[Doc], all_docs: Iterable[Doc], names: Mapping[str, str],

@@ -6,13 +6,15 @@ action wrote are recomputed and rewritten, with their counts (`pyxl.services.wor
 also catches what only the date changed.
 
 Calls to Excel: per list rewritten, one clear and one block write of its sheet, and one write of its
-count; the full recount adds the day of the count. None grows with the tables.
+count; the full recount adds the day of the count; the letters updated after a payment add one read
+of their sheet. None grows with the tables.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from pyxl.core.frformat import date_fr
@@ -86,12 +88,51 @@ def add_missing(book: Any, lists: dict[str, list[wk.Item]]) -> list[str]:
     return added
 
 
+def shown(book: Any, key: str) -> list[wk.Item] | None:
+    """A list as its sheet shows it (one read of the sheet), or None when the sheet is missing or
+    the list filled it (longer than the sheet shows: then the list is recomputed whole)."""
+    ws = _sheet(book, wk.worklist(key).sheet)
+    if ws is None:
+        return None
+    lay = WORKLIST
+    rows = [r for r in ws.range((lay.first, 1), (lay.last, lay.width)).options(ndim=2).value if r and r[0]]
+    if len(rows) >= lay.rows:
+        return None
+
+    def text(v: Any) -> str:
+        return "" if v is None else str(v)
+
+    def money(v: Any) -> Decimal | None:
+        return None if v is None or v == "" else Decimal(str(v))
+
+    def day(v: Any) -> dt.date | None:
+        return v.date() if isinstance(v, dt.datetime) else v if isinstance(v, dt.date) else None
+
+    try:
+        return [wk.Item(text(r[0]), text(r[1]), text(r[2]), money(r[3]), money(r[4]), day(r[5]),
+                        None if r[6] in (None, "") else int(r[6]), text(r[7]), text(r[8])) for r in rows]
+    except (ValueError, TypeError, ArithmeticError):  # a cell typed over: the list is recomputed whole
+        return None
+
+
 def after_action(book: Any, store: Any, changes: Any, as_of: dt.date) -> list[str]:
-    """The lists an action changed, recomputed and rewritten (the others are left as they are)."""
+    """The lists an action changed, recomputed and rewritten (the others are left as they are).
+    After a payment, the letters of the week are recomputed for the clients whose rows it wrote
+    only (the paying client's), the other clients' rows kept from the sheet
+    (`pyxl.services.worklists.update`)."""
     lists = wk.touched(changes, wk.available(store))
     if not lists:
         return []
-    return write(book, wk.compute(store, as_of, lists))
+    previous: dict[str, list[wk.Item]] = {}
+    letters = next((w for w in lists if w.key == "lettres"), None)
+    # after a payment (the everyday action that changes them): one read of the sheet saves the other
+    # clients' dunning; any other action recomputes the letters whole (no call added to it)
+    if (letters is not None and "tReglements" in changes.appends
+            and wk.clients_written(store, changes, letters.tables) is not None):
+        items = shown(book, "lettres")
+        if items is not None:
+            previous["lettres"] = items
+    return write(book, wk.update(store, as_of, changes, previous, lists))
 
 
 def recount(ctx: Ctx) -> dict[str, Any]:
@@ -135,4 +176,4 @@ def recount_quietly(book: Any, as_of: dt.date) -> None:
         log_error(_book_path(book), exc)
 
 
-__all__ = ["add_missing", "after_action", "cells", "recount", "recount_quietly", "write"]
+__all__ = ["add_missing", "after_action", "cells", "recount", "recount_quietly", "shown", "write"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -608,5 +608,13 @@ def closed_totals(store: Store, start: dt.date, end: dt.date) -> dict[dt.date, b
     """What `closure_totals` gives for each day from `start` to `end`, from every document and
     payment row of the workbook (`syc verifier`)."""
     s = read(store, start)
-    return books.daily_totals(s.docs, s.notes, s.payments, s.slips, s.options, until=end, since=start,
+    # the documents handed over, not kept here: each (with its lines) is freed once summed
+    return books.daily_totals(_drain(s.docs), s.notes, s.payments, s.slips, s.options, until=end, since=start,
                               losses=s.losses, leave_out={x.number for x in s.slips})
+
+
+def _drain(items: list[books.Doc]) -> Iterator[books.Doc]:
+    """The items of a list, emptying it as they are taken (ten years of documents are not held twice)."""
+    items.reverse()
+    while items:
+        yield items.pop()

@@ -120,6 +120,8 @@ def check_everything(store: FileStore, as_of: dt.date, progress: Callable[[str, 
     # what the checks after the tables read: the audited tables, their lines, the journal
     needed = {"tJournalAudit", *(t.name for t in store.schema.audited),
               *(t.audit.lines_table for t in store.schema.audited if t.audit and t.audit.lines_table)}
+    audited = set(needed)
+    needed |= {"tDevis", "tCommandes"}  # the states' check reads them whole (their parsed sheets kept till then)
     issues: list[Issue] = []
     for step, table in enumerate(tables, 1):
         report(f"lecture de « {table.sheet} »", step, total)
@@ -143,13 +145,17 @@ def check_everything(store: FileStore, as_of: dt.date, progress: Callable[[str, 
         from pyxl.services.payments import consistency_issues
 
         series += consistency_issues(store)
+    from pyxl.services.salesdocs import state_issues
+
+    states = state_issues(store)  # while the invoices are in memory (the audit check frees them)
+    for name in ("tDevis", "tCommandes"):
+        if name not in audited:
+            store.release(name)
     report("fichiers de clôture", total - 1, total)
     files = verify_files(store, archived=found.closures)
     documents = sum(len(store.rows(t.name)) for t in store.schema.audited)
     entries = books_check(store, as_of)  # before the audit check, which frees each table once checked
     entries += verify_journals(store)
     report("journal d'audit et pièces émises", total, total)
-    from pyxl.services.salesdocs import state_issues
-
-    issues = store.verify() + files + series + entries + state_issues(store)
+    issues = store.verify() + files + series + entries + states
     return issues, len(store.journal()), documents

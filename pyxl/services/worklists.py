@@ -155,14 +155,15 @@ def _week_end(as_of: dt.date) -> dt.date:
     return as_of + dt.timedelta(days=6 - as_of.weekday())
 
 
-def letters_this_week(store: Store, as_of: dt.date) -> list[Item]:
+def letters_this_week(store: Store, as_of: dt.date, clients: set[str] | None = None) -> list[Item]:
     """The dunning letters (simple letter, registered letter, formal notice) due by Sunday: the
-    Friday session of `dunning.session` run on the last day of the week."""
+    Friday session of `dunning.session` run on the last day of the week (for the given clients only,
+    when given: the update after an action on their rows, `update`)."""
     from pyxl.services import dunning
 
     end = _week_end(as_of)
     out = []
-    for case in dunning.session(store, end).cases:
+    for case in dunning.session(store, end, clients=clients).cases:
         letters = [lv for lv in case.due_steps if lv.is_letter]
         if not letters or case.stop:
             continue
@@ -260,6 +261,60 @@ def touched(changes: ChangeSet, lists: Iterable[Worklist] = WORKLISTS) -> list[W
     return [w for w in lists if w.tables & written]
 
 
+# the tables of the letters whose every row names its client (column `client`, or `code` for tClients)
+CLIENT_TABLES = frozenset({"tFactures", "tReglements", "tRelances", "tEcheanciers", "tNotesPenalites", "tClients"})
+
+
+def clients_written(store: Store, changes: ChangeSet, tables: frozenset[str]) -> set[str] | None:
+    """The clients whose rows an action wrote among `tables`, or None when it wrote a row that is
+    no one client's (a dunning level, a penalty note's line, a row without its client): then every
+    client's items may have changed."""
+    out: set[str] = set()
+    for table, rows in changes.appends.items():
+        if table not in tables:
+            continue
+        if table not in CLIENT_TABLES:
+            return None
+        for v in rows:
+            code = v.get("code" if table == "tClients" else "client")
+            if not code:
+                return None
+            out.add(str(code))
+    for table, ups in changes.updates.items():
+        if table not in tables:
+            continue
+        if table not in CLIENT_TABLES:
+            return None
+        key = "code" if table == "tClients" else "client"
+        found = store.rows_at(table, {n for n, _ in ups})
+        for n, values in ups:
+            r = found.get(n)
+            if r is None or not r[key]:
+                return None
+            out.add(str(r[key]))
+            if values.get(key):  # a row moved to another client: both are recomputed
+                out.add(str(values[key]))
+    return out
+
+
+def update(store: Store, as_of: dt.date, changes: ChangeSet, previous: dict[str, list[Item]],
+           lists: Iterable[Worklist] | None = None) -> dict[str, list[Item]]:
+    """The lists an action changed (`touched`), recomputed after it. The letters of the week,
+    given their items before the action in `previous`, are recomputed for the clients whose rows
+    it wrote only (a payment: the paying client's letters), the others' items kept: the same
+    items as the full recount of that list on the same day (tests/test_budget.py)."""
+    out: dict[str, list[Item]] = {}
+    for w in touched(changes, available(store) if lists is None else lists):
+        clients = clients_written(store, changes, w.tables) if w.key == "lettres" and w.key in previous else None
+        if clients is None:
+            out[w.key] = w.build(store, as_of)
+            continue
+        kept = [i for i in previous[w.key] if i.client not in clients]
+        fresh = letters_this_week(store, as_of, clients) if clients else []
+        out[w.key] = sorted(kept + fresh, key=lambda i: (-(i.late or 0), i.number))
+    return out
+
+
 def compute(store: Store, as_of: dt.date, lists: Iterable[Worklist] | None = None) -> dict[str, list[Item]]:
     """Each list's items (all of them, or those given), computed from the store as it is now."""
     here = available(store)
@@ -277,4 +332,4 @@ def item_json(i: Item) -> dict[str, Any]:
             "a_faire": i.todo}
 
 
-__all__ = ["WORKLISTS", "Item", "Row", "Worklist", "compute", "counts", "touched"]
+__all__ = ["WORKLISTS", "Item", "Row", "Worklist", "clients_written", "compute", "counts", "touched", "update"]

@@ -238,6 +238,10 @@ class Package:
         self._parts.clear()
         self.zip.close()
 
+    def forget(self, part: str) -> None:
+        """Drop a part's decompressed bytes (memory): a later `read` inflates it again."""
+        self._parts.pop(part, None)
+
     def read(self, part: str) -> bytes:
         """A part's bytes, decompressed once per package (several readers look at the same sheets)."""
         cached = self._parts.get(part)
