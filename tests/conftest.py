@@ -148,6 +148,18 @@ def demo_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     return path.read_bytes()
 
 
+
+@pytest.fixture
+def wb(demo_bytes: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The demo book in a temporary folder, documents off, as a `Book` (tests/test_sales_chain.py).
+    A test module with a `wb` of its own (another book, another store) uses its own."""
+    from test_sales_chain import Book
+
+    monkeypatch.setenv("SYC_SANS_DOCUMENT", "1")
+    path = tmp_path / "SYC_Gestion.xlsm"
+    path.write_bytes(demo_bytes)
+    return Book(path)
+
 # --------------------------------------------------------------------------- PostgreSQL
 # scripts/test.sh starts a throwaway cluster and exports SYC_PG_DIR (its folder, with the .pgpass
 # file) and SYC_PG_REQUIRED=1: without PostgreSQL the PostgreSQL tests then fail instead of skipping.

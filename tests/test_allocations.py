@@ -9,23 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
-import pytest
 from test_sales_chain import Book
 
 from pyxl.services import dunning, payments
 from pyxl.workbook.filestore import FileStore
 
 D = Decimal
-
-
-@pytest.fixture
-def wb(demo_bytes: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Book:
-    monkeypatch.setenv("SYC_SANS_DOCUMENT", "1")
-    path = tmp_path / "SYC_Gestion.xlsm"
-    path.write_bytes(demo_bytes)
-    return Book(path)
 
 
 def business_invoices(wb: Book) -> tuple[str, str, str]:

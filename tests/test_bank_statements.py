@@ -20,14 +20,6 @@ D = Decimal
 DATA = Path(__file__).parent / "data" / "bank"
 
 
-@pytest.fixture
-def wb(demo_bytes: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Book:
-    monkeypatch.setenv("SYC_SANS_DOCUMENT", "1")
-    path = tmp_path / "SYC_Gestion.xlsm"
-    path.write_bytes(demo_bytes)
-    return Book(path)
-
-
 def camt(tmp: Path, entries: list[tuple[str, str, str]], name: str = "releve.xml") -> Path:
     """A camt.053.001.08 statement: (booking date, signed amount, label) per entry."""
     body = []

@@ -25,14 +25,6 @@ from pyxl.workbook.schema import SCHEMA
 D = Decimal
 
 
-@pytest.fixture
-def wb(demo_bytes: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Book:
-    monkeypatch.setenv("SYC_SANS_DOCUMENT", "1")
-    path = tmp_path / "SYC_Gestion.xlsm"
-    path.write_bytes(demo_bytes)
-    return Book(path)
-
-
 def _closures(wb: Book) -> dict[str, dict]:
     return {r["ref"]: r for r in wb.rows("tClotures")}
 

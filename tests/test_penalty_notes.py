@@ -23,14 +23,6 @@ from pyxl.workbook.filestore import FileStore
 D = Decimal
 
 
-@pytest.fixture
-def wb(demo_bytes: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Book:
-    monkeypatch.setenv("SYC_SANS_DOCUMENT", "1")
-    path = tmp_path / "SYC_Gestion.xlsm"
-    path.write_bytes(demo_bytes)
-    return Book(path)
-
-
 def late_business_invoice(wb: Book) -> str:
     _, _, number = wb.invoice("2026-03-02", "MO-H:10", client="C00002")
     assert wb.doc(number)["total_ttc"] == D("605.00")

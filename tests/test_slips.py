@@ -20,14 +20,6 @@ from pyxl.workbook.filestore import FileStore
 D = Decimal
 
 
-@pytest.fixture
-def wb(demo_bytes: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Book:
-    monkeypatch.setenv("SYC_SANS_DOCUMENT", "1")
-    path = tmp_path / "SYC_Gestion.xlsm"
-    path.write_bytes(demo_bytes)
-    return Book(path)
-
-
 def cheque(wb: Book, invoice: str, amount: str, au: str, number: str, mode: str = "cheque", bank: str = "",
            drawer: str = "") -> str:
     extra = [*(("--banque", bank) if bank else ()), *(("--tireur", drawer) if drawer else ())]

@@ -4,7 +4,6 @@ previous year's tax (CGI art. 287-3), none under 1 000 €, the annual return se
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from test_sales_chain import Book
@@ -12,14 +11,6 @@ from test_sales_chain import Book
 from pyxl.services.books import ca12_instalments
 
 D = Decimal
-
-
-@pytest.fixture
-def wb(demo_bytes: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Book:
-    monkeypatch.setenv("SYC_SANS_DOCUMENT", "1")
-    path = tmp_path / "SYC_Gestion.xlsm"
-    path.write_bytes(demo_bytes)
-    return Book(path)
 
 
 def test_instalments_are_55_and_40_percent_from_1000_euros() -> None:
