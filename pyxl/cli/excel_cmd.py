@@ -7,12 +7,14 @@ the same lock, backup and atomic replace as every other write."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from pyxl.cli import Context, out
+from pyxl.core.frformat import plural
 from pyxl.core.issues import Issue, Refused
 
 MAX_PATH = 1000  # characters: a longer « path » is a pasting accident (and would not fit a command line)
@@ -35,6 +37,16 @@ def register(sub: Any, common: Any) -> None:
     p.add_argument("--systeme", choices=("windows", "mac"), help="pour quel système (défaut : celui-ci)")
     p.add_argument("--pythonpath", metavar="DOSSIER", help="dossier à ajouter au chemin de Python (défaut : aucun, "
                                                             "ou le dossier du projet si pyxl n'est pas installé)")
+
+
+    r = leaf(g, "renouveler", "refaire les feuilles de saisie, boutons et ruban du classeur, données conservées",
+             common, cmd_renew,
+             "Après une mise à jour de SYC Gestion (et « syc migrer ») : refait le classeur avec les feuilles de "
+             "saisie, les boutons, le ruban, les listes de travail et les protections de cette version, en y "
+             "recopiant toutes les lignes de toutes les tables et les réglages de la feuille xlwings.conf. Le "
+             "journal d'audit est vérifié avant ; le nouveau classeur est relu et comparé table par table avant "
+             "de prendre la place de l'ancien, qui est gardé dans sauvegardes/ (« avant renouvellement »).")
+    del r
 
 
 def click_interpreter() -> str:
@@ -193,4 +205,74 @@ def cmd_configure(ctx: Context) -> int:
     lines = [f"Feuille xlwings.conf de {ctx.book.name} :"] + [f"  {k} = {v}" for k, v in written.items()]
     lines.append("Ouvrez le classeur dans Excel et cliquez « Diagnostic » (feuille Accueil) pour vérifier.")
     out(ctx, "\n".join(lines), {"xlwings_conf": written})
+    return 0
+
+
+KEPT_COPY = "avant renouvellement"  # the pre-renewal copy's name: outside the backups' rotation
+
+
+def renew(book: Path, now: dt.datetime | None = None) -> tuple[dict[str, int], Path]:
+    """The workbook rebuilt with this version's front end (forms, buttons, ribbon, worklists,
+    protections) and every row of every table, its xlwings.conf settings carried over. Refused,
+    with nothing written, if the audit chain is broken, the schema is older (migrate first) or the
+    new workbook does not read back equal, table by table. Returns the rows per table and the
+    kept copy of the old workbook."""
+    import os
+    import shutil
+
+    from pyxl.excel.builder import build
+    from pyxl.workbook import backups
+    from pyxl.workbook.filestore import FileStore
+
+    now = now or dt.datetime.now()
+    book = book.resolve()
+    store = FileStore(book)
+    # built in a folder of its own beside the workbook (same disk: the final rename is atomic), so
+    # that writing its settings leaves no backup of it beside the real ones
+    work = book.parent / f".{book.stem}.renouvellement"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    tmp = work / book.name
+    with store.session():
+        store.check_version()
+        broken = store.verify()
+        if broken:
+            raise Refused([*broken, Issue("excel.renouveler", f"{book.name} : le journal d'audit signale les anomalies "
+                                                              "ci-dessus ; le classeur n'est pas refait (rien n'a été "
+                                                              "modifié).", book.name)])
+        rows = {t.name: [dict(r.values) for r in store.rows(t.name)] for t in store.schema.tables}
+        conf = conf_values(book)
+        try:
+            build(tmp, store.schema, rows=rows)
+            if conf:
+                configure(tmp, dict(conf))
+            again = FileStore(tmp)
+            for table in store.schema.tables:
+                if [dict(r.values) for r in again.rows(table.name)] != rows[table.name]:
+                    raise Refused(Issue("excel.renouveler", f"{book.name} : la table {table.name} (feuille "
+                                                            f"« {table.sheet} ») ne se relit pas à l'identique dans le "
+                                                            "classeur refait ; l'ancien est gardé tel quel (rien n'a "
+                                                            "été modifié).", table.sheet))
+            if again.verify():
+                raise Refused(Issue("excel.renouveler", f"{book.name} : le classeur refait ne passe pas la vérification "
+                                                        "du journal d'audit ; l'ancien est gardé tel quel (rien n'a "
+                                                        "été modifié).", book.name))
+            folder = backups.folder(book)
+            folder.mkdir(exist_ok=True)
+            kept = folder / f"{book.stem} {KEPT_COPY} {now:%Y-%m-%d %H%M%S}{book.suffix}"
+            shutil.copy2(book, kept)
+            with open(kept, "rb") as f:
+                os.fsync(f.fileno())
+            os.replace(tmp, book)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return {k: len(v) for k, v in rows.items()}, kept
+
+
+def cmd_renew(ctx: Context) -> int:
+    counts, kept = renew(ctx.book)
+    out(ctx, f"{ctx.book.name} refait avec les feuilles de saisie, les boutons et le ruban de cette version : "
+             f"{plural(sum(counts.values()), 'ligne')} recopiées et relues à l'identique, réglages de xlwings.conf "
+             f"gardés. L'ancien classeur est gardé dans {kept}. Ouvrez le classeur et cliquez « Diagnostic ».",
+        {"classeur": str(ctx.book.resolve()), "ancien": str(kept), "lignes": counts})
     return 0

@@ -255,6 +255,7 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
              {"actions": {}, "generation": {"type": "object"}, "remarque": TEXT, "documents_precedents": PATH,
               "fichiers_dans": PATH}),
     "excel configurer": ({"xlwings_conf": MAP}, {}),
+    "excel renouveler": ({"classeur": PATH, "ancien": PATH, "lignes": MAP}, {"fichiers_dans": PATH}),
     "rapport": ({"au": DATE, "periode": obj({"du": DATE, "au": DATE}), "classeurs": array(TEXT), "chiffres": MAP,
                  "remarques": {}, "tableaux": array(loose(cle=TEXT, titre=TEXT, lignes=array({"type": "object"}))),
                  "fichiers": {"type": "object", "additionalProperties": PATH}}, {"fichiers_dans": PATH}),
@@ -385,7 +386,7 @@ def text(schema: Schema) -> str:
 FINGERPRINTS = {
     "1.0": "de2d77b6ecfb04411341810dd0881d9cb07878ac3b185cb23f9abbb58e70afa1",  # 1.0 is first published with this wave, schema-6 fields included
     "1.1": "a5d2d8b34a1c236b7b984fdf31f4bf979c421afdb740f71bfffa1aaed22fc561",  # penalty notes, payments as money arrives, FEC checker and the books, planning and maintenance contracts, slips, statements
-    "1.2": "2285988862b6a2ed40e15170df03a4e056b627490b6beff71ba3775cdf56da0f",  # statement lines set aside (motif); « reste_du » stored on each invoice; CA12 instalments, doubtful debts and write-offs (« passe_en_perte » on each invoice); the PostgreSQL base (base creer|importer|exporter|verifier|vue|rafraichir, sauvegardes faire)
+    "1.2": "49d22b9f7bcf4d27ffca4897fa820599384fe59b8704800883cc2b5b1b870e8b",  # statement lines set aside (motif); « reste_du » stored on each invoice; CA12 instalments, doubtful debts and write-offs (« passe_en_perte » on each invoice); the PostgreSQL base (base creer|importer|exporter|verifier|vue|rafraichir, sauvegardes faire); excel renouveler
 }
 
 

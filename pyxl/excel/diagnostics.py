@@ -112,8 +112,9 @@ def report(vba_xlwings: str, vba_module: str, excel: str, fullname: str, base: s
     if vba_module and vba_module != expected:
         ok = False
         lines.append("⚠ Les boutons de ce classeur viennent d'une autre version de SYC Gestion que celle installée "
-                     "(module VBA " + vba_module + ", attendu " + expected + ") : mettez à jour le classeur "
-                     "(« Mettre à jour » dans docs/installation-windows.md) ou SYC Gestion.")
+                     "(module VBA " + vba_module + ", attendu " + expected + ") : faites refaire ses feuilles de saisie, "
+                     "boutons et ruban, données conservées (« Mettre à jour » dans docs/installation-windows.md), "
+                     "ou installez la version de SYC Gestion du classeur.")
     else:
         lines.append("Boutons et ruban : à jour")
     if excel:
