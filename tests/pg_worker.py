@@ -22,8 +22,8 @@ from pyxl.workbook.pgstore import PostgresStore
 
 
 def act(store: PostgresStore, service: Any, day: dt.date) -> Any:
-    now = dt.datetime.now()
     with store.session():
+        now = dt.datetime.now()  # under the lock, as `syc` does: the journal's times follow its order
         result = service(store)
         made = closures.pending(store, result.changes, day, now)
         store.apply(result.changes, as_of=day, now=now)

@@ -177,10 +177,10 @@ def cmd_bank_reconcile(ctx: Context) -> int:
 
     a = ctx.args
     store = ctx.store()
-    now = dt.datetime.now()
     made: list[dict[str, Any]] = []
     recorded: list[str] = []
     with store.session():
+        now = dt.datetime.now()  # under the lock: the journal's times follow its order
         store.check_version()
         rec = bank.reconcile(store, ctx.as_of, a.confirmer, a.tout_exact)
         res = rec.result

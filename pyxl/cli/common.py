@@ -56,8 +56,8 @@ def apply(ctx: Context, service: Callable[[Any], Any],
     from pyxl.services import closures
 
     store = ctx.store()
-    now = dt.datetime.now()
     with store.session():
+        now = dt.datetime.now()  # under the lock: the journal's times follow its order, whoever waited
         store.check_version()
         result = service(store)
         made = closures.pending(store, result.changes, ctx.as_of, now)

@@ -168,8 +168,8 @@ def cmd_execute(ctx: Context) -> int:
     from pyxl.services import closures, dunning
 
     store = ctx.store()
-    now = dt.datetime.now()
     with store.session():
+        now = dt.datetime.now()  # under the lock: the journal's times follow its order
         store.check_version()
         ses = dunning.session(store, ctx.as_of)
         batch = dunning_docs.plan(store, ctx.book, ses)

@@ -308,9 +308,9 @@ def _run(ctx: Ctx, service: Callable[[Any], Any], after: Callable[[Any], None] |
 
     store = ctx.store
     app = ctx.book.app
-    now = dt.datetime.now()
     notes: list[str] = []
     with store.session():
+        now = dt.datetime.now()  # under the lock: the journal's times follow its order, whoever waited
         # screen updating and calculation off while writing; back on before the save (Excel stores
         # the calculation mode in the file)
         with app.properties(screen_updating=False, calculation="manual"):
