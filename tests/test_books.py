@@ -11,17 +11,13 @@ on main yet: those rows are written directly through a `ChangeSet`, as the payme
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import io
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pytest
-from test_sales_chain import DEMO_DAY, Book
+from test_sales_chain import Book
 
-from pyxl.cli import main
 from pyxl.core import books
 from pyxl.core.books import Doc, DocLine, Note, Payment, Slip
 from pyxl.core.fec import Entry, check_fec
@@ -313,22 +309,7 @@ def test_entries_are_a_function_of_the_documents() -> None:
 
 
 # =========================================================================== part 2: through `syc`
-@pytest.fixture(scope="module")
-def demo_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    path = tmp_path_factory.mktemp("demo") / "SYC_Gestion.xlsm"
-    with contextlib.redirect_stdout(io.StringIO()):
-        assert main(["init", "--demo", "--book", str(path), "--au", DEMO_DAY]) == 0
-    return path.read_bytes()
-
-
-@pytest.fixture
-def wb(demo_bytes: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Book:
-    """A copy of the demo book (C00001 DUPONT Jean, consumer; C00002 Dupont & Fils, business)."""
-    monkeypatch.setenv("SYC_SANS_DOCUMENT", "1")
-    path = tmp_path / "SYC_Gestion.xlsm"
-    path.write_bytes(demo_bytes)
-    return Book(path)
-
+# `wb`: the demo book (C00001 DUPONT Jean, consumer; C00002 Dupont & Fils, business), tests/conftest.py
 
 
 def money(x: Any) -> Decimal:

@@ -156,14 +156,6 @@ from test_sales_chain import Book  # noqa: E402
 from pyxl.workbook.filestore import FileStore  # noqa: E402
 
 
-@pytest.fixture
-def wb(demo_bytes: bytes, tmp_path, monkeypatch: pytest.MonkeyPatch) -> Book:
-    monkeypatch.setenv("SYC_SANS_DOCUMENT", "1")
-    path = tmp_path / "SYC_Gestion.xlsm"
-    path.write_bytes(demo_bytes)
-    return Book(path)
-
-
 def _entries(wb: Book, au: str) -> list[dict]:
     return wb.ok("compta", "ecritures", au=au)["ecritures"]
 
