@@ -29,8 +29,10 @@ from pyxl.workbook.schema import SCHEMA, Schema
 def connect(url: str) -> Any:
     import psycopg
 
+    from pyxl.workbook import pgsecret
+
     try:
-        return psycopg.connect(url, autocommit=True, connect_timeout=5, application_name="syc")
+        return pgsecret.connect(url, autocommit=True, connect_timeout=5, application_name="syc")
     except psycopg.OperationalError as exc:
         raise unreachable(url, exc) from None
 
@@ -194,7 +196,7 @@ def dump(url: str, book: Path, now: dt.datetime | None = None) -> Path:
     import os
     import subprocess
 
-    from pyxl.workbook import backups, pgcluster
+    from pyxl.workbook import backups, pgcluster, pgsecret
 
     exe = shutil.which("pg_dump") or str((pgcluster.bin_dir() or Path("/usr/bin")) / "pg_dump")
     if not Path(exe).exists() and not shutil.which(exe):
@@ -205,8 +207,17 @@ def dump(url: str, book: Path, now: dt.datetime | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{book.stem}_{now:%Y-%m-%d_%H%M%S_%f}{book.suffix}"
     tmp = target.with_name(target.name + ".tmp")
-    done = subprocess.run([exe, "--format=custom", "--no-password", "--file", str(tmp), "--dbname", url],
-                          capture_output=True, text=True, env=dict(os.environ), check=False)
+    env = dict(os.environ)
+    command = [exe, "--format=custom", "--no-password", "--file", str(tmp), "--dbname", url]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    if done.returncode != 0 and pgsecret.NO_PASSWORD in done.stderr:  # none in .pgpass: the keyring's, as syc does
+        try:
+            password = pgsecret.from_keyring(url)
+        except Refused:
+            password = None
+        if password:
+            env["PGPASSWORD"] = password  # for the child process only, never on its command line
+            done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if done.returncode != 0:
         tmp.unlink(missing_ok=True)
         detail = (done.stderr.strip().splitlines() or ["erreur inconnue"])[-1]

@@ -145,13 +145,11 @@ def produce(book: Path, planned: Sequence[Planned], *, pdf: bool = True, docx: b
 def record(store: Any, book: Path, res: Outcome) -> None:
     """The numbered documents just written, recorded by a store that keeps the legal files'
     SHA-256 (the PostgresStore). A failure is a warning: the file is written, the action done."""
-    keep = getattr(store, "record_files", None)
+    keep = getattr(store, "record_written", None)
     if keep is None or not res.legal:
         return
-    from pyxl.workbook.store import LegalFile
-
     try:
-        keep([LegalFile.of(book.parent, path, p.kind, p.number, path.read_bytes()) for path, p in res.legal])
+        keep([(path, p.kind, p.number) for path, p in res.legal])
     except (Refused, OSError) as exc:
         why = exc.issues[0].message if isinstance(exc, Refused) else str(exc)
         res.warnings.append(Issue("document.empreinte", "Documents écrits mais leur empreinte n'a pas été "

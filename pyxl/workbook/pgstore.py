@@ -8,7 +8,8 @@ the session commits, or rolls everything back on any error. Rows carry the versi
 the database itself stamps (pyxl.workbook.pgschema): a change set based on a row someone changed
 meanwhile is refused with who and when.
 
-The password is never in the URL: libpq reads it from its password file (.pgpass, PGPASSFILE).
+The password is never in the URL: libpq reads it from its password file (.pgpass, PGPASSFILE), else
+it comes from the system's keyring (pyxl.workbook.pgsecret).
 The legal files (closure copies, the anchor copy, documents) go to the shared folder recorded in
 the database; an action is refused when it is unreachable.
 """
@@ -45,6 +46,11 @@ PAUSE_BEFORE_COMMIT = "SYC_PAUSE_AVANT_VALIDATION"  # the store's `path` inside 
 
 def unreachable(url: str, exc: Exception) -> Refused:
     detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if detail.startswith("aucun mot de passe") or "password authentication failed" in detail:
+        return Refused(Issue(
+            "base.motdepasse", f"Connexion à la base « {shown_url(url)} » refusée ({detail}). Rien n'a été "
+            "enregistré. Vérifiez l'identifiant et son mot de passe (fichier .pgpass, ou « syc base motdepasse "
+            "--enregistrer »), puis relancez.", shown_url(url)))
     return Refused(Issue(
         "base.injoignable",
         f"La base PostgreSQL « {shown_url(url)} » est injoignable ({detail}). Rien n'a été enregistré. "
@@ -101,9 +107,11 @@ class PostgresStore:
         if self._conn is None:
             import psycopg
 
+            from pyxl.workbook import pgsecret
+
             try:
-                self._conn = psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
-                                             application_name="syc")
+                self._conn = pgsecret.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
+                                              application_name="syc")
             except psycopg.OperationalError as exc:
                 raise unreachable(self.url, exc) from None
         return self._conn
@@ -355,6 +363,11 @@ class PostgresStore:
         except psycopg.OperationalError as exc:
             self._conn = None
             raise unreachable(self.url, exc) from None
+
+    def record_written(self, written: Sequence[tuple[Path, str, str]]) -> None:
+        """Files just written to the shared folder, as (path, kind, number): recorded as they are now."""
+        self.record_files([LegalFile.of(self.path.parent, path, kind, number, Path(path).read_bytes())
+                           for path, kind, number in written])
 
     def file_issues(self) -> list[Issue]:
         """Every recorded legal file present and unchanged; every closure and the anchor's copy recorded."""
