@@ -441,10 +441,10 @@ def cmd_migrate(ctx: Context) -> int:
 
         steps = pgbase.migrate(ctx.base, simulate=ctx.args.simuler)
         if ctx.args.simuler:
-            text = msg("migrer.rien") if not steps else "Serait fait :\n- " + "\n- ".join(steps)
+            text = msg("migrer.rien_base") if not steps else "Serait fait :\n- " + "\n- ".join(steps)
             out(ctx, text, {"etapes": steps, "simulation": True})
             return 0
-        text = msg("migrer.rien") if not steps else (
+        text = msg("migrer.rien_base") if not steps else (
             "Base mise à jour (en une seule transaction ; pièces émises et journal d'audit inchangés) :\n- "
             + "\n- ".join(steps))
         out(ctx, text, {"etapes": steps})
