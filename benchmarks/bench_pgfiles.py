@@ -11,12 +11,16 @@ cold `syc client modifier … --base URL` process (start-up included: one action
 audit journal, so the anchor's copy is written and, with this code, recorded), then one cold
 `syc base verifier`. Prints the median wall time and the median CPU time (user + sys of the child)
 per code tree, with the load average: on a shared machine the CPU time is the reliable figure.
-Not a test.
+Not a test. Measured on 2026-12-05 at load 12 on 2 shared cores, 7 runs alternating with main:
+`client modifier` 0,374 s CPU (1,62 s wall) against 0,386 s (1,69 s) on main; `base verifier` 0,421 s
+CPU against 0,418 s — recording the files costs nothing measurable beside the noise.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import resource
 import shutil
@@ -59,14 +63,15 @@ def main() -> None:
 
     trees = [a.code.resolve(), *([a.alterner.resolve()] if a.alterner else [])]
     work = Path(tempfile.mkdtemp(prefix="syc-bench-pgfiles-"))
-    cluster = pgcluster.start(work / "pg")
+    cluster = pgcluster.start()  # its own temporary folder (reachable by the unprivileged user running it)
     try:
         pgcluster.make_logins(cluster)
         os.environ["PGPASSFILE"] = str(cluster.pgpass)
         env = {**os.environ, "SYC_SANS_DOCUMENT": "1"}
         book = work / "classeur" / "SYC_Gestion.xlsm"
         book.parent.mkdir()
-        syc(["init", "--demo", "--book", str(book), "--au", DAY, "--json"])
+        with contextlib.redirect_stdout(io.StringIO()):
+            syc(["init", "--demo", "--book", str(book), "--au", DAY, "--json"])
         import psycopg
 
         with psycopg.connect(cluster.url(), autocommit=True) as conn:
@@ -96,6 +101,7 @@ def main() -> None:
                       f"{statistics.median(cpus):>9.3f} s")
     finally:
         pgcluster.stop(cluster.folder)
+        shutil.rmtree(cluster.folder, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
 
 
