@@ -48,7 +48,7 @@ def cmd_document(ctx: Context) -> int:
     planned = jobs.plan(store, ctx.book, a.doc_kind, a.numero, ctx.as_of)
     want_docx = bool(a.docx)
     want_pdf = bool(a.pdf) or a.email or not want_docx
-    done = jobs.produce(ctx.book, [planned], pdf=want_pdf, docx=want_docx)
+    done = jobs.produce(ctx.book, [planned], pdf=want_pdf, docx=want_docx, store=store)
     if done.warnings and not done.written and not done.kept:
         return fail([Issue(w.code, w.message.replace(" L'opération elle-même est faite ; relancez", " Relancez"),
                            w.where) for w in done.warnings], ctx.json)
