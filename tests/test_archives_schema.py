@@ -90,6 +90,8 @@ def test_the_migrated_copy_is_the_archive_at_the_current_schema(book: Path) -> N
         store.check_version()
         assert sorted(str(r["number"]) for r in store.rows("tFactures") if r["doc_type"] == "Facture") == numbers
         assert numbers and all(r["written_off"] is None for r in store.rows("tFactures"))  # the column added in 13
+        # every archived document still has the fingerprint its journal row holds (spec versions kept)
+        assert archives._fingerprints(store, store.journal()) == []
         copy = store.path
     assert not copy.exists()
 

@@ -743,7 +743,6 @@ def verify(book: Path, entries: Sequence[audit.Entry]) -> Found:
             if not older or older[-1].seq != first.seq - 1 or older[-1].hash != first.prev_hash:
                 found.issues.append(Issue("archive.chaine", f"{path.name} : son journal ne s'arrête pas où reprend "
                                           f"le journal suivant (n° {first.seq}).", str(path)))
-            found.issues += [Issue("archive.empreinte", f"{path.name} : {p}", str(path)) for p in _fingerprints(arch, older)]
             found.invoices += [str(r["number"]) for r in arch.rows("tFactures") if r["number"]]
             found.closures |= {str(r["ref"]) for r in arch.rows("tClotures")}
             found.files.append(path)
