@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,25 @@ def test_an_altered_older_archive_is_still_found_by_the_verifier(book: Path, cap
         f.write(b"\0")
     code, out = syc(capsys, "verifier", "--book", str(book))
     assert code == 1 and "archive.modifiee" in json.dumps(out)
+
+
+def test_a_later_year_archived_at_the_current_schema_chains_on_the_older_archive(
+        book: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """After `syc migrer`, 2025 is archived at the current schema: the verifier follows the genesis
+    rows through both archives (schema 13 then 12), and an invoice of 2024 is found two archives back."""
+    import datetime as dt
+
+    assert syc(capsys, "migrer", "--book", str(book))[0] == 0
+    older = book.parent / "Archives" / ARCHIVE
+    digest = sha(older)
+    newer = Path(archives.archive(book, dt.date(2025, 12, 31), dt.date(2026, 7, 1)).data["archive"])
+    store = FileStore(book)
+    try:
+        assert archives.located(store) == [newer, older]
+        found = archives.find_invoice(store, "F2024-00007")
+    finally:
+        store.close()
+    assert found is not None and found.path == older and found.row["total_ttc"] == Decimal("434.88")
+    code, out = syc(capsys, "verifier", "--book", str(book))
+    assert code == 0 and out["ok"], out
+    assert sha(older) == digest

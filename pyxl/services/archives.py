@@ -633,9 +633,11 @@ def located(store: Any) -> list[Path]:
     """The archives the active workbook's journal names, newest first, found by following its
     genesis rows back from archive to archive (each one's SHA-256 checked: an altered or missing
     archive is refused, as `syc verifier` would report it). Empty for a store that is not a
-    workbook file or has never been archived."""
+    workbook (a file, or the one open in Excel) or has never been archived."""
+    from pyxl.workbook.sheetstore import SheetStore
+
     path = getattr(store, "path", None)
-    if not isinstance(store, FileStore) or path is None:
+    if not isinstance(store, SheetStore) or path is None:
         return []
     book = Path(path)
     entries = store.journal()
