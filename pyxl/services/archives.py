@@ -39,7 +39,7 @@ import re
 import shutil
 import signal
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -629,19 +629,18 @@ def opened(path: Path) -> Iterator[FileStore]:
             store.close()
 
 
-def located(store: Any) -> list[Path]:
-    """The archives the active workbook's journal names, newest first, found by following its
-    genesis rows back from archive to archive (each one's SHA-256 checked: an altered or missing
-    archive is refused, as `syc verifier` would report it). Empty for a store that is not a
-    workbook (a file, or the one open in Excel) or has never been archived."""
+def _walk(store: Any) -> Generator[tuple[Path, FileStore], None, None]:
+    """Each archive the active workbook's journal names, newest first, opened once (`opened`): the
+    genesis rows followed back from archive to archive, each one's SHA-256 checked (an altered or
+    missing archive is refused, as `syc verifier` would report it). Nothing for a store that is not
+    a workbook (a file, or the one open in Excel) or has never been archived."""
     from pyxl.workbook.sheetstore import SheetStore
 
     path = getattr(store, "path", None)
     if not isinstance(store, SheetStore) or path is None:
-        return []
+        return
     book = Path(path)
     entries = store.journal()
-    out: list[Path] = []
     first = entries[0] if entries else None
     while first is not None and first.action == audit.ARCHIVE_ACTION and first.seq != 1:
         found = _find(book, first.ref, first.doc_hash)
@@ -651,11 +650,15 @@ def located(store: Any) -> list[Path]:
                                 + ("introuvable" if found is None else "modifiée depuis son archivage")
                                 + f" dans {folder(book)} : remettez en place la copie d'origine (syc verifier).",
                                 str(found or folder(book))))
-        out.append(found)
         with opened(found) as arch:
+            yield found, arch
             older = arch.journal()
         first = older[0] if older else None
-    return out
+
+
+def located(store: Any) -> list[Path]:
+    """The archives the active workbook's journal names, newest first (see `_walk`)."""
+    return [path for path, _arch in _walk(store)]
 
 
 @dataclass(frozen=True)
@@ -679,8 +682,8 @@ def find_invoice(store: Any, number: str) -> Archived | None:
     typed = (number or "").strip().upper()
     if not typed or typed.startswith("BROUILLON"):
         return None
-    for path in located(store):
-        with opened(path) as arch:
+    with contextlib.closing(_walk(store)) as walk:  # the archive open when found is closed at once
+        for path, arch in walk:  # newest first: older archives are not opened once it is found
             found = arch.rows_where("tFactures", "number", {typed})
             if not found:
                 continue
