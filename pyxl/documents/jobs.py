@@ -81,7 +81,7 @@ def plan(store: FileStore, book: Path, kind: str, number: str, as_of: dt.date) -
     Refused (French message) when the record cannot have that document."""
     from pyxl.core import workflow as wf
     from pyxl.services import salesdocs as sd
-    from pyxl.services.invoices import get_doc, label
+    from pyxl.services.invoices import find_doc, label
 
     if kind == "devis":
         ctx = cx.quote_context(store, number, as_of)
@@ -92,7 +92,7 @@ def plan(store: FileStore, book: Path, kind: str, number: str, as_of: dt.date) -
     elif kind == "bordereau":
         ctx = cx.slip_context(store, number, as_of)
     else:
-        doc = get_doc(store, number)
+        doc = find_doc(store, number)  # an invoice of an archived year: read in its archive
         where = f"{label(doc)} ({doc.where})"
         if not doc["number"]:
             raise sd.refuse("document.brouillon", where, f"c'est un brouillon : émettez-le d'abord "
@@ -106,10 +106,10 @@ def plan(store: FileStore, book: Path, kind: str, number: str, as_of: dt.date) -
             if actual == "avoir" or doc["status"] != wf.I_PAID:
                 raise sd.refuse("document.acquittee", where,
                                 f"elle n'est pas entièrement réglée (« {doc['status']} ») : pas de copie acquittée.")
-            ctx = cx.invoice_context(store, number, as_of, paid_copy=True)
+            ctx = _invoice_context(store, doc, number, as_of, paid_copy=True)
         else:
             kind = actual
-            ctx = cx.invoice_context(store, number, as_of)
+            ctx = _invoice_context(store, doc, number, as_of)
     ctx = cx.clean(ctx)
     sub = cx.KINDS[kind][2]
     params = store.parameters()
@@ -118,6 +118,19 @@ def plan(store: FileStore, book: Path, kind: str, number: str, as_of: dt.date) -
                                ext="").removesuffix(".")
     place = names.folder(book.parent, params.get("dossier_documents") or "Documents", int(ctx["annee"]), sub)
     return Planned(kind, number_shown, ctx, place, stem)
+
+
+def _invoice_context(store: FileStore, doc: Any, number: str, as_of: dt.date, *, paid_copy: bool = False) -> dict:
+    """The invoice's context, read in the active workbook, or for an invoice of an archived year, in
+    its archive (migrated copy if older: `archives.opened`), as it was issued there."""
+    from pyxl.services import archives
+
+    if not doc.sheet.startswith("archive "):
+        return cx.invoice_context(store, number, as_of, paid_copy=paid_copy)
+    found = archives.find_invoice(store, str(doc["number"]))
+    assert found is not None
+    with archives.opened(found.path) as arch:
+        return cx.invoice_context(arch, str(doc["number"]), as_of, paid_copy=paid_copy)
 
 
 def plan_letter(store: FileStore, book: Path, client: str, subject: str, paragraphs: Sequence[str],

@@ -54,6 +54,7 @@ def read_books(active: Path, archives: Sequence[Path] = (),
                progress: Callable[[str, int, int], None] | None = None) -> dict[str, pd.DataFrame]:
     """The report tables of the active workbook followed by those of the archives, deduplicated.
     `progress(label, step, total)`: one step per workbook read."""
+    from pyxl.services.archives import opened
     from pyxl.workbook.filestore import FileStore
 
     per_book: list[dict[str, pd.DataFrame]] = []
@@ -61,6 +62,10 @@ def read_books(active: Path, archives: Sequence[Path] = (),
     for i, path in enumerate(books):
         if progress is not None:
             progress(f"lecture de {path.name}", i + 1, len(books))
+        if i:  # an archive written before a schema change is read at the current one, never rewritten
+            with opened(path) as arch:
+                per_book.append(read_store(arch, i))
+            continue
         store = FileStore(path)
         try:
             store.check_version()
