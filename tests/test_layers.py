@@ -4,9 +4,9 @@ file and the line, function-local imports included.
 
     core  ←  workbook (the store)  ←  services  ←  documents, reports  ←  excel, cli, macros
 
-Documents and reports read through the services' records, never the store: the files that still
-read the FileStore directly are listed, one by one, in `DEBT` (a typed-records refactor removes
-them; a debt that is paid must leave the list)."""
+Documents and reports read through the services' records, never the store (issue 12, item 3:
+`pyxl.services.docsource` and `pyxl.services.report_source`). A file that had to read the store
+again would be listed, one by one, in `DEBT`; it is empty, and a debt that is paid must leave it."""
 
 from __future__ import annotations
 
@@ -38,15 +38,10 @@ ALLOWED: dict[str, frozenset[str]] = {
                       "pyxl.demo", "pyxl.demo_bulk", "pyxl.pgbase", "pyxl.pgview"}),
 }
 
-# Debt: documents and reports modules that still read the store (FileStore, its rows and cell
+# Debt: documents and reports modules that would still read the store (FileStore, its rows and cell
 # conversions) instead of the services' typed records. Each entry names the file and what it may
-# still import; the refactor that gives them typed records empties this table.
+# still import. Emptied by issue 12 item 3: keep it empty.
 DEBT: dict[str, frozenset[str]] = {
-    "documents/context.py": frozenset({"pyxl.workbook.filestore"}),
-    "documents/dunning_docs.py": frozenset({"pyxl.workbook.filestore"}),
-    "documents/jobs.py": frozenset({"pyxl.workbook.filestore"}),
-    "documents/mail.py": frozenset({"pyxl.workbook.filestore"}),
-    "documents/merge.py": frozenset({"pyxl.workbook.filestore"}),
     "reports/data.py": frozenset({"pyxl.workbook.filestore"}),
 }
 

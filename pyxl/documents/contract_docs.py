@@ -84,7 +84,7 @@ def attestation_context(store: Any, job_id: str) -> dict[str, Any]:
     from pyxl.core import maintenance as mt
     from pyxl.core.frformat import date_fr
     from pyxl.documents import context as cx
-    from pyxl.services.clients import get_client
+    from pyxl.services import docsource as ds
     from pyxl.services.contracts import get_contract
     from pyxl.services.planning import get_job, get_technician
 
@@ -96,7 +96,7 @@ def attestation_context(store: Any, job_id: str) -> dict[str, Any]:
     report = [x.strip() for x in str(job["report"] or "").splitlines() if x.strip()]
     return cx.clean({
         "titre": "Attestation d'entretien", "type": "attestation",
-        "entreprise": cx.company(store.parameters()), "client": cx.client_block(get_client(store, str(job["client"]))),
+        "entreprise": cx.company(store.parameters()), "client": cx.client_block(ds.client(store, str(job["client"]))),
         "doc": {"numero": job["id"], "date": long_date(job["done_on"])},
         "reference": ("Entretien d'une pompe à chaleur de 4 à 70 kW : décret n° 2020-912 du 28 juillet 2020 et arrêté "
                       "du 24 juillet 2020." if pump else
