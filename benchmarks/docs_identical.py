@@ -4,6 +4,7 @@
     python benchmarks/docs_identical.py prepare DOSSIER      # the demo book and a few more actions
     SYC_ROOT=/chemin/checkout python benchmarks/docs_identical.py capture LIVRE SORTIE
     python benchmarks/docs_identical.py compare SORTIE_A SORTIE_B
+    SYC_ROOT=/chemin/checkout python benchmarks/docs_identical.py timing LIVRE
 
 `capture` reads the prepared book (read only: it is never written) with the checkout named by
 SYC_ROOT (default: this one) and writes, for every document kind — quote, order, invoice, deposit
@@ -11,7 +12,8 @@ invoice, credit note, paid copy, letter, penalty note, deposit slip, dunning let
 registered, formal notice), payment-order file, the reminders batch, the e-mail facts, the mail
 merge's selection and letters — its context as JSON and the XML parts of the DOCX rendered from the
 shipped template (docxtpl, no PDF); and the report's figures (`syc rapport --json`) for a period.
-`compare` says which files differ, byte for byte (exit 1 if any). Used for issue 12 item 3
+`compare` says which files differ, byte for byte (exit 1 if any). `timing`: the CPU time of
+planning every quote, order and invoice of the book (contexts only), best of five. Used for issue 12 item 3
 (documents and reports read through the services' typed records): the outputs must not change.
 A script, not a test (it renders about fifty documents).
 """
@@ -197,6 +199,35 @@ def capture(book_src: Path, out: Path) -> None:
     print(f"{len(list(out.iterdir()))} fichiers écrits dans {out}")
 
 
+def timing(book_src: Path, rounds: int = 5) -> None:
+    """CPU and wall time of planning every quote, order and invoice-type document of the book
+    (contexts only: what the typed records change), `rounds` times, in this process."""
+    import time
+
+    from pyxl.documents import jobs
+    from pyxl.workbook.filestore import FileStore
+
+    work = Path(tempfile.mkdtemp(prefix="docs-timing-"))
+    book = work / book_src.name
+    shutil.copyfile(book_src, book)
+    store = FileStore(book)
+    todo = ([("devis", r["number"]) for r in store.rows("tDevis")]
+            + [("commande", r["number"]) for r in store.rows("tCommandes")]
+            + [("avoir" if r["doc_type"] == "Avoir" else "facture", r["number"])
+               for r in store.rows("tFactures") if r["number"]])
+    best_cpu = best_wall = float("inf")
+    for _ in range(rounds):
+        c0, w0 = time.process_time(), time.perf_counter()
+        for kind, number in todo:
+            jobs.plan(store, book, kind, number, DEMO_END)
+        best_cpu = min(best_cpu, time.process_time() - c0)
+        best_wall = min(best_wall, time.perf_counter() - w0)
+    store.close()
+    shutil.rmtree(work)
+    print(f"{len(todo)} documents planifiés ; meilleur de {rounds} : CPU {best_cpu:.3f} s, mur {best_wall:.3f} s "
+          f"({1000 * best_cpu / len(todo):.1f} ms CPU par document)")
+
+
 def compare(a: Path, b: Path) -> int:
     names = sorted({p.name for p in a.iterdir()} | {p.name for p in b.iterdir()})
     bad = [n for n in names if not (a / n).exists() or not (b / n).exists()
@@ -214,6 +245,9 @@ def main() -> int:
         return 0
     if cmd == "capture":
         capture(Path(args[0]), Path(args[1]))
+        return 0
+    if cmd == "timing":
+        timing(Path(args[0]))
         return 0
     return compare(Path(args[0]), Path(args[1]))
 
