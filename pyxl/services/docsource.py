@@ -164,6 +164,25 @@ def all_orders(store: Store) -> list[Order]:
     return rec.all_of(store, Order)
 
 
+def all_article_families(store: Store) -> dict[str, str]:
+    """The family of every article of the catalogue, by code ("" when it has none)."""
+    return {str(a.code): str(a.family or "") for a in rec.all_of(store, Article)}
+
+
+def orders_by_number(store: Store, numbers: set[str]) -> dict[str, Order]:
+    return {str(o.number): o for o in rec.where(store, Order, "number", numbers)} if numbers else {}
+
+
+def lines_of_quotes(store: Store, quotes: set[str]) -> list[QuoteLine]:
+    """The lines of these quotes, in sheet order."""
+    return rec.where(store, QuoteLine, "quote", quotes) if quotes else []
+
+
+def technician_jobs(store: Store, code: str) -> list[dict[str, Any]]:
+    """The interventions of a technician (their values), in sheet order."""
+    return [dict(r.values) for r in store.rows_where("tInterventions", "technician", {code})]
+
+
 def note_lines_on(store: Store, invoices: set[str]) -> list[dict[str, Any]]:
     """The penalty notes' lines claiming these invoices (their typed values)."""
     return [dict(r.values) for r in store.rows_where("tLignesNotes", "invoice", invoices)] if invoices else []
