@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 from pyxl.core import fields
-from pyxl.core import workflow as wf
 from pyxl.core.issues import Issue, Refused, Severity
 from pyxl.core.money import euros
 from pyxl.core.records import Client
@@ -114,29 +113,7 @@ class ClientFacts:
 def client_facts(store: Store) -> dict[str, ClientFacts]:
     """Balance due (issued invoices and deposit invoices not fully paid), last intervention
     (order carried out, or invoice's date of service), last invoice, per client code."""
-    balance: dict[str, Decimal] = {}
-    last_job: dict[str, dt.date] = {}
-    last_invoice: dict[str, dt.date] = {}
-
-    def later(d: dict[str, dt.date], code: str, day: Any) -> None:
-        if isinstance(day, dt.date) and (code not in d or day > d[code]):
-            d[code] = day
-
-    for r in ds.all_invoices(store):
-        code = str(r.client or "").strip().upper()
-        if r.doc_type == wf.T_CREDIT or r.status not in wf.ISSUED_STATES:
-            continue
-        if r.status in (wf.I_ISSUED, wf.I_PARTIAL):
-            due = (r.total_ttc or ZERO) - (r.paid or ZERO) - (r.credited or ZERO)
-            if due > 0:
-                balance[code] = balance.get(code, ZERO) + due
-        later(last_invoice, code, r.date)
-        later(last_job, code, r.service_date)
-    for o in ds.all_orders(store):
-        if o.status in (wf.O_DONE, wf.O_INVOICED):
-            later(last_job, str(o.client or "").strip().upper(), o.done_on)
-    codes = set(balance) | set(last_job) | set(last_invoice)
-    return {c: ClientFacts(balance.get(c, ZERO), last_job.get(c), last_invoice.get(c)) for c in codes}
+    return {code: ClientFacts(*h) for code, h in ds.client_histories(store).items()}
 
 
 @dataclass

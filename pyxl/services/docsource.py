@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -156,14 +157,6 @@ def payments_on(store: Store, number: str) -> list[Payment]:
     return rec.where(store, Payment, "invoice", {number})
 
 
-def all_invoices(store: Store) -> list[Invoice]:
-    return rec.all_of(store, Invoice)
-
-
-def all_orders(store: Store) -> list[Order]:
-    return rec.all_of(store, Order)
-
-
 def all_article_families(store: Store) -> dict[str, str]:
     """The family of every article of the catalogue, by code ("" when it has none)."""
     return {str(a.code): str(a.family or "") for a in rec.all_of(store, Article)}
@@ -181,6 +174,38 @@ def lines_of_quotes(store: Store, quotes: set[str]) -> list[QuoteLine]:
 def technician_jobs(store: Store, code: str) -> list[dict[str, Any]]:
     """The interventions of a technician (their values), in sheet order."""
     return [dict(r.values) for r in store.rows_where("tInterventions", "technician", {code})]
+
+
+def client_histories(store: Store) -> dict[str, tuple[Decimal, dt.date | None, dt.date | None]]:
+    """Per client code: (balance due on its issued invoices and deposit invoices not fully paid,
+    last intervention — order carried out, or invoice's date of service —, last invoice's date).
+    Read from the rows in one pass (ten years of invoices: no record is built for each)."""
+    from pyxl.core import workflow as wf
+
+    balance: dict[str, Decimal] = {}
+    last_job: dict[str, dt.date] = {}
+    last_invoice: dict[str, dt.date] = {}
+
+    def later(d: dict[str, dt.date], code: str, day: Any) -> None:
+        if isinstance(day, dt.date) and (code not in d or day > d[code]):
+            d[code] = day
+
+    zero = Decimal("0.00")
+    for r in store.rows("tFactures"):
+        code = str(r["client"] or "").strip().upper()
+        if r["doc_type"] == wf.T_CREDIT or r["status"] not in wf.ISSUED_STATES:
+            continue
+        if r["status"] in (wf.I_ISSUED, wf.I_PARTIAL):
+            due = (r["total_ttc"] or zero) - (r["paid"] or zero) - (r["credited"] or zero)
+            if due > 0:
+                balance[code] = balance.get(code, zero) + due
+        later(last_invoice, code, r["date"])
+        later(last_job, code, r["service_date"])
+    for r in store.rows("tCommandes"):
+        if r["status"] in (wf.O_DONE, wf.O_INVOICED):
+            later(last_job, str(r["client"] or "").strip().upper(), r["done_on"])
+    codes = set(balance) | set(last_job) | set(last_invoice)
+    return {c: (balance.get(c, zero), last_job.get(c), last_invoice.get(c)) for c in codes}
 
 
 def note_lines_on(store: Store, invoices: set[str]) -> list[dict[str, Any]]:
