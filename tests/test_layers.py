@@ -4,9 +4,9 @@ file and the line, function-local imports included.
 
     core  ←  workbook (the store)  ←  services  ←  documents, reports  ←  excel, cli, macros
 
-Documents and reports read through the services' records, never the store: the files that still
-read the FileStore directly are listed, one by one, in `DEBT` (a typed-records refactor removes
-them; a debt that is paid must leave the list)."""
+Documents and reports read through the services' records, never the store (issue 12, item 3:
+`pyxl.services.docsource` and `pyxl.services.report_source`). A file that had to read the store
+again would be listed, one by one, in `DEBT`; it is empty, and a debt that is paid must leave it."""
 
 from __future__ import annotations
 
@@ -38,17 +38,10 @@ ALLOWED: dict[str, frozenset[str]] = {
                       "pyxl.demo", "pyxl.demo_bulk", "pyxl.pgbase", "pyxl.pgview"}),
 }
 
-# Debt: documents and reports modules that still read the store (FileStore, its rows and cell
+# Debt: documents and reports modules that would still read the store (FileStore, its rows and cell
 # conversions) instead of the services' typed records. Each entry names the file and what it may
-# still import; the refactor that gives them typed records empties this table.
-DEBT: dict[str, frozenset[str]] = {
-    "documents/context.py": frozenset({"pyxl.workbook.filestore"}),
-    "documents/dunning_docs.py": frozenset({"pyxl.workbook.filestore"}),
-    "documents/jobs.py": frozenset({"pyxl.workbook.filestore"}),
-    "documents/mail.py": frozenset({"pyxl.workbook.filestore"}),
-    "documents/merge.py": frozenset({"pyxl.workbook.filestore"}),
-    "reports/data.py": frozenset({"pyxl.workbook.filestore"}),
-}
+# still import. Emptied by issue 12 item 3: keep it empty.
+DEBT: dict[str, frozenset[str]] = {}
 
 
 def _package(f: Path) -> str:
@@ -143,3 +136,30 @@ def test_core_reads_no_clock():
         if "date.today(" in f.read_text(encoding="utf-8") or "datetime.now(" in f.read_text(encoding="utf-8")
     ]
     assert offenders == []
+
+
+# What a store answers (pyxl.workbook.store.Store, and the file store's own readers): documents and
+# reports never ask it themselves; they hand the store to the services. A file that had to would be
+# listed in STORE_CALLS_DEBT (empty: keep it so).
+STORE_METHODS = frozenset({"rows", "rows_where", "rows_at", "tail", "prefetch", "release", "parameters", "journal",
+                           "journal_for", "recent_journal", "journal_tail", "check_issued", "verify", "session",
+                           "apply", "raw_table", "check_version", "close"})
+STORE_CALLS_DEBT: frozenset[str] = frozenset()
+
+
+def _store_calls(f: Path) -> list[str]:
+    out = []
+    for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in STORE_METHODS
+                and isinstance(node.func.value, ast.Name) and "store" in node.func.value.id.lower()):
+            out.append(f"pyxl/{f.relative_to(PKG).as_posix()}:{node.lineno} {node.func.value.id}.{node.func.attr}()")
+    return out
+
+
+def test_documents_and_reports_ask_the_services_not_the_store():
+    calls = [c for package in ("documents", "reports") for f in sorted((PKG / package).rglob("*.py"))
+             if f.relative_to(PKG).as_posix() not in STORE_CALLS_DEBT for c in _store_calls(f)]
+    assert calls == []
+    assert all(_store_calls(PKG / rel) for rel in STORE_CALLS_DEBT), "a paid debt leaves STORE_CALLS_DEBT"
+    # the check sees a call when there is one: the services' own modules do call the store
+    assert _store_calls(PKG / "services" / "docsource.py")

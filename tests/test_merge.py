@@ -24,6 +24,7 @@ from pypdf.generic import NameObject, TextStringObject
 from pyxl.cli import main
 from pyxl.documents import context as cx
 from pyxl.documents import merge
+from pyxl.services import docsource as ds
 from pyxl.workbook.filestore import FileStore
 
 HOSTILE = 'Dupont & Fils <SARL> "l\'Étang"'
@@ -109,7 +110,7 @@ def make_clients(book: Path) -> None:
 def chosen(book: Path, **kw: Any) -> list[str]:
     store = FileStore(book)
     try:
-        return [str(r["code"]) for r in merge.select(store, merge.parse_filters(**kw)).chosen]
+        return [str(r.code) for r in merge.select(store, merge.parse_filters(**kw)).chosen]
     finally:
         store.close()
 
@@ -143,9 +144,9 @@ def test_each_filter(clients: Path, filters: dict[str, Any], expected: list[str]
 def test_consent_skips_are_reported(clients: Path) -> None:
     store = FileStore(clients)
     sel = merge.select(store, merge.parse_filters(commercial=True))
-    assert [r["code"] for r in sel.refused_marketing] == ["C00002"]
+    assert [r.code for r in sel.refused_marketing] == ["C00002"]
     sel = merge.select(store, merge.parse_filters())  # not a marketing letter: a consent refusal does not matter
-    assert sel.refused_marketing == [] and "C00002" in [r["code"] for r in sel.chosen]
+    assert sel.refused_marketing == [] and "C00002" in [r.code for r in sel.chosen]
 
 
 def test_facts_for_letters(clients: Path) -> None:
@@ -186,7 +187,7 @@ def test_postal_lines_for_a_window_envelope() -> None:
 def test_letter_context_has_the_generic_letter_fields(clients: Path) -> None:
     """The same field names as the generic letter of pyxl.documents.context, so one template serves both."""
     store = FileStore(clients)
-    row = store.rows_where("tClients", "code", {"C00001"})[0]
+    row = ds.client(store, "C00001")
     generic = cx.letter_context(store, "C00001", "Objet", ["Un."], dt.date(2026, 3, 2))
     firm = cx.company(store.parameters())
     mine = merge.letter_context(firm, row, merge.client_facts(store)["C00001"], "Objet", ["Un."], dt.date(2026, 3, 2))

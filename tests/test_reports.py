@@ -409,3 +409,20 @@ def test_recovered_after_each_reminder_level_by_hand() -> None:
     figures.recovered_by_level(reminders.iloc[0:0], payments, figures.Period(dt.date(2026, 1, 1), dt.date(2026, 6, 30)),
                                dt.date(2026, 6, 30), empty)
     assert empty.values["recouvre_par_niveau_de_relance"] is None and "pas encore de données" in empty.notes["relances"]
+
+
+def test_a_store_without_cells_gives_the_same_tables(wb: Book) -> None:
+    """The report reads any store through the services (pyxl.services.report_source): the memory
+    copy of the book (typed rows, no cells) gives the very tables the file's cells give."""
+    from pyxl.workbook.filestore import FileStore
+    from pyxl.workbook.memstore import MemoryStore
+
+    store = FileStore(wb.path)
+    try:
+        by_cells = data.read_store(store)
+        by_rows = data.read_store(MemoryStore.copy_of(store))
+    finally:
+        store.close()
+    assert len(by_cells["tFactures"]) > 0 and len(by_cells["tReglements"]) > 0
+    for name in data.COLUMNS:
+        pd.testing.assert_frame_equal(by_cells[name], by_rows[name])

@@ -105,8 +105,8 @@ def cmd_merge(ctx: Context) -> int:
     if a.simuler:
         n = len(res.chosen)
         lines.append(f"{plural(n, 'client')} {'retenus' if n > 1 else 'retenu'} (simulation, rien n'a été produit) :")
-        lines += [f"  {r['code']}  {r['name'] or ''} {r['first_name'] or ''}".rstrip() + f" — {r['postcode'] or ''} "
-                  f"{r['city'] or ''}" for r in res.chosen]
+        lines += [f"  {r.code}  {r.name or ''} {r.first_name or ''}".rstrip() + f" — {r.postcode or ''} "
+                  f"{r.city or ''}" for r in res.chosen]
     else:
         n = len(res.letters)
         lines.append(f"{plural(n, 'lettre')} {'écrites' if n > 1 else 'écrite'}.")
@@ -115,7 +115,7 @@ def cmd_merge(ctx: Context) -> int:
         if res.letters:
             lines.append(f"Une lettre par client dans : {_rel(res.letters[0].parent, base)}")
     if res.refused_marketing:
-        codes = ", ".join(str(r["code"]) for r in res.refused_marketing)
+        codes = ", ".join(str(r.code) for r in res.refused_marketing)
         n = len(res.refused_marketing)
         lines.append(f"{plural(n, 'client')} {'exclus, opposés' if n > 1 else 'exclu, opposé'} à la prospection : "
                      f"{codes}")

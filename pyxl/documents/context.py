@@ -22,8 +22,10 @@ from pyxl.core import interest as it
 from pyxl.core import vat
 from pyxl.core.frformat import interest_rate, long_date, percent, quantity
 from pyxl.core.money import euros
+from pyxl.core.records import Client, Invoice, InvoiceLine, Quote, QuoteLine
+from pyxl.services import docsource as ds
 from pyxl.services import salesdocs as sd
-from pyxl.workbook.filestore import FileStore, Row
+from pyxl.services.docsource import Store
 
 ZERO = Decimal("0.00")
 
@@ -164,8 +166,8 @@ def _group_siret(siret: str) -> str:
     return f"{siret[:3]} {siret[3:6]} {siret[6:9]} {siret[9:]}".strip() if siret.isdigit() else siret
 
 
-def client_block(client: Row | Mapping[str, Any] | None, fallback_name: str = "") -> dict[str, Any]:
-    c = dict(client.values) if isinstance(client, Row) else dict(client or {})
+def client_block(client: Client | Mapping[str, Any] | None, fallback_name: str = "") -> dict[str, Any]:
+    c = client.values() if isinstance(client, Client) else dict(client or {})
     business = c.get("kind") == "Professionnel"
     name = sd.client_name(c) or fallback_name
     town = " ".join(x for x in (_s(c.get("postcode")), _s(c.get("city"))) if x)
@@ -181,15 +183,23 @@ def client_block(client: Row | Mapping[str, Any] | None, fallback_name: str = ""
 
 
 # --------------------------------------------------------------------------- lines and totals
-def line_items(lines: Sequence[Row]) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+Line = QuoteLine | InvoiceLine
+
+
+def _fixed_vat(ln: Line) -> Decimal | None:
+    """The VAT imposed on a deduction line (a deposit already invoiced); quotes have none."""
+    return ln.fixed_vat if isinstance(ln, InvoiceLine) else None
+
+
+def line_items(lines: Sequence[Line]) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     """(ordinary lines, deduction lines such as deposits already invoiced)."""
     items: list[dict[str, str]] = []
     deductions: list[dict[str, str]] = []
     for ln in lines:
-        item = {"designation": _s(ln["designation"]), "quantite": quantity(ln["qty"]), "unite": _s(ln["unit"]),
-                "pu_ht": euros(ln["unit_price"]), "remise": percent(ln["discount_pct"]) if ln["discount_pct"] else "",
-                "tva": percent(ln["rate"]), "total_ht": euros(ln["net"]), "motif_taux": _s(ln["rate_reason"])}
-        (deductions if ln.get("fixed_vat") is not None else items).append(item)
+        item = {"designation": _s(ln.designation), "quantite": quantity(ln.qty), "unite": _s(ln.unit),
+                "pu_ht": euros(ln.unit_price), "remise": percent(ln.discount_pct) if ln.discount_pct else "",
+                "tva": percent(ln.rate), "total_ht": euros(ln.net), "motif_taux": _s(ln.rate_reason)}
+        (deductions if _fixed_vat(ln) is not None else items).append(item)
     return items, deductions
 
 
@@ -202,9 +212,9 @@ def totals_block(t: Any) -> dict[str, Any]:
     }
 
 
-def vat_mentions(lines: Sequence[Row], client_name: str, params: Mapping[str, str]) -> dict[str, Any]:
+def vat_mentions(lines: Sequence[Line], client_name: str, params: Mapping[str, str]) -> dict[str, Any]:
     """Certification for 10 % / 5,5 % lines (official wording, §2.3) and the reason of 0 % lines."""
-    rates = {ln["rate"] for ln in lines if ln["rate"] is not None and ln.get("fixed_vat") is None}
+    rates = {ln.rate for ln in lines if ln.rate is not None and _fixed_vat(ln) is None}
     who = client_name or "……………………"
     certs = []
     if Decimal(10) in rates:
@@ -216,8 +226,8 @@ def vat_mentions(lines: Sequence[Row], client_name: str, params: Mapping[str, st
     cert = " ".join(certs)
     reasons = []
     for ln in lines:
-        if ln["rate"] == 0:
-            reason = _s(ln["rate_reason"]) or missing("motif légal du taux de 0 %")
+        if ln.rate == 0:
+            reason = _s(ln.rate_reason) or missing("motif légal du taux de 0 %")
             if reason not in reasons:
                 reasons.append(reason)
     if _s(params.get("franchise_tva")) == "Oui" and vat.ZERO_REASONS["293b"] not in reasons:
@@ -226,111 +236,103 @@ def vat_mentions(lines: Sequence[Row], client_name: str, params: Mapping[str, st
 
 
 # --------------------------------------------------------------------------- quote
-def _travel_and_labour(store: FileStore, lines: Sequence[Row]) -> tuple[str, str]:
-    codes = {str(ln["article"]) for ln in lines if ln["article"]}
-    family = {str(a["code"]): a["family"] for a in store.rows_where("tArticles", "code", codes)} if codes else {}
-    travel = [ln for ln in lines if family.get(str(ln["article"])) == "Déplacement"]
-    labour = [ln for ln in lines if ln["unit"] == "h" or family.get(str(ln["article"])) == "Main-d'œuvre"]
-    travel_text = ("Frais de déplacement : " + " ; ".join(f"{_s(ln['designation'])}, {euros(ln['net'])} HT"
+def _travel_and_labour(store: Store, lines: Sequence[QuoteLine]) -> tuple[str, str]:
+    codes = {str(ln.article) for ln in lines if ln.article}
+    family = ds.article_families(store, codes)
+    travel = [ln for ln in lines if family.get(str(ln.article)) == "Déplacement"]
+    labour = [ln for ln in lines if ln.unit == "h" or family.get(str(ln.article)) == "Main-d'œuvre"]
+    travel_text = ("Frais de déplacement : " + " ; ".join(f"{_s(ln.designation)}, {euros(ln.net)} HT"
                                                           for ln in travel) + "."
                    if travel else "Frais de déplacement : aucun frais de déplacement n'est facturé.")
     if labour:
-        parts = [f"{quantity(ln['qty'])} {_s(ln['unit']) or 'h'} à {euros(ln['unit_price'])} HT" for ln in labour]
+        parts = [f"{quantity(ln.qty)} {_s(ln.unit) or 'h'} à {euros(ln.unit_price)} HT" for ln in labour]
         labour_text = "Main-d'œuvre : " + " ; ".join(parts) + "."
     else:
         labour_text = "Main-d'œuvre : aucune heure de main-d'œuvre facturée séparément."
     return travel_text, labour_text
 
 
-def quote_context(store: FileStore, number: str, as_of: dt.date) -> dict[str, Any]:
-    from pyxl.services.clients import get_client
-    from pyxl.services.quotes import quote_detail
+def quote_context(store: Store, number: str, as_of: dt.date) -> dict[str, Any]:
+    from pyxl.services.quotes import off_premises_protected
 
-    d = quote_detail(store, number, as_of)
-    q = d["row"]
-    params = store.parameters()
-    client = client_block(get_client(store, q["client"]), _s(q["client_name"]))
-    items, _ = line_items(d["lines"])
-    travel, labour = _travel_and_labour(store, d["lines"])
+    d = ds.quote_source(store, number, as_of)
+    q = d.quote
+    params = ds.parameters(store)
+    client = client_block(ds.client(store, q.client or ""), _s(q.client_name))
+    items, _ = line_items(d.lines)
+    travel, labour = _travel_and_labour(store, d.lines)
     fee = _s(params.get("devis_tarif"))
     mentions = [
-        f"Devis valable jusqu'au {long_date(q['valid_until'])}"
-        + (f" ({q['validity_days']} jours)." if q["validity_days"] else "."),
+        f"Devis valable jusqu'au {long_date(q.valid_until)}"
+        + (f" ({q.validity_days} jours)." if q.validity_days else "."),
         fee if fee else missing("devis gratuit ou payant (paramètre devis_tarif)"),
         travel, labour,
-        "Date ou délai d'exécution : " + (_s(q["execution"]) or "[à compléter sur le devis : date ou délai "
+        "Date ou délai d'exécution : " + (_s(q.execution) or "[à compléter sur le devis : date ou délai "
                                                                     "d'exécution (syc devis creer --execution)]"),
     ]
     if not client["est_professionnel"]:
         mentions += consumer_mentions(store, params, q)
-    from pyxl.services.clients import get_client
-    from pyxl.services.quotes import off_premises_protected
 
     # a consumer, or a professional of five employees or fewer outside its main activity (L221-3)
-    away = off_premises_protected(q, get_client(store, q["client"]))
+    away = off_premises_protected(q.values(), ds.client(store, q.client or "").values())
     ctx = {
         "titre": "Devis", "type": "devis", "entreprise": company(params), "client": client,
-        "doc": {"numero": _s(q["number"]), "date": long_date(q["date"]), "objet": _s(q["object"]),
-                "lieu": _s(q["site"]), "ref_client": _s(q["client_ref"]), "nature": _s(q["nature"]),
-                "validite": long_date(q["valid_until"]), "execution": _s(q["execution"]),
-                "devis": _s(q["number"]), "commande": "", "facture_origine": "", "motif": "",
+        "doc": {"numero": _s(q.number), "date": long_date(q.date), "objet": _s(q.object),
+                "lieu": _s(q.site), "ref_client": _s(q.client_ref), "nature": _s(q.nature),
+                "validite": long_date(q.valid_until), "execution": _s(q.execution),
+                "devis": _s(q.number), "commande": "", "facture_origine": "", "motif": "",
                 "echeance": "", "conditions": "", "date_realisation": ""},
-        "lignes": items, "acomptes": [], "totaux": totals_block(d["totals"]),
+        "lignes": items, "acomptes": [], "totaux": totals_block(d.totals),
         "mentions": mentions, "mentions_paiement": [],
-        "retractation": withdrawal_notice(d["lines"], "du présent devis") if away else "",
+        "retractation": withdrawal_notice(d.lines, "du présent devis") if away else "",
         "formulaire_retractation": list(WITHDRAWAL_FORM) if away else [],
         "bon_pour_accord": True,
-        **vat_mentions(d["lines"], client["nom"], params),
+        **vat_mentions(d.lines, client["nom"], params),
     }
-    ctx["annee"] = q["date"].year if q["date"] else as_of.year
+    ctx["annee"] = q.date.year if q.date else as_of.year
     return ctx
 
 
-def order_context(store: FileStore, number: str, as_of: dt.date) -> dict[str, Any]:
-    from pyxl.services.orders import get_order
-
-    o = get_order(store, number)
-    ctx = quote_context(store, str(o["quote"]), as_of)
+def order_context(store: Store, number: str, as_of: dt.date) -> dict[str, Any]:
+    o = ds.order(store, number)
+    ctx = quote_context(store, str(o.quote), as_of)
     # the order form carries the withdrawal information and form too (L221-5, L221-9 C. conso)
     away = bool(ctx["retractation"])
     ctx.update(titre="Bon de commande", type="commande",
-               retractation=withdrawal_notice(quote_lines(store, str(o["quote"])), f"du devis {o['quote']}")
+               retractation=withdrawal_notice(quote_lines(store, str(o.quote)), f"du devis {o.quote}")
                if away else "")
-    ctx["doc"].update(numero=_s(o["number"]), date=long_date(o["date"]), commande=_s(o["number"]))
+    ctx["doc"].update(numero=_s(o.number), date=long_date(o.date), commande=_s(o.number))
     ctx["mentions"] = [
-        f"Commande passée sur la base du devis {o['quote']} accepté"
-        + (f" le {long_date(_accepted(store, str(o['quote'])))}" if _accepted(store, str(o["quote"])) else "") + ".",
+        f"Commande passée sur la base du devis {o.quote} accepté"
+        + (f" le {long_date(_accepted(store, str(o.quote)))}" if _accepted(store, str(o.quote)) else "") + ".",
         *[m for m in ctx["mentions"] if m.startswith(("Date ou délai", "Frais de déplacement", "Main-d'œuvre",
                                                        "Conditions de paiement", "Garantie", "Médiation"))],
     ]
-    ctx["annee"] = o["date"].year if o["date"] else as_of.year
+    ctx["annee"] = o.date.year if o.date else as_of.year
     return ctx
 
 
-def withdrawal_notice(lines: Sequence[Row], signed: str) -> str:
+def withdrawal_notice(lines: Sequence[QuoteLine], signed: str) -> str:
     """The withdrawal notice of an off-premises contract; its period starts from the conclusion for
     services only (maintenance, repair), from the receipt of the equipment for supply and
     installation (L221-18 2°); withdrawal is possible from the conclusion."""
-    goods = any(_s(ln["category"]) and _s(ln["category"]) != "Autre" for ln in lines)
+    goods = any(_s(ln.category) and _s(ln.category) != "Autre" for ln in lines)
     start = WITHDRAWAL_START["goods" if goods else "services"].replace("du présent devis", signed)
     return WITHDRAWAL_NOTICE.format(start=start)
 
 
-def quote_lines(store: FileStore, quote: str) -> list[Row]:
-    return sd.lines_of(store, "tLignesDevis", "quote", {quote}).get(quote, [])
+def quote_lines(store: Store, quote: str) -> list[QuoteLine]:
+    return ds.quote_lines(store, quote)
 
 
-def consumer_mentions(store: FileStore, params: Mapping[str, str], q: Row) -> list[str]:
+def consumer_mentions(store: Store, params: Mapping[str, str], q: Quote) -> list[str]:
     """What a consumer quote or order adds (L111-1, R111-1, L616-1 C. conso; arrêté du 24 janvier
     2017): the payment terms, the legal guarantees of the nature of the works (sheet « Garanties
     légales ») and the consumer mediator. Never on a business document."""
-    from pyxl.services.clients import get_client
-
-    client = get_client(store, q["client"])
-    terms = _s(client["terms"]) or _s(params.get("conditions_paiement")) or "30 jours fin de mois"
+    client = ds.client(store, q.client or "")
+    terms = _s(client.terms) or _s(params.get("conditions_paiement")) or "30 jours fin de mois"
     out = [f"Conditions de paiement : {terms} à compter de la facture ; pas d'escompte pour paiement anticipé."]
-    nature = _s(q["nature"])
-    out += [_s(g["text"]) for g in store.rows("tGaranties") if _s(g["nature"]) == nature and _s(g["text"])]
+    out += ds.guarantees(store, _s(q.nature))
     mediator = _s(params.get("mediateur_consommation"))
     out.append("Médiation de la consommation : en cas de litige non résolu avec nous, vous pouvez recourir "
                f"gratuitement au médiateur de la consommation {mediator} (art. L616-1 et R616-1 du Code de la "
@@ -339,10 +341,8 @@ def consumer_mentions(store: FileStore, params: Mapping[str, str], q: Row) -> li
     return out
 
 
-def _accepted(store: FileStore, quote: str) -> dt.date | None:
-    from pyxl.services.quotes import get_quote
-
-    return get_quote(store, quote)["accepted_on"]
+def _accepted(store: Store, quote: str) -> dt.date | None:
+    return ds.quote(store, quote).accepted_on
 
 
 def settlement_reference(mode: str, reference: str) -> str:
@@ -354,9 +354,9 @@ def settlement_reference(mode: str, reference: str) -> str:
 
 
 # --------------------------------------------------------------------------- invoices
-def _site(r: Row, client: Mapping[str, Any]) -> str:
+def _site(r: Invoice, client: Mapping[str, Any]) -> str:
     """The work site (the quote's « lieu »), printed when it differs from the client's address."""
-    site = _s(r.get("site"))
+    site = _s(r.site)
     if not site:
         return ""
     address = " ".join(client.get("adresse_lignes", [])[1:]).casefold()
@@ -368,20 +368,20 @@ def _half_label(half: str) -> str:
     return f"{'1er' if half.endswith('1') else '2e'} semestre {half[:4]}"
 
 
-def _late_payment(params: Mapping[str, str], doc: Row | None = None, tables: it.RateTables | None = None) -> list[str]:
+def _late_payment(params: Mapping[str, str], doc: Invoice | None = None, tables: it.RateTables | None = None) -> list[str]:
     """Business clients only (domain.md §1.5): penalty rate and the 40 € indemnity. An issued
     invoice prints ITS clause (« Clause de pénalités », stored at issue, or reconstituted for the
     invoices issued before schema 6), never today's parameter; the default clause is also given
     as a figure for the half-year of the invoice, from the rate tables."""
     stored = ""
     if doc is not None:
-        stored = _s(doc.get("penalty_clause")) or _s(doc.get("penalty_clause_rebuilt"))
+        stored = _s(doc.penalty_clause) or _s(doc.penalty_clause_rebuilt)
     if stored:
         value, readable = it.clause_rate(stored)
         if readable:
             if value is None:
                 out = [DEFAULT_LATE]
-                day = doc["date"] if doc is not None and isinstance(doc["date"], dt.date) else None
+                day = doc.date if doc is not None and isinstance(doc.date, dt.date) else None
                 row = tables.penalty(it.half_year(day)) if tables is not None and day is not None else None
                 if row is not None and day is not None:
                     out.append(f"Soit {interest_rate(row.default)} l'an au {_half_label(it.half_year(day))} (taux de la "
@@ -407,45 +407,42 @@ def _late_payment(params: Mapping[str, str], doc: Row | None = None, tables: it.
     return out
 
 
-def invoice_context(store: FileStore, ref: str, as_of: dt.date, *, paid_copy: bool = False) -> dict[str, Any]:
-    from pyxl.services.clients import get_client
-    from pyxl.services.invoices import doc_detail, find_doc
-
-    d = doc_detail(store, ref)
-    r = d["row"]
-    params = store.parameters()
-    client = client_block(get_client(store, r["client"]), _s(r["client_name"]))
-    kind = {"Facture d'acompte": "acompte", "Avoir": "avoir"}.get(str(r["doc_type"]), "facture")
-    items, deductions = line_items(d["lines"])
-    t = d["totals"]
-    doc = {"numero": _s(r["number"]) or f"{_s(r['ref'])} (brouillon, sans valeur de facture)",
-           "date": long_date(r["date"]), "objet": _s(r["object"]), "lieu": _site(r, client),
-           "ref_client": _s(r["client_ref"]),
-           "nature": _s(r["nature"]), "validite": "", "execution": "", "devis": _s(r["quote"]),
-           "commande": _s(r["order"]), "facture_origine": _s(r["origin"]), "motif": _s(r["reason"]),
-           "echeance": long_date(r["due_date"]) if kind != "avoir" else "", "conditions": _s(r["terms"]),
-           "date_realisation": long_date(r["service_date"]), "acompte_pct": percent(r["deposit_pct"])}
+def invoice_context(store: Store, ref: str, as_of: dt.date, *, paid_copy: bool = False) -> dict[str, Any]:
+    d = ds.invoice_source(store, ref)
+    r = d.invoice
+    params = ds.parameters(store)
+    client = client_block(ds.client(store, r.client or ""), _s(r.client_name))
+    kind = {"Facture d'acompte": "acompte", "Avoir": "avoir"}.get(str(r.doc_type), "facture")
+    items, deductions = line_items(d.lines)
+    t = d.totals
+    doc = {"numero": _s(r.number) or f"{_s(r.ref)} (brouillon, sans valeur de facture)",
+           "date": long_date(r.date), "objet": _s(r.object), "lieu": _site(r, client),
+           "ref_client": _s(r.client_ref),
+           "nature": _s(r.nature), "validite": "", "execution": "", "devis": _s(r.quote),
+           "commande": _s(r.order), "facture_origine": _s(r.origin), "motif": _s(r.reason),
+           "echeance": long_date(r.due_date) if kind != "avoir" else "", "conditions": _s(r.terms),
+           "date_realisation": long_date(r.service_date), "acompte_pct": percent(r.deposit_pct)}
     mentions: list[str] = []
-    if kind == "avoir" and r["origin"]:
-        origin = find_doc(store, str(r["origin"]))  # an invoice of an archived year: read in its archive
-        mentions.append(f"Avoir sur la {str(origin['doc_type']).lower()} {origin['number']} du "
-                        f"{long_date(origin['date'])}" + (f" ; motif : {_s(r['reason'])}" if r["reason"] else "") + ".")
+    if kind == "avoir" and r.origin:
+        origin = ds.find(store, str(r.origin))  # an invoice of an archived year: read in its archive
+        mentions.append(f"Avoir sur la {str(origin.doc_type).lower()} {origin.number} du "
+                        f"{long_date(origin.date)}" + (f" ; motif : {_s(r.reason)}" if r.reason else "") + ".")
     if kind == "acompte":
-        mentions.append(f"Facture d'acompte de {percent(r['deposit_pct'])} sur la commande {_s(r['order'])} "
-                        f"(devis {_s(r['quote'])}).")
-    if r["client_ref"]:
-        mentions.append(f"Votre référence de commande : {_s(r['client_ref'])}.")
+        mentions.append(f"Facture d'acompte de {percent(r.deposit_pct)} sur la commande {_s(r.order)} "
+                        f"(devis {_s(r.quote)}).")
+    if r.client_ref:
+        mentions.append(f"Votre référence de commande : {_s(r.client_ref)}.")
     if client["est_professionnel"] and not client["siren"]:  # when known it is printed once, under the references
         mentions.append("SIREN du client : [à compléter dans la fiche client : SIRET ou SIREN].")
-    if r.get("operation"):
-        mentions.append(f"Catégorie de l'opération : {_s(r['operation'])}.")
+    if r.operation:
+        mentions.append(f"Catégorie de l'opération : {_s(r.operation)}.")
     if _s(params.get("tva_sur_debits")) == "Oui":
         mentions.append("Option pour le paiement de la taxe d'après les débits.")
     payment: list[str] = []
     if kind != "avoir":
-        if r["due_date"]:
-            payment.append(f"Date d'échéance : {long_date(r['due_date'])}"
-                           + (f" ({_s(r['terms'])})." if r["terms"] and r["terms"] != "comptant" else "."))
+        if r.due_date:
+            payment.append(f"Date d'échéance : {long_date(r.due_date)}"
+                           + (f" ({_s(r.terms)})." if r.terms and r.terms != "comptant" else "."))
         else:
             payment.append("Date d'échéance : fixée à l'émission de la facture.")
         payment.append(NO_DISCOUNT)
@@ -453,59 +450,56 @@ def invoice_context(store: FileStore, ref: str, as_of: dt.date, *, paid_copy: bo
             from pyxl.services import dunning_rates
 
             payment += _late_payment(params, r, dunning_rates.tables(store))
-    paid = r["paid"] or ZERO
-    credited = r["credited"] or ZERO
-    if not paid_copy and kind != "avoir" and r["date"]:
+    paid = r.paid or ZERO
+    credited = r.credited or ZERO
+    if not paid_copy and kind != "avoir" and r.date:
         # an issued invoice is the same whenever it is printed: only what was received by its date
-        live = [p for p in d["payments"] if isinstance(p["date"], dt.date) and p["date"] <= r["date"]]
-        paid = sum((p["amount"] or ZERO for p in live), ZERO)
+        live = [p for p in d.payments if isinstance(p.date, dt.date) and p.date <= r.date]
+        paid = sum((p.amount or ZERO for p in live), ZERO)
         credited = ZERO
     acquitted: dict[str, Any] = {}
     if paid_copy:
-        pays = [p for p in d["payments"] if not p["cancels"]]
-        cancelled = {str(p["cancels"]) for p in d["payments"] if p["cancels"]}
-        pays = [p for p in pays if str(p["id"]) not in cancelled]
-        last = max(pays, key=lambda p: (p["date"], str(p["id"]))) if pays else None
-        credits = [c for c in store.rows_where("tFactures", "origin", {str(r["number"])})
-                   if c["doc_type"] == "Avoir" and c["number"]]
-        acquitted = {"avoirs": [{"numero": _s(c["number"]), "date": long_date(c["date"]),
-                                 "montant": euros(c["total_ttc"])} for c in credits],
-                     "date": long_date(last["date"]) if last else "",
-                     "mode": PAYMENT_MODES_TEXT.get(_s(last["mode"]), _s(last["mode"]).lower()) if last else "",
-                     "reglements": [{"date": long_date(p["date"]), "mode": _s(p["mode"]),
-                                     "montant": euros(p["amount"]),
-                                     "reference": settlement_reference(_s(p["mode"]), _s(p["reference"]))}
+        pays = [p for p in d.payments if not p.cancels]
+        cancelled = {str(p.cancels) for p in d.payments if p.cancels}
+        pays = [p for p in pays if str(p.id) not in cancelled]
+        last = max(pays, key=lambda p: (p.date, str(p.id))) if pays else None
+        credits = [c for c in ds.credit_notes_on(store, str(r.number)) if c.doc_type == "Avoir" and c.number]
+        acquitted = {"avoirs": [{"numero": _s(c.number), "date": long_date(c.date),
+                                 "montant": euros(c.total_ttc)} for c in credits],
+                     "date": long_date(last.date) if last else "",
+                     "mode": PAYMENT_MODES_TEXT.get(_s(last.mode), _s(last.mode).lower()) if last else "",
+                     "reglements": [{"date": long_date(p.date), "mode": _s(p.mode),
+                                     "montant": euros(p.amount),
+                                     "reference": settlement_reference(_s(p.mode), _s(p.reference))}
                                     for p in pays]}
     title = {"facture": "Facture", "acompte": "Facture d'acompte", "avoir": "Avoir"}[kind]
     ctx = {
         "titre": title, "type": "acquittee" if paid_copy else kind, "entreprise": company(params), "client": client,
         "doc": doc, "lignes": items,
         "acomptes": [{"libelle": x["designation"], "total_ht": x["total_ht"], "tva": x["tva"]} for x in deductions],
-        "acomptes_ttc": euros(r["deducted_ttc"]) if r["deducted_ttc"] else "",
-        "total_travaux_ttc": euros(t.ttc + (r["deducted_ttc"] or ZERO)) if r["deducted_ttc"] else "",
+        "acomptes_ttc": euros(r.deducted_ttc) if r.deducted_ttc else "",
+        "total_travaux_ttc": euros(t.ttc + (r.deducted_ttc or ZERO)) if r.deducted_ttc else "",
         "totaux": totals_block(t),
         "deja_regle": euros(paid) if paid else "", "avoirs": euros(credited) if credited else "",
-        "reste_du": euros((r["total_ttc"] or ZERO) - paid - credited) if r["number"] and kind != "avoir"
+        "reste_du": euros((r.total_ttc or ZERO) - paid - credited) if r.number and kind != "avoir"
         else euros(t.ttc),
         "mentions": mentions, "mentions_paiement": payment, "retractation": "", "formulaire_retractation": [],
         "bon_pour_accord": False, "acquittee": acquitted,
-        **vat_mentions(d["lines"], client["nom"], params),
+        **vat_mentions(d.lines, client["nom"], params),
     }
-    if sd.yes(r["reverse_charge"]) and vat.ZERO_REASONS["autoliquidation"] not in ctx["motifs_tva"]:
+    if sd.yes(r.reverse_charge) and vat.ZERO_REASONS["autoliquidation"] not in ctx["motifs_tva"]:
         ctx["motifs_tva"].append(vat.ZERO_REASONS["autoliquidation"])
-    ctx["annee"] = r["date"].year if r["date"] else as_of.year
+    ctx["annee"] = r.date.year if r.date else as_of.year
     return ctx
 
 
 # --------------------------------------------------------------------------- letter
-def letter_context(store: FileStore, client_code: str, subject: str, paragraphs: Sequence[str], as_of: dt.date,
+def letter_context(store: Store, client_code: str, subject: str, paragraphs: Sequence[str], as_of: dt.date,
                    *, greeting: str = "", closing: str = "") -> dict[str, Any]:
     """A generic letter to a client: the company's header, the window-envelope address, the
     date (« Lyon, le 27 novembre 2026 »), the subject and the body's paragraphs."""
-    from pyxl.services.clients import get_client
-
-    params = store.parameters()
-    client = client_block(get_client(store, client_code))
+    params = ds.parameters(store)
+    client = client_block(ds.client(store, client_code))
     firm = company(params)
     return {
         "titre": "Lettre", "type": "lettre", "entreprise": firm, "client": client,
@@ -519,24 +513,20 @@ def letter_context(store: FileStore, client_code: str, subject: str, paragraphs:
     }
 
 
-def penalty_note_context(store: FileStore, number: str, as_of: dt.date) -> dict[str, Any]:
+def penalty_note_context(store: Store, number: str, as_of: dt.date) -> dict[str, Any]:
     """The note de pénalités: its lines as stored (the note never changes once issued)."""
-    from pyxl.services import penalties
-    from pyxl.services.clients import get_client
-
-    note = penalties.get_note(store, number)
-    return penalty_note_of(store, dict(note.values), [dict(r.values) for r in penalties.lines_of(store, {str(note["number"])})],
-                           get_client(store, str(note["client"])))
+    note, lines = ds.penalty_note(store, number)
+    return penalty_note_of(store, note, lines, ds.client(store, str(note["client"])))
 
 
-def penalty_note_of(store: FileStore, note: Mapping[str, Any], lines: Sequence[Mapping[str, Any]],
-                    client_row: Row) -> dict[str, Any]:
+def penalty_note_of(store: Store, note: Mapping[str, Any], lines: Sequence[Mapping[str, Any]],
+                    client_rec: Client) -> dict[str, Any]:
     """The note's document from its row and lines (stored, or about to be with a formal notice)."""
     from pyxl.core.frformat import date_fr
 
     lines = sorted(lines, key=lambda r: (r["due_date"], str(r["invoice"])))
-    client = client_block(client_row, str(note["client_name"] or ""))
-    business = client_row["kind"] == "Professionnel"
+    client = client_block(client_rec, str(note["client_name"] or ""))
+    business = client_rec.kind == "Professionnel"
     rows = []
     detail: list[str] = []
     for ln in lines:
@@ -571,7 +561,7 @@ def penalty_note_of(store: FileStore, note: Mapping[str, Any], lines: Sequence[M
     if business:
         mentions.append("Les pénalités continuent de courir jusqu'au paiement complet ; elles feront l'objet d'une "
                         "note complémentaire.")
-    params = store.parameters()
+    params = ds.parameters(store)
     return {
         "titre": "Note de pénalités", "type": "penalites", "entreprise": company(params), "client": client,
         "doc": {"numero": note["number"], "date": date_fr(note["date"]),
@@ -581,17 +571,17 @@ def penalty_note_of(store: FileStore, note: Mapping[str, Any], lines: Sequence[M
     }
 
 
-def slip_context(store: FileStore, number: str, as_of: dt.date) -> dict[str, Any]:
+def slip_context(store: Store, number: str, as_of: dt.date) -> dict[str, Any]:
     """The deposit slip (bordereau de remise) as the bank receives it: per cheque its bank, drawer,
     number and amount, the client it pays; the count, the total, the date and the firm's bank."""
     from pyxl.core.frformat import date_fr
     from pyxl.services import slips
 
-    slip = slips.get_slip(store, number)
+    slip = ds.slip(store, number)
     cheques = slips.cheques_of(store, str(slip["number"]))
-    names = {str(c["code"]): sd.client_name(c)
-             for c in store.rows_where("tClients", "code", {c.client for c in cheques})} if cheques else {}
-    params = store.parameters()
+    names = {code: sd.client_name(c.values())
+             for code, c in ds.clients(store, {c.client for c in cheques}).items()} if cheques else {}
+    params = ds.parameters(store)
     firm = company(params)
     card = slip["mode"] == "CB"
     rows = [{"n": str(i), "date": date_fr(c.date), "banque": c.bank or "—",

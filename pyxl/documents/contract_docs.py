@@ -14,6 +14,7 @@ from typing import Any
 
 from pyxl.core.frformat import long_date
 from pyxl.documents import names
+from pyxl.services import docsource as ds
 
 
 def notice_message(notice: dict[str, Any], client: Any, firm: dict[str, str], stamp: dt.datetime) -> EmailMessage:
@@ -47,7 +48,7 @@ def notice_message(notice: dict[str, Any], client: Any, firm: dict[str, str], st
 def write_notices(book: Path, store: Any, notices: list[dict[str, Any]], stamp: dt.datetime) -> list[Path]:
     from pyxl.services.clients import get_client
 
-    params = store.parameters()
+    params = ds.parameters(store)
     out = []
     for n in notices:
         client = get_client(store, str(n["client"]))
@@ -84,7 +85,6 @@ def attestation_context(store: Any, job_id: str) -> dict[str, Any]:
     from pyxl.core import maintenance as mt
     from pyxl.core.frformat import date_fr
     from pyxl.documents import context as cx
-    from pyxl.services.clients import get_client
     from pyxl.services.contracts import get_contract
     from pyxl.services.planning import get_job, get_technician
 
@@ -96,7 +96,7 @@ def attestation_context(store: Any, job_id: str) -> dict[str, Any]:
     report = [x.strip() for x in str(job["report"] or "").splitlines() if x.strip()]
     return cx.clean({
         "titre": "Attestation d'entretien", "type": "attestation",
-        "entreprise": cx.company(store.parameters()), "client": cx.client_block(get_client(store, str(job["client"]))),
+        "entreprise": cx.company(ds.parameters(store)), "client": cx.client_block(ds.client(store, str(job["client"]))),
         "doc": {"numero": job["id"], "date": long_date(job["done_on"])},
         "reference": ("Entretien d'une pompe à chaleur de 4 à 70 kW : décret n° 2020-912 du 28 juillet 2020 et arrêté "
                       "du 24 juillet 2020." if pump else
@@ -148,7 +148,7 @@ def attestation_document(book: Path, store: Any, job_id: str) -> list[Path]:
     from pyxl.documents import jobs
 
     ctx = attestation_context(store, job_id)
-    params = store.parameters()
+    params = ds.parameters(store)
     folder = names.folder(book.parent, params.get("dossier_documents") or "Documents", int(ctx["annee"]),
                           cx.KINDS["attestation"][2])
     stem = names.document_name(f"Attestation {job_id}", ctx["client"]["nom"], ext="")
@@ -159,7 +159,7 @@ def notice_documents(book: Path, store: Any, notices: list[dict[str, Any]], as_o
     from pyxl.documents import context as cx
     from pyxl.documents import jobs
 
-    params = store.parameters()
+    params = ds.parameters(store)
     planned = []
     for n in notices:
         ctx = notice_context(store, n, as_of)

@@ -25,11 +25,13 @@ from pyxl.core.courts import SOURCE, pilot_court_for
 from pyxl.core.frformat import interest_rate
 from pyxl.core.issues import Issue, Severity
 from pyxl.core.money import euros
+from pyxl.core.records import Payment
 from pyxl.documents import context as cx
 from pyxl.documents import jobs, names
+from pyxl.services import docsource as ds
 from pyxl.services import dunning, dunning_rates
 from pyxl.services import salesdocs as sd
-from pyxl.workbook.filestore import ChangeSet, FileStore
+from pyxl.services.docsource import ChangeSet, Store
 
 ZERO = Decimal("0.00")
 KIND_OF_STEP = {"lettre": "relance_simple", "lrar": "relance_lrar", "mise-en-demeure": "mise_en_demeure",
@@ -44,9 +46,10 @@ def _n(value: int, word: str) -> str:
 
 
 def _invoice_lines(cases: Sequence[dunning.Case], as_of: dt.date) -> list[dict[str, str]]:
-    return [{"numero": c.number, "date": sd.day(c.invoice["date"]), "echeance": sd.day(c.due_date),
-             "ttc": euros(c.invoice["total_ttc"]), "reste": euros(c.owed),
-             "retard": _n((as_of - c.due_date).days, "jour")} for c in cases]
+    invoices = [ds.invoice_of(c.invoice) for c in cases]
+    return [{"numero": c.number, "date": sd.day(inv.date), "echeance": sd.day(c.due_date),
+             "ttc": euros(inv.total_ttc), "reste": euros(c.owed),
+             "retard": _n((as_of - c.due_date).days, "jour")} for c, inv in zip(cases, invoices, strict=True)]
 
 
 @dataclass
@@ -90,45 +93,46 @@ def _decompte(a: Amounts, business: bool, as_of: dt.date) -> list[dict[str, str]
     return out
 
 
-def imputations(store: FileStore, cases: Sequence[dunning.Case], as_of: dt.date) -> list[str]:
+def imputations(store: Store, cases: Sequence[dunning.Case], as_of: dt.date) -> list[str]:
     """How each payment received on these invoices was imputed (art. 1343-1 C. civ.: the penalties
     claimed by a note first, then the principal), one French sentence per payment; reversed
     payments are left out, as they never paid anything."""
     from pyxl.services import penalties
 
     numbers = {c.number for c in cases}
-    rows = [r for r in dunning.payments(store, numbers | {str(n["note"]) for n in _note_lines(store, numbers)}, as_of)
-            if (r["amount"] or ZERO) > 0 and r["date"] <= as_of
-            and (str(r["invoice"]) in numbers or str(r.get("applies_to") or "") in numbers)]
-    groups: dict[str, list[Any]] = {}
+    paid = ds.payments_of(dunning.payments(store, numbers | {str(n["note"]) for n in _note_lines(store, numbers)},
+                                           as_of))
+    rows = [r for r in paid if (r.amount or ZERO) > 0 and r.date is not None and r.date <= as_of
+            and (str(r.invoice) in numbers or str(r.applies_to or "") in numbers)]
+    groups: dict[str, list[Payment]] = {}
     for r in rows:
-        groups.setdefault(str(r.get("group") or r["id"]), []).append(r)
+        groups.setdefault(str(r.group or r.id), []).append(r)
     out = []
     for parts in groups.values():
         first = parts[0]
-        total = sum((r["amount"] for r in parts), ZERO)
-        targets = [f"la note de pénalités {r['invoice']} (pénalités de la facture {r['applies_to']})"
-                   if penalties.is_note_number(str(r["invoice"])) else f"la facture {r['invoice']}" for r in parts]
+        total = sum((r.amount or ZERO for r in parts), ZERO)
+        targets = [f"la note de pénalités {r.invoice} (pénalités de la facture {r.applies_to})"
+                   if penalties.is_note_number(str(r.invoice)) else f"la facture {r.invoice}" for r in parts]
         if len(parts) == 1:
             how = f"imputé sur {targets[0]}"
         else:
-            how = ("imputé " + ", puis ".join(f"{euros(r['amount'])} sur {t}" for r, t in zip(parts, targets, strict=True))
+            how = ("imputé " + ", puis ".join(f"{euros(r.amount)} sur {t}" for r, t in zip(parts, targets, strict=True))
                    + " (art. 1343-1 du Code civil : les pénalités d'abord)")
-        out.append(f"règlement du {sd.day(first['date'])} de {euros(total)}, {how}.")
+        out.append(f"règlement du {sd.day(first.date)} de {euros(total)}, {how}.")
     return out
 
 
-def _note_lines(store: FileStore, numbers: set[str]) -> list[Any]:
-    return store.rows_where("tLignesNotes", "invoice", numbers) if numbers else []
+def _note_lines(store: Store, numbers: set[str]) -> list[dict[str, Any]]:
+    return ds.note_lines_on(store, numbers)
 
 
-def letter_context(store: FileStore, step: str, cases: Sequence[dunning.Case], as_of: dt.date,
+def letter_context(store: Store, step: str, cases: Sequence[dunning.Case], as_of: dt.date,
                    previous: dict[str, dt.date | None], note: str = "") -> dict[str, Any]:
     """The context of one reminder letter to one client about `cases` (all at step `step`); `note`:
     the penalty note issued with a formal notice."""
-    params = store.parameters()
+    params = ds.parameters(store)
     firm = cx.company(params)
-    client = cx.client_block(cases[0].client)
+    client = cx.client_block(ds.client_of(cases[0].client))
     business = cases[0].business
     a = amounts(cases)
     total = a.total if business else a.owed + a.interest - a.recovered
@@ -214,11 +218,11 @@ def letter_context(store: FileStore, step: str, cases: Sequence[dunning.Case], a
     return ctx
 
 
-def penalty_rate_text(store: FileStore, as_of: dt.date, cases: Sequence[dunning.Case] = ()) -> str:
+def penalty_rate_text(store: Store, as_of: dt.date, cases: Sequence[dunning.Case] = ()) -> str:
     """« au taux de 12,40 % l'an (taux BCE de 2,40 % + 10 points, …) »: the rate that applies from
     as_of on, as the formal notice must name it — the clause of the invoices claimed (stored at their
     issue), never today's parameter; several different clauses: each invoice's own."""
-    params = store.parameters()
+    params = ds.parameters(store)
     clauses = {dunning.invoice_clause(c.invoice, params) for c in cases}
     if len(clauses) > 1:
         return "au taux prévu par la clause de pénalités de chaque facture, figurant sur celle-ci"
@@ -286,16 +290,16 @@ def category_warning(client: Any) -> str:
     return ""
 
 
-def payment_order_context(store: FileStore, cases: Sequence[dunning.Case], as_of: dt.date) -> dict[str, Any]:
-    params = store.parameters()
+def payment_order_context(store: Store, cases: Sequence[dunning.Case], as_of: dt.date) -> dict[str, Any]:
+    params = ds.parameters(store)
     firm = cx.company(params)
     c0 = cases[0]
-    client = c0.client
+    client = ds.client_of(c0.client)
     block = cx.client_block(client)
     business = c0.business
     a = amounts(cases)
     total = a.total if business else a.owed + a.interest - a.recovered
-    tribunal, cerfa, why = court(client, as_of)
+    tribunal, cerfa, why = court(client.values(), as_of)
     creditor = [firm["raison_sociale"] + (f" ({params.get('forme_juridique')})" if params.get("forme_juridique") else ""),
                 *firm["adresse_lignes"]]
     if params.get("siret"):
@@ -305,15 +309,15 @@ def payment_order_context(store: FileStore, cases: Sequence[dunning.Case], as_of
     if params.get("telephone") or params.get("email"):
         creditor.append(" — ".join(x for x in (params.get("telephone"), params.get("email")) if x))
     debtor = [*block["adresse_lignes"]]
-    debtor.append(f"Client n° {client['code']} — {client['kind'].lower()}"
-                  + (f", {str(client['category']).lower()}" if client["category"] else ""))
-    if client["siret"]:
-        debtor.append(f"SIRET / SIREN : {client['siret']}")
-    if client["phone"] or client["email"]:
-        debtor.append(" — ".join(str(x) for x in (client["phone"], client["email"]) if x))
+    debtor.append(f"Client n° {client.code} — {str(client.kind).lower()}"
+                  + (f", {str(client.category).lower()}" if client.category else ""))
+    if client.siret:
+        debtor.append(f"SIRET / SIREN : {client.siret}")
+    if client.phone or client.email:
+        debtor.append(" — ".join(str(x) for x in (client.phone, client.email) if x))
     steps = []
     for c in cases:
-        for r in c.history:
+        for r in map(ds.values_of, c.history):
             steps.append({"date": sd.day(r["date"]), "facture": c.number,
                           "etape": STEP_NAMES.get(str(r["step"] or ""), "Note"), "poste": sd.day(r["posted_on"]),
                           "recommande": str(r["lr_number"] or ""),
@@ -348,7 +352,7 @@ def payment_order_context(store: FileStore, cases: Sequence[dunning.Case], as_of
                      "promesse ou échéancier, qui reconnaît la dette (art. 2240 du Code civil)"
                      + (f" : prescription le {sd.day(min(ps))}." if (ps := [c.prescription for c in cases
                                                                             if c.prescription]) else "."))
-    if warning := category_warning(client):
+    if warning := category_warning(client.values()):
         notes.append(warning)
     notes += a.rate_warnings
     notes += [x for c in cases for x in c.alarms]
@@ -358,7 +362,7 @@ def payment_order_context(store: FileStore, cases: Sequence[dunning.Case], as_of
               "Un extrait K-bis du créancier de moins de trois mois (société)"]
     return {
         "titre": "Dossier d'injonction de payer", "type": "injonction", "entreprise": firm, "client": block,
-        "doc": {"numero": "", "date": cx.long_date(as_of), "objet": f"Injonction de payer — {client['code']}"},
+        "doc": {"numero": "", "date": cx.long_date(as_of), "objet": f"Injonction de payer — {client.code}"},
         "tribunal": tribunal, "cerfa": cerfa, "motif_tribunal": why, "note_competence": notes[0],
         "creancier": creditor, "debiteur": debtor, "factures": _invoice_lines(cases, as_of),
         "decompte": [*_decompte(a, business, as_of), {"libelle": "Total de la créance", "montant": euros(total)}],
@@ -379,10 +383,10 @@ class Batch:
     notes: dict[str, jobs.Planned] = field(default_factory=dict)  # client code → the note's document
 
 
-def plan(store: FileStore, book: Path, ses: dunning.Session) -> Batch:
+def plan(store: Store, book: Path, ses: dunning.Session) -> Batch:
     """One document per client and step due (letters, then payment-order files)."""
     batch = Batch()
-    params = store.parameters()
+    params = ds.parameters(store)
     folder = names.folder(book.parent, params.get("dossier_documents") or "Documents", ses.as_of.year, "Relances")
     groups: dict[tuple[str, str], list[dunning.Case]] = {}
     for c, level in ses.documents():
@@ -408,13 +412,12 @@ def plan(store: FileStore, book: Path, ses: dunning.Session) -> Batch:
     return batch
 
 
-def _notes_with_notices(store: FileStore, book: Path, ses: dunning.Session,
+def _notes_with_notices(store: Store, book: Path, ses: dunning.Session,
                         groups: dict[tuple[str, str], list[dunning.Case]], batch: Batch) -> dict[str, str]:
     """A penalty note for each business client getting a formal notice, when it has something to
     claim (issue 13: penalties become a receivable through the note). Consumers get none: their
     legal interest only runs from the notice's receipt."""
     from pyxl.services import penalties
-    from pyxl.services.clients import get_client
 
     drafts = []
     for (code, step), cases in sorted(groups.items()):
@@ -424,7 +427,7 @@ def _notes_with_notices(store: FileStore, book: Path, ses: dunning.Session,
                 drafts.append((code, d))
     if not drafts:
         return {}
-    params = store.parameters()
+    params = ds.parameters(store)
     folder = names.folder(book.parent, params.get("dossier_documents") or "Documents", ses.as_of.year,
                           cx.KINDS["penalites"][2])
     out = {}
@@ -432,18 +435,18 @@ def _notes_with_notices(store: FileStore, book: Path, ses: dunning.Session,
                                  strict=True):
         penalties.issue(store, d, batch.note_changes, penalties.WITH_NOTICE, number)
         note, lines = penalties.rows_of(d, number, penalties.WITH_NOTICE)
-        ctx = cx.clean(cx.penalty_note_of(store, note, lines, get_client(store, code)))
+        ctx = cx.clean(cx.penalty_note_of(store, note, lines, ds.client(store, code)))
         stem = names.document_name(number, ctx["client"]["nom"], ext="").removesuffix(".")
         batch.notes[code] = jobs.Planned("penalites", number, ctx, folder, stem)
         out[code] = number
     return out
 
 
-def write_drafts(store: FileStore, batch: Batch, outcome: jobs.Outcome, book: Path) -> tuple[list[Path], list[Issue]]:
+def write_drafts(store: Store, batch: Batch, outcome: jobs.Outcome, book: Path) -> tuple[list[Path], list[Issue]]:
     """An .eml draft beside each letter whose client has an e-mail address (never for the court file)."""
     from pyxl.documents import mail
 
-    params = store.parameters()
+    params = ds.parameters(store)
     firm = cx.company(params)
     sender = params.get("smtp_expediteur") or params.get("email") or ""
     written = set(outcome.written)
@@ -451,11 +454,12 @@ def write_drafts(store: FileStore, batch: Batch, outcome: jobs.Outcome, book: Pa
     warnings: list[Issue] = []
     for step, cases, p in batch.groups:
         pdf = p.folder / f"{p.stem}.pdf"
-        to = str(cases[0].client["email"] or "")
+        client = ds.client_of(cases[0].client)
+        to = str(client.email or "")
         if step == "injonction" or pdf not in written or not to:
             continue
         doc = mail.Outgoing(kind="lettre", number="", client_code=cases[0].client_code,
-                            client_name=sd.client_name(cases[0].client), to=to, attachments=(pdf,))
+                            client_name=sd.client_name(client.values()), to=to, attachments=(pdf,))
         try:
             msg = mail.build_message(doc, firm, sender, draft=True)
         except mail.SendError as exc:
@@ -478,7 +482,7 @@ class Produced:
     result: Any  # the « Relances » rows to write (pyxl.services.common.Result)
 
 
-def produce_and_record(store: FileStore, book: Path, batch: Batch, as_of: dt.date,
+def produce_and_record(store: Store, book: Path, batch: Batch, as_of: dt.date,
                        progress: Callable[[str, int, int], None] | None = None) -> Produced:
     """Render the batch (one LibreOffice call), then the « Relances » rows of what was actually
     produced — documents first, so a failed conversion records nothing. Nothing is written here.

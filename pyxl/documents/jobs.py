@@ -23,7 +23,8 @@ from typing import Any
 from pyxl.core.issues import Issue, Refused, Severity
 from pyxl.documents import context as cx
 from pyxl.documents import names, render
-from pyxl.workbook.filestore import FileStore
+from pyxl.services import docsource as ds
+from pyxl.services.docsource import Store
 
 # what the user types after « syc document » → what the document is
 COMMAND_KINDS = ("devis", "commande", "facture", "avoir", "acquittee", "penalites")
@@ -76,12 +77,12 @@ def retry_command(kind: str, number: str) -> str:
 
 
 # --------------------------------------------------------------------------- planning
-def plan(store: FileStore, book: Path, kind: str, number: str, as_of: dt.date) -> Planned:
+def plan(store: Store, book: Path, kind: str, number: str, as_of: dt.date) -> Planned:
     """The document `kind` (devis, commande, facture, avoir, acquittee) of record `number`.
     Refused (French message) when the record cannot have that document."""
     from pyxl.core import workflow as wf
     from pyxl.services import salesdocs as sd
-    from pyxl.services.invoices import find_doc, label
+    from pyxl.services.invoices import label
 
     if kind == "devis":
         ctx = cx.quote_context(store, number, as_of)
@@ -92,27 +93,27 @@ def plan(store: FileStore, book: Path, kind: str, number: str, as_of: dt.date) -
     elif kind == "bordereau":
         ctx = cx.slip_context(store, number, as_of)
     else:
-        doc = find_doc(store, number)  # an invoice of an archived year: read in its archive
-        where = f"{label(doc)} ({doc.where})"
-        if not doc["number"]:
+        doc = ds.find(store, number)  # an invoice of an archived year: read in its archive
+        where = f"{label(doc.values())} ({doc.where})"
+        if not doc.number:
             raise sd.refuse("document.brouillon", where, f"c'est un brouillon : émettez-le d'abord "
-                                                         f"(syc facture emettre {doc['ref']}).")
-        actual = {wf.T_DEPOSIT.value: "acompte", wf.T_CREDIT.value: "avoir"}.get(str(doc["doc_type"]), "facture")
+                                                         f"(syc facture emettre {doc.ref}).")
+        actual = {wf.T_DEPOSIT.value: "acompte", wf.T_CREDIT.value: "avoir"}.get(str(doc.doc_type), "facture")
         if kind == "avoir" and actual != "avoir":
-            raise sd.refuse("document.type", where, f"ce n'est pas un avoir : syc document facture {doc['number']}.")
+            raise sd.refuse("document.type", where, f"ce n'est pas un avoir : syc document facture {doc.number}.")
         if kind == "facture" and actual == "avoir":
-            raise sd.refuse("document.type", where, f"c'est un avoir : syc document avoir {doc['number']}.")
+            raise sd.refuse("document.type", where, f"c'est un avoir : syc document avoir {doc.number}.")
         if kind == "acquittee":
-            if actual == "avoir" or doc["status"] != wf.I_PAID:
+            if actual == "avoir" or doc.status != wf.I_PAID:
                 raise sd.refuse("document.acquittee", where,
-                                f"elle n'est pas entièrement réglée (« {doc['status']} ») : pas de copie acquittée.")
-            ctx = _invoice_context(store, doc, number, as_of, paid_copy=True)
+                                f"elle n'est pas entièrement réglée (« {doc.status} ») : pas de copie acquittée.")
+            ctx = _invoice_context(store, str(doc.number), as_of, paid_copy=True)
         else:
             kind = actual
-            ctx = _invoice_context(store, doc, number, as_of)
+            ctx = _invoice_context(store, str(doc.number), as_of)
     ctx = cx.clean(ctx)
     sub = cx.KINDS[kind][2]
-    params = store.parameters()
+    params = ds.parameters(store)
     number_shown = ctx["doc"]["numero"]
     stem = names.document_name(number_shown, ctx["client"]["nom"], "acquittée" if kind == "acquittee" else "",
                                ext="").removesuffix(".")
@@ -120,23 +121,17 @@ def plan(store: FileStore, book: Path, kind: str, number: str, as_of: dt.date) -
     return Planned(kind, number_shown, ctx, place, stem)
 
 
-def _invoice_context(store: FileStore, doc: Any, number: str, as_of: dt.date, *, paid_copy: bool = False) -> dict:
+def _invoice_context(store: Store, number: str, as_of: dt.date, *, paid_copy: bool = False) -> dict:
     """The invoice's context, read in the active workbook, or for an invoice of an archived year, in
-    its archive (migrated copy if older: `archives.opened`), as it was issued there."""
-    from pyxl.services import archives
-
-    if not doc.sheet.startswith("archive "):
-        return cx.invoice_context(store, number, as_of, paid_copy=paid_copy)
-    found = archives.find_invoice(store, str(doc["number"]))
-    assert found is not None
-    with archives.opened(found.path) as arch:
-        return cx.invoice_context(arch, str(doc["number"]), as_of, paid_copy=paid_copy)
+    its archive, as it was issued there."""
+    with ds.home_of(store, number) as home:
+        return cx.invoice_context(home, number, as_of, paid_copy=paid_copy)
 
 
-def plan_letter(store: FileStore, book: Path, client: str, subject: str, paragraphs: Sequence[str],
+def plan_letter(store: Store, book: Path, client: str, subject: str, paragraphs: Sequence[str],
                 as_of: dt.date, file_stem: str = "") -> Planned:
     ctx = cx.clean(cx.letter_context(store, client, subject, paragraphs, as_of))
-    params = store.parameters()
+    params = ds.parameters(store)
     stem = names.document_name(file_stem or f"{as_of:%Y-%m-%d} {subject}"[:60], ctx["client"]["nom"], ext="")
     where = names.folder(book.parent, params.get("dossier_documents") or "Documents", as_of.year, "Courriers")
     return Planned("lettre", ctx["client"]["code"], ctx, where, stem)
@@ -234,7 +229,7 @@ def _produce(book: Path, planned: Sequence[Planned], *, pdf: bool, docx: bool,
     return res
 
 
-def after_action(store: FileStore, book: Path, wanted: Sequence[tuple[str, str]], as_of: dt.date) -> Outcome:
+def after_action(store: Store, book: Path, wanted: Sequence[tuple[str, str]], as_of: dt.date) -> Outcome:
     """The documents of what an action has just written (`syc` after an issuing command, the Excel
     buttons after theirs). Never raises: the action is written, so any failure is a warning with
     the command that makes the document again."""

@@ -38,7 +38,8 @@ from pyxl.core import messages
 from pyxl.core.frformat import date_fr
 from pyxl.core.issues import Issue, Severity
 from pyxl.core.money import euros
-from pyxl.workbook.filestore import ChangeSet, FileStore
+from pyxl.services import docsource as ds
+from pyxl.services.docsource import Store
 from pyxl.workbook.schema import PASSWORD_ENV, SEND_CHANNELS, SEND_DOC_TYPES, SEND_RESULTS, T_SENDINGS
 
 DRAFT, SMTP, POST, MERGE = SEND_CHANNELS
@@ -84,48 +85,44 @@ class Outgoing:
         return DOC_TYPE[self.kind]
 
 
-def outgoing_for(store: FileStore, kind: str, number: str, attachments: Sequence[Path]) -> Outgoing:
+def outgoing_for(store: Store, kind: str, number: str, attachments: Sequence[Path]) -> Outgoing:
     """The Outgoing of a document of the workbook (quote, order, invoice…), with its client's e-mail."""
     from pyxl.services import salesdocs as sd
 
     if kind not in DOC_TYPE:
         raise ValueError(kind)
     facts: dict[str, str] = {}
+    row: dict[str, Any]
     if kind == "devis":
-        from pyxl.services.quotes import check_mediator, get_quote
-
-        row: Any = get_quote(store, number)
-        check_mediator(store, row, f"Devis {row['number']} ({row.where})", "un devis")
-        facts["valable"] = _fr_date(row["valid_until"])
+        quote = ds.quote(store, number)
+        ds.check_mediator(store, quote, f"Devis {quote.number} ({quote.where})", "un devis")
+        row = quote.values()
+        facts["valable"] = _fr_date(quote.valid_until)
     elif kind == "commande":
-        from pyxl.services.orders import get_order
-        from pyxl.services.quotes import check_mediator
-
-        row = get_order(store, number)
-        check_mediator(store, row, f"Commande {row['number']} ({row.where})", "un bon de commande")
+        order = ds.order(store, number)
+        ds.check_mediator(store, order, f"Commande {order.number} ({order.where})", "un bon de commande")
+        row = order.values()
     elif kind == "lettre":
         row = {"number": number, "client": number}
     else:
-        from pyxl.services.invoices import get_doc
-
-        row = get_doc(store, number)
+        doc = ds.doc(store, number)
+        row = doc.values()
         if kind != "acquittee":  # « facture » of a deposit invoice or a credit note: say what it is
-            kind = {"Facture d'acompte": "acompte", "Avoir": "avoir"}.get(str(row["doc_type"]), "facture")
-        facts["echeance"] = _fr_date(row["due_date"])
+            kind = {"Facture d'acompte": "acompte", "Avoir": "avoir"}.get(str(doc.doc_type), "facture")
+        facts["echeance"] = _fr_date(doc.due_date)
         if kind == "acquittee":
-            paid = store.rows_where("tReglements", "invoice", {str(row["number"])})
-            days = [p["date"] for p in paid if isinstance(p["date"], dt.date) and not p["cancels"]]
+            paid = ds.payments_on(store, str(doc.number))
+            days = [p.date for p in paid if isinstance(p.date, dt.date) and not p.cancels]
             facts["reglee_le"] = _fr_date(max(days)) if days else ""
     if kind != "lettre":
         total = row["total_ttc"]
         facts["montant"] = euros(abs(total)) if total is not None else ""
         facts["objet"] = one_line(row.get("object"))
     client_code = str(row.get("client") or "")
-    found = store.rows_where("tClients", "code", {client_code}) if client_code else []
-    client = found[0] if found else None
-    name = sd.client_name(client) if client is not None else str(row.get("client_name") or "")
+    client = ds.find_client(store, client_code)
+    name = sd.client_name(client.values()) if client is not None else str(row.get("client_name") or "")
     return Outgoing(kind=kind, number=str(row.get("number") or number), client_code=client_code,
-                    client_name=name, to=str(client["email"] or "") if client is not None else "",
+                    client_name=name, to=str(client.email or "") if client is not None else "",
                     attachments=tuple(attachments), facts=facts)
 
 
@@ -392,14 +389,8 @@ def record(book: Path, rows: Sequence[Mapping[str, Any]], *, as_of: dt.date, now
 
     if not rows:
         return None
-    changes = ChangeSet()
-    for r in rows:
-        changes.append(T_SENDINGS.name, r)
     try:
-        store = store if store is not None else FileStore(book)
-        with store.session():
-            store.check_version()
-            store.apply(changes, as_of=as_of, now=now)
+        ds.write_rows(book, T_SENDINGS.name, list(rows), as_of=as_of, now=now, store=store)
     except Refused as exc:
         text = " ".join(i.message for i in exc.issues)
         return Issue("envoi.journal", messages.msg("envoi.journal", sheet=T_SENDINGS.sheet, reason=text.rstrip(".")),
@@ -446,14 +437,7 @@ def send_documents(book: Path, docs: Sequence[Outgoing], *, as_of: dt.date, now:
     `store`: the open workbook's ExcelStore (Excel front end), else the workbook file."""
     from pyxl.core.issues import Refused
 
-    if store is not None:
-        params = store.parameters()
-    else:
-        reader = FileStore(book)
-        try:
-            params = reader.parameters()
-        finally:
-            reader.close()
+    params = ds.book_parameters(book, store)
     company = {k: v for k, v in params.items()}
     sendings: list[Sending] = []
     warnings: list[Issue] = []

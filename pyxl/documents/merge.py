@@ -30,13 +30,14 @@ from pathlib import Path
 from typing import Any
 
 from pyxl.core import fields
-from pyxl.core import workflow as wf
 from pyxl.core.issues import Issue, Refused, Severity
 from pyxl.core.money import euros
+from pyxl.core.records import Client
 from pyxl.documents import context as cx
 from pyxl.documents import mail, names, render
+from pyxl.services import docsource as ds
 from pyxl.services.common import search_key
-from pyxl.workbook.filestore import FileStore, Row
+from pyxl.services.docsource import Store
 from pyxl.workbook.schema import CLIENT_KINDS, NO
 
 ZERO = Decimal("0.00")
@@ -109,62 +110,40 @@ class ClientFacts:
     last_invoice: dt.date | None = None
 
 
-def client_facts(store: FileStore) -> dict[str, ClientFacts]:
+def client_facts(store: Store) -> dict[str, ClientFacts]:
     """Balance due (issued invoices and deposit invoices not fully paid), last intervention
     (order carried out, or invoice's date of service), last invoice, per client code."""
-    balance: dict[str, Decimal] = {}
-    last_job: dict[str, dt.date] = {}
-    last_invoice: dict[str, dt.date] = {}
-
-    def later(d: dict[str, dt.date], code: str, day: Any) -> None:
-        if isinstance(day, dt.date) and (code not in d or day > d[code]):
-            d[code] = day
-
-    for r in store.rows("tFactures"):
-        code = str(r["client"] or "").strip().upper()
-        if r["doc_type"] == wf.T_CREDIT or r["status"] not in wf.ISSUED_STATES:
-            continue
-        if r["status"] in (wf.I_ISSUED, wf.I_PARTIAL):
-            due = (r["total_ttc"] or ZERO) - (r["paid"] or ZERO) - (r["credited"] or ZERO)
-            if due > 0:
-                balance[code] = balance.get(code, ZERO) + due
-        later(last_invoice, code, r["date"])
-        later(last_job, code, r["service_date"])
-    for r in store.rows("tCommandes"):
-        if r["status"] in (wf.O_DONE, wf.O_INVOICED):
-            later(last_job, str(r["client"] or "").strip().upper(), r["done_on"])
-    codes = set(balance) | set(last_job) | set(last_invoice)
-    return {c: ClientFacts(balance.get(c, ZERO), last_job.get(c), last_invoice.get(c)) for c in codes}
+    return {code: ClientFacts(*h) for code, h in ds.client_histories(store).items()}
 
 
 @dataclass
 class Selection:
-    chosen: list[Row] = field(default_factory=list)
-    refused_marketing: list[Row] = field(default_factory=list)  # objected to prospecting
+    chosen: list[Client] = field(default_factory=list)
+    refused_marketing: list[Client] = field(default_factory=list)  # objected to prospecting
     facts: dict[str, ClientFacts] = field(default_factory=dict)
 
 
-def select(store: FileStore, f: Filters) -> Selection:
+def select(store: Store, f: Filters) -> Selection:
     facts = client_facts(store)  # also printed in the letters (balance due, last intervention)
     towns = {search_key(t) for t in f.towns}
     sectors = {search_key(s) for s in f.sectors}
     out = Selection(facts=facts)
-    for r in sorted(store.rows("tClients"), key=lambda r: str(r["code"] or "")):
-        code = str(r["code"] or "").strip().upper()
+    for r in sorted(ds.all_clients(store), key=lambda r: str(r.code or "")):
+        code = str(r.code or "").strip().upper()
         if not code:
             continue
         if f.codes and code not in f.codes:
             continue
-        if not f.inactive_too and not f.codes and r["active"] == NO:
+        if not f.inactive_too and not f.codes and r.active == NO:
             continue
-        if f.kind and r["kind"] != f.kind:
+        if f.kind and r.kind != f.kind:
             continue
-        if towns and search_key(str(r["city"] or "")) not in towns:
+        if towns and search_key(str(r.city or "")) not in towns:
             continue
-        postcode = str(r["postcode"] or "").replace(" ", "")
+        postcode = str(r.postcode or "").replace(" ", "")
         if f.postcodes and not any(postcode.startswith(p) for p in f.postcodes):
             continue
-        if sectors and search_key(str(r["sector"] or "")) not in sectors:
+        if sectors and search_key(str(r.sector or "")) not in sectors:
             continue
         mine = facts.get(code, ClientFacts())
         if f.balance_due and mine.balance <= 0:
@@ -173,7 +152,7 @@ def select(store: FileStore, f: Filters) -> Selection:
             continue
         if f.no_invoice_since and mine.last_invoice is not None and mine.last_invoice >= f.no_invoice_since:
             continue
-        if f.commercial and r["marketing_mail"] == NO:
+        if f.commercial and r.marketing_mail == NO:
             out.refused_marketing.append(r)
             continue
         out.chosen.append(r)
@@ -201,12 +180,12 @@ def _plain_caps(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).upper()
 
 
-def letter_context(firm: Mapping[str, Any], client: Row, facts: ClientFacts, subject: str,
+def letter_context(firm: Mapping[str, Any], client: Client, facts: ClientFacts, subject: str,
                    paragraphs: Sequence[str], as_of: dt.date, greeting: str = "", closing: str = "") -> dict[str, Any]:
     """The fields of `context.letter_context` (same names, so the same templates serve), for one
     client of the merge, computed without reading the workbook again."""
     block = cx.client_block(client)
-    block["adresse_lignes"] = postal_lines(client.values, block["nom"])
+    block["adresse_lignes"] = postal_lines(client.values(), block["nom"])
     block["adresse_longue"] = any(len(x) > MAX_CHARS for x in block["adresse_lignes"])
     block["solde_du"] = euros(facts.balance) if facts.balance > 0 else ""
     block["derniere_intervention"] = cx.long_date(facts.last_job)
@@ -252,14 +231,14 @@ def template_file(given: str, book_dir: Path) -> Path:
 class MergeResult:
     letters: list[Path] = field(default_factory=list)
     combined: Path | None = None
-    chosen: list[Row] = field(default_factory=list)
-    refused_marketing: list[Row] = field(default_factory=list)
+    chosen: list[Client] = field(default_factory=list)
+    refused_marketing: list[Client] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
 
     def json(self) -> dict[str, Any]:
         return {"combine": str(self.combined) if self.combined else "", "fichiers": [str(p) for p in self.letters],
-                "clients": [str(r["code"]) for r in self.chosen],
-                "exclus_prospection": [str(r["code"]) for r in self.refused_marketing]}
+                "clients": [str(r.code) for r in self.chosen],
+                "exclus_prospection": [str(r.code) for r in self.refused_marketing]}
 
 
 def _job_folder(book: Path, params: Mapping[str, str], as_of: dt.date, subject: str, template: Path) -> Path:
@@ -278,14 +257,9 @@ def run(book: Path, template: Path, filters: Filters, *, subject: str, paragraph
     `store`: the open workbook's ExcelStore (Excel front end), else the workbook file is read.
     `progress(label, step, total)`: each letter filled, the conversion, the PDF to print."""
     given = store
-    store = given if given is not None else FileStore(book)
-    try:
-        store.check_version()
-        params = store.parameters()
-        sel = select(store, filters)
-    finally:
-        if given is None:
-            store.close()
+    with ds.reading(book, given) as reader:
+        params = ds.parameters(reader)
+        sel = select(reader, filters)
     res = MergeResult(chosen=sel.chosen, refused_marketing=sel.refused_marketing)
     if not sel.chosen:
         n = len(sel.refused_marketing)
@@ -302,12 +276,12 @@ def run(book: Path, template: Path, filters: Filters, *, subject: str, paragraph
     folder = _job_folder(book, params, as_of, subject, template)
     with tempfile.TemporaryDirectory(prefix="syc-publipostage-") as tmp:
         work = Path(tmp)
-        rendered: list[tuple[Row, Path]] = []
+        rendered: list[tuple[Client, Path]] = []
         report = progress or (lambda _label, _step, _total: None)
         total = len(sel.chosen) + 2
         for i, client in enumerate(sel.chosen):
             report("remplissage des lettres", i + 1, total)
-            code = str(client["code"]).strip().upper()
+            code = str(client.code).strip().upper()
             ctx = letter_context(firm, client, sel.facts.get(code, ClientFacts()), subject,
                                  [*paragraphs, OBJECTION_NOTICE] if filters.commercial else paragraphs, as_of)
             out = work / f"l{i:05d}.docx"
@@ -322,9 +296,9 @@ def run(book: Path, template: Path, filters: Filters, *, subject: str, paragraph
         report("conversion en PDF (LibreOffice)", total - 1, total)
         made = {p.stem: p for p in conv.convert([o for _, o in rendered], work)} if rendered else {}
         folder.mkdir(parents=True, exist_ok=True)
-        placed: list[tuple[Row, Path]] = []
+        placed: list[tuple[Client, Path]] = []
         for client, out in rendered:
-            code = str(client["code"]).strip().upper()
+            code = str(client.code).strip().upper()
             pdf = made.get(out.stem)
             if pdf is None:
                 res.warnings.append(Issue("publipostage.pdf", f"Client {code} : la conversion en PDF n'a rien "
@@ -344,8 +318,8 @@ def run(book: Path, template: Path, filters: Filters, *, subject: str, paragraph
     report("assemblage du PDF à imprimer", total, total)
     res.combined = combine([p for _, p in placed], folder.parent / f"{folder.name}.pdf")
     rows = [mail.journal_row(now=now, as_of=as_of, doc_type=mail.DOC_TYPE["lettre"], channel=mail.MERGE,
-                             result=mail.PREPARED, client=str(c["code"]), client_name=cx.client_block(c)["nom"],
-                             recipient=", ".join(postal_lines(c.values, "")), subject=subject or template.stem,
+                             result=mail.PREPARED, client=str(c.code), client_name=cx.client_block(c)["nom"],
+                             recipient=", ".join(postal_lines(c.values(), "")), subject=subject or template.stem,
                              files=[p]) for c, p in placed]
     problem = mail.record(book, rows, as_of=as_of, now=now, store=given)
     if problem is not None:

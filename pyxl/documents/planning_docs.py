@@ -125,9 +125,10 @@ def planning_folder(book: Path, params: dict[str, str], year: int) -> Path:
 
 def write_invitations(book: Path, store: Any, invitations: list[dict[str, Any]], stamp: dt.datetime) -> list[Path]:
     """The .eml drafts of a booking, move or cancellation (after the workbook is written)."""
+    from pyxl.services import docsource as ds
     from pyxl.services.planning import get_job, get_technician
 
-    params = store.parameters()
+    params = ds.parameters(store)
     out = []
     for inv in invitations:
         job: Any = get_job(store, str(inv["intervention"]))
@@ -144,14 +145,15 @@ def write_invitations(book: Path, store: Any, invitations: list[dict[str, Any]],
 
 
 def write_calendars(book: Path, store: Any, folder: Path, tech_code: str, stamp: dt.datetime) -> Path:
+    from pyxl.services import docsource as ds
     from pyxl.services.planning import get_technician
 
     tech = get_technician(store, tech_code)
-    jobs = [j for j in store.rows_where("tInterventions", "technician", {str(tech["code"])})
+    jobs = [j for j in ds.technician_jobs(store, str(tech["code"]))
             if j["status"] in (*wf.BOOKED_JOB_STATES, wf.J_DONE) and j["date"] and j["start"]]
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{names.safe_name(str(tech['code']) + ' - ' + str(tech['name']), 80)}.ics"
-    path.write_bytes(technician_calendar(tech, jobs, store.parameters().get("email", ""), stamp))
+    path.write_bytes(technician_calendar(tech, jobs, ds.parameters(store).get("email", ""), stamp))
     return path
 
 
@@ -161,33 +163,32 @@ def day_sheet_context(store: Any, tech_code: str, day: dt.date) -> dict[str, Any
     work, the parts of the order's quote (articles of the family « Matériel ») and access notes."""
     from pyxl.core.frformat import long_date, quantity
     from pyxl.documents import context as cx
-    from pyxl.services.clients import get_client
+    from pyxl.services import docsource as ds
     from pyxl.services.planning import get_technician
 
     tech = get_technician(store, tech_code)
-    visits = sorted((j for j in store.rows_where("tInterventions", "technician", {str(tech["code"])})
+    visits = sorted((j for j in ds.technician_jobs(store, str(tech["code"]))
                      if j["date"] == day and j["status"] in (*wf.BOOKED_JOB_STATES, wf.J_DONE)),
                     key=lambda j: str(j["start"]))
-    families = {str(a["code"]): str(a["family"] or "") for a in store.rows("tArticles")}
-    orders = {str(o["number"]): o for o in store.rows_where("tCommandes", "number", {str(j["order"]) for j in visits
-                                                                                     if j["order"]})}
-    quotes = {str(o["quote"]) for o in orders.values()}
+    families = ds.all_article_families(store)
+    orders = ds.orders_by_number(store, {str(j["order"]) for j in visits if j["order"]})
+    quotes = {str(o.quote) for o in orders.values()}
     lines: dict[str, list[str]] = {}
-    for ln in store.rows_where("tLignesDevis", "quote", quotes):
-        if families.get(str(ln["article"] or "")) == "Matériel":
-            lines.setdefault(str(ln["quote"]), []).append(f"{quantity(ln['qty'])} × {ln['designation']}")
+    for ln in ds.lines_of_quotes(store, quotes):
+        if families.get(str(ln.article or "")) == "Matériel":
+            lines.setdefault(str(ln.quote), []).append(f"{quantity(ln.qty)} × {ln.designation}")
     items = []
     for j in visits:
-        client = get_client(store, str(j["client"]))
+        client = ds.client(store, str(j["client"]))
         order = orders.get(str(j["order"] or ""))
         end = pl.minutes_of(str(j["start"])) + int(j["duration"] or 0)
         items.append({"heure": f"{j['start']}-{pl.hhmm(end)}",
-                      "client": f"{j['client_name']} {client['phone'] or ''}".strip(),
+                      "client": f"{j['client_name']} {client.phone or ''}".strip(),
                       "adresse": str(j["site"] or ""), "travaux": str(j["work"] or "") + (f" ({j['id']})"),
-                      "pieces": ", ".join(lines.get(str(order["quote"]), [])) if order else "",
-                      "acces": str(client["notes"] or j["wishes"] or "")})
+                      "pieces": ", ".join(lines.get(str(order.quote), [])) if order else "",
+                      "acces": str(client.notes or j["wishes"] or "")})
     minutes = sum(int(j["duration"] or 0) for j in visits)
-    firm = cx.company(store.parameters())
+    firm = cx.company(ds.parameters(store))
     return dict(cx.clean({
         "titre": "Feuille de journée", "type": "feuille", "entreprise": firm,
         "client": {"code": tech["code"], "nom": str(tech["name"]), "adresse_lignes": []},
@@ -201,9 +202,10 @@ def day_sheet_context(store: Any, tech_code: str, day: dt.date) -> dict[str, Any
 def day_sheet_document(book: Path, store: Any, tech_code: str, day: dt.date) -> list[Path]:
     from pyxl.core.issues import Refused
     from pyxl.documents import jobs
+    from pyxl.services import docsource as ds
 
     ctx = day_sheet_context(store, tech_code, day)
-    params = store.parameters()
+    params = ds.parameters(store)
     folder = planning_folder(book, params, day.year) / "Feuilles de journée"
     done = jobs.produce(book, [jobs.Planned("feuille", ctx["client"]["code"], ctx, folder,
                                             names.safe_name(f"{day:%Y-%m-%d} {ctx['client']['code']}"))])
@@ -218,24 +220,24 @@ def confirmation_documents(book: Path, store: Any, job_id: str, text: str, as_of
     the client has an e-mail address."""
     from pyxl.core.issues import Refused
     from pyxl.documents import jobs
-    from pyxl.services.clients import get_client
+    from pyxl.services import docsource as ds
     from pyxl.services.planning import get_job
 
     job = get_job(store, job_id)
-    client = get_client(store, str(job["client"]))
+    client = ds.client(store, str(job["client"]))
     subject = f"Confirmation de notre intervention {job['id']}"
     closing = "Si ce créneau ne vous convient plus, merci de nous prévenir au plus tôt."
-    planned = jobs.plan_letter(store, book, str(client["code"]), subject, [text, closing], as_of,
+    planned = jobs.plan_letter(store, book, str(client.code), subject, [text, closing], as_of,
                                file_stem=f"{job['id']} confirmation")
     done = jobs.produce(book, [planned])
     if done.warnings:
         raise Refused(done.warnings)
     paths = list(done.written)
-    if client["email"]:
-        params = store.parameters()
+    if client.email:
+        params = ds.parameters(store)
         msg = EmailMessage()
         msg["From"] = params.get("smtp_expediteur") or params.get("email") or "contact@syc-gestion.invalid"
-        msg["To"] = str(client["email"])
+        msg["To"] = str(client.email)
         msg["Subject"] = subject
         msg["Date"] = format_datetime(dt.datetime.combine(as_of, dt.time(12), PARIS))
         msg["Message-ID"] = make_msgid(domain=UID_DOMAIN)

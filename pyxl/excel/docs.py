@@ -179,8 +179,8 @@ def publipostage(ctx: Ctx, simulate: bool = False) -> dict[str, Any]:
         lines = []
         if simulate:
             lines.append(f"{len(res.chosen)} client(s) retenu(s) (simulation, rien n'a été produit) :")
-            lines += [f"• {r['code']} {r['name'] or ''} {r['first_name'] or ''} — {r['postcode'] or ''} "
-                      f"{r['city'] or ''}" for r in res.chosen[:25]]
+            lines += [f"• {r.code} {r.name or ''} {r.first_name or ''} — {r.postcode or ''} "
+                      f"{r.city or ''}" for r in res.chosen[:25]]
             if len(res.chosen) > 25:
                 lines.append(f"… et {len(res.chosen) - 25} autres.")
         else:
@@ -189,7 +189,7 @@ def publipostage(ctx: Ctx, simulate: bool = False) -> dict[str, Any]:
                 lines.append(f"À imprimer : {res.combined.name} (dossier {res.combined.parent.name})")
                 combined.append(res.combined)
         if res.refused_marketing:
-            lines.append("Exclus (opposés à la prospection) : " + ", ".join(str(r["code"]) for r in res.refused_marketing))
+            lines.append("Exclus (opposés à la prospection) : " + ", ".join(str(r.code) for r in res.refused_marketing))
         return Result(message="\n".join(lines), warnings=[w for w in res.warnings if w.severity is Severity.WARNING])
 
     result = run(ctx, service, read_only=True)

@@ -30,7 +30,7 @@ import pandas as pd
 
 from pyxl.core import money
 from pyxl.core.issues import Issue, Refused
-from pyxl.workbook.filestore import from_cell
+from pyxl.services import report_source as rs
 from pyxl.workbook.schema import SCHEMA, Column, Kind
 
 # The tables the reports read, with the columns they use.
@@ -54,29 +54,22 @@ def read_books(active: Path, archives: Sequence[Path] = (),
                progress: Callable[[str, int, int], None] | None = None) -> dict[str, pd.DataFrame]:
     """The report tables of the active workbook followed by those of the archives, deduplicated.
     `progress(label, step, total)`: one step per workbook read."""
-    from pyxl.services.archives import opened
-    from pyxl.workbook.filestore import FileStore
-
     per_book: list[dict[str, pd.DataFrame]] = []
     books = [active, *archives]
     for i, path in enumerate(books):
         if progress is not None:
             progress(f"lecture de {path.name}", i + 1, len(books))
         if i:  # an archive written before a schema change is read at the current one, never rewritten
-            with opened(path) as arch:
+            with rs.reading_archive(path) as arch:
                 per_book.append(read_store(arch, i))
             continue
-        store = FileStore(path)
-        try:
-            store.check_version()
+        with rs.reading(path) as store:
             per_book.append(read_store(store, i))
-        finally:
-            store.close()
     return combine(per_book)
 
 
 def read_store(store: Any, i: int = 0) -> dict[str, pd.DataFrame]:
-    """The report tables of one store (a FileStore, or the ExcelStore of the open workbook)."""
+    """The report tables of one store (the workbook file, the ExcelStore of the open workbook…)."""
     frames = {name: _read_table(store, name) for name in COLUMNS}
     # draft references (BROUILLON-12) repeat from one workbook to the next: make them distinct
     tag = f"{i}:"
@@ -104,12 +97,8 @@ def combine(per_book: Sequence[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFra
 def _read_table(store: Any, name: str) -> pd.DataFrame:
     # The store's own readers: header checks with their French messages, the byte scanner for
     # small tables, calamine for the big ones (read-only; the file is never opened for writing).
-    cols, raws = store.raw_table(name)
-    wanted = COLUMNS[name]
-    index = {col.key: i for i, col in enumerate(cols) if col is not None}
-    data = {key: [raw[index[key]] if index[key] < len(raw) else "" for _, raw in raws] for key in wanted}
-    rows = [num for num, _ in raws]
-    return _normalize(name, data, rows, store.date1904)
+    got = rs.columns(store, name, COLUMNS[name])
+    return _normalize(name, got.values, got.rows, got.date1904)
 
 
 def empty(name: str) -> pd.DataFrame:
@@ -198,7 +187,7 @@ def _scaled(col: Column, values: list[Any], scale: int, sheet: str, rownums: lis
 
 def _convert(col: Column, v: Any, sheet: str, rownum: int, date1904: bool) -> Any:
     try:
-        return from_cell(col, v, date1904)
+        return rs.typed_cell(col, v, date1904)
     except ValueError as exc:
         raise _bad(col, sheet, rownum, str(exc)) from None
 
