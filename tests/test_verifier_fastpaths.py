@@ -149,3 +149,41 @@ def test_check_table_still_names_a_number_too_big_and_a_text_in_a_date(demo_byte
     assert [i.where for i in found] == [article.where] and "trop grand" in found[0].message
     found = store.check_table("tReglesTVA")
     assert [i.where for i in found] == [rule.where] and "« Du »" in found[0].message
+
+
+def _lazy_rows() -> list:
+    from pyxl.workbook.store import Row
+
+    cols = [Column("ref", "Réf", Kind.TEXT), Column("amount", "Montant", Kind.MONEY), Column("qty", "Qté", Kind.DECIMAL)]
+    columns = {c.key: (i, c, converter(c), normaliser(c)) for i, c in enumerate(cols)}
+    raws = [["".join(["Dupont ", "x" * (n % 2 + 1)]), 12.5 if n % 3 else -0.0, float(n % 2)] for n in range(6)] + [["F", "douze"]]
+    return [Row(LazyValues([*r], columns, [], ("Factures", n)), n, "Factures") for n, r in enumerate(raws, 2)]
+
+
+def test_shared_cells_read_the_same_values_with_one_object_per_text():
+    from pyxl.workbook.cells import share_cells
+
+    before, rows = _lazy_rows(), _lazy_rows()
+    share_cells(rows)
+    for a, b in zip(before[:-1], rows[:-1], strict=True):
+        assert dict(a.values) == dict(b.values)
+        assert a.values.normalised(("ref", "amount", "qty")) == b.values.normalised(("ref", "amount", "qty"))
+    assert rows[0]["ref"] is rows[2]["ref"] and before[0]["ref"] is not before[2]["ref"]
+    with pytest.raises(Refused):
+        rows[-1]["amount"]
+
+
+def test_transient_values_are_the_same_and_not_kept():
+    from pyxl.workbook.store import transient
+
+    rows = _lazy_rows()
+    view = transient(rows[1].values)
+    assert dict(view) == dict(_lazy_rows()[1].values) and view.get("nope", 7) == 7 and view.get("qty") == Decimal(1)
+    assert rows[1].values._cache == {}  # nothing converted was kept in the row
+    rows[1]["ref"]
+    assert transient(rows[1].values)["ref"] == "Dupont xx"
+    with pytest.raises(Refused) as info:
+        transient(rows[-1].values)["amount"]
+    assert info.value.issues[0].where == "Factures, ligne 8"
+    plain = {"a": 1}
+    assert transient(plain) is plain

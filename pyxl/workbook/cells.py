@@ -66,6 +66,11 @@ class LazyValues(Mapping[str, Any]):
             return default
         return self[key]
 
+    def transient(self) -> Mapping[str, Any]:
+        """The same values, converted on each read and not kept in the row (read once, by `syc
+        verifier`'s recomputation of ten years of lines)."""
+        return _Transient(self)
+
     def normalised(self, keys: Sequence[str]) -> list[str]:
         """`audit.normalise(self.get(k))` for each key, straight from the stored cells and without
         keeping the typed values (`syc verifier` fingerprints ten years of rows once)."""
@@ -109,6 +114,52 @@ class LazyValues(Mapping[str, Any]):
             except Refused as exc:
                 out += exc.issues
         return out
+
+
+class _Transient(Mapping[str, Any]):
+    """`LazyValues.transient()`."""
+
+    __slots__ = ("_lazy",)
+
+    def __init__(self, lazy: LazyValues):
+        self._lazy = lazy
+
+    def __getitem__(self, key: str) -> Any:
+        lazy = self._lazy
+        cache = lazy._cache
+        if key in cache:
+            return cache[key]
+        i, col, convert, _ = lazy._columns[key]  # KeyError for an unknown column, like a dict
+        raw = lazy._raw
+        try:
+            return convert(raw[i] if i < len(raw) else None)
+        except ValueError as exc:
+            raise Refused(bad_cell(lazy._where, col, exc)) from None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        lazy = self._lazy
+        if key not in lazy._columns and key not in lazy._cache:
+            return default
+        return self[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._lazy)
+
+    def __len__(self) -> int:
+        return len(self._lazy)
+
+
+def share_cells(rows: Sequence[Any]) -> None:
+    """One object per distinct text and per distinct number among these rows' stored cells (the
+    same client, state or price repeated over ten years of rows is kept once): memory only, the
+    values read are the same (0.0 and -0.0 may become one: every conversion reads them alike)."""
+    texts: dict[str, str] = {}
+    numbers: dict[float, float] = {}
+    for r in rows:
+        values = r.values
+        if isinstance(values, LazyValues) and type(values._raw) is list:
+            values._raw[:] = [texts.setdefault(x, x) if type(x) is str else
+                              numbers.setdefault(x, x) if type(x) is float else x for x in values._raw]
 
 
 def _blank(_v: Any) -> str:

@@ -30,6 +30,7 @@ from pyxl.workbook.cells import (  # noqa: F401
     canonical,
     from_cell,
     schema_columns,
+    share_cells,
     text_of,
     to_cell,
 )
@@ -103,6 +104,7 @@ class FileStore(SheetStore):
         if name in self._cache:
             return self._cache[name]
         out = super().rows(name)
+        share_cells(out)  # a ten-year table in memory: its repeated texts and numbers kept once
         with suppress(ooxml.PackageError, KeyError):
             self._grids.pop(self.package.table(self.schema.table(name).name).sheet, None)
         return out
