@@ -38,7 +38,7 @@ class LazyValues(Mapping[str, Any]):
         shared by the rows of one table (what `normalised` found of a list of keys)."""
         self._raw = raw
         self._columns = columns
-        self._cache: dict[str, Any] = dict.fromkeys(absent)
+        self._cache: dict[str, Any] = dict.fromkeys(absent) if absent else {}
         self._where = where
         self._plans = {} if plans is None else plans
 

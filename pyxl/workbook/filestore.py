@@ -104,10 +104,14 @@ class FileStore(SheetStore):
         if name in self._cache:
             return self._cache[name]
         out = super().rows(name)
-        share_cells(out)  # a ten-year table in memory: its repeated texts and numbers kept once
         with suppress(ooxml.PackageError, KeyError):
             self._grids.pop(self.package.table(self.schema.table(name).name).sheet, None)
         return out
+
+    def compact(self, name: str) -> None:
+        """The table's rows, typed whole, holding each repeated text and number once: for a reader
+        that keeps ten years of rows in memory (`syc verifier`)."""
+        share_cells(self.rows(name))
 
     def journal(self) -> list[audit.Entry]:
         """The whole audit journal (see `SheetStore.journal`), its parsed sheet dropped once read."""
