@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """`syc verifier` on the ten-year workbook, this worktree against another one, alternately (issue 12).
 
-    .venv/bin/python benchmarks/bench_verifier.py --other /work/main --runs 4
+    git worktree add --detach ../base main      # the tree to compare with (never the main checkout itself)
+    .venv/bin/python benchmarks/bench_verifier.py --other ../base --runs 4
 
 Each run is a new process on a fresh copy of the same cached book (bench_sales.py: `syc demo
 --annees 10` of this commit), measured by /usr/bin/time: wall time, CPU time (user + sys) and peak
@@ -28,9 +29,9 @@ import bench_sales  # noqa: E402
 
 def run(tree: Path, book: Path) -> tuple[float, float, int, bool]:
     """(wall s, user+sys s, peak RSS MB, verified clean) of one `syc verifier`."""
-    syc = tree / ".venv" / "bin" / "syc"
-    p = subprocess.run(["/usr/bin/time", "-v", str(syc), "verifier", "--book", str(book), "--json"],
-                       capture_output=True, text=True, cwd=tree)
+    # this Python (its libraries), the tree's own code: `-m` puts the working directory first on the path
+    p = subprocess.run(["/usr/bin/time", "-v", sys.executable, "-m", "pyxl.cli", "verifier", "--book", str(book),
+                        "--json"], capture_output=True, text=True, cwd=tree)
     err = p.stderr
 
     def field(name: str) -> str:
@@ -46,7 +47,7 @@ def run(tree: Path, book: Path) -> tuple[float, float, int, bool]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=4)
-    ap.add_argument("--other", type=Path, default=None, help="another worktree (with its .venv) to alternate with")
+    ap.add_argument("--other", type=Path, default=None, help="another worktree to alternate with (run by this Python)")
     ap.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "syc-gestion")
     args = ap.parse_args(argv)
     cache = bench_sales.cache_folder(args.cache, 10, 1.0)
