@@ -138,9 +138,18 @@ class _Transient(Mapping[str, Any]):
 
     def get(self, key: str, default: Any = None) -> Any:
         lazy = self._lazy
-        if key not in lazy._columns and key not in lazy._cache:
+        cache = lazy._cache
+        if key in cache:
+            return cache[key]
+        found = lazy._columns.get(key)
+        if found is None:
             return default
-        return self[key]
+        i, col, convert, _ = found
+        raw = lazy._raw
+        try:
+            return convert(raw[i] if i < len(raw) else None)
+        except ValueError as exc:
+            raise Refused(bad_cell(lazy._where, col, exc)) from None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._lazy)
