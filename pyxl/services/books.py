@@ -21,7 +21,7 @@ from pyxl.core.frformat import percent
 from pyxl.core.issues import Issue, Refused
 from pyxl.core.money import to_cents
 from pyxl.services import salesdocs as sd
-from pyxl.workbook.store import Store
+from pyxl.workbook.store import Store, transient
 
 ZERO = Decimal("0.00")
 TABLES = ("tFactures", "tLignesFactures", "tNotesPenalites", "tReglements", "tBordereaux", "tClients",
@@ -90,7 +90,7 @@ def read(store: Store, since: dt.date | None = None) -> Source:
     travel = {_text(a["code"]) for a in store.rows("tArticles") if _text(a["family"]) == "Déplacement"}
     found: list[tuple[str, Any, books.DocLine]] = []
     for ln in store.rows("tLignesFactures"):
-        v = ln.values
+        v = transient(ln.values)  # ten years of lines: what is read of them here is not kept in the rows
         doc = _text(v["doc"])
         if doc in refs:
             found.append((doc, v["pos"] or 0, books.DocLine(sd.to_line(v), _text(v["unit"]),
@@ -502,7 +502,7 @@ def check(store: Store, as_of: dt.date) -> list[Issue]:
                                                  f"{client}.", client))
     found: dict[str, list[tuple[Any, books.DocLine]]] = defaultdict(list)
     for ln in store.rows("tLignesFactures"):
-        v = ln.values
+        v = transient(ln.values)
         doc = _text(v["doc"])
         if doc in recent:
             found[doc].append((v["pos"] or 0, books.DocLine(sd.to_line(v), _text(v["unit"]))))

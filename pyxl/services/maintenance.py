@@ -147,6 +147,10 @@ def check_everything(store: FileStore, as_of: dt.date, progress: Callable[[str, 
         series += consistency_issues(store)
     from pyxl.services.salesdocs import state_issues
 
+    compact = getattr(store, "compact", None)  # the workbook's stores: the tables kept till the end, compacted
+    if compact is not None:
+        for name in sorted(audited - {"tJournalAudit"}):
+            compact(name)
     states = state_issues(store)  # while the invoices are in memory (the audit check frees them)
     for name in ("tDevis", "tCommandes"):
         if name not in audited:

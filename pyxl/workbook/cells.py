@@ -7,11 +7,12 @@ Every store reads and writes values through these rules, so that a value fingerp
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from pyxl.core import fields
+from pyxl.core.audit import normalise
 from pyxl.core.frformat import date_fr
 from pyxl.core.issues import Issue, Refused
 from pyxl.core.money import AmountError, parse_decimal, to_cents
@@ -29,21 +30,24 @@ class LazyValues(Mapping[str, Any]):
     """A row's cells, converted to the schema's types only when read (most actions look at two or
     three columns of thousands of rows). A cell that cannot be read raises Refused naming it."""
 
-    __slots__ = ("_cache", "_columns", "_raw", "_where")
+    __slots__ = ("_cache", "_columns", "_plans", "_raw", "_where")
 
-    def __init__(self, raw: Sequence[Any], columns: Mapping[str, tuple[int, Column, Any]],
-                 absent: Sequence[str], where: tuple[str, int]):
+    def __init__(self, raw: Sequence[Any], columns: Mapping[str, tuple[int, Column, Any, Any]],
+                 absent: Sequence[str], where: tuple[str, int], plans: dict[Any, Any] | None = None):
+        """`columns`: key → (index in `raw`, column, its `converter`, its `normaliser`); `plans`:
+        shared by the rows of one table (what `normalised` found of a list of keys)."""
         self._raw = raw
         self._columns = columns
-        self._cache: dict[str, Any] = dict.fromkeys(absent)
+        self._cache: dict[str, Any] = dict.fromkeys(absent) if absent else {}
         self._where = where
+        self._plans = {} if plans is None else plans
 
     def __getitem__(self, key: str) -> Any:
         try:
             return self._cache[key]
         except KeyError:
             pass
-        i, col, convert = self._columns[key]  # KeyError for an unknown column, like a dict
+        i, col, convert, _ = self._columns[key]  # KeyError for an unknown column, like a dict
         v = self._raw[i] if i < len(self._raw) else None
         try:
             value = convert(v)
@@ -51,6 +55,49 @@ class LazyValues(Mapping[str, Any]):
             raise Refused(bad_cell(self._where, col, exc)) from None
         self._cache[key] = value
         return value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """`Mapping.get` without its generic path (the fingerprints of ten years of rows)."""
+        try:
+            return self._cache[key]
+        except KeyError:
+            pass
+        if key not in self._columns:
+            return default
+        return self[key]
+
+    def transient(self) -> Mapping[str, Any]:
+        """The same values, converted on each read and not kept in the row (read once, by `syc
+        verifier`'s recomputation of ten years of lines)."""
+        return _Transient(self)
+
+    def normalised(self, keys: Sequence[str]) -> list[str]:
+        """`audit.normalise(self.get(k))` for each key, straight from the stored cells and without
+        keeping the typed values (`syc verifier` fingerprints ten years of rows once)."""
+        raw, n, columns, cache = self._raw, len(self._raw), self._columns, self._cache
+        keys = tuple(keys)
+        plan = self._plans.get(keys)
+        if plan is None:  # (index, normaliser) per key, a key that is no column giving "" (as normalise(None))
+            steps = [(columns[k][0], columns[k][3]) if k in columns else (0, _blank) for k in keys]
+            plan = self._plans[keys] = (max((i for i, _ in steps), default=-1) + 1, steps)
+        width, steps = plan
+        if n >= width:
+            try:
+                return [norm(raw[i]) for i, norm in steps]
+            except ValueError:
+                pass  # named below
+        out = []
+        for key in keys:
+            found = columns.get(key)
+            if found is None:
+                out.append(normalise(cache.get(key)))
+                continue
+            i, col, _, norm = found
+            try:
+                out.append(norm(raw[i] if i < n else None))
+            except ValueError as exc:
+                raise Refused(bad_cell(self._where, col, exc)) from None
+        return out
 
     def __iter__(self) -> Iterator[str]:
         yield from self._columns
@@ -67,6 +114,65 @@ class LazyValues(Mapping[str, Any]):
             except Refused as exc:
                 out += exc.issues
         return out
+
+
+class _Transient(Mapping[str, Any]):
+    """`LazyValues.transient()`."""
+
+    __slots__ = ("_lazy",)
+
+    def __init__(self, lazy: LazyValues):
+        self._lazy = lazy
+
+    def __getitem__(self, key: str) -> Any:
+        lazy = self._lazy
+        cache = lazy._cache
+        if key in cache:
+            return cache[key]
+        i, col, convert, _ = lazy._columns[key]  # KeyError for an unknown column, like a dict
+        raw = lazy._raw
+        try:
+            return convert(raw[i] if i < len(raw) else None)
+        except ValueError as exc:
+            raise Refused(bad_cell(lazy._where, col, exc)) from None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        lazy = self._lazy
+        cache = lazy._cache
+        if key in cache:
+            return cache[key]
+        found = lazy._columns.get(key)
+        if found is None:
+            return default
+        i, col, convert, _ = found
+        raw = lazy._raw
+        try:
+            return convert(raw[i] if i < len(raw) else None)
+        except ValueError as exc:
+            raise Refused(bad_cell(lazy._where, col, exc)) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._lazy)
+
+    def __len__(self) -> int:
+        return len(self._lazy)
+
+
+def share_cells(rows: Sequence[Any]) -> None:
+    """One object per distinct text and per distinct number among these rows' stored cells (the
+    same client, state or price repeated over ten years of rows is kept once): memory only, the
+    values read are the same (0.0 and -0.0 may become one: every conversion reads them alike)."""
+    texts: dict[str, str] = {}
+    numbers: dict[float, float] = {}
+    for r in rows:
+        values = r.values
+        if isinstance(values, LazyValues) and type(values._raw) is list:
+            values._raw[:] = [texts.setdefault(x, x) if type(x) is str else
+                              numbers.setdefault(x, x) if type(x) is float else x for x in values._raw]
+
+
+def _blank(_v: Any) -> str:
+    return ""
 
 
 def bad_cell(where: tuple[str, int], col: Column, exc: Exception) -> Issue:
@@ -153,6 +259,39 @@ def converter(col: Column, date1904: bool = False) -> Any:
 
     def other(v: Any) -> Any:
         return None if v is None or v == "" else from_cell(col, v, date1904)
+    return other
+
+
+def normaliser(col: Column, date1904: bool = False) -> Callable[[Any], str]:
+    """`audit.normalise(converter(col)(v))` for one column, the usual cells (a text, a finite
+    float, a date) written out directly: one rounding instead of three for an amount."""
+    convert = converter(col, date1904)
+
+    def other(v: Any) -> str:
+        return normalise(convert(v))
+
+    if col.kind in (Kind.TEXT, Kind.CHOICE, Kind.BOOL, Kind.TIMESTAMP):
+        def text(v: Any) -> str:
+            return " ".join(v.split()) if type(v) is str else other(v)
+        return text
+    if col.kind is Kind.MONEY:
+        def money(v: Any) -> str:
+            if type(v) is float and -1e15 < v < 1e15:  # `converter`'s fast path
+                cents = to_cents(Decimal(repr(v)))
+                return str(cents) if cents else "0.00"  # never « -0.00 »
+            return other(v)
+        return money
+    if col.kind in (Kind.DECIMAL, Kind.RATE):
+        def number(v: Any) -> str:
+            if type(v) is float and -1e15 < v < 1e15:  # `converter`'s fast path
+                d = Decimal(repr(v))
+                return normalise(d.normalize()) if d else "0.00"
+            return other(v)
+        return number
+    if col.kind is Kind.DATE and not date1904:
+        def day(v: Any) -> str:
+            return v.isoformat() if type(v) is dt.date else other(v)
+        return day
     return other
 
 

@@ -73,7 +73,8 @@ import functools
 import operator
 import re
 import weakref
-from collections.abc import Iterable, Iterator
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any
@@ -205,23 +206,24 @@ class _SharedStrings:
         self.data = data
         m = re.search(rb"<((?:[\w.\-]+:)?)si[\s/>]", data)  # the first string tells the prefix
         self.tag = b"<" + (m.group(1) if m else b"") + b"si"
-        self._starts: list[int] | None = None
+        self._starts: Sequence[int] | None = None
         self._texts: dict[int, str] = {}
         self._markers: list[int] | None = None
 
     @property
-    def starts(self) -> list[int]:
+    def starts(self) -> Sequence[int]:
         if self._starts is None:
             data, tag = self.data, self.tag
             if b"<!" in data or re.search(re.escape(tag) + rb"[^\s/>]", data):
                 # CDATA or comments could hold "<si", another element could start so: tokenise
                 pat = re.compile(rb"<!\[CDATA\[.*?\]\]>|<!--.*?-->|" + re.escape(tag) + rb"(?=[\s/>])", re.S)
-                self._starts = [m.start() for m in pat.finditer(data) if m.group().startswith(tag)]
+                self._starts = array("q", [m.start() for m in pat.finditer(data) if m.group().startswith(tag)])
             else:  # the usual case, at C speed: every "<si" starts a string
                 parts = data.split(tag)
                 n = len(tag)
                 lengths = accumulate(map(len, parts[:-1]))
-                self._starts = list(map(operator.add, lengths, range(0, n * (len(parts) - 1), n)))
+                # offsets as machine integers: a ten-year workbook has hundreds of thousands of strings
+                self._starts = array("q", map(operator.add, lengths, range(0, n * (len(parts) - 1), n)))
         return self._starts
 
     def text(self, i: int) -> str:

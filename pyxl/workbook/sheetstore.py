@@ -6,7 +6,7 @@ write template. The `FileStore` reads cells from the zip parts, the `ExcelStore`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,7 @@ from typing import Any
 from pyxl.core import audit
 from pyxl.core.issues import Issue, Refused
 from pyxl.workbook import commit
-from pyxl.workbook.cells import LazyValues, bad_cell, converter
+from pyxl.workbook.cells import LazyValues, bad_cell, converter, normaliser
 from pyxl.workbook.guard import JOURNAL_CHECKED, AuditGuard
 from pyxl.workbook.schema import SCHEMA, Column, Kind, Schema, Table
 from pyxl.workbook.store import ChangeSet, Row, entries_of, parameters_of
@@ -157,13 +157,16 @@ class SheetStore:
     def _typed(self, table: Table, loc: Any, cols: list[Column | None],
                raws: list[tuple[int, list[Any]]]) -> list[Row]:
         date1904 = self.date1904
-        columns = {col.key: (i, col, converter(col, date1904)) for i, col in enumerate(cols) if col is not None}
+        columns = {col.key: (i, col, converter(col, date1904), normaliser(col, date1904))
+                   for i, col in enumerate(cols) if col is not None}
         absent = [col.key for col in table.columns if col not in cols]
+        plans: dict[Any, Any] = {}
         out: list[Row] = []
         for rownum, raw in raws:
-            if all(v is None or v == "" for v in raw):
+            first = raw[0] if raw else None
+            if (first is None or first == "") and all(v is None or v == "" for v in raw):
                 continue
-            out.append(Row(LazyValues(raw, columns, absent, (loc.sheet, rownum)), rownum, loc.sheet))
+            out.append(Row(LazyValues(raw, columns, absent, (loc.sheet, rownum), plans), rownum, loc.sheet))
         return out
 
     def release(self, name: str) -> None:
@@ -185,14 +188,14 @@ class SheetStore:
             return problems
         table = self.schema.table(name)
         loc, cols = self._columns(table)
-        checked = [(i, col, converter(col, self.date1904)) for i, col in enumerate(cols)
+        checked = [(i, col, converter(col, self.date1904), _sound(col, self.date1904)) for i, col in enumerate(cols)
                    if col is not None and col.kind not in TEXT_KINDS]
         problems = []
         for rownum, raw in self._raw_rows(loc, None, None):
             n = len(raw)
-            for i, col, convert in checked:
+            for i, col, convert, sound in checked:
                 v = raw[i] if i < n else None
-                if v is None or v == "":
+                if v is None or v == "" or sound(v):
                     continue
                 try:
                     convert(v)
@@ -301,3 +304,16 @@ class SheetStore:
         """The change set checked by the audit guard (rows read still current, values canonical,
         issued rows untouched, the journal extended)."""
         return self.guard.plan(changes, as_of, now)
+
+
+def _sound(col: Column, date1904: bool) -> Callable[[Any], bool]:
+    """Whether a stored cell is of the usual kind whose conversion by `converter` cannot fail (a
+    finite float in a number column, a date in a date column, a whole float in an integer column):
+    `check_table` converts only the others (ten years of amounts are not converted twice)."""
+    if col.kind in (Kind.MONEY, Kind.DECIMAL, Kind.RATE):
+        return lambda v: type(v) is float and -1e15 < v < 1e15  # the bounds of `converter`'s fast path
+    if col.kind is Kind.DATE and not date1904:
+        return lambda v: type(v) is dt.date
+    if col.kind is Kind.INT:
+        return lambda v: type(v) is float and v.is_integer()
+    return lambda v: False

@@ -27,6 +27,13 @@ from pyxl.core.issues import Issue, Refused
 from pyxl.workbook.schema import Schema
 
 
+def transient(values: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A row's values to be read once: a store whose rows keep what they convert (the workbook's
+    lazy rows) gives a view that does not; any other mapping is itself."""
+    view = getattr(values, "transient", None)
+    return view() if view is not None else values
+
+
 @dataclass(frozen=True)
 class Row:
     """One data row of a table: typed values by column key, and where it is (sheet row).
