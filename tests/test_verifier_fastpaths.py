@@ -188,3 +188,11 @@ def test_transient_values_are_the_same_and_not_kept():
         assert info.value.issues[0].where == "Factures, ligne 8"
     plain = {"a": 1}
     assert transient(plain) is plain
+
+
+@pytest.mark.parametrize("raw", [1.2e11, float("nan"), float("inf"), -1e9])
+def test_a_number_that_is_no_calendar_day_is_a_french_refusal_not_a_crash(raw):
+    from pyxl.workbook.cells import from_cell
+
+    with pytest.raises(ValueError, match="n'est pas une date"):
+        from_cell(Column("date", "Date", Kind.DATE), raw)

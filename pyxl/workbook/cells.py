@@ -214,7 +214,10 @@ def from_cell(col: Column, raw: Any, date1904: bool = False) -> Any:
         if isinstance(raw, dt.date):
             return raw
         if isinstance(raw, (int, float)):
-            return ooxml.date_from_serial(raw + (ooxml.DAYS_1904 if date1904 else 0))
+            try:
+                return ooxml.date_from_serial(raw + (ooxml.DAYS_1904 if date1904 else 0))
+            except (OverflowError, ValueError):  # 1,2E+11, NaN: no calendar day
+                raise ValueError(f"« {raw} » n'est pas une date") from None
         return fields.date(str(raw), label="la valeur")
     # text-like columns
     if isinstance(raw, float):
