@@ -19,13 +19,15 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from html import escape as _html_escape
 from typing import BinaryIO
 
 from lxml import etree
+
+from pyxl.workbook import zchunks
 
 try:  # ISA-L's deflate: optional, a faster zlib for the big sheets
     from isal import isal_zlib as _isal
@@ -237,6 +239,10 @@ class Package:
     def close(self) -> None:
         self._parts.clear()
         self.zip.close()
+
+    def cached(self, part: str) -> bytes | None:
+        """A part's decompressed bytes if they were read already (None: not inflated for this)."""
+        return self._parts.get(part)
 
     def forget(self, part: str) -> None:
         """Drop a part's decompressed bytes (memory): a later `read` inflates it again."""
@@ -742,7 +748,10 @@ def _raw_copy(zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo
     raw = _raw_bytes(zin, info)
     zi = copy.copy(info)
     zi.flag_bits &= ~0x08  # sizes go in the local header: no data descriptor after the data
-    zi.extra = b""
+    # only the chunk index of a big part is kept (see `zchunks`), and only while it holds
+    zi.extra = zchunks.only_index(info.extra)
+    if zi.extra and zchunks.read_index(zi.extra, info.file_size, info.compress_size, info.CRC) is None:
+        zi.extra = b""
     _append_raw(zout, zi, raw)
 
 
@@ -782,17 +791,42 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 
 
 def _write_entry(zout: zipfile.ZipFile, info: zipfile.ZipInfo | None, name: str, data: bytes,
-                 deflated: tuple[bytes, int] | None = None) -> None:
+                 deflated: tuple[bytes, int] | tuple[bytes, int, bytes] | None = None) -> None:
     zi = zipfile.ZipInfo(name, date_time=info.date_time if info else (1980, 1, 1, 0, 0, 0))
     zi.compress_type = zipfile.ZIP_DEFLATED
     if info is not None:
         zi.external_attr = info.external_attr
         zi.create_system = info.create_system
-    raw, crc = deflated or _deflate(data)
+    raw, crc, *index = deflated or _deflate(data)
+    if index and index[0]:
+        zi.extra = index[0]  # the chunk index of a big part (zchunks)
     zi.file_size, zi.compress_size, zi.CRC = len(data), len(raw), crc
     if zi.file_size > zipfile.ZIP64_LIMIT or zi.compress_size > zipfile.ZIP64_LIMIT:
         raise PackageError(f"partie {name} trop grande")
     _append_raw(zout, zi, raw)
+
+
+def _chunked(src: zipfile.ZipFile, name: str, data: bytes,
+             previous: Callable[[str], bytes | None] | None) -> tuple[bytes, int, bytes]:
+    """A big part deflated in chunks (`zchunks`): its unchanged chunks spliced from the old entry
+    when the old entry has a valid chunk index and its bytes are at hand (`previous`)."""
+    def old() -> tuple[bytes, bytes, list[zchunks.Chunk]] | None:
+        if previous is None or name not in src.NameToInfo:
+            return None
+        info = src.getinfo(name)
+        chunks = zchunks.read_index(info.extra, info.file_size, info.compress_size, info.CRC)
+        old_data = previous(name) if chunks is not None else None
+        if chunks is None or old_data is None or len(old_data) != info.file_size:
+            return None
+        return old_data, _raw_bytes(src, info), chunks
+
+    return zchunks.deflate_part(data, old)
+
+
+def write_chunked(zout: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes) -> None:
+    """Add a big part compressed in chunks (zlib's level 6), with their index (`zchunks`), to a zip
+    being written."""
+    _write_entry(zout, info, info.filename, data, zchunks.compress(data, fast=False))
 
 
 def rewrite(
@@ -800,16 +834,25 @@ def rewrite(
     dst: BinaryIO,
     replace: Mapping[str, bytes | None],
     add: Mapping[str, bytes] | None = None,
+    previous: Callable[[str], bytes | None] | None = None,
 ) -> None:
     """Write a new package: entries in `replace` get new bytes (None deletes), the rest is raw-copied.
 
     A name of `replace` or `add` that the package lacks is added at the end; a name of `add` that
     it has is replaced in place: a part is never written twice (Excel refuses such a zip).
+    Big parts are deflated in chunks (`zchunks`); `previous` gives the current bytes of a part
+    when they are already in memory (None otherwise): its unchanged chunks are then copied as
+    they are compressed in the file instead of being compressed again.
     """
     replace = {**replace, **(add or {})}
     big = [n for n, d in replace.items() if d is not None and len(d) > BIG_PART]
-    deflated: dict[str, tuple[bytes, int]] = {}
-    if len(big) > 1:
+    deflated: dict[str, tuple[bytes, int] | tuple[bytes, int, bytes]] = {}
+    if big and zchunks.available():
+        for n in big:
+            data = replace[n]
+            assert data is not None
+            deflated[n] = _chunked(src, n, data, previous)
+    elif len(big) > 1:
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=min(len(big), os.cpu_count() or 1)) as pool:
