@@ -203,3 +203,19 @@ def test_a_book_saved_by_another_program_is_written_whole_then_spliced(book: Pat
     assert zchunks.read_index(info.extra, info.file_size, info.compress_size, info.CRC) is not None
     assert [r["code"] for r in FileStore(book).rows("tClients")][-2:] == ["C00300", "C00301"]
     assert_zip_sound(book)
+
+
+def test_chunks_moved_further_than_the_search_window_are_compressed_again(small_chunks: None,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(zchunks, "_WINDOW", 1024)
+    old = sheet(1500)
+    raw, crc, extra = zchunks.compress(old)
+    chunks = zchunks.read_index(extra, len(old), len(raw), crc)
+    assert chunks is not None
+    # 30 KB inserted at the top, 30 KB deleted further down: the size is the same, the chunks between moved
+    cut = len(old) // 2
+    new = old[:100] + b"<!--" + b"y" * 30_000 + b"-->" + old[100:cut] + old[cut + 30_007:]
+    raw2, crc2, extra2 = zchunks.splice(old, raw, chunks, new)
+    assert inflate(raw2) == new and crc2 == zlib.crc32(new)
+    assert zchunks.read_index(extra2, len(new), len(raw2), crc2) is not None
+    assert reused(raw, chunks, raw2) >= len(chunks) // 4  # those after the deleted stretch are in place again

@@ -37,8 +37,10 @@ _VERSION = 1
 _HEAD = struct.Struct("<HHBI")  # header id, data size, version, number of chunks
 _REC = struct.Struct("<III")  # per chunk: uncompressed length, compressed length, CRC-32
 FINAL = b"\x03\x00"  # an empty final block (fixed Huffman, BFINAL set): ends the stream
-MAX_MISSES = 16  # old chunks not found in the new bytes before the rest is compressed whole
 _PROBE = 64  # bytes of an old chunk searched for in the new bytes
+# how far from where it was expected an old chunk is looked for (plus the part's growth): edits
+# of a few rows move the rest by a few KB; a chunk moved further is compressed again (slower, as sound)
+_WINDOW = 1 << 20
 # what a write compresses again is small (the edited chunks: a few hundred KB): zlib's level 6,
 # 25 % smaller than ISA-L's level 1 on these sheets for 2 ms a chunk; a whole part (the first write
 # after another program saved the file, a migration) goes through ISA-L's level 1, ten times faster
@@ -158,7 +160,7 @@ def _compress_region(data: bytes, start: int, end: int, out: list[tuple[bytes, C
 
 def _assemble(pieces: list[tuple[bytes, Chunk]]) -> tuple[bytes, int, bytes]:
     chunks = [c for _, c in pieces]
-    raw = b"".join(r for r, _ in pieces) + FINAL
+    raw = b"".join([*(r for r, _ in pieces), FINAL])
     crc = combine_crcs(chunks) if chunks else 0
     return raw, crc, encode_index(chunks)
 
@@ -180,35 +182,36 @@ def splice(old_data: bytes, old_raw: bytes, old_chunks: list[Chunk],
     `read_index`). Whatever is reused, the result inflates to exactly `new_data`: a chunk is reused
     only where the new bytes hold it byte for byte."""
     pieces: list[tuple[bytes, Chunk]] = []
+    old_view = memoryview(old_data)  # compared in place (bytes.startswith: memcmp, no copy)
+    window = _WINDOW + abs(len(new_data) - len(old_data))
     pending = 0  # start of the new bytes not yet covered
     old_cursor = 0  # end (old coordinates) of the last chunk reused
     uoff = coff = 0
-    misses = 0
     for ch in old_chunks:
-        piece = old_data[uoff:uoff + ch.ulen]  # bytes slices compare at memcmp speed, memoryviews do not
+        piece = old_view[uoff:uoff + ch.ulen]
         found = -1
-        if misses <= MAX_MISSES:
-            guess = pending + (uoff - old_cursor)  # what was dropped before it replaced by as many bytes
-            if new_data[guess:guess + ch.ulen] == piece:
-                found = guess
-            else:
-                probe = piece[:_PROBE]
-                at = new_data.find(probe, pending)
-                for _ in range(4):  # the probe is nearly always unique (it holds a row number)
-                    if at < 0:
-                        break
-                    if new_data[at:at + ch.ulen] == piece:
-                        found = at
-                        break
-                    at = new_data.find(probe, at + 1)
+        # looked for where it would be if what was dropped before it had been replaced by as many
+        # bytes, then within the window around that place
+        guess = pending + (uoff - old_cursor)
+        if guess + ch.ulen <= len(new_data) and new_data.startswith(piece, guess):
+            found = guess
+        else:
+            probe = old_data[uoff:uoff + _PROBE]
+            limit = min(len(new_data), guess + ch.ulen + window)
+            at = new_data.find(probe, max(pending, guess - window), limit)
+            for _ in range(4):  # the probe is nearly always unique (it holds a row number)
+                if at < 0:
+                    break
+                if at + ch.ulen <= len(new_data) and new_data.startswith(piece, at):
+                    found = at
+                    break
+                at = new_data.find(probe, at + 1, limit)
         if found >= 0:
             if found > pending:
                 _compress_region(new_data, pending, found, pieces)
             pieces.append((old_raw[coff:coff + ch.clen], ch))
             pending = found + ch.ulen
             old_cursor = uoff + ch.ulen
-        else:
-            misses += 1
         uoff += ch.ulen
         coff += ch.clen
     if pending < len(new_data):
