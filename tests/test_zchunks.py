@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from ooxml_check import assert_valid, assert_zip_sound
 
@@ -103,6 +103,7 @@ edits = st.lists(st.tuples(st.sampled_from(["replace", "insert", "delete"]), st.
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(n=st.integers(0, 1500), ops=edits, twice=st.booleans())
+@example(n=0, ops=[("replace", 0, 114, b"")], twice=True)  # everything deleted: an empty part, no chunk
 def test_any_edits_splice_to_exactly_the_new_bytes(small_chunks: None, n: int, ops: list, twice: bool) -> None:
     old = sheet(n)
     raw, crc, extra = zchunks.compress(old)

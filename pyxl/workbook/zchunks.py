@@ -85,7 +85,7 @@ def read_index(extra: bytes, file_size: int, compress_size: int, crc: int) -> li
             if len(body) < 5 or body[0] != _VERSION:
                 return None
             (n,) = struct.unpack_from("<I", body, 1)
-            if len(body) != 5 + n * _REC.size or n == 0:
+            if len(body) != 5 + n * _REC.size:
                 return None
             chunks = [Chunk(*rec) for rec in _REC.iter_unpack(body[5:])]
             if (sum(c.ulen for c in chunks) != file_size
