@@ -73,6 +73,11 @@ def timed(key, fn):
     return wrapper
 ooxml.Package.read = timed("inflate", ooxml.Package.read)
 ooxml._deflate = timed("deflate", ooxml._deflate)
+try:  # big parts compressed in chunks, only the changed ones again (zchunks)
+    from pyxl.workbook import zchunks
+    zchunks.deflate_part = timed("deflate", zchunks.deflate_part)
+except ImportError:
+    pass
 backups.backup = timed("sauvegarde", backups.backup)
 os.fsync = timed("fsync", os.fsync)
 for cls in (sheetstore.SheetStore, *sheetstore.SheetStore.__subclasses__()):
@@ -162,25 +167,30 @@ def main(argv: list[str] | None = None) -> int:
                                      str(book), "--json"], work)
                 m[key].walls.append(w)
                 m[key].rss_kb.append(r)
+                m[key].cpus.append(bench_store.LAST_CPU)
             for key, cmd in commands.items():
                 book = bench_sales.fresh_copy(cache, work / "run")
                 w, r, _ = run_child([syc, *cmd(book), "--book", str(book), "--json"], work)
                 m[key].walls.append(w)
                 m[key].rss_kb.append(r)
+                m[key].cpus.append(bench_store.LAST_CPU)
             w, r, _ = run_child([py, "-c", "import pyxl.cli"], work)
             m["s"].walls.append(w)
             m["s"].rss_kb.append(r)
+            m["s"].cpus.append(bench_store.LAST_CPU)
             print(f"  run {i + 1} : " + ", ".join(f"{k} {m[k].walls[-1]:.2f}" for k in "abcpqrs"), flush=True)
         book = bench_sales.fresh_copy(cache, work / "run")
         for _ in range(args.runs):
             w, r, _ = run_child([syc, "verifier", "--book", str(book), "--json"], work)
             m["d"].walls.append(w)
             m["d"].rss_kb.append(r)
+            m["d"].cpus.append(bench_store.LAST_CPU)
         print(f"  verifier : {', '.join(f'{x:.2f}' for x in m['d'].walls)}", flush=True)
         for _ in range(args.runs_openpyxl):
             w, r, _ = run_child([py, "-c", bench_store.CHILD_OPENPYXL, str(book0), str(work / "o.xlsm")], work)
             m["e"].walls.append(w)
             m["e"].rss_kb.append(r)
+            m["e"].cpus.append(bench_store.LAST_CPU)
         # one profiled run of (a), (c) and (p): where the time goes
         for key, day in (("a", DRAFT_DAY), ("c", "2026-08-03"), ("p", None)):
             book = bench_sales.fresh_copy(cache, work / "run")
@@ -201,8 +211,8 @@ def main(argv: list[str] | None = None) -> int:
     if m["e"].walls:
         m["e"].target = f"{m['e'].median / m['a'].median:.0f} × (a)"
     print()
-    print(table([v.row() for v in m.values() if v.walls],
-                ["", "mesure", "médiane s", "min s", "max s", "pic Mo", "remarque"]))
+    print(table([[*v.row()[:5], bench_store.cpu_median(v), *v.row()[5:]] for v in m.values() if v.walls],
+                ["", "mesure", "médiane s", "min s", "max s", "CPU s", "pic Mo", "remarque"]))
     print(f"\nCharge après : {load()}")
     print("\nRépartition (un run instrumenté, en s ; les threads s'additionnent) :")
     keys = ["demarrage", "action", "lectures", "inflate", "deflate", "sauvegarde", "fsync"]

@@ -94,25 +94,30 @@ def main(argv: list[str] | None = None) -> int:
                                    "virement", *named, "--au", DAY, "--book", str(book), "--json"], work)
             m["m"].walls.append(w)
             m["m"].rss_kb.append(r)
+            m["m"].cpus.append(bench_store.LAST_CPU)
             pid = json.loads(out)["id"]
             w, r, _ = run_child([syc, "reglement", "annuler", pid, "--motif", "rejet", "--impaye", "--au", DAY,
                                  "--book", str(book), "--json"], work)
             m["x"].walls.append(w)
             m["x"].rss_kb.append(r)
+            m["x"].cpus.append(bench_store.LAST_CPU)
             book = bench_sales.fresh_copy(cache, work / "run")
             w, r, _ = run_child([syc, "reglement", "saisir", "--client", client, "--montant", "100", "--mode",
                                  "virement", "--au", DAY, "--book", str(book), "--json"], work)
             m["l"].walls.append(w)
             m["l"].rss_kb.append(r)
+            m["l"].cpus.append(bench_store.LAST_CPU)
             w, r, _ = run_child([syc, "credit", "liste", "--au", DAY, "--book", str(book), "--json"], work)
             m["k"].walls.append(w)
             m["k"].rss_kb.append(r)
+            m["k"].cpus.append(bench_store.LAST_CPU)
             print(f"  run {i + 1} : " + ", ".join(f"{k} {m[k].walls[-1]:.2f}" for k in "mlkx"), flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     for key, limit in TARGETS.items():
         m[key].target = f"cible ≤ {limit:g} s : {'tenue' if m[key].median <= limit else 'MANQUÉE'}"
-    print(table([x.row() for x in m.values()], ["", "mesure", "médiane s", "min s", "max s", "pic Mo", "remarque"]))
+    print(table([[*x.row()[:5], bench_store.cpu_median(x), *x.row()[5:]] for x in m.values()],
+                ["", "mesure", "médiane s", "min s", "max s", "CPU s", "pic Mo", "remarque"]))
     print("charge après : " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     if args.json:
         args.json.write_text(json.dumps({k: {"label": v.label, "walls_s": v.walls, "median_s": v.median,

@@ -242,6 +242,7 @@ class Measure:
     walls: list[float] = field(default_factory=list)
     rss_kb: list[int] = field(default_factory=list)
     target: str = ""
+    cpus: list[float] = field(default_factory=list)  # user + system CPU seconds, when recorded
 
     @property
     def median(self) -> float:
@@ -250,6 +251,11 @@ class Measure:
     def row(self) -> list[str]:
         return [self.key, self.label, f"{self.median:.3f}", f"{min(self.walls):.3f}", f"{max(self.walls):.3f}",
                 f"{max(self.rss_kb) / 1024:.0f}", self.target]
+
+
+def cpu_median(m: Measure) -> str:
+    """Median CPU time (user + system) of a measure's runs, as a table cell."""
+    return f"{statistics.median(m.cpus):.3f}" if m.cpus else ""
 
 
 # A tiny launcher between us and each measured process. The kernel carries the peak RSS of the
@@ -270,12 +276,13 @@ if pid == 0:
 _, status, ru = os.wait4(pid, 0)
 wall = time.perf_counter() - t0
 with open(out, "w") as f:
-    f.write(f"{wall} {ru.ru_maxrss}")
+    f.write(f"{wall} {ru.ru_maxrss} {ru.ru_utime + ru.ru_stime}")
 sys.exit(os.waitstatus_to_exitcode(status))
 """
 
 
 CHILD_ENV: dict[str, str] | None = None  # None: our own environment
+LAST_CPU = 0.0  # CPU time (user + system, s) of the last child run by run_child
 
 
 def child_env(work: Path, bytecode_cache: bool) -> dict[str, str] | None:
@@ -301,7 +308,9 @@ def run_child(cmd: list[str], cwd: Path) -> tuple[float, int, str]:
         stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
         if p.returncode != 0:
             sys.exit(f"échec de {' '.join(cmd[:4])}… (code {p.returncode}) :\n{stdout}\n{stderr}")
-        wall, maxrss = rss.read().split()
+        wall, maxrss, cpu = rss.read().split()
+    global LAST_CPU
+    LAST_CPU = float(cpu)  # user + system CPU seconds of that child (the machine's load hides in wall time)
     return float(wall), int(maxrss), stdout
 
 

@@ -682,3 +682,31 @@ def test_any_text_round_trips_through_calamine(tmp_path):
         dst.unlink()
 
     check()
+
+
+def _rows_xml(n: int) -> bytes:
+    rows = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (i, i, i) for i in range(1, n + 1))
+    return (b'<worksheet><dimension ref="A1:A%d"/><sheetData>' % n) + rows + b"</sheetData></worksheet>"
+
+
+def test_an_update_and_an_append_in_one_sheet_need_no_index_of_its_rows():
+    """A payment updates an invoice and appends a row: the sheet of ten years is not indexed whole
+    (the appended row goes at the end, the updated one is found by its number), same bytes."""
+    data = _rows_xml(50)
+    edits = [RowEdit(7, {2: Cell("s", "réglée")}), RowEdit(51, {1: Cell("n", "51")})]
+    sheet = ooxml.SheetText(data)
+    new, _ = ooxml.patch_sheet(sheet, edits, (2, 51))
+    assert sheet._rows is None  # no index of every row was built
+    indexed = ooxml.SheetText(data)
+    indexed.rows  # noqa: B018 - the same patch with the index built: the old way
+    assert ooxml.patch_sheet(indexed, edits, (2, 51))[0] == new
+    assert b'<dimension ref="A1:B51"/>' in new
+    assert new.index(b'<row r="7"') < new.index(b"r\xc3\xa9gl\xc3\xa9e") < new.index(b'<row r="8"')
+    assert new.endswith(b'<row r="51" spans="1:1"><c r="A51"><v>51</v></c></row></sheetData></worksheet>')
+
+
+def test_a_row_inserted_between_rows_still_lands_in_order():
+    data = _rows_xml(10).replace(b'<row r="5"><c r="A5"><v>5</v></c></row>', b"")
+    new, _ = ooxml.patch_sheet(data, [RowEdit(5, {1: Cell("n", "5")}), RowEdit(11, {1: Cell("n", "11")})], None)
+    nums = [int(m) for m in re.findall(rb'<row r="(\d+)"', new)]
+    assert nums == list(range(1, 12))

@@ -20,7 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pyxl.workbook import derived
+from pyxl.workbook import derived, ooxml, zchunks
 from pyxl.workbook.schema import SCHEMA, VERSION_NAME, Column, Kind, Schema, Table
 from pyxl.workbook.seeds import default_rows
 
@@ -162,7 +162,10 @@ def add_ribbon(data: bytes) -> bytes:
             if info.filename == "_rels/.rels":
                 body = body.replace(b"</Relationships>", rel + b"</Relationships>")
             stamp = info.date_time
-            z.writestr(info, body)
+            if len(body) > ooxml.BIG_PART and zchunks.available():  # ten years of rows: see zchunks
+                ooxml.write_chunked(z, info, body)
+            else:
+                z.writestr(info, body)
         ui = zipfile.ZipInfo(CUSTOMUI_PART, date_time=stamp or (1980, 1, 1, 0, 0, 0))
         ui.compress_type = zipfile.ZIP_DEFLATED
         z.writestr(ui, ribbon_xml().encode("utf-8"))

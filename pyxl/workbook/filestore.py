@@ -390,7 +390,8 @@ class FileStore(SheetStore):
     def _commit(self, replacements: Mapping[str, bytes | None]) -> None:
         """Temporary file, fsync, backup, atomic rename, directory fsync; then the anchor."""
         pkg = self.package
-        commit.atomic_write(self.path, lambda f: ooxml.rewrite(pkg.zip, f, replacements), before_rename=self.close)
+        commit.atomic_write(self.path, lambda f: ooxml.rewrite(pkg.zip, f, replacements, previous=pkg.cached),
+                            before_rename=self.close)
         if self.guard.new_tail is not None:
             commit.write_anchor(self.path, self.guard.new_tail)
             self.guard.new_tail = None

@@ -19,13 +19,15 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from html import escape as _html_escape
 from typing import BinaryIO
 
 from lxml import etree
+
+from pyxl.workbook import zchunks
 
 try:  # ISA-L's deflate: optional, a faster zlib for the big sheets
     from isal import isal_zlib as _isal
@@ -238,6 +240,10 @@ class Package:
         self._parts.clear()
         self.zip.close()
 
+    def cached(self, part: str) -> bytes | None:
+        """A part's decompressed bytes if they were read already (None: not inflated for this)."""
+        return self._parts.get(part)
+
     def forget(self, part: str) -> None:
         """Drop a part's decompressed bytes (memory): a later `read` inflates it again."""
         self._parts.pop(part, None)
@@ -360,7 +366,8 @@ class SheetText:
         else:
             self.self_closing = None
             self.content_start = m.end()
-            close = data.find(f"</{self.prefix}sheetData>".encode(), self.content_start)
+            # searched from the end: it is near the end of a sheet of ten years of rows
+            close = data.rfind(f"</{self.prefix}sheetData>".encode(), self.content_start)
             if close < 0:
                 raise PackageError("feuille mal formée (</sheetData> absent)")
             self.content_end = close
@@ -599,14 +606,16 @@ def patch_sheet(data: bytes | SheetText, edits: list[RowEdit],
     data = sheet.data
     edits = _merge_edits(edits)
     # pure appends below the last row need no index of the (possibly huge) sheet
-    appending = bool(edits) and edits[0].row > sheet.last_row_number()
-    existing = sheet.locate({e.row for e in edits}) if edits and not appending else {}
+    last_num = sheet.last_row_number()
+    appending = bool(edits) and edits[0].row > last_num
+    # rows below the last one are appended at the end: neither looked for nor placed by the index
+    existing = sheet.locate({e.row for e in edits if e.row <= last_num}) if edits and not appending else {}
     arrays = _array_ranges(sheet) if edits else []
     merged = _merged_ranges(sheet) if edits else []
     pieces: list[tuple[int, int, bytes]] = []  # (start, end, replacement)
     inserts: dict[int, list[bytes]] = {}  # insertion offset → new rows
     formula_replaced = False
-    inserting = not appending and any(e.row not in existing and e.cells for e in edits)
+    inserting = not appending and any(e.row not in existing and e.cells and e.row < last_num for e in edits)
     row_starts = [(num, s) for num, s, _ in sheet.rows] if inserting else []
     box: list[int] = []  # c1, r1, c2, r2 of the edited cells
     for edit in edits:
@@ -633,7 +642,7 @@ def patch_sheet(data: bytes | SheetText, edits: list[RowEdit],
             new, _ = _row_xml(edit, None, sheet.prefix)
             # insertion point: before the first row with a larger number
             pos = sheet.content_end
-            for num, s in row_starts:
+            for num, s in row_starts if edit.row < last_num else ():
                 if num > edit.row:
                     pos = s
                     break
@@ -644,44 +653,62 @@ def patch_sheet(data: bytes | SheetText, edits: list[RowEdit],
             lo, hi = min(edit.cells), max(edit.cells)
             box = [min(box[0], lo), min(box[1], edit.row), max(box[2], hi), max(box[3], edit.row)] if box \
                 else [lo, edit.row, hi, edit.row]
-    out = bytearray()
     cursor = 0
     events = sorted([(s, e, rep) for s, e, rep in pieces] + [(pos, pos, b"".join(v)) for pos, v in inserts.items()],
                     key=lambda t: (t[0], t[1]))
+    if dimension_to:
+        c, r = dimension_to
+        box = [min(box[0], c), min(box[1], r), max(box[2], c), max(box[3], r)] if box else [c, r, c, r]
     if sheet.self_closing and inserts:
         s, e = sheet.self_closing
         tag = data[s:e].rstrip(b"/>").rstrip(b"/").rstrip()
         body = b"".join(b"".join(v) for v in inserts.values())
-        out += data[:s] + tag + b">" + body + f"</{sheet.prefix}sheetData>".encode() + data[e:]
-        result = bytes(out)
+        result = data[:s] + tag + b">" + body + f"</{sheet.prefix}sheetData>".encode() + data[e:]
+        if box:
+            result = _extend_dimension(result, *box)
     else:
+        # the <dimension> (before <sheetData>) is one more replacement; the sheet (20-30 MB for ten
+        # years of rows) is copied once, from views of its unchanged stretches
+        dim = _dimension_edit(data, *box) if box else None
+        late_dim = dim is not None and bool(events) and dim[1] > events[0][0]  # not where a sheet has it
+        if dim is not None and not late_dim:
+            events.insert(0, dim)
+        view = memoryview(data)
+        out: list[bytes | memoryview] = []
         for s, e, rep in events:
-            out += data[cursor:s]
-            out += rep
+            out.append(view[cursor:s])
+            out.append(rep)
             cursor = e
-        out += data[cursor:]
-        result = bytes(out)
-    if dimension_to:
-        c, r = dimension_to
-        box = [min(box[0], c), min(box[1], r), max(box[2], c), max(box[3], r)] if box else [c, r, c, r]
-    if box:
-        result = _extend_dimension(result, *box)
+        out.append(view[cursor:])
+        result = b"".join(out)
+        if late_dim:
+            result = _extend_dimension(result, *box)
     return result, formula_replaced
+
+
+def _dimension_edit(data: bytes, c1: int, r1: int, c2: int, r2: int) -> tuple[int, int, bytes] | None:
+    """(start, end, new ref) making <dimension ref> cover the box c1,r1:c2,r2 too; None when it
+    already does (or the sheet has no readable <dimension>)."""
+    m = re.search(rb'<(?:\w+:)?dimension\b[^>]*?\sref="([^"]*)"', data[:20000])
+    if not m:
+        return None
+    try:
+        d1, e1, d2, e2 = split_range(m.group(1).decode())
+    except PackageError:
+        return None
+    if d1 <= c1 and e1 <= r1 and c2 <= d2 and r2 <= e2:
+        return None
+    new = range_ref(min(c1, d1), min(r1, e1), max(c2, d2), max(r2, e2))
+    return m.start(1), m.end(1), new.encode()
 
 
 def _extend_dimension(data: bytes, c1: int, r1: int, c2: int, r2: int) -> bytes:
     """Make <dimension ref> cover the box c1,r1:c2,r2 too (unchanged bytes when it already does)."""
-    m = re.search(rb'<(?:\w+:)?dimension\b[^>]*?\sref="([^"]*)"', data[:20000])
-    if not m:
+    edit = _dimension_edit(data, c1, r1, c2, r2)
+    if edit is None:
         return data
-    try:
-        d1, e1, d2, e2 = split_range(m.group(1).decode())
-    except PackageError:
-        return data
-    if d1 <= c1 and e1 <= r1 and c2 <= d2 and r2 <= e2:
-        return data
-    new = range_ref(min(c1, d1), min(r1, e1), max(c2, d2), max(r2, e2))
-    return data[: m.start(1)] + new.encode() + data[m.end(1):]
+    s, e, new = edit
+    return data[:s] + new + data[e:]
 
 
 def column_styles(data: bytes) -> dict[int, str]:
@@ -742,7 +769,10 @@ def _raw_copy(zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo
     raw = _raw_bytes(zin, info)
     zi = copy.copy(info)
     zi.flag_bits &= ~0x08  # sizes go in the local header: no data descriptor after the data
-    zi.extra = b""
+    # only the chunk index of a big part is kept (see `zchunks`), and only while it holds
+    zi.extra = zchunks.only_index(info.extra)
+    if zi.extra and zchunks.read_index(zi.extra, info.file_size, info.compress_size, info.CRC) is None:
+        zi.extra = b""
     _append_raw(zout, zi, raw)
 
 
@@ -782,17 +812,42 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 
 
 def _write_entry(zout: zipfile.ZipFile, info: zipfile.ZipInfo | None, name: str, data: bytes,
-                 deflated: tuple[bytes, int] | None = None) -> None:
+                 deflated: tuple[bytes, int] | tuple[bytes, int, bytes] | None = None) -> None:
     zi = zipfile.ZipInfo(name, date_time=info.date_time if info else (1980, 1, 1, 0, 0, 0))
     zi.compress_type = zipfile.ZIP_DEFLATED
     if info is not None:
         zi.external_attr = info.external_attr
         zi.create_system = info.create_system
-    raw, crc = deflated or _deflate(data)
+    raw, crc, *index = deflated or _deflate(data)
+    if index and index[0]:
+        zi.extra = index[0]  # the chunk index of a big part (zchunks)
     zi.file_size, zi.compress_size, zi.CRC = len(data), len(raw), crc
     if zi.file_size > zipfile.ZIP64_LIMIT or zi.compress_size > zipfile.ZIP64_LIMIT:
         raise PackageError(f"partie {name} trop grande")
     _append_raw(zout, zi, raw)
+
+
+def _chunked(src: zipfile.ZipFile, name: str, data: bytes,
+             previous: Callable[[str], bytes | None] | None) -> tuple[bytes, int, bytes]:
+    """A big part deflated in chunks (`zchunks`): its unchanged chunks spliced from the old entry
+    when the old entry has a valid chunk index and its bytes are at hand (`previous`)."""
+    def old() -> tuple[bytes, bytes, list[zchunks.Chunk]] | None:
+        if previous is None or name not in src.NameToInfo:
+            return None
+        info = src.getinfo(name)
+        chunks = zchunks.read_index(info.extra, info.file_size, info.compress_size, info.CRC)
+        old_data = previous(name) if chunks is not None else None
+        if chunks is None or old_data is None or len(old_data) != info.file_size:
+            return None
+        return old_data, _raw_bytes(src, info), chunks
+
+    return zchunks.deflate_part(data, old)
+
+
+def write_chunked(zout: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes) -> None:
+    """Add a big part compressed in chunks (zlib's level 6), with their index (`zchunks`), to a zip
+    being written."""
+    _write_entry(zout, info, info.filename, data, zchunks.compress(data, fast=False))
 
 
 def rewrite(
@@ -800,16 +855,25 @@ def rewrite(
     dst: BinaryIO,
     replace: Mapping[str, bytes | None],
     add: Mapping[str, bytes] | None = None,
+    previous: Callable[[str], bytes | None] | None = None,
 ) -> None:
     """Write a new package: entries in `replace` get new bytes (None deletes), the rest is raw-copied.
 
     A name of `replace` or `add` that the package lacks is added at the end; a name of `add` that
     it has is replaced in place: a part is never written twice (Excel refuses such a zip).
+    Big parts are deflated in chunks (`zchunks`); `previous` gives the current bytes of a part
+    when they are already in memory (None otherwise): its unchanged chunks are then copied as
+    they are compressed in the file instead of being compressed again.
     """
     replace = {**replace, **(add or {})}
     big = [n for n, d in replace.items() if d is not None and len(d) > BIG_PART]
-    deflated: dict[str, tuple[bytes, int]] = {}
-    if len(big) > 1:
+    deflated: dict[str, tuple[bytes, int] | tuple[bytes, int, bytes]] = {}
+    if big and zchunks.available():
+        for n in big:
+            data = replace[n]
+            assert data is not None
+            deflated[n] = _chunked(src, n, data, previous)
+    elif len(big) > 1:
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=min(len(big), os.cpu_count() or 1)) as pool:
