@@ -321,6 +321,7 @@ class _ClosureView:
     period depend on from the generator's index."""
 
     schema = SCHEMA
+    path = Path("SYC_Gestion.xlsm")  # names the closures' text files, whose SHA-256 a base records
 
     def __init__(self, books_index: _BooksIndex) -> None:
         self.books = books_index
