@@ -48,6 +48,10 @@ def cmd_document(ctx: Context) -> int:
     planned = jobs.plan(store, ctx.book, a.doc_kind, a.numero, ctx.as_of)
     want_docx = bool(a.docx)
     want_pdf = bool(a.pdf) or a.email or not want_docx
+    if a.email or a.smtp:  # an e-mail refused (no mediator named…) is refused before any document is written
+        from pyxl.documents import mail
+
+        mail.outgoing_for(store, a.doc_kind, planned.number, [])
     done = jobs.produce(ctx.book, [planned], pdf=want_pdf, docx=want_docx)
     if done.warnings and not done.written and not done.kept:
         return fail([Issue(w.code, w.message.replace(" L'opération elle-même est faite ; relancez", " Relancez"),
