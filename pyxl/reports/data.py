@@ -51,9 +51,10 @@ MILLI = 1000
 
 
 def read_books(active: Path, archives: Sequence[Path] = (),
-               progress: Callable[[str, int, int], None] | None = None) -> dict[str, pd.DataFrame]:
-    """The report tables of the active workbook followed by those of the archives, deduplicated.
-    `progress(label, step, total)`: one step per workbook read."""
+               progress: Callable[[str, int, int], None] | None = None, *,
+               active_store: Any = None) -> dict[str, pd.DataFrame]:
+    """The report tables of the active workbook (or of `active_store`, a base) followed by those of
+    the archives, deduplicated. `progress(label, step, total)`: one step per workbook read."""
     from pyxl.workbook.filestore import FileStore
 
     per_book: list[dict[str, pd.DataFrame]] = []
@@ -61,6 +62,10 @@ def read_books(active: Path, archives: Sequence[Path] = (),
     for i, path in enumerate(books):
         if progress is not None:
             progress(f"lecture de {path.name}", i + 1, len(books))
+        if i == 0 and active_store is not None:
+            active_store.check_version()
+            per_book.append(read_store(active_store, i))
+            continue
         store = FileStore(path)
         try:
             store.check_version()
@@ -97,6 +102,10 @@ def combine(per_book: Sequence[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFra
 
 
 def _read_table(store: Any, name: str) -> pd.DataFrame:
+    if not hasattr(store, "raw_table"):  # a base (PostgresStore): its rows are typed already
+        typed = store.rows(name)
+        return _normalize(name, {key: [r.get(key) for r in typed] for key in COLUMNS[name]},
+                          [r.row for r in typed], False)
     # The store's own readers: header checks with their French messages, the byte scanner for
     # small tables, calamine for the big ones (read-only; the file is never opened for writing).
     cols, raws = store.raw_table(name)
