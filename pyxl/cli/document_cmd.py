@@ -73,7 +73,8 @@ def _email(ctx: Context, kind: str, number: str, done: Any, message: str, data: 
 
     pdfs = [p for p in (*done.written, *done.kept) if p.suffix == ".pdf"]
     doc = mail.outgoing_for(ctx.store(), kind, number, pdfs)
-    report = mail.send_documents(ctx.book, [doc], as_of=ctx.as_of, now=dt.datetime.now(), smtp=bool(ctx.args.smtp))
+    report = mail.send_documents(ctx.book, [doc], as_of=ctx.as_of, now=dt.datetime.now(), smtp=bool(ctx.args.smtp),
+                                 store=ctx.store() if ctx.base else None)  # a base: journaled in it
     for s in report.sendings:
         if s.draft is not None:
             message += "\n" + msg("envoi.brouillon", file=s.draft.relative_to(ctx.book.parent))
