@@ -56,7 +56,7 @@ STEPS_PER_EXAMPLE = 50  # at most; hypothesis ends some examples sooner: about 4
 TOTAL_STEPS = int(os.environ.get("SYC_STATEFUL_STEPS") or 1000)
 MAX_EXAMPLES = max(1, round(TOTAL_STEPS / 42))
 # the run on a PostgreSQL base: fewer actions (its share of the CI time), the same rules checked
-TOTAL_STEPS_BASE = int(os.environ.get("SYC_STATEFUL_STEPS_BASE") or 250)
+TOTAL_STEPS_BASE = int(os.environ.get("SYC_STATEFUL_STEPS_BASE") or 150)
 
 # the demo data (pyxl/demo.py)
 CLIENT_KINDS = {"C00001": "Particulier", "C00002": "Professionnel", "C00003": "Particulier"}
