@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from pyxl.core.frformat import plural
 from pyxl.core.issues import Issue, Refused
 from pyxl.workbook import commit, pgschema
 from pyxl.workbook.filestore import MOVED_TO_BASE as MOVED
@@ -28,8 +29,10 @@ from pyxl.workbook.schema import SCHEMA, Schema
 def connect(url: str) -> Any:
     import psycopg
 
+    from pyxl.workbook import pgsecret
+
     try:
-        return psycopg.connect(url, autocommit=True, connect_timeout=5, application_name="syc")
+        return pgsecret.connect(url, autocommit=True, connect_timeout=5, application_name="syc")
     except psycopg.OperationalError as exc:
         raise unreachable(url, exc) from None
 
@@ -52,7 +55,8 @@ def create(url: str, folder: Path, schema: Schema = SCHEMA) -> None:
                 for stmt in pgschema.statements(schema):
                     conn.execute(stmt)
                 conn.execute(f"INSERT INTO {pgschema.META} VALUES ('schema_version', %s), ('dossier', %s), "
-                             "('donnees', 'non')", (str(schema.version), str(folder)))
+                             "('donnees', 'non'), ('base_version', %s)",
+                             (str(schema.version), str(folder), str(pgschema.BASE_VERSION)))
         except psycopg.errors.InsufficientPrivilege as exc:
             raise Refused(Issue("base.droits", "Créer la base demande le rôle de migration (propriétaire de la base, "
                                                f"qui peut créer des rôles) : {str(exc).strip().splitlines()[0]}.",
@@ -98,8 +102,28 @@ def import_book(url: str, book: Path, progress: Callable[[str], None] | None = N
     _copy_legal_files(src.path, folder)
     if anchor is not None:
         commit.write_anchor(folder / "SYC_Gestion.base", _entry(anchor))
+    store = PostgresStore(url)  # the files are copied once the rows are committed: recorded right after
+    try:
+        store.record_files(files_in(folder, anchor is not None))
+    finally:
+        store.close()
     mark_moved(src.path, url)
     return counts
+
+
+def files_in(folder: Path, anchor: bool) -> list[Any]:
+    """The closure files and the anchor's copy in the shared folder, as they are, to record."""
+    from pyxl.services import closures
+    from pyxl.workbook.store import LegalFile
+
+    book = folder / "SYC_Gestion.base"
+    files = [LegalFile.of(folder, p, "cloture", p.stem, p.read_bytes())
+             for p in sorted(closures.folder(book).glob("*/*.txt"))]
+    copy = commit.anchor_path(book)
+    if anchor and copy.is_file():
+        data = copy.read_bytes()
+        files.append(LegalFile.of(folder, copy, "ancre", data.split(b" ", 1)[0].decode("ascii", "replace"), data))
+    return files
 
 
 def _entry(anchor: tuple[int, str]) -> Any:
@@ -172,7 +196,7 @@ def dump(url: str, book: Path, now: dt.datetime | None = None) -> Path:
     import os
     import subprocess
 
-    from pyxl.workbook import backups, pgcluster
+    from pyxl.workbook import backups, pgcluster, pgsecret
 
     exe = shutil.which("pg_dump") or str((pgcluster.bin_dir() or Path("/usr/bin")) / "pg_dump")
     if not Path(exe).exists() and not shutil.which(exe):
@@ -183,8 +207,17 @@ def dump(url: str, book: Path, now: dt.datetime | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{book.stem}_{now:%Y-%m-%d_%H%M%S_%f}{book.suffix}"
     tmp = target.with_name(target.name + ".tmp")
-    done = subprocess.run([exe, "--format=custom", "--no-password", "--file", str(tmp), "--dbname", url],
-                          capture_output=True, text=True, env=dict(os.environ), check=False)
+    env = dict(os.environ)
+    command = [exe, "--format=custom", "--no-password", "--file", str(tmp), "--dbname", url]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    if done.returncode != 0 and pgsecret.NO_PASSWORD in done.stderr:  # none in .pgpass: the keyring's, as syc does
+        try:
+            password = pgsecret.from_keyring(url)
+        except Refused:
+            password = None
+        if password:
+            env["PGPASSWORD"] = password  # for the child process only, never on its command line
+            done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if done.returncode != 0:
         tmp.unlink(missing_ok=True)
         detail = (done.stderr.strip().splitlines() or ["erreur inconnue"])[-1]
@@ -192,3 +225,102 @@ def dump(url: str, book: Path, now: dt.datetime | None = None) -> Path:
                             shown_url(url)))
     tmp.replace(target)
     return target
+
+
+def migrate(url: str, schema: Schema = SCHEMA, simulate: bool = False) -> list[str]:
+    """`syc migrer --base`: a base of an older schema brought to `schema`, in one transaction of the
+    migration role (the tables' owner), under the writers' lock: the tables and columns it lacks
+    added, the base's own tables (the legal files' one) added, the protections (triggers) and rights
+    made again from the schema, the recorded version bumped, then the data steps of
+    `pyxl.workbook.migrate` applied through the Store protocol inside that same transaction.
+    Nothing in the journal is touched: what was issued keeps its fingerprint. Returns what was
+    done in French ([] when the base is current); `simulate`: what would be done, nothing written."""
+    import psycopg
+
+    from pyxl.workbook import migrate as book_migrate
+    from pyxl.workbook.pgstore import WRITERS_LOCK
+
+    with connect(url) as conn:
+        store = PostgresStore(url, schema)
+        store._conn = conn  # the data steps write in the migration's own transaction
+        version, base_version = store.version(), store.base_version()
+        if version > schema.version:
+            raise Refused(Issue("store.new", f"Cette base (schéma version {version}) vient d'une version plus récente "
+                                             "de SYC Gestion : mettez SYC Gestion à jour.", shown_url(url)))
+        if version == schema.version and base_version >= pgschema.BASE_VERSION:
+            return []
+        owner, login, allowed = conn.execute(
+            "SELECT tableowner, session_user, pg_has_role(session_user, tableowner, 'MEMBER') FROM pg_tables "
+            "WHERE schemaname = 'public' AND tablename = %s", (pgschema.META,)).fetchone()
+        if not allowed:
+            raise Refused(Issue("base.migration", f"Seul le rôle de migration ({owner}, propriétaire des tables) met "
+                                                  f"la base à jour ; l'identifiant « {login} » est un compte "
+                                                  "d'application. Rien n'a été modifié. Relancez « syc migrer "
+                                                  "--base URL » avec l'URL du rôle de migration.", shown_url(url)))
+        steps = book_migrate._steps(version, schema)
+        try:
+            with conn.transaction():
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITERS_LOCK,))
+                done = _restructure(conn, schema, version, base_version)
+                if base_version < 2:  # the legal files already there: recorded as they are now
+                    files = files_in(store.path.parent, store.read_anchor() is not None)
+                    store._insert_files(files)
+                    done.append("empreinte SHA-256 enregistrée pour " + plural(
+                        len(files), "fichier déjà présent", "fichiers déjà présents") + " (clôtures, copie de l'ancre)")
+                if simulate:
+                    raise psycopg.Rollback()
+                for v, step in steps:
+                    store._meta = None  # the new version, read back inside the transaction
+                    changes = step(store)  # type: ignore[arg-type]
+                    if changes is not None and not changes.empty:
+                        store.apply(changes, as_of=dt.date.today())
+                    done.append(book_migrate._step_label(v, step))
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise Refused(Issue("base.migration", "Mettre la base à jour demande le rôle de migration "
+                                                  f"({str(exc).strip().splitlines()[0]}) ; rien n'a été modifié.",
+                                shown_url(url))) from None
+        if simulate:
+            done += [book_migrate._step_label(v, step) for v, step in steps]
+        store._conn = None
+        return done
+
+
+def _restructure(conn: Any, schema: Schema, version: int, base_version: int) -> list[str]:
+    """The DDL of a migration (inside its transaction); what was done, in French."""
+    q = pgschema.q
+    done: list[str] = []
+    have: dict[str, set[str]] = {}
+    for table, column in conn.execute("SELECT table_name, column_name FROM information_schema.columns "
+                                      "WHERE table_schema = 'public'").fetchall():
+        have.setdefault(table, set()).add(column)
+    if base_version < 2 and pgschema.FILES not in have:
+        for stmt in pgschema.files_table():
+            conn.execute(stmt)
+        done.append(f"ajout de la table {pgschema.FILES} (empreintes SHA-256 des fichiers légaux du dossier partagé)")
+    for table in schema.tables:
+        if table.name not in have:
+            for stmt in pgschema.create_table(table):
+                conn.execute(stmt)
+            done.append(f"ajout de la table {table.name} (feuille « {table.sheet} »)")
+            continue
+        for col in table.columns:
+            if col.key not in have[table.name]:
+                conn.execute(f"ALTER TABLE {q(table.name)} ADD COLUMN {q(col.key)} {pgschema.sql_type(col)}")
+                done.append(f"ajout de la colonne « {col.header} » à la table {table.name}")
+    for table in schema.audited:  # the protections follow the current audit specs
+        assert table.audit is not None
+        for name in (table.name, table.audit.lines_table):
+            if name:
+                conn.execute(f"DROP TRIGGER IF EXISTS syc_protect ON {q(name)}")
+                conn.execute(f"DROP FUNCTION IF EXISTS {q('syc_protect_' + name)}()")
+        for stmt in pgschema.protect_issued(table, schema):
+            conn.execute(stmt)
+    for stmt in pgschema.grants(schema):
+        conn.execute(stmt)
+    done.append("protections de la base (déclencheurs) et droits des rôles syc_ecriture et syc_lecture refaits")
+    conn.execute(f"UPDATE {pgschema.META} SET valeur = %s WHERE cle = 'schema_version'", (str(schema.version),))
+    conn.execute(f"INSERT INTO {pgschema.META} VALUES ('base_version', %s) ON CONFLICT (cle) DO UPDATE "
+                 "SET valeur = EXCLUDED.valeur", (str(pgschema.BASE_VERSION),))
+    if version != schema.version:
+        done.append(f"mise à jour de la version du schéma : {version} → {schema.version}")
+    return done

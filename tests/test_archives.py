@@ -349,6 +349,26 @@ def test_the_fec_of_an_archived_year_reads_its_archive(book: Path, tmp_path: Pat
     assert err.value.issues[0].code == "compta.archive"
 
 
+def test_archiving_changes_no_dunning_case(book: Path) -> None:
+    """Dunning needs no archive: an invoice still owing stays in the active workbook with its reminders,
+    penalty notes and payments (its whole group stays), and the procedure is per invoice — every case
+    of the session (its level, its steps done, its history, what it owes) is the same after archiving."""
+    from pyxl.services import dunning
+
+    def cases() -> list[dict]:
+        store = FileStore(book)
+        try:
+            return [{**dunning.case_json(c, AS_OF), "faites": sorted(c.done), "historique": len(c.history),
+                     "penalites_reglees": c.penalties_paid} for c in dunning.session(store, AS_OF).cases]
+        finally:
+            store.close()
+
+    before = cases()
+    assert len(before) >= 2 and any(c["historique"] for c in before)
+    archives.archive(book, END, AS_OF)
+    assert cases() == before
+
+
 def test_a_base_is_not_archived_and_says_why(base: Any, demo_bytes: bytes,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     """Archiving removes paid documents from a workbook; a base keeps every year (and refuses DELETE):

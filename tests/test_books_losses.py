@@ -306,3 +306,40 @@ def test_migration_13_fills_passe_en_perte_from_the_write_offs_of_a_version_12_b
         (e.seq, e.doc_hash, e.hash, e.spec) for e in before]
     assert store.verify() == []
     assert mig.migrate(path) == []  # once only
+
+
+def test_a_payment_naming_no_invoice_never_goes_to_a_written_off_one(wb: Book) -> None:
+    """Art. 1342-10 would put a payment of no indication on the oldest debt due, the written-off one:
+    it is skipped (nothing is owed on it), as is its number found in the transfer's label; only the
+    payer's naming of it (--facture) makes a recovery (7714)."""
+    _, _, lost = wb.invoice("2026-03-02", "MO-H:10", client="C00002")  # 605,00, due in April
+    _, _, open_ = wb.invoice("2026-09-01", "MO-H:4", client="C00002")  # 242,00
+    wb.ok("facture", "perte", lost, "--motif", "liquidation clôturée pour insuffisance d'actif", au="2026-09-30")
+    before = {str(r["id"]) for r in wb.rows("tReglements")}
+
+    def targets(au: str) -> list[tuple[str, D]]:
+        return [(str(r["invoice"]), r["amount"]) for r in wb.rows("tReglements")
+                if str(r["id"]) not in before and r["date"] == day(au)]
+
+    def lines(au: str) -> list[tuple[str, str, str]]:
+        return [(x["compte"], x["debit"], x["credit"]) for e in _entries(wb, "2026-10-20") if e["date"] == au
+                for x in e["lignes"]]
+
+    got = wb.ok("reglement", "saisir", "--client", "C00002", "--montant", "121", "--mode", "virement",
+                au="2026-10-05")
+    assert "7714" not in got["message"]
+    assert targets("2026-10-05") == [(open_, D("121.00"))]
+    assert lines("2026-10-05") == [("512", "121.00", "0.00"), ("411", "0.00", "121.00"),
+                                   ("44574", "11.00", "0.00"), ("44571", "0.00", "11.00")]
+    # its number in the label is no indication either
+    wb.ok("reglement", "saisir", "--client", "C00002", "--montant", "50", "--mode", "virement",
+          "--reference", f"VIR {lost}", au="2026-10-06")
+    assert targets("2026-10-06") == [(open_, D("50.00"))]
+    assert "7714" not in {a for a, _, _ in lines("2026-10-06")}
+    assert wb.doc(lost)["paid"] == D("0.00")
+    # named by the payer: the recovery path
+    got = wb.ok("reglement", "saisir", "--facture", lost, "--montant", "110", "--mode", "virement", au="2026-10-07")
+    assert "recouvrement (compte 7714)" in got["message"]
+    assert targets("2026-10-07") == [(lost, D("110.00"))]
+    assert lines("2026-10-07") == [("512", "110.00", "0.00"), ("7714", "0.00", "100.00"), ("44571", "0.00", "10.00")]
+    assert wb.ok("verifier", au="2026-10-20")["ok"]

@@ -307,8 +307,8 @@ def test_migrer_on_a_base_at_the_current_schema_has_nothing_to_do(base: Any, dem
     assert ok("migrer", "--base", db.url(), "--au", DAY)["etapes"] == []
     with psycopg.connect(db.owner_url, autocommit=True) as conn:
         conn.execute("UPDATE syc_meta SET valeur = '8' WHERE cle = 'schema_version'")
-    code, refused = run("migrer", "--base", db.url(), "--au", DAY)
-    assert code == 1 and refused["erreurs"][0]["code"] == "base.migrer"
+    code, refused = run("migrer", "--base", db.url(), "--au", DAY)  # only the migration role migrates
+    assert code == 1 and refused["erreurs"][0]["code"] == "base.migration"
     code, refused = run("client", "liste", "--base", db.url(), "--au", DAY)  # an old base is refused, not read
     assert code == 1 and refused["erreurs"][0]["code"] == "store.old", refused
 

@@ -80,7 +80,7 @@ def common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     parser.add_argument("--base", metavar="URL", default=default,
                         help="base PostgreSQL à utiliser au lieu du classeur, par exemple "
                              "postgresql://marie@serveur/syc (défaut : $SYC_BASE ; le mot de passe vient du "
-                             "fichier .pgpass, jamais de l'URL)")
+                             "fichier .pgpass ou du trousseau du système, jamais de l'URL)")
     parser.add_argument("--au", metavar="AAAA-MM-JJ", type=date_arg, default=default,
                         help="date de l'action (défaut : aujourd'hui)")
     parser.add_argument("--json", action="store_true", default=False if top else argparse.SUPPRESS,

@@ -112,7 +112,7 @@ def cmd_slip_print(ctx: Context) -> int:
 
     store = ctx.store()
     planned = jobs.plan(store, ctx.book, "bordereau", ctx.args.numero, ctx.as_of)
-    done = jobs.produce(ctx.book, [planned])
+    done = jobs.produce(ctx.book, [planned], store=store)
     if done.warnings and not done.written and not done.kept:
         return fail(done.warnings, ctx.json)
     out(ctx, "\n".join(done.lines(ctx.book.parent)), done.json(), done.warnings)

@@ -42,6 +42,17 @@ def register(sub: Any, common: Any) -> None:
     leaf(g, "rafraichir", "mettre à jour une vue (--book) avec ce qui a changé dans la base depuis", common,
          cmd_refresh, "N'écrit que les lignes modifiées ou ajoutées dans la base depuis le dernier rafraîchissement, "
                       "dans les seules feuilles concernées.")
+    p = leaf(g, "motdepasse", "mot de passe de votre identifiant de base dans le trousseau du système", common,
+             cmd_password,
+             "Sans option : dit si le trousseau du système (Gestionnaire d'identification de Windows, Trousseau "
+             "de macOS, Secret Service) contient le mot de passe de l'identifiant de l'URL, sans jamais "
+             "l'afficher. SYC Gestion l'y cherche quand le fichier de mots de passe de PostgreSQL (.pgpass) n'en "
+             "a pas. Demande la bibliothèque keyring.")
+    p.add_argument("url", nargs="?", metavar="URL", help="base et identifiant (défaut : --base ou $SYC_BASE)")
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--enregistrer", action="store_true",
+                      help="demander le mot de passe (sans l'afficher), vérifier qu'il ouvre la base, l'enregistrer")
+    what.add_argument("--oublier", action="store_true", help="retirer le mot de passe du trousseau")
 
 
 def _url(ctx: Context) -> str:
@@ -127,4 +138,48 @@ def cmd_refresh(ctx: Context) -> int:
     text = (f"{ctx.book.name} est à jour." if not counts else
             f"{ctx.book.name} mis à jour : " + ", ".join(f"{k} {plural(v, 'ligne')}" for k, v in counts.items()) + ".")
     out(ctx, text, {"base": shown_url(url), "classeur": str(ctx.book.resolve()), "lignes": counts})
+    return 0
+
+
+def cmd_password(ctx: Context) -> int:
+    """The keyring's password of the URL's login: stored after a prompt that never echoes it (and
+    only once the server accepted it), removed, or said present or absent — never shown."""
+    import getpass
+
+    import psycopg
+
+    from pyxl.workbook import pgsecret
+    from pyxl.workbook.pgstore import shown_url, unreachable
+
+    url = _url(ctx)
+    if shown_url(url) != url:
+        raise Refused(Issue("base.url", "L'URL contient un mot de passe : retirez-le de l'URL (il ne doit figurer ni "
+                                        "dans une URL ni dans un classeur), puis relancez.", shown_url(url)))
+    who = pgsecret.account(url)
+    data = {"base": shown_url(url), "service": pgsecret.SERVICE, "compte": who}
+    if ctx.args.oublier:
+        gone = pgsecret.forget_password(url)
+        out(ctx, f"Mot de passe de {who} retiré du trousseau." if gone else
+                 f"Le trousseau n'avait pas de mot de passe pour {who} : rien à retirer.", {**data, "enregistre": False})
+        return 0
+    if not ctx.args.enregistrer:
+        present = pgsecret.from_keyring(url) is not None
+        out(ctx, f"Le trousseau {'contient' if present else 'ne contient pas'} de mot de passe pour {who} "
+                 f"(service « {pgsecret.SERVICE} »).", {**data, "enregistre": present})
+        return 0
+    pgsecret.from_keyring(url)  # the keyring usable, before asking anything
+    password = getpass.getpass(f"Mot de passe de {who} (rien ne s'affiche) : ")
+    if not password:
+        raise Refused(Issue("base.motdepasse", "Mot de passe vide : rien n'a été enregistré.", who))
+    if getpass.getpass("Retapez-le pour confirmer : ") != password:
+        raise Refused(Issue("base.motdepasse", "Les deux saisies diffèrent : rien n'a été enregistré. Relancez.", who))
+    try:  # the server must accept it before it is kept
+        psycopg.connect(url, password=password, connect_timeout=5, application_name="syc").close()
+    except psycopg.OperationalError as exc:
+        refused = unreachable(url, exc)
+        raise Refused(Issue(refused.issues[0].code, refused.issues[0].message.replace(
+            "Rien n'a été enregistré.", "Le mot de passe n'a pas été enregistré dans le trousseau."), who)) from None
+    pgsecret.store_password(url, password)
+    out(ctx, f"Mot de passe de {who} enregistré dans le trousseau du système (service « {pgsecret.SERVICE} ») ; "
+             "SYC Gestion l'utilise quand le fichier .pgpass n'en a pas.", {**data, "enregistre": True})
     return 0

@@ -441,17 +441,19 @@ def cmd_fiscal_archive(ctx: Context) -> int:
 def cmd_migrate(ctx: Context) -> int:
     from pyxl.workbook import migrate
 
-    if ctx.base:  # a base is made at the current schema; its own migrations are not written yet
-        store = ctx.store()
-        version = store.version()
-        if version == store.schema.version:
-            out(ctx, msg("migrer.rien"), {"etapes": [], **({"simulation": True} if ctx.args.simuler else {})})
+    if ctx.base:  # by the migration role, in one transaction (pyxl.pgbase.migrate)
+        from pyxl import pgbase
+
+        steps = pgbase.migrate(ctx.base, simulate=ctx.args.simuler)
+        if ctx.args.simuler:
+            text = msg("migrer.rien_base") if not steps else "Serait fait :\n- " + "\n- ".join(steps)
+            out(ctx, text, {"etapes": steps, "simulation": True})
             return 0
-        raise Refused(Issue(
-            "base.migrer", f"La base est à la version {version} du schéma, SYC Gestion attend la version "
-            f"{store.schema.version} ; la mise à jour d'une base n'est pas encore prise en charge. Exportez-la "
-            "(syc base exporter), migrez le classeur (syc migrer --book), puis importez-le dans une base neuve.",
-            "--base"))
+        text = msg("migrer.rien_base") if not steps else (
+            "Base mise à jour (en une seule transaction ; pièces émises et journal d'audit inchangés) :\n- "
+            + "\n- ".join(steps))
+        out(ctx, text, {"etapes": steps})
+        return 0
     if not ctx.book.exists():
         raise Refused(Issue("store.missing", f"Le classeur « {ctx.book} » est introuvable.", str(ctx.book)))
     if ctx.args.simuler:

@@ -52,7 +52,7 @@ def cmd_document(ctx: Context) -> int:
         from pyxl.documents import mail
 
         mail.outgoing_for(store, a.doc_kind, planned.number, [])
-    done = jobs.produce(ctx.book, [planned], pdf=want_pdf, docx=want_docx)
+    done = jobs.produce(ctx.book, [planned], pdf=want_pdf, docx=want_docx, store=store)
     if done.warnings and not done.written and not done.kept:
         return fail([Issue(w.code, w.message.replace(" L'opération elle-même est faite ; relancez", " Relancez"),
                            w.where) for w in done.warnings], ctx.json)

@@ -31,7 +31,7 @@ def register(sub: Any, common: Common) -> None:
                         "défaut : les douze mois qui finissent au mois de --au")
     p.add_argument("--sortie", metavar="DOSSIER", help="dossier où écrire le .xlsx, les PNG et le PDF")
     p.add_argument("--archives", metavar="FICHIER", nargs="+", default=[],
-                   help="classeurs des années passées (même schéma), lus en plus du classeur actif")
+                   help="classeurs des années passées (archives d'exercice, même d'un schéma antérieur), lus en plus du classeur actif")
 
 
 def cmd_report(ctx: Context) -> int:

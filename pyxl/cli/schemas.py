@@ -273,6 +273,7 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
     "base verifier": ({"journal": INT, "pieces": INT}, {}),
     "base vue": ({"base": TEXT, "classeur": PATH, "lignes": MAP}, {"fichiers_dans": PATH}),
     "base rafraichir": ({"base": TEXT, "classeur": PATH, "lignes": MAP}, {"fichiers_dans": PATH}),
+    "base motdepasse": ({"base": TEXT, "service": TEXT, "compte": TEXT, "enregistre": BOOL}, {}),  # contract 1.3
     "compta ecritures": ({"ecritures": array(ENTRY), "total_debit": MONEY, "total_credit": MONEY,
                           "avertissement": TEXT}, {}),
     "compta fec": ({"fichier": PATH, "description": PATH, "exercice": obj({"du": DATE, "au": DATE}),
@@ -387,6 +388,7 @@ FINGERPRINTS = {
     "1.0": "de2d77b6ecfb04411341810dd0881d9cb07878ac3b185cb23f9abbb58e70afa1",  # 1.0 is first published with this wave, schema-6 fields included
     "1.1": "a5d2d8b34a1c236b7b984fdf31f4bf979c421afdb740f71bfffa1aaed22fc561",  # penalty notes, payments as money arrives, FEC checker and the books, planning and maintenance contracts, slips, statements
     "1.2": "49d22b9f7bcf4d27ffca4897fa820599384fe59b8704800883cc2b5b1b870e8b",  # statement lines set aside (motif); « reste_du » stored on each invoice; CA12 instalments, doubtful debts and write-offs (« passe_en_perte » on each invoice); the PostgreSQL base (base creer|importer|exporter|verifier|vue|rafraichir, sauvegardes faire); excel renouveler
+    "1.3": "a6f9d8dddc04c03f9e73becf5938db5f37264faf72805c1641870e4cc1638066",  # contract 1.3: base motdepasse (the keyring)
 }
 
 

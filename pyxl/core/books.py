@@ -436,9 +436,12 @@ class _Builder:
                 for role, a in sorted(income.items(), key=lambda kv: order.index(kv[0]))]
 
     def credit_note(self, d: Doc, name: str) -> None:
-        origin = self.docs.get(d.origin) or replace(d, doc_type=INVOICE)
+        known = self.docs.get(d.origin)
+        origin = known or replace(d, doc_type=INVOICE)
         rates = _rates(d, origin, self.travel)
-        vat_role = self._vat_role(origin)
+        # an origin among no documents read is an invoice of an archived year, read without its
+        # archive: closed (paid in full, the only one a credit note may still be on), its VAT collected
+        vat_role = self._vat_role(origin) if known is not None or not d.origin else "tva_collectee"
         lines = self._income_lines(rates, credit=False, rebate=d.credit_cause == "Geste commercial")
         vat = {vat_role: sum((r.vat for r in rates), ZERO) - sum((r.dep_vat for r in rates), ZERO)}
         basis = self.basis.get(origin.number)

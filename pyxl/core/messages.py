@@ -176,6 +176,7 @@ MESSAGES: dict[str, str] = {
     # ------------------------------------------------------------------ the workbook, both front ends
     "verifier.ok": "Aucune anomalie : journal d'audit intact ({lines}), {documents}.",
     "migrer.rien": "Rien à faire : le classeur est à jour.",
+    "migrer.rien_base": "Rien à faire : la base est à jour.",
     "init.clotures": "Les clôtures du classeur remplacé sont conservées dans {folder}.",
     "cloture.jour": "Clôture faite pour le {day}.",
     "cloture.jours": "Clôtures faites du {first} au {last}.",

@@ -409,7 +409,7 @@ def _late_payment(params: Mapping[str, str], doc: Row | None = None, tables: it.
 
 def invoice_context(store: FileStore, ref: str, as_of: dt.date, *, paid_copy: bool = False) -> dict[str, Any]:
     from pyxl.services.clients import get_client
-    from pyxl.services.invoices import doc_detail, get_doc
+    from pyxl.services.invoices import doc_detail, find_doc
 
     d = doc_detail(store, ref)
     r = d["row"]
@@ -427,7 +427,7 @@ def invoice_context(store: FileStore, ref: str, as_of: dt.date, *, paid_copy: bo
            "date_realisation": long_date(r["service_date"]), "acompte_pct": percent(r["deposit_pct"])}
     mentions: list[str] = []
     if kind == "avoir" and r["origin"]:
-        origin = get_doc(store, str(r["origin"]))
+        origin = find_doc(store, str(r["origin"]))  # an invoice of an archived year: read in its archive
         mentions.append(f"Avoir sur la {str(origin['doc_type']).lower()} {origin['number']} du "
                         f"{long_date(origin['date'])}" + (f" ; motif : {_s(r['reason'])}" if r["reason"] else "") + ".")
     if kind == "acompte":

@@ -485,7 +485,7 @@ def produce_and_record(store: FileStore, book: Path, batch: Batch, as_of: dt.dat
     `progress`: see `jobs.produce`."""
     from pyxl.services import reminders
 
-    outcome = jobs.produce(book, batch.planned, progress=progress)
+    outcome = jobs.produce(book, batch.planned, progress=progress, store=store)
     written = set(outcome.written)
     produced = []
     pdfs = []

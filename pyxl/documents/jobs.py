@@ -49,6 +49,7 @@ class Outcome:
     written: list[Path] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
+    legal: list[tuple[Path, Planned]] = field(default_factory=list)  # the numbered documents written
 
     def lines(self, book_dir: Path) -> list[str]:
         out = [f"Document écrit : {_rel(p, book_dir)}" for p in self.written]
@@ -80,7 +81,7 @@ def plan(store: FileStore, book: Path, kind: str, number: str, as_of: dt.date) -
     Refused (French message) when the record cannot have that document."""
     from pyxl.core import workflow as wf
     from pyxl.services import salesdocs as sd
-    from pyxl.services.invoices import get_doc, label
+    from pyxl.services.invoices import find_doc, label
 
     if kind == "devis":
         ctx = cx.quote_context(store, number, as_of)
@@ -91,7 +92,7 @@ def plan(store: FileStore, book: Path, kind: str, number: str, as_of: dt.date) -
     elif kind == "bordereau":
         ctx = cx.slip_context(store, number, as_of)
     else:
-        doc = get_doc(store, number)
+        doc = find_doc(store, number)  # an invoice of an archived year: read in its archive
         where = f"{label(doc)} ({doc.where})"
         if not doc["number"]:
             raise sd.refuse("document.brouillon", where, f"c'est un brouillon : émettez-le d'abord "
@@ -105,10 +106,10 @@ def plan(store: FileStore, book: Path, kind: str, number: str, as_of: dt.date) -
             if actual == "avoir" or doc["status"] != wf.I_PAID:
                 raise sd.refuse("document.acquittee", where,
                                 f"elle n'est pas entièrement réglée (« {doc['status']} ») : pas de copie acquittée.")
-            ctx = cx.invoice_context(store, number, as_of, paid_copy=True)
+            ctx = _invoice_context(store, doc, number, as_of, paid_copy=True)
         else:
             kind = actual
-            ctx = cx.invoice_context(store, number, as_of)
+            ctx = _invoice_context(store, doc, number, as_of)
     ctx = cx.clean(ctx)
     sub = cx.KINDS[kind][2]
     params = store.parameters()
@@ -117,6 +118,19 @@ def plan(store: FileStore, book: Path, kind: str, number: str, as_of: dt.date) -
                                ext="").removesuffix(".")
     place = names.folder(book.parent, params.get("dossier_documents") or "Documents", int(ctx["annee"]), sub)
     return Planned(kind, number_shown, ctx, place, stem)
+
+
+def _invoice_context(store: FileStore, doc: Any, number: str, as_of: dt.date, *, paid_copy: bool = False) -> dict:
+    """The invoice's context, read in the active workbook, or for an invoice of an archived year, in
+    its archive (migrated copy if older: `archives.opened`), as it was issued there."""
+    from pyxl.services import archives
+
+    if not doc.sheet.startswith("archive "):
+        return cx.invoice_context(store, number, as_of, paid_copy=paid_copy)
+    found = archives.find_invoice(store, str(doc["number"]))
+    assert found is not None
+    with archives.opened(found.path) as arch:
+        return cx.invoice_context(arch, str(doc["number"]), as_of, paid_copy=paid_copy)
 
 
 def plan_letter(store: FileStore, book: Path, client: str, subject: str, paragraphs: Sequence[str],
@@ -131,9 +145,34 @@ def plan_letter(store: FileStore, book: Path, client: str, subject: str, paragra
 # --------------------------------------------------------------------------- producing
 def produce(book: Path, planned: Sequence[Planned], *, pdf: bool = True, docx: bool = False,
             converter: render.Converter | None = None,
-            progress: Callable[[str, int, int], None] | None = None) -> Outcome:
+            progress: Callable[[str, int, int], None] | None = None, store: Any = None) -> Outcome:
     """Render every planned document, convert them all in one call, move the files in place.
-    `progress(label, step, total)`: each document filled, then the conversion."""
+    `progress(label, step, total)`: each document filled, then the conversion. `store`: in base
+    mode, the numbered documents written are recorded there with their SHA-256 (`record`)."""
+    res = _produce(book, planned, pdf=pdf, docx=docx, converter=converter, progress=progress)
+    if store is not None:
+        record(store, book, res)
+    return res
+
+
+def record(store: Any, book: Path, res: Outcome) -> None:
+    """The numbered documents just written, recorded by a store that keeps the legal files'
+    SHA-256 (the PostgresStore). A failure is a warning: the file is written, the action done."""
+    keep = getattr(store, "record_written", None)
+    if keep is None or not res.legal:
+        return
+    try:
+        keep([(path, p.kind, p.number) for path, p in res.legal])
+    except (Refused, OSError) as exc:
+        why = exc.issues[0].message if isinstance(exc, Refused) else str(exc)
+        res.warnings.append(Issue("document.empreinte", "Documents écrits mais leur empreinte n'a pas été "
+                                                        f"enregistrée dans la base ({why}). « syc base verifier » ne "
+                                                        "les contrôlera pas.", str(book.parent), Severity.WARNING))
+
+
+def _produce(book: Path, planned: Sequence[Planned], *, pdf: bool, docx: bool,
+             converter: render.Converter | None,
+             progress: Callable[[str, int, int], None] | None) -> Outcome:
     res = Outcome()
     book_dir = book.parent
     logo = render.logo_path(book_dir)
@@ -188,10 +227,10 @@ def produce(book: Path, planned: Sequence[Planned], *, pdf: bool = True, docx: b
                 made_pdf = pdfs.get(out)
                 if made_pdf is None:
                     res.warnings.append(_failed(p, "la conversion en PDF n'a rien produit"))
-                else:
-                    _place(made_pdf, fpdf, p.legal, res)
-            if fdocx is not None:
-                _place(out, fdocx, p.legal, res)
+                elif _place(made_pdf, fpdf, p.legal, res) and p.legal:
+                    res.legal.append((fpdf, p))
+            if fdocx is not None and _place(out, fdocx, p.legal, res) and p.legal:
+                res.legal.append((fdocx, p))
     return res
 
 
@@ -203,7 +242,7 @@ def after_action(store: FileStore, book: Path, wanted: Sequence[tuple[str, str]]
     if not wanted:
         return done
     try:
-        done = produce(book, [plan(store, book, kind, number, as_of) for kind, number in wanted])
+        done = produce(book, [plan(store, book, kind, number, as_of) for kind, number in wanted], store=store)
     except Exception as exc:
         for kind, number in wanted:
             done.warnings.append(Issue("document.echec", f"Document {kind} {number} non produit ({type(exc).__name__} : "
@@ -237,15 +276,17 @@ def _issued_file(p: Planned, ext: str) -> Path | None:
     return None
 
 
-def _place(src: Path, dst: Path, keep_existing: bool, res: Outcome) -> None:
+def _place(src: Path, dst: Path, keep_existing: bool, res: Outcome) -> bool:
+    """Move a rendered file in place; False when an issued document's file was there already."""
     dst.parent.mkdir(parents=True, exist_ok=True)
     if keep_existing and dst.exists():  # written meanwhile by another job: the first one stays
         res.kept.append(dst)
-        return
+        return False
     tmp = dst.with_name(f".{dst.name}.tmp")
     shutil.copyfile(src, tmp)
     os.replace(tmp, dst)
     res.written.append(dst)
+    return True
 
 
 def _failed(p: Planned, why: str) -> Issue:

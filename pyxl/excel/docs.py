@@ -65,7 +65,7 @@ def _produce(ctx: Ctx, store: Any, kind: str, number: str) -> tuple[list[str], l
 
     book = _book(ctx)
     planned = jobs.plan(store, book, kind, number, ctx.as_of)
-    done = jobs.produce(book, [planned])
+    done = jobs.produce(book, [planned], store=store)
     pdfs = [p for p in (*done.written, *done.kept) if p.suffix == ".pdf"]
     return done.lines(book.parent), pdfs, list(done.warnings)
 

@@ -55,6 +55,7 @@ def read_books(active: Path, archives: Sequence[Path] = (),
                active_store: Any = None) -> dict[str, pd.DataFrame]:
     """The report tables of the active workbook (or of `active_store`, a base) followed by those of
     the archives, deduplicated. `progress(label, step, total)`: one step per workbook read."""
+    from pyxl.services.archives import opened
     from pyxl.workbook.filestore import FileStore
 
     per_book: list[dict[str, pd.DataFrame]] = []
@@ -65,6 +66,10 @@ def read_books(active: Path, archives: Sequence[Path] = (),
         if i == 0 and active_store is not None:
             active_store.check_version()
             per_book.append(read_store(active_store, i))
+            continue
+        if i:  # an archive written before a schema change is read at the current one, never rewritten
+            with opened(path) as arch:
+                per_book.append(read_store(arch, i))
             continue
         store = FileStore(path)
         try:

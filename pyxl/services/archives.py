@@ -30,6 +30,8 @@ recorded one, its journal ending where the next one begins.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import os
@@ -37,7 +39,7 @@ import re
 import shutil
 import signal
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,7 +51,7 @@ from pyxl.core.issues import Issue, Refused, Severity
 from pyxl.services.common import Result
 from pyxl.workbook import commit, ooxml
 from pyxl.workbook.filestore import FileStore
-from pyxl.workbook.store import ChangeSet
+from pyxl.workbook.store import ChangeSet, Row
 
 FOLDER = "Archives"
 GENESIS_TABLE = "Archives"
@@ -426,23 +428,30 @@ def _check_archive(path: Path, active: FileStore, sel: Selection) -> None:
         problems += [i.message for i in audit.verify_chain(entries)]
         if not entries or entries[-1].seq != sel.last_seq:
             problems.append("journal d'audit incomplet")
-        latest = audit.latest_by_doc(entries)
-        for table in active.schema.audited:
-            spec = table.audit
-            assert spec is not None
-            lines = arch.guard.lines_by_ref(table)
-            for r in arch.rows(table.name):
-                e = latest.get((table.name, str(r.get(spec.key) or "")))
-                if e is None:
-                    continue
-                if arch.guard.doc(table, r.values, r.where, lines, e.spec).doc_hash != e.doc_hash:
-                    problems.append(f"{r.where} : {e.ref} n'a pas l'empreinte enregistrée")
+        problems += _fingerprints(arch, entries)
     finally:
         arch.close()
     if problems:
         raise Refused(Issue("archive.verification", f"L'archive {path.name} écrite ne correspond pas au classeur ("
                             + " ; ".join(problems[:5]) + ") : rien n'a été retiré du classeur. Signalez ce problème.",
                             str(path)))
+
+
+def _fingerprints(arch: FileStore, entries: Sequence[audit.Entry]) -> list[str]:
+    """Each document of an archive against the fingerprint (and spec version) of its last journal row."""
+    problems = []
+    latest = audit.latest_by_doc(entries)
+    for table in arch.schema.audited:
+        spec = table.audit
+        assert spec is not None
+        lines = arch.guard.lines_by_ref(table)
+        for r in arch.rows(table.name):
+            e = latest.get((table.name, str(r.get(spec.key) or "")))
+            if e is None:
+                continue
+            if arch.guard.doc(table, r.values, r.where, lines, e.spec).doc_hash != e.doc_hash:
+                problems.append(f"{r.where} : {e.ref} n'a pas l'empreinte enregistrée")
+    return problems
 
 
 # --------------------------------------------------------------------------- archiving
@@ -587,6 +596,111 @@ def _carry_over(store: FileStore, sel: Selection, kept: Mapping[str, set[int]], 
     return changes
 
 
+# --------------------------------------------------------------------------- reading an archive
+@contextlib.contextmanager
+def opened(path: Path) -> Iterator[FileStore]:
+    """An archive as a read-only store at the current schema. An archive written before a schema
+    change is never migrated in place (its SHA-256 is recorded): it is read through a migrated copy
+    in a temporary folder, removed afterwards. A missing file, a workbook that is not SYC Gestion's
+    or one from a newer version is refused, naming it."""
+    from pyxl.workbook import migrate
+
+    path = Path(path)
+    if not path.is_file():
+        raise Refused(Issue("archive.introuvable", f"Archive « {path} » introuvable : indiquez le chemin d'un "
+                                                   "classeur d'exercice archivé (dossier Archives, --archives).",
+                            str(path)))
+    store = FileStore(path)
+    if not store.is_syc_book() or store.version() >= store.schema.version:
+        try:
+            store.check_version()
+            yield store
+        finally:
+            store.close()
+        return
+    store.close()
+    with tempfile.TemporaryDirectory(prefix=".syc-lecture-archive-") as d:
+        copy = Path(d) / path.name
+        migrate.migrated_copy(path, copy)
+        store = FileStore(copy)
+        try:
+            yield store
+        finally:
+            store.close()
+
+
+def _walk(store: Any) -> Generator[tuple[Path, FileStore], None, None]:
+    """Each archive the active workbook's journal names, newest first, opened once (`opened`): the
+    genesis rows followed back from archive to archive, each one's SHA-256 checked (an altered or
+    missing archive is refused, as `syc verifier` would report it). Nothing for a store that is not
+    a workbook (a file, or the one open in Excel) or has never been archived."""
+    from pyxl.workbook.sheetstore import SheetStore
+
+    path = getattr(store, "path", None)
+    if not isinstance(store, SheetStore) or path is None:
+        return
+    book = Path(path)
+    entries = store.journal()
+    first = entries[0] if entries else None
+    while first is not None and first.action == audit.ARCHIVE_ACTION and first.seq != 1:
+        found = _find(book, first.ref, first.doc_hash)
+        if found is None or sha256_of(found) != first.doc_hash:
+            raise Refused(Issue("archive.absente" if found is None else "archive.modifiee",
+                                f"Archive de l'{first.ref.replace('-', ' ', 1)} "
+                                + ("introuvable" if found is None else "modifiée depuis son archivage")
+                                + f" dans {folder(book)} : remettez en place la copie d'origine (syc verifier).",
+                                str(found or folder(book))))
+        with opened(found) as arch:
+            yield found, arch
+            older = arch.journal()
+        first = older[0] if older else None
+
+
+def located(store: Any) -> list[Path]:
+    """The archives the active workbook's journal names, newest first (see `_walk`)."""
+    return [path for path, _arch in _walk(store)]
+
+
+@dataclass(frozen=True)
+class Archived:
+    """An issued invoice found in an archive: its row and lines, and the credit notes on it archived
+    with it (each with its lines); their `where` names the archive."""
+
+    path: Path
+    row: Row
+    lines: list[Row]
+    credit_notes: list[tuple[Row, list[Row]]]
+
+
+def _tagged(r: Row, path: Path) -> Row:
+    return dataclasses.replace(r, sheet=f"archive {path.name}, {r.sheet}")
+
+
+def find_invoice(store: Any, number: str) -> Archived | None:
+    """The issued invoice (or deposit invoice) `number` in the archives of the active workbook,
+    newest archive first; None when no archive holds it."""
+    typed = (number or "").strip().upper()
+    if not typed or typed.startswith("BROUILLON"):
+        return None
+    with contextlib.closing(_walk(store)) as walk:  # the archive open when found is closed at once
+        for path, arch in walk:  # newest first: older archives are not opened once it is found
+            found = arch.rows_where("tFactures", "number", {typed})
+            if not found:
+                continue
+            row = found[0]
+            credits = [r for r in arch.rows_where("tFactures", "origin", {typed})
+                       if r["doc_type"] == wf.T_CREDIT and r["number"]]
+            refs = {str(row["ref"])} | {str(c["ref"]) for c in credits}
+            lines: dict[str, list[Row]] = {}
+            for ln in arch.rows_where("tLignesFactures", "doc", refs):
+                lines.setdefault(str(ln["doc"]), []).append(_tagged(ln, path))
+            for v in lines.values():
+                v.sort(key=lambda x: x.get("pos") or 0)
+            return Archived(path, _tagged(row, path), lines.get(str(row["ref"]), []),
+                            [(_tagged(c, path), lines.get(str(c["ref"]), [])) for c in credits])
+    return None
+
+
 # --------------------------------------------------------------------------- syc verifier
 @dataclass
 class Found:
@@ -628,8 +742,7 @@ def verify(book: Path, entries: Sequence[audit.Entry]) -> Found:
                                       f"empreinte SHA-256 n'est plus celle du journal n° {first.seq}). Remettez en "
                                       "place la copie d'origine.", str(path)))
             return found
-        arch = FileStore(path)
-        try:
+        with opened(path) as arch:  # an archive of an older schema: read through a migrated copy
             older = arch.journal()
             found.issues += [Issue(i.code, f"{path.name} : {i.message}", str(path)) for i in audit.verify_chain(older)]
             if not older or older[-1].seq != first.seq - 1 or older[-1].hash != first.prev_hash:
@@ -638,8 +751,6 @@ def verify(book: Path, entries: Sequence[audit.Entry]) -> Found:
             found.invoices += [str(r["number"]) for r in arch.rows("tFactures") if r["number"]]
             found.closures |= {str(r["ref"]) for r in arch.rows("tClotures")}
             found.files.append(path)
-        finally:
-            arch.close()
         first = older[0] if older else None
     return found
 

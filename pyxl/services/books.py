@@ -204,20 +204,17 @@ def merge(active: Source, *archived: Source) -> Source:
 
 def read_archives(paths: Sequence[Path], since: dt.date | None = None) -> list[Source]:
     """What fiscal-year archives (`syc exercice archiver`) hold, as the core takes it; an archive
-    that is missing or of another schema version is refused, naming it."""
-    from pyxl.workbook.filestore import FileStore
+    written before a schema change is read at the current one (`archives.opened`), one that is
+    missing or from a newer version is refused, naming it."""
+    from pyxl.services import archives
 
     out = []
     for path in paths:
         if not Path(path).is_file():
             raise Refused(Issue("compta.archive", f"Archive « {path} » introuvable : indiquez le chemin d'un classeur "
                                                   "d'exercice archivé (dossier Archives, --archives).", str(path)))
-        store = FileStore(Path(path))
-        try:
-            store.check_version()
+        with archives.opened(Path(path)) as store:  # an older schema's archive: read migrated, never rewritten
             out.append(read(store, since))
-        finally:
-            store.close()
     return out
 
 

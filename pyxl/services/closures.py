@@ -32,7 +32,7 @@ from pyxl.core.issues import Issue, Refused, Severity
 from pyxl.core.messages import msg
 from pyxl.services import books as books_service
 from pyxl.workbook import backups
-from pyxl.workbook.store import ChangeSet, Store
+from pyxl.workbook.store import ChangeSet, LegalFile, Store
 
 ZERO = Decimal("0.00")
 DAY, MONTH, YEAR = "Jour", "Mois", "Année"
@@ -254,6 +254,9 @@ def pending(store: Store, changes: ChangeSet, as_of: dt.date, now: dt.datetime,
     for r in new:
         changes.append("tClotures", r)
     changes.issued[:0] = [("tClotures", r["ref"], ACTIONS[r["kind"]]) for r in new]
+    # their text files, written once the action is committed: a base records their SHA-256 with it
+    changes.files.extend(LegalFile.of(store.path.parent, file_path(store.path, r), "cloture", str(r["ref"]),
+                                      file_bytes(store.path, r)) for r in new)
     return new
 
 
@@ -290,17 +293,25 @@ LABELS = {"ref": "Clôture", "kind": "Période", "start": "Du", "end": "Au", "sa
           "made_at": "Faite le", "journals": "Totaux par journal"}
 
 
+def file_path(book: Path, r: dict[str, Any]) -> Path:
+    return folder(book) / str(r["start"].year) / f"{r['ref']}.txt"
+
+
+def file_bytes(book: Path, r: dict[str, Any]) -> bytes:
+    """The closure's text file, byte for byte (the same line ends on every system: its SHA-256 is kept)."""
+    text = f"SYC Gestion — {book.name}\n" + "".join(f"{LABELS[k]} : {_fmt(r.get(k))}\n" for k in LABELS)
+    return text.encode("utf-8")
+
+
 def write_files(book: Path, rows: Sequence[dict[str, Any]]) -> None:
     """One small text file per closure, never overwritten (a second write would be a rewrite)."""
     for r in rows:
-        d = folder(book) / str(r["start"].year)
-        d.mkdir(parents=True, exist_ok=True)
-        path = d / f"{r['ref']}.txt"
+        path = file_path(book, r)
+        path.parent.mkdir(parents=True, exist_ok=True)
         if path.exists():
             continue
-        text = f"SYC Gestion — {book.name}\n" + "".join(f"{LABELS[k]} : {_fmt(r.get(k))}\n" for k in LABELS)
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_bytes(file_bytes(book, r))
         tmp.replace(path)
 
 

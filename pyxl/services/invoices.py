@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from pyxl.core import fields, pricing, terms, vat
@@ -50,6 +53,65 @@ def get_doc(store: Store, ref: str) -> Row:
 
 def label(row: Row | dict[str, Any]) -> str:
     return f"{row.get('doc_type') or 'Pièce'} {row.get('number') or row.get('ref')}"
+
+
+def find_doc(store: Store, number: str) -> Row:
+    """`get_doc`, or an issued invoice that left for a fiscal-year archive (read there, its `where`
+    naming the archive): what a credit note or a document needs of an invoice of a closed year."""
+    try:
+        return get_doc(store, number)
+    except Refused as exc:
+        if exc.issues[0].code != "facture.inconnue":
+            raise
+        from pyxl.services import archives
+
+        found = archives.find_invoice(store, number)
+        if found is None:
+            raise
+        return found.row
+
+
+@dataclass(frozen=True)
+class _Origin:
+    """The invoice a credit note is on, its lines, and the credit notes already on it with theirs —
+    in the active workbook, or for an invoice of an archived year, in its archive and the active
+    workbook both (`archive` set: its row there is never written)."""
+
+    row: Row
+    lines: list[Row]
+    earlier: list[tuple[Row, list[Row]]]
+    archive: Path | None = None
+
+
+def _origin(store: Store, number: str, *, drafts: bool) -> _Origin:
+    try:
+        row = get_doc(store, number)
+    except Refused as exc:
+        if exc.issues[0].code != "facture.inconnue":
+            raise
+        from pyxl.services import archives
+
+        found = archives.find_invoice(store, number)
+        if found is None:
+            raise
+        typed = str(found.row["number"])
+        active = [r for r in store.rows_where("tFactures", "origin", {typed})
+                  if r["doc_type"] == wf.T_CREDIT and (drafts or r["status"] != wf.I_DRAFT)]
+        lines = sd.lines_of(store, "tLignesFactures", "doc", {str(r["ref"]) for r in active}) if active else {}
+        return _Origin(found.row, found.lines,
+                       [*found.credit_notes, *((r, lines.get(r["ref"], [])) for r in active)], found.path)
+    own = sd.lines_of(store, "tLignesFactures", "doc", {row["ref"]}).get(row["ref"], [])
+    credits = _credits(store, row, drafts=drafts)
+    lines = sd.lines_of(store, "tLignesFactures", "doc", {str(r["ref"]) for r in credits}) if credits else {}
+    return _Origin(row, own, [(r, lines.get(r["ref"], [])) for r in credits])
+
+
+def _left_to_credit(o: _Origin) -> list[pricing.Part]:
+    """What is left to credit on the origin, per rate, after the credit notes already on it."""
+    taken: list[pricing.Part] = []
+    for cr, lines in o.earlier:
+        taken += pricing.parts_of(sd.totals_of([r.values for r in lines], cr["discount_pct"]))
+    return pricing.subtract(pricing.parts_of(sd.totals_of([r.values for r in o.lines], o.row["discount_pct"])), taken)
 
 
 def _new_draft(store: Store, changes: ChangeSet, as_of: dt.date, row: dict[str, Any],
@@ -293,7 +355,8 @@ def credit_cause(text: str, where: str) -> str:
 
 def create_credit_note(store: Store, invoice: str, reason: str, line_specs: list[str], as_of: dt.date,
                        cause: str) -> Result:
-    origin = get_doc(store, invoice)
+    found = _origin(store, invoice, drafts=True)
+    origin = found.row
     where = f"{label(origin)} ({origin.where})"
     reason = fields.text(reason, label="Le motif", required=True, max_len=300)
     cause = credit_cause(cause, where)
@@ -302,17 +365,19 @@ def create_credit_note(store: Store, invoice: str, reason: str, line_specs: list
     if origin["status"] == wf.I_DRAFT:
         raise sd.refuse("avoir.brouillon", where, "c'est un brouillon : il n'a pas de numéro et se corrige librement ; "
                                                   "un avoir ne porte que sur une facture émise.")
-    if origin["doc_type"] == wf.T_DEPOSIT:
+    if found.archive is not None:
+        _refuse_archived(found, where)
+    elif origin["doc_type"] == wf.T_DEPOSIT:
         _refuse_if_deducted(store, origin, where)
-    remaining = _remaining(store, origin, drafts=True)
+    remaining = _left_to_credit(found)
     left_ttc = sum((p.ht + p.vat for p in remaining), ZERO)
     if left_ttc <= 0:
         raise sd.refuse("avoir.solde", where, "elle est déjà entièrement créditée (avoirs émis ou en brouillon).")
-    olines = sd.lines_of(store, "tLignesFactures", "doc", {origin["ref"]}).get(origin["ref"], [])
+    olines = found.lines
     lines: list[dict[str, Any]] = []
     discount = origin["discount_pct"]
     if not line_specs:
-        if not _credits(store, origin, drafts=True):
+        if not found.earlier:
             keep = ("article", "designation", "unit", "qty", "unit_price", "discount_pct", "rate", "rate_reason",
                     "net", "fixed_vat", "source", "purchase_price", "category")
             lines = [{k: ln[k] for k in keep} for ln in olines]
@@ -334,8 +399,7 @@ def create_credit_note(store: Store, invoice: str, reason: str, line_specs: list
                                 f"l'article « {fields.shown(spec.article)} » ne figure pas sur la facture.")
             invoiced = sum((ln["qty"] or 0 for ln in olines if ln["article"] == match["article"]
                             and ln["fixed_vat"] is None), Decimal(0))
-            credited = sum((ln["qty"] or 0 for cr in _credits(store, origin, drafts=True)
-                            for ln in sd.lines_of(store, "tLignesFactures", "doc", {cr["ref"]}).get(cr["ref"], [])
+            credited = sum((ln["qty"] or 0 for _cr, cr_lines in found.earlier for ln in cr_lines
                             if ln["article"] == match["article"] and ln["fixed_vat"] is None), Decimal(0))
             credited += sum((x["qty"] for x in lines if x["article"] == match["article"]), Decimal(0))
             if spec.qty > invoiced - credited:
@@ -362,6 +426,21 @@ def create_credit_note(store: Store, invoice: str, reason: str, line_specs: list
                    + msg("facture.suivante", ref=ref))
     res.data = {"reference": ref, "facture": origin["number"], **sd.totals_json(totals)}
     return res
+
+
+def _refuse_archived(found: _Origin, where: str) -> None:
+    """A credit note on an invoice of an archived year: only on an invoice paid in full (it becomes the
+    client's credit); a deposit invoice is credited through its final invoice, and a written-off
+    invoice's loss is undone in its own year, not by a credit note."""
+    origin = found.row
+    assert found.archive is not None
+    if origin["doc_type"] == wf.T_DEPOSIT:
+        raise sd.refuse("avoir.archive", where, "cette facture d'acompte est archivée avec la facture qui la déduit : "
+                                                "faites l'avoir sur cette facture.")
+    if origin.get("written_off") is not None or origin["status"] not in (wf.I_PAID, wf.I_CREDITED):
+        raise sd.refuse("avoir.archive", where, f"elle est archivée sans être réglée (« {origin['status']} »"
+                                                + (", passée en perte" if origin.get("written_off") is not None else "")
+                                                + ") : un avoir n'y porte plus. Voyez votre expert-comptable.")
 
 
 def _deducting(store: Store, deposit: Row) -> list[Row]:
@@ -505,31 +584,48 @@ def issue(store: Store, ref: str, as_of: dt.date) -> Result:
         res.changes.update("tCommandes", order, {
             "deposit_pct": (order["deposit_pct"] or Decimal(0)) + (doc["deposit_pct"] or Decimal(0))})
     else:
-        origin = get_doc(store, doc["origin"])
-        if origin["doc_type"] == wf.T_DEPOSIT:
+        found = _origin(store, doc["origin"], drafts=False)
+        origin = found.row
+        if found.archive is not None:
+            _refuse_archived(found, where)
+        elif origin["doc_type"] == wf.T_DEPOSIT:
             _refuse_if_deducted(store, origin, where)
-        _check_credit(where, totals, _remaining(store, origin))
+        _check_credit(where, totals, _left_to_credit(found))
         from pyxl.services.payments import credit_note_excess
 
-        credited = (origin["credited"] or ZERO) + totals.ttc
-        # what was paid beyond what is still owed becomes the client's credit (issue 14)
-        excess = credit_note_excess(store, res, origin, totals.ttc, as_of)
-        paid = (origin["paid"] or ZERO) - excess
-        state = wf.invoice_state(origin["total_ttc"] or ZERO, paid, credited)
-        if excess > 0:
-            res.warnings.append(Issue("avoir.remboursement", f"{label(origin)} : le client a déjà réglé "
-                                                             f"{euros(origin['paid'] or ZERO)} ; avec cet avoir, "
-                                                             f"{euros(excess)} deviennent son crédit, à lui rembourser "
-                                                             "(syc remboursement creer) ou à imputer sur une autre de "
-                                                             "ses pièces (syc credit imputer).",
+        if found.archive is not None:
+            # paid in full and archived: its row stays as archived (never written); what it was paid
+            # beyond what is still owed (all of this credit note) becomes the client's credit
+            earlier = sum((cr["total_ttc"] or ZERO for cr, _lines in found.earlier), ZERO)
+            total = origin["total_ttc"] or ZERO
+            seen = Row(MappingProxyType({**origin.values, "credited": earlier, "paid": total - earlier}), origin.row,
+                       origin.sheet)
+            excess = credit_note_excess(store, res, seen, totals.ttc, as_of)
+            res.warnings.append(Issue("avoir.remboursement", f"{label(origin)} (archivée, réglée) : avec cet avoir, "
+                                                             f"{euros(excess)} deviennent le crédit du client, à lui "
+                                                             "rembourser (syc remboursement creer) ou à imputer sur une "
+                                                             "autre de ses pièces (syc credit imputer).",
                                       origin.where, Severity.WARNING))
-        res.changes.update("tFactures", origin, {"credited": credited, "status": state, "paid": paid})
-        if origin["doc_type"] == wf.T_INVOICE and state == wf.I_CREDITED and origin["order"]:
-            # the job is still done: the order can be invoiced again (corrected invoice) or cancelled
-            order = get_order(store, origin["order"])
-            reopened = wf.next_state("commande", "reouvrir", order["status"])
-            if reopened is not None:
-                res.changes.update("tCommandes", order, {"status": reopened, "invoice": None})
+        else:
+            credited = (origin["credited"] or ZERO) + totals.ttc
+            # what was paid beyond what is still owed becomes the client's credit (issue 14)
+            excess = credit_note_excess(store, res, origin, totals.ttc, as_of)
+            paid = (origin["paid"] or ZERO) - excess
+            state = wf.invoice_state(origin["total_ttc"] or ZERO, paid, credited)
+            if excess > 0:
+                res.warnings.append(Issue("avoir.remboursement", f"{label(origin)} : le client a déjà réglé "
+                                                                 f"{euros(origin['paid'] or ZERO)} ; avec cet avoir, "
+                                                                 f"{euros(excess)} deviennent son crédit, à lui rembourser "
+                                                                 "(syc remboursement creer) ou à imputer sur une autre de "
+                                                                 "ses pièces (syc credit imputer).",
+                                          origin.where, Severity.WARNING))
+            res.changes.update("tFactures", origin, {"credited": credited, "status": state, "paid": paid})
+            if origin["doc_type"] == wf.T_INVOICE and state == wf.I_CREDITED and origin["order"]:
+                # the job is still done: the order can be invoiced again (corrected invoice) or cancelled
+                order = get_order(store, origin["order"])
+                reopened = wf.next_state("commande", "reouvrir", order["status"])
+                if reopened is not None:
+                    res.changes.update("tCommandes", order, {"status": reopened, "invoice": None})
     if totals.ttc == 0 and doc["doc_type"] == wf.T_INVOICE:
         updates["status"] = wf.invoice_state(ZERO, ZERO, ZERO)  # nothing left to pay once the deposits are deducted
     number = sd.next_ref(store, res.changes, "Facture", as_of.year, f"F{as_of.year}-", 5, "tFactures", "number",

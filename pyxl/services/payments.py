@@ -93,13 +93,15 @@ def _note_item(n: Row) -> OpenItem:
 
 
 def open_items(store: Store, client: str | None = None) -> list[OpenItem]:
-    """The issued invoices, deposit invoices and penalty notes still owing something (of one client)."""
+    """The issued invoices, deposit invoices and penalty notes still owing something (of one client).
+    A written-off invoice (« Passé en perte ») is not among them: nothing is owed on it any more, and
+    money put on it is a recovery (7714), which only the payer's naming of it decides."""
     clients = {str(c["code"]): c for c in (store.rows_where("tClients", "code", {client}) if client
                                            else store.rows("tClients"))}
     docs = store.rows_where("tFactures", "client", {client}) if client else store.rows("tFactures")
     items = []
     for d in docs:
-        if d["number"] and d["doc_type"] != wf.T_CREDIT and d["status"] != wf.I_DRAFT:
+        if d["number"] and d["doc_type"] != wf.T_CREDIT and d["status"] != wf.I_DRAFT and d.get("written_off") is None:
             c = clients.get(str(d["client"]))
             items.append(_invoice_item(d, c is not None and c["kind"] == ClientKind.BUSINESS))
     notes = store.rows_where("tNotesPenalites", "client", {client}) if client else store.rows("tNotesPenalites")
@@ -332,9 +334,11 @@ def plan(store: Store, amount_text: str, mode_text: str, as_of: dt.date, *, clie
         named = []
         for n in sorted({m.upper() for m in NUMBER_RE.findall(reference)}):
             try:
-                named.append(_item_of(store, n, crow, where))
+                item = _item_of(store, n, crow, where)
             except Refused:
                 continue  # another client's, paid, or unknown: not an indication
+            if item.row.get("written_off") is None:  # a written-off invoice is recovered only when named
+                named.append(item)
         indicated = "le libellé" if named else ""
     else:
         indicated = "le payeur"

@@ -85,7 +85,7 @@ def write_anchor(book: Path, tail: audit.Entry | None) -> None:
         path.unlink(missing_ok=True)
         return
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(f"{tail.seq} {tail.hash}\n", encoding="ascii")
+    tmp.write_bytes(f"{tail.seq} {tail.hash}\n".encode("ascii"))  # the same bytes on every system
     os.replace(tmp, path)
 
 

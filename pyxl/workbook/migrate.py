@@ -137,6 +137,27 @@ def _migrate(book: Path, schema: Schema) -> list[str]:
         pkg.close()
 
 
+def migrated_copy(src: str | Path, dest: str | Path, schema: Schema = SCHEMA) -> int:
+    """Write at `dest` a copy of the workbook `src` brought to `schema` (its tables, columns and data
+    steps), `src` itself only read: a fiscal-year archive is never rewritten (its SHA-256 is
+    recorded), it is read through such a copy. Returns the version `src` was at."""
+    source, target = Path(src), Path(dest)
+    data = _read_book(source)
+    pkg = _open(source, data)
+    try:
+        version = workbook_version(pkg)
+        m = _Migration(pkg, schema)
+        m.run()
+        with open(target, "wb") as f:
+            ooxml.rewrite(pkg.zip, f, m.parts.replace, m.parts.add)
+    finally:
+        pkg.close()
+    for _v, step in _steps(version, schema):
+        _run_step(target, schema, step)
+    _check(target, schema)
+    return version
+
+
 def workbook_version(pkg: ooxml.Package) -> int:
     """The schema version the workbook says it follows (0 when the defined name is missing)."""
     names = {k.lower(): v for k, v in pkg.defined_names().items()}

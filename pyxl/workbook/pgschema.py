@@ -31,6 +31,9 @@ READER_ROLE = "syc_lecture"
 META = "syc_meta"  # key → value: schema version, shared folder
 ANCHOR = "syc_ancre"  # the journal's last (seq, hash), as the anchor file beside a workbook
 JOURNAL = "tJournalAudit"
+FILES = "syc_fichiers"  # the legal files of the shared folder with their SHA-256 (insert-only)
+# the base's own structure (besides the workbook schema's tables): 1 before the legal files' table
+BASE_VERSION = 2
 BOOKKEEPING = ("_row", "_version", "_writer", "_written_at", "_change")
 
 # columns the services look rows up by (rows_where): indexed besides each table's key
@@ -108,6 +111,26 @@ BEGIN
     USING ERRCODE = 'P0001';
 END $$""",
 ]
+
+
+def files_table() -> list[str]:
+    """The legal files written to the shared folder (base only): one row per file written, never
+    changed nor deleted; the latest row of a path is what the file must be (`syc base verifier`)."""
+    return [
+        "CREATE FUNCTION syc_files_insert_only() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+        "BEGIN\n"
+        "  RAISE EXCEPTION 'Fichier % : son empreinte enregistrée ne se modifie pas ni ne se supprime.', "
+        "OLD.chemin USING ERRCODE = 'P0001';\n"
+        "END $$",
+        f"CREATE TABLE {FILES} (_seq bigint PRIMARY KEY DEFAULT nextval('syc_changes'), chemin text NOT NULL, "
+        "nature text NOT NULL, numero text NOT NULL DEFAULT '', sha256 text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'), "
+        "octets bigint NOT NULL CHECK (octets >= 0), _writer text NOT NULL DEFAULT session_user, "
+        "_written_at timestamptz NOT NULL DEFAULT now())",
+        f"CREATE INDEX ON {FILES} (chemin, _seq)",
+        f"CREATE TRIGGER syc_insert_only BEFORE UPDATE OR DELETE ON {FILES} "
+        "FOR EACH ROW EXECUTE FUNCTION syc_files_insert_only()",
+        f"CREATE TRIGGER syc_no_truncate BEFORE TRUNCATE ON {FILES} FOR EACH STATEMENT EXECUTE FUNCTION syc_no_delete()",
+    ]
 
 
 def _issued(table: Table, value: str) -> str:
@@ -197,15 +220,20 @@ def statements(schema: Schema = SCHEMA) -> list[str]:
     out.append(f"CREATE TABLE {ANCHOR} (id integer PRIMARY KEY CHECK (id = 1), seq integer NOT NULL, "
                "hash text NOT NULL, _writer text NOT NULL DEFAULT session_user, "
                "_written_at timestamptz NOT NULL DEFAULT now())")
+    out += files_table()
     for table in schema.tables:
         out += create_table(table)
-    out.append(f"CREATE INDEX ON {q(JOURNAL)} ({q('table')}, ref)")
-    out.append(f"CREATE TRIGGER syc_insert_only BEFORE UPDATE ON {q(JOURNAL)} "
-               "FOR EACH ROW EXECUTE FUNCTION syc_journal_insert_only()")
+    out += journal_protection()
     for table in schema.audited:
         out += protect_issued(table, schema)
     out += grants(schema)
     return out
+
+
+def journal_protection() -> list[str]:
+    return [f"CREATE INDEX ON {q(JOURNAL)} ({q('table')}, ref)",
+            f"CREATE TRIGGER syc_insert_only BEFORE UPDATE ON {q(JOURNAL)} "
+            "FOR EACH ROW EXECUTE FUNCTION syc_journal_insert_only()"]
 
 
 def grants(schema: Schema = SCHEMA) -> list[str]:
@@ -218,6 +246,8 @@ def grants(schema: Schema = SCHEMA) -> list[str]:
         f"GRANT INSERT, UPDATE ON {data} TO {WRITER_ROLE}",
         f"GRANT INSERT ON {q(JOURNAL)} TO {WRITER_ROLE}",
         f"GRANT INSERT, UPDATE ON {ANCHOR} TO {WRITER_ROLE}",
+        f"GRANT SELECT ON {FILES} TO {WRITER_ROLE}, {READER_ROLE}",
+        f"GRANT INSERT ON {FILES} TO {WRITER_ROLE}",
         f"GRANT USAGE ON SEQUENCE syc_changes TO {WRITER_ROLE}",
         f"GRANT SELECT ON SEQUENCE syc_changes TO {WRITER_ROLE}, {READER_ROLE}",
     ]

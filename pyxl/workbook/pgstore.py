@@ -8,7 +8,8 @@ the session commits, or rolls everything back on any error. Rows carry the versi
 the database itself stamps (pyxl.workbook.pgschema): a change set based on a row someone changed
 meanwhile is refused with who and when.
 
-The password is never in the URL: libpq reads it from its password file (.pgpass, PGPASSFILE).
+The password is never in the URL: libpq reads it from its password file (.pgpass, PGPASSFILE), else
+it comes from the system's keyring (pyxl.workbook.pgsecret).
 The legal files (closure copies, the anchor copy, documents) go to the shared folder recorded in
 the database; an action is refused when it is unreachable.
 """
@@ -31,9 +32,9 @@ from pyxl.core.issues import Issue, Refused
 from pyxl.core.money import to_cents
 from pyxl.workbook import commit
 from pyxl.workbook.guard import JOURNAL_CHECKED, AuditGuard
-from pyxl.workbook.pgschema import ANCHOR, JOURNAL, META, q
+from pyxl.workbook.pgschema import ANCHOR, BASE_VERSION, FILES, JOURNAL, META, q
 from pyxl.workbook.schema import SCHEMA, Kind, Schema, Table
-from pyxl.workbook.store import ChangeSet, Row, entries_of, parameters_of
+from pyxl.workbook.store import ChangeSet, LegalFile, Row, entries_of, parameters_of
 
 WRITERS_LOCK = 0x5359_4347  # « SYCG »: the advisory lock every writing action holds until it commits
 LOCK_TIMEOUT = "30s"  # a writer waits at most this long for another one to finish
@@ -45,10 +46,20 @@ PAUSE_BEFORE_COMMIT = "SYC_PAUSE_AVANT_VALIDATION"  # the store's `path` inside 
 
 def unreachable(url: str, exc: Exception) -> Refused:
     detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if detail.startswith("aucun mot de passe") or "password authentication failed" in detail:
+        return Refused(Issue(
+            "base.motdepasse", f"Connexion à la base « {shown_url(url)} » refusée ({detail}). Rien n'a été "
+            "enregistré. Vérifiez l'identifiant et son mot de passe (fichier .pgpass, ou « syc base motdepasse "
+            "--enregistrer »), puis relancez.", shown_url(url)))
     return Refused(Issue(
         "base.injoignable",
         f"La base PostgreSQL « {shown_url(url)} » est injoignable ({detail}). Rien n'a été enregistré. "
         "Vérifiez que le serveur est allumé et accessible depuis ce poste, puis relancez.", shown_url(url)))
+
+
+def anchor_bytes(seq: int, hash_: str) -> bytes:
+    """The anchor's copy beside the legal files, as `commit.write_anchor` writes it."""
+    return f"{seq} {hash_}\n".encode("ascii")
 
 
 def shown_url(url: str) -> str:
@@ -96,9 +107,11 @@ class PostgresStore:
         if self._conn is None:
             import psycopg
 
+            from pyxl.workbook import pgsecret
+
             try:
-                self._conn = psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
-                                             application_name="syc")
+                self._conn = pgsecret.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
+                                              application_name="syc")
             except psycopg.OperationalError as exc:
                 raise unreachable(self.url, exc) from None
         return self._conn
@@ -162,6 +175,15 @@ class PostgresStore:
                 "store.new",
                 f"Cette base (schéma version {v}) vient d'une version plus récente de SYC Gestion. "
                 "Mettez SYC Gestion à jour avant de l'utiliser.", shown_url(self.url)))
+        if self.base_version() < BASE_VERSION:
+            raise Refused(Issue(
+                "store.old",
+                "Il manque à cette base la table des empreintes des fichiers légaux (factures PDF, clôtures). "
+                "Lancez « syc migrer --base URL » avec le rôle de migration.", shown_url(self.url)))
+
+    def base_version(self) -> int:
+        """The version of the base's own tables (1: made before the legal files' table)."""
+        return int(self.meta().get("base_version", "1") or 1)
 
     def _columns(self, name: str) -> list[tuple[str, Any]]:
         if name not in self._cols:
@@ -291,6 +313,7 @@ class PostgresStore:
     def verify(self) -> list[Issue]:
         """What `syc verifier` checks on a workbook, plus the database's own protections in place."""
         issues = self.protection_issues()
+        issues += self.file_issues()
         issues += self.guard.verify()
         self._forget_all()
         return issues
@@ -300,7 +323,7 @@ class PostgresStore:
         found = {(t, n) for t, n, enabled in self.conn.execute(
             "SELECT c.relname, t.tgname, t.tgenabled FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
             "WHERE NOT t.tgisinternal").fetchall() if enabled != "D"}
-        wanted = [(JOURNAL, "syc_insert_only")]
+        wanted = [(JOURNAL, "syc_insert_only"), (FILES, "syc_insert_only"), (FILES, "syc_no_truncate")]
         for t in self.schema.audited:
             assert t.audit is not None
             wanted.append((t.name, "syc_protect"))
@@ -311,6 +334,78 @@ class PostgresStore:
                       f"Table {t} : la protection « {n} » de la base a été retirée ou désactivée. Recréez-la "
                       "(syc base creer sur une base neuve puis syc base importer) ou restaurez une sauvegarde.", t)
                 for t, n in wanted if (t, n) not in found]
+
+    # ---- the legal files of the shared folder
+    def recorded_files(self) -> list[tuple[str, str, str, str, int, str, Any]]:
+        """The latest record of each legal file: (path, kind, number, SHA-256, size, login, time)."""
+        return [tuple(r) for r in self.conn.execute(
+            f"SELECT DISTINCT ON (chemin) chemin, nature, numero, sha256, octets, _writer, _written_at FROM {FILES} "
+            "ORDER BY chemin, _seq DESC").fetchall()]
+
+    def _insert_files(self, files: Sequence[LegalFile]) -> None:
+        if files:
+            self.conn.cursor().executemany(
+                f"INSERT INTO {FILES} (chemin, nature, numero, sha256, octets) VALUES (%s, %s, %s, %s, %s)",
+                [(f.path, f.kind, f.number, f.sha256, f.size) for f in files])
+
+    def record_files(self, files: Sequence[LegalFile]) -> None:
+        """Documents just written (after their action's commit: rendering takes seconds and must
+        neither hold the writers' lock nor undo the action), recorded in their own transaction."""
+        import psycopg
+
+        if not files:
+            return
+        try:
+            with self.conn.transaction():
+                self._insert_files(files)
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise self._no_right(exc) from None
+        except psycopg.OperationalError as exc:
+            self._conn = None
+            raise unreachable(self.url, exc) from None
+
+    def record_written(self, written: Sequence[tuple[Path, str, str]]) -> None:
+        """Files just written to the shared folder, as (path, kind, number): recorded as they are now."""
+        self.record_files([LegalFile.of(self.path.parent, path, kind, number, Path(path).read_bytes())
+                           for path, kind, number in written])
+
+    def file_issues(self) -> list[Issue]:
+        """Every recorded legal file present and unchanged; every closure and the anchor's copy recorded."""
+        import hashlib
+
+        root = self.path.parent
+        issues: list[Issue] = []
+        recorded = self.recorded_files()
+        for rel, kind, number, sha, size, login, when in recorded:
+            path = root / rel
+            what = f"{rel} ({kind}{' ' + number if number else ''}, enregistré par {self._writer(login, when)})"
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:
+                issues.append(Issue("fichier.absent", f"Fichier légal {what} : absent du dossier partagé {root}. "
+                                                      "Restaurez-le depuis une sauvegarde du dossier.", rel))
+                continue
+            except OSError as exc:
+                issues.append(Issue("fichier.illisible", f"Fichier légal {what} : illisible ({exc}).", rel))
+                continue
+            if len(data) != size or hashlib.sha256(data).hexdigest() != sha:
+                issues.append(Issue("fichier.modifie", f"Fichier légal {what} : modifié depuis son enregistrement "
+                                                       "(empreinte SHA-256 différente). Restaurez-le depuis une "
+                                                       "sauvegarde du dossier.", rel))
+        closures = {number for _, kind, number, *_ in recorded if kind == "cloture"}
+        for r in self.rows("tClotures"):
+            if r["ref"] and str(r["ref"]) not in closures:
+                issues.append(Issue("fichier.attendu", f"Clôture {r['ref']} ({r.where}) : aucun fichier de clôture "
+                                                       "enregistré dans la base.", r.where))
+        anchor = self.read_anchor()
+        if anchor is not None:
+            rel = commit.anchor_path(self.path).name
+            mine = [sha for path, _, _, sha, *_ in recorded if path == rel]
+            want = hashlib.sha256(anchor_bytes(*anchor)).hexdigest()
+            if mine != [want]:
+                issues.append(Issue("fichier.attendu", f"Copie de l'ancre du journal ({rel}) : la dernière "
+                                                       f"enregistrée n'est pas celle du journal (n° {anchor[0]}).", rel))
+        return issues
 
     # ---- writing
     def _no_right(self, exc: Exception) -> Refused:
@@ -371,8 +466,15 @@ class PostgresStore:
             raise unreachable(self.url, exc) from None
         anchor, self.new_anchor = self.new_anchor, None
         if anchor is not None:  # a copy beside the other legal files, outside the database
-            tail = audit.Entry(anchor[0], "", None, "", "", "", "", "", anchor[1], "")
-            commit.write_anchor(self.path, tail)
+            self._write_anchor_copy(anchor)
+
+    def _write_anchor_copy(self, anchor: tuple[int, str]) -> None:
+        """After the commit, never over a later one: two writers commit in turn, then may write
+        their copies in the other order; the copy keeps the highest number (the one recorded last)."""
+        with commit.write_lock(self.path):
+            current = commit.read_anchor(self.path)
+            if current is None or current[0] < anchor[0]:
+                commit.write_anchor(self.path, audit.Entry(anchor[0], "", None, "", "", "", "", "", anchor[1], ""))
 
     def apply(self, changes: ChangeSet, *, as_of: dt.date, now: dt.datetime | None = None) -> None:
         """Write a change set whole inside the session's transaction, or raise Refused writing nothing."""
@@ -385,12 +487,16 @@ class PostgresStore:
             self.guard.new_tail = None
             with self.conn.transaction():  # a savepoint: a refusal leaves the session's transaction usable
                 self._write(planned)
+                files = list(changes.files)
                 if tail is not None:
                     self.conn.execute(
                         f"INSERT INTO {ANCHOR} (id, seq, hash) VALUES (1, %s, %s) ON CONFLICT (id) DO UPDATE "
                         "SET seq = EXCLUDED.seq, hash = EXCLUDED.hash, _writer = session_user, _written_at = now()",
                         (tail.seq, tail.hash))
                     self.new_anchor = (tail.seq, tail.hash)
+                    files.append(LegalFile.of(self.path.parent, commit.anchor_path(self.path), "ancre",
+                                              str(tail.seq), anchor_bytes(tail.seq, tail.hash)))
+                self._insert_files(files)  # written once committed; their SHA-256 recorded with the action
             for name in {*planned.appends, *planned.updates}:  # what was not written is still current
                 self._forget(name)
 

@@ -60,6 +60,27 @@ class Row:
         return self.values.get(key, default)
 
 
+@dataclass(frozen=True)
+class LegalFile:
+    """A legal file an action writes once committed (a closure file), or a document just written:
+    a store that keeps their SHA-256 (the PostgresStore, in its base-only table) records it with
+    the action, so `syc base verifier` names the file if it is later missing or altered."""
+
+    path: str  # relative to the folder of the store's `path` (the shared folder), « / » separators
+    kind: str  # « facture », « avoir », « cloture », « ancre »…
+    number: str
+    sha256: str
+    size: int
+
+    @classmethod
+    def of(cls, root: Path, path: Path, kind: str, number: str, data: bytes) -> LegalFile:
+        try:
+            rel = path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:  # a documents folder outside the shared folder: its full path
+            rel = str(path.resolve())
+        return cls(rel, kind, number, hashlib.sha256(data).hexdigest(), len(data))
+
+
 @dataclass
 class ChangeSet:
     """What an action writes. Nothing is written until the store applies it whole."""
@@ -69,6 +90,7 @@ class ChangeSet:
     issued: list[tuple[str, str, str]] = field(default_factory=list)  # (table, ref, action label)
     # (table, row number) → the version of the row the service read (checked before writing)
     read_versions: dict[tuple[str, int], str] = field(default_factory=dict)
+    files: list[LegalFile] = field(default_factory=list)  # written after the commit, recorded with it
 
     def append(self, table: str, row: Mapping[str, Any]) -> None:
         self.appends.setdefault(table, []).append(dict(row))
@@ -94,6 +116,7 @@ class ChangeSet:
         self.issued.extend(other.issued)
         for k, v in other.read_versions.items():
             self.read_versions.setdefault(k, v)
+        self.files.extend(other.files)
 
     @property
     def empty(self) -> bool:
