@@ -150,18 +150,30 @@ def demo_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 
 
 @pytest.fixture
-def wb(demo_bytes: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """The demo book in a temporary folder, documents off, as a `Book` (tests/test_sales_chain.py).
-    A test module with a `wb` of its own (another book, another store) uses its own."""
+def wb(demo_bytes: bytes, stores: Any, monkeypatch: pytest.MonkeyPatch) -> Any:  # noqa: F811 (pgfixtures, below)
+    """The demo book, documents off, as a `Book` (tests/test_sales_chain.py): in a workbook file, and
+    (a second run) in a PostgreSQL base. A test module with a `wb` of its own uses its own."""
     from test_sales_chain import Book
 
     monkeypatch.setenv("SYC_SANS_DOCUMENT", "1")
-    path = tmp_path / "SYC_Gestion.xlsm"
-    path.write_bytes(demo_bytes)
-    return Book(path)
+    backend = stores(demo_bytes)
+    return Book(backend.open().path, backend)
 
 # --------------------------------------------------------------------------- PostgreSQL
 # scripts/test.sh starts a throwaway cluster and exports SYC_PG_DIR (its folder, with the .pgpass
 # file) and SYC_PG_REQUIRED=1: without PostgreSQL the PostgreSQL tests then fail instead of skipping.
 # Run by hand (no SYC_PG_DIR), the session starts its own cluster in a temporary folder.
-from pgfixtures import base, pg_cluster, stores  # noqa: E402, F401
+from pgfixtures import base, pg_cluster, stored, stores  # noqa: E402, F401
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test marked `fichier_seul` (it reads the workbook's cells or bytes: a front-end concern)
+    runs on the workbook file only: its « base » variant is deselected."""
+    kept, dropped = [], []
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        on_base = "base" in (params.get("stores"), params.get("stored"))
+        (dropped if on_base and item.get_closest_marker("fichier_seul") else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept

@@ -25,7 +25,7 @@ import pytest
 from pyxl import pgbase
 from pyxl.workbook import pgcluster
 from pyxl.workbook.filestore import FileStore
-from pyxl.workbook.pgstore import PostgresStore
+from pyxl.workbook.pgstore import BOOK_NAME, PostgresStore
 
 WRITER = "syc_assistante"
 READER = "syc_directrice"
@@ -99,31 +99,71 @@ def _admin(cluster: pgcluster.Cluster, sql: str) -> None:
         conn.execute(sql)
 
 
-def new_base(cluster: pgcluster.Cluster, book_bytes: bytes, folder: Path, scratch: Path) -> Base:
+def new_base(cluster: pgcluster.Cluster, book_bytes: bytes, folder: Path, scratch: Path, *,
+             as_typed: bool = False) -> Base:
+    """A database holding that workbook's data, cloned from a template made once per workbook.
+    `as_typed`: rows a test typed into the sheets (issued documents without their journal rows) are
+    copied as they are, as `syc base importer` would copy them if they verified."""
     import psycopg
 
     key = hashlib.sha1(book_bytes).hexdigest()[:12]
     if key not in _templates:
-        tmpl = f"tmpl_{key}"
+        tmpl = f"tmpl{os.getpid()}_{key}"  # a cluster reused by another session keeps its own
         tfolder = scratch / f"tmpl_{key}"
         tfolder.mkdir(parents=True, exist_ok=True)
         _admin(cluster, f"CREATE DATABASE {tmpl}")
-        url = cluster.url(dbname=tmpl)
-        pgbase.create(url, tfolder)
-        src = tfolder / "source" / "SYC_Gestion.xlsm"
-        src.parent.mkdir()
-        src.write_bytes(book_bytes)
-        pgbase.import_book(url, src)
-        shutil.rmtree(src.parent)
+        try:
+            url = cluster.url(dbname=tmpl)
+            pgbase.create(url, tfolder)
+            src = tfolder / "source" / "SYC_Gestion.xlsm"
+            src.parent.mkdir(exist_ok=True)
+            src.write_bytes(book_bytes)
+            if as_typed:
+                _copy_as_typed(url, src)
+            else:
+                pgbase.import_book(url, src)
+            shutil.rmtree(src.parent)
+        except BaseException:
+            _admin(cluster, f"DROP DATABASE {tmpl}")
+            raise
         _templates[key] = (tmpl, tfolder)
     tmpl, tfolder = _templates[key]
     name = f"t{os.getpid()}_{next(_counter)}"
-    _admin(cluster, f"CREATE DATABASE {name} TEMPLATE {tmpl}")
+    _admin(cluster, f"CREATE DATABASE {name} TEMPLATE {tmpl}{_strategy(cluster)}")
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copytree(tfolder, folder, dirs_exist_ok=True)
     with psycopg.connect(cluster.url(dbname=name), autocommit=True) as conn:
         conn.execute("UPDATE syc_meta SET valeur = %s WHERE cle = 'dossier'", (str(folder.resolve()),))
     return Base(cluster, name, folder.resolve())
+
+
+_strategies: dict[Path, str] = {}
+
+
+def _strategy(cluster: pgcluster.Cluster) -> str:
+    """PostgreSQL 15+ copies a small template faster file by file than through the WAL (its default)."""
+    if cluster.folder not in _strategies:
+        import psycopg
+
+        with psycopg.connect(cluster.url(), autocommit=True) as conn:
+            version = int(conn.execute("SHOW server_version_num").fetchone()[0])
+        _strategies[cluster.folder] = " STRATEGY FILE_COPY" if version >= 150000 else ""
+    return _strategies[cluster.folder]
+
+
+def _copy_as_typed(url: str, book: Path) -> None:
+    """Every table of a workbook into a base just created, without verifying its chain first."""
+    store = PostgresStore(url)
+    with store.conn.transaction():
+        src = FileStore(book)
+        for table in src.schema.tables:
+            rows = src.rows(table.name)
+            pgbase._copy_rows(store.conn, table, [r.row for r in rows], [dict(r.values) for r in rows])
+        anchor = src.read_anchor()
+        if anchor is not None:
+            store.conn.execute("INSERT INTO syc_ancre (id, seq, hash) VALUES (1, %s, %s)", anchor)
+        store.conn.execute("UPDATE syc_meta SET valeur = 'oui' WHERE cle = 'donnees'")
+    store.close()
 
 
 @pytest.fixture
@@ -132,8 +172,8 @@ def base(pg_cluster: pgcluster.Cluster, tmp_path: Path,
     """make(book_bytes) → a fresh database holding that workbook's tables."""
     scratch = tmp_path_factory.getbasetemp() / "pg-templates"
 
-    def make(book_bytes: bytes, folder: str = "partage") -> Base:
-        return new_base(pg_cluster, book_bytes, tmp_path / folder, scratch)
+    def make(book_bytes: bytes, folder: str = "partage", as_typed: bool = False) -> Base:
+        return new_base(pg_cluster, book_bytes, tmp_path / folder, scratch, as_typed=as_typed)
 
     return make
 
@@ -179,3 +219,54 @@ def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[bytes], 
         return Backend("base", db=maker(book_bytes))
 
     return make
+
+
+# A test written on a workbook path runs on both stores through `stored`: make(path) gives the path
+# itself (« fichier »), or the name of a base holding that workbook's data (« base »: the base's
+# `path`, in its shared folder, where its closure files and backups go). The test opens its store
+# with `open_store(path)` and passes `*book_option(path)` to `syc` instead of `--book path`.
+_BASES: dict[Path, Base] = {}
+
+
+def open_store(book: Path, *args: Any, **kw: Any) -> Any:
+    """The store of a path from `stored`: the PostgresStore of its base, else the workbook's FileStore."""
+    db = _BASES.get(Path(book))
+    if db is not None:
+        return PostgresStore(db.url(), *args, **kw)
+    return FileStore(book, *args, **kw)
+
+
+def book_option(book: Path) -> list[str]:
+    """The `syc` option naming the store of a path from `stored`."""
+    db = _BASES.get(Path(book))
+    return ["--base", db.url()] if db is not None else ["--book", str(book)]
+
+
+def in_base(book: Path) -> bool:
+    return Path(book) in _BASES
+
+
+@pytest.fixture(params=["fichier", "base"])
+def stored(request: pytest.FixtureRequest) -> Iterator[Callable[[Path], Path]]:
+    """make(workbook path) → that path (« fichier »), or a base made from its data (« base »)."""
+    made: list[Path] = []
+
+    def make(book: Path, as_typed: bool = False) -> Path:
+        if request.param == "fichier":
+            return book
+        folder = "partage" if not made else f"partage-{len(made) + 1}"  # a shared folder per base
+        db = request.getfixturevalue("base")(Path(book).read_bytes(), folder, as_typed=as_typed)
+        path = db.folder / BOOK_NAME
+        _BASES[path] = db
+        made.append(path)
+        return path
+
+    yield make
+    for p in made:
+        _BASES.pop(p, None)
+
+
+def state_of(book: Path) -> Any:
+    """What a refused action must leave as it was: the workbook's bytes, or the base's rows and files."""
+    db = _BASES.get(Path(book))
+    return db.state() if db is not None else Path(book).read_bytes()

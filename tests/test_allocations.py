@@ -13,7 +13,6 @@ from decimal import Decimal
 from test_sales_chain import Book
 
 from pyxl.services import dunning, payments
-from pyxl.workbook.filestore import FileStore
 
 D = Decimal
 
@@ -69,7 +68,7 @@ def test_the_rest_becomes_credit_used_later_on_another_invoice(wb: Book) -> None
     a = wb.invoice("2026-03-02", "MO-H:2", client="C00002")[2]
     d = wb.pay(a, "150", "2026-03-10")
     assert parts(d) == [(a, D("121.00")), (None, D("29.00"))] and D(d["credit"]) == D("29.00")
-    assert payments.credit_of(FileStore(wb.path), "C00002") == D("29.00")
+    assert payments.credit_of(wb.store(), "C00002") == D("29.00")
     b = wb.invoice("2026-04-01", "MO-H:2", client="C00002")[2]
     wb.refused("credit", "imputer", "--client", "C00002", "--montant", "30", au="2026-04-02", code="credit.trop",
                words=["29,00"])
@@ -90,7 +89,7 @@ def test_a_credit_note_on_a_paid_invoice_is_credit_refunded_within_its_amount(wb
     wb.ok("avoir", "creer", "--facture", a, "--motif", "2 h comptées en trop", "--cause", "erreur", "--ligne", "MO-H:2",
           "--emettre", au="2026-03-12")
     assert (wb.doc(a)["paid"], wb.doc(a)["credited"], wb.doc(a)["status"]) == (D("484.00"), D("121.00"), "Réglée")
-    assert payments.credit_of(FileStore(wb.path), "C00002") == D("121.00")
+    assert payments.credit_of(wb.store(), "C00002") == D("121.00")
     wb.refused("remboursement", "creer", "--client", "C00002", "--montant", "121,01", "--mode", "virement",
                "--motif", "avoir", au="2026-03-13", code="remboursement.trop", words=["121,00"])
     wb.refused("remboursement", "creer", "--client", "C00002", "--montant", "121", "--mode", "especes",
@@ -108,17 +107,17 @@ def test_a_bounced_cheque_undoes_every_part_and_the_dunning_resumes_where_it_sto
     a, b, _ = business_invoices(wb)
     as_of = dt.date(2026, 6, 20)
     before = {c.number: (c.owed, c.interest.interest, c.next_level.step if c.next_level else None)
-              for c in dunning.session(FileStore(wb.path), as_of).cases}
+              for c in dunning.session(wb.store(), as_of).cases}
     docs_before = {n: paid(wb, n) for n in (a, b)}
     d = wb.ok("reglement", "saisir", "--client", "C00002", "--montant", "726", "--mode", "cheque",
               "--facture", a, "--facture", b, "--banque", "LCL", "--tireur", "Dupont & Fils", au="2026-06-02")
-    assert {a, b}.isdisjoint(x.number for x in dunning.session(FileStore(wb.path), as_of).cases)
+    assert {a, b}.isdisjoint(x.number for x in dunning.session(wb.store(), as_of).cases)
     c = wb.ok("reglement", "annuler", d["imputations"][1]["id"], "--motif", "chèque revenu impayé", "--impaye",
               "--frais", "15", au="2026-06-05")
     assert len(c["lignes"]) == 2
     assert {n: paid(wb, n) for n in (a, b)} == docs_before
     after = {x.number: (x.owed, x.interest.interest, x.next_level.step if x.next_level else None)
-             for x in dunning.session(FileStore(wb.path), as_of).cases}
+             for x in dunning.session(wb.store(), as_of).cases}
     assert after == before
     reversal = [r for r in wb.rows("tReglements") if r["cancels"]]
     assert [r["bounced"] for r in reversal] == ["Oui", "Oui"] and reversal[0]["charges"] == D("15.00")
@@ -161,7 +160,7 @@ def test_money_on_an_open_order_before_its_invoice_is_a_deposit_not_a_credit(wb:
     message = wb.refused("reglement", "saisir", "--client", "C00002", "--montant", "300", "--mode", "virement",
                          au="2026-03-03", code="reglement.acompte", words=[order, "289"])
     assert "facture d'acompte" in message
-    assert payments.credit_of(FileStore(wb.path), "C00002") == 0
+    assert payments.credit_of(wb.store(), "C00002") == 0
 
 
 def test_a_document_of_another_client_or_already_paid_is_refused(wb: Book) -> None:
@@ -195,7 +194,7 @@ def test_verifier_finds_a_paid_amount_that_does_not_follow_from_the_payments(wb:
     assert wb.ok("verifier", au="2026-03-10")["ok"]
     excel = dataclasses.replace(SCHEMA, tables=tuple(dataclasses.replace(t, audit=None) if t.name == "tFactures"
                                                      else t for t in SCHEMA.tables))
-    store = FileStore(wb.path, excel)
+    store = wb.store_with(excel)
     row = next(r for r in store.rows("tFactures") if r["number"] == a)
     cs = ChangeSet()
     cs.update("tFactures", row.row, {"paid": D("121.00"), "status": "Réglée"})
@@ -212,4 +211,4 @@ def test_an_imputation_of_credit_above_what_the_documents_owe_is_refused(wb: Boo
                code="credit.plus_que_du", words=["121,00"])
     wb.ok("credit", "imputer", "--client", "C00002", "--facture", b, "--montant", "121", au="2026-04-02")
     assert paid(wb, b) == (D("121.00"), "Réglée")
-    assert payments.credit_of(FileStore(wb.path), "C00002") == D("158.00")
+    assert payments.credit_of(wb.store(), "C00002") == D("158.00")

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -366,3 +367,19 @@ def test_archiving_changes_no_dunning_case(book: Path) -> None:
     assert len(before) >= 2 and any(c["historique"] for c in before)
     archives.archive(book, END, AS_OF)
     assert cases() == before
+
+
+def test_a_base_is_not_archived_and_says_why(base: Any, demo_bytes: bytes,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """Archiving removes paid documents from a workbook; a base keeps every year (and refuses DELETE):
+    refused in French, nothing written (it used to look for a workbook file beside the base)."""
+    from pyxl.cli import main
+
+    db = base(demo_bytes)
+    before = db.state()
+    assert main(["exercice", "archiver", "--fin", "2024-12-31", "--base", db.url(), "--au", "2026-07-01",
+                 "--json"]) == 1
+    payload = json.loads(capsys.readouterr().out)
+    assert [e["code"] for e in payload["erreurs"]] == ["base.archiver"]
+    assert "syc base exporter" in payload["erreurs"][0]["message"]
+    assert db.state() == before

@@ -335,7 +335,7 @@ def write_rows(wb: Book, au: str, rows: dict[str, list[dict[str, Any]]], updates
                issue: tuple[tuple[str, str], ...] = ()) -> None:
     """Rows that no command on main writes yet (slips, refunds, the « Avoir en crédit » pair), through a
     ChangeSet as the payments model describes them."""
-    store = FileStore(wb.path)
+    store = wb.store()
     with store.session():
         changes = ChangeSet()
         for table, new in rows.items():
@@ -512,16 +512,16 @@ def test_a_period_reads_only_the_lines_it_needs_and_finds_the_same_entries(wb: B
     wb.ok("avoir", "creer", "--facture", c, "--motif", "Erreur d'heures", "--cause", "erreur", "--ligne", "MO-H:1",
           "--emettre", "--sans-document", au="2026-04-03")
     wb.ok("reglement", "annuler", pd, "--motif", "chèque impayé", au="2026-04-04")
-    store = FileStore(wb.path)
+    store = wb.store()
     s = service.read(store)
     until = day("2026-06-30")
     full = books.build(s.docs, s.notes, s.payments, s.slips, s.names, s.options, until=until)
     for since in ("2026-03-01", "2026-04-03", "2026-05-01"):
         start = day(since)
-        light = service.compute(FileStore(wb.path), until, start)
+        light = service.compute(wb.store(), until, start)
         assert light.entries == tuple(books.in_period(full.entries, start, until)), since
         assert books.vat_figures(light, start, until) == books.vat_figures(full, start, until), since
-    summary = {d.number for d in service.read(FileStore(wb.path), day("2026-03-01")).docs if d.total is not None}
+    summary = {d.number for d in service.read(wb.store(), day("2026-03-01")).docs if d.total is not None}
     assert summary == {a}  # b not settled, c credited after, d's payment reversed after
     assert pc and wb.ok("verifier", au="2026-06-30")["ok"]
 

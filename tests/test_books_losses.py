@@ -198,7 +198,7 @@ def test_a_business_clients_invoice_declared_doubtful_then_written_off(wb: Book,
     assert wb.ok("verifier", au="2026-10-03")["ok"]
     closures = {r["ref"]: r for r in wb.rows("tClotures")}
     assert closures["J2026-09-30"]["journals"] == "OD D 445,00 C 445,00"
-    journal = {e.ref: e.action for e in FileStore(wb.path).journal() if e.table == "tCreances"}
+    journal = {e.ref: e.action for e in wb.store().journal() if e.table == "tCreances"}
     assert journal == {"CD2026-00001": "Créance douteuse", "CD2026-00002": "Créance irrécouvrable",
                        "CD2026-00003": "Annulation d'une créance"}
 
@@ -216,7 +216,7 @@ def test_refusals_name_the_invoice(wb: Book) -> None:
 def _overdue(wb: Book, au: str) -> list:
     from pyxl.services.dunning import overdue_invoices
 
-    return overdue_invoices(FileStore(wb.path), day(au))
+    return overdue_invoices(wb.store(), day(au))
 
 
 def test_a_written_off_invoice_owes_nothing_more_and_a_later_payment_is_a_recovery(wb: Book) -> None:
@@ -233,7 +233,7 @@ def test_a_written_off_invoice_owes_nothing_more_and_a_later_payment_is_a_recove
     shown = wb.ok("facture", "voir", inv, au="2026-10-01")["piece"]
     assert (shown["statut_du_jour"], shown["reste_a_payer"], shown["passe_en_perte"]) == (
         "Passée en perte", "0.00", "500.00")
-    assert inv not in {i.number for i in invoices_overdue(FileStore(wb.path), day("2026-10-01"))}
+    assert inv not in {i.number for i in invoices_overdue(wb.store(), day("2026-10-01"))}
     assert inv not in {r["number"] for r in _overdue(wb, "2026-10-01")}
     # a later payment is accepted and booked as a recovery, its VAT (10 %) collected again
     got = wb.pay(inv, "110", "2026-10-05")

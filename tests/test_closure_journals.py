@@ -18,6 +18,7 @@ import pytest
 from test_sales_chain import Book
 
 from pyxl.core import books
+from pyxl.core.issues import Refused
 from pyxl.services import closures
 from pyxl.workbook.filestore import ChangeSet, FileStore
 from pyxl.workbook.schema import SCHEMA
@@ -29,14 +30,22 @@ def _closures(wb: Book) -> dict[str, dict]:
     return {r["ref"]: r for r in wb.rows("tClotures")}
 
 
-def _as_excel(wb: Book, table: str, key: str, value: str, changes: dict) -> None:
-    """A user typing over a cell in Excel: no audit guard on the row."""
-    row = next(r for r in FileStore(wb.path).rows(table) if r[key] == value)
+def _as_excel(wb: Book, table: str, key: str, value: str, changes: dict) -> bool:
+    """A user typing over a cell in Excel: no audit guard on the row. Returns False on a base: its
+    trigger refuses the change to an issued row whatever program writes (nothing to verify then)."""
+    row = next(r for r in wb.store().rows(table) if r[key] == value)
     excel = dataclasses.replace(SCHEMA, tables=tuple(dataclasses.replace(t, audit=None) if t.name == table else t
                                                      for t in SCHEMA.tables))
     cs = ChangeSet()
     cs.update(table, row.row, changes)
-    FileStore(wb.path, excel).apply(cs, as_of=dt.date(2026, 3, 5))
+    if wb.in_base:
+        before = wb.snapshot()
+        with pytest.raises(Refused, match="ne se modifient plus"):
+            wb.store_with(excel).apply(cs, as_of=dt.date(2026, 3, 5))
+        assert wb.snapshot() == before
+        return False
+    wb.store_with(excel).apply(cs, as_of=dt.date(2026, 3, 5))
+    return True
 
 
 def test_totals_text_is_canonical_and_reads_back() -> None:
@@ -66,7 +75,7 @@ def test_daily_and_monthly_closures_carry_the_totals_of_each_journal(wb: Book) -
     text = (closures.folder(wb.path) / "2026" / "J2026-03-03.txt").read_text(encoding="utf-8")
     assert "Totaux par journal : BQ D 109,09 C 109,09 ; CA D 54,55 C 54,55\n" in text
     # the closures' journal rows are of version 2 of their spec
-    specs = {e.ref: e.spec for e in FileStore(wb.path).journal() if e.table == "tClotures"}
+    specs = {e.ref: e.spec for e in wb.store().journal() if e.table == "tClotures"}
     assert specs["J2026-03-03"] == closures.JOURNALS_SPEC == 2
     assert wb.ok("verifier", au="2026-03-05")["ok"]
     # the month sums its days: the 10,00 transfer of 5 March (and its VAT 16,50 × 160 / 181,50 − 13,64 = 0,91)
@@ -81,7 +90,8 @@ def test_verifier_names_the_closure_whose_payment_was_changed_afterwards(wb: Boo
     pid = wb.pay(dep["numero"], "100", "2026-03-03")["id"]
     wb.ok("client", "modifier", "C00003", "--tel", "0478000002", au="2026-03-05")
     assert wb.ok("verifier", au="2026-03-05")["ok"]
-    _as_excel(wb, "tReglements", "id", pid, {"amount": D("10.00")})  # 100,00 typed over as 10,00
+    if not _as_excel(wb, "tReglements", "id", pid, {"amount": D("10.00")}):  # 100,00 typed over as 10,00
+        return
     rc, data = wb.run("verifier", au="2026-03-05")
     assert rc == 1
     found = [e for e in data["erreurs"] if e["code"] == "cloture.journaux"]
@@ -96,7 +106,8 @@ def test_verifier_names_a_closure_whose_totals_were_typed_over(wb: Book) -> None
     _, o = wb.order("2026-03-02", "MO-H:10")
     wb.ok("facture", "acompte", "--commande", o, "--pourcentage", "30", "--emettre", au="2026-03-02")
     wb.ok("client", "modifier", "C00003", "--tel", "0478000002", au="2026-03-04")
-    _as_excel(wb, "tClotures", "ref", "J2026-03-02", {"journals": "VE D 1,00 C 1,00"})
+    if not _as_excel(wb, "tClotures", "ref", "J2026-03-02", {"journals": "VE D 1,00 C 1,00"}):
+        return
     rc, data = wb.run("verifier", au="2026-03-04")
     assert rc == 1
     codes = {e["code"] for e in data["erreurs"]}

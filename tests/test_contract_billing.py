@@ -14,14 +14,14 @@ import subprocess
 import sys
 import time
 from decimal import Decimal
-from pathlib import Path
+from typing import Any
 
 import pytest
 from test_sales_chain import Book
 
 from pyxl.cli import main
 from pyxl.services.contract_billing import periods
-from pyxl.workbook.filestore import PAUSE_BEFORE_RENAME, FileStore, write_lock
+from pyxl.workbook.filestore import PAUSE_BEFORE_RENAME, write_lock
 
 D = Decimal
 
@@ -70,11 +70,11 @@ def billing_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 
 
 @pytest.fixture
-def wb(billing_bytes: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Book:
+def wb(billing_bytes: bytes, stores: Any, monkeypatch: pytest.MonkeyPatch) -> Book:
+    """In a workbook file, and (a second run) in a PostgreSQL base."""
     monkeypatch.setenv("SYC_SANS_DOCUMENT", "1")
-    path = tmp_path / "SYC_Gestion.xlsm"
-    path.write_bytes(billing_bytes)
-    return Book(path)
+    backend = stores(billing_bytes)
+    return Book(backend.open().path, backend)
 
 
 def _invoice_of_the_day(wb: Book, au: str) -> str:
@@ -154,6 +154,8 @@ def test_nothing_due_and_bad_month(wb: Book) -> None:
                code="contrat.facturer", words=["Contrat CE2026-0004", "commence le 01/03/2026"])
 
 
+# the workbook file's write lock held by hand: file only (the base's writers' lock: tests/test_pg_concurrency.py)
+@pytest.mark.fichier_seul
 def test_two_concurrent_runs_bill_once(wb: Book) -> None:
     """Two `syc contrat facturer` started together: the second reads the first one's « Facturé
     jusqu'au » under the lock and is refused; each contract has one invoice."""
@@ -172,5 +174,5 @@ def test_two_concurrent_runs_bill_once(wb: Book) -> None:
     assert sorted(code for code, _ in answers) == [0, 1]
     refused = next(a for code, a in answers if code == 1)
     assert refused["erreurs"][0]["code"] == "contrat.deja_facture"
-    invoices = [r for r in FileStore(wb.path).rows("tFactures") if r["number"]]
+    invoices = [r for r in wb.store().rows("tFactures") if r["number"]]
     assert sorted(str(r["client_ref"]) for r in invoices) == ["CE2026-0001", "CE2026-0002", "CE2026-0003"]

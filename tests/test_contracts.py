@@ -90,10 +90,10 @@ def contracts_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 
 
 @pytest.fixture
-def wb(contracts_bytes: bytes, tmp_path: Path) -> Book:
-    path = tmp_path / "SYC_Gestion.xlsm"
-    path.write_bytes(contracts_bytes)
-    return Book(path)
+def wb(contracts_bytes: bytes, stores: Any) -> Book:
+    """In a workbook file, and (a second run) in a PostgreSQL base."""
+    backend = stores(contracts_bytes)
+    return Book(backend.open().path, backend)
 
 
 def test_contracts_listed_shown_modified(wb: Book) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 from lxml import etree
+from pgfixtures import book_option, in_base, open_store, state_of
 
 from pyxl.cli import main
 from pyxl.core.money import euros
@@ -42,7 +43,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 def run(book: Path, *args: str, au: str) -> tuple[int, dict[str, Any]]:
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf):
-        code = main([*args, "--book", str(book), "--au", au, "--json"])
+        code = main([*args, *book_option(book), "--au", au, "--json"])
     return code, json.loads(buf.getvalue())
 
 
@@ -302,17 +303,18 @@ def test_invoices_are_pdfa3b_with_embedded_fonts(docs: dict[str, Path]) -> None:
 
 # --------------------------------------------------------------------------- files and order of effects
 @pytest.fixture
-def own_book(chain: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def own_book(chain: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stored: Any) -> Iterator[Path]:
+    """The chain's workbook, and (a second run) a PostgreSQL base holding it: documents on."""
     book = tmp_path / "SYC_Gestion.xlsm"
     shutil.copyfile(chain["book"], book)
     monkeypatch.delenv("SYC_SANS_DOCUMENT", raising=False)
-    yield book
+    yield stored(book)
 
 
 @needs_soffice
 def test_document_command_never_touches_the_workbook_and_never_replaces_an_issued_pdf(
         chain: dict[str, Any], own_book: Path) -> None:
-    before = own_book.read_bytes()
+    before = state_of(own_book)[:2] if in_base(own_book) else state_of(own_book)  # a base: its rows and anchor
     first = ok(own_book, "document", "facture", chain["inv2"], au="2026-06-25")
     [pdf] = [Path(p) for p in first["documents"]]
     assert pdf.parent == own_book.parent / "Documents" / "2026" / "Factures"
@@ -321,7 +323,7 @@ def test_document_command_never_touches_the_workbook_and_never_replaces_an_issue
     again = ok(own_book, "document", "facture", chain["inv2"], au="2026-06-26")
     assert again["documents"] == [] and again["documents_conserves"] == [str(pdf)]
     assert pdf.read_bytes() == stamp
-    assert own_book.read_bytes() == before
+    assert (state_of(own_book)[:2] if in_base(own_book) else state_of(own_book)) == before
 
 
 def test_document_of_the_wrong_kind_or_a_draft_is_refused(chain: dict[str, Any], own_book: Path) -> None:
@@ -337,7 +339,7 @@ def test_failed_rendering_keeps_the_issued_number_and_warns(chain: dict[str, Any
     monkeypatch.setattr(render.sys, "platform", "linux")
     ok(own_book, "devis", "creer", "--client", "C00003", "--nature", "entretien", "--logement-plus-2-ans", "oui",
        "--ligne", "ENT-CHG:1", au="2026-06-25")
-    q = FileStore(own_book).rows("tDevis")[-1]["number"]
+    q = open_store(own_book).rows("tDevis")[-1]["number"]
     ok(own_book, "devis", "accepter", q, au="2026-06-25")
     o = ok(own_book, "commande", "creer", "--devis", q, "--sans-document", au="2026-06-25")["numero"]
     ok(own_book, "commande", "realiser", o, "--date", "25/06/2026", au="2026-06-25")
@@ -346,7 +348,7 @@ def test_failed_rendering_keeps_the_issued_number_and_warns(chain: dict[str, Any
     assert data["documents"] == []
     [warning] = data["avertissements"]
     assert warning["code"] == "document.echec" and f"syc document facture {number}" in warning["message"]
-    assert FileStore(own_book).rows_where("tFactures", "number", {number})[0]["status"] == "Émise"
+    assert open_store(own_book).rows_where("tFactures", "number", {number})[0]["status"] == "Émise"
 
 
 @needs_soffice

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pgfixtures import book_option, open_store, state_of
 
 from pyxl.cli import main
 from pyxl.demo import fill
@@ -39,8 +40,9 @@ def invoice(number: str, code: str, ttc: str, due: dt.date = DUE, **extra: Any) 
 
 
 @pytest.fixture
-def dbook(book: Path) -> Path:
-    return fill_dunning(book)
+def dbook(book: Path, stored: Any) -> Path:
+    """The dunning data in a workbook file, and (a second run) in a PostgreSQL base."""
+    return stored(fill_dunning(book), as_typed=True)  # issued by hand: no journal rows
 
 
 def fill_dunning(book: Path) -> Path:
@@ -70,14 +72,14 @@ def fill_dunning(book: Path) -> Path:
 def syc(book: Path, *args: str, au: str, ok: bool = True) -> dict[str, Any]:
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf):
-        code = main([*args, "--book", str(book), "--au", au, "--json"])
+        code = main([*args, *book_option(book), "--au", au, "--json"])
     data = json.loads(buf.getvalue())
     assert (code == 0) == ok, data
     return data
 
 
 def case(book: Path, number: str, as_of: dt.date) -> dunning.Case | None:
-    ses = dunning.session(FileStore(book), as_of)
+    ses = dunning.session(open_store(book), as_of)
     return next((c for c in ses.cases if c.number == number), None)
 
 
@@ -115,7 +117,7 @@ def _through_letter(book: Path) -> None:
     cs = ChangeSet()
     cs.append("tRelances", {"id": "RL2026-00900", "date": dt.date(2026, 6, 22), "invoice": "F2026-00101",
                             "client": "PRO1", "level": 1, "step": "lettre", "outcome": "Lettre préparée"})
-    FileStore(book).apply(cs, as_of=dt.date(2026, 6, 22))
+    open_store(book).apply(cs, as_of=dt.date(2026, 6, 22))
 
 
 def test_registered_letter_runs_from_the_posting_date(dbook: Path) -> None:
@@ -135,7 +137,7 @@ def test_formal_notice_waits_48_hours_after_the_acknowledgement(dbook: Path) -> 
     cs = ChangeSet()
     cs.append("tRelances", {"id": "RL2026-00901", "date": dt.date(2026, 7, 9), "invoice": "F2026-00101",
                             "client": "PRO1", "level": 2, "step": "lrar", "outcome": "Lettre préparée"})
-    FileStore(dbook).apply(cs, as_of=dt.date(2026, 7, 9))
+    open_store(dbook).apply(cs, as_of=dt.date(2026, 7, 9))
     syc(dbook, "relances", "noter", "F2026-00101", "--etape", "lrar", "--poste", "2026-07-09", "--recommande",
         "1A 123 456 7890 1", au="2026-07-09")
     c = case(dbook, "F2026-00101", dt.date(2026, 7, 20))
@@ -144,27 +146,27 @@ def test_formal_notice_waits_48_hours_after_the_acknowledgement(dbook: Path) -> 
     assert not case(dbook, "F2026-00101", dt.date(2026, 7, 13)).due  # type: ignore[union-attr]  # 11/07 + 48 h
     c = case(dbook, "F2026-00101", dt.date(2026, 7, 14))
     assert c is not None and c.due and c.next_level is not None and c.next_level.step == "mise-en-demeure"
-    row = next(r for r in FileStore(dbook).rows("tRelances") if r["step"] == "lrar")
+    row = next(r for r in open_store(dbook).rows("tRelances") if r["step"] == "lrar")
     assert (row["lr_number"], row["posted_on"], row["ack_on"], row["outcome"]) == (
         "1A 123 456 7890 1", dt.date(2026, 7, 9), dt.date(2026, 7, 11), "Accusé de réception")
 
 
 # --------------------------------------------------------------------------- leaving the process, stops
 def test_paid_or_credited_invoices_leave_at_once(dbook: Path) -> None:
-    ses = dunning.session(FileStore(dbook), dt.date(2026, 7, 1))
+    ses = dunning.session(open_store(dbook), dt.date(2026, 7, 1))
     numbers = {c.number for c in ses.cases}
     assert "F2026-00105" not in numbers and "F2026-00106" not in numbers
     assert "F2026-00101" in numbers
     cs = ChangeSet()
     cs.append("tReglements", {"id": "R2026-00901", "date": dt.date(2026, 7, 2), "invoice": "F2026-00101",
                               "client": "PRO1", "amount": D("1000.00"), "mode": "Virement"})
-    FileStore(dbook).apply(cs, as_of=dt.date(2026, 7, 2))
+    open_store(dbook).apply(cs, as_of=dt.date(2026, 7, 2))
     # the invoice row still says « Émise » (written by hand): the payment dated 02/07 takes it out
     assert case(dbook, "F2026-00101", dt.date(2026, 7, 3)) is None
 
 
 def test_stopped_clients_get_nothing(dbook: Path) -> None:
-    ses = dunning.session(FileStore(dbook), dt.date(2026, 9, 1))
+    ses = dunning.session(open_store(dbook), dt.date(2026, 9, 1))
     stopped = {c.number: c.stop for c in ses.cases if c.stop}
     assert stopped["F2026-00103"] == "relances bloquées pour ce client"
     assert stopped["F2026-00104"].startswith("procédure collective")
@@ -186,7 +188,7 @@ def test_promise_stops_until_its_date_then_alarms(dbook: Path) -> None:
     assert case(dbook, "F2026-00101", dt.date(2026, 6, 30)).stop  # type: ignore[union-attr]
     c = case(dbook, "F2026-00101", dt.date(2026, 7, 1))
     assert c is not None and not c.stop and any("promesse" in a and "non tenue" in a for a in c.alarms)
-    ses = dunning.session(FileStore(dbook), dt.date(2026, 7, 1))
+    ses = dunning.session(open_store(dbook), dt.date(2026, 7, 1))
     assert "F2026-00101" in {x.number for x in ses.calls}
     assert "Promesse non tenue" in dunning.what_to_say([c], dt.date(2026, 7, 1))
 
@@ -200,12 +202,12 @@ def test_payment_plan_and_missed_instalment(dbook: Path) -> None:
     cs = ChangeSet()
     cs.append("tReglements", {"id": "R2026-00902", "date": dt.date(2026, 7, 1), "invoice": "F2026-00101",
                               "client": "PRO1", "amount": D("500.00"), "mode": "Virement"})
-    FileStore(dbook).apply(cs, as_of=dt.date(2026, 7, 1))
+    open_store(dbook).apply(cs, as_of=dt.date(2026, 7, 1))
     assert case(dbook, "F2026-00101", dt.date(2026, 7, 2)).stop.startswith("échéancier")  # type: ignore[union-attr]
 
 
 def test_plan_must_cover_what_is_owed_and_refusal_leaves_the_book_alone(dbook: Path) -> None:
-    before = dbook.read_bytes()
+    before = state_of(dbook)
     err = syc(dbook, "relances", "noter", "F2026-00101", "--appel", "echeancier", "--echeancier", "2026-07-01:400",
               au="2026-06-19", ok=False)
     assert "reste dû" in err["erreurs"][0]["message"]
@@ -213,18 +215,18 @@ def test_plan_must_cover_what_is_owed_and_refusal_leaves_the_book_alone(dbook: P
     assert "rien à compléter" in err["erreurs"][0]["message"]
     err = syc(dbook, "relances", "noter", "F2026-00105", "--appel", "message", au="2026-06-25", ok=False)
     assert "pas en retard" in err["erreurs"][0]["message"]
-    assert dbook.read_bytes() == before
+    assert state_of(dbook) == before
 
 
 def test_prescription_alarms(dbook: Path) -> None:
     """Consumer: 2 years from the end of the works (here the invoice date, 16/05/2026: no date of
     completion recorded), not from the due date (review 3)."""
-    near = dunning.session(FileStore(dbook), dt.date(2028, 4, 1))
+    near = dunning.session(open_store(dbook), dt.date(2028, 4, 1))
     part = next(c for c in near.cases if c.number == "F2026-00102")
     assert any("prescription le 16/05/2028" in a for a in part.alarms)  # consumer: 2 years
-    assert not next(c for c in dunning.session(FileStore(dbook), dt.date(2028, 5, 15)).cases
+    assert not next(c for c in dunning.session(open_store(dbook), dt.date(2028, 5, 15)).cases
                     if c.number == "F2026-00102").stop
-    past = dunning.session(FileStore(dbook), dt.date(2028, 5, 16))
+    past = dunning.session(open_store(dbook), dt.date(2028, 5, 16))
     part = next(c for c in past.cases if c.number == "F2026-00102")
     assert part.stop == "créance prescrite"
     pro = next(c for c in past.cases if c.number == "F2026-00101")
@@ -241,12 +243,12 @@ def test_interest_in_the_session_follows_the_readme(dbook: Path) -> None:
 
 # --------------------------------------------------------------------------- letters and file
 def _cases(book: Path, client: str, as_of: dt.date) -> list[dunning.Case]:
-    return [c for c in dunning.session(FileStore(book), as_of).cases if c.client_code == client]
+    return [c for c in dunning.session(open_store(book), as_of).cases if c.client_code == client]
 
 
 @pytest.mark.parametrize("step", ["lettre", "lrar", "mise-en-demeure"])
 def test_consumer_letters_never_mention_the_indemnity(dbook: Path, step: str) -> None:
-    store = FileStore(dbook)
+    store = open_store(dbook)
     ctx = dunning_docs.letter_context(store, step, _cases(dbook, "PART1", dt.date(2026, 8, 1)), dt.date(2026, 8, 1), {})
     text = json.dumps(ctx, ensure_ascii=False)
     assert "indemnité forfaitaire" not in text.lower() and "40,00" not in text and "pénalités" not in text.lower()
@@ -255,14 +257,14 @@ def test_consumer_letters_never_mention_the_indemnity(dbook: Path, step: str) ->
 
 
 def test_consumer_formal_notice_states_the_interest_runs(dbook: Path) -> None:
-    ctx = dunning_docs.letter_context(FileStore(dbook), "mise-en-demeure", _cases(dbook, "PART1", dt.date(2026, 8, 1)),
+    ctx = dunning_docs.letter_context(open_store(dbook), "mise-en-demeure", _cases(dbook, "PART1", dt.date(2026, 8, 1)),
                                       dt.date(2026, 8, 1), {})
     assert any("1231-6" in p for p in ctx["paragraphes_fin"])
     assert ctx["mention_envoi"].startswith("Lettre recommandée")
 
 
 def test_payment_order_file_court_and_form(dbook: Path) -> None:
-    store = FileStore(dbook)
+    store = open_store(dbook)
     pro = dunning_docs.payment_order_context(store, _cases(dbook, "PRO1", dt.date(2026, 9, 1)), dt.date(2026, 9, 1))
     # a debtor in the Rhône in 2026: the pilot tribunal des activités économiques (loi 2023-1059 art. 26)
     assert pro["tribunal"] == "Tribunal des activités économiques de Lyon" and "12946" in pro["cerfa"]
@@ -285,7 +287,7 @@ def test_session_json_lists_calls_and_what_to_say(dbook: Path) -> None:
 
 
 def test_session_text_is_french(dbook: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["relances", "--book", str(dbook), "--au", "2026-06-19"]) == 0
+    assert main(["relances", *book_option(dbook), "--au", "2026-06-19"]) == 0
     text = capsys.readouterr().out
     assert "Appels (créneau du vendredi et du lundi, 8 h–10 h) : 2 clients" in text
     assert "Boulangerie <Martin> & Fils" in text
@@ -293,14 +295,14 @@ def test_session_text_is_french(dbook: Path, capsys: pytest.CaptureFixture[str])
 
 # --------------------------------------------------------------------------- taux
 def test_rate_add_and_refusals(dbook: Path) -> None:
-    before = dbook.read_bytes()
+    before = state_of(dbook)
     err = syc(dbook, "taux", "ajouter", "2027-S3", "--particuliers", "6,9", "--autres-cas", "2,8", "--source", "x",
               au="2027-01-02", ok=False)
     assert "AAAA-S1" in err["erreurs"][0]["message"]
     err = syc(dbook, "taux", "ajouter", "2026-S2", "--particuliers", "6,84", "--autres-cas", "2,75", "--source", "x",
               au="2027-01-02", ok=False)
     assert "déjà" in err["erreurs"][0]["message"]
-    assert dbook.read_bytes() == before
+    assert state_of(dbook) == before
     # a session over the missing half-year works and warns
     late = case(dbook, "F2026-00101", dt.date(2027, 1, 10))
     assert late is not None and late.interest.held_back and any("2027-S1" in w for w in late.interest.warnings)
@@ -309,7 +311,7 @@ def test_rate_add_and_refusals(dbook: Path) -> None:
     assert (data["taux_penalites"], data["plancher"]) == ("12.4", "8.4")
     done = case(dbook, "F2026-00101", dt.date(2027, 1, 10))
     assert done is not None and not done.interest.held_back
-    row = next(r for r in FileStore(dbook).rows("tTauxPenalites") if r["half"] == "2027-S1")
+    row = next(r for r in open_store(dbook).rows("tTauxPenalites") if r["half"] == "2027-S1")
     assert "L441-10" in row["source"]
 
 
@@ -351,7 +353,7 @@ def test_execute_one_batch_through_to_the_payment_order_file(dbook: Path) -> Non
     assert "indemnité forfaitaire" in pdf_text(pro_letter).lower()
     eml = part_letter.with_suffix(".eml").read_bytes()
     assert b"X-Unsent: 1" in eml and b"part1@example.fr" in eml
-    rows = FileStore(dbook).rows("tRelances")
+    rows = open_store(dbook).rows("tRelances")
     assert [(r["invoice"], r["step"], r["outcome"]) for r in rows if r["step"] == "lettre"] == [
         ("F2026-00102", "lettre", "Lettre préparée"), ("F2026-00101", "lettre", "Lettre préparée")]
     # nothing more is due until the posting date is recorded
@@ -368,7 +370,7 @@ def test_execute_one_batch_through_to_the_payment_order_file(dbook: Path) -> Non
     text = pdf_text(notice)
     assert "MISE EN DEMEURE" in text.upper() and "1231-6" in text and "indemnité forfaitaire" not in text.lower()
     # the business client's formal notice comes with its penalty note (issue 13, item 4); the consumer's does not
-    (note,) = FileStore(dbook).rows("tNotesPenalites")
+    (note,) = open_store(dbook).rows("tNotesPenalites")
     assert (note["number"], note["client"], note["origin"]) == ("NP2026-0001", "PRO1", "Mise en demeure")
     assert note["indemnity"] == D("40.00") and note["interest"] > 0
     pro_notice = next(Path(p) for p in third["documents"] if "Boulangerie" in p and "NP2026" not in p)
@@ -394,13 +396,13 @@ def test_execute_one_batch_through_to_the_payment_order_file(dbook: Path) -> Non
     text = pdf_text(part_file)
     assert "Tribunal judiciaire" in text and "12948" in text and "5 000 €" in text
     assert "indemnité forfaitaire pour frais" not in text.lower()
-    assert {r["outcome"] for r in FileStore(dbook).rows("tRelances") if r["step"] == "injonction"} == {"Dossier préparé"}
+    assert {r["outcome"] for r in open_store(dbook).rows("tRelances") if r["step"] == "injonction"} == {"Dossier préparé"}
     assert syc(dbook, "relances", au="2026-07-24")["dossiers"] == []
 
 
 def test_rate_add_reads_the_ecb_rate_in_force_and_lists(dbook: Path) -> None:
     """Without --bce, the ECB rate in force on the first day comes from « Taux BCE »."""
-    ecb = [r for r in FileStore(dbook).rows("tTauxBCE") if r["since"] <= dt.date(2027, 1, 1)]
+    ecb = [r for r in open_store(dbook).rows("tTauxBCE") if r["since"] <= dt.date(2027, 1, 1)]
     latest = max(ecb, key=lambda r: r["since"])["rate"]
     data = syc(dbook, "taux", "ajouter", "2027-S1", "--particuliers", "6,90", "--autres-cas", "2,80", "--source",
                "arrêté", au="2027-01-02")
@@ -417,7 +419,7 @@ def _pay(book: Path, pid: str, day: dt.date, number: str, amount: str, cancels: 
     cs = ChangeSet()
     cs.append("tReglements", {"id": pid, "date": day, "invoice": number, "client": "PRO1", "amount": D(amount),
                               "mode": "Chèque", "cancels": cancels, "reason": "chèque impayé" if cancels else None})
-    FileStore(book).apply(cs, as_of=day)
+    open_store(book).apply(cs, as_of=day)
 
 
 def test_a_reversed_payment_never_paid_the_debt(dbook: Path) -> None:
@@ -430,21 +432,21 @@ def test_a_reversed_payment_never_paid_the_debt(dbook: Path) -> None:
     assert c is not None and c.interest.interest == D("10.09") and c.interest.days_late == 30
     assert (c.interest.spans[0].start, c.interest.spans[0].base) == (dt.date(2026, 6, 16), D("1000.00"))
     # before the reversal was recorded, the payment was all the firm knew of
-    moves = dunning.movements(FileStore(dbook), {"F2026-00101"}, dt.date(2026, 7, 1))["F2026-00101"]
+    moves = dunning.movements(open_store(dbook), {"F2026-00101"}, dt.date(2026, 7, 1))["F2026-00101"]
     assert [(m.day, m.amount) for m in moves] == [(dt.date(2026, 6, 20), D("1000.00"))]
 
 
 def test_the_letter_does_not_wait_for_the_call(dbook: Path) -> None:
     """Review 2: the call and the simple letter are both level 1 — the letter runs on its own delay
     (due date + 7 days) whether or not a call was logged; the call stays on the call list."""
-    ses = dunning.session(FileStore(dbook), dt.date(2026, 6, 22))
+    ses = dunning.session(open_store(dbook), dt.date(2026, 6, 22))
     assert "F2026-00101" in {c.number for c in ses.letters}
     assert "F2026-00101" in {c.number for c in ses.calls}  # still to call until logged
-    before = dunning.session(FileStore(dbook), dt.date(2026, 6, 21))
+    before = dunning.session(open_store(dbook), dt.date(2026, 6, 21))
     assert "F2026-00101" not in {c.number for c in before.letters}
     # logging the call the same day does not push the letter to the next day
     syc(dbook, "relances", "noter", "PRO1", "--appel", "sans-reponse", au="2026-06-22")
-    ses = dunning.session(FileStore(dbook), dt.date(2026, 6, 22))
+    ses = dunning.session(open_store(dbook), dt.date(2026, 6, 22))
     assert "F2026-00101" in {c.number for c in ses.letters}
     assert "F2026-00101" not in {c.number for c in ses.calls}
 
@@ -454,9 +456,9 @@ def test_level_2_waits_for_the_letter_not_for_the_call(dbook: Path) -> None:
     cs.append("tRelances", {"id": "RL2026-00900", "date": dt.date(2026, 6, 22), "invoice": "F2026-00101",
                             "client": "PRO1", "level": 1, "step": "lettre", "outcome": "Lettre préparée",
                             "posted_on": dt.date(2026, 6, 24)})
-    FileStore(dbook).apply(cs, as_of=dt.date(2026, 6, 22))
-    assert "F2026-00101" not in {c.number for c in dunning.session(FileStore(dbook), dt.date(2026, 7, 8)).due("lrar")}
-    ses = dunning.session(FileStore(dbook), dt.date(2026, 7, 9))  # posted 24/06 + 15 days, no call ever logged
+    open_store(dbook).apply(cs, as_of=dt.date(2026, 6, 22))
+    assert "F2026-00101" not in {c.number for c in dunning.session(open_store(dbook), dt.date(2026, 7, 8)).due("lrar")}
+    ses = dunning.session(open_store(dbook), dt.date(2026, 7, 9))  # posted 24/06 + 15 days, no call ever logged
     assert "F2026-00101" in {c.number for c in ses.due("lrar")}
     assert "F2026-00101" in {c.number for c in ses.calls}
 
@@ -467,14 +469,14 @@ def test_demo_letter_due_30_days_late_without_a_call(tmp_path: Path) -> None:
     from pyxl.cli import demo_cmd
 
     demo_cmd.make(tmp_path / "demo")
-    ses = dunning.session(FileStore(tmp_path / "demo" / "SYC_Gestion.xlsm"), dt.date(2026, 4, 30))
+    ses = dunning.session(open_store(tmp_path / "demo" / "SYC_Gestion.xlsm"), dt.date(2026, 4, 30))
     assert [(c.number, [lv.step for lv in c.due_steps]) for c in ses.letters] == [("F2026-00009", ["appel", "lettre"])]
 
 
 def test_consumer_prescription_runs_from_the_end_of_the_works(dbook: Path) -> None:
     """Review 3: L218-2 C. conso runs from the end of the works (Cass. 1re civ. 19/05/2021
     n° 20-12.520; Cass. 3e civ. 01/03/2023 n° 21-23.176): the date of completion when recorded."""
-    store = FileStore(dbook)
+    store = open_store(dbook)
     row = next(r for r in store.rows("tFactures") if r["number"] == "F2026-00102")
     cs = ChangeSet()
     cs.update("tFactures", row.row, {"service_date": dt.date(2026, 5, 2)})
@@ -497,7 +499,7 @@ def test_an_acknowledgement_restarts_the_prescription(dbook: Path, kind: str) ->
         cs = ChangeSet()
         cs.append("tReglements", {"id": "R2026-00960", "date": day, "invoice": "F2026-00102", "client": "PART1",
                                   "amount": D("100.00"), "mode": "Chèque"})
-        FileStore(dbook).apply(cs, as_of=day)
+        open_store(dbook).apply(cs, as_of=day)
     elif kind == "promesse":
         syc(dbook, "relances", "noter", "F2026-00102", "--appel", "promesse", "--promesse", "2026-09-30",
             "--preuve", "e-mail du débiteur du 01/09/2026", au="2026-09-01")
@@ -510,7 +512,7 @@ def test_an_acknowledgement_restarts_the_prescription(dbook: Path, kind: str) ->
 
 
 def _collective(book: Path, since: dt.date, service: dt.date | None = None) -> None:
-    store = FileStore(book)
+    store = open_store(book)
     cs = ChangeSet()
     coll = next(r for r in store.rows("tClients") if r["code"] == "COLL")
     cs.update("tClients", coll.row, {"collective_since": since})
@@ -565,17 +567,17 @@ def test_no_commercial_form_in_other_names(name: str) -> None:
 def test_a_company_with_category_autre_goes_to_the_commercial_court(dbook: Path) -> None:
     """Review 5: an SAS is commercial by its form (L210-1 C. com.) whatever its category says:
     tribunal de commerce (L721-3 2°), Cerfa 12946, and a warning that the category disagrees."""
-    store = FileStore(dbook)
+    store = open_store(dbook)
     cs = ChangeSet()
     cs.append("tClients", client("SAS1", "Professionnel", "Garnier Bâtiment SAS", category="Autre",
                                  siret="44556612800010"))
     cs.append("tFactures", invoice("F2026-00120", "SAS1", "900.00"))
     store.apply(cs, as_of=dt.date(2026, 6, 1))
     cases = _cases(dbook, "SAS1", dt.date(2026, 9, 1))
-    ctx = dunning_docs.payment_order_context(FileStore(dbook), cases, dt.date(2026, 9, 1))
+    ctx = dunning_docs.payment_order_context(open_store(dbook), cases, dt.date(2026, 9, 1))
     assert ctx["tribunal"] == "Tribunal des activités économiques de Lyon" and "12946" in ctx["cerfa"]
     assert "L210-1" in ctx["motif_tribunal"]
-    assert dunning_docs.court(dict(FileStore(dbook).rows_where("tClients", "code", {"SAS1"})[0].values))[0] == \
+    assert dunning_docs.court(dict(open_store(dbook).rows_where("tClients", "code", {"SAS1"})[0].values))[0] == \
         "Tribunal de commerce"  # without a date: the rule of L721-3 alone
     assert any("« Autre »" in n and "SAS" in n for n in ctx["remarques"])
     sci = {"kind": "Professionnel", "category": "Autre", "name": "SCI Les Tilleuls"}
@@ -607,7 +609,7 @@ def test_payment_plan_amounts_with_a_decimal_comma(dbook: Path, spec: str) -> No
     """Review 6: the comma is both the decimal comma and a separator: a comma starts a new
     instalment only when a date follows it (the help's own example must work)."""
     syc(dbook, "relances", "noter", "F2026-00101", "--appel", "echeancier", "--echeancier", spec, au="2026-06-19")
-    rows = [(r["due"], r["amount"]) for r in FileStore(dbook).rows("tEcheanciers")]
+    rows = [(r["due"], r["amount"]) for r in open_store(dbook).rows("tEcheanciers")]
     assert rows == [(dt.date(2026, 7, 1), D("519.50")), (dt.date(2026, 8, 1), D("480.50"))]
 
 
@@ -616,10 +618,10 @@ def test_a_second_payment_plan_is_refused_while_the_first_is_kept(dbook: Path) -
     missed instalment."""
     plan = ["relances", "noter", "F2026-00101", "--appel", "echeancier", "--echeancier"]
     syc(dbook, *plan, "2026-07-01:500,2026-08-01:500", au="2026-06-19")
-    before = dbook.read_bytes()
+    before = state_of(dbook)
     err = syc(dbook, *plan, "2026-07-01:500,2026-08-01:500", au="2026-06-20", ok=False)
     assert "déjà" in err["erreurs"][0]["message"] and "ECH-F2026-00101-20260619" in err["erreurs"][0]["message"]
-    assert dbook.read_bytes() == before
+    assert state_of(dbook) == before
 
 
 def test_only_the_latest_plan_is_evaluated(dbook: Path) -> None:
@@ -628,7 +630,7 @@ def test_only_the_latest_plan_is_evaluated(dbook: Path) -> None:
         for day in (dt.date(2026, 7, 1), dt.date(2026, 8, 1)):
             cs.append("tEcheanciers", {"plan": plan, "invoice": "F2026-00101", "client": "PRO1", "due": day,
                                        "amount": D("500.00")})
-    FileStore(dbook).apply(cs, as_of=dt.date(2026, 6, 20))
+    open_store(dbook).apply(cs, as_of=dt.date(2026, 6, 20))
     c = case(dbook, "F2026-00101", dt.date(2026, 7, 2))  # nothing paid on 01/07
     assert c is not None and not c.stop
     assert any("ECH-F2026-00101-20260620" in a and "non réglée" in a for a in c.alarms)
@@ -648,7 +650,7 @@ def test_a_broken_plan_can_be_replaced_by_a_new_one(dbook: Path) -> None:
 def test_business_simple_letter_asks_for_the_total_it_states(dbook: Path) -> None:
     """Review 8: the letter showed « Total réclamé » (principal + penalties + 40 €) but asked for
     the principal alone. It asks for the total it states, and says what it is made of."""
-    ctx = dunning_docs.letter_context(FileStore(dbook), "lettre", _cases(dbook, "PRO1", dt.date(2026, 7, 15)),
+    ctx = dunning_docs.letter_context(open_store(dbook), "lettre", _cases(dbook, "PRO1", dt.date(2026, 7, 15)),
                                       dt.date(2026, 7, 15), {})
     total = ctx["total_reclame"]
     assert total == "1\u202f050,09\xa0€"
@@ -660,7 +662,7 @@ def test_business_simple_letter_asks_for_the_total_it_states(dbook: Path) -> Non
 def test_business_formal_notice_names_the_rate_and_how_penalties_run(dbook: Path) -> None:
     """Review 9: the penalties keep running after the date of the notice until full payment, at
     the named rate (BCE + 10 points)."""
-    ctx = dunning_docs.letter_context(FileStore(dbook), "mise-en-demeure",
+    ctx = dunning_docs.letter_context(open_store(dbook), "mise-en-demeure",
                                       _cases(dbook, "PRO1", dt.date(2026, 7, 15)), dt.date(2026, 7, 15), {})
     text = " ".join(ctx["paragraphes_fin"])
     assert "continuent de courir après le 15/07/2026 jusqu'au paiement complet" in text
@@ -671,7 +673,7 @@ def test_business_formal_notice_names_the_rate_and_how_penalties_run(dbook: Path
 def test_a_session_in_the_past_sees_invoices_settled_later(dbook: Path) -> None:
     """Review 10: the session on 10/07 must list F2026-00101 even though it was paid on 20/07 (the
     invoice row says « Réglée » today); the balance is rebuilt at as_of from the dated movements."""
-    store = FileStore(dbook)
+    store = open_store(dbook)
     inv = next(r for r in store.rows("tFactures") if r["number"] == "F2026-00101")
     cs = ChangeSet()
     cs.append("tReglements", {"id": "R2026-00970", "date": dt.date(2026, 7, 20), "invoice": "F2026-00101",
@@ -695,19 +697,19 @@ def test_contractual_rate_three_times_the_legal_rate(dbook: Path, text: str) -> 
     assert c is not None and {s.rate_kind for s in c.interest.spans} == {"3 × taux légal (contractuel)"}
     from pyxl.services import dunning_rates
 
-    tables = dunning_rates.tables(FileStore(dbook))
+    tables = dunning_rates.tables(open_store(dbook))
     floors = {tables.penalty(h).floor for h in ("2026-S1", "2026-S2")}  # type: ignore[union-attr]
     assert {s.rate for s in c.interest.spans} == floors
 
 
 def test_an_unreadable_contractual_rate_warns(dbook: Path) -> None:
     """Typed straight into the sheet, an unreadable rate used to fall back to BCE + 10 silently."""
-    store = FileStore(dbook)
+    store = open_store(dbook)
     row = next(r for r in store.rows("tParametres") if r["code"] == "taux_penalites_contractuel")
     cs = ChangeSet()
     cs.update("tParametres", row.row, {"value": "douze"})
     store.apply(cs, as_of=dt.date(2026, 6, 2))
-    ses = dunning.session(FileStore(dbook), dt.date(2026, 7, 15))
+    ses = dunning.session(open_store(dbook), dt.date(2026, 7, 15))
     assert any("douze" in w and "BCE + 10 points" in w for w in ses.warnings)
 
 
@@ -723,12 +725,12 @@ def test_small_claims_note_compares_principal_and_interest_without_the_40(dbook:
     CPCE, domain.md §8.3); the 40 € indemnity is not part of it."""
     cs = ChangeSet()
     cs.append("tFactures", invoice("F2026-00130", "PRO1", "4980.00"))
-    FileStore(dbook).apply(cs, as_of=dt.date(2026, 6, 1))
+    open_store(dbook).apply(cs, as_of=dt.date(2026, 6, 1))
     day = dt.date(2026, 6, 25)
     cases = [c for c in _cases(dbook, "PRO1", day) if c.number == "F2026-00130"]
     a = dunning_docs.amounts(cases)
     assert a.owed + a.interest <= 5000 < a.total
-    ctx = dunning_docs.payment_order_context(FileStore(dbook), cases, day)
+    ctx = dunning_docs.payment_order_context(open_store(dbook), cases, day)
     assert any("5 000 €" in n and "petites créances" in n for n in ctx["remarques"])
 
 
@@ -736,21 +738,21 @@ def test_unclaimed_letter_is_not_shown_as_an_acknowledgement(dbook: Path) -> Non
     _through_letter(dbook)
     syc(dbook, "relances", "noter", "F2026-00101", "--poste", "2026-06-24", au="2026-06-25")
     syc(dbook, "relances", "noter", "F2026-00101", "--non-reclame", "2026-07-10", au="2026-07-10")
-    ctx = dunning_docs.payment_order_context(FileStore(dbook), _cases(dbook, "PRO1", dt.date(2026, 7, 20)),
+    ctx = dunning_docs.payment_order_context(open_store(dbook), _cases(dbook, "PRO1", dt.date(2026, 7, 20)),
                                              dt.date(2026, 7, 20))
     step = next(s for s in ctx["relances"] if s["etape"] == "Lettre de relance")
     assert step["ar"] == "pli non réclamé, revenu le 10/07/2026"  # not an acknowledgement date
 
 
 def test_empty_dispute_reason_is_asked_for(dbook: Path) -> None:
-    before = dbook.read_bytes()
+    before = state_of(dbook)
     err = syc(dbook, "relances", "noter", "F2026-00101", "--litige", "", au="2026-06-20", ok=False)
     assert "motif du litige" in err["erreurs"][0]["message"]
-    assert dbook.read_bytes() == before
+    assert state_of(dbook) == before
 
 
 def test_session_splits_penalties_and_indemnity(dbook: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["relances", "--book", str(dbook), "--au", "2026-07-15"]) == 0
+    assert main(["relances", *book_option(dbook), "--au", "2026-07-15"]) == 0
     text = capsys.readouterr().out
     assert "Pénalités/intérêts" in text and "Indemnité" in text
     line = next(x for x in text.splitlines() if x.startswith("F2026-00101"))

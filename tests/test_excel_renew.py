@@ -9,12 +9,16 @@ import datetime as dt
 import zipfile
 from pathlib import Path
 
+import pytest
 from test_sales_chain import Book
 
 from pyxl.cli.excel_cmd import conf_values
 from pyxl.excel.builder import COMMITTED_BOOK
 from pyxl.workbook.filestore import ChangeSet, FileStore
 from pyxl.workbook.schema import SCHEMA
+
+# renewing rewrites the workbook file's front end (its parts, VBA, buttons): file only
+pytestmark = pytest.mark.fichier_seul
 
 
 def _tables(path: Path) -> dict[str, list[dict]]:

@@ -14,6 +14,7 @@ import io
 import shutil
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_audit_specs import NOW, schema_at
@@ -35,16 +36,12 @@ V5_BOOK = DATA / "v5" / "syc_v5.xlsm"
 V5_ANCHOR = DATA / "v5" / "syc_v5.syc-ancre"
 
 
-@pytest.fixture
-def wb(demo_bytes: bytes, tmp_path: Path) -> Book:
-    path = tmp_path / "SYC_Gestion.xlsm"
-    path.write_bytes(demo_bytes)
-    return Book(path)
+# `wb`: conftest's demo book, in a workbook file and in a PostgreSQL base
 
 
 def set_parameter_in_sheet(wb: Book, code: str, value: str) -> None:
     """What a user does in Excel: type the value straight into « Paramètres » (no check on the way)."""
-    store = FileStore(wb.path)
+    store = wb.store()
     row = next(r for r in store.rows("tParametres") if r["code"] == code)
     changes = ChangeSet()
     changes.update("tParametres", row, {"value": value})
@@ -52,7 +49,7 @@ def set_parameter_in_sheet(wb: Book, code: str, value: str) -> None:
 
 
 def case_of(wb: Book, number: str, as_of: dt.date) -> dunning.Case:
-    store = FileStore(wb.path)
+    store = wb.store()
     return next(c for c in dunning.session(store, as_of).cases if c.number == number)
 
 
@@ -119,7 +116,7 @@ def test_a_credit_for_an_error_never_bore_penalties_a_gesture_lowers_the_base_fr
     credits = {str(r["origin"]): r for r in wb.rows("tFactures") if r["doc_type"] == "Avoir"}
     assert (credits[err]["credit_cause"], credits[gest]["credit_cause"]) == ("Erreur", "Geste commercial")
     as_of = dt.date(2026, 6, 30)
-    store = FileStore(wb.path)
+    store = wb.store()
     moves = dunning.movements(store, {err, gest}, as_of)
     assert [m.day for m in moves[err]] == [dt.date(2026, 4, 30)]
     assert [m.day for m in moves[gest]] == [dt.date(2026, 5, 31)]
@@ -135,7 +132,7 @@ def test_a_credit_note_without_a_known_cause_is_refused(wb: Book) -> None:
 
     _, _, number = wb.invoice("2026-03-02", "MO-H:1")
     with pytest.raises(Refused) as exc:
-        create_credit_note(FileStore(wb.path), number, "x", [], dt.date(2026, 3, 3), "oubli")
+        create_credit_note(wb.store(), number, "x", [], dt.date(2026, 3, 3), "oubli")
     assert "cause de l'avoir « oubli »" in str(exc.value) and "erreur" in str(exc.value) and "geste" in str(exc.value)
 
 
@@ -252,16 +249,18 @@ def test_after_a_formal_notice_the_call_script_is_no_longer_courteous() -> None:
 
 # --------------------------------------------------------------------------- 3. VAT at the chargeable event
 @pytest.fixture
-def wb2024(tmp_path: Path) -> Book:
-    """A demo book opened in November 2024, with a THPE boiler in the catalogue."""
-    path = tmp_path / "SYC_Gestion.xlsm"
+def wb2024(tmp_path: Path, stores: Any) -> Book:
+    """A demo book opened in November 2024, with a THPE boiler in the catalogue (file, then base)."""
+    path = tmp_path / "demo2024" / "SYC_Gestion.xlsm"
+    path.parent.mkdir()
     with contextlib.redirect_stdout(io.StringIO()):
         assert main(["init", "--demo", "--book", str(path), "--au", "2024-11-04"]) == 0
     b = Book(path)
     b.ok("article", "ajouter", "--code", "THPE-25", "--designation", "Chaudière gaz à condensation THPE 25 kW",
          "--unite", "u", "--pu-ht", "3000", "--tva", "5,5", "--famille", "materiel", "--categorie", "chaudiere-thpe",
          au="2024-11-04")
-    return b
+    backend = stores(path.read_bytes())
+    return Book(backend.open().path, backend)
 
 
 def _thpe_order(b: Book) -> tuple[str, str]:
@@ -323,14 +322,14 @@ def test_a_business_invoice_prints_its_own_clause_and_the_rate_as_a_figure(wb: B
     _, _, number = wb.invoice("2026-09-01", "MO-H:2", client="C00002")
     wb.ok("parametres", "modifier", "taux_penalites_contractuel", "15", au="2026-09-02")
     ref = str(wb.doc(number)["ref"])
-    printed = invoice_context(FileStore(wb.path), ref, dt.date(2026, 9, 3))["mentions_paiement"]
+    printed = invoice_context(wb.store(), ref, dt.date(2026, 9, 3))["mentions_paiement"]
     text = "\n".join(printed)
     assert "taux de refinancement de la BCE majoré de 10 points" in text  # the clause of its issue, not 15 %
     assert f"Soit {P(D('12.40'))} l'an au 2e semestre 2026 (taux de la BCE de {P(D('2.40'))} + 10 points), " \
            "révisé chaque semestre." in text
     assert "15" not in text
     _, _, consumer = wb.invoice("2026-09-03", "MO-H:2")
-    text = "\n".join(invoice_context(FileStore(wb.path), str(wb.doc(consumer)["ref"]), dt.date(2026, 9, 3))
+    text = "\n".join(invoice_context(wb.store(), str(wb.doc(consumer)["ref"]), dt.date(2026, 9, 3))
                      ["mentions_paiement"])
     assert "pénalités" not in text and "40 €" not in text  # no business wording on a consumer invoice
 
@@ -346,14 +345,14 @@ def test_an_invoice_prints_the_work_site_when_it_differs_and_the_category_of_the
                               extra=["--lieu", site])
     doc = wb.doc(number)
     assert (doc["site"], doc["operation"]) == (site, "Prestation de services")
-    ctx = invoice_context(FileStore(wb.path), str(doc["ref"]), dt.date(2026, 3, 3))
+    ctx = invoice_context(wb.store(), str(doc["ref"]), dt.date(2026, 3, 3))
     assert ctx["doc"]["lieu"] == site
     assert "Catégorie de l'opération : Prestation de services." in ctx["mentions"]
     # the client's SIREN is printed once (under the references), not again among the mentions
     assert not any(m.startswith("SIREN du client") for m in ctx["mentions"]) and ctx["client"]["siren"]
     client = ctx["client"]["adresse_lignes"]
     _, _, same = wb.invoice("2026-03-02", "MO-H:1", client="C00002", extra=["--lieu", " ".join(client[1:])])
-    assert invoice_context(FileStore(wb.path), str(wb.doc(same)["ref"]), dt.date(2026, 3, 3))["doc"]["lieu"] == ""
+    assert invoice_context(wb.store(), str(wb.doc(same)["ref"]), dt.date(2026, 3, 3))["doc"]["lieu"] == ""
 
 
 # --------------------------------------------------------------------------- 6. off-premises contracts
@@ -371,13 +370,13 @@ def test_the_start_of_the_withdrawal_period_is_pinned_for_services_and_for_suppl
 
     services = wb.quote("2026-03-02", "MO-H:2", away=True)
     goods = wb.quote("2026-03-02", "RAD-ACI:1", "MO-H:2", away=True, nature="installation")
-    store = FileStore(wb.path)
+    store = wb.store()
     assert quote_context(store, services, dt.date(2026, 3, 2))["retractation"].startswith(WITHDRAWAL_SERVICES)
     assert quote_context(store, goods, dt.date(2026, 3, 2))["retractation"].startswith(WITHDRAWAL_GOODS)
     # the order form carries the withdrawal information and form too (L221-5, L221-9)
     wb.ok("devis", "accepter", goods, au="2026-03-02")
     order = str(wb.ok("commande", "creer", "--devis", goods, au="2026-03-02")["numero"])
-    ctx = order_context(FileStore(wb.path), order, dt.date(2026, 3, 2))
+    ctx = order_context(wb.store(), order, dt.date(2026, 3, 2))
     assert ctx["retractation"].startswith(WITHDRAWAL_GOODS.replace("du présent devis", f"du devis {goods}"))
     assert ctx["formulaire_retractation"]
 
@@ -407,16 +406,16 @@ def test_a_small_professional_outside_its_main_activity_gets_the_off_premises_pr
     wb.ok("client", "modifier", "C00002", "--effectif", "4", au="2026-03-02")
     q, o = wb.order("2026-03-02", "MO-H:2", client="C00002", away=True,
                     extra=["--hors-activite-principale"])
-    assert quote_context(FileStore(wb.path), q, dt.date(2026, 3, 2))["retractation"].startswith(WITHDRAWAL_SERVICES)
+    assert quote_context(wb.store(), q, dt.date(2026, 3, 2))["retractation"].startswith(WITHDRAWAL_SERVICES)
     wb.refused("facture", "acompte", "--commande", o, "--pourcentage", "30", au="2026-03-05", code="facture.7jours")
     # the same client, in its main activity: no protection
     q2, o2 = wb.order("2026-03-02", "MO-H:2", client="C00002", away=True)
-    assert quote_context(FileStore(wb.path), q2, dt.date(2026, 3, 2))["retractation"] == ""
+    assert quote_context(wb.store(), q2, dt.date(2026, 3, 2))["retractation"] == ""
     wb.ok("facture", "acompte", "--commande", o2, "--pourcentage", "30", au="2026-03-05")
     # more than five employees: no protection
     wb.ok("client", "modifier", "C00002", "--effectif", "6", au="2026-03-06")
     q3 = wb.quote("2026-03-06", "MO-H:2", client="C00002", away=True, extra=["--hors-activite-principale"])
-    assert quote_context(FileStore(wb.path), q3, dt.date(2026, 3, 6))["retractation"] == ""
+    assert quote_context(wb.store(), q3, dt.date(2026, 3, 6))["retractation"] == ""
     wb.refused("client", "modifier", "C00001", "--effectif", "2", au="2026-03-06", code="client.headcount")
 
 
@@ -449,7 +448,7 @@ def test_a_consumer_quote_names_the_mediator_the_payment_terms_and_the_guarantee
     install = wb.quote("2026-03-02", "CHG-25:1", "MO-H:6", nature="remplacement")
     repair = wb.quote("2026-03-02", "MO-H:2", nature="depannage")
     business = wb.quote("2026-03-02", "CHG-25:1", "MO-H:6", client="C00002", nature="remplacement")
-    store = FileStore(wb.path)
+    store = wb.store()
     text = "\n".join(quote_context(store, install, dt.date(2026, 3, 2))["mentions"])
     assert "Conditions de paiement : " in text
     assert "art. L217-3 et suivants du Code de la consommation" in text and "art. 1641 et suivants du Code civil" in text
@@ -460,7 +459,7 @@ def test_a_consumer_quote_names_the_mediator_the_payment_terms_and_the_guarantee
     assert "médiateur" not in pro.casefold() and "L217-3" not in pro and "Conditions de paiement" not in pro
     wb.ok("devis", "accepter", install, au="2026-03-02")
     order = str(wb.ok("commande", "creer", "--devis", install, au="2026-03-02")["numero"])
-    order_text = "\n".join(order_context(FileStore(wb.path), order, dt.date(2026, 3, 2))["mentions"])
+    order_text = "\n".join(order_context(wb.store(), order, dt.date(2026, 3, 2))["mentions"])
     assert "L217-3" in order_text and "Médiation de la consommation" in order_text
 
 
@@ -478,7 +477,7 @@ def test_the_formal_notice_names_the_clause_of_the_invoice_not_todays_parameter(
     _, _, number = wb.invoice("2026-03-02", "MO-H:10", client="C00002")
     wb.ok("parametres", "modifier", "taux_penalites_contractuel", "20", au="2026-06-01")
     as_of = dt.date(2026, 7, 15)
-    text = dunning_docs.penalty_rate_text(FileStore(wb.path), as_of, [case_of(wb, number, as_of)])
+    text = dunning_docs.penalty_rate_text(wb.store(), as_of, [case_of(wb, number, as_of)])
     assert "20,00" not in text and "12,40" in text.replace("\u202f", " ").replace("\xa0", " ")
 
 
@@ -496,7 +495,7 @@ def test_a_sale_without_fitting_is_a_supply_of_goods_at_the_normal_rate_and_mixe
     _, _, mixed = wb.invoice("2026-03-02", "RAD-ACI:1", "MO-H:1", client="C00002", nature="vente")
     assert wb.doc(mixed)["operation"] == "Mixte"
     q = wb.quote("2026-03-02", "RAD-ACI:1", nature="vente")
-    text = "\n".join(quote_context(FileStore(wb.path), q, dt.date(2026, 3, 2))["mentions"])
+    text = "\n".join(quote_context(wb.store(), q, dt.date(2026, 3, 2))["mentions"])
     assert "L217-3" in text and "1641" in text and "1792" not in text
 
 
@@ -507,7 +506,7 @@ def test_works_that_are_an_ouvrage_name_the_builders_guarantees_and_are_at_the_n
 
     built = wb.quote("2026-03-02", "CHG-25:1", "MO-H:6", nature="construction")
     fitted = wb.quote("2026-03-02", "CHG-25:1", "MO-H:6", nature="remplacement")
-    store = FileStore(wb.path)
+    store = wb.store()
     text = "\n".join(quote_context(store, built, dt.date(2026, 3, 2))["mentions"])
     for article in ("1792-6", "1792-3", "art. 1792 "):
         assert article in text, article
@@ -521,3 +520,4 @@ def test_a_consumer_quote_or_order_is_not_e_mailed_without_the_mediator(wb: Book
     set_parameter_in_sheet(wb, "mediateur_consommation", "")
     wb.refused("document", "devis", q, "--email", au="2026-03-02", code="devis.mediateur",
                words=["art. L616-1 du Code de la consommation"])
+    assert not (wb.path.parent / "Documents").exists()  # refused before its PDF was made (found on the base)

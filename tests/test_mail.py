@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from pgfixtures import book_option, in_base, open_store
 
 from pyxl.cli import main
 from pyxl.documents import mail
-from pyxl.workbook.filestore import FileStore
 from pyxl.workbook.schema import PASSWORD_ENV
 
 trustme = pytest.importorskip("trustme")
@@ -39,7 +39,7 @@ PDF = b"%PDF-1.7\n% fichier de test\n%%EOF\n"
 def run(book: Path, *args: str) -> tuple[int, dict[str, Any]]:
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf):
-        code = main([*args, "--book", str(book), "--au", AS_OF.isoformat(), "--json"])
+        code = main([*args, *book_option(book), "--au", AS_OF.isoformat(), "--json"])
     return code, json.loads(buf.getvalue())
 
 
@@ -50,8 +50,9 @@ def ok(book: Path, *args: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def shop(book: Path) -> Path:
-    """A workbook with the company's identity, two clients (one with hostile text) and a quote."""
+def shop(book: Path, stored: Any) -> Path:
+    """A workbook with the company's identity, two clients (one with hostile text) and a quote; and
+    (a second run) a PostgreSQL base holding it."""
     for key, value in (("raison_sociale", "SYC Chauffage"), ("email", "contact@syc-chauffage.fr"),
                        ("telephone", "04 72 00 00 00"), ("ville", "Lyon"),
                        ("mediateur_consommation", "Médiateur de l'exemple, 1 rue de la Médiation, 75001 Paris")):
@@ -64,7 +65,7 @@ def shop(book: Path) -> Path:
        "--pu-ht", "55", "--tva", "10")
     ok(book, "devis", "creer", "--client", "C00001", "--ligne", "MO-H:2", "--nature", "depannage",
        "--objet", "Dépannage <urgent> & rapide")
-    return book
+    return stored(book)
 
 
 def pdf_file(tmp_path: Path, name: str = "D2026-0001 - DUPONT Jean.pdf") -> Path:
@@ -74,8 +75,13 @@ def pdf_file(tmp_path: Path, name: str = "D2026-0001 - DUPONT Jean.pdf") -> Path
     return path
 
 
+def given(book: Path) -> Any:
+    """The store the command gives send_documents: a base's; none for a workbook (it opens the file)."""
+    return open_store(book) if in_base(book) else None
+
+
 def journal(book: Path) -> list[dict[str, Any]]:
-    return [dict(r.values) for r in FileStore(book).rows("tEnvois")]
+    return [dict(r.values) for r in open_store(book).rows("tEnvois")]
 
 
 def outgoing(**kw: Any) -> mail.Outgoing:
@@ -243,12 +249,12 @@ def test_smtp_sending_arrives_with_its_attachment_and_is_journaled(
     inbox.password = password
     configure_smtp(shop, port)
     pdf = pdf_file(tmp_path)
-    store = FileStore(shop)
+    store = open_store(shop)
     doc = mail.outgoing_for(store, "devis", "D2026-0001", [pdf])
     store.close()
     assert (doc.to, doc.client_name, doc.facts["montant"]) == ("jean.dupont@exemple.fr", HOSTILE + " Jean",
                                                                  "132,00\u00a0€")
-    report = mail.send_documents(shop, [doc], as_of=AS_OF, now=NOW, smtp=True, env={PASSWORD_ENV: password},
+    report = mail.send_documents(shop, [doc], store=given(shop), as_of=AS_OF, now=NOW, smtp=True, env={PASSWORD_ENV: password},
                                  ssl_context=ctx)
     assert report.warnings == []
     (s,) = report.sendings
@@ -276,10 +282,10 @@ def test_wrong_password_is_refused_in_french_and_journaled(
         shop: Path, tmp_path: Path, smtp_server: tuple[Inbox, int, ssl.SSLContext, Path]) -> None:
     inbox, port, ctx, _ = smtp_server
     configure_smtp(shop, port)
-    store = FileStore(shop)
+    store = open_store(shop)
     doc = mail.outgoing_for(store, "devis", "D2026-0001", [pdf_file(tmp_path)])
     store.close()
-    report = mail.send_documents(shop, [doc], as_of=AS_OF, now=NOW, smtp=True, env={PASSWORD_ENV: "faux"},
+    report = mail.send_documents(shop, [doc], store=given(shop), as_of=AS_OF, now=NOW, smtp=True, env={PASSWORD_ENV: "faux"},
                                  ssl_context=ctx)
     assert inbox.messages == [] and inbox.logins and all(not good for _, good in inbox.logins)
     (s,) = report.sendings
@@ -297,10 +303,10 @@ def test_missing_password_variable_names_it(shop: Path, tmp_path: Path,
                                             smtp_server: tuple[Inbox, int, ssl.SSLContext, Path]) -> None:
     inbox, port, ctx, _ = smtp_server
     configure_smtp(shop, port)
-    store = FileStore(shop)
+    store = open_store(shop)
     doc = mail.outgoing_for(store, "devis", "D2026-0001", [pdf_file(tmp_path)])
     store.close()
-    report = mail.send_documents(shop, [doc], as_of=AS_OF, now=NOW, smtp=True, env={}, ssl_context=ctx)
+    report = mail.send_documents(shop, [doc], store=given(shop), as_of=AS_OF, now=NOW, smtp=True, env={}, ssl_context=ctx)
     assert inbox.logins == [] and inbox.messages == []
     (s,) = report.sendings
     assert s.result == "Échec" and PASSWORD_ENV in s.error and "variable d'environnement" in s.error
@@ -311,10 +317,10 @@ def test_without_starttls_no_password_is_sent_in_clear(
         shop: Path, tmp_path: Path, smtp_server: tuple[Inbox, int, ssl.SSLContext, Path]) -> None:
     inbox, port, ctx, _ = smtp_server
     configure_smtp(shop, port, starttls="Non")
-    store = FileStore(shop)
+    store = open_store(shop)
     doc = mail.outgoing_for(store, "devis", "D2026-0001", [pdf_file(tmp_path)])
     store.close()
-    report = mail.send_documents(shop, [doc], as_of=AS_OF, now=NOW, smtp=True, env={PASSWORD_ENV: PASSWORD},
+    report = mail.send_documents(shop, [doc], store=given(shop), as_of=AS_OF, now=NOW, smtp=True, env={PASSWORD_ENV: PASSWORD},
                                  ssl_context=ctx)
     (s,) = report.sendings
     assert s.result == "Échec" and inbox.messages == [] and inbox.logins == []
@@ -327,23 +333,23 @@ def test_untrusted_certificate_is_refused(shop: Path, tmp_path: Path,
     before any password is sent."""
     inbox, port, _, _ = smtp_server
     configure_smtp(shop, port)
-    store = FileStore(shop)
+    store = open_store(shop)
     doc = mail.outgoing_for(store, "devis", "D2026-0001", [pdf_file(tmp_path)])
     store.close()
-    report = mail.send_documents(shop, [doc], as_of=AS_OF, now=NOW, smtp=True, env={PASSWORD_ENV: PASSWORD})
+    report = mail.send_documents(shop, [doc], store=given(shop), as_of=AS_OF, now=NOW, smtp=True, env={PASSWORD_ENV: PASSWORD})
     (s,) = report.sendings
     assert s.result == "Échec" and "certificat" in s.error and inbox.logins == []
 
 
 def test_no_server_configured_and_unreachable_server(shop: Path, tmp_path: Path) -> None:
-    store = FileStore(shop)
+    store = open_store(shop)
     doc = mail.outgoing_for(store, "devis", "D2026-0001", [pdf_file(tmp_path)])
     store.close()
-    report = mail.send_documents(shop, [doc], as_of=AS_OF, now=NOW, smtp=True, env={})
+    report = mail.send_documents(shop, [doc], store=given(shop), as_of=AS_OF, now=NOW, smtp=True, env={})
     assert "aucun serveur SMTP n'est configuré" in report.sendings[0].error
     ok(shop, "parametres", "modifier", "smtp_serveur", "127.0.0.1")
     ok(shop, "parametres", "modifier", "smtp_port", str(free_port()))  # nobody listens there
-    report = mail.send_documents(shop, [doc], as_of=AS_OF, now=NOW, smtp=True, env={})
+    report = mail.send_documents(shop, [doc], store=given(shop), as_of=AS_OF, now=NOW, smtp=True, env={})
     assert "impossible de joindre le serveur SMTP" in report.sendings[0].error
     assert "connexion refusée" in report.sendings[0].error
     assert [r["result"] for r in journal(shop)] == ["Échec", "Échec"]
@@ -353,11 +359,11 @@ def test_drafts_only_and_a_client_without_email(shop: Path, tmp_path: Path) -> N
     """Without --smtp: one draft per document, journaled « Préparé »; a client without an e-mail
     still gets a draft (To to fill in) and a warning."""
     ok(shop, "devis", "creer", "--client", "C00002", "--ligne", "MO-H:1", "--nature", "depannage")
-    store = FileStore(shop)
+    store = open_store(shop)
     docs = [mail.outgoing_for(store, "devis", "D2026-0001", [pdf_file(tmp_path)]),
             mail.outgoing_for(store, "devis", "D2026-0002", [pdf_file(tmp_path, "D2026-0002 - Sans Courriel.pdf")])]
     store.close()
-    report = mail.send_documents(shop, docs, as_of=AS_OF, now=NOW)
+    report = mail.send_documents(shop, docs, store=given(shop), as_of=AS_OF, now=NOW)
     assert [(s.channel, s.result) for s in report.sendings] == [("E-mail brouillon", "Préparé")] * 2
     assert [w.code for w in report.warnings] == ["envoi.sans_email"]
     assert all(p.suffix == ".eml" and p.is_file() for p in report.files)
@@ -366,16 +372,17 @@ def test_drafts_only_and_a_client_without_email(shop: Path, tmp_path: Path) -> N
         ("D2026-0001", "jean.dupont@exemple.fr", "Préparé"), ("D2026-0002", None, "Préparé")]
 
 
+@pytest.mark.fichier_seul  # Excel's lock file on the workbook: file only
 def test_a_locked_workbook_still_sends_and_warns(shop: Path, tmp_path: Path) -> None:
     """The journal cannot be written while Excel holds the workbook: the drafts are made, the
     workbook is left byte for byte, and the user is told."""
-    store = FileStore(shop)
+    store = open_store(shop)
     doc = mail.outgoing_for(store, "devis", "D2026-0001", [pdf_file(tmp_path)])
     store.close()
     lock = shop.parent / f"~${shop.name}"
     lock.write_bytes(b"x")
     before = shop.read_bytes()
-    report = mail.send_documents(shop, [doc], as_of=AS_OF, now=NOW)
+    report = mail.send_documents(shop, [doc], store=given(shop), as_of=AS_OF, now=NOW)
     assert shop.read_bytes() == before
     assert report.sendings[0].draft is not None and report.sendings[0].draft.is_file()
     assert [w.code for w in report.warnings] == ["envoi.journal"]

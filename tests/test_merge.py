@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pgfixtures import book_option, in_base, open_store, state_of
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
@@ -25,7 +26,6 @@ from pyxl.cli import main
 from pyxl.documents import context as cx
 from pyxl.documents import merge
 from pyxl.services import docsource as ds
-from pyxl.workbook.filestore import FileStore
 
 HOSTILE = 'Dupont & Fils <SARL> "l\'Étang"'
 FORMULA = "=cmd|' /C calc'!A0"
@@ -35,7 +35,7 @@ AS_OF = "2026-03-02"
 def run(book: Path, *args: str, au: str = AS_OF) -> tuple[int, dict[str, Any]]:
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf):
-        code = main([*args, "--book", str(book), "--au", au, "--json"])
+        code = main([*args, *book_option(book), "--au", au, "--json"])
     return code, json.loads(buf.getvalue())
 
 
@@ -70,11 +70,17 @@ def clients_book(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 
 
 @pytest.fixture
-def clients(clients_book: bytes, tmp_path: Path) -> Path:
-    """A fresh copy of the module's workbook with its six clients (see clients_book)."""
+def clients(clients_book: bytes, tmp_path: Path, stored: Any) -> Path:
+    """A fresh copy of the module's workbook with its six clients (see clients_book), and (a
+    second run) a PostgreSQL base holding them."""
     book = tmp_path / "SYC_Gestion.xlsm"
     book.write_bytes(clients_book)
-    return book
+    return stored(book)
+
+
+def given(book: Path) -> Any:
+    """The store merge.run is given: a base's (the command passes it), none for a workbook (it opens the file)."""
+    return open_store(book) if in_base(book) else None
 
 
 def make_clients(book: Path) -> None:
@@ -108,7 +114,7 @@ def make_clients(book: Path) -> None:
 
 
 def chosen(book: Path, **kw: Any) -> list[str]:
-    store = FileStore(book)
+    store = open_store(book)
     try:
         return [str(r.code) for r in merge.select(store, merge.parse_filters(**kw)).chosen]
     finally:
@@ -142,7 +148,7 @@ def test_each_filter(clients: Path, filters: dict[str, Any], expected: list[str]
 
 
 def test_consent_skips_are_reported(clients: Path) -> None:
-    store = FileStore(clients)
+    store = open_store(clients)
     sel = merge.select(store, merge.parse_filters(commercial=True))
     assert [r.code for r in sel.refused_marketing] == ["C00002"]
     sel = merge.select(store, merge.parse_filters())  # not a marketing letter: a consent refusal does not matter
@@ -150,7 +156,7 @@ def test_consent_skips_are_reported(clients: Path) -> None:
 
 
 def test_facts_for_letters(clients: Path) -> None:
-    facts = merge.client_facts(FileStore(clients))
+    facts = merge.client_facts(open_store(clients))
     assert facts["C00001"].balance == merge.Decimal("121.00")
     assert facts["C00001"].last_job == dt.date(2026, 1, 10) == facts["C00001"].last_invoice
     assert facts["C00003"].balance == 0 and facts["C00003"].last_job == dt.date(2024, 5, 1)
@@ -186,7 +192,7 @@ def test_postal_lines_for_a_window_envelope() -> None:
 
 def test_letter_context_has_the_generic_letter_fields(clients: Path) -> None:
     """The same field names as the generic letter of pyxl.documents.context, so one template serves both."""
-    store = FileStore(clients)
+    store = open_store(clients)
     row = ds.client(store, "C00001")
     generic = cx.letter_context(store, "C00001", "Objet", ["Un."], dt.date(2026, 3, 2))
     firm = cx.company(store.parameters())
@@ -241,7 +247,7 @@ def test_merge_run_files_combined_pdf_and_journal(clients: Path, tmp_path: Path)
     template = merge.template_file("lettre", clients.parent)
     res = merge.run(clients, template, merge.parse_filters(commercial=True), subject="Entretien <annuel> & offre",
                     paragraphs=["Votre chaudière & vous.", FORMULA], as_of=dt.date(2026, 3, 2),
-                    now=dt.datetime(2026, 3, 2, 9, 0), converter=conv)
+                    now=dt.datetime(2026, 3, 2, 9, 0), converter=conv, store=given(clients))
     assert conv.calls == [4]  # one batched conversion for the whole job
     folder = clients.parent / "Documents" / "2026" / "Publipostage" / "2026-03-02 Entretien annuel & offre"
     assert res.combined == folder.parent / f"{folder.name}.pdf"
@@ -255,7 +261,7 @@ def test_merge_run_files_combined_pdf_and_journal(clients: Path, tmp_path: Path)
     assert "Votre chaudière & vous." in first and "Lyon, le 2 mars 2026" in first
     assert FORMULA in docx_text(str(PdfReader(res.letters[2]).metadata["/Subject"]))
     assert res.json()["exclus_prospection"] == ["C00002"]
-    rows = [dict(r.values) for r in FileStore(clients).rows("tEnvois")]
+    rows = [dict(r.values) for r in open_store(clients).rows("tEnvois")]
     assert [(r["client"], r["channel"], r["doc_type"], r["result"]) for r in rows] == [
         (c, "Publipostage", "Lettre", "Préparé") for c in ("C00001", "C00003", "C00005", "C00006")]
     assert rows[0]["recipient"] == "1 rue de la Paix, 69001 LYON"
@@ -264,13 +270,13 @@ def test_merge_run_files_combined_pdf_and_journal(clients: Path, tmp_path: Path)
 
     # the same letter again the same day: a new folder, the first one is kept
     again = merge.run(clients, template, merge.parse_filters(codes=["C00003"]), subject="Entretien <annuel> & offre",
-                      paragraphs=[], as_of=dt.date(2026, 3, 2), now=dt.datetime(2026, 3, 2, 9, 5), converter=conv)
+                      paragraphs=[], as_of=dt.date(2026, 3, 2), now=dt.datetime(2026, 3, 2, 9, 5), converter=conv, store=given(clients))
     assert again.letters[0].parent.name == "2026-03-02 Entretien annuel & offre (2)"
     assert all(p.is_file() for p in res.letters)
 
 
 def test_refusals_leave_the_workbook_byte_identical(clients: Path, tmp_path: Path) -> None:
-    before = clients.read_bytes()
+    before = state_of(clients)
     text = tmp_path / "texte.txt"
     text.write_bytes("caf\xe9".encode("latin-1"))
     for args, words in [
@@ -284,19 +290,19 @@ def test_refusals_leave_the_workbook_byte_identical(clients: Path, tmp_path: Pat
         code, data = run(clients, "publipostage", *args)
         assert code == 1, args
         assert words in data["erreurs"][0]["message"], (args, data)
-        assert clients.read_bytes() == before
+        assert state_of(clients) == before
     assert not (clients.parent / "Documents").exists()
     code, data = run(clients, "publipostage", "--modele", "lettre", "--inconnue")
     assert code == 2
-    assert clients.read_bytes() == before
+    assert state_of(clients) == before
 
 
 def test_simulation_lists_and_writes_nothing(clients: Path) -> None:
-    before = clients.read_bytes()
+    before = state_of(clients)
     data = ok(clients, "publipostage", "--modele", "lettre", "--commercial", "--cp", "38", "--simuler")
     assert data["clients"] == ["C00005"] and data["exclus_prospection"] == ["C00002"] and data["simulation"]
     assert data["fichiers"] == [] and data["combine"] is None
-    assert clients.read_bytes() == before
+    assert state_of(clients) == before
 
 
 def test_consent_option_of_the_client(clients: Path) -> None:
@@ -304,10 +310,10 @@ def test_consent_option_of_the_client(clients: Path) -> None:
     assert ok(clients, "client", "voir", "C00001")["client"]["accepte_prospection"] == "Oui"  # default: opt-out
     ok(clients, "client", "modifier", "C00002", "--prospection", "oui")
     assert chosen(clients, commercial=True, kind="professionnel") == ["C00002", "C00006"]
-    before = clients.read_bytes()
+    before = state_of(clients)
     code, data = run(clients, "client", "modifier", "C00002", "--prospection", "peut-être")
     assert code == 1 and "la prospection (courriers commerciaux) : « peut-être »" in data["erreurs"][0]["message"]
-    assert clients.read_bytes() == before
+    assert state_of(clients) == before
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,

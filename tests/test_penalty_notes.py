@@ -91,7 +91,7 @@ def test_a_partial_payment_goes_to_the_note_first_then_to_the_principal(wb: Book
     rows = [r for r in wb.rows("tReglements") if r["date"] == dt.date(2026, 7, 2)]
     assert len(rows) == 2 and {r["group"] for r in rows} == {rows[0]["id"]}
     # the principal alone lowers the base of the penalties: the note's part does not
-    store = FileStore(wb.path)
+    store = wb.store()
     from pyxl.services import dunning
 
     moves = dunning.movements(store, {number}, dt.date(2026, 7, 31))[number]
@@ -160,7 +160,7 @@ def test_an_issued_note_is_fingerprinted_a_change_in_the_sheet_is_found(wb: Book
 
     late_business_invoice(wb)
     wb.ok("penalites", "creer", "--client", "C00002", au="2026-06-30")
-    store = FileStore(wb.path)
+    store = wb.store()
     line = store.rows("tLignesNotes")[0]
     changes = ChangeSet()
     changes.update("tLignesNotes", line, {"interest": D("99.00")})
@@ -182,7 +182,7 @@ def test_imputation_helpers_are_oldest_note_first(wb: Book) -> None:
     number = late_business_invoice(wb)
     wb.ok("penalites", "creer", "--client", "C00002", au="2026-06-30")
     wb.ok("penalites", "creer", "--client", "C00002", au="2026-07-31")
-    store = FileStore(wb.path)
+    store = wb.store()
     (item,) = [i for i in payments.open_items(store, "C00002") if i.number == number]
     parts = payments.allocate(store, [item], D("60"))
     assert [(p.target, p.amount) for p in parts] == [("NP2026-0001", D("52.28")), ("NP2026-0002", D("6.38")),

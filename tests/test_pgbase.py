@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -53,7 +54,7 @@ def empty_db(pg_cluster: Any, tmp_path: Path) -> Callable[[], str]:
 
     def make() -> str:
         counter[0] += 1
-        name = f"vide_{tmp_path.name.replace('-', '_')[-30:]}_{counter[0]}".lower()
+        name = f"vide{os.getpid()}_{tmp_path.name.replace('-', '_')[-30:]}_{counter[0]}".lower()
         with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
             conn.execute(f"CREATE DATABASE {name}")
         return str(pg_cluster.url(SUPERUSER, name))
@@ -310,3 +311,41 @@ def test_migrer_on_a_base_at_the_current_schema_has_nothing_to_do(base: Any, dem
     assert code == 1 and refused["erreurs"][0]["code"] == "base.migration"
     code, refused = run("client", "liste", "--base", db.url(), "--au", DAY)  # an old base is refused, not read
     assert code == 1 and refused["erreurs"][0]["code"] == "store.old", refused
+
+
+def test_the_trigger_keeps_the_columns_of_every_version_of_an_audit_spec(
+        empty_db: Callable[[], str], tmp_path: Path) -> None:
+    """A document issued under an older version of its audit spec keeps that version's columns: the
+    trigger protects the union of every version's. In today's schema each older version is a subset
+    of the current one, so the test takes a schema where version 2 of the invoices' spec no longer
+    lists « Objet » and only version 1 does, and tries plain SQL through the application's login."""
+    import dataclasses
+
+    from pyxl import pgbase
+    from pyxl.workbook import pgschema
+    from pyxl.workbook.schema import SCHEMA, SpecVersion
+
+    table = SCHEMA.table("tFactures")
+    assert table.audit is not None and "object" in table.audit.immutable
+    spec = dataclasses.replace(table.audit, immutable=tuple(k for k in table.audit.immutable if k != "object"),
+                               history=(SpecVersion(1, ("ref", "number", "object", "total_ttc"), ()),))
+    schema = dataclasses.replace(SCHEMA, tables=tuple(dataclasses.replace(t, audit=spec) if t.name == "tFactures"
+                                                      else t for t in SCHEMA.tables))
+    assert "object" in pgschema.protected_columns(schema.table("tFactures"), schema)[0]
+    owner = empty_db()
+    folder = tmp_path / "partage"
+    folder.mkdir()
+    pgbase.create(owner, folder, schema)
+    with psycopg.connect(owner, autocommit=True) as conn:
+        conn.execute('INSERT INTO "tFactures" (_row, ref, number, doc_type, status, client, object, total_ttc, paid) '
+                     "VALUES (2, 'B1', 'F2026-00001', 'Facture', 'Émise', 'C00001', 'Chaudière', 100, 0), "
+                     "(3, 'B2', NULL, 'Facture', 'Brouillon', 'C00001', 'Radiateur', 50, 0)")
+        conn.execute('INSERT INTO "tJournalAudit" (_row, seq, action, "table", ref, doc_hash, prev_hash, hash, spec) '
+                     "VALUES (2, 1, 'Émission', 'tFactures', 'F2026-00001', 'x', '', 'y', 1)")
+    writer = owner.replace(f"{SUPERUSER}@", "syc_assistante@")
+    with psycopg.connect(writer, autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.RaiseException, match="F2026-00001 est émis ; ses colonnes Objet"):
+            conn.execute('UPDATE "tFactures" SET object = \'Autre\' WHERE ref = \'B1\'')
+        # a state column of the issued invoice, and the draft's object, still change
+        assert conn.execute('UPDATE "tFactures" SET paid = 100 WHERE ref = \'B1\'').rowcount == 1
+        assert conn.execute('UPDATE "tFactures" SET object = \'Autre\' WHERE ref = \'B2\'').rowcount == 1

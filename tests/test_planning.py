@@ -45,10 +45,10 @@ def team_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 
 
 @pytest.fixture
-def wb(team_bytes: bytes, tmp_path: Path) -> Book:
-    path = tmp_path / "SYC_Gestion.xlsm"
-    path.write_bytes(team_bytes)
-    return Book(path)
+def wb(team_bytes: bytes, stores: Any) -> Book:
+    """In a workbook file, and (a second run) in a PostgreSQL base."""
+    backend = stores(team_bytes)
+    return Book(backend.open().path, backend)
 
 
 def order(wb: Book, client: str = "C00001", *lines: str) -> str:
@@ -185,6 +185,8 @@ def test_a_pac_job_is_refused_to_a_technician_whose_certificate_expired(wb: Book
                code="planning.refus", words=["T02 n'a pas de certificat « fluides » valable le 12/11/2026"])
 
 
+# the workbook file's write lock held by hand: file only (the base's writers' lock: tests/test_pg_concurrency.py)
+@pytest.mark.fichier_seul
 def test_two_concurrent_bookings_of_the_same_slot(wb: Book) -> None:
     """Two `syc planning planifier` started together for two orders on T01's same Tuesday morning:
     the second reads the first one's booking under the lock and is refused."""
@@ -205,7 +207,7 @@ def test_two_concurrent_bookings_of_the_same_slot(wb: Book) -> None:
     assert sorted(code for code, _ in answers) == [0, 1]
     refused = next(a for code, a in answers if code == 1)
     assert "T01 est déjà pris de 08:30 à 10:30" in refused["erreurs"][0]["message"]
-    booked = [j for j in FileStore(wb.path).rows("tInterventions") if j["technician"] == "T01"]
+    booked = [j for j in wb.store().rows("tInterventions") if j["technician"] == "T01"]
     assert len(booked) == 1
 
 

@@ -88,10 +88,10 @@ def book_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 
 
 @pytest.fixture
-def wb(book_bytes: bytes, tmp_path: Path) -> Book:
-    path = tmp_path / "SYC_Gestion.xlsm"
-    path.write_bytes(book_bytes)
-    return Book(path)
+def wb(book_bytes: bytes, stores: Any) -> Book:
+    """In a workbook file, and (a second run) in a PostgreSQL base."""
+    backend = stores(book_bytes)
+    return Book(backend.open().path, backend)
 
 
 def report_json(wb: Book, *extra: str, au: str = R) -> dict[str, Any]:
@@ -289,6 +289,7 @@ def test_hostile_name_of_a_late_payer_printed_as_text(wb: Book, tmp_path: Path) 
     assert DUPONT_FILS in [c.value for row in ws.iter_rows() for c in row]
 
 
+@pytest.mark.fichier_seul  # the active workbook file given as an archive: file only
 def test_archives_span_years(wb: Book, tmp_path: Path, book_bytes: bytes) -> None:
     # the same book given as the archive of 2026 and read from a fresh 2027 book: nothing counted twice
     fresh = tmp_path / "2027" / "SYC_Gestion.xlsm"
@@ -333,7 +334,7 @@ def test_output_folder_that_is_a_file_is_refused(wb: Book, tmp_path: Path) -> No
 def test_text_output_is_french(wb: Book) -> None:
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf):
-        assert main(["rapport", "--book", str(wb.path), "--au", R]) == 0
+        assert main(["rapport", *wb.backend.option, "--au", R]) == 0
     text = buf.getvalue()
     assert "3\u202f402,00\xa0€" in text
     assert "DSO" in text and "98,2\u202fj" in text
@@ -341,6 +342,7 @@ def test_text_output_is_french(wb: Book) -> None:
 
 
 # --------------------------------------------------------------------------- pure functions
+@pytest.mark.fichier_seul  # reads the workbook file's sheets into frames: file only
 def test_build_report_from_frames_matches_the_command(wb: Book) -> None:
     tables = data.read_books(wb.path)
     rep = build_report(tables, dt.date(2026, 6, 30))
@@ -378,7 +380,7 @@ def test_normalize_reads_text_amounts_and_names_a_bad_cell() -> None:
 
 
 def test_json_figures_are_strings_with_two_decimals(wb: Book) -> None:
-    proc = subprocess.run([sys.executable, "-m", "pyxl.cli", "rapport", "--book", str(wb.path), "--au", R, "--json"],
+    proc = subprocess.run([sys.executable, "-m", "pyxl.cli", "rapport", *wb.backend.option, "--au", R, "--json"],
                           capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[1])
     payload = json.loads(proc.stdout)
     assert payload["chiffres"]["ca_ht"] == "3402.00"
@@ -411,6 +413,7 @@ def test_recovered_after_each_reminder_level_by_hand() -> None:
     assert empty.values["recouvre_par_niveau_de_relance"] is None and "pas encore de données" in empty.notes["relances"]
 
 
+@pytest.mark.fichier_seul
 def test_a_store_without_cells_gives_the_same_tables(wb: Book) -> None:
     """The report reads any store through the services (pyxl.services.report_source): the memory
     copy of the book (typed rows, no cells) gives the very tables the file's cells give."""
@@ -426,3 +429,17 @@ def test_a_store_without_cells_gives_the_same_tables(wb: Book) -> None:
     assert len(by_cells["tFactures"]) > 0 and len(by_cells["tReglements"]) > 0
     for name in data.COLUMNS:
         pd.testing.assert_frame_equal(by_cells[name], by_rows[name])
+
+
+def test_the_director_reads_the_report_of_a_base_with_her_read_only_login(base: Any, book_bytes: bytes) -> None:
+    """`syc rapport --base` reads the base's typed rows (it used to look for a workbook file)."""
+    from pgfixtures import READER
+
+    db = base(book_bytes)
+    before = db.state()
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        assert main(["rapport", "--base", db.url(READER), "--au", R, "--json"]) == 0
+    payload = json.loads(buf.getvalue())
+    assert payload["chiffres"]["ca_ht"] == "3402.00" and payload["classeurs"] == ["SYC_Gestion.base"]
+    assert db.state() == before

@@ -49,6 +49,14 @@ class Book:
     def store(self) -> Any:
         return self.backend.open() if self.backend is not None else FileStore(self.path)
 
+    def store_with(self, schema: Any) -> Any:
+        """The store read and written with another schema (a user typing in a sheet: no audit guard)."""
+        if self.in_base:
+            from pyxl.workbook.pgstore import PostgresStore
+
+            return PostgresStore(self.backend.db.url(), schema)
+        return FileStore(self.path, schema)
+
     def run(self, *args: str, au: str) -> tuple[int, dict[str, Any]]:
         buf = io.StringIO()
         option = self.backend.option if self.backend is not None else ["--book", str(self.path)]

@@ -6,23 +6,18 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
-from pathlib import Path
 
 import pytest
 from test_sales_chain import Book
 
 from pyxl.cli import main
 from pyxl.services.invoices import series_issues
-from pyxl.workbook.filestore import ChangeSet, FileStore
+from pyxl.workbook.filestore import ChangeSet
 
 DAY = dt.date(2026, 3, 2)
 
 
-@pytest.fixture
-def wb(demo_bytes: bytes, tmp_path: Path) -> Book:
-    path = tmp_path / "SYC_Gestion.xlsm"
-    path.write_bytes(demo_bytes)
-    return Book(path)
+# `wb`: conftest's demo book, in a workbook file and in a PostgreSQL base
 
 
 def _deposit_then_draft_final(wb: Book) -> tuple[str, str, str]:
@@ -61,21 +56,21 @@ def test_a_stale_deduction_is_refused_at_issue(wb: Book) -> None:
     _, dep, draft = _deposit_then_draft_final(wb)
     # a credit note on the deposit issued behind the draft's back (e.g. a draft made by hand in Excel)
     cs = ChangeSet()
-    store = FileStore(wb.path)
+    store = wb.store()
     row = next(r for r in store.rows("tLignesFactures") if r["source"] == dep)
     cs.update("tLignesFactures", row.row, {"source": None, "fixed_vat": None, "net": row["net"]})
     store.apply(cs, as_of=DAY)
     wb.ok("avoir", "creer", "--facture", dep, "--motif", "remboursement", "--cause", "erreur", "--emettre", au="2026-03-02")
     cs = ChangeSet()
     cs.update("tLignesFactures", row.row, {"source": dep, "fixed_vat": row["fixed_vat"]})
-    FileStore(wb.path).apply(cs, as_of=DAY)
+    wb.store().apply(cs, as_of=DAY)
     wb.refused("facture", "emettre", draft, au="2026-03-02", code="facture.acompte_modifie",
                words=[f"l'acompte {dep} a changé"])
 
 
 def test_a_counter_pushed_ahead_is_refused_rather_than_leaving_a_gap(wb: Book) -> None:
     wb.invoice("2026-03-02", "MO-H:1")
-    store = FileStore(wb.path)
+    store = wb.store()
     counter = next(r for r in store.rows("tCompteurs") if r["series"] == "Facture" and r["year"] == 2026)
     cs = ChangeSet()
     cs.update("tCompteurs", counter.row, {"last": 40})  # as if typed in Excel
@@ -90,7 +85,7 @@ def test_a_counter_pushed_ahead_is_refused_rather_than_leaving_a_gap(wb: Book) -
 def test_verifier_names_a_gap_in_the_series(wb: Book) -> None:
     wb.invoice("2026-03-02", "MO-H:1")
     wb.invoice("2026-03-02", "MO-H:2")
-    store = FileStore(wb.path)
+    store = wb.store()
     assert series_issues(store) == []
 
     class Deleted:  # the same rows, F2026-00001 deleted by hand in Excel (the store refuses to)

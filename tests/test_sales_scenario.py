@@ -17,17 +17,19 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pgfixtures import book_option, open_store
+
 from pyxl.cli import main
-from pyxl.workbook.filestore import FileStore
 
 
-def test_from_the_paper_quote_to_the_paid_invoice(tmp_path: Path) -> None:
+def test_from_the_paper_quote_to_the_paid_invoice(tmp_path: Path, stored: Any) -> None:
+    """On the workbook file, and (a second run) on a PostgreSQL base from the moment the office has its data."""
     book = tmp_path / "SYC_Gestion.xlsm"
 
     def syc(*args: str, au: str) -> dict[str, Any]:
         buf = io.StringIO()
         with contextlib.redirect_stdout(buf):
-            code = main([*args, "--book", str(book), "--au", au, "--json"])
+            code = main([*args, *book_option(book), "--au", au, "--json"])
         data = json.loads(buf.getvalue())
         assert code == 0, data
         assert data["ok"] is True
@@ -46,6 +48,7 @@ def test_from_the_paper_quote_to_the_paid_invoice(tmp_path: Path) -> None:
     syc("article", "ajouter", "--code", "REG-THERM", "--designation", "Thermostat d'ambiance connecté",
         "--unite", "u", "--pu-ht", "249", "--tva", "5,5", "--famille", "materiel", "--categorie", "regulation",
         au="2026-02-27")
+    book = stored(book)  # the base's run: the office moves its workbook into the base here
 
     # Monday 2 March: the technician drops his paper quote. The client is not in the file: create him.
     found = syc("client", "liste", "--recherche", "Leroy", au="2026-03-02")
@@ -176,7 +179,7 @@ def test_from_the_paper_quote_to_the_paid_invoice(tmp_path: Path) -> None:
                au="2026-04-21")["clotures"] == ["J2026-04-20"]
     verified = syc("verifier", au="2026-04-21")
     assert verified["ok"] and verified["pieces"] > 0
-    closures = {r["ref"]: r for r in FileStore(book).rows("tClotures")}
+    closures = {r["ref"]: r for r in open_store(book).rows("tClotures")}
     assert str(closures["J2026-04-19"]["cumul_sales_ttc"]) == "4228.42"
     assert str(closures["J2026-04-19"]["cumul_receipts"]) == "1268.53"
     assert str(closures["J2026-04-20"]["receipts"]) == "2959.89"

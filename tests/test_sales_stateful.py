@@ -40,6 +40,7 @@ import pytest
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
+from pgfixtures import book_option, open_store, state_of
 
 from pyxl.cli import main
 from pyxl.core import workflow as wf
@@ -54,6 +55,8 @@ DEMO_DAY = dt.date(2026, 1, 5)
 STEPS_PER_EXAMPLE = 50  # at most; hypothesis ends some examples sooner: about 42 actions each on average
 TOTAL_STEPS = int(os.environ.get("SYC_STATEFUL_STEPS") or 1000)
 MAX_EXAMPLES = max(1, round(TOTAL_STEPS / 42))
+# the run on a PostgreSQL base: fewer actions (its share of the CI time), the same rules checked
+TOTAL_STEPS_BASE = int(os.environ.get("SYC_STATEFUL_STEPS_BASE") or 150)
 
 # the demo data (pyxl/demo.py)
 CLIENT_KINDS = {"C00001": "Particulier", "C00002": "Professionnel", "C00003": "Particulier"}
@@ -83,10 +86,10 @@ def demo_bytes() -> bytes:
 def run_action(book: Path, as_of: dt.date, service: Callable[[FileStore], Result]) -> Result | Refused:
     """What `syc` does for a writing command (common.apply), minus the printing.
     A refused action must leave the workbook and its anchor exactly as they were."""
-    before = book.read_bytes()
+    before = state_of(book)
     anchor = anchor_path(book)
     anchor_before = anchor.read_bytes() if anchor.exists() else None
-    store = FileStore(book)
+    store = open_store(book)
     now = dt.datetime.now()
     try:
         with store.session():
@@ -95,7 +98,7 @@ def run_action(book: Path, as_of: dt.date, service: Callable[[FileStore], Result
             made = closures.pending(store, result.changes, as_of, now)
             store.apply(result.changes, as_of=as_of, now=now)
     except Refused as exc:
-        assert book.read_bytes() == before, f"refused ({exc.issues[0].message}) but the workbook changed"
+        assert state_of(book) == before, f"refused ({exc.issues[0].message}) but the workbook changed"
         assert (anchor.read_bytes() if anchor.exists() else None) == anchor_before, "refused but the anchor changed"
         return exc
     if made:
@@ -271,11 +274,15 @@ def pct(text: str | None) -> Decimal | None:
 
 
 class SalesChain(RuleBasedStateMachine):
+    on_base: Callable[[Path], Path] | None = None  # pgfixtures' `stored` maker, for the run on a base
+
     def __init__(self) -> None:
         super().__init__()
         self.tmp = Path(tempfile.mkdtemp(prefix="syc-stateful-", dir=FAST_DIR))
         self.book = self.tmp / "SYC_Gestion.xlsm"
         self.book.write_bytes(demo_bytes())
+        if SalesChain.on_base is not None:  # the same machine on a PostgreSQL base: one base per example
+            self.book = SalesChain.on_base(self.book)
         self.m = Model(today=DEMO_DAY)
         self.lines: dict[str, list[dict[str, Any]]] = {}  # issued documents' lines, by number
 
@@ -535,7 +542,7 @@ class SalesChain(RuleBasedStateMachine):
             new = f"D{day.year}-{self.m.take('Devis', day.year):04d}"
             assert res.data["devis_revise"] == new
             q.status = wf.Q_REPLACED
-            row = quotes.get_quote(FileStore(self.book), new)
+            row = quotes.get_quote(open_store(self.book), new)
             self.m.quotes[new] = Quote(new, q.client, wf.Q_DRAFT, day, day + dt.timedelta(days=q.validity), q.validity,
                                        p or ZERO, q.away, total_ht=row["total_ht"], total_ttc=row["total_ttc"])
 
@@ -684,7 +691,7 @@ class SalesChain(RuleBasedStateMachine):
             if origin.doc_type == wf.T_INVOICE and origin.status == wf.I_CREDITED and order \
                     and order.status == wf.O_INVOICED:
                 order.status = wf.O_DONE  # the job is done: invoice it again, or cancel it
-        self.lines[number] = [dict(r.values) for r in invoices.doc_detail(FileStore(self.book), number)["lines"]]
+        self.lines[number] = [dict(r.values) for r in invoices.doc_detail(open_store(self.book), number)["lines"]]
 
     @action(1, lambda self: self.docs_where(lambda d: not d.issued), n=PICKS, when=WHEN)
     def delete_draft(self, n: int, when: tuple[int, int]) -> None:
@@ -787,7 +794,7 @@ class SalesChain(RuleBasedStateMachine):
     # ---- what must hold after every step
     @invariant()
     def workbook_is_consistent(self) -> None:
-        store = FileStore(self.book)
+        store = open_store(self.book)
         assert store.verify() == []
         assert closures.verify_files(store) == []
         docs = store.rows("tFactures")
@@ -950,10 +957,11 @@ DAY = dt.date(2026, 1, 5)
 
 
 @pytest.fixture
-def book(tmp_path: Path) -> Path:
+def book(tmp_path: Path, stored: Any) -> Path:
+    """The demo workbook, and (a second run) a PostgreSQL base holding it."""
     path = tmp_path / "SYC_Gestion.xlsm"
     path.write_bytes(demo_bytes())
-    return path
+    return stored(path)
 
 
 def done(book: Path, service: Callable[[FileStore], Result], day: dt.date = DAY) -> dict[str, Any]:
@@ -977,7 +985,7 @@ def issue(book: Path, ref: str) -> str:
 
 
 def row(book: Path, ref: str) -> dict[str, Any]:
-    return dict(invoices.get_doc(FileStore(book), ref).values)
+    return dict(invoices.get_doc(open_store(book), ref).values)
 
 
 def test_credit_note_on_a_paid_invoice_says_a_refund_is_due(book: Path) -> None:
@@ -995,12 +1003,12 @@ def test_credit_note_on_a_paid_invoice_says_a_refund_is_due(book: Path) -> None:
     assert "121,00\xa0€ deviennent son crédit" in issued.warnings[0].message
     inv = row(book, number)
     assert (inv["paid"], inv["credited"], inv["status"]) == (ZERO, Decimal("132.00"), wf.I_CREDITED)
-    assert payments.credit_of(FileStore(book), str(inv["client"])) == Decimal("121.00")
+    assert payments.credit_of(open_store(book), str(inv["client"])) == Decimal("121.00")
 
 
 def billed(book: Path, order: str) -> Decimal:
     """What the order's issued documents leave to pay, credit notes deducted."""
-    docs = [r for r in FileStore(book).rows("tFactures") if r["order"] == order and r["number"]
+    docs = [r for r in open_store(book).rows("tFactures") if r["order"] == order and r["number"]
             and r["doc_type"] != wf.T_CREDIT]
     return sum((r["total_ttc"] - r["credited"] for r in docs), ZERO)
 
@@ -1053,18 +1061,25 @@ def test_field_errors_are_refusals_not_tracebacks(cli_book: Path, capsys: pytest
     reason, control character) escaped `syc` as a Python traceback."""
     import json
 
-    before = cli_book.read_bytes()
-    code = main([*args, "--book", str(cli_book), "--au", DAY.isoformat(), "--json"])
+    before = state_of(cli_book)
+    code = main([*args, *book_option(cli_book), "--au", DAY.isoformat(), "--json"])
     answer = json.loads(capsys.readouterr().out)
     assert code == 1 and answer["ok"] is False and answer["erreurs"]
-    assert cli_book.read_bytes() == before
+    assert state_of(cli_book) == before
 
 
-def test_sales_chain_stateful() -> None:
+def test_sales_chain_stateful(stored: Any, request: pytest.FixtureRequest) -> None:
+    """On the workbook file TOTAL_STEPS actions; on a base (one per example) TOTAL_STEPS_BASE."""
     demo_bytes()
-    run_state_machine_as_test(SalesChain, settings=settings(
-        max_examples=MAX_EXAMPLES, stateful_step_count=STEPS_PER_EXAMPLE, deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large]))
+    on_base = request.node.callspec.params["stored"] == "base"
+    examples = max(1, round(TOTAL_STEPS_BASE / 42)) if on_base else MAX_EXAMPLES
+    SalesChain.on_base = stored if on_base else None
+    try:
+        run_state_machine_as_test(SalesChain, settings=settings(
+            max_examples=examples, stateful_step_count=STEPS_PER_EXAMPLE, deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large]))
+    finally:
+        SalesChain.on_base = None
     print(f"{sum(STATS.values())} actions:", ", ".join(f"{k} {v}" for k, v in sorted(STATS.items())))
 
 

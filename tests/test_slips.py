@@ -15,8 +15,6 @@ from pathlib import Path
 import pytest
 from test_sales_chain import Book
 
-from pyxl.workbook.filestore import FileStore
-
 D = Decimal
 
 
@@ -51,7 +49,7 @@ def test_a_slip_gathers_every_cheque_not_yet_deposited_numbered_and_fingerprinte
     assert (slip["count"], slip["total"], slip["status"], slip["bank"]) == (3, D("726.00"), "Remis", "LCL Lyon Brotteaux")
     assert {r["id"]: r["slip"] for r in wb.rows("tReglements")} == {i: "BR2026-0001" for i in ids}
     # fingerprinted: the audit chain names it, and syc verifier stays clean
-    assert "BR2026-0001" in {e.ref for e in FileStore(wb.path).journal() if e.table == "tBordereaux"}
+    assert "BR2026-0001" in {e.ref for e in wb.store().journal() if e.table == "tBordereaux"}
     assert wb.ok("verifier", au="2026-03-09")["ok"]
     # nothing left: a second slip is refused, the workbook untouched
     wb.refused("bordereau", "creer", au="2026-03-10", code="bordereau.rien", words=["aucun chèque à remettre"])

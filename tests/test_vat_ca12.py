@@ -50,7 +50,7 @@ def test_the_text_answer_names_the_instalments(wb: Book, capsys: pytest.CaptureF
     from pyxl.cli import main
 
     wb.ok("parametres", "modifier", "regime_tva", "CA12 annuelle", au="2025-03-01")
-    assert main(["compta", "tva", "--periode", "2026", "--tva-annee-precedente", "2000", "--book", str(wb.path),
+    assert main(["compta", "tva", "--periode", "2026", "--tva-annee-precedente", "2000", *wb.backend.option,
                  "--au", "2026-12-31"]) == 0
     text = capsys.readouterr().out
     assert "Acompte de juillet (55 %) 1 100,00 €" in text.replace("\u202f", " ").replace("\xa0", " ")

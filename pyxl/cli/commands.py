@@ -427,6 +427,11 @@ def cmd_backups_restore(ctx: Context) -> int:
 def cmd_fiscal_archive(ctx: Context) -> int:
     from pyxl.services.archives import archive
 
+    if ctx.base:  # it looked for a workbook file beside the base and said « classeur introuvable »
+        raise Refused(Issue(
+            "base.archiver", "Une base PostgreSQL garde tous ses exercices : l'archivage d'un exercice, qui retire ses "
+            "pièces soldées d'un classeur pour l'alléger, ne s'applique qu'à un classeur ; rien n'a été modifié. Pour "
+            "une copie complète de la base, faites « syc base exporter --sortie FICHIER ».", "--base"))
     result = archive(ctx.book, ctx.args.fin, ctx.as_of)
     out(ctx, result.message, result.data, result.warnings)
     return 0

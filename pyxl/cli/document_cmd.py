@@ -48,6 +48,10 @@ def cmd_document(ctx: Context) -> int:
     planned = jobs.plan(store, ctx.book, a.doc_kind, a.numero, ctx.as_of)
     want_docx = bool(a.docx)
     want_pdf = bool(a.pdf) or a.email or not want_docx
+    if a.email or a.smtp:  # an e-mail refused (no mediator named…) is refused before any document is written
+        from pyxl.documents import mail
+
+        mail.outgoing_for(store, a.doc_kind, planned.number, [])
     done = jobs.produce(ctx.book, [planned], pdf=want_pdf, docx=want_docx, store=store)
     if done.warnings and not done.written and not done.kept:
         return fail([Issue(w.code, w.message.replace(" L'opération elle-même est faite ; relancez", " Relancez"),
@@ -69,7 +73,8 @@ def _email(ctx: Context, kind: str, number: str, done: Any, message: str, data: 
 
     pdfs = [p for p in (*done.written, *done.kept) if p.suffix == ".pdf"]
     doc = mail.outgoing_for(ctx.store(), kind, number, pdfs)
-    report = mail.send_documents(ctx.book, [doc], as_of=ctx.as_of, now=dt.datetime.now(), smtp=bool(ctx.args.smtp))
+    report = mail.send_documents(ctx.book, [doc], as_of=ctx.as_of, now=dt.datetime.now(), smtp=bool(ctx.args.smtp),
+                                 store=ctx.store() if ctx.base else None)  # a base: journaled in it
     for s in report.sendings:
         if s.draft is not None:
             message += "\n" + msg("envoi.brouillon", file=s.draft.relative_to(ctx.book.parent))

@@ -97,7 +97,8 @@ def cmd_merge(ctx: Context) -> int:
     try:
         with Bar("Publipostage", quiet=ctx.json) as bar:
             res = merge.run(ctx.book, template, filters, subject=a.objet.strip(), paragraphs=paragraphs,
-                            as_of=ctx.as_of, now=dt.datetime.now(), simulate=a.simuler, progress=bar)
+                            as_of=ctx.as_of, now=dt.datetime.now(), simulate=a.simuler, progress=bar,
+                            store=ctx.store() if ctx.base else None)  # a base: read and journaled in it
     except ConversionError as exc:
         raise Refused(Issue("publipostage.pdf", msg("publipostage.pdf", error=exc), "PDF")) from None
     base = ctx.book.parent

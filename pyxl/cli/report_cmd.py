@@ -55,7 +55,8 @@ def cmd_report(ctx: Context) -> int:
     steps = len(archives) + 2 + (folder is not None)
     files: dict[str, Path] = {}
     with Bar("Rapport", quiet=ctx.json) as bar:
-        tables = data.read_books(ctx.book, archives, progress=bar.within(1, steps))
+        tables = data.read_books(ctx.book, archives, progress=bar.within(1, steps),
+                                 active_store=ctx.store() if ctx.base else None)
         bar("calcul des chiffres et des tableaux", len(archives) + 2, steps)
         report = build_report(tables, ctx.as_of, period, sources=[ctx.book.name, *(p.name for p in archives)])
         if folder is not None:

@@ -51,14 +51,19 @@ MILLI = 1000
 
 
 def read_books(active: Path, archives: Sequence[Path] = (),
-               progress: Callable[[str, int, int], None] | None = None) -> dict[str, pd.DataFrame]:
-    """The report tables of the active workbook followed by those of the archives, deduplicated.
-    `progress(label, step, total)`: one step per workbook read."""
+               progress: Callable[[str, int, int], None] | None = None, *,
+               active_store: rs.Store | None = None) -> dict[str, pd.DataFrame]:
+    """The report tables of the active workbook (or of `active_store`, a base) followed by those of
+    the archives, deduplicated. `progress(label, step, total)`: one step per workbook read."""
     per_book: list[dict[str, pd.DataFrame]] = []
     books = [active, *archives]
     for i, path in enumerate(books):
         if progress is not None:
             progress(f"lecture de {path.name}", i + 1, len(books))
+        if i == 0 and active_store is not None:
+            rs.check_version(active_store)
+            per_book.append(read_store(active_store, i))
+            continue
         if i:  # an archive written before a schema change is read at the current one, never rewritten
             with rs.reading_archive(path) as arch:
                 per_book.append(read_store(arch, i))

@@ -21,7 +21,7 @@ from pyxl.workbook.cells import from_cell
 from pyxl.workbook.schema import Column
 from pyxl.workbook.store import Store
 
-__all__ = ["Columns", "Store", "columns", "reading", "reading_archive", "typed_cell"]
+__all__ = ["Columns", "Store", "check_version", "columns", "reading", "reading_archive", "typed_cell"]
 
 
 @dataclass(frozen=True)
@@ -65,3 +65,10 @@ def reading_archive(book: Path) -> Iterator[Store]:
 
     with opened(book) as store:
         yield store
+
+
+def check_version(store: Store) -> None:
+    """Refused (French message) when the store's schema is not this version's (`syc migrer`)."""
+    check = getattr(store, "check_version", None)
+    if check is not None:
+        check()

@@ -11,8 +11,8 @@ The database protects the legal records itself, whatever program connects:
 - the application's roles have no DELETE and no TRUNCATE; a trigger refuses any DELETE anyway;
 - the audit journal is insert-only (a trigger refuses UPDATE);
 - once a document is in the journal (issued), a trigger refuses any change to its immutable
-  columns (the draft-to-issued change and the state columns stay allowed), and any line added to
-  it or changed;
+  columns — those of every version of its audit spec, the current one and the older ones — (the
+  draft-to-issued change and the state columns stay allowed), and any line added to it or changed;
 - `_version`, `_writer` and `_written_at` are set by a trigger from the login, never by the client.
 
 Roles: the migration role is the login that runs `syc base creer` / `syc migrer` (it owns the
@@ -146,12 +146,29 @@ def _changed(columns: list[tuple[str, str]]) -> str:
     return f"array_remove(ARRAY[{cases}]::text[], NULL)"
 
 
+def protected_columns(table: Table, schema: Schema) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The columns of an issued row (and of its lines) the trigger keeps: those of every version of
+    the table's audit spec, the current one and its history (a document issued under an older
+    version stays fingerprinted with its columns), that the table still has."""
+    spec = table.audit
+    assert spec is not None
+    versions = [(spec.immutable, spec.lines_immutable), *((v.immutable, v.lines_immutable) for v in spec.history)]
+    keys = {c.key for c in table.columns}
+    immutable = tuple(k for k in dict.fromkeys((spec.key, *(k for imm, _ in versions for k in imm))) if k in keys)
+    lines: tuple[str, ...] = ()
+    if spec.lines_table and spec.lines_key:
+        lkeys = {c.key for c in schema.table(spec.lines_table).columns}
+        lines = tuple(k for k in dict.fromkeys((spec.lines_key, *(k for _, li in versions for k in li))) if k in lkeys)
+    return immutable, lines
+
+
 def protect_issued(table: Table, schema: Schema) -> list[str]:
     """The trigger refusing a change to an issued document's immutable columns, and to its lines."""
     spec = table.audit
     assert spec is not None
     fn = f"syc_protect_{table.name}"
-    cols = [(k, table.column(k).header) for k in dict.fromkeys((spec.key, *spec.immutable))]
+    immutable, lines_immutable = protected_columns(table, schema)
+    cols = [(k, table.column(k).header) for k in immutable]
     out = [f"""CREATE FUNCTION {q(fn)}() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE changed text[];
 BEGIN
@@ -175,7 +192,7 @@ END $$""",
             return (f"EXISTS (SELECT 1 FROM {q(table.name)} p JOIN {q(JOURNAL)} j ON j.{q('table')} = "
                     f"{literal(table.name)} AND j.ref = p.{q(spec.key)}::text WHERE p.{q(spec.parent)} = {ref})")
 
-        lcols = [(k, lines.column(k).header) for k in dict.fromkeys((spec.lines_key, *spec.lines_immutable))]
+        lcols = [(k, lines.column(k).header) for k in lines_immutable]
         out += [f"""CREATE FUNCTION {q(lfn)}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
