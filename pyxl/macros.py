@@ -317,6 +317,7 @@ def importer_releve(sheet: str, row: int, path: str) -> dict[str, Any]:
     from pathlib import Path
 
     from pyxl.core.issues import Issue, Refused
+    from pyxl.core.messages import msg
     from pyxl.services import bank
 
     ctx = Ctx("importer_releve", sheet, row)
@@ -326,8 +327,8 @@ def importer_releve(sheet: str, row: int, path: str) -> dict[str, Any]:
         try:
             data = file.read_bytes()
         except OSError as exc:
-            raise Refused(Issue("releve.fichier", f"Relevé « {file} » illisible ({exc.strerror or exc}) : rien n'a "
-                                                  "été importé.", str(file))) from None
+            raise Refused(Issue("releve.fichier", msg("releve.illisible", name=file, error=exc.strerror or exc),
+                                str(file))) from None
         return bank.import_statement(store, data, file.name, ctx.as_of)
 
     return run(ctx, service)

@@ -11,6 +11,7 @@ from pyxl.cli import Context, out
 from pyxl.cli.common import Common, euros, group, leaf, plural, text_table
 from pyxl.core.frformat import date_fr
 from pyxl.core.issues import Issue, Refused
+from pyxl.core.messages import msg
 
 
 def register(sub: Any, common: Common) -> None:
@@ -129,8 +130,8 @@ def cmd_bank_import(ctx: Context) -> int:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise Refused(Issue("releve.fichier", f"Relevé « {path} » illisible ({exc.strerror or exc}) : rien n'a été "
-                                              "importé.", str(path))) from None
+        raise Refused(Issue("releve.fichier", msg("releve.illisible", name=path, error=exc.strerror or exc),
+                            str(path))) from None
     def service(store: Any) -> Any:
         res = bank.import_statement(store, data, path.name, ctx.as_of, a.format, a.profil, a.compte)
         res.data["fichier"] = str(path.resolve())

@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from pyxl.core import bank as bk
+from pyxl.core.frformat import plural
 from pyxl.core.issues import Issue, Refused, Severity
 from pyxl.core.messages import msg
 from pyxl.core.money import euros
@@ -67,16 +68,18 @@ def import_statement(store: Store, data: bytes, name: str, as_of: dt.date, fmt: 
     debits = sum((ln.amount for _, ln in new if ln.amount < 0), ZERO)
     already = len(lines) - len(new)
     if new:
-        res.message = (f"Relevé « {name} » ({fmt_word.upper()}) : {len(new)} ligne{'s' if len(new) > 1 else ''} "
-                       f"importée{'s' if len(new) > 1 else ''} ({ids[0]} à {ids[-1]}), crédits {euros(credits)}, "
-                       f"débits {euros(-debits)}"
-                       + (f" ; {already} déjà importée{'s' if already > 1 else ''}, ignorée{'s' if already > 1 else ''}"
-                          if already else "") + ". Étape suivante : syc banque rapprocher")
+        res.message = msg("releve.importe", name=name, fmt=fmt_word.upper(),
+                          lines=plural(len(new), "ligne importée", "lignes importées"), first=ids[0], last=ids[-1],
+                          credits=euros(credits), debits=euros(-debits))
+        if already:
+            res.message += " " + msg("releve.importe.deja", lines=plural(already, "ligne déjà importée, ignorée",
+                                                                         "lignes déjà importées, ignorées"))
+        res.message += "\n" + msg("releve.importe.suite")
     elif not lines:
-        res.message = f"Relevé « {name} » : il ne contient aucune opération ; rien n'a été importé."
+        res.message = msg("releve.aucune_operation", name=name)
     else:
-        res.message = (f"Relevé « {name} » : aucune ligne nouvelle ({len(lines)} déjà importée"
-                       f"{'s' if len(lines) > 1 else ''}).")
+        res.message = msg("releve.rien_de_neuf", name=name,
+                          lines=plural(len(lines), "ligne déjà importée", "lignes déjà importées"))
     res.data = {"fichier": name, "format": fmt_word, "profil": statements[0].profile if statements else "",
                 "comptes": sorted({s.account for s in statements}), "lignes_lues": len(lines),
                 "lignes_importees": len(new), "deja_importees": already, "ids": ids,
@@ -390,14 +393,15 @@ def _summary(result: bk.MatchResult, total: int, confirmed: Sequence[dict[str, A
     def n(count: int, one: str, many: str) -> str:
         return f"{count} {one if count <= 1 else many}"
 
-    head = (f"{n(total, 'ligne à rapprocher', 'lignes à rapprocher')} : {n(len(result.exact), 'exacte', 'exactes')}, "
-            f"{n(len(result.proposed), 'proposée', 'proposées')}, {n(len(result.ambiguous), 'ambiguë', 'ambiguës')}, "
-            f"{n(len(result.unmatched_lines), 'sans correspondance', 'sans correspondance')} ; "
-            f"{n(len(result.unmatched_items), 'pièce attendue', 'pièces attendues')} sans ligne.")
+    head = msg("rapprochement.bilan", lines=n(total, "ligne à rapprocher", "lignes à rapprocher"),
+               exact=n(len(result.exact), "exacte", "exactes"), proposed=n(len(result.proposed), "proposée", "proposées"),
+               ambiguous=n(len(result.ambiguous), "ambiguë", "ambiguës"),
+               unmatched=n(len(result.unmatched_lines), "sans correspondance", "sans correspondance"),
+               items=n(len(result.unmatched_items), "pièce attendue", "pièces attendues"))
     if confirmed:
-        head += " " + n(len(confirmed), "ligne confirmée", "lignes confirmées") + "."
+        head += " " + msg("rapprochement.confirmees", lines=n(len(confirmed), "ligne confirmée", "lignes confirmées"))
     elif result.exact:
-        head += " Confirmez les exactes avec « syc banque rapprocher --tout-exact »."
+        head += "\n" + msg("rapprochement.a_confirmer")
     return head
 
 
