@@ -61,6 +61,13 @@ def register(sub: Any, common: Common) -> None:
              "L2026-000004=F2026-00012,F2026-00013 la rapproche de ces pièces.")
     p.add_argument("--confirmer", metavar="ID", nargs="+", default=[], help="lignes à confirmer (ID ou ID=PIÈCE,…)")
     p.add_argument("--tout-exact", action="store_true", help="confirmer toutes les correspondances exactes")
+    p = leaf(g, "acompte", "encaisser un acompte lu sur le relevé : la facture d'acompte du montant de la ligne, "
+                           "établie et émise, réglée par la ligne (art. 289 I-1-c du CGI)", common, cmd_bank_deposit,
+             "Exemples : syc banque acompte L2026-000004=BC2026-0012 ; syc banque acompte L2026-000004 (la commande "
+             "ou le devis que le rapprochement propose). Un devis accepté passe d'abord en commande ; le délai de 7 "
+             "jours d'un contrat signé hors établissement s'applique.")
+    p.add_argument("ligne", metavar="ID[=PIÈCE]", help="la ligne de relevé, et la commande ou le devis accepté payé")
+    p.add_argument("--sans-document", action="store_true", help="ne pas produire le PDF de la facture d'acompte")
 
 
 # --------------------------------------------------------------------------- bordereau
@@ -201,6 +208,15 @@ def cmd_bank_reconcile(ctx: Context) -> int:
             text += "\n" + "\n".join(recorded)
     out(ctx, text, res.data, res.warnings)
     return 0
+
+
+def cmd_bank_deposit(ctx: Context) -> int:
+    from pyxl.cli.document_cmd import apply_with_documents
+    from pyxl.services import bank
+
+    line, _, number = str(ctx.args.ligne).partition("=")
+    return apply_with_documents(ctx, lambda store: bank.deposit_from_line(store, line, number, ctx.as_of),
+                                lambda res: [("facture", str(res.data["facture_acompte"]))])
 
 
 def _report(data: dict[str, Any]) -> str:

@@ -103,6 +103,7 @@ MESSAGES: dict[str, str] = {
     "rapprochement.iban": "IBAN du client",
     "rapprochement.nom": "nom du client dans le libellé",
     "rapprochement.date": "date proche de l'échéance",
+    "rapprochement.date.remboursement": "débitée peu après le remboursement",
     # ------------------------------------------------------------------ payments (services.payments)
     "reglement.montant.negatif": "le montant doit être positif (une erreur se corrige par « syc reglement annuler ID "
                                  "--motif … »).",
@@ -174,15 +175,30 @@ MESSAGES: dict[str, str] = {
                                "puis enregistrez le paiement sur elle.",
     "acompte.releve": "elle paie un acompte sur {what} {number} ({amount} de la ligne, {total} attendus) : "
                       "{deposit} ; le rapprochement la proposera alors au montant exact.",
-    "acompte.releve.a_faire": "Ligne {line} : acompte sur {what} {number} ; établissez la facture d'acompte "
-                              "(syc banque rapprocher --confirmer {line}={number} dit comment), puis rapprochez.",
+    "acompte.releve.a_faire": "Ligne {line} : acompte sur {what} {number}, pas rapprochée.",
+    "acompte.releve.action": "« Encaisser l'acompte » sur la ligne (syc banque acompte {line}={number}) "
+                             "établit et émet la facture d'acompte du montant de la ligne, et l'en règle.",
+    "acompte.confirmer": "{action} : ligne {line} du {day}, {amount} de {name} ({client}) sur {what} {number} ?\n\n"
+                         "La facture d'acompte de {amount} TTC sera établie et émise (numéro définitif : art. 289 "
+                         "I-1-c du CGI, elle est émise à l'encaissement), puis réglée par cette ligne.",
+    "banque.acompte.piece": "« {number} » n'est ni une commande ouverte ni un devis accepté qui attend un acompte "
+                            "(voyez « syc commande liste »).",
+    "banque.acompte.trop": "{amount} dépasse ce que {number} attend encore ({rest}) : une facture d'acompte ne "
+                           "dépasse pas la commande.",
+    "banque.acompte.fait": "Ligne {line} encaissée en acompte : {deposit}, facture d'acompte de {amount}, émise sur "
+                           "la commande {order}"
+                           "{quote} (art. 289 I-1-c du CGI : la facture d'acompte est émise à l'encaissement).",
     # ------------------------------------------------------------------ reconciliation (services.bank)
     "banque.deja": "elle est déjà « {status} ».",
     "banque.deja.avec": "elle est déjà « {status} » (avec {matched}).",
     "banque.piece": "{numbers} n'attend aucun paiement (pièce soldée, inconnue, ou bordereau déjà crédité).",
     "banque.sans_candidat": "aucune pièce ne lui correspond : indiquez-la, par exemple --confirmer {id}=F2026-00012.",
     "banque.ambigu": "plusieurs pièces lui correspondent à égalité : précisez, par exemple --confirmer {options}.",
-    "banque.debit": "c'est un débit : seuls les crédits se rapprochent des pièces.",
+    "banque.debit": "c'est un débit : il ne se rapproche que d'un remboursement fait au client (syc remboursement "
+                    "creer).",
+    "banque.remboursement.credit": "c'est un crédit : un remboursement se rapproche d'un débit.",
+    "banque.remboursement.montant": "le remboursement {id} est de {refund}, la ligne débite {amount} : une ligne "
+                                    "rapproche un seul remboursement, de son montant exact.",
     "banque.double": "{number} est déjà rapprochée de la ligne {line} dans cette même confirmation.",
     "banque.bordereau": "une ligne crédite un seul bordereau, ou un seul lot de carte.",
     "banque.clients": "les pièces indiquées sont de plusieurs clients : un virement paie les pièces d'un seul client.",
