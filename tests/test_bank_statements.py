@@ -506,3 +506,16 @@ def test_a_deposit_read_on_the_statement_keeps_the_seven_days_rule(wb: Book, tmp
     assert wb.snapshot()[0] == before and not wb.row("tDevis", "number", quote)["order"]
     d = wb.ok("banque", "acompte", f"L2026-000001={quote}", au="2026-03-10")
     assert wb.doc(d["facture_acompte"])["total_ttc"] == D("60.00")
+
+
+def test_refunds_are_awaited_only_from_the_first_debit_imported(wb: Book, tmp_path: Path) -> None:
+    """A statement of credits only (a slip's remittance) cannot show a refund: none is awaited then;
+    from the first debit imported, the refunds of its window are."""
+    refund = credit_then_refund(wb)
+    wb.ok("banque", "importer", str(camt(tmp_path, [("2026-03-12", "99.00", "REMISE CHEQUES N 0000099")], "a.xml")),
+          au="2026-03-13")
+    assert refund not in {x["numero"] for x in wb.ok("banque", "rapprocher", au="2026-03-13")["attendus_non_rapproches"]}
+    wb.ok("banque", "importer", str(camt(tmp_path, [("2026-05-20", "-12.00", "FRAIS TENUE DE COMPTE")], "b.xml")),
+          au="2026-05-21")
+    left = wb.ok("banque", "rapprocher", au="2026-05-21")["attendus_non_rapproches"]
+    assert [(x["type"], x["montant"]) for x in left if x["numero"] == refund] == [("remboursement", "-29.00")]

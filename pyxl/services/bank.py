@@ -131,13 +131,21 @@ def expected_items(store: Store) -> list[bk.ExpectedItem]:
 def expected_refunds(store: Store) -> list[bk.ExpectedItem]:
     """The refunds by transfer or cheque not yet seen on a statement (and not reversed): the money
     expected to leave the account, negative, each known by its client's name and by the IBAN that
-    client's transfers came from (the lines already reconciled with its payments)."""
+    client's transfers came from (the lines already reconciled with its payments). Only those the
+    imported statements can show: from the first debit imported, less the refunds' window (a book
+    whose older statements were never imported, or hold only its slips' credits, does not wait for
+    its older refunds)."""
     from pyxl.services import payments
 
+    debits = [r["date"] for r in store.rows("tReleves") if r["date"] and _dec(r["amount"]) < 0]
+    if not debits:
+        return []
+    since = min(debits) - dt.timedelta(days=bk.MatchOptions().refund_days_after)
     rows = store.rows("tReglements")
     cancelled = {str(r["cancels"]) for r in rows if r["cancels"]}
     refunds = [r for r in rows if r["kind"] == payments.REFUND and not r["cancels"] and not r["bank_line"]
-               and str(r["id"]) not in cancelled and r["mode"] in payments.REFUND_MODES and _dec(r["amount"]) < 0]
+               and str(r["id"]) not in cancelled and r["mode"] in payments.REFUND_MODES and _dec(r["amount"]) < 0
+               and r["date"] >= since]
     if not refunds:
         return []
     codes = {str(r["client"]) for r in refunds}
