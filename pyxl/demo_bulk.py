@@ -428,7 +428,9 @@ class _Generator:
         # payments not yet on a deposit slip, by mode, grouped as slips.pending groups them
         self.to_deposit: dict[str, dict[str, list[dict[str, Any]]]] = {m: {} for m, _ in SLIP_MODES}
         # the last year comes with its bank statements (issue 14): each transfer arrives as a line
-        # imported and reconciled the day it is booked, each slip and card batch is credited
+        # imported and reconciled the day it is booked, each refund by transfer leaves as one, each
+        # slip and card batch is credited. The slips of the years before have their credit line too
+        # (see `credit_later`)
         self.bank_from = max(self.start, PERIOD_END.replace(year=PERIOD_END.year - 1) + dt.timedelta(days=1))
         self.bank_seq = 0
         self.slips: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {}  # number → (slip, its payments)
@@ -1269,11 +1271,17 @@ class _Generator:
         self.chain("tReglements", str(row["id"]), PAYMENT_ACTION, row, stamp)
 
     def do_refund(self, job: _Job, day: dt.date, stamp: str, amount: Decimal) -> None:
-        """payments.refund: the client's credit paid back by transfer (a negative row on the credit)."""
+        """payments.refund: the client's credit paid back by transfer (a negative row on the credit);
+        in the statements' year, its debit on the statement the same day, reconciled with it
+        (bank.reconcile --confirmer LINE=REFUND)."""
         rid = f"R{day.year}-{self.next('Règlement', day.year):05d}"
+        line = self.statement_line(day, -amount, refund_label(job.client)) if self.by_bank(day, "Virement") else None
         self._pay_row(self.canon("tReglements", {
             "id": rid, "date": day, "invoice": None, "client": job.client["code"], "amount": -amount,
-            "mode": "Virement", "reason": REFUNDED, "kind": "Remboursement"}), day, stamp)
+            "mode": "Virement", "reason": REFUNDED, "kind": "Remboursement",
+            "bank_line": line["id"] if line else None}), day, stamp)
+        if line:
+            line.update(status="Rapprochée", matched=rid)
 
     # bank statements ---------------------------------------------------------------------------
     def statement_line(self, day: dt.date, amount: Decimal, label: str) -> dict[str, Any]:
@@ -1330,9 +1338,13 @@ class _Generator:
         self.credit_later(day, mode, number)
 
     def credit_later(self, day: dt.date, mode: str, number: str) -> None:
-        """The bank credits a slip of the statements' year on the Monday after (its own event)."""
+        """The bank credits a slip on the Monday after (its own event): its line on the statement,
+        reconciled. Before the statements' year too: a real book's slips are not « Remis » for
+        ever, and the services credit a slip only through its statement line (« Crédité » with
+        no line is nothing they could have written), so those years keep the slips' lines — the
+        bank's statements of remittances — without the transfers of the day, which stay as typed."""
         credited = day + dt.timedelta(days=SLIP_CREDIT_DAYS)
-        if day >= self.bank_from and credited <= self.end:
+        if credited <= self.end:
             step = 2 + [m for m, _ in SLIP_MODES].index(mode)
             heapq.heappush(self.events, (credited, SLIPS, step, "credit_slip", (number,)))
 
@@ -1545,9 +1557,17 @@ def statement_name(day: dt.date, seq: int) -> tuple[str, str]:
     return f"releve-{day:%Y%m%d}-{seq:05d}.xml", f"SYC{seq:07d}"
 
 
+def refund_label(client: dict[str, Any]) -> str:
+    """The label of a refund by transfer on the statement: the beneficiary's name, as the bank
+    prints what the business ordered."""
+    name = " ".join(str(client.get(k) or "") for k in ("name", "first_name")).strip().upper()
+    return f"VIR SEPA EMIS {name[:40]} REMBOURSEMENT"
+
+
 def statement_file(day: dt.date, seq: int, amount: Decimal, label: str) -> tuple[str, bytes]:
-    """A camt.053.001.08 statement of one credit booked on `day` (the bank's AcctSvcrRef makes
-    the line's identity), as a bank would deliver it: (file name, bytes)."""
+    """A camt.053.001.08 statement of one entry booked on `day`, a credit or (negative `amount`) a
+    debit (the bank's AcctSvcrRef makes the line's identity), as a bank would deliver it: (file
+    name, bytes)."""
     from xml.sax.saxutils import escape
 
     name, ref = statement_name(day, seq)
@@ -1556,7 +1576,8 @@ def statement_file(day: dt.date, seq: int, amount: Decimal, label: str) -> tuple
         '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>'
         f"<GrpHdr><MsgId>{ref}</MsgId><CreDtTm>{day.isoformat()}T20:00:00</CreDtTm></GrpHdr><Stmt><Id>{ref}</Id>"
         f"<Acct><Id><IBAN>{BANK_IBAN}</IBAN></Id><Ccy>EUR</Ccy></Acct>"
-        f'<Ntry><NtryRef>1</NtryRef><Amt Ccy="EUR">{amount:.2f}</Amt><CdtDbtInd>CRDT</CdtDbtInd>'
+        f'<Ntry><NtryRef>1</NtryRef><Amt Ccy="EUR">{abs(amount):.2f}</Amt>'
+        f"<CdtDbtInd>{'DBIT' if amount < 0 else 'CRDT'}</CdtDbtInd>"
         f"<Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>{day.isoformat()}</Dt></BookgDt><ValDt><Dt>{day.isoformat()}</Dt>"
         f"</ValDt><AcctSvcrRef>{ref}</AcctSvcrRef><NtryDtls><TxDtls><RmtInf><Ustrd>{escape(label)}</Ustrd>"
         "</RmtInf></TxDtls></NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>\n")
@@ -1927,8 +1948,10 @@ class _Replay:
     def do_refund(self, job: _Job, day: dt.date, amount: Decimal) -> None:
         from pyxl.services import payments
 
-        self.act("remboursement creer", day, lambda s: payments.refund(s, str(job.client["code"]), str(amount),
-                                                                      "virement", REFUNDED, day))
+        done = self.act("remboursement creer", day, lambda s: payments.refund(s, str(job.client["code"]),
+                                                                             str(amount), "virement", REFUNDED, day))
+        if done and self.gen.by_bank(day, "Virement"):
+            self.through_bank(day, -amount, refund_label(job.client), str(done["id"]))
 
     def do_slip(self, _job: None, day: dt.date, mode: str) -> None:
         from pyxl.services import slips

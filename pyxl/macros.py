@@ -317,6 +317,7 @@ def importer_releve(sheet: str, row: int, path: str) -> dict[str, Any]:
     from pathlib import Path
 
     from pyxl.core.issues import Issue, Refused
+    from pyxl.core.messages import msg
     from pyxl.services import bank
 
     ctx = Ctx("importer_releve", sheet, row)
@@ -326,8 +327,8 @@ def importer_releve(sheet: str, row: int, path: str) -> dict[str, Any]:
         try:
             data = file.read_bytes()
         except OSError as exc:
-            raise Refused(Issue("releve.fichier", f"Relevé « {file} » illisible ({exc.strerror or exc}) : rien n'a "
-                                                  "été importé.", str(file))) from None
+            raise Refused(Issue("releve.fichier", msg("releve.illisible", name=file, error=exc.strerror or exc),
+                                str(file))) from None
         return bank.import_statement(store, data, file.name, ctx.as_of)
 
     return run(ctx, service)
@@ -346,6 +347,28 @@ def rapprocher(sheet: str, row: int) -> dict[str, Any]:
         return rec.result
 
     return run(ctx, service)
+
+
+def encaisser_acompte(sheet: str, row: int, number: str = "") -> dict[str, Any]:
+    """The selected statement line cashed as a deposit: asked Oui/Non with the line, the client, the
+    order or quote and the amount, then the deposit invoice issued and paid (`bank.deposit_from_line`)."""
+    from pyxl.core.frformat import date_fr
+    from pyxl.core.messages import msg
+    from pyxl.excel.runner import money_fr
+    from pyxl.services import bank
+
+    ctx = Ctx("encaisser_acompte", sheet, row)
+
+    def service(store: Any) -> Any:
+        lid = str(ctx.selected("tReleves", "de relevé")["id"])
+        line, item = bank.deposit_target(store, lid, decode(number))
+        what = "la commande" if item.number.startswith("BC") else "le devis accepté"
+        ctx.confirm(msg("acompte.confirmer", action=ctx.action.label, line=lid, day=date_fr(line["date"]),
+                        amount=money_fr(line["amount"]), name=item.client_name, client=item.client_code, what=what,
+                        number=item.number))
+        return bank.deposit_from_line(store, lid, item.number, ctx.as_of)
+
+    return run(ctx, service, documents=lambda res: [("facture", str(res.data["facture_acompte"]))])
 
 
 def ignorer_ligne(sheet: str, row: int, reason: str) -> dict[str, Any]:

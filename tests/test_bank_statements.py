@@ -378,3 +378,144 @@ def test_money_on_an_open_order_is_matched_as_a_deposit_and_its_deposit_invoice_
     d = wb.ok("banque", "rapprocher", au="2026-03-09")
     left = {x["numero"]: D(x["montant"]) for x in d["attendus_non_rapproches"]}
     assert left[order] == D("423.50")
+
+
+# --------------------------------------------------------------------------- refunds on the statement
+def credit_then_refund(wb: Book, mode: str = "virement", day: str = "2026-03-10") -> str:
+    """C00001 (DUPONT Jean) pays 150,00 on a 121,00 invoice: 29,00 of credit, refunded by `mode`."""
+    _, _, f1 = wb.invoice("2026-03-02", "MO-H:2", client="C00001")
+    wb.ok("reglement", "saisir", "--facture", f1, "--montant", "150", "--mode", "cheque", au="2026-03-04")
+    return str(wb.ok("remboursement", "creer", "--client", "C00001", "--montant", "29", "--mode", mode,
+                     "--motif", "trop-perçu", au=day)["id"])
+
+
+def _refund_confirmed(wb: Book, refund: str, line: str) -> None:
+    row = wb.row("tReglements", "id", refund)
+    assert (row["amount"], row["bank_line"]) == (D("-29.00"), line)
+    assert (wb.row("tReleves", "id", line)["status"], wb.row("tReleves", "id", line)["matched"]) == ("Rapprochée",
+                                                                                                     refund)
+    again = wb.ok("banque", "rapprocher", au="2026-03-16")
+    assert refund not in {x["numero"] for x in again["attendus_non_rapproches"]}
+    assert refund not in {c["pieces"][0] for m in (*again["exactes"], *again["proposees"]) for c in m["candidats"]}
+    assert wb.ok("verifier", au="2026-03-16")["ok"]
+
+
+def test_a_refund_debited_on_a_camt_statement_is_an_exact_match_confirmed_in_one_action(
+        wb: Book, tmp_path: Path) -> None:
+    refund = credit_then_refund(wb)
+    wb.ok("banque", "importer", str(camt(tmp_path, [("2026-03-11", "-29.00", "PRLV SEPA GAZ DE BORDEAUX"),
+                                                     ("2026-03-12", "-29.00", "VIR SEPA EMIS DUPONT JEAN REMBT"),
+                                                     ("2026-03-12", "-30.00", "VIR SEPA EMIS M DUPONT JEAN")])),
+          au="2026-03-13")
+    d = wb.ok("banque", "rapprocher", au="2026-03-13")
+    (exact,) = d["exactes"]
+    assert (exact["id"], exact["candidats"][0]["pieces"], exact["candidats"][0]["types"]) == (
+        "L2026-000002", [refund], ["remboursement"])
+    assert {"montant exact", "nom du client dans le libellé"} <= set(exact["candidats"][0]["raisons"])
+    # the supplier's debit of the same amount and the debit of another amount are not the refund's
+    assert [x["id"] for x in d["lignes_non_rapprochees"]] == ["L2026-000001", "L2026-000003"]
+    assert d["proposees"] == []
+    wb.refused("banque", "rapprocher", "--confirmer", f"L2026-000003={refund}", au="2026-03-13",
+               code="banque.remboursement", words=[refund, "29,00", "30,00"])
+    c = wb.ok("banque", "rapprocher", "--tout-exact", au="2026-03-13")
+    assert c["confirmees"] == [{"ligne": "L2026-000002", "pieces": [refund], "type": "remboursement",
+                                "reglement": refund}]
+    _refund_confirmed(wb, refund, "L2026-000002")
+    assert wb.ok("credit", "liste", au="2026-03-16")["credits"] == []  # nothing recorded twice
+
+
+def test_a_refund_debited_on_a_csv_statement_is_matched_by_the_clients_name(wb: Book) -> None:
+    refund = credit_then_refund(wb)
+    wb.ok("banque", "importer", str(DATA / "ca_remboursement_1252.csv"), au="2026-03-14")
+    lines = {r["label"]: r["id"] for r in wb.rows("tReleves")}
+    mine = lines["VIREMENT EMIS M. JEAN DUPONT REMBOURSEMENT TROP-PERÇU"]
+    d = wb.ok("banque", "rapprocher", "--tout-exact", au="2026-03-14")
+    assert [(c["ligne"], c["pieces"]) for c in d["confirmees"]] == [(mine, [refund])]
+    assert lines["PRELEVEMENT ÉLECTRICITÉ DE FRANCE"] in {x["id"] for x in d["lignes_non_rapprochees"]}
+    _refund_confirmed(wb, refund, mine)
+
+
+def test_a_refund_is_matched_only_by_a_debit_within_its_window_and_a_reversed_refund_not_at_all(
+        wb: Book, tmp_path: Path) -> None:
+    refund = credit_then_refund(wb, "cheque", "2026-03-10")
+    wb.ok("banque", "importer", str(camt(tmp_path, [("2026-02-20", "-29.00", "CHEQUE DUPONT JEAN"),
+                                                     ("2026-03-12", "29.00", "VIR DUPONT JEAN"),
+                                                     ("2026-05-20", "-29.00", "CHEQUE 0001 DUPONT JEAN")])),
+          au="2026-05-21")
+    d = wb.ok("banque", "rapprocher", au="2026-05-21")
+    # a debit before the refund, or a credit, is not it; the cheque cashed ten weeks later is
+    assert [m["id"] for m in d["exactes"]] == ["L2026-000003"]
+    assert "L2026-000001" in {x["id"] for x in d["lignes_non_rapprochees"]}
+    wb.refused("banque", "rapprocher", "--confirmer", f"L2026-000002={refund}", au="2026-05-21",
+               code="banque.remboursement")
+    wb.ok("reglement", "annuler", refund, "--motif", "chèque perdu, refait", au="2026-05-21")
+    d = wb.ok("banque", "rapprocher", au="2026-05-21")
+    assert d["exactes"] == [] and refund not in {x["numero"] for x in d["attendus_non_rapproches"]}
+
+
+# --------------------------------------------------------------------------- the deposit, in one action
+def test_a_deposit_read_on_the_statement_gets_its_deposit_invoice_issued_and_paid_in_one_action(
+        wb: Book, tmp_path: Path) -> None:
+    _, order = wb.order("2026-03-02", "MO-H:10", client="C00002")  # 605,00 TTC
+    quote = wb.quote("2026-03-02", "MO-H:2", client="C00002")  # accepted, not ordered: 121,00 TTC
+    wb.ok("devis", "accepter", quote, au="2026-03-02")
+    wb.ok("banque", "importer", str(camt(tmp_path, [("2026-03-05", "200.00", f"VIR DUPONT ET FILS ACOMPTE {order}"),
+                                                     ("2026-03-06", "121.00", f"VIR DUPONT ET FILS DEVIS {quote}"),
+                                                     ("2026-03-06", "999.00", f"VIR DUPONT ET FILS {order}")])),
+          au="2026-03-09")
+    message = wb.refused("banque", "rapprocher", "--confirmer", "L2026-000001", au="2026-03-09", code="banque.acompte")
+    assert f"syc banque acompte L2026-000001={order}" in message
+    wb.refused("banque", "acompte", "L2026-000003", au="2026-03-09", code="banque.acompte.trop",
+               words=["999,00", "605,00"])
+    wb.refused("banque", "acompte", "L2026-000001=BC2026-0099", au="2026-03-09", code="banque.acompte.piece")
+    # the order named by the label, not said: 200,00 exactly (33,06 % of the order), issued and paid
+    d = wb.ok("banque", "acompte", "L2026-000001", au="2026-03-09")
+    deposit = d["facture_acompte"]
+    assert (d["ligne"], d["commande"], d["devis"], d["montant"]) == ("L2026-000001", order, None, "200.00")
+    doc = wb.doc(deposit)
+    assert (doc["doc_type"], doc["status"], doc["total_ttc"], doc["paid"], doc["order"]) == (
+        "Facture d'acompte", "Réglée", D("200.00"), D("200.00"), order)
+    assert doc["total_ht"] + doc["total_vat"] == D("200.00")
+    line = wb.row("tReleves", "id", "L2026-000001")
+    assert (line["status"], line["matched"]) == ("Rapprochée", d["reglement"])
+    assert wb.row("tReglements", "id", d["reglement"])["bank_line"] == "L2026-000001"
+    assert wb.ok("credit", "liste", au="2026-03-09")["credits"] == []
+    # the accepted quote: its order made first, then a deposit of its whole total
+    d = wb.ok("banque", "acompte", f"L2026-000002={quote}", au="2026-03-09")
+    assert d["devis"] == quote and wb.row("tDevis", "number", quote)["order"] == d["commande"]
+    assert (wb.doc(d["facture_acompte"])["total_ttc"], wb.doc(d["facture_acompte"])["status"]) == (D("121.00"),
+                                                                                                   "Réglée")
+    wb.refused("banque", "acompte", "L2026-000002", au="2026-03-09", code="banque.deja")
+    r = wb.ok("banque", "rapprocher", au="2026-03-09")
+    (m,) = [m for m in r["proposees"] if m["id"] == "L2026-000003"]
+    assert m["candidats"][0]["pieces"] == [order] and D(m["candidats"][0]["ecart"]) == D("999.00") - D("405.00")
+    assert {quote, d["commande"]}.isdisjoint(x["numero"] for x in r["attendus_non_rapproches"])
+    assert wb.ok("verifier", au="2026-03-09")["ok"]
+
+
+def test_a_deposit_read_on_the_statement_keeps_the_seven_days_rule(wb: Book, tmp_path: Path) -> None:
+    """Signed at the client's home on 2 March: no deposit before the 10th (art. L221-10 C. conso);
+    refused, nothing written — not even the order that the quote would have become."""
+    quote = wb.quote("2026-03-02", "MO-H:2", client="C00001", away=True)
+    wb.ok("devis", "accepter", quote, au="2026-03-02")
+    wb.ok("banque", "importer", str(camt(tmp_path, [("2026-03-05", "60.00", f"VIR DUPONT JEAN {quote}")])),
+          au="2026-03-06")
+    before = wb.snapshot()[0]
+    wb.refused("banque", "acompte", f"L2026-000001={quote}", au="2026-03-09", code="facture.7jours",
+               words=["L221-10", "10/03/2026"])
+    assert wb.snapshot()[0] == before and not wb.row("tDevis", "number", quote)["order"]
+    d = wb.ok("banque", "acompte", f"L2026-000001={quote}", au="2026-03-10")
+    assert wb.doc(d["facture_acompte"])["total_ttc"] == D("60.00")
+
+
+def test_refunds_are_awaited_only_from_the_first_debit_imported(wb: Book, tmp_path: Path) -> None:
+    """A statement of credits only (a slip's remittance) cannot show a refund: none is awaited then;
+    from the first debit imported, the refunds of its window are."""
+    refund = credit_then_refund(wb)
+    wb.ok("banque", "importer", str(camt(tmp_path, [("2026-03-12", "99.00", "REMISE CHEQUES N 0000099")], "a.xml")),
+          au="2026-03-13")
+    assert refund not in {x["numero"] for x in wb.ok("banque", "rapprocher", au="2026-03-13")["attendus_non_rapproches"]}
+    wb.ok("banque", "importer", str(camt(tmp_path, [("2026-05-20", "-12.00", "FRAIS TENUE DE COMPTE")], "b.xml")),
+          au="2026-05-21")
+    left = wb.ok("banque", "rapprocher", au="2026-05-21")["attendus_non_rapproches"]
+    assert [(x["type"], x["montant"]) for x in left if x["numero"] == refund] == [("remboursement", "-29.00")]

@@ -333,6 +333,11 @@ def test_the_fast_path_makes_what_the_services_make() -> None:
     batch = next(r for r in credited.values() if r["mode"] == "CB")
     line = next(r for r in lines if r["id"] == batch["bank_line"])
     assert batch["fee"] > 0 and line["amount"] == batch["total"] - batch["fee"] and line["matched"] == batch["number"]
+    # each refund by transfer leaves on the statement the day it is made, reconciled with it
+    refunds = [r for r in fast["tReglements"] if r["kind"] == "Remboursement"]
+    by_id = {r["id"]: r for r in lines}
+    assert refunds and all(by_id[r["bank_line"]]["amount"] == r["amount"] < 0
+                           and by_id[r["bank_line"]]["matched"] == r["id"] for r in refunds)
     on_slip = [r for r in fast["tReglements"] if r["slip"]]
     assert on_slip and all(slips[r["slip"]]["mode"] == r["mode"] for r in on_slip)
     assert all(sum(r["amount"] for r in on_slip if r["slip"] == n) == s["total"] for n, s in slips.items())
@@ -349,6 +354,26 @@ def test_the_fast_path_makes_what_the_services_make() -> None:
     assert compared > 2500  # rows compared, all tables
     assert store.journal()[-1].hash == gen.tail.hash
     assert store.verify() == []
+
+
+def test_slips_of_every_year_are_credited_by_their_statement_line(store: FileStore) -> None:
+    """No slip stays « Remis » for ever (issue 14): the years before the statements' year keep the
+    line that credited each slip (the bank's statement of remittances), reconciled with it; only the
+    last days' slips wait for the bank, and `syc verifier` is clean (test_the_workbook_verifies)."""
+    end = max(r["date"] for r in store.rows("tReglements"))
+    lines = {r["id"]: r for r in store.rows("tReleves")}
+    slips = store.rows("tBordereaux")
+    first_year = min(r["date"].year for r in slips)
+    assert any(r["date"].year == first_year and r["status"] == "Crédité" for r in slips)
+    for s in slips:
+        if s["date"] + dt.timedelta(days=demo_bulk.SLIP_CREDIT_DAYS) > end:
+            continue
+        assert s["status"] == "Crédité", s["number"]
+        line = lines[s["bank_line"]]
+        assert (line["status"], line["matched"], line["date"]) == ("Rapprochée", s["number"], s["credited_on"])
+        assert line["amount"] == s["total"] - (s["fee"] or ZERO)
+    first = [r for r in lines.values() if r["date"].year == first_year]
+    assert first and {r["matched"][:2] for r in first} == {"BR"}  # before the statements' year: slips only
 
 
 def test_planning_data_has_no_double_booking_and_its_counters(store: FileStore) -> None:

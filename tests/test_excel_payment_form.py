@@ -168,3 +168,45 @@ def test_a_statement_line_set_aside_and_taken_back_from_its_buttons(book) -> Non
     assert (line["status"], line["reason"]) == ("À rapprocher", None)
     r = click("reprendre_ligne", "Clients", 2)
     assert not r["ok"], r
+
+
+def test_a_deposit_found_by_rapprocher_is_cashed_from_its_button_after_a_confirmation(book, tmp_path) -> None:
+    """Money on an open order read on the statement (harness): « Rapprocher » names the button;
+    « Encaisser l'acompte » on the line asks Oui/Non with the amount and the order, then issues the
+    deposit invoice of that amount and pays it with the line (CGI 289 I-1-c), as `syc banque acompte`."""
+    from test_bank_statements import camt
+
+    path = Path(book.fullname)
+    r = syc(path, "devis", "creer", "--client", "C00002", "--nature", "depannage", "--ligne", "MO-H:10",
+            "--logement-plus-2-ans", "oui", "--au", "2026-06-01", "--json")
+    quote = json.loads(r.stdout)["numero"]
+    assert syc(path, "devis", "accepter", quote, "--au", "2026-06-01").returncode == 0
+    r = syc(path, "commande", "creer", "--devis", quote, "--au", "2026-06-01", "--json")
+    order = json.loads(r.stdout)["numero"]
+    book = H.open_caller(str(path))  # the workbook as the CLI left it, opened again
+    statement = camt(tmp_path, [("2026-06-10", "181.50", f"VIR DUPONT ET FILS ACOMPTE {order}")])
+    assert click("importer_releve", "Accueil", 2, str(statement))["ok"]
+    r = click("rapprocher", "Accueil", 2)
+    assert r["ok"] and "« Encaisser l'acompte »" in r["message"] and order in r["message"], r
+    assert "syc " not in r["message"], r
+    line = FileStore(path).rows("tReleves")[0]
+    assert line["status"] == "À rapprocher"
+    before = path.read_bytes()
+    H.ANSWERS.append("no")
+    r = click("encaisser_acompte", "Relevés", line.row, "")
+    assert not r["ok"] and r["codes"] == ["abandon"] and path.read_bytes() == before, r
+    question = H.ALERTS[-1][1]
+    assert all(w in question for w in (line["id"], "181,50", order, "Dupont & Fils", "289")), question
+    r = click("encaisser_acompte", "Relevés", line.row, "")
+    assert r["ok"] and "syc " not in r["message"], r
+    store = FileStore(path)
+    (deposit,) = [d for d in store.rows("tFactures") if d["doc_type"] == "Facture d'acompte"]
+    assert (deposit["order"], deposit["total_ttc"], deposit["paid"], deposit["status"]) == (
+        order, Decimal("181.50"), Decimal("181.50"), "Réglée")
+    assert deposit["number"] in r["message"]
+    line = store.rows("tReleves")[0]
+    (pay,) = [p for p in store.rows("tReglements") if p["invoice"] == deposit["number"]]
+    assert (line["status"], line["matched"], pay["bank_line"], pay["mode"]) == ("Rapprochée", pay["id"], line["id"],
+                                                                               "Virement")
+    r = click("encaisser_acompte", "Relevés", line.row, "")
+    assert not r["ok"] and "Rapprochée" in r["message"], r

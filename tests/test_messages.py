@@ -78,3 +78,50 @@ def test_a_message_is_filled_by_name():
     assert msg("migrer.rien") == "Rien à faire : le classeur est à jour."
     with pytest.raises(KeyError):
         msg("client.unknown")
+
+
+# --------------------------------------------------------------------------- the two front ends
+FRONT_ENDS = {"cli": ("cli",), "excel": ("excel", "macros.py")}
+WORDS = re.compile(r"[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*")
+MIN_WORDS = 4  # « Note de pénalités », « Facture d'acompte » are names of records, not sentences
+SHARED_NAMES = {  # names of things, written alike on a CLI option and a workbook column, not sentences
+    "logement de plus de 2 ans :",
+    "sous-traitance pour une entreprise du bâtiment :",
+    "n° de chèque, libellé du virement…",
+}
+
+
+def _sentences(text: str) -> list[str]:
+    """The sentences of a literal (an f-string's fixed parts are literals of their own), cut at
+    their end and at line breaks."""
+    out = []
+    for part in re.split(r"(?<=[.!?])\s+|\n", text):
+        part = part.strip()
+        if len([w for w in WORDS.findall(part) if len(w) >= 2]) >= MIN_WORDS and part not in SHARED_NAMES:
+            out.append(part)
+    return out
+
+
+def _front_end_sentences(which: str) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for path, texts in _literals().items():
+        if path.startswith(FRONT_ENDS[which]):
+            for t in texts:
+                for s in _sentences(t):
+                    found.setdefault(s, set()).add(path)
+    return found
+
+
+def test_the_cli_and_excel_never_write_the_same_sentence():
+    """A sentence both front ends say (a success message, a report's line) lives once, in the
+    catalogue or in the service that both call: written in each, the two wordings drift."""
+    cli, excel = _front_end_sentences("cli"), _front_end_sentences("excel")
+    twice = sorted(f"« {s} » in {sorted(cli[s])} and {sorted(excel[s])}" for s in set(cli) & set(excel))
+    assert twice == []
+
+
+def test_the_front_end_check_sees_a_sentence_written_twice():
+    cli = "Relevé importé : toutes les lignes sont nouvelles."
+    assert _sentences(f"Bonjour. {cli}\nFin") == [cli]
+    assert _sentences("Note de pénalités") == []
+    assert _sentences("n° de chèque, libellé du virement…") == []

@@ -11,6 +11,7 @@ from pyxl.cli import Context, out
 from pyxl.cli.common import Common, euros, group, leaf, plural, text_table
 from pyxl.core.frformat import date_fr
 from pyxl.core.issues import Issue, Refused
+from pyxl.core.messages import msg
 
 
 def register(sub: Any, common: Common) -> None:
@@ -60,6 +61,13 @@ def register(sub: Any, common: Common) -> None:
              "L2026-000004=F2026-00012,F2026-00013 la rapproche de ces pièces.")
     p.add_argument("--confirmer", metavar="ID", nargs="+", default=[], help="lignes à confirmer (ID ou ID=PIÈCE,…)")
     p.add_argument("--tout-exact", action="store_true", help="confirmer toutes les correspondances exactes")
+    p = leaf(g, "acompte", "encaisser un acompte lu sur le relevé : la facture d'acompte du montant de la ligne, "
+                           "établie et émise, réglée par la ligne (art. 289 I-1-c du CGI)", common, cmd_bank_deposit,
+             "Exemples : syc banque acompte L2026-000004=BC2026-0012 ; syc banque acompte L2026-000004 (la commande "
+             "ou le devis que le rapprochement propose). Un devis accepté passe d'abord en commande ; le délai de 7 "
+             "jours d'un contrat signé hors établissement s'applique.")
+    p.add_argument("ligne", metavar="ID[=PIÈCE]", help="la ligne de relevé, et la commande ou le devis accepté payé")
+    p.add_argument("--sans-document", action="store_true", help="ne pas produire le PDF de la facture d'acompte")
 
 
 # --------------------------------------------------------------------------- bordereau
@@ -129,8 +137,8 @@ def cmd_bank_import(ctx: Context) -> int:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise Refused(Issue("releve.fichier", f"Relevé « {path} » illisible ({exc.strerror or exc}) : rien n'a été "
-                                              "importé.", str(path))) from None
+        raise Refused(Issue("releve.fichier", msg("releve.illisible", name=path, error=exc.strerror or exc),
+                            str(path))) from None
     def service(store: Any) -> Any:
         res = bank.import_statement(store, data, path.name, ctx.as_of, a.format, a.profil, a.compte)
         res.data["fichier"] = str(path.resolve())
@@ -200,6 +208,15 @@ def cmd_bank_reconcile(ctx: Context) -> int:
             text += "\n" + "\n".join(recorded)
     out(ctx, text, res.data, res.warnings)
     return 0
+
+
+def cmd_bank_deposit(ctx: Context) -> int:
+    from pyxl.cli.document_cmd import apply_with_documents
+    from pyxl.services import bank
+
+    line, _, number = str(ctx.args.ligne).partition("=")
+    return apply_with_documents(ctx, lambda store: bank.deposit_from_line(store, line, number, ctx.as_of),
+                                lambda res: [("facture", str(res.data["facture_acompte"]))])
 
 
 def _report(data: dict[str, Any]) -> str:

@@ -28,6 +28,7 @@ from pyxl.cli import Context, UsageError, out
 from pyxl.cli.common import Common, date_arg, euros, group, leaf, plural, text_table
 from pyxl.core.frformat import date_fr
 from pyxl.core.issues import Issue, Refused
+from pyxl.core.messages import msg
 from pyxl.core.money import AmountError, parse_decimal
 
 SHOWN_PER_RULE = 20  # breaches printed per rule without --tout
@@ -234,7 +235,7 @@ def cmd_balance(ctx: Context) -> int:
                                     "credit": r.credit, "solde": r.balance} for r in rows],
                        "total_debit": debit, "total_credit": credit, "avertissement": BOOKS_NOTE})
         return 0
-    print(f"Balance de l'exercice du {date_fr(start)} au {date_fr(end)} (écritures jusqu'au {date_fr(min(end, ctx.as_of))})")
+    print(msg("balance.titre", start=date_fr(start), end=date_fr(end), day=date_fr(min(end, ctx.as_of))))
     table = [[r.account, r.label, euros(r.debit), euros(r.credit),
               euros(abs(r.balance)) + (" D" if r.balance > 0 else " C" if r.balance < 0 else "")] for r in rows]
     table.append(["Total", "", euros(debit), euros(credit), ""])
@@ -297,22 +298,20 @@ def cmd_vat(ctx: Context) -> int:
                        "solde": r.balance},
             warnings=r.warnings)
         return 0
-    print(f"TVA collectée du {date_fr(r.start)} au {date_fr(r.end)} — régime : {r.regime}")
+    print(msg("tva.titre", start=date_fr(r.start), end=date_fr(r.end), regime=r.regime))
     rows = [[x.line, x.label, euros(x.base), euros(x.vat)] for x in r.lines]
     total_line = books.CA3_TOTAL_LINE[0] if r.regime.startswith("CA3") else ""
-    rows.append([total_line, "Total de la TVA collectée", "", euros(r.total)])
+    rows.append([total_line, msg("tva.total", line=""), "", euros(r.total)])
     print(text_table(rows, ["Ligne", "Opérations", "Base HT", "TVA"]))
     if r.instalment_base is not None:
         if r.instalments:
-            print(f"Acomptes de l'année (sur {euros(r.instalment_base)} de TVA de l'année précédente) : "
-                  + " ; ".join(f"{i.label} {euros(i.amount)}" for i in r.instalments) + ".")
+            print(msg("tva.acomptes", base=euros(r.instalment_base),
+                      instalments=" ; ".join(f"{i.label} {euros(i.amount)}" for i in r.instalments)))
         else:
-            print(f"Pas d'acompte cette année : la TVA de l'année précédente ({euros(r.instalment_base)}) est "
-                  "inférieure à 1 000 €.")
+            print(msg("tva.acomptes.aucun", base=euros(r.instalment_base)))
         assert r.balance is not None
-        print(("Reste à payer avec la déclaration annuelle : " if r.balance >= 0 else "Excédent des acomptes : ")
-              + euros(abs(r.balance)) + ".")
-    print("TVA déductible non comprise (achats : chez l'expert-comptable).")
+        print(msg("tva.reste" if r.balance >= 0 else "tva.excedent", amount=euros(abs(r.balance))))
+    print(msg("tva.deductible"))
     for w in r.warnings:
         print(f"Attention : {w.message}")
     return 0

@@ -21,7 +21,7 @@ from pyxl.core import records as rec
 from pyxl.core.fields import shown
 from pyxl.core.issues import Issue
 
-VERSION = "1.3"  # contract 1.3: syc base motdepasse
+VERSION = "1.3"  # contract 1.3: base motdepasse, banque acompte, refunds on statements
 
 # Record fields (core/records.py, the store's column keys) → their JSON names: the sheets' French
 # headers, without accents. A key absent here is already French (or a record field with the same

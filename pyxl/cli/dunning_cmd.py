@@ -194,8 +194,7 @@ def cmd_execute(ctx: Context) -> int:
         closures.write_files(ctx.book, made)
         closures.note(res, made)
     combined = dunning_docs.print_file(pdfs, ctx.as_of)
-    lines = [msg("relances.produits", documents=plural(len(pdfs), "document produit", "documents produits"),
-                 steps=plural(done.steps, "étape de relance notée", "étapes de relance notées"))]
+    lines = [dunning_docs.produced(len(pdfs), done.steps)]
     if combined is not None:
         lines.append(msg("relances.a_imprimer", file=combined.relative_to(ctx.book.parent)))
     lines += [f"Document : {p.relative_to(ctx.book.parent)}" for p in pdfs]

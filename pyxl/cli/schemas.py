@@ -206,7 +206,7 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
     "facture douteuse": (LOSS, WRITING),
     "facture perte": (LOSS, WRITING),
     "facture annuler-creance": ({**LOSS, "annule": TEXT}, WRITING),
-    "reglement annuler": ({"id": TEXT, "annule": TEXT, "facture": TEXT, "statut": TEXT,
+    "reglement annuler": ({"id": TEXT, "annule": TEXT, "facture": NTEXT, "statut": NTEXT,  # contract 1.3: null
                            "lignes": array(obj({"id": TEXT, "annule": TEXT, "piece": NTEXT, "montant": MONEY}))},
                           WRITING),
     "penalites creer": ({"numero": TEXT, "client": TEXT, "date": DATE, "interets": MONEY, "indemnite": MONEY,
@@ -224,6 +224,9 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
                          "debits": MONEY}, WRITING),
     "banque liste": ({"lignes": array(obj(STATEMENT_LINE))}, {}),
     "banque ignorer": (STATEMENT_LINE, WRITING),  # contract 1.2
+    # contract 1.3: a deposit read on the statement, its invoice issued and paid by the line
+    "banque acompte": ({"ligne": TEXT, "commande": TEXT, "devis": NTEXT, "facture_acompte": TEXT,
+                        "reglement": NTEXT, "montant": MONEY}, WRITING),
     "banque reprendre": (STATEMENT_LINE, WRITING),
     "banque rapprocher": ({"a_rapprocher": INT, "exactes": array(LINE_MATCH), "proposees": array(LINE_MATCH),
                            "ambigues": array(LINE_MATCH), "lignes_non_rapprochees": array(obj(STATEMENT_LINE)),
@@ -388,7 +391,7 @@ FINGERPRINTS = {
     "1.0": "de2d77b6ecfb04411341810dd0881d9cb07878ac3b185cb23f9abbb58e70afa1",  # 1.0 is first published with this wave, schema-6 fields included
     "1.1": "a5d2d8b34a1c236b7b984fdf31f4bf979c421afdb740f71bfffa1aaed22fc561",  # penalty notes, payments as money arrives, FEC checker and the books, planning and maintenance contracts, slips, statements
     "1.2": "49d22b9f7bcf4d27ffca4897fa820599384fe59b8704800883cc2b5b1b870e8b",  # statement lines set aside (motif); « reste_du » stored on each invoice; CA12 instalments, doubtful debts and write-offs (« passe_en_perte » on each invoice); the PostgreSQL base (base creer|importer|exporter|verifier|vue|rafraichir, sauvegardes faire); excel renouveler
-    "1.3": "a6f9d8dddc04c03f9e73becf5938db5f37264faf72805c1641870e4cc1638066",  # contract 1.3: base motdepasse (the keyring)
+    "1.3": "cf293bce2402f88b7dceac715fe9de6e3af8872927a87df68dfd9a9aba95bda2",  # base motdepasse (the keyring); banque acompte; refunds matched on the statement; reglement annuler statut nullable
 }
 
 

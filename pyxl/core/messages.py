@@ -54,6 +54,7 @@ MESSAGES: dict[str, str] = {
     "releve.refus": "Relevé refusé, {where} : {text} Rien n'a été importé.",
     "releve.ou": "fichier « {name} »",
     "releve.ou.ligne": "fichier « {name} », ligne {line}",
+    "releve.illisible": "Relevé « {name} » illisible ({error}) : rien n'a été importé.",
     "releve.vide": "le fichier est vide.",
     "releve.encodage": "le texte n'est ni en UTF-8 ni en Windows-1252 (encodage inconnu). "
                        "Exportez de nouveau le relevé depuis le site de la banque.",
@@ -85,6 +86,14 @@ MESSAGES: dict[str, str] = {
     "releve.csv.profil_inconnu": "profil CSV « {key} » inconnu (profils : {keys}).",
     "releve.csv.proposition": "impossible de reconnaître la date, le montant et le libellé dans l'en-tête "
                               "« {header} ». Indiquez les colonnes une par une.",
+    "releve.importe": "Relevé « {name} » ({fmt}) : {lines} ({first} à {last}), crédits {credits}, débits {debits}.",
+    "releve.importe.deja": "{lines}.",
+    "releve.importe.suite": "Étape suivante : syc banque rapprocher",
+    "releve.aucune_operation": "Relevé « {name} » : il ne contient aucune opération ; rien n'a été importé.",
+    "releve.rien_de_neuf": "Relevé « {name} » : aucune ligne nouvelle ({lines}).",
+    "rapprochement.bilan": "{lines} : {exact}, {proposed}, {ambiguous}, {unmatched} ; {items} sans ligne.",
+    "rapprochement.confirmees": "{lines}.",
+    "rapprochement.a_confirmer": "Étape suivante : syc banque rapprocher --tout-exact (confirme les exactes)",
     "rapprochement.montant": "montant exact",
     "rapprochement.somme": "montant égal au total de {count} pièces",
     "rapprochement.commission": "commission de {fee} retenue par la banque",
@@ -94,6 +103,7 @@ MESSAGES: dict[str, str] = {
     "rapprochement.iban": "IBAN du client",
     "rapprochement.nom": "nom du client dans le libellé",
     "rapprochement.date": "date proche de l'échéance",
+    "rapprochement.date.remboursement": "débitée peu après le remboursement",
     # ------------------------------------------------------------------ payments (services.payments)
     "reglement.montant.negatif": "le montant doit être positif (une erreur se corrige par « syc reglement annuler ID "
                                  "--motif … »).",
@@ -124,6 +134,25 @@ MESSAGES: dict[str, str] = {
     "reglement.frais": "des frais bancaires ne se notent que sur un impayé (--impaye).",
     "reglement.credit_utilise": "il a laissé {amount} de crédit au client, qui a servi depuis (imputation ou "
                                 "remboursement) : annulez d'abord cette opération, puis ce règlement.",
+    "reglement.fait": "Règlement {id} de {amount} ({mode}) de {name}, {how} : {parts}.",
+    "reglement.comme_indique": "imputé comme l'indique {indicated}",
+    "reglement.selon_la_loi": "imputé selon l'art. 1342-10 du Code civil",
+    "reglement.part.credit": "{amount} mis au crédit du client",
+    "reglement.part.note": "{amount} sur {note}, note de pénalités de {invoice}, payée avant le principal "
+                           "(art. 1343-1 C. civ.)",
+    "reglement.part.perte": "{amount} sur {what}, passée en perte : recouvrement (compte 7714)",
+    "reglement.part.soldee": "{amount} sur {what} (soldée)",
+    "reglement.part.reste": "{amount} sur {what} (reste {rest})",
+    "credit.impute": "Crédit de {name} imputé ({id}) : {parts}.",
+    "credit.restant": "Crédit restant : {left}.",
+    "remboursement.fait": "Remboursement {id} de {amount} ({mode}) à {name} : {reason}.",
+    "reglement.annule.fait": "Règlement {id} annulé, écriture opposée {ids} ({amount}) : {reason}. {parts}.",
+    "reglement.impaye.fait": "Règlement {id} revenu impayé, écriture opposée {ids} ({amount}) : {reason}. {parts}.",
+    "reglement.annule.credit": "crédit du client diminué de {amount}",
+    "reglement.annule.note": "{note} (note de pénalités) : {amount}",
+    "reglement.annule.perte": "{what} : passée en perte, recouvrement annulé",
+    "reglement.annule.reste": "{what} : reste {rest} à payer",
+    "reglement.frais.notes": "Frais bancaires notés : {amount}.",
     # ------------------------------------------------------------------ deposit slips (services.slips)
     "bordereau.mode": "mode « {mode} » inconnu : cheque ou cb.",
     "bordereau.rien": "aucun {one} à remettre au {day} : tous les {many} reçus sont déjà sur un bordereau "
@@ -146,15 +175,30 @@ MESSAGES: dict[str, str] = {
                                "puis enregistrez le paiement sur elle.",
     "acompte.releve": "elle paie un acompte sur {what} {number} ({amount} de la ligne, {total} attendus) : "
                       "{deposit} ; le rapprochement la proposera alors au montant exact.",
-    "acompte.releve.a_faire": "Ligne {line} : acompte sur {what} {number} ; établissez la facture d'acompte "
-                              "(syc banque rapprocher --confirmer {line}={number} dit comment), puis rapprochez.",
+    "acompte.releve.a_faire": "Ligne {line} : acompte sur {what} {number}, pas rapprochée.",
+    "acompte.releve.action": "« Encaisser l'acompte » sur la ligne (syc banque acompte {line}={number}) "
+                             "établit et émet la facture d'acompte du montant de la ligne, et l'en règle.",
+    "acompte.confirmer": "{action} : ligne {line} du {day}, {amount} de {name} ({client}) sur {what} {number} ?\n\n"
+                         "La facture d'acompte de {amount} TTC sera établie et émise (numéro définitif : art. 289 "
+                         "I-1-c du CGI, elle est émise à l'encaissement), puis réglée par cette ligne.",
+    "banque.acompte.piece": "« {number} » n'est ni une commande ouverte ni un devis accepté qui attend un acompte "
+                            "(voyez « syc commande liste »).",
+    "banque.acompte.trop": "{amount} dépasse ce que {number} attend encore ({rest}) : une facture d'acompte ne "
+                           "dépasse pas la commande.",
+    "banque.acompte.fait": "Ligne {line} encaissée en acompte : {deposit}, facture d'acompte de {amount}, émise sur "
+                           "la commande {order}"
+                           "{quote} (art. 289 I-1-c du CGI : la facture d'acompte est émise à l'encaissement).",
     # ------------------------------------------------------------------ reconciliation (services.bank)
     "banque.deja": "elle est déjà « {status} ».",
     "banque.deja.avec": "elle est déjà « {status} » (avec {matched}).",
     "banque.piece": "{numbers} n'attend aucun paiement (pièce soldée, inconnue, ou bordereau déjà crédité).",
     "banque.sans_candidat": "aucune pièce ne lui correspond : indiquez-la, par exemple --confirmer {id}=F2026-00012.",
     "banque.ambigu": "plusieurs pièces lui correspondent à égalité : précisez, par exemple --confirmer {options}.",
-    "banque.debit": "c'est un débit : seuls les crédits se rapprochent des pièces.",
+    "banque.debit": "c'est un débit : il ne se rapproche que d'un remboursement fait au client (syc remboursement "
+                    "creer).",
+    "banque.remboursement.credit": "c'est un crédit : un remboursement se rapproche d'un débit.",
+    "banque.remboursement.montant": "le remboursement {id} est de {refund}, la ligne débite {amount} : une ligne "
+                                    "rapproche un seul remboursement, de son montant exact.",
     "banque.double": "{number} est déjà rapprochée de la ligne {line} dans cette même confirmation.",
     "banque.bordereau": "une ligne crédite un seul bordereau, ou un seul lot de carte.",
     "banque.clients": "les pièces indiquées sont de plusieurs clients : un virement paie les pièces d'un seul client.",
@@ -180,6 +224,16 @@ MESSAGES: dict[str, str] = {
     "init.clotures": "Les clôtures du classeur remplacé sont conservées dans {folder}.",
     "cloture.jour": "Clôture faite pour le {day}.",
     "cloture.jours": "Clôtures faites du {first} au {last}.",
+    # ------------------------------------------------------------------ the books, both front ends
+    "tva.titre": "TVA collectée du {start} au {end} (régime : {regime})",
+    "tva.total": "Total de la TVA collectée{line}",
+    "tva.acomptes": "Acomptes de l'année, sur {base} de TVA de l'année précédente : {instalments}.",
+    "tva.acomptes.aucun": "Pas d'acompte cette année : la TVA de l'année précédente ({base}) est inférieure à "
+                          "1 000 €.",
+    "tva.reste": "Reste à payer avec la déclaration annuelle : {amount}.",
+    "tva.excedent": "Excédent des acomptes : {amount}.",
+    "tva.deductible": "TVA déductible non comprise (achats : chez l'expert-comptable).",
+    "balance.titre": "Balance de l'exercice du {start} au {end} (écritures jusqu'au {day})",
     # ------------------------------------------------------------------ invoices
     "facture.suivante": "Étape suivante : syc facture emettre {ref}",
     # ------------------------------------------------------------------ reminders, both front ends

@@ -167,6 +167,20 @@ def deposit_parts(order: Totals, pct: Decimal, taken_pct: Decimal = Decimal(0),
     return out
 
 
+def to_amount(parts: Sequence[Part], ttc: Decimal) -> list[Part]:
+    """Deposit parts brought to exactly `ttc` (the money received): the cents a percentage rounded
+    off go to the largest part, split into HT and VAT at its rate; the others stay as they are."""
+    out = list(parts)
+    gap = ttc - sum((p.ht + p.vat for p in out), ZERO)
+    if gap and out:
+        k = max(range(len(out)), key=lambda i: out[i].ht)
+        p = out[k]
+        whole = p.ht + p.vat + gap
+        ht = to_cents(whole * HUNDRED / (HUNDRED + p.rate))
+        out[k] = Part(p.rate, ht, whole - ht)
+    return out
+
+
 def subtract(parts: Sequence[Part], already: Sequence[Part]) -> list[Part]:
     """Per rate, what is left of `parts` once `already` (e.g. credit notes issued) is taken off."""
     taken: dict[Decimal, Part] = {}

@@ -508,6 +508,15 @@ def produce_and_record(store: Store, book: Path, batch: Batch, as_of: dt.date,
     return Produced(outcome, pdfs, len(produced), res)
 
 
+def produced(pdfs: int, steps: int) -> str:
+    """What a dunning run produced, said alike by `syc relances faire` and the button."""
+    from pyxl.core.frformat import plural
+    from pyxl.core.messages import msg
+
+    return msg("relances.produits", documents=plural(pdfs, "document produit", "documents produits"),
+               steps=plural(steps, "étape de relance notée", "étapes de relance notées"))
+
+
 def print_file(pdfs: Sequence[Path], as_of: dt.date) -> Path | None:
     """All the letters and files of the batch in one PDF, to print in one go."""
     from pyxl.documents import merge

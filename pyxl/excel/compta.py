@@ -12,6 +12,7 @@ from typing import Any
 from pyxl.core.fields import FieldError
 from pyxl.core.frformat import date_fr, plural
 from pyxl.core.issues import Issue, Refused
+from pyxl.core.messages import msg
 from pyxl.core.money import AmountError, euros, parse_decimal
 
 FEC_FOLDER = "FEC"  # beside the workbook
@@ -57,29 +58,27 @@ def vat_text(store: Any, period: str, previous: str, as_of: dt.date) -> str:
         except (AmountError, FieldError) as exc:
             raise Refused(Issue("compta.acomptes", f"TVA due de l'année précédente : {exc}.", "")) from None
     r = books.vat_return(store, period, as_of, base)
-    out = [f"TVA collectée du {date_fr(r.start)} au {date_fr(r.end)} (régime : {r.regime})", ""]
+    out = [msg("tva.titre", start=date_fr(r.start), end=date_fr(r.end), regime=r.regime), ""]
     for x in r.lines:
         out.append(f"{('ligne ' + x.line + ' — ') if x.line else ''}{x.label} : base {euros(x.base)}, "
                    f"TVA {euros(x.vat)}")
     if not r.lines:
         out.append("Aucune opération imposable sur la période.")
     total = f" (ligne {books.CA3_TOTAL_LINE[0]})" if r.regime.startswith("CA3") else ""
-    out.append(f"Total de la TVA collectée{total} : {euros(r.total)}")
+    out.append(f"{msg('tva.total', line=total)} : {euros(r.total)}")
     if r.instalment_base is not None:
         if r.instalments:
-            out.append(f"Acomptes de l'année, sur {euros(r.instalment_base)} de TVA de l'année précédente : "
-                       + " ; ".join(f"{i.label} {euros(i.amount)}" for i in r.instalments) + ".")
+            out.append(msg("tva.acomptes", base=euros(r.instalment_base),
+                           instalments=" ; ".join(f"{i.label} {euros(i.amount)}" for i in r.instalments)))
         else:
-            out.append(f"Pas d'acompte cette année : la TVA de l'année précédente ({euros(r.instalment_base)}) "
-                       "est inférieure à 1 000 €.")
+            out.append(msg("tva.acomptes.aucun", base=euros(r.instalment_base)))
         assert r.balance is not None
-        out.append(("Reste à payer avec la déclaration annuelle : " if r.balance >= 0 else
-                    "Excédent des acomptes : ") + euros(abs(r.balance)) + ".")
+        out.append(msg("tva.reste" if r.balance >= 0 else "tva.excedent", amount=euros(abs(r.balance))))
         if base is None:
             out.append("Acomptes calculés sur la TVA collectée de l'année précédente selon les écritures : la base "
                        "légale est la TVA due après déductions (hors immobilisations), que l'expert-comptable "
                        "connaît ; donnez-la à la seconde question pour des acomptes exacts.")
-    out.append("TVA déductible non comprise (achats : chez l'expert-comptable).")
+    out.append(msg("tva.deductible"))
     out += [f"Attention : {w.message}" for w in r.warnings if w.code != "compta.acomptes"]
     return "\n".join(out)
 
@@ -91,7 +90,7 @@ def balance_text(store: Any, year_text: str, as_of: dt.date) -> str:
     year = _year(year_text, "Année de clôture de l'exercice") if year_text.strip() else \
         books.fiscal_year_of(store.parameters(), as_of)[1].year
     start, end, rows = books.trial_balance(store, year, as_of)
-    out = [f"Balance de l'exercice du {date_fr(start)} au {date_fr(end)} (au {date_fr(min(end, as_of))})", ""]
+    out = [msg("balance.titre", start=date_fr(start), end=date_fr(end), day=date_fr(min(end, as_of))), ""]
     for r in rows:
         side = "débiteur" if r.balance >= 0 else "créditeur"
         out.append(f"{r.account} {r.label} : débit {euros(r.debit)}, crédit {euros(r.credit)}, "

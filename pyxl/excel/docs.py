@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pyxl.core.frformat import date_fr, plural
+from pyxl.core.frformat import date_fr
 from pyxl.core.issues import Issue, Refused, Severity
 from pyxl.core.messages import msg
 from pyxl.excel.runner import Ctx, files_path, run
@@ -218,8 +218,7 @@ def produce_reminders(ctx: Ctx) -> dict[str, Any]:
         done = dunning_docs.produce_and_record(store, book, batch, ctx.as_of)
         res = done.result
         drafts, mail_warnings = dunning_docs.write_drafts(store, batch, done.outcome, book)
-        lines = [msg("relances.produits", documents=plural(len(done.pdfs), "document produit", "documents produits"),
-                     steps=plural(done.steps, "étape de relance notée", "étapes de relance notées"))]
+        lines = [dunning_docs.produced(len(done.pdfs), done.steps)]
         combined = dunning_docs.print_file(done.pdfs, ctx.as_of)
         if combined is not None:
             lines.append(msg("relances.a_imprimer", file=combined.name))

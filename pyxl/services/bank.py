@@ -11,7 +11,9 @@ Without confirmation nothing is written: the exact matches, the proposals with t
 ambiguous lines and what is left on both sides are shown. A confirmed line pays what it matched:
 a slip or a card batch becomes « Crédité » (the batch's commission noted when within the tolerance
 of Paramètres) and its payments carry the line; an invoice or a penalty note gets a transfer
-received (`payments.receive`, allocated as the label says, the rest left as credit). The payment is
+received (`payments.receive`, allocated as the label says, the rest left as credit). A debit line
+is matched to a refund made by transfer or cheque (its « Règlements » row, negative), which then
+carries the line, as a receipt does. The payment is
 dated the day of the line when that day is still open, else the day of the reconciliation (the
 closures forbid dating anything in a closed day; the line keeps the bank's date).
 """
@@ -25,6 +27,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from pyxl.core import bank as bk
+from pyxl.core.frformat import plural
 from pyxl.core.issues import Issue, Refused, Severity
 from pyxl.core.messages import msg
 from pyxl.core.money import euros
@@ -67,16 +70,18 @@ def import_statement(store: Store, data: bytes, name: str, as_of: dt.date, fmt: 
     debits = sum((ln.amount for _, ln in new if ln.amount < 0), ZERO)
     already = len(lines) - len(new)
     if new:
-        res.message = (f"Relevé « {name} » ({fmt_word.upper()}) : {len(new)} ligne{'s' if len(new) > 1 else ''} "
-                       f"importée{'s' if len(new) > 1 else ''} ({ids[0]} à {ids[-1]}), crédits {euros(credits)}, "
-                       f"débits {euros(-debits)}"
-                       + (f" ; {already} déjà importée{'s' if already > 1 else ''}, ignorée{'s' if already > 1 else ''}"
-                          if already else "") + ". Étape suivante : syc banque rapprocher")
+        res.message = msg("releve.importe", name=name, fmt=fmt_word.upper(),
+                          lines=plural(len(new), "ligne importée", "lignes importées"), first=ids[0], last=ids[-1],
+                          credits=euros(credits), debits=euros(-debits))
+        if already:
+            res.message += " " + msg("releve.importe.deja", lines=plural(already, "ligne déjà importée, ignorée",
+                                                                         "lignes déjà importées, ignorées"))
+        res.message += "\n" + msg("releve.importe.suite")
     elif not lines:
-        res.message = f"Relevé « {name} » : il ne contient aucune opération ; rien n'a été importé."
+        res.message = msg("releve.aucune_operation", name=name)
     else:
-        res.message = (f"Relevé « {name} » : aucune ligne nouvelle ({len(lines)} déjà importée"
-                       f"{'s' if len(lines) > 1 else ''}).")
+        res.message = msg("releve.rien_de_neuf", name=name,
+                          lines=plural(len(lines), "ligne déjà importée", "lignes déjà importées"))
     res.data = {"fichier": name, "format": fmt_word, "profil": statements[0].profile if statements else "",
                 "comptes": sorted({s.account for s in statements}), "lignes_lues": len(lines),
                 "lignes_importees": len(new), "deja_importees": already, "ids": ids,
@@ -120,7 +125,41 @@ def expected_items(store: Store) -> list[bk.ExpectedItem]:
         if s["status"] == slips.DEPOSITED:
             kind = bk.ItemKind.CARD_BATCH if s["mode"] == "CB" else bk.ItemKind.DEPOSIT_SLIP
             out.append(bk.ExpectedItem(kind, str(s["number"]), _dec(s["total"]), due_date=s["date"]))
-    return out + expected_deposits(store)
+    return out + expected_deposits(store) + expected_refunds(store)
+
+
+def expected_refunds(store: Store) -> list[bk.ExpectedItem]:
+    """The refunds by transfer or cheque not yet seen on a statement (and not reversed): the money
+    expected to leave the account, negative, each known by its client's name and by the IBAN that
+    client's transfers came from (the lines already reconciled with its payments). Only those the
+    imported statements can show: from the first debit imported, less the refunds' window (a book
+    whose older statements were never imported, or hold only its slips' credits, does not wait for
+    its older refunds)."""
+    from pyxl.services import payments
+
+    debits = [r["date"] for r in store.rows("tReleves") if r["date"] and _dec(r["amount"]) < 0]
+    if not debits:
+        return []
+    since = min(debits) - dt.timedelta(days=bk.MatchOptions().refund_days_after)
+    rows = store.rows("tReglements")
+    cancelled = {str(r["cancels"]) for r in rows if r["cancels"]}
+    refunds = [r for r in rows if r["kind"] == payments.REFUND and not r["cancels"] and not r["bank_line"]
+               and str(r["id"]) not in cancelled and r["mode"] in payments.REFUND_MODES and _dec(r["amount"]) < 0
+               and r["date"] >= since]
+    if not refunds:
+        return []
+    codes = {str(r["client"]) for r in refunds}
+    names = {str(c["code"]): sd.client_name(c) for c in store.rows_where("tClients", "code", codes)}
+    client_of = {str(r["id"]): str(r["client"]) for r in rows if str(r["client"]) in codes}
+    ibans: dict[str, str] = {}
+    for line in store.rows("tReleves"):  # in date order: the latest IBAN wins
+        iban = str(line["counterparty_iban"] or "")
+        client = client_of.get(str(line["matched"] or "")) if iban and line["status"] == MATCHED else None
+        if client:
+            ibans[client] = iban
+    return [bk.ExpectedItem(bk.ItemKind.REFUND, str(r["id"]), _dec(r["amount"]), str(r["client"]),
+                            names.get(str(r["client"]), ""), ibans.get(str(r["client"])), r["date"])
+            for r in refunds]
 
 
 def expected_deposits(store: Store) -> list[bk.ExpectedItem]:
@@ -153,7 +192,7 @@ def expected_deposits(store: Store) -> list[bk.ExpectedItem]:
     return out
 
 
-def _deposit_refusal(store: Store, item: bk.ExpectedItem, amount: Decimal, where: str) -> Refused:
+def _deposit_refusal(store: Store, item: bk.ExpectedItem, amount: Decimal, where: str, line: str) -> Refused:
     """A line confirmed against an open order or an accepted quote: the deposit invoice to issue
     (with the share of the order the line pays), not a credit."""
     from pyxl.core.frformat import percent
@@ -170,7 +209,81 @@ def _deposit_refusal(store: Store, item: bk.ExpectedItem, amount: Decimal, where
         deposit = msg("acompte.pourquoi") + " " + msg("acompte.devis", quote=item.number)
         what = "le devis"
     return _refuse("banque.acompte", where, msg("acompte.releve", what=what, number=item.number,
-                                                amount=euros(amount), total=euros(item.amount), deposit=deposit))
+                                                amount=euros(amount), total=euros(item.amount), deposit=deposit)
+                   + " " + msg("acompte.releve.action", line=line, number=item.number))
+
+
+def deposit_from_line(store: Store, line_id: str, number: str, as_of: dt.date) -> Result:
+    """« Rapprocher » with the deposit: a statement line that pays an accepted quote or an open
+    order before its invoice is a deposit (CGI 289 I-1-c: its invoice is issued at receipt). In one
+    change set: the order made from the quote (when not ordered yet), the deposit invoice of exactly
+    the line's amount, issued, the transfer received on it and the line reconciled. The 7-day rule
+    of a contract signed away from the premises still applies (`invoices.create_deposit`)."""
+    from pyxl.services import invoices, orders, payments
+
+    row, item = deposit_target(store, line_id, number)
+    lid, amount = str(row["id"]), _dec(row["amount"])
+    res = Result()
+    view = Pending(store, res.changes)
+    quote = ""
+    order = item.number
+    said = []
+    if not order.startswith("BC"):
+        quote = order
+        made = orders.create_order(cast(Store, view), quote, as_of)
+        view.add(made.changes)
+        order = str(made.data["numero"])
+    draft = invoices.create_deposit(cast(Store, view), order, "", as_of, amount=amount)
+    view.add(draft.changes)
+    issued = invoices.issue(cast(Store, view), str(draft.data["reference"]), as_of)
+    view.add(issued.changes)
+    deposit = str(issued.data["numero"])
+    paid = payments.receive(cast(Store, view), str(amount), "virement", as_of, client=item.client_code,
+                            documents=[deposit], reference=str(row["label"] or "")[:60], bank_line=lid)
+    pid = str(paid.data.get("id") or "")
+    paid.changes.update("tReleves", row, {"status": MATCHED, "matched": pid or deposit})
+    view.add(paid.changes)
+    res.warnings = [*draft.warnings, *issued.warnings, *paid.warnings]
+    said.append(msg("banque.acompte.fait", line=lid, amount=euros(amount), deposit=deposit, order=order,
+                    quote=f" (devis {quote})" if quote else ""))
+    said.append(paid.message)
+    res.message = "\n".join(said)
+    res.data = {"ligne": lid, "commande": order, "devis": quote or None, "facture_acompte": deposit,
+                "reglement": pid or None, "montant": amount}
+    return res
+
+
+def deposit_target(store: Store, line_id: str, number: str) -> tuple[Row, bk.ExpectedItem]:
+    """The line to cash as a deposit and the open order or accepted quote it pays (`number`, else
+    the one the matching proposes), checked: a credit line still to reconcile, not above what the
+    order or quote still awaits."""
+    row = get_line(store, line_id)
+    lid = str(row["id"])
+    where = msg("banque.ligne.ou", id=lid, where=row.where)
+    if row["status"] != TO_MATCH:
+        raise _refuse("banque.deja", where, msg("banque.deja.avec", status=row["status"], matched=row["matched"])
+                      if row["matched"] else msg("banque.deja", status=row["status"]))
+    amount = _dec(row["amount"])
+    if amount <= 0:
+        raise _refuse("banque.debit", where, msg("banque.debit"))
+    wanted = str(number or "").strip().upper()
+    found = [i for i in expected_deposits(store) if i.number == wanted]
+    if not wanted:
+        offered = [c.items[0].number for m in _matches_of(store, row) for c in m.candidates
+                   if len(c.items) == 1 and c.items[0].kind is bk.ItemKind.QUOTE]
+        found = [i for i in expected_deposits(store) if offered and i.number == offered[0]]
+    if not found:
+        raise _refuse("banque.acompte.piece", where, msg("banque.acompte.piece", number=wanted or "?"))
+    item = found[0]
+    if amount > item.amount:
+        raise _refuse("banque.acompte.trop", where, msg("banque.acompte.trop", number=item.number,
+                                                        amount=euros(amount), rest=euros(item.amount)))
+    return row, item
+
+
+def _matches_of(store: Store, row: Row) -> tuple[bk.LineMatch, ...]:
+    result = bk.match([line_of(row)], expected_deposits(store), bk.MatchOptions())
+    return (*result.exact, *result.proposed, *result.ambiguous)
 
 
 def fee_rate(store: Store) -> Decimal:
@@ -242,7 +355,7 @@ def reconcile(store: Store, as_of: dt.date, confirm: Sequence[str] = (), all_exa
     chosen: list[tuple[Row, tuple[bk.ExpectedItem, ...]]] = []
     wanted = _wanted(confirm)
     if all_exact:
-        for em in result.exact:
+        for em in (*result.exact, *result.proposed):
             lid = str(row_of[id(em.line)]["id"])
             if lid in wanted:
                 continue
@@ -250,9 +363,10 @@ def reconcile(store: Store, as_of: dt.date, confirm: Sequence[str] = (), all_exa
                 i = em.candidates[0].items[0]
                 res.warnings.append(Issue("banque.acompte", msg(
                     "acompte.releve.a_faire", line=lid, number=i.number,
-                    what="le devis" if i.number.upper().startswith("D") else "la commande"), lid, Severity.WARNING))
-                continue
-            chosen.append((row_of[id(em.line)], em.candidates[0].items))
+                    what="le devis" if i.number.upper().startswith("D") else "la commande") + " "
+                    + msg("acompte.releve.action", line=lid, number=i.number), lid, Severity.WARNING))
+            elif em.status is bk.Status.EXACT:
+                chosen.append((row_of[id(em.line)], em.candidates[0].items))
     by_number = {i.number: i for i in items}
     for lid, docs in wanted.items():
         row = get_line(store, lid)
@@ -293,11 +407,17 @@ def _confirm(store: Store, rec: Reconciliation, chosen: list[tuple[Row, tuple[bk
              rate: Decimal, as_of: dt.date) -> None:
     changes: ChangeSet = rec.result.changes
     used: dict[str, str] = {}
-    confirmed = []
+    confirmed: list[dict[str, Any]] = []
     for row, picked in chosen:
         lid = str(row["id"])
         where = msg("banque.ligne.ou", id=lid, where=row.where)
         amount = _dec(row["amount"])
+        refunds = [i for i in picked if i.kind is bk.ItemKind.REFUND]
+        if refunds or amount < 0:
+            _match_refund(store, changes, row, picked, where)
+            confirmed.append({"ligne": lid, "pieces": [picked[0].number], "type": picked[0].kind.value,
+                              "reglement": picked[0].number})
+            continue
         if amount <= 0:
             raise _refuse("banque.debit", where, msg("banque.debit"))
         for i in picked:
@@ -306,7 +426,7 @@ def _confirm(store: Store, rec: Reconciliation, chosen: list[tuple[Row, tuple[bk
             used[i.number] = lid
         kinds = {i.kind for i in picked}
         if bk.ItemKind.QUOTE in kinds:
-            raise _deposit_refusal(store, next(i for i in picked if i.kind is bk.ItemKind.QUOTE), amount, where)
+            raise _deposit_refusal(store, next(i for i in picked if i.kind is bk.ItemKind.QUOTE), amount, where, lid)
         if kinds & {bk.ItemKind.DEPOSIT_SLIP, bk.ItemKind.CARD_BATCH}:
             if len(picked) != 1:
                 raise _refuse("banque.bordereau", where, msg("banque.bordereau"))
@@ -327,6 +447,21 @@ def _confirm(store: Store, rec: Reconciliation, chosen: list[tuple[Row, tuple[bk
         if rec.result.changes.appends or rec.result.changes.updates:
             closures.check_open(store, as_of, "Rapprochement")
     rec.result.data["confirmees"] = confirmed
+
+
+def _match_refund(store: Store, changes: ChangeSet, row: Row, picked: tuple[bk.ExpectedItem, ...], where: str) -> None:
+    """A debit line is one refund, of exactly its amount: the refund carries the line."""
+    amount = _dec(row["amount"])
+    if amount >= 0:
+        raise _refuse("banque.remboursement", where, msg("banque.remboursement.credit"))
+    if len(picked) != 1 or picked[0].kind is not bk.ItemKind.REFUND:
+        raise _refuse("banque.debit", where, msg("banque.debit"))
+    found = store.rows_where("tReglements", "id", {picked[0].number})
+    if not found or _dec(found[0]["amount"]) != amount:
+        raise _refuse("banque.remboursement", where, msg("banque.remboursement.montant", id=picked[0].number,
+                                                         refund=euros(-picked[0].amount), amount=euros(-amount)))
+    changes.update("tReglements", found[0], {"bank_line": str(row["id"])})
+    changes.update("tReleves", row, {"status": MATCHED, "matched": picked[0].number})
 
 
 def _credit_slip(store: Store, changes: ChangeSet, row: Row, item: bk.ExpectedItem, rate: Decimal, where: str) -> None:
@@ -390,14 +525,15 @@ def _summary(result: bk.MatchResult, total: int, confirmed: Sequence[dict[str, A
     def n(count: int, one: str, many: str) -> str:
         return f"{count} {one if count <= 1 else many}"
 
-    head = (f"{n(total, 'ligne à rapprocher', 'lignes à rapprocher')} : {n(len(result.exact), 'exacte', 'exactes')}, "
-            f"{n(len(result.proposed), 'proposée', 'proposées')}, {n(len(result.ambiguous), 'ambiguë', 'ambiguës')}, "
-            f"{n(len(result.unmatched_lines), 'sans correspondance', 'sans correspondance')} ; "
-            f"{n(len(result.unmatched_items), 'pièce attendue', 'pièces attendues')} sans ligne.")
+    head = msg("rapprochement.bilan", lines=n(total, "ligne à rapprocher", "lignes à rapprocher"),
+               exact=n(len(result.exact), "exacte", "exactes"), proposed=n(len(result.proposed), "proposée", "proposées"),
+               ambiguous=n(len(result.ambiguous), "ambiguë", "ambiguës"),
+               unmatched=n(len(result.unmatched_lines), "sans correspondance", "sans correspondance"),
+               items=n(len(result.unmatched_items), "pièce attendue", "pièces attendues"))
     if confirmed:
-        head += " " + n(len(confirmed), "ligne confirmée", "lignes confirmées") + "."
+        head += " " + msg("rapprochement.confirmees", lines=n(len(confirmed), "ligne confirmée", "lignes confirmées"))
     elif result.exact:
-        head += " Confirmez les exactes avec « syc banque rapprocher --tout-exact »."
+        head += "\n" + msg("rapprochement.a_confirmer")
     return head
 
 

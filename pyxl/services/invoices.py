@@ -150,18 +150,28 @@ def _cooling_off(store: Store, order: Row, day: dt.date, what: str) -> None:
 
 
 # --------------------------------------------------------------------------- deposit invoice
-def create_deposit(store: Store, order_number: str, pct_text: str, as_of: dt.date) -> Result:
+def create_deposit(store: Store, order_number: str, pct_text: str, as_of: dt.date,
+                   amount: Decimal | None = None) -> Result:
+    """A deposit invoice of `pct_text` % of the order; or, given `amount` (money received before the
+    invoice, CGI 289 I-1-c), of exactly that amount TTC, its percentage noted to the hundredth."""
     order = get_order(store, order_number)
     sd.check_state("commande", order, f"Commande {order['number']}")
     where = f"Commande {order['number']} ({order.where})"
     if not wf.allowed("commande", "acompte", order["status"]):
         raise sd.refuse("acompte.etat", where, f"elle est « {order['status']} » : plus d'acompte possible.")
-    pct = sd.percent(pct_text, where, "le pourcentage d'acompte", low=Decimal(0), high=Decimal(100), low_open=True)
     docs = _order_docs(store, order["number"])
-    if any(d["doc_type"] == wf.T_INVOICE and d["status"] != wf.I_CREDITED for d in docs):
-        raise sd.refuse("acompte.facturee", where, "sa facture est déjà établie : plus d'acompte possible.")
     taken = sum((d["deposit_pct"] or Decimal(0) for d in docs
                  if d["doc_type"] == wf.T_DEPOSIT and d["status"] != wf.I_CREDITED), Decimal(0))
+    if amount is not None:
+        total_ttc = order["total_ttc"] or Decimal(0)
+        if amount <= 0 or not total_ttc:
+            raise sd.refuse("acompte.zero", where, "le montant de l'acompte serait nul.")
+        pct = min(to_cents(amount * 100 / total_ttc), 100 - taken)
+    else:
+        pct = sd.percent(pct_text, where, "le pourcentage d'acompte", low=Decimal(0), high=Decimal(100),
+                         low_open=True)
+    if any(d["doc_type"] == wf.T_INVOICE and d["status"] != wf.I_CREDITED for d in docs):
+        raise sd.refuse("acompte.facturee", where, "sa facture est déjà établie : plus d'acompte possible.")
     if taken + pct > 100:
         raise sd.refuse("acompte.plafond", where, f"les acomptes atteindraient {percent(taken + pct, sep=SPACE)} de la commande "
                                                   f"(déjà {percent(taken, sep=SPACE)}) : 100 % au plus.")
@@ -174,14 +184,16 @@ def create_deposit(store: Store, order_number: str, pct_text: str, as_of: dt.dat
         if d["doc_type"] == wf.T_DEPOSIT and d["status"] != wf.I_CREDITED:
             previous += _remaining(store, d) if d["number"] else _parts(store, d)
     parts = pricing.deposit_parts(order_totals, pct, taken, previous)
+    if amount is not None and parts:
+        parts = pricing.to_amount(parts, amount)
     if not parts:
         raise sd.refuse("acompte.zero", where, "le montant de l'acompte serait nul.")
     lines = []
     for p in parts:
         suffix = f" (part à {percent(p.rate, sep=SPACE)})" if len(parts) > 1 else ""
         exact = p.vat == to_cents(p.ht * p.rate / 100)
-        lines.append({"designation": f"Acompte de {percent(pct, sep=SPACE)} sur la commande {order['number']} "
-                                     f"(devis {q['number']}){suffix}",
+        what = f"Acompte de {percent(pct, sep=SPACE)}" if amount is None else f"Acompte de {euros(amount)} TTC reçu"
+        lines.append({"designation": f"{what} sur la commande {order['number']} (devis {q['number']}){suffix}",
                       "unit": "forfait", "qty": Decimal(1), "unit_price": p.ht, "rate": p.rate, "net": p.ht,
                       "fixed_vat": None if exact else p.vat, "rate_reason": _zero_reason(qlines, p.rate)})
     res = Result()

@@ -269,18 +269,17 @@ def _said(parts: Sequence[Part]) -> str:
     out = []
     for p in parts:
         if not p.target:
-            out.append(f"{euros(p.amount)} en crédit du client")
+            out.append(msg("reglement.part.credit", amount=euros(p.amount)))
         elif p.part is not None:
-            out.append(f"{euros(p.amount)} sur la note de pénalités {p.target} (pénalités de {p.applies_to}, art. "
-                       "1343-1 du Code civil)")
+            out.append(msg("reglement.part.note", amount=euros(p.amount), note=p.target, invoice=p.applies_to))
         else:
             assert p.item is not None
             rest = p.item.owed - p.amount
             if p.item.row.get("written_off") is not None:
-                out.append(f"{euros(p.amount)} sur {p.item.label}, passée en perte : recouvrement (compte 7714)")
+                out.append(msg("reglement.part.perte", amount=euros(p.amount), what=p.item.label))
                 continue
-            out.append(f"{euros(p.amount)} sur {p.item.label}" + (" (soldée)" if rest == 0 else
-                                                                  f" (reste {euros(rest)})"))
+            out.append(msg("reglement.part.soldee", amount=euros(p.amount), what=p.item.label) if rest == 0 else
+                       msg("reglement.part.reste", amount=euros(p.amount), what=p.item.label, rest=euros(rest)))
     return " ; ".join(out)
 
 
@@ -388,9 +387,10 @@ def receive(store: Store, amount_text: str, mode_text: str, as_of: dt.date, *, c
     res = Result()
     ids = _write(store, res, parts, client, mode, RECEIPT, as_of, reference=reference, bank=bank, drawer=drawer,
                  bank_line=bank_line)
-    how = f"imputé comme l'indique {indicated}" if indicated else "imputé selon l'art. 1342-10 du Code civil"
+    how = msg("reglement.comme_indique", indicated=indicated) if indicated else msg("reglement.selon_la_loi")
     shown = mode if mode == "CB" else mode.lower()
-    res.message = f"Règlement {ids[0]} de {euros(amount)} ({shown}) de {sd.client_name(crow)}, {how} : {_said(parts)}."
+    res.message = msg("reglement.fait", id=ids[0], amount=euros(amount), mode=shown, name=sd.client_name(crow),
+                      how=how, parts=_said(parts))
     number, rest, state = _reported(named, parts)
     res.data = {"id": ids[0], "facture": number, "montant": amount, "reste": rest, "statut": state, "client": client,
                 "credit": sum((p.amount for p in parts if not p.target), ZERO),
@@ -473,8 +473,8 @@ def use_credit(store: Store, client: str, documents: Sequence[str], as_of: dt.da
     used = sum((p.amount for p in parts), ZERO)
     res = Result()
     ids = _write(store, res, [Part("", -used), *parts], client, OFFSET, CREDIT_USE, as_of)
-    res.message = (f"Crédit de {sd.client_name(crow)} imputé ({ids[0]}) : {_said(parts)}. Crédit restant : "
-                   f"{euros(available - used)}.")
+    res.message = (msg("credit.impute", name=sd.client_name(crow), id=ids[0], parts=_said(parts)) + " "
+                   + msg("credit.restant", left=euros(available - used)))
     res.data = {"id": ids[0], "client": client, "montant": used, "credit_restant": available - used,
                 "imputations": _parts_json(ids[1:], parts)}
     return res
@@ -516,8 +516,9 @@ def refund(store: Store, client: str, amount_text: str, mode_text: str, reason: 
     closures.check_open(store, as_of, where)
     res = Result()
     (rid,) = _write(store, res, [Part("", -amount)], client, mode, REFUND, as_of, reason=reason)
-    res.message = (f"Remboursement {rid} de {euros(amount)} ({mode.lower()}) à {sd.client_name(crow)} : {reason}. "
-                   f"Crédit restant : {euros(available - amount)}.")
+    res.message = (msg("remboursement.fait", id=rid, amount=euros(amount), mode=mode.lower(),
+                       name=sd.client_name(crow), reason=reason) + " "
+                   + msg("credit.restant", left=euros(available - amount)))
     res.data = {"id": rid, "client": client, "montant": amount, "credit_restant": available - amount}
     return res
 
@@ -595,7 +596,7 @@ def cancel_payment(store: Store, pid: str, reason: str, as_of: dt.date, *, bounc
             "charges": charges if i == 0 and charges else None})
         res.changes.issue("tReglements", nid, ACTION)
         if not target:
-            said.append(f"crédit du client : {euros(-amount)}")
+            said.append(msg("reglement.annule.credit", amount=euros(-amount)))
         elif penalties.is_note_number(target):
             note = penalties.get_note(store, target)
             line = next((ln for ln in penalties.lines_of(store, {str(note["number"])})
@@ -605,7 +606,7 @@ def cancel_payment(store: Store, pid: str, reason: str, as_of: dt.date, *, bounc
                                                          f"{r.get('applies_to')} est introuvable ; vérifiez le classeur "
                                                          "(syc verifier).")
             note_parts.append(penalties.Part(str(note["number"]), amount, str(line["invoice"]), note, line))
-            said.append(f"note de pénalités {note['number']} : {euros(-amount)}")
+            said.append(msg("reglement.annule.note", note=note["number"], amount=euros(-amount)))
         else:
             deltas[target] = deltas.get(target, ZERO) - amount
     penalties.apply_parts(res.changes, note_parts, sign=-1)
@@ -616,12 +617,13 @@ def cancel_payment(store: Store, pid: str, reason: str, as_of: dt.date, *, bounc
     for number, delta in deltas.items():
         doc = docs[number]
         state = wf.invoice_state(doc["total_ttc"] or ZERO, (doc["paid"] or ZERO) + delta, doc["credited"] or ZERO)
-        said.append(f"{label(doc)} : passée en perte, recouvrement annulé" if doc.get("written_off") is not None
-                    else f"{label(doc)} : reste {euros(balance(doc) - delta)} à payer")
+        said.append(msg("reglement.annule.perte", what=label(doc)) if doc.get("written_off") is not None
+                    else msg("reglement.annule.reste", what=label(doc), rest=euros(balance(doc) - delta)))
     total = sum((_dec(r["amount"]) for r in rows), ZERO)
-    what = "revenu impayé" if bounced else "annulé"
-    res.message = (f"Règlement {p['id']} {what}, écriture opposée {', '.join(nids)} ({euros(-total)}) : {reason}. "
-                   + " ; ".join(said) + "." + (f" Frais bancaires notés : {euros(charges)}." if charges else ""))
+    res.message = msg("reglement.impaye.fait" if bounced else "reglement.annule.fait", id=p["id"], ids=", ".join(nids),
+                      amount=euros(-total), reason=reason, parts=" ; ".join(said))
+    if charges:
+        res.message += " " + msg("reglement.frais.notes", amount=euros(charges))
     res.data = {"id": nids[0], "annule": p["id"], "facture": p["invoice"] or "", "statut": state,
                 "lignes": [{"id": n, "annule": str(r["id"]), "piece": t, "montant": -a}
                            for n, (r, t, a) in zip(nids, reversals, strict=True)]}

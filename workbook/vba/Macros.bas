@@ -4,7 +4,7 @@ Option Explicit
 ' SYC Gestion : les boutons et le ruban appellent Python (pyxl.macros) par xlwings RunPython.
 ' Module généré par pyxl/excel/registry.py : ne pas le modifier à la main.
 Public Const SYC_XLWINGS_VERSION As String = "0.37.8"
-Public Const SYC_MODULE_VERSION As String = "3251d8c8e028"
+Public Const SYC_MODULE_VERSION As String = "47e338e69772"
 
 ' Enregistrer le client : Crée (ou modifie) le client saisi sur la feuille « Saisie client » : contrôles, code et secteur donnés, doublons signalés.
 Sub SycEnregistrerClient()
@@ -386,6 +386,20 @@ End Sub
 
 Sub SycRapprocher_Ruban(control As IRibbonControl)
     SycRapprocher
+End Sub
+
+' Encaisser l'acompte : La ligne de relevé sélectionnée paie un devis accepté ou une commande avant sa facture : établit et émet la facture d'acompte de son montant, réglée par la ligne ; le classeur est enregistré.
+Sub SycEncaisserAcompte()
+    If Not SycOnRow("Relevés", "Encaisser l'acompte", False) Then Exit Sub
+    Dim a1 As String
+    If Not SycAsk("Commande ou devis accepté que paie la ligne (laisser vide : celui que propose le rapprochement) :", "", a1) Then Exit Sub
+    SycBusy "Encaisser l'acompte", True
+    RunPython "import pyxl.macros as m; m.encaisser_acompte(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ")"
+    SycBusy "Encaisser l'acompte", False
+End Sub
+
+Sub SycEncaisserAcompte_Ruban(control As IRibbonControl)
+    SycEncaisserAcompte
 End Sub
 
 ' Ignorer la ligne de relevé : Met de côté la ligne de relevé sélectionnée, qui n'est pas le paiement d'un client, avec son motif : elle n'est plus proposée au rapprochement ; le classeur est enregistré.

@@ -7,7 +7,14 @@ label or reference (35; 25 when only « 2026-0042 » is written, without the pre
 IBAN (35), the client's name in the label, accents and case ignored (20), a booking date within
 the window around the due date (5); a slip or a batch counts its kind's words in the label
 (« REMISE CHQ », « CB ») as its number, and a batch credited less than its total within the
-commission rate as 40 instead of 50. Without the amount a pair scores at most 60. A line is an EXACT match when one candidate alone reaches
+commission rate as 40 instead of 50. Without the amount a pair scores at most 60.
+
+Debit lines are matched only to the refunds the business made (kind REFUND, a negative amount: the
+money that leaves the account), credit lines only to the rest. A refund is known by its exact
+amount and by its beneficiary — the client's name in the label, or the IBAN its transfers came
+from — which count as much as a number (35): the business wrote the transfer itself, so an amount
+and a name are enough for an EXACT match; and only within its own window (a few days before the
+refund is recorded, three months after: the time a cheque takes to be cashed). A line is an EXACT match when one candidate alone reaches
 85 (an exact amount and a number, IBAN or slip word), and no other line claims the same item at
 that score; candidates that tie at the top are AMBIGUOUS (two invoices of the same amount for one
 client); everything else above the floor is PROPOSED with its score, a line naming several
@@ -38,12 +45,14 @@ class ItemKind(Enum):
     QUOTE = "devis"
     DEPOSIT_SLIP = "bordereau"
     CARD_BATCH = "lot CB"
+    REFUND = "remboursement"
 
 
 @dataclass(frozen=True)
 class ExpectedItem:
     """Money expected on the account. `amount`: what is still owed (an invoice's balance), the
-    slip's total, the card batch's gross total, the deposit asked on a quote."""
+    slip's total, the card batch's gross total, the deposit asked on a quote; negative for a
+    refund (money expected to leave it), whose `due_date` is the day it was recorded."""
 
     kind: ItemKind
     number: str
@@ -81,6 +90,8 @@ class MatchOptions:
     days_after_due: int = 180
     card_fee_rate: Decimal = Decimal("0.03")  # the most a bank keeps of a card batch
     floor: int = 40  # below: not proposed
+    refund_days_before: int = 7  # a refund's debit, booked before the refund was recorded (value dates)
+    refund_days_after: int = 90  # … or after: a refund cheque is cashed when the client deposits it
     max_candidates: int = 5
 
 
@@ -172,6 +183,7 @@ def _candidates(line: StatementLine, ix: _Index) -> list[Candidate]:
     words = _words(text)
     plain = _plain(text)
     signals: dict[int, dict[str, object]] = defaultdict(dict)
+    debit = line.amount < 0
     full, bare = _number_keys(text)
     named_full: set[int] = set()
     for k in full:
@@ -197,7 +209,7 @@ def _candidates(line: StatementLine, ix: _Index) -> list[Candidate]:
         if ix.client_words[c] <= words:
             for i in ix.by_client[c]:
                 signals[i]["name"] = _NAME
-    if ix.batch_amounts and words & _CARD_WORDS:
+    if ix.batch_amounts and words & _CARD_WORDS and not debit:
         low = bisect_left(ix.batch_amounts, line.amount)
         high = bisect_right(ix.batch_amounts, line.amount / (1 - opts.card_fee_rate))
         for j in range(low, high):
@@ -206,6 +218,18 @@ def _candidates(line: StatementLine, ix: _Index) -> list[Candidate]:
     kept: dict[int, dict[str, object]] = {}
     for i, sig in signals.items():
         item = ix.items[i]
+        if (item.amount < 0) != debit:
+            continue  # a debit pays a refund only, a credit anything but a refund
+        if item.kind is ItemKind.REFUND:
+            if not (item.due_date and item.due_date - timedelta(days=opts.refund_days_before) <= line.booking_date
+                    <= item.due_date + timedelta(days=opts.refund_days_after)):
+                continue
+            if "name" in sig:
+                sig["name"] = _IBAN  # its beneficiary, named by the business itself
+            sig["date"] = _DATE
+            kept[i] = sig
+            out.append(_candidate(line, (item,), sig))
+            continue
         if item.kind is ItemKind.DEPOSIT_SLIP and words & _SLIP_WORDS:
             sig.setdefault("number", _NUMBER)
         if item.kind is ItemKind.CARD_BATCH and words & _CARD_WORDS:
@@ -217,7 +241,8 @@ def _candidates(line: StatementLine, ix: _Index) -> list[Candidate]:
             sig["date"] = _DATE
         kept[i] = sig
         out.append(_candidate(line, (item,), sig))
-    group = sorted(named_full, key=lambda i: ix.items[i].number)
+    group = sorted((i for i in named_full if i in kept and ix.items[i].kind is not ItemKind.REFUND),
+                   key=lambda i: ix.items[i].number)
     if 2 <= len(group) <= 12 and sum(ix.items[i].amount for i in group) == line.amount:
         shared: dict[str, object] = {"amount": _AMOUNT, "number": _NUMBER}
         shared.update({k: v for k, v in kept[group[0]].items()
@@ -248,7 +273,8 @@ def _candidate(line: StatementLine, items: tuple[ExpectedItem, ...], sig: dict[s
     if "name" in sig:
         reasons.append(msg("rapprochement.nom"))
     if "date" in sig:
-        reasons.append(msg("rapprochement.date"))
+        reasons.append(msg("rapprochement.date.remboursement") if items[0].kind is ItemKind.REFUND
+                       else msg("rapprochement.date"))
     score = min(100, sum(int(v) for v in sig.values()))  # type: ignore[call-overload]
     if "amount" not in sig:
         score = min(score, _WITHOUT_AMOUNT)  # a part payment, or another document of the client
@@ -259,13 +285,13 @@ def _candidate(line: StatementLine, items: tuple[ExpectedItem, ...], sig: dict[s
 
 def match(lines: Iterable[StatementLine], items: Sequence[ExpectedItem],
           options: MatchOptions | None = None) -> MatchResult:
-    """Every credit line against the expected items; debit lines are left unmatched."""
+    """Every credit line against the expected items, every debit line against the refunds."""
     options = options or MatchOptions()
     ix = _Index(items, options)
     found: list[tuple[int, StatementLine, list[Candidate]]] = []
     unmatched: list[tuple[int, StatementLine]] = []
     for n, line in enumerate(lines):
-        cands = _candidates(line, ix) if line.amount > 0 else []
+        cands = _candidates(line, ix) if line.amount else []
         if cands:
             found.append((n, line, cands))
         else:
