@@ -303,15 +303,20 @@ def cmd_vat(ctx: Context) -> int:
     rows.append([total_line, "Total de la TVA collectée", "", euros(r.total)])
     print(text_table(rows, ["Ligne", "Opérations", "Base HT", "TVA"]))
     if r.instalment_base is not None:
+        base_line, paid_line = books.CA12_BASE_LINE[0], books.CA12_INSTALMENTS_LINE[0]
         if r.instalments:
-            print(f"Acomptes de l'année (sur {euros(r.instalment_base)} de TVA de l'année précédente) : "
-                  + " ; ".join(f"{i.label} {euros(i.amount)}" for i in r.instalments) + ".")
+            print(f"Acomptes de l'année (sur {euros(r.instalment_base)} de TVA de l'année précédente, ligne "
+                  f"{base_line} de sa CA12) : " + " ; ".join(f"{i.label} {euros(i.amount)}" for i in r.instalments)
+                  + f" ; total à reporter ligne {paid_line} (acomptes payés) : "
+                  + euros(sum((i.amount for i in r.instalments), Decimal(0))) + ".")
         else:
             print(f"Pas d'acompte cette année : la TVA de l'année précédente ({euros(r.instalment_base)}) est "
                   "inférieure à 1 000 €.")
         assert r.balance is not None
         print(("Reste à payer avec la déclaration annuelle : " if r.balance >= 0 else "Excédent des acomptes : ")
               + euros(abs(r.balance)) + ".")
+    if r.regime.startswith("CA12"):
+        print(f"Numéros de ligne : {books.CA12_SOURCE}.")
     print("TVA déductible non comprise (achats : chez l'expert-comptable).")
     for w in r.warnings:
         print(f"Attention : {w.message}")
