@@ -131,3 +131,15 @@ def test_the_migration_fills_the_open_fiscal_year(tmp_path: Path) -> None:
     # the migrated workbook verifies, its sheet included
     from pyxl.services.books import check_sheet
     assert check_sheet(store, end) == []
+
+
+def test_a_new_fiscal_year_starts_its_numbers_and_the_check_reads_it_alone(wb: Book) -> None:
+    from pyxl.excel.sheets import PROTECTED_TABLES
+
+    assert ledger.TABLE in PROTECTED_TABLES  # protected like the other tables of record
+    _q, _o, inv = wb.invoice("2026-12-28", "MO-H:2")
+    _q, _o, inv2 = wb.invoice("2027-01-04", "MO-H:1")
+    nums = {r["ref"]: r["num"] for r in sheet(wb)}
+    assert (nums[inv], nums[inv2]) == ("VE2026-000001", "VE2027-000001")
+    assert wb.ok("verifier", au="2027-01-05")["ok"]
+    assert on_sheet(wb)[-1][2] == inv2 and computed(wb, "2027-01-05") == [on_sheet(wb)[-1]]

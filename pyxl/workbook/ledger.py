@@ -213,7 +213,7 @@ def action_entries(store: Store, changes: ChangeSet) -> list[Entry]:
         pays.update((_text(v["id"]), v) for v in after.where("tReglements", "invoice", keys))
         loss_rows.update((_text(v["id"]), v) for v in after.where("tCreances", "invoice", keys))
     notes = [v for v in after.where("tNotesPenalites", "number", ev["tNotesPenalites"])]
-    result = _build(store, after, found, pays, loss_rows, notes)
+    result = _build(store, after, found, pays, loss_rows, notes, ev["tBordereaux"])
     wanted = ev["tFactures"] | ev["tNotesPenalites"] | ev["tCreances"] | ev["tBordereaux"] | {
         _text(v.get("group")) or pid for pid, v in pays.items() if pid in ev["tReglements"]}
     return [e for e in result.entries if e.ref in wanted]
@@ -221,13 +221,18 @@ def action_entries(store: Store, changes: ChangeSet) -> list[Entry]:
 
 def _build(store: Store, after: _After, found: Mapping[str, Mapping[str, Any]],
            pays: Mapping[str, Mapping[str, Any]], loss_rows: Mapping[str, Mapping[str, Any]],
-           note_rows: Iterable[Mapping[str, Any]]) -> books.Books:
-    """The books of these rows (documents by number, payment and loss rows by id, penalty notes)."""
+           note_rows: Iterable[Mapping[str, Any]], slips: set[str] | None = None) -> books.Books:
+    """The books of these rows (documents by number, payment and loss rows by id, penalty notes);
+    `slips`: the numbers of the slips they need (their payments' and those credited now), None: all."""
     docs = {n: v for n, v in found.items()
             if n and _text(v.get("status")) not in ("", "Brouillon") and v.get("date") is not None}
     refs = {_text(v["ref"]): n for n, v in docs.items()}
     lines: dict[str, list[tuple[Any, books.DocLine]]] = defaultdict(list)
-    slips_all = [slip_of(v) for v in after.all("tBordereaux") if _text(v.get("number"))]
+    if slips is None:
+        slip_rows = after.all("tBordereaux")
+    else:  # a cheque's reversal asks whether its slip was credited; a slip credited now, its entry
+        slip_rows = after.where("tBordereaux", "number", slips | {_text(v.get("slip")) for v in pays.values()})
+    slips_all = [slip_of(v) for v in slip_rows if _text(v.get("number"))]
     travel = set()
     chart_rows = after.all("tPlanComptable")
     if any(_text(r.get("role")) == "deplacements" and _text(r.get("account")) for r in chart_rows):
