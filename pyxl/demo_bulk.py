@@ -116,6 +116,7 @@ def generate(book: Path, years: int = 10, scale: float = 1.0, seed: int = 2026,
             rows[name] = seeded
     dunning_history(rows, random.Random(seed + 6))
     planning_history(rows, random.Random(seed + 16), PERIOD_END)
+    rows["tEcritures"] = entries_sheet(gen, rows)
     stats.seconds_rows = time.perf_counter() - t0
     stats.rows = {t.name: len(rows.get(t.name, ())) for t in SCHEMA.tables}
     stats.lines = stats.rows["tLignesDevis"] + stats.rows["tLignesFactures"]
@@ -131,6 +132,21 @@ def generate(book: Path, years: int = 10, scale: float = 1.0, seed: int = 2026,
     closures.write_files(book, gen.closures)
     stats.seconds_files = time.perf_counter() - t0
     return stats
+
+
+def entries_sheet(gen: _Generator, rows: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The « Écritures » sheet of the open fiscal year (that of PERIOD_END), as the migration fills it
+    (`ledger.year_rows`): the books of the rows generated, numbered in their order — where the
+    services append each action's entries as it happens (the replay compares the two entry by entry)."""
+    from pyxl.workbook import ledger
+    from pyxl.workbook.memstore import MemoryStore
+
+    mem = MemoryStore()
+    for name in ("tParametres", "tClients", "tArticles", "tPlanComptable", "tFactures", "tLignesFactures",
+                 "tReglements", "tBordereaux", "tNotesPenalites", "tCreances"):
+        if rows.get(name):
+            mem.load(name, [gen.canon(name, r) for r in rows[name]])
+    return ledger.year_rows(mem, PERIOD_END)
 
 
 # --------------------------------------------------------------------------- reference data

@@ -564,6 +564,14 @@ def balance_comptable(sheet: str, row: int, year: str = "") -> dict[str, Any]:
     return show(ctx, lambda store: compta.balance_text(store, decode(year), ctx.as_of))
 
 
+def grand_livre_client(sheet: str, row: int) -> dict[str, Any]:
+    from pyxl.excel import compta
+
+    ctx = Ctx("grand_livre_client", sheet, row)
+    return show(ctx, lambda store: compta.ledger_text(
+        store, compta.selected_client(store, ctx.sheet, ctx.row, ctx.action.label), ctx.as_of))
+
+
 # ---------------------------------------------------------------- contrôle
 def verifier(sheet: str, row: int) -> dict[str, Any]:
     from pyxl.excel import forms

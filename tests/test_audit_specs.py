@@ -61,7 +61,8 @@ ADDED_COLUMNS = {5: {"tJournalAudit": {"spec"}},
 
 
 ADDED_TABLES = {7: {"tNotesPenalites", "tLignesNotes", "tBordereaux", "tReleves"}, 8: {"tPlanComptable"},
-                9: {"tTechniciens", "tAbsences", "tTrajets", "tInterventions", "tContrats"}, 12: {"tCreances"}}
+                9: {"tTechniciens", "tAbsences", "tTrajets", "tInterventions", "tContrats"}, 12: {"tCreances"},
+                14: {"tEcritures"}}
 
 
 def schema_at(version: int) -> Schema:

@@ -158,5 +158,7 @@ def test_calls_per_action_do_not_grow_with_the_tables(tmp_path, monkeypatch):
     # a handful of calls per table touched, whatever its size; since issue 17 an action also rewrites
     # the worklists it changed: their tables read (4 calls each, the letters of the week read the
     # dunning's 8), one block write per list and one per count; since issue 18 each click also reads
-    # the configuration sheet once (is the workbook a view of a base?)
-    assert max(small.values()) < 140
+    # the configuration sheet once (is the workbook a view of a base?); since issue 15 an action that
+    # books (an issue, a payment, its reversal) appends its entries to « Écritures » (its last rows
+    # read for the numbers, the rows written in one block)
+    assert max(small.values()) < 150

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import xlharness as H
-from test_excel_macros import _issue_one, book, click  # noqa: F401  (the fixture)
+from test_excel_macros import _issue_one, book, click, find_row  # noqa: F401  (the fixture)
 
 from pyxl.excel import registry
 
@@ -19,7 +19,7 @@ def _no_command(text: str) -> None:
 
 def test_the_books_buttons_are_in_their_group_and_ask_their_questions() -> None:
     mine = {a.function: a for a in registry.ACTIONS if a.group == "comptabilite"}
-    assert set(mine) == {"export_fec", "chiffres_tva", "balance_comptable"}
+    assert set(mine) == {"export_fec", "chiffres_tva", "balance_comptable", "grand_livre_client"}
     assert mine["export_fec"].asks[0].required and not mine["chiffres_tva"].asks[1].required
     for a in mine.values():
         _no_command(a.help + " ".join(q.prompt for q in a.asks))
@@ -83,3 +83,26 @@ def test_doubtful_and_written_off_from_the_selected_invoice(book) -> None:  # no
     rows = FileStore(Path(book.fullname)).rows("tCreances")
     assert [(x["kind"], x["reason"]) for x in rows] == [("Douteuse", "redressement judiciaire"),
                                                         ("Irrécouvrable", "liquidation clôturée")]
+
+
+def test_the_client_ledger_of_the_selected_client(book) -> None:  # noqa: F811
+    """The same service as the books' client ledger, for the client of the row: on Clients or on one of
+    his documents; elsewhere, or on an empty row, a French refusal."""
+    frow, issued = _issue_one(book)
+    assert issued["ok"], H.ALERTS[-1][1]
+    number = issued["data"]["numero"]
+    r = click("grand_livre_client", "Factures", frow)
+    assert r["ok"], H.ALERTS[-1][1]
+    text = H.ALERTS[-1][1]
+    assert "Grand livre du client" in text and "(C00001)" in text and number in text
+    line = next(x for x in text.splitlines() if number in x)
+    assert " VE " in line and "débit" in line and "solde" in line
+    assert "(le client doit)" in text
+    _no_command(text)
+    crow = find_row(book, "Clients", "Code", "C00001")
+    r = click("grand_livre_client", "Clients", crow)
+    assert r["ok"] and H.ALERTS[-1][1] == text
+    r = click("grand_livre_client", "Accueil", 2)
+    assert not r["ok"] and "feuille Clients" in H.ALERTS[-1][1]
+    r = click("grand_livre_client", "Clients", 900)
+    assert not r["ok"] and "aucun client ici" in H.ALERTS[-1][1]

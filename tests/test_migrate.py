@@ -71,6 +71,10 @@ V13_INVOICE_COLUMN = "ajout de la colonne « Passé en perte » à la table tFac
 V13_STEP = ("étape de données de la version 13 : colonne « Passé en perte » des factures remplie d'après les pertes "
             "en vigueur de « Créances douteuses » (hors empreinte, aucune pièce émise modifiée) ; rôle « recouvrements "
             "» (7714) ajouté au plan comptable")
+# Schema version 14 (issue 15): the « Écritures » sheet, filled for the open fiscal year
+V14_TABLES = ("tEcritures",)
+V14_STEP = ("étape de données de la version 14 : feuille « Écritures » (protégée) remplie des écritures de l'exercice "
+            "ouvert, calculées des pièces et des règlements ; chaque action y ajoute désormais les siennes")
 V7_TABLES = ("tNotesPenalites", "tLignesNotes", "tBordereaux", "tReleves")
 # Schema version 9 (8: the books, in another branch): the planning and maintenance-contract sheets
 V9_TABLES = ("tTechniciens", "tAbsences", "tTrajets", "tInterventions", "tContrats")
@@ -86,7 +90,7 @@ V6_SCHEMA = dataclasses.replace(SCHEMA, version=6, tables=tuple(
     dataclasses.replace(t, columns=tuple(c for c in t.columns if c.key not in (
         *V7_COLUMNS.get(t.name, ()), *V10_COLUMNS.get(t.name, ()), *V12_COLUMNS.get(t.name, ()),
         *V13_COLUMNS.get(t.name, ()))))
-    for t in SCHEMA.tables if t.name not in (*V7_TABLES, *V8_TABLES, *V9_TABLES, *V12_TABLES)),
+    for t in SCHEMA.tables if t.name not in (*V7_TABLES, *V8_TABLES, *V9_TABLES, *V12_TABLES, *V14_TABLES)),
     parameters=tuple(p for p in SCHEMA.parameters if p.code not in (*V7_PARAMETERS, *V8_PARAMETERS)))
 NEW_IN_V7 = [t for t in SCHEMA.tables if t.name in V7_TABLES]
 V7_SHEETS_ADDED = [f"ajout de la feuille {t.sheet} (table {t.name})" for t in NEW_IN_V7]
@@ -240,7 +244,7 @@ OLD_BOOK_DONE = [
     HEADCOUNT_ADDED,
     THPE_ADDED,
     "ajout de la feuille Secteurs (table tSecteurs)",
-    *sheets_added(V2_TABLES, V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES, V12_TABLES),
+    *sheets_added(V2_TABLES, V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES, V12_TABLES, V14_TABLES),
     SPEC_ADDED,
     f"mise à jour de la version du schéma : 0 → {SCHEMA.version}",
     VAT_STEP,
@@ -254,6 +258,7 @@ OLD_BOOK_DONE = [
     V10_STEP,
     V12_STEP,
     V13_STEP,
+    V14_STEP,
 ]
 CLIENTS = [
     {"code": "C001", "kind": "Particulier", "name": "Dupont", "address": "1 rue des Lilas", "postcode": "69001",
@@ -457,7 +462,7 @@ def test_migrate_old_book(old_book: Path) -> None:
                *journal}  # the journal's « Version de l'empreinte » of version 5
     added = set(after) - set(before)
     # the new sheets and tables take the next free numbers: 6 for Secteurs, then the tables of versions 2 and 3
-    new = range(6, 6 + 1 + len(NEW_IN_V2) + len(NEW_IN_V3) + len(NEW_IN_V4) + len(NEW_IN_V6) + len(NEW_IN_V7) + len(NEW_IN_V8) + len(NEW_IN_V9) + len(V12_TABLES))
+    new = range(6, 6 + 1 + len(NEW_IN_V2) + len(NEW_IN_V3) + len(NEW_IN_V4) + len(NEW_IN_V6) + len(NEW_IN_V7) + len(NEW_IN_V8) + len(NEW_IN_V9) + len(V12_TABLES) + len(V14_TABLES))
     assert added == {*(f"xl/worksheets/sheet{i}.xml" for i in new), *(f"xl/tables/table{i}.xml" for i in new),
                      *(f"xl/worksheets/_rels/sheet{i}.xml.rels" for i in new)}
     assert set(before) <= set(after)
@@ -480,7 +485,7 @@ def test_migrated_structure(old_book: Path) -> None:
     # in schema order: Secteurs after Articles, the tables of version 2 after it, before the audit journal
     assert names == ["Paramètres", "Compteurs", "Clients", "Articles", "Secteurs",
                      *(t.sheet for t in SCHEMA.tables
-                       if t.name in {*V2_TABLES, *V3_TABLES, *V4_TABLES, *V6_TABLES, *V7_TABLES, *V8_TABLES, *V9_TABLES, *V12_TABLES}),
+                       if t.name in {*V2_TABLES, *V3_TABLES, *V4_TABLES, *V6_TABLES, *V7_TABLES, *V8_TABLES, *V9_TABLES, *V12_TABLES, *V14_TABLES}),
                      "Journal d'audit"]
     assert names == [t.sheet for t in SCHEMA.tables]
     assert len({s.get("sheetId") for s in sheets}) == len(sheets)
@@ -564,8 +569,8 @@ def test_version_1_workbook(tmp_path: Path) -> None:
     old_styles = read_part(path, "xl/styles.xml")
 
     expected = [CONSENT_ADDED, *STOPS_ADDED, HEADCOUNT_ADDED, THPE_PAC_ADDED, *sheets_added(V2_TABLES, V3_TABLES,
-                V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES, V12_TABLES), SPEC_ADDED, f"mise à jour de la version du schéma : 1 → {SCHEMA.version}", VAT_STEP, V3_STEP, V4_STEP,
-                V5_STEP, V6_STEP, V7_STEP, V8_STEP, V9_STEP, V10_STEP, V12_STEP, V13_STEP]
+                V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES, V12_TABLES, V14_TABLES), SPEC_ADDED, f"mise à jour de la version du schéma : 1 → {SCHEMA.version}", VAT_STEP, V3_STEP, V4_STEP,
+                V5_STEP, V6_STEP, V7_STEP, V8_STEP, V9_STEP, V10_STEP, V12_STEP, V13_STEP, V14_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
@@ -573,7 +578,7 @@ def test_version_1_workbook(tmp_path: Path) -> None:
 
     # the current version, every table of the schema with its headers, the new ones in schema order
     pkg = ooxml.Package(str(path))
-    assert mig.workbook_version(pkg) == 13 == SCHEMA.version
+    assert mig.workbook_version(pkg) == 14 == SCHEMA.version
     for t in SCHEMA.tables:
         assert list(pkg.table(t.name).headers) == [c.header for c in t.columns], t.name
     assert list(pkg.sheets) == [t.sheet for t in SCHEMA.tables]
@@ -600,7 +605,7 @@ def test_version_1_workbook(tmp_path: Path) -> None:
     changed = {"[Content_Types].xml", "xl/_rels/workbook.xml.rels", "xl/workbook.xml", "docProps/app.xml",
                "docProps/custom.xml", "xl/styles.xml", articles_part, *clients_parts, *params_parts, *journal}
     assert {n for n in before if after.get(n) != before[n]} == changed
-    new = range(7, 7 + len(NEW_IN_V2) + len(NEW_IN_V3) + len(NEW_IN_V4) + len(NEW_IN_V6) + len(NEW_IN_V7) + len(NEW_IN_V8) + len(NEW_IN_V9) + len(V12_TABLES))  # the six sheets and tables of version 1 keep their numbers
+    new = range(7, 7 + len(NEW_IN_V2) + len(NEW_IN_V3) + len(NEW_IN_V4) + len(NEW_IN_V6) + len(NEW_IN_V7) + len(NEW_IN_V8) + len(NEW_IN_V9) + len(V12_TABLES) + len(V14_TABLES))  # the six sheets and tables of version 1 keep their numbers
     assert set(after) - set(before) == {
         *(f"xl/worksheets/sheet{i}.xml" for i in new), *(f"xl/worksheets/_rels/sheet{i}.xml.rels" for i in new),
         *(f"xl/tables/table{i}.xml" for i in new)}
@@ -671,16 +676,16 @@ def test_version_2_workbook(tmp_path: Path) -> None:
     expected = [CONSENT_ADDED, *STOPS_ADDED, HEADCOUNT_ADDED, PAC_ADDED[0], VAT_COLUMN_ADDED, V7_NATURES["tReglesTVA"],
                 PAC_ADDED[1], *V6_QUOTE_COLUMNS, V7_NATURES["tDevis"], *V6_INVOICE_COLUMNS, V7_NATURES["tFactures"],
                 *V7_PAYMENT_COLUMNS, V7_MODE_ADDED,
-                *with_closure_column(V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES, V12_TABLES),
+                *with_closure_column(V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES, V12_TABLES, V14_TABLES),
                 SPEC_ADDED, f"mise à jour de la version du schéma : 2 → {SCHEMA.version}", V3_STEP, V4_STEP, V5_STEP,
-                V6_STEP, V7_STEP, V8_STEP, V9_STEP, V10_STEP, V12_STEP, V13_STEP]
+                V6_STEP, V7_STEP, V8_STEP, V9_STEP, V10_STEP, V12_STEP, V13_STEP, V14_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
     assert_valid(path)
 
     pkg = ooxml.Package(str(path))
-    assert mig.workbook_version(pkg) == 13 == SCHEMA.version
+    assert mig.workbook_version(pkg) == 14 == SCHEMA.version
     for t in SCHEMA.tables:
         assert list(pkg.table(t.name).headers) == [c.header for c in t.columns], t.name
     assert list(pkg.sheets) == [t.sheet for t in SCHEMA.tables]
@@ -754,8 +759,8 @@ def test_version_3_workbook(tmp_path: Path) -> None:
     expected = [*STOPS_ADDED, HEADCOUNT_ADDED, PAC_ADDED[0], VAT_COLUMN_ADDED, V7_NATURES["tReglesTVA"], PAC_ADDED[1],
                 *V6_QUOTE_COLUMNS, V7_NATURES["tDevis"], *V6_INVOICE_COLUMNS, V7_NATURES["tFactures"],
                 *V7_PAYMENT_COLUMNS, V7_MODE_ADDED,
-                *with_closure_column(V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES, V12_TABLES), SPEC_ADDED,
-                f"mise à jour de la version du schéma : 3 → {SCHEMA.version}", V4_STEP, V5_STEP, V6_STEP, V7_STEP, V8_STEP, V9_STEP, V10_STEP, V12_STEP, V13_STEP]
+                *with_closure_column(V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES, V12_TABLES, V14_TABLES), SPEC_ADDED,
+                f"mise à jour de la version du schéma : 3 → {SCHEMA.version}", V4_STEP, V5_STEP, V6_STEP, V7_STEP, V8_STEP, V9_STEP, V10_STEP, V12_STEP, V13_STEP, V14_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
@@ -1147,7 +1152,7 @@ def test_libreoffice_saved_book(tmp_path: Path) -> None:
         HEADCOUNT_ADDED,
         "ajout de la colonne « Origine du contact » à la table tClients",
         THPE_PAC_ADDED,
-        *sheets_added(V2_TABLES, V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES, V12_TABLES),
+        *sheets_added(V2_TABLES, V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES, V12_TABLES, V14_TABLES),
         SPEC_ADDED,
         "ajout de la feuille Visites (table tVisites)",
         f"mise à jour de la version du schéma : 1 → {SCHEMA.version + 1}",
@@ -1162,6 +1167,7 @@ def test_libreoffice_saved_book(tmp_path: Path) -> None:
         V10_STEP,
         V12_STEP,
         V13_STEP,
+        V14_STEP,
     ]
     assert_valid(path)
     after = raw_entries(path)

@@ -3,6 +3,7 @@ previous year's tax (CGI art. 287-3), none under 1 000 €, the annual return se
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -55,3 +56,31 @@ def test_the_text_answer_names_the_instalments(wb: Book, capsys: pytest.CaptureF
     text = capsys.readouterr().out
     assert "Acompte de juillet (55 %) 1 100,00 €" in text.replace("\u202f", " ").replace("\xa0", " ")
     assert "Excédent des acomptes : " in text
+
+
+def test_the_ca12_lines_are_dated_data_per_rate() -> None:
+    from pyxl.services.books import CA12_LINES, form_line
+
+    assert form_line("CA12 annuelle", D(20), dt.date(2026, 12, 31)) == ("5A", "Taux normal 20 %")
+    assert form_line("CA12 annuelle", D(10), dt.date(2026, 12, 31)) == ("6C", "Taux réduit 10 %")
+    assert form_line("CA12 annuelle", D("5.5"), dt.date(2026, 12, 31)) == ("06", "Taux réduit 5,5 %")
+    assert form_line("CA3 mensuelle", D(10), dt.date(2026, 12, 31)) == ("9B", "Taux réduit 10 %")
+    # before the form they were read on, no line is claimed
+    assert form_line("CA12 annuelle", D(10), dt.date(2023, 12, 31)) is None
+    assert all("3517-S-SD" in source and "vérifier" in source for *_x, source in CA12_LINES)
+
+
+def test_compta_tva_under_the_ca12_prints_its_lines(wb: Book, capsys: pytest.CaptureFixture[str]) -> None:
+    from pyxl.cli import main
+
+    wb.ok("parametres", "modifier", "regime_tva", "CA12 annuelle", au="2025-03-01")
+    _, _, inv = wb.invoice("2026-03-02", "MO-H:10")  # 10 %: 55,00 of VAT
+    wb.pay(inv, "605", "2026-03-03")
+    r = wb.ok("compta", "tva", "--periode", "2026", "--tva-annee-precedente", "2000", au="2026-12-31")
+    assert [(x["ligne"], x["taux"], x["tva"]) for x in r["taux"]] == [("6C", "10", "55.00")]
+    option = wb.backend.option if wb.backend is not None else ["--book", str(wb.path)]
+    assert main(["compta", "tva", "--periode", "2026", "--tva-annee-precedente", "2000", *option,
+                 "--au", "2026-12-31"]) == 0
+    text = capsys.readouterr().out.replace("\u202f", " ").replace("\xa0", " ")
+    assert "6C" in text and "ligne 57" in text and "ligne 30" in text and "1 900,00 €" in text
+    assert "à vérifier" in text

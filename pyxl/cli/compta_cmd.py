@@ -304,13 +304,17 @@ def cmd_vat(ctx: Context) -> int:
     rows.append([total_line, msg("tva.total", line=""), "", euros(r.total)])
     print(text_table(rows, ["Ligne", "Opérations", "Base HT", "TVA"]))
     if r.instalment_base is not None:
+        base_line, paid_line = books.CA12_BASE_LINE[0], books.CA12_INSTALMENTS_LINE[0]
         if r.instalments:
-            print(msg("tva.acomptes", base=euros(r.instalment_base),
-                      instalments=" ; ".join(f"{i.label} {euros(i.amount)}" for i in r.instalments)))
+            print(msg("tva.acomptes", base=euros(r.instalment_base), base_line=base_line, paid_line=paid_line,
+                      instalments=" ; ".join(f"{i.label} {euros(i.amount)}" for i in r.instalments),
+                      total=euros(sum((i.amount for i in r.instalments), Decimal(0)))))
         else:
             print(msg("tva.acomptes.aucun", base=euros(r.instalment_base)))
         assert r.balance is not None
         print(msg("tva.reste" if r.balance >= 0 else "tva.excedent", amount=euros(abs(r.balance))))
+    if r.regime.startswith("CA12"):
+        print(msg("tva.lignes", source=books.CA12_SOURCE))
     print(msg("tva.deductible"))
     for w in r.warnings:
         print(f"Attention : {w.message}")

@@ -482,8 +482,13 @@ class _Builder:
         if p.cancels and p.cancels in self.by_id:
             original = self.by_id[p.cancels]
             if original.mode == "Chèque":
+                # the bank had credited the slip by the day of the reversal: 512, else still 5112 (a
+                # rule of dates, not of the slip's status today: the entry is the same whenever it is
+                # computed, before or after the crediting — the « Écritures » sheet keeps it)
                 slip = self.slips.get(original.slip)
-                return "banque" if slip is not None and slip.status == "Crédité" else "cheques"
+                credited = (slip is not None and slip.status == "Crédité" and slip.credited_on is not None
+                            and slip.credited_on <= p.date)
+                return "banque" if credited else "cheques"
             return self._treasury(original)
         if p.mode == "Espèces":
             return "caisse"

@@ -227,7 +227,9 @@ MESSAGES: dict[str, str] = {
     # ------------------------------------------------------------------ the books, both front ends
     "tva.titre": "TVA collectée du {start} au {end} (régime : {regime})",
     "tva.total": "Total de la TVA collectée{line}",
-    "tva.acomptes": "Acomptes de l'année, sur {base} de TVA de l'année précédente : {instalments}.",
+    "tva.acomptes": "Acomptes de l'année, sur {base} de TVA de l'année précédente (ligne {base_line} de sa CA12) : "
+                    "{instalments} ; à reporter ligne {paid_line} (acomptes payés) : {total}.",
+    "tva.lignes": "Numéros de ligne : {source}.",
     "tva.acomptes.aucun": "Pas d'acompte cette année : la TVA de l'année précédente ({base}) est inférieure à "
                           "1 000 €.",
     "tva.reste": "Reste à payer avec la déclaration annuelle : {amount}.",

@@ -68,8 +68,10 @@ def vat_text(store: Any, period: str, previous: str, as_of: dt.date) -> str:
     out.append(f"{msg('tva.total', line=total)} : {euros(r.total)}")
     if r.instalment_base is not None:
         if r.instalments:
-            out.append(msg("tva.acomptes", base=euros(r.instalment_base),
-                           instalments=" ; ".join(f"{i.label} {euros(i.amount)}" for i in r.instalments)))
+            out.append(msg("tva.acomptes", base=euros(r.instalment_base), base_line=books.CA12_BASE_LINE[0],
+                           paid_line=books.CA12_INSTALMENTS_LINE[0],
+                           instalments=" ; ".join(f"{i.label} {euros(i.amount)}" for i in r.instalments),
+                           total=euros(sum((i.amount for i in r.instalments), Decimal(0)))))
         else:
             out.append(msg("tva.acomptes.aucun", base=euros(r.instalment_base)))
         assert r.balance is not None
@@ -78,6 +80,8 @@ def vat_text(store: Any, period: str, previous: str, as_of: dt.date) -> str:
             out.append("Acomptes calculés sur la TVA collectée de l'année précédente selon les écritures : la base "
                        "légale est la TVA due après déductions (hors immobilisations), que l'expert-comptable "
                        "connaît ; donnez-la à la seconde question pour des acomptes exacts.")
+    if r.regime.startswith("CA12"):
+        out.append(msg("tva.lignes", source=books.CA12_SOURCE))
     out.append(msg("tva.deductible"))
     out += [f"Attention : {w.message}" for w in r.warnings if w.code != "compta.acomptes"]
     return "\n".join(out)
@@ -99,4 +103,51 @@ def balance_text(store: Any, year_text: str, as_of: dt.date) -> str:
     credit = sum((r.credit for r in rows), Decimal(0))
     out.append(f"Total : débit {euros(debit)}, crédit {euros(credit)}"
                + (" (équilibrée)." if debit == credit else " — NON ÉQUILIBRÉE : signalez-le au support."))
+    return "\n".join(out)
+
+
+# the sheets where a row names a client: (table, column of the client's code)
+CLIENT_ROWS = {"Clients": ("tClients", "code"), "Devis": ("tDevis", "client"), "Commandes": ("tCommandes", "client"),
+               "Factures": ("tFactures", "client"), "Règlements": ("tReglements", "client"),
+               "Notes de pénalités": ("tNotesPenalites", "client"), "Contrats d'entretien": ("tContrats", "client")}
+
+
+def selected_client(store: Any, sheet: str, row: int, label: str) -> str:
+    """The client's code on the row the user clicked (Clients, or a document's row)."""
+    where = CLIENT_ROWS.get(sheet)
+    if where is None:
+        raise Refused(Issue("excel.sheet", f"« {label} » agit sur la ligne d'un client : cliquez dans sa ligne sur la "
+                                           "feuille Clients (ou dans celle d'une de ses pièces : Devis, Commandes, "
+                                           "Factures, Règlements), puis de nouveau sur le bouton.", sheet))
+    table, column = where
+    found = store.row_at(table, row)
+    code = str(found.get(column) or "").strip() if found is not None else ""
+    if not code:
+        raise Refused(Issue("excel.row", f"Feuille « {sheet} », ligne {row} : aucun client ici (ligne vide ou "
+                                         f"en-tête). Cliquez dans la ligne voulue, puis de nouveau sur « {label} ».",
+                            f"{sheet}, ligne {row}"))
+    return code
+
+
+def ledger_text(store: Any, code: str, as_of: dt.date) -> str:
+    """The client's ledger (compte 411 et son compte auxiliaire): each line with its running balance
+    and its lettrage, computed by the same service as the client ledger of the books."""
+    from pyxl.services import books
+    from pyxl.services.clients import get_client
+
+    client = get_client(store, code)
+    name = " ".join(str(client.get(k) or "").strip() for k in ("name", "first_name")).strip()
+    lines = books.client_ledger(store, code, as_of)
+    out = [f"Grand livre du client {name} ({code}), compte 411, au {date_fr(as_of)}", ""]
+    if not lines:
+        out.append("Aucune écriture sur ce compte.")
+    for x in lines:
+        amount = f"débit {euros(x.debit)}" if x.debit else f"crédit {euros(x.credit)}"
+        lettered = f", lettrage {x.matching} du {date_fr(x.matched_on)}" if x.matching and x.matched_on else ""
+        out.append(f"{date_fr(x.date)} {x.journal} {x.ref} — {x.label} : {amount}, solde {euros(x.balance)}"
+                   f"{lettered}")
+    balance = lines[-1].balance if lines else Decimal(0)
+    out.append("")
+    out.append(f"Solde : {euros(abs(balance))}"
+               + (" (le client doit)" if balance > 0 else " (dû au client)" if balance < 0 else "") + ".")
     return "\n".join(out)

@@ -269,6 +269,10 @@ ACTIONS: tuple[Action, ...] = (
     Action("SycBalance", "Balance des comptes", "comptabilite", "balance_comptable", image="AccountingFormat",
            asks=(Ask("Année de clôture de l'exercice (laisser vide : l'exercice en cours) :", required=False),),
            help="Débits, crédits et soldes de chaque compte des écritures de l'exercice."),
+    Action("SycGrandLivreClient", "Grand livre du client", "comptabilite", "grand_livre_client",
+           image="ViewsLayoutView", on_home=False,
+           help="Les écritures du compte du client de la ligne sélectionnée (feuille Clients, ou une de ses "
+                "pièces) : date, pièce, libellé, débit, crédit, solde et lettrage."),
     # ---- controle
     Action("SycVerifier", "Vérifier le classeur", "controle", "verifier", image="ReviewProtectWorkbook",
            help="Vérifie le journal d'audit, les pièces émises et la numérotation."),

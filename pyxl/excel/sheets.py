@@ -39,7 +39,7 @@ DASHBOARD_FIRST_ROW = 4  # the report starts here (1-based); rows above: title, 
 # forms (issue 17)
 PROTECTED_TABLES = ("tClients", "tArticles", "tDevis", "tLignesDevis", "tCommandes", "tFactures", "tLignesFactures",
                     "tReglements", "tCreances", "tBordereaux", "tNotesPenalites", "tLignesNotes", "tClotures", "tJournalAudit",
-                    "tInterventions", "tContrats")
+                    "tInterventions", "tContrats", "tEcritures")
 PROTECTION = {"autofilter": True, "format_columns": True, "select_locked_cells": True,
               "select_unlocked_cells": True}
 # no drop-down on a status: statuses are set by the actions only

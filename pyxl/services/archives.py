@@ -57,7 +57,7 @@ FOLDER = "Archives"
 GENESIS_TABLE = "Archives"
 # tables whose rows may leave the active workbook, in the order they are read
 ARCHIVED = ("tDevis", "tLignesDevis", "tCommandes", "tFactures", "tLignesFactures", "tReglements", "tBordereaux", "tNotesPenalites", "tLignesNotes",
-            "tRelances", "tCreances", "tClotures", "tJournalAudit")
+            "tRelances", "tCreances", "tClotures", "tJournalAudit", "tEcritures")
 # what an archive keeps whole besides its own rows: the reference tables its documents need to be
 # read (clients, articles, rates…); the other tables (quotes, orders, statements, planning…) are
 # emptied there: they stay in the active workbook
@@ -257,6 +257,9 @@ def select(store: FileStore, end: dt.date) -> Selection:
     sel.rows["tRelances"] = {r.row for r in reminders if leaves(f"R:{r['id']}")}
     if losses:
         sel.rows["tCreances"] = {r.row for r in losses if leaves(f"C:{r['id']}")}
+    # the « Écritures » sheet holds the open fiscal year's entries: those of the archived years leave
+    if "tEcritures" in {t.name for t in store.schema.tables}:
+        sel.rows["tEcritures"] = {r.row for r in store.rows("tEcritures") if _date(r["date"]) and r["date"] <= end}
     # closures: whole calendar years only (a later yearly closure sums its daily ones), the last
     # daily closure always staying (it says which days are closed and carries the running totals)
     cutoff = dt.date(end.year if (end.month, end.day) == (12, 31) else end.year - 1, 12, 31)

@@ -21,6 +21,7 @@ from pyxl.core.frformat import percent
 from pyxl.core.issues import Issue, Refused
 from pyxl.core.money import to_cents
 from pyxl.services import salesdocs as sd
+from pyxl.workbook import ledger
 from pyxl.workbook.store import Store, transient
 
 ZERO = Decimal("0.00")
@@ -219,33 +220,8 @@ def read_archives(paths: Sequence[Path], since: dt.date | None = None) -> list[S
 
 
 # --------------------------------------------------------------------------- fiscal years
-def closing_day(params: dict[str, str]) -> tuple[int, int]:
-    text = _text(params.get("cloture_exercice")) or "31/12"
-    m = re.fullmatch(r"(\d{1,2})\s*/\s*(\d{1,2})", text)
-    if m and 1 <= int(m[2]) <= 12 and 1 <= int(m[1]) <= 31:
-        return int(m[1]), int(m[2])
-    raise Refused(Issue("compta.cloture", f"Paramètre « Date de clôture de l'exercice » : « {text} » illisible ; "
-                                          "écrivez le jour et le mois, ex. 31/12.", "cloture_exercice"))
-
-
-def _end_of(year: int, day: int, month: int) -> dt.date:
-    while True:
-        try:
-            return dt.date(year, month, day)
-        except ValueError:
-            day -= 1
-
-
-def fiscal_year(params: dict[str, str], year: int) -> tuple[dt.date, dt.date]:
-    """The fiscal year that closes in `year`: (first day, closing day)."""
-    day, month = closing_day(params)
-    end = _end_of(year, day, month)
-    return _end_of(year - 1, day, month) + dt.timedelta(days=1), end
-
-
-def fiscal_year_of(params: dict[str, str], day: dt.date) -> tuple[dt.date, dt.date]:
-    start, end = fiscal_year(params, day.year)
-    return (start, end) if day <= end else fiscal_year(params, day.year + 1)
+# (in the workbook layer, where the « Écritures » sheet numbers its entries by fiscal year)
+closing_day, fiscal_year, fiscal_year_of = ledger.closing_day, ledger.fiscal_year, ledger.fiscal_year_of
 
 
 # --------------------------------------------------------------------------- what the commands show
@@ -338,6 +314,35 @@ CA3_LINES: tuple[tuple[Decimal, str, str, dt.date, str], ...] = (
 )
 CA3_TOTAL_LINE = ("16", "Total de la TVA brute due")
 
+# Lines of the CA12 (formulaire n° 3517-S-SD, cadre « TVA brute », opérations réalisées en France
+# métropolitaine) for the operations taxed at each rate, as dated data: (rate, line, label, valid
+# from, source). UNCERTAIN: read from the notice 3517-S-NOT-SD as a third-party implementation
+# relays it (lines 5A, 6C, 06, 09), not from the form itself; the form changes almost every year:
+# to check against the notice of the year before relying on them. « valid from »: the form of
+# the 2024 returns, the oldest one these numbers were seen on.
+CA12_SOURCE = "3517-S-SD, cadre TVA brute (notice 3517-S-NOT-SD ; numéros à vérifier sur la notice de l'année)"
+CA12_LINES: tuple[tuple[Decimal, str, str, dt.date, str], ...] = (
+    (Decimal(20), "5A", "Taux normal 20 %", dt.date(2024, 1, 1), CA12_SOURCE),
+    (Decimal(10), "6C", "Taux réduit 10 %", dt.date(2024, 1, 1), CA12_SOURCE),
+    (Decimal("5.5"), "06", "Taux réduit 5,5 %", dt.date(2024, 1, 1), CA12_SOURCE),
+    (Decimal("2.1"), "09", "Taux particulier 2,1 %", dt.date(2024, 1, 1), CA12_SOURCE),
+)
+# the instalments paid during the year, deducted on the annual return: line 30 of the « décompte de
+# la TVA à payer » (UNCERTAIN, same source); their base, the previous year's tax before the deduction
+# of the VAT on fixed assets, is line 57 of the previous return (named so by the instalment notice
+# 3514-SD: « ligne 57 de la déclaration CA12/CA12E »)
+CA12_INSTALMENTS_LINE = ("30", "Acomptes payés", dt.date(2024, 1, 1), CA12_SOURCE)
+CA12_BASE_LINE = ("57", "TVA due de l'année précédente avant déduction de la TVA sur immobilisations",
+                  dt.date(2024, 1, 1), "3514-SD (avis d'acompte), renvoi à la ligne 57 de la CA12")
+
+
+def form_line(regime: str, rate: Decimal, end: dt.date) -> tuple[str, str] | None:
+    """The line (number, label) of the return of `regime` for the operations at `rate`, as the form in
+    force at `end` numbers it; None when there is none here."""
+    table = CA3_LINES if regime.startswith("CA3") else CA12_LINES if regime.startswith("CA12") else ()
+    found = [x for x in table if x[0] == rate and x[3] <= end]
+    return (found[-1][1], found[-1][2]) if found else None
+
 # The CA12 (régime simplifié d'imposition, CGI art. 287-3 ; BOI-TVA-DECLA-20-20-20): two instalments,
 # in July 55 % and in December 40 % of the tax due for the previous year (before the deduction of
 # the VAT on fixed assets), none when that tax is under 1 000 €; the annual return settles the
@@ -373,7 +378,7 @@ class VatLine:
     rate: Decimal
     base: Decimal
     vat: Decimal
-    line: str  # the CA3 line, '' when there is none (CA12, or a rate without one here)
+    line: str  # the CA3 or CA12 line, '' when there is none (a rate without one here)
     label: str
 
 
@@ -430,8 +435,7 @@ def vat_return(store: Store, period: str, as_of: dt.date, previous_tax: Decimal 
     result = compute(store, min(end, as_of), start)
     out = []
     for r in books.vat_figures(result, start, end):
-        found = [x for x in CA3_LINES if x[0] == r.rate and x[3] <= end] if regime.startswith("CA3") else []
-        line, label = (found[-1][1], found[-1][2]) if found else ("", f"Taux {percent(r.rate, sep=' ')}")
+        line, label = form_line(regime, r.rate, end) or ("", f"Taux {percent(r.rate, sep=' ')}")
         out.append(VatLine(r.rate, r.base, r.vat, line, label))
     total = sum((x.vat for x in out), ZERO)
     if not (regime.startswith("CA12") and kind == "année"):
@@ -524,6 +528,70 @@ def check(store: Store, as_of: dt.date) -> list[Issue]:
                                                 + ("" if balanced else "et ne s'équilibre pas ")
                                                 + ": ses lignes (feuille « Lignes factures ») ne donnent plus son "
                                                   "total.", number))
+    return issues
+
+
+# --------------------------------------------------------------------------- the « Écritures » sheet
+def _signature(e: Entry) -> tuple[Any, ...]:
+    """What an entry of the sheet must say: its journal, date, piece and each line's account, client
+    account and amounts (labels follow the client's name and the chart's wording: not compared)."""
+    return (e.journal, e.date, e.ref, tuple((x.account, x.aux_account, x.debit, x.credit) for x in e.lines))
+
+
+def _show(e: Entry) -> str:
+    def cents(x: Decimal) -> str:
+        return f"{x:.2f}".replace(".", ",")
+
+    lines = " ; ".join(f"{x.account}{' ' + x.aux_account if x.aux_account else ''} "
+                       + (f"D {cents(x.debit)}" if x.debit else f"C {cents(x.credit)}") for x in e.lines)
+    return f"{e.journal} {e.date:%d/%m/%Y} {e.ref} ({lines})"
+
+
+def check_sheet(store: Store, as_of: dt.date) -> list[Issue]:
+    """The « Écritures » sheet against the entries recomputed from every document and payment row
+    of the open fiscal year: the first entry that differs, is missing or is extra; a break in the
+    numbering of a journal. A hand edit of an amount, an account or a date is found."""
+    if ledger.TABLE not in {t.name for t in store.schema.tables}:
+        return []
+    start, end = fiscal_year_of(store.parameters(), as_of)
+    until = min(end, as_of)  # an entry dated after the day asked for is not checked (nor recomputed)
+    every = ledger.sheet_entries(store.rows(ledger.TABLE))
+    sheet = [x for x in every if x[1].date and start <= x[1].date <= until]
+    issues: list[Issue] = []
+    last: dict[str, int] = {}
+    for num, _e, rows in every:
+        prefix, _, n = num.rpartition("-")
+        if not n.isdigit() or int(n) != last.get(prefix, 0) + 1:
+            issues.append(Issue("compta.ecritures", f"{rows[0].where} : l'écriture n° {num} ne suit pas "
+                                                    f"la précédente du journal ({prefix}{last.get(prefix, 0):06d}) : "
+                                                    "une écriture a été effacée ou saisie à la main. Restaurez une "
+                                                    "sauvegarde (syc sauvegardes restaurer).", rows[0].where))
+            break
+        last[prefix] = int(n)
+    expected: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+    for e in books.in_period(compute(store, until, start).entries, start, until):
+        expected[(e.journal, e.ref)].append(e)
+    for num, e, rows in sheet:
+        wanted = expected.get((e.journal, e.ref))
+        if not wanted:
+            issues.append(Issue("compta.ecritures", f"{rows[0].where} : l'écriture n° {num} « {_show(e)} » "
+                                                    "ne correspond à aucune pièce ni à aucun règlement : elle a été "
+                                                    "saisie ou modifiée à la main. Restaurez une sauvegarde.",
+                                rows[0].where))
+            return issues
+        first = wanted.pop(0)
+        if _signature(first) != _signature(e):
+            issues.append(Issue("compta.ecritures", f"{rows[0].where} : l'écriture n° {num} dit "
+                                                    f"« {_show(e)} », les pièces donnent « {_show(first)} » : la "
+                                                    "feuille a été modifiée à la main, ou une pièce ou un règlement "
+                                                    "depuis son écriture. Restaurez une sauvegarde.", rows[0].where))
+            return issues
+    for (_journal, _ref), left in expected.items():
+        if left:
+            issues.append(Issue("compta.ecritures", f"Écritures : l'écriture « {_show(left[0])} » manque à la feuille "
+                                                    "(effacée à la main, ou ajoutée par une action qui ne l'a pas "
+                                                    "écrite). Restaurez une sauvegarde.", "Écritures"))
+            return issues
     return issues
 
 

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from pyxl.core import audit
 from pyxl.core.frformat import date_fr
 from pyxl.core.issues import Issue, Refused
-from pyxl.workbook import derived
+from pyxl.workbook import derived, ledger
 from pyxl.workbook.cells import canonical
 from pyxl.workbook.schema import Schema, Table
 from pyxl.workbook.store import ChangeSet, Row, Store, entries_of, refuse_stale
@@ -210,6 +210,7 @@ class AuditGuard:
         self.new_tail = None
         refuse_stale(self.store, changes)
         changes = derived.complete(self.store, self.canonical_changes(changes))
+        ledger.book(self.store, changes, as_of)  # the entries of what it books (« Écritures »)
         self.guard_issued_updates(changes)
         if changes.issued:
             self.extend_journal(changes, as_of, now)

@@ -29,6 +29,7 @@ from lxml import etree
 
 from pyxl.core.issues import Issue, Refused
 from pyxl.workbook import filestore, ooxml
+from pyxl.workbook.cells import canonical
 from pyxl.workbook.filestore import ChangeSet, FileStore
 from pyxl.workbook.ooxml import NS_CT, NS_MAIN, NS_PR, NS_R, q
 from pyxl.workbook.schema import (
@@ -1228,6 +1229,26 @@ def _written_off(store: FileStore) -> ChangeSet | None:
             account, label = DEFAULT_CHART["recouvrements"]
             changes.append("tPlanComptable", {"role": "recouvrements", "account": account, "label": label,
                                               "use": ROLE_LABELS["recouvrements"]})
+    return changes if not changes.empty else None
+
+
+@_data_step(14, "feuille « Écritures » (protégée) remplie des écritures de l'exercice ouvert, calculées des pièces et "
+                "des règlements ; chaque action y ajoute désormais les siennes")
+def _entries_sheet(store: FileStore) -> ChangeSet | None:
+    """Issue 15: the entries of the open fiscal year — that of the workbook's last action (the
+    last row of its audit journal), not yet archived — as the books compute them; the closed
+    years' stay computed on demand, as their FEC."""
+    from pyxl.workbook import ledger
+
+    if ledger.TABLE not in {t.name for t in store.schema.tables} or store.rows(ledger.TABLE):
+        return None
+    tail = store.journal_tail(1)
+    if not tail or tail[0].as_of is None:
+        return None  # nothing issued yet: nothing to book
+    changes = ChangeSet()
+    table = store.schema.table(ledger.TABLE)
+    for row in ledger.year_rows(store, tail[0].as_of):
+        changes.append(ledger.TABLE, {k: canonical(table.column(k), v) for k, v in row.items()})
     return changes if not changes.empty else None
 
 

@@ -15,7 +15,7 @@ from enum import Enum
 from pyxl.core.kinds import EQUIPMENT, Category, ClientKind, Nature, PaymentKind, PaymentMode
 from pyxl.core.workflow import STORED_QUOTE_STATES, DocType, InvoiceState, JobState, OrderState
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 
 # Hidden defined name that carries the schema version inside the workbook.
 VERSION_NAME = "_SYC_VersionSchema"
@@ -748,6 +748,33 @@ T_CHART = Table(
     ),
 )
 
+# schema 14: the entries of the books (issue 15), appended by each action, never rewritten
+T_ENTRIES = Table(
+    name="tEcritures",
+    sheet="Écritures",
+    title=("Écritures de ventes et d'encaissements de l'exercice ouvert, ajoutées par chaque action (jamais saisies "
+           "ni modifiées) ; les exercices clos et le FEC se calculent à la demande (syc compta)."),
+    key="num",
+    tab_color="#7030A0",
+    columns=(
+        Column("num", "N° d'écriture", required=True, width=15, max_len=20,
+               help="continu par journal et par exercice, dans l'ordre de validation (EcritureNum du FEC)"),
+        Column("journal", "Journal", required=True, width=8, max_len=4,
+               help="VE ventes, BQ banque, CA caisse, OD opérations diverses"),
+        Column("date", "Date", Kind.DATE, required=True, width=11),
+        Column("ref", "Pièce", required=True, width=14, max_len=30),
+        Column("ref_date", "Date de la pièce", Kind.DATE, width=11),
+        Column("account", "Compte", required=True, width=10, max_len=20),
+        Column("account_label", "Libellé du compte", width=30, max_len=120),
+        Column("aux_account", "Compte auxiliaire", width=10, max_len=20),
+        Column("aux_label", "Client", width=24, max_len=170),
+        Column("label", "Libellé", width=44, max_len=300),
+        Column("debit", "Débit", Kind.MONEY, width=13),
+        Column("credit", "Crédit", Kind.MONEY, width=13),
+        Column("validated_on", "Validée le", Kind.DATE, width=11),
+    ),
+)
+
 _CLOSURE_IMMUTABLE = ("ref", "kind", "start", "end", "sales_ht", "sales_vat", "sales_ttc", "receipts", "documents",
                       "payments", "cumul_sales_ttc", "cumul_receipts", "first_doc", "last_doc", "journal_hash")
 
@@ -1159,7 +1186,7 @@ SCHEMA = Schema(
     version=SCHEMA_VERSION,
     tables=(T_PARAMS, T_COUNTERS, T_CLIENTS, T_ARTICLES, T_SECTORS, T_VAT_RULES, T_QUOTES, T_QUOTE_LINES,
             T_ORDERS, T_INVOICES, T_INVOICE_LINES, T_PAYMENTS, T_LOSSES, T_PENALTY_NOTES, T_PENALTY_LINES, T_SLIPS,
-            T_STATEMENT_LINES, T_CHART, T_CLOSURES, T_SENDINGS, T_DUNNING, T_PLANS, T_DUNNING_LEVELS, T_LEGAL_RATES,
+            T_STATEMENT_LINES, T_CHART, T_ENTRIES, T_CLOSURES, T_SENDINGS, T_DUNNING, T_PLANS, T_DUNNING_LEVELS, T_LEGAL_RATES,
             T_ECB_RATES, T_PENALTY_RATES, T_GUARANTEES, T_TECHNICIANS, T_ABSENCES, T_TRAVEL, T_JOBS, T_CONTRACTS,
             T_AUDIT),
     parameters=PARAMETERS,

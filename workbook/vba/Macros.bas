@@ -4,7 +4,7 @@ Option Explicit
 ' SYC Gestion : les boutons et le ruban appellent Python (pyxl.macros) par xlwings RunPython.
 ' Module généré par pyxl/excel/registry.py : ne pas le modifier à la main.
 Public Const SYC_XLWINGS_VERSION As String = "0.37.8"
-Public Const SYC_MODULE_VERSION As String = "47e338e69772"
+Public Const SYC_MODULE_VERSION As String = "6b20d476beb4"
 
 ' Enregistrer le client : Crée (ou modifie) le client saisi sur la feuille « Saisie client » : contrôles, code et secteur donnés, doublons signalés.
 Sub SycEnregistrerClient()
@@ -704,6 +704,17 @@ End Sub
 
 Sub SycBalance_Ruban(control As IRibbonControl)
     SycBalance
+End Sub
+
+' Grand livre du client : Les écritures du compte du client de la ligne sélectionnée (feuille Clients, ou une de ses pièces) : date, pièce, libellé, débit, crédit, solde et lettrage.
+Sub SycGrandLivreClient()
+    SycBusy "Grand livre du client", True
+    RunPython "import pyxl.macros as m; m.grand_livre_client(" & SycHere() & ")"
+    SycBusy "Grand livre du client", False
+End Sub
+
+Sub SycGrandLivreClient_Ruban(control As IRibbonControl)
+    SycGrandLivreClient
 End Sub
 
 ' Vérifier le classeur : Vérifie le journal d'audit, les pièces émises et la numérotation.

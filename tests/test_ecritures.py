@@ -1,0 +1,147 @@
+"""The « Écritures » sheet (issue 15): each action appends the entries it books, numbered per
+journal and fiscal year; they are the entries the books compute from every document (the FEC's),
+`syc verifier` recomputes them and names a hand edit; the migration fills the open fiscal year."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_books import day, write_rows
+from test_sales_chain import Book
+
+from pyxl.services import books as books_service
+from pyxl.workbook import ledger
+from pyxl.workbook.filestore import ChangeSet, FileStore
+from pyxl.workbook.migrate import migrate
+
+D = Decimal
+
+
+def sheet(wb: Book) -> list[dict[str, Any]]:
+    return [dict(r.values) for r in wb.store().rows(ledger.TABLE)]
+
+
+def signatures(entries: Any) -> list[tuple[Any, ...]]:
+    return sorted((e.journal, e.date, e.ref, tuple((x.account, x.aux_account, x.debit, x.credit) for x in e.lines))
+                  for e in entries)
+
+
+def computed(wb: Book, au: str) -> list[tuple[Any, ...]]:
+    store = wb.store()
+    start, end = books_service.fiscal_year_of(store.parameters(), day(au))
+    return signatures(books_service.entries(store, day(au), start=start, end=end))
+
+
+def on_sheet(wb: Book) -> list[tuple[Any, ...]]:
+    return signatures(e for _n, e, _rows in ledger.sheet_entries(wb.store().rows(ledger.TABLE)))
+
+
+def story(wb: Book) -> tuple[str, str, str]:
+    """An invoice paid by a cheque on a slip, credited, then bounced; a second invoice paid in cash."""
+    _q, _o, inv = wb.invoice("2026-05-04", "MO-H:3")
+    i = wb.doc(inv)
+    pid = wb.pay(inv, str(i["total_ttc"]), "2026-05-05", mode="cheque")["id"]
+    write_rows(wb, "2026-05-07", {"tBordereaux": [{
+        "number": "BR2026-0001", "date": day("2026-05-06"), "mode": "Chèque", "bank": "LCL", "count": 1,
+        "total": i["total_ttc"], "status": "Crédité", "credited_on": day("2026-05-07")}]},
+        updates=(("tReglements", "id", pid, {"slip": "BR2026-0001"}),), issue=(("tBordereaux", "BR2026-0001"),))
+    wb.ok("reglement", "annuler", pid, "--motif", "chèque impayé", "--impaye", au="2026-05-12")
+    _q, _o, inv2 = wb.invoice("2026-05-13", "MO-H:1", nature="depannage")
+    wb.pay(inv2, "20", "2026-05-13", mode="especes")
+    return inv, pid, inv2
+
+
+def test_each_action_appends_its_entries_and_the_sheet_is_the_books(wb: Book) -> None:
+    assert sheet(wb) == []  # the demo book has no issued document yet
+    _q, _o, inv = wb.invoice("2026-05-04", "MO-H:3")
+    rows = sheet(wb)
+    assert {r["ref"] for r in rows} == {inv} and {r["num"] for r in rows} == {"VE2026-000001"}
+    assert sum(r["debit"] or 0 for r in rows) == sum(r["credit"] or 0 for r in rows) > 0
+    first = rows
+    _inv, _pid, inv2 = story(wb)
+    rows = sheet(wb)
+    # appended, never rewritten: what the first invoice wrote is still the sheet's first rows
+    assert rows[:len(first)] == first and len(rows) > len(first)
+    assert on_sheet(wb) == computed(wb, "2026-05-31")
+    # numbered continuously per journal in the order of the actions, validated on the action's day
+    numbers: dict[str, list[int]] = {}
+    for r in rows:
+        prefix, _, n = r["num"].rpartition("-")
+        if not numbers.get(prefix) or numbers[prefix][-1] != int(n):
+            numbers.setdefault(prefix, []).append(int(n))
+    assert all(v == list(range(1, len(v) + 1)) for v in numbers.values()), numbers
+    assert set(numbers) == {"VE2026", "BQ2026", "CA2026"}
+    slip = [(r["journal"], r["account"], r["debit"], r["credit"]) for r in rows if r["ref"] == "BR2026-0001"]
+    assert [x[:2] for x in slip] == [("BQ", "512"), ("BQ", "5112")] and slip[0][2] == slip[1][3] > 0
+    assert {r["validated_on"] for r in rows if r["ref"] == inv2} == {day("2026-05-13")}
+    assert wb.ok("verifier", au="2026-05-31")["ok"]
+
+
+def _edit(path: Path, ref: str, values: dict[str, Any]) -> None:
+    """A hand edit of the sheet (as someone unprotecting it would type), through the file store."""
+    store = FileStore(path)
+    with store.session():
+        changes = ChangeSet()
+        row = next(r for r in store.rows(ledger.TABLE) if r["ref"] == ref and r["debit"])
+        changes.update(ledger.TABLE, row, values)
+        store.apply(changes, as_of=dt.date(2026, 5, 31))
+
+
+@pytest.mark.fichier_seul  # types over the sheet and restores the file
+def test_verifier_finds_a_hand_edit_of_the_sheet(wb: Book, tmp_path: Path) -> None:
+    inv, _pid, _inv2 = story(wb)
+    good = tmp_path / "bon.xlsm"
+    shutil.copy(wb.path, good)
+    _edit(wb.path, inv, {"debit": D("1.00")})
+    out = wb.run("verifier", au="2026-05-31")[1]
+    assert "compta.ecritures" in str(out), out
+    assert f"{inv}" in str(out) and "D 1,00" in str(out)
+    # an entry erased: the numbering breaks
+    shutil.copy(good, wb.path)
+    store = wb.store()
+    rows = store.rows(ledger.TABLE)
+    first = rows[0]["num"]
+    with store.session():
+        changes = ChangeSet()
+        for r in rows:
+            if r["num"] == first:
+                changes.update(ledger.TABLE, r, {"num": "VE2026-000099"})
+        store.apply(changes, as_of=dt.date(2026, 5, 31))
+    assert "ne suit pas" in str(wb.run("verifier", au="2026-05-31")[1])
+
+
+def test_the_migration_fills_the_open_fiscal_year(tmp_path: Path) -> None:
+    path = tmp_path / "syc_v6.xlsm"
+    shutil.copy(Path(__file__).parent / "data" / "v6" / "syc_v6.xlsm", path)
+    done = migrate(path)
+    assert any("Écritures" in step for step in done), done
+    store = FileStore(path)
+    rows = store.rows(ledger.TABLE)
+    last = max(e.as_of for e in store.journal() if e.as_of)  # the fixture's last action: 2026
+    start, end = books_service.fiscal_year_of(store.parameters(), last)
+    assert (start, end) == (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    expected = signatures(books_service.entries(store, end, start=start, end=end))
+    assert len(rows) > 10 and {r["journal"] for r in rows} >= {"VE", "BQ"}
+    assert signatures(e for _n, e, _r in ledger.sheet_entries(rows)) == expected
+    assert all(start <= r["date"] <= end for r in rows)
+    assert rows[0]["num"] == "VE2026-000001"
+    # the migrated workbook verifies, its sheet included
+    from pyxl.services.books import check_sheet
+    assert check_sheet(store, end) == []
+
+
+def test_a_new_fiscal_year_starts_its_numbers_and_the_check_reads_it_alone(wb: Book) -> None:
+    from pyxl.excel.sheets import PROTECTED_TABLES
+
+    assert ledger.TABLE in PROTECTED_TABLES  # protected like the other tables of record
+    _q, _o, inv = wb.invoice("2026-12-28", "MO-H:2")
+    _q, _o, inv2 = wb.invoice("2027-01-04", "MO-H:1")
+    nums = {r["ref"]: r["num"] for r in sheet(wb)}
+    assert (nums[inv], nums[inv2]) == ("VE2026-000001", "VE2027-000001")
+    assert wb.ok("verifier", au="2027-01-05")["ok"]
+    assert on_sheet(wb)[-1][2] == inv2 and computed(wb, "2027-01-05") == [on_sheet(wb)[-1]]
