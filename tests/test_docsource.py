@@ -11,11 +11,10 @@ import pytest
 from pyxl.core.issues import Refused
 from pyxl.core.records import Article, Client
 from pyxl.services import docsource as ds
-from pyxl.workbook.filestore import FileStore
 
 
 def test_a_client_is_a_record_found_by_its_code(wb: Any) -> None:
-    store = FileStore(wb.path)
+    store = wb.store()
     try:
         c = ds.client(store, "c00001")  # typed in lower case: found as every command finds it
         assert isinstance(c, Client) and c.code == "C00001" and c.where.startswith("Clients, ligne ")
@@ -30,7 +29,7 @@ def test_a_client_is_a_record_found_by_its_code(wb: Any) -> None:
 
 
 def test_articles_families_and_parameters_are_read_through_the_service(wb: Any) -> None:
-    store = FileStore(wb.path)
+    store = wb.store()
     try:
         articles = [Article.of(r.values, r.where) for r in store.rows("tArticles")]
         assert articles and all(isinstance(a.unit_price, Decimal) for a in articles if a.unit_price is not None)
