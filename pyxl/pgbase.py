@@ -315,6 +315,10 @@ def _restructure(conn: Any, schema: Schema, version: int, base_version: int) -> 
                 conn.execute(f"DROP FUNCTION IF EXISTS {q('syc_protect_' + name)}()")
         for stmt in pgschema.protect_issued(table, schema):
             conn.execute(stmt)
+    if base_version < 3 and pgschema.ENTRIES in {t.name for t in schema.tables}:
+        done.append(f"table {pgschema.ENTRIES} en ajout seul, comme le journal (ni modification ni suppression)")
+    for stmt in pgschema.entries_protection(schema):
+        conn.execute(stmt)
     for stmt in pgschema.grants(schema):
         conn.execute(stmt)
     done.append("protections de la base (déclencheurs) et droits des rôles syc_ecriture et syc_lecture refaits")

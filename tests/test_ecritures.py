@@ -145,3 +145,47 @@ def test_a_new_fiscal_year_starts_its_numbers_and_the_check_reads_it_alone(wb: B
     assert (nums[inv], nums[inv2]) == ("VE2026-000001", "VE2027-000001")
     assert wb.ok("verifier", au="2027-01-05")["ok"]
     assert on_sheet(wb)[-1][2] == inv2 and computed(wb, "2027-01-05") == [on_sheet(wb)[-1]]
+
+
+def test_in_a_base_the_database_itself_refuses_a_rewritten_or_erased_entry(base: Any, demo_bytes: bytes,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The base counterpart of the hand edit above: there is no sheet to type over, and the edit
+    is refused by the database, through the store as in plain SQL, whoever connects."""
+    import psycopg
+    from pgfixtures import Backend
+
+    from pyxl.core.issues import Refused
+
+    monkeypatch.setenv("SYC_SANS_DOCUMENT", "1")
+    backend = Backend("base", db=base(demo_bytes))
+    wb = Book(backend.open().path, backend)
+    _q, _o, inv = wb.invoice("2026-05-04", "MO-H:3")
+    db = backend.db
+    assert db is not None
+    before = db.state()
+    # the services' way, as the file test types it: refused, nothing written
+    store = wb.store()
+    with pytest.raises(Refused) as refused, store.session():
+        changes = ChangeSet()
+        row = next(r for r in store.rows(ledger.TABLE) if r["ref"] == inv and r["debit"])
+        changes.update(ledger.TABLE, row, {"debit": D("1.00")})
+        store.apply(changes, as_of=dt.date(2026, 5, 31))
+    assert refused.value.issues[0].code == "base.droits", refused.value.issues
+    assert db.state() == before
+    # plain SQL: the application's logins have no UPDATE nor DELETE on it…
+    for user in ("syc_assistante", "syc_directrice"):
+        with psycopg.connect(db.url(user), autocommit=True) as conn:
+            for statement in ('UPDATE "tEcritures" SET debit = 1 WHERE debit > 0', 'DELETE FROM "tEcritures"'):
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    conn.execute(statement)
+    # …and the trigger refuses it even to the tables' owner
+    with psycopg.connect(db.owner_url, autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.RaiseException, match=r"Écriture VE2026-000001 : une écriture enregistrée"):
+            conn.execute('UPDATE "tEcritures" SET debit = 1 WHERE debit > 0')
+        with pytest.raises(psycopg.errors.RaiseException, match="on ne supprime aucune ligne"):
+            conn.execute('DELETE FROM "tEcritures"')
+    assert db.state() == before
+    # the application still appends: a payment books its entry
+    wb.pay(inv, "20", "2026-05-13", mode="especes")
+    assert len(sheet(wb)) > len(before[0]["tEcritures"])
+    assert wb.ok("verifier", au="2026-05-31")["ok"]

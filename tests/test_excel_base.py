@@ -206,3 +206,67 @@ def test_a_row_changed_between_the_click_and_the_write_is_refused_under_the_lock
     issues = caught.value.issues
     assert [i.code for i in issues] == ["store.stale"] and "syc_gestion, le " in issues[0].message
     assert db.state() == before
+
+
+# --------------------------------------------------------------------------- the forms' drop-down lists
+def client_dropdown(book: Any) -> list[Any]:
+    """What the quote form's client drop-down offers: its validation's source is the column of
+    « Listes » for the clients, as many rows as the Clients sheet has records (list_source)."""
+    from pyxl.excel.sheets import LIST_COLUMNS, LISTS_SHEET, QUOTE_SHEET
+
+    form = book.sheets[QUOTE_SHEET].api
+    sources = [dv.formula1 for dv in form.data_validations.dataValidation]
+    column = LIST_COLUMNS["tClients"]
+    assert any(f"'{LISTS_SHEET}'!${column}$2" in str(s) and "Clients" in str(s) for s in sources), sources
+    clients = book.sheets["Clients"].api
+    count = sum(1 for (code,) in clients.iter_rows(min_row=2, max_col=1, values_only=True) if code not in (None, ""))
+    lists = book.sheets[LISTS_SHEET].api
+    return [lists[f"{column}{r}"].value for r in range(2, 2 + count)]
+
+
+def add_client(url: str, name: str) -> str:
+    return str(ok("client", "ajouter", "--nom", name, "--prenom", "Jeanne", "--type", "particulier",
+                  "--adresse", "3 rue des Lilas", "--cp", "69003", "--ville", "Lyon", "--base", url)["code"])
+
+
+def test_a_client_added_by_another_user_is_in_the_quote_forms_list_after_actualiser(view: Any) -> None:
+    db, book, _ref = view
+    code = add_client(db.url("syc_gestion"), "Martinez")
+    label = f"MARTINEZ Jeanne ({code})"
+    assert label not in client_dropdown(book)  # not seen yet
+    H.ROWS_WRITTEN.clear()
+    done = click("actualiser", "Accueil", 1)
+    assert done["ok"], done["message"]
+    offered = client_dropdown(book)
+    assert offered[-1] == label, offered
+    # the demo's clients keep their labels, the new one only was written on « Listes »
+    assert H.ROWS_WRITTEN["Listes"] == 1 and H.ROWS_WRITTEN["Clients"] == 1
+    assert all(isinstance(v, str) and not v.startswith("=") for v in offered[-1:])
+    # a client renamed by another user: its label follows at its row
+    ok("client", "modifier", code, "--nom", "Martinez-Roux", "--base", db.url("syc_gestion"))
+    assert click("actualiser", "Accueil", 1)["ok"]
+    assert client_dropdown(book)[-1] == f"MARTINEZ-ROUX Jeanne ({code})"
+
+
+def test_after_an_action_the_lists_are_refreshed_too(view: Any) -> None:
+    """The incremental refresh after an action also brings the tables feeding the forms' lists: a
+    client another user added meanwhile is offered, without « Actualiser »."""
+    db, book, ref = view
+    code = add_client(db.url("syc_gestion"), "Nguyen")
+    row = row_of(db, "tFactures", "ref", ref)
+    H.ROWS_WRITTEN.clear()
+    done = click("emettre", "Factures", row)
+    assert done["ok"], done["message"]
+    assert client_dropdown(book)[-1] == f"NGUYEN Jeanne ({code})"
+    written = data_rows_written()
+    assert written.get("Clients") == 1 and "Articles" not in written, written
+    assert sum(written.values()) <= 13, written
+
+
+def test_the_label_written_is_the_one_the_lists_formula_computes() -> None:
+    from pyxl.excel.sheets import list_label
+
+    assert list_label("tClients", {"code": "C00012", "name": "Dupont", "first_name": "Marie"}) == "DUPONT Marie (C00012)"
+    assert list_label("tClients", {"code": "C00013", "name": "Sarl Thermo", "first_name": None}) == "SARL THERMO (C00013)"
+    assert list_label("tArticles", {"code": "MO-H", "designation": "Main-d'œuvre"}) == "Main-d'œuvre (MO-H)"
+    assert list_label("tClients", {"code": "", "name": "Sans code"}) == ""

@@ -349,3 +349,47 @@ def test_the_trigger_keeps_the_columns_of_every_version_of_an_audit_spec(
         # a state column of the issued invoice, and the draft's object, still change
         assert conn.execute('UPDATE "tFactures" SET paid = 100 WHERE ref = \'B1\'').rowcount == 1
         assert conn.execute('UPDATE "tFactures" SET object = \'Autre\' WHERE ref = \'B2\'').rowcount == 1
+
+
+def test_verify_names_the_entries_protection_disabled_or_an_update_right_granted_back(
+        base: Any, demo_bytes: bytes) -> None:
+    db = issued_base(base, demo_bytes)
+    assert ok("base", "verifier", "--base", db.url(), "--au", DAY)["ok"]
+    with psycopg.connect(db.owner_url, autocommit=True) as conn:
+        conn.execute('ALTER TABLE "tEcritures" DISABLE TRIGGER syc_insert_only')
+        conn.execute('GRANT UPDATE ON "tEcritures" TO syc_ecriture')
+    # the rewrite the two would let through
+    assert sql(db, "syc_assistante", 'UPDATE "tEcritures" SET label = \'retouche\' WHERE debit > 0') > 0
+    code, refused = run("base", "verifier", "--base", db.url(), "--au", DAY)
+    assert code == 1
+    messages = [e["message"] for e in refused["erreurs"] if e["code"] == "base.protection"]
+    assert any(m.startswith("Table tEcritures : la protection « syc_insert_only »") for m in messages), messages
+    assert any(m.startswith("Table tEcritures : le droit UPDATE a été accordé") for m in messages), messages
+
+
+def test_migrer_makes_the_entries_of_a_base_of_the_previous_structure_insert_only(base: Any,
+                                                                                   demo_bytes: bytes) -> None:
+    """A base made before the « Écritures » table was protected (base version 2): its UPDATE right
+    and no trigger; `syc migrer --base` gives it the structure of a fresh base."""
+    from test_pgmigrate import structure
+
+    fresh = base(demo_bytes, "neuve")
+    db = issued_base(base, demo_bytes)
+    with psycopg.connect(db.owner_url, autocommit=True) as conn:
+        conn.execute('DROP TRIGGER syc_insert_only ON "tEcritures"')
+        conn.execute("DROP FUNCTION syc_entries_insert_only()")
+        conn.execute('GRANT UPDATE ON "tEcritures" TO syc_ecriture')
+        conn.execute("UPDATE syc_meta SET valeur = '2' WHERE cle = 'base_version'")
+    assert structure(db.owner_url) != structure(fresh.owner_url)
+    code, refused = run("client", "liste", "--base", db.url(), "--au", DAY)  # refused until migrated
+    assert code == 1 and refused["erreurs"][0]["code"] == "store.old", refused
+    assert "« Écritures »" in refused["erreurs"][0]["message"]
+    code, refused = run("migrer", "--base", db.url(), "--au", DAY)  # only the migration role migrates
+    assert code == 1 and refused["erreurs"][0]["code"] == "base.migration"
+    steps = ok("migrer", "--base", db.owner_url, "--au", DAY)["etapes"]
+    assert any("tEcritures en ajout seul" in s for s in steps), steps
+    assert structure(db.owner_url) == structure(fresh.owner_url)
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        sql(db, "syc_assistante", 'UPDATE "tEcritures" SET label = \'retouche\'')
+    assert ok("base", "verifier", "--base", db.url(), "--au", DAY)["ok"]
+    assert ok("migrer", "--base", db.owner_url, "--au", DAY)["etapes"] == []

@@ -12,6 +12,12 @@ stamps pyxl.pgview uses) is above what the workbook has seen:
   * `refresh(book, store, tables)`: the changed rows of those tables, each written at its row
     number (a row keeps its place: the view was made by `syc base vue`), consecutive rows in one
     range, the table resized when it grows — one new invoice writes a handful of rows;
+  * the forms' drop-down lists: the labels of the clients and articles on the hidden « Listes »
+    sheet (`pyxl.excel.sheets.LIST_COLUMNS`, one label per table row, at the same row). The tables
+    that feed them are refreshed with every refresh, after an action too (only their changed rows:
+    nothing when no one changed a client), and the label of each changed row is written there as
+    its value — the list is current at once, whatever Excel's calculation mode, even past the
+    rows the workbook's label formulas cover;
   * a stale action: a row the action read or the user clicked that the base changed after the
     workbook's mark for its table is refused by the PostgresStore's own stale refusal (the row's
     read version is replaced by the version « seen in the view », which cannot match), with who
@@ -25,6 +31,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from pyxl.excel.sheets import LIST_COLUMNS
 from pyxl.workbook.pgschema import q
 from pyxl.workbook.pgstore import WRITERS_LOCK, PostgresStore
 from pyxl.workbook.schema import SCHEMA, Schema
@@ -36,6 +43,7 @@ MARKS_CELL = (1, 5)  # E1: {table: stamp} the sheets are complete to
 MARKS_LABEL = "Vue de la base : marques d'actualisation (ne pas modifier)"
 CONF_ROWS = 20  # the configuration list is read from A1:B20 (one call)
 SEEN = "vue"  # the read version of a row changed in the base after the view's mark: never equal to a real one
+LIST_FEEDERS = tuple(LIST_COLUMNS)  # the tables whose rows are the forms' drop-down lists (« Listes »)
 
 
 def _conf_sheet(book: Any) -> Any:
@@ -170,11 +178,14 @@ def snapshot(store: PostgresStore, marks: dict[str, int], tables: Iterable[str])
 
 def refresh(book: Any, store: PostgresStore, tables: Iterable[str] | None = None) -> dict[str, int]:
     """Write into the open workbook the rows of `tables` (None: all) changed in the base since its
-    marks; {table: rows written}. The marks of those tables move to the base's current stamp."""
+    marks, and those of the tables feeding the forms' lists, with their labels on « Listes »;
+    {table: rows written}. The marks of those tables move to the base's current stamp."""
     from pyxl.workbook.excelstore import ExcelStore
 
     schema = store.schema
-    names = [t.name for t in schema.tables] if tables is None else [n for n in dict.fromkeys(tables)]
+    have = {t.name for t in schema.tables}
+    names = [t.name for t in schema.tables] if tables is None else [
+        n for n in dict.fromkeys([*tables, *(f for f in LIST_FEEDERS if f in have)])]
     marks = read_marks(book)
     changed, stamp = snapshot(store, marks, names)
     written: dict[str, int] = {}
@@ -190,6 +201,7 @@ def refresh(book: Any, store: PostgresStore, tables: Iterable[str] | None = None
         finally:
             for sheet_name in protected:
                 xl._protect(sheet_name)
+        write_labels(book, {n: rows for n, rows in changed.items() if n in LIST_FEEDERS})
     marks.update({n: stamp for n in names})
     write_marks(book, marks)
     if isinstance(store, ViewStore):
@@ -231,3 +243,33 @@ def _write_rows(book: Any, schema: Schema, name: str, rows: list[tuple[int, dict
     if top > r2:
         t.resize(sheet.range((r1, c1), (top, c2)))
     return sum(len(b) for b in blocks)
+
+
+def write_labels(book: Any, changed: dict[str, list[tuple[int, dict[str, Any]]]]) -> int:
+    """The drop-down labels of the changed client and article rows on « Listes », at their rows
+    (consecutive rows in one range); the number of labels written."""
+    from pyxl.excel.sheets import LISTS_SHEET, list_label
+    from pyxl.workbook.ooxml import col_number
+
+    if not changed:
+        return 0
+    try:
+        sheet = book.sheets[LISTS_SHEET]
+    except Exception:
+        return 0  # a workbook without the lists (made before them): its forms take codes
+    done = 0
+    for name, rows in changed.items():
+        col = col_number(LIST_COLUMNS[name])
+        blocks: list[list[tuple[int, str]]] = []
+        for num, values in rows:
+            if num < 2:
+                continue  # never over the header
+            label = "'" + list_label(name, values)  # text as it is (a designation may start with « = »)
+            if blocks and num == blocks[-1][-1][0] + 1:
+                blocks[-1].append((num, label))
+            else:
+                blocks.append([(num, label)])
+        for block in blocks:
+            sheet.range((block[0][0], col), (block[-1][0], col)).value = [[label] for _num, label in block]
+            done += len(block)
+    return done

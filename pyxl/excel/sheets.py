@@ -6,6 +6,7 @@ draws it and `pyxl.macros` reads it, so no cell address is written twice.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -223,6 +224,18 @@ def _lookup(schema: Schema, table: str, key_col: str, value_col: str, cell: str)
 
 
 LIST_COLUMNS = {"tClients": "A", "tArticles": "B"}  # column of « Listes » holding each table's labels
+
+
+def list_label(table: str, values: Mapping[str, Any]) -> str:
+    """The label of a row on « Listes », as its formula there computes it (add_lists_sheet):
+    « NOM Prénom (C00012) » for a client, « Désignation (code) » for an article; '' without a code."""
+    code = str(values.get("code") or "")
+    if not code:
+        return ""
+    if table == "tClients":
+        first = str(values.get("first_name") or "")
+        return f"{str(values.get('name') or '').upper()}{' ' + first if first else ''} ({code})"
+    return f"{values.get('designation') or ''} ({code})"
 
 
 def _pick(schema: Schema, table: str, value_col: str, cell: str) -> str:

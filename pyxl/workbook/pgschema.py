@@ -9,7 +9,9 @@ view workbook has not seen yet is `_change` above its last refresh's stamp, pyxl
 
 The database protects the legal records itself, whatever program connects:
 - the application's roles have no DELETE and no TRUNCATE; a trigger refuses any DELETE anyway;
-- the audit journal is insert-only (a trigger refuses UPDATE);
+- the audit journal and the « Écritures » table (the books' entries) are insert-only: a trigger
+  refuses UPDATE, and the application's roles have INSERT but no UPDATE on them (an entry is
+  corrected by a new one, never rewritten);
 - once a document is in the journal (issued), a trigger refuses any change to its immutable
   columns — those of every version of its audit spec, the current one and the older ones — (the
   draft-to-issued change and the state columns stay allowed), and any line added to it or changed;
@@ -32,8 +34,12 @@ META = "syc_meta"  # key → value: schema version, shared folder
 ANCHOR = "syc_ancre"  # the journal's last (seq, hash), as the anchor file beside a workbook
 JOURNAL = "tJournalAudit"
 FILES = "syc_fichiers"  # the legal files of the shared folder with their SHA-256 (insert-only)
-# the base's own structure (besides the workbook schema's tables): 1 before the legal files' table
-BASE_VERSION = 2
+ENTRIES = "tEcritures"  # the books' entries (pyxl.workbook.ledger): insert-only like the journal
+# the tables the application only appends to: no UPDATE right, a trigger refusing UPDATE
+APPEND_ONLY = (JOURNAL, ENTRIES)
+# the base's own structure (besides the workbook schema's tables): 1 before the legal files' table,
+# 2 before the « Écritures » table was made insert-only
+BASE_VERSION = 3
 BOOKKEEPING = ("_row", "_version", "_writer", "_written_at", "_change")
 
 # columns the services look rows up by (rows_where): indexed besides each table's key
@@ -224,6 +230,7 @@ def statements(schema: Schema = SCHEMA) -> list[str]:
     for table in schema.tables:
         out += create_table(table)
     out += journal_protection()
+    out += entries_protection(schema)
     for table in schema.audited:
         out += protect_issued(table, schema)
     out += grants(schema)
@@ -236,15 +243,34 @@ def journal_protection() -> list[str]:
             "FOR EACH ROW EXECUTE FUNCTION syc_journal_insert_only()"]
 
 
+def entries_protection(schema: Schema = SCHEMA) -> list[str]:
+    """The « Écritures » table insert-only, like the journal: a validated entry is never rewritten
+    (its correction is a new entry). Idempotent: `syc migrer --base` runs it again on an older base."""
+    if ENTRIES not in {t.name for t in schema.tables}:
+        return []
+    return [
+        """CREATE OR REPLACE FUNCTION syc_entries_insert_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'Écriture % : une écriture enregistrée ne se modifie pas ; une correction passe par une '
+    'nouvelle écriture (avoir, opération inverse).', OLD.num USING ERRCODE = 'P0001';
+END $$""",
+        f"DROP TRIGGER IF EXISTS syc_insert_only ON {q(ENTRIES)}",
+        f"CREATE TRIGGER syc_insert_only BEFORE UPDATE ON {q(ENTRIES)} "
+        "FOR EACH ROW EXECUTE FUNCTION syc_entries_insert_only()",
+    ]
+
+
 def grants(schema: Schema = SCHEMA) -> list[str]:
-    data = ", ".join(q(t.name) for t in schema.tables if t.name != JOURNAL)
+    data = ", ".join(q(t.name) for t in schema.tables if t.name not in APPEND_ONLY)
+    appended = ", ".join(q(t.name) for t in schema.tables if t.name in APPEND_ONLY)
     every = ", ".join([*(q(t.name) for t in schema.tables), META, ANCHOR])
     return [
         "REVOKE ALL ON SCHEMA public FROM PUBLIC",
+        f"REVOKE UPDATE, DELETE, TRUNCATE ON {appended} FROM {WRITER_ROLE}, {READER_ROLE}",  # an older base's
         f"GRANT USAGE ON SCHEMA public TO {WRITER_ROLE}, {READER_ROLE}",
         f"GRANT SELECT ON {every} TO {WRITER_ROLE}, {READER_ROLE}",
         f"GRANT INSERT, UPDATE ON {data} TO {WRITER_ROLE}",
-        f"GRANT INSERT ON {q(JOURNAL)} TO {WRITER_ROLE}",
+        f"GRANT INSERT ON {appended} TO {WRITER_ROLE}",
         f"GRANT INSERT, UPDATE ON {ANCHOR} TO {WRITER_ROLE}",
         f"GRANT SELECT ON {FILES} TO {WRITER_ROLE}, {READER_ROLE}",
         f"GRANT INSERT ON {FILES} TO {WRITER_ROLE}",

@@ -32,7 +32,18 @@ from pyxl.core.issues import Issue, Refused
 from pyxl.core.money import to_cents
 from pyxl.workbook import commit
 from pyxl.workbook.guard import JOURNAL_CHECKED, AuditGuard
-from pyxl.workbook.pgschema import ANCHOR, BASE_VERSION, FILES, JOURNAL, META, q
+from pyxl.workbook.pgschema import (
+    ANCHOR,
+    APPEND_ONLY,
+    BASE_VERSION,
+    ENTRIES,
+    FILES,
+    JOURNAL,
+    META,
+    READER_ROLE,
+    WRITER_ROLE,
+    q,
+)
 from pyxl.workbook.schema import SCHEMA, Kind, Schema, Table
 from pyxl.workbook.store import ChangeSet, LegalFile, Row, entries_of, parameters_of
 
@@ -175,10 +186,12 @@ class PostgresStore:
                 "store.new",
                 f"Cette base (schéma version {v}) vient d'une version plus récente de SYC Gestion. "
                 "Mettez SYC Gestion à jour avant de l'utiliser.", shown_url(self.url)))
-        if self.base_version() < BASE_VERSION:
+        base_version = self.base_version()
+        if base_version < BASE_VERSION:
+            missing = ("la table des empreintes des fichiers légaux (factures PDF, clôtures)" if base_version < 2
+                       else "la protection de la table « Écritures » (ajout seul, comme le journal)")
             raise Refused(Issue(
-                "store.old",
-                "Il manque à cette base la table des empreintes des fichiers légaux (factures PDF, clôtures). "
+                "store.old", f"Il manque à cette base {missing}. "
                 "Lancez « syc migrer --base URL » avec le rôle de migration.", shown_url(self.url)))
 
     def base_version(self) -> int:
@@ -330,10 +343,23 @@ class PostgresStore:
             if t.audit.lines_table:
                 wanted.append((t.audit.lines_table, "syc_protect"))
         wanted += [(t.name, "syc_no_delete") for t in self.schema.tables]
-        return [Issue("base.protection",
-                      f"Table {t} : la protection « {n} » de la base a été retirée ou désactivée. Recréez-la "
-                      "(syc base creer sur une base neuve puis syc base importer) ou restaurez une sauvegarde.", t)
-                for t, n in wanted if (t, n) not in found]
+        names = {t.name for t in self.schema.tables}
+        if ENTRIES in names:
+            wanted.append((ENTRIES, "syc_insert_only"))
+        issues = [Issue("base.protection",
+                        f"Table {t} : la protection « {n} » de la base a été retirée ou désactivée. Recréez-la "
+                        "(syc base creer sur une base neuve puis syc base importer) ou restaurez une sauvegarde.", t)
+                  for t, n in wanted if (t, n) not in found]
+        # the tables the application only appends to: no UPDATE nor DELETE right granted back
+        for name in (n for n in APPEND_ONLY if n in names):
+            for right in ("UPDATE", "DELETE", "TRUNCATE"):
+                if any(self.conn.execute("SELECT has_table_privilege(%s, %s, %s)", (role, q(name), right)).fetchone()[0]
+                       for role in (WRITER_ROLE, READER_ROLE)):
+                    issues.append(Issue("base.protection", f"Table {name} : le droit {right} a été accordé aux rôles de "
+                                        "l'application alors qu'on n'y fait qu'ajouter des lignes. Retirez-le avec le "
+                                        f"rôle de migration : REVOKE {right} ON \"{name}\" FROM {WRITER_ROLE}, "
+                                        f"{READER_ROLE};", name))
+        return issues
 
     # ---- the legal files of the shared folder
     def recorded_files(self) -> list[tuple[str, str, str, str, int, str, Any]]:
