@@ -363,13 +363,13 @@ class _Builder:
             return
         out: list[EntryLine] = []
         for x in lines:
-            net = x.debit - x.credit  # a negative amount goes to the other side
-            x = replace(x, debit=max(net, ZERO), credit=max(-net, ZERO))
+            net = x.debit - x.credit  # a negative amount goes to the other side (no copy of the line made)
+            debit, credit = max(net, ZERO), max(-net, ZERO)
             account, account_label = self.chart[x.role]
             aux = x.client if x.role in ("clients", "douteux") else ""
             if x.key is not None:
-                self.keys.append((len(self.entries), len(out), x.client, x.key, date, x.debit - x.credit))
-            out.append(EntryLine(account=account, account_label=account_label, debit=x.debit, credit=x.credit,
+                self.keys.append((len(self.entries), len(out), x.client, x.key, date, debit - credit))
+            out.append(EntryLine(account=account, account_label=account_label, debit=debit, credit=credit,
                                  aux_account=aux, aux_label=self.names.get(aux, aux) if aux else "", label=x.label))
         self.entries.append(Entry(journal=journal, journal_label=JOURNALS[journal], date=date, ref=ref,
                                   ref_date=ref_date, label=label, validated_on=date, lines=tuple(out)))
