@@ -164,3 +164,31 @@ def test_daily_totals_are_the_sums_of_the_entries_without_keeping_them() -> None
     since = books.daily_totals([inv], [], rows, [slip], since=dt.date(2026, 3, 4), until=dt.date(2026, 3, 4),
                                leave_out={"BR2026-0001"})
     assert since == {dt.date(2026, 3, 4): expected[dt.date(2026, 3, 4)]}
+
+
+def test_totals_and_entries_give_the_daily_totals_and_the_entries_in_one_pass() -> None:
+    from test_books import NAMES, doc, ln, pay
+
+    inv = doc("F2026-00200", "2026-03-02", "Facture", ln("1000.00", "10", "h"), nature="Dépannage")
+    rows = [pay("R2026-00200", "2026-03-02", "F2026-00200", "300.00", "Chèque", slip="BR2026-0001"),
+            pay("R2026-00201", "2026-03-04", "F2026-00200", "100.00", "Espèces"),
+            pay("R2026-00202", "2026-03-05", "F2026-00200", "-300.00", "Chèque", cancels="R2026-00200",
+                bounced=True, charges="12.50")]
+    slip = books.Slip("BR2026-0001", dt.date(2026, 3, 3), "Chèque", D("300.00"), "Crédité", dt.date(2026, 3, 4))
+
+    def signature(entries: list) -> list:
+        return [(e.journal, e.date, e.ref, tuple((x.account, x.aux_account, x.debit, x.credit) for x in e.lines))
+                for e in entries]
+
+    full = books.build([inv], [], rows, [slip], NAMES)
+    totals, entries = books.totals_and_entries([inv], [], rows, [slip], NAMES, leave_out={"BR2026-0001"},
+                                               entries_from=dt.date(2026, 3, 4))
+    assert totals == books.daily_totals([inv], [], rows, [slip], leave_out={"BR2026-0001"})
+    # the entries from 4 March, the slip's crediting by the bank among them (left out of the totals only)
+    assert signature(entries) == signature(books.in_period(full.entries, dt.date(2026, 3, 4), None))
+    assert {e.ref for e in entries} == {"BR2026-0001", "R2026-00201", "R2026-00202"}
+    # without entries_from: the totals only; never entries from before `since` (documents may lack lines)
+    assert books.totals_and_entries([inv], [], rows, [slip], NAMES)[1] == []
+    with pytest.raises(ValueError):
+        books.totals_and_entries([inv], [], rows, [slip], NAMES, since=dt.date(2026, 3, 4),
+                                 entries_from=dt.date(2026, 3, 3))

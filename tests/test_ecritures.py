@@ -4,6 +4,7 @@ journal and fiscal year; they are the entries the books compute from every docum
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 from decimal import Decimal
@@ -189,3 +190,32 @@ def test_in_a_base_the_database_itself_refuses_a_rewritten_or_erased_entry(base:
     wb.pay(inv, "20", "2026-05-13", mode="especes")
     assert len(sheet(wb)) > len(before[0]["tEcritures"])
     assert wb.ok("verifier", au="2026-05-31")["ok"]
+
+
+def test_the_verifier_recomputes_the_sheet_and_the_closures_totals_in_one_pass(wb: Book) -> None:
+    from pyxl.services import closures
+
+    inv, _pid, _inv2 = story(wb)
+    wb.ok("client", "modifier", "C00003", "--tel", "0478000002", au="2026-06-02")  # closes May with its days
+    store = wb.store()
+    span = closures.journals_span(store)
+    assert span is not None and span[1] >= dt.date(2026, 5, 31)
+    shared = books_service.recompute(store, dt.date(2026, 6, 2), span)
+    assert shared.totals == books_service.closed_totals(store, *span)
+    assert shared.totals[dt.date(2026, 5, 12)]  # the bounced cheque's day has its totals
+    assert signatures(shared.entries) == computed(wb, "2026-06-02") and inv in {e.ref for e in shared.entries}
+    assert books_service.check_sheet(store, dt.date(2026, 6, 2), shared.entries) == []
+    assert closures.verify_journals(store, shared.totals) == []
+    # the entries handed over are those compared: one changed amount is named
+    first = shared.entries[0]
+    line = first.lines[0]
+    changed = dataclasses.replace(first, lines=(dataclasses.replace(line, debit=line.debit + 1, credit=line.credit),
+                                                *first.lines[1:]))
+    found = books_service.check_sheet(store, dt.date(2026, 6, 2), [changed, *shared.entries[1:]])
+    assert [i.code for i in found] == ["compta.ecritures"] and first.ref in found[0].message
+    # and so are the totals: one day's totals off names its closure
+    off = dict(shared.totals)
+    off[dt.date(2026, 5, 12)] = {j: (d + 1, c + 1) for j, (d, c) in off[dt.date(2026, 5, 12)].items()}
+    assert "cloture.journaux" in {i.code for i in closures.verify_journals(store, off)}
+    # without the closures' span: the entries alone
+    assert books_service.recompute(store, dt.date(2026, 6, 2), None).totals == {}

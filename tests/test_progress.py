@@ -104,6 +104,7 @@ def test_the_builder_reports_every_sheet():
     assert rec.calls[-1][0] == "compression du classeur"
 
 
+@pytest.mark.fichier_seul  # the progress of a merge run on a workbook path (the base's merge: test_merge.py)
 def test_publipostage_reports_each_letter_then_the_pdf(clients: Path):  # noqa: F811
     from pyxl.documents import merge
 

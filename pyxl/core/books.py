@@ -331,6 +331,8 @@ class _Builder:
         self.leave_out: set[str] = set()
         # with `daily_totals`: the only documents kept once processed (the origins of credit notes)
         self.keep: set[str] | None = None
+        # with `totals_and_entries`: the entries from this day are kept too (the totals go on)
+        self.entries_from = dt.date.max
 
     # ---- output
     def emit(self, journal: str, date: dt.date, ref: str, ref_date: dt.date, label: str, lines: list[_Line]) -> None:
@@ -352,7 +354,8 @@ class _Builder:
                     net = x.debit - x.credit
                     t[0] += max(net, ZERO)
                     t[1] += max(-net, ZERO)
-            return
+            if date < self.entries_from:
+                return
         if self.since is not None and date < self.since:  # before the period: only what lettrage needs
             for x in lines:
                 if x.key is not None:
@@ -360,13 +363,13 @@ class _Builder:
             return
         out: list[EntryLine] = []
         for x in lines:
-            net = x.debit - x.credit  # a negative amount goes to the other side
-            x = replace(x, debit=max(net, ZERO), credit=max(-net, ZERO))
+            net = x.debit - x.credit  # a negative amount goes to the other side (no copy of the line made)
+            debit, credit = max(net, ZERO), max(-net, ZERO)
             account, account_label = self.chart[x.role]
             aux = x.client if x.role in ("clients", "douteux") else ""
             if x.key is not None:
-                self.keys.append((len(self.entries), len(out), x.client, x.key, date, x.debit - x.credit))
-            out.append(EntryLine(account=account, account_label=account_label, debit=x.debit, credit=x.credit,
+                self.keys.append((len(self.entries), len(out), x.client, x.key, date, debit - credit))
+            out.append(EntryLine(account=account, account_label=account_label, debit=debit, credit=credit,
                                  aux_account=aux, aux_label=self.names.get(aux, aux) if aux else "", label=x.label))
         self.entries.append(Entry(journal=journal, journal_label=JOURNALS[journal], date=date, ref=ref,
                                   ref_date=ref_date, label=label, validated_on=date, lines=tuple(out)))
@@ -714,12 +717,28 @@ def daily_totals(docs: Iterable[Doc], notes: Iterable[Note], payments: Iterable[
     """What `totals_by_day(build(…).entries)` gives, the entries whose ref is in `leave_out` left
     out, without keeping the entries: the memory of ten years of them is not needed for their sums
     (`syc verifier`, the closures' totals)."""
+    return totals_and_entries(docs, notes, payments, slips, {}, options, until=until, since=since, losses=losses,
+                              leave_out=leave_out)[0]
+
+
+def totals_and_entries(docs: Iterable[Doc], notes: Iterable[Note], payments: Iterable[Payment],
+                       slips: Iterable[Slip], names: Mapping[str, str], options: Options | None = None,
+                       until: dt.date | None = None, since: dt.date | None = None, losses: Iterable[Loss] = (),
+                       leave_out: Collection[str] = (), entries_from: dt.date | None = None,
+                       ) -> tuple[dict[dt.date, Totals], list[Entry]]:
+    """In one pass over the documents and payments, what `daily_totals` gives (the entries whose ref
+    is in `leave_out` left out of the totals only) and the entries dated from `entries_from` (none
+    without it; `since` ≤ `entries_from`), not lettered: `syc verifier` checks the closures' totals
+    and the « Écritures » sheet of the open fiscal year with the same computation."""
+    if entries_from is not None and since is not None and entries_from < since:
+        raise ValueError("entries_from before since: the earlier documents may come without their lines")
     payments = list(payments)
     slips = list(slips)
-    b = _Builder(options or Options(), {}, payments, slips)
+    b = _Builder(options or Options(), names, payments, slips)
     b.since = since
     b.totals = {}
     b.leave_out = set(leave_out)
+    b.entries_from = dt.date.max if entries_from is None else entries_from
     events = _events(docs, notes, payments, slips, losses)
     b.keep = {str(ev.origin) for _d, _o, _k, ev in events if isinstance(ev, Doc) and ev.doc_type == CREDIT}
     events.reverse()
@@ -728,7 +747,7 @@ def daily_totals(docs: Iterable[Doc], notes: Iterable[Note], payments: Iterable[
         if until is not None and date > until:
             break
         _step(b, key, ev)
-    return {d: {j: (t[0], t[1]) for j, t in day.items()} for d, day in b.totals.items()}
+    return {d: {j: (t[0], t[1]) for j, t in day.items()} for d, day in b.totals.items()}, b.entries
 
 
 def _run(b: _Builder, docs: Iterable[Doc], notes: Iterable[Note], payments: list[Payment], slips: list[Slip],

@@ -547,10 +547,11 @@ def _show(e: Entry) -> str:
     return f"{e.journal} {e.date:%d/%m/%Y} {e.ref} ({lines})"
 
 
-def check_sheet(store: Store, as_of: dt.date) -> list[Issue]:
+def check_sheet(store: Store, as_of: dt.date, recomputed: Sequence[Entry] | None = None) -> list[Issue]:
     """The « Écritures » sheet against the entries recomputed from every document and payment row
     of the open fiscal year: the first entry that differs, is missing or is extra; a break in the
-    numbering of a journal. A hand edit of an amount, an account or a date is found."""
+    numbering of a journal. A hand edit of an amount, an account or a date is found. `recomputed`:
+    those entries when `recompute` already gave them (`syc verifier`), else they are computed here."""
     if ledger.TABLE not in {t.name for t in store.schema.tables}:
         return []
     start, end = fiscal_year_of(store.parameters(), as_of)
@@ -569,7 +570,9 @@ def check_sheet(store: Store, as_of: dt.date) -> list[Issue]:
             break
         last[prefix] = int(n)
     expected: dict[tuple[str, str], list[Entry]] = defaultdict(list)
-    for e in books.in_period(compute(store, until, start).entries, start, until):
+    if recomputed is None:
+        recomputed = books.in_period(compute(store, until, start).entries, start, until)
+    for e in recomputed:
         expected[(e.journal, e.ref)].append(e)
     for num, e, rows in sheet:
         wanted = expected.get((e.journal, e.ref))
@@ -676,6 +679,34 @@ def closed_totals(store: Store, start: dt.date, end: dt.date) -> dict[dt.date, b
     # the documents handed over, not kept here: each (with its lines) is freed once summed
     return books.daily_totals(_drain(s.docs), s.notes, s.payments, s.slips, s.options, until=end, since=start,
                               losses=s.losses, leave_out={x.number for x in s.slips})
+
+
+@dataclass(frozen=True)
+class Recomputed:
+    """What `syc verifier` recomputes once from every document and payment row: the totals per day
+    and journal from the first day closed with its totals (`closed_totals`), and the entries of the
+    open fiscal year up to the day asked for (those `check_sheet` compares with the sheet)."""
+    totals: dict[dt.date, books.Totals]
+    entries: list[Entry]
+
+
+def recompute(store: Store, as_of: dt.date, closed: tuple[dt.date, dt.date] | None) -> Recomputed:
+    """`closed_totals(store, *closed)` and the entries `check_sheet` expects, in one reading of the
+    tables and one pass over the documents instead of two (ten years of them). Without `closed` (no
+    closure made with its totals) only the entries; without the « Écritures » sheet only the totals."""
+    sheet = ledger.TABLE in {t.name for t in store.schema.tables}
+    start, end = fiscal_year_of(store.parameters(), as_of)
+    until = min(end, as_of)
+    if not sheet and closed is None:
+        return Recomputed({}, [])
+    since = min(([start] if sheet else []) + ([closed[0]] if closed else []))
+    last = max(([until] if sheet else []) + ([closed[1]] if closed else []))
+    s = read(store, since)
+    totals, entries = books.totals_and_entries(_drain(s.docs), s.notes, s.payments, s.slips, s.names, s.options,
+                                               until=last, since=since, losses=s.losses,
+                                               leave_out={x.number for x in s.slips},
+                                               entries_from=start if sheet else None)
+    return Recomputed(totals if closed else {}, books.in_period(entries, start, until) if sheet else [])
 
 
 def _drain(items: list[books.Doc]) -> Iterator[books.Doc]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -397,25 +397,38 @@ def set_aside(book: Path, keep: set[str] | None = None) -> Path | None:
     return aside
 
 
-def verify_journals(store: Store) -> list[Issue]:
+def _journal_rows(store: Store) -> list[Any]:
+    """The closures made with their totals per journal whose period the workbook still holds."""
+    journal = store.journal()
+    latest = audit.latest_by_doc([e for e in journal if e.table == "tClotures"])
+    # the documents of an archived fiscal year left the workbook (its archive is checked by its SHA-256):
+    # only the periods that begin after the last one are recomputed
+    archived = max((e.as_of for e in journal if e.action == audit.ARCHIVE_ACTION and e.as_of), default=None)
+    return [r for r in store.rows("tClotures") if r["ref"] and isinstance(r["start"], dt.date)
+            and isinstance(r["end"], dt.date) and (e := latest.get(("tClotures", str(r["ref"])))) is not None
+            and e.spec >= JOURNALS_SPEC and (archived is None or r["start"] > archived)]
+
+
+def journals_span(store: Store) -> tuple[dt.date, dt.date] | None:
+    """The days `verify_journals` recomputes (first and last), None when it has nothing to check."""
+    rows = _journal_rows(store)
+    return (min(r["start"] for r in rows), max(r["end"] for r in rows)) if rows else None
+
+
+def verify_journals(store: Store, recomputed: Mapping[dt.date, books.Totals] | None = None) -> list[Issue]:
     """`syc verifier`: the totals per journal of each closure made with them (version 2 of the
     closures' audit spec), against the entries recomputed now from the documents, penalty notes and
     payment rows. A monthly or yearly closure sums the days closed with their totals (after the
     migration to schema 12, its first month sums the days closed since). A difference means that a
     document or a payment of a closed period was changed, added or removed since its closure. The
     periods that begin before the end of an archived fiscal year are not recomputed: their
-    documents are in the archive, whose SHA-256 `syc verifier` checks."""
-    journal = store.journal()
-    latest = audit.latest_by_doc([e for e in journal if e.table == "tClotures"])
-    # the documents of an archived fiscal year left the workbook (its archive is checked by its SHA-256):
-    # only the periods that begin after the last one are recomputed
-    archived = max((e.as_of for e in journal if e.action == audit.ARCHIVE_ACTION and e.as_of), default=None)
-    rows = [r for r in store.rows("tClotures") if r["ref"] and isinstance(r["start"], dt.date)
-            and isinstance(r["end"], dt.date) and (e := latest.get(("tClotures", str(r["ref"])))) is not None
-            and e.spec >= JOURNALS_SPEC and (archived is None or r["start"] > archived)]
+    documents are in the archive, whose SHA-256 `syc verifier` checks. `recomputed`: the totals
+    per day over `journals_span` when `books.recompute` already gave them, else computed here."""
+    rows = _journal_rows(store)
     if not rows:
         return []
-    recomputed = books_service.closed_totals(store, min(r["start"] for r in rows), max(r["end"] for r in rows))
+    if recomputed is None:
+        recomputed = books_service.closed_totals(store, min(r["start"] for r in rows), max(r["end"] for r in rows))
     days = {r["end"] for r in rows if r["kind"] == DAY}
     issues: list[Issue] = []
     for r in rows:

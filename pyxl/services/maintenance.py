@@ -111,8 +111,8 @@ def check_everything(store: FileStore, as_of: dt.date, progress: Callable[[str, 
     Returns (problems, journal rows, documents checked). `progress(label, step, total)` is told
     when each step begins (one per table, then three)."""
     from pyxl.services.books import check as books_check
-    from pyxl.services.books import check_sheet
-    from pyxl.services.closures import verify_files, verify_journals
+    from pyxl.services.books import check_sheet, recompute
+    from pyxl.services.closures import journals_span, verify_files, verify_journals
     from pyxl.services.invoices import series_issues
 
     report = progress or (lambda _label, _step, _total: None)
@@ -160,8 +160,12 @@ def check_everything(store: FileStore, as_of: dt.date, progress: Callable[[str, 
     files = verify_files(store, archived=found.closures)
     documents = sum(len(store.rows(t.name)) for t in store.schema.audited)
     entries = books_check(store, as_of)  # before the audit check, which frees each table once checked
-    entries += check_sheet(store, as_of)  # the « Écritures » sheet recomputed
-    entries += verify_journals(store)
+    # the entries recomputed once for the « Écritures » sheet of the open year and the closures' totals
+    span = journals_span(store)
+    shared = recompute(store, as_of, span)
+    entries += check_sheet(store, as_of, shared.entries)
+    entries += verify_journals(store, shared.totals)
+    del shared
     report("journal d'audit et pièces émises", total, total)
     issues = store.verify() + files + series + entries + states
     return issues, len(store.journal()), documents
