@@ -61,14 +61,20 @@ def find_doc(store: Store, number: str) -> Row:
     try:
         return get_doc(store, number)
     except Refused as exc:
-        if exc.issues[0].code != "facture.inconnue":
-            raise
-        from pyxl.services import archives
+        return _archived(store, number, exc).row
 
-        found = archives.find_invoice(store, number)
-        if found is None:
-            raise
-        return found.row
+
+def _archived(store: Store, number: str, unknown: Refused) -> Any:
+    """The invoice `number` found in a fiscal-year archive (`archives.find_invoice`), else the
+    active workbook's refusal `unknown` raised again (as is any refusal but « facture inconnue »)."""
+    if unknown.issues[0].code != "facture.inconnue":
+        raise unknown
+    from pyxl.services import archives
+
+    found = archives.find_invoice(store, number)
+    if found is None:
+        raise unknown
+    return found
 
 
 @dataclass(frozen=True)
@@ -87,13 +93,7 @@ def _origin(store: Store, number: str, *, drafts: bool) -> _Origin:
     try:
         row = get_doc(store, number)
     except Refused as exc:
-        if exc.issues[0].code != "facture.inconnue":
-            raise
-        from pyxl.services import archives
-
-        found = archives.find_invoice(store, number)
-        if found is None:
-            raise
+        found = _archived(store, number, exc)
         typed = str(found.row["number"])
         active = [r for r in store.rows_where("tFactures", "origin", {typed})
                   if r["doc_type"] == wf.T_CREDIT and (drafts or r["status"] != wf.I_DRAFT)]
