@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from pyxl.core import pricing
+from pyxl.core.issues import Refused
 from pyxl.core.records import Article, Client, Invoice, InvoiceLine, Order, Payment, Quote, QuoteLine
 from pyxl.services import records as rec
 from pyxl.workbook.store import ChangeSet, Row, Store
@@ -152,14 +153,15 @@ def home_of(store: Store, number: str) -> Iterator[Store]:
     """The store that holds an issued invoice: this one, or the fiscal-year archive it left for,
     opened read only (through a migrated copy when older: `archives.opened`), as it was issued there."""
     from pyxl.services import archives
-    from pyxl.services.invoices import find_doc
+    from pyxl.services.invoices import archived, get_doc
 
-    row = find_doc(store, number)
-    if not row.sheet.startswith("archive "):
+    try:
+        get_doc(store, number)
+    except Refused as exc:
+        found = archived(store, number, exc)  # the archives searched once
+    else:
         yield store
         return
-    found = archives.find_invoice(store, str(row["number"]))
-    assert found is not None
     with archives.opened(found.path) as arch:
         yield arch
 

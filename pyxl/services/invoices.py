@@ -61,10 +61,10 @@ def find_doc(store: Store, number: str) -> Row:
     try:
         return get_doc(store, number)
     except Refused as exc:
-        return _archived(store, number, exc).row
+        return archived(store, number, exc).row
 
 
-def _archived(store: Store, number: str, unknown: Refused) -> Any:
+def archived(store: Store, number: str, unknown: Refused) -> Any:
     """The invoice `number` found in a fiscal-year archive (`archives.find_invoice`), else the
     active workbook's refusal `unknown` raised again (as is any refusal but « facture inconnue »)."""
     if unknown.issues[0].code != "facture.inconnue":
@@ -93,7 +93,7 @@ def _origin(store: Store, number: str, *, drafts: bool) -> _Origin:
     try:
         row = get_doc(store, number)
     except Refused as exc:
-        found = _archived(store, number, exc)
+        found = archived(store, number, exc)
         typed = str(found.row["number"])
         active = [r for r in store.rows_where("tFactures", "origin", {typed})
                   if r["doc_type"] == wf.T_CREDIT and (drafts or r["status"] != wf.I_DRAFT)]
