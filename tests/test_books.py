@@ -455,7 +455,9 @@ def test_syc_partial_credit_note_and_its_refund(wb: Book) -> None:
     assert {x["date_lettrage"] for x in mine} == {"2026-05-15"}
 
 
-def test_syc_bounced_cheque(wb: Book) -> None:
+def bounced_cheque(wb: Book) -> tuple[str, dict[str, Any], str, dict[str, Any]]:
+    """An invoice paid in full by a cheque on slip BR2026-0001, credited on 7 May, then bounced on
+    12 May: (invoice number, invoice row, payment id, the reversal's answer)."""
     _q, _o, inv = wb.invoice("2026-05-04", "MO-H:3")
     i = wb.doc(inv)
     pid = wb.pay(inv, str(i["total_ttc"]), "2026-05-05", mode="cheque")["id"]
@@ -464,6 +466,11 @@ def test_syc_bounced_cheque(wb: Book) -> None:
         "total": i["total_ttc"], "status": "Crédité", "credited_on": day("2026-05-07")}]},
         updates=(("tReglements", "id", pid, {"slip": "BR2026-0001"}),), issue=(("tBordereaux", "BR2026-0001"),))
     undo = wb.ok("reglement", "annuler", pid, "--motif", "chèque impayé", "--impaye", au="2026-05-12")
+    return inv, i, pid, undo
+
+
+def test_syc_bounced_cheque(wb: Book) -> None:
+    inv, i, pid, undo = bounced_cheque(wb)
     reversal = str(undo["id"])
     entries = entries_of(wb, "2026-05-31")
     ttc, vat = amount(money(i["total_ttc"])), amount(money(i["total_vat"]))

@@ -13,6 +13,7 @@ import datetime as dt
 import shutil
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_sales_chain import Book
@@ -147,8 +148,10 @@ def test_closures_of_a_version_6_workbook_keep_their_hash_and_new_ones_carry_tot
     assert wb.ok("verifier", au="2026-05-02")["ok"]
 
 
-def test_daily_totals_are_the_sums_of_the_entries_without_keeping_them() -> None:
-    from test_books import NAMES, doc, ln, pay
+def _cheque_cash_and_bounce() -> tuple[Any, list[Any], Any]:
+    """An invoice of 2 March paid by a cheque on a slip credited on 4 March, by cash on 4 March, and
+    the cheque bounced on 5 March with bank charges: (invoice, payment rows, slip), as books reads them."""
+    from test_books import doc, ln, pay
 
     inv = doc("F2026-00200", "2026-03-02", "Facture", ln("1000.00", "10", "h"), nature="Dépannage")
     rows = [pay("R2026-00200", "2026-03-02", "F2026-00200", "300.00", "Chèque", slip="BR2026-0001"),
@@ -156,6 +159,13 @@ def test_daily_totals_are_the_sums_of_the_entries_without_keeping_them() -> None
             pay("R2026-00202", "2026-03-05", "F2026-00200", "-300.00", "Chèque", cancels="R2026-00200",
                 bounced=True, charges="12.50")]
     slip = books.Slip("BR2026-0001", dt.date(2026, 3, 3), "Chèque", D("300.00"), "Crédité", dt.date(2026, 3, 4))
+    return inv, rows, slip
+
+
+def test_daily_totals_are_the_sums_of_the_entries_without_keeping_them() -> None:
+    from test_books import NAMES
+
+    inv, rows, slip = _cheque_cash_and_bounce()
     full = books.build([inv], [], rows, [slip], NAMES)
     expected = books.totals_by_day(e for e in full.entries if e.ref != "BR2026-0001")
     got = books.daily_totals([inv], [], rows, [slip], leave_out={"BR2026-0001"})
@@ -167,14 +177,9 @@ def test_daily_totals_are_the_sums_of_the_entries_without_keeping_them() -> None
 
 
 def test_totals_and_entries_give_the_daily_totals_and_the_entries_in_one_pass() -> None:
-    from test_books import NAMES, doc, ln, pay
+    from test_books import NAMES
 
-    inv = doc("F2026-00200", "2026-03-02", "Facture", ln("1000.00", "10", "h"), nature="Dépannage")
-    rows = [pay("R2026-00200", "2026-03-02", "F2026-00200", "300.00", "Chèque", slip="BR2026-0001"),
-            pay("R2026-00201", "2026-03-04", "F2026-00200", "100.00", "Espèces"),
-            pay("R2026-00202", "2026-03-05", "F2026-00200", "-300.00", "Chèque", cancels="R2026-00200",
-                bounced=True, charges="12.50")]
-    slip = books.Slip("BR2026-0001", dt.date(2026, 3, 3), "Chèque", D("300.00"), "Crédité", dt.date(2026, 3, 4))
+    inv, rows, slip = _cheque_cash_and_bounce()
 
     def signature(entries: list) -> list:
         return [(e.journal, e.date, e.ref, tuple((x.account, x.aux_account, x.debit, x.credit) for x in e.lines))

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_books import day, write_rows
+from test_books import bounced_cheque, day
 from test_sales_chain import Book
 
 from pyxl.services import books as books_service
@@ -44,14 +44,7 @@ def on_sheet(wb: Book) -> list[tuple[Any, ...]]:
 
 def story(wb: Book) -> tuple[str, str, str]:
     """An invoice paid by a cheque on a slip, credited, then bounced; a second invoice paid in cash."""
-    _q, _o, inv = wb.invoice("2026-05-04", "MO-H:3")
-    i = wb.doc(inv)
-    pid = wb.pay(inv, str(i["total_ttc"]), "2026-05-05", mode="cheque")["id"]
-    write_rows(wb, "2026-05-07", {"tBordereaux": [{
-        "number": "BR2026-0001", "date": day("2026-05-06"), "mode": "Chèque", "bank": "LCL", "count": 1,
-        "total": i["total_ttc"], "status": "Crédité", "credited_on": day("2026-05-07")}]},
-        updates=(("tReglements", "id", pid, {"slip": "BR2026-0001"}),), issue=(("tBordereaux", "BR2026-0001"),))
-    wb.ok("reglement", "annuler", pid, "--motif", "chèque impayé", "--impaye", au="2026-05-12")
+    inv, _i, pid, _undo = bounced_cheque(wb)
     _q, _o, inv2 = wb.invoice("2026-05-13", "MO-H:1", nature="depannage")
     wb.pay(inv2, "20", "2026-05-13", mode="especes")
     return inv, pid, inv2
