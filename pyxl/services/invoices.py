@@ -434,7 +434,8 @@ def create_credit_note(store: Store, invoice: str, reason: str, line_specs: list
            "site": origin.get("site"),
            "credit_cause": cause}
     ref, totals = _new_draft(store, res.changes, as_of, row, lines)
-    res.message = (f"Avoir {ref} sur {label(origin)} préparé : {euros(totals.ttc)} TTC.\n"
+    on = label(origin) if found.archive is None else msg("avoir.sur.archivee", what=label(origin))
+    res.message = (f"Avoir {ref} sur {on} préparé : {euros(totals.ttc)} TTC.\n"
                    + msg("facture.suivante", ref=ref))
     res.data = {"reference": ref, "facture": origin["number"], **sd.totals_json(totals)}
     return res
