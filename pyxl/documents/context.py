@@ -421,7 +421,7 @@ def invoice_context(store: Store, ref: str, as_of: dt.date, *, paid_copy: bool =
     """The document of an invoice, deposit invoice or credit note held by `store`. `active`: the
     active workbook when `store` is the fiscal-year archive the invoice left for — the payments and
     credit notes recorded there since the archiving are printed too (`docsource.invoice_source`)."""
-    d = ds.invoice_source(store, ref, active=active)
+    d = ds.invoice_source(store, ref, active=active, settled=paid_copy)
     r = d.invoice
     params = ds.parameters(store)
     client = client_block(ds.client(store, r.client or ""), _s(r.client_name))

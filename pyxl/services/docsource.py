@@ -179,16 +179,18 @@ def home_of(store: Store, number: str) -> Iterator[Store]:
         yield arch
 
 
-def invoice_source(store: Store, ref: str, *, active: Store | None = None) -> InvoiceSource:
-    """The document `ref` as `store` holds it. `active`: the active workbook when `store` is the
-    fiscal-year archive the invoice left for (`home_of`): the payments and credit notes recorded in
-    the active workbook since the archiving are joined, as for an invoice that never left it."""
+def invoice_source(store: Store, ref: str, *, active: Store | None = None, settled: bool = False) -> InvoiceSource:
+    """The document `ref` as `store` holds it; `settled`: with the issued credit notes on it (what a
+    paid copy lists; one more look-up, left out of the other documents). `active`: the active
+    workbook when `store` is the fiscal-year archive the invoice left for (`home_of`): the payments
+    and credit notes recorded in the active workbook since the archiving are joined, as for an
+    invoice that never left it."""
     from pyxl.services.invoices import doc_detail
 
     d = doc_detail(store, ref)
     invoice = rec.record(Invoice, d["row"])
     payments = rec.records(Payment, d["payments"])
-    credits = _issued_credit_notes(store, invoice)
+    credits = _issued_credit_notes(store, invoice) if settled else []
     if active is not None and active is not store:
         invoice, later_payments, later_credits = since_archived(active, invoice)
         payments += later_payments

@@ -55,15 +55,6 @@ def label(row: Row | dict[str, Any]) -> str:
     return f"{row.get('doc_type') or 'Pièce'} {row.get('number') or row.get('ref')}"
 
 
-def find_doc(store: Store, number: str) -> Row:
-    """`get_doc`, or an issued invoice that left for a fiscal-year archive (read there, its `where`
-    naming the archive): what a credit note or a document needs of an invoice of a closed year."""
-    try:
-        return get_doc(store, number)
-    except Refused as exc:
-        return archived(store, number, exc).row
-
-
 def archived(store: Store, number: str, unknown: Refused) -> Any:
     """The invoice `number` found in a fiscal-year archive (`archives.find_invoice`), else the
     active workbook's refusal `unknown` raised again (as is any refusal but « facture inconnue »)."""
