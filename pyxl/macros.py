@@ -239,21 +239,53 @@ def emettre(sheet: str, row: int, email: str = "") -> dict[str, Any]:
     return _and_email(ctx, done, _yes(email))
 
 
-def faire_avoir(sheet: str, row: int, reason: str, cause: str, lines: str = "") -> dict[str, Any]:
+def faire_avoir(sheet: str, row: int, invoice: str, reason: str, cause: str, lines: str = "") -> dict[str, Any]:
+    """The credit note of the invoice whose number is typed (the selected one's is proposed): one of
+    the workbook, or of a fiscal-year archive (read there, never written), through the same service
+    as `syc avoir creer`."""
+    from pyxl.core.messages import msg
     from pyxl.services.invoices import create_credit_note
 
     ctx = Ctx("faire_avoir", sheet, row)
     specs = [x.strip() for x in decode(lines).split(";") if x.strip()]
 
     def service(store: Any) -> Any:
-        doc = ctx.selected("tFactures", "de facture ou d'avoir")
-        ctx.confirm_document(doc, "avoir sur " + _doc_word(doc), "L'avoir est préparé en brouillon, à émettre "
-                                                                 "ensuite.")
+        doc, archive = _invoice_to_credit(ctx, store, decode(invoice).strip())
+        what = "avoir sur " + _doc_word(doc) + (" archivée" if archive else "")
+        ctx.confirm_document(doc, what, msg("avoir.excel.archivee", file=archive) if archive
+                             else msg("avoir.excel.brouillon"))
         return create_credit_note(store, str(doc["number"] or doc["ref"]), decode(reason), specs, ctx.as_of,
                                   decode(cause))
 
     done = run(ctx, service)
     return _new_row(ctx, done, "tFactures", "ref", "reference")
+
+
+def _invoice_to_credit(ctx: Ctx, store: Any, typed: str) -> tuple[Any, str]:
+    """The invoice a credit note is asked on, and the name of the archive that holds it ("" when it
+    is in the workbook): the number typed, else the row selected on « Factures »."""
+    from pyxl.core.issues import Issue, Refused
+    from pyxl.core.messages import msg
+    from pyxl.services.invoices import archived, get_doc
+
+    invoices = store.schema.table("tFactures").sheet
+    if not typed:
+        selected = store.row_at("tFactures", ctx.row) if ctx.sheet == invoices else None
+        if selected is None:
+            raise Refused(Issue("excel.row", msg("avoir.excel.aucune", sheet=invoices, label=ctx.action.label),
+                                f"{ctx.sheet}, ligne {ctx.row}"))
+        return selected, ""
+    try:
+        return get_doc(store, typed), ""
+    except Refused as exc:
+        try:
+            found = archived(store, typed, exc)
+        except Refused as again:
+            if again.issues[0].code != "facture.inconnue":
+                raise
+            raise Refused(Issue("facture.inconnue", msg("avoir.excel.inconnue", number=typed),
+                                again.issues[0].where)) from None
+    return found.row, found.path.name
 
 
 def supprimer_brouillon(sheet: str, row: int) -> dict[str, Any]:

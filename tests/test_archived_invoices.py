@@ -22,6 +22,7 @@ DATA = Path(__file__).parent / "data" / "archive-v12"
 ARCHIVE = "SYC_Gestion-exercice-2024.xlsm"
 # in the archive: F2024-00007 (C00002, 2 × ENT-PAC at 181,20 € HT, 20 %: 434,88 € TTC, paid
 # 14 March 2024); F2024-00003 (C00006, 216,65 € TTC, paid) and its credit note F2024-00004 (21,66 €)
+OVERPAID = "Compensation : trop-payé après avoir, porté au crédit du client"
 
 
 @pytest.fixture
@@ -134,7 +135,76 @@ def test_the_paid_copy_and_the_credit_note_document_read_the_archive(book: Path,
     ctx = paid.context
     assert (ctx["type"], ctx["doc"]["numero"], ctx["totaux"]["ttc"], ctx["reste_du"]) == (
         "acquittee", "F2024-00007", "434,88\xa0€", "0,00\xa0€")
-    assert [(r["date"], r["mode"]) for r in ctx["acquittee"]["reglements"]] == [("14 mars 2024", "Virement")]
+    # the credit note issued after the archiving (active workbook) is on the paid copy, with the row
+    # that put the overpayment to the client's credit; acquitted by the transfer of 2024
+    assert [(r["date"], r["mode"]) for r in ctx["acquittee"]["reglements"]] == [
+        ("14 mars 2024", "Virement"), ("2 juillet 2026", OVERPAID)]
+    assert ctx["acquittee"]["avoirs"] == [{"numero": "F2026-00015", "date": "2 juillet 2026",
+                                           "montant": "217,44\xa0€"}]
+    assert (ctx["acquittee"]["date"], ctx["deja_regle"], ctx["avoirs"]) == (
+        "14 mars 2024", "217,44\xa0€", "217,44\xa0€")
     assert paid.folder.parts[-2:] == ("2024", "Factures")  # filed with its year, beside the active workbook
     assert paid.folder.is_relative_to(book.parent)
     assert any("Avoir sur la facture F2024-00007 du 24 février 2024" in m for m in credit.context["mentions"])
+
+
+def paid_copy_after_a_credit_note(book: Path, capsys: pytest.CaptureFixture[str], number: str,
+                                  article: str) -> dict:
+    """The paid copy of `number` (paid in full) after a credit note of one `article`, issued on
+    2 July 2026."""
+    code, out = run(capsys, book, "2026-07-02", "avoir", "creer", "--facture", number, "--motif", "reprise",
+                    "--cause", "litige", "--ligne", f"{article}:1", "--emettre", "--sans-document")
+    assert code == 0, out
+    store = FileStore(book)
+    try:
+        return jobs.plan(store, book, "acquittee", number, dt.date(2026, 7, 3)).context
+    finally:
+        store.close()
+
+
+def test_the_paid_copy_of_an_archived_invoice_reads_as_an_active_ones(book: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """One invoice paid in full, then credited in part: an active one (F2023-00004, by cheque) and an
+    archived one (F2024-00007, by transfer) give the same paid copy: payments, the credit note, the
+    overpayment put to credit, the totals."""
+    archive = book.parent / "Archives" / ARCHIVE
+    digest = sha(archive)
+    copies = {n: paid_copy_after_a_credit_note(book, capsys, n, a)
+              for n, a in (("F2023-00004", "ELEC-ALLUM"), ("F2024-00007", "ENT-PAC"))}
+    shapes = {}
+    for n, ctx in copies.items():
+        paid = ctx["acquittee"]
+        (credit,) = paid["avoirs"]
+        assert ctx["avoirs"] == credit["montant"] and ctx["reste_du"] == "0,00\xa0€", n
+        shapes[n] = ([r["mode"] for r in paid["reglements"]][1:], credit["date"], paid["date"] != credit["date"])
+    assert shapes["F2023-00004"] == shapes["F2024-00007"] == ([OVERPAID], "2 juillet 2026", True)
+    assert sha(archive) == digest
+
+
+def test_a_fully_credited_archived_invoice_has_no_paid_copy(book: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """F2024-00003 credited in full (its 2024 credit note archived with it, the rest now): « Soldée »,
+    as an active invoice would be, so no paid copy; its e-mail reads both books."""
+    from pyxl.documents import mail
+    from pyxl.services import docsource as ds
+
+    store = FileStore(book)
+    try:
+        before = mail.outgoing_for(store, "acquittee", "F2024-00003", [])
+    finally:
+        store.close()
+    assert before.facts["reglee_le"] and before.number == "F2024-00003"
+    assert run(capsys, book, "2026-07-02", "avoir", "creer", "--facture", "F2024-00003", "--motif", "solde",
+               "--cause", "geste", "--emettre", "--sans-document")[0] == 0
+    store = FileStore(book)
+    try:
+        invoice = ds.find(store, "F2024-00003")
+        with pytest.raises(Exception) as err:
+            jobs.plan(store, book, "acquittee", "F2024-00003", dt.date(2026, 7, 3))
+        after = mail.outgoing_for(store, "acquittee", "F2024-00003", [])
+    finally:
+        store.close()
+    assert (invoice.status, invoice.credited, invoice.paid) == ("Soldée par avoir", D("216.65"), D("0.00"))
+    assert invoice.where.startswith(f"archive {ARCHIVE}")
+    assert err.value.issues[0].code == "document.acquittee"  # type: ignore[attr-defined]
+    assert "Soldée par avoir" in err.value.issues[0].message  # type: ignore[attr-defined]
+    assert after.facts["reglee_le"] == before.facts["reglee_le"]  # the credit note's row is no payment

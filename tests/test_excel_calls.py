@@ -131,7 +131,7 @@ def scenario(book: Any) -> dict[str, int]:
     click("Enregistrer le règlement", "enregistrer_reglement", PAYMENT_SHEET, 4)
     click("Annuler le règlement", "annuler_reglement", "Règlements",
           row_of("Règlements", "Facture", issued["data"]["numero"]), "erreur")
-    c = click("Faire un avoir", "faire_avoir", "Factures", frow, "geste", "geste", "")
+    c = click("Faire un avoir", "faire_avoir", "Factures", frow, issued["data"]["numero"], "geste", "geste", "")
     click("Supprimer le brouillon", "supprimer_brouillon", "Factures",
           row_of("Factures", "Réf. interne", c["data"]["reference"]))
     # a brand-new draft to refuse, then a cancelled order

@@ -249,7 +249,7 @@ def test_each_irreversible_action_confirms_naming_client_document_and_ttc_amount
     r = click("emettre", "Factures", frow, "non")  # « Oui »
     assert r["ok"], r["message"]
     number = r["data"]["numero"]
-    for function, args in (("faire_avoir", ("erreur de prix", "erreur", "")),):
+    for function, args in (("faire_avoir", ("", "erreur de prix", "erreur", "")),):
         H.ANSWERS.append("no")
         H.ALERTS.clear()
         assert click(function, "Factures", frow, *args)["codes"] == ["abandon"]

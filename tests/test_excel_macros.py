@@ -148,7 +148,7 @@ def test_the_whole_chain_from_excel(book, tmp_path):
     assert click("annuler_reglement", "Règlements", prow, "chèque impayé")["ok"]
 
     irow = find_row(book, "Factures", "Numéro", invoice)
-    r = click("faire_avoir", "Factures", irow, "geste commercial", "geste", "MO-H:2")
+    r = click("faire_avoir", "Factures", irow, invoice, "geste commercial", "geste", "MO-H:2")
     assert r["ok"], r
     assert abs(r["data"]["total_ht"]) == 110  # MO-H at 55 € HT, two hours credited, not the whole invoice
     crow = find_row(book, "Factures", "Réf. interne", r["data"]["reference"])
@@ -213,7 +213,7 @@ def test_an_edit_of_an_issued_invoice_is_caught_by_the_next_action(book):
     ws = book.api["Factures"]
     headers = [c.value for c in ws[1]]
     ws.cell(frow, headers.index("Total TTC") + 1).value = 1.0
-    r = click("faire_avoir", "Factures", frow, "erreur", "erreur")
+    r = click("faire_avoir", "Factures", frow, "", "erreur", "erreur")
     assert not r["ok"]
     assert f"Factures, ligne {frow}" in r["message"] and "sauvegarde" in r["message"]
 

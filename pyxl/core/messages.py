@@ -238,6 +238,16 @@ MESSAGES: dict[str, str] = {
     "balance.titre": "Balance de l'exercice du {start} au {end} (écritures jusqu'au {day})",
     # ------------------------------------------------------------------ invoices
     "facture.suivante": "Étape suivante : syc facture emettre {ref}",
+    "avoir.sur.archivee": "{what} (exercice archivé, lue dans son archive)",
+    # the credit-note button (Excel), on an invoice typed or selected
+    "avoir.excel.brouillon": "L'avoir est préparé en brouillon, à émettre ensuite.",
+    "avoir.excel.archivee": "Cette facture est dans l'archive « {file} » d'un exercice clos : elle y est lue, "
+                            "jamais modifiée. L'avoir est préparé en brouillon dans ce classeur, à émettre "
+                            "ensuite ; ce que le client avait payé en plus devient son crédit.",
+    "avoir.excel.inconnue": "Facture « {number} » introuvable, ni dans ce classeur ni dans ses exercices archivés "
+                            "(dossier Archives) : vérifiez son numéro.",
+    "avoir.excel.aucune": "Indiquez la facture à créditer : tapez son numéro, ou cliquez dans sa ligne sur la feuille "
+                          "« {sheet} » avant de cliquer sur « {label} ».",
     # ------------------------------------------------------------------ reminders, both front ends
     "relances.seance": "Séance de relance du {day} : {invoices} en retard.",
     "relances.dus": "Lettres et dossiers dus : {count}",

@@ -21,6 +21,7 @@ from typing import Any
 from pyxl.core import interest as it
 from pyxl.core import vat
 from pyxl.core.frformat import interest_rate, long_date, percent, quantity
+from pyxl.core.kinds import PaymentKind
 from pyxl.core.money import euros
 from pyxl.core.records import Client, Invoice, InvoiceLine, Quote, QuoteLine
 from pyxl.services import docsource as ds
@@ -354,6 +355,14 @@ def settlement_reference(mode: str, reference: str) -> str:
 
 
 # --------------------------------------------------------------------------- invoices
+def _settlement_mode(p: Any) -> str:
+    """A payment row's mode as the paid copy prints it; a credit note's overpayment turned into the
+    client's credit says so (its row alone, « Compensation », reads like money paid back)."""
+    if p.kind == PaymentKind.CREDIT_NOTE and (p.amount or ZERO) < 0:
+        return "Compensation : trop-payé après avoir, porté au crédit du client"
+    return _s(p.mode)
+
+
 def _site(r: Invoice, client: Mapping[str, Any]) -> str:
     """The work site (the quote's « lieu »), printed when it differs from the client's address."""
     site = _s(r.site)
@@ -407,8 +416,12 @@ def _late_payment(params: Mapping[str, str], doc: Invoice | None = None, tables:
     return out
 
 
-def invoice_context(store: Store, ref: str, as_of: dt.date, *, paid_copy: bool = False) -> dict[str, Any]:
-    d = ds.invoice_source(store, ref)
+def invoice_context(store: Store, ref: str, as_of: dt.date, *, paid_copy: bool = False,
+                    active: Store | None = None) -> dict[str, Any]:
+    """The document of an invoice, deposit invoice or credit note held by `store`. `active`: the
+    active workbook when `store` is the fiscal-year archive the invoice left for — the payments and
+    credit notes recorded there since the archiving are printed too (`docsource.invoice_source`)."""
+    d = ds.invoice_source(store, ref, active=active, settled=paid_copy)
     r = d.invoice
     params = ds.parameters(store)
     client = client_block(ds.client(store, r.client or ""), _s(r.client_name))
@@ -462,13 +475,16 @@ def invoice_context(store: Store, ref: str, as_of: dt.date, *, paid_copy: bool =
         pays = [p for p in d.payments if not p.cancels]
         cancelled = {str(p.cancels) for p in d.payments if p.cancels}
         pays = [p for p in pays if str(p.id) not in cancelled]
-        last = max(pays, key=lambda p: (p.date, str(p.id))) if pays else None
-        credits = [c for c in ds.credit_notes_on(store, str(r.number)) if c.doc_type == "Avoir" and c.number]
+        # acquitted by the last sum received: not by the row that turns what a later credit note
+        # made overpaid into the client's credit (negative, « Avoir en crédit »)
+        received = [p for p in pays if (p.amount or ZERO) > 0] or pays
+        last = max(received, key=lambda p: (p.date, str(p.id))) if received else None
+        credits = d.credit_notes  # issued ones, in the archive and the active workbook both
         acquitted = {"avoirs": [{"numero": _s(c.number), "date": long_date(c.date),
                                  "montant": euros(c.total_ttc)} for c in credits],
                      "date": long_date(last.date) if last else "",
                      "mode": PAYMENT_MODES_TEXT.get(_s(last.mode), _s(last.mode).lower()) if last else "",
-                     "reglements": [{"date": long_date(p.date), "mode": _s(p.mode),
+                     "reglements": [{"date": long_date(p.date), "mode": _settlement_mode(p),
                                      "montant": euros(p.amount),
                                      "reference": settlement_reference(_s(p.mode), _s(p.reference))}
                                     for p in pays]}

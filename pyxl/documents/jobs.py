@@ -123,9 +123,10 @@ def plan(store: Store, book: Path, kind: str, number: str, as_of: dt.date) -> Pl
 
 def _invoice_context(store: Store, number: str, as_of: dt.date, *, paid_copy: bool = False) -> dict:
     """The invoice's context, read in the active workbook, or for an invoice of an archived year, in
-    its archive, as it was issued there."""
+    its archive, as it was issued there, with the payments and credit notes recorded on it in the
+    active workbook since the archiving."""
     with ds.home_of(store, number) as home:
-        return cx.invoice_context(home, number, as_of, paid_copy=paid_copy)
+        return cx.invoice_context(home, number, as_of, paid_copy=paid_copy, active=store)
 
 
 def plan_letter(store: Store, book: Path, client: str, subject: str, paragraphs: Sequence[str],

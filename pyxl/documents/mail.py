@@ -105,14 +105,15 @@ def outgoing_for(store: Store, kind: str, number: str, attachments: Sequence[Pat
     elif kind == "lettre":
         row = {"number": number, "client": number}
     else:
-        doc = ds.doc(store, number)
+        doc = ds.find(store, number)  # an invoice of an archived year: read in its archive
         row = doc.values()
         if kind != "acquittee":  # « facture » of a deposit invoice or a credit note: say what it is
             kind = {"Facture d'acompte": "acompte", "Avoir": "avoir"}.get(str(doc.doc_type), "facture")
         facts["echeance"] = _fr_date(doc.due_date)
         if kind == "acquittee":
-            paid = ds.payments_on(store, str(doc.number))
-            days = [p.date for p in paid if isinstance(p.date, dt.date) and not p.cancels]
+            paid = ds.payments_wherever(store, str(doc.number))
+            days = [p.date for p in paid if isinstance(p.date, dt.date) and not p.cancels
+                    and (p.amount or 0) > 0]  # not a later credit note's overpayment put to credit
             facts["reglee_le"] = _fr_date(max(days)) if days else ""
     if kind != "lettre":
         total = row["total_ttc"]

@@ -27,6 +27,10 @@ class Ask:
     prompt: str
     required: bool = True  # an empty answer (or Cancel) stops the action
     default: str = ""
+    # the answer proposed is read at the click: the first of these columns (by header) not empty on
+    # the active row of this sheet (« Factures »: the selected invoice's number), else none
+    from_sheet: str = ""
+    from_columns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,13 +130,18 @@ ACTIONS: tuple[Action, ...] = (
            asks=(Ask("Envoyer aussi par e-mail au client (PDF en pièce jointe) ? oui / non", required=False, default="oui"),),
            help="Numéro définitif du brouillon sélectionné, après confirmation ; classeur enregistré ; e-mail "
                 "préparé si demandé."),
-    Action("SycAvoir", "Faire un avoir", "factures", "faire_avoir", sheet="Factures", confirm=True,
-           asks=(Ask("Motif de l'avoir :"),
+    # no `sheet`: the invoice is the one selected on « Factures » (its number proposed) or one typed,
+    # which may have left for a fiscal-year archive (issue 15)
+    Action("SycAvoir", "Faire un avoir", "factures", "faire_avoir", confirm=True,
+           asks=(Ask("Facture à créditer : son numéro (celle de la ligne sélectionnée est proposée ; une facture "
+                     "d'un exercice archivé se tape ici, ex. F2024-00007) :",
+                     from_sheet="Factures", from_columns=("Numéro", "Réf. interne")),
+                 Ask("Motif de l'avoir :"),
                  Ask("Cause de l'avoir : erreur, litige ou geste (geste commercial) :"),
                  Ask("Articles à créditer, ex. MO-H:2 ; RAD-ACI:1 (vide : tout ce qui reste de la facture) :",
                      required=False)),
            image="Undo", help="Prépare un avoir (brouillon), total ou sur quelques articles, de la facture "
-                              "sélectionnée."),
+                              "sélectionnée ou d'une facture dont on tape le numéro, même d'un exercice archivé."),
     Action("SycSupprimerBrouillon", "Supprimer le brouillon", "factures", "supprimer_brouillon", sheet="Factures",
            confirm=True,
            image="Delete", help="Supprime le brouillon sélectionné (une pièce émise ne se supprime jamais)."),
@@ -468,6 +477,30 @@ Function SycRowLabel(ByVal ws As Worksheet, ByVal r As Long) As String
     SycRowLabel = s
 End Function
 
+' What a question proposes, read at the click: the first of these columns (by header) not empty on
+' the active row of the sheet (the selected invoice's number); "" elsewhere (Accueil, a header row).
+Function SycRowValue(ByVal sheetName As String, ByVal heads As Variant) As String
+    Dim ws As Worksheet, r As Long, h As Variant, c As Variant, t As String
+    SycRowValue = ""
+    If ActiveSheet.Name <> sheetName Then Exit Function
+    Set ws = ActiveSheet
+    r = 0
+    On Error Resume Next
+    r = ActiveCell.Row
+    For Each h In heads
+        If r < 2 Then Exit For
+        c = Application.Match(h, ws.Rows(1), 0)
+        If Not IsError(c) Then
+            t = ws.Cells(r, c).Text
+            If t <> "" Then
+                SycRowValue = t
+                Exit For
+            End If
+        End If
+    Next h
+    On Error GoTo 0
+End Function
+
 ' A row action clicked from another sheet (Accueil): show the action's sheet with its selected row
 ' and, unless Python confirms it itself (`ask` False: irreversible actions), ask for confirmation
 ' naming the row (number, client, TTC amount).
@@ -541,7 +574,11 @@ def sub_source(a: Action) -> str:
     if a.asks:
         lines.append("    Dim " + ", ".join(f"a{i} As String" for i in range(1, len(a.asks) + 1)))
         for i, ask in enumerate(a.asks, 1):
-            lines.append(f"    If Not SycAsk({_vba_string(ask.prompt)}, {_vba_string(ask.default)}, a{i}) Then Exit Sub")
+            default = _vba_string(ask.default)
+            if ask.from_sheet:
+                columns = ", ".join(_vba_string(c) for c in ask.from_columns)
+                default = f"SycRowValue({_vba_string(ask.from_sheet)}, Array({columns}))"
+            lines.append(f"    If Not SycAsk({_vba_string(ask.prompt)}, {default}, a{i}) Then Exit Sub")
             if ask.required:
                 lines.append(f'    If Trim(a{i}) = "" Then')
                 lines.append(f"        MsgBox {_vba_string('Réponse obligatoire : l’action « ' + a.label + ' » n’est pas faite.')}, "

@@ -319,7 +319,9 @@ CA3_TOTAL_LINE = ("16", "Total de la TVA brute due")
 # from, source). UNCERTAIN: read from the notice 3517-S-NOT-SD as a third-party implementation
 # relays it (lines 5A, 6C, 06, 09), not from the form itself; the form changes almost every year:
 # to check against the notice of the year before relying on them. « valid from »: the form of
-# the 2024 returns, the oldest one these numbers were seen on.
+# the 2024 returns, the oldest one these numbers were seen on. Searched again in December 2026
+# (docs/comptabilite.md, « La TVA »): no official copy of the form or notice reachable, the
+# third-party relays disagree (5A/6C/06/09 here, 5A/5B/5C/5D elsewhere): still unconfirmed.
 CA12_SOURCE = "3517-S-SD, cadre TVA brute (notice 3517-S-NOT-SD ; numéros à vérifier sur la notice de l'année)"
 CA12_LINES: tuple[tuple[Decimal, str, str, dt.date, str], ...] = (
     (Decimal(20), "5A", "Taux normal 20 %", dt.date(2024, 1, 1), CA12_SOURCE),

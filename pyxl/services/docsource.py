@@ -10,6 +10,7 @@ services; it never calls it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -38,12 +39,17 @@ class QuoteSource:
 
 @dataclass(frozen=True)
 class InvoiceSource:
-    """An invoice, deposit invoice or credit note with its lines, totals and payment rows."""
+    """An invoice, deposit invoice or credit note with its lines, totals, payment rows and the issued
+    credit notes on it. For an invoice of an archived fiscal year read with the active workbook
+    (`invoice_source(…, active=…)`), the payments and credit notes recorded there since its archiving
+    are joined, and its « Réglé », « Avoirs » and « Statut » are what they would be in the active
+    workbook (its archived row is never written)."""
 
     invoice: Invoice
     lines: tuple[InvoiceLine, ...]
     totals: pricing.Totals
     payments: tuple[Payment, ...]
+    credit_notes: tuple[Invoice, ...] = ()
 
 
 def parameters(store: Store) -> dict[str, str]:
@@ -142,10 +148,17 @@ def doc(store: Store, ref: str) -> Invoice:
 
 def find(store: Store, ref: str) -> Invoice:
     """`doc`, or an issued invoice that left for a fiscal-year archive (its `where` naming the
-    archive): what a credit note's document or a paid copy needs of an invoice of a closed year."""
-    from pyxl.services.invoices import find_doc
+    archive): what a credit note's document or a paid copy needs of an invoice of a closed year —
+    with what the active workbook recorded on it since (`since_archived`: a credit note issued
+    after the archiving counts in its « Avoirs » and « Statut »)."""
+    from pyxl.services.invoices import archived, get_doc
 
-    return rec.record(Invoice, find_doc(store, ref))
+    try:
+        return rec.record(Invoice, get_doc(store, ref))
+    except Refused as exc:
+        found = archived(store, ref, exc)  # the archives searched once
+    invoice = rec.record(Invoice, found.row)
+    return since_archived(store, invoice)[0]
 
 
 @contextmanager
@@ -166,12 +179,51 @@ def home_of(store: Store, number: str) -> Iterator[Store]:
         yield arch
 
 
-def invoice_source(store: Store, ref: str) -> InvoiceSource:
+def invoice_source(store: Store, ref: str, *, active: Store | None = None, settled: bool = False) -> InvoiceSource:
+    """The document `ref` as `store` holds it; `settled`: with the issued credit notes on it (what a
+    paid copy lists; one more look-up, left out of the other documents). `active`: the active
+    workbook when `store` is the fiscal-year archive the invoice left for (`home_of`): the payments
+    and credit notes recorded in the active workbook since the archiving are joined, as for an
+    invoice that never left it."""
     from pyxl.services.invoices import doc_detail
 
     d = doc_detail(store, ref)
-    return InvoiceSource(rec.record(Invoice, d["row"]), tuple(rec.records(InvoiceLine, d["lines"])), d["totals"],
-                         tuple(rec.records(Payment, d["payments"])))
+    invoice = rec.record(Invoice, d["row"])
+    payments = rec.records(Payment, d["payments"])
+    credits = _issued_credit_notes(store, invoice) if settled else []
+    if active is not None and active is not store:
+        invoice, later_payments, later_credits = since_archived(active, invoice)
+        payments += later_payments
+        credits += later_credits
+    return InvoiceSource(invoice, tuple(rec.records(InvoiceLine, d["lines"])), d["totals"], tuple(payments),
+                         tuple(credits))
+
+
+def _issued_credit_notes(store: Store, invoice: Invoice) -> list[Invoice]:
+    from pyxl.core import workflow as wf
+
+    if not invoice.number or invoice.doc_type == wf.T_CREDIT:
+        return []
+    return [c for c in credit_notes_on(store, str(invoice.number)) if c.doc_type == wf.T_CREDIT and c.number]
+
+
+def since_archived(active: Store, invoice: Invoice) -> tuple[Invoice, list[Payment], list[Invoice]]:
+    """An invoice read in a fiscal-year archive, with the payment rows (a credit note's
+    « Compensation ») and the issued credit notes the active workbook holds on it since the
+    archiving: the invoice's « Réglé », « Avoirs » and « Statut » as they would be had it stayed
+    (the issuing of those credit notes wrote them so on an active invoice), and those rows."""
+    from pyxl.core import workflow as wf
+
+    payments = payments_on(active, str(invoice.number)) if invoice.number else []
+    credits = _issued_credit_notes(active, invoice)
+    if not payments and not credits:
+        return invoice, [], []
+    zero = Decimal("0.00")
+    paid = (invoice.paid or zero) + sum((p.amount or zero for p in payments), zero)
+    credited = (invoice.credited or zero) + sum((c.total_ttc or zero for c in credits), zero)
+    total = invoice.total_ttc or zero
+    return (dataclasses.replace(invoice, paid=paid, credited=credited, status=str(wf.invoice_state(total, paid, credited)),
+                                owed=total - paid - credited), payments, credits)
 
 
 def credit_notes_on(store: Store, number: str) -> list[Invoice]:
@@ -182,6 +234,14 @@ def credit_notes_on(store: Store, number: str) -> list[Invoice]:
 def payments_on(store: Store, number: str) -> list[Payment]:
     """The payment rows of an invoice (reversals included), in sheet order."""
     return rec.where(store, Payment, "invoice", {number})
+
+
+def payments_wherever(store: Store, number: str) -> list[Payment]:
+    """The payment rows of an issued invoice in every book that holds some: for an invoice of an
+    archived year, its archive's (as they were archived), then the active workbook's since."""
+    with home_of(store, number) as home:
+        earlier = payments_on(home, number) if home is not store else []
+    return earlier + payments_on(store, number)
 
 
 def all_article_families(store: Store) -> dict[str, str]:

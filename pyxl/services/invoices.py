@@ -55,15 +55,6 @@ def label(row: Row | dict[str, Any]) -> str:
     return f"{row.get('doc_type') or 'Pièce'} {row.get('number') or row.get('ref')}"
 
 
-def find_doc(store: Store, number: str) -> Row:
-    """`get_doc`, or an issued invoice that left for a fiscal-year archive (read there, its `where`
-    naming the archive): what a credit note or a document needs of an invoice of a closed year."""
-    try:
-        return get_doc(store, number)
-    except Refused as exc:
-        return archived(store, number, exc).row
-
-
 def archived(store: Store, number: str, unknown: Refused) -> Any:
     """The invoice `number` found in a fiscal-year archive (`archives.find_invoice`), else the
     active workbook's refusal `unknown` raised again (as is any refusal but « facture inconnue »)."""
@@ -434,7 +425,8 @@ def create_credit_note(store: Store, invoice: str, reason: str, line_specs: list
            "site": origin.get("site"),
            "credit_cause": cause}
     ref, totals = _new_draft(store, res.changes, as_of, row, lines)
-    res.message = (f"Avoir {ref} sur {label(origin)} préparé : {euros(totals.ttc)} TTC.\n"
+    on = label(origin) if found.archive is None else msg("avoir.sur.archivee", what=label(origin))
+    res.message = (f"Avoir {ref} sur {on} préparé : {euros(totals.ttc)} TTC.\n"
                    + msg("facture.suivante", ref=ref))
     res.data = {"reference": ref, "facture": origin["number"], **sd.totals_json(totals)}
     return res

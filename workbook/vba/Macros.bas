@@ -4,7 +4,7 @@ Option Explicit
 ' SYC Gestion : les boutons et le ruban appellent Python (pyxl.macros) par xlwings RunPython.
 ' Module généré par pyxl/excel/registry.py : ne pas le modifier à la main.
 Public Const SYC_XLWINGS_VERSION As String = "0.37.8"
-Public Const SYC_MODULE_VERSION As String = "6b20d476beb4"
+Public Const SYC_MODULE_VERSION As String = "49ca34c61825"
 
 ' Enregistrer le client : Crée (ou modifie) le client saisi sur la feuille « Saisie client » : contrôles, code et secteur donnés, doublons signalés.
 Sub SycEnregistrerClient()
@@ -244,23 +244,27 @@ Sub SycEmettreFacture_Ruban(control As IRibbonControl)
     SycEmettreFacture
 End Sub
 
-' Faire un avoir : Prépare un avoir (brouillon), total ou sur quelques articles, de la facture sélectionnée.
+' Faire un avoir : Prépare un avoir (brouillon), total ou sur quelques articles, de la facture sélectionnée ou d'une facture dont on tape le numéro, même d'un exercice archivé.
 Sub SycAvoir()
-    If Not SycOnRow("Factures", "Faire un avoir", False) Then Exit Sub
-    Dim a1 As String, a2 As String, a3 As String
-    If Not SycAsk("Motif de l'avoir :", "", a1) Then Exit Sub
+    Dim a1 As String, a2 As String, a3 As String, a4 As String
+    If Not SycAsk("Facture à créditer : son numéro (celle de la ligne sélectionnée est proposée ; une facture d'un exercice archivé se tape ici, ex. F2024-00007) :", SycRowValue("Factures", Array("Numéro", "Réf. interne")), a1) Then Exit Sub
     If Trim(a1) = "" Then
         MsgBox "Réponse obligatoire : l’action « Faire un avoir » n’est pas faite.", vbInformation, "SYC Gestion"
         Exit Sub
     End If
-    If Not SycAsk("Cause de l'avoir : erreur, litige ou geste (geste commercial) :", "", a2) Then Exit Sub
+    If Not SycAsk("Motif de l'avoir :", "", a2) Then Exit Sub
     If Trim(a2) = "" Then
         MsgBox "Réponse obligatoire : l’action « Faire un avoir » n’est pas faite.", vbInformation, "SYC Gestion"
         Exit Sub
     End If
-    If Not SycAsk("Articles à créditer, ex. MO-H:2 ; RAD-ACI:1 (vide : tout ce qui reste de la facture) :", "", a3) Then Exit Sub
+    If Not SycAsk("Cause de l'avoir : erreur, litige ou geste (geste commercial) :", "", a3) Then Exit Sub
+    If Trim(a3) = "" Then
+        MsgBox "Réponse obligatoire : l’action « Faire un avoir » n’est pas faite.", vbInformation, "SYC Gestion"
+        Exit Sub
+    End If
+    If Not SycAsk("Articles à créditer, ex. MO-H:2 ; RAD-ACI:1 (vide : tout ce qui reste de la facture) :", "", a4) Then Exit Sub
     SycBusy "Faire un avoir", True
-    RunPython "import pyxl.macros as m; m.faire_avoir(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ", " & "'" & SycHex(a2) & "'" & ", " & "'" & SycHex(a3) & "'" & ")"
+    RunPython "import pyxl.macros as m; m.faire_avoir(" & SycHere() & ", " & "'" & SycHex(a1) & "'" & ", " & "'" & SycHex(a2) & "'" & ", " & "'" & SycHex(a3) & "'" & ", " & "'" & SycHex(a4) & "'" & ")"
     SycBusy "Faire un avoir", False
 End Sub
 
@@ -1101,6 +1105,30 @@ Function SycRowLabel(ByVal ws As Worksheet, ByVal r As Long) As String
     Next h
     On Error GoTo 0
     SycRowLabel = s
+End Function
+
+' What a question proposes, read at the click: the first of these columns (by header) not empty on
+' the active row of the sheet (the selected invoice's number); "" elsewhere (Accueil, a header row).
+Function SycRowValue(ByVal sheetName As String, ByVal heads As Variant) As String
+    Dim ws As Worksheet, r As Long, h As Variant, c As Variant, t As String
+    SycRowValue = ""
+    If ActiveSheet.Name <> sheetName Then Exit Function
+    Set ws = ActiveSheet
+    r = 0
+    On Error Resume Next
+    r = ActiveCell.Row
+    For Each h In heads
+        If r < 2 Then Exit For
+        c = Application.Match(h, ws.Rows(1), 0)
+        If Not IsError(c) Then
+            t = ws.Cells(r, c).Text
+            If t <> "" Then
+                SycRowValue = t
+                Exit For
+            End If
+        End If
+    Next h
+    On Error GoTo 0
 End Function
 
 ' A row action clicked from another sheet (Accueil): show the action's sheet with its selected row
