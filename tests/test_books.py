@@ -12,6 +12,7 @@ on main yet: those rows are written directly through a `ChangeSet`, as the payme
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -258,6 +259,14 @@ def test_a_slip_credited_before_a_bounce_booked_earlier_moves_it_from_5112_to_51
         assert table(on_time, "R2026-00041")[1] == ("BQ", "512", "", "", "330.00"), booked
         assert table(on_time, "BR2026-0002") == LATE_EXPECTED["BR2026-0002"][:2], booked
         assert account_balance(on_time, "5112") == 0
+    # booked the same day as the crediting: before it (the sheet's order says so), on 5112 and moved
+    same = books.build(*late_inputs("2026-07-10"), NAMES)
+    assert table(same, "R2026-00041")[1] == ("BQ", "512", "", "", "330.00")
+    docs, notes, pays, (slip,) = late_inputs("2026-07-10")
+    same = books.build(docs, notes, pays, [replace(slip, booked_after=frozenset({"R2026-00041"}))], NAMES)
+    assert table(same, "R2026-00041")[1] == ("BQ", "5112", "", "", "330.00")
+    assert table(same, "BR2026-0002")[2:] == LATE_EXPECTED["BR2026-0002"][2:]
+    assert [e.date for e in same.entries if e.ref == "BR2026-0002"] == [day("2026-07-06"), day("2026-07-10")]
     # the bounce booked even before the bank's day (5112 whatever the booking), then credited: 5112 balanced
     before = late_slip("2026-07-15", bounce="2026-07-05")
     assert table(before, "R2026-00041")[1] == ("BQ", "5112", "", "", "330.00")

@@ -214,10 +214,11 @@ def test_the_verifier_recomputes_the_sheet_and_the_closures_totals_in_one_pass(w
     assert books_service.recompute(store, dt.date(2026, 6, 2), None).totals == {}
 
 
-def late_statement(wb: Book, tmp_path: Path) -> tuple[str, str, Decimal, Decimal]:
-    """An invoice paid by a cheque on slip BR2026-0001 (6 May), the cheque bounced and booked on 12
-    May, the statement saying the bank credited the slip on 8 May reconciled on 20 May: (invoice,
-    the reversal's id, TTC, VAT)."""
+def late_statement(wb: Book, tmp_path: Path, bounce: str = "2026-05-12",
+                   first: str = "bounce") -> tuple[str, str, Decimal, Decimal]:
+    """An invoice paid by a cheque on slip BR2026-0001 (6 May), the cheque bounced and booked on
+    `bounce`, the statement saying the bank credited the slip on 8 May reconciled on 20 May (on the
+    bounce's day, `first` says which is booked first): (invoice, the reversal's id, TTC, VAT)."""
     from test_bank_statements import camt
 
     _q, _o, inv = wb.invoice("2026-05-04", "MO-H:3")
@@ -225,11 +226,30 @@ def late_statement(wb: Book, tmp_path: Path) -> tuple[str, str, Decimal, Decimal
     vat = D(str(wb.doc(inv)["total_vat"]))
     pid = wb.pay(inv, str(ttc), "2026-05-05", mode="cheque")["id"]
     assert wb.ok("bordereau", "creer", "--banque", "LCL", au="2026-05-06")["numero"] == "BR2026-0001"
-    reversal = wb.ok("reglement", "annuler", pid, "--motif", "chèque impayé", "--impaye", au="2026-05-12")["id"]
+
+    def bounced() -> str:
+        return str(wb.ok("reglement", "annuler", pid, "--motif", "chèque impayé", "--impaye", au=bounce)["id"])
+
+    reversal = bounced() if first == "bounce" else ""
     wb.ok("banque", "importer", str(camt(tmp_path, [("2026-05-08", str(ttc), "REMISE CHEQUES BR2026-0001"),
                                                      ("2026-05-13", str(-ttc), "CHEQUE IMPAYE")])), au="2026-05-20")
     wb.ok("banque", "rapprocher", "--confirmer", "L2026-000001=BR2026-0001", au="2026-05-20")
-    return inv, str(reversal), ttc, vat
+    return inv, reversal or bounced(), ttc, vat
+
+
+@pytest.mark.parametrize(("first", "account", "transfer"), [("bounce", "5112", True), ("credit", "512", False)])
+def test_a_bounce_and_the_slips_crediting_booked_the_same_day_in_either_order(
+        wb: Book, tmp_path: Path, first: str, account: str, transfer: bool) -> None:
+    """Booked the same day: the bounce first is on 5112 and the crediting moves it (the sheet's order
+    tells the recomputation which came first); the crediting first, the bounce is on 512 at once."""
+    _inv, reversal, _ttc, _vat = late_statement(wb, tmp_path, bounce="2026-05-20", first=first)
+    rows = sheet(wb)
+    assert [r["account"] for r in rows if r["ref"] == reversal][1] == account
+    assert len([r for r in rows if r["ref"] == "BR2026-0001"]) == (4 if transfer else 2)
+    assert sum((D(str(r["debit"] or 0)) - D(str(r["credit"] or 0)) for r in rows if r["account"] == "5112"),
+               D(0)) == 0
+    assert on_sheet(wb) == computed(wb, "2026-05-31")
+    assert wb.ok("verifier", au="2026-05-31")["ok"]
 
 
 def test_a_slip_credited_late_before_a_bounce_already_booked_moves_it_from_5112_to_512(wb: Book,
@@ -299,5 +319,5 @@ def test_no_fec_from_a_sheet_that_no_longer_says_what_the_documents_say(wb: Book
     inv, _pid, _inv2 = story(wb)
     _edit(wb.path, inv, {"debit": D("1.00")})
     wb.refused("compta", "fec", "--exercice", "2026", "--sortie", str(tmp_path / "fec"), au="2026-05-31",
-               code="compta.ecritures", words=[inv, "syc verifier"])
+               code="compta.ecritures", words=[inv, "Vérifiez le classeur"])
     assert not (tmp_path / "fec").exists()

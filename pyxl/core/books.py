@@ -173,6 +173,8 @@ class Slip:
     # the day the workbook booked the crediting (the bank's statement may come in late): a cheque
     # reversed before that day was booked on 5112, and moves to 512 on that day; None: `credited_on`
     booked_on: dt.date | None = None
+    # the reversals (their payment ids) of its cheques booked on that same day before the crediting
+    booked_after: frozenset[str] = frozenset()
 
     @property
     def booked(self) -> dt.date | None:
@@ -181,6 +183,12 @@ class Slip:
         if self.status != "Crédité" or self.credited_on is None:
             return None
         return max(self.credited_on, self.booked_on or self.credited_on)
+
+    def before(self, reversal: Payment) -> bool:
+        """Whether the reversal of one of its cheques was booked before its crediting (on 5112)."""
+        booked = self.booked
+        return (booked is None or reversal.date < booked
+                or (reversal.date == booked and (reversal.group or reversal.id) in self.booked_after))
 
 
 @dataclass(frozen=True)
@@ -515,8 +523,7 @@ class _Builder:
                 # — as booked: a crediting booked after the reversal (a late statement) moves it
                 # to 512 on that day with its own entry (`SlipTransfer`)
                 slip = self.slips.get(original.slip)
-                booked = slip.booked if slip is not None else None
-                return "banque" if booked is not None and booked <= p.date else "cheques"
+                return "cheques" if slip is None or slip.before(p) else "banque"
             return self._treasury(original)
         if p.mode == "Espèces":
             return "caisse"
@@ -826,8 +833,7 @@ def transfers(payments: Sequence[Payment], slips: Sequence[Slip]) -> list[SlipTr
         original = by_id.get(p.cancels) if p.cancels else None
         if original is None or original.mode != "Chèque" or original.slip not in credited:
             continue
-        booked = credited[original.slip].booked
-        if booked is not None and p.date < booked:
+        if credited[original.slip].before(p):
             found.setdefault((original.slip, p.group or p.id), []).append(p)
     out = []
     for (number, gid), rows in sorted(found.items()):

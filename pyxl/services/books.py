@@ -144,7 +144,8 @@ def _booked(store: Store, slips: list[books.Slip], payments: Sequence[books.Paym
     « Validée le » of their crediting's entry on the « Écritures » sheet, the one record of when the
     workbook learnt it (a statement reconciled late). A slip whose crediting is
     not on the sheet (booked before the sheet existed, or in an archived year) counts from the
-    bank's day, as it was then booked."""
+    bank's day, as it was then booked. A reversal booked the day of the crediting came before it
+    when its entry comes first in the sheet's bank series (`Slip.booked_after`)."""
     if ledger.TABLE not in {t.name for t in store.schema.tables}:
         return slips
     by_id = {p.id: p for p in payments}
@@ -157,13 +158,32 @@ def _booked(store: Store, slips: list[books.Slip], payments: Sequence[books.Paym
             wanted.add(original.slip)
     if not wanted:
         return slips
-    booked: dict[str, dt.date] = {}
+    booked: dict[str, tuple[dt.date, str]] = {}  # slip → (validated on, its crediting's number)
     for r in store.rows_where(ledger.TABLE, "ref", wanted):
-        day = r["validated_on"]
+        day, num = r["validated_on"], _text(r["num"])
         if _text(r["journal"]) == "BQ" and isinstance(day, dt.date):
             number = _text(r["ref"])
-            booked[number] = min(booked.get(number, day), day)
-    return [replace(s, booked_on=booked[s.number]) if s.number in booked else s for s in slips]
+            booked[number] = min(booked.get(number, (day, num)), (day, num))
+    # a reversal booked the day of the crediting, before it: its entry comes first on the sheet
+    ties: dict[str, str] = {}  # reversal (payment id) → slip
+    for p in payments:
+        original = by_id.get(p.cancels) if p.cancels else None
+        if original is not None and original.slip in booked and p.date == booked[original.slip][0]:
+            ties[p.group or p.id] = original.slip
+    after: dict[str, set[str]] = defaultdict(set)
+    if ties:
+        for r in store.rows_where(ledger.TABLE, "ref", set(ties)):
+            slip = ties[_text(r["ref"])]
+            if _text(r["journal"]) == "BQ" and _order(_text(r["num"])) < _order(booked[slip][1]):
+                after[slip].add(_text(r["ref"]))
+    return [replace(s, booked_on=booked[s.number][0], booked_after=frozenset(after[s.number]))
+            if s.number in booked else s for s in slips]
+
+
+def _order(num: str) -> tuple[str, int]:
+    """« BQ2026-000012 » → ("BQ2026-", 12): entries of one series compare by their number."""
+    prefix, _, n = num.rpartition("-")
+    return prefix, int(n) if n.isdigit() else -1
 
 
 def _losses(rows: Sequence[Any]) -> list[books.Loss]:
@@ -304,14 +324,15 @@ def from_sheet(store: Store, start: dt.date, until: dt.date, computed: Sequence[
         if twin is None or _signature(twin) != _signature(e):
             said = f"les pièces donnent « {_show(twin)} »" if twin else "aucune pièce ni aucun règlement ne la donne"
             raise Refused(Issue("compta.ecritures", f"Écritures : l'écriture n° {num} dit « {_show(e)} », {said} : "
-                                                    "la feuille ne correspond plus aux pièces, pas de FEC. Lancez "
-                                                    "syc verifier et restaurez une sauvegarde.", num))
+                                                    "la feuille ne correspond plus aux pièces, pas de FEC. Vérifiez "
+                                                    "le classeur et restaurez une sauvegarde.", num))
         out.append(replace(e, lines=tuple(replace(x, matching=y.matching, matched_on=y.matched_on)
                                           for x, y in zip(e.lines, twin.lines, strict=True))))
     left = next((x for xs in expected.values() for x in xs), None)
     if left is not None:
         raise Refused(Issue("compta.ecritures", f"Écritures : l'écriture « {_show(left)} » manque à la feuille, pas "
-                                                "de FEC. Lancez syc verifier et restaurez une sauvegarde.", "Écritures"))
+                                                "de FEC. Vérifiez le classeur et restaurez une sauvegarde.",
+                                   "Écritures"))
     return out
 
 
