@@ -187,8 +187,11 @@ class Slip:
     def before(self, reversal: Payment) -> bool:
         """Whether the reversal of one of its cheques was booked before its crediting (on 5112)."""
         booked = self.booked
+        # the same day: the sheet's order tells, once the crediting was booked after the bank's day
+        # (a crediting booked on the bank's day counts first: the migration's sheets are in date order)
         return (booked is None or reversal.date < booked
-                or (reversal.date == booked and (reversal.group or reversal.id) in self.booked_after))
+                or (reversal.date == booked and booked != self.credited_on
+                    and (reversal.group or reversal.id) in self.booked_after))
 
 
 @dataclass(frozen=True)

@@ -158,11 +158,13 @@ def _booked(store: Store, slips: list[books.Slip], payments: Sequence[books.Paym
             wanted.add(original.slip)
     if not wanted:
         return slips
+    # the whole sheet read once (a one-year table, kept by the store for the FEC), not searched per slip
+    sheet = [r for r in store.rows(ledger.TABLE) if _text(r["journal"]) == "BQ"]
     booked: dict[str, tuple[dt.date, str]] = {}  # slip → (validated on, its crediting's number)
-    for r in store.rows_where(ledger.TABLE, "ref", wanted):
-        day, num = r["validated_on"], _text(r["num"])
-        if _text(r["journal"]) == "BQ" and isinstance(day, dt.date):
-            number = _text(r["ref"])
+    for r in sheet:
+        number, day = _text(r["ref"]), r["validated_on"]
+        if number in wanted and isinstance(day, dt.date):
+            num = _text(r["num"])
             booked[number] = min(booked.get(number, (day, num)), (day, num))
     # a reversal booked the day of the crediting, before it: its entry comes first on the sheet
     ties: dict[str, str] = {}  # reversal (payment id) → slip
@@ -171,11 +173,10 @@ def _booked(store: Store, slips: list[books.Slip], payments: Sequence[books.Paym
         if original is not None and original.slip in booked and p.date == booked[original.slip][0]:
             ties[p.group or p.id] = original.slip
     after: dict[str, set[str]] = defaultdict(set)
-    if ties:
-        for r in store.rows_where(ledger.TABLE, "ref", set(ties)):
-            slip = ties[_text(r["ref"])]
-            if _text(r["journal"]) == "BQ" and _order(_text(r["num"])) < _order(booked[slip][1]):
-                after[slip].add(_text(r["ref"]))
+    for r in sheet if ties else ():
+        slip = ties.get(_text(r["ref"]), "")
+        if slip and _order(_text(r["num"])) < _order(booked[slip][1]):
+            after[slip].add(_text(r["ref"]))
     return [replace(s, booked_on=booked[s.number][0], booked_after=frozenset(after[s.number]))
             if s.number in booked else s for s in slips]
 
