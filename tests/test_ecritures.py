@@ -237,12 +237,15 @@ def late_statement(wb: Book, tmp_path: Path, bounce: str = "2026-05-12",
     return inv, reversal or bounced(), ttc, vat
 
 
-@pytest.mark.parametrize(("first", "account", "transfer"), [("bounce", "5112", True), ("credit", "512", False)])
+@pytest.mark.parametrize(("bounce", "first", "account", "transfer"), [
+    ("2026-05-20", "bounce", "5112", True), ("2026-05-20", "credit", "512", False),
+    ("2026-05-07", "bounce", "5112", True)])
 def test_a_bounce_and_the_slips_crediting_booked_the_same_day_in_either_order(
-        wb: Book, tmp_path: Path, first: str, account: str, transfer: bool) -> None:
+        wb: Book, tmp_path: Path, bounce: str, first: str, account: str, transfer: bool) -> None:
     """Booked the same day: the bounce first is on 5112 and the crediting moves it (the sheet's order
-    tells the recomputation which came first); the crediting first, the bounce is on 512 at once."""
-    _inv, reversal, _ttc, _vat = late_statement(wb, tmp_path, bounce="2026-05-20", first=first)
+    tells the recomputation which came first); the crediting first, the bounce is on 512 at once. A
+    bounce booked before the bank's day (7 May) is on 5112 too, and moved when the crediting is."""
+    _inv, reversal, _ttc, _vat = late_statement(wb, tmp_path, bounce=bounce, first=first)
     rows = sheet(wb)
     assert [r["account"] for r in rows if r["ref"] == reversal][1] == account
     assert len([r for r in rows if r["ref"] == "BR2026-0001"]) == (4 if transfer else 2)
