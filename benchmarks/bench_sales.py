@@ -62,7 +62,8 @@ def cache_folder(base: Path, years: int, scale: float) -> Path:
     """The cache of one generator version: its sources' fingerprint is in the folder's name."""
     h = hashlib.sha256()
     for name in ("demo_bulk.py", "demo.py", "workbook/schema.py", "core/vat.py", "core/pricing.py",
-                 "services/closures.py", "excel/builder.py", "workbook/seeds.py"):
+                 "services/closures.py", "excel/builder.py", "workbook/seeds.py",
+                 "core/books.py", "workbook/ledger.py"):  # the « Écritures » sheet it writes (ledger.year_rows)
         h.update((HERE.parent / "pyxl" / name).read_bytes())
     return base / f"ventes-{years}ans-x{scale:g}-{h.hexdigest()[:10]}"
 

@@ -12,6 +12,7 @@ on main yet: those rows are written directly through a `ChangeSet`, as the payme
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -210,6 +211,70 @@ def test_bounced_cheque_reversed_with_bank_charges() -> None:
     assert account_balance(result, "411") == D("330.00")  # owed again
     assert account_balance(result, "44574") == D("-30.00")  # the VAT waits for the next payment
     assert not any(x.matching for e in result.entries for x in e.lines)
+
+
+# A late statement: the cheque bounced (booked on 10 July) on a slip the bank had credited on 6 July,
+# but the statement saying so was only reconciled on 15 July. The reversal was booked on 5112 (the
+# slip was not credited in the workbook that day) and stays so; the crediting, booked on 15 July,
+# is dated the bank's day, and a transfer 5112 → 512 of the bounced cheque, dated the day it is
+# booked, leaves 5112 balanced and 512 at what the bank holds (credited, then taken back).
+LATE_EXPECTED: dict[str, list[Row]] = {
+    "R2026-00041": [("BQ", "411", C1, "330.00", ""), ("BQ", "5112", "", "", "330.00"),
+                    ("BQ", "44571", "", "30.00", ""), ("BQ", "44574", "", "", "30.00")],
+    "BR2026-0002": [("BQ", "512", "", "330.00", ""), ("BQ", "5112", "", "", "330.00"),  # dated 6 July
+                    ("BQ", "5112", "", "330.00", ""), ("BQ", "512", "", "", "330.00")],  # dated 15 July
+}
+
+
+def late_inputs(booked_on: str | None, bounce: str = "2026-07-10") -> tuple[Any, ...]:
+    """(documents, notes, payments, slips) of the late statement's story."""
+    inv = doc("F2026-00040", "2026-07-01", "Facture", ln("300.00", "10"), nature="Dépannage")
+    cheque = pay("R2026-00040", "2026-07-02", "F2026-00040", "330.00", "Chèque", slip="BR2026-0002")
+    bounced = pay("R2026-00041", bounce, "F2026-00040", "-330.00", "Chèque", cancels="R2026-00040", bounced=True)
+    slip = Slip(number="BR2026-0002", date=day("2026-07-03"), mode="Chèque", total=D("330.00"), status="Crédité",
+                credited_on=day("2026-07-06"), booked_on=day(booked_on) if booked_on else None)
+    return [inv], [], [cheque, bounced], [slip]
+
+
+def late_slip(booked_on: str | None, bounce: str = "2026-07-10", until: str | None = None) -> books.Books:
+    return books.build(*late_inputs(booked_on, bounce), NAMES, until=day(until) if until else None)
+
+
+def test_a_slip_credited_before_a_bounce_booked_earlier_moves_it_from_5112_to_512() -> None:
+    result = late_slip("2026-07-15")
+    for ref, rows in LATE_EXPECTED.items():
+        assert table(result, ref) == rows, ref
+    assert [(e.ref, e.date) for e in result.entries if e.ref == "BR2026-0002"] == [
+        ("BR2026-0002", day("2026-07-06")), ("BR2026-0002", day("2026-07-15"))]
+    transfer = result.entries[-1]
+    assert "R2026-00040" in transfer.label and "R2026-00041" in transfer.label  # the cheque and its reversal
+    balanced(result.entries)
+    assert account_balance(result, "5112") == 0 and account_balance(result, "512") == 0
+    assert account_balance(result, "411") == D("330.00")
+    # the day before the crediting is booked: no transfer yet (the slip's crediting is dated the bank's day)
+    assert len(table(late_slip("2026-07-15", until="2026-07-14"), "BR2026-0002")) == 2
+    # the crediting booked before the bounce (or on its day): the reversal goes to 512, no transfer
+    for booked in (None, "2026-07-08", "2026-07-10"):
+        on_time = late_slip(booked)
+        assert table(on_time, "R2026-00041")[1] == ("BQ", "512", "", "", "330.00"), booked
+        assert table(on_time, "BR2026-0002") == LATE_EXPECTED["BR2026-0002"][:2], booked
+        assert account_balance(on_time, "5112") == 0
+    # booked the same day as the crediting: before it (the sheet's order says so), on 5112 and moved
+    same = books.build(*late_inputs("2026-07-10"), NAMES)
+    assert table(same, "R2026-00041")[1] == ("BQ", "512", "", "", "330.00")
+    docs, notes, pays, (slip,) = late_inputs("2026-07-10")
+    same = books.build(docs, notes, pays, [replace(slip, booked_after=frozenset({"R2026-00041"}))], NAMES)
+    assert table(same, "R2026-00041")[1] == ("BQ", "5112", "", "", "330.00")
+    assert table(same, "BR2026-0002")[2:] == LATE_EXPECTED["BR2026-0002"][2:]
+    assert [e.date for e in same.entries if e.ref == "BR2026-0002"] == [day("2026-07-06"), day("2026-07-10")]
+    # the bounce booked even before the bank's day (5112 whatever the booking), then credited: 5112 balanced
+    before = late_slip("2026-07-15", bounce="2026-07-05")
+    assert table(before, "R2026-00041")[1] == ("BQ", "5112", "", "", "330.00")
+    assert table(before, "BR2026-0002") == LATE_EXPECTED["BR2026-0002"]
+    assert account_balance(before, "5112") == 0 and account_balance(before, "512") == 0
+    # the totals per day leave the transfer out with the crediting (the bank dates it, not the day's actions)
+    got = books.daily_totals(*late_inputs("2026-07-15"), leave_out={"BR2026-0002"})
+    assert set(got) == {day("2026-07-01"), day("2026-07-02"), day("2026-07-10")}
 
 
 def test_a_reversal_puts_back_on_the_credit_what_a_credit_note_moved_there() -> None:

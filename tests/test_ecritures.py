@@ -212,3 +212,115 @@ def test_the_verifier_recomputes_the_sheet_and_the_closures_totals_in_one_pass(w
     assert "cloture.journaux" in {i.code for i in closures.verify_journals(store, off)}
     # without the closures' span: the entries alone
     assert books_service.recompute(store, dt.date(2026, 6, 2), None).totals == {}
+
+
+def late_statement(wb: Book, tmp_path: Path, bounce: str = "2026-05-12",
+                   first: str = "bounce") -> tuple[str, str, Decimal, Decimal]:
+    """An invoice paid by a cheque on slip BR2026-0001 (6 May), the cheque bounced and booked on
+    `bounce`, the statement saying the bank credited the slip on 8 May reconciled on 20 May (on the
+    bounce's day, `first` says which is booked first): (invoice, the reversal's id, TTC, VAT)."""
+    from test_bank_statements import camt
+
+    _q, _o, inv = wb.invoice("2026-05-04", "MO-H:3")
+    ttc = D(str(wb.doc(inv)["total_ttc"]))
+    vat = D(str(wb.doc(inv)["total_vat"]))
+    pid = wb.pay(inv, str(ttc), "2026-05-05", mode="cheque")["id"]
+    assert wb.ok("bordereau", "creer", "--banque", "LCL", au="2026-05-06")["numero"] == "BR2026-0001"
+
+    def bounced() -> str:
+        return str(wb.ok("reglement", "annuler", pid, "--motif", "chèque impayé", "--impaye", au=bounce)["id"])
+
+    reversal = bounced() if first == "bounce" else ""
+    wb.ok("banque", "importer", str(camt(tmp_path, [("2026-05-08", str(ttc), "REMISE CHEQUES BR2026-0001"),
+                                                     ("2026-05-13", str(-ttc), "CHEQUE IMPAYE")])), au="2026-05-20")
+    wb.ok("banque", "rapprocher", "--confirmer", "L2026-000001=BR2026-0001", au="2026-05-20")
+    return inv, reversal or bounced(), ttc, vat
+
+
+@pytest.mark.parametrize(("bounce", "first", "account", "transfer"), [
+    ("2026-05-20", "bounce", "5112", True), ("2026-05-20", "credit", "512", False),
+    ("2026-05-07", "bounce", "5112", True)])
+def test_a_bounce_and_the_slips_crediting_booked_the_same_day_in_either_order(
+        wb: Book, tmp_path: Path, bounce: str, first: str, account: str, transfer: bool) -> None:
+    """Booked the same day: the bounce first is on 5112 and the crediting moves it (the sheet's order
+    tells the recomputation which came first); the crediting first, the bounce is on 512 at once. A
+    bounce booked before the bank's day (7 May) is on 5112 too, and moved when the crediting is."""
+    _inv, reversal, _ttc, _vat = late_statement(wb, tmp_path, bounce=bounce, first=first)
+    rows = sheet(wb)
+    assert [r["account"] for r in rows if r["ref"] == reversal][1] == account
+    assert len([r for r in rows if r["ref"] == "BR2026-0001"]) == (4 if transfer else 2)
+    assert sum((D(str(r["debit"] or 0)) - D(str(r["credit"] or 0)) for r in rows if r["account"] == "5112"),
+               D(0)) == 0
+    assert on_sheet(wb) == computed(wb, "2026-05-31")
+    assert wb.ok("verifier", au="2026-05-31")["ok"]
+
+
+def test_a_slip_credited_late_before_a_bounce_already_booked_moves_it_from_5112_to_512(wb: Book,
+                                                                                         tmp_path: Path) -> None:
+    """The bank credited the slip on 8 May; the cheque bounced and was booked on 12 May; the statement
+    is reconciled on 20 May. The reversal stays on 5112 as booked; the crediting is dated the bank's
+    day and a 5112 → 512 transfer is booked on 20 May: the sheet and the recomputation agree, 5112 is
+    balanced, and `syc verifier` is clean."""
+    _inv, reversal, ttc, vat = late_statement(wb, tmp_path)
+    # the expected entries (journal, date, validated on, account, debit, credit), written before the code
+    c = f"{ttc:.2f}"
+    expected = {
+        reversal: [("BQ", "2026-05-12", "2026-05-12", "411", c, ""), ("BQ", "2026-05-12", "2026-05-12", "5112", "", c),
+                   ("BQ", "2026-05-12", "2026-05-12", "44571", f"{vat:.2f}", ""),
+                   ("BQ", "2026-05-12", "2026-05-12", "44574", "", f"{vat:.2f}")],
+        "BR2026-0001": [("BQ", "2026-05-08", "2026-05-20", "512", c, ""), ("BQ", "2026-05-08", "2026-05-20", "5112", "", c),
+                        ("BQ", "2026-05-20", "2026-05-20", "5112", c, ""), ("BQ", "2026-05-20", "2026-05-20", "512", "", c)],
+    }
+
+    def txt(x: Any) -> str:
+        return f"{D(str(x)):.2f}" if x else ""
+
+    rows = sheet(wb)
+    for ref, lines in expected.items():
+        got = [(r["journal"], str(r["date"]), str(r["validated_on"]), r["account"], txt(r["debit"]), txt(r["credit"]))
+               for r in rows if r["ref"] == ref]
+        assert got == lines, ref
+    nums = [r["num"] for r in rows if r["ref"] == "BR2026-0001"]
+    assert nums[0] != nums[-1]  # two entries: the crediting and the transfer, each numbered
+    assert sum((D(str(r["debit"] or 0)) - D(str(r["credit"] or 0)) for r in rows if r["account"] == "5112"),
+               D(0)) == 0
+    assert on_sheet(wb) == computed(wb, "2026-05-31")
+    assert wb.ok("verifier", au="2026-05-31")["ok"]
+    balance = {r["compte"]: D(str(r["solde"])) for r in wb.ok("compta", "balance", au="2026-05-31")["comptes"]}
+    assert balance.get("5112", D(0)) == 0 and balance["512"] == 0 and balance["411"] == ttc
+
+
+def test_the_open_year_fec_is_the_sheet_with_its_numbers_and_validation_days(wb: Book, tmp_path: Path) -> None:
+    """`syc compta fec` of the open fiscal year gives the sheet's entries, in its order, with its
+    numbers and « Validée le » (not a recomputation numbered in date order); lettrage computed."""
+    from pyxl.core.fec.writer import read_fec
+
+    _inv, _reversal, _ttc, _vat = late_statement(wb, tmp_path)
+    _q, _o, inv2 = wb.invoice("2026-05-21", "MO-H:1", nature="depannage")
+    wb.pay(inv2, str(wb.doc(inv2)["total_ttc"]), "2026-05-21", mode="especes")
+    d = wb.ok("compta", "fec", "--exercice", "2026", "--sortie", str(tmp_path / "fec"), au="2026-05-31")
+    assert d["conforme"], d
+    got = read_fec(d["fichier"])
+    want = [(num, e.journal, e.date, e.validated_on, e.ref, len(e.lines))
+            for num, e, _rows in ledger.sheet_entries(wb.store().rows(ledger.TABLE))]
+    assert [(e.number, e.journal, e.date, e.validated_on, e.ref, len(e.lines)) for e in got] == want
+    # the slip's crediting: dated the bank's day, validated the day the statement was reconciled,
+    # numbered after the bounce (the order of validation), not before it as dates would have it
+    crediting = next(e for e in got if e.ref == "BR2026-0001")
+    assert (crediting.date, crediting.validated_on) == (day("2026-05-08"), day("2026-05-20"))
+    bounce = next(e for e in got if e.ref == _reversal)
+    assert int(bounce.number[-6:]) < int(crediting.number[-6:])
+    assert signatures(got) == on_sheet(wb)
+    # lettrage computed at export: the invoice paid in cash is lettered with its payment
+    lettered = {(e.ref, x.matching) for e in got for x in e.lines if x.account == "411"}
+    assert (inv2, "AA") in lettered and any(r == inv2 for r, m in lettered if m)
+    assert d["ecritures"] == len(want)
+
+
+@pytest.mark.fichier_seul  # types over the sheet
+def test_no_fec_from_a_sheet_that_no_longer_says_what_the_documents_say(wb: Book, tmp_path: Path) -> None:
+    inv, _pid, _inv2 = story(wb)
+    _edit(wb.path, inv, {"debit": D("1.00")})
+    wb.refused("compta", "fec", "--exercice", "2026", "--sortie", str(tmp_path / "fec"), au="2026-05-31",
+               code="compta.ecritures", words=[inv, "Vérifiez le classeur"])
+    assert not (tmp_path / "fec").exists()

@@ -170,6 +170,41 @@ class Slip:
     status: str = "Remis"
     credited_on: dt.date | None = None
     fee: Decimal | None = None
+    # the day the workbook booked the crediting (the bank's statement may come in late): a cheque
+    # reversed before that day was booked on 5112, and moves to 512 on that day; None: `credited_on`
+    booked_on: dt.date | None = None
+    # the reversals (their payment ids) of its cheques booked on that same day before the crediting
+    booked_after: frozenset[str] = frozenset()
+
+    @property
+    def booked(self) -> dt.date | None:
+        """The day the crediting counts from for the cheques reversed: when it was booked, never
+        before the bank's date; None while the slip is not credited."""
+        if self.status != "Crédité" or self.credited_on is None:
+            return None
+        return max(self.credited_on, self.booked_on or self.credited_on)
+
+    def before(self, reversal: Payment) -> bool:
+        """Whether the reversal of one of its cheques was booked before its crediting (on 5112)."""
+        booked = self.booked
+        # the same day: the sheet's order tells, once the crediting was booked after the bank's day
+        # (a crediting booked on the bank's day counts first: the migration's sheets are in date order)
+        return (booked is None or reversal.date < booked
+                or (reversal.date == booked and booked != self.credited_on
+                    and (reversal.group or reversal.id) in self.booked_after))
+
+
+@dataclass(frozen=True)
+class SlipTransfer:
+    """A cheque of a slip reversed (bounced) on a day the slip's crediting was not booked yet: the
+    reversal went to 5112; once the crediting is booked, on that day, 5112 → 512 for its amount
+    (an entry booked is never rewritten)."""
+
+    slip: Slip
+    date: dt.date  # the day the slip's crediting was booked
+    reversal: str  # the reversal's payment id (its group)
+    cheque: str  # the id of the cheque reversed (its group's first row)
+    amount: Decimal
 
 
 @dataclass(frozen=True)
@@ -488,10 +523,10 @@ class _Builder:
                 # the bank had credited the slip by the day of the reversal: 512, else still 5112 (a
                 # rule of dates, not of the slip's status today: the entry is the same whenever it is
                 # computed, before or after the crediting — the « Écritures » sheet keeps it)
+                # — as booked: a crediting booked after the reversal (a late statement) moves it
+                # to 512 on that day with its own entry (`SlipTransfer`)
                 slip = self.slips.get(original.slip)
-                credited = (slip is not None and slip.status == "Crédité" and slip.credited_on is not None
-                            and slip.credited_on <= p.date)
-                return "banque" if credited else "cheques"
+                return "cheques" if slip is None or slip.before(p) else "banque"
             return self._treasury(original)
         if p.mode == "Espèces":
             return "caisse"
@@ -646,6 +681,12 @@ class _Builder:
         what = "Remise de chèques" if s.mode == "Chèque" else "Lot de cartes"
         self.emit("BQ", s.credited_on, s.number, s.date, f"{what} {s.number} créditée", lines)
 
+    def transfer(self, t: SlipTransfer) -> None:
+        assert t.slip.credited_on is not None
+        self.emit("BQ", t.date, t.slip.number, t.slip.date,
+                  f"Chèque impayé {t.cheque} (annulé par {t.reversal}) de la remise {t.slip.number} créditée le "
+                  f"{t.slip.credited_on:%d/%m/%Y}", [_Line("cheques", debit=t.amount), _Line("banque", credit=t.amount)])
+
     # ---- lettrage
     def letter(self) -> tuple[Entry, ...]:
         parent: dict[tuple[str, str], tuple[str, str]] = {}
@@ -777,8 +818,33 @@ def _events(docs: Iterable[Doc], notes: Iterable[Note], payments: list[Payment],
             events.append((s.credited_on, 2, s.number, s))
     for x in losses:
         events.append((x.date, 3, x.id, x))
+    for t in transfers(payments, slips):
+        events.append((t.date, 4, t.slip.number, t))
     events.sort(key=lambda e: (e[0], e[1], e[2]))
     return events
+
+
+def transfers(payments: Sequence[Payment], slips: Sequence[Slip]) -> list[SlipTransfer]:
+    """The cheques of credited slips reversed before the day their slip's crediting was booked
+    (their reversal on 5112): one 5112 → 512 transfer each, dated that day."""
+    credited = {s.number: s for s in slips if s.mode == "Chèque" and s.booked is not None}
+    if not credited:
+        return []
+    by_id = {p.id: p for p in payments}
+    found: dict[tuple[str, str], list[Payment]] = {}
+    for p in payments:
+        original = by_id.get(p.cancels) if p.cancels else None
+        if original is None or original.mode != "Chèque" or original.slip not in credited:
+            continue
+        if credited[original.slip].before(p):
+            found.setdefault((original.slip, p.group or p.id), []).append(p)
+    out = []
+    for (number, gid), rows in sorted(found.items()):
+        slip = credited[number]
+        assert slip.booked is not None
+        cheque = min(by_id[p.cancels].group or p.cancels for p in rows)
+        out.append(SlipTransfer(slip, slip.booked, gid, cheque, -sum((p.amount for p in rows), ZERO)))
+    return out
 
 
 def _step(b: _Builder, key: str, ev: object) -> None:
@@ -790,6 +856,8 @@ def _step(b: _Builder, key: str, ev: object) -> None:
         b.slip(ev)
     elif isinstance(ev, Loss):
         b.loss(ev)
+    elif isinstance(ev, SlipTransfer):
+        b.transfer(ev)
     else:
         assert isinstance(ev, list)
         b.payment(key, ev)

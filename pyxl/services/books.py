@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -134,8 +134,57 @@ def read(store: Store, since: dt.date | None = None) -> Source:
                         status=_text(r["status"]), credited_on=r["credited_on"],
                         fee=_dec(r["fee"]) if r["fee"] else None)
              for r in store.rows("tBordereaux") if _text(r["number"])]
+    slips = _booked(store, slips, payments)
     options = books.Options(vat_on_debits=_text(params.get("tva_sur_debits")) == "Oui", chart=chart(store))
     return Source(docs, notes, payments, slips, names, options, _losses(store.rows("tCreances")))
+
+
+def _booked(store: Store, slips: list[books.Slip], payments: Sequence[books.Payment]) -> list[books.Slip]:
+    """The slips with the day their crediting was booked, for those with a cheque reversed: the
+    « Validée le » of their crediting's entry on the « Écritures » sheet, the one record of when the
+    workbook learnt it (a statement reconciled late). A slip whose crediting is
+    not on the sheet (booked before the sheet existed, or in an archived year) counts from the
+    bank's day, as it was then booked. A reversal booked the day of the crediting came before it
+    when its entry comes first in the sheet's bank series (`Slip.booked_after`)."""
+    if ledger.TABLE not in {t.name for t in store.schema.tables}:
+        return slips
+    by_id = {p.id: p for p in payments}
+    credited = {s.number: s for s in slips if s.mode == "Chèque" and s.credited_on is not None
+                and s.status == ledger.CREDITED}
+    wanted = set()
+    for p in payments:
+        original = by_id.get(p.cancels) if p.cancels else None
+        if original is not None and original.slip in credited:
+            wanted.add(original.slip)
+    if not wanted:
+        return slips
+    # the whole sheet read once (a one-year table, kept by the store for the FEC), not searched per slip
+    sheet = [r for r in store.rows(ledger.TABLE) if _text(r["journal"]) == "BQ"]
+    booked: dict[str, tuple[dt.date, str]] = {}  # slip → (validated on, its crediting's number)
+    for r in sheet:
+        number, day = _text(r["ref"]), r["validated_on"]
+        if number in wanted and isinstance(day, dt.date):
+            num = _text(r["num"])
+            booked[number] = min(booked.get(number, (day, num)), (day, num))
+    # a reversal booked the day of the crediting, before it: its entry comes first on the sheet
+    ties: dict[str, str] = {}  # reversal (payment id) → slip
+    for p in payments:
+        original = by_id.get(p.cancels) if p.cancels else None
+        if original is not None and original.slip in booked and p.date == booked[original.slip][0]:
+            ties[p.group or p.id] = original.slip
+    after: dict[str, set[str]] = defaultdict(set)
+    for r in sheet if ties else ():
+        slip = ties.get(_text(r["ref"]), "")
+        if slip and _order(_text(r["num"])) < _order(booked[slip][1]):
+            after[slip].add(_text(r["ref"]))
+    return [replace(s, booked_on=booked[s.number][0], booked_after=frozenset(after[s.number]))
+            if s.number in booked else s for s in slips]
+
+
+def _order(num: str) -> tuple[str, int]:
+    """« BQ2026-000012 » → ("BQ2026-", 12): entries of one series compare by their number."""
+    prefix, _, n = num.rpartition("-")
+    return prefix, int(n) if n.isdigit() else -1
 
 
 def _losses(rows: Sequence[Any]) -> list[books.Loss]:
@@ -244,11 +293,48 @@ def export_fec(store: Store, year: int, folder: str | Path, as_of: dt.date,
         raise Refused(Issue("compta.exercice", f"L'exercice {year} (du {start:%d/%m/%Y} au {end:%d/%m/%Y}) n'a pas "
                                                "commencé : pas de FEC."))
     archived = read_archives(archives, start)
-    chosen = books.in_period(compute(store, min(end, as_of), start, archived).entries, start, end)
+    computed = books.in_period(compute(store, min(end, as_of), start, archived).entries, start, end)
+    chosen = from_sheet(store, start, min(end, as_of), computed)
+    if chosen is None:  # a year not on the sheet (closed before it, or archived): computed, numbered 1, 2, 3…
+        chosen = computed
     company = _text(params.get("raison_sociale"))
     siren = re.sub(r"\D", "", _text(params.get("siret")))[:9]  # « 732 829 320 00074 » → 732829320
     path, notice = write_fec(folder, siren, start, end, chosen, company)
     return path, notice, chosen
+
+
+def from_sheet(store: Store, start: dt.date, until: dt.date, computed: Sequence[Entry]) -> list[Entry] | None:
+    """The entries of the « Écritures » sheet dated from `start` to `until`, in the sheet's order
+    (their validation order) with their numbers, validation dates and wording, lettered as
+    `computed` (the same entries recomputed, lettered as of `until`) says; None when the sheet holds
+    no entry of the period (a fiscal year closed before the sheet existed, or archived). Refused,
+    naming the first entry, when the sheet no longer says what the documents say (`syc verifier`)."""
+    if ledger.TABLE not in {t.name for t in store.schema.tables}:
+        return None
+    sheet = [(num, e) for num, e, _rows in ledger.sheet_entries(store.rows(ledger.TABLE))
+             if e.date and start <= e.date <= until]
+    if not sheet:
+        return None
+    expected: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+    for e in computed:
+        expected[(e.journal, e.ref)].append(e)
+    out = []
+    for num, e in sheet:
+        wanted = expected.get((e.journal, e.ref))
+        twin = wanted.pop(0) if wanted else None
+        if twin is None or _signature(twin) != _signature(e):
+            said = f"les pièces donnent « {_show(twin)} »" if twin else "aucune pièce ni aucun règlement ne la donne"
+            raise Refused(Issue("compta.ecritures", f"Écritures : l'écriture n° {num} dit « {_show(e)} », {said} : "
+                                                    "la feuille ne correspond plus aux pièces, pas de FEC. Vérifiez "
+                                                    "le classeur et restaurez une sauvegarde.", num))
+        out.append(replace(e, lines=tuple(replace(x, matching=y.matching, matched_on=y.matched_on)
+                                          for x, y in zip(e.lines, twin.lines, strict=True))))
+    left = next((x for xs in expected.values() for x in xs), None)
+    if left is not None:
+        raise Refused(Issue("compta.ecritures", f"Écritures : l'écriture « {_show(left)} » manque à la feuille, pas "
+                                                "de FEC. Vérifiez le classeur et restaurez une sauvegarde.",
+                                   "Écritures"))
+    return out
 
 
 def trial_balance(store: Store, year: int, as_of: dt.date) -> tuple[dt.date, dt.date, list[books.BalanceRow]]:

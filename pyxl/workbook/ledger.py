@@ -23,6 +23,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -190,8 +191,9 @@ def events_of(store: Store, changes: ChangeSet) -> dict[str, set[str]]:
     return out
 
 
-def action_entries(store: Store, changes: ChangeSet) -> list[Entry]:
-    """The entries the change set books, computed from the rows they depend on as they will be."""
+def action_entries(store: Store, changes: ChangeSet, as_of: dt.date | None = None) -> list[Entry]:
+    """The entries the change set books, computed from the rows they depend on as they will be;
+    `as_of`: the day it is booked (a slip credited now moves its cheques bounced before to 512)."""
     ev = events_of(store, changes)
     if not any(ev.values()):
         return []
@@ -212,8 +214,16 @@ def action_entries(store: Store, changes: ChangeSet) -> list[Entry]:
         found.update((_text(v["number"]), v) for v in after.where("tFactures", "origin", keys))
         pays.update((_text(v["id"]), v) for v in after.where("tReglements", "invoice", keys))
         loss_rows.update((_text(v["id"]), v) for v in after.where("tCreances", "invoice", keys))
+    booked: dict[str, tuple[dt.date, frozenset[str]]] = {}
+    if ev["tBordereaux"] and as_of is not None:  # a slip credited now: its cheques reversed already (on 5112)
+        cheques = {_text(v["id"]): v for v in after.where("tReglements", "slip", ev["tBordereaux"])}
+        reversals = after.where("tReglements", "cancels", set(cheques))
+        pays.update((_text(v["id"]), v) for v in reversals)
+        pays.update((k, v) for k, v in cheques.items() if k in {_text(r.get("cancels")) for r in reversals})
+        today = frozenset(_text(v.get("group")) or _text(v["id"]) for v in reversals if v.get("date") == as_of)
+        booked = {n: (as_of, today) for n in ev["tBordereaux"]}
     notes = [v for v in after.where("tNotesPenalites", "number", ev["tNotesPenalites"])]
-    result = _build(store, after, found, pays, loss_rows, notes, ev["tBordereaux"])
+    result = _build(store, after, found, pays, loss_rows, notes, ev["tBordereaux"], booked)
     wanted = ev["tFactures"] | ev["tNotesPenalites"] | ev["tCreances"] | ev["tBordereaux"] | {
         _text(v.get("group")) or pid for pid, v in pays.items() if pid in ev["tReglements"]}
     return [e for e in result.entries if e.ref in wanted]
@@ -221,9 +231,12 @@ def action_entries(store: Store, changes: ChangeSet) -> list[Entry]:
 
 def _build(store: Store, after: _After, found: Mapping[str, Mapping[str, Any]],
            pays: Mapping[str, Mapping[str, Any]], loss_rows: Mapping[str, Mapping[str, Any]],
-           note_rows: Iterable[Mapping[str, Any]], slips: set[str] | None = None) -> books.Books:
+           note_rows: Iterable[Mapping[str, Any]], slips: set[str] | None = None,
+           booked: Mapping[str, tuple[dt.date, frozenset[str]]] | None = None) -> books.Books:
     """The books of these rows (documents by number, payment and loss rows by id, penalty notes);
-    `slips`: the numbers of the slips they need (their payments' and those credited now), None: all."""
+    `slips`: the numbers of the slips they need (their payments' and those credited now), None: all;
+    `booked`: the day the crediting of these slips is booked and the reversals of their cheques
+    booked earlier that day (the others: their bank's day)."""
     docs = {n: v for n, v in found.items()
             if n and _text(v.get("status")) not in ("", "Brouillon") and v.get("date") is not None}
     refs = {_text(v["ref"]): n for n, v in docs.items()}
@@ -233,6 +246,9 @@ def _build(store: Store, after: _After, found: Mapping[str, Mapping[str, Any]],
     else:  # a cheque's reversal asks whether its slip was credited; a slip credited now, its entry
         slip_rows = after.where("tBordereaux", "number", slips | {_text(v.get("slip")) for v in pays.values()})
     slips_all = [slip_of(v) for v in slip_rows if _text(v.get("number"))]
+    if booked:
+        slips_all = [replace(x, booked_on=booked[x.number][0], booked_after=booked[x.number][1])
+                     if x.number in booked else x for x in slips_all]
     travel = set()
     chart_rows = after.all("tPlanComptable")
     if any(_text(r.get("role")) == "deplacements" and _text(r.get("account")) for r in chart_rows):
@@ -317,7 +333,7 @@ def book(store: Store, changes: ChangeSet, as_of: dt.date) -> None:
     """Append to `changes` the entries of what it books (the store's hook, before the write)."""
     if TABLE not in {t.name for t in store.schema.tables} or TABLE in changes.appends:
         return
-    entries = action_entries(store, changes)
+    entries = action_entries(store, changes, as_of)
     if not entries:
         return
     params = store.parameters()
