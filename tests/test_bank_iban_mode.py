@@ -224,3 +224,44 @@ def test_a_deposit_from_a_line_that_says_nothing_is_a_transfer_and_its_iban_prop
     assert d["iban_a_enregistrer"] == [{"client": "C00002", "nom": NAME, "iban": IBAN, "ligne": "L2026-000002"}]
     wb.ok("client", "modifier", "C00002", "--iban", IBAN, au="2026-03-09")
     assert wb.ok("banque", "acompte", f"L2026-000003={order}", au="2026-03-09")["iban_a_enregistrer"] == []
+
+
+# --------------------------------------------------------------------------- syc migrer
+def test_the_version_6_workbook_migrated_gets_the_empty_columns_and_keeps_every_fingerprint(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """tests/data/v6 (issued documents and payments) brought to version 14, then to the current
+    version: the « IBAN » of the clients and the « Code opération » of the statement lines added
+    empty by the data step of version 15, no fingerprint nor chain hash changed, `verifier` clean,
+    and an IBAN then recorded."""
+    import shutil
+
+    from test_audit_specs import schema_at
+
+    from pyxl.cli import main
+    from pyxl.workbook import migrate as mig
+    from pyxl.workbook.filestore import FileStore, anchor_path
+    from pyxl.workbook.schema import SCHEMA
+
+    monkeypatch.setenv("SYC_SANS_DOCUMENT", "1")
+    data = Path(__file__).resolve().parent / "data" / "v6"
+    path = tmp_path / "SYC_Gestion.xlsm"
+    shutil.copy(data / "syc_v6.xlsm", path)
+    shutil.copy(data / "syc_v6.syc-ancre", anchor_path(path))
+    mig.migrate(path, schema_at(14))
+    before = FileStore(path, schema_at(14)).journal()
+    assert "iban" not in FileStore(path, schema_at(14)).rows("tClients")[0].values
+    done = mig.migrate(path)
+    assert "ajout de la colonne « IBAN » à la table tClients" in done
+    assert any(x.startswith("étape de données de la version 15") for x in done)
+    store = FileStore(path)
+    assert store.version() == SCHEMA.version == 15
+    clients = store.rows("tClients")
+    assert clients and all(r["iban"] is None for r in clients)
+    assert [(e.seq, e.doc_hash, e.hash, e.spec) for e in store.journal()] == [
+        (e.seq, e.doc_hash, e.hash, e.spec) for e in before]
+    assert store.verify() == []
+    assert mig.migrate(path) == []  # once only
+    code = str(clients[0]["code"])
+    assert main(["client", "modifier", code, "--iban", IBAN, "--book", str(path), "--au", "2026-05-04"]) == 0
+    assert FileStore(path).rows_where("tClients", "code", {code})[0]["iban"] == IBAN
+    assert FileStore(path).verify() == []
