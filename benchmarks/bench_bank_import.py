@@ -13,7 +13,9 @@ the actions is 2026-07-01, the day after the demo's last closure, as in bench_ho
 statements are made from the workbook's own open items: half the credit lines pay one of them (the
 number in the label for half of those), a quarter are other credits, a quarter debits, with two
 identical cheques now and then (the line generator of bench_bank.py). Each measure is a new (cold)
-process; wall time and the process's own peak memory, median, min and max over the runs.
+process; wall time and the process's own peak memory, median, min and max over the runs, and the
+CPU time (user + system) of the import and matching children, median (on a loaded machine the
+wall time grows with the load, the CPU time hardly).
 
   (i) syc banque importer FILE   — read, de-duplicate against « Relevés », write 2 000 lines
   (m) syc banque rapprocher      — read the 2 000 lines and the open items, match, report
@@ -120,13 +122,15 @@ def main(argv: list[str] | None = None) -> int:
           f"charge avant : {load()}", flush=True)
     rows = []
     for name, path in files.items():
-        imp, mat, tot, rss, conf = [], [], [], [], []
+        imp, mat, tot, rss, conf, cpu = [], [], [], [], [], []
         out = ""
         for _ in range(args.runs):
             book = bench_sales.fresh_copy(cache, work / "run")
             base = ["--book", str(book), "--au", DAY]
             t1, r1, _ = run_child([syc, "banque", "importer", str(path), *base], work)
+            c1 = bench_store.LAST_CPU
             t2, r2, out = run_child([syc, "banque", "rapprocher", *base, "--json"], work)
+            cpu.append(c1 + bench_store.LAST_CPU)  # user + sys of both children: the load hides in wall time
             t3, r3, _ = run_child([syc, "banque", "rapprocher", "--tout-exact", *base], work)
             conf.append(t3)
             imp.append(t1)
@@ -139,12 +143,13 @@ def main(argv: list[str] | None = None) -> int:
         counts = (len(data["exactes"]), len(data["proposees"]), len(data["ambigues"]),
                   len(data["lignes_non_rapprochees"]))
         med = statistics.median
-        rows.append((name, med(imp), med(mat), med(tot), min(tot), max(tot), max(rss) / 1024, counts, med(conf)))
+        rows.append((name, med(imp), med(mat), med(tot), min(tot), max(tot), max(rss) / 1024, counts, med(conf),
+                     med(cpu)))
     print(f"\n{'relevé':22} {'(i) importer':>13} {'(m) rapprocher':>15} {'(i+m) médiane':>14} {'min':>6} {'max':>6} "
-          f"{'mémoire':>9}  cible ≤ {TARGET:g} s   exactes/proposées/ambiguës/sans   (c) --tout-exact")
-    for name, i, m, t, lo, hi, mem, counts, c in rows:
+          f"{'CPU (i+m)':>10} {'mémoire':>9}  cible ≤ {TARGET:g} s   exactes/proposées/ambiguës/sans   (c) --tout-exact")
+    for name, i, m, t, lo, hi, mem, counts, c, u in rows:
         ok = "oui" if t <= TARGET else "NON"
-        print(f"{name:22} {i:12.2f}s {m:14.2f}s {t:13.2f}s {lo:5.2f}s {hi:5.2f}s {mem:7.0f} Mo  {ok:>9}        "
+        print(f"{name:22} {i:12.2f}s {m:14.2f}s {t:13.2f}s {lo:5.2f}s {hi:5.2f}s {u:9.2f}s {mem:7.0f} Mo  {ok:>9}        "
               + f"{'/'.join(str(x) for x in counts):>32}   {c:.2f}s")
     print(f"charge après : {load()}")
     shutil.rmtree(work, ignore_errors=True)

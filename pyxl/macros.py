@@ -378,7 +378,28 @@ def rapprocher(sheet: str, row: int) -> dict[str, Any]:
             rec.result.message += "\n" + "\n".join(said)
         return rec.result
 
-    return run(ctx, service)
+    return _ask_ibans(ctx, run(ctx, service))
+
+
+def _ask_ibans(ctx: Any, done: dict[str, Any]) -> dict[str, Any]:
+    """After a reconciliation: for each client whose transfer came from an account its record does
+    not hold, ask Oui/Non before writing that IBAN on the record (never silently)."""
+    from collections.abc import Callable
+
+    from pyxl.core.fields import iban_shown
+    from pyxl.core.messages import msg
+    from pyxl.excel.runner import ask_yes_no, encode
+    from pyxl.services import clients
+
+    def record(code: str, iban: str) -> Callable[[Any], Any]:
+        return lambda store: clients.modify_client(store, code, clients.ClientInput(iban=iban))
+
+    for p in (done.get("data") or {}).get("iban_a_enregistrer") or []:
+        if ask_yes_no(ctx.book, msg("banque.iban.question", line=p["ligne"], iban=iban_shown(p["iban"]),
+                                    client=p["client"], name=p["nom"])):
+            again = Ctx(ctx.action.function, encode(ctx.sheet), ctx.row, book=ctx.book, day=ctx.as_of)
+            run(again, record(str(p["client"]), str(p["iban"])))
+    return done
 
 
 def encaisser_acompte(sheet: str, row: int, number: str = "") -> dict[str, Any]:
@@ -400,7 +421,7 @@ def encaisser_acompte(sheet: str, row: int, number: str = "") -> dict[str, Any]:
                         number=item.number))
         return bank.deposit_from_line(store, lid, item.number, ctx.as_of)
 
-    return run(ctx, service, documents=lambda res: [("facture", str(res.data["facture_acompte"]))])
+    return _ask_ibans(ctx, run(ctx, service, documents=lambda res: [("facture", str(res.data["facture_acompte"]))]))
 
 
 def ignorer_ligne(sheet: str, row: int, reason: str) -> dict[str, Any]:

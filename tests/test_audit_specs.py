@@ -57,7 +57,8 @@ ADDED_COLUMNS = {5: {"tJournalAudit": {"spec"}},
                  10: {"tFactures": {"owed"}},
                  11: {"tReleves": {"reason"}},
                  12: {"tClotures": {"journals"}},
-                 13: {"tFactures": {"written_off"}}}
+                 13: {"tFactures": {"written_off"}},
+                 15: {"tClients": {"iban"}, "tReleves": {"bank_code"}}}
 
 
 ADDED_TABLES = {7: {"tNotesPenalites", "tLignesNotes", "tBordereaux", "tReleves"}, 8: {"tPlanComptable"},

@@ -296,7 +296,7 @@ def test_migration_13_fills_passe_en_perte_from_the_write_offs_of_a_version_12_b
     assert "ajout de la colonne « Passé en perte » à la table tFactures" in done
     assert any(x.startswith("étape de données de la version 13") for x in done)
     store = FileStore(path)
-    assert store.version() == SCHEMA.version == 14
+    assert store.version() == SCHEMA.version == 15
     row = store.rows_where("tFactures", "number", {number})[0]
     assert (row["written_off"], row["owed"]) == (left, D("0.00"))
     others = [r for r in store.rows("tFactures") if r["number"] != number]

@@ -129,6 +129,23 @@ def test_a_client_is_modified_through_the_form_never_in_the_table(book):
     assert sh.cell(CLIENT_FORM.field("editing").row, 3).value is None
 
 
+def test_the_clients_iban_from_the_form_is_checked_stored_compact_and_shown_by_groups_of_four(book):
+    """Issue 14: the « IBAN » field of « Saisie client » (harness), checked like `--iban`."""
+    row = find_row(book, "Clients", "Code", "C00001")
+    assert click("modifier_client", "Clients", row)["ok"]
+    before = snapshot(book)
+    fill(book, CLIENT_SHEET, CLIENT_FORM, iban="FR76 3000 6000 0112 3456 7890 188")
+    r = click("enregistrer_client", CLIENT_SHEET, 6)
+    assert not r["ok"] and "Client C00001" in r["message"] and "IBAN" in r["message"], r
+    assert snapshot(book)["Clients"] == before["Clients"]
+    fill(book, CLIENT_SHEET, CLIENT_FORM, iban="fr76 3000 6000 0112 3456 7890 189")
+    r = click("enregistrer_client", CLIENT_SHEET, 6)
+    assert r["ok"], r["message"]
+    assert cell(book, "Clients", row, "IBAN") == "FR7630006000011234567890189"
+    assert click("modifier_client", "Clients", row)["ok"]
+    assert book.api[CLIENT_SHEET].cell(CLIENT_FORM.field("iban").row, 3).value == "FR76 3000 6000 0112 3456 7890 189"
+
+
 def test_articles_are_created_and_modified_through_their_form(book):
     fill(book, ARTICLE_SHEET, ARTICLE_FORM, code="CHG-30", designation="Chaudière gaz à condensation 30 kW",
          unit_price=3650.0, purchase_price=2400.0, category="Chaudière gaz")

@@ -210,3 +210,39 @@ def test_a_deposit_found_by_rapprocher_is_cashed_from_its_button_after_a_confirm
                                                                                "Virement")
     r = click("encaisser_acompte", "Relevés", line.row, "")
     assert not r["ok"] and "Rapprochée" in r["message"], r
+
+
+def test_rapprocher_asks_before_recording_the_iban_a_transfer_came_from(book, tmp_path) -> None:
+    """A transfer reconciled from an account the client's record lacks (harness): « Rapprocher » asks
+    Oui/Non with the IBAN by groups of four; « Non » leaves the record as it was, « Oui » writes the
+    IBAN, compact, on the client's record — never without asking (issue 14)."""
+    from test_bank_iban_mode import IBAN
+    from test_bank_statements import camt
+
+    path = Path(book.fullname)
+    invoices = [d["number"] for d in FileStore(path).rows("tFactures") if d["doc_type"] == "Facture"]
+
+    def statement(name: str, day: str, amount: str, number: str) -> str:
+        file = camt(tmp_path, [(day, amount, f"VIR DUPONT ET FILS {number}")], name)
+        file.write_text(file.read_text(encoding="utf-8").replace(
+            "</RmtInf>", f"</RmtInf><RltdPties><DbtrAcct><Id><IBAN>{IBAN}</IBAN></Id></DbtrAcct></RltdPties>"),
+            encoding="utf-8")
+        return str(file)
+
+    assert click("importer_releve", "Accueil", 2, statement("a.xml", "2026-06-10", "121.00", invoices[1]))["ok"]
+    H.ALERTS.clear()
+    H.ANSWERS.append("no")
+    r = click("rapprocher", "Accueil", 2)
+    assert r["ok"] and "syc " not in r["message"], r
+    (question,) = [p for _, p in H.ALERTS if "Enregistrer cet IBAN" in p]
+    assert all(w in question for w in ("FR10 3000 6000 0198 7654 3210 100", "C00002", "L2026-000001")), question
+    client = FileStore(path).rows_where("tClients", "code", {"C00002"})[0]
+    assert not client["iban"]
+    assert FileStore(path).rows_where("tFactures", "number", {invoices[1]})[0]["status"] == "Réglée"
+    assert click("importer_releve", "Accueil", 2, statement("b.xml", "2026-06-11", "605.00", invoices[2]))["ok"]
+    H.ALERTS.clear()
+    r = click("rapprocher", "Accueil", 2)  # « Oui » (the harness's default answer)
+    assert r["ok"], r
+    assert [p for _, p in H.ALERTS if "Enregistrer cet IBAN" in p]
+    assert FileStore(path).rows_where("tClients", "code", {"C00002"})[0]["iban"] == IBAN
+    assert FileStore(path).verify() == []

@@ -53,7 +53,7 @@ KINDS_SCHEMA = SCHEMA.with_tables(T_KINDS)
 V1_SCHEMA = dataclasses.replace(SCHEMA, version=1, tables=tuple(
     dataclasses.replace(t, columns=tuple(c for c in t.columns
                                          if c.key not in ("marketing_mail", "dunning_blocked", "collective_since",
-                                                          "headcount")))
+                                                          "headcount", "iban")))
     for t in SCHEMA.tables
     if t.name in ("tParametres", "tCompteurs", "tClients", "tArticles", "tSecteurs", "tJournalAudit")))
 

@@ -73,6 +73,13 @@ V13_STEP = ("étape de données de la version 13 : colonne « Passé en perte »
             "» (7714) ajouté au plan comptable")
 # Schema version 14 (issue 15): the « Écritures » sheet, filled for the open fiscal year
 V14_TABLES = ("tEcritures",)
+# Schema version 15 (issue 14 leftovers): the client's IBAN, the bank's code of a statement line
+V15_COLUMNS = {"tClients": ("iban",), "tReleves": ("bank_code",)}
+IBAN_ADDED = "ajout de la colonne « IBAN » à la table tClients"
+V15_STEP = ("étape de données de la version 15 : colonne « IBAN » des clients, vide (à saisir sur la fiche du client, "
+            "ou proposée par le rapprochement quand un virement rapproché vient d'un compte que la fiche n'a pas) ; "
+            "colonne « Code opération » des relevés, vide pour les lignes déjà importées (leur mode se lit alors sur "
+            "leur libellé) ; aucune pièce ni aucun règlement modifié")
 V14_STEP = ("étape de données de la version 14 : feuille « Écritures » (protégée) remplie des écritures de l'exercice "
             "ouvert, calculées des pièces et des règlements ; chaque action y ajoute désormais les siennes")
 V7_TABLES = ("tNotesPenalites", "tLignesNotes", "tBordereaux", "tReleves")
@@ -89,7 +96,7 @@ NEW_IN_V8 = [t for t in SCHEMA.tables if t.name in V8_TABLES]
 V6_SCHEMA = dataclasses.replace(SCHEMA, version=6, tables=tuple(
     dataclasses.replace(t, columns=tuple(c for c in t.columns if c.key not in (
         *V7_COLUMNS.get(t.name, ()), *V10_COLUMNS.get(t.name, ()), *V12_COLUMNS.get(t.name, ()),
-        *V13_COLUMNS.get(t.name, ()))))
+        *V13_COLUMNS.get(t.name, ()), *V15_COLUMNS.get(t.name, ()))))
     for t in SCHEMA.tables if t.name not in (*V7_TABLES, *V8_TABLES, *V9_TABLES, *V12_TABLES, *V14_TABLES)),
     parameters=tuple(p for p in SCHEMA.parameters if p.code not in (*V7_PARAMETERS, *V8_PARAMETERS)))
 NEW_IN_V7 = [t for t in SCHEMA.tables if t.name in V7_TABLES]
@@ -125,7 +132,7 @@ V4_SCHEMA = dataclasses.replace(
 # version 4, nor the clients' stop columns.
 V4_TABLES = ("tRelances", "tEcheanciers", "tNiveauxRelance", "tTauxLegal", "tTauxBCE", "tTauxPenalites")
 V4_CLIENT_COLUMNS = ("dunning_blocked", "collective_since")
-LATER_CLIENT_COLUMNS = (*V4_CLIENT_COLUMNS, "headcount")  # the clients' columns of versions 4 and 6
+LATER_CLIENT_COLUMNS = (*V4_CLIENT_COLUMNS, "headcount", "iban")  # the clients' columns of versions 4, 6 and 15
 V3_CLIENTS = dataclasses.replace(V5_SCHEMA.table("tClients"), columns=tuple(
     c for c in V5_SCHEMA.table("tClients").columns if c.key not in V4_CLIENT_COLUMNS))
 V3_SCHEMA = dataclasses.replace(
@@ -241,7 +248,7 @@ OLD_BOOK_DONE = [
     "ajout de la colonne « Catégorie » à la table tClients",
     CONSENT_ADDED,
     *STOPS_ADDED,
-    HEADCOUNT_ADDED,
+    HEADCOUNT_ADDED, IBAN_ADDED,
     THPE_ADDED,
     "ajout de la feuille Secteurs (table tSecteurs)",
     *sheets_added(V2_TABLES, V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES, V12_TABLES, V14_TABLES),
@@ -259,6 +266,7 @@ OLD_BOOK_DONE = [
     V12_STEP,
     V13_STEP,
     V14_STEP,
+    V15_STEP,
 ]
 CLIENTS = [
     {"code": "C001", "kind": "Particulier", "name": "Dupont", "address": "1 rue des Lilas", "postcode": "69001",
@@ -517,8 +525,8 @@ def test_migrated_structure(old_book: Path) -> None:
     assert clients.get("ref") == f"A1:{ooxml.col_letter(n)}3"
     assert clients.find("m:autoFilter", NS).get("ref") == clients.get("ref")
     cols = clients.findall("m:tableColumns/m:tableColumn", NS)
-    assert [c.get("name") for c in cols[-5:]] == ["Catégorie", "Accepte la prospection", "Relances bloquées",
-                                                  "Procédure collective depuis", "Effectif (salariés)"]
+    assert [c.get("name") for c in cols[-6:]] == ["Catégorie", "Accepte la prospection", "Relances bloquées",
+                                                  "Procédure collective depuis", "Effectif (salariés)", "IBAN"]
     assert len({c.get("id") for c in cols}) == n
     assert clients.find("m:tableColumns", NS).get("count") == str(n)
     sheet = read_part(old_book, sheet_part(old_book, "Clients"))
@@ -568,9 +576,9 @@ def test_version_1_workbook(tmp_path: Path) -> None:
     assert old["tArticles"][0]["category"] == "Chaudière gaz"
     old_styles = read_part(path, "xl/styles.xml")
 
-    expected = [CONSENT_ADDED, *STOPS_ADDED, HEADCOUNT_ADDED, THPE_PAC_ADDED, *sheets_added(V2_TABLES, V3_TABLES,
+    expected = [CONSENT_ADDED, *STOPS_ADDED, HEADCOUNT_ADDED, IBAN_ADDED, THPE_PAC_ADDED, *sheets_added(V2_TABLES, V3_TABLES,
                 V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES, V12_TABLES, V14_TABLES), SPEC_ADDED, f"mise à jour de la version du schéma : 1 → {SCHEMA.version}", VAT_STEP, V3_STEP, V4_STEP,
-                V5_STEP, V6_STEP, V7_STEP, V8_STEP, V9_STEP, V10_STEP, V12_STEP, V13_STEP, V14_STEP]
+                V5_STEP, V6_STEP, V7_STEP, V8_STEP, V9_STEP, V10_STEP, V12_STEP, V13_STEP, V14_STEP, V15_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
@@ -578,7 +586,7 @@ def test_version_1_workbook(tmp_path: Path) -> None:
 
     # the current version, every table of the schema with its headers, the new ones in schema order
     pkg = ooxml.Package(str(path))
-    assert mig.workbook_version(pkg) == 14 == SCHEMA.version
+    assert mig.workbook_version(pkg) == 15 == SCHEMA.version
     for t in SCHEMA.tables:
         assert list(pkg.table(t.name).headers) == [c.header for c in t.columns], t.name
     assert list(pkg.sheets) == [t.sheet for t in SCHEMA.tables]
@@ -673,19 +681,19 @@ def test_version_2_workbook(tmp_path: Path) -> None:
     assert old["tClients"][0]["name"] == 'Dupont & Fils <SARL> "l\'Étang"'
     assert not any(r["code"].startswith("smtp_") for r in old["tParametres"])
 
-    expected = [CONSENT_ADDED, *STOPS_ADDED, HEADCOUNT_ADDED, PAC_ADDED[0], VAT_COLUMN_ADDED, V7_NATURES["tReglesTVA"],
+    expected = [CONSENT_ADDED, *STOPS_ADDED, HEADCOUNT_ADDED, IBAN_ADDED, PAC_ADDED[0], VAT_COLUMN_ADDED, V7_NATURES["tReglesTVA"],
                 PAC_ADDED[1], *V6_QUOTE_COLUMNS, V7_NATURES["tDevis"], *V6_INVOICE_COLUMNS, V7_NATURES["tFactures"],
                 *V7_PAYMENT_COLUMNS, V7_MODE_ADDED,
                 *with_closure_column(V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES, V12_TABLES, V14_TABLES),
                 SPEC_ADDED, f"mise à jour de la version du schéma : 2 → {SCHEMA.version}", V3_STEP, V4_STEP, V5_STEP,
-                V6_STEP, V7_STEP, V8_STEP, V9_STEP, V10_STEP, V12_STEP, V13_STEP, V14_STEP]
+                V6_STEP, V7_STEP, V8_STEP, V9_STEP, V10_STEP, V12_STEP, V13_STEP, V14_STEP, V15_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
     assert_valid(path)
 
     pkg = ooxml.Package(str(path))
-    assert mig.workbook_version(pkg) == 14 == SCHEMA.version
+    assert mig.workbook_version(pkg) == 15 == SCHEMA.version
     for t in SCHEMA.tables:
         assert list(pkg.table(t.name).headers) == [c.header for c in t.columns], t.name
     assert list(pkg.sheets) == [t.sheet for t in SCHEMA.tables]
@@ -756,11 +764,11 @@ def test_version_3_workbook(tmp_path: Path) -> None:
     old_store.close()
     assert old["tClients"][0]["notes"] == "=cmd|' /C calc'!A0"
 
-    expected = [*STOPS_ADDED, HEADCOUNT_ADDED, PAC_ADDED[0], VAT_COLUMN_ADDED, V7_NATURES["tReglesTVA"], PAC_ADDED[1],
+    expected = [*STOPS_ADDED, HEADCOUNT_ADDED, IBAN_ADDED, PAC_ADDED[0], VAT_COLUMN_ADDED, V7_NATURES["tReglesTVA"], PAC_ADDED[1],
                 *V6_QUOTE_COLUMNS, V7_NATURES["tDevis"], *V6_INVOICE_COLUMNS, V7_NATURES["tFactures"],
                 *V7_PAYMENT_COLUMNS, V7_MODE_ADDED,
                 *with_closure_column(V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES, V12_TABLES, V14_TABLES), SPEC_ADDED,
-                f"mise à jour de la version du schéma : 3 → {SCHEMA.version}", V4_STEP, V5_STEP, V6_STEP, V7_STEP, V8_STEP, V9_STEP, V10_STEP, V12_STEP, V13_STEP, V14_STEP]
+                f"mise à jour de la version du schéma : 3 → {SCHEMA.version}", V4_STEP, V5_STEP, V6_STEP, V7_STEP, V8_STEP, V9_STEP, V10_STEP, V12_STEP, V13_STEP, V14_STEP, V15_STEP]
     assert mig.plan(path) == expected
     assert path.read_bytes() == before_bytes
     assert mig.migrate(path) == expected
@@ -1017,9 +1025,9 @@ def test_user_edited_book(old_book: Path) -> None:
     assert local.get("localSheetId") == audit  # still the audit journal
     ranges = [(c.get("min"), c.get("max"), c.get("width"))
               for c in xml(old_book, clients).findall("m:cols/m:col", NS)]
-    assert ranges[-7:] == [("18", "18", "40.7109375"), ("19", "19", "18.7109375"), ("20", "20", "12.7109375"),
+    assert ranges[-8:] == [("18", "18", "40.7109375"), ("19", "19", "18.7109375"), ("20", "20", "12.7109375"),
                            ("21", "21", "11.7109375"), ("22", "22", "13.7109375"), ("23", "23", "10.7109375"),
-                           ("24", "40", "40.7109375")]
+                           ("24", "24", "34.7109375"), ("25", "40", "40.7109375")]
 
 
 def test_prefixed_sheet_and_totals_row(old_book: Path) -> None:
@@ -1038,7 +1046,7 @@ def test_prefixed_sheet_and_totals_row(old_book: Path) -> None:
     mig.migrate(old_book)
     assert_valid(old_book)
     table = xml(old_book, "xl/tables/table3.xml")
-    assert (table.get("ref"), table.find("m:autoFilter", NS).get("ref")) == ("A1:W4", "A1:W3")
+    assert (table.get("ref"), table.find("m:autoFilter", NS).get("ref")) == ("A1:X4", "A1:X3")
     sheet = read_part(old_book, clients)
     assert b"<x:cols>" in sheet and b"<cols" not in sheet and b"xmlns=" not in sheet
     assert [r["category"] for r in FileStore(old_book).rows("tClients")] == [None, None]
@@ -1149,7 +1157,7 @@ def test_libreoffice_saved_book(tmp_path: Path) -> None:
     assert mig.migrate(path, target) == [
         CONSENT_ADDED,
         *STOPS_ADDED,
-        HEADCOUNT_ADDED,
+        HEADCOUNT_ADDED, IBAN_ADDED,
         "ajout de la colonne « Origine du contact » à la table tClients",
         THPE_PAC_ADDED,
         *sheets_added(V2_TABLES, V3_TABLES, V4_TABLES, V6_TABLES, V7_TABLES, V8_TABLES, V9_TABLES, V12_TABLES, V14_TABLES),
@@ -1168,6 +1176,7 @@ def test_libreoffice_saved_book(tmp_path: Path) -> None:
         V12_STEP,
         V13_STEP,
         V14_STEP,
+        V15_STEP,
     ]
     assert_valid(path)
     after = raw_entries(path)

@@ -71,9 +71,15 @@ def test_a_base_of_the_previous_version_is_migrated_to_the_same_structure_as_a_f
     assert any(s.startswith(f"étape de données de la version {SCHEMA.version}") for s in steps)
     assert structure(db.owner_url) == structure(fresh.owner_url)
     assert ok("migrer", "--base", db.owner_url, "--au", DAY)["etapes"] == []
-    assert any("tEcritures en ajout seul" in s for s in steps), steps
-    with psycopg.connect(db.owner_url) as conn:  # the data step ran, through the store: the entries of the year
-        assert conn.execute("SELECT count(*) FROM \"tEcritures\" WHERE ref = %s", (number,)).fetchone()[0] >= 2
+    with psycopg.connect(db.owner_url) as conn:  # version 15: the clients' IBAN and the lines' bank code, empty
+        assert conn.execute('SELECT count(*) FROM "tClients" WHERE iban IS NOT NULL').fetchone()[0] == 0
+        assert conn.execute('SELECT count(*) FROM "tClients"').fetchone()[0] >= 1
+        assert conn.execute('SELECT count(*) FROM "tReleves" WHERE bank_code IS NOT NULL').fetchone()[0] == 0
+    code, refused = run("client", "modifier", "C00001", "--iban", "FR76 3000 6000 0112 3456 7890 188",
+                        "--base", db.url(), "--au", DAY)
+    assert code == 1 and refused["erreurs"][0]["code"] == "client.iban", refused
+    ok("client", "modifier", "C00001", "--iban", "fr76 3000 6000 0112 3456 7890 189", "--base", db.url(), "--au", DAY)
+    assert ok("client", "voir", "C00001", "--base", db.url(), "--au", DAY)["client"]["iban"] == "FR7630006000011234567890189"
     assert ok("base", "verifier", "--base", db.url(), "--au", DAY)["pieces"] >= 1
     again = sales(["--base", db.url()])  # an action works, numbering carrying on
     assert again > number

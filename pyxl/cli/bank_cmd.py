@@ -65,8 +65,11 @@ def register(sub: Any, common: Common) -> None:
                            "établie et émise, réglée par la ligne (art. 289 I-1-c du CGI)", common, cmd_bank_deposit,
              "Exemples : syc banque acompte L2026-000004=BC2026-0012 ; syc banque acompte L2026-000004 (la commande "
              "ou le devis que le rapprochement propose). Un devis accepté passe d'abord en commande ; le délai de 7 "
-             "jours d'un contrat signé hors établissement s'applique.")
+             "jours d'un contrat signé hors établissement s'applique. Le mode du règlement est celui que dit la ligne "
+             "(code d'opération de la banque, sinon son libellé : virement, chèque, carte) ; les remises de chèques "
+             "ou de cartes ne sont pas des acomptes, sauf --mode.")
     p.add_argument("ligne", metavar="ID[=PIÈCE]", help="la ligne de relevé, et la commande ou le devis accepté payé")
+    p.add_argument("--mode", metavar="MODE", help="virement | cheque | cb | especes : remplace le mode lu sur la ligne")
     p.add_argument("--sans-document", action="store_true", help="ne pas produire le PDF de la facture d'acompte")
 
 
@@ -215,7 +218,8 @@ def cmd_bank_deposit(ctx: Context) -> int:
     from pyxl.services import bank
 
     line, _, number = str(ctx.args.ligne).partition("=")
-    return apply_with_documents(ctx, lambda store: bank.deposit_from_line(store, line, number, ctx.as_of),
+    return apply_with_documents(ctx, lambda store: bank.deposit_from_line(store, line, number, ctx.as_of,
+                                                                               ctx.args.mode),
                                 lambda res: [("facture", str(res.data["facture_acompte"]))])
 
 

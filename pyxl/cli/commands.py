@@ -150,6 +150,9 @@ def _client_options(p: argparse.ArgumentParser, *, required: bool) -> None:
                         "activité principale, art. L221-3 C. conso)")
     p.add_argument("--prospection", metavar="OUI_NON",
                    help="accepte les courriers commerciaux (publipostage --commercial) : oui (défaut) | non")
+    p.add_argument("--iban", metavar="IBAN",
+                   help="compte du client (virements reçus, remboursements), avec ou sans espaces ; "
+                        "« » (vide) l'efface")
 
 
 def _article_options(p: argparse.ArgumentParser, *, required: bool) -> None:
@@ -254,7 +257,7 @@ def _client_input(args: argparse.Namespace) -> Any:
                        address2=args.complement, postcode=args.cp, city=args.ville, country=args.pays,
                        phone=args.tel, email=args.email, siret=args.siret, vat_number=args.tva_intra,
                        category=args.categorie, terms=args.conditions, active=args.actif, notes=args.remarques,
-                       marketing_mail=args.prospection, headcount=args.effectif)
+                       marketing_mail=args.prospection, headcount=args.effectif, iban=args.iban)
 
 
 def cmd_client_add(ctx: Context) -> int:

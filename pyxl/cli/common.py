@@ -105,6 +105,10 @@ def show_record(ctx: Context, row: Any, table: Any, name: str, to_json: Callable
             text = quantity(v)
         elif col.kind is Kind.DATE:
             text = date_fr(v)
+        elif col.key == "iban":  # stored compact, read by groups of four
+            from pyxl.core.fields import iban_shown
+
+            text = iban_shown(str(v))
         else:
             text = str(v)
         print(f"{col.header.removesuffix(' %'):<{width}}{text}".rstrip())

@@ -21,7 +21,7 @@ from pyxl.core import records as rec
 from pyxl.core.fields import shown
 from pyxl.core.issues import Issue
 
-VERSION = "1.3"  # contract 1.3: base motdepasse, banque acompte, refunds on statements
+VERSION = "1.4"  # contract 1.4: the client's IBAN, the statement line's IBAN and bank code, the deposit's mode
 
 # Record fields (core/records.py, the store's column keys) → their JSON names: the sheets' French
 # headers, without accents. A key absent here is already French (or a record field with the same
@@ -85,7 +85,8 @@ KEYS: dict[str, str] = {
 }
 # record fields whose name is the same in both languages
 SAME = {"code", "email", "siret", "designation", "article", "date", "client", "nature", "execution", "total_ht",
-        "total_ttc", "id", "mode", "reference", "sequence"}
+        "total_ttc", "id", "mode", "reference", "sequence",
+        "iban"}  # contract 1.4 (schema 15): the client's IBAN, compact
 FIELDS = set(KEYS) | SAME
 # JSON keys whose empty text is written null: every record field's name, and a few answers' own
 NULLABLE = set(KEYS.values()) | SAME | {"attente", "arret", "dernier_appel", "etape", "brouillon", "a_imprimer", "annule_par",

@@ -115,7 +115,11 @@ SLIP_CHEQUE = obj({"paiement": TEXT, "date": DATE, "client": TEXT, "nom": NTEXT,
                    "numero_cheque": TEXT, "banque": NTEXT, "tireur": NTEXT, "reglements": array(TEXT)})
 STATEMENT_LINE = {"id": TEXT, "compte": TEXT, "date": DATE, "date_valeur": NDATE, "montant": MONEY, "libelle": TEXT,
                   "contrepartie": NTEXT, "statut": TEXT, "rapprochee_avec": NTEXT,
-                  "motif": NTEXT}  # contract 1.2: why a line was set aside (« Ignorée »)
+                  "motif": NTEXT,  # contract 1.2: why a line was set aside (« Ignorée »)
+                  # contract 1.4: the counterparty's IBAN and the bank's code of the operation (« CFONB:05 »)
+                  "iban_contrepartie": NTEXT, "code_operation": NTEXT}
+# contract 1.4: an IBAN read on a reconciled line that the client's record lacks (proposed, never written)
+IBAN_PROPOSAL = obj({"client": TEXT, "nom": TEXT, "iban": TEXT, "ligne": TEXT})
 CANDIDATE = obj({"pieces": array(TEXT), "types": array(TEXT), "score": INT, "raisons": array(TEXT), "ecart": MONEY,
                  "client": NTEXT, "nom": NTEXT})
 LINE_MATCH = obj({**STATEMENT_LINE, "candidats": array(CANDIDATE)})
@@ -226,13 +230,15 @@ COMMANDS: dict[str, tuple[dict[str, Schema], dict[str, Schema]]] = {
     "banque ignorer": (STATEMENT_LINE, WRITING),  # contract 1.2
     # contract 1.3: a deposit read on the statement, its invoice issued and paid by the line
     "banque acompte": ({"ligne": TEXT, "commande": TEXT, "devis": NTEXT, "facture_acompte": TEXT,
-                        "reglement": NTEXT, "montant": MONEY}, WRITING),
+                        "reglement": NTEXT, "montant": MONEY,
+                        "mode": TEXT, "iban_a_enregistrer": array(IBAN_PROPOSAL)}, WRITING),  # contract 1.4
     "banque reprendre": (STATEMENT_LINE, WRITING),
     "banque rapprocher": ({"a_rapprocher": INT, "exactes": array(LINE_MATCH), "proposees": array(LINE_MATCH),
                            "ambigues": array(LINE_MATCH), "lignes_non_rapprochees": array(obj(STATEMENT_LINE)),
                            "attendus_non_rapproches": array(EXPECTED),
                            "confirmees": array(obj({"ligne": TEXT, "pieces": array(TEXT), "type": TEXT,
-                                                    "reglement": NTEXT}))}, WRITING),
+                                                    "reglement": NTEXT})),
+                           "iban_a_enregistrer": array(IBAN_PROPOSAL)}, WRITING),  # contract 1.4
     **{f"document {kind}": ({"documents": array(PATH), "documents_conserves": array(PATH)},
                             {"envois": array(SENDING), "fichiers_dans": PATH})
        for kind in ("devis", "commande", "facture", "avoir", "acquittee", "penalites")},
@@ -392,6 +398,7 @@ FINGERPRINTS = {
     "1.1": "a5d2d8b34a1c236b7b984fdf31f4bf979c421afdb740f71bfffa1aaed22fc561",  # penalty notes, payments as money arrives, FEC checker and the books, planning and maintenance contracts, slips, statements
     "1.2": "49d22b9f7bcf4d27ffca4897fa820599384fe59b8704800883cc2b5b1b870e8b",  # statement lines set aside (motif); « reste_du » stored on each invoice; CA12 instalments, doubtful debts and write-offs (« passe_en_perte » on each invoice); the PostgreSQL base (base creer|importer|exporter|verifier|vue|rafraichir, sauvegardes faire); excel renouveler
     "1.3": "cf293bce2402f88b7dceac715fe9de6e3af8872927a87df68dfd9a9aba95bda2",  # base motdepasse (the keyring); banque acompte; refunds matched on the statement; reglement annuler statut nullable
+    "1.4": "a4d501594a0bb54bdd297d24b8ab88cc2a53ac35bd00c28e3314bce972ac1dd1",  # contract 1.4: the client's IBAN; a statement line's IBAN and bank code; the deposit's mode; IBANs to record
 }
 
 

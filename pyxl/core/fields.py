@@ -159,7 +159,8 @@ def vat_number(value: str | None, *, label: str = "Le n° de TVA intracommunauta
     return v
 
 
-def iban(value: str | None) -> str:
+def iban(value: str | None, *, compact: bool = False) -> str:
+    """A valid IBAN, grouped by four (« FR76 3000 … ») or, with `compact`, as stored (no spaces)."""
     from stdnum import iban as std_iban
 
     v = re.sub(r"\s", "", value or "").upper()
@@ -169,9 +170,16 @@ def iban(value: str | None) -> str:
         raise FieldError(f"L'IBAN « {value} » n'a pas la bonne longueur : un IBAN français compte 27 caractères "
                          f"(ici {len(v)}).")
     try:
-        return str(std_iban.format(std_iban.validate(v)))
+        valid = str(std_iban.validate(v))
     except Exception:
         raise FieldError(f"L'IBAN « {value} » est invalide (clé de contrôle fausse).") from None
+    return valid if compact else str(std_iban.format(valid))
+
+
+def iban_shown(value: str | None) -> str:
+    """A stored IBAN as people read it, by groups of four; '' stays ''."""
+    v = re.sub(r"\s", "", value or "").upper()
+    return " ".join(v[i:i + 4] for i in range(0, len(v), 4))
 
 
 def bic(value: str | None) -> str:

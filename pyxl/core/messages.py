@@ -185,6 +185,20 @@ MESSAGES: dict[str, str] = {
                             "(voyez « syc commande liste »).",
     "banque.acompte.trop": "{amount} dépasse ce que {number} attend encore ({rest}) : une facture d'acompte ne "
                            "dépasse pas la commande.",
+    "banque.acompte.lot": "c'est {what}, plusieurs paiements en une ligne, pas l'acompte d'un client : rapprochez-la "
+                          "avec son bordereau (syc banque rapprocher ; si elle ne porte que le paiement de cet "
+                          "acompte, dites son mode : syc banque acompte {id}=PIÈCE --mode cheque).",
+    "banque.acompte.lot.cheques": "une remise de chèques",
+    "banque.acompte.lot.cartes": "une remise de cartes bancaires (le lot du terminal)",
+    "banque.acompte.mode": "Mode du règlement : {mode} ({how}).",
+    "banque.acompte.mode.lu": "lu sur la ligne du relevé : {what}",
+    "banque.acompte.mode.inconnu": "la ligne ne dit pas comment l'argent est venu : virement retenu",
+    "banque.iban.proposer": "La ligne {line} vient du compte {iban}, que la fiche du client {client} ({name}) "
+                            "n'indique pas : pour qu'il reconnaisse ses prochains virements, "
+                            "syc client modifier {client} --iban {compact}",
+    "banque.iban.question": "La ligne {line} vient du compte {iban}.\n\nEnregistrer cet IBAN sur la fiche du "
+                            "client {client} ({name}) ? Ses prochains virements et ses remboursements seront "
+                            "reconnus sur les relevés.",
     "banque.acompte.fait": "Ligne {line} encaissée en acompte : {deposit}, facture d'acompte de {amount}, émise sur "
                            "la commande {order}"
                            "{quote} (art. 289 I-1-c du CGI : la facture d'acompte est émise à l'encaissement).",

@@ -68,6 +68,7 @@ class Client(Record):
     dunning_blocked: str | None = None  # Relances bloquées
     collective_since: dt.date | None = None  # Procédure collective depuis
     headcount: int | None = None  # Effectif (salariés)
+    iban: str | None = None  # IBAN (schema 15, compact)
 
 
 @dataclass(frozen=True)

@@ -150,6 +150,10 @@ def edit_record(ctx: Ctx, table: str, what: str, sheet_name: str, form: Form) ->
     def text(store: Any) -> str:
         row = ctx.selected(table, what)
         values = {f.key: _shown(row.get(f.key)) for f in form.fields if f.key not in ("editing", "back")}
+        if "iban" in values:  # stored compact, read by groups of four
+            from pyxl.core.fields import iban_shown
+
+            values["iban"] = iban_shown(str(row.get("iban") or ""))
         values["editing"] = row["code"]
         sheet = ctx.book.sheets[sheet_name]
         _set_fields(sheet, form, values)

@@ -182,13 +182,15 @@ ACTIONS: tuple[Action, ...] = (
                 "jamais deux fois) ; le classeur est enregistré."),
     Action("SycRapprocher", "Rapprocher le relevé", "reglements", "rapprocher", issuing=True, image="RecordsRefresh",
            help="Confirme les correspondances exactes du relevé (virements, bordereaux, lots de carte) et montre "
-                "les autres avec leur score ; le classeur est enregistré."),
+                "les autres avec leur score ; propose d'enregistrer l'IBAN d'un virement que la fiche du client n'a "
+                "pas ; le classeur est enregistré."),
     Action("SycEncaisserAcompte", "Encaisser l'acompte", "reglements", "encaisser_acompte", sheet="Relevés",
            asks=(Ask("Commande ou devis accepté que paie la ligne (laisser vide : celui que propose le "
                      "rapprochement) :", required=False),),
            confirm=True, issuing=True, image="MoneyCurrency", on_home=False,
            help="La ligne de relevé sélectionnée paie un devis accepté ou une commande avant sa facture : établit "
-                "et émet la facture d'acompte de son montant, réglée par la ligne ; le classeur est enregistré."),
+                "et émet la facture d'acompte de son montant, réglée par la ligne dans le mode qu'elle indique "
+                "(virement, chèque, carte) ; le classeur est enregistré."),
     Action("SycIgnorerLigne", "Ignorer la ligne de relevé", "reglements", "ignorer_ligne", sheet="Relevés",
            asks=(Ask("Motif (frais bancaires, prélèvement d'un fournisseur, virement entre comptes…) :"),),
            issuing=True, image="DeclineInvitation", on_home=False,

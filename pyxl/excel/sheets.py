@@ -137,6 +137,8 @@ CLIENT_FORM = Form(fields=(
     Field("marketing_mail", "Accepte la prospection", 19, ("Oui", "Non"), help="courriers commerciaux ; vide : Oui"),
     Field("notes", "Remarques", 20),
     Field("back", "Retour après l'enregistrement", 21, help="rempli par « Nouveau client » de la feuille Saisie devis"),
+    Field("iban", "IBAN", 22, help="compte du client : reconnaît ses virements sur les relevés ; avec ou sans "
+                                   "espaces"),
 ))
 CLIENT_DEFAULTS = {"kind": "Particulier"}
 

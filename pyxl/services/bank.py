@@ -64,7 +64,7 @@ def import_statement(store: Store, data: bytes, name: str, as_of: dt.date, fmt: 
             "amount": line.amount, "label": line.label[:500], "counterparty": (line.counterparty_name or "")[:140],
             "counterparty_iban": (line.counterparty_iban or "")[:40],
             "bank_ref": (line.bank_id or line.reference or "")[:80], "identity": ident, "source": name[:200],
-            "imported": as_of, "status": TO_MATCH, "matched": ""})
+            "imported": as_of, "status": TO_MATCH, "matched": "", "bank_code": (line.bank_code or "")[:40]})
     fmt_word = statements[0].source_format.value if statements else (fmt or "")
     credits = sum((ln.amount for _, ln in new if ln.amount > 0), ZERO)
     debits = sum((ln.amount for _, ln in new if ln.amount < 0), ZERO)
@@ -94,14 +94,18 @@ def line_of(r: Row) -> bk.StatementLine:
     return bk.StatementLine(str(r["account"] or ""), r["date"], _dec(r["amount"]), str(r["label"] or ""),
                             value_date=r["value_date"] or None, bank_id=str(r["bank_ref"] or "") or None,
                             counterparty_name=str(r["counterparty"] or "") or None,
-                            counterparty_iban=str(r["counterparty_iban"] or "") or None)
+                            counterparty_iban=str(r["counterparty_iban"] or "") or None,
+                            bank_code=str(r.get("bank_code") or "") or None)
 
 
 def line_json(r: Row) -> dict[str, Any]:
     return {"id": str(r["id"]), "compte": str(r["account"] or ""), "date": r["date"],
             "date_valeur": r["value_date"] or None, "montant": _dec(r["amount"]), "libelle": str(r["label"] or ""),
             "contrepartie": str(r["counterparty"] or "") or None, "statut": str(r["status"] or ""),
-            "rapprochee_avec": str(r["matched"] or "") or None, "motif": str(r.get("reason") or "") or None}
+            "rapprochee_avec": str(r["matched"] or "") or None, "motif": str(r.get("reason") or "") or None,
+            # contract 1.4 (schema 15): the debtor's (creditor's) IBAN and the bank's code of the operation
+            "iban_contrepartie": str(r.get("counterparty_iban") or "") or None,
+            "code_operation": str(r.get("bank_code") or "") or None}
 
 
 def item_json(item: bk.ExpectedItem) -> dict[str, Any]:
@@ -117,9 +121,11 @@ def expected_items(store: Store) -> list[bk.ExpectedItem]:
 
     owed = open_items(store)
     codes = {i.client for i in owed}
-    names = {str(c["code"]): sd.client_name(c) for c in store.rows_where("tClients", "code", codes)} if codes else {}
+    clients = store.rows_where("tClients", "code", codes) if codes else []
+    names = {str(c["code"]): sd.client_name(c) for c in clients}
+    ibans = {str(c["code"]): str(c.get("iban") or "") or None for c in clients}  # schema 15
     out = [bk.ExpectedItem(bk.ItemKind.PENALTY_NOTE if i.is_note else bk.ItemKind.INVOICE, i.number, i.owed, i.client,
-                           names.get(i.client, str(i.row.get("client_name") or "")), None, i.due_date)
+                           names.get(i.client, str(i.row.get("client_name") or "")), ibans.get(i.client), i.due_date)
            for i in owed]
     for s in store.rows("tBordereaux"):
         if s["status"] == slips.DEPOSITED:
@@ -130,8 +136,9 @@ def expected_items(store: Store) -> list[bk.ExpectedItem]:
 
 def expected_refunds(store: Store) -> list[bk.ExpectedItem]:
     """The refunds by transfer or cheque not yet seen on a statement (and not reversed): the money
-    expected to leave the account, negative, each known by its client's name and by the IBAN that
-    client's transfers came from (the lines already reconciled with its payments). Only those the
+    expected to leave the account, negative, each known by its client's name and by its IBAN: the
+    client record's (schema 15), else the one that client's transfers came from (the lines already
+    reconciled with its payments). Only those the
     imported statements can show: from the first debit imported, less the refunds' window (a book
     whose older statements were never imported, or hold only its slips' credits, does not wait for
     its older refunds)."""
@@ -149,7 +156,8 @@ def expected_refunds(store: Store) -> list[bk.ExpectedItem]:
     if not refunds:
         return []
     codes = {str(r["client"]) for r in refunds}
-    names = {str(c["code"]): sd.client_name(c) for c in store.rows_where("tClients", "code", codes)}
+    clients = store.rows_where("tClients", "code", codes)
+    names = {str(c["code"]): sd.client_name(c) for c in clients}
     client_of = {str(r["id"]): str(r["client"]) for r in rows if str(r["client"]) in codes}
     ibans: dict[str, str] = {}
     for line in store.rows("tReleves"):  # in date order: the latest IBAN wins
@@ -157,6 +165,7 @@ def expected_refunds(store: Store) -> list[bk.ExpectedItem]:
         client = client_of.get(str(line["matched"] or "")) if iban and line["status"] == MATCHED else None
         if client:
             ibans[client] = iban
+    ibans.update({str(c["code"]): str(c["iban"]) for c in clients if c.get("iban")})  # the client's own, first
     return [bk.ExpectedItem(bk.ItemKind.REFUND, str(r["id"]), _dec(r["amount"]), str(r["client"]),
                             names.get(str(r["client"]), ""), ibans.get(str(r["client"])), r["date"])
             for r in refunds]
@@ -213,15 +222,67 @@ def _deposit_refusal(store: Store, item: bk.ExpectedItem, amount: Decimal, where
                    + " " + msg("acompte.releve.action", line=line, number=item.number))
 
 
-def deposit_from_line(store: Store, line_id: str, number: str, as_of: dt.date) -> Result:
+# the payment mode of a deposit read on a line, by how the money came (`bk.how_paid`); a direct
+# debit the business collected, or a line that does not say, is a transfer
+_MODE_OF = {bk.HowPaid.TRANSFER: "Virement", bk.HowPaid.CHEQUE: "Chèque", bk.HowPaid.CARD: "CB",
+            bk.HowPaid.CASH: "Espèces", bk.HowPaid.DIRECT_DEBIT: "Virement", bk.HowPaid.UNKNOWN: "Virement"}
+
+
+def deposit_mode(row: Row, mode: str | None = None) -> tuple[str, bk.HowPaid]:
+    """The payment mode of the deposit a line pays: `mode` when the user gives one (it overrides
+    what the line says), else the one the bank's code or the label says. A slip's credit or a card
+    batch is several payments, never one client's deposit: refused, saying what the line is."""
+    from pyxl.services import payments
+
+    how = bk.how_paid(line_of(row))
+    where = msg("banque.ligne.ou", id=row["id"], where=row.where)
+    if mode:
+        return payments._mode(mode, where), how
+    if how in bk.BATCHES:
+        what = msg("banque.acompte.lot.cheques") if how is bk.HowPaid.CHEQUE_SLIP else msg("banque.acompte.lot.cartes")
+        raise _refuse("banque.acompte.lot", where, msg("banque.acompte.lot", what=what, id=row["id"]))
+    return _MODE_OF[how], how
+
+
+def iban_proposals(store: Store, found: Sequence[tuple[str, str, str]]) -> list[dict[str, Any]]:
+    """(line, client, IBAN) of the lines just reconciled → the IBANs to propose for the clients
+    whose record has none (a valid IBAN only, each once). Never written here: the user decides
+    (`syc client modifier --iban`, or Oui in Excel)."""
+    from pyxl.core import fields
+
+    wanted: dict[tuple[str, str], str] = {}
+    for line, client, text in found:
+        try:
+            iban = fields.iban(text, compact=True)
+        except fields.FieldError:
+            continue
+        if iban and client:
+            wanted.setdefault((client, iban), line)
+    if not wanted:
+        return []
+    rows = {str(c["code"]): c for c in store.rows_where("tClients", "code", {c for c, _ in wanted})}
+    return [{"client": client, "nom": sd.client_name(rows[client]), "iban": iban, "ligne": line}
+            for (client, iban), line in wanted.items() if client in rows and not rows[client].get("iban")]
+
+
+def iban_said(proposals: Sequence[dict[str, Any]]) -> list[str]:
+    from pyxl.core.fields import iban_shown
+
+    return [msg("banque.iban.proposer", line=p["ligne"], iban=iban_shown(p["iban"]), client=p["client"],
+                name=p["nom"], compact=p["iban"]) for p in proposals]
+
+
+def deposit_from_line(store: Store, line_id: str, number: str, as_of: dt.date, mode: str | None = None) -> Result:
     """« Rapprocher » with the deposit: a statement line that pays an accepted quote or an open
     order before its invoice is a deposit (CGI 289 I-1-c: its invoice is issued at receipt). In one
     change set: the order made from the quote (when not ordered yet), the deposit invoice of exactly
     the line's amount, issued, the transfer received on it and the line reconciled. The 7-day rule
-    of a contract signed away from the premises still applies (`invoices.create_deposit`)."""
+    of a contract signed away from the premises still applies (`invoices.create_deposit`). The
+payment's mode is what the line says (`deposit_mode`), or `mode`."""
     from pyxl.services import invoices, orders, payments
 
-    row, item = deposit_target(store, line_id, number)
+    row, item = deposit_target(store, line_id, number, mode)
+    paid_by, how = deposit_mode(row, mode)
     lid, amount = str(row["id"]), _dec(row["amount"])
     res = Result()
     view = Pending(store, res.changes)
@@ -238,7 +299,7 @@ def deposit_from_line(store: Store, line_id: str, number: str, as_of: dt.date) -
     issued = invoices.issue(cast(Store, view), str(draft.data["reference"]), as_of)
     view.add(issued.changes)
     deposit = str(issued.data["numero"])
-    paid = payments.receive(cast(Store, view), str(amount), "virement", as_of, client=item.client_code,
+    paid = payments.receive(cast(Store, view), str(amount), paid_by, as_of, client=item.client_code,
                             documents=[deposit], reference=str(row["label"] or "")[:60], bank_line=lid)
     pid = str(paid.data.get("id") or "")
     paid.changes.update("tReleves", row, {"status": MATCHED, "matched": pid or deposit})
@@ -247,16 +308,24 @@ def deposit_from_line(store: Store, line_id: str, number: str, as_of: dt.date) -
     said.append(msg("banque.acompte.fait", line=lid, amount=euros(amount), deposit=deposit, order=order,
                     quote=f" (devis {quote})" if quote else ""))
     said.append(paid.message)
+    if not mode:
+        said.append(msg("banque.acompte.mode", mode=paid_by if paid_by == "CB" else paid_by.lower(),
+                        how=msg("banque.acompte.mode.inconnu") if how is bk.HowPaid.UNKNOWN
+                        else msg("banque.acompte.mode.lu", what=how.value)))
+    proposals = iban_proposals(store, [(lid, item.client_code, str(row["counterparty_iban"] or ""))])
+    said += iban_said(proposals)
     res.message = "\n".join(said)
     res.data = {"ligne": lid, "commande": order, "devis": quote or None, "facture_acompte": deposit,
-                "reglement": pid or None, "montant": amount}
+                "reglement": pid or None, "montant": amount, "mode": paid_by,
+                "iban_a_enregistrer": proposals}  # contract 1.4
     return res
 
 
-def deposit_target(store: Store, line_id: str, number: str) -> tuple[Row, bk.ExpectedItem]:
+def deposit_target(store: Store, line_id: str, number: str, mode: str | None = None) -> tuple[Row, bk.ExpectedItem]:
     """The line to cash as a deposit and the open order or accepted quote it pays (`number`, else
     the one the matching proposes), checked: a credit line still to reconcile, not above what the
-    order or quote still awaits."""
+    order or quote still awaits, and one payment (not a slip's credit nor a card batch, unless
+    `mode` says how it was paid)."""
     row = get_line(store, line_id)
     lid = str(row["id"])
     where = msg("banque.ligne.ou", id=lid, where=row.where)
@@ -266,6 +335,7 @@ def deposit_target(store: Store, line_id: str, number: str) -> tuple[Row, bk.Exp
     amount = _dec(row["amount"])
     if amount <= 0:
         raise _refuse("banque.debit", where, msg("banque.debit"))
+    deposit_mode(row, mode)
     wanted = str(number or "").strip().upper()
     found = [i for i in expected_deposits(store) if i.number == wanted]
     if not wanted:
@@ -312,6 +382,7 @@ class Transfer:
 class Reconciliation:
     result: Result  # the report, and the slips' and batches' part of the confirmation (one change set)
     transfers: list[Transfer] = field(default_factory=list)
+    ibans: list[tuple[str, str, str]] = field(default_factory=list)  # (line, client, its IBAN) reconciled
 
 
 def _candidate_json(c: bk.Candidate) -> dict[str, Any]:
@@ -399,6 +470,7 @@ def reconcile(store: Store, as_of: dt.date, confirm: Sequence[str] = (), all_exa
     data["lignes_non_rapprochees"] = [line_json(row_of[id(ln)]) for ln in result.unmatched_lines]
     data["attendus_non_rapproches"] = [item_json(i) for i in result.unmatched_items]
     data["a_rapprocher"] = len(rows)
+    data["iban_a_enregistrer"] = []  # filled by `record_transfers` (contract 1.4)
     res.message = _summary(result, len(rows), data.get("confirmees", []))
     return rec
 
@@ -415,6 +487,7 @@ def _confirm(store: Store, rec: Reconciliation, chosen: list[tuple[Row, tuple[bk
         refunds = [i for i in picked if i.kind is bk.ItemKind.REFUND]
         if refunds or amount < 0:
             _match_refund(store, changes, row, picked, where)
+            rec.ibans.append((lid, picked[0].client_code, str(row["counterparty_iban"] or "")))
             confirmed.append({"ligne": lid, "pieces": [picked[0].number], "type": picked[0].kind.value,
                               "reglement": picked[0].number})
             continue
@@ -437,8 +510,10 @@ def _confirm(store: Store, rec: Reconciliation, chosen: list[tuple[Row, tuple[bk
         clients = {i.client_code for i in picked}
         if len(clients) != 1:
             raise _refuse("banque.clients", where, msg("banque.clients"))
-        rec.transfers.append(Transfer(lid, row["date"], amount, str(row["label"] or ""), clients.pop(),
+        client = clients.pop()
+        rec.transfers.append(Transfer(lid, row["date"], amount, str(row["label"] or ""), client,
                                       tuple(i.number for i in picked)))
+        rec.ibans.append((lid, client, str(row["counterparty_iban"] or "")))
         confirmed.append({"ligne": lid, "pieces": [i.number for i in picked], "type": picked[0].kind.value,
                           "reglement": None})
     if chosen:
@@ -518,7 +593,9 @@ def record_transfers(store: Store, rec: Reconciliation, as_of: dt.date) -> list[
         rec.result.warnings += res.warnings
         confirmed[t.line_id]["reglement"] = pid or None
         said.append(res.message)
-    return said
+    proposals = iban_proposals(store, rec.ibans)
+    rec.result.data["iban_a_enregistrer"] = proposals  # contract 1.4
+    return said + iban_said(proposals)
 
 
 def _summary(result: bk.MatchResult, total: int, confirmed: Sequence[dict[str, Any]]) -> str:

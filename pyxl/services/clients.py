@@ -43,6 +43,7 @@ class ClientInput:
     notes: str | None = None
     marketing_mail: str | None = None
     headcount: str | None = None  # employees of a professional (L221-3 C. conso)
+    iban: str | None = None  # schema 15: the account the client pays from; "" clears it
 
 
 def _validate(c: Collector, values: dict[str, Any]) -> dict[str, Any]:
@@ -63,6 +64,7 @@ def _validate(c: Collector, values: dict[str, Any]) -> dict[str, Any]:
     out["country"] = country
     out["postcode"] = c.check("client.postcode", lambda: fields.postcode(values.get("postcode"), country=country))
     out["phone"] = c.check("client.phone", lambda: fields.phone(values.get("phone")))
+    out["iban"] = c.check("client.iban", lambda: fields.iban(values.get("iban"), compact=True))
     out["email"] = c.check("client.email", lambda: fields.email(values.get("email")))
     is_business = out["kind"] == "Professionnel"
     out["siret"] = c.check("client.siret", lambda: fields.siren_or_siret(
@@ -113,6 +115,9 @@ def _duplicates(c: Collector, store: Store, rec: dict[str, Any], own_code: str =
         elif rec.get("email") and str(r["email"] or "").casefold() == rec["email"].casefold():
             c.warn("client.duplicate", msg("client.duplicate.value", what="l'e-mail", value=rec["email"],
                                            code=r["code"], where=r.where))
+        if rec.get("iban") and str(r.get("iban") or "") == rec["iban"]:
+            c.warn("client.duplicate", msg("client.duplicate.value", what="l'IBAN", value=fields.iban_shown(rec["iban"]),
+                                           code=r["code"], where=r.where))
         theirs = str(r["siret"] or "")
         if rec.get("siret") and theirs == rec["siret"]:
             c.warn("client.duplicate", msg("client.duplicate.value", what="le SIRET", value=rec["siret"],
@@ -154,7 +159,8 @@ def modify_client(store: Store, code: str, given: ClientInput) -> Result:
     merged.update(changed)
     rec = _validate(c, merged)
     # warn of a possible duplicate only when what identifies the client changes
-    if not c.issues and any(rec.get(k) != row.get(k) for k in ("name", "first_name", "postcode", "email", "siret")):
+    if not c.issues and any(rec.get(k) != row.get(k) for k in ("name", "first_name", "postcode", "email", "siret",
+                                                                  "iban")):
         _duplicates(c, store, rec, own_code=row["code"])
     warnings = c.raise_if_errors()
     if rec["postcode"] != row["postcode"]:

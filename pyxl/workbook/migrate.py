@@ -1252,6 +1252,17 @@ def _entries_sheet(store: FileStore) -> ChangeSet | None:
     return changes if not changes.empty else None
 
 
+@_data_step(15, "colonne « IBAN » des clients, vide (à saisir sur la fiche du client, ou proposée par le rapprochement "
+                "quand un virement rapproché vient d'un compte que la fiche n'a pas) ; colonne « Code opération » des "
+                "relevés, vide pour les lignes déjà importées (leur mode se lit alors sur leur libellé) ; aucune pièce "
+                "ni aucun règlement modifié")
+def _client_ibans(store: FileStore) -> ChangeSet | None:
+    """Issue 14: nothing to fill — a client's IBAN is never guessed from its past transfers (the
+    reconciliation proposes it, the user decides), and the lines already imported keep what their
+    file said."""
+    return None
+
+
 def _contractual(text: str) -> Decimal | None:
     """The parameter as the dunning service reads it (an unreadable value: the default clause)."""
     from pyxl.core.interest import read_contractual_rate

@@ -15,7 +15,7 @@ from enum import Enum
 from pyxl.core.kinds import EQUIPMENT, Category, ClientKind, Nature, PaymentKind, PaymentMode
 from pyxl.core.workflow import STORED_QUOTE_STATES, DocType, InvoiceState, JobState, OrderState
 
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 
 # Hidden defined name that carries the schema version inside the workbook.
 VERSION_NAME = "_SYC_VersionSchema"
@@ -278,6 +278,10 @@ T_CLIENTS = Table(
         Column("headcount", "Effectif (salariés)", Kind.INT, width=10,
                help=("professionnel de 5 salariés au plus, contrat hors établissement hors de son activité "
                      "principale : protégé comme un consommateur (art. L221-3 C. conso)")),
+        # schema 15: the account the client pays from (and is refunded to), compact (FR7630006000011234567890189)
+        Column("iban", "IBAN", width=34, max_len=34,
+               help=("compte du client (virements reçus, remboursements) ; reconnu sur les relevés. Vérifié "
+                     "(clé de contrôle), écrit sans espaces")),
     ),
 )
 
@@ -677,6 +681,10 @@ T_STATEMENT_LINES = Table(
         Column("reason", "Motif", width=30, max_len=300,
                help="ligne ignorée : pourquoi elle n'est pas le paiement d'un client (frais bancaires, prélèvement "
                     "d'un fournisseur…)"),
+        # schema 15: the bank's own code of the operation, which says how the money came
+        Column("bank_code", "Code opération", width=16, max_len=40,
+               help=("code de l'opération donné par la banque (CAMT : domaine/famille/sous-famille, OFX : type, "
+                     "CFONB : code interbancaire) ; vide si le relevé n'en donne pas")),
     ),
 )
 

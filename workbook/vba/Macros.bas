@@ -381,7 +381,7 @@ Sub SycImporterReleve_Ruban(control As IRibbonControl)
     SycImporterReleve
 End Sub
 
-' Rapprocher le relevé : Confirme les correspondances exactes du relevé (virements, bordereaux, lots de carte) et montre les autres avec leur score ; le classeur est enregistré.
+' Rapprocher le relevé : Confirme les correspondances exactes du relevé (virements, bordereaux, lots de carte) et montre les autres avec leur score ; propose d'enregistrer l'IBAN d'un virement que la fiche du client n'a pas ; le classeur est enregistré.
 Sub SycRapprocher()
     SycBusy "Rapprocher le relevé", True
     RunPython "import pyxl.macros as m; m.rapprocher(" & SycHere() & ")"
@@ -392,7 +392,7 @@ Sub SycRapprocher_Ruban(control As IRibbonControl)
     SycRapprocher
 End Sub
 
-' Encaisser l'acompte : La ligne de relevé sélectionnée paie un devis accepté ou une commande avant sa facture : établit et émet la facture d'acompte de son montant, réglée par la ligne ; le classeur est enregistré.
+' Encaisser l'acompte : La ligne de relevé sélectionnée paie un devis accepté ou une commande avant sa facture : établit et émet la facture d'acompte de son montant, réglée par la ligne dans le mode qu'elle indique (virement, chèque, carte) ; le classeur est enregistré.
 Sub SycEncaisserAcompte()
     If Not SycOnRow("Relevés", "Encaisser l'acompte", False) Then Exit Sub
     Dim a1 As String

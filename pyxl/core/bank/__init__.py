@@ -18,9 +18,10 @@ from pyxl.core.bank.matching import (
     match,
 )
 from pyxl.core.bank.model import Format, Statement, StatementLine
+from pyxl.core.bank.modes import BATCHES, HowPaid, how_paid
 
 __all__ = [
-    "PROFILES", "Candidate", "ExpectedItem", "Format", "ItemKind", "LineMatch", "Mapping", "MatchOptions",
-    "MatchResult", "Profile", "Statement", "StatementLine", "Status", "all_lines", "detect", "identities",
-    "match", "new_lines", "parse", "propose_mapping",
+    "BATCHES", "PROFILES", "Candidate", "ExpectedItem", "Format", "HowPaid", "ItemKind", "LineMatch", "Mapping",
+    "MatchOptions", "MatchResult", "Profile", "Statement", "StatementLine", "Status", "all_lines", "detect",
+    "how_paid", "identities", "match", "new_lines", "parse", "propose_mapping",
 ]

@@ -115,7 +115,23 @@ def _entry(entry: etree._Element, account: str, currency: str, source: str) -> S
         amount=amount, currency=ccy or currency, label=" ".join(texts),
         bank_id=_text(entry, "AcctSvcrRef") or _text(entry, "NtryRef"),
         counterparty_name=name, counterparty_iban=iban, reference=reference,
-        source_format=Format.CAMT, source_line=entry.sourceline or 0)
+        source_format=Format.CAMT, source_line=entry.sourceline or 0, bank_code=_bank_code(entry, details))
+
+
+def _bank_code(entry: etree._Element, details: etree._Element | None) -> str | None:
+    """« CAMT:PMNT/RCDT/ESCT » from BkTxCd (the transaction's own, else the entry's), or its
+    proprietary code (« CAMT:05 »)."""
+    for where in (details, entry):
+        if where is None:
+            continue
+        domain = _text(where, "BkTxCd/Domn/Cd")
+        if domain:
+            parts = [domain, _text(where, "BkTxCd/Domn/Fmly/Cd"), _text(where, "BkTxCd/Domn/Fmly/SubFmlyCd")]
+            return "CAMT:" + "/".join(p for p in parts if p)
+        own = _text(where, "BkTxCd/Prtry/Cd")
+        if own:
+            return f"CAMT:{own}"
+    return None
 
 
 def version_of(root: etree._Element) -> tuple[str, str] | None:

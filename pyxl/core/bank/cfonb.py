@@ -99,7 +99,8 @@ def parse_cfonb(data: bytes, source: str) -> tuple[Statement, ...]:
             current.append(StatementLine(
                 account=account, booking_date=booked, value_date=_date(rec, 43, source, n, required=False),
                 amount=_amount(rec, source, n), currency=currency, label=" ".join(_field(rec, 49, 79).split()),
-                reference=ref, source_format=Format.CFONB, source_line=n))
+                reference=ref, source_format=Format.CFONB, source_line=n,
+                bank_code=f"CFONB:{op}" if (op := _field(rec, 33, 34).strip()) else None))
         elif code == "05":
             if not current:
                 raise refuse("releve.cfonb.ordre", source, n)

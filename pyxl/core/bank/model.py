@@ -45,6 +45,9 @@ class StatementLine:
     reference: str | None = None
     source_format: Format = Format.CSV
     source_line: int = 0
+    # the bank's code of the operation, prefixed by its format: « CAMT:PMNT/RCDT/ESCT », « OFX:XFER »,
+    # « CFONB:05 »; None when the file gives none (CSV). Says how the money came (`bank.modes`).
+    bank_code: str | None = None
 
 
 @dataclass(frozen=True)

@@ -156,7 +156,8 @@ def _line(trn: _Node, account: str, currency: str, source: str) -> StatementLine
         value_date=parse_date(user.value, source, user.line) if user is not None and user.value else None,
         amount=amount, currency=trn.text("CURRENCY/CURSYM") or currency, label=_label(trn),
         bank_id=fitid, counterparty_name=trn.text("PAYEE/NAME") or None, counterparty_iban=iban,
-        reference=reference, source_format=Format.OFX, source_line=trn.line)
+        reference=reference, source_format=Format.OFX, source_line=trn.line,
+        bank_code=f"OFX:{kind.upper()}" if (kind := trn.text("TRNTYPE")) else None)
 
 
 def _statement(rs: _Node, source: str) -> Statement:
