@@ -216,3 +216,19 @@ def test_the_verifier_pauses_the_cyclic_collector_and_gives_it_back(monkeypatch)
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_sheet_parsed_by_calamine_gives_its_freed_cells_back_once(book: Path, monkeypatch):
+    """The C heap is trimmed after each sheet calamine parses (ten years of cells: tens of MB kept
+    otherwise), not on each later read of the same parsed sheet."""
+    from pyxl.workbook import filestore
+
+    calls = []
+    monkeypatch.setattr(filestore, "trim_heap", lambda: calls.append(1))
+    store = FileStore(book)
+    loc = store.package.table("tClients")
+    grid = store._grid(loc)
+    assert grid and calls == [1]
+    assert store._grid(loc) is grid and calls == [1]
+    monkeypatch.undo()
+    filestore.trim_heap()  # harmless anywhere (a no-op where the C library has no malloc_trim)
