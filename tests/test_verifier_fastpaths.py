@@ -196,3 +196,39 @@ def test_a_number_that_is_no_calendar_day_is_a_french_refusal_not_a_crash(raw):
 
     with pytest.raises(ValueError, match="n'est pas une date"):
         from_cell(Column("date", "Date", Kind.DATE), raw)
+
+
+def test_the_verifier_pauses_the_cyclic_collector_and_gives_it_back(monkeypatch):
+    """The checks run without Python's cyclic collector (its full passes walked ten years of cells);
+    it is on again afterwards, and stays off for a caller that had turned it off."""
+    import gc
+
+    from pyxl.services import maintenance
+
+    seen = []
+    monkeypatch.setattr(maintenance, "_check_everything", lambda *a: seen.append(gc.isenabled()) or ([], 0, 0))
+    assert gc.isenabled()
+    assert maintenance.check_everything(None, dt.date(2026, 6, 30)) == ([], 0, 0)  # type: ignore[arg-type]
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        maintenance.check_everything(None, dt.date(2026, 6, 30))  # type: ignore[arg-type]
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_sheet_parsed_by_calamine_gives_its_freed_cells_back_once(book: Path, monkeypatch):
+    """The C heap is trimmed after each sheet calamine parses (ten years of cells: tens of MB kept
+    otherwise), not on each later read of the same parsed sheet."""
+    from pyxl.workbook import filestore
+
+    calls = []
+    monkeypatch.setattr(filestore, "trim_heap", lambda: calls.append(1))
+    store = FileStore(book)
+    loc = store.package.table("tClients")
+    grid = store._grid(loc)
+    assert grid and calls == [1]
+    assert store._grid(loc) is grid and calls == [1]
+    monkeypatch.undo()
+    filestore.trim_heap()  # harmless anywhere (a no-op where the C library has no malloc_trim)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pyxl.core.audit import Entry
@@ -109,7 +111,29 @@ def check_everything(store: FileStore, as_of: dt.date, progress: Callable[[str, 
     """What `syc verifier` (and the Excel button « Vérifier le classeur ») checks: every table reads
     cleanly; then the audit chain, every issued document, the closure files and the invoice series.
     Returns (problems, journal rows, documents checked). `progress(label, step, total)` is told
-    when each step begins (one per table, then three)."""
+    when each step begins (one per table, then three).
+
+    Python's cyclic garbage collector is paused meanwhile: the checks hold millions of cells in
+    lists and create no reference cycles worth collecting, and each of its full passes walked all
+    of them (about a quarter of the CPU time of `syc verifier` on ten years)."""
+    with _collector_paused():
+        return _check_everything(store, as_of, progress)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """`gc.disable()` for the block, the collector's previous state back after it."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _check_everything(store: FileStore, as_of: dt.date, progress: Callable[[str, int, int], None] | None,
+                      ) -> tuple[list[Issue], int, int]:
     from pyxl.services.books import check as books_check
     from pyxl.services.books import check_sheet, recompute
     from pyxl.services.closures import journals_span, verify_files, verify_journals

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from pathlib import Path
@@ -195,6 +196,7 @@ class FileStore(SheetStore):
                 if self._calamine is None:
                     self._calamine = python_calamine.CalamineWorkbook.from_path(str(self.path))
                 self._grids[loc.sheet] = self._calamine.get_sheet_by_name(loc.sheet).to_python(skip_empty_area=False)
+                trim_heap()  # the parse's own cells, freed, go back to the system
             return self._grids[loc.sheet]
         except python_calamine.CalamineError as exc:
             raise Refused(Issue(
@@ -395,3 +397,22 @@ class FileStore(SheetStore):
         if self.guard.new_tail is not None:
             commit.write_anchor(self.path, self.guard.new_tail)
             self.guard.new_tail = None
+
+
+_malloc_trim: Any = None
+
+
+def trim_heap() -> None:
+    """Give the C heap's free pages back to the system (glibc's `malloc_trim`). Calamine parses a
+    sheet into one allocation per cell, freed once the sheet is handed to Python: without this the
+    process keeps those pages (tens of MB after the big sheets of ten years). Nothing elsewhere."""
+    global _malloc_trim
+    if _malloc_trim is None:
+        _malloc_trim = False
+        if sys.platform.startswith("linux"):
+            import ctypes
+
+            with suppress(OSError, AttributeError):
+                _malloc_trim = ctypes.CDLL("libc.so.6").malloc_trim
+    if _malloc_trim:
+        _malloc_trim(0)
