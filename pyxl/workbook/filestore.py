@@ -18,7 +18,7 @@ from typing import Any
 
 from pyxl.core import audit
 from pyxl.core.issues import Issue, Refused
-from pyxl.workbook import commit, fastread, ooxml
+from pyxl.workbook import commit, fastread, keyindex, ooxml
 
 # compatibility: what callers imported from here before the store was split along its jobs
 from pyxl.workbook.cells import (  # noqa: F401
@@ -59,6 +59,16 @@ SMALL_TABLE = 300  # rows: read by fastread rather than calamine (which first pa
 MANY_KEYS = 200
 
 
+class _NoShared:
+    """The rows a write reads back hold only the cells it wrote (inline texts and numbers)."""
+
+    def text(self, i: int) -> str:
+        raise ooxml.PackageError("chaîne partagée")
+
+
+_NO_SHARED = _NoShared()
+
+
 class FileStore(SheetStore):
     def __init__(self, path: str | Path, schema: Schema = SCHEMA):
         # write through a symbolic link, never replace the link by a plain file
@@ -67,6 +77,8 @@ class FileStore(SheetStore):
         self._calamine: Any = None
         self._grids: dict[str, list[list[Any]]] = {}  # parsed sheets, shared by rows() and rows_where()
         self._at: dict[str, dict[int, Row | None]] = {}  # rows_at() answers, by table and row number
+        self.keys = keyindex.KeyIndex(self.path)  # key → rows of the big tables, while the parts match
+        self._written: dict[str, tuple[str, dict[int, set[str]]]] = {}  # part → (table, row → columns written)
         if not self.path.exists():
             raise Refused(Issue(
                 "store.missing",
@@ -81,6 +93,7 @@ class FileStore(SheetStore):
         if self._pkg is None:
             try:
                 self._pkg = ooxml.Package(str(self.path))
+                fastread.SST_HINTS[self._pkg] = self.keys.strings
             except ooxml.PackageError as exc:
                 raise Refused(Issue("store.notbook", str(exc), str(self.path))) from None
         return self._pkg
@@ -96,6 +109,7 @@ class FileStore(SheetStore):
         self._calamine = None
         self._grids.clear()
         self._at.clear()
+        self.keys.close()
         super().close()
 
     def rows(self, name: str) -> list[Row]:
@@ -153,6 +167,26 @@ class FileStore(SheetStore):
             ))
         return loc, schema_columns(table, loc.headers)
 
+
+    def _typed_rows(self, name: str, where: tuple[str, set[str]] | None = None) -> list[Row]:
+        """The rows of a key found through the key index when it vouches for the sheet part (see
+        `keyindex`): the rows it lists are read by bisection and kept if their key is one asked for,
+        which is what a search of the whole sheet gives. Otherwise as `SheetStore._typed_rows`."""
+        if where is not None and "" not in where[1] and where[0] in keyindex.KEYS.get(name, ()):
+            table = self.schema.table(name)
+            loc, cols = self._columns(table)
+            if loc.sheet not in self._grids:
+                try:
+                    info = self.package.zip.getinfo(loc.sheet_part)
+                    if self.keys.valid(loc.sheet_part, info.CRC, info.file_size):
+                        key_index = next(i for i, col in enumerate(cols) if col is not None and col.key == where[0])
+                        nums = self.keys.rows_for(loc.sheet_part, where[0], where[1])
+                        raws = [(num, raw) for num, raw in fastread.rows_in_order_at(self.package, loc, nums)
+                                if key_index < len(raw) and fastread.text_of(raw[key_index]) in where[1]]
+                        return self._typed(table, loc, cols, raws)
+                except (KeyError, ooxml.PackageError):
+                    pass  # the sure path below
+        return super()._typed_rows(name, where)
 
     def _raw_rows(self, loc: ooxml.TableLoc, key_index: int | None, keys: set[str] | None) -> list[tuple[int, list[Any]]]:
         """(row number, cells of the table's columns) of the data rows, all or those whose key is in `keys`.
@@ -283,8 +317,10 @@ class FileStore(SheetStore):
                 replacements = self._prepare(changes, as_of, now or dt.datetime.now())
             except ooxml.PackageError as exc:
                 raise Refused(Issue("store.patch", f"{self.path.name} : {exc}", self.path.name)) from None
+            before = self._part_sums()
             self._commit(replacements)
             self.close()
+            self._index_written(replacements, before)
 
     def refuse_if_moved(self) -> None:
         """A workbook imported into a PostgreSQL base (syc base importer) is no longer written."""
@@ -303,9 +339,59 @@ class FileStore(SheetStore):
                 "sur la base (syc --base URL, ou le classeur configuré par « syc excel configurer --base »).",
                 self.path.name))
 
+    def _part_sums(self) -> dict[str, tuple[int, int]]:
+        """(CRC-32, size) of the sheet parts about to be written (their key index entries' check)."""
+        out = {}
+        for part in self._written:
+            with suppress(KeyError):
+                info = self.package.zip.getinfo(part)
+                out[part] = (info.CRC, info.file_size)
+        return out
+
+    def _index_written(self, replacements: Mapping[str, bytes | None], before: dict[str, tuple[int, int]]) -> None:
+        """After a write, the key index learns the keys of the rows written (read back from the new
+        bytes) and the new parts' sums; what cannot be read back drops the part's entry."""
+        written, self._written = self._written, {}
+        if not written or not self.keys.path.exists():
+            return
+        import zipfile
+
+        changes: dict[str, tuple[tuple[int, int], tuple[int, int], list[tuple[str, str, int]] | None]] = {}
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                after = {part: (zf.getinfo(part).CRC, zf.getinfo(part).file_size) for part in written}
+        except (OSError, KeyError, zipfile.BadZipFile):
+            self.keys.forget()
+            return
+        for part, (name, rows) in written.items():
+            data = replacements.get(part)
+            pairs: list[tuple[str, str, int]] = []
+            try:
+                table = self.schema.table(name)
+                sheet = fastread._Sheet(data) if data is not None else None
+                loc = self.package.table(table.name)
+                if sheet is None or sheet.row_tag != b"<row":
+                    raise ooxml.PackageError("feuille illisible")
+                cols = schema_columns(table, loc.headers)
+                at = {col.key: loc.ref[0] + i for i, col in enumerate(cols) if col is not None}
+                for num, keys in rows.items():
+                    span = fastread.find_row(sheet.data, sheet.start, sheet.end, num)
+                    if span is None:
+                        raise ooxml.PackageError("ligne écrite introuvable")
+                    for key in keys:
+                        cells = fastread._parse_row(sheet.data[span[0]:span[1]], at[key], at[key], _NO_SHARED)
+                        pairs.append((key, fastread.text_of(cells.get(at[key], "")), num))
+            except (KeyError, ooxml.PackageError):
+                changes[part] = (before.get(part, (-1, -1)), after[part], None)
+                continue
+            changes[part] = (before.get(part, (-1, -1)), after[part], pairs)
+        self.keys.extend(changes)
+        self.close()
+
     def _prepare(self, changes: ChangeSet, as_of: dt.date, now: dt.datetime) -> dict[str, bytes | None]:
         pkg = self.package
         changes = self._plan(changes, as_of, now)
+        self._written = {}
         date1904 = pkg.date1904
         per_sheet: dict[str, tuple[ooxml.TableLoc, list[ooxml.RowEdit], list[Column | None]]] = {}
         table_parts: dict[str, bytes] = {}
@@ -326,6 +412,7 @@ class FileStore(SheetStore):
                     raise Refused(Issue("store.row", f"{loc.sheet}, ligne {rownum} : hors de la table.", loc.sheet))
                 cells = {c1 + index[k]: to_cell(table.column(k), v, date1904) for k, v in values.items()}
                 edits.append(ooxml.RowEdit(rownum, cells))
+                self._note_written(loc.sheet_part, name, rownum, values)
             new_rows = changes.appends.get(name, [])
             if new_rows:
                 if loc.totals:
@@ -368,6 +455,7 @@ class FileStore(SheetStore):
                     cells = {c1 + i: to_cell(col, values.get(col.key), date1904) if col else ooxml.BLANK
                              for i, col in enumerate(cols)}
                     edits.append(ooxml.RowEdit(rownum, cells, {c: styles[c] for c in cells if c in styles}))
+                    self._note_written(loc.sheet_part, name, rownum, values)
                 new_r2 = max(r2, last + len(new_rows))
                 if new_r2 != r2:
                     table_parts[loc.table_part] = ooxml.set_table_ref(
@@ -386,6 +474,14 @@ class FileStore(SheetStore):
             replacements.update(ooxml.drop_calc_chain(pkg))
         return replacements
 
+
+    def _note_written(self, part: str, name: str, rownum: int, values: Mapping[str, Any]) -> None:
+        """Remember a row written in an indexed table (its part's sums change, whatever columns changed)."""
+        if name in keyindex.KEYS:
+            rows = self._written.setdefault(part, (name, {}))[1]
+            keys = {k for k in keyindex.KEYS[name] if k in values}
+            if keys:
+                rows.setdefault(rownum, set()).update(keys)
 
     def _commit(self, replacements: Mapping[str, bytes | None]) -> None:
         """Temporary file, fsync, backup, atomic rename, directory fsync; then the anchor."""
