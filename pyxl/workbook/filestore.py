@@ -78,7 +78,8 @@ class FileStore(SheetStore):
         self._grids: dict[str, list[list[Any]]] = {}  # parsed sheets, shared by rows() and rows_where()
         self._at: dict[str, dict[int, Row | None]] = {}  # rows_at() answers, by table and row number
         self.keys = keyindex.KeyIndex(self.path)  # key → rows of the big tables, while the parts match
-        self._written: dict[str, tuple[str, dict[int, set[str]]]] = {}  # part → (table, row → columns written)
+        # part → (column number of each indexed key, row → keys written): what a write tells the key index
+        self._written: dict[str, tuple[dict[str, int], dict[int, set[str]]]] = {}
         if not self.path.exists():
             raise Refused(Issue(
                 "store.missing",
@@ -363,17 +364,13 @@ class FileStore(SheetStore):
         except (OSError, KeyError, zipfile.BadZipFile):
             self.keys.forget()
             return
-        for part, (name, rows) in written.items():
+        for part, (at, rows) in written.items():
             data = replacements.get(part)
             pairs: list[tuple[str, str, int]] = []
             try:
-                table = self.schema.table(name)
                 sheet = fastread._Sheet(data) if data is not None else None
-                loc = self.package.table(table.name)
                 if sheet is None or sheet.row_tag != b"<row":
                     raise ooxml.PackageError("feuille illisible")
-                cols = schema_columns(table, loc.headers)
-                at = {col.key: loc.ref[0] + i for i, col in enumerate(cols) if col is not None}
                 for num, keys in rows.items():
                     span = fastread.find_row(sheet.data, sheet.start, sheet.end, num)
                     if span is None:
@@ -412,7 +409,7 @@ class FileStore(SheetStore):
                     raise Refused(Issue("store.row", f"{loc.sheet}, ligne {rownum} : hors de la table.", loc.sheet))
                 cells = {c1 + index[k]: to_cell(table.column(k), v, date1904) for k, v in values.items()}
                 edits.append(ooxml.RowEdit(rownum, cells))
-                self._note_written(loc.sheet_part, name, rownum, values)
+                self._note_written(loc, cols, name, rownum, values)
             new_rows = changes.appends.get(name, [])
             if new_rows:
                 if loc.totals:
@@ -455,7 +452,7 @@ class FileStore(SheetStore):
                     cells = {c1 + i: to_cell(col, values.get(col.key), date1904) if col else ooxml.BLANK
                              for i, col in enumerate(cols)}
                     edits.append(ooxml.RowEdit(rownum, cells, {c: styles[c] for c in cells if c in styles}))
-                    self._note_written(loc.sheet_part, name, rownum, values)
+                    self._note_written(loc, cols, name, rownum, values)
                 new_r2 = max(r2, last + len(new_rows))
                 if new_r2 != r2:
                     table_parts[loc.table_part] = ooxml.set_table_ref(
@@ -475,10 +472,15 @@ class FileStore(SheetStore):
         return replacements
 
 
-    def _note_written(self, part: str, name: str, rownum: int, values: Mapping[str, Any]) -> None:
+    def _note_written(self, loc: ooxml.TableLoc, cols: list[Column | None], name: str, rownum: int,
+                      values: Mapping[str, Any]) -> None:
         """Remember a row written in an indexed table (its part's sums change, whatever columns changed)."""
         if name in keyindex.KEYS:
-            rows = self._written.setdefault(part, (name, {}))[1]
+            if loc.sheet_part not in self._written:
+                at = {col.key: loc.ref[0] + i for i, col in enumerate(cols)
+                      if col is not None and col.key in keyindex.KEYS[name]}
+                self._written[loc.sheet_part] = (at, {})
+            rows = self._written[loc.sheet_part][1]
             keys = {k for k in keyindex.KEYS[name] if k in values}
             if keys:
                 rows.setdefault(rownum, set()).update(keys)

@@ -73,6 +73,10 @@ class KeyIndex:
                 return None
             try:
                 self._db = sqlite3.connect(self.path, timeout=5, check_same_thread=False)
+                # a cache checked against the parts' sums: a transaction lost in a power cut leaves the old
+                # sums, which no longer match, never a torn file (WAL); no fsync per write
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
                 self._db.executescript(_SCHEMA)
             except sqlite3.Error:
                 self.close()
