@@ -158,3 +158,17 @@ def test_shared_strings_from_checkpoints_read_the_same(tmp_path):
         quick.text(marks[0])
     # and the store reads the same rows through them
     assert by_key(book, "piece", {"F2026-0001"}) == full(book, "piece", {"F2026-0001"})
+
+
+def test_verifier_reads_make_a_stale_entry_again(tmp_path, monkeypatch):
+    """A book without index (or saved by Excel): checking its tables (syc verifier) makes the
+    entries again, and the next by-key read goes through them."""
+    book = tmp_path / "b.xlsm"
+    build(book, LINES_SCHEMA, {"tLignesTest": line_rows(random.Random(9), 400)})
+    assert not keyindex.index_path(book).exists()
+    store = FileStore(book, LINES_SCHEMA)
+    assert store.check_table("tLignesTest") == []
+    store.close()
+    with monkeypatch.context() as m:
+        no_search(m)
+        assert by_key(book, "piece", {"F2026-00012"}) == full(book, "piece", {"F2026-00012"})

@@ -123,6 +123,34 @@ class FileStore(SheetStore):
             self._grids.pop(self.package.table(self.schema.table(name).name).sheet, None)
         return out
 
+    def check_table(self, name: str) -> list[Issue]:
+        """As `SheetStore.check_table`; and a table whose key index entry is missing or no longer
+        matches its part (the file saved by Excel) gets it again from the sheet just parsed
+        (`syc verifier`: once after another program saved the file, nothing otherwise)."""
+        problems = super().check_table(name)
+        if not problems and name in keyindex.KEYS:
+            with suppress(ooxml.PackageError, KeyError, Refused):
+                self._index_again(name)
+        return problems
+
+    def _index_again(self, name: str) -> None:
+        table = self.schema.table(name)
+        loc, cols = self._columns(table)
+        info = self.package.zip.getinfo(loc.sheet_part)
+        small = loc.ref[3] - loc.ref[1] <= SMALL_TABLE  # read without calamine: cheap to read again
+        if self.keys.valid(loc.sheet_part, info.CRC, info.file_size) or not (small or loc.sheet in self._grids):
+            return
+        at = [(col.key, i) for i, col in enumerate(cols) if col is not None and col.key in keyindex.KEYS[name]]
+        pairs = [(key, fastread.text_of(raw[i]) if i < len(raw) else "", num)
+                 for num, raw in self._raw_rows(loc, None, None) for key, i in at]
+        self.keys.replace(loc.sheet_part, name, info.CRC, info.file_size, pairs)
+        part = fastread.shared_strings_part(self.package)
+        if part is not None:
+            sst_info = self.package.zip.getinfo(part)
+            if self.keys.strings(part, sst_info.CRC, sst_info.file_size) is None:
+                self.keys.set_strings(part, sst_info.CRC, sst_info.file_size,
+                                      fastread._SharedStrings(self.package.read(part)).checkpoints())
+
     def compact(self, name: str) -> None:
         """The table's rows, typed whole, holding each repeated text and number once: for a reader
         that keeps ten years of rows in memory (`syc verifier`)."""
