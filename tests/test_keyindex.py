@@ -13,7 +13,7 @@ import pytest
 from test_fastread import AS_OF, HOSTILE, LINES_SCHEMA, line_rows
 
 from pyxl.excel.builder import build
-from pyxl.workbook import fastread, keyindex, ooxml
+from pyxl.workbook import fastread, keyindex, ooxml, zchunks
 from pyxl.workbook.filestore import ChangeSet, FileStore
 
 KEYS = ("piece", "notes", "n")
@@ -52,10 +52,14 @@ def probes(rnd: random.Random) -> list[set[str]]:
     return [{rnd.choice(pieces)} for _ in range(6)] + [set(rnd.sample(pieces, 3)), {"12"}, {"7", "3"}]
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_random_books_by_key_equals_full_read(tmp_path, monkeypatch, seed):
+@pytest.mark.parametrize(("seed", "chunked"), [(1, False), (2, False), (3, True), (4, True), (5, True)])
+def test_random_books_by_key_equals_full_read(tmp_path, monkeypatch, seed, chunked):
     """Random books (built, then written by the store: appends, updates of key cells, blanked
-    rows): every key read through the index gives the rows of the full read, in order."""
+    rows): every key read through the index gives the rows of the full read, in order; and the
+    last rows too. `chunked`: the sheet deflated in small chunks, read chunk by chunk."""
+    if chunked:
+        monkeypatch.setattr(ooxml, "BIG_PART", 4000)
+        monkeypatch.setattr(zchunks, "CHUNK_BYTES", 1500)
     rnd = random.Random(seed)
     book = tmp_path / "b.xlsm"
     build(book, LINES_SCHEMA, {"tLignesTest": line_rows(rnd, rnd.randint(30, 400))})
@@ -83,6 +87,14 @@ def test_random_books_by_key_equals_full_read(tmp_path, monkeypatch, seed):
                 for values in [*probes(rnd), {"NOUVEAU-1"}]:
                     got = by_key(book, key, values)
                     assert got == full(book, key, values), (step, key, values)
+        store = FileStore(book, LINES_SCHEMA)
+        part = store.package.table("tLignesTest").sheet_part
+        assert (store.package.chunks(part) is not None) == chunked
+        for n in (1, 3, 50, 10_000):
+            got_tail = [(r.row, dict(r.values)) for r in store.tail("tLignesTest", n)]
+            assert got_tail == [(r.row, dict(r.values)) for r in FileStore(book, LINES_SCHEMA).rows("tLignesTest")][-n:]
+        store.rows_where("tLignesTest", "piece", {"F2026-0001"})
+        assert (store.package.cached(part) is None) == chunked  # read by chunks: the part never inflated whole
 
 
 def test_a_part_changed_elsewhere_is_searched_again(tmp_path, monkeypatch):

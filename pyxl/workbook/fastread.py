@@ -286,6 +286,9 @@ class _SharedStrings:
 
 
 CHECKPOINT = 256  # strings between two offsets kept by the key index
+# the shared strings last read, with what identifies their part ((book, part, CRC-32, size)): a
+# command that reads back what it wrote (a new package on the new file) does not inflate them again
+_LAST_SST: list[Any] = []
 _SST_CACHE: weakref.WeakKeyDictionary[ooxml.Package, _SharedStrings | None] = weakref.WeakKeyDictionary()
 # per package: what gives the checkpoints of its shared strings part ((part, CRC-32, size) → them or None)
 SST_HINTS: weakref.WeakKeyDictionary[ooxml.Package, Callable[[str, int, int], tuple[int, Sequence[int]] | None]] = \
@@ -311,11 +314,15 @@ def _shared_strings(pkg: ooxml.Package) -> _SharedStrings | None:
         return _SST_CACHE[pkg]
     part = shared_strings_part(pkg)
     hint = SST_HINTS.get(pkg)
-    marks = None
-    if part and hint is not None:
+    sst = None
+    if part:
         info = pkg.zip.getinfo(part)
-        marks = hint(part, info.CRC, info.file_size)
-    sst = _SharedStrings(pkg.read(part), marks) if part else None
+        same = (pkg.path, part, info.CRC, info.file_size)
+        if _LAST_SST and _LAST_SST[0] == same:  # the same strings after a write (which never changes them)
+            sst = _LAST_SST[1]
+        else:
+            sst = _SharedStrings(pkg.read(part), hint(part, info.CRC, info.file_size) if hint is not None else None)
+            _LAST_SST[:] = [same, sst]
     _SST_CACHE[pkg] = sst
     return sst
 
@@ -887,6 +894,128 @@ def rows_in_order_at(pkg: ooxml.Package, loc: ooxml.TableLoc, nums: set[int]) ->
         if not _blank(raw):
             out.append((num, raw))
     return out
+
+
+def _chunk_first_rows(pkg: ooxml.Package, part: str) -> Callable[[int], int | None]:
+    firsts: dict[int, int | None] = {}
+
+    def first(k: int) -> int | None:
+        """The number of the first row whose tag starts in chunk k (None: none does)."""
+        if k not in firsts:
+            data = pkg.read_chunks(part, k, k)
+            at = data.find(_ROW_HEAD)
+            firsts[k] = _row_number_at(data, at) if at >= 0 else None
+        return firsts[k]
+    return first
+
+
+def _row_span(text: bytes, num: int) -> tuple[int, int] | None:
+    s = text.find(_ROW_HEAD + str(num).encode() + b'"')
+    if s < 0:
+        return None
+    e = text.find(_ROW_HEAD, s + 1)
+    if e < 0:
+        e = text.find(b"</sheetData>", s)
+    return (s, e) if e >= 0 else (s, -1)
+
+
+def rows_in_order_by_chunks(pkg: ooxml.Package, loc: ooxml.TableLoc,
+                            nums: set[int]) -> list[tuple[int, list[Any]]] | None:
+    """`rows_in_order_at` without inflating the whole part: the chunks of a part deflated in chunks
+    (`zchunks`) are inflated on their own, a few to find by bisection the one a row starts in, then
+    that one. None when the part is not in chunks or a chunk holds no row tag (the caller reads it whole)."""
+    part = loc.sheet_part
+    table = pkg.chunks(part)
+    if not table:
+        return None
+    c1, r1, c2, last = _table_rows(loc)
+    first = _chunk_first_rows(pkg, part)
+    strings: Any = None
+    out: list[tuple[int, list[Any]]] = []
+    for num in sorted(nums):
+        if not r1 < num <= last:
+            continue
+        lo, hi, k = 0, len(table) - 1, -1
+        while lo <= hi:  # the last chunk whose first row is num or before it
+            mid = (lo + hi) // 2
+            f = first(mid)
+            if f is None:
+                return None
+            if f <= num:
+                k, lo = mid, mid + 1
+            else:
+                hi = mid - 1
+        if k < 0:
+            continue  # before the first row
+        end = min(k + 1, len(table) - 1)  # a row tag may straddle two chunks
+        while True:
+            text = pkg.read_chunks(part, k, end)
+            span = _row_span(text, num)
+            if span is None or span[1] >= 0:
+                break
+            if end == len(table) - 1:
+                raise _bad(f"ligne {num} non fermée")
+            end += 1
+        if span is None:
+            continue
+        if strings is None:
+            sst = _shared_strings(pkg)
+            strings = sst if sst is not None else _NoStrings()
+        cells = _parse_row(text[span[0]: span[1]], c1, c2, strings)
+        raw = [cells.get(c, "") for c in range(c1, c2 + 1)]
+        if not _blank(raw):
+            out.append((num, raw))
+    return out
+
+
+def tail_by_chunks(pkg: ooxml.Package, loc: ooxml.TableLoc, n: int) -> list[tuple[int, list[Any]]] | None:
+    """`tail_rows` of a sheet in ascending order from its last chunks alone (None: not in chunks,
+    or rows out of order: the caller reads it whole)."""
+    part = loc.sheet_part
+    table = pkg.chunks(part)
+    if not table:
+        return None
+    c1, r1, c2, last = _table_rows(loc)
+    if n <= 0 or last <= r1:
+        return []
+    strings: Any = None
+    begin = len(table) - 1
+    while True:
+        text = pkg.read_chunks(part, begin, len(table) - 1)
+        end = text.rfind(b"</sheetData>")
+        if end < 0:
+            return None
+        out: list[tuple[int, list[Any]]] = []
+        prev: int | None = None
+        hi = end
+        complete = False
+        while True:
+            s = text.rfind(_ROW_HEAD, 0, hi)
+            if s < 0:
+                break
+            num = _row_number_at(text, s)
+            if prev is not None and num >= prev:
+                return None
+            prev = num
+            if num <= r1:
+                complete = True
+                break
+            if num <= last:
+                if strings is None:
+                    sst = _shared_strings(pkg)
+                    strings = sst if sst is not None else _NoStrings()
+                cells = _parse_row(text[s:hi], c1, c2, strings)
+                raw = [cells.get(c, "") for c in range(c1, c2 + 1)]
+                if not _blank(raw):
+                    out.append((num, raw))
+                    if len(out) == n:
+                        complete = True
+                        break
+            hi = s
+        if complete or begin == 0:
+            out.reverse()
+            return out
+        begin = max(0, begin - 2)
 
 
 def all_rows(pkg: ooxml.Package, loc: ooxml.TableLoc) -> list[tuple[int, list[Any]]]:

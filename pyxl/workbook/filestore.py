@@ -197,6 +197,12 @@ class FileStore(SheetStore):
         return loc, schema_columns(table, loc.headers)
 
 
+    def _indexed(self, part: str) -> bool:
+        """Whether the key index vouches for this part (written by SYC Gestion since it was indexed:
+        its rows in ascending order, each once)."""
+        info = self.package.zip.getinfo(part)
+        return self.keys.valid(part, info.CRC, info.file_size)
+
     def _typed_rows(self, name: str, where: tuple[str, set[str]] | None = None) -> list[Row]:
         """The rows of a key found through the key index when it vouches for the sheet part (see
         `keyindex`): the rows it lists are read by bisection and kept if their key is one asked for,
@@ -210,7 +216,12 @@ class FileStore(SheetStore):
                     if self.keys.valid(loc.sheet_part, info.CRC, info.file_size):
                         key_index = next(i for i, col in enumerate(cols) if col is not None and col.key == where[0])
                         nums = self.keys.rows_for(loc.sheet_part, where[0], where[1])
-                        raws = [(num, raw) for num, raw in fastread.rows_in_order_at(self.package, loc, nums)
+                        found = None
+                        if self.package.cached(loc.sheet_part) is None:  # not inflated: only the chunks needed
+                            found = fastread.rows_in_order_by_chunks(self.package, loc, nums)
+                        if found is None:
+                            found = fastread.rows_in_order_at(self.package, loc, nums)
+                        raws = [(num, raw) for num, raw in found
                                 if key_index < len(raw) and fastread.text_of(raw[key_index]) in where[1]]
                         return self._typed(table, loc, cols, raws)
                 except (KeyError, ooxml.PackageError):
@@ -316,6 +327,11 @@ class FileStore(SheetStore):
         table = self.schema.table(name)
         loc, cols = self._columns(table)
         try:
+            if (name in keyindex.KEYS and self.package.cached(loc.sheet_part) is None
+                    and self._indexed(loc.sheet_part)):  # rows in order: the last chunks are enough
+                found = fastread.tail_by_chunks(self.package, loc, n)
+                if found is not None:
+                    return self._typed(table, loc, cols, found)
             raws = fastread.tail_rows(self.package, loc, n)
         except ooxml.PackageError:
             return self.rows(name)[-n:]
