@@ -104,6 +104,10 @@ def fresh_copy(cache: Path, run_dir: Path) -> Path:
     book = run_dir / BOOK
     shutil.copyfile(cache / BOOK, book)
     shutil.copyfile(anchor_path(cache / BOOK), anchor_path(book))
+    from pyxl.workbook.keyindex import index_path
+
+    if index_path(cache / BOOK).exists():  # the key index `syc demo` makes (issue 14)
+        shutil.copyfile(index_path(cache / BOOK), index_path(book))
     shutil.copytree(closures.folder(cache / BOOK), closures.folder(book))
     return book
 

@@ -101,6 +101,7 @@ def generate(book: Path, years: int = 10, scale: float = 1.0, seed: int = 2026,
     `progress(label, step, total)`: the sales, the workbook's sheets (`builder.build`), the files."""
     from pyxl.excel import builder
     from pyxl.services import closures
+    from pyxl.workbook import keyindex
     from pyxl.workbook.filestore import write_anchor
     from pyxl.workbook.seeds import default_rows
 
@@ -130,6 +131,7 @@ def generate(book: Path, years: int = 10, scale: float = 1.0, seed: int = 2026,
     report("fichiers de clôture et ancre du journal", total, total)
     write_anchor(book, gen.tail)
     closures.write_files(book, gen.closures)
+    keyindex.build(FileStore(book))  # what writes look up by key, found without searching the sheets
     stats.seconds_files = time.perf_counter() - t0
     return stats
 

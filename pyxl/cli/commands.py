@@ -194,6 +194,10 @@ def cmd_init(ctx: Context) -> int:
             demo.fill(staged, ctx.as_of)
         replace_file(book, staged) if book.exists() else shutil.move(str(staged), book)
     write_anchor(book, None)  # a new workbook starts a new audit journal
+    from pyxl.workbook import keyindex
+    from pyxl.workbook.filestore import FileStore
+
+    keyindex.build(FileStore(book))  # followed by every write from now on: rows found by key without a search
     from pyxl.services.closures import set_aside
 
     aside = set_aside(book)  # the replaced workbook's closures are records: kept, out of the way

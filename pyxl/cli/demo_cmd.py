@@ -93,6 +93,10 @@ def _install(staged: Path, book: Path) -> str:
         os.replace(anchor_path(staged), anchor_path(book))
     else:
         write_anchor(book, None)
+    from pyxl.workbook.keyindex import index_path
+
+    if index_path(staged).exists():  # the key index made with the workbook (a cache, checked against its parts)
+        os.replace(index_path(staged), index_path(book))
     return note
 
 
@@ -135,6 +139,10 @@ def make(folder: Path, *, force: bool = False, years: int | None = None, scale: 
             with source.open("rb") as src, open(staged, "wb") as dst:
                 shutil.copyfileobj(src, dst)
             runner = demo.build_sample(staged)
+            from pyxl.workbook import keyindex
+            from pyxl.workbook.filestore import FileStore
+
+            keyindex.build(FileStore(staged))
             first, as_of = demo.FIRST_DAY, demo.LAST_DAY
             extra = {"actions": runner.actions}
         note = _install(staged, book)

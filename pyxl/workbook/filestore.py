@@ -19,7 +19,7 @@ from typing import Any
 
 from pyxl.core import audit
 from pyxl.core.issues import Issue, Refused
-from pyxl.workbook import commit, fastread, ooxml
+from pyxl.workbook import commit, fastread, keyindex, ooxml
 
 # compatibility: what callers imported from here before the store was split along its jobs
 from pyxl.workbook.cells import (  # noqa: F401
@@ -60,6 +60,16 @@ SMALL_TABLE = 300  # rows: read by fastread rather than calamine (which first pa
 MANY_KEYS = 200
 
 
+class _NoShared:
+    """The rows a write reads back hold only the cells it wrote (inline texts and numbers)."""
+
+    def text(self, i: int) -> str:
+        raise ooxml.PackageError("chaîne partagée")
+
+
+_NO_SHARED = _NoShared()
+
+
 class FileStore(SheetStore):
     def __init__(self, path: str | Path, schema: Schema = SCHEMA):
         # write through a symbolic link, never replace the link by a plain file
@@ -68,6 +78,9 @@ class FileStore(SheetStore):
         self._calamine: Any = None
         self._grids: dict[str, list[list[Any]]] = {}  # parsed sheets, shared by rows() and rows_where()
         self._at: dict[str, dict[int, Row | None]] = {}  # rows_at() answers, by table and row number
+        self.keys = keyindex.KeyIndex(self.path)  # key → rows of the big tables, while the parts match
+        # part → (column number of each indexed key, row → keys written): what a write tells the key index
+        self._written: dict[str, tuple[dict[str, int], dict[int, set[str]]]] = {}
         if not self.path.exists():
             raise Refused(Issue(
                 "store.missing",
@@ -82,6 +95,7 @@ class FileStore(SheetStore):
         if self._pkg is None:
             try:
                 self._pkg = ooxml.Package(str(self.path))
+                fastread.SST_HINTS[self._pkg] = self.keys.strings
             except ooxml.PackageError as exc:
                 raise Refused(Issue("store.notbook", str(exc), str(self.path))) from None
         return self._pkg
@@ -97,6 +111,7 @@ class FileStore(SheetStore):
         self._calamine = None
         self._grids.clear()
         self._at.clear()
+        self.keys.close()
         super().close()
 
     def rows(self, name: str) -> list[Row]:
@@ -108,6 +123,34 @@ class FileStore(SheetStore):
         with suppress(ooxml.PackageError, KeyError):
             self._grids.pop(self.package.table(self.schema.table(name).name).sheet, None)
         return out
+
+    def check_table(self, name: str) -> list[Issue]:
+        """As `SheetStore.check_table`; and a table whose key index entry is missing or no longer
+        matches its part (the file saved by Excel) gets it again from the sheet just parsed
+        (`syc verifier`: once after another program saved the file, nothing otherwise)."""
+        problems = super().check_table(name)
+        if not problems and name in keyindex.KEYS:
+            with suppress(ooxml.PackageError, KeyError, Refused):
+                self._index_again(name)
+        return problems
+
+    def _index_again(self, name: str) -> None:
+        table = self.schema.table(name)
+        loc, cols = self._columns(table)
+        info = self.package.zip.getinfo(loc.sheet_part)
+        small = loc.ref[3] - loc.ref[1] <= SMALL_TABLE  # read without calamine: cheap to read again
+        if self.keys.valid(loc.sheet_part, info.CRC, info.file_size) or not (small or loc.sheet in self._grids):
+            return
+        at = [(col.key, i) for i, col in enumerate(cols) if col is not None and col.key in keyindex.KEYS[name]]
+        pairs = [(key, fastread.text_of(raw[i]) if i < len(raw) else "", num)
+                 for num, raw in self._raw_rows(loc, None, None) for key, i in at]
+        self.keys.replace(loc.sheet_part, name, info.CRC, info.file_size, pairs)
+        part = fastread.shared_strings_part(self.package)
+        if part is not None:
+            sst_info = self.package.zip.getinfo(part)
+            if self.keys.strings(part, sst_info.CRC, sst_info.file_size) is None:
+                self.keys.set_strings(part, sst_info.CRC, sst_info.file_size,
+                                      fastread._SharedStrings(self.package.read(part)).checkpoints())
 
     def compact(self, name: str) -> None:
         """The table's rows, typed whole, holding each repeated text and number once: for a reader
@@ -154,6 +197,37 @@ class FileStore(SheetStore):
             ))
         return loc, schema_columns(table, loc.headers)
 
+
+    def _indexed(self, part: str) -> bool:
+        """Whether the key index vouches for this part (written by SYC Gestion since it was indexed:
+        its rows in ascending order, each once)."""
+        info = self.package.zip.getinfo(part)
+        return self.keys.valid(part, info.CRC, info.file_size)
+
+    def _typed_rows(self, name: str, where: tuple[str, set[str]] | None = None) -> list[Row]:
+        """The rows of a key found through the key index when it vouches for the sheet part (see
+        `keyindex`): the rows it lists are read by bisection and kept if their key is one asked for,
+        which is what a search of the whole sheet gives. Otherwise as `SheetStore._typed_rows`."""
+        if where is not None and "" not in where[1] and where[0] in keyindex.KEYS.get(name, ()):
+            table = self.schema.table(name)
+            loc, cols = self._columns(table)
+            if loc.sheet not in self._grids:
+                try:
+                    info = self.package.zip.getinfo(loc.sheet_part)
+                    if self.keys.valid(loc.sheet_part, info.CRC, info.file_size):
+                        key_index = next(i for i, col in enumerate(cols) if col is not None and col.key == where[0])
+                        nums = self.keys.rows_for(loc.sheet_part, where[0], where[1])
+                        found = None
+                        if self.package.cached(loc.sheet_part) is None:  # not inflated: only the chunks needed
+                            found = fastread.rows_in_order_by_chunks(self.package, loc, nums)
+                        if found is None:
+                            found = fastread.rows_in_order_at(self.package, loc, nums)
+                        raws = [(num, raw) for num, raw in found
+                                if key_index < len(raw) and fastread.text_of(raw[key_index]) in where[1]]
+                        return self._typed(table, loc, cols, raws)
+                except (KeyError, ooxml.PackageError):
+                    pass  # the sure path below
+        return super()._typed_rows(name, where)
 
     def _raw_rows(self, loc: ooxml.TableLoc, key_index: int | None, keys: set[str] | None) -> list[tuple[int, list[Any]]]:
         """(row number, cells of the table's columns) of the data rows, all or those whose key is in `keys`.
@@ -255,6 +329,11 @@ class FileStore(SheetStore):
         table = self.schema.table(name)
         loc, cols = self._columns(table)
         try:
+            if (name in keyindex.KEYS and self.package.cached(loc.sheet_part) is None
+                    and self._indexed(loc.sheet_part)):  # rows in order: the last chunks are enough
+                found = fastread.tail_by_chunks(self.package, loc, n)
+                if found is not None:
+                    return self._typed(table, loc, cols, found)
             raws = fastread.tail_rows(self.package, loc, n)
         except ooxml.PackageError:
             return self.rows(name)[-n:]
@@ -285,8 +364,10 @@ class FileStore(SheetStore):
                 replacements = self._prepare(changes, as_of, now or dt.datetime.now())
             except ooxml.PackageError as exc:
                 raise Refused(Issue("store.patch", f"{self.path.name} : {exc}", self.path.name)) from None
+            before = self._part_sums()
             self._commit(replacements)
             self.close()
+            self._index_written(replacements, before)
 
     def refuse_if_moved(self) -> None:
         """A workbook imported into a PostgreSQL base (syc base importer) is no longer written."""
@@ -305,9 +386,55 @@ class FileStore(SheetStore):
                 "sur la base (syc --base URL, ou le classeur configuré par « syc excel configurer --base »).",
                 self.path.name))
 
+    def _part_sums(self) -> dict[str, tuple[int, int]]:
+        """(CRC-32, size) of the sheet parts about to be written (their key index entries' check)."""
+        out = {}
+        for part in self._written:
+            with suppress(KeyError):
+                info = self.package.zip.getinfo(part)
+                out[part] = (info.CRC, info.file_size)
+        return out
+
+    def _index_written(self, replacements: Mapping[str, bytes | None], before: dict[str, tuple[int, int]]) -> None:
+        """After a write, the key index learns the keys of the rows written (read back from the new
+        bytes) and the new parts' sums; what cannot be read back drops the part's entry."""
+        written, self._written = self._written, {}
+        if not written or not self.keys.path.exists():
+            return
+        import zipfile
+
+        changes: dict[str, tuple[tuple[int, int], tuple[int, int], list[tuple[str, str, int]] | None]] = {}
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                after = {part: (zf.getinfo(part).CRC, zf.getinfo(part).file_size) for part in written}
+        except (OSError, KeyError, zipfile.BadZipFile):
+            self.keys.forget()
+            return
+        for part, (at, rows) in written.items():
+            data = replacements.get(part)
+            pairs: list[tuple[str, str, int]] = []
+            try:
+                sheet = fastread._Sheet(data) if data is not None else None
+                if sheet is None or sheet.row_tag != b"<row":
+                    raise ooxml.PackageError("feuille illisible")
+                for num, keys in rows.items():
+                    span = fastread.find_row(sheet.data, sheet.start, sheet.end, num)
+                    if span is None:
+                        raise ooxml.PackageError("ligne écrite introuvable")
+                    for key in keys:
+                        cells = fastread._parse_row(sheet.data[span[0]:span[1]], at[key], at[key], _NO_SHARED)
+                        pairs.append((key, fastread.text_of(cells.get(at[key], "")), num))
+            except (KeyError, ooxml.PackageError):
+                changes[part] = (before.get(part, (-1, -1)), after[part], None)
+                continue
+            changes[part] = (before.get(part, (-1, -1)), after[part], pairs)
+        self.keys.extend(changes)
+        self.close()
+
     def _prepare(self, changes: ChangeSet, as_of: dt.date, now: dt.datetime) -> dict[str, bytes | None]:
         pkg = self.package
         changes = self._plan(changes, as_of, now)
+        self._written = {}
         date1904 = pkg.date1904
         per_sheet: dict[str, tuple[ooxml.TableLoc, list[ooxml.RowEdit], list[Column | None]]] = {}
         table_parts: dict[str, bytes] = {}
@@ -328,6 +455,7 @@ class FileStore(SheetStore):
                     raise Refused(Issue("store.row", f"{loc.sheet}, ligne {rownum} : hors de la table.", loc.sheet))
                 cells = {c1 + index[k]: to_cell(table.column(k), v, date1904) for k, v in values.items()}
                 edits.append(ooxml.RowEdit(rownum, cells))
+                self._note_written(loc, cols, name, rownum, values)
             new_rows = changes.appends.get(name, [])
             if new_rows:
                 if loc.totals:
@@ -370,6 +498,7 @@ class FileStore(SheetStore):
                     cells = {c1 + i: to_cell(col, values.get(col.key), date1904) if col else ooxml.BLANK
                              for i, col in enumerate(cols)}
                     edits.append(ooxml.RowEdit(rownum, cells, {c: styles[c] for c in cells if c in styles}))
+                    self._note_written(loc, cols, name, rownum, values)
                 new_r2 = max(r2, last + len(new_rows))
                 if new_r2 != r2:
                     table_parts[loc.table_part] = ooxml.set_table_ref(
@@ -388,6 +517,19 @@ class FileStore(SheetStore):
             replacements.update(ooxml.drop_calc_chain(pkg))
         return replacements
 
+
+    def _note_written(self, loc: ooxml.TableLoc, cols: list[Column | None], name: str, rownum: int,
+                      values: Mapping[str, Any]) -> None:
+        """Remember a row written in an indexed table (its part's sums change, whatever columns changed)."""
+        if name in keyindex.KEYS:
+            if loc.sheet_part not in self._written:
+                at = {col.key: loc.ref[0] + i for i, col in enumerate(cols)
+                      if col is not None and col.key in keyindex.KEYS[name]}
+                self._written[loc.sheet_part] = (at, {})
+            rows = self._written[loc.sheet_part][1]
+            keys = {k for k in keyindex.KEYS[name] if k in values}
+            if keys:
+                rows.setdefault(rownum, set()).update(keys)
 
     def _commit(self, replacements: Mapping[str, bytes | None]) -> None:
         """Temporary file, fsync, backup, atomic rename, directory fsync; then the anchor."""

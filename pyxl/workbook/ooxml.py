@@ -248,6 +248,55 @@ class Package:
         """Drop a part's decompressed bytes (memory): a later `read` inflates it again."""
         self._parts.pop(part, None)
 
+    def chunks(self, part: str) -> list[tuple[int, int, zchunks.Chunk]] | None:
+        """(offset in the part, offset in its compressed bytes, chunk) of each chunk of a part
+        deflated in chunks (`zchunks`) whose index agrees with the entry; None otherwise."""
+        try:
+            info = self.zip.getinfo(part)
+        except KeyError:
+            return None
+        if info.compress_type != zipfile.ZIP_DEFLATED or not zchunks.available():
+            return None
+        found = zchunks.read_index(info.extra, info.file_size, info.compress_size, info.CRC)
+        if not found:
+            return None
+        out, uoff, coff = [], 0, 0
+        for ch in found:
+            out.append((uoff, coff, ch))
+            uoff += ch.ulen
+            coff += ch.clen
+        return out
+
+    def read_chunks(self, part: str, first: int, last: int) -> bytes:
+        """The decompressed bytes of chunks first..last of a part (`chunks`), each inflated on its
+        own (a chunk ends with a full flush: it needs nothing before it) and checked by its CRC-32."""
+        table = self.chunks(part)
+        if table is None or not 0 <= first <= last < len(table):
+            raise PackageError(f"partie {part} : blocs illisibles")
+        info = self.zip.getinfo(part)
+        start, stop = table[first][1], table[last][1] + table[last][2].clen
+        fp: BinaryIO = self.zip.fp  # type: ignore[assignment]
+        with self.zip._lock:  # type: ignore[attr-defined]
+            fp.seek(info.header_offset)
+            header = fp.read(30)
+            if header[:4] != b"PK\x03\x04":
+                raise PackageError("archive zip endommagée")
+            name_len, extra_len = struct.unpack("<HH", header[26:30])
+            fp.seek(info.header_offset + 30 + name_len + extra_len + start)
+            raw = fp.read(stop - start)
+        out = []
+        pos = 0
+        for _uoff, _coff, ch in table[first:last + 1]:
+            try:
+                piece = zlib.decompressobj(-15).decompress(raw[pos:pos + ch.clen])
+            except zlib.error:
+                raise PackageError(f"partie {part} : bloc illisible") from None
+            if len(piece) != ch.ulen or zchunks.crc32(piece) != ch.crc:
+                raise PackageError(f"partie {part} : bloc altéré")
+            out.append(piece)
+            pos += ch.clen
+        return b"".join(out)
+
     def read(self, part: str) -> bytes:
         """A part's bytes, decompressed once per package (several readers look at the same sheets)."""
         cached = self._parts.get(part)
