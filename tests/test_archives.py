@@ -147,6 +147,33 @@ def test_the_workbook_lives_on_after_archiving(book: Path) -> None:
         store.close()
 
 
+def test_the_key_index_is_made_again_after_archiving(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Archiving rewrites the sheets without the archived rows (rows move up): the index is made
+    again for the new sheets, and a read by key finds the rows a full read finds, without a search."""
+    from pyxl.workbook import fastread, keyindex
+
+    archives.archive(book, END, AS_OF)
+    store = FileStore(book)
+    try:
+        loc, _ = store._columns(store.schema.table("tFactures"))
+        info = store.package.zip.getinfo(loc.sheet_part)
+        assert keyindex.KeyIndex(book).valid(loc.sheet_part, info.CRC, info.file_size)
+        wanted = {str(r["number"]) for r in store.rows("tFactures")[-3:]}
+        expected = sorted((r.row, str(r["number"])) for r in store.rows("tFactures") if str(r["number"]) in wanted)
+    finally:
+        store.close()
+
+    def refuse(*_a: object, **_k: object) -> None:
+        raise AssertionError("recherche dans toute la feuille")
+
+    monkeypatch.setattr(fastread, "rows_with_key", refuse)
+    store = FileStore(book)
+    try:
+        assert sorted((r.row, str(r["number"])) for r in store.rows_where("tFactures", "number", wanted)) == expected
+    finally:
+        store.close()
+
+
 def test_an_archive_is_never_overwritten_nor_archived_twice(book: Path) -> None:
     archives.archive(book, END, AS_OF)
     target = archives.archive_path(book, END)

@@ -828,6 +828,23 @@ def test_new_table_and_column_take_writes(old_book: Path) -> None:
     assert re.search(rb'<c r="S4" s="1" t="inlineStr">', sheet)
 
 
+def test_the_key_index_is_made_for_the_migrated_sheets(old_book: Path) -> None:
+    """A migration rewrites every sheet part: the index is made again for the new parts (a book
+    migrated is not searched sheet by sheet until the next `syc verifier`)."""
+    from pyxl.workbook import keyindex
+
+    mig.migrate(old_book)
+    store = FileStore(old_book)
+    try:
+        loc, _ = store._columns(store.schema.table("tClients"))
+        info = store.package.zip.getinfo(loc.sheet_part)
+        assert keyindex.KeyIndex(old_book).valid(loc.sheet_part, info.CRC, info.file_size)
+        assert keyindex.KeyIndex(old_book).rows_for(loc.sheet_part, "code", ["C002"]) == {
+            r.row for r in store.rows("tClients") if r["code"] == "C002"}
+    finally:
+        store.close()
+
+
 # --------------------------------------------------------------------------- nothing to do / refused
 def test_current_book_is_left_alone(tmp_path: Path) -> None:
     path = tmp_path / "SYC_Gestion.xlsm"

@@ -49,7 +49,7 @@ from pyxl.core import workflow as wf
 from pyxl.core.frformat import date_fr, plural
 from pyxl.core.issues import Issue, Refused, Severity
 from pyxl.services.common import Result
-from pyxl.workbook import commit, ooxml
+from pyxl.workbook import commit, keyindex, ooxml
 from pyxl.workbook.filestore import FileStore
 from pyxl.workbook.store import ChangeSet, Row
 
@@ -557,6 +557,7 @@ def archive(book: Path, end: dt.date, as_of: dt.date, now: dt.datetime | None = 
             commit.write_anchor(book, tail[-1] if tail else None)
         finally:
             store.close()
+    keyindex.refresh(book)  # the sheets were rewritten without the archived rows: their rows moved
     result = Result(message=(
         f"Exercice clos le {date_fr(end)} archivé dans {target} : {plural(counts['tFactures'], 'facture')}, "
         f"{plural(counts['tReglements'], 'règlement')}, {plural(sel.count(), 'ligne')} en tout. "

@@ -210,3 +210,18 @@ def build(store: Any) -> int:
                           fastread._SharedStrings(store.package.read(part)).checkpoints())
     index.close()
     return done
+
+
+def refresh(book: Path) -> None:
+    """Make the index again after a command that rewrote the sheets whole (a migration, an
+    archiving): without it every later write would search the sheets until `syc verifier`. A
+    failure only leaves the index out of use, never the command undone."""
+    from pyxl.workbook.filestore import FileStore
+
+    store = FileStore(book)
+    try:
+        build(store)
+    except (OSError, sqlite3.Error):
+        KeyIndex(book).forget()
+    finally:
+        store.close()

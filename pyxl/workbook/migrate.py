@@ -28,7 +28,7 @@ from pathlib import Path
 from lxml import etree
 
 from pyxl.core.issues import Issue, Refused
-from pyxl.workbook import filestore, ooxml
+from pyxl.workbook import filestore, keyindex, ooxml
 from pyxl.workbook.cells import canonical
 from pyxl.workbook.filestore import ChangeSet, FileStore
 from pyxl.workbook.ooxml import NS_CT, NS_MAIN, NS_PR, NS_R, q
@@ -133,6 +133,8 @@ def _migrate(book: Path, schema: Schema) -> list[str]:
                     book.name,
                 ))
             filestore.replace_file(book, tmp)
+        pkg.close()
+        keyindex.refresh(book)  # every sheet part was rewritten: the old index no longer matches any
         return done
     finally:
         pkg.close()
