@@ -184,3 +184,19 @@ def test_verifier_reads_make_a_stale_entry_again(tmp_path, monkeypatch):
     with monkeypatch.context() as m:
         no_search(m)
         assert by_key(book, "piece", {"F2026-00012"}) == full(book, "piece", {"F2026-00012"})
+
+
+def test_an_index_that_fails_is_left_for_the_sheet_search(tmp_path, monkeypatch):
+    """An index SQLite cannot read (a network share refusing its locks, a damaged file): the store
+    searches the sheet and answers the same."""
+    import sqlite3
+
+    book = tmp_path / "b.xlsm"
+    build(book, LINES_SCHEMA, {"tLignesTest": line_rows(random.Random(6), 60)})
+    keyindex.build(FileStore(book, LINES_SCHEMA))
+
+    def broken(*_a: Any, **_k: Any) -> Any:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(keyindex.KeyIndex, "rows_for", broken)
+    assert by_key(book, "piece", {"F2026-00012"}) == full(book, "piece", {"F2026-00012"})

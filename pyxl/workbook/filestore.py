@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sqlite3
 import sys
 from collections.abc import Mapping, Sequence
 from contextlib import suppress
@@ -225,8 +226,8 @@ class FileStore(SheetStore):
                         raws = [(num, raw) for num, raw in found
                                 if key_index < len(raw) and fastread.text_of(raw[key_index]) in where[1]]
                         return self._typed(table, loc, cols, raws)
-                except (KeyError, ooxml.PackageError):
-                    pass  # the sure path below
+                except (KeyError, ooxml.PackageError, sqlite3.Error):
+                    pass  # the sure path below (an index on a share that refuses its locks: searched)
         return super()._typed_rows(name, where)
 
     def _raw_rows(self, loc: ooxml.TableLoc, key_index: int | None, keys: set[str] | None) -> list[tuple[int, list[Any]]]:
