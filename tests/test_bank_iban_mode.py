@@ -68,17 +68,19 @@ def _line(amount: str, label: str, iban: str | None = None) -> StatementLine:
     return StatementLine("A", dt.date(2026, 3, 20), D(amount), label, counterparty_iban=iban)
 
 
-def test_the_debtors_iban_scores_the_clients_items_like_its_name_and_not_twice() -> None:
+def test_the_debtors_iban_scores_the_clients_items_like_a_number_and_not_with_its_name() -> None:
     item = ExpectedItem(ItemKind.INVOICE, "F2026-00012", D("605.00"), "C00002", "Dupont & Fils", IBAN,
                         dt.date(2026, 3, 31))
     by_iban = match([_line("605.00", "VIR SEPA RECU", IBAN)], [item])
     by_name = match([_line("605.00", "VIR DUPONT FILS")], [item])
     both = match([_line("605.00", "VIR DUPONT FILS", IBAN)], [item])
     nothing = match([_line("605.00", "VIR SEPA RECU", OTHER)], [item])
-    score = {name: r.proposed[0].candidates[0].score for name, r in
+    score = {name: (r.exact or r.proposed)[0].candidates[0].score for name, r in
              (("iban", by_iban), ("name", by_name), ("both", both), ("none", nothing))}
-    assert score["iban"] == score["name"] == score["both"] == score["none"] + 20 == 75
-    assert "IBAN du client" in " ".join(by_iban.proposed[0].candidates[0].reasons)
+    # the account is the client's own: as sure as a number, an exact match; a name is only proposed
+    assert score["iban"] == score["both"] == score["none"] + 35 == 90 and score["name"] == 75
+    assert by_iban.exact and both.exact and not by_name.exact and not nothing.exact
+    assert "IBAN du client" in " ".join(by_iban.exact[0].candidates[0].reasons)
     # with the number, the IBAN makes no difference to an exact match; a refund's is worth a number
     exact = match([_line("605.00", "VIR F2026-00012", IBAN)], [item])
     assert exact.exact and exact.exact[0].candidates[0].score == 100
@@ -88,7 +90,7 @@ def test_the_debtors_iban_scores_the_clients_items_like_its_name_and_not_twice()
     assert [m.line.counterparty_iban for m in r.exact] == [IBAN]
 
 
-def test_a_transfer_from_the_clients_iban_is_proposed_for_its_invoice_and_a_refund_to_it_matches(
+def test_a_transfer_from_the_clients_iban_is_an_exact_match_for_its_invoice_and_a_refund_to_it_matches(
         wb: Book, tmp_path: Path) -> None:
     _, _, f2 = wb.invoice("2026-03-02", "MO-H:10", client="C00002")
     wb.ok("client", "modifier", "C00002", "--iban", IBAN, au="2026-03-02")
@@ -99,7 +101,7 @@ def test_a_transfer_from_the_clients_iban_is_proposed_for_its_invoice_and_a_refu
     line = wb.ok("banque", "liste", au="2026-03-09")["lignes"][0]
     assert (line["iban_contrepartie"], line["code_operation"]) == (IBAN, "CAMT:PMNT/RCDT/ESCT")
     d = wb.ok("banque", "rapprocher", au="2026-03-09")
-    (m,) = [m for m in d["proposees"] if m["id"] == "L2026-000001"]
+    (m,) = [m for m in d["exactes"] if m["id"] == "L2026-000001"]
     assert m["candidats"][0]["pieces"] == [f2] and "IBAN du client" in m["candidats"][0]["raisons"]
     d = wb.ok("banque", "rapprocher", "--confirmer", "L2026-000001", au="2026-03-09")
     assert d["iban_a_enregistrer"] == []  # the client's record already has it

@@ -133,12 +133,11 @@ def test_number_written_differently_and_without_prefix():
     assert r.proposed[0].candidates[0].score == 40  # number 35 + date 5
 
 
-def test_iban_and_amount_is_proposed_like_name_and_amount():
-    """The client's IBAN identifies the payer, not the invoice: it counts like the name (issue 14)."""
+def test_iban_and_amount_is_exact_name_and_amount_is_proposed():
     its = items()
     r = match([line("VIREMENT RECU", "1480.30", counterparty_iban="FR7610107001011234567890129")], its)
-    assert r.exact == () and r.proposed[0].candidates[0].items[0].number == "FA2026-0044"
-    assert "IBAN du client" in r.proposed[0].candidates[0].reasons and r.proposed[0].candidates[0].score == 70  # no due date
+    assert r.exact[0].candidates[0].items[0].number == "FA2026-0044"
+    assert "IBAN du client" in r.exact[0].candidates[0].reasons
     r = match([line("VIR M. JEAN DUPONT", "1250.00")], its)
     assert r.exact == () and r.proposed[0].candidates[0].items[0].number == "FA2026-0042"
     assert r.proposed[0].candidates[0].score == 75

@@ -212,16 +212,17 @@ def build(store: Any) -> int:
     return done
 
 
-def refresh(book: Path) -> None:
+def refresh(book: Path, schema: Any = None) -> None:
     """Make the index again after a command that rewrote the sheets whole (a migration, an
     archiving): without it every later write would search the sheets until `syc verifier`. A
     failure only leaves the index out of use, never the command undone."""
+    from pyxl.core.issues import Refused
     from pyxl.workbook.filestore import FileStore
 
-    store = FileStore(book)
+    store = FileStore(book) if schema is None else FileStore(book, schema=schema)
     try:
         build(store)
-    except (OSError, sqlite3.Error):
+    except (OSError, sqlite3.Error, Refused):
         KeyIndex(book).forget()
     finally:
         store.close()

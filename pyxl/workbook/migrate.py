@@ -134,7 +134,7 @@ def _migrate(book: Path, schema: Schema) -> list[str]:
                 ))
             filestore.replace_file(book, tmp)
         pkg.close()
-        keyindex.refresh(book)  # every sheet part was rewritten: the old index no longer matches any
+        keyindex.refresh(book, schema)  # every sheet part was rewritten: the old index no longer matches any
         return done
     finally:
         pkg.close()

@@ -3,10 +3,9 @@ quotes (deposits) still owed, cheque deposit slips (one bank line = the slip's t
 batches (credited net of the bank's commission).
 
 Each pair gets a score from its signals: the exact amount (50), the document's number in the
-label or reference (35; 25 when only « 2026-0042 » is written, without the prefix), the client's
-name in the label, accents and case ignored, or the debtor's IBAN when it is the client's (20, once
-for both), a booking date within
-the window around the due date (5); a slip or a batch counts its kind's words in the label
+label or reference (35; 25 when only « 2026-0042 » is written, without the prefix), the debtor's
+IBAN when it is the client's (35: an account is not shared, a name may be), else the client's name
+in the label, accents and case ignored (20), a booking date within the window around the due date (5); a slip or a batch counts its kind's words in the label
 (« REMISE CHQ », « CB ») as its number, and a batch credited less than its total within the
 commission rate as 40 instead of 50. Without the amount a pair scores at most 60.
 
@@ -231,8 +230,8 @@ def _candidates(line: StatementLine, ix: _Index) -> list[Candidate]:
             kept[i] = sig
             out.append(_candidate(line, (item,), sig))
             continue
-        if "iban" in sig:  # the client's own account: known like its name, not like a number
-            sig["iban"] = 0 if "name" in sig else _NAME
+        if "iban" in sig:  # the client's own account: as sure as a number (a name may be another's), counted once
+            sig.pop("name", None)
         if item.kind is ItemKind.DEPOSIT_SLIP and words & _SLIP_WORDS:
             sig.setdefault("number", _NUMBER)
         if item.kind is ItemKind.CARD_BATCH and words & _CARD_WORDS:
