@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from typing import Any
 
 import pytest
 
@@ -35,13 +36,13 @@ def fingerprint(*parts: object) -> str:
     return h.hexdigest()
 
 
-def whole_text(store: FileStore) -> tuple[object, ...]:
+def whole_text(store: FileStore) -> tuple[Any, ...]:
     s = books_service.read(store)
     b = books.build(s.docs, s.notes, s.payments, s.slips, s.names, s.options, losses=s.losses)
     return b.entries, b.vat, b.unbalanced, sorted(b.owed.items())
 
 
-def recomputed_text(store: FileStore, as_of: dt.date) -> tuple[object, ...]:
+def recomputed_text(store: FileStore, as_of: dt.date) -> tuple[Any, ...]:
     with store.session():
         r = books_service.recompute(store, as_of, closures.journals_span(store))
     return sorted((day, books.format_totals(t)) for day, t in r.totals.items()), r.entries
