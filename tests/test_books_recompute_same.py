@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -61,8 +62,6 @@ def test_the_recomputed_entries_and_totals_are_those_of_before(store: FileStore)
 
 
 def test_the_fingerprint_sees_an_amount_and_its_exponent() -> None:
-    from decimal import Decimal
-
     line = books.EntryLine(account="411", account_label="Clients", debit=Decimal("10.00"), credit=books.ZERO)
     assert fingerprint(line) == fingerprint(books.EntryLine(account="411", account_label="Clients",
                                                             debit=Decimal("10.00"), credit=books.ZERO))
@@ -70,3 +69,30 @@ def test_the_fingerprint_sees_an_amount_and_its_exponent() -> None:
                                                             debit=Decimal("10.01"), credit=books.ZERO))
     assert fingerprint(line) != fingerprint(books.EntryLine(account="411", account_label="Clients",
                                                             debit=Decimal("10.0"), credit=books.ZERO))
+
+
+def test_pick_reads_what_get_reads_and_names_a_bad_cell() -> None:
+    from pyxl.core.issues import Refused
+    from pyxl.workbook.cells import LazyValues, converter, normaliser
+    from pyxl.workbook.schema import Column, Kind
+    from pyxl.workbook.store import pick
+
+    cols = [Column("ref", "Réf", Kind.TEXT), Column("amount", "Montant", Kind.MONEY),
+            Column("day", "Date", Kind.DATE), Column("qty", "Qté", Kind.DECIMAL)]
+    columns = {c.key: (i, c, converter(c), normaliser(c)) for i, c in enumerate(cols)}
+    plans: dict[object, object] = {}
+    keys = ("amount", "ref", "gone", "day", "qty", "missing")
+    rows = [[" F-1 ", 12.345, dt.date(2026, 12, 6), 2.5], ["F-2", -0.0, None, ""], ["F-3"], ["F-4", "1 234,50", 46000.0]]
+    for raw in rows:
+        expected = [LazyValues(raw, columns, ["gone"], ("Factures", 2), plans).get(k) for k in keys]
+        fresh = LazyValues(raw, columns, ["gone"], ("Factures", 2), plans)
+        assert fresh.pick(keys) == expected
+        assert [type(x) for x in fresh.pick(keys)] == [type(x) for x in expected]
+        assert fresh.pick(("ref", "amount")) == pick(fresh, ("ref", "amount"))  # the store's helper takes it
+        assert all(k not in fresh._cache for k in ("ref", "amount", "day", "qty"))  # nothing kept in the row
+    assert pick({"ref": "F-9"}, ("ref", "amount")) == ["F-9", None]  # any other mapping
+    assert LazyValues(["F-1", 12.345], columns, [], ("Factures", 2), plans).pick(("amount",)) == [Decimal("12.35")]
+    bad = LazyValues(["F-5", "douze"], columns, [], ("Factures", 7), plans)
+    with pytest.raises(Refused) as err:
+        bad.pick(("ref", "amount"))
+    assert "Factures, ligne 7" in str(err.value.issues[0].message) and "Montant" in err.value.issues[0].message
