@@ -40,7 +40,8 @@ def _text(v: Any) -> str:
 
 # the columns the entries read of each invoice and payment row, read in one go (`_picked`)
 _INVOICE = ("number", "status", "ref", "client", "doc_type", "date", "origin", "total_ttc", "client_name", "nature",
-            "operation", "credit_cause", "discount_pct", "paid", "credited")
+            "operation", "credit_cause", "discount_pct")
+_INVOICE_SUMS = ("number", "status", "ref", "client", "doc_type", "date", "total_ttc", "paid", "credited")
 _PAYMENT = ("id", "date", "invoice", "client", "amount", "mode", "kind", "cancels", "group", "charges", "slip",
             "bounced")
 _PAYMENT_SUMS = ("invoice", "date", "amount", "client", "mode")
@@ -575,18 +576,18 @@ def check(store: Store, as_of: dt.date) -> list[Issue]:
     recent: dict[str, Any] = {}  # ref → values of the documents of the open fiscal year
     by_number: dict[str, Any] = {}
     for r in store.rows("tFactures"):
-        v: Any = _picked(r.values, _INVOICE)
+        v: Any = _picked(r.values, _INVOICE_SUMS)
         number = _text(v["number"])
         if not number or _text(v["status"]) == "Brouillon":
             continue
-        by_number[number] = v
+        by_number[number] = r.values  # the other columns read for the few documents booked below
         client, ttc, credit_note = _text(v["client"]), _dec(v["total_ttc"]), _text(v["doc_type"]) == "Avoir"
         stored[number] = -ttc if credit_note else ttc
         books_side[client] += stored[number]
         if not credit_note:
             docs_side[client] += ttc - _dec(v["paid"]) - _dec(v["credited"])
         if v["date"] >= start:
-            recent[_text(v["ref"])] = v
+            recent[_text(v["ref"])] = r.values
     for r in store.rows("tNotesPenalites"):
         v = r.values
         if _text(v["number"]):
@@ -614,7 +615,8 @@ def check(store: Store, as_of: dt.date) -> list[Issue]:
         if doc in recent:
             found[doc].append((v["pos"] or 0, books.DocLine(sd.to_line(v), _text(v["unit"]))))
 
-    def doc_of(v: Any, with_lines: bool) -> books.Doc:
+    def doc_of(values: Any, with_lines: bool) -> books.Doc:
+        v = _picked(values, _INVOICE)
         lines = tuple(x for _, x in sorted(found[_text(v["ref"])], key=lambda x: x[0])) if with_lines else ()
         return books.Doc(number=_text(v["number"]), doc_type=_text(v["doc_type"]), date=v["date"],
                          client=_text(v["client"]), client_name="", lines=lines, nature=_text(v["nature"]),
