@@ -324,7 +324,7 @@ class _Pending:
 
 
 # --------------------------------------------------------------------------- the builder
-@dataclass
+@dataclass(slots=True)
 class _Line:
     role: str
     debit: Decimal = ZERO
@@ -387,8 +387,10 @@ class _Builder:
                 t = self.totals.setdefault(date, {}).setdefault(journal, [ZERO, ZERO])
                 for x in lines:
                     net = x.debit - x.credit
-                    t[0] += max(net, ZERO)
-                    t[1] += max(-net, ZERO)
+                    if net > 0:  # a zero is not added: the sums start at 0.00 and keep their cents
+                        t[0] += net
+                    elif net < 0:
+                        t[1] -= net
             if date < self.entries_from:
                 return
         if self.since is not None and date < self.since:  # before the period: only what lettrage needs

@@ -22,7 +22,7 @@ from pyxl.core.issues import Issue, Refused
 from pyxl.core.money import to_cents
 from pyxl.services import salesdocs as sd
 from pyxl.workbook import ledger
-from pyxl.workbook.store import Store, transient
+from pyxl.workbook.store import Store, pick, transient
 
 ZERO = Decimal("0.00")
 TABLES = ("tFactures", "tLignesFactures", "tNotesPenalites", "tReglements", "tBordereaux", "tClients",
@@ -35,7 +35,23 @@ def _dec(v: Any) -> Decimal:
 
 
 def _text(v: Any) -> str:
-    return str(v or "").strip()
+    return v.strip() if type(v) is str else str(v or "").strip()
+
+
+# the columns the entries read of each invoice and payment row, read in one go (`_picked`)
+_INVOICE = ("number", "status", "ref", "client", "doc_type", "date", "origin", "total_ttc", "client_name", "nature",
+            "operation", "credit_cause", "discount_pct")
+_INVOICE_SUMS = ("number", "status", "ref", "client", "doc_type", "date", "total_ttc", "paid", "credited")
+_PAYMENT = ("id", "date", "invoice", "client", "amount", "mode", "kind", "cancels", "group", "charges", "slip",
+            "bounced")
+_PAYMENT_SUMS = ("invoice", "date", "amount", "client", "mode")
+_LINE = ("doc", "pos", "qty", "unit_price", "rate", "discount_pct", "fixed_vat", "unit", "article")
+
+
+def _picked(values: Any, keys: tuple[str, ...]) -> dict[str, Any]:
+    """These columns of a row as a dict, read once and not kept in the row (`syc verifier` books ten
+    years of invoices and payments: one call per row instead of one per cell)."""
+    return dict(zip(keys, pick(values, keys), strict=True))
 
 
 def chart(store: Store) -> dict[str, tuple[str, str]]:
@@ -80,7 +96,7 @@ def read(store: Store, since: dt.date | None = None) -> Source:
              for c in store.rows("tClients")}
     issued = []
     for r in store.rows("tFactures"):
-        v = r.values
+        v = _picked(r.values, _INVOICE)
         if _text(v["number"]) and _text(v["status"]) != "Brouillon":
             issued.append(v)
     refs = {_text(v["ref"]) for v in issued}
@@ -91,7 +107,7 @@ def read(store: Store, since: dt.date | None = None) -> Source:
     travel = {_text(a["code"]) for a in store.rows("tArticles") if _text(a["family"]) == "Déplacement"}
     found: list[tuple[str, Any, books.DocLine]] = []
     for ln in store.rows("tLignesFactures"):
-        v = transient(ln.values)  # ten years of lines: what is read of them here is not kept in the rows
+        v = _picked(ln.values, _LINE)  # ten years of lines: what is read of them here is not kept in the rows
         doc = _text(v["doc"])
         if doc in refs:
             found.append((doc, v["pos"] or 0, books.DocLine(sd.to_line(v), _text(v["unit"]),
@@ -120,7 +136,7 @@ def read(store: Store, since: dt.date | None = None) -> Source:
              for r in store.rows("tNotesPenalites") if _text(r["number"])]
     payments = []
     for r in store.rows("tReglements"):
-        v = r.values
+        v = _picked(r.values, _PAYMENT)
         pid, date = _text(v["id"]), v["date"]
         if not pid or not date:
             continue
@@ -198,7 +214,7 @@ def _settled_before(store: Store, issued: list[Any], since: dt.date) -> set[str]
     paid: dict[str, Decimal] = defaultdict(lambda: ZERO)
     touched: set[str] = set()
     for r in store.rows("tReglements"):
-        v = r.values
+        v = _picked(r.values, _PAYMENT_SUMS)
         target = _text(v["invoice"])
         if not target:
             continue
@@ -560,25 +576,25 @@ def check(store: Store, as_of: dt.date) -> list[Issue]:
     recent: dict[str, Any] = {}  # ref → values of the documents of the open fiscal year
     by_number: dict[str, Any] = {}
     for r in store.rows("tFactures"):
-        v = r.values
+        v: Any = _picked(r.values, _INVOICE_SUMS)
         number = _text(v["number"])
         if not number or _text(v["status"]) == "Brouillon":
             continue
-        by_number[number] = v
+        by_number[number] = r.values  # the other columns read for the few documents booked below
         client, ttc, credit_note = _text(v["client"]), _dec(v["total_ttc"]), _text(v["doc_type"]) == "Avoir"
         stored[number] = -ttc if credit_note else ttc
         books_side[client] += stored[number]
         if not credit_note:
             docs_side[client] += ttc - _dec(v["paid"]) - _dec(v["credited"])
         if v["date"] >= start:
-            recent[_text(v["ref"])] = v
+            recent[_text(v["ref"])] = r.values
     for r in store.rows("tNotesPenalites"):
         v = r.values
         if _text(v["number"]):
             books_side[_text(v["client"])] += _dec(v["total"])
             docs_side[_text(v["client"])] += _dec(v["total"]) - _dec(v["paid"])
     for r in store.rows("tReglements"):
-        v = r.values
+        v = _picked(r.values, _PAYMENT_SUMS)
         client, amount = _text(v["client"]), _dec(v["amount"])
         if _text(v["mode"]) != "Compensation":
             books_side[client] -= amount
@@ -599,7 +615,8 @@ def check(store: Store, as_of: dt.date) -> list[Issue]:
         if doc in recent:
             found[doc].append((v["pos"] or 0, books.DocLine(sd.to_line(v), _text(v["unit"]))))
 
-    def doc_of(v: Any, with_lines: bool) -> books.Doc:
+    def doc_of(values: Any, with_lines: bool) -> books.Doc:
+        v = _picked(values, _INVOICE)
         lines = tuple(x for _, x in sorted(found[_text(v["ref"])], key=lambda x: x[0])) if with_lines else ()
         return books.Doc(number=_text(v["number"]), doc_type=_text(v["doc_type"]), date=v["date"],
                          client=_text(v["client"]), client_name="", lines=lines, nature=_text(v["nature"]),

@@ -71,6 +71,27 @@ class LazyValues(Mapping[str, Any]):
         verifier`'s recomputation of ten years of lines)."""
         return _Transient(self)
 
+    def pick(self, keys: Sequence[str]) -> list[Any]:
+        """`[self.get(k) for k in keys]`, converted straight from the stored cells and not kept in
+        the row (`syc verifier` reads ten years of invoices and payments once to book them)."""
+        cache = self._cache
+        keys = tuple(keys)
+        if cache and not cache.keys().isdisjoint(keys):  # a value already read (or absent): the general path
+            view = _Transient(self)
+            return [view.get(k) for k in keys]
+        plan: Any = self._plans.get(("pick", keys))
+        if plan is None:  # (index, converter) per key; every key a column of the sheet, else the general path
+            found = [self._columns[k][::2] if k in self._columns else None for k in keys]
+            plan = self._plans["pick", keys] = (max((s[0] for s in found if s), default=-1) + 1, found)
+        width, steps = plan
+        raw = self._raw
+        if len(raw) >= width and None not in steps:
+            try:
+                return [convert(raw[i]) for i, convert in steps]
+            except ValueError:
+                pass  # named by the general path
+        return [_Transient(self).get(k) for k in keys]
+
     def normalised(self, keys: Sequence[str]) -> list[str]:
         """`audit.normalise(self.get(k))` for each key, straight from the stored cells and without
         keeping the typed values (`syc verifier` fingerprints ten years of rows once)."""

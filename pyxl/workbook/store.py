@@ -34,6 +34,13 @@ def transient(values: Mapping[str, Any]) -> Mapping[str, Any]:
     return view() if view is not None else values
 
 
+def pick(values: Mapping[str, Any], keys: Sequence[str]) -> list[Any]:
+    """`[values.get(k) for k in keys]`, read once: the workbook's lazy rows convert these cells
+    without keeping them (`LazyValues.pick`); any other mapping is read as it is."""
+    fast = getattr(values, "pick", None)
+    return fast(keys) if fast is not None else [values.get(k) for k in keys]
+
+
 @dataclass(frozen=True)
 class Row:
     """One data row of a table: typed values by column key, and where it is (sheet row).
