@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from test_fastread import AS_OF, HOSTILE, LINES_SCHEMA, line_rows
 
+from pyxl.core.issues import Refused
 from pyxl.excel.builder import build
 from pyxl.workbook import fastread, keyindex, ooxml, zchunks
 from pyxl.workbook.filestore import ChangeSet, FileStore
@@ -200,3 +201,54 @@ def test_an_index_that_fails_is_left_for_the_sheet_search(tmp_path, monkeypatch)
 
     monkeypatch.setattr(keyindex.KeyIndex, "rows_for", broken)
     assert by_key(book, "piece", {"F2026-00012"}) == full(book, "piece", {"F2026-00012"})
+
+
+def test_a_plain_sheet_is_written_without_a_scan_for_array_formulas_and_stays_plain(tmp_path, monkeypatch):
+    """The index knows the sheet holds no array formula: a write does not scan ten years of rows
+    for one, and the sheet it writes (values only) is known plain in turn; the bytes are those the
+    scanning path writes."""
+    book, twin = tmp_path / "b.xlsm", tmp_path / "t" / "b.xlsm"
+    build(book, LINES_SCHEMA, {"tLignesTest": line_rows(random.Random(7), 80)})
+    twin.parent.mkdir()
+    shutil.copyfile(book, twin)  # no index: the scanning path
+    keyindex.build(FileStore(book, LINES_SCHEMA))
+    part = ooxml.Package(str(book)).table("tLignesTest").sheet_part
+
+    def sums(path: Any) -> tuple[int, int]:
+        info = zipfile.ZipFile(path).getinfo(part)
+        return info.CRC, info.file_size
+
+    assert keyindex.KeyIndex(book).plain(part, *sums(book))
+    cs = ChangeSet()
+    cs.append("tLignesTest", {"piece": "APRES-1", "n": 1})
+    cs.update("tLignesTest", 3, {"notes": "array & <b>"})  # the word in a value: still no formula
+    with monkeypatch.context() as m:
+        def refuse(*_a: Any, **_k: Any) -> Any:
+            raise AssertionError("toute la feuille parcourue")
+        m.setattr(ooxml, "_array_ranges", refuse)
+        FileStore(book, LINES_SCHEMA).apply(cs, as_of=AS_OF)
+    FileStore(twin, LINES_SCHEMA).apply(cs, as_of=AS_OF)
+    assert zipfile.ZipFile(book).read(part) == zipfile.ZipFile(twin).read(part)
+    assert keyindex.KeyIndex(book).plain(part, *sums(book))
+
+
+def test_a_sheet_with_an_array_formula_is_never_plain_and_its_cells_are_kept(tmp_path):
+    """An array formula (typed in Excel) over rows of the table: the index does not call the sheet
+    plain, and a write into the formula's range is refused as before."""
+    book = tmp_path / "b.xlsm"
+    build(book, LINES_SCHEMA, {"tLignesTest": line_rows(random.Random(8), 20)})
+    part = ooxml.Package(str(book)).table("tLignesTest").sheet_part
+    data = zipfile.ZipFile(book).read(part)
+    at = data.index(b'<c r="A3"')
+    at = data.index(b">", at) + 1
+    patched = tmp_path / "p.xlsm"
+    with open(patched, "wb") as f:
+        ooxml.rewrite(zipfile.ZipFile(book), f, {part: data[:at] + b'<f t="array" ref="A3:A4">1</f>' + data[at:]})
+    keyindex.build(FileStore(patched, LINES_SCHEMA))
+    info = zipfile.ZipFile(patched).getinfo(part)
+    assert keyindex.KeyIndex(patched).valid(part, info.CRC, info.file_size)
+    assert not keyindex.KeyIndex(patched).plain(part, info.CRC, info.file_size)
+    cs = ChangeSet()
+    cs.update("tLignesTest", 4, {"piece": "DEDANS"})
+    with pytest.raises(Refused, match="matricielle"):
+        FileStore(patched, LINES_SCHEMA).apply(cs, as_of=AS_OF)

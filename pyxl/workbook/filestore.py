@@ -511,13 +511,21 @@ class FileStore(SheetStore):
         replacements: dict[str, bytes | None] = dict(table_parts)
         formula_replaced = False
         for part, (_loc, edits, _cols) in per_sheet.items():
-            new, f = ooxml.patch_sheet(sheets[part], edits, dims.get(part))
+            new, f = ooxml.patch_sheet(sheets[part], edits, dims.get(part), no_arrays=self._plain(part))
             formula_replaced |= f
             replacements[part] = new
         if formula_replaced:
             replacements.update(ooxml.drop_calc_chain(pkg))
         return replacements
 
+
+    def _plain(self, part: str) -> bool:
+        """Whether the key index vouches that this sheet part holds no array formula (no need to scan it)."""
+        try:
+            info = self.package.zip.getinfo(part)
+        except KeyError:
+            return False
+        return self.keys.plain(part, info.CRC, info.file_size)
 
     def _note_written(self, loc: ooxml.TableLoc, cols: list[Column | None], name: str, rownum: int,
                       values: Mapping[str, Any]) -> None:

@@ -46,7 +46,11 @@ CREATE TABLE IF NOT EXISTS strings (part TEXT PRIMARY KEY, crc INTEGER NOT NULL,
                                     count INTEGER NOT NULL, every BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS keys (part TEXT NOT NULL, col TEXT NOT NULL, val TEXT NOT NULL, row INTEGER NOT NULL,
                                  PRIMARY KEY (part, col, val, row)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS plain (part TEXT PRIMARY KEY, crc INTEGER NOT NULL, size INTEGER NOT NULL);
 """
+# `plain`: the sheet parts known to hold no array formula (not even the word « array ») for these
+# sums: a write then need not scan the whole sheet for array formulas over its rows. Our writes put
+# values only, never a formula: a plain part stays plain after them (`extend` carries the entry on).
 
 
 def index_path(book: Path) -> Path:
@@ -132,6 +136,10 @@ class KeyIndex:
         try:
             with db:
                 for part, (before, after, pairs) in changes.items():
+                    # values only were written: a part without array formula before has none after
+                    db.execute("UPDATE plain SET crc = ?, size = ? WHERE part = ? AND crc = ? AND size = ?",
+                               (*after, part, *before))
+                    db.execute("DELETE FROM plain WHERE part = ? AND NOT (crc = ? AND size = ?)", (part, *after))
                     row = db.execute("SELECT crc, size FROM parts WHERE part = ?", (part,)).fetchone()
                     if row is None:
                         continue
@@ -145,6 +153,26 @@ class KeyIndex:
         except sqlite3.Error:
             self.forget()
         self._parts = None
+
+    def plain(self, part: str, crc: int, size: int) -> bool:
+        """Whether this sheet part, with these sums, is known to hold no array formula."""
+        db = self._open()
+        if db is None:
+            return False
+        try:
+            return db.execute("SELECT 1 FROM plain WHERE part = ? AND crc = ? AND size = ?",
+                              (part, crc, size)).fetchone() is not None
+        except sqlite3.Error:
+            return False
+
+    def set_plain(self, part: str, crc: int, size: int, plain: bool) -> None:
+        db = self._open(create=True)
+        if db is None:
+            return
+        with contextlib.suppress(sqlite3.Error), db:
+            db.execute("DELETE FROM plain WHERE part = ?", (part,))
+            if plain:
+                db.execute("INSERT INTO plain VALUES (?, ?, ?)", (part, crc, size))
 
     def strings(self, part: str, crc: int, size: int) -> tuple[int, Sequence[int]] | None:
         """The checkpoints of the shared strings part (see `fastread._SharedStrings`), if made for
@@ -202,6 +230,7 @@ def build(store: Any) -> int:
         pairs = [(key, text_of(raw[i]) if i < len(raw) else "", num)
                  for num, raw in store._raw_rows(loc, None, None) for key, i in at]
         index.replace(loc.sheet_part, name, info.CRC, info.file_size, pairs)
+        index.set_plain(loc.sheet_part, info.CRC, info.file_size, b"array" not in store.package.read(loc.sheet_part))
         done += 1
     part = fastread.shared_strings_part(store.package)
     if part is not None:

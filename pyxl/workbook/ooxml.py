@@ -645,11 +645,13 @@ def _row_xml(edit: RowEdit, existing: bytes | None, prefix: str) -> tuple[bytes,
 
 
 def patch_sheet(data: bytes | SheetText, edits: list[RowEdit],
-                dimension_to: tuple[int, int] | None) -> tuple[bytes, bool]:
+                dimension_to: tuple[int, int] | None, *, no_arrays: bool = False) -> tuple[bytes, bool]:
     """Apply row edits to a worksheet's bytes. Returns (new bytes, a formula cell was replaced).
 
     Several edits of one row are merged (the later wins), so a row is never written twice. The
     <dimension> is extended to cover `dimension_to` (max column, max row) and every edited cell.
+    `no_arrays`: the caller knows the sheet holds no array formula (the key index's `plain`), so
+    the whole sheet is not scanned for one.
     """
     sheet = data if isinstance(data, SheetText) else SheetText(data)
     data = sheet.data
@@ -659,7 +661,7 @@ def patch_sheet(data: bytes | SheetText, edits: list[RowEdit],
     appending = bool(edits) and edits[0].row > last_num
     # rows below the last one are appended at the end: neither looked for nor placed by the index
     existing = sheet.locate({e.row for e in edits if e.row <= last_num}) if edits and not appending else {}
-    arrays = _array_ranges(sheet) if edits else []
+    arrays = _array_ranges(sheet) if edits and not no_arrays else []
     merged = _merged_ranges(sheet) if edits else []
     pieces: list[tuple[int, int, bytes]] = []  # (start, end, replacement)
     inserts: dict[int, list[bytes]] = {}  # insertion offset → new rows
