@@ -3,6 +3,7 @@ list, reconcile). Thin: parse, call `pyxl.services.slips` / `pyxl.services.bank`
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -218,9 +219,13 @@ def cmd_bank_deposit(ctx: Context) -> int:
     from pyxl.services import bank
 
     line, _, number = str(ctx.args.ligne).partition("=")
-    return apply_with_documents(ctx, lambda store: bank.deposit_from_line(store, line, number, ctx.as_of,
-                                                                               ctx.args.mode),
-                                lambda res: [("facture", str(res.data["facture_acompte"]))])
+    try:
+        return apply_with_documents(ctx, lambda store: bank.deposit_from_line(store, line, number, ctx.as_of,
+                                                                                   ctx.args.mode),
+                                    lambda res: [("facture", str(res.data["facture_acompte"]))])
+    except Refused as exc:  # a slip's or a batch's line: the command line says how to give the mode
+        raise Refused([dataclasses.replace(i, message=i.message + msg("banque.acompte.lot.cli", id=line))
+                       if i.code == "banque.acompte.lot" else i for i in exc.issues]) from None
 
 
 def _report(data: dict[str, Any]) -> str:

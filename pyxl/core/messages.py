@@ -185,9 +185,11 @@ MESSAGES: dict[str, str] = {
                             "(voyez « syc commande liste »).",
     "banque.acompte.trop": "{amount} dépasse ce que {number} attend encore ({rest}) : une facture d'acompte ne "
                            "dépasse pas la commande.",
-    "banque.acompte.lot": "c'est {what}, plusieurs paiements en une ligne, pas l'acompte d'un client : rapprochez-la "
-                          "avec son bordereau (syc banque rapprocher ; si elle ne porte que le paiement de cet "
-                          "acompte, dites son mode : syc banque acompte {id}=PIÈCE --mode cheque).",
+    # shared by the CLI and the Excel button: names no command (the CLI's --mode is in its help)
+    "banque.acompte.lot": "c'est {what}, plusieurs paiements en une seule ligne, pas l'acompte d'un client : "
+                          "rapprochez-la de son bordereau avec le rapprochement du relevé ; si elle ne porte "
+                          "vraiment que le paiement de cet acompte, indiquez son mode (chèque ou carte).",
+    "banque.acompte.lot.cli": " Sur la ligne de commande : syc banque acompte {id}=PIÈCE --mode cheque (ou cb).",
     "banque.acompte.lot.cheques": "une remise de chèques",
     "banque.acompte.lot.cartes": "une remise de cartes bancaires (le lot du terminal)",
     "banque.acompte.mode": "Mode du règlement : {mode} ({how}).",
