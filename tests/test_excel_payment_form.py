@@ -213,7 +213,7 @@ def test_a_deposit_found_by_rapprocher_is_cashed_from_its_button_after_a_confirm
     # a cheque slip's credit is not a deposit: refused in words, without a command (the CLI has --mode)
     slip = camt(tmp_path, [("2026-06-11", "100.00", "REMISE CHEQUES 0004512")], "remise.xml")
     assert click("importer_releve", "Accueil", 2, str(slip))["ok"]
-    line = [x for x in FileStore(path).rows("tReleves") if x["status"] == "À rapprocher"][0]
+    (line,) = [x for x in FileStore(path).rows("tReleves") if x["status"] == "À rapprocher"]
     before = path.read_bytes()
     r = click("encaisser_acompte", "Relevés", line.row, order)
     assert not r["ok"] and "remise de chèques" in r["message"] and "syc " not in r["message"], r
