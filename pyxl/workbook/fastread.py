@@ -794,13 +794,46 @@ def rows_with_key(pkg: ooxml.Package, loc: ooxml.TableLoc, key_offset: int,
     return out
 
 
+def _strings(pkg: ooxml.Package) -> Any:
+    """The package's shared strings (read once, then cached), or none: ask for them only when a row
+    is parsed, so that reading no row reads no strings."""
+    sst = _shared_strings(pkg)
+    return sst if sst is not None else _NoStrings()
+
+
+def _raw_row(pkg: ooxml.Package, xml: bytes, c1: int, c2: int) -> list[Any] | None:
+    """One <row>'s cells c1..c2 as `rows_with_key` gives them; None when they are all blank."""
+    cells = _parse_row(xml, c1, c2, _strings(pkg))
+    raw = [cells.get(c, "") for c in range(c1, c2 + 1)]
+    return None if _blank(raw) else raw
+
+
+def _last_rows(pkg: ooxml.Package, loc: ooxml.TableLoc, backwards: Iterable[tuple[int, bytes]],
+               n: int) -> tuple[list[tuple[int, list[Any]]], bool] | None:
+    """The last `n` non-blank data rows among (number, row bytes) given from the end of the sheet
+    up, in row order, and whether they are all there is to take (`n` found, or the header row
+    reached); None when the rows are out of order (or repeated): the caller reads the sheet whole."""
+    c1, r1, c2, last = _table_rows(loc)
+    out: list[tuple[int, list[Any]]] = []
+    prev: int | None = None
+    for num, xml in backwards:
+        if prev is not None and num >= prev:
+            return None
+        prev = num
+        if num <= r1:
+            return out[::-1], True
+        if num <= last and (raw := _raw_row(pkg, xml, c1, c2)) is not None:
+            out.append((num, raw))
+            if len(out) == n:
+                return out[::-1], True
+    return out[::-1], False
+
+
 def rows_at(pkg: ooxml.Package, loc: ooxml.TableLoc, nums: set[int]) -> list[tuple[int, list[Any]]]:
     """The data rows of the table at these sheet row numbers (blank or absent rows left out), as
     `rows_with_key` gives them: one search of the sheet per row asked for."""
     c1, r1, c2, last = _table_rows(loc)
     sheet = _sheet(pkg, loc.sheet_part)
-    sst = _shared_strings(pkg)
-    strings = sst if sst is not None else _NoStrings()
     out: list[tuple[int, list[Any]]] = []
     for num in sorted(nums):
         if not r1 < num <= last:
@@ -819,9 +852,7 @@ def rows_at(pkg: ooxml.Package, loc: ooxml.TableLoc, nums: set[int]) -> list[tup
         span = sheet.row_at(hits[0] + len(sheet.row_tag))
         if span is None or sheet.row_number(span[0]) != num:
             raise _bad(f"ligne {num} introuvable")
-        cells = _parse_row(sheet.data[span[0]: span[1]], c1, c2, strings)
-        raw = [cells.get(c, "") for c in range(c1, c2 + 1)]
-        if not _blank(raw):
+        if (raw := _raw_row(pkg, sheet.data[span[0]: span[1]], c1, c2)) is not None:
             out.append((num, raw))
     return out
 
@@ -878,20 +909,12 @@ def rows_in_order_at(pkg: ooxml.Package, loc: ooxml.TableLoc, nums: set[int]) ->
     sheet = _sheet(pkg, loc.sheet_part)
     if sheet.row_tag != b"<row":
         raise _bad("balises de ligne préfixées")
-    strings: Any = None
     out: list[tuple[int, list[Any]]] = []
     for num in sorted(nums):
         if not r1 < num <= last:
             continue
         span = find_row(sheet.data, sheet.start, sheet.end, num)
-        if span is None:
-            continue
-        if strings is None:
-            sst = _shared_strings(pkg)
-            strings = sst if sst is not None else _NoStrings()
-        cells = _parse_row(sheet.data[span[0]: span[1]], c1, c2, strings)
-        raw = [cells.get(c, "") for c in range(c1, c2 + 1)]
-        if not _blank(raw):
+        if span is not None and (raw := _raw_row(pkg, sheet.data[span[0]: span[1]], c1, c2)) is not None:
             out.append((num, raw))
     return out
 
@@ -930,7 +953,6 @@ def rows_in_order_by_chunks(pkg: ooxml.Package, loc: ooxml.TableLoc,
         return None
     c1, r1, c2, last = _table_rows(loc)
     first = _chunk_first_rows(pkg, part)
-    strings: Any = None
     out: list[tuple[int, list[Any]]] = []
     for num in sorted(nums):
         if not r1 < num <= last:
@@ -956,16 +978,17 @@ def rows_in_order_by_chunks(pkg: ooxml.Package, loc: ooxml.TableLoc,
             if end == len(table) - 1:
                 raise _bad(f"ligne {num} non fermée")
             end += 1
-        if span is None:
-            continue
-        if strings is None:
-            sst = _shared_strings(pkg)
-            strings = sst if sst is not None else _NoStrings()
-        cells = _parse_row(text[span[0]: span[1]], c1, c2, strings)
-        raw = [cells.get(c, "") for c in range(c1, c2 + 1)]
-        if not _blank(raw):
+        if span is not None and (raw := _raw_row(pkg, text[span[0]: span[1]], c1, c2)) is not None:
             out.append((num, raw))
     return out
+
+
+def _rows_backwards_in(text: bytes, end: int) -> Iterator[tuple[int, bytes]]:
+    """(number, bytes) of the rows whose tag starts in `text` before `end`, from the last one up."""
+    hi = end
+    while (s := text.rfind(_ROW_HEAD, 0, hi)) >= 0:
+        yield _row_number_at(text, s), text[s:hi]
+        hi = s
 
 
 def tail_by_chunks(pkg: ooxml.Package, loc: ooxml.TableLoc, n: int) -> list[tuple[int, list[Any]]] | None:
@@ -975,45 +998,20 @@ def tail_by_chunks(pkg: ooxml.Package, loc: ooxml.TableLoc, n: int) -> list[tupl
     table = pkg.chunks(part)
     if not table:
         return None
-    c1, r1, c2, last = _table_rows(loc)
+    _c1, r1, _c2, last = _table_rows(loc)
     if n <= 0 or last <= r1:
         return []
-    strings: Any = None
     begin = len(table) - 1
     while True:
         text = pkg.read_chunks(part, begin, len(table) - 1)
         end = text.rfind(b"</sheetData>")
         if end < 0:
             return None
-        out: list[tuple[int, list[Any]]] = []
-        prev: int | None = None
-        hi = end
-        complete = False
-        while True:
-            s = text.rfind(_ROW_HEAD, 0, hi)
-            if s < 0:
-                break
-            num = _row_number_at(text, s)
-            if prev is not None and num >= prev:
-                return None
-            prev = num
-            if num <= r1:
-                complete = True
-                break
-            if num <= last:
-                if strings is None:
-                    sst = _shared_strings(pkg)
-                    strings = sst if sst is not None else _NoStrings()
-                cells = _parse_row(text[s:hi], c1, c2, strings)
-                raw = [cells.get(c, "") for c in range(c1, c2 + 1)]
-                if not _blank(raw):
-                    out.append((num, raw))
-                    if len(out) == n:
-                        complete = True
-                        break
-            hi = s
+        got = _last_rows(pkg, loc, _rows_backwards_in(text, end), n)
+        if got is None:
+            return None
+        out, complete = got
         if complete or begin == 0:
-            out.reverse()
             return out
         begin = max(0, begin - 2)
 
@@ -1030,30 +1028,14 @@ def all_rows(pkg: ooxml.Package, loc: ooxml.TableLoc) -> list[tuple[int, list[An
 def tail_rows(pkg: ooxml.Package, loc: ooxml.TableLoc, n: int) -> list[tuple[int, list[Any]]]:
     """The last `n` non-blank data rows of the table (fewer if it has fewer), in row order, as
     `rows_with_key` gives them. Reads the sheet from its end: a few rows are parsed."""
-    c1, r1, c2, last = _table_rows(loc)
+    _c1, r1, _c2, last = _table_rows(loc)
     if n <= 0 or last <= r1:
         return []
     sheet = _sheet(pkg, loc.sheet_part)
-    sst = _shared_strings(pkg)
-    strings = sst if sst is not None else _NoStrings()
-    out: list[tuple[int, list[Any]]] = []
-    prev: int | None = None
-    for num, s, e in sheet.rows_backwards():
-        if prev is not None and num >= prev:  # rows out of order (or repeated): read them all
-            return _scan(pkg, sheet, loc, None)[-n:]
-        prev = num
-        if num <= r1:
-            break
-        if num > last:
-            continue
-        cells = _parse_row(sheet.data[s:e], c1, c2, strings)
-        raw = [cells.get(c, "") for c in range(c1, c2 + 1)]
-        if not _blank(raw):
-            out.append((num, raw))
-            if len(out) == n:
-                break
-    out.reverse()
-    return out
+    got = _last_rows(pkg, loc, ((num, sheet.data[s:e]) for num, s, e in sheet.rows_backwards()), n)
+    if got is None:  # rows out of order (or repeated): read them all
+        return _scan(pkg, sheet, loc, None)[-n:]
+    return got[0]
 
 
 def _scan(pkg: ooxml.Package, sheet: _Sheet, loc: ooxml.TableLoc,
