@@ -142,16 +142,8 @@ class FileStore(SheetStore):
         small = loc.ref[3] - loc.ref[1] <= SMALL_TABLE  # read without calamine: cheap to read again
         if self.keys.valid(loc.sheet_part, info.CRC, info.file_size) or not (small or loc.sheet in self._grids):
             return
-        at = [(col.key, i) for i, col in enumerate(cols) if col is not None and col.key in keyindex.KEYS[name]]
-        pairs = [(key, fastread.text_of(raw[i]) if i < len(raw) else "", num)
-                 for num, raw in self._raw_rows(loc, None, None) for key, i in at]
-        self.keys.replace(loc.sheet_part, name, info.CRC, info.file_size, pairs)
-        part = fastread.shared_strings_part(self.package)
-        if part is not None:
-            sst_info = self.package.zip.getinfo(part)
-            if self.keys.strings(part, sst_info.CRC, sst_info.file_size) is None:
-                self.keys.set_strings(part, sst_info.CRC, sst_info.file_size,
-                                      fastread._SharedStrings(self.package.read(part)).checkpoints())
+        keyindex.index_table(self.keys, self, name, loc, cols, info)
+        keyindex.index_strings(self.keys, self.package, unless_known=True)
 
     def compact(self, name: str) -> None:
         """The table's rows, typed whole, holding each repeated text and number once: for a reader
@@ -214,8 +206,7 @@ class FileStore(SheetStore):
             loc, cols = self._columns(table)
             if loc.sheet not in self._grids:
                 try:
-                    info = self.package.zip.getinfo(loc.sheet_part)
-                    if self.keys.valid(loc.sheet_part, info.CRC, info.file_size):
+                    if self._indexed(loc.sheet_part):
                         key_index = next(i for i, col in enumerate(cols) if col is not None and col.key == where[0])
                         nums = self.keys.rows_for(loc.sheet_part, where[0], where[1])
                         found = None

@@ -208,16 +208,39 @@ class KeyIndex:
             self.path.unlink()
 
 
+def index_table(index: KeyIndex, store: Any, name: str, loc: Any, columns: Sequence[Any], info: Any) -> None:
+    """The entry of one table's sheet part (`info`: its zip entry) from a full read of its rows."""
+    from pyxl.workbook.fastread import text_of
+
+    at = [(col.key, i) for i, col in enumerate(columns) if col is not None and col.key in KEYS[name]]
+    pairs = [(key, text_of(raw[i]) if i < len(raw) else "", num)
+             for num, raw in store._raw_rows(loc, None, None) for key, i in at]
+    index.replace(loc.sheet_part, name, info.CRC, info.file_size, pairs)
+
+
+def index_strings(index: KeyIndex, pkg: Any, *, unless_known: bool = False) -> None:
+    """The checkpoints of the package's shared strings (`unless_known`: not made again when the index
+    has them for these very bytes)."""
+    from pyxl.workbook import fastread
+
+    part = fastread.shared_strings_part(pkg)
+    if part is None:
+        return
+    info = pkg.zip.getinfo(part)
+    if unless_known and index.strings(part, info.CRC, info.file_size) is not None:
+        return
+    index.set_strings(part, info.CRC, info.file_size, fastread._SharedStrings(pkg.read(part)).checkpoints())
+
+
 def build(store: Any) -> int:
     """Make the index of a FileStore's workbook again from a full read of the indexed tables;
     returns the number of tables indexed."""
-    from pyxl.workbook import fastread, ooxml
-    from pyxl.workbook.fastread import text_of
+    from pyxl.workbook import ooxml
 
     index = KeyIndex(store.path)
     names = {t.name for t in store.schema.tables}
     done = 0
-    for name, cols in KEYS.items():
+    for name in KEYS:
         if name not in names:
             continue
         table = store.schema.table(name)
@@ -226,17 +249,10 @@ def build(store: Any) -> int:
             info = store.package.zip.getinfo(loc.sheet_part)
         except (KeyError, ooxml.PackageError):
             continue
-        at = [(col.key, i) for i, col in enumerate(columns) if col is not None and col.key in cols]
-        pairs = [(key, text_of(raw[i]) if i < len(raw) else "", num)
-                 for num, raw in store._raw_rows(loc, None, None) for key, i in at]
-        index.replace(loc.sheet_part, name, info.CRC, info.file_size, pairs)
+        index_table(index, store, name, loc, columns, info)
         index.set_plain(loc.sheet_part, info.CRC, info.file_size, b"array" not in store.package.read(loc.sheet_part))
         done += 1
-    part = fastread.shared_strings_part(store.package)
-    if part is not None:
-        info = store.package.zip.getinfo(part)
-        index.set_strings(part, info.CRC, info.file_size,
-                          fastread._SharedStrings(store.package.read(part)).checkpoints())
+    index_strings(index, store.package)
     index.close()
     return done
 
