@@ -167,11 +167,10 @@ def _booked(store: Store, slips: list[books.Slip], payments: Sequence[books.Paym
     by_id = {p.id: p for p in payments}
     credited = {s.number: s for s in slips if s.mode == "Chèque" and s.credited_on is not None
                 and s.status == ledger.CREDITED}
-    wanted = set()
-    for p in payments:
-        original = by_id.get(p.cancels) if p.cancels else None
-        if original is not None and original.slip in credited:
-            wanted.add(original.slip)
+    # (reversal, its slip) of the cheques of credited slips reversed
+    reversed_on = [(p, by_id[p.cancels].slip) for p in payments
+                   if p.cancels and p.cancels in by_id and by_id[p.cancels].slip in credited]
+    wanted = {slip for _, slip in reversed_on}
     if not wanted:
         return slips
     # the whole sheet read once (a one-year table, kept by the store for the FEC), not searched per slip
@@ -183,11 +182,8 @@ def _booked(store: Store, slips: list[books.Slip], payments: Sequence[books.Paym
             num = _text(r["num"])
             booked[number] = min(booked.get(number, (day, num)), (day, num))
     # a reversal booked the day of the crediting, before it: its entry comes first on the sheet
-    ties: dict[str, str] = {}  # reversal (payment id) → slip
-    for p in payments:
-        original = by_id.get(p.cancels) if p.cancels else None
-        if original is not None and original.slip in booked and p.date == booked[original.slip][0]:
-            ties[p.group or p.id] = original.slip
+    ties = {p.group or p.id: slip for p, slip in reversed_on  # reversal (payment id) → slip
+            if slip in booked and p.date == booked[slip][0]}
     after: dict[str, set[str]] = defaultdict(set)
     for r in sheet if ties else ():
         slip = ties.get(_text(r["ref"]), "")
