@@ -266,7 +266,7 @@ def _invoice_to_credit(ctx: Ctx, store: Any, typed: str) -> tuple[Any, str]:
     is in the workbook): the number typed, else the row selected on « Factures »."""
     from pyxl.core.issues import Issue, Refused
     from pyxl.core.messages import msg
-    from pyxl.services.invoices import archived, get_doc
+    from pyxl.services.invoices import doc_or_archived
 
     invoices = store.schema.table("tFactures").sheet
     if not typed:
@@ -276,16 +276,13 @@ def _invoice_to_credit(ctx: Ctx, store: Any, typed: str) -> tuple[Any, str]:
                                 f"{ctx.sheet}, ligne {ctx.row}"))
         return selected, ""
     try:
-        return get_doc(store, typed), ""
+        row, found = doc_or_archived(store, typed)
     except Refused as exc:
-        try:
-            found = archived(store, typed, exc)
-        except Refused as again:
-            if again.issues[0].code != "facture.inconnue":
-                raise
-            raise Refused(Issue("facture.inconnue", msg("avoir.excel.inconnue", number=typed),
-                                again.issues[0].where)) from None
-    return found.row, found.path.name
+        if exc.issues[0].code != "facture.inconnue":
+            raise
+        raise Refused(Issue("facture.inconnue", msg("avoir.excel.inconnue", number=typed),
+                            exc.issues[0].where)) from None
+    return row, found.path.name if found is not None else ""
 
 
 def supprimer_brouillon(sheet: str, row: int) -> dict[str, Any]:

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from pyxl.core import pricing
-from pyxl.core.issues import Refused
 from pyxl.core.records import Article, Client, Invoice, InvoiceLine, Order, Payment, Quote, QuoteLine
 from pyxl.services import records as rec
 from pyxl.workbook.store import ChangeSet, Row, Store
@@ -151,14 +150,11 @@ def find(store: Store, ref: str) -> Invoice:
     archive): what a credit note's document or a paid copy needs of an invoice of a closed year —
     with what the active workbook recorded on it since (`since_archived`: a credit note issued
     after the archiving counts in its « Avoirs » and « Statut »)."""
-    from pyxl.services.invoices import archived, get_doc
+    from pyxl.services.invoices import doc_or_archived
 
-    try:
-        return rec.record(Invoice, get_doc(store, ref))
-    except Refused as exc:
-        found = archived(store, ref, exc)  # the archives searched once
-    invoice = rec.record(Invoice, found.row)
-    return since_archived(store, invoice)[0]
+    row, found = doc_or_archived(store, ref)  # the archives searched once
+    invoice = rec.record(Invoice, row)
+    return invoice if found is None else since_archived(store, invoice)[0]
 
 
 @contextmanager
@@ -166,13 +162,10 @@ def home_of(store: Store, number: str) -> Iterator[Store]:
     """The store that holds an issued invoice: this one, or the fiscal-year archive it left for,
     opened read only (through a migrated copy when older: `archives.opened`), as it was issued there."""
     from pyxl.services import archives
-    from pyxl.services.invoices import archived, get_doc
+    from pyxl.services.invoices import doc_or_archived
 
-    try:
-        get_doc(store, number)
-    except Refused as exc:
-        found = archived(store, number, exc)  # the archives searched once
-    else:
+    _, found = doc_or_archived(store, number)  # the archives searched once
+    if found is None:
         yield store
         return
     with archives.opened(found.path) as arch:

@@ -68,6 +68,16 @@ def archived(store: Store, number: str, unknown: Refused) -> Any:
     return found
 
 
+def doc_or_archived(store: Store, number: str) -> tuple[Row, Any]:
+    """`get_doc`, else the issued invoice `number` in a fiscal-year archive (`archived`): its row,
+    and what the archives' search found (None when the invoice is in this workbook)."""
+    try:
+        return get_doc(store, number), None
+    except Refused as exc:
+        found = archived(store, number, exc)
+    return found.row, found
+
+
 @dataclass(frozen=True)
 class _Origin:
     """The invoice a credit note is on, its lines, and the credit notes already on it with theirs —
@@ -81,10 +91,8 @@ class _Origin:
 
 
 def _origin(store: Store, number: str, *, drafts: bool) -> _Origin:
-    try:
-        row = get_doc(store, number)
-    except Refused as exc:
-        found = archived(store, number, exc)
+    row, found = doc_or_archived(store, number)
+    if found is not None:
         typed = str(found.row["number"])
         active = [r for r in store.rows_where("tFactures", "origin", {typed})
                   if r["doc_type"] == wf.T_CREDIT and (drafts or r["status"] != wf.I_DRAFT)]
