@@ -49,7 +49,10 @@ def test_an_iban_is_validated_stored_compact_and_shown_by_groups_of_four(wb: Boo
 
 
 @pytest.mark.parametrize(("value", "words"), [(BAD, ["clé de contrôle"]), ("FR76 3000 6000 0112", ["27 caractères"]),
-                                              ("pas un IBAN", ["invalide"])])
+                                              ("pas un IBAN", ["« pas un IBAN » n'est pas un IBAN", "FR76 3000"]),
+                                              ("=cmd|' /C calc'!A0", ["« =cmd|' /C calc'!A0 » n'est pas un IBAN"]),
+                                              ('Dupont & Fils <SARL> "l\'Étang"',
+                                               ['« Dupont & Fils <SARL> "l\'Étang" » n\'est pas un IBAN'])])
 def test_an_invalid_iban_is_refused_naming_the_client_and_nothing_is_written(wb: Book, value: str,
                                                                             words: list[str]) -> None:
     before = wb.snapshot()[0]

@@ -169,10 +169,18 @@ def iban(value: str | None, *, compact: bool = False) -> str:
     if v.startswith("FR") and len(v) != 27:
         raise FieldError(f"L'IBAN « {value} » n'a pas la bonne longueur : un IBAN français compte 27 caractères "
                          f"(ici {len(v)}).")
+    from stdnum.exceptions import InvalidChecksum
+
+    not_iban = FieldError(f"« {value} » n'est pas un IBAN : deux lettres du pays, deux chiffres de clé, puis le "
+                          "numéro de compte (ex. FR76 3000 6000 0112 3456 7890 189).")
+    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]+", v):
+        raise not_iban
     try:
         valid = str(std_iban.validate(v))
-    except Exception:
+    except InvalidChecksum:
         raise FieldError(f"L'IBAN « {value} » est invalide (clé de contrôle fausse).") from None
+    except Exception:
+        raise not_iban from None
     return valid if compact else str(std_iban.format(valid))
 
 
