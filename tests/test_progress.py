@@ -91,8 +91,17 @@ def test_check_everything_reports_each_table_then_the_checks(book: Path):
     assert issues == []
     _increasing(rec.calls)
     assert rec.calls[0][0] == "lecture de « Paramètres »"
-    assert [label for label, _, _ in rec.calls[-3:]] == [
-        "numérotation des factures", "fichiers de clôture", "journal d'audit et pièces émises"]
+    labels = [label for label, _, _ in rec.calls]
+    # every table once; the three checks in their order, the quotes' and orders' sheets (read by the
+    # states' check only) read between them, while the books are checked
+    from pyxl.workbook.schema import SCHEMA
+
+    assert sorted(x for x in labels if x.startswith("lecture")) == sorted(f"lecture de « {t.sheet} »"
+                                                                          for t in SCHEMA.tables)
+    checks = [x for x in labels if not x.startswith("lecture")]
+    assert checks == ["numérotation des factures", "fichiers de clôture", "journal d'audit et pièces émises"]
+    assert labels[-1] == "journal d'audit et pièces émises" and rec.calls[-1][1] == rec.calls[-1][2]
+    assert labels.index("lecture de « Lignes devis »") > labels.index("numérotation des factures")
 
 
 def test_the_builder_reports_every_sheet():

@@ -42,6 +42,7 @@ def _text(v: Any) -> str:
 _INVOICE = ("number", "status", "ref", "client", "doc_type", "date", "origin", "total_ttc", "client_name", "nature",
             "operation", "credit_cause", "discount_pct")
 _INVOICE_SUMS = ("number", "status", "ref", "client", "doc_type", "date", "total_ttc", "paid", "credited")
+_INVOICE_ALL = (*_INVOICE, "paid", "credited")
 _PAYMENT = ("id", "date", "invoice", "client", "amount", "mode", "kind", "cancels", "group", "charges", "slip",
             "bounced")
 _PAYMENT_SUMS = ("invoice", "date", "amount", "client", "mode")
@@ -52,6 +53,20 @@ def _picked(values: Any, keys: tuple[str, ...]) -> dict[str, Any]:
     """These columns of a row as a dict, read once and not kept in the row (`syc verifier` books ten
     years of invoices and payments: one call per row instead of one per cell)."""
     return dict(zip(keys, pick(values, keys), strict=True))
+
+
+@dataclass(frozen=True)
+class Picked:
+    """The columns `check` and `read` take of every invoice and payment row, read once for both
+    (`syc verifier`): (columns, the row's values) of each invoice row, the columns of each payment row."""
+
+    invoices: list[tuple[dict[str, Any], Any]]
+    payments: list[dict[str, Any]]
+
+
+def picked(store: Store) -> Picked:
+    return Picked([(_picked(r.values, _INVOICE_ALL), r.values) for r in store.rows("tFactures")],
+                  [_picked(r.values, _PAYMENT) for r in store.rows("tReglements")])
 
 
 def chart(store: Store) -> dict[str, tuple[str, str]]:
@@ -85,24 +100,24 @@ class Source:
     losses: list[books.Loss]
 
 
-def read(store: Store, since: dt.date | None = None) -> Source:
+def read(store: Store, since: dt.date | None = None, rows: Picked | None = None) -> Source:
     """The documents, notes, payments and slips as the core takes them. With `since`, a document
     dated before it, settled before it (paid what it owes net of its credit notes) and untouched
     from it (no payment row, no credit note) comes without its lines, its « Total TTC » standing for
-    them: the entries from `since` are the same, ten years of lines are not read."""
+    them: the entries from `since` are the same, ten years of lines are not read. `rows`: the
+    invoices' and payments' columns already read (`picked`), emptied once taken (memory)."""
     store.prefetch(TABLES)
     params = store.parameters()
     names = {_text(c["code"]): " ".join(x for x in (_text(c["name"]), _text(c["first_name"])) if x)
              for c in store.rows("tClients")}
-    issued = []
-    for r in store.rows("tFactures"):
-        v = _picked(r.values, _INVOICE)
-        if _text(v["number"]) and _text(v["status"]) != "Brouillon":
-            issued.append(v)
+    if rows is None:
+        rows = Picked([(_picked(r.values, _INVOICE), r.values) for r in store.rows("tFactures")],
+                      [_picked(r.values, _PAYMENT) for r in store.rows("tReglements")])
+    issued = [v for v, _ in rows.invoices if _text(v["number"]) and _text(v["status"]) != "Brouillon"]
     refs = {_text(v["ref"]) for v in issued}
     summary: set[str] = set()  # refs whose lines are not needed
     if since is not None:
-        summary = _settled_before(store, issued, since)
+        summary = _settled_before(rows.payments, issued, since)
         refs -= summary
     travel = {_text(a["code"]) for a in store.rows("tArticles") if _text(a["family"]) == "Déplacement"}
     found: list[tuple[str, Any, books.DocLine]] = []
@@ -135,8 +150,7 @@ def read(store: Store, since: dt.date | None = None) -> Source:
                         interest=_dec(r["interest"]), indemnity=_dec(r["indemnity"]))
              for r in store.rows("tNotesPenalites") if _text(r["number"])]
     payments = []
-    for r in store.rows("tReglements"):
-        v = _picked(r.values, _PAYMENT)
+    for v in rows.payments:
         pid, date = _text(v["id"]), v["date"]
         if not pid or not date:
             continue
@@ -151,6 +165,8 @@ def read(store: Store, since: dt.date | None = None) -> Source:
                         fee=_dec(r["fee"]) if r["fee"] else None)
              for r in store.rows("tBordereaux") if _text(r["number"])]
     slips = _booked(store, slips, payments)
+    rows.invoices.clear()
+    rows.payments.clear()
     options = books.Options(vat_on_debits=_text(params.get("tva_sur_debits")) == "Oui", chart=chart(store))
     return Source(docs, notes, payments, slips, names, options, _losses(store.rows("tCreances")))
 
@@ -205,12 +221,11 @@ def _losses(rows: Sequence[Any]) -> list[books.Loss]:
             for r in rows if _text(r["id"]) and r["date"] is not None]
 
 
-def _settled_before(store: Store, issued: list[Any], since: dt.date) -> set[str]:
+def _settled_before(payments: list[dict[str, Any]], issued: list[Any], since: dt.date) -> set[str]:
     """The refs of the documents dated before `since`, settled before it and untouched from it."""
     paid: dict[str, Decimal] = defaultdict(lambda: ZERO)
     touched: set[str] = set()
-    for r in store.rows("tReglements"):
-        v = _picked(r.values, _PAYMENT_SUMS)
+    for v in payments:
         target = _text(v["invoice"])
         if not target:
             continue
@@ -556,14 +571,14 @@ def vat_return(store: Store, period: str, as_of: dt.date, previous_tax: Decimal 
 
 
 # --------------------------------------------------------------------------- syc verifier
-def check(store: Store, as_of: dt.date) -> list[Issue]:
+def check(store: Store, as_of: dt.date, rows: Picked | None = None) -> list[Issue]:
     """The entries against the documents. Each client's account (411) is what his documents still
     owe (« Total TTC » − « Réglé » − « Avoirs » of his invoices and deposit invoices, « Total » −
     « Réglé » of his penalty notes) less his credit (payment rows without a document): a difference
     is a cache that no longer matches its payment rows, or a row erased or typed by hand. And the
     entry of each document of the open fiscal year balances and puts its « Total TTC » on the
     client's account (its lines give the amounts). Reads only the columns it needs (`syc verifier`
-    on ten years of documents)."""
+    on ten years of documents), or `rows` (`picked`)."""
     start = fiscal_year_of(store.parameters(), as_of)[0]
     issues: list[Issue] = []
     books_side: dict[str, Decimal] = defaultdict(lambda: ZERO)
@@ -571,26 +586,29 @@ def check(store: Store, as_of: dt.date) -> list[Issue]:
     stored: dict[str, Decimal] = {}
     recent: dict[str, Any] = {}  # ref → values of the documents of the open fiscal year
     by_number: dict[str, Any] = {}
-    for r in store.rows("tFactures"):
-        v: Any = _picked(r.values, _INVOICE_SUMS)
+    v: Any
+    invoices = rows.invoices if rows is not None else [(_picked(r.values, _INVOICE_SUMS), r.values)
+                                                       for r in store.rows("tFactures")]
+    for v, values in invoices:
         number = _text(v["number"])
         if not number or _text(v["status"]) == "Brouillon":
             continue
-        by_number[number] = r.values  # the other columns read for the few documents booked below
+        by_number[number] = values  # the other columns read for the few documents booked below
         client, ttc, credit_note = _text(v["client"]), _dec(v["total_ttc"]), _text(v["doc_type"]) == "Avoir"
         stored[number] = -ttc if credit_note else ttc
         books_side[client] += stored[number]
         if not credit_note:
             docs_side[client] += ttc - _dec(v["paid"]) - _dec(v["credited"])
         if v["date"] >= start:
-            recent[_text(v["ref"])] = r.values
+            recent[_text(v["ref"])] = values
     for r in store.rows("tNotesPenalites"):
         v = r.values
         if _text(v["number"]):
             books_side[_text(v["client"])] += _dec(v["total"])
             docs_side[_text(v["client"])] += _dec(v["total"]) - _dec(v["paid"])
-    for r in store.rows("tReglements"):
-        v = _picked(r.values, _PAYMENT_SUMS)
+    payments = rows.payments if rows is not None else [_picked(r.values, _PAYMENT_SUMS)
+                                                       for r in store.rows("tReglements")]
+    for v in payments:
         client, amount = _text(v["client"]), _dec(v["amount"])
         if _text(v["mode"]) != "Compensation":
             books_side[client] -= amount
@@ -791,7 +809,8 @@ class Recomputed:
     entries: list[Entry]
 
 
-def recompute(store: Store, as_of: dt.date, closed: tuple[dt.date, dt.date] | None) -> Recomputed:
+def recompute(store: Store, as_of: dt.date, closed: tuple[dt.date, dt.date] | None,
+              rows: Picked | None = None) -> Recomputed:
     """`closed_totals(store, *closed)` and the entries `check_sheet` expects, in one reading of the
     tables and one pass over the documents instead of two (ten years of them). Without `closed` (no
     closure made with its totals) only the entries; without the « Écritures » sheet only the totals."""
@@ -802,7 +821,7 @@ def recompute(store: Store, as_of: dt.date, closed: tuple[dt.date, dt.date] | No
         return Recomputed({}, [])
     since = min(([start] if sheet else []) + ([closed[0]] if closed else []))
     last = max(([until] if sheet else []) + ([closed[1]] if closed else []))
-    s = read(store, since)
+    s = read(store, since, rows)
     totals, entries = books.totals_and_entries(_drain(s.docs), s.notes, s.payments, s.slips, s.names, s.options,
                                                until=last, since=since, losses=s.losses,
                                                leave_out={x.number for x in s.slips},

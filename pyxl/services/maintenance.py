@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from pyxl.core.audit import Entry
@@ -132,35 +133,116 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+# the tables read only by the states' check (not audited, read by nothing else here): checked
+# between the other steps, their sheets parsed by a second thread meanwhile
+_LATE = ("tDevis", "tLignesDevis", "tCommandes")
+
+
 def _check_everything(store: FileStore, as_of: dt.date, progress: Callable[[str, int, int], None] | None,
                       ) -> tuple[list[Issue], int, int]:
-    from pyxl.services.books import check as books_check
-    from pyxl.services.books import check_sheet, recompute
-    from pyxl.services.closures import journals_span, verify_files, verify_journals
-    from pyxl.services.invoices import series_issues
-
     report = progress or (lambda _label, _step, _total: None)
     tables = store.schema.tables
     total = len(tables) + 3
-    # what the checks after the tables read: the audited tables, their lines, the journal
+    names = [t.name for t in tables]
+    # what the checks after the tables read: the audited tables, their lines, the journal; and the
+    # clients and the « Écritures » sheet, which the books read again
     needed = {"tJournalAudit", *(t.name for t in store.schema.audited),
-              *(t.audit.lines_table for t in store.schema.audited if t.audit and t.audit.lines_table)}
-    audited = set(needed)
-    needed |= {"tDevis", "tCommandes"}  # the states' check reads them whole (their parsed sheets kept till then)
-    issues: list[Issue] = []
-    for step, table in enumerate(tables, 1):
-        report(f"lecture de « {table.sheet} »", step, total)
-        try:
-            issues += store.check_table(table.name)
-        except Refused as exc:
-            issues += exc.issues
-        if table.name not in needed:
-            store.release(table.name)  # only the tables still to be checked stay in memory
-    if issues:
-        return issues, 0, 0
-    # the series and the closure files first: the audit check then frees each table once checked
-    report("numérotation des factures", total - 2, total)
+              *(t.audit.lines_table for t in store.schema.audited if t.audit and t.audit.lines_table),
+              *({"tClients", "tEcritures"} & set(names))}
+    late = [n for n in _LATE if n in names and n not in needed]
+    first = [n for n in names if n not in late]
+    ahead = getattr(store, "parse_ahead", None)  # the workbook file: its big sheets parsed on the other core
+    if ahead is not None:
+        ahead(first, limit=2, threads=2, kept=sorted(needed))
+    # the checks' modules, loaded while the first sheets are parsed
+    from pyxl.services import archives, books, closures, invoices, payments  # noqa: F401
+    from pyxl.services.salesdocs import state_issues
+    step = 0
+    found: dict[str, list[Issue]] = {}
+
+    def say(label: str) -> None:
+        """The next step begins (counted in the order the checks run)."""
+        nonlocal step
+        step += 1
+        report(label, step, total)
+
+    once = getattr(store, "check_table_once", None)  # the workbook file: a big sheet read once, row by row
+
+    def check_tables(which: Sequence[str]) -> bool:
+        """Check these tables, releasing those read by nothing after; whether all read cleanly."""
+        for name in which:
+            if name in found:
+                continue
+            say(f"lecture de « {store.schema.table(name).sheet} »")
+            read_after = name in needed or name in ("tDevis", "tCommandes")  # the states' check reads them
+            try:
+                found[name] = store.check_table(name) if read_after or once is None else once(name)
+            except Refused as exc:
+                found[name] = list(exc.issues)
+            if not read_after:
+                store.release(name)  # only the tables still to be checked stay in memory
+        return not any(found.values())
+
+    def late_table(name: str, also: Sequence[str] = ()) -> list[Issue]:
+        """Check one of the late tables; if it reads cleanly, the states of its rows (and of `also`),
+        then it leaves memory. Refused with every table's problems if it does not read cleanly."""
+        if name not in late:
+            return state_issues(store, also)
+        if not check_tables([name]):
+            check_tables(late)
+            raise _Unreadable
+        states = state_issues(store, (name, *also))
+        store.release(name)
+        return states
+
+    if not check_tables(first):
+        check_tables(late)
+        return table_issues(names, found), 0, 0
+    if ahead is not None:
+        ahead(late, limit=1, threads=1)
+    try:
+        say("numérotation des factures")
+        series = _check_series(store)
+        states = late_table("tDevis")
+        say("fichiers de clôture")
+        from pyxl.services.closures import verify_files
+
+        files = verify_files(store, archived=series.closures)
+        states += late_table("tLignesDevis")
+        entries = _check_books(store, as_of)
+        states += late_table("tCommandes", also=("tFactures",))  # while the invoices are in memory
+    except _Unreadable:
+        return table_issues(names, found), 0, 0
+    except Refused:  # a table read by one of these checks before its turn: its own cells say what is wrong
+        if not check_tables(late):
+            return table_issues(names, found), 0, 0
+        raise
+    documents = sum(len(store.rows(t.name)) for t in store.schema.audited)
+    say("journal d'audit et pièces émises")
+    issues = store.verify()  # frees each table once checked
+    issues += files + series.issues + entries + states
+    return issues, len(store.journal()), documents
+
+
+class _Unreadable(Exception):
+    """A late table does not read cleanly: `syc verifier` says only what the tables' cells hold."""
+
+
+def table_issues(names: Sequence[str], found: dict[str, list[Issue]]) -> list[Issue]:
+    """Every table's unreadable cells, in the order of the tables (as when read in that order)."""
+    return [i for n in names if n in found for i in found[n]]
+
+
+@dataclass(frozen=True)
+class _Series:
+    issues: list[Issue]
+    closures: Collection[str]  # the closures a fiscal-year archive holds
+
+
+def _check_series(store: FileStore) -> _Series:
+    """The invoice series (across the fiscal-year archives) and the payments' sums."""
     from pyxl.services import archives
+    from pyxl.services.invoices import series_issues
 
     found = archives.verify(store.path, store.journal())  # each fiscal-year archive, then the series across them
     actives = [str(r["number"]) for r in store.rows("tFactures") if r["number"]]
@@ -170,26 +252,19 @@ def _check_everything(store: FileStore, as_of: dt.date, progress: Callable[[str,
         from pyxl.services.payments import consistency_issues
 
         series += consistency_issues(store)
-    from pyxl.services.salesdocs import state_issues
+    return _Series(series, found.closures)
 
-    compact = getattr(store, "compact", None)  # the workbook's stores: the tables kept till the end, compacted
-    if compact is not None:
-        for name in sorted(audited - {"tJournalAudit"}):
-            compact(name)
-    states = state_issues(store)  # while the invoices are in memory (the audit check frees them)
-    for name in ("tDevis", "tCommandes"):
-        if name not in audited:
-            store.release(name)
-    report("fichiers de clôture", total - 1, total)
-    files = verify_files(store, archived=found.closures)
-    documents = sum(len(store.rows(t.name)) for t in store.schema.audited)
-    entries = books_check(store, as_of)  # before the audit check, which frees each table once checked
-    # the entries recomputed once for the « Écritures » sheet of the open year and the closures' totals
-    span = journals_span(store)
-    shared = recompute(store, as_of, span)
+
+def _check_books(store: FileStore, as_of: dt.date) -> list[Issue]:
+    """The books: the entries recomputed once, against the « Écritures » sheet of the open year and
+    the totals of every closure (before the audit check, which frees each table once checked)."""
+    from pyxl.services.books import check as books_check
+    from pyxl.services.books import check_sheet, picked, recompute
+    from pyxl.services.closures import journals_span, verify_journals
+
+    rows = picked(store)  # the invoices' and payments' columns, read once for both (emptied by recompute)
+    entries = books_check(store, as_of, rows)
+    shared = recompute(store, as_of, journals_span(store), rows)
     entries += check_sheet(store, as_of, shared.entries)
     entries += verify_journals(store, shared.totals)
-    del shared
-    report("journal d'audit et pièces émises", total, total)
-    issues = store.verify() + files + series + entries + states
-    return issues, len(store.journal()), documents
+    return entries

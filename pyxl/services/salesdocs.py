@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -46,13 +46,14 @@ def check_state(kind: str, row: Row, what: str) -> None:
         raise refuse(f"{kind}.statut", f"{what} ({row.where})", f"{bad} : {STATE_FIX}")
 
 
-def state_issues(store: Store) -> list[Issue]:
-    """Every quote, order and invoice whose status contradicts what its actions wrote (`syc verifier`)."""
+def state_issues(store: Store, only: Collection[str] | None = None) -> list[Issue]:
+    """Every quote, order and invoice whose status contradicts what its actions wrote (`syc verifier`);
+    `only`: those of these tables (tDevis, tCommandes, tFactures)."""
     out = []
     for table, kind, label, key in (("tDevis", "devis", "Devis", "number"), ("tCommandes", "commande", "Commande",
                                                                              "number"),
                                     ("tFactures", "facture", "Pièce", "ref")):
-        if table not in {t.name for t in store.schema.tables}:
+        if table not in {t.name for t in store.schema.tables} or (only is not None and table not in only):
             continue
         for r in store.rows(table):
             bad = wf.contradiction(kind, r)

@@ -74,18 +74,16 @@ class LazyValues(Mapping[str, Any]):
     def pick(self, keys: Sequence[str]) -> list[Any]:
         """`[self.get(k) for k in keys]`, converted straight from the stored cells and not kept in
         the row (`syc verifier` reads ten years of invoices and payments once to book them)."""
-        cache = self._cache
         keys = tuple(keys)
-        if cache and not cache.keys().isdisjoint(keys):  # a value already read (or absent): the general path
-            view = _Transient(self)
-            return [view.get(k) for k in keys]
+        # a value already read is the same conversion of the same cell: converted again, not looked up
         plan: Any = self._plans.get(("pick", keys))
         if plan is None:  # (index, converter) per key; every key a column of the sheet, else the general path
             found = [self._columns[k][::2] if k in self._columns else None for k in keys]
-            plan = self._plans["pick", keys] = (max((s[0] for s in found if s), default=-1) + 1, found)
-        width, steps = plan
+            plan = self._plans["pick", keys] = (max((s[0] for s in found if s), default=-1) + 1, found,
+                                                None not in found)
+        width, steps, direct = plan  # not direct: a column absent from the sheet (the general path)
         raw = self._raw
-        if len(raw) >= width and None not in steps:
+        if direct and len(raw) >= width:
             try:
                 return [convert(raw[i]) for i, convert in steps]
             except ValueError:
@@ -179,17 +177,15 @@ class _Transient(Mapping[str, Any]):
         return len(self._lazy)
 
 
-def share_cells(rows: Sequence[Any]) -> None:
-    """One object per distinct text and per distinct number among these rows' stored cells (the
-    same client, state or price repeated over ten years of rows is kept once): memory only, the
-    values read are the same (0.0 and -0.0 may become one: every conversion reads them alike)."""
+def share_cells(grid: list[list[Any]]) -> None:
+    """One object per distinct text and per distinct number among these rows' cells (the same
+    client, state or price repeated over ten years of rows is kept once): memory only, the values
+    read are the same (0.0 and -0.0 may become one: every conversion reads them alike)."""
     texts: dict[str, str] = {}
     numbers: dict[float, float] = {}
-    for r in rows:
-        values = r.values
-        if isinstance(values, LazyValues) and type(values._raw) is list:
-            values._raw[:] = [texts.setdefault(x, x) if type(x) is str else
-                              numbers.setdefault(x, x) if type(x) is float else x for x in values._raw]
+    for row in grid:
+        row[:] = [texts.setdefault(x, x) if type(x) is str else numbers.setdefault(x, x) if type(x) is float else x
+                  for x in row]
 
 
 def _blank(_v: Any) -> str:
@@ -251,6 +247,17 @@ def from_cell(col: Column, raw: Any, date1904: bool = False) -> Any:
 text_of = fastread.text_of  # a key cell as text, the way `from_cell` reads a text column
 
 
+# what the fast paths below made of each float cell already met (ten years of rows repeat their
+# prices, quantities and rates): a float is its own exact key, and -0.0 == 0.0 both give zero.
+# Bounded: past _SEEN_MAX values, the others are converted each time.
+_SEEN_MAX = 200_000
+_CENTS: dict[float, Decimal] = {}
+_NUMBERS: dict[float, Decimal] = {}
+_CENTS_TEXT: dict[float, str] = {}
+_NUMBERS_TEXT: dict[float, str] = {}
+_TEXTS: dict[str, str] = {}  # a text cell → its fingerprinted form (spaces collapsed)
+
+
 def converter(col: Column, date1904: bool = False) -> Any:
     """`from_cell` for one column, with the common cases (empty, plain text) short-circuited."""
     if col.kind in (Kind.TEXT, Kind.CHOICE, Kind.BOOL, Kind.TIMESTAMP):
@@ -263,14 +270,19 @@ def converter(col: Column, date1904: bool = False) -> Any:
     if col.kind in (Kind.MONEY, Kind.DECIMAL, Kind.RATE):
         money = col.kind is Kind.MONEY
         zero = Decimal("0.00") if money else Decimal(0)
+        seen = _CENTS if money else _NUMBERS
 
         def number(v: Any) -> Any:
             # the common case, a finite float from calamine, as from_cell reads it (repr, never binary maths)
             if type(v) is float and -1e15 < v < 1e15:
+                d = seen.get(v)
+                if d is not None:
+                    return d
                 d = Decimal(repr(v))
-                if not d:
-                    return zero  # never « -0,00 € »
-                return to_cents(d) if money else d.normalize()
+                d = zero if not d else to_cents(d) if money else d.normalize()  # never « -0,00 € »
+                if len(seen) < _SEEN_MAX:
+                    seen[v] = d
+                return d
             return None if v is None or v == "" else from_cell(col, v, date1904)
         return number
 
@@ -292,24 +304,44 @@ def normaliser(col: Column, date1904: bool = False) -> Callable[[Any], str]:
     convert = converter(col, date1904)
 
     def other(v: Any) -> str:
+        if v is None or v == "":
+            return ""  # every converter reads an empty cell as None
         return normalise(convert(v))
 
     if col.kind in (Kind.TEXT, Kind.CHOICE, Kind.BOOL, Kind.TIMESTAMP):
         def text(v: Any) -> str:
-            return " ".join(v.split()) if type(v) is str else other(v)
+            if type(v) is str:
+                t = _TEXTS.get(v)
+                if t is None:
+                    t = " ".join(v.split())
+                    t = v if t == v else t  # the cell's own text, not a copy (memory)
+                    if len(_TEXTS) < _SEEN_MAX:
+                        _TEXTS[v] = t
+                return t
+            return other(v)
         return text
     if col.kind is Kind.MONEY:
         def money(v: Any) -> str:
             if type(v) is float and -1e15 < v < 1e15:  # `converter`'s fast path
-                cents = to_cents(Decimal(repr(v)))
-                return str(cents) if cents else "0.00"  # never « -0.00 »
+                t = _CENTS_TEXT.get(v)
+                if t is None:
+                    cents = to_cents(Decimal(repr(v)))
+                    t = str(cents) if cents else "0.00"  # never « -0.00 »
+                    if len(_CENTS_TEXT) < _SEEN_MAX:
+                        _CENTS_TEXT[v] = t
+                return t
             return other(v)
         return money
     if col.kind in (Kind.DECIMAL, Kind.RATE):
         def number(v: Any) -> str:
             if type(v) is float and -1e15 < v < 1e15:  # `converter`'s fast path
-                d = Decimal(repr(v))
-                return normalise(d.normalize()) if d else "0.00"
+                t = _NUMBERS_TEXT.get(v)
+                if t is None:
+                    d = Decimal(repr(v))
+                    t = normalise(d.normalize()) if d else "0.00"
+                    if len(_NUMBERS_TEXT) < _SEEN_MAX:
+                        _NUMBERS_TEXT[v] = t
+                return t
             return other(v)
         return number
     if col.kind is Kind.DATE and not date1904:

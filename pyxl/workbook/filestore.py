@@ -20,7 +20,7 @@ from typing import Any
 
 from pyxl.core import audit
 from pyxl.core.issues import Issue, Refused
-from pyxl.workbook import commit, fastread, keyindex, ooxml
+from pyxl.workbook import ahead, commit, fastread, keyindex, ooxml
 
 # compatibility: what callers imported from here before the store was split along its jobs
 from pyxl.workbook.cells import (  # noqa: F401
@@ -76,8 +76,9 @@ class FileStore(SheetStore):
         # write through a symbolic link, never replace the link by a plain file
         super().__init__(Path(os.path.realpath(path)), schema)
         self._pkg: ooxml.Package | None = None
-        self._calamine: Any = None
+        self._parser = ahead.Parser(self.path)  # calamine, some sheets parsed ahead (`parse_ahead`)
         self._grids: dict[str, list[list[Any]]] = {}  # parsed sheets, shared by rows() and rows_where()
+        self._shared: set[str] = set()  # sheets whose repeated cells are shared once parsed (`parse_ahead`)
         self._at: dict[str, dict[int, Row | None]] = {}  # rows_at() answers, by table and row number
         self.keys = keyindex.KeyIndex(self.path)  # key → rows of the big tables, while the parts match
         # part → (column number of each indexed key, row → keys written): what a write tells the key index
@@ -109,7 +110,7 @@ class FileStore(SheetStore):
         if self._pkg is not None:
             self._pkg.close()
             self._pkg = None
-        self._calamine = None
+        self._parser.close()
         self._grids.clear()
         self._at.clear()
         self.keys.close()
@@ -135,6 +136,34 @@ class FileStore(SheetStore):
                 self._index_again(name)
         return problems
 
+    def check_table_once(self, name: str) -> list[Issue]:
+        """`check_table` for a table read by nothing after (`syc verifier`), which then leaves memory:
+        a big sheet is read row by row from the parsed sheet, never held whole as Python lists.
+        (A sheet whose key index entry must be made again is parsed whole, see `check_table`.)"""
+        try:
+            table = self.schema.table(name)
+            loc, cols = self._columns(table)
+            stream = (name not in self._cache and loc.sheet not in self._grids and loc.ref[3] - loc.ref[1] > SMALL_TABLE
+                      and (name not in keyindex.KEYS or self._indexed(loc.sheet_part)))
+        except (ooxml.PackageError, KeyError, sqlite3.Error):
+            stream = False
+        if not stream:
+            problems = self.check_table(name)
+        else:
+            import python_calamine
+
+            c1, r1, c2, r2 = loc.ref
+            if loc.totals:
+                r2 -= 1  # Excel's totals row is not a record
+            try:
+                problems = self._check_raw(loc, cols, ((i + 1, row[c1 - 1 : c2]) for i, row in
+                                                       self._parser.rows(loc.sheet) if r1 <= i < r2))
+            except python_calamine.CalamineError:
+                problems = self.check_table(name)  # which says what is wrong
+        self.release(name)
+        trim_heap()
+        return problems
+
     def _index_again(self, name: str) -> None:
         table = self.schema.table(name)
         loc, cols = self._columns(table)
@@ -144,11 +173,6 @@ class FileStore(SheetStore):
             return
         keyindex.index_table(self.keys, self, name, loc, cols, info)
         keyindex.index_strings(self.keys, self.package, unless_known=True)
-
-    def compact(self, name: str) -> None:
-        """The table's rows, typed whole, holding each repeated text and number once: for a reader
-        that keeps ten years of rows in memory (`syc verifier`)."""
-        share_cells(self.rows(name))
 
     def journal(self) -> list[audit.Entry]:
         """The whole audit journal (see `SheetStore.journal`), its parsed sheet dropped once read."""
@@ -165,6 +189,7 @@ class FileStore(SheetStore):
         with suppress(ooxml.PackageError, KeyError):
             loc = self.package.table(self.schema.table(name).name)
             self._grids.pop(loc.sheet, None)
+            self._parser.forget(loc.sheet)
             self.package.forget(loc.sheet_part)
 
     def version(self) -> int:
@@ -259,9 +284,9 @@ class FileStore(SheetStore):
 
         try:
             if loc.sheet not in self._grids:
-                if self._calamine is None:
-                    self._calamine = python_calamine.CalamineWorkbook.from_path(str(self.path))
-                self._grids[loc.sheet] = self._calamine.get_sheet_by_name(loc.sheet).to_python(skip_empty_area=False)
+                grid = self._grids[loc.sheet] = self._parser.grid(loc.sheet)
+                if loc.sheet in self._shared:
+                    share_cells(grid)
                 trim_heap()  # the parse's own cells, freed, go back to the system
             return self._grids[loc.sheet]
         except python_calamine.CalamineError as exc:
@@ -271,6 +296,24 @@ class FileStore(SheetStore):
                 "le fichier est endommagé. Restaurez une sauvegarde (syc sauvegardes liste).",
                 loc.sheet,
             )) from None
+
+    def parse_ahead(self, names: Sequence[str], limit: int = 1, threads: int = 1, kept: Sequence[str] = ()) -> None:
+        """The big sheets of these tables (those calamine parses whole) parsed in background threads,
+        in this order, while the caller works on the previous ones (`syc verifier`; see `ahead`).
+        `kept`: the tables the caller will hold in memory till its end: their parsed sheets hold each
+        repeated text and number once (`share_cells`), done while the next sheets are parsed."""
+        for name in kept:
+            with suppress(ooxml.PackageError, KeyError):
+                self._shared.add(self.package.table(self.schema.table(name).name).sheet)
+        sheets = []
+        for name in names:
+            try:
+                loc = self.package.table(self.schema.table(name).name)
+            except (ooxml.PackageError, KeyError):
+                continue  # its reader will say what is wrong
+            if loc.ref[3] - loc.ref[1] > SMALL_TABLE and name not in self._cache:
+                sheets.append(loc.sheet)
+        self._parser.ahead(sheets, limit, threads)
 
     def prefetch(self, names: Sequence[str]) -> None:
         """Decompress the sheets of these tables (and the shared strings) side by side, on several

@@ -6,7 +6,7 @@ write template. The `FileStore` reads cells from the zip parts, the `ExcelStore`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -188,10 +188,14 @@ class SheetStore:
             return problems
         table = self.schema.table(name)
         loc, cols = self._columns(table)
+        return self._check_raw(loc, cols, self._raw_rows(loc, None, None))
+
+    def _check_raw(self, loc: Any, cols: list[Column | None], raws: Iterable[tuple[int, list[Any]]]) -> list[Issue]:
+        """`check_table` on these (row number, cells) of the table."""
         checked = [(i, col, converter(col, self.date1904), _sound(col, self.date1904)) for i, col in enumerate(cols)
                    if col is not None and col.kind not in TEXT_KINDS]
         problems = []
-        for rownum, raw in self._raw_rows(loc, None, None):
+        for rownum, raw in raws:
             n = len(raw)
             for i, col, convert, sound in checked:
                 v = raw[i] if i < n else None
