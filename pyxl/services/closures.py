@@ -32,7 +32,7 @@ from pyxl.core.issues import Issue, Refused, Severity
 from pyxl.core.messages import msg
 from pyxl.services import books as books_service
 from pyxl.workbook import backups
-from pyxl.workbook.store import ChangeSet, LegalFile, Store
+from pyxl.workbook.store import ChangeSet, LegalFile, Store, pick
 
 ZERO = Decimal("0.00")
 DAY, MONTH, YEAR = "Jour", "Mois", "Année"
@@ -337,6 +337,9 @@ def write_missing(store: Store, made: Sequence[dict[str, Any]] = ()) -> None:
         write_files(store.path, lost)
 
 
+_COMPARED = (*MONEY_KEYS, "journal_hash", "documents", "payments", "journals")  # what a closure file repeats
+
+
 def verify_files(store: Store, archived: Collection[str] = ()) -> list[Issue]:
     """Each closure file against the workbook: a closure deleted or rewritten in the workbook shows.
     `archived`: the closures a fiscal-year archive holds (checked there, with its SHA-256)."""
@@ -361,8 +364,8 @@ def verify_files(store: Store, archived: Collection[str] = ()) -> list[Issue]:
                                                    "classeur (feuille « Clôtures »). Restaurez une sauvegarde.", where))
             continue
         seen.add(ref)
-        diff = [LABELS[k] for k in (*MONEY_KEYS, "journal_hash", "documents", "payments", "journals")
-                if values.get(LABELS[k], "") != _fmt(r[k])]
+        diff = [LABELS[k] for k, v in zip(_COMPARED, pick(r.values, _COMPARED), strict=True)
+                if values.get(LABELS[k], "") != _fmt(v)]
         if diff:
             issues.append(Issue("cloture.modifiee", f"Clôture {ref} ({r.where}) : valeurs différentes de celles du "
                                                     f"fichier {where} ({', '.join(diff)}). Restaurez une sauvegarde.",

@@ -153,7 +153,7 @@ def _check_everything(store: FileStore, as_of: dt.date, progress: Callable[[str,
     first = [n for n in names if n not in late]
     ahead = getattr(store, "parse_ahead", None)  # the workbook file: its big sheets parsed on the other core
     if ahead is not None:
-        ahead(first, limit=2, threads=2, kept=sorted(needed))
+        first = ahead(first, limit=2, threads=2, kept=sorted(needed), by_size=True)  # (the order they are parsed in)
     # the checks' modules, loaded while the first sheets are parsed
     from pyxl.services import archives, books, closures, invoices, payments  # noqa: F401
     from pyxl.services.salesdocs import state_issues
@@ -199,7 +199,7 @@ def _check_everything(store: FileStore, as_of: dt.date, progress: Callable[[str,
         check_tables(late)
         return table_issues(names, found), 0, 0
     if ahead is not None:
-        ahead(late, limit=1, threads=1)
+        ahead(late, limit=1, threads=1)  # (read in the order below)
     try:
         say("numérotation des factures")
         series = _check_series(store)

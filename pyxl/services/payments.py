@@ -36,7 +36,7 @@ from pyxl.services import salesdocs as sd
 from pyxl.services.common import Result
 from pyxl.services.invoices import _cooling_off, balance, get_doc, label
 from pyxl.services.orders import get_order
-from pyxl.workbook.store import Row, Store
+from pyxl.workbook.store import Row, Store, pick
 
 ZERO = Decimal("0.00")
 CASH_LIMIT = Decimal(1000)  # D112-3 CMF: debtor domiciled in France or acting professionally
@@ -630,6 +630,9 @@ def cancel_payment(store: Store, pid: str, reason: str, as_of: dt.date, *, bounc
     return res
 
 
+_CONSISTENCY = ("invoice", "amount", "client", "mode", "group", "id")  # what `consistency_issues` reads of a payment
+
+
 def consistency_issues(store: Store) -> list[Issue]:
     """What `syc verifier` checks of the payments: each document's « Réglé » is the sum of its rows
     (nothing stored that does not follow from the allocations), no client's credit below zero,
@@ -638,22 +641,24 @@ def consistency_issues(store: Store) -> list[Issue]:
     sums: dict[str, Decimal] = {}
     credit: dict[str, Decimal] = {}
     offsets: dict[str, Decimal] = {}
-    for r in store.rows("tReglements"):
-        target = str(r["invoice"] or "").strip()
+    for invoice, amount, client, mode, group, pid in (pick(r.values, _CONSISTENCY) for r in store.rows("tReglements")):
+        target = str(invoice or "").strip()
         if target:
-            sums[target] = sums.get(target, ZERO) + _dec(r["amount"])
+            sums[target] = sums.get(target, ZERO) + _dec(amount)
         else:
-            credit[str(r["client"])] = credit.get(str(r["client"]), ZERO) + _dec(r["amount"])
-        if r["mode"] == OFFSET:
-            key = str(r.get("group") or r["id"])
-            offsets[key] = offsets.get(key, ZERO) + _dec(r["amount"])
-    docs = [(d, "tFactures", "paid") for d in store.rows("tFactures") if d["number"] and d["doc_type"] != wf.T_CREDIT]
+            credit[str(client)] = credit.get(str(client), ZERO) + _dec(amount)
+        if mode == OFFSET:
+            key = str(group or pid)
+            offsets[key] = offsets.get(key, ZERO) + _dec(amount)
+    docs = [(d, number, paid) for d in store.rows("tFactures")
+            for number, doc_type, paid in [pick(d.values, ("number", "doc_type", "paid"))]
+            if number and doc_type != wf.T_CREDIT]
     if "tNotesPenalites" in {t.name for t in store.schema.tables}:
-        docs += [(n, "tNotesPenalites", "paid") for n in store.rows("tNotesPenalites")]
-    for d, _table, column in docs:
-        number = str(d["number"])
-        if _dec(d[column]) != sums.get(number, ZERO):
-            issues.append(Issue("reglement.somme", f"{number} ({d.where}) : « Réglé » vaut {euros(_dec(d[column]))} "
+        docs += [(n, n["number"], n["paid"]) for n in store.rows("tNotesPenalites")]
+    for d, number, paid in docs:
+        number = str(number)
+        if _dec(paid) != sums.get(number, ZERO):
+            issues.append(Issue("reglement.somme", f"{number} ({d.where}) : « Réglé » vaut {euros(_dec(paid))} "
                                                    f"mais ses règlements font {euros(sums.get(number, ZERO))}. La "
                                                    "cellule a été modifiée à la main : restaurez une sauvegarde (syc "
                                                    "sauvegardes restaurer).", d.where))

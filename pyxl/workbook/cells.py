@@ -178,14 +178,12 @@ class _Transient(Mapping[str, Any]):
 
 
 def share_cells(grid: list[list[Any]]) -> None:
-    """One object per distinct text and per distinct number among these rows' cells (the same
-    client, state or price repeated over ten years of rows is kept once): memory only, the values
-    read are the same (0.0 and -0.0 may become one: every conversion reads them alike)."""
+    """One object per distinct text among these rows' cells (the same client, state or label
+    repeated over ten years of rows is kept once): memory only, the values read are the same.
+    (Numbers are left: sharing them saved little and cost as much time.)"""
     texts: dict[str, str] = {}
-    numbers: dict[float, float] = {}
     for row in grid:
-        row[:] = [texts.setdefault(x, x) if type(x) is str else numbers.setdefault(x, x) if type(x) is float else x
-                  for x in row]
+        row[:] = [texts.setdefault(x, x) if type(x) is str else x for x in row]
 
 
 def _blank(_v: Any) -> str:
@@ -349,6 +347,7 @@ def normaliser(col: Column, date1904: bool = False) -> Callable[[Any], str]:
             return v.isoformat() if type(v) is dt.date else other(v)
         return day
     return other
+
 
 
 def to_cell(col: Column, value: Any, date1904: bool = False) -> ooxml.Cell:

@@ -297,23 +297,35 @@ class FileStore(SheetStore):
                 loc.sheet,
             )) from None
 
-    def parse_ahead(self, names: Sequence[str], limit: int = 1, threads: int = 1, kept: Sequence[str] = ()) -> None:
+    def parse_ahead(self, names: Sequence[str], limit: int = 1, threads: int = 1, kept: Sequence[str] = (),
+                    by_size: bool = False) -> list[str]:
         """The big sheets of these tables (those calamine parses whole) parsed in background threads,
         in this order, while the caller works on the previous ones (`syc verifier`; see `ahead`).
         `kept`: the tables the caller will hold in memory till its end: their parsed sheets hold each
-        repeated text and number once (`share_cells`), done while the next sheets are parsed."""
+        repeated text once (`share_cells`), done while the next sheets are parsed. Returns the order
+        to read the tables in: the small ones (not parsed ahead), then the big ones in the order
+        they are parsed in: as given, or from the smallest with `by_size` (the reader then has work
+        as soon as possible).
+        """
         for name in kept:
             with suppress(ooxml.PackageError, KeyError):
                 self._shared.add(self.package.table(self.schema.table(name).name).sheet)
-        sheets = []
+        small, big = [], []
         for name in names:
             try:
                 loc = self.package.table(self.schema.table(name).name)
             except (ooxml.PackageError, KeyError):
-                continue  # its reader will say what is wrong
-            if loc.ref[3] - loc.ref[1] > SMALL_TABLE and name not in self._cache:
-                sheets.append(loc.sheet)
-        self._parser.ahead(sheets, limit, threads)
+                small.append(name)  # its reader will say what is wrong
+                continue
+            size = loc.ref[3] - loc.ref[1]
+            if size > SMALL_TABLE and name not in self._cache:
+                big.append((size, name, loc.sheet))
+            else:
+                small.append(name)
+        if by_size:
+            big.sort(key=lambda x: x[0])
+        self._parser.ahead([sheet for _, _, sheet in big], limit, threads)
+        return small + [name for _, name, _ in big]
 
     def prefetch(self, names: Sequence[str]) -> None:
         """Decompress the sheets of these tables (and the shared strings) side by side, on several

@@ -17,7 +17,7 @@ from pyxl.core.issues import Issue, Refused
 from pyxl.workbook import derived, ledger
 from pyxl.workbook.cells import canonical
 from pyxl.workbook.schema import Schema, Table
-from pyxl.workbook.store import ChangeSet, Row, Store, entries_of, refuse_stale
+from pyxl.workbook.store import ChangeSet, Row, Store, entries_of, pick, refuse_stale
 
 JOURNAL_CHECKED = 50  # journal rows whose chain every issue re-checks (the daily closure checks them all)
 JOURNAL_SEARCHED = 3200  # journal rows searched for a table's latest issue before reading the table
@@ -118,11 +118,7 @@ class AuditGuard:
         for table in self.schema.audited:
             spec = table.audit
             assert spec is not None
-            lines = self.lines_by_ref(table)
-            for r in self.store.rows(table.name):
-                e = latest.get((table.name, str(r.get(spec.key) or "")))
-                docs.append(self.doc(table, r.values, r.where, lines, e.spec if e else None))
-            del lines
+            docs += self._docs(table, latest)
             for name in (table.name, spec.lines_table):  # one document table in memory at a time
                 if name and name != "tJournalAudit":
                     self.store.release(name)
@@ -131,6 +127,38 @@ class AuditGuard:
         issues += self.chronology(entries)
         issues += self.check_anchor(entries)
         return issues
+
+    def _docs(self, table: Table, latest: Mapping[tuple[str, str], audit.Entry]) -> list[audit.IssuedDoc]:
+        """`doc` of every row of an audited table, each fingerprinted with the spec version of its
+        latest journal row: the cells each row needs read in one call, nothing kept in the rows
+        (`syc verifier` on ten years of documents)."""
+        spec = table.audit
+        assert spec is not None
+        name = table.name
+        lines = self.lines_by_ref(table)
+        asked = (spec.key, spec.parent or spec.key, spec.issued_column or spec.key, spec.date_column or spec.key)
+        columns: dict[int | None, tuple[Sequence[str], Sequence[str]]] = {}
+        out = []
+        for r in self.store.rows(name):
+            values = r.values
+            key, parent, state, day = pick(values, asked)
+            ref = str(key or "")
+            e = latest.get((name, ref))
+            version = e.spec if e else None
+            if version not in columns:
+                try:
+                    columns[version] = spec.columns_of(version)
+                except KeyError:  # a version this code does not know: an empty fingerprint, which matches nothing
+                    columns[version] = ((), ())
+            immutable, lines_immutable = columns[version]
+            doc_lines = lines.get(str(parent or ""), []) if spec.lines_table else []
+            out.append(audit.IssuedDoc(
+                table=name, ref=ref,
+                doc_hash=(audit.document_hash(name, ref, values, immutable, doc_lines, lines_immutable)
+                          if immutable else ""),
+                date=day if spec.date_column else None, where=r.where,
+                issued=str(state or "") in spec.issued_values if spec.issued_column else True))
+        return out
 
     def unknown_specs(self, entries: Sequence[audit.Entry]) -> list[Issue]:
         """Journal rows made with an audit spec version this code does not know (a newer SYC Gestion)."""
