@@ -291,6 +291,13 @@ def converter(col: Column, date1904: bool = False) -> Any:
             return None if v is None or v == "" else from_cell(col, v, date1904)
         return day
 
+    if col.kind is Kind.INT:
+        def whole(v: Any) -> Any:
+            if type(v) is float and v.is_integer():  # as from_cell reads it
+                return int(v)
+            return None if v is None or v == "" else from_cell(col, v, date1904)
+        return whole
+
     def other(v: Any) -> Any:
         return None if v is None or v == "" else from_cell(col, v, date1904)
     return other
@@ -346,6 +353,12 @@ def normaliser(col: Column, date1904: bool = False) -> Callable[[Any], str]:
         def day(v: Any) -> str:
             return v.isoformat() if type(v) is dt.date else other(v)
         return day
+    if col.kind is Kind.INT:
+        def whole(v: Any) -> str:
+            if type(v) is float and v.is_integer() and -1e15 < v < 1e15:  # `normalise` of int(v): to the cent
+                return f"{int(v)}.00"
+            return other(v)
+        return whole
     return other
 
 

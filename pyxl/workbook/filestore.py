@@ -268,6 +268,8 @@ class FileStore(SheetStore):
             r2 -= 1  # Excel's totals row is not a record
         if keys is None:  # the whole table, at list-comprehension speed (ten years of rows)
             a, end = c1 - 1, min(r2, len(grid))
+            if a == 0 and all(len(row) <= c2 for row in grid[r1:end]):  # the table is the sheet's width:
+                return list(enumerate(grid[r1:end], r1 + 1))  # its rows themselves, not copies
             return [(rownum, row[a:c2]) for rownum, row in enumerate(grid[r1:end], r1 + 1)]
         out = []
         for rownum in range(r1 + 1, min(r2, len(grid)) + 1):
