@@ -232,3 +232,18 @@ def test_a_sheet_parsed_by_calamine_gives_its_freed_cells_back_once(book: Path, 
     assert store._grid(loc) is grid and calls == [1]
     monkeypatch.undo()
     filestore.trim_heap()  # harmless anywhere (a no-op where the C library has no malloc_trim)
+
+
+def test_plans_found_by_the_identity_of_the_keys_give_the_same_values():
+    """`pick` and `normalised` find their plan by the identity of a tuple of keys (asked of every
+    row); a list, a copy of the tuple, and one tuple asked of both give the same values."""
+    rows = _lazy_rows()[:-1]
+    keys = ("qty", "ref", "amount")
+    for r in rows:
+        expected_pick = [r.values.get(k) for k in keys]
+        expected_texts = [audit.normalise(r.values.get(k)) for k in keys]
+        for asked in (keys, list(keys), tuple(list(keys)), (*keys, "nope")[:3]):
+            assert r.values.pick(asked) == expected_pick
+            assert r.values.normalised(asked) == expected_texts
+        assert r.values.pick((*keys, "nope")) == [*expected_pick, None]
+        assert r.values.normalised((*keys, "nope")) == [*expected_texts, ""]

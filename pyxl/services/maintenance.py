@@ -117,8 +117,13 @@ def check_everything(store: FileStore, as_of: dt.date, progress: Callable[[str, 
     Python's cyclic garbage collector is paused meanwhile: the checks hold millions of cells in
     lists and create no reference cycles worth collecting, and each of its full passes walked all
     of them (about a quarter of the CPU time of `syc verifier` on ten years)."""
-    with _collector_paused():
-        return _check_everything(store, as_of, progress)
+    try:
+        with _collector_paused():
+            return _check_everything(store, as_of, progress)
+    finally:
+        stop = getattr(store, "stop_ahead", None)  # the workbook file: its parsing threads end with the checks
+        if stop is not None:
+            stop()
 
 
 @contextmanager

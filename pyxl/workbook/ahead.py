@@ -37,7 +37,7 @@ class Parser:
 
     def ahead(self, sheets: Sequence[str], limit: int = 1, threads: int = 1) -> None:
         """Parse these sheets in this order in the background, by up to `threads` threads, at most
-        `limit` of them waiting to be taken."""
+        `limit` of them waiting to be taken (after those queued before)."""
         with self._cond:
             self._closed = False
             self._limit = max(1, limit)

@@ -74,14 +74,15 @@ class LazyValues(Mapping[str, Any]):
     def pick(self, keys: Sequence[str]) -> list[Any]:
         """`[self.get(k) for k in keys]`, converted straight from the stored cells and not kept in
         the row (`syc verifier` reads ten years of invoices and payments once to book them)."""
-        keys = tuple(keys)
         # a value already read is the same conversion of the same cell: converted again, not looked up
-        plan: Any = self._plans.get(("pick", keys))
-        if plan is None:  # (index, converter) per key; every key a column of the sheet, else the general path
+        key: Any = id(keys) if type(keys) is tuple else ("pick", tuple(keys))
+        plan: Any = self._plans.get(key)  # the same tuple of keys, asked of every row: found by identity
+        if plan is None or (plan[0] is not keys and type(keys) is tuple):
+            # (index, converter) per key; every key a column of the sheet, else the general path
             found = [self._columns[k][::2] if k in self._columns else None for k in keys]
-            plan = self._plans["pick", keys] = (max((s[0] for s in found if s), default=-1) + 1, found,
-                                                None not in found)
-        width, steps, direct = plan  # not direct: a column absent from the sheet (the general path)
+            plan = (keys, max((s[0] for s in found if s), default=-1) + 1, found, None not in found)
+            self._plans[key] = plan  # (it holds `keys`: their id is no other tuple's meanwhile)
+        _, width, steps, direct = plan  # not direct: a column absent from the sheet (the general path)
         raw = self._raw
         if direct and len(raw) >= width:
             try:
@@ -94,12 +95,14 @@ class LazyValues(Mapping[str, Any]):
         """`audit.normalise(self.get(k))` for each key, straight from the stored cells and without
         keeping the typed values (`syc verifier` fingerprints ten years of rows once)."""
         raw, n, columns, cache = self._raw, len(self._raw), self._columns, self._cache
-        keys = tuple(keys)
-        plan = self._plans.get(keys)
-        if plan is None:  # (index, normaliser) per key, a key that is no column giving "" (as normalise(None))
+        key: Any = -1 - id(keys) if type(keys) is tuple else ("normalised", tuple(keys))  # as in `pick`
+        plan = self._plans.get(key)
+        if plan is None or (plan[0] is not keys and type(keys) is tuple):
+            # (index, normaliser) per key, a key that is no column giving "" (as normalise(None))
             steps = [(columns[k][0], columns[k][3]) if k in columns else (0, _blank) for k in keys]
-            plan = self._plans[keys] = (max((i for i, _ in steps), default=-1) + 1, steps)
-        width, steps = plan
+            plan = (keys, max((i for i, _ in steps), default=-1) + 1, steps)
+            self._plans[key] = plan
+        _, width, steps = plan
         if n >= width:
             try:
                 return [norm(raw[i]) for i, norm in steps]

@@ -329,6 +329,10 @@ class FileStore(SheetStore):
         self._parser.ahead([sheet for _, _, sheet in big], limit, threads)
         return small + [name for _, name, _ in big]
 
+    def stop_ahead(self) -> None:
+        """No more sheets parsed ahead: the threads end, what they parsed and nobody took is freed."""
+        self._parser.close()
+
     def prefetch(self, names: Sequence[str]) -> None:
         """Decompress the sheets of these tables (and the shared strings) side by side, on several
         cores: an action that will look into several big sheets starts with this."""
