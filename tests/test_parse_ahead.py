@@ -151,3 +151,23 @@ def test_only_a_late_table_unreadable(book: Path) -> None:
     where = _damage(book, [("tCommandes", "date", 1, b' t="inlineStr"><is><t>jadis</t></is>')])
     issues, _, _ = check_everything(FileStore(book), AS_OF)
     assert [i.where for i in issues] == where and "jadis" in issues[0].message
+
+
+@pytest.mark.parametrize("calamine_only", [False, True])
+def test_states_of_quotes_and_orders_found_while_their_sheets_are_read(book: Path, calamine_only: bool,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A status typed over (a quote « Accepté » without its date, an order done « Ouverte » again):
+    the same problems, in the same order, whether the rows are read one at a time as their
+    sheet is checked or typed whole."""
+    if calamine_only:
+        monkeypatch.setattr(filestore, "SMALL_TABLE", 0)
+    store = FileStore(book)
+    quote = next(r for r in store.rows("tDevis") if r["status"] == "Accepté")
+    order = next(r for r in store.rows("tCommandes") if r["done_on"] is not None)
+    store.close()
+    where = _damage(book, [("tDevis", "accepted_on", store.rows("tDevis").index(quote), b' t="inlineStr"><is><t></t></is>'),
+                           ("tCommandes", "status", store.rows("tCommandes").index(order),
+                            b' t="inlineStr"><is><t>Ouverte</t></is>')])
+    issues, _, _ = check_everything(FileStore(book), AS_OF)
+    assert [(i.code, i.where) for i in issues] == [("devis.statut", where[0]), ("commande.statut", where[1])]
+    assert issues == check_everything(OneByOne(book), AS_OF)[0]

@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from pyxl.core.frformat import date_fr
@@ -92,7 +92,7 @@ def _texts(row: Mapping[str, object], keys: Sequence[str]) -> list[str]:
     return [normalise(row.get(k)) for k in keys]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One row of Journal d'audit."""
 
@@ -131,7 +131,7 @@ def next_entry(
     seq = previous.seq + 1 if previous else 1
     prev = previous.hash if previous else GENESIS
     e = Entry(seq, timestamp, as_of, action, table, ref, doc_hash, prev, spec=spec)
-    return Entry(**{**e.__dict__, "hash": e.expected_hash()})
+    return replace(e, hash=e.expected_hash())
 
 
 def verify_chain(entries: Sequence[Entry], *, segment: bool = False) -> list[Issue]:

@@ -15,6 +15,7 @@ from pyxl.core.issues import Issue, Refused, Severity
 from pyxl.services.common import Result
 from pyxl.workbook import backups
 from pyxl.workbook.filestore import FileStore, refuse_if_open, replace_file, write_anchor, write_lock
+from pyxl.workbook.store import Row
 
 
 def _high_marks(path: Path) -> tuple[int, dict[tuple[str, int | None], int], Entry | None]:
@@ -161,7 +162,8 @@ def _check_everything(store: FileStore, as_of: dt.date, progress: Callable[[str,
         first = ahead(first, limit=2, threads=2, kept=sorted(needed), by_size=True)  # (the order they are parsed in)
     # the checks' modules, loaded while the first sheets are parsed
     from pyxl.services import archives, books, closures, invoices, payments  # noqa: F401
-    from pyxl.services.salesdocs import state_issues
+    from pyxl.services.salesdocs import state_issue, state_issues
+
     step = 0
     found: dict[str, list[Issue]] = {}
 
@@ -173,15 +175,23 @@ def _check_everything(store: FileStore, as_of: dt.date, progress: Callable[[str,
 
     once = getattr(store, "check_table_once", None)  # the workbook file: a big sheet read once, row by row
 
+    states: list[Issue] = []  # the quotes' and orders' states, found while their sheets are read
+
     def check_tables(which: Sequence[str]) -> bool:
         """Check these tables, releasing those read by nothing after; whether all read cleanly."""
         for name in which:
             if name in found:
                 continue
             say(f"lecture de « {store.schema.table(name).sheet} »")
-            read_after = name in needed or name in ("tDevis", "tCommandes")  # the states' check reads them
+            # the states' check reads the quotes and orders: as they are read when they can be
+            read_after = name in needed or (name in ("tDevis", "tCommandes") and once is None)
+
+            def each(r: Row, table: str = name) -> None:
+                if (issue := state_issue(table, r)) is not None:
+                    states.append(issue)
             try:
-                found[name] = store.check_table(name) if read_after or once is None else once(name)
+                found[name] = (store.check_table(name) if read_after or once is None else
+                               once(name, each if name in ("tDevis", "tCommandes") else None))
             except Refused as exc:
                 found[name] = list(exc.issues)
             if not read_after:
@@ -196,9 +206,9 @@ def _check_everything(store: FileStore, as_of: dt.date, progress: Callable[[str,
         if not check_tables([name]):
             check_tables(late)
             raise _Unreadable
-        states = state_issues(store, (name, *also))
+        out = state_issues(store, (*([] if once is not None else [name]), *also))
         store.release(name)
-        return states
+        return out
 
     if not check_tables(first):
         check_tables(late)
@@ -208,7 +218,7 @@ def _check_everything(store: FileStore, as_of: dt.date, progress: Callable[[str,
     try:
         say("numérotation des factures")
         series = _check_series(store)
-        states = late_table("tDevis")
+        states += late_table("tDevis")
         say("fichiers de clôture")
         from pyxl.services.closures import verify_files
 

@@ -50,17 +50,26 @@ def state_issues(store: Store, only: Collection[str] | None = None) -> list[Issu
     """Every quote, order and invoice whose status contradicts what its actions wrote (`syc verifier`);
     `only`: those of these tables (tDevis, tCommandes, tFactures)."""
     out = []
-    for table, kind, label, key in (("tDevis", "devis", "Devis", "number"), ("tCommandes", "commande", "Commande",
-                                                                             "number"),
-                                    ("tFactures", "facture", "Pièce", "ref")):
+    for table in STATES:
         if table not in {t.name for t in store.schema.tables} or (only is not None and table not in only):
             continue
-        for r in store.rows(table):
-            bad = wf.contradiction(kind, r)
-            if bad:
-                name = r["number"] or r[key] if kind == "facture" else r[key]
-                out.append(Issue(f"{kind}.statut", f"{label} {name} ({r.where}) : {bad} : {STATE_FIX}", r.where))
+        out += [i for r in store.rows(table) if (i := state_issue(table, r)) is not None]
     return out
+
+
+# the tables whose rows have a state: (kind, label, key column)
+STATES = {"tDevis": ("devis", "Devis", "number"), "tCommandes": ("commande", "Commande", "number"),
+          "tFactures": ("facture", "Pièce", "ref")}
+
+
+def state_issue(table: str, r: Row) -> Issue | None:
+    """`state_issues` of one row of a table of `STATES`."""
+    kind, label, key = STATES[table]
+    bad = wf.contradiction(kind, r)
+    if not bad:
+        return None
+    name = r["number"] or r[key] if kind == "facture" else r[key]
+    return Issue(f"{kind}.statut", f"{label} {name} ({r.where}) : {bad} : {STATE_FIX}", r.where)
 
 
 # --------------------------------------------------------------------------- line specs

@@ -26,6 +26,9 @@ FIRST_DATE_1904 = dt.date(1904, 1, 1)  # in workbooks using the 1904 date system
 LAST_DATE = dt.date(9999, 12, 31)
 
 
+_NOTHING_READ: dict[str, Any] = {}  # never written: a row's first value read gets its own dict
+
+
 class LazyValues(Mapping[str, Any]):
     """A row's cells, converted to the schema's types only when read (most actions look at two or
     three columns of thousands of rows). A cell that cannot be read raises Refused naming it."""
@@ -38,7 +41,8 @@ class LazyValues(Mapping[str, Any]):
         shared by the rows of one table (what `normalised` found of a list of keys)."""
         self._raw = raw
         self._columns = columns
-        self._cache: dict[str, Any] = dict.fromkeys(absent) if absent else {}
+        # one empty mapping shared by the rows nothing was read of (ten years of rows: megabytes)
+        self._cache: dict[str, Any] = dict.fromkeys(absent) if absent else _NOTHING_READ
         self._where = where
         self._plans = {} if plans is None else plans
 
@@ -53,6 +57,8 @@ class LazyValues(Mapping[str, Any]):
             value = convert(v)
         except ValueError as exc:
             raise Refused(bad_cell(self._where, col, exc)) from None
+        if self._cache is _NOTHING_READ:
+            self._cache = {}
         self._cache[key] = value
         return value
 

@@ -13,7 +13,7 @@ import datetime as dt
 import os
 import sqlite3
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -76,7 +76,7 @@ class FileStore(SheetStore):
         # write through a symbolic link, never replace the link by a plain file
         super().__init__(Path(os.path.realpath(path)), schema)
         self._pkg: ooxml.Package | None = None
-        self._parser = ahead.Parser(self.path)  # calamine, some sheets parsed ahead (`parse_ahead`)
+        self._parser = ahead.adopt(self.path)  # calamine, some sheets parsed ahead (`parse_ahead`)
         self._grids: dict[str, list[list[Any]]] = {}  # parsed sheets, shared by rows() and rows_where()
         self._shared: set[str] = set()  # sheets whose repeated cells are shared once parsed (`parse_ahead`)
         self._at: dict[str, dict[int, Row | None]] = {}  # rows_at() answers, by table and row number
@@ -136,10 +136,12 @@ class FileStore(SheetStore):
                 self._index_again(name)
         return problems
 
-    def check_table_once(self, name: str) -> list[Issue]:
+    def check_table_once(self, name: str, each: Callable[[Row], None] | None = None) -> list[Issue]:
         """`check_table` for a table read by nothing after (`syc verifier`), which then leaves memory:
         a big sheet is read row by row from the parsed sheet, never held whole as Python lists.
-        (A sheet whose key index entry must be made again is parsed whole, see `check_table`.)"""
+        (A sheet whose key index entry must be made again is parsed whole, see `check_table`.)
+        `each` is given every typed row, one at a time, as it goes (it may raise Refused on a cell
+        that cannot be read: `check_table` names it, the row is passed)."""
         try:
             table = self.schema.table(name)
             loc, cols = self._columns(table)
@@ -147,17 +149,33 @@ class FileStore(SheetStore):
                       and (name not in keyindex.KEYS or self._indexed(loc.sheet_part)))
         except (ooxml.PackageError, KeyError, sqlite3.Error):
             stream = False
+        def visit(rows: Iterable[Row]) -> None:
+            for r in rows:
+                with suppress(Refused):
+                    each(r)  # type: ignore[misc]
+
         if not stream:
             problems = self.check_table(name)
+            if each is not None:
+                visit(self.rows(name))
         else:
             import python_calamine
 
             c1, r1, c2, r2 = loc.ref
             if loc.totals:
                 r2 -= 1  # Excel's totals row is not a record
+
+            make = self._row_maker(table, loc, cols)
+
+            def raws() -> Iterator[tuple[int, list[Any]]]:
+                for i, row in self._parser.rows(loc.sheet):
+                    if r1 <= i < r2:
+                        cells = row[c1 - 1 : c2]
+                        yield i + 1, cells
+                        if each is not None and (typed := make(i + 1, cells)) is not None:
+                            visit((typed,))  # typed alone, then let go
             try:
-                problems = self._check_raw(loc, cols, ((i + 1, row[c1 - 1 : c2]) for i, row in
-                                                       self._parser.rows(loc.sheet) if r1 <= i < r2))
+                problems = self._check_raw(loc, cols, raws())
             except python_calamine.CalamineError:
                 problems = self.check_table(name)  # which says what is wrong
         self.release(name)

@@ -155,19 +155,27 @@ class SheetStore:
 
 
     def _typed(self, table: Table, loc: Any, cols: list[Column | None],
-               raws: list[tuple[int, list[Any]]]) -> list[Row]:
+               raws: Iterable[tuple[int, list[Any]]]) -> list[Row]:
+        """The typed rows of these (row number, cells) of the table, blank rows left out."""
+        make = self._row_maker(table, loc, cols)
+        return [r for rownum, raw in raws if (r := make(rownum, raw)) is not None]
+
+    def _row_maker(self, table: Table, loc: Any, cols: list[Column | None]) -> Callable[[int, list[Any]], Row | None]:
+        """(row number, cells) → the typed row, None for a blank row: the rows one maker types share
+        their columns' conversions and plans."""
         date1904 = self.date1904
         columns = {col.key: (i, col, converter(col, date1904), normaliser(col, date1904))
                    for i, col in enumerate(cols) if col is not None}
         absent = [col.key for col in table.columns if col not in cols]
         plans: dict[Any, Any] = {}
-        out: list[Row] = []
-        for rownum, raw in raws:
+        sheet = loc.sheet
+
+        def make(rownum: int, raw: list[Any]) -> Row | None:
             first = raw[0] if raw else None
             if (first is None or first == "") and all(v is None or v == "" for v in raw):
-                continue
-            out.append(Row(LazyValues(raw, columns, absent, (loc.sheet, rownum), plans), rownum, loc.sheet))
-        return out
+                return None
+            return Row(LazyValues(raw, columns, absent, (sheet, rownum), plans), rownum, sheet)
+        return make
 
     def release(self, name: str) -> None:
         """The table will not be read again in this session: forget what was read of it (memory)."""

@@ -41,7 +41,7 @@ def pick(values: Mapping[str, Any], keys: Sequence[str]) -> list[Any]:
     return fast(keys) if fast is not None else [values.get(k) for k in keys]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """One data row of a table: typed values by column key, and where it is (sheet row).
 
