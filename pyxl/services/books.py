@@ -814,19 +814,45 @@ def recompute(store: Store, as_of: dt.date, closed: tuple[dt.date, dt.date] | No
     """`closed_totals(store, *closed)` and the entries `check_sheet` expects, in one reading of the
     tables and one pass over the documents instead of two (ten years of them). Without `closed` (no
     closure made with its totals) only the entries; without the « Écritures » sheet only the totals."""
+    return recompute_read(store, as_of, closed, rows).compute()
+
+
+@dataclass
+class ToRecompute:
+    """`recompute` between reading the tables and booking what was read: the reader can let the
+    tables go first (`syc verifier` checks the fingerprints meanwhile, then frees them)."""
+
+    source: Source | None  # None: nothing to recompute
+    closed: bool
+    sheet: bool
+    since: dt.date
+    last: dt.date
+    start: dt.date
+    until: dt.date
+
+    def compute(self) -> Recomputed:
+        s, self.source = self.source, None  # (its documents are let go as they are booked)
+        if s is None:
+            return Recomputed({}, [])
+        totals, entries = books.totals_and_entries(_drain(s.docs), s.notes, s.payments, s.slips, s.names, s.options,
+                                                   until=self.last, since=self.since, losses=s.losses,
+                                                   leave_out={x.number for x in s.slips},
+                                                   entries_from=self.start if self.sheet else None)
+        return Recomputed(totals if self.closed else {},
+                          books.in_period(entries, self.start, self.until) if self.sheet else [])
+
+
+def recompute_read(store: Store, as_of: dt.date, closed: tuple[dt.date, dt.date] | None,
+                   rows: Picked | None = None) -> ToRecompute:
+    """The reading part of `recompute`: what `ToRecompute.compute` books."""
     sheet = ledger.TABLE in {t.name for t in store.schema.tables}
     start, end = fiscal_year_of(store.parameters(), as_of)
     until = min(end, as_of)
     if not sheet and closed is None:
-        return Recomputed({}, [])
+        return ToRecompute(None, False, sheet, start, until, start, until)
     since = min(([start] if sheet else []) + ([closed[0]] if closed else []))
     last = max(([until] if sheet else []) + ([closed[1]] if closed else []))
-    s = read(store, since, rows)
-    totals, entries = books.totals_and_entries(_drain(s.docs), s.notes, s.payments, s.slips, s.names, s.options,
-                                               until=last, since=since, losses=s.losses,
-                                               leave_out={x.number for x in s.slips},
-                                               entries_from=start if sheet else None)
-    return Recomputed(totals if closed else {}, books.in_period(entries, start, until) if sheet else [])
+    return ToRecompute(read(store, since, rows), closed is not None, sheet, since, last, start, until)
 
 
 def _drain(items: list[books.Doc]) -> Iterator[books.Doc]:

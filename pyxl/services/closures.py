@@ -400,7 +400,7 @@ def set_aside(book: Path, keep: set[str] | None = None) -> Path | None:
     return aside
 
 
-def _journal_rows(store: Store) -> list[Any]:
+def journal_rows(store: Store) -> list[Any]:
     """The closures made with their totals per journal whose period the workbook still holds."""
     journal = store.journal()
     latest = audit.latest_by_doc([e for e in journal if e.table == "tClotures"])
@@ -414,11 +414,12 @@ def _journal_rows(store: Store) -> list[Any]:
 
 def journals_span(store: Store) -> tuple[dt.date, dt.date] | None:
     """The days `verify_journals` recomputes (first and last), None when it has nothing to check."""
-    rows = _journal_rows(store)
+    rows = journal_rows(store)
     return (min(r["start"] for r in rows), max(r["end"] for r in rows)) if rows else None
 
 
-def verify_journals(store: Store, recomputed: Mapping[dt.date, books.Totals] | None = None) -> list[Issue]:
+def verify_journals(store: Store, recomputed: Mapping[dt.date, books.Totals] | None = None,
+                    rows: Sequence[Any] | None = None) -> list[Issue]:
     """`syc verifier`: the totals per journal of each closure made with them (version 2 of the
     closures' audit spec), against the entries recomputed now from the documents, penalty notes and
     payment rows. A monthly or yearly closure sums the days closed with their totals (after the
@@ -426,8 +427,9 @@ def verify_journals(store: Store, recomputed: Mapping[dt.date, books.Totals] | N
     document or a payment of a closed period was changed, added or removed since its closure. The
     periods that begin before the end of an archived fiscal year are not recomputed: their
     documents are in the archive, whose SHA-256 `syc verifier` checks. `recomputed`: the totals
-    per day over `journals_span` when `books.recompute` already gave them, else computed here."""
-    rows = _journal_rows(store)
+    per day over `journals_span` when `books.recompute` already gave them, else computed here;
+    `rows`: `journal_rows(store)` when already read."""
+    rows = journal_rows(store) if rows is None else rows
     if not rows:
         return []
     if recomputed is None:

@@ -224,7 +224,7 @@ def _check_everything(store: FileStore, as_of: dt.date, progress: Callable[[str,
 
         files = verify_files(store, archived=series.closures)
         states += late_table("tLignesDevis")
-        entries = _check_books(store, as_of)
+        booked = _Books(store, as_of)
         states += late_table("tCommandes", also=("tFactures",))  # while the invoices are in memory
     except _Unreadable:
         return table_issues(names, found), 0, 0
@@ -235,7 +235,7 @@ def _check_everything(store: FileStore, as_of: dt.date, progress: Callable[[str,
     documents = sum(len(store.rows(t.name)) for t in store.schema.audited)
     say("journal d'audit et pièces émises")
     issues = store.verify()  # frees each table once checked
-    issues += files + series.issues + entries + states
+    issues += files + series.issues + booked.finish() + states
     return issues, len(store.journal()), documents
 
 
@@ -270,16 +270,27 @@ def _check_series(store: FileStore) -> _Series:
     return _Series(series, found.closures)
 
 
-def _check_books(store: FileStore, as_of: dt.date) -> list[Issue]:
-    """The books: the entries recomputed once, against the « Écritures » sheet of the open year and
-    the totals of every closure (before the audit check, which frees each table once checked)."""
-    from pyxl.services.books import check as books_check
-    from pyxl.services.books import check_sheet, picked, recompute
-    from pyxl.services.closures import journals_span, verify_journals
+class _Books:
+    """The books: the entries recomputed once from the documents and payment rows, against the
+    « Écritures » sheet of the open year and the totals of every closure. What they need of the
+    tables is read first (`__init__`), the booking itself (`finish`) runs once the audit check has
+    freed the tables: ten years of rows and the entries are never in memory together."""
 
-    rows = picked(store)  # the invoices' and payments' columns, read once for both (emptied by recompute)
-    entries = books_check(store, as_of, rows)
-    shared = recompute(store, as_of, journals_span(store), rows)
-    entries += check_sheet(store, as_of, shared.entries)
-    entries += verify_journals(store, shared.totals)
-    return entries
+    def __init__(self, store: FileStore, as_of: dt.date):
+        from pyxl.services.books import check as books_check
+        from pyxl.services.books import picked, recompute_read
+        from pyxl.services.closures import journal_rows, journals_span
+
+        self.store, self.as_of = store, as_of
+        rows = picked(store)  # the invoices' and payments' columns, read once for both (emptied by the reading)
+        self.issues = books_check(store, as_of, rows)
+        self.closures = journal_rows(store)  # (the audit check frees « Clôtures »)
+        self.pending = recompute_read(store, as_of, journals_span(store), rows)
+
+    def finish(self) -> list[Issue]:
+        from pyxl.services.books import check_sheet
+        from pyxl.services.closures import verify_journals
+
+        shared = self.pending.compute()
+        issues = self.issues + check_sheet(self.store, self.as_of, shared.entries)
+        return issues + verify_journals(self.store, shared.totals, self.closures)
