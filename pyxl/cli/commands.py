@@ -359,34 +359,14 @@ def cmd_article_show(ctx: Context) -> int:
 # --------------------------------------------------------------------------- verifier
 def cmd_verify(ctx: Context) -> int:
     """Every table must read cleanly; then the audit chain and every issued document."""
-    import os
-
-    from pyxl.workbook import ahead
-
-    early = None if ctx.base or not ctx.book.is_file() else Path(os.path.realpath(ctx.book))
-    if early is not None:
-        ahead.early(early)  # calamine opens the workbook on the other core while the checks load
-    try:
-        return _verify(ctx)
-    finally:
-        if early is not None:
-            ahead.discard(early)
-
-
-def _verify(ctx: Context) -> int:
     from pyxl.cli import fail
     from pyxl.cli.progress import Bar
     from pyxl.services.maintenance import check_everything
 
     store = ctx.store()
-    try:
-        store.check_version()
-        with Bar("Vérification", quiet=ctx.json) as bar:
-            issues, journal, docs = check_everything(store, progress=bar, as_of=ctx.as_of)
-    finally:
-        stop = getattr(store, "stop_ahead", None)
-        if stop is not None:
-            stop()
+    store.check_version()
+    with Bar("Vérification", quiet=ctx.json) as bar:
+        issues, journal, docs = check_everything(store, progress=bar, as_of=ctx.as_of)
     if issues:
         return fail(issues, ctx.json)
     out(ctx, msg("verifier.ok", lines=plural(journal, "ligne"),

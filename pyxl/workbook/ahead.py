@@ -20,29 +20,6 @@ from pathlib import Path
 from typing import Any
 
 _QUEUED, _PARSING, _DONE = "queued", "parsing", "done"
-_EARLY: dict[Path, Parser] = {}  # parsers opened before their store (`early`)
-
-
-def early(path: Path, threads: int = 2) -> None:
-    """Open the workbook at `path` for calamine now, in `threads` background threads (each one
-    reads the shared strings: a fifth of a second on ten years), before the store that will read
-    it exists: `syc verifier` does this before loading its modules. The store opened next on the
-    same path takes the parser over (`adopt`); `discard` closes one no store took."""
-    parser = Parser(path)
-    parser.open(threads)
-    _EARLY[path] = parser
-
-
-def adopt(path: Path) -> Parser:
-    """The parser `early` opened for this path, else a new one."""
-    return _EARLY.pop(path, None) or Parser(path)
-
-
-def discard(path: Path) -> None:
-    """Close the parser `early` opened for this path if no store took it (the command failed first)."""
-    parser = _EARLY.pop(path, None)
-    if parser is not None:
-        parser.close()
 
 
 class Parser:
@@ -57,13 +34,6 @@ class Parser:
         self._limit = 1
         self._threads: dict[int, threading.Thread] = {}
         self._closed = False
-        self._hold = False  # the threads wait for sheets instead of ending when none is queued (`open`)
-
-    def open(self, threads: int) -> None:
-        """Open the workbook in `threads` threads, which then wait for the sheets `ahead` queues."""
-        with self._cond:
-            self._hold = True
-            self._start(threads)
 
     def ahead(self, sheets: Sequence[str], limit: int = 1, threads: int = 1) -> None:
         """Parse these sheets in this order in the background, by up to `threads` threads, at most
@@ -71,7 +41,6 @@ class Parser:
         with self._cond:
             self._closed = False
             self._limit = max(1, limit)
-            self._hold = False
             for s in sheets:
                 if s not in self._state:
                     self._state[s] = _QUEUED
@@ -132,7 +101,6 @@ class Parser:
     def close(self) -> None:
         with self._cond:
             self._closed = True
-            self._hold = False
             self._queue.clear()
             self._cond.notify_all()
             threads = list(self._threads.values())
@@ -155,16 +123,9 @@ class Parser:
 
     def _run(self, slot: int) -> None:
         try:
-            if self._hold:  # opened ahead of the sheets (`open`): the workbook first
-                try:
-                    with self._locks[slot]:
-                        self._workbook(slot)
-                except BaseException:  # said by the parse that needs it
-                    pass
             while True:
                 with self._cond:
-                    while not self._closed and ((self._queue and len(self._done) >= self._limit)
-                                                or (not self._queue and self._hold)):
+                    while not self._closed and self._queue and len(self._done) >= self._limit:
                         self._cond.wait()
                     if self._closed or not self._queue:
                         return

@@ -76,7 +76,7 @@ class FileStore(SheetStore):
         # write through a symbolic link, never replace the link by a plain file
         super().__init__(Path(os.path.realpath(path)), schema)
         self._pkg: ooxml.Package | None = None
-        self._parser = ahead.adopt(self.path)  # calamine, some sheets parsed ahead (`parse_ahead`)
+        self._parser = ahead.Parser(self.path)  # calamine, some sheets parsed ahead (`parse_ahead`)
         self._grids: dict[str, list[list[Any]]] = {}  # parsed sheets, shared by rows() and rows_where()
         self._shared: set[str] = set()  # sheets whose repeated cells are shared once parsed (`parse_ahead`)
         self._at: dict[str, dict[int, Row | None]] = {}  # rows_at() answers, by table and row number
