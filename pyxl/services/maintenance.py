@@ -162,7 +162,7 @@ def _check_everything(store: FileStore, as_of: dt.date, progress: Callable[[str,
         first = ahead(first, limit=2, threads=2, kept=sorted(needed), by_size=True)  # (the order they are parsed in)
     # the checks' modules, loaded while the first sheets are parsed
     from pyxl.services import archives, books, closures, invoices, payments  # noqa: F401
-    from pyxl.services.salesdocs import state_issue, state_issues
+    from pyxl.services.salesdocs import STATES, state_issue, state_issues
 
     step = 0
     found: dict[str, list[Issue]] = {}
@@ -184,14 +184,15 @@ def _check_everything(store: FileStore, as_of: dt.date, progress: Callable[[str,
                 continue
             say(f"lecture de « {store.schema.table(name).sheet} »")
             # the states' check reads the quotes and orders: as they are read when they can be
-            read_after = name in needed or (name in ("tDevis", "tCommandes") and once is None)
+            with_states = name in STATES and name not in needed  # the quotes and orders
+            read_after = name in needed or (with_states and once is None)
 
             def each(r: Row, table: str = name) -> None:
                 if (issue := state_issue(table, r)) is not None:
                     states.append(issue)
             try:
                 found[name] = (store.check_table(name) if read_after or once is None else
-                               once(name, each if name in ("tDevis", "tCommandes") else None))
+                               once(name, each if with_states else None))
             except Refused as exc:
                 found[name] = list(exc.issues)
             if not read_after:
