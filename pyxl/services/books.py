@@ -46,7 +46,7 @@ _INVOICE_ALL = (*_INVOICE, "paid", "credited")
 _PAYMENT = ("id", "date", "invoice", "client", "amount", "mode", "kind", "cancels", "group", "charges", "slip",
             "bounced")
 _PAYMENT_SUMS = ("invoice", "date", "amount", "client", "mode")
-_LINE = ("doc", "pos", "qty", "unit_price", "rate", "discount_pct", "fixed_vat", "unit", "article")
+_LINE = ("doc", "pos", "qty", "unit_price", "rate", "discount_pct", "fixed_vat", "unit", "article")  # in this order
 
 
 def _picked(values: Any, keys: tuple[str, ...]) -> dict[str, Any]:
@@ -121,12 +121,13 @@ def read(store: Store, since: dt.date | None = None, rows: Picked | None = None)
         refs -= summary
     travel = {_text(a["code"]) for a in store.rows("tArticles") if _text(a["family"]) == "Déplacement"}
     found: list[tuple[str, Any, books.DocLine]] = []
-    for ln in store.rows("tLignesFactures"):
-        v = _picked(ln.values, _LINE)  # ten years of lines: what is read of them here is not kept in the rows
-        doc = _text(v["doc"])
+    # ten years of lines: what is read of them here is not kept in the rows
+    for cell, pos, qty, price, rate, discount, fixed, unit, article in (pick(ln.values, _LINE)
+                                                                         for ln in store.rows("tLignesFactures")):
+        doc = _text(cell)
         if doc in refs:
-            found.append((doc, v["pos"] or 0, books.DocLine(sd.to_line(v), _text(v["unit"]),
-                                                            _text(v["article"]) in travel)))
+            found.append((doc, pos or 0, books.DocLine(sd.line_of(qty, price, rate, discount, fixed), _text(unit),
+                                                       _text(article) in travel)))
     found.sort(key=lambda x: (x[0], x[1]))
     lines: dict[str, list[books.DocLine]] = defaultdict(list)
     for doc, _pos, line in found:

@@ -171,10 +171,14 @@ def parse_rate_override(text: str) -> RateOverride:
 
 # --------------------------------------------------------------------------- totals
 def to_line(r: Mapping[str, Any]) -> pricing.Line:
-    return pricing.Line(
-        qty=r.get("qty") or Decimal(0), unit_price=r.get("unit_price") or ZERO, rate=r.get("rate") or Decimal(0),
-        discount_pct=r.get("discount_pct") or Decimal(0), fixed_vat=r.get("fixed_vat"),
-    )
+    return line_of(r.get("qty"), r.get("unit_price"), r.get("rate"), r.get("discount_pct"), r.get("fixed_vat"))
+
+
+def line_of(qty: Decimal | None, unit_price: Decimal | None, rate: Decimal | None, discount_pct: Decimal | None,
+            fixed_vat: Decimal | None) -> pricing.Line:
+    """`to_line` of these cells of a line row (an empty cell None)."""
+    return pricing.Line(qty=qty or Decimal(0), unit_price=unit_price or ZERO, rate=rate or Decimal(0),
+                        discount_pct=discount_pct or Decimal(0), fixed_vat=fixed_vat)
 
 
 def totals_of(lines: Iterable[Mapping[str, Any]], discount_pct: Decimal | None) -> pricing.Totals:
