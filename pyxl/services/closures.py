@@ -412,9 +412,10 @@ def journal_rows(store: Store) -> list[Any]:
             and e.spec >= JOURNALS_SPEC and (archived is None or r["start"] > archived)]
 
 
-def journals_span(store: Store) -> tuple[dt.date, dt.date] | None:
-    """The days `verify_journals` recomputes (first and last), None when it has nothing to check."""
-    rows = journal_rows(store)
+def journals_span(store: Store, rows: Sequence[Any] | None = None) -> tuple[dt.date, dt.date] | None:
+    """The days `verify_journals` recomputes (first and last), None when it has nothing to check;
+    `rows`: `journal_rows(store)` when already read."""
+    rows = journal_rows(store) if rows is None else rows
     return (min(r["start"] for r in rows), max(r["end"] for r in rows)) if rows else None
 
 

@@ -286,7 +286,7 @@ class _Books:
         rows = picked(store)  # the invoices' and payments' columns, read once for both (emptied by the reading)
         self.issues = books_check(store, as_of, rows)
         self.closures = journal_rows(store)  # (the audit check frees « Clôtures »)
-        self.pending = recompute_read(store, as_of, journals_span(store), rows)
+        self.pending = recompute_read(store, as_of, journals_span(store, self.closures), rows)
 
     def finish(self) -> list[Issue]:
         from pyxl.services.books import check_sheet

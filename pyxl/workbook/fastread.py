@@ -736,7 +736,9 @@ def _needles(key: str) -> _Needles | None:
     return _Needles(tuple(x.encode("utf-8") for x in spellings), number)
 
 
-def _table_rows(loc: ooxml.TableLoc) -> tuple[int, int, int, int]:
+def data_ref(loc: ooxml.TableLoc) -> tuple[int, int, int, int]:
+    """The table's (first column, header row, last column, last data row): Excel's totals row is
+    not a record."""
     c1, r1, c2, r2 = loc.ref
     return c1, r1, c2, r2 - 1 if loc.totals else r2
 
@@ -746,7 +748,7 @@ def rows_with_key(pkg: ooxml.Package, loc: ooxml.TableLoc, key_offset: int,
     """The data rows of the table whose cell in column c1 + key_offset, read as text (a whole
     number as "12"), is one of `values`: [(sheet row number, [values of columns c1..c2])], in
     row order. Values are python-calamine's, except date-formatted numbers (serials, see above)."""
-    c1, r1, c2, last = _table_rows(loc)
+    c1, r1, c2, last = data_ref(loc)
     if not 0 <= key_offset <= c2 - c1:
         raise ValueError(f"colonne {key_offset} hors de la table {loc.name}")
     if not values or last <= r1:
@@ -813,7 +815,7 @@ def _last_rows(pkg: ooxml.Package, loc: ooxml.TableLoc, backwards: Iterable[tupl
     """The last `n` non-blank data rows among (number, row bytes) given from the end of the sheet
     up, in row order, and whether they are all there is to take (`n` found, or the header row
     reached); None when the rows are out of order (or repeated): the caller reads the sheet whole."""
-    c1, r1, c2, last = _table_rows(loc)
+    c1, r1, c2, last = data_ref(loc)
     out: list[tuple[int, list[Any]]] = []
     prev: int | None = None
     for num, xml in backwards:
@@ -832,7 +834,7 @@ def _last_rows(pkg: ooxml.Package, loc: ooxml.TableLoc, backwards: Iterable[tupl
 def rows_at(pkg: ooxml.Package, loc: ooxml.TableLoc, nums: set[int]) -> list[tuple[int, list[Any]]]:
     """The data rows of the table at these sheet row numbers (blank or absent rows left out), as
     `rows_with_key` gives them: one search of the sheet per row asked for."""
-    c1, r1, c2, last = _table_rows(loc)
+    c1, r1, c2, last = data_ref(loc)
     sheet = _sheet(pkg, loc.sheet_part)
     out: list[tuple[int, list[Any]]] = []
     for num in sorted(nums):
@@ -905,7 +907,7 @@ def find_row(data: bytes, lo: int, hi: int, num: int) -> tuple[int, int] | None:
 def rows_in_order_at(pkg: ooxml.Package, loc: ooxml.TableLoc, nums: set[int]) -> list[tuple[int, list[Any]]]:
     """`rows_at` for a sheet whose rows are known to be in ascending order, each once (a sheet part
     the key index vouches for: written by SYC Gestion since it was indexed): found by bisection."""
-    c1, r1, c2, last = _table_rows(loc)
+    c1, r1, c2, last = data_ref(loc)
     sheet = _sheet(pkg, loc.sheet_part)
     if sheet.row_tag != b"<row":
         raise _bad("balises de ligne préfixées")
@@ -951,7 +953,7 @@ def rows_in_order_by_chunks(pkg: ooxml.Package, loc: ooxml.TableLoc,
     table = pkg.chunks(part)
     if not table:
         return None
-    c1, r1, c2, last = _table_rows(loc)
+    c1, r1, c2, last = data_ref(loc)
     first = _chunk_first_rows(pkg, part)
     out: list[tuple[int, list[Any]]] = []
     for num in sorted(nums):
@@ -998,7 +1000,7 @@ def tail_by_chunks(pkg: ooxml.Package, loc: ooxml.TableLoc, n: int) -> list[tupl
     table = pkg.chunks(part)
     if not table:
         return None
-    _c1, r1, _c2, last = _table_rows(loc)
+    _c1, r1, _c2, last = data_ref(loc)
     if n <= 0 or last <= r1:
         return []
     begin = len(table) - 1
@@ -1019,7 +1021,7 @@ def tail_by_chunks(pkg: ooxml.Package, loc: ooxml.TableLoc, n: int) -> list[tupl
 def all_rows(pkg: ooxml.Package, loc: ooxml.TableLoc) -> list[tuple[int, list[Any]]]:
     """Every non-blank data row of the table, as `rows_with_key` gives them (for small tables: no
     need to open the workbook with calamine, which parses all the shared strings first)."""
-    _c1, r1, _c2, last = _table_rows(loc)
+    _c1, r1, _c2, last = data_ref(loc)
     if last <= r1:
         return []
     return _scan(pkg, _sheet(pkg, loc.sheet_part), loc, None)
@@ -1028,7 +1030,7 @@ def all_rows(pkg: ooxml.Package, loc: ooxml.TableLoc) -> list[tuple[int, list[An
 def tail_rows(pkg: ooxml.Package, loc: ooxml.TableLoc, n: int) -> list[tuple[int, list[Any]]]:
     """The last `n` non-blank data rows of the table (fewer if it has fewer), in row order, as
     `rows_with_key` gives them. Reads the sheet from its end: a few rows are parsed."""
-    _c1, r1, _c2, last = _table_rows(loc)
+    _c1, r1, _c2, last = data_ref(loc)
     if n <= 0 or last <= r1:
         return []
     sheet = _sheet(pkg, loc.sheet_part)
@@ -1044,7 +1046,7 @@ def _scan(pkg: ooxml.Package, sheet: _Sheet, loc: ooxml.TableLoc,
     (column, set)): the slow, sure path. Only the key cell of a row is decoded until it matches,
     found by its reference when every cell of the row has one. A row repeated in the sheet is
     merged cell by cell, the later winning, as calamine does."""
-    c1, r1, c2, last = _table_rows(loc)
+    c1, r1, c2, last = data_ref(loc)
     sst = _shared_strings(pkg)
     strings = sst if sst is not None else _NoStrings()
     data = sheet.data

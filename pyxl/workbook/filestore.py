@@ -149,6 +149,7 @@ class FileStore(SheetStore):
                       and (name not in keyindex.KEYS or self._indexed(loc.sheet_part)))
         except (ooxml.PackageError, KeyError, sqlite3.Error):
             stream = False
+
         def visit(rows: Iterable[Row]) -> None:
             for r in rows:
                 with suppress(Refused):
@@ -161,10 +162,7 @@ class FileStore(SheetStore):
         else:
             import python_calamine
 
-            c1, r1, c2, r2 = loc.ref
-            if loc.totals:
-                r2 -= 1  # Excel's totals row is not a record
-
+            c1, r1, c2, r2 = fastread.data_ref(loc)
             make = self._row_maker(table, loc, cols)
 
             def raws() -> Iterator[tuple[int, list[Any]]]:
@@ -282,8 +280,7 @@ class FileStore(SheetStore):
             except ooxml.PackageError:
                 pass
         grid = self._grid(loc)
-        if loc.totals:
-            r2 -= 1  # Excel's totals row is not a record
+        r2 = fastread.data_ref(loc)[3]
         if keys is None:  # the whole table, at list-comprehension speed (ten years of rows)
             a, end = c1 - 1, min(r2, len(grid))
             if a == 0 and all(len(row) <= c2 for row in grid[r1:end]):  # the table is the sheet's width:

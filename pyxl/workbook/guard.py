@@ -57,26 +57,7 @@ class AuditGuard:
         """The row as the verifier sees it, fingerprinted with the columns of its audit spec's
         `version` (the one its journal row records; None: the current one). A version this code
         does not know gives an empty fingerprint, which matches nothing."""
-        spec = table.audit
-        assert spec is not None
-        ref = str(row.get(spec.key) or "")
-        try:
-            immutable, lines_immutable = spec.columns_of(version)
-        except KeyError:
-            immutable, lines_immutable = (), ()
-        lines = lines_by_ref.get(str(row.get(spec.parent) or ""), []) if spec.lines_table else []
-        issued = True
-        if spec.issued_column:
-            issued = str(row.get(spec.issued_column) or "") in spec.issued_values
-        return audit.IssuedDoc(
-            table=table.name,
-            ref=ref,
-            doc_hash=(audit.document_hash(table.name, ref, row, immutable, lines, lines_immutable)
-                      if immutable else ""),
-            date=row.get(spec.date_column) if spec.date_column else None,
-            where=where,
-            issued=issued,
-        )
+        return _issued(table, row, where, pick(row, _asked(table)), _columns_of(table, version), lines_by_ref)
 
     def check_issued(self, name: str, rows: Sequence[Row], journal: Sequence[audit.Entry], consequence: str) -> None:
         """Refuse, naming the row, if one of these issued rows no longer matches its fingerprint in
@@ -130,34 +111,21 @@ class AuditGuard:
 
     def _docs(self, table: Table, latest: Mapping[tuple[str, str], audit.Entry]) -> list[audit.IssuedDoc]:
         """`doc` of every row of an audited table, each fingerprinted with the spec version of its
-        latest journal row: the cells each row needs read in one call, nothing kept in the rows
-        (`syc verifier` on ten years of documents)."""
-        spec = table.audit
-        assert spec is not None
+        latest journal row: the cells each row needs read in one call, each version's columns found
+        once, nothing kept in the rows (`syc verifier` on ten years of documents)."""
         name = table.name
         lines = self.lines_by_ref(table)
-        asked = (spec.key, spec.parent or spec.key, spec.issued_column or spec.key, spec.date_column or spec.key)
+        asked = _asked(table)
         columns: dict[int | None, tuple[Sequence[str], Sequence[str]]] = {}
         out = []
         for r in self.store.rows(name):
             values = r.values
-            key, parent, state, day = pick(values, asked)
-            ref = str(key or "")
-            e = latest.get((name, ref))
+            cells = pick(values, asked)
+            e = latest.get((name, str(cells[0] or "")))
             version = e.spec if e else None
             if version not in columns:
-                try:
-                    columns[version] = spec.columns_of(version)
-                except KeyError:  # a version this code does not know: an empty fingerprint, which matches nothing
-                    columns[version] = ((), ())
-            immutable, lines_immutable = columns[version]
-            doc_lines = lines.get(str(parent or ""), []) if spec.lines_table else []
-            out.append(audit.IssuedDoc(
-                table=name, ref=ref,
-                doc_hash=(audit.document_hash(name, ref, values, immutable, doc_lines, lines_immutable)
-                          if immutable else ""),
-                date=day if spec.date_column else None, where=r.where,
-                issued=str(state or "") in spec.issued_values if spec.issued_column else True))
+                columns[version] = _columns_of(table, version)
+            out.append(_issued(table, values, r.where, cells, columns[version], lines))
         return out
 
     def unknown_specs(self, entries: Sequence[audit.Entry]) -> list[Issue]:
@@ -465,3 +433,41 @@ class AuditGuard:
             if str(values.get(key) or "") == ref:
                 return values
         raise ValueError(f"{table.name}: {ref} not in the change set nor in the table")
+
+
+def _asked(table: Table) -> tuple[str, str, str, str]:
+    """The cells `_issued` reads of an audited row: its key, the column its lines point to, its
+    state and its date (the key where the spec has no such column: read, then not used)."""
+    spec = table.audit
+    assert spec is not None
+    return spec.key, spec.parent, spec.issued_column or spec.key, spec.date_column or spec.key
+
+
+def _columns_of(table: Table, version: int | None) -> tuple[Sequence[str], Sequence[str]]:
+    """The fingerprinted columns of that version of the table's audit spec; none for a version this
+    code does not know (an empty fingerprint, which matches nothing)."""
+    spec = table.audit
+    assert spec is not None
+    try:
+        return spec.columns_of(version)
+    except KeyError:
+        return (), ()
+
+
+def _issued(table: Table, row: Mapping[str, Any], where: str, cells: Sequence[Any],
+            columns: tuple[Sequence[str], Sequence[str]], lines_by_ref: Mapping[str, list]) -> audit.IssuedDoc:
+    """`AuditGuard.doc` of a row whose `_asked` cells are read and its version's columns found."""
+    spec = table.audit
+    assert spec is not None
+    key, parent, state, day = cells
+    ref = str(key or "")
+    immutable, lines_immutable = columns
+    lines = lines_by_ref.get(str(parent or ""), []) if spec.lines_table else []
+    return audit.IssuedDoc(
+        table=table.name,
+        ref=ref,
+        doc_hash=(audit.document_hash(table.name, ref, row, immutable, lines, lines_immutable) if immutable else ""),
+        date=day if spec.date_column else None,
+        where=where,
+        issued=str(state or "") in spec.issued_values if spec.issued_column else True,
+    )
